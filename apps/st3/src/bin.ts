@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+import { runCli, runMain } from '@st3/cli-kit';
+import { cli } from './cli.js';
+
+runMain((argv, io) => runCli(cli, argv, io));

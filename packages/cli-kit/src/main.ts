@@ -1,0 +1,27 @@
+import { processIO, type CliIO } from './io.js';
+
+/**
+ * The only place that touches `process` exit state: wires Ctrl-C to an AbortSignal
+ * (a second Ctrl-C exits at once) and sets the exit code from what `run` returns.
+ */
+export function runMain(run: (argv: string[], io: CliIO) => Promise<number>): void {
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    controller.abort();
+  });
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  run(process.argv.slice(2), processIO(controller.signal)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}

@@ -1,0 +1,57 @@
+import { formatDiagnostic, type Diagnostic } from '@st3/schemas';
+import { colorsFor, type Colors } from './color.js';
+import type { CommonFlags } from './args.js';
+import type { CliIO } from './io.js';
+
+/**
+ * How a command writes: stdout carries the result (exactly one JSON document under --json),
+ * stderr carries warnings and progress.
+ */
+export interface Output {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly color: Colors;
+  readonly errColor: Colors;
+  /** A line of the human result (suppressed under --json). */
+  line(text?: string): void;
+  /** A line of the human result that --quiet keeps hidden. */
+  info(text?: string): void;
+  /** The one JSON document of --json. */
+  document(value: unknown): void;
+  /** A warning or note on stderr (kept under --json; dropped by --quiet). */
+  warn(text: string): void;
+  diagnostic(d: Diagnostic): void;
+}
+
+export function createOutput(io: CliIO, flags: Pick<CommonFlags, 'json' | 'quiet' | 'noColor'>): Output {
+  const color = colorsFor(io.stdout, io.env, flags.noColor);
+  const errColor = colorsFor(io.stderr, io.env, flags.noColor);
+  return {
+    json: flags.json,
+    quiet: flags.quiet,
+    color,
+    errColor,
+    line(text = '') {
+      if (!flags.json) io.stdout.write(`${text}\n`);
+    },
+    info(text = '') {
+      if (!flags.json && !flags.quiet) io.stdout.write(`${text}\n`);
+    },
+    document(value) {
+      io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    },
+    warn(text) {
+      if (!flags.quiet) io.stderr.write(`${errColor.yellow('warning')}: ${text}\n`);
+    },
+    diagnostic(d) {
+      const text = formatDiagnostic(d);
+      if (d.severity === 'warning') {
+        if (!flags.quiet) io.stderr.write(`${errColor.yellow(text)}\n`);
+      } else if (flags.json) {
+        io.stderr.write(`${text}\n`);
+      } else {
+        io.stdout.write(`${color.red(text)}\n`);
+      }
+    },
+  };
+}

@@ -1,0 +1,220 @@
+import { readFile, stat } from 'node:fs/promises';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import type { Diagnostic, Result } from '../errors/diagnostic.js';
+import { locatePath, type Position } from './locate.js';
+
+export type DocumentFormat = 'yaml' | 'json';
+
+export interface LoadOptions<T> {
+  /** File name used in diagnostics and to pick the format (`.json` → JSON, else YAML). */
+  file?: string;
+  format?: DocumentFormat;
+  /** The zod schema the parsed value must satisfy; without it the raw value is returned. */
+  schema?: z.ZodType<T>;
+  /** Extra rules run on a schema-valid value (deprecations, cross-field checks). */
+  check?: (value: T, ctx: CheckContext) => Diagnostic[];
+  /** Refuse inputs larger than this many bytes (default 256 MiB). */
+  maxBytes?: number;
+}
+
+export interface CheckContext {
+  file?: string;
+  /** 1-based position of the value at `path` (or its nearest ancestor). */
+  locate(path: readonly PropertyKey[], options?: { atKey?: boolean }): Position | undefined;
+}
+
+/** Above this size JSON is parsed with `JSON.parse` and positions are found only on demand. */
+const LARGE_JSON_BYTES = 8 * 1024 * 1024;
+const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+
+/** Parses YAML or JSON text, validates it against a schema, and reports every problem with its line and column. */
+export function loadText<T = unknown>(text: string, options: LoadOptions<T> = {}): Result<T> {
+  const file = options.file;
+  const format = options.format ?? formatFromName(file);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (text.length > maxBytes) {
+    return {
+      warnings: [],
+      errors: [{ code: 'E_TOO_LARGE', severity: 'error', file, message: `input is ${text.length} bytes, over the ${maxBytes}-byte limit`, hint: 'raise maxBytes or split the file' }],
+    };
+  }
+  const parsed = format === 'json' && text.length > LARGE_JSON_BYTES ? parseLargeJson(text, file) : parseYaml(text, file);
+  if (parsed.errors.length > 0) return { warnings: parsed.warnings, errors: parsed.errors };
+  const locator = parsed.locator;
+  const ctx: CheckContext = { file, locate: locator };
+  if (!options.schema) return { value: parsed.value as T, warnings: parsed.warnings, errors: [] };
+
+  const checked = options.schema.safeParse(parsed.value);
+  if (!checked.success) {
+    const errors = checked.error.issues.map((issue) => issueToDiagnostic(issue, file, locator));
+    return { warnings: parsed.warnings, errors };
+  }
+  const extra = options.check ? options.check(checked.data, ctx) : [];
+  return {
+    value: checked.data,
+    warnings: [...parsed.warnings, ...extra.filter((d) => d.severity === 'warning')],
+    errors: extra.filter((d) => d.severity === 'error'),
+  };
+}
+
+/** Reads a file and loads it as `loadText` does; a missing or unreadable file is an error diagnostic, not a throw. */
+export async function loadFile<T = unknown>(path: string, options: LoadOptions<T> = {}): Promise<Result<T>> {
+  const file = options.file ?? path;
+  let text: string;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) {
+      return fail('E_FILE_READ', file, `not a regular file`, 'pass the path of a file');
+    }
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    if (info.size > maxBytes) {
+      return fail('E_TOO_LARGE', file, `file is ${info.size} bytes, over the ${maxBytes}-byte limit`, 'raise maxBytes or split the file');
+    }
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return fail('E_FILE_NOT_FOUND', file, 'file not found', 'check the path');
+    return fail('E_FILE_READ', file, `cannot read file: ${(error as Error).message}`, 'check permissions');
+  }
+  return loadText(stripBom(text), { ...options, file });
+}
+
+function fail<T>(code: string, file: string, message: string, hint: string): Result<T> {
+  return { warnings: [], errors: [{ code, severity: 'error', file, message, hint }] };
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+export function formatFromName(file: string | undefined): DocumentFormat {
+  return file && /\.json$/i.test(file) ? 'json' : 'yaml';
+}
+
+interface Parsed {
+  value?: unknown;
+  warnings: Diagnostic[];
+  errors: Diagnostic[];
+  locator: CheckContext['locate'];
+}
+
+function parseYaml(text: string, file: string | undefined): Parsed {
+  const lineCounter = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const toDiag = (severity: 'error' | 'warning') => (e: { message: string; code: string; linePos?: [{ line: number; col: number }, ...unknown[]]; pos: [number, number] }): Diagnostic => {
+    const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+    return {
+      code: severity === 'error' ? 'E_PARSE' : 'W_PARSE',
+      severity,
+      file,
+      line: pos.line,
+      column: pos.col,
+      message: firstLine(e.message),
+      hint: yamlHint(e.code),
+    };
+  };
+  const errors = doc.errors.map(toDiag('error'));
+  const warnings = doc.warnings.map(toDiag('warning'));
+  const locator: CheckContext['locate'] = (path, options) => locatePath(doc, lineCounter, path, options);
+  if (errors.length > 0) return { errors, warnings, locator };
+  try {
+    const value = doc.toJS({ maxAliasCount: 1000 });
+    return { value, errors, warnings, locator };
+  } catch (error) {
+    return {
+      errors: [{ code: 'E_PARSE', severity: 'error', file, line: 1, column: 1, message: (error as Error).message, hint: 'aliases that expand too much (a "billion laughs" document) are refused' }],
+      warnings,
+      locator,
+    };
+  }
+}
+
+/** Big JSON: `JSON.parse` for speed and memory; the YAML CST is built only if a position is asked for. */
+function parseLargeJson(text: string, file: string | undefined): Parsed {
+  let cached: CheckContext['locate'] | undefined;
+  const locator: CheckContext['locate'] = (path, options) => {
+    if (!cached) {
+      const lineCounter = new LineCounter();
+      const doc = parseDocument(text, { lineCounter });
+      cached = (p, o) => locatePath(doc, lineCounter, p, o);
+    }
+    return cached(path, options);
+  };
+  try {
+    return { value: JSON.parse(text), errors: [], warnings: [], locator };
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /position (\d+)/.exec(message);
+    const pos = at ? offsetToPosition(text, Number(at[1])) : { line: 1, column: 1 };
+    return { errors: [{ code: 'E_PARSE', severity: 'error', file, ...pos, message }], warnings: [], locator };
+  }
+}
+
+function offsetToPosition(text: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+function issueToDiagnostic(issue: z.core.$ZodIssue, file: string | undefined, locate: CheckContext['locate']): Diagnostic {
+  const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  let atPath = path;
+  let atKey = false;
+  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
+    atPath = [...path, issue.keys[0]!];
+    atKey = true;
+  }
+  const pos = locate(atPath, { atKey });
+  return {
+    code: 'E_SCHEMA',
+    severity: 'error',
+    file,
+    line: pos?.line,
+    column: pos?.column,
+    path,
+    message: issue.message,
+    expected: 'expected' in issue && typeof issue.expected === 'string' ? issue.expected : undefined,
+    hint: schemaHint(issue),
+  };
+}
+
+function schemaHint(issue: z.core.$ZodIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_value':
+      return `allowed values: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'unrecognized_keys':
+      return `remove ${issue.keys.map((k) => `"${k}"`).join(', ')} or check its spelling`;
+    case 'invalid_type':
+      return issue.input === undefined ? 'this field is required' : undefined;
+    case 'invalid_format':
+      return 'pattern' in issue && issue.pattern ? `must match ${String(issue.pattern)}` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function yamlHint(code: string): string | undefined {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'each key may appear once in a mapping; remove or rename the duplicate';
+    case 'TAB_AS_INDENT':
+      return 'YAML indentation must use spaces, not tabs';
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+      return 'check the indentation and punctuation on this line and the one before';
+    case 'BAD_ALIAS':
+      return 'an alias (*name) must refer to an anchor (&name) defined earlier';
+    default:
+      return undefined;
+  }
+}
+
+function firstLine(message: string): string {
+  const i = message.indexOf('\n');
+  return i === -1 ? message : message.slice(0, i);
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// Architecture guard run by `pnpm test`: no dependency cycle between workspace packages, packages
+// import each other only through their public `exports` (no deep imports), apps are never imported
+// by packages, and every publishable package passes publint.
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { publint } from 'publint';
+
+const root = new URL('../..', import.meta.url).pathname;
+const problems = [];
+
+export function listWorkspacePackages(base) {
+  const out = [];
+  for (const group of ['packages', 'apps', 'tooling', 'tests-e2e', 'examples']) {
+    const dir = join(base, group);
+    if (!existsSync(dir)) continue;
+    const candidates = existsSync(join(dir, 'package.json')) ? [dir] : readdirSync(dir).map((d) => join(dir, d));
+    for (const pkgDir of candidates) {
+      const manifest = join(pkgDir, 'package.json');
+      if (!existsSync(manifest)) continue;
+      out.push({ dir: pkgDir, group, manifest: JSON.parse(readFileSync(manifest, 'utf8')) });
+    }
+  }
+  return out;
+}
+
+/** Iterative DFS; returns one cycle (list of names) or undefined. */
+export function findCycle(graph) {
+  const state = new Map();
+  for (const start of [...graph.keys()].sort()) {
+    if (state.has(start)) continue;
+    const stack = [[start, [...(graph.get(start) ?? [])].sort(), 0]];
+    const path = [start];
+    state.set(start, 'active');
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      const [node, next] = frame;
+      if (frame[2] >= next.length) {
+        state.set(node, 'done');
+        stack.pop();
+        path.pop();
+        continue;
+      }
+      const dep = next[frame[2]++];
+      if (state.get(dep) === 'active') return [...path.slice(path.indexOf(dep)), dep];
+      if (!state.has(dep) && graph.has(dep)) {
+        state.set(dep, 'active');
+        path.push(dep);
+        stack.push([dep, [...(graph.get(dep) ?? [])].sort(), 0]);
+      }
+    }
+  }
+  return undefined;
+}
+
+function walk(dir, files = []) {
+  if (!existsSync(dir)) return files;
+  for (const entry of readdirSync(dir)) {
+    if (entry === 'node_modules' || entry === 'dist') continue;
+    const p = join(dir, entry);
+    if (statSync(p).isDirectory()) walk(p, files);
+    else if (/\.(ts|tsx|mts|js|mjs)$/.test(entry)) files.push(p);
+  }
+  return files;
+}
+
+async function main() {
+  const pkgs = listWorkspacePackages(root);
+  const names = new Map(pkgs.map((p) => [p.manifest.name, p]));
+  const graph = new Map();
+  for (const p of pkgs) {
+    const deps = { ...p.manifest.dependencies, ...p.manifest.devDependencies, ...p.manifest.peerDependencies };
+    graph.set(p.manifest.name, Object.keys(deps).filter((d) => names.has(d) && d !== '@st3/tooling'));
+    if (p.group === 'packages') {
+      for (const d of Object.keys(deps)) {
+        if (names.get(d)?.group === 'apps') problems.push(`${p.manifest.name} depends on the app ${d}: apps depend on packages, never the reverse`);
+      }
+    }
+  }
+  const cycle = findCycle(graph);
+  if (cycle) problems.push(`dependency cycle between workspace packages: ${cycle.join(' → ')}`);
+
+  const importRe = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](@st3\/[^'"]+)['"]/g;
+  for (const p of pkgs) {
+    for (const file of walk(join(p.dir, 'src')).concat(walk(join(p.dir, 'test')))) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(importRe)) {
+        const spec = m[1];
+        const [scope, name, ...rest] = spec.split('/');
+        const target = names.get(`${scope}/${name}`);
+        if (!target) continue;
+        const subpath = rest.length ? `./${rest.join('/')}` : '.';
+        const exportsMap = target.manifest.exports ?? {};
+        const exported = Object.keys(exportsMap).some((k) => k === subpath || (k.endsWith('*') && subpath.startsWith(k.slice(0, -1))));
+        if (!exported) problems.push(`${relative(root, file)} imports ${spec}, which is not in the public exports of ${target.manifest.name}`);
+      }
+    }
+  }
+
+  for (const p of pkgs) {
+    if (p.manifest.private) continue;
+    if (!existsSync(join(p.dir, 'dist'))) {
+      problems.push(`${p.manifest.name}: not built (run pnpm build before this check)`);
+      continue;
+    }
+    const { messages } = await publint({ pkgDir: p.dir, level: 'warning', strict: true });
+    for (const msg of messages) problems.push(`${p.manifest.name}: publint ${msg.type} ${msg.code} at ${msg.path.join('.')}`);
+    if (p.manifest.sideEffects !== false) problems.push(`${p.manifest.name}: package.json must say "sideEffects": false`);
+    if (!p.manifest.exports?.['./package.json']) problems.push(`${p.manifest.name}: exports must include "./package.json"`);
+  }
+
+  if (problems.length > 0) {
+    console.error(`architecture check failed (${problems.length}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    process.exitCode = 1;
+  } else {
+    console.log(`architecture check: ${pkgs.length} workspace packages, no cycle, no deep import, publint clean`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
