@@ -4,3 +4,5 @@ export { St3Error, errorFromDiagnostics, errorToJson, isSt3Error, type St3ErrorJ
 export { ERROR_CODES, exitCodeFor, type ErrorCode, type ErrorCodeInfo } from './errors/codes.js';
 export { loadFile, loadText, formatFromName, type CheckContext, type DocumentFormat, type LoadOptions } from './load/load-document.js';
 export { locatePath, type Position } from './load/locate.js';
+export * from './formats/atoms.js';
+export * from './formats/graph.js';
