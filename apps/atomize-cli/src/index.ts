@@ -9,7 +9,10 @@ export const cli: CliDefinition = {
   name: 'st3-atomize',
   version: pkg.version,
   description: 'measured, context-rich atoms of TypeScript, JavaScript and Python',
-  commands: {},
+  commands: {
+    'atomize': { summary: 'atomize', load: async () => (await import('./commands/atomize.js')).command },
+    'complexity': { summary: 'complexity', load: async () => (await import('./commands/complexity.js')).command },
+  },
 };
 
 /** This app's stage of `st3 run`, when it has one. */

@@ -9,7 +9,10 @@ export const cli: CliDefinition = {
   name: 'st3-gates',
   version: pkg.version,
   description: 'quality gates scoped to what changed',
-  commands: {},
+  commands: {
+    'gates': { summary: 'gates', load: async () => (await import('./commands/gates.js')).command },
+    'test': { summary: 'test', load: async () => (await import('./commands/test.js')).command },
+  },
 };
 
 /** This app's stage of `st3 run`, when it has one. */

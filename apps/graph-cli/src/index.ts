@@ -9,7 +9,13 @@ export const cli: CliDefinition = {
   name: 'st3-graph',
   version: pkg.version,
   description: 'dependency graphs of atoms, waves, plan validation, execution and review',
-  commands: {},
+  commands: {
+    'graph': { summary: 'graph', load: async () => (await import('./commands/graph.js')).command },
+    'waves': { summary: 'waves', load: async () => (await import('./commands/waves.js')).command },
+    'validate-plan': { summary: 'validate-plan', load: async () => (await import('./commands/validate-plan.js')).command },
+    'execute': { summary: 'execute', load: async () => (await import('./commands/execute.js')).command },
+    'review': { summary: 'review', load: async () => (await import('./commands/review.js')).command },
+  },
 };
 
 /** This app's stage of `st3 run`, when it has one. */

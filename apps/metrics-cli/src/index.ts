@@ -9,7 +9,9 @@ export const cli: CliDefinition = {
   name: 'st3-metrics',
   version: pkg.version,
   description: 'telemetry collection, comparison, Prometheus exposition and the metrics dashboard',
-  commands: {},
+  commands: {
+    'metrics': { summary: 'metrics', load: async () => (await import('./commands/metrics.js')).command },
+  },
 };
 
 /** This app's stage of `st3 run`, when it has one. */

@@ -9,7 +9,11 @@ export const cli: CliDefinition = {
   name: 'st3-scaffold',
   version: pkg.version,
   description: 'artifacts from versioned templates, pattern batches and parity proofs',
-  commands: {},
+  commands: {
+    'scaffold': { summary: 'scaffold', load: async () => (await import('./commands/scaffold.js')).command },
+    'patterns': { summary: 'patterns', load: async () => (await import('./commands/patterns.js')).command },
+    'parity': { summary: 'parity', load: async () => (await import('./commands/parity.js')).command },
+  },
 };
 
 /** This app's stage of `st3 run`, when it has one. */

@@ -9,7 +9,10 @@ export const cli: CliDefinition = {
   name: 'st3-tasks',
   version: pkg.version,
   description: 'task files, task context, evidence, ledger, quarantine, standards, validation commands and QA artifacts',
-  commands: {},
+  commands: {
+    'tasks': { summary: 'tasks', load: async () => (await import('./commands/tasks.js')).command },
+    'qa': { summary: 'qa', load: async () => (await import('./commands/qa.js')).command },
+  },
 };
 
 /** This app's stage of `st3 run`, when it has one. */

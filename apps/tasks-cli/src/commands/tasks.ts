@@ -1,0 +1,13 @@
+import { defineCommand } from '@st3/cli-kit';
+import { St3Error } from '@st3/schemas';
+
+// Placeholder until this verb lands; it is removed from the command table if it does not.
+export const command = defineCommand({
+  name: 'tasks',
+  summary: 'not available yet',
+  usage: 'st3 tasks',
+  examples: [],
+  async run() {
+    throw new St3Error('E_USAGE', '"st3 tasks" is not available yet');
+  },
+});
