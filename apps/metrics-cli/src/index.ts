@@ -10,9 +10,23 @@ export const cli: CliDefinition = {
   version: pkg.version,
   description: 'telemetry collection, comparison, Prometheus exposition and the metrics dashboard',
   commands: {
-    'metrics': { summary: 'metrics', load: async () => (await import('./commands/metrics.js')).command },
+    metrics: { summary: 'telemetry metrics: collect, compare, serve, dashboard', load: async () => (await import('./commands/metrics.js')).command },
   },
 };
 
-/** This app's stage of `st3 run`, when it has one. */
-export const stage: RunStage | undefined = undefined;
+/** The telemetry stage of `st3 run`: collect every task's metrics and write the dashboard. */
+export const stage: RunStage = {
+  name: 'metrics',
+  title: 'telemetry metrics and dashboard',
+  async run(ctx) {
+    const { writeDashboard } = await import('./commands/metrics.js');
+    const result = await writeDashboard(ctx.root, { record: !ctx.dryRun });
+    return {
+      stage: 'metrics',
+      ok: true,
+      summary: `dashboard of ${result.tasks} task(s): ${result.html}`,
+      lines: result.warnings,
+      data: { html: result.html, json: result.json, compliance: result.rollup.compliance },
+    };
+  },
+};

@@ -1,12 +1,108 @@
-import { defineCommand, EXIT } from '@st3/cli-kit';
+import { relative } from 'node:path';
+import { createOutput, defineCommand, EXIT, parseCommandArgs, type CliIO, type RunStage, type StageReport } from '@st3/cli-kit';
+import { errorToJson, isSt3Error, St3Error } from '@st3/schemas';
+import { exitCodeOf, expandInputs, validateFiles, type FileVerdict } from '../lib/validate-files.js';
+import { STAGE_ORDER } from '../lib/stages.js';
+import { chooseRunWorkspace } from '../lib/workspace.js';
+
+const usage = 'st3 run [--cwd DIR] [--dry-run] [--only STAGE,...] [--json]';
 
 export const command = defineCommand({
   name: 'run',
-  summary: 'not built yet',
-  usage: 'st3 run',
-  examples: [],
-  async run(_argv, io) {
-    io.stderr.write('st3 run: not built yet\n');
-    return EXIT.failure;
+  summary: 'run every stage on a workspace (default: examples/)',
+  usage,
+  options: [
+    '--cwd DIR        the workspace (a folder with .st3/, or below one)',
+    '--dry-run        stages compute and report but write nothing',
+    '--only LIST      run only these stages (comma-separated: config,scaffold,gates,atomize,graph,tasks,metrics)',
+    'Without --cwd: the nearest folder with .st3/ above the current one, else the examples/ workspace of the ST3 repository.',
+    'Stages run in order; a failing stage does not stop the next. Exit: 0 all ok, 1 a stage found problems, 2 invalid configuration.',
+  ],
+  examples: ['pnpm start                  # st3 run on examples/', 'st3 run --cwd path/to/project', 'st3 run --json --only config,gates'],
+  async run(argv, io) {
+    const { values, common } = parseCommandArgs(argv, { 'dry-run': { type: 'boolean' }, only: { type: 'string' } }, usage);
+    const out = createOutput(io, common);
+    const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+    const known = ['config', ...STAGE_ORDER.map((s) => s.name)];
+    const unknown = only?.filter((s) => !known.includes(s)) ?? [];
+    if (unknown.length > 0) throw new St3Error('E_USAGE', `unknown stage "${unknown[0]}"`, { hint: `stages: ${known.join(', ')}` });
+    const wanted = (name: string) => !only || only.includes(name);
+
+    const ws = chooseRunWorkspace(io, common);
+    if (ws.source === 'bundled-example') out.warn(`no .st3/ found from ${io.cwd}; using the example workspace ${ws.root}`);
+    out.info(`${out.color.bold('st3 run')} ${ws.root}`);
+
+    const reports: StageReport[] = [];
+    let exit: number = EXIT.ok;
+    if (wanted('config')) {
+      const { report, code } = await configStage(ws.root, ws.st3Dir);
+      reports.push(report);
+      exit = Math.max(exit, code);
+      print(out, report);
+    }
+    for (const entry of STAGE_ORDER) {
+      if (!wanted(entry.name)) continue;
+      if (io.signal.aborted) return EXIT.interrupted;
+      const report = await runStage(entry, { root: ws.root, io, dryRun: values['dry-run'] === true, quiet: common.quiet || common.json });
+      reports.push(report);
+      if (!report.ok) exit = Math.max(exit, EXIT.problems);
+      print(out, report);
+    }
+    const ok = reports.every((r) => r.ok);
+    if (out.json) out.document({ ok, root: ws.root, workspace: ws.source, stages: reports });
+    else {
+      const ran = reports.filter((r) => !r.skipped).length;
+      out.line(ok ? out.color.green(`ok: ${ran} stage(s) ran, ${reports.length - ran} skipped`) : out.color.red(`problems in: ${reports.filter((r) => !r.ok).map((r) => r.stage).join(', ')}`));
+    }
+    return exit;
   },
 });
+
+type Loadable = (typeof STAGE_ORDER)[number];
+
+async function runStage(entry: Loadable, ctx: { root: string; io: CliIO; dryRun: boolean; quiet: boolean }): Promise<StageReport> {
+  let stage: RunStage | undefined;
+  try {
+    stage = (await entry.load()).stage;
+  } catch (error) {
+    return { stage: entry.name, ok: false, summary: `cannot load ${entry.pkg}: ${(error as Error).message}` };
+  }
+  if (!stage) return { stage: entry.name, ok: true, skipped: true, summary: `skipped: ${entry.pkg} has no stage yet` };
+  const started = Date.now();
+  try {
+    const report = await stage.run(ctx);
+    return { ...report, stage: report.stage || entry.name, data: withDuration(report.data, Date.now() - started) };
+  } catch (error) {
+    const json = isSt3Error(error) ? errorToJson(error) : { code: 'E_INTERNAL', message: (error as Error)?.message ?? String(error) };
+    return { stage: entry.name, ok: false, summary: `failed: ${json.code} ${json.message}`, data: { error: json } };
+  }
+}
+
+function withDuration(data: unknown, ms: number): unknown {
+  return data !== null && typeof data === 'object' && !Array.isArray(data) ? { ...data, duration_ms: ms } : data === undefined ? { duration_ms: ms } : { value: data, duration_ms: ms };
+}
+
+/** The first stage: every file of `.st3/` whose kind is known loads and validates. */
+async function configStage(root: string, st3Dir: string): Promise<{ report: StageReport; code: number }> {
+  const files = await expandInputs([relative(root, st3Dir) || '.st3'], root);
+  const verdicts = await validateFiles(files, root);
+  const invalid = verdicts.filter((v) => !v.valid);
+  const warnings = verdicts.reduce((n, v) => n + v.warnings.length, 0);
+  const lines = verdicts.map((v) => lineFor(v));
+  const summary = invalid.length === 0
+    ? `${verdicts.length} file(s) valid${warnings ? `, ${warnings} warning(s)` : ''}`
+    : `${invalid.length} of ${verdicts.length} file(s) invalid`;
+  const code = invalid.length === 0 ? EXIT.ok : Math.max(EXIT.usage, exitCodeOf(verdicts));
+  return { report: { stage: 'config', ok: invalid.length === 0, summary, lines, data: { files: verdicts } }, code };
+}
+
+function lineFor(v: FileVerdict): string {
+  if (!v.valid) return `${v.file}: ${v.errors.length} error(s): ${v.errors[0]!.line ?? '?'}:${v.errors[0]!.column ?? '?'} ${v.errors[0]!.message}`;
+  return `${v.file} (${v.kind})${v.warnings.length ? `: ${v.warnings.length} warning(s)` : ''}`;
+}
+
+function print(out: ReturnType<typeof createOutput>, report: StageReport): void {
+  const mark = report.skipped ? out.color.dim('-') : report.ok ? out.color.green('✓') : out.color.red('✗');
+  out.line(`${mark} ${report.stage.padEnd(8)} ${report.summary}`);
+  if (!report.skipped) for (const l of report.lines ?? []) out.info(`    ${l}`);
+}

@@ -1,12 +1,51 @@
-import { defineCommand, EXIT } from '@st3/cli-kit';
+import { createOutput, defineCommand, parseCommandArgs } from '@st3/cli-kit';
+import { findKind, KINDS, St3Error } from '@st3/schemas';
+import { resolve } from 'node:path';
+import { exitCodeOf, expandInputs, validateFiles } from '../lib/validate-files.js';
+
+const usage = 'st3 validate <file|folder...> [--kind KIND] [--json]';
 
 export const command = defineCommand({
   name: 'validate',
-  summary: 'not built yet',
-  usage: 'st3 validate',
-  examples: [],
-  async run(_argv, io) {
-    io.stderr.write('st3 validate: not built yet\n');
-    return EXIT.failure;
+  summary: 'validate ST3 files (kind inferred from the name)',
+  usage,
+  options: [
+    '--kind KIND   validate every file as KIND instead of inferring it from the name',
+    '              kinds: ' + KINDS.map((k) => k.name).join(', '),
+    'A folder is searched for files whose kind is known by name (node_modules, .git, dist skipped).',
+    'Exit: 0 all valid, 1 a file is invalid, 2 a file is missing or of unknown kind, 3 a file is unreadable.',
+  ],
+  examples: [
+    'st3 validate .st3/config/quality.yaml',
+    'st3 validate .st3                         # every known file under .st3/',
+    'st3 validate docs/tasks/*.task.yaml --json',
+    'st3 validate graph.json --kind graph-input',
+  ],
+  async run(argv, io) {
+    const { values, positionals, common } = parseCommandArgs(argv, { kind: { type: 'string' } }, usage);
+    const out = createOutput(io, common);
+    if (positionals.length === 0) throw new St3Error('E_USAGE', 'no file to validate', { hint: `usage: ${usage}` });
+    if (values.kind !== undefined && !findKind(values.kind)) {
+      throw new St3Error('E_KIND_UNKNOWN', `unknown kind "${values.kind}"`, { hint: `one of: ${KINDS.map((k) => k.name).join(', ')}` });
+    }
+    const base = resolve(io.cwd, common.cwd ?? '.');
+    const files = await expandInputs(positionals, base);
+    if (files.length === 0) throw new St3Error('E_FILE_NOT_FOUND', 'no ST3 file found in the folders given', { hint: 'name files directly, or pass --kind' });
+    const verdicts = await validateFiles(files, base, values.kind);
+    const valid = verdicts.filter((v) => v.valid).length;
+    const summary = { files: verdicts.length, valid, invalid: verdicts.length - valid };
+    if (out.json) {
+      out.document({ ok: summary.invalid === 0, files: verdicts, summary });
+    } else {
+      for (const v of verdicts) {
+        for (const w of v.warnings) out.diagnostic(w);
+        for (const e of v.errors) out.diagnostic(e);
+        if (v.valid) out.info(`${out.color.green('ok')} ${v.file} (${v.kind})`);
+      }
+      const text = `${summary.files} file${summary.files === 1 ? '' : 's'}: ${summary.valid} valid, ${summary.invalid} invalid`;
+      out.info(summary.invalid === 0 ? out.color.green(text) : out.color.red(text));
+    }
+    return exitCodeOf(verdicts);
   },
 });
+

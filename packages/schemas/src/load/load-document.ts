@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { load as loadYamlFast, YAMLException } from 'js-yaml';
+import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic, Result } from '../errors/diagnostic.js';
 import { locatePath, type Position } from './locate.js';
@@ -26,7 +27,15 @@ export interface CheckContext {
 
 /** Above this size JSON is parsed with `JSON.parse` and positions are found only on demand. */
 const LARGE_JSON_BYTES = 8 * 1024 * 1024;
+/**
+ * Above this size YAML is parsed with js-yaml (plain objects, ~10x less memory than a YAML document
+ * with node ranges). Parse errors keep their line:col; schema errors keep their path but not a line.
+ */
+const LARGE_YAML_BYTES = 4 * 1024 * 1024;
 const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+/** A broken big file could produce an issue per record; past this many, one summary diagnostic is reported. */
+const MAX_DIAGNOSTICS = 500;
+const LOCATE_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /** Parses YAML or JSON text, validates it against a schema, and reports every problem with its line and column. */
 export function loadText<T = unknown>(text: string, options: LoadOptions<T> = {}): Result<T> {
@@ -39,7 +48,9 @@ export function loadText<T = unknown>(text: string, options: LoadOptions<T> = {}
       errors: [{ code: 'E_TOO_LARGE', severity: 'error', file, message: `input is ${text.length} bytes, over the ${maxBytes}-byte limit`, hint: 'raise maxBytes or split the file' }],
     };
   }
-  const parsed = format === 'json' && text.length > LARGE_JSON_BYTES ? parseLargeJson(text, file) : parseYaml(text, file);
+  const parsed = text.length > (format === 'json' ? LARGE_JSON_BYTES : LARGE_YAML_BYTES)
+    ? format === 'json' ? parseLargeJson(text, file) : parseLargeYaml(text, file)
+    : parseYaml(text, file);
   if (parsed.errors.length > 0) return { warnings: parsed.warnings, errors: parsed.errors };
   const locator = parsed.locator;
   const ctx: CheckContext = { file, locate: locator };
@@ -47,7 +58,11 @@ export function loadText<T = unknown>(text: string, options: LoadOptions<T> = {}
 
   const checked = options.schema.safeParse(parsed.value);
   if (!checked.success) {
-    const errors = checked.error.issues.map((issue) => issueToDiagnostic(issue, file, locator));
+    const issues = checked.error.issues;
+    const errors = issues.slice(0, MAX_DIAGNOSTICS).map((issue) => issueToDiagnostic(issue, file, locator));
+    if (issues.length > MAX_DIAGNOSTICS) {
+      errors.push({ code: 'E_SCHEMA', severity: 'error', file, message: `${issues.length - MAX_DIAGNOSTICS} more schema errors not shown`, hint: 'fix the errors above first' });
+    }
     return { warnings: parsed.warnings, errors };
   }
   const extra = options.check ? options.check(checked.data, ctx) : [];
@@ -117,6 +132,15 @@ function parseYaml(text: string, file: string | undefined): Parsed {
   const errors = doc.errors.map(toDiag('error'));
   const warnings = doc.warnings.map(toDiag('warning'));
   const locator: CheckContext['locate'] = (path, options) => locatePath(doc, lineCounter, path, options);
+  if (errors.length === 0) {
+    visit(doc, {
+      Alias(_key, alias) {
+        if (alias.resolve(doc) !== undefined) return;
+        const pos = lineCounter.linePos(alias.range?.[0] ?? 0);
+        errors.push({ code: 'E_PARSE', severity: 'error', file, line: pos.line, column: pos.col, message: `alias *${alias.source} refers to no anchor`, hint: yamlHint('BAD_ALIAS') });
+      },
+    });
+  }
   if (errors.length > 0) return { errors, warnings, locator };
   try {
     const value = doc.toJS({ maxAliasCount: 1000 });
@@ -130,10 +154,28 @@ function parseYaml(text: string, file: string | undefined): Parsed {
   }
 }
 
+/** Big YAML: js-yaml (duplicate keys are still errors); positions of values are not available. */
+function parseLargeYaml(text: string, file: string | undefined): Parsed {
+  const locator: CheckContext['locate'] = () => undefined;
+  try {
+    return { value: loadYamlFast(text, { filename: file }), errors: [], warnings: [], locator };
+  } catch (error) {
+    const mark = error instanceof YAMLException ? error.mark : undefined;
+    const reason = error instanceof YAMLException ? error.reason : (error as Error).message;
+    return {
+      errors: [{ code: 'E_PARSE', severity: 'error', file, line: mark ? mark.line + 1 : 1, column: mark ? mark.column + 1 : 1, message: reason }],
+      warnings: [],
+      locator,
+    };
+  }
+}
+
 /** Big JSON: `JSON.parse` for speed and memory; the YAML CST is built only if a position is asked for. */
 function parseLargeJson(text: string, file: string | undefined): Parsed {
   let cached: CheckContext['locate'] | undefined;
   const locator: CheckContext['locate'] = (path, options) => {
+    // A YAML document of a very big file costs ~100 bytes of memory per input byte: give up positions instead.
+    if (text.length > LOCATE_LIMIT_BYTES) return undefined;
     if (!cached) {
       const lineCounter = new LineCounter();
       const doc = parseDocument(text, { lineCounter });

@@ -1,0 +1,1 @@
+"""A tiny shop domain used by the ST3 example workspace."""

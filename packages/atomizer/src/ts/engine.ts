@@ -1,0 +1,695 @@
+import type * as TS from 'typescript';
+import type { Diagnostic } from '@st3/schemas';
+import { EV, EventLog, LineCursor, Statement } from '../events.js';
+import { LineIndex, countLines } from '../lines.js';
+import type { ClassRecord, ComplexityVariant, ExportRecord, FunctionRecord, ImportRecord, ParameterInfo, ParsedFile, SourceLanguage, StatementNode, TypeDefinition } from '../types.js';
+import { eslintFunctionName, eslintHeadOffset, staticKeyName, type OwnerRole } from './eslint-names.js';
+import { finishLoc } from '../metrics.js';
+
+interface Unit {
+  fn: FunctionRecord;
+  count: number;
+}
+
+const SCRIPT_KIND: Record<string, number> = { typescript: 3, tsx: 4, javascript: 1, jsx: 2 };
+
+/** Parses TS/JS/TSX/JSX with the TypeScript compiler API and extracts everything the atomizer needs. */
+export function parseTypeScriptSource(ts: typeof TS, text: string, path: string, language: SourceLanguage, variant: ComplexityVariant = 'eslint'): ParsedFile {
+  const K = ts.SyntaxKind;
+  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, SCRIPT_KIND[language] as TS.ScriptKind);
+  const index = new LineIndex(text);
+  const isSource = new Uint8Array(index.count);
+  const startCursor = new LineCursor(index.starts);
+  const endCursor = new LineCursor(index.starts);
+  const lineOf = (offset: number) => index.lineOf(offset);
+  const log = new EventLog();
+  const moduleBindings = new Set<string>();
+  const functions: FunctionRecord[] = [];
+  const classes: ClassRecord[] = [];
+  const imports: ImportRecord[] = [];
+  const exports: ExportRecord[] = [];
+  const types: TypeDefinition[] = [];
+  const countOptional = variant !== 'classic';
+  const countDefaults = variant !== 'classic';
+  const modified = variant === 'modified';
+
+  const units: Unit[] = [{ fn: undefined as unknown as FunctionRecord, count: 1 }];
+  const frames: { stmt: Statement; body: StatementNode[] }[] = [];
+  const names: string[] = [];
+  let decisions = 0;
+  let functionDepth = 0;
+  const top: StatementNode[] = [];
+
+  const start = (n: TS.Node) => ts.skipTrivia(text, n.pos);
+  const textOf = (n: TS.Node) => text.slice(start(n), n.end);
+  const short = (n: TS.Node) => {
+    const t = textOf(n).replace(/\s+/g, ' ');
+    return t.length > 80 ? `${t.slice(0, 77)}...` : t;
+  };
+  const decide = () => {
+    units[units.length - 1]!.count++;
+    decisions++;
+  };
+  const skipParens = (e: TS.Expression): TS.Expression => {
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    return e;
+  };
+  const isFunctionValue = (e: TS.Node | undefined): e is TS.FunctionExpression | TS.ArrowFunction => !!e && (e.kind === K.FunctionExpression || e.kind === K.ArrowFunction);
+  const calleeName = (e: TS.Expression): string | undefined => {
+    e = skipParens(e);
+    if (ts.isIdentifier(e)) return e.text;
+    if (ts.isPropertyAccessExpression(e)) {
+      const base = calleeName(e.expression);
+      return base ? `${base}.${e.name.text}` : undefined;
+    }
+    if (e.kind === K.ThisKeyword) return 'this';
+    return undefined;
+  };
+  const baseIdentifier = (e: TS.Expression): string | undefined => {
+    e = skipParens(e);
+    while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isNonNullExpression(e)) e = skipParens(e.expression);
+    return ts.isIdentifier(e) ? e.text : undefined;
+  };
+
+  // --- function units (ESLint code paths) ---------------------------------------------------
+  function paramsOf(fn: TS.SignatureDeclarationBase): ParameterInfo[] {
+    return fn.parameters.map((p) => ({
+      name: ts.isIdentifier(p.name) ? p.name.text : textOf(p.name),
+      type: p.type ? textOf(p.type) : undefined,
+      optional: !!p.questionToken || !!p.initializer || undefined,
+      defaultValue: p.initializer ? short(p.initializer) : undefined,
+      rest: !!p.dotDotDotToken || undefined,
+    }));
+  }
+
+  function beginUnit(node: TS.Node, kind: string, name: string, reportOffset: number, reportName: string, fnNode?: TS.FunctionLikeDeclaration): Unit {
+    const mods = fnNode && ts.canHaveModifiers(fnNode) ? ts.getModifiers(fnNode) : undefined;
+    const rl = lineOf(reportOffset);
+    const fn: FunctionRecord = {
+      name,
+      kind,
+      qualifiedName: [...names, name].join('.'),
+      startLine: lineOf(start(node)),
+      endLine: lineOf(Math.max(start(node), node.end - 1)),
+      loc: 0,
+      physicalLoc: 0,
+      complexity: 1,
+      params: fnNode ? paramsOf(fnNode) : [],
+      returnType: fnNode?.type ? textOf(fnNode.type) : undefined,
+      async: mods?.some((m) => m.kind === K.AsyncKeyword) ?? false,
+      generator: !!(fnNode as TS.FunctionDeclaration | undefined)?.asteriskToken,
+      reportLine: rl,
+      reportColumn: reportOffset - index.starts[rl - 1]! + 1,
+      reportName,
+      reported: true,
+    };
+    functions.push(fn);
+    const unit = { fn, count: 1 };
+    units.push(unit);
+    names.push(name);
+    return unit;
+  }
+  function endUnit(unit: Unit): void {
+    unit.fn.complexity = unit.count;
+    units.pop();
+    names.pop();
+  }
+
+  function functionKind(fn: TS.FunctionLikeDeclaration, role: OwnerRole): string {
+    switch (fn.kind) {
+      case K.Constructor: return 'constructor';
+      case K.GetAccessor: return 'getter';
+      case K.SetAccessor: return 'setter';
+      case K.MethodDeclaration: return 'method';
+      case K.ArrowFunction: return role === 'none' ? 'arrow' : 'method';
+      case K.FunctionExpression: return role === 'none' ? 'function-expression' : 'method';
+      default: return 'function';
+    }
+  }
+
+  /** A function-like node: its key/decorators belong to the enclosing unit, params and body to its own. */
+  function visitFunction(fn: TS.FunctionLikeDeclaration, owner: TS.Node | undefined, role: OwnerRole, boundName: string | undefined): void {
+    const hasBody = !!fn.body;
+    if (!hasBody) {
+      // Overloads and abstract members: no code path in ESLint, only types.
+      ts.forEachChild(fn, visit);
+      return;
+    }
+    const name = boundName ?? (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name)) ? ts.idText(fn.name) : staticKeyName(ts, fn.name) ?? '<anonymous>');
+    if (fn.kind === K.FunctionDeclaration && fn.name) log.push(EV.DEF, fn.name.text);
+    // The key and decorators of methods are outside the function's code path.
+    if (fn.kind !== K.FunctionExpression && fn.kind !== K.ArrowFunction && fn.kind !== K.FunctionDeclaration) {
+      const mods = ts.canHaveModifiers(fn) ? ts.getModifiers(fn) : undefined;
+      const decs = ts.canHaveDecorators(fn) ? ts.getDecorators(fn) : undefined;
+      decs?.forEach(visit);
+      void mods;
+      if (fn.name && ts.isComputedPropertyName(fn.name)) visit(fn.name.expression);
+    }
+    const unit = beginUnit(fn, functionKind(fn, role), name, eslintHeadOffset(ts, sf, fn, owner, role), eslintFunctionName(ts, fn, owner, role), fn);
+    functionDepth++;
+    if (fn.kind === K.FunctionExpression && fn.name) log.push(EV.DEF, fn.name.text);
+    fn.typeParameters?.forEach(visitType);
+    for (const p of fn.parameters) visit(p);
+    if (fn.type) visitType(fn.type);
+    visit(fn.body!);
+    functionDepth--;
+    endUnit(unit);
+  }
+
+  // --- line marking: node starts in pre-order, node ends in post-order ----------------------
+  function markNode(n: TS.Node, s: number): void {
+    if (s < n.end) {
+      isSource[startCursor.line(s) - 1] = 1;
+      isSource[endCursor.line(n.end - 1) - 1] = 1;
+    }
+  }
+  function markSpan(n: TS.Node): void {
+    const a = lineOf(start(n));
+    const b = lineOf(Math.max(start(n), n.end - 1));
+    for (let l = a; l <= b; l++) isSource[l - 1] = 1;
+  }
+
+  // --- statements -----------------------------------------------------------------------
+  function statementKind(n: TS.Node): string {
+    switch (n.kind) {
+      case K.FunctionDeclaration: return 'function';
+      case K.ClassDeclaration: return 'class';
+      case K.ImportDeclaration: case K.ImportEqualsDeclaration: return 'import';
+      case K.ExportDeclaration: case K.ExportAssignment: return 'export';
+      case K.VariableStatement: return 'variable';
+      case K.InterfaceDeclaration: return 'interface';
+      case K.TypeAliasDeclaration: return 'type';
+      case K.EnumDeclaration: return 'enum';
+      case K.ModuleDeclaration: return 'namespace';
+      case K.IfStatement: return 'if';
+      case K.ForStatement: case K.ForInStatement: case K.ForOfStatement: case K.WhileStatement: case K.DoStatement: return 'loop';
+      case K.SwitchStatement: return 'switch';
+      case K.TryStatement: return 'try';
+      case K.ReturnStatement: return 'return';
+      case K.ThrowStatement: return 'throw';
+      case K.MethodDeclaration: return 'method';
+      case K.Constructor: return 'constructor';
+      case K.GetAccessor: return 'getter';
+      case K.SetAccessor: return 'setter';
+      case K.PropertyDeclaration: return 'property';
+      case K.ClassStaticBlockDeclaration: return 'static-block';
+      case K.Block: return 'block';
+      default: return 'statement';
+    }
+  }
+  function isStatementList(parent: TS.Node | undefined): boolean {
+    if (!parent) return false;
+    const k = parent.kind;
+    return k === K.SourceFile || k === K.Block || k === K.ModuleBlock || k === K.CaseClause || k === K.DefaultClause || k === K.ClassDeclaration || k === K.ClassExpression;
+  }
+  function guardOf(n: TS.Node): { guard?: string; assertion?: string } {
+    if (ts.isIfStatement(n) && !n.elseStatement) {
+      let t: TS.Statement = n.thenStatement;
+      if (ts.isBlock(t) && t.statements.length === 1) t = t.statements[0]!;
+      if (ts.isThrowStatement(t) || ts.isReturnStatement(t)) return { guard: short(n.expression) };
+    }
+    if (ts.isExpressionStatement(n) && ts.isCallExpression(n.expression)) {
+      const callee = calleeName(n.expression.expression);
+      if (callee && /(^|\.)(assert|invariant|ok|strictEqual|equal)$/.test(callee) || callee === 'console.assert') {
+        return { assertion: short(n.expression) };
+      }
+    }
+    return {};
+  }
+
+  // --- declarations ------------------------------------------------------------------------
+  function visitBindingName(name: TS.BindingName, isModule: boolean): void {
+    if (ts.isIdentifier(name)) {
+      log.push(EV.DEF, name.text);
+      if (isModule) moduleBindings.add(name.text);
+      return;
+    }
+    for (const el of name.elements) {
+      if (ts.isOmittedExpression(el)) continue;
+      if (el.propertyName && ts.isComputedPropertyName(el.propertyName)) visit(el.propertyName.expression);
+      if (el.initializer) {
+        if (countDefaults) decide();
+        visit(el.initializer);
+      }
+      visitBindingName(el.name, isModule);
+    }
+  }
+
+  /** Destructuring assignment targets: defaults there are ESTree AssignmentPatterns. */
+  function visitTarget(e: TS.Expression): void {
+    markNode(e, start(e));
+    const inner = skipParens(e);
+    if (ts.isArrayLiteralExpression(inner)) {
+      for (const el of inner.elements) {
+        if (ts.isBinaryExpression(el) && el.operatorToken.kind === K.EqualsToken) {
+          if (countDefaults) decide();
+          visitTarget(el.left);
+          visit(el.right);
+        } else if (ts.isSpreadElement(el)) visitTarget(el.expression);
+        else if (!ts.isOmittedExpression(el)) visitTarget(el);
+      }
+      return;
+    }
+    if (ts.isObjectLiteralExpression(inner)) {
+      for (const p of inner.properties) {
+        markNode(p, start(p));
+        if (ts.isPropertyAssignment(p)) {
+          if (ts.isComputedPropertyName(p.name)) visit(p.name.expression);
+          const v = p.initializer;
+          if (ts.isBinaryExpression(v) && v.operatorToken.kind === K.EqualsToken) {
+            if (countDefaults) decide();
+            visitTarget(v.left);
+            visit(v.right);
+          } else visitTarget(v);
+        } else if (ts.isShorthandPropertyAssignment(p)) {
+          log.push(EV.WRITE, p.name.text);
+          if (p.objectAssignmentInitializer) {
+            if (countDefaults) decide();
+            visit(p.objectAssignmentInitializer);
+          }
+        } else if (ts.isSpreadAssignment(p)) visitTarget(p.expression);
+      }
+      return;
+    }
+    const base = baseIdentifier(inner);
+    if (base) log.push(EV.WRITE, base);
+    visit(inner);
+  }
+
+  function visitClass(node: TS.ClassLikeDeclaration): void {
+    const name = node.name?.text ?? '<anonymous>';
+    if (node.name) log.push(EV.DEF, name);
+    ts.getDecorators(node)?.forEach(visit);
+    node.typeParameters?.forEach(visitType);
+    const bases: string[] = [];
+    for (const h of node.heritageClauses ?? []) {
+      for (const t of h.types) {
+        bases.push(textOf(t.expression));
+        if (h.token === K.ExtendsKeyword) {
+          visit(t.expression);
+          t.typeArguments?.forEach(visitType);
+        } else visitType(t);
+      }
+    }
+    const record: ClassRecord = { name, startLine: lineOf(start(node)), endLine: lineOf(node.end - 1), loc: 0, bases, members: [] };
+    classes.push(record);
+    if (node.name) types.push({ name, kind: 'class', startLine: record.startLine, endLine: record.endLine });
+    names.push(name);
+    for (const m of node.members) {
+      const isStatic = (ts.canHaveModifiers(m) ? ts.getModifiers(m) : undefined)?.some((x) => x.kind === K.StaticKeyword) || undefined;
+      const mName = m.kind === K.Constructor ? 'constructor' : m.kind === K.ClassStaticBlockDeclaration ? 'static' : m.name ? (ts.isPrivateIdentifier(m.name) || ts.isIdentifier(m.name) ? ts.idText(m.name) : staticKeyName(ts, m.name) ?? textOf(m.name)) : '';
+      record.members.push({ name: mName, kind: statementKind(m), line: lineOf(start(m)), static: isStatic });
+      visit(m, node);
+    }
+    names.pop();
+  }
+
+  function visitImport(node: TS.ImportDeclaration): void {
+    const mod = ts.isStringLiteral(node.moduleSpecifier) ? node.moduleSpecifier.text : textOf(node.moduleSpecifier);
+    const rec: ImportRecord = { module: mod, line: lineOf(start(node)), bindings: [] };
+    const clause = node.importClause;
+    if (clause) {
+      if (clause.isTypeOnly) rec.typeOnly = true;
+      if (clause.name) { rec.default = clause.name.text; rec.bindings.push(clause.name.text); }
+      const nb = clause.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) { rec.namespace = nb.name.text; rec.bindings.push(nb.name.text); }
+      else if (nb) {
+        rec.named = nb.elements.map((e) => ({ name: e.propertyName ? ts.idText(e.propertyName as TS.Identifier) : e.name.text, alias: e.propertyName ? e.name.text : undefined, typeOnly: e.isTypeOnly || undefined }));
+        for (const e of nb.elements) rec.bindings.push(e.name.text);
+      }
+    }
+    for (const b of rec.bindings) { log.push(EV.DEF, b); moduleBindings.add(b); }
+    imports.push(rec);
+  }
+
+  function requireImport(decl: TS.VariableDeclaration): void {
+    const init = decl.initializer && skipParens(decl.initializer);
+    if (!init || !ts.isCallExpression(init) || !ts.isIdentifier(init.expression) || init.expression.text !== 'require') return;
+    const arg = init.arguments[0];
+    if (!arg || !ts.isStringLiteral(arg)) return;
+    const rec: ImportRecord = { module: arg.text, line: lineOf(start(decl)), bindings: [] };
+    if (ts.isIdentifier(decl.name)) { rec.default = decl.name.text; rec.bindings.push(decl.name.text); }
+    else if (ts.isObjectBindingPattern(decl.name)) {
+      rec.named = decl.name.elements.filter((e) => ts.isIdentifier(e.name)).map((e) => {
+        const local = (e.name as TS.Identifier).text;
+        const remote = e.propertyName ? staticKeyName(ts, e.propertyName) ?? local : local;
+        return remote === local ? { name: local } : { name: remote, alias: local };
+      });
+      rec.bindings.push(...rec.named.map((n) => n.alias ?? n.name));
+    }
+    imports.push(rec);
+  }
+
+  function exportModifiers(node: TS.Node, namesOf: string[], kind: string): void {
+    const mods = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
+    if (!mods?.some((m) => m.kind === K.ExportKeyword)) return;
+    const isDefault = mods.some((m) => m.kind === K.DefaultKeyword);
+    const line = lineOf(start(node));
+    if (isDefault) exports.push({ name: 'default', kind, line });
+    else for (const n of namesOf) exports.push({ name: n, kind, line });
+  }
+
+  // --- the walk ----------------------------------------------------------------------------
+  function visitType(n: TS.Node): void {
+    markNode(n, start(n));
+    if (n.kind === K.TypeReference) {
+      let t = (n as TS.TypeReferenceNode).typeName;
+      while (ts.isQualifiedName(t)) t = t.left;
+      log.push(EV.TYPE, t.text);
+    } else if (n.kind === K.ExpressionWithTypeArguments) {
+      const b = baseIdentifier((n as TS.ExpressionWithTypeArguments).expression);
+      if (b) log.push(EV.TYPE, b);
+    } else if (n.kind === K.TypeQuery) {
+      let t = (n as TS.TypeQueryNode).exprName;
+      while (ts.isQualifiedName(t)) t = t.left;
+      if (ts.isIdentifier(t)) log.push(EV.USE, t.text);
+    } else if (n.kind === K.StringLiteral || n.kind === K.NoSubstitutionTemplateLiteral) markSpan(n);
+    ts.forEachChild(n, visitType);
+  }
+
+  function visit(node: TS.Node, parent?: TS.Node): void {
+    const s = start(node);
+    markNode(node, s);
+    const k = node.kind;
+    if (k >= K.FirstTypeNode && k <= K.LastTypeNode && k !== K.ExpressionWithTypeArguments) return visitType(node);
+
+    let stmt: Statement | undefined;
+    if ((ts.isStatement(node) || ts.isClassElement(node)) && isStatementList(parent)) {
+      const isTop = frames.length === 0;
+      stmt = new Statement(statementKind(node), lineOf(s), lineOf(Math.max(s, node.end - 1)), log, log.size, moduleBindings);
+      const g = guardOf(node);
+      stmt.guard = g.guard;
+      stmt.assertion = g.assertion;
+      (isTop ? top : frames[frames.length - 1]!.body).push(stmt);
+      frames.push({ stmt, body: [] });
+      const before = decisions;
+      const fnCount = functions.length;
+      visitNode(node, parent, isTop);
+      const frame = frames.pop()!;
+      stmt.evEnd = log.size;
+      stmt.decisions = decisions - before;
+      if (frame.body.length > 0) stmt.body = frame.body;
+      const declared = functions[fnCount];
+      if (declared && (k === K.FunctionDeclaration || ts.isClassElement(node) || (k === K.VariableStatement && declared.startLine >= stmt.startLine))) {
+        if (k !== K.VariableStatement || (node as TS.VariableStatement).declarationList.declarations.length === 1) stmt.fn = declared;
+      }
+      stmt.name = stmt.fn?.name ?? ((node as TS.ClassDeclaration).name && ts.isIdentifier((node as TS.ClassDeclaration).name!) ? (node as TS.ClassDeclaration).name!.text : undefined);
+      stmt.defines = namesDefinedBy(node);
+      if (isTop) for (const d of stmt.defines) moduleBindings.add(d);
+      return;
+    }
+    visitNode(node, parent, false);
+  }
+
+  function namesDefinedBy(node: TS.Node): string[] {
+    if (ts.isVariableStatement(node)) {
+      const out: string[] = [];
+      const add = (b: TS.BindingName) => {
+        if (ts.isIdentifier(b)) out.push(b.text);
+        else for (const el of b.elements) if (!ts.isOmittedExpression(el)) add(el.name);
+      };
+      for (const d of node.declarationList.declarations) add(d.name);
+      return out;
+    }
+    if (ts.isImportDeclaration(node)) return imports.length > 0 && imports[imports.length - 1]!.line === lineOf(start(node)) ? [...imports[imports.length - 1]!.bindings] : [];
+    const nm = (node as TS.DeclarationStatement).name;
+    if (nm && ts.isIdentifier(nm) && (ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node) || ts.isEnumDeclaration(node) || ts.isModuleDeclaration(node) || ts.isImportEqualsDeclaration(node))) return [nm.text];
+    if (ts.isClassElement(node) && node.name && (ts.isIdentifier(node.name) || ts.isPrivateIdentifier(node.name))) return [ts.idText(node.name)];
+    return [];
+  }
+
+  function visitNode(node: TS.Node, parent: TS.Node | undefined, isTop: boolean): void {
+    switch (node.kind) {
+      case K.Identifier:
+        log.push(EV.USE, (node as TS.Identifier).text);
+        return;
+      case K.StringLiteral: case K.NoSubstitutionTemplateLiteral: case K.TemplateHead: case K.TemplateMiddle: case K.TemplateTail: case K.RegularExpressionLiteral:
+        markSpan(node);
+        return;
+      case K.JsxText:
+        if (!(node as TS.JsxText).containsOnlyTriviaWhiteSpaces) markSpan(node);
+        return;
+      case K.IfStatement: {
+        decide();
+        log.push(EV.BRANCH, short((node as TS.IfStatement).expression));
+        break;
+      }
+      case K.ConditionalExpression:
+        decide();
+        log.push(EV.BRANCH, short((node as TS.ConditionalExpression).condition));
+        break;
+      case K.ForStatement: case K.WhileStatement: case K.DoStatement: case K.CatchClause:
+        decide();
+        break;
+      case K.ForInStatement: case K.ForOfStatement: {
+        decide();
+        const f = node as TS.ForOfStatement;
+        if (ts.isVariableDeclarationList(f.initializer)) visit(f.initializer);
+        else visitTarget(f.initializer);
+        visit(f.expression);
+        visit(f.statement);
+        return;
+      }
+      case K.CaseClause:
+        if (!modified) decide();
+        log.push(EV.BRANCH, `case ${short((node as TS.CaseClause).expression)}`);
+        break;
+      case K.SwitchStatement:
+        if (modified) decide();
+        break;
+      case K.BinaryExpression: {
+        const b = node as TS.BinaryExpression;
+        const op = b.operatorToken.kind;
+        if (op === K.AmpersandAmpersandToken || op === K.BarBarToken || op === K.QuestionQuestionToken || op === K.AmpersandAmpersandEqualsToken || op === K.BarBarEqualsToken || op === K.QuestionQuestionEqualsToken) decide();
+        if (op === K.EqualsToken || (op >= K.FirstCompoundAssignment && op <= K.LastCompoundAssignment)) {
+          if (op === K.EqualsToken) visitTarget(b.left);
+          else {
+            const base = baseIdentifier(b.left);
+            if (base) log.push(EV.WRITE, base);
+            visit(b.left);
+          }
+          // A function assigned to a name is bound to it.
+          const right = skipParens(b.right);
+          if (isFunctionValue(right)) {
+            const nm = ts.isPropertyAccessExpression(b.left) ? b.left.name.text : ts.isIdentifier(b.left) ? b.left.text : undefined;
+            visitFunction(right, undefined, 'none', right.kind === K.FunctionExpression && right.name ? right.name.text : nm);
+          } else visit(b.right);
+          return;
+        }
+        break;
+      }
+      case K.PrefixUnaryExpression: case K.PostfixUnaryExpression: {
+        const op = (node as TS.PrefixUnaryExpression).operator;
+        if (op === K.PlusPlusToken || op === K.MinusMinusToken) {
+          const base = baseIdentifier((node as TS.PrefixUnaryExpression).operand);
+          if (base) log.push(EV.WRITE, base);
+        }
+        break;
+      }
+      case K.PropertyAccessExpression: {
+        const p = node as TS.PropertyAccessExpression;
+        if (p.questionDotToken && countOptional) decide();
+        visit(p.expression);
+        markNode(p.name, start(p.name));
+        return;
+      }
+      case K.ElementAccessExpression:
+        if ((node as TS.ElementAccessExpression).questionDotToken && countOptional) decide();
+        break;
+      case K.CallExpression: {
+        const c = node as TS.CallExpression;
+        if (c.questionDotToken && countOptional) decide();
+        const callee = calleeName(c.expression);
+        if (callee) log.push(EV.CALL, callee);
+        break;
+      }
+      case K.NewExpression: {
+        const callee = calleeName((node as TS.NewExpression).expression);
+        if (callee) log.push(EV.CALL, `new ${callee}`);
+        break;
+      }
+      case K.ReturnStatement: case K.YieldExpression:
+        if ((node as TS.ReturnStatement).expression) log.push(EV.RETURN, '');
+        break;
+      case K.Parameter: {
+        const p = node as TS.ParameterDeclaration;
+        ts.getDecorators(p)?.forEach(visit);
+        if (p.type) visitType(p.type);
+        if (p.initializer) {
+          if (countDefaults) decide();
+          visit(p.initializer);
+        }
+        visitBindingName(p.name, false);
+        return;
+      }
+      case K.VariableDeclaration: {
+        const d = node as TS.VariableDeclaration;
+        if (functionDepth === 0 && frames.length === 1) requireImport(d);
+        if (d.type) visitType(d.type);
+        const init = d.initializer && skipParens(d.initializer);
+        if (isFunctionValue(init) && ts.isIdentifier(d.name)) visitFunction(init, undefined, 'none', init.kind === K.FunctionExpression && init.name ? init.name.text : d.name.text);
+        else if (d.initializer) visit(d.initializer);
+        visitBindingName(d.name, functionDepth === 0 && frames.length <= 1);
+        return;
+      }
+      case K.FunctionDeclaration: case K.FunctionExpression: case K.ArrowFunction:
+        visitFunction(node as TS.FunctionLikeDeclaration, undefined, 'none', undefined);
+        if (node.kind === K.FunctionDeclaration) exportModifiers(node, [(node as TS.FunctionDeclaration).name?.text ?? 'default'], 'function');
+        return;
+      case K.MethodDeclaration: case K.Constructor: case K.GetAccessor: case K.SetAccessor: {
+        const inClass = parent && (parent.kind === K.ClassDeclaration || parent.kind === K.ClassExpression);
+        visitFunction(node as TS.FunctionLikeDeclaration, node, inClass ? 'method-definition' : 'property', undefined);
+        return;
+      }
+      case K.PropertyAssignment: {
+        const p = node as TS.PropertyAssignment;
+        if (ts.isComputedPropertyName(p.name)) visit(p.name.expression);
+        else markNode(p.name, start(p.name));
+        const v = skipParens(p.initializer);
+        if (isFunctionValue(v)) visitFunction(v, p, 'property', staticKeyName(ts, p.name) ?? undefined);
+        else visit(p.initializer);
+        return;
+      }
+      case K.ShorthandPropertyAssignment: {
+        const p = node as TS.ShorthandPropertyAssignment;
+        log.push(EV.USE, p.name.text);
+        if (p.objectAssignmentInitializer) {
+          if (countDefaults) decide();
+          visit(p.objectAssignmentInitializer);
+        }
+        return;
+      }
+      case K.PropertyDeclaration: {
+        const p = node as TS.PropertyDeclaration;
+        ts.getDecorators(p)?.forEach(visit);
+        if (ts.isComputedPropertyName(p.name)) visit(p.name.expression);
+        if (p.type) visitType(p.type);
+        if (!p.initializer) return;
+        const inClass = parent && (parent.kind === K.ClassDeclaration || parent.kind === K.ClassExpression);
+        if (!inClass) { visit(p.initializer); return; }
+        const v = skipParens(p.initializer);
+        const keyName = staticKeyName(ts, p.name) ?? '<computed>';
+        const unit = beginUnit(p.initializer, 'class-field', keyName, start(v), 'Class field initializer');
+        functionDepth++;
+        if (isFunctionValue(v)) visitFunction(v, p, 'property-definition', keyName);
+        else visit(p.initializer);
+        functionDepth--;
+        endUnit(unit);
+        return;
+      }
+      case K.ClassStaticBlockDeclaration: {
+        const unit = beginUnit(node, 'static-block', 'static', s, 'Class static block');
+        functionDepth++;
+        visit((node as TS.ClassStaticBlockDeclaration).body);
+        functionDepth--;
+        endUnit(unit);
+        return;
+      }
+      case K.ClassDeclaration: case K.ClassExpression:
+        visitClass(node as TS.ClassLikeDeclaration);
+        if (node.kind === K.ClassDeclaration) exportModifiers(node, [(node as TS.ClassDeclaration).name?.text ?? 'default'], 'class');
+        return;
+      case K.ImportDeclaration:
+        visitImport(node as TS.ImportDeclaration);
+        return;
+      case K.ImportEqualsDeclaration: {
+        const d = node as TS.ImportEqualsDeclaration;
+        const ref = d.moduleReference;
+        const mod = ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression) ? ref.expression.text : textOf(ref);
+        imports.push({ module: mod, line: lineOf(s), default: d.name.text, typeOnly: d.isTypeOnly || undefined, bindings: [d.name.text] });
+        log.push(EV.DEF, d.name.text);
+        moduleBindings.add(d.name.text);
+        return;
+      }
+      case K.ExportDeclaration: {
+        const d = node as TS.ExportDeclaration;
+        const from = d.moduleSpecifier && ts.isStringLiteral(d.moduleSpecifier) ? d.moduleSpecifier.text : undefined;
+        const line = lineOf(s);
+        if (d.exportClause && ts.isNamedExports(d.exportClause)) {
+          for (const e of d.exportClause.elements) {
+            exports.push({ name: e.name.text, kind: d.isTypeOnly || e.isTypeOnly ? 'type' : 'binding', line, from });
+            if (!from) log.push(EV.USE, e.propertyName ? ts.idText(e.propertyName as TS.Identifier) : e.name.text);
+          }
+        } else exports.push({ name: d.exportClause ? (d.exportClause as TS.NamespaceExport).name.text : '*', kind: 'namespace', line, from });
+        return;
+      }
+      case K.ExportAssignment:
+        exports.push({ name: (node as TS.ExportAssignment).isExportEquals ? 'export=' : 'default', kind: 'expression', line: lineOf(s) });
+        break;
+      case K.VariableStatement: {
+        const v = node as TS.VariableStatement;
+        exportModifiers(node, v.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : [])), 'variable');
+        visit(v.declarationList);
+        return;
+      }
+      case K.InterfaceDeclaration: case K.TypeAliasDeclaration: case K.EnumDeclaration: {
+        const d = node as TS.InterfaceDeclaration;
+        const kind = node.kind === K.InterfaceDeclaration ? 'interface' : node.kind === K.TypeAliasDeclaration ? 'type' : 'enum';
+        types.push({ name: d.name.text, kind, startLine: lineOf(s), endLine: lineOf(node.end - 1) });
+        exportModifiers(node, [d.name.text], kind);
+        log.push(EV.DEF, d.name.text);
+        if (kind === 'enum') {
+          for (const m of (node as TS.EnumDeclaration).members) {
+            markNode(m, start(m));
+            if (m.initializer) visit(m.initializer);
+          }
+          return;
+        }
+        ts.forEachChild(node, (c) => (c === d.name ? markNode(c, start(c)) : visitType(c)));
+        return;
+      }
+      case K.LabeledStatement:
+        markNode((node as TS.LabeledStatement).label, start((node as TS.LabeledStatement).label));
+        visit((node as TS.LabeledStatement).statement, node);
+        return;
+      case K.BreakStatement: case K.ContinueStatement:
+        return;
+      case K.JsxAttribute: {
+        const a = node as TS.JsxAttribute;
+        if (a.initializer) visit(a.initializer);
+        return;
+      }
+      case K.JsxOpeningElement: case K.JsxSelfClosingElement: case K.JsxClosingElement: {
+        const tag = (node as TS.JsxOpeningElement).tagName;
+        if (ts.isIdentifier(tag) && /^[A-Z]/.test(tag.text) && node.kind !== K.JsxClosingElement) log.push(EV.USE, tag.text);
+        else if (!ts.isIdentifier(tag)) visit(tag);
+        markNode(tag, start(tag));
+        (node as TS.JsxOpeningElement).typeArguments?.forEach(visitType);
+        if (node.kind !== K.JsxClosingElement) visit((node as TS.JsxOpeningElement).attributes);
+        return;
+      }
+      case K.QualifiedName: case K.MetaProperty: case K.ImportSpecifier:
+        return;
+      case K.TypeParameter:
+        visitType(node);
+        return;
+      case K.AsExpression: case K.SatisfiesExpression: case K.TypeAssertionExpression:
+        visit((node as TS.AsExpression).expression);
+        visitType((node as TS.AsExpression).type);
+        return;
+      case K.ModuleDeclaration: {
+        const m = node as TS.ModuleDeclaration;
+        if (ts.isIdentifier(m.name)) log.push(EV.DEF, m.name.text);
+        if (m.body) visit(m.body, node);
+        return;
+      }
+      default:
+        break;
+    }
+    ts.forEachChild(node, (c) => visit(c, node));
+  }
+
+  for (const st of sf.statements) visit(st, sf);
+
+  const diagnostics: Diagnostic[] = [];
+  const parseDiagnostics = (sf as unknown as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  for (const d of parseDiagnostics.slice(0, 50)) {
+    const line = lineOf(d.start);
+    diagnostics.push({ code: 'E_ATOMIZE_SYNTAX', severity: 'warning', file: path, line, column: d.start - index.starts[line - 1]! + 1, message: ts.flattenDiagnosticMessageText(d.messageText, ' ') });
+  }
+  const lines = countLines(index, isSource);
+  finishLoc(isSource, functions, classes);
+  return { path, language, lines, isSource, functions, classes, imports, exports, types, statements: top, moduleBindings: [...moduleBindings], diagnostics };
+}
+
+

@@ -1,0 +1,133 @@
+import { csr, type IndexedGraph } from './indexed.js';
+import { stronglyConnectedComponents } from './scc.js';
+
+export interface CycleListing {
+  /** Each cycle as node indices, starting at its smallest index; self-loops first. */
+  cycles: number[][];
+  /** True when the bound stopped the listing before every elementary cycle was found. */
+  truncated: boolean;
+}
+
+interface Local {
+  n: number;
+  dst: Int32Array;
+  outStart: Int32Array;
+  outEdge: Int32Array;
+  /** Local index → node index of the parent graph. */
+  global: Int32Array;
+}
+
+/** The sub-graph induced by `members` (sorted node indices), without self-loops, in local indices. */
+function induced(g: Pick<IndexedGraph, 'dst' | 'outStart' | 'outEdge'>, members: Int32Array, parentGlobal?: Int32Array): Local {
+  const local = new Map<number, number>();
+  for (let i = 0; i < members.length; i++) local.set(members[i]!, i);
+  const src: number[] = [];
+  const dst: number[] = [];
+  for (let i = 0; i < members.length; i++) {
+    const v = members[i]!;
+    for (let p = g.outStart[v]!; p < g.outStart[v + 1]!; p++) {
+      const w = local.get(g.dst[g.outEdge[p]!]!);
+      if (w !== undefined && w !== i) {
+        src.push(i);
+        dst.push(w);
+      }
+    }
+  }
+  const s = Int32Array.from(src);
+  const d = Int32Array.from(dst);
+  const adjacency = csr(members.length, s, d);
+  const global = parentGlobal ? members.map((m) => parentGlobal[m]!) : members.slice();
+  return { n: members.length, dst: d, outStart: adjacency.outStart, outEdge: adjacency.outEdge, global };
+}
+
+/**
+ * Lists elementary cycles with Johnson's algorithm (as networkx's `simple_cycles`): per strongly
+ * connected component, every cycle through its smallest node, then that node is removed and the
+ * rest split again. Stops after `maxCycles`, so the cost is O((maxCycles + 1)(n + m)).
+ */
+export function listCycles(g: IndexedGraph, maxCycles = 100): CycleListing {
+  const cycles: number[][] = [];
+  if (maxCycles <= 0) return { cycles, truncated: g.src.some((s, e) => s === g.dst[e]) || hasNontrivialScc(g) };
+  for (let e = 0; e < g.src.length; e++) {
+    if (g.src[e] === g.dst[e]) {
+      if (cycles.length >= maxCycles) return { cycles, truncated: true };
+      cycles.push([g.src[e]!]);
+    }
+  }
+  const top = stronglyConnectedComponents(g);
+  const queue: Local[] = [];
+  // Components in node order of their smallest member, so the listing order is stable.
+  const roots = top.members.filter((m) => m.length > 1).sort((a, b) => a[0]! - b[0]!);
+  for (const members of roots) queue.push(induced(g, members));
+  while (queue.length > 0) {
+    const sub = queue.shift()!;
+    const found = circuitsThrough(sub, 0, maxCycles - cycles.length);
+    for (const c of found.cycles) cycles.push(c.map((v) => sub.global[v]!));
+    if (found.truncated) return { cycles, truncated: true };
+    // Remove the start node (local 0) and split what remains.
+    const rest = new Int32Array(sub.n - 1);
+    for (let i = 1; i < sub.n; i++) rest[i - 1] = i;
+    const restGraph = induced(sub, rest, sub.global);
+    const parts = stronglyConnectedComponents(restGraph);
+    const next = parts.members.filter((m) => m.length > 1).sort((a, b) => a[0]! - b[0]!);
+    for (const members of next) queue.push(induced(restGraph, members, restGraph.global));
+  }
+  return { cycles, truncated: false };
+}
+
+function hasNontrivialScc(g: IndexedGraph): boolean {
+  return stronglyConnectedComponents(g).members.some((m) => m.length > 1);
+}
+
+/** Johnson's CIRCUIT search from `start`, iterative, with the blocked set and B lists. */
+function circuitsThrough(g: Local, start: number, limit: number): { cycles: number[][]; truncated: boolean } {
+  const cycles: number[][] = [];
+  const blocked = new Uint8Array(g.n);
+  const B: Set<number>[] = Array.from({ length: g.n }, () => new Set<number>());
+  const path: number[] = [start];
+  const pos: number[] = [g.outStart[start]!];
+  const closed: boolean[] = [false];
+  blocked[start] = 1;
+
+  const unblock = (u: number): void => {
+    const todo = [u];
+    while (todo.length > 0) {
+      const x = todo.pop()!;
+      if (!blocked[x]) continue;
+      blocked[x] = 0;
+      for (const y of B[x]!) todo.push(y);
+      B[x]!.clear();
+    }
+  };
+
+  while (path.length > 0) {
+    const depth = path.length - 1;
+    const v = path[depth]!;
+    const p = pos[depth]!;
+    if (p < g.outStart[v + 1]!) {
+      pos[depth] = p + 1;
+      const w = g.dst[g.outEdge[p]!]!;
+      if (w === start) {
+        if (cycles.length >= limit) return { cycles, truncated: true };
+        cycles.push(path.slice());
+        closed[depth] = true;
+      } else if (!blocked[w]) {
+        path.push(w);
+        pos.push(g.outStart[w]!);
+        closed.push(false);
+        blocked[w] = 1;
+      }
+      continue;
+    }
+    path.pop();
+    pos.pop();
+    const wasClosed = closed.pop()!;
+    if (wasClosed) {
+      if (closed.length > 0) closed[closed.length - 1] = true;
+      unblock(v);
+    } else {
+      for (let q = g.outStart[v]!; q < g.outStart[v + 1]!; q++) B[g.dst[g.outEdge[q]!]!]!.add(v);
+    }
+  }
+  return { cycles, truncated: false };
+}

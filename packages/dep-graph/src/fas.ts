@@ -1,0 +1,233 @@
+import { IntHeap } from './heap.js';
+import type { IndexedGraph } from './indexed.js';
+import { stronglyConnectedComponents } from './scc.js';
+
+export interface FeedbackArcSet {
+  /** Indices (into `graph.edges`) of the edges to cut, ascending. */
+  edges: number[];
+  /** Sum of the integer cut costs of those edges. */
+  cost: number;
+  /** Number of strongly connected components with more than one node. */
+  cyclicComponents: number;
+}
+
+/**
+ * A small-weight feedback arc set by Eades–Lin–Smyth: self-loops are cut first; then, inside each
+ * strongly connected component (edges between components never lie on a cycle), nodes are peeled
+ * into a linear order — sinks to the back, sources to the front, otherwise the node with the
+ * largest (weighted out − weighted in) to the front — and the edges pointing backwards in that order
+ * are cut. Weights make cheap edges (type-only) the ones left pointing backwards. Bucket queues give
+ * O(n + m) per component plus a heap per bucket so ties go to the smallest id.
+ */
+export function feedbackArcSet(g: IndexedGraph): FeedbackArcSet {
+  const removed: number[] = [];
+  for (let e = 0; e < g.src.length; e++) if (g.src[e] === g.dst[e]) removed.push(e);
+  const { members } = stronglyConnectedComponents(g);
+  let cyclicComponents = 0;
+  const local = new Int32Array(g.n).fill(-1);
+  for (const comp of members) {
+    if (comp.length < 2) continue;
+    cyclicComponents++;
+    for (let i = 0; i < comp.length; i++) local[comp[i]!] = i;
+    for (const e of peelComponent(g, comp, local)) removed.push(e);
+    for (let i = 0; i < comp.length; i++) local[comp[i]!] = -1;
+  }
+  removed.sort((a, b) => a - b);
+  let cost = 0;
+  for (const e of removed) cost += g.cost[e]!;
+  return { edges: removed, cost, cyclicComponents };
+}
+
+/** The ELS peeling of one component; returns the global indices of its backward edges. */
+function peelComponent(g: IndexedGraph, comp: Int32Array, local: Int32Array): number[] {
+  const k = comp.length;
+  // Local edge lists (self-loops already cut).
+  const outs: number[][] = Array.from({ length: k }, () => []);
+  const ins: number[][] = Array.from({ length: k }, () => []);
+  const outW = new Float64Array(k);
+  const inW = new Float64Array(k);
+  const outC = new Int32Array(k);
+  const inC = new Int32Array(k);
+  for (let i = 0; i < k; i++) {
+    const v = comp[i]!;
+    for (let p = g.outStart[v]!; p < g.outStart[v + 1]!; p++) {
+      const e = g.outEdge[p]!;
+      const j = local[g.dst[e]!]!;
+      if (j < 0 || j === i) continue;
+      outs[i]!.push(e);
+      ins[j]!.push(e);
+      outW[i]! += g.cost[e]!;
+      inW[j]! += g.cost[e]!;
+      outC[i]!++;
+      inC[j]!++;
+    }
+  }
+  let maxOut = 0;
+  let maxIn = 0;
+  for (let i = 0; i < k; i++) {
+    if (outW[i]! > maxOut) maxOut = outW[i]!;
+    if (inW[i]! > maxIn) maxIn = inW[i]!;
+  }
+  const delta = (i: number): number => outW[i]! - inW[i]!;
+  const alive = new Uint8Array(k).fill(1);
+  const queue = createMaxDeltaQueue(maxIn, maxOut, k, delta, alive);
+  const sinks = new IntHeap();
+  const sources = new IntHeap();
+  for (let i = 0; i < k; i++) {
+    queue.push(i);
+    if (outC[i] === 0) sinks.push(i);
+    if (inC[i] === 0) sources.push(i);
+  }
+
+  const front: number[] = [];
+  const back: number[] = [];
+  let remaining = k;
+  const take = (i: number): void => {
+    alive[i] = 0;
+    remaining--;
+    for (const e of outs[i]!) {
+      const j = local[g.dst[e]!]!;
+      if (!alive[j]) continue;
+      inC[j]!--;
+      inW[j]! -= g.cost[e]!;
+      if (inC[j] === 0) sources.push(j);
+      queue.push(j);
+    }
+    for (const e of ins[i]!) {
+      const j = local[g.src[e]!]!;
+      if (!alive[j]) continue;
+      outC[j]!--;
+      outW[j]! -= g.cost[e]!;
+      if (outC[j] === 0) sinks.push(j);
+      queue.push(j);
+    }
+  };
+
+  while (remaining > 0) {
+    let progressed = true;
+    while (progressed) {
+      progressed = false;
+      while (sinks.size > 0) {
+        const i = sinks.pop()!;
+        if (!alive[i]) continue;
+        back.push(i);
+        take(i);
+        progressed = true;
+      }
+      while (sources.size > 0) {
+        const i = sources.pop()!;
+        if (!alive[i]) continue;
+        front.push(i);
+        take(i);
+        progressed = true;
+        break; // a new sink may have appeared: sinks first, as in the original algorithm
+      }
+    }
+    if (remaining === 0) break;
+    const best = queue.popMax();
+    front.push(best);
+    take(best);
+  }
+
+  const position = new Int32Array(k);
+  let p = 0;
+  for (const i of front) position[i] = p++;
+  for (let q = back.length - 1; q >= 0; q--) position[back[q]!] = p++;
+  const cut: number[] = [];
+  for (let i = 0; i < k; i++) {
+    for (const e of outs[i]!) if (position[local[g.dst[e]!]!]! < position[i]!) cut.push(e);
+  }
+  return cut;
+}
+
+interface MaxDeltaQueue {
+  push(i: number): void;
+  /** The live node with the largest delta, smallest index first. */
+  popMax(): number;
+}
+
+/**
+ * Bucket queue on the integer delta (lazy: an entry is stale when its node died or its delta
+ * moved); each bucket is a min-heap so ties go to the smallest index. Falls back to one heap when
+ * the delta range is too wide for buckets (huge custom weights).
+ */
+function createMaxDeltaQueue(maxIn: number, maxOut: number, k: number, delta: (i: number) => number, alive: Uint8Array): MaxDeltaQueue {
+  const range = maxIn + maxOut + 1;
+  if (range > 8 * k + 4096) {
+    // Entries are immutable (node, delta at push time); a popped entry is stale when either moved on.
+    const entryNode: number[] = [];
+    const entryKey: number[] = [];
+    const heap = new IntHeap((a, b) => (entryKey[a] !== entryKey[b] ? entryKey[a]! > entryKey[b]! : entryNode[a]! < entryNode[b]!));
+    return {
+      push(i) {
+        entryNode.push(i);
+        entryKey.push(delta(i));
+        heap.push(entryNode.length - 1);
+      },
+      popMax() {
+        for (;;) {
+          const entry = heap.pop()!;
+          const i = entryNode[entry]!;
+          if (alive[i] && delta(i) === entryKey[entry]) return i;
+        }
+      },
+    };
+  }
+  const buckets: (IntHeap | undefined)[] = new Array<IntHeap | undefined>(range);
+  let top = -1;
+  return {
+    push(i) {
+      const b = delta(i) + maxIn;
+      let heap = buckets[b];
+      if (!heap) buckets[b] = heap = new IntHeap();
+      heap.push(i);
+      if (b > top) top = b;
+    },
+    popMax() {
+      for (;;) {
+        const heap = buckets[top];
+        if (!heap || heap.size === 0) {
+          top--;
+          continue;
+        }
+        const i = heap.pop()!;
+        if (alive[i] && delta(i) + maxIn === top) return i;
+      }
+    },
+  };
+}
+
+/** The baseline the benchmark compares against: every back edge of a depth-first search (in id order). */
+export function dfsBackEdges(g: IndexedGraph): number[] {
+  const state = new Uint8Array(g.n); // 0 new, 1 on stack, 2 done
+  const callNode = new Int32Array(g.n);
+  const callPos = new Int32Array(g.n);
+  const back: number[] = [];
+  for (let root = 0; root < g.n; root++) {
+    if (state[root]) continue;
+    let depth = 0;
+    callNode[0] = root;
+    callPos[0] = g.outStart[root]!;
+    state[root] = 1;
+    while (depth >= 0) {
+      const v = callNode[depth]!;
+      const p = callPos[depth]!;
+      if (p < g.outStart[v + 1]!) {
+        callPos[depth] = p + 1;
+        const e = g.outEdge[p]!;
+        const w = g.dst[e]!;
+        if (state[w] === 1) back.push(e);
+        else if (state[w] === 0) {
+          state[w] = 1;
+          depth++;
+          callNode[depth] = w;
+          callPos[depth] = g.outStart[w]!;
+        }
+        continue;
+      }
+      state[v] = 2;
+      depth--;
+    }
+  }
+  return back.sort((a, b) => a - b);
+}

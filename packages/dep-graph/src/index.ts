@@ -1,0 +1,29 @@
+export { DEFAULT_EDGE_WEIGHTS, edgeWeight, indexGraph, indexedFromPairs, csr, type IndexedGraph } from './indexed.js';
+export { stronglyConnectedComponents, type Components } from './scc.js';
+export { listCycles, type CycleListing } from './cycles.js';
+export { feedbackArcSet, dfsBackEdges, type FeedbackArcSet } from './fas.js';
+export { kahnLevels, groupByLevel, latestLevels, balanceLevels, criticalPath, type Levels, type Balanced, type CriticalPath } from './waves.js';
+export { analyzeGraph, type AnalyzeOptions, type GraphAnalysis, type GraphStats } from './analyze.js';
+export { exportGraph, toDot, toMermaid, EXPORT_FORMATS, type ExportFormat } from './export.js';
+export { buildGraphFromAtoms, importBindings, type BuildOptions, type BuiltGraph, type FileSymbols, type ImportBinding } from './build/atoms.js';
+export { createModuleResolver, type ModuleResolver, type ResolveOptions } from './build/resolve.js';
+export { parseGraphDocument, loadGraphDocument, mergeDocuments, type GraphDocument } from './load.js';
+export { CheckRegistry, BUILTIN_CHECKS, planModel, validatePlan, type PlanValidation } from './validate/registry.js';
+export { checkBalance, type BalanceProblem } from './validate/syntax.js';
+export { builtinGlobals } from './validate/globals.js';
+export {
+  VALIDATION_LEVELS,
+  type CheckOutcome,
+  type CheckResult,
+  type LevelSummary,
+  type PlanCheck,
+  type PlanContext,
+  type PlanMilestone,
+  type PlanModel,
+  type PlanTask,
+  type Subjects,
+  type ValidationIssue,
+  type ValidationLevel,
+  type ValidationOptions,
+  type ValidationReport,
+} from './validate/types.js';

@@ -1,0 +1,129 @@
+import type { GraphEdge, GraphInput, GraphNode } from '@st3/schemas';
+
+/**
+ * Default weight of an edge by type: the cost of cutting it when a cycle must be broken.
+ * A type-only dependency is the cheapest to cut (it vanishes at run time); a call the dearest.
+ */
+export const DEFAULT_EDGE_WEIGHTS: Readonly<Record<string, number>> = {
+  function_call: 4,
+  variable: 3,
+  data_flow: 3,
+  import: 2,
+  dependency: 2,
+  type: 1,
+};
+
+/** The weight of an edge: its own `weight`, else the default of its type, else 2. */
+export function edgeWeight(edge: Pick<GraphEdge, 'type' | 'weight'>): number {
+  if (edge.weight !== undefined) return edge.weight;
+  return (edge.type !== undefined ? DEFAULT_EDGE_WEIGHTS[edge.type] : undefined) ?? 2;
+}
+
+/**
+ * A graph in compressed-sparse-row form over integer node indices. Nodes are sorted by id (plain
+ * code-unit order), so "ties broken by id" means "ties broken by index" everywhere. Parallel edges
+ * between the same pair are merged (weights summed, symbols united, the dearest type kept).
+ */
+export interface IndexedGraph {
+  readonly n: number;
+  readonly ids: readonly string[];
+  readonly index: ReadonlyMap<string, number>;
+  readonly nodes: readonly GraphNode[];
+  /** Merged edges, sorted by (from, to) index. */
+  readonly edges: readonly GraphEdge[];
+  readonly src: Int32Array;
+  readonly dst: Int32Array;
+  /** Integer cut cost per edge (rounded weight, ≥ 0). */
+  readonly cost: Int32Array;
+  /** Out-edges of node v: edge indices `outEdge[outStart[v] .. outStart[v+1])`, in target order. */
+  readonly outStart: Int32Array;
+  readonly outEdge: Int32Array;
+  /** In-edges of node v: edge indices `inEdge[inStart[v] .. inStart[v+1])`, in source order. */
+  readonly inStart: Int32Array;
+  readonly inEdge: Int32Array;
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Thrown-free indexing: edges naming unknown nodes are reported by the caller's loader, here they are added as bare nodes. */
+export function indexGraph(input: GraphInput): IndexedGraph {
+  const byId = new Map<string, GraphNode>();
+  for (const node of input.nodes) if (!byId.has(node.id)) byId.set(node.id, node);
+  for (const edge of input.edges) {
+    if (!byId.has(edge.from)) byId.set(edge.from, { id: edge.from });
+    if (!byId.has(edge.to)) byId.set(edge.to, { id: edge.to });
+  }
+  const ids = [...byId.keys()].sort(compareIds);
+  const index = new Map<string, number>();
+  for (let i = 0; i < ids.length; i++) index.set(ids[i]!, i);
+  const nodes = ids.map((id) => byId.get(id)!);
+  const n = ids.length;
+
+  // Merge parallel edges by the numeric key from * n + to (exact up to 2^53, i.e. ~94M nodes).
+  const merged = new Map<number, GraphEdge>();
+  for (const edge of input.edges) {
+    const key = index.get(edge.from)! * n + index.get(edge.to)!;
+    const seen = merged.get(key);
+    if (!seen) {
+      merged.set(key, { ...edge, weight: edgeWeight(edge) });
+      continue;
+    }
+    seen.weight = (seen.weight ?? 0) + edgeWeight(edge);
+    // Keep the dearest type (ties by name) so the merge does not depend on input order.
+    const [a, b] = [seen.type ?? 'dependency', edge.type ?? 'dependency'];
+    const wa = DEFAULT_EDGE_WEIGHTS[a] ?? 2;
+    const wb = DEFAULT_EDGE_WEIGHTS[b] ?? 2;
+    if (wb > wa || (wb === wa && b < a)) seen.type = edge.type;
+    if (edge.symbols) seen.symbols = [...new Set([...(seen.symbols ?? []), ...edge.symbols])].sort(compareIds);
+  }
+  const keys = [...merged.keys()].sort((a, b) => a - b);
+  const m = keys.length;
+  const edges: GraphEdge[] = new Array<GraphEdge>(m);
+  const src = new Int32Array(m);
+  const dst = new Int32Array(m);
+  const cost = new Int32Array(m);
+  for (let e = 0; e < m; e++) {
+    const key = keys[e]!;
+    const edge = merged.get(key)!;
+    edges[e] = edge;
+    src[e] = Math.floor(key / n);
+    dst[e] = key - src[e]! * n;
+    cost[e] = Math.max(0, Math.min(1_000_000, Math.round(edge.weight ?? 0)));
+  }
+  return { n, ids, index, nodes, edges, src, dst, cost, ...csr(n, src, dst) };
+}
+
+/** Builds both adjacency directions in O(n + m); edge indices stay in (from, to) order. */
+export function csr(n: number, src: Int32Array, dst: Int32Array): Pick<IndexedGraph, 'outStart' | 'outEdge' | 'inStart' | 'inEdge'> {
+  const m = src.length;
+  const outStart = new Int32Array(n + 1);
+  const inStart = new Int32Array(n + 1);
+  for (let e = 0; e < m; e++) {
+    outStart[src[e]! + 1]!++;
+    inStart[dst[e]! + 1]!++;
+  }
+  for (let v = 0; v < n; v++) {
+    outStart[v + 1]! += outStart[v]!;
+    inStart[v + 1]! += inStart[v]!;
+  }
+  const outEdge = new Int32Array(m);
+  const inEdge = new Int32Array(m);
+  const outFill = outStart.slice(0, n);
+  const inFill = inStart.slice(0, n);
+  for (let e = 0; e < m; e++) {
+    outEdge[outFill[src[e]!]!++] = e;
+    inEdge[inFill[dst[e]!]!++] = e;
+  }
+  return { outStart, outEdge, inStart, inEdge };
+}
+
+/** Builds an IndexedGraph straight from integer edges (benchmarks, generated graphs): node i is named by `name(i)`. */
+export function indexedFromPairs(n: number, src: Int32Array, dst: Int32Array, name: (i: number) => string = (i) => String(i).padStart(String(Math.max(0, n - 1)).length, '0')): IndexedGraph {
+  const nodes: GraphNode[] = [];
+  for (let i = 0; i < n; i++) nodes.push({ id: name(i) });
+  const edges: GraphEdge[] = [];
+  for (let e = 0; e < src.length; e++) edges.push({ from: nodes[src[e]!]!.id, to: nodes[dst[e]!]!.id });
+  return indexGraph({ nodes, edges });
+}

@@ -1,0 +1,124 @@
+import { St3Error, LedgerSchema, withFileLock, writeJsonAtomic, type Ledger, type LedgerException } from '@st3/schemas';
+import { readJsonFile, systemClock, type Clock } from './util.js';
+
+/**
+ * The exception ledger (default docs/compliance/context-cache-exceptions.json): tasks whose files
+ * cannot be used as they are, with an owner, a status and when the entry goes away by itself.
+ * Every change reads, edits and writes the file under its lock.
+ */
+export type ExceptionType = LedgerException['exception_type'];
+
+export interface AddExceptionInput {
+  task_id: string;
+  exception_type: ExceptionType;
+  parse_error?: string | null;
+  owner?: string;
+  deadline?: string | null;
+  notes?: string;
+  auto_remove_on?: LedgerException['auto_remove_on'];
+}
+
+const emptyLedger = (clock: Clock): Ledger => ({ version: '1.0', last_updated: clock().toISOString(), exceptions: [] });
+
+export async function readLedger(path: string, clock: Clock = systemClock): Promise<Ledger> {
+  const raw = await readJsonFile<unknown>(path);
+  if (raw === undefined) return emptyLedger(clock);
+  const parsed = LedgerSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new St3Error('E_CONTEXT_CORRUPT', `exception ledger ${path} is invalid${issue ? ` at ${issue.path.join('.')}: ${issue.message}` : ''}`, { file: path });
+  }
+  return parsed.data;
+}
+
+async function update<T>(path: string, clock: Clock, fn: (ledger: Ledger) => T): Promise<T> {
+  return withFileLock(path, async () => {
+    const ledger = await readLedger(path, clock);
+    const result = fn(ledger);
+    ledger.last_updated = clock().toISOString();
+    await writeJsonAtomic(path, ledger);
+    return result;
+  });
+}
+
+/** Adds an exception; adding the same task and type again returns the existing entry (idempotent). */
+export function addException(path: string, input: AddExceptionInput, clock: Clock = systemClock): Promise<{ exception: LedgerException; created: boolean }> {
+  return update(path, clock, (ledger) => {
+    const existing = ledger.exceptions.find((e) => e.task_id === input.task_id && e.exception_type === input.exception_type && e.remediation.status !== 'resolved');
+    if (existing) {
+      if (input.parse_error && existing.parse_error !== input.parse_error) existing.parse_error = input.parse_error;
+      return { exception: existing, created: false };
+    }
+    const exception: LedgerException = {
+      task_id: input.task_id,
+      exception_type: input.exception_type,
+      detected_at: clock().toISOString(),
+      remediation: { owner: input.owner ?? 'unassigned', status: 'open', deadline: input.deadline ?? null, notes: input.notes ?? '', resolved_at: null },
+      parse_error: input.parse_error ?? null,
+      suppressed_warnings: [],
+      auto_remove_on: input.auto_remove_on ?? (input.exception_type === 'malformed_yaml' ? 'task_deletion' : 'task_completion'),
+    };
+    ledger.exceptions.push(exception);
+    return { exception, created: true };
+  });
+}
+
+export interface ExceptionQuery {
+  task_id?: string;
+  exception_type?: ExceptionType;
+  status?: LedgerException['remediation']['status'] | 'unresolved';
+}
+
+export function queryExceptions(ledger: Ledger, query: ExceptionQuery = {}): LedgerException[] {
+  return ledger.exceptions.filter((e) =>
+    (query.task_id === undefined || e.task_id === query.task_id) &&
+    (query.exception_type === undefined || e.exception_type === query.exception_type) &&
+    (query.status === undefined || (query.status === 'unresolved' ? e.remediation.status !== 'resolved' : e.remediation.status === query.status)));
+}
+
+/** Marks the task's unresolved exceptions (of one type, or all) resolved with notes. */
+export function resolveException(path: string, taskId: string, notes: string, type?: ExceptionType, clock: Clock = systemClock): Promise<LedgerException[]> {
+  return update(path, clock, (ledger) => {
+    const hits = queryExceptions(ledger, { task_id: taskId, exception_type: type, status: 'unresolved' });
+    if (hits.length === 0) throw new St3Error('E_EXCEPTION_NOT_FOUND', `no unresolved exception for ${taskId}${type ? ` of type ${type}` : ''}`, { hint: '`st3 tasks exceptions list` shows them' });
+    const now = clock().toISOString();
+    for (const e of hits) {
+      e.remediation.status = 'resolved';
+      e.remediation.resolved_at = now;
+      e.remediation.notes = e.remediation.notes ? `${e.remediation.notes}\n${notes}` : notes;
+    }
+    return hits;
+  });
+}
+
+/**
+ * Removes entries whose condition came true: `task_completion` when the task is completed,
+ * `task_deletion` when its file is gone. `taskState(id)` tells what the task is now.
+ */
+export function cleanupExceptions(path: string, taskState: (taskId: string) => 'completed' | 'deleted' | 'active', clock: Clock = systemClock): Promise<LedgerException[]> {
+  return update(path, clock, (ledger) => {
+    const removed: LedgerException[] = [];
+    ledger.exceptions = ledger.exceptions.filter((e) => {
+      const state = taskState(e.task_id);
+      const gone = (e.auto_remove_on === 'task_completion' && (state === 'completed' || state === 'deleted')) || (e.auto_remove_on === 'task_deletion' && state === 'deleted');
+      if (gone) removed.push(e);
+      return !gone;
+    });
+    return removed;
+  });
+}
+
+/**
+ * The suppression rule: while a task has an unresolved exception, a warning about it is shown
+ * once and then recorded in `suppressed_warnings` instead of repeated. Returns whether to show it.
+ */
+export async function shouldShowWarning(path: string, taskId: string, warning: string, clock: Clock = systemClock): Promise<boolean> {
+  const ledger = await readLedger(path, clock);
+  const open = queryExceptions(ledger, { task_id: taskId, status: 'unresolved' });
+  if (open.length === 0) return true;
+  if (open.every((e) => e.suppressed_warnings.includes(warning))) return false;
+  await update(path, clock, (l) => {
+    for (const e of queryExceptions(l, { task_id: taskId, status: 'unresolved' })) if (!e.suppressed_warnings.includes(warning)) e.suppressed_warnings.push(warning);
+  });
+  return true;
+}

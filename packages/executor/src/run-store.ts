@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadFile, St3Error, RunStateSchema, type RunState } from '@st3/schemas';
+import { writeFileAtomic } from './fs-atomic.js';
+
+/** Where a run's state goes. `execute` calls `save` after every node transition (coalesced). */
+export interface RunStore {
+  save(state: RunState): Promise<void>;
+}
+
+export interface FileRunStore extends RunStore {
+  readonly dir: string;
+  load(id: string): Promise<RunState>;
+  list(): Promise<{ id: string; status: RunState['status']; updatedAt: string; nodes: number }[]>;
+  pathOf(id: string): string;
+}
+
+const ID = /^[A-Za-z0-9._-]+$/;
+
+/** A fresh, sortable run id: `run-20260122-041500-a1b2c3`. */
+export function newRunId(date = new Date()): string {
+  const stamp = date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Run states as `<dir>/<id>.json` (normally `.st3/runs/`), written atomically. */
+export function createFileRunStore(dir: string): FileRunStore {
+  const pathOf = (id: string) => {
+    if (!ID.test(id)) throw new St3Error('E_USAGE', `invalid run id "${id}"`, { hint: 'run ids use letters, digits, ".", "_" and "-"' });
+    return join(dir, `${id}.json`);
+  };
+  return {
+    dir,
+    pathOf,
+    async save(state) {
+      await writeFileAtomic(pathOf(state.id), `${JSON.stringify(state)}\n`);
+    },
+    async load(id) {
+      const file = pathOf(id);
+      const result = await loadFile(file, { schema: RunStateSchema });
+      if (result.errors.some((d) => d.code === 'E_FILE_NOT_FOUND')) {
+        throw new St3Error('E_RUN_NOT_FOUND', `no saved run "${id}" in ${dir}`, { file, hint: 'saved runs are the *.json files of .st3/runs/' });
+      }
+      if (!result.value) {
+        const first = result.errors[0];
+        throw new St3Error(first?.code ?? 'E_SCHEMA', `run state ${file} is unreadable: ${first?.message ?? 'invalid'}`, { file, line: first?.line, column: first?.column, diagnostics: result.errors });
+      }
+      return result.value;
+    },
+    async list() {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      const out: { id: string; status: RunState['status']; updatedAt: string; nodes: number }[] = [];
+      for (const name of names.sort()) {
+        if (!name.endsWith('.json')) continue;
+        const r = await loadFile(join(dir, name), { schema: RunStateSchema });
+        if (r.value) out.push({ id: r.value.id, status: r.value.status, updatedAt: r.value.updatedAt, nodes: Object.keys(r.value.nodes).length });
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { blankLines, finalNewline, lineEndings, trailingWhitespace } from './basic.js';
+import { blockCommentIndent, commentIndentHash, commentIndentSlash, docstringIndent } from './comments.js';
+import { sortImportsPython, sortImportsTs } from './imports.js';
+import { maskProvenance, maskTimestamps, maskVersionHashes } from './masks.js';
+import type { Language, Normalizer } from './types.js';
+
+/** Every built-in rule by name, for configuration (`normalizers: [line-endings, ...]`). */
+export const NORMALIZERS: Readonly<Record<string, Normalizer>> = Object.freeze({
+  'line-endings': lineEndings,
+  'mask-provenance': maskProvenance,
+  'mask-timestamps': maskTimestamps,
+  'mask-version-hashes': maskVersionHashes,
+  'trailing-whitespace': trailingWhitespace,
+  'sort-imports-ts': sortImportsTs,
+  'sort-imports-python': sortImportsPython,
+  'docstring-indent': docstringIndent,
+  'comment-indent-slash': commentIndentSlash,
+  'comment-indent-hash': commentIndentHash,
+  'block-comment-indent': blockCommentIndent,
+  'blank-lines': blankLines,
+  'final-newline': finalNewline,
+});
+
+const MASKS = [maskProvenance, maskTimestamps, maskVersionHashes];
+const TAIL = [blankLines, finalNewline];
+
+/**
+ * The rules chosen for each language. Line endings go first (every other rule splits on LF),
+ * masks next (so a timestamp never decides an import's order), layout rules last.
+ */
+export const PRESETS: Readonly<Record<Language, readonly Normalizer[]>> = Object.freeze({
+  typescript: [lineEndings, ...MASKS, trailingWhitespace, sortImportsTs, commentIndentSlash, blockCommentIndent, ...TAIL],
+  python: [lineEndings, ...MASKS, trailingWhitespace, sortImportsPython, docstringIndent, commentIndentHash, ...TAIL],
+  // two trailing spaces are a hard line break in Markdown, so trailing whitespace is kept
+  markdown: [lineEndings, ...MASKS, ...TAIL],
+  // comment indentation is not normalized in YAML: a '#' line inside a block scalar is content
+  yaml: [lineEndings, ...MASKS, trailingWhitespace, ...TAIL],
+  json: [lineEndings, ...MASKS, trailingWhitespace, finalNewline],
+  text: [lineEndings, ...MASKS, trailingWhitespace, ...TAIL],
+});
+
+const EXTENSIONS: Record<string, Language> = {
+  ts: 'typescript', tsx: 'typescript', mts: 'typescript', cts: 'typescript',
+  js: 'typescript', jsx: 'typescript', mjs: 'typescript', cjs: 'typescript',
+  py: 'python', pyi: 'python',
+  md: 'markdown', markdown: 'markdown',
+  yaml: 'yaml', yml: 'yaml',
+  json: 'json',
+};
+
+/** The language of a file from its extension (`text` when unknown). */
+export function languageOf(path: string): Language {
+  const dot = path.lastIndexOf('.');
+  if (dot < 0 || dot < path.lastIndexOf('/')) return 'text';
+  return EXTENSIONS[path.slice(dot + 1).toLowerCase()] ?? 'text';
+}
+
+/** The rules for a language or a file path. */
+export function normalizersFor(languageOrPath: Language | string): readonly Normalizer[] {
+  const preset = (PRESETS as Record<string, readonly Normalizer[]>)[languageOrPath];
+  return preset ?? PRESETS[languageOf(languageOrPath)];
+}
+
+/** Resolves rule names (as written in a suite file) to rules; unknown names are reported. */
+export function resolveNormalizers(names: readonly string[]): { normalizers: Normalizer[]; unknown: string[] } {
+  const normalizers: Normalizer[] = [];
+  const unknown: string[] = [];
+  for (const name of names) {
+    const rule = NORMALIZERS[name];
+    if (rule) normalizers.push(rule);
+    else unknown.push(name);
+  }
+  return { normalizers, unknown };
+}
+
+const MAX_ROUNDS = 4;
+
+/**
+ * Applies the rules in order, repeating until nothing changes (composed rules can expose work for
+ * an earlier rule), and reports which rules changed the text. Never throws.
+ */
+export function normalize(text: string, normalizers: readonly Normalizer[]): { text: string; applied: string[] } {
+  const applied = new Set<string>();
+  let current = text;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const before = current;
+    for (const rule of normalizers) {
+      const next = safeApply(rule, current);
+      if (next !== current) applied.add(rule.name);
+      current = next;
+    }
+    if (current === before) break;
+  }
+  return { text: current, applied: [...applied] };
+}
+
+function safeApply(rule: Normalizer, text: string): string {
+  try {
+    return rule.apply(text);
+  } catch {
+    // a rule that cannot handle an input leaves it as it is: a missed equivalence, never a crash
+    return text;
+  }
+}

@@ -1,0 +1,222 @@
+import type { ParityCase, ParityCategory } from '@st3/schemas';
+import type { Normalizer } from './normalize/types.js';
+import { percentile } from './stats.js';
+import { compareOutputs, describeVerdict, type Verdict } from './verdict.js';
+
+/** A case as the runner sees it: its id (file name), where it came from, and its parsed content. */
+export interface SuiteCase {
+  id: string;
+  file?: string;
+  data: ParityCase;
+}
+
+export interface RenderedFile {
+  path: string;
+  content: string;
+}
+
+/** What a renderer returns for a case: the files it would write, and any warnings (fallbacks). */
+export interface Rendered {
+  files: RenderedFile[];
+  warnings?: string[];
+}
+
+export type Renderer = (c: SuiteCase) => Promise<Rendered> | Rendered;
+
+export interface SideResult {
+  label: string;
+  ok: boolean;
+  /** Output that rendered but is not trustworthy: fallback warnings, broken markers, wrong expected output. */
+  broken?: string;
+  error?: { message: string; code?: string; validation: boolean };
+  warnings: string[];
+  /** Milliseconds per render of this case. */
+  times: number[];
+}
+
+export interface FileComparison {
+  path: string;
+  verdict: Verdict;
+}
+
+export interface CaseReport {
+  id: string;
+  name: string;
+  category: ParityCategory;
+  /** What the case declared it must end in, when that differs from `category`. */
+  expectedCategory?: ParityCategory;
+  reason: string;
+  left: SideResult;
+  right: SideResult;
+  files: FileComparison[];
+}
+
+export interface TimingStats {
+  median: number;
+  p95: number;
+  count: number;
+}
+
+export interface SuiteReport {
+  name: string;
+  /** No fail, no regression, and every case ended in the category it declared. */
+  ok: boolean;
+  counts: Record<ParityCategory, number>;
+  cases: CaseReport[];
+  timing: { left: TimingStats; right: TimingStats; ratio: { median: number; p95: number } };
+}
+
+export interface RunSuiteOptions {
+  name?: string;
+  cases: readonly SuiteCase[];
+  left: Renderer;
+  right: Renderer;
+  labels?: [string, string];
+  /** Rules replacing the per-file presets. */
+  normalizers?: readonly Normalizer[];
+  /** Renders per case and side; the last one is compared (default 1). */
+  repeat?: number;
+  /** Is this error a clean input-validation error (default: an St3Error with a code naming validation or a schema)? */
+  isValidationError?: (error: unknown) => boolean;
+  /** Text that marks a rendering as broken (default: `[object Object]`). */
+  brokenMarkers?: readonly RegExp[];
+  /** Monotonic clock in ms (tests pass a fake one). */
+  now?: () => number;
+  signal?: AbortSignal;
+}
+
+const VALIDATION_CODE = /SCHEMA|VALID|CONTEXT|USAGE/;
+
+export function defaultIsValidationError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && VALIDATION_CODE.test(code);
+}
+
+/**
+ * Markers of a template that printed a value it did not have. Only `[object Object]` is certain in
+ * every language (`undefined` and `NaN` are legitimate TypeScript); suites add their own.
+ */
+export const DEFAULT_BROKEN_MARKERS: readonly RegExp[] = [/\[object Object\]/];
+
+/**
+ * Renders every case with both renderers and sorts it: equal outputs pass; a broken left side
+ * with a right-side validation error is an improvement; a fine left side with a right-side error
+ * is a regression; anything else that differs fails.
+ */
+export async function runParitySuite(options: RunSuiteOptions): Promise<SuiteReport> {
+  const [leftLabel, rightLabel] = options.labels ?? ['v1', 'v2'];
+  const repeat = Math.max(1, options.repeat ?? 1);
+  const now = options.now ?? (() => performance.now());
+  const isValidation = options.isValidationError ?? defaultIsValidationError;
+  const markers = options.brokenMarkers ?? DEFAULT_BROKEN_MARKERS;
+  const cases: CaseReport[] = [];
+  for (const c of options.cases) {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+    const left = await renderSide(leftLabel, options.left, c, repeat, now, isValidation);
+    const right = await renderSide(rightLabel, options.right, c, repeat, now, isValidation);
+    cases.push(judge(c, left, right, options.normalizers, markers));
+  }
+  const counts: Record<ParityCategory, number> = { pass: 0, improvement: 0, regression: 0, fail: 0 };
+  for (const c of cases) counts[c.category]++;
+  const leftTimes = cases.flatMap((c) => c.left.times);
+  const rightTimes = cases.flatMap((c) => c.right.times);
+  const left = stats(leftTimes);
+  const right = stats(rightTimes);
+  return {
+    name: options.name ?? 'parity suite',
+    ok: counts.fail === 0 && counts.regression === 0 && cases.every((c) => c.expectedCategory === undefined),
+    counts,
+    cases,
+    timing: { left, right, ratio: { median: ratio(right.median, left.median), p95: ratio(right.p95, left.p95) } },
+  };
+}
+
+interface SideRun extends SideResult {
+  rendered?: Rendered;
+}
+
+async function renderSide(label: string, renderer: Renderer, c: SuiteCase, repeat: number, now: () => number, isValidation: (e: unknown) => boolean): Promise<SideRun> {
+  const times: number[] = [];
+  let rendered: Rendered | undefined;
+  for (let i = 0; i < repeat; i++) {
+    const start = now();
+    try {
+      rendered = await renderer(c);
+    } catch (error) {
+      times.push(now() - start);
+      const code = (error as { code?: unknown })?.code;
+      return { label, ok: false, warnings: [], times, error: { message: (error as Error)?.message ?? String(error), code: typeof code === 'string' ? code : undefined, validation: isValidation(error) } };
+    }
+    times.push(now() - start);
+  }
+  return { label, ok: true, warnings: rendered?.warnings ?? [], times, rendered };
+}
+
+function judge(c: SuiteCase, left: SideRun, right: SideRun, normalizers: readonly Normalizer[] | undefined, markers: readonly RegExp[]): CaseReport {
+  const expected = c.data.expected;
+  left.broken = left.ok ? brokenReason(left.rendered!, left.warnings, expected, normalizers, markers) : `render failed: ${left.error!.message}`;
+  if (right.ok) right.broken = brokenReason(right.rendered!, [], expected, normalizers, markers);
+  const base = { id: c.id, name: c.data.name ?? c.id, left: publicSide(left), right: publicSide(right) };
+  const finish = (category: ParityCategory, reason: string, files: FileComparison[] = []): CaseReport => {
+    const declared = c.data.expect ?? 'pass';
+    return { ...base, category, reason, files, ...(declared !== category ? { expectedCategory: declared } : {}) };
+  };
+
+  if (!right.ok) {
+    if (left.broken && right.error!.validation) return finish('improvement', `${left.label} ${left.broken}; ${right.label} rejects the input: ${right.error!.message}`);
+    if (!left.ok) return finish('fail', `both sides fail: ${left.error!.message} / ${right.error!.message}`);
+    return finish('regression', `${left.label} rendered${left.broken ? ` (${left.broken})` : ''} but ${right.label} fails: ${right.error!.message}`);
+  }
+  if (!left.ok) {
+    if (right.broken) return finish('fail', `${left.label} fails and ${right.label} output ${right.broken}`);
+    return finish('improvement', `${left.label} fails (${left.error!.message}); ${right.label} renders`);
+  }
+  if (right.broken) return finish('fail', `${right.label} output ${right.broken}`);
+  const files = compareFiles(left.rendered!, right.rendered!, normalizers);
+  const different = files.filter((f) => f.verdict.kind === 'different');
+  if (different.length > 0) return finish('fail', different.map((f) => `${f.path}: ${describeVerdict(f.verdict)}`).join('; '), files);
+  const equivalent = files.filter((f) => f.verdict.kind === 'equivalent');
+  return finish('pass', equivalent.length === 0 ? 'identical' : `equivalent (${[...new Set(equivalent.flatMap((f) => (f.verdict as { rules: string[] }).rules))].join(', ')})`, files);
+}
+
+function publicSide(side: SideRun): SideResult {
+  const { rendered: _rendered, ...rest } = side;
+  return rest;
+}
+
+/** Every path on either side compared; a path one side lacks is a difference. */
+function compareFiles(left: Rendered, right: Rendered, normalizers: readonly Normalizer[] | undefined): FileComparison[] {
+  const l = new Map(left.files.map((f) => [f.path, f.content]));
+  const r = new Map(right.files.map((f) => [f.path, f.content]));
+  const paths = [...new Set([...l.keys(), ...r.keys()])].sort();
+  return paths.map((path) => ({
+    path,
+    verdict: compareOutputs(l.get(path) ?? '', r.get(path) ?? '', { path, normalizers, labels: [`v1/${path}`, `v2/${path}`] }),
+  }));
+}
+
+function brokenReason(rendered: Rendered, warnings: readonly string[], expected: Record<string, string> | undefined, normalizers: readonly Normalizer[] | undefined, markers: readonly RegExp[]): string | undefined {
+  for (const file of rendered.files) {
+    for (const marker of markers) if (marker.test(file.content)) return `renders ${marker.source} in ${file.path}`;
+  }
+  if (expected) {
+    const byPath = new Map(rendered.files.map((f) => [f.path, f.content]));
+    for (const [path, content] of Object.entries(expected)) {
+      const actual = byPath.get(path);
+      if (actual === undefined) return `does not produce expected ${path}`;
+      const verdict = compareOutputs(content, actual, { path, normalizers });
+      if (verdict.kind === 'different') return `differs from expected ${path}: ${describeVerdict(verdict)}`;
+    }
+  }
+  if (warnings.length > 0) return `reported ${warnings.length} fallback warning(s): ${warnings[0]}`;
+  return undefined;
+}
+
+function stats(times: readonly number[]): TimingStats {
+  return { median: percentile(times, 50), p95: percentile(times, 95), count: times.length };
+}
+
+function ratio(a: number, b: number): number {
+  if (b === 0) return a === 0 ? 1 : Number.POSITIVE_INFINITY;
+  return a / b;
+}

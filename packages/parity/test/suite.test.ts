@@ -1,0 +1,130 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { St3Error } from '@st3/schemas';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expectSuiteOk, formatSuiteReport, loadParitySuite, percentile, runParitySuite, storedRenderer, type SuiteCase } from '../src/index.js';
+
+const files = (content: string) => ({ files: [{ path: 'out.ts', content }] });
+const mk = (id: string, data: Partial<SuiteCase['data']> = {}): SuiteCase => ({ id, data: { context: {}, ...data } });
+
+/** A fake monotonic clock: each call advances by the next step. */
+function fakeClock(steps: number[]) {
+  let t = 0;
+  let i = 0;
+  return () => {
+    const now = t;
+    t += steps[i++ % steps.length]!;
+    return now;
+  };
+}
+
+describe('runParitySuite categories', () => {
+  it('sorts cases into pass, improvement, regression and fail', async () => {
+    const cases = [mk('equal'), mk('equivalent'), mk('improvement'), mk('regression'), mk('different'), mk('both-fail')];
+    const left = (c: SuiteCase) => {
+      if (c.id === 'improvement') return { files: [{ path: 'out.ts', content: 'name: undefined' }], warnings: ['name fell back to a default'] };
+      if (c.id === 'both-fail') throw new Error('boom');
+      return files(c.id === 'equivalent' ? 'x\r\n' : 'x\n');
+    };
+    const right = (c: SuiteCase) => {
+      if (c.id === 'improvement' || c.id === 'regression') throw new St3Error('E_CONTEXT_INVALID', 'name: required');
+      if (c.id === 'both-fail') throw new St3Error('E_CONTEXT_INVALID', 'bad');
+      return files(c.id === 'different' ? 'y\n' : 'x\n');
+    };
+    const report = await runParitySuite({ cases, left, right, now: fakeClock([1]) });
+    const byId = Object.fromEntries(report.cases.map((c) => [c.id, c]));
+    expect(byId.equal!.category).toBe('pass');
+    expect(byId.equal!.reason).toBe('identical');
+    expect(byId.equivalent!.category).toBe('pass');
+    expect(byId.equivalent!.reason).toContain('line-endings');
+    expect(byId.improvement!.category).toBe('improvement');
+    expect(byId.regression!.category).toBe('regression');
+    expect(byId.different!.category).toBe('fail');
+    expect(byId.different!.files[0]!.verdict.kind).toBe('different');
+    expect(byId['both-fail']!.category).toBe('improvement');
+    expect(report.counts).toEqual({ pass: 2, improvement: 2, regression: 1, fail: 1 });
+    expect(report.ok).toBe(false);
+    expect(() => expectSuiteOk(report)).toThrowError(/REGRESSION +regression/);
+  });
+
+  it('fails when v1 renders fine and v2 crashes with a non-validation error', async () => {
+    const report = await runParitySuite({ cases: [mk('a')], left: () => files('x\n'), right: () => { throw new Error('template crashed'); } });
+    expect(report.cases[0]!.category).toBe('regression');
+  });
+
+  it('compares both sides with the expected output when one is given', async () => {
+    const report = await runParitySuite({ cases: [mk('a', { expected: { 'out.ts': 'z\n' } })], left: () => files('x\n'), right: () => files('x\n') });
+    expect(report.cases[0]!.category).toBe('fail');
+    expect(report.cases[0]!.reason).toContain('differs from expected out.ts');
+  });
+
+  it('treats a declared category that was not reached as not ok', async () => {
+    const report = await runParitySuite({ cases: [mk('a', { expect: 'improvement' })], left: () => files('x\n'), right: () => files('x\n') });
+    expect(report.cases[0]!.expectedCategory).toBe('improvement');
+    expect(report.ok).toBe(false);
+  });
+
+  it('reports median and p95 render times and their ratio', async () => {
+    // left renders take 1ms, right ones 2ms (fake clock: start/end pairs alternate per side)
+    const cases = Array.from({ length: 20 }, (_, i) => mk(`c${i}`));
+    const report = await runParitySuite({ cases, left: () => files('x\n'), right: () => files('x\n'), now: fakeClock([1, 0, 2, 0]) });
+    expect(report.timing.left).toEqual({ median: 1, p95: 1, count: 20 });
+    expect(report.timing.right).toEqual({ median: 2, p95: 2, count: 20 });
+    expect(report.timing.ratio).toEqual({ median: 2, p95: 2 });
+    expect(formatSuiteReport(report).at(-1)).toContain('ratio median 2.00 p95 2.00');
+  });
+
+  it('renders each case `repeat` times', async () => {
+    let calls = 0;
+    const report = await runParitySuite({ cases: [mk('a')], repeat: 5, left: () => { calls++; return files('x\n'); }, right: () => files('x\n') });
+    expect(calls).toBe(5);
+    expect(report.cases[0]!.left.times).toHaveLength(5);
+  });
+});
+
+describe('percentile', () => {
+  it('uses the median for p50 and nearest rank otherwise', () => {
+    expect(percentile([4, 1, 3, 2], 50)).toBe(2.5);
+    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 95)).toBe(95);
+    expect(percentile([], 95)).toBe(0);
+  });
+});
+
+describe('suite folders', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'st3-parity-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loads suite.yaml and cases/ and replays stored outputs', async () => {
+    await mkdir(join(dir, 'cases'));
+    await writeFile(join(dir, 'suite.yaml'), 'name: stored\nrenderer: files\n');
+    await writeFile(join(dir, 'cases', 'b.yaml'), "left:\n  a.py: \"import b\\nimport a\\n\"\nright:\n  a.py: \"import a\\nimport b\\n\"\n");
+    await writeFile(join(dir, 'cases', 'a.yaml'), 'expect: improvement\nleft:\n  a.md: "hi"\nleft_warnings: ["title fell back"]\nright:\n  error: "title: required"\n  validation: true\n');
+    const loaded = await loadParitySuite(dir);
+    expect(loaded.errors).toEqual([]);
+    const suite = loaded.value!;
+    expect(suite.config.name).toBe('stored');
+    expect(suite.cases.map((c) => c.id)).toEqual(['a', 'b']);
+    const report = await runParitySuite({ cases: suite.cases, left: storedRenderer('left'), right: storedRenderer('right') });
+    expect(report.cases.map((c) => c.category)).toEqual(['improvement', 'pass']);
+    expect(report.ok).toBe(true);
+  });
+
+  it('reports invalid case files with line and column', async () => {
+    await mkdir(join(dir, 'cases'));
+    await writeFile(join(dir, 'cases', 'bad.yaml'), 'context: {}\nexpect: maybe\n');
+    const loaded = await loadParitySuite(dir);
+    expect(loaded.value).toBeUndefined();
+    expect(loaded.errors[0]).toMatchObject({ code: 'E_SCHEMA', line: 2, path: ['expect'] });
+  });
+
+  it('refuses a folder without cases', async () => {
+    const loaded = await loadParitySuite(dir);
+    expect(loaded.errors[0]!.message).toContain('no cases');
+  });
+});

@@ -1,0 +1,35 @@
+import picomatch from 'picomatch';
+import type { GateConfig, QualityConfig } from '@st3/schemas';
+
+export type Matcher = (file: string) => boolean;
+
+/** One matcher for a list of globs (relative to the workspace root, dot files included). */
+export function globMatcher(globs: readonly string[] | undefined): Matcher | undefined {
+  if (!globs || globs.length === 0) return undefined;
+  return picomatch(globs as string[], { dot: true });
+}
+
+/**
+ * The files of `candidates` a gate checks: its file types, then its own include globs (or the
+ * project's when it has none), minus its exclude globs.
+ */
+export function createGateFilter(gate: GateConfig, config: QualityConfig): Matcher {
+  const types = (gate.capabilities.file_types ?? []).map((t) => (t.startsWith('.') || t === '*' ? t : `.${t}`));
+  const anyType = types.length === 0 || types.includes('*');
+  const include = globMatcher(gate.scope?.include_globs) ?? globMatcher(config.project_scope?.include_globs);
+  const exclude = globMatcher(gate.scope?.exclude_globs);
+  return (file) => {
+    if (!anyType && !types.some((t) => file.endsWith(t))) return false;
+    if (include && !include(file)) return false;
+    if (exclude && exclude(file)) return false;
+    return true;
+  };
+}
+
+/** Why a gate has no files: said in its `skipped` reason. */
+export function describeGateFilter(gate: GateConfig): string {
+  const parts = [`file types ${(gate.capabilities.file_types ?? []).join(', ') || 'any'}`];
+  if (gate.scope?.include_globs?.length) parts.push(`include ${gate.scope.include_globs.join(', ')}`);
+  if (gate.scope?.exclude_globs?.length) parts.push(`exclude ${gate.scope.exclude_globs.join(', ')}`);
+  return parts.join('; ');
+}

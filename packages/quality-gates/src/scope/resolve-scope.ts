@@ -1,0 +1,159 @@
+import { existsSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { St3Error, type QualityConfig, type QualityGatesState } from '@st3/schemas';
+import { changedSince, hasCommit, ignoreChecker, mergeBase, openRepo, resolveBranch, untrackedFiles, type RepoInfo } from './git.js';
+
+export type ScopeKind = 'auto' | 'branch' | 'project' | 'files';
+
+export interface ScopeRequest {
+  kind: ScopeKind;
+  /** For `files`: paths relative to `filesBase` (default: the workspace root) or absolute. */
+  files?: readonly string[];
+  filesBase?: string;
+  /** For `branch`: the branch to diff against (else config `project_scope.parent_branch`, state `parent_branch`, then `main`). */
+  parentBranch?: string;
+}
+
+export interface ResolvedScope {
+  /** What was asked for. */
+  kind: ScopeKind;
+  /** What was used: the whole project, a set of changed/listed files, or nothing to do. */
+  mode: 'project' | 'changed' | 'files' | 'none';
+  /** Existing files, relative to the workspace root with `/`, sorted. For `project`: every candidate file. */
+  files: string[];
+  /** One line saying what the scope is and why. */
+  description: string;
+  /** The commit changes were measured from, when any. */
+  base?: string;
+  /** HEAD when the workspace is in a repository with commits. */
+  head?: string;
+  inRepo: boolean;
+  warnings: string[];
+}
+
+export interface ResolveScopeOptions {
+  root: string;
+  config: QualityConfig;
+  request: ScopeRequest;
+  /** The `quality_gates` section of state.json (baseline and failed files). */
+  state?: QualityGatesState;
+  /** state.json's `parent_branch`. */
+  stateParentBranch?: string | null;
+}
+
+/** Works out which files a run checks (DESIGN.md scope rules). */
+export async function resolveScope(options: ResolveScopeOptions): Promise<ResolvedScope> {
+  const { root, request } = options;
+  const repo = await openRepo(root);
+  const common = { kind: request.kind, inRepo: repo !== undefined, head: repo?.head, warnings: [] as string[] };
+  switch (request.kind) {
+    case 'project':
+      return { ...common, mode: 'project', files: await listProjectFiles(root, repo), description: 'whole project' };
+    case 'files':
+      return filesScope(root, request, common);
+    case 'branch':
+      return branchScope(root, repo, options, common);
+    case 'auto':
+      return autoScope(root, repo, options, common);
+    default:
+      throw new St3Error('E_USAGE', `unknown scope "${String(request.kind)}"`, { hint: 'use auto, branch, project or files' });
+  }
+}
+
+type Common = Pick<ResolvedScope, 'kind' | 'inRepo' | 'head' | 'warnings'>;
+
+function filesScope(root: string, request: ScopeRequest, common: Common): ResolvedScope {
+  const base = request.filesBase ?? root;
+  const files = new Set<string>();
+  for (const f of request.files ?? []) {
+    const abs = isAbsolute(f) ? f : resolve(base, f);
+    const rel = relative(root, abs).split(sep).join('/');
+    if (rel.startsWith('..') || isAbsolute(rel)) {
+      throw new St3Error('E_PATH_ESCAPE', `${f} is outside the workspace ${root}`, { hint: 'pass files inside the workspace' });
+    }
+    if (!existsSync(abs) || !statSync(abs).isFile()) {
+      common.warnings.push(`${rel}: no such file, skipped`);
+      continue;
+    }
+    files.add(rel);
+  }
+  const list = [...files].sort();
+  return { ...common, mode: list.length > 0 ? 'files' : 'none', files: list, description: `${list.length} listed file${list.length === 1 ? '' : 's'}` };
+}
+
+async function branchScope(root: string, repo: RepoInfo | undefined, options: ResolveScopeOptions, common: Common): Promise<ResolvedScope> {
+  if (!repo) throw new St3Error('E_NO_REPO', `--scope branch needs a git repository; ${root} is not in one`, { hint: 'use --scope project or --scope files' });
+  if (!repo.head) {
+    const files = await untrackedFiles(repo.dir).then((fs) => toRootRelative(repo.dir, root, fs));
+    return { ...common, mode: files.length ? 'changed' : 'none', files, description: 'repository has no commits yet: every file is new' };
+  }
+  const wanted = options.request.parentBranch ?? options.config.project_scope?.parent_branch ?? options.stateParentBranch ?? 'main';
+  let parentName = wanted;
+  let parent = await resolveBranch(repo.dir, wanted);
+  if (!parent && wanted !== 'main') {
+    parent = await resolveBranch(repo.dir, 'main');
+    if (parent) {
+      common.warnings.push(`parent branch "${wanted}" not found; using main`);
+      parentName = 'main';
+    }
+  }
+  if (!parent) throw new St3Error('E_GIT', `parent branch "${wanted}" not found${wanted !== 'main' ? ' (nor main)' : ''}`, { hint: 'pass --parent BRANCH, or set project_scope.parent_branch in quality.yaml' });
+  const base = await mergeBase(repo.dir, repo.head, parent);
+  if (!base) throw new St3Error('E_GIT', `HEAD and ${parentName} have no common ancestor`, { hint: 'pass --parent with a related branch, or use --scope project' });
+  const files = toRootRelative(repo.dir, root, await changedSince(repo.dir, base));
+  return { ...common, mode: files.length ? 'changed' : 'none', files, base, description: `${files.length} file${files.length === 1 ? '' : 's'} changed since the merge base ${base.slice(0, 8)} with ${parentName}` };
+}
+
+async function autoScope(root: string, repo: RepoInfo | undefined, options: ResolveScopeOptions, common: Common): Promise<ResolvedScope> {
+  const baseline = options.state?.baseline_sha ?? undefined;
+  const project = async (why: string): Promise<ResolvedScope> => ({ ...common, mode: 'project', files: await listProjectFiles(root, repo), description: `whole project (${why})` });
+  if (!repo) return project('not a git repository');
+  if (!baseline) return project('no baseline yet');
+  if (!(await hasCommit(repo.dir, baseline))) {
+    common.warnings.push(`baseline ${baseline.slice(0, 8)} is not in this repository (history rewritten?): checking the whole project`);
+    return project(`baseline ${baseline.slice(0, 8)} not found`);
+  }
+  const changed = toRootRelative(repo.dir, root, await changedSince(repo.dir, baseline));
+  const failed = (options.state?.failed_files ?? []).filter((f) => existsSync(join(root, f)));
+  const files = [...new Set([...changed, ...failed])].sort();
+  const description = `${changed.length} file${changed.length === 1 ? '' : 's'} changed since ${baseline.slice(0, 8)}, ${failed.length} failed before`;
+  if (files.length === 0) return { ...common, mode: 'none', files, base: baseline, description: `nothing changed since ${baseline.slice(0, 8)} and nothing failed` };
+  return { ...common, mode: 'changed', files, base: baseline, description };
+}
+
+/** Repository-relative paths as workspace-relative ones, dropping those outside the workspace. */
+function toRootRelative(repoDir: string, root: string, files: string[]): string[] {
+  if (resolve(repoDir) === resolve(root)) return files;
+  const prefix = relative(repoDir, root).split(sep).join('/');
+  return files.filter((f) => f.startsWith(`${prefix}/`)).map((f) => f.slice(prefix.length + 1));
+}
+
+const ALWAYS_SKIPPED = new Set(['.git', 'node_modules']);
+
+/**
+ * Every file of the workspace, skipping `.git`, `node_modules` and (in a repository) what
+ * .gitignore ignores. Gate filters then narrow it by type and globs.
+ */
+export async function listProjectFiles(root: string, repo?: RepoInfo): Promise<string[]> {
+  let ignored: ((p: string) => Promise<boolean>) | undefined;
+  if (repo) {
+    const check = await ignoreChecker(repo.dir);
+    const prefix = relative(repo.dir, root).split(sep).join('/');
+    ignored = (p) => check(prefix ? `${prefix}/${p}` : p);
+  }
+  const out: string[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    const entries = await readdir(rel ? join(root, rel) : root, { withFileTypes: true });
+    for (const e of entries) {
+      if (ALWAYS_SKIPPED.has(e.name)) continue;
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (!e.isDirectory() && !e.isFile()) continue;
+      if (ignored && (await ignored(p))) continue;
+      if (e.isDirectory()) await walk(p);
+      else out.push(p);
+    }
+  };
+  await walk('');
+  return out.sort();
+}

@@ -1,0 +1,138 @@
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { St3Error, type Diagnostic } from '@st3/schemas';
+
+/** The fields of a registry entry that name files or folders. */
+export const LINK_FIELDS = ['spec_path', 'schema_path', 'executor_path', 'test_path', 'example_dir'] as const;
+export type LinkField = (typeof LINK_FIELDS)[number];
+
+/** Doc ids: upper-case letters and digits in dash-separated parts (`DOC-ATOMIC-CREATE-001`). */
+export const DOC_ID_RE = /^[A-Z0-9]+(-[A-Z0-9]+)*$/;
+
+export const REGISTRY_NAMES = ['PATTERN_INDEX.yaml', 'PATTERN_INDEX.yml', 'pattern_index.yaml', 'registry/PATTERN_INDEX.yaml'];
+
+/** One registry entry as written, with where it sits in the file. */
+export interface PatternRecord {
+  index: number;
+  patternId?: string;
+  docId?: string;
+  name?: string;
+  raw: Record<string, unknown>;
+  line: number;
+}
+
+export interface YamlText {
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+}
+
+/** A parsed registry and the folders its links are resolved against. */
+export interface PatternWorkspace {
+  registryFile: string;
+  /** The folder holding the registry (`patterns/`). */
+  registryDir: string;
+  /** What links such as `patterns/specs/x.pattern.yaml` are relative to. */
+  linkBase: string;
+  registry: YamlText;
+  records: PatternRecord[];
+  /** YAML syntax errors of the registry (the records are empty then). */
+  parseErrors: Diagnostic[];
+}
+
+export function parseYamlText(file: string, text: string): YamlText {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
+  return { file, text, doc, lineCounter };
+}
+
+export function yamlErrors(y: YamlText, code = 'E_PARSE'): Diagnostic[] {
+  return y.doc.errors.map((e) => {
+    const pos = y.lineCounter.linePos(e.pos[0]);
+    return { code, severity: 'error' as const, file: y.file, line: pos.line, column: pos.col, message: e.message.split('\n')[0]! };
+  });
+}
+
+/** 1-based line of a node (or 1 when unknown). */
+export function lineOf(y: YamlText, node: Node | null | undefined): number {
+  const start = node?.range?.[0];
+  return start === undefined ? 1 : y.lineCounter.linePos(start).line;
+}
+
+/** Finds the registry: a file path as given, or a known registry name inside a folder. */
+export function findRegistry(path: string): string {
+  const abs = resolve(path);
+  if (!existsSync(abs)) throw new St3Error('E_FILE_NOT_FOUND', `pattern registry not found: ${path}`, { hint: 'pass the PATTERN_INDEX.yaml file or the folder holding it' });
+  if (statSync(abs).isFile()) return abs;
+  for (const name of REGISTRY_NAMES) if (existsSync(join(abs, name))) return join(abs, name);
+  throw new St3Error('E_FILE_NOT_FOUND', `no pattern registry in ${path}`, { hint: `expected one of ${REGISTRY_NAMES.join(', ')}` });
+}
+
+/**
+ * Loads a registry. Links are written from the repository root (`patterns/specs/...`), so when
+ * most links start with the registry folder's own name, they resolve from its parent.
+ */
+export async function loadPatternWorkspace(path: string, options: { linkBase?: string } = {}): Promise<PatternWorkspace> {
+  const registryFile = findRegistry(path);
+  const registryDir = dirname(registryFile);
+  const registry = parseYamlText(registryFile, await readFile(registryFile, 'utf8'));
+  const parseErrors = yamlErrors(registry);
+  const records = parseErrors.length > 0 ? [] : readRecords(registry);
+  const linkBase = options.linkBase ? resolve(options.linkBase) : guessLinkBase(registryDir, records);
+  return { registryFile, registryDir, linkBase, registry, records, parseErrors };
+}
+
+function readRecords(y: YamlText): PatternRecord[] {
+  const patterns = isMap(y.doc.contents) ? y.doc.contents.get('patterns', true) : undefined;
+  if (!isSeq(patterns)) return [];
+  return patterns.items.map((item, index) => {
+    const raw = isMap(item) ? (item.toJSON() as Record<string, unknown>) : {};
+    const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
+    return { index, patternId: str('pattern_id'), docId: str('doc_id'), name: str('name'), raw, line: lineOf(y, item as Node) };
+  });
+}
+
+function guessLinkBase(registryDir: string, records: readonly PatternRecord[]): string {
+  const folder = basename(registryDir);
+  let prefixed = 0;
+  let total = 0;
+  for (const r of records) {
+    for (const field of LINK_FIELDS) {
+      const link = r.raw[field];
+      if (typeof link !== 'string') continue;
+      total++;
+      if (normalizeLink(link).startsWith(`${folder}/`)) prefixed++;
+    }
+  }
+  return total > 0 && prefixed * 2 >= total ? dirname(registryDir) : registryDir;
+}
+
+/** Links written with Windows separators still name the same file. */
+export function normalizeLink(link: string): string {
+  return link.replace(/\\/g, '/').replace(/^\.\//, '');
+}
+
+export function resolveLink(ws: PatternWorkspace, link: string): string {
+  return resolve(ws.linkBase, normalizeLink(link));
+}
+
+/** A path relative to the link base, with forward slashes (what the virtual tree and reports use). */
+export function toBaseRelative(ws: PatternWorkspace, abs: string): string {
+  return relative(ws.linkBase, abs).split('\\').join('/');
+}
+
+/** Position of the value at `path` inside a YAML document. */
+export function locateIn(y: YamlText, path: readonly (string | number)[]): { line: number; column: number } | undefined {
+  const node = y.doc.getIn(path, true) as Node | undefined;
+  const start = node?.range?.[0];
+  if (start === undefined) return undefined;
+  const pos = y.lineCounter.linePos(start);
+  return { line: pos.line, column: pos.col };
+}
+
+export function scalarString(node: unknown): string | undefined {
+  return isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { GraphInputSchema } from './graph.js';
+
+/**
+ * Records written by `@st3/executor`: durable run state (`.st3/runs/<id>.json`) and the review
+ * queue (`.st3/review/queue.json`). Both are versioned so later releases can migrate them.
+ */
+
+export const ErrorCategorySchema = z.enum(['syntax', 'type', 'logic', 'timeout', 'dependency', 'context', 'unknown']);
+export type ErrorCategory = z.infer<typeof ErrorCategorySchema>;
+
+/** Parameters one attempt runs with (temperature from the schedule, plus any adjustments). */
+export const AttemptParamsSchema = z.object({ temperature: z.number().optional() }).catchall(z.unknown());
+export type AttemptParams = z.infer<typeof AttemptParamsSchema>;
+
+export const AttemptRecordSchema = z.object({
+  attempt: z.number().int().positive(),
+  params: AttemptParamsSchema,
+  feedback: z.string().optional(),
+  startedAt: z.number(),
+  finishedAt: z.number(),
+  durationMs: z.number().nonnegative(),
+  ok: z.boolean(),
+  error: z.object({ category: ErrorCategorySchema, message: z.string(), retryable: z.boolean() }).optional(),
+  /** Wait before the next attempt, when there was one. */
+  backoffMs: z.number().nonnegative().optional(),
+});
+export type AttemptRecord = z.infer<typeof AttemptRecordSchema>;
+
+export const NodeStatusSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled']);
+export type NodeStatus = z.infer<typeof NodeStatusSchema>;
+
+export const NodeStateSchema = z.object({
+  status: NodeStatusSchema,
+  attempts: z.array(AttemptRecordSchema),
+  /** Attempts of earlier runs of the same run id (before a resume). */
+  previousAttempts: z.array(AttemptRecordSchema).optional(),
+  result: z.unknown().optional(),
+  error: z.object({ category: ErrorCategorySchema, message: z.string() }).optional(),
+  /** For skipped nodes: the failed node that blocked it and why. */
+  skipped: z.object({ because: z.string(), via: z.string(), reason: z.string() }).optional(),
+  startedAt: z.number().optional(),
+  finishedAt: z.number().optional(),
+  /** True when a resumed run took this success from the earlier run. */
+  reused: z.boolean().optional(),
+});
+export type NodeState = z.infer<typeof NodeStateSchema>;
+
+export const RunStatusSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+export const RunStateSchema = z.object({
+  version: z.literal(1),
+  id: z.string().regex(/^[A-Za-z0-9._-]+$/),
+  status: RunStatusSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** sha256 of the graph's node ids and edges; a resume with another graph is refused. */
+  graphHash: z.string(),
+  graph: GraphInputSchema,
+  /** Options the run was started with (what a resume reuses), e.g. mode, concurrency, command. */
+  options: z.record(z.string(), z.unknown()),
+  nodes: z.record(z.string(), NodeStateSchema),
+  stats: z.record(z.string(), z.unknown()).optional(),
+});
+export type RunState = z.infer<typeof RunStateSchema>;
+
+export const ConfidenceLevelSchema = z.enum(['high', 'medium', 'low', 'critical']);
+export type ConfidenceLevel = z.infer<typeof ConfidenceLevelSchema>;
+
+export const ReviewStatusSchema = z.enum(['pending', 'in_review', 'approved', 'rejected', 'needs_regeneration']);
+export type ReviewStatus = z.infer<typeof ReviewStatusSchema>;
+
+export const CodeIssueSchema = z.object({
+  rule: z.string(),
+  language: z.enum(['python', 'typescript']),
+  line: z.number().int().positive(),
+  column: z.number().int().positive(),
+  message: z.string(),
+  explanation: z.string(),
+  fix: z.object({ before: z.string(), after: z.string() }),
+});
+export type CodeIssue = z.infer<typeof CodeIssueSchema>;
+
+export const ReviewEventSchema = z.object({
+  at: z.string(),
+  action: z.enum(['add', 'assign', 'approve', 'reject', 'edit', 'regenerate', 'resubmit']),
+  from: ReviewStatusSchema.optional(),
+  to: ReviewStatusSchema,
+  by: z.string().optional(),
+  feedback: z.string().optional(),
+});
+export type ReviewEvent = z.infer<typeof ReviewEventSchema>;
+
+export const ReviewItemSchema = z.object({
+  id: z.string(),
+  nodeId: z.string(),
+  runId: z.string().optional(),
+  file: z.string().optional(),
+  startLine: z.number().int().positive().optional(),
+  endLine: z.number().int().positive().optional(),
+  language: z.enum(['python', 'typescript', 'javascript', 'other']),
+  code: z.string(),
+  confidence: z.object({ score: z.number().min(0).max(1), level: ConfidenceLevelSchema, components: z.record(z.string(), z.number()).optional() }),
+  priority: z.number().int(),
+  status: ReviewStatusSchema,
+  reviewer: z.string().optional(),
+  feedback: z.string().optional(),
+  issues: z.array(CodeIssueSchema),
+  validation: z.object({ ok: z.boolean(), errors: z.array(z.string()) }).optional(),
+  history: z.array(ReviewEventSchema),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ReviewItem = z.infer<typeof ReviewItemSchema>;
+
+export const ReviewQueueSchema = z.object({ version: z.literal(1), items: z.array(ReviewItemSchema) });
+export type ReviewQueue = z.infer<typeof ReviewQueueSchema>;

@@ -1,0 +1,79 @@
+import type { z } from 'zod';
+import type { Diagnostic, Result } from './errors/diagnostic.js';
+import { loadFile, loadText, type CheckContext } from './load/load-document.js';
+import { ArtifactRegistrySchema, checkArtifactRegistry } from './formats/artifacts.js';
+import { AtomizeOutputSchema } from './formats/atoms.js';
+import { GraphInputSchema, GraphOutputSchema } from './formats/graph.js';
+import { checkPatternRegistry, PatternRegistrySchema } from './formats/patterns.js';
+import { checkProjectStructure, ProjectStructureSchema } from './formats/project-structure.js';
+import { QualityConfigSchema } from './formats/quality.js';
+import { checkScaffoldMetadata, ScaffoldMetadataConfigSchema } from './formats/scaffold-metadata.js';
+import { WorkflowStateSchema } from './formats/state.js';
+import { checkTaskFile, TaskFileSchema } from './formats/task.js';
+import { checkTemplateRegistry, TemplateRegistrySchema } from './formats/template-registry.js';
+
+/**
+ * One kind of ST3 file: its schema, the file names it is recognised by, and the semantic rules run
+ * after the schema passes. `st3 validate` and `st3 schema export` are driven by this table.
+ */
+export interface KindDefinition {
+  name: string;
+  description: string;
+  schema: z.ZodType;
+  /** Tested against the file's base name; a kind without one is only used with `--kind`. */
+  filename?: RegExp;
+  check?: (value: never, ctx: CheckContext) => Diagnostic[];
+}
+
+function kind<T>(def: { name: string; description: string; schema: z.ZodType<T>; filename?: RegExp; check?: (value: T, ctx: CheckContext) => Diagnostic[] }): KindDefinition {
+  return def as unknown as KindDefinition;
+}
+
+export const KINDS: readonly KindDefinition[] = [
+  kind({ name: 'quality', description: 'quality gates configuration (.st3/config/quality.yaml, version 1.1)', schema: QualityConfigSchema, filename: /^quality\.ya?ml$/i }),
+  kind({ name: 'artifacts', description: 'artifact registry (.st3/config/artifacts.yaml)', schema: ArtifactRegistrySchema, filename: /^artifacts\.ya?ml$/i, check: checkArtifactRegistry }),
+  kind({ name: 'scaffold-metadata', description: 'scaffold provenance header patterns (.st3/config/scaffold_metadata.yaml)', schema: ScaffoldMetadataConfigSchema, filename: /^scaffold[_-]metadata\.ya?ml$/i, check: checkScaffoldMetadata }),
+  kind({ name: 'project-structure', description: 'directory policies (.st3/config/project_structure.yaml)', schema: ProjectStructureSchema, filename: /^project[_-]structure\.ya?ml$/i, check: checkProjectStructure }),
+  kind({ name: 'template-registry', description: 'template version registry (.st3/template_registry.json)', schema: TemplateRegistrySchema, filename: /^template[_-]registry\.(json|ya?ml)$/i, check: checkTemplateRegistry }),
+  kind({ name: 'state', description: 'workflow state (.st3/state.json)', schema: WorkflowStateSchema, filename: /^state\.json$/i }),
+  kind({ name: 'task', description: 'task file (*.task.yaml, schema_version 1.0 or 1.1)', schema: TaskFileSchema, filename: /\.task\.ya?ml$/i, check: checkTaskFile }),
+  kind({ name: 'pattern-registry', description: 'pattern registry (PATTERN_INDEX.yaml)', schema: PatternRegistrySchema, filename: /^pattern[_-]index\.ya?ml$/i, check: checkPatternRegistry }),
+  kind({ name: 'atomize-output', description: 'output of `st3 atomize --json`', schema: AtomizeOutputSchema }),
+  kind({ name: 'graph-input', description: 'a dependency graph {nodes, edges}', schema: GraphInputSchema }),
+  kind({ name: 'graph-output', description: 'output of `st3 graph --json`', schema: GraphOutputSchema }),
+];
+
+export function findKind(name: string): KindDefinition | undefined {
+  return KINDS.find((k) => k.name === name);
+}
+
+/** The kind a path names, from its base name; undefined when no kind claims it. */
+export function inferKind(path: string): KindDefinition | undefined {
+  const base = path.split(/[\\/]/).pop() ?? path;
+  return KINDS.find((k) => k.filename?.test(base));
+}
+
+export interface KindLoadOptions {
+  /** Kind name; inferred from the path when absent. */
+  kind?: string;
+  /** Text to load instead of reading the file (the path still names it in diagnostics). */
+  text?: string;
+  /** Name used for the file in diagnostics (default: the path as given). */
+  file?: string;
+}
+
+export type KindResult = Result<unknown> & { kind?: string };
+
+/** Loads a file as its kind (given or inferred). An unknown kind is an `E_KIND_UNKNOWN` error, never a throw. */
+export async function loadKind(path: string, options: KindLoadOptions = {}): Promise<KindResult> {
+  const file = options.file ?? path;
+  const def = options.kind === undefined ? inferKind(path) : findKind(options.kind);
+  if (!def) {
+    const names = KINDS.map((k) => k.name).join(', ');
+    const message = options.kind === undefined ? 'cannot tell the kind of this file from its name' : `unknown kind "${options.kind}"`;
+    return { warnings: [], errors: [{ code: 'E_KIND_UNKNOWN', severity: 'error', file, message, hint: `pass --kind with one of: ${names}` }] };
+  }
+  const load = { file, schema: def.schema as z.ZodType<unknown>, check: def.check as ((value: unknown, ctx: CheckContext) => Diagnostic[]) | undefined };
+  const result = options.text === undefined ? await loadFile(path, load) : loadText(options.text, load);
+  return { ...result, kind: def.name };
+}

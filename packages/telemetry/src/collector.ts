@@ -1,0 +1,215 @@
+import { join } from 'node:path';
+import { writeJsonAtomic, type TelemetryHandle, type TelemetryLabels, type TelemetryRecord } from '@st3/schemas';
+
+export interface CollectorOptions {
+  agent: string;
+  taskId?: string | null;
+  /** Injected clock (ms since epoch) so tests are deterministic. */
+  now?: () => number;
+  /** Histogram upper bounds (default: a 1-2-5 series from 1 to 100 000). */
+  buckets?: readonly number[];
+  /** Where `save()` writes `telemetry-<agent>.json` (the task context folder). */
+  dir?: string;
+}
+
+/** Estimated tokens for a number of bytes: the usual rule of thumb of ~4 bytes per token. */
+export const BYTES_PER_TOKEN = 4;
+
+const DEFAULT_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
+
+interface HistogramState {
+  name: string;
+  labels: TelemetryLabels;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  bucketCounts: Float64Array;
+}
+
+/**
+ * Records what an agent or tool did, in memory: file reads, cache hits and misses, commands,
+ * warnings (deduplicated with counts), counters and histograms. Recording does no I/O; `save()`
+ * writes one JSON file atomically. Use it as a scoped resource:
+ * `await using telemetry = createCollector({agent, dir})` saves on scope exit.
+ */
+export class TelemetryCollector implements TelemetryHandle, AsyncDisposable {
+  readonly agent: string;
+  readonly taskId: string | null;
+  private readonly now: () => number;
+  private readonly bounds: readonly number[];
+  private readonly dir?: string;
+  private readonly startedAt: number;
+  private readonly reads = new Map<string, { bytes: number; count: number }>();
+  private cacheHits = 0;
+  private cacheMisses = 0;
+  private cacheBytesSaved = 0;
+  private readonly commands: TelemetryRecord['commands'] = [];
+  private readonly warnings = new Map<string, { level: 'info' | 'warning' | 'error'; message: string; count: number }>();
+  private readonly counters = new Map<string, { name: string; labels: TelemetryLabels; value: number }>();
+  private readonly histograms = new Map<string, HistogramState>();
+  private lastCounter?: { name: string; labelsRef: TelemetryLabels; entry: { value: number } };
+  private lastHistogram?: { name: string; labelsRef: TelemetryLabels; entry: HistogramState };
+
+  constructor(options: CollectorOptions) {
+    this.agent = options.agent;
+    this.taskId = options.taskId ?? null;
+    this.now = options.now ?? Date.now;
+    this.bounds = options.buckets ?? DEFAULT_BUCKETS;
+    this.dir = options.dir;
+    this.startedAt = this.now();
+  }
+
+  fileRead(path: string, bytes: number): void {
+    const entry = this.reads.get(path);
+    if (entry) {
+      entry.count++;
+      entry.bytes += bytes;
+    } else {
+      this.reads.set(path, { bytes, count: 1 });
+    }
+  }
+
+  cacheHit(bytesSaved: number): void {
+    this.cacheHits++;
+    this.cacheBytesSaved += bytesSaved;
+  }
+
+  cacheMiss(): void {
+    this.cacheMisses++;
+  }
+
+  command(argv: readonly string[], exitCode: number | null, durationMs: number): void {
+    this.commands.push({ argv: [...argv], exit_code: exitCode, duration_ms: durationMs });
+  }
+
+  warn(level: 'info' | 'warning' | 'error', message: string): void {
+    const key = `${level}\u0000${message}`;
+    const entry = this.warnings.get(key);
+    if (entry) entry.count++;
+    else this.warnings.set(key, { level, message, count: 1 });
+  }
+
+  /** Labels objects are treated as immutable: pass a new object rather than changing one already used. */
+  count(name: string, value = 1, labels: TelemetryLabels = EMPTY): void {
+    // One-entry cache: hot loops count the same series with the same labels object.
+    const last = this.lastCounter;
+    if (last !== undefined && last.name === name && last.labelsRef === labels) {
+      last.entry.value += value;
+      return;
+    }
+    const key = seriesKey(name, labels);
+    let entry = this.counters.get(key);
+    if (entry) entry.value += value;
+    else this.counters.set(key, (entry = { name, labels: { ...labels }, value }));
+    this.lastCounter = { name, labelsRef: labels, entry };
+  }
+
+  observe(name: string, value: number, labels: TelemetryLabels = EMPTY): void {
+    let h: HistogramState | undefined;
+    const last = this.lastHistogram;
+    if (last !== undefined && last.name === name && last.labelsRef === labels) h = last.entry;
+    else {
+      const key = seriesKey(name, labels);
+      h = this.histograms.get(key);
+      if (!h) {
+        h = { name, labels: { ...labels }, count: 0, sum: 0, min: Infinity, max: -Infinity, bucketCounts: new Float64Array(this.bounds.length) };
+        this.histograms.set(key, h);
+      }
+      this.lastHistogram = { name, labelsRef: labels, entry: h };
+    }
+    h.count++;
+    h.sum += value;
+    if (value < h.min) h.min = value;
+    if (value > h.max) h.max = value;
+    // Per-bucket (non-cumulative) counts while recording; made cumulative in the snapshot.
+    const i = lowerBound(this.bounds, value);
+    if (i < this.bounds.length) h.bucketCounts[i]!++;
+  }
+
+  /** Times `fn` into histogram `name` (milliseconds). */
+  async time<T>(name: string, fn: () => Promise<T>, labels?: TelemetryLabels): Promise<T> {
+    const start = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.observe(name, performance.now() - start, labels);
+    }
+  }
+
+  /** The record as it stands now (what `save()` writes). */
+  snapshot(): TelemetryRecord {
+    return {
+      schema_version: '1.0',
+      agent: this.agent,
+      task_id: this.taskId,
+      started_at: new Date(this.startedAt).toISOString(),
+      ended_at: new Date(this.now()).toISOString(),
+      file_reads: [...this.reads].map(([path, r]) => ({ path, bytes: r.bytes, count: r.count })).sort((a, b) => a.path.localeCompare(b.path)),
+      cache: { hits: this.cacheHits, misses: this.cacheMisses, bytes_saved: this.cacheBytesSaved, tokens_saved: Math.round(this.cacheBytesSaved / BYTES_PER_TOKEN) },
+      commands: this.commands.map((c) => ({ ...c, argv: [...c.argv] })),
+      warnings: [...this.warnings.values()].map((w) => ({ ...w })),
+      counters: [...this.counters.values()].map((c) => ({ name: c.name, labels: { ...c.labels }, value: c.value })),
+      histograms: [...this.histograms.values()].map((h) => {
+        let cumulative = 0;
+        const buckets = this.bounds.map((le, i) => ({ le, count: (cumulative += h.bucketCounts[i]!) }));
+        return { name: h.name, labels: { ...h.labels }, count: h.count, sum: h.sum, min: h.count ? h.min : null, max: h.count ? h.max : null, buckets };
+      }),
+    };
+  }
+
+  /** Writes `telemetry-<agent>.json` into `dir` (or the collector's `dir`) atomically; returns the path. */
+  async save(dir = this.dir): Promise<string> {
+    if (!dir) throw new TypeError('TelemetryCollector.save needs a folder: pass `dir` to createCollector or save()');
+    const path = join(dir, telemetryFileName(this.agent));
+    await writeJsonAtomic(path, this.snapshot());
+    return path;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.dir) await this.save();
+  }
+}
+
+export function createCollector(options: CollectorOptions): TelemetryCollector {
+  return new TelemetryCollector(options);
+}
+
+/** `telemetry-<agent>.json`, with the agent name made safe for a file name. */
+export function telemetryFileName(agent: string): string {
+  return `telemetry-${agent.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`;
+}
+
+const EMPTY: TelemetryLabels = Object.freeze({});
+
+/** Series identity: name plus labels in key order. Avoids allocating when labels are already sorted (the usual case). */
+function seriesKey(name: string, labels: TelemetryLabels): string {
+  if (labels === EMPTY) return name;
+  let sorted = true;
+  let previous = '';
+  let count = 0;
+  for (const k in labels) {
+    if (k < previous) sorted = false;
+    previous = k;
+    count++;
+  }
+  if (count === 0) return name;
+  let key = name;
+  if (sorted) {
+    for (const k in labels) key += `\u0000${k}=${labels[k]}`;
+    return key;
+  }
+  for (const k of Object.keys(labels).sort()) key += `\u0000${k}=${labels[k]}`;
+  return key;
+}
+
+function lowerBound(bounds: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = bounds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (bounds[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,128 @@
+import { createServer, type Server } from 'node:http';
+import type { TelemetryRecord } from '@st3/schemas';
+import { Counter, Registry, type Metric } from 'prom-client';
+
+/** `st3_<name>` made valid for Prometheus (`[a-zA-Z_:][a-zA-Z0-9_:]*`). */
+export function metricName(name: string): string {
+  const clean = name.replace(/[^a-zA-Z0-9_:]/g, '_');
+  return `st3_${/^[0-9]/.test(clean) ? `_${clean}` : clean}`;
+}
+
+function labelName(name: string): string {
+  const clean = name.replace(/[^a-zA-Z0-9_]/g, '_');
+  return /^[0-9]/.test(clean) || clean.startsWith('__') ? `l_${clean}` : clean;
+}
+
+function cleanLabels(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [labelName(k), v]));
+}
+
+/** A prom-client registry holding every series of the given telemetry records (labelled by agent and task). */
+export function registryFromRecords(records: readonly TelemetryRecord[]): Registry {
+  const registry = new Registry();
+  const counters = new Map<string, Counter<string>>();
+  const counter = (name: string, help: string, labelNames: string[]) => {
+    const key = `${name}|${[...labelNames].sort().join(',')}`;
+    let c = counters.get(key);
+    if (!c) {
+      const existing = registry.getSingleMetric(name);
+      if (existing) throw new TypeError(`telemetry series ${name} is recorded with different label sets`);
+      c = new Counter({ name, help, labelNames, registers: [registry] });
+      counters.set(key, c);
+    }
+    return c;
+  };
+  for (const r of records) {
+    const base = { agent: r.agent, task: r.task_id ?? '' };
+    const reads = r.file_reads.reduce((s, f) => s + f.count, 0);
+    const bytes = r.file_reads.reduce((s, f) => s + f.bytes, 0);
+    counter('st3_file_reads_total', 'Files read by the agent', ['agent', 'task']).inc(base, reads);
+    counter('st3_file_read_bytes_total', 'Bytes of files read by the agent', ['agent', 'task']).inc(base, bytes);
+    counter('st3_cache_hits_total', 'Context cache hits', ['agent', 'task']).inc(base, r.cache.hits);
+    counter('st3_cache_misses_total', 'Context cache misses', ['agent', 'task']).inc(base, r.cache.misses);
+    counter('st3_cache_tokens_saved_total', 'Estimated prompt tokens saved by the cache (bytes / 4)', ['agent', 'task']).inc(base, r.cache.tokens_saved);
+    for (const c of r.commands) {
+      const outcome = c.exit_code === 0 ? 'ok' : 'failed';
+      counter('st3_commands_total', 'Commands run', ['agent', 'task', 'outcome']).inc({ ...base, outcome }, 1);
+      counter('st3_command_duration_ms_total', 'Milliseconds spent in commands', ['agent', 'task', 'outcome']).inc({ ...base, outcome }, c.duration_ms);
+    }
+    for (const w of r.warnings) counter('st3_warnings_total', 'Warnings, counting repeats', ['agent', 'task', 'level']).inc({ ...base, level: w.level }, w.count);
+    for (const c of r.counters) {
+      const labels = { ...cleanLabels(c.labels), ...base };
+      counter(`${metricName(c.name)}_total`, `Counter ${c.name}`, Object.keys(labels)).inc(labels, c.value);
+    }
+  }
+  const histograms = new Map<string, { labels: Record<string, string>; h: TelemetryRecord['histograms'][number] }[]>();
+  for (const r of records) {
+    for (const h of r.histograms) {
+      const list = histograms.get(h.name) ?? [];
+      list.push({ labels: { ...cleanLabels(h.labels), agent: r.agent, task: r.task_id ?? '' }, h });
+      histograms.set(h.name, list);
+    }
+  }
+  for (const [name, series] of histograms) registry.registerMetric(preBucketedHistogram(metricName(name), `Histogram ${name}`, series));
+  return registry;
+}
+
+/** A histogram whose buckets were counted by the collector, exposed through prom-client's registry. */
+function preBucketedHistogram(name: string, help: string, series: { labels: Record<string, string>; h: TelemetryRecord['histograms'][number] }[]): Metric<string> {
+  const metric = {
+    name,
+    help,
+    type: 'histogram',
+    aggregator: 'sum',
+    get() {
+      const values: { labels: Record<string, string | number>; value: number; metricName: string }[] = [];
+      for (const { labels, h } of series) {
+        for (const b of h.buckets) values.push({ labels: { ...labels, le: b.le }, value: b.count, metricName: `${name}_bucket` });
+        values.push({ labels: { ...labels, le: '+Inf' }, value: h.count, metricName: `${name}_bucket` });
+        values.push({ labels, value: h.sum, metricName: `${name}_sum` });
+        values.push({ labels, value: h.count, metricName: `${name}_count` });
+      }
+      return { name, help, type: 'histogram', aggregator: 'sum', values };
+    },
+    reset() {},
+  };
+  return metric as unknown as Metric<string>;
+}
+
+/** Prometheus text exposition (version 0.0.4) of the given records. */
+export function toPrometheusText(records: readonly TelemetryRecord[]): Promise<string> {
+  return registryFromRecords(records).metrics();
+}
+
+export interface MetricsServerOptions {
+  port: number;
+  /** Loopback by default; another address must be asked for explicitly. */
+  host?: string;
+  /** Called on every scrape, so the page always shows the latest records. */
+  load: () => Promise<readonly TelemetryRecord[]>;
+}
+
+/** An HTTP server answering `GET /metrics` with the Prometheus exposition. Resolves once listening. */
+export function serveMetrics(options: MetricsServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics\n');
+      return;
+    }
+    options
+      .load()
+      .then((records) => registryFromRecords(records))
+      .then(async (registry) => {
+        const body = await registry.metrics();
+        res.writeHead(200, { 'content-type': registry.contentType }).end(body);
+      })
+      .catch((error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${(error as Error).message}\n`));
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : options.port;
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      resolve({ server, url: `http://${shownHost}:${port}/metrics`, close: () => new Promise((r) => server.close(() => r())) });
+    });
+  });
+}
