@@ -4,10 +4,10 @@
 // by packages, and every publishable package passes publint.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { publint } from 'publint';
 
 const root = new URL('../..', import.meta.url).pathname;
-const problems = [];
 
 export function listWorkspacePackages(base) {
   const out = [];
@@ -64,8 +64,9 @@ function walk(dir, files = []) {
   return files;
 }
 
-async function main() {
-  const pkgs = listWorkspacePackages(root);
+/** Dependency rules: no cycle between workspace packages, and no package depending on an app. */
+export function checkDependencies(pkgs) {
+  const problems = [];
   const names = new Map(pkgs.map((p) => [p.manifest.name, p]));
   const graph = new Map();
   for (const p of pkgs) {
@@ -79,12 +80,19 @@ async function main() {
   }
   const cycle = findCycle(graph);
   if (cycle) problems.push(`dependency cycle between workspace packages: ${cycle.join(' → ')}`);
+  return problems;
+}
 
-  const importRe = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](@st3\/[^'"]+)['"]/g;
+const IMPORT_RE = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](@st3\/[^'"]+)['"]/g;
+
+/** Import rule: a workspace package is imported only through a subpath its `exports` lists. */
+export function checkImports(pkgs, base) {
+  const problems = [];
+  const names = new Map(pkgs.map((p) => [p.manifest.name, p]));
   for (const p of pkgs) {
     for (const file of walk(join(p.dir, 'src')).concat(walk(join(p.dir, 'test')))) {
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(importRe)) {
+      for (const m of text.matchAll(IMPORT_RE)) {
         const spec = m[1];
         const [scope, name, ...rest] = spec.split('/');
         const target = names.get(`${scope}/${name}`);
@@ -92,11 +100,16 @@ async function main() {
         const subpath = rest.length ? `./${rest.join('/')}` : '.';
         const exportsMap = target.manifest.exports ?? {};
         const exported = Object.keys(exportsMap).some((k) => k === subpath || (k.endsWith('*') && subpath.startsWith(k.slice(0, -1))));
-        if (!exported) problems.push(`${relative(root, file)} imports ${spec}, which is not in the public exports of ${target.manifest.name}`);
+        if (!exported) problems.push(`${relative(base, file)} imports ${spec}, which is not in the public exports of ${target.manifest.name}`);
       }
     }
   }
+  return problems;
+}
 
+/** Packaging rule: every publishable package is built, publint-clean, side-effect free and exports its package.json. */
+export async function checkPackaging(pkgs) {
+  const problems = [];
   for (const p of pkgs) {
     if (p.manifest.private) continue;
     if (!existsSync(join(p.dir, 'dist'))) {
@@ -108,13 +121,25 @@ async function main() {
     if (p.manifest.sideEffects !== false) problems.push(`${p.manifest.name}: package.json must say "sideEffects": false`);
     if (!p.manifest.exports?.['./package.json']) problems.push(`${p.manifest.name}: exports must include "./package.json"`);
   }
+  return problems;
+}
 
+/** Every rule on the workspace at `base`; returns the problems found (empty = clean). */
+export async function checkArchitecture(base, options = {}) {
+  const pkgs = listWorkspacePackages(base);
+  const problems = [...checkDependencies(pkgs), ...checkImports(pkgs, base)];
+  if (options.packaging !== false) problems.push(...(await checkPackaging(pkgs)));
+  return { packages: pkgs.length, problems };
+}
+
+async function main() {
+  const { packages, problems } = await checkArchitecture(root);
   if (problems.length > 0) {
     console.error(`architecture check failed (${problems.length}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     process.exitCode = 1;
   } else {
-    console.log(`architecture check: ${pkgs.length} workspace packages, no cycle, no deep import, publint clean`);
+    console.log(`architecture check: ${packages} workspace packages, no cycle, no deep import, publint clean`);
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

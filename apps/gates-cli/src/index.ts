@@ -10,10 +10,28 @@ export const cli: CliDefinition = {
   version: pkg.version,
   description: 'quality gates scoped to what changed',
   commands: {
-    'gates': { summary: 'gates', load: async () => (await import('./commands/gates.js')).command },
-    'test': { summary: 'test', load: async () => (await import('./commands/test.js')).command },
+    'gates': { summary: 'run the quality gates (linters, type-checkers) on what changed', load: async () => (await import('./commands/gates.js')).command },
+    'test': { summary: 'run the test command and report passed/failed/skipped', load: async () => (await import('./commands/test.js')).command },
   },
 };
 
-/** This app's stage of `st3 run`, when it has one. */
-export const stage: RunStage | undefined = undefined;
+/**
+ * The gates stage of `st3 run`: runs the workspace's quality gates on the whole project (loaded
+ * lazily so `st3 --help` does not pay for the engine). A workspace without quality.yaml is skipped.
+ * Under --dry-run the baseline in state.json is left alone.
+ */
+export const stage: RunStage = {
+  name: 'gates',
+  title: 'quality gates',
+  async run(ctx) {
+    const { existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { runGates, QUALITY_CONFIG_PATH } = await import('@st3/quality-gates');
+    if (!existsSync(join(ctx.root, QUALITY_CONFIG_PATH))) {
+      return { stage: 'gates', ok: true, skipped: true, summary: `no ${QUALITY_CONFIG_PATH} (run \`st3 gates init\`)` };
+    }
+    const result = await runGates({ cwd: ctx.root, scope: 'project', signal: ctx.io.signal, env: ctx.io.env, updateState: !ctx.dryRun, logOutput: !ctx.dryRun });
+    const lines = result.gates.map((g) => `${g.status === 'passed' ? '✓' : g.status === 'skipped' ? '○' : '✗'} ${g.id}: ${g.status}${g.violations.length ? ` (${g.violations.length} violation${g.violations.length === 1 ? '' : 's'})` : ''}${g.status !== 'passed' && g.reason ? ` — ${g.reason.split('\n')[0]}` : ''}`);
+    return { stage: 'gates', ok: result.overall_pass, summary: result.summary, lines, data: result };
+  },
+};

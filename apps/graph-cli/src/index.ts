@@ -10,13 +10,17 @@ export const cli: CliDefinition = {
   version: pkg.version,
   description: 'dependency graphs of atoms, waves, plan validation, execution and review',
   commands: {
-    'graph': { summary: 'graph', load: async () => (await import('./commands/graph.js')).command },
-    'waves': { summary: 'waves', load: async () => (await import('./commands/waves.js')).command },
-    'validate-plan': { summary: 'validate-plan', load: async () => (await import('./commands/validate-plan.js')).command },
+    'graph': { summary: 'dependency graph of atoms: cycles cut, waves, critical path; JSON, DOT or Mermaid', load: async () => (await import('./commands/graph.js')).command },
+    'waves': { summary: 'parallel waves of a graph of atoms (cycles cut first, optional width limit)', load: async () => (await import('./commands/waves.js')).command },
+    'validate-plan': { summary: 'validate a plan of atoms at four levels: atom, task, milestone, plan', load: async () => (await import('./commands/validate-plan.js')).command },
     'execute': { summary: 'execute', load: async () => (await import('./commands/execute.js')).command },
     'review': { summary: 'review', load: async () => (await import('./commands/review.js')).command },
   },
 };
 
-/** This app's stage of `st3 run`, when it has one. */
-export const stage: RunStage | undefined = undefined;
+/** The graph stage of `st3 run`: the dependency graph of the workspace's atoms and its waves. */
+export const stage: RunStage = {
+  name: 'graph',
+  title: 'dependency graph of the atoms and its parallel waves',
+  run: async (ctx) => (await import('./stage.js')).runGraphStage(ctx),
+};

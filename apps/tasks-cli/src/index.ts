@@ -1,5 +1,6 @@
 import type { CliDefinition, RunStage } from '@st3/cli-kit';
 import pkg from '../package.json' with { type: 'json' };
+import { evidenceStage } from './stage.js';
 
 /**
  * The commands of this app, loaded lazily: `st3-tasks <command>` runs them alone and the
@@ -10,10 +11,10 @@ export const cli: CliDefinition = {
   version: pkg.version,
   description: 'task files, task context, evidence, ledger, quarantine, standards, validation commands and QA artifacts',
   commands: {
-    'tasks': { summary: 'tasks', load: async () => (await import('./commands/tasks.js')).command },
+    'tasks': { summary: 'task files, task context, evidence, ledger, quarantine, standards excerpts, validation commands', load: async () => (await import('./commands/tasks.js')).command },
     'qa': { summary: 'qa', load: async () => (await import('./commands/qa.js')).command },
   },
 };
 
-/** This app's stage of `st3 run`, when it has one. */
-export const stage: RunStage | undefined = undefined;
+/** This app's stage of `st3 run`: a task of the example workspace through init, attach, validate, verify. */
+export const stage: RunStage | undefined = evidenceStage;

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { St3Error } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 

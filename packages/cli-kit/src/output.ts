@@ -1,4 +1,4 @@
-import { formatDiagnostic, type Diagnostic } from '@st3/schemas';
+import { formatDiagnostic, type Diagnostic } from '@st3/schemas/errors';
 import { colorsFor, type Colors } from './color.js';
 import type { CommonFlags } from './args.js';
 import type { CliIO } from './io.js';

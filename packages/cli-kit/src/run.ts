@@ -1,4 +1,4 @@
-import { errorToJson, exitCodeFor, formatDiagnostic, isSt3Error, St3Error } from '@st3/schemas';
+import { errorToJson, exitCodeFor, formatDiagnostic, isSt3Error, St3Error } from '@st3/schemas/errors';
 import { wantsJson } from './args.js';
 import { colorsFor } from './color.js';
 import { helpText, type Command, type Subcommands } from './command.js';
@@ -37,7 +37,7 @@ export function reportError(error: unknown, argv: readonly string[], io: CliIO):
     const c = colorsFor(io.stderr, io.env);
     const where = st3.file ? `${st3.file}${st3.line ? `:${st3.line}${st3.column ? `:${st3.column}` : ''}` : ''}: ` : '';
     io.stderr.write(`${c.red('error')} ${c.dim(st3.code)} ${where}${st3.message}\n`);
-    for (const d of st3.diagnostics.slice(1)) io.stderr.write(`  ${formatDiagnostic(d)}\n`);
+    for (const d of (st3.diagnostics ?? []).slice(1)) io.stderr.write(`  ${formatDiagnostic(d)}\n`);
     if (st3.hint) io.stderr.write(`${c.dim('hint:')} ${st3.hint}\n`);
   }
   if (io.env.ST3_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);

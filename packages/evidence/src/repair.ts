@@ -17,11 +17,7 @@ export const REPAIR_FIXES: readonly RepairFix[] = [
   },
   { name: 'trailing_whitespace', apply: (t) => t.replace(/[ \t]+$/gm, '') },
   { name: 'final_newline', apply: (t) => (t.length > 0 && !t.endsWith('\n') ? `${t}\n` : t) },
-  {
-    name: 'quote_backtick_scalars',
-    // `- `cmd` does x` and `key: `cmd`` are YAML errors (backtick is reserved); single-quote the value.
-    apply: (t) => t.replace(/^(\s*(?:- |[\w.-]+: ))(`[^\n]*)$/gm, (_m, lead: string, value: string) => `${lead}'${value.replace(/'/g, "''")}'`),
-  },
+  { name: 'quote_backtick_scalars', apply: quoteBacktickScalars },
 ];
 
 export function repairYaml(text: string): { text: string; applied: string[] } {
@@ -35,4 +31,30 @@ export function repairYaml(text: string): { text: string; applied: string[] } {
     }
   }
   return { text: current, applied };
+}
+
+/**
+ * `- `cmd` does x` and `key: `cmd`` are YAML errors (a plain scalar cannot start with a backtick).
+ * The value, with its more-indented continuation lines, becomes one single-quoted scalar.
+ */
+function quoteBacktickScalars(text: string): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s*)(- |[\w.-]+: )(`.*)$/.exec(lines[i]!);
+    if (!m) {
+      out.push(lines[i]!);
+      continue;
+    }
+    const indent = m[1]!.length;
+    const value = [m[3]!];
+    while (i + 1 < lines.length && lines[i + 1]!.trim() !== '' && /^\s*/.exec(lines[i + 1]!)![0].length > indent && !/^\s*- /.test(lines[i + 1]!.slice(indent))) {
+      value.push(lines[++i]!);
+    }
+    const quoted = value.map((v) => v.replace(/'/g, "''"));
+    quoted[0] = `'${quoted[0]}`;
+    quoted[quoted.length - 1] = `${quoted[quoted.length - 1]}'`;
+    out.push(`${m[1]}${m[2]}${quoted[0]}`, ...quoted.slice(1));
+  }
+  return out.join('\n');
 }

@@ -65,7 +65,9 @@ export interface Section {
 export function extractSection(text: string, section: string): Section | undefined {
   const want = section.replace(/^#+\s*/, '').trim();
   const headings = listHeadings(text).filter((h) => h.level >= 2);
-  const heading = headings.find((h) => h.text === want) ?? headings.find((h) => h.slug === want.toLowerCase()) ?? headings.find((h) => h.text.toLowerCase() === want.toLowerCase());
+  const slug = want.toLowerCase();
+  // Real citations drop a heading's numbering (`#analyzability` for `### 3) Analyzability`): last resort.
+  const heading = headings.find((h) => h.text === want) ?? headings.find((h) => h.slug === slug) ?? headings.find((h) => h.text.toLowerCase() === slug) ?? headings.find((h) => h.slug.replace(/^\d+-/, '') === slug);
   if (!heading) return undefined;
   const lines = text.split(/\r?\n/);
   const all = listHeadings(text);

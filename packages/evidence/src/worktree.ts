@@ -20,7 +20,7 @@ async function git(root: string, args: string[], env?: Record<string, string | u
   if (result.error?.code === 'E_TOOL_NOT_FOUND') throw new St3Error('E_TOOL_NOT_FOUND', 'git is not installed', { hint: 'install git' });
   if (result.exitCode !== 0) {
     if (/not a git repository/i.test(result.stderr)) throw new St3Error('E_NOT_GIT', `${root} is not inside a git work tree`, { hint: 'run `git init`, or run the command inside the repository' });
-    throw new St3Error('E_TOOL_FAILED', `git ${args.join(' ')} failed: ${result.stderr.trim()}`);
+    throw new St3Error('E_GIT_FAILED', `git ${args.join(' ')} failed: ${result.stderr.trim()}`);
   }
   return result.stdout;
 }

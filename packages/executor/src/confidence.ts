@@ -78,6 +78,7 @@ export function scoreConfidence(input: ConfidenceInput, options: ConfidenceOptio
   }
   // Nothing known: no grounds for confidence.
   const score = weightSum > 0 ? Math.round((sum / weightSum) * 1e4) / 1e4 : 0;
+  for (const key of Object.keys(components)) components[key] = Math.round(components[key]! * 1e4) / 1e4;
   return { score, level: confidenceLevel(score), components };
 }
 

@@ -36,11 +36,11 @@ console.log(JSON.stringify({ id, file, start, end, attempt: process.env.ST3_ATTE
 
   it('runs the command per node as argv, retries a failure with feedback in ST3_FEEDBACK, kills on timeout', async () => {
     const graph: GraphInput = {
-      nodes: [{ id: 'ok', path: 'src/a file.py', startLine: 3, endLine: 9 }, { id: 'bad' }, { id: 'hang' }],
+      nodes: [{ id: 'ok', path: 'src/a file.py', startLine: 3, endLine: 9 }, { id: 'bad' }, { id: 'hang', timeoutMs: 200 }],
       edges: [],
     };
     const run = commandRunner(`"${process.execPath}" node.mjs {id} {file} {start} {end}`, { cwd: dir, env: { PATH: process.env.PATH } });
-    const r = await execute(graph, run, { retries: 1, backoff: { baseMs: 1 }, timeoutMs: 3000 });
+    const r = await execute(graph, run, { retries: 1, backoff: { baseMs: 1 }, timeoutMs: 20_000 });
     const ok = JSON.parse((r.nodes.ok!.result as { stdout: string }).stdout);
     expect(ok).toEqual({ id: 'ok', file: 'src/a file.py', start: '3', end: '9', attempt: '1', t: '0.7', fb: '' });
     const bad = JSON.parse((r.nodes.bad!.result as { stdout: string }).stdout);

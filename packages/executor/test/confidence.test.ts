@@ -6,7 +6,7 @@ describe('confidence scoring', () => {
   it('weights validation 40%, attempts 30%, complexity 20%, integration tests 10%', () => {
     expect(scoreConfidence({ validation: 1, attempts: 1, complexity: 1, integrationTests: 1 }).score).toBe(1);
     expect(scoreConfidence({ validation: 0, attempts: 1, complexity: 1, integrationTests: 1 }).score).toBe(0.6);
-    expect(scoreConfidence({ validation: 1, attempts: 3, maxAttempts: 3, complexity: 1, integrationTests: 1 })).toMatchObject({ score: 0.8, components: { attempts: 1 / 3 } });
+    expect(scoreConfidence({ validation: 1, attempts: 3, maxAttempts: 3, complexity: 1, integrationTests: 1 })).toMatchObject({ score: 0.8, components: { attempts: 0.3333 } });
     expect(scoreConfidence({ validation: 1, attempts: 1, complexity: 25, integrationTests: 1 }).score).toBe(0.8);
     expect(scoreConfidence({ validation: 1, attempts: 1, complexity: 1, integrationTests: { passed: 0, total: 4 } }).score).toBe(0.9);
   });

@@ -13,3 +13,11 @@ export { runGates, selectGates, type RunGatesOptions } from './run/run-gates.js'
 export { writeArtifactLog, rotateArtifactLogs, type ArtifactLogOptions } from './run/artifact-log.js';
 export type { GateProgress, GateResult, GateRunResult } from './run/types.js';
 export { summarize } from './report/summary.js';
+export { toSarif, type SarifOptions } from './report/sarif.js';
+export { toGithubAnnotations } from './report/github.js';
+export { toText, type TextColors } from './report/text.js';
+export { toMcpContent, type McpToolResult } from './report/mcp.js';
+export { PRESETS, findPreset, MYPY_PATTERN, type GatePreset } from './presets/presets.js';
+export { detectWorkspace, renderQualityConfig, qualitySchemaText, QUALITY_SCHEMA_FILE, type WorkspaceDetection } from './presets/init.js';
+export { runTests, summarizeTests, type RunTestsOptions, type TestRunResult } from './tests/run-tests.js';
+export { parseJestJson, parsePytestJunit, type TestCounts, type TestFailure } from './tests/parse-results.js';

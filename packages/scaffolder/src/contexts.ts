@@ -97,3 +97,9 @@ export type BuiltinContextName = keyof typeof BUILTIN_CONTEXT_SCHEMAS;
 export function builtinContextSchema(name: string): z.ZodType | undefined {
   return (BUILTIN_CONTEXT_SCHEMAS as Record<string, z.ZodType>)[name];
 }
+
+/** The JSON Schema (input side: defaults are optional) of a built-in context, for editors and `st3 scaffold list --json`. */
+export function contextJsonSchema(name: string): Record<string, unknown> | undefined {
+  const schema = builtinContextSchema(name);
+  return schema ? (z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>) : undefined;
+}

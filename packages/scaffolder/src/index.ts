@@ -5,8 +5,10 @@ export { DEFAULT_METADATA_CONFIG, formatHeader, isoSeconds, parseHeader, stripHe
 export { checkFiles, type CheckedFile, type CheckReport, type CheckStatus } from './provenance/check.js';
 export { readTemplateRegistry, recordTemplateVersions, templateRegistryPath } from './provenance/template-registry.js';
 export { DEFAULT_REGISTRY, loadArtifactRegistry, type LoadedRegistry } from './registry.js';
-export { BUILTIN_CONTEXT_SCHEMAS, FieldSchema, FieldTypeSchema, builtinContextSchema } from './contexts.js';
+export { BUILTIN_CONTEXT_SCHEMAS, FieldSchema, FieldTypeSchema, builtinContextSchema, contextJsonSchema } from './contexts.js';
 export { withLifecycle, type RenderLifecycle } from './pipeline.js';
 export { TemplateStore, builtinTemplatesDir, type TemplateChain, type TemplateEntry } from './templates/store.js';
 export type { TemplateMeta } from './templates/metadata.js';
 export { camel, constant, kebab, pascal, snake, title, words } from './naming.js';
+export * from './patterns/index.js';
+export { stageRendered } from './stage.js';

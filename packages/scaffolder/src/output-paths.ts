@@ -27,11 +27,12 @@ export function testOutPath(artifact: ArtifactType, lang: Language, name: string
 }
 
 /** How the test file imports the artifact: a relative `.js` specifier (TS, NodeNext) or a dotted module (Python, `src/` as root). */
-export function testImport(lang: Language, testPath: string, sourcePath: string): string {
+export function testImport(lang: Language, testPath: string, sourcePath: string, prefix = ''): string {
   if (lang === 'ts') {
     let rel = posix.relative(dirname(testPath), sourcePath).replace(/\.ts$/, '.js');
     if (!rel.startsWith('.')) rel = `./${rel}`;
     return rel;
   }
-  return sourcePath.replace(/^src\//, '').replace(/\.py$/, '').split('/').join('.');
+  const local = prefix && sourcePath.startsWith(prefix) ? sourcePath.slice(prefix.length) : sourcePath;
+  return local.replace(/^src\//, '').replace(/\.py$/, '').split('/').join('.');
 }

@@ -37,7 +37,11 @@ export function schemaFirstContext(entry: TemplateEntry, input: Record<string, u
     if (parsed.success) value = parsed.data as Record<string, unknown>;
     else {
       value = input;
-      diagnostics = parsed.error.issues.map((issue) => fieldError(issue.path.filter((p): p is string | number => typeof p !== 'symbol'), issue.message, issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys : undefined));
+      diagnostics = parsed.error.issues.flatMap((issue) => {
+        const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+        const keys = issue.code === 'unrecognized_keys' ? ((issue as { keys?: string[] }).keys ?? []) : [];
+        return keys.length > 0 ? keys.map((k) => fieldError([...path, k], 'unknown field')) : [fieldError(path, issue.message)];
+      });
     }
   } else {
     const validate = jsonSchemaValidator(entry, ref);
@@ -61,11 +65,12 @@ export function schemaFirstContext(entry: TemplateEntry, input: Record<string, u
 /** v1: the caller's context as given; each variable the template reads but the caller omitted falls back to a default, with a warning. */
 export function looseContext(store: TemplateStore, concreteId: string, input: Record<string, unknown>, warnings: Diagnostic[]): Record<string, unknown> {
   const entry = store.get(concreteId)!;
+  const defaults = store.defaults(concreteId);
   const out: Record<string, unknown> = { ...input };
   for (const { name, usage } of store.variables(concreteId)) {
     if (out[name] !== undefined) continue;
-    const declared = entry.meta.defaults?.[name];
-    const fallback = declared !== undefined ? declared : usage === 'list' ? [] : usage === 'object' ? {} : usage === 'flag' ? false : '';
+    const declared = defaults[name];
+    const fallback = declared !== undefined ? declared : usage === 'list' ? [] : usage === 'object' ? {} : '';
     out[name] = structuredClone(fallback);
     warnings.push({ code: 'W_DEFAULT_FALLBACK', severity: 'warning', file: entry.file, path: [name], message: `"${name}" not given; using ${JSON.stringify(fallback)}`, hint: 'the loose pipeline guesses; pass the value or switch to the schema-first pipeline' });
   }
@@ -96,15 +101,13 @@ function jsonSchemaValidator(entry: TemplateEntry, ref: string | Record<string, 
   return validate;
 }
 
-function fieldError(path: (string | number)[], message: string, keys?: string[]): Diagnostic {
-  const full = keys && keys.length > 0 ? [...path, keys[0]!] : path;
-  const msg = keys && keys.length > 0 ? `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}` : message;
-  return { code: 'E_CONTEXT_INVALID', severity: 'error', path: full, message: msg };
+function fieldError(path: (string | number)[], message: string): Diagnostic {
+  return { code: 'E_CONTEXT_INVALID', severity: 'error', path, message };
 }
 
 function ajvError(e: ErrorObject): Diagnostic {
   const path = e.instancePath.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
   if (e.keyword === 'required') path.push((e.params as { missingProperty: string }).missingProperty);
-  if (e.keyword === 'additionalProperties') return fieldError(path, '', [(e.params as { additionalProperty: string }).additionalProperty]);
+  if (e.keyword === 'additionalProperties') return fieldError([...path, (e.params as { additionalProperty: string }).additionalProperty], 'unknown field');
   return fieldError(path, e.keyword === 'required' ? 'required' : (e.message ?? 'invalid'));
 }

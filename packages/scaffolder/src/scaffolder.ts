@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { St3Error, type ArtifactType, type Diagnostic, type ScaffoldMetadataConfig } from '@st3/schemas';
 import { formatHeader, isoSeconds } from './provenance/header.js';
 import { loadMetadataConfig } from './provenance/metadata-config.js';
-import { helpers } from './naming.js';
+import { helpers, pascal, withSuffix } from './naming.js';
 import { defaultOutPath, testImport, testOutPath } from './output-paths.js';
 import { looseContext, schemaFirstContext, withLifecycle, type Pipeline } from './pipeline.js';
 import { EXTENSION, languageOf, loadArtifactRegistry, type Language } from './registry.js';
@@ -30,6 +30,8 @@ export interface RenderRequest {
   pipeline?: Pipeline;
   language?: Language;
   outPath?: string;
+  /** Folder (workspace-relative) under which the default paths are placed, e.g. a scratch area. */
+  baseDir?: string;
   withTest?: boolean;
   now?: Date;
 }
@@ -111,7 +113,8 @@ export async function createScaffolder(options: ScaffolderOptions = {}): Promise
     const state = typeof ctx.status === 'string' ? ctx.status : artifact.state_machine?.initial_state;
     const data = withLifecycle(ctx, { output_path: path, scaffold_created: isoSeconds(created), template_id: templateId(concreteId), version_hash: chain.hash, artifact_type: artifact.type_id, state, header: header ?? '' });
     const text = store.render(concreteId, { ...data, h: helpers, lang });
-    return { text: text.endsWith('\n') ? text : `${text}\n`, chain, ctx };
+    // Layers each end with a newline; a file ends with exactly one.
+    return { text: `${text.replace(/\s+$/, '')}\n`, chain, ctx };
   }
 
   const scaffolder: Scaffolder = {
@@ -128,13 +131,14 @@ export async function createScaffolder(options: ScaffolderOptions = {}): Promise
       const lang = artifact.type === 'code' ? (request.language ?? options.language ?? languageOf(artifact) ?? 'ts') : undefined;
       const pipeline = pipelineFor(request);
       const warnings: Diagnostic[] = [];
-      const context: Record<string, unknown> = { ...(request.context ?? {}), name: request.name };
+      const context: Record<string, unknown> = { ...(request.context ?? {}), name: artifact.type === 'code' ? withSuffix(request.name, artifact.name_suffix) : request.name };
       const concreteId = concreteFor(artifact, lang, context);
       if (!store.has(concreteId)) {
         throw new St3Error('E_ARTIFACT_UNKNOWN', `artifact type "${request.type}" has no template ${concreteId}`, { hint: `add .st3/templates/${concreteId}.eta, or pick a language with a template: ${languagesOf(artifact).join(', ') || 'none'}` });
       }
       const created = request.now ?? now();
-      const path = request.outPath !== undefined && !request.outPath.endsWith('/') ? request.outPath : defaultOutPath(artifact, lang, request.name, request.outPath);
+      const prefix = request.baseDir ? request.baseDir.replace(/\/*$/, '/') : '';
+      const path = request.outPath !== undefined && !request.outPath.endsWith('/') ? request.outPath : prefix + defaultOutPath(artifact, lang, request.name, request.outPath);
       const main = renderOne(artifact, concreteId, context, path, created, pipeline, warnings, lang);
       if (artifact.output_type === 'ephemeral') {
         return { files: [], ephemeral: main.text, warnings, pipeline, durationMs: performance.now() - started };
@@ -144,8 +148,8 @@ export async function createScaffolder(options: ScaffolderOptions = {}): Promise
         const companion = `concrete/${artifact.type_id}.test${EXTENSION[lang]}`;
         const testType = types.get('unit_test') ?? artifact;
         const testId = store.has(companion) ? companion : `concrete/unit_test${EXTENSION[lang]}`;
-        const testPath = testOutPath(artifact, lang, request.name);
-        const testContext = { name: context.name, description: '', import_path: testImport(lang, testPath, path), subject: main.ctx, symbols: [] as string[], cases: [] as string[] };
+        const testPath = prefix + testOutPath(artifact, lang, request.name);
+        const testContext = { name: context.name, description: '', import_path: testImport(lang, testPath, path, prefix), subject: artifact.type_id === 'service' ? { ...main.ctx, service_type: main.ctx.service_type ?? 'command' } : main.ctx, symbols: store.has(companion) ? [] : [pascal(String(context.name))], cases: [] as string[] };
         // The companion test reads the subject's context as validated above; its own fields are ours, so it always renders loose.
         const test = renderOne({ ...testType, type_id: 'unit_test' }, testId, testContext, testPath, created, 'v1', [], lang);
         files.push(fileOf(testPath, test.text, 'unit_test', testId, test.chain));

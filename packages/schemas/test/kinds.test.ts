@@ -110,3 +110,14 @@ describe('shared records', () => {
     expect(LifecycleSchema.safeParse({ ...l, version_hash: 'XYZ' }).success).toBe(false);
   });
 });
+
+describe('error model', () => {
+  it('isSt3Error accepts ST3 codes and refuses Node error codes', async () => {
+    const { isSt3Error, St3Error, errorToJson } = await import('../src/index.js');
+    expect(isSt3Error(new St3Error('E_USAGE', 'x'), 'E_USAGE')).toBe(true);
+    expect(isSt3Error({ code: 'E_SCHEMA', message: 'duck' })).toBe(true);
+    expect(isSt3Error(Object.assign(new Error('m'), { code: 'ERR_MODULE_NOT_FOUND' }))).toBe(false);
+    expect(isSt3Error(Object.assign(new Error('m'), { code: 'ENOENT' }))).toBe(false);
+    expect(errorToJson({ code: 'E_X', message: 'm' } as never)).toEqual({ code: 'E_X', message: 'm' });
+  });
+});

@@ -114,3 +114,13 @@ describe('loader hardening', () => {
     expect(r.errors[500]?.message).toMatch(/1500 more schema errors/);
   });
 });
+
+describe('schema hints', () => {
+  it('says a field is required only when it is missing', () => {
+    const missing = loadText('items:\n  - id: 1\n', { file: 'h.yaml', schema: Doc });
+    expect(missing.errors[0]).toMatchObject({ path: ['items', 0, 'name'], hint: 'this field is required' });
+    const wrong = loadText('items:\n  - id: 1\n    name: 2\n', { file: 'h.yaml', schema: Doc });
+    expect(wrong.errors[0]).toMatchObject({ line: 3, column: 11, path: ['items', 0, 'name'] });
+    expect(wrong.errors[0]?.hint).toBeUndefined();
+  });
+});

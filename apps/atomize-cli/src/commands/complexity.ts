@@ -1,13 +1,88 @@
-import { defineCommand } from '@st3/cli-kit';
+import { defineCommand, createOutput, createProgress, intFlag, parseCommandArgs, EXIT } from '@st3/cli-kit';
 import { St3Error } from '@st3/schemas';
+import { LANGS, VARIANTS, baseDir, checkChoice } from './shared.js';
 
-// Placeholder until this verb lands; it is removed from the command table if it does not.
+const USAGE = 'st3 complexity <paths…> [--max N] [--complexity-variant V] [--lang L] [--all] [--json]';
+
+const OPTIONS = {
+  max: { type: 'string' },
+  lang: { type: 'string' },
+  'complexity-variant': { type: 'string' },
+  all: { type: 'boolean' },
+  workers: { type: 'string' },
+  'no-cache': { type: 'boolean' },
+} as const;
+
+interface Unit {
+  name: string;
+  kind: string;
+  startLine: number;
+  endLine: number;
+  complexity: number;
+  reportLine: number;
+  reportColumn: number;
+  reportName: string;
+  reported: boolean;
+}
+
+/** The peer tool's line: ESLint's unix formatter for JS/TS, flake8's default format for Python. */
+function formatLine(path: string, language: string, u: Unit, max: number | undefined): string {
+  if (language === 'python') return `${path}:${u.reportLine}:${u.reportColumn}: C901 ${u.reportName} is too complex (${u.complexity})`;
+  const limit = max === undefined ? '' : ` Maximum allowed is ${max}.`;
+  return `${path}:${u.reportLine}:${u.reportColumn}: ${u.reportName} has a complexity of ${u.complexity}.${limit} [Error/complexity]`;
+}
+
 export const command = defineCommand({
   name: 'complexity',
-  summary: 'not available yet',
-  usage: 'st3 complexity',
-  examples: [],
-  async run() {
-    throw new St3Error('E_USAGE', '"st3 complexity" is not available yet');
+  summary: 'cyclomatic complexity per function, as ESLint (complexity) and flake8 (C901) count it',
+  usage: USAGE,
+  options: [
+    '--max N                  report only functions above N and exit 1 when there is one (ESLint max / flake8 --max-complexity)',
+    '--complexity-variant V   eslint (default), modified, classic for JS/TS; mccabe (default), radon for Python',
+    '--lang L                 force the language: typescript, tsx, javascript, jsx, python',
+    '--all                    also list units the peer tool does not report alone (nested Python defs, lambdas)',
+    '--workers N              worker threads',
+    '--no-cache               do not read or write .st3/cache/atomizer',
+  ],
+  examples: ['st3 complexity src --max 10', 'st3 complexity app.py --max 7', 'st3 complexity "lib/**/*.js" --complexity-variant modified --json'],
+  async run(argv, io) {
+    const { values, positionals, common } = parseCommandArgs(argv, OPTIONS, USAGE);
+    if (positionals.length === 0) throw new St3Error('E_USAGE', 'name at least one file, folder or glob', { hint: `usage: ${USAGE}` });
+    const out = createOutput(io, common);
+    const max = values.max === undefined ? undefined : intFlag(values.max, '--max', 0, 0);
+    const language = checkChoice(values.lang, LANGS, '--lang');
+    const complexityVariant = checkChoice(values['complexity-variant'], VARIANTS, '--complexity-variant');
+    const workers = values.workers === undefined ? undefined : intFlag(values.workers, '--workers', 0, 0);
+    const { atomizeProject } = await import('@st3/atomizer');
+    const progress = createProgress(io, { quiet: common.quiet, label: 'complexity' });
+    const files: { path: string; language: string; functions: Unit[] }[] = [];
+    let seen = 0;
+    for await (const r of atomizeProject(positionals, { cwd: baseDir(io, common.cwd), mode: 'complexity', language, complexityVariant, workers, cache: values['no-cache'] ? false : undefined, onProgress: (p) => progress.update(p.done, p.total, 'complexity') })) {
+      seen++;
+      if (!r.ok) {
+        out.warn(`${r.path}: ${r.skipped.reason}`);
+        continue;
+      }
+      const rec = r.record as unknown as { path: string; language: string; functions: Unit[]; diagnostics: never[] };
+      for (const d of rec.diagnostics) out.diagnostic(d);
+      const units = rec.functions.filter((f) => (values.all || f.reported) && (max === undefined || f.complexity > max));
+      units.sort((a, b) => a.reportLine - b.reportLine || a.reportColumn - b.reportColumn);
+      files.push({ path: rec.path, language: rec.language, functions: units });
+    }
+    progress.done();
+    if (seen === 0) throw new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${positionals.join(' ')}`, { hint: 'files ignored by .gitignore are skipped' });
+    files.sort((a, b) => a.path.localeCompare(b.path));
+    const over = max === undefined ? 0 : files.reduce((n, f) => n + f.functions.length, 0);
+    if (common.json) {
+      out.document({
+        max: max ?? null,
+        over,
+        files: files.map((f) => ({ path: f.path, language: f.language, functions: f.functions.map((u) => ({ name: u.name, kind: u.kind, line: u.reportLine, column: u.reportColumn, startLine: u.startLine, endLine: u.endLine, complexity: u.complexity, message: u.reportName })) })),
+      });
+    } else {
+      for (const f of files) for (const u of f.functions) out.line(formatLine(f.path, f.language, u, max));
+      if (max !== undefined) out.info(over === 0 ? `no function above complexity ${max}` : `${over} function${over === 1 ? '' : 's'} above complexity ${max}`);
+    }
+    return over > 0 ? EXIT.problems : EXIT.ok;
   },
 });

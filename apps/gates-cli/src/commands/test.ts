@@ -1,13 +1,52 @@
-import { defineCommand } from '@st3/cli-kit';
-import { St3Error } from '@st3/schemas';
+import { join } from 'node:path';
+import { createOutput, defineCommand, EXIT, parseCommandArgs, resolveWorkspace } from '@st3/cli-kit';
+import { loadQualityConfig, QUALITY_CONFIG_PATH, runTests } from '@st3/quality-gates';
+import { errorFromDiagnostics, St3Error, type TestsConfig } from '@st3/schemas';
 
-// Placeholder until this verb lands; it is removed from the command table if it does not.
+const OPTIONS = { format: { type: 'string' }, report: { type: 'string' } } as const;
+const USAGE = 'st3 test [--config FILE] [--json] [--format vitest|jest|pytest --report FILE -- COMMAND ...]';
+
+/** `st3 test`: the project's test command, with its result parsed. Tests are not a gate. */
 export const command = defineCommand({
   name: 'test',
-  summary: 'not available yet',
-  usage: 'st3 test',
-  examples: [],
-  async run() {
-    throw new St3Error('E_USAGE', '"st3 test" is not available yet');
+  summary: 'run the test command (vitest, jest or pytest) and report passed/failed/skipped',
+  usage: USAGE,
+  options: [
+    'The command comes from the `tests` section of quality.yaml:',
+    '  tests: { command: [npx, vitest, run, --reporter=json, --outputFile=.st3/test-report.json], format: vitest, report_file: .st3/test-report.json }',
+    '--format F        vitest, jest or pytest (with a command after --, instead of the config)',
+    '--report FILE     where that command writes its report (default: its stdout)',
+  ],
+  examples: ['st3 test', 'st3 test --json', 'st3 test --format pytest --report report.xml -- pytest --junitxml=report.xml'],
+  async run(argv, io) {
+    const dash = argv.indexOf('--');
+    const own = dash === -1 ? argv : argv.slice(0, dash);
+    const commandArgs = dash === -1 ? [] : argv.slice(dash + 1);
+    const { values, common } = parseCommandArgs(own, OPTIONS, USAGE);
+    const ws = resolveWorkspace(io, common);
+    const out = createOutput(io, common);
+    let config: TestsConfig;
+    if (commandArgs.length > 0) {
+      const format = values.format;
+      if (format !== 'vitest' && format !== 'jest' && format !== 'pytest') throw new St3Error('E_USAGE', '--format vitest|jest|pytest is needed with a command after --', { hint: USAGE });
+      config = { command: commandArgs, format, ...(values.report ? { report_file: values.report } : {}) };
+    } else {
+      const path = ws.configPath ?? join(ws.root, QUALITY_CONFIG_PATH);
+      const loaded = await loadQualityConfig(path);
+      if (!loaded.value || loaded.errors.length > 0) throw errorFromDiagnostics(loaded.errors[0]?.code === 'E_FILE_NOT_FOUND' ? 'E_FILE_NOT_FOUND' : 'E_CONFIG_INVALID', `cannot load ${path}`, loaded.errors);
+      if (!loaded.value.tests) throw new St3Error('E_CONFIG_INVALID', `${path} has no tests section`, { file: path, hint: 'add tests: {command: [...], format: vitest|jest|pytest, report_file: ...}, or pass a command after --' });
+      config = loaded.value.tests;
+    }
+    const result = await runTests({ cwd: ws.root, config, signal: io.signal, env: io.env });
+    if (common.json) {
+      out.document(result);
+    } else {
+      out.line(result.ok ? out.color.green(result.summary) : out.color.red(result.summary));
+      for (const f of result.failures) {
+        out.line(`${out.color.red('✗')} ${f.name}${f.file ? out.color.dim(`  ${f.file}${f.line ? `:${f.line}` : ''}`) : ''}`);
+        for (const line of f.message.split('\n')) out.line(`    ${out.color.dim(line)}`);
+      }
+    }
+    return result.ok ? EXIT.ok : EXIT.problems;
   },
 });

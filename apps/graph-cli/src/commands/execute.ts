@@ -1,13 +1,195 @@
-import { defineCommand } from '@st3/cli-kit';
-import { St3Error } from '@st3/schemas';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { createOutput, createProgress, defineCommand, EXIT, intFlag, parseCommandArgs, resolveWorkspace, type Output } from '@st3/cli-kit';
+import type { ExecuteResult, ReviewQueueApi } from '@st3/executor';
+import { errorFromDiagnostics, St3Error, type GraphEdge, type GraphInput, type GraphNode, type RunState } from '@st3/schemas';
 
-// Placeholder until this verb lands; it is removed from the command table if it does not.
+const USAGE = 'st3 execute <graph.json|atoms.json…> --run "<command>" [--concurrency N] [--retries N] [--mode eager|waves] [--timeout SEC] [--backoff SEC] [--review] [--json]\n       st3 execute --resume <run-id> [--run "<command>"] [--json]';
+
+const OPTIONS = {
+  run: { type: 'string' },
+  concurrency: { type: 'string' },
+  retries: { type: 'string' },
+  mode: { type: 'string' },
+  timeout: { type: 'string' },
+  backoff: { type: 'string' },
+  resume: { type: 'string' },
+  review: { type: 'boolean' },
+} as const;
+
 export const command = defineCommand({
   name: 'execute',
-  summary: 'not available yet',
-  usage: 'st3 execute',
-  examples: [],
-  async run() {
-    throw new St3Error('E_USAGE', '"st3 execute" is not available yet');
+  summary: 'run a command for every node of a graph, dependencies first, with retries; runs are resumable',
+  usage: USAGE,
+  options: [
+    '--run CMD          command per node, run without a shell; placeholders {id} {file} {start} {end} {attempt} {temperature};',
+    '                   the command also gets ST3_NODE_ID, ST3_ATTEMPT, ST3_TEMPERATURE and ST3_FEEDBACK (the previous failure)',
+    '--concurrency N    nodes running at once (default 100)',
+    '--retries N        retries after a failed attempt (default 2); backoff 1 s → 2 s → 4 s',
+    '--mode MODE        eager (default: a node starts when its dependencies are done) or waves (wave barriers)',
+    '--timeout SEC      time limit per attempt (a timed-out attempt is retried with twice the time)',
+    '--backoff SEC      first wait before a retry, doubling each time, ±10% jitter (default 1)',
+    '--resume ID        continue a saved run (.st3/runs/ID.json) without redoing the nodes that succeeded',
+    '--review           add succeeded nodes to the review queue (.st3/review/) with their confidence and issues',
+  ],
+  examples: [
+    'st3 execute graph.json --run "python3 tools/check.py {file} {start} {end}"',
+    'st3 execute atoms.json --run "node gen.mjs {id}" --concurrency 8 --retries 3 --review',
+    'st3 execute --resume run-20260122-041500-a1b2c3',
+  ],
+  async run(argv, io) {
+    const { values, positionals, common } = parseCommandArgs(argv, OPTIONS, USAGE);
+    const out = createOutput(io, common);
+    const ws = resolveWorkspace(io, common);
+    const start = resolve(io.cwd, common.cwd ?? '.');
+    const { createFileRunStore, createReviewQueue, commandRunner, execute } = await import('@st3/executor');
+    const store = createFileRunStore(join(ws.st3Dir, 'runs'));
+
+    let resumeState: RunState | undefined;
+    if (values.resume) resumeState = await store.load(values.resume);
+    else if (positionals.length === 0) throw new St3Error('E_USAGE', 'no graph given', { hint: `usage: ${USAGE}` });
+    const saved = resumeState?.options ?? {};
+    const template = values.run ?? (typeof saved.command === 'string' ? saved.command : undefined);
+    if (!template) throw new St3Error('E_USAGE', '--run is required', { hint: 'e.g. --run "python3 check.py {file} {start} {end}"' });
+    const mode = values.mode ?? (saved.mode as string | undefined) ?? 'eager';
+    if (mode !== 'eager' && mode !== 'waves') throw new St3Error('E_USAGE', `--mode must be eager or waves, got "${mode}"`);
+    const concurrency = intFlag(values.concurrency, '--concurrency', typeof saved.concurrency === 'number' ? saved.concurrency : 100, 1);
+    const retries = intFlag(values.retries, '--retries', typeof saved.retries === 'number' ? saved.retries : 2, 0);
+    const timeoutSec = values.timeout !== undefined ? Number(values.timeout) : typeof saved.timeoutMs === 'number' ? saved.timeoutMs / 1000 : undefined;
+    if (timeoutSec !== undefined && !(timeoutSec > 0)) throw new St3Error('E_USAGE', `--timeout expects seconds > 0, got "${values.timeout}"`);
+    const review = values.review ?? saved.review === true;
+    const backoffSec = values.backoff !== undefined ? Number(values.backoff) : typeof saved.backoffMs === 'number' ? saved.backoffMs / 1000 : 1;
+    if (!(backoffSec >= 0)) throw new St3Error('E_USAGE', `--backoff expects seconds ≥ 0, got "${values.backoff}"`);
+
+    const graph = positionals.length > 0 ? await loadGraphs(positionals.map((p) => resolve(start, p)), out) : resumeState!.graph;
+    const queue = createReviewQueue(join(ws.st3Dir, 'review'));
+    const feedback = existsSync(queue.file) ? await queue.regenerationFeedback() : {};
+    const progress = createProgress(io, { quiet: common.quiet, label: 'execute' });
+    const result = await execute(graph, commandRunner(template, { cwd: ws.root, env: io.env }), {
+      mode,
+      concurrency,
+      retries,
+      timeoutMs: timeoutSec !== undefined ? timeoutSec * 1000 : undefined,
+      backoff: { baseMs: backoffSec * 1000 },
+      signal: io.signal,
+      store,
+      resume: resumeState,
+      feedback,
+      saveOptions: { command: template, review, backoffMs: backoffSec * 1000 },
+      onEvent: (e) => {
+        if (e.type === 'progress') progress.update(e.done, e.total);
+        else if (e.type === 'node:retry' && !common.json) out.warn(`${e.id}: attempt ${e.attempt} failed (${e.category}); retrying in ${(e.delayMs / 1000).toFixed(1)} s`);
+      },
+    });
+    progress.done();
+    const reviewed = review ? await addToReview(result, graph, ws.root, retries + 1, queue) : [];
+    const stateFile = store.pathOf(result.runId);
+    const nodes = Object.fromEntries(Object.entries(result.nodes).map(([id, s]) => [id, {
+      status: s.status,
+      attempts: s.attempts.length,
+      ...(s.reused ? { reused: true } : {}),
+      ...(s.error ? { error: s.error } : {}),
+      ...(s.skipped ? { skipped: s.skipped } : {}),
+    }]));
+    if (out.json) {
+      out.document({ ok: result.status === 'succeeded', runId: result.runId, status: result.status, stateFile, stats: result.stats, nodes, review: { added: reviewed } });
+    } else {
+      printHuman(out, result, reviewed.length, stateFile);
+    }
+    if (result.status === 'cancelled') return EXIT.interrupted;
+    return result.status === 'succeeded' ? EXIT.ok : EXIT.problems;
   },
 });
+
+/** Reads graph and atomizer documents, merges them, and cuts cycles the way `st3 graph` does. */
+async function loadGraphs(paths: string[], out: Output): Promise<GraphInput> {
+  const { analyzeGraph, buildGraphFromAtoms, loadGraphDocument } = await import('@st3/dep-graph');
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  for (const path of paths) {
+    const doc = await loadGraphDocument(path);
+    if (!doc.value) throw errorFromDiagnostics(doc.errors[0]?.code ?? 'E_EXEC_GRAPH_INVALID', `cannot read graph ${path}`, doc.errors);
+    for (const w of doc.warnings) out.diagnostic(w);
+    const g = doc.value.kind === 'atoms' ? buildGraphFromAtoms(doc.value.value).graph : withoutRemoved(doc.value.value);
+    nodes.push(...g.nodes);
+    edges.push(...g.edges);
+  }
+  const seen = new Set<string>();
+  for (const n of nodes) {
+    if (seen.has(n.id)) throw new St3Error('E_EXEC_GRAPH_INVALID', `node "${n.id}" appears in more than one input`, { hint: 'node ids must be unique across the graphs given' });
+    seen.add(n.id);
+  }
+  const graph: GraphInput = { nodes, edges };
+  const analysis = analyzeGraph(graph);
+  if (analysis.removedEdges.length === 0) return graph;
+  out.warn(`${analysis.removedEdges.length} edge(s) cut to break ${analysis.cycles.length} cycle(s): ${analysis.removedEdges.slice(0, 5).map((e) => `${e.from} → ${e.to}`).join(', ')}${analysis.removedEdges.length > 5 ? ', …' : ''}`);
+  const cut = new Set(analysis.removedEdges.map((e) => `${e.from}\u0000${e.to}`));
+  return { nodes, edges: edges.filter((e) => !cut.has(`${e.from}\u0000${e.to}`)) };
+}
+
+function withoutRemoved(graph: GraphInput): GraphInput {
+  const removed = (graph as { removedEdges?: GraphEdge[] }).removedEdges ?? [];
+  if (removed.length === 0) return { nodes: graph.nodes, edges: graph.edges };
+  const cut = new Set(removed.map((e) => `${e.from}\u0000${e.to}`));
+  return { nodes: graph.nodes, edges: graph.edges.filter((e) => !cut.has(`${e.from}\u0000${e.to}`)) };
+}
+
+type Executed = ExecuteResult;
+type Queue = ReviewQueueApi;
+
+/**
+ * Adds every node that succeeded in this run to the review queue. The code is the node's line
+ * range of its file (or the command's output when the node has no file); confidence uses
+ * validation (parses, fewer detector issues is better), attempts and complexity.
+ */
+async function addToReview(result: Executed, graph: GraphInput, root: string, maxAttempts: number, queue: Queue): Promise<{ id: string; nodeId: string; level: string; score: number }[]> {
+  const { checkSyntax, detectIssues, languageOf, scoreConfidence } = await import('@st3/executor');
+  const added: { id: string; nodeId: string; level: string; score: number }[] = [];
+  const byId = new Map(graph.nodes.map((n) => [n.id, n as GraphNode & Record<string, unknown>]));
+  for (const [id, s] of Object.entries(result.nodes)) {
+    if (s.status !== 'succeeded' || s.reused) continue;
+    const node = byId.get(id)!;
+    const file = typeof node.path === 'string' ? node.path : typeof node.file === 'string' ? node.file : undefined;
+    const startLine = typeof node.startLine === 'number' ? node.startLine : undefined;
+    const endLine = typeof node.endLine === 'number' ? node.endLine : undefined;
+    let code = (s.result as { stdout?: string } | undefined)?.stdout ?? '';
+    if (file) {
+      const abs = isAbsolute(file) ? file : join(root, file);
+      const text = await readFile(abs, 'utf8').catch(() => undefined);
+      if (text !== undefined) {
+        const lines = text.split('\n');
+        code = startLine ? lines.slice(startLine - 1, endLine ?? lines.length).join('\n') : text;
+      }
+    }
+    const language = languageOf(file);
+    const [syntax, issues] = await Promise.all([checkSyntax(code, language), detectIssues(code, language)]);
+    const confidence = scoreConfidence({
+      validation: syntax.ok ? Math.max(0.5, 1 - 0.1 * issues.length) : 0,
+      attempts: s.attempts.length,
+      maxAttempts,
+      complexity: typeof node.complexity === 'number' ? node.complexity : undefined,
+    });
+    const item = await queue.add({ nodeId: id, runId: result.runId, file, startLine, endLine, code, language, confidence, issues });
+    added.push({ id: item.id, nodeId: id, level: confidence.level, score: confidence.score });
+  }
+  return added;
+}
+
+function printHuman(out: Output, result: Executed, reviewed: number, stateFile: string): void {
+  const c = out.color;
+  for (const [id, s] of Object.entries(result.nodes)) {
+    if (s.status === 'failed') out.line(`${c.red('✗')} ${id}: ${s.error?.category} error after ${s.attempts.length} attempt(s): ${s.error?.message.split('\n')[0]}`);
+  }
+  const st = result.stats;
+  const skipped = Object.entries(result.nodes).filter(([, s]) => s.status === 'skipped');
+  if (skipped.length > 0) out.info(`${c.yellow('-')} skipped ${skipped.length}: ${skipped.slice(0, 8).map(([id, s]) => `${id} (needs ${s.skipped?.because})`).join(', ')}${skipped.length > 8 ? ', …' : ''}`);
+  const parts = [`${st.succeeded} succeeded`, `${st.failed} failed`, `${st.skipped} skipped`];
+  if (st.cancelled) parts.push(`${st.cancelled} cancelled`);
+  if (st.reused) parts.push(`${st.reused} reused`);
+  const mark = result.status === 'succeeded' ? c.green('✓') : c.red('✗');
+  out.line(`${mark} run ${result.runId}: ${parts.join(', ')}; ${st.attempts} attempt(s), ${st.retries} retr${st.retries === 1 ? 'y' : 'ies'}; ${(st.durationMs / 1000).toFixed(2)} s`);
+  if (reviewed > 0) out.info(`${reviewed} node(s) added to the review queue: st3 review list`);
+  if (result.status !== 'succeeded') out.info(`state: ${stateFile}; resume with: st3 execute --resume ${result.runId}`);
+}
+

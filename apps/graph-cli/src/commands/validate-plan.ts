@@ -1,13 +1,89 @@
-import { defineCommand } from '@st3/cli-kit';
+import { resolve } from 'node:path';
+import { createOutput, defineCommand, EXIT, intFlag, parseCommandArgs, resolveWorkspace } from '@st3/cli-kit';
+import { CheckRegistry, validatePlan, type ValidationIssue } from '@st3/dep-graph';
 import { St3Error } from '@st3/schemas';
+import { loadGraphInputs } from '../graph-inputs.js';
 
-// Placeholder until this verb lands; it is removed from the command table if it does not.
+const usage = 'st3 validate-plan <paths|atoms.json>... [--check ID]... [--global NAME]... [--forbid FROM:TO]... [--all] [--list-checks] [--json]';
+
 export const command = defineCommand({
   name: 'validate-plan',
-  summary: 'not available yet',
-  usage: 'st3 validate-plan',
-  examples: [],
-  async run() {
-    throw new St3Error('E_USAGE', '"st3 validate-plan" is not available yet');
+  summary: 'validate a plan of atoms at four levels (atom, task, milestone, plan) with scored checks; exit 1 on errors',
+  usage,
+  options: [
+    '--check ID        run only this check (repeatable; see --list-checks)',
+    '--global NAME     a name the runtime provides (repeatable), for symbol resolution',
+    '--forbid FROM:TO  files under FROM must not depend on files under TO (repeatable path prefixes)',
+    '--max-fan-in N    report atoms more than N atoms depend on (default 25)',
+    '--max-fan-out N   report atoms depending on more than N atoms (default 15)',
+    '--all             list passing results too',
+    '--list-checks     list the checks and exit',
+    '--tsconfig FILE   resolve tsconfig `paths` from FILE (default: the workspace tsconfig.json)',
+  ],
+  examples: ['st3 validate-plan atoms.json', 'st3 validate-plan atoms.json --forbid src/core:src/cli --global chrome --json', 'st3 validate-plan --list-checks'],
+  async run(argv, io) {
+    const { values, positionals, common } = parseCommandArgs(argv, {
+      check: { type: 'string', multiple: true },
+      global: { type: 'string', multiple: true },
+      forbid: { type: 'string', multiple: true },
+      'max-fan-in': { type: 'string' },
+      'max-fan-out': { type: 'string' },
+      all: { type: 'boolean' },
+      'list-checks': { type: 'boolean' },
+      tsconfig: { type: 'string' },
+    }, usage);
+    const out = createOutput(io, common);
+    const registry = new CheckRegistry();
+    if (values['list-checks']) {
+      const checks = registry.list().map((c) => ({ id: c.id, level: c.level, description: c.description }));
+      if (common.json) out.document({ checks });
+      else for (const c of checks) out.line(`${c.id.padEnd(32)} ${c.description}`);
+      return EXIT.ok;
+    }
+    for (const id of values.check ?? []) {
+      if (!registry.get(id)) throw new St3Error('E_GRAPH_OPTIONS', `unknown check "${id}"`, { hint: 'run "st3 validate-plan --list-checks"' });
+    }
+    const forbidden = (values.forbid ?? []).map((rule) => {
+      const [from, to, ...rest] = rule.split(':');
+      if (!from || !to || rest.length > 0) throw new St3Error('E_USAGE', `--forbid expects FROM:TO, got "${rule}"`, { hint: 'e.g. --forbid src/core:src/cli' });
+      return { from, to };
+    });
+    const ws = resolveWorkspace(io, common);
+    const inputs = await loadGraphInputs(positionals, { cwd: resolve(io.cwd, common.cwd ?? '.'), root: ws.root, tsconfig: values.tsconfig, out, usage });
+    if (!inputs.atoms) throw new St3Error('E_GRAPH_INPUT', 'validate-plan needs atoms (atomizer output or source paths), not only a {nodes, edges} graph', { hint: 'st3 atomize src --json > atoms.json && st3 validate-plan atoms.json' });
+    const report = validatePlan(inputs.atoms, {
+      ...inputs.resolve,
+      registry,
+      globals: values.global,
+      forbidden,
+      ...(values.check ? { only: values.check } : {}),
+      includePassing: values.all === true,
+      maxFanIn: intFlag(values['max-fan-in'], '--max-fan-in', 25, 1),
+      maxFanOut: intFlag(values['max-fan-out'], '--max-fan-out', 15, 1),
+    });
+    if (common.json) {
+      out.document({ ok: report.passed, passed: report.passed, score: report.score, levels: report.levels, results: report.results, stats: report.analysis.stats });
+      return report.passed ? EXIT.ok : EXIT.problems;
+    }
+    for (const r of report.results) {
+      for (const issue of r.issues) {
+        const text = `${where(issue)}${issue.severity} [${r.check}] ${issue.message}${issue.hint ? ` (${issue.hint})` : ''}`;
+        if (issue.severity === 'error') out.line(out.color.red(text));
+        else if (issue.severity === 'warning') out.line(out.color.yellow(text));
+        else out.info(text);
+      }
+      if (r.issues.length === 0) out.info(`ok [${r.check}] ${r.subject} ${r.score}`);
+    }
+    for (const l of report.levels) {
+      const verdict = l.passed ? out.color.green('pass') : out.color.red('FAIL');
+      out.line(`${l.level.padEnd(9)} ${l.score.toFixed(3)} ${verdict}  ${l.checks} results, ${l.errors} errors, ${l.warnings} warnings`);
+    }
+    out.line(`plan score ${report.score.toFixed(3)}: ${report.passed ? 'passed' : 'failed'}`);
+    return report.passed ? EXIT.ok : EXIT.problems;
   },
 });
+
+function where(issue: ValidationIssue): string {
+  if (!issue.file) return issue.atom ? `${issue.atom}: ` : '';
+  return `${issue.file}${issue.line ? `:${issue.line}` : ''}: `;
+}

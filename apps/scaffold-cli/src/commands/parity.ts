@@ -1,13 +1,106 @@
-import { defineCommand } from '@st3/cli-kit';
-import { St3Error } from '@st3/schemas';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createOutput, defineCommand, dispatchSubcommand, EXIT, intFlag, parseCommandArgs, type CliIO } from '@st3/cli-kit';
+import { compareOutputs, describeVerdict, formatSuiteReport, loadParitySuiteOrThrow, resolveNormalizers, runParitySuite, storedRenderer, type LoadedSuite, type Renderer } from '@st3/parity';
+import { createScaffolder, type Language, type Scaffolder } from '@st3/scaffolder';
+import { St3Error, type ParitySide } from '@st3/schemas';
 
-// Placeholder until this verb lands; it is removed from the command table if it does not.
+const RUN_USAGE = 'st3 parity run <suite-dir> [--repeat N] [--json]';
+/** Both sides render with the same clock, so provenance stamps never decide a verdict. */
+const FIXED_NOW = new Date('2026-01-01T00:00:00Z');
+
+const run = defineCommand({
+  name: 'run',
+  summary: 'render every case of a parity suite with both sides (v1 and v2 pipelines, or two template versions) and judge them',
+  usage: RUN_USAGE,
+  options: [
+    '<suite-dir>    a folder with suite.yaml (optional) and cases/*.yaml',
+    '--repeat N     renders per case and side, for the timing figures (default: the suite\'s repeat, else 1)',
+    'Categories: pass (equal after normalization), improvement (v1 broken, v2 rejects the input cleanly),',
+    'regression (v1 fine, v2 fails), fail (outputs differ). Exit 1 on any fail or regression.',
+  ],
+  examples: ['st3 parity run packages/scaffolder/parity-suites/dto', 'st3 parity run suites/edge --json', 'st3 parity run suites/dto --repeat 20'],
+  async run(argv, io) {
+    const { values, positionals, common } = parseCommandArgs(argv, { repeat: { type: 'string' } }, RUN_USAGE);
+    if (positionals.length !== 1) throw new St3Error('E_USAGE', 'give one parity suite folder', { hint: `usage: ${RUN_USAGE}` });
+    const out = createOutput(io, common);
+    const dir = resolve(io.cwd, common.cwd ?? '.', positionals[0]!);
+    const suite = await loadParitySuiteOrThrow(dir);
+    const { normalizers, unknown } = resolveNormalizers(suite.config.normalizers ?? []);
+    if (unknown.length > 0) throw new St3Error('E_CONFIG_INVALID', `unknown normalizer(s) in ${dir}/suite.yaml: ${unknown.join(', ')}`, { hint: 'see the @st3/parity README for the rule names' });
+    const [left, right] = await renderers(suite);
+    const report = await runParitySuite({
+      name: suite.config.name ?? positionals[0]!,
+      cases: suite.cases,
+      left,
+      right,
+      labels: [suite.config.left.label ?? 'v1', suite.config.right.label ?? 'v2'],
+      normalizers: suite.config.normalizers ? normalizers : undefined,
+      repeat: intFlag(values.repeat, '--repeat', suite.config.repeat, 1),
+      signal: io.signal,
+    });
+    if (out.json) out.document(report);
+    else for (const line of formatSuiteReport(report, { onlyProblems: common.quiet })) out.line(line);
+    return report.ok ? EXIT.ok : EXIT.problems;
+  },
+});
+
+async function renderers(suite: LoadedSuite): Promise<[Renderer, Renderer]> {
+  if (suite.config.renderer === 'files') return [storedRenderer('left'), storedRenderer('right')];
+  return [await scaffoldRenderer(suite, suite.config.left), await scaffoldRenderer(suite, suite.config.right)];
+}
+
+async function scaffoldRenderer(suite: LoadedSuite, side: ParitySide): Promise<Renderer> {
+  const scaffolder: Scaffolder = await createScaffolder({ workspace: side.workspace ? resolve(suite.dir, side.workspace) : undefined, now: () => FIXED_NOW });
+  const pipeline = side.pipeline === 'loose' || side.pipeline === 'v1' ? 'v1' : 'v2';
+  return (c) => {
+    if (!c.data.type) throw new St3Error('E_CONFIG_INVALID', `case ${c.id} has no artifact type`, { file: c.file, hint: 'add `type: dto` (or another artifact type)' });
+    const result = scaffolder.render({
+      type: c.data.type,
+      name: c.data.artifact_name ?? 'Example',
+      context: c.data.context,
+      pipeline,
+      language: c.data.language as Language | undefined,
+      withTest: c.data.with_test,
+      now: FIXED_NOW,
+    });
+    const files = result.files.map((f) => ({ path: f.path, content: f.content }));
+    if (result.ephemeral !== undefined) files.push({ path: `${c.data.type}.ephemeral.md`, content: result.ephemeral });
+    return { files, warnings: result.warnings.filter((w) => w.severity === 'warning').map((w) => w.message) };
+  };
+}
+
+const COMPARE_USAGE = 'st3 parity compare <left-file> <right-file> [--language typescript|python|markdown|yaml|json|text] [--json]';
+
+const compare = defineCommand({
+  name: 'compare',
+  summary: 'compare two files: identical, equivalent after normalization (naming the rules), or different (with a diff)',
+  usage: COMPARE_USAGE,
+  examples: ['st3 parity compare old/user.ts new/user.ts', 'st3 parity compare a.py b.py --json'],
+  async run(argv, io) {
+    const { values, positionals, common } = parseCommandArgs(argv, { language: { type: 'string' } }, COMPARE_USAGE);
+    if (positionals.length !== 2) throw new St3Error('E_USAGE', 'give two files', { hint: `usage: ${COMPARE_USAGE}` });
+    const out = createOutput(io, common);
+    const base = resolve(io.cwd, common.cwd ?? '.');
+    const [a, b] = await Promise.all(positionals.map((p) => readFile(resolve(base, p), 'utf8').catch(() => {
+      throw new St3Error('E_FILE_NOT_FOUND', `cannot read ${p}`);
+    })));
+    const languages = ['typescript', 'python', 'markdown', 'yaml', 'json', 'text'];
+    if (values.language && !languages.includes(values.language)) throw new St3Error('E_USAGE', `--language must be one of ${languages.join(', ')}`);
+    const verdict = compareOutputs(a!, b!, { path: positionals[1]!, language: values.language as never, labels: [positionals[0]!, positionals[1]!] });
+    if (out.json) out.document({ ok: verdict.kind !== 'different', ...verdict });
+    else {
+      out.line(describeVerdict(verdict));
+      if (verdict.kind === 'different') out.line(verdict.diff.trimEnd());
+    }
+    return verdict.kind === 'different' ? EXIT.problems : EXIT.ok;
+  },
+});
+
 export const command = defineCommand({
   name: 'parity',
-  summary: 'not available yet',
-  usage: 'st3 parity',
-  examples: [],
-  async run() {
-    throw new St3Error('E_USAGE', '"st3 parity" is not available yet');
-  },
+  summary: 'prove that two renderings are equivalent: parity suites (v1 vs v2) and file comparisons',
+  usage: 'st3 parity run <suite-dir> | st3 parity compare <a> <b>',
+  examples: ['st3 parity run packages/scaffolder/parity-suites/dto', 'st3 parity compare a.ts b.ts'],
+  run: (argv: string[], io: CliIO) => dispatchSubcommand(command, { run, compare }, argv, io),
 });

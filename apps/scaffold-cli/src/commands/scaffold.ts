@@ -1,13 +1,197 @@
-import { defineCommand } from '@st3/cli-kit';
-import { St3Error } from '@st3/schemas';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createOutput, defineCommand, EXIT, parseCommandArgs, parseKeyValues, resolveWorkspace, runCommand, type CliIO, type Command, type Output } from '@st3/cli-kit';
+import { loadText, St3Error } from '@st3/schemas';
+import { checkFiles, contextJsonSchema, createScaffolder, stageRendered, VirtualTree, type Language, type OverwritePolicy, type Pipeline, type PlannedChange } from '@st3/scaffolder';
 
-// Placeholder until this verb lands; it is removed from the command table if it does not.
-export const command = defineCommand({
+const USAGE = 'st3 scaffold <type> <name> [--set k=v ...] [--context file.json|yaml] [--out path] [--lang ts|py] [--pipeline v1|v2] [--dry-run] [--force | --skip-existing] [--no-test] [--json]';
+
+/** `ST3_SCHEMA_FIRST=true|false` → the library's schemaFirst option (the library itself never reads the environment). */
+export function schemaFirstFromEnv(env: Record<string, string | undefined>): boolean | undefined {
+  const raw = env.ST3_SCHEMA_FIRST?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return undefined;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new St3Error('E_USAGE', `ST3_SCHEMA_FIRST must be true or false, got "${env.ST3_SCHEMA_FIRST}"`, { hint: 'unset it to use the configured pipeline' });
+}
+
+const createOptions = {
+  set: { type: 'string', multiple: true },
+  context: { type: 'string' },
+  out: { type: 'string' },
+  lang: { type: 'string' },
+  pipeline: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
+  'skip-existing': { type: 'boolean' },
+  'no-test': { type: 'boolean' },
+} as const;
+
+async function runCreate(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals, common } = parseCommandArgs(argv, createOptions, USAGE);
+  const out = createOutput(io, common);
+  const [type, name, ...extra] = positionals;
+  if (!type || !name || extra.length > 0) throw new St3Error('E_USAGE', 'expected an artifact type and a name', { hint: `usage: ${USAGE}` });
+  if (values.lang !== undefined && values.lang !== 'ts' && values.lang !== 'py') throw new St3Error('E_USAGE', `--lang must be ts or py, got "${values.lang}"`);
+  if (values.pipeline !== undefined && values.pipeline !== 'v1' && values.pipeline !== 'v2') throw new St3Error('E_USAGE', `--pipeline must be v1 or v2, got "${values.pipeline}"`);
+  if (values.force && values['skip-existing']) throw new St3Error('E_USAGE', '--force and --skip-existing exclude each other');
+  const ws = resolveWorkspace(io, common);
+  const context = { ...(values.context ? await readContext(resolve(io.cwd, common.cwd ?? '.', values.context)) : {}), ...parseKeyValues(values.set) };
+  const scaffolder = await createScaffolder({ workspace: ws.root, schemaFirst: schemaFirstFromEnv(io.env) });
+  for (const w of scaffolder.warnings) out.diagnostic(w);
+  const result = scaffolder.render({ type, name, context, language: values.lang as Language | undefined, pipeline: values.pipeline as Pipeline | undefined, outPath: values.out, withTest: values['no-test'] ? false : undefined });
+  for (const w of result.warnings) out.diagnostic(w);
+  if (result.ephemeral !== undefined) {
+    if (out.json) out.document({ ok: true, type, pipeline: result.pipeline, ephemeral: result.ephemeral, warnings: result.warnings });
+    else io.stdout.write(result.ephemeral);
+    return EXIT.ok;
+  }
+  const policy: OverwritePolicy = values.force ? 'force' : values['skip-existing'] ? 'skip-if-exists' : 'refuse';
+  const tree = new VirtualTree(ws.root, { policy });
+  const staged = await stageRendered(tree, result.files);
+  const files = staged.map((f) => ({ path: f.path, artifactType: f.artifactType, templateId: f.templateId, templateVersion: f.templateVersion, versionHash: f.versionHash }));
+  if (values['dry-run']) {
+    const changes = await tree.plan();
+    if (out.json) out.document({ ok: !changes.some((c) => c.action === 'conflict'), dryRun: true, pipeline: result.pipeline, changes, files, warnings: result.warnings });
+    else printChanges(out, changes, true);
+    return changes.some((c) => c.action === 'conflict') ? EXIT.problems : EXIT.ok;
+  }
+  const report = await tree.commit();
+  if (report.written.length > 0) await scaffolder.recordVersions(staged.filter((f) => report.written.includes(f.path)));
+  if (out.json) out.document({ ok: true, dryRun: false, pipeline: result.pipeline, changes: report.changes, written: report.written, files, warnings: result.warnings });
+  else printChanges(out, report.changes, false);
+  return EXIT.ok;
+}
+
+function printChanges(out: Output, changes: PlannedChange[], dryRun: boolean): void {
+  const label: Record<PlannedChange['action'], string> = { create: 'CREATE', update: 'UPDATE', unchanged: 'UNCHANGED', skip: 'SKIP', conflict: 'CONFLICT' };
+  for (const c of changes) {
+    const tag = label[c.action].padEnd(9);
+    const painted = c.action === 'create' ? out.color.green(tag) : c.action === 'update' ? out.color.yellow(tag) : c.action === 'conflict' ? out.color.red(tag) : out.color.dim(tag);
+    out.line(`${painted} ${c.path}`);
+    if (c.diff && (dryRun || c.action === 'update')) out.line(c.diff.trimEnd());
+  }
+  if (dryRun) out.info(out.color.dim('dry run: nothing was written'));
+  if (changes.some((c) => c.action === 'conflict')) out.info('conflicting files exist with other content: pass --force to overwrite, or --skip-existing to keep them');
+}
+
+async function readContext(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new St3Error('E_FILE_NOT_FOUND', `context file not found: ${path}`, { file: path });
+  }
+  const loaded = loadText(text, { file: path });
+  if (loaded.errors.length > 0) throw new St3Error(loaded.errors[0]!.code, `cannot read context: ${loaded.errors[0]!.message}`, { file: path, line: loaded.errors[0]!.line, column: loaded.errors[0]!.column, diagnostics: loaded.errors });
+  const value = loaded.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new St3Error('E_USAGE', 'the context file must hold a mapping (an object)', { file: path });
+  return value as Record<string, unknown>;
+}
+
+const list = defineCommand({
+  name: 'scaffold list',
+  summary: 'list the artifact types, their languages and templates',
+  usage: 'st3 scaffold list [--json]',
+  examples: ['st3 scaffold list', 'st3 scaffold list --json'],
+  async run(argv, io) {
+    const { common } = parseCommandArgs(argv, {}, 'st3 scaffold list [--json]');
+    const out = createOutput(io, common);
+    const ws = resolveWorkspace(io, common);
+    const scaffolder = await createScaffolder({ workspace: ws.root });
+    for (const w of scaffolder.warnings) out.diagnostic(w);
+    const types = scaffolder.listArtifactTypes();
+    if (out.json) {
+      out.document({ ok: true, types: types.map((t) => ({ ...t, contextSchema: contextJsonSchema(t.type) })) });
+      return EXIT.ok;
+    }
+    const width = Math.max(...types.map((t) => t.type.length));
+    for (const t of types) {
+      const langs = t.languages.length > 0 ? t.languages.join(',') : t.outputType === 'ephemeral' ? 'stdout' : 'md';
+      out.line(`${t.type.padEnd(width)}  ${t.family.padEnd(8)} ${langs.padEnd(6)} ${t.templates.length === 0 ? out.color.dim('(no template)') : ''}${t.description ?? t.name}`);
+    }
+    return EXIT.ok;
+  },
+});
+
+const check = defineCommand({
+  name: 'scaffold check',
+  summary: 'find generated files by their header and tell whether their template version is current',
+  usage: 'st3 scaffold check [paths...] [--json]',
+  options: ['paths  files or folders (default: the workspace); exit 1 when any file is outdated, unknown or malformed'],
+  examples: ['st3 scaffold check', 'st3 scaffold check src docs --json'],
+  async run(argv, io) {
+    const { positionals, common } = parseCommandArgs(argv, {}, 'st3 scaffold check [paths...] [--json]');
+    const out = createOutput(io, common);
+    const ws = resolveWorkspace(io, common);
+    const scaffolder = await createScaffolder({ workspace: ws.root });
+    const base = resolve(io.cwd, common.cwd ?? '.');
+    const report = await checkFiles(ws.root, positionals.map((p) => resolve(base, p)), scaffolder);
+    if (out.json) {
+      out.document({ ok: !report.failed, ...report });
+      return report.failed ? EXIT.problems : EXIT.ok;
+    }
+    for (const f of report.files) {
+      const tag = f.status.toUpperCase().padEnd(9);
+      const painted = f.status === 'current' ? out.color.green(tag) : out.color.red(tag);
+      let detail = `${f.artifactType ?? '?'} ${f.version ?? ''}`;
+      if (f.status === 'outdated') detail += ` (from ${f.from?.template_id ?? '?'} ${f.from?.version ?? '?'}${f.currentVersion ? `; current ${f.currentVersion}` : ''})`;
+      if (f.problems) detail += ` - ${f.problems.join('; ')}`;
+      if (f.status === 'current') out.info(`${painted} ${f.path}  ${detail}`);
+      else out.line(`${painted} ${f.path}  ${detail}`);
+    }
+    const c = report.counts;
+    out.line(`${report.files.length} generated file(s): ${c.current} current, ${c.outdated} outdated, ${c.unknown} unknown, ${c.malformed} malformed`);
+    return report.failed ? EXIT.problems : EXIT.ok;
+  },
+});
+
+const batch = defineCommand({
+  name: 'scaffold batch',
+  summary: 'generate a pattern registry\'s artifacts in validated, atomic batches',
+  usage: 'st3 scaffold batch <registry> [--phase N] [--dry-run] [--json]',
+  examples: ['st3 scaffold batch patterns/registry/PATTERN_INDEX.yaml --dry-run'],
+  async run(argv, io) {
+    const { runBatchCommand } = await import('./batch.js');
+    return runBatchCommand(argv, io);
+  },
+});
+
+const create = defineCommand({
   name: 'scaffold',
-  summary: 'not available yet',
-  usage: 'st3 scaffold',
-  examples: [],
-  async run() {
-    throw new St3Error('E_USAGE', '"st3 scaffold" is not available yet');
+  summary: 'scaffold an artifact from its versioned template',
+  usage: USAGE,
+  options: [
+    '--set key=value     a context value (repeatable; JSON literals such as [..] and {..} are parsed)',
+    '--context FILE      context from a JSON or YAML file (--set wins)',
+    '--out PATH          output file (or folder ending in /); default from the artifact registry',
+    '--lang ts|py        language of code artifacts',
+    '--pipeline v1|v2    loose (v1) or schema-first (v2); default from ST3_SCHEMA_FIRST, else artifacts.yaml schema_first, else v2',
+    '--dry-run           print CREATE/UPDATE/UNCHANGED (with diffs) and write nothing',
+    '--force             overwrite files that exist with other content',
+    '--skip-existing     keep files that exist',
+    '--no-test           do not generate the companion test',
+  ],
+  examples: [
+    'st3 scaffold dto UserProfile --set \'fields=[{"name":"id","type":"string"}]\' --dry-run',
+    'st3 scaffold service CreateOrder --set service_type=command --lang py',
+    'st3 scaffold planning "State Snapshot" --context plan.yaml',
+    'st3 scaffold commit "add scaffold check" --set type=feat --set scope=scaffold',
+    'st3 scaffold list',
+    'st3 scaffold check --json',
+  ],
+  run: runCreate,
+});
+
+const SUBCOMMANDS: Record<string, Command> = { list, check, batch };
+
+/** `st3 scaffold <type> <name>` or one of the sub-verbs list / check / batch. */
+export const command: Command = defineCommand({
+  ...create,
+  summary: 'scaffold artifacts from versioned templates (list, check, batch)',
+  async run(argv, io) {
+    const sub = argv[0] !== undefined ? SUBCOMMANDS[argv[0]] : undefined;
+    if (sub) return runCommand(sub, argv.slice(1), io);
+    return runCreate(argv, io);
   },
 });

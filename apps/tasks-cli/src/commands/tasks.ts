@@ -1,13 +1,19 @@
-import { defineCommand } from '@st3/cli-kit';
-import { St3Error } from '@st3/schemas';
+import { defineCommand, dispatchSubcommand } from '@st3/cli-kit';
+import { exceptions, quarantine } from '../tasks/admin.js';
+import { list, show, validate } from '../tasks/basic.js';
+import { context, evidence, standards } from '../tasks/context.js';
+import { runValidation, worktree } from '../tasks/run.js';
 
-// Placeholder until this verb lands; it is removed from the command table if it does not.
 export const command = defineCommand({
   name: 'tasks',
-  summary: 'not available yet',
-  usage: 'st3 tasks',
-  examples: [],
-  async run() {
-    throw new St3Error('E_USAGE', '"st3 tasks" is not available yet');
-  },
+  summary: 'task files, task context, evidence, exception ledger, quarantine, standards excerpts, validation commands, worktree snapshots',
+  usage: 'st3 tasks <command> [args] [--json]',
+  examples: [
+    'st3 tasks validate',
+    'st3 tasks context init TASK-0123',
+    'st3 tasks evidence attach TASK-0123 --type log --file build.log --description "build log"',
+    'st3 tasks run-validation TASK-0123 --env CI=1',
+    'st3 tasks worktree verify TASK-0123 --json',
+  ],
+  run: (argv, io) => dispatchSubcommand(command, { list, show, validate, context, evidence, standards, exceptions, quarantine, 'run-validation': runValidation, worktree }, argv, io),
 });

@@ -76,6 +76,8 @@ function compoundOf(node: Node): Compound | undefined {
     case 'while_statement':
       return { kind: 'loop', line, column, body: statementsOf(node.childForFieldName('body')), extra: [], orelse: elseBody(node) };
     case 'try_statement': {
+      // `except*` is TryStar in Python's AST, which mccabe does not know: a simple statement there.
+      if (node.namedChildren.some((c) => c?.type === 'except_clause' && c.children.some((t) => t?.type === '*'))) return undefined;
       const handlers = node.namedChildren.filter((c): c is Node => c?.type === 'except_clause' || c?.type === 'except_group_clause');
       const handlerBodies = handlers.map((h) => statementsOf(h.namedChildren.find((x) => x?.type === 'block') ?? null));
       return { kind: 'try', line, column, body: statementsOf(node.childForFieldName('body')), extra: handlerBodies, orelse: elseBody(node) };

@@ -3,7 +3,7 @@ import type { Diagnostic } from '@st3/schemas';
 import { EV, EventLog, LineCursor, Statement } from '../events.js';
 import { LineIndex, countLines } from '../lines.js';
 import type { ClassRecord, ComplexityVariant, ExportRecord, FunctionRecord, ImportRecord, ParameterInfo, ParsedFile, SourceLanguage, StatementNode, TypeDefinition } from '../types.js';
-import { eslintFunctionName, eslintHeadOffset, staticKeyName, type OwnerRole } from './eslint-names.js';
+import { eslintFunctionName, eslintHeadOffset, skipTriviaOf, staticKeyName, type OwnerRole } from './eslint-names.js';
 import { finishLoc } from '../metrics.js';
 
 interface Unit {
@@ -40,7 +40,8 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
   let functionDepth = 0;
   const top: StatementNode[] = [];
 
-  const start = (n: TS.Node) => ts.skipTrivia(text, n.pos);
+  const skip = skipTriviaOf(ts);
+  const start = (n: TS.Node) => skip(text, n.pos);
   const textOf = (n: TS.Node) => text.slice(start(n), n.end);
   const short = (n: TS.Node) => {
     const t = textOf(n).replace(/\s+/g, ' ');
@@ -135,13 +136,13 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
       ts.forEachChild(fn, visit);
       return;
     }
-    const name = boundName ?? (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name)) ? ts.idText(fn.name) : staticKeyName(ts, fn.name) ?? '<anonymous>');
+    const name = fn.kind === K.Constructor ? 'constructor' : boundName ?? (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name)) ? ts.idText(fn.name) : staticKeyName(ts, fn.name) ?? '<anonymous>');
     if (fn.kind === K.FunctionDeclaration && fn.name) log.push(EV.DEF, fn.name.text);
     // The key and decorators of methods are outside the function's code path.
     if (fn.kind !== K.FunctionExpression && fn.kind !== K.ArrowFunction && fn.kind !== K.FunctionDeclaration) {
       const mods = ts.canHaveModifiers(fn) ? ts.getModifiers(fn) : undefined;
       const decs = ts.canHaveDecorators(fn) ? ts.getDecorators(fn) : undefined;
-      decs?.forEach(visit);
+      decs?.forEach((d) => visit(d));
       void mods;
       if (fn.name && ts.isComputedPropertyName(fn.name)) visit(fn.name.expression);
     }
@@ -279,7 +280,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
   function visitClass(node: TS.ClassLikeDeclaration): void {
     const name = node.name?.text ?? '<anonymous>';
     if (node.name) log.push(EV.DEF, name);
-    ts.getDecorators(node)?.forEach(visit);
+    ts.getDecorators(node)?.forEach((d) => visit(d));
     node.typeParameters?.forEach(visitType);
     const bases: string[] = [];
     for (const h of node.heritageClauses ?? []) {
@@ -363,6 +364,8 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
       let t = (n as TS.TypeQueryNode).exprName;
       while (ts.isQualifiedName(t)) t = t.left;
       if (ts.isIdentifier(t)) log.push(EV.USE, t.text);
+    } else if (n.kind === K.TypeParameter) {
+      log.push(EV.DEF, (n as TS.TypeParameterDeclaration).name.text);
     } else if (n.kind === K.StringLiteral || n.kind === K.NoSubstitutionTemplateLiteral) markSpan(n);
     ts.forEachChild(n, visitType);
   }
@@ -513,7 +516,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
         break;
       case K.Parameter: {
         const p = node as TS.ParameterDeclaration;
-        ts.getDecorators(p)?.forEach(visit);
+        ts.getDecorators(p)?.forEach((d) => visit(d));
         if (p.type) visitType(p.type);
         if (p.initializer) {
           if (countDefaults) decide();
@@ -561,7 +564,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
       }
       case K.PropertyDeclaration: {
         const p = node as TS.PropertyDeclaration;
-        ts.getDecorators(p)?.forEach(visit);
+        ts.getDecorators(p)?.forEach((d) => visit(d));
         if (ts.isComputedPropertyName(p.name)) visit(p.name.expression);
         if (p.type) visitType(p.type);
         if (!p.initializer) return;
@@ -578,7 +581,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
         return;
       }
       case K.ClassStaticBlockDeclaration: {
-        const unit = beginUnit(node, 'static-block', 'static', s, 'Class static block');
+        const unit = beginUnit(node, 'static-block', 'static', start(node), 'Class static block');
         functionDepth++;
         visit((node as TS.ClassStaticBlockDeclaration).body);
         functionDepth--;
@@ -596,7 +599,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
         const d = node as TS.ImportEqualsDeclaration;
         const ref = d.moduleReference;
         const mod = ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression) ? ref.expression.text : textOf(ref);
-        imports.push({ module: mod, line: lineOf(s), default: d.name.text, typeOnly: d.isTypeOnly || undefined, bindings: [d.name.text] });
+        imports.push({ module: mod, line: lineOf(start(node)), default: d.name.text, typeOnly: d.isTypeOnly || undefined, bindings: [d.name.text] });
         log.push(EV.DEF, d.name.text);
         moduleBindings.add(d.name.text);
         return;
@@ -604,7 +607,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
       case K.ExportDeclaration: {
         const d = node as TS.ExportDeclaration;
         const from = d.moduleSpecifier && ts.isStringLiteral(d.moduleSpecifier) ? d.moduleSpecifier.text : undefined;
-        const line = lineOf(s);
+        const line = lineOf(start(node));
         if (d.exportClause && ts.isNamedExports(d.exportClause)) {
           for (const e of d.exportClause.elements) {
             exports.push({ name: e.name.text, kind: d.isTypeOnly || e.isTypeOnly ? 'type' : 'binding', line, from });
@@ -614,7 +617,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
         return;
       }
       case K.ExportAssignment:
-        exports.push({ name: (node as TS.ExportAssignment).isExportEquals ? 'export=' : 'default', kind: 'expression', line: lineOf(s) });
+        exports.push({ name: (node as TS.ExportAssignment).isExportEquals ? 'export=' : 'default', kind: 'expression', line: lineOf(start(node)) });
         break;
       case K.VariableStatement: {
         const v = node as TS.VariableStatement;
@@ -625,7 +628,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
       case K.InterfaceDeclaration: case K.TypeAliasDeclaration: case K.EnumDeclaration: {
         const d = node as TS.InterfaceDeclaration;
         const kind = node.kind === K.InterfaceDeclaration ? 'interface' : node.kind === K.TypeAliasDeclaration ? 'type' : 'enum';
-        types.push({ name: d.name.text, kind, startLine: lineOf(s), endLine: lineOf(node.end - 1) });
+        types.push({ name: d.name.text, kind, startLine: lineOf(start(node)), endLine: lineOf(node.end - 1) });
         exportModifiers(node, [d.name.text], kind);
         log.push(EV.DEF, d.name.text);
         if (kind === 'enum') {

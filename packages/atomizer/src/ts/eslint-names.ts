@@ -62,15 +62,28 @@ export function eslintFunctionName(ts: typeof TS, fn: TS.FunctionLikeDeclaration
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** `ts.skipTrivia` is internal to the compiler's typings but present at run time; fall back to a scan. */
+export function skipTriviaOf(ts: typeof TS): (text: string, pos: number) => number {
+  const internal = (ts as unknown as { skipTrivia?: (text: string, pos: number) => number }).skipTrivia;
+  if (internal) return (text, pos) => internal(text, pos);
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true);
+  return (text, pos) => {
+    scanner.setText(text, pos);
+    scanner.scan();
+    return scanner.getTokenStart();
+  };
+}
+
 /** Offset where ESLint reports a function (`getFunctionHeadLoc`). */
 export function eslintHeadOffset(ts: typeof TS, sf: TS.SourceFile, fn: TS.FunctionLikeDeclaration, owner: TS.Node | undefined, role: OwnerRole): number {
   const text = sf.text;
-  if (role !== 'none' && owner) return ts.skipTrivia(text, owner.pos);
-  if (fn.kind === ts.SyntaxKind.ArrowFunction) return ts.skipTrivia(text, (fn as TS.ArrowFunction).equalsGreaterThanToken.pos);
+  const skip = skipTriviaOf(ts);
+  if (role !== 'none' && owner) return skip(text, owner.pos);
+  if (fn.kind === ts.SyntaxKind.ArrowFunction) return skip(text, (fn as TS.ArrowFunction).equalsGreaterThanToken.pos);
   const mods = ts.canHaveModifiers(fn) ? ts.getModifiers(fn) : undefined;
   const asyncMod = mods?.find((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
-  if (asyncMod) return ts.skipTrivia(text, asyncMod.pos);
+  if (asyncMod) return skip(text, asyncMod.pos);
   const decorators = ts.canHaveDecorators(fn) ? ts.getDecorators(fn) : undefined;
-  const last = fn.modifiers && fn.modifiers.length > 0 ? fn.modifiers.end : decorators && decorators.length > 0 ? decorators.end : fn.pos;
-  return ts.skipTrivia(text, last);
+  const last = fn.modifiers && fn.modifiers.length > 0 ? fn.modifiers.end : decorators && decorators.length > 0 ? decorators[decorators.length - 1]!.end : fn.pos;
+  return skip(text, last);
 }

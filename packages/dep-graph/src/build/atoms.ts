@@ -2,7 +2,7 @@ import type { Atom, AtomizeOutput, AtomizedFile, Diagnostic, GraphEdge, GraphInp
 import { DEFAULT_EDGE_WEIGHTS } from '../indexed.js';
 import { createModuleResolver, resolvePythonSubmodule, type ResolveOptions } from './resolve.js';
 
-export interface BuildOptions extends ResolveOptions {}
+export type BuildOptions = ResolveOptions;
 
 /** One local name an import statement binds in a file. */
 export interface ImportBinding {
@@ -37,6 +37,7 @@ export interface BuiltGraph {
 }
 
 const TYPE_KIND = /interface|type|enum/i;
+const IMPORT_KIND = /^imports?$/i;
 const CALLABLE_KIND = /function|method|class|arrow|lambda|constructor|getter|setter|def/i;
 
 /** Every local name an import binds (default, namespace, named with alias). */
@@ -114,27 +115,43 @@ export function buildGraphFromAtoms(output: AtomizeOutput, options: BuildOptions
     const table = symbols.get(file.path)!;
     for (const atom of file.atoms) {
       const linked = new Set<string>();
+      const viaImport = (name: string, forceType: boolean): boolean => {
+        const head = name.split('.')[0]!;
+        const binding = table.imports.get(head);
+        if (!binding?.target) return false;
+        const targetTable = symbols.get(binding.target);
+        if (!targetTable) return false;
+        const member = name.includes('.') ? name.split('.')[1]! : undefined;
+        const wanted = binding.imported === '*' ? member : binding.imported;
+        const definers = wanted !== undefined ? targetTable.definitions.get(wanted) ?? [] : targetTable.atoms.filter((a) => a.symbols.defined.length > 0);
+        for (const definer of definers) {
+          addReason(definer.id, atom.id, { type: forceType || binding.typeOnly || TYPE_KIND.test(definer.kind) ? 'type' : 'import', symbol: name });
+          linked.add(definer.id);
+        }
+        return true;
+      };
       for (const used of atom.symbols.used) {
         const head = used.split('.')[0]!;
         const local = nearestDefinition(table.definitions.get(head), atom);
-        if (local) {
+        // A name bound by an import resolves across files, not to the atom holding the import statement.
+        if (local && !(IMPORT_KIND.test(local.kind) && table.imports.has(head))) {
           addReason(local.id, atom.id, { type: localEdgeType(local, atom), symbol: head });
           linked.add(local.id);
           continue;
         }
-        const binding = table.imports.get(head);
-        if (!binding?.target) continue;
-        const targetTable = symbols.get(binding.target);
-        if (!targetTable) continue;
-        const type = binding.typeOnly ? 'type' : 'import';
-        const member = used.includes('.') ? used.split('.')[1]! : undefined;
-        const wanted = binding.imported === '*' ? member : binding.imported;
-        const definers = wanted !== undefined ? targetTable.definitions.get(wanted) ?? [] : targetTable.atoms.filter((a) => a.symbols.defined.length > 0);
-        for (const definer of definers) {
-          addReason(definer.id, atom.id, { type: binding.typeOnly || TYPE_KIND.test(definer.kind) ? 'type' : type, symbol: used });
-          linked.add(definer.id);
-        }
+        viaImport(used, false);
       }
+      // The atomizer keeps type references apart from `used`: its context lists the imports and local types an atom needs.
+      for (const imp of contextImports(atom)) for (const name of imp.names) viaImport(name, imp.typeOnly);
+      for (const typeName of contextTypes(atom)) {
+        const local = nearestDefinition(table.definitions.get(typeName), atom);
+        if (local) {
+          addReason(local.id, atom.id, { type: 'type', symbol: typeName });
+          linked.add(local.id);
+        } else viaImport(typeName, true);
+      }
+      // An atom holding import statements depends on what it imports.
+      for (const name of atom.symbols.defined) if (table.imports.has(name)) viaImport(name, false);
       for (const dep of atom.dependsOn) {
         if (linked.has(dep)) continue;
         if (!atomById.has(dep)) {
@@ -220,4 +237,20 @@ function addFileEdge(map: Map<string, { from: string; to: string; typeOnly: bool
     seen.typeOnly &&= typeOnly;
     for (const n of names) seen.symbols.add(n);
   }
+}
+
+/** `context.imports` as the atomizer writes it: `[{module, names, typeOnly?}]` (ignored when absent or shaped otherwise). */
+function contextImports(atom: Atom): { names: string[]; typeOnly: boolean }[] {
+  const raw = atom.context.imports;
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .filter((i): i is { names: unknown[]; typeOnly?: unknown } => typeof i === 'object' && i !== null && Array.isArray((i as { names?: unknown }).names))
+    .map((i) => ({ names: i.names.filter((n): n is string => typeof n === 'string'), typeOnly: i.typeOnly === true }));
+}
+
+/** `context.types` names: local type definitions the atom refers to. */
+function contextTypes(atom: Atom): string[] {
+  const raw = atom.context.types;
+  if (!Array.isArray(raw)) return [];
+  return raw.map((t) => (typeof t === 'object' && t !== null ? (t as { name?: unknown }).name : undefined)).filter((n): n is string => typeof n === 'string');
 }

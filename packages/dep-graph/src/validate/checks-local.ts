@@ -86,10 +86,13 @@ export const taskSymbolResolution: PlanCheck<'task'> = {
       const definedInTask = new Set(task.atoms.flatMap((a) => a.symbols.defined));
       for (const atom of file.atoms) {
         const own = new Set(atom.symbols.defined);
+        // When the atomizer says which names it could not resolve (it knows the file's own bindings and its globals), trust it as a filter.
+        const unresolved = Array.isArray(atom.context.unresolved) ? new Set(atom.context.unresolved as unknown[]) : undefined;
         for (const name of atom.symbols.used) {
           used++;
           const head = name.split('.')[0]!;
           if (own.has(head) || definedInTask.has(head) || table?.imports.has(head) || globals.has(head)) continue;
+          if (unresolved && !unresolved.has(head) && !unresolved.has(name)) continue;
           issues.push({ severity: 'error', message: `"${head}" is used but not defined, imported or a known global`, file: file.path, line: atom.startLine, atom: atom.id, hint: 'import it, define it, or pass it with --global if the runtime provides it' });
         }
       }
@@ -109,8 +112,10 @@ export const taskDuplicateImports: PlanCheck<'task'> = {
       const modules = new Map<string, number>();
       const locals = new Map<string, string>();
       for (const imp of file.imports) {
-        const count = (modules.get(imp.module) ?? 0) + 1;
-        modules.set(imp.module, count);
+        // `import type {…}` beside a value import of the same module is the usual TS style, not a duplicate.
+        const key = `${imp.typeOnly === true ? 'type ' : ''}${imp.module}`;
+        const count = (modules.get(key) ?? 0) + 1;
+        modules.set(key, count);
         if (count === 2) issues.push({ severity: 'warning', message: `"${imp.module}" is imported more than once`, file: file.path, line: imp.line, hint: 'merge the imports' });
         for (const b of importBindings(imp)) {
           const before = locals.get(b.local);

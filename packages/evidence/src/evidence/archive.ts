@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { lstat, readdir, readFile, readlink, realpath, rm } from 'node:fs/promises';
 import { dirname, join, posix, resolve } from 'node:path';
-import type { Writable } from 'node:stream';
 import { St3Error, type ArchiveIndex, type Diagnostic } from '@st3/schemas';
 import { isInside } from '../util.js';
 import { tarEnd, tarHeader, tarPadding } from './tar.js';

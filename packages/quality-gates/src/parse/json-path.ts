@@ -75,7 +75,7 @@ export function selectRecords(root: unknown, steps: readonly Step[], pathText: s
         if (!Array.isArray(item.value)) return { records: [], problem: `expected an array at "${pathText}", found ${describe(item.value)}` };
         for (const el of item.value) next.push({ value: el, parents: item.parents });
       } else {
-        if (item.value === null || typeof item.value !== 'object') return { records: [], problem: `expected an object with "${step.key}" at "${pathText}", found ${describe(item.value)}` };
+        if (item.value === null || typeof item.value !== 'object' || Array.isArray(item.value)) return { records: [], problem: `expected an object with "${step.key}" at "${pathText}", found ${describe(item.value)}` };
         const v = (item.value as Record<string, unknown>)[step.key];
         if (v === undefined || v === null) continue;
         next.push({ value: v, parents: [...item.parents, item.value] });
@@ -85,8 +85,12 @@ export function selectRecords(root: unknown, steps: readonly Step[], pathText: s
   }
   const records: Located[] = [];
   for (const item of current) {
-    if (Array.isArray(item.value)) for (const el of item.value) records.push({ value: el, parents: item.parents });
-    else if (item.value !== null && typeof item.value === 'object') records.push(item);
+    if (Array.isArray(item.value)) {
+      for (const el of item.value) {
+        if (el === null || typeof el !== 'object') return { records: [], problem: `expected records (objects) in the array at "${pathText || '(root)'}", found ${describe(el)}` };
+        records.push({ value: el, parents: item.parents });
+      }
+    } else if (item.value !== null && typeof item.value === 'object') records.push(item);
     else return { records: [], problem: `expected an array of records at "${pathText || '(root)'}", found ${describe(item.value)}` };
   }
   return { records };

@@ -37,7 +37,10 @@ export function createJsonParser(spec: JsonViolations, severityDefault: Severity
     const violations: Violation[] = new Array(records.length);
     for (let i = 0; i < records.length; i++) {
       const { value, parents } = records[i]!;
-      const get = (p: FieldPath | undefined, name: string): unknown => (p ? readField(value, parents, p) : defaults[name]);
+      const get = (p: FieldPath | undefined, name: string): unknown => {
+        const v = p ? readField(value, parents, p) : undefined;
+        return v === undefined || v === null ? defaults[name] : v;
+      };
       const rule = get(fRule, 'rule');
       const message = get(fMessage, 'message');
       violations[i] = {

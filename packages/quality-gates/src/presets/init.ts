@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJsonSchemas, jsonSchemaText, type GateConfig } from '@st3/schemas';
-import { stringify } from 'yaml';
+import { Document, isScalar, visit } from 'yaml';
 import { findPreset, type GatePreset } from './presets.js';
 
 export interface WorkspaceDetection {
@@ -73,7 +73,10 @@ export function renderQualityConfig(presetIds: readonly string[], options: { sch
     `# yaml-language-server: $schema=${options.schemaRef ?? `./${QUALITY_SCHEMA_FILE}`}`,
     '# Quality gates (written by `st3 gates init`). Run them with `st3 gates`; list them with `st3 gates list`.',
   ].join('\n');
-  return `${header}\n${stringify(doc, { lineWidth: 0 })}`;
+  const yamlDoc = new Document(doc);
+  // Short lists of scalars (commands, file types, exit codes) read best on one line.
+  visit(yamlDoc, { Seq: (_key, node) => { if (node.items.every((i) => isScalar(i))) node.flow = true; } });
+  return `${header}\n${yamlDoc.toString({ lineWidth: 0 })}`;
 }
 
 /** The JSON Schema of quality.yaml, as text. */

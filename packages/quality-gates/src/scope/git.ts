@@ -1,14 +1,15 @@
 import * as fs from 'node:fs';
 import { St3Error } from '@st3/schemas';
+import type * as IsomorphicGit from 'isomorphic-git';
 
 /**
  * Reading git with isomorphic-git (no git binary needed). Loaded lazily: `st3 --help` must not pay
  * for it.
  */
-type Git = typeof import('isomorphic-git');
+type Git = typeof IsomorphicGit;
 let gitModule: Promise<Git> | undefined;
 function git(): Promise<Git> {
-  gitModule ??= import('isomorphic-git').then((m) => ((m as { default?: Git }).default ?? m) as Git);
+  gitModule ??= import('isomorphic-git').then((m) => ((m as unknown as { default?: Git }).default ?? m) as Git);
   return gitModule;
 }
 

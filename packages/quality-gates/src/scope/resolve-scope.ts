@@ -101,7 +101,7 @@ async function branchScope(root: string, repo: RepoInfo | undefined, options: Re
   if (!parent) throw new St3Error('E_GIT', `parent branch "${wanted}" not found${wanted !== 'main' ? ' (nor main)' : ''}`, { hint: 'pass --parent BRANCH, or set project_scope.parent_branch in quality.yaml' });
   const base = await mergeBase(repo.dir, repo.head, parent);
   if (!base) throw new St3Error('E_GIT', `HEAD and ${parentName} have no common ancestor`, { hint: 'pass --parent with a related branch, or use --scope project' });
-  const files = toRootRelative(repo.dir, root, await changedSince(repo.dir, base));
+  const files = withoutOwnFiles(toRootRelative(repo.dir, root, await changedSince(repo.dir, base)), options.config);
   return { ...common, mode: files.length ? 'changed' : 'none', files, base, description: `${files.length} file${files.length === 1 ? '' : 's'} changed since the merge base ${base.slice(0, 8)} with ${parentName}` };
 }
 
@@ -114,12 +114,18 @@ async function autoScope(root: string, repo: RepoInfo | undefined, options: Reso
     common.warnings.push(`baseline ${baseline.slice(0, 8)} is not in this repository (history rewritten?): checking the whole project`);
     return project(`baseline ${baseline.slice(0, 8)} not found`);
   }
-  const changed = toRootRelative(repo.dir, root, await changedSince(repo.dir, baseline));
+  const changed = withoutOwnFiles(toRootRelative(repo.dir, root, await changedSince(repo.dir, baseline)), options.config);
   const failed = (options.state?.failed_files ?? []).filter((f) => existsSync(join(root, f)));
   const files = [...new Set([...changed, ...failed])].sort();
   const description = `${changed.length} file${changed.length === 1 ? '' : 's'} changed since ${baseline.slice(0, 8)}, ${failed.length} failed before`;
   if (files.length === 0) return { ...common, mode: 'none', files, base: baseline, description: `nothing changed since ${baseline.slice(0, 8)} and nothing failed` };
   return { ...common, mode: 'changed', files, base: baseline, description };
+}
+
+/** ST3's own state (`.st3/`) and the gate logs change on every run: they are never "changed code". */
+function withoutOwnFiles(files: string[], config: QualityConfig): string[] {
+  const logDir = config.artifact_logging?.output_dir?.replace(/^\.\//, '').replace(/\/+$/, '');
+  return files.filter((f) => !f.startsWith('.st3/') && !(logDir && f.startsWith(`${logDir}/`)));
 }
 
 /** Repository-relative paths as workspace-relative ones, dropping those outside the workspace. */

@@ -27,6 +27,25 @@ export interface TemplateChain {
   hash: string;
 }
 
+type Usage = 'list' | 'object' | 'flag' | 'text';
+const RANK: Record<Usage, number> = { text: 0, flag: 1, object: 2, list: 3 };
+const IGNORED = new Set(['lifecycle', 'body', 'h', 'lang', 'subject']);
+
+/** How a template body uses each `it.<name>`: iterated (list), dereferenced (object), tested (flag) or printed (text). */
+function scanUsages(body: string): Map<string, Usage> {
+  const out = new Map<string, Usage>();
+  for (const m of body.matchAll(/\bit\.([A-Za-z_$][\w$]*)(\s*\.\s*(map|length|filter|some|every|join|forEach)\b|\s*\.)?/g)) {
+    const name = m[1]!;
+    const before = body.slice(Math.max(0, m.index - 12), m.index);
+    let u: Usage = m[3] ? 'list' : m[2] ? 'object' : 'text';
+    if (/\bof\s+$/.test(before)) u = 'list';
+    else if (u === 'text' && (/(if\s*\(\s*!?|&&\s*|\?\s*|!)$/.test(before) || /^\s*(\?(?![.?])|&&|\|\|)/.test(body.slice(m.index + m[0].length)))) u = 'flag';
+    const prev = out.get(name);
+    if (prev === undefined || RANK[u] > RANK[prev]) out.set(name, u);
+  }
+  return out;
+}
+
 const REF = /\b(layout|include)\(\s*(['"`])@([^'"`]+)\2/g;
 
 /** Finds the built-in `templates/` folder from src/ (tests) or dist/ (built). */
@@ -125,23 +144,38 @@ export class TemplateStore {
     }
   }
 
-  /** Top-level `it.<name>` variables a chain reads (for the loose v1 pipeline). */
-  variables(concreteId: string): { name: string; usage: 'list' | 'object' | 'flag' | 'text' }[] {
+  /** Top-level `it.<name>` variables a chain reads, with how they are used (for the loose v1 pipeline). */
+  variables(concreteId: string): { name: string; usage: Usage }[] {
     const chain = this.chain(concreteId);
-    const found = new Map<string, 'list' | 'object' | 'flag' | 'text'>();
-    const rank = { text: 0, flag: 1, object: 2, list: 3 } as const;
-    for (const t of [chain.concrete, ...chain.partials]) {
-      for (const m of t.body.matchAll(/\bit\.([A-Za-z_$][\w$]*)(\s*\.\s*(map|length|filter|some|every|join|forEach)\b|\s*\.|\s*\)\s*\{|)?/g)) {
-        const name = m[1]!;
-        if (name === 'lifecycle' || name === 'body' || name === 'meta') continue;
-        const usage = m[3] ? 'list' : m[2]?.trim() === '.' ? 'object' : 'text';
-        const before = t.body.slice(Math.max(0, m.index - 12), m.index);
-        const u = /\bof\s+$/.test(before) ? 'list' : /(if\s*\(\s*!?|&&\s*|\?\s*)$/.test(before) && usage === 'text' ? 'flag' : usage;
-        const prev = found.get(name);
-        if (prev === undefined || rank[u] > rank[prev]) found.set(name, u);
+    const usages = new Map<string, Usage>();
+    const note = (name: string, u: Usage) => {
+      const prev = usages.get(name);
+      if (prev === undefined || RANK[u] > RANK[prev]) usages.set(name, u);
+    };
+    const bodies = [chain.concrete, ...chain.layouts, ...chain.partials].map((t) => t.body);
+    for (const body of bodies) for (const [name, u] of scanUsages(body)) note(name, u);
+    // Keys handed to partials (`include('@x', { fields: it.fields })`) are the partial's names for the caller's variables.
+    const local = new Set<string>();
+    for (const body of bodies) {
+      for (const m of body.matchAll(/include\(\s*['"`]@[^'"`]+['"`]\s*,\s*\{([^}]*)\}/g)) {
+        for (const k of m[1]!.matchAll(/([A-Za-z_$][\w$]*)\s*:\s*(?:it\.([A-Za-z_$][\w$]*))?/g)) {
+          local.add(k[1]!);
+          if (k[2] && usages.has(k[1]!)) note(k[2], usages.get(k[1]!)!);
+        }
       }
     }
-    return [...found].map(([name, usage]) => ({ name, usage }));
+    const own = new Set([chain.concrete, ...chain.layouts].flatMap((t) => [...scanUsages(t.body).keys()]));
+    return [...usages]
+      .filter(([name]) => !IGNORED.has(name) && (own.has(name) || !local.has(name)))
+      .map(([name, usage]) => ({ name, usage }));
+  }
+
+  /** v1 fallbacks declared in the metadata blocks of the chain (the concrete template wins over its layouts). */
+  defaults(concreteId: string): Record<string, unknown> {
+    const chain = this.chain(concreteId);
+    const out: Record<string, unknown> = {};
+    for (const t of [...chain.partials, ...[...chain.layouts].reverse(), chain.concrete]) Object.assign(out, t.meta.defaults ?? {});
+    return out;
   }
 
   private require(id: string, from: string): TemplateEntry {

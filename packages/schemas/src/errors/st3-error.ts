@@ -52,11 +52,15 @@ export interface St3ErrorJson {
   details?: Record<string, unknown>;
 }
 
-/** Duck-typed check: any error-like object with a string `code` starting with `E`. */
+/**
+ * Duck-typed check: an error-like object with a message and an ST3 code (`E_` + capitals).
+ * Node's own codes (`ERR_MODULE_NOT_FOUND`, `ENOENT`) are not ST3 errors.
+ */
 export function isSt3Error(error: unknown, code?: string): error is St3Error {
   if (typeof error !== 'object' || error === null) return false;
   const c = (error as { code?: unknown }).code;
-  if (typeof c !== 'string' || !/^E[A-Z0-9_]*$/.test(c)) return false;
+  if (typeof c !== 'string' || !/^E_[A-Z0-9_]+$/.test(c)) return false;
+  if (typeof (error as { message?: unknown }).message !== 'string') return false;
   return code === undefined || c === code;
 }
 
@@ -66,7 +70,7 @@ export function errorToJson(error: St3Error): St3ErrorJson {
   if (error.line !== undefined) out.line = error.line;
   if (error.column !== undefined) out.column = error.column;
   if (error.hint !== undefined) out.hint = error.hint;
-  if (error.diagnostics.length > 0) out.diagnostics = error.diagnostics;
+  if (error.diagnostics !== undefined && error.diagnostics.length > 0) out.diagnostics = error.diagnostics;
   if (error.details !== undefined) out.details = error.details;
   return out;
 }

@@ -43,6 +43,10 @@ export const ParityCaseSchema = z.object({
   type: z.string().min(1).optional(),
   /** Artifact name for the scaffold renderer (e.g. `UserProfile`). */
   artifact_name: z.string().min(1).optional(),
+  /** Language of a code artifact for the scaffold renderer (`ts` or `py`). */
+  language: z.enum(['ts', 'py']).optional(),
+  /** Also render the artifact's test (scaffold renderer). */
+  with_test: z.boolean().optional(),
   context: z.record(z.string(), z.unknown()).default({}),
   /** The category this case must end in (default: pass). */
   expect: ParityCategorySchema.optional(),

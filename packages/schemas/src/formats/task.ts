@@ -50,7 +50,7 @@ const TaskBaseShape = {
   agent_completion_state: z.record(z.string(), z.unknown()).optional(),
   description: text,
   outcome: text.optional(),
-  scope: z.object({ in: textList, out: textList }).loose().optional(),
+  scope: z.object({ in: textList.optional(), out: textList.optional() }).loose().optional(),
   context: z.record(z.string(), z.unknown()).optional(),
   environment: z.record(z.string(), z.unknown()).optional(),
   constraints: z.record(z.string(), z.unknown()).optional(),

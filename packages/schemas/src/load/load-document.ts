@@ -56,7 +56,7 @@ export function loadText<T = unknown>(text: string, options: LoadOptions<T> = {}
   const ctx: CheckContext = { file, locate: locator };
   if (!options.schema) return { value: parsed.value as T, warnings: parsed.warnings, errors: [] };
 
-  const checked = options.schema.safeParse(parsed.value);
+  const checked = options.schema.safeParse(parsed.value, { reportInput: true });
   if (!checked.success) {
     const issues = checked.error.issues;
     const errors = issues.slice(0, MAX_DIAGNOSTICS).map((issue) => issueToDiagnostic(issue, file, locator));

@@ -16,5 +16,6 @@ export const EVIDENCE_CODES = {
   E_QUARANTINE_NOT_FOUND: { exit: 2, area: 'evidence', cause: 'No quarantine entry exists for this task.', fix: '`st3 tasks quarantine list` shows the quarantined tasks.' },
   E_NOT_GIT: { exit: 2, area: 'evidence', cause: 'A worktree command ran outside a git repository.', fix: 'Run it inside a git work tree (or `git init`).' },
   E_DIRTY_TREE: { exit: 1, area: 'evidence', cause: 'The git work tree has uncommitted changes before the task started.', fix: 'Commit or stash them, or pass --allow-preexisting-dirty to record them in the snapshot.' },
+  E_GIT_FAILED: { exit: 3, area: 'evidence', cause: 'A git command needed for a worktree snapshot failed.', fix: 'Run the git command named in the message by hand to see why.' },
   E_VALIDATION_COMMAND: { exit: 2, area: 'evidence', cause: 'A validation command definition is invalid (no command, a shell string without `shell: true`, a duplicate id).', fix: 'Correct the command at the reported path.' },
 } as const satisfies Record<string, ErrorCodeInfo>;

@@ -1,0 +1,65 @@
+import type { Diagnostic } from '@st3/schemas';
+import { isSt3Error } from '@st3/schemas';
+import { analyzeSource, emptyParse, isSkipped, type AnalyzeOptions, type SkippedFile } from './analyze.js';
+import { atomizeParsed, type AtomizedFileRecord } from './atomize.js';
+import type { AtomOptions } from './atoms/options.js';
+import { detectLanguage, looksBinary } from './language.js';
+import type { FunctionRecord, ParsedFile } from './types.js';
+
+export interface AtomizeOptions extends AnalyzeOptions, AtomOptions {}
+
+/** What `st3 complexity` needs of a file: every unit with the peer tool's name and position. */
+export interface ComplexityRecord {
+  path: string;
+  language: string;
+  functions: FunctionRecord[];
+  diagnostics: Diagnostic[];
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
+
+/** Bytes → text, or the reason the file is skipped (binary). Invalid UTF-8 becomes U+FFFD with a warning. */
+export function decodeSource(bytes: Uint8Array, path: string): { text: string; warnings: Diagnostic[] } | SkippedFile {
+  if (looksBinary(bytes)) {
+    return { path, reason: 'binary file (NUL bytes)', diagnostic: { code: 'E_ATOMIZE_BINARY', severity: 'warning', file: path, message: 'skipped: binary file (NUL bytes)' } };
+  }
+  const text = decoder.decode(bytes);
+  const warnings: Diagnostic[] = [];
+  if (text.includes('\uFFFD')) {
+    // Replacement characters may be in the file itself: only a strict decode tells.
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      warnings.push({ code: 'E_ATOMIZE_SYNTAX', severity: 'warning', file: path, message: 'the file is not valid UTF-8; invalid bytes were read as U+FFFD' });
+    }
+  }
+  return { text, warnings };
+}
+
+/** Parses without throwing on any input: a parser crash (e.g. stack overflow on absurd nesting) becomes a diagnostic. */
+export async function parseSafely(text: string, path: string, options: AnalyzeOptions = {}): Promise<ParsedFile | SkippedFile> {
+  try {
+    return await analyzeSource(text, path, options);
+  } catch (error) {
+    if (isSt3Error(error, 'E_ATOMIZE_ENGINE')) throw error;
+    const language = options.language ?? detectLanguage(path, text) ?? 'javascript';
+    return emptyParse(path, language, text, [{ code: 'E_ATOMIZE_SYNTAX', severity: 'warning', file: path, message: `the parser gave up on this file: ${(error as Error).message}` }]);
+  }
+}
+
+/**
+ * Atomizes one file's text: functions, classes, imports, exports, LOC, complexity and atoms with
+ * context and atomicity. Never throws for any text; a file of unknown language is returned as skipped.
+ */
+export async function atomizeSource(text: string, path: string, options: AtomizeOptions = {}): Promise<AtomizedFileRecord | SkippedFile> {
+  const parsed = await parseSafely(text, path, options);
+  if (isSkipped(parsed)) return parsed;
+  return atomizeParsed(parsed, text, options);
+}
+
+/** Complexity of every unit of one file (the fast path of `st3 complexity`: no atoms). */
+export async function measureSource(text: string, path: string, options: AnalyzeOptions = {}): Promise<ComplexityRecord | SkippedFile> {
+  const parsed = await parseSafely(text, path, options);
+  if (isSkipped(parsed)) return parsed;
+  return { path, language: parsed.language, functions: parsed.functions, diagnostics: parsed.diagnostics };
+}

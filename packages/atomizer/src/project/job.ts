@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { atomizeSource, decodeSource, measureSource, type AtomizeOptions, type ComplexityRecord } from '../api.js';
+import type { AtomizedFileRecord } from '../atomize.js';
+import type { SkippedFile } from '../analyze.js';
+
+/** Bump when the output of the same input changes, so old cache entries are not reused. */
+export const CACHE_VERSION = 'atomizer-1';
+
+export interface Job {
+  /** Absolute path to read. */
+  file: string;
+  /** Path written in records (relative to the project root). */
+  path: string;
+  mode: 'atomize' | 'complexity';
+  options: AtomizeOptions;
+  /** Cache folder, or undefined for no cache. */
+  cacheDir?: string;
+}
+
+export type JobResult =
+  | { path: string; ok: true; cached: boolean; record: AtomizedFileRecord | ComplexityRecord }
+  | { path: string; ok: false; cached: boolean; skipped: SkippedFile };
+
+function cacheKey(job: Job, bytes: Uint8Array): string {
+  const h = createHash('sha256');
+  h.update(`${CACHE_VERSION}\0${job.mode}\0${job.path}\0${JSON.stringify(job.options)}\0`);
+  h.update(bytes);
+  return h.digest('hex');
+}
+
+/** One file, start to end: read, look up the content-hash cache, parse, atomize, store. */
+export async function runJob(job: Job): Promise<JobResult> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(job.file);
+  } catch (error) {
+    const message = `cannot read: ${(error as Error).message}`;
+    return { path: job.path, ok: false, cached: false, skipped: { path: job.path, reason: message, diagnostic: { code: 'E_FILE_READ', severity: 'warning', file: job.path, message } } };
+  }
+  const key = job.cacheDir ? cacheKey(job, bytes) : '';
+  const entry = job.cacheDir ? join(job.cacheDir, key.slice(0, 2), `${key}.json`) : '';
+  if (entry) {
+    try {
+      return { ...(JSON.parse(readFileSync(entry, 'utf8')) as JobResult), cached: true };
+    } catch {
+      // not cached yet (or unreadable): compute it
+    }
+  }
+  const decoded = decodeSource(bytes, job.path);
+  let result: JobResult;
+  if ('reason' in decoded) result = { path: job.path, ok: false, cached: false, skipped: decoded };
+  else {
+    const r = job.mode === 'atomize' ? await atomizeSource(decoded.text, job.path, job.options) : await measureSource(decoded.text, job.path, job.options);
+    if ('reason' in r) result = { path: job.path, ok: false, cached: false, skipped: r };
+    else {
+      r.diagnostics.unshift(...decoded.warnings);
+      result = { path: job.path, ok: true, cached: false, record: r };
+    }
+  }
+  if (entry) {
+    try {
+      mkdirSync(join(job.cacheDir!, key.slice(0, 2)), { recursive: true });
+      const tmp = `${entry}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      writeFileSync(tmp, JSON.stringify(result));
+      renameSync(tmp, entry);
+    } catch {
+      // A cache that cannot be written only costs time.
+    }
+  }
+  return result;
+}

@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { St3Error } from '@st3/schemas';
+import type { AtomizeOptions } from '../api.js';
+import { checkVariant } from '../analyze.js';
+import { resolveAtomOptions } from '../atoms/options.js';
+import { findSourceFiles } from './files.js';
+import { runJob, type Job, type JobResult } from './job.js';
+
+export interface ProjectProgress {
+  done: number;
+  total: number;
+  path: string;
+  cached: boolean;
+}
+
+export interface ProjectOptions extends AtomizeOptions {
+  /** Root for relative paths, globs and `.gitignore` (default: process.cwd()). */
+  cwd?: string;
+  /** `atomize` (default) gives full records; `complexity` only functions with their complexity. */
+  mode?: 'atomize' | 'complexity';
+  /** Worker threads; 0 runs in this thread. Default: up to 4 (by CPU count) when there are 16 files or more. */
+  workers?: number;
+  /** Content-hash cache folder; `false` disables it. Default `<cwd>/.st3/cache/atomizer`. */
+  cache?: string | false;
+  /** Honour `.gitignore` for files found by expanding folders and globs (default true). */
+  gitignore?: boolean;
+  onProgress?: (progress: ProjectProgress) => void;
+  signal?: AbortSignal;
+}
+
+function workerUrl(): URL | undefined {
+  for (const rel of ['./project/worker.js', './worker.js']) {
+    const url = new URL(rel, import.meta.url);
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
+}
+
+/**
+ * Atomizes (or measures) every source file matched by `patterns`, streaming one result per file
+ * as it completes. Files are parsed in worker threads; unchanged files come from the cache.
+ */
+export async function* atomizeProject(patterns: string[], options: ProjectOptions = {}): AsyncGenerator<JobResult> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const mode = options.mode ?? 'atomize';
+  checkVariant(options.complexityVariant);
+  if (mode === 'atomize') resolveAtomOptions(options);
+  const { files, missing } = await findSourceFiles(patterns, cwd, { gitignore: options.gitignore });
+  if (missing.length > 0) throw new St3Error('E_FILE_NOT_FOUND', `no such file or folder: ${missing.join(', ')}`, { hint: 'paths are resolved from --cwd' });
+  const jobOptions: AtomizeOptions = { language: options.language, complexityVariant: options.complexityVariant, targetLoc: options.targetLoc, maxLoc: options.maxLoc, maxComplexity: options.maxComplexity };
+  const cacheDir = options.cache === false ? undefined : resolve(cwd, options.cache ?? join('.st3', 'cache', 'atomizer'));
+  const jobs: Job[] = files.map((file) => {
+    const rel = relative(cwd, file);
+    const path = rel.startsWith('..') ? file : rel.split(sep).join('/');
+    return { file, path, mode, options: jobOptions, cacheDir };
+  });
+  const total = jobs.length;
+  let done = 0;
+  const report = (r: JobResult) => options.onProgress?.({ done: ++done, total, path: r.path, cached: r.cached });
+  const url = workerUrl();
+  const wanted = options.workers ?? (total >= 16 ? Math.min(4, availableParallelism()) : 0);
+  const count = url ? Math.min(wanted, total) : 0;
+  if (count <= 0) {
+    for (const job of jobs) {
+      if (options.signal?.aborted) throw new St3Error('E_INTERRUPTED', 'atomize was cancelled');
+      const r = await runJob(job);
+      report(r);
+      yield r;
+    }
+    return;
+  }
+  yield* runPool(jobs, count, url!, report, options.signal);
+}
+
+async function* runPool(jobs: Job[], count: number, url: URL, report: (r: JobResult) => void, signal?: AbortSignal): AsyncGenerator<JobResult> {
+  const workers: Worker[] = [];
+  const ready: JobResult[] = [];
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  let next = 0;
+  let pending = 0;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  const feed = (w: Worker) => {
+    if (next >= jobs.length || failure || signal?.aborted) return;
+    const id = next++;
+    pending++;
+    w.postMessage({ id, job: jobs[id] });
+  };
+  try {
+    for (let i = 0; i < count; i++) {
+      const w = new Worker(url);
+      w.on('message', (msg: { result?: JobResult; error?: { message: string; code?: string } }) => {
+        pending--;
+        if (msg.error) failure = new St3Error(msg.error.code ?? 'E_INTERNAL', msg.error.message);
+        else {
+          report(msg.result!);
+          ready.push(msg.result!);
+        }
+        feed(w);
+        notify();
+      });
+      w.on('error', (e) => {
+        failure = e;
+        notify();
+      });
+      workers.push(w);
+      feed(w);
+    }
+    while (pending > 0 || ready.length > 0) {
+      if (ready.length === 0) await new Promise<void>((r) => (wake = r));
+      if (failure) throw failure;
+      if (signal?.aborted) throw new St3Error('E_INTERRUPTED', 'atomize was cancelled');
+      while (ready.length > 0) yield ready.shift()!;
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

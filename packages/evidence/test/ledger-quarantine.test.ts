@@ -1,0 +1,96 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { addException, cleanupExceptions, queryExceptions, quarantineTask, readLedger, readQuarantineIndex, releaseQuarantined, repairQuarantined, repairYaml, resolveException, shouldShowWarning, validateTaskText } from '../src/index.js';
+import { fixedClock, realWorld, withTemp } from './helpers.js';
+
+describe('exception ledger', () => {
+  it('adds idempotently, queries, resolves with notes, cleans up', async () => {
+    await withTemp(async (dir) => {
+      const path = join(dir, 'docs/compliance/context-cache-exceptions.json');
+      const a = await addException(path, { task_id: 'TASK-0001', exception_type: 'malformed_yaml', parse_error: '3:4 bad' }, fixedClock);
+      const b = await addException(path, { task_id: 'TASK-0001', exception_type: 'malformed_yaml' }, fixedClock);
+      await addException(path, { task_id: 'TASK-0002', exception_type: 'incomplete_task', owner: 'alice', deadline: '2026-12-01' }, fixedClock);
+      expect(a.created).toBe(true);
+      expect(b.created).toBe(false);
+      const ledger = await readLedger(path);
+      expect(ledger).toMatchObject({ version: '1.0', last_updated: '2026-01-02T03:04:05.000Z' });
+      expect(ledger.exceptions).toHaveLength(2);
+      expect(ledger.exceptions[0]).toEqual({
+        task_id: 'TASK-0001', exception_type: 'malformed_yaml', detected_at: '2026-01-02T03:04:05.000Z',
+        remediation: { owner: 'unassigned', status: 'open', deadline: null, notes: '', resolved_at: null },
+        parse_error: '3:4 bad', suppressed_warnings: [], auto_remove_on: 'task_deletion',
+      });
+      expect(queryExceptions(ledger, { status: 'open', exception_type: 'incomplete_task' }).map((e) => e.task_id)).toEqual(['TASK-0002']);
+      const resolved = await resolveException(path, 'TASK-0002', 'filled in the criteria', undefined, fixedClock);
+      expect(resolved[0]!.remediation).toMatchObject({ status: 'resolved', notes: 'filled in the criteria', resolved_at: '2026-01-02T03:04:05.000Z' });
+      await expect(resolveException(path, 'TASK-0002', 'again')).rejects.toMatchObject({ code: 'E_EXCEPTION_NOT_FOUND' });
+      const removed = await cleanupExceptions(path, (id) => (id === 'TASK-0001' ? 'deleted' : 'completed'));
+      expect(removed.map((e) => e.task_id).sort()).toEqual(['TASK-0001', 'TASK-0002']);
+    });
+  });
+
+  it('suppresses a repeated warning while the task has an open exception', async () => {
+    await withTemp(async (dir) => {
+      const path = join(dir, 'ledger.json');
+      expect(await shouldShowWarning(path, 'TASK-0001', 'W_X')).toBe(true);
+      await addException(path, { task_id: 'TASK-0001', exception_type: 'incomplete_task' });
+      expect(await shouldShowWarning(path, 'TASK-0001', 'W_X')).toBe(true);
+      expect(await shouldShowWarning(path, 'TASK-0001', 'W_X')).toBe(false);
+      expect((await readLedger(path)).exceptions[0]!.suppressed_warnings).toEqual(['W_X']);
+    });
+  });
+
+  it('keeps every concurrent add (locked read-modify-write)', async () => {
+    await withTemp(async (dir) => {
+      const path = join(dir, 'ledger.json');
+      await Promise.all(Array.from({ length: 12 }, (_, i) => addException(path, { task_id: `TASK-${String(i).padStart(4, '0')}`, exception_type: 'other' })));
+      expect((await readLedger(path)).exceptions).toHaveLength(12);
+    });
+  });
+});
+
+describe('quarantine', () => {
+  it('repairs the real backtick fault, logs attempts, releases to resolved/', async () => {
+    await withTemp(async (root) => {
+      await mkdir(join(root, 'tasks'));
+      const file = 'tasks/TASK-0210-qa-suite-alignment.task.yaml';
+      await writeFile(join(root, file), await readFile(join(realWorld, file.replace('tasks/', 'tasks/')), 'utf8'));
+      const q = { root, dir: join(root, 'q'), clock: fixedClock };
+      const broken = validateTaskText(await readFile(join(root, file), 'utf8'), file);
+      await quarantineTask(q, 'TASK-0210', file, broken.errors[0]!);
+      expect((await readQuarantineIndex(q)).entries.map((e) => [e.task_id, e.status])).toEqual([['TASK-0210', 'quarantined']]);
+      await expect(releaseQuarantined(q, 'TASK-0210')).rejects.toMatchObject({ code: 'E_TASK_QUARANTINED' });
+      const dry = await repairQuarantined(q, 'TASK-0210', { dryRun: true });
+      expect(dry.success).toBe(true);
+      expect(validateTaskText(await readFile(join(root, file), 'utf8'), file).parseFailed).toBe(true);
+      const real = await repairQuarantined(q, 'TASK-0210');
+      expect(real.applied).toContain('quote_backtick_scalars');
+      expect(real.entry.repair_attempts).toHaveLength(2);
+      expect(validateTaskText(await readFile(join(root, file), 'utf8'), file).parseFailed).toBe(false);
+      await releaseQuarantined(q, 'TASK-0210');
+      expect((await readQuarantineIndex(q)).entries).toEqual([]);
+      expect((await readdir(join(root, 'q/resolved')))[0]).toMatch(/^TASK-0210-.*\.json$/);
+      expect((await readdir(join(root, 'q'))).sort()).toEqual(['index.json', 'resolved']);
+    });
+  });
+
+  it('logs a failed attempt for a fault it must not guess at', async () => {
+    await withTemp(async (root) => {
+      await mkdir(join(root, 'tasks'));
+      const file = 'tasks/TASK-0820-services-ports-adapters.task.yaml';
+      await writeFile(join(root, file), await readFile(join(realWorld, file), 'utf8'));
+      const q = { root, dir: join(root, 'q') };
+      await quarantineTask(q, 'TASK-0820', file, { code: 'E_PARSE', severity: 'error', message: 'x', line: 1, column: 1 });
+      const r = await repairQuarantined(q, 'TASK-0820');
+      expect(r.success).toBe(false);
+      expect(r.entry.repair_attempts[0]).toMatchObject({ success: false, error: expect.stringMatching(/^\d+:\d+ /) });
+    });
+  });
+
+  it('fixes tabs, trailing whitespace, CRLF and the final newline', () => {
+    const { text, applied } = repairYaml('\ufeffid: TASK-0001\r\nlist:\r\n\t- a  \r\n\t- b');
+    expect(text).toBe('id: TASK-0001\nlist:\n  - a\n  - b\n');
+    expect(applied).toEqual(['strip_bom', 'crlf_to_lf', 'tabs_to_spaces', 'trailing_whitespace', 'final_newline']);
+  });
+});

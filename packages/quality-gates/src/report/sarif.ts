@@ -1,0 +1,74 @@
+import type { QualityConfig, Violation } from '@st3/schemas';
+import type { GateRunResult } from '../run/types.js';
+
+export interface SarifOptions {
+  /** The config the run used: gives each run its tool name and command line. */
+  config?: QualityConfig;
+  /**
+   * Files that failed before this run (state `failed_files`) when a baseline exists: results in them
+   * are `unchanged`, others `new`. Absent = no baseline, so no `baselineState`.
+   */
+  baselineFailedFiles?: readonly string[];
+  /** Version written in `tool.driver.version` (default: the ST3 engine's). */
+  version?: string;
+}
+
+const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
+
+/** SARIF 2.1.0: one run per gate that ran (skipped gates have no run), rules listed per run. */
+export function toSarif(result: GateRunResult, options: SarifOptions = {}): Record<string, unknown> {
+  const baseline = options.baselineFailedFiles ? new Set(options.baselineFailedFiles) : undefined;
+  const runs = result.gates.filter((g) => !g.skipped).map((gate) => {
+    const ruleIds = [...new Set(gate.violations.map((v) => v.rule || gate.id))].sort();
+    const ruleIndex = new Map(ruleIds.map((r, i) => [r, i]));
+    const command = options.config?.gates[gate.id]?.execution.command;
+    const run: Record<string, unknown> = {
+      tool: {
+        driver: {
+          name: gate.name,
+          ...(options.version ? { version: options.version } : {}),
+          informationUri: 'https://github.com/st3/st3',
+          rules: ruleIds.map((id) => ({ id, shortDescription: { text: id } })),
+        },
+      },
+      automationDetails: { id: `st3/gates/${gate.id}/` },
+      originalUriBaseIds: { SRCROOT: { description: { text: 'The workspace root' } } },
+      invocations: [{
+        executionSuccessful: gate.status !== 'error',
+        ...(command ? { commandLine: command.join(' ') } : {}),
+        ...(gate.status === 'error' && gate.reason ? { toolExecutionNotifications: [{ level: 'error', message: { text: gate.reason } }] } : {}),
+      }],
+      results: gate.violations.map((v) => sarifResult(v, gate.id, ruleIndex, baseline)),
+    };
+    return run;
+  });
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs,
+  };
+}
+
+function sarifResult(v: Violation, gateId: string, ruleIndex: Map<string, number>, baseline: Set<string> | undefined): Record<string, unknown> {
+  const ruleId = v.rule || gateId;
+  const region: Record<string, number> = {};
+  if (v.line > 0) region.startLine = v.line;
+  if (v.line > 0 && v.col > 0) region.startColumn = v.col;
+  const location = v.file
+    ? [{ physicalLocation: { artifactLocation: { uri: encodeUri(v.file), ...(v.file.startsWith('/') ? {} : { uriBaseId: 'SRCROOT' }) }, ...(v.line > 0 ? { region } : {}) } }]
+    : [];
+  return {
+    ruleId,
+    ruleIndex: ruleIndex.get(ruleId) ?? 0,
+    level: LEVEL[v.severity],
+    message: { text: v.message || ruleId },
+    locations: location,
+    ...(v.fixable ? { properties: { fixable: true } } : {}),
+    ...(baseline ? { baselineState: baseline.has(v.file) ? 'unchanged' : 'new' } : {}),
+  };
+}
+
+function encodeUri(file: string): string {
+  const encoded = file.split('/').map(encodeURIComponent).join('/');
+  return file.startsWith('/') ? `file://${encoded}` : encoded;
+}

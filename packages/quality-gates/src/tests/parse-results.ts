@@ -1,0 +1,112 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+
+export interface TestFailure {
+  /** Full test name (suite titles and test title). */
+  name: string;
+  /** Test file relative to the workspace root, when the report says. */
+  file?: string;
+  line?: number;
+  message: string;
+}
+
+export interface TestCounts {
+  total: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  failures: TestFailure[];
+}
+
+const rel = (root: string, file: string | undefined): string | undefined => {
+  if (!file) return undefined;
+  const abs = isAbsolute(file) ? file : resolve(root, file);
+  const r = relative(root, abs);
+  return (r.startsWith('..') ? abs : r).split(sep).join('/');
+};
+
+interface JestAssertion { fullName?: string; title?: string; ancestorTitles?: string[]; status?: string; failureMessages?: string[]; location?: { line?: number } | null }
+interface JestFile { name?: string; testFilePath?: string; status?: string; message?: string; assertionResults?: JestAssertion[] }
+interface JestReport { numTotalTests?: number; numPassedTests?: number; numFailedTests?: number; numPendingTests?: number; numTodoTests?: number; testResults?: JestFile[] }
+
+/** The JSON report of jest (`--json`) and vitest (`--reporter=json`, jest-compatible). */
+export function parseJestJson(text: string, root: string): TestCounts {
+  const report = JSON.parse(text) as JestReport;
+  if (!report || typeof report !== 'object' || !Array.isArray(report.testResults)) throw new Error('not a jest/vitest JSON report (no testResults array)');
+  const failures: TestFailure[] = [];
+  for (const file of report.testResults) {
+    const path = rel(root, file.name ?? file.testFilePath);
+    const assertions = file.assertionResults ?? [];
+    for (const a of assertions) {
+      if (a.status !== 'failed') continue;
+      const name = a.fullName ?? [...(a.ancestorTitles ?? []), a.title ?? ''].join(' ');
+      failures.push({ name, file: path, ...(a.location?.line ? { line: a.location.line } : {}), message: firstLines(stripAnsi((a.failureMessages ?? []).join('\n'))) });
+    }
+    // A file that failed to load has no assertions but a message.
+    if (file.status === 'failed' && assertions.every((a) => a.status !== 'failed') && file.message) {
+      failures.push({ name: path ?? 'test file', file: path, message: firstLines(stripAnsi(file.message)) });
+    }
+  }
+  return {
+    total: report.numTotalTests ?? 0,
+    passed: report.numPassedTests ?? 0,
+    failed: Math.max(report.numFailedTests ?? 0, failures.length > 0 && (report.numFailedTests ?? 0) === 0 ? failures.length : 0),
+    skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+    failures,
+  };
+}
+
+/** A pytest JUnit XML report (`pytest --junitxml=FILE`). */
+export function parsePytestJunit(xml: string, root: string): TestCounts {
+  if (!/<testsuites?[\s>]/.test(xml)) throw new Error('not a JUnit XML report (no <testsuite>)');
+  const failures: TestFailure[] = [];
+  let total = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const m of xml.matchAll(/<testcase\b([^>]*?)(?:\/>|>([\s\S]*?)<\/testcase>)/g)) {
+    total++;
+    const attrs = attributes(m[1] ?? '');
+    const body = m[2] ?? '';
+    const bad = /<(failure|error)\b([^>]*?)(?:\/>|>([\s\S]*?)<\/\1>)/.exec(body);
+    if (bad) {
+      failed++;
+      const fa = attributes(bad[2] ?? '');
+      const name = [attrs.classname, attrs.name].filter(Boolean).join('::');
+      failures.push({
+        name,
+        file: rel(root, attrs.file ?? classToFile(attrs.classname)),
+        ...(attrs.line ? { line: Number(attrs.line) + 1 } : {}),
+        message: firstLines(unescapeXml(fa.message ?? bad[3] ?? bad[1] ?? '')),
+      });
+    } else if (/<skipped\b/.test(body)) {
+      skipped++;
+    }
+  }
+  return { total, passed: total - failed - skipped, failed, skipped, failures };
+}
+
+function attributes(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/([\w:-]+)="([^"]*)"/g)) out[m[1]!] = unescapeXml(m[2]!);
+  return out;
+}
+
+function unescapeXml(s: string): string {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#10;/g, '\n').replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n))).replace(/&amp;/g, '&');
+}
+
+/** pytest's classname `tests.test_x.TestY` → `tests/test_x.py` (best effort when `file` is absent). */
+function classToFile(classname: string | undefined): string | undefined {
+  if (!classname) return undefined;
+  const parts = classname.split('.');
+  while (parts.length > 1 && /^[A-Z]/.test(parts[parts.length - 1]!)) parts.pop();
+  return `${parts.join('/')}.py`;
+}
+
+function firstLines(s: string, n = 8): string {
+  return s.trim().split('\n').slice(0, n).join('\n');
+}
+
+function stripAnsi(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;]*m/g, '');
+}

@@ -1,0 +1,92 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadQualityConfig, parseQualityConfig, translatePythonRegex } from '../src/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const realConfig = join(here, '../../../../shared/fixtures/real-world/st3-config/quality.yaml');
+
+const base = (gate: string): string => `version: "1.1"
+active_gates: [lint]
+gates:
+  lint:
+    name: Lint
+    execution:
+      command: ["tool"]
+${gate}`;
+
+describe('loadQualityConfig', () => {
+  it('loads the real v1.1 quality.yaml unchanged', async () => {
+    const r = await loadQualityConfig(realConfig);
+    expect(r.errors).toEqual([]);
+    const c = r.value!;
+    expect(c.active_gates).toEqual(['gate0_ruff_format', 'gate1_formatting', 'gate2_imports', 'gate3_line_length', 'gate4_types', 'gate4_pyright', 'gate4_types_mcp']);
+    expect(c.artifact_logging).toEqual({ enabled: true, output_dir: 'mcp_server/logs/qa_logs', max_files: 200 });
+    expect(c.project_scope?.include_globs).toEqual(['mcp_server/**/*.py', 'tests/mcp_server/**/*.py']);
+    expect(c.gates.gate4_pyright!.capabilities.json_violations!.line_offset).toBe(1);
+    expect(c.gates.gate1_formatting!.capabilities.json_violations!.fixable_when).toBe('fix/applicability');
+  });
+
+  it('reports an unknown parsing strategy at its line and column', () => {
+    const r = parseQualityConfig(base(`    capabilities:
+      file_types: [".py"]
+      parsing_strategy: "xml_violations"
+`));
+    expect(r.errors[0]).toMatchObject({ line: 10, column: 25, path: ['gates', 'lint', 'capabilities', 'parsing_strategy'] });
+    expect(r.errors[0]!.hint).toContain('json_violations');
+  });
+
+  it('reports a regex that does not compile, at the pattern', () => {
+    const r = parseQualityConfig(base(`    capabilities:
+      file_types: [".py"]
+      parsing_strategy: text_violations
+      text_violations:
+        pattern: '^(?P<file>[^:]+:(?P<line>\\d+)$'
+`));
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({ code: 'E_CONFIG_INVALID', line: 12, column: 18 });
+    expect(r.errors[0]!.message).toContain('regex does not compile');
+  });
+
+  it('reports a {placeholder} in defaults that names no capture group', () => {
+    const r = parseQualityConfig(base(`    capabilities:
+      file_types: [".py"]
+      parsing_strategy: text_violations
+      text_violations:
+        pattern: '^--- (?P<file>.+)$'
+        defaults:
+          message: "{file} needs formatting ({reason})"
+          rule: "FORMAT"
+`));
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({ line: 14, column: 20, path: ['gates', 'lint', 'capabilities', 'text_violations', 'defaults', 'message'] });
+    expect(r.errors[0]!.message).toBe('placeholder {reason} names no capture group of the pattern');
+  });
+
+  it('reports an active gate that is not defined, at its entry', () => {
+    const r = parseQualityConfig(`version: "1.1"
+active_gates: [lint, typo_gate]
+gates:
+  lint:
+    name: Lint
+    execution: {command: [tool]}
+    capabilities: {file_types: [".py"], parsing_strategy: exit_code}
+`);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({ line: 2, column: 22, path: ['active_gates', 1] });
+    expect(r.errors[0]!.message).toContain('typo_gate');
+  });
+
+  it('reports a missing file as E_FILE_NOT_FOUND', async () => {
+    const r = await loadQualityConfig(join(here, 'no-such-quality.yaml'));
+    expect(r.errors[0]!.code).toBe('E_FILE_NOT_FOUND');
+  });
+});
+
+describe('translatePythonRegex', () => {
+  it('translates named groups, back-references, inline flags and anchors', () => {
+    expect(translatePythonRegex('(?i)\\A(?P<a>x)(?P=a)\\Z')).toEqual({ source: '^(?<a>x)\\k<a>$', flags: 'i' });
+    expect(translatePythonRegex('\\(?P<not>group')).toEqual({ source: '\\(?P<not>group', flags: '' });
+    expect(new RegExp(translatePythonRegex('^(?P<file>[^:]+):(?P<line>\\d+)').source).exec('a.py:3')?.groups).toEqual({ file: 'a.py', line: '3' });
+  });
+});

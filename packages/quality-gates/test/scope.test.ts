@@ -1,0 +1,132 @@
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { QualityConfig } from '@st3/schemas';
+import { resolveScope } from '../src/index.js';
+import { commitAll, git, tempDir, write } from './helpers.js';
+
+const config = { version: '1.1', active_gates: [], gates: {} } as unknown as QualityConfig;
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups) c();
+  cleanups = [];
+});
+function repo(): string {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  git(t.dir, 'init', '-q');
+  return t.dir;
+}
+
+describe('resolveScope', () => {
+  it('auto: committed, staged, unstaged, untracked, renamed and deleted files since the baseline ∪ failed files', async () => {
+    const dir = repo();
+    write(dir, { 'a.py': 'a', 'b.py': 'b', 'c.py': 'c', 'd.py': 'd', 'e.py': 'e', 'f.py': 'f', '.gitignore': 'ignored.py\n' });
+    const baseline = commitAll(dir, 'base');
+    write(dir, { 'a.py': 'a2' });
+    commitAll(dir, 'committed change');
+    renameSync(join(dir, 'b.py'), join(dir, 'b_renamed.py'));
+    rmSync(join(dir, 'c.py'));
+    commitAll(dir, 'rename and delete');
+    write(dir, { 'd.py': 'd2' });
+    git(dir, 'add', 'd.py'); // staged
+    write(dir, { 'e.py': 'e2', 'new.py': 'n', 'ignored.py': 'i' }); // unstaged, untracked, ignored
+    const s = await resolveScope({ root: dir, config, request: { kind: 'auto' }, state: { baseline_sha: baseline, failed_files: ['f.py', 'gone.py'] } });
+    expect(s.mode).toBe('changed');
+    expect(s.files).toEqual(['a.py', 'b_renamed.py', 'd.py', 'e.py', 'f.py', 'new.py']);
+    expect(s.base).toBe(baseline);
+    expect(s.description).toBe(`5 files changed since ${baseline.slice(0, 8)}, 1 failed before`);
+  });
+
+  it('auto: nothing changed and nothing failed → mode none', async () => {
+    const dir = repo();
+    write(dir, { 'a.py': 'a' });
+    const head = commitAll(dir, 'base');
+    const s = await resolveScope({ root: dir, config, request: { kind: 'auto' }, state: { baseline_sha: head, failed_files: [] } });
+    expect(s.mode).toBe('none');
+    expect(s.files).toEqual([]);
+  });
+
+  it('auto: no baseline, no repo, an unknown baseline → whole project', async () => {
+    const dir = repo();
+    write(dir, { 'a.py': 'a', 'node_modules/x/y.js': '', 'sub/b.py': 'b' });
+    commitAll(dir, 'base');
+    const noBaseline = await resolveScope({ root: dir, config, request: { kind: 'auto' }, state: { failed_files: [] } });
+    expect(noBaseline).toMatchObject({ mode: 'project', description: 'whole project (no baseline yet)' });
+    expect(noBaseline.files).toEqual(['a.py', 'sub/b.py']);
+    const unknown = await resolveScope({ root: dir, config, request: { kind: 'auto' }, state: { baseline_sha: 'f'.repeat(40), failed_files: [] } });
+    expect(unknown.mode).toBe('project');
+    expect(unknown.warnings[0]).toContain('not in this repository');
+
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    write(t.dir, { 'x.py': 'x' });
+    const noRepo = await resolveScope({ root: t.dir, config, request: { kind: 'auto' } });
+    expect(noRepo).toMatchObject({ mode: 'project', inRepo: false, files: ['x.py'], description: 'whole project (not a git repository)' });
+  });
+
+  it('branch: changes since the merge base with the parent branch, also on a detached HEAD', async () => {
+    const dir = repo();
+    write(dir, { 'a.py': 'a', 'b.py': 'b' });
+    commitAll(dir, 'base');
+    git(dir, 'checkout', '-q', '-b', 'feature');
+    write(dir, { 'a.py': 'a2', 'f.py': 'f' });
+    const tip = commitAll(dir, 'feature work');
+    git(dir, 'checkout', '-q', 'main');
+    write(dir, { 'b.py': 'b-main' });
+    commitAll(dir, 'main moves on');
+    git(dir, 'checkout', '-q', 'feature');
+    const s = await resolveScope({ root: dir, config, request: { kind: 'branch' } });
+    expect(s.files).toEqual(['a.py', 'f.py']);
+    expect(s.description).toContain('merge base');
+
+    git(dir, 'checkout', '-q', '--detach', tip);
+    write(dir, { 'u.py': 'untracked' });
+    const detached = await resolveScope({ root: dir, config, request: { kind: 'branch', parentBranch: 'main' } });
+    expect(detached.files).toEqual(['a.py', 'f.py', 'u.py']);
+  });
+
+  it('branch: a parent branch from state, falling back to main', async () => {
+    const dir = repo();
+    write(dir, { 'a.py': 'a' });
+    commitAll(dir, 'base');
+    git(dir, 'checkout', '-q', '-b', 'epic');
+    write(dir, { 'e.py': 'e' });
+    commitAll(dir, 'epic');
+    git(dir, 'checkout', '-q', '-b', 'feature');
+    write(dir, { 'f.py': 'f' });
+    commitAll(dir, 'feature');
+    expect((await resolveScope({ root: dir, config, request: { kind: 'branch' }, stateParentBranch: 'epic' })).files).toEqual(['f.py']);
+    const fallback = await resolveScope({ root: dir, config, request: { kind: 'branch' }, stateParentBranch: 'no-such-branch' });
+    expect(fallback.files).toEqual(['e.py', 'f.py']);
+    expect(fallback.warnings[0]).toContain('using main');
+  });
+
+  it('branch: an empty repository (every file is new) and no repository (clear error)', async () => {
+    const dir = repo();
+    write(dir, { 'a.py': 'a', 'sub/b.py': 'b' });
+    const s = await resolveScope({ root: dir, config, request: { kind: 'branch' } });
+    expect(s.files).toEqual(['a.py', 'sub/b.py']);
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    await expect(resolveScope({ root: t.dir, config, request: { kind: 'branch' } })).rejects.toMatchObject({ code: 'E_NO_REPO' });
+  });
+
+  it('auto in an empty repository checks the project', async () => {
+    const dir = repo();
+    write(dir, { 'a.py': 'a' });
+    const s = await resolveScope({ root: dir, config, request: { kind: 'auto' }, state: { baseline_sha: null, failed_files: [] } });
+    expect(s).toMatchObject({ mode: 'project', files: ['a.py'] });
+  });
+
+  it('files: an explicit list, relative to a base folder; missing files warned; escapes refused', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    write(t.dir, { 'src/a.py': '', 'src/b.py': '' });
+    mkdirSync(join(t.dir, 'src/empty'));
+    const s = await resolveScope({ root: t.dir, config, request: { kind: 'files', files: ['a.py', 'b.py', 'zz.py', 'a.py'], filesBase: join(t.dir, 'src') } });
+    expect(s.files).toEqual(['src/a.py', 'src/b.py']);
+    expect(s.warnings).toEqual(['src/zz.py: no such file, skipped']);
+    await expect(resolveScope({ root: t.dir, config, request: { kind: 'files', files: ['../outside.py'] } })).rejects.toMatchObject({ code: 'E_PATH_ESCAPE' });
+  });
+});

@@ -1,0 +1,176 @@
+import { existsSync, statSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { checkPatternRegistry, loadText, PatternRegistrySchema, type Diagnostic } from '@st3/schemas';
+import { isMap } from 'yaml';
+import { DOC_ID_RE, LINK_FIELDS, lineOf, loadPatternWorkspace, locateIn, normalizeLink, parseYamlText, resolveLink, yamlErrors, type LinkField, type PatternWorkspace } from './workspace.js';
+import { readDocLink } from './yaml-edit.js';
+
+/** Every rule of the compliance check, with what it checks. */
+export const PATTERN_RULES = {
+  'required-folder': 'a folder the configuration requires exists beside the registry',
+  'registry-parse': 'the registry is well-formed YAML',
+  'registry-schema': 'the registry matches PatternRegistrySchema (ids, names, versions, status, counts)',
+  'doc-id-format': 'every doc_id matches [A-Z0-9]+(-[A-Z0-9]+)*',
+  'doc-id-missing': 'every registry entry has a doc_id',
+  'doc-id-duplicate': 'no two entries share a doc_id',
+  'link-missing': 'every file or folder a registry entry links exists',
+  'link-separator': 'links use forward slashes',
+  'spec-parse': 'every linked spec is well-formed YAML',
+  'spec-mismatch': 'a spec names the same pattern_id (and doc_id, when both have one) as its registry entry',
+  'sidecar-orphan': 'every *.id.yaml sidecar names a pattern of the registry',
+  'sidecar-mismatch': 'a sidecar records the registry entry\'s doc_id',
+  'doc-link-mismatch': 'a DOC_LINK: header names the doc_id of the entry that links the file',
+} as const;
+export type PatternRule = keyof typeof PATTERN_RULES;
+export type RuleLevel = 'error' | 'warning' | 'off';
+
+export interface PatternCheckOptions {
+  /** Folders (relative to the registry's folder) that must exist. Default: `specs`. */
+  requiredFolders?: string[];
+  /** Which link fields must resolve. Default: all of spec_path, schema_path, executor_path, test_path, example_dir. */
+  linkFields?: LinkField[];
+  /** Severity per rule; `doc-id-missing` and `link-separator` default to warning. */
+  rules?: Partial<Record<PatternRule, RuleLevel>>;
+  /** Where links resolve from (default: guessed from the registry folder). */
+  linkBase?: string;
+}
+
+export interface PatternFinding extends Diagnostic {
+  rule: PatternRule;
+}
+
+export interface PatternCheckReport {
+  registry: string;
+  linkBase: string;
+  ok: boolean;
+  patterns: number;
+  findings: PatternFinding[];
+  /** Findings per rule, errors and warnings together. */
+  byRule: Partial<Record<PatternRule, number>>;
+  errors: number;
+  warnings: number;
+}
+
+const DEFAULT_LEVELS: Partial<Record<PatternRule, RuleLevel>> = { 'doc-id-missing': 'warning', 'link-separator': 'warning' };
+
+/** The configurable compliance check of a pattern registry and the files it links. Never writes. */
+export async function checkPatterns(path: string, options: PatternCheckOptions = {}): Promise<PatternCheckReport> {
+  const ws = await loadPatternWorkspace(path, { linkBase: options.linkBase });
+  const findings: PatternFinding[] = [];
+  const level = (rule: PatternRule): RuleLevel => options.rules?.[rule] ?? DEFAULT_LEVELS[rule] ?? 'error';
+  const add = (rule: PatternRule, d: Omit<Diagnostic, 'code' | 'severity'>) => {
+    const l = level(rule);
+    if (l !== 'off') findings.push({ ...d, rule, code: `PATTERN_${rule.toUpperCase().replace(/-/g, '_')}`, severity: l });
+  };
+
+  for (const folder of options.requiredFolders ?? ['specs']) {
+    const abs = join(ws.registryDir, folder);
+    if (!existsSync(abs) || !statSync(abs).isDirectory()) add('required-folder', { file: ws.registryDir, message: `required folder "${folder}" is missing`, hint: `create ${folder}/ beside the registry or change requiredFolders` });
+  }
+  for (const e of ws.parseErrors) add('registry-parse', { file: e.file, line: e.line, column: e.column, message: e.message });
+  if (ws.parseErrors.length === 0) {
+    const loaded = loadText(ws.registry.text, { file: ws.registryFile, schema: PatternRegistrySchema, check: checkPatternRegistry });
+    for (const d of [...loaded.errors, ...loaded.warnings]) add('registry-schema', { file: d.file, line: d.line, column: d.column, path: d.path, message: d.message, hint: d.hint });
+  }
+  checkDocIds(ws, add);
+  await checkLinks(ws, options.linkFields ?? [...LINK_FIELDS], add);
+  await checkSidecars(ws, add);
+
+  findings.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
+  const byRule: Partial<Record<PatternRule, number>> = {};
+  for (const f of findings) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  return { registry: ws.registryFile, linkBase: ws.linkBase, ok: errors === 0, patterns: ws.records.length, findings, byRule, errors, warnings: findings.length - errors };
+}
+
+type Add = (rule: PatternRule, d: Omit<Diagnostic, 'code' | 'severity'>) => void;
+
+function checkDocIds(ws: PatternWorkspace, add: Add): void {
+  const seen = new Map<string, number>();
+  for (const r of ws.records) {
+    const at = locateIn(ws.registry, ['patterns', r.index, 'doc_id']);
+    if (r.docId === undefined) {
+      add('doc-id-missing', { file: ws.registryFile, line: r.line, path: ['patterns', r.index], message: `${r.patternId ?? `patterns[${r.index}]`} has no doc_id`, hint: 'run `st3 scaffold batch <registry> --phase 1` to assign one' });
+      continue;
+    }
+    if (!DOC_ID_RE.test(r.docId)) add('doc-id-format', { file: ws.registryFile, ...at, path: ['patterns', r.index, 'doc_id'], message: `doc_id "${r.docId}" does not match [A-Z0-9]+(-[A-Z0-9]+)*` });
+    const first = seen.get(r.docId);
+    if (first !== undefined) add('doc-id-duplicate', { file: ws.registryFile, ...at, path: ['patterns', r.index, 'doc_id'], message: `doc_id "${r.docId}" is also used by patterns[${first}]` });
+    else seen.set(r.docId, r.index);
+  }
+}
+
+async function checkLinks(ws: PatternWorkspace, fields: readonly LinkField[], add: Add): Promise<void> {
+  for (const r of ws.records) {
+    for (const field of fields) {
+      const link = r.raw[field];
+      if (typeof link !== 'string') continue;
+      const at = locateIn(ws.registry, ['patterns', r.index, field]);
+      const where = { file: ws.registryFile, ...at, path: ['patterns', r.index, field] };
+      if (link.includes('\\')) add('link-separator', { ...where, message: `${field} "${link}" uses backslashes`, hint: `write ${normalizeLink(link)}` });
+      const abs = resolveLink(ws, link);
+      if (!existsSync(abs)) {
+        add('link-missing', { ...where, message: `${r.patternId ?? `patterns[${r.index}]`}: ${field} ${link} does not exist`, hint: `resolved against ${ws.linkBase}` });
+        continue;
+      }
+      if (field === 'spec_path' && statSync(abs).isFile()) await checkSpec(ws, r.index, abs, add);
+      if (r.docId && field !== 'example_dir' && statSync(abs).isFile() && !abs.endsWith('.json')) {
+        const docLink = readDocLink(await readFile(abs, 'utf8'));
+        if (docLink && docLink.value !== r.docId) add('doc-link-mismatch', { file: abs, line: docLink.line, message: `DOC_LINK: ${docLink.value} but the registry gives ${r.patternId} doc_id ${r.docId}` });
+      }
+    }
+  }
+}
+
+async function checkSpec(ws: PatternWorkspace, index: number, file: string, add: Add): Promise<void> {
+  const record = ws.records[index]!;
+  const spec = parseYamlText(file, await readFile(file, 'utf8'));
+  const errors = yamlErrors(spec);
+  for (const e of errors) add('spec-parse', { file, line: e.line, column: e.column, message: e.message });
+  if (errors.length > 0 || !isMap(spec.doc.contents)) return;
+  const data = spec.doc.toJS() as Record<string, unknown>;
+  if (typeof data.pattern_id === 'string' && record.patternId && data.pattern_id !== record.patternId) {
+    add('spec-mismatch', { file, ...locateIn(spec, ['pattern_id']), message: `spec pattern_id ${data.pattern_id} but the registry entry is ${record.patternId}` });
+  }
+  if (typeof data.doc_id === 'string' && record.docId && data.doc_id !== record.docId) {
+    add('spec-mismatch', { file, ...locateIn(spec, ['doc_id']), message: `spec doc_id ${data.doc_id} but the registry gives ${record.patternId} doc_id ${record.docId}` });
+  }
+}
+
+async function checkSidecars(ws: PatternWorkspace, add: Add): Promise<void> {
+  const byPattern = new Map(ws.records.filter((r) => r.patternId).map((r) => [r.patternId!, r]));
+  for (const file of await findSidecars(ws.registryDir)) {
+    const y = parseYamlText(file, await readFile(file, 'utf8'));
+    if (y.doc.errors.length > 0 || !isMap(y.doc.contents)) {
+      add('sidecar-mismatch', { file, line: lineOf(y, null), message: 'sidecar is not a YAML mapping' });
+      continue;
+    }
+    const data = y.doc.toJS() as { pattern_id?: unknown; doc_id?: unknown };
+    const record = typeof data.pattern_id === 'string' ? byPattern.get(data.pattern_id) : undefined;
+    if (!record) {
+      add('sidecar-orphan', { file, ...locateIn(y, ['pattern_id']), message: `sidecar names ${String(data.pattern_id ?? 'no pattern_id')}, which the registry does not list` });
+      continue;
+    }
+    if (data.doc_id !== record.docId) {
+      add('sidecar-mismatch', { file, ...locateIn(y, ['doc_id']), message: `sidecar doc_id ${String(data.doc_id)} but the registry gives ${record.patternId} doc_id ${record.docId ?? '(none)'}` });
+    }
+  }
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist']);
+
+async function findSidecars(dir: string, depth = 0): Promise<string[]> {
+  if (depth > 6) return [];
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name)) out.push(...(await findSidecars(join(dir, entry.name), depth + 1)));
+    else if (entry.isFile() && entry.name.endsWith('.id.yaml')) out.push(join(dir, entry.name));
+  }
+  return out.sort();
+}
+
+/** The sidecar file of a spec: `specs/x.pattern.yaml` → `specs/x.id.yaml`. */
+export function sidecarPathFor(specFile: string): string {
+  return join(dirname(specFile), `${basename(specFile).replace(/(\.pattern)?\.ya?ml$/i, '')}.id.yaml`);
+}

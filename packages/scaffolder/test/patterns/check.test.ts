@@ -1,0 +1,60 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkPatterns } from '../../src/index.js';
+import { copyFixture } from './helpers.js';
+
+describe('checkPatterns on the real registry', () => {
+  let fx: Awaited<ReturnType<typeof copyFixture>>;
+  beforeEach(async () => {
+    fx = await copyFixture();
+  });
+  afterEach(async () => {
+    await fx.cleanup();
+  });
+
+  it('reports the broken spec_path links and the schema breaks with line numbers', async () => {
+    const report = await checkPatterns(fx.patterns);
+    expect(report.ok).toBe(false);
+    expect(report.patterns).toBe(190);
+    // links resolve from the folder holding patterns/ (they are written as patterns/specs/...)
+    expect(report.linkBase).toBe(fx.root);
+    const missingSpecs = report.findings.filter((f) => f.rule === 'link-missing' && f.path?.[2] === 'spec_path');
+    expect(missingSpecs.length).toBeGreaterThan(150);
+    expect(missingSpecs[0]).toMatchObject({ line: 16, severity: 'error', message: 'PAT-MODULE-REFACTOR-SCAN-001: spec_path patterns/specs/module_refactor_scan_docs.pattern.yaml does not exist' });
+    // the three specs that are in the fixture are not reported
+    expect(missingSpecs.some((f) => f.message.includes('atomic_create.pattern.yaml'))).toBe(false);
+    const schema = report.findings.filter((f) => f.rule === 'registry-schema');
+    expect(schema.find((f) => f.path?.join('.') === 'patterns.5.status')).toMatchObject({ line: 88, column: 11 });
+    expect(schema.find((f) => f.path?.join('.') === 'patterns.0.pattern_id')).toMatchObject({ line: 11 });
+    expect(report.byRule['doc-id-format']).toBeGreaterThan(0);
+    expect(report.findings.find((f) => f.rule === 'link-separator')?.severity).toBe('warning');
+  });
+
+  it('is configurable: rules can be switched off or made warnings, folders required', async () => {
+    const report = await checkPatterns(fx.registry, {
+      requiredFolders: ['specs', 'executors'],
+      rules: { 'link-missing': 'off', 'registry-schema': 'warning', 'doc-id-format': 'off', 'doc-id-missing': 'off', 'link-separator': 'off' },
+    });
+    expect(report.findings.map((f) => f.rule)).not.toContain('link-missing');
+    expect(report.findings.filter((f) => f.rule === 'required-folder').map((f) => f.message)).toEqual(['required folder "executors" is missing']);
+    expect(report.errors).toBe(1);
+  });
+
+  it('finds sidecars and DOC_LINK headers that disagree with the registry', async () => {
+    const spec = join(fx.patterns, 'specs', 'atomic_create.pattern.yaml');
+    const registry = await readFile(fx.registry, 'utf8');
+    await writeFile(fx.registry, registry.replace('- pattern_id: PAT-ATOMIC-CREATE-001\n', '- pattern_id: PAT-ATOMIC-CREATE-001\n  doc_id: DOC-ATOMIC-CREATE-001\n'));
+    await writeFile(spec, `# DOC_LINK: DOC-SOMETHING-ELSE\n${await readFile(spec, 'utf8')}`);
+    await writeFile(join(fx.patterns, 'specs', 'atomic_create.id.yaml'), 'pattern_id: PAT-ATOMIC-CREATE-001\ndoc_id: DOC-WRONG-001\n');
+    await mkdir(join(fx.patterns, 'specs', 'old'));
+    await writeFile(join(fx.patterns, 'specs', 'old', 'gone.id.yaml'), 'pattern_id: PAT-GONE-001\ndoc_id: DOC-GONE-001\n');
+    const report = await checkPatterns(fx.patterns);
+    const by = (rule: string) => report.findings.filter((f) => f.rule === rule);
+    expect(by('doc-link-mismatch')[0]).toMatchObject({ line: 1, message: 'DOC_LINK: DOC-SOMETHING-ELSE but the registry gives PAT-ATOMIC-CREATE-001 doc_id DOC-ATOMIC-CREATE-001' });
+    expect(by('sidecar-mismatch')[0]).toMatchObject({ line: 2 });
+    expect(by('sidecar-orphan')[0]!.message).toContain('PAT-GONE-001');
+    // the spec carries its own doc_id, which now disagrees with the registry
+    expect(by('spec-mismatch')[0]).toMatchObject({ line: 2 });
+  });
+});

@@ -1,0 +1,168 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixtures, json, repoRoot, runSt3, withTempDir } from '../src/run-cli.js';
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' });
+
+async function makeRepo(dir: string): Promise<void> {
+  await mkdir(join(dir, '.st3/config'), { recursive: true });
+  await mkdir(join(dir, 'tasks/completed'), { recursive: true });
+  await mkdir(join(dir, 'standards'), { recursive: true });
+  await writeFile(join(dir, '.st3/config/tasks.yaml'), await readFile(join(repoRoot, 'examples/.st3/config/tasks.yaml')));
+  await writeFile(join(dir, 'standards/engineering.md'), await readFile(join(repoRoot, 'examples/standards/engineering.md')));
+  const task = (await readFile(join(repoRoot, 'examples/tasks/TASK-0001-example-evidence.task.yaml'), 'utf8'))
+    .replace('    - command: node --version\n      description: The runtime is available\n', `    - command: node -e "process.exit(process.env.FOO === 'bar' ? 0 : 1)"\n      description: sees --env\n    - id: blocked\n      command: [node, --version]\n      blocker_id: TASK-0002\n`);
+  await writeFile(join(dir, 'tasks/TASK-0001-example-evidence.task.yaml'), task);
+  await writeFile(join(dir, '.gitignore'), 'artifacts/\n');
+  await writeFile(join(dir, 'src.ts'), 'export const a = 1;\n');
+  git(dir, 'init', '-q');
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-q', '-m', 'init');
+  await mkdir(join(dir, 'artifacts/coverage/lcov'), { recursive: true });
+  await writeFile(join(dir, 'artifacts/coverage/summary.json'), '{"lines": 91}\n');
+  await writeFile(join(dir, 'artifacts/coverage/lcov/index.html'), '<html>ok</html>\n');
+  await writeFile(join(dir, 'artifacts/notes.txt'), 'a note\n');
+  await writeFile(join(dir, 'artifacts/bundle.tar.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+  await writeFile(join(dir, 'artifacts/build.log'), 'build ok\n');
+  await writeFile(join(dir, 'artifacts/screen.png'), Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
+  await writeFile(join(dir, 'artifacts/test-output.txt'), 'Tests: 12 passed\n');
+  await writeFile(join(dir, 'artifacts/summary.md'), '# Summary\n\nDone.\n');
+  await writeFile(join(dir, 'artifacts/change.diff'), '--- a\n+++ b\n');
+}
+
+describe('st3 tasks: full lifecycle in a temporary git repository', () => {
+  it('init → attach every type → standards → run-validation → worktree verify → purge', async () => {
+    await withTempDir(async (dir) => {
+      await makeRepo(dir);
+      const st3 = (...args: string[]) => runSt3(['tasks', ...args], { cwd: dir });
+
+      const validated = await st3('validate', '--json');
+      expect(validated.code).toBe(0);
+      expect(json(validated)).toMatchObject({ ok: true, checked: 1 });
+      expect(json(await st3('list', '--json')).tasks.map((t: { id: string }) => t.id)).toEqual(['TASK-0001']);
+
+      const init = await st3('context', 'init', 'TASK-0001', '--json');
+      expect(init.code, init.stderr).toBe(0);
+      const ctx = json(init).context;
+      expect(ctx.immutable.snapshot.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(ctx.standards.map((s: { section: string }) => s.section).sort()).toEqual(['evidence', 'validation']);
+
+      const snap = await st3('worktree', 'snapshot', 'TASK-0001', '--json');
+      expect(snap.code, snap.stderr).toBe(0);
+      expect(json(snap).snapshot.dirty).toEqual([]);
+
+      const attach = async (type: string, file: string, ...extra: string[]) => {
+        const r = await st3('evidence', 'attach', 'TASK-0001', '--type', type, '--file', file, '--description', `${type} evidence`, ...extra, '--json');
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+        return json(r).entry;
+      };
+      const dirEntry = await attach('directory', 'artifacts/coverage');
+      expect(dirEntry).toMatchObject({ stored: `${dirEntry.id}.tar.zst`, file_count: 2 });
+      await attach('file', 'artifacts/notes.txt');
+      await attach('archive', 'artifacts/bundle.tar.gz');
+      await attach('log', 'artifacts/build.log');
+      await attach('screenshot', 'artifacts/screen.png');
+      await attach('qa_output', 'artifacts/test-output.txt', '--meta', 'command=pnpm test', '--meta', 'exit_code=0', '--meta', 'duration_ms=1200');
+      await attach('summary', 'artifacts/summary.md');
+      await attach('diff', 'artifacts/change.diff');
+      const listed = json(await st3('evidence', 'list', 'TASK-0001', '--json'));
+      expect(listed.entries.map((e: { type: string }) => e.type).sort()).toEqual(['archive', 'diff', 'directory', 'file', 'log', 'qa_output', 'screenshot', 'summary']);
+
+      const out = join(dir, 'artifacts/extracted');
+      await mkdir(out);
+      execFileSync('tar', ['--zstd', '-xf', join(dir, '.st3/tasks/TASK-0001/evidence', dirEntry.stored), '-C', out]);
+      expect(await readFile(join(out, 'lcov/index.html'), 'utf8')).toBe('<html>ok</html>\n');
+
+      const std = await st3('standards', 'attach', 'TASK-0001', '--file', 'standards/engineering.md', '--section', 'Retention', '--json');
+      expect(std.code, std.stderr).toBe(0);
+      expect(json(std).excerpt).toMatchObject({ section: 'retention', heading_level: 3 });
+      expect((await st3('standards', 'verify', 'TASK-0001')).code).toBe(0);
+
+      const run = await st3('run-validation', 'TASK-0001', '--env', 'FOO=bar', '--json');
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(json(run).results.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([['cmd-1', 'passed'], ['blocked', 'skipped']]);
+      expect(json(run).results[1].skip_reason).toBe('blocker TASK-0002 is not found, not completed');
+      const failing = await st3('run-validation', 'TASK-0001', '--command-id', 'cmd-1', '--env', 'FOO=nope', '--json');
+      expect(failing.code).toBe(1);
+      expect(json(failing).results[0]).toMatchObject({ status: 'failed', exit_code: 1, expected: false, attempts: 1 });
+
+      expect(json(await st3('evidence', 'verify', 'TASK-0001', '--json'))).toMatchObject({ ok: true, checked: 8 });
+      const clean = await st3('worktree', 'verify', 'TASK-0001', '--json');
+      expect(clean.code, clean.stdout).toBe(0);
+      await writeFile(join(dir, 'src.ts'), 'export const a = 2;\n');
+      const drift = await st3('worktree', 'verify', 'TASK-0001', '--json');
+      expect(drift.code).toBe(1);
+      expect(json(drift)).toMatchObject({ ok: false, head_moved: false, changed: [{ path: 'src.ts', change: 'modified' }] });
+
+      const shown = json(await st3('context', 'show', 'TASK-0001', '--json'));
+      expect(shown).toMatchObject({ snapshot_intact: true });
+      expect(shown.context.evidence).toHaveLength(8);
+      expect(shown.context.validation_baseline.results[0].status).toBe('passed');
+
+      const purge = await st3('context', 'purge', 'TASK-0001', '--json');
+      expect(json(purge)).toMatchObject({ ok: true, removed: true });
+      const gone = await st3('context', 'show', 'TASK-0001', '--json');
+      expect(gone.code).toBe(2);
+      expect(json(gone).error.code).toBe('E_CONTEXT_NOT_FOUND');
+    });
+  }, 120_000);
+
+  it('fails fast on a dirty tree unless --allow-preexisting-dirty', async () => {
+    await withTempDir(async (dir) => {
+      await makeRepo(dir);
+      const st3 = (...args: string[]) => runSt3(['tasks', ...args], { cwd: dir });
+      expect((await st3('context', 'init', 'TASK-0001')).code).toBe(0);
+      await writeFile(join(dir, 'src.ts'), 'dirty\n');
+      const refused = await st3('worktree', 'snapshot', 'TASK-0001', '--json');
+      expect(refused.code).toBe(1);
+      expect(json(refused).error.code).toBe('E_DIRTY_TREE');
+      const allowed = await st3('worktree', 'snapshot', 'TASK-0001', '--allow-preexisting-dirty', '--json');
+      expect(json(allowed).snapshot.dirty.map((d: { path: string }) => d.path)).toEqual(['src.ts']);
+    });
+  }, 60_000);
+});
+
+describe('st3 tasks: real task files, ledger and quarantine', () => {
+  it('validates the 149 real task files with the pinned number of failures', async () => {
+    const r = await runSt3(['tasks', 'validate', '--json', ...['TASK-0902-update-esbuild-security', 'TASK-0601-contract-codegen-alignment', 'TASK-0822-rtk-query-xstate'].map((f) => join(fixtures, 'tasks', `${f}.task.yaml`))]);
+    expect(r.code).toBe(1);
+    const doc = json(r);
+    expect(doc.files.map((f: { ok: boolean; errors: { code: string }[] }) => [f.ok, f.errors[0]?.code ?? null])).toEqual([[true, null], [false, 'E001'], [false, 'E_PARSE']]);
+    expect(doc.files[2].errors[0]).toMatchObject({ line: 206, column: 1 });
+  });
+
+  it('a broken task goes to the ledger and the quarantine, is repaired and released', async () => {
+    await withTempDir(async (dir) => {
+      await makeRepo(dir);
+      await writeFile(join(dir, 'tasks/TASK-0210-qa-suite-alignment.task.yaml'), await readFile(join(fixtures, 'tasks/TASK-0210-qa-suite-alignment.task.yaml')));
+      const st3 = (...args: string[]) => runSt3(['tasks', ...args], { cwd: dir });
+      const init = await st3('context', 'init', 'TASK-0210', '--json');
+      expect(init.code).toBe(1);
+      expect(json(init).error).toMatchObject({ code: 'E_PARSE', line: 131, column: 5 });
+      expect(json(await st3('exceptions', 'list', '--json')).exceptions).toMatchObject([{ task_id: 'TASK-0210', exception_type: 'malformed_yaml', remediation: { status: 'open' } }]);
+      expect(json(await st3('context', 'init', 'TASK-0210', '--json')).error.code).toBe('E_TASK_QUARANTINED');
+      expect(json(await st3('quarantine', 'list', '--json')).entries).toMatchObject([{ task_id: 'TASK-0210', status: 'quarantined' }]);
+      const repaired = await st3('quarantine', 'repair', 'TASK-0210', '--json');
+      expect(repaired.code, repaired.stdout).toBe(0);
+      expect(json(repaired).applied).toContain('quote_backtick_scalars');
+      expect((await st3('quarantine', 'release', 'TASK-0210')).code).toBe(0);
+      expect(json(await st3('quarantine', 'list', '--json')).entries).toEqual([]);
+      expect((await st3('exceptions', 'add', 'TASK-0210', '--type', 'malformed_yaml', '--json')).code).toBe(0);
+      expect(json(await st3('exceptions', 'list', '--json')).exceptions).toHaveLength(1);
+      expect((await st3('exceptions', 'resolve', 'TASK-0210', '--notes', 'quoted the backtick lines')).code).toBe(0);
+      expect(json(await st3('exceptions', 'list', '--status', 'unresolved', '--json')).exceptions).toEqual([]);
+      expect(json(await st3('exceptions', 'cleanup', '--json')).removed).toEqual([]);
+    });
+  }, 60_000);
+
+  it('every verb has --help with an example', async () => {
+    const verbs = [[], ['list'], ['show'], ['validate'], ['context', 'init'], ['context', 'show'], ['context', 'purge'], ['evidence', 'attach'], ['evidence', 'list'], ['evidence', 'verify'], ['standards', 'attach'], ['standards', 'verify'], ['exceptions', 'add'], ['exceptions', 'list'], ['exceptions', 'resolve'], ['exceptions', 'cleanup'], ['quarantine', 'list'], ['quarantine', 'repair'], ['quarantine', 'release'], ['run-validation'], ['worktree', 'snapshot'], ['worktree', 'verify']];
+    for (const verb of verbs) {
+      const r = await runSt3(['tasks', ...verb, '--help']);
+      expect(r.code, verb.join(' ')).toBe(0);
+      expect(r.stdout, verb.join(' ')).toContain('Examples:\n  st3 tasks');
+    }
+  }, 60_000);
+});

@@ -1,0 +1,84 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkArchitecture, findCycle } from '../scripts/check-architecture.mjs';
+
+const dirs = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fake workspace: `files` maps relative paths to contents (objects are written as JSON). */
+function workspace(files) {
+  const root = mkdtempSync(join(tmpdir(), 'st3-arch-'));
+  dirs.push(root);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), typeof content === 'string' ? content : JSON.stringify(content));
+  }
+  return root;
+}
+
+const pkg = (name, deps = {}, exports = { '.': './dist/index.js' }) => ({ name, version: '0.0.0', private: true, exports, dependencies: deps });
+
+describe('findCycle', () => {
+  it('finds a cycle and returns it closed', () => {
+    const graph = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]);
+    expect(findCycle(graph)).toEqual(['a', 'b', 'c', 'a']);
+  });
+
+  it('returns undefined for a DAG, including diamonds', () => {
+    const graph = new Map([['a', ['b', 'c']], ['b', ['d']], ['c', ['d']], ['d', []]]);
+    expect(findCycle(graph)).toBeUndefined();
+  });
+});
+
+describe('checkArchitecture', () => {
+  it('accepts a clean workspace', async () => {
+    const root = workspace({
+      'packages/schemas/package.json': pkg('@st3/schemas'),
+      'packages/atomizer/package.json': pkg('@st3/atomizer', { '@st3/schemas': 'workspace:^' }),
+      'packages/atomizer/src/index.ts': "import { z } from '@st3/schemas';\n",
+    });
+    expect((await checkArchitecture(root, { packaging: false })).problems).toEqual([]);
+  });
+
+  it('reports a dependency cycle between packages', async () => {
+    const root = workspace({
+      'packages/a/package.json': pkg('@st3/a', { '@st3/b': 'workspace:^' }),
+      'packages/b/package.json': pkg('@st3/b', { '@st3/a': 'workspace:^' }),
+    });
+    const { problems } = await checkArchitecture(root, { packaging: false });
+    expect(problems).toEqual(['dependency cycle between workspace packages: @st3/a → @st3/b → @st3/a']);
+  });
+
+  it('reports a deep import past the public exports, but allows exported subpaths', async () => {
+    const root = workspace({
+      'packages/schemas/package.json': pkg('@st3/schemas', {}, { '.': './dist/index.js', './errors': './dist/errors.js', './json/*': './json/*' }),
+      'packages/gates/package.json': pkg('@st3/gates', { '@st3/schemas': 'workspace:^' }),
+      'packages/gates/src/ok.ts': "import { St3Error } from '@st3/schemas/errors';\nimport q from '@st3/schemas/json/quality.schema.json';\n",
+      'packages/gates/src/deep.ts': "import { loadText } from '@st3/schemas/src/load/load-document.js';\nconst lazy = () => import('@st3/schemas/dist/index.js');\n",
+    });
+    const { problems } = await checkArchitecture(root, { packaging: false });
+    expect(problems).toEqual([
+      'packages/gates/src/deep.ts imports @st3/schemas/src/load/load-document.js, which is not in the public exports of @st3/schemas',
+      'packages/gates/src/deep.ts imports @st3/schemas/dist/index.js, which is not in the public exports of @st3/schemas',
+    ]);
+  });
+
+  it('reports a package that depends on an app', async () => {
+    const root = workspace({
+      'apps/gates-cli/package.json': pkg('@st3/gates-cli'),
+      'packages/gates/package.json': pkg('@st3/gates', { '@st3/gates-cli': 'workspace:^' }),
+    });
+    const { problems } = await checkArchitecture(root, { packaging: false });
+    expect(problems).toEqual(['@st3/gates depends on the app @st3/gates-cli: apps depend on packages, never the reverse']);
+  });
+
+  it('reports an unbuilt publishable package when packaging is checked', async () => {
+    const root = workspace({ 'packages/x/package.json': { ...pkg('@st3/x'), private: false } });
+    const { problems } = await checkArchitecture(root);
+    expect(problems).toEqual(['@st3/x: not built (run pnpm build before this check)']);
+  });
+});
