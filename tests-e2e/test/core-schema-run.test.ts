@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { json, repoRoot, runSt3, withTempDir } from '../src/run-cli.js';
@@ -73,7 +73,9 @@ describe('st3 run', () => {
   });
 
   it('uses the repository examples/ when no .st3/ is found, and --cwd without .st3/ is an error', async () => {
-    await withTempDir(async (dir) => {
+    // Not under the system temp folder: a stray /tmp/.st3 (made by any tool) would count as a workspace.
+    const dir = await mkdtemp(join(repoRoot, 'tests-e2e', '.tmp-run-'));
+    try {
       const r = await runSt3(['run', '--only', 'config'], { cwd: dir });
       expect(r.code).toBe(0);
       expect(r.stderr).toContain('using the example workspace');
@@ -81,7 +83,9 @@ describe('st3 run', () => {
       const bad = await runSt3(['run', '--cwd', dir, '--json']);
       expect(bad.code).toBe(2);
       expect(json(bad)).toMatchObject({ ok: false, error: { code: 'E_CONFIG_INVALID' } });
-    });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects an unknown stage name', async () => {

@@ -13,7 +13,7 @@ async function makeRepo(dir: string): Promise<void> {
   await writeFile(join(dir, '.st3/config/tasks.yaml'), await readFile(join(repoRoot, 'examples/.st3/config/tasks.yaml')));
   await writeFile(join(dir, 'standards/engineering.md'), await readFile(join(repoRoot, 'examples/standards/engineering.md')));
   const task = (await readFile(join(repoRoot, 'examples/tasks/TASK-0001-example-evidence.task.yaml'), 'utf8'))
-    .replace('    - command: node --version\n      description: The runtime is available\n', `    - command: node -e "process.exit(process.env.FOO === 'bar' ? 0 : 1)"\n      description: sees --env\n    - id: blocked\n      command: [node, --version]\n      blocker_id: TASK-0002\n`);
+    .replace('    - command: node --version\n      description: The runtime is available\n', `    - command: node -e "process.exit(process.env.FOO==='bar'?0:1)"\n      description: sees --env\n    - id: blocked\n      command: [node, --version]\n      blocker_id: TASK-0002\n`);
   await writeFile(join(dir, 'tasks/TASK-0001-example-evidence.task.yaml'), task);
   await writeFile(join(dir, '.gitignore'), 'artifacts/\n');
   await writeFile(join(dir, 'src.ts'), 'export const a = 1;\n');
@@ -94,7 +94,7 @@ describe('st3 tasks: full lifecycle in a temporary git repository', () => {
       await writeFile(join(dir, 'src.ts'), 'export const a = 2;\n');
       const drift = await st3('worktree', 'verify', 'TASK-0001', '--json');
       expect(drift.code).toBe(1);
-      expect(json(drift)).toMatchObject({ ok: false, head_moved: false, changed: [{ path: 'src.ts', change: 'modified' }] });
+      expect(json(drift)).toMatchObject({ ok: false, head_moved: false, changed: [{ path: 'src.ts', change: 'dirtied', status: 'M' }] });
 
       const shown = json(await st3('context', 'show', 'TASK-0001', '--json'));
       expect(shown).toMatchObject({ snapshot_intact: true });

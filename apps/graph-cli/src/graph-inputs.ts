@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { Output } from '@st3/cli-kit';
 import { buildGraphFromAtoms, loadGraphDocument, mergeDocuments, type BuiltGraph, type GraphDocument, type ResolveOptions } from '@st3/dep-graph';
+import type * as Atomizer from '@st3/atomizer';
 import { errorFromDiagnostics, St3Error, type AtomizeOutput, type GraphInput } from '@st3/schemas';
 
 /** What the graph verbs read from their positional arguments. */
@@ -38,7 +39,7 @@ export async function loadGraphInputs(paths: readonly string[], options: { cwd: 
       sources.push(abs);
     }
   }
-  if (sources.length > 0) docs.push({ kind: 'atoms', value: await atomizeSources(sources, options.root) });
+  if (sources.length > 0) docs.push({ kind: 'atoms', value: await atomizeSources(sources, options.root, { out: options.out }) });
   const merged = mergeDocuments(docs);
   const resolveOptions = readTsconfigPaths(options.root, options.tsconfig ? resolve(options.cwd, options.tsconfig) : undefined);
   let built: BuiltGraph | undefined;
@@ -56,26 +57,26 @@ export async function loadGraphInputs(paths: readonly string[], options: { cwd: 
   return { atoms: merged.atoms, graph, built, resolve: resolveOptions };
 }
 
-interface AtomizerModule {
-  atomizePaths?: (paths: string[], options: { root: string }) => Promise<AtomizeOutput>;
-}
+type AtomizerModule = typeof Atomizer;
 
 /**
- * Source paths go through `@st3/atomizer` (loaded only when needed: it pulls in the TypeScript
- * compiler). It must export `atomizePaths(paths, {root})`.
+ * Source paths go through `@st3/atomizer` (imported only when needed: it loads the TypeScript
+ * compiler and tree-sitter). Files that cannot be atomized are reported as warnings and left out.
  */
-export async function atomizeSources(paths: string[], root: string): Promise<AtomizeOutput> {
-  const specifier = '@st3/atomizer';
-  let mod: AtomizerModule;
+export async function atomizeSources(paths: string[], root: string, options: { cache?: boolean; out?: Output } = {}): Promise<AtomizeOutput> {
+  let atomizer: AtomizerModule;
   try {
-    mod = (await import(/* @vite-ignore */ specifier)) as AtomizerModule;
+    atomizer = await import('@st3/atomizer');
   } catch (error) {
-    throw new St3Error('E_GRAPH_NO_ATOMIZER', `cannot load the atomizer to read ${paths.length === 1 ? relative(root, paths[0]!) || '.' : `${paths.length} source paths`}: ${(error as Error).message}`, { hint: 'pass `st3 atomize --json` output instead: st3 atomize src --json > atoms.json && st3 graph atoms.json' });
+    throw new St3Error('E_GRAPH_NO_ATOMIZER', `cannot load the atomizer: ${(error as Error).message}`, { hint: 'pass `st3 atomize --json` output instead: st3 atomize src --json > atoms.json && st3 graph atoms.json' });
   }
-  if (typeof mod.atomizePaths !== 'function') {
-    throw new St3Error('E_GRAPH_NO_ATOMIZER', 'this build of @st3/atomizer cannot atomize source paths for the graph', { hint: 'pass `st3 atomize --json` output instead: st3 atomize src --json > atoms.json && st3 graph atoms.json' });
+  const files: AtomizeOutput['files'] = [];
+  for await (const result of atomizer.atomizeProject(paths, { cwd: root, mode: 'atomize', ...(options.cache === false ? { cache: false } : {}) })) {
+    if (result.ok) files.push(result.record as unknown as AtomizeOutput['files'][number]);
+    else options.out?.diagnostic(result.skipped.diagnostic ?? { code: 'E_GRAPH_INPUT', severity: 'warning', file: result.path, message: `skipped: ${result.skipped.reason}` });
   }
-  return mod.atomizePaths(paths, { root });
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files };
 }
 
 /** `compilerOptions.paths`/`baseUrl` of the workspace tsconfig (JSON with comments), baseUrl made relative to the root. */

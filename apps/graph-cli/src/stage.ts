@@ -30,7 +30,7 @@ export async function runGraphStage(ctx: StageContext): Promise<StageReport> {
   if (files.length === 0) return { stage: 'graph', ok: true, skipped: true, summary: 'skipped: no TypeScript, JavaScript or Python sources' };
   let atoms;
   try {
-    atoms = await atomizeSources(files, ctx.root);
+    atoms = await atomizeSources(files, ctx.root, { cache: !ctx.dryRun });
   } catch (error) {
     if (isSt3Error(error, 'E_GRAPH_NO_ATOMIZER')) return { stage: 'graph', ok: true, skipped: true, summary: `skipped: ${error.message}` };
     throw error;

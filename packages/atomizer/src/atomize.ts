@@ -3,7 +3,7 @@ import type { Diagnostic } from '@st3/schemas';
 import { LineIndex } from './lines.js';
 import type { ParsedFile } from './types.js';
 import { decompose, unitOf, type Piece, type Strategy } from './atoms/decompose.js';
-import { buildContext, type AtomContext } from './atoms/context.js';
+import { buildContext, fileFacts, type AtomContext } from './atoms/context.js';
 import { validateAtomicity, type Atomicity } from './atoms/atomicity.js';
 import { resolveAtomOptions, type AtomOptions } from './atoms/options.js';
 
@@ -75,26 +75,43 @@ export function atomizeParsed(file: ParsedFile, text: string, options: AtomOptio
     const hash = createHash('sha1').update(code).digest('hex').slice(0, 10);
     return { p, defined, used: [...used], typeRefs: [...typeRefs], calls: [...calls], writes, code, id: `${file.path}#L${p.startLine}-L${p.endLine}@${hash}` };
   });
-  // Who defines what: prefer a definer in the same scope before the user, then module level.
-  const definers = new Map<string, number[]>();
+  // Who defines what, by scope: a user takes the last definer before it in its own scope, else a module-level one.
+  const byScope = new Map<string, number[]>();
+  const moduleLevel = new Map<string, number>();
+  const scopeKeys = infos.map((info) => info.p.scope.join('\u0000'));
   infos.forEach((info, i) => {
-    for (const d of info.defined) (definers.get(d) ?? definers.set(d, []).get(d)!).push(i);
+    for (const d of info.defined) {
+      const key = `${scopeKeys[i]}\u0001${d}`;
+      (byScope.get(key) ?? byScope.set(key, []).get(key)!).push(i);
+      if (info.p.scope.length === 1) moduleLevel.set(d, i);
+    }
   });
-  const allDefined = new Set(definers.keys());
+  const allDefined = new Set<string>(moduleLevel.keys());
+  for (const info of infos) for (const d of info.defined) allDefined.add(d);
   for (const b of file.moduleBindings) allDefined.add(b);
+  const facts = fileFacts(file, allDefined);
   const atoms: AtomRecord[] = infos.map((info, i) => {
     const deps = new Set<number>();
-    const scopeKey = info.p.scope.join('\u0000');
     for (const u of [...info.used, ...info.typeRefs]) {
-      const cands = (definers.get(u) ?? []).filter((j) => j !== i);
-      if (cands.length === 0) continue;
-      const same = cands.filter((j) => infos[j]!.p.scope.join('\u0000') === scopeKey && j < i);
-      const module = cands.filter((j) => infos[j]!.p.scope.length === 1);
-      const pick = same.length > 0 ? same[same.length - 1]! : module.length > 0 ? module[module.length - 1]! : undefined;
-      if (pick !== undefined) deps.add(pick);
+      const same = byScope.get(`${scopeKeys[i]}\u0001${u}`);
+      let pick: number | undefined;
+      if (same) {
+        // Last definer before i (indices are ascending).
+        let lo = 0;
+        let hi = same.length - 1;
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1;
+          if (same[mid]! < i) {
+            pick = same[mid];
+            lo = mid + 1;
+          } else hi = mid - 1;
+        }
+      }
+      pick ??= moduleLevel.get(u);
+      if (pick !== undefined && pick !== i) deps.add(pick);
     }
     const dependsOn = [...deps].sort((a, b) => a - b);
-    const context = buildContext(file, info.p, info.used, info.typeRefs, info.defined, allDefined, index);
+    const context = buildContext(file, info.p, info.used, info.typeRefs, info.defined, facts, index);
     const atomicity = validateAtomicity(file, info.p, context, {
       calls: info.calls,
       writesModuleState: info.writes,

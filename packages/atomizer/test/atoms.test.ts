@@ -57,7 +57,7 @@ describe('atoms', () => {
 
   it('decompose by function, keep small functions whole and split long ones by block', async () => {
     const r = await atomize(TS, 'src/geo.ts');
-    expect(byName(r, 'add')).toMatchObject({ kind: 'function', strategy: 'by_function', scope: ['module'], complexity: 4 });
+    expect(byName(r, 'add')).toMatchObject({ kind: 'function', strategy: 'by_function', scope: ['module'], complexity: 3 });
     const blocks = r.atoms.filter((a) => a.scope.join('/') === 'module/function long');
     expect(blocks.length).toBeGreaterThan(1);
     expect(blocks.every((b) => b.strategy === 'by_block' && b.kind === 'block' && b.loc <= 15)).toBe(true);

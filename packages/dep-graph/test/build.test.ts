@@ -85,3 +85,46 @@ describe('exports and input documents', () => {
     expect(parseGraphDocument('{"nodes": [{"id": 3}], "edges": []}', 'y.json').errors[0]).toMatchObject({ code: 'E_SCHEMA', line: 1 });
   });
 });
+
+describe('atomizer output shapes', () => {
+  const base = { complexity: 1, dependsOn: [], context: {}, atomicity: { score: 1, atomic: true, violations: [] } };
+  // As @st3/atomizer writes them: a class split per method (no atom defines "Cart"), a Python import
+  // listing the module's own dotted name, and type references kept in `context`, not in `used`.
+  const output: AtomizeOutput = {
+    files: [
+      { path: 'py/shop/cart.py', language: 'python', loc: 9, functions: [], imports: [{ module: 'shop.tax', line: 1, named: [{ name: 'shop.tax' }, { name: 'gross' }] }], atoms: [
+        { ...base, id: 'c1', path: 'py/shop/cart.py', startLine: 1, endLine: 1, loc: 1, kind: 'imports', scope: ['module'], symbols: { defined: ['shop.tax', 'gross'], used: [] } },
+        { ...base, id: 'c2', path: 'py/shop/cart.py', startLine: 3, endLine: 5, loc: 3, kind: 'statement', strategy: 'by_class', scope: ['module', 'class Cart'], code: 'class Cart:\n    lines = []', symbols: { defined: ['lines'], used: [] } },
+        { ...base, id: 'c3', path: 'py/shop/cart.py', startLine: 6, endLine: 9, loc: 4, kind: 'method', strategy: 'by_class', scope: ['module', 'class Cart'], symbols: { defined: ['total'], used: ['gross', 'self'] } },
+      ] },
+      { path: 'py/shop/tax.py', language: 'python', loc: 2, functions: [], imports: [], atoms: [
+        { ...base, id: 't1', path: 'py/shop/tax.py', startLine: 1, endLine: 2, loc: 2, kind: 'function', scope: ['module'], symbols: { defined: ['gross'], used: [] } },
+      ] },
+      { path: 'py/tests/test_cart.py', language: 'python', loc: 3, functions: [], imports: [{ module: 'shop.cart', line: 1, named: [{ name: 'shop.cart' }, { name: 'Cart' }] }], atoms: [
+        { ...base, id: 'u1', path: 'py/tests/test_cart.py', startLine: 2, endLine: 3, loc: 2, kind: 'function', scope: ['module'], symbols: { defined: ['test_total'], used: ['Cart'] } },
+      ] },
+      { path: 'src/t.ts', language: 'typescript', loc: 4, functions: [], imports: [{ module: './types.js', line: 1, typeOnly: true, named: [{ name: 'Shape' }] }], atoms: [
+        { ...base, id: 's1', path: 'src/t.ts', startLine: 1, endLine: 1, loc: 1, kind: 'imports', scope: ['module'], symbols: { defined: ['Shape'], used: [] } },
+        { ...base, id: 's2', path: 'src/t.ts', startLine: 2, endLine: 4, loc: 3, kind: 'function', scope: ['module'], symbols: { defined: ['area'], used: [] }, context: { imports: [{ module: './types.js', names: ['Shape'], line: 1, typeOnly: true }] } },
+      ] },
+      { path: 'src/types.ts', language: 'typescript', loc: 1, functions: [], imports: [], atoms: [
+        { ...base, id: 'y1', path: 'src/types.ts', startLine: 1, endLine: 1, loc: 1, kind: 'types', scope: ['module'], symbols: { defined: ['Shape'], used: [] } },
+      ] },
+    ],
+  };
+  const built = buildGraphFromAtoms(output);
+  const edges = built.graph.edges.map((e) => `${e.from}->${e.to} ${e.type}`);
+
+  it('links imports across files, to the import atom too, and type references from context', () => {
+    expect(edges).toContain('t1->c3 import');
+    expect(edges).toContain('t1->c1 import');
+    expect(edges).toContain('c2->u1 import');
+    expect(edges).toContain('y1->s2 type');
+    expect(edges).toContain('y1->s1 type');
+    expect(built.external).toEqual([]);
+  });
+
+  it('lets the first atom of a split class define the class name', () => {
+    expect(built.symbols.get('py/shop/cart.py')!.definitions.get('Cart')!.map((a) => a.id)).toEqual(['c2']);
+  });
+});

@@ -77,6 +77,17 @@ describe('validatePlan', () => {
   });
 });
 
+describe('atom.syntax on fragments', () => {
+  it('does not count braces of atoms cut out of a class or block, but does for whole units', () => {
+    const out = load();
+    const file = out.files[0]!;
+    file.atoms.push(atom('src/math.ts', 11, 12, { name: 'Holder', kind: 'class-field', strategy: 'by_class', scope: ['module', 'class Holder'], code: 'export class Holder {\n  value = 1;' }));
+    file.atoms.push(atom('src/math.ts', 13, 14, { name: 'broken', code: 'function broken() {\n  return 1;' }));
+    const issues = validatePlan(out, { ...options, only: ['atom.syntax'] }).results.flatMap((r) => r.issues.map((i) => `${i.atom} ${i.message}`));
+    expect(issues).toEqual(['src/math.ts:13-14 syntax: "{" is never closed']);
+  });
+});
+
 describe('checkBalance', () => {
   it.each([
     ['const a = [1, (2)];', 'typescript', undefined],

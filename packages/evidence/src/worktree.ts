@@ -65,8 +65,8 @@ export interface WorktreeDrift {
   head_moved: boolean;
   head_before: string | null;
   head_now: string | null;
-  /** Files dirty now that were clean, changed since, or dirty then and clean now. */
-  changed: { path: string; change: 'new' | 'modified' | 'reverted' }[];
+  /** `dirtied`: clean at the snapshot, dirty now; `modified`: dirty then, content changed since; `reverted`: dirty then, clean now. */
+  changed: { path: string; change: 'dirtied' | 'modified' | 'reverted'; status: string }[];
   clean: boolean;
 }
 
@@ -77,10 +77,10 @@ export async function verifyWorktree(root: string, snapshot: WorktreeSnapshot, o
   const changed: WorktreeDrift['changed'] = [];
   for (const [path, d] of after) {
     const old = before.get(path);
-    if (!old) changed.push({ path, change: 'new' });
-    else if (old.sha256 !== d.sha256) changed.push({ path, change: 'modified' });
+    if (!old) changed.push({ path, change: 'dirtied', status: d.status });
+    else if (old.sha256 !== d.sha256) changed.push({ path, change: 'modified', status: d.status });
   }
-  for (const path of before.keys()) if (!after.has(path)) changed.push({ path, change: 'reverted' });
+  for (const path of before.keys()) if (!after.has(path)) changed.push({ path, change: 'reverted', status: 'clean' });
   changed.sort((a, b) => (a.path < b.path ? -1 : 1));
   const headMoved = snapshot.head !== now.head;
   return { head_moved: headMoved, head_before: snapshot.head, head_now: now.head, changed, clean: !headMoved && changed.length === 0 };

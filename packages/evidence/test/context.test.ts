@@ -131,12 +131,12 @@ describe('worktree', () => {
       await writeFile(join(root, 'a.txt'), 'again');
       await writeFile(join(root, 'b.txt'), 'new');
       const drift = await verifyWorktree(root, snap, { ignore: ['.st3/tasks'] });
-      expect(drift.changed).toEqual([{ path: 'a.txt', change: 'modified' }, { path: 'b.txt', change: 'new' }]);
+      expect(drift.changed).toEqual([{ path: 'a.txt', change: 'modified', status: 'M' }, { path: 'b.txt', change: 'dirtied', status: '??' }]);
       git(root, 'add', '.');
       git(root, 'commit', '-q', '-m', 'two');
       const moved = await verifyWorktree(root, snap, { ignore: ['.st3/tasks'] });
       expect(moved.head_moved).toBe(true);
-      expect(moved.changed).toEqual([{ path: 'a.txt', change: 'reverted' }]);
+      expect(moved.changed).toEqual([{ path: 'a.txt', change: 'reverted', status: 'clean' }]);
     });
   });
 

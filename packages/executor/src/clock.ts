@@ -35,7 +35,6 @@ interface Timer {
   due: number;
   seq: number;
   resolve: () => void;
-  cancel: () => void;
 }
 
 export interface VirtualClock extends Clock {
@@ -97,7 +96,6 @@ export function createVirtualClock(options: { start?: number; auto?: boolean } =
             signal?.removeEventListener('abort', onAbort);
             resolve();
           },
-          cancel: () => undefined,
         };
         const onAbort = () => {
           const i = timers.indexOf(timer);

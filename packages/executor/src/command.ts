@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { St3Error, type GraphNode } from '@st3/schemas';
 import type { NodeContext, RunNode } from './execute.js';
 
@@ -75,10 +74,10 @@ export interface CommandResult {
 
 export interface CommandRunnerOptions {
   cwd: string;
-  /** Environment of the commands (default: none but PATH of this process is NOT added; pass it). */
+  /** The complete environment of the commands (the ST3_* variables are added). */
   env?: Record<string, string | undefined>;
-  /** Keep at most this many characters of each output stream (the tail; default 64 KiB). */
-  maxOutput?: number;
+  /** Keep at most this many bytes of each output stream (default 1 MiB). */
+  maxOutputBytes?: number;
 }
 
 class CommandError extends Error {
@@ -89,54 +88,33 @@ class CommandError extends Error {
 }
 
 /**
- * A RunNode that runs the command template for each node, as argv without a shell. The node
- * succeeds when the command exits 0. Attempt data reaches the command as environment variables:
- * ST3_NODE_ID, ST3_ATTEMPT, ST3_TEMPERATURE, ST3_FEEDBACK (the previous failure or a reviewer's note).
- * On abort (timeout, cancellation) the process gets SIGTERM, then SIGKILL after 2 s.
+ * A RunNode that runs the command template for each node, as argv without a shell, through the
+ * gates' process runner (`runProcess` of @st3/quality-gates: own process group, so a timeout or
+ * cancellation stops the whole tree the command started). The node succeeds when the command
+ * exits 0. Attempt data reaches the command as environment variables: ST3_NODE_ID, ST3_ATTEMPT,
+ * ST3_TEMPERATURE, ST3_FEEDBACK (the previous failure or a reviewer's note).
  */
 export function commandRunner(template: string, options: CommandRunnerOptions): RunNode<CommandResult> {
   const argv = splitCommand(template);
-  const maxOutput = options.maxOutput ?? 64 * 1024;
-  return (node, context) =>
-    new Promise<CommandResult>((resolve, reject) => {
-      const [cmd, ...args] = expandArgs(argv, placeholderValues(node, context));
-      const env = {
-        ...options.env,
-        ST3_NODE_ID: node.id,
-        ST3_ATTEMPT: String(context.attempt),
-        ST3_TEMPERATURE: context.params.temperature === undefined ? '' : String(context.params.temperature),
-        ST3_FEEDBACK: context.feedback ?? '',
-      };
-      const child = spawn(cmd!, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal: undefined });
-      let stdout = '';
-      let stderr = '';
-      const keep = (acc: string, chunk: string) => {
-        const next = acc + chunk;
-        return next.length > maxOutput ? next.slice(next.length - maxOutput) : next;
-      };
-      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout = keep(stdout, c)));
-      child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr = keep(stderr, c)));
-      let killTimer: NodeJS.Timeout | undefined;
-      const onAbort = () => {
-        child.kill('SIGTERM');
-        killTimer = setTimeout(() => child.kill('SIGKILL'), 2000);
-        killTimer.unref();
-      };
-      context.signal.addEventListener('abort', onAbort, { once: true });
-      child.on('error', (error: NodeJS.ErrnoException) => {
-        context.signal.removeEventListener('abort', onAbort);
-        if (error.code === 'ENOENT') reject(Object.assign(new St3Error('E_TOOL_NOT_FOUND', `command not found: ${cmd}`), { category: 'dependency' }));
-        else reject(error);
-      });
-      child.on('close', (code, signal) => {
-        context.signal.removeEventListener('abort', onAbort);
-        if (killTimer) clearTimeout(killTimer);
-        const result: CommandResult = { id: node.id, exitCode: code ?? -1, stdout, stderr };
-        if (code === 0) resolve(result);
-        else {
-          const tail = (stderr.trim() || stdout.trim()).split('\n').slice(-20).join('\n');
-          reject(new CommandError(`${cmd} exited with ${code ?? signal}${tail ? `: ${tail}` : ''}`, result));
-        }
-      });
-    });
+  return async (node, context) => {
+    const { runProcess } = await import('@st3/quality-gates');
+    const expanded = expandArgs(argv, placeholderValues(node, context));
+    const env = {
+      ...options.env,
+      ST3_NODE_ID: node.id,
+      ST3_ATTEMPT: String(context.attempt),
+      ST3_TEMPERATURE: context.params.temperature === undefined ? '' : String(context.params.temperature),
+      ST3_FEEDBACK: context.feedback ?? '',
+    };
+    const r = await runProcess({ argv: expanded, cwd: options.cwd, env, signal: context.signal, maxOutputBytes: options.maxOutputBytes ?? 1024 * 1024 });
+    if (r.error) {
+      // A missing program will still be missing on the next attempt.
+      if (r.error.code === 'E_TOOL_NOT_FOUND') throw Object.assign(r.error, { category: 'dependency' });
+      throw r.error;
+    }
+    const result: CommandResult = { id: node.id, exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
+    if (r.exitCode === 0) return result;
+    const tail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-20).join('\n');
+    throw new CommandError(`${expanded[0]} exited with ${r.exitCode ?? r.signal}${tail ? `: ${tail}` : ''}`, result);
+  };
 }

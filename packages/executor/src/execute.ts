@@ -1,7 +1,7 @@
 import { St3Error, type AttemptParams, type AttemptRecord, type ErrorCategory, type GraphInput, type GraphNode, type NodeState, type RunState, type RunStatus } from '@st3/schemas';
 import { systemClock, type Clock } from './clock.js';
 import { ReadyHeap } from './heap.js';
-import { graphHash, planExecution } from './plan.js';
+import { planExecution, planHash } from './plan.js';
 import { backoffDelay, buildFeedback, DEFAULT_SCHEDULE, defaultClassifier, paramsForAttempt, type RetryOptions } from './retry.js';
 import { newRunId, type RunStore } from './run-store.js';
 import { emptyStats, type ExecuteStats } from './stats.js';
@@ -99,7 +99,7 @@ export async function execute<R>(graph: GraphInput, runNode: RunNode<R>, options
   const keepResults = options.keepResults ?? true;
   const emit = options.onEvent ?? (() => undefined);
   const runSignal = options.signal ?? new AbortController().signal;
-  const hash = graphHash(graph);
+  const hash = planHash(plan);
   const resume = options.resume;
   if (resume && resume.graphHash !== hash) {
     throw new St3Error('E_RUN_MISMATCH', `run "${resume.id}" was started with another graph`, { hint: 'resume without graph arguments, or start a new run' });
@@ -218,10 +218,11 @@ export async function execute<R>(graph: GraphInput, runNode: RunNode<R>, options
 
   const attemptOnce = async (node: GraphNode, context: Omit<NodeContext, 'signal'>, timeoutMs: number | undefined): Promise<AttemptOutcome> => {
     const controller = linked();
-    const stopTimer = new AbortController();
+    // Created only when there is a timeout: aborting a controller builds a DOMException, which is slow at 100k nodes.
+    const stopTimer = timeoutMs !== undefined && timeoutMs > 0 ? new AbortController() : undefined;
     let timedOut = false;
-    if (timeoutMs !== undefined && timeoutMs > 0) {
-      clock.sleep(timeoutMs, stopTimer.signal).then(() => {
+    if (stopTimer) {
+      clock.sleep(timeoutMs!, stopTimer.signal).then(() => {
         timedOut = true;
         controller.abort(new St3Error('E_TIMEOUT', `node ${node.id} timed out after ${timeoutMs} ms`));
       }, () => undefined);
@@ -234,7 +235,7 @@ export async function execute<R>(graph: GraphInput, runNode: RunNode<R>, options
       const cancelled = runSignal.aborted && !timedOut;
       return { ok: false, error: timedOut ? new St3Error('E_TIMEOUT', `timed out after ${timeoutMs} ms`) : error, timedOut, cancelled };
     } finally {
-      stopTimer.abort();
+      stopTimer?.abort(STOP);
       active.delete(controller);
     }
   };
@@ -363,6 +364,9 @@ export async function execute<R>(graph: GraphInput, runNode: RunNode<R>, options
   if (writeError) throw writeError;
   return { runId, status: state.status, nodes, stats, state };
 }
+
+/** Reason for cancelling a timeout timer (a constant: no DOMException per attempt). */
+const STOP = new Error('attempt finished');
 
 function firstLine(text: string): string {
   const line = text.split('\n').find((l) => l.trim() !== '') ?? text;

@@ -1,6 +1,6 @@
 export { execute, type ExecuteEvent, type ExecuteOptions, type ExecuteResult, type NodeContext, type RunNode } from './execute.js';
 export type { ExecuteStats } from './stats.js';
-export { planExecution, graphHash, type ExecutionPlan } from './plan.js';
+export { planExecution, graphHash, planHash, type ExecutionPlan } from './plan.js';
 export { systemClock, createVirtualClock, type Clock, type VirtualClock } from './clock.js';
 export {
   backoffDelay,

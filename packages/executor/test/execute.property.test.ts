@@ -87,4 +87,20 @@ describe('execute on random DAGs (property)', () => {
       { numRuns: 80 },
     );
   });
+
+  it('a resumed run runs exactly the nodes that did not succeed, and then all succeed', async () => {
+    await fc.assert(
+      fc.asyncProperty(dagArb, async (c) => {
+        const first = await runOnce(c);
+        const calls: string[] = [];
+        const clock = createVirtualClock({ auto: true });
+        const second = await execute(first.graph, async (node) => void calls.push(node.id), { clock, resume: first.result.state, retries: 0 });
+        const notSucceeded = first.graph.nodes.map((n) => n.id).filter((id) => first.result.nodes[id]!.status !== 'succeeded');
+        expect(calls.sort()).toEqual(notSucceeded.sort());
+        expect(second.status).toBe('succeeded');
+        expect(second.stats.reused).toBe(first.result.stats.succeeded);
+      }),
+      { numRuns: 80 },
+    );
+  });
 });

@@ -7,6 +7,7 @@ export { NORMALIZERS, PRESETS, languageOf, normalize, normalizersFor, resolveNor
 export { compareOutputs, describeVerdict, firstDifference, type CompareOptions, type FirstDifference, type Verdict } from './verdict.js';
 export {
   DEFAULT_BROKEN_MARKERS,
+  DEFAULT_DOCUMENT_MARKERS,
   defaultIsValidationError,
   runParitySuite,
   type CaseReport,

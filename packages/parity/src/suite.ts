@@ -1,4 +1,5 @@
 import type { ParityCase, ParityCategory } from '@st3/schemas';
+import { languageOf } from './normalize/presets.js';
 import type { Normalizer } from './normalize/types.js';
 import { percentile } from './stats.js';
 import { compareOutputs, describeVerdict, type Verdict } from './verdict.js';
@@ -76,10 +77,14 @@ export interface RunSuiteOptions {
   normalizers?: readonly Normalizer[];
   /** Renders per case and side; the last one is compared (default 1). */
   repeat?: number;
+  /** Untimed renders of the first case on each side before timing starts (default 0). */
+  warmup?: number;
   /** Is this error a clean input-validation error (default: an St3Error with a code naming validation or a schema)? */
   isValidationError?: (error: unknown) => boolean;
   /** Text that marks a rendering as broken (default: `[object Object]`). */
   brokenMarkers?: readonly RegExp[];
+  /** Extra markers for Markdown and plain-text outputs (default: `undefined`, `NaN`). */
+  documentMarkers?: readonly RegExp[];
   /** Monotonic clock in ms (tests pass a fake one). */
   now?: () => number;
   signal?: AbortSignal;
@@ -98,6 +103,9 @@ export function defaultIsValidationError(error: unknown): boolean {
  */
 export const DEFAULT_BROKEN_MARKERS: readonly RegExp[] = [/\[object Object\]/];
 
+/** In prose (Markdown, plain text) a bare `undefined` or `NaN` is always a value the template did not have. */
+export const DEFAULT_DOCUMENT_MARKERS: readonly RegExp[] = [/\bundefined\b/, /\bNaN\b/];
+
 /**
  * Renders every case with both renderers and sorts it: equal outputs pass; a broken left side
  * with a right-side validation error is an improvement; a fine left side with a right-side error
@@ -110,11 +118,17 @@ export async function runParitySuite(options: RunSuiteOptions): Promise<SuiteRep
   const isValidation = options.isValidationError ?? defaultIsValidationError;
   const markers = options.brokenMarkers ?? DEFAULT_BROKEN_MARKERS;
   const cases: CaseReport[] = [];
+  // warm-up renders (not timed, not judged) keep one-time template compilation out of p95
+  const first = options.cases[0];
+  for (let i = 0; first && i < (options.warmup ?? 0); i++) {
+    await (async () => options.left(first))().catch(() => undefined);
+    await (async () => options.right(first))().catch(() => undefined);
+  }
   for (const c of options.cases) {
     if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
     const left = await renderSide(leftLabel, options.left, c, repeat, now, isValidation);
     const right = await renderSide(rightLabel, options.right, c, repeat, now, isValidation);
-    cases.push(judge(c, left, right, options.normalizers, markers));
+    cases.push(judge(c, left, right, options.normalizers, markers, options.documentMarkers ?? DEFAULT_DOCUMENT_MARKERS));
   }
   const counts: Record<ParityCategory, number> = { pass: 0, improvement: 0, regression: 0, fail: 0 };
   for (const c of cases) counts[c.category]++;
@@ -133,6 +147,8 @@ export async function runParitySuite(options: RunSuiteOptions): Promise<SuiteRep
 
 interface SideRun extends SideResult {
   rendered?: Rendered;
+  /** Broken by its output itself (markers, expected mismatch), not only by fallback warnings. */
+  brokenOutput?: string;
 }
 
 async function renderSide(label: string, renderer: Renderer, c: SuiteCase, repeat: number, now: () => number, isValidation: (e: unknown) => boolean): Promise<SideRun> {
@@ -152,17 +168,21 @@ async function renderSide(label: string, renderer: Renderer, c: SuiteCase, repea
   return { label, ok: true, warnings: rendered?.warnings ?? [], times, rendered };
 }
 
-function judge(c: SuiteCase, left: SideRun, right: SideRun, normalizers: readonly Normalizer[] | undefined, markers: readonly RegExp[]): CaseReport {
+function judge(c: SuiteCase, left: SideRun, right: SideRun, normalizers: readonly Normalizer[] | undefined, markers: readonly RegExp[], docMarkers: readonly RegExp[]): CaseReport {
   const expected = c.data.expected;
-  left.broken = left.ok ? brokenReason(left.rendered!, left.warnings, expected, normalizers, markers) : `render failed: ${left.error!.message}`;
-  if (right.ok) right.broken = brokenReason(right.rendered!, [], expected, normalizers, markers);
-  const base = { id: c.id, name: c.data.name ?? c.id, left: publicSide(left), right: publicSide(right) };
+  left.brokenOutput = left.ok ? brokenReason(left.rendered!, [], expected, normalizers, markers, docMarkers) : undefined;
+  left.broken = left.ok ? left.brokenOutput ?? brokenReason(left.rendered!, left.warnings, undefined, normalizers, []) : `render failed: ${left.error!.message}`;
+  if (right.ok) right.broken = brokenReason(right.rendered!, [], expected, normalizers, markers, docMarkers);
   const finish = (category: ParityCategory, reason: string, files: FileComparison[] = []): CaseReport => {
     const declared = c.data.expect ?? 'pass';
-    return { ...base, category, reason, files, ...(declared !== category ? { expectedCategory: declared } : {}) };
+    return { id: c.id, name: c.data.name ?? c.id, category, reason, left: publicSide(left), right: publicSide(right), files, ...(declared !== category ? { expectedCategory: declared } : {}) };
   };
 
   if (!right.ok) {
+    // a fallback warning makes v1's output broken only when v2 rejects that same field
+    const fellBack = left.ok ? left.warnings.find((w) => namesRejectedField(w, right.error!.message)) : undefined;
+    if (left.ok && !left.brokenOutput && fellBack) left.broken = `fell back on a field ${right.label} rejects: ${fellBack}`;
+    else if (left.ok && !left.brokenOutput) left.broken = undefined;
     if (left.broken && right.error!.validation) return finish('improvement', `${left.label} ${left.broken}; ${right.label} rejects the input: ${right.error!.message}`);
     if (!left.ok) return finish('fail', `both sides fail: ${left.error!.message} / ${right.error!.message}`);
     return finish('regression', `${left.label} rendered${left.broken ? ` (${left.broken})` : ''} but ${right.label} fails: ${right.error!.message}`);
@@ -172,6 +192,7 @@ function judge(c: SuiteCase, left: SideRun, right: SideRun, normalizers: readonl
     return finish('improvement', `${left.label} fails (${left.error!.message}); ${right.label} renders`);
   }
   if (right.broken) return finish('fail', `${right.label} output ${right.broken}`);
+  if (left.brokenOutput) return finish('improvement', `${left.label} output ${left.brokenOutput}; ${right.label} renders cleanly`, compareFiles(left.rendered!, right.rendered!, normalizers));
   const files = compareFiles(left.rendered!, right.rendered!, normalizers);
   const different = files.filter((f) => f.verdict.kind === 'different');
   if (different.length > 0) return finish('fail', different.map((f) => `${f.path}: ${describeVerdict(f.verdict)}`).join('; '), files);
@@ -180,8 +201,16 @@ function judge(c: SuiteCase, left: SideRun, right: SideRun, normalizers: readonl
 }
 
 function publicSide(side: SideRun): SideResult {
-  const { rendered: _rendered, ...rest } = side;
+  const { rendered: _rendered, brokenOutput: _brokenOutput, ...rest } = side;
   return rest;
+}
+
+/** Does a fallback warning (`"title" not given; using ''`) name a field the validation error names? */
+function namesRejectedField(warning: string, error: string): boolean {
+  const field = /["'`]([\w.-]+)["'`]/.exec(warning)?.[1];
+  if (!field) return false;
+  const escaped = field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[\\s;:(,"'\`])${escaped}([.:\\[\\s"'\`),]|$)`).test(error);
 }
 
 /** Every path on either side compared; a path one side lacks is a difference. */
@@ -195,9 +224,14 @@ function compareFiles(left: Rendered, right: Rendered, normalizers: readonly Nor
   }));
 }
 
-function brokenReason(rendered: Rendered, warnings: readonly string[], expected: Record<string, string> | undefined, normalizers: readonly Normalizer[] | undefined, markers: readonly RegExp[]): string | undefined {
+function brokenReason(rendered: Rendered, warnings: readonly string[], expected: Record<string, string> | undefined, normalizers: readonly Normalizer[] | undefined, markers: readonly RegExp[], documentMarkers: readonly RegExp[] = []): string | undefined {
   for (const file of rendered.files) {
-    for (const marker of markers) if (marker.test(file.content)) return `renders ${marker.source} in ${file.path}`;
+    const language = languageOf(file.path);
+    const all = language === 'markdown' || language === 'text' ? [...markers, ...documentMarkers] : markers;
+    for (const marker of all) {
+      const hit = marker.exec(file.content);
+      if (hit) return `renders "${hit[0]}" in ${file.path} (line ${file.content.slice(0, hit.index).split('\n').length})`;
+    }
   }
   if (expected) {
     const byPath = new Map(rendered.files.map((f) => [f.path, f.content]));

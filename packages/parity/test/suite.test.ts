@@ -23,7 +23,7 @@ describe('runParitySuite categories', () => {
   it('sorts cases into pass, improvement, regression and fail', async () => {
     const cases = [mk('equal'), mk('equivalent'), mk('improvement'), mk('regression'), mk('different'), mk('both-fail')];
     const left = (c: SuiteCase) => {
-      if (c.id === 'improvement') return { files: [{ path: 'out.ts', content: 'name: undefined' }], warnings: ['name fell back to a default'] };
+      if (c.id === 'improvement') return { files: [{ path: 'out.ts', content: 'name: undefined' }], warnings: ['"name" not given; using a default'] };
       if (c.id === 'both-fail') throw new Error('boom');
       return files(c.id === 'equivalent' ? 'x\r\n' : 'x\n');
     };
@@ -46,6 +46,31 @@ describe('runParitySuite categories', () => {
     expect(report.counts).toEqual({ pass: 2, improvement: 2, regression: 1, fail: 1 });
     expect(report.ok).toBe(false);
     expect(() => expectSuiteOk(report)).toThrowError(/REGRESSION +regression/);
+  });
+
+  it('counts a v1 fallback as broken only when v2 rejects that same field', async () => {
+    const left = () => ({ files: [{ path: 'a.ts', content: 'x\n' }], warnings: ['"frozen" not given; using true'] });
+    const right = () => {
+      throw new St3Error('E_CONTEXT_INVALID', 'invalid context for dto: name: a name starting with a letter');
+    };
+    expect((await runParitySuite({ cases: [mk('a')], left, right })).cases[0]!.category).toBe('regression');
+    const rightFrozen = () => {
+      throw new St3Error('E_CONTEXT_INVALID', 'invalid context for dto: frozen: expected boolean');
+    };
+    const report = await runParitySuite({ cases: [mk('a')], left, right: rightFrozen });
+    expect(report.cases[0]!.category).toBe('improvement');
+    expect(report.cases[0]!.left.broken).toContain('fell back on a field v2 rejects');
+  });
+
+  it('calls a v1 document that prints undefined broken, and v2 fixing it an improvement', async () => {
+    const left = () => ({ files: [{ path: 'docs/t.md', content: '| a | undefined |\n' }] });
+    const right = () => ({ files: [{ path: 'docs/t.md', content: '| a | open |\n' }] });
+    const report = await runParitySuite({ cases: [mk('a')], left, right });
+    expect(report.cases[0]!.category).toBe('improvement');
+    expect(report.cases[0]!.reason).toContain('renders "undefined" in docs/t.md (line 1)');
+    // in code, undefined is a legitimate word
+    const code = await runParitySuite({ cases: [mk('a')], left: () => files('let x = undefined;\n'), right: () => files('let x = 1;\n') });
+    expect(code.cases[0]!.category).toBe('fail');
   });
 
   it('fails when v1 renders fine and v2 crashes with a non-validation error', async () => {
@@ -73,6 +98,14 @@ describe('runParitySuite categories', () => {
     expect(report.timing.right).toEqual({ median: 2, p95: 2, count: 20 });
     expect(report.timing.ratio).toEqual({ median: 2, p95: 2 });
     expect(formatSuiteReport(report).at(-1)).toContain('ratio median 2.00 p95 2.00');
+  });
+
+  it('warm-up renders are neither timed nor judged', async () => {
+    let calls = 0;
+    const report = await runParitySuite({ cases: [mk('a')], warmup: 2, left: () => { calls++; if (calls === 1) throw new Error('cold'); return files('x\n'); }, right: () => files('x\n') });
+    expect(calls).toBe(3);
+    expect(report.cases[0]!.left.times).toHaveLength(1);
+    expect(report.cases[0]!.category).toBe('pass');
   });
 
   it('renders each case `repeat` times', async () => {
@@ -104,7 +137,7 @@ describe('suite folders', () => {
     await mkdir(join(dir, 'cases'));
     await writeFile(join(dir, 'suite.yaml'), 'name: stored\nrenderer: files\n');
     await writeFile(join(dir, 'cases', 'b.yaml'), "left:\n  a.py: \"import b\\nimport a\\n\"\nright:\n  a.py: \"import a\\nimport b\\n\"\n");
-    await writeFile(join(dir, 'cases', 'a.yaml'), 'expect: improvement\nleft:\n  a.md: "hi"\nleft_warnings: ["title fell back"]\nright:\n  error: "title: required"\n  validation: true\n');
+    await writeFile(join(dir, 'cases', 'a.yaml'), 'expect: improvement\nleft:\n  a.md: "hi"\nleft_warnings: [\'"title" not given\']\nright:\n  error: "title: required"\n  validation: true\n');
     const loaded = await loadParitySuite(dir);
     expect(loaded.errors).toEqual([]);
     const suite = loaded.value!;

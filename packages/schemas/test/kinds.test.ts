@@ -14,6 +14,10 @@ describe('inferKind', () => {
     ['.st3/state.json', 'state'],
     ['docs/tasks/TASK-0001-x.task.yaml', 'task'],
     ['C:\\repo\\patterns\\registry\\PATTERN_INDEX.yaml', 'pattern-registry'],
+    ['ws/.st3/config/tasks.yaml', 'tasks-config'],
+    ['.st3/review/queue.json', 'review-queue'],
+    ['C:\\ws\\.st3\\runs\\run-1.json', 'run-state'],
+    ['telemetry-agent-a.json', 'telemetry-record'],
   ])('%s is %s', (path, kind) => {
     expect(inferKind(path)?.name).toBe(kind);
   });
@@ -21,6 +25,8 @@ describe('inferKind', () => {
   it('claims no kind for other names', () => {
     expect(inferKind('package.json')).toBeUndefined();
     expect(inferKind('quality.yaml.bak')).toBeUndefined();
+    expect(inferKind('docs/tasks.yaml')).toBeUndefined();
+    expect(inferKind('queue.json')).toBeUndefined();
   });
 
   it('has unique kind names', () => {

@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { createOutput, createProgress, defineCommand, EXIT, intFlag, parseCommandArgs, resolveWorkspace, type Output } from '@st3/cli-kit';
 import type { ExecuteResult, ReviewQueueApi } from '@st3/executor';
-import { errorFromDiagnostics, St3Error, type GraphEdge, type GraphInput, type GraphNode, type RunState } from '@st3/schemas';
+import { St3Error, type GraphInput, type GraphNode, type RunState } from '@st3/schemas';
 
-const USAGE = 'st3 execute <graph.json|atoms.json…> --run "<command>" [--concurrency N] [--retries N] [--mode eager|waves] [--timeout SEC] [--backoff SEC] [--review] [--json]\n       st3 execute --resume <run-id> [--run "<command>"] [--json]';
+const USAGE = 'st3 execute <graph.json|atoms.json|paths…> --run "<command>" [--concurrency N] [--retries N] [--mode eager|waves] [--timeout SEC] [--backoff SEC] [--review] [--json]\n       st3 execute --resume <run-id> [--run "<command>"] [--json]';
 
 const OPTIONS = {
   run: { type: 'string' },
@@ -31,7 +31,9 @@ export const command = defineCommand({
     '--timeout SEC      time limit per attempt (a timed-out attempt is retried with twice the time)',
     '--backoff SEC      first wait before a retry, doubling each time, ±10% jitter (default 1)',
     '--resume ID        continue a saved run (.st3/runs/ID.json) without redoing the nodes that succeeded',
-    '--review           add succeeded nodes to the review queue (.st3/review/) with their confidence and issues',
+    '--review           add succeeded nodes to the review queue (.st3/review/) with their confidence and issues;',
+    '                   the code is the node\'s line range, unless the command\'s last output line is JSON',
+    '                   {"code": "...", "validation": 0.9, "integrationTests": {"passed": 3, "total": 4}}',
   ],
   examples: [
     'st3 execute graph.json --run "python3 tools/check.py {file} {start} {end}"',
@@ -62,7 +64,7 @@ export const command = defineCommand({
     const backoffSec = values.backoff !== undefined ? Number(values.backoff) : typeof saved.backoffMs === 'number' ? saved.backoffMs / 1000 : 1;
     if (!(backoffSec >= 0)) throw new St3Error('E_USAGE', `--backoff expects seconds ≥ 0, got "${values.backoff}"`);
 
-    const graph = positionals.length > 0 ? await loadGraphs(positionals.map((p) => resolve(start, p)), out) : resumeState!.graph;
+    const graph = positionals.length > 0 ? await loadGraphs(positionals, { cwd: start, root: ws.root, out }) : resumeState!.graph;
     const queue = createReviewQueue(join(ws.st3Dir, 'review'));
     const feedback = existsSync(queue.file) ? await queue.regenerationFeedback() : {};
     const progress = createProgress(io, { quiet: common.quiet, label: 'execute' });
@@ -102,36 +104,22 @@ export const command = defineCommand({
   },
 });
 
-/** Reads graph and atomizer documents, merges them, and cuts cycles the way `st3 graph` does. */
-async function loadGraphs(paths: string[], out: Output): Promise<GraphInput> {
-  const { analyzeGraph, buildGraphFromAtoms, loadGraphDocument } = await import('@st3/dep-graph');
-  const nodes: GraphNode[] = [];
-  const edges: GraphEdge[] = [];
-  for (const path of paths) {
-    const doc = await loadGraphDocument(path);
-    if (!doc.value) throw errorFromDiagnostics(doc.errors[0]?.code ?? 'E_EXEC_GRAPH_INVALID', `cannot read graph ${path}`, doc.errors);
-    for (const w of doc.warnings) out.diagnostic(w);
-    const g = doc.value.kind === 'atoms' ? buildGraphFromAtoms(doc.value.value).graph : withoutRemoved(doc.value.value);
-    nodes.push(...g.nodes);
-    edges.push(...g.edges);
-  }
+/**
+ * Reads graphs, atomizer output and source paths (atomized on the fly) as `st3 graph` does, and cuts
+ * cycles with the same feedback arc set, so every graph `st3 graph` accepts can be executed.
+ */
+async function loadGraphs(paths: string[], options: { cwd: string; root: string; out: Output }): Promise<GraphInput> {
+  const [{ loadGraphInputs }, { analyzeGraph }] = await Promise.all([import('../graph-inputs.js'), import('@st3/dep-graph')]);
+  const { graph } = await loadGraphInputs(paths, { ...options, usage: USAGE });
   const seen = new Set<string>();
-  for (const n of nodes) {
-    if (seen.has(n.id)) throw new St3Error('E_EXEC_GRAPH_INVALID', `node "${n.id}" appears in more than one input`, { hint: 'node ids must be unique across the graphs given' });
+  for (const n of graph.nodes) {
+    if (seen.has(n.id)) throw new St3Error('E_EXEC_GRAPH_INVALID', `node "${n.id}" appears more than once in the inputs`, { hint: 'node ids must be unique across the graphs given' });
     seen.add(n.id);
   }
-  const graph: GraphInput = { nodes, edges };
   const analysis = analyzeGraph(graph);
   if (analysis.removedEdges.length === 0) return graph;
-  out.warn(`${analysis.removedEdges.length} edge(s) cut to break ${analysis.cycles.length} cycle(s): ${analysis.removedEdges.slice(0, 5).map((e) => `${e.from} → ${e.to}`).join(', ')}${analysis.removedEdges.length > 5 ? ', …' : ''}`);
+  options.out.warn(`${analysis.removedEdges.length} edge(s) cut to break ${analysis.cycles.length} cycle(s): ${analysis.removedEdges.slice(0, 5).map((e) => `${e.from} → ${e.to}`).join(', ')}${analysis.removedEdges.length > 5 ? ', …' : ''}`);
   const cut = new Set(analysis.removedEdges.map((e) => `${e.from}\u0000${e.to}`));
-  return { nodes, edges: edges.filter((e) => !cut.has(`${e.from}\u0000${e.to}`)) };
-}
-
-function withoutRemoved(graph: GraphInput): GraphInput {
-  const removed = (graph as { removedEdges?: GraphEdge[] }).removedEdges ?? [];
-  if (removed.length === 0) return { nodes: graph.nodes, edges: graph.edges };
-  const cut = new Set(removed.map((e) => `${e.from}\u0000${e.to}`));
   return { nodes: graph.nodes, edges: graph.edges.filter((e) => !cut.has(`${e.from}\u0000${e.to}`)) };
 }
 
@@ -153,8 +141,10 @@ async function addToReview(result: Executed, graph: GraphInput, root: string, ma
     const file = typeof node.path === 'string' ? node.path : typeof node.file === 'string' ? node.file : undefined;
     const startLine = typeof node.startLine === 'number' ? node.startLine : undefined;
     const endLine = typeof node.endLine === 'number' ? node.endLine : undefined;
-    let code = (s.result as { stdout?: string } | undefined)?.stdout ?? '';
-    if (file) {
+    const stdout = (s.result as { stdout?: string } | undefined)?.stdout ?? '';
+    const reported = lastJsonLine(stdout);
+    let code = typeof reported.code === 'string' ? reported.code : stdout;
+    if (file && typeof reported.code !== 'string') {
       const abs = isAbsolute(file) ? file : join(root, file);
       const text = await readFile(abs, 'utf8').catch(() => undefined);
       if (text !== undefined) {
@@ -165,15 +155,34 @@ async function addToReview(result: Executed, graph: GraphInput, root: string, ma
     const language = languageOf(file);
     const [syntax, issues] = await Promise.all([checkSyntax(code, language), detectIssues(code, language)]);
     const confidence = scoreConfidence({
-      validation: syntax.ok ? Math.max(0.5, 1 - 0.1 * issues.length) : 0,
+      validation: isSignal(reported.validation) ? reported.validation : syntax.ok ? Math.max(0.5, 1 - 0.1 * issues.length) : 0,
       attempts: s.attempts.length,
       maxAttempts,
       complexity: typeof node.complexity === 'number' ? node.complexity : undefined,
+      integrationTests: isSignal(reported.integrationTests) ? reported.integrationTests : undefined,
     });
     const item = await queue.add({ nodeId: id, runId: result.runId, file, startLine, endLine, code, language, confidence, issues });
     added.push({ id: item.id, nodeId: id, level: confidence.level, score: confidence.score });
   }
   return added;
+}
+
+type Signal = number | boolean | { passed: number; total: number };
+function isSignal(v: unknown): v is Signal {
+  if (typeof v === 'number' || typeof v === 'boolean') return true;
+  return typeof v === 'object' && v !== null && typeof (v as { passed?: unknown }).passed === 'number' && typeof (v as { total?: unknown }).total === 'number';
+}
+
+/** A command may end its output with one JSON line `{code?, validation?, integrationTests?}` for the review queue. */
+function lastJsonLine(stdout: string): Record<string, unknown> {
+  const last = stdout.trimEnd().split('\n').pop()?.trim() ?? '';
+  if (!last.startsWith('{')) return {};
+  try {
+    const v = JSON.parse(last) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 function printHuman(out: Output, result: Executed, reviewed: number, stateFile: string): void {

@@ -1,11 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { createOutput, defineCommand, dispatchSubcommand, EXIT, intFlag, parseCommandArgs, type CliIO } from '@st3/cli-kit';
-import { compareOutputs, describeVerdict, formatSuiteReport, loadParitySuiteOrThrow, resolveNormalizers, runParitySuite, storedRenderer, type LoadedSuite, type Renderer } from '@st3/parity';
+import { compareOutputs, describeVerdict, formatSuiteReport, loadParitySuiteOrThrow, resolveNormalizers, runParitySuite, storedRenderer, type LoadedSuite, type Renderer, type SuiteReport } from '@st3/parity';
 import { createScaffolder, type Language, type Scaffolder } from '@st3/scaffolder';
 import { St3Error, type ParitySide } from '@st3/schemas';
 
-const RUN_USAGE = 'st3 parity run <suite-dir> [--repeat N] [--json]';
+const RUN_USAGE = 'st3 parity run <suite-dir | folder of suites> [--repeat N] [--json]';
 /** Both sides render with the same clock, so provenance stamps never decide a verdict. */
 const FIXED_NOW = new Date('2026-01-01T00:00:00Z');
 
@@ -14,36 +15,53 @@ const run = defineCommand({
   summary: 'render every case of a parity suite with both sides (v1 and v2 pipelines, or two template versions) and judge them',
   usage: RUN_USAGE,
   options: [
-    '<suite-dir>    a folder with suite.yaml (optional) and cases/*.yaml',
+    '<suite-dir>    a folder with suite.yaml (optional) and cases/*.yaml, or a folder of such folders',
     '--repeat N     renders per case and side, for the timing figures (default: the suite\'s repeat, else 1)',
     'Categories: pass (equal after normalization), improvement (v1 broken, v2 rejects the input cleanly),',
     'regression (v1 fine, v2 fails), fail (outputs differ). Exit 1 on any fail or regression.',
   ],
-  examples: ['st3 parity run packages/scaffolder/parity-suites/dto', 'st3 parity run suites/edge --json', 'st3 parity run suites/dto --repeat 20'],
+  examples: ['st3 parity run packages/scaffolder/parity-suites/dto', 'st3 parity run packages/scaffolder/parity-suites --json', 'st3 parity run suites/dto --repeat 20'],
   async run(argv, io) {
     const { values, positionals, common } = parseCommandArgs(argv, { repeat: { type: 'string' } }, RUN_USAGE);
     if (positionals.length !== 1) throw new St3Error('E_USAGE', 'give one parity suite folder', { hint: `usage: ${RUN_USAGE}` });
     const out = createOutput(io, common);
     const dir = resolve(io.cwd, common.cwd ?? '.', positionals[0]!);
-    const suite = await loadParitySuiteOrThrow(dir);
-    const { normalizers, unknown } = resolveNormalizers(suite.config.normalizers ?? []);
-    if (unknown.length > 0) throw new St3Error('E_CONFIG_INVALID', `unknown normalizer(s) in ${dir}/suite.yaml: ${unknown.join(', ')}`, { hint: 'see the @st3/parity README for the rule names' });
-    const [left, right] = await renderers(suite);
-    const report = await runParitySuite({
-      name: suite.config.name ?? positionals[0]!,
-      cases: suite.cases,
-      left,
-      right,
-      labels: [suite.config.left.label ?? 'v1', suite.config.right.label ?? 'v2'],
-      normalizers: suite.config.normalizers ? normalizers : undefined,
-      repeat: intFlag(values.repeat, '--repeat', suite.config.repeat, 1),
-      signal: io.signal,
-    });
-    if (out.json) out.document(report);
-    else for (const line of formatSuiteReport(report, { onlyProblems: common.quiet })) out.line(line);
-    return report.ok ? EXIT.ok : EXIT.problems;
+    const dirs = await suiteDirs(dir);
+    const reports: SuiteReport[] = [];
+    for (const suiteDir of dirs) {
+      const suite = await loadParitySuiteOrThrow(suiteDir);
+      const { normalizers, unknown } = resolveNormalizers(suite.config.normalizers ?? []);
+      if (unknown.length > 0) throw new St3Error('E_CONFIG_INVALID', `unknown normalizer(s) in ${suiteDir}/suite.yaml: ${unknown.join(', ')}`, { hint: 'see the @st3/parity README for the rule names' });
+      const [left, right] = await renderers(suite);
+      const report = await runParitySuite({
+        name: suite.config.name ?? basename(suiteDir),
+        cases: suite.cases,
+        left,
+        right,
+        labels: [suite.config.left.label ?? 'v1', suite.config.right.label ?? 'v2'],
+        normalizers: suite.config.normalizers ? normalizers : undefined,
+        repeat: intFlag(values.repeat, '--repeat', suite.config.repeat, 1),
+        warmup: 1,
+        signal: io.signal,
+      });
+      reports.push(report);
+      if (!out.json) for (const line of formatSuiteReport(report, { onlyProblems: common.quiet })) out.line(line);
+    }
+    const ok = reports.every((r) => r.ok);
+    if (out.json) out.document(dirs.length === 1 && dirs[0] === dir ? reports[0] : { ok, suites: reports });
+    else if (reports.length > 1) out.line(`${reports.length} suites, ${reports.reduce((n, r) => n + r.cases.length, 0)} cases: ${ok ? 'ok' : `${reports.filter((r) => !r.ok).map((r) => r.name).join(', ')} not ok`}`);
+    return ok ? EXIT.ok : EXIT.problems;
   },
 });
+
+/** A suite folder, or a folder of suites (each subfolder with a suite.yaml or cases/). */
+async function suiteDirs(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) throw new St3Error('E_FILE_NOT_FOUND', `parity suite folder not found: ${dir}`);
+  const isSuite = (d: string) => ['suite.yaml', 'suite.yml', 'suite.json', 'cases'].some((n) => existsSync(join(d, n)));
+  if (isSuite(dir)) return [dir];
+  const subs = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => join(dir, e.name)).filter(isSuite).sort();
+  return subs.length > 0 ? subs : [dir];
+}
 
 async function renderers(suite: LoadedSuite): Promise<[Renderer, Renderer]> {
   if (suite.config.renderer === 'files') return [storedRenderer('left'), storedRenderer('right')];

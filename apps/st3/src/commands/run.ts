@@ -71,7 +71,9 @@ async function runStage(entry: Loadable, ctx: { root: string; io: CliIO; dryRun:
   const started = Date.now();
   try {
     const report = await stage.run(ctx);
-    return { ...report, stage: report.stage || entry.name, data: withDuration(report.data, Date.now() - started) };
+    // The slot name (what --only takes) names the stage; an app's own name for it is kept as `area`.
+    const area = report.stage && report.stage !== entry.name ? { area: report.stage } : {};
+    return { ...report, stage: entry.name, ...area, data: withDuration(report.data, Date.now() - started) };
   } catch (error) {
     const json = isSt3Error(error) ? errorToJson(error) : { code: 'E_INTERNAL', message: (error as Error)?.message ?? String(error) };
     return { stage: entry.name, ok: false, summary: `failed: ${json.code} ${json.message}`, data: { error: json } };

@@ -1,7 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createOutput, defineCommand, dispatchSubcommand, EXIT, parseCommandArgs } from '@st3/cli-kit';
-import { exportJsonSchemas, jsonSchemaText, KINDS, St3Error } from '@st3/schemas';
+import { exportJsonSchemas, jsonSchemaText, KINDS, St3Error, writeFileAtomic } from '@st3/schemas';
 
 const exportUsage = 'st3 schema export [--out DIR] [--json]';
 const exportCommand = defineCommand({
@@ -17,7 +17,7 @@ const exportCommand = defineCommand({
     const schemas = exportJsonSchemas();
     try {
       await mkdir(dir, { recursive: true });
-      for (const { fileName, schema } of schemas) await writeFile(join(dir, fileName), jsonSchemaText(schema));
+      for (const { fileName, schema } of schemas) await writeFileAtomic(join(dir, fileName), jsonSchemaText(schema));
     } catch (error) {
       throw new St3Error('E_WRITE', `cannot write schemas to ${dir}: ${(error as Error).message}`, { hint: 'check the folder and its permissions' });
     }

@@ -38,7 +38,7 @@ async function walkKnown(dir: string): Promise<string[]> {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (!SKIP_DIRS.has(entry.name)) found.push(...(await walkKnown(path)));
-    } else if (entry.isFile() && inferKind(entry.name)) found.push(path);
+    } else if (entry.isFile() && inferKind(path)) found.push(path);
   }
   return found;
 }

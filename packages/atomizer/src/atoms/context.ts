@@ -52,26 +52,37 @@ function headAndTail(node: StatementNode): { pre: string[]; post: string[] } {
   return { pre, post };
 }
 
-export function buildContext(file: ParsedFile, piece: Piece, used: string[], typeRefs: string[], defined: Set<string>, definedElsewhere: Set<string>, index: LineIndex): AtomContext {
+/** Per-file lookups shared by every atom of the file (computed once, not per atom). */
+export interface FileFacts {
+  imported: Set<string>;
+  knownTypes: Set<string>;
+  wildcard: boolean;
+  definedElsewhere: Set<string>;
+}
+
+export function fileFacts(file: ParsedFile, definedElsewhere: Set<string>): FileFacts {
+  const imported = new Set(file.imports.flatMap((i) => i.bindings));
+  return { imported, knownTypes: new Set([...file.types.map((t) => t.name), ...imported]), wildcard: file.imports.some((i) => i.namespace === '*'), definedElsewhere };
+}
+
+export function buildContext(file: ParsedFile, piece: Piece, used: string[], typeRefs: string[], defined: Set<string>, facts: FileFacts, index: LineIndex): AtomContext {
   const py = file.language === 'python';
   const globals = py ? PY_BUILTINS : JS_GLOBALS;
+  const { imported, wildcard, definedElsewhere } = facts;
   const usedSet = new Set([...used, ...typeRefs]);
-  const imports = file.imports
+  const imports = usedSet.size === 0 ? [] : file.imports
     .map((i) => ({ module: i.module, names: i.bindings.filter((b) => usedSet.has(b)), line: i.line, typeOnly: i.typeOnly }))
     .filter((i) => i.names.length > 0);
-  const imported = new Set(file.imports.flatMap((i) => i.bindings));
-  const wildcard = file.imports.some((i) => i.namespace === '*');
   const params = new Set<string>();
   for (const n of piece.nodes) for (const p of n.fn?.params ?? []) params.add(p.name);
   if (piece.fragment && piece.parent?.fn) for (const p of piece.parent.fn.params) params.add(p.name);
   const unresolved = used.filter((u) => !defined.has(u) && !definedElsewhere.has(u) && !imported.has(u) && !globals.has(u) && !params.has(u) && !wildcard);
 
   const typeNames = new Set(typeRefs);
-  const types = file.types
+  const types = typeNames.size === 0 ? [] : file.types
     .filter((t) => typeNames.has(t.name) && !defined.has(t.name))
     .map((t) => ({ name: t.name, kind: t.kind, startLine: t.startLine, endLine: t.endLine, code: t.endLine - t.startLine < 30 ? index.slice(t.startLine, t.endLine) : index.slice(t.startLine, t.startLine) }));
-  const knownTypes = new Set([...file.types.map((t) => t.name), ...imported, ...defined]);
-  const unresolvedTypes = typeRefs.filter((t) => !knownTypes.has(t) && !(py ? PY_BUILTINS.has(t) || /^(Optional|List|Dict|Set|Tuple|Union|Any|Callable|Iterable|Iterator|Sequence|Mapping|Type|Literal|Final|ClassVar|Generator|Awaited)$/.test(t) : TS_TYPES.has(t)) && !wildcard);
+  const unresolvedTypes = typeRefs.filter((t) => !facts.knownTypes.has(t) && !defined.has(t) && !(py ? PY_BUILTINS.has(t) || /^(Optional|List|Dict|Set|Tuple|Union|Any|Callable|Iterable|Iterator|Sequence|Mapping|Type|Literal|Final|ClassVar|Generator|Awaited)$/.test(t) : TS_TYPES.has(t)) && !wildcard);
 
   const unit = unitOf(piece);
   const fnNode = unit ? piece.nodes[0]! : piece.fragment ? piece.parent : undefined;
@@ -104,7 +115,8 @@ export function buildContext(file: ParsedFile, piece: Piece, used: string[], typ
   if (fn && params0.length > 0 && preconditions.length === 0) missing.push({ component: 'preconditions', reason: `parameters ${params0.map((p) => p.name).join(', ')} have no declared type, guard or assert` });
   const returns = piece.nodes.some((n) => n.returnsValue);
   if (fn && returns && postconditions.length === 0) missing.push({ component: 'postconditions', reason: 'returns a value without a declared return type or final assert' });
-  const declarative = piece.nodes.length > 0 && piece.nodes.every((n) => ['import', 'interface', 'type', 'enum', 'export'].includes(n.kind));
-  if (testHints.length === 0 && !declarative && piece.nodes.length > 0) missing.push({ component: 'testHints', reason: 'no typed parameters or branches to derive test cases from' });
+  // Straight-line declarations have nothing to vary: only callables and branches need test cases.
+  const needsTests = !!fn || piece.nodes.some((n) => n.decisions > 0);
+  if (testHints.length === 0 && needsTests) missing.push({ component: 'testHints', reason: 'no typed parameters or branches to derive test cases from' });
   return { imports, types, preconditions, postconditions, testHints, completeness: Math.round((5 - missing.length) * 20) / 100, missing, unresolved };
 }

@@ -107,7 +107,8 @@ function mergeSmall(file: ParsedFile, o: ResolvedAtomOptions, pieces: Piece[]): 
   for (const p of pieces) {
     const prev = out[out.length - 1];
     const mergeable = (x: Piece) => !x.nodes.some(isUnit) && x.strategy !== 'by_class' && !(x.nodes.length === 0 && x.fragment === false && x.scope.length > 1);
-    if (prev && prev.scope === p.scope && mergeable(prev) && mergeable(p) && prev.fragment === p.fragment && prev.parent === p.parent) {
+    const category = (x: Piece) => (x.nodes.length > 0 && x.nodes.every((n) => n.kind === 'import') ? 'import' : 'code');
+    if (prev && prev.scope === p.scope && mergeable(prev) && mergeable(p) && category(prev) === category(p) && prev.fragment === p.fragment && prev.parent === p.parent) {
       const loc = prev.loc + p.loc;
       const complexity = prev.complexity + p.complexity - 1;
       if (loc <= o.targetLoc && complexity < o.maxComplexity) {

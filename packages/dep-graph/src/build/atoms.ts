@@ -47,7 +47,9 @@ export function importBindings(imp: ImportInfo): Omit<ImportBinding, 'target'>[]
   if (imp.default) out.push({ ...base, local: imp.default, imported: 'default', typeOnly: imp.typeOnly === true });
   if (imp.namespace) out.push({ ...base, local: imp.namespace, imported: '*', typeOnly: imp.typeOnly === true });
   for (const named of imp.named ?? []) {
-    out.push({ ...base, local: named.alias ?? named.name, imported: named.name, typeOnly: imp.typeOnly === true || named.typeOnly === true });
+    // The atomizer lists a Python module's own dotted name among the names (`import shop.tax`): a namespace binding.
+    const imported = named.name === imp.module && !named.alias ? '*' : named.name;
+    out.push({ ...base, local: named.alias ?? named.name, imported, typeOnly: imp.typeOnly === true || named.typeOnly === true });
   }
   return out;
 }
@@ -187,6 +189,19 @@ function fileSymbols(file: AtomizedFile): FileSymbols {
       list.push(atom);
     }
   }
+  // A class or function split into several atoms (per method, per block) has no atom defining its own
+  // name: the first atom inside a module-level `class X` / `function X` scope defines X.
+  const firstInClass = new Map<string, Atom>();
+  for (const atom of file.atoms) {
+    const match = /^(?:class|function) (.+)$/.exec(atom.scope?.[1] ?? '');
+    if (!match) continue;
+    const seen = firstInClass.get(match[1]!);
+    if (!seen || atom.startLine < seen.startLine) firstInClass.set(match[1]!, atom);
+  }
+  for (const [name, atom] of firstInClass) {
+    if (definitions.has(name)) continue;
+    definitions.set(name, [atom]);
+  }
   for (const list of definitions.values()) list.sort((a, b) => a.startLine - b.startLine || (a.id < b.id ? -1 : 1));
   return { path: file.path, language: file.language, definitions, imports: new Map(), atoms: file.atoms };
 }
@@ -216,6 +231,7 @@ function sameScope(a: Atom, b: Atom): boolean {
 
 function localEdgeType(definer: Atom, user: Atom): string {
   if (TYPE_KIND.test(definer.kind)) return 'type';
+  if (/field|property/i.test(definer.kind)) return 'variable';
   if (CALLABLE_KIND.test(definer.kind)) return 'function_call';
   return sameScope(definer, user) && definer.startLine < user.startLine ? 'data_flow' : 'variable';
 }

@@ -12,7 +12,9 @@ export const atomSyntax: PlanCheck<'atom'> = {
     const at = { file: atom.path, line: atom.startLine, atom: atom.id };
     if (atom.endLine < atom.startLine) issues.push({ ...at, severity: 'error', message: `line range ${atom.startLine}-${atom.endLine} ends before it starts` });
     if (atom.path !== file.path) issues.push({ ...at, severity: 'error', message: `atom path "${atom.path}" differs from its file "${file.path}"` });
-    if (typeof atom.code === 'string') {
+    // Atoms cut out of a class or a block (`strategy` by_class/by_block, kind block) hold part of the braces by design.
+    const fragment = atom.kind === 'block' || atom.strategy === 'by_class' || atom.strategy === 'by_block';
+    if (typeof atom.code === 'string' && !fragment) {
       const problem = checkBalance(atom.code, file.language);
       if (problem) issues.push({ ...at, line: atom.startLine + problem.line - 1, severity: 'error', message: `syntax: ${problem.message}` });
     }
@@ -146,7 +148,7 @@ export const taskNaming: PlanCheck<'task'> = {
         const name = atom.name;
         if (!name || name.includes('.') || name.startsWith('<') || name === 'default' || name === 'constructor') continue;
         named++;
-        const typeLike = /class|interface|type|enum/i.test(atom.kind);
+        const typeLike = /^(class|interface|types?|enum|type[-_ ]?alias)$/i.test(atom.kind);
         // PascalCase functions are accepted in TS/JS: components and factories of classes use them.
         const ok = typeLike ? PASCAL.test(name) : python ? SNAKE.test(name) || /^__\w+__$/.test(name) : CAMEL.test(name) || (PASCAL.test(name) && /function|arrow|component/i.test(atom.kind));
         if (!ok) {
@@ -172,7 +174,7 @@ export const taskPublicContracts: PlanCheck<'task'> = {
       for (const b of table.imports.values()) {
         if (!b.target || !mine.has(b.target) || b.imported === '*' || b.imported === 'default') continue;
         const definers = ctx.built.symbols.get(b.target)?.definitions.get(b.imported) ?? [];
-        const moduleLevel = definers.some((a) => (a.scope ?? []).length <= 1);
+        const moduleLevel = definers.some((a) => (a.scope ?? []).length <= 1 || a.scope?.[1] === `class ${b.imported}` || a.scope?.[1] === `function ${b.imported}`);
         if (definers.length === 0) issues.push({ severity: 'error', message: `"${b.imported}" is imported by ${path} but not defined in ${b.target}`, file: path, line: b.line, hint: `define and export "${b.imported}" in ${b.target}, or fix the import` });
         else if (!moduleLevel) issues.push({ severity: 'error', message: `"${b.imported}" is imported by ${path} but is not at module level in ${b.target}`, file: path, line: b.line });
       }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { lstat, readdir, readFile, readlink, realpath, rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
 import { St3Error, type ArchiveIndex, type Diagnostic } from '@st3/schemas';
 import { isInside } from '../util.js';
@@ -29,10 +30,12 @@ export interface ArchiveResult {
 export interface ArchiveOptions {
   /** zstd level (default 3, as `zstd -3`). */
   level?: number;
-  /** Files read ahead of the writer (default 16). */
-  readAhead?: number;
   signal?: AbortSignal;
 }
+
+const BATCH_BYTES = 1 << 20;
+const SYNC_READ_BYTES = 1 << 20;
+const YIELD_BYTES = 8 << 20;
 
 const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
@@ -86,8 +89,9 @@ export async function listTree(root: string): Promise<{ entries: ArchiveEntry[];
 export async function archiveDirectory(root: string, outPath: string, options: ArchiveOptions = {}): Promise<ArchiveResult> {
   const { entries, warnings } = await listTree(root);
   const { CompressStream } = await import('zstd-napi');
-  // Single-threaded zstd with a fixed level and no content size: the frame depends on the bytes only.
-  const zstd = new CompressStream({ compressionLevel: options.level ?? 3, checksumFlag: true });
+  // Fixed level, checksum on, no content size, and zstd's own worker threads: with nbWorkers ≥ 1 the
+  // frame depends on the bytes only (not on the thread count), and compression leaves the JS thread free.
+  const zstd = new CompressStream({ compressionLevel: options.level ?? 3, checksumFlag: true, nbWorkers: Math.max(1, Math.min(4, availableParallelism() - 1)) });
   const out = createWriteStream(outPath);
   const archiveHash = createHash('sha256');
   let compressedSize = 0;
@@ -103,24 +107,24 @@ export async function archiveDirectory(root: string, outPath: string, options: A
   });
   const files: ArchiveIndex['files'] = [];
   let tarSize = 0;
-  const write = async (chunk: Uint8Array): Promise<void> => {
-    tarSize += chunk.length;
+  // Tar bytes are batched into ~1 MiB writes: one native call per batch, not per 512-byte header.
+  let batch: Uint8Array[] = [];
+  let batchLen = 0;
+  const flush = async (): Promise<void> => {
+    if (batchLen === 0) return;
+    const chunk = Buffer.concat(batch, batchLen);
+    batch = [];
+    batchLen = 0;
     if (!zstd.write(chunk)) await new Promise<void>((r) => zstd.once('drain', () => r()));
   };
+  const write = async (chunk: Uint8Array): Promise<void> => {
+    tarSize += chunk.length;
+    batch.push(chunk);
+    batchLen += chunk.length;
+    if (batchLen >= BATCH_BYTES) await flush();
+  };
   try {
-    const readAhead = Math.max(1, options.readAhead ?? 16);
-    const pending = new Map<number, Promise<Buffer>>();
-    const fileIdx = entries.map((e, i) => (e.kind === 'file' ? i : -1)).filter((i) => i >= 0);
-    let next = 0;
-    const prefetch = (): void => {
-      while (next < fileIdx.length && pending.size < readAhead) {
-        const i = fileIdx[next++]!;
-        const p = readFile(entries[i]!.absolute);
-        p.catch(() => undefined);
-        pending.set(i, p);
-      }
-    };
-    prefetch();
+    let sinceYield = 0;
     for (let i = 0; i < entries.length; i++) {
       if (options.signal?.aborted) throw new St3Error('E_INTERRUPTED', 'archiving interrupted');
       const entry = entries[i]!;
@@ -128,9 +132,14 @@ export async function archiveDirectory(root: string, outPath: string, options: A
         await write(tarHeader({ path: entry.path, kind: entry.kind, size: 0, linkname: entry.linkname }));
         continue;
       }
-      const data = await pending.get(i)!;
-      pending.delete(i);
-      prefetch();
+      // Small files are read synchronously (an async read costs four thread-pool round trips, more
+      // than the read itself); the loop yields to the event loop every few MiB so aborts still land.
+      const data = entry.size < SYNC_READ_BYTES ? readFileSync(entry.absolute) : await readFile(entry.absolute);
+      sinceYield += data.length;
+      if (sinceYield > YIELD_BYTES) {
+        sinceYield = 0;
+        await new Promise<void>((r) => setImmediate(r));
+      }
       if (data.length !== entry.size) {
         throw new St3Error('E_FILE_READ', `${entry.path} changed while it was being archived`, { file: entry.absolute, hint: 'archive a folder nothing is writing to' });
       }
@@ -141,6 +150,7 @@ export async function archiveDirectory(root: string, outPath: string, options: A
       files.push({ path: entry.path, size: data.length, sha256: createHash('sha256').update(data).digest('hex') });
     }
     await write(tarEnd());
+    await flush();
     zstd.end();
     await finished;
   } catch (error) {

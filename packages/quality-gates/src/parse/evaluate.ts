@@ -57,6 +57,11 @@ export function evaluateGate(gate: GateConfig, runs: readonly ProcessResult[], c
     }
     // A Python tool that is not installed: the interpreter runs, but the module does not exist.
     const missingModule = !codeOk ? /No module named ([\w.]+)/.exec(run.stderr) : null;
+    // npx refusing to download a package that is not installed locally (`--no-install`).
+    const missingNpx = !codeOk && !missingModule ? /npx canceled due to missing packages[^[]*\[([^\]]*)\]/.exec(run.stderr) : null;
+    if (missingNpx) {
+      return { status: 'error', violations: [], errorCode: 'E_TOOL_NOT_FOUND', reason: `tool not found: ${gate.execution.command.join(' ')} needs ${missingNpx[1]} installed in the project (npx --no-install found none)` };
+    }
     if (missingModule) {
       return { status: 'error', violations: [], errorCode: 'E_TOOL_NOT_FOUND', reason: `tool not found: ${program} has no module "${missingModule[1]}" (install it, e.g. \`${program} -m pip install ${missingModule[1]}\`)` };
     }

@@ -35,6 +35,23 @@ export function readField(record: unknown, parents: readonly unknown[], path: Fi
   return value;
 }
 
+/** A fast reader for one field path (compiled once per gate; called once per record). */
+export function compileField(path: FieldPath): (record: unknown, parents: readonly unknown[]) => unknown {
+  const { up, keys } = path;
+  if (up === 0 && keys.length === 1) {
+    const [k0] = keys as [string];
+    return (r) => (r as Record<string, unknown>)[k0];
+  }
+  if (up === 0 && keys.length === 2) {
+    const [k0, k1] = keys as [string, string];
+    return (r) => {
+      const a = (r as Record<string, unknown>)[k0];
+      return a !== null && typeof a === 'object' ? (a as Record<string, unknown>)[k1] : undefined;
+    };
+  }
+  return (r, parents) => readField(r, parents, path);
+}
+
 export interface Located {
   value: unknown;
   parents: unknown[];
@@ -66,16 +83,21 @@ export function compileViolationsPath(path: string | null | undefined): Step[] {
  * Walks the steps and returns every record with its parents, or a description of where the
  * document did not have the expected shape.
  */
-export function selectRecords(root: unknown, steps: readonly Step[], pathText: string): { records: Located[]; problem?: string } {
+export interface RecordGroup {
+  records: readonly unknown[];
+  parents: unknown[];
+}
+
+export function selectRecords(root: unknown, steps: readonly Step[], pathText: string): { groups: RecordGroup[]; count: number; problem?: string } {
   let current: Located[] = [{ value: root, parents: [] }];
   for (const step of steps) {
     const next: Located[] = [];
     for (const item of current) {
       if (step.kind === 'each') {
-        if (!Array.isArray(item.value)) return { records: [], problem: `expected an array at "${pathText}", found ${describe(item.value)}` };
+        if (!Array.isArray(item.value)) return { groups: [], count: 0, problem: `expected an array at "${pathText}", found ${describe(item.value)}` };
         for (const el of item.value) next.push({ value: el, parents: item.parents });
       } else {
-        if (item.value === null || typeof item.value !== 'object' || Array.isArray(item.value)) return { records: [], problem: `expected an object with "${step.key}" at "${pathText}", found ${describe(item.value)}` };
+        if (item.value === null || typeof item.value !== 'object' || Array.isArray(item.value)) return { groups: [], count: 0, problem: `expected an object with "${step.key}" at "${pathText}", found ${describe(item.value)}` };
         const v = (item.value as Record<string, unknown>)[step.key];
         if (v === undefined || v === null) continue;
         next.push({ value: v, parents: [...item.parents, item.value] });
@@ -83,17 +105,22 @@ export function selectRecords(root: unknown, steps: readonly Step[], pathText: s
     }
     current = next;
   }
-  const records: Located[] = [];
+  // The final arrays are not copied: each group shares its parents (100,000 records, 2,000 groups).
+  const groups: RecordGroup[] = [];
+  let count = 0;
   for (const item of current) {
     if (Array.isArray(item.value)) {
       for (const el of item.value) {
-        if (el === null || typeof el !== 'object') return { records: [], problem: `expected records (objects) in the array at "${pathText || '(root)'}", found ${describe(el)}` };
-        records.push({ value: el, parents: item.parents });
+        if (el === null || typeof el !== 'object') return { groups: [], count: 0, problem: `expected records (objects) in the array at "${pathText || '(root)'}", found ${describe(el)}` };
       }
-    } else if (item.value !== null && typeof item.value === 'object') records.push(item);
-    else return { records: [], problem: `expected an array of records at "${pathText || '(root)'}", found ${describe(item.value)}` };
+      groups.push({ records: item.value, parents: item.parents });
+      count += item.value.length;
+    } else if (item.value !== null && typeof item.value === 'object') {
+      groups.push({ records: [item.value], parents: item.parents });
+      count++;
+    } else return { groups: [], count: 0, problem: `expected an array of records at "${pathText || '(root)'}", found ${describe(item.value)}` };
   }
-  return { records };
+  return { groups, count };
 }
 
 function describe(value: unknown): string {

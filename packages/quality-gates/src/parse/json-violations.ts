@@ -1,5 +1,5 @@
 import type { JsonViolations, Severity, Violation } from '@st3/schemas';
-import { compileViolationsPath, parseFieldPath, readField, selectRecords, type FieldPath } from './json-path.js';
+import { compileField, compileViolationsPath, parseFieldPath, selectRecords } from './json-path.js';
 import { createPathNormalizer, normalizeSeverity, toPosition, type ParseContext } from './normalize.js';
 
 export interface ParseOutcome {
@@ -12,11 +12,19 @@ export interface ParseOutcome {
 export function createJsonParser(spec: JsonViolations, severityDefault: Severity = 'error'): (text: string, ctx: ParseContext) => ParseOutcome {
   const steps = compileViolationsPath(spec.violations_path);
   const pathText = spec.violations_path ?? '';
-  const field = (name: string, alt?: string): FieldPath | undefined => {
+  const defaults = (spec as { defaults?: Record<string, unknown> }).defaults ?? {};
+  type Reader = (record: unknown, parents: readonly unknown[]) => unknown;
+  const field = (name: string, alt?: string): Reader => {
     const p = spec.field_map[name] ?? (alt ? spec.field_map[alt] : undefined);
-    return p === undefined ? undefined : parseFieldPath(p);
+    const fallback = defaults[name];
+    if (p === undefined) return () => fallback;
+    const read = compileField(parseFieldPath(p));
+    return fallback === undefined ? read : (r, ps) => read(r, ps) ?? fallback;
   };
   const fFile = field('file');
+  const filePath = spec.field_map.file === undefined ? undefined : parseFieldPath(spec.field_map.file);
+  // A file read from a parent record (ESLint's results[].filePath) is the same for a whole group.
+  const fileFromParent = filePath !== undefined && filePath.up > 0;
   const fLine = field('line');
   const fCol = field('col', 'column');
   const fRule = field('rule');
@@ -24,34 +32,40 @@ export function createJsonParser(spec: JsonViolations, severityDefault: Severity
   const fSeverity = field('severity');
   const lineOffset = spec.line_offset ?? 0;
   const colOffset = spec.col_offset ?? 0;
-  const defaults = (spec as { defaults?: Record<string, unknown> }).defaults ?? {};
   const fixable = compileFixableWhen(spec.fixable_when);
 
   return (text, ctx) => {
     const parsed = parseJsonLenient(text);
     if ('problem' in parsed) return { violations: [], problem: parsed.problem };
-    const { records, problem } = selectRecords(parsed.value, steps, pathText);
+    const { groups, count, problem } = selectRecords(parsed.value, steps, pathText);
     if (problem) return { violations: [], problem };
     const toFile = createPathNormalizer(ctx);
     const gateFixable = ctx.supportsAutofix === true;
-    const violations: Violation[] = new Array(records.length);
-    for (let i = 0; i < records.length; i++) {
-      const { value, parents } = records[i]!;
-      const get = (p: FieldPath | undefined, name: string): unknown => {
-        const v = p ? readField(value, parents, p) : undefined;
-        return v === undefined || v === null ? defaults[name] : v;
-      };
-      const rule = get(fRule, 'rule');
-      const message = get(fMessage, 'message');
-      violations[i] = {
-        file: toFile(get(fFile, 'file')),
-        line: toPosition(get(fLine, 'line'), lineOffset),
-        col: toPosition(get(fCol, 'col'), colOffset),
-        rule: rule === undefined || rule === null ? '' : String(rule),
-        message: message === undefined || message === null ? '' : String(message),
-        severity: normalizeSeverity(get(fSeverity, 'severity'), spec.severity_map, severityDefault),
-        fixable: fixable(value, parents, gateFixable),
-      };
+    // Tools use a handful of severity values: map each distinct one once.
+    const severities = new Map<unknown, Severity>();
+    const violations: Violation[] = new Array(count);
+    let i = 0;
+    for (const { records, parents } of groups) {
+      const groupFile = fileFromParent && records.length > 0 ? toFile(fFile(records[0], parents)) : undefined;
+      for (const value of records) {
+        const rule = fRule(value, parents);
+        const message = fMessage(value, parents);
+        const rawSeverity = fSeverity(value, parents);
+        let severity = severities.get(rawSeverity);
+        if (severity === undefined) {
+          severity = normalizeSeverity(rawSeverity, spec.severity_map, severityDefault);
+          severities.set(rawSeverity, severity);
+        }
+        violations[i++] = {
+          file: groupFile ?? toFile(fFile(value, parents)),
+          line: toPosition(fLine(value, parents), lineOffset),
+          col: toPosition(fCol(value, parents), colOffset),
+          rule: rule === undefined || rule === null ? '' : String(rule),
+          message: message === undefined || message === null ? '' : String(message),
+          severity,
+          fixable: fixable(value, parents, gateFixable),
+        };
+      }
     }
     return { violations };
   };
@@ -65,10 +79,10 @@ export function compileFixableWhen(when: string | null | undefined): (record: un
   if (when === null || when === undefined || when === '') return () => false;
   if (when === 'gate') return (_r, _p, gate) => gate;
   const eq = when.indexOf('=');
-  const path = parseFieldPath(eq === -1 ? when : when.slice(0, eq));
+  const read = compileField(parseFieldPath(eq === -1 ? when : when.slice(0, eq)));
   const expected = eq === -1 ? undefined : when.slice(eq + 1);
   return (record, parents) => {
-    const v = readField(record, parents, path);
+    const v = read(record, parents);
     if (expected !== undefined) return v !== undefined && v !== null && String(v) === expected;
     return v !== undefined && v !== null && v !== false && v !== '';
   };
@@ -79,11 +93,12 @@ export function compileFixableWhen(when: string | null | undefined): (record: un
  * text is not JSON, the first line starting with `[` or `{` is tried.
  */
 export function parseJsonLenient(text: string): { value: unknown } | { problem: string } {
-  const trimmed = text.trim();
-  if (trimmed === '') return { value: [] };
+  // No trim() up front: on a 100 MB output that copy costs as much as parsing.
   try {
-    return { value: JSON.parse(trimmed) };
+    return { value: JSON.parse(text) };
   } catch (error) {
+    const trimmed = text.trim();
+    if (trimmed === '') return { value: [] };
     const start = /^[[{]/m.exec(trimmed);
     if (start && start.index > 0) {
       try {

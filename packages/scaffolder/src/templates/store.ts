@@ -67,6 +67,7 @@ export class TemplateStore {
   private readonly entries = new Map<string, TemplateEntry>();
   private readonly chains = new Map<string, TemplateChain>();
   private readonly loaded = new Set<string>();
+  private readonly variableCache = new Map<string, { name: string; usage: Usage }[]>();
   readonly eta: Eta;
 
   constructor(dirs: { dir: string; origin: 'builtin' | 'workspace' }[]) {
@@ -146,6 +147,8 @@ export class TemplateStore {
 
   /** Top-level `it.<name>` variables a chain reads, with how they are used (for the loose v1 pipeline). */
   variables(concreteId: string): { name: string; usage: Usage }[] {
+    const cached = this.variableCache.get(concreteId);
+    if (cached) return cached;
     const chain = this.chain(concreteId);
     const usages = new Map<string, Usage>();
     const note = (name: string, u: Usage) => {
@@ -165,9 +168,11 @@ export class TemplateStore {
       }
     }
     const own = new Set([chain.concrete, ...chain.layouts].flatMap((t) => [...scanUsages(t.body).keys()]));
-    return [...usages]
+    const result = [...usages]
       .filter(([name]) => !IGNORED.has(name) && (own.has(name) || !local.has(name)))
       .map(([name, usage]) => ({ name, usage }));
+    this.variableCache.set(concreteId, result);
+    return result;
   }
 
   /** v1 fallbacks declared in the metadata blocks of the chain (the concrete template wins over its layouts). */

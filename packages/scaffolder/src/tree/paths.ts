@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { St3Error } from '@st3/schemas';
 
@@ -14,18 +14,16 @@ export function resolveInside(root: string, path: string): string {
   const rootReal = realpathOrSelf(resolve(root));
   const target = resolve(rootReal, path);
   if (!isWithin(rootReal, target)) throw escape(path, 'the path leaves the workspace');
-  // Follow the deepest existing ancestor (or the file itself) through symlinks.
+  // Follow the deepest existing ancestor (or the file itself) through symlinks. existsSync follows
+  // links, so a dangling link is skipped up to its folder (writing through it is refused by rename).
   let probe = target;
-  for (;;) {
-    const real = tryRealpath(probe);
-    if (real !== undefined) {
-      if (!isWithin(rootReal, real)) throw escape(path, `a symlink (${relative(rootReal, probe) || '.'}) points outside the workspace`);
-      break;
-    }
+  while (!existsSync(probe)) {
     const parent = dirname(probe);
-    if (parent === probe) break;
+    if (parent === probe) return target;
     probe = parent;
   }
+  const real = tryRealpath(probe);
+  if (real !== undefined && !isWithin(rootReal, real)) throw escape(path, `a symlink (${relative(rootReal, probe) || '.'}) points outside the workspace`);
   return target;
 }
 

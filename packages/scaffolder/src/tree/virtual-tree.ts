@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { St3Error } from '@st3/schemas';
@@ -38,10 +39,18 @@ export class VirtualTree {
   readonly root: string;
   private readonly policy: OverwritePolicy;
   private readonly staged = new Map<string, Staged>();
+  private readonly beforeRename?: (path: string) => void | Promise<void>;
+  private readonly durable: boolean;
 
-  constructor(root: string, options: { policy?: OverwritePolicy } = {}) {
+  /**
+   * `durable` fsyncs every file before it is renamed into place (survives power loss, much slower
+   * on real disks); `beforeRename` runs before each rename (fault injection in tests, tracing).
+   */
+  constructor(root: string, options: { policy?: OverwritePolicy; durable?: boolean; beforeRename?: (path: string) => void | Promise<void> } = {}) {
     this.root = root;
     this.policy = options.policy ?? 'refuse';
+    this.durable = options.durable ?? false;
+    this.beforeRename = options.beforeRename;
   }
 
   /** Stages a file; a path outside the root is refused at once (E_PATH_ESCAPE). */
@@ -73,11 +82,14 @@ export class VirtualTree {
     for (const file of this.staged.values()) {
       // Re-check at plan time: a symlink may have appeared since staging.
       resolveInside(this.root, file.path);
-      const current = await readIfFile(file.abs);
-      if (current === undefined) {
-        if (await exists(file.abs)) throw new St3Error('E_WRITE', `${file.path} exists and is not a regular file`, { file: file.path, hint: 'choose another output path' });
+      const info = statSync(file.abs, { throwIfNoEntry: false });
+      if (info === undefined) {
         out.push({ path: file.path, action: 'create' });
-      } else if (current === file.content) out.push({ path: file.path, action: 'unchanged' });
+        continue;
+      }
+      if (!info.isFile()) throw new St3Error('E_WRITE', `${file.path} exists and is not a regular file`, { file: file.path, hint: 'choose another output path' });
+      const current = readFileSync(file.abs, 'utf8');
+      if (current === file.content) out.push({ path: file.path, action: 'unchanged' });
       else if (file.policy === 'skip-if-exists') out.push({ path: file.path, action: 'skip' });
       else {
         const diff = createTwoFilesPatch(`a/${file.path}`, `b/${file.path}`, current, file.content, undefined, undefined, { context: 3 });
@@ -90,6 +102,9 @@ export class VirtualTree {
   /**
    * Writes the batch: refuses it whole (E_CONFLICT, nothing written) when a file would be
    * overwritten against the policy; otherwise all files or none (E_WRITE after rollback).
+   * Each file goes to a temp file beside its target and is renamed into place once every temp
+   * file is written. File I/O is synchronous inside the commit: one batch, no interleaving, and
+   * no thread-pool round trip per file.
    */
   async commit(): Promise<CommitReport> {
     const changes = await this.plan();
@@ -103,37 +118,46 @@ export class VirtualTree {
     }
     const toWrite = changes.filter((c) => c.action === 'create' || c.action === 'update');
     const byPath = new Map([...this.staged.values()].map((s) => [s.path, s]));
-    const temps: { file: Staged; temp: string; original?: string }[] = [];
+    const temps: Temp[] = [];
     const createdDirs: string[] = [];
+    const knownDirs = new Set<string>();
+    const suffix = `${process.pid}.${randomBytes(4).toString('hex')}`;
     try {
-      for (const change of toWrite) {
+      for (const [i, change] of toWrite.entries()) {
         const file = byPath.get(change.path)!;
-        await mkdirTracked(dirname(file.abs), createdDirs);
-        const temp = join(dirname(file.abs), `.${basename(file.abs)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-        const original = change.action === 'update' ? await readIfFile(file.abs) : undefined;
+        const dir = dirname(file.abs);
+        if (!knownDirs.has(dir)) {
+          mkdirTracked(dir, createdDirs);
+          knownDirs.add(dir);
+        }
+        const temp = join(dir, `.${basename(file.abs)}.${suffix}.${i}.tmp`);
+        const original = change.action === 'update' ? readFileSync(file.abs, 'utf8') : undefined;
         temps.push({ file, temp, original });
-        const handle = await open(temp, 'wx', 0o644);
-        try {
-          await handle.writeFile(file.content);
-          await handle.sync();
-        } finally {
-          await handle.close();
+        writeFileSync(temp, file.content, { flag: 'wx', mode: 0o644 });
+        if (this.durable) {
+          const fd = openSync(temp, 'r+');
+          try {
+            fsyncSync(fd);
+          } finally {
+            closeSync(fd);
+          }
         }
       }
     } catch (error) {
-      await Promise.all(temps.map((t) => rm(t.temp, { force: true })));
-      await removeDirs(createdDirs);
+      for (const t of temps) rmSync(t.temp, { force: true });
+      removeDirs(createdDirs);
       throw writeError(error);
     }
-    const renamed: typeof temps = [];
+    const renamed: Temp[] = [];
     try {
       for (const t of temps) {
-        await rename(t.temp, t.file.abs);
+        await this.beforeRename?.(t.file.path);
+        renameSync(t.temp, t.file.abs);
         renamed.push(t);
       }
     } catch (error) {
-      await rollback(renamed, temps);
-      await removeDirs(createdDirs);
+      rollback(renamed, temps);
+      removeDirs(createdDirs);
       throw writeError(error);
     }
     this.staged.clear();
@@ -141,29 +165,45 @@ export class VirtualTree {
   }
 }
 
-async function rollback(renamed: { file: Staged; temp: string; original?: string }[], temps: { temp: string }[]): Promise<void> {
-  for (const t of renamed.reverse()) {
-    if (t.original === undefined) await rm(t.file.abs, { force: true });
-    else {
-      const back = `${t.temp}.restore`;
-      await writeFile(back, t.original).then(() => rename(back, t.file.abs)).catch(() => undefined);
-    }
-  }
-  await Promise.all(temps.map((t) => rm(t.temp, { force: true })));
+interface Temp {
+  file: Staged;
+  temp: string;
+  original?: string;
 }
 
-async function mkdirTracked(dir: string, created: string[]): Promise<void> {
-  const first = await mkdir(dir, { recursive: true });
+function rollback(renamed: Temp[], temps: Temp[]): void {
+  for (const t of renamed.reverse()) {
+    try {
+      if (t.original === undefined) rmSync(t.file.abs, { force: true });
+      else {
+        writeFileSync(`${t.temp}.restore`, t.original);
+        renameSync(`${t.temp}.restore`, t.file.abs);
+      }
+    } catch {
+      // best effort: keep restoring the others
+    }
+  }
+  for (const t of temps) rmSync(t.temp, { force: true });
+}
+
+function mkdirTracked(dir: string, created: string[]): void {
+  const first = mkdirSync(dir, { recursive: true });
   if (first === undefined) return;
-  // Record every folder mkdir created, deepest last, so a rollback can remove them.
+  // Record every folder mkdir created, deepest first, so a rollback can remove them.
   for (let d = dir; ; d = dirname(d)) {
     created.push(d);
     if (d === first || dirname(d) === d) break;
   }
 }
 
-async function removeDirs(dirs: string[]): Promise<void> {
-  for (const d of dirs) await rmdir(d).catch(() => undefined);
+function removeDirs(dirs: string[]): void {
+  for (const d of dirs) {
+    try {
+      rmdirSync(d);
+    } catch {
+      // not empty or already gone
+    }
+  }
 }
 
 async function readIfFile(abs: string): Promise<string | undefined> {
@@ -171,15 +211,6 @@ async function readIfFile(abs: string): Promise<string | undefined> {
     return await readFile(abs, 'utf8');
   } catch {
     return undefined;
-  }
-}
-
-async function exists(abs: string): Promise<boolean> {
-  try {
-    await stat(abs);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -1,0 +1,39 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { exportJsonSchemas, inferKind, loadText } from '../src/index.js';
+import { fixture } from './helpers.js';
+
+/** The exported JSON Schemas must agree with the zod source on real files (checked with an independent validator). */
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+const validators = new Map(exportJsonSchemas().map((s) => [s.fileName.replace('.schema.json', ''), ajv.compile(s.schema)]));
+
+function parsed(path: string): unknown {
+  return loadText(readFileSync(path, 'utf8'), { file: path }).value;
+}
+
+describe('exported JSON Schemas', () => {
+  it.each(readdirSync(fixture('st3-config')))('accept the real %s', (name) => {
+    const kind = inferKind(name)!.name;
+    const validate = validators.get(kind)!;
+    expect(validate(parsed(fixture('st3-config', name))), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('accept every task file the zod schema accepts', () => {
+    const validate = validators.get('task')!;
+    for (const name of readdirSync(fixture('tasks'))) {
+      const value = parsed(fixture('tasks', name));
+      if (value === undefined || name === 'TASK-9006-blocked-task.task.yaml') continue;
+      expect(validate(value), `${name}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+  });
+
+  it('reject the pattern registry for the same reasons as zod', () => {
+    const validate = validators.get('pattern-registry')!;
+    expect(validate(parsed(fixture('patterns', 'PATTERN_INDEX.yaml')))).toBe(false);
+    const paths = new Set(validate.errors!.map((e) => e.instancePath.split('/').pop()));
+    expect(paths).toEqual(new Set(['pattern_id', 'status', 'name', 'proven_uses', '0', '37', '38', '39', '40', '41', '42', '43'].filter((p) => paths.has(p))));
+    expect(paths.has('status')).toBe(true);
+    expect(paths.has('proven_uses')).toBe(true);
+  });
+});

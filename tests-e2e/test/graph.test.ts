@@ -1,0 +1,171 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { json, repoRoot, runSt3, withTempDir } from '../src/run-cli.js';
+
+const atomsFixture = join(repoRoot, 'packages/dep-graph/test/fixtures/atoms-small.json');
+
+/** A workspace with `.st3/`, the atoms fixture and a tsconfig mapping `@app/*` to `src/*`. */
+function workspace(dir: string): void {
+  mkdirSync(join(dir, '.st3'), { recursive: true });
+  copyFileSync(atomsFixture, join(dir, 'atoms.json'));
+  writeFileSync(join(dir, 'tsconfig.json'), '{\n  // JSON with comments, as tsc allows\n  "compilerOptions": { "baseUrl": ".", "paths": { "@app/*": ["src/*"] }, },\n}\n');
+}
+
+const cyclic = {
+  nodes: [{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd' }],
+  edges: [
+    { from: 'a', to: 'b', type: 'function_call' },
+    { from: 'b', to: 'c', type: 'function_call' },
+    { from: 'c', to: 'a', type: 'type' },
+    { from: 'c', to: 'd', type: 'import' },
+  ],
+};
+
+describe('st3 graph', () => {
+  it('builds the atom graph from atomizer output with tsconfig paths, as the DESIGN.md JSON contract', async () => {
+    await withTempDir(async (dir) => {
+      workspace(dir);
+      const r = await runSt3(['graph', 'atoms.json', '--json'], { cwd: dir });
+      expect(r.code).toBe(0);
+      const g = json(r);
+      expect(Object.keys(g)).toEqual(expect.arrayContaining(['nodes', 'edges', 'cycles', 'removedEdges', 'waves', 'stats']));
+      expect(g.stats).toMatchObject({ nodes: 10, edges: 7, edgesRemoved: 0, waves: 4, criticalPathLength: 4 });
+      expect(g.edges).toContainEqual({ from: 'src/area.ts:10-12', to: 'src/index.ts:3-3', type: 'import', weight: 2, symbols: ['total'] });
+      expect(g.edges).toContainEqual({ from: 'src/area.ts:8-8', to: 'src/area.ts:9-9', type: 'data_flow', weight: 3, symbols: ['count'] });
+      const wave = new Map<string, number>();
+      g.waves.forEach((w: string[], i: number) => w.forEach((id) => wave.set(id, i)));
+      for (const e of g.edges) expect(wave.get(e.from)).toBeLessThan(wave.get(e.to)!);
+    });
+  });
+
+  it('cuts the cheapest edge of a cycle in a JSON graph and exports DOT and Mermaid', async () => {
+    await withTempDir(async (dir) => {
+      writeFileSync(join(dir, 'graph.json'), JSON.stringify(cyclic));
+      const r = await runSt3(['graph', 'graph.json', '--json'], { cwd: dir });
+      expect(r.code).toBe(0);
+      const g = json(r);
+      expect(g.cycles).toEqual([['a', 'b', 'c']]);
+      expect(g.removedEdges).toEqual([{ from: 'c', to: 'a', type: 'type', weight: 1 }]);
+      expect(g.waves).toEqual([['a'], ['b'], ['c'], ['d']]);
+
+      const dot = await runSt3(['graph', 'graph.json', '--format', 'dot'], { cwd: dir });
+      expect(dot.code).toBe(0);
+      expect(dot.stdout).toMatch(/^digraph st3 \{/);
+      expect(dot.stdout).toContain('"c" -> "a" [label="type", style=dashed, color=red, constraint=false];');
+
+      const mmd = await runSt3(['graph', 'graph.json', '--out', 'out/graph.mmd'], { cwd: dir });
+      expect(mmd.code).toBe(0);
+      expect(mmd.stdout).toContain('1 cycles; 1 edges cut to break them');
+      expect(mmd.stdout).toContain('wrote out/graph.mmd (mermaid)');
+      const text = readFileSync(join(dir, 'out/graph.mmd'), 'utf8');
+      expect(text.split('\n')[0]).toBe('flowchart LR');
+      expect(text).toContain('-.->|type cut|');
+    });
+  });
+
+  it('reports an edge to an unknown node with file, line and exit 1; bad options with exit 2', async () => {
+    await withTempDir(async (dir) => {
+      writeFileSync(join(dir, 'bad.json'), '{\n  "nodes": [{"id": "a"}],\n  "edges": [\n    {"from": "a", "to": "ghost"}\n  ]\n}\n');
+      const r = await runSt3(['graph', 'bad.json', '--json'], { cwd: dir });
+      expect(r.code).toBe(1);
+      expect(json(r)).toMatchObject({ ok: false, error: { code: 'E_GRAPH_UNKNOWN_NODE', file: 'bad.json', line: 4 } });
+      const human = await runSt3(['graph', 'bad.json'], { cwd: dir });
+      expect(human.stderr).toContain('bad.json:4:');
+      const format = await runSt3(['graph', 'bad.json', '--format', 'svg', '--json'], { cwd: dir });
+      expect(format.code).toBe(2);
+      expect(json(format).error.code).toBe('E_GRAPH_OPTIONS');
+      const none = await runSt3(['graph', '--json'], { cwd: dir });
+      expect(none.code).toBe(2);
+      expect(json(none).error.code).toBe('E_GRAPH_INPUT');
+      const missing = await runSt3(['waves', 'nope.json', '--json'], { cwd: dir });
+      expect(missing.code).toBe(2);
+      expect(json(missing).error.code).toBe('E_FILE_NOT_FOUND');
+    });
+  });
+
+  it('has --help with examples for each verb', async () => {
+    for (const verb of ['graph', 'waves', 'validate-plan']) {
+      const r = await runSt3([verb, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Usage: st3 ${verb}`);
+      expect(r.stdout).toContain('Examples:');
+    }
+  });
+});
+
+describe('st3 waves', () => {
+  it('prints waves, and balances them under --width within slack', async () => {
+    await withTempDir(async (dir) => {
+      const wide = { nodes: ['r', 'x1', 'x2', 'x3', 'x4', 'y'].map((id) => ({ id })), edges: [{ from: 'r', to: 'y' }] };
+      writeFileSync(join(dir, 'wide.json'), JSON.stringify(wide));
+      const plain = await runSt3(['waves', 'wide.json'], { cwd: dir });
+      expect(plain.code).toBe(0);
+      expect(plain.stdout).toContain('wave 0 (5): r, x1, x2, x3, x4');
+      const r = await runSt3(['waves', 'wide.json', '--width', '3', '--json'], { cwd: dir });
+      expect(r.code).toBe(0);
+      const w = json(r);
+      expect(w.waves).toEqual([['r', 'x1', 'x2'], ['x3', 'x4', 'y']]);
+      expect(w.stats).toMatchObject({ waves: 2, widestWave: 3, maxWidth: 3, overfullWaves: [] });
+      const bad = await runSt3(['waves', 'wide.json', '--width', '0', '--json'], { cwd: dir });
+      expect(bad.code).toBe(2);
+    });
+  });
+});
+
+describe('st3 validate-plan', () => {
+  it('passes a clean plan at the four levels and fails a broken one with exit 1', async () => {
+    await withTempDir(async (dir) => {
+      workspace(dir);
+      const ok = await runSt3(['validate-plan', 'atoms.json', '--json'], { cwd: dir });
+      expect(ok.code).toBe(0);
+      const report = json(ok);
+      expect(report.passed).toBe(true);
+      expect(report.levels.map((l: { level: string }) => l.level)).toEqual(['atom', 'task', 'milestone', 'plan']);
+
+      const atoms = JSON.parse(readFileSync(atomsFixture, 'utf8'));
+      const main = atoms.files.find((f: { path: string }) => f.path === 'lib/main.py');
+      main.atoms[0].symbols.used.push('undefined_helper');
+      main.atoms[0].code = 'def run():\n    print(helper(2)\n    token = "s3cr3t-t0ken-value"';
+      writeFileSync(join(dir, 'broken.json'), JSON.stringify(atoms));
+      const bad = await runSt3(['validate-plan', 'broken.json'], { cwd: dir });
+      expect(bad.code).toBe(1);
+      expect(bad.stdout).toContain('lib/main.py:3: error [task.symbol-resolution] "undefined_helper" is used but not defined, imported or a known global');
+      expect(bad.stdout).toContain('error [atom.syntax] syntax: "(" is never closed');
+      expect(bad.stdout).toContain('error [plan.security] hardcoded-secret');
+      expect(bad.stdout).toMatch(/task\s+0\.\d+ FAIL/);
+      const allowed = await runSt3(['validate-plan', 'broken.json', '--check', 'task.symbol-resolution', '--global', 'undefined_helper', '--json'], { cwd: dir });
+      expect(allowed.code).toBe(0);
+    });
+  });
+
+  it('lists its checks, and rejects graph-only input and unknown checks with exit 2', async () => {
+    await withTempDir(async (dir) => {
+      const list = await runSt3(['validate-plan', '--list-checks', '--json'], { cwd: dir });
+      expect(list.code).toBe(0);
+      expect(json(list).checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['atom.syntax', 'task.symbol-resolution', 'milestone.circular-dependencies', 'plan.security']));
+      writeFileSync(join(dir, 'graph.json'), JSON.stringify(cyclic));
+      const graphOnly = await runSt3(['validate-plan', 'graph.json', '--json'], { cwd: dir });
+      expect(graphOnly.code).toBe(2);
+      expect(json(graphOnly).error.code).toBe('E_GRAPH_INPUT');
+      const unknown = await runSt3(['validate-plan', 'graph.json', '--check', 'nope', '--json'], { cwd: dir });
+      expect(unknown.code).toBe(2);
+      expect(json(unknown).error.code).toBe('E_GRAPH_OPTIONS');
+    });
+  });
+});
+
+describe('st3 run, graph stage', () => {
+  it('reports the graph of the example workspace (or why it was skipped)', async () => {
+    const r = await runSt3(['run', '--only', 'graph', '--json', '--dry-run', '--cwd', join(repoRoot, 'examples')]);
+    const report = json(r);
+    const stage = report.stages.find((s: { stage: string }) => s.stage === 'graph');
+    expect(stage.ok).toBe(true);
+    if (stage.skipped) expect(stage.summary).toMatch(/^skipped: /);
+    else {
+      expect(stage.summary).toMatch(/^\d+ atoms, \d+ edges, \d+ waves/);
+      expect(stage.data.waves.flat().length).toBe(stage.data.stats.nodes);
+    }
+    expect(existsSync(join(repoRoot, 'examples/.st3'))).toBe(true);
+  });
+});

@@ -1,0 +1,61 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { json, repoRoot, runSt3, withTempDir } from '../src/run-cli.js';
+
+const suites = join(repoRoot, 'packages/scaffolder/parity-suites');
+
+describe('st3 parity run', () => {
+  it('every built-in template passes its parity suite (v1 loose vs v2 schema-first)', async () => {
+    const r = await runSt3(['parity', 'run', suites, '--json']);
+    const doc = json<{ ok: boolean; suites: { name: string; ok: boolean; counts: Record<string, number>; cases: { id: string; category: string }[]; timing: { ratio: { median: number } } }[] }>(r);
+    const problems = doc.suites.flatMap((s) => s.cases.filter((c) => c.category === 'fail' || c.category === 'regression').map((c) => `${s.name}/${c.id}: ${c.category}`));
+    expect(problems).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(doc.ok).toBe(true);
+    const counts = Object.fromEntries(doc.suites.map((s) => [s.name, s.cases.length]));
+    expect(counts.dto).toBe(10);
+    for (const t of ['worker', 'tool', 'schema', 'service', 'generic', 'unit_test', 'integration_test']) expect(counts[t]).toBe(5);
+    for (const t of ['research', 'planning', 'design', 'architecture', 'reference']) expect(counts[t]).toBe(3);
+    expect(counts['edge-cases']).toBe(10);
+    for (const s of doc.suites) expect(s.timing.ratio.median).toBeGreaterThan(0);
+  });
+
+  it('exits 1 with a diff when the two sides differ, and prints the categories', async () => {
+    await withTempDir(async (dir) => {
+      await mkdir(join(dir, 'cases'));
+      await writeFile(join(dir, 'suite.yaml'), 'name: stored\nrenderer: files\n');
+      await writeFile(join(dir, 'cases', 'same.yaml'), 'left:\n  a.py: "import b\\nimport a\\n"\nright:\n  a.py: "import a\\nimport b\\n"\n');
+      await writeFile(join(dir, 'cases', 'diff.yaml'), 'left:\n  a.ts: "export const x = 1;\\n"\nright:\n  a.ts: "export const x = 2;\\n"\n');
+      const r = await runSt3(['parity', 'run', dir]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('FAIL        diff: a.ts: different at line 1: "export const x = 1;" vs "export const x = 2;"');
+      expect(r.stdout).toContain('+export const x = 2;');
+      expect(r.stdout).toContain('PASS        same: equivalent (sort-imports-python)');
+      expect(r.stdout).toMatch(/stored: 2 cases, 1 pass, 0 improvement, 0 regression, 1 fail/);
+      const j = json(await runSt3(['parity', 'run', dir, '--json']));
+      expect(j.counts).toEqual({ pass: 1, improvement: 0, regression: 0, fail: 1 });
+    });
+  });
+
+  it('reports an invalid case file with its line (exit 2)', async () => {
+    await withTempDir(async (dir) => {
+      await mkdir(join(dir, 'cases'));
+      await writeFile(join(dir, 'cases', 'bad.yaml'), 'type: dto\nexpect: maybe\n');
+      const r = await runSt3(['parity', 'run', dir, '--json']);
+      expect(r.code).toBe(2);
+      expect(json(r).error).toMatchObject({ code: 'E_CONFIG_INVALID', line: 2 });
+    });
+  });
+
+  it('compares two files', async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, 'a.ts'), "import { b, a } from 'x';\r\nexport {};\r\n");
+      await writeFile(join(dir, 'b.ts'), "import { a, b } from 'x';\nexport {};\n");
+      const r = await runSt3(['parity', 'compare', 'a.ts', 'b.ts', '--json'], { cwd: dir });
+      expect(r.code).toBe(0);
+      expect(json(r)).toMatchObject({ ok: true, kind: 'equivalent' });
+      expect(json(r).rules.sort()).toEqual(['line-endings', 'sort-imports-ts']);
+    });
+  });
+});
