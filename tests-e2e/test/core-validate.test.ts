@@ -73,6 +73,21 @@ describe('st3 validate', () => {
     });
   });
 
+  it('with --kind, searches folders for every YAML/JSON file', async () => {
+    await withTempDir(async (dir) => {
+      await mkdir(join(dir, 'graphs'));
+      await writeFile(join(dir, 'graphs', 'a.json'), '{"nodes": [{"id": "a"}], "edges": []}');
+      await writeFile(join(dir, 'graphs', 'b.yaml'), 'nodes:\n  - id: a\nedges:\n  - from: a\n');
+      await writeFile(join(dir, 'graphs', 'notes.txt'), 'not a graph');
+      const r = await runSt3(['validate', 'graphs', '--kind', 'graph-input', '--json'], { cwd: dir });
+      expect(r.code).toBe(1);
+      const doc = json(r);
+      expect(doc.summary).toEqual({ files: 2, valid: 1, invalid: 1 });
+      expect(doc.files[1]).toMatchObject({ file: join('graphs', 'b.yaml'), valid: false });
+      expect(doc.files[1].errors[0]).toMatchObject({ line: 4, path: ['edges', 0, 'to'] });
+    });
+  });
+
   it('exits 2 for a missing file and for no file at all', async () => {
     const missing = await runSt3(['validate', 'does/not/exist.task.yaml']);
     expect(missing.code).toBe(2);

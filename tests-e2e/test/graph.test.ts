@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { json, repoRoot, runSt3, withTempDir } from '../src/run-cli.js';
@@ -91,6 +91,28 @@ describe('st3 graph', () => {
       expect(r.stdout).toContain(`Usage: st3 ${verb}`);
       expect(r.stdout).toContain('Examples:');
     }
+  });
+});
+
+describe('st3 graph on source files', () => {
+  it('atomizes TypeScript and Python sources and links them across files', async () => {
+    await withTempDir(async (dir) => {
+      mkdirSync(join(dir, '.st3'));
+      cpSync(join(repoRoot, 'examples/src'), join(dir, 'src'), { recursive: true });
+      cpSync(join(repoRoot, 'examples/py/shop'), join(dir, 'py/shop'), { recursive: true });
+      const r = await runSt3(['graph', 'src', 'py', '--json'], { cwd: dir });
+      expect(r.code).toBe(0);
+      const g = json(r);
+      const paths = new Set(g.nodes.map((n: { path: string }) => n.path));
+      expect(paths).toEqual(new Set(['py/shop/__init__.py', 'py/shop/cart.py', 'py/shop/tax.py', 'src/inventory.ts', 'src/pricing.ts', 'src/text.ts']));
+      const byPath = new Map(g.nodes.map((n: { id: string; path: string }) => [n.id, n.path]));
+      const crossFile = g.edges.filter((e: { from: string; to: string }) => byPath.get(e.from) !== byPath.get(e.to)).map((e: { from: string; to: string; type: string }) => `${byPath.get(e.from)} -> ${byPath.get(e.to)} ${e.type}`);
+      expect(crossFile).toContain('src/text.ts -> src/inventory.ts import');
+      expect(crossFile).toContain('py/shop/tax.py -> py/shop/cart.py import');
+      const plan = await runSt3(['validate-plan', 'src', 'py', '--json'], { cwd: dir });
+      expect(json(plan).levels.map((l: { level: string }) => l.level)).toEqual(['atom', 'task', 'milestone', 'plan']);
+      expect(plan.code).toBe(json(plan).passed ? 0 : 1);
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { json, repoRoot, runSt3, withTempDir } from '../src/run-cli.js';
@@ -45,6 +45,26 @@ describe('st3 parity run', () => {
       const r = await runSt3(['parity', 'run', dir, '--json']);
       expect(r.code).toBe(2);
       expect(json(r).error).toMatchObject({ code: 'E_CONFIG_INVALID', line: 2 });
+    });
+  });
+
+  it('proves a template refactor equivalent (two template versions) and catches a real change', async () => {
+    await withTempDir(async (dir) => {
+      const original = await readFile(join(repoRoot, 'packages/scaffolder/templates/concrete/commit.txt.eta'), 'utf8');
+      await mkdir(join(dir, 'ws/.st3/templates/concrete'), { recursive: true });
+      await mkdir(join(dir, 'cases'));
+      await writeFile(join(dir, 'suite.yaml'), 'name: commit-refactor\nleft: { label: old, pipeline: v2 }\nright: { label: new, pipeline: v2, workspace: ws }\n');
+      await writeFile(join(dir, 'cases', 'feat.yaml'), 'type: commit\nartifact_name: add parity\ncontext: { scope: parity, body: "Adds suites.", refs: ["#3"] }\n');
+      const refactored = original.replace('<%= it.name %>\n', '<%= it.name %>   \n');
+      expect(refactored).not.toBe(original);
+      await writeFile(join(dir, 'ws/.st3/templates/concrete/commit.txt.eta'), refactored);
+      const same = await runSt3(['parity', 'run', dir, '--json']);
+      expect(same.code).toBe(0);
+      expect(json(same).cases[0]).toMatchObject({ category: 'pass', reason: 'equivalent (trailing-whitespace)' });
+      await writeFile(join(dir, 'ws/.st3/templates/concrete/commit.txt.eta'), original.replace('Refs: ', 'References: '));
+      const changed = await runSt3(['parity', 'run', dir]);
+      expect(changed.code).toBe(1);
+      expect(changed.stdout).toContain('+References: #3');
     });
   });
 

@@ -38,7 +38,7 @@ describe('st3 patterns check on the real registry', () => {
       expect(doc.findings.find((f: { rule: string; path?: unknown[] }) => f.rule === 'registry-schema' && f.path?.join('.') === 'patterns.5.status')).toMatchObject({ line: 88, column: 11 });
       const text = await runSt3(['patterns', 'check'], { cwd: root });
       expect(text.code).toBe(1);
-      expect(text.stdout).toContain('patterns/PATTERN_INDEX.yaml:16:3: [link-missing] PAT-MODULE-REFACTOR-SCAN-001: spec_path');
+      expect(text.stdout).toContain('patterns/PATTERN_INDEX.yaml:16:14: [link-missing] PAT-MODULE-REFACTOR-SCAN-001: spec_path');
       expect(text.stdout).toContain('patterns/PATTERN_INDEX.yaml:88:11: [registry-schema]');
       expect(text.stdout).toMatch(/190 patterns, \d+ error\(s\)/);
     });
@@ -46,7 +46,6 @@ describe('st3 patterns check on the real registry', () => {
 
   it('reads rule levels from .st3/config/patterns.yaml', async () => {
     await withPatterns(async (root) => {
-      await cp(join(root, 'patterns'), join(root, 'patterns'), { recursive: true });
       const { mkdir, writeFile } = await import('node:fs/promises');
       await mkdir(join(root, '.st3', 'config'), { recursive: true });
       await writeFile(join(root, '.st3/config/patterns.yaml'), 'registry: patterns\nrules:\n  link-missing: off\n  registry-schema: off\n  doc-id-format: off\n');

@@ -88,6 +88,27 @@ describe('st3 review', () => {
     });
   });
 
+  it('takes generated code and confidence signals from a JSON last line of the command output; runs source paths through the atomizer', async () => {
+    await withTempDir(async (dir) => {
+      await workspace(dir);
+      await writeFile(join(dir, 'emit.mjs'), `
+const id = process.argv[2];
+console.log('generating ' + id);
+console.log(JSON.stringify({ code: 'def gen():\\n    global state\\n    return 1\\n', validation: 1, integrationTests: { passed: 1, total: 2 } }));
+`);
+      const run = await st3(dir, 'execute', 'src/util.py', '--run', `"${process.execPath}" emit.mjs {id}`, '--review', '--json');
+      expect(run.code, run.stderr).toBe(0);
+      const doc = json(run);
+      // The atomizer found the two Python functions of src/util.py.
+      expect(Object.keys(doc.nodes).every((id) => id.startsWith('src/util.py'))).toBe(true);
+      expect(Object.keys(doc.nodes).length).toBeGreaterThanOrEqual(2);
+      const items = json(await st3(dir, 'review', 'list', '--json')).items;
+      expect(items[0].code).toBe('def gen():\n    global state\n    return 1\n');
+      expect(items[0].issues.map((i: { rule: string }) => i.rule)).toEqual(['python/global']);
+      expect(items[0].confidence.components).toMatchObject({ validation: 1, attempts: 1, integrationTests: 0.5 });
+    });
+  });
+
   it('answers --help with every sub-verb and rejects unknown ones', async () => {
     const help = await runSt3(['review', '--help']);
     expect(help.code).toBe(0);

@@ -5,6 +5,8 @@ import { atomizeParsed, type AtomizedFileRecord } from './atomize.js';
 import type { AtomOptions } from './atoms/options.js';
 import { detectLanguage, looksBinary } from './language.js';
 import type { FunctionRecord, ParsedFile } from './types.js';
+import { loadPython } from './python/load.js';
+import { measurePython } from './python/measure.js';
 
 export interface AtomizeOptions extends AnalyzeOptions, AtomOptions {}
 
@@ -59,6 +61,15 @@ export async function atomizeSource(text: string, path: string, options: Atomize
 
 /** Complexity of every unit of one file (the fast path of `st3 complexity`: no atoms). */
 export async function measureSource(text: string, path: string, options: AnalyzeOptions = {}): Promise<ComplexityRecord | SkippedFile> {
+  const language = options.language ?? detectLanguage(path, text);
+  if (language === 'python' && options.complexityVariant !== 'radon') {
+    try {
+      return { path, language, ...measurePython(await loadPython(), text, path) };
+    } catch (error) {
+      if (isSt3Error(error, 'E_ATOMIZE_ENGINE')) throw error;
+      // fall through to the full parser, which turns any failure into a diagnostic
+    }
+  }
   const parsed = await parseSafely(text, path, options);
   if (isSkipped(parsed)) return parsed;
   return { path, language: parsed.language, functions: parsed.functions, diagnostics: parsed.diagnostics };

@@ -65,7 +65,12 @@ export class Statement implements StatementNode {
   get uses(): string[] { return this.lazy('uses', EV.USE); }
   get calls(): string[] { return this.lazy('calls', EV.CALL); }
   get typeRefs(): string[] { return this.lazy('typeRefs', EV.TYPE); }
-  get branches(): string[] { return this.lazy('branches', EV.BRANCH); }
+  get branches(): string[] {
+    return (this.cache.branches ??= this.log.collect(this.evStart, this.evEnd, EV.BRANCH).map((t) => {
+      const one = t.replace(/\s+/g, ' ');
+      return one.length > 80 ? `${one.slice(0, 77)}...` : one;
+    }));
+  }
   get returnsValue(): boolean { return this.log.has(this.evStart, this.evEnd, EV.RETURN); }
   get writesModuleState(): boolean {
     if (this.writes === undefined) {

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { analyzeSource, type ParsedFile } from '../src/index.js';
+import { analyzeSource, measureSource, type ComplexityRecord, type ParsedFile } from '../src/index.js';
 
 // mccabe.tsv holds what Debian's python3-mccabe 0.7.0 computed on these files
 // (regenerate with scripts/capture-mccabe.sh): every graph flake8 --max-complexity=0 reports.
@@ -24,6 +24,10 @@ describe('Python complexity agrees with mccabe (flake8 C901) on every graph', ()
       const r = (await analyzeSource(readFileSync(join(dir, file), 'utf8'), file)) as ParsedFile;
       const ours = r.functions.filter((f) => f.reported).map((f) => `${f.reportLine}:${f.reportColumn} ${f.reportName} ${f.complexity}`);
       expect(ours.sort()).toEqual([...captured.get(file)!].sort());
+      // The fast path of `st3 complexity` says the same.
+      const fast = (await measureSource(readFileSync(join(dir, file), 'utf8'), file)) as ComplexityRecord;
+      expect(fast.functions.filter((f) => f.reported).map((f) => `${f.reportLine}:${f.reportColumn} ${f.reportName} ${f.complexity}`).sort()).toEqual(ours.sort());
+      expect(fast.functions.filter((f) => f.kind !== 'block').map((f) => f.qualifiedName)).toEqual(r.functions.filter((f) => f.kind !== 'block' && f.kind !== 'lambda').map((f) => f.qualifiedName));
     });
   }
 });

@@ -80,3 +80,16 @@ describe('parseKeyValues', () => {
     expect(() => parseKeyValues(['oops'])).toThrow(/key=value/);
   });
 });
+
+describe('reportError with Node errors', () => {
+  it('treats a Node error code (ERR_*) as an internal failure, not an ST3 error', async () => {
+    const nodeError = Object.assign(new Error("Cannot find module 'x'"), { code: 'ERR_MODULE_NOT_FOUND' });
+    const cli: CliDefinition = { name: 'x', version: '1.0.0', description: 'd', commands: { broken: { summary: 's', load: () => Promise.reject(nodeError) } } };
+    const text = memoryIO();
+    expect(await runCli(cli, ['broken'], text.io)).toBe(3);
+    expect(text.stderr()).toContain("E_INTERNAL Cannot find module 'x'");
+    const json = memoryIO();
+    expect(await runCli(cli, ['broken', '--json'], json.io)).toBe(3);
+    expect(JSON.parse(json.stdout())).toMatchObject({ ok: false, error: { code: 'E_INTERNAL' } });
+  });
+});

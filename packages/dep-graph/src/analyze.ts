@@ -94,7 +94,7 @@ export function analyzeGraph(input: GraphInput | IndexedGraph, options: AnalyzeO
     ...(options.maxWidth !== undefined ? { maxWidth: options.maxWidth, overfullWaves: overfull ?? [] } : {}),
   };
   return {
-    nodes: g.nodes.map((node) => ({ ...node })),
+    nodes: g.nodes.map((node) => Object.assign({}, node)),
     edges,
     cycles: cycles.map((c) => c.map((v) => g.ids[v]!)),
     removedEdges: fas.edges.map((e) => edges[e]!),
@@ -105,8 +105,12 @@ export function analyzeGraph(input: GraphInput | IndexedGraph, options: AnalyzeO
 }
 
 function normalizeEdge(edge: GraphEdge): GraphEdge {
-  const { from, to, type, weight, symbols, ...rest } = edge;
-  return { from, to, type: type ?? 'dependency', weight: weight ?? 0, ...(symbols && symbols.length > 0 ? { symbols } : {}), ...rest };
+  // Known keys first, in contract order; Object.assign keeps any extra fields (spread is slow at this scale).
+  const out: GraphEdge = Object.assign({ from: edge.from, to: edge.to, type: edge.type, weight: edge.weight }, edge);
+  out.type = edge.type ?? 'dependency';
+  out.weight = edge.weight ?? 0;
+  if (edge.symbols !== undefined && edge.symbols.length === 0) delete out.symbols;
+  return out;
 }
 
 function round(x: number): number {

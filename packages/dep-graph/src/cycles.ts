@@ -57,8 +57,7 @@ export function listCycles(g: IndexedGraph, maxCycles = 100): CycleListing {
   const top = stronglyConnectedComponents(g);
   const queue: Local[] = [];
   // Components in node order of their smallest member, so the listing order is stable.
-  const roots = top.members.filter((m) => m.length > 1).sort((a, b) => a[0]! - b[0]!);
-  for (const members of roots) queue.push(induced(g, members));
+  for (const members of top.cyclic) queue.push(induced(g, members));
   while (queue.length > 0) {
     const sub = queue.shift()!;
     const found = circuitsThrough(sub, 0, maxCycles - cycles.length);
@@ -69,14 +68,13 @@ export function listCycles(g: IndexedGraph, maxCycles = 100): CycleListing {
     for (let i = 1; i < sub.n; i++) rest[i - 1] = i;
     const restGraph = induced(sub, rest, sub.global);
     const parts = stronglyConnectedComponents(restGraph);
-    const next = parts.members.filter((m) => m.length > 1).sort((a, b) => a[0]! - b[0]!);
-    for (const members of next) queue.push(induced(restGraph, members, restGraph.global));
+    for (const members of parts.cyclic) queue.push(induced(restGraph, members, restGraph.global));
   }
   return { cycles, truncated: false };
 }
 
 function hasNontrivialScc(g: IndexedGraph): boolean {
-  return stronglyConnectedComponents(g).members.some((m) => m.length > 1);
+  return stronglyConnectedComponents(g).cyclic.length > 0;
 }
 
 /** Johnson's CIRCUIT search from `start`, iterative, with the blocked set and B lists. */

@@ -22,11 +22,10 @@ export interface FeedbackArcSet {
 export function feedbackArcSet(g: IndexedGraph): FeedbackArcSet {
   const removed: number[] = [];
   for (let e = 0; e < g.src.length; e++) if (g.src[e] === g.dst[e]) removed.push(e);
-  const { members } = stronglyConnectedComponents(g);
+  const { cyclic } = stronglyConnectedComponents(g);
   let cyclicComponents = 0;
   const local = new Int32Array(g.n).fill(-1);
-  for (const comp of members) {
-    if (comp.length < 2) continue;
+  for (const comp of cyclic) {
     cyclicComponents++;
     for (let i = 0; i < comp.length; i++) local[comp[i]!] = i;
     for (const e of peelComponent(g, comp, local)) removed.push(e);

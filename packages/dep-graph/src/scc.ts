@@ -4,8 +4,13 @@ export interface Components {
   /** Component number of each node. Tarjan numbers sinks first: an edge u→v has comp[u] ≥ comp[v]. */
   readonly comp: Int32Array;
   readonly count: number;
-  /** Members of each component, sorted by node index. */
-  readonly members: Int32Array[];
+  /** Size of each component. */
+  readonly size: Int32Array;
+  /**
+   * Members of every component with more than one node (each sorted by node index), ordered by their
+   * smallest member. Singletons are left out: on a mostly acyclic graph there are ~n of them.
+   */
+  readonly cyclic: Int32Array[];
 }
 
 type Adjacency = Pick<IndexedGraph, 'n' | 'dst' | 'outStart' | 'outEdge'>;
@@ -77,11 +82,21 @@ export function stronglyConnectedComponents(g: Adjacency, alive?: Uint8Array, ed
     }
   }
 
-  const members = sizes.map((s) => new Int32Array(s));
-  const fill = new Int32Array(count);
+  const size = Int32Array.from(sizes);
+  const slot = new Int32Array(count).fill(-1);
+  const cyclic: Int32Array[] = [];
+  const fill: number[] = [];
+  // Nodes in index order: the first member met decides the component's place, members come out sorted.
   for (let v = 0; v < n; v++) {
     const c = comp[v]!;
-    if (c >= 0) members[c]![fill[c]!++] = v;
+    if (c < 0 || size[c]! < 2) continue;
+    if (slot[c] === -1) {
+      slot[c] = cyclic.length;
+      cyclic.push(new Int32Array(size[c]!));
+      fill.push(0);
+    }
+    const k = slot[c]!;
+    cyclic[k]![fill[k]!++] = v;
   }
-  return { comp, count, members };
+  return { comp, count, size, cyclic };
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { attachEvidence, checkCleanTree, DEFAULT_TASKS_CONFIG, initContext, purgeContext, readContext, readEvidenceIndex, readLedger, readQuarantineIndex, takeSnapshot, verifyEvidence, verifyWorktree, type EvidenceWorkspace } from '../src/index.js';
@@ -7,7 +7,7 @@ import { fixedClock, git, realWorld, withTemp } from './helpers.js';
 async function workspace(root: string): Promise<EvidenceWorkspace> {
   await mkdir(join(root, 'tasks/completed'), { recursive: true });
   await mkdir(join(root, 'standards'), { recursive: true });
-  for (const f of ['frontend-tier.md', 'testing-standards.md', 'typescript.md', 'backend-tier.md', 'cross-cutting.md', 'global.md']) {
+  for (const f of await readdir(join(realWorld, 'standards'))) {
     await writeFile(join(root, 'standards', f), await readFile(join(realWorld, 'standards', f)));
   }
   return { root, config: { ...DEFAULT_TASKS_CONFIG, task_dirs: ['tasks', 'tasks/completed'] } };
@@ -25,10 +25,29 @@ describe('task context store', () => {
       expect(context.immutable.snapshot.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(await readFile(join(root, '.st3/tasks/TASK-0913/task.snapshot.yaml'), 'utf8')).toBe(await readFile(join(realWorld, 'tasks/TASK-0913-image-processing-coverage-gap.task.yaml'), 'utf8'));
       expect(context.validation_commands.length).toBeGreaterThan(0);
+      expect(context.standards.map((e) => `${e.file}#${e.section}`)).toContain('standards/testing-standards.md#coverage-expectations');
+      expect(context.standards.map((e) => e.section).sort()).toEqual(['3-analyzability', 'coverage-expectations', 'domain-service-layer']);
+      // The real task cites a heading qa-commands-ssot.md does not have (it has only a title): a warning, not a failure.
+      expect(context.warnings.filter((w) => w.code === 'W_STANDARDS_CITATION').map((w) => w.message.split(':')[0])).toEqual(['standards/qa-commands-ssot.md#package-scoped-preferred-for-agents-and-focused-work']);
       expect(await readContext(ws, 'TASK-0913')).toEqual(context);
       await expect(initContext(ws, 'TASK-0913')).rejects.toMatchObject({ code: 'E_CONTEXT_EXISTS' });
       expect((await purgeContext(ws, 'TASK-0913')).removed).toBe(true);
       await expect(readContext(ws, 'TASK-0913')).rejects.toMatchObject({ code: 'E_CONTEXT_NOT_FOUND' });
+    });
+  });
+
+  it('snapshots the checklists a task cites and warns about a missing one', async () => {
+    await withTemp(async (root) => {
+      const ws = await workspace(root);
+      const text = (await readFile(join(realWorld, 'tasks/TASK-0913-image-processing-coverage-gap.task.yaml'), 'utf8'))
+        .replace(/^context:\n/m, 'context:\n  checklists:\n    - docs/agents/review-checklist.md\n    - docs/agents/missing-checklist.md\n');
+      await writeFile(join(root, 'tasks/TASK-0913-x.task.yaml'), text);
+      await mkdir(join(root, 'docs/agents'), { recursive: true });
+      await writeFile(join(root, 'docs/agents/review-checklist.md'), '- [ ] reviewed\n');
+      const { context, warnings } = await initContext(ws, 'TASK-0913');
+      expect(context.immutable.checklists).toEqual([{ source: 'docs/agents/review-checklist.md', path: expect.stringMatching(/^checklists\/[0-9a-f]{8}-review-checklist\.md$/), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+      expect(await readFile(join(root, '.st3/tasks/TASK-0913', context.immutable.checklists[0]!.path), 'utf8')).toBe('- [ ] reviewed\n');
+      expect(warnings.map((w) => w.code)).toContain('W_CHECKLIST_MISSING');
     });
   });
 

@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addException, cleanupExceptions, queryExceptions, quarantineTask, readLedger, readQuarantineIndex, releaseQuarantined, repairQuarantined, repairYaml, resolveException, shouldShowWarning, validateTaskText } from '../src/index.js';
 import { fixedClock, realWorld, withTemp } from './helpers.js';
@@ -92,5 +93,19 @@ describe('quarantine', () => {
     const { text, applied } = repairYaml('\ufeffid: TASK-0001\r\nlist:\r\n\t- a  \r\n\t- b');
     expect(text).toBe('id: TASK-0001\nlist:\n  - a\n  - b\n');
     expect(applied).toEqual(['strip_bom', 'crlf_to_lf', 'tabs_to_spaces', 'trailing_whitespace', 'final_newline']);
+  });
+});
+
+describe('repairYaml (property)', () => {
+  it('is idempotent and never changes a file that already parses cleanly', () => {
+    const line = fc.oneof(fc.constantFrom('a: 1', '- x', '\tb: 2', 'c: `cmd` here', '  - `q` y', 'd: v  ', '', '# c'), fc.string({ maxLength: 12 }));
+    fc.assert(fc.property(fc.array(line, { maxLength: 12 }), fc.boolean(), (lines, crlf) => {
+      const text = lines.join(crlf ? '\r\n' : '\n');
+      const once = repairYaml(text).text;
+      expect(repairYaml(once).text).toBe(once);
+      expect(repairYaml(once).applied).toEqual([]);
+    }), { numRuns: 300 });
+    const clean = 'id: TASK-0001\nlist:\n  - a\n';
+    expect(repairYaml(clean)).toEqual({ text: clean, applied: [] });
   });
 });

@@ -216,17 +216,31 @@ export async function execute<R>(graph: GraphInput, runNode: RunNode<R>, options
     return c;
   };
 
+  // Settles (rejects) once, when the run is cancelled; every attempt without a timeout races it.
+  const runAborted = new Promise<never>((_, reject) => {
+    if (runSignal.aborted) reject(runSignal.reason as Error);
+    else runSignal.addEventListener('abort', () => reject(runSignal.reason as Error), { once: true });
+  });
+  runAborted.catch(() => undefined);
+
   const attemptOnce = async (node: GraphNode, context: Omit<NodeContext, 'signal'>, timeoutMs: number | undefined): Promise<AttemptOutcome> => {
-    const controller = linked();
-    // Created only when there is a timeout: aborting a controller builds a DOMException, which is slow at 100k nodes.
-    const stopTimer = timeoutMs !== undefined && timeoutMs > 0 ? new AbortController() : undefined;
-    let timedOut = false;
-    if (stopTimer) {
-      clock.sleep(timeoutMs!, stopTimer.signal).then(() => {
-        timedOut = true;
-        controller.abort(new St3Error('E_TIMEOUT', `node ${node.id} timed out after ${timeoutMs} ms`));
-      }, () => undefined);
+    if (timeoutMs === undefined || timeoutMs <= 0) {
+      // No timeout: the run's own signal is the attempt's signal (no per-attempt controller,
+      // listener or timer: this path is the one 100k-node graphs take).
+      try {
+        const value = await Promise.race([Promise.resolve().then(() => runNode(node, { ...context, signal: runSignal })), runAborted]);
+        return { ok: true, value };
+      } catch (error) {
+        return { ok: false, error, timedOut: false, cancelled: runSignal.aborted };
+      }
     }
+    const controller = linked();
+    const stopTimer = new AbortController();
+    let timedOut = false;
+    clock.sleep(timeoutMs, stopTimer.signal).then(() => {
+      timedOut = true;
+      controller.abort(new St3Error('E_TIMEOUT', `node ${node.id} timed out after ${timeoutMs} ms`));
+    }, () => undefined);
     const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true }));
     try {
       const value = await Promise.race([Promise.resolve().then(() => runNode(node, { ...context, signal: controller.signal })), aborted]);
@@ -235,7 +249,8 @@ export async function execute<R>(graph: GraphInput, runNode: RunNode<R>, options
       const cancelled = runSignal.aborted && !timedOut;
       return { ok: false, error: timedOut ? new St3Error('E_TIMEOUT', `timed out after ${timeoutMs} ms`) : error, timedOut, cancelled };
     } finally {
-      stopTimer?.abort(STOP);
+      // A constant reason: aborting without one builds a DOMException per attempt.
+      stopTimer.abort(STOP);
       active.delete(controller);
     }
   };

@@ -174,7 +174,8 @@ function judge(c: SuiteCase, left: SideRun, right: SideRun, normalizers: readonl
   left.broken = left.ok ? left.brokenOutput ?? brokenReason(left.rendered!, left.warnings, undefined, normalizers, []) : `render failed: ${left.error!.message}`;
   if (right.ok) right.broken = brokenReason(right.rendered!, [], expected, normalizers, markers, docMarkers);
   const finish = (category: ParityCategory, reason: string, files: FileComparison[] = []): CaseReport => {
-    const declared = c.data.expect ?? 'pass';
+    // an undeclared case must pass; fail and regression are problems already, so only an undeclared improvement needs flagging
+    const declared = c.data.expect ?? (category === 'improvement' ? 'pass' : category);
     return { id: c.id, name: c.data.name ?? c.id, category, reason, left: publicSide(left), right: publicSide(right), files, ...(declared !== category ? { expectedCategory: declared } : {}) };
   };
 
@@ -192,8 +193,8 @@ function judge(c: SuiteCase, left: SideRun, right: SideRun, normalizers: readonl
     return finish('improvement', `${left.label} fails (${left.error!.message}); ${right.label} renders`);
   }
   if (right.broken) return finish('fail', `${right.label} output ${right.broken}`);
-  if (left.brokenOutput) return finish('improvement', `${left.label} output ${left.brokenOutput}; ${right.label} renders cleanly`, compareFiles(left.rendered!, right.rendered!, normalizers));
-  const files = compareFiles(left.rendered!, right.rendered!, normalizers);
+  if (left.brokenOutput) return finish('improvement', `${left.label} output ${left.brokenOutput}; ${right.label} renders cleanly`, compareFiles(left, right, normalizers));
+  const files = compareFiles(left, right, normalizers);
   const different = files.filter((f) => f.verdict.kind === 'different');
   if (different.length > 0) return finish('fail', different.map((f) => `${f.path}: ${describeVerdict(f.verdict)}`).join('; '), files);
   const equivalent = files.filter((f) => f.verdict.kind === 'equivalent');
@@ -214,13 +215,13 @@ function namesRejectedField(warning: string, error: string): boolean {
 }
 
 /** Every path on either side compared; a path one side lacks is a difference. */
-function compareFiles(left: Rendered, right: Rendered, normalizers: readonly Normalizer[] | undefined): FileComparison[] {
-  const l = new Map(left.files.map((f) => [f.path, f.content]));
-  const r = new Map(right.files.map((f) => [f.path, f.content]));
+function compareFiles(left: SideRun, right: SideRun, normalizers: readonly Normalizer[] | undefined): FileComparison[] {
+  const l = new Map(left.rendered!.files.map((f) => [f.path, f.content]));
+  const r = new Map(right.rendered!.files.map((f) => [f.path, f.content]));
   const paths = [...new Set([...l.keys(), ...r.keys()])].sort();
   return paths.map((path) => ({
     path,
-    verdict: compareOutputs(l.get(path) ?? '', r.get(path) ?? '', { path, normalizers, labels: [`v1/${path}`, `v2/${path}`] }),
+    verdict: compareOutputs(l.get(path) ?? '', r.get(path) ?? '', { path, normalizers, labels: [`${left.label}/${path}`, `${right.label}/${path}`] }),
   }));
 }
 

@@ -130,3 +130,35 @@ describe('resolveScope', () => {
     await expect(resolveScope({ root: t.dir, config, request: { kind: 'files', files: ['../outside.py'] } })).rejects.toMatchObject({ code: 'E_PATH_ESCAPE' });
   });
 });
+
+describe('changed files agree with the git binary', () => {
+  it('on random edits, stages, commits, renames, deletions and new files (property)', async () => {
+    const fc = (await import('fast-check')).default;
+    const ops = fc.array(fc.tuple(fc.constantFrom('edit', 'stage', 'commit', 'delete', 'rename', 'new', 'mode'), fc.nat(11)), { minLength: 1, maxLength: 12 });
+    await fc.assert(fc.asyncProperty(ops, async (steps) => {
+      const dir = repo();
+      const files: Record<string, string> = { '.gitignore': '*.log\nbuild/\n' };
+      for (let i = 0; i < 12; i++) files[`d${i % 3}/f${i}.py`] = `v${i}\n`;
+      write(dir, files);
+      const base = commitAll(dir, 'base');
+      let n = 0;
+      for (const [op, i] of steps) {
+        const f = `d${i % 3}/f${i}.py`;
+        const exists = (await import('node:fs')).existsSync(join(dir, f));
+        if (op === 'edit' && exists) write(dir, { [f]: `changed ${n++}\n` });
+        if (op === 'stage') git(dir, 'add', '-A');
+        if (op === 'commit') { git(dir, 'add', '-A'); git(dir, 'commit', '-q', '--allow-empty', '-m', `c${n++}`); }
+        if (op === 'delete' && exists) rmSync(join(dir, f));
+        if (op === 'rename' && exists) renameSync(join(dir, f), join(dir, `d${i % 3}/r${n++}.py`));
+        if (op === 'new') write(dir, { [`new/n${n++}.py`]: 'n\n', 'x.log': 'ignored', 'build/out.py': 'ignored' });
+        if (op === 'mode' && exists) write(dir, { [f]: `${'long line '.repeat(i + 1)}\n` });
+      }
+      const diff = git(dir, 'diff', '--name-only', '--no-renames', base).split('\n');
+      const status = git(dir, 'status', '--porcelain', '--untracked-files=all', '--no-renames').split('\n').map((l) => l.slice(3));
+      const { existsSync } = await import('node:fs');
+      const expected = [...new Set([...diff, ...status])].filter((f) => f && existsSync(join(dir, f)) && !f.startsWith('.st3/')).sort();
+      const s = await resolveScope({ root: dir, config, request: { kind: 'auto' }, state: { baseline_sha: base, failed_files: [] } });
+      expect(s.files).toEqual(expected);
+    }), { numRuns: 8 });
+  });
+});

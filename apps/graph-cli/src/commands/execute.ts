@@ -38,6 +38,7 @@ export const command = defineCommand({
   examples: [
     'st3 execute graph.json --run "python3 tools/check.py {file} {start} {end}"',
     'st3 execute atoms.json --run "node gen.mjs {id}" --concurrency 8 --retries 3 --review',
+    'st3 execute src/ --run "python3 tools/gen.py {id} {file} {start} {end}" --timeout 120',
     'st3 execute --resume run-20260122-041500-a1b2c3',
   ],
   async run(argv, io) {

@@ -3,13 +3,14 @@ import { createOutput, createProgress, defineCommand, EXIT, intFlag, parseComman
 import { runPatternBatch, type BatchPhase, type PatternBatchReport } from '@st3/scaffolder';
 import { St3Error } from '@st3/schemas';
 
-const USAGE = 'st3 scaffold batch <registry> [--phase 1|2|3 ...] [--dry-run] [--batch-size N] [--only PAT-ID ...] [--json]';
+const USAGE = 'st3 scaffold batch <registry> [--phase 1|2|3 ...] [--dry-run] [--diff] [--batch-size N] [--only PAT-ID ...] [--json]';
 
 const OPTIONS = {
   phase: { type: 'string', multiple: true },
   'dry-run': { type: 'boolean' },
   'batch-size': { type: 'string' },
   only: { type: 'string', multiple: true },
+  diff: { type: 'boolean' },
 } as const;
 
 /**
@@ -29,6 +30,7 @@ export async function runBatchCommand(argv: string[], io: CliIO): Promise<number
     dryRun: values['dry-run'] === true,
     batchSize: intFlag(values['batch-size'], '--batch-size', 25, 1),
     only: values.only?.flatMap((v) => v.split(',')).filter(Boolean),
+    diffs: values.diff === true,
     signal: io.signal,
     onBatch: (b) => {
       progress.update(++done, undefined, `phase ${b.phase} batch ${b.index + 1}`);
@@ -59,13 +61,15 @@ function printReport(report: PatternBatchReport, out: ReturnType<typeof createOu
     const label = f.status === 'planned' ? (f.action === 'create' ? 'CREATE' : 'UPDATE') : LABEL[f.status]!;
     const text = `${label.padEnd(9)} ${f.path}${f.note ? `  (${f.note})` : ''}`;
     out.line(f.status === 'failed' ? out.color.red(text) : text);
+    if (f.diff) out.line(f.diff.trimEnd().split('\n').map((l) => `    ${l}`).join('\n'));
   }
   const errors = report.notes.filter((n) => n.severity === 'error');
   for (const n of errors) out.line(out.color.red(`error: ${n.pattern}: ${n.message}`));
   const warnings = report.notes.filter((n) => n.severity === 'warning');
   if (warnings.length > 0) {
     const missing = warnings.filter((n) => n.message.includes('does not exist')).length;
-    for (const n of warnings.filter((w) => !w.message.includes('does not exist'))) out.warn(`${n.pattern}: ${n.message}`);
+    // hand-written files already show as KEPT lines; the other notes are news
+    for (const n of warnings.filter((w) => !w.message.includes('does not exist') && !w.message.endsWith('kept as written'))) out.warn(`${n.pattern}: ${n.message}`);
     if (missing > 0) out.warn(`${missing} pattern(s) link a spec that does not exist (run \`st3 patterns check\` for the list)`);
   }
   const failedBatches = report.batches.filter((b) => !b.ok);
@@ -83,9 +87,10 @@ export const command = defineCommand({
     '--phase N         run only phase N (repeatable or 1,2): 1 doc ids (registry, specs, sidecars, DOC_LINK),',
     '                  2 instance schema + minimal/full/test examples + executor and test scaffolds, 3 report only',
     '--dry-run         list every file with CREATE/UPDATE/UNCHANGED/KEPT and write nothing',
+    '--diff            print the unified diff of every updated file',
     '--batch-size N    registry entries per batch (default 25); each batch is validated and committed atomically',
     '--only PAT-ID     only these patterns (repeatable or comma-separated)',
   ],
-  examples: ['st3 scaffold batch patterns/PATTERN_INDEX.yaml --dry-run', 'st3 scaffold batch patterns --phase 1', 'st3 scaffold batch patterns --phase 2 --only PAT-ATOMIC-CREATE-001 --json'],
+  examples: ['st3 scaffold batch patterns/PATTERN_INDEX.yaml --dry-run --diff', 'st3 scaffold batch patterns --phase 1', 'st3 scaffold batch patterns --phase 2 --only PAT-ATOMIC-CREATE-001 --json'],
   run: runBatchCommand,
 });

@@ -83,7 +83,8 @@ async function scaffoldRenderer(suite: LoadedSuite, side: ParitySide): Promise<R
       now: FIXED_NOW,
     });
     const files = result.files.map((f) => ({ path: f.path, content: f.content }));
-    if (result.ephemeral !== undefined) files.push({ path: `${c.data.type}.ephemeral.md`, content: result.ephemeral });
+    // ephemeral text is named like its template's output (a commit message is plain text, a PR body Markdown)
+    if (result.ephemeral !== undefined) files.push({ path: `${c.data.type}.ephemeral.${c.data.type === 'commit' ? 'txt' : 'md'}`, content: result.ephemeral });
     return { files, warnings: result.warnings.filter((w) => w.severity === 'warning').map((w) => w.message) };
   };
 }

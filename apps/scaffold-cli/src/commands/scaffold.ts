@@ -47,7 +47,7 @@ async function runCreate(argv: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   const policy: OverwritePolicy = values.force ? 'force' : values['skip-existing'] ? 'skip-if-exists' : 'refuse';
-  const tree = new VirtualTree(ws.root, { policy });
+  const tree = new VirtualTree(ws.root, { policy, durable: true });
   const staged = await stageRendered(tree, result.files);
   const files = staged.map((f) => ({ path: f.path, artifactType: f.artifactType, templateId: f.templateId, templateVersion: f.templateVersion, versionHash: f.versionHash }));
   if (values['dry-run']) {

@@ -12,7 +12,8 @@ export const command = defineCommand({
   options: [
     '--kind KIND   validate every file as KIND instead of inferring it from the name',
     '              kinds: ' + KINDS.map((k) => k.name).join(', '),
-    'A folder is searched for files whose kind is known by name (node_modules, .git, dist skipped).',
+    'A folder is searched for files whose kind is known by name, or for every .yaml/.yml/.json with --kind',
+    '(node_modules, .git, dist skipped).',
     'Exit: 0 all valid, 1 a file is invalid, 2 a file is missing or of unknown kind, 3 a file is unreadable.',
   ],
   examples: [
@@ -29,7 +30,7 @@ export const command = defineCommand({
       throw new St3Error('E_KIND_UNKNOWN', `unknown kind "${values.kind}"`, { hint: `one of: ${KINDS.map((k) => k.name).join(', ')}` });
     }
     const base = resolve(io.cwd, common.cwd ?? '.');
-    const files = await expandInputs(positionals, base);
+    const files = await expandInputs(positionals, base, { anyDocument: values.kind !== undefined });
     if (files.length === 0) throw new St3Error('E_FILE_NOT_FOUND', 'no ST3 file found in the folders given', { hint: 'name files directly, or pass --kind' });
     const verdicts = await validateFiles(files, base, values.kind);
     const valid = verdicts.filter((v) => v.valid).length;

@@ -15,30 +15,31 @@ const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.turbo']);
 
 /**
  * Expands folders to the files under them whose kind is known by name (so `st3 validate .st3`
- * checks a whole workspace config); files named explicitly are kept whatever their name.
+ * checks a whole workspace config), or to every YAML/JSON file when `anyDocument` is set (an explicit
+ * `--kind`); files named explicitly are kept whatever their name.
  */
-export async function expandInputs(inputs: readonly string[], base: string): Promise<string[]> {
+export async function expandInputs(inputs: readonly string[], base: string, options: { anyDocument?: boolean } = {}): Promise<string[]> {
   const out: string[] = [];
   for (const input of inputs) {
     const abs = resolve(base, input);
     const info = await stat(abs).catch(() => undefined);
     if (info?.isDirectory()) {
-      const found = await walkKnown(abs);
+      const found = await walkKnown(abs, options.anyDocument === true);
       out.push(...found.map((f) => relativeName(input, abs, f)));
     } else out.push(input);
   }
   return out;
 }
 
-async function walkKnown(dir: string): Promise<string[]> {
+async function walkKnown(dir: string, anyDocument: boolean): Promise<string[]> {
   const found: string[] = [];
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIP_DIRS.has(entry.name)) found.push(...(await walkKnown(path)));
-    } else if (entry.isFile() && inferKind(path)) found.push(path);
+      if (!SKIP_DIRS.has(entry.name)) found.push(...(await walkKnown(path, anyDocument)));
+    } else if (entry.isFile() && (anyDocument ? /\.(ya?ml|json)$/i.test(entry.name) : inferKind(path))) found.push(path);
   }
   return found;
 }

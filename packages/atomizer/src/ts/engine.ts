@@ -33,6 +33,75 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
   const countDefaults = variant !== 'classic';
   const modified = variant === 'modified';
 
+  // visitNode dispatches on a small category per SyntaxKind: a jump table, not a chain of enum lookups.
+  const firstTypeNode = K.FirstTypeNode;
+  const lastTypeNode = K.LastTypeNode;
+  const CAT = new Uint8Array(K.Count + 1);
+  CAT[K.Identifier] = 1;
+  CAT[K.StringLiteral] = 2;
+  CAT[K.NoSubstitutionTemplateLiteral] = 2;
+  CAT[K.TemplateHead] = 2;
+  CAT[K.TemplateMiddle] = 2;
+  CAT[K.TemplateTail] = 2;
+  CAT[K.RegularExpressionLiteral] = 2;
+  CAT[K.JsxText] = 3;
+  CAT[K.IfStatement] = 4;
+  CAT[K.ConditionalExpression] = 5;
+  CAT[K.ForStatement] = 6;
+  CAT[K.WhileStatement] = 6;
+  CAT[K.DoStatement] = 6;
+  CAT[K.CatchClause] = 6;
+  CAT[K.ForInStatement] = 7;
+  CAT[K.ForOfStatement] = 7;
+  CAT[K.CaseClause] = 8;
+  CAT[K.SwitchStatement] = 9;
+  CAT[K.BinaryExpression] = 10;
+  CAT[K.PrefixUnaryExpression] = 11;
+  CAT[K.PostfixUnaryExpression] = 11;
+  CAT[K.PropertyAccessExpression] = 12;
+  CAT[K.ElementAccessExpression] = 13;
+  CAT[K.CallExpression] = 14;
+  CAT[K.NewExpression] = 15;
+  CAT[K.ReturnStatement] = 16;
+  CAT[K.YieldExpression] = 16;
+  CAT[K.Parameter] = 17;
+  CAT[K.VariableDeclaration] = 18;
+  CAT[K.FunctionDeclaration] = 19;
+  CAT[K.FunctionExpression] = 19;
+  CAT[K.ArrowFunction] = 19;
+  CAT[K.MethodDeclaration] = 20;
+  CAT[K.Constructor] = 20;
+  CAT[K.GetAccessor] = 20;
+  CAT[K.SetAccessor] = 20;
+  CAT[K.PropertyAssignment] = 21;
+  CAT[K.ShorthandPropertyAssignment] = 22;
+  CAT[K.PropertyDeclaration] = 23;
+  CAT[K.ClassStaticBlockDeclaration] = 24;
+  CAT[K.ClassDeclaration] = 25;
+  CAT[K.ClassExpression] = 25;
+  CAT[K.ImportDeclaration] = 26;
+  CAT[K.ImportEqualsDeclaration] = 27;
+  CAT[K.ExportDeclaration] = 28;
+  CAT[K.ExportAssignment] = 29;
+  CAT[K.VariableStatement] = 30;
+  CAT[K.InterfaceDeclaration] = 31;
+  CAT[K.TypeAliasDeclaration] = 31;
+  CAT[K.EnumDeclaration] = 31;
+  CAT[K.LabeledStatement] = 32;
+  CAT[K.BreakStatement] = 33;
+  CAT[K.ContinueStatement] = 33;
+  CAT[K.JsxAttribute] = 34;
+  CAT[K.JsxOpeningElement] = 35;
+  CAT[K.JsxSelfClosingElement] = 35;
+  CAT[K.JsxClosingElement] = 35;
+  CAT[K.QualifiedName] = 36;
+  CAT[K.MetaProperty] = 36;
+  CAT[K.ImportSpecifier] = 36;
+  CAT[K.TypeParameter] = 37;
+  CAT[K.AsExpression] = 38;
+  CAT[K.SatisfiesExpression] = 38;
+  CAT[K.TypeAssertionExpression] = 38;
+  CAT[K.ModuleDeclaration] = 39;
   const units: Unit[] = [{ fn: undefined as unknown as FunctionRecord, count: 1 }];
   const frames: { stmt: Statement; body: StatementNode[] }[] = [];
   const names: string[] = [];
@@ -43,6 +112,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
   const skip = skipTriviaOf(ts);
   const start = (n: TS.Node) => skip(text, n.pos);
   const textOf = (n: TS.Node) => text.slice(start(n), n.end);
+  const raw = (n: TS.Node) => text.slice(start(n), Math.min(n.end, start(n) + 120));
   const short = (n: TS.Node) => {
     const t = textOf(n).replace(/\s+/g, ' ');
     return t.length > 80 ? `${t.slice(0, 77)}...` : t;
@@ -198,10 +268,10 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
       default: return 'statement';
     }
   }
+  const LIST = new Uint8Array(K.Count + 1);
+  for (const k of [K.SourceFile, K.Block, K.ModuleBlock, K.CaseClause, K.DefaultClause, K.ClassDeclaration, K.ClassExpression]) LIST[k] = 1;
   function isStatementList(parent: TS.Node | undefined): boolean {
-    if (!parent) return false;
-    const k = parent.kind;
-    return k === K.SourceFile || k === K.Block || k === K.ModuleBlock || k === K.CaseClause || k === K.DefaultClause || k === K.ClassDeclaration || k === K.ClassExpression;
+    return parent !== undefined && LIST[parent.kind] === 1;
   }
   function guardOf(n: TS.Node): { guard?: string; assertion?: string } {
     if (ts.isIfStatement(n) && !n.elseStatement) {
@@ -374,10 +444,10 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
     const s = start(node);
     markNode(node, s);
     const k = node.kind;
-    if (k >= K.FirstTypeNode && k <= K.LastTypeNode && k !== K.ExpressionWithTypeArguments) return visitType(node);
+    if (k >= firstTypeNode && k <= lastTypeNode) return visitType(node);
 
     let stmt: Statement | undefined;
-    if ((ts.isStatement(node) || ts.isClassElement(node)) && isStatementList(parent)) {
+    if (isStatementList(parent) && (ts.isStatement(node) || ts.isClassElement(node))) {
       const isTop = frames.length === 0;
       stmt = new Statement(statementKind(node), lineOf(s), lineOf(Math.max(s, node.end - 1)), log, log.size, moduleBindings);
       const g = guardOf(node);
@@ -422,29 +492,29 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
   }
 
   function visitNode(node: TS.Node, parent: TS.Node | undefined, isTop: boolean): void {
-    switch (node.kind) {
-      case K.Identifier:
+    switch (CAT[node.kind]) {
+      case 1:
         log.push(EV.USE, (node as TS.Identifier).text);
         return;
-      case K.StringLiteral: case K.NoSubstitutionTemplateLiteral: case K.TemplateHead: case K.TemplateMiddle: case K.TemplateTail: case K.RegularExpressionLiteral:
+      case 2:
         markSpan(node);
         return;
-      case K.JsxText:
+      case 3:
         if (!(node as TS.JsxText).containsOnlyTriviaWhiteSpaces) markSpan(node);
         return;
-      case K.IfStatement: {
+      case 4: {
         decide();
-        log.push(EV.BRANCH, short((node as TS.IfStatement).expression));
+        log.push(EV.BRANCH, raw((node as TS.IfStatement).expression));
         break;
       }
-      case K.ConditionalExpression:
+      case 5:
         decide();
-        log.push(EV.BRANCH, short((node as TS.ConditionalExpression).condition));
+        log.push(EV.BRANCH, raw((node as TS.ConditionalExpression).condition));
         break;
-      case K.ForStatement: case K.WhileStatement: case K.DoStatement: case K.CatchClause:
+      case 6:
         decide();
         break;
-      case K.ForInStatement: case K.ForOfStatement: {
+      case 7: {
         decide();
         const f = node as TS.ForOfStatement;
         if (ts.isVariableDeclarationList(f.initializer)) visit(f.initializer);
@@ -453,14 +523,14 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
         visit(f.statement);
         return;
       }
-      case K.CaseClause:
+      case 8:
         if (!modified) decide();
-        log.push(EV.BRANCH, `case ${short((node as TS.CaseClause).expression)}`);
+        log.push(EV.BRANCH, raw((node as TS.CaseClause).expression));
         break;
-      case K.SwitchStatement:
+      case 9:
         if (modified) decide();
         break;
-      case K.BinaryExpression: {
+      case 10: {
         const b = node as TS.BinaryExpression;
         const op = b.operatorToken.kind;
         if (op === K.AmpersandAmpersandToken || op === K.BarBarToken || op === K.QuestionQuestionToken || op === K.AmpersandAmpersandEqualsToken || op === K.BarBarEqualsToken || op === K.QuestionQuestionEqualsToken) decide();
@@ -481,7 +551,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
         }
         break;
       }
-      case K.PrefixUnaryExpression: case K.PostfixUnaryExpression: {
+      case 11: {
         const op = (node as TS.PrefixUnaryExpression).operator;
         if (op === K.PlusPlusToken || op === K.MinusMinusToken) {
           const base = baseIdentifier((node as TS.PrefixUnaryExpression).operand);
@@ -489,32 +559,32 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
         }
         break;
       }
-      case K.PropertyAccessExpression: {
+      case 12: {
         const p = node as TS.PropertyAccessExpression;
         if (p.questionDotToken && countOptional) decide();
         visit(p.expression);
         markNode(p.name, start(p.name));
         return;
       }
-      case K.ElementAccessExpression:
+      case 13:
         if ((node as TS.ElementAccessExpression).questionDotToken && countOptional) decide();
         break;
-      case K.CallExpression: {
+      case 14: {
         const c = node as TS.CallExpression;
         if (c.questionDotToken && countOptional) decide();
         const callee = calleeName(c.expression);
         if (callee) log.push(EV.CALL, callee);
         break;
       }
-      case K.NewExpression: {
+      case 15: {
         const callee = calleeName((node as TS.NewExpression).expression);
         if (callee) log.push(EV.CALL, `new ${callee}`);
         break;
       }
-      case K.ReturnStatement: case K.YieldExpression:
+      case 16:
         if ((node as TS.ReturnStatement).expression) log.push(EV.RETURN, '');
         break;
-      case K.Parameter: {
+      case 17: {
         const p = node as TS.ParameterDeclaration;
         ts.getDecorators(p)?.forEach((d) => visit(d));
         if (p.type) visitType(p.type);
@@ -525,7 +595,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
         visitBindingName(p.name, false);
         return;
       }
-      case K.VariableDeclaration: {
+      case 18: {
         const d = node as TS.VariableDeclaration;
         if (functionDepth === 0 && frames.length === 1) requireImport(d);
         if (d.type) visitType(d.type);
@@ -535,16 +605,16 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
         visitBindingName(d.name, functionDepth === 0 && frames.length <= 1);
         return;
       }
-      case K.FunctionDeclaration: case K.FunctionExpression: case K.ArrowFunction:
+      case 19:
         visitFunction(node as TS.FunctionLikeDeclaration, undefined, 'none', undefined);
         if (node.kind === K.FunctionDeclaration) exportModifiers(node, [(node as TS.FunctionDeclaration).name?.text ?? 'default'], 'function');
         return;
-      case K.MethodDeclaration: case K.Constructor: case K.GetAccessor: case K.SetAccessor: {
+      case 20: {
         const inClass = parent && (parent.kind === K.ClassDeclaration || parent.kind === K.ClassExpression);
         visitFunction(node as TS.FunctionLikeDeclaration, node, inClass ? 'method-definition' : 'property', undefined);
         return;
       }
-      case K.PropertyAssignment: {
+      case 21: {
         const p = node as TS.PropertyAssignment;
         if (ts.isComputedPropertyName(p.name)) visit(p.name.expression);
         else markNode(p.name, start(p.name));
@@ -553,7 +623,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
         else visit(p.initializer);
         return;
       }
-      case K.ShorthandPropertyAssignment: {
+      case 22: {
         const p = node as TS.ShorthandPropertyAssignment;
         log.push(EV.USE, p.name.text);
         if (p.objectAssignmentInitializer) {
@@ -562,7 +632,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
         }
         return;
       }
-      case K.PropertyDeclaration: {
+      case 23: {
         const p = node as TS.PropertyDeclaration;
         ts.getDecorators(p)?.forEach((d) => visit(d));
         if (ts.isComputedPropertyName(p.name)) visit(p.name.expression);
@@ -580,7 +650,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
         endUnit(unit);
         return;
       }
-      case K.ClassStaticBlockDeclaration: {
+      case 24: {
         const unit = beginUnit(node, 'static-block', 'static', start(node), 'Class static block');
         functionDepth++;
         visit((node as TS.ClassStaticBlockDeclaration).body);
@@ -588,14 +658,14 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
         endUnit(unit);
         return;
       }
-      case K.ClassDeclaration: case K.ClassExpression:
+      case 25:
         visitClass(node as TS.ClassLikeDeclaration);
         if (node.kind === K.ClassDeclaration) exportModifiers(node, [(node as TS.ClassDeclaration).name?.text ?? 'default'], 'class');
         return;
-      case K.ImportDeclaration:
+      case 26:
         visitImport(node as TS.ImportDeclaration);
         return;
-      case K.ImportEqualsDeclaration: {
+      case 27: {
         const d = node as TS.ImportEqualsDeclaration;
         const ref = d.moduleReference;
         const mod = ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression) ? ref.expression.text : textOf(ref);
@@ -604,7 +674,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
         moduleBindings.add(d.name.text);
         return;
       }
-      case K.ExportDeclaration: {
+      case 28: {
         const d = node as TS.ExportDeclaration;
         const from = d.moduleSpecifier && ts.isStringLiteral(d.moduleSpecifier) ? d.moduleSpecifier.text : undefined;
         const line = lineOf(start(node));
@@ -616,16 +686,16 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
         } else exports.push({ name: d.exportClause ? (d.exportClause as TS.NamespaceExport).name.text : '*', kind: 'namespace', line, from });
         return;
       }
-      case K.ExportAssignment:
+      case 29:
         exports.push({ name: (node as TS.ExportAssignment).isExportEquals ? 'export=' : 'default', kind: 'expression', line: lineOf(start(node)) });
         break;
-      case K.VariableStatement: {
+      case 30: {
         const v = node as TS.VariableStatement;
         exportModifiers(node, v.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : [])), 'variable');
         visit(v.declarationList);
         return;
       }
-      case K.InterfaceDeclaration: case K.TypeAliasDeclaration: case K.EnumDeclaration: {
+      case 31: {
         const d = node as TS.InterfaceDeclaration;
         const kind = node.kind === K.InterfaceDeclaration ? 'interface' : node.kind === K.TypeAliasDeclaration ? 'type' : 'enum';
         types.push({ name: d.name.text, kind, startLine: lineOf(start(node)), endLine: lineOf(node.end - 1) });
@@ -641,18 +711,18 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
         ts.forEachChild(node, (c) => (c === d.name ? markNode(c, start(c)) : visitType(c)));
         return;
       }
-      case K.LabeledStatement:
+      case 32:
         markNode((node as TS.LabeledStatement).label, start((node as TS.LabeledStatement).label));
         visit((node as TS.LabeledStatement).statement, node);
         return;
-      case K.BreakStatement: case K.ContinueStatement:
+      case 33:
         return;
-      case K.JsxAttribute: {
+      case 34: {
         const a = node as TS.JsxAttribute;
         if (a.initializer) visit(a.initializer);
         return;
       }
-      case K.JsxOpeningElement: case K.JsxSelfClosingElement: case K.JsxClosingElement: {
+      case 35: {
         const tag = (node as TS.JsxOpeningElement).tagName;
         if (ts.isIdentifier(tag) && /^[A-Z]/.test(tag.text) && node.kind !== K.JsxClosingElement) log.push(EV.USE, tag.text);
         else if (!ts.isIdentifier(tag)) visit(tag);
@@ -661,16 +731,16 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
         if (node.kind !== K.JsxClosingElement) visit((node as TS.JsxOpeningElement).attributes);
         return;
       }
-      case K.QualifiedName: case K.MetaProperty: case K.ImportSpecifier:
+      case 36:
         return;
-      case K.TypeParameter:
+      case 37:
         visitType(node);
         return;
-      case K.AsExpression: case K.SatisfiesExpression: case K.TypeAssertionExpression:
+      case 38:
         visit((node as TS.AsExpression).expression);
         visitType((node as TS.AsExpression).type);
         return;
-      case K.ModuleDeclaration: {
+      case 39: {
         const m = node as TS.ModuleDeclaration;
         if (ts.isIdentifier(m.name)) log.push(EV.DEF, m.name.text);
         if (m.body) visit(m.body, node);
@@ -679,7 +749,15 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
       default:
         break;
     }
-    ts.forEachChild(node, (c) => visit(c, node));
+    const saved = currentParent;
+    currentParent = node;
+    ts.forEachChild(node, visitChild);
+    currentParent = saved;
+  }
+  // One callback for every forEachChild call (a closure per node would feed the GC).
+  let currentParent: TS.Node | undefined;
+  function visitChild(c: TS.Node): void {
+    visit(c, currentParent);
   }
 
   for (const st of sf.statements) visit(st, sf);

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { St3Error } from '@st3/schemas';
 import type * as IsomorphicGit from 'isomorphic-git';
+import { worktreeDiff } from './worktree-diff.js';
 
 /**
  * Reading git with isomorphic-git (no git binary needed). Loaded lazily: `st3 --help` must not pay
@@ -85,11 +86,13 @@ export async function mergeBase(dir: string, a: string, b: string): Promise<stri
 /**
  * Files of the working tree that differ from commit `base`: committed since, staged, unstaged and
  * new untracked (not ignored) files. Deleted files are left out: there is nothing to check.
- * Read-only: the index stat cache is not refreshed.
+ * Read-only: the index is read, never written (see worktree-diff.ts; statusMatrix is the fallback).
  */
 export async function changedSince(dir: string, base: string): Promise<string[]> {
   const g = await git();
   try {
+    const fast = await worktreeDiff(g, dir, base);
+    if (fast) return fast;
     const rows = await g.statusMatrix({ fs, dir, ref: base, refresh: false });
     const out: string[] = [];
     for (const [file, , workdir] of rows) if (workdir === 2) out.push(file);

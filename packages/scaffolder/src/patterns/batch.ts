@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
 import { St3Error, isSt3Error, type Diagnostic } from '@st3/schemas';
 import { createAjv } from './instances.js';
 import { chunk, commitBatch, Overlay, parallel, type FileAction, type FileChange, type FileStatus } from './overlay.js';
@@ -20,6 +22,8 @@ export interface PatternBatchOptions {
   now?: Date;
   linkBase?: string;
   signal?: AbortSignal;
+  /** Attach a unified diff (against the state before the run) to every updated file. */
+  diffs?: boolean;
   /** Called after each batch (progress). */
   onBatch?: (batch: BatchReport) => void;
 }
@@ -31,6 +35,8 @@ export interface BatchFile {
   action: FileAction;
   status: FileStatus;
   note?: string;
+  /** Unified diff of an update (with the `diffs` option). */
+  diff?: string;
 }
 
 export interface BatchReport {
@@ -153,6 +159,15 @@ export async function runPatternBatch(registryPath: string, options: PatternBatc
     if (!prev || f.status !== 'unchanged') byPath.set(f.path, prev && prev.status !== 'unchanged' && f.status !== 'failed' ? { ...f, note: [prev.note, f.note].filter(Boolean).join('; ') } : f);
   }
   const files = [...byPath.values()];
+  if (options.diffs) {
+    for (const f of files) {
+      if (f.action !== 'update' || f.status === 'failed') continue;
+      const abs = resolve(ws.linkBase, f.path);
+      const before = (await overlay.readDisk(abs)) ?? '';
+      const after = (await overlay.read(abs)) ?? before;
+      f.diff = createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, before, after, undefined, undefined, { context: 2 });
+    }
+  }
   const counts: Record<FileStatus, number> = { planned: 0, created: 0, updated: 0, unchanged: 0, kept: 0, failed: 0 };
   for (const f of files) counts[f.status]++;
   return { registry: ws.registryFile, linkBase: ws.linkBase, dryRun, phases, ok: batches.every((b) => b.ok) && notes.every((n) => n.severity !== 'error'), counts, batches, files, notes, skipped };

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { checkPatternRegistry, loadText, PatternRegistrySchema, type Diagnostic } from '@st3/schemas';
 import { isMap } from 'yaml';
 import { DOC_ID_RE, LINK_FIELDS, lineOf, loadPatternWorkspace, locateIn, normalizeLink, parseYamlText, resolveLink, yamlErrors, type LinkField, type PatternWorkspace } from './workspace.js';
@@ -18,6 +18,7 @@ export const PATTERN_RULES = {
   'link-separator': 'links use forward slashes',
   'spec-parse': 'every linked spec is well-formed YAML',
   'spec-mismatch': 'a spec names the same pattern_id (and doc_id, when both have one) as its registry entry',
+  'spec-unlinked': 'every spec in specs/ is linked by the spec_path of the registry entry it names',
   'sidecar-orphan': 'every *.id.yaml sidecar names a pattern of the registry',
   'sidecar-mismatch': 'a sidecar records the registry entry\'s doc_id',
   'doc-link-mismatch': 'a DOC_LINK: header names the doc_id of the entry that links the file',
@@ -52,7 +53,7 @@ export interface PatternCheckReport {
   warnings: number;
 }
 
-const DEFAULT_LEVELS: Partial<Record<PatternRule, RuleLevel>> = { 'doc-id-missing': 'warning', 'link-separator': 'warning' };
+const DEFAULT_LEVELS: Partial<Record<PatternRule, RuleLevel>> = { 'doc-id-missing': 'warning', 'link-separator': 'warning', 'spec-unlinked': 'warning' };
 
 /** The configurable compliance check of a pattern registry and the files it links. Never writes. */
 export async function checkPatterns(path: string, options: PatternCheckOptions = {}): Promise<PatternCheckReport> {
@@ -74,7 +75,8 @@ export async function checkPatterns(path: string, options: PatternCheckOptions =
     for (const d of [...loaded.errors, ...loaded.warnings]) add('registry-schema', { file: d.file, line: d.line, column: d.column, path: d.path, message: d.message, hint: d.hint });
   }
   checkDocIds(ws, add);
-  await checkLinks(ws, options.linkFields ?? [...LINK_FIELDS], add);
+  const linkedSpecs = await checkLinks(ws, options.linkFields ?? [...LINK_FIELDS], add);
+  await checkUnlinkedSpecs(ws, linkedSpecs, add);
   await checkSidecars(ws, add);
 
   findings.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
@@ -101,7 +103,8 @@ function checkDocIds(ws: PatternWorkspace, add: Add): void {
   }
 }
 
-async function checkLinks(ws: PatternWorkspace, fields: readonly LinkField[], add: Add): Promise<void> {
+async function checkLinks(ws: PatternWorkspace, fields: readonly LinkField[], add: Add): Promise<Set<string>> {
+  const linkedSpecs = new Set<string>();
   for (const r of ws.records) {
     for (const field of fields) {
       const link = r.raw[field];
@@ -114,12 +117,36 @@ async function checkLinks(ws: PatternWorkspace, fields: readonly LinkField[], ad
         add('link-missing', { ...where, message: `${r.patternId ?? `patterns[${r.index}]`}: ${field} ${link} does not exist`, hint: `resolved against ${ws.linkBase}` });
         continue;
       }
-      if (field === 'spec_path' && statSync(abs).isFile()) await checkSpec(ws, r.index, abs, add);
+      if (field === 'spec_path' && statSync(abs).isFile()) {
+        linkedSpecs.add(abs);
+        await checkSpec(ws, r.index, abs, add);
+      }
       if (r.docId && field !== 'example_dir' && statSync(abs).isFile() && !abs.endsWith('.json')) {
         const docLink = readDocLink(await readFile(abs, 'utf8'));
         if (docLink && docLink.value !== r.docId) add('doc-link-mismatch', { file: abs, line: docLink.line, message: `DOC_LINK: ${docLink.value} but the registry gives ${r.patternId} doc_id ${r.docId}` });
       }
     }
+  }
+  return linkedSpecs;
+}
+
+/** Specs in `specs/` that no entry links: unparseable ones are errors, the rest name their entry. */
+async function checkUnlinkedSpecs(ws: PatternWorkspace, linked: ReadonlySet<string>, add: Add): Promise<void> {
+  const dir = join(ws.registryDir, 'specs');
+  if (!existsSync(dir)) return;
+  const byPattern = new Map(ws.records.filter((r) => r.patternId).map((r) => [r.patternId!, r]));
+  for (const name of (await readdir(dir)).filter((n) => /\.pattern\.ya?ml$/.test(n)).sort()) {
+    const file = join(dir, name);
+    if (linked.has(file)) continue;
+    const spec = parseYamlText(file, await readFile(file, 'utf8'));
+    const errors = yamlErrors(spec);
+    for (const e of errors) add('spec-parse', { file, line: e.line, column: e.column, message: e.message });
+    if (errors.length > 0 || !isMap(spec.doc.contents)) continue;
+    const id = spec.doc.get('pattern_id');
+    const record = typeof id === 'string' ? byPattern.get(id) : undefined;
+    const link = `${normalizeLink(relative(ws.linkBase, file))}`;
+    if (!record) add('spec-unlinked', { file, ...locateIn(spec, ['pattern_id']), message: `spec names ${typeof id === 'string' ? id : 'no pattern_id'}, which the registry does not list` });
+    else add('spec-unlinked', { file, ...locateIn(spec, ['pattern_id']), message: `no registry entry links this spec; ${record.patternId} (registry line ${record.line}) has ${typeof record.raw.spec_path === 'string' ? `spec_path ${record.raw.spec_path}` : 'no spec_path'}`, hint: `set spec_path: ${link}` });
   }
 }
 

@@ -33,8 +33,12 @@ describe('runPatternBatch on the real registry', () => {
 
   it('--dry-run plans every phase and writes nothing', async () => {
     const before = await snapshot(fx.root);
-    const report = await runPatternBatch(fx.registry, { dryRun: true, now: NOW });
+    const report = await runPatternBatch(fx.registry, { dryRun: true, now: NOW, diffs: true });
     expect(await snapshot(fx.root)).toEqual(before);
+    const registryDiff = report.files.find((f) => f.path === 'patterns/PATTERN_INDEX.yaml')!.diff!;
+    expect(registryDiff).toContain(' - pattern_id: PAT-MODULE-REFACTOR-SCAN-001\n+  doc_id: DOC-MODULE-REFACTOR-SCAN-001\n');
+    // a dry run's diff only ever adds doc_id lines to the registry
+    expect(registryDiff.split('\n').filter((l) => /^[-+](?![-+])/.test(l)).every((l) => /^\+ {2}doc_id: DOC-[A-Z0-9-]+$/.test(l))).toBe(true);
     expect(report.dryRun).toBe(true);
     expect(report.counts.planned).toBeGreaterThan(5);
     expect(report.counts.created).toBe(0);

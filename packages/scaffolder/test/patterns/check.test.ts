@@ -29,6 +29,10 @@ describe('checkPatterns on the real registry', () => {
     expect(schema.find((f) => f.path?.join('.') === 'patterns.0.pattern_id')).toMatchObject({ line: 11 });
     expect(report.byRule['doc-id-format']).toBeGreaterThan(0);
     expect(report.findings.find((f) => f.rule === 'link-separator')?.severity).toBe('warning');
+    // the spec that is in specs/ but that its entry does not link
+    const unlinked = report.findings.filter((f) => f.rule === 'spec-unlinked');
+    expect(unlinked.map((f) => f.message)).toEqual([expect.stringMatching(/^no registry entry links this spec; PAT-BATCH-FILE-GEN-001 \(registry line \d+\) has no spec_path$/)]);
+    expect(unlinked[0]!.hint).toBe('set spec_path: patterns/specs/batch_file_generation.pattern.yaml');
   });
 
   it('is configurable: rules can be switched off or made warnings, folders required', async () => {

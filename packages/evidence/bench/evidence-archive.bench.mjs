@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Archives a 300 MB folder of 20,000 files with @st3/evidence (deterministic tar.zst + per-file
 // SHA-256 index) and, in the same run, with `tar --sort=name ... | zstd -3` plus `sha256sum` over the
-// files. Prints one markdown section. Usage: node bench/archive.bench.mjs [--files N] [--mb M]
+// files. Prints one markdown section. Usage: node bench/evidence-archive.bench.mjs [--files N] [--mb M]
 import { execSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
