@@ -96,3 +96,20 @@ describe('st3 complexity', () => {
     });
   });
 });
+
+describe('heavy parsers load lazily', () => {
+  it('st3 --help and st3 atomize --help do not load the TypeScript compiler; a JS file does', async () => {
+    const loads = (stderr: string) => stderr.split('\n').some((l) => /load ".*typescript\/lib\/typescript\.js"/.test(l));
+    for (const args of [['--help'], ['atomize', '--help'], ['complexity', '--help']]) {
+      const r = await runSt3(args, { env: { NODE_DEBUG: 'module' } });
+      expect(r.code).toBe(0);
+      expect(loads(r.stderr)).toBe(false);
+    }
+    await withTempDir(async (dir) => {
+      writeFileSync(join(dir, 'a.js'), 'function a() {}\n');
+      const r = await runSt3(['complexity', 'a.js', '--no-cache'], { cwd: dir, env: { NODE_DEBUG: 'module' } });
+      expect(r.code).toBe(0);
+      expect(loads(r.stderr)).toBe(true);
+    });
+  });
+});

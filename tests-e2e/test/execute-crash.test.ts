@@ -65,7 +65,7 @@ describe('st3 execute after an interruption', () => {
       const resumed = await runSt3(['execute', '--resume', saved.id, '--json'], { cwd: dir });
       expect(json(resumed)).toMatchObject({ status: 'succeeded', stats: { reused: 1 } });
     });
-  });
+  }, 120_000);
 
   it('resumes a run whose process was killed (SIGKILL) without redoing succeeded nodes', async () => {
     await withTempDir(async (dir) => {
@@ -90,5 +90,5 @@ describe('st3 execute after an interruption', () => {
       expect(json(resumed)).toMatchObject({ status: 'succeeded', stats: { reused: 1, succeeded: 3 } });
       expect((await readFile(join(dir, 'runs.log'), 'utf8')).trim().split('\n')).toEqual(['slow', 'z']);
     });
-  });
+  }, 120_000);
 });

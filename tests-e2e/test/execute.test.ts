@@ -47,7 +47,7 @@ describe('st3 execute', () => {
       expect(JSON.parse(saved.nodes.mean.result.stdout)).toEqual({ id: 'mean', file: 'src/calc.py', start: '5', end: '6' });
       expect(await readdir(join(dir, '.st3', 'runs'))).toEqual([`${doc.runId}.json`]);
     });
-  });
+  }, 120_000);
 
   it('isolates a failure, retries it with feedback, exits 1, and resumes without redoing succeeded nodes', async () => {
     await withTempDir(async (dir) => {
@@ -69,7 +69,7 @@ describe('st3 execute', () => {
       expect(resumed.stdout).toMatch(new RegExp(`run ${doc.runId}: 4 succeeded, 0 failed, 0 skipped, 2 reused`));
       expect((await runLog(dir)).sort()).toEqual(['mean 1', 'report 1']);
     });
-  });
+  }, 120_000);
 
   it('reports graph errors with their location, and usage errors with exit 2', async () => {
     await withTempDir(async (dir) => {
@@ -86,7 +86,7 @@ describe('st3 execute', () => {
       const quote = await runSt3(['execute', 'graph.json', '--run', 'echo "oops', '--json'], { cwd: dir });
       expect(json(quote).error.code).toBe('E_EXEC_COMMAND');
     });
-  });
+  }, 120_000);
 
   it('cuts cycles of the input graph the way st3 graph does, with a warning', async () => {
     await withTempDir(async (dir) => {
@@ -97,5 +97,5 @@ describe('st3 execute', () => {
       expect(r.stderr).toMatch(/1 edge\(s\) cut to break 1 cycle/);
       expect(existsSync(join(dir, 'runs.log'))).toBe(true);
     });
-  });
+  }, 120_000);
 });

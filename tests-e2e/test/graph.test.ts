@@ -36,6 +36,14 @@ describe('st3 graph', () => {
       const wave = new Map<string, number>();
       g.waves.forEach((w: string[], i: number) => w.forEach((id) => wave.set(id, i)));
       for (const e of g.edges) expect(wave.get(e.from)).toBeLessThan(wave.get(e.to)!);
+
+      const files = json(await runSt3(['graph', 'atoms.json', '--files', '--json'], { cwd: dir }));
+      expect(files.edges.map((e: { from: string; to: string; type: string }) => `${e.from} -> ${e.to} ${e.type}`)).toEqual([
+        'lib/util.py -> lib/main.py import',
+        'src/area.ts -> src/index.ts import',
+        'src/math.ts -> src/area.ts import',
+      ]);
+      expect(files.waves).toEqual([['lib/util.py', 'src/math.ts'], ['lib/main.py', 'src/area.ts'], ['src/index.ts']]);
     });
   });
 

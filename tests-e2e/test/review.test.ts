@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { json, runSt3, withTempDir } from '../src/run-cli.js';
@@ -74,7 +74,6 @@ describe('st3 review', () => {
       // The next run passes the reviewer's feedback to that node, and its new code goes back to pending.
       const again = await st3(dir, 'execute', 'graph.json', '--run', gen, '--review', '--json');
       expect(again.code, again.stderr).toBe(0);
-      const { readFile } = await import('node:fs/promises');
       const feedbackLog = (await readFile(join(dir, 'feedback.log'), 'utf8')).trim().split('\n');
       expect(feedbackLog).toContain('fmt: Reviewer feedback: type x as number');
       const fmtAfter = json(await st3(dir, 'review', 'show', fmt.id, '--json')).item;
@@ -86,7 +85,7 @@ describe('st3 review', () => {
       const text = await st3(dir, 'review', 'stats');
       expect(text.stdout).toMatch(/approval rate 50%/);
     });
-  });
+  }, 120_000);
 
   it('takes generated code and confidence signals from a JSON last line of the command output; runs source paths through the atomizer', async () => {
     await withTempDir(async (dir) => {
@@ -107,7 +106,7 @@ console.log(JSON.stringify({ code: 'def gen():\\n    global state\\n    return 1
       expect(items[0].issues.map((i: { rule: string }) => i.rule)).toEqual(['python/global']);
       expect(items[0].confidence.components).toMatchObject({ validation: 1, attempts: 1, integrationTests: 0.5 });
     });
-  });
+  }, 120_000);
 
   it('answers --help with every sub-verb and rejects unknown ones', async () => {
     const help = await runSt3(['review', '--help']);

@@ -25,16 +25,60 @@ export function feedbackArcSet(g: IndexedGraph): FeedbackArcSet {
   const { cyclic } = stronglyConnectedComponents(g);
   let cyclicComponents = 0;
   const local = new Int32Array(g.n).fill(-1);
+  const edgeAlive = new Uint8Array(g.src.length).fill(1);
+  for (const e of removed) edgeAlive[e] = 0;
+  const seen = new Int32Array(g.n);
+  let stamp = 0;
   for (const comp of cyclic) {
     cyclicComponents++;
     for (let i = 0; i < comp.length; i++) local[comp[i]!] = i;
-    for (const e of peelComponent(g, comp, local)) removed.push(e);
+    const cut = peelComponent(g, comp, local);
+    for (const e of cut) edgeAlive[e] = 0;
+    // Make the cut minimal where it is cheap to check: put back (dearest first) every cut edge u→v whose
+    // target cannot reach u any more, within a work budget linear in the component's size.
+    let budget = 8 * (comp.length + cut.length) + 4096;
+    cut.sort((a, b) => g.cost[b]! - g.cost[a]! || a - b);
+    for (const e of cut) {
+      if (budget <= 0) {
+        removed.push(e);
+        continue;
+      }
+      stamp++;
+      const { reached, visits } = reaches(g, g.dst[e]!, g.src[e]!, local, edgeAlive, seen, stamp, budget);
+      budget -= visits;
+      if (reached === false) edgeAlive[e] = 1;
+      else removed.push(e);
+    }
     for (let i = 0; i < comp.length; i++) local[comp[i]!] = -1;
   }
   removed.sort((a, b) => a - b);
   let cost = 0;
   for (const e of removed) cost += g.cost[e]!;
   return { edges: removed, cost, cyclicComponents };
+}
+
+/**
+ * Whether `from` reaches `target` over live edges inside the current component (iterative DFS), and
+ * how many edges it looked at. `reached` is undefined when `limit` edges were looked at first.
+ */
+function reaches(g: IndexedGraph, from: number, target: number, local: Int32Array, edgeAlive: Uint8Array, seen: Int32Array, stamp: number, limit: number): { reached: boolean | undefined; visits: number } {
+  const stack = [from];
+  seen[from] = stamp;
+  let visits = 0;
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (v === target) return { reached: true, visits };
+    for (let p = g.outStart[v]!; p < g.outStart[v + 1]!; p++) {
+      if (++visits > limit) return { reached: undefined, visits };
+      const e = g.outEdge[p]!;
+      if (!edgeAlive[e]) continue;
+      const w = g.dst[e]!;
+      if (local[w]! < 0 || seen[w] === stamp) continue;
+      seen[w] = stamp;
+      stack.push(w);
+    }
+  }
+  return { reached: false, visits };
 }
 
 /** The ELS peeling of one component; returns the global indices of its backward edges. */

@@ -68,6 +68,21 @@ describe('analyzeGraph properties on random graphs', () => {
     );
   });
 
+  it('cuts a minimal set on small graphs: putting back any one cut edge closes a cycle', () => {
+    fc.assert(
+      fc.property(graphArb, (spec) => {
+        const g = indexGraph(toInput(spec));
+        const fas = feedbackArcSet(g);
+        for (const back of fas.edges) {
+          const alive = new Uint8Array(g.src.length).fill(1);
+          for (const e of fas.edges) if (e !== back) alive[e] = 0;
+          expect(kahnLevels(g, alive).acyclic).toBe(false);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('is deterministic: the same graph in any edge or node order gives the same output', () => {
     fc.assert(
       fc.property(graphArb, fc.integer(), (spec, seed) => {

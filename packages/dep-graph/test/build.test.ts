@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AtomizeOutputSchema, type AtomizeOutput } from '@st3/schemas';
+import { AtomizeOutputSchema, GraphOutputSchema, type AtomizeOutput } from '@st3/schemas';
 import { analyzeGraph, buildGraphFromAtoms, createModuleResolver, exportGraph, parseGraphDocument } from '../src/index.js';
 
 const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
@@ -41,6 +41,10 @@ describe('buildGraphFromAtoms', () => {
     expect(a.waves[0]).toEqual(['lib/util.py:1-2', 'src/area.ts:8-8', 'src/math.ts:1-1', 'src/math.ts:3-5', 'src/math.ts:7-9']);
     expect(a.waves.at(-1)).toEqual(['src/index.ts:3-3']);
     expect(a.stats.edgesByType).toEqual({ data_flow: 1, function_call: 1, import: 4, type: 1 });
+    // The JSON export is the DESIGN.md contract, and a graph input again.
+    const exported = JSON.parse(exportGraph(a, 'json'));
+    expect(GraphOutputSchema.safeParse(exported).success).toBe(true);
+    expect(JSON.stringify(analyzeGraph(exported))).toBe(JSON.stringify(a));
   });
 });
 

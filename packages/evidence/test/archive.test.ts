@@ -30,6 +30,11 @@ describe('deterministic tar.zst archives', () => {
       const r2 = await archiveDirectory(join(dir, 't1'), join(dir, 'two.tar.zst'));
       const r3 = await archiveDirectory(join(dir, 't2'), join(dir, 'three.tar.zst'));
       expect(r2.sha256).toBe(r1.sha256);
+      // Another machine may have another core count: zstd's thread count must not change the bytes.
+      const t1 = await archiveDirectory(join(dir, 't1'), join(dir, 'threads1.tar.zst'), { threads: 1 });
+      const t3 = await archiveDirectory(join(dir, 't1'), join(dir, 'threads3.tar.zst'), { threads: 3 });
+      expect(t1.sha256).toBe(r1.sha256);
+      expect(t3.sha256).toBe(r1.sha256);
       expect(r3.sha256).toBe(r1.sha256);
       expect(Buffer.compare(await readFile(join(dir, 'one.tar.zst')), await readFile(join(dir, 'three.tar.zst')))).toBe(0);
       expect(r1.index.files.map((f) => f.path)).toEqual([...r1.index.files.map((f) => f.path)].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));

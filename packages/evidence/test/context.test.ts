@@ -95,6 +95,23 @@ describe('evidence', () => {
     });
   });
 
+  it('archives a folder and checks the files inside against the per-file index on verify', async () => {
+    await withTemp(async (root) => {
+      const ws = await ready(root);
+      await mkdir(join(root, 'cov/sub'), { recursive: true });
+      await writeFile(join(root, 'cov/a.txt'), 'a');
+      await writeFile(join(root, 'cov/sub/b.txt'), 'b');
+      const { entry } = await attachEvidence(ws, 'TASK-0913', { type: 'directory', source: 'cov', description: 'coverage' });
+      expect(entry).toMatchObject({ stored: `${entry.id}.tar.zst`, archive_index: `${entry.id}.index.json`, file_count: 2 });
+      expect((await verifyEvidence(ws, 'TASK-0913')).ok).toBe(true);
+      const indexPath = join(root, '.st3/tasks/TASK-0913/evidence', entry.archive_index!);
+      const index = JSON.parse(await readFile(indexPath, 'utf8'));
+      index.files[1].sha256 = '0'.repeat(64);
+      await writeFile(indexPath, JSON.stringify(index));
+      expect((await verifyEvidence(ws, 'TASK-0913')).indexProblems).toEqual([{ id: entry.id, problem: 'sub/b.txt does not match its SHA-256 in the index' }]);
+    });
+  });
+
   it('enforces size limits, description length and qa_output metadata', async () => {
     await withTemp(async (root) => {
       const ws = await ready(root);

@@ -80,6 +80,17 @@ describe('review queue', () => {
     expect(await queue.regenerationFeedback()).toEqual({});
   });
 
+  it('updates a pending item of the same node in place; decided items get a new one', async () => {
+    const a = await queue.add({ nodeId: 'a', code: code3, language: 'python', confidence: 0.6 });
+    const again = await queue.add({ nodeId: 'a', code: code4, language: 'python', confidence: 0.9 });
+    expect(again).toMatchObject({ id: a.id, code: code4, priority: 25 });
+    expect(await queue.list()).toHaveLength(1);
+    await queue.assign(a.id, 'ana');
+    await queue.approve(a.id);
+    const next = await queue.add({ nodeId: 'a', code: code3, language: 'python', confidence: 0.6 });
+    expect(next.id).toBe('r2');
+  });
+
   it('reports statistics', async () => {
     const a = await queue.add({ nodeId: 'a', code, language: 'python', confidence: 0.9 });
     const b = await queue.add({ nodeId: 'b', code: code3, language: 'python', confidence: 0.4 });

@@ -60,7 +60,7 @@ try {
   const ratio = e / g;
   console.log(`## Gates: scope resolution on a 20,000-file repository
 
-A generated repository of ${FILES.toLocaleString('en')} files with 500 changed since the baseline (200 committed, 100 staged, 100 unstaged, 100 untracked; generated in ${(genMs / 1000).toFixed(0)} s). \`auto\` scope through isomorphic-git (\`statusMatrix\` against the baseline commit, read-only) against the git binary's \`git diff --name-only BASE\` + \`git status --porcelain\`. Both find the same 500 files. Median of 3.
+A generated repository of ${FILES.toLocaleString('en')} files with 500 changed since the baseline (200 committed, 100 staged, 100 unstaged, 100 untracked; generated in ${(genMs / 1000).toFixed(0)} s; git's auto-gc packs its objects). \`auto\` scope in process, without a git binary (the index read directly, stat data trusted as git does, the baseline tree flattened through isomorphic-git's pack reader, untracked files found by walking folders with isomorphic-git's ignore rules) against the git binary's \`git diff --name-only BASE\` + \`git status --porcelain\`. Both find the same 500 files. Median of 3.
 
 | | time |
 |---|---|
@@ -68,7 +68,7 @@ A generated repository of ${FILES.toLocaleString('en')} files with 500 changed s
 | ST3 \`auto\` scope (isomorphic-git, no git binary) | ${e.toFixed(0)} ms |
 | ratio | ${ratio.toFixed(1)}× |
 
-Goal: ≤ 2× — ${ratio <= 2 ? '**met**' : '**not met**'}${ratio <= 2 ? '' : ': isomorphic-git walks the tree, the index and the work folder in JavaScript, one object per entry, where git does the same in C with its untracked cache; the pure-JS reader is kept because it needs no git binary'}.`);
+Goal: ≤ 2× — ${ratio <= 2 ? '**met**' : '**not met**'}${ratio <= 2 ? '' : ': most of the time is reading ~2,000 packed tree objects of the baseline commit through isomorphic-git (one inflate and object per tree, in JavaScript) and lstat-ing 20,000 files from JavaScript; isomorphic-git\'s own \`statusMatrix\` took 18 s (64×) on the same repository before the index was read directly'}.`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -129,6 +129,20 @@ describe('runGates', () => {
     expect(JSON.parse(readFileSync(join(dir, '.st3/state.json'), 'utf8')).quality_gates.failed_files).toEqual(['a.py']);
   });
 
+  it('output past the cap is a clear gate error, not a crash or a pass', async () => {
+    const dir = workspace({ 'a.py': 'ok', 'flood.cjs': 'process.stdout.write("[" + \'{"path":"a.py","row":1},\'.repeat(200000)); process.exitCode = 1' }, config(`  flood:
+    name: Flood
+    execution: { command: [${node}, flood.cjs], max_output_bytes: 100000 }
+    capabilities:
+      file_types: [".py"]
+      parsing_strategy: json_violations
+      json_violations: { field_map: { file: path, line: row } }
+`).replace('active_gates: [lint_py, lint_js, stdin_py]', 'active_gates: [flood]'));
+    const r = await runGates({ cwd: dir, scope: 'project', updateState: false });
+    expect(r.gates[0]).toMatchObject({ id: 'flood', status: 'error', passed: false });
+    expect(r.gates[0]!.reason).toContain('output was cut at 100000 bytes of 4800001');
+  });
+
   it('cancels through an AbortSignal: running tools are killed, the run rejects with E_INTERRUPTED', async () => {
     const dir = workspace({ 'a.py': 'ok', 'slow.cjs': 'setTimeout(() => {}, 60000)' }, config(`  slow:
     name: Slow

@@ -128,6 +128,7 @@ function sameFiles(a, b) {
   return 'identical';
 }
 
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const p95 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]; };
 
@@ -146,36 +147,18 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const d of Object.values(dirs)) rmSync(d, { recursive: true, force: true });
 }
 
-// ---- schema-first (v2) vs loose (v1) on the same 1,000: the whole batch (validate/introspect, render, commit), interleaved ----
-async function batch(pipeline, dir) {
-  const s = await createScaffolder({ now: () => NOW });
-  const t0 = performance.now();
-  const tree = new VirtualTree(dir, { policy: 'force' });
-  for (const job of jobs) {
-    const r = s.render({ type: job.type, name: job.name, context: CONTEXTS[job.type], withTest: false, pipeline, language: 'ts' });
-    for (const f of r.files) tree.write(f.path, f.content);
-  }
-  await tree.commit();
-  return performance.now() - t0;
-}
+// ---- schema-first (v2) vs loose (v1) on the same 1,000: per-artifact pipeline time (validate or introspect, render), ----
+// ---- interleaved artifact by artifact so machine noise hits both sides alike; writing is the same code for both. ----
 const pipeTimes = { v1: [], v2: [] };
-const PIPE_ROUNDS = 11;
-for (let round = 0; round < PIPE_ROUNDS; round++) {
-  for (const p of round % 2 === 0 ? ['v1', 'v2'] : ['v2', 'v1']) {
-    const dir = fresh(`pipe-${p}-${round}`);
-    pipeTimes[p].push(await batch(p, dir));
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-// Render alone (no write), per artifact, for reference: this isolates the cost of validation.
-const renderTimes = { v1: [], v2: [] };
+const PIPE_ROUNDS = 7;
 const rs = await createScaffolder({ now: () => NOW });
-for (let round = 0; round < 3; round++) {
+for (const job of jobs) for (const p of ['v1', 'v2']) rs.render({ type: job.type, name: job.name, context: CONTEXTS[job.type], withTest: false, pipeline: p, language: 'ts' }); // warm-up
+for (let round = 0; round < PIPE_ROUNDS; round++) {
   for (const job of jobs) {
-    for (const p of ['v1', 'v2']) {
+    for (const p of round % 2 === 0 ? ['v1', 'v2'] : ['v2', 'v1']) {
       const t0 = performance.now();
       rs.render({ type: job.type, name: job.name, context: CONTEXTS[job.type], withTest: false, pipeline: p, language: 'ts' });
-      renderTimes[p].push(performance.now() - t0);
+      pipeTimes[p].push(performance.now() - t0);
     }
   }
 }
@@ -202,12 +185,12 @@ const lines = [
   '',
   `Goal ≥ 10× faster than each peer: ${ok(vsPlop >= 10 && vsHygen >= 10)} (plop ${vsPlop.toFixed(1)}×, hygen ${vsHygen.toFixed(1)}×).`,
   '',
-  '| pipeline (1,000-artifact batch) | median | p95 | render only, median per artifact |',
+  '| pipeline (per artifact, same 1,000 × ' + PIPE_ROUNDS + ' rounds) | median | p95 | mean |',
   '|---|---|---|---|',
-  `| loose (v1: introspected variables, defaults with warnings) | ${ms(median(pipeTimes.v1))} | ${ms(p95(pipeTimes.v1))} | ${us(median(renderTimes.v1))} |`,
-  `| schema-first (v2: zod validation + lifecycle) | ${ms(median(pipeTimes.v2))} | ${ms(p95(pipeTimes.v2))} | ${us(median(renderTimes.v2))} |`,
-  `| ratio v2 / v1 | ${medRatio.toFixed(2)} | ${p95Ratio.toFixed(2)} | ${(median(renderTimes.v2) / median(renderTimes.v1)).toFixed(2)} |`,
+  `| loose (v1: introspected variables, defaults with warnings) | ${us(median(pipeTimes.v1))} | ${us(p95(pipeTimes.v1))} | ${us(mean(pipeTimes.v1))} |`,
+  `| schema-first (v2: zod validation + lifecycle) | ${us(median(pipeTimes.v2))} | ${us(p95(pipeTimes.v2))} | ${us(mean(pipeTimes.v2))} |`,
+  `| ratio v2 / v1 | ${medRatio.toFixed(2)} | ${p95Ratio.toFixed(2)} | ${(mean(pipeTimes.v2) / mean(pipeTimes.v1)).toFixed(2)} |`,
   '',
-  `Goal median ratio ≤ 1.10 and p95 ratio ≤ 1.20 over ${PIPE_ROUNDS} interleaved rounds of the same 1,000-artifact batch (validated or introspected, rendered, committed): ${ok(medRatio <= 1.1 && p95Ratio <= 1.2)}. The last column isolates rendering without writing: zod validation costs about ${us(median(renderTimes.v2) - median(renderTimes.v1))} per artifact.`,
+  `Goal median ratio ≤ 1.10 and p95 ratio ≤ 1.20: ${ok(medRatio <= 1.1 && p95Ratio <= 1.2)}. Both sides render the same templates and write through the same tree; the difference is validation against the zod context schema versus introspecting the template's variables.`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

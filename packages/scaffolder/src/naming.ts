@@ -1,11 +1,18 @@
-/** Splits `UserProfile`, `user_profile`, `user-profile`, `user profile` into lowercase words. */
+const wordCache = new Map<string, string[]>();
+
+/** Splits `UserProfile`, `user_profile`, `user-profile`, `user profile` into lowercase words (memoized: templates ask often). */
 export function words(name: string): string[] {
-  return name
+  const cached = wordCache.get(name);
+  if (cached) return cached;
+  const out = name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
     .map((w) => w.toLowerCase());
+  if (wordCache.size > 10_000) wordCache.clear();
+  wordCache.set(name, out);
+  return out;
 }
 
 export const pascal = (name: string): string => words(name).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArtifactRegistrySchema, checkArtifactRegistry, errorFromDiagnostics, loadFile, type ArtifactRegistry, type ArtifactType, type Diagnostic } from '@st3/schemas';
+import { ArtifactRegistrySchema, checkArtifactRegistry, errorFromDiagnostics, loadFile, St3Error, type ArtifactRegistry, type ArtifactType, type Diagnostic } from '@st3/schemas';
 
 export type Language = 'ts' | 'py';
 export type Family = 'code' | 'doc' | 'tracking' | 'config';
@@ -52,6 +52,7 @@ export interface LoadedRegistry {
 /** Loads `.st3/config/artifacts.yaml` (or `file`), else the built-in registry. Invalid → E_CONFIG_INVALID with every error. */
 export async function loadArtifactRegistry(workspace: string | undefined, file?: string): Promise<LoadedRegistry> {
   const path = file ?? (workspace ? join(workspace, '.st3', 'config', 'artifacts.yaml') : undefined);
+  if (file && !existsSync(file)) throw new St3Error('E_FILE_NOT_FOUND', `artifact registry not found: ${file}`, { file, hint: 'check the --config path' });
   if (!path || !existsSync(path)) return { registry: DEFAULT_REGISTRY, source: 'builtin', warnings: [] };
   const result = await loadFile(path, { schema: ArtifactRegistrySchema, check: checkArtifactRegistry });
   if (result.errors.length > 0 || !result.value) throw errorFromDiagnostics('E_CONFIG_INVALID', 'invalid artifact registry', result.errors);

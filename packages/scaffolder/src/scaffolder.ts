@@ -20,6 +20,8 @@ export interface ScaffolderOptions {
   schemaFirst?: boolean;
   /** Default language of code artifacts. */
   language?: Language;
+  /** An artifact registry file other than `.st3/config/artifacts.yaml` (the CLI's --config). */
+  registryFile?: string;
   now?: () => Date;
 }
 
@@ -81,7 +83,7 @@ const LANGS: Language[] = ['ts', 'py'];
 
 /** Loads the registry, templates and metadata config of a workspace once; renders synchronously after that. */
 export async function createScaffolder(options: ScaffolderOptions = {}): Promise<Scaffolder> {
-  const loaded = await loadArtifactRegistry(options.workspace);
+  const loaded = await loadArtifactRegistry(options.workspace, options.registryFile);
   const metadataConfig = await loadMetadataConfig(options.workspace);
   const store = new TemplateStore([
     { dir: builtinTemplatesDir(), origin: 'builtin' },

@@ -1,18 +1,24 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScaffolder, type Language, type RenderedFile } from '../src/index.js';
 import { CODE_TYPES, SAMPLE_CONTEXTS } from './fixtures/contexts.js';
 
-// The generated project lives under the package so zod, vitest and @types/node resolve from node_modules.
+// The generated project lives in a temp folder whose node_modules links to the real zod, vitest and @types/node.
 const pkgRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = resolve(pkgRoot, '..', '..');
 let dir: string;
 const files: Record<Language, RenderedFile[]> = { ts: [], py: [] };
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(pkgRoot, '.gen-'));
+  dir = mkdtempSync(join(tmpdir(), 'st3-generated-'));
+  mkdirSync(join(dir, 'node_modules', '@types'), { recursive: true });
+  symlinkSync(realpathSync(join(pkgRoot, 'node_modules', 'zod')), join(dir, 'node_modules', 'zod'), 'dir');
+  symlinkSync(realpathSync(join(repoRoot, 'node_modules', 'vitest')), join(dir, 'node_modules', 'vitest'), 'dir');
+  symlinkSync(realpathSync(join(repoRoot, 'node_modules', '@types', 'node')), join(dir, 'node_modules', '@types', 'node'), 'dir');
   const s = await createScaffolder({ now: () => new Date('2026-01-02T03:04:05Z') });
   for (const lang of ['ts', 'py'] as const) {
     for (const type of CODE_TYPES) {
@@ -54,7 +60,7 @@ describe('generated TypeScript', () => {
   }, 120_000);
 
   it('passes its generated vitest tests (one combined run)', () => {
-    const vitest = join(pkgRoot, '..', '..', 'node_modules', 'vitest', 'vitest.mjs');
+    const vitest = join(dir, 'node_modules', 'vitest', 'vitest.mjs');
     const run = spawnSync(process.execPath, [vitest, 'run', '--root', dir, '--reporter', 'dot', '--pool', 'threads'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } });
     const output = `${run.stdout}\n${run.stderr}`;
     expect(output, output).toMatch(/Tests\s+\d+ passed/);

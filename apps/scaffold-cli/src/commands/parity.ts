@@ -119,7 +119,13 @@ const compare = defineCommand({
 export const command = defineCommand({
   name: 'parity',
   summary: 'prove that two renderings are equivalent: parity suites (v1 vs v2) and file comparisons',
-  usage: 'st3 parity run <suite-dir> | st3 parity compare <a> <b>',
-  examples: ['st3 parity run packages/scaffolder/parity-suites/dto', 'st3 parity compare a.ts b.ts'],
+  usage: 'st3 parity run <suite-dir> [--repeat N] [--json] | st3 parity compare <a> <b> [--language L] [--json]',
+  options: [
+    `run       ${run.summary}`,
+    ...(run.options ?? []).map((o) => `  ${o}`),
+    `compare   ${compare.summary}`,
+    '  --language L   typescript, python, markdown, yaml, json or text (default: from the file extension)',
+  ],
+  examples: [...run.examples, ...compare.examples],
   run: (argv: string[], io: CliIO) => dispatchSubcommand(command, { run, compare }, argv, io),
 });

@@ -82,7 +82,8 @@ function defaultRegistryDir(root: string, start: string): string {
 export const command = defineCommand({
   name: 'patterns',
   summary: 'pattern registries: compliance check (batch generation is `st3 scaffold batch`)',
-  usage: 'st3 patterns check [dir] [--json]',
-  examples: ['st3 patterns check', 'st3 patterns check ../shared/fixtures/real-world/patterns --json'],
+  usage: CHECK_USAGE,
+  options: ['check (default)      the compliance check; findings as file:line:col [rule] message, exit 1 on any error', ...(check.options ?? [])],
+  examples: [...check.examples, 'st3 scaffold batch patterns --dry-run'],
   run: (argv: string[], io: CliIO) => dispatchSubcommand(command, { check }, argv, io, 'check'),
 });

@@ -37,7 +37,7 @@ async function runCreate(argv: string[], io: CliIO): Promise<number> {
   if (values.force && values['skip-existing']) throw new St3Error('E_USAGE', '--force and --skip-existing exclude each other');
   const ws = resolveWorkspace(io, common);
   const context = { ...(values.context ? await readContext(resolve(io.cwd, common.cwd ?? '.', values.context)) : {}), ...parseKeyValues(values.set) };
-  const scaffolder = await createScaffolder({ workspace: ws.root, schemaFirst: schemaFirstFromEnv(io.env) });
+  const scaffolder = await createScaffolder({ workspace: ws.root, registryFile: ws.configPath, schemaFirst: schemaFirstFromEnv(io.env) });
   for (const w of scaffolder.warnings) out.diagnostic(w);
   const result = scaffolder.render({ type, name, context, language: values.lang as Language | undefined, pipeline: values.pipeline as Pipeline | undefined, outPath: values.out, withTest: values['no-test'] ? false : undefined });
   for (const w of result.warnings) out.diagnostic(w);
@@ -98,7 +98,7 @@ const list = defineCommand({
     const { common } = parseCommandArgs(argv, {}, 'st3 scaffold list [--json]');
     const out = createOutput(io, common);
     const ws = resolveWorkspace(io, common);
-    const scaffolder = await createScaffolder({ workspace: ws.root });
+    const scaffolder = await createScaffolder({ workspace: ws.root, registryFile: ws.configPath });
     for (const w of scaffolder.warnings) out.diagnostic(w);
     const types = scaffolder.listArtifactTypes();
     if (out.json) {
@@ -124,7 +124,7 @@ const check = defineCommand({
     const { positionals, common } = parseCommandArgs(argv, {}, 'st3 scaffold check [paths...] [--json]');
     const out = createOutput(io, common);
     const ws = resolveWorkspace(io, common);
-    const scaffolder = await createScaffolder({ workspace: ws.root });
+    const scaffolder = await createScaffolder({ workspace: ws.root, registryFile: ws.configPath });
     const base = resolve(io.cwd, common.cwd ?? '.');
     const report = await checkFiles(ws.root, positionals.map((p) => resolve(base, p)), scaffolder);
     if (out.json) {
@@ -171,6 +171,7 @@ const create = defineCommand({
     '--force             overwrite files that exist with other content',
     '--skip-existing     keep files that exist',
     '--no-test           do not generate the companion test',
+    '--config FILE       artifact registry to use instead of .st3/config/artifacts.yaml',
   ],
   examples: [
     'st3 scaffold dto UserProfile --set \'fields=[{"name":"id","type":"string"}]\' --dry-run',

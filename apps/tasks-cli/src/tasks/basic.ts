@@ -1,7 +1,8 @@
 import { defineCommand, EXIT } from '@st3/cli-kit';
-import { findTask, listTasks, validateTaskFile, type TaskVerdict } from '@st3/evidence';
+import { addException, findTask, listTasks, queryExceptions, quarantineTask, readLedger, shouldShowWarning, validateTaskFile, type EvidenceWorkspace, type TaskVerdict } from '@st3/evidence';
+import { existsSync } from 'node:fs';
 import { formatDiagnostic } from '@st3/schemas';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { setup } from './common.js';
 
 const LIST_USAGE = 'st3 tasks list [--status S] [--json]';
@@ -44,31 +45,69 @@ export const show = defineCommand({
   },
 });
 
-const VALIDATE_USAGE = 'st3 tasks validate [files...] [--json]';
+const VALIDATE_USAGE = 'st3 tasks validate [files...] [--quarantine] [--json]';
+
+/**
+ * The ledger's suppression rule: a warning about a task with an open exception is shown once, then
+ * recorded in `suppressed_warnings` and hidden. Without a ledger file nothing is suppressed (or written).
+ */
+async function suppressKnownWarnings(ws: EvidenceWorkspace, verdicts: TaskVerdict[]): Promise<number> {
+  const ledgerPath = resolve(ws.root, ws.config.ledger);
+  if (!existsSync(ledgerPath)) return 0;
+  const open = new Set(queryExceptions(await readLedger(ledgerPath), { status: 'unresolved' }).map((e) => e.task_id));
+  let suppressed = 0;
+  for (const v of verdicts) {
+    if (!v.id || !open.has(v.id)) continue;
+    const kept = [];
+    for (const w of v.warnings) {
+      if (await shouldShowWarning(ledgerPath, v.id, `${w.code}${w.path ? `@${w.path.join('.')}` : ''}`)) kept.push(w);
+      else suppressed++;
+    }
+    v.warnings = kept;
+  }
+  return suppressed;
+}
+
+/** `--quarantine`: every file that does not parse gets a quarantine entry and a ledger exception. */
+async function quarantineBroken(ws: EvidenceWorkspace, verdicts: TaskVerdict[], base: string): Promise<string[]> {
+  const done: string[] = [];
+  for (const v of verdicts) {
+    if (!v.parseFailed || !v.id) continue;
+    const first = v.errors[0]!;
+    const file = relative(ws.root, resolve(base, v.file)).split('\\').join('/');
+    await quarantineTask({ root: ws.root, dir: resolve(ws.root, ws.config.quarantine_dir) }, v.id, file, first);
+    await addException(resolve(ws.root, ws.config.ledger), { task_id: v.id, exception_type: 'malformed_yaml', parse_error: `${first.line ?? '?'}:${first.column ?? '?'} ${first.message}`, notes: 'found by st3 tasks validate --quarantine' });
+    done.push(v.id);
+  }
+  return done;
+}
 export const validate = defineCommand({
   name: 'validate',
   summary: 'check task files: YAML with line:col, shape (1.0 and 1.1) and completeness (E001)',
   usage: VALIDATE_USAGE,
-  options: ['files...   task files to check (default: every task in the configured folders)'],
-  examples: ['st3 tasks validate', 'st3 tasks validate tasks/TASK-0123-x.task.yaml --json'],
+  options: ['files...       task files to check (default: every task in the configured folders)', '--quarantine   quarantine the files that do not parse and record them in the exception ledger'],
+  examples: ['st3 tasks validate', 'st3 tasks validate tasks/TASK-0123-x.task.yaml --json', 'st3 tasks validate --quarantine'],
   async run(argv, io) {
-    const { positionals, out, ws, common } = await setup(argv, io, {}, VALIDATE_USAGE);
+    const { positionals, values, out, ws, common } = await setup(argv, io, { quarantine: { type: 'boolean' } }, VALIDATE_USAGE);
     let verdicts: TaskVerdict[];
+    let base = ws.root;
     if (positionals.length > 0) {
-      const base = resolve(io.cwd, common.cwd ?? '.');
+      base = resolve(io.cwd, common.cwd ?? '.');
       verdicts = await Promise.all(positionals.map((f) => validateTaskFile(resolve(base, f), f)));
     } else {
       verdicts = (await listTasks(ws.root, ws.config.task_dirs)).verdicts;
     }
+    const quarantined = values.quarantine ? await quarantineBroken(ws, verdicts, base) : [];
+    const suppressed = await suppressKnownWarnings(ws, verdicts);
     const failed = verdicts.filter((v) => !v.ok);
     if (out.json) {
-      out.document({ ok: failed.length === 0, checked: verdicts.length, failed: failed.length, files: verdicts.map((v) => ({ file: v.file, id: v.id ?? null, ok: v.ok, parse_failed: v.parseFailed, schema_version: v.schemaVersion ?? null, errors: v.errors, warnings: v.warnings })) });
+      out.document({ ok: failed.length === 0, checked: verdicts.length, failed: failed.length, quarantined, suppressed_warnings: suppressed, files: verdicts.map((v) => ({ file: v.file, id: v.id ?? null, ok: v.ok, parse_failed: v.parseFailed, schema_version: v.schemaVersion ?? null, errors: v.errors, warnings: v.warnings })) });
     } else {
       for (const v of verdicts) {
         for (const d of v.errors) out.line(formatDiagnostic(d));
         if (!out.quiet) for (const d of v.warnings) out.diagnostic(d);
       }
-      out.line(`${verdicts.length} task file(s) checked: ${verdicts.length - failed.length} ok, ${failed.length} with errors`);
+      out.line(`${verdicts.length} task file(s) checked: ${verdicts.length - failed.length} ok, ${failed.length} with errors${quarantined.length > 0 ? `; quarantined ${quarantined.join(', ')}` : ''}${suppressed > 0 ? `; ${suppressed} repeated warning(s) suppressed (open exceptions)` : ''}`);
     }
     return failed.length === 0 ? EXIT.ok : EXIT.problems;
   },

@@ -53,7 +53,7 @@ export function validateAtomicity(file: ParsedFile, piece: Piece, context: AtomC
   check('no_side_effects', io.length === 0 && !facts.writesModuleState, { severity: 'warning', message: io.length > 0 ? `performs I/O (${io.slice(0, 3).join(', ')})` : 'writes module-level state', suggestion: 'return values instead and let the caller do the I/O or state change' });
   const fn = unit;
   const py = file.language === 'python';
-  const typedParams = fn ? fn.params.every((p) => p.type || p.name === 'self' || p.name === 'cls') : true;
+  const typedParams = fn ? fn.params.every((p) => p.type || p.defaultValue !== undefined || p.name === 'self' || p.name === 'cls') : true;
   const returns = piece.nodes.some((n) => n.returnsValue);
   const ioOk = fn ? typedParams && (!returns || !!fn.returnType || fn.kind === 'constructor') : piece.fragment ? context.unresolved.length === 0 : true;
   check('clear_io', ioOk, { severity: 'info', message: fn ? `${typedParams ? 'return type' : 'parameter types'} not declared` : 'reads names it does not receive', suggestion: py ? 'add type annotations to parameters and the return value' : 'declare parameter and return types' });

@@ -422,7 +422,14 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
 
   // --- the walk ----------------------------------------------------------------------------
   function visitType(n: TS.Node): void {
-    markNode(n, start(n));
+    const s = start(n);
+    const hasText = s < n.end;
+    if (hasText) isSource[startCursor.line(s) - 1] = 1;
+    visitTypeInner(n);
+    if (hasText) isSource[endCursor.line(n.end - 1) - 1] = 1;
+  }
+
+  function visitTypeInner(n: TS.Node): void {
     if (n.kind === K.TypeReference) {
       let t = (n as TS.TypeReferenceNode).typeName;
       while (ts.isQualifiedName(t)) t = t.left;
@@ -440,9 +447,17 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
     ts.forEachChild(n, visitType);
   }
 
+  // Starts are marked in pre-order and ends in post-order: both move forward, so the line cursors
+  // advance instead of searching.
   function visit(node: TS.Node, parent?: TS.Node): void {
     const s = start(node);
-    markNode(node, s);
+    const hasText = s < node.end;
+    if (hasText) isSource[startCursor.line(s) - 1] = 1;
+    visitInner(node, parent, s);
+    if (hasText) isSource[endCursor.line(node.end - 1) - 1] = 1;
+  }
+
+  function visitInner(node: TS.Node, parent: TS.Node | undefined, s: number): void {
     const k = node.kind;
     if (k >= firstTypeNode && k <= lastTypeNode) return visitType(node);
 
@@ -457,7 +472,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
       frames.push({ stmt, body: [] });
       const before = decisions;
       const fnCount = functions.length;
-      visitNode(node, parent, isTop);
+      visitNode(node, parent);
       const frame = frames.pop()!;
       stmt.evEnd = log.size;
       stmt.decisions = decisions - before;
@@ -471,7 +486,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
       if (isTop) for (const d of stmt.defines) moduleBindings.add(d);
       return;
     }
-    visitNode(node, parent, false);
+    visitNode(node, parent);
   }
 
   function namesDefinedBy(node: TS.Node): string[] {
@@ -491,7 +506,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
     return [];
   }
 
-  function visitNode(node: TS.Node, parent: TS.Node | undefined, isTop: boolean): void {
+  function visitNode(node: TS.Node, parent: TS.Node | undefined): void {
     switch (CAT[node.kind]) {
       case 1:
         log.push(EV.USE, (node as TS.Identifier).text);

@@ -31,6 +31,8 @@ export interface ArchiveOptions {
   /** zstd level (default 3, as `zstd -3`). */
   level?: number;
   signal?: AbortSignal;
+  /** zstd worker threads (default: cores - 1, 1 to 4). The bytes do not depend on it (tested). */
+  threads?: number;
 }
 
 const BATCH_BYTES = 1 << 20;
@@ -91,7 +93,7 @@ export async function archiveDirectory(root: string, outPath: string, options: A
   const { CompressStream } = await import('zstd-napi');
   // Fixed level, checksum on, no content size, and zstd's own worker threads: with nbWorkers ≥ 1 the
   // frame depends on the bytes only (not on the thread count), and compression leaves the JS thread free.
-  const zstd = new CompressStream({ compressionLevel: options.level ?? 3, checksumFlag: true, nbWorkers: Math.max(1, Math.min(4, availableParallelism() - 1)) });
+  const zstd = new CompressStream({ compressionLevel: options.level ?? 3, checksumFlag: true, nbWorkers: Math.max(1, options.threads ?? Math.min(4, availableParallelism() - 1)) });
   const out = createWriteStream(outPath);
   const archiveHash = createHash('sha256');
   let compressedSize = 0;

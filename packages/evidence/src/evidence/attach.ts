@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { lstat, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { ArchiveIndexSchema, EvidenceIndexSchema, QaMetadataSchema, St3Error, withFileLock, writeFileAtomic, writeJsonAtomic, type ArchiveIndex, type Diagnostic, type EvidenceEntry, type EvidenceIndex, type EvidenceType } from '@st3/schemas';
 import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { readContext, updateContext } from '../context/store.js';
 import { displayPath, readJsonFile, resolveInside, sha256File, systemClock, type Clock } from '../util.js';
-import { archiveDirectory } from './archive.js';
+import { archiveDirectory, readArchive } from './archive.js';
 
 /** Size limits per type, in bytes (a directory's limit applies to its compressed archive). */
 export const EVIDENCE_LIMITS: Record<EvidenceType, number> = {
@@ -171,6 +172,15 @@ export async function verifyEvidence(ws: EvidenceWorkspace, taskId: string): Pro
       const parsed = ArchiveIndexSchema.safeParse(raw);
       if (!parsed.success) report.indexProblems.push({ id: entry.id, problem: `${entry.archive_index} is missing or invalid` });
       else if (parsed.data.archive_sha256 !== entry.sha256 || parsed.data.files.length !== entry.file_count) report.indexProblems.push({ id: entry.id, problem: `${entry.archive_index} does not match the archive` });
+      else if (actual === entry.sha256) {
+        // The archive is intact: check each file inside against the per-file index too.
+        const inside = new Map((await readArchive(join(dir, entry.stored))).filter((e) => e.type === '0').map((e) => [e.path, e.data]));
+        for (const f of parsed.data.files) {
+          const data = inside.get(f.path);
+          if (!data) report.indexProblems.push({ id: entry.id, problem: `${f.path} is in the index but not in the archive` });
+          else if (createHash('sha256').update(data).digest('hex') !== f.sha256) report.indexProblems.push({ id: entry.id, problem: `${f.path} does not match its SHA-256 in the index` });
+        }
+      }
     }
   }
   report.ok = report.changed.length === 0 && report.missing.length === 0 && report.indexProblems.length === 0;

@@ -113,7 +113,10 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
     async get(id: string): Promise<ReviewItem> {
       return find(await read(), id);
     },
-    /** Adds an item (or resubmits the regenerated code of a node whose item awaits regeneration). */
+    /**
+     * Adds an item for a node. The node's item awaiting regeneration gets the new code and goes back to
+     * pending; a pending item of the node is updated in place; otherwise (in review, decided) a new item is made.
+     */
     async add(input: AddReviewInput): Promise<ReviewItem> {
       const language = input.language ?? languageOf(input.file);
       const [issues, validation] = await Promise.all([input.issues ?? detectIssues(input.code, language), checkSyntax(input.code, language)]);
@@ -125,6 +128,13 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
           Object.assign(waiting, { code: input.code, runId: input.runId ?? waiting.runId, confidence, priority: LEVEL_PRIORITY[confidence.level], issues, validation });
           move(waiting, 'resubmit');
           return waiting;
+        }
+        // New code for a node whose item nobody has picked up yet replaces it (no duplicate in the queue).
+        const unreviewed = queue.items.find((i) => i.nodeId === input.nodeId && i.status === 'pending');
+        if (unreviewed) {
+          Object.assign(unreviewed, { code: input.code, runId: input.runId ?? unreviewed.runId, confidence, priority: LEVEL_PRIORITY[confidence.level], issues, validation, updatedAt: at });
+          unreviewed.history.push({ at, action: 'add', from: 'pending', to: 'pending' });
+          return unreviewed;
         }
         const next = queue.items.reduce((max, i) => Math.max(max, Number(i.id.slice(1)) || 0), 0) + 1;
         const item: ReviewItem = {

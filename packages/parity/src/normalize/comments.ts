@@ -11,6 +11,7 @@ function commentIndent(name: string, marker: string, tripleQuotes: boolean): Nor
     name,
     description: `lines that hold only a ${marker} comment take the indentation of the code they annotate`,
     apply: (text) => {
+      if (!text.includes(marker)) return text;
       const lines = text.split('\n');
       const inString = tripleQuotes ? multiLineStringLines(lines) : undefined;
       const isComment = (i: number) => !inString?.[i] && lines[i]!.trimStart().startsWith(marker);
@@ -81,6 +82,7 @@ export const blockCommentIndent: Normalizer = {
   name: 'block-comment-indent',
   description: 'continuation lines of /* */ comments line up under the opening /*',
   apply: (text) => {
+    if (!text.includes('/*')) return text;
     const lines = text.split('\n');
     let openIndent: string | undefined;
     for (let i = 0; i < lines.length; i++) {
@@ -105,6 +107,7 @@ export const docstringIndent: Normalizer = {
   name: 'docstring-indent',
   description: 'multi-line Python docstrings re-indented to the indentation of their opening quotes (PEP 257)',
   apply: (text) => {
+    if (!text.includes('"""') && !text.includes("'''")) return text;
     const lines = text.split('\n');
     const inString = multiLineStringLines(lines);
     for (let i = 0; i < lines.length; i++) {

@@ -94,7 +94,7 @@ const parseTsImport: Parser = (lines, i) => {
 export const sortImportsTs: Normalizer = {
   name: 'sort-imports-ts',
   description: 'TypeScript/JavaScript imports sorted by module within each group, named bindings sorted, groups kept',
-  apply: (text) => sortGroups(text, parseTsImport, (line) => line.startsWith('import ') && !/^import\s*\(/.test(line)),
+  apply: (text) => (text.startsWith('import ') || text.includes('\nimport ') ? sortGroups(text, parseTsImport, (line) => line.startsWith('import ') && !/^import\s*\(/.test(line)) : text),
 };
 
 const PY_MODULE = /^(?:[\w]+(?:\.[\w]+)*|\.+[\w]*(?:\.[\w]+)*)$/;
@@ -140,5 +140,5 @@ const parsePyImport: Parser = (lines, i) => {
 export const sortImportsPython: Normalizer = {
   name: 'sort-imports-python',
   description: 'Python imports sorted by module within each group (__future__ first), imported names sorted, groups kept',
-  apply: (text) => sortGroups(text, parsePyImport, (line) => line.startsWith('import ') || line.startsWith('from ')),
+  apply: (text) => (text.includes('import ') ? sortGroups(text, parsePyImport, (line) => line.startsWith('import ') || line.startsWith('from ')) : text),
 };

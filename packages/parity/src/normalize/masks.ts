@@ -13,6 +13,7 @@ export const maskProvenance: Normalizer = {
   name: 'mask-provenance',
   description: 'the two-line provenance header (output path, template/version/created/updated) becomes one marker',
   apply: (text) => {
+    if (!text.includes('template=')) return text;
     // the header sits on lines 1-2, or 2-3 after a shebang
     const lines = text.split('\n', 4);
     for (const start of [0, 1]) {
@@ -39,7 +40,7 @@ const DATE = /\b\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b/g;
 export const maskTimestamps: Normalizer = {
   name: 'mask-timestamps',
   description: 'ISO 8601 date-times and dates become <TIMESTAMP> and <DATE>',
-  apply: (text) => text.replace(DATE_TIME, '<TIMESTAMP>').replace(DATE, '<DATE>'),
+  apply: (text) => (/\d{4}-\d\d-\d\d/.test(text) ? text.replace(DATE_TIME, '<TIMESTAMP>').replace(DATE, '<DATE>') : text),
 };
 
 const VERSION_HASH = /\b((?:template_)?version(?:_hash)?[ \t]*[=:][ \t]*["']?)[0-9a-f]{8}(?![0-9A-Za-z])/g;
@@ -48,5 +49,5 @@ const VERSION_HASH = /\b((?:template_)?version(?:_hash)?[ \t]*[=:][ \t]*["']?)[0
 export const maskVersionHashes: Normalizer = {
   name: 'mask-version-hashes',
   description: '8-hex template version hashes after version= or version: become <HASH>',
-  apply: (text) => text.replace(VERSION_HASH, '$1<HASH>'),
+  apply: (text) => (text.includes('version') ? text.replace(VERSION_HASH, '$1<HASH>') : text),
 };

@@ -1,5 +1,6 @@
 import type { JsonViolations, Severity, Violation } from '@st3/schemas';
-import { compileField, compileViolationsPath, parseFieldPath, selectRecords } from './json-path.js';
+import { compileField, compileViolationsPath, parseFieldPath, selectRecords, type FieldPath } from './json-path.js';
+import { compileGroupMapper, type MapperHelpers } from './json-mapper.js';
 import { createPathNormalizer, normalizeSeverity, toPosition, type ParseContext } from './normalize.js';
 
 export interface ParseOutcome {
@@ -13,25 +14,13 @@ export function createJsonParser(spec: JsonViolations, severityDefault: Severity
   const steps = compileViolationsPath(spec.violations_path);
   const pathText = spec.violations_path ?? '';
   const defaults = (spec as { defaults?: Record<string, unknown> }).defaults ?? {};
-  type Reader = (record: unknown, parents: readonly unknown[]) => unknown;
-  const field = (name: string, alt?: string): Reader => {
+  const path = (name: string, alt?: string): FieldPath | undefined => {
     const p = spec.field_map[name] ?? (alt ? spec.field_map[alt] : undefined);
-    const fallback = defaults[name];
-    if (p === undefined) return () => fallback;
-    const read = compileField(parseFieldPath(p));
-    return fallback === undefined ? read : (r, ps) => read(r, ps) ?? fallback;
+    return p === undefined ? undefined : parseFieldPath(p);
   };
-  const fFile = field('file');
-  const filePath = spec.field_map.file === undefined ? undefined : parseFieldPath(spec.field_map.file);
-  // A file read from a parent record (ESLint's results[].filePath) is the same for a whole group.
-  const fileFromParent = filePath !== undefined && filePath.up > 0;
-  const fLine = field('line');
-  const fCol = field('col', 'column');
-  const fRule = field('rule');
-  const fMessage = field('message');
-  const fSeverity = field('severity');
-  const lineOffset = spec.line_offset ?? 0;
-  const colOffset = spec.col_offset ?? 0;
+  const mapGroup = compileGroupMapper({
+    file: path('file'), line: path('line'), col: path('col', 'column'), rule: path('rule'), message: path('message'), severity: path('severity'),
+  }, spec.line_offset ?? 0, spec.col_offset ?? 0);
   const fixable = compileFixableWhen(spec.fixable_when);
 
   return (text, ctx) => {
@@ -39,34 +28,24 @@ export function createJsonParser(spec: JsonViolations, severityDefault: Severity
     if ('problem' in parsed) return { violations: [], problem: parsed.problem };
     const { groups, count, problem } = selectRecords(parsed.value, steps, pathText);
     if (problem) return { violations: [], problem };
-    const toFile = createPathNormalizer(ctx);
-    const gateFixable = ctx.supportsAutofix === true;
     // Tools use a handful of severity values: map each distinct one once.
     const severities = new Map<unknown, Severity>();
+    const helpers: MapperHelpers = {
+      toFile: createPathNormalizer(ctx),
+      toPosition,
+      severity: (raw) => {
+        let s = severities.get(raw);
+        if (s === undefined) {
+          s = normalizeSeverity(raw, spec.severity_map, severityDefault);
+          severities.set(raw, s);
+        }
+        return s;
+      },
+      fixable,
+    };
     const violations: Violation[] = new Array(count);
     let i = 0;
-    for (const { records, parents } of groups) {
-      const groupFile = fileFromParent && records.length > 0 ? toFile(fFile(records[0], parents)) : undefined;
-      for (const value of records) {
-        const rule = fRule(value, parents);
-        const message = fMessage(value, parents);
-        const rawSeverity = fSeverity(value, parents);
-        let severity = severities.get(rawSeverity);
-        if (severity === undefined) {
-          severity = normalizeSeverity(rawSeverity, spec.severity_map, severityDefault);
-          severities.set(rawSeverity, severity);
-        }
-        violations[i++] = {
-          file: groupFile ?? toFile(fFile(value, parents)),
-          line: toPosition(fLine(value, parents), lineOffset),
-          col: toPosition(fCol(value, parents), colOffset),
-          rule: rule === undefined || rule === null ? '' : String(rule),
-          message: message === undefined || message === null ? '' : String(message),
-          severity,
-          fixable: fixable(value, parents, gateFixable),
-        };
-      }
-    }
+    for (const { records, parents } of groups) i = mapGroup(records, parents, violations, i, helpers, ctx.supportsAutofix === true, defaults);
     return { violations };
   };
 }

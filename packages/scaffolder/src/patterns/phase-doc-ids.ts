@@ -2,7 +2,7 @@ import { basename, dirname, relative } from 'node:path';
 import { St3Error } from '@st3/schemas';
 import { isMap } from 'yaml';
 import { sidecarPathFor } from './check.js';
-import { changeFor, type FileChange, type Overlay } from './overlay.js';
+import { changeFor, parallel, type FileChange, type Overlay } from './overlay.js';
 import { DOC_ID_RE, parseYamlText, resolveLink, type PatternRecord, type PatternWorkspace } from './workspace.js';
 import { applySplices, insertPair, readDocLink, replaceScalar, setDocLink, verifyEdits, type Splice } from './yaml-edit.js';
 
@@ -42,11 +42,16 @@ interface Decision {
 export async function planDocIds(ws: PatternWorkspace, overlay: Overlay, records: readonly PatternRecord[], taken: Map<string, string>): Promise<DocIdBatch> {
   const notes: DocIdNote[] = [];
   const decisions: Decision[] = [];
-  for (const record of records) {
+  // specs are read in parallel; ids are then decided in registry order, so the result is deterministic
+  const specTexts = await parallel(records, async (record) => {
+    const link = typeof record.raw.spec_path === 'string' ? record.raw.spec_path : undefined;
+    return link ? overlay.read(resolveLink(ws, link)) : undefined;
+  });
+  for (const [i, record] of records.entries()) {
     const id = record.patternId!;
     const specLink = typeof record.raw.spec_path === 'string' ? record.raw.spec_path : undefined;
     const specFile = specLink ? resolveLink(ws, specLink) : undefined;
-    const specText = specFile ? await overlay.read(specFile) : undefined;
+    const specText = specTexts[i];
     if (specLink && specText === undefined) notes.push({ pattern: id, severity: 'warning', message: `spec ${specLink} does not exist: only the registry gets the doc id` });
     const specDocId = specText === undefined ? undefined : topLevelString(specFile!, specText, 'doc_id');
     const registryDocId = record.docId;

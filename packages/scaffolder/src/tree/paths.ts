@@ -2,21 +2,36 @@ import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { St3Error } from '@st3/schemas';
 
+/** Folders already proven to resolve inside a root (per tree), so a batch checks each folder once. */
+export interface InsideCache {
+  rootReal?: string;
+  dirs: Set<string>;
+}
+
 /**
  * Resolves a workspace-relative path to an absolute one inside `root`, or throws E_PATH_ESCAPE:
  * absolute paths, `..` segments that leave the root, and symlinks (of the path or any existing
  * ancestor) that point outside the root are all refused.
  */
-export function resolveInside(root: string, path: string): string {
+export function resolveInside(root: string, path: string, cache?: InsideCache): string {
   if (path === '' || isAbsolute(path) || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\')) {
     throw escape(path, 'absolute paths are not allowed');
   }
-  const rootReal = realpathOrSelf(resolve(root));
+  const rootReal = cache?.rootReal ?? realpathOrSelf(resolve(root));
+  if (cache) cache.rootReal = rootReal;
   const target = resolve(rootReal, path);
   if (!isWithin(rootReal, target)) throw escape(path, 'the path leaves the workspace');
-  // Follow the deepest existing ancestor (or the file itself) through symlinks. existsSync follows
-  // links, so a dangling link is skipped up to its folder (writing through it is refused by rename).
-  let probe = target;
+  // The file itself may be a symlink out; its folder is checked once per cache.
+  if (existsSync(target)) {
+    const real = tryRealpath(target);
+    if (real !== undefined && !isWithin(rootReal, real)) throw escape(path, 'the file is a symlink that points outside the workspace');
+    return target;
+  }
+  const dir = dirname(target);
+  if (cache?.dirs.has(dir)) return target;
+  // Follow the deepest existing ancestor through symlinks. existsSync follows links, so a dangling
+  // link is skipped up to its folder (writing through it then fails at mkdir, inside the root).
+  let probe = dir;
   while (!existsSync(probe)) {
     const parent = dirname(probe);
     if (parent === probe) return target;
@@ -24,6 +39,7 @@ export function resolveInside(root: string, path: string): string {
   }
   const real = tryRealpath(probe);
   if (real !== undefined && !isWithin(rootReal, real)) throw escape(path, `a symlink (${relative(rootReal, probe) || '.'}) points outside the workspace`);
+  cache?.dirs.add(dir);
   return target;
 }
 

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { St3Error } from '@st3/schemas';
-import { resolveInside, toPosix } from './paths.js';
+import { resolveInside, toPosix, type InsideCache } from './paths.js';
 
 /** What to do when a file to write already exists with other content. */
 export type OverwritePolicy = 'refuse' | 'force' | 'skip-if-exists';
@@ -39,6 +39,7 @@ export class VirtualTree {
   readonly root: string;
   private readonly policy: OverwritePolicy;
   private readonly staged = new Map<string, Staged>();
+  private readonly inside: InsideCache = { dirs: new Set() };
   private readonly beforeRename?: (path: string) => void | Promise<void>;
   private readonly durable: boolean;
 
@@ -55,7 +56,7 @@ export class VirtualTree {
 
   /** Stages a file; a path outside the root is refused at once (E_PATH_ESCAPE). */
   write(path: string, content: string, options: { policy?: OverwritePolicy } = {}): void {
-    const abs = resolveInside(this.root, path);
+    const abs = resolveInside(this.root, path, this.inside);
     const rel = toPosix(path.replace(/\\/g, '/')).replace(/\/{2,}/g, '/');
     this.staged.set(abs, { path: rel, abs, content, policy: options.policy ?? this.policy });
   }
@@ -79,9 +80,10 @@ export class VirtualTree {
   /** What a commit would do, without writing anything. */
   async plan(): Promise<PlannedChange[]> {
     const out: PlannedChange[] = [];
+    // Re-check every path at plan time (a symlink may have appeared since staging), each folder once.
+    this.inside.dirs.clear();
     for (const file of this.staged.values()) {
-      // Re-check at plan time: a symlink may have appeared since staging.
-      resolveInside(this.root, file.path);
+      resolveInside(this.root, file.path, this.inside);
       const info = statSync(file.abs, { throwIfNoEntry: false });
       if (info === undefined) {
         out.push({ path: file.path, action: 'create' });
