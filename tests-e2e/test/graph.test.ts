@@ -65,6 +65,7 @@ describe('st3 graph', () => {
       const mmd = await runSt3(['graph', 'graph.json', '--out', 'out/graph.mmd'], { cwd: dir });
       expect(mmd.code).toBe(0);
       expect(mmd.stdout).toContain('1 cycles; 1 edges cut to break them');
+      expect(mmd.stdout).toContain('  cycle a -> b -> c -> a\n  cut c -> a (type)');
       expect(mmd.stdout).toContain('wrote out/graph.mmd (mermaid)');
       const text = readFileSync(join(dir, 'out/graph.mmd'), 'utf8');
       expect(text.split('\n')[0]).toBe('flowchart LR');

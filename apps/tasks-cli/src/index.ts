@@ -12,7 +12,7 @@ export const cli: CliDefinition = {
   description: 'task files, task context, evidence, ledger, quarantine, standards, validation commands and QA artifacts',
   commands: {
     'tasks': { summary: 'task files, task context, evidence, ledger, quarantine, standards excerpts, validation commands', load: async () => (await import('./commands/tasks.js')).command },
-    'qa': { summary: 'qa', load: async () => (await import('./commands/qa.js')).command },
+    'qa': { summary: 'QA artifacts: record lint, type-check, test and coverage runs as evidence; drift against the baseline', load: async () => (await import('./commands/qa.js')).command },
   },
 };
 

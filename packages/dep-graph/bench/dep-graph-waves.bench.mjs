@@ -96,7 +96,7 @@ const met = allIdentical && vsNx >= 20 && vsGl >= 2;
 const lines = [
   '## dep-graph: waves of random DAGs (100,000 nodes, 500,000 edges)',
   '',
-  `Kahn levels (\`kahnLevels\`) against networkx ${nxVersion} \`topological_generations\` (Debian python3-networkx) and graphology-dag \`topologicalGenerations\`, each on its own already-built graph, best of several runs (ST3 20, graphology-dag 5, networkx 3: the machine is shared, so the best run is the least disturbed one); seeds ${SEEDS.join(', ')}. "ST3 + build" adds building ST3's compact form from the edge list; "ST3 pipeline" is the whole \`st3 graph\` analysis (string ids, SCC, bounded cycle listing, feedback arc set, waves, critical path, statistics) from a \`{nodes, edges}\` graph, run once.`,
+  `Kahn levels (\`kahnLevels\`) against networkx ${nxVersion} \`topological_generations\` (Debian python3-networkx) and graphology-dag \`topologicalGenerations\`, each on its own already-built graph, best of several runs (ST3 20, graphology-dag 5, networkx 3: the machine is shared, so the best run is the least disturbed one); seeds ${SEEDS.join(', ')}. "ST3 + build" adds building ST3's compact form from the edge list; "ST3 pipeline" is the whole \`st3 graph\` analysis (string ids, SCC, bounded cycle listing, feedback arc set, waves, critical path, statistics) from a \`{nodes, edges}\` graph, best of 2.`,
   '',
   '| seed | waves | ST3 (ms) | ST3 + build (ms) | ST3 pipeline (ms) | networkx (ms) | graphology-dag (ms) | × networkx | × graphology | identical generations |',
   '|---|---|---|---|---|---|---|---|---|---|',

@@ -13,3 +13,4 @@ export { cacheExcerpt, checkExcerpts, citedSections, dropCachedExcerpt, extractS
 export { commandsFromTask, parseCommands, preflight, runValidationCommand, type RunValidationOptions } from './validation/commands.js';
 export { checkCleanTree, takeSnapshot, verifyWorktree, type WorktreeDrift, type WorktreeOptions } from './worktree.js';
 export { displayPath, isInside, resolveInside, sha256, sha256File, type Clock } from './util.js';
+export { compareQa, detectQaFormat, qaDrift, qaKey, readQaBaselines, readQaRuns, recordQa, runQa, summarizeQa, type QaDriftFinding, type QaDriftKind, type QaDriftOptions, type QaDriftReport, type RecordQaOptions, type RecordQaResult, type RunQaOptions, type SummarizeQaInput } from './qa/index.js';

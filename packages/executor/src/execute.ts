@@ -1,10 +1,11 @@
-import { St3Error, type AttemptParams, type AttemptRecord, type ErrorCategory, type GraphInput, type GraphNode, type NodeState, type RunState, type RunStatus } from '@st3/schemas';
+import { St3Error, type TelemetryHandle, type AttemptParams, type AttemptRecord, type ErrorCategory, type GraphInput, type GraphNode, type NodeState, type RunState, type RunStatus } from '@st3/schemas';
 import { systemClock, type Clock } from './clock.js';
 import { ReadyHeap } from './heap.js';
 import { planExecution, planHash } from './plan.js';
 import { backoffDelay, buildFeedback, DEFAULT_SCHEDULE, defaultClassifier, paramsForAttempt, type RetryOptions } from './retry.js';
 import { newRunId, type RunStore } from './run-store.js';
 import { emptyStats, type ExecuteStats } from './stats.js';
+import { telemetryEmitter } from './telemetry.js';
 
 export interface NodeContext {
   /** 1-based attempt number. */
@@ -59,6 +60,8 @@ export interface ExecuteOptions extends RetryOptions {
   saveOptions?: Record<string, unknown>;
   /** Keep each node's (JSON-able) result in the state (default true). */
   keepResults?: boolean;
+  /** Receives `executor.nodes|attempts|retries|failed` counters and duration histograms (see telemetry.ts). */
+  telemetry?: TelemetryHandle;
 }
 
 export interface ExecuteResult {
@@ -97,7 +100,7 @@ export async function execute<R>(graph: GraphInput, runNode: RunNode<R>, options
   const classifier = options.classifier ?? defaultClassifier;
   const random = options.random ?? Math.random;
   const keepResults = options.keepResults ?? true;
-  const emit = options.onEvent ?? (() => undefined);
+  const emit = telemetryEmitter(options.telemetry, options.onEvent ?? (() => undefined));
   const runSignal = options.signal ?? new AbortController().signal;
   const hash = planHash(plan);
   const resume = options.resume;

@@ -21,3 +21,4 @@ export { PRESETS, findPreset, MYPY_PATTERN, type GatePreset } from './presets/pr
 export { detectWorkspace, renderQualityConfig, qualitySchemaText, QUALITY_SCHEMA_FILE, type WorkspaceDetection } from './presets/init.js';
 export { runTests, summarizeTests, type RunTestsOptions, type TestRunResult } from './tests/run-tests.js';
 export { parseJestJson, parsePytestJunit, type TestCounts, type TestFailure } from './tests/parse-results.js';
+export { parseIstanbulSummary, parseJestText, parseLcov, parseVitestText, stripAnsi, type CoverageMetric, type CoverageReport, type CoverageTotals } from './reports/index.js';

@@ -15,15 +15,29 @@ export function words(name: string): string[] {
   return out;
 }
 
-export const pascal = (name: string): string => words(name).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
-export const camel = (name: string): string => {
+/** Memoizes a name conversion (templates convert the same few names many times per render). */
+function memo(fn: (name: string) => string): (name: string) => string {
+  const cache = new Map<string, string>();
+  return (name: string) => {
+    let out = cache.get(name);
+    if (out === undefined) {
+      out = fn(name);
+      if (cache.size > 10_000) cache.clear();
+      cache.set(name, out);
+    }
+    return out;
+  };
+}
+
+export const pascal = memo((name) => words(name).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(''));
+export const camel = memo((name) => {
   const p = pascal(name);
   return p ? p[0]!.toLowerCase() + p.slice(1) : p;
-};
-export const snake = (name: string): string => words(name).join('_');
-export const kebab = (name: string): string => words(name).join('-');
-export const constant = (name: string): string => snake(name).toUpperCase();
-export const title = (name: string): string => words(name).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+});
+export const snake = memo((name) => words(name).join('_'));
+export const kebab = memo((name) => words(name).join('-'));
+export const constant = memo((name) => snake(name).toUpperCase());
+export const title = memo((name) => words(name).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' '));
 
 /** Appends a suffix (e.g. `Worker`) unless the name already ends with it. */
 export function withSuffix(name: string, suffix: string | null | undefined): string {

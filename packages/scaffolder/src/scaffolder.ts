@@ -111,12 +111,15 @@ export async function createScaffolder(options: ScaffolderOptions = {}): Promise
     const chain = store.chain(concreteId);
     const ctx = pipeline === 'v2' ? schemaFirstContext(chain.concrete, context, artifact.type_id, artifact.state_machine) : looseContext(store, concreteId, context, warnings);
     const ephemeral = artifact.output_type === 'ephemeral';
-    const header = ephemeral ? undefined : formatHeader({ path, template: artifact.type_id, version: chain.hash, created: isoSeconds(created) }, metadataConfig);
+    const stamp = isoSeconds(created);
+    const header = ephemeral ? undefined : formatHeader({ path, template: artifact.type_id, version: chain.hash, created: stamp }, metadataConfig);
     const state = typeof ctx.status === 'string' ? ctx.status : artifact.state_machine?.initial_state;
-    const data = withLifecycle(ctx, { output_path: path, scaffold_created: isoSeconds(created), template_id: templateId(concreteId), version_hash: chain.hash, artifact_type: artifact.type_id, state, header: header ?? '' });
-    const text = store.render(concreteId, { ...data, h: helpers, lang });
+    const data: Record<string, unknown> = withLifecycle(ctx, { output_path: path, scaffold_created: stamp, template_id: templateId(concreteId), version_hash: chain.hash, artifact_type: artifact.type_id, state, header: header ?? '' });
+    data.h = helpers;
+    data.lang = lang;
+    const text = store.render(concreteId, data);
     // Layers each end with a newline; a file ends with exactly one.
-    return { text: `${text.replace(/\s+$/, '')}\n`, chain, ctx };
+    return { text: `${text.trimEnd()}\n`, chain, ctx };
   }
 
   const scaffolder: Scaffolder = {
@@ -200,7 +203,7 @@ function fileOf(path: string, content: string, artifactType: string, concreteId:
 
 /** `concrete/dto.ts` → `dto.ts`, the seed's template_id form. */
 export function templateId(concreteId: string): string {
-  return concreteId.replace(/^concrete\//, '');
+  return concreteId.startsWith('concrete/') ? concreteId.slice('concrete/'.length) : concreteId;
 }
 
 function concreteIdOf(id: string): string {

@@ -27,3 +27,4 @@ export * from './formats/parity.js';
 export * from './formats/evidence.js';
 export { WARNING_CODES, type WarningCodeInfo } from './errors/warnings.js';
 export * from './formats/pattern-check.js';
+export * from './formats/qa.js';

@@ -83,6 +83,7 @@ export function printSummary(a: GraphAnalysis, out: ReturnType<typeof createOutp
   out.line(`${s.waves} waves, widest ${s.widestWave}, mean parallelism ${s.meanParallelism}, critical path ${s.criticalPathLength}`);
   if (s.cyclesFound > 0) {
     out.line(`${s.cyclesFound}${s.cyclesTruncated ? '+' : ''} cycles; ${s.edgesRemoved} edges cut to break them (weight ${s.removedWeight}):`);
+    for (const c of a.cycles.slice(0, 5)) out.info(`  cycle ${[...c, c[0]].join(' -> ')}`);
     for (const e of a.removedEdges.slice(0, 20)) out.line(`  cut ${e.from} -> ${e.to} (${e.type}${e.symbols?.length ? `: ${e.symbols.join(', ')}` : ''})`);
     if (a.removedEdges.length > 20) out.line(`  … and ${a.removedEdges.length - 20} more (see --json)`);
   } else {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createOutput, defineCommand, EXIT, parseCommandArgs, parseKeyValues, resolveWorkspace, runCommand, type CliIO, type Command, type Output } from '@st3/cli-kit';
-import { loadText, St3Error } from '@st3/schemas';
+import { loadText, St3Error, type Diagnostic } from '@st3/schemas';
 import { checkFiles, contextJsonSchema, createScaffolder, stageRendered, VirtualTree, type Language, type OverwritePolicy, type Pipeline, type PlannedChange } from '@st3/scaffolder';
 
 const USAGE = 'st3 scaffold <type> <name> [--set k=v ...] [--context file.json|yaml] [--out path] [--lang ts|py] [--pipeline v1|v2] [--dry-run] [--force | --skip-existing] [--no-test] [--json]';
@@ -38,7 +38,7 @@ async function runCreate(argv: string[], io: CliIO): Promise<number> {
   const ws = resolveWorkspace(io, common);
   const context = { ...(values.context ? await readContext(resolve(io.cwd, common.cwd ?? '.', values.context)) : {}), ...parseKeyValues(values.set) };
   const scaffolder = await createScaffolder({ workspace: ws.root, registryFile: ws.configPath, schemaFirst: schemaFirstFromEnv(io.env) });
-  for (const w of scaffolder.warnings) out.diagnostic(w);
+  reportRegistryWarnings(out, scaffolder.warnings);
   const result = scaffolder.render({ type, name, context, language: values.lang as Language | undefined, pipeline: values.pipeline as Pipeline | undefined, outPath: values.out, withTest: values['no-test'] ? false : undefined });
   for (const w of result.warnings) out.diagnostic(w);
   if (result.ephemeral !== undefined) {
@@ -75,6 +75,23 @@ function printChanges(out: Output, changes: PlannedChange[], dryRun: boolean): v
   if (changes.some((c) => c.action === 'conflict')) out.info('conflicting files exist with other content: pass --force to overwrite, or --skip-existing to keep them');
 }
 
+/** Registry warnings, with the legacy-field deprecations of the seed registry collapsed to one line per field. */
+function reportRegistryWarnings(out: Output, warnings: Diagnostic[]): void {
+  const deprecated = new Map<string, Diagnostic[]>();
+  for (const w of warnings) {
+    const field = w.code === 'W_DEPRECATED' ? String(w.path?.at(-1) ?? '') : '';
+    if (!field) {
+      out.diagnostic(w);
+      continue;
+    }
+    deprecated.set(field, [...(deprecated.get(field) ?? []), w]);
+  }
+  for (const [field, list] of deprecated) {
+    const first = list[0]!;
+    out.diagnostic(list.length === 1 ? first : { ...first, path: undefined, message: `"${field}" is deprecated (${list.length} artifact types, first at line ${first.line ?? '?'})` });
+  }
+}
+
 async function readContext(path: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
@@ -99,7 +116,7 @@ const list = defineCommand({
     const out = createOutput(io, common);
     const ws = resolveWorkspace(io, common);
     const scaffolder = await createScaffolder({ workspace: ws.root, registryFile: ws.configPath });
-    for (const w of scaffolder.warnings) out.diagnostic(w);
+    reportRegistryWarnings(out, scaffolder.warnings);
     const types = scaffolder.listArtifactTypes();
     if (out.json) {
       out.document({ ok: true, types: types.map((t) => ({ ...t, contextSchema: contextJsonSchema(t.type) })) });
@@ -107,8 +124,8 @@ const list = defineCommand({
     }
     const width = Math.max(...types.map((t) => t.type.length));
     for (const t of types) {
-      const langs = t.languages.length > 0 ? t.languages.join(',') : t.outputType === 'ephemeral' ? 'stdout' : 'md';
-      out.line(`${t.type.padEnd(width)}  ${t.family.padEnd(8)} ${langs.padEnd(6)} ${t.templates.length === 0 ? out.color.dim('(no template)') : ''}${t.description ?? t.name}`);
+      const langs = t.templates.length === 0 ? '-' : t.languages.length > 0 ? t.languages.join(',') : t.outputType === 'ephemeral' ? 'stdout' : 'md';
+      out.line(`${t.type.padEnd(width)}  ${t.family.padEnd(8)} ${langs.padEnd(6)} ${t.templates.length === 0 ? `${out.color.dim('(no template)')} ` : ''}${t.description ?? t.name}`);
     }
     return EXIT.ok;
   },
@@ -135,7 +152,10 @@ const check = defineCommand({
       const tag = f.status.toUpperCase().padEnd(9);
       const painted = f.status === 'current' ? out.color.green(tag) : out.color.red(tag);
       let detail = `${f.artifactType ?? '?'} ${f.version ?? ''}`;
-      if (f.status === 'outdated') detail += ` (from ${f.from?.template_id ?? '?'} ${f.from?.version ?? '?'}${f.currentVersion ? `; current ${f.currentVersion}` : ''})`;
+      if (f.status === 'outdated') {
+        const from = f.from?.template_id ? `${f.from.template_id} ${f.from.version ?? ''}`.trim() : `a ${f.artifactType ?? '?'} template`;
+        detail += ` (from ${from}${f.from?.created ? ` recorded ${f.from.created}` : ''}${f.currentVersion ? `; current ${f.currentVersion}` : ''})`;
+      }
       if (f.problems) detail += ` - ${f.problems.join('; ')}`;
       if (f.status === 'current') out.info(`${painted} ${f.path}  ${detail}`);
       else out.line(`${painted} ${f.path}  ${detail}`);

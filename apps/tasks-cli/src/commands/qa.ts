@@ -1,13 +1,193 @@
-import { defineCommand } from '@st3/cli-kit';
-import { St3Error } from '@st3/schemas';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createOutput, defineCommand, dispatchSubcommand, EXIT, parseCommandArgs, resolveWorkspace, type CliIO, type Output } from '@st3/cli-kit';
+import { loadTasksConfig, qaDrift, readContext, readQaRuns, recordQa, runQa, summarizeQa, type QaDriftReport, type RecordQaResult } from '@st3/evidence';
+import { QaKindSchema, QaSummarySchema, St3Error, type QaKind, type QaSummary } from '@st3/schemas';
 
-// Placeholder until this verb lands; it is removed from the command table if it does not.
+const RECORD_USAGE = 'st3 qa record <task> (--command "…" [--exit-code N --log FILE] | --kind K -- <argv…>) [--kind lint|typecheck|test|coverage] [--set-baseline] [--json]';
+const DRIFT_USAGE = 'st3 qa drift <task> [--key KIND:COMMAND] [--baseline FILE] [--threshold N] [--json]';
+
+async function setup<const O extends Parameters<typeof parseCommandArgs>[1]>(argv: string[], io: CliIO, options: O, usage: string) {
+  const parsed = parseCommandArgs(argv, options, usage);
+  const out = createOutput(io, parsed.common);
+  const workspace = resolveWorkspace(io, parsed.common);
+  const ws = await loadTasksConfig(workspace.root, workspace.configPath);
+  return { ...parsed, out, ws };
+}
+
+const taskArg = (positionals: string[], usage: string): string => {
+  if (!positionals[0]) throw new St3Error('E_USAGE', 'missing task id', { hint: `usage: ${usage}` });
+  return positionals[0];
+};
+
+function kindOf(value: string | undefined): QaKind | undefined {
+  if (value === undefined) return undefined;
+  const parsed = QaKindSchema.safeParse(value);
+  if (!parsed.success) throw new St3Error('E_USAGE', `--kind must be one of lint, typecheck, test, coverage (got "${value}")`);
+  return parsed.data;
+}
+
+/** Splits a command line into argv with '…' and "…" quoting; no shell features (no globs, pipes, variables). */
+export function splitArgv(command: string): string[] {
+  const argv: string[] = [];
+  let current = '';
+  let quote: '"' | "'" | undefined;
+  let started = false;
+  for (let i = 0; i < command.length; i++) {
+    const ch = command[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else if (ch === '\\' && quote === '"' && i + 1 < command.length) current += command[++i];
+      else current += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      started = true;
+    } else if (/\s/.test(ch)) {
+      if (started) argv.push(current);
+      current = '';
+      started = false;
+    } else {
+      current += ch === '\\' && i + 1 < command.length ? command[++i] : ch;
+      started = true;
+    }
+  }
+  if (quote) throw new St3Error('E_USAGE', `unbalanced ${quote} in --command`);
+  if (started) argv.push(current);
+  return argv;
+}
+
+function printRecord(out: Output, r: RecordQaResult): void {
+  const s = r.summary;
+  out.line(`${s.kind} ${out.color.dim(s.format)}  ${s.command}  exit ${s.exit_code ?? 'none'}  ${s.duration_ms} ms`);
+  out.line(`  ${s.headline}`);
+  if (s.issues) {
+    const rules = Object.entries(s.issues.by_rule).sort((a, b) => b[1].errors - a[1].errors || b[1].warnings - a[1].warnings).slice(0, 10);
+    for (const [rule, c] of rules) out.info(`  ${rule.padEnd(28)} ${c.errors} error(s), ${c.warnings} warning(s)`);
+  }
+  for (const f of s.tests?.failures.slice(0, 10) ?? []) out.info(`  ${out.color.red('✗')} ${f.name}${f.file ? `  ${out.color.dim(`${f.file}${f.line ? `:${f.line}` : ''}`)}` : ''}`);
+  out.info(`evidence ${r.evidence.id} (qa_output)${r.baseline ? ' — recorded as the baseline of this command' : ''}`);
+  if (r.drift) printDrift(out, r.drift);
+}
+
+function printDrift(out: Output, d: QaDriftReport): void {
+  out.line(`${d.regression ? out.color.red('regression') : out.color.green('no regression')}  ${d.key}`);
+  out.line(`  baseline ${d.baseline.recorded_at}: ${d.baseline.headline} (exit ${d.baseline.exit_code ?? 'none'})`);
+  out.line(`  current  ${d.current.recorded_at}: ${d.current.headline} (exit ${d.current.exit_code ?? 'none'})`);
+  for (const f of d.findings) out.line(`  ${f.regression ? out.color.red('✗') : out.color.yellow('!')} ${f.message}`);
+  for (const i of d.improvements) out.info(`  ${out.color.green('✓')} ${i}`);
+}
+
+export const record = defineCommand({
+  name: 'record',
+  summary: 'read a lint, type-check, test or coverage log into a summary and store it as qa_output evidence (the first run of a command is its baseline)',
+  usage: RECORD_USAGE,
+  options: [
+    '--command "…"    the command as run (recorded; with no --log it is run, split into argv without a shell)',
+    '--exit-code N    its exit code (with --log; default 0)',
+    '--log FILE       its output: eslint -f json, tsc --pretty false, jest --json / vitest --reporter=json or their text output,',
+    '                 coverage/coverage-summary.json or lcov.info',
+    '--duration-ms N  how long it ran (with --log; default 0)',
+    '--kind K         lint | typecheck | test | coverage (default: detected from the log)',
+    '--working-dir D  folder the command runs in / ran in (relative paths in its output resolve from it)',
+    '--timeout S      kill a command that runs longer (seconds)',
+    '--set-baseline   make this run the baseline of its command even when one exists',
+    '-- <argv…>       run this program with these arguments (instead of --command)',
+  ],
+  examples: [
+    'st3 qa record TASK-0123 --command "pnpm lint" --exit-code 1 --log lint.json',
+    'st3 qa record TASK-0123 --command "npx tsc --noEmit --pretty false" --kind typecheck',
+    'st3 qa record TASK-0123 --kind test -- npx vitest run --reporter=json',
+    'st3 qa record TASK-0123 --command "vitest run --coverage" --log coverage/coverage-summary.json --json',
+  ],
+  async run(argv, io) {
+    const { values, positionals, out, ws } = await setup(argv, io, {
+      command: { type: 'string' }, 'exit-code': { type: 'string' }, log: { type: 'string' }, 'duration-ms': { type: 'string' }, kind: { type: 'string' },
+      'working-dir': { type: 'string' }, timeout: { type: 'string' }, 'set-baseline': { type: 'boolean' },
+    }, RECORD_USAGE);
+    const task = taskArg(positionals, RECORD_USAGE);
+    const kind = kindOf(values.kind);
+    const trailing = positionals.slice(1);
+    const command = values.command ?? (trailing.length > 0 ? trailing.join(' ') : undefined);
+    if (!command) throw new St3Error('E_USAGE', 'say which command: --command "…" or -- <argv…>', { hint: `usage: ${RECORD_USAGE}` });
+    const int = (flag: string, value: string | undefined, fallback: number): number => {
+      if (value === undefined) return fallback;
+      if (!/^-?\d+$/.test(value)) throw new St3Error('E_USAGE', `${flag} expects an integer, got "${value}"`);
+      return Number(value);
+    };
+    const common = { command, ...(kind ? { kind } : {}), ...(values['working-dir'] ? { cwd: values['working-dir'] } : {}), baseline: values['set-baseline'] ? 'always' as const : 'auto' as const };
+    let result: RecordQaResult;
+    if (values.log !== undefined) {
+      if (trailing.length > 0) throw new St3Error('E_USAGE', 'give either --log or a command to run after --, not both');
+      result = await recordQa(ws, task, { ...common, log: resolve(io.cwd, values.log), exitCode: int('--exit-code', values['exit-code'], 0), durationMs: int('--duration-ms', values['duration-ms'], 0) });
+    } else {
+      if (values['exit-code'] !== undefined) throw new St3Error('E_USAGE', '--exit-code needs --log (a command that is run reports its own exit code)');
+      const program = trailing.length > 0 ? trailing : splitArgv(command);
+      result = await runQa(ws, task, { ...common, argv: program, ...(values.timeout ? { timeoutMs: int('--timeout', values.timeout, 0) * 1000 } : {}) });
+    }
+    if (out.json) out.document({ ok: true, task, summary: result.summary, evidence: result.evidence, baseline: result.baseline, drift: result.drift ?? null });
+    else printRecord(out, result);
+    for (const w of result.warnings) out.diagnostic(w);
+    return EXIT.ok;
+  },
+});
+
+async function loadBaseline(file: string, task: string, like: QaSummary | undefined, root: string): Promise<QaSummary> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new St3Error('E_FILE_NOT_FOUND', `cannot read --baseline ${file}: ${error.code ?? error.message}`);
+  });
+  try {
+    const json = JSON.parse(text) as unknown;
+    // A saved summary, or the document `st3 qa record --json` printed.
+    const candidate = json && typeof json === 'object' && 'summary' in json ? (json as { summary: unknown }).summary : json;
+    const parsed = QaSummarySchema.safeParse(candidate);
+    if (parsed.success) return parsed.data;
+  } catch {
+    // not JSON: a raw log
+  }
+  if (!like) throw new St3Error('E_QA_NO_BASELINE', `no QA run recorded for ${task} to compare --baseline with`);
+  // A raw log of the same command: read it the same way; its exit code is unknown, so it takes the current one.
+  return summarizeQa({ text, command: like.command, exitCode: like.exit_code, durationMs: 0, kind: like.kind, root, recordedAt: new Date(0).toISOString() });
+}
+
+export const drift = defineCommand({
+  name: 'drift',
+  summary: 'compare the latest QA run of each command with its baseline: exit code, new lint/type errors by rule and file, new failing tests, coverage drop',
+  usage: DRIFT_USAGE,
+  options: [
+    '--key KIND:COMMAND  only this command (e.g. "lint:pnpm lint"; default: every recorded command)',
+    '--baseline FILE     compare with this summary (JSON from `st3 qa record --json`) or raw log instead of the stored baseline',
+    '--threshold N       coverage percentage points a metric may drop (default 0.5)',
+    'exit code 1 when any command regressed',
+  ],
+  examples: ['st3 qa drift TASK-0123', 'st3 qa drift TASK-0123 --key "test:pnpm test" --json', 'st3 qa drift TASK-0123 --baseline main-coverage.json --threshold 1'],
+  async run(argv, io) {
+    const { values, positionals, out, ws } = await setup(argv, io, { key: { type: 'string' }, baseline: { type: 'string' }, threshold: { type: 'string' } }, DRIFT_USAGE);
+    const task = taskArg(positionals, DRIFT_USAGE);
+    const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
+    if (threshold !== undefined && !(threshold >= 0)) throw new St3Error('E_USAGE', `--threshold expects a number ≥ 0, got "${values.threshold}"`);
+    await readContext(ws, task);
+    let baseline: QaSummary | undefined;
+    if (values.baseline) {
+      const runs = await readQaRuns(ws, task);
+      const like = values.key ? runs.filter((r) => r.key === values.key).at(-1) : runs.at(-1);
+      baseline = await loadBaseline(resolve(io.cwd, values.baseline), task, like, ws.root);
+    }
+    const reports = await qaDrift(ws, task, { ...(values.key ? { key: values.key } : {}), ...(baseline ? { baseline } : {}), ...(threshold !== undefined ? { threshold } : {}) });
+    const regression = reports.some((r) => r.regression);
+    if (out.json) out.document({ ok: !regression, task, regression, reports });
+    else for (const r of reports) printDrift(out, r);
+    return regression ? EXIT.problems : EXIT.ok;
+  },
+});
+
 export const command = defineCommand({
   name: 'qa',
-  summary: 'not available yet',
-  usage: 'st3 qa',
-  examples: [],
-  async run() {
-    throw new St3Error('E_USAGE', '"st3 qa" is not available yet');
-  },
+  summary: 'QA artifacts: record lint, type-check, test and coverage runs as evidence, and report drift against the baseline',
+  usage: 'st3 qa <record|drift> <task> [options] [--json]',
+  examples: [
+    'st3 qa record TASK-0123 --command "pnpm lint" --exit-code 1 --log lint.json',
+    'st3 qa record TASK-0123 --kind test -- npx vitest run --reporter=json',
+    'st3 qa drift TASK-0123 --threshold 1',
+  ],
+  run: (argv, io) => dispatchSubcommand(command, { record, drift }, argv, io),
 });

@@ -3,7 +3,7 @@ import { addException, findTask, listTasks, queryExceptions, quarantineTask, rea
 import { existsSync } from 'node:fs';
 import { formatDiagnostic } from '@st3/schemas';
 import { relative, resolve } from 'node:path';
-import { setup } from './common.js';
+import { needArg, setup } from './common.js';
 
 const LIST_USAGE = 'st3 tasks list [--status S] [--json]';
 export const list = defineCommand({
@@ -33,7 +33,7 @@ export const show = defineCommand({
   examples: ['st3 tasks show TASK-0123', 'st3 tasks show TASK-0123 --json'],
   async run(argv, io) {
     const { positionals, out, ws } = await setup(argv, io, {}, SHOW_USAGE);
-    const location = await findTask(ws.root, ws.config.task_dirs, positionals[0] ?? '');
+    const location = await findTask(ws.root, ws.config.task_dirs, needArg(positionals[0], 'task id', SHOW_USAGE));
     const verdict = await validateTaskFile(location.path, location.file);
     if (out.json) out.document({ ok: verdict.ok, location, task: verdict.task ?? null, errors: verdict.errors, warnings: verdict.warnings });
     else {

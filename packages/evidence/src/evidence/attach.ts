@@ -4,7 +4,7 @@ import { extname, join } from 'node:path';
 import { ArchiveIndexSchema, EvidenceIndexSchema, QaMetadataSchema, St3Error, withFileLock, writeFileAtomic, writeJsonAtomic, type ArchiveIndex, type Diagnostic, type EvidenceEntry, type EvidenceIndex, type EvidenceType } from '@st3/schemas';
 import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { readContext, updateContext } from '../context/store.js';
-import { displayPath, readJsonFile, resolveInside, sha256File, systemClock, type Clock } from '../util.js';
+import { displayPath, readJsonFile, resolveInside, sha256, sha256File, systemClock, type Clock } from '../util.js';
 import { archiveDirectory, readArchive } from './archive.js';
 
 /** Size limits per type, in bytes (a directory's limit applies to its compressed archive). */
@@ -80,6 +80,7 @@ export async function attachEvidence(ws: EvidenceWorkspace, taskId: string, opti
     let ext: string;
     let stagedPath: string;
     let archiveIndex: ArchiveIndex | undefined;
+    let content: Buffer | undefined;
     if (options.type === 'directory') {
       if (!info.isDirectory()) throw new St3Error('E_EVIDENCE_INVALID', `${options.source} is not a folder`, { hint: 'use --type file (or another file type) for a file' });
       stagedPath = join(dir, `.staging-${process.pid}-${Date.now()}.tar.zst`);
@@ -92,9 +93,11 @@ export async function attachEvidence(ws: EvidenceWorkspace, taskId: string, opti
     } else {
       if (!info.isFile()) throw new St3Error('E_EVIDENCE_INVALID', `${options.source} is not a regular file`, { hint: 'attach a folder with --type directory' });
       stagedPath = abs;
-      size = info.size;
-      if (size > limit) throw tooLarge(options, size, limit);
-      digest = await sha256File(abs);
+      if (info.size > limit) throw tooLarge(options, info.size, limit);
+      // Read once: the bytes hashed are the bytes stored, even if the source changes meanwhile.
+      content = await readFile(abs);
+      size = content.length;
+      digest = sha256(content);
       ext = extname(abs).toLowerCase().replace(/[^.a-z0-9]/g, '') || '.bin';
     }
     if (size > limit) {
@@ -110,7 +113,7 @@ export async function attachEvidence(ws: EvidenceWorkspace, taskId: string, opti
     }
     const stored = `${id}${ext}`;
     if (stagedPath !== abs) await rename(stagedPath, join(dir, stored));
-    else await writeCopy(abs, join(dir, stored));
+    else await writeFileAtomic(join(dir, stored), content!);
     const entry: EvidenceEntry = {
       id,
       type: options.type,
@@ -132,10 +135,6 @@ export async function attachEvidence(ws: EvidenceWorkspace, taskId: string, opti
     context.evidence.push({ id, type: options.type, sha256: digest });
     return { entry, created: true, warnings };
   }, clock);
-}
-
-async function writeCopy(from: string, to: string): Promise<void> {
-  await writeFileAtomic(to, await readFile(from));
 }
 
 function tooLarge(options: AttachOptions, size: number, limit: number): St3Error {

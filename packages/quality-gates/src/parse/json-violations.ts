@@ -20,7 +20,7 @@ export function createJsonParser(spec: JsonViolations, severityDefault: Severity
   };
   const mapGroup = compileGroupMapper({
     file: path('file'), line: path('line'), col: path('col', 'column'), rule: path('rule'), message: path('message'), severity: path('severity'),
-  }, spec.line_offset ?? 0, spec.col_offset ?? 0);
+  }, spec.line_offset ?? 0, spec.col_offset ?? 0, inlineFixable(spec.fixable_when));
   const fixable = compileFixableWhen(spec.fixable_when);
 
   return (text, ctx) => {
@@ -48,6 +48,13 @@ export function createJsonParser(spec: JsonViolations, severityDefault: Severity
     for (const { records, parents } of groups) i = mapGroup(records, parents, violations, i, helpers, ctx.supportsAutofix === true, defaults);
     return { violations };
   };
+}
+
+function inlineFixable(when: string | null | undefined): { path: FieldPath; equals?: string } | 'gate' | undefined {
+  if (when === null || when === undefined || when === '') return undefined;
+  if (when === 'gate') return 'gate';
+  const eq = when.indexOf('=');
+  return eq === -1 ? { path: parseFieldPath(when) } : { path: parseFieldPath(when.slice(0, eq)), equals: when.slice(eq + 1) };
 }
 
 /**

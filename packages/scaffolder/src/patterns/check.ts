@@ -27,7 +27,7 @@ export type PatternRule = keyof typeof PATTERN_RULES;
 export type RuleLevel = 'error' | 'warning' | 'off';
 
 export interface PatternCheckOptions {
-  /** Folders (relative to the registry's folder) that must exist. Default: `specs`. */
+  /** Folders (relative to the pattern tree: the registry's folder, or its parent for `patterns/registry/`) that must exist. Default: `specs`. */
   requiredFolders?: string[];
   /** Which link fields must resolve. Default: all of spec_path, schema_path, executor_path, test_path, example_dir. */
   linkFields?: LinkField[];
@@ -66,8 +66,8 @@ export async function checkPatterns(path: string, options: PatternCheckOptions =
   };
 
   for (const folder of options.requiredFolders ?? ['specs']) {
-    const abs = join(ws.registryDir, folder);
-    if (!existsSync(abs) || !statSync(abs).isDirectory()) add('required-folder', { file: ws.registryDir, message: `required folder "${folder}" is missing`, hint: `create ${folder}/ beside the registry or change requiredFolders` });
+    const abs = join(ws.patternsRoot, folder);
+    if (!existsSync(abs) || !statSync(abs).isDirectory()) add('required-folder', { file: ws.patternsRoot, message: `required folder "${folder}" is missing`, hint: `create ${folder}/ in ${ws.patternsRoot} or change requiredFolders` });
   }
   for (const e of ws.parseErrors) add('registry-parse', { file: e.file, line: e.line, column: e.column, message: e.message });
   if (ws.parseErrors.length === 0) {
@@ -132,7 +132,7 @@ async function checkLinks(ws: PatternWorkspace, fields: readonly LinkField[], ad
 
 /** Specs in `specs/` that no entry links: unparseable ones are errors, the rest name their entry. */
 async function checkUnlinkedSpecs(ws: PatternWorkspace, linked: ReadonlySet<string>, add: Add): Promise<void> {
-  const dir = join(ws.registryDir, 'specs');
+  const dir = join(ws.patternsRoot, 'specs');
   if (!existsSync(dir)) return;
   const byPattern = new Map(ws.records.filter((r) => r.patternId).map((r) => [r.patternId!, r]));
   for (const name of (await readdir(dir)).filter((n) => /\.pattern\.ya?ml$/.test(n)).sort()) {
@@ -167,7 +167,7 @@ async function checkSpec(ws: PatternWorkspace, index: number, file: string, add:
 
 async function checkSidecars(ws: PatternWorkspace, add: Add): Promise<void> {
   const byPattern = new Map(ws.records.filter((r) => r.patternId).map((r) => [r.patternId!, r]));
-  for (const file of await findSidecars(ws.registryDir)) {
+  for (const file of await findSidecars(ws.patternsRoot)) {
     const y = parseYamlText(file, await readFile(file, 'utf8'));
     if (y.doc.errors.length > 0 || !isMap(y.doc.contents)) {
       add('sidecar-mismatch', { file, line: lineOf(y, null), message: 'sidecar is not a YAML mapping' });

@@ -59,10 +59,10 @@ export async function planArtifacts(ws: PatternWorkspace, overlay: Overlay, reco
   for (const w of derived.warnings) notes.push({ pattern: id, severity: 'warning', message: `${w.path?.join('.') ?? ''}: ${w.message}` });
   const schema = derived.schema;
 
-  const schemaFile = linkOr(ws, record.raw.schema_path, join(ws.registryDir, 'schemas', `${name}.schema.json`));
+  const schemaFile = linkOr(ws, record.raw.schema_path, join(ws.patternsRoot, 'schemas', `${name}.schema.json`));
   changes.push(await generated(ws, overlay, schemaFile, `${JSON.stringify(schema, null, 2)}\n`, id, (t) => t.includes(GENERATED_MARK), notes));
 
-  const exampleDir = linkOr(ws, record.raw.example_dir, join(ws.registryDir, 'examples', name));
+  const exampleDir = linkOr(ws, record.raw.example_dir, join(ws.patternsRoot, 'examples', name));
   for (const kind of INSTANCE_KINDS) {
     const file = join(exampleDir, `instance_${kind}.json`);
     // the metadata mark tells a later run that st3 wrote this example and may refresh it
@@ -75,9 +75,9 @@ export async function planArtifacts(ws: PatternWorkspace, overlay: Overlay, reco
   }
 
   const executorLink = typeof record.raw.executor_path === 'string' ? normalizeLink(record.raw.executor_path) : undefined;
-  const executorFile = executorLink && templateFor('executor', executorLink) ? resolveLink(ws, executorLink) : join(ws.registryDir, 'executors', `${name}_executor.py`);
+  const executorFile = executorLink && templateFor('executor', executorLink) ? resolveLink(ws, executorLink) : join(ws.patternsRoot, 'executors', `${name}_executor.py`);
   const ext = executorFile.endsWith('.ps1') ? 'ps1' : 'py';
-  const testFile = linkOr(ws, typeof record.raw.test_path === 'string' && record.raw.test_path.endsWith(`.${ext}`) ? record.raw.test_path : undefined, join(ws.registryDir, 'tests', `test_${name}_executor.${ext}`));
+  const testFile = linkOr(ws, typeof record.raw.test_path === 'string' && record.raw.test_path.endsWith(`.${ext}`) ? record.raw.test_path : undefined, join(ws.patternsRoot, 'tests', `test_${name}_executor.${ext}`));
   const rel = (from: string, to: string) => relative(dirname(from), to).split('\\').join('/');
   const ctx: ScaffoldContext = {
     patternId: id,

@@ -37,6 +37,8 @@ export interface PatternWorkspace {
   registryDir: string;
   /** What links such as `patterns/specs/x.pattern.yaml` are relative to. */
   linkBase: string;
+  /** The pattern tree (holding specs/, schemas/, ...): the registry folder, or its parent for `patterns/registry/`. */
+  patternsRoot: string;
   registry: YamlText;
   records: PatternRecord[];
   /** YAML syntax errors of the registry (the records are empty then). */
@@ -82,7 +84,7 @@ export async function loadPatternWorkspace(path: string, options: { linkBase?: s
   const parseErrors = yamlErrors(registry);
   const records = parseErrors.length > 0 ? [] : readRecords(registry);
   const linkBase = options.linkBase ? resolve(options.linkBase) : guessLinkBase(registryDir, records);
-  return { registryFile, registryDir, linkBase, registry, records, parseErrors };
+  return { registryFile, registryDir, linkBase, patternsRoot: guessPatternsRoot(registryDir, linkBase, records), registry, records, parseErrors };
 }
 
 function readRecords(y: YamlText): PatternRecord[] {
@@ -95,19 +97,44 @@ function readRecords(y: YamlText): PatternRecord[] {
   });
 }
 
-function guessLinkBase(registryDir: string, records: readonly PatternRecord[]): string {
-  const folder = basename(registryDir);
-  let prefixed = 0;
-  let total = 0;
+/** The first path segment of every link (`patterns` for `patterns/specs/x.yaml`), most frequent first. */
+function linkRoots(records: readonly PatternRecord[]): string[] {
+  const counts = new Map<string, number>();
   for (const r of records) {
     for (const field of LINK_FIELDS) {
       const link = r.raw[field];
       if (typeof link !== 'string') continue;
-      total++;
-      if (normalizeLink(link).startsWith(`${folder}/`)) prefixed++;
+      const first = normalizeLink(link).split('/')[0];
+      if (first && first !== '..' && first !== '.') counts.set(first, (counts.get(first) ?? 0) + 1);
     }
   }
-  return total > 0 && prefixed * 2 >= total ? dirname(registryDir) : registryDir;
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([segment]) => segment);
+}
+
+/**
+ * Links are written from the repository root (`patterns/specs/...`) and the registry may sit in
+ * `patterns/` or `patterns/registry/`: the base is the nearest ancestor (up to three levels) under
+ * which the links' usual first segment exists, else the registry folder.
+ */
+function guessLinkBase(registryDir: string, records: readonly PatternRecord[]): string {
+  const root = linkRoots(records)[0];
+  if (!root) return registryDir;
+  let dir = registryDir;
+  for (let level = 0; level < 4; level++) {
+    if (existsSync(join(dir, root))) return dir;
+    if (basename(dir) === root) return dirname(dir);
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return registryDir;
+}
+
+function guessPatternsRoot(registryDir: string, linkBase: string, records: readonly PatternRecord[]): string {
+  const root = linkRoots(records)[0];
+  const candidate = root ? join(linkBase, root) : undefined;
+  if (candidate && existsSync(candidate) && statSync(candidate).isDirectory() && (registryDir === candidate || registryDir.startsWith(`${candidate}/`) || registryDir.startsWith(`${candidate}\\`))) return candidate;
+  return registryDir;
 }
 
 /** Links written with Windows separators still name the same file. */

@@ -53,16 +53,31 @@ export const DEFAULT_METADATA_CONFIG: ScaffoldMetadataConfig = {
 };
 
 /** The comment syntax for a file path, or undefined when its extension takes no header. */
+const syntaxCache = new WeakMap<ScaffoldMetadataConfig, Map<string, CommentSyntax | undefined>>();
+
 export function syntaxFor(path: string, config: ScaffoldMetadataConfig = DEFAULT_METADATA_CONFIG): CommentSyntax | undefined {
   const ext = extname(path).toLowerCase();
+  let byExt = syntaxCache.get(config);
+  if (!byExt) syntaxCache.set(config, (byExt = new Map()));
+  if (byExt.has(ext)) return byExt.get(ext);
+  const found = lookupSyntax(ext, config);
+  byExt.set(ext, found);
+  return found;
+}
+
+function lookupSyntax(ext: string, config: ScaffoldMetadataConfig): CommentSyntax | undefined {
   for (const p of config.comment_patterns) if (p.extensions.includes(ext) && p.syntax in SYNTAX) return p.syntax as CommentSyntax;
   for (const p of DEFAULT_METADATA_CONFIG.comment_patterns) if (p.extensions.includes(ext)) return p.syntax as CommentSyntax;
   return undefined;
 }
 
 /** ISO 8601 UTC with seconds, the precision `scaffold_metadata.yaml` accepts. */
+let lastStamp: { time: number; text: string } | undefined;
 export function isoSeconds(date: Date): string {
-  return `${date.toISOString().slice(0, 19)}Z`;
+  // Batches stamp every file with the same clock reading: format it once.
+  const time = date.getTime();
+  if (lastStamp?.time !== time) lastStamp = { time, text: `${date.toISOString().slice(0, 19)}Z` };
+  return lastStamp.text;
 }
 
 /** The two header lines (without a trailing newline), or undefined for extensions that take no header. */

@@ -13,7 +13,7 @@ export interface InsideCache {
  * absolute paths, `..` segments that leave the root, and symlinks (of the path or any existing
  * ancestor) that point outside the root are all refused.
  */
-export function resolveInside(root: string, path: string, cache?: InsideCache): string {
+export function resolveInside(root: string, path: string, cache?: InsideCache, options: { skipTarget?: boolean } = {}): string {
   if (path === '' || isAbsolute(path) || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\')) {
     throw escape(path, 'absolute paths are not allowed');
   }
@@ -22,7 +22,7 @@ export function resolveInside(root: string, path: string, cache?: InsideCache): 
   const target = resolve(rootReal, path);
   if (!isWithin(rootReal, target)) throw escape(path, 'the path leaves the workspace');
   // The file itself may be a symlink out; its folder is checked once per cache.
-  if (existsSync(target)) {
+  if (!options.skipTarget && existsSync(target)) {
     const real = tryRealpath(target);
     if (real !== undefined && !isWithin(rootReal, real)) throw escape(path, 'the file is a symlink that points outside the workspace');
     return target;

@@ -56,7 +56,8 @@ export class VirtualTree {
 
   /** Stages a file; a path outside the root is refused at once (E_PATH_ESCAPE). */
   write(path: string, content: string, options: { policy?: OverwritePolicy } = {}): void {
-    const abs = resolveInside(this.root, path, this.inside);
+    // Lexical and folder checks now (cached per folder); the file itself is checked again by plan().
+    const abs = resolveInside(this.root, path, this.inside, { skipTarget: true });
     const rel = toPosix(path.replace(/\\/g, '/')).replace(/\/{2,}/g, '/');
     this.staged.set(abs, { path: rel, abs, content, policy: options.policy ?? this.policy });
   }

@@ -35,6 +35,20 @@ describe('checkPatterns on the real registry', () => {
     expect(unlinked[0]!.hint).toBe('set spec_path: patterns/specs/batch_file_generation.pattern.yaml');
   });
 
+  it('finds the pattern tree when the registry sits in patterns/registry/ (the upstream layout)', async () => {
+    await mkdir(join(fx.patterns, 'registry'));
+    await writeFile(join(fx.patterns, 'registry', 'PATTERN_INDEX.yaml'), await readFile(fx.registry, 'utf8'));
+    const { rm } = await import('node:fs/promises');
+    await rm(fx.registry);
+    const report = await checkPatterns(fx.patterns);
+    expect(report.registry).toBe(join(fx.patterns, 'registry', 'PATTERN_INDEX.yaml'));
+    expect(report.linkBase).toBe(fx.root);
+    expect(report.byRule['required-folder']).toBeUndefined();
+    const missing = report.findings.filter((f) => f.rule === 'link-missing' && f.path?.[2] === 'spec_path');
+    expect(missing.some((f) => f.message.includes('atomic_create.pattern.yaml'))).toBe(false);
+    expect(report.byRule['spec-unlinked']).toBe(1);
+  });
+
   it('is configurable: rules can be switched off or made warnings, folders required', async () => {
     const report = await checkPatterns(fx.registry, {
       requiredFolders: ['specs', 'executors'],

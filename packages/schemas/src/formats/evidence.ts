@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QaSummarySchema } from './qa.js';
 
 /**
  * Records of `@st3/evidence`: the task context (`context.json`), the evidence index, the per-file
@@ -155,7 +156,8 @@ export const TaskContextSchema = z.object({
   evidence: z.array(z.object({ id: z.string(), type: EvidenceTypeSchema, sha256 })),
   standards: z.array(StandardsExcerptSchema),
   validation_commands: z.array(z.unknown()),
-  validation_baseline: z.object({ recorded_at: isoTime, results: z.array(ValidationResultSchema) }).nullable(),
+  /** `qa`: the baseline QA summary per `<kind>:<command>` key (`st3 qa record`, compared by `st3 qa drift`). */
+  validation_baseline: z.object({ recorded_at: isoTime, results: z.array(ValidationResultSchema), qa: z.record(z.string(), QaSummarySchema).optional() }).nullable(),
   validation_runs: z.array(ValidationResultSchema),
   worktree: WorktreeSnapshotSchema.nullable(),
   warnings: z.array(z.object({ code: z.string(), message: z.string() })),

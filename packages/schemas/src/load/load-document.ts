@@ -17,6 +17,11 @@ export interface LoadOptions<T> {
   check?: (value: T, ctx: CheckContext) => Diagnostic[];
   /** Refuse inputs larger than this many bytes (default 256 MiB). */
   maxBytes?: number;
+  /**
+   * Inputs longer than this use the low-memory parsers (js-yaml, `JSON.parse`): parse errors keep their
+   * position, schema errors keep their path (default 4 MiB for YAML, 8 MiB for JSON).
+   */
+  lowMemoryAbove?: number;
 }
 
 export interface CheckContext {
@@ -48,7 +53,7 @@ export function loadText<T = unknown>(text: string, options: LoadOptions<T> = {}
       errors: [{ code: 'E_TOO_LARGE', severity: 'error', file, message: `input is ${text.length} bytes, over the ${maxBytes}-byte limit`, hint: 'raise maxBytes or split the file' }],
     };
   }
-  const parsed = text.length > (format === 'json' ? LARGE_JSON_BYTES : LARGE_YAML_BYTES)
+  const parsed = text.length > (options.lowMemoryAbove ?? (format === 'json' ? LARGE_JSON_BYTES : LARGE_YAML_BYTES))
     ? format === 'json' ? parseLargeJson(text, file) : parseLargeYaml(text, file)
     : parseYaml(text, file);
   if (parsed.errors.length > 0) return { warnings: parsed.warnings, errors: parsed.errors };

@@ -1,0 +1,168 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { runProcess } from '@st3/quality-gates';
+import { QaSummarySchema, St3Error, writeFileAtomic, writeJsonAtomic, type Diagnostic, type EvidenceEntry, type QaKind, type QaSummary, type ValidationResult } from '@st3/schemas';
+import { z } from 'zod';
+import { contextDirFor, type EvidenceWorkspace } from '../config.js';
+import { readContext, updateContext } from '../context/store.js';
+import { attachEvidence } from '../evidence/attach.js';
+import { readJsonFile, systemClock, type Clock } from '../util.js';
+import { compareQa, type QaDriftOptions, type QaDriftReport } from './drift.js';
+import { summarizeQa } from './summarize.js';
+
+export interface RecordQaOptions {
+  /** The command as the user ran it (recorded, and the key of its baseline). */
+  command: string;
+  exitCode: number | null;
+  durationMs: number;
+  /** The log: a path (relative to the workspace root or absolute). */
+  log: string;
+  kind?: QaKind;
+  /** The folder the command ran in (relative paths in its output resolve from it). */
+  cwd?: string;
+  /** `auto` (default): the first run of a command becomes its baseline. `always`: this run replaces it. `never`. */
+  baseline?: 'auto' | 'always' | 'never';
+  clock?: Clock;
+}
+
+export interface RecordQaResult {
+  summary: QaSummary;
+  evidence: EvidenceEntry;
+  /** True when this run is now the baseline of its command. */
+  baseline: boolean;
+  /** The drift against the baseline that was in place (absent when this run became the first baseline). */
+  drift?: QaDriftReport;
+  warnings: Diagnostic[];
+}
+
+const RUNS_FILE = join('qa', 'runs.json');
+const MAX_RUNS = 200;
+const QaRunsSchema = z.object({ version: z.literal(1), runs: z.array(QaSummarySchema) });
+
+/** Every recorded QA summary of a task, oldest first (the last {@link MAX_RUNS}). */
+export async function readQaRuns(ws: EvidenceWorkspace, taskId: string): Promise<QaSummary[]> {
+  const file = join(contextDirFor(ws, taskId), RUNS_FILE);
+  const raw = await readJsonFile<unknown>(file);
+  if (raw === undefined) return [];
+  const parsed = QaRunsSchema.safeParse(raw);
+  if (!parsed.success) throw new St3Error('E_CONTEXT_CORRUPT', `${file} is invalid`, { file });
+  return parsed.data.runs;
+}
+
+/** The baseline QA summaries of a task, by `<kind>:<command>` key. */
+export async function readQaBaselines(ws: EvidenceWorkspace, taskId: string): Promise<Record<string, QaSummary>> {
+  const context = await readContext(ws, taskId);
+  return context.validation_baseline?.qa ?? {};
+}
+
+/**
+ * Records one QA run: reads its log into a summary (see `summarizeQa`), attaches the log as
+ * `qa_output` evidence (metadata command, exit_code, duration_ms, kind, format, headline), appends
+ * the summary to `qa/runs.json` and a validation result to the context's `validation_runs`, and
+ * keeps the first run of each command as its baseline in `validation_baseline.qa`.
+ */
+export async function recordQa(ws: EvidenceWorkspace, taskId: string, options: RecordQaOptions): Promise<RecordQaResult> {
+  const clock = options.clock ?? systemClock;
+  const logPath = isAbsolute(options.log) ? options.log : resolve(ws.root, options.log);
+  let text: string;
+  try {
+    text = await readFile(logPath, 'utf8');
+  } catch (error) {
+    throw new St3Error('E_FILE_NOT_FOUND', `cannot read the QA log ${options.log}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const now = clock();
+  const cwd = options.cwd === undefined ? undefined : resolve(ws.root, options.cwd);
+  const draft = summarizeQa({ text, command: options.command, exitCode: options.exitCode, durationMs: options.durationMs, root: ws.root, recordedAt: now.toISOString(), ...(options.kind ? { kind: options.kind } : {}), ...(cwd ? { cwd } : {}) });
+  const attached = await attachEvidence(ws, taskId, {
+    type: 'qa_output',
+    source: logPath,
+    allowOutside: true,
+    description: `QA ${draft.kind}: ${options.command}`.slice(0, 200),
+    metadata: { command: options.command, exit_code: options.exitCode ?? -1, duration_ms: options.durationMs, kind: draft.kind, format: draft.format, headline: draft.headline, key: draft.key },
+    clock,
+  });
+  const summary: QaSummary = { ...draft, evidence_id: attached.entry.id };
+  const mode = options.baseline ?? 'auto';
+  return updateContext(ws, taskId, async (context, dir) => {
+    const previous = context.validation_baseline?.qa?.[summary.key];
+    const makeBaseline = mode === 'always' || (mode === 'auto' && !previous);
+    const result: ValidationResult = {
+      id: `qa:${summary.key}`.slice(0, 200),
+      status: summary.exit_code === 0 ? 'passed' : summary.exit_code === null ? 'error' : 'failed',
+      exit_code: summary.exit_code,
+      expected: summary.exit_code === 0,
+      duration_ms: summary.duration_ms,
+      attempts: 1,
+      timed_out: false,
+      stdout_tail: summary.headline,
+      stderr_tail: '',
+      started_at: new Date(now.getTime() - summary.duration_ms).toISOString(),
+    };
+    context.validation_runs.push(result);
+    if (makeBaseline) {
+      const baseline = context.validation_baseline ?? { recorded_at: summary.recorded_at, results: [] };
+      baseline.qa = { ...baseline.qa, [summary.key]: summary };
+      baseline.results = [...baseline.results.filter((r) => r.id !== result.id), result];
+      context.validation_baseline = baseline;
+    }
+    const runsFile = join(dir, RUNS_FILE);
+    await mkdir(join(dir, 'qa'), { recursive: true });
+    const runs = [...(await readQaRuns(ws, taskId)), summary].slice(-MAX_RUNS);
+    await writeJsonAtomic(runsFile, { version: 1, runs });
+    return { summary, evidence: attached.entry, baseline: makeBaseline, ...(previous ? { drift: compareQa(previous, summary) } : {}), warnings: attached.warnings };
+  }, clock);
+}
+
+export interface RunQaOptions extends Omit<RecordQaOptions, 'log' | 'exitCode' | 'durationMs'> {
+  /** The program and its arguments (never through a shell). */
+  argv: readonly string[];
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Runs a QA command (argv, no shell) with the quality-gates process runner, keeps its output as
+ * `qa/<kind-or-run>-<time>.log` in the task context, and records it. Coverage runs are recorded
+ * from the report file they write, so pass that file to {@link recordQa} instead.
+ */
+export async function runQa(ws: EvidenceWorkspace, taskId: string, options: RunQaOptions): Promise<RecordQaResult & { exitCode: number | null }> {
+  await readContext(ws, taskId);
+  const cwd = options.cwd === undefined ? ws.root : resolve(ws.root, options.cwd);
+  const run = await runProcess({ argv: options.argv, cwd, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.env ? { env: options.env } : {}) });
+  if (run.error && run.exitCode === null && !run.timedOut) throw run.error;
+  const clock = options.clock ?? systemClock;
+  const stamp = clock().toISOString().replace(/[:.]/g, '-');
+  const log = join(contextDirFor(ws, taskId), 'qa', `${options.kind ?? 'run'}-${stamp}.log`);
+  await mkdir(join(contextDirFor(ws, taskId), 'qa'), { recursive: true });
+  // stdout carries the machine-readable report (eslint -f json, vitest --reporter=json); a text
+  // reporter's summary may be on stderr, so keep both, stdout first.
+  const text = run.stderr.trim() && !/^\s*[[{]/.test(run.stdout) ? `${run.stdout}\n${run.stderr}` : run.stdout;
+  await writeFileAtomic(log, text);
+  const recorded = await recordQa(ws, taskId, { ...options, log, exitCode: run.exitCode, durationMs: run.durationMs, command: options.command });
+  return { ...recorded, exitCode: run.exitCode };
+}
+
+/**
+ * Drift of a command's latest run against its baseline: `key` picks the command (default: the
+ * only key, or the latest run's), `baseline` overrides the stored baseline.
+ */
+export async function qaDrift(ws: EvidenceWorkspace, taskId: string, options: QaDriftOptions & { key?: string; baseline?: QaSummary } = {}): Promise<QaDriftReport[]> {
+  const runs = await readQaRuns(ws, taskId);
+  const baselines = await readQaBaselines(ws, taskId);
+  const latest = new Map<string, QaSummary>();
+  for (const run of runs) latest.set(run.key, run);
+  if (runs.length === 0) throw new St3Error('E_QA_NO_BASELINE', `no QA run recorded for ${taskId}`, { hint: `run \`st3 qa record ${taskId} --command "…" --log FILE\`` });
+  let keys = options.key ? [options.key] : [...latest.keys()];
+  if (options.baseline) keys = options.key ? [options.key] : [options.baseline.key];
+  const reports: QaDriftReport[] = [];
+  for (const key of keys) {
+    const current = latest.get(key);
+    const base = options.baseline ?? baselines[key];
+    if (!current) throw new St3Error('E_QA_NO_BASELINE', `no QA run of "${key}" recorded for ${taskId}`, { hint: `recorded: ${[...latest.keys()].join(', ')}` });
+    if (!base) throw new St3Error('E_QA_NO_BASELINE', `no baseline for "${key}" in ${taskId}`, { hint: 'record a run with --baseline always, or pass --baseline FILE' });
+    reports.push(compareQa(base, current, options));
+  }
+  return reports;
+}
+
