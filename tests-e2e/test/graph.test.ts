@@ -167,6 +167,16 @@ describe('st3 validate-plan', () => {
       expect(bad.stdout).toMatch(/task\s+0\.\d+ FAIL/);
       const allowed = await runSt3(['validate-plan', 'broken.json', '--check', 'task.symbol-resolution', '--global', 'undefined_helper', '--json'], { cwd: dir });
       expect(allowed.code).toBe(0);
+
+      // A plan file groups files into tasks and milestones: here two milestones that depend on each other.
+      writeFileSync(join(dir, 'plan.yaml'), 'milestones:\n  - id: base\n    tasks:\n      - id: math\n        files: [src/math.ts, src/index.ts]\n  - id: features\n    tasks:\n      - id: area\n        files: ["src/a*.ts"]\n');
+      const planned = await runSt3(['validate-plan', 'atoms.json', '--plan', 'plan.yaml', '--check', 'plan.architecture', '--json'], { cwd: dir });
+      expect(planned.code).toBe(1);
+      expect(json(planned).results[0].issues[0].message).toBe('circular dependency between milestones: base → features → base');
+      writeFileSync(join(dir, 'bad-plan.yaml'), 'milestones:\n  - id: m\n    tasks: []\n');
+      const badPlan = await runSt3(['validate-plan', 'atoms.json', '--plan', 'bad-plan.yaml', '--json'], { cwd: dir });
+      expect(badPlan.code).toBe(1);
+      expect(json(badPlan).error).toMatchObject({ code: 'E_SCHEMA', file: 'bad-plan.yaml', line: 3 });
     });
   });
 

@@ -20,7 +20,7 @@ const mccabeWall = now() - t;
 const out = mccabeRun.stdout;
 const mccabeMs = 1000 * Number(/cpu-seconds ([\d.]+)/.exec(mccabeRun.stderr)[1]);
 t = now();
-const flake8 = spawnSync('bash', ['-c', 'python3 -m flake8 --select C901 --max-complexity 0 --jobs 2 "$@" > /tmp/st3-flake8.out; times', 'bash', ...files], { encoding: 'utf8', env: { ...process.env, PATH: `/usr/bin:${process.env.PATH}` } });
+const flake8 = spawnSync('bash', ['-c', '/usr/bin/python3 -m flake8 --select C901 --max-complexity 0 --jobs 2 "$@" > /tmp/st3-flake8.out; times', 'bash', ...files], { encoding: 'utf8', env: { ...process.env, PATH: `/usr/bin:${process.env.PATH}` } });
 const flake8Wall = now() - t;
 const childTimes = flake8.stdout.trim().split('\n').pop().match(/(\d+)m([\d.]+)s/g).map((x) => { const [, m, s] = /(\d+)m([\d.]+)s/.exec(x); return Number(m) * 60 + Number(s); });
 const flake8Ms = 1000 * (childTimes[0] + childTimes[1]);

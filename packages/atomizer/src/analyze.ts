@@ -12,6 +12,8 @@ export interface AnalyzeOptions {
   language?: SourceLanguage;
   /** Counting variant; JS/TS variants apply to JS/TS, mccabe/radon to Python. Defaults: eslint, mccabe. */
   complexityVariant?: ComplexityVariant;
+  /** Functions and complexity only (no LOC classes, symbols or statements): what `st3 complexity` needs. */
+  lean?: boolean;
 }
 
 /** Why a file was not analysed. */
@@ -41,7 +43,7 @@ export async function analyzeSource(text: string, path: string, options: Analyze
   }
   const variant = variantFor(language, options.complexityVariant);
   if (language === 'python') return parsePythonSource(await loadPython(), text, path, variant);
-  return parseTypeScriptSource(await loadTypeScript(), text, path, language, variant);
+  return parseTypeScriptSource(await loadTypeScript(), text, path, language, variant, options.lean === true);
 }
 
 /** An empty parse result, for files that cannot be parsed at all. */

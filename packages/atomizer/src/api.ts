@@ -70,7 +70,7 @@ export async function measureSource(text: string, path: string, options: Analyze
       // fall through to the full parser, which turns any failure into a diagnostic
     }
   }
-  const parsed = await parseSafely(text, path, options);
+  const parsed = await parseSafely(text, path, { ...options, lean: true });
   if (isSkipped(parsed)) return parsed;
   return { path, language: parsed.language, functions: parsed.functions, diagnostics: parsed.diagnostics };
 }

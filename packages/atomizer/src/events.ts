@@ -28,6 +28,11 @@ export class EventLog {
   }
 }
 
+/** An event log that keeps nothing (when only complexity is wanted). */
+export class NullLog extends EventLog {
+  override push(): void {}
+}
+
 /** A statement whose symbol sets are computed from the event log on first use. */
 export class Statement implements StatementNode {
   decisions = 0;

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import { analyzeSource, type ComplexityVariant, type ParsedFile } from '../src/index.js';
+import { analyzeSource, measureSource, type ComplexityRecord, type ComplexityVariant, type ParsedFile } from '../src/index.js';
 
 // Real files: ESLint's own rule sources (installed as our devDependency), checked by ESLint's
 // Linter with only the complexity rule at max 0, so that every function is reported.
@@ -37,6 +37,9 @@ describe('JS complexity agrees with ESLint on every function of real files', () 
         const text = readFileSync(file, 'utf8');
         const expected = eslintReport(text, eslintVariant).sort();
         expect({ file, units: (await ours(text, file, variant)).sort() }).toEqual({ file, units: expected });
+        // The lean path of `st3 complexity` gives the same units.
+        const lean = (await measureSource(text, file, { complexityVariant: variant })) as ComplexityRecord;
+        expect(lean.functions.map((f) => `${f.reportLine}:${f.reportColumn} ${f.reportName} has a complexity of ${f.complexity}. Maximum allowed is 0.`).sort()).toEqual(expected);
         compared += expected.length;
       }
       expect(compared).toBeGreaterThan(500);

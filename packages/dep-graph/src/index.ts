@@ -10,6 +10,7 @@ export { createModuleResolver, type ModuleResolver, type ResolveOptions } from '
 export { parseGraphDocument, loadGraphDocument, mergeDocuments, type GraphDocument } from './load.js';
 export { CheckRegistry, BUILTIN_CHECKS, planModel, validatePlan, type PlanValidation } from './validate/registry.js';
 export { checkBalance, type BalanceProblem } from './validate/syntax.js';
+export { globToRegExp, groupFromPlan, loadPlanSpec } from './validate/plan-spec.js';
 export { builtinGlobals } from './validate/globals.js';
 export {
   VALIDATION_LEVELS,

@@ -103,3 +103,23 @@ describe('checkBalance', () => {
     expect(checkBalance(code, language)?.message).toBe(problem);
   });
 });
+
+describe('plans from a plan file', () => {
+  it('groups files into tasks and milestones by globs; unclaimed files stay their own tasks', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { groupFromPlan, globToRegExp, loadPlanSpec } = await import('../src/index.js');
+    expect(globToRegExp('src/**/*.ts').test('src/a/b/c.ts')).toBe(true);
+    expect(globToRegExp('src/**/*.ts').test('src/c.ts')).toBe(true);
+    expect(globToRegExp('src/*.ts').test('src/a/c.ts')).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'st3-plan-'));
+    writeFileSync(join(dir, 'plan.yaml'), 'milestones:\n  - id: geometry\n    tasks:\n      - id: shapes\n        files: [src/math.ts, src/area.ts]\n');
+    const spec = await loadPlanSpec(join(dir, 'plan.yaml'), 'plan.yaml');
+    expect(spec.errors).toEqual([]);
+    const report = validatePlan(load(), { ...options, group: groupFromPlan(spec.value!), includePassing: true, only: ['milestone.circular-dependencies'] });
+    expect(report.results.map((r) => r.subject).sort()).toEqual(['geometry', 'lib', 'src']);
+    writeFileSync(join(dir, 'dup.yaml'), 'milestones:\n  - id: m\n    tasks:\n      - id: t\n        files: [a]\n      - id: t\n        files: [b]\n');
+    expect((await loadPlanSpec(join(dir, 'dup.yaml'), 'dup.yaml')).errors).toEqual([expect.objectContaining({ file: 'dup.yaml', line: 6, message: 'task id "t" is used twice' })]);
+  });
+});

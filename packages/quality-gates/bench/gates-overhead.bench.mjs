@@ -27,7 +27,9 @@ const config = {
 };
 
 const files = (await listProjectFiles(pkgRoot)).filter((f) => /^src\/.*\.ts$|^test\/[^/]*\.ts$/.test(f));
-const exec = (argv) => new Promise((resolve) => spawn(argv[0], argv.slice(1), { cwd: pkgRoot, stdio: 'ignore' }).on('close', resolve));
+// detached like the engine's runner (its own session): on a loaded Linux machine the scheduler's
+// autogroups would otherwise give the two sides different CPU shares.
+const exec = (argv) => new Promise((resolve) => spawn(argv[0], argv.slice(1), { cwd: pkgRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true }).on('close', resolve).stdout.resume());
 const direct = () => Promise.all([exec([...config.gates.eslint.execution.command, ...files]), exec(config.gates.tsc.execution.command)]);
 const engine = async () => {
   const r = await runGates({ cwd: pkgRoot, config, scope: 'project', updateState: false, logOutput: false, concurrency: 2 });
@@ -52,7 +54,7 @@ const d = median(b);
 const ratio = e / d;
 console.log(`## Gates: engine overhead (eslint + tsc)
 
-The gates of \`@st3/quality-gates\` itself (eslint with the repository config on its ${files.length} TypeScript files, \`tsc --noEmit\` on its tsconfig) run through \`runGates\` (scope project: file listing with .gitignore rules, filtering, argv building, output parsing into violations) against spawning the same two commands directly, in parallel in both cases. Median of 4 after one warm-up.
+The gates of \`@st3/quality-gates\` itself (eslint with the repository config on its ${files.length} TypeScript files, \`tsc --noEmit\` on its tsconfig) run through \`runGates\` (scope project: file listing with .gitignore rules, filtering, argv building, output parsing into violations) against spawning the same two commands directly (also detached, output read and dropped), in parallel in both cases. Median of 4 after one warm-up.
 
 | | time |
 |---|---|

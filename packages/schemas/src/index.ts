@@ -28,3 +28,4 @@ export * from './formats/evidence.js';
 export { WARNING_CODES, type WarningCodeInfo } from './errors/warnings.js';
 export * from './formats/pattern-check.js';
 export * from './formats/qa.js';
+export * from './formats/plan.js';

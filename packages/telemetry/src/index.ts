@@ -4,3 +4,4 @@ export { metricName, registryFromRecords, serveMetrics, toPrometheusText, type M
 export { collectTaskMetrics, defaultLayout, listTaskContexts, loadRollupHistory, loadTelemetryDir, qaInputsFromContext, recordRollup, type MetricsLayout } from './store.js';
 export { METRIC_NAMES, dashboardData, renderDashboard, type DashboardData } from './dashboard/dashboard.js';
 export { barChart, lineChart, type Bar, type Series } from './dashboard/svg.js';
+export { cliTelemetry, cliTelemetryDir, type CliTelemetryOptions } from './cli-target.js';

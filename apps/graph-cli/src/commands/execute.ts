@@ -16,6 +16,8 @@ const OPTIONS = {
   backoff: { type: 'string' },
   resume: { type: 'string' },
   review: { type: 'boolean' },
+  telemetry: { type: 'boolean' },
+  task: { type: 'string' },
 } as const;
 
 export const command = defineCommand({
@@ -34,12 +36,15 @@ export const command = defineCommand({
     '--review           add succeeded nodes to the review queue (.st3/review/) with their confidence and issues;',
     '                   the code is the node\'s line range, unless the command\'s last output line is JSON',
     '                   {"code": "...", "validation": 0.9, "integrationTests": {"passed": 3, "total": 4}}',
+    '--telemetry        record executor.nodes|attempts|retries|failed and durations to .st3/telemetry/telemetry-execute.json',
+    '--task ID          with --telemetry: write it into the task context instead (.st3/tasks/ID/, read by st3 metrics collect)',
   ],
   examples: [
     'st3 execute graph.json --run "python3 tools/check.py {file} {start} {end}"',
     'st3 execute atoms.json --run "node gen.mjs {id}" --concurrency 8 --retries 3 --review',
     'st3 execute src/ --run "python3 tools/gen.py {id} {file} {start} {end}" --timeout 120',
     'st3 execute --resume run-20260122-041500-a1b2c3',
+    'st3 execute graph.json --run "node gen.mjs {id}" --telemetry --task TASK-0123',
   ],
   async run(argv, io) {
     const { values, positionals, common } = parseCommandArgs(argv, OPTIONS, USAGE);
@@ -69,6 +74,8 @@ export const command = defineCommand({
     const queue = createReviewQueue(join(ws.st3Dir, 'review'));
     const feedback = existsSync(queue.file) ? await queue.regenerationFeedback() : {};
     const progress = createProgress(io, { quiet: common.quiet, label: 'execute' });
+    if (values.task && !values.telemetry) throw new St3Error('E_USAGE', '--task goes with --telemetry', { hint: 'add --telemetry' });
+    const telemetry = values.telemetry ? (await import('@st3/telemetry')).cliTelemetry({ root: ws.root, tool: 'execute', ...(values.task ? { taskId: values.task } : {}) }) : undefined;
     const result = await execute(graph, commandRunner(template, { cwd: ws.root, env: io.env }), {
       mode,
       concurrency,
@@ -80,12 +87,15 @@ export const command = defineCommand({
       resume: resumeState,
       feedback,
       saveOptions: { command: template, review, backoffMs: backoffSec * 1000 },
+      ...(telemetry ? { telemetry } : {}),
       onEvent: (e) => {
         if (e.type === 'progress') progress.update(e.done, e.total);
         else if (e.type === 'node:retry' && !common.json) out.warn(`${e.id}: attempt ${e.attempt} failed (${e.category}); retrying in ${(e.delayMs / 1000).toFixed(1)} s`);
       },
     });
     progress.done();
+    const telemetryFile = telemetry ? await telemetry.save() : undefined;
+    if (telemetryFile && !common.json) out.info(`telemetry: ${telemetryFile}`);
     const reviewed = review ? await addToReview(result, graph, ws.root, retries + 1, queue) : [];
     const stateFile = store.pathOf(result.runId);
     const nodes = Object.fromEntries(Object.entries(result.nodes).map(([id, s]) => [id, {
@@ -96,7 +106,7 @@ export const command = defineCommand({
       ...(s.skipped ? { skipped: s.skipped } : {}),
     }]));
     if (out.json) {
-      out.document({ ok: result.status === 'succeeded', runId: result.runId, status: result.status, stateFile, stats: result.stats, nodes, review: { added: reviewed } });
+      out.document({ ok: result.status === 'succeeded', runId: result.runId, status: result.status, stateFile, stats: result.stats, nodes, review: { added: reviewed }, ...(telemetryFile ? { telemetryFile } : {}) });
     } else {
       printHuman(out, result, reviewed.length, stateFile);
     }

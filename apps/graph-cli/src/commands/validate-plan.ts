@@ -1,16 +1,17 @@
 import { resolve } from 'node:path';
 import { createOutput, defineCommand, EXIT, intFlag, parseCommandArgs, resolveWorkspace } from '@st3/cli-kit';
-import { CheckRegistry, validatePlan, type ValidationIssue } from '@st3/dep-graph';
-import { St3Error } from '@st3/schemas';
+import { CheckRegistry, groupFromPlan, loadPlanSpec, validatePlan, type ValidationIssue } from '@st3/dep-graph';
+import { errorFromDiagnostics, St3Error } from '@st3/schemas';
 import { loadGraphInputs } from '../graph-inputs.js';
 
-const usage = 'st3 validate-plan <paths|atoms.json>... [--check ID]... [--global NAME]... [--forbid FROM:TO]... [--all] [--list-checks] [--json]';
+const usage = 'st3 validate-plan <paths|atoms.json>... [--plan plan.yaml] [--check ID]... [--global NAME]... [--forbid FROM:TO]... [--all] [--list-checks] [--json]';
 
 export const command = defineCommand({
   name: 'validate-plan',
   summary: 'validate a plan of atoms at four levels (atom, task, milestone, plan) with scored checks; exit 1 on errors',
   usage,
   options: [
+    '--plan FILE       tasks and milestones: {milestones: [{id, tasks: [{id, files: [globs]}]}]} (default: a task per file, a milestone per folder)',
     '--check ID        run only this check (repeatable; see --list-checks)',
     '--global NAME     a name the runtime provides (repeatable), for symbol resolution',
     '--forbid FROM:TO  files under FROM must not depend on files under TO (repeatable path prefixes)',
@@ -20,9 +21,10 @@ export const command = defineCommand({
     '--list-checks     list the checks and exit',
     '--tsconfig FILE   resolve tsconfig `paths` from FILE (default: the workspace tsconfig.json)',
   ],
-  examples: ['st3 validate-plan atoms.json', 'st3 validate-plan atoms.json --forbid src/core:src/cli --global chrome --json', 'st3 validate-plan --list-checks'],
+  examples: ['st3 validate-plan atoms.json', 'st3 validate-plan src py --plan plan.yaml', 'st3 validate-plan atoms.json --forbid src/core:src/cli --global chrome --json', 'st3 validate-plan --list-checks'],
   async run(argv, io) {
     const { values, positionals, common } = parseCommandArgs(argv, {
+      plan: { type: 'string' },
       check: { type: 'string', multiple: true },
       global: { type: 'string', multiple: true },
       forbid: { type: 'string', multiple: true },
@@ -49,11 +51,20 @@ export const command = defineCommand({
       return { from, to };
     });
     const ws = resolveWorkspace(io, common);
-    const inputs = await loadGraphInputs(positionals, { cwd: resolve(io.cwd, common.cwd ?? '.'), root: ws.root, tsconfig: values.tsconfig, out, usage });
+    const cwd = resolve(io.cwd, common.cwd ?? '.');
+    let group;
+    if (values.plan) {
+      const spec = await loadPlanSpec(resolve(cwd, values.plan), values.plan);
+      for (const w of spec.warnings) out.diagnostic(w);
+      if (spec.errors.length > 0 || !spec.value) throw errorFromDiagnostics(spec.errors[0]?.code ?? 'E_SCHEMA', `cannot read the plan ${values.plan}`, spec.errors);
+      group = groupFromPlan(spec.value);
+    }
+    const inputs = await loadGraphInputs(positionals, { cwd, root: ws.root, tsconfig: values.tsconfig, out, usage });
     if (!inputs.atoms) throw new St3Error('E_GRAPH_INPUT', 'validate-plan needs atoms (atomizer output or source paths), not only a {nodes, edges} graph', { hint: 'st3 atomize src --json > atoms.json && st3 validate-plan atoms.json' });
     const report = validatePlan(inputs.atoms, {
       ...inputs.resolve,
       registry,
+      ...(group ? { group } : {}),
       globals: values.global,
       forbidden,
       ...(values.check ? { only: values.check } : {}),

@@ -1,6 +1,6 @@
 import type * as TS from 'typescript';
 import type { Diagnostic } from '@st3/schemas';
-import { EV, EventLog, LineCursor, Statement } from '../events.js';
+import { EV, EventLog, LineCursor, NullLog, Statement } from '../events.js';
 import { LineIndex, countLines } from '../lines.js';
 import type { ClassRecord, ComplexityVariant, ExportRecord, FunctionRecord, ImportRecord, ParameterInfo, ParsedFile, SourceLanguage, StatementNode, TypeDefinition } from '../types.js';
 import { eslintFunctionName, eslintHeadOffset, skipTriviaOf, staticKeyName, type OwnerRole } from './eslint-names.js';
@@ -14,7 +14,11 @@ interface Unit {
 const SCRIPT_KIND: Record<string, number> = { typescript: 3, tsx: 4, javascript: 1, jsx: 2 };
 
 /** Parses TS/JS/TSX/JSX with the TypeScript compiler API and extracts everything the atomizer needs. */
-export function parseTypeScriptSource(ts: typeof TS, text: string, path: string, language: SourceLanguage, variant: ComplexityVariant = 'eslint'): ParsedFile {
+/**
+ * `lean` (the `st3 complexity` path) computes functions and their complexity only: no line
+ * classification, no symbol events, no statement tree.
+ */
+export function parseTypeScriptSource(ts: typeof TS, text: string, path: string, language: SourceLanguage, variant: ComplexityVariant = 'eslint', lean = false): ParsedFile {
   const K = ts.SyntaxKind;
   const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, SCRIPT_KIND[language] as TS.ScriptKind);
   const index = new LineIndex(text);
@@ -22,7 +26,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
   const startCursor = new LineCursor(index.starts);
   const endCursor = new LineCursor(index.starts);
   const lineOf = (offset: number) => index.lineOf(offset);
-  const log = new EventLog();
+  const log = lean ? new NullLog() : new EventLog();
   const moduleBindings = new Set<string>();
   const functions: FunctionRecord[] = [];
   const classes: ClassRecord[] = [];
@@ -165,8 +169,8 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
       loc: 0,
       physicalLoc: 0,
       complexity: 1,
-      params: fnNode ? paramsOf(fnNode) : [],
-      returnType: fnNode?.type ? textOf(fnNode.type) : undefined,
+      params: fnNode && !lean ? paramsOf(fnNode) : [],
+      returnType: fnNode?.type && !lean ? textOf(fnNode.type) : undefined,
       async: mods?.some((m) => m.kind === K.AsyncKeyword) ?? false,
       generator: !!(fnNode as TS.FunctionDeclaration | undefined)?.asteriskToken,
       reportLine: rl,
@@ -229,12 +233,13 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
 
   // --- line marking: node starts in pre-order, node ends in post-order ----------------------
   function markNode(n: TS.Node, s: number): void {
-    if (s < n.end) {
+    if (!lean && s < n.end) {
       isSource[startCursor.line(s) - 1] = 1;
       isSource[endCursor.line(n.end - 1) - 1] = 1;
     }
   }
   function markSpan(n: TS.Node): void {
+    if (lean) return;
     const a = lineOf(start(n));
     const b = lineOf(Math.max(start(n), n.end - 1));
     for (let l = a; l <= b; l++) isSource[l - 1] = 1;
@@ -422,6 +427,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
 
   // --- the walk ----------------------------------------------------------------------------
   function visitType(n: TS.Node): void {
+    if (lean) return;
     const s = start(n);
     const hasText = s < n.end;
     if (hasText) isSource[startCursor.line(s) - 1] = 1;
@@ -451,7 +457,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
   // advance instead of searching.
   function visit(node: TS.Node, parent?: TS.Node): void {
     const s = start(node);
-    const hasText = s < node.end;
+    const hasText = !lean && s < node.end;
     if (hasText) isSource[startCursor.line(s) - 1] = 1;
     visitInner(node, parent, s);
     if (hasText) isSource[endCursor.line(node.end - 1) - 1] = 1;
@@ -462,7 +468,7 @@ export function parseTypeScriptSource(ts: typeof TS, text: string, path: string,
     if (k >= firstTypeNode && k <= lastTypeNode) return visitType(node);
 
     let stmt: Statement | undefined;
-    if (isStatementList(parent) && (ts.isStatement(node) || ts.isClassElement(node))) {
+    if (!lean && isStatementList(parent) && (ts.isStatement(node) || ts.isClassElement(node))) {
       const isTop = frames.length === 0;
       stmt = new Statement(statementKind(node), lineOf(s), lineOf(Math.max(s, node.end - 1)), log, log.size, moduleBindings);
       const g = guardOf(node);

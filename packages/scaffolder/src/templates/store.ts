@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Eta } from 'eta/core';
+import { Eta, type TemplateFunction } from 'eta/core';
 import { St3Error } from '@st3/schemas';
 import { splitMetadata, type TemplateMeta } from './metadata.js';
 import { trimBlocks } from './trim-blocks.js';
@@ -83,7 +83,7 @@ export class TemplateStore {
         this.entries.set(id, { id, raw, body: trimmed, meta, file, origin });
       }
     }
-    this.eta = new Eta({ autoEscape: false, autoTrim: false, cache: true, plugins: [trimBlocks] });
+    this.eta = new Eta(ETA_CONFIG);
   }
 
   has(id: string): boolean {
@@ -132,7 +132,7 @@ export class TemplateStore {
     for (const t of [chain.concrete, ...chain.layouts, ...chain.partials]) {
       if (this.loaded.has(t.id)) continue;
       try {
-        this.eta.loadTemplate(`@${t.id}`, t.body);
+        this.eta.loadTemplate(`@${t.id}`, compiled(t.body));
       } catch (error) {
         throw new St3Error('E_TEMPLATE', `cannot compile template ${t.id}: ${(error as Error).message}`, { file: t.file, cause: error });
       }
@@ -191,6 +191,26 @@ export class TemplateStore {
     }
     return entry;
   }
+}
+
+const ETA_CONFIG = { autoEscape: false, autoTrim: false as const, cache: true, plugins: [trimBlocks] };
+
+/**
+ * Compiled template functions, shared by every store of the process and keyed by the template
+ * text: a long-running host (MCP server, batch runner) compiles and warms each template once.
+ * The functions take their Eta instance as `this`, and every store uses the same configuration.
+ */
+const compiler = new Eta(ETA_CONFIG);
+const compiledCache = new Map<string, TemplateFunction>();
+
+function compiled(body: string): TemplateFunction {
+  let fn = compiledCache.get(body);
+  if (!fn) {
+    fn = compiler.compile(body);
+    if (compiledCache.size > 2_000) compiledCache.clear();
+    compiledCache.set(body, fn);
+  }
+  return fn;
 }
 
 function walk(dir: string): string[] {

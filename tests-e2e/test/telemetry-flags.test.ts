@@ -1,0 +1,33 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { json, runSt3, withTempDir } from '../src/run-cli.js';
+
+const counter = (record: { counters: { name: string; value: number }[] }, name: string) => record.counters.filter((c) => c.name === name).reduce((s, c) => s + c.value, 0);
+
+describe('--telemetry on the CLIs', () => {
+  it('st3 execute --telemetry writes executor series to .st3/telemetry, or to the task context with --task', async () => {
+    await withTempDir(async (dir) => {
+      await mkdir(join(dir, '.st3'), { recursive: true });
+      await writeFile(join(dir, 'graph.json'), JSON.stringify({ nodes: [{ id: 'a' }, { id: 'b' }, { id: 'c' }], edges: [{ from: 'a', to: 'b' }] }));
+      // c fails every time (1 retry): 2 attempts, 1 retry, 1 failed node.
+      await writeFile(join(dir, 'node.mjs'), "process.exit(process.argv[2] === 'c' ? 1 : 0);\n");
+      const run = await runSt3(['execute', 'graph.json', '--run', `${process.execPath} node.mjs {id}`, '--retries', '1', '--backoff', '0', '--telemetry', '--json'], { cwd: dir });
+      expect(run.code, run.stderr).toBe(1);
+      const doc = json(run);
+      expect(doc.telemetryFile).toBe(join(dir, '.st3/telemetry/telemetry-execute.json'));
+      const record = JSON.parse(await readFile(doc.telemetryFile, 'utf8'));
+      expect(record).toMatchObject({ schema_version: '1.0', agent: 'execute', task_id: null });
+      expect(counter(record, 'executor.attempts')).toBe(doc.stats.attempts);
+      expect(counter(record, 'executor.retries')).toBe(1);
+      expect(counter(record, 'executor.failed')).toBe(1);
+      expect(counter(record, 'executor.nodes')).toBe(3);
+
+      const withTask = await runSt3(['execute', 'graph.json', '--run', `${process.execPath} node.mjs {id}`, '--retries', '0', '--telemetry', '--task', 'TASK-0042', '--json'], { cwd: dir });
+      expect(json(withTask).telemetryFile).toBe(join(dir, '.st3/tasks/TASK-0042/telemetry-execute.json'));
+      expect(JSON.parse(await readFile(join(dir, '.st3/tasks/TASK-0042/telemetry-execute.json'), 'utf8')).task_id).toBe('TASK-0042');
+      // Without --telemetry nothing is written; --task alone is a usage error.
+      expect((await runSt3(['execute', 'graph.json', '--run', 'x', '--task', 'T'], { cwd: dir })).code).toBe(2);
+    });
+  });
+});
