@@ -29,7 +29,11 @@ const config = {
 const files = (await listProjectFiles(pkgRoot)).filter((f) => /^src\/.*\.ts$|^test\/[^/]*\.ts$/.test(f));
 // detached like the engine's runner (its own session): on a loaded Linux machine the scheduler's
 // autogroups would otherwise give the two sides different CPU shares.
-const exec = (argv) => new Promise((resolve) => spawn(argv[0], argv.slice(1), { cwd: pkgRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true }).on('close', resolve).stdout.resume());
+const exec = (argv) => new Promise((resolve) => {
+  const child = spawn(argv[0], argv.slice(1), { cwd: pkgRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true }).on('close', resolve);
+  child.stdout.resume();
+  child.stderr.resume();
+});
 const direct = () => Promise.all([exec([...config.gates.eslint.execution.command, ...files]), exec(config.gates.tsc.execution.command)]);
 const engine = async () => {
   const r = await runGates({ cwd: pkgRoot, config, scope: 'project', updateState: false, logOutput: false, concurrency: 2 });

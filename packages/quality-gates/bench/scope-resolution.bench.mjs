@@ -69,7 +69,7 @@ A generated repository of ${FILES.toLocaleString('en')} files with 500 changed s
 | ST3 \`auto\` scope (in process, no git binary) | ${e.toFixed(0)} ms |
 | ratio | ${ratio.toFixed(1)}× |
 
-Goal: ≤ 2× — ${ratio <= 2 ? '**met**' : '**not met**'}${ratio <= 2 ? '' : ': most of the time is reading ~2,000 packed tree objects of the baseline commit through isomorphic-git (one inflate and object per tree, in JavaScript) and lstat-ing 20,000 files from JavaScript; isomorphic-git\'s own \`statusMatrix\` took 18 s (64×) on the same repository before the index was read directly'}.`);
+Goal: ≤ 2× — ${ratio <= 2 ? '**met**' : '**not met**'}${ratio <= 2 ? '' : ': most of the time is reading ~2,000 packed tree objects of the baseline commit through isomorphic-git (one inflate and object per tree, in JavaScript) and lstat-ing 20,000 files from JavaScript; isomorphic-git\'s own `statusMatrix` took 18 s (64×) on the same repository before the index was read directly'}.`);
 } finally {
   rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 }

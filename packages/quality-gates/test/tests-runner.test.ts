@@ -14,6 +14,14 @@ describe('test result parsing (real captured reports)', () => {
     expect(r.failures[0]!.message.split('\n')[0]).toBe('AssertionError: expected 2 to be 1 // Object.is equality');
   });
 
+  it('jest --json', () => {
+    const r = parseJestJson(fixture('jest.json'), '/tmp/st3-qg-jest');
+    expect(r).toMatchObject({ total: 3, passed: 1, failed: 1, skipped: 1 });
+    expect(r.failures).toHaveLength(1);
+    expect(r.failures[0]).toMatchObject({ name: 'math subtracts wrongly', file: 'test/math.test.js' });
+    expect(r.failures[0]!.message.split('\n')[0]).toBe('Error: expect(received).toBe(expected) // Object.is equality');
+  });
+
   it('pytest JUnit XML', () => {
     const r = parsePytestJunit(fixture('pytest-junit.xml'), '/tmp/st3-fixture-tests/py');
     expect(r).toMatchObject({ total: 4, passed: 1, failed: 2, skipped: 1 });

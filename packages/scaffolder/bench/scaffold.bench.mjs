@@ -161,7 +161,7 @@ for (let round = 0; round < ROUNDS; round++) {
 // ---- schema-first (v2) vs loose (v1) on the same 1,000: CPU time of the whole scaffold (validate or introspect, render, ----
 // ---- commit) per round, rounds interleaved v1/v2 so machine noise hits both sides alike. ----
 const pipeTimes = { v1: [], v2: [] };
-const PIPE_ROUNDS = 21;
+const PIPE_ROUNDS = 41;
 const rs = await createScaffolder({ now: () => NOW });
 const pass = async (p, round) => {
   const dir = fresh(`pipe-${p}-${round}`);
@@ -219,7 +219,7 @@ const lines = [
   '|---|---|---|---|',
   `| loose (v1: introspected variables, defaults with warnings) | ${ms(median(pipeTimes.v1))} | ${ms(p95(pipeTimes.v1))} | ${us(median(renderOnly.v1))} |`,
   `| schema-first (v2: zod validation + lifecycle) | ${ms(median(pipeTimes.v2))} | ${ms(p95(pipeTimes.v2))} | ${us(median(renderOnly.v2))} |`,
-  `| ratio v2 / v1 | ${medRatio.toFixed(2)} | ${p95Ratio.toFixed(2)} | ${(median(renderOnly.v2) / median(renderOnly.v1)).toFixed(2)} |`,
+  `| ratio v2 / v1 | ${medRatio.toFixed(3)} | ${p95Ratio.toFixed(3)} | ${(median(renderOnly.v2) / median(renderOnly.v1)).toFixed(2)} |`,
   '',
   `Goal median ratio ≤ 1.10 and p95 ratio ≤ 1.20 on the whole scaffold: ${ok(medRatio <= 1.1 && p95Ratio <= 1.2)}. Both sides render the same templates and commit through the same tree. The last column isolates rendering without writing (median of per-artifact wall times, interleaved): there validating against the zod context schema costs ${(median(renderOnly.v2) / median(renderOnly.v1)).toFixed(2)}× the loose pipeline's introspection.`,
 ];
