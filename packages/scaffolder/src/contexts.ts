@@ -4,8 +4,9 @@ import { z } from 'zod';
  * Context schemas of the built-in templates (schema-first, v2). Templates read these fields as
  * they are: every optional field has its default here, never in the template.
  */
-const Identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an identifier: letters, digits and _, not starting with a digit');
-const Name = z.string().trim().min(1, 'a non-empty name').regex(/^[A-Za-z][A-Za-z0-9 _-]*$/, 'a name starting with a letter (letters, digits, space, _ and -)');
+const Identifier = z.string().regex(/^[\p{L}_][\p{L}\p{N}_]*$/u, 'an identifier: letters, digits and _, not starting with a digit');
+// Letters of any script (TypeScript and Python identifiers accept them), so `Café` is a valid name.
+const Name = z.string().trim().min(1, 'a non-empty name').regex(/^\p{L}[\p{L}\p{N} _-]*$/u, 'a name starting with a letter (letters, digits, space, _ and -)');
 const Text = z.string().default('');
 const Lines = z.array(z.string()).default([]);
 

@@ -1,13 +1,13 @@
 const wordCache = new Map<string, string[]>();
 
-/** Splits `UserProfile`, `user_profile`, `user-profile`, `user profile` into lowercase words (memoized: templates ask often). */
+/** Splits `UserProfile`, `user_profile`, `user-profile`, `user profile` (any script: `CaféOrder`) into lowercase words (memoized: templates ask often). */
 export function words(name: string): string[] {
   const cached = wordCache.get(name);
   if (cached) return cached;
   const out = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .split(/[^A-Za-z0-9]+/)
+    .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1 $2')
+    .replace(/(\p{Lu}+)(\p{Lu}\p{Ll})/gu, '$1 $2')
+    .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean)
     .map((w) => w.toLowerCase());
   if (wordCache.size > 10_000) wordCache.clear();

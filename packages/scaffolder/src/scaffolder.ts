@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { St3Error, type ArtifactType, type Diagnostic, type ScaffoldMetadataConfig } from '@st3/schemas';
+import { St3Error, type ArtifactType, type Diagnostic, type ScaffoldMetadataConfig, type TelemetryHandle } from '@st3/schemas';
 import { formatHeader, isoSeconds } from './provenance/header.js';
 import { loadMetadataConfig } from './provenance/metadata-config.js';
 import { helpers, pascal, withSuffix } from './naming.js';
@@ -23,6 +23,8 @@ export interface ScaffolderOptions {
   /** An artifact registry file other than `.st3/config/artifacts.yaml` (the CLI's --config). */
   registryFile?: string;
   now?: () => Date;
+  /** Receives `scaffolder.artifacts{type}` and `scaffolder.files{type}` counters and the `scaffolder.render_ms{type}` histogram per render. */
+  telemetry?: TelemetryHandle;
 }
 
 export interface RenderRequest {
@@ -194,6 +196,20 @@ export async function createScaffolder(options: ScaffolderOptions = {}): Promise
       return out;
     },
   };
+  return options.telemetry ? withTelemetry(scaffolder, options.telemetry) : scaffolder;
+}
+
+/** Reports each successful render; a render that throws is not an artifact rendered. */
+function withTelemetry(scaffolder: Scaffolder, telemetry: TelemetryHandle): Scaffolder {
+  const render = scaffolder.render.bind(scaffolder);
+  scaffolder.render = (request) => {
+    const result = render(request);
+    const labels = { type: request.type };
+    telemetry.count('scaffolder.artifacts', 1, labels);
+    telemetry.count('scaffolder.files', result.files.length, labels);
+    telemetry.observe('scaffolder.render_ms', result.durationMs, labels);
+    return result;
+  };
   return scaffolder;
 }
 
@@ -211,8 +227,8 @@ function concreteIdOf(id: string): string {
 }
 
 /** One-shot render (loads the workspace each call; use createScaffolder for many). */
-export async function renderArtifact(request: RenderRequest & { workspace?: string; schemaFirst?: boolean }): Promise<RenderResult> {
-  const s = await createScaffolder({ workspace: request.workspace, schemaFirst: request.schemaFirst });
+export async function renderArtifact(request: RenderRequest & { workspace?: string; schemaFirst?: boolean; telemetry?: TelemetryHandle }): Promise<RenderResult> {
+  const s = await createScaffolder({ workspace: request.workspace, schemaFirst: request.schemaFirst, ...(request.telemetry ? { telemetry: request.telemetry } : {}) });
   return s.render(request);
 }
 

@@ -44,4 +44,10 @@ describe('naming', () => {
       }),
     );
   });
+
+  it('splits names in any script', () => {
+    expect(pascal('café order')).toBe('CaféOrder');
+    expect(snake('CaféOrder')).toBe('café_order');
+    expect(kebab('ÜberStraße')).toBe('über-straße');
+  });
 });
