@@ -43,6 +43,8 @@ type ValuesOf<O extends OptionSpec> = {
  * The common flags are always accepted and returned apart.
  */
 export function parseCommandArgs<const O extends OptionSpec>(argv: string[], options: O, usage?: string): ParsedArgs<ValuesOf<O> & ValuesOf<typeof COMMON_OPTIONS>> {
+  // `st3 x <positional> --help`: the runner prints the help of the command that is parsing.
+  if (argv.includes('--help') || argv.includes('-h')) throw new HelpRequested();
   try {
     const { values, positionals } = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
     const v = values as Record<string, unknown>;
@@ -102,4 +104,17 @@ export function intFlag(value: string | undefined, flag: string, fallback: numbe
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new St3Error('E_USAGE', `${flag} expects an integer ≥ ${min}, got "${value}"`);
   return n;
+}
+
+/** Thrown by `parseCommandArgs` when `--help` is among the arguments; `runCommand` prints that command's help. */
+export class HelpRequested extends Error {
+  readonly code = 'E_HELP';
+  constructor() {
+    super('help requested');
+    this.name = 'HelpRequested';
+  }
+}
+
+export function isHelpRequested(error: unknown): error is HelpRequested {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'E_HELP';
 }

@@ -1,4 +1,4 @@
-export { COMMON_OPTIONS, intFlag, parseCommandArgs, parseKeyValues, wantsJson, type CommonFlags, type OptionSpec, type ParsedArgs } from './args.js';
+export { COMMON_OPTIONS, HelpRequested, intFlag, isHelpRequested, parseCommandArgs, parseKeyValues, wantsJson, type CommonFlags, type OptionSpec, type ParsedArgs } from './args.js';
 export { colorsFor, type Colors } from './color.js';
 export { defineCommand, helpText, type Command, type RunStage, type StageContext, type StageReport, type Subcommands } from './command.js';
 export { EXIT, ExitError, isExitError } from './exit.js';

@@ -1,5 +1,5 @@
 import { errorToJson, exitCodeFor, formatDiagnostic, isSt3Error, St3Error } from '@st3/schemas/errors';
-import { wantsJson } from './args.js';
+import { isHelpRequested, wantsJson } from './args.js';
 import { colorsFor } from './color.js';
 import { helpText, type Command, type Subcommands } from './command.js';
 import { EXIT, isExitError } from './exit.js';
@@ -11,13 +11,20 @@ import type { CliIO } from './io.js';
  */
 export async function runCommand(command: Command, argv: string[], io: CliIO): Promise<number> {
   try {
-    if (argv.includes('--help') || argv.includes('-h')) {
+    // `x --help` is this command's help; `x sub --help` goes to `sub` (a subcommand's runner, or the
+    // argument parser of this command, which throws HelpRequested).
+    const first = argv[0];
+    if ((argv.includes('--help') || argv.includes('-h')) && (first === undefined || first.startsWith('-'))) {
       io.stdout.write(helpText(command));
       return EXIT.ok;
     }
     const code = await command.run(argv, io);
     return io.signal.aborted ? EXIT.interrupted : code;
   } catch (error) {
+    if (isHelpRequested(error)) {
+      io.stdout.write(helpText(command));
+      return EXIT.ok;
+    }
     return reportError(error, argv, io);
   }
 }

@@ -93,3 +93,22 @@ describe('reportError with Node errors', () => {
     expect(JSON.parse(json.stdout())).toMatchObject({ ok: false, error: { code: 'E_INTERNAL' } });
   });
 });
+
+describe('help of subcommands', () => {
+  it('shows the help of the command that parses, even after positionals', async () => {
+    const m = memoryIO();
+    expect(await runCommand(echo, ['word', '--help'], m.io)).toBe(0);
+    expect(m.stdout()).toContain('Usage: x echo');
+  });
+
+  it('shows a subcommand\'s own help for `parent sub --help`', async () => {
+    const { dispatchSubcommand } = await import('../src/index.js');
+    const parent = defineCommand({ name: 'p', summary: 'parent', usage: 'x p <echo>', examples: [], run: (argv, io) => dispatchSubcommand(parent, { echo }, argv, io) });
+    const m = memoryIO();
+    expect(await runCommand(parent, ['echo', '--help'], m.io)).toBe(0);
+    expect(m.stdout()).toContain('Usage: x echo');
+    const top = memoryIO();
+    expect(await runCommand(parent, ['--help'], top.io)).toBe(0);
+    expect(top.stdout()).toContain('Usage: x p');
+  });
+});

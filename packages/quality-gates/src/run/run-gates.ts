@@ -1,5 +1,5 @@
 import { relative, resolve, sep } from 'node:path';
-import { errorFromDiagnostics, St3Error, type GateConfig, type QualityConfig } from '@st3/schemas';
+import { errorFromDiagnostics, St3Error, type GateConfig, type QualityConfig, type TelemetryHandle } from '@st3/schemas';
 import { loadQualityConfig, QUALITY_CONFIG_PATH } from '../config/load-config.js';
 import { createOutputParser, evaluateGate, type GateEvaluation } from '../parse/evaluate.js';
 import { runProcess, type ProcessResult } from '../process/run-process.js';
@@ -10,6 +10,7 @@ import { resolveScope, type ResolvedScope, type ScopeKind, type ScopeRequest } f
 import { rotateArtifactLogs, writeArtifactLog } from './artifact-log.js';
 import { chunkFiles, commandLineBudget } from './chunk.js';
 import type { GateProgress, GateResult, GateRunResult } from './types.js';
+import { reportGate } from './telemetry.js';
 
 export interface RunGatesOptions {
   /** Workspace root (the folder holding `.st3/`). */
@@ -35,6 +36,8 @@ export interface RunGatesOptions {
   now?: () => Date;
   /** Bytes of file arguments per command line (default: below the platform limit). */
   commandLineBudget?: number;
+  /** Receives `gates.duration_ms{gate}`, `gates.violations{gate}` and `gates.runs{gate,status}` per gate (see telemetry.ts). */
+  telemetry?: TelemetryHandle;
 }
 
 /** Runs the quality gates of a workspace and returns the DESIGN.md result. Never prints. */
@@ -72,6 +75,7 @@ export async function runGates(options: RunGatesOptions): Promise<GateRunResult>
         emit({ type: 'gate-start', id: plan.id, name: plan.gate.name, files: plan.files.length });
         results[index] = await executeGate(plan, root, options, logging, now);
       }
+      if (options.telemetry) reportGate(options.telemetry, results[index]!);
       emit({ type: 'gate-end', gate: results[index]! });
     }
   };
