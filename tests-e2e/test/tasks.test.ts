@@ -211,6 +211,8 @@ describe('st3 tasks: real task files, ledger and quarantine', () => {
     verbs.forEach((verb, i) => {
       expect(results[i]!.code, verb.join(' ')).toBe(0);
       expect(results[i]!.stdout, verb.join(' ')).toContain('Examples:\n  st3 tasks');
+      // Each verb shows its own help, not its parent's.
+      expect(results[i]!.stdout, verb.join(' ')).toContain(`Usage: st3 tasks${verb.length ? ` ${verb.join(' ')}` : ''}`);
     });
   }, 120_000);
 });

@@ -30,4 +30,42 @@ describe('--telemetry on the CLIs', () => {
       expect((await runSt3(['execute', 'graph.json', '--run', 'x', '--task', 'T'], { cwd: dir })).code).toBe(2);
     });
   });
+
+  it('st3 gates --telemetry writes per-gate durations and violations without changing the --json document', async () => {
+    await withTempDir(async (dir) => {
+      const tool = "const fs=require('fs');const out=[];for(const f of process.argv.slice(2))fs.readFileSync(f,'utf8').split('\\n').forEach((l,i)=>{if(l.includes('BAD'))out.push({path:f,row:i+1,code:'NO_BAD',text:'bad'})});process.stdout.write(JSON.stringify(out));process.exit(out.length?1:0);";
+      await mkdir(join(dir, '.st3/config'), { recursive: true });
+      await writeFile(join(dir, 'tool.cjs'), tool);
+      await writeFile(join(dir, 'a.py'), 'BAD\nok\n');
+      await writeFile(join(dir, '.st3/config/quality.yaml'), `version: "1.1"
+active_gates: [lint_py]
+gates:
+  lint_py:
+    name: "Lint Python"
+    execution: { command: [${JSON.stringify(process.execPath)}, tool.cjs] }
+    capabilities:
+      file_types: [".py"]
+      parsing_strategy: json_violations
+      json_violations: { field_map: { file: path, line: row, rule: code, message: text } }
+`);
+      const r = await runSt3(['gates', '--scope', 'project', '--no-state', '--telemetry', '--task', 'TASK-0007', '--json'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(1);
+      expect(Object.keys(json(r)).sort()).toEqual(['gates', 'overall_pass', 'summary']);
+      const record = JSON.parse(await readFile(join(dir, '.st3/tasks/TASK-0007/telemetry-gates.json'), 'utf8'));
+      expect(record).toMatchObject({ agent: 'gates', task_id: 'TASK-0007' });
+      expect(record.counters).toContainEqual({ name: 'gates.violations', labels: { gate: 'lint_py' }, value: 1 });
+      expect(record.histograms.find((h: { name: string }) => h.name === 'gates.duration_ms')).toMatchObject({ labels: { gate: 'lint_py' }, count: 1 });
+      expect(r.stderr).toContain('telemetry-gates.json');
+    });
+  });
+
+  it('st3 scaffold --telemetry counts artifacts rendered by type', async () => {
+    await withTempDir(async (dir) => {
+      await mkdir(join(dir, '.st3'), { recursive: true });
+      const r = await runSt3(['scaffold', 'commit', 'add telemetry', '--set', 'type=feat', '--telemetry', '--json'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      const record = JSON.parse(await readFile(join(dir, '.st3/telemetry/telemetry-scaffold.json'), 'utf8'));
+      expect(record.counters).toContainEqual({ name: 'scaffolder.artifacts', labels: { type: 'commit' }, value: 1 });
+    });
+  });
 });

@@ -76,13 +76,14 @@ export function atomizeParsed(file: ParsedFile, text: string, options: AtomOptio
     return { p, defined, used: [...used], typeRefs: [...typeRefs], calls: [...calls], writes, code, id: `${file.path}#L${p.startLine}-L${p.endLine}@${hash}` };
   });
   // Who defines what, by scope: a user takes the last definer before it in its own scope, else a module-level one.
-  const byScope = new Map<string, number[]>();
+  const byScope = new Map<string, Map<string, number[]>>();
   const moduleLevel = new Map<string, number>();
   const scopeKeys = infos.map((info) => info.p.scope.join('\u0000'));
   infos.forEach((info, i) => {
+    let names = byScope.get(scopeKeys[i]!);
+    if (!names) byScope.set(scopeKeys[i]!, (names = new Map()));
     for (const d of info.defined) {
-      const key = `${scopeKeys[i]}\u0001${d}`;
-      (byScope.get(key) ?? byScope.set(key, []).get(key)!).push(i);
+      (names.get(d) ?? names.set(d, []).get(d)!).push(i);
       if (info.p.scope.length === 1) moduleLevel.set(d, i);
     }
   });
@@ -92,8 +93,9 @@ export function atomizeParsed(file: ParsedFile, text: string, options: AtomOptio
   const facts = fileFacts(file, allDefined);
   const atoms: AtomRecord[] = infos.map((info, i) => {
     const deps = new Set<number>();
-    for (const u of [...info.used, ...info.typeRefs]) {
-      const same = byScope.get(`${scopeKeys[i]}\u0001${u}`);
+    const scopeNames = byScope.get(scopeKeys[i]!);
+    for (const list of [info.used, info.typeRefs]) for (const u of list) {
+      const same = scopeNames?.get(u);
       let pick: number | undefined;
       if (same) {
         // Last definer before i (indices are ascending).

@@ -43,8 +43,7 @@ export class Statement implements StatementNode {
   assertion?: string;
   name?: string;
   evEnd = 0;
-  private cache: Partial<Record<'uses' | 'calls' | 'typeRefs' | 'branches', string[]>> = {};
-  private writes?: boolean;
+  private sets?: { uses: string[]; calls: string[]; typeRefs: string[]; branches: string[]; returns: boolean; writes: boolean };
 
   constructor(
     readonly kind: string,
@@ -55,35 +54,50 @@ export class Statement implements StatementNode {
     private readonly moduleBindings: ReadonlySet<string>,
   ) {}
 
-  private lazy(key: 'uses' | 'calls' | 'typeRefs' | 'branches', kind: number): string[] {
-    let v = this.cache[key];
-    if (!v) {
-      v = this.log.collect(this.evStart, this.evEnd, kind);
-      if (key === 'uses') {
-        const local = new Set(this.log.collect(this.evStart, this.evEnd, EV.DEF));
-        v = v.filter((n) => !local.has(n));
+  /** One pass over the statement's span of the log fills every set. */
+  private materialize() {
+    if (this.sets) return this.sets;
+    const { kinds, names } = this.log;
+    const uses = new Set<string>();
+    const calls = new Set<string>();
+    const typeRefs = new Set<string>();
+    const defs = new Set<string>();
+    const writes: string[] = [];
+    const branches: string[] = [];
+    let returns = false;
+    for (let i = this.evStart; i < this.evEnd; i++) {
+      const name = names[i]!;
+      switch (kinds[i]) {
+        case EV.USE: uses.add(name); break;
+        case EV.CALL: calls.add(name); break;
+        case EV.TYPE: typeRefs.add(name); break;
+        case EV.DEF: defs.add(name); break;
+        case EV.WRITE: writes.push(name); break;
+        case EV.BRANCH: {
+          const one = name.replace(/\s+/g, ' ');
+          branches.push(one.length > 80 ? `${one.slice(0, 77)}...` : one);
+          break;
+        }
+        case EV.RETURN: returns = true; break;
       }
-      this.cache[key] = v;
     }
-    return v;
+    for (const d of defs) uses.delete(d);
+    this.sets = {
+      uses: [...uses],
+      calls: [...calls],
+      typeRefs: [...typeRefs],
+      branches,
+      returns,
+      writes: writes.some((n) => this.moduleBindings.has(n) && !defs.has(n)),
+    };
+    return this.sets;
   }
-  get uses(): string[] { return this.lazy('uses', EV.USE); }
-  get calls(): string[] { return this.lazy('calls', EV.CALL); }
-  get typeRefs(): string[] { return this.lazy('typeRefs', EV.TYPE); }
-  get branches(): string[] {
-    return (this.cache.branches ??= this.log.collect(this.evStart, this.evEnd, EV.BRANCH).map((t) => {
-      const one = t.replace(/\s+/g, ' ');
-      return one.length > 80 ? `${one.slice(0, 77)}...` : one;
-    }));
-  }
-  get returnsValue(): boolean { return this.log.has(this.evStart, this.evEnd, EV.RETURN); }
-  get writesModuleState(): boolean {
-    if (this.writes === undefined) {
-      const local = new Set(this.log.collect(this.evStart, this.evEnd, EV.DEF));
-      this.writes = this.log.collect(this.evStart, this.evEnd, EV.WRITE).some((n) => this.moduleBindings.has(n) && !local.has(n));
-    }
-    return this.writes;
-  }
+  get uses(): string[] { return this.materialize().uses; }
+  get calls(): string[] { return this.materialize().calls; }
+  get typeRefs(): string[] { return this.materialize().typeRefs; }
+  get branches(): string[] { return this.materialize().branches; }
+  get returnsValue(): boolean { return this.materialize().returns; }
+  get writesModuleState(): boolean { return this.materialize().writes; }
 }
 
 /** Offset → line for offsets that mostly move forward (walk order), falling back to binary search. */

@@ -125,6 +125,7 @@ describe('recordQa / qaDrift in a task context', () => {
       expect(report).toMatchObject({ key: 'lint:pnpm lint', regression: true });
       expect((await readQaRuns(ws, 'TASK-0913')).map((r) => r.issues?.errors)).toEqual([2, 3]);
       expect((await readEvidenceIndex(ws, 'TASK-0913')).entries).toHaveLength(2);
+      expect((await readContext(ws, 'TASK-0913')).validation_runs.filter((r) => r.id === 'qa:lint:pnpm lint').map((r) => r.stdout_tail)).toEqual(['3 errors, 1 warning']);
       // Against itself as an explicit baseline: no drift.
       expect((await qaDrift(ws, 'TASK-0913', { baseline: second.summary }))[0]!.regression).toBe(false);
     });

@@ -12,6 +12,8 @@ const OPTIONS = {
   parent: { type: 'string' },
   concurrency: { type: 'string' },
   'no-state': { type: 'boolean' },
+  telemetry: { type: 'boolean' },
+  task: { type: 'string' },
 } as const;
 const SCOPES = ['auto', 'branch', 'project', 'files'];
 const FORMATS = ['text', 'json', 'sarif', 'github'];
@@ -35,6 +37,8 @@ export const runCommand = defineCommand({
     const out = createOutput(io, { ...common, json: format !== 'text' });
     const progress = createProgress(io, { quiet: common.quiet || format !== 'text', label: 'gates' });
 
+    if (values.task && !values.telemetry) throw new St3Error('E_USAGE', '--task goes with --telemetry', { hint: 'add --telemetry' });
+    const telemetry = values.telemetry ? (await import('@st3/telemetry')).cliTelemetry({ root: ws.root, tool: 'gates', ...(values.task ? { taskId: values.task } : {}) }) : undefined;
     const before = gatesState(await readState(statePath(ws.root)).catch(() => ({})));
     let resolved: ResolvedScope | undefined;
     let done = 0;
@@ -57,8 +61,14 @@ export const runCommand = defineCommand({
       concurrency: values.concurrency === undefined ? undefined : intFlag(values.concurrency, '--concurrency', 4, 1),
       env: io.env,
       updateState: values['no-state'] !== true,
+      ...(telemetry ? { telemetry } : {}),
     });
     progress.done();
+    // The --json document is the gate-run contract, so the telemetry file is named on stderr only.
+    if (telemetry) {
+      const file = await telemetry.save();
+      if (!common.quiet) io.stderr.write(`telemetry: ${file}\n`);
+    }
 
     if (format === 'json') out.document(result);
     else if (format === 'sarif') out.document(toSarif(result, { version: pkg.version, ...(before.baseline_sha ? { baselineFailedFiles: before.failed_files } : {}) }));

@@ -19,6 +19,8 @@ export const command = defineCommand({
     '  --parent BRANCH       branch for --scope branch (default: state parent_branch, then main)',
     '  --concurrency N       gates at the same time (default 4)',
     '  --no-state            do not update .st3/state.json',
+    '  --telemetry           save gates.duration_ms{gate}, gates.violations{gate} to .st3/telemetry/telemetry-gates.json',
+    '  --task ID             with --telemetry: save it in the task context instead (.st3/tasks/ID/)',
     'init                    write .st3/config/quality.yaml from presets for this workspace',
     '  --preset ID           use these presets instead of detecting (repeatable): eslint, tsc, biome, oxlint, ruff, flake8, mypy, pyright',
     '  --force               overwrite an existing quality.yaml',
@@ -31,6 +33,7 @@ export const command = defineCommand({
     'st3 gates --files src/a.ts --files src/b.ts --gate eslint',
     'st3 gates init --preset eslint --preset tsc',
     'st3 gates list --json',
+    'st3 gates --scope project --telemetry --task TASK-0123',
   ],
   run(argv, io) {
     return dispatchSubcommand(command, subcommands, argv, io, 'run');

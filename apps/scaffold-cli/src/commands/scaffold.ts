@@ -25,6 +25,8 @@ const createOptions = {
   force: { type: 'boolean' },
   'skip-existing': { type: 'boolean' },
   'no-test': { type: 'boolean' },
+  telemetry: { type: 'boolean' },
+  task: { type: 'string' },
 } as const;
 
 async function runCreate(argv: string[], io: CliIO): Promise<number> {
@@ -37,9 +39,15 @@ async function runCreate(argv: string[], io: CliIO): Promise<number> {
   if (values.force && values['skip-existing']) throw new St3Error('E_USAGE', '--force and --skip-existing exclude each other');
   const ws = resolveWorkspace(io, common);
   const context = { ...(values.context ? await readContext(resolve(io.cwd, common.cwd ?? '.', values.context)) : {}), ...parseKeyValues(values.set) };
-  const scaffolder = await createScaffolder({ workspace: ws.root, registryFile: ws.configPath, schemaFirst: schemaFirstFromEnv(io.env) });
+  if (values.task && !values.telemetry) throw new St3Error('E_USAGE', '--task goes with --telemetry', { hint: 'add --telemetry' });
+  const telemetry = values.telemetry ? (await import('@st3/telemetry')).cliTelemetry({ root: ws.root, tool: 'scaffold', ...(values.task ? { taskId: values.task } : {}) }) : undefined;
+  const scaffolder = await createScaffolder({ workspace: ws.root, registryFile: ws.configPath, schemaFirst: schemaFirstFromEnv(io.env), ...(telemetry ? { telemetry } : {}) });
   reportRegistryWarnings(out, scaffolder.warnings);
   const result = scaffolder.render({ type, name, context, language: values.lang as Language | undefined, pipeline: values.pipeline as Pipeline | undefined, outPath: values.out, withTest: values['no-test'] ? false : undefined });
+  if (telemetry) {
+    const file = await telemetry.save();
+    if (!common.quiet) io.stderr.write(`telemetry: ${file}\n`);
+  }
   for (const w of result.warnings) out.diagnostic(w);
   if (result.ephemeral !== undefined) {
     if (out.json) out.document({ ok: true, type, pipeline: result.pipeline, ephemeral: result.ephemeral, warnings: result.warnings });
@@ -191,6 +199,8 @@ const create = defineCommand({
     '--force             overwrite files that exist with other content',
     '--skip-existing     keep files that exist',
     '--no-test           do not generate the companion test',
+    '--telemetry         save scaffolder.artifacts{type} to .st3/telemetry/telemetry-scaffold.json',
+    '--task ID           with --telemetry: save it in the task context instead (.st3/tasks/ID/)',
     '--config FILE       artifact registry to use instead of .st3/config/artifacts.yaml',
   ],
   examples: [

@@ -98,7 +98,8 @@ export async function recordQa(ws: EvidenceWorkspace, taskId: string, options: R
       stderr_tail: '',
       started_at: new Date(now.getTime() - summary.duration_ms).toISOString(),
     };
-    context.validation_runs.push(result);
+    // The latest run of each command, as `st3 tasks run-validation` keeps them; the history is qa/runs.json.
+    context.validation_runs = [...context.validation_runs.filter((r) => r.id !== result.id), result];
     if (makeBaseline) {
       const baseline = context.validation_baseline ?? { recorded_at: summary.recorded_at, results: [] };
       baseline.qa = { ...baseline.qa, [summary.key]: summary };
