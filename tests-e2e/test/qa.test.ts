@@ -40,6 +40,11 @@ describe('st3 qa', () => {
       expect(doc).toMatchObject({ ok: true, baseline: true, summary: { kind: 'lint', headline: '2 errors, 1 warning', issues: { by_rule: { eqeqeq: { errors: 1 } } } }, evidence: { type: 'qa_output', metadata: { command: 'pnpm lint', exit_code: 1, duration_ms: 812 } } });
       const context = JSON.parse(await readFile(join(dir, '.st3/tasks/TASK-0001/context.json'), 'utf8'));
       expect(context.validation_baseline.qa['lint:pnpm lint'].issues.errors).toBe(2);
+      // The task's own validation commands still join a baseline that holds only QA runs.
+      expect((await st3('tasks', 'run-validation', 'TASK-0001')).code).toBe(0);
+      const after = JSON.parse(await readFile(join(dir, '.st3/tasks/TASK-0001/context.json'), 'utf8'));
+      expect(after.validation_baseline.results.map((r: { id: string }) => r.id)).toEqual(['qa:lint:pnpm lint', 'cmd-1']);
+      expect(Object.keys(after.validation_baseline.qa)).toEqual(['lint:pnpm lint']);
 
       // Text output of the same record, then no drift yet.
       const clean = await st3('qa', 'drift', 'TASK-0001');

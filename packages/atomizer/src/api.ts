@@ -1,4 +1,4 @@
-import type { Diagnostic } from '@st3/schemas';
+import type { Diagnostic, TelemetryHandle } from '@st3/schemas';
 import { isSt3Error } from '@st3/schemas';
 import { analyzeSource, emptyParse, isSkipped, type AnalyzeOptions, type SkippedFile } from './analyze.js';
 import { atomizeParsed, type AtomizedFileRecord } from './atomize.js';
@@ -8,7 +8,10 @@ import type { FunctionRecord, ParsedFile } from './types.js';
 import { loadPython } from './python/load.js';
 import { measurePython } from './python/measure.js';
 
-export interface AtomizeOptions extends AnalyzeOptions, AtomOptions {}
+export interface AtomizeOptions extends AnalyzeOptions, AtomOptions {
+  /** `atomizeSource` reports `atomizer.files{status}`, `atomizer.bytes`, `atomizer.atoms` and `atomizer.parse_ms` here. */
+  telemetry?: TelemetryHandle;
+}
 
 /** What `st3 complexity` needs of a file: every unit with the peer tool's name and position. */
 export interface ComplexityRecord {
@@ -54,9 +57,21 @@ export async function parseSafely(text: string, path: string, options: AnalyzeOp
  * context and atomicity. Never throws for any text; a file of unknown language is returned as skipped.
  */
 export async function atomizeSource(text: string, path: string, options: AtomizeOptions = {}): Promise<AtomizedFileRecord | SkippedFile> {
+  const telemetry = options.telemetry;
+  const started = telemetry ? performance.now() : 0;
   const parsed = await parseSafely(text, path, options);
-  if (isSkipped(parsed)) return parsed;
-  return atomizeParsed(parsed, text, options);
+  if (isSkipped(parsed)) {
+    telemetry?.count('atomizer.files', 1, { status: 'skipped' });
+    return parsed;
+  }
+  const record = atomizeParsed(parsed, text, options);
+  if (telemetry) {
+    telemetry.count('atomizer.files', 1, { status: 'parsed' });
+    telemetry.count('atomizer.bytes', Buffer.byteLength(text, 'utf8'));
+    telemetry.count('atomizer.atoms', record.atoms.length);
+    telemetry.observe('atomizer.parse_ms', performance.now() - started);
+  }
+  return record;
 }
 
 /** Complexity of every unit of one file (the fast path of `st3 complexity`: no atoms). */

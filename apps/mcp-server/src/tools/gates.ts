@@ -28,5 +28,6 @@ export async function runQualityGates(root: string, args: GateArgs, signal?: Abo
     updateState: false,
     logOutput: false,
   });
-  return toMcpContent(result) as CallToolResult;
+  const { content, isError } = toMcpContent(result);
+  return { content: [...content], isError };
 }

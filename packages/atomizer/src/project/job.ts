@@ -30,20 +30,33 @@ function cacheKey(job: Job, bytes: Uint8Array): string {
   return h.digest('hex');
 }
 
+/** What a job cost, for the telemetry handle of `atomizeProject` (kept out of the result and its cache). */
+export interface JobCost {
+  bytes: number;
+  /** Time parsing and atomizing (0 for a cache hit or an unreadable file). */
+  parseMs: number;
+}
+
 /** One file, start to end: read, look up the content-hash cache, parse, atomize, store. */
 export async function runJob(job: Job): Promise<JobResult> {
+  return (await runJobWithCost(job)).result;
+}
+
+export async function runJobWithCost(job: Job): Promise<{ result: JobResult; cost: JobCost }> {
+  const cost: JobCost = { bytes: 0, parseMs: 0 };
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(job.file);
   } catch (error) {
     const message = `cannot read: ${(error as Error).message}`;
-    return { path: job.path, ok: false, cached: false, skipped: { path: job.path, reason: message, diagnostic: { code: 'E_FILE_READ', severity: 'warning', file: job.path, message } } };
+    return { result: { path: job.path, ok: false, cached: false, skipped: { path: job.path, reason: message, diagnostic: { code: 'E_FILE_READ', severity: 'warning', file: job.path, message } } }, cost };
   }
+  cost.bytes = bytes.length;
   const key = job.cacheDir ? cacheKey(job, bytes) : '';
   const entry = job.cacheDir ? join(job.cacheDir, key.slice(0, 2), `${key}.json`) : '';
   if (entry) {
     try {
-      return { ...(JSON.parse(readFileSync(entry, 'utf8')) as JobResult), cached: true };
+      return { result: { ...(JSON.parse(readFileSync(entry, 'utf8')) as JobResult), cached: true }, cost };
     } catch {
       // not cached yet (or unreadable): compute it
     }
@@ -52,7 +65,9 @@ export async function runJob(job: Job): Promise<JobResult> {
   let result: JobResult;
   if ('reason' in decoded) result = { path: job.path, ok: false, cached: false, skipped: decoded };
   else {
+    const started = performance.now();
     const r = job.mode === 'atomize' ? await atomizeSource(decoded.text, job.path, job.options) : await measureSource(decoded.text, job.path, job.options);
+    cost.parseMs = performance.now() - started;
     if ('reason' in r) result = { path: job.path, ok: false, cached: false, skipped: r };
     else {
       r.diagnostics.unshift(...decoded.warnings);
@@ -69,5 +84,5 @@ export async function runJob(job: Job): Promise<JobResult> {
       // A cache that cannot be written only costs time.
     }
   }
-  return result;
+  return { result, cost };
 }

@@ -1,0 +1,38 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defineCommand, EXIT, parseCommandArgs } from '@st3/cli-kit';
+import { St3Error } from '@st3/schemas';
+
+const USAGE = 'st3 mcp [--cwd WORKSPACE] [--quiet]';
+
+/** `st3 mcp`: serves the ST3 tools over stdio until the client closes the connection. */
+export const command = defineCommand({
+  name: 'mcp',
+  summary: 'serve the ST3 operations as MCP tools over stdio',
+  usage: USAGE,
+  options: [
+    '--cwd DIR   the workspace root (default: the current folder); no tool reads or writes outside it',
+    '--quiet     no log lines on stderr',
+    'stdout carries only the MCP protocol (JSON-RPC); logs go to stderr.',
+  ],
+  examples: ['st3 mcp --cwd ~/code/my-repo', 'npx st3-mcp --cwd .'],
+  async run(argv, io) {
+    const { common } = parseCommandArgs(argv, {}, USAGE);
+    const root = resolve(io.cwd, common.cwd ?? '.');
+    if (!existsSync(root) || !statSync(root).isDirectory()) throw new St3Error('E_FILE_NOT_FOUND', `--cwd folder not found: ${root}`, { hint: 'pass an existing folder' });
+    const log = common.quiet ? undefined : (line: string) => void io.stderr.write(`st3-mcp: ${line}\n`);
+    const [{ createSt3McpServer }, { StdioServerTransport }] = await Promise.all([import('../server.js'), import('@modelcontextprotocol/sdk/server/stdio.js')]);
+    const server = createSt3McpServer({ root, ...(log ? { log } : {}) });
+    const transport = new StdioServerTransport();
+    const closed = new Promise<void>((done) => {
+      transport.onclose = () => done();
+      process.stdin.once('end', () => done());
+      io.signal.addEventListener('abort', () => done(), { once: true });
+    });
+    await server.connect(transport);
+    log?.(`serving ${root} on stdio`);
+    await closed;
+    await server.close();
+    return io.signal.aborted ? EXIT.interrupted : EXIT.ok;
+  },
+});
