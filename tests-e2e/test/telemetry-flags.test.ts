@@ -68,4 +68,25 @@ gates:
       expect(record.counters).toContainEqual({ name: 'scaffolder.artifacts', labels: { type: 'commit' }, value: 1 });
     });
   });
+
+  it('st3 atomize --telemetry records files, bytes, atoms and parse time across worker threads', async () => {
+    await withTempDir(async (dir) => {
+      await mkdir(join(dir, '.st3'), { recursive: true });
+      await mkdir(join(dir, 'src'), { recursive: true });
+      let bytes = 0;
+      for (let i = 0; i < 18; i++) {
+        const text = `export function f${i}(x: number): number {\n  if (x > ${i}) return x;\n  return -x;\n}\n`;
+        bytes += Buffer.byteLength(text);
+        await writeFile(join(dir, 'src', `f${i}.ts`), text);
+      }
+      const r = await runSt3(['atomize', 'src', '--workers', '2', '--no-cache', '--telemetry', '--task', 'TASK-0009', '--json'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      const doc = json(r);
+      const record = JSON.parse(await readFile(join(dir, '.st3/tasks/TASK-0009/telemetry-atomize.json'), 'utf8'));
+      expect(counter(record, 'atomizer.files')).toBe(18);
+      expect(counter(record, 'atomizer.bytes')).toBe(bytes);
+      expect(counter(record, 'atomizer.atoms')).toBe(doc.summary.atoms);
+      expect(record.histograms.find((h: { name: string }) => h.name === 'atomizer.parse_ms').count).toBe(18);
+    });
+  });
 });

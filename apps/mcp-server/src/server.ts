@@ -9,6 +9,8 @@ export interface St3McpOptions {
   root: string;
   /** Where log lines go (never stdout, which carries the protocol). Default: nothing. */
   log?: (line: string) => void;
+  /** Receives each tool call's promise (the stdio command waits for them before closing on end of input). */
+  track?: (call: Promise<unknown>) => void;
 }
 
 /** The tools this server registers, in the order `tools/list` gives them. */
@@ -34,7 +36,12 @@ const readOnly = { readOnlyHint: true, destructiveHint: false, openWorldHint: fa
  * becomes an MCP tool error with the St3Error code, message and hint.
  */
 function handler<A>(name: string, options: St3McpOptions, body: (args: A, signal: AbortSignal) => Promise<CallToolResult>) {
-  return async (args: A, extra: { signal: AbortSignal }): Promise<CallToolResult> => {
+  return (args: A, extra: { signal: AbortSignal }): Promise<CallToolResult> => {
+    const call = run(args, extra);
+    options.track?.(call);
+    return call;
+  };
+  async function run(args: A, extra: { signal: AbortSignal }): Promise<CallToolResult> {
     const started = performance.now();
     try {
       const result = await body(args, extra.signal);
@@ -46,7 +53,7 @@ function handler<A>(name: string, options: St3McpOptions, body: (args: A, signal
       options.log?.(`${name}: ${first?.type === 'text' ? first.text.split('\n')[0] : 'error'}`);
       return result;
     }
-  };
+  }
 }
 
 /** An MCP server exposing the ST3 operations on one workspace; connect it to any transport. */

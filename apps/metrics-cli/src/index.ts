@@ -20,11 +20,11 @@ export const stage: RunStage = {
   title: 'telemetry metrics and dashboard',
   async run(ctx) {
     const { writeDashboard } = await import('./commands/metrics.js');
-    const result = await writeDashboard(ctx.root, { record: !ctx.dryRun });
+    const result = await writeDashboard(ctx.root, { record: !ctx.dryRun, write: !ctx.dryRun });
     return {
       stage: 'metrics',
       ok: true,
-      summary: `dashboard of ${result.tasks} task(s): ${result.html}`,
+      summary: result.written ? `dashboard of ${result.tasks} task(s): ${result.html}` : `dry run: would write the dashboard of ${result.tasks} task(s) to ${result.html}`,
       lines: result.warnings,
       data: { html: result.html, json: result.json, compliance: result.rollup.compliance },
     };

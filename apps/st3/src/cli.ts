@@ -34,5 +34,6 @@ export const cli: CliDefinition = {
     tasks: lazyFromArea('task files, context, evidence, ledger, quarantine, standards, validation', tasks, 'tasks'),
     qa: lazyFromArea('record QA artifacts and compare them for drift', tasks, 'qa'),
     metrics: lazyFromArea('telemetry metrics: collect, compare, serve, dashboard', metrics, 'metrics'),
+    mcp: lazyFromArea('serve the ST3 operations as MCP tools over stdio', () => import('@st3/mcp-server'), 'mcp'),
   },
 };

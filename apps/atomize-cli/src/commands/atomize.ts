@@ -1,4 +1,4 @@
-import { defineCommand, createOutput, createProgress, intFlag, parseCommandArgs, EXIT } from '@st3/cli-kit';
+import { defineCommand, createOutput, createProgress, intFlag, parseCommandArgs, resolveWorkspace, EXIT } from '@st3/cli-kit';
 import { St3Error, writeFileAtomic } from '@st3/schemas';
 import { resolve } from 'node:path';
 import { LANGS, VARIANTS, baseDir, checkChoice } from './shared.js';
@@ -14,6 +14,8 @@ const OPTIONS = {
   'complexity-variant': { type: 'string' },
   workers: { type: 'string' },
   'no-cache': { type: 'boolean' },
+  telemetry: { type: 'boolean' },
+  task: { type: 'string' },
 } as const;
 
 export const command = defineCommand({
@@ -29,8 +31,10 @@ export const command = defineCommand({
     '--complexity-variant V   eslint (default), modified, classic; mccabe (default), radon',
     '--workers N              worker threads (default: by CPU count for 16 files or more)',
     '--no-cache               do not read or write .st3/cache/atomizer',
+    '--telemetry              save atomizer.files|bytes|atoms|parse_ms to .st3/telemetry/telemetry-atomize.json',
+    '--task ID                with --telemetry: save it in the task context instead (.st3/tasks/ID/)',
   ],
-  examples: ['st3 atomize src', 'st3 atomize "src/**/*.ts" --json --out atoms.json', 'st3 atomize app.py --max-loc 20 --complexity-variant radon'],
+  examples: ['st3 atomize src', 'st3 atomize "src/**/*.ts" --json --out atoms.json', 'st3 atomize app.py --max-loc 20 --complexity-variant radon', 'st3 atomize src --telemetry --task TASK-0123'],
   async run(argv, io) {
     const { values, positionals, common } = parseCommandArgs(argv, OPTIONS, USAGE);
     if (positionals.length === 0) throw new St3Error('E_USAGE', 'name at least one file, folder or glob', { hint: `usage: ${USAGE}` });
@@ -43,12 +47,22 @@ export const command = defineCommand({
     const workers = values.workers === undefined ? undefined : intFlag(values.workers, '--workers', 0, 0);
     const cwd = baseDir(io, common.cwd);
     const { atomizeProject } = await import('@st3/atomizer');
+    if (values.task && !values.telemetry) throw new St3Error('E_USAGE', '--task goes with --telemetry', { hint: 'add --telemetry' });
+    // The workspace holding .st3/ when there is one, else the folder atomize runs in (where its cache goes too).
+    const telemetryRoot = (): string => {
+      try {
+        return resolveWorkspace(io, common).root;
+      } catch {
+        return cwd;
+      }
+    };
+    const telemetry = values.telemetry ? (await import('@st3/telemetry')).cliTelemetry({ root: telemetryRoot(), tool: 'atomize', ...(values.task ? { taskId: values.task } : {}) }) : undefined;
     const progress = createProgress(io, { quiet: common.quiet, label: 'atomize' });
     const files: Record<string, unknown>[] = [];
     const skipped: { path: string; reason: string }[] = [];
     const controller = new AbortController();
     io.signal.addEventListener('abort', () => controller.abort(), { once: true });
-    for await (const r of atomizeProject(positionals, { cwd, targetLoc, maxLoc, maxComplexity, language, complexityVariant, workers, cache: values['no-cache'] ? false : undefined, signal: controller.signal, onProgress: (p) => progress.update(p.done, p.total, 'atomize') })) {
+    for await (const r of atomizeProject(positionals, { cwd, targetLoc, maxLoc, maxComplexity, language, complexityVariant, workers, cache: values['no-cache'] ? false : undefined, signal: controller.signal, onProgress: (p) => progress.update(p.done, p.total, 'atomize'), ...(telemetry ? { telemetry } : {}) })) {
       if (r.ok) {
         files.push(r.record as unknown as Record<string, unknown>);
         for (const d of (r.record as { diagnostics: { severity: string }[] }).diagnostics) out.diagnostic(d as never);
@@ -58,6 +72,10 @@ export const command = defineCommand({
       }
     }
     progress.done();
+    if (telemetry) {
+      const file = await telemetry.save();
+      if (!common.quiet) io.stderr.write(`telemetry: ${file}\n`);
+    }
     if (files.length === 0 && skipped.length === 0) throw new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${positionals.join(' ')}`, { hint: 'files ignored by .gitignore are skipped' });
     files.sort((a, b) => String(a.path).localeCompare(String(b.path)));
     const summary = summarize(files as unknown as FileLike[]);

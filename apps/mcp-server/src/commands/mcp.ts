@@ -22,16 +22,23 @@ export const command = defineCommand({
     if (!existsSync(root) || !statSync(root).isDirectory()) throw new St3Error('E_FILE_NOT_FOUND', `--cwd folder not found: ${root}`, { hint: 'pass an existing folder' });
     const log = common.quiet ? undefined : (line: string) => void io.stderr.write(`st3-mcp: ${line}\n`);
     const [{ createSt3McpServer }, { StdioServerTransport }] = await Promise.all([import('../server.js'), import('@modelcontextprotocol/sdk/server/stdio.js')]);
-    const server = createSt3McpServer({ root, ...(log ? { log } : {}) });
+    const pending = new Set<Promise<unknown>>();
+    const track = (call: Promise<unknown>) => {
+      pending.add(call);
+      void call.finally(() => pending.delete(call));
+    };
+    const server = createSt3McpServer({ root, track, ...(log ? { log } : {}) });
     const transport = new StdioServerTransport();
-    const closed = new Promise<void>((done) => {
+    // End of input is a normal shutdown: answer the calls already received, then close.
+    const inputEnded = new Promise<void>((done) => {
       transport.onclose = () => done();
       process.stdin.once('end', () => done());
-      io.signal.addEventListener('abort', () => done(), { once: true });
     });
+    const interrupted = new Promise<void>((done) => io.signal.addEventListener('abort', () => done(), { once: true }));
     await server.connect(transport);
     log?.(`serving ${root} on stdio`);
-    await closed;
+    await Promise.race([inputEnded, interrupted]);
+    if (!io.signal.aborted) await Promise.race([Promise.allSettled([...pending]), interrupted]);
     await server.close();
     return io.signal.aborted ? EXIT.interrupted : EXIT.ok;
   },

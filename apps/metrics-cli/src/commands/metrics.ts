@@ -130,8 +130,8 @@ const dashboard = defineCommand({
   },
 });
 
-/** Collects every task's metrics, records the rollup in the history and writes the dashboard files. */
-export async function writeDashboard(root: string, options: { outDir?: string; record?: boolean; layout?: MetricsLayout; now?: Date } = {}) {
+/** Collects every task's metrics, records the rollup in the history and writes the dashboard files (`write: false` computes only). */
+export async function writeDashboard(root: string, options: { outDir?: string; record?: boolean; write?: boolean; layout?: MetricsLayout; now?: Date } = {}) {
   const layout = options.layout ?? defaultLayout(root);
   const outDir = options.outDir ?? join(root, '.st3', 'metrics', 'dashboard');
   const warnings: string[] = [];
@@ -143,14 +143,15 @@ export async function writeDashboard(root: string, options: { outDir?: string; r
   const history = await loadRollupHistory(layout.historyDir);
   for (const e of history.errors) warnings.push(`${e.file}: ${e.message}`);
   const data = dashboardData({ current, history: history.rollups, records, now: options.now });
-  await mkdir(outDir, { recursive: true });
   const html = join(outDir, 'index.html');
   const json = join(outDir, 'dashboard.json');
+  if (options.write === false) return { html, json, tasks: taskIds.length, warnings, rollup: current, written: false };
+  await mkdir(outDir, { recursive: true });
   await writeJsonAtomic(json, data);
   await writeJsonAtomic(join(outDir, 'rollup.json'), current);
   await writeFile(html, renderDashboard(data));
   if (options.record !== false) await recordRollup(layout.historyDir, current);
-  return { html, json, tasks: taskIds.length, warnings, rollup: current };
+  return { html, json, tasks: taskIds.length, warnings, rollup: current, written: true };
 }
 
 async function loadRollupFile(path: string): Promise<MetricsRollup> {

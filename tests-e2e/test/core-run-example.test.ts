@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { json, repoRoot, runSt3 } from '../src/run-cli.js';
+
+/** Copies the example workspace (sources and config, not what a run generates) to a fresh folder in the repo. */
+async function copyExample(): Promise<string> {
+  // Inside the repository so the example's tools (vitest, tsc) resolve from the root node_modules.
+  const dir = await mkdtemp(join(repoRoot, 'tests-e2e', '.tmp-example-'));
+  const generated = /(^|\/)(node_modules|\.st3\/(cache|metrics|scratch|runs|review|telemetry|tasks|logs|quarantine)|\.st3\/state\.json|\.st3\/template_registry\.json|__pycache__|\.pytest_cache)(\/|$)/;
+  await cp(join(repoRoot, 'examples'), dir, { recursive: true, filter: (src) => !generated.test(relative(join(repoRoot, 'examples'), src)) });
+  // A workspace of its own, as a user's project would be (the gates list the project's files through git).
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'example');
+  return dir;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
+}
+
+describe('st3 run on the example workspace (what pnpm start does)', () => {
+  it('runs every stage green, and --dry-run writes nothing', async () => {
+    const dir = await copyExample();
+    try {
+      const before = (await listFiles(dir)).filter((f) => !f.startsWith('.git/'));
+      const dry = await runSt3(['run', '--dry-run', '--json', '--cwd', dir]);
+      const dryDoc = json(dry);
+      expect(dryDoc.stages.map((s: { stage: string }) => s.stage)).toEqual(['config', 'scaffold', 'gates', 'atomize', 'graph', 'tasks', 'metrics']);
+      expect((await listFiles(dir)).filter((f) => !f.startsWith('.git/'))).toEqual(before);
+
+      const r = await runSt3(['run', '--json', '--cwd', dir]);
+      const doc = json(r);
+      const failed = doc.stages.filter((s: { ok: boolean }) => !s.ok).map((s: { stage: string; summary: string }) => `${s.stage}: ${s.summary}`);
+      expect(failed).toEqual([]);
+      expect(r.code).toBe(0);
+      expect(doc.ok).toBe(true);
+      const gates = doc.stages.find((s: { stage: string }) => s.stage === 'gates');
+      expect(gates.data.gates.map((g: { id: string; status: string }) => `${g.id}:${g.status}`)).toEqual(['tsc:passed', 'flake8:passed', 'mypy:passed']);
+      const after = await listFiles(dir);
+      expect(after).toContain('.st3/metrics/dashboard/index.html');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});

@@ -1,0 +1,77 @@
+import { cp, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, runSt3, st3Bin, withTempDir } from '../src/run-cli.js';
+
+const SKIP = new Set(['node_modules', '.turbo', '.mypy_cache', '.pytest_cache', '.benchmarks', 'metrics', 'scratch', 'cache']);
+
+function texts(r: CallToolResult): string[] {
+  return r.content.map((c) => (c.type === 'text' ? c.text : `<${c.type}>`));
+}
+
+/** Spawns the BUILT `st3 mcp --cwd <dir>` and speaks JSON-RPC with it over stdio through the SDK client. */
+async function withServer<T>(dir: string, fn: (client: Client, stderr: () => string) => Promise<T>): Promise<T> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [st3Bin, 'mcp', '--cwd', dir], cwd: repoRoot, stderr: 'pipe', env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
+  let err = '';
+  transport.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  const client = new Client({ name: 'st3-e2e', version: '1.0.0' });
+  await client.connect(transport);
+  try {
+    return await fn(client, () => err);
+  } finally {
+    await client.close();
+  }
+}
+
+describe('st3 mcp (built binary over stdio)', () => {
+  it('initializes, lists the tools and answers tool calls', async () => {
+    await withTempDir(async (dir) => {
+      await cp(join(repoRoot, 'examples'), dir, { recursive: true, filter: (src) => !SKIP.has(basename(src)) });
+      await writeFile(join(dir, 'py/shop/bad.py'), 'import os\n');
+      await withServer(dir, async (client, stderr) => {
+        expect(client.getServerVersion()).toMatchObject({ name: 'st3' });
+        const { tools } = await client.listTools();
+        expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['validate_files', 'run_quality_gates', 'atomize', 'complexity', 'dependency_graph', 'scaffold_artifact', 'list_artifact_types', 'check_scaffolded', 'task_show', 'task_validate']));
+
+        const validated = (await client.callTool({ name: 'validate_files', arguments: { paths: ['.st3/config/quality.yaml', 'tasks'] } })) as CallToolResult;
+        expect(validated.isError ?? false).toBe(false);
+        expect(JSON.parse(texts(validated)[1]!)).toMatchObject({ ok: true, summary: { invalid: 0 } });
+
+        const gates = (await client.callTool({ name: 'run_quality_gates', arguments: { files: ['py/shop/bad.py'], gates: ['flake8'] } })) as CallToolResult;
+        expect(gates.content).toHaveLength(2);
+        const run = JSON.parse(texts(gates)[1]!);
+        expect(texts(gates)[0]).toBe(run.summary);
+        expect(run.overall_pass).toBe(false);
+        expect(run.gates[0].violations[0]).toMatchObject({ file: 'py/shop/bad.py', line: 1, rule: 'F401' });
+
+        const atoms = (await client.callTool({ name: 'atomize', arguments: { paths: ['src', 'py/shop/cart.py'] } })) as CallToolResult;
+        const doc = JSON.parse(texts(atoms)[1]!);
+        expect(doc.files.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['py/shop/cart.py', 'src/pricing.ts']));
+        expect(doc.files[0].atoms[0]).toHaveProperty('atomicity');
+
+        const graph = (await client.callTool({ name: 'dependency_graph', arguments: { paths: ['src'] } })) as CallToolResult;
+        const g = JSON.parse(texts(graph)[1]!);
+        expect(g.waves.length).toBeGreaterThan(0);
+        expect(g.waves.flat()).toHaveLength(g.nodes.length);
+        const mermaid = (await client.callTool({ name: 'dependency_graph', arguments: { paths: ['src'], format: 'mermaid' } })) as CallToolResult;
+        expect(texts(mermaid)[1]).toMatch(/^(flowchart|graph)/);
+
+        const escape = (await client.callTool({ name: 'validate_files', arguments: { paths: ['../../etc/passwd'] } })) as CallToolResult;
+        expect(escape.isError).toBe(true);
+        expect(texts(escape)[0]).toMatch(/^E_PATH_ESCAPE: /);
+
+        expect(stderr()).toContain('serving');
+      });
+    });
+  });
+
+  it('refuses a --cwd that does not exist, on stderr, with nothing on stdout', async () => {
+    const r = await runSt3(['mcp', '--cwd', join(repoRoot, 'no-such-dir-for-mcp')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('E_FILE_NOT_FOUND');
+  });
+});
