@@ -68,6 +68,21 @@ describe('st3 mcp (built binary over stdio)', () => {
     });
   });
 
+  it('answers the calls received before the end of input, then exits 0 with only JSON-RPC on stdout', async () => {
+    const messages = [
+      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'complexity', arguments: { paths: ['src'], max: 2 } } },
+    ];
+    const r = await runSt3(['mcp', '--cwd', join(repoRoot, 'examples'), '--quiet'], { input: messages.map((m) => JSON.stringify(m)).join('\n') + '\n' });
+    expect(r.code).toBe(0);
+    const replies = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(replies.map((m) => m.id)).toEqual([1, 2]);
+    expect(replies[1].result.content).toHaveLength(2);
+    expect(JSON.parse(replies[1].result.content[1].text)).toMatchObject({ max: 2 });
+    expect(r.stderr).toBe('');
+  });
+
   it('refuses a --cwd that does not exist, on stderr, with nothing on stdout', async () => {
     const r = await runSt3(['mcp', '--cwd', join(repoRoot, 'no-such-dir-for-mcp')]);
     expect(r.code).toBe(2);

@@ -74,6 +74,12 @@ describe('st3 qa', () => {
       expect(covDrift.code).toBe(0);
       expect((await st3('qa', 'drift', 'TASK-0001', '--key', 'coverage:vitest run --coverage', '--threshold', '1')).code).toBe(1);
 
+      // Running a coverage command itself and recording the report it writes.
+      await writeFile(join(dir, 'cov.mjs'), `import { writeFileSync } from 'node:fs'; writeFileSync('cov-out.json', ${JSON.stringify(JSON.stringify(lower))});`);
+      const ranCov = await st3('qa', 'record', 'TASK-0001', '--kind', 'coverage', '--report', 'cov-out.json', '--json', '--', process.execPath, 'cov.mjs');
+      expect(ranCov.code, ranCov.stderr).toBe(0);
+      expect(json(ranCov).summary).toMatchObject({ command: `${process.execPath} cov.mjs`, exit_code: 0, coverage: { total: { lines: { pct: 75 } } } });
+
       // Running the command itself: node prints a captured vitest JSON report and fails.
       await writeFile(join(dir, 'fake.mjs'), `process.stdout.write(${JSON.stringify((await captured('vitest.json')).replaceAll(SAMPLE, dir))}); process.exit(1);`);
       const ran = await st3('qa', 'record', 'TASK-0001', '--kind', 'test', '--json', '--', process.execPath, 'fake.mjs');

@@ -112,6 +112,7 @@ export function createSt3McpServer(options: St3McpOptions): McpServer {
       name: z.string().min(1).describe('the artifact name, e.g. UserProfile'),
       context: z.record(z.string(), z.unknown()).default({}).describe("template context, validated against the type's context schema"),
       dryRun: z.boolean().default(true).describe('plan only (default true); false writes the files'),
+      language: z.enum(['ts', 'py']).optional().describe('language of code artifacts (default from the registry)'),
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   }, handler('scaffold_artifact', options, async (args) => (await import('./tools/scaffold.js')).scaffoldArtifact(root, args)));

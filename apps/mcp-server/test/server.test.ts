@@ -141,6 +141,11 @@ describe('st3 MCP server (in-memory transport)', () => {
     expect(check.files[0]).toMatchObject({ path: dry.files[0].path, status: 'current' });
   });
 
+  it('scaffold_artifact: language py renders a Python file', async () => {
+    const dry = doc(await call('scaffold_artifact', { type: 'dto', name: 'McpInvoice', context: { fields: [{ name: 'id', type: 'string' }] }, language: 'py' }));
+    expect(dry.files[0].path).toMatch(/\.py$/);
+  });
+
   it('scaffold_artifact: an unknown type is a tool error with code and hint', async () => {
     const r = await call('scaffold_artifact', { type: 'no-such-type', name: 'X', context: {} });
     expect(r.isError).toBe(true);

@@ -141,6 +141,13 @@ describe('recordQa / qaDrift in a task context', () => {
       expect(r.summary).toMatchObject({ kind: 'test', exit_code: 1, tests: { failed: 3 } });
       expect(r.summary.tests?.failures[0]?.file).toBe('test/math.test.js');
       await expect(runQa(ws, 'TASK-0913', { argv: ['st3-no-such-tool-xyz'], command: 'nothing' })).rejects.toMatchObject({ code: 'E_TOOL_NOT_FOUND' });
+
+      // A coverage run: the report file it writes is recorded, not its output.
+      const cov = join(root, 'fake-coverage.mjs');
+      await writeFile(cov, `import { mkdirSync, writeFileSync } from 'node:fs'; mkdirSync('coverage', { recursive: true }); writeFileSync('coverage/coverage-summary.json', ${JSON.stringify((await fixture('coverage-summary.json')).replaceAll(SAMPLE, root))}); console.log('% Coverage report from v8');`);
+      const covered = await runQa(ws, 'TASK-0913', { argv: [process.execPath, cov], command: 'vitest run --coverage', kind: 'coverage', report: 'coverage/coverage-summary.json' });
+      expect(covered.summary).toMatchObject({ kind: 'coverage', format: 'istanbul-summary', exit_code: 0, coverage: { files: [{ file: 'src/math.js' }] } });
+      await expect(runQa(ws, 'TASK-0913', { argv: [process.execPath, '-e', ''], command: 'nothing', report: 'missing.json' })).rejects.toMatchObject({ code: 'E_FILE_NOT_FOUND' });
       await expect(qaDrift(ws, 'TASK-0913', { key: 'lint:none' })).rejects.toMatchObject({ code: 'E_QA_NO_BASELINE' });
     });
   });

@@ -29,6 +29,12 @@ export const command = defineCommand({
     };
     const server = createSt3McpServer({ root, track, ...(log ? { log } : {}) });
     const transport = new StdioServerTransport();
+    const send = transport.send.bind(transport);
+    transport.send = (message) => {
+      const sent = send(message);
+      track(sent);
+      return sent;
+    };
     // End of input is a normal shutdown: answer the calls already received, then close.
     const inputEnded = new Promise<void>((done) => {
       transport.onclose = () => done();
@@ -38,7 +44,11 @@ export const command = defineCommand({
     await server.connect(transport);
     log?.(`serving ${root} on stdio`);
     await Promise.race([inputEnded, interrupted]);
-    if (!io.signal.aborted) await Promise.race([Promise.allSettled([...pending]), interrupted]);
+    // A finished call's response is sent a few ticks later (and is tracked too): drain until quiet.
+    while (!io.signal.aborted && pending.size > 0) {
+      await Promise.race([Promise.allSettled([...pending]), interrupted]);
+      await new Promise((tick) => setImmediate(tick));
+    }
     await server.close();
     return io.signal.aborted ? EXIT.interrupted : EXIT.ok;
   },

@@ -8,9 +8,9 @@ import { jsonResult, plural } from '../results.js';
  * `dryRun` (the default) nothing is written and the planned changes carry diffs and contents;
  * otherwise the files are written atomically (existing files with other content are a conflict).
  */
-export async function scaffoldArtifact(root: string, args: { type: string; name: string; context: Record<string, unknown>; dryRun: boolean }): Promise<CallToolResult> {
+export async function scaffoldArtifact(root: string, args: { type: string; name: string; context: Record<string, unknown>; dryRun: boolean; language?: 'ts' | 'py' }): Promise<CallToolResult> {
   const scaffolder = await createScaffolder({ workspace: root });
-  const result = scaffolder.render({ type: args.type, name: args.name, context: args.context });
+  const result = scaffolder.render({ type: args.type, name: args.name, context: args.context, ...(args.language ? { language: args.language } : {}) });
   if (result.ephemeral !== undefined) {
     return jsonResult(`${args.type} "${args.name}" rendered (ephemeral: nothing to write)`, { ok: true, type: args.type, ephemeral: result.ephemeral, warnings: result.warnings });
   }

@@ -4,7 +4,7 @@ import { createOutput, defineCommand, dispatchSubcommand, EXIT, parseCommandArgs
 import { loadTasksConfig, qaDrift, readContext, readQaRuns, recordQa, runQa, summarizeQa, type QaDriftReport, type RecordQaResult } from '@st3/evidence';
 import { QaKindSchema, QaSummarySchema, St3Error, type QaKind, type QaSummary } from '@st3/schemas';
 
-const RECORD_USAGE = 'st3 qa record <task> (--command "…" [--exit-code N --log FILE] | --kind K -- <argv…>) [--kind lint|typecheck|test|coverage] [--set-baseline] [--json]';
+const RECORD_USAGE = 'st3 qa record <task> (--command "…" [--exit-code N --log FILE] | [--report FILE] -- <argv…>) [--kind lint|typecheck|test|coverage] [--set-baseline] [--json]';
 const DRIFT_USAGE = 'st3 qa drift <task> [--key KIND:COMMAND] [--baseline FILE] [--threshold N] [--json]';
 
 async function setup<const O extends Parameters<typeof parseCommandArgs>[1]>(argv: string[], io: CliIO, options: O, usage: string) {
@@ -90,6 +90,7 @@ export const record = defineCommand({
     '--kind K         lint | typecheck | test | coverage (default: detected from the log)',
     '--working-dir D  folder the command runs in / ran in (relative paths in its output resolve from it)',
     '--timeout S      kill a command that runs longer (seconds)',
+    '--report FILE    record this file the command writes instead of its output (e.g. coverage/coverage-summary.json)',
     '--set-baseline   make this run the baseline of its command even when one exists',
     '-- <argv…>       run this program with these arguments (instead of --command)',
   ],
@@ -98,11 +99,12 @@ export const record = defineCommand({
     'st3 qa record TASK-0123 --command "npx tsc --noEmit --pretty false" --kind typecheck',
     'st3 qa record TASK-0123 --kind test -- npx vitest run --reporter=json',
     'st3 qa record TASK-0123 --command "vitest run --coverage" --log coverage/coverage-summary.json --json',
+    'st3 qa record TASK-0123 --kind coverage --report coverage/coverage-summary.json -- npx vitest run --coverage',
   ],
   async run(argv, io) {
     const { values, positionals, out, ws } = await setup(argv, io, {
       command: { type: 'string' }, 'exit-code': { type: 'string' }, log: { type: 'string' }, 'duration-ms': { type: 'string' }, kind: { type: 'string' },
-      'working-dir': { type: 'string' }, timeout: { type: 'string' }, 'set-baseline': { type: 'boolean' },
+      'working-dir': { type: 'string' }, timeout: { type: 'string' }, 'set-baseline': { type: 'boolean' }, report: { type: 'string' },
     }, RECORD_USAGE);
     const task = taskArg(positionals, RECORD_USAGE);
     const kind = kindOf(values.kind);
@@ -118,11 +120,12 @@ export const record = defineCommand({
     let result: RecordQaResult;
     if (values.log !== undefined) {
       if (trailing.length > 0) throw new St3Error('E_USAGE', 'give either --log or a command to run after --, not both');
+      if (values.report !== undefined) throw new St3Error('E_USAGE', '--report goes with a command that is run; with --log, pass the report as --log');
       result = await recordQa(ws, task, { ...common, log: resolve(io.cwd, values.log), exitCode: int('--exit-code', values['exit-code'], 0), durationMs: int('--duration-ms', values['duration-ms'], 0) });
     } else {
       if (values['exit-code'] !== undefined) throw new St3Error('E_USAGE', '--exit-code needs --log (a command that is run reports its own exit code)');
       const program = trailing.length > 0 ? trailing : splitArgv(command);
-      result = await runQa(ws, task, { ...common, argv: program, ...(values.timeout ? { timeoutMs: int('--timeout', values.timeout, 0) * 1000 } : {}) });
+      result = await runQa(ws, task, { ...common, argv: program, ...(values.timeout ? { timeoutMs: int('--timeout', values.timeout, 0) * 1000 } : {}), ...(values.report ? { report: values.report } : {}) });
     }
     if (out.json) out.document({ ok: true, task, summary: result.summary, evidence: result.evidence, baseline: result.baseline, drift: result.drift ?? null });
     else printRecord(out, result);

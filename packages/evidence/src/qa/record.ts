@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { runProcess } from '@st3/quality-gates';
@@ -78,6 +79,7 @@ export async function recordQa(ws: EvidenceWorkspace, taskId: string, options: R
     source: logPath,
     allowOutside: true,
     description: `QA ${draft.kind}: ${options.command}`.slice(0, 200),
+    // qa_output metadata needs an integer exit code: -1 stands for "killed, no exit code" (the summary keeps null).
     metadata: { command: options.command, exit_code: options.exitCode ?? -1, duration_ms: options.durationMs, kind: draft.kind, format: draft.format, headline: draft.headline, key: draft.key },
     clock,
   });
@@ -120,12 +122,14 @@ export interface RunQaOptions extends Omit<RecordQaOptions, 'log' | 'exitCode' |
   timeoutMs?: number;
   signal?: AbortSignal;
   env?: Record<string, string | undefined>;
+  /** A report file the command writes (e.g. `coverage/coverage-summary.json`), recorded instead of its output. */
+  report?: string;
 }
 
 /**
  * Runs a QA command (argv, no shell) with the quality-gates process runner, keeps its output as
- * `qa/<kind-or-run>-<time>.log` in the task context, and records it. Coverage runs are recorded
- * from the report file they write, so pass that file to {@link recordQa} instead.
+ * `qa/<kind-or-run>-<time>.log` in the task context, and records it — or, with `report`, the report
+ * file the command wrote (coverage runs: `coverage/coverage-summary.json`, relative to the command's folder).
  */
 export async function runQa(ws: EvidenceWorkspace, taskId: string, options: RunQaOptions): Promise<RecordQaResult & { exitCode: number | null }> {
   await readContext(ws, taskId);
@@ -140,7 +144,11 @@ export async function runQa(ws: EvidenceWorkspace, taskId: string, options: RunQ
   // reporter's summary may be on stderr, so keep both, stdout first.
   const text = run.stderr.trim() && !/^\s*[[{]/.test(run.stdout) ? `${run.stdout}\n${run.stderr}` : run.stdout;
   await writeFileAtomic(log, text);
-  const recorded = await recordQa(ws, taskId, { ...options, log, exitCode: run.exitCode, durationMs: run.durationMs, command: options.command });
+  const report = options.report === undefined ? undefined : resolve(cwd, options.report);
+  if (report !== undefined && !existsSync(report)) {
+    throw new St3Error('E_FILE_NOT_FOUND', `"${options.command}" exited with ${run.exitCode} and wrote no ${options.report}`, { hint: `its output is kept in ${log}` });
+  }
+  const recorded = await recordQa(ws, taskId, { ...options, log: report ?? log, exitCode: run.exitCode, durationMs: run.durationMs, command: options.command });
   return { ...recorded, exitCode: run.exitCode };
 }
 

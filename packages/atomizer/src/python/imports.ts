@@ -1,0 +1,37 @@
+import type { Node } from 'web-tree-sitter';
+import { EV } from '../events.js';
+import type { ImportRecord } from '../types.js';
+import { line, type PyWalk } from './walk-state.js';
+
+/** `import a.b as c` / `from m import x as y` / `from __future__ import …`: imports and module bindings. */
+export function visitImport(w: PyWalk, node: Node): void {
+  const rec: ImportRecord = { module: '', line: line(node), bindings: [] };
+  if (node.type === 'import_statement') {
+    for (const c of node.namedChildren) {
+      if (!c) continue;
+      if (c.type === 'aliased_import') {
+        const alias = c.childForFieldName('alias')!.text;
+        w.imports.push({ module: c.childForFieldName('name')!.text, line: rec.line, default: alias, bindings: [alias] });
+        w.log.push(EV.DEF, alias);
+        w.moduleBindings.add(alias);
+      } else if (c.type === 'dotted_name') {
+        const first = c.text.split('.')[0]!;
+        w.imports.push({ module: c.text, line: rec.line, namespace: first, bindings: [first] });
+        w.log.push(EV.DEF, first);
+        w.moduleBindings.add(first);
+      }
+    }
+    return;
+  }
+  rec.module = node.type === 'future_import_statement' ? '__future__' : (node.childForFieldName('module_name')?.text ?? '');
+  rec.named = [];
+  for (const c of node.namedChildren) {
+    if (!c || c === node.childForFieldName('module_name')) continue;
+    if (c.type === 'wildcard_import') rec.namespace = '*';
+    else if (c.type === 'aliased_import') rec.named.push({ name: c.childForFieldName('name')!.text, alias: c.childForFieldName('alias')!.text });
+    else if (c.type === 'dotted_name') rec.named.push({ name: c.text });
+  }
+  for (const n of rec.named) rec.bindings.push(n.alias ?? n.name);
+  for (const b of rec.bindings) { w.log.push(EV.DEF, b); w.moduleBindings.add(b); }
+  w.imports.push(rec);
+}

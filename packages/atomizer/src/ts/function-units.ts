@@ -1,0 +1,95 @@
+import type * as TS from 'typescript';
+import { EV } from '../events.js';
+import type { FunctionRecord, ParameterInfo } from '../types.js';
+import { eslintFunctionName, eslintHeadOffset, staticKeyName, type OwnerRole } from './eslint-names.js';
+import type { TsWalk, Unit } from './walk-state.js';
+
+// Function units follow ESLint's code paths: every function, class field initializer and static
+// block counts its own complexity, and a decision belongs to the innermost open unit.
+
+function paramsOf(w: TsWalk, fn: TS.SignatureDeclarationBase): ParameterInfo[] {
+  const { ts } = w;
+  return fn.parameters.map((p) => ({
+    name: ts.isIdentifier(p.name) ? p.name.text : w.textOf(p.name),
+    type: p.type ? w.textOf(p.type) : undefined,
+    optional: !!p.questionToken || !!p.initializer || undefined,
+    defaultValue: p.initializer ? w.short(p.initializer) : undefined,
+    rest: !!p.dotDotDotToken || undefined,
+  }));
+}
+
+/** Opens a unit: records the function and makes it the target of decisions until endUnit. */
+export function beginUnit(w: TsWalk, node: TS.Node, kind: string, name: string, reportOffset: number, reportName: string, fnNode?: TS.FunctionLikeDeclaration): Unit {
+  const { ts } = w;
+  const mods = fnNode && ts.canHaveModifiers(fnNode) ? ts.getModifiers(fnNode) : undefined;
+  const rl = w.lineOf(reportOffset);
+  const fn: FunctionRecord = {
+    name,
+    kind,
+    qualifiedName: [...w.names, name].join('.'),
+    startLine: w.lineOf(w.start(node)),
+    endLine: w.lineOf(Math.max(w.start(node), node.end - 1)),
+    loc: 0,
+    physicalLoc: 0,
+    complexity: 1,
+    params: fnNode && !w.lean ? paramsOf(w, fnNode) : [],
+    returnType: fnNode?.type && !w.lean ? w.textOf(fnNode.type) : undefined,
+    async: mods?.some((m) => m.kind === w.K.AsyncKeyword) ?? false,
+    generator: !!(fnNode as TS.FunctionDeclaration | undefined)?.asteriskToken,
+    reportLine: rl,
+    reportColumn: reportOffset - w.index.starts[rl - 1]! + 1,
+    reportName,
+    reported: true,
+  };
+  w.functions.push(fn);
+  const unit = { fn, count: 1 };
+  w.units.push(unit);
+  w.names.push(name);
+  return unit;
+}
+
+export function endUnit(w: TsWalk, unit: Unit): void {
+  unit.fn.complexity = unit.count;
+  w.units.pop();
+  w.names.pop();
+}
+
+function functionKind(K: typeof TS.SyntaxKind, fn: TS.FunctionLikeDeclaration, role: OwnerRole): string {
+  switch (fn.kind) {
+    case K.Constructor: return 'constructor';
+    case K.GetAccessor: return 'getter';
+    case K.SetAccessor: return 'setter';
+    case K.MethodDeclaration: return 'method';
+    case K.ArrowFunction: return role === 'none' ? 'arrow' : 'method';
+    case K.FunctionExpression: return role === 'none' ? 'function-expression' : 'method';
+    default: return 'function';
+  }
+}
+
+/** A function-like node: its key/decorators belong to the enclosing unit, params and body to its own. */
+export function visitFunction(w: TsWalk, fn: TS.FunctionLikeDeclaration, owner: TS.Node | undefined, role: OwnerRole, boundName: string | undefined): void {
+  const { ts, K } = w;
+  const hasBody = !!fn.body;
+  if (!hasBody) {
+    // Overloads and abstract members: no code path in ESLint, only types.
+    ts.forEachChild(fn, w.visit);
+    return;
+  }
+  const name = fn.kind === K.Constructor ? 'constructor' : boundName ?? (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name)) ? ts.idText(fn.name) : staticKeyName(ts, fn.name) ?? '<anonymous>');
+  if (fn.kind === K.FunctionDeclaration && fn.name) w.log.push(EV.DEF, fn.name.text);
+  // The key and decorators of methods are outside the function's code path.
+  if (fn.kind !== K.FunctionExpression && fn.kind !== K.ArrowFunction && fn.kind !== K.FunctionDeclaration) {
+    const decs = ts.canHaveDecorators(fn) ? ts.getDecorators(fn) : undefined;
+    decs?.forEach((d) => w.visit(d));
+    if (fn.name && ts.isComputedPropertyName(fn.name)) w.visit(fn.name.expression);
+  }
+  const unit = beginUnit(w, fn, functionKind(K, fn, role), name, eslintHeadOffset(ts, w.sf, fn, owner, role), eslintFunctionName(ts, fn, owner, role), fn);
+  w.functionDepth++;
+  if (fn.kind === K.FunctionExpression && fn.name) w.log.push(EV.DEF, fn.name.text);
+  fn.typeParameters?.forEach(w.visitType);
+  for (const p of fn.parameters) w.visit(p);
+  if (fn.type) w.visitType(fn.type);
+  w.visit(fn.body!);
+  w.functionDepth--;
+  endUnit(w, unit);
+}
