@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { json, repoRoot, runSt3 } from '../src/run-cli.js';
@@ -43,6 +43,12 @@ describe('st3 run on the example workspace (what pnpm start does)', () => {
       expect(gates.data.gates.map((g: { id: string; status: string }) => `${g.id}:${g.status}`)).toEqual(['tsc:passed', 'flake8:passed', 'mypy:passed']);
       const after = await listFiles(dir);
       expect(after).toContain('.st3/metrics/dashboard/index.html');
+      // The run's own telemetry reaches the dashboard the metrics stage links.
+      expect(after).toContain('.st3/telemetry/telemetry-st3-run.json');
+      const dashboard = JSON.parse(await readFile(join(dir, '.st3/metrics/dashboard/dashboard.json'), 'utf8'));
+      expect(dashboard.gateDurations.map((g: { label: string }) => g.label).sort()).toEqual(['flake8', 'mypy', 'tsc']);
+      expect(dashboard.atomizer.files).toBeGreaterThan(0);
+      expect(doc.stages.at(-1).summary).toContain('.st3/metrics/dashboard/index.html');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -27,7 +27,7 @@ export const stage: RunStage = {
     let nonAtomic = 0;
     let skipped = 0;
     let top: { path: string; name: string; complexity: number } | undefined;
-    for await (const r of atomizeProject(['.'], { cwd: ctx.root, cache: ctx.dryRun ? false : undefined })) {
+    for await (const r of atomizeProject(['.'], { cwd: ctx.root, cache: ctx.dryRun ? false : undefined, telemetry: ctx.telemetry })) {
       if (!r.ok) {
         skipped++;
         continue;

@@ -28,7 +28,7 @@ export const stage: RunStage = {
   title: 'scaffold a DTO and its test into the scratch area',
   async run(ctx) {
     const { createScaffolder, stageRendered, VirtualTree } = await import('@st3/scaffolder');
-    const scaffolder = await createScaffolder({ workspace: ctx.root });
+    const scaffolder = await createScaffolder({ workspace: ctx.root, telemetry: ctx.telemetry });
     const result = scaffolder.render({
       type: 'dto',
       name: 'ExampleOrder',

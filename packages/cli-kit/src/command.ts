@@ -1,3 +1,4 @@
+import type { TelemetryHandle } from '@st3/schemas';
 import type { CliIO } from './io.js';
 
 /**
@@ -46,6 +47,8 @@ export interface StageContext {
   /** Stages write nothing outside their scratch area unless this is false. */
   dryRun: boolean;
   quiet: boolean;
+  /** Where stages report what they did (`st3 run` saves it for the metrics stage); absent on a dry run. */
+  telemetry?: TelemetryHandle;
 }
 
 /** One stage's outcome in the `st3 run` report. */

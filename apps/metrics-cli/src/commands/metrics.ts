@@ -98,7 +98,8 @@ const serve = defineCommand({
     const layout = layoutFor(ws.root, values);
     const load = async () => {
       const tasks = await listTaskContexts(layout.tasksDir);
-      const all = await Promise.all(tasks.map((t) => loadTelemetryDir(join(layout.tasksDir, t))));
+      const dirs = [...tasks.map((t) => join(layout.tasksDir, t)), join(ws.root, '.st3', 'telemetry')];
+      const all = await Promise.all(dirs.map((d) => loadTelemetryDir(d)));
       return all.flatMap((r) => r.records);
     };
     const served = await serveMetrics({ port, host: values.host, load }).catch((error: NodeJS.ErrnoException) => {
@@ -137,7 +138,10 @@ export async function writeDashboard(root: string, options: { outDir?: string; r
   const warnings: string[] = [];
   const taskIds = await listTaskContexts(layout.tasksDir);
   const collected = await Promise.all(taskIds.map((t) => collectTaskMetrics(join(layout.tasksDir, t), t, { now: options.now })));
-  const records = (await Promise.all(taskIds.map((t) => loadTelemetryDir(join(layout.tasksDir, t))))).flatMap((r) => r.records);
+  // Task contexts, plus runs not tied to a task (`--telemetry` without `--task`, `st3 run`) for the tool panels.
+  const loaded = await Promise.all([...taskIds.map((t) => join(layout.tasksDir, t)), join(root, '.st3', 'telemetry')].map((d) => loadTelemetryDir(d)));
+  const records = loaded.flatMap((r) => r.records);
+  for (const r of loaded) for (const e of r.errors) warnings.push(`${e.file}: ${e.message}`);
   for (const c of collected) for (const e of c.errors) warnings.push(`${e.file}: ${e.message}`);
   const current = rollup(collected.map((c) => c.metrics), options.now);
   const history = await loadRollupHistory(layout.historyDir);

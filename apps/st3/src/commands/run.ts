@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { createOutput, defineCommand, EXIT, parseCommandArgs, type CliIO, type RunStage, type StageReport } from '@st3/cli-kit';
+import { createOutput, defineCommand, EXIT, parseCommandArgs, type RunStage, type StageContext, type StageReport } from '@st3/cli-kit';
 import { errorToJson, isSt3Error, St3Error } from '@st3/schemas';
 import { exitCodeOf, expandInputs, validateFiles, type FileVerdict } from '../lib/validate-files.js';
 import { STAGE_ORDER } from '../lib/stages.js';
@@ -40,10 +40,15 @@ export const command = defineCommand({
       exit = Math.max(exit, code);
       print(out, report);
     }
+    const dryRun = values['dry-run'] === true;
+    // The run's own telemetry (gate durations, atomizer throughput, artifacts rendered), saved to
+    // .st3/telemetry/ before the metrics stage so its dashboard shows this run. Nothing on a dry run.
+    const telemetry = dryRun ? undefined : (await import('@st3/telemetry')).cliTelemetry({ root: ws.root, tool: 'st3-run' });
     for (const entry of STAGE_ORDER) {
       if (!wanted(entry.name)) continue;
       if (io.signal.aborted) return EXIT.interrupted;
-      const report = await runStage(entry, { root: ws.root, io, dryRun: values['dry-run'] === true, quiet: common.quiet || common.json });
+      if (entry.name === 'metrics' && telemetry) await telemetry.save();
+      const report = await runStage(entry, { root: ws.root, io, dryRun, quiet: common.quiet || common.json, telemetry });
       reports.push(report);
       if (!report.ok) exit = Math.max(exit, EXIT.problems);
       print(out, report);
@@ -60,7 +65,7 @@ export const command = defineCommand({
 
 type Loadable = (typeof STAGE_ORDER)[number];
 
-async function runStage(entry: Loadable, ctx: { root: string; io: CliIO; dryRun: boolean; quiet: boolean }): Promise<StageReport> {
+async function runStage(entry: Loadable, ctx: StageContext): Promise<StageReport> {
   let stage: RunStage | undefined;
   try {
     stage = (await entry.load()).stage;
