@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import type { Diagnostic } from '@st3/schemas';
 import { LineIndex } from './lines.js';
 import type { ParsedFile } from './types.js';
@@ -72,7 +72,8 @@ export function atomizeParsed(file: ParsedFile, text: string, options: AtomOptio
     }
     for (const d of defined) used.delete(d);
     const code = index.slice(p.startLine, p.endLine);
-    const hash = createHash('sha1').update(code).digest('hex').slice(0, 10);
+    // One-shot digest: a Hash object per atom costs more than hashing its few lines.
+    const hash = digest('sha1', code, 'hex').slice(0, 10);
     return { p, defined, used: [...used], typeRefs: [...typeRefs], calls: [...calls], writes, code, id: `${file.path}#L${p.startLine}-L${p.endLine}@${hash}` };
   });
   // Who defines what, by scope: a user takes the last definer before it in its own scope, else a module-level one.

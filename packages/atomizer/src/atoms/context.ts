@@ -70,9 +70,15 @@ export function buildContext(file: ParsedFile, piece: Piece, used: string[], typ
   const globals = py ? PY_BUILTINS : JS_GLOBALS;
   const { imported, wildcard, definedElsewhere } = facts;
   const usedSet = new Set([...used, ...typeRefs]);
-  const imports = usedSet.size === 0 ? [] : file.imports
-    .map((i) => ({ module: i.module, names: i.bindings.filter((b) => usedSet.has(b)), line: i.line, typeOnly: i.typeOnly }))
-    .filter((i) => i.names.length > 0);
+  // Every atom scans the file's imports: allocate only for the imports it actually uses.
+  const imports: AtomContext['imports'] = [];
+  if (usedSet.size > 0) {
+    for (const i of file.imports) {
+      let names: string[] | undefined;
+      for (const b of i.bindings) if (usedSet.has(b)) (names ??= []).push(b);
+      if (names) imports.push({ module: i.module, names, line: i.line, typeOnly: i.typeOnly });
+    }
+  }
   const params = new Set<string>();
   for (const n of piece.nodes) for (const p of n.fn?.params ?? []) params.add(p.name);
   if (piece.fragment && piece.parent?.fn) for (const p of piece.parent.fn.params) params.add(p.name);

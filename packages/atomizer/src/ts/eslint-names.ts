@@ -62,16 +62,25 @@ export function eslintFunctionName(ts: typeof TS, fn: TS.FunctionLikeDeclaration
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+const skipTriviaCache = new WeakMap<object, (text: string, pos: number) => number>();
+
 /** `ts.skipTrivia` is internal to the compiler's typings but present at run time; fall back to a scan. */
 export function skipTriviaOf(ts: typeof TS): (text: string, pos: number) => number {
+  // One per compiler instance: it is asked for once per function (eslintHeadOffset).
+  let skip = skipTriviaCache.get(ts);
+  if (skip) return skip;
   const internal = (ts as unknown as { skipTrivia?: (text: string, pos: number) => number }).skipTrivia;
-  if (internal) return (text, pos) => internal(text, pos);
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true);
-  return (text, pos) => {
-    scanner.setText(text, pos);
-    scanner.scan();
-    return scanner.getTokenStart();
-  };
+  if (internal) skip = (text, pos) => internal(text, pos);
+  else {
+    const scanner = ts.createScanner(ts.ScriptTarget.Latest, true);
+    skip = (text, pos) => {
+      scanner.setText(text, pos);
+      scanner.scan();
+      return scanner.getTokenStart();
+    };
+  }
+  skipTriviaCache.set(ts, skip);
+  return skip;
 }
 
 /** Offset where ESLint reports a function (`getFunctionHeadLoc`). */

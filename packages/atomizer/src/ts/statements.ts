@@ -34,6 +34,8 @@ export function statementKind(K: typeof TS.SyntaxKind, n: TS.Node): string {
   }
 }
 
+const NO_GUARD: { guard?: string; assertion?: string } = Object.freeze({});
+
 /** An early `if (...) return/throw` is a guard; a call to an assert-like function is an assertion. */
 function guardOf(w: TsWalk, n: TS.Node): { guard?: string; assertion?: string } {
   const { ts } = w;
@@ -48,7 +50,7 @@ function guardOf(w: TsWalk, n: TS.Node): { guard?: string; assertion?: string } 
       return { assertion: w.short(n.expression) };
     }
   }
-  return {};
+  return NO_GUARD;
 }
 
 function namesDefinedBy(w: TsWalk, node: TS.Node): string[] {

@@ -14,6 +14,12 @@ import { baseIdentifier, calleeName, isFunctionValue, markNode, markSpan, skipPa
  * state (locals are cheaper than property loads on this hot path) and are published on `w` for the
  * modules the walk calls into.
  */
+// Most declarations carry no modifiers: checking the node's own list first spares building the
+// list of exported names (and the compiler's modifier-flag lookup) for every one of them.
+function hasModifiers(node: TS.Node): boolean {
+  return (node as { modifiers?: TS.NodeArray<TS.ModifierLike> }).modifiers !== undefined;
+}
+
 export function walkSourceFile(w: TsWalk): void {
   const { ts, K, sf, isSource, startCursor, endCursor, log, lean, countOptional, countDefaults, modified, functions, exports, types, frames, start, raw, decide, lineOf } = w;
   const { category, statementList } = kindTables(ts);
@@ -188,7 +194,7 @@ export function walkSourceFile(w: TsWalk): void {
       }
       case C.FUNCTION:
         visitFunction(w, node as TS.FunctionLikeDeclaration, undefined, 'none', undefined);
-        if (node.kind === K.FunctionDeclaration) exportModifiers(w, node, [(node as TS.FunctionDeclaration).name?.text ?? 'default'], 'function');
+        if (node.kind === K.FunctionDeclaration && hasModifiers(node)) exportModifiers(w, node, [(node as TS.FunctionDeclaration).name?.text ?? 'default'], 'function');
         return;
       case C.METHOD: {
         const inClass = parent && (parent.kind === K.ClassDeclaration || parent.kind === K.ClassExpression);
@@ -241,7 +247,7 @@ export function walkSourceFile(w: TsWalk): void {
       }
       case C.CLASS:
         visitClass(w, node as TS.ClassLikeDeclaration);
-        if (node.kind === K.ClassDeclaration) exportModifiers(w, node, [(node as TS.ClassDeclaration).name?.text ?? 'default'], 'class');
+        if (node.kind === K.ClassDeclaration && hasModifiers(node)) exportModifiers(w, node, [(node as TS.ClassDeclaration).name?.text ?? 'default'], 'class');
         return;
       case C.IMPORT:
         visitImport(w, node as TS.ImportDeclaration);
@@ -257,7 +263,7 @@ export function walkSourceFile(w: TsWalk): void {
         break;
       case C.VARIABLE_STATEMENT: {
         const v = node as TS.VariableStatement;
-        exportModifiers(w, node, v.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : [])), 'variable');
+        if (hasModifiers(node)) exportModifiers(w, node, v.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : [])), 'variable');
         visit(v.declarationList);
         return;
       }
@@ -265,7 +271,7 @@ export function walkSourceFile(w: TsWalk): void {
         const d = node as TS.InterfaceDeclaration;
         const kind = node.kind === K.InterfaceDeclaration ? 'interface' : node.kind === K.TypeAliasDeclaration ? 'type' : 'enum';
         types.push({ name: d.name.text, kind, startLine: lineOf(start(node)), endLine: lineOf(node.end - 1) });
-        exportModifiers(w, node, [d.name.text], kind);
+        if (hasModifiers(node)) exportModifiers(w, node, [d.name.text], kind);
         log.push(EV.DEF, d.name.text);
         if (kind === 'enum') {
           for (const m of (node as TS.EnumDeclaration).members) {
