@@ -199,8 +199,11 @@ const ms = (x) => `${x.toFixed(0)} ms`;
 const us = (x) => `${(x * 1000).toFixed(1)} µs`;
 const cpu = (k) => best(times[k].map((t) => t.cpu));
 const wall = (k) => best(times[k].map((t) => t.wall));
-const vsPlop = cpu('plop') / cpu('st3');
-const vsHygen = cpu('hygen') / cpu('st3');
+// Wall time is what a user waits for; CPU time (which also counts libuv's file-writing threads) is shown beside it.
+const vsPlop = wall('plop') / wall('st3');
+const vsHygen = wall('hygen') / wall('st3');
+const cpuPlop = cpu('plop') / cpu('st3');
+const cpuHygen = cpu('hygen') / cpu('st3');
 const medRatio = median(pipeTimes.v2) / median(pipeTimes.v1);
 const p95Ratio = p95(pipeTimes.v2) / p95(pipeTimes.v1);
 const ok = (b) => (b ? 'met' : 'NOT met');
@@ -209,11 +212,11 @@ const lines = [
   '',
   `1,000 artifacts round-robin over the 13 code (TypeScript) and document types, each validated (ST3: zod context schema), rendered and written; best of ${ROUNDS} runs in one process (each tool's instance is created fresh per run, outside the timing; ST3 shares compiled templates across instances of a process), fresh folders on tmpfs. The plop (node-plop \`add\` actions, handlebars) and hygen (ejs) templates are flat equivalents derived from ST3's own output, so all three write the same ${parity.count} files: plop ${parity.plop}, hygen ${parity.hygen} to ST3's output. ST3 commits the 1,000 files as one atomic batch (a temp file each, renamed into place once all are written, rollback on failure); the peers write each file directly.`,
   '',
-  '| tool | CPU time (best) | per artifact | wall time (best) | wall times of the runs | ST3 speed-up (CPU) |',
-  '|---|---|---|---|---|---|',
-  ...['st3', 'plop', 'hygen'].map((k) => `| ${{ st3: 'ST3 (`@st3/scaffolder`)', plop: 'plop (node-plop 0.32)', hygen: 'hygen 6' }[k]} | ${ms(cpu(k))} | ${us(cpu(k) / N)} | ${ms(wall(k))} | ${times[k].map((t) => ms(t.wall)).join(', ')} | ${(cpu(k) / cpu('st3')).toFixed(1)}× |`),
+  '| tool | wall time (best) | per artifact | wall times of the runs | CPU time (best) | ST3 speed-up (wall) | ST3 speed-up (CPU) |',
+  '|---|---|---|---|---|---|---|',
+  ...['st3', 'plop', 'hygen'].map((k) => `| ${{ st3: 'ST3 (`@st3/scaffolder`)', plop: 'plop (node-plop 0.32)', hygen: 'hygen 6' }[k]} | ${ms(wall(k))} | ${us(wall(k) / N)} | ${times[k].map((t) => ms(t.wall)).join(', ')} | ${ms(cpu(k))} | ${(wall(k) / wall('st3')).toFixed(1)}× | ${(cpu(k) / cpu('st3')).toFixed(1)}× |`),
   '',
-  `Goal ≥ 10× faster than each peer (CPU time: the machine is shared, so wall time also measures other tenants — load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores during this run): ${ok(vsPlop >= 10 && vsHygen >= 10)} (plop ${vsPlop.toFixed(1)}×, hygen ${vsHygen.toFixed(1)}×).`,
+  `Goal ≥ 10× faster than each peer, in wall time (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores during this run): ${ok(vsPlop >= 10 && vsHygen >= 10)} (plop ${vsPlop.toFixed(1)}×, hygen ${vsHygen.toFixed(1)}×). In CPU time, which also counts ST3's file-writing threads: plop ${cpuPlop.toFixed(1)}×, hygen ${cpuHygen.toFixed(1)}×.`,
   '',
   `| pipeline (CPU time to scaffold the same 1,000: validate or introspect, render, commit; ${PIPE_ROUNDS} interleaved rounds) | median | p95 | render only: median per artifact |`,
   '|---|---|---|---|',
