@@ -51,6 +51,10 @@ describe('st3 run on the example workspace (what pnpm start does)', () => {
       const dashboard = JSON.parse(await readFile(join(dir, '.st3/metrics/dashboard/dashboard.json'), 'utf8'));
       expect(dashboard.gateDurations.map((g: { label: string }) => g.label).sort()).toEqual(['flake8', 'mypy', 'tsc']);
       expect(dashboard.atomizer.files).toBeGreaterThan(0);
+      // The tasks stage keeps the example task's context and telemetry: its five criteria are on the dashboard.
+      expect(dashboard.tasks.map((t: { task_id: string }) => t.task_id)).toEqual(['TASK-0001']);
+      expect(dashboard.tasks[0].criteria.map((c: { id: string }) => c.id)).toEqual(['file_reads_per_agent', 'repeated_warnings', 'qa_artifact_coverage', 'prompt_size_savings', 'json_parse_failures']);
+      expect(dashboard.tasks[0].criteria[0]).toMatchObject({ value: 1, target_met: true });
       expect(doc.stages.at(-1).summary).toContain('.st3/metrics/dashboard/index.html');
     } finally {
       await rm(dir, { recursive: true, force: true });
