@@ -23,13 +23,17 @@ export async function worktreeDiff(git: typeof IsomorphicGit, dir: string, base:
   } catch {
     return undefined;
   }
-  const index = parseIndex(indexBuf);
-  if (!index) return undefined;
+  const parsed = parseIndex(indexBuf);
+  if (!parsed) return undefined;
+  const { entries: index, cacheTree } = parsed;
 
   const cache = {};
   const baseTree = new Map<string, string>();
+  // Folders whose staged content is exactly BASE's (the index's cache-tree id equals BASE's tree id):
+  // their files are compared with the index instead, so BASE's trees there are never read.
+  const sameAsBase = new Set<string>();
   const commit = await git.readCommit({ fs, dir, oid: base, cache });
-  await flattenTree(git, dir, commit.commit.tree, '', baseTree, cache);
+  await flattenTree(git, dir, commit.commit.tree, '', baseTree, cache, cacheTree, sameAsBase);
 
   const changed: string[] = [];
   const tracked = new Set<string>();
@@ -52,7 +56,8 @@ export async function worktreeDiff(git: typeof IsomorphicGit, dir: string, base:
     const statMatches = Math.floor(st.mtimeMs / 1000) === e.mtimeSeconds && st.size === e.size && (e.ino === 0 || st.ino % 2 ** 32 === e.ino);
     // "Racy git": a file written in the same second as the index may have changed unseen.
     if (!statMatches || st.mtimeMs >= indexMtime - 1000) oid = hashBlob(st.isSymbolicLink() ? Buffer.from(fs.readlinkSync(join(dir, e.path))) : fs.readFileSync(join(dir, e.path)));
-    if (baseTree.get(e.path) !== oid) changed.push(e.path);
+    const baseOid = sameAsBase.size > 0 && inFolderOf(sameAsBase, e.path) ? e.oid : baseTree.get(e.path);
+    if (baseOid !== oid) changed.push(e.path);
   }
 
   const untracked: string[] = [];
@@ -90,8 +95,15 @@ interface IndexEntry {
   stage: number;
 }
 
+/** Is `path` inside one of `folders` ('' is the root)? Checks each ancestor folder once. */
+function inFolderOf(folders: Set<string>, path: string): boolean {
+  if (folders.has('')) return true;
+  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) if (folders.has(path.slice(0, i))) return true;
+  return false;
+}
+
 /** Git index versions 2 and 3 (https://git-scm.com/docs/index-format); undefined for others. */
-function parseIndex(buf: Buffer): IndexEntry[] | undefined {
+function parseIndex(buf: Buffer): { entries: IndexEntry[]; cacheTree: Map<string, string> } | undefined {
   if (buf.length < 12 || buf.toString('latin1', 0, 4) !== 'DIRC') return undefined;
   const version = buf.readUInt32BE(4);
   if (version !== 2 && version !== 3) return undefined;
@@ -116,20 +128,59 @@ function parseIndex(buf: Buffer): IndexEntry[] | undefined {
     entries[i] = { path, oid, mtimeSeconds, size, ino, stage };
   }
   // A split index ("link" extension) keeps entries elsewhere: not read here.
+  let cacheTree = new Map<string, string>();
   for (let ext = off; ext + 8 <= buf.length - 20; ) {
     const sig = buf.toString('latin1', ext, ext + 4);
+    const size = buf.readUInt32BE(ext + 4);
     if (sig === 'link') return undefined;
-    ext += 8 + buf.readUInt32BE(ext + 4);
+    if (sig === 'TREE') cacheTree = parseCacheTree(buf, ext + 8, ext + 8 + size);
+    ext += 8 + size;
   }
-  return entries;
+  return { entries, cacheTree };
 }
 
-async function flattenTree(git: typeof IsomorphicGit, dir: string, oid: string, prefix: string, out: Map<string, string>, cache: object): Promise<void> {
+/**
+ * The index's cache-tree extension: for each folder whose staged content is unchanged since the last
+ * `git write-tree` (every commit writes one), the tree id it has. Invalidated folders are left out.
+ * A malformed extension yields an empty map (everything is then compared the slow way).
+ */
+function parseCacheTree(buf: Buffer, start: number, end: number): Map<string, string> {
+  const out = new Map<string, string>();
+  let off = start;
+  const readNode = (prefix: string): boolean => {
+    const nul = buf.indexOf(0, off);
+    if (nul === -1 || nul >= end) return false;
+    const name = buf.toString('utf8', off, nul);
+    const newline = buf.indexOf(0x0a, nul);
+    if (newline === -1 || newline >= end) return false;
+    const [countText, subtreesText] = buf.toString('latin1', nul + 1, newline).split(' ');
+    const count = Number(countText);
+    const subtrees = Number(subtreesText);
+    if (!Number.isInteger(count) || !Number.isInteger(subtrees) || subtrees < 0) return false;
+    off = newline + 1;
+    const path = prefix === undefined || name === '' ? name : prefix === '' ? name : `${prefix}/${name}`;
+    if (count >= 0) {
+      if (off + 20 > end) return false;
+      out.set(path, buf.toString('hex', off, off + 20));
+      off += 20;
+    }
+    for (let i = 0; i < subtrees; i++) if (!readNode(path)) return false;
+    return true;
+  };
+  return readNode('') ? out : new Map();
+}
+
+/** BASE's blob ids by path, except under folders whose index cache-tree id equals BASE's (listed in `same`). */
+async function flattenTree(git: typeof IsomorphicGit, dir: string, oid: string, prefix: string, out: Map<string, string>, cache: object, cacheTree: Map<string, string>, same: Set<string>): Promise<void> {
+  if (cacheTree.get(prefix) === oid) {
+    same.add(prefix);
+    return;
+  }
   const entries = readLooseTree(dir, oid) ?? (await git.readTree({ fs, dir, oid, cache })).tree;
   const subtrees: Promise<void>[] = [];
   for (const entry of entries) {
     const p = prefix ? `${prefix}/${entry.path}` : entry.path;
-    if (entry.type === 'tree') subtrees.push(flattenTree(git, dir, entry.oid, p, out, cache));
+    if (entry.type === 'tree') subtrees.push(flattenTree(git, dir, entry.oid, p, out, cache, cacheTree, same));
     else if (entry.type === 'blob') out.set(p, entry.oid);
   }
   await Promise.all(subtrees);
