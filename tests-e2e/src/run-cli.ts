@@ -16,7 +16,10 @@ export interface CliResult {
 }
 
 /** Runs the built `st3` binary (not the source) and collects its output. */
-export function runSt3(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string; bin?: string } = {}): Promise<CliResult> {
+export function runSt3(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; input?: string; bin?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [options.bin ?? st3Bin, ...args], {
       cwd: options.cwd ?? repoRoot,

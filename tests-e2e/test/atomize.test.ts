@@ -9,23 +9,29 @@ function project(dir: string): void {
   mkdirSync(join(dir, 'src'), { recursive: true });
   mkdirSync(join(dir, 'dist'), { recursive: true });
   writeFileSync(join(dir, '.gitignore'), 'dist/\n');
-  writeFileSync(join(dir, 'src/math.ts'), [
-    "import { log } from './log.js';",
-    '',
-    'export function clamp(x: number, lo = 0, hi = 1): number {',
-    '  if (x < lo) return lo;',
-    '  if (x > hi) return hi;',
-    '  return x;',
-    '}',
-    '',
-    'export function pick(o?: { a?: { b: number } }) {',
-    '  log(o);',
-    '  return o?.a?.b ?? 0;',
-    '}',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'src/math.ts'),
+    [
+      "import { log } from './log.js';",
+      '',
+      'export function clamp(x: number, lo = 0, hi = 1): number {',
+      '  if (x < lo) return lo;',
+      '  if (x > hi) return hi;',
+      '  return x;',
+      '}',
+      '',
+      'export function pick(o?: { a?: { b: number } }) {',
+      '  log(o);',
+      '  return o?.a?.b ?? 0;',
+      '}',
+      '',
+    ].join('\n'),
+  );
   writeFileSync(join(dir, 'src/log.js'), 'export function log(v) { console.log(v); }\n');
-  writeFileSync(join(dir, 'src/app.py'), 'import os\n\n\ndef walk(root):\n    for d in os.listdir(root):\n        if d.startswith("."):\n            continue\n        yield d\n');
+  writeFileSync(
+    join(dir, 'src/app.py'),
+    'import os\n\n\ndef walk(root):\n    for d in os.listdir(root):\n        if d.startswith("."):\n            continue\n        yield d\n',
+  );
   writeFileSync(join(dir, 'dist/bundle.js'), 'function ignored() {}\n');
 }
 
@@ -49,9 +55,30 @@ describe('st3 atomize', () => {
       const doc = json(r);
       expect(doc.files.map((f: { path: string }) => f.path)).toEqual(['src/app.py', 'src/log.js', 'src/math.ts']);
       const math = doc.files[2];
-      expect(math).toMatchObject({ language: 'typescript', imports: [{ module: './log.js', named: [{ name: 'log' }] }] });
-      expect(math.functions.map((f: { name: string; complexity: number }) => `${f.name}:${f.complexity}`)).toEqual(['clamp:5', 'pick:4']);
-      for (const a of math.atoms) expect(Object.keys(a)).toEqual(expect.arrayContaining(['id', 'path', 'startLine', 'endLine', 'loc', 'complexity', 'kind', 'symbols', 'dependsOn', 'context', 'atomicity']));
+      expect(math).toMatchObject({
+        language: 'typescript',
+        imports: [{ module: './log.js', named: [{ name: 'log' }] }],
+      });
+      expect(math.functions.map((f: { name: string; complexity: number }) => `${f.name}:${f.complexity}`)).toEqual([
+        'clamp:5',
+        'pick:4',
+      ]);
+      for (const a of math.atoms)
+        expect(Object.keys(a)).toEqual(
+          expect.arrayContaining([
+            'id',
+            'path',
+            'startLine',
+            'endLine',
+            'loc',
+            'complexity',
+            'kind',
+            'symbols',
+            'dependsOn',
+            'context',
+            'atomicity',
+          ]),
+        );
       expect(JSON.parse(readFileSync(join(dir, 'atoms.json'), 'utf8'))).toEqual(doc);
       expect(existsSync(join(dir, '.st3/cache/atomizer'))).toBe(true);
       const again = await runSt3(['atomize', 'src', '--json'], { cwd: dir });
@@ -91,7 +118,9 @@ describe('st3 complexity', () => {
       const ok = await runSt3(['complexity', 'src', '--max', '10', '--json'], { cwd: dir });
       expect(ok.code).toBe(0);
       expect(json(ok)).toMatchObject({ max: 10, over: 0 });
-      const all = await runSt3(['complexity', 'src/math.ts', '--complexity-variant', 'classic', '--json'], { cwd: dir });
+      const all = await runSt3(['complexity', 'src/math.ts', '--complexity-variant', 'classic', '--json'], {
+        cwd: dir,
+      });
       expect(json(all).files[0].functions.map((f: { complexity: number }) => f.complexity)).toEqual([3, 2]);
     });
   });
@@ -99,7 +128,8 @@ describe('st3 complexity', () => {
 
 describe('heavy parsers load lazily', () => {
   it('st3 --help and st3 atomize --help do not load the TypeScript compiler; a JS file does', async () => {
-    const loads = (stderr: string) => stderr.split('\n').some((l) => /load ".*typescript\/lib\/typescript\.js"/.test(l));
+    const loads = (stderr: string) =>
+      stderr.split('\n').some((l) => /load ".*typescript\/lib\/typescript\.js"/.test(l));
     for (const args of [['--help'], ['atomize', '--help'], ['complexity', '--help']]) {
       const r = await runSt3(args, { env: { NODE_DEBUG: 'module' } });
       expect(r.code).toBe(0);

@@ -8,10 +8,15 @@ import { json, repoRoot, runSt3 } from '../src/run-cli.js';
 async function copyExample(): Promise<string> {
   // Inside the repository so the example's tools (vitest, tsc) resolve from the root node_modules.
   const dir = await mkdtemp(join(repoRoot, 'tests-e2e', '.tmp-example-'));
-  const generated = /(^|\/)(node_modules|\.turbo|\.st3\/(cache|metrics|scratch|runs|review|telemetry|tasks|logs|quarantine)|\.st3\/state\.json|\.st3\/template_registry\.json|__pycache__|\.pytest_cache|\.mypy_cache)(\/|$)/;
-  await cp(join(repoRoot, 'examples'), dir, { recursive: true, filter: (src) => !generated.test(relative(join(repoRoot, 'examples'), src)) });
+  const generated =
+    /(^|\/)(node_modules|\.turbo|\.st3\/(cache|metrics|scratch|runs|review|telemetry|tasks|logs|quarantine)|\.st3\/state\.json|\.st3\/template_registry\.json|__pycache__|\.pytest_cache|\.mypy_cache)(\/|$)/;
+  await cp(join(repoRoot, 'examples'), dir, {
+    recursive: true,
+    filter: (src) => !generated.test(relative(join(repoRoot, 'examples'), src)),
+  });
   // A workspace of its own, as a user's project would be (the gates list the project's files through git).
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, stdio: 'pipe' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, stdio: 'pipe' });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'example');
@@ -22,7 +27,11 @@ async function copyExample(): Promise<string> {
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const toolCache = /(^|\/)(\.git|\.mypy_cache|__pycache__|\.pytest_cache)(\/|$)/;
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).filter((f) => !toolCache.test(f)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .filter((f) => !toolCache.test(f))
+    .sort();
 }
 
 describe('st3 run on the example workspace (what pnpm start does)', () => {
@@ -32,18 +41,32 @@ describe('st3 run on the example workspace (what pnpm start does)', () => {
       const before = await listFiles(dir);
       const dry = await runSt3(['run', '--dry-run', '--json', '--cwd', dir]);
       const dryDoc = json(dry);
-      expect(dryDoc.stages.map((s: { stage: string }) => s.stage)).toEqual(['config', 'scaffold', 'gates', 'atomize', 'graph', 'tasks', 'metrics']);
+      expect(dryDoc.stages.map((s: { stage: string }) => s.stage)).toEqual([
+        'config',
+        'scaffold',
+        'gates',
+        'atomize',
+        'graph',
+        'tasks',
+        'metrics',
+      ]);
       // ST3 writes nothing on a dry run (the gate tools still keep their own caches).
       expect(await listFiles(dir)).toEqual(before);
 
       const r = await runSt3(['run', '--json', '--cwd', dir]);
       const doc = json(r);
-      const failed = doc.stages.filter((s: { ok: boolean }) => !s.ok).map((s: { stage: string; summary: string }) => `${s.stage}: ${s.summary}`);
+      const failed = doc.stages
+        .filter((s: { ok: boolean }) => !s.ok)
+        .map((s: { stage: string; summary: string }) => `${s.stage}: ${s.summary}`);
       expect(failed).toEqual([]);
       expect(r.code).toBe(0);
       expect(doc.ok).toBe(true);
       const gates = doc.stages.find((s: { stage: string }) => s.stage === 'gates');
-      expect(gates.data.gates.map((g: { id: string; status: string }) => `${g.id}:${g.status}`)).toEqual(['tsc:passed', 'flake8:passed', 'mypy:passed']);
+      expect(gates.data.gates.map((g: { id: string; status: string }) => `${g.id}:${g.status}`)).toEqual([
+        'tsc:passed',
+        'flake8:passed',
+        'mypy:passed',
+      ]);
       const after = await listFiles(dir);
       expect(after).toContain('.st3/metrics/dashboard/index.html');
       // The run's own telemetry reaches the dashboard the metrics stage links.
@@ -53,7 +76,13 @@ describe('st3 run on the example workspace (what pnpm start does)', () => {
       expect(dashboard.atomizer.files).toBeGreaterThan(0);
       // The tasks stage keeps the example task's context and telemetry: its five criteria are on the dashboard.
       expect(dashboard.tasks.map((t: { task_id: string }) => t.task_id)).toEqual(['TASK-0001']);
-      expect(dashboard.tasks[0].criteria.map((c: { id: string }) => c.id)).toEqual(['file_reads_per_agent', 'repeated_warnings', 'qa_artifact_coverage', 'prompt_size_savings', 'json_parse_failures']);
+      expect(dashboard.tasks[0].criteria.map((c: { id: string }) => c.id)).toEqual([
+        'file_reads_per_agent',
+        'repeated_warnings',
+        'qa_artifact_coverage',
+        'prompt_size_savings',
+        'json_parse_failures',
+      ]);
       expect(dashboard.tasks[0].criteria[0]).toMatchObject({ value: 1, target_met: true });
       expect(doc.stages.at(-1).summary).toContain('.st3/metrics/dashboard/index.html');
     } finally {

@@ -14,7 +14,9 @@ describe('st3 schema', () => {
       const shipped = (await readdir(join(repoRoot, 'packages', 'schemas', 'json'))).sort();
       expect(written).toEqual(shipped);
       for (const name of written) {
-        expect(await readFile(join(dir, 'out', name), 'utf8')).toBe(await readFile(join(repoRoot, 'packages', 'schemas', 'json', name), 'utf8'));
+        expect(await readFile(join(dir, 'out', name), 'utf8')).toBe(
+          await readFile(join(repoRoot, 'packages', 'schemas', 'json', name), 'utf8'),
+        );
       }
     });
   });
@@ -26,7 +28,15 @@ describe('st3 schema', () => {
       const list = await runSt3(['schema', 'list', '--json']);
       expect(json(list).kinds.map((k: { name: string }) => k.name)).toContain('task');
       const show = await runSt3(['schema', 'show', 'violation']);
-      expect(JSON.parse(show.stdout).required).toEqual(['file', 'line', 'col', 'rule', 'message', 'severity', 'fixable']);
+      expect(JSON.parse(show.stdout).required).toEqual([
+        'file',
+        'line',
+        'col',
+        'rule',
+        'message',
+        'severity',
+        'fixable',
+      ]);
     });
   });
 
@@ -55,7 +65,15 @@ describe('st3 run', () => {
       await cp(join(repoRoot, 'examples', '.st3'), join(dir, '.st3'), { recursive: true });
       const r = await runSt3(['run', '--json', '--dry-run', '--cwd', dir]);
       const doc = json(r);
-      expect(doc.stages.map((s: { stage: string }) => s.stage)).toEqual(['config', 'scaffold', 'gates', 'atomize', 'graph', 'tasks', 'metrics']);
+      expect(doc.stages.map((s: { stage: string }) => s.stage)).toEqual([
+        'config',
+        'scaffold',
+        'gates',
+        'atomize',
+        'graph',
+        'tasks',
+        'metrics',
+      ]);
       for (const s of doc.stages) expect(typeof s.summary).toBe('string');
       expect(r.code).toBe(doc.ok ? 0 : 1);
     });

@@ -18,7 +18,9 @@ describe('st3 validate', () => {
     expect(r.code).toBe(1);
     const doc = json(r);
     expect(doc.summary).toEqual({ files: 149, valid: 139, invalid: 10 });
-    const invalid = doc.files.filter((f: { valid: boolean }) => !f.valid).map((f: { file: string }) => f.file.split('/').pop());
+    const invalid = doc.files
+      .filter((f: { valid: boolean }) => !f.valid)
+      .map((f: { file: string }) => f.file.split('/').pop());
     expect(invalid).toContain('TASK-9006-blocked-task.task.yaml');
     expect(invalid).toContain('TASK-0000-template.task.yaml');
     for (const f of doc.files) expect(f.kind).toBe('task');
@@ -36,7 +38,12 @@ describe('st3 validate', () => {
     expect(r.code).toBe(1);
     const [file] = json(r).files;
     expect(file.kind).toBe('pattern-registry');
-    expect(file.errors[0]).toMatchObject({ code: 'E_SCHEMA', line: 11, column: 15, path: ['patterns', 0, 'pattern_id'] });
+    expect(file.errors[0]).toMatchObject({
+      code: 'E_SCHEMA',
+      line: 11,
+      column: 15,
+      path: ['patterns', 0, 'pattern_id'],
+    });
     expect(file.errors.filter((e: { path: unknown[] }) => e.path.at(-1) === 'status')).toHaveLength(23);
   });
 
@@ -53,10 +60,18 @@ describe('st3 validate', () => {
 
   it('points a schema error at the bad value', async () => {
     await withTempDir(async (dir) => {
-      await writeFile(join(dir, 'artifacts.yaml'), 'artifact_types:\n  - type: code\n    type_id: dto\n    name: DTO\n    file_extension: ".py"\n    output_type: folder\n');
+      await writeFile(
+        join(dir, 'artifacts.yaml'),
+        'artifact_types:\n  - type: code\n    type_id: dto\n    name: DTO\n    file_extension: ".py"\n    output_type: folder\n',
+      );
       const r = await runSt3(['validate', 'artifacts.yaml', '--json'], { cwd: dir });
       expect(r.code).toBe(1);
-      expect(json(r).files[0].errors[0]).toMatchObject({ line: 6, column: 18, path: ['artifact_types', 0, 'output_type'], hint: 'allowed values: "file", "ephemeral"' });
+      expect(json(r).files[0].errors[0]).toMatchObject({
+        line: 6,
+        column: 18,
+        path: ['artifact_types', 0, 'output_type'],
+        hint: 'allowed values: "file", "ephemeral"',
+      });
     });
   });
 

@@ -16,21 +16,34 @@ async function until(check: () => Promise<boolean>, ms = 20_000): Promise<void> 
 
 async function setup(dir: string): Promise<void> {
   await mkdir(join(dir, '.st3'));
-  await writeFile(join(dir, 'graph.json'), JSON.stringify({
-    nodes: [{ id: 'a' }, { id: 'slow' }, { id: 'z' }],
-    edges: [{ from: 'a', to: 'slow' }, { from: 'slow', to: 'z' }],
-  }));
+  await writeFile(
+    join(dir, 'graph.json'),
+    JSON.stringify({
+      nodes: [{ id: 'a' }, { id: 'slow' }, { id: 'z' }],
+      edges: [
+        { from: 'a', to: 'slow' },
+        { from: 'slow', to: 'z' },
+      ],
+    }),
+  );
   // "slow" blocks until RELEASE exists; every run is logged.
-  await writeFile(join(dir, 'node.mjs'), `
+  await writeFile(
+    join(dir, 'node.mjs'),
+    `
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 const id = process.argv[2];
 appendFileSync('runs.log', id + '\\n');
 if (id === 'slow' && !existsSync('RELEASE')) { writeFileSync('slow.pid', String(process.pid)); await new Promise((r) => setTimeout(r, 60000)); }
-`);
+`,
+  );
 }
 
 function startRun(dir: string) {
-  return spawn(process.execPath, [st3Bin, 'execute', 'graph.json', '--run', `"${process.execPath}" node.mjs {id}`], { cwd: dir, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+  return spawn(process.execPath, [st3Bin, 'execute', 'graph.json', '--run', `"${process.execPath}" node.mjs {id}`], {
+    cwd: dir,
+    stdio: 'ignore',
+    env: { ...process.env, NO_COLOR: '1', CI: '1' },
+  });
 }
 
 async function stateOf(dir: string) {
@@ -53,14 +66,19 @@ describe('st3 execute after an interruption', () => {
     await withTempDir(async (dir) => {
       await setup(dir);
       const child = startRun(dir);
-      await until(async () => existsSync(join(dir, 'slow.pid')) && (await stateOf(dir))?.nodes.slow.status === 'running');
+      await until(
+        async () => existsSync(join(dir, 'slow.pid')) && (await stateOf(dir))?.nodes.slow.status === 'running',
+      );
       const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
       child.kill('SIGINT');
       expect(await exited).toBe(130);
       const pid = Number(await readFile(join(dir, 'slow.pid'), 'utf8'));
       await until(async () => !alive(pid), 5000);
       const saved = await stateOf(dir);
-      expect(saved).toMatchObject({ status: 'cancelled', nodes: { a: { status: 'succeeded' }, slow: { status: 'cancelled' }, z: { status: 'cancelled' } } });
+      expect(saved).toMatchObject({
+        status: 'cancelled',
+        nodes: { a: { status: 'succeeded' }, slow: { status: 'cancelled' }, z: { status: 'cancelled' } },
+      });
       await writeFile(join(dir, 'RELEASE'), '');
       const resumed = await runSt3(['execute', '--resume', saved.id, '--json'], { cwd: dir });
       expect(json(resumed)).toMatchObject({ status: 'succeeded', stats: { reused: 1 } });
@@ -71,7 +89,9 @@ describe('st3 execute after an interruption', () => {
     await withTempDir(async (dir) => {
       await setup(dir);
       const child = startRun(dir);
-      await until(async () => existsSync(join(dir, 'slow.pid')) && (await stateOf(dir))?.nodes.slow.status === 'running');
+      await until(
+        async () => existsSync(join(dir, 'slow.pid')) && (await stateOf(dir))?.nodes.slow.status === 'running',
+      );
       child.kill('SIGKILL');
       await new Promise((r) => child.on('exit', r));
       const pid = Number(await readFile(join(dir, 'slow.pid'), 'utf8'));
@@ -81,7 +101,10 @@ describe('st3 execute after an interruption', () => {
         // already gone
       }
       const crashed = await stateOf(dir);
-      expect(crashed).toMatchObject({ status: 'running', nodes: { a: { status: 'succeeded' }, slow: { status: 'running' }, z: { status: 'pending' } } });
+      expect(crashed).toMatchObject({
+        status: 'running',
+        nodes: { a: { status: 'succeeded' }, slow: { status: 'running' }, z: { status: 'pending' } },
+      });
 
       await writeFile(join(dir, 'RELEASE'), '');
       await writeFile(join(dir, 'runs.log'), '');

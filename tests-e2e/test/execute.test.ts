@@ -8,25 +8,37 @@ import { json, runSt3, withTempDir } from '../src/run-cli.js';
 async function workspace(dir: string): Promise<void> {
   await mkdir(join(dir, '.st3'), { recursive: true });
   await mkdir(join(dir, 'src'), { recursive: true });
-  await writeFile(join(dir, 'src', 'calc.py'), 'def add(a, b):\n    return a + b\n\n\ndef mean(xs):\n    return add(sum(xs), 0) / len(xs)\n');
-  await writeFile(join(dir, 'graph.json'), JSON.stringify({
-    nodes: [
-      { id: 'add', path: 'src/calc.py', startLine: 1, endLine: 2, complexity: 1 },
-      { id: 'mean', path: 'src/calc.py', startLine: 5, endLine: 6, complexity: 1 },
-      { id: 'report' },
-      { id: 'other' },
-    ],
-    edges: [{ from: 'add', to: 'mean' }, { from: 'mean', to: 'report' }],
-  }));
+  await writeFile(
+    join(dir, 'src', 'calc.py'),
+    'def add(a, b):\n    return a + b\n\n\ndef mean(xs):\n    return add(sum(xs), 0) / len(xs)\n',
+  );
+  await writeFile(
+    join(dir, 'graph.json'),
+    JSON.stringify({
+      nodes: [
+        { id: 'add', path: 'src/calc.py', startLine: 1, endLine: 2, complexity: 1 },
+        { id: 'mean', path: 'src/calc.py', startLine: 5, endLine: 6, complexity: 1 },
+        { id: 'report' },
+        { id: 'other' },
+      ],
+      edges: [
+        { from: 'add', to: 'mean' },
+        { from: 'mean', to: 'report' },
+      ],
+    }),
+  );
   // Fails for the node named in FAIL_NODE.txt (if that file exists); logs "id attempt" per run.
-  await writeFile(join(dir, 'node.mjs'), `
+  await writeFile(
+    join(dir, 'node.mjs'),
+    `
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 const [id, file, start, end] = process.argv.slice(2);
 appendFileSync('runs.log', id + ' ' + process.env.ST3_ATTEMPT + '\\n');
 const fail = existsSync('FAIL_NODE.txt') ? readFileSync('FAIL_NODE.txt', 'utf8').trim() : '';
 if (id === fail) { console.error('AssertionError: ' + id + ' is wrong'); process.exit(1); }
 console.log(JSON.stringify({ id, file, start, end }));
-`);
+`,
+  );
 }
 const runLog = async (dir: string) => (await readFile(join(dir, 'runs.log'), 'utf8')).trim().split('\n');
 const cmd = `"${process.execPath}" node.mjs {id} {file} {start} {end}`;
@@ -38,13 +50,27 @@ describe('st3 execute', () => {
       const r = await runSt3(['execute', 'graph.json', '--run', cmd, '--json'], { cwd: dir });
       expect(r.code, r.stderr).toBe(0);
       const doc = json(r);
-      expect(doc).toMatchObject({ ok: true, status: 'succeeded', stats: { total: 4, succeeded: 4, failed: 0, attempts: 4 } });
+      expect(doc).toMatchObject({
+        ok: true,
+        status: 'succeeded',
+        stats: { total: 4, succeeded: 4, failed: 0, attempts: 4 },
+      });
       const log = await runLog(dir);
       expect(log.indexOf('add 1')).toBeLessThan(log.indexOf('mean 1'));
       expect(log.indexOf('mean 1')).toBeLessThan(log.indexOf('report 1'));
       const saved = JSON.parse(await readFile(doc.stateFile, 'utf8'));
-      expect(saved).toMatchObject({ version: 1, id: doc.runId, status: 'succeeded', options: { command: cmd, mode: 'eager' } });
-      expect(JSON.parse(saved.nodes.mean.result.stdout)).toEqual({ id: 'mean', file: 'src/calc.py', start: '5', end: '6' });
+      expect(saved).toMatchObject({
+        version: 1,
+        id: doc.runId,
+        status: 'succeeded',
+        options: { command: cmd, mode: 'eager' },
+      });
+      expect(JSON.parse(saved.nodes.mean.result.stdout)).toEqual({
+        id: 'mean',
+        file: 'src/calc.py',
+        start: '5',
+        end: '6',
+      });
       expect(await readdir(join(dir, '.st3', 'runs'))).toEqual([`${doc.runId}.json`]);
     });
   }, 120_000);
@@ -53,7 +79,10 @@ describe('st3 execute', () => {
     await withTempDir(async (dir) => {
       await workspace(dir);
       await writeFile(join(dir, 'FAIL_NODE.txt'), 'mean');
-      const r = await runSt3(['execute', 'graph.json', '--run', cmd, '--retries', '1', '--backoff', '0', '--mode', 'waves', '--json'], { cwd: dir });
+      const r = await runSt3(
+        ['execute', 'graph.json', '--run', cmd, '--retries', '1', '--backoff', '0', '--mode', 'waves', '--json'],
+        { cwd: dir },
+      );
       expect(r.code, r.stderr).toBe(1);
       const doc = json(r);
       expect(doc.nodes.mean).toMatchObject({ status: 'failed', attempts: 2, error: { category: 'logic' } });
@@ -74,7 +103,16 @@ describe('st3 execute', () => {
   it('reports graph errors with their location, and usage errors with exit 2', async () => {
     await withTempDir(async (dir) => {
       await workspace(dir);
-      await writeFile(join(dir, 'unknown-node.json'), JSON.stringify({ nodes: [{ id: 'a' }, { id: 'b' }], edges: [{ from: 'a', to: 'b' }, { from: 'b', to: 'x' }] }));
+      await writeFile(
+        join(dir, 'unknown-node.json'),
+        JSON.stringify({
+          nodes: [{ id: 'a' }, { id: 'b' }],
+          edges: [
+            { from: 'a', to: 'b' },
+            { from: 'b', to: 'x' },
+          ],
+        }),
+      );
       const bad = await runSt3(['execute', 'unknown-node.json', '--run', 'true', '--json'], { cwd: dir });
       expect(bad.code).toBe(1);
       expect(json(bad).error).toMatchObject({ code: 'E_GRAPH_UNKNOWN_NODE', line: 1, column: 82 });
@@ -91,7 +129,17 @@ describe('st3 execute', () => {
   it('cuts cycles of the input graph the way st3 graph does, with a warning', async () => {
     await withTempDir(async (dir) => {
       await workspace(dir);
-      await writeFile(join(dir, 'cycle.json'), JSON.stringify({ nodes: [{ id: 'a' }, { id: 'b' }, { id: 'c' }], edges: [{ from: 'a', to: 'b' }, { from: 'b', to: 'c' }, { from: 'c', to: 'a' }] }));
+      await writeFile(
+        join(dir, 'cycle.json'),
+        JSON.stringify({
+          nodes: [{ id: 'a' }, { id: 'b' }, { id: 'c' }],
+          edges: [
+            { from: 'a', to: 'b' },
+            { from: 'b', to: 'c' },
+            { from: 'c', to: 'a' },
+          ],
+        }),
+      );
       const r = await runSt3(['execute', 'cycle.json', '--run', cmd, '--json'], { cwd: dir });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/1 edge\(s\) cut to break 1 cycle/);

@@ -9,7 +9,10 @@ const atomsFixture = join(repoRoot, 'packages/dep-graph/test/fixtures/atoms-smal
 function workspace(dir: string): void {
   mkdirSync(join(dir, '.st3'), { recursive: true });
   copyFileSync(atomsFixture, join(dir, 'atoms.json'));
-  writeFileSync(join(dir, 'tsconfig.json'), '{\n  // JSON with comments, as tsc allows\n  "compilerOptions": { "baseUrl": ".", "paths": { "@app/*": ["src/*"] }, },\n}\n');
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    '{\n  // JSON with comments, as tsc allows\n  "compilerOptions": { "baseUrl": ".", "paths": { "@app/*": ["src/*"] }, },\n}\n',
+  );
 }
 
 const cyclic = {
@@ -29,16 +32,32 @@ describe('st3 graph', () => {
       const r = await runSt3(['graph', 'atoms.json', '--json'], { cwd: dir });
       expect(r.code).toBe(0);
       const g = json(r);
-      expect(Object.keys(g)).toEqual(expect.arrayContaining(['nodes', 'edges', 'cycles', 'removedEdges', 'waves', 'stats']));
+      expect(Object.keys(g)).toEqual(
+        expect.arrayContaining(['nodes', 'edges', 'cycles', 'removedEdges', 'waves', 'stats']),
+      );
       expect(g.stats).toMatchObject({ nodes: 10, edges: 7, edgesRemoved: 0, waves: 4, criticalPathLength: 4 });
-      expect(g.edges).toContainEqual({ from: 'src/area.ts:10-12', to: 'src/index.ts:3-3', type: 'import', weight: 2, symbols: ['total'] });
-      expect(g.edges).toContainEqual({ from: 'src/area.ts:8-8', to: 'src/area.ts:9-9', type: 'data_flow', weight: 3, symbols: ['count'] });
+      expect(g.edges).toContainEqual({
+        from: 'src/area.ts:10-12',
+        to: 'src/index.ts:3-3',
+        type: 'import',
+        weight: 2,
+        symbols: ['total'],
+      });
+      expect(g.edges).toContainEqual({
+        from: 'src/area.ts:8-8',
+        to: 'src/area.ts:9-9',
+        type: 'data_flow',
+        weight: 3,
+        symbols: ['count'],
+      });
       const wave = new Map<string, number>();
       g.waves.forEach((w: string[], i: number) => w.forEach((id) => wave.set(id, i)));
       for (const e of g.edges) expect(wave.get(e.from)).toBeLessThan(wave.get(e.to)!);
 
       const files = json(await runSt3(['graph', 'atoms.json', '--files', '--json'], { cwd: dir }));
-      expect(files.edges.map((e: { from: string; to: string; type: string }) => `${e.from} -> ${e.to} ${e.type}`)).toEqual([
+      expect(
+        files.edges.map((e: { from: string; to: string; type: string }) => `${e.from} -> ${e.to} ${e.type}`),
+      ).toEqual([
         'lib/util.py -> lib/main.py import',
         'src/area.ts -> src/index.ts import',
         'src/math.ts -> src/area.ts import',
@@ -75,7 +94,10 @@ describe('st3 graph', () => {
 
   it('reports an edge to an unknown node with file, line and exit 1; bad options with exit 2', async () => {
     await withTempDir(async (dir) => {
-      writeFileSync(join(dir, 'bad.json'), '{\n  "nodes": [{"id": "a"}],\n  "edges": [\n    {"from": "a", "to": "ghost"}\n  ]\n}\n');
+      writeFileSync(
+        join(dir, 'bad.json'),
+        '{\n  "nodes": [{"id": "a"}],\n  "edges": [\n    {"from": "a", "to": "ghost"}\n  ]\n}\n',
+      );
       const r = await runSt3(['graph', 'bad.json', '--json'], { cwd: dir });
       expect(r.code).toBe(1);
       expect(json(r)).toMatchObject({ ok: false, error: { code: 'E_GRAPH_UNKNOWN_NODE', file: 'bad.json', line: 4 } });
@@ -113,9 +135,22 @@ describe('st3 graph on source files', () => {
       expect(r.code).toBe(0);
       const g = json(r);
       const paths = new Set(g.nodes.map((n: { path: string }) => n.path));
-      expect(paths).toEqual(new Set(['py/shop/__init__.py', 'py/shop/cart.py', 'py/shop/tax.py', 'src/inventory.ts', 'src/pricing.ts', 'src/text.ts']));
+      expect(paths).toEqual(
+        new Set([
+          'py/shop/__init__.py',
+          'py/shop/cart.py',
+          'py/shop/tax.py',
+          'src/inventory.ts',
+          'src/pricing.ts',
+          'src/text.ts',
+        ]),
+      );
       const byPath = new Map(g.nodes.map((n: { id: string; path: string }) => [n.id, n.path]));
-      const crossFile = g.edges.filter((e: { from: string; to: string }) => byPath.get(e.from) !== byPath.get(e.to)).map((e: { from: string; to: string; type: string }) => `${byPath.get(e.from)} -> ${byPath.get(e.to)} ${e.type}`);
+      const crossFile = g.edges
+        .filter((e: { from: string; to: string }) => byPath.get(e.from) !== byPath.get(e.to))
+        .map(
+          (e: { from: string; to: string; type: string }) => `${byPath.get(e.from)} -> ${byPath.get(e.to)} ${e.type}`,
+        );
       expect(crossFile).toContain('src/text.ts -> src/inventory.ts import');
       expect(crossFile).toContain('py/shop/tax.py -> py/shop/cart.py import');
       const plan = await runSt3(['validate-plan', 'src', 'py', '--json'], { cwd: dir });
@@ -136,7 +171,10 @@ describe('st3 waves', () => {
       const r = await runSt3(['waves', 'wide.json', '--width', '3', '--json'], { cwd: dir });
       expect(r.code).toBe(0);
       const w = json(r);
-      expect(w.waves).toEqual([['r', 'x1', 'x2'], ['x3', 'x4', 'y']]);
+      expect(w.waves).toEqual([
+        ['r', 'x1', 'x2'],
+        ['x3', 'x4', 'y'],
+      ]);
       expect(w.stats).toMatchObject({ waves: 2, widestWave: 3, maxWidth: 3, overfullWaves: [] });
       const bad = await runSt3(['waves', 'wide.json', '--width', '0', '--json'], { cwd: dir });
       expect(bad.code).toBe(2);
@@ -161,18 +199,31 @@ describe('st3 validate-plan', () => {
       writeFileSync(join(dir, 'broken.json'), JSON.stringify(atoms));
       const bad = await runSt3(['validate-plan', 'broken.json'], { cwd: dir });
       expect(bad.code).toBe(1);
-      expect(bad.stdout).toContain('lib/main.py:3: error [task.symbol-resolution] "undefined_helper" is used but not defined, imported or a known global');
+      expect(bad.stdout).toContain(
+        'lib/main.py:3: error [task.symbol-resolution] "undefined_helper" is used but not defined, imported or a known global',
+      );
       expect(bad.stdout).toContain('error [atom.syntax] syntax: "(" is never closed');
       expect(bad.stdout).toContain('error [plan.security] hardcoded-secret');
       expect(bad.stdout).toMatch(/task\s+0\.\d+ FAIL/);
-      const allowed = await runSt3(['validate-plan', 'broken.json', '--check', 'task.symbol-resolution', '--global', 'undefined_helper', '--json'], { cwd: dir });
+      const allowed = await runSt3(
+        ['validate-plan', 'broken.json', '--check', 'task.symbol-resolution', '--global', 'undefined_helper', '--json'],
+        { cwd: dir },
+      );
       expect(allowed.code).toBe(0);
 
       // A plan file groups files into tasks and milestones: here two milestones that depend on each other.
-      writeFileSync(join(dir, 'plan.yaml'), 'milestones:\n  - id: base\n    tasks:\n      - id: math\n        files: [src/math.ts, src/index.ts]\n  - id: features\n    tasks:\n      - id: area\n        files: ["src/a*.ts"]\n');
-      const planned = await runSt3(['validate-plan', 'atoms.json', '--plan', 'plan.yaml', '--check', 'plan.architecture', '--json'], { cwd: dir });
+      writeFileSync(
+        join(dir, 'plan.yaml'),
+        'milestones:\n  - id: base\n    tasks:\n      - id: math\n        files: [src/math.ts, src/index.ts]\n  - id: features\n    tasks:\n      - id: area\n        files: ["src/a*.ts"]\n',
+      );
+      const planned = await runSt3(
+        ['validate-plan', 'atoms.json', '--plan', 'plan.yaml', '--check', 'plan.architecture', '--json'],
+        { cwd: dir },
+      );
       expect(planned.code).toBe(1);
-      expect(json(planned).results[0].issues[0].message).toBe('circular dependency between milestones: base → features → base');
+      expect(json(planned).results[0].issues[0].message).toBe(
+        'circular dependency between milestones: base → features → base',
+      );
       writeFileSync(join(dir, 'bad-plan.yaml'), 'milestones:\n  - id: m\n    tasks: []\n');
       const badPlan = await runSt3(['validate-plan', 'atoms.json', '--plan', 'bad-plan.yaml', '--json'], { cwd: dir });
       expect(badPlan.code).toBe(1);
@@ -184,7 +235,14 @@ describe('st3 validate-plan', () => {
     await withTempDir(async (dir) => {
       const list = await runSt3(['validate-plan', '--list-checks', '--json'], { cwd: dir });
       expect(list.code).toBe(0);
-      expect(json(list).checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['atom.syntax', 'task.symbol-resolution', 'milestone.circular-dependencies', 'plan.security']));
+      expect(json(list).checks.map((c: { id: string }) => c.id)).toEqual(
+        expect.arrayContaining([
+          'atom.syntax',
+          'task.symbol-resolution',
+          'milestone.circular-dependencies',
+          'plan.security',
+        ]),
+      );
       writeFileSync(join(dir, 'graph.json'), JSON.stringify(cyclic));
       const graphOnly = await runSt3(['validate-plan', 'graph.json', '--json'], { cwd: dir });
       expect(graphOnly.code).toBe(2);

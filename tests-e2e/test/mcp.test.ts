@@ -6,7 +6,16 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, runSt3, st3Bin, withTempDir } from '../src/run-cli.js';
 
-const SKIP = new Set(['node_modules', '.turbo', '.mypy_cache', '.pytest_cache', '.benchmarks', 'metrics', 'scratch', 'cache']);
+const SKIP = new Set([
+  'node_modules',
+  '.turbo',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.benchmarks',
+  'metrics',
+  'scratch',
+  'cache',
+]);
 
 function texts(r: CallToolResult): string[] {
   return r.content.map((c) => (c.type === 'text' ? c.text : `<${c.type}>`));
@@ -14,7 +23,13 @@ function texts(r: CallToolResult): string[] {
 
 /** Spawns the BUILT `st3 mcp --cwd <dir>` and speaks JSON-RPC with it over stdio through the SDK client. */
 async function withServer<T>(dir: string, fn: (client: Client, stderr: () => string) => Promise<T>): Promise<T> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [st3Bin, 'mcp', '--cwd', dir], cwd: repoRoot, stderr: 'pipe', env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [st3Bin, 'mcp', '--cwd', dir],
+    cwd: repoRoot,
+    stderr: 'pipe',
+    env: { ...process.env, NO_COLOR: '1' } as Record<string, string>,
+  });
   let err = '';
   transport.stderr?.on('data', (c: Buffer) => (err += c.toString()));
   const client = new Client({ name: 'st3-e2e', version: '1.0.0' });
@@ -34,32 +49,65 @@ describe('st3 mcp (built binary over stdio)', () => {
       await withServer(dir, async (client, stderr) => {
         expect(client.getServerVersion()).toMatchObject({ name: 'st3' });
         const { tools } = await client.listTools();
-        expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['validate_files', 'run_quality_gates', 'atomize', 'complexity', 'dependency_graph', 'scaffold_artifact', 'list_artifact_types', 'check_scaffolded', 'task_show', 'task_validate']));
+        expect(tools.map((t) => t.name)).toEqual(
+          expect.arrayContaining([
+            'validate_files',
+            'run_quality_gates',
+            'atomize',
+            'complexity',
+            'dependency_graph',
+            'scaffold_artifact',
+            'list_artifact_types',
+            'check_scaffolded',
+            'task_show',
+            'task_validate',
+          ]),
+        );
 
-        const validated = (await client.callTool({ name: 'validate_files', arguments: { paths: ['.st3/config/quality.yaml', 'tasks'] } })) as CallToolResult;
+        const validated = (await client.callTool({
+          name: 'validate_files',
+          arguments: { paths: ['.st3/config/quality.yaml', 'tasks'] },
+        })) as CallToolResult;
         expect(validated.isError ?? false).toBe(false);
         expect(JSON.parse(texts(validated)[1]!)).toMatchObject({ ok: true, summary: { invalid: 0 } });
 
-        const gates = (await client.callTool({ name: 'run_quality_gates', arguments: { files: ['py/shop/bad.py'], gates: ['flake8'] } })) as CallToolResult;
+        const gates = (await client.callTool({
+          name: 'run_quality_gates',
+          arguments: { files: ['py/shop/bad.py'], gates: ['flake8'] },
+        })) as CallToolResult;
         expect(gates.content).toHaveLength(2);
         const run = JSON.parse(texts(gates)[1]!);
         expect(texts(gates)[0]).toBe(run.summary);
         expect(run.overall_pass).toBe(false);
         expect(run.gates[0].violations[0]).toMatchObject({ file: 'py/shop/bad.py', line: 1, rule: 'F401' });
 
-        const atoms = (await client.callTool({ name: 'atomize', arguments: { paths: ['src', 'py/shop/cart.py'] } })) as CallToolResult;
+        const atoms = (await client.callTool({
+          name: 'atomize',
+          arguments: { paths: ['src', 'py/shop/cart.py'] },
+        })) as CallToolResult;
         const doc = JSON.parse(texts(atoms)[1]!);
-        expect(doc.files.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['py/shop/cart.py', 'src/pricing.ts']));
+        expect(doc.files.map((f: { path: string }) => f.path)).toEqual(
+          expect.arrayContaining(['py/shop/cart.py', 'src/pricing.ts']),
+        );
         expect(doc.files[0].atoms[0]).toHaveProperty('atomicity');
 
-        const graph = (await client.callTool({ name: 'dependency_graph', arguments: { paths: ['src'] } })) as CallToolResult;
+        const graph = (await client.callTool({
+          name: 'dependency_graph',
+          arguments: { paths: ['src'] },
+        })) as CallToolResult;
         const g = JSON.parse(texts(graph)[1]!);
         expect(g.waves.length).toBeGreaterThan(0);
         expect(g.waves.flat()).toHaveLength(g.nodes.length);
-        const mermaid = (await client.callTool({ name: 'dependency_graph', arguments: { paths: ['src'], format: 'mermaid' } })) as CallToolResult;
+        const mermaid = (await client.callTool({
+          name: 'dependency_graph',
+          arguments: { paths: ['src'], format: 'mermaid' },
+        })) as CallToolResult;
         expect(texts(mermaid)[1]).toMatch(/^(flowchart|graph)/);
 
-        const escape = (await client.callTool({ name: 'validate_files', arguments: { paths: ['../../etc/passwd'] } })) as CallToolResult;
+        const escape = (await client.callTool({
+          name: 'validate_files',
+          arguments: { paths: ['../../etc/passwd'] },
+        })) as CallToolResult;
         expect(escape.isError).toBe(true);
         expect(texts(escape)[0]).toMatch(/^E_PATH_ESCAPE: /);
 
@@ -70,13 +118,28 @@ describe('st3 mcp (built binary over stdio)', () => {
 
   it('answers the calls received before the end of input, then exits 0 with only JSON-RPC on stdout', async () => {
     const messages = [
-      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } },
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+      },
       { jsonrpc: '2.0', method: 'notifications/initialized' },
-      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'complexity', arguments: { paths: ['src'], max: 2 } } },
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'complexity', arguments: { paths: ['src'], max: 2 } },
+      },
     ];
-    const r = await runSt3(['mcp', '--cwd', join(repoRoot, 'examples'), '--quiet'], { input: messages.map((m) => JSON.stringify(m)).join('\n') + '\n' });
+    const r = await runSt3(['mcp', '--cwd', join(repoRoot, 'examples'), '--quiet'], {
+      input: messages.map((m) => JSON.stringify(m)).join('\n') + '\n',
+    });
     expect(r.code).toBe(0);
-    const replies = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const replies = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(replies.map((m) => m.id)).toEqual([1, 2]);
     expect(replies[1].result.content).toHaveLength(2);
     expect(JSON.parse(replies[1].result.content[1].text)).toMatchObject({ max: 2 });

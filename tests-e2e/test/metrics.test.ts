@@ -16,7 +16,17 @@ function record(agent: string, reads: number, extra: Record<string, unknown> = {
     commands: [{ argv: ['pnpm', 'test'], exit_code: 0, duration_ms: 900 }],
     warnings: [],
     counters: [{ name: 'executor.attempts', labels: {}, value: 4 }],
-    histograms: [{ name: 'gates.duration_ms', labels: { gate: 'eslint' }, count: 1, sum: 420, min: 420, max: 420, buckets: [{ le: 500, count: 1 }] }],
+    histograms: [
+      {
+        name: 'gates.duration_ms',
+        labels: { gate: 'eslint' },
+        count: 1,
+        sum: 420,
+        min: 420,
+        max: 420,
+        buckets: [{ le: 500, count: 1 }],
+      },
+    ],
     ...extra,
   };
 }
@@ -29,13 +39,16 @@ async function workspace(dir: string, reads: number) {
 }
 
 describe('st3 metrics', () => {
-  it('collects a task\'s criteria, writes the dashboard and compares runs', async () => {
+  it("collects a task's criteria, writes the dashboard and compares runs", async () => {
     await withTempDir(async (dir) => {
       const ctx = await workspace(dir, 2);
       const collected = await runSt3(['metrics', 'collect', 'TASK-0001', '--json'], { cwd: dir });
       expect(collected.code).toBe(0);
       const metrics = json(collected);
-      expect(metrics.criteria.find((c: { id: string }) => c.id === 'file_reads_per_agent')).toMatchObject({ value: 2, target_met: true });
+      expect(metrics.criteria.find((c: { id: string }) => c.id === 'file_reads_per_agent')).toMatchObject({
+        value: 2,
+        target_met: true,
+      });
       expect(JSON.parse(await readFile(join(ctx, 'metrics.json'), 'utf8')).task_id).toBe('TASK-0001');
 
       const dash = await runSt3(['metrics', 'dashboard', '--json'], { cwd: dir });
@@ -50,7 +63,9 @@ describe('st3 metrics', () => {
       await workspace(dir, 9);
       const second = await runSt3(['metrics', 'dashboard', '--json'], { cwd: dir });
       expect(second.code).toBe(0);
-      const cmp = await runSt3(['metrics', 'compare', baseline, '.st3/metrics/dashboard/rollup.json', '--json'], { cwd: dir });
+      const cmp = await runSt3(['metrics', 'compare', baseline, '.st3/metrics/dashboard/rollup.json', '--json'], {
+        cwd: dir,
+      });
       expect(cmp.code).toBe(1);
       expect(json(cmp).regressions.length).toBeGreaterThan(0);
       const same = await runSt3(['metrics', 'compare', baseline, baseline], { cwd: dir });
@@ -83,7 +98,10 @@ describe('st3 metrics', () => {
   it('serves Prometheus metrics on loopback until interrupted', async () => {
     await withTempDir(async (dir) => {
       await workspace(dir, 1);
-      const child = spawn(process.execPath, [st3Bin, 'metrics', 'serve', '--port', '0', '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [st3Bin, 'metrics', 'serve', '--port', '0', '--json'], {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
         child.stdout.on('data', (c: Buffer) => {

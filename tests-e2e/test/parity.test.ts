@@ -8,14 +8,28 @@ const suites = join(repoRoot, 'packages/scaffolder/parity-suites');
 describe('st3 parity run', () => {
   it('every built-in template passes its parity suite (v1 loose vs v2 schema-first)', async () => {
     const r = await runSt3(['parity', 'run', suites, '--json']);
-    const doc = json<{ ok: boolean; suites: { name: string; ok: boolean; counts: Record<string, number>; cases: { id: string; category: string }[]; timing: { ratio: { median: number } } }[] }>(r);
-    const problems = doc.suites.flatMap((s) => s.cases.filter((c) => c.category === 'fail' || c.category === 'regression').map((c) => `${s.name}/${c.id}: ${c.category}`));
+    const doc = json<{
+      ok: boolean;
+      suites: {
+        name: string;
+        ok: boolean;
+        counts: Record<string, number>;
+        cases: { id: string; category: string }[];
+        timing: { ratio: { median: number } };
+      }[];
+    }>(r);
+    const problems = doc.suites.flatMap((s) =>
+      s.cases
+        .filter((c) => c.category === 'fail' || c.category === 'regression')
+        .map((c) => `${s.name}/${c.id}: ${c.category}`),
+    );
     expect(problems).toEqual([]);
     expect(r.code).toBe(0);
     expect(doc.ok).toBe(true);
     const counts = Object.fromEntries(doc.suites.map((s) => [s.name, s.cases.length]));
     expect(counts.dto).toBe(10);
-    for (const t of ['worker', 'tool', 'schema', 'service', 'generic', 'unit_test', 'integration_test']) expect(counts[t]).toBe(5);
+    for (const t of ['worker', 'tool', 'schema', 'service', 'generic', 'unit_test', 'integration_test'])
+      expect(counts[t]).toBe(5);
     for (const t of ['research', 'planning', 'design', 'architecture', 'reference']) expect(counts[t]).toBe(3);
     expect(counts['edge-cases']).toBe(10);
     for (const s of doc.suites) expect(s.timing.ratio.median).toBeGreaterThan(0);
@@ -25,11 +39,19 @@ describe('st3 parity run', () => {
     await withTempDir(async (dir) => {
       await mkdir(join(dir, 'cases'));
       await writeFile(join(dir, 'suite.yaml'), 'name: stored\nrenderer: files\n');
-      await writeFile(join(dir, 'cases', 'same.yaml'), 'left:\n  a.py: "import b\\nimport a\\n"\nright:\n  a.py: "import a\\nimport b\\n"\n');
-      await writeFile(join(dir, 'cases', 'diff.yaml'), 'left:\n  a.ts: "export const x = 1;\\n"\nright:\n  a.ts: "export const x = 2;\\n"\n');
+      await writeFile(
+        join(dir, 'cases', 'same.yaml'),
+        'left:\n  a.py: "import b\\nimport a\\n"\nright:\n  a.py: "import a\\nimport b\\n"\n',
+      );
+      await writeFile(
+        join(dir, 'cases', 'diff.yaml'),
+        'left:\n  a.ts: "export const x = 1;\\n"\nright:\n  a.ts: "export const x = 2;\\n"\n',
+      );
       const r = await runSt3(['parity', 'run', dir]);
       expect(r.code).toBe(1);
-      expect(r.stdout).toContain('FAIL        diff: a.ts: different at line 1: "export const x = 1;" vs "export const x = 2;"');
+      expect(r.stdout).toContain(
+        'FAIL        diff: a.ts: different at line 1: "export const x = 1;" vs "export const x = 2;"',
+      );
       expect(r.stdout).toContain('+export const x = 2;');
       expect(r.stdout).toContain('PASS        same: equivalent (sort-imports-python)');
       expect(r.stdout).toMatch(/stored: 2 cases, 1 pass, 0 improvement, 0 regression, 1 fail/);
@@ -53,15 +75,24 @@ describe('st3 parity run', () => {
       const original = await readFile(join(repoRoot, 'packages/scaffolder/templates/concrete/commit.txt.eta'), 'utf8');
       await mkdir(join(dir, 'ws/.st3/templates/concrete'), { recursive: true });
       await mkdir(join(dir, 'cases'));
-      await writeFile(join(dir, 'suite.yaml'), 'name: commit-refactor\nleft: { label: old, pipeline: v2 }\nright: { label: new, pipeline: v2, workspace: ws }\n');
-      await writeFile(join(dir, 'cases', 'feat.yaml'), 'type: commit\nartifact_name: add parity\ncontext: { scope: parity, body: "Adds suites.", refs: ["#3"] }\n');
+      await writeFile(
+        join(dir, 'suite.yaml'),
+        'name: commit-refactor\nleft: { label: old, pipeline: v2 }\nright: { label: new, pipeline: v2, workspace: ws }\n',
+      );
+      await writeFile(
+        join(dir, 'cases', 'feat.yaml'),
+        'type: commit\nartifact_name: add parity\ncontext: { scope: parity, body: "Adds suites.", refs: ["#3"] }\n',
+      );
       const refactored = original.replace('<%= it.name %>\n', '<%= it.name %>   \n');
       expect(refactored).not.toBe(original);
       await writeFile(join(dir, 'ws/.st3/templates/concrete/commit.txt.eta'), refactored);
       const same = await runSt3(['parity', 'run', dir, '--json']);
       expect(same.code).toBe(0);
       expect(json(same).cases[0]).toMatchObject({ category: 'pass', reason: 'equivalent (trailing-whitespace)' });
-      await writeFile(join(dir, 'ws/.st3/templates/concrete/commit.txt.eta'), original.replace('Refs: ', 'References: '));
+      await writeFile(
+        join(dir, 'ws/.st3/templates/concrete/commit.txt.eta'),
+        original.replace('Refs: ', 'References: '),
+      );
       const changed = await runSt3(['parity', 'run', dir]);
       expect(changed.code).toBe(1);
       expect(changed.stdout).toContain('+References: #3');

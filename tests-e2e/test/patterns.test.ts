@@ -10,7 +10,10 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
     for (const e of await readdir(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) await walk(p);
-      else out[relative(dir, p)] = createHash('sha256').update(await readFile(p)).digest('hex');
+      else
+        out[relative(dir, p)] = createHash('sha256')
+          .update(await readFile(p))
+          .digest('hex');
     }
   };
   await walk(dir);
@@ -34,11 +37,20 @@ describe('st3 patterns check on the real registry', () => {
       expect(doc.ok).toBe(false);
       expect(doc.patterns).toBe(190);
       const spec = doc.findings.find((f: { rule: string; line: number }) => f.rule === 'link-missing' && f.line === 16);
-      expect(spec.message).toBe('PAT-MODULE-REFACTOR-SCAN-001: spec_path patterns/specs/module_refactor_scan_docs.pattern.yaml does not exist');
-      expect(doc.findings.find((f: { rule: string; path?: unknown[] }) => f.rule === 'registry-schema' && f.path?.join('.') === 'patterns.5.status')).toMatchObject({ line: 88, column: 11 });
+      expect(spec.message).toBe(
+        'PAT-MODULE-REFACTOR-SCAN-001: spec_path patterns/specs/module_refactor_scan_docs.pattern.yaml does not exist',
+      );
+      expect(
+        doc.findings.find(
+          (f: { rule: string; path?: unknown[] }) =>
+            f.rule === 'registry-schema' && f.path?.join('.') === 'patterns.5.status',
+        ),
+      ).toMatchObject({ line: 88, column: 11 });
       const text = await runSt3(['patterns', 'check'], { cwd: root });
       expect(text.code).toBe(1);
-      expect(text.stdout).toContain('patterns/PATTERN_INDEX.yaml:16:14: [link-missing] PAT-MODULE-REFACTOR-SCAN-001: spec_path');
+      expect(text.stdout).toContain(
+        'patterns/PATTERN_INDEX.yaml:16:14: [link-missing] PAT-MODULE-REFACTOR-SCAN-001: spec_path',
+      );
       expect(text.stdout).toContain('patterns/PATTERN_INDEX.yaml:88:11: [registry-schema]');
       expect(text.stdout).toMatch(/190 patterns, \d+ error\(s\)/);
     });
@@ -48,7 +60,10 @@ describe('st3 patterns check on the real registry', () => {
     await withPatterns(async (root) => {
       const { mkdir, writeFile } = await import('node:fs/promises');
       await mkdir(join(root, '.st3', 'config'), { recursive: true });
-      await writeFile(join(root, '.st3/config/patterns.yaml'), 'registry: patterns\nrules:\n  link-missing: off\n  registry-schema: off\n  doc-id-format: off\n');
+      await writeFile(
+        join(root, '.st3/config/patterns.yaml'),
+        'registry: patterns\nrules:\n  link-missing: off\n  registry-schema: off\n  doc-id-format: off\n',
+      );
       const r = await runSt3(['patterns', 'check', '--json'], { cwd: root });
       expect(r.code).toBe(0);
       expect(json(r).errors).toBe(0);
@@ -83,7 +98,9 @@ describe('st3 scaffold batch on the real registry', () => {
       expect(j.batches.every((b: { ok: boolean }) => b.ok)).toBe(true);
       expect(j.counts.created).toBeGreaterThan(0);
       const registry = await readFile(join(root, 'patterns/PATTERN_INDEX.yaml'), 'utf8');
-      expect(registry).toContain('- pattern_id: PAT-MODULE-REFACTOR-SCAN-001\n  doc_id: DOC-MODULE-REFACTOR-SCAN-001\n');
+      expect(registry).toContain(
+        '- pattern_id: PAT-MODULE-REFACTOR-SCAN-001\n  doc_id: DOC-MODULE-REFACTOR-SCAN-001\n',
+      );
       const check = json(await runSt3(['patterns', 'check', 'patterns', '--json'], { cwd: root }));
       expect(check.byRule['sidecar-mismatch']).toBeUndefined();
       expect(check.byRule['doc-link-mismatch']).toBeUndefined();

@@ -6,20 +6,32 @@ import { json, runSt3, withTempDir } from '../src/run-cli.js';
 async function workspace(dir: string): Promise<void> {
   await mkdir(join(dir, '.st3'), { recursive: true });
   await mkdir(join(dir, 'src'), { recursive: true });
-  await writeFile(join(dir, 'src', 'util.py'), 'def load(path):\n    try:\n        return open(path).read()\n    except:\n        print("cannot read", path)\n\n\ndef twice(x):\n    return 2 * x\n');
-  await writeFile(join(dir, 'src', 'fmt.ts'), 'export function fmt(x: any): string {\n  if (x == 1) return "one";\n  return String(x);\n}\n');
-  await writeFile(join(dir, 'graph.json'), JSON.stringify({
-    nodes: [
-      { id: 'load', path: 'src/util.py', startLine: 1, endLine: 5, complexity: 2 },
-      { id: 'twice', path: 'src/util.py', startLine: 8, endLine: 9, complexity: 1 },
-      { id: 'fmt', path: 'src/fmt.ts', startLine: 1, endLine: 4, complexity: 2 },
-    ],
-    edges: [{ from: 'twice', to: 'load' }],
-  }));
-  await writeFile(join(dir, 'gen.mjs'), `
+  await writeFile(
+    join(dir, 'src', 'util.py'),
+    'def load(path):\n    try:\n        return open(path).read()\n    except:\n        print("cannot read", path)\n\n\ndef twice(x):\n    return 2 * x\n',
+  );
+  await writeFile(
+    join(dir, 'src', 'fmt.ts'),
+    'export function fmt(x: any): string {\n  if (x == 1) return "one";\n  return String(x);\n}\n',
+  );
+  await writeFile(
+    join(dir, 'graph.json'),
+    JSON.stringify({
+      nodes: [
+        { id: 'load', path: 'src/util.py', startLine: 1, endLine: 5, complexity: 2 },
+        { id: 'twice', path: 'src/util.py', startLine: 8, endLine: 9, complexity: 1 },
+        { id: 'fmt', path: 'src/fmt.ts', startLine: 1, endLine: 4, complexity: 2 },
+      ],
+      edges: [{ from: 'twice', to: 'load' }],
+    }),
+  );
+  await writeFile(
+    join(dir, 'gen.mjs'),
+    `
 import { appendFileSync } from 'node:fs';
 appendFileSync('feedback.log', process.argv[2] + ': ' + (process.env.ST3_FEEDBACK || '-') + '\\n');
-`);
+`,
+  );
 }
 const st3 = (dir: string, ...args: string[]) => runSt3(args, { cwd: dir });
 
@@ -60,16 +72,23 @@ describe('st3 review', () => {
       await writeFile(join(dir, 'fixed.py'), 'def load(path):\n    with open(path) as f:\n        return f.read()\n');
       const edited = json(await st3(dir, 'review', 'edit', load.id, '--file', 'fixed.py', '--json')).item;
       expect(edited).toMatchObject({ status: 'in_review', issues: [], validation: { ok: true } });
-      expect(json(await st3(dir, 'review', 'approve', load.id, '--feedback', 'good now', '--json')).item.status).toBe('approved');
+      expect(json(await st3(dir, 'review', 'approve', load.id, '--feedback', 'good now', '--json')).item.status).toBe(
+        'approved',
+      );
 
       const twice = list.find((i: { nodeId: string }) => i.nodeId === 'twice');
       await st3(dir, 'review', 'assign', twice.id, '--reviewer', 'bo');
       const noFeedback = await st3(dir, 'review', 'reject', twice.id, '--json');
       expect(json(noFeedback).error.code).toBe('E_REVIEW_FEEDBACK_REQUIRED');
-      expect(json(await st3(dir, 'review', 'reject', twice.id, '--feedback', 'use a multiplier argument', '--json')).item.status).toBe('rejected');
+      expect(
+        json(await st3(dir, 'review', 'reject', twice.id, '--feedback', 'use a multiplier argument', '--json')).item
+          .status,
+      ).toBe('rejected');
 
       await st3(dir, 'review', 'assign', fmt.id, '--reviewer', 'ana');
-      expect(json(await st3(dir, 'review', 'regenerate', fmt.id, '--feedback', 'type x as number', '--json')).item.status).toBe('needs_regeneration');
+      expect(
+        json(await st3(dir, 'review', 'regenerate', fmt.id, '--feedback', 'type x as number', '--json')).item.status,
+      ).toBe('needs_regeneration');
 
       // The next run passes the reviewer's feedback to that node, and its new code goes back to pending.
       const again = await st3(dir, 'execute', 'graph.json', '--run', gen, '--review', '--json');
@@ -90,12 +109,23 @@ describe('st3 review', () => {
   it('takes generated code and confidence signals from a JSON last line of the command output; runs source paths through the atomizer', async () => {
     await withTempDir(async (dir) => {
       await workspace(dir);
-      await writeFile(join(dir, 'emit.mjs'), `
+      await writeFile(
+        join(dir, 'emit.mjs'),
+        `
 const id = process.argv[2];
 console.log('generating ' + id);
 console.log(JSON.stringify({ code: 'def gen():\\n    global state\\n    return 1\\n', validation: 1, integrationTests: { passed: 1, total: 2 } }));
-`);
-      const run = await st3(dir, 'execute', 'src/util.py', '--run', `"${process.execPath}" emit.mjs {id}`, '--review', '--json');
+`,
+      );
+      const run = await st3(
+        dir,
+        'execute',
+        'src/util.py',
+        '--run',
+        `"${process.execPath}" emit.mjs {id}`,
+        '--review',
+        '--json',
+      );
       expect(run.code, run.stderr).toBe(0);
       const doc = json(run);
       // The atomizer found the two Python functions of src/util.py.
@@ -111,7 +141,8 @@ console.log(JSON.stringify({ code: 'def gen():\\n    global state\\n    return 1
   it('answers --help with every sub-verb and rejects unknown ones', async () => {
     const help = await runSt3(['review', '--help']);
     expect(help.code).toBe(0);
-    for (const verb of ['list', 'show', 'assign', 'approve', 'reject', 'edit', 'regenerate', 'stats']) expect(help.stdout).toContain(`st3 review ${verb}`);
+    for (const verb of ['list', 'show', 'assign', 'approve', 'reject', 'edit', 'regenerate', 'stats'])
+      expect(help.stdout).toContain(`st3 review ${verb}`);
     const bad = await runSt3(['review', 'nope', '--json']);
     expect(bad.code).toBe(2);
   });

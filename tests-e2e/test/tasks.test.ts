@@ -4,16 +4,28 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures, json, repoRoot, runSt3, withTempDir } from '../src/run-cli.js';
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' });
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'init.defaultBranch=main', ...args], {
+    cwd,
+    encoding: 'utf8',
+  });
 
 async function makeRepo(dir: string): Promise<void> {
   await mkdir(join(dir, '.st3/config'), { recursive: true });
   await mkdir(join(dir, 'tasks/completed'), { recursive: true });
   await mkdir(join(dir, 'standards'), { recursive: true });
-  await writeFile(join(dir, '.st3/config/tasks.yaml'), await readFile(join(repoRoot, 'examples/.st3/config/tasks.yaml')));
-  await writeFile(join(dir, 'standards/engineering.md'), await readFile(join(repoRoot, 'examples/standards/engineering.md')));
-  const task = (await readFile(join(repoRoot, 'examples/tasks/TASK-0001-example-evidence.task.yaml'), 'utf8'))
-    .replace('    - command: node --version\n      description: The runtime is available\n', `    - command: node -e "process.exit(process.env.FOO==='bar'?0:1)"\n      description: sees --env\n    - id: blocked\n      command: [node, --version]\n      blocker_id: TASK-0002\n`);
+  await writeFile(
+    join(dir, '.st3/config/tasks.yaml'),
+    await readFile(join(repoRoot, 'examples/.st3/config/tasks.yaml')),
+  );
+  await writeFile(
+    join(dir, 'standards/engineering.md'),
+    await readFile(join(repoRoot, 'examples/standards/engineering.md')),
+  );
+  const task = (await readFile(join(repoRoot, 'examples/tasks/TASK-0001-example-evidence.task.yaml'), 'utf8')).replace(
+    '    - command: node --version\n      description: The runtime is available\n',
+    `    - command: node -e "process.exit(process.env.FOO==='bar'?0:1)"\n      description: sees --env\n    - id: blocked\n      command: [node, --version]\n      blocker_id: TASK-0002\n`,
+  );
   await writeFile(join(dir, 'tasks/TASK-0001-example-evidence.task.yaml'), task);
   await writeFile(join(dir, '.gitignore'), 'artifacts/\n');
   await writeFile(join(dir, 'src.ts'), 'export const a = 1;\n');
@@ -24,7 +36,10 @@ async function makeRepo(dir: string): Promise<void> {
   await writeFile(join(dir, 'artifacts/coverage/summary.json'), '{"lines": 91}\n');
   await writeFile(join(dir, 'artifacts/coverage/lcov/index.html'), '<html>ok</html>\n');
   await writeFile(join(dir, 'artifacts/notes.txt'), 'a note\n');
-  await writeFile(join(dir, 'artifacts/bundle.tar.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+  await writeFile(
+    join(dir, 'artifacts/bundle.tar.gz'),
+    Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+  );
   await writeFile(join(dir, 'artifacts/build.log'), 'build ok\n');
   await writeFile(join(dir, 'artifacts/screen.png'), Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
   await writeFile(join(dir, 'artifacts/test-output.txt'), 'Tests: 12 passed\n');
@@ -54,7 +69,19 @@ describe('st3 tasks: full lifecycle in a temporary git repository', () => {
       expect(json(snap).snapshot.dirty).toEqual([]);
 
       const attach = async (type: string, file: string, ...extra: string[]) => {
-        const r = await st3('evidence', 'attach', 'TASK-0001', '--type', type, '--file', file, '--description', `${type} evidence`, ...extra, '--json');
+        const r = await st3(
+          'evidence',
+          'attach',
+          'TASK-0001',
+          '--type',
+          type,
+          '--file',
+          file,
+          '--description',
+          `${type} evidence`,
+          ...extra,
+          '--json',
+        );
         expect(r.code, r.stdout + r.stderr).toBe(0);
         return json(r).entry;
       };
@@ -64,25 +91,55 @@ describe('st3 tasks: full lifecycle in a temporary git repository', () => {
       await attach('archive', 'artifacts/bundle.tar.gz');
       await attach('log', 'artifacts/build.log');
       await attach('screenshot', 'artifacts/screen.png');
-      await attach('qa_output', 'artifacts/test-output.txt', '--meta', 'command=pnpm test', '--meta', 'exit_code=0', '--meta', 'duration_ms=1200');
+      await attach(
+        'qa_output',
+        'artifacts/test-output.txt',
+        '--meta',
+        'command=pnpm test',
+        '--meta',
+        'exit_code=0',
+        '--meta',
+        'duration_ms=1200',
+      );
       await attach('summary', 'artifacts/summary.md');
       await attach('diff', 'artifacts/change.diff');
       const listed = json(await st3('evidence', 'list', 'TASK-0001', '--json'));
-      expect(listed.entries.map((e: { type: string }) => e.type).sort()).toEqual(['archive', 'diff', 'directory', 'file', 'log', 'qa_output', 'screenshot', 'summary']);
+      expect(listed.entries.map((e: { type: string }) => e.type).sort()).toEqual([
+        'archive',
+        'diff',
+        'directory',
+        'file',
+        'log',
+        'qa_output',
+        'screenshot',
+        'summary',
+      ]);
 
       const out = join(dir, 'artifacts/extracted');
       await mkdir(out);
       execFileSync('tar', ['--zstd', '-xf', join(dir, '.st3/tasks/TASK-0001/evidence', dirEntry.stored), '-C', out]);
       expect(await readFile(join(out, 'lcov/index.html'), 'utf8')).toBe('<html>ok</html>\n');
 
-      const std = await st3('standards', 'attach', 'TASK-0001', '--file', 'standards/engineering.md', '--section', 'Retention', '--json');
+      const std = await st3(
+        'standards',
+        'attach',
+        'TASK-0001',
+        '--file',
+        'standards/engineering.md',
+        '--section',
+        'Retention',
+        '--json',
+      );
       expect(std.code, std.stderr).toBe(0);
       expect(json(std).excerpt).toMatchObject({ section: 'retention', heading_level: 3 });
       expect((await st3('standards', 'verify', 'TASK-0001')).code).toBe(0);
 
       const run = await st3('run-validation', 'TASK-0001', '--env', 'FOO=bar', '--json');
       expect(run.code, run.stdout + run.stderr).toBe(0);
-      expect(json(run).results.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([['cmd-1', 'passed'], ['blocked', 'skipped']]);
+      expect(json(run).results.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([
+        ['cmd-1', 'passed'],
+        ['blocked', 'skipped'],
+      ]);
       expect(json(run).results[1].skip_reason).toBe('blocker TASK-0002 is not found, not completed');
       const failing = await st3('run-validation', 'TASK-0001', '--command-id', 'cmd-1', '--env', 'FOO=nope', '--json');
       expect(failing.code).toBe(1);
@@ -94,14 +151,28 @@ describe('st3 tasks: full lifecycle in a temporary git repository', () => {
       await writeFile(join(dir, 'src.ts'), 'export const a = 2;\n');
       const drift = await st3('worktree', 'verify', 'TASK-0001', '--json');
       expect(drift.code).toBe(1);
-      expect(json(drift)).toMatchObject({ ok: false, head_moved: false, changed: [{ path: 'src.ts', change: 'dirtied', status: 'M' }] });
+      expect(json(drift)).toMatchObject({
+        ok: false,
+        head_moved: false,
+        changed: [{ path: 'src.ts', change: 'dirtied', status: 'M' }],
+      });
 
       const standard = join(dir, 'standards/engineering.md');
       await writeFile(standard, (await readFile(standard, 'utf8')).replace('until the task is purged', 'for a year'));
       const stale = await st3('standards', 'verify', 'TASK-0001', '--json');
       expect(stale.code).toBe(1);
-      expect(json(stale).excerpts.filter((e: { status: string }) => e.status !== 'fresh').map((e: { section: string; status: string }) => [e.section, e.status]).sort()).toEqual([['evidence', 'stale'], ['retention', 'stale']]);
-      expect(json(await st3('standards', 'verify', 'TASK-0001', '--invalidate', '--json'))).toMatchObject({ invalidated: 2 });
+      expect(
+        json(stale)
+          .excerpts.filter((e: { status: string }) => e.status !== 'fresh')
+          .map((e: { section: string; status: string }) => [e.section, e.status])
+          .sort(),
+      ).toEqual([
+        ['evidence', 'stale'],
+        ['retention', 'stale'],
+      ]);
+      expect(json(await st3('standards', 'verify', 'TASK-0001', '--invalidate', '--json'))).toMatchObject({
+        invalidated: 2,
+      });
       expect((await st3('standards', 'verify', 'TASK-0001')).code).toBe(0);
 
       const shown = json(await st3('context', 'show', 'TASK-0001', '--json'));
@@ -124,7 +195,22 @@ describe('st3 tasks: full lifecycle in a temporary git repository', () => {
       const st3 = (...args: string[]) => runSt3(['tasks', ...args], { cwd: dir });
       expect((await st3('context', 'init', 'TASK-0001')).code).toBe(0);
       const files = ['notes.txt', 'build.log', 'summary.md', 'change.diff', 'test-output.txt'];
-      const results = await Promise.all(files.map((f) => st3('evidence', 'attach', 'TASK-0001', '--type', 'file', '--file', `artifacts/${f}`, '--description', f, '--json')));
+      const results = await Promise.all(
+        files.map((f) =>
+          st3(
+            'evidence',
+            'attach',
+            'TASK-0001',
+            '--type',
+            'file',
+            '--file',
+            `artifacts/${f}`,
+            '--description',
+            f,
+            '--json',
+          ),
+        ),
+      );
       for (const r of results) expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(json(await st3('evidence', 'list', 'TASK-0001', '--json')).entries).toHaveLength(files.length);
       expect(json(await st3('context', 'show', 'TASK-0001', '--json')).context.evidence).toHaveLength(files.length);
@@ -156,7 +242,10 @@ describe('st3 tasks: real task files, ledger and quarantine', () => {
     expect(doc).toMatchObject({ ok: false, checked: 149, failed: 26 });
     const first = (name: string) => doc.files.find((f: { file: string }) => f.file.endsWith(name)).errors[0] ?? null;
     expect(first('TASK-0902-update-esbuild-security.task.yaml')).toBeNull();
-    expect(first('TASK-0601-contract-codegen-alignment.task.yaml')).toMatchObject({ code: 'E001', path: ['deliverables'] });
+    expect(first('TASK-0601-contract-codegen-alignment.task.yaml')).toMatchObject({
+      code: 'E001',
+      path: ['deliverables'],
+    });
     expect(first('TASK-0822-rtk-query-xstate.task.yaml')).toMatchObject({ code: 'E_PARSE', line: 206, column: 1 });
     const codes = doc.files.flatMap((f: { errors: { code: string }[] }) => [...new Set(f.errors.map((e) => e.code))]);
     expect(codes.filter((c: string) => c === 'E001')).toHaveLength(16);
@@ -166,14 +255,21 @@ describe('st3 tasks: real task files, ledger and quarantine', () => {
   it('a broken task goes to the ledger and the quarantine, is repaired and released', async () => {
     await withTempDir(async (dir) => {
       await makeRepo(dir);
-      await writeFile(join(dir, 'tasks/TASK-0210-qa-suite-alignment.task.yaml'), await readFile(join(fixtures, 'tasks/TASK-0210-qa-suite-alignment.task.yaml')));
+      await writeFile(
+        join(dir, 'tasks/TASK-0210-qa-suite-alignment.task.yaml'),
+        await readFile(join(fixtures, 'tasks/TASK-0210-qa-suite-alignment.task.yaml')),
+      );
       const st3 = (...args: string[]) => runSt3(['tasks', ...args], { cwd: dir });
       const init = await st3('context', 'init', 'TASK-0210', '--json');
       expect(init.code).toBe(1);
       expect(json(init).error).toMatchObject({ code: 'E_PARSE', line: 131, column: 5 });
-      expect(json(await st3('exceptions', 'list', '--json')).exceptions).toMatchObject([{ task_id: 'TASK-0210', exception_type: 'malformed_yaml', remediation: { status: 'open' } }]);
+      expect(json(await st3('exceptions', 'list', '--json')).exceptions).toMatchObject([
+        { task_id: 'TASK-0210', exception_type: 'malformed_yaml', remediation: { status: 'open' } },
+      ]);
       expect(json(await st3('context', 'init', 'TASK-0210', '--json')).error.code).toBe('E_TASK_QUARANTINED');
-      expect(json(await st3('quarantine', 'list', '--json')).entries).toMatchObject([{ task_id: 'TASK-0210', status: 'quarantined' }]);
+      expect(json(await st3('quarantine', 'list', '--json')).entries).toMatchObject([
+        { task_id: 'TASK-0210', status: 'quarantined' },
+      ]);
       const repaired = await st3('quarantine', 'repair', 'TASK-0210', '--json');
       expect(repaired.code, repaired.stdout).toBe(0);
       expect(json(repaired).applied).toContain('quote_backtick_scalars');
@@ -191,28 +287,58 @@ describe('st3 tasks: real task files, ledger and quarantine', () => {
     await withTempDir(async (dir) => {
       await mkdir(join(dir, '.st3'), { recursive: true });
       await mkdir(join(dir, 'tasks'), { recursive: true });
-      for (const f of ['TASK-0210-qa-suite-alignment.task.yaml', 'TASK-9001-simple.task.yaml']) await writeFile(join(dir, 'tasks', f), await readFile(join(fixtures, 'tasks', f)));
+      for (const f of ['TASK-0210-qa-suite-alignment.task.yaml', 'TASK-9001-simple.task.yaml'])
+        await writeFile(join(dir, 'tasks', f), await readFile(join(fixtures, 'tasks', f)));
       const st3 = (...args: string[]) => runSt3(['tasks', ...args], { cwd: dir });
       const first = json(await st3('validate', '--quarantine', '--json'));
       expect(first).toMatchObject({ checked: 2, failed: 1, quarantined: ['TASK-0210'] });
-      expect(json(await st3('exceptions', 'list', '--json')).exceptions.map((e: { task_id: string }) => e.task_id)).toEqual(['TASK-0210']);
+      expect(
+        json(await st3('exceptions', 'list', '--json')).exceptions.map((e: { task_id: string }) => e.task_id),
+      ).toEqual(['TASK-0210']);
       await st3('exceptions', 'add', 'TASK-9001', '--type', 'incomplete_task');
       const shown = json(await st3('validate', '--json'));
       expect(shown.suppressed_warnings).toBe(0);
       const again = json(await st3('validate', '--json'));
-      expect(again.suppressed_warnings).toBe(shown.files.find((f: { id: string }) => f.id === 'TASK-9001').warnings.length);
+      expect(again.suppressed_warnings).toBe(
+        shown.files.find((f: { id: string }) => f.id === 'TASK-9001').warnings.length,
+      );
       expect(again.files.find((f: { id: string }) => f.id === 'TASK-9001').warnings).toEqual([]);
     });
   }, 60_000);
 
   it('every verb has --help with an example', async () => {
-    const verbs = [[], ['list'], ['show'], ['validate'], ['context', 'init'], ['context', 'show'], ['context', 'purge'], ['evidence', 'attach'], ['evidence', 'list'], ['evidence', 'verify'], ['standards', 'attach'], ['standards', 'verify'], ['exceptions', 'add'], ['exceptions', 'list'], ['exceptions', 'resolve'], ['exceptions', 'cleanup'], ['quarantine', 'list'], ['quarantine', 'repair'], ['quarantine', 'release'], ['run-validation'], ['worktree', 'snapshot'], ['worktree', 'verify']];
+    const verbs = [
+      [],
+      ['list'],
+      ['show'],
+      ['validate'],
+      ['context', 'init'],
+      ['context', 'show'],
+      ['context', 'purge'],
+      ['evidence', 'attach'],
+      ['evidence', 'list'],
+      ['evidence', 'verify'],
+      ['standards', 'attach'],
+      ['standards', 'verify'],
+      ['exceptions', 'add'],
+      ['exceptions', 'list'],
+      ['exceptions', 'resolve'],
+      ['exceptions', 'cleanup'],
+      ['quarantine', 'list'],
+      ['quarantine', 'repair'],
+      ['quarantine', 'release'],
+      ['run-validation'],
+      ['worktree', 'snapshot'],
+      ['worktree', 'verify'],
+    ];
     const results = await Promise.all(verbs.map((verb) => runSt3(['tasks', ...verb, '--help'])));
     verbs.forEach((verb, i) => {
       expect(results[i]!.code, verb.join(' ')).toBe(0);
       expect(results[i]!.stdout, verb.join(' ')).toContain('Examples:\n  st3 tasks');
       // Each verb shows its own help, not its parent's.
-      expect(results[i]!.stdout, verb.join(' ')).toContain(`Usage: st3 tasks${verb.length ? ` ${verb.join(' ')}` : ''}`);
+      expect(results[i]!.stdout, verb.join(' ')).toContain(
+        `Usage: st3 tasks${verb.length ? ` ${verb.join(' ')}` : ''}`,
+      );
     });
   }, 120_000);
 });

@@ -12,7 +12,9 @@ if (!existsSync(bin)) {
   console.error('build first: pnpm build');
   process.exit(1);
 }
-const taskFiles = readdirSync(tasksDir).filter((f) => f.endsWith('.task.yaml')).map((f) => join(tasksDir, f));
+const taskFiles = readdirSync(tasksDir)
+  .filter((f) => f.endsWith('.task.yaml'))
+  .map((f) => join(tasksDir, f));
 
 function timeRun(args, runs, expectCode) {
   const times = [];
@@ -20,7 +22,8 @@ function timeRun(args, runs, expectCode) {
     const start = process.hrtime.bigint();
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (r.status !== expectCode) throw new Error(`${args.join(' ')} exited ${r.status}, expected ${expectCode}\n${r.stderr}`);
+    if (r.status !== expectCode)
+      throw new Error(`${args.join(' ')} exited ${r.status}, expected ${expectCode}\n${r.stderr}`);
     times.push(ms);
   }
   times.sort((a, b) => a - b);

@@ -32,7 +32,9 @@ function machine() {
 }
 
 function record(name, section) {
-  let doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '# Benchmarks\n\nRecorded by `pnpm bench` (each section by `node tooling/bench/run.mjs NAME`). Every benchmark runs the peer tool on the same input in the same run and reports the ratio.\n';
+  let doc = existsSync(docPath)
+    ? readFileSync(docPath, 'utf8')
+    : '# Benchmarks\n\nRecorded by `pnpm bench` (each section by `node tooling/bench/run.mjs NAME`). Every benchmark runs the peer tool on the same input in the same run and reports the ratio.\n';
   const start = `<!-- bench:${name} -->`;
   const end = `<!-- /bench:${name} -->`;
   const block = `${start}\n${section.trim()}\n\n_Machine: ${machine()}._\n${end}`;
@@ -48,7 +50,13 @@ for (const file of findBenches()) {
   const name = basename(file, '.bench.mjs');
   if (only.length > 0 && !only.includes(name)) continue;
   process.stderr.write(`bench ${name} ...\n`);
-  const r = spawnSync(process.execPath, ['--expose-gc', file], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+  const r = spawnSync(process.execPath, ['--expose-gc', file], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+  });
   if (r.status !== 0) {
     failed++;
     process.stderr.write(`bench ${name} failed with exit ${r.status}\n`);

@@ -71,10 +71,14 @@ export function checkDependencies(pkgs) {
   const graph = new Map();
   for (const p of pkgs) {
     const deps = { ...p.manifest.dependencies, ...p.manifest.devDependencies, ...p.manifest.peerDependencies };
-    graph.set(p.manifest.name, Object.keys(deps).filter((d) => names.has(d) && d !== '@st3/tooling'));
+    graph.set(
+      p.manifest.name,
+      Object.keys(deps).filter((d) => names.has(d) && d !== '@st3/tooling'),
+    );
     if (p.group === 'packages') {
       for (const d of Object.keys(deps)) {
-        if (names.get(d)?.group === 'apps') problems.push(`${p.manifest.name} depends on the app ${d}: apps depend on packages, never the reverse`);
+        if (names.get(d)?.group === 'apps')
+          problems.push(`${p.manifest.name} depends on the app ${d}: apps depend on packages, never the reverse`);
       }
     }
   }
@@ -99,8 +103,13 @@ export function checkImports(pkgs, base) {
         if (!target) continue;
         const subpath = rest.length ? `./${rest.join('/')}` : '.';
         const exportsMap = target.manifest.exports ?? {};
-        const exported = Object.keys(exportsMap).some((k) => k === subpath || (k.endsWith('*') && subpath.startsWith(k.slice(0, -1))));
-        if (!exported) problems.push(`${relative(base, file)} imports ${spec}, which is not in the public exports of ${target.manifest.name}`);
+        const exported = Object.keys(exportsMap).some(
+          (k) => k === subpath || (k.endsWith('*') && subpath.startsWith(k.slice(0, -1))),
+        );
+        if (!exported)
+          problems.push(
+            `${relative(base, file)} imports ${spec}, which is not in the public exports of ${target.manifest.name}`,
+          );
       }
     }
   }
@@ -117,9 +126,12 @@ export async function checkPackaging(pkgs) {
       continue;
     }
     const { messages } = await publint({ pkgDir: p.dir, level: 'warning', strict: true });
-    for (const msg of messages) problems.push(`${p.manifest.name}: publint ${msg.type} ${msg.code} at ${msg.path.join('.')}`);
-    if (p.manifest.sideEffects !== false) problems.push(`${p.manifest.name}: package.json must say "sideEffects": false`);
-    if (!p.manifest.exports?.['./package.json']) problems.push(`${p.manifest.name}: exports must include "./package.json"`);
+    for (const msg of messages)
+      problems.push(`${p.manifest.name}: publint ${msg.type} ${msg.code} at ${msg.path.join('.')}`);
+    if (p.manifest.sideEffects !== false)
+      problems.push(`${p.manifest.name}: package.json must say "sideEffects": false`);
+    if (!p.manifest.exports?.['./package.json'])
+      problems.push(`${p.manifest.name}: exports must include "./package.json"`);
   }
   return problems;
 }

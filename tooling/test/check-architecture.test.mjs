@@ -21,16 +21,32 @@ function workspace(files) {
 }
 
 const scope = '@' + 'st3';
-const pkg = (name, deps = {}, exports = { '.': './dist/index.js' }) => ({ name, version: '0.0.0', private: true, exports, dependencies: deps });
+const pkg = (name, deps = {}, exports = { '.': './dist/index.js' }) => ({
+  name,
+  version: '0.0.0',
+  private: true,
+  exports,
+  dependencies: deps,
+});
 
 describe('findCycle', () => {
   it('finds a cycle and returns it closed', () => {
-    const graph = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]);
+    const graph = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a']],
+      ['d', ['a']],
+    ]);
     expect(findCycle(graph)).toEqual(['a', 'b', 'c', 'a']);
   });
 
   it('returns undefined for a DAG, including diamonds', () => {
-    const graph = new Map([['a', ['b', 'c']], ['b', ['d']], ['c', ['d']], ['d', []]]);
+    const graph = new Map([
+      ['a', ['b', 'c']],
+      ['b', ['d']],
+      ['c', ['d']],
+      ['d', []],
+    ]);
     expect(findCycle(graph)).toBeUndefined();
   });
 });
@@ -56,7 +72,11 @@ describe('checkArchitecture', () => {
 
   it('reports a deep import past the public exports, but allows exported subpaths', async () => {
     const root = workspace({
-      'packages/schemas/package.json': pkg('@st3/schemas', {}, { '.': './dist/index.js', './errors': './dist/errors.js', './json/*': './json/*' }),
+      'packages/schemas/package.json': pkg(
+        '@st3/schemas',
+        {},
+        { '.': './dist/index.js', './errors': './dist/errors.js', './json/*': './json/*' },
+      ),
       'packages/gates/package.json': pkg('@st3/gates', { '@st3/schemas': 'workspace:^' }),
       'packages/gates/src/ok.ts': `import { St3Error } from '${scope}/schemas/errors';\nimport q from '${scope}/schemas/json/quality.schema.json';\n`,
       // Built from pieces so that this test file itself contains no deep import for the real check to find.
@@ -75,7 +95,9 @@ describe('checkArchitecture', () => {
       'packages/gates/package.json': pkg('@st3/gates', { '@st3/gates-cli': 'workspace:^' }),
     });
     const { problems } = await checkArchitecture(root, { packaging: false });
-    expect(problems).toEqual(['@st3/gates depends on the app @st3/gates-cli: apps depend on packages, never the reverse']);
+    expect(problems).toEqual([
+      '@st3/gates depends on the app @st3/gates-cli: apps depend on packages, never the reverse',
+    ]);
   });
 
   it('reports an unbuilt publishable package when packaging is checked', async () => {

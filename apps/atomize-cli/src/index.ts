@@ -10,8 +10,14 @@ export const cli: CliDefinition = {
   version: pkg.version,
   description: 'measured, context-rich atoms of TypeScript, JavaScript and Python',
   commands: {
-    'atomize': { summary: 'split TS/JS/Python files into measured, context-rich atoms', load: async () => (await import('./commands/atomize.js')).command },
-    'complexity': { summary: 'cyclomatic complexity per function (ESLint / flake8 C901 compatible)', load: async () => (await import('./commands/complexity.js')).command },
+    atomize: {
+      summary: 'split TS/JS/Python files into measured, context-rich atoms',
+      load: async () => (await import('./commands/atomize.js')).command,
+    },
+    complexity: {
+      summary: 'cyclomatic complexity per function (ESLint / flake8 C901 compatible)',
+      load: async () => (await import('./commands/complexity.js')).command,
+    },
   },
 };
 
@@ -27,19 +33,35 @@ export const stage: RunStage = {
     let nonAtomic = 0;
     let skipped = 0;
     let top: { path: string; name: string; complexity: number } | undefined;
-    for await (const r of atomizeProject(['.'], { cwd: ctx.root, cache: ctx.dryRun ? false : undefined, telemetry: ctx.telemetry })) {
+    for await (const r of atomizeProject(['.'], {
+      cwd: ctx.root,
+      cache: ctx.dryRun ? false : undefined,
+      telemetry: ctx.telemetry,
+    })) {
       if (!r.ok) {
         skipped++;
         continue;
       }
-      const rec = r.record as unknown as { path: string; functions: { qualifiedName: string; complexity: number }[]; atoms: { atomicity: { atomic: boolean } }[] };
+      const rec = r.record as unknown as {
+        path: string;
+        functions: { qualifiedName: string; complexity: number }[];
+        atoms: { atomicity: { atomic: boolean } }[];
+      };
       files++;
       functions += rec.functions.length;
       atoms += rec.atoms.length;
       nonAtomic += rec.atoms.filter((a) => !a.atomicity.atomic).length;
-      for (const f of rec.functions) if (!top || f.complexity > top.complexity) top = { path: rec.path, name: f.qualifiedName, complexity: f.complexity };
+      for (const f of rec.functions)
+        if (!top || f.complexity > top.complexity)
+          top = { path: rec.path, name: f.qualifiedName, complexity: f.complexity };
     }
-    if (files === 0) return { stage: 'atomize', ok: true, skipped: true, summary: 'no TypeScript, JavaScript or Python sources found' };
+    if (files === 0)
+      return {
+        stage: 'atomize',
+        ok: true,
+        skipped: true,
+        summary: 'no TypeScript, JavaScript or Python sources found',
+      };
     return {
       stage: 'atomize',
       ok: true,

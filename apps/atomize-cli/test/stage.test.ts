@@ -23,7 +23,11 @@ describe('atomize stage of st3 run', () => {
     writeFileSync(join(root, 'a.ts'), 'export function f(a: number): number {\n  return a > 0 ? a : 0;\n}\n');
     writeFileSync(join(root, 'b.py'), 'def g(x):\n    return x\n');
     const report = await stage.run({ root, io: memoryIO().io, dryRun: true, quiet: true });
-    expect(report).toMatchObject({ stage: 'atomize', ok: true, summary: expect.stringMatching(/^2 files, 2 functions, \d+ atoms/) });
+    expect(report).toMatchObject({
+      stage: 'atomize',
+      ok: true,
+      summary: expect.stringMatching(/^2 files, 2 functions, \d+ atoms/),
+    });
     expect(report.lines?.[0]).toContain('most complex: f in a.ts (2)');
   });
 

@@ -10,8 +10,14 @@ export const cli: CliDefinition = {
   version: pkg.version,
   description: 'quality gates scoped to what changed',
   commands: {
-    'gates': { summary: 'run the quality gates (linters, type-checkers) on what changed', load: async () => (await import('./commands/gates.js')).command },
-    'test': { summary: 'run the test command and report passed/failed/skipped', load: async () => (await import('./commands/test.js')).command },
+    gates: {
+      summary: 'run the quality gates (linters, type-checkers) on what changed',
+      load: async () => (await import('./commands/gates.js')).command,
+    },
+    test: {
+      summary: 'run the test command and report passed/failed/skipped',
+      load: async () => (await import('./commands/test.js')).command,
+    },
   },
 };
 
@@ -30,8 +36,19 @@ export const stage: RunStage = {
     if (!existsSync(join(ctx.root, QUALITY_CONFIG_PATH))) {
       return { stage: 'gates', ok: true, skipped: true, summary: `no ${QUALITY_CONFIG_PATH} (run \`st3 gates init\`)` };
     }
-    const result = await runGates({ cwd: ctx.root, scope: 'project', signal: ctx.io.signal, env: ctx.io.env, updateState: !ctx.dryRun, logOutput: !ctx.dryRun, telemetry: ctx.telemetry });
-    const lines = result.gates.map((g) => `${g.status === 'passed' ? '✓' : g.status === 'skipped' ? '○' : '✗'} ${g.id}: ${g.status}${g.violations.length ? ` (${g.violations.length} violation${g.violations.length === 1 ? '' : 's'})` : ''}${g.status !== 'passed' && g.reason ? ` — ${g.reason.split('\n')[0]}` : ''}`);
+    const result = await runGates({
+      cwd: ctx.root,
+      scope: 'project',
+      signal: ctx.io.signal,
+      env: ctx.io.env,
+      updateState: !ctx.dryRun,
+      logOutput: !ctx.dryRun,
+      telemetry: ctx.telemetry,
+    });
+    const lines = result.gates.map(
+      (g) =>
+        `${g.status === 'passed' ? '✓' : g.status === 'skipped' ? '○' : '✗'} ${g.id}: ${g.status}${g.violations.length ? ` (${g.violations.length} violation${g.violations.length === 1 ? '' : 's'})` : ''}${g.status !== 'passed' && g.reason ? ` — ${g.reason.split('\n')[0]}` : ''}`,
+    );
     return { stage: 'gates', ok: result.overall_pass, summary: result.summary, lines, data: result };
   },
 };

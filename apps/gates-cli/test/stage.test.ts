@@ -25,7 +25,10 @@ describe('gates stage of st3 run', () => {
     mkdirSync(join(dir, '.st3/config'), { recursive: true });
     writeFileSync(join(dir, 'a.py'), 'x = 1\n');
     writeFileSync(join(dir, '.st3/state.json'), '{"branch":"b"}');
-    writeFileSync(join(dir, '.st3/config/quality.yaml'), `version: "1.1"\ngates:\n  check:\n    name: Check\n    execution: { command: [${JSON.stringify(process.execPath)}, -e, "process.exit(1)"] }\n    capabilities: { file_types: [".py"], parsing_strategy: exit_code }\n`);
+    writeFileSync(
+      join(dir, '.st3/config/quality.yaml'),
+      `version: "1.1"\ngates:\n  check:\n    name: Check\n    execution: { command: [${JSON.stringify(process.execPath)}, -e, "process.exit(1)"] }\n    capabilities: { file_types: [".py"], parsing_strategy: exit_code }\n`,
+    );
     const { io } = memoryIO({ cwd: dir });
     const report = await stage.run({ root: dir, io, dryRun: true, quiet: true });
     expect(report.ok).toBe(false);

@@ -1,7 +1,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { Output } from '@st3/cli-kit';
-import { buildGraphFromAtoms, loadGraphDocument, mergeDocuments, type BuiltGraph, type GraphDocument, type ResolveOptions } from '@st3/dep-graph';
+import {
+  buildGraphFromAtoms,
+  loadGraphDocument,
+  mergeDocuments,
+  type BuiltGraph,
+  type GraphDocument,
+  type ResolveOptions,
+} from '@st3/dep-graph';
 import type * as Atomizer from '@st3/atomizer';
 import { errorFromDiagnostics, St3Error, type AtomizeOutput, type GraphInput } from '@st3/schemas';
 
@@ -20,13 +27,20 @@ const DOCUMENT = /\.(json|ya?ml)$/i;
  * Loads `st3 atomize --json` output and `{nodes, edges}` graphs (by extension .json/.yaml), and
  * source files or folders through the atomizer. Every problem becomes an St3Error with file:line.
  */
-export async function loadGraphInputs(paths: readonly string[], options: { cwd: string; root: string; tsconfig?: string; out: Output; usage: string }): Promise<GraphInputs> {
+export async function loadGraphInputs(
+  paths: readonly string[],
+  options: { cwd: string; root: string; tsconfig?: string; out: Output; usage: string },
+): Promise<GraphInputs> {
   if (paths.length === 0) throw new St3Error('E_GRAPH_INPUT', 'no input given', { hint: `usage: ${options.usage}` });
   const docs: GraphDocument[] = [];
   const sources: string[] = [];
   for (const p of paths) {
     const abs = resolve(options.cwd, p);
-    if (!existsSync(abs)) throw new St3Error('E_FILE_NOT_FOUND', `input not found: ${p}`, { file: p, hint: 'check the path (relative paths are resolved from --cwd)' });
+    if (!existsSync(abs))
+      throw new St3Error('E_FILE_NOT_FOUND', `input not found: ${p}`, {
+        file: p,
+        hint: 'check the path (relative paths are resolved from --cwd)',
+      });
     if (DOCUMENT.test(p) && statSync(abs).isFile()) {
       const result = await loadGraphDocument(abs, p);
       for (const w of result.warnings) options.out.diagnostic(w);
@@ -39,9 +53,13 @@ export async function loadGraphInputs(paths: readonly string[], options: { cwd: 
       sources.push(abs);
     }
   }
-  if (sources.length > 0) docs.push({ kind: 'atoms', value: await atomizeSources(sources, options.root, { out: options.out }) });
+  if (sources.length > 0)
+    docs.push({ kind: 'atoms', value: await atomizeSources(sources, options.root, { out: options.out }) });
   const merged = mergeDocuments(docs);
-  const resolveOptions = readTsconfigPaths(options.root, options.tsconfig ? resolve(options.cwd, options.tsconfig) : undefined);
+  const resolveOptions = readTsconfigPaths(
+    options.root,
+    options.tsconfig ? resolve(options.cwd, options.tsconfig) : undefined,
+  );
   let built: BuiltGraph | undefined;
   const graph: GraphInput = { nodes: [], edges: [] };
   if (merged.atoms) {
@@ -63,17 +81,35 @@ type AtomizerModule = typeof Atomizer;
  * Source paths go through `@st3/atomizer` (imported only when needed: it loads the TypeScript
  * compiler and tree-sitter). Files that cannot be atomized are reported as warnings and left out.
  */
-export async function atomizeSources(paths: string[], root: string, options: { cache?: boolean; out?: Output } = {}): Promise<AtomizeOutput> {
+export async function atomizeSources(
+  paths: string[],
+  root: string,
+  options: { cache?: boolean; out?: Output } = {},
+): Promise<AtomizeOutput> {
   let atomizer: AtomizerModule;
   try {
     atomizer = await import('@st3/atomizer');
   } catch (error) {
-    throw new St3Error('E_GRAPH_NO_ATOMIZER', `cannot load the atomizer: ${(error as Error).message}`, { hint: 'pass `st3 atomize --json` output instead: st3 atomize src --json > atoms.json && st3 graph atoms.json' });
+    throw new St3Error('E_GRAPH_NO_ATOMIZER', `cannot load the atomizer: ${(error as Error).message}`, {
+      hint: 'pass `st3 atomize --json` output instead: st3 atomize src --json > atoms.json && st3 graph atoms.json',
+    });
   }
   const files: AtomizeOutput['files'] = [];
-  for await (const result of atomizer.atomizeProject(paths, { cwd: root, mode: 'atomize', ...(options.cache === false ? { cache: false } : {}) })) {
+  for await (const result of atomizer.atomizeProject(paths, {
+    cwd: root,
+    mode: 'atomize',
+    ...(options.cache === false ? { cache: false } : {}),
+  })) {
     if (result.ok) files.push(result.record as unknown as AtomizeOutput['files'][number]);
-    else options.out?.diagnostic(result.skipped.diagnostic ?? { code: 'E_GRAPH_INPUT', severity: 'warning', file: result.path, message: `skipped: ${result.skipped.reason}` });
+    else
+      options.out?.diagnostic(
+        result.skipped.diagnostic ?? {
+          code: 'E_GRAPH_INPUT',
+          severity: 'warning',
+          file: result.path,
+          message: `skipped: ${result.skipped.reason}`,
+        },
+      );
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files };
@@ -96,7 +132,10 @@ export function readTsconfigPaths(root: string, explicit?: string): ResolveOptio
   const dir = dirname(file);
   const base = resolve(dir, co.baseUrl ?? '.');
   const rel = relative(root, base).split(sep).join('/') || '.';
-  return { ...(co.paths ? { paths: co.paths } : {}), ...(co.baseUrl !== undefined || co.paths ? { baseUrl: rel } : {}) };
+  return {
+    ...(co.paths ? { paths: co.paths } : {}),
+    ...(co.baseUrl !== undefined || co.paths ? { baseUrl: rel } : {}),
+  };
 }
 
 /** Removes // and /* comments and trailing commas outside strings. */

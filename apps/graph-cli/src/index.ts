@@ -10,11 +10,26 @@ export const cli: CliDefinition = {
   version: pkg.version,
   description: 'dependency graphs of atoms, waves, plan validation, execution and review',
   commands: {
-    'graph': { summary: 'dependency graph of atoms: cycles cut, waves, critical path; JSON, DOT or Mermaid', load: async () => (await import('./commands/graph.js')).command },
-    'waves': { summary: 'parallel waves of a graph of atoms (cycles cut first, optional width limit)', load: async () => (await import('./commands/waves.js')).command },
-    'validate-plan': { summary: 'validate a plan of atoms at four levels: atom, task, milestone, plan', load: async () => (await import('./commands/validate-plan.js')).command },
-    'execute': { summary: 'run a command per node, dependencies first, with retries and resumable runs', load: async () => (await import('./commands/execute.js')).command },
-    'review': { summary: 'the human review queue: list, show, assign, approve, reject, edit, regenerate, stats', load: async () => (await import('./commands/review.js')).command },
+    graph: {
+      summary: 'dependency graph of atoms: cycles cut, waves, critical path; JSON, DOT or Mermaid',
+      load: async () => (await import('./commands/graph.js')).command,
+    },
+    waves: {
+      summary: 'parallel waves of a graph of atoms (cycles cut first, optional width limit)',
+      load: async () => (await import('./commands/waves.js')).command,
+    },
+    'validate-plan': {
+      summary: 'validate a plan of atoms at four levels: atom, task, milestone, plan',
+      load: async () => (await import('./commands/validate-plan.js')).command,
+    },
+    execute: {
+      summary: 'run a command per node, dependencies first, with retries and resumable runs',
+      load: async () => (await import('./commands/execute.js')).command,
+    },
+    review: {
+      summary: 'the human review queue: list, show, assign, approve, reject, edit, regenerate, stats',
+      load: async () => (await import('./commands/review.js')).command,
+    },
   },
 };
 

@@ -10,6 +10,9 @@ export const cli: CliDefinition = {
   version: pkg.version,
   description: 'the ST3 operations as MCP tools over stdio',
   commands: {
-    mcp: { summary: 'serve the ST3 operations as MCP tools over stdio', load: async () => (await import('./commands/mcp.js')).command },
+    mcp: {
+      summary: 'serve the ST3 operations as MCP tools over stdio',
+      load: async () => (await import('./commands/mcp.js')).command,
+    },
   },
 };

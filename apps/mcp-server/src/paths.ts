@@ -32,7 +32,9 @@ function realish(abs: string): string {
 export function resolveInside(root: string, path: string): string {
   const abs = resolve(root, path);
   if (!inside(root, abs) || !inside(realish(root), realish(abs))) {
-    throw new St3Error('E_PATH_ESCAPE', `path "${path}" is outside the workspace root`, { hint: `paths are resolved from ${root}; use a path inside it` });
+    throw new St3Error('E_PATH_ESCAPE', `path "${path}" is outside the workspace root`, {
+      hint: `paths are resolved from ${root}; use a path inside it`,
+    });
   }
   return abs;
 }
@@ -41,7 +43,9 @@ export function resolveInside(root: string, path: string): string {
 export function insidePattern(root: string, pattern: string): string {
   if (GLOB.test(pattern)) {
     if (isAbsolute(pattern) || pattern.split(/[\\/]/).includes('..')) {
-      throw new St3Error('E_PATH_ESCAPE', `glob "${pattern}" may leave the workspace root`, { hint: 'write globs relative to the workspace root, without ".."' });
+      throw new St3Error('E_PATH_ESCAPE', `glob "${pattern}" may leave the workspace root`, {
+        hint: 'write globs relative to the workspace root, without ".."',
+      });
     }
     return pattern;
   }

@@ -16,9 +16,15 @@ export function jsonResult(summary: string, value: unknown): CallToolResult {
  * sees what went wrong and how to fix it. Anything that is not an St3Error becomes E_INTERNAL.
  */
 export function errorResult(error: unknown): CallToolResult {
-  const e = isSt3Error(error) ? error : new St3Error('E_INTERNAL', error instanceof Error ? error.message : String(error), { hint: 'this is a bug in ST3; please report it with the tool call' });
+  const e = isSt3Error(error)
+    ? error
+    : new St3Error('E_INTERNAL', error instanceof Error ? error.message : String(error), {
+        hint: 'this is a bug in ST3; please report it with the tool call',
+      });
   const json = errorToJson(e);
-  const where = json.file ? ` (${json.file}${json.line ? `:${json.line}${json.column ? `:${json.column}` : ''}` : ''})` : '';
+  const where = json.file
+    ? ` (${json.file}${json.line ? `:${json.line}${json.column ? `:${json.column}` : ''}` : ''})`
+    : '';
   const lines = [`${json.code}: ${json.message}${where}`];
   if (json.hint) lines.push(`hint: ${json.hint}`);
   return { content: [{ type: 'text', text: lines.join('\n') }], isError: true };

@@ -15,16 +15,18 @@ const segment = fc.constantFrom('a', 'b', '..', '.', 'src', '', 'x.ts');
 
 describe('resolveInside', () => {
   it('returns a path inside the root, or throws E_PATH_ESCAPE', () => {
-    fc.assert(fc.property(fc.array(segment, { maxLength: 8 }), fc.boolean(), (parts, absolute) => {
-      const input = (absolute ? '/' : '') + parts.join('/');
-      try {
-        const abs = resolveInside(root, input);
-        const rel = relative(root, abs);
-        expect(rel.startsWith('..') || isAbsolute(rel)).toBe(false);
-      } catch (error) {
-        expect((error as { code?: string }).code).toBe('E_PATH_ESCAPE');
-      }
-    }));
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 8 }), fc.boolean(), (parts, absolute) => {
+        const input = (absolute ? '/' : '') + parts.join('/');
+        try {
+          const abs = resolveInside(root, input);
+          const rel = relative(root, abs);
+          expect(rel.startsWith('..') || isAbsolute(rel)).toBe(false);
+        } catch (error) {
+          expect((error as { code?: string }).code).toBe('E_PATH_ESCAPE');
+        }
+      }),
+    );
   });
 
   it('accepts the root itself and absolute paths under it', () => {

@@ -73,7 +73,9 @@ describe('st3 MCP server (in-memory transport)', () => {
     expect(result.overall_pass).toBe(false);
     expect(r.isError).toBe(true);
     const flake8 = result.gates.find((g: any) => g.id === 'flake8');
-    expect(flake8.violations).toContainEqual(expect.objectContaining({ file: 'py/shop/bad.py', line: 1, rule: 'F401' }));
+    expect(flake8.violations).toContainEqual(
+      expect.objectContaining({ file: 'py/shop/bad.py', line: 1, rule: 'F401' }),
+    );
     // read-only: no baseline is written to .st3/state.json (the example workspace ships none)
     expect(existsSync(join(ws.dir, '.st3/state.json'))).toBe(false);
   });
@@ -112,10 +114,17 @@ describe('st3 MCP server (in-memory transport)', () => {
     expect(g.waves.flat().sort()).toEqual(g.nodes.map((n: any) => n.id).sort());
     const wave = new Map<string, number>();
     g.waves.forEach((w: string[], i: number) => w.forEach((id) => wave.set(id, i)));
-    for (const e of g.edges) if (!g.removedEdges.some((x: any) => x.from === e.from && x.to === e.to)) expect(wave.get(e.from)!).toBeLessThan(wave.get(e.to)!);
+    for (const e of g.edges)
+      if (!g.removedEdges.some((x: any) => x.from === e.from && x.to === e.to))
+        expect(wave.get(e.from)!).toBeLessThan(wave.get(e.to)!);
     expect(texts(await call('dependency_graph', { paths: ['src'], format: 'dot' }))[1]).toMatch(/^digraph/);
-    expect(texts(await call('dependency_graph', { paths: ['src'], format: 'mermaid' }))[1]).toMatch(/^(flowchart|graph)/);
-    await writeFile(join(ws.dir, 'g.json'), JSON.stringify({ nodes: [{ id: 'a' }, { id: 'b' }], edges: [{ from: 'a', to: 'b' }] }));
+    expect(texts(await call('dependency_graph', { paths: ['src'], format: 'mermaid' }))[1]).toMatch(
+      /^(flowchart|graph)/,
+    );
+    await writeFile(
+      join(ws.dir, 'g.json'),
+      JSON.stringify({ nodes: [{ id: 'a' }, { id: 'b' }], edges: [{ from: 'a', to: 'b' }] }),
+    );
     expect(doc(await call('dependency_graph', { paths: ['g.json'] })).waves).toEqual([['a'], ['b']]);
   });
 
@@ -135,14 +144,25 @@ describe('st3 MCP server (in-memory transport)', () => {
     const written = await readFile(target, 'utf8');
     expect(written).toBe(wrote.files[0].content);
     // the same file as planned, but for the created= timestamp of the provenance header
-    const body = (text: string) => text.split('\n').filter((_, i) => i !== 1).join('\n');
+    const body = (text: string) =>
+      text
+        .split('\n')
+        .filter((_, i) => i !== 1)
+        .join('\n');
     expect(body(written)).toBe(body(dry.files[0].content));
     const check = doc(await call('check_scaffolded', { paths: [dry.files[0].path] }));
     expect(check.files[0]).toMatchObject({ path: dry.files[0].path, status: 'current' });
   });
 
   it('scaffold_artifact: language py renders a Python file', async () => {
-    const dry = doc(await call('scaffold_artifact', { type: 'dto', name: 'McpInvoice', context: { fields: [{ name: 'id', type: 'string' }] }, language: 'py' }));
+    const dry = doc(
+      await call('scaffold_artifact', {
+        type: 'dto',
+        name: 'McpInvoice',
+        context: { fields: [{ name: 'id', type: 'string' }] },
+        language: 'py',
+      }),
+    );
     expect(dry.files[0].path).toMatch(/\.py$/);
   });
 

@@ -10,7 +10,10 @@ export const cli: CliDefinition = {
   version: pkg.version,
   description: 'telemetry collection, comparison, Prometheus exposition and the metrics dashboard',
   commands: {
-    metrics: { summary: 'telemetry metrics: collect, compare, serve, dashboard', load: async () => (await import('./commands/metrics.js')).command },
+    metrics: {
+      summary: 'telemetry metrics: collect, compare, serve, dashboard',
+      load: async () => (await import('./commands/metrics.js')).command,
+    },
   },
 };
 
@@ -24,7 +27,9 @@ export const stage: RunStage = {
     return {
       stage: 'metrics',
       ok: true,
-      summary: result.written ? `dashboard of ${result.tasks} task(s): ${result.html}` : `dry run: would write the dashboard of ${result.tasks} task(s) to ${result.html}`,
+      summary: result.written
+        ? `dashboard of ${result.tasks} task(s): ${result.html}`
+        : `dry run: would write the dashboard of ${result.tasks} task(s) to ${result.html}`,
       lines: result.warnings,
       data: { html: result.html, json: result.json, compliance: result.rollup.compliance },
     };

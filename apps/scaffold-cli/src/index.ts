@@ -10,9 +10,12 @@ export const cli: CliDefinition = {
   version: pkg.version,
   description: 'artifacts from versioned templates, pattern batches and parity proofs',
   commands: {
-    'scaffold': { summary: 'scaffold artifacts from versioned templates (list, check, batch)', load: async () => (await import('./commands/scaffold.js')).command },
-    'patterns': { summary: 'patterns', load: async () => (await import('./commands/patterns.js')).command },
-    'parity': { summary: 'parity', load: async () => (await import('./commands/parity.js')).command },
+    scaffold: {
+      summary: 'scaffold artifacts from versioned templates (list, check, batch)',
+      load: async () => (await import('./commands/scaffold.js')).command,
+    },
+    patterns: { summary: 'patterns', load: async () => (await import('./commands/patterns.js')).command },
+    parity: { summary: 'parity', load: async () => (await import('./commands/parity.js')).command },
   },
 };
 
@@ -47,14 +50,23 @@ export const stage: RunStage = {
     const tree = new VirtualTree(ctx.root, { policy: 'force' });
     const staged = await stageRendered(tree, result.files);
     const changes = ctx.dryRun ? await tree.plan() : (await tree.commit()).changes;
-    if (!ctx.dryRun) await scaffolder.recordVersions(staged.filter((f) => changes.some((c) => c.path === f.path && (c.action === 'create' || c.action === 'update'))));
+    if (!ctx.dryRun)
+      await scaffolder.recordVersions(
+        staged.filter((f) =>
+          changes.some((c) => c.path === f.path && (c.action === 'create' || c.action === 'update')),
+        ),
+      );
     const verb = ctx.dryRun ? 'would write' : 'wrote';
     return {
       stage: 'scaffold',
       ok: true,
       summary: `${verb} ${changes.filter((c) => c.action === 'create' || c.action === 'update').length} of ${changes.length} file(s) (dto + test, template ${staged[0]?.versionHash ?? '?'})${ctx.dryRun ? ', dry run' : ''}`,
       lines: changes.map((c) => `${c.action.toUpperCase().padEnd(9)} ${c.path}`),
-      data: { dryRun: ctx.dryRun, changes: changes.map(({ path, action }) => ({ path, action })), files: staged.map(({ path, artifactType, versionHash }) => ({ path, artifactType, versionHash })) },
+      data: {
+        dryRun: ctx.dryRun,
+        changes: changes.map(({ path, action }) => ({ path, action })),
+        files: staged.map(({ path, artifactType, versionHash }) => ({ path, artifactType, versionHash })),
+      },
     };
   },
 };

@@ -18,7 +18,10 @@ describe('scaffold stage of st3 run', () => {
     const report = await stage.run({ root, io: memoryIO({ cwd: root }).io, dryRun: true, quiet: true });
     expect(report.ok).toBe(true);
     expect(report.summary).toMatch(/^would write 2 of 2 file/);
-    expect(report.lines).toEqual([`CREATE    ${SCRATCH_DIR}/src/dtos/example-order.ts`, `CREATE    ${SCRATCH_DIR}/test/unit/example-order.test.ts`]);
+    expect(report.lines).toEqual([
+      `CREATE    ${SCRATCH_DIR}/src/dtos/example-order.ts`,
+      `CREATE    ${SCRATCH_DIR}/test/unit/example-order.test.ts`,
+    ]);
     expect(existsSync(join(root, SCRATCH_DIR))).toBe(false);
   });
 
@@ -26,7 +29,9 @@ describe('scaffold stage of st3 run', () => {
     await stage.run({ root, io: memoryIO({ cwd: root }).io, dryRun: false, quiet: true });
     const dto = readFileSync(join(root, SCRATCH_DIR, 'src/dtos/example-order.ts'), 'utf8');
     expect(dto.split('\n')[0]).toBe(`// ${SCRATCH_DIR}/src/dtos/example-order.ts`);
-    expect(readFileSync(join(root, SCRATCH_DIR, 'test/unit/example-order.test.ts'), 'utf8')).toContain("from '../../src/dtos/example-order.js'");
+    expect(readFileSync(join(root, SCRATCH_DIR, 'test/unit/example-order.test.ts'), 'utf8')).toContain(
+      "from '../../src/dtos/example-order.js'",
+    );
     expect(existsSync(join(root, '.st3/template_registry.json'))).toBe(true);
     const again = await stage.run({ root, io: memoryIO({ cwd: root }).io, dryRun: false, quiet: true });
     expect(again.summary).toMatch(/^wrote 0 of 2/);
@@ -38,6 +43,8 @@ describe('ST3_SCHEMA_FIRST', () => {
     expect(schemaFirstFromEnv({})).toBeUndefined();
     expect(schemaFirstFromEnv({ ST3_SCHEMA_FIRST: 'true' })).toBe(true);
     expect(schemaFirstFromEnv({ ST3_SCHEMA_FIRST: 'FALSE' })).toBe(false);
-    expect(() => schemaFirstFromEnv({ ST3_SCHEMA_FIRST: 'maybe' })).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
+    expect(() => schemaFirstFromEnv({ ST3_SCHEMA_FIRST: 'maybe' })).toThrow(
+      expect.objectContaining({ code: 'E_USAGE' }),
+    );
   });
 });

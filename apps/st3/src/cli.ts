@@ -16,8 +16,14 @@ export const cli: CliDefinition = {
   version: pkg.version,
   description: 'scaffold, gate, atomize, plan and record code changes made by people and AI agents',
   commands: {
-    run: { summary: 'run every stage on a workspace (default: examples/)', load: own(() => import('./commands/run.js')) },
-    validate: { summary: 'validate ST3 files (kind inferred from the name)', load: own(() => import('./commands/validate.js')) },
+    run: {
+      summary: 'run every stage on a workspace (default: examples/)',
+      load: own(() => import('./commands/run.js')),
+    },
+    validate: {
+      summary: 'validate ST3 files (kind inferred from the name)',
+      load: own(() => import('./commands/validate.js')),
+    },
     schema: { summary: 'export the JSON Schemas of every ST3 format', load: own(() => import('./commands/schema.js')) },
     scaffold: lazyFromArea('render artifacts from versioned templates (list, check, batch)', scaffold, 'scaffold'),
     patterns: lazyFromArea('check a pattern registry for compliance', scaffold, 'patterns'),

@@ -28,20 +28,32 @@ describe('validate command', () => {
     const root = tempWorkspace({ 'state.json': '{"branch": 3}' });
     const m = memoryIO({ cwd: root });
     expect(await runCommand(validate, ['state.json'], m.io)).toBe(1);
-    expect(m.stdout()).toBe('state.json:1:12: Invalid input: expected string, received number at branch\n1 file: 0 valid, 1 invalid\n');
+    expect(m.stdout()).toBe(
+      'state.json:1:12: Invalid input: expected string, received number at branch\n1 file: 0 valid, 1 invalid\n',
+    );
   });
 
   it('keeps stdout to one JSON document under --json', async () => {
     const root = tempWorkspace({ 'state.json': '{}' });
     const m = memoryIO({ cwd: root });
     expect(await runCommand(validate, ['state.json', '--json'], m.io)).toBe(0);
-    expect(JSON.parse(m.stdout())).toEqual({ ok: true, files: [{ file: 'state.json', kind: 'state', valid: true, errors: [], warnings: [] }], summary: { files: 1, valid: 1, invalid: 0 } });
+    expect(JSON.parse(m.stdout())).toEqual({
+      ok: true,
+      files: [{ file: 'state.json', kind: 'state', valid: true, errors: [], warnings: [] }],
+      summary: { files: 1, valid: 1, invalid: 0 },
+    });
   });
 });
 
 describe('exitCodeOf', () => {
   it('takes the most severe error code', () => {
-    const v = (code: string) => ({ file: 'f', kind: null, valid: false, errors: [{ code, severity: 'error' as const, message: 'm' }], warnings: [] });
+    const v = (code: string) => ({
+      file: 'f',
+      kind: null,
+      valid: false,
+      errors: [{ code, severity: 'error' as const, message: 'm' }],
+      warnings: [],
+    });
     expect(exitCodeOf([])).toBe(0);
     expect(exitCodeOf([v('E_SCHEMA')])).toBe(1);
     expect(exitCodeOf([v('E_SCHEMA'), v('E_FILE_NOT_FOUND')])).toBe(2);
@@ -52,10 +64,16 @@ describe('exitCodeOf', () => {
 describe('run workspace choice', () => {
   it('prefers --cwd, then an ancestor with .st3/, then the bundled example', () => {
     const root = tempWorkspace({ '.st3/state.json': '{}', 'sub/dir/x.txt': '' });
-    expect(chooseRunWorkspace(memoryIO({ cwd: join(root, 'sub', 'dir') }).io, {})).toMatchObject({ root, source: 'ancestor' });
+    expect(chooseRunWorkspace(memoryIO({ cwd: join(root, 'sub', 'dir') }).io, {})).toMatchObject({
+      root,
+      source: 'ancestor',
+    });
     expect(chooseRunWorkspace(memoryIO().io, { cwd: root })).toMatchObject({ root, source: 'cwd-flag' });
     const bare = tempWorkspace({ 'x.txt': '' });
-    expect(chooseRunWorkspace(memoryIO({ cwd: bare }).io, {})).toMatchObject({ source: 'bundled-example', root: findBundledExample() });
+    expect(chooseRunWorkspace(memoryIO({ cwd: bare }).io, {})).toMatchObject({
+      source: 'bundled-example',
+      root: findBundledExample(),
+    });
     expect(() => chooseRunWorkspace(memoryIO().io, { cwd: bare })).toThrow(/no \.st3\/ folder/);
   });
 
@@ -67,6 +85,9 @@ describe('run workspace choice', () => {
     const root = tempWorkspace({ '.st3/state.json': '{"quality_gates": {"failed_files": []}}' });
     const m = memoryIO({ cwd: root });
     expect(await runCommand(run, ['--only', 'config', '--json'], m.io)).toBe(0);
-    expect(JSON.parse(m.stdout())).toMatchObject({ ok: true, stages: [{ stage: 'config', ok: true, summary: '1 file(s) valid' }] });
+    expect(JSON.parse(m.stdout())).toMatchObject({
+      ok: true,
+      stages: [{ stage: 'config', ok: true, summary: '1 file(s) valid' }],
+    });
   });
 });

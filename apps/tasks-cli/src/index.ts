@@ -9,10 +9,17 @@ import { evidenceStage } from './stage.js';
 export const cli: CliDefinition = {
   name: 'st3-tasks',
   version: pkg.version,
-  description: 'task files, task context, evidence, ledger, quarantine, standards, validation commands and QA artifacts',
+  description:
+    'task files, task context, evidence, ledger, quarantine, standards, validation commands and QA artifacts',
   commands: {
-    'tasks': { summary: 'task files, task context, evidence, ledger, quarantine, standards excerpts, validation commands', load: async () => (await import('./commands/tasks.js')).command },
-    'qa': { summary: 'QA artifacts: record lint, type-check, test and coverage runs as evidence; drift against the baseline', load: async () => (await import('./commands/qa.js')).command },
+    tasks: {
+      summary: 'task files, task context, evidence, ledger, quarantine, standards excerpts, validation commands',
+      load: async () => (await import('./commands/tasks.js')).command,
+    },
+    qa: {
+      summary: 'QA artifacts: record lint, type-check, test and coverage runs as evidence; drift against the baseline',
+      load: async () => (await import('./commands/qa.js')).command,
+    },
   },
 };
 

@@ -13,7 +13,9 @@ describe('st3 run evidence stage', () => {
     const { io } = memoryIO({ cwd: examples, env: { PATH: process.env.PATH } });
     const report = await stage!.run({ root: examples, io, dryRun: true, quiet: true });
     expect(report).toMatchObject({ stage: 'evidence', ok: true });
-    expect(report.summary).toMatch(/^TASK-0001: 1\/1 validation command\(s\) passed; 1 attachment\(s\) verified intact; 2 standards excerpt\(s\)$/);
+    expect(report.summary).toMatch(
+      /^TASK-0001: 1\/1 validation command\(s\) passed; 1 attachment\(s\) verified intact; 2 standards excerpt\(s\)$/,
+    );
     expect(await readdir(join(examples, '.st3'))).toEqual(before);
   });
 });

@@ -18,7 +18,10 @@ for (const f of jsCorpus(200 * 1024 * 1024).files) {
   bytes += size;
   if (bytes >= 16 * 1024 * 1024) break;
 }
-const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 async function run(telemetry) {
   let atoms = 0;
@@ -62,7 +65,11 @@ for (let k = 0; k < REPLAYS; k++) {
 const callsMs = (cpu() - t) / REPLAYS;
 
 const best = (xs) => Math.min(...xs);
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length / 2; return s.length % 2 ? s[Math.floor(m)] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length / 2;
+  return s.length % 2 ? s[Math.floor(m)] : (s[m - 1] + s[m]) / 2;
+};
 const paired = on.map((x, i) => (x - off[i]) / off[i]);
 const overhead = median(paired);
 const bestOverhead = (best(on) - best(off)) / best(off);

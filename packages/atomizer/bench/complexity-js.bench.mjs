@@ -15,8 +15,17 @@ const texts = files.map((f) => readFileSync(f, 'utf8'));
 // ESLint: one Linter, the complexity rule alone.
 const linter = new Linter({ configType: 'flat' });
 // CPU seconds of this process (worker threads included): the machine is shared, wall time is noisy.
-const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-const config = (sourceType) => [{ languageOptions: { ecmaVersion: 'latest', sourceType }, linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: 'off' }, rules: { complexity: ['error', 0] } }];
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const config = (sourceType) => [
+  {
+    languageOptions: { ecmaVersion: 'latest', sourceType },
+    linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: 'off' },
+    rules: { complexity: ['error', 0] },
+  },
+];
 let t = performance.now();
 let c = cpuMs();
 const eslint = [];
@@ -42,14 +51,20 @@ c = cpuMs();
 const ours = [];
 for (let i = 0; i < files.length; i++) {
   const r = await measureSource(texts[i], files[i]);
-  ours.push(r.functions.map((f) => `${f.reportLine}:${f.reportColumn} ${f.reportName} has a complexity of ${f.complexity}. Maximum allowed is 0.`));
+  ours.push(
+    r.functions.map(
+      (f) =>
+        `${f.reportLine}:${f.reportColumn} ${f.reportName} has a complexity of ${f.complexity}. Maximum allowed is 0.`,
+    ),
+  );
 }
 const oneWall = performance.now() - t;
 const oneThreadMs = cpuMs() - c;
 t = performance.now();
 c = cpuMs();
 let pooled = 0;
-for await (const r of atomizeProject(files, { mode: 'complexity', cache: false, workers: 2 })) pooled += r.ok ? r.record.functions.length : 0;
+for await (const r of atomizeProject(files, { mode: 'complexity', cache: false, workers: 2 }))
+  pooled += r.ok ? r.record.functions.length : 0;
 const poolWall = performance.now() - t;
 const poolMs = cpuMs() - c;
 

@@ -15,24 +15,63 @@ import { rmSync } from 'node:fs';
 rmSync('/tmp/st3-mccabe-cli.out', { force: true });
 
 // CPU seconds, not wall time: the machine is shared, and CPU time is what each tool costs.
-const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 let t = now();
 const mccabeRun = spawnSync('/usr/bin/python3', [capture, ...files], { encoding: 'utf8', maxBuffer: 1 << 28 });
 const mccabeWall = now() - t;
 const out = mccabeRun.stdout;
 const mccabeMs = 1000 * Number(/cpu-seconds ([\d.]+)/.exec(mccabeRun.stderr)[1]);
 t = now();
-const flake8 = spawnSync('bash', ['-c', '/usr/bin/python3 -m flake8 --select C901 --max-complexity 0 --jobs 2 "$@" > /tmp/st3-flake8.out; times', 'bash', ...files], { encoding: 'utf8', env: { ...process.env, PATH: `/usr/bin:${process.env.PATH}` } });
+const flake8 = spawnSync(
+  'bash',
+  [
+    '-c',
+    '/usr/bin/python3 -m flake8 --select C901 --max-complexity 0 --jobs 2 "$@" > /tmp/st3-flake8.out; times',
+    'bash',
+    ...files,
+  ],
+  { encoding: 'utf8', env: { ...process.env, PATH: `/usr/bin:${process.env.PATH}` } },
+);
 const flake8Wall = now() - t;
-const childTimes = flake8.stdout.trim().split('\n').pop().match(/(\d+)m([\d.]+)s/g).map((x) => { const [, m, s] = /(\d+)m([\d.]+)s/.exec(x); return Number(m) * 60 + Number(s); });
+const childTimes = flake8.stdout
+  .trim()
+  .split('\n')
+  .pop()
+  .match(/(\d+)m([\d.]+)s/g)
+  .map((x) => {
+    const [, m, s] = /(\d+)m([\d.]+)s/.exec(x);
+    return Number(m) * 60 + Number(s);
+  });
 const flake8Ms = 1000 * (childTimes[0] + childTimes[1]);
 // `python3 -m mccabe` as its command line works: one file per run.
 t = now();
-const perFile = spawnSync('bash', ['-c', 'for f; do /usr/bin/python3 -m mccabe --min 1 "$f" >> /tmp/st3-mccabe-cli.out 2>/dev/null; done; times', 'bash', ...files], { encoding: 'utf8' });
+const perFile = spawnSync(
+  'bash',
+  [
+    '-c',
+    'for f; do /usr/bin/python3 -m mccabe --min 1 "$f" >> /tmp/st3-mccabe-cli.out 2>/dev/null; done; times',
+    'bash',
+    ...files,
+  ],
+  { encoding: 'utf8' },
+);
 const cliWall = now() - t;
-const cliTimes = perFile.stdout.trim().split('\n').pop().match(/(\d+)m([\d.]+)s/g).map((x) => { const [, m, s] = /(\d+)m([\d.]+)s/.exec(x); return Number(m) * 60 + Number(s); });
+const cliTimes = perFile.stdout
+  .trim()
+  .split('\n')
+  .pop()
+  .match(/(\d+)m([\d.]+)s/g)
+  .map((x) => {
+    const [, m, s] = /(\d+)m([\d.]+)s/.exec(x);
+    return Number(m) * 60 + Number(s);
+  });
 const cliMs = 1000 * (cliTimes[0] + cliTimes[1]);
-const flake8Lines = readFileSync('/tmp/st3-flake8.out', 'utf8').split('\n').filter((l) => l.includes(' C901 ')).length;
+const flake8Lines = readFileSync('/tmp/st3-flake8.out', 'utf8')
+  .split('\n')
+  .filter((l) => l.includes(' C901 ')).length;
 
 const expected = new Map();
 let syntaxErrors = 0;
@@ -53,14 +92,19 @@ t = now();
 const ours = [];
 for (let i = 0; i < files.length; i++) {
   const r = await measureSource(texts[i], files[i]);
-  ours.push(r.functions.filter((f) => f.reported).map((f) => `${f.reportLine}:${f.reportColumn} ${f.reportName} ${f.complexity}`));
+  ours.push(
+    r.functions
+      .filter((f) => f.reported)
+      .map((f) => `${f.reportLine}:${f.reportColumn} ${f.reportName} ${f.complexity}`),
+  );
 }
 const oneWall = now() - t;
 const oneMs = cpuMs() - c;
 c = cpuMs();
 t = now();
 let pooled = 0;
-for await (const r of atomizeProject(files, { mode: 'complexity', cache: false, workers: 2 })) pooled += r.ok ? r.record.functions.filter((f) => f.reported).length : 0;
+for await (const r of atomizeProject(files, { mode: 'complexity', cache: false, workers: 2 }))
+  pooled += r.ok ? r.record.functions.filter((f) => f.reported).length : 0;
 const poolWall = now() - t;
 const poolMs = cpuMs() - c;
 

@@ -7,7 +7,18 @@ const root = new URL('../../..', import.meta.url).pathname;
 const store = join(root, 'node_modules/.pnpm');
 
 // One copy per package (the store may hold several peers-variants of the same version).
-const PACKAGES = ['typescript@6.0.3', 'eslint@9.39.5', 'prettier@2.8.8', 'rollup@4.68.7', 'zod@4.6.7', 'yaml@2.9.1', 'postcss@8.5.33', 'vite@8.3.8', 'vitest@4.1.12', 'esbuild@0.27.7'];
+const PACKAGES = [
+  'typescript@6.0.3',
+  'eslint@9.39.5',
+  'prettier@2.8.8',
+  'rollup@4.68.7',
+  'zod@4.6.7',
+  'yaml@2.9.1',
+  'postcss@8.5.33',
+  'vite@8.3.8',
+  'vitest@4.1.12',
+  'esbuild@0.27.7',
+];
 
 function walk(dir, out) {
   let entries;

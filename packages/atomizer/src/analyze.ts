@@ -26,7 +26,9 @@ export interface SkippedFile {
 export function checkVariant(variant: string | undefined): ComplexityVariant | undefined {
   if (variant === undefined) return undefined;
   if (['eslint', 'modified', 'classic', 'mccabe', 'radon'].includes(variant)) return variant as ComplexityVariant;
-  throw new St3Error('E_ATOMIZE_OPTIONS', `unknown complexity variant "${variant}"`, { hint: 'use eslint, modified or classic (JS/TS), mccabe or radon (Python)' });
+  throw new St3Error('E_ATOMIZE_OPTIONS', `unknown complexity variant "${variant}"`, {
+    hint: 'use eslint, modified or classic (JS/TS), mccabe or radon (Python)',
+  });
 }
 
 function variantFor(language: SourceLanguage, variant: ComplexityVariant | undefined): ComplexityVariant {
@@ -35,11 +37,19 @@ function variantFor(language: SourceLanguage, variant: ComplexityVariant | undef
 }
 
 /** Text → parsed file. Never throws for any input text: syntax errors come back as diagnostics. */
-export async function analyzeSource(text: string, path: string, options: AnalyzeOptions = {}): Promise<ParsedFile | SkippedFile> {
+export async function analyzeSource(
+  text: string,
+  path: string,
+  options: AnalyzeOptions = {},
+): Promise<ParsedFile | SkippedFile> {
   const language = options.language ?? detectLanguage(path, text);
   if (!language || !isSupportedLanguage(language)) {
     const reason = 'unknown language (no known extension or shebang)';
-    return { path, reason, diagnostic: { code: 'E_ATOMIZE_LANGUAGE', severity: 'warning', file: path, message: `skipped: ${reason}` } };
+    return {
+      path,
+      reason,
+      diagnostic: { code: 'E_ATOMIZE_LANGUAGE', severity: 'warning', file: path, message: `skipped: ${reason}` },
+    };
   }
   const variant = variantFor(language, options.complexityVariant);
   if (language === 'python') return parsePythonSource(await loadPython(), text, path, variant);
@@ -47,10 +57,28 @@ export async function analyzeSource(text: string, path: string, options: Analyze
 }
 
 /** An empty parse result, for files that cannot be parsed at all. */
-export function emptyParse(path: string, language: SourceLanguage, text: string, diagnostics: Diagnostic[]): ParsedFile {
+export function emptyParse(
+  path: string,
+  language: SourceLanguage,
+  text: string,
+  diagnostics: Diagnostic[],
+): ParsedFile {
   const index = new LineIndex(text);
   const isSource = new Uint8Array(index.count);
-  return { path, language, lines: countLines(index, isSource), isSource, functions: [], classes: [], imports: [], exports: [], types: [], statements: [], moduleBindings: [], diagnostics };
+  return {
+    path,
+    language,
+    lines: countLines(index, isSource),
+    isSource,
+    functions: [],
+    classes: [],
+    imports: [],
+    exports: [],
+    types: [],
+    statements: [],
+    moduleBindings: [],
+    diagnostics,
+  };
 }
 
 export function isSkipped(r: ParsedFile | SkippedFile): r is SkippedFile {

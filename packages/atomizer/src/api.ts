@@ -26,7 +26,16 @@ const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
 /** Bytes → text, or the reason the file is skipped (binary). Invalid UTF-8 becomes U+FFFD with a warning. */
 export function decodeSource(bytes: Uint8Array, path: string): { text: string; warnings: Diagnostic[] } | SkippedFile {
   if (looksBinary(bytes)) {
-    return { path, reason: 'binary file (NUL bytes)', diagnostic: { code: 'E_ATOMIZE_BINARY', severity: 'warning', file: path, message: 'skipped: binary file (NUL bytes)' } };
+    return {
+      path,
+      reason: 'binary file (NUL bytes)',
+      diagnostic: {
+        code: 'E_ATOMIZE_BINARY',
+        severity: 'warning',
+        file: path,
+        message: 'skipped: binary file (NUL bytes)',
+      },
+    };
   }
   const text = decoder.decode(bytes);
   const warnings: Diagnostic[] = [];
@@ -35,20 +44,36 @@ export function decodeSource(bytes: Uint8Array, path: string): { text: string; w
     try {
       new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      warnings.push({ code: 'E_ATOMIZE_SYNTAX', severity: 'warning', file: path, message: 'the file is not valid UTF-8; invalid bytes were read as U+FFFD' });
+      warnings.push({
+        code: 'E_ATOMIZE_SYNTAX',
+        severity: 'warning',
+        file: path,
+        message: 'the file is not valid UTF-8; invalid bytes were read as U+FFFD',
+      });
     }
   }
   return { text, warnings };
 }
 
 /** Parses without throwing on any input: a parser crash (e.g. stack overflow on absurd nesting) becomes a diagnostic. */
-export async function parseSafely(text: string, path: string, options: AnalyzeOptions = {}): Promise<ParsedFile | SkippedFile> {
+export async function parseSafely(
+  text: string,
+  path: string,
+  options: AnalyzeOptions = {},
+): Promise<ParsedFile | SkippedFile> {
   try {
     return await analyzeSource(text, path, options);
   } catch (error) {
     if (isSt3Error(error, 'E_ATOMIZE_ENGINE')) throw error;
     const language = options.language ?? detectLanguage(path, text) ?? 'javascript';
-    return emptyParse(path, language, text, [{ code: 'E_ATOMIZE_SYNTAX', severity: 'warning', file: path, message: `the parser gave up on this file: ${(error as Error).message}` }]);
+    return emptyParse(path, language, text, [
+      {
+        code: 'E_ATOMIZE_SYNTAX',
+        severity: 'warning',
+        file: path,
+        message: `the parser gave up on this file: ${(error as Error).message}`,
+      },
+    ]);
   }
 }
 
@@ -56,7 +81,11 @@ export async function parseSafely(text: string, path: string, options: AnalyzeOp
  * Atomizes one file's text: functions, classes, imports, exports, LOC, complexity and atoms with
  * context and atomicity. Never throws for any text; a file of unknown language is returned as skipped.
  */
-export async function atomizeSource(text: string, path: string, options: AtomizeOptions = {}): Promise<AtomizedFileRecord | SkippedFile> {
+export async function atomizeSource(
+  text: string,
+  path: string,
+  options: AtomizeOptions = {},
+): Promise<AtomizedFileRecord | SkippedFile> {
   const telemetry = options.telemetry;
   const started = telemetry ? performance.now() : 0;
   const parsed = await parseSafely(text, path, options);
@@ -75,7 +104,11 @@ export async function atomizeSource(text: string, path: string, options: Atomize
 }
 
 /** Complexity of every unit of one file (the fast path of `st3 complexity`: no atoms). */
-export async function measureSource(text: string, path: string, options: AnalyzeOptions = {}): Promise<ComplexityRecord | SkippedFile> {
+export async function measureSource(
+  text: string,
+  path: string,
+  options: AnalyzeOptions = {},
+): Promise<ComplexityRecord | SkippedFile> {
   const language = options.language ?? detectLanguage(path, text);
   if (language === 'python' && options.complexityVariant !== 'radon') {
     try {

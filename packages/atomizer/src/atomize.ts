@@ -33,9 +33,29 @@ export interface AtomizedFileRecord {
   /** Source lines of the file. */
   loc: number;
   lines: ParsedFile['lines'];
-  functions: { name: string; kind: string; qualifiedName: string; startLine: number; endLine: number; loc: number; physicalLoc: number; complexity: number; params: ParsedFile['functions'][number]['params']; returnType?: string; async: boolean; generator: boolean }[];
+  functions: {
+    name: string;
+    kind: string;
+    qualifiedName: string;
+    startLine: number;
+    endLine: number;
+    loc: number;
+    physicalLoc: number;
+    complexity: number;
+    params: ParsedFile['functions'][number]['params'];
+    returnType?: string;
+    async: boolean;
+    generator: boolean;
+  }[];
   classes: ParsedFile['classes'];
-  imports: { module: string; line: number; default?: string; namespace?: string; named?: { name: string; alias?: string; typeOnly?: boolean }[]; typeOnly?: boolean }[];
+  imports: {
+    module: string;
+    line: number;
+    default?: string;
+    namespace?: string;
+    named?: { name: string; alias?: string; typeOnly?: boolean }[];
+    typeOnly?: boolean;
+  }[];
   exports: ParsedFile['exports'];
   atoms: AtomRecord[];
   diagnostics: Diagnostic[];
@@ -74,7 +94,16 @@ export function atomizeParsed(file: ParsedFile, text: string, options: AtomOptio
     const code = index.slice(p.startLine, p.endLine);
     // One-shot digest: a Hash object per atom costs more than hashing its few lines.
     const hash = digest('sha1', code, 'hex').slice(0, 10);
-    return { p, defined, used: [...used], typeRefs: [...typeRefs], calls: [...calls], writes, code, id: `${file.path}#L${p.startLine}-L${p.endLine}@${hash}` };
+    return {
+      p,
+      defined,
+      used: [...used],
+      typeRefs: [...typeRefs],
+      calls: [...calls],
+      writes,
+      code,
+      id: `${file.path}#L${p.startLine}-L${p.endLine}@${hash}`,
+    };
   });
   // Who defines what, by scope: a user takes the last definer before it in its own scope, else a module-level one.
   const byScope = new Map<string, Map<string, number[]>>();
@@ -95,32 +124,39 @@ export function atomizeParsed(file: ParsedFile, text: string, options: AtomOptio
   const atoms: AtomRecord[] = infos.map((info, i) => {
     const deps = new Set<number>();
     const scopeNames = byScope.get(scopeKeys[i]!);
-    for (const list of [info.used, info.typeRefs]) for (const u of list) {
-      const same = scopeNames?.get(u);
-      let pick: number | undefined;
-      if (same) {
-        // Last definer before i (indices are ascending).
-        let lo = 0;
-        let hi = same.length - 1;
-        while (lo <= hi) {
-          const mid = (lo + hi) >> 1;
-          if (same[mid]! < i) {
-            pick = same[mid];
-            lo = mid + 1;
-          } else hi = mid - 1;
+    for (const list of [info.used, info.typeRefs])
+      for (const u of list) {
+        const same = scopeNames?.get(u);
+        let pick: number | undefined;
+        if (same) {
+          // Last definer before i (indices are ascending).
+          let lo = 0;
+          let hi = same.length - 1;
+          while (lo <= hi) {
+            const mid = (lo + hi) >> 1;
+            if (same[mid]! < i) {
+              pick = same[mid];
+              lo = mid + 1;
+            } else hi = mid - 1;
+          }
         }
+        pick ??= moduleLevel.get(u);
+        if (pick !== undefined && pick !== i) deps.add(pick);
       }
-      pick ??= moduleLevel.get(u);
-      if (pick !== undefined && pick !== i) deps.add(pick);
-    }
     const dependsOn = [...deps].sort((a, b) => a - b);
     const context = buildContext(file, info.p, info.used, info.typeRefs, info.defined, facts, index);
-    const atomicity = validateAtomicity(file, info.p, context, {
-      calls: info.calls,
-      writesModuleState: info.writes,
-      dependsOn: dependsOn.length,
-      dependsOnFragments: dependsOn.filter((j) => infos[j]!.p.fragment).length,
-    }, o);
+    const atomicity = validateAtomicity(
+      file,
+      info.p,
+      context,
+      {
+        calls: info.calls,
+        writesModuleState: info.writes,
+        dependsOn: dependsOn.length,
+        dependsOnFragments: dependsOn.filter((j) => infos[j]!.p.fragment).length,
+      },
+      o,
+    );
     const unit = unitOf(info.p);
     return {
       id: info.id,
@@ -146,7 +182,22 @@ export function atomizeParsed(file: ParsedFile, text: string, options: AtomOptio
     language: file.language,
     loc: file.lines.source,
     lines: file.lines,
-    functions: file.functions.filter((f) => f.kind !== 'block').map((f) => ({ name: f.name, kind: f.kind, qualifiedName: f.qualifiedName, startLine: f.startLine, endLine: f.endLine, loc: f.loc, physicalLoc: f.physicalLoc, complexity: f.complexity, params: f.params, returnType: f.returnType, async: f.async, generator: f.generator })),
+    functions: file.functions
+      .filter((f) => f.kind !== 'block')
+      .map((f) => ({
+        name: f.name,
+        kind: f.kind,
+        qualifiedName: f.qualifiedName,
+        startLine: f.startLine,
+        endLine: f.endLine,
+        loc: f.loc,
+        physicalLoc: f.physicalLoc,
+        complexity: f.complexity,
+        params: f.params,
+        returnType: f.returnType,
+        async: f.async,
+        generator: f.generator,
+      })),
     classes: file.classes,
     imports: file.imports.map(({ bindings: _b, ...rest }) => rest),
     exports: file.exports,

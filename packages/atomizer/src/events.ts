@@ -43,7 +43,14 @@ export class Statement implements StatementNode {
   assertion?: string;
   name?: string;
   evEnd = 0;
-  private sets?: { uses: string[]; calls: string[]; typeRefs: string[]; branches: string[]; returns: boolean; writes: boolean };
+  private sets?: {
+    uses: string[];
+    calls: string[];
+    typeRefs: string[];
+    branches: string[];
+    returns: boolean;
+    writes: boolean;
+  };
 
   constructor(
     readonly kind: string,
@@ -68,17 +75,29 @@ export class Statement implements StatementNode {
     for (let i = this.evStart; i < this.evEnd; i++) {
       const name = names[i]!;
       switch (kinds[i]) {
-        case EV.USE: uses.add(name); break;
-        case EV.CALL: calls.add(name); break;
-        case EV.TYPE: typeRefs.add(name); break;
-        case EV.DEF: defs.add(name); break;
-        case EV.WRITE: writes.push(name); break;
+        case EV.USE:
+          uses.add(name);
+          break;
+        case EV.CALL:
+          calls.add(name);
+          break;
+        case EV.TYPE:
+          typeRefs.add(name);
+          break;
+        case EV.DEF:
+          defs.add(name);
+          break;
+        case EV.WRITE:
+          writes.push(name);
+          break;
         case EV.BRANCH: {
           const one = name.replace(/\s+/g, ' ');
           branches.push(one.length > 80 ? `${one.slice(0, 77)}...` : one);
           break;
         }
-        case EV.RETURN: returns = true; break;
+        case EV.RETURN:
+          returns = true;
+          break;
       }
     }
     for (const d of defs) uses.delete(d);
@@ -92,12 +111,24 @@ export class Statement implements StatementNode {
     };
     return this.sets;
   }
-  get uses(): string[] { return this.materialize().uses; }
-  get calls(): string[] { return this.materialize().calls; }
-  get typeRefs(): string[] { return this.materialize().typeRefs; }
-  get branches(): string[] { return this.materialize().branches; }
-  get returnsValue(): boolean { return this.materialize().returns; }
-  get writesModuleState(): boolean { return this.materialize().writes; }
+  get uses(): string[] {
+    return this.materialize().uses;
+  }
+  get calls(): string[] {
+    return this.materialize().calls;
+  }
+  get typeRefs(): string[] {
+    return this.materialize().typeRefs;
+  }
+  get branches(): string[] {
+    return this.materialize().branches;
+  }
+  get returnsValue(): boolean {
+    return this.materialize().returns;
+  }
+  get writesModuleState(): boolean {
+    return this.materialize().writes;
+  }
 }
 
 /** Offset → line for offsets that mostly move forward (walk order), falling back to binary search. */

@@ -1,5 +1,24 @@
-export type { ClassRecord, ComplexityVariant, ExportRecord, FunctionRecord, ImportRecord, LineCounts, ParameterInfo, ParsedFile, ParseOptions, SourceLanguage, StatementNode, TypeDefinition } from './types.js';
-export { detectLanguage, languageFromShebang, looksBinary, isSupportedLanguage, SUPPORTED_LANGUAGES } from './language.js';
+export type {
+  ClassRecord,
+  ComplexityVariant,
+  ExportRecord,
+  FunctionRecord,
+  ImportRecord,
+  LineCounts,
+  ParameterInfo,
+  ParsedFile,
+  ParseOptions,
+  SourceLanguage,
+  StatementNode,
+  TypeDefinition,
+} from './types.js';
+export {
+  detectLanguage,
+  languageFromShebang,
+  looksBinary,
+  isSupportedLanguage,
+  SUPPORTED_LANGUAGES,
+} from './language.js';
 export { analyzeSource, checkVariant, isSkipped, type AnalyzeOptions, type SkippedFile } from './analyze.js';
 export { isIoCall, isNondeterministic } from './metrics.js';
 export { atomizeSource, measureSource, decodeSource, type AtomizeOptions, type ComplexityRecord } from './api.js';

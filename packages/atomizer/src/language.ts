@@ -1,11 +1,17 @@
 import type { SourceLanguage } from './types.js';
 
 const BY_EXTENSION: Record<string, SourceLanguage> = {
-  '.ts': 'typescript', '.mts': 'typescript', '.cts': 'typescript',
+  '.ts': 'typescript',
+  '.mts': 'typescript',
+  '.cts': 'typescript',
   '.tsx': 'tsx',
-  '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript',
+  '.js': 'javascript',
+  '.mjs': 'javascript',
+  '.cjs': 'javascript',
   '.jsx': 'jsx',
-  '.py': 'python', '.pyi': 'python', '.pyw': 'python',
+  '.py': 'python',
+  '.pyi': 'python',
+  '.pyw': 'python',
 };
 
 export const SUPPORTED_LANGUAGES: readonly SourceLanguage[] = ['typescript', 'tsx', 'javascript', 'jsx', 'python'];
@@ -32,7 +38,11 @@ export function languageFromShebang(text: string): SourceLanguage | undefined {
   const end = text.indexOf('\n');
   const line = end === -1 ? text : text.slice(0, end);
   // `#!/usr/bin/env -S node --flags`, `#!/usr/bin/python3.11`
-  const words = line.slice(2).trim().split(/\s+/).filter((w) => !w.startsWith('-'));
+  const words = line
+    .slice(2)
+    .trim()
+    .split(/\s+/)
+    .filter((w) => !w.startsWith('-'));
   for (const word of words) {
     const base = word.slice(word.lastIndexOf('/') + 1);
     if (/^python(\d+(\.\d+)?)?$/.test(base) || base === 'pypy3') return 'python';

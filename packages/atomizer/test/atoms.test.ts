@@ -57,7 +57,12 @@ describe('atoms', () => {
 
   it('decompose by function, keep small functions whole and split long ones by block', async () => {
     const r = await atomize(TS, 'src/geo.ts');
-    expect(byName(r, 'add')).toMatchObject({ kind: 'function', strategy: 'by_function', scope: ['module'], complexity: 3 });
+    expect(byName(r, 'add')).toMatchObject({
+      kind: 'function',
+      strategy: 'by_function',
+      scope: ['module'],
+      complexity: 3,
+    });
     const blocks = r.atoms.filter((a) => a.scope.join('/') === 'module/function long');
     expect(blocks.length).toBeGreaterThan(1);
     expect(blocks.every((b) => b.strategy === 'by_block' && b.kind === 'block' && b.loc <= 15)).toBe(true);
@@ -103,13 +108,18 @@ describe('atoms', () => {
     const failed = load.atomicity.violations.map((v) => v.criterion);
     expect(failed).toEqual(expect.arrayContaining(['deterministic', 'no_side_effects', 'clear_io']));
     expect(load.atomicity.atomic).toBe(false);
-    expect(load.atomicity.violations.every((v) => ['critical', 'warning', 'info'].includes(v.severity) && v.message)).toBe(true);
+    expect(
+      load.atomicity.violations.every((v) => ['critical', 'warning', 'info'].includes(v.severity) && v.message),
+    ).toBe(true);
     const add = byName(r, 'add');
     expect(add.atomicity.violations.map((v) => v.criterion)).toEqual(['complexity']);
     expect(add.atomicity.score).toBe(0.9);
     expect(add.atomicity.atomic).toBe(true);
     // The words alone do not make a side effect: a string and a local named like an API are fine.
-    const quiet = await atomize('export function f(x: string): string {\n  const log = "console.log(Math.random())";\n  return log + x;\n}\n', 'q.ts');
+    const quiet = await atomize(
+      'export function f(x: string): string {\n  const log = "console.log(Math.random())";\n  return log + x;\n}\n',
+      'q.ts',
+    );
     expect(quiet.atoms[0]!.atomicity.violations.map((v) => v.criterion)).not.toContain('deterministic');
   });
 
@@ -142,10 +152,16 @@ class Store:
     expect(read.context.preconditions).toEqual(expect.arrayContaining(['name', 'name: str']));
     expect(read.context.postconditions).toContain('returns Optional[str]');
     expect(read.atomicity.violations.map((v) => v.criterion)).toContain('no_side_effects');
-    expect(r.functions.map((f) => `${f.qualifiedName}:${f.complexity}`)).toEqual(['Store.__init__:1', 'Store.read:2', 'Store.size:1']);
+    expect(r.functions.map((f) => `${f.qualifiedName}:${f.complexity}`)).toEqual([
+      'Store.__init__:1',
+      'Store.read:2',
+      'Store.size:1',
+    ]);
   });
 
   it('rejects inconsistent options', async () => {
-    await expect(atomizeSource('x', 'a.ts', { targetLoc: 20, maxLoc: 10 })).rejects.toMatchObject({ code: 'E_ATOMIZE_OPTIONS' });
+    await expect(atomizeSource('x', 'a.ts', { targetLoc: 20, maxLoc: 10 })).rejects.toMatchObject({
+      code: 'E_ATOMIZE_OPTIONS',
+    });
   });
 });

@@ -11,23 +11,36 @@ const captured = new Map<string, string[]>();
 for (const line of readFileSync(join(dir, 'mccabe.tsv'), 'utf8').split('\n')) {
   if (!line || line.startsWith('#')) continue;
   const [file, lineNo, col, entity, complexity] = line.split('\t');
-  (captured.get(file!) ?? captured.set(file!, []).get(file!)!).push(`${lineNo}:${Number(col) + 1} '${entity}' ${complexity}`);
+  (captured.get(file!) ?? captured.set(file!, []).get(file!)!).push(
+    `${lineNo}:${Number(col) + 1} '${entity}' ${complexity}`,
+  );
 }
 
 describe('Python complexity agrees with mccabe (flake8 C901) on every graph', () => {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.py')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.py'))
+    .sort();
   it('has captured output for every fixture', () => {
     expect([...captured.keys()].sort()).toEqual(files);
   });
   for (const file of files) {
     it(file, async () => {
       const r = (await analyzeSource(readFileSync(join(dir, file), 'utf8'), file)) as ParsedFile;
-      const ours = r.functions.filter((f) => f.reported).map((f) => `${f.reportLine}:${f.reportColumn} ${f.reportName} ${f.complexity}`);
+      const ours = r.functions
+        .filter((f) => f.reported)
+        .map((f) => `${f.reportLine}:${f.reportColumn} ${f.reportName} ${f.complexity}`);
       expect(ours.sort()).toEqual([...captured.get(file)!].sort());
       // The fast path of `st3 complexity` says the same.
       const fast = (await measureSource(readFileSync(join(dir, file), 'utf8'), file)) as ComplexityRecord;
-      expect(fast.functions.filter((f) => f.reported).map((f) => `${f.reportLine}:${f.reportColumn} ${f.reportName} ${f.complexity}`).sort()).toEqual(ours.sort());
-      expect(fast.functions.filter((f) => f.kind !== 'block').map((f) => f.qualifiedName)).toEqual(r.functions.filter((f) => f.kind !== 'block' && f.kind !== 'lambda').map((f) => f.qualifiedName));
+      expect(
+        fast.functions
+          .filter((f) => f.reported)
+          .map((f) => `${f.reportLine}:${f.reportColumn} ${f.reportName} ${f.complexity}`)
+          .sort(),
+      ).toEqual(ours.sort());
+      expect(fast.functions.filter((f) => f.kind !== 'block').map((f) => f.qualifiedName)).toEqual(
+        r.functions.filter((f) => f.kind !== 'block' && f.kind !== 'lambda').map((f) => f.qualifiedName),
+      );
     });
   }
 });
@@ -41,8 +54,14 @@ describe('radon variant', () => {
     expect(await radon('def f(a, b, c):\n    return a and b or c\n')).toEqual({ f: 3 });
     expect(await radon('def f(xs):\n    return [x for x in xs if x]\n')).toEqual({ f: 3 });
     expect(await radon('def f(xs):\n    for x in xs:\n        pass\n    else:\n        pass\n')).toEqual({ f: 3 });
-    expect(await radon('def f():\n    try:\n        pass\n    except A:\n        pass\n    except B:\n        pass\n    else:\n        pass\n')).toEqual({ f: 4 });
-    expect(await radon('def f(a):\n    if a:\n        pass\n    elif a > 1:\n        pass\n    return 1 if a else 2\n')).toEqual({ f: 4 });
+    expect(
+      await radon(
+        'def f():\n    try:\n        pass\n    except A:\n        pass\n    except B:\n        pass\n    else:\n        pass\n',
+      ),
+    ).toEqual({ f: 4 });
+    expect(
+      await radon('def f(a):\n    if a:\n        pass\n    elif a > 1:\n        pass\n    return 1 if a else 2\n'),
+    ).toEqual({ f: 4 });
   });
   it('does not add nested functions to their parent (mccabe does)', async () => {
     const code = 'def f(a):\n    def g(b):\n        if b:\n            pass\n    return g\n';

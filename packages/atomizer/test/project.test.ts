@@ -31,7 +31,12 @@ async function collect(patterns: string[], opts = {}): Promise<JobResult[]> {
 describe('atomizeProject', () => {
   it('honours .gitignore files (root and nested) when expanding folders', async () => {
     const { files } = await findSourceFiles(['.'], dir);
-    expect(files.map((f) => f.slice(dir.length + 1))).toEqual(['src/a.ts', 'src/b.py', 'src/blob.js', 'src/gen/keep.ts']);
+    expect(files.map((f) => f.slice(dir.length + 1))).toEqual([
+      'src/a.ts',
+      'src/b.py',
+      'src/blob.js',
+      'src/gen/keep.ts',
+    ]);
     const named = await findSourceFiles(['build/out.js', 'src/tool'], dir);
     expect(named.files).toHaveLength(2);
   });
@@ -40,7 +45,13 @@ describe('atomizeProject', () => {
     const results = await collect(['src', 'src/tool', 'README']).catch((e: { code: string }) => e);
     expect(results).toMatchObject({ code: 'E_FILE_NOT_FOUND' });
     const r = await collect(['src', 'src/tool']);
-    expect(r.map((x) => `${x.path}:${x.ok}`)).toEqual(['src/a.ts:true', 'src/b.py:true', 'src/blob.js:false', 'src/gen/keep.ts:true', 'src/tool:true']);
+    expect(r.map((x) => `${x.path}:${x.ok}`)).toEqual([
+      'src/a.ts:true',
+      'src/b.py:true',
+      'src/blob.js:false',
+      'src/gen/keep.ts:true',
+      'src/tool:true',
+    ]);
     expect(r.find((x) => x.path === 'src/blob.js')).toMatchObject({ skipped: { reason: 'binary file (NUL bytes)' } });
     expect(detectLanguage('src/tool', '#!/usr/bin/env python3\n')).toBe('python');
   });
@@ -54,7 +65,12 @@ describe('atomizeProject', () => {
     expect(readdirSync(join(dir, '.st3/cache/atomizer')).length).toBeGreaterThan(0);
     writeFileSync(join(dir, 'src/a.ts'), 'export function a(x: number): number {\n  return x;\n}\n');
     const second = await collect(['src']);
-    expect(second.map((r) => `${r.path}:${r.cached}`)).toEqual(['src/a.ts:false', 'src/b.py:true', 'src/blob.js:true', 'src/gen/keep.ts:true']);
+    expect(second.map((r) => `${r.path}:${r.cached}`)).toEqual([
+      'src/a.ts:false',
+      'src/b.py:true',
+      'src/blob.js:true',
+      'src/gen/keep.ts:true',
+    ]);
     expect(second[0]).toMatchObject({ ok: true, record: { functions: [{ name: 'a', complexity: 1 }] } });
     const uncached = await collect(['src'], { cache: false });
     expect(uncached.every((r) => !r.cached)).toBe(true);

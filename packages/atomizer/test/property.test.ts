@@ -14,40 +14,100 @@ function expectPartition(r: AtomizedFileRecord, text: string): void {
   expect(next - 1).toBe(lines);
 }
 
-const jsPieces = ['function f(a) {', '}', 'if (a) {', 'else {', 'const x = a ?? b;', 'class C {', 'm() { return 1 }', 'x = () => {', '// comment', '/* c', '*/', '`t', '${a}`', "'s'", 'import a from "b";', 'for (const k of a) {', ')', '(', '', '  ', 'return a?.b;', 'static {', '<div>{a}</div>'];
-const pyPieces = ['def f(a):', '    if a:', '        return 1', '    else:', 'class C:', '    def m(self):', '        pass', 'import os', 'from a import b', '# comment', '"""doc', '"""', 'x = [i for i in a if i]', 'try:', 'except E as e:', '    lambda x: x', '', '\t', 'while a and b:', 'match a:', '    case _:'];
+const jsPieces = [
+  'function f(a) {',
+  '}',
+  'if (a) {',
+  'else {',
+  'const x = a ?? b;',
+  'class C {',
+  'm() { return 1 }',
+  'x = () => {',
+  '// comment',
+  '/* c',
+  '*/',
+  '`t',
+  '${a}`',
+  "'s'",
+  'import a from "b";',
+  'for (const k of a) {',
+  ')',
+  '(',
+  '',
+  '  ',
+  'return a?.b;',
+  'static {',
+  '<div>{a}</div>',
+];
+const pyPieces = [
+  'def f(a):',
+  '    if a:',
+  '        return 1',
+  '    else:',
+  'class C:',
+  '    def m(self):',
+  '        pass',
+  'import os',
+  'from a import b',
+  '# comment',
+  '"""doc',
+  '"""',
+  'x = [i for i in a if i]',
+  'try:',
+  'except E as e:',
+  '    lambda x: x',
+  '',
+  '\t',
+  'while a and b:',
+  'match a:',
+  '    case _:',
+];
 
 function program(pieces: string[]) {
-  return fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 8 })), { maxLength: 40 }).map((ls) => ls.join('\n'));
+  return fc
+    .array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 8 })), { maxLength: 40 })
+    .map((ls) => ls.join('\n'));
 }
 
 describe('no input throws, and atoms always cover every line exactly once', () => {
-  for (const [lang, path, pieces] of [['typescript', 'p.tsx', jsPieces], ['python', 'p.py', pyPieces]] as const) {
+  for (const [lang, path, pieces] of [
+    ['typescript', 'p.tsx', jsPieces],
+    ['python', 'p.py', pyPieces],
+  ] as const) {
     it(`${lang}: structured noise`, async () => {
-      await fc.assert(fc.asyncProperty(program([...pieces]), async (text) => {
-        const r = (await atomizeSource(text, path)) as AtomizedFileRecord;
-        expectPartition(r, text);
-        for (const a of r.atoms) expect(a.atomicity.score).toBeGreaterThanOrEqual(0);
-      }), { numRuns: 60 });
+      await fc.assert(
+        fc.asyncProperty(program([...pieces]), async (text) => {
+          const r = (await atomizeSource(text, path)) as AtomizedFileRecord;
+          expectPartition(r, text);
+          for (const a of r.atoms) expect(a.atomicity.score).toBeGreaterThanOrEqual(0);
+        }),
+        { numRuns: 60 },
+      );
     });
     it(`${lang}: arbitrary unicode`, async () => {
-      await fc.assert(fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 300 }), async (text) => {
-        const r = (await atomizeSource(text, path)) as AtomizedFileRecord;
-        expectPartition(r, text);
-      }), { numRuns: 60 });
+      await fc.assert(
+        fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 300 }), async (text) => {
+          const r = (await atomizeSource(text, path)) as AtomizedFileRecord;
+          expectPartition(r, text);
+        }),
+        { numRuns: 60 },
+      );
     });
   }
 
   it('arbitrary bytes: binary is skipped, invalid UTF-8 decodes with a warning', async () => {
-    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), async (bytes) => {
-      const d = decodeSource(bytes, 'b.js');
-      if ('reason' in d) {
-        expect(bytes.includes(0)).toBe(true);
-        return;
-      }
-      const r = (await atomizeSource(d.text, 'b.js')) as AtomizedFileRecord;
-      expectPartition(r, d.text);
-    }), { numRuns: 80 });
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), async (bytes) => {
+        const d = decodeSource(bytes, 'b.js');
+        if ('reason' in d) {
+          expect(bytes.includes(0)).toBe(true);
+          return;
+        }
+        const r = (await atomizeSource(d.text, 'b.js')) as AtomizedFileRecord;
+        expectPartition(r, d.text);
+      }),
+      { numRuns: 80 },
+    );
     const bad = decodeSource(new Uint8Array([0x66, 0x28, 0xff, 0xfe, 0x29]), 'bad.js');
     expect('warnings' in bad && bad.warnings[0]?.message).toMatch(/not valid UTF-8/);
   });
@@ -57,7 +117,12 @@ describe('no input throws, and atoms always cover every line exactly once', () =
   });
 
   it('deep nesting does not throw (parsers may give up, with a diagnostic)', async () => {
-    for (const [p, text] of [['d.js', `${'('.repeat(20000)}1${')'.repeat(20000)}`], ['d.js', `${'{'.repeat(5000)}`], ['d.py', `x = ${'['.repeat(5000)}${']'.repeat(5000)}`], ['d.ts', `${'if (a) '.repeat(3000)}f();`]] as const) {
+    for (const [p, text] of [
+      ['d.js', `${'('.repeat(20000)}1${')'.repeat(20000)}`],
+      ['d.js', `${'{'.repeat(5000)}`],
+      ['d.py', `x = ${'['.repeat(5000)}${']'.repeat(5000)}`],
+      ['d.ts', `${'if (a) '.repeat(3000)}f();`],
+    ] as const) {
       const r = (await atomizeSource(text, p)) as AtomizedFileRecord;
       expectPartition(r, text);
     }
@@ -72,10 +137,20 @@ describe('no input throws, and atoms always cover every line exactly once', () =
   });
 
   it('syntax errors still yield what parsed, with line and column', async () => {
-    const ts = (await atomizeSource('function ok(a) { return a ? 1 : 2 }\nfunction broken( {\n', 'e.ts')) as AtomizedFileRecord;
+    const ts = (await atomizeSource(
+      'function ok(a) { return a ? 1 : 2 }\nfunction broken( {\n',
+      'e.ts',
+    )) as AtomizedFileRecord;
     expect(ts.functions.find((f) => f.name === 'ok')?.complexity).toBe(2);
-    expect(ts.diagnostics[0]).toMatchObject({ code: 'E_ATOMIZE_SYNTAX', line: expect.any(Number), column: expect.any(Number) });
-    const py = (await atomizeSource('def ok(a):\n    if a:\n        return 1\n\ndef broken(:\n    pass\n', 'e.py')) as AtomizedFileRecord;
+    expect(ts.diagnostics[0]).toMatchObject({
+      code: 'E_ATOMIZE_SYNTAX',
+      line: expect.any(Number),
+      column: expect.any(Number),
+    });
+    const py = (await atomizeSource(
+      'def ok(a):\n    if a:\n        return 1\n\ndef broken(:\n    pass\n',
+      'e.py',
+    )) as AtomizedFileRecord;
     expect(py.functions.find((f) => f.name === 'ok')?.complexity).toBe(2);
     expect(py.diagnostics.length).toBeGreaterThan(0);
   });

@@ -28,7 +28,10 @@ describe('atomizer telemetry handle', () => {
     const results = await run(first);
     const atoms = results.reduce((n, r) => n + (r.ok && 'atoms' in r.record ? r.record.atoms.length : 0), 0);
     const snap = first.snapshot();
-    const counter = (s: typeof snap, name: string, status?: string) => s.counters.filter((c) => c.name === name && (status === undefined || c.labels.status === status)).reduce((n, c) => n + c.value, 0);
+    const counter = (s: typeof snap, name: string, status?: string) =>
+      s.counters
+        .filter((c) => c.name === name && (status === undefined || c.labels.status === status))
+        .reduce((n, c) => n + c.value, 0);
     expect(counter(snap, 'atomizer.files', 'parsed')).toBe(2);
     expect(counter(snap, 'atomizer.files', 'skipped')).toBe(1);
     expect(counter(snap, 'atomizer.bytes')).toBe(Buffer.byteLength(A) + Buffer.byteLength(B) + 3);
@@ -53,6 +56,8 @@ describe('atomizer telemetry handle', () => {
     expect(agg.counters.get('atomizer.bytes')).toBe(Buffer.byteLength(A));
     expect(agg.counters.get('atomizer.atoms')).toBe('atoms' in record ? record.atoms.length : -1);
     await atomizeSource('\u0000binary', 'x.bin', { telemetry });
-    expect(telemetry.snapshot().counters.find((c) => c.name === 'atomizer.files' && c.labels.status === 'skipped')?.value).toBe(1);
+    expect(
+      telemetry.snapshot().counters.find((c) => c.name === 'atomizer.files' && c.labels.status === 'skipped')?.value,
+    ).toBe(1);
   });
 });

@@ -42,11 +42,20 @@ type ValuesOf<O extends OptionSpec> = {
  * Parses a verb's arguments with Node's own parser (strict: an unknown flag is a usage error, exit 2).
  * The common flags are always accepted and returned apart.
  */
-export function parseCommandArgs<const O extends OptionSpec>(argv: string[], options: O, usage?: string): ParsedArgs<ValuesOf<O> & ValuesOf<typeof COMMON_OPTIONS>> {
+export function parseCommandArgs<const O extends OptionSpec>(
+  argv: string[],
+  options: O,
+  usage?: string,
+): ParsedArgs<ValuesOf<O> & ValuesOf<typeof COMMON_OPTIONS>> {
   // `st3 x <positional> --help`: the runner prints the help of the command that is parsing.
   if (argv.includes('--help') || argv.includes('-h')) throw new HelpRequested();
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...COMMON_OPTIONS, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
     const v = values as Record<string, unknown>;
     return {
       values: values as ValuesOf<O> & ValuesOf<typeof COMMON_OPTIONS>,
@@ -75,7 +84,8 @@ export function parseKeyValues(pairs: readonly string[] | undefined, flag = '--s
   const out: Record<string, unknown> = {};
   for (const pair of pairs ?? []) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new St3Error('E_USAGE', `${flag} expects key=value, got "${pair}"`, { hint: `e.g. ${flag} name=value` });
+    if (eq <= 0)
+      throw new St3Error('E_USAGE', `${flag} expects key=value, got "${pair}"`, { hint: `e.g. ${flag} name=value` });
     const key = pair.slice(0, eq);
     const raw = pair.slice(eq + 1);
     out[key] = parseLiteral(raw);
@@ -102,7 +112,8 @@ function parseLiteral(raw: string): unknown {
 export function intFlag(value: string | undefined, flag: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new St3Error('E_USAGE', `${flag} expects an integer ≥ ${min}, got "${value}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new St3Error('E_USAGE', `${flag} expects an integer ≥ ${min}, got "${value}"`);
   return n;
 }
 

@@ -14,7 +14,8 @@ export interface Colors {
 /** Colours on a TTY unless NO_COLOR is set (https://no-color.org) or FORCE_COLOR asks for them. */
 export function colorsFor(stream: { isTTY?: boolean }, env: CliIO['env'], noColorFlag = false): Colors {
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
-  const enabled = !noColorFlag && (env.NO_COLOR === undefined || env.NO_COLOR === '') && (forced || stream.isTTY === true);
+  const enabled =
+    !noColorFlag && (env.NO_COLOR === undefined || env.NO_COLOR === '') && (forced || stream.isTTY === true);
   const wrap = (open: number, close: number) => (s: string) => (enabled ? `\u001b[${open}m${s}\u001b[${close}m` : s);
   return {
     enabled,

@@ -33,8 +33,18 @@ export function helpText(command: Command, subcommands?: Subcommands): string {
     const width = Math.max(...Object.keys(subcommands).map((k) => k.length));
     for (const [name, sub] of Object.entries(subcommands)) lines.push(`  ${name.padEnd(width)}  ${sub.summary}`);
   }
-  if (command.options && command.options.length > 0) lines.push('', 'Options:', ...command.options.map((o) => `  ${o}`));
-  lines.push('', 'Common options:', '  --json         print exactly one JSON document on stdout', '  --cwd DIR      run as if started in DIR', '  --config FILE  use this configuration file', '  -q, --quiet    print only problems', '  --no-color     no colours (NO_COLOR is honoured too)', '  -h, --help     this help');
+  if (command.options && command.options.length > 0)
+    lines.push('', 'Options:', ...command.options.map((o) => `  ${o}`));
+  lines.push(
+    '',
+    'Common options:',
+    '  --json         print exactly one JSON document on stdout',
+    '  --cwd DIR      run as if started in DIR',
+    '  --config FILE  use this configuration file',
+    '  -q, --quiet    print only problems',
+    '  --no-color     no colours (NO_COLOR is honoured too)',
+    '  -h, --help     this help',
+  );
   if (command.examples.length > 0) lines.push('', 'Examples:', ...command.examples.map((e) => `  ${e}`));
   return `${lines.join('\n')}\n`;
 }

@@ -23,5 +23,10 @@ export class ExitError extends Error {
 }
 
 export function isExitError(error: unknown): error is ExitError {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'E_EXIT' && typeof (error as { exitCode?: unknown }).exitCode === 'number';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { code?: unknown }).code === 'E_EXIT' &&
+    typeof (error as { exitCode?: unknown }).exitCode === 'number'
+  );
 }

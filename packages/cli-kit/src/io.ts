@@ -15,7 +15,9 @@ export function processIO(signal: AbortSignal): CliIO {
 }
 
 /** An IO that records what was written, for tests. */
-export function memoryIO(options: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean; signal?: AbortSignal } = {}) {
+export function memoryIO(
+  options: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean; signal?: AbortSignal } = {},
+) {
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIO = {

@@ -33,11 +33,17 @@ export async function runCommand(command: Command, argv: string[], io: CliIO): P
 export function reportError(error: unknown, argv: readonly string[], io: CliIO): number {
   if (isExitError(error)) return error.exitCode;
   if (io.signal.aborted || (error as { name?: string })?.name === 'AbortError') {
-    if (wantsJson(argv)) io.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'E_INTERRUPTED', message: 'interrupted' } })}\n`);
+    if (wantsJson(argv))
+      io.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'E_INTERRUPTED', message: 'interrupted' } })}\n`);
     else io.stderr.write('interrupted\n');
     return EXIT.interrupted;
   }
-  const st3 = isSt3Error(error) ? (error as St3Error) : new St3Error('E_INTERNAL', (error as Error)?.message ?? String(error), { cause: error, hint: 'set ST3_DEBUG=1 for the stack trace' });
+  const st3 = isSt3Error(error)
+    ? (error as St3Error)
+    : new St3Error('E_INTERNAL', (error as Error)?.message ?? String(error), {
+        cause: error,
+        hint: 'set ST3_DEBUG=1 for the stack trace',
+      });
   if (wantsJson(argv)) {
     io.stdout.write(`${JSON.stringify({ ok: false, error: errorToJson(st3) }, null, 2)}\n`);
   } else {
@@ -52,7 +58,13 @@ export function reportError(error: unknown, argv: readonly string[], io: CliIO):
 }
 
 /** Dispatches `argv[0]` to one of `subcommands` (e.g. `st3 review approve ...`), with help for the group. */
-export async function dispatchSubcommand(parent: Command, subcommands: Subcommands, argv: string[], io: CliIO, defaultSub?: string): Promise<number> {
+export async function dispatchSubcommand(
+  parent: Command,
+  subcommands: Subcommands,
+  argv: string[],
+  io: CliIO,
+  defaultSub?: string,
+): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h') {
     if (first === undefined && defaultSub) return runCommand(subcommands[defaultSub]!, [], io);
@@ -62,7 +74,13 @@ export async function dispatchSubcommand(parent: Command, subcommands: Subcomman
   const sub = subcommands[first];
   if (!sub) {
     if (defaultSub && first.startsWith('-')) return runCommand(subcommands[defaultSub]!, argv, io);
-    return reportError(new St3Error('E_USAGE', `unknown command "${parent.name} ${first}"`, { hint: `one of: ${Object.keys(subcommands).join(', ')}` }), argv, io);
+    return reportError(
+      new St3Error('E_USAGE', `unknown command "${parent.name} ${first}"`, {
+        hint: `one of: ${Object.keys(subcommands).join(', ')}`,
+      }),
+      argv,
+      io,
+    );
   }
   return runCommand(sub, rest, io);
 }
@@ -93,7 +111,13 @@ export async function runCli(cli: CliDefinition, argv: string[], io: CliIO): Pro
   }
   const entry = cli.commands[first];
   if (!entry) {
-    return reportError(new St3Error('E_USAGE', `unknown command "${first}"`, { hint: `run "${cli.name} --help" for the list of commands` }), argv, io);
+    return reportError(
+      new St3Error('E_USAGE', `unknown command "${first}"`, {
+        hint: `run "${cli.name} --help" for the list of commands`,
+      }),
+      argv,
+      io,
+    );
   }
   let command: Command;
   try {
@@ -107,9 +131,19 @@ export async function runCli(cli: CliDefinition, argv: string[], io: CliIO): Pro
 export function cliHelp(cli: CliDefinition): string {
   const names = Object.keys(cli.commands);
   const width = Math.max(...names.map((n) => n.length));
-  const lines = [`${cli.name} ${cli.version}: ${cli.description}`, '', `Usage: ${cli.name} <command> [args] [--json]`, '', 'Commands:'];
+  const lines = [
+    `${cli.name} ${cli.version}: ${cli.description}`,
+    '',
+    `Usage: ${cli.name} <command> [args] [--json]`,
+    '',
+    'Commands:',
+  ];
   for (const name of names) lines.push(`  ${name.padEnd(width)}  ${cli.commands[name]!.summary}`);
-  lines.push('', `Run "${cli.name} <command> --help" for a command's options and examples.`, 'Exit codes: 0 ok, 1 problems found, 2 usage or configuration error, 3 tool or runtime failure, 130 interrupted.');
+  lines.push(
+    '',
+    `Run "${cli.name} <command> --help" for a command's options and examples.`,
+    'Exit codes: 0 ok, 1 problems found, 2 usage or configuration error, 3 tool or runtime failure, 130 interrupted.',
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -117,13 +151,20 @@ export function cliHelp(cli: CliDefinition): string {
  * A lazy entry for a command that lives in an area app's `cli.commands` table, so the
  * `st3` entry can list it (summary) without importing the app.
  */
-export function lazyFromArea(summary: string, loadArea: () => Promise<{ cli: CliDefinition }>, name: string): LazyCommand {
+export function lazyFromArea(
+  summary: string,
+  loadArea: () => Promise<{ cli: CliDefinition }>,
+  name: string,
+): LazyCommand {
   return {
     summary,
     async load() {
       const { cli } = await loadArea();
       const entry = cli.commands[name];
-      if (!entry) throw new St3Error('E_USAGE', `"${name}" is not available in this build of ${cli.name}`, { hint: 'run "st3 --help" for the list of commands' });
+      if (!entry)
+        throw new St3Error('E_USAGE', `"${name}" is not available in this build of ${cli.name}`, {
+          hint: 'run "st3 --help" for the list of commands',
+        });
       return entry.load();
     },
   };

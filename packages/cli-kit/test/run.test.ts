@@ -1,6 +1,15 @@
 import { St3Error } from '@st3/schemas';
 import { describe, expect, it } from 'vitest';
-import { defineCommand, ExitError, memoryIO, parseCommandArgs, parseKeyValues, runCli, runCommand, type CliDefinition } from '../src/index.js';
+import {
+  defineCommand,
+  ExitError,
+  memoryIO,
+  parseCommandArgs,
+  parseKeyValues,
+  runCli,
+  runCommand,
+  type CliDefinition,
+} from '../src/index.js';
 
 const echo = defineCommand({
   name: 'echo',
@@ -10,7 +19,8 @@ const echo = defineCommand({
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, { upper: { type: 'boolean' } });
     if (positionals.length === 0) throw new St3Error('E_USAGE', 'a word is required');
-    if (positionals[0] === 'fail') throw new St3Error('E_SCHEMA', 'bad file', { file: 'a.yaml', line: 3, column: 2, hint: 'fix it' });
+    if (positionals[0] === 'fail')
+      throw new St3Error('E_SCHEMA', 'bad file', { file: 'a.yaml', line: 3, column: 2, hint: 'fix it' });
     if (positionals[0] === 'exit') throw new ExitError(1);
     if (positionals[0] === 'boom') throw new Error('kaput');
     io.stdout.write(`${values.upper ? positionals[0]!.toUpperCase() : positionals[0]}\n`);
@@ -34,7 +44,10 @@ describe('runCommand', () => {
   it('prints the DESIGN.md JSON error document under --json, with location and hint', async () => {
     const m = memoryIO();
     expect(await runCommand(echo, ['fail', '--json'], m.io)).toBe(1);
-    expect(JSON.parse(m.stdout())).toEqual({ ok: false, error: { code: 'E_SCHEMA', message: 'bad file', file: 'a.yaml', line: 3, column: 2, hint: 'fix it' } });
+    expect(JSON.parse(m.stdout())).toEqual({
+      ok: false,
+      error: { code: 'E_SCHEMA', message: 'bad file', file: 'a.yaml', line: 3, column: 2, hint: 'fix it' },
+    });
   });
 
   it('honours ExitError without printing and maps unknown errors to 3', async () => {
@@ -61,7 +74,12 @@ describe('runCommand', () => {
 });
 
 describe('runCli', () => {
-  const cli: CliDefinition = { name: 'x', version: '1.2.3', description: 'test', commands: { echo: { summary: 'echoes', load: async () => echo } } };
+  const cli: CliDefinition = {
+    name: 'x',
+    version: '1.2.3',
+    description: 'test',
+    commands: { echo: { summary: 'echoes', load: async () => echo } },
+  };
   it('dispatches, prints version and rejects unknown commands', async () => {
     const a = memoryIO();
     expect(await runCli(cli, ['echo', 'yo'], a.io)).toBe(0);
@@ -84,7 +102,12 @@ describe('parseKeyValues', () => {
 describe('reportError with Node errors', () => {
   it('treats a Node error code (ERR_*) as an internal failure, not an ST3 error', async () => {
     const nodeError = Object.assign(new Error("Cannot find module 'x'"), { code: 'ERR_MODULE_NOT_FOUND' });
-    const cli: CliDefinition = { name: 'x', version: '1.0.0', description: 'd', commands: { broken: { summary: 's', load: () => Promise.reject(nodeError) } } };
+    const cli: CliDefinition = {
+      name: 'x',
+      version: '1.0.0',
+      description: 'd',
+      commands: { broken: { summary: 's', load: () => Promise.reject(nodeError) } },
+    };
     const text = memoryIO();
     expect(await runCli(cli, ['broken'], text.io)).toBe(3);
     expect(text.stderr()).toContain("E_INTERNAL Cannot find module 'x'");
@@ -101,9 +124,15 @@ describe('help of subcommands', () => {
     expect(m.stdout()).toContain('Usage: x echo');
   });
 
-  it('shows a subcommand\'s own help for `parent sub --help`', async () => {
+  it("shows a subcommand's own help for `parent sub --help`", async () => {
     const { dispatchSubcommand } = await import('../src/index.js');
-    const parent = defineCommand({ name: 'p', summary: 'parent', usage: 'x p <echo>', examples: [], run: (argv, io) => dispatchSubcommand(parent, { echo }, argv, io) });
+    const parent = defineCommand({
+      name: 'p',
+      summary: 'parent',
+      usage: 'x p <echo>',
+      examples: [],
+      run: (argv, io) => dispatchSubcommand(parent, { echo }, argv, io),
+    });
     const m = memoryIO();
     expect(await runCommand(parent, ['echo', '--help'], m.io)).toBe(0);
     expect(m.stdout()).toContain('Usage: x echo');

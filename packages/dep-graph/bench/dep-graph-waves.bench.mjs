@@ -54,7 +54,10 @@ try {
     }, 10);
     // The whole `st3 graph` pipeline from a JSON-shaped graph (string ids, SCC, cycles, FAS, waves, critical path, stats).
     const ids = Array.from({ length: n }, (_, i) => String(i));
-    const input = { nodes: ids.map((id) => ({ id })), edges: Array.from(src, (s, e) => ({ from: ids[s], to: ids[dst[e]] })) };
+    const input = {
+      nodes: ids.map((id) => ({ id })),
+      edges: Array.from(src, (s, e) => ({ from: ids[s], to: ids[dst[e]] })),
+    };
     const full = time(() => analyzeGraph(input), 2);
 
     const graph = new Graph({ type: 'directed', multi: false, allowSelfLoops: false });
@@ -67,19 +70,41 @@ try {
     let text = '';
     for (let e = 0; e < src.length; e++) text += `${src[e]} ${dst[e]}\n`;
     writeFileSync(edgesFile, text);
-    const py = spawnSync('/usr/bin/python3', ['-c', PY, String(n), edgesFile, gensFile], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const py = spawnSync('/usr/bin/python3', ['-c', PY, String(n), edgesFile, gensFile], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
     if (py.status !== 0) throw new Error(`networkx failed: ${py.stderr}`);
     const nx = JSON.parse(py.stdout.trim());
     nxVersion = nx.version;
 
     const ours = st3.value.map((w) => Array.from(w).join(' '));
     const nxGens = readFileSync(gensFile, 'utf8').trimEnd().split('\n');
-    const glGens = gl.value.map((g) => g.map(Number).sort((a, b) => a - b).join(' '));
+    const glGens = gl.value.map((g) =>
+      g
+        .map(Number)
+        .sort((a, b) => a - b)
+        .join(' '),
+    );
     // The full pipeline sorts ids as strings; compare as sets of numbers per wave.
-    const fullGens = full.value.waves.map((w) => w.map(Number).sort((a, b) => a - b).join(' '));
+    const fullGens = full.value.waves.map((w) =>
+      w
+        .map(Number)
+        .sort((a, b) => a - b)
+        .join(' '),
+    );
     const identical = same(ours, nxGens) && same(ours, glGens) && same(ours, fullGens);
     allIdentical &&= identical;
-    rows.push({ seed, waves: ours.length, st3: st3.ms, st3Build: st3Build.ms, full: full.ms, nx: nx.ms, gl: gl.ms, identical });
+    rows.push({
+      seed,
+      waves: ours.length,
+      st3: st3.ms,
+      st3Build: st3Build.ms,
+      full: full.ms,
+      nx: nx.ms,
+      gl: gl.ms,
+      identical,
+    });
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -100,7 +125,10 @@ const lines = [
   '',
   '| seed | waves | ST3 (ms) | ST3 + build (ms) | ST3 pipeline (ms) | networkx (ms) | graphology-dag (ms) | × networkx | × graphology | identical generations |',
   '|---|---|---|---|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.seed} | ${r.waves} | ${fmt(r.st3)} | ${fmt(r.st3Build)} | ${fmt(r.full)} | ${fmt(r.nx)} | ${fmt(r.gl)} | ${(r.nx / r.st3).toFixed(1)} | ${(r.gl / r.st3).toFixed(1)} | ${r.identical ? 'yes' : 'NO'} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.seed} | ${r.waves} | ${fmt(r.st3)} | ${fmt(r.st3Build)} | ${fmt(r.full)} | ${fmt(r.nx)} | ${fmt(r.gl)} | ${(r.nx / r.st3).toFixed(1)} | ${(r.gl / r.st3).toFixed(1)} | ${r.identical ? 'yes' : 'NO'} |`,
+  ),
   '',
   `Goal: identical generations, ≥ 20× faster than networkx and ≥ 2× faster than graphology-dag (median over seeds: ${vsNx.toFixed(1)}× and ${vsGl.toFixed(1)}×). **${met ? 'Met' : 'Not met'}.**`,
 ];

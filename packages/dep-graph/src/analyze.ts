@@ -67,7 +67,8 @@ export function analyzeGraph(input: GraphInput | IndexedGraph, options: AnalyzeO
     overfull = balanced.overfull;
   }
   const waveIdx = groupByLevel(level, levels.count);
-  const nodeCost = options.nodeCost ?? ((node: GraphNode) => (typeof node.cost === 'number' && node.cost >= 0 ? node.cost : 1));
+  const nodeCost =
+    options.nodeCost ?? ((node: GraphNode) => (typeof node.cost === 'number' && node.cost >= 0 ? node.cost : 1));
   const chain = criticalPath(g, levels.order, (v) => nodeCost(g.nodes[v]!), edgeAlive);
 
   const edges = g.edges.map(normalizeEdge);

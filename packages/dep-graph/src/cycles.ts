@@ -18,7 +18,11 @@ interface Local {
 }
 
 /** The sub-graph induced by `members` (sorted node indices), without self-loops, in local indices. */
-function induced(g: Pick<IndexedGraph, 'dst' | 'outStart' | 'outEdge'>, members: Int32Array, parentGlobal?: Int32Array): Local {
+function induced(
+  g: Pick<IndexedGraph, 'dst' | 'outStart' | 'outEdge'>,
+  members: Int32Array,
+  parentGlobal?: Int32Array,
+): Local {
   const local = new Map<number, number>();
   for (let i = 0; i < members.length; i++) local.set(members[i]!, i);
   const src: number[] = [];

@@ -21,7 +21,12 @@ function dotString(s: string): string {
 /** Graphviz DOT: one cluster per wave, cut edges dashed red, edge labels give the type. */
 export function toDot(a: GraphAnalysis): string {
   const cut = new Set(a.removedEdges.map((e) => cutKey(e.from, e.to)));
-  const lines = ['digraph st3 {', '  rankdir=LR;', '  node [shape=box, fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];'];
+  const lines = [
+    'digraph st3 {',
+    '  rankdir=LR;',
+    '  node [shape=box, fontname="Helvetica"];',
+    '  edge [fontname="Helvetica", fontsize=10];',
+  ];
   a.waves.forEach((wave, i) => {
     lines.push(`  subgraph cluster_wave_${i} {`, `    label=${dotString(`wave ${i}`)};`, '    style=dashed;');
     for (const id of wave) lines.push(`    ${dotString(id)};`);

@@ -61,7 +61,16 @@ export function feedbackArcSet(g: IndexedGraph): FeedbackArcSet {
  * Whether `from` reaches `target` over live edges inside the current component (iterative DFS), and
  * how many edges it looked at. `reached` is undefined when `limit` edges were looked at first.
  */
-function reaches(g: IndexedGraph, from: number, target: number, local: Int32Array, edgeAlive: Uint8Array, seen: Int32Array, stamp: number, limit: number): { reached: boolean | undefined; visits: number } {
+function reaches(
+  g: IndexedGraph,
+  from: number,
+  target: number,
+  local: Int32Array,
+  edgeAlive: Uint8Array,
+  seen: Int32Array,
+  stamp: number,
+  limit: number,
+): { reached: boolean | undefined; visits: number } {
   const stack = [from];
   seen[from] = stamp;
   let visits = 0;
@@ -194,13 +203,21 @@ interface MaxDeltaQueue {
  * moved); each bucket is a min-heap so ties go to the smallest index. Falls back to one heap when
  * the delta range is too wide for buckets (huge custom weights).
  */
-function createMaxDeltaQueue(maxIn: number, maxOut: number, k: number, delta: (i: number) => number, alive: Uint8Array): MaxDeltaQueue {
+function createMaxDeltaQueue(
+  maxIn: number,
+  maxOut: number,
+  k: number,
+  delta: (i: number) => number,
+  alive: Uint8Array,
+): MaxDeltaQueue {
   const range = maxIn + maxOut + 1;
   if (range > 8 * k + 4096) {
     // Entries are immutable (node, delta at push time); a popped entry is stale when either moved on.
     const entryNode: number[] = [];
     const entryKey: number[] = [];
-    const heap = new IntHeap((a, b) => (entryKey[a] !== entryKey[b] ? entryKey[a]! > entryKey[b]! : entryNode[a]! < entryNode[b]!));
+    const heap = new IntHeap((a, b) =>
+      entryKey[a] !== entryKey[b] ? entryKey[a]! > entryKey[b]! : entryNode[a]! < entryNode[b]!,
+    );
     return {
       push(i) {
         entryNode.push(i);

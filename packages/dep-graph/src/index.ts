@@ -2,10 +2,26 @@ export { DEFAULT_EDGE_WEIGHTS, edgeWeight, indexGraph, indexedFromPairs, csr, ty
 export { stronglyConnectedComponents, type Components } from './scc.js';
 export { listCycles, type CycleListing } from './cycles.js';
 export { feedbackArcSet, dfsBackEdges, type FeedbackArcSet } from './fas.js';
-export { kahnLevels, groupByLevel, latestLevels, balanceLevels, criticalPath, type Levels, type Balanced, type CriticalPath } from './waves.js';
+export {
+  kahnLevels,
+  groupByLevel,
+  latestLevels,
+  balanceLevels,
+  criticalPath,
+  type Levels,
+  type Balanced,
+  type CriticalPath,
+} from './waves.js';
 export { analyzeGraph, type AnalyzeOptions, type GraphAnalysis, type GraphStats } from './analyze.js';
 export { exportGraph, toDot, toMermaid, EXPORT_FORMATS, type ExportFormat } from './export.js';
-export { buildGraphFromAtoms, importBindings, type BuildOptions, type BuiltGraph, type FileSymbols, type ImportBinding } from './build/atoms.js';
+export {
+  buildGraphFromAtoms,
+  importBindings,
+  type BuildOptions,
+  type BuiltGraph,
+  type FileSymbols,
+  type ImportBinding,
+} from './build/atoms.js';
 export { createModuleResolver, type ModuleResolver, type ResolveOptions } from './build/resolve.js';
 export { parseGraphDocument, loadGraphDocument, mergeDocuments, type GraphDocument } from './load.js';
 export { CheckRegistry, BUILTIN_CHECKS, planModel, validatePlan, type PlanValidation } from './validate/registry.js';

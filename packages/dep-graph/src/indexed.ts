@@ -122,7 +122,11 @@ function mergeInto(seen: GraphEdge, edge: GraphEdge): void {
 }
 
 /** Builds both adjacency directions in O(n + m); edge indices stay in (from, to) order. */
-export function csr(n: number, src: Int32Array, dst: Int32Array): Pick<IndexedGraph, 'outStart' | 'outEdge' | 'inStart' | 'inEdge'> {
+export function csr(
+  n: number,
+  src: Int32Array,
+  dst: Int32Array,
+): Pick<IndexedGraph, 'outStart' | 'outEdge' | 'inStart' | 'inEdge'> {
   const m = src.length;
   const outStart = new Int32Array(n + 1);
   const inStart = new Int32Array(n + 1);
@@ -146,7 +150,12 @@ export function csr(n: number, src: Int32Array, dst: Int32Array): Pick<IndexedGr
 }
 
 /** Builds an IndexedGraph straight from integer edges (benchmarks, generated graphs): node i is named by `name(i)`. */
-export function indexedFromPairs(n: number, src: Int32Array, dst: Int32Array, name: (i: number) => string = (i) => String(i).padStart(String(Math.max(0, n - 1)).length, '0')): IndexedGraph {
+export function indexedFromPairs(
+  n: number,
+  src: Int32Array,
+  dst: Int32Array,
+  name: (i: number) => string = (i) => String(i).padStart(String(Math.max(0, n - 1)).length, '0'),
+): IndexedGraph {
   const nodes: GraphNode[] = [];
   for (let i = 0; i < n; i++) nodes.push({ id: name(i) });
   const edges: GraphEdge[] = [];

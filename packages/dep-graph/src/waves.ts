@@ -138,7 +138,12 @@ export interface CriticalPath {
 }
 
 /** The longest chain by node cost (default 1 per node): the lower bound on any schedule's makespan. */
-export function criticalPath(g: Csr, topo: Int32Array, nodeCost?: (v: number) => number, edgeAlive?: Uint8Array): CriticalPath {
+export function criticalPath(
+  g: Csr,
+  topo: Int32Array,
+  nodeCost?: (v: number) => number,
+  edgeAlive?: Uint8Array,
+): CriticalPath {
   const cost = nodeCost ?? (() => 1);
   const best = new Float64Array(g.n);
   const prev = new Int32Array(g.n).fill(-1);

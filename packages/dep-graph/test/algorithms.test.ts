@@ -1,7 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GraphInput } from '@st3/schemas';
-import { analyzeGraph, balanceLevels, dfsBackEdges, feedbackArcSet, indexGraph, indexedFromPairs, kahnLevels, listCycles, stronglyConnectedComponents } from '../src/index.js';
+import {
+  analyzeGraph,
+  balanceLevels,
+  dfsBackEdges,
+  feedbackArcSet,
+  indexGraph,
+  indexedFromPairs,
+  kahnLevels,
+  listCycles,
+  stronglyConnectedComponents,
+} from '../src/index.js';
 
 const TYPES = ['import', 'function_call', 'variable', 'type', 'data_flow'];
 
@@ -24,7 +34,8 @@ function toInput({ n, edges }: { n: number; edges: [number, number, number][] })
 function reach(n: number, edges: [number, number][]): boolean[][] {
   const r = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => i === j));
   for (const [a, b] of edges) r[a]![b] = true;
-  for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (r[i]![k] && r[k]![j]) r[i]![j] = true;
+  for (let k = 0; k < n; k++)
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (r[i]![k] && r[k]![j]) r[i]![j] = true;
   return r;
 }
 
@@ -34,17 +45,22 @@ describe('analyzeGraph properties on random graphs', () => {
       fc.property(graphArb, (spec) => {
         const a = analyzeGraph(toInput(spec));
         const wave = new Map<string, number>();
-        a.waves.forEach((w, i) => w.forEach((id) => {
-          expect(wave.has(id)).toBe(false);
-          wave.set(id, i);
-        }));
+        a.waves.forEach((w, i) =>
+          w.forEach((id) => {
+            expect(wave.has(id)).toBe(false);
+            wave.set(id, i);
+          }),
+        );
         expect(wave.size).toBe(spec.n);
         const cut = new Set(a.removedEdges.map((e) => `${e.from}>${e.to}`));
-        for (const e of a.edges) if (!cut.has(`${e.from}>${e.to}`)) expect(wave.get(e.from)!).toBeLessThan(wave.get(e.to)!);
+        for (const e of a.edges)
+          if (!cut.has(`${e.from}>${e.to}`)) expect(wave.get(e.from)!).toBeLessThan(wave.get(e.to)!);
         // Kahn levels: a node in wave k > 0 has a kept dependency in wave k − 1.
         for (const [id, k] of wave) {
           if (k === 0) continue;
-          expect(a.edges.some((e) => e.to === id && !cut.has(`${e.from}>${e.to}`) && wave.get(e.from) === k - 1)).toBe(true);
+          expect(a.edges.some((e) => e.to === id && !cut.has(`${e.from}>${e.to}`) && wave.get(e.from) === k - 1)).toBe(
+            true,
+          );
         }
       }),
       { numRuns: 300 },
@@ -88,7 +104,9 @@ describe('analyzeGraph properties on random graphs', () => {
       fc.property(graphArb, fc.integer(), (spec, seed) => {
         const input = toInput(spec);
         const shuffled: GraphInput = { nodes: shuffle(input.nodes, seed), edges: shuffle(input.edges, seed + 1) };
-        expect(JSON.stringify(analyzeGraph(shuffled, { maxWidth: 3 }))).toBe(JSON.stringify(analyzeGraph(input, { maxWidth: 3 })));
+        expect(JSON.stringify(analyzeGraph(shuffled, { maxWidth: 3 }))).toBe(
+          JSON.stringify(analyzeGraph(input, { maxWidth: 3 })),
+        );
       }),
       { numRuns: 200 },
     );
@@ -101,7 +119,8 @@ describe('analyzeGraph properties on random graphs', () => {
         const { comp } = stronglyConnectedComponents(g);
         const pairs: [number, number][] = Array.from(g.src, (s, e) => [s, g.dst[e]!]);
         const r = reach(g.n, pairs);
-        for (let i = 0; i < g.n; i++) for (let j = 0; j < g.n; j++) expect(comp[i] === comp[j]).toBe(r[i]![j]! && r[j]![i]!);
+        for (let i = 0; i < g.n; i++)
+          for (let j = 0; j < g.n; j++) expect(comp[i] === comp[j]).toBe(r[i]![j]! && r[j]![i]!);
       }),
       { numRuns: 200 },
     );
@@ -109,18 +128,31 @@ describe('analyzeGraph properties on random graphs', () => {
 
   it('lists exactly the elementary cycles of small graphs (against brute force)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({ n: fc.constant(n), edges: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1), fc.constant(0)), { maxLength: 14 }) })), (spec) => {
-        const g = indexGraph(toInput(spec));
-        const { cycles, truncated } = listCycles(g, 10_000);
-        expect(truncated).toBe(false);
-        const canon = (c: number[]): string => {
-          const k = c.indexOf(Math.min(...c));
-          return [...c.slice(k), ...c.slice(0, k)].join(',');
-        };
-        const found = cycles.map(canon).sort();
-        expect(new Set(found).size).toBe(found.length);
-        expect(found).toEqual(bruteCycles(g.n, Array.from(g.src, (s, e) => [s, g.dst[e]!])).sort());
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 6 }).chain((n) =>
+          fc.record({
+            n: fc.constant(n),
+            edges: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1), fc.constant(0)), { maxLength: 14 }),
+          }),
+        ),
+        (spec) => {
+          const g = indexGraph(toInput(spec));
+          const { cycles, truncated } = listCycles(g, 10_000);
+          expect(truncated).toBe(false);
+          const canon = (c: number[]): string => {
+            const k = c.indexOf(Math.min(...c));
+            return [...c.slice(k), ...c.slice(0, k)].join(',');
+          };
+          const found = cycles.map(canon).sort();
+          expect(new Set(found).size).toBe(found.length);
+          expect(found).toEqual(
+            bruteCycles(
+              g.n,
+              Array.from(g.src, (s, e) => [s, g.dst[e]!]),
+            ).sort(),
+          );
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -135,7 +167,8 @@ describe('analyzeGraph properties on random graphs', () => {
         b.waves.forEach((w, i) => w.forEach((id) => wave.set(id, i)));
         expect(wave.size).toBe(spec.n);
         const cut = new Set(b.removedEdges.map((e) => `${e.from}>${e.to}`));
-        for (const e of b.edges) if (!cut.has(`${e.from}>${e.to}`)) expect(wave.get(e.from)!).toBeLessThan(wave.get(e.to)!);
+        for (const e of b.edges)
+          if (!cut.has(`${e.from}>${e.to}`)) expect(wave.get(e.from)!).toBeLessThan(wave.get(e.to)!);
         b.waves.forEach((w, i) => {
           if (w.length > width) expect(b.stats.overfullWaves).toContain(i);
         });
@@ -147,10 +180,22 @@ describe('analyzeGraph properties on random graphs', () => {
 
 describe('algorithms on known graphs', () => {
   it('cuts the type-only edge of a two-cycle rather than the call', () => {
-    const a = analyzeGraph({ nodes: [{ id: 'a' }, { id: 'b' }], edges: [{ from: 'a', to: 'b', type: 'function_call' }, { from: 'b', to: 'a', type: 'type' }] });
+    const a = analyzeGraph({
+      nodes: [{ id: 'a' }, { id: 'b' }],
+      edges: [
+        { from: 'a', to: 'b', type: 'function_call' },
+        { from: 'b', to: 'a', type: 'type' },
+      ],
+    });
     expect(a.removedEdges).toEqual([{ from: 'b', to: 'a', type: 'type', weight: 1 }]);
     expect(a.waves).toEqual([['a'], ['b']]);
-    const flipped = analyzeGraph({ nodes: [{ id: 'a' }, { id: 'b' }], edges: [{ from: 'a', to: 'b', type: 'type' }, { from: 'b', to: 'a', type: 'function_call' }] });
+    const flipped = analyzeGraph({
+      nodes: [{ id: 'a' }, { id: 'b' }],
+      edges: [
+        { from: 'a', to: 'b', type: 'type' },
+        { from: 'b', to: 'a', type: 'function_call' },
+      ],
+    });
     expect(flipped.removedEdges.map((e) => `${e.from}>${e.to}`)).toEqual(['a>b']);
   });
 

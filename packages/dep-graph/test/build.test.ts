@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AtomizeOutputSchema, GraphOutputSchema, type AtomizeOutput } from '@st3/schemas';
-import { analyzeGraph, buildGraphFromAtoms, createModuleResolver, exportGraph, parseGraphDocument } from '../src/index.js';
+import {
+  analyzeGraph,
+  buildGraphFromAtoms,
+  createModuleResolver,
+  exportGraph,
+  parseGraphDocument,
+} from '../src/index.js';
 
 const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 const atoms: AtomizeOutput = AtomizeOutputSchema.parse(JSON.parse(readFileSync(fixture('atoms-small.json'), 'utf8')));
@@ -12,9 +18,18 @@ describe('buildGraphFromAtoms', () => {
   const edge = (from: string, to: string) => built.graph.edges.find((e) => e.from === from && e.to === to);
 
   it('types edges by what causes them, with weights and symbols', () => {
-    expect(edge('src/math.ts:1-1', 'src/area.ts:4-6')).toEqual({ from: 'src/math.ts:1-1', to: 'src/area.ts:4-6', type: 'import', weight: 2, symbols: ['PI'] });
+    expect(edge('src/math.ts:1-1', 'src/area.ts:4-6')).toEqual({
+      from: 'src/math.ts:1-1',
+      to: 'src/area.ts:4-6',
+      type: 'import',
+      weight: 2,
+      symbols: ['PI'],
+    });
     expect(edge('src/math.ts:7-9', 'src/area.ts:4-6')).toMatchObject({ type: 'type', weight: 1, symbols: ['Shape'] });
-    expect(edge('src/area.ts:4-6', 'src/area.ts:10-12')).toMatchObject({ type: 'function_call', symbols: ['circleArea'] });
+    expect(edge('src/area.ts:4-6', 'src/area.ts:10-12')).toMatchObject({
+      type: 'function_call',
+      symbols: ['circleArea'],
+    });
     expect(edge('src/area.ts:8-8', 'src/area.ts:9-9')).toMatchObject({ type: 'data_flow', symbols: ['count'] });
     expect(edge('src/math.ts:3-5', 'src/area.ts:10-12')).toMatchObject({ type: 'import', symbols: ['add'] });
   });
@@ -38,7 +53,13 @@ describe('buildGraphFromAtoms', () => {
   it('plans waves in which definitions come before their users', () => {
     const a = analyzeGraph(built.graph);
     expect(a.removedEdges).toEqual([]);
-    expect(a.waves[0]).toEqual(['lib/util.py:1-2', 'src/area.ts:8-8', 'src/math.ts:1-1', 'src/math.ts:3-5', 'src/math.ts:7-9']);
+    expect(a.waves[0]).toEqual([
+      'lib/util.py:1-2',
+      'src/area.ts:8-8',
+      'src/math.ts:1-1',
+      'src/math.ts:3-5',
+      'src/math.ts:7-9',
+    ]);
     expect(a.waves.at(-1)).toEqual(['src/index.ts:3-3']);
     expect(a.stats.edgesByType).toEqual({ data_flow: 1, function_call: 1, import: 4, type: 1 });
     // The JSON export is the DESIGN.md contract, and a graph input again.
@@ -49,7 +70,10 @@ describe('buildGraphFromAtoms', () => {
 });
 
 describe('module resolution', () => {
-  const resolve = createModuleResolver(['a/b.ts', 'a/c/index.tsx', 'pkg/__init__.py', 'pkg/mod.py', 'pkg/sub/deep.py', 'lib/x.mts'], { paths: { '~/*': ['a/*'], exact: ['lib/x.mts'] } });
+  const resolve = createModuleResolver(
+    ['a/b.ts', 'a/c/index.tsx', 'pkg/__init__.py', 'pkg/mod.py', 'pkg/sub/deep.py', 'lib/x.mts'],
+    { paths: { '~/*': ['a/*'], exact: ['lib/x.mts'] } },
+  );
   it.each([
     ['a/c/index.tsx', '../b.js', 'a/b.ts'],
     ['a/b.ts', './c', 'a/c/index.tsx'],
@@ -66,7 +90,13 @@ describe('module resolution', () => {
 });
 
 describe('exports and input documents', () => {
-  const graph = { nodes: [{ id: 'a "quoted"' }, { id: 'b' }], edges: [{ from: 'a "quoted"', to: 'b', type: 'import' }, { from: 'b', to: 'a "quoted"', type: 'type' }] };
+  const graph = {
+    nodes: [{ id: 'a "quoted"' }, { id: 'b' }],
+    edges: [
+      { from: 'a "quoted"', to: 'b', type: 'import' },
+      { from: 'b', to: 'a "quoted"', type: 'type' },
+    ],
+  };
   it('writes DOT with wave clusters and dashed cut edges, and Mermaid with escaped labels', () => {
     const a = analyzeGraph(graph);
     const dot = exportGraph(a, 'dot');
@@ -83,10 +113,23 @@ describe('exports and input documents', () => {
   it('tells atoms from graphs and reports unknown nodes with line and column', () => {
     expect(parseGraphDocument(JSON.stringify(atoms), 'atoms.json').value?.kind).toBe('atoms');
     expect(parseGraphDocument(JSON.stringify(graph), 'g.json').value?.kind).toBe('graph');
-    const bad = parseGraphDocument('{\n  "nodes": [{"id": "a"}],\n  "edges": [\n    {"from": "a", "to": "zz"}\n  ]\n}', 'bad.json');
-    expect(bad.errors).toEqual([expect.objectContaining({ code: 'E_GRAPH_UNKNOWN_NODE', file: 'bad.json', line: 4, message: 'edge to "zz" is not a node id' })]);
+    const bad = parseGraphDocument(
+      '{\n  "nodes": [{"id": "a"}],\n  "edges": [\n    {"from": "a", "to": "zz"}\n  ]\n}',
+      'bad.json',
+    );
+    expect(bad.errors).toEqual([
+      expect.objectContaining({
+        code: 'E_GRAPH_UNKNOWN_NODE',
+        file: 'bad.json',
+        line: 4,
+        message: 'edge to "zz" is not a node id',
+      }),
+    ]);
     expect(parseGraphDocument('{"hello": 1}', 'x.json').errors[0]).toMatchObject({ code: 'E_GRAPH_INPUT' });
-    expect(parseGraphDocument('{"nodes": [{"id": 3}], "edges": []}', 'y.json').errors[0]).toMatchObject({ code: 'E_SCHEMA', line: 1 });
+    expect(parseGraphDocument('{"nodes": [{"id": 3}], "edges": []}', 'y.json').errors[0]).toMatchObject({
+      code: 'E_SCHEMA',
+      line: 1,
+    });
   });
 });
 
@@ -96,24 +139,143 @@ describe('atomizer output shapes', () => {
   // listing the module's own dotted name, and type references kept in `context`, not in `used`.
   const output: AtomizeOutput = {
     files: [
-      { path: 'py/shop/cart.py', language: 'python', loc: 9, functions: [], imports: [{ module: 'shop.tax', line: 1, named: [{ name: 'shop.tax' }, { name: 'gross' }] }], atoms: [
-        { ...base, id: 'c1', path: 'py/shop/cart.py', startLine: 1, endLine: 1, loc: 1, kind: 'imports', scope: ['module'], symbols: { defined: ['shop.tax', 'gross'], used: [] } },
-        { ...base, id: 'c2', path: 'py/shop/cart.py', startLine: 3, endLine: 5, loc: 3, kind: 'statement', strategy: 'by_class', scope: ['module', 'class Cart'], code: 'class Cart:\n    lines = []', symbols: { defined: ['lines'], used: [] } },
-        { ...base, id: 'c3', path: 'py/shop/cart.py', startLine: 6, endLine: 9, loc: 4, kind: 'method', strategy: 'by_class', scope: ['module', 'class Cart'], symbols: { defined: ['total'], used: ['gross', 'self'] } },
-      ] },
-      { path: 'py/shop/tax.py', language: 'python', loc: 2, functions: [], imports: [], atoms: [
-        { ...base, id: 't1', path: 'py/shop/tax.py', startLine: 1, endLine: 2, loc: 2, kind: 'function', scope: ['module'], symbols: { defined: ['gross'], used: [] } },
-      ] },
-      { path: 'py/tests/test_cart.py', language: 'python', loc: 3, functions: [], imports: [{ module: 'shop.cart', line: 1, named: [{ name: 'shop.cart' }, { name: 'Cart' }] }], atoms: [
-        { ...base, id: 'u1', path: 'py/tests/test_cart.py', startLine: 2, endLine: 3, loc: 2, kind: 'function', scope: ['module'], symbols: { defined: ['test_total'], used: ['Cart'] } },
-      ] },
-      { path: 'src/t.ts', language: 'typescript', loc: 4, functions: [], imports: [{ module: './types.js', line: 1, typeOnly: true, named: [{ name: 'Shape' }] }], atoms: [
-        { ...base, id: 's1', path: 'src/t.ts', startLine: 1, endLine: 1, loc: 1, kind: 'imports', scope: ['module'], symbols: { defined: ['Shape'], used: [] } },
-        { ...base, id: 's2', path: 'src/t.ts', startLine: 2, endLine: 4, loc: 3, kind: 'function', scope: ['module'], symbols: { defined: ['area'], used: [] }, context: { imports: [{ module: './types.js', names: ['Shape'], line: 1, typeOnly: true }] } },
-      ] },
-      { path: 'src/types.ts', language: 'typescript', loc: 1, functions: [], imports: [], atoms: [
-        { ...base, id: 'y1', path: 'src/types.ts', startLine: 1, endLine: 1, loc: 1, kind: 'types', scope: ['module'], symbols: { defined: ['Shape'], used: [] } },
-      ] },
+      {
+        path: 'py/shop/cart.py',
+        language: 'python',
+        loc: 9,
+        functions: [],
+        imports: [{ module: 'shop.tax', line: 1, named: [{ name: 'shop.tax' }, { name: 'gross' }] }],
+        atoms: [
+          {
+            ...base,
+            id: 'c1',
+            path: 'py/shop/cart.py',
+            startLine: 1,
+            endLine: 1,
+            loc: 1,
+            kind: 'imports',
+            scope: ['module'],
+            symbols: { defined: ['shop.tax', 'gross'], used: [] },
+          },
+          {
+            ...base,
+            id: 'c2',
+            path: 'py/shop/cart.py',
+            startLine: 3,
+            endLine: 5,
+            loc: 3,
+            kind: 'statement',
+            strategy: 'by_class',
+            scope: ['module', 'class Cart'],
+            code: 'class Cart:\n    lines = []',
+            symbols: { defined: ['lines'], used: [] },
+          },
+          {
+            ...base,
+            id: 'c3',
+            path: 'py/shop/cart.py',
+            startLine: 6,
+            endLine: 9,
+            loc: 4,
+            kind: 'method',
+            strategy: 'by_class',
+            scope: ['module', 'class Cart'],
+            symbols: { defined: ['total'], used: ['gross', 'self'] },
+          },
+        ],
+      },
+      {
+        path: 'py/shop/tax.py',
+        language: 'python',
+        loc: 2,
+        functions: [],
+        imports: [],
+        atoms: [
+          {
+            ...base,
+            id: 't1',
+            path: 'py/shop/tax.py',
+            startLine: 1,
+            endLine: 2,
+            loc: 2,
+            kind: 'function',
+            scope: ['module'],
+            symbols: { defined: ['gross'], used: [] },
+          },
+        ],
+      },
+      {
+        path: 'py/tests/test_cart.py',
+        language: 'python',
+        loc: 3,
+        functions: [],
+        imports: [{ module: 'shop.cart', line: 1, named: [{ name: 'shop.cart' }, { name: 'Cart' }] }],
+        atoms: [
+          {
+            ...base,
+            id: 'u1',
+            path: 'py/tests/test_cart.py',
+            startLine: 2,
+            endLine: 3,
+            loc: 2,
+            kind: 'function',
+            scope: ['module'],
+            symbols: { defined: ['test_total'], used: ['Cart'] },
+          },
+        ],
+      },
+      {
+        path: 'src/t.ts',
+        language: 'typescript',
+        loc: 4,
+        functions: [],
+        imports: [{ module: './types.js', line: 1, typeOnly: true, named: [{ name: 'Shape' }] }],
+        atoms: [
+          {
+            ...base,
+            id: 's1',
+            path: 'src/t.ts',
+            startLine: 1,
+            endLine: 1,
+            loc: 1,
+            kind: 'imports',
+            scope: ['module'],
+            symbols: { defined: ['Shape'], used: [] },
+          },
+          {
+            ...base,
+            id: 's2',
+            path: 'src/t.ts',
+            startLine: 2,
+            endLine: 4,
+            loc: 3,
+            kind: 'function',
+            scope: ['module'],
+            symbols: { defined: ['area'], used: [] },
+            context: { imports: [{ module: './types.js', names: ['Shape'], line: 1, typeOnly: true }] },
+          },
+        ],
+      },
+      {
+        path: 'src/types.ts',
+        language: 'typescript',
+        loc: 1,
+        functions: [],
+        imports: [],
+        atoms: [
+          {
+            ...base,
+            id: 'y1',
+            path: 'src/types.ts',
+            startLine: 1,
+            endLine: 1,
+            loc: 1,
+            kind: 'types',
+            scope: ['module'],
+            symbols: { defined: ['Shape'], used: [] },
+          },
+        ],
+      },
     ],
   };
   const built = buildGraphFromAtoms(output);
@@ -129,6 +291,11 @@ describe('atomizer output shapes', () => {
   });
 
   it('lets the first atom of a split class define the class name', () => {
-    expect(built.symbols.get('py/shop/cart.py')!.definitions.get('Cart')!.map((a) => a.id)).toEqual(['c2']);
+    expect(
+      built.symbols
+        .get('py/shop/cart.py')!
+        .definitions.get('Cart')!
+        .map((a) => a.id),
+    ).toEqual(['c2']);
   });
 });

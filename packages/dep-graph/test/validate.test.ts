@@ -3,13 +3,29 @@ import { describe, expect, it } from 'vitest';
 import { AtomizeOutputSchema, type Atom, type AtomizeOutput } from '@st3/schemas';
 import { CheckRegistry, checkBalance, validatePlan, type PlanCheck } from '../src/index.js';
 
-const load = (): AtomizeOutput => AtomizeOutputSchema.parse(JSON.parse(readFileSync(new URL('./fixtures/atoms-small.json', import.meta.url), 'utf8')));
+const load = (): AtomizeOutput =>
+  AtomizeOutputSchema.parse(JSON.parse(readFileSync(new URL('./fixtures/atoms-small.json', import.meta.url), 'utf8')));
 const options = { paths: { '@app/*': ['src/*'] }, baseUrl: '.' };
 
-function atom(path: string, start: number, end: number, fields: Partial<Atom> & { defined?: string[]; used?: string[] }): Atom {
+function atom(
+  path: string,
+  start: number,
+  end: number,
+  fields: Partial<Atom> & { defined?: string[]; used?: string[] },
+): Atom {
   return {
-    id: `${path}:${start}-${end}`, path, startLine: start, endLine: end, loc: end - start + 1, complexity: 1, kind: 'function', scope: ['module'],
-    symbols: { defined: fields.defined ?? [], used: fields.used ?? [] }, dependsOn: [], context: {}, atomicity: { score: 1, atomic: true, violations: [] },
+    id: `${path}:${start}-${end}`,
+    path,
+    startLine: start,
+    endLine: end,
+    loc: end - start + 1,
+    complexity: 1,
+    kind: 'function',
+    scope: ['module'],
+    symbols: { defined: fields.defined ?? [], used: fields.used ?? [] },
+    dependsOn: [],
+    context: {},
+    atomicity: { score: 1, atomic: true, violations: [] },
     ...fields,
   };
 }
@@ -28,18 +44,43 @@ describe('validatePlan', () => {
     const out = load();
     const area = out.files.find((f) => f.path === 'src/area.ts')!;
     area.imports.push({ module: './math.js', line: 3, named: [{ name: 'missing' }] });
-    area.atoms.push(atom('src/area.ts', 14, 16, { name: 'Bad_name', defined: ['Bad_name'], used: ['undefinedThing', 'missing'], code: 'function Bad_name() {\n  return undefinedThing(;\n}' }));
-    out.files.find((f) => f.path === 'lib/main.py')!.atoms.push(atom('lib/main.py', 6, 7, { name: 'leak', defined: ['leak'], code: 'def leak():\n    password = "hunter2hunter2"; os.system("ls")' }));
+    area.atoms.push(
+      atom('src/area.ts', 14, 16, {
+        name: 'Bad_name',
+        defined: ['Bad_name'],
+        used: ['undefinedThing', 'missing'],
+        code: 'function Bad_name() {\n  return undefinedThing(;\n}',
+      }),
+    );
+    out.files
+      .find((f) => f.path === 'lib/main.py')!
+      .atoms.push(
+        atom('lib/main.py', 6, 7, {
+          name: 'leak',
+          defined: ['leak'],
+          code: 'def leak():\n    password = "hunter2hunter2"; os.system("ls")',
+        }),
+      );
     const report = validatePlan(out, { ...options, globals: ['os'] });
-    const byCheck = (id: string) => report.results.filter((r) => r.check === id).flatMap((r) => r.issues.map((i) => `${i.severity} ${i.message}`));
+    const byCheck = (id: string) =>
+      report.results.filter((r) => r.check === id).flatMap((r) => r.issues.map((i) => `${i.severity} ${i.message}`));
     expect(report.passed).toBe(false);
     expect(byCheck('atom.syntax')).toEqual(['error syntax: "}" closes "(" opened on line 2']);
-    expect(byCheck('task.symbol-resolution')).toEqual(['error "undefinedThing" is used but not defined, imported or a known global']);
+    expect(byCheck('task.symbol-resolution')).toEqual([
+      'error "undefinedThing" is used but not defined, imported or a known global',
+    ]);
     expect(byCheck('task.duplicate-imports')).toEqual(['warning "./math.js" is imported more than once']);
     expect(byCheck('task.naming')).toEqual(['warning function "Bad_name" is not camelCase']);
-    expect(byCheck('task.public-contracts')).toEqual(['error "missing" is imported by src/area.ts but not defined in src/math.ts']);
-    expect(byCheck('milestone.interfaces')).toEqual(['error src/area.ts imports "missing" from src/math.ts, which does not define it']);
-    expect(byCheck('plan.security')).toEqual(['warning os-system: os.system runs a shell command', 'error hardcoded-secret: a secret seems hard-coded']);
+    expect(byCheck('task.public-contracts')).toEqual([
+      'error "missing" is imported by src/area.ts but not defined in src/math.ts',
+    ]);
+    expect(byCheck('milestone.interfaces')).toEqual([
+      'error src/area.ts imports "missing" from src/math.ts, which does not define it',
+    ]);
+    expect(byCheck('plan.security')).toEqual([
+      'warning os-system: os.system runs a shell command',
+      'error hardcoded-secret: a secret seems hard-coded',
+    ]);
     const task = report.levels.find((l) => l.level === 'task')!;
     expect(task.passed).toBe(false);
     expect(task.score).toBeLessThan(1);
@@ -48,21 +89,49 @@ describe('validatePlan', () => {
   it('reports circular dependencies between tasks of a milestone and between milestones', () => {
     const out: AtomizeOutput = {
       files: [
-        { path: 'm/a.ts', language: 'typescript', loc: 1, functions: [], imports: [{ module: './b.js', named: [{ name: 'b' }] }, { module: '../n/c.js', named: [{ name: 'c' }] }], atoms: [atom('m/a.ts', 1, 1, { name: 'a', defined: ['a'], used: ['b', 'c'] })] },
-        { path: 'm/b.ts', language: 'typescript', loc: 1, functions: [], imports: [{ module: './a.js', named: [{ name: 'a' }] }], atoms: [atom('m/b.ts', 1, 1, { name: 'b', defined: ['b'], used: ['a'] })] },
-        { path: 'n/c.ts', language: 'typescript', loc: 1, functions: [], imports: [{ module: '../m/b.js', named: [{ name: 'b' }] }], atoms: [atom('n/c.ts', 1, 1, { name: 'c', defined: ['c'], used: ['b'] })] },
+        {
+          path: 'm/a.ts',
+          language: 'typescript',
+          loc: 1,
+          functions: [],
+          imports: [
+            { module: './b.js', named: [{ name: 'b' }] },
+            { module: '../n/c.js', named: [{ name: 'c' }] },
+          ],
+          atoms: [atom('m/a.ts', 1, 1, { name: 'a', defined: ['a'], used: ['b', 'c'] })],
+        },
+        {
+          path: 'm/b.ts',
+          language: 'typescript',
+          loc: 1,
+          functions: [],
+          imports: [{ module: './a.js', named: [{ name: 'a' }] }],
+          atoms: [atom('m/b.ts', 1, 1, { name: 'b', defined: ['b'], used: ['a'] })],
+        },
+        {
+          path: 'n/c.ts',
+          language: 'typescript',
+          loc: 1,
+          functions: [],
+          imports: [{ module: '../m/b.js', named: [{ name: 'b' }] }],
+          atoms: [atom('n/c.ts', 1, 1, { name: 'c', defined: ['c'], used: ['b'] })],
+        },
       ],
     };
     const report = validatePlan(out);
     const messages = report.results.flatMap((r) => r.issues.map((i) => `${r.check}: ${i.message}`));
-    expect(messages).toContain('milestone.circular-dependencies: circular dependency between tasks: m/a.ts → m/b.ts → m/a.ts');
+    expect(messages).toContain(
+      'milestone.circular-dependencies: circular dependency between tasks: m/a.ts → m/b.ts → m/a.ts',
+    );
     expect(messages).toContain('plan.architecture: circular dependency between milestones: m → n → m');
     expect(messages.filter((m) => m.startsWith('plan.dependency-health: cycle cut'))).toHaveLength(1);
   });
 
   it('runs checks users register, and lets them replace or drop built-ins', () => {
     const noTodo: PlanCheck<'atom'> = {
-      id: 'atom.no-todo', level: 'atom', description: 'no TODO left in code',
+      id: 'atom.no-todo',
+      level: 'atom',
+      description: 'no TODO left in code',
       run: ({ atom: a }) => (a.code?.includes('TODO') ? [{ severity: 'error', message: 'TODO left', atom: a.id }] : []),
     };
     const out = load();
@@ -70,10 +139,21 @@ describe('validatePlan', () => {
     const registry = new CheckRegistry().register(noTodo);
     expect(registry.list('atom').map((c) => c.id)).toEqual(['atom.syntax', 'atom.atomicity', 'atom.no-todo']);
     const report = validatePlan(out, { ...options, registry });
-    expect(report.results).toEqual([{ check: 'atom.no-todo', level: 'atom', subject: 'src/math.ts:1-1', score: 0.75, passed: false, issues: [{ severity: 'error', message: 'TODO left', atom: 'src/math.ts:1-1' }] }]);
+    expect(report.results).toEqual([
+      {
+        check: 'atom.no-todo',
+        level: 'atom',
+        subject: 'src/math.ts:1-1',
+        score: 0.75,
+        passed: false,
+        issues: [{ severity: 'error', message: 'TODO left', atom: 'src/math.ts:1-1' }],
+      },
+    ]);
     registry.unregister('atom.no-todo');
     expect(validatePlan(out, { ...options, registry }).passed).toBe(true);
-    expect(validatePlan(out, { ...options, only: ['plan.security'], includePassing: true }).results.map((r) => r.check)).toEqual(['plan.security']);
+    expect(
+      validatePlan(out, { ...options, only: ['plan.security'], includePassing: true }).results.map((r) => r.check),
+    ).toEqual(['plan.security']);
   });
 });
 
@@ -81,9 +161,19 @@ describe('atom.syntax on fragments', () => {
   it('does not count braces of atoms cut out of a class or block, but does for whole units', () => {
     const out = load();
     const file = out.files[0]!;
-    file.atoms.push(atom('src/math.ts', 11, 12, { name: 'Holder', kind: 'class-field', strategy: 'by_class', scope: ['module', 'class Holder'], code: 'export class Holder {\n  value = 1;' }));
+    file.atoms.push(
+      atom('src/math.ts', 11, 12, {
+        name: 'Holder',
+        kind: 'class-field',
+        strategy: 'by_class',
+        scope: ['module', 'class Holder'],
+        code: 'export class Holder {\n  value = 1;',
+      }),
+    );
     file.atoms.push(atom('src/math.ts', 13, 14, { name: 'broken', code: 'function broken() {\n  return 1;' }));
-    const issues = validatePlan(out, { ...options, only: ['atom.syntax'] }).results.flatMap((r) => r.issues.map((i) => `${i.atom} ${i.message}`));
+    const issues = validatePlan(out, { ...options, only: ['atom.syntax'] }).results.flatMap((r) =>
+      r.issues.map((i) => `${i.atom} ${i.message}`),
+    );
     expect(issues).toEqual(['src/math.ts:13-14 syntax: "{" is never closed']);
   });
 });
@@ -114,12 +204,25 @@ describe('plans from a plan file', () => {
     expect(globToRegExp('src/**/*.ts').test('src/c.ts')).toBe(true);
     expect(globToRegExp('src/*.ts').test('src/a/c.ts')).toBe(false);
     const dir = mkdtempSync(join(tmpdir(), 'st3-plan-'));
-    writeFileSync(join(dir, 'plan.yaml'), 'milestones:\n  - id: geometry\n    tasks:\n      - id: shapes\n        files: [src/math.ts, src/area.ts]\n');
+    writeFileSync(
+      join(dir, 'plan.yaml'),
+      'milestones:\n  - id: geometry\n    tasks:\n      - id: shapes\n        files: [src/math.ts, src/area.ts]\n',
+    );
     const spec = await loadPlanSpec(join(dir, 'plan.yaml'), 'plan.yaml');
     expect(spec.errors).toEqual([]);
-    const report = validatePlan(load(), { ...options, group: groupFromPlan(spec.value!), includePassing: true, only: ['milestone.circular-dependencies'] });
+    const report = validatePlan(load(), {
+      ...options,
+      group: groupFromPlan(spec.value!),
+      includePassing: true,
+      only: ['milestone.circular-dependencies'],
+    });
     expect(report.results.map((r) => r.subject).sort()).toEqual(['geometry', 'lib', 'src']);
-    writeFileSync(join(dir, 'dup.yaml'), 'milestones:\n  - id: m\n    tasks:\n      - id: t\n        files: [a]\n      - id: t\n        files: [b]\n');
-    expect((await loadPlanSpec(join(dir, 'dup.yaml'), 'dup.yaml')).errors).toEqual([expect.objectContaining({ file: 'dup.yaml', line: 6, message: 'task id "t" is used twice' })]);
+    writeFileSync(
+      join(dir, 'dup.yaml'),
+      'milestones:\n  - id: m\n    tasks:\n      - id: t\n        files: [a]\n      - id: t\n        files: [b]\n',
+    );
+    expect((await loadPlanSpec(join(dir, 'dup.yaml'), 'dup.yaml')).errors).toEqual([
+      expect.objectContaining({ file: 'dup.yaml', line: 6, message: 'task id "t" is used twice' }),
+    ]);
   });
 });

@@ -27,10 +27,16 @@ try {
     seed ^= seed << 5;
     return (seed >>> 0) / 2 ** 32;
   };
-  const words = 'const function return import export value index module error result await async type interface'.split(' ');
+  const words = 'const function return import export value index module error result await async type interface'.split(
+    ' ',
+  );
   const avg = Math.floor(TOTAL / FILES);
   for (let i = 0; i < FILES; i++) {
-    const dir = join(src, `pkg${String(Math.floor(i / 1000)).padStart(2, '0')}`, `dir${String(Math.floor(i / 100) % 10)}`);
+    const dir = join(
+      src,
+      `pkg${String(Math.floor(i / 1000)).padStart(2, '0')}`,
+      `dir${String(Math.floor(i / 100) % 10)}`,
+    );
     if (i % 100 === 0) mkdirSync(dir, { recursive: true });
     const size = Math.max(64, Math.floor(avg * (0.25 + 1.5 * rand())));
     let buf;
@@ -58,7 +64,14 @@ try {
     return { ms: performance.now() - t, out };
   };
   const peer = () => {
-    const a = spawnSync('bash', ['-c', `set -o pipefail; tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C ${src} -c . | zstd -3 -q -f -o ${join(work, 'peer.tar.zst')} && cd ${src} && find . -type f -print0 | sort -z | xargs -0 sha256sum > ${join(work, 'peer.sums')}`], { stdio: 'inherit' });
+    const a = spawnSync(
+      'bash',
+      [
+        '-c',
+        `set -o pipefail; tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C ${src} -c . | zstd -3 -q -f -o ${join(work, 'peer.tar.zst')} && cd ${src} && find . -type f -print0 | sort -z | xargs -0 sha256sum > ${join(work, 'peer.sums')}`,
+      ],
+      { stdio: 'inherit' },
+    );
     if (a.status !== 0) throw new Error('peer pipeline failed');
   };
   const st3Run = async (name) => {
@@ -73,7 +86,8 @@ try {
   const s2 = await st3Run('st3-2.tar.zst');
   const peerMs = Math.min(p1.ms, p2.ms);
   const st3Ms = Math.min(s1.ms, s2.ms);
-  const identical = Buffer.compare(readFileSync(join(work, 'st3-1.tar.zst')), readFileSync(join(work, 'st3-2.tar.zst'))) === 0;
+  const identical =
+    Buffer.compare(readFileSync(join(work, 'st3-1.tar.zst')), readFileSync(join(work, 'st3-2.tar.zst'))) === 0;
   const peerSize = readFileSync(join(work, 'peer.tar.zst')).length;
   const ratio = st3Ms / peerMs;
   const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;

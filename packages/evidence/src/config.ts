@@ -18,7 +18,12 @@ export async function loadTasksConfig(root: string, configPath?: string): Promis
   const result = await loadFile(path, { schema: TasksConfigSchema });
   if (!result.value) {
     const first = result.errors[0];
-    throw new St3Error('E_CONFIG_INVALID', `invalid tasks config ${path}${first ? `: ${first.message}` : ''}`, { file: path, line: first?.line, column: first?.column, diagnostics: result.errors });
+    throw new St3Error('E_CONFIG_INVALID', `invalid tasks config ${path}${first ? `: ${first.message}` : ''}`, {
+      file: path,
+      line: first?.line,
+      column: first?.column,
+      diagnostics: result.errors,
+    });
   }
   return { root, config: result.value };
 }

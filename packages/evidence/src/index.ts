@@ -2,15 +2,93 @@ export { DEFAULT_TASKS_CONFIG, contextDirFor, loadTasksConfig, type EvidenceWork
 export { checkCompleteness, pipelineOf, planOf, taskSchemaVersion, type TaskRecord } from './tasks/completeness.js';
 export { taskIdFromFileName, validateTaskFile, validateTaskText, type TaskVerdict } from './tasks/load.js';
 export { findTask, listTaskFiles, listTasks, type TaskLocation, type TaskSummary } from './tasks/find.js';
-export { CONTEXT_FILE, initContext, purgeContext, readContext, updateContext, verifySnapshot, type ContextOptions, type InitResult } from './context/store.js';
-export { EVIDENCE_LIMITS, attachEvidence, readEvidenceIndex, verifyEvidence, type AttachOptions, type AttachResult, type VerifyReport } from './evidence/attach.js';
-export { archiveDirectory, listTree, readArchive, type ArchiveEntry, type ArchiveOptions, type ArchiveResult } from './evidence/archive.js';
+export {
+  CONTEXT_FILE,
+  initContext,
+  purgeContext,
+  readContext,
+  updateContext,
+  verifySnapshot,
+  type ContextOptions,
+  type InitResult,
+} from './context/store.js';
+export {
+  EVIDENCE_LIMITS,
+  attachEvidence,
+  readEvidenceIndex,
+  verifyEvidence,
+  type AttachOptions,
+  type AttachResult,
+  type VerifyReport,
+} from './evidence/attach.js';
+export {
+  archiveDirectory,
+  listTree,
+  readArchive,
+  type ArchiveEntry,
+  type ArchiveOptions,
+  type ArchiveResult,
+} from './evidence/archive.js';
 export { tarEnd, tarHeader, tarPadding, type TarHeaderInput } from './evidence/tar.js';
-export { addException, cleanupExceptions, queryExceptions, readLedger, resolveException, shouldShowWarning, type AddExceptionInput, type ExceptionQuery, type ExceptionType } from './ledger.js';
-export { isQuarantined, quarantineTask, readQuarantineEntry, readQuarantineIndex, releaseQuarantined, repairQuarantined, type QuarantineStore, type RepairOutcome } from './quarantine.js';
+export {
+  addException,
+  cleanupExceptions,
+  queryExceptions,
+  readLedger,
+  resolveException,
+  shouldShowWarning,
+  type AddExceptionInput,
+  type ExceptionQuery,
+  type ExceptionType,
+} from './ledger.js';
+export {
+  isQuarantined,
+  quarantineTask,
+  readQuarantineEntry,
+  readQuarantineIndex,
+  releaseQuarantined,
+  repairQuarantined,
+  type QuarantineStore,
+  type RepairOutcome,
+} from './quarantine.js';
 export { REPAIR_FIXES, repairYaml, type RepairFix } from './repair.js';
-export { cacheExcerpt, checkExcerpts, citedSections, dropCachedExcerpt, extractSection, listHeadings, slugify, type ExcerptCheck, type MarkdownHeading, type Section } from './standards.js';
-export { commandsFromTask, parseCommands, preflight, runValidationCommand, type RunValidationOptions } from './validation/commands.js';
+export {
+  cacheExcerpt,
+  checkExcerpts,
+  citedSections,
+  dropCachedExcerpt,
+  extractSection,
+  listHeadings,
+  slugify,
+  type ExcerptCheck,
+  type MarkdownHeading,
+  type Section,
+} from './standards.js';
+export {
+  commandsFromTask,
+  parseCommands,
+  preflight,
+  runValidationCommand,
+  type RunValidationOptions,
+} from './validation/commands.js';
 export { checkCleanTree, takeSnapshot, verifyWorktree, type WorktreeDrift, type WorktreeOptions } from './worktree.js';
 export { displayPath, isInside, resolveInside, sha256, sha256File, type Clock } from './util.js';
-export { compareQa, detectQaFormat, qaDrift, qaKey, readQaBaselines, readQaRuns, recordQa, runQa, summarizeQa, type QaDriftFinding, type QaDriftKind, type QaDriftOptions, type QaDriftReport, type RecordQaOptions, type RecordQaResult, type RunQaOptions, type SummarizeQaInput } from './qa/index.js';
+export {
+  compareQa,
+  detectQaFormat,
+  qaDrift,
+  qaKey,
+  readQaBaselines,
+  readQaRuns,
+  recordQa,
+  runQa,
+  summarizeQa,
+  type QaDriftFinding,
+  type QaDriftKind,
+  type QaDriftOptions,
+  type QaDriftReport,
+  type RecordQaOptions,
+  type RecordQaResult,
+  type RunQaOptions,
+  type SummarizeQaInput,
+} from './qa/index.js';

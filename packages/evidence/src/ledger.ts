@@ -26,7 +26,11 @@ export async function readLedger(path: string, clock: Clock = systemClock): Prom
   const parsed = LedgerSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new St3Error('E_CONTEXT_CORRUPT', `exception ledger ${path} is invalid${issue ? ` at ${issue.path.join('.')}: ${issue.message}` : ''}`, { file: path });
+    throw new St3Error(
+      'E_CONTEXT_CORRUPT',
+      `exception ledger ${path} is invalid${issue ? ` at ${issue.path.join('.')}: ${issue.message}` : ''}`,
+      { file: path },
+    );
   }
   return parsed.data;
 }
@@ -42,9 +46,16 @@ async function update<T>(path: string, clock: Clock, fn: (ledger: Ledger) => T):
 }
 
 /** Adds an exception; adding the same task and type again returns the existing entry (idempotent). */
-export function addException(path: string, input: AddExceptionInput, clock: Clock = systemClock): Promise<{ exception: LedgerException; created: boolean }> {
+export function addException(
+  path: string,
+  input: AddExceptionInput,
+  clock: Clock = systemClock,
+): Promise<{ exception: LedgerException; created: boolean }> {
   return update(path, clock, (ledger) => {
-    const existing = ledger.exceptions.find((e) => e.task_id === input.task_id && e.exception_type === input.exception_type && e.remediation.status !== 'resolved');
+    const existing = ledger.exceptions.find(
+      (e) =>
+        e.task_id === input.task_id && e.exception_type === input.exception_type && e.remediation.status !== 'resolved',
+    );
     if (existing) {
       if (input.parse_error && existing.parse_error !== input.parse_error) existing.parse_error = input.parse_error;
       return { exception: existing, created: false };
@@ -53,10 +64,17 @@ export function addException(path: string, input: AddExceptionInput, clock: Cloc
       task_id: input.task_id,
       exception_type: input.exception_type,
       detected_at: clock().toISOString(),
-      remediation: { owner: input.owner ?? 'unassigned', status: 'open', deadline: input.deadline ?? null, notes: input.notes ?? '', resolved_at: null },
+      remediation: {
+        owner: input.owner ?? 'unassigned',
+        status: 'open',
+        deadline: input.deadline ?? null,
+        notes: input.notes ?? '',
+        resolved_at: null,
+      },
       parse_error: input.parse_error ?? null,
       suppressed_warnings: [],
-      auto_remove_on: input.auto_remove_on ?? (input.exception_type === 'malformed_yaml' ? 'task_deletion' : 'task_completion'),
+      auto_remove_on:
+        input.auto_remove_on ?? (input.exception_type === 'malformed_yaml' ? 'task_deletion' : 'task_completion'),
     };
     ledger.exceptions.push(exception);
     return { exception, created: true };
@@ -70,17 +88,31 @@ export interface ExceptionQuery {
 }
 
 export function queryExceptions(ledger: Ledger, query: ExceptionQuery = {}): LedgerException[] {
-  return ledger.exceptions.filter((e) =>
-    (query.task_id === undefined || e.task_id === query.task_id) &&
-    (query.exception_type === undefined || e.exception_type === query.exception_type) &&
-    (query.status === undefined || (query.status === 'unresolved' ? e.remediation.status !== 'resolved' : e.remediation.status === query.status)));
+  return ledger.exceptions.filter(
+    (e) =>
+      (query.task_id === undefined || e.task_id === query.task_id) &&
+      (query.exception_type === undefined || e.exception_type === query.exception_type) &&
+      (query.status === undefined ||
+        (query.status === 'unresolved' ? e.remediation.status !== 'resolved' : e.remediation.status === query.status)),
+  );
 }
 
 /** Marks the task's unresolved exceptions (of one type, or all) resolved with notes. */
-export function resolveException(path: string, taskId: string, notes: string, type?: ExceptionType, clock: Clock = systemClock): Promise<LedgerException[]> {
+export function resolveException(
+  path: string,
+  taskId: string,
+  notes: string,
+  type?: ExceptionType,
+  clock: Clock = systemClock,
+): Promise<LedgerException[]> {
   return update(path, clock, (ledger) => {
     const hits = queryExceptions(ledger, { task_id: taskId, exception_type: type, status: 'unresolved' });
-    if (hits.length === 0) throw new St3Error('E_EXCEPTION_NOT_FOUND', `no unresolved exception for ${taskId}${type ? ` of type ${type}` : ''}`, { hint: '`st3 tasks exceptions list` shows them' });
+    if (hits.length === 0)
+      throw new St3Error(
+        'E_EXCEPTION_NOT_FOUND',
+        `no unresolved exception for ${taskId}${type ? ` of type ${type}` : ''}`,
+        { hint: '`st3 tasks exceptions list` shows them' },
+      );
     const now = clock().toISOString();
     for (const e of hits) {
       e.remediation.status = 'resolved';
@@ -95,12 +127,18 @@ export function resolveException(path: string, taskId: string, notes: string, ty
  * Removes entries whose condition came true: `task_completion` when the task is completed,
  * `task_deletion` when its file is gone. `taskState(id)` tells what the task is now.
  */
-export function cleanupExceptions(path: string, taskState: (taskId: string) => 'completed' | 'deleted' | 'active', clock: Clock = systemClock): Promise<LedgerException[]> {
+export function cleanupExceptions(
+  path: string,
+  taskState: (taskId: string) => 'completed' | 'deleted' | 'active',
+  clock: Clock = systemClock,
+): Promise<LedgerException[]> {
   return update(path, clock, (ledger) => {
     const removed: LedgerException[] = [];
     ledger.exceptions = ledger.exceptions.filter((e) => {
       const state = taskState(e.task_id);
-      const gone = (e.auto_remove_on === 'task_completion' && (state === 'completed' || state === 'deleted')) || (e.auto_remove_on === 'task_deletion' && state === 'deleted');
+      const gone =
+        (e.auto_remove_on === 'task_completion' && (state === 'completed' || state === 'deleted')) ||
+        (e.auto_remove_on === 'task_deletion' && state === 'deleted');
       if (gone) removed.push(e);
       return !gone;
     });
@@ -112,13 +150,19 @@ export function cleanupExceptions(path: string, taskState: (taskId: string) => '
  * The suppression rule: while a task has an unresolved exception, a warning about it is shown
  * once and then recorded in `suppressed_warnings` instead of repeated. Returns whether to show it.
  */
-export async function shouldShowWarning(path: string, taskId: string, warning: string, clock: Clock = systemClock): Promise<boolean> {
+export async function shouldShowWarning(
+  path: string,
+  taskId: string,
+  warning: string,
+  clock: Clock = systemClock,
+): Promise<boolean> {
   const ledger = await readLedger(path, clock);
   const open = queryExceptions(ledger, { task_id: taskId, status: 'unresolved' });
   if (open.length === 0) return true;
   if (open.every((e) => e.suppressed_warnings.includes(warning))) return false;
   await update(path, clock, (l) => {
-    for (const e of queryExceptions(l, { task_id: taskId, status: 'unresolved' })) if (!e.suppressed_warnings.includes(warning)) e.suppressed_warnings.push(warning);
+    for (const e of queryExceptions(l, { task_id: taskId, status: 'unresolved' }))
+      if (!e.suppressed_warnings.includes(warning)) e.suppressed_warnings.push(warning);
   });
   return true;
 }

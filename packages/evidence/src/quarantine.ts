@@ -1,6 +1,17 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { isSt3Error, QuarantineEntrySchema, QuarantineIndexSchema, St3Error, withFileLock, writeFileAtomic, writeJsonAtomic, type Diagnostic, type QuarantineEntry, type QuarantineIndex } from '@st3/schemas';
+import {
+  isSt3Error,
+  QuarantineEntrySchema,
+  QuarantineIndexSchema,
+  St3Error,
+  withFileLock,
+  writeFileAtomic,
+  writeJsonAtomic,
+  type Diagnostic,
+  type QuarantineEntry,
+  type QuarantineIndex,
+} from '@st3/schemas';
 import { repairYaml } from './repair.js';
 import { validateTaskText } from './tasks/load.js';
 import { readJsonFile, systemClock, type Clock } from './util.js';
@@ -25,15 +36,22 @@ export async function readQuarantineIndex(q: QuarantineStore): Promise<Quarantin
   const raw = await readJsonFile<unknown>(indexPath(q));
   if (raw === undefined) return { version: 1, last_updated: now(q), entries: [] };
   const parsed = QuarantineIndexSchema.safeParse(raw);
-  if (!parsed.success) throw new St3Error('E_CONTEXT_CORRUPT', `quarantine index ${indexPath(q)} is invalid`, { file: indexPath(q) });
+  if (!parsed.success)
+    throw new St3Error('E_CONTEXT_CORRUPT', `quarantine index ${indexPath(q)} is invalid`, { file: indexPath(q) });
   return parsed.data;
 }
 
 export async function readQuarantineEntry(q: QuarantineStore, taskId: string): Promise<QuarantineEntry> {
   const raw = await readJsonFile<unknown>(entryPath(q, taskId));
-  if (raw === undefined) throw new St3Error('E_QUARANTINE_NOT_FOUND', `${taskId} is not quarantined`, { hint: '`st3 tasks quarantine list` shows the quarantined tasks' });
+  if (raw === undefined)
+    throw new St3Error('E_QUARANTINE_NOT_FOUND', `${taskId} is not quarantined`, {
+      hint: '`st3 tasks quarantine list` shows the quarantined tasks',
+    });
   const parsed = QuarantineEntrySchema.safeParse(raw);
-  if (!parsed.success) throw new St3Error('E_CONTEXT_CORRUPT', `quarantine entry ${entryPath(q, taskId)} is invalid`, { file: entryPath(q, taskId) });
+  if (!parsed.success)
+    throw new St3Error('E_CONTEXT_CORRUPT', `quarantine entry ${entryPath(q, taskId)} is invalid`, {
+      file: entryPath(q, taskId),
+    });
   return parsed.data;
 }
 
@@ -55,7 +73,13 @@ function mutate<T>(q: QuarantineStore, fn: (index: QuarantineIndex) => Promise<T
 }
 
 /** Quarantines a task file (idempotent: a second call updates the error details). */
-export function quarantineTask(q: QuarantineStore, taskId: string, originalPath: string, error: Diagnostic, reason = 'task file does not parse'): Promise<QuarantineEntry> {
+export function quarantineTask(
+  q: QuarantineStore,
+  taskId: string,
+  originalPath: string,
+  error: Diagnostic,
+  reason = 'task file does not parse',
+): Promise<QuarantineEntry> {
   return mutate(q, async (index) => {
     let entry: QuarantineEntry;
     try {
@@ -64,17 +88,37 @@ export function quarantineTask(q: QuarantineStore, taskId: string, originalPath:
       entry.status = 'quarantined';
     } catch (e) {
       if (!isSt3Error(e, 'E_QUARANTINE_NOT_FOUND')) throw e;
-      entry = { task_id: taskId, original_path: originalPath, reason, error_details: details(error), quarantined_at: now(q), status: 'quarantined', repair_attempts: [], resolved_at: null };
+      entry = {
+        task_id: taskId,
+        original_path: originalPath,
+        reason,
+        error_details: details(error),
+        quarantined_at: now(q),
+        status: 'quarantined',
+        repair_attempts: [],
+        resolved_at: null,
+      };
     }
     await writeJsonAtomic(entryPath(q, taskId), entry);
     index.entries = index.entries.filter((e) => e.task_id !== taskId);
-    index.entries.push({ task_id: taskId, original_path: originalPath, reason, quarantined_at: entry.quarantined_at, status: 'quarantined' });
+    index.entries.push({
+      task_id: taskId,
+      original_path: originalPath,
+      reason,
+      quarantined_at: entry.quarantined_at,
+      status: 'quarantined',
+    });
     return entry;
   });
 }
 
 function details(d: Diagnostic): QuarantineEntry['error_details'] {
-  return { code: d.code, message: d.message, ...(d.line ? { line: d.line } : {}), ...(d.column ? { column: d.column } : {}) };
+  return {
+    code: d.code,
+    message: d.message,
+    ...(d.line ? { line: d.line } : {}),
+    ...(d.column ? { column: d.column } : {}),
+  };
 }
 
 export interface RepairOutcome {
@@ -89,7 +133,11 @@ export interface RepairOutcome {
  * Tries the bounded repairs on the original file; the attempt is logged in the entry whether it
  * worked or not. A repair that makes the file parse is written back (unless `dryRun`).
  */
-export function repairQuarantined(q: QuarantineStore, taskId: string, options: { dryRun?: boolean } = {}): Promise<RepairOutcome> {
+export function repairQuarantined(
+  q: QuarantineStore,
+  taskId: string,
+  options: { dryRun?: boolean } = {},
+): Promise<RepairOutcome> {
   return mutate(q, async (index) => {
     const entry = await readQuarantineEntry(q, taskId);
     const abs = resolve(q.root, entry.original_path);
@@ -97,13 +145,21 @@ export function repairQuarantined(q: QuarantineStore, taskId: string, options: {
     try {
       text = await readFile(abs, 'utf8');
     } catch {
-      throw new St3Error('E_FILE_NOT_FOUND', `the quarantined file ${entry.original_path} is gone`, { file: entry.original_path, hint: 'release the entry with --force' });
+      throw new St3Error('E_FILE_NOT_FOUND', `the quarantined file ${entry.original_path} is gone`, {
+        file: entry.original_path,
+        hint: 'release the entry with --force',
+      });
     }
     const { text: repaired, applied } = repairYaml(text);
     const verdict = validateTaskText(repaired, entry.original_path);
     const remaining = verdict.parseFailed ? verdict.errors[0] : undefined;
     const success = remaining === undefined;
-    entry.repair_attempts.push({ at: now(q), fixes: applied, success, error: remaining ? `${remaining.line ?? '?'}:${remaining.column ?? '?'} ${remaining.message}` : null });
+    entry.repair_attempts.push({
+      at: now(q),
+      fixes: applied,
+      success,
+      error: remaining ? `${remaining.line ?? '?'}:${remaining.column ?? '?'} ${remaining.message}` : null,
+    });
     if (success && applied.length > 0 && !options.dryRun) await writeFileAtomic(abs, repaired);
     if (success && !options.dryRun) entry.status = 'repaired';
     await writeJsonAtomic(entryPath(q, taskId), entry);
@@ -114,7 +170,11 @@ export function repairQuarantined(q: QuarantineStore, taskId: string, options: {
 }
 
 /** Releases an entry: it moves to `resolved/` and leaves the index. Refused while the file still does not parse, unless `force`. */
-export function releaseQuarantined(q: QuarantineStore, taskId: string, options: { force?: boolean } = {}): Promise<QuarantineEntry> {
+export function releaseQuarantined(
+  q: QuarantineStore,
+  taskId: string,
+  options: { force?: boolean } = {},
+): Promise<QuarantineEntry> {
   return mutate(q, async (index) => {
     const entry = await readQuarantineEntry(q, taskId);
     if (!options.force) {
@@ -127,7 +187,16 @@ export function releaseQuarantined(q: QuarantineStore, taskId: string, options: 
       const verdict = text === undefined ? undefined : validateTaskText(text, entry.original_path);
       if (!verdict || verdict.parseFailed) {
         const d = verdict?.errors[0];
-        throw new St3Error('E_TASK_QUARANTINED', `${taskId} still does not parse${d ? ` (${d.line}:${d.column} ${d.message})` : ''}`, { file: entry.original_path, line: d?.line, column: d?.column, hint: 'fix it or run `st3 tasks quarantine repair`; --force releases anyway' });
+        throw new St3Error(
+          'E_TASK_QUARANTINED',
+          `${taskId} still does not parse${d ? ` (${d.line}:${d.column} ${d.message})` : ''}`,
+          {
+            file: entry.original_path,
+            line: d?.line,
+            column: d?.column,
+            hint: 'fix it or run `st3 tasks quarantine repair`; --force releases anyway',
+          },
+        );
       }
     }
     entry.status = 'resolved';

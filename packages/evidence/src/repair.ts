@@ -48,7 +48,12 @@ function quoteBacktickScalars(text: string): string {
     }
     const indent = m[1]!.length;
     const value = [m[3]!];
-    while (i + 1 < lines.length && lines[i + 1]!.trim() !== '' && /^\s*/.exec(lines[i + 1]!)![0].length > indent && !/^\s*- /.test(lines[i + 1]!.slice(indent))) {
+    while (
+      i + 1 < lines.length &&
+      lines[i + 1]!.trim() !== '' &&
+      /^\s*/.exec(lines[i + 1]!)![0].length > indent &&
+      !/^\s*- /.test(lines[i + 1]!.slice(indent))
+    ) {
       value.push(lines[++i]!);
     }
     const quoted = value.map((v) => v.replace(/'/g, "''"));

@@ -67,7 +67,11 @@ export function extractSection(text: string, section: string): Section | undefin
   const headings = listHeadings(text).filter((h) => h.level >= 2);
   const slug = want.toLowerCase();
   // Real citations drop a heading's numbering (`#analyzability` for `### 3) Analyzability`): last resort.
-  const heading = headings.find((h) => h.text === want) ?? headings.find((h) => h.slug === slug) ?? headings.find((h) => h.text.toLowerCase() === slug) ?? headings.find((h) => h.slug.replace(/^\d+-/, '') === slug);
+  const heading =
+    headings.find((h) => h.text === want) ??
+    headings.find((h) => h.slug === slug) ??
+    headings.find((h) => h.text.toLowerCase() === slug) ??
+    headings.find((h) => h.slug.replace(/^\d+-/, '') === slug);
   if (!heading) return undefined;
   const lines = text.split(/\r?\n/);
   const all = listHeadings(text);
@@ -99,8 +103,20 @@ export async function cacheExcerpt(options: AttachStandardOptions): Promise<Stan
   }
   const found = extractSection(text, options.section);
   if (!found) {
-    const available = listHeadings(text).filter((h) => h.level >= 2).map((h) => h.slug);
-    throw new St3Error('E_SECTION_NOT_FOUND', `no section "${options.section}" (heading level 2-6) in ${options.file}`, { file: options.file, hint: available.length > 0 ? `anchors: ${available.slice(0, 12).join(', ')}${available.length > 12 ? ' ...' : ''}` : 'the file has no level 2-6 headings' });
+    const available = listHeadings(text)
+      .filter((h) => h.level >= 2)
+      .map((h) => h.slug);
+    throw new St3Error(
+      'E_SECTION_NOT_FOUND',
+      `no section "${options.section}" (heading level 2-6) in ${options.file}`,
+      {
+        file: options.file,
+        hint:
+          available.length > 0
+            ? `anchors: ${available.slice(0, 12).join(', ')}${available.length > 12 ? ' ...' : ''}`
+            : 'the file has no level 2-6 headings',
+      },
+    );
   }
   const id = found.sha256.slice(0, 8);
   const cached = join('standards', `${id}.md`);
@@ -124,7 +140,11 @@ export interface ExcerptCheck {
 }
 
 /** Re-extracts every cached excerpt from its standard: stale when the standard changed, missing when it is gone. */
-export async function checkExcerpts(root: string, contextDir: string, excerpts: readonly StandardsExcerpt[]): Promise<ExcerptCheck[]> {
+export async function checkExcerpts(
+  root: string,
+  contextDir: string,
+  excerpts: readonly StandardsExcerpt[],
+): Promise<ExcerptCheck[]> {
   const out: ExcerptCheck[] = [];
   for (const excerpt of excerpts) {
     let text: string;
@@ -149,7 +169,13 @@ export async function checkExcerpts(root: string, contextDir: string, excerpts: 
     } catch {
       cachedText = undefined;
     }
-    out.push({ excerpt, status: cachedText !== undefined && sha256(cachedText.replace(/\n$/, '')) === excerpt.sha256 ? 'fresh' : 'cache_changed' });
+    out.push({
+      excerpt,
+      status:
+        cachedText !== undefined && sha256(cachedText.replace(/\n$/, '')) === excerpt.sha256
+          ? 'fresh'
+          : 'cache_changed',
+    });
   }
   return out;
 }

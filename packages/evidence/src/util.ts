@@ -47,14 +47,21 @@ export async function resolveInside(root: string, input: string, options: SafePa
   try {
     real = await realpath(absolute);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new St3Error('E_FILE_NOT_FOUND', `not found: ${input}`, { file: input, hint: 'paths are relative to the workspace root' });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new St3Error('E_FILE_NOT_FOUND', `not found: ${input}`, {
+        file: input,
+        hint: 'paths are relative to the workspace root',
+      });
     throw error;
   }
   if (!options.allowOutside) {
     const realRoot = await realpath(root);
     if (!isInside(realRoot, real)) {
       const how = isInside(resolve(root), absolute) ? ' through a symlink' : '';
-      throw new St3Error('E_PATH_ESCAPE', `${input} resolves outside the workspace${how}`, { file: input, hint: 'attach files inside the workspace, or pass --allow-outside on purpose' });
+      throw new St3Error('E_PATH_ESCAPE', `${input} resolves outside the workspace${how}`, {
+        file: input,
+        hint: 'attach files inside the workspace, or pass --allow-outside on purpose',
+      });
     }
   }
   return real;
@@ -65,7 +72,10 @@ export async function readJsonFile<T>(path: string): Promise<T | undefined> {
     return JSON.parse(await readFile(path, 'utf8')) as T;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new St3Error('E_CONTEXT_CORRUPT', `${path} is not valid JSON: ${(error as Error).message}`, { file: path, cause: error });
+    throw new St3Error('E_CONTEXT_CORRUPT', `${path} is not valid JSON: ${(error as Error).message}`, {
+      file: path,
+      cause: error,
+    });
   }
 }
 

@@ -17,9 +17,13 @@ export interface WorktreeOptions {
 
 async function git(root: string, args: string[], env?: Record<string, string | undefined>): Promise<string> {
   const result = await runProcess({ argv: ['git', ...args], cwd: root, env, timeoutMs: 60_000 });
-  if (result.error?.code === 'E_TOOL_NOT_FOUND') throw new St3Error('E_TOOL_NOT_FOUND', 'git is not installed', { hint: 'install git' });
+  if (result.error?.code === 'E_TOOL_NOT_FOUND')
+    throw new St3Error('E_TOOL_NOT_FOUND', 'git is not installed', { hint: 'install git' });
   if (result.exitCode !== 0) {
-    if (/not a git repository/i.test(result.stderr)) throw new St3Error('E_NOT_GIT', `${root} is not inside a git work tree`, { hint: 'run `git init`, or run the command inside the repository' });
+    if (/not a git repository/i.test(result.stderr))
+      throw new St3Error('E_NOT_GIT', `${root} is not inside a git work tree`, {
+        hint: 'run `git init`, or run the command inside the repository',
+      });
     throw new St3Error('E_GIT_FAILED', `git ${args.join(' ')} failed: ${result.stderr.trim()}`);
   }
   return result.stdout;
@@ -70,7 +74,11 @@ export interface WorktreeDrift {
   clean: boolean;
 }
 
-export async function verifyWorktree(root: string, snapshot: WorktreeSnapshot, options: WorktreeOptions = {}): Promise<WorktreeDrift> {
+export async function verifyWorktree(
+  root: string,
+  snapshot: WorktreeSnapshot,
+  options: WorktreeOptions = {},
+): Promise<WorktreeDrift> {
   const now = await takeSnapshot(root, options);
   const before = new Map(snapshot.dirty.map((d) => [d.path, d]));
   const after = new Map(now.dirty.map((d) => [d.path, d]));
@@ -83,15 +91,31 @@ export async function verifyWorktree(root: string, snapshot: WorktreeSnapshot, o
   for (const path of before.keys()) if (!after.has(path)) changed.push({ path, change: 'reverted', status: 'clean' });
   changed.sort((a, b) => (a.path < b.path ? -1 : 1));
   const headMoved = snapshot.head !== now.head;
-  return { head_moved: headMoved, head_before: snapshot.head, head_now: now.head, changed, clean: !headMoved && changed.length === 0 };
+  return {
+    head_moved: headMoved,
+    head_before: snapshot.head,
+    head_now: now.head,
+    changed,
+    clean: !headMoved && changed.length === 0,
+  };
 }
 
 /** Fails fast on a dirty tree unless pre-existing changes are allowed (they are then recorded in the snapshot). */
-export async function checkCleanTree(root: string, options: WorktreeOptions & { allowPreexistingDirty?: boolean } = {}): Promise<WorktreeSnapshot> {
+export async function checkCleanTree(
+  root: string,
+  options: WorktreeOptions & { allowPreexistingDirty?: boolean } = {},
+): Promise<WorktreeSnapshot> {
   const snapshot = await takeSnapshot(root, options);
   if (snapshot.dirty.length > 0 && !options.allowPreexistingDirty) {
-    const list = snapshot.dirty.slice(0, 5).map((d) => `${d.status} ${d.path}`).join(', ');
-    throw new St3Error('E_DIRTY_TREE', `the work tree has ${snapshot.dirty.length} uncommitted change(s): ${list}${snapshot.dirty.length > 5 ? ' ...' : ''}`, { hint: 'commit or stash them, or pass --allow-preexisting-dirty', details: { dirty: snapshot.dirty } });
+    const list = snapshot.dirty
+      .slice(0, 5)
+      .map((d) => `${d.status} ${d.path}`)
+      .join(', ');
+    throw new St3Error(
+      'E_DIRTY_TREE',
+      `the work tree has ${snapshot.dirty.length} uncommitted change(s): ${list}${snapshot.dirty.length > 5 ? ' ...' : ''}`,
+      { hint: 'commit or stash them, or pass --allow-preexisting-dirty', details: { dirty: snapshot.dirty } },
+    );
   }
   return snapshot;
 }

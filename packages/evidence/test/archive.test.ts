@@ -36,9 +36,16 @@ describe('deterministic tar.zst archives', () => {
       expect(t1.sha256).toBe(r1.sha256);
       expect(t3.sha256).toBe(r1.sha256);
       expect(r3.sha256).toBe(r1.sha256);
-      expect(Buffer.compare(await readFile(join(dir, 'one.tar.zst')), await readFile(join(dir, 'three.tar.zst')))).toBe(0);
-      expect(r1.index.files.map((f) => f.path)).toEqual([...r1.index.files.map((f) => f.path)].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
-      expect(r1.index.files.find((f) => f.path === 'a.txt')).toMatchObject({ size: 6, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(Buffer.compare(await readFile(join(dir, 'one.tar.zst')), await readFile(join(dir, 'three.tar.zst')))).toBe(
+        0,
+      );
+      expect(r1.index.files.map((f) => f.path)).toEqual(
+        [...r1.index.files.map((f) => f.path)].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+      );
+      expect(r1.index.files.find((f) => f.path === 'a.txt')).toMatchObject({
+        size: 6,
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
     });
   });
 
@@ -50,8 +57,12 @@ describe('deterministic tar.zst archives', () => {
       execFileSync('tar', ['--zstd', '-xf', join(dir, 'a.tar.zst'), '-C', join(dir, 'out')]);
       expect(await readFile(join(dir, 'out/a.txt'), 'utf8')).toBe('alpha\n');
       expect(await readFile(join(dir, 'out/ünïcode-名前.md'), 'utf8')).toBe('pax path record\n');
-      expect(await readFile(join(dir, 'out', `${'x'.repeat(120)}/${'y'.repeat(90)}.txt`), 'utf8')).toContain('long path');
-      const listing = execFileSync('tar', ['--zstd', '-tvf', join(dir, 'a.tar.zst'), '--numeric-owner'], { encoding: 'utf8' });
+      expect(await readFile(join(dir, 'out', `${'x'.repeat(120)}/${'y'.repeat(90)}.txt`), 'utf8')).toContain(
+        'long path',
+      );
+      const listing = execFileSync('tar', ['--zstd', '-tvf', join(dir, 'a.tar.zst'), '--numeric-owner'], {
+        encoding: 'utf8',
+      });
       for (const line of listing.trim().split('\n')) {
         expect(line).toMatch(/ 0\/0 /);
         expect(line).toContain('1970-01-01');
@@ -87,7 +98,8 @@ describe('deterministic tar.zst archives', () => {
   });
 
   it('refuses unsafe entry names', () => {
-    for (const path of ['../x', '/etc/x', 'a/../b', 'a//b', 'C:/x', 'a\\b']) expect(() => tarHeader({ path, kind: 'file', size: 0 })).toThrow(/unsafe/);
+    for (const path of ['../x', '/etc/x', 'a/../b', 'a//b', 'C:/x', 'a\\b'])
+      expect(() => tarHeader({ path, kind: 'file', size: 0 })).toThrow(/unsafe/);
   });
 
   it('writes a valid header checksum and name for any safe name (property)', () => {
@@ -99,9 +111,12 @@ describe('deterministic tar.zst archives', () => {
         const main = bytes.subarray(bytes.length - 512);
         let sum = 0;
         for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : main[i]!;
-        expect(Number.parseInt(Buffer.from(main.subarray(148, 156)).toString().replace(/\0.*$/s, '').trim(), 8)).toBe(sum);
+        expect(Number.parseInt(Buffer.from(main.subarray(148, 156)).toString().replace(/\0.*$/s, '').trim(), 8)).toBe(
+          sum,
+        );
         expect(Number.parseInt(Buffer.from(main.subarray(124, 136)).toString().replace(/\0.*$/s, ''), 8)).toBe(size);
-        if (bytes.length > 512) expect(Buffer.from(bytes.subarray(512, 1024)).toString('utf8')).toContain(` path=${path}\n`);
+        if (bytes.length > 512)
+          expect(Buffer.from(bytes.subarray(512, 1024)).toString('utf8')).toContain(` path=${path}\n`);
         else {
           const name = Buffer.from(main.subarray(0, 100)).toString().replace(/\0.*$/s, '');
           const prefix = Buffer.from(main.subarray(345, 500)).toString().replace(/\0.*$/s, '');

@@ -2,30 +2,63 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addException, cleanupExceptions, queryExceptions, quarantineTask, readLedger, readQuarantineIndex, releaseQuarantined, repairQuarantined, repairYaml, resolveException, shouldShowWarning, validateTaskText } from '../src/index.js';
+import {
+  addException,
+  cleanupExceptions,
+  queryExceptions,
+  quarantineTask,
+  readLedger,
+  readQuarantineIndex,
+  releaseQuarantined,
+  repairQuarantined,
+  repairYaml,
+  resolveException,
+  shouldShowWarning,
+  validateTaskText,
+} from '../src/index.js';
 import { fixedClock, realWorld, withTemp } from './helpers.js';
 
 describe('exception ledger', () => {
   it('adds idempotently, queries, resolves with notes, cleans up', async () => {
     await withTemp(async (dir) => {
       const path = join(dir, 'docs/compliance/context-cache-exceptions.json');
-      const a = await addException(path, { task_id: 'TASK-0001', exception_type: 'malformed_yaml', parse_error: '3:4 bad' }, fixedClock);
+      const a = await addException(
+        path,
+        { task_id: 'TASK-0001', exception_type: 'malformed_yaml', parse_error: '3:4 bad' },
+        fixedClock,
+      );
       const b = await addException(path, { task_id: 'TASK-0001', exception_type: 'malformed_yaml' }, fixedClock);
-      await addException(path, { task_id: 'TASK-0002', exception_type: 'incomplete_task', owner: 'alice', deadline: '2026-12-01' }, fixedClock);
+      await addException(
+        path,
+        { task_id: 'TASK-0002', exception_type: 'incomplete_task', owner: 'alice', deadline: '2026-12-01' },
+        fixedClock,
+      );
       expect(a.created).toBe(true);
       expect(b.created).toBe(false);
       const ledger = await readLedger(path);
       expect(ledger).toMatchObject({ version: '1.0', last_updated: '2026-01-02T03:04:05.000Z' });
       expect(ledger.exceptions).toHaveLength(2);
       expect(ledger.exceptions[0]).toEqual({
-        task_id: 'TASK-0001', exception_type: 'malformed_yaml', detected_at: '2026-01-02T03:04:05.000Z',
+        task_id: 'TASK-0001',
+        exception_type: 'malformed_yaml',
+        detected_at: '2026-01-02T03:04:05.000Z',
         remediation: { owner: 'unassigned', status: 'open', deadline: null, notes: '', resolved_at: null },
-        parse_error: '3:4 bad', suppressed_warnings: [], auto_remove_on: 'task_deletion',
+        parse_error: '3:4 bad',
+        suppressed_warnings: [],
+        auto_remove_on: 'task_deletion',
       });
-      expect(queryExceptions(ledger, { status: 'open', exception_type: 'incomplete_task' }).map((e) => e.task_id)).toEqual(['TASK-0002']);
+      expect(
+        queryExceptions(ledger, { status: 'open', exception_type: 'incomplete_task' }).map((e) => e.task_id),
+      ).toEqual(['TASK-0002']);
       const resolved = await resolveException(path, 'TASK-0002', 'filled in the criteria', undefined, fixedClock);
-      expect(resolved[0]!.remediation).toMatchObject({ status: 'resolved', notes: 'filled in the criteria', resolved_at: '2026-01-02T03:04:05.000Z' });
-      await expect(resolveException(path, 'TASK-0002', 'again')).rejects.toMatchObject({ code: 'E_EXCEPTION_NOT_FOUND' });
+      expect(resolved[0]!.remediation).toMatchObject({
+        status: 'resolved',
+        notes: 'filled in the criteria',
+        resolved_at: '2026-01-02T03:04:05.000Z',
+      });
+      await expect(resolveException(path, 'TASK-0002', 'again')).rejects.toMatchObject({
+        code: 'E_EXCEPTION_NOT_FOUND',
+      });
       const removed = await cleanupExceptions(path, (id) => (id === 'TASK-0001' ? 'deleted' : 'completed'));
       expect(removed.map((e) => e.task_id).sort()).toEqual(['TASK-0001', 'TASK-0002']);
     });
@@ -45,7 +78,11 @@ describe('exception ledger', () => {
   it('keeps every concurrent add (locked read-modify-write)', async () => {
     await withTemp(async (dir) => {
       const path = join(dir, 'ledger.json');
-      await Promise.all(Array.from({ length: 12 }, (_, i) => addException(path, { task_id: `TASK-${String(i).padStart(4, '0')}`, exception_type: 'other' })));
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          addException(path, { task_id: `TASK-${String(i).padStart(4, '0')}`, exception_type: 'other' }),
+        ),
+      );
       expect((await readLedger(path)).exceptions).toHaveLength(12);
     });
   });
@@ -60,7 +97,9 @@ describe('quarantine', () => {
       const q = { root, dir: join(root, 'q'), clock: fixedClock };
       const broken = validateTaskText(await readFile(join(root, file), 'utf8'), file);
       await quarantineTask(q, 'TASK-0210', file, broken.errors[0]!);
-      expect((await readQuarantineIndex(q)).entries.map((e) => [e.task_id, e.status])).toEqual([['TASK-0210', 'quarantined']]);
+      expect((await readQuarantineIndex(q)).entries.map((e) => [e.task_id, e.status])).toEqual([
+        ['TASK-0210', 'quarantined'],
+      ]);
       await expect(releaseQuarantined(q, 'TASK-0210')).rejects.toMatchObject({ code: 'E_TASK_QUARANTINED' });
       const dry = await repairQuarantined(q, 'TASK-0210', { dryRun: true });
       expect(dry.success).toBe(true);
@@ -82,7 +121,13 @@ describe('quarantine', () => {
       const file = 'tasks/TASK-0820-services-ports-adapters.task.yaml';
       await writeFile(join(root, file), await readFile(join(realWorld, file), 'utf8'));
       const q = { root, dir: join(root, 'q') };
-      await quarantineTask(q, 'TASK-0820', file, { code: 'E_PARSE', severity: 'error', message: 'x', line: 1, column: 1 });
+      await quarantineTask(q, 'TASK-0820', file, {
+        code: 'E_PARSE',
+        severity: 'error',
+        message: 'x',
+        line: 1,
+        column: 1,
+      });
       const r = await repairQuarantined(q, 'TASK-0820');
       expect(r.success).toBe(false);
       expect(r.entry.repair_attempts[0]).toMatchObject({ success: false, error: expect.stringMatching(/^\d+:\d+ /) });
@@ -98,13 +143,19 @@ describe('quarantine', () => {
 
 describe('repairYaml (property)', () => {
   it('is idempotent and never changes a file that already parses cleanly', () => {
-    const line = fc.oneof(fc.constantFrom('a: 1', '- x', '\tb: 2', 'c: `cmd` here', '  - `q` y', 'd: v  ', '', '# c'), fc.string({ maxLength: 12 }));
-    fc.assert(fc.property(fc.array(line, { maxLength: 12 }), fc.boolean(), (lines, crlf) => {
-      const text = lines.join(crlf ? '\r\n' : '\n');
-      const once = repairYaml(text).text;
-      expect(repairYaml(once).text).toBe(once);
-      expect(repairYaml(once).applied).toEqual([]);
-    }), { numRuns: 300 });
+    const line = fc.oneof(
+      fc.constantFrom('a: 1', '- x', '\tb: 2', 'c: `cmd` here', '  - `q` y', 'd: v  ', '', '# c'),
+      fc.string({ maxLength: 12 }),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), fc.boolean(), (lines, crlf) => {
+        const text = lines.join(crlf ? '\r\n' : '\n');
+        const once = repairYaml(text).text;
+        expect(repairYaml(once).text).toBe(once);
+        expect(repairYaml(once).applied).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
     const clean = 'id: TASK-0001\nlist:\n  - a\n';
     expect(repairYaml(clean)).toEqual({ text: clean, applied: [] });
   });

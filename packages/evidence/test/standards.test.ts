@@ -8,7 +8,9 @@ import { fixedClock, realWorld, withTemp } from './helpers.js';
 const dir = join(realWorld, 'standards');
 
 describe('standards excerpts on the real standards', () => {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.md'))
+    .sort();
 
   it('extracts every level 2-6 heading of every file, by text and by anchor', () => {
     let count = 0;
@@ -24,7 +26,10 @@ describe('standards excerpts on the real standards', () => {
         if (byText!.heading.line === h.line) expect(byText!.content).toBe(bySlug!.content);
         // Ends at the next heading of the same or a higher level, never includes its own heading line.
         const next = headings.find((n) => n.line > h.line && n.level <= h.level);
-        const expected = lines.slice(h.line + 1, next ? next.line : lines.length).join('\n').trim();
+        const expected = lines
+          .slice(h.line + 1, next ? next.line : lines.length)
+          .join('\n')
+          .trim();
         expect(bySlug!.content.trim(), `${f}#${h.slug}`).toBe(expected);
         expect(bySlug!.content.split('\n')[0]).not.toBe(lines[h.line]);
         expect(bySlug!.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -50,7 +55,13 @@ describe('standards excerpts on the real standards', () => {
       await mkdir(join(root, 'standards'));
       await writeFile(join(root, 'standards/g.md'), '# G\n\n## Rules\n\nbe nice\n\n### Sub\n\nmore\n\n## Other\n\nx\n');
       const ctxDir = join(root, 'ctx');
-      const e = await cacheExcerpt({ root, contextDir: ctxDir, file: 'standards/g.md', section: 'Rules', clock: fixedClock });
+      const e = await cacheExcerpt({
+        root,
+        contextDir: ctxDir,
+        file: 'standards/g.md',
+        section: 'Rules',
+        clock: fixedClock,
+      });
       expect(e.id).toMatch(/^[0-9a-f]{8}$/);
       expect(e.section).toBe('rules');
       expect(await readFile(join(ctxDir, e.cached), 'utf8')).toBe('be nice\n\n### Sub\n\nmore\n');
@@ -59,7 +70,9 @@ describe('standards excerpts on the real standards', () => {
       expect((await checkExcerpts(root, ctxDir, [e]))[0]!.status).toBe('stale');
       await writeFile(join(root, 'standards/g.md'), '# G\n\n## Other\n\nx\n');
       expect((await checkExcerpts(root, ctxDir, [e]))[0]!.status).toBe('missing_section');
-      await expect(cacheExcerpt({ root, contextDir: ctxDir, file: 'standards/g.md', section: 'Nope' })).rejects.toMatchObject({ code: 'E_SECTION_NOT_FOUND' });
+      await expect(
+        cacheExcerpt({ root, contextDir: ctxDir, file: 'standards/g.md', section: 'Nope' }),
+      ).rejects.toMatchObject({ code: 'E_SECTION_NOT_FOUND' });
     });
   });
 
@@ -73,7 +86,12 @@ describe('standards excerpts on the real standards', () => {
 
 describe('citations of the real tasks', () => {
   it('resolve to a section of the real standards for the common anchors', () => {
-    for (const [file, anchor] of [['frontend-tier.md', 'state--logic-layer'], ['testing-standards.md', 'coverage-expectations'], ['backend-tier.md', 'domain-service-layer'], ['typescript.md', 'analyzability']]) {
+    for (const [file, anchor] of [
+      ['frontend-tier.md', 'state--logic-layer'],
+      ['testing-standards.md', 'coverage-expectations'],
+      ['backend-tier.md', 'domain-service-layer'],
+      ['typescript.md', 'analyzability'],
+    ]) {
       const text = readFileSync(join(dir, file!), 'utf8');
       expect(extractSection(text, anchor!), `${file}#${anchor}`).toBeDefined();
     }

@@ -5,7 +5,9 @@ import { validateTaskFile, validateTaskText } from '../src/index.js';
 import { realWorld } from './helpers.js';
 
 const dir = join(realWorld, 'tasks');
-const files = readdirSync(dir).filter((f) => f.endsWith('.task.yaml')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.task.yaml'))
+  .sort();
 
 /**
  * The verdict on every real task file, pinned. Each E001 says which required field is empty and

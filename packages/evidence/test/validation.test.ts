@@ -5,22 +5,38 @@ import { commandsFromTask, parseCommands, runValidationCommand } from '../src/in
 import { withTemp } from './helpers.js';
 
 const node = process.execPath;
-const cmd = (extra: Record<string, unknown>) => parseCommands([{ id: 'c', command: [node, '-e', 'process.exit(0)'], ...extra }])[0]!;
+const cmd = (extra: Record<string, unknown>) =>
+  parseCommands([{ id: 'c', command: [node, '-e', 'process.exit(0)'], ...extra }])[0]!;
 
 describe('validation command schema', () => {
   it('turns task pipeline entries into commands: argv when simple, shell when the line needs one', () => {
-    const { commands, warnings } = commandsFromTask({ schema_version: '1.1', validation: { pipeline: [
-      { command: 'pnpm turbo run test --filter=@x/y', description: 'tests' },
-      { command: 'pnpm test 2>&1 | tee out.log', description: 'piped' },
-      { id: 'custom', command: ['make', 'check'], timeout_ms: 5000, retry: { attempts: 3, backoff_ms: 10 }, expected_exit_codes: [0, 2] },
-    ] } });
+    const { commands, warnings } = commandsFromTask({
+      schema_version: '1.1',
+      validation: {
+        pipeline: [
+          { command: 'pnpm turbo run test --filter=@x/y', description: 'tests' },
+          { command: 'pnpm test 2>&1 | tee out.log', description: 'piped' },
+          {
+            id: 'custom',
+            command: ['make', 'check'],
+            timeout_ms: 5000,
+            retry: { attempts: 3, backoff_ms: 10 },
+            expected_exit_codes: [0, 2],
+          },
+        ],
+      },
+    });
     expect(warnings).toEqual([]);
     expect(commands.map((c) => [c.id, c.command, c.shell])).toEqual([
       ['cmd-1', ['pnpm', 'turbo', 'run', 'test', '--filter=@x/y'], false],
       ['cmd-2', 'pnpm test 2>&1 | tee out.log', true],
       ['custom', ['make', 'check'], false],
     ]);
-    expect(commands[2]).toMatchObject({ timeout_ms: 5000, retry: { attempts: 3, backoff_ms: 10, factor: 2 }, expected_exit_codes: [0, 2] });
+    expect(commands[2]).toMatchObject({
+      timeout_ms: 5000,
+      retry: { attempts: 3, backoff_ms: 10, factor: 2 },
+      expected_exit_codes: [0, 2],
+    });
   });
 
   it('refuses a shell string that is not marked as one', () => {
@@ -31,30 +47,68 @@ describe('validation command schema', () => {
 describe('running validation commands', () => {
   it('skips with a reason when the blocker is not completed, a path is missing or the cwd is gone', async () => {
     await withTemp(async (root) => {
-      const taskStatus = async (id: string) => (id === 'TASK-0002' ? 'completed' : id === 'TASK-0001' ? 'in_progress' : undefined);
-      expect(await runValidationCommand(cmd({ blocker_id: 'TASK-0001' }), { root, taskStatus })).toMatchObject({ status: 'skipped', skip_reason: 'blocker TASK-0001 is in_progress, not completed', attempts: 0 });
-      expect(await runValidationCommand(cmd({ expected_paths: ['dist/**/*.js'] }), { root, taskStatus })).toMatchObject({ status: 'skipped', skip_reason: 'expected path dist/**/*.js is missing' });
-      expect(await runValidationCommand(cmd({ cwd: 'nope' }), { root, taskStatus })).toMatchObject({ status: 'skipped', skip_reason: 'cwd nope does not exist' });
-      expect(await runValidationCommand(cmd({ cwd: '..' }), { root, taskStatus })).toMatchObject({ status: 'skipped', skip_reason: 'cwd .. is outside the workspace' });
+      const taskStatus = async (id: string) =>
+        id === 'TASK-0002' ? 'completed' : id === 'TASK-0001' ? 'in_progress' : undefined;
+      expect(await runValidationCommand(cmd({ blocker_id: 'TASK-0001' }), { root, taskStatus })).toMatchObject({
+        status: 'skipped',
+        skip_reason: 'blocker TASK-0001 is in_progress, not completed',
+        attempts: 0,
+      });
+      expect(await runValidationCommand(cmd({ expected_paths: ['dist/**/*.js'] }), { root, taskStatus })).toMatchObject(
+        { status: 'skipped', skip_reason: 'expected path dist/**/*.js is missing' },
+      );
+      expect(await runValidationCommand(cmd({ cwd: 'nope' }), { root, taskStatus })).toMatchObject({
+        status: 'skipped',
+        skip_reason: 'cwd nope does not exist',
+      });
+      expect(await runValidationCommand(cmd({ cwd: '..' }), { root, taskStatus })).toMatchObject({
+        status: 'skipped',
+        skip_reason: 'cwd .. is outside the workspace',
+      });
       await mkdir(join(root, 'dist/a'), { recursive: true });
       await writeFile(join(root, 'dist/a/x.js'), '');
-      expect(await runValidationCommand(cmd({ blocker_id: 'TASK-0002', expected_paths: ['dist/**/*.js'] }), { root, taskStatus })).toMatchObject({ status: 'passed', exit_code: 0, expected: true, attempts: 1 });
+      expect(
+        await runValidationCommand(cmd({ blocker_id: 'TASK-0002', expected_paths: ['dist/**/*.js'] }), {
+          root,
+          taskStatus,
+        }),
+      ).toMatchObject({ status: 'passed', exit_code: 0, expected: true, attempts: 1 });
     });
   });
 
   it('runs with env and cwd and records tails', async () => {
     await withTemp(async (root) => {
       await mkdir(join(root, 'pkg'));
-      const c = parseCommands([{ id: 'env', command: [node, '-e', 'console.log(process.env.A + process.env.B + "@" + require("path").basename(process.cwd())); console.error("err"); process.exit(3)'], cwd: 'pkg', env: { A: 'x' }, expected_exit_codes: [3] }])[0]!;
+      const c = parseCommands([
+        {
+          id: 'env',
+          command: [
+            node,
+            '-e',
+            'console.log(process.env.A + process.env.B + "@" + require("path").basename(process.cwd())); console.error("err"); process.exit(3)',
+          ],
+          cwd: 'pkg',
+          env: { A: 'x' },
+          expected_exit_codes: [3],
+        },
+      ])[0]!;
       const r = await runValidationCommand(c, { root, env: { PATH: process.env.PATH }, extraEnv: { B: 'y' } });
-      expect(r).toMatchObject({ status: 'passed', exit_code: 3, expected: true, stdout_tail: 'xy@pkg', stderr_tail: 'err' });
+      expect(r).toMatchObject({
+        status: 'passed',
+        exit_code: 3,
+        expected: true,
+        stdout_tail: 'xy@pkg',
+        stderr_tail: 'err',
+      });
     });
   });
 
   it('retries per policy with backoff, then reports the unexpected exit code', async () => {
     await withTemp(async (root) => {
       const waits: number[] = [];
-      const c = parseCommands([{ id: 'r', command: [node, '-e', 'process.exit(1)'], retry: { attempts: 3, backoff_ms: 100, factor: 2 } }])[0]!;
+      const c = parseCommands([
+        { id: 'r', command: [node, '-e', 'process.exit(1)'], retry: { attempts: 3, backoff_ms: 100, factor: 2 } },
+      ])[0]!;
       const r = await runValidationCommand(c, { root, sleep: async (ms) => void waits.push(ms) });
       expect(r).toMatchObject({ status: 'failed', exit_code: 1, expected: false, attempts: 3 });
       expect(waits).toEqual([100, 200]);
@@ -75,7 +129,10 @@ describe('running validation commands', () => {
   it('runs a marked shell string through sh', async () => {
     await withTemp(async (root) => {
       const c = parseCommands([{ id: 's', command: 'echo a | tr a b', shell: true }])[0]!;
-      expect(await runValidationCommand(c, { root, env: { PATH: process.env.PATH } })).toMatchObject({ status: 'passed', stdout_tail: 'b' });
+      expect(await runValidationCommand(c, { root, env: { PATH: process.env.PATH } })).toMatchObject({
+        status: 'passed',
+        stdout_tail: 'b',
+      });
     });
   });
 });

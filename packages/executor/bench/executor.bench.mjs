@@ -39,7 +39,13 @@ function randomDag(n, m, seed) {
 
 async function makespan(graph, durations, mode, concurrency) {
   const clock = createVirtualClock({ auto: true });
-  const r = await execute(graph, async (node, ctx) => clock.sleep(durations.get(node.id), ctx.signal), { clock, mode, concurrency, retries: 0, keepResults: false });
+  const r = await execute(graph, async (node, ctx) => clock.sleep(durations.get(node.id), ctx.signal), {
+    clock,
+    mode,
+    concurrency,
+    retries: 0,
+    keepResults: false,
+  });
   if (r.status !== 'succeeded') throw new Error(`run ${r.status}`);
   return r.stats.durationMs;
 }
@@ -49,13 +55,17 @@ function criticalPathLength(graph, durations) {
   for (const e of graph.edges) preds.get(e.to).push(e.from);
   const finish = new Map();
   // Node ids are in rank order, so predecessors come first.
-  for (const n of graph.nodes) finish.set(n.id, durations.get(n.id) + Math.max(0, ...preds.get(n.id).map((p) => finish.get(p))));
+  for (const n of graph.nodes)
+    finish.set(n.id, durations.get(n.id) + Math.max(0, ...preds.get(n.id).map((p) => finish.get(p))));
   return Math.max(...finish.values());
 }
 
 const cases = [];
 const seeds = [1, 2, 3];
-for (const [n, m] of [[2000, 6000], [5000, 15000]]) {
+for (const [n, m] of [
+  [2000, 6000],
+  [5000, 15000],
+]) {
   for (const concurrency of [8, 100]) {
     for (const seed of seeds) {
       const { graph, durations } = randomDag(n, m, seed * 7919 + n);
@@ -66,7 +76,16 @@ for (const [n, m] of [[2000, 6000], [5000, 15000]]) {
       let work = 0;
       for (const d of durations.values()) work += d;
       // No schedule beats the critical path, nor the total work spread over every slot.
-      cases.push({ n, m, concurrency, seed, eager, waves, bound: Math.max(criticalPathLength(graph, durations), work / concurrency), wall });
+      cases.push({
+        n,
+        m,
+        concurrency,
+        seed,
+        eager,
+        waves,
+        bound: Math.max(criticalPathLength(graph, durations), work / concurrency),
+        wall,
+      });
     }
   }
 }
@@ -85,9 +104,13 @@ const fmt = (ms) => (ms / 1000).toFixed(1);
 const lines = [];
 lines.push('## Executor: eager scheduling vs wave barriers');
 lines.push('');
-lines.push('Random DAGs (edges from lower to higher rank, mostly local), heavy-tailed task durations 10 ms – 2 s, fixed seeds; both policies run the same graph, durations and concurrency in virtual time (`createVirtualClock`), so the makespans are exact and the run takes seconds. "Bound" is the lower bound max(critical path, total work / concurrency): no schedule can beat it.');
+lines.push(
+  'Random DAGs (edges from lower to higher rank, mostly local), heavy-tailed task durations 10 ms – 2 s, fixed seeds; both policies run the same graph, durations and concurrency in virtual time (`createVirtualClock`), so the makespans are exact and the run takes seconds. "Bound" is the lower bound max(critical path, total work / concurrency): no schedule can beat it.',
+);
 lines.push('');
-lines.push('| nodes | edges | concurrency | seed | eager makespan (s) | wave barriers (s) | waves / eager | bound (s) | eager / bound |');
+lines.push(
+  '| nodes | edges | concurrency | seed | eager makespan (s) | wave barriers (s) | waves / eager | bound (s) | eager / bound |',
+);
 lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 let minRatio = Infinity;
 let product = 1;
@@ -95,13 +118,21 @@ for (const c of cases) {
   const ratio = c.waves / c.eager;
   minRatio = Math.min(minRatio, ratio);
   product *= ratio;
-  lines.push(`| ${c.n} | ${c.m} | ${c.concurrency} | ${c.seed} | ${fmt(c.eager)} | ${fmt(c.waves)} | ${ratio.toFixed(2)}× | ${fmt(c.bound)} | ${(c.eager / c.bound).toFixed(2)} |`);
+  lines.push(
+    `| ${c.n} | ${c.m} | ${c.concurrency} | ${c.seed} | ${fmt(c.eager)} | ${fmt(c.waves)} | ${ratio.toFixed(2)}× | ${fmt(c.bound)} | ${(c.eager / c.bound).toFixed(2)} |`,
+  );
 }
 const geo = product ** (1 / cases.length);
 lines.push('');
-lines.push(`Geometric mean: wave barriers take **${geo.toFixed(2)}×** as long as eager scheduling (worst case ${minRatio.toFixed(2)}×).`);
-lines.push(`Scheduler overhead: 100,000 nodes / 300,000 edges with instant tasks in ${(overheadMs / 1000).toFixed(2)} s wall, ${(overheadCpuMs / 1000).toFixed(2)} s CPU (${Math.round(100_000 / (overheadCpuMs / 1000)).toLocaleString('en-US')} nodes per CPU-second; wall time depends on machine load).`);
+lines.push(
+  `Geometric mean: wave barriers take **${geo.toFixed(2)}×** as long as eager scheduling (worst case ${minRatio.toFixed(2)}×).`,
+);
+lines.push(
+  `Scheduler overhead: 100,000 nodes / 300,000 edges with instant tasks in ${(overheadMs / 1000).toFixed(2)} s wall, ${(overheadCpuMs / 1000).toFixed(2)} s CPU (${Math.round(100_000 / (overheadCpuMs / 1000)).toLocaleString('en-US')} nodes per CPU-second; wall time depends on machine load).`,
+);
 lines.push('');
 const met = minRatio >= 1;
-lines.push(`Goal: eager never slower than wave barriers on any graph (every ratio ≥ 1.00×) — **${met ? 'met' : 'not met'}**.`);
+lines.push(
+  `Goal: eager never slower than wave barriers on any graph (every ratio ≥ 1.00×) — **${met ? 'met' : 'not met'}**.`,
+);
 process.stdout.write(`${lines.join('\n')}\n`);

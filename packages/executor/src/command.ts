@@ -14,7 +14,8 @@ export function splitCommand(template: string): string[] {
     const c = template[i]!;
     if (quote) {
       if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && (template[i + 1] === '"' || template[i + 1] === '\\')) word += template[++i];
+      else if (c === '\\' && quote === '"' && (template[i + 1] === '"' || template[i + 1] === '\\'))
+        word += template[++i];
       else word += c;
     } else if (c === '"' || c === "'") {
       quote = c;
@@ -33,12 +34,18 @@ export function splitCommand(template: string): string[] {
   }
   if (quote) throw new St3Error('E_EXEC_COMMAND', `unbalanced ${quote} in command: ${template}`);
   if (inWord) out.push(word);
-  if (out.length === 0) throw new St3Error('E_EXEC_COMMAND', 'the command is empty', { hint: 'e.g. --run "python3 check.py {file} {start} {end}"' });
+  if (out.length === 0)
+    throw new St3Error('E_EXEC_COMMAND', 'the command is empty', {
+      hint: 'e.g. --run "python3 check.py {file} {start} {end}"',
+    });
   return out;
 }
 
 /** Values for `{id} {file} {start} {end} {attempt} {temperature}` from a node (atoms use path/startLine/endLine). */
-export function placeholderValues(node: GraphNode, context: Pick<NodeContext, 'attempt' | 'params'>): Record<string, string> {
+export function placeholderValues(
+  node: GraphNode,
+  context: Pick<NodeContext, 'attempt' | 'params'>,
+): Record<string, string> {
   const n = node as Record<string, unknown>;
   const pick = (...keys: string[]) => {
     for (const k of keys) if (typeof n[k] === 'string' || typeof n[k] === 'number') return String(n[k]);
@@ -81,7 +88,10 @@ export interface CommandRunnerOptions {
 }
 
 class CommandError extends Error {
-  constructor(message: string, readonly result: CommandResult) {
+  constructor(
+    message: string,
+    readonly result: CommandResult,
+  ) {
     super(message);
     this.name = 'CommandError';
   }
@@ -106,7 +116,13 @@ export function commandRunner(template: string, options: CommandRunnerOptions): 
       ST3_TEMPERATURE: context.params.temperature === undefined ? '' : String(context.params.temperature),
       ST3_FEEDBACK: context.feedback ?? '',
     };
-    const r = await runProcess({ argv: expanded, cwd: options.cwd, env, signal: context.signal, maxOutputBytes: options.maxOutputBytes ?? 1024 * 1024 });
+    const r = await runProcess({
+      argv: expanded,
+      cwd: options.cwd,
+      env,
+      signal: context.signal,
+      maxOutputBytes: options.maxOutputBytes ?? 1024 * 1024,
+    });
     if (r.error) {
       // A missing program will still be missing on the next attempt.
       if (r.error.code === 'E_TOOL_NOT_FOUND') throw Object.assign(r.error, { category: 'dependency' });

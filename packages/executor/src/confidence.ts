@@ -89,7 +89,10 @@ export interface BatchConfidence<K> {
 }
 
 /** Scores many nodes; items come back lowest confidence first (the review order). */
-export function scoreBatch<K>(inputs: Iterable<{ key: K } & ConfidenceInput>, options: ConfidenceOptions = {}): BatchConfidence<K> {
+export function scoreBatch<K>(
+  inputs: Iterable<{ key: K } & ConfidenceInput>,
+  options: ConfidenceOptions = {},
+): BatchConfidence<K> {
   const items: BatchConfidence<K>['items'] = [];
   const byLevel: Record<ConfidenceLevel, number> = { high: 0, medium: 0, low: 0, critical: 0 };
   let sum = 0;

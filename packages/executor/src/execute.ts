@@ -1,8 +1,26 @@
-import { St3Error, type TelemetryHandle, type AttemptParams, type AttemptRecord, type ErrorCategory, type GraphInput, type GraphNode, type NodeState, type RunState, type RunStatus } from '@st3/schemas';
+import {
+  St3Error,
+  type TelemetryHandle,
+  type AttemptParams,
+  type AttemptRecord,
+  type ErrorCategory,
+  type GraphInput,
+  type GraphNode,
+  type NodeState,
+  type RunState,
+  type RunStatus,
+} from '@st3/schemas';
 import { systemClock, type Clock } from './clock.js';
 import { ReadyHeap } from './heap.js';
 import { planExecution, planHash } from './plan.js';
-import { backoffDelay, buildFeedback, DEFAULT_SCHEDULE, defaultClassifier, paramsForAttempt, type RetryOptions } from './retry.js';
+import {
+  backoffDelay,
+  buildFeedback,
+  DEFAULT_SCHEDULE,
+  defaultClassifier,
+  paramsForAttempt,
+  type RetryOptions,
+} from './retry.js';
 import { newRunId, type RunStore } from './run-store.js';
 import { emptyStats, type ExecuteStats } from './stats.js';
 import { telemetryEmitter } from './telemetry.js';
@@ -72,7 +90,8 @@ export interface ExecuteResult {
   state: RunState;
 }
 
-type AttemptOutcome = { ok: true; value: unknown } | { ok: false; error: unknown; timedOut: boolean; cancelled: boolean };
+type AttemptOutcome =
+  { ok: true; value: unknown } | { ok: false; error: unknown; timedOut: boolean; cancelled: boolean };
 
 function jsonSafe(value: unknown): unknown {
   if (value === undefined) return undefined;
@@ -89,12 +108,17 @@ function jsonSafe(value: unknown): unknown {
  * node has an outcome; never rejects for a node's failure (only for an invalid graph or a
  * failed state write).
  */
-export async function execute<R>(graph: GraphInput, runNode: RunNode<R>, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+export async function execute<R>(
+  graph: GraphInput,
+  runNode: RunNode<R>,
+  options: ExecuteOptions = {},
+): Promise<ExecuteResult> {
   const plan = planExecution(graph);
   const clock = options.clock ?? systemClock;
   const mode = options.mode ?? 'eager';
   const concurrency = options.concurrency ?? 100;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new St3Error('E_USAGE', `concurrency must be an integer ≥ 1, got ${concurrency}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new St3Error('E_USAGE', `concurrency must be an integer ≥ 1, got ${concurrency}`);
   const maxAttempts = 1 + Math.max(0, options.retries ?? 2);
   const schedule = options.schedule ?? DEFAULT_SCHEDULE;
   const classifier = options.classifier ?? defaultClassifier;
@@ -105,7 +129,9 @@ export async function execute<R>(graph: GraphInput, runNode: RunNode<R>, options
   const hash = planHash(plan);
   const resume = options.resume;
   if (resume && resume.graphHash !== hash) {
-    throw new St3Error('E_RUN_MISMATCH', `run "${resume.id}" was started with another graph`, { hint: 'resume without graph arguments, or start a new run' });
+    throw new St3Error('E_RUN_MISMATCH', `run "${resume.id}" was started with another graph`, {
+      hint: 'resume without graph arguments, or start a new run',
+    });
   }
   const runId = resume?.id ?? options.runId ?? newRunId(new Date());
   const nowIso = () => new Date().toISOString();
@@ -118,7 +144,14 @@ export async function execute<R>(graph: GraphInput, runNode: RunNode<R>, options
     updatedAt: nowIso(),
     graphHash: hash,
     graph: { nodes: graph.nodes, edges: plan.edges },
-    options: { ...resume?.options, mode, concurrency, retries: maxAttempts - 1, timeoutMs: options.timeoutMs, ...options.saveOptions },
+    options: {
+      ...resume?.options,
+      mode,
+      concurrency,
+      retries: maxAttempts - 1,
+      timeoutMs: options.timeoutMs,
+      ...options.saveOptions,
+    },
     nodes,
   };
   const stats = emptyStats(plan.ids.length, plan.waves.length, plan.pathLength);
@@ -134,13 +167,16 @@ export async function execute<R>(graph: GraphInput, runNode: RunNode<R>, options
       return;
     }
     state.updatedAt = nowIso();
-    writing = options.store.save(state).catch((e: unknown) => void (writeError ??= e)).finally(() => {
-      writing = undefined;
-      if (dirty) {
-        dirty = false;
-        persist();
-      }
-    });
+    writing = options.store
+      .save(state)
+      .catch((e: unknown) => void (writeError ??= e))
+      .finally(() => {
+        writing = undefined;
+        if (dirty) {
+          dirty = false;
+          persist();
+        }
+      });
   };
   const flush = async () => {
     while (writing) await writing;
@@ -197,7 +233,14 @@ export async function execute<R>(graph: GraphInput, runNode: RunNode<R>, options
       if (s.status !== 'pending') continue;
       s.status = 'skipped';
       const viaId = plan.ids[via]!;
-      s.skipped = { because: failedId, via: viaId, reason: viaId === failedId ? `dependency ${failedId} failed: ${firstLine(message)}` : `dependency ${viaId} was skipped because ${failedId} failed` };
+      s.skipped = {
+        because: failedId,
+        via: viaId,
+        reason:
+          viaId === failedId
+            ? `dependency ${failedId} failed: ${firstLine(message)}`
+            : `dependency ${viaId} was skipped because ${failedId} failed`,
+      };
       stats.skipped++;
       done++;
       emit({ type: 'node:skip', id: plan.ids[v]!, because: failedId, via: viaId });
@@ -226,12 +269,19 @@ export async function execute<R>(graph: GraphInput, runNode: RunNode<R>, options
   });
   runAborted.catch(() => undefined);
 
-  const attemptOnce = async (node: GraphNode, context: Omit<NodeContext, 'signal'>, timeoutMs: number | undefined): Promise<AttemptOutcome> => {
+  const attemptOnce = async (
+    node: GraphNode,
+    context: Omit<NodeContext, 'signal'>,
+    timeoutMs: number | undefined,
+  ): Promise<AttemptOutcome> => {
     if (timeoutMs === undefined || timeoutMs <= 0) {
       // No timeout: the run's own signal is the attempt's signal (no per-attempt controller,
       // listener or timer: this path is the one 100k-node graphs take).
       try {
-        const value = await Promise.race([Promise.resolve().then(() => runNode(node, { ...context, signal: runSignal })), runAborted]);
+        const value = await Promise.race([
+          Promise.resolve().then(() => runNode(node, { ...context, signal: runSignal })),
+          runAborted,
+        ]);
         return { ok: true, value };
       } catch (error) {
         return { ok: false, error, timedOut: false, cancelled: runSignal.aborted };
@@ -240,17 +290,30 @@ export async function execute<R>(graph: GraphInput, runNode: RunNode<R>, options
     const controller = linked();
     const stopTimer = new AbortController();
     let timedOut = false;
-    clock.sleep(timeoutMs, stopTimer.signal).then(() => {
-      timedOut = true;
-      controller.abort(new St3Error('E_TIMEOUT', `node ${node.id} timed out after ${timeoutMs} ms`));
-    }, () => undefined);
-    const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true }));
+    clock.sleep(timeoutMs, stopTimer.signal).then(
+      () => {
+        timedOut = true;
+        controller.abort(new St3Error('E_TIMEOUT', `node ${node.id} timed out after ${timeoutMs} ms`));
+      },
+      () => undefined,
+    );
+    const aborted = new Promise<never>((_, reject) =>
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true }),
+    );
     try {
-      const value = await Promise.race([Promise.resolve().then(() => runNode(node, { ...context, signal: controller.signal })), aborted]);
+      const value = await Promise.race([
+        Promise.resolve().then(() => runNode(node, { ...context, signal: controller.signal })),
+        aborted,
+      ]);
       return { ok: true, value };
     } catch (error) {
       const cancelled = runSignal.aborted && !timedOut;
-      return { ok: false, error: timedOut ? new St3Error('E_TIMEOUT', `timed out after ${timeoutMs} ms`) : error, timedOut, cancelled };
+      return {
+        ok: false,
+        error: timedOut ? new St3Error('E_TIMEOUT', `timed out after ${timeoutMs} ms`) : error,
+        timedOut,
+        cancelled,
+      };
     } finally {
       // A constant reason: aborting without one builds a DOMException per attempt.
       stopTimer.abort(STOP);
@@ -272,9 +335,21 @@ export async function execute<R>(graph: GraphInput, runNode: RunNode<R>, options
       const params = { ...paramsForAttempt(schedule, attempt), ...adjust };
       emit({ type: 'node:start', id: node.id, attempt, params });
       const startedAt = clock.now();
-      const outcome = await attemptOnce(node, { attempt, maxAttempts, params, feedback, history: s.attempts, timeoutMs, resultOf: (id) => nodes[id]?.result }, timeoutMs);
+      const outcome = await attemptOnce(
+        node,
+        { attempt, maxAttempts, params, feedback, history: s.attempts, timeoutMs, resultOf: (id) => nodes[id]?.result },
+        timeoutMs,
+      );
       const finishedAt = clock.now();
-      const record: AttemptRecord = { attempt, params, ...(feedback ? { feedback } : {}), startedAt, finishedAt, durationMs: finishedAt - startedAt, ok: outcome.ok };
+      const record: AttemptRecord = {
+        attempt,
+        params,
+        ...(feedback ? { feedback } : {}),
+        startedAt,
+        finishedAt,
+        durationMs: finishedAt - startedAt,
+        ok: outcome.ok,
+      };
       s.attempts.push(record);
       stats.attempts++;
       stats.busyMs += finishedAt - startedAt;
@@ -293,7 +368,13 @@ export async function execute<R>(graph: GraphInput, runNode: RunNode<R>, options
         record.error = { category: 'unknown', message: 'cancelled', retryable: false };
         return;
       }
-      const cls = classifier(outcome.error, { nodeId: node.id, attempt, timedOut: outcome.timedOut, params, timeoutMs });
+      const cls = classifier(outcome.error, {
+        nodeId: node.id,
+        attempt,
+        timedOut: outcome.timedOut,
+        params,
+        timeoutMs,
+      });
       record.error = { category: cls.category, message: cls.message, retryable: cls.retryable };
       if (!cls.retryable || attempt === maxAttempts) {
         s.status = 'failed';

@@ -47,7 +47,10 @@ export async function withLock<T>(path: string, fn: () => Promise<T>, options: L
       await writeFile(lockPath, `${process.pid}\n`, { flag: 'wx' });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new St3Error('E_WRITE', `could not create lock ${lockPath}: ${(error as Error).message}`, { file: lockPath });
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new St3Error('E_WRITE', `could not create lock ${lockPath}: ${(error as Error).message}`, {
+          file: lockPath,
+        });
       const info = await stat(lockPath).catch(() => undefined);
       if (info && Date.now() - info.mtimeMs > staleMs) {
         await rm(lockPath, { force: true });
@@ -55,7 +58,10 @@ export async function withLock<T>(path: string, fn: () => Promise<T>, options: L
       }
       if (clock.now() - started > timeoutMs) {
         const owner = (await readFile(lockPath, 'utf8').catch(() => '?')).trim();
-        throw new St3Error('E_LOCKED', `${path} is locked by process ${owner}`, { file: lockPath, hint: 'wait for the other st3 process, or remove the lock file if it crashed' });
+        throw new St3Error('E_LOCKED', `${path} is locked by process ${owner}`, {
+          file: lockPath,
+          hint: 'wait for the other st3 process, or remove the lock file if it crashed',
+        });
       }
       await clock.sleep(delay);
     }

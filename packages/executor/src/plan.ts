@@ -36,7 +36,10 @@ export function planExecution(graph: GraphInput): ExecutionPlan {
   const ids = nodes.map((n) => n.id);
   const index = new Map<string, number>();
   for (let i = 0; i < ids.length; i++) {
-    if (index.has(ids[i]!)) throw new St3Error('E_EXEC_GRAPH_INVALID', `duplicate node id "${ids[i]}"`, { hint: 'every node id must be unique' });
+    if (index.has(ids[i]!))
+      throw new St3Error('E_EXEC_GRAPH_INVALID', `duplicate node id "${ids[i]}"`, {
+        hint: 'every node id must be unique',
+      });
     index.set(ids[i]!, i);
   }
   const n = ids.length;
@@ -47,9 +50,14 @@ export function planExecution(graph: GraphInput): ExecutionPlan {
     const to = index.get(e.to);
     if (from === undefined || to === undefined) {
       const missing = from === undefined ? e.from : e.to;
-      throw new St3Error('E_EXEC_GRAPH_INVALID', `edge ${e.from} → ${e.to} names unknown node "${missing}"`, { hint: 'every edge must connect two listed nodes' });
+      throw new St3Error('E_EXEC_GRAPH_INVALID', `edge ${e.from} → ${e.to} names unknown node "${missing}"`, {
+        hint: 'every edge must connect two listed nodes',
+      });
     }
-    if (from === to) throw new St3Error('E_EXEC_GRAPH_INVALID', `node "${e.from}" depends on itself`, { hint: 'run `st3 graph` to break cycles first' });
+    if (from === to)
+      throw new St3Error('E_EXEC_GRAPH_INVALID', `node "${e.from}" depends on itself`, {
+        hint: 'run `st3 graph` to break cycles first',
+      });
     pairs.push(from, to);
   }
   // Compressed rows of dependents, each row sorted (id order: deterministic readiness) and
@@ -89,10 +97,14 @@ export function planExecution(graph: GraphInput): ExecutionPlan {
   if (order.length < n) {
     const stuck: string[] = [];
     for (let i = 0; i < n && stuck.length < 10; i++) if (remaining[i]! > 0) stuck.push(ids[i]!);
-    throw new St3Error('E_EXEC_GRAPH_INVALID', `the graph has a dependency cycle through ${n - order.length} node(s), e.g. ${stuck.join(', ')}`, {
-      hint: 'run `st3 graph` first: it removes a minimum set of edges to break cycles',
-      details: { nodesInCycles: n - order.length, sample: stuck },
-    });
+    throw new St3Error(
+      'E_EXEC_GRAPH_INVALID',
+      `the graph has a dependency cycle through ${n - order.length} node(s), e.g. ${stuck.join(', ')}`,
+      {
+        hint: 'run `st3 graph` first: it removes a minimum set of edges to break cycles',
+        details: { nodesInCycles: n - order.length, sample: stuck },
+      },
+    );
   }
   const waves: number[][] = [];
   for (const u of order) (waves[level[u]!] ??= []).push(u);

@@ -26,10 +26,22 @@ export type ErrorClassifier = (error: unknown, context: ClassifyContext) => Clas
 const PATTERNS: [ErrorCategory, RegExp][] = [
   ['timeout', /\b(timed? ?out|timeout|ETIMEDOUT|deadline exceeded)\b/i],
   ['context', /\b(context (length|window)|maximum context|too many tokens|token limit|prompt is too long)\b/i],
-  ['dependency', /\b(ModuleNotFoundError|ImportError|Cannot find module|Cannot find package|ERR_MODULE_NOT_FOUND|No module named|command not found|ENOENT|not installed)\b/i],
-  ['syntax', /\b(SyntaxError|IndentationError|TabError|Unexpected token|Unterminated|parse error|invalid syntax|TS1\d{3})\b/i],
-  ['type', /\b(TypeError|error TS\d+|TS2\d{3}|is not assignable|mypy|incompatible type|AttributeError|NameError|ReferenceError|is not a function|is not defined)\b/i],
-  ['logic', /\b(AssertionError|assert(ion)? failed|expected .* (to|but)|tests? failed|FAILED|ValueError|RangeError|wrong (answer|result))\b/i],
+  [
+    'dependency',
+    /\b(ModuleNotFoundError|ImportError|Cannot find module|Cannot find package|ERR_MODULE_NOT_FOUND|No module named|command not found|ENOENT|not installed)\b/i,
+  ],
+  [
+    'syntax',
+    /\b(SyntaxError|IndentationError|TabError|Unexpected token|Unterminated|parse error|invalid syntax|TS1\d{3})\b/i,
+  ],
+  [
+    'type',
+    /\b(TypeError|error TS\d+|TS2\d{3}|is not assignable|mypy|incompatible type|AttributeError|NameError|ReferenceError|is not a function|is not defined)\b/i,
+  ],
+  [
+    'logic',
+    /\b(AssertionError|assert(ion)? failed|expected .* (to|but)|tests? failed|FAILED|ValueError|RangeError|wrong (answer|result))\b/i,
+  ],
 ];
 
 function messageOf(error: unknown): string {
@@ -74,7 +86,12 @@ export const defaultClassifier: ErrorClassifier = (error, context) => {
     case 'dependency':
       return { category, message, retryable: false };
     case 'timeout':
-      return { category, message, retryable: true, adjust: context.timeoutMs ? { timeoutMs: context.timeoutMs * 2 } : undefined };
+      return {
+        category,
+        message,
+        retryable: true,
+        adjust: context.timeoutMs ? { timeoutMs: context.timeoutMs * 2 } : undefined,
+      };
     case 'context': {
       const scale = typeof context.params.contextScale === 'number' ? context.params.contextScale : 1;
       return { category, message, retryable: true, adjust: { contextScale: scale / 2 } };

@@ -27,7 +27,10 @@ export function newRunId(date = new Date()): string {
 /** Run states as `<dir>/<id>.json` (normally `.st3/runs/`), written atomically. */
 export function createFileRunStore(dir: string): FileRunStore {
   const pathOf = (id: string) => {
-    if (!ID.test(id)) throw new St3Error('E_USAGE', `invalid run id "${id}"`, { hint: 'run ids use letters, digits, ".", "_" and "-"' });
+    if (!ID.test(id))
+      throw new St3Error('E_USAGE', `invalid run id "${id}"`, {
+        hint: 'run ids use letters, digits, ".", "_" and "-"',
+      });
     return join(dir, `${id}.json`);
   };
   return {
@@ -40,11 +43,18 @@ export function createFileRunStore(dir: string): FileRunStore {
       const file = pathOf(id);
       const result = await loadFile(file, { schema: RunStateSchema });
       if (result.errors.some((d) => d.code === 'E_FILE_NOT_FOUND')) {
-        throw new St3Error('E_RUN_NOT_FOUND', `no saved run "${id}" in ${dir}`, { file, hint: 'saved runs are the *.json files of .st3/runs/' });
+        throw new St3Error('E_RUN_NOT_FOUND', `no saved run "${id}" in ${dir}`, {
+          file,
+          hint: 'saved runs are the *.json files of .st3/runs/',
+        });
       }
       if (!result.value) {
         const first = result.errors[0];
-        throw new St3Error(first?.code ?? 'E_SCHEMA', `run state ${file} is unreadable: ${first?.message ?? 'invalid'}`, { file, line: first?.line, column: first?.column, diagnostics: result.errors });
+        throw new St3Error(
+          first?.code ?? 'E_SCHEMA',
+          `run state ${file} is unreadable: ${first?.message ?? 'invalid'}`,
+          { file, line: first?.line, column: first?.column, diagnostics: result.errors },
+        );
       }
       return result.value;
     },
@@ -54,7 +64,13 @@ export function createFileRunStore(dir: string): FileRunStore {
       for (const name of names.sort()) {
         if (!name.endsWith('.json')) continue;
         const r = await loadFile(join(dir, name), { schema: RunStateSchema });
-        if (r.value) out.push({ id: r.value.id, status: r.value.status, updatedAt: r.value.updatedAt, nodes: Object.keys(r.value.nodes).length });
+        if (r.value)
+          out.push({
+            id: r.value.id,
+            status: r.value.status,
+            updatedAt: r.value.updatedAt,
+            nodes: Object.keys(r.value.nodes).length,
+          });
       }
       return out;
     },

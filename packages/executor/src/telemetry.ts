@@ -8,7 +8,10 @@ import type { ExecuteEvent } from './execute.js';
  * `executor.node_duration_ms` (per succeeded node) and `executor.run_duration_ms`.
  * Counting from events keeps the scheduler free of telemetry code paths.
  */
-export function telemetryEmitter(telemetry: TelemetryHandle | undefined, next: (event: ExecuteEvent) => void): (event: ExecuteEvent) => void {
+export function telemetryEmitter(
+  telemetry: TelemetryHandle | undefined,
+  next: (event: ExecuteEvent) => void,
+): (event: ExecuteEvent) => void {
   if (!telemetry) return next;
   return (event) => {
     switch (event.type) {

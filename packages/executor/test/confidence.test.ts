@@ -6,9 +6,13 @@ describe('confidence scoring', () => {
   it('weights validation 40%, attempts 30%, complexity 20%, integration tests 10%', () => {
     expect(scoreConfidence({ validation: 1, attempts: 1, complexity: 1, integrationTests: 1 }).score).toBe(1);
     expect(scoreConfidence({ validation: 0, attempts: 1, complexity: 1, integrationTests: 1 }).score).toBe(0.6);
-    expect(scoreConfidence({ validation: 1, attempts: 3, maxAttempts: 3, complexity: 1, integrationTests: 1 })).toMatchObject({ score: 0.8, components: { attempts: 0.3333 } });
+    expect(
+      scoreConfidence({ validation: 1, attempts: 3, maxAttempts: 3, complexity: 1, integrationTests: 1 }),
+    ).toMatchObject({ score: 0.8, components: { attempts: 0.3333 } });
     expect(scoreConfidence({ validation: 1, attempts: 1, complexity: 25, integrationTests: 1 }).score).toBe(0.8);
-    expect(scoreConfidence({ validation: 1, attempts: 1, complexity: 1, integrationTests: { passed: 0, total: 4 } }).score).toBe(0.9);
+    expect(
+      scoreConfidence({ validation: 1, attempts: 1, complexity: 1, integrationTests: { passed: 0, total: 4 } }).score,
+    ).toBe(0.9);
   });
 
   it('leaves unknown signals out and rescales the others', () => {
@@ -19,18 +23,31 @@ describe('confidence scoring', () => {
   });
 
   it('maps scores to levels at 0.85 / 0.70 / 0.50', () => {
-    expect([0.85, 0.8499, 0.7, 0.69, 0.5, 0.49].map(confidenceLevel)).toEqual(['high', 'medium', 'medium', 'low', 'low', 'critical']);
+    expect([0.85, 0.8499, 0.7, 0.69, 0.5, 0.49].map(confidenceLevel)).toEqual([
+      'high',
+      'medium',
+      'medium',
+      'low',
+      'low',
+      'critical',
+    ]);
   });
 
   it('always scores within [0, 1] and more attempts never raise the score (property)', () => {
     fc.assert(
-      fc.property(fc.double({ min: -1, max: 2, noNaN: true }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 60 }), fc.boolean(), (v, attempts, complexity, tests) => {
-        const a = scoreConfidence({ validation: v, attempts, complexity, integrationTests: tests });
-        const b = scoreConfidence({ validation: v, attempts: attempts + 1, complexity, integrationTests: tests });
-        expect(a.score).toBeGreaterThanOrEqual(0);
-        expect(a.score).toBeLessThanOrEqual(1);
-        expect(b.score).toBeLessThanOrEqual(a.score);
-      }),
+      fc.property(
+        fc.double({ min: -1, max: 2, noNaN: true }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.boolean(),
+        (v, attempts, complexity, tests) => {
+          const a = scoreConfidence({ validation: v, attempts, complexity, integrationTests: tests });
+          const b = scoreConfidence({ validation: v, attempts: attempts + 1, complexity, integrationTests: tests });
+          expect(a.score).toBeGreaterThanOrEqual(0);
+          expect(a.score).toBeLessThanOrEqual(1);
+          expect(b.score).toBeLessThanOrEqual(a.score);
+        },
+      ),
     );
   });
 
@@ -40,7 +57,11 @@ describe('confidence scoring', () => {
       { key: 'b', validation: 0, attempts: 3 },
       { key: 'c', validation: 1, attempts: 2, complexity: 10 },
     ]);
-    expect(batch.items.map((i) => [i.key, i.level, i.priority])).toEqual([['b', 'critical', 100], ['c', 'medium', 50], ['a', 'high', 25]]);
+    expect(batch.items.map((i) => [i.key, i.level, i.priority])).toEqual([
+      ['b', 'critical', 100],
+      ['c', 'medium', 50],
+      ['a', 'high', 25],
+    ]);
     expect(batch.byLevel).toEqual({ high: 1, medium: 1, low: 0, critical: 1 });
   });
 });

@@ -46,7 +46,9 @@ describe('issue detectors', () => {
     expect(bare.fix).toEqual({ before: '    except:', after: '    except Exception:' });
     expect(bare.explanation).toMatch(/KeyboardInterrupt/);
     expect(issues.find((i) => i.rule === 'python/print')!.fix.after).toBe('        logger.info("failed")');
-    expect(issues.find((i) => i.rule === 'python/absolute-path')!.fix.after).toBe('DATA = str(Path(__file__).resolve().parent / "input.csv")');
+    expect(issues.find((i) => i.rule === 'python/absolute-path')!.fix.after).toBe(
+      'DATA = str(Path(__file__).resolve().parent / "input.csv")',
+    );
   });
 
   it('does not flag a print inside a string or comment, or a `print` method', async () => {
@@ -78,6 +80,12 @@ describe('issue detectors', () => {
   });
 
   it('maps file extensions to languages', () => {
-    expect(['a.py', 'b.tsx', 'c.mjs', 'd.rs', undefined].map(languageOf)).toEqual(['python', 'typescript', 'javascript', 'other', 'other']);
+    expect(['a.py', 'b.tsx', 'c.mjs', 'd.rs', undefined].map(languageOf)).toEqual([
+      'python',
+      'typescript',
+      'javascript',
+      'other',
+      'other',
+    ]);
   });
 });

@@ -6,7 +6,10 @@ import { createVirtualClock, execute } from '../src/index.js';
 /** A random DAG: edges only go from a lower to a higher rank; ids are shuffled so rank ≠ id order. */
 const dagArb = fc.integer({ min: 1, max: 25 }).chain((n) =>
   fc.record({
-    ids: fc.shuffledSubarray(Array.from({ length: n }, (_, i) => `n${i}`), { minLength: n, maxLength: n }),
+    ids: fc.shuffledSubarray(
+      Array.from({ length: n }, (_, i) => `n${i}`),
+      { minLength: n, maxLength: n },
+    ),
     pairs: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: n * 3 }),
     failing: fc.array(fc.nat(n - 1), { maxLength: 3 }),
     durations: fc.array(fc.integer({ min: 1, max: 20 }), { minLength: n, maxLength: n }),
@@ -16,11 +19,20 @@ const dagArb = fc.integer({ min: 1, max: 25 }).chain((n) =>
 );
 
 function build(ids: string[], pairs: [number, number][]): GraphInput {
-  const edges = pairs.filter(([a, b]) => a !== b).map(([a, b]) => ({ from: ids[Math.min(a, b)]!, to: ids[Math.max(a, b)]! }));
+  const edges = pairs
+    .filter(([a, b]) => a !== b)
+    .map(([a, b]) => ({ from: ids[Math.min(a, b)]!, to: ids[Math.max(a, b)]! }));
   return { nodes: ids.map((id) => ({ id })), edges };
 }
 
-async function runOnce(c: { ids: string[]; pairs: [number, number][]; failing: number[]; durations: number[]; concurrency: number; mode: 'eager' | 'waves' }) {
+async function runOnce(c: {
+  ids: string[];
+  pairs: [number, number][];
+  failing: number[];
+  durations: number[];
+  concurrency: number;
+  mode: 'eager' | 'waves';
+}) {
   const graph = build(c.ids, c.pairs);
   const failing = new Set(c.failing.map((i) => c.ids[i]!));
   const deps = new Map<string, string[]>();
@@ -29,13 +41,18 @@ async function runOnce(c: { ids: string[]; pairs: [number, number][]; failing: n
   const finishedOk = new Set<string>();
   const calls: string[] = [];
   const violations: string[] = [];
-  const result = await execute(graph, async (node, ctx) => {
-    calls.push(node.id);
-    for (const d of deps.get(node.id) ?? []) if (!finishedOk.has(d)) violations.push(`${node.id} started before ${d} succeeded`);
-    await clock.sleep(c.durations[c.ids.indexOf(node.id)]!, ctx.signal);
-    if (failing.has(node.id)) throw new Error('AssertionError: planned failure');
-    finishedOk.add(node.id);
-  }, { clock, retries: 0, concurrency: c.concurrency, mode: c.mode });
+  const result = await execute(
+    graph,
+    async (node, ctx) => {
+      calls.push(node.id);
+      for (const d of deps.get(node.id) ?? [])
+        if (!finishedOk.has(d)) violations.push(`${node.id} started before ${d} succeeded`);
+      await clock.sleep(c.durations[c.ids.indexOf(node.id)]!, ctx.signal);
+      if (failing.has(node.id)) throw new Error('AssertionError: planned failure');
+      finishedOk.add(node.id);
+    },
+    { clock, retries: 0, concurrency: c.concurrency, mode: c.mode },
+  );
   return { graph, failing, deps, calls, violations, result };
 }
 
@@ -94,8 +111,14 @@ describe('execute on random DAGs (property)', () => {
         const first = await runOnce(c);
         const calls: string[] = [];
         const clock = createVirtualClock({ auto: true });
-        const second = await execute(first.graph, async (node) => void calls.push(node.id), { clock, resume: first.result.state, retries: 0 });
-        const notSucceeded = first.graph.nodes.map((n) => n.id).filter((id) => first.result.nodes[id]!.status !== 'succeeded');
+        const second = await execute(first.graph, async (node) => void calls.push(node.id), {
+          clock,
+          resume: first.result.state,
+          retries: 0,
+        });
+        const notSucceeded = first.graph.nodes
+          .map((n) => n.id)
+          .filter((id) => first.result.nodes[id]!.status !== 'succeeded');
         expect(calls.sort()).toEqual(notSucceeded.sort());
         expect(second.status).toBe('succeeded');
         expect(second.stats.reused).toBe(first.result.stats.succeeded);

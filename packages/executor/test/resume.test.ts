@@ -7,7 +7,11 @@ import { createFileRunStore, execute, type FileRunStore } from '../src/index.js'
 
 const graph: GraphInput = {
   nodes: ['a', 'b', 'c', 'd'].map((id) => ({ id })),
-  edges: [{ from: 'a', to: 'b' }, { from: 'b', to: 'c' }, { from: 'a', to: 'd' }],
+  edges: [
+    { from: 'a', to: 'b' },
+    { from: 'b', to: 'c' },
+    { from: 'a', to: 'd' },
+  ],
 };
 
 let dir: string;
@@ -34,23 +38,31 @@ describe('durable runs', () => {
 
   it('resumes an interrupted run without redoing the nodes that succeeded', async () => {
     const controller = new AbortController();
-    const first = await execute(graph, async (n) => {
-      if (n.id === 'b') {
-        controller.abort();
-        throw new Error('interrupted');
-      }
-      return n.id;
-    }, { store, runId: 'run-2', signal: controller.signal, concurrency: 1 });
+    const first = await execute(
+      graph,
+      async (n) => {
+        if (n.id === 'b') {
+          controller.abort();
+          throw new Error('interrupted');
+        }
+        return n.id;
+      },
+      { store, runId: 'run-2', signal: controller.signal, concurrency: 1 },
+    );
     expect(first.status).toBe('cancelled');
     const saved = await store.load('run-2');
     expect(saved.status).toBe('cancelled');
     expect(saved.nodes.a!.status).toBe('succeeded');
 
     const ran: string[] = [];
-    const second = await execute(saved.graph, async (n) => {
-      ran.push(n.id);
-      return n.id;
-    }, { store, resume: saved });
+    const second = await execute(
+      saved.graph,
+      async (n) => {
+        ran.push(n.id);
+        return n.id;
+      },
+      { store, resume: saved },
+    );
     expect(second.runId).toBe('run-2');
     expect(second.status).toBe('succeeded');
     expect(ran.sort()).toEqual(['b', 'c', 'd'].filter((id) => saved.nodes[id]!.status !== 'succeeded'));
@@ -77,7 +89,9 @@ describe('durable runs', () => {
   it('refuses to resume with a different graph, and reports unknown run ids', async () => {
     const r = await execute(graph, async () => undefined, { store, runId: 'run-4' });
     const other = { ...graph, edges: [...graph.edges, { from: 'd', to: 'c' }] };
-    await expect(execute(other, async () => undefined, { resume: r.state })).rejects.toSatisfy((e: unknown) => isSt3Error(e, 'E_RUN_MISMATCH'));
+    await expect(execute(other, async () => undefined, { resume: r.state })).rejects.toSatisfy((e: unknown) =>
+      isSt3Error(e, 'E_RUN_MISMATCH'),
+    );
     await expect(store.load('nope')).rejects.toSatisfy((e: unknown) => isSt3Error(e, 'E_RUN_NOT_FOUND'));
     expect(() => store.pathOf('../escape')).toThrow(/invalid run id/);
   });

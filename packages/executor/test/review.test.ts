@@ -21,7 +21,12 @@ const expectCode = (p: Promise<unknown>, c: string) => expect(p).rejects.toSatis
 
 describe('review queue', () => {
   it('adds items with confidence, priority, detected issues and validation', async () => {
-    const item = await queue.add({ nodeId: 'n1', file: 'src/a.py', code, confidence: scoreConfidence({ validation: true, attempts: 3, complexity: 2 }) });
+    const item = await queue.add({
+      nodeId: 'n1',
+      file: 'src/a.py',
+      code,
+      confidence: scoreConfidence({ validation: true, attempts: 3, complexity: 2 }),
+    });
     expect(item).toMatchObject({ id: 'r1', status: 'pending', language: 'python', validation: { ok: true } });
     expect(item.confidence.level).toBe('medium');
     expect(item.priority).toBe(50);
@@ -36,7 +41,8 @@ describe('review queue', () => {
   });
 
   it('selects the lowest N% of pending items for review', async () => {
-    for (const [i, score] of [0.9, 0.4, 0.75, 0.6, 0.95].entries()) await queue.add({ nodeId: `n${i}`, code: code2(i), language: 'python', confidence: score });
+    for (const [i, score] of [0.9, 0.4, 0.75, 0.6, 0.95].entries())
+      await queue.add({ nodeId: `n${i}`, code: code2(i), language: 'python', confidence: score });
     expect((await queue.select(40)).map((i) => i.confidence.score)).toEqual([0.4, 0.6]);
     expect((await queue.select(1)).map((i) => i.confidence.score)).toEqual([0.4]);
     expect(await queue.select(0)).toEqual([]);
@@ -49,7 +55,11 @@ describe('review queue', () => {
     await queue.assign(a.id, 'ana');
     const approved = await queue.approve(a.id, { feedback: 'fine' });
     expect(approved).toMatchObject({ status: 'approved', reviewer: 'ana', feedback: 'fine' });
-    expect(approved.history.map((h) => `${h.from ?? ''}>${h.to}`)).toEqual(['>pending', 'pending>in_review', 'in_review>approved']);
+    expect(approved.history.map((h) => `${h.from ?? ''}>${h.to}`)).toEqual([
+      '>pending',
+      'pending>in_review',
+      'in_review>approved',
+    ]);
     await expectCode(queue.reject(a.id, { feedback: 'late' }), 'E_REVIEW_TRANSITION');
 
     const b = await queue.add({ nodeId: 'b', code: code3, language: 'python', confidence: 0.8 });
@@ -110,7 +120,11 @@ describe('review queue', () => {
   });
 
   it('serialises concurrent changes through the lock (no lost update)', async () => {
-    await Promise.all(Array.from({ length: 8 }, (_, i) => queue.add({ nodeId: `n${i}`, code: code2(i), language: 'python', confidence: 0.5 })));
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        queue.add({ nodeId: `n${i}`, code: code2(i), language: 'python', confidence: 0.5 }),
+      ),
+    );
     const items = await queue.list();
     expect(items.map((i) => i.id).sort()).toEqual(['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8']);
   });

@@ -17,10 +17,17 @@ mkdirSync(left);
 mkdirSync(right);
 
 function ts(i, variant) {
-  const imports = ["import { z } from 'zod';", "import { helper } from './helper.js';", "import type { Ctx } from './ctx.js';"];
+  const imports = [
+    "import { z } from 'zod';",
+    "import { helper } from './helper.js';",
+    "import type { Ctx } from './ctx.js';",
+  ];
   if (variant) imports.reverse();
   const header = `// src/dto/m${i}.ts\n// template=dto version=${variant ? 'cafebabe' : '1a2b3c4d'} created=2026-11-${variant ? '23' : '22'}T04:00:00Z updated=`;
-  const body = Array.from({ length: 20 }, (_, k) => `  field${k}: z.string()${k % 3 ? '.optional()' : ''},${variant && k % 4 === 0 ? '   ' : ''}`).join('\n');
+  const body = Array.from(
+    { length: 20 },
+    (_, k) => `  field${k}: z.string()${k % 3 ? '.optional()' : ''},${variant && k % 4 === 0 ? '   ' : ''}`,
+  ).join('\n');
   const change = variant && i % 10 === 0 ? '  extra: z.number(),\n' : '';
   const text = `${header}\n${imports.join('\n')}\n${variant ? '\n\n' : ''}\nexport const M${i} = z.object({\n${body}\n${change}});\nexport type M${i} = z.infer<typeof M${i}>;\n`;
   return variant ? text.replace(/\n/g, '\r\n') : text;
@@ -34,15 +41,28 @@ for (let i = 0; i < N; i++) {
 let t = performance.now();
 let st3Equal = 0;
 for (let i = 0; i < N; i++) {
-  const v = compareOutputs(readFileSync(join(left, `m${i}.ts`), 'utf8'), readFileSync(join(right, `m${i}.ts`), 'utf8'), { path: `m${i}.ts` });
+  const v = compareOutputs(
+    readFileSync(join(left, `m${i}.ts`), 'utf8'),
+    readFileSync(join(right, `m${i}.ts`), 'utf8'),
+    { path: `m${i}.ts` },
+  );
   if (v.kind !== 'different') st3Equal++;
 }
 const st3Ms = performance.now() - t;
 
 t = performance.now();
-const git = spawnSync('git', ['diff', '--no-index', '--numstat', '-w', '--ignore-blank-lines', '--ignore-cr-at-eol', left, right], { encoding: 'utf8', maxBuffer: 1 << 28 });
+const git = spawnSync(
+  'git',
+  ['diff', '--no-index', '--numstat', '-w', '--ignore-blank-lines', '--ignore-cr-at-eol', left, right],
+  { encoding: 'utf8', maxBuffer: 1 << 28 },
+);
 const gitMs = performance.now() - t;
-const gitDifferent = new Set(git.stdout.split('\n').filter(Boolean).map((l) => l.split('\t').pop())).size;
+const gitDifferent = new Set(
+  git.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t').pop()),
+).size;
 const gitEqual = N - gitDifferent;
 rmSync(dir, { recursive: true, force: true });
 

@@ -3,8 +3,22 @@ export { blankLines, finalNewline, lineEndings, trailingWhitespace } from './nor
 export { blockCommentIndent, commentIndentHash, commentIndentSlash, docstringIndent } from './normalize/comments.js';
 export { sortImportsPython, sortImportsTs } from './normalize/imports.js';
 export { maskProvenance, maskTimestamps, maskVersionHashes } from './normalize/masks.js';
-export { NORMALIZERS, PRESETS, languageOf, normalize, normalizersFor, resolveNormalizers } from './normalize/presets.js';
-export { compareOutputs, describeVerdict, firstDifference, type CompareOptions, type FirstDifference, type Verdict } from './verdict.js';
+export {
+  NORMALIZERS,
+  PRESETS,
+  languageOf,
+  normalize,
+  normalizersFor,
+  resolveNormalizers,
+} from './normalize/presets.js';
+export {
+  compareOutputs,
+  describeVerdict,
+  firstDifference,
+  type CompareOptions,
+  type FirstDifference,
+  type Verdict,
+} from './verdict.js';
 export {
   DEFAULT_BROKEN_MARKERS,
   DEFAULT_DOCUMENT_MARKERS,

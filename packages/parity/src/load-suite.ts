@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { loadFile, ParityCaseSchema, ParitySuiteConfigSchema, St3Error, type Diagnostic, type ParitySuiteConfig, type Result } from '@st3/schemas';
+import {
+  loadFile,
+  ParityCaseSchema,
+  ParitySuiteConfigSchema,
+  St3Error,
+  type Diagnostic,
+  type ParitySuiteConfig,
+  type Result,
+} from '@st3/schemas';
 import type { Rendered, Renderer, SuiteCase } from './suite.js';
 
 export interface LoadedSuite {
@@ -19,7 +27,19 @@ const CONFIG_NAMES = ['suite.yaml', 'suite.yml', 'suite.json'];
  * stable. Every invalid file is reported with its line and column.
  */
 export async function loadParitySuite(dir: string): Promise<Result<LoadedSuite>> {
-  if (!existsSync(dir)) return { warnings: [], errors: [{ code: 'E_FILE_NOT_FOUND', severity: 'error', file: dir, message: 'parity suite folder not found', hint: 'pass a folder holding suite.yaml and cases/' }] };
+  if (!existsSync(dir))
+    return {
+      warnings: [],
+      errors: [
+        {
+          code: 'E_FILE_NOT_FOUND',
+          severity: 'error',
+          file: dir,
+          message: 'parity suite folder not found',
+          hint: 'pass a folder holding suite.yaml and cases/',
+        },
+      ],
+    };
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   let config: ParitySuiteConfig = ParitySuiteConfigSchema.parse({});
@@ -42,7 +62,13 @@ export async function loadParitySuite(dir: string): Promise<Result<LoadedSuite>>
     if (loaded.value) cases.push({ id: caseId(existsSync(casesDir) ? casesDir : dir, file), file, data: loaded.value });
   }
   if (cases.length === 0 && errors.length === 0) {
-    errors.push({ code: 'E_CONFIG_INVALID', severity: 'error', file: dir, message: 'the suite has no cases', hint: 'add case files under cases/ (YAML or JSON with a `context`)' });
+    errors.push({
+      code: 'E_CONFIG_INVALID',
+      severity: 'error',
+      file: dir,
+      message: 'the suite has no cases',
+      hint: 'add case files under cases/ (YAML or JSON with a `context`)',
+    });
   }
   if (errors.length > 0) return { warnings, errors };
   return { value: { dir, config: config, cases }, warnings, errors };
@@ -53,13 +79,20 @@ export async function loadParitySuiteOrThrow(dir: string): Promise<LoadedSuite> 
   const result = await loadParitySuite(dir);
   if (!result.value) {
     const first = result.errors[0]!;
-    throw new St3Error(first.code === 'E_FILE_NOT_FOUND' ? 'E_FILE_NOT_FOUND' : 'E_CONFIG_INVALID', `invalid parity suite ${dir}: ${first.message}`, { file: first.file, line: first.line, column: first.column, hint: first.hint, diagnostics: result.errors });
+    throw new St3Error(
+      first.code === 'E_FILE_NOT_FOUND' ? 'E_FILE_NOT_FOUND' : 'E_CONFIG_INVALID',
+      `invalid parity suite ${dir}: ${first.message}`,
+      { file: first.file, line: first.line, column: first.column, hint: first.hint, diagnostics: result.errors },
+    );
   }
   return result.value;
 }
 
 function caseId(root: string, file: string): string {
-  return relative(root, file).split('\\').join('/').replace(/(\.case)?\.(ya?ml|json)$/i, '');
+  return relative(root, file)
+    .split('\\')
+    .join('/')
+    .replace(/(\.case)?\.(ya?ml|json)$/i, '');
 }
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -79,12 +112,16 @@ async function listFiles(dir: string): Promise<string[]> {
 export function storedRenderer(side: 'left' | 'right'): Renderer {
   return (c): Rendered => {
     const stored = c.data[side];
-    if (stored === undefined) throw new St3Error('E_CONFIG_INVALID', `case ${c.id} has no stored "${side}" output`, { file: c.file, hint: `add \`${side}:\` with the output files by path` });
+    if (stored === undefined)
+      throw new St3Error('E_CONFIG_INVALID', `case ${c.id} has no stored "${side}" output`, {
+        file: c.file,
+        hint: `add \`${side}:\` with the output files by path`,
+      });
     if (typeof stored.error === 'string' && Object.keys(stored).every((k) => k === 'error' || k === 'validation')) {
       const validation = (stored as { validation?: boolean }).validation === true;
       throw new St3Error(validation ? 'E_CONTEXT_INVALID' : 'E_INTERNAL', stored.error as string);
     }
     const files = Object.entries(stored as Record<string, string>).map(([path, content]) => ({ path, content }));
-    return { files, warnings: side === 'left' ? c.data.left_warnings ?? [] : [] };
+    return { files, warnings: side === 'left' ? (c.data.left_warnings ?? []) : [] };
   };
 }

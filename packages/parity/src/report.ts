@@ -3,7 +3,10 @@ import type { SuiteReport } from './suite.js';
 const ms = (n: number) => (n >= 100 ? `${n.toFixed(0)}ms` : `${n.toFixed(2)}ms`);
 
 /** The human report of a suite run, as lines (the CLI prints them; the vitest helper throws them). */
-export function formatSuiteReport(report: SuiteReport, options: { onlyProblems?: boolean; diffs?: boolean } = {}): string[] {
+export function formatSuiteReport(
+  report: SuiteReport,
+  options: { onlyProblems?: boolean; diffs?: boolean } = {},
+): string[] {
   const lines: string[] = [];
   for (const c of report.cases) {
     const problem = c.category === 'fail' || c.category === 'regression' || c.expectedCategory !== undefined;
@@ -11,7 +14,14 @@ export function formatSuiteReport(report: SuiteReport, options: { onlyProblems?:
     const declared = c.expectedCategory ? ` (declared ${c.expectedCategory})` : '';
     lines.push(`${c.category.toUpperCase().padEnd(11)} ${c.id}${declared}: ${c.reason}`);
     if (problem && options.diffs !== false) {
-      for (const f of c.files) if (f.verdict.kind === 'different') lines.push(...f.verdict.diff.trimEnd().split('\n').map((l) => `    ${l}`));
+      for (const f of c.files)
+        if (f.verdict.kind === 'different')
+          lines.push(
+            ...f.verdict.diff
+              .trimEnd()
+              .split('\n')
+              .map((l) => `    ${l}`),
+          );
     }
   }
   const { counts, timing } = report;

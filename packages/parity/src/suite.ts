@@ -128,7 +128,9 @@ export async function runParitySuite(options: RunSuiteOptions): Promise<SuiteRep
     if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
     const left = await renderSide(leftLabel, options.left, c, repeat, now, isValidation);
     const right = await renderSide(rightLabel, options.right, c, repeat, now, isValidation);
-    cases.push(judge(c, left, right, options.normalizers, markers, options.documentMarkers ?? DEFAULT_DOCUMENT_MARKERS));
+    cases.push(
+      judge(c, left, right, options.normalizers, markers, options.documentMarkers ?? DEFAULT_DOCUMENT_MARKERS),
+    );
   }
   const counts: Record<ParityCategory, number> = { pass: 0, improvement: 0, regression: 0, fail: 0 };
   for (const c of cases) counts[c.category]++;
@@ -151,7 +153,14 @@ interface SideRun extends SideResult {
   brokenOutput?: string;
 }
 
-async function renderSide(label: string, renderer: Renderer, c: SuiteCase, repeat: number, now: () => number, isValidation: (e: unknown) => boolean): Promise<SideRun> {
+async function renderSide(
+  label: string,
+  renderer: Renderer,
+  c: SuiteCase,
+  repeat: number,
+  now: () => number,
+  isValidation: (e: unknown) => boolean,
+): Promise<SideRun> {
   const times: number[] = [];
   let rendered: Rendered | undefined;
   for (let i = 0; i < repeat; i++) {
@@ -161,44 +170,94 @@ async function renderSide(label: string, renderer: Renderer, c: SuiteCase, repea
     } catch (error) {
       times.push(now() - start);
       const code = (error as { code?: unknown })?.code;
-      return { label, ok: false, warnings: [], times, error: { message: (error as Error)?.message ?? String(error), code: typeof code === 'string' ? code : undefined, validation: isValidation(error) } };
+      return {
+        label,
+        ok: false,
+        warnings: [],
+        times,
+        error: {
+          message: (error as Error)?.message ?? String(error),
+          code: typeof code === 'string' ? code : undefined,
+          validation: isValidation(error),
+        },
+      };
     }
     times.push(now() - start);
   }
   return { label, ok: true, warnings: rendered?.warnings ?? [], times, rendered };
 }
 
-function judge(c: SuiteCase, left: SideRun, right: SideRun, normalizers: readonly Normalizer[] | undefined, markers: readonly RegExp[], docMarkers: readonly RegExp[]): CaseReport {
+function judge(
+  c: SuiteCase,
+  left: SideRun,
+  right: SideRun,
+  normalizers: readonly Normalizer[] | undefined,
+  markers: readonly RegExp[],
+  docMarkers: readonly RegExp[],
+): CaseReport {
   const expected = c.data.expected;
-  left.brokenOutput = left.ok ? brokenReason(left.rendered!, [], expected, normalizers, markers, docMarkers) : undefined;
-  left.broken = left.ok ? left.brokenOutput ?? brokenReason(left.rendered!, left.warnings, undefined, normalizers, []) : `render failed: ${left.error!.message}`;
+  left.brokenOutput = left.ok
+    ? brokenReason(left.rendered!, [], expected, normalizers, markers, docMarkers)
+    : undefined;
+  left.broken = left.ok
+    ? (left.brokenOutput ?? brokenReason(left.rendered!, left.warnings, undefined, normalizers, []))
+    : `render failed: ${left.error!.message}`;
   if (right.ok) right.broken = brokenReason(right.rendered!, [], expected, normalizers, markers, docMarkers);
   const finish = (category: ParityCategory, reason: string, files: FileComparison[] = []): CaseReport => {
     // an undeclared case must pass; fail and regression are problems already, so only an undeclared improvement needs flagging
     const declared = c.data.expect ?? (category === 'improvement' ? 'pass' : category);
-    return { id: c.id, name: c.data.name ?? c.id, category, reason, left: publicSide(left), right: publicSide(right), files, ...(declared !== category ? { expectedCategory: declared } : {}) };
+    return {
+      id: c.id,
+      name: c.data.name ?? c.id,
+      category,
+      reason,
+      left: publicSide(left),
+      right: publicSide(right),
+      files,
+      ...(declared !== category ? { expectedCategory: declared } : {}),
+    };
   };
 
   if (!right.ok) {
     // a fallback warning makes v1's output broken only when v2 rejects that same field
     const fellBack = left.ok ? left.warnings.find((w) => namesRejectedField(w, right.error!.message)) : undefined;
-    if (left.ok && !left.brokenOutput && fellBack) left.broken = `fell back on a field ${right.label} rejects: ${fellBack}`;
+    if (left.ok && !left.brokenOutput && fellBack)
+      left.broken = `fell back on a field ${right.label} rejects: ${fellBack}`;
     else if (left.ok && !left.brokenOutput) left.broken = undefined;
-    if (left.broken && right.error!.validation) return finish('improvement', `${left.label} ${left.broken}; ${right.label} rejects the input: ${right.error!.message}`);
+    if (left.broken && right.error!.validation)
+      return finish(
+        'improvement',
+        `${left.label} ${left.broken}; ${right.label} rejects the input: ${right.error!.message}`,
+      );
     if (!left.ok) return finish('fail', `both sides fail: ${left.error!.message} / ${right.error!.message}`);
-    return finish('regression', `${left.label} rendered${left.broken ? ` (${left.broken})` : ''} but ${right.label} fails: ${right.error!.message}`);
+    return finish(
+      'regression',
+      `${left.label} rendered${left.broken ? ` (${left.broken})` : ''} but ${right.label} fails: ${right.error!.message}`,
+    );
   }
   if (!left.ok) {
     if (right.broken) return finish('fail', `${left.label} fails and ${right.label} output ${right.broken}`);
     return finish('improvement', `${left.label} fails (${left.error!.message}); ${right.label} renders`);
   }
   if (right.broken) return finish('fail', `${right.label} output ${right.broken}`);
-  if (left.brokenOutput) return finish('improvement', `${left.label} output ${left.brokenOutput}; ${right.label} renders cleanly`, compareFiles(left, right, normalizers));
+  if (left.brokenOutput)
+    return finish(
+      'improvement',
+      `${left.label} output ${left.brokenOutput}; ${right.label} renders cleanly`,
+      compareFiles(left, right, normalizers),
+    );
   const files = compareFiles(left, right, normalizers);
   const different = files.filter((f) => f.verdict.kind === 'different');
-  if (different.length > 0) return finish('fail', different.map((f) => `${f.path}: ${describeVerdict(f.verdict)}`).join('; '), files);
+  if (different.length > 0)
+    return finish('fail', different.map((f) => `${f.path}: ${describeVerdict(f.verdict)}`).join('; '), files);
   const equivalent = files.filter((f) => f.verdict.kind === 'equivalent');
-  return finish('pass', equivalent.length === 0 ? 'identical' : `equivalent (${[...new Set(equivalent.flatMap((f) => (f.verdict as { rules: string[] }).rules))].join(', ')})`, files);
+  return finish(
+    'pass',
+    equivalent.length === 0
+      ? 'identical'
+      : `equivalent (${[...new Set(equivalent.flatMap((f) => (f.verdict as { rules: string[] }).rules))].join(', ')})`,
+    files,
+  );
 }
 
 function publicSide(side: SideRun): SideResult {
@@ -221,17 +280,29 @@ function compareFiles(left: SideRun, right: SideRun, normalizers: readonly Norma
   const paths = [...new Set([...l.keys(), ...r.keys()])].sort();
   return paths.map((path) => ({
     path,
-    verdict: compareOutputs(l.get(path) ?? '', r.get(path) ?? '', { path, normalizers, labels: [`${left.label}/${path}`, `${right.label}/${path}`] }),
+    verdict: compareOutputs(l.get(path) ?? '', r.get(path) ?? '', {
+      path,
+      normalizers,
+      labels: [`${left.label}/${path}`, `${right.label}/${path}`],
+    }),
   }));
 }
 
-function brokenReason(rendered: Rendered, warnings: readonly string[], expected: Record<string, string> | undefined, normalizers: readonly Normalizer[] | undefined, markers: readonly RegExp[], documentMarkers: readonly RegExp[] = []): string | undefined {
+function brokenReason(
+  rendered: Rendered,
+  warnings: readonly string[],
+  expected: Record<string, string> | undefined,
+  normalizers: readonly Normalizer[] | undefined,
+  markers: readonly RegExp[],
+  documentMarkers: readonly RegExp[] = [],
+): string | undefined {
   for (const file of rendered.files) {
     const language = languageOf(file.path);
     const all = language === 'markdown' || language === 'text' ? [...markers, ...documentMarkers] : markers;
     for (const marker of all) {
       const hit = marker.exec(file.content);
-      if (hit) return `renders "${hit[0]}" in ${file.path} (line ${file.content.slice(0, hit.index).split('\n').length})`;
+      if (hit)
+        return `renders "${hit[0]}" in ${file.path} (line ${file.content.slice(0, hit.index).split('\n').length})`;
     }
   }
   if (expected) {

@@ -42,7 +42,9 @@ export function compareOutputs(left: string, right: string, options: CompareOpti
   if (a.text === b.text) return { kind: 'equivalent', rules: neededRules(left, right, used) };
   const path = options.path ?? 'output';
   const [leftLabel, rightLabel] = options.labels ?? [`left/${path}`, `right/${path}`];
-  const diff = createTwoFilesPatch(leftLabel, rightLabel, a.text, b.text, undefined, undefined, { context: options.context ?? 3 });
+  const diff = createTwoFilesPatch(leftLabel, rightLabel, a.text, b.text, undefined, undefined, {
+    context: options.context ?? 3,
+  });
   return { kind: 'different', rules: used.map((r) => r.name), diff, firstDifference: firstDifference(a.text, b.text) };
 }
 

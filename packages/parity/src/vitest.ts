@@ -11,7 +11,9 @@ export function expectParity(actual: string, expected: string, options: CompareO
   const verdict = compareOutputs(expected, actual, { labels: ['expected', 'actual'], ...options });
   if (verdict.kind === 'different') {
     const d = verdict.firstDifference;
-    const error = new Error(`outputs differ at line ${d.line}\n  expected: ${JSON.stringify(d.left ?? '<end of file>')}\n  actual:   ${JSON.stringify(d.right ?? '<end of file>')}\n\n${verdict.diff}`);
+    const error = new Error(
+      `outputs differ at line ${d.line}\n  expected: ${JSON.stringify(d.left ?? '<end of file>')}\n  actual:   ${JSON.stringify(d.right ?? '<end of file>')}\n\n${verdict.diff}`,
+    );
     error.name = 'ParityAssertionError';
     throw error;
   }

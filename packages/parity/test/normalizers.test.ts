@@ -38,11 +38,14 @@ describe('basic rules', () => {
 
 describe('masks', () => {
   it('masks the provenance header in each comment syntax and keeps the artifact type', () => {
-    const ts = '// src/dto/user.ts\n// template=dto version=1a2b3c4d created=2026-11-22T04:00:00Z updated=\nexport {};\n';
+    const ts =
+      '// src/dto/user.ts\n// template=dto version=1a2b3c4d created=2026-11-22T04:00:00Z updated=\nexport {};\n';
     expect(maskProvenance.apply(ts)).toBe('// st3-provenance template=dto\nexport {};\n');
-    const md = '<!-- docs/plan.md -->\n<!-- template=planning version=deadbeef created=2026-01-01T00:00:00Z updated=2026-01-02T00:00:00Z -->\n# Plan\n';
+    const md =
+      '<!-- docs/plan.md -->\n<!-- template=planning version=deadbeef created=2026-01-01T00:00:00Z updated=2026-01-02T00:00:00Z -->\n# Plan\n';
     expect(maskProvenance.apply(md)).toBe('<!-- st3-provenance template=planning -->\n# Plan\n');
-    const py = '#!/usr/bin/env python3\n# app/worker.py\n# template=worker version=0badc0de created=2026-11-22T04:00:00Z updated=\nimport os\n';
+    const py =
+      '#!/usr/bin/env python3\n# app/worker.py\n# template=worker version=0badc0de created=2026-11-22T04:00:00Z updated=\nimport os\n';
     expect(maskProvenance.apply(py)).toBe('#!/usr/bin/env python3\n# st3-provenance template=worker\nimport os\n');
   });
   it('leaves files without a header alone', () => {
@@ -50,11 +53,15 @@ describe('masks', () => {
     expect(maskProvenance.apply(text)).toBe(text);
   });
   it('masks ISO timestamps and dates', () => {
-    expect(maskTimestamps.apply('at 2026-11-22T04:09:01.123Z and 2026-11-22 and 2026-11-22 04:09:01+02:00')).toBe('at <TIMESTAMP> and <DATE> and <TIMESTAMP>');
+    expect(maskTimestamps.apply('at 2026-11-22T04:09:01.123Z and 2026-11-22 and 2026-11-22 04:09:01+02:00')).toBe(
+      'at <TIMESTAMP> and <DATE> and <TIMESTAMP>',
+    );
     expect(maskTimestamps.apply('version 2026-13-45')).toBe('version 2026-13-45');
   });
   it('masks 8-hex version hashes after version= or version:', () => {
-    expect(maskVersionHashes.apply('template=dto version=1a2b3c4d\nversion: "deadbeef"\nsha=1a2b3c4d')).toBe('template=dto version=<HASH>\nversion: "<HASH>"\nsha=1a2b3c4d');
+    expect(maskVersionHashes.apply('template=dto version=1a2b3c4d\nversion: "deadbeef"\nsha=1a2b3c4d')).toBe(
+      'template=dto version=<HASH>\nversion: "<HASH>"\nsha=1a2b3c4d',
+    );
     expect(maskVersionHashes.apply('version=1a2b3c4d5')).toBe('version=1a2b3c4d5');
   });
 });
@@ -66,7 +73,7 @@ describe('import sorting keeps groups', () => {
       "import { b, a, type C } from './b.js';",
       "import fs from 'node:fs';",
       '',
-      "import {",
+      'import {',
       '  y,',
       '  x,',
       "} from './local.js';",
@@ -74,35 +81,70 @@ describe('import sorting keeps groups', () => {
       "import { q } from './a.js';",
       'const x = 1;',
     ].join('\n');
-    expect(sortImportsTs.apply(input)).toBe([
-      "import { a, b, type C } from './b.js';",
-      "import fs from 'node:fs';",
-      "import { z } from 'zod';",
-      '',
-      "import { x, y } from './local.js';",
-      "import './side-effect.js';",
-      "import { q } from './a.js';",
-      'const x = 1;',
-    ].join('\n'));
+    expect(sortImportsTs.apply(input)).toBe(
+      [
+        "import { a, b, type C } from './b.js';",
+        "import fs from 'node:fs';",
+        "import { z } from 'zod';",
+        '',
+        "import { x, y } from './local.js';",
+        "import './side-effect.js';",
+        "import { q } from './a.js';",
+        'const x = 1;',
+      ].join('\n'),
+    );
   });
   it('never moves an import across a blank line', () => {
     const input = "import { b } from 'b';\n\nimport { a } from 'a';\n";
     expect(sortImportsTs.apply(input)).toBe(input);
   });
   it('sorts Python imports within groups, __future__ first, parenthesised names collapsed', () => {
-    const input = ['import sys', 'from __future__ import annotations', 'import os', '', 'from pydantic import (', '    Field,', '    BaseModel,', ')', 'from typing import Any  # noqa', 'x = 1'].join('\n');
-    expect(sortImportsPython.apply(input)).toBe(['from __future__ import annotations', 'import os', 'import sys', '', 'from pydantic import BaseModel, Field', 'from typing import Any  # noqa', 'x = 1'].join('\n'));
+    const input = [
+      'import sys',
+      'from __future__ import annotations',
+      'import os',
+      '',
+      'from pydantic import (',
+      '    Field,',
+      '    BaseModel,',
+      ')',
+      'from typing import Any  # noqa',
+      'x = 1',
+    ].join('\n');
+    expect(sortImportsPython.apply(input)).toBe(
+      [
+        'from __future__ import annotations',
+        'import os',
+        'import sys',
+        '',
+        'from pydantic import BaseModel, Field',
+        'from typing import Any  # noqa',
+        'x = 1',
+      ].join('\n'),
+    );
   });
 });
 
 describe('comment and docstring indentation', () => {
   it('re-indents Python docstrings to their opening quotes', () => {
-    const input = ['def f():', '    """Summary.', '', '        Details here.', '          more.', '        """', '    return 1'].join('\n');
-    expect(docstringIndent.apply(input)).toBe(['def f():', '    """Summary.', '', '    Details here.', '      more.', '    """', '    return 1'].join('\n'));
+    const input = [
+      'def f():',
+      '    """Summary.',
+      '',
+      '        Details here.',
+      '          more.',
+      '        """',
+      '    return 1',
+    ].join('\n');
+    expect(docstringIndent.apply(input)).toBe(
+      ['def f():', '    """Summary.', '', '    Details here.', '      more.', '    """', '    return 1'].join('\n'),
+    );
   });
   it('gives a comment line the indentation of the next code line, not inside strings', () => {
     const input = ['def f():', '# explain', '    return 1', 'X = """', '  # not a comment', '"""'].join('\n');
-    expect(commentIndentHash.apply(input)).toBe(['def f():', '    # explain', '    return 1', 'X = """', '  # not a comment', '"""'].join('\n'));
+    expect(commentIndentHash.apply(input)).toBe(
+      ['def f():', '    # explain', '    return 1', 'X = """', '  # not a comment', '"""'].join('\n'),
+    );
   });
   it('lines up JSDoc continuation lines under the opening /*', () => {
     const input = ['  /**', '     * Doc.', '   */', 'const a = 1;'].join('\n');
@@ -128,13 +170,42 @@ describe('presets', () => {
   });
 });
 
-const codeish = fc.array(
-  fc.oneof(
-    fc.constantFrom('import { b, a } from "x";', 'import z from \'z\';', 'from os import path, sep', 'import sys', '"""', "'''", '    """doc', '# comment', '  // c', '/**', ' * j', ' */', '', '   ', '\t', 'def f():', '    return 1', '// a.ts', '// template=dto version=1a2b3c4d created=2026-01-01T00:00:00Z updated=', '2026-01-01T00:00:00Z', 'version: deadbeef', '\r', 'from (', ')', '{', '}'),
-    fc.string({ maxLength: 12 }),
-  ),
-  { maxLength: 30 },
-).map((lines) => lines.join(fc.sample(fc.constantFrom('\n', '\r\n'), 1)[0]));
+const codeish = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(
+        'import { b, a } from "x";',
+        "import z from 'z';",
+        'from os import path, sep',
+        'import sys',
+        '"""',
+        "'''",
+        '    """doc',
+        '# comment',
+        '  // c',
+        '/**',
+        ' * j',
+        ' */',
+        '',
+        '   ',
+        '\t',
+        'def f():',
+        '    return 1',
+        '// a.ts',
+        '// template=dto version=1a2b3c4d created=2026-01-01T00:00:00Z updated=',
+        '2026-01-01T00:00:00Z',
+        'version: deadbeef',
+        '\r',
+        'from (',
+        ')',
+        '{',
+        '}',
+      ),
+      fc.string({ maxLength: 12 }),
+    ),
+    { maxLength: 30 },
+  )
+  .map((lines) => lines.join(fc.sample(fc.constantFrom('\n', '\r\n'), 1)[0]));
 
 describe('properties (fast-check)', () => {
   for (const [name, rule] of Object.entries(NORMALIZERS)) {

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { St3Error } from '@st3/schemas';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectSuiteOk, formatSuiteReport, loadParitySuite, percentile, runParitySuite, storedRenderer, type SuiteCase } from '../src/index.js';
+import {
+  expectSuiteOk,
+  formatSuiteReport,
+  loadParitySuite,
+  percentile,
+  runParitySuite,
+  storedRenderer,
+  type SuiteCase,
+} from '../src/index.js';
 
 const files = (content: string) => ({ files: [{ path: 'out.ts', content }] });
 const mk = (id: string, data: Partial<SuiteCase['data']> = {}): SuiteCase => ({ id, data: { context: {}, ...data } });
@@ -21,9 +29,20 @@ function fakeClock(steps: number[]) {
 
 describe('runParitySuite categories', () => {
   it('sorts cases into pass, improvement, regression and fail', async () => {
-    const cases = [mk('equal'), mk('equivalent'), mk('improvement'), mk('regression'), mk('different'), mk('both-fail')];
+    const cases = [
+      mk('equal'),
+      mk('equivalent'),
+      mk('improvement'),
+      mk('regression'),
+      mk('different'),
+      mk('both-fail'),
+    ];
     const left = (c: SuiteCase) => {
-      if (c.id === 'improvement') return { files: [{ path: 'out.ts', content: 'name: undefined' }], warnings: ['"name" not given; using a default'] };
+      if (c.id === 'improvement')
+        return {
+          files: [{ path: 'out.ts', content: 'name: undefined' }],
+          warnings: ['"name" not given; using a default'],
+        };
       if (c.id === 'both-fail') throw new Error('boom');
       return files(c.id === 'equivalent' ? 'x\r\n' : 'x\n');
     };
@@ -69,23 +88,41 @@ describe('runParitySuite categories', () => {
     expect(report.cases[0]!.category).toBe('improvement');
     expect(report.cases[0]!.reason).toContain('renders "undefined" in docs/t.md (line 1)');
     // in code, undefined is a legitimate word
-    const code = await runParitySuite({ cases: [mk('a')], left: () => files('let x = undefined;\n'), right: () => files('let x = 1;\n') });
+    const code = await runParitySuite({
+      cases: [mk('a')],
+      left: () => files('let x = undefined;\n'),
+      right: () => files('let x = 1;\n'),
+    });
     expect(code.cases[0]!.category).toBe('fail');
   });
 
   it('fails when v1 renders fine and v2 crashes with a non-validation error', async () => {
-    const report = await runParitySuite({ cases: [mk('a')], left: () => files('x\n'), right: () => { throw new Error('template crashed'); } });
+    const report = await runParitySuite({
+      cases: [mk('a')],
+      left: () => files('x\n'),
+      right: () => {
+        throw new Error('template crashed');
+      },
+    });
     expect(report.cases[0]!.category).toBe('regression');
   });
 
   it('compares both sides with the expected output when one is given', async () => {
-    const report = await runParitySuite({ cases: [mk('a', { expected: { 'out.ts': 'z\n' } })], left: () => files('x\n'), right: () => files('x\n') });
+    const report = await runParitySuite({
+      cases: [mk('a', { expected: { 'out.ts': 'z\n' } })],
+      left: () => files('x\n'),
+      right: () => files('x\n'),
+    });
     expect(report.cases[0]!.category).toBe('fail');
     expect(report.cases[0]!.reason).toContain('differs from expected out.ts');
   });
 
   it('treats a declared category that was not reached as not ok', async () => {
-    const report = await runParitySuite({ cases: [mk('a', { expect: 'improvement' })], left: () => files('x\n'), right: () => files('x\n') });
+    const report = await runParitySuite({
+      cases: [mk('a', { expect: 'improvement' })],
+      left: () => files('x\n'),
+      right: () => files('x\n'),
+    });
     expect(report.cases[0]!.expectedCategory).toBe('improvement');
     expect(report.ok).toBe(false);
   });
@@ -93,7 +130,12 @@ describe('runParitySuite categories', () => {
   it('reports median and p95 render times and their ratio', async () => {
     // left renders take 1ms, right ones 2ms (fake clock: start/end pairs alternate per side)
     const cases = Array.from({ length: 20 }, (_, i) => mk(`c${i}`));
-    const report = await runParitySuite({ cases, left: () => files('x\n'), right: () => files('x\n'), now: fakeClock([1, 0, 2, 0]) });
+    const report = await runParitySuite({
+      cases,
+      left: () => files('x\n'),
+      right: () => files('x\n'),
+      now: fakeClock([1, 0, 2, 0]),
+    });
     expect(report.timing.left).toEqual({ median: 1, p95: 1, count: 20 });
     expect(report.timing.right).toEqual({ median: 2, p95: 2, count: 20 });
     expect(report.timing.ratio).toEqual({ median: 2, p95: 2 });
@@ -102,7 +144,16 @@ describe('runParitySuite categories', () => {
 
   it('warm-up renders are neither timed nor judged', async () => {
     let calls = 0;
-    const report = await runParitySuite({ cases: [mk('a')], warmup: 2, left: () => { calls++; if (calls === 1) throw new Error('cold'); return files('x\n'); }, right: () => files('x\n') });
+    const report = await runParitySuite({
+      cases: [mk('a')],
+      warmup: 2,
+      left: () => {
+        calls++;
+        if (calls === 1) throw new Error('cold');
+        return files('x\n');
+      },
+      right: () => files('x\n'),
+    });
     expect(calls).toBe(3);
     expect(report.cases[0]!.left.times).toHaveLength(1);
     expect(report.cases[0]!.category).toBe('pass');
@@ -110,7 +161,15 @@ describe('runParitySuite categories', () => {
 
   it('renders each case `repeat` times', async () => {
     let calls = 0;
-    const report = await runParitySuite({ cases: [mk('a')], repeat: 5, left: () => { calls++; return files('x\n'); }, right: () => files('x\n') });
+    const report = await runParitySuite({
+      cases: [mk('a')],
+      repeat: 5,
+      left: () => {
+        calls++;
+        return files('x\n');
+      },
+      right: () => files('x\n'),
+    });
     expect(calls).toBe(5);
     expect(report.cases[0]!.left.times).toHaveLength(5);
   });
@@ -119,7 +178,12 @@ describe('runParitySuite categories', () => {
 describe('percentile', () => {
   it('uses the median for p50 and nearest rank otherwise', () => {
     expect(percentile([4, 1, 3, 2], 50)).toBe(2.5);
-    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 95)).toBe(95);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        95,
+      ),
+    ).toBe(95);
     expect(percentile([], 95)).toBe(0);
   });
 });
@@ -136,14 +200,24 @@ describe('suite folders', () => {
   it('loads suite.yaml and cases/ and replays stored outputs', async () => {
     await mkdir(join(dir, 'cases'));
     await writeFile(join(dir, 'suite.yaml'), 'name: stored\nrenderer: files\n');
-    await writeFile(join(dir, 'cases', 'b.yaml'), "left:\n  a.py: \"import b\\nimport a\\n\"\nright:\n  a.py: \"import a\\nimport b\\n\"\n");
-    await writeFile(join(dir, 'cases', 'a.yaml'), 'expect: improvement\nleft:\n  a.md: "hi"\nleft_warnings: [\'"title" not given\']\nright:\n  error: "title: required"\n  validation: true\n');
+    await writeFile(
+      join(dir, 'cases', 'b.yaml'),
+      'left:\n  a.py: "import b\\nimport a\\n"\nright:\n  a.py: "import a\\nimport b\\n"\n',
+    );
+    await writeFile(
+      join(dir, 'cases', 'a.yaml'),
+      'expect: improvement\nleft:\n  a.md: "hi"\nleft_warnings: [\'"title" not given\']\nright:\n  error: "title: required"\n  validation: true\n',
+    );
     const loaded = await loadParitySuite(dir);
     expect(loaded.errors).toEqual([]);
     const suite = loaded.value!;
     expect(suite.config.name).toBe('stored');
     expect(suite.cases.map((c) => c.id)).toEqual(['a', 'b']);
-    const report = await runParitySuite({ cases: suite.cases, left: storedRenderer('left'), right: storedRenderer('right') });
+    const report = await runParitySuite({
+      cases: suite.cases,
+      left: storedRenderer('left'),
+      right: storedRenderer('right'),
+    });
     expect(report.cases.map((c) => c.category)).toEqual(['improvement', 'pass']);
     expect(report.ok).toBe(true);
   });

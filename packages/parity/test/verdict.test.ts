@@ -8,11 +8,19 @@ describe('compareOutputs', () => {
   });
 
   it('says equivalent and names only the rules that were needed', () => {
-    const v1 = "// src/a.ts\n// template=dto version=1a2b3c4d created=2026-11-22T04:00:00Z updated=\nimport { b } from 'b';\nimport { a } from 'a';\r\n\r\n\r\nexport const x = 1;   \r\n";
-    const v2 = "// src/a.ts\n// template=dto version=cafebabe created=2026-11-23T05:00:00Z updated=\nimport { a } from 'a';\nimport { b } from 'b';\n\nexport const x = 1;\n";
+    const v1 =
+      "// src/a.ts\n// template=dto version=1a2b3c4d created=2026-11-22T04:00:00Z updated=\nimport { b } from 'b';\nimport { a } from 'a';\r\n\r\n\r\nexport const x = 1;   \r\n";
+    const v2 =
+      "// src/a.ts\n// template=dto version=cafebabe created=2026-11-23T05:00:00Z updated=\nimport { a } from 'a';\nimport { b } from 'b';\n\nexport const x = 1;\n";
     const verdict = compareOutputs(v1, v2, { path: 'src/a.ts' });
     expect(verdict.kind).toBe('equivalent');
-    expect(verdict.kind === 'equivalent' && [...verdict.rules].sort()).toEqual(['blank-lines', 'line-endings', 'mask-provenance', 'sort-imports-ts', 'trailing-whitespace']);
+    expect(verdict.kind === 'equivalent' && [...verdict.rules].sort()).toEqual([
+      'blank-lines',
+      'line-endings',
+      'mask-provenance',
+      'sort-imports-ts',
+      'trailing-whitespace',
+    ]);
   });
 
   it('gives a unified diff and the first differing line for different outputs', () => {
@@ -32,14 +40,18 @@ describe('compareOutputs', () => {
   });
 
   it('does not treat Python import order across groups as equal', () => {
-    expect(compareOutputs('import a\n\nimport b\n', 'import b\n\nimport a\n', { language: 'python' }).kind).toBe('different');
+    expect(compareOutputs('import a\n\nimport b\n', 'import b\n\nimport a\n', { language: 'python' }).kind).toBe(
+      'different',
+    );
   });
 
   it('is symmetric and reflexive (property)', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 80 }), fc.string({ maxLength: 80 }), (a, b) => {
         expect(compareOutputs(a, a).kind).toBe('identical');
-        expect(compareOutputs(a, b, { normalizers: PRESETS.typescript }).kind).toBe(compareOutputs(b, a, { normalizers: PRESETS.typescript }).kind);
+        expect(compareOutputs(a, b, { normalizers: PRESETS.typescript }).kind).toBe(
+          compareOutputs(b, a, { normalizers: PRESETS.typescript }).kind,
+        );
       }),
       { numRuns: 200 },
     );
@@ -51,6 +63,8 @@ describe('expectParity', () => {
     expect(expectParity('a\r\n', 'a\n').kind).toBe('equivalent');
   });
   it('throws with the first differing line and the diff', () => {
-    expect(() => expectParity('x = 2\n', 'x = 1\n', { path: 'a.py' })).toThrowError(/differ at line 1[\s\S]*expected: "x = 1"[\s\S]*actual: {3}"x = 2"[\s\S]*@@/);
+    expect(() => expectParity('x = 2\n', 'x = 1\n', { path: 'a.py' })).toThrowError(
+      /differ at line 1[\s\S]*expected: "x = 1"[\s\S]*actual: {3}"x = 2"[\s\S]*@@/,
+    );
   });
 });

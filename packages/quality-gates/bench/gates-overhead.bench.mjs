@@ -16,12 +16,41 @@ const config = {
   project_scope: { include_globs: ['src/**/*.ts', 'test/*.ts'] },
   gates: {
     eslint: {
-      name: 'ESLint', execution: { command: [bin('eslint'), '-f', 'json', '--no-warn-ignored'] }, success: { exit_codes_ok: [0] },
-      capabilities: { file_types: ['.ts'], supports_autofix: true, parsing_strategy: 'json_violations', json_violations: { violations_path: '[]/messages', field_map: { file: '../filePath', line: 'line', col: 'column', rule: 'ruleId', message: 'message', severity: 'severity' }, severity_map: { 1: 'warning', 2: 'error' }, fixable_when: 'fix' } },
+      name: 'ESLint',
+      execution: { command: [bin('eslint'), '-f', 'json', '--no-warn-ignored'] },
+      success: { exit_codes_ok: [0] },
+      capabilities: {
+        file_types: ['.ts'],
+        supports_autofix: true,
+        parsing_strategy: 'json_violations',
+        json_violations: {
+          violations_path: '[]/messages',
+          field_map: {
+            file: '../filePath',
+            line: 'line',
+            col: 'column',
+            rule: 'ruleId',
+            message: 'message',
+            severity: 'severity',
+          },
+          severity_map: { 1: 'warning', 2: 'error' },
+          fixable_when: 'fix',
+        },
+      },
     },
     tsc: {
-      name: 'TypeScript', execution: { command: [bin('tsc'), '--noEmit', '--pretty', 'false', '-p', 'tsconfig.json'], pass_files: 'none' }, success: { exit_codes_ok: [0] },
-      capabilities: { file_types: ['.ts'], supports_autofix: false, parsing_strategy: 'text_violations', text_violations: { pattern: '^(?P<file>.+?)\\((?P<line>\\d+),(?P<col>\\d+)\\): (?P<severity>error|warning) (?P<rule>TS\\d+): (?P<message>.*)$' } },
+      name: 'TypeScript',
+      execution: { command: [bin('tsc'), '--noEmit', '--pretty', 'false', '-p', 'tsconfig.json'], pass_files: 'none' },
+      success: { exit_codes_ok: [0] },
+      capabilities: {
+        file_types: ['.ts'],
+        supports_autofix: false,
+        parsing_strategy: 'text_violations',
+        text_violations: {
+          pattern:
+            '^(?P<file>.+?)\\((?P<line>\\d+),(?P<col>\\d+)\\): (?P<severity>error|warning) (?P<rule>TS\\d+): (?P<message>.*)$',
+        },
+      },
     },
   },
 };
@@ -29,14 +58,26 @@ const config = {
 const files = (await listProjectFiles(pkgRoot)).filter((f) => /^src\/.*\.ts$|^test\/[^/]*\.ts$/.test(f));
 // detached like the engine's runner (its own session): on a loaded Linux machine the scheduler's
 // autogroups would otherwise give the two sides different CPU shares.
-const exec = (argv) => new Promise((resolve) => {
-  const child = spawn(argv[0], argv.slice(1), { cwd: pkgRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true }).on('close', resolve);
-  child.stdout.resume();
-  child.stderr.resume();
-});
-const direct = () => Promise.all([exec([...config.gates.eslint.execution.command, ...files]), exec(config.gates.tsc.execution.command)]);
+const exec = (argv) =>
+  new Promise((resolve) => {
+    const child = spawn(argv[0], argv.slice(1), { cwd: pkgRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true }).on(
+      'close',
+      resolve,
+    );
+    child.stdout.resume();
+    child.stderr.resume();
+  });
+const direct = () =>
+  Promise.all([exec([...config.gates.eslint.execution.command, ...files]), exec(config.gates.tsc.execution.command)]);
 const engine = async () => {
-  const r = await runGates({ cwd: pkgRoot, config, scope: 'project', updateState: false, logOutput: false, concurrency: 2 });
+  const r = await runGates({
+    cwd: pkgRoot,
+    config,
+    scope: 'project',
+    updateState: false,
+    logOutput: false,
+    concurrency: 2,
+  });
   if (r.gates.some((g) => g.status === 'error' || g.skipped)) throw new Error(`gate did not run: ${r.summary}`);
   return r;
 };
@@ -52,7 +93,10 @@ for (let i = 0; i < 4; i++) {
   await engine();
   a.push(performance.now() - t);
 }
-const median = (xs) => { const s = [...xs].sort((x, y) => x - y); return (s[1] + s[2]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return (s[1] + s[2]) / 2;
+};
 const e = median(a);
 const d = median(b);
 const ratio = e / d;

@@ -10,9 +10,30 @@ const results = [];
 for (let f = 0; f < FILES; f++) {
   const messages = [];
   for (let m = 0; m < PER_FILE; m++) {
-    messages.push({ ruleId: m % 3 ? 'no-unused-vars' : 'eqeqeq', severity: m % 4 ? 2 : 1, message: `'v${m}' is assigned a value but never used.`, line: m + 1, column: (m % 40) + 1, nodeType: 'Identifier', messageId: 'unusedVar', endLine: m + 1, endColumn: (m % 40) + 5, ...(m % 5 === 0 ? { fix: { range: [m, m + 3], text: '' } } : {}) });
+    messages.push({
+      ruleId: m % 3 ? 'no-unused-vars' : 'eqeqeq',
+      severity: m % 4 ? 2 : 1,
+      message: `'v${m}' is assigned a value but never used.`,
+      line: m + 1,
+      column: (m % 40) + 1,
+      nodeType: 'Identifier',
+      messageId: 'unusedVar',
+      endLine: m + 1,
+      endColumn: (m % 40) + 5,
+      ...(m % 5 === 0 ? { fix: { range: [m, m + 3], text: '' } } : {}),
+    });
   }
-  results.push({ filePath: `${root}/src/dir${f % 50}/file${f}.ts`, messages, suppressedMessages: [], errorCount: PER_FILE, fatalErrorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, usedDeprecatedRules: [] });
+  results.push({
+    filePath: `${root}/src/dir${f % 50}/file${f}.ts`,
+    messages,
+    suppressedMessages: [],
+    errorCount: PER_FILE,
+    fatalErrorCount: 0,
+    warningCount: 0,
+    fixableErrorCount: 0,
+    fixableWarningCount: 0,
+    usedDeprecatedRules: [],
+  });
 }
 const text = JSON.stringify(results);
 const parse = createOutputParser(findPreset('eslint').gate);

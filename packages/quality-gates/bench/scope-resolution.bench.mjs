@@ -10,7 +10,24 @@ import { resolveScope } from '../dist/index.js';
 
 const FILES = 20_000;
 const dir = mkdtempSync(join(tmpdir(), 'st3-bench-scope-'));
-const git = (...args) => execFileSync('git', ['-c', 'gc.auto=0', '-c', 'user.name=b', '-c', 'user.email=b@b', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
+const git = (...args) =>
+  execFileSync(
+    'git',
+    [
+      '-c',
+      'gc.auto=0',
+      '-c',
+      'user.name=b',
+      '-c',
+      'user.email=b@b',
+      '-c',
+      'init.defaultBranch=main',
+      '-c',
+      'commit.gpgsign=false',
+      ...args,
+    ],
+    { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 2 ** 20 },
+  );
 const path = (i) => `pkg${i % 100}/mod${Math.floor(i / 100) % 20}/file${i}.py`;
 try {
   const genStart = performance.now();
@@ -36,10 +53,31 @@ try {
   const genMs = performance.now() - genStart;
 
   const config = { version: '1.1', active_gates: [], gates: {} };
-  const st3 = async () => (await resolveScope({ root: dir, config, request: { kind: 'auto' }, state: { baseline_sha: base, failed_files: [] } })).files.length;
+  const st3 = async () =>
+    (
+      await resolveScope({
+        root: dir,
+        config,
+        request: { kind: 'auto' },
+        state: { baseline_sha: base, failed_files: [] },
+      })
+    ).files.length;
   const gitBinary = () => {
-    const diff = spawnSync('git', ['diff', '--name-only', base], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 }).stdout.split('\n').filter(Boolean);
-    const status = spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 }).stdout.split('\n').filter(Boolean).map((l) => l.slice(3));
+    const diff = spawnSync('git', ['diff', '--name-only', base], {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 64 * 2 ** 20,
+    })
+      .stdout.split('\n')
+      .filter(Boolean);
+    const status = spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 64 * 2 ** 20,
+    })
+      .stdout.split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(3));
     return new Set([...diff, ...status]).size;
   };
   const a = [];
@@ -69,7 +107,7 @@ A generated repository of ${FILES.toLocaleString('en')} files with 500 changed s
 | ST3 \`auto\` scope (in process, no git binary) | ${e.toFixed(0)} ms |
 | ratio | ${ratio.toFixed(1)}× |
 
-Goal: ≤ 2× — ${ratio <= 2 ? '**met**' : '**not met**'}${ratio <= 2 ? '' : ': what remains is mostly lstat-ing the 20,000 tracked files and reading every folder for untracked files from JavaScript (git does both in C). Skipping the baseline trees that the index cache-tree shows unchanged took the ratio from 6.0× to 3.5× on a quiet machine; isomorphic-git\'s own `statusMatrix` took 18 s (64×) on the same repository before the index was read directly'}.`);
+Goal: ≤ 2× — ${ratio <= 2 ? '**met**' : '**not met**'}${ratio <= 2 ? '' : ": what remains is mostly lstat-ing the 20,000 tracked files and reading every folder for untracked files from JavaScript (git does both in C). Skipping the baseline trees that the index cache-tree shows unchanged took the ratio from 6.0× to 3.5× on a quiet machine; isomorphic-git's own `statusMatrix` took 18 s (64×) on the same repository before the index was read directly"}.`);
 } finally {
   rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 }

@@ -20,7 +20,15 @@ describe('loadQualityConfig', () => {
     const r = await loadQualityConfig(realConfig);
     expect(r.errors).toEqual([]);
     const c = r.value!;
-    expect(c.active_gates).toEqual(['gate0_ruff_format', 'gate1_formatting', 'gate2_imports', 'gate3_line_length', 'gate4_types', 'gate4_pyright', 'gate4_types_mcp']);
+    expect(c.active_gates).toEqual([
+      'gate0_ruff_format',
+      'gate1_formatting',
+      'gate2_imports',
+      'gate3_line_length',
+      'gate4_types',
+      'gate4_pyright',
+      'gate4_types_mcp',
+    ]);
     expect(c.artifact_logging).toEqual({ enabled: true, output_dir: 'mcp_server/logs/qa_logs', max_files: 200 });
     expect(c.project_scope?.include_globs).toEqual(['mcp_server/**/*.py', 'tests/mcp_server/**/*.py']);
     expect(c.gates.gate4_pyright!.capabilities.json_violations!.line_offset).toBe(1);
@@ -28,28 +36,37 @@ describe('loadQualityConfig', () => {
   });
 
   it('reports an unknown parsing strategy at its line and column', () => {
-    const r = parseQualityConfig(base(`    capabilities:
+    const r = parseQualityConfig(
+      base(`    capabilities:
       file_types: [".py"]
       parsing_strategy: "xml_violations"
-`));
-    expect(r.errors[0]).toMatchObject({ line: 10, column: 25, path: ['gates', 'lint', 'capabilities', 'parsing_strategy'] });
+`),
+    );
+    expect(r.errors[0]).toMatchObject({
+      line: 10,
+      column: 25,
+      path: ['gates', 'lint', 'capabilities', 'parsing_strategy'],
+    });
     expect(r.errors[0]!.hint).toContain('json_violations');
   });
 
   it('reports a regex that does not compile, at the pattern', () => {
-    const r = parseQualityConfig(base(`    capabilities:
+    const r = parseQualityConfig(
+      base(`    capabilities:
       file_types: [".py"]
       parsing_strategy: text_violations
       text_violations:
         pattern: '^(?P<file>[^:]+:(?P<line>\\d+)$'
-`));
+`),
+    );
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]).toMatchObject({ code: 'E_CONFIG_INVALID', line: 12, column: 18 });
     expect(r.errors[0]!.message).toContain('regex does not compile');
   });
 
   it('reports a {placeholder} in defaults that names no capture group', () => {
-    const r = parseQualityConfig(base(`    capabilities:
+    const r = parseQualityConfig(
+      base(`    capabilities:
       file_types: [".py"]
       parsing_strategy: text_violations
       text_violations:
@@ -57,9 +74,14 @@ describe('loadQualityConfig', () => {
         defaults:
           message: "{file} needs formatting ({reason})"
           rule: "FORMAT"
-`));
+`),
+    );
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toMatchObject({ line: 14, column: 20, path: ['gates', 'lint', 'capabilities', 'text_violations', 'defaults', 'message'] });
+    expect(r.errors[0]).toMatchObject({
+      line: 14,
+      column: 20,
+      path: ['gates', 'lint', 'capabilities', 'text_violations', 'defaults', 'message'],
+    });
     expect(r.errors[0]!.message).toBe('placeholder {reason} names no capture group of the pattern');
   });
 
@@ -87,6 +109,9 @@ describe('translatePythonRegex', () => {
   it('translates named groups, back-references, inline flags and anchors', () => {
     expect(translatePythonRegex('(?i)\\A(?P<a>x)(?P=a)\\Z')).toEqual({ source: '^(?<a>x)\\k<a>$', flags: 'i' });
     expect(translatePythonRegex('\\(?P<not>group')).toEqual({ source: '\\(?P<not>group', flags: '' });
-    expect(new RegExp(translatePythonRegex('^(?P<file>[^:]+):(?P<line>\\d+)').source).exec('a.py:3')?.groups).toEqual({ file: 'a.py', line: '3' });
+    expect(new RegExp(translatePythonRegex('^(?P<file>[^:]+):(?P<line>\\d+)').source).exec('a.py:3')?.groups).toEqual({
+      file: 'a.py',
+      line: '3',
+    });
   });
 });

@@ -5,28 +5,63 @@ import { createJsonParser, createTextParser, evaluateGate, type ProcessResult } 
 
 const root = '/work/project';
 const run = (over: Partial<ProcessResult>): ProcessResult => ({
-  exitCode: 0, signal: null, stdout: '', stderr: '', timedOut: false, aborted: false, truncated: false,
-  stdoutTruncated: false, stderrTruncated: false, stdoutBytes: 0, stderrBytes: 0, durationMs: 1, ...over,
+  exitCode: 0,
+  signal: null,
+  stdout: '',
+  stderr: '',
+  timedOut: false,
+  aborted: false,
+  truncated: false,
+  stdoutTruncated: false,
+  stderrTruncated: false,
+  stdoutBytes: 0,
+  stderrBytes: 0,
+  durationMs: 1,
+  ...over,
 });
 const jsonGate = (json: Record<string, unknown>): GateConfig => ({
-  name: 'j', execution: { command: ['tool'] }, success: { exit_codes_ok: [0] },
-  capabilities: { file_types: ['.py'], supports_autofix: true, parsing_strategy: 'json_violations', json_violations: json as never },
+  name: 'j',
+  execution: { command: ['tool'] },
+  success: { exit_codes_ok: [0] },
+  capabilities: {
+    file_types: ['.py'],
+    supports_autofix: true,
+    parsing_strategy: 'json_violations',
+    json_violations: json as never,
+  },
 });
 
 describe('json_violations', () => {
   it('reads `/` and `.` paths, line_offset, severity maps, defaults and fixable_when values', () => {
     const parse = createJsonParser({
       violations_path: 'report.items',
-      field_map: { file: 'where.path', line: 'where.pos.line', col: 'where/pos/col', rule: 'id', message: 'text', severity: 'level' },
+      field_map: {
+        file: 'where.path',
+        line: 'where.pos.line',
+        col: 'where/pos/col',
+        rule: 'id',
+        message: 'text',
+        severity: 'level',
+      },
       line_offset: 1,
       severity_map: { '3': 'warning' },
       fixable_when: 'fix/kind=safe',
       defaults: { rule: 'NONE' },
     } as never);
-    const text = JSON.stringify({ report: { items: [
-      { where: { path: `${root}/src/a.py`, pos: { line: 0, col: 4 } }, id: 'X1', text: 'm1', level: 3, fix: { kind: 'safe' } },
-      { where: { path: 'src/b.py', pos: { line: '9' } }, text: 'm2', level: 'fatal', fix: { kind: 'unsafe' } },
-    ] } });
+    const text = JSON.stringify({
+      report: {
+        items: [
+          {
+            where: { path: `${root}/src/a.py`, pos: { line: 0, col: 4 } },
+            id: 'X1',
+            text: 'm1',
+            level: 3,
+            fix: { kind: 'safe' },
+          },
+          { where: { path: 'src/b.py', pos: { line: '9' } }, text: 'm2', level: 'fatal', fix: { kind: 'unsafe' } },
+        ],
+      },
+    });
     expect(parse(text, { root }).violations).toEqual([
       { file: 'src/a.py', line: 1, col: 4, rule: 'X1', message: 'm1', severity: 'warning', fixable: true },
       { file: 'src/b.py', line: 10, col: 0, rule: 'NONE', message: 'm2', severity: 'error', fixable: false },
@@ -45,20 +80,43 @@ describe('json_violations', () => {
 
   it('says where the document does not have the expected shape', () => {
     const parse = createJsonParser({ violations_path: 'generalDiagnostics', field_map: { file: 'f' } } as never);
-    expect(parse('{"generalDiagnostics": 3}', { root }).problem).toContain('expected an array of records at "generalDiagnostics"');
+    expect(parse('{"generalDiagnostics": 3}', { root }).problem).toContain(
+      'expected an array of records at "generalDiagnostics"',
+    );
     expect(parse('[1, 2]', { root }).problem).toBeDefined();
   });
 
   it('never throws on arbitrary text, JSON or truncated JSON (property)', () => {
-    const parse = createJsonParser({ violations_path: '[]/messages', field_map: { file: '../filePath', line: 'line', col: 'column', rule: 'ruleId', message: 'message', severity: 'severity' }, fixable_when: 'fix' } as never);
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.json(), fc.json().map((j) => j.slice(0, Math.floor(j.length / 2)))), (text) => {
-      const r = parse(text, { root });
-      expect(Array.isArray(r.violations)).toBe(true);
-      for (const v of r.violations) {
-        expect(Number.isInteger(v.line) && v.line >= 0).toBe(true);
-        expect(['error', 'warning', 'info']).toContain(v.severity);
-      }
-    }), { numRuns: 300 });
+    const parse = createJsonParser({
+      violations_path: '[]/messages',
+      field_map: {
+        file: '../filePath',
+        line: 'line',
+        col: 'column',
+        rule: 'ruleId',
+        message: 'message',
+        severity: 'severity',
+      },
+      fixable_when: 'fix',
+    } as never);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.json().map((j) => j.slice(0, Math.floor(j.length / 2))),
+        ),
+        (text) => {
+          const r = parse(text, { root });
+          expect(Array.isArray(r.violations)).toBe(true);
+          for (const v of r.violations) {
+            expect(Number.isInteger(v.line) && v.line >= 0).toBe(true);
+            expect(['error', 'warning', 'info']).toContain(v.severity);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -71,7 +129,10 @@ describe('text_violations', () => {
       continuation_pattern: '^\\s{2,}(?P<message>\\S.*)$',
       fixable_when: 'gate',
     });
-    const out = parse('\u001b[31ma.py:3: first\u001b[0m\n    more detail\nnoise\n  not a continuation\nb.py:7: second\r\n', { root, supportsAutofix: true });
+    const out = parse(
+      '\u001b[31ma.py:3: first\u001b[0m\n    more detail\nnoise\n  not a continuation\nb.py:7: second\r\n',
+      { root, supportsAutofix: true },
+    );
     expect(out.violations).toEqual([
       { file: 'a.py', line: 3, col: 0, rule: 'R-3', message: 'first\nmore detail', severity: 'warning', fixable: true },
       { file: 'b.py', line: 7, col: 0, rule: 'R-7', message: 'second', severity: 'warning', fixable: true },
@@ -79,17 +140,37 @@ describe('text_violations', () => {
   });
 
   it('maps the real format gate (pattern without line, defaults for rule and message)', () => {
-    const parse = createTextParser({ pattern: '^--- (?P<file>.+)$', severity_default: 'error', fixable_when: 'gate', defaults: { rule: 'FORMAT', message: 'File requires formatting' } });
-    expect(parse('--- mcp_server/a.py\n+++ mcp_server/a.py\n@@ -1 +1 @@\n', { root, supportsAutofix: true }).violations).toEqual([
-      { file: 'mcp_server/a.py', line: 0, col: 0, rule: 'FORMAT', message: 'File requires formatting', severity: 'error', fixable: true },
+    const parse = createTextParser({
+      pattern: '^--- (?P<file>.+)$',
+      severity_default: 'error',
+      fixable_when: 'gate',
+      defaults: { rule: 'FORMAT', message: 'File requires formatting' },
+    });
+    expect(
+      parse('--- mcp_server/a.py\n+++ mcp_server/a.py\n@@ -1 +1 @@\n', { root, supportsAutofix: true }).violations,
+    ).toEqual([
+      {
+        file: 'mcp_server/a.py',
+        line: 0,
+        col: 0,
+        rule: 'FORMAT',
+        message: 'File requires formatting',
+        severity: 'error',
+        fixable: true,
+      },
     ]);
   });
 
   it('never throws on arbitrary (binary) text (property)', () => {
-    const parse = createTextParser({ pattern: '^(?P<file>[^:]+):(?P<line>\\d+):(?:(?P<col>\\d+):)? (?P<severity>\\w+): (?P<message>.+)$' });
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => {
-      for (const v of parse(text, { root }).violations) expect(v.line).toBeGreaterThanOrEqual(0);
-    }), { numRuns: 300 });
+    const parse = createTextParser({
+      pattern: '^(?P<file>[^:]+):(?P<line>\\d+):(?:(?P<col>\\d+):)? (?P<severity>\\w+): (?P<message>.+)$',
+    });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        for (const v of parse(text, { root }).violations) expect(v.line).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -105,12 +186,28 @@ describe('evaluateGate', () => {
   });
 
   it('violations with a failing exit code fail the gate; with an ok code they pass', () => {
-    expect(evaluateGate(gate, [run({ exitCode: 1, stdout: '[{"f":"a.py","m":"x"}]' })], { root }).status).toBe('failed');
-    expect(evaluateGate(gate, [run({ exitCode: 0, stdout: '[{"f":"a.py","m":"x"}]' })], { root }).status).toBe('passed');
+    expect(evaluateGate(gate, [run({ exitCode: 1, stdout: '[{"f":"a.py","m":"x"}]' })], { root }).status).toBe(
+      'failed',
+    );
+    expect(evaluateGate(gate, [run({ exitCode: 0, stdout: '[{"f":"a.py","m":"x"}]' })], { root }).status).toBe(
+      'passed',
+    );
   });
 
   it('truncated output is an error that keeps what it could read', () => {
-    const e = evaluateGate(gate, [run({ exitCode: 1, stdout: '[{"f":"a.py","m":"x"}, {"f"', stdoutTruncated: true, truncated: true, stdoutBytes: 200 * 1024 * 1024 })], { root });
+    const e = evaluateGate(
+      gate,
+      [
+        run({
+          exitCode: 1,
+          stdout: '[{"f":"a.py","m":"x"}, {"f"',
+          stdoutTruncated: true,
+          truncated: true,
+          stdoutBytes: 200 * 1024 * 1024,
+        }),
+      ],
+      { root },
+    );
     expect(e.status).toBe('error');
     expect(e.reason).toContain('output was cut');
   });
@@ -122,7 +219,11 @@ describe('evaluateGate', () => {
   });
 
   it('a missing Python module is reported as tool not found', () => {
-    const e = evaluateGate(jsonGate({ field_map: {} }), [run({ exitCode: 1, stderr: '/usr/bin/python: No module named ruff\n' })], { root });
+    const e = evaluateGate(
+      jsonGate({ field_map: {} }),
+      [run({ exitCode: 1, stderr: '/usr/bin/python: No module named ruff\n' })],
+      { root },
+    );
     expect(e.errorCode).toBe('E_TOOL_NOT_FOUND');
     expect(e.reason).toContain('tool not found');
     expect(e.reason).toContain('ruff');
@@ -131,9 +232,19 @@ describe('evaluateGate', () => {
   it('applies require_no_issues, max_errors and min_score', () => {
     const strict = { ...gate, success: { exit_codes_ok: [0], require_no_issues: true } } as GateConfig;
     expect(evaluateGate(strict, [run({ stdout: '[{"f":"a","m":"x"}]' })], { root }).status).toBe('failed');
-    const scored = { ...gate, capabilities: { ...gate.capabilities, parsing_strategy: 'exit_code' }, success: { exit_codes_ok: [0], min_score: 9, score_pattern: 'rated at (?P<score>[\\d.]+)/10' } } as GateConfig;
-    expect(evaluateGate(scored, [run({ stdout: 'Your code has been rated at 8.50/10' })], { root })).toMatchObject({ status: 'failed', score: 8.5 });
-    expect(evaluateGate(scored, [run({ stdout: 'Your code has been rated at 9.50/10' })], { root })).toMatchObject({ status: 'passed', score: 9.5 });
+    const scored = {
+      ...gate,
+      capabilities: { ...gate.capabilities, parsing_strategy: 'exit_code' },
+      success: { exit_codes_ok: [0], min_score: 9, score_pattern: 'rated at (?P<score>[\\d.]+)/10' },
+    } as GateConfig;
+    expect(evaluateGate(scored, [run({ stdout: 'Your code has been rated at 8.50/10' })], { root })).toMatchObject({
+      status: 'failed',
+      score: 8.5,
+    });
+    expect(evaluateGate(scored, [run({ stdout: 'Your code has been rated at 9.50/10' })], { root })).toMatchObject({
+      status: 'passed',
+      score: 9.5,
+    });
   });
 
   it('exit_code strategy: pass/fail only', () => {

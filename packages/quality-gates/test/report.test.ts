@@ -5,10 +5,14 @@ import addFormatsModule from 'ajv-formats';
 import type { GateRunResult } from '../src/index.js';
 import { summarize, toGithubAnnotations, toSarif, toText } from '../src/index.js';
 
-const sarifSchema = JSON.parse(readFileSync(new URL('../../../../shared/fixtures/specs/sarif-schema-2.1.0.json', import.meta.url), 'utf8'));
+const sarifSchema = JSON.parse(
+  readFileSync(new URL('../../../../shared/fixtures/specs/sarif-schema-2.1.0.json', import.meta.url), 'utf8'),
+);
 // Both packages are CommonJS with a `default` export: unwrap it whichever way the loader hands it over.
-const unwrap = <T>(m: T): T => ((m as { default?: T }).default ?? m);
-const Ajv = unwrap(AjvDraft04) as unknown as new (o: object) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown[] | null } };
+const unwrap = <T>(m: T): T => (m as { default?: T }).default ?? m;
+const Ajv = unwrap(AjvDraft04) as unknown as new (o: object) => {
+  compile(s: object): ((d: unknown) => boolean) & { errors?: unknown[] | null };
+};
 const addFormats = unwrap(addFormatsModule) as unknown as (ajv: object) => void;
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
@@ -19,15 +23,62 @@ const result: GateRunResult = {
   summary: '✗ 2/3 gates failed (eslint: 2, pyright: error) · 1 skipped · 1.5s',
   gates: [
     {
-      id: 'eslint', name: 'ESLint', passed: false, skipped: false, status: 'failed', duration_ms: 900,
+      id: 'eslint',
+      name: 'ESLint',
+      passed: false,
+      skipped: false,
+      status: 'failed',
+      duration_ms: 900,
       violations: [
-        { file: 'src/a b.ts', line: 3, col: 5, rule: 'no-unused-vars', message: "'x' is unused, really: 100%", severity: 'error', fixable: true },
-        { file: 'src/a b.ts', line: 1, col: 0, rule: 'eqeqeq', message: 'Expected ===\nsecond line', severity: 'warning', fixable: false },
+        {
+          file: 'src/a b.ts',
+          line: 3,
+          col: 5,
+          rule: 'no-unused-vars',
+          message: "'x' is unused, really: 100%",
+          severity: 'error',
+          fixable: true,
+        },
+        {
+          file: 'src/a b.ts',
+          line: 1,
+          col: 0,
+          rule: 'eqeqeq',
+          message: 'Expected ===\nsecond line',
+          severity: 'warning',
+          fixable: false,
+        },
       ],
     },
-    { id: 'pyright', name: 'Pyright', passed: false, skipped: false, status: 'error', duration_ms: 10, violations: [], reason: 'tool not found: "pyright"' },
-    { id: 'mypy', name: 'mypy', passed: true, skipped: true, status: 'skipped', duration_ms: 0, violations: [], reason: 'no files in scope' },
-    { id: 'fmt', name: 'Format', passed: true, skipped: false, status: 'passed', duration_ms: 1, violations: [{ file: 'x.py', line: 0, col: 0, rule: '', message: 'note', severity: 'info', fixable: false }] },
+    {
+      id: 'pyright',
+      name: 'Pyright',
+      passed: false,
+      skipped: false,
+      status: 'error',
+      duration_ms: 10,
+      violations: [],
+      reason: 'tool not found: "pyright"',
+    },
+    {
+      id: 'mypy',
+      name: 'mypy',
+      passed: true,
+      skipped: true,
+      status: 'skipped',
+      duration_ms: 0,
+      violations: [],
+      reason: 'no files in scope',
+    },
+    {
+      id: 'fmt',
+      name: 'Format',
+      passed: true,
+      skipped: false,
+      status: 'passed',
+      duration_ms: 1,
+      violations: [{ file: 'x.py', line: 0, col: 0, rule: '', message: 'note', severity: 'info', fixable: false }],
+    },
   ],
 };
 
@@ -37,10 +88,27 @@ describe('SARIF 2.1.0', () => {
     const valid = validate(sarif);
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
-    const runs = sarif.runs as { tool: { driver: { name: string; rules: { id: string }[] } }; results: Record<string, unknown>[]; invocations: { executionSuccessful: boolean }[] }[];
+    const runs = sarif.runs as {
+      tool: { driver: { name: string; rules: { id: string }[] } };
+      results: Record<string, unknown>[];
+      invocations: { executionSuccessful: boolean }[];
+    }[];
     expect(runs.map((r) => r.tool.driver.name)).toEqual(['ESLint', 'Pyright', 'Format']);
     expect(runs[0]!.tool.driver.rules.map((r) => r.id)).toEqual(['eqeqeq', 'no-unused-vars']);
-    expect(runs[0]!.results[0]).toMatchObject({ ruleId: 'no-unused-vars', ruleIndex: 1, level: 'error', baselineState: 'unchanged', locations: [{ physicalLocation: { artifactLocation: { uri: 'src/a%20b.ts', uriBaseId: 'SRCROOT' }, region: { startLine: 3, startColumn: 5 } } }] });
+    expect(runs[0]!.results[0]).toMatchObject({
+      ruleId: 'no-unused-vars',
+      ruleIndex: 1,
+      level: 'error',
+      baselineState: 'unchanged',
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: 'src/a%20b.ts', uriBaseId: 'SRCROOT' },
+            region: { startLine: 3, startColumn: 5 },
+          },
+        },
+      ],
+    });
     expect(runs[1]!.invocations[0]!.executionSuccessful).toBe(false);
     expect(runs[2]!.results[0]).toMatchObject({ level: 'note', ruleId: 'fmt', baselineState: 'new' });
   });
@@ -68,25 +136,27 @@ describe('GitHub annotations', () => {
 describe('text report', () => {
   it('groups violations by file, sorted by line, then gate lines and the summary', () => {
     const text = toText(result);
-    expect(text).toBe([
-      'src/a b.ts',
-      '  1:0      warning  Expected ===  eqeqeq (eslint)',
-      '           second line',
-      "  3:5      error    'x' is unused, really: 100%  no-unused-vars (eslint) [fixable]",
-      '',
-      'x.py',
-      '  0:0      info     note  (fmt)',
-      '',
-      '✗ ESLint (eslint): failed, 2 violations, 0.9s',
-      '✗ Pyright (pyright): error, 0 violations, 0.0s',
-      '    tool not found: "pyright"',
-      '○ mypy (mypy): skipped',
-      '    no files in scope',
-      '✓ Format (fmt): passed, 1 violation, 0.0s',
-      '',
-      result.summary,
-      '',
-    ].join('\n'));
+    expect(text).toBe(
+      [
+        'src/a b.ts',
+        '  1:0      warning  Expected ===  eqeqeq (eslint)',
+        '           second line',
+        "  3:5      error    'x' is unused, really: 100%  no-unused-vars (eslint) [fixable]",
+        '',
+        'x.py',
+        '  0:0      info     note  (fmt)',
+        '',
+        '✗ ESLint (eslint): failed, 2 violations, 0.9s',
+        '✗ Pyright (pyright): error, 0 violations, 0.0s',
+        '    tool not found: "pyright"',
+        '○ mypy (mypy): skipped',
+        '    no files in scope',
+        '✓ Format (fmt): passed, 1 violation, 0.0s',
+        '',
+        result.summary,
+        '',
+      ].join('\n'),
+    );
   });
 });
 

@@ -55,7 +55,12 @@ afterEach(() => {
 function workspace(files: Record<string, string>, cfg = config()): string {
   const t = tempDir();
   cleanups.push(t.cleanup);
-  write(t.dir, { 'tool.cjs': TOOL, '.st3/config/quality.yaml': cfg, '.st3/state.json': JSON.stringify({ branch: 'x' }), ...files });
+  write(t.dir, {
+    'tool.cjs': TOOL,
+    '.st3/config/quality.yaml': cfg,
+    '.st3/state.json': JSON.stringify({ branch: 'x' }),
+    ...files,
+  });
   return t.dir;
 }
 const clock = () => {
@@ -72,18 +77,36 @@ describe('runGates', () => {
     const events: GateProgress[] = [];
     const now = clock();
     const r = await runGates({ cwd: dir, scope: 'project', concurrency: 3, onProgress: (e) => events.push(e), now });
-    expect(r.gates.map((g) => [g.id, g.status])).toEqual([['lint_py', 'failed'], ['lint_js', 'skipped'], ['stdin_py', 'failed']]);
+    expect(r.gates.map((g) => [g.id, g.status])).toEqual([
+      ['lint_py', 'failed'],
+      ['lint_js', 'skipped'],
+      ['stdin_py', 'failed'],
+    ]);
     expect(r.overall_pass).toBe(false);
-    expect(r.gates[0]!.violations).toEqual([{ file: 'a.py', line: 2, col: 0, rule: 'NO_BAD', message: 'bad line', severity: 'error', fixable: false }]);
+    expect(r.gates[0]!.violations).toEqual([
+      { file: 'a.py', line: 2, col: 0, rule: 'NO_BAD', message: 'bad line', severity: 'error', fixable: false },
+    ]);
     expect(r.gates[2]!.violations.map((v) => v.file)).toEqual(['a.py', 'vendor/v.py']);
     expect(r.gates[1]).toMatchObject({ passed: true, skipped: true, duration_ms: 0, violations: [] });
     expect(r.gates[1]!.reason).toContain('no files in scope');
     expect(r.summary).toMatch(/^✗ 2\/3 gates failed \(lint_py: 1, stdin_py: 2\) · 1 skipped · \d+\.\ds$/);
     expect(Object.keys(r)).toEqual(['overall_pass', 'summary', 'gates']);
-    expect(Object.keys(r.gates[0]!)).toEqual(['id', 'name', 'passed', 'skipped', 'status', 'duration_ms', 'violations', 'reason']);
+    expect(Object.keys(r.gates[0]!)).toEqual([
+      'id',
+      'name',
+      'passed',
+      'skipped',
+      'status',
+      'duration_ms',
+      'violations',
+      'reason',
+    ]);
     expect(events[0]).toMatchObject({ type: 'scope', scope: { mode: 'project' } });
     const state = JSON.parse(readFileSync(join(dir, '.st3/state.json'), 'utf8'));
-    expect(state).toEqual({ branch: 'x', quality_gates: { baseline_sha: null, failed_files: ['a.py', 'vendor/v.py'] } });
+    expect(state).toEqual({
+      branch: 'x',
+      quality_gates: { baseline_sha: null, failed_files: ['a.py', 'vendor/v.py'] },
+    });
 
     // Fix the files: auto scope re-checks the failed files, all pass, the baseline moves to HEAD.
     write(dir, { 'a.py': 'ok', 'vendor/v.py': 'ok' });
@@ -91,7 +114,10 @@ describe('runGates', () => {
     expect(fixedHead).not.toBe(head);
     const again = await runGates({ cwd: dir, scope: 'auto', now });
     expect(again.overall_pass).toBe(true);
-    expect(JSON.parse(readFileSync(join(dir, '.st3/state.json'), 'utf8')).quality_gates).toEqual({ baseline_sha: fixedHead, failed_files: [] });
+    expect(JSON.parse(readFileSync(join(dir, '.st3/state.json'), 'utf8')).quality_gates).toEqual({
+      baseline_sha: fixedHead,
+      failed_files: [],
+    });
 
     // Nothing changed, nothing failed: every gate skipped at once.
     const idle = await runGates({ cwd: dir, scope: 'auto' });
@@ -108,19 +134,35 @@ describe('runGates', () => {
     for (let i = 0; i < 40; i++) files[`src/file_${String(i).padStart(3, '0')}.py`] = i % 10 === 0 ? 'BAD' : 'ok';
     const dir = workspace(files);
     const calls = join(dir, 'calls.txt');
-    const r = await runGates({ cwd: dir, scope: 'project', gates: ['lint_py'], commandLineBudget: 400, env: { ...process.env, CALLS: calls }, updateState: false, logOutput: false });
+    const r = await runGates({
+      cwd: dir,
+      scope: 'project',
+      gates: ['lint_py'],
+      commandLineBudget: 400,
+      env: { ...process.env, CALLS: calls },
+      updateState: false,
+      logOutput: false,
+    });
     const chunkSizes = readFileSync(calls, 'utf8').trim().split('\n').map(Number);
     expect(chunkSizes.length).toBeGreaterThan(1);
     expect(chunkSizes.reduce((a, b) => a + b, 0)).toBe(40);
-    expect(r.gates[0]!.violations.map((v) => v.file)).toEqual(['src/file_000.py', 'src/file_010.py', 'src/file_020.py', 'src/file_030.py']);
+    expect(r.gates[0]!.violations.map((v) => v.file)).toEqual([
+      'src/file_000.py',
+      'src/file_010.py',
+      'src/file_020.py',
+      'src/file_030.py',
+    ]);
   });
 
   it('a missing tool is a clear gate error; other gates still run', async () => {
-    const dir = workspace({ 'a.py': 'ok' }, config(`  missing:
+    const dir = workspace(
+      { 'a.py': 'ok' },
+      config(`  missing:
     name: Missing
     execution: { command: [st3-no-such-linter] }
     capabilities: { file_types: [".py"], parsing_strategy: exit_code }
-`).replace('active_gates: [lint_py, lint_js, stdin_py]', 'active_gates: [missing, lint_py]'));
+`).replace('active_gates: [lint_py, lint_js, stdin_py]', 'active_gates: [missing, lint_py]'),
+    );
     const r = await runGates({ cwd: dir, scope: 'project' });
     expect(r.gates[0]).toMatchObject({ id: 'missing', status: 'error', passed: false });
     expect(r.gates[0]!.reason).toContain('tool not found: "st3-no-such-linter"');
@@ -130,28 +172,44 @@ describe('runGates', () => {
   });
 
   it('output past the cap is a clear gate error, not a crash or a pass', async () => {
-    const dir = workspace({ 'a.py': 'ok', 'flood.cjs': 'process.stdout.write("[" + \'{"path":"a.py","row":1},\'.repeat(200000)); process.exitCode = 1' }, config(`  flood:
+    const dir = workspace(
+      {
+        'a.py': 'ok',
+        'flood.cjs': 'process.stdout.write("[" + \'{"path":"a.py","row":1},\'.repeat(200000)); process.exitCode = 1',
+      },
+      config(`  flood:
     name: Flood
     execution: { command: [${node}, flood.cjs], max_output_bytes: 100000 }
     capabilities:
       file_types: [".py"]
       parsing_strategy: json_violations
       json_violations: { field_map: { file: path, line: row } }
-`).replace('active_gates: [lint_py, lint_js, stdin_py]', 'active_gates: [flood]'));
+`).replace('active_gates: [lint_py, lint_js, stdin_py]', 'active_gates: [flood]'),
+    );
     const r = await runGates({ cwd: dir, scope: 'project', updateState: false });
     expect(r.gates[0]).toMatchObject({ id: 'flood', status: 'error', passed: false });
     expect(r.gates[0]!.reason).toContain('output was cut at 100000 bytes of 4800001');
   });
 
   it('cancels through an AbortSignal: running tools are killed, the run rejects with E_INTERRUPTED', async () => {
-    const dir = workspace({ 'a.py': 'ok', 'slow.cjs': 'setTimeout(() => {}, 60000)' }, config(`  slow:
+    const dir = workspace(
+      { 'a.py': 'ok', 'slow.cjs': 'setTimeout(() => {}, 60000)' },
+      config(`  slow:
     name: Slow
     execution: { command: [${node}, slow.cjs] }
     capabilities: { file_types: [".py"], parsing_strategy: exit_code }
-`).replace('active_gates: [lint_py, lint_js, stdin_py]', 'active_gates: [slow]'));
+`).replace('active_gates: [lint_py, lint_js, stdin_py]', 'active_gates: [slow]'),
+    );
     const controller = new AbortController();
     const started = Date.now();
-    const promise = runGates({ cwd: dir, scope: 'project', signal: controller.signal, onProgress: (e) => { if (e.type === 'gate-start') setTimeout(() => controller.abort(), 50); } });
+    const promise = runGates({
+      cwd: dir,
+      scope: 'project',
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.type === 'gate-start') setTimeout(() => controller.abort(), 50);
+      },
+    });
     await expect(promise).rejects.toMatchObject({ code: 'E_INTERRUPTED' });
     expect(Date.now() - started).toBeLessThan(10_000);
   });
@@ -164,13 +222,29 @@ describe('runGates', () => {
   });
 
   it('runs the real v1.1 quality.yaml unchanged: absent Python tools are "tool not found" gate errors', async () => {
-    const real = readFileSync(new URL('../../../../shared/fixtures/real-world/st3-config/quality.yaml', import.meta.url), 'utf8');
+    const real = readFileSync(
+      new URL('../../../../shared/fixtures/real-world/st3-config/quality.yaml', import.meta.url),
+      'utf8',
+    );
     expect(parseQualityConfig(real).errors).toEqual([]);
     const t = tempDir();
     cleanups.push(t.cleanup);
-    write(t.dir, { '.st3/config/quality.yaml': real, 'mcp_server/app.py': 'x = 1\n', 'backend/dtos/dto.py': 'y = 2\n', 'pyrightconfig.json': '{}' });
+    write(t.dir, {
+      '.st3/config/quality.yaml': real,
+      'mcp_server/app.py': 'x = 1\n',
+      'backend/dtos/dto.py': 'y = 2\n',
+      'pyrightconfig.json': '{}',
+    });
     const r = await runGates({ cwd: t.dir, scope: 'project', env: { PATH: process.env.PATH ?? '' } });
-    expect(r.gates.map((g) => g.id)).toEqual(['gate0_ruff_format', 'gate1_formatting', 'gate2_imports', 'gate3_line_length', 'gate4_types', 'gate4_pyright', 'gate4_types_mcp']);
+    expect(r.gates.map((g) => g.id)).toEqual([
+      'gate0_ruff_format',
+      'gate1_formatting',
+      'gate2_imports',
+      'gate3_line_length',
+      'gate4_types',
+      'gate4_pyright',
+      'gate4_types_mcp',
+    ]);
     for (const g of r.gates) {
       expect(g.status, g.id).toBe('error');
       expect(g.reason, g.id).toMatch(/tool not found/);

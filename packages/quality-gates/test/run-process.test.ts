@@ -28,7 +28,14 @@ function alive(pid: number): boolean {
 
 describe('runProcess', () => {
   it('runs argv without a shell and collects output and exit code', async () => {
-    const r = await runProcess({ argv: [node, '-e', 'process.stdout.write(process.argv[1]); process.stderr.write("err"); process.exit(3)', '$(echo hi) *; rm -rf /'] });
+    const r = await runProcess({
+      argv: [
+        node,
+        '-e',
+        'process.stdout.write(process.argv[1]); process.stderr.write("err"); process.exit(3)',
+        '$(echo hi) *; rm -rf /',
+      ],
+    });
     expect(r.exitCode).toBe(3);
     expect(r.stdout).toBe('$(echo hi) *; rm -rf /');
     expect(r.stderr).toBe('err');
@@ -41,7 +48,11 @@ describe('runProcess', () => {
     const dir = await mkdtemp(join(tmpdir(), 'st3-rp-'));
     dirs.push(dir);
     const r = await runProcess({
-      argv: [node, '-e', 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify({s,cwd:process.cwd(),v:process.env.ST3_X})))'],
+      argv: [
+        node,
+        '-e',
+        'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify({s,cwd:process.cwd(),v:process.env.ST3_X})))',
+      ],
       cwd: dir,
       env: { ST3_X: 'yes', PATH: '' },
       input: 'a.py\nb.py\n',
@@ -62,7 +73,10 @@ describe('runProcess', () => {
   });
 
   it('caps output and counts what was dropped', async () => {
-    const r = await runProcess({ argv: [node, '-e', 'process.stdout.write("x".repeat(100000))'], maxOutputBytes: 1000 });
+    const r = await runProcess({
+      argv: [node, '-e', 'process.stdout.write("x".repeat(100000))'],
+      maxOutputBytes: 1000,
+    });
     expect(r.stdout.length).toBe(1000);
     expect(r.truncated).toBe(true);
     expect(r.stdoutTruncated).toBe(true);
@@ -89,7 +103,11 @@ describe('runProcess', () => {
 
   it('stops on abort and says so', async () => {
     const controller = new AbortController();
-    const promise = runProcess({ argv: [node, '-e', 'setTimeout(()=>{},60000)'], signal: controller.signal, killGraceMs: 200 });
+    const promise = runProcess({
+      argv: [node, '-e', 'setTimeout(()=>{},60000)'],
+      signal: controller.signal,
+      killGraceMs: 200,
+    });
     setTimeout(() => controller.abort(), 100);
     const r = await promise;
     expect(r.aborted).toBe(true);

@@ -21,7 +21,15 @@ function repo(): string {
 describe('resolveScope', () => {
   it('auto: committed, staged, unstaged, untracked, renamed and deleted files since the baseline ∪ failed files', async () => {
     const dir = repo();
-    write(dir, { 'a.py': 'a', 'b.py': 'b', 'c.py': 'c', 'd.py': 'd', 'e.py': 'e', 'f.py': 'f', '.gitignore': 'ignored.py\n' });
+    write(dir, {
+      'a.py': 'a',
+      'b.py': 'b',
+      'c.py': 'c',
+      'd.py': 'd',
+      'e.py': 'e',
+      'f.py': 'f',
+      '.gitignore': 'ignored.py\n',
+    });
     const baseline = commitAll(dir, 'base');
     write(dir, { 'a.py': 'a2' });
     commitAll(dir, 'committed change');
@@ -31,7 +39,12 @@ describe('resolveScope', () => {
     write(dir, { 'd.py': 'd2' });
     git(dir, 'add', 'd.py'); // staged
     write(dir, { 'e.py': 'e2', 'new.py': 'n', 'ignored.py': 'i' }); // unstaged, untracked, ignored
-    const s = await resolveScope({ root: dir, config, request: { kind: 'auto' }, state: { baseline_sha: baseline, failed_files: ['f.py', 'gone.py'] } });
+    const s = await resolveScope({
+      root: dir,
+      config,
+      request: { kind: 'auto' },
+      state: { baseline_sha: baseline, failed_files: ['f.py', 'gone.py'] },
+    });
     expect(s.mode).toBe('changed');
     expect(s.files).toEqual(['a.py', 'b_renamed.py', 'd.py', 'e.py', 'f.py', 'new.py']);
     expect(s.base).toBe(baseline);
@@ -42,7 +55,12 @@ describe('resolveScope', () => {
     const dir = repo();
     write(dir, { 'a.py': 'a' });
     const head = commitAll(dir, 'base');
-    const s = await resolveScope({ root: dir, config, request: { kind: 'auto' }, state: { baseline_sha: head, failed_files: [] } });
+    const s = await resolveScope({
+      root: dir,
+      config,
+      request: { kind: 'auto' },
+      state: { baseline_sha: head, failed_files: [] },
+    });
     expect(s.mode).toBe('none');
     expect(s.files).toEqual([]);
   });
@@ -51,10 +69,20 @@ describe('resolveScope', () => {
     const dir = repo();
     write(dir, { 'a.py': 'a', 'node_modules/x/y.js': '', 'sub/b.py': 'b' });
     commitAll(dir, 'base');
-    const noBaseline = await resolveScope({ root: dir, config, request: { kind: 'auto' }, state: { failed_files: [] } });
+    const noBaseline = await resolveScope({
+      root: dir,
+      config,
+      request: { kind: 'auto' },
+      state: { failed_files: [] },
+    });
     expect(noBaseline).toMatchObject({ mode: 'project', description: 'whole project (no baseline yet)' });
     expect(noBaseline.files).toEqual(['a.py', 'sub/b.py']);
-    const unknown = await resolveScope({ root: dir, config, request: { kind: 'auto' }, state: { baseline_sha: 'f'.repeat(40), failed_files: [] } });
+    const unknown = await resolveScope({
+      root: dir,
+      config,
+      request: { kind: 'auto' },
+      state: { baseline_sha: 'f'.repeat(40), failed_files: [] },
+    });
     expect(unknown.mode).toBe('project');
     expect(unknown.warnings[0]).toContain('not in this repository');
 
@@ -62,7 +90,12 @@ describe('resolveScope', () => {
     cleanups.push(t.cleanup);
     write(t.dir, { 'x.py': 'x' });
     const noRepo = await resolveScope({ root: t.dir, config, request: { kind: 'auto' } });
-    expect(noRepo).toMatchObject({ mode: 'project', inRepo: false, files: ['x.py'], description: 'whole project (not a git repository)' });
+    expect(noRepo).toMatchObject({
+      mode: 'project',
+      inRepo: false,
+      files: ['x.py'],
+      description: 'whole project (not a git repository)',
+    });
   });
 
   it('branch: changes since the merge base with the parent branch, also on a detached HEAD', async () => {
@@ -96,8 +129,15 @@ describe('resolveScope', () => {
     git(dir, 'checkout', '-q', '-b', 'feature');
     write(dir, { 'f.py': 'f' });
     commitAll(dir, 'feature');
-    expect((await resolveScope({ root: dir, config, request: { kind: 'branch' }, stateParentBranch: 'epic' })).files).toEqual(['f.py']);
-    const fallback = await resolveScope({ root: dir, config, request: { kind: 'branch' }, stateParentBranch: 'no-such-branch' });
+    expect(
+      (await resolveScope({ root: dir, config, request: { kind: 'branch' }, stateParentBranch: 'epic' })).files,
+    ).toEqual(['f.py']);
+    const fallback = await resolveScope({
+      root: dir,
+      config,
+      request: { kind: 'branch' },
+      stateParentBranch: 'no-such-branch',
+    });
     expect(fallback.files).toEqual(['e.py', 'f.py']);
     expect(fallback.warnings[0]).toContain('using main');
   });
@@ -109,13 +149,20 @@ describe('resolveScope', () => {
     expect(s.files).toEqual(['a.py', 'sub/b.py']);
     const t = tempDir();
     cleanups.push(t.cleanup);
-    await expect(resolveScope({ root: t.dir, config, request: { kind: 'branch' } })).rejects.toMatchObject({ code: 'E_NO_REPO' });
+    await expect(resolveScope({ root: t.dir, config, request: { kind: 'branch' } })).rejects.toMatchObject({
+      code: 'E_NO_REPO',
+    });
   });
 
   it('auto in an empty repository checks the project', async () => {
     const dir = repo();
     write(dir, { 'a.py': 'a' });
-    const s = await resolveScope({ root: dir, config, request: { kind: 'auto' }, state: { baseline_sha: null, failed_files: [] } });
+    const s = await resolveScope({
+      root: dir,
+      config,
+      request: { kind: 'auto' },
+      state: { baseline_sha: null, failed_files: [] },
+    });
     expect(s).toMatchObject({ mode: 'project', files: ['a.py'] });
   });
 
@@ -124,41 +171,65 @@ describe('resolveScope', () => {
     cleanups.push(t.cleanup);
     write(t.dir, { 'src/a.py': '', 'src/b.py': '' });
     mkdirSync(join(t.dir, 'src/empty'));
-    const s = await resolveScope({ root: t.dir, config, request: { kind: 'files', files: ['a.py', 'b.py', 'zz.py', 'a.py'], filesBase: join(t.dir, 'src') } });
+    const s = await resolveScope({
+      root: t.dir,
+      config,
+      request: { kind: 'files', files: ['a.py', 'b.py', 'zz.py', 'a.py'], filesBase: join(t.dir, 'src') },
+    });
     expect(s.files).toEqual(['src/a.py', 'src/b.py']);
     expect(s.warnings).toEqual(['src/zz.py: no such file, skipped']);
-    await expect(resolveScope({ root: t.dir, config, request: { kind: 'files', files: ['../outside.py'] } })).rejects.toMatchObject({ code: 'E_PATH_ESCAPE' });
+    await expect(
+      resolveScope({ root: t.dir, config, request: { kind: 'files', files: ['../outside.py'] } }),
+    ).rejects.toMatchObject({ code: 'E_PATH_ESCAPE' });
   });
 });
 
 describe('changed files agree with the git binary', () => {
   it('on random edits, stages, commits, renames, deletions and new files (property)', async () => {
     const fc = (await import('fast-check')).default;
-    const ops = fc.array(fc.tuple(fc.constantFrom('edit', 'stage', 'commit', 'delete', 'rename', 'new', 'mode'), fc.nat(11)), { minLength: 1, maxLength: 12 });
-    await fc.assert(fc.asyncProperty(ops, async (steps) => {
-      const dir = repo();
-      const files: Record<string, string> = { '.gitignore': '*.log\nbuild/\n' };
-      for (let i = 0; i < 12; i++) files[`d${i % 3}/f${i}.py`] = `v${i}\n`;
-      write(dir, files);
-      const base = commitAll(dir, 'base');
-      let n = 0;
-      for (const [op, i] of steps) {
-        const f = `d${i % 3}/f${i}.py`;
-        const exists = (await import('node:fs')).existsSync(join(dir, f));
-        if (op === 'edit' && exists) write(dir, { [f]: `changed ${n++}\n` });
-        if (op === 'stage') git(dir, 'add', '-A');
-        if (op === 'commit') { git(dir, 'add', '-A'); git(dir, 'commit', '-q', '--allow-empty', '-m', `c${n++}`); }
-        if (op === 'delete' && exists) rmSync(join(dir, f));
-        if (op === 'rename' && exists) renameSync(join(dir, f), join(dir, `d${i % 3}/r${n++}.py`));
-        if (op === 'new') write(dir, { [`new/n${n++}.py`]: 'n\n', 'x.log': 'ignored', 'build/out.py': 'ignored' });
-        if (op === 'mode' && exists) write(dir, { [f]: `${'long line '.repeat(i + 1)}\n` });
-      }
-      const diff = git(dir, 'diff', '--name-only', '--no-renames', base).split('\n');
-      const status = git(dir, 'status', '--porcelain', '--untracked-files=all', '--no-renames').split('\n').map((l) => l.slice(3));
-      const { existsSync } = await import('node:fs');
-      const expected = [...new Set([...diff, ...status])].filter((f) => f && existsSync(join(dir, f)) && !f.startsWith('.st3/')).sort();
-      const s = await resolveScope({ root: dir, config, request: { kind: 'auto' }, state: { baseline_sha: base, failed_files: [] } });
-      expect(s.files).toEqual(expected);
-    }), { numRuns: 8 });
+    const ops = fc.array(
+      fc.tuple(fc.constantFrom('edit', 'stage', 'commit', 'delete', 'rename', 'new', 'mode'), fc.nat(11)),
+      { minLength: 1, maxLength: 12 },
+    );
+    await fc.assert(
+      fc.asyncProperty(ops, async (steps) => {
+        const dir = repo();
+        const files: Record<string, string> = { '.gitignore': '*.log\nbuild/\n' };
+        for (let i = 0; i < 12; i++) files[`d${i % 3}/f${i}.py`] = `v${i}\n`;
+        write(dir, files);
+        const base = commitAll(dir, 'base');
+        let n = 0;
+        for (const [op, i] of steps) {
+          const f = `d${i % 3}/f${i}.py`;
+          const exists = (await import('node:fs')).existsSync(join(dir, f));
+          if (op === 'edit' && exists) write(dir, { [f]: `changed ${n++}\n` });
+          if (op === 'stage') git(dir, 'add', '-A');
+          if (op === 'commit') {
+            git(dir, 'add', '-A');
+            git(dir, 'commit', '-q', '--allow-empty', '-m', `c${n++}`);
+          }
+          if (op === 'delete' && exists) rmSync(join(dir, f));
+          if (op === 'rename' && exists) renameSync(join(dir, f), join(dir, `d${i % 3}/r${n++}.py`));
+          if (op === 'new') write(dir, { [`new/n${n++}.py`]: 'n\n', 'x.log': 'ignored', 'build/out.py': 'ignored' });
+          if (op === 'mode' && exists) write(dir, { [f]: `${'long line '.repeat(i + 1)}\n` });
+        }
+        const diff = git(dir, 'diff', '--name-only', '--no-renames', base).split('\n');
+        const status = git(dir, 'status', '--porcelain', '--untracked-files=all', '--no-renames')
+          .split('\n')
+          .map((l) => l.slice(3));
+        const { existsSync } = await import('node:fs');
+        const expected = [...new Set([...diff, ...status])]
+          .filter((f) => f && existsSync(join(dir, f)) && !f.startsWith('.st3/'))
+          .sort();
+        const s = await resolveScope({
+          root: dir,
+          config,
+          request: { kind: 'auto' },
+          state: { baseline_sha: base, failed_files: [] },
+        });
+        expect(s.files).toEqual(expected);
+      }),
+      { numRuns: 8 },
+    );
   });
 });

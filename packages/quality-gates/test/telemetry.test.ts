@@ -36,9 +36,14 @@ describe('runGates: telemetry handle', () => {
     });
     const telemetry = createCollector({ agent: 'gates' });
     const r = await runGates({ cwd: t.dir, scope: 'project', updateState: false, logOutput: false, telemetry });
-    expect(r.gates.map((g) => [g.id, g.status])).toEqual([['lint_py', 'failed'], ['lint_js', 'passed'], ['lint_md', 'skipped']]);
+    expect(r.gates.map((g) => [g.id, g.status])).toEqual([
+      ['lint_py', 'failed'],
+      ['lint_js', 'passed'],
+      ['lint_md', 'skipped'],
+    ]);
     const snap = telemetry.snapshot();
-    const counter = (name: string, gateId: string) => snap.counters.find((c) => c.name === name && c.labels.gate === gateId)?.value;
+    const counter = (name: string, gateId: string) =>
+      snap.counters.find((c) => c.name === name && c.labels.gate === gateId)?.value;
     expect(counter('gates.violations', 'lint_py')).toBe(2);
     expect(counter('gates.violations', 'lint_js')).toBe(0);
     expect(counter('gates.violations', 'lint_md')).toBeUndefined();
@@ -46,7 +51,12 @@ describe('runGates: telemetry handle', () => {
     const durations = snap.histograms.filter((h) => h.name === 'gates.duration_ms');
     expect(durations.map((h) => h.labels.gate).sort()).toEqual(['lint_js', 'lint_py']);
     expect(durations.find((h) => h.labels.gate === 'lint_py')?.sum).toBe(r.gates[0]!.duration_ms);
-    expect(snap.counters.filter((c) => c.name === 'gates.runs').map((c) => `${c.labels.gate}:${c.labels.status}`).sort()).toEqual(['lint_js:passed', 'lint_md:skipped', 'lint_py:failed']);
+    expect(
+      snap.counters
+        .filter((c) => c.name === 'gates.runs')
+        .map((c) => `${c.labels.gate}:${c.labels.status}`)
+        .sort(),
+    ).toEqual(['lint_js:passed', 'lint_md:skipped', 'lint_py:failed']);
     expect(aggregate([snap]).counters.get('gates.violations')).toBe(2);
   });
 });

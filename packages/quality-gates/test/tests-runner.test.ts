@@ -26,7 +26,11 @@ describe('test result parsing (real captured reports)', () => {
     const r = parsePytestJunit(fixture('pytest-junit.xml'), '/tmp/st3-fixture-tests/py');
     expect(r).toMatchObject({ total: 4, passed: 1, failed: 2, skipped: 1 });
     expect(r.failures).toEqual([
-      { name: 'tests.test_calc::test_fails', file: 'tests/test_calc.py', message: 'AssertionError: math is broken\nassert (2 * 2) == 5' },
+      {
+        name: 'tests.test_calc::test_fails',
+        file: 'tests/test_calc.py',
+        message: 'AssertionError: math is broken\nassert (2 * 2) == 5',
+      },
       { name: 'tests.test_calc.TestGroup::test_error', file: 'tests/test_calc.py', message: 'ValueError: boom' },
     ]);
   });
@@ -37,8 +41,12 @@ describe('test result parsing (real captured reports)', () => {
   });
 
   it('summary line', () => {
-    expect(summarizeTests({ total: 43, passed: 40, failed: 2, skipped: 1, failures: [] }, 3100)).toBe('✗ 2 failed, 40 passed, 1 skipped (43 tests) · 3.1s');
-    expect(summarizeTests({ total: 1, passed: 1, failed: 0, skipped: 0, failures: [] }, 0)).toBe('✓ 1 passed (1 test) · 0.0s');
+    expect(summarizeTests({ total: 43, passed: 40, failed: 2, skipped: 1, failures: [] }, 3100)).toBe(
+      '✗ 2 failed, 40 passed, 1 skipped (43 tests) · 3.1s',
+    );
+    expect(summarizeTests({ total: 1, passed: 1, failed: 0, skipped: 0, failures: [] }, 0)).toBe(
+      '✓ 1 passed (1 test) · 0.0s',
+    );
   });
 });
 
@@ -49,8 +57,14 @@ describe('runTests', () => {
   it('runs the command and reads its report file', async () => {
     const t = tempDir();
     cleanup = t.cleanup;
-    write(t.dir, { 'fake.cjs': `require('fs').writeFileSync('out/r.json', ${JSON.stringify(fixture('vitest.json').replaceAll('/tmp/st3-fixture-tests/js', '.'))}); process.exit(1)`, 'out/.keep': '' });
-    const r = await runTests({ cwd: t.dir, config: { command: [process.execPath, 'fake.cjs'], format: 'vitest', report_file: 'out/r.json' } });
+    write(t.dir, {
+      'fake.cjs': `require('fs').writeFileSync('out/r.json', ${JSON.stringify(fixture('vitest.json').replaceAll('/tmp/st3-fixture-tests/js', '.'))}); process.exit(1)`,
+      'out/.keep': '',
+    });
+    const r = await runTests({
+      cwd: t.dir,
+      config: { command: [process.execPath, 'fake.cjs'], format: 'vitest', report_file: 'out/r.json' },
+    });
     expect(r).toMatchObject({ ok: false, failed: 1, passed: 1, exit_code: 1 });
     expect(r.summary).toMatch(/^✗ 1 failed, 1 passed, 1 skipped \(3 tests\)/);
   });
@@ -58,7 +72,14 @@ describe('runTests', () => {
   it('a command that writes no report is E_TEST_OUTPUT; a missing one E_TOOL_NOT_FOUND', async () => {
     const t = tempDir();
     cleanup = t.cleanup;
-    await expect(runTests({ cwd: t.dir, config: { command: [process.execPath, '-e', '0'], format: 'pytest', report_file: 'r.xml' } })).rejects.toMatchObject({ code: 'E_TEST_OUTPUT' });
-    await expect(runTests({ cwd: t.dir, config: { command: ['st3-no-such-runner'], format: 'jest' } })).rejects.toMatchObject({ code: 'E_TOOL_NOT_FOUND' });
+    await expect(
+      runTests({
+        cwd: t.dir,
+        config: { command: [process.execPath, '-e', '0'], format: 'pytest', report_file: 'r.xml' },
+      }),
+    ).rejects.toMatchObject({ code: 'E_TEST_OUTPUT' });
+    await expect(
+      runTests({ cwd: t.dir, config: { command: ['st3-no-such-runner'], format: 'jest' } }),
+    ).rejects.toMatchObject({ code: 'E_TOOL_NOT_FOUND' });
   });
 });

@@ -4,19 +4,37 @@ import { z } from 'zod';
  * Context schemas of the built-in templates (schema-first, v2). Templates read these fields as
  * they are: every optional field has its default here, never in the template.
  */
-const Identifier = z.string().regex(/^[\p{L}_][\p{L}\p{N}_]*$/u, 'an identifier: letters, digits and _, not starting with a digit');
+const Identifier = z
+  .string()
+  .regex(/^[\p{L}_][\p{L}\p{N}_]*$/u, 'an identifier: letters, digits and _, not starting with a digit');
 // Letters of any script (TypeScript and Python identifiers accept them), so `Café` is a valid name.
-const Name = z.string().trim().min(1, 'a non-empty name').regex(/^\p{L}[\p{L}\p{N} _-]*$/u, 'a name starting with a letter (letters, digits, space, _ and -)');
+const Name = z
+  .string()
+  .trim()
+  .min(1, 'a non-empty name')
+  .regex(/^\p{L}[\p{L}\p{N} _-]*$/u, 'a name starting with a letter (letters, digits, space, _ and -)');
 const Text = z.string().default('');
 const Lines = z.array(z.string()).default([]);
 
-export const FieldTypeSchema = z.enum(['string', 'integer', 'number', 'boolean', 'datetime', 'string[]', 'integer[]', 'number[]', 'object']);
-export const FieldSchema = z.object({
-  name: Identifier,
-  type: FieldTypeSchema.default('string'),
-  optional: z.boolean().default(false),
-  description: Text,
-}).strict();
+export const FieldTypeSchema = z.enum([
+  'string',
+  'integer',
+  'number',
+  'boolean',
+  'datetime',
+  'string[]',
+  'integer[]',
+  'number[]',
+  'object',
+]);
+export const FieldSchema = z
+  .object({
+    name: Identifier,
+    type: FieldTypeSchema.default('string'),
+    optional: z.boolean().default(false),
+    description: Text,
+  })
+  .strict();
 
 const ConfigFieldSchema = FieldSchema.extend({
   default: z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))]).optional(),
@@ -33,64 +51,122 @@ const docBase = {
 };
 
 export const BUILTIN_CONTEXT_SCHEMAS = {
-  dto: z.object({ ...codeBase, fields: z.array(FieldSchema).min(1, 'at least one field'), frozen: z.boolean().default(true) }).strict(),
-  worker: z.object({
-    ...codeBase,
-    input_fields: z.array(FieldSchema).default([]),
-    output_fields: z.array(FieldSchema).default([]),
-    retries: z.number().int().min(0).max(10).default(3),
-    timeout_ms: z.number().int().positive().default(30_000),
-  }).strict(),
-  tool: z.object({ ...codeBase, description: z.string().min(1, 'an MCP tool needs a description'), input_fields: z.array(FieldSchema).default([]) }).strict(),
+  dto: z
+    .object({
+      ...codeBase,
+      fields: z.array(FieldSchema).min(1, 'at least one field'),
+      frozen: z.boolean().default(true),
+    })
+    .strict(),
+  worker: z
+    .object({
+      ...codeBase,
+      input_fields: z.array(FieldSchema).default([]),
+      output_fields: z.array(FieldSchema).default([]),
+      retries: z.number().int().min(0).max(10).default(3),
+      timeout_ms: z.number().int().positive().default(30_000),
+    })
+    .strict(),
+  tool: z
+    .object({
+      ...codeBase,
+      description: z.string().min(1, 'an MCP tool needs a description'),
+      input_fields: z.array(FieldSchema).default([]),
+    })
+    .strict(),
   schema: z.object({ ...codeBase, fields: z.array(ConfigFieldSchema).min(1, 'at least one field') }).strict(),
-  service: z.object({
-    ...codeBase,
-    service_type: z.enum(['command', 'query', 'orchestrator']).default('command'),
-    input_fields: z.array(FieldSchema).default([]),
-    dependencies: z.array(z.object({ name: Identifier, type: Identifier }).strict()).default([]),
-    steps: z.array(Identifier).default([]),
-  }).strict(),
-  generic: z.object({ ...codeBase, methods: z.array(z.object({ name: Identifier, description: Text }).strict()).default([]) }).strict(),
-  unit_test: z.object({ ...codeBase, import_path: Text, symbols: z.array(Identifier).default([]), cases: Lines }).strict(),
-  integration_test: z.object({ ...codeBase, import_path: Text, symbols: z.array(Identifier).default([]), cases: Lines }).strict(),
+  service: z
+    .object({
+      ...codeBase,
+      service_type: z.enum(['command', 'query', 'orchestrator']).default('command'),
+      input_fields: z.array(FieldSchema).default([]),
+      dependencies: z.array(z.object({ name: Identifier, type: Identifier }).strict()).default([]),
+      steps: z.array(Identifier).default([]),
+    })
+    .strict(),
+  generic: z
+    .object({ ...codeBase, methods: z.array(z.object({ name: Identifier, description: Text }).strict()).default([]) })
+    .strict(),
+  unit_test: z
+    .object({ ...codeBase, import_path: Text, symbols: z.array(Identifier).default([]), cases: Lines })
+    .strict(),
+  integration_test: z
+    .object({ ...codeBase, import_path: Text, symbols: z.array(Identifier).default([]), cases: Lines })
+    .strict(),
   research: z.object({ ...docBase, questions: Lines, findings: Lines, sources: Lines, open_issues: Lines }).strict(),
-  planning: z.object({
-    ...docBase,
-    scope_in: Lines,
-    scope_out: Lines,
-    prerequisites: Lines,
-    summary: Text,
-    phases: z.array(z.object({ name: z.string().min(1), goal: Text, tasks: Lines, exit_criteria: Lines }).strict()).default([]),
-  }).strict(),
-  design: z.object({
-    ...docBase,
-    context: Text,
-    options: z.array(z.object({ name: z.string().min(1), pros: Lines, cons: Lines }).strict()).default([]),
-    decision: Text,
-    interfaces: Lines,
-  }).strict(),
-  architecture: z.object({
-    ...docBase,
-    overview: Text,
-    components: z.array(z.object({ name: z.string().min(1), responsibility: Text }).strict()).default([]),
-    constraints: Lines,
-    decisions: Lines,
-  }).strict(),
-  reference: z.object({ ...docBase, sections: z.array(z.object({ title: z.string().min(1), body: Text }).strict()).default([]) }).strict(),
-  tracking: z.object({
-    ...docBase,
-    items: z.array(z.object({ title: z.string().min(1), state: z.string().default('open'), owner: Text }).strict()).default([]),
-  }).strict(),
-  commit: z.object({
-    name: z.string().min(1).describe('the subject line'),
-    type: z.enum(['feat', 'fix', 'docs', 'refactor', 'test', 'chore', 'perf', 'build', 'ci', 'style', 'revert']).default('feat'),
-    scope: Text,
-    body: Text,
-    breaking: Text,
-    refs: Lines,
-  }).strict(),
-  pr: z.object({ name: z.string().min(1).describe('the PR title'), summary: Text, changes: Lines, testing: Lines, checklist: Lines, closes: z.array(z.number().int().positive()).default([]) }).strict(),
-  issue: z.object({ name: z.string().min(1).describe('the issue title'), problem: Text, expected: Text, actual: Text, steps: Lines, environment: Text }).strict(),
+  planning: z
+    .object({
+      ...docBase,
+      scope_in: Lines,
+      scope_out: Lines,
+      prerequisites: Lines,
+      summary: Text,
+      phases: z
+        .array(z.object({ name: z.string().min(1), goal: Text, tasks: Lines, exit_criteria: Lines }).strict())
+        .default([]),
+    })
+    .strict(),
+  design: z
+    .object({
+      ...docBase,
+      context: Text,
+      options: z.array(z.object({ name: z.string().min(1), pros: Lines, cons: Lines }).strict()).default([]),
+      decision: Text,
+      interfaces: Lines,
+    })
+    .strict(),
+  architecture: z
+    .object({
+      ...docBase,
+      overview: Text,
+      components: z.array(z.object({ name: z.string().min(1), responsibility: Text }).strict()).default([]),
+      constraints: Lines,
+      decisions: Lines,
+    })
+    .strict(),
+  reference: z
+    .object({ ...docBase, sections: z.array(z.object({ title: z.string().min(1), body: Text }).strict()).default([]) })
+    .strict(),
+  tracking: z
+    .object({
+      ...docBase,
+      items: z
+        .array(z.object({ title: z.string().min(1), state: z.string().default('open'), owner: Text }).strict())
+        .default([]),
+    })
+    .strict(),
+  commit: z
+    .object({
+      name: z.string().min(1).describe('the subject line'),
+      type: z
+        .enum(['feat', 'fix', 'docs', 'refactor', 'test', 'chore', 'perf', 'build', 'ci', 'style', 'revert'])
+        .default('feat'),
+      scope: Text,
+      body: Text,
+      breaking: Text,
+      refs: Lines,
+    })
+    .strict(),
+  pr: z
+    .object({
+      name: z.string().min(1).describe('the PR title'),
+      summary: Text,
+      changes: Lines,
+      testing: Lines,
+      checklist: Lines,
+      closes: z.array(z.number().int().positive()).default([]),
+    })
+    .strict(),
+  issue: z
+    .object({
+      name: z.string().min(1).describe('the issue title'),
+      problem: Text,
+      expected: Text,
+      actual: Text,
+      steps: Lines,
+      environment: Text,
+    })
+    .strict(),
 } as const;
 
 export type BuiltinContextName = keyof typeof BUILTIN_CONTEXT_SCHEMAS;

@@ -1,11 +1,46 @@
-export { createScaffolder, renderArtifact, listArtifactTypes, templateId, type ArtifactTypeInfo, type Language, type Pipeline, type RenderedFile, type RenderRequest, type RenderResult, type Scaffolder, type ScaffolderOptions } from './scaffolder.js';
-export { VirtualTree, type ChangeAction, type CommitReport, type OverwritePolicy, type PlannedChange } from './tree/virtual-tree.js';
+export {
+  createScaffolder,
+  renderArtifact,
+  listArtifactTypes,
+  templateId,
+  type ArtifactTypeInfo,
+  type Language,
+  type Pipeline,
+  type RenderedFile,
+  type RenderRequest,
+  type RenderResult,
+  type Scaffolder,
+  type ScaffolderOptions,
+} from './scaffolder.js';
+export {
+  VirtualTree,
+  type ChangeAction,
+  type CommitReport,
+  type OverwritePolicy,
+  type PlannedChange,
+} from './tree/virtual-tree.js';
 export { resolveInside, toPosix } from './tree/paths.js';
-export { DEFAULT_METADATA_CONFIG, formatHeader, isoSeconds, parseHeader, stripHeader, syntaxFor, type CommentSyntax, type HeaderFields, type HeaderParse } from './provenance/header.js';
+export {
+  DEFAULT_METADATA_CONFIG,
+  formatHeader,
+  isoSeconds,
+  parseHeader,
+  stripHeader,
+  syntaxFor,
+  type CommentSyntax,
+  type HeaderFields,
+  type HeaderParse,
+} from './provenance/header.js';
 export { checkFiles, type CheckedFile, type CheckReport, type CheckStatus } from './provenance/check.js';
 export { readTemplateRegistry, recordTemplateVersions, templateRegistryPath } from './provenance/template-registry.js';
 export { DEFAULT_REGISTRY, loadArtifactRegistry, type LoadedRegistry } from './registry.js';
-export { BUILTIN_CONTEXT_SCHEMAS, FieldSchema, FieldTypeSchema, builtinContextSchema, contextJsonSchema } from './contexts.js';
+export {
+  BUILTIN_CONTEXT_SCHEMAS,
+  FieldSchema,
+  FieldTypeSchema,
+  builtinContextSchema,
+  contextJsonSchema,
+} from './contexts.js';
 export { withLifecycle, type RenderLifecycle } from './pipeline.js';
 export { TemplateStore, builtinTemplatesDir, type TemplateChain, type TemplateEntry } from './templates/store.js';
 export type { TemplateMeta } from './templates/metadata.js';

@@ -29,7 +29,11 @@ function memo(fn: (name: string) => string): (name: string) => string {
   };
 }
 
-export const pascal = memo((name) => words(name).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(''));
+export const pascal = memo((name) =>
+  words(name)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join(''),
+);
 export const camel = memo((name) => {
   const p = pascal(name);
   return p ? p[0]!.toLowerCase() + p.slice(1) : p;
@@ -37,7 +41,11 @@ export const camel = memo((name) => {
 export const snake = memo((name) => words(name).join('_'));
 export const kebab = memo((name) => words(name).join('-'));
 export const constant = memo((name) => snake(name).toUpperCase());
-export const title = memo((name) => words(name).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' '));
+export const title = memo((name) =>
+  words(name)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join(' '),
+);
 
 /** Appends a suffix (e.g. `Worker`) unless the name already ends with it. */
 export function withSuffix(name: string, suffix: string | null | undefined): string {
@@ -45,25 +53,96 @@ export function withSuffix(name: string, suffix: string | null | undefined): str
   return pascal(name).endsWith(pascal(suffix)) ? name : `${pascal(name)}${pascal(suffix)}`;
 }
 
-const ZOD: Record<string, string> = { string: 'z.string()', integer: 'z.number().int()', number: 'z.number()', boolean: 'z.boolean()', datetime: 'z.iso.datetime()', 'string[]': 'z.array(z.string())', 'integer[]': 'z.array(z.number().int())', 'number[]': 'z.array(z.number())', object: 'z.record(z.string(), z.unknown())' };
-const TS: Record<string, string> = { string: 'string', integer: 'number', number: 'number', boolean: 'boolean', datetime: 'string', 'string[]': 'string[]', 'integer[]': 'number[]', 'number[]': 'number[]', object: 'Record<string, unknown>' };
-const PY: Record<string, string> = { string: 'str', integer: 'int', number: 'float', boolean: 'bool', datetime: 'datetime', 'string[]': 'list[str]', 'integer[]': 'list[int]', 'number[]': 'list[float]', object: 'dict[str, Any]' };
-const SAMPLE: Record<string, string> = { string: "'example'", integer: '1', number: '1.5', boolean: 'true', datetime: "'2024-01-01T00:00:00Z'", 'string[]': "['example']", 'integer[]': '[1]', 'number[]': '[1.5]', object: '{}' };
-const PY_SAMPLE: Record<string, string> = { string: '"example"', integer: '1', number: '1.5', boolean: 'True', datetime: 'datetime(2024, 1, 1)', 'string[]': '["example"]', 'integer[]': '[1]', 'number[]': '[1.5]', object: '{}' };
+const ZOD: Record<string, string> = {
+  string: 'z.string()',
+  integer: 'z.number().int()',
+  number: 'z.number()',
+  boolean: 'z.boolean()',
+  datetime: 'z.iso.datetime()',
+  'string[]': 'z.array(z.string())',
+  'integer[]': 'z.array(z.number().int())',
+  'number[]': 'z.array(z.number())',
+  object: 'z.record(z.string(), z.unknown())',
+};
+const TS: Record<string, string> = {
+  string: 'string',
+  integer: 'number',
+  number: 'number',
+  boolean: 'boolean',
+  datetime: 'string',
+  'string[]': 'string[]',
+  'integer[]': 'number[]',
+  'number[]': 'number[]',
+  object: 'Record<string, unknown>',
+};
+const PY: Record<string, string> = {
+  string: 'str',
+  integer: 'int',
+  number: 'float',
+  boolean: 'bool',
+  datetime: 'datetime',
+  'string[]': 'list[str]',
+  'integer[]': 'list[int]',
+  'number[]': 'list[float]',
+  object: 'dict[str, Any]',
+};
+const SAMPLE: Record<string, string> = {
+  string: "'example'",
+  integer: '1',
+  number: '1.5',
+  boolean: 'true',
+  datetime: "'2024-01-01T00:00:00Z'",
+  'string[]': "['example']",
+  'integer[]': '[1]',
+  'number[]': '[1.5]',
+  object: '{}',
+};
+const PY_SAMPLE: Record<string, string> = {
+  string: '"example"',
+  integer: '1',
+  number: '1.5',
+  boolean: 'True',
+  datetime: 'datetime(2024, 1, 1)',
+  'string[]': '["example"]',
+  'integer[]': '[1]',
+  'number[]': '[1.5]',
+  object: '{}',
+};
 
 /** Text on one line (for comments and docstrings). */
-const oneLine = (text: unknown): string => String(text ?? '').replace(/\s*\n\s*/g, ' ').trim();
+const oneLine = (text: unknown): string =>
+  String(text ?? '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 /** Safe inside a block comment. */
 const doc = (text: unknown): string => oneLine(text).replace(/\*\//g, '*\\/');
 /** Safe inside a Python docstring. */
 const pydoc = (text: unknown): string => oneLine(text).replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"');
 /** A string literal (valid in TypeScript and Python alike). */
 const str = (text: unknown): string => JSON.stringify(String(text ?? ''));
-const pyLiteral = (value: unknown): string => (value === true ? 'True' : value === false ? 'False' : value === null || value === undefined ? 'None' : JSON.stringify(value));
+const pyLiteral = (value: unknown): string =>
+  value === true
+    ? 'True'
+    : value === false
+      ? 'False'
+      : value === null || value === undefined
+        ? 'None'
+        : JSON.stringify(value);
 
 /** The helpers every template gets as `it.h`. */
 export const helpers = {
-  pascal, camel, snake, kebab, constant, title, words, oneLine, doc, pydoc, str, pyLiteral,
+  pascal,
+  camel,
+  snake,
+  kebab,
+  constant,
+  title,
+  words,
+  oneLine,
+  doc,
+  pydoc,
+  str,
+  pyLiteral,
   zod: (type: string): string => ZOD[type] ?? 'z.unknown()',
   tsType: (type: string): string => TS[type] ?? 'unknown',
   pyType: (type: string): string => PY[type] ?? 'Any',

@@ -3,16 +3,34 @@ import type { ArtifactType } from '@st3/schemas';
 import { kebab, snake, withSuffix } from './naming.js';
 import { EXTENSION, type Language } from './registry.js';
 
-const CODE_DIRS: Record<string, string> = { dto: 'dtos', worker: 'workers', tool: 'tools', schema: 'schemas', service: 'services', generic: '' };
+const CODE_DIRS: Record<string, string> = {
+  dto: 'dtos',
+  worker: 'workers',
+  tool: 'tools',
+  schema: 'schemas',
+  service: 'services',
+  generic: '',
+};
 
 /** Where an artifact goes when --out does not say (or names a folder, ending in /). */
-export function defaultOutPath(artifact: ArtifactType, lang: Language | undefined, name: string, outDir?: string): string {
+export function defaultOutPath(
+  artifact: ArtifactType,
+  lang: Language | undefined,
+  name: string,
+  outDir?: string,
+): string {
   const full = withSuffix(name, artifact.name_suffix);
   const base = (dir: string) => (outDir ?? artifact.base_path ?? dir).replace(/\/*$/, '/').replace(/^\/$/, '');
   if (lang) {
     const ext = EXTENSION[lang];
-    if (artifact.type_id === 'unit_test') return lang === 'ts' ? `${base('test/unit')}${kebab(full)}.test.ts` : `${base('tests/unit')}test_${snake(full)}.py`;
-    if (artifact.type_id === 'integration_test') return lang === 'ts' ? `${base('test/integration')}${kebab(full)}.integration.test.ts` : `${base('tests/integration')}test_${snake(full)}.py`;
+    if (artifact.type_id === 'unit_test')
+      return lang === 'ts'
+        ? `${base('test/unit')}${kebab(full)}.test.ts`
+        : `${base('tests/unit')}test_${snake(full)}.py`;
+    if (artifact.type_id === 'integration_test')
+      return lang === 'ts'
+        ? `${base('test/integration')}${kebab(full)}.integration.test.ts`
+        : `${base('tests/integration')}test_${snake(full)}.py`;
     const dir = CODE_DIRS[artifact.type_id] ?? artifact.type_id;
     return `${base(dir ? `src/${dir}` : 'src')}${lang === 'ts' ? kebab(full) : snake(full)}${ext}`;
   }
@@ -34,5 +52,9 @@ export function testImport(lang: Language, testPath: string, sourcePath: string,
     return rel;
   }
   const local = prefix && sourcePath.startsWith(prefix) ? sourcePath.slice(prefix.length) : sourcePath;
-  return local.replace(/^src\//, '').replace(/\.py$/, '').split('/').join('.');
+  return local
+    .replace(/^src\//, '')
+    .replace(/\.py$/, '')
+    .split('/')
+    .join('.');
 }

@@ -20,7 +20,10 @@ export interface RenderLifecycle extends Lifecycle {
  * The one generic step from a validated context to a render context: the Lifecycle fields are
  * added under `lifecycle` for every artifact type alike (no per-type table).
  */
-export function withLifecycle<T extends Record<string, unknown>>(context: T, lifecycle: RenderLifecycle): T & { lifecycle: RenderLifecycle } {
+export function withLifecycle<T extends Record<string, unknown>>(
+  context: T,
+  lifecycle: RenderLifecycle,
+): T & { lifecycle: RenderLifecycle } {
   return { ...context, lifecycle };
 }
 
@@ -28,7 +31,12 @@ const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
 const compiled = new Map<string, ValidateFunction>();
 
 /** v2: validates against the template's context schema; every bad field becomes one diagnostic; nothing is rendered on error. */
-export function schemaFirstContext(entry: TemplateEntry, input: Record<string, unknown>, artifactType: string, machine: StateMachine | undefined): Record<string, unknown> {
+export function schemaFirstContext(
+  entry: TemplateEntry,
+  input: Record<string, unknown>,
+  artifactType: string,
+  machine: StateMachine | undefined,
+): Record<string, unknown> {
   const ref = entry.meta.context_schema ?? artifactType;
   let value: Record<string, unknown>;
   let diagnostics: Diagnostic[] = [];
@@ -40,7 +48,9 @@ export function schemaFirstContext(entry: TemplateEntry, input: Record<string, u
       diagnostics = parsed.error.issues.flatMap((issue) => {
         const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
         const keys = issue.code === 'unrecognized_keys' ? ((issue as { keys?: string[] }).keys ?? []) : [];
-        return keys.length > 0 ? keys.map((k) => fieldError([...path, k], 'unknown field')) : [fieldError(path, issue.message)];
+        return keys.length > 0
+          ? keys.map((k) => fieldError([...path, k], 'unknown field'))
+          : [fieldError(path, issue.message)];
       });
     }
   } else {
@@ -49,21 +59,35 @@ export function schemaFirstContext(entry: TemplateEntry, input: Record<string, u
     if (!validate(value)) diagnostics = (validate.errors ?? []).map(ajvError);
   }
   if (machine && value.status !== undefined && !machine.states.includes(String(value.status))) {
-    diagnostics.push(fieldError(['status'], `"${String(value.status)}" is not a state of ${artifactType} (${machine.states.join(', ')})`));
+    diagnostics.push(
+      fieldError(
+        ['status'],
+        `"${String(value.status)}" is not a state of ${artifactType} (${machine.states.join(', ')})`,
+      ),
+    );
   }
   if (diagnostics.length > 0) {
     const fields = [...new Set(diagnostics.map((d) => (d.path && d.path.length > 0 ? d.path.join('.') : '(root)')))];
-    throw new St3Error('E_CONTEXT_INVALID', `invalid context for ${artifactType}: ${diagnostics.map((d) => `${d.path?.join('.') || '(root)'}: ${d.message}`).join('; ')}`, {
-      diagnostics,
-      hint: `fix ${fields.join(', ')} (--set key=value or --context file); nothing was written`,
-      details: { fields },
-    });
+    throw new St3Error(
+      'E_CONTEXT_INVALID',
+      `invalid context for ${artifactType}: ${diagnostics.map((d) => `${d.path?.join('.') || '(root)'}: ${d.message}`).join('; ')}`,
+      {
+        diagnostics,
+        hint: `fix ${fields.join(', ')} (--set key=value or --context file); nothing was written`,
+        details: { fields },
+      },
+    );
   }
   return value;
 }
 
 /** v1: the caller's context as given; each variable the template reads but the caller omitted falls back to a default, with a warning. */
-export function looseContext(store: TemplateStore, concreteId: string, input: Record<string, unknown>, warnings: Diagnostic[]): Record<string, unknown> {
+export function looseContext(
+  store: TemplateStore,
+  concreteId: string,
+  input: Record<string, unknown>,
+  warnings: Diagnostic[],
+): Record<string, unknown> {
   const entry = store.get(concreteId)!;
   const defaults = store.defaults(concreteId);
   const out: Record<string, unknown> = { ...input };
@@ -72,7 +96,14 @@ export function looseContext(store: TemplateStore, concreteId: string, input: Re
     const declared = defaults[name];
     const fallback = declared !== undefined ? declared : usage === 'list' ? [] : usage === 'object' ? {} : '';
     out[name] = structuredClone(fallback);
-    warnings.push({ code: 'W_DEFAULT_FALLBACK', severity: 'warning', file: entry.file, path: [name], message: `"${name}" not given; using ${JSON.stringify(fallback)}`, hint: 'the loose pipeline guesses; pass the value or switch to the schema-first pipeline' });
+    warnings.push({
+      code: 'W_DEFAULT_FALLBACK',
+      severity: 'warning',
+      file: entry.file,
+      path: [name],
+      message: `"${name}" not given; using ${JSON.stringify(fallback)}`,
+      hint: 'the loose pipeline guesses; pass the value or switch to the schema-first pipeline',
+    });
   }
   return out;
 }
@@ -84,18 +115,29 @@ function jsonSchemaValidator(entry: TemplateEntry, ref: string | Record<string, 
   let schema: Record<string, unknown>;
   if (typeof ref === 'string') {
     const path = resolve(dirname(entry.file), ref);
-    if (!existsSync(path)) throw new St3Error('E_TEMPLATE', `context schema "${ref}" of ${entry.id} not found (neither built in nor a file)`, { file: entry.file, hint: `looked for ${path}` });
+    if (!existsSync(path))
+      throw new St3Error(
+        'E_TEMPLATE',
+        `context schema "${ref}" of ${entry.id} not found (neither built in nor a file)`,
+        { file: entry.file, hint: `looked for ${path}` },
+      );
     try {
       schema = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     } catch (error) {
-      throw new St3Error('E_TEMPLATE', `context schema ${path} is not valid JSON: ${(error as Error).message}`, { file: path });
+      throw new St3Error('E_TEMPLATE', `context schema ${path} is not valid JSON: ${(error as Error).message}`, {
+        file: path,
+      });
     }
   } else schema = ref;
   let validate: ValidateFunction;
   try {
     validate = ajv.compile(schema);
   } catch (error) {
-    throw new St3Error('E_TEMPLATE', `context schema of ${entry.id} is not a valid JSON Schema: ${(error as Error).message}`, { file: entry.file });
+    throw new St3Error(
+      'E_TEMPLATE',
+      `context schema of ${entry.id} is not a valid JSON Schema: ${(error as Error).message}`,
+      { file: entry.file },
+    );
   }
   compiled.set(key, validate);
   return validate;
@@ -106,8 +148,12 @@ function fieldError(path: (string | number)[], message: string): Diagnostic {
 }
 
 function ajvError(e: ErrorObject): Diagnostic {
-  const path = e.instancePath.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
+  const path = e.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
   if (e.keyword === 'required') path.push((e.params as { missingProperty: string }).missingProperty);
-  if (e.keyword === 'additionalProperties') return fieldError([...path, (e.params as { additionalProperty: string }).additionalProperty], 'unknown field');
+  if (e.keyword === 'additionalProperties')
+    return fieldError([...path, (e.params as { additionalProperty: string }).additionalProperty], 'unknown field');
   return fieldError(path, e.keyword === 'required' ? 'required' : (e.message ?? 'invalid'));
 }

@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { St3Error, type ArtifactType, type Diagnostic, type ScaffoldMetadataConfig, type TelemetryHandle } from '@st3/schemas';
+import {
+  St3Error,
+  type ArtifactType,
+  type Diagnostic,
+  type ScaffoldMetadataConfig,
+  type TelemetryHandle,
+} from '@st3/schemas';
 import { formatHeader, isoSeconds } from './provenance/header.js';
 import { loadMetadataConfig } from './provenance/metadata-config.js';
 import { helpers, pascal, withSuffix } from './naming.js';
@@ -95,12 +101,17 @@ export async function createScaffolder(options: ScaffolderOptions = {}): Promise
   const configPipeline = (loaded.registry as { schema_first?: unknown }).schema_first;
   const now = options.now ?? (() => new Date());
 
-  const concreteFor = (artifact: ArtifactType, lang: Language | undefined, context: Record<string, unknown>): string => {
+  const concreteFor = (
+    artifact: ArtifactType,
+    lang: Language | undefined,
+    context: Record<string, unknown>,
+  ): string => {
     const ext = lang ? EXTENSION[lang] : artifact.file_extension;
     const variant = artifact.type_id === 'service' ? `_${String(context.service_type ?? 'command')}` : '';
     return `concrete/${artifact.type_id}${variant}${ext}`;
   };
-  const languagesOf = (artifact: ArtifactType): Language[] => (artifact.type === 'code' ? LANGS.filter((l) => store.has(concreteFor(artifact, l, {}))) : []);
+  const languagesOf = (artifact: ArtifactType): Language[] =>
+    artifact.type === 'code' ? LANGS.filter((l) => store.has(concreteFor(artifact, l, {}))) : [];
 
   const pipelineFor = (request: RenderRequest): Pipeline => {
     if (request.pipeline) return request.pipeline;
@@ -109,14 +120,36 @@ export async function createScaffolder(options: ScaffolderOptions = {}): Promise
     return 'v2';
   };
 
-  function renderOne(artifact: ArtifactType, concreteId: string, context: Record<string, unknown>, path: string, created: Date, pipeline: Pipeline, warnings: Diagnostic[], lang: Language | undefined): { text: string; chain: TemplateChain; ctx: Record<string, unknown> } {
+  function renderOne(
+    artifact: ArtifactType,
+    concreteId: string,
+    context: Record<string, unknown>,
+    path: string,
+    created: Date,
+    pipeline: Pipeline,
+    warnings: Diagnostic[],
+    lang: Language | undefined,
+  ): { text: string; chain: TemplateChain; ctx: Record<string, unknown> } {
     const chain = store.chain(concreteId);
-    const ctx = pipeline === 'v2' ? schemaFirstContext(chain.concrete, context, artifact.type_id, artifact.state_machine) : looseContext(store, concreteId, context, warnings);
+    const ctx =
+      pipeline === 'v2'
+        ? schemaFirstContext(chain.concrete, context, artifact.type_id, artifact.state_machine)
+        : looseContext(store, concreteId, context, warnings);
     const ephemeral = artifact.output_type === 'ephemeral';
     const stamp = isoSeconds(created);
-    const header = ephemeral ? undefined : formatHeader({ path, template: artifact.type_id, version: chain.hash, created: stamp }, metadataConfig);
+    const header = ephemeral
+      ? undefined
+      : formatHeader({ path, template: artifact.type_id, version: chain.hash, created: stamp }, metadataConfig);
     const state = typeof ctx.status === 'string' ? ctx.status : artifact.state_machine?.initial_state;
-    const data: Record<string, unknown> = withLifecycle(ctx, { output_path: path, scaffold_created: stamp, template_id: templateId(concreteId), version_hash: chain.hash, artifact_type: artifact.type_id, state, header: header ?? '' });
+    const data: Record<string, unknown> = withLifecycle(ctx, {
+      output_path: path,
+      scaffold_created: stamp,
+      template_id: templateId(concreteId),
+      version_hash: chain.hash,
+      artifact_type: artifact.type_id,
+      state,
+      header: header ?? '',
+    });
     data.h = helpers;
     data.lang = lang;
     const text = store.render(concreteId, data);
@@ -133,19 +166,30 @@ export async function createScaffolder(options: ScaffolderOptions = {}): Promise
       const started = performance.now();
       const artifact = types.get(request.type);
       if (!artifact) {
-        throw new St3Error('E_ARTIFACT_UNKNOWN', `unknown artifact type "${request.type}"`, { hint: `known types: ${[...types.keys()].join(', ')}` });
+        throw new St3Error('E_ARTIFACT_UNKNOWN', `unknown artifact type "${request.type}"`, {
+          hint: `known types: ${[...types.keys()].join(', ')}`,
+        });
       }
-      const lang = artifact.type === 'code' ? (request.language ?? options.language ?? languageOf(artifact) ?? 'ts') : undefined;
+      const lang =
+        artifact.type === 'code' ? (request.language ?? options.language ?? languageOf(artifact) ?? 'ts') : undefined;
       const pipeline = pipelineFor(request);
       const warnings: Diagnostic[] = [];
-      const context: Record<string, unknown> = { ...(request.context ?? {}), name: artifact.type === 'code' ? withSuffix(request.name, artifact.name_suffix) : request.name };
+      const context: Record<string, unknown> = {
+        ...(request.context ?? {}),
+        name: artifact.type === 'code' ? withSuffix(request.name, artifact.name_suffix) : request.name,
+      };
       const concreteId = concreteFor(artifact, lang, context);
       if (!store.has(concreteId)) {
-        throw new St3Error('E_ARTIFACT_UNKNOWN', `artifact type "${request.type}" has no template ${concreteId}`, { hint: `add .st3/templates/${concreteId}.eta, or pick a language with a template: ${languagesOf(artifact).join(', ') || 'none'}` });
+        throw new St3Error('E_ARTIFACT_UNKNOWN', `artifact type "${request.type}" has no template ${concreteId}`, {
+          hint: `add .st3/templates/${concreteId}.eta, or pick a language with a template: ${languagesOf(artifact).join(', ') || 'none'}`,
+        });
       }
       const created = request.now ?? now();
       const prefix = request.baseDir ? request.baseDir.replace(/\/*$/, '/') : '';
-      const path = request.outPath !== undefined && !request.outPath.endsWith('/') ? request.outPath : prefix + defaultOutPath(artifact, lang, request.name, request.outPath);
+      const path =
+        request.outPath !== undefined && !request.outPath.endsWith('/')
+          ? request.outPath
+          : prefix + defaultOutPath(artifact, lang, request.name, request.outPath);
       const main = renderOne(artifact, concreteId, context, path, created, pipeline, warnings, lang);
       if (artifact.output_type === 'ephemeral') {
         return { files: [], ephemeral: main.text, warnings, pipeline, durationMs: performance.now() - started };
@@ -156,9 +200,28 @@ export async function createScaffolder(options: ScaffolderOptions = {}): Promise
         const testType = types.get('unit_test') ?? artifact;
         const testId = store.has(companion) ? companion : `concrete/unit_test${EXTENSION[lang]}`;
         const testPath = prefix + testOutPath(artifact, lang, request.name);
-        const testContext = { name: context.name, description: '', import_path: testImport(lang, testPath, path, prefix), subject: artifact.type_id === 'service' ? { ...main.ctx, service_type: main.ctx.service_type ?? 'command' } : main.ctx, symbols: store.has(companion) ? [] : [pascal(String(context.name))], cases: [] as string[] };
+        const testContext = {
+          name: context.name,
+          description: '',
+          import_path: testImport(lang, testPath, path, prefix),
+          subject:
+            artifact.type_id === 'service'
+              ? { ...main.ctx, service_type: main.ctx.service_type ?? 'command' }
+              : main.ctx,
+          symbols: store.has(companion) ? [] : [pascal(String(context.name))],
+          cases: [] as string[],
+        };
         // The companion test reads the subject's context as validated above; its own fields are ours, so it always renders loose.
-        const test = renderOne({ ...testType, type_id: 'unit_test' }, testId, testContext, testPath, created, 'v1', [], lang);
+        const test = renderOne(
+          { ...testType, type_id: 'unit_test' },
+          testId,
+          testContext,
+          testPath,
+          created,
+          'v1',
+          [],
+          lang,
+        );
         files.push(fileOf(testPath, test.text, 'unit_test', testId, test.chain));
       }
       return { files, warnings, pipeline, durationMs: performance.now() - started };
@@ -172,20 +235,35 @@ export async function createScaffolder(options: ScaffolderOptions = {}): Promise
         outputType: a.output_type,
         languages: languagesOf(a),
         generateTest: a.generate_test,
-        stateMachine: a.state_machine ? { states: a.state_machine.states, initial_state: a.state_machine.initial_state } : undefined,
+        stateMachine: a.state_machine
+          ? { states: a.state_machine.states, initial_state: a.state_machine.initial_state }
+          : undefined,
         source: loaded.source,
-        templates: a.type === 'code' ? languagesOf(a).map((l) => templateId(concreteFor(a, l, {}))) : store.has(concreteFor(a, undefined, {})) ? [templateId(concreteFor(a, undefined, {}))] : [],
+        templates:
+          a.type === 'code'
+            ? languagesOf(a).map((l) => templateId(concreteFor(a, l, {})))
+            : store.has(concreteFor(a, undefined, {}))
+              ? [templateId(concreteFor(a, undefined, {}))]
+              : [],
       }));
     },
     async recordVersions(files) {
       if (!options.workspace) return;
-      await recordTemplateVersions(options.workspace, files.map((f) => ({ file: f, chain: store.chain(concreteIdOf(f.templateId)) })), now());
+      await recordTemplateVersions(
+        options.workspace,
+        files.map((f) => ({ file: f, chain: store.chain(concreteIdOf(f.templateId)) })),
+        now(),
+      );
     },
     currentHashes() {
       const out = new Map<string, string>();
       for (const id of store.ids()) {
         if (!id.startsWith('concrete/')) continue;
-        const base = id.slice('concrete/'.length).replace(/\.test(?=\.)/, '').replace(/\.[a-z]+$/, '').replace(/^service_(command|query|orchestrator)$/, 'service');
+        const base = id
+          .slice('concrete/'.length)
+          .replace(/\.test(?=\.)/, '')
+          .replace(/\.[a-z]+$/, '')
+          .replace(/^service_(command|query|orchestrator)$/, 'service');
         const type = id.includes('.test.') ? 'unit_test' : base;
         try {
           out.set(store.chain(id).hash, type);
@@ -213,8 +291,21 @@ function withTelemetry(scaffolder: Scaffolder, telemetry: TelemetryHandle): Scaf
   return scaffolder;
 }
 
-function fileOf(path: string, content: string, artifactType: string, concreteId: string, chain: TemplateChain): RenderedFile {
-  return { path, content, artifactType, templateId: templateId(concreteId), templateVersion: chain.concrete.meta.version, versionHash: chain.hash };
+function fileOf(
+  path: string,
+  content: string,
+  artifactType: string,
+  concreteId: string,
+  chain: TemplateChain,
+): RenderedFile {
+  return {
+    path,
+    content,
+    artifactType,
+    templateId: templateId(concreteId),
+    templateVersion: chain.concrete.meta.version,
+    versionHash: chain.hash,
+  };
 }
 
 /** `concrete/dto.ts` → `dto.ts`, the seed's template_id form. */
@@ -227,8 +318,14 @@ function concreteIdOf(id: string): string {
 }
 
 /** One-shot render (loads the workspace each call; use createScaffolder for many). */
-export async function renderArtifact(request: RenderRequest & { workspace?: string; schemaFirst?: boolean; telemetry?: TelemetryHandle }): Promise<RenderResult> {
-  const s = await createScaffolder({ workspace: request.workspace, schemaFirst: request.schemaFirst, ...(request.telemetry ? { telemetry: request.telemetry } : {}) });
+export async function renderArtifact(
+  request: RenderRequest & { workspace?: string; schemaFirst?: boolean; telemetry?: TelemetryHandle },
+): Promise<RenderResult> {
+  const s = await createScaffolder({
+    workspace: request.workspace,
+    schemaFirst: request.schemaFirst,
+    ...(request.telemetry ? { telemetry: request.telemetry } : {}),
+  });
   return s.render(request);
 }
 

@@ -8,7 +8,11 @@ import type { OverwritePolicy, VirtualTree } from './tree/virtual-tree.js';
  * the file is identical the existing text is staged as is (no spurious update), otherwise
  * `updated=` is set to now.
  */
-export async function stageRendered(tree: VirtualTree, files: RenderedFile[], options: { now?: Date; policy?: OverwritePolicy } = {}): Promise<RenderedFile[]> {
+export async function stageRendered(
+  tree: VirtualTree,
+  files: RenderedFile[],
+  options: { now?: Date; policy?: OverwritePolicy } = {},
+): Promise<RenderedFile[]> {
   const now = options.now ?? new Date();
   const out: RenderedFile[] = [];
   for (const file of files) {
@@ -18,7 +22,10 @@ export async function stageRendered(tree: VirtualTree, files: RenderedFile[], op
       const header = parseHeader(existing, file.path);
       if (header.status === 'ok' && header.template === file.artifactType && header.created) {
         const withCreated = setStamps(content, header.created, '');
-        content = withoutStamps(existing) === withoutStamps(withCreated) ? existing : setStamps(content, header.created, isoSeconds(now));
+        content =
+          withoutStamps(existing) === withoutStamps(withCreated)
+            ? existing
+            : setStamps(content, header.created, isoSeconds(now));
       }
     }
     tree.write(file.path, content, options.policy ? { policy: options.policy } : {});
@@ -29,13 +36,17 @@ export async function stageRendered(tree: VirtualTree, files: RenderedFile[], op
 
 function setStamps(text: string, created: string, updated: string): string {
   const lines = text.split('\n');
-  if (lines.length > 1) lines[1] = lines[1]!.replace(/created=\S*/, `created=${created}`).replace(/updated=[^\s-]*(?=\s|$| -->)/, `updated=${updated}`);
+  if (lines.length > 1)
+    lines[1] = lines[1]!
+      .replace(/created=\S*/, `created=${created}`)
+      .replace(/updated=[^\s-]*(?=\s|$| -->)/, `updated=${updated}`);
   return lines.join('\n');
 }
 
 /** The text with line 2's timestamps blanked (what "identical" means for a re-run). */
 function withoutStamps(text: string): string {
   const lines = text.split('\n');
-  if (lines.length > 1) lines[1] = lines[1]!.replace(/created=\S*/, 'created=').replace(/updated=[^\s-]*(?=\s|$| -->)/, 'updated=');
+  if (lines.length > 1)
+    lines[1] = lines[1]!.replace(/created=\S*/, 'created=').replace(/updated=[^\s-]*(?=\s|$| -->)/, 'updated=');
   return lines.join('\n');
 }

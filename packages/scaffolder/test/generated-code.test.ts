@@ -18,7 +18,11 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'node_modules', '@types'), { recursive: true });
   symlinkSync(realpathSync(join(pkgRoot, 'node_modules', 'zod')), join(dir, 'node_modules', 'zod'), 'dir');
   symlinkSync(realpathSync(join(repoRoot, 'node_modules', 'vitest')), join(dir, 'node_modules', 'vitest'), 'dir');
-  symlinkSync(realpathSync(join(repoRoot, 'node_modules', '@types', 'node')), join(dir, 'node_modules', '@types', 'node'), 'dir');
+  symlinkSync(
+    realpathSync(join(repoRoot, 'node_modules', '@types', 'node')),
+    join(dir, 'node_modules', '@types', 'node'),
+    'dir',
+  );
   const s = await createScaffolder({ now: () => new Date('2026-01-02T03:04:05Z') });
   for (const lang of ['ts', 'py'] as const) {
     for (const type of CODE_TYPES) {
@@ -52,16 +56,33 @@ describe('generated TypeScript', () => {
     const ts = (await import('typescript')).default;
     const roots = files.ts.map((f) => join(dir, f.path));
     const program = ts.createProgram(roots, {
-      strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      skipLibCheck: true, types: ['node'], lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'], noUnusedLocals: false, exactOptionalPropertyTypes: false,
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      skipLibCheck: true,
+      types: ['node'],
+      lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'],
+      noUnusedLocals: false,
+      exactOptionalPropertyTypes: false,
     });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName.slice(dir.length + 1)}:${d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map(
+        (d) =>
+          `${d.file?.fileName.slice(dir.length + 1)}:${d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+      );
     expect(diagnostics).toEqual([]);
   }, 120_000);
 
   it('passes its generated vitest tests (one combined run)', () => {
     const vitest = join(dir, 'node_modules', 'vitest', 'vitest.mjs');
-    const run = spawnSync(process.execPath, [vitest, 'run', '--root', dir, '--reporter', 'dot', '--pool', 'threads'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+    const run = spawnSync(process.execPath, [vitest, 'run', '--root', dir, '--reporter', 'dot', '--pool', 'threads'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', CI: '1' },
+    });
     const output = `${run.stdout}\n${run.stderr}`;
     expect(output, output).toMatch(/Tests\s+\d+ passed/);
     expect(run.status, output).toBe(0);
@@ -72,7 +93,10 @@ describe('generated Python', () => {
   it('compiles with python3 -m py_compile', () => {
     const paths = files.py.map((f) => join(dir, f.path));
     expect(paths.length).toBeGreaterThanOrEqual(CODE_TYPES.length + 2);
-    const run = spawnSync('python3', ['-m', 'py_compile', ...paths], { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONPYCACHEPREFIX: join(dir, '.pycache') } });
+    const run = spawnSync('python3', ['-m', 'py_compile', ...paths], {
+      encoding: 'utf8',
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONPYCACHEPREFIX: join(dir, '.pycache') },
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   });

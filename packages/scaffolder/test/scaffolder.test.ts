@@ -2,7 +2,14 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isSt3Error, loadText, TemplateRegistrySchema } from '@st3/schemas';
-import { checkFiles, createScaffolder, parseHeader, stageRendered, VirtualTree, type RenderedFile } from '../src/index.js';
+import {
+  checkFiles,
+  createScaffolder,
+  parseHeader,
+  stageRendered,
+  VirtualTree,
+  type RenderedFile,
+} from '../src/index.js';
 import { CODE_TYPES, DOC_TYPES, SAMPLE_CONTEXTS } from './fixtures/contexts.js';
 import { FIXED_NOW, realWorld, tempDir } from './helpers.js';
 
@@ -24,9 +31,19 @@ describe('rendering', () => {
         const v1 = s.render({ type, name: sample.name, context: sample.context, pipeline: 'v1' });
         const main = v2.files[0]!;
         const header = parseHeader(main.content, main.path);
-        expect(header, `${type}`).toMatchObject({ status: 'ok', path: main.path, template: type, version: main.versionHash, created: '2026-01-02T03:04:05Z', updated: '' });
+        expect(header, `${type}`).toMatchObject({
+          status: 'ok',
+          path: main.path,
+          template: type,
+          version: main.versionHash,
+          created: '2026-01-02T03:04:05Z',
+          updated: '',
+        });
         expect(main.versionHash).toMatch(/^[0-9a-f]{8}$/);
-        expect(v1.files.map((f) => f.content), type).toEqual(v2.files.map((f) => f.content));
+        expect(
+          v1.files.map((f) => f.content),
+          type,
+        ).toEqual(v2.files.map((f) => f.content));
       }
     }
   });
@@ -36,23 +53,48 @@ describe('rendering', () => {
     const [ts] = s.render({ type: 'dto', name: 'A', context: dto.context, language: 'ts' }).files;
     const [py] = s.render({ type: 'dto', name: 'A', context: dto.context, language: 'py' }).files;
     const [md] = s.render({ type: 'research', name: 'A' }).files;
-    expect(ts!.content.split('\n').slice(0, 2)).toEqual(['// src/dtos/a.ts', `// template=dto version=${ts!.versionHash} created=2026-01-02T03:04:05Z updated=`]);
-    expect(py!.content.split('\n').slice(0, 2)).toEqual(['# src/dtos/a.py', `# template=dto version=${py!.versionHash} created=2026-01-02T03:04:05Z updated=`]);
-    expect(md!.content.split('\n').slice(0, 2)).toEqual(['<!-- docs/research/a.md -->', `<!-- template=research version=${md!.versionHash} created=2026-01-02T03:04:05Z updated= -->`]);
+    expect(ts!.content.split('\n').slice(0, 2)).toEqual([
+      '// src/dtos/a.ts',
+      `// template=dto version=${ts!.versionHash} created=2026-01-02T03:04:05Z updated=`,
+    ]);
+    expect(py!.content.split('\n').slice(0, 2)).toEqual([
+      '# src/dtos/a.py',
+      `# template=dto version=${py!.versionHash} created=2026-01-02T03:04:05Z updated=`,
+    ]);
+    expect(md!.content.split('\n').slice(0, 2)).toEqual([
+      '<!-- docs/research/a.md -->',
+      `<!-- template=research version=${md!.versionHash} created=2026-01-02T03:04:05Z updated= -->`,
+    ]);
   });
 
   it('returns ephemeral artifacts as text and writes no file', async () => {
     const s = await createScaffolder();
-    const r = s.render({ type: 'commit', name: 'add scaffold check', context: { type: 'feat', scope: 'scaffold', breaking: 'new header format', refs: ['#3'] } });
+    const r = s.render({
+      type: 'commit',
+      name: 'add scaffold check',
+      context: { type: 'feat', scope: 'scaffold', breaking: 'new header format', refs: ['#3'] },
+    });
     expect(r.files).toEqual([]);
     expect(r.ephemeral).toBe('feat(scaffold)!: add scaffold check\n\nBREAKING CHANGE: new header format\nRefs: #3\n');
   });
 
   it('shapes the planning document like the planning seeds', async () => {
     const s = await createScaffolder({ now: () => FIXED_NOW });
-    const text = s.render({ type: 'planning', name: 'State Snapshot', context: SAMPLE_CONTEXTS.planning![0]!.context }).files[0]!.content;
+    const text = s.render({ type: 'planning', name: 'State Snapshot', context: SAMPLE_CONTEXTS.planning![0]!.context })
+      .files[0]!.content;
     const headings = text.split('\n').filter((l) => /^#{1,3} /.test(l));
-    expect(headings).toEqual(['# State Snapshot', '## Purpose', '## Scope', '## Prerequisites', '## Summary', '## Phases', '### Phase 1: Schema', '### Phase 2: API', '## Related Documentation', '## Version History']);
+    expect(headings).toEqual([
+      '# State Snapshot',
+      '## Purpose',
+      '## Scope',
+      '## Prerequisites',
+      '## Summary',
+      '## Phases',
+      '### Phase 1: Schema',
+      '### Phase 2: API',
+      '## Related Documentation',
+      '## Version History',
+    ]);
     expect(text).toContain('**Status:** DRAFT');
   });
 });
@@ -61,7 +103,18 @@ describe('schema-first (v2) and loose (v1) pipelines', () => {
   it('v2 names each bad field and renders nothing', async () => {
     const s = await createScaffolder();
     try {
-      s.render({ type: 'dto', name: 'Bad', context: { fields: [{ name: '1bad', type: 'string' }, { name: 'ok', type: 'nope' }], colour: 'red' }, pipeline: 'v2' });
+      s.render({
+        type: 'dto',
+        name: 'Bad',
+        context: {
+          fields: [
+            { name: '1bad', type: 'string' },
+            { name: 'ok', type: 'nope' },
+          ],
+          colour: 'red',
+        },
+        pipeline: 'v2',
+      });
       expect.unreachable();
     } catch (error) {
       expect(isSt3Error(error, 'E_CONTEXT_INVALID')).toBe(true);
@@ -72,8 +125,12 @@ describe('schema-first (v2) and loose (v1) pipelines', () => {
 
   it('v2 honours the state machine of the artifact type', async () => {
     const s = await createScaffolder();
-    expect(() => s.render({ type: 'architecture', name: 'X', context: { status: 'DONE' } })).toThrow(expect.objectContaining({ code: 'E_CONTEXT_INVALID' }));
-    expect(s.render({ type: 'architecture', name: 'X', context: { status: 'REVIEW' } }).files[0]!.content).toContain('**Status:** REVIEW');
+    expect(() => s.render({ type: 'architecture', name: 'X', context: { status: 'DONE' } })).toThrow(
+      expect.objectContaining({ code: 'E_CONTEXT_INVALID' }),
+    );
+    expect(s.render({ type: 'architecture', name: 'X', context: { status: 'REVIEW' } }).files[0]!.content).toContain(
+      '**Status:** REVIEW',
+    );
   });
 
   it('v1 falls back to defaults with one warning per fallback', async () => {
@@ -86,10 +143,28 @@ describe('schema-first (v2) and loose (v1) pipelines', () => {
   it('selects the pipeline per call, then by option, then by config (schema_first in artifacts.yaml)', async () => {
     writeFileSync(join(t.dir, '.st3', 'config.yaml'), '');
     mkdirSync(join(t.dir, '.st3', 'config'));
-    writeFileSync(join(t.dir, '.st3', 'config', 'artifacts.yaml'), 'schema_first: false\nartifact_types:\n  - type: code\n    type_id: dto\n    name: DTO\n    file_extension: .ts\n');
-    expect((await createScaffolder({ workspace: t.dir })).render({ type: 'dto', name: 'A', context: dto.context }).pipeline).toBe('v1');
-    expect((await createScaffolder({ workspace: t.dir, schemaFirst: true })).render({ type: 'dto', name: 'A', context: dto.context }).pipeline).toBe('v2');
-    expect((await createScaffolder({ workspace: t.dir, schemaFirst: true })).render({ type: 'dto', name: 'A', context: dto.context, pipeline: 'v1' }).pipeline).toBe('v1');
+    writeFileSync(
+      join(t.dir, '.st3', 'config', 'artifacts.yaml'),
+      'schema_first: false\nartifact_types:\n  - type: code\n    type_id: dto\n    name: DTO\n    file_extension: .ts\n',
+    );
+    expect(
+      (await createScaffolder({ workspace: t.dir })).render({ type: 'dto', name: 'A', context: dto.context }).pipeline,
+    ).toBe('v1');
+    expect(
+      (await createScaffolder({ workspace: t.dir, schemaFirst: true })).render({
+        type: 'dto',
+        name: 'A',
+        context: dto.context,
+      }).pipeline,
+    ).toBe('v2');
+    expect(
+      (await createScaffolder({ workspace: t.dir, schemaFirst: true })).render({
+        type: 'dto',
+        name: 'A',
+        context: dto.context,
+        pipeline: 'v1',
+      }).pipeline,
+    ).toBe('v1');
   });
 });
 
@@ -104,19 +179,31 @@ describe('artifact registry', () => {
     expect(r.files.map((f) => f.path)).toEqual(['src/dtos/trade.py', 'tests/unit/test_trade.py']);
     const types = s.listArtifactTypes();
     expect(types.find((a) => a.type === 'adapter')!.templates).toEqual([]);
-    expect(() => s.render({ type: 'adapter', name: 'X' })).toThrow(expect.objectContaining({ code: 'E_ARTIFACT_UNKNOWN' }));
-    expect(() => s.render({ type: 'nope', name: 'X' })).toThrow(expect.objectContaining({ code: 'E_ARTIFACT_UNKNOWN' }));
+    expect(() => s.render({ type: 'adapter', name: 'X' })).toThrow(
+      expect.objectContaining({ code: 'E_ARTIFACT_UNKNOWN' }),
+    );
+    expect(() => s.render({ type: 'nope', name: 'X' })).toThrow(
+      expect.objectContaining({ code: 'E_ARTIFACT_UNKNOWN' }),
+    );
   });
 });
 
 describe('version hash and user templates', () => {
   it('changes when any tier of the chain changes, and user templates override built-ins', async () => {
     const base = (await createScaffolder()).render({ type: 'research', name: 'R' }).files[0]!.versionHash;
-    const same = (await createScaffolder({ workspace: t.dir })).render({ type: 'research', name: 'R' }).files[0]!.versionHash;
+    const same = (await createScaffolder({ workspace: t.dir })).render({ type: 'research', name: 'R' }).files[0]!
+      .versionHash;
     expect(same).toBe(base);
     mkdirSync(join(t.dir, '.st3', 'templates', 'partials', 'md'), { recursive: true });
-    writeFileSync(join(t.dir, '.st3', 'templates', 'partials', 'md', 'list.eta'), '<% for (const item of it.items) { %>\n* <%= item %>\n<% } %>\n');
-    const changed = (await createScaffolder({ workspace: t.dir })).render({ type: 'research', name: 'R', context: { questions: ['q'] } }).files[0]!;
+    writeFileSync(
+      join(t.dir, '.st3', 'templates', 'partials', 'md', 'list.eta'),
+      '<% for (const item of it.items) { %>\n* <%= item %>\n<% } %>\n',
+    );
+    const changed = (await createScaffolder({ workspace: t.dir })).render({
+      type: 'research',
+      name: 'R',
+      context: { questions: ['q'] },
+    }).files[0]!;
     expect(changed.versionHash).not.toBe(base);
     expect(changed.content).toContain('* q');
   });
@@ -124,16 +211,34 @@ describe('version hash and user templates', () => {
   it('validates user templates against their JSON Schema (ajv)', async () => {
     mkdirSync(join(t.dir, '.st3', 'config'), { recursive: true });
     mkdirSync(join(t.dir, '.st3', 'templates', 'concrete'), { recursive: true });
-    writeFileSync(join(t.dir, '.st3', 'config', 'artifacts.yaml'), 'artifact_types:\n  - type: doc\n    type_id: runbook\n    name: Runbook\n    file_extension: .md\n');
-    writeFileSync(join(t.dir, '.st3', 'templates', 'concrete', 'runbook.schema.json'), JSON.stringify({ type: 'object', required: ['name', 'service'], properties: { name: { type: 'string' }, service: { type: 'string', minLength: 1 } }, additionalProperties: false }));
-    writeFileSync(join(t.dir, '.st3', 'templates', 'concrete', 'runbook.md.eta'), "<%/*\nversion: 2.0.0\ncontext_schema: runbook.schema.json\n*/%>\n<% layout('@lang/markdown') %>\nService: <%= it.service %>\n");
+    writeFileSync(
+      join(t.dir, '.st3', 'config', 'artifacts.yaml'),
+      'artifact_types:\n  - type: doc\n    type_id: runbook\n    name: Runbook\n    file_extension: .md\n',
+    );
+    writeFileSync(
+      join(t.dir, '.st3', 'templates', 'concrete', 'runbook.schema.json'),
+      JSON.stringify({
+        type: 'object',
+        required: ['name', 'service'],
+        properties: { name: { type: 'string' }, service: { type: 'string', minLength: 1 } },
+        additionalProperties: false,
+      }),
+    );
+    writeFileSync(
+      join(t.dir, '.st3', 'templates', 'concrete', 'runbook.md.eta'),
+      "<%/*\nversion: 2.0.0\ncontext_schema: runbook.schema.json\n*/%>\n<% layout('@lang/markdown') %>\nService: <%= it.service %>\n",
+    );
     const s = await createScaffolder({ workspace: t.dir });
-    expect(s.render({ type: 'runbook', name: 'Deploy', context: { service: 'api' } }).files[0]!.content).toContain('Service: api');
+    expect(s.render({ type: 'runbook', name: 'Deploy', context: { service: 'api' } }).files[0]!.content).toContain(
+      'Service: api',
+    );
     try {
       s.render({ type: 'runbook', name: 'Deploy', context: { servic: 'api' } });
       expect.unreachable();
     } catch (error) {
-      expect((error as { diagnostics: { path: unknown[] }[] }).diagnostics.map((d) => d.path.join('.')).sort()).toEqual(['servic', 'service']);
+      expect((error as { diagnostics: { path: unknown[] }[] }).diagnostics.map((d) => d.path.join('.')).sort()).toEqual(
+        ['servic', 'service'],
+      );
     }
   });
 });
@@ -155,7 +260,12 @@ describe('template registry, re-runs and check', () => {
     const text = readFileSync(path, 'utf8');
     const registry = loadText(text, { file: path, schema: TemplateRegistrySchema }).value!;
     expect(registry.current_versions.dto).toBe(files[0]!.versionHash);
-    expect(registry.version_hashes[files[0]!.versionHash]).toMatchObject({ artifact_type: 'dto', hash_algorithm: 'SHA256', concrete: { template_id: 'dto.ts', version: '1.0.0' }, tier0: { template_id: 'base/artifact' } });
+    expect(registry.version_hashes[files[0]!.versionHash]).toMatchObject({
+      artifact_type: 'dto',
+      hash_algorithm: 'SHA256',
+      concrete: { template_id: 'dto.ts', version: '1.0.0' },
+      tier0: { template_id: 'base/artifact' },
+    });
     const before = readFileSync(join(t.dir, files[0]!.path), 'utf8');
     const later = new Date('2026-02-01T00:00:00Z');
     await scaffoldOnce(t.dir, 'Account', later);
@@ -169,25 +279,44 @@ describe('template registry, re-runs and check', () => {
     expect(all.flat().length).toBe(20);
     for (const files of all) for (const f of files) expect(readFileSync(join(t.dir, f.path), 'utf8')).toBe(f.content);
     const registry = JSON.parse(readFileSync(join(t.dir, '.st3', 'template_registry.json'), 'utf8'));
-    expect(Object.keys(registry.version_hashes).sort()).toEqual([...new Set(all.flat().map((f) => f.versionHash))].sort());
+    expect(Object.keys(registry.version_hashes).sort()).toEqual(
+      [...new Set(all.flat().map((f) => f.versionHash))].sort(),
+    );
   });
 
   it('check tells current, outdated (with the version it came from), unknown and malformed apart', async () => {
     const [current] = await scaffoldOnce(t.dir, 'Fresh');
     mkdirSync(join(t.dir, 'src', 'old'), { recursive: true });
-    writeFileSync(join(t.dir, 'src', 'old', 'outdated.ts'), '// src/old/outdated.ts\n// template=dto version=0badc0de created=2025-01-01T00:00:00Z updated=\nexport {};\n');
-    writeFileSync(join(t.dir, 'src', 'old', 'unknown.ts'), '// src/old/unknown.ts\n// template=dto version=12345678 created=2025-01-01T00:00:00Z updated=\nexport {};\n');
-    writeFileSync(join(t.dir, 'src', 'old', 'broken.ts'), '// src/old/broken.ts\n// template=dto version=XYZ created=yesterday updated=\nexport {};\n');
+    writeFileSync(
+      join(t.dir, 'src', 'old', 'outdated.ts'),
+      '// src/old/outdated.ts\n// template=dto version=0badc0de created=2025-01-01T00:00:00Z updated=\nexport {};\n',
+    );
+    writeFileSync(
+      join(t.dir, 'src', 'old', 'unknown.ts'),
+      '// src/old/unknown.ts\n// template=dto version=12345678 created=2025-01-01T00:00:00Z updated=\nexport {};\n',
+    );
+    writeFileSync(
+      join(t.dir, 'src', 'old', 'broken.ts'),
+      '// src/old/broken.ts\n// template=dto version=XYZ created=yesterday updated=\nexport {};\n',
+    );
     writeFileSync(join(t.dir, 'src', 'old', 'plain.ts'), 'export {};\n');
     const registryPath = join(t.dir, '.st3', 'template_registry.json');
     const registry = JSON.parse(readFileSync(registryPath, 'utf8'));
-    registry.version_hashes['0badc0de'] = { artifact_type: 'dto', created: '2025-01-01T00:00:00', hash_algorithm: 'SHA256', concrete: { template_id: 'dto.ts', version: '0.9.0' } };
+    registry.version_hashes['0badc0de'] = {
+      artifact_type: 'dto',
+      created: '2025-01-01T00:00:00',
+      hash_algorithm: 'SHA256',
+      concrete: { template_id: 'dto.ts', version: '0.9.0' },
+    };
     writeFileSync(registryPath, JSON.stringify(registry));
     const s = await createScaffolder({ workspace: t.dir });
     const report = await checkFiles(t.dir, [], s);
     const by = Object.fromEntries(report.files.map((f) => [f.path, f]));
     expect(by[current!.path]!.status).toBe('current');
-    expect(by['src/old/outdated.ts']).toMatchObject({ status: 'outdated', from: { template_id: 'dto.ts', version: '0.9.0' } });
+    expect(by['src/old/outdated.ts']).toMatchObject({
+      status: 'outdated',
+      from: { template_id: 'dto.ts', version: '0.9.0' },
+    });
     expect(by['src/old/unknown.ts']!.status).toBe('unknown');
     expect(by['src/old/broken.ts']!.status).toBe('malformed');
     expect(by['src/old/plain.ts']).toBeUndefined();

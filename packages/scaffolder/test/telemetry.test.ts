@@ -18,7 +18,9 @@ describe('scaffolder telemetry handle', () => {
     const snap = telemetry.snapshot();
     for (const type of types) {
       expect(snap.counters.find((c) => c.name === 'scaffolder.artifacts' && c.labels.type === type)?.value).toBe(2);
-      expect(snap.counters.find((c) => c.name === 'scaffolder.files' && c.labels.type === type)?.value ?? 0).toBe(files[type]);
+      expect(snap.counters.find((c) => c.name === 'scaffolder.files' && c.labels.type === type)?.value ?? 0).toBe(
+        files[type],
+      );
       expect(snap.histograms.find((h) => h.name === 'scaffolder.render_ms' && h.labels.type === type)?.count).toBe(2);
     }
     expect(aggregate([snap]).counters.get('scaffolder.artifacts')).toBe(types.length * 2);

@@ -20,7 +20,11 @@ describe('VirtualTree', () => {
     tree.write('same.txt', 'same\n');
     tree.write('old.txt', 'new\n');
     const plan = await tree.plan();
-    expect(plan.map((c) => [c.path, c.action])).toEqual([['new/a.txt', 'create'], ['same.txt', 'unchanged'], ['old.txt', 'update']]);
+    expect(plan.map((c) => [c.path, c.action])).toEqual([
+      ['new/a.txt', 'create'],
+      ['same.txt', 'unchanged'],
+      ['old.txt', 'update'],
+    ]);
     expect(plan[2]!.diff).toContain('-old');
     expect(plan[2]!.diff).toContain('+new');
     expect(existsSync(join(t.dir, 'new'))).toBe(false);

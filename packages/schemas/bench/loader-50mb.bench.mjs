@@ -18,7 +18,12 @@ if (process.argv[2] === 'child') {
   if (mode === 'st3') {
     const { loadText } = await import('../dist/index.js');
     const { z } = await import('zod');
-    const Item = z.object({ id: z.number().int(), name: z.string(), tags: z.array(z.string()), nested: z.object({ x: z.number(), y: z.string() }) });
+    const Item = z.object({
+      id: z.number().int(),
+      name: z.string(),
+      tags: z.array(z.string()),
+      nested: z.object({ x: z.number(), y: z.string() }),
+    });
     const r = loadText(text, { file, schema: z.object({ items: z.array(Item) }) });
     if (r.errors.length > 0) throw new Error(JSON.stringify(r.errors[0]));
     count = r.value.items.length;
@@ -41,14 +46,18 @@ function generate(kind) {
     parts.push('{"items": [\n');
     while (size < MB * 1e6) {
       const s = `${i ? ',\n' : ''}  {"id": ${i}, "name": "item ${i}", "tags": ["a", "b"], "nested": {"x": ${i * 2}, "y": "text value ${i}"}}`;
-      parts.push(s); size += s.length; i++;
+      parts.push(s);
+      size += s.length;
+      i++;
     }
     parts.push('\n]}\n');
   } else {
     parts.push('items:\n');
     while (size < MB * 1e6) {
       const s = `  - id: ${i}\n    name: item ${i}\n    tags: [a, b]\n    nested: {x: ${i * 2}, y: text value ${i}}\n`;
-      parts.push(s); size += s.length; i++;
+      parts.push(s);
+      size += s.length;
+      i++;
     }
   }
   return parts.join('');
@@ -62,7 +71,10 @@ try {
     const text = generate(kind);
     writeFileSync(file, text);
     for (const mode of ['st3', kind === 'json' ? 'json' : 'js-yaml']) {
-      const r = spawnSync(process.execPath, [new URL(import.meta.url).pathname, 'child', mode, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const r = spawnSync(process.execPath, [new URL(import.meta.url).pathname, 'child', mode, file], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
       if (r.status !== 0) throw new Error(`${mode} ${kind} failed: ${r.stderr}`);
       rows.push({ kind, mode, bytes: text.length, ...JSON.parse(r.stdout) });
     }
@@ -72,7 +84,10 @@ try {
 }
 
 const mb = (b) => `${(b / 2 ** 20).toFixed(0)} MiB`;
-const lines = rows.map((r) => `| ${r.kind.toUpperCase()} ${mb(r.bytes)} | ${r.mode === 'st3' ? '`loadText` + zod schema' : r.mode === 'json' ? '`JSON.parse`' : 'js-yaml `load`'} | ${r.ms.toFixed(0)} ms | ${mb(r.rss)} | ${r.count} |`);
+const lines = rows.map(
+  (r) =>
+    `| ${r.kind.toUpperCase()} ${mb(r.bytes)} | ${r.mode === 'st3' ? '`loadText` + zod schema' : r.mode === 'json' ? '`JSON.parse`' : 'js-yaml `load`'} | ${r.ms.toFixed(0)} ms | ${mb(r.rss)} | ${r.count} |`,
+);
 const st3Yaml = rows.find((r) => r.kind === 'yaml' && r.mode === 'st3');
 const peerYaml = rows.find((r) => r.kind === 'yaml' && r.mode !== 'st3');
 const st3Json = rows.find((r) => r.kind === 'json' && r.mode === 'st3');

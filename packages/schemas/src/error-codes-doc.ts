@@ -1,10 +1,18 @@
 import { ERROR_CODES, type ErrorCodeInfo } from './errors/codes.js';
 import { WARNING_CODES, type WarningCodeInfo } from './errors/warnings.js';
 
-const EXIT_MEANING: Record<number, string> = { 1: 'problems found', 2: 'usage or configuration', 3: 'tool or runtime failure', 130: 'interrupted' };
+const EXIT_MEANING: Record<number, string> = {
+  1: 'problems found',
+  2: 'usage or configuration',
+  3: 'tool or runtime failure',
+  130: 'interrupted',
+};
 
 /** `docs/error-codes.md`, generated from `ERROR_CODES` (regenerate with `pnpm --filter @st3/schemas gen:docs`). */
-export function renderErrorCodesMarkdown(codes: Record<string, ErrorCodeInfo> = ERROR_CODES, warnings: Record<string, WarningCodeInfo> = WARNING_CODES): string {
+export function renderErrorCodesMarkdown(
+  codes: Record<string, ErrorCodeInfo> = ERROR_CODES,
+  warnings: Record<string, WarningCodeInfo> = WARNING_CODES,
+): string {
   const lines = [
     '# Error codes',
     '',
@@ -24,7 +32,9 @@ export function renderErrorCodesMarkdown(codes: Record<string, ErrorCodeInfo> = 
   for (const [area, list] of byArea) {
     lines.push(`## ${area}`, '', '| code | exit | cause | fix |', '|---|---|---|---|');
     for (const [code, info] of list.sort(([a], [b]) => a.localeCompare(b))) {
-      lines.push(`| \`${code}\` | ${info.exit} (${EXIT_MEANING[info.exit] ?? ''}) | ${cell(info.cause)} | ${cell(info.fix)} |`);
+      lines.push(
+        `| \`${code}\` | ${info.exit} (${EXIT_MEANING[info.exit] ?? ''}) | ${cell(info.cause)} | ${cell(info.fix)} |`,
+      );
     }
     lines.push('');
   }

@@ -4,6 +4,13 @@
  */
 export type { Diagnostic, Result, SourceLocation } from './errors/diagnostic.js';
 export { failed, formatDiagnostic, formatPath, ok } from './errors/diagnostic.js';
-export { St3Error, errorFromDiagnostics, errorToJson, isSt3Error, type St3ErrorJson, type St3ErrorOptions } from './errors/st3-error.js';
+export {
+  St3Error,
+  errorFromDiagnostics,
+  errorToJson,
+  isSt3Error,
+  type St3ErrorJson,
+  type St3ErrorOptions,
+} from './errors/st3-error.js';
 export { ERROR_CODES, exitCodeFor, type ErrorCode, type ErrorCodeInfo } from './errors/codes.js';
 export { WARNING_CODES, type WarningCodeInfo } from './errors/warnings.js';

@@ -1,8 +1,22 @@
 export type { Diagnostic, Result, SourceLocation } from './errors/diagnostic.js';
 export { failed, formatDiagnostic, formatPath, ok } from './errors/diagnostic.js';
-export { St3Error, errorFromDiagnostics, errorToJson, isSt3Error, type St3ErrorJson, type St3ErrorOptions } from './errors/st3-error.js';
+export {
+  St3Error,
+  errorFromDiagnostics,
+  errorToJson,
+  isSt3Error,
+  type St3ErrorJson,
+  type St3ErrorOptions,
+} from './errors/st3-error.js';
 export { ERROR_CODES, exitCodeFor, type ErrorCode, type ErrorCodeInfo } from './errors/codes.js';
-export { loadFile, loadText, formatFromName, type CheckContext, type DocumentFormat, type LoadOptions } from './load/load-document.js';
+export {
+  loadFile,
+  loadText,
+  formatFromName,
+  type CheckContext,
+  type DocumentFormat,
+  type LoadOptions,
+} from './load/load-document.js';
 export { locatePath, type Position } from './load/locate.js';
 export * from './formats/atoms.js';
 export * from './formats/graph.js';
@@ -17,7 +31,15 @@ export * from './formats/task.js';
 export * from './formats/patterns.js';
 export * from './formats/violation.js';
 export * from './formats/lifecycle.js';
-export { KINDS, findKind, inferKind, loadKind, type KindDefinition, type KindLoadOptions, type KindResult } from './kinds.js';
+export {
+  KINDS,
+  findKind,
+  inferKind,
+  loadKind,
+  type KindDefinition,
+  type KindLoadOptions,
+  type KindResult,
+} from './kinds.js';
 export { exportJsonSchemas, jsonSchemaText, type ExportedSchema } from './json-schema.js';
 export { renderErrorCodesMarkdown } from './error-codes-doc.js';
 export { writeFileAtomic, writeJsonAtomic } from './fs/atomic-write.js';

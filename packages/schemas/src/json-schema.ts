@@ -10,8 +10,16 @@ export interface ExportedSchema {
 }
 
 const RECORDS: { name: string; description: string; schema: z.ZodType }[] = [
-  { name: 'violation', description: 'one finding of a gate or checker {file, line, col, rule, message, severity, fixable}', schema: ViolationSchema },
-  { name: 'lifecycle', description: 'provenance of one scaffolded file {output_path, scaffold_created, template_id, version_hash}', schema: LifecycleSchema },
+  {
+    name: 'violation',
+    description: 'one finding of a gate or checker {file, line, col, rule, message, severity, fixable}',
+    schema: ViolationSchema,
+  },
+  {
+    name: 'lifecycle',
+    description: 'provenance of one scaffolded file {output_path, scaffold_created, template_id, version_hash}',
+    schema: LifecycleSchema,
+  },
 ];
 
 /**

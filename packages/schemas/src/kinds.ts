@@ -12,7 +12,13 @@ import { checkScaffoldMetadata, ScaffoldMetadataConfigSchema } from './formats/s
 import { WorkflowStateSchema } from './formats/state.js';
 import { checkTaskFile, TaskFileSchema } from './formats/task.js';
 import { checkTemplateRegistry, TemplateRegistrySchema } from './formats/template-registry.js';
-import { EvidenceIndexSchema, LedgerSchema, QuarantineEntrySchema, TaskContextSchema, TasksConfigSchema } from './formats/evidence.js';
+import {
+  EvidenceIndexSchema,
+  LedgerSchema,
+  QuarantineEntrySchema,
+  TaskContextSchema,
+  TasksConfigSchema,
+} from './formats/evidence.js';
 import { ReviewQueueSchema, RunStateSchema } from './formats/executor.js';
 import { ParitySuiteConfigSchema } from './formats/parity.js';
 import { MetricsRollupSchema, TaskMetricsSchema, TelemetryRecordSchema } from './formats/telemetry.js';
@@ -32,30 +38,115 @@ export interface KindDefinition {
   check?: (value: never, ctx: CheckContext) => Diagnostic[];
 }
 
-function kind<T>(def: { name: string; description: string; schema: z.ZodType<T>; filename?: RegExp; path?: RegExp; check?: (value: T, ctx: CheckContext) => Diagnostic[] }): KindDefinition {
+function kind<T>(def: {
+  name: string;
+  description: string;
+  schema: z.ZodType<T>;
+  filename?: RegExp;
+  path?: RegExp;
+  check?: (value: T, ctx: CheckContext) => Diagnostic[];
+}): KindDefinition {
   return def as unknown as KindDefinition;
 }
 
 export const KINDS: readonly KindDefinition[] = [
-  kind({ name: 'quality', description: 'quality gates configuration (.st3/config/quality.yaml, version 1.1)', schema: QualityConfigSchema, filename: /^quality\.ya?ml$/i }),
-  kind({ name: 'artifacts', description: 'artifact registry (.st3/config/artifacts.yaml)', schema: ArtifactRegistrySchema, filename: /^artifacts\.ya?ml$/i, check: checkArtifactRegistry }),
-  kind({ name: 'scaffold-metadata', description: 'scaffold provenance header patterns (.st3/config/scaffold_metadata.yaml)', schema: ScaffoldMetadataConfigSchema, filename: /^scaffold[_-]metadata\.ya?ml$/i, check: checkScaffoldMetadata }),
-  kind({ name: 'project-structure', description: 'directory policies (.st3/config/project_structure.yaml)', schema: ProjectStructureSchema, filename: /^project[_-]structure\.ya?ml$/i, check: checkProjectStructure }),
-  kind({ name: 'template-registry', description: 'template version registry (.st3/template_registry.json)', schema: TemplateRegistrySchema, filename: /^template[_-]registry\.(json|ya?ml)$/i, check: checkTemplateRegistry }),
-  kind({ name: 'state', description: 'workflow state (.st3/state.json)', schema: WorkflowStateSchema, filename: /^state\.json$/i }),
-  kind({ name: 'task', description: 'task file (*.task.yaml, schema_version 1.0 or 1.1)', schema: TaskFileSchema, filename: /\.task\.ya?ml$/i, check: checkTaskFile }),
-  kind({ name: 'pattern-registry', description: 'pattern registry (PATTERN_INDEX.yaml)', schema: PatternRegistrySchema, filename: /^pattern[_-]index\.ya?ml$/i, check: checkPatternRegistry }),
-  kind({ name: 'tasks-config', description: 'task, evidence and context settings (.st3/config/tasks.yaml)', schema: TasksConfigSchema, path: /(^|\/)\.st3\/config\/tasks\.ya?ml$/i }),
-  kind({ name: 'review-queue', description: 'the executor review queue (.st3/review/queue.json)', schema: ReviewQueueSchema, path: /(^|\/)\.st3\/review\/queue\.json$/i }),
-  kind({ name: 'run-state', description: 'durable state of one executor run (.st3/runs/<id>.json)', schema: RunStateSchema, path: /(^|\/)\.st3\/runs\/[^/]+\.json$/i }),
-  kind({ name: 'telemetry-record', description: "one agent's telemetry on one task (telemetry-<agent>.json)", schema: TelemetryRecordSchema, filename: /^telemetry-.+\.json$/i }),
-  kind({ name: 'task-metrics', description: 'aggregated telemetry of one task (metrics.json)', schema: TaskMetricsSchema }),
+  kind({
+    name: 'quality',
+    description: 'quality gates configuration (.st3/config/quality.yaml, version 1.1)',
+    schema: QualityConfigSchema,
+    filename: /^quality\.ya?ml$/i,
+  }),
+  kind({
+    name: 'artifacts',
+    description: 'artifact registry (.st3/config/artifacts.yaml)',
+    schema: ArtifactRegistrySchema,
+    filename: /^artifacts\.ya?ml$/i,
+    check: checkArtifactRegistry,
+  }),
+  kind({
+    name: 'scaffold-metadata',
+    description: 'scaffold provenance header patterns (.st3/config/scaffold_metadata.yaml)',
+    schema: ScaffoldMetadataConfigSchema,
+    filename: /^scaffold[_-]metadata\.ya?ml$/i,
+    check: checkScaffoldMetadata,
+  }),
+  kind({
+    name: 'project-structure',
+    description: 'directory policies (.st3/config/project_structure.yaml)',
+    schema: ProjectStructureSchema,
+    filename: /^project[_-]structure\.ya?ml$/i,
+    check: checkProjectStructure,
+  }),
+  kind({
+    name: 'template-registry',
+    description: 'template version registry (.st3/template_registry.json)',
+    schema: TemplateRegistrySchema,
+    filename: /^template[_-]registry\.(json|ya?ml)$/i,
+    check: checkTemplateRegistry,
+  }),
+  kind({
+    name: 'state',
+    description: 'workflow state (.st3/state.json)',
+    schema: WorkflowStateSchema,
+    filename: /^state\.json$/i,
+  }),
+  kind({
+    name: 'task',
+    description: 'task file (*.task.yaml, schema_version 1.0 or 1.1)',
+    schema: TaskFileSchema,
+    filename: /\.task\.ya?ml$/i,
+    check: checkTaskFile,
+  }),
+  kind({
+    name: 'pattern-registry',
+    description: 'pattern registry (PATTERN_INDEX.yaml)',
+    schema: PatternRegistrySchema,
+    filename: /^pattern[_-]index\.ya?ml$/i,
+    check: checkPatternRegistry,
+  }),
+  kind({
+    name: 'tasks-config',
+    description: 'task, evidence and context settings (.st3/config/tasks.yaml)',
+    schema: TasksConfigSchema,
+    path: /(^|\/)\.st3\/config\/tasks\.ya?ml$/i,
+  }),
+  kind({
+    name: 'review-queue',
+    description: 'the executor review queue (.st3/review/queue.json)',
+    schema: ReviewQueueSchema,
+    path: /(^|\/)\.st3\/review\/queue\.json$/i,
+  }),
+  kind({
+    name: 'run-state',
+    description: 'durable state of one executor run (.st3/runs/<id>.json)',
+    schema: RunStateSchema,
+    path: /(^|\/)\.st3\/runs\/[^/]+\.json$/i,
+  }),
+  kind({
+    name: 'telemetry-record',
+    description: "one agent's telemetry on one task (telemetry-<agent>.json)",
+    schema: TelemetryRecordSchema,
+    filename: /^telemetry-.+\.json$/i,
+  }),
+  kind({
+    name: 'task-metrics',
+    description: 'aggregated telemetry of one task (metrics.json)',
+    schema: TaskMetricsSchema,
+  }),
   kind({ name: 'metrics-rollup', description: 'metrics across tasks', schema: MetricsRollupSchema }),
   kind({ name: 'task-context', description: 'a task context (context.json)', schema: TaskContextSchema }),
   kind({ name: 'evidence-index', description: "a task's evidence index", schema: EvidenceIndexSchema }),
   kind({ name: 'exception-ledger', description: 'the context-cache exception ledger', schema: LedgerSchema }),
-  kind({ name: 'quarantine-entry', description: 'one quarantined task file (<TASK-ID>.json)', schema: QuarantineEntrySchema }),
-  kind({ name: 'parity-suite', description: 'a parity suite configuration (suite.yaml)', schema: ParitySuiteConfigSchema }),
+  kind({
+    name: 'quarantine-entry',
+    description: 'one quarantined task file (<TASK-ID>.json)',
+    schema: QuarantineEntrySchema,
+  }),
+  kind({
+    name: 'parity-suite',
+    description: 'a parity suite configuration (suite.yaml)',
+    schema: ParitySuiteConfigSchema,
+  }),
   kind({ name: 'atomize-output', description: 'output of `st3 atomize --json`', schema: AtomizeOutputSchema }),
   kind({ name: 'graph-input', description: 'a dependency graph {nodes, edges}', schema: GraphInputSchema }),
   kind({ name: 'graph-output', description: 'output of `st3 graph --json`', schema: GraphOutputSchema }),
@@ -89,17 +180,33 @@ export async function loadKind(path: string, options: KindLoadOptions = {}): Pro
   const def = options.kind === undefined ? inferKind(path) : findKind(options.kind);
   if (!def) {
     if (options.text === undefined && options.kind === undefined && !(await exists(path))) {
-      return { warnings: [], errors: [{ code: 'E_FILE_NOT_FOUND', severity: 'error', file, message: 'file not found', hint: 'check the path' }] };
+      return {
+        warnings: [],
+        errors: [
+          { code: 'E_FILE_NOT_FOUND', severity: 'error', file, message: 'file not found', hint: 'check the path' },
+        ],
+      };
     }
     const names = KINDS.map((k) => k.name).join(', ');
-    const message = options.kind === undefined ? 'cannot tell the kind of this file from its name' : `unknown kind "${options.kind}"`;
-    return { warnings: [], errors: [{ code: 'E_KIND_UNKNOWN', severity: 'error', file, message, hint: `pass --kind with one of: ${names}` }] };
+    const message =
+      options.kind === undefined ? 'cannot tell the kind of this file from its name' : `unknown kind "${options.kind}"`;
+    return {
+      warnings: [],
+      errors: [{ code: 'E_KIND_UNKNOWN', severity: 'error', file, message, hint: `pass --kind with one of: ${names}` }],
+    };
   }
-  const load = { file, schema: def.schema as z.ZodType<unknown>, check: def.check as ((value: unknown, ctx: CheckContext) => Diagnostic[]) | undefined };
+  const load = {
+    file,
+    schema: def.schema as z.ZodType<unknown>,
+    check: def.check as ((value: unknown, ctx: CheckContext) => Diagnostic[]) | undefined,
+  };
   const result = options.text === undefined ? await loadFile(path, load) : loadText(options.text, load);
   return { ...result, kind: def.name };
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }

@@ -9,7 +9,9 @@ const jsonDir = join(repoRoot, 'packages', 'schemas', 'json');
 describe('committed generated files', () => {
   it('json/*.schema.json match the zod source (regenerate: pnpm --filter @st3/schemas schema:export)', () => {
     const exported = exportJsonSchemas();
-    const committed = readdirSync(jsonDir).filter((f) => f.endsWith('.schema.json')).sort();
+    const committed = readdirSync(jsonDir)
+      .filter((f) => f.endsWith('.schema.json'))
+      .sort();
     expect(committed).toEqual(exported.map((s) => s.fileName).sort());
     for (const { fileName, schema } of exported) {
       expect(readFileSync(join(jsonDir, fileName), 'utf8'), fileName).toBe(jsonSchemaText(schema));

@@ -6,7 +6,9 @@ import { fixture } from './helpers.js';
 
 /** The exported JSON Schemas must agree with the zod source on real files (checked with an independent validator). */
 const ajv = new Ajv2020({ strict: false, allErrors: true });
-const validators = new Map(exportJsonSchemas().map((s) => [s.fileName.replace('.schema.json', ''), ajv.compile(s.schema)]));
+const validators = new Map(
+  exportJsonSchemas().map((s) => [s.fileName.replace('.schema.json', ''), ajv.compile(s.schema)]),
+);
 
 function parsed(path: string): unknown {
   return loadText(readFileSync(path, 'utf8'), { file: path }).value;
@@ -32,7 +34,11 @@ describe('exported JSON Schemas', () => {
     const path = fixture('patterns', 'PATTERN_INDEX.yaml');
     const validate = validators.get('pattern-registry')!;
     expect(validate(parsed(path))).toBe(false);
-    const byAjv = validate.errors!.map((e) => (e.keyword === 'required' ? `${e.instancePath}/${String(e.params.missingProperty)}` : e.instancePath)).sort();
+    const byAjv = validate
+      .errors!.map((e) =>
+        e.keyword === 'required' ? `${e.instancePath}/${String(e.params.missingProperty)}` : e.instancePath,
+      )
+      .sort();
     const zod = (await loadKind(path)).errors.map((e) => `/${e.path!.join('/')}`).sort();
     expect(byAjv).toEqual(zod);
     expect(byAjv).toHaveLength(178);

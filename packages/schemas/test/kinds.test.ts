@@ -55,7 +55,8 @@ describe('loadKind', () => {
   });
 
   it('locates a quality gate whose parsing strategy lacks its section', async () => {
-    const text = 'version: "1.1"\nactive_gates: [lint, missing]\ngates:\n  lint:\n    name: Lint\n    execution:\n      command: [ruff]\n    capabilities:\n      file_types: [".py"]\n      parsing_strategy: json_violations\n';
+    const text =
+      'version: "1.1"\nactive_gates: [lint, missing]\ngates:\n  lint:\n    name: Lint\n    execution:\n      command: [ruff]\n    capabilities:\n      file_types: [".py"]\n      parsing_strategy: json_violations\n';
     const r = await loadKind(write('quality.yaml', text));
     const lines = r.errors.map((e) => `${e.line}:${e.column} ${e.message}`);
     expect(lines).toEqual([
@@ -65,13 +66,17 @@ describe('loadKind', () => {
   });
 
   it('reports an active gate that is not defined', async () => {
-    const text = 'version: "1.1"\nactive_gates: [lint, missing]\ngates:\n  lint:\n    name: Lint\n    execution:\n      command: [ruff]\n    capabilities:\n      file_types: [".py"]\n      parsing_strategy: exit_code\n';
+    const text =
+      'version: "1.1"\nactive_gates: [lint, missing]\ngates:\n  lint:\n    name: Lint\n    execution:\n      command: [ruff]\n    capabilities:\n      file_types: [".py"]\n      parsing_strategy: exit_code\n';
     const r = await loadKind(write('quality.yaml', text));
-    expect(r.errors.map((e) => `${e.line}:${e.column} ${e.message}`)).toEqual(['2:22 active gate "missing" is not defined under gates']);
+    expect(r.errors.map((e) => `${e.line}:${e.column} ${e.message}`)).toEqual([
+      '2:22 active gate "missing" is not defined under gates',
+    ]);
   });
 
   it('reports duplicate artifact ids and unknown states, and warns on legacy fields', async () => {
-    const entry = (id: string, extra = '') => `  - type: code\n    type_id: ${id}\n    name: X\n    file_extension: ".py"\n${extra}`;
+    const entry = (id: string, extra = '') =>
+      `  - type: code\n    type_id: ${id}\n    name: X\n    file_extension: ".py"\n${extra}`;
     const text = `artifact_types:\n${entry('dto', '    scaffolder_class: X\n')}${entry('dto', '    state_machine:\n      states: [A]\n      initial_state: B\n')}`;
     const r = await loadKind(write('artifacts.yaml', text));
     expect(r.warnings.map((w) => `${w.line}:${w.column} ${w.code}`)).toEqual(['6:5 W_DEPRECATED']);
@@ -82,7 +87,8 @@ describe('loadKind', () => {
   });
 
   it('requires the 1.1 task sections', async () => {
-    const text = 'schema_version: "1.1"\nid: TASK-0001\ntitle: T\nstatus: todo\npriority: P1\narea: backend\ndescription: d\nplan:\n  - id: 1\n    actor: agent\n    inputs: []\n    outputs: []\n    definition_of_done: [x]\n    estimate: S\n';
+    const text =
+      'schema_version: "1.1"\nid: TASK-0001\ntitle: T\nstatus: todo\npriority: P1\narea: backend\ndescription: d\nplan:\n  - id: 1\n    actor: agent\n    inputs: []\n    outputs: []\n    definition_of_done: [x]\n    estimate: S\n';
     const r = await loadKind(write('TASK-0001-x.task.yaml', text));
     expect(r.errors.map((e) => `${e.line}:${e.column} ${e.message}`)).toEqual([
       '1:1 schema 1.1 requires a validation section',
@@ -92,11 +98,14 @@ describe('loadKind', () => {
 
   it('rejects a project structure whose parent is undeclared', async () => {
     const r = await loadKind(write('project_structure.yaml', 'directories:\n  a/b:\n    parent: a\n'));
-    expect(r.errors.map((e) => `${e.line}:${e.column} ${e.message}`)).toEqual(['3:13 parent "a" is not a declared directory']);
+    expect(r.errors.map((e) => `${e.line}:${e.column} ${e.message}`)).toEqual([
+      '3:13 parent "a" is not a declared directory',
+    ]);
   });
 
   it('rejects an invalid regex in scaffold metadata', async () => {
-    const text = 'comment_patterns:\n  - syntax: hash\n    prefix: "#"\n    filepath_line_regex: "(unclosed"\n    metadata_line_regex: "^#"\n    extensions: [".py"]\nmetadata_fields: []\n';
+    const text =
+      'comment_patterns:\n  - syntax: hash\n    prefix: "#"\n    filepath_line_regex: "(unclosed"\n    metadata_line_regex: "^#"\n    extensions: [".py"]\nmetadata_fields: []\n';
     const r = await loadKind(write('scaffold_metadata.yaml', text));
     expect(r.errors[0]).toMatchObject({ line: 4, column: 26, path: ['comment_patterns', 0, 'filepath_line_regex'] });
   });
@@ -111,7 +120,12 @@ describe('shared records', () => {
   });
 
   it('Lifecycle requires an 8-hex version hash', () => {
-    const l = { output_path: 'a.py', scaffold_created: '2026-01-01T00:00:00Z', template_id: 'dto', version_hash: '65005d3d' };
+    const l = {
+      output_path: 'a.py',
+      scaffold_created: '2026-01-01T00:00:00Z',
+      template_id: 'dto',
+      version_hash: '65005d3d',
+    };
     expect(LifecycleSchema.parse(l)).toEqual(l);
     expect(LifecycleSchema.safeParse({ ...l, version_hash: 'XYZ' }).success).toBe(false);
   });

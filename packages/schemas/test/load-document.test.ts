@@ -14,7 +14,13 @@ describe('loadText', () => {
   it('points a schema error at the line and column of the bad value', () => {
     const r = loadText('name: a\nitems:\n  - id: 1\n  - id: two\n', { schema: Schema, file: 'x.yaml' });
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toMatchObject({ code: 'E_SCHEMA', file: 'x.yaml', line: 4, column: 9, path: ['items', 1, 'id'] });
+    expect(r.errors[0]).toMatchObject({
+      code: 'E_SCHEMA',
+      file: 'x.yaml',
+      line: 4,
+      column: 9,
+      path: ['items', 1, 'id'],
+    });
   });
 
   it('points an unknown key at the key itself', () => {

@@ -23,7 +23,30 @@ describe('loader hardening', () => {
   }, 120_000);
 
   it('never throws on YAML-like text built from its punctuation', () => {
-    const token = fc.constantFrom('a', ':', ' ', '\n', '\t', '-', '&x', '*x', '[', ']', '{', '}', '"', "'", '#', '|', '>', '!!str', '---', '? ', ',', '1');
+    const token = fc.constantFrom(
+      'a',
+      ':',
+      ' ',
+      '\n',
+      '\t',
+      '-',
+      '&x',
+      '*x',
+      '[',
+      ']',
+      '{',
+      '}',
+      '"',
+      "'",
+      '#',
+      '|',
+      '>',
+      '!!str',
+      '---',
+      '? ',
+      ',',
+      '1',
+    );
     fc.assert(
       fc.property(fc.array(token, { maxLength: 60 }), (parts) => {
         const r = loadText(parts.join(''), { file: 'x.yaml' });
@@ -59,9 +82,14 @@ describe('loader hardening', () => {
   });
 
   it('expands anchors and aliases, including merge-free reuse of lists', () => {
-    const r = loadText('base: &b\n  id: 1\n  name: x\nitems:\n  - *b\n  - *b\n', { schema: z.object({ base: Item, items: z.array(Item) }) });
+    const r = loadText('base: &b\n  id: 1\n  name: x\nitems:\n  - *b\n  - *b\n', {
+      schema: z.object({ base: Item, items: z.array(Item) }),
+    });
     expect(r.errors).toEqual([]);
-    expect(r.value?.items).toEqual([{ id: 1, name: 'x' }, { id: 1, name: 'x' }]);
+    expect(r.value?.items).toEqual([
+      { id: 1, name: 'x' },
+      { id: 1, name: 'x' },
+    ]);
   });
 
   it('rejects an alias to an undefined anchor at its position', () => {
@@ -71,7 +99,12 @@ describe('loader hardening', () => {
 
   it('refuses a billion-laughs document instead of expanding it', () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) lines.push(`${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(10).fill(`*${'abcdefghij'[i - 1]}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(10)
+          .fill(`*${'abcdefghij'[i - 1]}`)
+          .join(',')}]`,
+      );
     const r = loadText(lines.join('\n'), { file: 'lol.yaml' });
     expect(r.value).toBeUndefined();
     expect(r.errors[0]?.code).toBe('E_PARSE');
@@ -102,7 +135,11 @@ describe('loader hardening', () => {
     expect(good.value?.items).toHaveLength(5_000);
     const broken = loadText(`${text}  - id: 1\n    id: 2\n`, { file: 'big.yaml', lowMemoryAbove });
     expect(broken.errors[0]).toMatchObject({ code: 'E_PARSE', line: 10_003 });
-    const invalid = loadText(text.replace('name: item 7\n', 'name: 7\n'), { file: 'big.yaml', schema: Doc, lowMemoryAbove });
+    const invalid = loadText(text.replace('name: item 7\n', 'name: 7\n'), {
+      file: 'big.yaml',
+      schema: Doc,
+      lowMemoryAbove,
+    });
     expect(invalid.errors[0]).toMatchObject({ code: 'E_SCHEMA', path: ['items', 7, 'name'] });
     expect(invalid.errors[0]?.line).toBeUndefined();
   });

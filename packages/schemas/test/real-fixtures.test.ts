@@ -7,7 +7,14 @@ describe('st3-config fixtures', () => {
   const files = readdirSync(fixture('st3-config')).sort();
 
   it('has every config kind of the seed', () => {
-    expect(files).toEqual(['artifacts.yaml', 'project_structure.yaml', 'quality.yaml', 'scaffold_metadata.yaml', 'state.json', 'template_registry.json']);
+    expect(files).toEqual([
+      'artifacts.yaml',
+      'project_structure.yaml',
+      'quality.yaml',
+      'scaffold_metadata.yaml',
+      'state.json',
+      'template_registry.json',
+    ]);
   });
 
   it.each(files)('%s loads as valid', async (name) => {
@@ -27,7 +34,10 @@ describe('st3-config fixtures', () => {
 
   it('reads quality.yaml gates with their parsing strategies', async () => {
     const r = await loadKind(fixture('st3-config', 'quality.yaml'));
-    const value = r.value as { active_gates: string[]; gates: Record<string, { capabilities: { parsing_strategy: string; json_violations?: { line_offset?: number } } }> };
+    const value = r.value as {
+      active_gates: string[];
+      gates: Record<string, { capabilities: { parsing_strategy: string; json_violations?: { line_offset?: number } } }>;
+    };
     expect(value.active_gates).toHaveLength(7);
     expect(value.gates.gate4_pyright?.capabilities.json_violations?.line_offset).toBe(1);
     expect(value.gates.gate0_ruff_format?.capabilities.parsing_strategy).toBe('text_violations');
@@ -35,7 +45,9 @@ describe('st3-config fixtures', () => {
 });
 
 describe('the 149 task files', () => {
-  const files = readdirSync(fixture('tasks')).filter((f) => f.endsWith('.task.yaml')).sort();
+  const files = readdirSync(fixture('tasks'))
+    .filter((f) => f.endsWith('.task.yaml'))
+    .sort();
 
   /**
    * The verdicts, derived by hand from the template's documented rules: nine files are not
@@ -86,7 +98,9 @@ describe('the pattern registry', () => {
   it('is invalid with exactly the pinned findings (ids, status enum, missing versions, names, proven_uses)', async () => {
     const r = await loadKind(fixture('patterns', 'PATTERN_INDEX.yaml'));
     expect(r.kind).toBe('pattern-registry');
-    const pinned = readFileSync(new URL('./fixtures/pattern-index.findings.txt', import.meta.url), 'utf8').trimEnd().split('\n');
+    const pinned = readFileSync(new URL('./fixtures/pattern-index.findings.txt', import.meta.url), 'utf8')
+      .trimEnd()
+      .split('\n');
     expect(r.errors.map(finding)).toEqual(pinned);
   });
 

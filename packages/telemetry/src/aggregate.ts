@@ -91,20 +91,74 @@ export function successCriteria(agg: AggregatedTelemetry, inputs: CriteriaInputs
   const savings = denominator > 0 ? agg.cache.bytes_saved / denominator : null;
   const parseFailures = agg.counters.get('json_parse_failures') ?? 0;
   return [
-    criterion('file_reads_per_agent', 'file reads per agent (max over agents)', maxReads, 5, '<=', maxReads === null ? 'no agent recorded telemetry' : undefined),
-    criterion('repeated_warnings', 'repeated warnings (occurrences beyond the first)', agg.agents.length > 0 ? repeated : null, 1, '<='),
-    criterion('qa_artifact_coverage', 'validation commands with a QA artifact', qa, 1, '>=', qa === null ? 'no validation commands to cover' : `${inputs.qa!.recorded}/${inputs.qa!.expected}`),
-    criterion('prompt_size_savings', 'prompt bytes saved by the context cache', savings, 0.15, '>=', savings === null ? 'nothing read and nothing cached' : `${agg.cache.tokens_saved} tokens saved`),
-    criterion('json_parse_failures', 'JSON outputs that failed to parse', agg.agents.length > 0 ? parseFailures : null, 0, '=='),
+    criterion(
+      'file_reads_per_agent',
+      'file reads per agent (max over agents)',
+      maxReads,
+      5,
+      '<=',
+      maxReads === null ? 'no agent recorded telemetry' : undefined,
+    ),
+    criterion(
+      'repeated_warnings',
+      'repeated warnings (occurrences beyond the first)',
+      agg.agents.length > 0 ? repeated : null,
+      1,
+      '<=',
+    ),
+    criterion(
+      'qa_artifact_coverage',
+      'validation commands with a QA artifact',
+      qa,
+      1,
+      '>=',
+      qa === null ? 'no validation commands to cover' : `${inputs.qa!.recorded}/${inputs.qa!.expected}`,
+    ),
+    criterion(
+      'prompt_size_savings',
+      'prompt bytes saved by the context cache',
+      savings,
+      0.15,
+      '>=',
+      savings === null ? 'nothing read and nothing cached' : `${agg.cache.tokens_saved} tokens saved`,
+    ),
+    criterion(
+      'json_parse_failures',
+      'JSON outputs that failed to parse',
+      agg.agents.length > 0 ? parseFailures : null,
+      0,
+      '==',
+    ),
   ];
 }
 
-function criterion(id: SuccessCriterion['id'], description: string, value: number | null, target: number, comparison: SuccessCriterion['comparison'], detail?: string): SuccessCriterion {
-  const met = value === null ? null : comparison === '<=' ? value <= target : comparison === '>=' ? value >= target : value === target;
-  return detail === undefined ? { id, description, value, target, comparison, target_met: met } : { id, description, value, target, comparison, target_met: met, detail };
+function criterion(
+  id: SuccessCriterion['id'],
+  description: string,
+  value: number | null,
+  target: number,
+  comparison: SuccessCriterion['comparison'],
+  detail?: string,
+): SuccessCriterion {
+  const met =
+    value === null
+      ? null
+      : comparison === '<='
+        ? value <= target
+        : comparison === '>='
+          ? value >= target
+          : value === target;
+  return detail === undefined
+    ? { id, description, value, target, comparison, target_met: met }
+    : { id, description, value, target, comparison, target_met: met, detail };
 }
 
-export function taskMetrics(taskId: string, records: readonly TelemetryRecord[], inputs: CriteriaInputs = {}, now = new Date()): TaskMetrics {
+export function taskMetrics(
+  taskId: string,
+  records: readonly TelemetryRecord[],
+  inputs: CriteriaInputs = {},
+  now = new Date(),
+): TaskMetrics {
   const agg = aggregate(records);
   return {
     schema_version: '1.0',
@@ -147,7 +201,11 @@ export interface RollupComparison {
   regressions: { criterion: string; task?: string; message: string }[];
 }
 
-export function compareRollups(baseline: MetricsRollup, current: MetricsRollup, options: { tolerance?: number } = {}): RollupComparison {
+export function compareRollups(
+  baseline: MetricsRollup,
+  current: MetricsRollup,
+  options: { tolerance?: number } = {},
+): RollupComparison {
   const tolerance = options.tolerance ?? 0;
   const ids = [...new Set([...Object.keys(baseline.compliance), ...Object.keys(current.compliance)])].sort();
   const deltas = ids.map((criterion) => {
@@ -157,7 +215,11 @@ export function compareRollups(baseline: MetricsRollup, current: MetricsRollup, 
   });
   const regressions: RollupComparison['regressions'] = [];
   for (const d of deltas) {
-    if (d.delta !== null && d.delta < -tolerance) regressions.push({ criterion: d.criterion, message: `compliance fell from ${pct(d.baseline)} to ${pct(d.current)}` });
+    if (d.delta !== null && d.delta < -tolerance)
+      regressions.push({
+        criterion: d.criterion,
+        message: `compliance fell from ${pct(d.baseline)} to ${pct(d.current)}`,
+      });
   }
   const baseTasks = new Map(baseline.tasks.map((t) => [t.task_id, t]));
   for (const t of current.tasks) {
@@ -166,7 +228,11 @@ export function compareRollups(baseline: MetricsRollup, current: MetricsRollup, 
     for (const c of t.criteria) {
       const was = before.criteria.find((x) => x.id === c.id);
       if (was?.target_met === true && c.target_met === false) {
-        regressions.push({ criterion: c.id, task: t.task_id, message: `${t.task_id}: ${c.id} no longer met (${was.value} → ${c.value}, target ${c.comparison} ${c.target})` });
+        regressions.push({
+          criterion: c.id,
+          task: t.task_id,
+          message: `${t.task_id}: ${c.id} no longer met (${was.value} → ${c.value}, target ${c.comparison} ${c.target})`,
+        });
       }
     }
   }

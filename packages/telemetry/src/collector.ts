@@ -45,7 +45,10 @@ export class TelemetryCollector implements TelemetryHandle, AsyncDisposable {
   private cacheMisses = 0;
   private cacheBytesSaved = 0;
   private readonly commands: TelemetryRecord['commands'] = [];
-  private readonly warnings = new Map<string, { level: 'info' | 'warning' | 'error'; message: string; count: number }>();
+  private readonly warnings = new Map<
+    string,
+    { level: 'info' | 'warning' | 'error'; message: string; count: number }
+  >();
   private readonly counters = new Map<string, { name: string; labels: TelemetryLabels; value: number }>();
   private readonly histograms = new Map<string, HistogramState>();
   private lastCounter?: { name: string; labelsRef: TelemetryLabels; entry: { value: number } };
@@ -113,7 +116,15 @@ export class TelemetryCollector implements TelemetryHandle, AsyncDisposable {
       const key = seriesKey(name, labels);
       h = this.histograms.get(key);
       if (!h) {
-        h = { name, labels: { ...labels }, count: 0, sum: 0, min: Infinity, max: -Infinity, bucketCounts: new Float64Array(this.bounds.length) };
+        h = {
+          name,
+          labels: { ...labels },
+          count: 0,
+          sum: 0,
+          min: Infinity,
+          max: -Infinity,
+          bucketCounts: new Float64Array(this.bounds.length),
+        };
         this.histograms.set(key, h);
       }
       this.lastHistogram = { name, labelsRef: labels, entry: h };
@@ -145,15 +156,30 @@ export class TelemetryCollector implements TelemetryHandle, AsyncDisposable {
       task_id: this.taskId,
       started_at: new Date(this.startedAt).toISOString(),
       ended_at: new Date(this.now()).toISOString(),
-      file_reads: [...this.reads].map(([path, r]) => ({ path, bytes: r.bytes, count: r.count })).sort((a, b) => a.path.localeCompare(b.path)),
-      cache: { hits: this.cacheHits, misses: this.cacheMisses, bytes_saved: this.cacheBytesSaved, tokens_saved: Math.round(this.cacheBytesSaved / BYTES_PER_TOKEN) },
+      file_reads: [...this.reads]
+        .map(([path, r]) => ({ path, bytes: r.bytes, count: r.count }))
+        .sort((a, b) => a.path.localeCompare(b.path)),
+      cache: {
+        hits: this.cacheHits,
+        misses: this.cacheMisses,
+        bytes_saved: this.cacheBytesSaved,
+        tokens_saved: Math.round(this.cacheBytesSaved / BYTES_PER_TOKEN),
+      },
       commands: this.commands.map((c) => ({ ...c, argv: [...c.argv] })),
       warnings: [...this.warnings.values()].map((w) => ({ ...w })),
       counters: [...this.counters.values()].map((c) => ({ name: c.name, labels: { ...c.labels }, value: c.value })),
       histograms: [...this.histograms.values()].map((h) => {
         let cumulative = 0;
         const buckets = this.bounds.map((le, i) => ({ le, count: (cumulative += h.bucketCounts[i]!) }));
-        return { name: h.name, labels: { ...h.labels }, count: h.count, sum: h.sum, min: h.count ? h.min : null, max: h.count ? h.max : null, buckets };
+        return {
+          name: h.name,
+          labels: { ...h.labels },
+          count: h.count,
+          sum: h.sum,
+          min: h.count ? h.min : null,
+          max: h.count ? h.max : null,
+          buckets,
+        };
       }),
     };
   }

@@ -40,13 +40,23 @@ export function registryFromRecords(records: readonly TelemetryRecord[]): Regist
     counter('st3_file_read_bytes_total', 'Bytes of files read by the agent', ['agent', 'task']).inc(base, bytes);
     counter('st3_cache_hits_total', 'Context cache hits', ['agent', 'task']).inc(base, r.cache.hits);
     counter('st3_cache_misses_total', 'Context cache misses', ['agent', 'task']).inc(base, r.cache.misses);
-    counter('st3_cache_tokens_saved_total', 'Estimated prompt tokens saved by the cache (bytes / 4)', ['agent', 'task']).inc(base, r.cache.tokens_saved);
+    counter('st3_cache_tokens_saved_total', 'Estimated prompt tokens saved by the cache (bytes / 4)', [
+      'agent',
+      'task',
+    ]).inc(base, r.cache.tokens_saved);
     for (const c of r.commands) {
       const outcome = c.exit_code === 0 ? 'ok' : 'failed';
       counter('st3_commands_total', 'Commands run', ['agent', 'task', 'outcome']).inc({ ...base, outcome }, 1);
-      counter('st3_command_duration_ms_total', 'Milliseconds spent in commands', ['agent', 'task', 'outcome']).inc({ ...base, outcome }, c.duration_ms);
+      counter('st3_command_duration_ms_total', 'Milliseconds spent in commands', ['agent', 'task', 'outcome']).inc(
+        { ...base, outcome },
+        c.duration_ms,
+      );
     }
-    for (const w of r.warnings) counter('st3_warnings_total', 'Warnings, counting repeats', ['agent', 'task', 'level']).inc({ ...base, level: w.level }, w.count);
+    for (const w of r.warnings)
+      counter('st3_warnings_total', 'Warnings, counting repeats', ['agent', 'task', 'level']).inc(
+        { ...base, level: w.level },
+        w.count,
+      );
     for (const c of r.counters) {
       const labels = { ...cleanLabels(c.labels), ...base };
       counter(`${metricName(c.name)}_total`, `Counter ${c.name}`, Object.keys(labels)).inc(labels, c.value);
@@ -60,12 +70,17 @@ export function registryFromRecords(records: readonly TelemetryRecord[]): Regist
       histograms.set(h.name, list);
     }
   }
-  for (const [name, series] of histograms) registry.registerMetric(preBucketedHistogram(metricName(name), `Histogram ${name}`, series));
+  for (const [name, series] of histograms)
+    registry.registerMetric(preBucketedHistogram(metricName(name), `Histogram ${name}`, series));
   return registry;
 }
 
 /** A histogram whose buckets were counted by the collector, exposed through prom-client's registry. */
-function preBucketedHistogram(name: string, help: string, series: { labels: Record<string, string>; h: TelemetryRecord['histograms'][number] }[]): Metric<string> {
+function preBucketedHistogram(
+  name: string,
+  help: string,
+  series: { labels: Record<string, string>; h: TelemetryRecord['histograms'][number] }[],
+): Metric<string> {
   const metric = {
     name,
     help,
@@ -74,7 +89,8 @@ function preBucketedHistogram(name: string, help: string, series: { labels: Reco
     get() {
       const values: { labels: Record<string, string | number>; value: number; metricName: string }[] = [];
       for (const { labels, h } of series) {
-        for (const b of h.buckets) values.push({ labels: { ...labels, le: b.le }, value: b.count, metricName: `${name}_bucket` });
+        for (const b of h.buckets)
+          values.push({ labels: { ...labels, le: b.le }, value: b.count, metricName: `${name}_bucket` });
         values.push({ labels: { ...labels, le: '+Inf' }, value: h.count, metricName: `${name}_bucket` });
         values.push({ labels, value: h.sum, metricName: `${name}_sum` });
         values.push({ labels, value: h.count, metricName: `${name}_count` });
@@ -100,7 +116,9 @@ export interface MetricsServerOptions {
 }
 
 /** An HTTP server answering `GET /metrics` with the Prometheus exposition. Resolves once listening. */
-export function serveMetrics(options: MetricsServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+export function serveMetrics(
+  options: MetricsServerOptions,
+): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
@@ -114,7 +132,9 @@ export function serveMetrics(options: MetricsServerOptions): Promise<{ server: S
         const body = await registry.metrics();
         res.writeHead(200, { 'content-type': registry.contentType }).end(body);
       })
-      .catch((error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${(error as Error).message}\n`));
+      .catch((error: unknown) =>
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`${(error as Error).message}\n`),
+      );
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -122,7 +142,11 @@ export function serveMetrics(options: MetricsServerOptions): Promise<{ server: S
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : options.port;
       const shownHost = host.includes(':') ? `[${host}]` : host;
-      resolve({ server, url: `http://${shownHost}:${port}/metrics`, close: () => new Promise((r) => server.close(() => r())) });
+      resolve({
+        server,
+        url: `http://${shownHost}:${port}/metrics`,
+        close: () => new Promise((r) => server.close(() => r())),
+      });
     });
   });
 }

@@ -1,6 +1,15 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadFile, MetricsRollupSchema, TelemetryRecordSchema, writeJsonAtomic, type Diagnostic, type MetricsRollup, type TaskMetrics, type TelemetryRecord } from '@st3/schemas';
+import {
+  loadFile,
+  MetricsRollupSchema,
+  TelemetryRecordSchema,
+  writeJsonAtomic,
+  type Diagnostic,
+  type MetricsRollup,
+  type TaskMetrics,
+  type TelemetryRecord,
+} from '@st3/schemas';
 import { taskMetrics, type CriteriaInputs } from './aggregate.js';
 
 /** Reads every `telemetry-*.json` in a folder (a task context); bad files come back as errors, not throws. */
@@ -38,7 +47,10 @@ export function defaultLayout(root: string): MetricsLayout {
 export async function listTaskContexts(tasksDir: string): Promise<string[]> {
   try {
     const entries = await readdir(tasksDir, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    return entries
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
@@ -51,7 +63,13 @@ export async function listTaskContexts(tasksDir: string): Promise<string[]> {
  */
 export async function qaInputsFromContext(contextDir: string): Promise<CriteriaInputs> {
   const r = await loadFile(join(contextDir, 'context.json'));
-  const ctx = r.value as { immutable?: { validation?: { pipeline?: unknown[] } }; validation?: { pipeline?: unknown[] }; evidence?: { type?: string }[] } | undefined;
+  const ctx = r.value as
+    | {
+        immutable?: { validation?: { pipeline?: unknown[] } };
+        validation?: { pipeline?: unknown[] };
+        evidence?: { type?: string }[];
+      }
+    | undefined;
   if (!ctx || typeof ctx !== 'object') return {};
   const pipeline = ctx.immutable?.validation?.pipeline ?? ctx.validation?.pipeline;
   const expected = Array.isArray(pipeline) ? pipeline.length : 0;
@@ -60,14 +78,20 @@ export async function qaInputsFromContext(contextDir: string): Promise<CriteriaI
 }
 
 /** Metrics of one task from its context folder (telemetry files + context.json). */
-export async function collectTaskMetrics(contextDir: string, taskId: string, options: { inputs?: CriteriaInputs; now?: Date } = {}): Promise<{ metrics: TaskMetrics; errors: Diagnostic[] }> {
+export async function collectTaskMetrics(
+  contextDir: string,
+  taskId: string,
+  options: { inputs?: CriteriaInputs; now?: Date } = {},
+): Promise<{ metrics: TaskMetrics; errors: Diagnostic[] }> {
   const { records, errors } = await loadTelemetryDir(contextDir);
   const inputs = { ...(await qaInputsFromContext(contextDir)), ...options.inputs };
   return { metrics: taskMetrics(taskId, records, inputs, options.now), errors };
 }
 
 /** Rollup snapshots recorded so far, oldest first; unreadable ones are reported, not thrown. */
-export async function loadRollupHistory(historyDir: string): Promise<{ rollups: MetricsRollup[]; errors: Diagnostic[] }> {
+export async function loadRollupHistory(
+  historyDir: string,
+): Promise<{ rollups: MetricsRollup[]; errors: Diagnostic[] }> {
   let names: string[];
   try {
     names = (await readdir(historyDir)).filter((n) => n.endsWith('.json')).sort();

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { aggregate, compareRollups, rollup, taskMetrics } from '../src/index.js';
 import { fakeCollector } from './helpers.js';
 
-function agentRecord(agent: string, reads: number, options: { saved?: number; warnTwice?: boolean; parseFailures?: number } = {}) {
+function agentRecord(
+  agent: string,
+  reads: number,
+  options: { saved?: number; warnTwice?: boolean; parseFailures?: number } = {},
+) {
   const c = fakeCollector(agent);
   for (let i = 0; i < reads; i++) c.fileRead(`f${i}.ts`, 1000);
   if (options.saved) c.cacheHit(options.saved);
@@ -16,7 +20,12 @@ const now = new Date('2026-02-01T00:00:00Z');
 
 describe('success criteria', () => {
   it('computes the five criteria with targets', () => {
-    const m = taskMetrics('TASK-1', [agentRecord('a', 3, { saved: 1000 }), agentRecord('b', 5)], { qa: { expected: 2, recorded: 2 } }, now);
+    const m = taskMetrics(
+      'TASK-1',
+      [agentRecord('a', 3, { saved: 1000 }), agentRecord('b', 5)],
+      { qa: { expected: 2, recorded: 2 } },
+      now,
+    );
     const byId = Object.fromEntries(m.criteria.map((c) => [c.id, c]));
     expect(byId.file_reads_per_agent).toMatchObject({ value: 5, target: 5, target_met: true });
     // Both agents warned 'w' once: at task level that is one repeat.

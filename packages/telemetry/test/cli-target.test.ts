@@ -9,7 +9,9 @@ describe('cliTelemetry', () => {
     const root = await mkdtemp(join(tmpdir(), 'st3-telemetry-cli-'));
     try {
       expect(cliTelemetryDir({ root, tool: 'gates' })).toBe(join(root, '.st3', 'telemetry'));
-      expect(cliTelemetryDir({ root, tool: 'gates', taskId: 'TASK-1', tasksDir: join(root, 'ctx') })).toBe(join(root, 'ctx', 'TASK-1'));
+      expect(cliTelemetryDir({ root, tool: 'gates', taskId: 'TASK-1', tasksDir: join(root, 'ctx') })).toBe(
+        join(root, 'ctx', 'TASK-1'),
+      );
       const plain = cliTelemetry({ root, tool: 'atomize' });
       plain.count('atomizer.files', 3);
       const path = await plain.save();
@@ -17,7 +19,11 @@ describe('cliTelemetry', () => {
       const task = cliTelemetry({ root, tool: 'execute', taskId: 'TASK-7' });
       task.count('executor.nodes', 1);
       const saved = JSON.parse(await readFile(await task.save(), 'utf8'));
-      expect(saved).toMatchObject({ agent: 'execute', task_id: 'TASK-7', counters: [{ name: 'executor.nodes', value: 1 }] });
+      expect(saved).toMatchObject({
+        agent: 'execute',
+        task_id: 'TASK-7',
+        counters: [{ name: 'executor.nodes', value: 1 }],
+      });
       expect(await task.save()).toBe(join(root, '.st3', 'tasks', 'TASK-7', 'telemetry-execute.json'));
     } finally {
       await rm(root, { recursive: true, force: true });

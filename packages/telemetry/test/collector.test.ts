@@ -26,10 +26,16 @@ describe('TelemetryCollector', () => {
     c.observe('gates.duration_ms', 700, { gate: 'eslint' });
     const r = c.snapshot();
     expect(TelemetryRecordSchema.parse(r)).toEqual(r);
-    expect(r.file_reads).toEqual([{ path: 'src/a.ts', bytes: 200, count: 2 }, { path: 'src/b.ts', bytes: 40, count: 1 }]);
+    expect(r.file_reads).toEqual([
+      { path: 'src/a.ts', bytes: 200, count: 2 },
+      { path: 'src/b.ts', bytes: 40, count: 1 },
+    ]);
     expect(r.cache).toEqual({ hits: 1, misses: 1, bytes_saved: 400, tokens_saved: 100 });
     expect(r.commands).toEqual([{ argv: ['pnpm', 'test'], exit_code: 0, duration_ms: 1200 }]);
-    expect(r.warnings).toEqual([{ level: 'warning', message: 'stale excerpt', count: 2 }, { level: 'error', message: 'stale excerpt', count: 1 }]);
+    expect(r.warnings).toEqual([
+      { level: 'warning', message: 'stale excerpt', count: 2 },
+      { level: 'error', message: 'stale excerpt', count: 1 },
+    ]);
     expect(r.counters).toContainEqual({ name: 'gates.violations', labels: { gate: 'eslint' }, value: 5 });
     const h = r.histograms[0]!;
     expect(h).toMatchObject({ name: 'gates.duration_ms', count: 2, sum: 707, min: 7, max: 700 });
@@ -62,12 +68,19 @@ describe('TelemetryCollector', () => {
   it('never produces an invalid record whatever is recorded (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(
-          fc.record({ t: fc.constant('read' as const), p: fc.string(), n: fc.nat() }),
-          fc.record({ t: fc.constant('count' as const), p: fc.string(), n: fc.integer({ min: -5, max: 1e6 }) }),
-          fc.record({ t: fc.constant('observe' as const), p: fc.string(), n: fc.double({ noNaN: true, min: -1e9, max: 1e9 }) }),
-          fc.record({ t: fc.constant('warn' as const), p: fc.string(), n: fc.nat() }),
-        ), { maxLength: 60 }),
+        fc.array(
+          fc.oneof(
+            fc.record({ t: fc.constant('read' as const), p: fc.string(), n: fc.nat() }),
+            fc.record({ t: fc.constant('count' as const), p: fc.string(), n: fc.integer({ min: -5, max: 1e6 }) }),
+            fc.record({
+              t: fc.constant('observe' as const),
+              p: fc.string(),
+              n: fc.double({ noNaN: true, min: -1e9, max: 1e9 }),
+            }),
+            fc.record({ t: fc.constant('warn' as const), p: fc.string(), n: fc.nat() }),
+          ),
+          { maxLength: 60 },
+        ),
         (ops) => {
           const c = fakeCollector('p');
           for (const op of ops) {
@@ -79,7 +92,8 @@ describe('TelemetryCollector', () => {
           const r = c.snapshot();
           expect(TelemetryRecordSchema.safeParse(r).success).toBe(true);
           for (const h of r.histograms) {
-            for (let i = 1; i < h.buckets.length; i++) expect(h.buckets[i]!.count).toBeGreaterThanOrEqual(h.buckets[i - 1]!.count);
+            for (let i = 1; i < h.buckets.length; i++)
+              expect(h.buckets[i]!.count).toBeGreaterThanOrEqual(h.buckets[i - 1]!.count);
             expect(h.buckets.at(-1)!.count).toBeLessThanOrEqual(h.count);
           }
         },

@@ -19,7 +19,15 @@ describe.skipIf(!existsSync(chromium))('dashboard in a real browser', () => {
     await writeFile(file, renderDashboard(sampleDashboard()));
     const browser = await launcher.launch({
       executablePath: chromium,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -28,10 +36,12 @@ describe.skipIf(!existsSync(chromium))('dashboard in a real browser', () => {
       page.on('pageerror', (e) => problems.push(e.message));
       page.on('request', (r) => !r.url().startsWith('file:') && problems.push(`network request: ${r.url()}`));
       await page.goto(pathToFileURL(file).href);
-      const charts = await page.$$eval('svg.chart', (svgs) => svgs.map((s) => {
-        const box = s.getBoundingClientRect();
-        return { w: box.width, h: box.height, marks: s.querySelectorAll('rect, path, circle').length };
-      }));
+      const charts = await page.$$eval('svg.chart', (svgs) =>
+        svgs.map((s) => {
+          const box = s.getBoundingClientRect();
+          return { w: box.width, h: box.height, marks: s.querySelectorAll('rect, path, circle').length };
+        }),
+      );
       expect(charts).toHaveLength(4);
       for (const c of charts) {
         expect(c.w).toBeGreaterThan(100);
@@ -42,7 +52,11 @@ describe.skipIf(!existsSync(chromium))('dashboard in a real browser', () => {
       const shot = await page.screenshot({ fullPage: true });
       // A blank page compresses to almost nothing; a drawn one does not.
       expect(shot.byteLength).toBeGreaterThan(20_000);
-      const distinctColours = await page.evaluate(() => new Set([...document.querySelectorAll('svg.chart rect, svg.chart circle')].map((e) => e.getAttribute('fill'))).size);
+      const distinctColours = await page.evaluate(
+        () =>
+          new Set([...document.querySelectorAll('svg.chart rect, svg.chart circle')].map((e) => e.getAttribute('fill')))
+            .size,
+      );
       expect(distinctColours).toBeGreaterThan(2);
       expect(problems).toEqual([]);
     } finally {

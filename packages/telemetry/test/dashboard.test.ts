@@ -6,7 +6,8 @@ import { sampleDashboard } from './dashboard-fixture.js';
 describe('renderDashboard', () => {
   it('renders every panel as one self-contained page', () => {
     const html = renderDashboard(sampleDashboard());
-    for (const id of ['criteria', 'trend', 'gates', 'atomizer', 'executor']) expect(html).toContain(`<section id="${id}">`);
+    for (const id of ['criteria', 'trend', 'gates', 'atomizer', 'executor'])
+      expect(html).toContain(`<section id="${id}">`);
     expect(html).not.toMatch(/<script|https?:\/\/|<link /);
     expect(html).toContain('TASK-0102 &lt;b&gt;');
     expect(html).toContain('ruff &lt;fmt&gt;');
@@ -22,11 +23,14 @@ describe('renderDashboard', () => {
   it('never throws and never emits raw markup from data (property)', () => {
     const label = fc.string().map((s) => `<evil x="${s}">${s}`);
     fc.assert(
-      fc.property(fc.array(fc.record({ label, value: fc.double({ min: 0, max: 1e12, noNaN: true }) }), { maxLength: 20 }), (bars) => {
-        const svg = barChart(bars, { title: '<t>' });
-        expect(svg).not.toContain('<t>');
-        expect(svg).not.toContain('<evil');
-      }),
+      fc.property(
+        fc.array(fc.record({ label, value: fc.double({ min: 0, max: 1e12, noNaN: true }) }), { maxLength: 20 }),
+        (bars) => {
+          const svg = barChart(bars, { title: '<t>' });
+          expect(svg).not.toContain('<t>');
+          expect(svg).not.toContain('<evil');
+        },
+      ),
     );
   });
 });

@@ -31,7 +31,8 @@ describe('Prometheus exposition', () => {
         const c = fakeCollector('p');
         c.count(name, 1, { [label || 'k']: 'v' });
         const text = await toPrometheusText([c.snapshot()]);
-        for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9.e+-]+$/);
+        for (const line of text.split('\n').filter((l) => l && !l.startsWith('#')))
+          expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9.e+-]+$/);
       }),
       { numRuns: 50 },
     );

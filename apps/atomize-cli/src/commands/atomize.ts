@@ -1,9 +1,18 @@
-import { defineCommand, createOutput, createProgress, intFlag, parseCommandArgs, resolveWorkspace, EXIT } from '@st3/cli-kit';
+import {
+  defineCommand,
+  createOutput,
+  createProgress,
+  intFlag,
+  parseCommandArgs,
+  resolveWorkspace,
+  EXIT,
+} from '@st3/cli-kit';
 import { St3Error, writeFileAtomic } from '@st3/schemas';
 import { resolve } from 'node:path';
 import { LANGS, VARIANTS, baseDir, checkChoice } from './shared.js';
 
-const USAGE = 'st3 atomize <paths…> [--json] [--out FILE] [--target-loc N] [--max-loc N] [--max-complexity N] [--lang L] [--complexity-variant V] [--workers N] [--no-cache]';
+const USAGE =
+  'st3 atomize <paths…> [--json] [--out FILE] [--target-loc N] [--max-loc N] [--max-complexity N] [--lang L] [--complexity-variant V] [--workers N] [--no-cache]';
 
 const OPTIONS = {
   out: { type: 'string' },
@@ -34,10 +43,16 @@ export const command = defineCommand({
     '--telemetry              save atomizer.files|bytes|atoms|parse_ms to .st3/telemetry/telemetry-atomize.json',
     '--task ID                with --telemetry: save it in the task context instead (.st3/tasks/ID/)',
   ],
-  examples: ['st3 atomize src', 'st3 atomize "src/**/*.ts" --json --out atoms.json', 'st3 atomize app.py --max-loc 20 --complexity-variant radon', 'st3 atomize src --telemetry --task TASK-0123'],
+  examples: [
+    'st3 atomize src',
+    'st3 atomize "src/**/*.ts" --json --out atoms.json',
+    'st3 atomize app.py --max-loc 20 --complexity-variant radon',
+    'st3 atomize src --telemetry --task TASK-0123',
+  ],
   async run(argv, io) {
     const { values, positionals, common } = parseCommandArgs(argv, OPTIONS, USAGE);
-    if (positionals.length === 0) throw new St3Error('E_USAGE', 'name at least one file, folder or glob', { hint: `usage: ${USAGE}` });
+    if (positionals.length === 0)
+      throw new St3Error('E_USAGE', 'name at least one file, folder or glob', { hint: `usage: ${USAGE}` });
     const out = createOutput(io, common);
     const targetLoc = intFlag(values['target-loc'], '--target-loc', 10, 1);
     const maxLoc = intFlag(values['max-loc'], '--max-loc', Math.max(15, targetLoc), 1);
@@ -47,7 +62,8 @@ export const command = defineCommand({
     const workers = values.workers === undefined ? undefined : intFlag(values.workers, '--workers', 0, 0);
     const cwd = baseDir(io, common.cwd);
     const { atomizeProject } = await import('@st3/atomizer');
-    if (values.task && !values.telemetry) throw new St3Error('E_USAGE', '--task goes with --telemetry', { hint: 'add --telemetry' });
+    if (values.task && !values.telemetry)
+      throw new St3Error('E_USAGE', '--task goes with --telemetry', { hint: 'add --telemetry' });
     // The workspace holding .st3/ when there is one, else the folder atomize runs in (where its cache goes too).
     const telemetryRoot = (): string => {
       try {
@@ -56,13 +72,31 @@ export const command = defineCommand({
         return cwd;
       }
     };
-    const telemetry = values.telemetry ? (await import('@st3/telemetry')).cliTelemetry({ root: telemetryRoot(), tool: 'atomize', ...(values.task ? { taskId: values.task } : {}) }) : undefined;
+    const telemetry = values.telemetry
+      ? (await import('@st3/telemetry')).cliTelemetry({
+          root: telemetryRoot(),
+          tool: 'atomize',
+          ...(values.task ? { taskId: values.task } : {}),
+        })
+      : undefined;
     const progress = createProgress(io, { quiet: common.quiet, label: 'atomize' });
     const files: Record<string, unknown>[] = [];
     const skipped: { path: string; reason: string }[] = [];
     const controller = new AbortController();
     io.signal.addEventListener('abort', () => controller.abort(), { once: true });
-    for await (const r of atomizeProject(positionals, { cwd, targetLoc, maxLoc, maxComplexity, language, complexityVariant, workers, cache: values['no-cache'] ? false : undefined, signal: controller.signal, onProgress: (p) => progress.update(p.done, p.total, 'atomize'), ...(telemetry ? { telemetry } : {}) })) {
+    for await (const r of atomizeProject(positionals, {
+      cwd,
+      targetLoc,
+      maxLoc,
+      maxComplexity,
+      language,
+      complexityVariant,
+      workers,
+      cache: values['no-cache'] ? false : undefined,
+      signal: controller.signal,
+      onProgress: (p) => progress.update(p.done, p.total, 'atomize'),
+      ...(telemetry ? { telemetry } : {}),
+    })) {
       if (r.ok) {
         files.push(r.record as unknown as Record<string, unknown>);
         for (const d of (r.record as { diagnostics: { severity: string }[] }).diagnostics) out.diagnostic(d as never);
@@ -76,7 +110,10 @@ export const command = defineCommand({
       const file = await telemetry.save();
       if (!common.quiet) io.stderr.write(`telemetry: ${file}\n`);
     }
-    if (files.length === 0 && skipped.length === 0) throw new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${positionals.join(' ')}`, { hint: 'files ignored by .gitignore are skipped' });
+    if (files.length === 0 && skipped.length === 0)
+      throw new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${positionals.join(' ')}`, {
+        hint: 'files ignored by .gitignore are skipped',
+      });
     files.sort((a, b) => String(a.path).localeCompare(String(b.path)));
     const summary = summarize(files as unknown as FileLike[]);
     const document = { files, skipped, summary };
@@ -85,16 +122,22 @@ export const command = defineCommand({
       out.document(document);
       return EXIT.ok;
     }
-    out.line(`${summary.files} files, ${summary.functions} functions, ${summary.atoms} atoms (${summary.nonAtomic} not atomic), ${summary.loc} source lines${skipped.length > 0 ? `, ${skipped.length} skipped` : ''}`);
+    out.line(
+      `${summary.files} files, ${summary.functions} functions, ${summary.atoms} atoms (${summary.nonAtomic} not atomic), ${summary.loc} source lines${skipped.length > 0 ? `, ${skipped.length} skipped` : ''}`,
+    );
     if (summary.topComplexity.length > 0) {
       out.info('');
       out.info('Most complex functions:');
-      for (const f of summary.topComplexity) out.info(`  ${String(f.complexity).padStart(3)}  ${f.path}:${f.line}  ${f.name}`);
+      for (const f of summary.topComplexity)
+        out.info(`  ${String(f.complexity).padStart(3)}  ${f.path}:${f.line}  ${f.name}`);
     }
     if (summary.worstAtoms.length > 0) {
       out.info('');
       out.info('Least atomic atoms:');
-      for (const a of summary.worstAtoms) out.info(`  ${a.score.toFixed(1)}  ${a.path}:${a.startLine}-${a.endLine}  ${a.kind}${a.name ? ` ${a.name}` : ''}: ${a.violation}`);
+      for (const a of summary.worstAtoms)
+        out.info(
+          `  ${a.score.toFixed(1)}  ${a.path}:${a.startLine}-${a.endLine}  ${a.kind}${a.name ? ` ${a.name}` : ''}: ${a.violation}`,
+        );
     }
     if (values.out) out.info(`\nwrote ${values.out}`);
     return EXIT.ok;
@@ -105,11 +148,19 @@ interface FileLike {
   path: string;
   loc: number;
   functions: { name: string; qualifiedName: string; startLine: number; complexity: number }[];
-  atoms: { startLine: number; endLine: number; kind: string; name?: string; atomicity: { score: number; atomic: boolean; violations: { criterion: string; message: string }[] } }[];
+  atoms: {
+    startLine: number;
+    endLine: number;
+    kind: string;
+    name?: string;
+    atomicity: { score: number; atomic: boolean; violations: { criterion: string; message: string }[] };
+  }[];
 }
 
 function summarize(files: FileLike[]) {
-  const fns = files.flatMap((f) => f.functions.map((fn) => ({ path: f.path, line: fn.startLine, name: fn.qualifiedName, complexity: fn.complexity })));
+  const fns = files.flatMap((f) =>
+    f.functions.map((fn) => ({ path: f.path, line: fn.startLine, name: fn.qualifiedName, complexity: fn.complexity })),
+  );
   const atoms = files.flatMap((f) => f.atoms.map((a) => ({ path: f.path, ...a })));
   const nonAtomic = atoms.filter((a) => !a.atomicity.atomic);
   return {
@@ -122,6 +173,14 @@ function summarize(files: FileLike[]) {
     worstAtoms: nonAtomic
       .sort((a, b) => a.atomicity.score - b.atomicity.score)
       .slice(0, 5)
-      .map((a) => ({ path: a.path, startLine: a.startLine, endLine: a.endLine, kind: a.kind, name: a.name, score: a.atomicity.score, violation: a.atomicity.violations.map((v) => v.criterion).join(', ') })),
+      .map((a) => ({
+        path: a.path,
+        startLine: a.startLine,
+        endLine: a.endLine,
+        kind: a.kind,
+        name: a.name,
+        score: a.atomicity.score,
+        violation: a.atomicity.violations.map((v) => v.criterion).join(', '),
+      })),
   };
 }

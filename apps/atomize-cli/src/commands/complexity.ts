@@ -27,7 +27,8 @@ interface Unit {
 
 /** The peer tool's line: ESLint's unix formatter for JS/TS, flake8's default format for Python. */
 function formatLine(path: string, language: string, u: Unit, max: number | undefined): string {
-  if (language === 'python') return `${path}:${u.reportLine}:${u.reportColumn}: C901 ${u.reportName} is too complex (${u.complexity})`;
+  if (language === 'python')
+    return `${path}:${u.reportLine}:${u.reportColumn}: C901 ${u.reportName} is too complex (${u.complexity})`;
   const limit = max === undefined ? '' : ` Maximum allowed is ${max}.`;
   return `${path}:${u.reportLine}:${u.reportColumn}: ${u.reportName} has a complexity of ${u.complexity}.${limit} [Error/complexity]`;
 }
@@ -44,10 +45,15 @@ export const command = defineCommand({
     '--workers N              worker threads',
     '--no-cache               do not read or write .st3/cache/atomizer',
   ],
-  examples: ['st3 complexity src --max 10', 'st3 complexity app.py --max 7', 'st3 complexity "lib/**/*.js" --complexity-variant modified --json'],
+  examples: [
+    'st3 complexity src --max 10',
+    'st3 complexity app.py --max 7',
+    'st3 complexity "lib/**/*.js" --complexity-variant modified --json',
+  ],
   async run(argv, io) {
     const { values, positionals, common } = parseCommandArgs(argv, OPTIONS, USAGE);
-    if (positionals.length === 0) throw new St3Error('E_USAGE', 'name at least one file, folder or glob', { hint: `usage: ${USAGE}` });
+    if (positionals.length === 0)
+      throw new St3Error('E_USAGE', 'name at least one file, folder or glob', { hint: `usage: ${USAGE}` });
     const out = createOutput(io, common);
     const max = values.max === undefined ? undefined : intFlag(values.max, '--max', 0, 0);
     const language = checkChoice(values.lang, LANGS, '--lang');
@@ -57,7 +63,15 @@ export const command = defineCommand({
     const progress = createProgress(io, { quiet: common.quiet, label: 'complexity' });
     const files: { path: string; language: string; functions: Unit[] }[] = [];
     let seen = 0;
-    for await (const r of atomizeProject(positionals, { cwd: baseDir(io, common.cwd), mode: 'complexity', language, complexityVariant, workers, cache: values['no-cache'] ? false : undefined, onProgress: (p) => progress.update(p.done, p.total, 'complexity') })) {
+    for await (const r of atomizeProject(positionals, {
+      cwd: baseDir(io, common.cwd),
+      mode: 'complexity',
+      language,
+      complexityVariant,
+      workers,
+      cache: values['no-cache'] ? false : undefined,
+      onProgress: (p) => progress.update(p.done, p.total, 'complexity'),
+    })) {
       seen++;
       if (!r.ok) {
         out.warn(`${r.path}: ${r.skipped.reason}`);
@@ -65,23 +79,46 @@ export const command = defineCommand({
       }
       const rec = r.record as unknown as { path: string; language: string; functions: Unit[]; diagnostics: never[] };
       for (const d of rec.diagnostics) out.diagnostic(d);
-      const units = rec.functions.filter((f) => (values.all || f.reported) && (max === undefined || f.complexity > max));
+      const units = rec.functions.filter(
+        (f) => (values.all || f.reported) && (max === undefined || f.complexity > max),
+      );
       units.sort((a, b) => a.reportLine - b.reportLine || a.reportColumn - b.reportColumn);
       files.push({ path: rec.path, language: rec.language, functions: units });
     }
     progress.done();
-    if (seen === 0) throw new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${positionals.join(' ')}`, { hint: 'files ignored by .gitignore are skipped' });
+    if (seen === 0)
+      throw new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${positionals.join(' ')}`, {
+        hint: 'files ignored by .gitignore are skipped',
+      });
     files.sort((a, b) => a.path.localeCompare(b.path));
     const over = max === undefined ? 0 : files.reduce((n, f) => n + f.functions.length, 0);
     if (common.json) {
       out.document({
         max: max ?? null,
         over,
-        files: files.map((f) => ({ path: f.path, language: f.language, functions: f.functions.map((u) => ({ name: u.name, kind: u.kind, line: u.reportLine, column: u.reportColumn, startLine: u.startLine, endLine: u.endLine, complexity: u.complexity, message: u.reportName })) })),
+        files: files.map((f) => ({
+          path: f.path,
+          language: f.language,
+          functions: f.functions.map((u) => ({
+            name: u.name,
+            kind: u.kind,
+            line: u.reportLine,
+            column: u.reportColumn,
+            startLine: u.startLine,
+            endLine: u.endLine,
+            complexity: u.complexity,
+            message: u.reportName,
+          })),
+        })),
       });
     } else {
       for (const f of files) for (const u of f.functions) out.line(formatLine(f.path, f.language, u, max));
-      if (max !== undefined) out.info(over === 0 ? `no function above complexity ${max}` : `${over} function${over === 1 ? '' : 's'} above complexity ${max}`);
+      if (max !== undefined)
+        out.info(
+          over === 0
+            ? `no function above complexity ${max}`
+            : `${over} function${over === 1 ? '' : 's'} above complexity ${max}`,
+        );
     }
     return over > 0 ? EXIT.problems : EXIT.ok;
   },

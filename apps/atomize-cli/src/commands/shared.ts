@@ -5,9 +5,14 @@ import type { CliIO } from '@st3/cli-kit';
 export const LANGS = ['typescript', 'tsx', 'javascript', 'jsx', 'python'] as const;
 export const VARIANTS = ['eslint', 'modified', 'classic', 'mccabe', 'radon'] as const;
 
-export function checkChoice<T extends string>(value: string | undefined, choices: readonly T[], flag: string): T | undefined {
+export function checkChoice<T extends string>(
+  value: string | undefined,
+  choices: readonly T[],
+  flag: string,
+): T | undefined {
   if (value === undefined) return undefined;
-  if (!(choices as readonly string[]).includes(value)) throw new St3Error('E_USAGE', `${flag} must be one of ${choices.join(', ')}, got "${value}"`);
+  if (!(choices as readonly string[]).includes(value))
+    throw new St3Error('E_USAGE', `${flag} must be one of ${choices.join(', ')}, got "${value}"`);
   return value as T;
 }
 

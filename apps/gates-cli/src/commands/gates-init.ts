@@ -2,7 +2,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { createOutput, defineCommand, EXIT, parseCommandArgs, resolveWorkspace } from '@st3/cli-kit';
-import { detectWorkspace, findPreset, PRESETS, QUALITY_CONFIG_PATH, QUALITY_SCHEMA_FILE, qualitySchemaText, renderQualityConfig } from '@st3/quality-gates';
+import {
+  detectWorkspace,
+  findPreset,
+  PRESETS,
+  QUALITY_CONFIG_PATH,
+  QUALITY_SCHEMA_FILE,
+  qualitySchemaText,
+  renderQualityConfig,
+} from '@st3/quality-gates';
 import { St3Error } from '@st3/schemas';
 
 const OPTIONS = { preset: { type: 'string', multiple: true }, force: { type: 'boolean' } } as const;
@@ -19,15 +27,23 @@ export const initCommand = defineCommand({
     const out = createOutput(io, common);
     const target = ws.configPath ?? join(ws.root, QUALITY_CONFIG_PATH);
     if (existsSync(target) && !values.force) {
-      throw new St3Error('E_CONFIG_EXISTS', `${relative(io.cwd, target) || target} already exists`, { file: target, hint: 'pass --force to overwrite it' });
+      throw new St3Error('E_CONFIG_EXISTS', `${relative(io.cwd, target) || target} already exists`, {
+        file: target,
+        hint: 'pass --force to overwrite it',
+      });
     }
     const detection = detectWorkspace(ws.root);
     const presets = values.preset && values.preset.length > 0 ? values.preset : detection.presets;
     for (const id of presets) {
-      if (!findPreset(id)) throw new St3Error('E_USAGE', `unknown preset "${id}"`, { hint: `presets: ${PRESETS.map((p) => p.id).join(', ')}` });
+      if (!findPreset(id))
+        throw new St3Error('E_USAGE', `unknown preset "${id}"`, {
+          hint: `presets: ${PRESETS.map((p) => p.id).join(', ')}`,
+        });
     }
     if (presets.length === 0) {
-      throw new St3Error('E_USAGE', `found no TypeScript/JavaScript or Python project in ${ws.root}`, { hint: 'pass --preset ID for the tools you use' });
+      throw new St3Error('E_USAGE', `found no TypeScript/JavaScript or Python project in ${ws.root}`, {
+        hint: 'pass --preset ID for the tools you use',
+      });
     }
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, renderQualityConfig(presets));
@@ -35,7 +51,9 @@ export const initCommand = defineCommand({
     if (common.json) {
       out.document({ ok: true, path: target, presets, reasons: values.preset ? {} : detection.reasons });
     } else {
-      out.line(`wrote ${relative(io.cwd, target) || target} with ${presets.length} gate${presets.length === 1 ? '' : 's'}:`);
+      out.line(
+        `wrote ${relative(io.cwd, target) || target} with ${presets.length} gate${presets.length === 1 ? '' : 's'}:`,
+      );
       for (const id of presets) out.line(`  ${id.padEnd(8)} ${detection.reasons[id] ?? 'asked for with --preset'}`);
       out.info(out.color.dim(`editor validation: ${QUALITY_SCHEMA_FILE} beside it; run the gates with \`st3 gates\``));
     }

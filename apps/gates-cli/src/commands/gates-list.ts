@@ -16,8 +16,13 @@ export const listCommand = defineCommand({
     const out = createOutput(io, common);
     const path = ws.configPath ?? join(ws.root, QUALITY_CONFIG_PATH);
     const loaded = await loadQualityConfig(path);
-    if (loaded.errors[0]?.code === 'E_FILE_NOT_FOUND') throw new St3Error('E_FILE_NOT_FOUND', `no quality config at ${path}`, { file: path, hint: 'run `st3 gates init`' });
-    if (!loaded.value || loaded.errors.length > 0) throw errorFromDiagnostics('E_CONFIG_INVALID', `invalid quality config ${path}`, loaded.errors);
+    if (loaded.errors[0]?.code === 'E_FILE_NOT_FOUND')
+      throw new St3Error('E_FILE_NOT_FOUND', `no quality config at ${path}`, {
+        file: path,
+        hint: 'run `st3 gates init`',
+      });
+    if (!loaded.value || loaded.errors.length > 0)
+      throw errorFromDiagnostics('E_CONFIG_INVALID', `invalid quality config ${path}`, loaded.errors);
     for (const w of loaded.warnings) out.diagnostic(w);
     const config = loaded.value;
     const active = new Set(config.active_gates.length > 0 ? config.active_gates : Object.keys(config.gates));
@@ -37,7 +42,9 @@ export const listCommand = defineCommand({
     const width = Math.max(...gates.map((g) => g.id.length), 2);
     for (const g of gates) {
       const mark = g.active ? out.color.green('●') : out.color.dim('○');
-      out.line(`${mark} ${g.id.padEnd(width)}  ${g.name}  ${out.color.dim(`${g.file_types.join(',')} · ${g.parsing_strategy} · ${g.command.join(' ')}`)}`);
+      out.line(
+        `${mark} ${g.id.padEnd(width)}  ${g.name}  ${out.color.dim(`${g.file_types.join(',')} · ${g.parsing_strategy} · ${g.command.join(' ')}`)}`,
+      );
     }
     out.info(out.color.dim(`${active.size} active of ${gates.length} (● active)`));
     return EXIT.ok;

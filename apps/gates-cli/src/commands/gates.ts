@@ -9,7 +9,8 @@ const subcommands = { run: runCommand, init: initCommand, list: listCommand };
 export const command = defineCommand({
   name: 'gates',
   summary: 'run the quality gates (linters, type-checkers) on what changed',
-  usage: 'st3 gates [run|init|list] [--scope auto|branch|project|files] [--files F ...] [--gate ID ...] [--format text|json|sarif|github] [--config FILE]',
+  usage:
+    'st3 gates [run|init|list] [--scope auto|branch|project|files] [--files F ...] [--gate ID ...] [--format text|json|sarif|github] [--config FILE]',
   options: [
     'run (default)           run the gates:',
     '  --scope S             auto (changed since the last green run + failed files; default), branch, project, files',

@@ -17,7 +17,11 @@ export const command = defineCommand({
     '--format F        vitest, jest or pytest (with a command after --, instead of the config)',
     '--report FILE     where that command writes its report (default: its stdout)',
   ],
-  examples: ['st3 test', 'st3 test --json', 'st3 test --format pytest --report report.xml -- pytest --junitxml=report.xml'],
+  examples: [
+    'st3 test',
+    'st3 test --json',
+    'st3 test --format pytest --report report.xml -- pytest --junitxml=report.xml',
+  ],
   async run(argv, io) {
     const dash = argv.indexOf('--');
     const own = dash === -1 ? argv : argv.slice(0, dash);
@@ -28,13 +32,23 @@ export const command = defineCommand({
     let config: TestsConfig;
     if (commandArgs.length > 0) {
       const format = values.format;
-      if (format !== 'vitest' && format !== 'jest' && format !== 'pytest') throw new St3Error('E_USAGE', '--format vitest|jest|pytest is needed with a command after --', { hint: USAGE });
+      if (format !== 'vitest' && format !== 'jest' && format !== 'pytest')
+        throw new St3Error('E_USAGE', '--format vitest|jest|pytest is needed with a command after --', { hint: USAGE });
       config = { command: commandArgs, format, ...(values.report ? { report_file: values.report } : {}) };
     } else {
       const path = ws.configPath ?? join(ws.root, QUALITY_CONFIG_PATH);
       const loaded = await loadQualityConfig(path);
-      if (!loaded.value || loaded.errors.length > 0) throw errorFromDiagnostics(loaded.errors[0]?.code === 'E_FILE_NOT_FOUND' ? 'E_FILE_NOT_FOUND' : 'E_CONFIG_INVALID', `cannot load ${path}`, loaded.errors);
-      if (!loaded.value.tests) throw new St3Error('E_CONFIG_INVALID', `${path} has no tests section`, { file: path, hint: 'add tests: {command: [...], format: vitest|jest|pytest, report_file: ...}, or pass a command after --' });
+      if (!loaded.value || loaded.errors.length > 0)
+        throw errorFromDiagnostics(
+          loaded.errors[0]?.code === 'E_FILE_NOT_FOUND' ? 'E_FILE_NOT_FOUND' : 'E_CONFIG_INVALID',
+          `cannot load ${path}`,
+          loaded.errors,
+        );
+      if (!loaded.value.tests)
+        throw new St3Error('E_CONFIG_INVALID', `${path} has no tests section`, {
+          file: path,
+          hint: 'add tests: {command: [...], format: vitest|jest|pytest, report_file: ...}, or pass a command after --',
+        });
       config = loaded.value.tests;
     }
     const result = await runTests({ cwd: ws.root, config, signal: io.signal, env: io.env });
@@ -43,7 +57,9 @@ export const command = defineCommand({
     } else {
       out.line(result.ok ? out.color.green(result.summary) : out.color.red(result.summary));
       for (const f of result.failures) {
-        out.line(`${out.color.red('✗')} ${f.name}${f.file ? out.color.dim(`  ${f.file}${f.line ? `:${f.line}` : ''}`) : ''}`);
+        out.line(
+          `${out.color.red('✗')} ${f.name}${f.file ? out.color.dim(`  ${f.file}${f.line ? `:${f.line}` : ''}`) : ''}`,
+        );
         for (const line of f.message.split('\n')) out.line(`    ${out.color.dim(line)}`);
       }
     }

@@ -1,6 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createOutput, defineCommand, dispatchSubcommand, EXIT, parseCommandArgs, resolveWorkspace, type CliIO, type Command, type Output, type Subcommands } from '@st3/cli-kit';
+import {
+  createOutput,
+  defineCommand,
+  dispatchSubcommand,
+  EXIT,
+  parseCommandArgs,
+  resolveWorkspace,
+  type CliIO,
+  type Command,
+  type Output,
+  type Subcommands,
+} from '@st3/cli-kit';
 import type { ReviewQueueApi } from '@st3/executor';
 import { St3Error, type ReviewItem } from '@st3/schemas';
 
@@ -14,11 +25,17 @@ async function open(argv: string[], io: CliIO, options: Parameters<typeof parseC
   const out = createOutput(io, parsed.common);
   const ws = resolveWorkspace(io, parsed.common);
   const { createReviewQueue } = await import('@st3/executor');
-  return { ...parsed, out, queue: createReviewQueue(join(ws.st3Dir, 'review')), start: resolve(io.cwd, parsed.common.cwd ?? '.') };
+  return {
+    ...parsed,
+    out,
+    queue: createReviewQueue(join(ws.st3Dir, 'review')),
+    start: resolve(io.cwd, parsed.common.cwd ?? '.'),
+  };
 }
 
 function one(positionals: string[], usage: string): string {
-  if (positionals.length !== 1) throw new St3Error('E_USAGE', 'expected one review item id', { hint: `usage: ${usage}` });
+  if (positionals.length !== 1)
+    throw new St3Error('E_USAGE', 'expected one review item id', { hint: `usage: ${usage}` });
   return positionals[0]!;
 }
 
@@ -34,10 +51,16 @@ const list = defineCommand({
   usage: 'st3 review list [--status S] [--level L] [--lowest PERCENT] [--json]',
   examples: ['st3 review list --status pending', 'st3 review list --lowest 20'],
   async run(argv, io) {
-    const { values, out, queue } = await open(argv, io, { status: { type: 'string' }, level: { type: 'string' }, lowest: { type: 'string' } }, this.usage);
+    const { values, out, queue } = await open(
+      argv,
+      io,
+      { status: { type: 'string' }, level: { type: 'string' }, lowest: { type: 'string' } },
+      this.usage,
+    );
     const status = values.status as ReviewItem['status'] | undefined;
     const level = values.level as ReviewItem['confidence']['level'] | undefined;
-    if (status && !STATUSES.includes(status)) throw new St3Error('E_USAGE', `--status must be one of ${STATUSES.join(', ')}`);
+    if (status && !STATUSES.includes(status))
+      throw new St3Error('E_USAGE', `--status must be one of ${STATUSES.join(', ')}`);
     if (level && !LEVELS.includes(level)) throw new St3Error('E_USAGE', `--level must be one of ${LEVELS.join(', ')}`);
     let items: ReviewItem[];
     if (values.lowest !== undefined) {
@@ -78,13 +101,25 @@ const show = defineCommand({
       out.line(`  ${c.green('+ ' + issue.fix.after.trim())}`);
     }
     out.info('');
-    for (const h of item.history) out.info(c.dim(`${h.at} ${h.action}${h.from ? ` ${h.from} →` : ''} ${h.to}${h.by ? ` by ${h.by}` : ''}${h.feedback ? `: ${h.feedback}` : ''}`));
+    for (const h of item.history)
+      out.info(
+        c.dim(
+          `${h.at} ${h.action}${h.from ? ` ${h.from} →` : ''} ${h.to}${h.by ? ` by ${h.by}` : ''}${h.feedback ? `: ${h.feedback}` : ''}`,
+        ),
+      );
     return EXIT.ok;
   },
 });
 
 /** A verb that changes one item and prints it. */
-function action(name: string, summary: string, usage: string, examples: string[], options: Parameters<typeof parseCommandArgs>[1], apply: (queue: Queue, id: string, values: Record<string, unknown>, start: string) => Promise<ReviewItem>): Command {
+function action(
+  name: string,
+  summary: string,
+  usage: string,
+  examples: string[],
+  options: Parameters<typeof parseCommandArgs>[1],
+  apply: (queue: Queue, id: string, values: Record<string, unknown>, start: string) => Promise<ReviewItem>,
+): Command {
   return defineCommand({
     name,
     summary,
@@ -105,22 +140,60 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const subcommands: Subcommands = {
   list,
   show,
-  assign: action('assign', 'assign a pending item to a reviewer (→ in_review)', 'st3 review assign <id> --reviewer NAME', ['st3 review assign r3 --reviewer ana'], { reviewer: { type: 'string' } }, (q, id, v) => {
-    const reviewer = str(v.reviewer);
-    if (!reviewer) throw new St3Error('E_USAGE', '--reviewer is required');
-    return q.assign(id, reviewer);
-  }),
-  approve: action('approve', 'approve an item under review (feedback optional)', 'st3 review approve <id> [--feedback TEXT] [--reviewer NAME]', ['st3 review approve r3 --feedback "clear and tested"'], { feedback: { type: 'string' }, reviewer: { type: 'string' } }, (q, id, v) => q.approve(id, { feedback: str(v.feedback), by: str(v.reviewer) })),
-  reject: action('reject', 'reject an item under review (feedback required)', 'st3 review reject <id> --feedback TEXT [--reviewer NAME]', ['st3 review reject r3 --feedback "wrong algorithm"'], { feedback: { type: 'string' }, reviewer: { type: 'string' } }, (q, id, v) => q.reject(id, { feedback: str(v.feedback), by: str(v.reviewer) })),
-  edit: action('edit', 'replace the code of an item under review (re-validated; refused if it does not parse)', 'st3 review edit <id> (--file PATH | --code TEXT) [--reviewer NAME]', ['st3 review edit r3 --file fixed.py'], { file: { type: 'string' }, code: { type: 'string' }, reviewer: { type: 'string' } }, async (q, id, v, start) => {
-    const file = str(v.file);
-    const code = file !== undefined ? await readFile(resolve(start, file), 'utf8').catch(() => {
-      throw new St3Error('E_FILE_NOT_FOUND', `cannot read ${file}`, { file });
-    }) : str(v.code);
-    if (code === undefined) throw new St3Error('E_USAGE', 'pass the new code with --file PATH or --code TEXT');
-    return q.edit(id, code, { by: str(v.reviewer) });
-  }),
-  regenerate: action('regenerate', 'send an item back for regeneration; the feedback goes to the node in the next `st3 execute`', 'st3 review regenerate <id> --feedback TEXT [--reviewer NAME]', ['st3 review regenerate r3 --feedback "handle empty input"'], { feedback: { type: 'string' }, reviewer: { type: 'string' } }, (q, id, v) => q.regenerate(id, { feedback: str(v.feedback), by: str(v.reviewer) })),
+  assign: action(
+    'assign',
+    'assign a pending item to a reviewer (→ in_review)',
+    'st3 review assign <id> --reviewer NAME',
+    ['st3 review assign r3 --reviewer ana'],
+    { reviewer: { type: 'string' } },
+    (q, id, v) => {
+      const reviewer = str(v.reviewer);
+      if (!reviewer) throw new St3Error('E_USAGE', '--reviewer is required');
+      return q.assign(id, reviewer);
+    },
+  ),
+  approve: action(
+    'approve',
+    'approve an item under review (feedback optional)',
+    'st3 review approve <id> [--feedback TEXT] [--reviewer NAME]',
+    ['st3 review approve r3 --feedback "clear and tested"'],
+    { feedback: { type: 'string' }, reviewer: { type: 'string' } },
+    (q, id, v) => q.approve(id, { feedback: str(v.feedback), by: str(v.reviewer) }),
+  ),
+  reject: action(
+    'reject',
+    'reject an item under review (feedback required)',
+    'st3 review reject <id> --feedback TEXT [--reviewer NAME]',
+    ['st3 review reject r3 --feedback "wrong algorithm"'],
+    { feedback: { type: 'string' }, reviewer: { type: 'string' } },
+    (q, id, v) => q.reject(id, { feedback: str(v.feedback), by: str(v.reviewer) }),
+  ),
+  edit: action(
+    'edit',
+    'replace the code of an item under review (re-validated; refused if it does not parse)',
+    'st3 review edit <id> (--file PATH | --code TEXT) [--reviewer NAME]',
+    ['st3 review edit r3 --file fixed.py'],
+    { file: { type: 'string' }, code: { type: 'string' }, reviewer: { type: 'string' } },
+    async (q, id, v, start) => {
+      const file = str(v.file);
+      const code =
+        file !== undefined
+          ? await readFile(resolve(start, file), 'utf8').catch(() => {
+              throw new St3Error('E_FILE_NOT_FOUND', `cannot read ${file}`, { file });
+            })
+          : str(v.code);
+      if (code === undefined) throw new St3Error('E_USAGE', 'pass the new code with --file PATH or --code TEXT');
+      return q.edit(id, code, { by: str(v.reviewer) });
+    },
+  ),
+  regenerate: action(
+    'regenerate',
+    'send an item back for regeneration; the feedback goes to the node in the next `st3 execute`',
+    'st3 review regenerate <id> --feedback TEXT [--reviewer NAME]',
+    ['st3 review regenerate r3 --feedback "handle empty input"'],
+    { feedback: { type: 'string' }, reviewer: { type: 'string' } },
+    (q, id, v) => q.regenerate(id, { feedback: str(v.feedback), by: str(v.reviewer) }),
+  ),
   stats: defineCommand({
     name: 'stats',
     summary: 'counts by status and confidence level, approval rate, reviewers, issue rules',
@@ -133,11 +206,31 @@ const subcommands: Subcommands = {
         out.document({ ok: true, stats });
         return EXIT.ok;
       }
-      out.line(`${stats.total} item(s); mean confidence ${stats.meanConfidence.toFixed(2)}; approval rate ${(stats.approvalRate * 100).toFixed(0)}%`);
-      out.line(`status: ${Object.entries(stats.byStatus).map(([k, n]) => `${k} ${n}`).join(', ')}`);
-      out.line(`confidence: ${Object.entries(stats.byLevel).map(([k, n]) => `${k} ${n}`).join(', ')}`);
-      if (Object.keys(stats.byReviewer).length > 0) out.line(`reviewers: ${Object.entries(stats.byReviewer).map(([k, n]) => `${k} ${n}`).join(', ')}`);
-      if (Object.keys(stats.issues).length > 0) out.line(`issues: ${Object.entries(stats.issues).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+      out.line(
+        `${stats.total} item(s); mean confidence ${stats.meanConfidence.toFixed(2)}; approval rate ${(stats.approvalRate * 100).toFixed(0)}%`,
+      );
+      out.line(
+        `status: ${Object.entries(stats.byStatus)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')}`,
+      );
+      out.line(
+        `confidence: ${Object.entries(stats.byLevel)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')}`,
+      );
+      if (Object.keys(stats.byReviewer).length > 0)
+        out.line(
+          `reviewers: ${Object.entries(stats.byReviewer)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ')}`,
+        );
+      if (Object.keys(stats.issues).length > 0)
+        out.line(
+          `issues: ${Object.entries(stats.issues)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ')}`,
+        );
       return EXIT.ok;
     },
   }),
@@ -149,7 +242,13 @@ export const command: Command = defineCommand({
   usage: 'st3 review <list|show|assign|approve|reject|edit|regenerate|stats> [args] [--json]',
   // runCommand answers --help of any sub-verb with this text, so it lists every sub-verb's usage.
   options: Object.values(subcommands).flatMap((s) => [`${s.usage.padEnd(72)} ${s.summary}`]),
-  examples: ['st3 review list --lowest 20', 'st3 review assign r1 --reviewer ana', 'st3 review approve r1', 'st3 review regenerate r2 --feedback "handle empty input"', 'st3 review stats'],
+  examples: [
+    'st3 review list --lowest 20',
+    'st3 review assign r1 --reviewer ana',
+    'st3 review approve r1',
+    'st3 review regenerate r2 --feedback "handle empty input"',
+    'st3 review stats',
+  ],
   run(argv, io) {
     return dispatchSubcommand(command, subcommands, argv, io);
   },

@@ -4,7 +4,8 @@ import { CheckRegistry, groupFromPlan, loadPlanSpec, validatePlan, type Validati
 import { errorFromDiagnostics, St3Error } from '@st3/schemas';
 import { loadGraphInputs } from '../graph-inputs.js';
 
-const usage = 'st3 validate-plan <paths|atoms.json>... [--plan plan.yaml] [--check ID]... [--global NAME]... [--forbid FROM:TO]... [--all] [--list-checks] [--json]';
+const usage =
+  'st3 validate-plan <paths|atoms.json>... [--plan plan.yaml] [--check ID]... [--global NAME]... [--forbid FROM:TO]... [--all] [--list-checks] [--json]';
 
 export const command = defineCommand({
   name: 'validate-plan',
@@ -21,19 +22,28 @@ export const command = defineCommand({
     '--list-checks     list the checks and exit',
     '--tsconfig FILE   resolve tsconfig `paths` from FILE (default: the workspace tsconfig.json)',
   ],
-  examples: ['st3 validate-plan atoms.json', 'st3 validate-plan src py --plan plan.yaml', 'st3 validate-plan atoms.json --forbid src/core:src/cli --global chrome --json', 'st3 validate-plan --list-checks'],
+  examples: [
+    'st3 validate-plan atoms.json',
+    'st3 validate-plan src py --plan plan.yaml',
+    'st3 validate-plan atoms.json --forbid src/core:src/cli --global chrome --json',
+    'st3 validate-plan --list-checks',
+  ],
   async run(argv, io) {
-    const { values, positionals, common } = parseCommandArgs(argv, {
-      plan: { type: 'string' },
-      check: { type: 'string', multiple: true },
-      global: { type: 'string', multiple: true },
-      forbid: { type: 'string', multiple: true },
-      'max-fan-in': { type: 'string' },
-      'max-fan-out': { type: 'string' },
-      all: { type: 'boolean' },
-      'list-checks': { type: 'boolean' },
-      tsconfig: { type: 'string' },
-    }, usage);
+    const { values, positionals, common } = parseCommandArgs(
+      argv,
+      {
+        plan: { type: 'string' },
+        check: { type: 'string', multiple: true },
+        global: { type: 'string', multiple: true },
+        forbid: { type: 'string', multiple: true },
+        'max-fan-in': { type: 'string' },
+        'max-fan-out': { type: 'string' },
+        all: { type: 'boolean' },
+        'list-checks': { type: 'boolean' },
+        tsconfig: { type: 'string' },
+      },
+      usage,
+    );
     const out = createOutput(io, common);
     const registry = new CheckRegistry();
     if (values['list-checks']) {
@@ -43,11 +53,17 @@ export const command = defineCommand({
       return EXIT.ok;
     }
     for (const id of values.check ?? []) {
-      if (!registry.get(id)) throw new St3Error('E_GRAPH_OPTIONS', `unknown check "${id}"`, { hint: 'run "st3 validate-plan --list-checks"' });
+      if (!registry.get(id))
+        throw new St3Error('E_GRAPH_OPTIONS', `unknown check "${id}"`, {
+          hint: 'run "st3 validate-plan --list-checks"',
+        });
     }
     const forbidden = (values.forbid ?? []).map((rule) => {
       const [from, to, ...rest] = rule.split(':');
-      if (!from || !to || rest.length > 0) throw new St3Error('E_USAGE', `--forbid expects FROM:TO, got "${rule}"`, { hint: 'e.g. --forbid src/core:src/cli' });
+      if (!from || !to || rest.length > 0)
+        throw new St3Error('E_USAGE', `--forbid expects FROM:TO, got "${rule}"`, {
+          hint: 'e.g. --forbid src/core:src/cli',
+        });
       return { from, to };
     });
     const ws = resolveWorkspace(io, common);
@@ -56,11 +72,21 @@ export const command = defineCommand({
     if (values.plan) {
       const spec = await loadPlanSpec(resolve(cwd, values.plan), values.plan);
       for (const w of spec.warnings) out.diagnostic(w);
-      if (spec.errors.length > 0 || !spec.value) throw errorFromDiagnostics(spec.errors[0]?.code ?? 'E_SCHEMA', `cannot read the plan ${values.plan}`, spec.errors);
+      if (spec.errors.length > 0 || !spec.value)
+        throw errorFromDiagnostics(
+          spec.errors[0]?.code ?? 'E_SCHEMA',
+          `cannot read the plan ${values.plan}`,
+          spec.errors,
+        );
       group = groupFromPlan(spec.value);
     }
     const inputs = await loadGraphInputs(positionals, { cwd, root: ws.root, tsconfig: values.tsconfig, out, usage });
-    if (!inputs.atoms) throw new St3Error('E_GRAPH_INPUT', 'validate-plan needs atoms (atomizer output or source paths), not only a {nodes, edges} graph', { hint: 'st3 atomize src --json > atoms.json && st3 validate-plan atoms.json' });
+    if (!inputs.atoms)
+      throw new St3Error(
+        'E_GRAPH_INPUT',
+        'validate-plan needs atoms (atomizer output or source paths), not only a {nodes, edges} graph',
+        { hint: 'st3 atomize src --json > atoms.json && st3 validate-plan atoms.json' },
+      );
     const report = validatePlan(inputs.atoms, {
       ...inputs.resolve,
       registry,
@@ -73,7 +99,14 @@ export const command = defineCommand({
       maxFanOut: intFlag(values['max-fan-out'], '--max-fan-out', 15, 1),
     });
     if (common.json) {
-      out.document({ ok: report.passed, passed: report.passed, score: report.score, levels: report.levels, results: report.results, stats: report.analysis.stats });
+      out.document({
+        ok: report.passed,
+        passed: report.passed,
+        score: report.score,
+        levels: report.levels,
+        results: report.results,
+        stats: report.analysis.stats,
+      });
       return report.passed ? EXIT.ok : EXIT.problems;
     }
     for (const r of report.results) {
@@ -87,7 +120,9 @@ export const command = defineCommand({
     }
     for (const l of report.levels) {
       const verdict = l.passed ? out.color.green('pass') : out.color.red('FAIL');
-      out.line(`${l.level.padEnd(9)} ${l.score.toFixed(3)} ${verdict}  ${l.checks} results, ${l.errors} errors, ${l.warnings} warnings`);
+      out.line(
+        `${l.level.padEnd(9)} ${l.score.toFixed(3)} ${verdict}  ${l.checks} results, ${l.errors} errors, ${l.warnings} warnings`,
+      );
     }
     out.line(`plan score ${report.score.toFixed(3)}: ${report.passed ? 'passed' : 'failed'}`);
     return report.passed ? EXIT.ok : EXIT.problems;

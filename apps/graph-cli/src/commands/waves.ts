@@ -7,7 +7,8 @@ const usage = 'st3 waves <paths|atoms.json|graph.json>... [--width N] [--json]';
 
 export const command = defineCommand({
   name: 'waves',
-  summary: 'plan parallel waves: wave 0 has no dependencies, wave N depends only on earlier waves (cycles are cut first)',
+  summary:
+    'plan parallel waves: wave 0 has no dependencies, wave N depends only on earlier waves (cycles are cut first)',
   usage,
   options: [
     '--width N        at most N nodes per wave where slack allows (the wave count never grows)',
@@ -15,21 +16,35 @@ export const command = defineCommand({
   ],
   examples: ['st3 waves atoms.json', 'st3 waves graph.json --width 8 --json | jq ".waves | length"'],
   async run(argv, io) {
-    const { values, positionals, common } = parseCommandArgs(argv, { width: { type: 'string' }, tsconfig: { type: 'string' } }, usage);
+    const { values, positionals, common } = parseCommandArgs(
+      argv,
+      { width: { type: 'string' }, tsconfig: { type: 'string' } },
+      usage,
+    );
     const out = createOutput(io, common);
     const ws = resolveWorkspace(io, common);
     const width = values.width === undefined ? undefined : intFlag(values.width, '--width', 0, 1);
-    const inputs = await loadGraphInputs(positionals, { cwd: resolve(io.cwd, common.cwd ?? '.'), root: ws.root, tsconfig: values.tsconfig, out, usage });
+    const inputs = await loadGraphInputs(positionals, {
+      cwd: resolve(io.cwd, common.cwd ?? '.'),
+      root: ws.root,
+      tsconfig: values.tsconfig,
+      out,
+      usage,
+    });
     const a = analyzeGraph(inputs.graph, width !== undefined ? { maxWidth: width } : {});
     if (common.json) {
       out.document({ waves: a.waves, criticalPath: a.criticalPath, removedEdges: a.removedEdges, stats: a.stats });
       return EXIT.ok;
     }
     a.waves.forEach((wave, i) => out.line(`wave ${i} (${wave.length}): ${wave.join(', ')}`));
-    out.info(`${a.stats.waves} waves for ${a.stats.nodes} nodes, widest ${a.stats.widestWave}, mean parallelism ${a.stats.meanParallelism}`);
+    out.info(
+      `${a.stats.waves} waves for ${a.stats.nodes} nodes, widest ${a.stats.widestWave}, mean parallelism ${a.stats.meanParallelism}`,
+    );
     out.info(`critical path (${a.criticalPath.length}): ${a.criticalPath.join(' -> ')}`);
-    if (a.removedEdges.length > 0) out.warn(`${a.removedEdges.length} edge(s) cut to break cycles; run "st3 graph" to see them`);
-    if (a.stats.overfullWaves && a.stats.overfullWaves.length > 0) out.warn(`waves ${a.stats.overfullWaves.join(', ')} stay wider than --width ${width}: their nodes have no slack`);
+    if (a.removedEdges.length > 0)
+      out.warn(`${a.removedEdges.length} edge(s) cut to break cycles; run "st3 graph" to see them`);
+    if (a.stats.overfullWaves && a.stats.overfullWaves.length > 0)
+      out.warn(`waves ${a.stats.overfullWaves.join(', ')} stay wider than --width ${width}: their nodes have no slack`);
     return EXIT.ok;
   },
 });

@@ -19,9 +19,13 @@ export const command = defineCommand({
   async run(argv, io) {
     const { common } = parseCommandArgs(argv, {}, USAGE);
     const root = resolve(io.cwd, common.cwd ?? '.');
-    if (!existsSync(root) || !statSync(root).isDirectory()) throw new St3Error('E_FILE_NOT_FOUND', `--cwd folder not found: ${root}`, { hint: 'pass an existing folder' });
+    if (!existsSync(root) || !statSync(root).isDirectory())
+      throw new St3Error('E_FILE_NOT_FOUND', `--cwd folder not found: ${root}`, { hint: 'pass an existing folder' });
     const log = common.quiet ? undefined : (line: string) => void io.stderr.write(`st3-mcp: ${line}\n`);
-    const [{ createSt3McpServer }, { StdioServerTransport }] = await Promise.all([import('../server.js'), import('@modelcontextprotocol/sdk/server/stdio.js')]);
+    const [{ createSt3McpServer }, { StdioServerTransport }] = await Promise.all([
+      import('../server.js'),
+      import('@modelcontextprotocol/sdk/server/stdio.js'),
+    ]);
     const pending = new Set<Promise<unknown>>();
     const track = (call: Promise<unknown>) => {
       pending.add(call);

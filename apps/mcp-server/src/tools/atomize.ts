@@ -11,25 +11,46 @@ interface AtomizedFile {
 }
 
 /** Records of every matched file, sorted by path; files that cannot be atomized are listed as skipped. */
-export async function atomizeRecords(root: string, paths: string[], options: { targetLoc?: number; maxLoc?: number; mode?: 'atomize' | 'complexity'; signal?: AbortSignal }) {
+export async function atomizeRecords(
+  root: string,
+  paths: string[],
+  options: { targetLoc?: number; maxLoc?: number; mode?: 'atomize' | 'complexity'; signal?: AbortSignal },
+) {
   const patterns = paths.map((p) => insidePattern(root, p));
   const { atomizeProject } = await import('@st3/atomizer');
   const files: Record<string, unknown>[] = [];
   const skipped: { path: string; reason: string }[] = [];
   // No cache: the tools are read-only, and the cache lives in the workspace's .st3/.
-  for await (const r of atomizeProject(patterns, { cwd: root, cache: false, workers: 0, mode: options.mode ?? 'atomize', ...(options.targetLoc !== undefined ? { targetLoc: options.targetLoc } : {}), ...(options.maxLoc !== undefined ? { maxLoc: options.maxLoc } : {}), ...(options.signal ? { signal: options.signal } : {}) })) {
+  for await (const r of atomizeProject(patterns, {
+    cwd: root,
+    cache: false,
+    workers: 0,
+    mode: options.mode ?? 'atomize',
+    ...(options.targetLoc !== undefined ? { targetLoc: options.targetLoc } : {}),
+    ...(options.maxLoc !== undefined ? { maxLoc: options.maxLoc } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  })) {
     if (r.ok) files.push(r.record as unknown as Record<string, unknown>);
     else skipped.push({ path: r.path, reason: r.skipped.reason });
   }
-  if (files.length === 0 && skipped.length === 0) throw new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${paths.join(' ')}`, { hint: 'files ignored by .gitignore are skipped' });
+  if (files.length === 0 && skipped.length === 0)
+    throw new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${paths.join(' ')}`, {
+      hint: 'files ignored by .gitignore are skipped',
+    });
   files.sort((a, b) => String(a.path).localeCompare(String(b.path)));
   return { files, skipped };
 }
 
 /** `atomize`: the `st3 atomize --json` document `{files, skipped}`. */
-export async function atomize(root: string, args: { paths: string[]; targetLoc?: number; maxLoc?: number }, signal?: AbortSignal): Promise<CallToolResult> {
+export async function atomize(
+  root: string,
+  args: { paths: string[]; targetLoc?: number; maxLoc?: number },
+  signal?: AbortSignal,
+): Promise<CallToolResult> {
   if (args.targetLoc !== undefined && args.maxLoc !== undefined && args.targetLoc > args.maxLoc) {
-    throw new St3Error('E_ATOMIZE_OPTIONS', `targetLoc (${args.targetLoc}) is above maxLoc (${args.maxLoc})`, { hint: 'use targetLoc ≤ maxLoc' });
+    throw new St3Error('E_ATOMIZE_OPTIONS', `targetLoc (${args.targetLoc}) is above maxLoc (${args.maxLoc})`, {
+      hint: 'use targetLoc ≤ maxLoc',
+    });
   }
   const maxLoc = args.maxLoc ?? (args.targetLoc !== undefined ? Math.max(15, args.targetLoc) : undefined);
   const doc = await atomizeRecords(root, args.paths, { targetLoc: args.targetLoc, maxLoc, signal });

@@ -15,7 +15,11 @@ interface Unit {
 }
 
 /** `complexity`: per-function cyclomatic complexity as ESLint / flake8 count it; with `max`, only the functions above it. */
-export async function complexity(root: string, args: { paths: string[]; max?: number }, signal?: AbortSignal): Promise<CallToolResult> {
+export async function complexity(
+  root: string,
+  args: { paths: string[]; max?: number },
+  signal?: AbortSignal,
+): Promise<CallToolResult> {
   const doc = await atomizeRecords(root, args.paths, { mode: 'complexity', signal });
   const max = args.max;
   const files = (doc.files as unknown as { path: string; language: string; functions: Unit[] }[]).map((f) => ({
@@ -24,13 +28,25 @@ export async function complexity(root: string, args: { paths: string[]; max?: nu
     functions: f.functions
       .filter((u) => u.reported && (max === undefined || u.complexity > max))
       .sort((a, b) => a.reportLine - b.reportLine || a.reportColumn - b.reportColumn)
-      .map((u) => ({ name: u.name, kind: u.kind, line: u.reportLine, column: u.reportColumn, startLine: u.startLine, endLine: u.endLine, complexity: u.complexity, message: u.reportName })),
+      .map((u) => ({
+        name: u.name,
+        kind: u.kind,
+        line: u.reportLine,
+        column: u.reportColumn,
+        startLine: u.startLine,
+        endLine: u.endLine,
+        complexity: u.complexity,
+        message: u.reportName,
+      })),
   }));
   const all = files.flatMap((f) => f.functions.map((u) => ({ path: f.path, ...u })));
   const top = [...all].sort((a, b) => b.complexity - a.complexity)[0];
   const over = max === undefined ? 0 : all.length;
-  const text = max === undefined
-    ? `${plural(all.length, 'function')} in ${plural(files.length, 'file')}${top ? `; most complex: ${top.message} in ${top.path}:${top.line} (${top.complexity})` : ''}`
-    : over === 0 ? `no function above complexity ${max} in ${plural(files.length, 'file')}` : `${plural(over, 'function')} above complexity ${max}${top ? `; worst: ${top.message} in ${top.path}:${top.line} (${top.complexity})` : ''}`;
+  const text =
+    max === undefined
+      ? `${plural(all.length, 'function')} in ${plural(files.length, 'file')}${top ? `; most complex: ${top.message} in ${top.path}:${top.line} (${top.complexity})` : ''}`
+      : over === 0
+        ? `no function above complexity ${max} in ${plural(files.length, 'file')}`
+        : `${plural(over, 'function')} above complexity ${max}${top ? `; worst: ${top.message} in ${top.path}:${top.line} (${top.complexity})` : ''}`;
   return jsonResult(text, { max: max ?? null, over, files, skipped: doc.skipped });
 }

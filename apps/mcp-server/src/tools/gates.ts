@@ -18,8 +18,14 @@ export interface GateArgs {
 export async function runQualityGates(root: string, args: GateArgs, signal?: AbortSignal): Promise<CallToolResult> {
   const files = (args.files ?? []).map((f) => relative(root, resolveInside(root, f)).split(sep).join('/'));
   const scope = args.scope ?? (files.length > 0 ? 'files' : 'auto');
-  if (scope === 'files' && files.length === 0) throw new St3Error('E_USAGE', 'scope "files" needs files', { hint: 'pass files: ["src/a.ts", ...] or another scope' });
-  if (scope !== 'files' && files.length > 0) throw new St3Error('E_USAGE', `files were given with scope "${scope}"`, { hint: 'drop scope or use scope "files"' });
+  if (scope === 'files' && files.length === 0)
+    throw new St3Error('E_USAGE', 'scope "files" needs files', {
+      hint: 'pass files: ["src/a.ts", ...] or another scope',
+    });
+  if (scope !== 'files' && files.length > 0)
+    throw new St3Error('E_USAGE', `files were given with scope "${scope}"`, {
+      hint: 'drop scope or use scope "files"',
+    });
   const result = await runGates({
     cwd: root,
     scope: { kind: scope, files, filesBase: root },

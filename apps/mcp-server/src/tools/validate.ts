@@ -14,14 +14,17 @@ async function walk(dir: string, anyDocument: boolean, found: string[]): Promise
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (!SKIP_DIRS.has(entry.name)) await walk(path, anyDocument, found);
-    } else if (entry.isFile() && (anyDocument ? /\.(ya?ml|json)$/i.test(entry.name) : inferKind(path))) found.push(path);
+    } else if (entry.isFile() && (anyDocument ? /\.(ya?ml|json)$/i.test(entry.name) : inferKind(path)))
+      found.push(path);
   }
 }
 
 /** `validate_files`: each file (folders: the files of a known kind under them) validated as its kind. */
 export async function validateFiles(root: string, args: { paths: string[]; kind?: string }): Promise<CallToolResult> {
   if (args.kind !== undefined && !findKind(args.kind)) {
-    throw new St3Error('E_KIND_UNKNOWN', `unknown kind "${args.kind}"`, { hint: `one of: ${KINDS.map((k) => k.name).join(', ')}` });
+    throw new St3Error('E_KIND_UNKNOWN', `unknown kind "${args.kind}"`, {
+      hint: `one of: ${KINDS.map((k) => k.name).join(', ')}`,
+    });
   }
   const files: string[] = [];
   for (const p of args.paths) {
@@ -30,7 +33,10 @@ export async function validateFiles(root: string, args: { paths: string[]; kind?
     if (info?.isDirectory()) await walk(abs, args.kind !== undefined, files);
     else files.push(abs);
   }
-  if (files.length === 0) throw new St3Error('E_FILE_NOT_FOUND', 'no ST3 file found in the folders given', { hint: 'name files directly, or pass kind' });
+  if (files.length === 0)
+    throw new St3Error('E_FILE_NOT_FOUND', 'no ST3 file found in the folders given', {
+      hint: 'name files directly, or pass kind',
+    });
   const verdicts = [];
   for (const abs of files) {
     const file = relative(root, abs).split(sep).join('/');

@@ -1,6 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { createOutput, defineCommand, dispatchSubcommand, EXIT, intFlag, parseCommandArgs, resolveWorkspace, type CliIO, type Command } from '@st3/cli-kit';
+import {
+  createOutput,
+  defineCommand,
+  dispatchSubcommand,
+  EXIT,
+  intFlag,
+  parseCommandArgs,
+  resolveWorkspace,
+  type CliIO,
+  type Command,
+} from '@st3/cli-kit';
 import { loadFile, MetricsRollupSchema, St3Error, writeJsonAtomic, type MetricsRollup } from '@st3/schemas';
 import {
   collectTaskMetrics,
@@ -32,15 +42,19 @@ function layoutFor(root: string, values: { 'tasks-dir'?: string; 'history-dir'?:
 
 const collect = defineCommand({
   name: 'collect',
-  summary: 'aggregate a task\'s telemetry into metrics.json with its five success criteria',
+  summary: "aggregate a task's telemetry into metrics.json with its five success criteria",
   usage: 'st3 metrics collect <task-id> [--tasks-dir DIR] [--json]',
-  options: ['--tasks-dir DIR  folder of task contexts (default .st3/tasks)', '--history-dir DIR  folder of rollup snapshots (default .st3/metrics/history)'],
+  options: [
+    '--tasks-dir DIR  folder of task contexts (default .st3/tasks)',
+    '--history-dir DIR  folder of rollup snapshots (default .st3/metrics/history)',
+  ],
   examples: ['st3 metrics collect TASK-0101', 'st3 metrics collect TASK-0101 --json'],
   async run(argv, io) {
     const { values, positionals, common } = parseCommandArgs(argv, layoutOptions, this.usage);
     const out = createOutput(io, common);
     const taskId = positionals[0];
-    if (!taskId || positionals.length > 1) throw new St3Error('E_USAGE', 'expected exactly one task id', { hint: `usage: ${this.usage}` });
+    if (!taskId || positionals.length > 1)
+      throw new St3Error('E_USAGE', 'expected exactly one task id', { hint: `usage: ${this.usage}` });
     const ws = resolveWorkspace(io, common);
     const layout = layoutFor(ws.root, values);
     const contextDir = join(layout.tasksDir, taskId);
@@ -51,8 +65,11 @@ const collect = defineCommand({
     else {
       out.line(`${taskId}: ${metrics.agents.length} agent(s) → ${relative(ws.root, join(contextDir, 'metrics.json'))}`);
       for (const c of metrics.criteria) {
-        const mark = c.target_met === null ? out.color.dim('–') : c.target_met ? out.color.green('✓') : out.color.red('✗');
-        out.line(`  ${mark} ${c.id.padEnd(22)} ${c.value === null ? 'n/a' : round(c.value)} (target ${c.comparison} ${c.target})${c.detail ? out.color.dim(` ${c.detail}`) : ''}`);
+        const mark =
+          c.target_met === null ? out.color.dim('–') : c.target_met ? out.color.green('✓') : out.color.red('✗');
+        out.line(
+          `  ${mark} ${c.id.padEnd(22)} ${c.value === null ? 'n/a' : round(c.value)} (target ${c.comparison} ${c.target})${c.detail ? out.color.dim(` ${c.detail}`) : ''}`,
+        );
       }
     }
     return EXIT.ok;
@@ -64,18 +81,27 @@ const compare = defineCommand({
   summary: 'compare a baseline rollup with the current one; exit 1 on regression',
   usage: 'st3 metrics compare <baseline.json> <current.json> [--tolerance 0.05] [--json]',
   options: ['--tolerance R  allowed drop of a compliance rate before it counts as a regression (default 0)'],
-  examples: ['st3 metrics compare .st3/metrics/history/2026-01-01T00-00-00-000Z.json .st3/metrics/dashboard/rollup.json'],
+  examples: [
+    'st3 metrics compare .st3/metrics/history/2026-01-01T00-00-00-000Z.json .st3/metrics/dashboard/rollup.json',
+  ],
   async run(argv, io) {
     const { values, positionals, common } = parseCommandArgs(argv, { tolerance: { type: 'string' } }, this.usage);
     const out = createOutput(io, common);
-    if (positionals.length !== 2) throw new St3Error('E_USAGE', 'expected a baseline and a current rollup file', { hint: `usage: ${this.usage}` });
+    if (positionals.length !== 2)
+      throw new St3Error('E_USAGE', 'expected a baseline and a current rollup file', { hint: `usage: ${this.usage}` });
     const tolerance = values.tolerance === undefined ? 0 : Number(values.tolerance);
-    if (!Number.isFinite(tolerance) || tolerance < 0) throw new St3Error('E_USAGE', `--tolerance expects a number ≥ 0, got "${values.tolerance}"`);
-    const [baseline, current] = await Promise.all(positionals.map((p) => loadRollupFile(resolve(io.cwd, common.cwd ?? '.', p))));
+    if (!Number.isFinite(tolerance) || tolerance < 0)
+      throw new St3Error('E_USAGE', `--tolerance expects a number ≥ 0, got "${values.tolerance}"`);
+    const [baseline, current] = await Promise.all(
+      positionals.map((p) => loadRollupFile(resolve(io.cwd, common.cwd ?? '.', p))),
+    );
     const result = compareRollups(baseline!, current!, { tolerance });
     if (out.json) out.document({ ok: result.regressions.length === 0, ...result });
     else {
-      for (const d of result.deltas) out.line(`${d.criterion.padEnd(22)} ${pct(d.baseline)} → ${pct(d.current)}${d.delta === null ? '' : ` (${d.delta >= 0 ? '+' : ''}${round(d.delta * 100)} pts)`}`);
+      for (const d of result.deltas)
+        out.line(
+          `${d.criterion.padEnd(22)} ${pct(d.baseline)} → ${pct(d.current)}${d.delta === null ? '' : ` (${d.delta >= 0 ? '+' : ''}${round(d.delta * 100)} pts)`}`,
+        );
       if (result.regressions.length === 0) out.line(out.color.green('no regression'));
       for (const r of result.regressions) out.line(out.color.red(`regression: ${r.message}`));
     }
@@ -85,12 +111,19 @@ const compare = defineCommand({
 
 const serve = defineCommand({
   name: 'serve',
-  summary: 'serve the workspace\'s telemetry as Prometheus metrics on /metrics (loopback by default)',
+  summary: "serve the workspace's telemetry as Prometheus metrics on /metrics (loopback by default)",
   usage: 'st3 metrics serve [--port 9464] [--host 127.0.0.1]',
-  options: ['--port N   port to listen on (default 9464; 0 picks a free one)', '--host H   address to bind (default 127.0.0.1; anything else must be asked for)'],
+  options: [
+    '--port N   port to listen on (default 9464; 0 picks a free one)',
+    '--host H   address to bind (default 127.0.0.1; anything else must be asked for)',
+  ],
   examples: ['st3 metrics serve --port 9464', 'curl http://127.0.0.1:9464/metrics'],
   async run(argv, io) {
-    const { values, common } = parseCommandArgs(argv, { port: { type: 'string' }, host: { type: 'string' }, ...layoutOptions }, this.usage);
+    const { values, common } = parseCommandArgs(
+      argv,
+      { port: { type: 'string' }, host: { type: 'string' }, ...layoutOptions },
+      this.usage,
+    );
     const out = createOutput(io, common);
     const port = intFlag(values.port, '--port', 9464);
     if (port > 65535) throw new St3Error('E_USAGE', `--port must be ≤ 65535, got ${port}`);
@@ -103,11 +136,17 @@ const serve = defineCommand({
       return all.flatMap((r) => r.records);
     };
     const served = await serveMetrics({ port, host: values.host, load }).catch((error: NodeJS.ErrnoException) => {
-      throw new St3Error(error.code === 'EADDRINUSE' ? 'E_USAGE' : 'E_INTERNAL', `cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${error.message}`, { hint: 'pick another --port' });
+      throw new St3Error(
+        error.code === 'EADDRINUSE' ? 'E_USAGE' : 'E_INTERNAL',
+        `cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${error.message}`,
+        { hint: 'pick another --port' },
+      );
     });
     if (out.json) out.document({ ok: true, url: served.url });
     else out.line(`serving ${served.url} (Ctrl-C to stop)`);
-    await new Promise<void>((r) => (io.signal.aborted ? r() : io.signal.addEventListener('abort', () => r(), { once: true })));
+    await new Promise<void>((r) =>
+      io.signal.aborted ? r() : io.signal.addEventListener('abort', () => r(), { once: true }),
+    );
     await served.close();
     return EXIT.ok;
   },
@@ -117,13 +156,24 @@ const dashboard = defineCommand({
   name: 'dashboard',
   summary: 'write the metrics dashboard: dashboard.json, rollup.json and one self-contained index.html',
   usage: 'st3 metrics dashboard [--out DIR] [--no-record] [--json]',
-  options: ['--out DIR     where to write (default .st3/metrics/dashboard)', '--no-record   do not add this run to the trend history'],
+  options: [
+    '--out DIR     where to write (default .st3/metrics/dashboard)',
+    '--no-record   do not add this run to the trend history',
+  ],
   examples: ['st3 metrics dashboard', 'st3 metrics dashboard --out site/metrics'],
   async run(argv, io) {
-    const { values, common } = parseCommandArgs(argv, { out: { type: 'string' }, 'no-record': { type: 'boolean' }, ...layoutOptions }, this.usage);
+    const { values, common } = parseCommandArgs(
+      argv,
+      { out: { type: 'string' }, 'no-record': { type: 'boolean' }, ...layoutOptions },
+      this.usage,
+    );
     const out = createOutput(io, common);
     const ws = resolveWorkspace(io, common);
-    const result = await writeDashboard(ws.root, { outDir: values.out ? resolve(ws.root, values.out) : undefined, record: !values['no-record'], layout: layoutFor(ws.root, values) });
+    const result = await writeDashboard(ws.root, {
+      outDir: values.out ? resolve(ws.root, values.out) : undefined,
+      record: !values['no-record'],
+      layout: layoutFor(ws.root, values),
+    });
     for (const w of result.warnings) out.warn(w);
     if (out.json) out.document({ ok: true, html: result.html, json: result.json, tasks: result.tasks });
     else out.line(`dashboard of ${result.tasks} task(s): ${relative(io.cwd, result.html) || result.html}`);
@@ -132,18 +182,28 @@ const dashboard = defineCommand({
 });
 
 /** Collects every task's metrics, records the rollup in the history and writes the dashboard files (`write: false` computes only). */
-export async function writeDashboard(root: string, options: { outDir?: string; record?: boolean; write?: boolean; layout?: MetricsLayout; now?: Date } = {}) {
+export async function writeDashboard(
+  root: string,
+  options: { outDir?: string; record?: boolean; write?: boolean; layout?: MetricsLayout; now?: Date } = {},
+) {
   const layout = options.layout ?? defaultLayout(root);
   const outDir = options.outDir ?? join(root, '.st3', 'metrics', 'dashboard');
   const warnings: string[] = [];
   const taskIds = await listTaskContexts(layout.tasksDir);
-  const collected = await Promise.all(taskIds.map((t) => collectTaskMetrics(join(layout.tasksDir, t), t, { now: options.now })));
+  const collected = await Promise.all(
+    taskIds.map((t) => collectTaskMetrics(join(layout.tasksDir, t), t, { now: options.now })),
+  );
   // Task contexts, plus runs not tied to a task (`--telemetry` without `--task`, `st3 run`) for the tool panels.
-  const loaded = await Promise.all([...taskIds.map((t) => join(layout.tasksDir, t)), join(root, '.st3', 'telemetry')].map((d) => loadTelemetryDir(d)));
+  const loaded = await Promise.all(
+    [...taskIds.map((t) => join(layout.tasksDir, t)), join(root, '.st3', 'telemetry')].map((d) => loadTelemetryDir(d)),
+  );
   const records = loaded.flatMap((r) => r.records);
   for (const r of loaded) for (const e of r.errors) warnings.push(`${e.file}: ${e.message}`);
   for (const c of collected) for (const e of c.errors) warnings.push(`${e.file}: ${e.message}`);
-  const current = rollup(collected.map((c) => c.metrics), options.now);
+  const current = rollup(
+    collected.map((c) => c.metrics),
+    options.now,
+  );
   const history = await loadRollupHistory(layout.historyDir);
   for (const e of history.errors) warnings.push(`${e.file}: ${e.message}`);
   const data = dashboardData({ current, history: history.rollups, records, now: options.now });
@@ -162,7 +222,17 @@ async function loadRollupFile(path: string): Promise<MetricsRollup> {
   const r = await loadFile(path, { schema: MetricsRollupSchema });
   if (!r.value) {
     const e = r.errors[0];
-    throw new St3Error(e?.code === 'E_FILE_NOT_FOUND' ? 'E_FILE_NOT_FOUND' : 'E_SCHEMA', `${path}: ${e?.message ?? 'not a metrics rollup'}`, { file: path, line: e?.line, column: e?.column, hint: e?.hint ?? 'pass a rollup.json written by `st3 metrics dashboard` or a history snapshot', diagnostics: r.errors });
+    throw new St3Error(
+      e?.code === 'E_FILE_NOT_FOUND' ? 'E_FILE_NOT_FOUND' : 'E_SCHEMA',
+      `${path}: ${e?.message ?? 'not a metrics rollup'}`,
+      {
+        file: path,
+        line: e?.line,
+        column: e?.column,
+        hint: e?.hint ?? 'pass a rollup.json written by `st3 metrics dashboard` or a history snapshot',
+        diagnostics: r.errors,
+      },
+    );
   }
   return r.value;
 }
@@ -171,9 +241,15 @@ const subcommands = { collect, compare, serve, dashboard };
 
 export const command: Command = defineCommand({
   name: 'metrics',
-  summary: 'telemetry metrics: collect a task\'s criteria, compare rollups, serve Prometheus metrics, write the dashboard',
+  summary:
+    "telemetry metrics: collect a task's criteria, compare rollups, serve Prometheus metrics, write the dashboard",
   usage: 'st3 metrics <collect|compare|serve|dashboard> [args]',
-  examples: ['st3 metrics collect TASK-0101', 'st3 metrics dashboard --out site/metrics', 'st3 metrics compare base.json current.json', 'st3 metrics serve --port 9464'],
+  examples: [
+    'st3 metrics collect TASK-0101',
+    'st3 metrics dashboard --out site/metrics',
+    'st3 metrics compare base.json current.json',
+    'st3 metrics serve --port 9464',
+  ],
   run(argv: string[], io: CliIO) {
     return dispatchSubcommand(this, subcommands, argv, io);
   },

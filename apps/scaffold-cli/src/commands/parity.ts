@@ -1,8 +1,27 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { createOutput, defineCommand, dispatchSubcommand, EXIT, intFlag, parseCommandArgs, type CliIO } from '@st3/cli-kit';
-import { compareOutputs, describeVerdict, formatSuiteReport, loadParitySuiteOrThrow, resolveNormalizers, runParitySuite, storedRenderer, type LoadedSuite, type Renderer, type SuiteReport } from '@st3/parity';
+import {
+  createOutput,
+  defineCommand,
+  dispatchSubcommand,
+  EXIT,
+  intFlag,
+  parseCommandArgs,
+  type CliIO,
+} from '@st3/cli-kit';
+import {
+  compareOutputs,
+  describeVerdict,
+  formatSuiteReport,
+  loadParitySuiteOrThrow,
+  resolveNormalizers,
+  runParitySuite,
+  storedRenderer,
+  type LoadedSuite,
+  type Renderer,
+  type SuiteReport,
+} from '@st3/parity';
 import { createScaffolder, type Language, type Scaffolder } from '@st3/scaffolder';
 import { St3Error, type ParitySide } from '@st3/schemas';
 
@@ -12,18 +31,24 @@ const FIXED_NOW = new Date('2026-01-01T00:00:00Z');
 
 const run = defineCommand({
   name: 'run',
-  summary: 'render every case of a parity suite with both sides (v1 and v2 pipelines, or two template versions) and judge them',
+  summary:
+    'render every case of a parity suite with both sides (v1 and v2 pipelines, or two template versions) and judge them',
   usage: RUN_USAGE,
   options: [
     '<suite-dir>    a folder with suite.yaml (optional) and cases/*.yaml, or a folder of such folders',
-    '--repeat N     renders per case and side, for the timing figures (default: the suite\'s repeat, else 1)',
+    "--repeat N     renders per case and side, for the timing figures (default: the suite's repeat, else 1)",
     'Categories: pass (equal after normalization), improvement (v1 broken, v2 rejects the input cleanly),',
     'regression (v1 fine, v2 fails), fail (outputs differ). Exit 1 on any fail or regression.',
   ],
-  examples: ['st3 parity run packages/scaffolder/parity-suites/dto', 'st3 parity run packages/scaffolder/parity-suites --json', 'st3 parity run suites/dto --repeat 20'],
+  examples: [
+    'st3 parity run packages/scaffolder/parity-suites/dto',
+    'st3 parity run packages/scaffolder/parity-suites --json',
+    'st3 parity run suites/dto --repeat 20',
+  ],
   async run(argv, io) {
     const { values, positionals, common } = parseCommandArgs(argv, { repeat: { type: 'string' } }, RUN_USAGE);
-    if (positionals.length !== 1) throw new St3Error('E_USAGE', 'give one parity suite folder', { hint: `usage: ${RUN_USAGE}` });
+    if (positionals.length !== 1)
+      throw new St3Error('E_USAGE', 'give one parity suite folder', { hint: `usage: ${RUN_USAGE}` });
     const out = createOutput(io, common);
     const dir = resolve(io.cwd, common.cwd ?? '.', positionals[0]!);
     const dirs = await suiteDirs(dir);
@@ -31,7 +56,12 @@ const run = defineCommand({
     for (const suiteDir of dirs) {
       const suite = await loadParitySuiteOrThrow(suiteDir);
       const { normalizers, unknown } = resolveNormalizers(suite.config.normalizers ?? []);
-      if (unknown.length > 0) throw new St3Error('E_CONFIG_INVALID', `unknown normalizer(s) in ${suiteDir}/suite.yaml: ${unknown.join(', ')}`, { hint: 'see the @st3/parity README for the rule names' });
+      if (unknown.length > 0)
+        throw new St3Error(
+          'E_CONFIG_INVALID',
+          `unknown normalizer(s) in ${suiteDir}/suite.yaml: ${unknown.join(', ')}`,
+          { hint: 'see the @st3/parity README for the rule names' },
+        );
       const [left, right] = await renderers(suite);
       const report = await runParitySuite({
         name: suite.config.name ?? basename(suiteDir),
@@ -49,7 +79,17 @@ const run = defineCommand({
     }
     const ok = reports.every((r) => r.ok);
     if (out.json) out.document(dirs.length === 1 && dirs[0] === dir ? reports[0] : { ok, suites: reports });
-    else if (reports.length > 1) out.line(`${reports.length} suites, ${reports.reduce((n, r) => n + r.cases.length, 0)} cases: ${ok ? 'ok' : `${reports.filter((r) => !r.ok).map((r) => r.name).join(', ')} not ok`}`);
+    else if (reports.length > 1)
+      out.line(
+        `${reports.length} suites, ${reports.reduce((n, r) => n + r.cases.length, 0)} cases: ${
+          ok
+            ? 'ok'
+            : `${reports
+                .filter((r) => !r.ok)
+                .map((r) => r.name)
+                .join(', ')} not ok`
+        }`,
+      );
     return ok ? EXIT.ok : EXIT.problems;
   },
 });
@@ -59,7 +99,11 @@ async function suiteDirs(dir: string): Promise<string[]> {
   if (!existsSync(dir)) throw new St3Error('E_FILE_NOT_FOUND', `parity suite folder not found: ${dir}`);
   const isSuite = (d: string) => ['suite.yaml', 'suite.yml', 'suite.json', 'cases'].some((n) => existsSync(join(d, n)));
   if (isSuite(dir)) return [dir];
-  const subs = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => join(dir, e.name)).filter(isSuite).sort();
+  const subs = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => join(dir, e.name))
+    .filter(isSuite)
+    .sort();
   return subs.length > 0 ? subs : [dir];
 }
 
@@ -69,10 +113,17 @@ async function renderers(suite: LoadedSuite): Promise<[Renderer, Renderer]> {
 }
 
 async function scaffoldRenderer(suite: LoadedSuite, side: ParitySide): Promise<Renderer> {
-  const scaffolder: Scaffolder = await createScaffolder({ workspace: side.workspace ? resolve(suite.dir, side.workspace) : undefined, now: () => FIXED_NOW });
+  const scaffolder: Scaffolder = await createScaffolder({
+    workspace: side.workspace ? resolve(suite.dir, side.workspace) : undefined,
+    now: () => FIXED_NOW,
+  });
   const pipeline = side.pipeline === 'loose' || side.pipeline === 'v1' ? 'v1' : 'v2';
   return (c) => {
-    if (!c.data.type) throw new St3Error('E_CONFIG_INVALID', `case ${c.id} has no artifact type`, { file: c.file, hint: 'add `type: dto` (or another artifact type)' });
+    if (!c.data.type)
+      throw new St3Error('E_CONFIG_INVALID', `case ${c.id} has no artifact type`, {
+        file: c.file,
+        hint: 'add `type: dto` (or another artifact type)',
+      });
     const result = scaffolder.render({
       type: c.data.type,
       name: c.data.artifact_name ?? 'Example',
@@ -84,16 +135,22 @@ async function scaffoldRenderer(suite: LoadedSuite, side: ParitySide): Promise<R
     });
     const files = result.files.map((f) => ({ path: f.path, content: f.content }));
     // ephemeral text is named like its template's output (a commit message is plain text, a PR body Markdown)
-    if (result.ephemeral !== undefined) files.push({ path: `${c.data.type}.ephemeral.${c.data.type === 'commit' ? 'txt' : 'md'}`, content: result.ephemeral });
+    if (result.ephemeral !== undefined)
+      files.push({
+        path: `${c.data.type}.ephemeral.${c.data.type === 'commit' ? 'txt' : 'md'}`,
+        content: result.ephemeral,
+      });
     return { files, warnings: result.warnings.filter((w) => w.severity === 'warning').map((w) => w.message) };
   };
 }
 
-const COMPARE_USAGE = 'st3 parity compare <left-file> <right-file> [--language typescript|python|markdown|yaml|json|text] [--json]';
+const COMPARE_USAGE =
+  'st3 parity compare <left-file> <right-file> [--language typescript|python|markdown|yaml|json|text] [--json]';
 
 const compare = defineCommand({
   name: 'compare',
-  summary: 'compare two files: identical, equivalent after normalization (naming the rules), or different (with a diff)',
+  summary:
+    'compare two files: identical, equivalent after normalization (naming the rules), or different (with a diff)',
   usage: COMPARE_USAGE,
   examples: ['st3 parity compare old/user.ts new/user.ts', 'st3 parity compare a.py b.py --json'],
   async run(argv, io) {
@@ -101,12 +158,21 @@ const compare = defineCommand({
     if (positionals.length !== 2) throw new St3Error('E_USAGE', 'give two files', { hint: `usage: ${COMPARE_USAGE}` });
     const out = createOutput(io, common);
     const base = resolve(io.cwd, common.cwd ?? '.');
-    const [a, b] = await Promise.all(positionals.map((p) => readFile(resolve(base, p), 'utf8').catch(() => {
-      throw new St3Error('E_FILE_NOT_FOUND', `cannot read ${p}`);
-    })));
+    const [a, b] = await Promise.all(
+      positionals.map((p) =>
+        readFile(resolve(base, p), 'utf8').catch(() => {
+          throw new St3Error('E_FILE_NOT_FOUND', `cannot read ${p}`);
+        }),
+      ),
+    );
     const languages = ['typescript', 'python', 'markdown', 'yaml', 'json', 'text'];
-    if (values.language && !languages.includes(values.language)) throw new St3Error('E_USAGE', `--language must be one of ${languages.join(', ')}`);
-    const verdict = compareOutputs(a!, b!, { path: positionals[1]!, language: values.language as never, labels: [positionals[0]!, positionals[1]!] });
+    if (values.language && !languages.includes(values.language))
+      throw new St3Error('E_USAGE', `--language must be one of ${languages.join(', ')}`);
+    const verdict = compareOutputs(a!, b!, {
+      path: positionals[1]!,
+      language: values.language as never,
+      labels: [positionals[0]!, positionals[1]!],
+    });
     if (out.json) out.document({ ok: verdict.kind !== 'different', ...verdict });
     else {
       out.line(describeVerdict(verdict));

@@ -1,10 +1,31 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { createOutput, defineCommand, dispatchSubcommand, EXIT, parseCommandArgs, resolveWorkspace, type CliIO } from '@st3/cli-kit';
-import { checkPatterns, PATTERN_RULES, type PatternCheckOptions, type PatternRule, type RuleLevel } from '@st3/scaffolder';
-import { errorFromDiagnostics, loadFile, PatternCheckConfigSchema, St3Error, type PatternCheckConfig } from '@st3/schemas';
+import {
+  createOutput,
+  defineCommand,
+  dispatchSubcommand,
+  EXIT,
+  parseCommandArgs,
+  resolveWorkspace,
+  type CliIO,
+} from '@st3/cli-kit';
+import {
+  checkPatterns,
+  PATTERN_RULES,
+  type PatternCheckOptions,
+  type PatternRule,
+  type RuleLevel,
+} from '@st3/scaffolder';
+import {
+  errorFromDiagnostics,
+  loadFile,
+  PatternCheckConfigSchema,
+  St3Error,
+  type PatternCheckConfig,
+} from '@st3/schemas';
 
-const CHECK_USAGE = 'st3 patterns check [dir|registry] [--rule RULE=error|warning|off ...] [--require-folder DIR ...] [--json]';
+const CHECK_USAGE =
+  'st3 patterns check [dir|registry] [--rule RULE=error|warning|off ...] [--require-folder DIR ...] [--json]';
 
 const check = defineCommand({
   name: 'check',
@@ -18,19 +39,43 @@ const check = defineCommand({
     '--link-base DIR       resolve registry links from DIR (default: guessed from the registry folder)',
     '--config FILE         rules file (default .st3/config/patterns.yaml when present)',
   ],
-  examples: ['st3 patterns check', 'st3 patterns check patterns/ --json', 'st3 patterns check --rule link-separator=off --rule doc-id-missing=error'],
+  examples: [
+    'st3 patterns check',
+    'st3 patterns check patterns/ --json',
+    'st3 patterns check --rule link-separator=off --rule doc-id-missing=error',
+  ],
   async run(argv, io) {
-    const { values, positionals, common } = parseCommandArgs(argv, { rule: { type: 'string', multiple: true }, 'require-folder': { type: 'string', multiple: true }, 'link-base': { type: 'string' } }, CHECK_USAGE);
-    if (positionals.length > 1) throw new St3Error('E_USAGE', 'give at most one registry folder or file', { hint: `usage: ${CHECK_USAGE}` });
+    const { values, positionals, common } = parseCommandArgs(
+      argv,
+      {
+        rule: { type: 'string', multiple: true },
+        'require-folder': { type: 'string', multiple: true },
+        'link-base': { type: 'string' },
+      },
+      CHECK_USAGE,
+    );
+    if (positionals.length > 1)
+      throw new St3Error('E_USAGE', 'give at most one registry folder or file', { hint: `usage: ${CHECK_USAGE}` });
     const out = createOutput(io, common);
     const ws = resolveWorkspace(io, common);
-    const config = await loadConfig(ws.configPath ?? join(ws.st3Dir, 'config', 'patterns.yaml'), ws.configPath !== undefined);
+    const config = await loadConfig(
+      ws.configPath ?? join(ws.st3Dir, 'config', 'patterns.yaml'),
+      ws.configPath !== undefined,
+    );
     const start = resolve(io.cwd, common.cwd ?? '.');
-    const target = positionals[0] ? resolve(start, positionals[0]) : config.registry ? resolve(ws.root, config.registry) : defaultRegistryDir(ws.root, start);
+    const target = positionals[0]
+      ? resolve(start, positionals[0])
+      : config.registry
+        ? resolve(ws.root, config.registry)
+        : defaultRegistryDir(ws.root, start);
     const options: PatternCheckOptions = {
       requiredFolders: values['require-folder'] ?? config.required_folders,
       linkFields: config.link_fields,
-      linkBase: values['link-base'] ? resolve(start, values['link-base']) : config.link_base ? resolve(ws.root, config.link_base) : undefined,
+      linkBase: values['link-base']
+        ? resolve(start, values['link-base'])
+        : config.link_base
+          ? resolve(ws.root, config.link_base)
+          : undefined,
       rules: { ...(config.rules as Partial<Record<PatternRule, RuleLevel>> | undefined), ...parseRules(values.rule) },
     };
     const report = await checkPatterns(target, options);
@@ -45,8 +90,13 @@ const check = defineCommand({
       const text = `${where}: ${f.severity === 'warning' ? 'warning ' : ''}[${f.rule}] ${f.message}${f.hint ? ` (${f.hint})` : ''}`;
       out.line(f.severity === 'error' ? out.color.red(text) : out.color.yellow(text));
     }
-    const rules = Object.entries(report.byRule).sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`).join(', ');
-    out.line(`${shown(report.registry)}: ${report.patterns} patterns, ${report.errors} error(s), ${report.warnings} warning(s)${rules ? ` (${rules})` : ''}`);
+    const rules = Object.entries(report.byRule)
+      .sort((a, b) => b[1] - a[1])
+      .map(([r, n]) => `${r} ${n}`)
+      .join(', ');
+    out.line(
+      `${shown(report.registry)}: ${report.patterns} patterns, ${report.errors} error(s), ${report.warnings} warning(s)${rules ? ` (${rules})` : ''}`,
+    );
     return report.ok ? EXIT.ok : EXIT.problems;
   },
 });
@@ -55,8 +105,12 @@ function parseRules(pairs: string[] | undefined): Partial<Record<PatternRule, Ru
   const out: Partial<Record<PatternRule, RuleLevel>> = {};
   for (const pair of pairs ?? []) {
     const [rule, level] = pair.split('=');
-    if (!rule || !(rule in PATTERN_RULES)) throw new St3Error('E_USAGE', `unknown rule "${rule}"`, { hint: `one of: ${Object.keys(PATTERN_RULES).join(', ')}` });
-    if (level !== 'error' && level !== 'warning' && level !== 'off') throw new St3Error('E_USAGE', `--rule ${pair}: level must be error, warning or off`);
+    if (!rule || !(rule in PATTERN_RULES))
+      throw new St3Error('E_USAGE', `unknown rule "${rule}"`, {
+        hint: `one of: ${Object.keys(PATTERN_RULES).join(', ')}`,
+      });
+    if (level !== 'error' && level !== 'warning' && level !== 'off')
+      throw new St3Error('E_USAGE', `--rule ${pair}: level must be error, warning or off`);
     out[rule as PatternRule] = level;
   }
   return out;
@@ -68,13 +122,15 @@ async function loadConfig(path: string, required: boolean): Promise<PatternCheck
     return {};
   }
   const loaded = await loadFile(path, { schema: PatternCheckConfigSchema });
-  if (!loaded.value) throw errorFromDiagnostics('E_CONFIG_INVALID', `invalid pattern check config ${path}`, loaded.errors);
+  if (!loaded.value)
+    throw errorFromDiagnostics('E_CONFIG_INVALID', `invalid pattern check config ${path}`, loaded.errors);
   return loaded.value;
 }
 
 function defaultRegistryDir(root: string, start: string): string {
   for (const dir of [start, join(start, 'patterns'), join(root, 'patterns'), root]) {
-    if (existsSync(join(dir, 'PATTERN_INDEX.yaml')) || existsSync(join(dir, 'registry', 'PATTERN_INDEX.yaml'))) return dir;
+    if (existsSync(join(dir, 'PATTERN_INDEX.yaml')) || existsSync(join(dir, 'registry', 'PATTERN_INDEX.yaml')))
+      return dir;
   }
   return join(root, 'patterns');
 }
@@ -83,7 +139,10 @@ export const command = defineCommand({
   name: 'patterns',
   summary: 'pattern registries: compliance check (batch generation is `st3 scaffold batch`)',
   usage: CHECK_USAGE,
-  options: ['check (default)      the compliance check; findings as file:line:col [rule] message, exit 1 on any error', ...(check.options ?? [])],
+  options: [
+    'check (default)      the compliance check; findings as file:line:col [rule] message, exit 1 on any error',
+    ...(check.options ?? []),
+  ],
   examples: [...check.examples, 'st3 scaffold batch patterns --dry-run'],
   run: (argv: string[], io: CliIO) => dispatchSubcommand(command, { check }, argv, io, 'check'),
 });

@@ -1,10 +1,32 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createOutput, defineCommand, EXIT, parseCommandArgs, parseKeyValues, resolveWorkspace, runCommand, type CliIO, type Command, type Output } from '@st3/cli-kit';
+import {
+  createOutput,
+  defineCommand,
+  EXIT,
+  parseCommandArgs,
+  parseKeyValues,
+  resolveWorkspace,
+  runCommand,
+  type CliIO,
+  type Command,
+  type Output,
+} from '@st3/cli-kit';
 import { loadText, St3Error, type Diagnostic } from '@st3/schemas';
-import { checkFiles, contextJsonSchema, createScaffolder, stageRendered, VirtualTree, type Language, type OverwritePolicy, type Pipeline, type PlannedChange } from '@st3/scaffolder';
+import {
+  checkFiles,
+  contextJsonSchema,
+  createScaffolder,
+  stageRendered,
+  VirtualTree,
+  type Language,
+  type OverwritePolicy,
+  type Pipeline,
+  type PlannedChange,
+} from '@st3/scaffolder';
 
-const USAGE = 'st3 scaffold <type> <name> [--set k=v ...] [--context file.json|yaml] [--out path] [--lang ts|py] [--pipeline v1|v2] [--dry-run] [--force | --skip-existing] [--no-test] [--json]';
+const USAGE =
+  'st3 scaffold <type> <name> [--set k=v ...] [--context file.json|yaml] [--out path] [--lang ts|py] [--pipeline v1|v2] [--dry-run] [--force | --skip-existing] [--no-test] [--json]';
 
 /** `ST3_SCHEMA_FIRST=true|false` → the library's schemaFirst option (the library itself never reads the environment). */
 export function schemaFirstFromEnv(env: Record<string, string | undefined>): boolean | undefined {
@@ -12,7 +34,9 @@ export function schemaFirstFromEnv(env: Record<string, string | undefined>): boo
   if (raw === undefined || raw === '') return undefined;
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new St3Error('E_USAGE', `ST3_SCHEMA_FIRST must be true or false, got "${env.ST3_SCHEMA_FIRST}"`, { hint: 'unset it to use the configured pipeline' });
+  throw new St3Error('E_USAGE', `ST3_SCHEMA_FIRST must be true or false, got "${env.ST3_SCHEMA_FIRST}"`, {
+    hint: 'unset it to use the configured pipeline',
+  });
 }
 
 const createOptions = {
@@ -33,54 +57,125 @@ async function runCreate(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals, common } = parseCommandArgs(argv, createOptions, USAGE);
   const out = createOutput(io, common);
   const [type, name, ...extra] = positionals;
-  if (!type || !name || extra.length > 0) throw new St3Error('E_USAGE', 'expected an artifact type and a name', { hint: `usage: ${USAGE}` });
-  if (values.lang !== undefined && values.lang !== 'ts' && values.lang !== 'py') throw new St3Error('E_USAGE', `--lang must be ts or py, got "${values.lang}"`);
-  if (values.pipeline !== undefined && values.pipeline !== 'v1' && values.pipeline !== 'v2') throw new St3Error('E_USAGE', `--pipeline must be v1 or v2, got "${values.pipeline}"`);
-  if (values.force && values['skip-existing']) throw new St3Error('E_USAGE', '--force and --skip-existing exclude each other');
+  if (!type || !name || extra.length > 0)
+    throw new St3Error('E_USAGE', 'expected an artifact type and a name', { hint: `usage: ${USAGE}` });
+  if (values.lang !== undefined && values.lang !== 'ts' && values.lang !== 'py')
+    throw new St3Error('E_USAGE', `--lang must be ts or py, got "${values.lang}"`);
+  if (values.pipeline !== undefined && values.pipeline !== 'v1' && values.pipeline !== 'v2')
+    throw new St3Error('E_USAGE', `--pipeline must be v1 or v2, got "${values.pipeline}"`);
+  if (values.force && values['skip-existing'])
+    throw new St3Error('E_USAGE', '--force and --skip-existing exclude each other');
   const ws = resolveWorkspace(io, common);
-  const context = { ...(values.context ? await readContext(resolve(io.cwd, common.cwd ?? '.', values.context)) : {}), ...parseKeyValues(values.set) };
-  if (values.task && !values.telemetry) throw new St3Error('E_USAGE', '--task goes with --telemetry', { hint: 'add --telemetry' });
-  const telemetry = values.telemetry ? (await import('@st3/telemetry')).cliTelemetry({ root: ws.root, tool: 'scaffold', ...(values.task ? { taskId: values.task } : {}) }) : undefined;
-  const scaffolder = await createScaffolder({ workspace: ws.root, registryFile: ws.configPath, schemaFirst: schemaFirstFromEnv(io.env), ...(telemetry ? { telemetry } : {}) });
+  const context = {
+    ...(values.context ? await readContext(resolve(io.cwd, common.cwd ?? '.', values.context)) : {}),
+    ...parseKeyValues(values.set),
+  };
+  if (values.task && !values.telemetry)
+    throw new St3Error('E_USAGE', '--task goes with --telemetry', { hint: 'add --telemetry' });
+  const telemetry = values.telemetry
+    ? (await import('@st3/telemetry')).cliTelemetry({
+        root: ws.root,
+        tool: 'scaffold',
+        ...(values.task ? { taskId: values.task } : {}),
+      })
+    : undefined;
+  const scaffolder = await createScaffolder({
+    workspace: ws.root,
+    registryFile: ws.configPath,
+    schemaFirst: schemaFirstFromEnv(io.env),
+    ...(telemetry ? { telemetry } : {}),
+  });
   reportRegistryWarnings(out, scaffolder.warnings);
-  const result = scaffolder.render({ type, name, context, language: values.lang as Language | undefined, pipeline: values.pipeline as Pipeline | undefined, outPath: values.out, withTest: values['no-test'] ? false : undefined });
+  const result = scaffolder.render({
+    type,
+    name,
+    context,
+    language: values.lang as Language | undefined,
+    pipeline: values.pipeline as Pipeline | undefined,
+    outPath: values.out,
+    withTest: values['no-test'] ? false : undefined,
+  });
   if (telemetry) {
     const file = await telemetry.save();
     if (!common.quiet) io.stderr.write(`telemetry: ${file}\n`);
   }
   for (const w of result.warnings) out.diagnostic(w);
   if (result.ephemeral !== undefined) {
-    if (out.json) out.document({ ok: true, type, pipeline: result.pipeline, ephemeral: result.ephemeral, warnings: result.warnings });
+    if (out.json)
+      out.document({
+        ok: true,
+        type,
+        pipeline: result.pipeline,
+        ephemeral: result.ephemeral,
+        warnings: result.warnings,
+      });
     else io.stdout.write(result.ephemeral);
     return EXIT.ok;
   }
   const policy: OverwritePolicy = values.force ? 'force' : values['skip-existing'] ? 'skip-if-exists' : 'refuse';
   const tree = new VirtualTree(ws.root, { policy, durable: true });
   const staged = await stageRendered(tree, result.files);
-  const files = staged.map((f) => ({ path: f.path, artifactType: f.artifactType, templateId: f.templateId, templateVersion: f.templateVersion, versionHash: f.versionHash }));
+  const files = staged.map((f) => ({
+    path: f.path,
+    artifactType: f.artifactType,
+    templateId: f.templateId,
+    templateVersion: f.templateVersion,
+    versionHash: f.versionHash,
+  }));
   if (values['dry-run']) {
     const changes = await tree.plan();
-    if (out.json) out.document({ ok: !changes.some((c) => c.action === 'conflict'), dryRun: true, pipeline: result.pipeline, changes, files, warnings: result.warnings });
+    if (out.json)
+      out.document({
+        ok: !changes.some((c) => c.action === 'conflict'),
+        dryRun: true,
+        pipeline: result.pipeline,
+        changes,
+        files,
+        warnings: result.warnings,
+      });
     else printChanges(out, changes, true);
     return changes.some((c) => c.action === 'conflict') ? EXIT.problems : EXIT.ok;
   }
   const report = await tree.commit();
   if (report.written.length > 0) await scaffolder.recordVersions(staged.filter((f) => report.written.includes(f.path)));
-  if (out.json) out.document({ ok: true, dryRun: false, pipeline: result.pipeline, changes: report.changes, written: report.written, files, warnings: result.warnings });
+  if (out.json)
+    out.document({
+      ok: true,
+      dryRun: false,
+      pipeline: result.pipeline,
+      changes: report.changes,
+      written: report.written,
+      files,
+      warnings: result.warnings,
+    });
   else printChanges(out, report.changes, false);
   return EXIT.ok;
 }
 
 function printChanges(out: Output, changes: PlannedChange[], dryRun: boolean): void {
-  const label: Record<PlannedChange['action'], string> = { create: 'CREATE', update: 'UPDATE', unchanged: 'UNCHANGED', skip: 'SKIP', conflict: 'CONFLICT' };
+  const label: Record<PlannedChange['action'], string> = {
+    create: 'CREATE',
+    update: 'UPDATE',
+    unchanged: 'UNCHANGED',
+    skip: 'SKIP',
+    conflict: 'CONFLICT',
+  };
   for (const c of changes) {
     const tag = label[c.action].padEnd(9);
-    const painted = c.action === 'create' ? out.color.green(tag) : c.action === 'update' ? out.color.yellow(tag) : c.action === 'conflict' ? out.color.red(tag) : out.color.dim(tag);
+    const painted =
+      c.action === 'create'
+        ? out.color.green(tag)
+        : c.action === 'update'
+          ? out.color.yellow(tag)
+          : c.action === 'conflict'
+            ? out.color.red(tag)
+            : out.color.dim(tag);
     out.line(`${painted} ${c.path}`);
     if (c.diff && (dryRun || c.action === 'update')) out.line(c.diff.trimEnd());
   }
   if (dryRun) out.info(out.color.dim('dry run: nothing was written'));
-  if (changes.some((c) => c.action === 'conflict')) out.info('conflicting files exist with other content: pass --force to overwrite, or --skip-existing to keep them');
+  if (changes.some((c) => c.action === 'conflict'))
+    out.info('conflicting files exist with other content: pass --force to overwrite, or --skip-existing to keep them');
 }
 
 /** Registry warnings, with the legacy-field deprecations of the seed registry collapsed to one line per field. */
@@ -96,7 +191,15 @@ function reportRegistryWarnings(out: Output, warnings: Diagnostic[]): void {
   }
   for (const [field, list] of deprecated) {
     const first = list[0]!;
-    out.diagnostic(list.length === 1 ? first : { ...first, path: undefined, message: `"${field}" is deprecated (${list.length} artifact types, first at line ${first.line ?? '?'})` });
+    out.diagnostic(
+      list.length === 1
+        ? first
+        : {
+            ...first,
+            path: undefined,
+            message: `"${field}" is deprecated (${list.length} artifact types, first at line ${first.line ?? '?'})`,
+          },
+    );
   }
 }
 
@@ -108,9 +211,16 @@ async function readContext(path: string): Promise<Record<string, unknown>> {
     throw new St3Error('E_FILE_NOT_FOUND', `context file not found: ${path}`, { file: path });
   }
   const loaded = loadText(text, { file: path });
-  if (loaded.errors.length > 0) throw new St3Error(loaded.errors[0]!.code, `cannot read context: ${loaded.errors[0]!.message}`, { file: path, line: loaded.errors[0]!.line, column: loaded.errors[0]!.column, diagnostics: loaded.errors });
+  if (loaded.errors.length > 0)
+    throw new St3Error(loaded.errors[0]!.code, `cannot read context: ${loaded.errors[0]!.message}`, {
+      file: path,
+      line: loaded.errors[0]!.line,
+      column: loaded.errors[0]!.column,
+      diagnostics: loaded.errors,
+    });
   const value = loaded.value;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new St3Error('E_USAGE', 'the context file must hold a mapping (an object)', { file: path });
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new St3Error('E_USAGE', 'the context file must hold a mapping (an object)', { file: path });
   return value as Record<string, unknown>;
 }
 
@@ -132,8 +242,17 @@ const list = defineCommand({
     }
     const width = Math.max(...types.map((t) => t.type.length));
     for (const t of types) {
-      const langs = t.templates.length === 0 ? '-' : t.languages.length > 0 ? t.languages.join(',') : t.outputType === 'ephemeral' ? 'stdout' : 'md';
-      out.line(`${t.type.padEnd(width)}  ${t.family.padEnd(8)} ${langs.padEnd(6)} ${t.templates.length === 0 ? `${out.color.dim('(no template)')} ` : ''}${t.description ?? t.name}`);
+      const langs =
+        t.templates.length === 0
+          ? '-'
+          : t.languages.length > 0
+            ? t.languages.join(',')
+            : t.outputType === 'ephemeral'
+              ? 'stdout'
+              : 'md';
+      out.line(
+        `${t.type.padEnd(width)}  ${t.family.padEnd(8)} ${langs.padEnd(6)} ${t.templates.length === 0 ? `${out.color.dim('(no template)')} ` : ''}${t.description ?? t.name}`,
+      );
     }
     return EXIT.ok;
   },
@@ -151,7 +270,11 @@ const check = defineCommand({
     const ws = resolveWorkspace(io, common);
     const scaffolder = await createScaffolder({ workspace: ws.root, registryFile: ws.configPath });
     const base = resolve(io.cwd, common.cwd ?? '.');
-    const report = await checkFiles(ws.root, positionals.map((p) => resolve(base, p)), scaffolder);
+    const report = await checkFiles(
+      ws.root,
+      positionals.map((p) => resolve(base, p)),
+      scaffolder,
+    );
     if (out.json) {
       out.document({ ok: !report.failed, ...report });
       return report.failed ? EXIT.problems : EXIT.ok;
@@ -161,7 +284,9 @@ const check = defineCommand({
       const painted = f.status === 'current' ? out.color.green(tag) : out.color.red(tag);
       let detail = `${f.artifactType ?? '?'} ${f.version ?? ''}`;
       if (f.status === 'outdated') {
-        const from = f.from?.template_id ? `${f.from.template_id} ${f.from.version ?? ''}`.trim() : `a ${f.artifactType ?? '?'} template`;
+        const from = f.from?.template_id
+          ? `${f.from.template_id} ${f.from.version ?? ''}`.trim()
+          : `a ${f.artifactType ?? '?'} template`;
         detail += ` (from ${from}${f.from?.created ? ` recorded ${f.from.created}` : ''}${f.currentVersion ? `; current ${f.currentVersion}` : ''})`;
       }
       if (f.problems) detail += ` - ${f.problems.join('; ')}`;
@@ -169,14 +294,16 @@ const check = defineCommand({
       else out.line(`${painted} ${f.path}  ${detail}`);
     }
     const c = report.counts;
-    out.line(`${report.files.length} generated file(s): ${c.current} current, ${c.outdated} outdated, ${c.unknown} unknown, ${c.malformed} malformed`);
+    out.line(
+      `${report.files.length} generated file(s): ${c.current} current, ${c.outdated} outdated, ${c.unknown} unknown, ${c.malformed} malformed`,
+    );
     return report.failed ? EXIT.problems : EXIT.ok;
   },
 });
 
 const batch = defineCommand({
   name: 'scaffold batch',
-  summary: 'generate a pattern registry\'s artifacts in validated, atomic batches',
+  summary: "generate a pattern registry's artifacts in validated, atomic batches",
   usage: 'st3 scaffold batch <registry> [--phase N] [--dry-run] [--json]',
   examples: ['st3 scaffold batch patterns/registry/PATTERN_INDEX.yaml --dry-run'],
   async run(argv, io) {

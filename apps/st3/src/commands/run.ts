@@ -1,5 +1,13 @@
 import { relative } from 'node:path';
-import { createOutput, defineCommand, EXIT, parseCommandArgs, type RunStage, type StageContext, type StageReport } from '@st3/cli-kit';
+import {
+  createOutput,
+  defineCommand,
+  EXIT,
+  parseCommandArgs,
+  type RunStage,
+  type StageContext,
+  type StageReport,
+} from '@st3/cli-kit';
 import { errorToJson, isSt3Error, St3Error } from '@st3/schemas';
 import { exitCodeOf, expandInputs, validateFiles, type FileVerdict } from '../lib/validate-files.js';
 import { STAGE_ORDER } from '../lib/stages.js';
@@ -18,18 +26,31 @@ export const command = defineCommand({
     'Without --cwd: the nearest folder with .st3/ above the current one, else the examples/ workspace of the ST3 repository.',
     'Stages run in order; a failing stage does not stop the next. Exit: 0 all ok, 1 a stage found problems, 2 invalid configuration.',
   ],
-  examples: ['pnpm start                  # st3 run on examples/', 'st3 run --cwd path/to/project', 'st3 run --json --only config,gates'],
+  examples: [
+    'pnpm start                  # st3 run on examples/',
+    'st3 run --cwd path/to/project',
+    'st3 run --json --only config,gates',
+  ],
   async run(argv, io) {
-    const { values, common } = parseCommandArgs(argv, { 'dry-run': { type: 'boolean' }, only: { type: 'string' } }, usage);
+    const { values, common } = parseCommandArgs(
+      argv,
+      { 'dry-run': { type: 'boolean' }, only: { type: 'string' } },
+      usage,
+    );
     const out = createOutput(io, common);
-    const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+    const only = values.only
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const known = ['config', ...STAGE_ORDER.map((s) => s.name)];
     const unknown = only?.filter((s) => !known.includes(s)) ?? [];
-    if (unknown.length > 0) throw new St3Error('E_USAGE', `unknown stage "${unknown[0]}"`, { hint: `stages: ${known.join(', ')}` });
+    if (unknown.length > 0)
+      throw new St3Error('E_USAGE', `unknown stage "${unknown[0]}"`, { hint: `stages: ${known.join(', ')}` });
     const wanted = (name: string) => !only || only.includes(name);
 
     const ws = chooseRunWorkspace(io, common);
-    if (ws.source === 'bundled-example') out.warn(`no .st3/ found from ${io.cwd}; using the example workspace ${ws.root}`);
+    if (ws.source === 'bundled-example')
+      out.warn(`no .st3/ found from ${io.cwd}; using the example workspace ${ws.root}`);
     out.info(`${out.color.bold('st3 run')} ${ws.root}`);
 
     const reports: StageReport[] = [];
@@ -43,12 +64,20 @@ export const command = defineCommand({
     const dryRun = values['dry-run'] === true;
     // The run's own telemetry (gate durations, atomizer throughput, artifacts rendered), saved to
     // .st3/telemetry/ before the metrics stage so its dashboard shows this run. Nothing on a dry run.
-    const telemetry = dryRun ? undefined : (await import('@st3/telemetry')).cliTelemetry({ root: ws.root, tool: 'st3-run' });
+    const telemetry = dryRun
+      ? undefined
+      : (await import('@st3/telemetry')).cliTelemetry({ root: ws.root, tool: 'st3-run' });
     for (const entry of STAGE_ORDER) {
       if (!wanted(entry.name)) continue;
       if (io.signal.aborted) return EXIT.interrupted;
       if (entry.name === 'metrics' && telemetry) await telemetry.save();
-      const report = await runStage(entry, { root: ws.root, io, dryRun, quiet: common.quiet || common.json, telemetry });
+      const report = await runStage(entry, {
+        root: ws.root,
+        io,
+        dryRun,
+        quiet: common.quiet || common.json,
+        telemetry,
+      });
       reports.push(report);
       if (!report.ok) exit = Math.max(exit, EXIT.problems);
       print(out, report);
@@ -57,7 +86,16 @@ export const command = defineCommand({
     if (out.json) out.document({ ok, root: ws.root, workspace: ws.source, stages: reports });
     else {
       const ran = reports.filter((r) => !r.skipped).length;
-      out.line(ok ? out.color.green(`ok: ${ran} stage(s) ran, ${reports.length - ran} skipped`) : out.color.red(`problems in: ${reports.filter((r) => !r.ok).map((r) => r.stage).join(', ')}`));
+      out.line(
+        ok
+          ? out.color.green(`ok: ${ran} stage(s) ran, ${reports.length - ran} skipped`)
+          : out.color.red(
+              `problems in: ${reports
+                .filter((r) => !r.ok)
+                .map((r) => r.stage)
+                .join(', ')}`,
+            ),
+      );
     }
     return exit;
   },
@@ -80,13 +118,19 @@ async function runStage(entry: Loadable, ctx: StageContext): Promise<StageReport
     const area = report.stage && report.stage !== entry.name ? { area: report.stage } : {};
     return { ...report, stage: entry.name, ...area, data: withDuration(report.data, Date.now() - started) };
   } catch (error) {
-    const json = isSt3Error(error) ? errorToJson(error) : { code: 'E_INTERNAL', message: (error as Error)?.message ?? String(error) };
+    const json = isSt3Error(error)
+      ? errorToJson(error)
+      : { code: 'E_INTERNAL', message: (error as Error)?.message ?? String(error) };
     return { stage: entry.name, ok: false, summary: `failed: ${json.code} ${json.message}`, data: { error: json } };
   }
 }
 
 function withDuration(data: unknown, ms: number): unknown {
-  return data !== null && typeof data === 'object' && !Array.isArray(data) ? { ...data, duration_ms: ms } : data === undefined ? { duration_ms: ms } : { value: data, duration_ms: ms };
+  return data !== null && typeof data === 'object' && !Array.isArray(data)
+    ? { ...data, duration_ms: ms }
+    : data === undefined
+      ? { duration_ms: ms }
+      : { value: data, duration_ms: ms };
 }
 
 /** The first stage: every file of `.st3/` whose kind is known loads and validates. */
@@ -96,15 +140,17 @@ async function configStage(root: string, st3Dir: string): Promise<{ report: Stag
   const invalid = verdicts.filter((v) => !v.valid);
   const warnings = verdicts.reduce((n, v) => n + v.warnings.length, 0);
   const lines = verdicts.map((v) => lineFor(v));
-  const summary = invalid.length === 0
-    ? `${verdicts.length} file(s) valid${warnings ? `, ${warnings} warning(s)` : ''}`
-    : `${invalid.length} of ${verdicts.length} file(s) invalid`;
+  const summary =
+    invalid.length === 0
+      ? `${verdicts.length} file(s) valid${warnings ? `, ${warnings} warning(s)` : ''}`
+      : `${invalid.length} of ${verdicts.length} file(s) invalid`;
   const code = invalid.length === 0 ? EXIT.ok : Math.max(EXIT.usage, exitCodeOf(verdicts));
   return { report: { stage: 'config', ok: invalid.length === 0, summary, lines, data: { files: verdicts } }, code };
 }
 
 function lineFor(v: FileVerdict): string {
-  if (!v.valid) return `${v.file}: ${v.errors.length} error(s): ${v.errors[0]!.line ?? '?'}:${v.errors[0]!.column ?? '?'} ${v.errors[0]!.message}`;
+  if (!v.valid)
+    return `${v.file}: ${v.errors.length} error(s): ${v.errors[0]!.line ?? '?'}:${v.errors[0]!.column ?? '?'} ${v.errors[0]!.message}`;
   return `${v.file} (${v.kind})${v.warnings.length ? `: ${v.warnings.length} warning(s)` : ''}`;
 }
 

@@ -19,7 +19,9 @@ const exportCommand = defineCommand({
       await mkdir(dir, { recursive: true });
       for (const { fileName, schema } of schemas) await writeFileAtomic(join(dir, fileName), jsonSchemaText(schema));
     } catch (error) {
-      throw new St3Error('E_WRITE', `cannot write schemas to ${dir}: ${(error as Error).message}`, { hint: 'check the folder and its permissions' });
+      throw new St3Error('E_WRITE', `cannot write schemas to ${dir}: ${(error as Error).message}`, {
+        hint: 'check the folder and its permissions',
+      });
     }
     const files = schemas.map((s) => join(dir, s.fileName));
     if (out.json) out.document({ ok: true, out: dir, files });
@@ -39,7 +41,11 @@ const listCommand = defineCommand({
   async run(argv, io) {
     const { common } = parseCommandArgs(argv, {}, 'st3 schema list [--json]');
     const out = createOutput(io, common);
-    const kinds = KINDS.map((k) => ({ name: k.name, description: k.description, filename: k.filename?.source ?? null }));
+    const kinds = KINDS.map((k) => ({
+      name: k.name,
+      description: k.description,
+      filename: k.filename?.source ?? null,
+    }));
     if (out.json) out.document({ ok: true, kinds });
     else {
       const width = Math.max(...kinds.map((k) => k.name.length));
@@ -59,7 +65,10 @@ const showCommand = defineCommand({
     const name = positionals[0];
     if (!name) throw new St3Error('E_USAGE', 'name a kind', { hint: `one of: ${KINDS.map((k) => k.name).join(', ')}` });
     const found = exportJsonSchemas().find((s) => s.fileName === `${name}.schema.json`);
-    if (!found) throw new St3Error('E_KIND_UNKNOWN', `unknown kind "${name}"`, { hint: `one of: ${KINDS.map((k) => k.name).join(', ')}` });
+    if (!found)
+      throw new St3Error('E_KIND_UNKNOWN', `unknown kind "${name}"`, {
+        hint: `one of: ${KINDS.map((k) => k.name).join(', ')}`,
+      });
     io.stdout.write(jsonSchemaText(found.schema));
     return EXIT.ok;
   },

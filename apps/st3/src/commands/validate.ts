@@ -27,11 +27,16 @@ export const command = defineCommand({
     const out = createOutput(io, common);
     if (positionals.length === 0) throw new St3Error('E_USAGE', 'no file to validate', { hint: `usage: ${usage}` });
     if (values.kind !== undefined && !findKind(values.kind)) {
-      throw new St3Error('E_KIND_UNKNOWN', `unknown kind "${values.kind}"`, { hint: `one of: ${KINDS.map((k) => k.name).join(', ')}` });
+      throw new St3Error('E_KIND_UNKNOWN', `unknown kind "${values.kind}"`, {
+        hint: `one of: ${KINDS.map((k) => k.name).join(', ')}`,
+      });
     }
     const base = resolve(io.cwd, common.cwd ?? '.');
     const files = await expandInputs(positionals, base, { anyDocument: values.kind !== undefined });
-    if (files.length === 0) throw new St3Error('E_FILE_NOT_FOUND', 'no ST3 file found in the folders given', { hint: 'name files directly, or pass --kind' });
+    if (files.length === 0)
+      throw new St3Error('E_FILE_NOT_FOUND', 'no ST3 file found in the folders given', {
+        hint: 'name files directly, or pass --kind',
+      });
     const verdicts = await validateFiles(files, base, values.kind);
     const valid = verdicts.filter((v) => v.valid).length;
     const summary = { files: verdicts.length, valid, invalid: verdicts.length - valid };
@@ -49,4 +54,3 @@ export const command = defineCommand({
     return exitCodeOf(verdicts);
   },
 });
-

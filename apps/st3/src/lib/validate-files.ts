@@ -18,7 +18,11 @@ const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.turbo']);
  * checks a whole workspace config), or to every YAML/JSON file when `anyDocument` is set (an explicit
  * `--kind`); files named explicitly are kept whatever their name.
  */
-export async function expandInputs(inputs: readonly string[], base: string, options: { anyDocument?: boolean } = {}): Promise<string[]> {
+export async function expandInputs(
+  inputs: readonly string[],
+  base: string,
+  options: { anyDocument?: boolean } = {},
+): Promise<string[]> {
   const out: string[] = [];
   for (const input of inputs) {
     const abs = resolve(base, input);
@@ -39,7 +43,8 @@ async function walkKnown(dir: string, anyDocument: boolean): Promise<string[]> {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (!SKIP_DIRS.has(entry.name)) found.push(...(await walkKnown(path, anyDocument)));
-    } else if (entry.isFile() && (anyDocument ? /\.(ya?ml|json)$/i.test(entry.name) : inferKind(path))) found.push(path);
+    } else if (entry.isFile() && (anyDocument ? /\.(ya?ml|json)$/i.test(entry.name) : inferKind(path)))
+      found.push(path);
   }
   return found;
 }

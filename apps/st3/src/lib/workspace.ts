@@ -21,11 +21,15 @@ export function chooseRunWorkspace(io: CliIO, flags: Pick<CommonFlags, 'cwd' | '
   const ws = resolveWorkspace(io, flags);
   if (ws.found) return { root: ws.root, st3Dir: ws.st3Dir, source: flags.cwd ? 'cwd-flag' : 'ancestor' };
   if (flags.cwd) {
-    throw new St3Error('E_CONFIG_INVALID', `no .st3/ folder in ${ws.root} or above it`, { hint: 'st3 run works on a workspace with a .st3/ folder; see examples/ in the ST3 repository' });
+    throw new St3Error('E_CONFIG_INVALID', `no .st3/ folder in ${ws.root} or above it`, {
+      hint: 'st3 run works on a workspace with a .st3/ folder; see examples/ in the ST3 repository',
+    });
   }
   const example = findBundledExample();
   if (!example) {
-    throw new St3Error('E_CONFIG_INVALID', `no .st3/ folder in ${ws.root} or above it`, { hint: 'run inside a workspace with .st3/, or pass --cwd DIR' });
+    throw new St3Error('E_CONFIG_INVALID', `no .st3/ folder in ${ws.root} or above it`, {
+      hint: 'run inside a workspace with .st3/, or pass --cwd DIR',
+    });
   }
   return { root: example, st3Dir: join(example, '.st3'), source: 'bundled-example' };
 }
@@ -34,7 +38,12 @@ export function chooseRunWorkspace(io: CliIO, flags: Pick<CommonFlags, 'cwd' | '
 export function findBundledExample(from = dirname(fileURLToPath(import.meta.url))): string | undefined {
   for (let dir = resolve(from); ; dir = dirname(dir)) {
     const candidate = join(dir, 'examples');
-    if (existsSync(join(candidate, '.st3')) && statSync(join(candidate, '.st3')).isDirectory() && existsSync(join(dir, 'pnpm-workspace.yaml'))) return candidate;
+    if (
+      existsSync(join(candidate, '.st3')) &&
+      statSync(join(candidate, '.st3')).isDirectory() &&
+      existsSync(join(dir, 'pnpm-workspace.yaml'))
+    )
+      return candidate;
     if (dirname(dir) === dir) return undefined;
   }
 }

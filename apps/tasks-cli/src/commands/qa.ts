@@ -1,13 +1,38 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createOutput, defineCommand, dispatchSubcommand, EXIT, parseCommandArgs, resolveWorkspace, type CliIO, type Output } from '@st3/cli-kit';
-import { loadTasksConfig, qaDrift, readContext, readQaRuns, recordQa, runQa, summarizeQa, type QaDriftReport, type RecordQaResult } from '@st3/evidence';
+import {
+  createOutput,
+  defineCommand,
+  dispatchSubcommand,
+  EXIT,
+  parseCommandArgs,
+  resolveWorkspace,
+  type CliIO,
+  type Output,
+} from '@st3/cli-kit';
+import {
+  loadTasksConfig,
+  qaDrift,
+  readContext,
+  readQaRuns,
+  recordQa,
+  runQa,
+  summarizeQa,
+  type QaDriftReport,
+  type RecordQaResult,
+} from '@st3/evidence';
 import { QaKindSchema, QaSummarySchema, St3Error, type QaKind, type QaSummary } from '@st3/schemas';
 
-const RECORD_USAGE = 'st3 qa record <task> (--command "…" [--exit-code N --log FILE] | [--report FILE] -- <argv…>) [--kind lint|typecheck|test|coverage] [--set-baseline] [--json]';
+const RECORD_USAGE =
+  'st3 qa record <task> (--command "…" [--exit-code N --log FILE] | [--report FILE] -- <argv…>) [--kind lint|typecheck|test|coverage] [--set-baseline] [--json]';
 const DRIFT_USAGE = 'st3 qa drift <task> [--key KIND:COMMAND] [--baseline FILE] [--threshold N] [--json]';
 
-async function setup<const O extends Parameters<typeof parseCommandArgs>[1]>(argv: string[], io: CliIO, options: O, usage: string) {
+async function setup<const O extends Parameters<typeof parseCommandArgs>[1]>(
+  argv: string[],
+  io: CliIO,
+  options: O,
+  usage: string,
+) {
   const parsed = parseCommandArgs(argv, options, usage);
   const out = createOutput(io, parsed.common);
   const workspace = resolveWorkspace(io, parsed.common);
@@ -23,7 +48,8 @@ const taskArg = (positionals: string[], usage: string): string => {
 function kindOf(value: string | undefined): QaKind | undefined {
   if (value === undefined) return undefined;
   const parsed = QaKindSchema.safeParse(value);
-  if (!parsed.success) throw new St3Error('E_USAGE', `--kind must be one of lint, typecheck, test, coverage (got "${value}")`);
+  if (!parsed.success)
+    throw new St3Error('E_USAGE', `--kind must be one of lint, typecheck, test, coverage (got "${value}")`);
   return parsed.data;
 }
 
@@ -61,10 +87,15 @@ function printRecord(out: Output, r: RecordQaResult): void {
   out.line(`${s.kind} ${out.color.dim(s.format)}  ${s.command}  exit ${s.exit_code ?? 'none'}  ${s.duration_ms} ms`);
   out.line(`  ${s.headline}`);
   if (s.issues) {
-    const rules = Object.entries(s.issues.by_rule).sort((a, b) => b[1].errors - a[1].errors || b[1].warnings - a[1].warnings).slice(0, 10);
+    const rules = Object.entries(s.issues.by_rule)
+      .sort((a, b) => b[1].errors - a[1].errors || b[1].warnings - a[1].warnings)
+      .slice(0, 10);
     for (const [rule, c] of rules) out.info(`  ${rule.padEnd(28)} ${c.errors} error(s), ${c.warnings} warning(s)`);
   }
-  for (const f of s.tests?.failures.slice(0, 10) ?? []) out.info(`  ${out.color.red('✗')} ${f.name}${f.file ? `  ${out.color.dim(`${f.file}${f.line ? `:${f.line}` : ''}`)}` : ''}`);
+  for (const f of s.tests?.failures.slice(0, 10) ?? [])
+    out.info(
+      `  ${out.color.red('✗')} ${f.name}${f.file ? `  ${out.color.dim(`${f.file}${f.line ? `:${f.line}` : ''}`)}` : ''}`,
+    );
   out.info(`evidence ${r.evidence.id} (qa_output)${r.baseline ? ' — recorded as the baseline of this command' : ''}`);
   if (r.drift) printDrift(out, r.drift);
 }
@@ -79,7 +110,8 @@ function printDrift(out: Output, d: QaDriftReport): void {
 
 export const record = defineCommand({
   name: 'record',
-  summary: 'read a lint, type-check, test or coverage log into a summary and store it as qa_output evidence (the first run of a command is its baseline)',
+  summary:
+    'read a lint, type-check, test or coverage log into a summary and store it as qa_output evidence (the first run of a command is its baseline)',
   usage: RECORD_USAGE,
   options: [
     '--command "…"    the command as run (recorded; with no --log it is run, split into argv without a shell)',
@@ -102,32 +134,73 @@ export const record = defineCommand({
     'st3 qa record TASK-0123 --kind coverage --report coverage/coverage-summary.json -- npx vitest run --coverage',
   ],
   async run(argv, io) {
-    const { values, positionals, out, ws } = await setup(argv, io, {
-      command: { type: 'string' }, 'exit-code': { type: 'string' }, log: { type: 'string' }, 'duration-ms': { type: 'string' }, kind: { type: 'string' },
-      'working-dir': { type: 'string' }, timeout: { type: 'string' }, 'set-baseline': { type: 'boolean' }, report: { type: 'string' },
-    }, RECORD_USAGE);
+    const { values, positionals, out, ws } = await setup(
+      argv,
+      io,
+      {
+        command: { type: 'string' },
+        'exit-code': { type: 'string' },
+        log: { type: 'string' },
+        'duration-ms': { type: 'string' },
+        kind: { type: 'string' },
+        'working-dir': { type: 'string' },
+        timeout: { type: 'string' },
+        'set-baseline': { type: 'boolean' },
+        report: { type: 'string' },
+      },
+      RECORD_USAGE,
+    );
     const task = taskArg(positionals, RECORD_USAGE);
     const kind = kindOf(values.kind);
     const trailing = positionals.slice(1);
     const command = values.command ?? (trailing.length > 0 ? trailing.join(' ') : undefined);
-    if (!command) throw new St3Error('E_USAGE', 'say which command: --command "…" or -- <argv…>', { hint: `usage: ${RECORD_USAGE}` });
+    if (!command)
+      throw new St3Error('E_USAGE', 'say which command: --command "…" or -- <argv…>', {
+        hint: `usage: ${RECORD_USAGE}`,
+      });
     const int = (flag: string, value: string | undefined, fallback: number): number => {
       if (value === undefined) return fallback;
       if (!/^-?\d+$/.test(value)) throw new St3Error('E_USAGE', `${flag} expects an integer, got "${value}"`);
       return Number(value);
     };
-    const common = { command, ...(kind ? { kind } : {}), ...(values['working-dir'] ? { cwd: values['working-dir'] } : {}), baseline: values['set-baseline'] ? 'always' as const : 'auto' as const };
+    const common = {
+      command,
+      ...(kind ? { kind } : {}),
+      ...(values['working-dir'] ? { cwd: values['working-dir'] } : {}),
+      baseline: values['set-baseline'] ? ('always' as const) : ('auto' as const),
+    };
     let result: RecordQaResult;
     if (values.log !== undefined) {
-      if (trailing.length > 0) throw new St3Error('E_USAGE', 'give either --log or a command to run after --, not both');
-      if (values.report !== undefined) throw new St3Error('E_USAGE', '--report goes with a command that is run; with --log, pass the report as --log');
-      result = await recordQa(ws, task, { ...common, log: resolve(io.cwd, values.log), exitCode: int('--exit-code', values['exit-code'], 0), durationMs: int('--duration-ms', values['duration-ms'], 0) });
+      if (trailing.length > 0)
+        throw new St3Error('E_USAGE', 'give either --log or a command to run after --, not both');
+      if (values.report !== undefined)
+        throw new St3Error('E_USAGE', '--report goes with a command that is run; with --log, pass the report as --log');
+      result = await recordQa(ws, task, {
+        ...common,
+        log: resolve(io.cwd, values.log),
+        exitCode: int('--exit-code', values['exit-code'], 0),
+        durationMs: int('--duration-ms', values['duration-ms'], 0),
+      });
     } else {
-      if (values['exit-code'] !== undefined) throw new St3Error('E_USAGE', '--exit-code needs --log (a command that is run reports its own exit code)');
+      if (values['exit-code'] !== undefined)
+        throw new St3Error('E_USAGE', '--exit-code needs --log (a command that is run reports its own exit code)');
       const program = trailing.length > 0 ? trailing : splitArgv(command);
-      result = await runQa(ws, task, { ...common, argv: program, ...(values.timeout ? { timeoutMs: int('--timeout', values.timeout, 0) * 1000 } : {}), ...(values.report ? { report: values.report } : {}) });
+      result = await runQa(ws, task, {
+        ...common,
+        argv: program,
+        ...(values.timeout ? { timeoutMs: int('--timeout', values.timeout, 0) * 1000 } : {}),
+        ...(values.report ? { report: values.report } : {}),
+      });
     }
-    if (out.json) out.document({ ok: true, task, summary: result.summary, evidence: result.evidence, baseline: result.baseline, drift: result.drift ?? null });
+    if (out.json)
+      out.document({
+        ok: true,
+        task,
+        summary: result.summary,
+        evidence: result.evidence,
+        baseline: result.baseline,
+        drift: result.drift ?? null,
+      });
     else printRecord(out, result);
     for (const w of result.warnings) out.diagnostic(w);
     return EXIT.ok;
@@ -141,7 +214,8 @@ async function loadBaseline(file: string, task: string, like: QaSummary | undefi
   try {
     const json = JSON.parse(text) as unknown;
     // A saved summary, or the document `st3 qa record --json` printed.
-    const candidate = json && typeof json === 'object' && 'summary' in json ? (json as { summary: unknown }).summary : json;
+    const candidate =
+      json && typeof json === 'object' && 'summary' in json ? (json as { summary: unknown }).summary : json;
     const parsed = QaSummarySchema.safeParse(candidate);
     if (parsed.success) return parsed.data;
   } catch {
@@ -149,12 +223,21 @@ async function loadBaseline(file: string, task: string, like: QaSummary | undefi
   }
   if (!like) throw new St3Error('E_QA_NO_BASELINE', `no QA run recorded for ${task} to compare --baseline with`);
   // A raw log of the same command: read it the same way; its exit code is unknown, so it takes the current one.
-  return summarizeQa({ text, command: like.command, exitCode: like.exit_code, durationMs: 0, kind: like.kind, root, recordedAt: new Date(0).toISOString() });
+  return summarizeQa({
+    text,
+    command: like.command,
+    exitCode: like.exit_code,
+    durationMs: 0,
+    kind: like.kind,
+    root,
+    recordedAt: new Date(0).toISOString(),
+  });
 }
 
 export const drift = defineCommand({
   name: 'drift',
-  summary: 'compare the latest QA run of each command with its baseline: exit code, new lint/type errors by rule and file, new failing tests, coverage drop',
+  summary:
+    'compare the latest QA run of each command with its baseline: exit code, new lint/type errors by rule and file, new failing tests, coverage drop',
   usage: DRIFT_USAGE,
   options: [
     '--key KIND:COMMAND  only this command (e.g. "lint:pnpm lint"; default: every recorded command)',
@@ -162,12 +245,22 @@ export const drift = defineCommand({
     '--threshold N       coverage percentage points a metric may drop (default 0.5)',
     'exit code 1 when any command regressed',
   ],
-  examples: ['st3 qa drift TASK-0123', 'st3 qa drift TASK-0123 --key "test:pnpm test" --json', 'st3 qa drift TASK-0123 --baseline main-coverage.json --threshold 1'],
+  examples: [
+    'st3 qa drift TASK-0123',
+    'st3 qa drift TASK-0123 --key "test:pnpm test" --json',
+    'st3 qa drift TASK-0123 --baseline main-coverage.json --threshold 1',
+  ],
   async run(argv, io) {
-    const { values, positionals, out, ws } = await setup(argv, io, { key: { type: 'string' }, baseline: { type: 'string' }, threshold: { type: 'string' } }, DRIFT_USAGE);
+    const { values, positionals, out, ws } = await setup(
+      argv,
+      io,
+      { key: { type: 'string' }, baseline: { type: 'string' }, threshold: { type: 'string' } },
+      DRIFT_USAGE,
+    );
     const task = taskArg(positionals, DRIFT_USAGE);
     const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
-    if (threshold !== undefined && !(threshold >= 0)) throw new St3Error('E_USAGE', `--threshold expects a number ≥ 0, got "${values.threshold}"`);
+    if (threshold !== undefined && !(threshold >= 0))
+      throw new St3Error('E_USAGE', `--threshold expects a number ≥ 0, got "${values.threshold}"`);
     await readContext(ws, task);
     let baseline: QaSummary | undefined;
     if (values.baseline) {
@@ -175,7 +268,11 @@ export const drift = defineCommand({
       const like = values.key ? runs.filter((r) => r.key === values.key).at(-1) : runs.at(-1);
       baseline = await loadBaseline(resolve(io.cwd, values.baseline), task, like, ws.root);
     }
-    const reports = await qaDrift(ws, task, { ...(values.key ? { key: values.key } : {}), ...(baseline ? { baseline } : {}), ...(threshold !== undefined ? { threshold } : {}) });
+    const reports = await qaDrift(ws, task, {
+      ...(values.key ? { key: values.key } : {}),
+      ...(baseline ? { baseline } : {}),
+      ...(threshold !== undefined ? { threshold } : {}),
+    });
     const regression = reports.some((r) => r.regression);
     if (out.json) out.document({ ok: !regression, task, regression, reports });
     else for (const r of reports) printDrift(out, r);
@@ -185,7 +282,8 @@ export const drift = defineCommand({
 
 export const command = defineCommand({
   name: 'qa',
-  summary: 'QA artifacts: record lint, type-check, test and coverage runs as evidence, and report drift against the baseline',
+  summary:
+    'QA artifacts: record lint, type-check, test and coverage runs as evidence, and report drift against the baseline',
   usage: 'st3 qa <record|drift> <task> [options] [--json]',
   examples: [
     'st3 qa record TASK-0123 --command "pnpm lint" --exit-code 1 --log lint.json',

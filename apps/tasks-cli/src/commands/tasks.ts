@@ -6,7 +6,8 @@ import { runValidation, worktree } from '../tasks/run.js';
 
 export const command = defineCommand({
   name: 'tasks',
-  summary: 'task files, task context, evidence, exception ledger, quarantine, standards excerpts, validation commands, worktree snapshots',
+  summary:
+    'task files, task context, evidence, exception ledger, quarantine, standards excerpts, validation commands, worktree snapshots',
   usage: 'st3 tasks <command> [args] [--json]',
   examples: [
     'st3 tasks validate',
@@ -15,5 +16,22 @@ export const command = defineCommand({
     'st3 tasks run-validation TASK-0123 --env CI=1',
     'st3 tasks worktree verify TASK-0123 --json',
   ],
-  run: (argv, io) => dispatchSubcommand(command, { list, show, validate, context, evidence, standards, exceptions, quarantine, 'run-validation': runValidation, worktree }, argv, io),
+  run: (argv, io) =>
+    dispatchSubcommand(
+      command,
+      {
+        list,
+        show,
+        validate,
+        context,
+        evidence,
+        standards,
+        exceptions,
+        quarantine,
+        'run-validation': runValidation,
+        worktree,
+      },
+      argv,
+      io,
+    ),
 });

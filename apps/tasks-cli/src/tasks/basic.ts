@@ -1,5 +1,16 @@
 import { defineCommand, EXIT } from '@st3/cli-kit';
-import { addException, findTask, listTasks, queryExceptions, quarantineTask, readLedger, shouldShowWarning, validateTaskFile, type EvidenceWorkspace, type TaskVerdict } from '@st3/evidence';
+import {
+  addException,
+  findTask,
+  listTasks,
+  queryExceptions,
+  quarantineTask,
+  readLedger,
+  shouldShowWarning,
+  validateTaskFile,
+  type EvidenceWorkspace,
+  type TaskVerdict,
+} from '@st3/evidence';
 import { existsSync } from 'node:fs';
 import { formatDiagnostic } from '@st3/schemas';
 import { relative, resolve } from 'node:path';
@@ -18,7 +29,10 @@ export const list = defineCommand({
     const shown = values.status ? tasks.filter((t) => t.status === values.status) : tasks;
     if (out.json) out.document({ ok: true, task_dirs: ws.config.task_dirs, tasks: shown });
     else {
-      for (const t of shown) out.line(`${t.id.padEnd(10)} ${(t.status ?? '?').padEnd(11)} ${(t.priority ?? '').padEnd(3)} ${t.ok ? ' ' : out.color.red('!')} ${t.title ?? t.file}`);
+      for (const t of shown)
+        out.line(
+          `${t.id.padEnd(10)} ${(t.status ?? '?').padEnd(11)} ${(t.priority ?? '').padEnd(3)} ${t.ok ? ' ' : out.color.red('!')} ${t.title ?? t.file}`,
+        );
       out.info(`${shown.length} task(s) in ${ws.config.task_dirs.join(', ')}`);
     }
     return EXIT.ok;
@@ -35,7 +49,14 @@ export const show = defineCommand({
     const { positionals, out, ws } = await setup(argv, io, {}, SHOW_USAGE);
     const location = await findTask(ws.root, ws.config.task_dirs, needArg(positionals[0], 'task id', SHOW_USAGE));
     const verdict = await validateTaskFile(location.path, location.file);
-    if (out.json) out.document({ ok: verdict.ok, location, task: verdict.task ?? null, errors: verdict.errors, warnings: verdict.warnings });
+    if (out.json)
+      out.document({
+        ok: verdict.ok,
+        location,
+        task: verdict.task ?? null,
+        errors: verdict.errors,
+        warnings: verdict.warnings,
+      });
     else {
       out.line(`${location.id}  ${String(verdict.task?.title ?? '')}`);
       out.line(`file: ${location.file}   status: ${verdict.status ?? '?'}   schema: ${verdict.schemaVersion ?? '?'}`);
@@ -76,7 +97,12 @@ async function quarantineBroken(ws: EvidenceWorkspace, verdicts: TaskVerdict[], 
     const first = v.errors[0]!;
     const file = relative(ws.root, resolve(base, v.file)).split('\\').join('/');
     await quarantineTask({ root: ws.root, dir: resolve(ws.root, ws.config.quarantine_dir) }, v.id, file, first);
-    await addException(resolve(ws.root, ws.config.ledger), { task_id: v.id, exception_type: 'malformed_yaml', parse_error: `${first.line ?? '?'}:${first.column ?? '?'} ${first.message}`, notes: 'found by st3 tasks validate --quarantine' });
+    await addException(resolve(ws.root, ws.config.ledger), {
+      task_id: v.id,
+      exception_type: 'malformed_yaml',
+      parse_error: `${first.line ?? '?'}:${first.column ?? '?'} ${first.message}`,
+      notes: 'found by st3 tasks validate --quarantine',
+    });
     done.push(v.id);
   }
   return done;
@@ -85,10 +111,22 @@ export const validate = defineCommand({
   name: 'validate',
   summary: 'check task files: YAML with line:col, shape (1.0 and 1.1) and completeness (E001)',
   usage: VALIDATE_USAGE,
-  options: ['files...       task files to check (default: every task in the configured folders)', '--quarantine   quarantine the files that do not parse and record them in the exception ledger'],
-  examples: ['st3 tasks validate', 'st3 tasks validate tasks/TASK-0123-x.task.yaml --json', 'st3 tasks validate --quarantine'],
+  options: [
+    'files...       task files to check (default: every task in the configured folders)',
+    '--quarantine   quarantine the files that do not parse and record them in the exception ledger',
+  ],
+  examples: [
+    'st3 tasks validate',
+    'st3 tasks validate tasks/TASK-0123-x.task.yaml --json',
+    'st3 tasks validate --quarantine',
+  ],
   async run(argv, io) {
-    const { positionals, values, out, ws, common } = await setup(argv, io, { quarantine: { type: 'boolean' } }, VALIDATE_USAGE);
+    const { positionals, values, out, ws, common } = await setup(
+      argv,
+      io,
+      { quarantine: { type: 'boolean' } },
+      VALIDATE_USAGE,
+    );
     let verdicts: TaskVerdict[];
     let base = ws.root;
     if (positionals.length > 0) {
@@ -101,13 +139,30 @@ export const validate = defineCommand({
     const suppressed = await suppressKnownWarnings(ws, verdicts);
     const failed = verdicts.filter((v) => !v.ok);
     if (out.json) {
-      out.document({ ok: failed.length === 0, checked: verdicts.length, failed: failed.length, quarantined, suppressed_warnings: suppressed, files: verdicts.map((v) => ({ file: v.file, id: v.id ?? null, ok: v.ok, parse_failed: v.parseFailed, schema_version: v.schemaVersion ?? null, errors: v.errors, warnings: v.warnings })) });
+      out.document({
+        ok: failed.length === 0,
+        checked: verdicts.length,
+        failed: failed.length,
+        quarantined,
+        suppressed_warnings: suppressed,
+        files: verdicts.map((v) => ({
+          file: v.file,
+          id: v.id ?? null,
+          ok: v.ok,
+          parse_failed: v.parseFailed,
+          schema_version: v.schemaVersion ?? null,
+          errors: v.errors,
+          warnings: v.warnings,
+        })),
+      });
     } else {
       for (const v of verdicts) {
         for (const d of v.errors) out.line(formatDiagnostic(d));
         if (!out.quiet) for (const d of v.warnings) out.diagnostic(d);
       }
-      out.line(`${verdicts.length} task file(s) checked: ${verdicts.length - failed.length} ok, ${failed.length} with errors${quarantined.length > 0 ? `; quarantined ${quarantined.join(', ')}` : ''}${suppressed > 0 ? `; ${suppressed} repeated warning(s) suppressed (open exceptions)` : ''}`);
+      out.line(
+        `${verdicts.length} task file(s) checked: ${verdicts.length - failed.length} ok, ${failed.length} with errors${quarantined.length > 0 ? `; quarantined ${quarantined.join(', ')}` : ''}${suppressed > 0 ? `; ${suppressed} repeated warning(s) suppressed (open exceptions)` : ''}`,
+      );
     }
     return failed.length === 0 ? EXIT.ok : EXIT.problems;
   },

@@ -1,4 +1,12 @@
-import { createOutput, parseCommandArgs, resolveWorkspace, type CliIO, type CommonFlags, type OptionSpec, type Output } from '@st3/cli-kit';
+import {
+  createOutput,
+  parseCommandArgs,
+  resolveWorkspace,
+  type CliIO,
+  type CommonFlags,
+  type OptionSpec,
+  type Output,
+} from '@st3/cli-kit';
 import { loadTasksConfig, type EvidenceWorkspace } from '@st3/evidence';
 import { St3Error } from '@st3/schemas';
 
@@ -29,7 +37,8 @@ export function parseEnvPairs(pairs: readonly string[] | undefined): Record<stri
   const env: Record<string, string> = {};
   for (const pair of pairs ?? []) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new St3Error('E_USAGE', `--env expects KEY=VALUE, got "${pair}"`, { hint: 'e.g. --env NODE_ENV=test' });
+    if (eq <= 0)
+      throw new St3Error('E_USAGE', `--env expects KEY=VALUE, got "${pair}"`, { hint: 'e.g. --env NODE_ENV=test' });
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return env;
@@ -42,7 +51,13 @@ export function parseMeta(pairs: readonly string[] | undefined): Record<string, 
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new St3Error('E_USAGE', `--meta expects key=value, got "${pair}"`);
     const raw = pair.slice(eq + 1);
-    meta[pair.slice(0, eq)] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw === 'true' ? true : raw === 'false' ? false : raw;
+    meta[pair.slice(0, eq)] = /^-?\d+(\.\d+)?$/.test(raw)
+      ? Number(raw)
+      : raw === 'true'
+        ? true
+        : raw === 'false'
+          ? false
+          : raw;
   }
   return meta;
 }

@@ -1,5 +1,19 @@
 import { defineCommand, dispatchSubcommand, EXIT } from '@st3/cli-kit';
-import { attachEvidence, cacheExcerpt, checkExcerpts, contextDirFor, dropCachedExcerpt, EVIDENCE_LIMITS, initContext, purgeContext, readContext, readEvidenceIndex, updateContext, verifyEvidence, verifySnapshot } from '@st3/evidence';
+import {
+  attachEvidence,
+  cacheExcerpt,
+  checkExcerpts,
+  contextDirFor,
+  dropCachedExcerpt,
+  EVIDENCE_LIMITS,
+  initContext,
+  purgeContext,
+  readContext,
+  readEvidenceIndex,
+  updateContext,
+  verifyEvidence,
+  verifySnapshot,
+} from '@st3/evidence';
 import type { EvidenceType } from '@st3/schemas';
 import { needArg, parseMeta, setup } from './common.js';
 
@@ -14,7 +28,10 @@ const init = defineCommand({
     const result = await initContext(ws, needArg(positionals[0], 'task id', INIT_USAGE), { tool: '@st3/tasks-cli' });
     for (const w of result.warnings) out.warn(`${w.code}: ${w.message}`);
     if (out.json) out.document({ ok: true, dir: result.dir, context: result.context });
-    else out.line(`context of ${result.context.manifest.task_id} created in ${result.dir} (${result.context.standards.length} standards excerpt(s), ${result.context.validation_commands.length} validation command(s))`);
+    else
+      out.line(
+        `context of ${result.context.manifest.task_id} created in ${result.dir} (${result.context.standards.length} standards excerpt(s), ${result.context.validation_commands.length} validation command(s))`,
+      );
     return EXIT.ok;
   },
 });
@@ -33,9 +50,15 @@ const show = defineCommand({
     if (out.json) out.document({ ok: true, snapshot_intact: snapshotOk, context });
     else {
       out.line(`${id}: ${context.immutable.title}`);
-      out.line(`task file: ${context.manifest.task_file} (snapshot ${context.immutable.snapshot.sha256.slice(0, 12)} ${snapshotOk ? 'intact' : out.color.red('CHANGED')})`);
-      out.line(`evidence: ${context.evidence.length}   standards: ${context.standards.length}   validation commands: ${context.validation_commands.length}   runs: ${context.validation_runs.length}`);
-      out.line(`worktree snapshot: ${context.worktree ? `${context.worktree.head ?? '(no commit)'} with ${context.worktree.dirty.length} dirty file(s)` : 'none'}`);
+      out.line(
+        `task file: ${context.manifest.task_file} (snapshot ${context.immutable.snapshot.sha256.slice(0, 12)} ${snapshotOk ? 'intact' : out.color.red('CHANGED')})`,
+      );
+      out.line(
+        `evidence: ${context.evidence.length}   standards: ${context.standards.length}   validation commands: ${context.validation_commands.length}   runs: ${context.validation_runs.length}`,
+      );
+      out.line(
+        `worktree snapshot: ${context.worktree ? `${context.worktree.head ?? '(no commit)'} with ${context.worktree.dirty.length} dirty file(s)` : 'none'}`,
+      );
       for (const w of context.warnings) out.warn(`${w.code}: ${w.message}`);
     }
     return EXIT.ok;
@@ -62,31 +85,65 @@ export const context = defineCommand({
   name: 'context',
   summary: 'task context store: init, show, purge',
   usage: 'st3 tasks context init|show|purge <id> [--json]',
-  examples: ['st3 tasks context init TASK-0123', 'st3 tasks context show TASK-0123 --json', 'st3 tasks context purge TASK-0123'],
+  examples: [
+    'st3 tasks context init TASK-0123',
+    'st3 tasks context show TASK-0123 --json',
+    'st3 tasks context purge TASK-0123',
+  ],
   run: (argv, io) => dispatchSubcommand(context, { init, show, purge }, argv, io),
 });
 
-const ATTACH_USAGE = 'st3 tasks evidence attach <id> --type T --file PATH --description TEXT [--meta k=v ...] [--allow-outside] [--json]';
+const ATTACH_USAGE =
+  'st3 tasks evidence attach <id> --type T --file PATH --description TEXT [--meta k=v ...] [--allow-outside] [--json]';
 const attach = defineCommand({
   name: 'attach',
   summary: 'attach evidence (hashed, size-checked; a folder becomes a deterministic tar.zst)',
   usage: ATTACH_USAGE,
   options: [
-    `--type T            ${Object.entries(EVIDENCE_LIMITS).map(([t, l]) => `${t} (${t === 'directory' ? 'archived, ' : ''}≤ ${l >= 1e6 ? `${l / 1e6} MB` : `${l / 1e3} KB`})`).join(', ')}`,
+    `--type T            ${Object.entries(EVIDENCE_LIMITS)
+      .map(
+        ([t, l]) => `${t} (${t === 'directory' ? 'archived, ' : ''}≤ ${l >= 1e6 ? `${l / 1e6} MB` : `${l / 1e3} KB`})`,
+      )
+      .join(', ')}`,
     '--file PATH         the file or folder (relative to the workspace)',
     '--description TEXT  what it shows (≤ 200 characters)',
     '--meta key=value    metadata; qa_output needs command, exit_code, duration_ms',
     '--allow-outside     accept a path outside the workspace',
   ],
-  examples: ['st3 tasks evidence attach TASK-0123 --type log --file build.log --description "build log"', 'st3 tasks evidence attach TASK-0123 --type directory --file coverage --description "coverage report"', 'st3 tasks evidence attach TASK-0123 --type qa_output --file test.txt --description "unit tests" --meta command="pnpm test" --meta exit_code=0 --meta duration_ms=5120'],
+  examples: [
+    'st3 tasks evidence attach TASK-0123 --type log --file build.log --description "build log"',
+    'st3 tasks evidence attach TASK-0123 --type directory --file coverage --description "coverage report"',
+    'st3 tasks evidence attach TASK-0123 --type qa_output --file test.txt --description "unit tests" --meta command="pnpm test" --meta exit_code=0 --meta duration_ms=5120',
+  ],
   async run(argv, io) {
-    const { positionals, values, out, ws } = await setup(argv, io, { type: { type: 'string' }, file: { type: 'string' }, description: { type: 'string' }, meta: { type: 'string', multiple: true }, 'allow-outside': { type: 'boolean' } }, ATTACH_USAGE);
+    const { positionals, values, out, ws } = await setup(
+      argv,
+      io,
+      {
+        type: { type: 'string' },
+        file: { type: 'string' },
+        description: { type: 'string' },
+        meta: { type: 'string', multiple: true },
+        'allow-outside': { type: 'boolean' },
+      },
+      ATTACH_USAGE,
+    );
     const id = needArg(positionals[0], 'task id', ATTACH_USAGE).toUpperCase();
     const type = needArg(values.type, '--type', ATTACH_USAGE) as EvidenceType;
-    const result = await attachEvidence(ws, id, { type, source: needArg(values.file, '--file', ATTACH_USAGE), description: values.description ?? '', metadata: parseMeta(values.meta), allowOutside: values['allow-outside'] === true, signal: io.signal });
+    const result = await attachEvidence(ws, id, {
+      type,
+      source: needArg(values.file, '--file', ATTACH_USAGE),
+      description: values.description ?? '',
+      metadata: parseMeta(values.meta),
+      allowOutside: values['allow-outside'] === true,
+      signal: io.signal,
+    });
     for (const w of result.warnings) out.warn(w.message);
     if (out.json) out.document({ ok: true, created: result.created, entry: result.entry });
-    else out.line(`${result.created ? 'attached' : 'already attached'} ${result.entry.id} (${result.entry.type}, ${result.entry.size} bytes) as evidence/${result.entry.stored}`);
+    else
+      out.line(
+        `${result.created ? 'attached' : 'already attached'} ${result.entry.id} (${result.entry.type}, ${result.entry.size} bytes) as evidence/${result.entry.stored}`,
+      );
     return EXIT.ok;
   },
 });
@@ -102,8 +159,11 @@ const list = defineCommand({
     const id = needArg(positionals[0], 'task id', LIST_USAGE).toUpperCase();
     await readContext(ws, id);
     const index = await readEvidenceIndex(ws, id);
-    if (out.json) out.document({ ok: true, task_id: id, dir: `${contextDirFor(ws, id)}/evidence`, entries: index.entries });
-    else for (const e of index.entries) out.line(`${e.id}  ${e.type.padEnd(10)} ${String(e.size).padStart(10)}  ${e.description}`);
+    if (out.json)
+      out.document({ ok: true, task_id: id, dir: `${contextDirFor(ws, id)}/evidence`, entries: index.entries });
+    else
+      for (const e of index.entries)
+        out.line(`${e.id}  ${e.type.padEnd(10)} ${String(e.size).padStart(10)}  ${e.description}`);
     return EXIT.ok;
   },
 });
@@ -119,7 +179,8 @@ const verify = defineCommand({
     const report = await verifyEvidence(ws, needArg(positionals[0], 'task id', VERIFY_USAGE).toUpperCase());
     if (out.json) out.document(report);
     else {
-      for (const c of report.changed) out.line(`changed: ${c.stored} (expected ${c.expected.slice(0, 16)}, now ${c.actual.slice(0, 16)})`);
+      for (const c of report.changed)
+        out.line(`changed: ${c.stored} (expected ${c.expected.slice(0, 16)}, now ${c.actual.slice(0, 16)})`);
       for (const m of report.missing) out.line(`missing: ${m.stored}`);
       for (const p of report.indexProblems) out.line(`index: ${p.id} ${p.problem}`);
       out.line(`${report.checked} attachment(s) checked: ${report.ok ? 'all intact' : 'problems found'}`);
@@ -132,7 +193,10 @@ export const evidence = defineCommand({
   name: 'evidence',
   summary: 'evidence attachments: attach, list, verify',
   usage: 'st3 tasks evidence attach|list|verify <id> ...',
-  examples: ['st3 tasks evidence attach TASK-0123 --type log --file build.log --description "build log"', 'st3 tasks evidence verify TASK-0123 --json'],
+  examples: [
+    'st3 tasks evidence attach TASK-0123 --type log --file build.log --description "build log"',
+    'st3 tasks evidence verify TASK-0123 --json',
+  ],
   run: (argv, io) => dispatchSubcommand(evidence, { attach, list, verify }, argv, io),
 });
 
@@ -143,7 +207,12 @@ const sattach = defineCommand({
   usage: SATTACH_USAGE,
   examples: ['st3 tasks standards attach TASK-0123 --file standards/backend-tier.md --section "Domain Service Layer"'],
   async run(argv, io) {
-    const { positionals, values, out, ws } = await setup(argv, io, { file: { type: 'string' }, section: { type: 'string' } }, SATTACH_USAGE);
+    const { positionals, values, out, ws } = await setup(
+      argv,
+      io,
+      { file: { type: 'string' }, section: { type: 'string' } },
+      SATTACH_USAGE,
+    );
     const id = needArg(positionals[0], 'task id', SATTACH_USAGE).toUpperCase();
     const file = needArg(values.file, '--file', SATTACH_USAGE);
     const section = needArg(values.section, '--section', SATTACH_USAGE);
@@ -181,9 +250,20 @@ const sverify = defineCommand({
       return results;
     });
     const stale = checks.filter((c) => c.status !== 'fresh');
-    if (out.json) out.document({ ok: stale.length === 0, invalidated: values.invalidate === true ? stale.length : 0, excerpts: checks.map((c) => ({ id: c.excerpt.id, file: c.excerpt.file, section: c.excerpt.section, status: c.status })) });
+    if (out.json)
+      out.document({
+        ok: stale.length === 0,
+        invalidated: values.invalidate === true ? stale.length : 0,
+        excerpts: checks.map((c) => ({
+          id: c.excerpt.id,
+          file: c.excerpt.file,
+          section: c.excerpt.section,
+          status: c.status,
+        })),
+      });
     else {
-      for (const c of checks) out.line(`${c.excerpt.id}  ${c.status.padEnd(15)} ${c.excerpt.file}#${c.excerpt.section}`);
+      for (const c of checks)
+        out.line(`${c.excerpt.id}  ${c.status.padEnd(15)} ${c.excerpt.file}#${c.excerpt.section}`);
       if (stale.length > 0 && values.invalidate) out.line(`${stale.length} stale excerpt(s) invalidated`);
     }
     return stale.length === 0 ? EXIT.ok : EXIT.problems;

@@ -1,5 +1,15 @@
 import { defineCommand, dispatchSubcommand, EXIT } from '@st3/cli-kit';
-import { checkCleanTree, findTask, parseCommands, readContext, runValidationCommand, updateContext, validateTaskFile, verifyWorktree, type EvidenceWorkspace } from '@st3/evidence';
+import {
+  checkCleanTree,
+  findTask,
+  parseCommands,
+  readContext,
+  runValidationCommand,
+  updateContext,
+  validateTaskFile,
+  verifyWorktree,
+  type EvidenceWorkspace,
+} from '@st3/evidence';
 import { St3Error, type ValidationResult } from '@st3/schemas';
 import { ignoredPaths, needArg, parseEnvPairs, setup } from './common.js';
 
@@ -17,12 +27,23 @@ function statusLookup(ws: EvidenceWorkspace) {
 const RUN_USAGE = 'st3 tasks run-validation <id> [--command-id ID] [--env KEY=VALUE ...] [--json]';
 export const runValidation = defineCommand({
   name: 'run-validation',
-  summary: 'run the task\'s validation commands (pre-flight skips, env, cwd, timeout, retries) and record the results',
+  summary: "run the task's validation commands (pre-flight skips, env, cwd, timeout, retries) and record the results",
   usage: RUN_USAGE,
-  options: ['--command-id ID    run only this command (repeatable)', '--env KEY=VALUE    extra environment for the commands (repeatable)'],
-  examples: ['st3 tasks run-validation TASK-0123', 'st3 tasks run-validation TASK-0123 --command-id cmd-2 --env CI=1 --json'],
+  options: [
+    '--command-id ID    run only this command (repeatable)',
+    '--env KEY=VALUE    extra environment for the commands (repeatable)',
+  ],
+  examples: [
+    'st3 tasks run-validation TASK-0123',
+    'st3 tasks run-validation TASK-0123 --command-id cmd-2 --env CI=1 --json',
+  ],
   async run(argv, io) {
-    const { positionals, values, out, ws } = await setup(argv, io, { 'command-id': { type: 'string', multiple: true }, env: { type: 'string', multiple: true } }, RUN_USAGE);
+    const { positionals, values, out, ws } = await setup(
+      argv,
+      io,
+      { 'command-id': { type: 'string', multiple: true }, env: { type: 'string', multiple: true } },
+      RUN_USAGE,
+    );
     const id = needArg(positionals[0], 'task id', RUN_USAGE).toUpperCase();
     const extraEnv = parseEnvPairs(values.env);
     const context = await readContext(ws, id);
@@ -30,28 +51,51 @@ export const runValidation = defineCommand({
     const only = values['command-id'];
     if (only && only.length > 0) {
       const unknown = only.filter((c) => !commands.some((k) => k.id === c));
-      if (unknown.length > 0) throw new St3Error('E_USAGE', `unknown command id ${unknown.join(', ')}`, { hint: `ids: ${commands.map((c) => c.id).join(', ')}` });
+      if (unknown.length > 0)
+        throw new St3Error('E_USAGE', `unknown command id ${unknown.join(', ')}`, {
+          hint: `ids: ${commands.map((c) => c.id).join(', ')}`,
+        });
       commands = commands.filter((c) => only.includes(c.id));
     }
     const results: ValidationResult[] = [];
     for (const command of commands) {
       if (io.signal.aborted) break;
-      if (!out.json && !out.quiet) io.stderr.write(`running ${command.id}: ${Array.isArray(command.command) ? command.command.join(' ') : command.command}\n`);
-      results.push(await runValidationCommand(command, { root: ws.root, env: io.env, extraEnv, taskStatus: statusLookup(ws), signal: io.signal }));
+      if (!out.json && !out.quiet)
+        io.stderr.write(
+          `running ${command.id}: ${Array.isArray(command.command) ? command.command.join(' ') : command.command}\n`,
+        );
+      results.push(
+        await runValidationCommand(command, {
+          root: ws.root,
+          env: io.env,
+          extraEnv,
+          taskStatus: statusLookup(ws),
+          signal: io.signal,
+        }),
+      );
     }
     await updateContext(ws, id, (ctx) => {
       ctx.validation_runs = [...ctx.validation_runs.filter((r) => !results.some((n) => n.id === r.id)), ...results];
       // A baseline holding only `st3 qa record` runs (ids `qa:…`) still takes the first validation results.
       const baseline = ctx.validation_baseline;
       if (results.length > 0 && (!baseline || baseline.results.every((r) => r.id.startsWith('qa:')))) {
-        ctx.validation_baseline = { ...(baseline ?? {}), recorded_at: baseline?.recorded_at ?? new Date().toISOString(), results: [...(baseline?.results ?? []), ...results] };
+        ctx.validation_baseline = {
+          ...(baseline ?? {}),
+          recorded_at: baseline?.recorded_at ?? new Date().toISOString(),
+          results: [...(baseline?.results ?? []), ...results],
+        };
       }
     });
     const failed = results.filter((r) => r.status === 'failed' || r.status === 'error');
     if (out.json) out.document({ ok: failed.length === 0, task_id: id, results });
     else {
-      for (const r of results) out.line(`${r.status.padEnd(8)} ${r.id}${r.skip_reason ? ` (${r.skip_reason})` : ` exit ${r.exit_code ?? '-'} in ${r.duration_ms} ms, ${r.attempts} attempt(s)${r.timed_out ? ', timed out' : ''}`}`);
-      out.line(`${results.length} command(s): ${results.filter((r) => r.status === 'passed').length} passed, ${failed.length} failed, ${results.filter((r) => r.status === 'skipped').length} skipped`);
+      for (const r of results)
+        out.line(
+          `${r.status.padEnd(8)} ${r.id}${r.skip_reason ? ` (${r.skip_reason})` : ` exit ${r.exit_code ?? '-'} in ${r.duration_ms} ms, ${r.attempts} attempt(s)${r.timed_out ? ', timed out' : ''}`}`,
+        );
+      out.line(
+        `${results.length} command(s): ${results.filter((r) => r.status === 'passed').length} passed, ${failed.length} failed, ${results.filter((r) => r.status === 'skipped').length} skipped`,
+      );
     }
     return failed.length === 0 ? EXIT.ok : EXIT.problems;
   },
@@ -63,17 +107,31 @@ const snapshot = defineCommand({
   summary: 'record HEAD and the dirty files (with hashes) in the task context; fails fast on a dirty tree',
   usage: SNAP_USAGE,
   options: ['--allow-preexisting-dirty   accept uncommitted changes and record them in the snapshot'],
-  examples: ['st3 tasks worktree snapshot TASK-0123', 'st3 tasks worktree snapshot TASK-0123 --allow-preexisting-dirty --json'],
+  examples: [
+    'st3 tasks worktree snapshot TASK-0123',
+    'st3 tasks worktree snapshot TASK-0123 --allow-preexisting-dirty --json',
+  ],
   async run(argv, io) {
-    const { positionals, values, out, ws } = await setup(argv, io, { 'allow-preexisting-dirty': { type: 'boolean' } }, SNAP_USAGE);
+    const { positionals, values, out, ws } = await setup(
+      argv,
+      io,
+      { 'allow-preexisting-dirty': { type: 'boolean' } },
+      SNAP_USAGE,
+    );
     const id = needArg(positionals[0], 'task id', SNAP_USAGE).toUpperCase();
     await readContext(ws, id);
-    const snap = await checkCleanTree(ws.root, { ignore: ignoredPaths(ws), allowPreexistingDirty: values['allow-preexisting-dirty'] === true });
+    const snap = await checkCleanTree(ws.root, {
+      ignore: ignoredPaths(ws),
+      allowPreexistingDirty: values['allow-preexisting-dirty'] === true,
+    });
     await updateContext(ws, id, (ctx) => {
       ctx.worktree = snap;
     });
     if (out.json) out.document({ ok: true, snapshot: snap });
-    else out.line(`snapshot: HEAD ${snap.head ?? '(no commit)'}${snap.branch ? ` on ${snap.branch}` : ''}, ${snap.dirty.length} dirty file(s)`);
+    else
+      out.line(
+        `snapshot: HEAD ${snap.head ?? '(no commit)'}${snap.branch ? ` on ${snap.branch}` : ''}, ${snap.dirty.length} dirty file(s)`,
+      );
     return EXIT.ok;
   },
 });
@@ -81,20 +139,25 @@ const snapshot = defineCommand({
 const VERIFY_USAGE = 'st3 tasks worktree verify <id> [--json]';
 const verify = defineCommand({
   name: 'verify',
-  summary: 'compare the work tree with the task\'s snapshot: HEAD moved, files changed',
+  summary: "compare the work tree with the task's snapshot: HEAD moved, files changed",
   usage: VERIFY_USAGE,
   examples: ['st3 tasks worktree verify TASK-0123 --json'],
   async run(argv, io) {
     const { positionals, out, ws } = await setup(argv, io, {}, VERIFY_USAGE);
     const id = needArg(positionals[0], 'task id', VERIFY_USAGE).toUpperCase();
     const context = await readContext(ws, id);
-    if (!context.worktree) throw new St3Error('E_CONTEXT_NOT_FOUND', `${id} has no worktree snapshot`, { hint: `run \`st3 tasks worktree snapshot ${id}\` first` });
+    if (!context.worktree)
+      throw new St3Error('E_CONTEXT_NOT_FOUND', `${id} has no worktree snapshot`, {
+        hint: `run \`st3 tasks worktree snapshot ${id}\` first`,
+      });
     const drift = await verifyWorktree(ws.root, context.worktree, { ignore: ignoredPaths(ws) });
     if (out.json) out.document({ ok: drift.clean, ...drift });
     else {
       if (drift.head_moved) out.line(`HEAD moved: ${drift.head_before ?? '(none)'} -> ${drift.head_now ?? '(none)'}`);
       for (const c of drift.changed) out.line(`${c.change.padEnd(9)} ${c.path}`);
-      out.line(drift.clean ? 'work tree matches the snapshot' : `${drift.changed.length} file(s) changed since the snapshot`);
+      out.line(
+        drift.clean ? 'work tree matches the snapshot' : `${drift.changed.length} file(s) changed since the snapshot`,
+      );
     }
     return drift.clean ? EXIT.ok : EXIT.problems;
   },

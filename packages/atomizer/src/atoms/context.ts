@@ -25,12 +25,15 @@ export interface AtomContext {
 function hintsForParam(p: ParameterInfo): string | undefined {
   const t = (p.type ?? '').replace(/\s+/g, ' ');
   const extra: string[] = [];
-  if (/\bnumber\b|\bint\b|\bfloat\b/.test(t)) extra.push('0', 'a negative value', t.includes('int') ? 'a large value' : 'NaN');
+  if (/\bnumber\b|\bint\b|\bfloat\b/.test(t))
+    extra.push('0', 'a negative value', t.includes('int') ? 'a large value' : 'NaN');
   else if (/\bstring\b|\bstr\b/.test(t)) extra.push('an empty string', 'a very long string');
   else if (/\bboolean\b|\bbool\b/.test(t)) extra.push('true', 'false');
-  else if (/\[\]|Array<|\blist\b|\bList\b|\bSequence\b|\btuple\b/.test(t)) extra.push('an empty list', 'one item', 'many items');
+  else if (/\[\]|Array<|\blist\b|\bList\b|\bSequence\b|\btuple\b/.test(t))
+    extra.push('an empty list', 'one item', 'many items');
   else if (/\bdict\b|\bDict\b|Record<|Map<|\bMapping\b/.test(t)) extra.push('an empty mapping', 'a missing key');
-  if (/\bnull\b|\bundefined\b|\bNone\b|Optional\[|\| None/.test(t) || p.optional) extra.push(p.defaultValue ? `the default (${p.defaultValue})` : 'absent/null');
+  if (/\bnull\b|\bundefined\b|\bNone\b|Optional\[|\| None/.test(t) || p.optional)
+    extra.push(p.defaultValue ? `the default (${p.defaultValue})` : 'absent/null');
   return extra.length > 0 ? `${p.name}: ${extra.join(', ')}` : undefined;
 }
 
@@ -62,10 +65,23 @@ export interface FileFacts {
 
 export function fileFacts(file: ParsedFile, definedElsewhere: Set<string>): FileFacts {
   const imported = new Set(file.imports.flatMap((i) => i.bindings));
-  return { imported, knownTypes: new Set([...file.types.map((t) => t.name), ...imported]), wildcard: file.imports.some((i) => i.namespace === '*'), definedElsewhere };
+  return {
+    imported,
+    knownTypes: new Set([...file.types.map((t) => t.name), ...imported]),
+    wildcard: file.imports.some((i) => i.namespace === '*'),
+    definedElsewhere,
+  };
 }
 
-export function buildContext(file: ParsedFile, piece: Piece, used: string[], typeRefs: string[], defined: Set<string>, facts: FileFacts, index: LineIndex): AtomContext {
+export function buildContext(
+  file: ParsedFile,
+  piece: Piece,
+  used: string[],
+  typeRefs: string[],
+  defined: Set<string>,
+  facts: FileFacts,
+  index: LineIndex,
+): AtomContext {
   const py = file.language === 'python';
   const globals = py ? PY_BUILTINS : JS_GLOBALS;
   const { imported, wildcard, definedElsewhere } = facts;
@@ -82,13 +98,39 @@ export function buildContext(file: ParsedFile, piece: Piece, used: string[], typ
   const params = new Set<string>();
   for (const n of piece.nodes) for (const p of n.fn?.params ?? []) params.add(p.name);
   if (piece.fragment && piece.parent?.fn) for (const p of piece.parent.fn.params) params.add(p.name);
-  const unresolved = used.filter((u) => !defined.has(u) && !definedElsewhere.has(u) && !imported.has(u) && !globals.has(u) && !params.has(u) && !wildcard);
+  const unresolved = used.filter(
+    (u) =>
+      !defined.has(u) && !definedElsewhere.has(u) && !imported.has(u) && !globals.has(u) && !params.has(u) && !wildcard,
+  );
 
   const typeNames = new Set(typeRefs);
-  const types = typeNames.size === 0 ? [] : file.types
-    .filter((t) => typeNames.has(t.name) && !defined.has(t.name))
-    .map((t) => ({ name: t.name, kind: t.kind, startLine: t.startLine, endLine: t.endLine, code: t.endLine - t.startLine < 30 ? index.slice(t.startLine, t.endLine) : index.slice(t.startLine, t.startLine) }));
-  const unresolvedTypes = typeRefs.filter((t) => !facts.knownTypes.has(t) && !defined.has(t) && !(py ? PY_BUILTINS.has(t) || /^(Optional|List|Dict|Set|Tuple|Union|Any|Callable|Iterable|Iterator|Sequence|Mapping|Type|Literal|Final|ClassVar|Generator|Awaited)$/.test(t) : TS_TYPES.has(t)) && !wildcard);
+  const types =
+    typeNames.size === 0
+      ? []
+      : file.types
+          .filter((t) => typeNames.has(t.name) && !defined.has(t.name))
+          .map((t) => ({
+            name: t.name,
+            kind: t.kind,
+            startLine: t.startLine,
+            endLine: t.endLine,
+            code:
+              t.endLine - t.startLine < 30
+                ? index.slice(t.startLine, t.endLine)
+                : index.slice(t.startLine, t.startLine),
+          }));
+  const unresolvedTypes = typeRefs.filter(
+    (t) =>
+      !facts.knownTypes.has(t) &&
+      !defined.has(t) &&
+      !(py
+        ? PY_BUILTINS.has(t) ||
+          /^(Optional|List|Dict|Set|Tuple|Union|Any|Callable|Iterable|Iterator|Sequence|Mapping|Type|Literal|Final|ClassVar|Generator|Awaited)$/.test(
+            t,
+          )
+        : TS_TYPES.has(t)) &&
+      !wildcard,
+  );
 
   const unit = unitOf(piece);
   const fnNode = unit ? piece.nodes[0]! : piece.fragment ? piece.parent : undefined;
@@ -112,17 +154,41 @@ export function buildContext(file: ParsedFile, piece: Piece, used: string[], typ
     const h = hintsForParam(p);
     if (h) testHints.push(h);
   }
-  for (const n of piece.nodes) for (const b of n.branches ?? []) if (testHints.length < 12) testHints.push(`cover ${b} both ways`);
+  for (const n of piece.nodes)
+    for (const b of n.branches ?? []) if (testHints.length < 12) testHints.push(`cover ${b} both ways`);
 
   const missing: ContextComponent[] = [];
-  if (unresolved.length > 0) missing.push({ component: 'imports', reason: `unresolved names: ${unresolved.slice(0, 8).join(', ')}` });
-  if (unresolvedTypes.length > 0) missing.push({ component: 'types', reason: `types not found in the file or its imports: ${unresolvedTypes.slice(0, 8).join(', ')}` });
+  if (unresolved.length > 0)
+    missing.push({ component: 'imports', reason: `unresolved names: ${unresolved.slice(0, 8).join(', ')}` });
+  if (unresolvedTypes.length > 0)
+    missing.push({
+      component: 'types',
+      reason: `types not found in the file or its imports: ${unresolvedTypes.slice(0, 8).join(', ')}`,
+    });
   const params0 = fn ? fn.params : [];
-  if (fn && params0.length > 0 && preconditions.length === 0) missing.push({ component: 'preconditions', reason: `parameters ${params0.map((p) => p.name).join(', ')} have no declared type, guard or assert` });
+  if (fn && params0.length > 0 && preconditions.length === 0)
+    missing.push({
+      component: 'preconditions',
+      reason: `parameters ${params0.map((p) => p.name).join(', ')} have no declared type, guard or assert`,
+    });
   const returns = piece.nodes.some((n) => n.returnsValue);
-  if (fn && returns && postconditions.length === 0) missing.push({ component: 'postconditions', reason: 'returns a value without a declared return type or final assert' });
+  if (fn && returns && postconditions.length === 0)
+    missing.push({
+      component: 'postconditions',
+      reason: 'returns a value without a declared return type or final assert',
+    });
   // Straight-line declarations have nothing to vary: only callables and branches need test cases.
   const needsTests = !!fn || piece.nodes.some((n) => n.decisions > 0);
-  if (testHints.length === 0 && needsTests) missing.push({ component: 'testHints', reason: 'no typed parameters or branches to derive test cases from' });
-  return { imports, types, preconditions, postconditions, testHints, completeness: Math.round((5 - missing.length) * 20) / 100, missing, unresolved };
+  if (testHints.length === 0 && needsTests)
+    missing.push({ component: 'testHints', reason: 'no typed parameters or branches to derive test cases from' });
+  return {
+    imports,
+    types,
+    preconditions,
+    postconditions,
+    testHints,
+    completeness: Math.round((5 - missing.length) * 20) / 100,
+    missing,
+    unresolved,
+  };
 }

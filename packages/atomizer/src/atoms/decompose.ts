@@ -27,7 +27,8 @@ function isUnit(node: StatementNode): boolean {
 
 function scopeLabel(node: StatementNode): string | undefined {
   if (node.kind === 'class') return `class ${node.name ?? '<anonymous>'}`;
-  if (node.fn) return `${node.fn.kind === 'method' || node.fn.kind === 'constructor' || node.fn.kind === 'getter' || node.fn.kind === 'setter' ? 'method' : 'function'} ${node.fn.name}`;
+  if (node.fn)
+    return `${node.fn.kind === 'method' || node.fn.kind === 'constructor' || node.fn.kind === 'getter' || node.fn.kind === 'setter' ? 'method' : 'function'} ${node.fn.name}`;
   return undefined;
 }
 
@@ -66,10 +67,27 @@ function groupByLines(items: StatementNode[]): StatementNode[][] {
   return groups;
 }
 
-function splitRange(file: ParsedFile, o: ResolvedAtomOptions, from: number, to: number, items: StatementNode[], scope: string[], parent: StatementNode | undefined, depth: number): Piece[] {
+function splitRange(
+  file: ParsedFile,
+  o: ResolvedAtomOptions,
+  from: number,
+  to: number,
+  items: StatementNode[],
+  scope: string[],
+  parent: StatementNode | undefined,
+  depth: number,
+): Piece[] {
   const inside = items.filter((i) => i.endLine >= from && i.startLine <= to);
   const make = (a: number, b: number, nodes: StatementNode[], strategy: Strategy, fragment: boolean): Piece => ({
-    startLine: a, endLine: b, nodes, scope, strategy, fragment, parent, loc: sourceLinesIn(file.isSource, a, b), complexity: complexityOf(nodes, !fragment),
+    startLine: a,
+    endLine: b,
+    nodes,
+    scope,
+    strategy,
+    fragment,
+    parent,
+    loc: sourceLinesIn(file.isSource, a, b),
+    complexity: complexityOf(nodes, !fragment),
   });
   if (inside.length === 0) return [make(from, to, [], 'single_atom', parent !== undefined)];
   const groups = groupByLines(inside);
@@ -77,7 +95,10 @@ function splitRange(file: ParsedFile, o: ResolvedAtomOptions, from: number, to: 
   let cursor = from;
   groups.forEach((group, gi) => {
     const a = cursor;
-    const b = gi === groups.length - 1 ? to : Math.max(a, Math.min(to, group[group.length - 1]!.endLine, groups[gi + 1]![0]!.startLine - 1));
+    const b =
+      gi === groups.length - 1
+        ? to
+        : Math.max(a, Math.min(to, group[group.length - 1]!.endLine, groups[gi + 1]![0]!.startLine - 1));
     cursor = b + 1;
     const node = group[0]!;
     const loc = sourceLinesIn(file.isSource, a, b);
@@ -90,12 +111,18 @@ function splitRange(file: ParsedFile, o: ResolvedAtomOptions, from: number, to: 
       const label = scopeLabel(node);
       const sub = splitRange(file, o, a, b, node.body!, label ? [...scope, label] : scope, node, depth + 1);
       const strategy: Strategy = node.kind === 'class' ? 'by_class' : 'by_block';
-      for (const p of sub) if (p.strategy === 'single_atom' && (p.fragment || node.kind === 'class')) p.strategy = strategy;
+      for (const p of sub)
+        if (p.strategy === 'single_atom' && (p.fragment || node.kind === 'class')) p.strategy = strategy;
       pieces.push(...sub);
       return;
     }
     const whole = parent === undefined || parent.kind === 'class';
-    const strategy: Strategy = node.kind === 'class' && group.length === 1 ? 'by_class' : group.some(isUnit) && depth === 0 ? 'by_function' : 'single_atom';
+    const strategy: Strategy =
+      node.kind === 'class' && group.length === 1
+        ? 'by_class'
+        : group.some(isUnit) && depth === 0
+          ? 'by_function'
+          : 'single_atom';
     pieces.push(make(a, b, group, strategy, !whole));
   });
   return mergeSmall(file, o, pieces);
@@ -106,9 +133,21 @@ function mergeSmall(file: ParsedFile, o: ResolvedAtomOptions, pieces: Piece[]): 
   const out: Piece[] = [];
   for (const p of pieces) {
     const prev = out[out.length - 1];
-    const mergeable = (x: Piece) => !x.nodes.some(isUnit) && x.strategy !== 'by_class' && !(x.nodes.length === 0 && x.fragment === false && x.scope.length > 1);
-    const category = (x: Piece) => (x.nodes.length > 0 && x.nodes.every((n) => n.kind === 'import') ? 'import' : 'code');
-    if (prev && prev.scope === p.scope && mergeable(prev) && mergeable(p) && category(prev) === category(p) && prev.fragment === p.fragment && prev.parent === p.parent) {
+    const mergeable = (x: Piece) =>
+      !x.nodes.some(isUnit) &&
+      x.strategy !== 'by_class' &&
+      !(x.nodes.length === 0 && x.fragment === false && x.scope.length > 1);
+    const category = (x: Piece) =>
+      x.nodes.length > 0 && x.nodes.every((n) => n.kind === 'import') ? 'import' : 'code';
+    if (
+      prev &&
+      prev.scope === p.scope &&
+      mergeable(prev) &&
+      mergeable(p) &&
+      category(prev) === category(p) &&
+      prev.fragment === p.fragment &&
+      prev.parent === p.parent
+    ) {
       const loc = prev.loc + p.loc;
       const complexity = prev.complexity + p.complexity - 1;
       if (loc <= o.targetLoc && complexity < o.maxComplexity) {

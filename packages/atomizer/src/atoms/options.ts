@@ -13,10 +13,18 @@ export interface AtomOptions {
 export type ResolvedAtomOptions = Required<AtomOptions>;
 
 export function resolveAtomOptions(options: AtomOptions = {}): ResolvedAtomOptions {
-  const r = { targetLoc: options.targetLoc ?? 10, maxLoc: options.maxLoc ?? 15, maxComplexity: options.maxComplexity ?? 3 };
+  const r = {
+    targetLoc: options.targetLoc ?? 10,
+    maxLoc: options.maxLoc ?? 15,
+    maxComplexity: options.maxComplexity ?? 3,
+  };
   for (const [k, v] of Object.entries(r)) {
-    if (!Number.isInteger(v) || v < 1) throw new St3Error('E_ATOMIZE_OPTIONS', `${k} must be a positive integer, got ${String(v)}`);
+    if (!Number.isInteger(v) || v < 1)
+      throw new St3Error('E_ATOMIZE_OPTIONS', `${k} must be a positive integer, got ${String(v)}`);
   }
-  if (r.targetLoc > r.maxLoc) throw new St3Error('E_ATOMIZE_OPTIONS', `targetLoc (${r.targetLoc}) must not exceed maxLoc (${r.maxLoc})`, { hint: 'raise --max-loc or lower --target-loc' });
+  if (r.targetLoc > r.maxLoc)
+    throw new St3Error('E_ATOMIZE_OPTIONS', `targetLoc (${r.targetLoc}) must not exceed maxLoc (${r.maxLoc})`, {
+      hint: 'raise --max-loc or lower --target-loc',
+    });
   return r;
 }

@@ -58,7 +58,11 @@ class GitIgnore {
  * Expands paths and globs to source files (absolute paths, sorted, no duplicates). A file named
  * explicitly is always taken; files found by expanding a folder or a glob skip `.gitignore`d ones.
  */
-export async function findSourceFiles(patterns: string[], cwd: string, options: { gitignore?: boolean } = {}): Promise<{ files: string[]; missing: string[] }> {
+export async function findSourceFiles(
+  patterns: string[],
+  cwd: string,
+  options: { gitignore?: boolean } = {},
+): Promise<{ files: string[]; missing: string[] }> {
   const root = resolve(cwd);
   const git = options.gitignore === false ? undefined : new GitIgnore(root);
   const out = new Set<string>();
@@ -81,7 +85,13 @@ export async function findSourceFiles(patterns: string[], cwd: string, options: 
       continue;
     }
     const base = isDir ? abs : root;
-    const found = await glob(isDir ? [SOURCE_GLOB] : [pattern], { cwd: base, absolute: true, ignore: ALWAYS_IGNORED, dot: false, followSymbolicLinks: false });
+    const found = await glob(isDir ? [SOURCE_GLOB] : [pattern], {
+      cwd: base,
+      absolute: true,
+      ignore: ALWAYS_IGNORED,
+      dot: false,
+      followSymbolicLinks: false,
+    });
     for (const f of found) {
       const file = resolve(f);
       if (git && git.ignores(file)) continue;

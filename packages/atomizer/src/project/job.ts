@@ -49,7 +49,19 @@ export async function runJobWithCost(job: Job): Promise<{ result: JobResult; cos
     bytes = readFileSync(job.file);
   } catch (error) {
     const message = `cannot read: ${(error as Error).message}`;
-    return { result: { path: job.path, ok: false, cached: false, skipped: { path: job.path, reason: message, diagnostic: { code: 'E_FILE_READ', severity: 'warning', file: job.path, message } } }, cost };
+    return {
+      result: {
+        path: job.path,
+        ok: false,
+        cached: false,
+        skipped: {
+          path: job.path,
+          reason: message,
+          diagnostic: { code: 'E_FILE_READ', severity: 'warning', file: job.path, message },
+        },
+      },
+      cost,
+    };
   }
   cost.bytes = bytes.length;
   const key = job.cacheDir ? cacheKey(job, bytes) : '';
@@ -66,7 +78,10 @@ export async function runJobWithCost(job: Job): Promise<{ result: JobResult; cos
   if ('reason' in decoded) result = { path: job.path, ok: false, cached: false, skipped: decoded };
   else {
     const started = performance.now();
-    const r = job.mode === 'atomize' ? await atomizeSource(decoded.text, job.path, job.options) : await measureSource(decoded.text, job.path, job.options);
+    const r =
+      job.mode === 'atomize'
+        ? await atomizeSource(decoded.text, job.path, job.options)
+        : await measureSource(decoded.text, job.path, job.options);
     cost.parseMs = performance.now() - started;
     if ('reason' in r) result = { path: job.path, ok: false, cached: false, skipped: r };
     else {

@@ -52,9 +52,19 @@ export async function* atomizeProject(patterns: string[], options: ProjectOption
   checkVariant(options.complexityVariant);
   if (mode === 'atomize') resolveAtomOptions(options);
   const { files, missing } = await findSourceFiles(patterns, cwd, { gitignore: options.gitignore });
-  if (missing.length > 0) throw new St3Error('E_FILE_NOT_FOUND', `no such file or folder: ${missing.join(', ')}`, { hint: 'paths are resolved from --cwd' });
-  const jobOptions: AtomizeOptions = { language: options.language, complexityVariant: options.complexityVariant, targetLoc: options.targetLoc, maxLoc: options.maxLoc, maxComplexity: options.maxComplexity };
-  const cacheDir = options.cache === false ? undefined : resolve(cwd, options.cache ?? join('.st3', 'cache', 'atomizer'));
+  if (missing.length > 0)
+    throw new St3Error('E_FILE_NOT_FOUND', `no such file or folder: ${missing.join(', ')}`, {
+      hint: 'paths are resolved from --cwd',
+    });
+  const jobOptions: AtomizeOptions = {
+    language: options.language,
+    complexityVariant: options.complexityVariant,
+    targetLoc: options.targetLoc,
+    maxLoc: options.maxLoc,
+    maxComplexity: options.maxComplexity,
+  };
+  const cacheDir =
+    options.cache === false ? undefined : resolve(cwd, options.cache ?? join('.st3', 'cache', 'atomizer'));
   const jobs: Job[] = files.map((file) => {
     const rel = relative(cwd, file);
     const path = rel.startsWith('..') ? file : rel.split(sep).join('/');
@@ -82,7 +92,13 @@ export async function* atomizeProject(patterns: string[], options: ProjectOption
   yield* runPool(jobs, count, url!, report, options.signal);
 }
 
-async function* runPool(jobs: Job[], count: number, url: URL, report: (r: JobResult, cost: JobCost) => void, signal?: AbortSignal): AsyncGenerator<JobResult> {
+async function* runPool(
+  jobs: Job[],
+  count: number,
+  url: URL,
+  report: (r: JobResult, cost: JobCost) => void,
+  signal?: AbortSignal,
+): AsyncGenerator<JobResult> {
   const workers: Worker[] = [];
   const ready: JobResult[] = [];
   let failure: Error | undefined;

@@ -5,6 +5,10 @@ import { runJobWithCost, type Job } from './job.js';
 parentPort?.on('message', (msg: { id: number; job: Job }) => {
   runJobWithCost(msg.job).then(
     ({ result, cost }) => parentPort!.postMessage({ id: msg.id, result, cost }),
-    (error: unknown) => parentPort!.postMessage({ id: msg.id, error: { message: (error as Error).message, code: (error as { code?: string }).code } }),
+    (error: unknown) =>
+      parentPort!.postMessage({
+        id: msg.id,
+        error: { message: (error as Error).message, code: (error as { code?: string }).code },
+      }),
   );
 });

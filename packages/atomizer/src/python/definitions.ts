@@ -31,14 +31,32 @@ function paramsOf(w: PyWalk, params: Node | null): ParameterInfo[] {
   const out: ParameterInfo[] = [];
   for (const p of params?.namedChildren ?? []) {
     if (!p) continue;
-    const nameNode = p.type === 'identifier' ? p : p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier' || c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern') ?? null;
+    const nameNode =
+      p.type === 'identifier'
+        ? p
+        : (p.childForFieldName('name') ??
+          p.namedChildren.find(
+            (c) =>
+              c?.type === 'identifier' || c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern',
+          ) ??
+          null);
     if (!nameNode) continue;
-    const rest = nameNode.type === 'list_splat_pattern' || nameNode.type === 'dictionary_splat_pattern' || p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern';
+    const rest =
+      nameNode.type === 'list_splat_pattern' ||
+      nameNode.type === 'dictionary_splat_pattern' ||
+      p.type === 'list_splat_pattern' ||
+      p.type === 'dictionary_splat_pattern';
     const name = nameNode.text.replace(/^\*+/, '');
     if (name === '' || name === '/') continue;
     const type = p.childForFieldName('type');
     const value = p.childForFieldName('value');
-    out.push({ name, type: type ? type.text : undefined, optional: value ? true : undefined, defaultValue: value ? short(value) : undefined, rest: rest || undefined });
+    out.push({
+      name,
+      type: type ? type.text : undefined,
+      optional: value ? true : undefined,
+      defaultValue: value ? short(value) : undefined,
+      rest: rest || undefined,
+    });
   }
   return out;
 }
@@ -101,7 +119,15 @@ function visitParams(w: PyWalk, params: Node): void {
     const value = p.childForFieldName('value');
     if (type) w.visit(type);
     if (value) w.visit(value);
-    const nameNode = p.type === 'identifier' ? p : p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier' || c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern') ?? null;
+    const nameNode =
+      p.type === 'identifier'
+        ? p
+        : (p.childForFieldName('name') ??
+          p.namedChildren.find(
+            (c) =>
+              c?.type === 'identifier' || c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern',
+          ) ??
+          null);
     if (nameNode) {
       const n = nameNode.text.replace(/^\*+/, '');
       if (n) w.log.push(EV.DEF, n);
@@ -115,7 +141,14 @@ export function visitClass(w: PyWalk, node: Node, statementNode: Node): void {
   const name = nameNode?.text ?? '<anonymous>';
   w.log.push(EV.DEF, name);
   const supers = node.childForFieldName('superclasses');
-  const record: ClassRecord = { name, startLine: line(statementNode), endLine: endLine(statementNode), loc: 0, bases: supers ? supers.namedChildren.filter((c) => c?.type !== 'keyword_argument').map((c) => c!.text) : [], members: [] };
+  const record: ClassRecord = {
+    name,
+    startLine: line(statementNode),
+    endLine: endLine(statementNode),
+    loc: 0,
+    bases: supers ? supers.namedChildren.filter((c) => c?.type !== 'keyword_argument').map((c) => c!.text) : [],
+    members: [],
+  };
   w.classes.push(record);
   w.types.push({ name, kind: 'class', startLine: record.startLine, endLine: record.endLine });
   if (supers) w.visit(supers);
@@ -126,8 +159,10 @@ export function visitClass(w: PyWalk, node: Node, statementNode: Node): void {
   const body = node.childForFieldName('body');
   for (const m of statementsOf(body)) {
     const def = m.type === 'decorated_definition' ? m.childForFieldName('definition') : m;
-    if (def?.type === 'function_definition') record.members.push({ name: def.childForFieldName('name')?.text ?? '', kind: 'method', line: line(def) });
-    else if (def?.type === 'class_definition') record.members.push({ name: def.childForFieldName('name')?.text ?? '', kind: 'class', line: line(def) });
+    if (def?.type === 'function_definition')
+      record.members.push({ name: def.childForFieldName('name')?.text ?? '', kind: 'method', line: line(def) });
+    else if (def?.type === 'class_definition')
+      record.members.push({ name: def.childForFieldName('name')?.text ?? '', kind: 'class', line: line(def) });
     else if (m.type === 'expression_statement' && m.firstNamedChild?.type === 'assignment') {
       const left = m.firstNamedChild.childForFieldName('left');
       if (left?.type === 'identifier') record.members.push({ name: left.text, kind: 'property', line: line(m) });

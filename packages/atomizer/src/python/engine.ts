@@ -8,7 +8,12 @@ import { walkModule } from './walk.js';
 import { createPyWalk, line, short, type PyWalk } from './walk-state.js';
 
 /** Parses Python with tree-sitter and extracts everything the atomizer needs. */
-export function parsePythonSource(engine: PythonEngine, text: string, path: string, variant: ComplexityVariant = 'mccabe'): ParsedFile {
+export function parsePythonSource(
+  engine: PythonEngine,
+  text: string,
+  path: string,
+  variant: ComplexityVariant = 'mccabe',
+): ParsedFile {
   const tree = engine.parser.parse(text);
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
@@ -26,9 +31,24 @@ function extract(root: Node, text: string, path: string, variant: ComplexityVari
   const { index, isSource, functions, classes, imports, exports, types, top, moduleBindings, diagnostics } = w;
   functions.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
   // Python has no export syntax: public top-level functions and classes are the module's exports.
-  for (const st of top) if ((st.kind === 'function' || st.kind === 'class') && st.name && !st.name.startsWith('_')) exports.push({ name: st.name, kind: st.kind, line: st.startLine });
+  for (const st of top)
+    if ((st.kind === 'function' || st.kind === 'class') && st.name && !st.name.startsWith('_'))
+      exports.push({ name: st.name, kind: st.kind, line: st.startLine });
   finishLoc(isSource, functions, classes);
-  return { path, language: 'python', lines: countLines(index, isSource), isSource, functions, classes, imports, exports, types, statements: top, moduleBindings: [...moduleBindings], diagnostics };
+  return {
+    path,
+    language: 'python',
+    lines: countLines(index, isSource),
+    isSource,
+    functions,
+    classes,
+    imports,
+    exports,
+    types,
+    statements: top,
+    moduleBindings: [...moduleBindings],
+    diagnostics,
+  };
 }
 
 /** tree-sitter recovers from errors; at most 50 ERROR/MISSING nodes become warnings. */
@@ -37,9 +57,22 @@ function reportSyntaxErrors(w: PyWalk, root: Node, path: string): void {
   const errs = root.descendantsOfType(['ERROR', 'MISSING']).slice(0, 50);
   for (const e of errs) {
     if (!e) continue;
-    diagnostics.push({ code: 'E_ATOMIZE_SYNTAX', severity: 'warning', file: path, line: line(e), column: e.startPosition.column + 1, message: e.isMissing ? `missing ${e.type}` : `syntax error near "${short(e).slice(0, 40)}"` });
+    diagnostics.push({
+      code: 'E_ATOMIZE_SYNTAX',
+      severity: 'warning',
+      file: path,
+      line: line(e),
+      column: e.startPosition.column + 1,
+      message: e.isMissing ? `missing ${e.type}` : `syntax error near "${short(e).slice(0, 40)}"`,
+    });
   }
-  if (diagnostics.length === 0) diagnostics.push({ code: 'E_ATOMIZE_SYNTAX', severity: 'warning', file: path, message: 'the file has syntax errors' });
+  if (diagnostics.length === 0)
+    diagnostics.push({
+      code: 'E_ATOMIZE_SYNTAX',
+      severity: 'warning',
+      file: path,
+      message: 'the file has syntax errors',
+    });
 }
 
 /** Which units mccabe reports on their own, under its names; module-level blocks get graphs too. */
@@ -54,7 +87,23 @@ function attachMcCabe(w: PyWalk, root: Node): void {
       fn.reportName = `'${g.entity}'`;
       if (!radon) fn.complexity = g.complexity;
     } else if (!g.node) {
-      functions.push({ name: g.entity, kind: 'block', qualifiedName: g.key, startLine: g.line, endLine: g.line, loc: 0, physicalLoc: 0, complexity: g.complexity, params: [], async: false, generator: false, reportLine: g.line, reportColumn: g.column + 1, reportName: `'${g.entity}'`, reported: !radon });
+      functions.push({
+        name: g.entity,
+        kind: 'block',
+        qualifiedName: g.key,
+        startLine: g.line,
+        endLine: g.line,
+        loc: 0,
+        physicalLoc: 0,
+        complexity: g.complexity,
+        params: [],
+        async: false,
+        generator: false,
+        reportLine: g.line,
+        reportColumn: g.column + 1,
+        reportName: `'${g.entity}'`,
+        reported: !radon,
+      });
     }
   }
 }

@@ -11,7 +11,12 @@ export function visitImport(w: PyWalk, node: Node): void {
       if (!c) continue;
       if (c.type === 'aliased_import') {
         const alias = c.childForFieldName('alias')!.text;
-        w.imports.push({ module: c.childForFieldName('name')!.text, line: rec.line, default: alias, bindings: [alias] });
+        w.imports.push({
+          module: c.childForFieldName('name')!.text,
+          line: rec.line,
+          default: alias,
+          bindings: [alias],
+        });
         w.log.push(EV.DEF, alias);
         w.moduleBindings.add(alias);
       } else if (c.type === 'dotted_name') {
@@ -23,15 +28,20 @@ export function visitImport(w: PyWalk, node: Node): void {
     }
     return;
   }
-  rec.module = node.type === 'future_import_statement' ? '__future__' : (node.childForFieldName('module_name')?.text ?? '');
+  rec.module =
+    node.type === 'future_import_statement' ? '__future__' : (node.childForFieldName('module_name')?.text ?? '');
   rec.named = [];
   for (const c of node.namedChildren) {
     if (!c || c === node.childForFieldName('module_name')) continue;
     if (c.type === 'wildcard_import') rec.namespace = '*';
-    else if (c.type === 'aliased_import') rec.named.push({ name: c.childForFieldName('name')!.text, alias: c.childForFieldName('alias')!.text });
+    else if (c.type === 'aliased_import')
+      rec.named.push({ name: c.childForFieldName('name')!.text, alias: c.childForFieldName('alias')!.text });
     else if (c.type === 'dotted_name') rec.named.push({ name: c.text });
   }
   for (const n of rec.named) rec.bindings.push(n.alias ?? n.name);
-  for (const b of rec.bindings) { w.log.push(EV.DEF, b); w.moduleBindings.add(b); }
+  for (const b of rec.bindings) {
+    w.log.push(EV.DEF, b);
+    w.moduleBindings.add(b);
+  }
   w.imports.push(rec);
 }

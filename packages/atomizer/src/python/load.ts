@@ -22,7 +22,9 @@ export function loadPython(): Promise<PythonEngine> {
       return { parser };
     } catch (error) {
       loaded = undefined;
-      throw new St3Error('E_ATOMIZE_ENGINE', `cannot load the Python grammar: ${(error as Error).message}`, { cause: error });
+      throw new St3Error('E_ATOMIZE_ENGINE', `cannot load the Python grammar: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   })();
   return loaded;

@@ -49,7 +49,9 @@ function unwrap(node: Node): Node {
 }
 
 function elseBody(node: Node): Node[] | undefined {
-  for (const c of node.namedChildren) if (c && c.type === 'else_clause') return statementsOf(c.childForFieldName('body') ?? c.namedChildren.find((x) => x?.type === 'block') ?? null);
+  for (const c of node.namedChildren)
+    if (c && c.type === 'else_clause')
+      return statementsOf(c.childForFieldName('body') ?? c.namedChildren.find((x) => x?.type === 'block') ?? null);
   return undefined;
 }
 
@@ -67,20 +69,44 @@ function compoundOf(node: Node): Compound | undefined {
         orelse = els;
         for (let i = elifs.length - 1; i >= 0; i--) {
           const e = elifs[i]!;
-          orelse = { kind: 'if', line: e.startPosition.row + 1, column: e.startPosition.column, body: statementsOf(e.childForFieldName('consequence')), extra: [], orelse };
+          orelse = {
+            kind: 'if',
+            line: e.startPosition.row + 1,
+            column: e.startPosition.column,
+            body: statementsOf(e.childForFieldName('consequence')),
+            extra: [],
+            orelse,
+          };
         }
       }
       return { kind: 'if', line, column, body: statementsOf(node.childForFieldName('consequence')), extra: [], orelse };
     }
     case 'for_statement':
     case 'while_statement':
-      return { kind: 'loop', line, column, body: statementsOf(node.childForFieldName('body')), extra: [], orelse: elseBody(node) };
+      return {
+        kind: 'loop',
+        line,
+        column,
+        body: statementsOf(node.childForFieldName('body')),
+        extra: [],
+        orelse: elseBody(node),
+      };
     case 'try_statement': {
       // `except*` is TryStar in Python's AST, which mccabe does not know: a simple statement there.
-      if (node.namedChildren.some((c) => c?.type === 'except_clause' && c.children.some((t) => t?.type === '*'))) return undefined;
-      const handlers = node.namedChildren.filter((c): c is Node => c?.type === 'except_clause' || c?.type === 'except_group_clause');
+      if (node.namedChildren.some((c) => c?.type === 'except_clause' && c.children.some((t) => t?.type === '*')))
+        return undefined;
+      const handlers = node.namedChildren.filter(
+        (c): c is Node => c?.type === 'except_clause' || c?.type === 'except_group_clause',
+      );
       const handlerBodies = handlers.map((h) => statementsOf(h.namedChildren.find((x) => x?.type === 'block') ?? null));
-      return { kind: 'try', line, column, body: statementsOf(node.childForFieldName('body')), extra: handlerBodies, orelse: elseBody(node) };
+      return {
+        kind: 'try',
+        line,
+        column,
+        body: statementsOf(node.childForFieldName('body')),
+        extra: handlerBodies,
+        orelse: elseBody(node),
+      };
     }
     default:
       return undefined;

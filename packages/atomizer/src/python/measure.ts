@@ -8,7 +8,11 @@ import { McCabeVisitor, statementsOf } from './mccabe.js';
  * The fast path of `st3 complexity` for Python: parse, then only mccabe's visitor and a walk over
  * statements (never expressions). Nested defs are listed (not reported, as in mccabe); lambdas are not.
  */
-export function measurePython(engine: PythonEngine, text: string, path: string): { functions: FunctionRecord[]; diagnostics: Diagnostic[] } {
+export function measurePython(
+  engine: PythonEngine,
+  text: string,
+  path: string,
+): { functions: FunctionRecord[]; diagnostics: Diagnostic[] } {
   const tree = engine.parser.parse(text);
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
@@ -19,7 +23,10 @@ export function measurePython(engine: PythonEngine, text: string, path: string):
     const functions: FunctionRecord[] = [];
     for (const g of visitor.graphs.values()) {
       if (g.node) reported.set(g.node.startIndex, g);
-      else functions.push(record(g.entity, 'block', g.key, g.line, g.line, g.line, g.column, `'${g.entity}'`, g.complexity, true));
+      else
+        functions.push(
+          record(g.entity, 'block', g.key, g.line, g.line, g.line, g.column, `'${g.entity}'`, g.complexity, true),
+        );
     }
     const walk = (stmts: Node[], names: string[], inClass: boolean, nested: boolean) => {
       for (const raw of stmts) {
@@ -29,16 +36,35 @@ export function measurePython(engine: PythonEngine, text: string, path: string):
           const g = nested ? undefined : reported.get(node.startIndex);
           const kind = inClass ? (name === '__init__' ? 'constructor' : 'method') : 'function';
           const line = node.startPosition.row + 1;
-          functions.push(record(name, kind, [...names, name].join('.'), raw.startPosition.row + 1, raw.endPosition.row + 1, line, node.startPosition.column, `'${g?.entity ?? name}'`, g?.complexity ?? McCabeVisitor.functionComplexity(node), g !== undefined));
+          functions.push(
+            record(
+              name,
+              kind,
+              [...names, name].join('.'),
+              raw.startPosition.row + 1,
+              raw.endPosition.row + 1,
+              line,
+              node.startPosition.column,
+              `'${g?.entity ?? name}'`,
+              g?.complexity ?? McCabeVisitor.functionComplexity(node),
+              g !== undefined,
+            ),
+          );
           walk(statementsOf(node.childForFieldName('body')), [...names, name], false, true);
         } else if (node.type === 'class_definition') {
-          walk(statementsOf(node.childForFieldName('body')), [...names, node.childForFieldName('name')?.text ?? ''], true, nested);
+          walk(
+            statementsOf(node.childForFieldName('body')),
+            [...names, node.childForFieldName('name')?.text ?? ''],
+            true,
+            nested,
+          );
         } else if (node.childCount > 0 && node.type !== 'expression_statement') {
           // Compound statements: their blocks (and else/except/finally clauses) may hold defs.
           for (const c of node.namedChildren) {
             if (!c) continue;
             if (c.type === 'block') walk(statementsOf(c), names, inClass, nested);
-            else if (c.type.endsWith('_clause')) for (const b of c.namedChildren) if (b?.type === 'block') walk(statementsOf(b), names, inClass, nested);
+            else if (c.type.endsWith('_clause'))
+              for (const b of c.namedChildren) if (b?.type === 'block') walk(statementsOf(b), names, inClass, nested);
           }
         }
       }
@@ -48,9 +74,23 @@ export function measurePython(engine: PythonEngine, text: string, path: string):
     const diagnostics: Diagnostic[] = [];
     if (root.hasError) {
       for (const e of root.descendantsOfType(['ERROR', 'MISSING']).slice(0, 50)) {
-        if (e) diagnostics.push({ code: 'E_ATOMIZE_SYNTAX', severity: 'warning', file: path, line: e.startPosition.row + 1, column: e.startPosition.column + 1, message: e.isMissing ? `missing ${e.type}` : 'syntax error' });
+        if (e)
+          diagnostics.push({
+            code: 'E_ATOMIZE_SYNTAX',
+            severity: 'warning',
+            file: path,
+            line: e.startPosition.row + 1,
+            column: e.startPosition.column + 1,
+            message: e.isMissing ? `missing ${e.type}` : 'syntax error',
+          });
       }
-      if (diagnostics.length === 0) diagnostics.push({ code: 'E_ATOMIZE_SYNTAX', severity: 'warning', file: path, message: 'the file has syntax errors' });
+      if (diagnostics.length === 0)
+        diagnostics.push({
+          code: 'E_ATOMIZE_SYNTAX',
+          severity: 'warning',
+          file: path,
+          message: 'the file has syntax errors',
+        });
     }
     return { functions, diagnostics };
   } finally {
@@ -58,6 +98,33 @@ export function measurePython(engine: PythonEngine, text: string, path: string):
   }
 }
 
-function record(name: string, kind: string, qualifiedName: string, startLine: number, endLine: number, line: number, column: number, reportName: string, complexity: number, reported: boolean): FunctionRecord {
-  return { name, kind, qualifiedName, startLine, endLine, loc: 0, physicalLoc: endLine - startLine + 1, complexity, params: [], async: false, generator: false, reportLine: line, reportColumn: column + 1, reportName, reported };
+function record(
+  name: string,
+  kind: string,
+  qualifiedName: string,
+  startLine: number,
+  endLine: number,
+  line: number,
+  column: number,
+  reportName: string,
+  complexity: number,
+  reported: boolean,
+): FunctionRecord {
+  return {
+    name,
+    kind,
+    qualifiedName,
+    startLine,
+    endLine,
+    loc: 0,
+    physicalLoc: endLine - startLine + 1,
+    complexity,
+    params: [],
+    async: false,
+    generator: false,
+    reportLine: line,
+    reportColumn: column + 1,
+    reportName,
+    reported,
+  };
 }

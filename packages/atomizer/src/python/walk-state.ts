@@ -2,7 +2,15 @@ import type { Node } from 'web-tree-sitter';
 import type { Diagnostic } from '@st3/schemas';
 import { EventLog } from '../events.js';
 import { LineIndex } from '../lines.js';
-import type { ClassRecord, ComplexityVariant, ExportRecord, FunctionRecord, ImportRecord, StatementNode, TypeDefinition } from '../types.js';
+import type {
+  ClassRecord,
+  ComplexityVariant,
+  ExportRecord,
+  FunctionRecord,
+  ImportRecord,
+  StatementNode,
+  TypeDefinition,
+} from '../types.js';
 
 /**
  * Everything one Python file's walk reads and writes, shared by the walk's modules. The walk is
@@ -108,7 +116,8 @@ export const dotted = (n: Node | null): string | undefined => {
 
 /** The variable an assignment target writes to: `a` for `a.b[c].d`. */
 export const baseName = (n: Node | null): string | undefined => {
-  while (n && (n.type === 'attribute' || n.type === 'subscript')) n = n.childForFieldName(n.type === 'attribute' ? 'object' : 'value');
+  while (n && (n.type === 'attribute' || n.type === 'subscript'))
+    n = n.childForFieldName(n.type === 'attribute' ? 'object' : 'value');
   return n?.type === 'identifier' ? n.text : undefined;
 };
 

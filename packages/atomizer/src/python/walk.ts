@@ -33,7 +33,9 @@ export function walkModule(w: PyWalk, root: Node): void {
       case 'class_definition':
         visitClass(w, node, node);
         return;
-      case 'import_statement': case 'import_from_statement': case 'future_import_statement':
+      case 'import_statement':
+      case 'import_from_statement':
+      case 'future_import_statement':
         visitImport(w, node);
         markLeaf(w, node);
         return;
@@ -58,7 +60,8 @@ export function walkModule(w: PyWalk, root: Node): void {
         if (callee) w.log.push(EV.CALL, callee);
         break;
       }
-      case 'assignment': case 'augmented_assignment': {
+      case 'assignment':
+      case 'augmented_assignment': {
         const left = node.childForFieldName('left');
         if (node.type === 'augmented_assignment') {
           const b = baseName(left);
@@ -77,7 +80,8 @@ export function walkModule(w: PyWalk, root: Node): void {
         markLeaf(w, node);
         return;
       }
-      case 'for_statement': case 'for_in_clause': {
+      case 'for_statement':
+      case 'for_in_clause': {
         if (node.type === 'for_statement') {
           decide(w, w.radon && node.namedChildren.some((c) => c?.type === 'else_clause') ? 2 : 1);
         } else if (w.radon) decide(w);
@@ -89,11 +93,13 @@ export function walkModule(w: PyWalk, root: Node): void {
         decide(w, w.radon && node.namedChildren.some((c) => c?.type === 'else_clause') ? 2 : 1);
         w.log.push(EV.BRANCH, short(node.childForFieldName('condition')));
         break;
-      case 'if_statement': case 'elif_clause':
+      case 'if_statement':
+      case 'elif_clause':
         decide(w);
         w.log.push(EV.BRANCH, short(node.childForFieldName('condition')));
         break;
-      case 'conditional_expression': case 'if_clause':
+      case 'conditional_expression':
+      case 'if_clause':
         if (w.radon) decide(w);
         break;
       case 'boolean_operator':
@@ -113,21 +119,25 @@ export function walkModule(w: PyWalk, root: Node): void {
         }
         break;
       }
-      case 'as_pattern': case 'with_item': break;
+      case 'as_pattern':
+      case 'with_item':
+        break;
       case 'except_clause': {
         const alias = node.childForFieldName('alias');
         if (alias) defineTarget(w, alias);
         for (const c of node.children) if (c && c !== alias) visit(c);
         return;
       }
-      case 'return_statement': case 'yield':
+      case 'return_statement':
+      case 'yield':
         if (node.namedChildCount > 0) w.log.push(EV.RETURN, '');
         if (node.type === 'yield') {
           const fn = w.units[w.units.length - 1]!.fn;
           if (fn) fn.generator = true;
         }
         break;
-      case 'block': case 'module':
+      case 'block':
+      case 'module':
         for (const c of node.children) {
           if (!c) continue;
           if (c.isNamed && c.type !== 'comment' && c.childCount > 0) visitStatement(w, c);

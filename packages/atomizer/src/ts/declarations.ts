@@ -85,13 +85,30 @@ export function visitClass(w: TsWalk, node: TS.ClassLikeDeclaration): void {
       } else w.visitType(t);
     }
   }
-  const record: ClassRecord = { name, startLine: w.lineOf(w.start(node)), endLine: w.lineOf(node.end - 1), loc: 0, bases, members: [] };
+  const record: ClassRecord = {
+    name,
+    startLine: w.lineOf(w.start(node)),
+    endLine: w.lineOf(node.end - 1),
+    loc: 0,
+    bases,
+    members: [],
+  };
   w.classes.push(record);
   if (node.name) w.types.push({ name, kind: 'class', startLine: record.startLine, endLine: record.endLine });
   w.names.push(name);
   for (const m of node.members) {
-    const isStatic = (ts.canHaveModifiers(m) ? ts.getModifiers(m) : undefined)?.some((x) => x.kind === K.StaticKeyword) || undefined;
-    const mName = m.kind === K.Constructor ? 'constructor' : m.kind === K.ClassStaticBlockDeclaration ? 'static' : m.name ? (ts.isPrivateIdentifier(m.name) || ts.isIdentifier(m.name) ? ts.idText(m.name) : staticKeyName(ts, m.name) ?? w.textOf(m.name)) : '';
+    const isStatic =
+      (ts.canHaveModifiers(m) ? ts.getModifiers(m) : undefined)?.some((x) => x.kind === K.StaticKeyword) || undefined;
+    const mName =
+      m.kind === K.Constructor
+        ? 'constructor'
+        : m.kind === K.ClassStaticBlockDeclaration
+          ? 'static'
+          : m.name
+            ? ts.isPrivateIdentifier(m.name) || ts.isIdentifier(m.name)
+              ? ts.idText(m.name)
+              : (staticKeyName(ts, m.name) ?? w.textOf(m.name))
+            : '';
     record.members.push({ name: mName, kind: statementKind(K, m), line: w.lineOf(w.start(m)), static: isStatic });
     w.visit(m, node);
   }

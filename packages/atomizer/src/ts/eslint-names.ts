@@ -4,7 +4,11 @@ import type * as TS from 'typescript';
 export type OwnerRole = 'property' | 'method-definition' | 'property-definition' | 'none';
 
 function isStatic(ts: typeof TS, node: TS.Node): boolean {
-  return (ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
+  return (
+    (ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined)?.some(
+      (m) => m.kind === ts.SyntaxKind.StaticKeyword,
+    ) ?? false
+  );
 }
 
 /** ESLint's `getStaticPropertyName` for a property/method key. */
@@ -27,7 +31,12 @@ export function staticKeyName(ts: typeof TS, name: TS.PropertyName | undefined):
 }
 
 /** ESLint's `getFunctionNameWithKind`, upper-cased as the `complexity` rule prints it. */
-export function eslintFunctionName(ts: typeof TS, fn: TS.FunctionLikeDeclaration, owner: TS.Node | undefined, role: OwnerRole): string {
+export function eslintFunctionName(
+  ts: typeof TS,
+  fn: TS.FunctionLikeDeclaration,
+  owner: TS.Node | undefined,
+  role: OwnerRole,
+): string {
   const tokens: string[] = [];
   const key = owner && role !== 'none' ? (owner as TS.PropertyAssignment).name : undefined;
   if (role === 'method-definition' || role === 'property-definition') {
@@ -53,7 +62,8 @@ export function eslintFunctionName(ts: typeof TS, fn: TS.FunctionLikeDeclaration
     else {
       const name = staticKeyName(ts, key);
       if (name !== null) tokens.push(`'${name}'`);
-      else if (fn.name && ts.isIdentifier(fn.name) && fn.kind === ts.SyntaxKind.FunctionExpression) tokens.push(`'${ts.idText(fn.name)}'`);
+      else if (fn.name && ts.isIdentifier(fn.name) && fn.kind === ts.SyntaxKind.FunctionExpression)
+        tokens.push(`'${ts.idText(fn.name)}'`);
     }
   } else if (fn.name && ts.isIdentifier(fn.name)) {
     tokens.push(`'${ts.idText(fn.name)}'`);
@@ -84,7 +94,13 @@ export function skipTriviaOf(ts: typeof TS): (text: string, pos: number) => numb
 }
 
 /** Offset where ESLint reports a function (`getFunctionHeadLoc`). */
-export function eslintHeadOffset(ts: typeof TS, sf: TS.SourceFile, fn: TS.FunctionLikeDeclaration, owner: TS.Node | undefined, role: OwnerRole): number {
+export function eslintHeadOffset(
+  ts: typeof TS,
+  sf: TS.SourceFile,
+  fn: TS.FunctionLikeDeclaration,
+  owner: TS.Node | undefined,
+  role: OwnerRole,
+): number {
   const text = sf.text;
   const skip = skipTriviaOf(ts);
   if (role !== 'none' && owner) return skip(text, owner.pos);
@@ -93,6 +109,11 @@ export function eslintHeadOffset(ts: typeof TS, sf: TS.SourceFile, fn: TS.Functi
   const asyncMod = mods?.find((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
   if (asyncMod) return skip(text, asyncMod.pos);
   const decorators = ts.canHaveDecorators(fn) ? ts.getDecorators(fn) : undefined;
-  const last = fn.modifiers && fn.modifiers.length > 0 ? fn.modifiers.end : decorators && decorators.length > 0 ? decorators[decorators.length - 1]!.end : fn.pos;
+  const last =
+    fn.modifiers && fn.modifiers.length > 0
+      ? fn.modifiers.end
+      : decorators && decorators.length > 0
+        ? decorators[decorators.length - 1]!.end
+        : fn.pos;
   return skip(text, last);
 }

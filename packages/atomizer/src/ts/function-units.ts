@@ -19,7 +19,15 @@ function paramsOf(w: TsWalk, fn: TS.SignatureDeclarationBase): ParameterInfo[] {
 }
 
 /** Opens a unit: records the function and makes it the target of decisions until endUnit. */
-export function beginUnit(w: TsWalk, node: TS.Node, kind: string, name: string, reportOffset: number, reportName: string, fnNode?: TS.FunctionLikeDeclaration): Unit {
+export function beginUnit(
+  w: TsWalk,
+  node: TS.Node,
+  kind: string,
+  name: string,
+  reportOffset: number,
+  reportName: string,
+  fnNode?: TS.FunctionLikeDeclaration,
+): Unit {
   const { ts } = w;
   const mods = fnNode && ts.canHaveModifiers(fnNode) ? ts.getModifiers(fnNode) : undefined;
   const rl = w.lineOf(reportOffset);
@@ -56,18 +64,31 @@ export function endUnit(w: TsWalk, unit: Unit): void {
 
 function functionKind(K: typeof TS.SyntaxKind, fn: TS.FunctionLikeDeclaration, role: OwnerRole): string {
   switch (fn.kind) {
-    case K.Constructor: return 'constructor';
-    case K.GetAccessor: return 'getter';
-    case K.SetAccessor: return 'setter';
-    case K.MethodDeclaration: return 'method';
-    case K.ArrowFunction: return role === 'none' ? 'arrow' : 'method';
-    case K.FunctionExpression: return role === 'none' ? 'function-expression' : 'method';
-    default: return 'function';
+    case K.Constructor:
+      return 'constructor';
+    case K.GetAccessor:
+      return 'getter';
+    case K.SetAccessor:
+      return 'setter';
+    case K.MethodDeclaration:
+      return 'method';
+    case K.ArrowFunction:
+      return role === 'none' ? 'arrow' : 'method';
+    case K.FunctionExpression:
+      return role === 'none' ? 'function-expression' : 'method';
+    default:
+      return 'function';
   }
 }
 
 /** A function-like node: its key/decorators belong to the enclosing unit, params and body to its own. */
-export function visitFunction(w: TsWalk, fn: TS.FunctionLikeDeclaration, owner: TS.Node | undefined, role: OwnerRole, boundName: string | undefined): void {
+export function visitFunction(
+  w: TsWalk,
+  fn: TS.FunctionLikeDeclaration,
+  owner: TS.Node | undefined,
+  role: OwnerRole,
+  boundName: string | undefined,
+): void {
   const { ts, K } = w;
   const hasBody = !!fn.body;
   if (!hasBody) {
@@ -75,7 +96,13 @@ export function visitFunction(w: TsWalk, fn: TS.FunctionLikeDeclaration, owner: 
     ts.forEachChild(fn, w.visit);
     return;
   }
-  const name = fn.kind === K.Constructor ? 'constructor' : boundName ?? (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name)) ? ts.idText(fn.name) : staticKeyName(ts, fn.name) ?? '<anonymous>');
+  const name =
+    fn.kind === K.Constructor
+      ? 'constructor'
+      : (boundName ??
+        (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))
+          ? ts.idText(fn.name)
+          : (staticKeyName(ts, fn.name) ?? '<anonymous>')));
   if (fn.kind === K.FunctionDeclaration && fn.name) w.log.push(EV.DEF, fn.name.text);
   // The key and decorators of methods are outside the function's code path.
   if (fn.kind !== K.FunctionExpression && fn.kind !== K.ArrowFunction && fn.kind !== K.FunctionDeclaration) {
@@ -83,7 +110,15 @@ export function visitFunction(w: TsWalk, fn: TS.FunctionLikeDeclaration, owner: 
     decs?.forEach((d) => w.visit(d));
     if (fn.name && ts.isComputedPropertyName(fn.name)) w.visit(fn.name.expression);
   }
-  const unit = beginUnit(w, fn, functionKind(K, fn, role), name, eslintHeadOffset(ts, w.sf, fn, owner, role), eslintFunctionName(ts, fn, owner, role), fn);
+  const unit = beginUnit(
+    w,
+    fn,
+    functionKind(K, fn, role),
+    name,
+    eslintHeadOffset(ts, w.sf, fn, owner, role),
+    eslintFunctionName(ts, fn, owner, role),
+    fn,
+  );
   w.functionDepth++;
   if (fn.kind === K.FunctionExpression && fn.name) w.log.push(EV.DEF, fn.name.text);
   fn.typeParameters?.forEach(w.visitType);

@@ -14,23 +14,42 @@ export function visitImport(w: TsWalk, node: TS.ImportDeclaration): void {
   const clause = node.importClause;
   if (clause) {
     if (clause.isTypeOnly) rec.typeOnly = true;
-    if (clause.name) { rec.default = clause.name.text; rec.bindings.push(clause.name.text); }
+    if (clause.name) {
+      rec.default = clause.name.text;
+      rec.bindings.push(clause.name.text);
+    }
     const nb = clause.namedBindings;
-    if (nb && ts.isNamespaceImport(nb)) { rec.namespace = nb.name.text; rec.bindings.push(nb.name.text); }
-    else if (nb) {
-      rec.named = nb.elements.map((e) => ({ name: e.propertyName ? ts.idText(e.propertyName as TS.Identifier) : e.name.text, alias: e.propertyName ? e.name.text : undefined, typeOnly: e.isTypeOnly || undefined }));
+    if (nb && ts.isNamespaceImport(nb)) {
+      rec.namespace = nb.name.text;
+      rec.bindings.push(nb.name.text);
+    } else if (nb) {
+      rec.named = nb.elements.map((e) => ({
+        name: e.propertyName ? ts.idText(e.propertyName as TS.Identifier) : e.name.text,
+        alias: e.propertyName ? e.name.text : undefined,
+        typeOnly: e.isTypeOnly || undefined,
+      }));
       for (const e of nb.elements) rec.bindings.push(e.name.text);
     }
   }
-  for (const b of rec.bindings) { w.log.push(EV.DEF, b); w.moduleBindings.add(b); }
+  for (const b of rec.bindings) {
+    w.log.push(EV.DEF, b);
+    w.moduleBindings.add(b);
+  }
   w.imports.push(rec);
 }
 
 export function visitImportEquals(w: TsWalk, d: TS.ImportEqualsDeclaration): void {
   const { ts } = w;
   const ref = d.moduleReference;
-  const mod = ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression) ? ref.expression.text : w.textOf(ref);
-  w.imports.push({ module: mod, line: w.lineOf(w.start(d)), default: d.name.text, typeOnly: d.isTypeOnly || undefined, bindings: [d.name.text] });
+  const mod =
+    ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression) ? ref.expression.text : w.textOf(ref);
+  w.imports.push({
+    module: mod,
+    line: w.lineOf(w.start(d)),
+    default: d.name.text,
+    typeOnly: d.isTypeOnly || undefined,
+    bindings: [d.name.text],
+  });
   w.log.push(EV.DEF, d.name.text);
   w.moduleBindings.add(d.name.text);
 }
@@ -39,17 +58,22 @@ export function visitImportEquals(w: TsWalk, d: TS.ImportEqualsDeclaration): voi
 export function requireImport(w: TsWalk, decl: TS.VariableDeclaration): void {
   const { ts } = w;
   const init = decl.initializer && skipParens(ts, decl.initializer);
-  if (!init || !ts.isCallExpression(init) || !ts.isIdentifier(init.expression) || init.expression.text !== 'require') return;
+  if (!init || !ts.isCallExpression(init) || !ts.isIdentifier(init.expression) || init.expression.text !== 'require')
+    return;
   const arg = init.arguments[0];
   if (!arg || !ts.isStringLiteral(arg)) return;
   const rec: ImportRecord = { module: arg.text, line: w.lineOf(w.start(decl)), bindings: [] };
-  if (ts.isIdentifier(decl.name)) { rec.default = decl.name.text; rec.bindings.push(decl.name.text); }
-  else if (ts.isObjectBindingPattern(decl.name)) {
-    rec.named = decl.name.elements.filter((e) => ts.isIdentifier(e.name)).map((e) => {
-      const local = (e.name as TS.Identifier).text;
-      const remote = e.propertyName ? staticKeyName(ts, e.propertyName) ?? local : local;
-      return remote === local ? { name: local } : { name: remote, alias: local };
-    });
+  if (ts.isIdentifier(decl.name)) {
+    rec.default = decl.name.text;
+    rec.bindings.push(decl.name.text);
+  } else if (ts.isObjectBindingPattern(decl.name)) {
+    rec.named = decl.name.elements
+      .filter((e) => ts.isIdentifier(e.name))
+      .map((e) => {
+        const local = (e.name as TS.Identifier).text;
+        const remote = e.propertyName ? (staticKeyName(ts, e.propertyName) ?? local) : local;
+        return remote === local ? { name: local } : { name: remote, alias: local };
+      });
     rec.bindings.push(...rec.named.map((n) => n.alias ?? n.name));
   }
   w.imports.push(rec);
@@ -65,7 +89,13 @@ export function visitExportDeclaration(w: TsWalk, d: TS.ExportDeclaration): void
       // A local `export { a as b }` uses `a`.
       if (!from) w.log.push(EV.USE, e.propertyName ? ts.idText(e.propertyName as TS.Identifier) : e.name.text);
     }
-  } else w.exports.push({ name: d.exportClause ? (d.exportClause as TS.NamespaceExport).name.text : '*', kind: 'namespace', line, from });
+  } else
+    w.exports.push({
+      name: d.exportClause ? (d.exportClause as TS.NamespaceExport).name.text : '*',
+      kind: 'namespace',
+      line,
+      from,
+    });
 }
 
 /** Records `export` / `export default` on a declaration under the names it declares. */

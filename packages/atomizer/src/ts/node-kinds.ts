@@ -127,7 +127,16 @@ export function kindTables(ts: typeof TS): KindTables {
   cat[K.TypeAssertionExpression] = C.TYPE_ASSERTION;
   cat[K.ModuleDeclaration] = C.NAMESPACE;
   const statementList = new Uint8Array(K.Count + 1);
-  for (const k of [K.SourceFile, K.Block, K.ModuleBlock, K.CaseClause, K.DefaultClause, K.ClassDeclaration, K.ClassExpression]) statementList[k] = 1;
+  for (const k of [
+    K.SourceFile,
+    K.Block,
+    K.ModuleBlock,
+    K.CaseClause,
+    K.DefaultClause,
+    K.ClassDeclaration,
+    K.ClassExpression,
+  ])
+    statementList[k] = 1;
   tables = { category: cat, statementList };
   cache.set(ts, tables);
   return tables;

@@ -1,7 +1,16 @@
 import type * as TS from 'typescript';
 import { EventLog, LineCursor, NullLog, type Statement } from '../events.js';
 import { LineIndex } from '../lines.js';
-import type { ClassRecord, ComplexityVariant, ExportRecord, FunctionRecord, ImportRecord, SourceLanguage, StatementNode, TypeDefinition } from '../types.js';
+import type {
+  ClassRecord,
+  ComplexityVariant,
+  ExportRecord,
+  FunctionRecord,
+  ImportRecord,
+  SourceLanguage,
+  StatementNode,
+  TypeDefinition,
+} from '../types.js';
 import { skipTriviaOf } from './eslint-names.js';
 
 /** A function whose complexity is being counted: decisions go to the innermost open unit. */
@@ -59,7 +68,14 @@ export interface TsWalk {
 }
 
 /** Parses the file and sets up an empty walk over it (the visit slots are filled by the walker). */
-export function createWalk(ts: typeof TS, text: string, path: string, language: SourceLanguage, variant: ComplexityVariant, lean: boolean): TsWalk {
+export function createWalk(
+  ts: typeof TS,
+  text: string,
+  path: string,
+  language: SourceLanguage,
+  variant: ComplexityVariant,
+  lean: boolean,
+): TsWalk {
   const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, SCRIPT_KIND[language] as TS.ScriptKind);
   const index = new LineIndex(text);
   const skip = skipTriviaOf(ts);
@@ -154,6 +170,7 @@ export function calleeName(ts: typeof TS, e: TS.Expression): string | undefined 
 /** The variable an lvalue writes to: `a` for `a.b[c]!.d`. */
 export function baseIdentifier(ts: typeof TS, e: TS.Expression): string | undefined {
   e = skipParens(ts, e);
-  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isNonNullExpression(e)) e = skipParens(ts, e.expression);
+  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isNonNullExpression(e))
+    e = skipParens(ts, e.expression);
   return ts.isIdentifier(e) ? e.text : undefined;
 }

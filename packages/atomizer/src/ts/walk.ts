@@ -3,10 +3,24 @@ import { EV } from '../events.js';
 import { visitBindingName, visitClass, visitTarget } from './declarations.js';
 import { staticKeyName } from './eslint-names.js';
 import { beginUnit, endUnit, visitFunction } from './function-units.js';
-import { exportModifiers, requireImport, visitExportDeclaration, visitImport, visitImportEquals } from './module-syntax.js';
+import {
+  exportModifiers,
+  requireImport,
+  visitExportDeclaration,
+  visitImport,
+  visitImportEquals,
+} from './module-syntax.js';
 import { C, kindTables } from './node-kinds.js';
 import { closeStatement, openStatement } from './statements.js';
-import { baseIdentifier, calleeName, isFunctionValue, markNode, markSpan, skipParens, type TsWalk } from './walk-state.js';
+import {
+  baseIdentifier,
+  calleeName,
+  isFunctionValue,
+  markNode,
+  markSpan,
+  skipParens,
+  type TsWalk,
+} from './walk-state.js';
 
 /**
  * Walks the whole file once: complexity per function unit, source lines, symbol events, the
@@ -21,7 +35,27 @@ function hasModifiers(node: TS.Node): boolean {
 }
 
 export function walkSourceFile(w: TsWalk): void {
-  const { ts, K, sf, isSource, startCursor, endCursor, log, lean, countOptional, countDefaults, modified, functions, exports, types, frames, start, raw, decide, lineOf } = w;
+  const {
+    ts,
+    K,
+    sf,
+    isSource,
+    startCursor,
+    endCursor,
+    log,
+    lean,
+    countOptional,
+    countDefaults,
+    modified,
+    functions,
+    exports,
+    types,
+    frames,
+    start,
+    raw,
+    decide,
+    lineOf,
+  } = w;
   const { category, statementList } = kindTables(ts);
   const firstTypeNode = K.FirstTypeNode;
   const lastTypeNode = K.LastTypeNode;
@@ -67,7 +101,12 @@ export function walkSourceFile(w: TsWalk): void {
     const k = node.kind;
     if (k >= firstTypeNode && k <= lastTypeNode) return visitType(node);
 
-    if (!lean && parent !== undefined && statementList[parent.kind] === 1 && (ts.isStatement(node) || ts.isClassElement(node))) {
+    if (
+      !lean &&
+      parent !== undefined &&
+      statementList[parent.kind] === 1 &&
+      (ts.isStatement(node) || ts.isClassElement(node))
+    ) {
       const stmt = openStatement(w, node, s);
       const before = w.decisions;
       const fnCount = functions.length;
@@ -120,7 +159,15 @@ export function walkSourceFile(w: TsWalk): void {
       case C.BINARY: {
         const b = node as TS.BinaryExpression;
         const op = b.operatorToken.kind;
-        if (op === K.AmpersandAmpersandToken || op === K.BarBarToken || op === K.QuestionQuestionToken || op === K.AmpersandAmpersandEqualsToken || op === K.BarBarEqualsToken || op === K.QuestionQuestionEqualsToken) decide();
+        if (
+          op === K.AmpersandAmpersandToken ||
+          op === K.BarBarToken ||
+          op === K.QuestionQuestionToken ||
+          op === K.AmpersandAmpersandEqualsToken ||
+          op === K.BarBarEqualsToken ||
+          op === K.QuestionQuestionEqualsToken
+        )
+          decide();
         if (op === K.EqualsToken || (op >= K.FirstCompoundAssignment && op <= K.LastCompoundAssignment)) {
           if (op === K.EqualsToken) visitTarget(w, b.left);
           else {
@@ -131,8 +178,18 @@ export function walkSourceFile(w: TsWalk): void {
           // A function assigned to a name is bound to it.
           const right = skipParens(ts, b.right);
           if (isFunctionValue(ts, right)) {
-            const nm = ts.isPropertyAccessExpression(b.left) ? b.left.name.text : ts.isIdentifier(b.left) ? b.left.text : undefined;
-            visitFunction(w, right, undefined, 'none', right.kind === K.FunctionExpression && right.name ? right.name.text : nm);
+            const nm = ts.isPropertyAccessExpression(b.left)
+              ? b.left.name.text
+              : ts.isIdentifier(b.left)
+                ? b.left.text
+                : undefined;
+            visitFunction(
+              w,
+              right,
+              undefined,
+              'none',
+              right.kind === K.FunctionExpression && right.name ? right.name.text : nm,
+            );
           } else visit(b.right);
           return;
         }
@@ -187,18 +244,32 @@ export function walkSourceFile(w: TsWalk): void {
         if (w.functionDepth === 0 && frames.length === 1) requireImport(w, d);
         if (d.type) visitType(d.type);
         const init = d.initializer && skipParens(ts, d.initializer);
-        if (isFunctionValue(ts, init) && ts.isIdentifier(d.name)) visitFunction(w, init, undefined, 'none', init.kind === K.FunctionExpression && init.name ? init.name.text : d.name.text);
+        if (isFunctionValue(ts, init) && ts.isIdentifier(d.name))
+          visitFunction(
+            w,
+            init,
+            undefined,
+            'none',
+            init.kind === K.FunctionExpression && init.name ? init.name.text : d.name.text,
+          );
         else if (d.initializer) visit(d.initializer);
         visitBindingName(w, d.name, w.functionDepth === 0 && frames.length <= 1);
         return;
       }
       case C.FUNCTION:
         visitFunction(w, node as TS.FunctionLikeDeclaration, undefined, 'none', undefined);
-        if (node.kind === K.FunctionDeclaration && hasModifiers(node)) exportModifiers(w, node, [(node as TS.FunctionDeclaration).name?.text ?? 'default'], 'function');
+        if (node.kind === K.FunctionDeclaration && hasModifiers(node))
+          exportModifiers(w, node, [(node as TS.FunctionDeclaration).name?.text ?? 'default'], 'function');
         return;
       case C.METHOD: {
         const inClass = parent && (parent.kind === K.ClassDeclaration || parent.kind === K.ClassExpression);
-        visitFunction(w, node as TS.FunctionLikeDeclaration, node, inClass ? 'method-definition' : 'property', undefined);
+        visitFunction(
+          w,
+          node as TS.FunctionLikeDeclaration,
+          node,
+          inClass ? 'method-definition' : 'property',
+          undefined,
+        );
         return;
       }
       case C.PROPERTY_ASSIGNMENT: {
@@ -226,7 +297,10 @@ export function walkSourceFile(w: TsWalk): void {
         if (p.type) visitType(p.type);
         if (!p.initializer) return;
         const inClass = parent && (parent.kind === K.ClassDeclaration || parent.kind === K.ClassExpression);
-        if (!inClass) { visit(p.initializer); return; }
+        if (!inClass) {
+          visit(p.initializer);
+          return;
+        }
         const v = skipParens(ts, p.initializer);
         const keyName = staticKeyName(ts, p.name) ?? '<computed>';
         const unit = beginUnit(w, p.initializer, 'class-field', keyName, start(v), 'Class field initializer');
@@ -247,7 +321,8 @@ export function walkSourceFile(w: TsWalk): void {
       }
       case C.CLASS:
         visitClass(w, node as TS.ClassLikeDeclaration);
-        if (node.kind === K.ClassDeclaration && hasModifiers(node)) exportModifiers(w, node, [(node as TS.ClassDeclaration).name?.text ?? 'default'], 'class');
+        if (node.kind === K.ClassDeclaration && hasModifiers(node))
+          exportModifiers(w, node, [(node as TS.ClassDeclaration).name?.text ?? 'default'], 'class');
         return;
       case C.IMPORT:
         visitImport(w, node as TS.ImportDeclaration);
@@ -259,17 +334,28 @@ export function walkSourceFile(w: TsWalk): void {
         visitExportDeclaration(w, node as TS.ExportDeclaration);
         return;
       case C.EXPORT_ASSIGNMENT:
-        exports.push({ name: (node as TS.ExportAssignment).isExportEquals ? 'export=' : 'default', kind: 'expression', line: lineOf(start(node)) });
+        exports.push({
+          name: (node as TS.ExportAssignment).isExportEquals ? 'export=' : 'default',
+          kind: 'expression',
+          line: lineOf(start(node)),
+        });
         break;
       case C.VARIABLE_STATEMENT: {
         const v = node as TS.VariableStatement;
-        if (hasModifiers(node)) exportModifiers(w, node, v.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : [])), 'variable');
+        if (hasModifiers(node))
+          exportModifiers(
+            w,
+            node,
+            v.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : [])),
+            'variable',
+          );
         visit(v.declarationList);
         return;
       }
       case C.TYPE_DECLARATION: {
         const d = node as TS.InterfaceDeclaration;
-        const kind = node.kind === K.InterfaceDeclaration ? 'interface' : node.kind === K.TypeAliasDeclaration ? 'type' : 'enum';
+        const kind =
+          node.kind === K.InterfaceDeclaration ? 'interface' : node.kind === K.TypeAliasDeclaration ? 'type' : 'enum';
         types.push({ name: d.name.text, kind, startLine: lineOf(start(node)), endLine: lineOf(node.end - 1) });
         if (hasModifiers(node)) exportModifiers(w, node, [d.name.text], kind);
         log.push(EV.DEF, d.name.text);
@@ -296,7 +382,8 @@ export function walkSourceFile(w: TsWalk): void {
       }
       case C.JSX_TAG: {
         const tag = (node as TS.JsxOpeningElement).tagName;
-        if (ts.isIdentifier(tag) && /^[A-Z]/.test(tag.text) && node.kind !== K.JsxClosingElement) log.push(EV.USE, tag.text);
+        if (ts.isIdentifier(tag) && /^[A-Z]/.test(tag.text) && node.kind !== K.JsxClosingElement)
+          log.push(EV.USE, tag.text);
         else if (!ts.isIdentifier(tag)) visit(tag);
         markNode(w, tag, start(tag));
         (node as TS.JsxOpeningElement).typeArguments?.forEach(visitType);
@@ -331,7 +418,6 @@ export function walkSourceFile(w: TsWalk): void {
   function visitChild(c: TS.Node): void {
     visit(c, currentParent);
   }
-
 
   w.visit = visit;
   w.visitType = visitType;

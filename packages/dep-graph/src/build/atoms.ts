@@ -1,4 +1,13 @@
-import type { Atom, AtomizeOutput, AtomizedFile, Diagnostic, GraphEdge, GraphInput, GraphNode, ImportInfo } from '@st3/schemas';
+import type {
+  Atom,
+  AtomizeOutput,
+  AtomizedFile,
+  Diagnostic,
+  GraphEdge,
+  GraphInput,
+  GraphNode,
+  ImportInfo,
+} from '@st3/schemas';
 import { DEFAULT_EDGE_WEIGHTS } from '../indexed.js';
 import { createModuleResolver, resolvePythonSubmodule, type ResolveOptions } from './resolve.js';
 
@@ -49,7 +58,12 @@ export function importBindings(imp: ImportInfo): Omit<ImportBinding, 'target'>[]
   for (const named of imp.named ?? []) {
     // The atomizer lists a Python module's own dotted name among the names (`import shop.tax`): a namespace binding.
     const imported = named.name === imp.module && !named.alias ? '*' : named.name;
-    out.push({ ...base, local: named.alias ?? named.name, imported, typeOnly: imp.typeOnly === true || named.typeOnly === true });
+    out.push({
+      ...base,
+      local: named.alias ?? named.name,
+      imported,
+      typeOnly: imp.typeOnly === true || named.typeOnly === true,
+    });
   }
   return out;
 }
@@ -70,7 +84,10 @@ interface Reason {
  */
 export function buildGraphFromAtoms(output: AtomizeOutput, options: BuildOptions = {}): BuiltGraph {
   const warnings: Diagnostic[] = [];
-  const resolve = createModuleResolver(output.files.map((f) => f.path), options);
+  const resolve = createModuleResolver(
+    output.files.map((f) => f.path),
+    options,
+  );
   const symbols = new Map<string, FileSymbols>();
   const external: ImportBinding[] = [];
   const nodes: GraphNode[] = [];
@@ -83,7 +100,8 @@ export function buildGraphFromAtoms(output: AtomizeOutput, options: BuildOptions
     for (const imp of file.imports) {
       for (const binding of importBindings(imp)) {
         let target = resolve(file.path, imp.module);
-        if (!target && /^\.+$/.test(imp.module)) target = resolvePythonSubmodule(resolve, file.path, imp.module, binding.imported);
+        if (!target && /^\.+$/.test(imp.module))
+          target = resolvePythonSubmodule(resolve, file.path, imp.module, binding.imported);
         const full: ImportBinding = { ...binding, target };
         table.imports.set(binding.local, full);
         if (!target) external.push(full);
@@ -93,11 +111,22 @@ export function buildGraphFromAtoms(output: AtomizeOutput, options: BuildOptions
     }
     for (const binding of table.imports.values()) {
       if (binding.target && binding.target !== file.path && !fileEdges.has(`${binding.target}\u0000${file.path}`)) {
-        addFileEdge(fileEdges, binding.target, file.path, { module: binding.module, typeOnly: binding.typeOnly, named: [{ name: binding.imported }] });
+        addFileEdge(fileEdges, binding.target, file.path, {
+          module: binding.module,
+          typeOnly: binding.typeOnly,
+          named: [{ name: binding.imported }],
+        });
       }
     }
     for (const atom of file.atoms) {
-      if (atomById.has(atom.id)) warnings.push({ code: 'E_GRAPH_DUPLICATE_NODE', severity: 'warning', file: file.path, line: atom.startLine, message: `atom id "${atom.id}" appears twice; the first is kept` });
+      if (atomById.has(atom.id))
+        warnings.push({
+          code: 'E_GRAPH_DUPLICATE_NODE',
+          severity: 'warning',
+          file: file.path,
+          line: atom.startLine,
+          message: `atom id "${atom.id}" appears twice; the first is kept`,
+        });
       else atomById.set(atom.id, atom);
       nodes.push(atomNode(atom));
     }
@@ -125,9 +154,15 @@ export function buildGraphFromAtoms(output: AtomizeOutput, options: BuildOptions
         if (!targetTable) return false;
         const member = name.includes('.') ? name.split('.')[1]! : undefined;
         const wanted = binding.imported === '*' ? member : binding.imported;
-        const definers = wanted !== undefined ? targetTable.definitions.get(wanted) ?? [] : targetTable.atoms.filter((a) => a.symbols.defined.length > 0);
+        const definers =
+          wanted !== undefined
+            ? (targetTable.definitions.get(wanted) ?? [])
+            : targetTable.atoms.filter((a) => a.symbols.defined.length > 0);
         for (const definer of definers) {
-          addReason(definer.id, atom.id, { type: forceType || binding.typeOnly || TYPE_KIND.test(definer.kind) ? 'type' : 'import', symbol: name });
+          addReason(definer.id, atom.id, {
+            type: forceType || binding.typeOnly || TYPE_KIND.test(definer.kind) ? 'type' : 'import',
+            symbol: name,
+          });
           linked.add(definer.id);
         }
         return true;
@@ -157,7 +192,13 @@ export function buildGraphFromAtoms(output: AtomizeOutput, options: BuildOptions
       for (const dep of atom.dependsOn) {
         if (linked.has(dep)) continue;
         if (!atomById.has(dep)) {
-          warnings.push({ code: 'E_GRAPH_UNKNOWN_NODE', severity: 'warning', file: file.path, line: atom.startLine, message: `atom "${atom.id}" depends on unknown atom "${dep}"; the dependency is ignored` });
+          warnings.push({
+            code: 'E_GRAPH_UNKNOWN_NODE',
+            severity: 'warning',
+            file: file.path,
+            line: atom.startLine,
+            message: `atom "${atom.id}" depends on unknown atom "${dep}"; the dependency is ignored`,
+          });
           continue;
         }
         addReason(dep, atom.id, { type: 'dependency', symbol: '' });
@@ -172,9 +213,17 @@ export function buildGraphFromAtoms(output: AtomizeOutput, options: BuildOptions
   edges.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
 
   const files: GraphInput = {
-    nodes: output.files.map((f) => ({ id: f.path, language: f.language, loc: f.loc, atoms: f.atoms.length })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    nodes: output.files
+      .map((f) => ({ id: f.path, language: f.language, loc: f.loc, atoms: f.atoms.length }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1)),
     edges: [...fileEdges.values()]
-      .map((e) => ({ from: e.from, to: e.to, type: e.typeOnly ? 'type' : 'import', weight: e.typeOnly ? DEFAULT_EDGE_WEIGHTS.type! : DEFAULT_EDGE_WEIGHTS.import!, symbols: [...e.symbols].sort() }))
+      .map((e) => ({
+        from: e.from,
+        to: e.to,
+        type: e.typeOnly ? 'type' : 'import',
+        weight: e.typeOnly ? DEFAULT_EDGE_WEIGHTS.type! : DEFAULT_EDGE_WEIGHTS.import!,
+        symbols: [...e.symbols].sort(),
+      }))
       .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : 1)),
   };
   return { graph: { nodes, edges }, files, symbols, external, warnings };
@@ -207,7 +256,16 @@ function fileSymbols(file: AtomizedFile): FileSymbols {
 }
 
 function atomNode(atom: Atom): GraphNode {
-  return { id: atom.id, path: atom.path, startLine: atom.startLine, endLine: atom.endLine, kind: atom.kind, ...(atom.name ? { name: atom.name } : {}), loc: atom.loc, complexity: atom.complexity };
+  return {
+    id: atom.id,
+    path: atom.path,
+    startLine: atom.startLine,
+    endLine: atom.endLine,
+    kind: atom.kind,
+    ...(atom.name ? { name: atom.name } : {}),
+    loc: atom.loc,
+    complexity: atom.complexity,
+  };
 }
 
 /** The definition a use sees: the nearest one before it, else the first after it (hoisting); never itself. */
@@ -243,10 +301,17 @@ function mergeReasons(from: string, to: string, list: Reason[]): GraphEdge {
   return { from, to, type, weight: DEFAULT_EDGE_WEIGHTS[type] ?? 2, ...(symbols.length > 0 ? { symbols } : {}) };
 }
 
-function addFileEdge(map: Map<string, { from: string; to: string; typeOnly: boolean; symbols: Set<string> }>, from: string, to: string, imp: Pick<ImportInfo, 'module' | 'typeOnly' | 'named' | 'default' | 'namespace'>): void {
+function addFileEdge(
+  map: Map<string, { from: string; to: string; typeOnly: boolean; symbols: Set<string> }>,
+  from: string,
+  to: string,
+  imp: Pick<ImportInfo, 'module' | 'typeOnly' | 'named' | 'default' | 'namespace'>,
+): void {
   const key = `${from}\u0000${to}`;
   const names = importBindings(imp as ImportInfo).map((b) => b.imported);
-  const typeOnly = imp.typeOnly === true || ((imp.named?.length ?? 0) > 0 && !imp.default && !imp.namespace && imp.named!.every((n) => n.typeOnly === true));
+  const typeOnly =
+    imp.typeOnly === true ||
+    ((imp.named?.length ?? 0) > 0 && !imp.default && !imp.namespace && imp.named!.every((n) => n.typeOnly === true));
   const seen = map.get(key);
   if (!seen) map.set(key, { from, to, typeOnly, symbols: new Set(names) });
   else {
@@ -260,7 +325,10 @@ function contextImports(atom: Atom): { names: string[]; typeOnly: boolean }[] {
   const raw = atom.context.imports;
   if (!Array.isArray(raw)) return [];
   return raw
-    .filter((i): i is { names: unknown[]; typeOnly?: unknown } => typeof i === 'object' && i !== null && Array.isArray((i as { names?: unknown }).names))
+    .filter(
+      (i): i is { names: unknown[]; typeOnly?: unknown } =>
+        typeof i === 'object' && i !== null && Array.isArray((i as { names?: unknown }).names),
+    )
     .map((i) => ({ names: i.names.filter((n): n is string => typeof n === 'string'), typeOnly: i.typeOnly === true }));
 }
 
@@ -268,5 +336,7 @@ function contextImports(atom: Atom): { names: string[]; typeOnly: boolean }[] {
 function contextTypes(atom: Atom): string[] {
   const raw = atom.context.types;
   if (!Array.isArray(raw)) return [];
-  return raw.map((t) => (typeof t === 'object' && t !== null ? (t as { name?: unknown }).name : undefined)).filter((n): n is string => typeof n === 'string');
+  return raw
+    .map((t) => (typeof t === 'object' && t !== null ? (t as { name?: unknown }).name : undefined))
+    .filter((n): n is string => typeof n === 'string');
 }

@@ -11,7 +11,12 @@ export interface ResolveOptions {
 export type ModuleResolver = (fromFile: string, module: string) => string | undefined;
 
 const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.d.ts', '.js', '.jsx', '.mjs', '.cjs'];
-const JS_TO_TS: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
+const JS_TO_TS: Record<string, string[]> = {
+  '.js': ['.ts', '.tsx'],
+  '.jsx': ['.tsx'],
+  '.mjs': ['.mts'],
+  '.cjs': ['.cts'],
+};
 
 function isPython(file: string): boolean {
   return /\.pyi?$/.test(file);
@@ -58,7 +63,11 @@ export function createModuleResolver(files: Iterable<string>, options: ResolveOp
       const star = pattern.indexOf('*');
       let captured: string | undefined;
       if (star === -1) captured = module === pattern ? '' : undefined;
-      else if (module.startsWith(pattern.slice(0, star)) && module.endsWith(pattern.slice(star + 1)) && module.length >= pattern.length - 1) {
+      else if (
+        module.startsWith(pattern.slice(0, star)) &&
+        module.endsWith(pattern.slice(star + 1)) &&
+        module.length >= pattern.length - 1
+      ) {
         captured = module.slice(star, module.length - (pattern.length - star - 1));
       }
       if (captured === undefined) continue;
@@ -72,7 +81,12 @@ export function createModuleResolver(files: Iterable<string>, options: ResolveOp
   };
 }
 
-function resolvePython(from: string, module: string, known: Set<string>, pySuffix: Map<string, string>): string | undefined {
+function resolvePython(
+  from: string,
+  module: string,
+  known: Set<string>,
+  pySuffix: Map<string, string>,
+): string | undefined {
   const dots = /^\.*/.exec(module)![0].length;
   const rest = module.slice(dots);
   if (dots === 0) return pySuffix.get(rest);
@@ -87,7 +101,12 @@ function resolvePython(from: string, module: string, known: Set<string>, pySuffi
 }
 
 /** For `from . import name` (Python): the submodule file `name` names, when there is one. */
-export function resolvePythonSubmodule(resolver: ModuleResolver, fromFile: string, module: string, name: string): string | undefined {
+export function resolvePythonSubmodule(
+  resolver: ModuleResolver,
+  fromFile: string,
+  module: string,
+  name: string,
+): string | undefined {
   return resolver(fromFile, module.endsWith('.') ? `${module}${name}` : `${module}.${name}`);
 }
 

@@ -4,7 +4,11 @@ import { indexGraph } from '../indexed.js';
 import type { PlanCheck, PlanContext, ValidationIssue } from './types.js';
 
 /** File-level dependency edges lifted to groups (task or milestone ids), without self-edges. */
-function groupEdges(ctx: PlanContext, groupOf: (file: string) => string | undefined, restrict?: ReadonlySet<string>): GraphEdge[] {
+function groupEdges(
+  ctx: PlanContext,
+  groupOf: (file: string) => string | undefined,
+  restrict?: ReadonlySet<string>,
+): GraphEdge[] {
   const seen = new Map<string, GraphEdge>();
   for (const e of ctx.built.files.edges) {
     const from = groupOf(e.from);
@@ -25,9 +29,14 @@ function cycleIssues(edges: GraphEdge[], what: string, maxCycles = 10): Validati
   const issues: ValidationIssue[] = cycles.map((c) => {
     const ids = c.map((v) => g.ids[v]!);
     const via = g.edges.find((e) => e.from === ids[ids.length - 1] && e.to === ids[0]);
-    return { severity: 'error', message: `circular dependency between ${what}: ${[...ids, ids[0]].join(' → ')}`, hint: via?.symbols?.length ? `closing edge via ${via.symbols[0]}` : undefined };
+    return {
+      severity: 'error',
+      message: `circular dependency between ${what}: ${[...ids, ids[0]].join(' → ')}`,
+      hint: via?.symbols?.length ? `closing edge via ${via.symbols[0]}` : undefined,
+    };
   });
-  if (truncated) issues.push({ severity: 'info', message: `more cycles between ${what} exist; the first ${maxCycles} are listed` });
+  if (truncated)
+    issues.push({ severity: 'info', message: `more cycles between ${what} exist; the first ${maxCycles} are listed` });
   return issues;
 }
 
@@ -35,7 +44,8 @@ function cycleIssues(edges: GraphEdge[], what: string, maxCycles = 10): Validati
 export const milestoneInterfaces: PlanCheck<'milestone'> = {
   id: 'milestone.interfaces',
   level: 'milestone',
-  description: 'the interfaces between the tasks of a milestone hold: every cross-task import names something the other task defines',
+  description:
+    'the interfaces between the tasks of a milestone hold: every cross-task import names something the other task defines',
   run(milestone, ctx) {
     const issues: ValidationIssue[] = [];
     let links = 0;
@@ -44,11 +54,17 @@ export const milestoneInterfaces: PlanCheck<'milestone'> = {
       const table = ctx.built.symbols.get(path);
       if (!table) continue;
       for (const b of table.imports.values()) {
-        if (!b.target || !files.has(b.target) || ctx.plan.taskOfFile.get(b.target) === ctx.plan.taskOfFile.get(path)) continue;
+        if (!b.target || !files.has(b.target) || ctx.plan.taskOfFile.get(b.target) === ctx.plan.taskOfFile.get(path))
+          continue;
         links++;
         if (b.imported === '*' || b.imported === 'default') continue;
         if (!ctx.built.symbols.get(b.target)?.definitions.has(b.imported)) {
-          issues.push({ severity: 'error', message: `${path} imports "${b.imported}" from ${b.target}, which does not define it`, file: path, line: b.line });
+          issues.push({
+            severity: 'error',
+            message: `${path} imports "${b.imported}" from ${b.target}, which does not define it`,
+            file: path,
+            line: b.line,
+          });
         }
       }
     }
@@ -63,7 +79,10 @@ export const milestoneCycles: PlanCheck<'milestone'> = {
   description: 'the tasks of a milestone do not depend on each other in a cycle',
   run(milestone, ctx) {
     const tasks = new Set(milestone.tasks.map((t) => t.id));
-    return cycleIssues(groupEdges(ctx, (f) => ctx.plan.taskOfFile.get(f), tasks), 'tasks');
+    return cycleIssues(
+      groupEdges(ctx, (f) => ctx.plan.taskOfFile.get(f), tasks),
+      'tasks',
+    );
   },
 };
 
@@ -82,7 +101,12 @@ export const planArchitecture: PlanCheck<'plan'> = {
       for (const e of ctx.built.files.edges) {
         // Edge from → to: "to" imports "from"; the rule speaks of the importer depending on the imported.
         if (e.to.startsWith(rule.from) && e.from.startsWith(rule.to)) {
-          issues.push({ severity: 'error', message: `${e.to} depends on ${e.from}, which the rule "${rule.from} must not depend on ${rule.to}" forbids`, file: e.to, ...(rule.reason ? { hint: rule.reason } : {}) });
+          issues.push({
+            severity: 'error',
+            message: `${e.to} depends on ${e.from}, which the rule "${rule.from} must not depend on ${rule.to}" forbids`,
+            file: e.to,
+            ...(rule.reason ? { hint: rule.reason } : {}),
+          });
         }
       }
     }
@@ -94,7 +118,8 @@ export const planArchitecture: PlanCheck<'plan'> = {
 export const planDependencyHealth: PlanCheck<'plan'> = {
   id: 'plan.dependency-health',
   level: 'plan',
-  description: 'the dependency graph is healthy: no cycles needing cuts, no hub with a huge fan-in, no atom with a huge fan-out',
+  description:
+    'the dependency graph is healthy: no cycles needing cuts, no hub with a huge fan-in, no atom with a huge fan-out',
   run(_plan, ctx) {
     const issues: ValidationIssue[] = [];
     const { analysis } = ctx;
@@ -109,15 +134,34 @@ export const planDependencyHealth: PlanCheck<'plan'> = {
     const where = new Map(analysis.nodes.map((n) => [n.id, n]));
     const loc = (id: string): Pick<ValidationIssue, 'file' | 'line' | 'atom'> => {
       const node = where.get(id);
-      return { atom: id, ...(typeof node?.path === 'string' ? { file: node.path } : {}), ...(typeof node?.startLine === 'number' ? { line: node.startLine } : {}) };
+      return {
+        atom: id,
+        ...(typeof node?.path === 'string' ? { file: node.path } : {}),
+        ...(typeof node?.startLine === 'number' ? { line: node.startLine } : {}),
+      };
     };
     for (const e of analysis.removedEdges) {
-      issues.push({ severity: 'warning', message: `cycle cut: ${e.to} depends on ${e.from}${e.symbols?.length ? ` (${e.symbols.join(', ')})` : ''}, which also depends on it`, ...loc(e.to), hint: 'break the cycle by moving the shared part into its own atom' });
+      issues.push({
+        severity: 'warning',
+        message: `cycle cut: ${e.to} depends on ${e.from}${e.symbols?.length ? ` (${e.symbols.join(', ')})` : ''}, which also depends on it`,
+        ...loc(e.to),
+        hint: 'break the cycle by moving the shared part into its own atom',
+      });
     }
-    for (const [id, n] of fanIn) if (n > maxIn) issues.push({ severity: 'warning', message: `${n} atoms depend on this one (hub above ${maxIn})`, ...loc(id) });
-    for (const [id, n] of fanOut) if (n > maxOut) issues.push({ severity: 'warning', message: `depends on ${n} atoms (above ${maxOut})`, ...loc(id) });
+    for (const [id, n] of fanIn)
+      if (n > maxIn)
+        issues.push({ severity: 'warning', message: `${n} atoms depend on this one (hub above ${maxIn})`, ...loc(id) });
+    for (const [id, n] of fanOut)
+      if (n > maxOut)
+        issues.push({ severity: 'warning', message: `depends on ${n} atoms (above ${maxOut})`, ...loc(id) });
     const edges = Math.max(1, analysis.edges.length);
-    return { issues, score: Math.max(0, 1 - analysis.removedEdges.length / edges - 0.02 * (issues.length - analysis.removedEdges.length)) };
+    return {
+      issues,
+      score: Math.max(
+        0,
+        1 - analysis.removedEdges.length / edges - 0.02 * (issues.length - analysis.removedEdges.length),
+      ),
+    };
   },
 };
 
@@ -131,24 +175,102 @@ interface SecurityPattern {
 }
 
 const SECURITY_PATTERNS: SecurityPattern[] = [
-  { id: 'eval', languages: 'any', pattern: /(?<![\w.])eval\s*\(/, severity: 'warning', message: 'eval() runs arbitrary code', hint: 'parse the data instead (JSON.parse, ast.literal_eval)' },
-  { id: 'new-function', languages: 'js', pattern: /\bnew\s+Function\s*\(/, severity: 'warning', message: 'new Function() compiles code from a string', hint: 'use a closure or a lookup table' },
-  { id: 'exec-interpolated', languages: 'js', pattern: /\bexec(?:Sync)?\s*\(\s*`[^`]*\$\{/, severity: 'error', message: 'a shell command built by string interpolation (command injection)', hint: 'use execFile/spawn with an argument array' },
-  { id: 'inner-html', languages: 'js', pattern: /\.innerHTML\s*=(?!=)/, severity: 'warning', message: 'assigning innerHTML can inject markup (XSS)', hint: 'use textContent or a sanitiser' },
-  { id: 'os-system', languages: 'py', pattern: /\bos\.system\s*\(/, severity: 'warning', message: 'os.system runs a shell command', hint: 'use subprocess.run([...]) without shell=True' },
-  { id: 'shell-true', languages: 'py', pattern: /\bshell\s*=\s*True\b/, severity: 'warning', message: 'subprocess with shell=True (command injection risk)', hint: 'pass an argument list and drop shell=True' },
-  { id: 'pickle-load', languages: 'py', pattern: /\bpickle\.loads?\s*\(/, severity: 'warning', message: 'unpickling data can run arbitrary code', hint: 'use json, or only unpickle trusted data' },
-  { id: 'yaml-load', languages: 'py', pattern: /\byaml\.load\s*\((?![^)]*Loader\s*=\s*yaml\.SafeLoader)(?![^)]*SafeLoader)/, severity: 'warning', message: 'yaml.load without SafeLoader can construct arbitrary objects', hint: 'use yaml.safe_load' },
-  { id: 'aws-key', languages: 'any', pattern: /\bAKIA[0-9A-Z]{16}\b/, severity: 'error', message: 'an AWS access key id is hard-coded', hint: 'read it from the environment or a secret store' },
-  { id: 'private-key', languages: 'any', pattern: /-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----/, severity: 'error', message: 'a private key is embedded in the code', hint: 'load it from a file outside the repository' },
-  { id: 'hardcoded-secret', languages: 'any', pattern: /\b(?:password|passwd|secret|api_?key|token)\s*[:=]\s*["'][^"'\s]{8,}["']/i, severity: 'error', message: 'a secret seems hard-coded', hint: 'read it from the environment or a secret store' },
+  {
+    id: 'eval',
+    languages: 'any',
+    pattern: /(?<![\w.])eval\s*\(/,
+    severity: 'warning',
+    message: 'eval() runs arbitrary code',
+    hint: 'parse the data instead (JSON.parse, ast.literal_eval)',
+  },
+  {
+    id: 'new-function',
+    languages: 'js',
+    pattern: /\bnew\s+Function\s*\(/,
+    severity: 'warning',
+    message: 'new Function() compiles code from a string',
+    hint: 'use a closure or a lookup table',
+  },
+  {
+    id: 'exec-interpolated',
+    languages: 'js',
+    pattern: /\bexec(?:Sync)?\s*\(\s*`[^`]*\$\{/,
+    severity: 'error',
+    message: 'a shell command built by string interpolation (command injection)',
+    hint: 'use execFile/spawn with an argument array',
+  },
+  {
+    id: 'inner-html',
+    languages: 'js',
+    pattern: /\.innerHTML\s*=(?!=)/,
+    severity: 'warning',
+    message: 'assigning innerHTML can inject markup (XSS)',
+    hint: 'use textContent or a sanitiser',
+  },
+  {
+    id: 'os-system',
+    languages: 'py',
+    pattern: /\bos\.system\s*\(/,
+    severity: 'warning',
+    message: 'os.system runs a shell command',
+    hint: 'use subprocess.run([...]) without shell=True',
+  },
+  {
+    id: 'shell-true',
+    languages: 'py',
+    pattern: /\bshell\s*=\s*True\b/,
+    severity: 'warning',
+    message: 'subprocess with shell=True (command injection risk)',
+    hint: 'pass an argument list and drop shell=True',
+  },
+  {
+    id: 'pickle-load',
+    languages: 'py',
+    pattern: /\bpickle\.loads?\s*\(/,
+    severity: 'warning',
+    message: 'unpickling data can run arbitrary code',
+    hint: 'use json, or only unpickle trusted data',
+  },
+  {
+    id: 'yaml-load',
+    languages: 'py',
+    pattern: /\byaml\.load\s*\((?![^)]*Loader\s*=\s*yaml\.SafeLoader)(?![^)]*SafeLoader)/,
+    severity: 'warning',
+    message: 'yaml.load without SafeLoader can construct arbitrary objects',
+    hint: 'use yaml.safe_load',
+  },
+  {
+    id: 'aws-key',
+    languages: 'any',
+    pattern: /\bAKIA[0-9A-Z]{16}\b/,
+    severity: 'error',
+    message: 'an AWS access key id is hard-coded',
+    hint: 'read it from the environment or a secret store',
+  },
+  {
+    id: 'private-key',
+    languages: 'any',
+    pattern: /-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----/,
+    severity: 'error',
+    message: 'a private key is embedded in the code',
+    hint: 'load it from a file outside the repository',
+  },
+  {
+    id: 'hardcoded-secret',
+    languages: 'any',
+    pattern: /\b(?:password|passwd|secret|api_?key|token)\s*[:=]\s*["'][^"'\s]{8,}["']/i,
+    severity: 'error',
+    message: 'a secret seems hard-coded',
+    hint: 'read it from the environment or a secret store',
+  },
 ];
 
 /** Plan level: known dangerous patterns in atom code. */
 export const planSecurity: PlanCheck<'plan'> = {
   id: 'plan.security',
   level: 'plan',
-  description: 'no known dangerous pattern in atom code: eval, shell injection, unsafe deserialisation, hard-coded secrets and keys',
+  description:
+    'no known dangerous pattern in atom code: eval, shell injection, unsafe deserialisation, hard-coded secrets and keys',
   run(plan) {
     const issues: ValidationIssue[] = [];
     let scanned = 0;
@@ -162,11 +284,25 @@ export const planSecurity: PlanCheck<'plan'> = {
           for (const p of SECURITY_PATTERNS) {
             if (p.languages !== 'any' && p.languages !== family) continue;
             const i = lines.findIndex((l) => p.pattern.test(l));
-            if (i >= 0) issues.push({ severity: p.severity, message: `${p.id}: ${p.message}`, file: file.path, line: atom.startLine + i, atom: atom.id, hint: p.hint });
+            if (i >= 0)
+              issues.push({
+                severity: p.severity,
+                message: `${p.id}: ${p.message}`,
+                file: file.path,
+                line: atom.startLine + i,
+                atom: atom.id,
+                hint: p.hint,
+              });
           }
         }
       }
     }
-    return { issues, score: scanned === 0 ? 1 : Math.max(0, 1 - issues.filter((i) => i.severity === 'error').length * 0.25 - issues.length * 0.02) };
+    return {
+      issues,
+      score:
+        scanned === 0
+          ? 1
+          : Math.max(0, 1 - issues.filter((i) => i.severity === 'error').length * 0.25 - issues.length * 0.02),
+    };
   },
 };

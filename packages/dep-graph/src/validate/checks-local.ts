@@ -6,21 +6,44 @@ import { importBindings } from '../build/atoms.js';
 export const atomSyntax: PlanCheck<'atom'> = {
   id: 'atom.syntax',
   level: 'atom',
-  description: 'the atom is well-formed: a valid line range, balanced brackets and closed strings, no recorded parse errors',
+  description:
+    'the atom is well-formed: a valid line range, balanced brackets and closed strings, no recorded parse errors',
   run({ atom, file }) {
     const issues: ValidationIssue[] = [];
     const at = { file: atom.path, line: atom.startLine, atom: atom.id };
-    if (atom.endLine < atom.startLine) issues.push({ ...at, severity: 'error', message: `line range ${atom.startLine}-${atom.endLine} ends before it starts` });
-    if (atom.path !== file.path) issues.push({ ...at, severity: 'error', message: `atom path "${atom.path}" differs from its file "${file.path}"` });
+    if (atom.endLine < atom.startLine)
+      issues.push({
+        ...at,
+        severity: 'error',
+        message: `line range ${atom.startLine}-${atom.endLine} ends before it starts`,
+      });
+    if (atom.path !== file.path)
+      issues.push({
+        ...at,
+        severity: 'error',
+        message: `atom path "${atom.path}" differs from its file "${file.path}"`,
+      });
     // Atoms cut out of a class or a block (`strategy` by_class/by_block, kind block) hold part of the braces by design.
     const fragment = atom.kind === 'block' || atom.strategy === 'by_class' || atom.strategy === 'by_block';
     if (typeof atom.code === 'string' && !fragment) {
       const problem = checkBalance(atom.code, file.language);
-      if (problem) issues.push({ ...at, line: atom.startLine + problem.line - 1, severity: 'error', message: `syntax: ${problem.message}` });
+      if (problem)
+        issues.push({
+          ...at,
+          line: atom.startLine + problem.line - 1,
+          severity: 'error',
+          message: `syntax: ${problem.message}`,
+        });
     }
     for (const key of ['syntaxErrors', 'parseErrors'] as const) {
       const recorded = atom.context[key];
-      if (Array.isArray(recorded)) for (const e of recorded) issues.push({ ...at, severity: 'error', message: `syntax: ${typeof e === 'string' ? e : JSON.stringify(e)}` });
+      if (Array.isArray(recorded))
+        for (const e of recorded)
+          issues.push({
+            ...at,
+            severity: 'error',
+            message: `syntax: ${typeof e === 'string' ? e : JSON.stringify(e)}`,
+          });
     }
     return issues;
   },
@@ -30,7 +53,8 @@ export const atomSyntax: PlanCheck<'atom'> = {
 export const atomAtomicity: PlanCheck<'atom'> = {
   id: 'atom.atomicity',
   level: 'atom',
-  description: 'the atom is atomic by the atomizer\'s criteria (size, complexity, single responsibility); critical violations are errors',
+  description:
+    "the atom is atomic by the atomizer's criteria (size, complexity, single responsibility); critical violations are errors",
   run({ atom }) {
     const issues: ValidationIssue[] = atom.atomicity.violations.map((v) => ({
       severity: v.severity === 'critical' ? 'error' : v.severity,
@@ -40,7 +64,9 @@ export const atomAtomicity: PlanCheck<'atom'> = {
       atom: atom.id,
       ...(v.suggestion ? { hint: v.suggestion } : {}),
     }));
-    const score = Number.isFinite(atom.atomicity.score) ? Math.max(0, Math.min(1, atom.atomicity.score > 1 ? atom.atomicity.score / 100 : atom.atomicity.score)) : undefined;
+    const score = Number.isFinite(atom.atomicity.score)
+      ? Math.max(0, Math.min(1, atom.atomicity.score > 1 ? atom.atomicity.score / 100 : atom.atomicity.score))
+      : undefined;
     return { issues, score };
   },
 };
@@ -49,15 +75,28 @@ export const atomAtomicity: PlanCheck<'atom'> = {
 export const taskConsistency: PlanCheck<'task'> = {
   id: 'task.consistency',
   level: 'task',
-  description: 'the atoms of a task are consistent: unique ids, inside the task\'s files, non-overlapping line ranges, one language per file',
+  description:
+    "the atoms of a task are consistent: unique ids, inside the task's files, non-overlapping line ranges, one language per file",
   run(task) {
     const issues: ValidationIssue[] = [];
     const seen = new Set<string>();
     const paths = new Set(task.files.map((f) => f.path));
     for (const atom of task.atoms) {
-      if (seen.has(atom.id)) issues.push({ severity: 'error', message: `duplicate atom id "${atom.id}"`, file: atom.path, line: atom.startLine, atom: atom.id });
+      if (seen.has(atom.id))
+        issues.push({
+          severity: 'error',
+          message: `duplicate atom id "${atom.id}"`,
+          file: atom.path,
+          line: atom.startLine,
+          atom: atom.id,
+        });
       seen.add(atom.id);
-      if (!paths.has(atom.path)) issues.push({ severity: 'error', message: `atom "${atom.id}" belongs to ${atom.path}, outside the task`, atom: atom.id });
+      if (!paths.has(atom.path))
+        issues.push({
+          severity: 'error',
+          message: `atom "${atom.id}" belongs to ${atom.path}, outside the task`,
+          atom: atom.id,
+        });
     }
     for (const file of task.files) {
       const sorted = [...file.atoms].sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
@@ -65,7 +104,14 @@ export const taskConsistency: PlanCheck<'task'> = {
       for (const atom of sorted) {
         // Nested atoms (a method inside a class atom) are fine; partial overlaps are not.
         if (open && atom.startLine <= open.endLine && atom.endLine > open.endLine) {
-          issues.push({ severity: 'warning', message: `atom lines ${atom.startLine}-${atom.endLine} overlap ${open.startLine}-${open.endLine}`, file: file.path, line: atom.startLine, atom: atom.id, hint: 're-run the atomizer; atoms should partition the file' });
+          issues.push({
+            severity: 'warning',
+            message: `atom lines ${atom.startLine}-${atom.endLine} overlap ${open.startLine}-${open.endLine}`,
+            file: file.path,
+            line: atom.startLine,
+            atom: atom.id,
+            hint: 're-run the atomizer; atoms should partition the file',
+          });
         }
         if (!open || atom.endLine > open.endLine) open = atom;
       }
@@ -89,13 +135,22 @@ export const taskSymbolResolution: PlanCheck<'task'> = {
       for (const atom of file.atoms) {
         const own = new Set(atom.symbols.defined);
         // When the atomizer says which names it could not resolve (it knows the file's own bindings and its globals), trust it as a filter.
-        const unresolved = Array.isArray(atom.context.unresolved) ? new Set(atom.context.unresolved as unknown[]) : undefined;
+        const unresolved = Array.isArray(atom.context.unresolved)
+          ? new Set(atom.context.unresolved as unknown[])
+          : undefined;
         for (const name of atom.symbols.used) {
           used++;
           const head = name.split('.')[0]!;
           if (own.has(head) || definedInTask.has(head) || table?.imports.has(head) || globals.has(head)) continue;
           if (unresolved && !unresolved.has(head) && !unresolved.has(name)) continue;
-          issues.push({ severity: 'error', message: `"${head}" is used but not defined, imported or a known global`, file: file.path, line: atom.startLine, atom: atom.id, hint: 'import it, define it, or pass it with --global if the runtime provides it' });
+          issues.push({
+            severity: 'error',
+            message: `"${head}" is used but not defined, imported or a known global`,
+            file: file.path,
+            line: atom.startLine,
+            atom: atom.id,
+            hint: 'import it, define it, or pass it with --global if the runtime provides it',
+          });
         }
       }
     }
@@ -118,10 +173,23 @@ export const taskDuplicateImports: PlanCheck<'task'> = {
         const key = `${imp.typeOnly === true ? 'type ' : ''}${imp.module}`;
         const count = (modules.get(key) ?? 0) + 1;
         modules.set(key, count);
-        if (count === 2) issues.push({ severity: 'warning', message: `"${imp.module}" is imported more than once`, file: file.path, line: imp.line, hint: 'merge the imports' });
+        if (count === 2)
+          issues.push({
+            severity: 'warning',
+            message: `"${imp.module}" is imported more than once`,
+            file: file.path,
+            line: imp.line,
+            hint: 'merge the imports',
+          });
         for (const b of importBindings(imp)) {
           const before = locals.get(b.local);
-          if (before !== undefined) issues.push({ severity: 'error', message: `"${b.local}" is bound by two imports (${before} and ${imp.module})`, file: file.path, line: imp.line });
+          if (before !== undefined)
+            issues.push({
+              severity: 'error',
+              message: `"${b.local}" is bound by two imports (${before} and ${imp.module})`,
+              file: file.path,
+              line: imp.line,
+            });
           locals.set(b.local, imp.module);
         }
       }
@@ -138,7 +206,8 @@ const SNAKE = /^_{0,2}[a-z][a-z0-9_]*_{0,2}$|^[A-Z][A-Z0-9_]*$/;
 export const taskNaming: PlanCheck<'task'> = {
   id: 'task.naming',
   level: 'task',
-  description: 'defined names follow one convention: camelCase values and PascalCase types/classes (TS/JS), snake_case functions and PascalCase classes (Python)',
+  description:
+    'defined names follow one convention: camelCase values and PascalCase types/classes (TS/JS), snake_case functions and PascalCase classes (Python)',
   run(task) {
     const issues: ValidationIssue[] = [];
     let named = 0;
@@ -146,14 +215,25 @@ export const taskNaming: PlanCheck<'task'> = {
       const python = file.language === 'python';
       for (const atom of file.atoms) {
         const name = atom.name;
-        if (!name || name.includes('.') || name.startsWith('<') || name === 'default' || name === 'constructor') continue;
+        if (!name || name.includes('.') || name.startsWith('<') || name === 'default' || name === 'constructor')
+          continue;
         named++;
         const typeLike = /^(class|interface|types?|enum|type[-_ ]?alias)$/i.test(atom.kind);
         // PascalCase functions are accepted in TS/JS: components and factories of classes use them.
-        const ok = typeLike ? PASCAL.test(name) : python ? SNAKE.test(name) || /^__\w+__$/.test(name) : CAMEL.test(name) || (PASCAL.test(name) && /function|arrow|component/i.test(atom.kind));
+        const ok = typeLike
+          ? PASCAL.test(name)
+          : python
+            ? SNAKE.test(name) || /^__\w+__$/.test(name)
+            : CAMEL.test(name) || (PASCAL.test(name) && /function|arrow|component/i.test(atom.kind));
         if (!ok) {
           const want = typeLike ? 'PascalCase' : python ? 'snake_case' : 'camelCase';
-          issues.push({ severity: 'warning', message: `${atom.kind} "${name}" is not ${want}`, file: file.path, line: atom.startLine, atom: atom.id });
+          issues.push({
+            severity: 'warning',
+            message: `${atom.kind} "${name}" is not ${want}`,
+            file: file.path,
+            line: atom.startLine,
+            atom: atom.id,
+          });
         }
       }
     }
@@ -174,9 +254,27 @@ export const taskPublicContracts: PlanCheck<'task'> = {
       for (const b of table.imports.values()) {
         if (!b.target || !mine.has(b.target) || b.imported === '*' || b.imported === 'default') continue;
         const definers = ctx.built.symbols.get(b.target)?.definitions.get(b.imported) ?? [];
-        const moduleLevel = definers.some((a) => (a.scope ?? []).length <= 1 || a.scope?.[1] === `class ${b.imported}` || a.scope?.[1] === `function ${b.imported}`);
-        if (definers.length === 0) issues.push({ severity: 'error', message: `"${b.imported}" is imported by ${path} but not defined in ${b.target}`, file: path, line: b.line, hint: `define and export "${b.imported}" in ${b.target}, or fix the import` });
-        else if (!moduleLevel) issues.push({ severity: 'error', message: `"${b.imported}" is imported by ${path} but is not at module level in ${b.target}`, file: path, line: b.line });
+        const moduleLevel = definers.some(
+          (a) =>
+            (a.scope ?? []).length <= 1 ||
+            a.scope?.[1] === `class ${b.imported}` ||
+            a.scope?.[1] === `function ${b.imported}`,
+        );
+        if (definers.length === 0)
+          issues.push({
+            severity: 'error',
+            message: `"${b.imported}" is imported by ${path} but not defined in ${b.target}`,
+            file: path,
+            line: b.line,
+            hint: `define and export "${b.imported}" in ${b.target}, or fix the import`,
+          });
+        else if (!moduleLevel)
+          issues.push({
+            severity: 'error',
+            message: `"${b.imported}" is imported by ${path} but is not at module level in ${b.target}`,
+            file: path,
+            line: b.line,
+          });
       }
     }
     return issues;

@@ -22,7 +22,9 @@ export function globToRegExp(glob: string): RegExp {
  * match it; unclaimed files stay tasks of their own in the milestone of their folder.
  */
 export function groupFromPlan(spec: PlanSpec): (file: AtomizedFile) => { task: string; milestone: string } {
-  const rules = spec.milestones.flatMap((m) => m.tasks.map((t) => ({ milestone: m.id, task: t.id, patterns: t.files.map(globToRegExp) })));
+  const rules = spec.milestones.flatMap((m) =>
+    m.tasks.map((t) => ({ milestone: m.id, task: t.id, patterns: t.files.map(globToRegExp) })),
+  );
   return (file) => {
     const path = file.path.replace(/\\/g, '/');
     const rule = rules.find((r) => r.patterns.some((p) => p.test(path)));
@@ -42,7 +44,16 @@ export async function loadPlanSpec(path: string, file = path): Promise<Result<Pl
         m.tasks.forEach((t, j) => {
           if (seen.has(t.id)) {
             const pos = ctx.locate(['milestones', i, 'tasks', j, 'id']);
-            out.push({ code: 'E_SCHEMA', severity: 'error', file: ctx.file, line: pos?.line, column: pos?.column, path: ['milestones', i, 'tasks', j, 'id'], message: `task id "${t.id}" is used twice`, hint: 'give every task a unique id' });
+            out.push({
+              code: 'E_SCHEMA',
+              severity: 'error',
+              file: ctx.file,
+              line: pos?.line,
+              column: pos?.column,
+              path: ['milestones', i, 'tasks', j, 'id'],
+              message: `task id "${t.id}" is used twice`,
+              hint: 'give every task a unique id',
+            });
           }
           seen.add(t.id);
         });

@@ -2,10 +2,38 @@ import { posix } from 'node:path';
 import type { AtomizeOutput } from '@st3/schemas';
 import { analyzeGraph, type GraphAnalysis } from '../analyze.js';
 import { buildGraphFromAtoms, type BuildOptions, type BuiltGraph } from '../build/atoms.js';
-import { atomAtomicity, atomSyntax, taskConsistency, taskDuplicateImports, taskNaming, taskPublicContracts, taskSymbolResolution } from './checks-local.js';
-import { milestoneCycles, milestoneInterfaces, planArchitecture, planDependencyHealth, planSecurity } from './checks-global.js';
+import {
+  atomAtomicity,
+  atomSyntax,
+  taskConsistency,
+  taskDuplicateImports,
+  taskNaming,
+  taskPublicContracts,
+  taskSymbolResolution,
+} from './checks-local.js';
+import {
+  milestoneCycles,
+  milestoneInterfaces,
+  planArchitecture,
+  planDependencyHealth,
+  planSecurity,
+} from './checks-global.js';
 import { builtinGlobals } from './globals.js';
-import { VALIDATION_LEVELS, type CheckOutcome, type CheckResult, type LevelSummary, type PlanCheck, type PlanContext, type PlanMilestone, type PlanModel, type PlanTask, type ValidationIssue, type ValidationLevel, type ValidationOptions, type ValidationReport } from './types.js';
+import {
+  VALIDATION_LEVELS,
+  type CheckOutcome,
+  type CheckResult,
+  type LevelSummary,
+  type PlanCheck,
+  type PlanContext,
+  type PlanMilestone,
+  type PlanModel,
+  type PlanTask,
+  type ValidationIssue,
+  type ValidationLevel,
+  type ValidationOptions,
+  type ValidationReport,
+} from './types.js';
 
 /** The checks ST3 ships, in the order they run. */
 export const BUILTIN_CHECKS: readonly PlanCheck[] = [
@@ -32,7 +60,8 @@ export class CheckRegistry {
   }
 
   register<L extends ValidationLevel>(check: PlanCheck<L>): this {
-    if (!VALIDATION_LEVELS.includes(check.level)) throw new Error(`check "${check.id}": unknown level "${String(check.level)}"`);
+    if (!VALIDATION_LEVELS.includes(check.level))
+      throw new Error(`check "${check.id}": unknown level "${String(check.level)}"`);
     this.checks.set(check.id, check as unknown as PlanCheck);
     return this;
   }
@@ -95,7 +124,10 @@ export interface PlanValidation extends ValidationReport {
  * milestone (group of tasks), the plan — with the registry's checks. Each check gives a scored
  * result; a level's score is the mean of its results; the plan passes when no check found an error.
  */
-export function validatePlan(output: AtomizeOutput, options: ValidationOptions & BuildOptions & { registry?: CheckRegistry } = {}): PlanValidation {
+export function validatePlan(
+  output: AtomizeOutput,
+  options: ValidationOptions & BuildOptions & { registry?: CheckRegistry } = {},
+): PlanValidation {
   const registry = options.registry ?? new CheckRegistry();
   const built = buildGraphFromAtoms(output, options);
   const analysis = analyzeGraph(built.graph, { maxCycles: 100 });
@@ -120,7 +152,14 @@ export function validatePlan(output: AtomizeOutput, options: ValidationOptions &
     const subjects = subjectsFor(check.level, output, plan);
     for (const [subjectId, subject] of subjects) {
       const { issues, score } = scoreOf((check.run as (s: unknown, c: PlanContext) => CheckOutcome)(subject, ctx));
-      all.push({ check: check.id, level: check.level, subject: subjectId, score: round(score), passed: !issues.some((i) => i.severity === 'error'), issues });
+      all.push({
+        check: check.id,
+        level: check.level,
+        subject: subjectId,
+        score: round(score),
+        passed: !issues.some((i) => i.severity === 'error'),
+        issues,
+      });
     }
   }
   const levels: LevelSummary[] = VALIDATION_LEVELS.map((level) => {
@@ -145,7 +184,8 @@ export function validatePlan(output: AtomizeOutput, options: ValidationOptions &
 }
 
 function subjectsFor(level: ValidationLevel, output: AtomizeOutput, plan: PlanModel): [string, unknown][] {
-  if (level === 'atom') return output.files.flatMap((file) => file.atoms.map((atom): [string, unknown] => [atom.id, { atom, file }]));
+  if (level === 'atom')
+    return output.files.flatMap((file) => file.atoms.map((atom): [string, unknown] => [atom.id, { atom, file }]));
   if (level === 'task') return plan.tasks.map((t) => [t.id, t]);
   if (level === 'milestone') return plan.milestones.map((m) => [m.id, m]);
   return [['plan', plan]];

@@ -20,8 +20,20 @@ export function checkBalance(code: string, language: string): BalanceProblem | u
   let last = '';
   while (i < n) {
     const c = code[i]!;
-    if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r' && !(c === '/' && (code[i + 1] === '/' || code[i + 1] === '*'))) {
-      if (!python && c === '/' && (last === '' || '(,=:[!&|?{};+-*%<>~^'.includes(last) || /\b(return|typeof|case|in|of|void|yield|await)$/.test(code.slice(Math.max(0, i - 8), i).trimEnd()))) {
+    if (
+      c !== ' ' &&
+      c !== '\t' &&
+      c !== '\n' &&
+      c !== '\r' &&
+      !(c === '/' && (code[i + 1] === '/' || code[i + 1] === '*'))
+    ) {
+      if (
+        !python &&
+        c === '/' &&
+        (last === '' ||
+          '(,=:[!&|?{};+-*%<>~^'.includes(last) ||
+          /\b(return|typeof|case|in|of|void|yield|await)$/.test(code.slice(Math.max(0, i - 8), i).trimEnd()))
+      ) {
         const end = skipRegex(code, i);
         if (end > 0) {
           i = end;

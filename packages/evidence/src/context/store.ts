@@ -1,6 +1,13 @@
 import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { St3Error, TaskContextSchema, withFileLock, writeJsonAtomic, type StandardsExcerpt, type TaskContext } from '@st3/schemas';
+import {
+  St3Error,
+  TaskContextSchema,
+  withFileLock,
+  writeJsonAtomic,
+  type StandardsExcerpt,
+  type TaskContext,
+} from '@st3/schemas';
 import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { addException } from '../ledger.js';
 import { isQuarantined, quarantineTask } from '../quarantine.js';
@@ -26,11 +33,18 @@ const paths = (ws: EvidenceWorkspace) => ({
 export async function readContext(ws: EvidenceWorkspace, taskId: string): Promise<TaskContext> {
   const file = join(contextDirFor(ws, taskId), CONTEXT_FILE);
   const raw = await readJsonFile<unknown>(file);
-  if (raw === undefined) throw new St3Error('E_CONTEXT_NOT_FOUND', `no context for ${taskId}`, { hint: `run \`st3 tasks context init ${taskId}\`` });
+  if (raw === undefined)
+    throw new St3Error('E_CONTEXT_NOT_FOUND', `no context for ${taskId}`, {
+      hint: `run \`st3 tasks context init ${taskId}\``,
+    });
   const parsed = TaskContextSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new St3Error('E_CONTEXT_CORRUPT', `${file} is invalid${issue ? ` at ${issue.path.join('.')}: ${issue.message}` : ''}`, { file });
+    throw new St3Error(
+      'E_CONTEXT_CORRUPT',
+      `${file} is invalid${issue ? ` at ${issue.path.join('.')}: ${issue.message}` : ''}`,
+      { file },
+    );
   }
   return parsed.data;
 }
@@ -39,14 +53,20 @@ export async function readContext(ws: EvidenceWorkspace, taskId: string): Promis
  * Reads, changes and writes a task's context under its lock (atomic write). The immutable
  * section is compared before and after: a change to it is a bug and is refused.
  */
-export async function updateContext<T>(ws: EvidenceWorkspace, taskId: string, fn: (context: TaskContext, dir: string) => Promise<T> | T, clock: Clock = systemClock): Promise<T> {
+export async function updateContext<T>(
+  ws: EvidenceWorkspace,
+  taskId: string,
+  fn: (context: TaskContext, dir: string) => Promise<T> | T,
+  clock: Clock = systemClock,
+): Promise<T> {
   const dir = contextDirFor(ws, taskId);
   const file = join(dir, CONTEXT_FILE);
   return withFileLock(file, async () => {
     const context = await readContext(ws, taskId);
     const before = JSON.stringify(context.immutable);
     const result = await fn(context, dir);
-    if (JSON.stringify(context.immutable) !== before) throw new St3Error('E_INTERNAL', 'the immutable section of a context cannot change');
+    if (JSON.stringify(context.immutable) !== before)
+      throw new St3Error('E_INTERNAL', 'the immutable section of a context cannot change');
     context.manifest.updated_at = clock().toISOString();
     await writeJsonAtomic(file, context);
     return result;
@@ -64,43 +84,84 @@ export interface InitResult {
  * ledger exception (and a quarantine entry) when the file does not parse, snapshots the task file
  * with its SHA-256, caches the standards sections it cites and snapshots the checklists it names.
  */
-export async function initContext(ws: EvidenceWorkspace, ref: string, options: ContextOptions = {}): Promise<InitResult> {
+export async function initContext(
+  ws: EvidenceWorkspace,
+  ref: string,
+  options: ContextOptions = {},
+): Promise<InitResult> {
   const clock = options.clock ?? systemClock;
   const location = await findTask(ws.root, ws.config.task_dirs, ref);
   const p = paths(ws);
   if (await isQuarantined(p.quarantine, location.id)) {
-    throw new St3Error('E_TASK_QUARANTINED', `${location.id} is quarantined`, { file: location.file, hint: `repair it with \`st3 tasks quarantine repair ${location.id}\`, then release it` });
+    throw new St3Error('E_TASK_QUARANTINED', `${location.id} is quarantined`, {
+      file: location.file,
+      hint: `repair it with \`st3 tasks quarantine repair ${location.id}\`, then release it`,
+    });
   }
   const verdict = await validateTaskFile(location.path, location.file);
   if (verdict.parseFailed) {
     const first = verdict.errors[0]!;
     const parseError = `${first.line ?? '?'}:${first.column ?? '?'} ${first.message}`;
-    await addException(p.ledger, { task_id: location.id, exception_type: 'malformed_yaml', parse_error: parseError, notes: `detected by context init of ${location.file}` }, clock);
+    await addException(
+      p.ledger,
+      {
+        task_id: location.id,
+        exception_type: 'malformed_yaml',
+        parse_error: parseError,
+        notes: `detected by context init of ${location.file}`,
+      },
+      clock,
+    );
     await quarantineTask({ ...p.quarantine, clock }, location.id, location.file, first);
-    throw new St3Error('E_PARSE', `${location.file} does not parse; recorded in the exception ledger and quarantined`, { file: location.file, line: first.line, column: first.column, diagnostics: verdict.errors, hint: `\`st3 tasks quarantine repair ${location.id}\` tries the safe fixes` });
+    throw new St3Error('E_PARSE', `${location.file} does not parse; recorded in the exception ledger and quarantined`, {
+      file: location.file,
+      line: first.line,
+      column: first.column,
+      diagnostics: verdict.errors,
+      hint: `\`st3 tasks quarantine repair ${location.id}\` tries the safe fixes`,
+    });
   }
   const e001 = verdict.errors.filter((d) => d.code === 'E001');
   if (verdict.errors.length > 0) {
     const first = (e001[0] ?? verdict.errors[0])!;
-    throw new St3Error(e001.length > 0 ? 'E001' : first.code, `${location.file} is not complete enough to start: ${first.message}`, { file: location.file, line: first.line, column: first.column, diagnostics: verdict.errors, hint: first.hint });
+    throw new St3Error(
+      e001.length > 0 ? 'E001' : first.code,
+      `${location.file} is not complete enough to start: ${first.message}`,
+      { file: location.file, line: first.line, column: first.column, diagnostics: verdict.errors, hint: first.hint },
+    );
   }
   const task = verdict.task!;
   const dir = contextDirFor(ws, location.id);
   const file = join(dir, CONTEXT_FILE);
   return withFileLock(file, async () => {
-    if (await exists(file)) throw new St3Error('E_CONTEXT_EXISTS', `${location.id} already has a context in ${displayPath(ws.root, dir)}`, { hint: `purge it first: \`st3 tasks context purge ${location.id}\`` });
+    if (await exists(file))
+      throw new St3Error('E_CONTEXT_EXISTS', `${location.id} already has a context in ${displayPath(ws.root, dir)}`, {
+        hint: `purge it first: \`st3 tasks context purge ${location.id}\``,
+      });
     await mkdir(dir, { recursive: true });
     const text = await readFile(location.path);
     await copyFile(location.path, join(dir, 'task.snapshot.yaml'));
-    const warnings: { code: string; message: string }[] = verdict.warnings.map((w) => ({ code: w.code, message: `${w.line ? `${w.line}:${w.column} ` : ''}${w.message}` }));
+    const warnings: { code: string; message: string }[] = verdict.warnings.map((w) => ({
+      code: w.code,
+      message: `${w.line ? `${w.line}:${w.column} ` : ''}${w.message}`,
+    }));
 
     const standards: StandardsExcerpt[] = [];
     for (const cite of citedSections(task)) {
       try {
-        const excerpt = await cacheExcerpt({ root: ws.root, contextDir: dir, file: join(ws.config.standards_root, cite.file), section: cite.anchor, clock });
+        const excerpt = await cacheExcerpt({
+          root: ws.root,
+          contextDir: dir,
+          file: join(ws.config.standards_root, cite.file),
+          section: cite.anchor,
+          clock,
+        });
         if (!standards.some((s) => s.id === excerpt.id && s.file === excerpt.file)) standards.push(excerpt);
       } catch (error) {
-        warnings.push({ code: 'W_STANDARDS_CITATION', message: `${cite.file}#${cite.anchor}: ${(error as Error).message}` });
+        warnings.push({
+          code: 'W_STANDARDS_CITATION',
+          message: `${cite.file}#${cite.anchor}: ${(error as Error).message}`,
+        });
       }
     }
     const checklists: TaskContext['immutable']['checklists'] = [];
@@ -121,7 +182,13 @@ export async function initContext(ws: EvidenceWorkspace, ref: string, options: C
     const now = clock().toISOString();
     const context: TaskContext = {
       schema_version: 1,
-      manifest: { task_id: location.id, task_file: location.file, created_at: now, updated_at: now, tool: options.tool ?? '@st3/evidence' },
+      manifest: {
+        task_id: location.id,
+        task_file: location.file,
+        created_at: now,
+        updated_at: now,
+        tool: options.tool ?? '@st3/evidence',
+      },
       immutable: {
         title: String(task.title ?? ''),
         task_schema_version: verdict.schemaVersion ?? '1.0',

@@ -64,18 +64,45 @@ export async function listTree(root: string): Promise<{ entries: ArchiveEntry[];
         } catch {
           realTarget = undefined;
         }
-        if (posix.isAbsolute(link) || !isInside(resolve(root), target) || (realTarget !== undefined && !isInside(realRoot, realTarget))) {
-          warnings.push({ code: 'W_SYMLINK_OUT', severity: 'warning', file: childRel, message: `symlink ${childRel} -> ${link} points outside the archived folder; left out (symlinks are not followed)` });
+        if (
+          posix.isAbsolute(link) ||
+          !isInside(resolve(root), target) ||
+          (realTarget !== undefined && !isInside(realRoot, realTarget))
+        ) {
+          warnings.push({
+            code: 'W_SYMLINK_OUT',
+            severity: 'warning',
+            file: childRel,
+            message: `symlink ${childRel} -> ${link} points outside the archived folder; left out (symlinks are not followed)`,
+          });
           continue;
         }
-        entries.push({ path: childRel, kind: 'symlink', absolute: childAbs, size: 0, executable: false, linkname: link });
+        entries.push({
+          path: childRel,
+          kind: 'symlink',
+          absolute: childAbs,
+          size: 0,
+          executable: false,
+          linkname: link,
+        });
       } else if (info.isDirectory()) {
         entries.push({ path: childRel, kind: 'directory', absolute: childAbs, size: 0, executable: false });
         await walk(childAbs, childRel);
       } else if (info.isFile()) {
-        entries.push({ path: childRel, kind: 'file', absolute: childAbs, size: info.size, executable: (info.mode & 0o111) !== 0 });
+        entries.push({
+          path: childRel,
+          kind: 'file',
+          absolute: childAbs,
+          size: info.size,
+          executable: (info.mode & 0o111) !== 0,
+        });
       } else {
-        warnings.push({ code: 'W_SPECIAL_FILE', severity: 'warning', file: childRel, message: `${childRel} is not a regular file, folder or symlink; left out` });
+        warnings.push({
+          code: 'W_SPECIAL_FILE',
+          severity: 'warning',
+          file: childRel,
+          message: `${childRel} is not a regular file, folder or symlink; left out`,
+        });
       }
     }
   };
@@ -88,12 +115,20 @@ export async function listTree(root: string): Promise<{ entries: ArchiveEntry[];
  * Archives a folder as a deterministic `tar.zst` at `outPath` plus a per-file index (path, size,
  * SHA-256 of every regular file). The same tree gives the same bytes, on any machine.
  */
-export async function archiveDirectory(root: string, outPath: string, options: ArchiveOptions = {}): Promise<ArchiveResult> {
+export async function archiveDirectory(
+  root: string,
+  outPath: string,
+  options: ArchiveOptions = {},
+): Promise<ArchiveResult> {
   const { entries, warnings } = await listTree(root);
   const { CompressStream } = await import('zstd-napi');
   // Fixed level, checksum on, no content size, and zstd's own worker threads: with nbWorkers ≥ 1 the
   // frame depends on the bytes only (not on the thread count), and compression leaves the JS thread free.
-  const zstd = new CompressStream({ compressionLevel: options.level ?? 3, checksumFlag: true, nbWorkers: Math.max(1, options.threads ?? Math.min(4, availableParallelism() - 1)) });
+  const zstd = new CompressStream({
+    compressionLevel: options.level ?? 3,
+    checksumFlag: true,
+    nbWorkers: Math.max(1, options.threads ?? Math.min(4, availableParallelism() - 1)),
+  });
   const out = createWriteStream(outPath);
   const archiveHash = createHash('sha256');
   let compressedSize = 0;
@@ -143,7 +178,10 @@ export async function archiveDirectory(root: string, outPath: string, options: A
         await new Promise<void>((r) => setImmediate(r));
       }
       if (data.length !== entry.size) {
-        throw new St3Error('E_FILE_READ', `${entry.path} changed while it was being archived`, { file: entry.absolute, hint: 'archive a folder nothing is writing to' });
+        throw new St3Error('E_FILE_READ', `${entry.path} changed while it was being archived`, {
+          file: entry.absolute,
+          hint: 'archive a folder nothing is writing to',
+        });
       }
       await write(tarHeader({ path: entry.path, kind: 'file', size: data.length, executable: entry.executable }));
       await write(data);
@@ -162,20 +200,33 @@ export async function archiveDirectory(root: string, outPath: string, options: A
     throw error;
   }
   const digest = archiveHash.digest('hex');
-  return { sha256: digest, size: compressedSize, tarSize, index: { version: 1, root: '.', archive_sha256: digest, files }, warnings };
+  return {
+    sha256: digest,
+    size: compressedSize,
+    tarSize,
+    index: { version: 1, root: '.', archive_sha256: digest, files },
+    warnings,
+  };
 }
 
 /** Reads a tar.zst back to a list of entries (for verification and tests; archives are small). */
-export async function readArchive(path: string): Promise<{ path: string; type: string; size: number; mode: number; mtime: number; uid: number; data: Buffer }[]> {
+export async function readArchive(
+  path: string,
+): Promise<{ path: string; type: string; size: number; mode: number; mtime: number; uid: number; data: Buffer }[]> {
   const { decompress } = await import('zstd-napi');
   const tar = decompress(await readFile(path));
-  const out: { path: string; type: string; size: number; mode: number; mtime: number; uid: number; data: Buffer }[] = [];
+  const out: { path: string; type: string; size: number; mode: number; mtime: number; uid: number; data: Buffer }[] =
+    [];
   let offset = 0;
   let paxPath: string | undefined;
   while (offset + 512 <= tar.length) {
     const header = tar.subarray(offset, offset + 512);
     if (header.every((b) => b === 0)) break;
-    const str = (a: number, l: number): string => header.subarray(a, a + l).toString('utf8').replace(/\0.*$/s, '');
+    const str = (a: number, l: number): string =>
+      header
+        .subarray(a, a + l)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const num = (a: number, l: number): number => Number.parseInt(str(a, l).trim() || '0', 8);
     const size = num(124, 12);
     const type = str(156, 1) || '0';
@@ -189,7 +240,15 @@ export async function readArchive(path: string): Promise<{ path: string; type: s
     const prefix = str(345, 155);
     const name = paxPath ?? (prefix ? `${prefix}/${str(0, 100)}` : str(0, 100));
     paxPath = undefined;
-    out.push({ path: name, type, size, mode: num(100, 8), mtime: num(136, 12), uid: num(108, 8), data: Buffer.from(data) });
+    out.push({
+      path: name,
+      type,
+      size,
+      mode: num(100, 8),
+      mtime: num(136, 12),
+      uid: num(108, 8),
+      data: Buffer.from(data),
+    });
   }
   return out;
 }

@@ -1,7 +1,20 @@
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { ArchiveIndexSchema, EvidenceIndexSchema, QaMetadataSchema, St3Error, withFileLock, writeFileAtomic, writeJsonAtomic, type ArchiveIndex, type Diagnostic, type EvidenceEntry, type EvidenceIndex, type EvidenceType } from '@st3/schemas';
+import {
+  ArchiveIndexSchema,
+  EvidenceIndexSchema,
+  QaMetadataSchema,
+  St3Error,
+  withFileLock,
+  writeFileAtomic,
+  writeJsonAtomic,
+  type ArchiveIndex,
+  type Diagnostic,
+  type EvidenceEntry,
+  type EvidenceIndex,
+  type EvidenceType,
+} from '@st3/schemas';
 import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { readContext, updateContext } from '../context/store.js';
 import { displayPath, readJsonFile, resolveInside, sha256, sha256File, systemClock, type Clock } from '../util.js';
@@ -45,17 +58,30 @@ export async function readEvidenceIndex(ws: EvidenceWorkspace, taskId: string): 
   const raw = await readJsonFile<unknown>(indexFile(ws, taskId));
   if (raw === undefined) return { version: 1, task_id: taskId, entries: [] };
   const parsed = EvidenceIndexSchema.safeParse(raw);
-  if (!parsed.success) throw new St3Error('E_CONTEXT_CORRUPT', `evidence index of ${taskId} is invalid`, { file: indexFile(ws, taskId) });
+  if (!parsed.success)
+    throw new St3Error('E_CONTEXT_CORRUPT', `evidence index of ${taskId} is invalid`, { file: indexFile(ws, taskId) });
   return parsed.data;
 }
 
 function validate(options: AttachOptions): void {
-  if (!(options.type in EVIDENCE_LIMITS)) throw new St3Error('E_EVIDENCE_INVALID', `unknown evidence type "${options.type}"`, { hint: `one of: ${Object.keys(EVIDENCE_LIMITS).join(', ')}` });
-  if (options.description.length > 200) throw new St3Error('E_EVIDENCE_INVALID', `description is ${options.description.length} characters; at most 200`, { hint: 'shorten it; put details in a summary attachment' });
-  if (options.description.trim() === '') throw new St3Error('E_EVIDENCE_INVALID', 'a description is required', { hint: 'say what the evidence shows' });
+  if (!(options.type in EVIDENCE_LIMITS))
+    throw new St3Error('E_EVIDENCE_INVALID', `unknown evidence type "${options.type}"`, {
+      hint: `one of: ${Object.keys(EVIDENCE_LIMITS).join(', ')}`,
+    });
+  if (options.description.length > 200)
+    throw new St3Error('E_EVIDENCE_INVALID', `description is ${options.description.length} characters; at most 200`, {
+      hint: 'shorten it; put details in a summary attachment',
+    });
+  if (options.description.trim() === '')
+    throw new St3Error('E_EVIDENCE_INVALID', 'a description is required', { hint: 'say what the evidence shows' });
   if (options.type === 'qa_output') {
     const parsed = QaMetadataSchema.safeParse(options.metadata ?? {});
-    if (!parsed.success) throw new St3Error('E_EVIDENCE_INVALID', `qa_output needs metadata command, exit_code and duration_ms (${parsed.error.issues.map((i) => i.path.join('.') || i.message).join(', ')})`, { hint: 'e.g. --meta command="pnpm test" --meta exit_code=0 --meta duration_ms=5120' });
+    if (!parsed.success)
+      throw new St3Error(
+        'E_EVIDENCE_INVALID',
+        `qa_output needs metadata command, exit_code and duration_ms (${parsed.error.issues.map((i) => i.path.join('.') || i.message).join(', ')})`,
+        { hint: 'e.g. --meta command="pnpm test" --meta exit_code=0 --meta duration_ms=5120' },
+      );
   }
 }
 
@@ -64,7 +90,11 @@ function validate(options: AttachOptions): void {
  * (id = first 16 hex of the SHA-256), archives a folder as a deterministic tar.zst with a per-file
  * index, and records it in `evidence/index.json` and context.json, all under the context lock.
  */
-export async function attachEvidence(ws: EvidenceWorkspace, taskId: string, options: AttachOptions): Promise<AttachResult> {
+export async function attachEvidence(
+  ws: EvidenceWorkspace,
+  taskId: string,
+  options: AttachOptions,
+): Promise<AttachResult> {
   validate(options);
   const clock = options.clock ?? systemClock;
   await readContext(ws, taskId); // fails early with E_CONTEXT_NOT_FOUND
@@ -74,71 +104,94 @@ export async function attachEvidence(ws: EvidenceWorkspace, taskId: string, opti
   await mkdir(dir, { recursive: true });
   const limit = EVIDENCE_LIMITS[options.type];
   const warnings: Diagnostic[] = [];
-  return updateContext(ws, taskId, async (context) => {
-    let digest: string;
-    let size: number;
-    let ext: string;
-    let stagedPath: string;
-    let archiveIndex: ArchiveIndex | undefined;
-    let content: Buffer | undefined;
-    if (options.type === 'directory') {
-      if (!info.isDirectory()) throw new St3Error('E_EVIDENCE_INVALID', `${options.source} is not a folder`, { hint: 'use --type file (or another file type) for a file' });
-      stagedPath = join(dir, `.staging-${process.pid}-${Date.now()}.tar.zst`);
-      const archived = await archiveDirectory(abs, stagedPath, { signal: options.signal });
-      warnings.push(...archived.warnings);
-      digest = archived.sha256;
-      size = archived.size;
-      ext = '.tar.zst';
-      archiveIndex = archived.index;
-    } else {
-      if (!info.isFile()) throw new St3Error('E_EVIDENCE_INVALID', `${options.source} is not a regular file`, { hint: 'attach a folder with --type directory' });
-      stagedPath = abs;
-      if (info.size > limit) throw tooLarge(options, info.size, limit);
-      // Read once: the bytes hashed are the bytes stored, even if the source changes meanwhile.
-      content = await readFile(abs);
-      size = content.length;
-      digest = sha256(content);
-      ext = extname(abs).toLowerCase().replace(/[^.a-z0-9]/g, '') || '.bin';
-    }
-    if (size > limit) {
-      await rm(stagedPath, { force: true });
-      throw tooLarge(options, size, limit);
-    }
-    const id = digest.slice(0, 16);
-    const index = await readEvidenceIndex(ws, taskId);
-    const existing = index.entries.find((e) => e.id === id);
-    if (existing) {
-      if (stagedPath !== abs) await rm(stagedPath, { force: true });
-      return { entry: existing, created: false, warnings };
-    }
-    const stored = `${id}${ext}`;
-    if (stagedPath !== abs) await rename(stagedPath, join(dir, stored));
-    else await writeFileAtomic(join(dir, stored), content!);
-    const entry: EvidenceEntry = {
-      id,
-      type: options.type,
-      stored,
-      source: displayPath(ws.root, abs),
-      sha256: digest,
-      size,
-      description: options.description,
-      attached_at: clock().toISOString(),
-      ...(options.metadata && Object.keys(options.metadata).length > 0 ? { metadata: options.metadata } : {}),
-    };
-    if (archiveIndex) {
-      entry.archive_index = `${id}.index.json`;
-      entry.file_count = archiveIndex.files.length;
-      await writeJsonAtomic(join(dir, entry.archive_index), archiveIndex);
-    }
-    index.entries.push(entry);
-    await withFileLock(indexFile(ws, taskId), () => writeJsonAtomic(indexFile(ws, taskId), index));
-    context.evidence.push({ id, type: options.type, sha256: digest });
-    return { entry, created: true, warnings };
-  }, clock);
+  return updateContext(
+    ws,
+    taskId,
+    async (context) => {
+      let digest: string;
+      let size: number;
+      let ext: string;
+      let stagedPath: string;
+      let archiveIndex: ArchiveIndex | undefined;
+      let content: Buffer | undefined;
+      if (options.type === 'directory') {
+        if (!info.isDirectory())
+          throw new St3Error('E_EVIDENCE_INVALID', `${options.source} is not a folder`, {
+            hint: 'use --type file (or another file type) for a file',
+          });
+        stagedPath = join(dir, `.staging-${process.pid}-${Date.now()}.tar.zst`);
+        const archived = await archiveDirectory(abs, stagedPath, { signal: options.signal });
+        warnings.push(...archived.warnings);
+        digest = archived.sha256;
+        size = archived.size;
+        ext = '.tar.zst';
+        archiveIndex = archived.index;
+      } else {
+        if (!info.isFile())
+          throw new St3Error('E_EVIDENCE_INVALID', `${options.source} is not a regular file`, {
+            hint: 'attach a folder with --type directory',
+          });
+        stagedPath = abs;
+        if (info.size > limit) throw tooLarge(options, info.size, limit);
+        // Read once: the bytes hashed are the bytes stored, even if the source changes meanwhile.
+        content = await readFile(abs);
+        size = content.length;
+        digest = sha256(content);
+        ext =
+          extname(abs)
+            .toLowerCase()
+            .replace(/[^.a-z0-9]/g, '') || '.bin';
+      }
+      if (size > limit) {
+        await rm(stagedPath, { force: true });
+        throw tooLarge(options, size, limit);
+      }
+      const id = digest.slice(0, 16);
+      const index = await readEvidenceIndex(ws, taskId);
+      const existing = index.entries.find((e) => e.id === id);
+      if (existing) {
+        if (stagedPath !== abs) await rm(stagedPath, { force: true });
+        return { entry: existing, created: false, warnings };
+      }
+      const stored = `${id}${ext}`;
+      if (stagedPath !== abs) await rename(stagedPath, join(dir, stored));
+      else await writeFileAtomic(join(dir, stored), content!);
+      const entry: EvidenceEntry = {
+        id,
+        type: options.type,
+        stored,
+        source: displayPath(ws.root, abs),
+        sha256: digest,
+        size,
+        description: options.description,
+        attached_at: clock().toISOString(),
+        ...(options.metadata && Object.keys(options.metadata).length > 0 ? { metadata: options.metadata } : {}),
+      };
+      if (archiveIndex) {
+        entry.archive_index = `${id}.index.json`;
+        entry.file_count = archiveIndex.files.length;
+        await writeJsonAtomic(join(dir, entry.archive_index), archiveIndex);
+      }
+      index.entries.push(entry);
+      await withFileLock(indexFile(ws, taskId), () => writeJsonAtomic(indexFile(ws, taskId), index));
+      context.evidence.push({ id, type: options.type, sha256: digest });
+      return { entry, created: true, warnings };
+    },
+    clock,
+  );
 }
 
 function tooLarge(options: AttachOptions, size: number, limit: number): St3Error {
-  return new St3Error('E_EVIDENCE_TOO_LARGE', `${options.source} is ${size} bytes; ${options.type} evidence is limited to ${limit} bytes`, { hint: options.type === 'file' ? 'attach it as a log, diff or archive if that is what it is, or attach its folder (compressed)' : 'attach a smaller file or a summary' });
+  return new St3Error(
+    'E_EVIDENCE_TOO_LARGE',
+    `${options.source} is ${size} bytes; ${options.type} evidence is limited to ${limit} bytes`,
+    {
+      hint:
+        options.type === 'file'
+          ? 'attach it as a log, diff or archive if that is what it is, or attach its folder (compressed)'
+          : 'attach a smaller file or a summary',
+    },
+  );
 }
 
 export interface VerifyReport {
@@ -165,19 +218,26 @@ export async function verifyEvidence(ws: EvidenceWorkspace, taskId: string): Pro
       report.missing.push({ id: entry.id, stored: entry.stored });
       continue;
     }
-    if (actual !== entry.sha256) report.changed.push({ id: entry.id, stored: entry.stored, expected: entry.sha256, actual });
+    if (actual !== entry.sha256)
+      report.changed.push({ id: entry.id, stored: entry.stored, expected: entry.sha256, actual });
     if (entry.archive_index) {
       const raw = await readJsonFile<unknown>(join(dir, entry.archive_index)).catch(() => undefined);
       const parsed = ArchiveIndexSchema.safeParse(raw);
-      if (!parsed.success) report.indexProblems.push({ id: entry.id, problem: `${entry.archive_index} is missing or invalid` });
-      else if (parsed.data.archive_sha256 !== entry.sha256 || parsed.data.files.length !== entry.file_count) report.indexProblems.push({ id: entry.id, problem: `${entry.archive_index} does not match the archive` });
+      if (!parsed.success)
+        report.indexProblems.push({ id: entry.id, problem: `${entry.archive_index} is missing or invalid` });
+      else if (parsed.data.archive_sha256 !== entry.sha256 || parsed.data.files.length !== entry.file_count)
+        report.indexProblems.push({ id: entry.id, problem: `${entry.archive_index} does not match the archive` });
       else if (actual === entry.sha256) {
         // The archive is intact: check each file inside against the per-file index too.
-        const inside = new Map((await readArchive(join(dir, entry.stored))).filter((e) => e.type === '0').map((e) => [e.path, e.data]));
+        const inside = new Map(
+          (await readArchive(join(dir, entry.stored))).filter((e) => e.type === '0').map((e) => [e.path, e.data]),
+        );
         for (const f of parsed.data.files) {
           const data = inside.get(f.path);
-          if (!data) report.indexProblems.push({ id: entry.id, problem: `${f.path} is in the index but not in the archive` });
-          else if (createHash('sha256').update(data).digest('hex') !== f.sha256) report.indexProblems.push({ id: entry.id, problem: `${f.path} does not match its SHA-256 in the index` });
+          if (!data)
+            report.indexProblems.push({ id: entry.id, problem: `${f.path} is in the index but not in the archive` });
+          else if (createHash('sha256').update(data).digest('hex') !== f.sha256)
+            report.indexProblems.push({ id: entry.id, problem: `${f.path} does not match its SHA-256 in the index` });
         }
       }
     }

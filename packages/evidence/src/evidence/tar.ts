@@ -35,11 +35,18 @@ export function tarHeader(entry: TarHeaderInput): Uint8Array {
     mode: entry.kind === 'directory' || entry.executable ? 0o755 : 0o644,
     size: entry.kind === 'file' ? entry.size : 0,
     type: entry.kind === 'file' ? '0' : entry.kind === 'directory' ? '5' : '2',
-    linkname: pax.some(([k]) => k === 'linkpath') ? '' : entry.linkname ?? '',
+    linkname: pax.some(([k]) => k === 'linkpath') ? '' : (entry.linkname ?? ''),
   });
   if (pax.length === 0) return main;
   const body = encoder.encode(pax.map(([k, v]) => paxRecord(k, v)).join(''));
-  const paxHeader = ustarHeader({ name: truncateAscii(`PaxHeaders/${name}`, 100), prefix: '', mode: 0o644, size: body.length, type: 'x', linkname: '' });
+  const paxHeader = ustarHeader({
+    name: truncateAscii(`PaxHeaders/${name}`, 100),
+    prefix: '',
+    mode: 0o644,
+    size: body.length,
+    type: 'x',
+    linkname: '',
+  });
   const out = new Uint8Array(BLOCK + padded(body.length) + BLOCK);
   out.set(paxHeader, 0);
   out.set(body, BLOCK);
@@ -62,7 +69,14 @@ export function padded(size: number): number {
 }
 
 function assertSafeName(path: string): void {
-  if (path === '' || path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.split('/').some((p) => p === '..' || p === '' || p === '.') || path.includes('\\') || path.includes('\0')) {
+  if (
+    path === '' ||
+    path.startsWith('/') ||
+    /^[A-Za-z]:/.test(path) ||
+    path.split('/').some((p) => p === '..' || p === '' || p === '.') ||
+    path.includes('\\') ||
+    path.includes('\0')
+  ) {
     throw new Error(`unsafe archive path: ${JSON.stringify(path)}`);
   }
 }

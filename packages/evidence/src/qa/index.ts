@@ -1,3 +1,12 @@
 export { detectQaFormat, qaKey, summarizeQa, type SummarizeQaInput } from './summarize.js';
 export { compareQa, type QaDriftFinding, type QaDriftKind, type QaDriftOptions, type QaDriftReport } from './drift.js';
-export { qaDrift, readQaBaselines, readQaRuns, recordQa, runQa, type RecordQaOptions, type RecordQaResult, type RunQaOptions } from './record.js';
+export {
+  qaDrift,
+  readQaBaselines,
+  readQaRuns,
+  recordQa,
+  runQa,
+  type RecordQaOptions,
+  type RecordQaResult,
+  type RunQaOptions,
+} from './record.js';

@@ -2,7 +2,17 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { runProcess } from '@st3/quality-gates';
-import { QaSummarySchema, St3Error, writeFileAtomic, writeJsonAtomic, type Diagnostic, type EvidenceEntry, type QaKind, type QaSummary, type ValidationResult } from '@st3/schemas';
+import {
+  QaSummarySchema,
+  St3Error,
+  writeFileAtomic,
+  writeJsonAtomic,
+  type Diagnostic,
+  type EvidenceEntry,
+  type QaKind,
+  type QaSummary,
+  type ValidationResult,
+} from '@st3/schemas';
 import { z } from 'zod';
 import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { readContext, updateContext } from '../context/store.js';
@@ -62,58 +72,93 @@ export async function readQaBaselines(ws: EvidenceWorkspace, taskId: string): Pr
  * the summary to `qa/runs.json` and a validation result to the context's `validation_runs`, and
  * keeps the first run of each command as its baseline in `validation_baseline.qa`.
  */
-export async function recordQa(ws: EvidenceWorkspace, taskId: string, options: RecordQaOptions): Promise<RecordQaResult> {
+export async function recordQa(
+  ws: EvidenceWorkspace,
+  taskId: string,
+  options: RecordQaOptions,
+): Promise<RecordQaResult> {
   const clock = options.clock ?? systemClock;
   const logPath = isAbsolute(options.log) ? options.log : resolve(ws.root, options.log);
   let text: string;
   try {
     text = await readFile(logPath, 'utf8');
   } catch (error) {
-    throw new St3Error('E_FILE_NOT_FOUND', `cannot read the QA log ${options.log}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new St3Error(
+      'E_FILE_NOT_FOUND',
+      `cannot read the QA log ${options.log}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   const now = clock();
   const cwd = options.cwd === undefined ? undefined : resolve(ws.root, options.cwd);
-  const draft = summarizeQa({ text, command: options.command, exitCode: options.exitCode, durationMs: options.durationMs, root: ws.root, recordedAt: now.toISOString(), ...(options.kind ? { kind: options.kind } : {}), ...(cwd ? { cwd } : {}) });
+  const draft = summarizeQa({
+    text,
+    command: options.command,
+    exitCode: options.exitCode,
+    durationMs: options.durationMs,
+    root: ws.root,
+    recordedAt: now.toISOString(),
+    ...(options.kind ? { kind: options.kind } : {}),
+    ...(cwd ? { cwd } : {}),
+  });
   const attached = await attachEvidence(ws, taskId, {
     type: 'qa_output',
     source: logPath,
     allowOutside: true,
     description: `QA ${draft.kind}: ${options.command}`.slice(0, 200),
     // qa_output metadata needs an integer exit code: -1 stands for "killed, no exit code" (the summary keeps null).
-    metadata: { command: options.command, exit_code: options.exitCode ?? -1, duration_ms: options.durationMs, kind: draft.kind, format: draft.format, headline: draft.headline, key: draft.key },
+    metadata: {
+      command: options.command,
+      exit_code: options.exitCode ?? -1,
+      duration_ms: options.durationMs,
+      kind: draft.kind,
+      format: draft.format,
+      headline: draft.headline,
+      key: draft.key,
+    },
     clock,
   });
   const summary: QaSummary = { ...draft, evidence_id: attached.entry.id };
   const mode = options.baseline ?? 'auto';
-  return updateContext(ws, taskId, async (context, dir) => {
-    const previous = context.validation_baseline?.qa?.[summary.key];
-    const makeBaseline = mode === 'always' || (mode === 'auto' && !previous);
-    const result: ValidationResult = {
-      id: `qa:${summary.key}`.slice(0, 200),
-      status: summary.exit_code === 0 ? 'passed' : summary.exit_code === null ? 'error' : 'failed',
-      exit_code: summary.exit_code,
-      expected: summary.exit_code === 0,
-      duration_ms: summary.duration_ms,
-      attempts: 1,
-      timed_out: false,
-      stdout_tail: summary.headline,
-      stderr_tail: '',
-      started_at: new Date(now.getTime() - summary.duration_ms).toISOString(),
-    };
-    // The latest run of each command, as `st3 tasks run-validation` keeps them; the history is qa/runs.json.
-    context.validation_runs = [...context.validation_runs.filter((r) => r.id !== result.id), result];
-    if (makeBaseline) {
-      const baseline = context.validation_baseline ?? { recorded_at: summary.recorded_at, results: [] };
-      baseline.qa = { ...baseline.qa, [summary.key]: summary };
-      baseline.results = [...baseline.results.filter((r) => r.id !== result.id), result];
-      context.validation_baseline = baseline;
-    }
-    const runsFile = join(dir, RUNS_FILE);
-    await mkdir(join(dir, 'qa'), { recursive: true });
-    const runs = [...(await readQaRuns(ws, taskId)), summary].slice(-MAX_RUNS);
-    await writeJsonAtomic(runsFile, { version: 1, runs });
-    return { summary, evidence: attached.entry, baseline: makeBaseline, ...(previous ? { drift: compareQa(previous, summary) } : {}), warnings: attached.warnings };
-  }, clock);
+  return updateContext(
+    ws,
+    taskId,
+    async (context, dir) => {
+      const previous = context.validation_baseline?.qa?.[summary.key];
+      const makeBaseline = mode === 'always' || (mode === 'auto' && !previous);
+      const result: ValidationResult = {
+        id: `qa:${summary.key}`.slice(0, 200),
+        status: summary.exit_code === 0 ? 'passed' : summary.exit_code === null ? 'error' : 'failed',
+        exit_code: summary.exit_code,
+        expected: summary.exit_code === 0,
+        duration_ms: summary.duration_ms,
+        attempts: 1,
+        timed_out: false,
+        stdout_tail: summary.headline,
+        stderr_tail: '',
+        started_at: new Date(now.getTime() - summary.duration_ms).toISOString(),
+      };
+      // The latest run of each command, as `st3 tasks run-validation` keeps them; the history is qa/runs.json.
+      context.validation_runs = [...context.validation_runs.filter((r) => r.id !== result.id), result];
+      if (makeBaseline) {
+        const baseline = context.validation_baseline ?? { recorded_at: summary.recorded_at, results: [] };
+        baseline.qa = { ...baseline.qa, [summary.key]: summary };
+        baseline.results = [...baseline.results.filter((r) => r.id !== result.id), result];
+        context.validation_baseline = baseline;
+      }
+      const runsFile = join(dir, RUNS_FILE);
+      await mkdir(join(dir, 'qa'), { recursive: true });
+      const runs = [...(await readQaRuns(ws, taskId)), summary].slice(-MAX_RUNS);
+      await writeJsonAtomic(runsFile, { version: 1, runs });
+      return {
+        summary,
+        evidence: attached.entry,
+        baseline: makeBaseline,
+        ...(previous ? { drift: compareQa(previous, summary) } : {}),
+        warnings: attached.warnings,
+      };
+    },
+    clock,
+  );
 }
 
 export interface RunQaOptions extends Omit<RecordQaOptions, 'log' | 'exitCode' | 'durationMs'> {
@@ -131,10 +176,20 @@ export interface RunQaOptions extends Omit<RecordQaOptions, 'log' | 'exitCode' |
  * `qa/<kind-or-run>-<time>.log` in the task context, and records it — or, with `report`, the report
  * file the command wrote (coverage runs: `coverage/coverage-summary.json`, relative to the command's folder).
  */
-export async function runQa(ws: EvidenceWorkspace, taskId: string, options: RunQaOptions): Promise<RecordQaResult & { exitCode: number | null }> {
+export async function runQa(
+  ws: EvidenceWorkspace,
+  taskId: string,
+  options: RunQaOptions,
+): Promise<RecordQaResult & { exitCode: number | null }> {
   await readContext(ws, taskId);
   const cwd = options.cwd === undefined ? ws.root : resolve(ws.root, options.cwd);
-  const run = await runProcess({ argv: options.argv, cwd, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.env ? { env: options.env } : {}) });
+  const run = await runProcess({
+    argv: options.argv,
+    cwd,
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
   if (run.error && run.exitCode === null && !run.timedOut) throw run.error;
   const clock = options.clock ?? systemClock;
   const stamp = clock().toISOString().replace(/[:.]/g, '-');
@@ -146,9 +201,19 @@ export async function runQa(ws: EvidenceWorkspace, taskId: string, options: RunQ
   await writeFileAtomic(log, text);
   const report = options.report === undefined ? undefined : resolve(cwd, options.report);
   if (report !== undefined && !existsSync(report)) {
-    throw new St3Error('E_FILE_NOT_FOUND', `"${options.command}" exited with ${run.exitCode} and wrote no ${options.report}`, { hint: `its output is kept in ${log}` });
+    throw new St3Error(
+      'E_FILE_NOT_FOUND',
+      `"${options.command}" exited with ${run.exitCode} and wrote no ${options.report}`,
+      { hint: `its output is kept in ${log}` },
+    );
   }
-  const recorded = await recordQa(ws, taskId, { ...options, log: report ?? log, exitCode: run.exitCode, durationMs: run.durationMs, command: options.command });
+  const recorded = await recordQa(ws, taskId, {
+    ...options,
+    log: report ?? log,
+    exitCode: run.exitCode,
+    durationMs: run.durationMs,
+    command: options.command,
+  });
   return { ...recorded, exitCode: run.exitCode };
 }
 
@@ -156,22 +221,34 @@ export async function runQa(ws: EvidenceWorkspace, taskId: string, options: RunQ
  * Drift of a command's latest run against its baseline: `key` picks the command (default: the
  * only key, or the latest run's), `baseline` overrides the stored baseline.
  */
-export async function qaDrift(ws: EvidenceWorkspace, taskId: string, options: QaDriftOptions & { key?: string; baseline?: QaSummary } = {}): Promise<QaDriftReport[]> {
+export async function qaDrift(
+  ws: EvidenceWorkspace,
+  taskId: string,
+  options: QaDriftOptions & { key?: string; baseline?: QaSummary } = {},
+): Promise<QaDriftReport[]> {
   const runs = await readQaRuns(ws, taskId);
   const baselines = await readQaBaselines(ws, taskId);
   const latest = new Map<string, QaSummary>();
   for (const run of runs) latest.set(run.key, run);
-  if (runs.length === 0) throw new St3Error('E_QA_NO_BASELINE', `no QA run recorded for ${taskId}`, { hint: `run \`st3 qa record ${taskId} --command "…" --log FILE\`` });
+  if (runs.length === 0)
+    throw new St3Error('E_QA_NO_BASELINE', `no QA run recorded for ${taskId}`, {
+      hint: `run \`st3 qa record ${taskId} --command "…" --log FILE\``,
+    });
   let keys = options.key ? [options.key] : [...latest.keys()];
   if (options.baseline) keys = options.key ? [options.key] : [options.baseline.key];
   const reports: QaDriftReport[] = [];
   for (const key of keys) {
     const current = latest.get(key);
     const base = options.baseline ?? baselines[key];
-    if (!current) throw new St3Error('E_QA_NO_BASELINE', `no QA run of "${key}" recorded for ${taskId}`, { hint: `recorded: ${[...latest.keys()].join(', ')}` });
-    if (!base) throw new St3Error('E_QA_NO_BASELINE', `no baseline for "${key}" in ${taskId}`, { hint: 'record a run with --baseline always, or pass --baseline FILE' });
+    if (!current)
+      throw new St3Error('E_QA_NO_BASELINE', `no QA run of "${key}" recorded for ${taskId}`, {
+        hint: `recorded: ${[...latest.keys()].join(', ')}`,
+      });
+    if (!base)
+      throw new St3Error('E_QA_NO_BASELINE', `no baseline for "${key}" in ${taskId}`, {
+        hint: 'record a run with --baseline always, or pass --baseline FILE',
+      });
     reports.push(compareQa(base, current, options));
   }
   return reports;
 }
-

@@ -1,4 +1,15 @@
-import { createOutputParser, findPreset, parseIstanbulSummary, parseJestJson, parseJestText, parseLcov, parseVitestText, stripAnsi, type CoverageReport, type TestCounts } from '@st3/quality-gates';
+import {
+  createOutputParser,
+  findPreset,
+  parseIstanbulSummary,
+  parseJestJson,
+  parseJestText,
+  parseLcov,
+  parseVitestText,
+  stripAnsi,
+  type CoverageReport,
+  type TestCounts,
+} from '@st3/quality-gates';
 import { St3Error, type QaFormat, type QaIssue, type QaKind, type QaSummary, type Violation } from '@st3/schemas';
 
 export interface SummarizeQaInput {
@@ -19,7 +30,13 @@ export interface SummarizeQaInput {
 
 const MAX_ISSUES = 500;
 const KIND_OF: Record<QaFormat, QaKind> = {
-  'eslint-json': 'lint', 'tsc-text': 'typecheck', 'jest-json': 'test', 'vitest-text': 'test', 'jest-text': 'test', 'istanbul-summary': 'coverage', lcov: 'coverage',
+  'eslint-json': 'lint',
+  'tsc-text': 'typecheck',
+  'jest-json': 'test',
+  'vitest-text': 'test',
+  'jest-text': 'test',
+  'istanbul-summary': 'coverage',
+  lcov: 'coverage',
 };
 const TSC_LINE = /^\S.*\(\d+,\d+\): (?:error|warning|message) TS\d+: /m;
 
@@ -31,8 +48,10 @@ export function detectQaFormat(text: string, kind?: QaKind): QaFormat | undefine
   if (plain.startsWith('[') || plain.startsWith('{')) {
     try {
       const json = JSON.parse(plain) as unknown;
-      if (Array.isArray(json) && json.every((f) => f && typeof f === 'object' && 'filePath' in f && 'messages' in f)) return ok('eslint-json', kind);
-      if (json && typeof json === 'object' && Array.isArray((json as { testResults?: unknown }).testResults)) return ok('jest-json', kind);
+      if (Array.isArray(json) && json.every((f) => f && typeof f === 'object' && 'filePath' in f && 'messages' in f))
+        return ok('eslint-json', kind);
+      if (json && typeof json === 'object' && Array.isArray((json as { testResults?: unknown }).testResults))
+        return ok('jest-json', kind);
       if (json && typeof json === 'object' && 'total' in json) return ok('istanbul-summary', kind);
     } catch {
       // not JSON: a text reporter
@@ -60,13 +79,23 @@ export function summarizeQa(input: SummarizeQaInput): QaSummary {
   if (!format) {
     const what = input.kind ? `a ${input.kind} log` : 'a QA log';
     throw new St3Error('E_QA_LOG_UNREADABLE', `the output of "${input.command}" is not ${what} in a supported format`, {
-      hint: input.kind === 'coverage' ? 'pass coverage/coverage-summary.json or coverage/lcov.info as the log' : 'ESLint -f json, tsc --pretty false, jest --json / vitest --reporter=json or their default text output',
+      hint:
+        input.kind === 'coverage'
+          ? 'pass coverage/coverage-summary.json or coverage/lcov.info as the log'
+          : 'ESLint -f json, tsc --pretty false, jest --json / vitest --reporter=json or their default text output',
     });
   }
   const kind = KIND_OF[format];
   const base = {
-    schema_version: 1 as const, key: qaKey(kind, input.command), kind, format, command: input.command, exit_code: input.exitCode,
-    duration_ms: input.durationMs, recorded_at: input.recordedAt ?? new Date().toISOString(), ...(input.evidenceId ? { evidence_id: input.evidenceId } : {}),
+    schema_version: 1 as const,
+    key: qaKey(kind, input.command),
+    kind,
+    format,
+    command: input.command,
+    exit_code: input.exitCode,
+    duration_ms: input.durationMs,
+    recorded_at: input.recordedAt ?? new Date().toISOString(),
+    ...(input.evidenceId ? { evidence_id: input.evidenceId } : {}),
   };
   try {
     if (kind === 'lint' || kind === 'typecheck') {
@@ -75,14 +104,31 @@ export function summarizeQa(input: SummarizeQaInput): QaSummary {
     }
     if (kind === 'test') {
       const counts = testsOf(input.text, format, input.root);
-      return { ...base, headline: counts.failed > 0 ? `${counts.failed} of ${counts.total} tests failed` : `${counts.passed} of ${counts.total} tests passed`, tests: counts };
+      return {
+        ...base,
+        headline:
+          counts.failed > 0
+            ? `${counts.failed} of ${counts.total} tests failed`
+            : `${counts.passed} of ${counts.total} tests passed`,
+        tests: counts,
+      };
     }
-    const report: CoverageReport = format === 'lcov' ? parseLcov(input.text, input.root) : parseIstanbulSummary(input.text, input.root);
-    const parts = (['lines', 'statements', 'functions', 'branches'] as const).flatMap((m) => (report.total[m]?.pct != null ? [`${m} ${report.total[m].pct}%`] : []));
-    return { ...base, headline: parts.join(', ') || 'nothing to cover', coverage: { total: report.total, files: report.files } };
+    const report: CoverageReport =
+      format === 'lcov' ? parseLcov(input.text, input.root) : parseIstanbulSummary(input.text, input.root);
+    const parts = (['lines', 'statements', 'functions', 'branches'] as const).flatMap((m) =>
+      report.total[m]?.pct != null ? [`${m} ${report.total[m].pct}%`] : [],
+    );
+    return {
+      ...base,
+      headline: parts.join(', ') || 'nothing to cover',
+      coverage: { total: report.total, files: report.files },
+    };
   } catch (error) {
     if (error instanceof St3Error) throw error;
-    throw new St3Error('E_QA_LOG_UNREADABLE', `the ${format} log of "${input.command}" could not be read: ${(error as Error).message}`);
+    throw new St3Error(
+      'E_QA_LOG_UNREADABLE',
+      `the ${format} log of "${input.command}" could not be read: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -107,7 +153,9 @@ function issuesOf(input: SummarizeQaInput, presetId: 'eslint' | 'tsc'): NonNulla
   }
   const rank = (v: Violation) => (v.severity === 'error' ? 0 : v.severity === 'warning' ? 1 : 2);
   const sorted = [...outcome.violations].sort((a, b) => rank(a) - rank(b) || cmp(a.file, b.file) || a.line - b.line);
-  const list: QaIssue[] = sorted.slice(0, MAX_ISSUES).map((v) => ({ file: v.file, line: v.line, rule: ruleOf(v), severity: v.severity, message: v.message }));
+  const list: QaIssue[] = sorted
+    .slice(0, MAX_ISSUES)
+    .map((v) => ({ file: v.file, line: v.line, rule: ruleOf(v), severity: v.severity, message: v.message }));
   return { errors, warnings, by_rule: byRule, list, truncated: sorted.length > MAX_ISSUES };
 }
 

@@ -23,7 +23,8 @@ export async function listTaskFiles(root: string, folders: readonly string[]): P
     try {
       names = await readdir(dir, { withFileTypes: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
+        return;
       throw error;
     }
     for (const entry of names) {
@@ -51,17 +52,26 @@ export async function findTask(root: string, folders: readonly string[], ref: st
   if (ref.endsWith('.yaml') || ref.includes('/')) {
     const abs = resolve(root, ref);
     const id = taskIdFromFileName(abs);
-    if (!id) throw new St3Error('E_USAGE', `cannot tell the task id from the file name ${ref}`, { hint: 'task files are named TASK-0123-slug.task.yaml' });
+    if (!id)
+      throw new St3Error('E_USAGE', `cannot tell the task id from the file name ${ref}`, {
+        hint: 'task files are named TASK-0123-slug.task.yaml',
+      });
     return { id, path: abs, file: displayPath(root, abs), folder: '' };
   }
   const id = ref.toUpperCase();
   const all = await listTaskFiles(root, folders);
   const matches = all.filter((t) => t.id === id);
   if (matches.length === 0) {
-    throw new St3Error('E_TASK_NOT_FOUND', `no task ${id} in ${folders.join(', ')}`, { hint: '`st3 tasks list` shows the tasks found; task folders are set by task_dirs in .st3/config/tasks.yaml' });
+    throw new St3Error('E_TASK_NOT_FOUND', `no task ${id} in ${folders.join(', ')}`, {
+      hint: '`st3 tasks list` shows the tasks found; task folders are set by task_dirs in .st3/config/tasks.yaml',
+    });
   }
   if (matches.length > 1) {
-    throw new St3Error('E_USAGE', `${matches.length} task files have the id ${id}: ${matches.map((m) => m.file).join(', ')}`, { hint: 'pass the path of the task file instead of the id' });
+    throw new St3Error(
+      'E_USAGE',
+      `${matches.length} task files have the id ${id}: ${matches.map((m) => m.file).join(', ')}`,
+      { hint: 'pass the path of the task file instead of the id' },
+    );
   }
   return matches[0]!;
 }
@@ -77,7 +87,10 @@ export interface TaskSummary extends TaskLocation {
 }
 
 /** Lists tasks with their verdict (parsing each file once). */
-export async function listTasks(root: string, folders: readonly string[]): Promise<{ tasks: TaskSummary[]; verdicts: TaskVerdict[] }> {
+export async function listTasks(
+  root: string,
+  folders: readonly string[],
+): Promise<{ tasks: TaskSummary[]; verdicts: TaskVerdict[] }> {
   const files = await listTaskFiles(root, folders);
   const verdicts = await Promise.all(files.map((f) => validateTaskFile(f.path, f.file)));
   const tasks = files.map((f, i) => {

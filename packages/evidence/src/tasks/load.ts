@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { checkTaskFile, loadText, TaskFileSchema, type CheckContext, type Diagnostic, type TaskFile } from '@st3/schemas';
+import {
+  checkTaskFile,
+  loadText,
+  TaskFileSchema,
+  type CheckContext,
+  type Diagnostic,
+  type TaskFile,
+} from '@st3/schemas';
 import { checkCompleteness, taskSchemaVersion, type TaskRecord } from './completeness.js';
 
 export interface TaskVerdict {
@@ -38,12 +45,34 @@ export function validateTaskText(text: string, file: string): TaskVerdict {
     },
   });
   if (raw.errors.length > 0 || !located) {
-    return { file, id: taskIdFromFileName(file), ok: false, parseFailed: true, errors: raw.errors, warnings: raw.warnings };
+    return {
+      file,
+      id: taskIdFromFileName(file),
+      ok: false,
+      parseFailed: true,
+      errors: raw.errors,
+      warnings: raw.warnings,
+    };
   }
   const ctx = located;
   if (!raw.value || typeof raw.value !== 'object' || Array.isArray(raw.value)) {
-    const error: Diagnostic = { code: 'E_SCHEMA', severity: 'error', file, line: 1, column: 1, message: 'a task file must be a YAML mapping', hint: 'start from the task template' };
-    return { file, id: taskIdFromFileName(file), ok: false, parseFailed: false, errors: [error], warnings: raw.warnings };
+    const error: Diagnostic = {
+      code: 'E_SCHEMA',
+      severity: 'error',
+      file,
+      line: 1,
+      column: 1,
+      message: 'a task file must be a YAML mapping',
+      hint: 'start from the task template',
+    };
+    return {
+      file,
+      id: taskIdFromFileName(file),
+      ok: false,
+      parseFailed: false,
+      errors: [error],
+      warnings: raw.warnings,
+    };
   }
   const value = raw.value as TaskRecord;
   const completeness = checkCompleteness(value, ctx);
@@ -55,9 +84,23 @@ export function validateTaskText(text: string, file: string): TaskVerdict {
     for (const issue of shape.error.issues) {
       const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
       // The completeness rules already report these with E001; one finding per problem.
-      if (e001Paths.has(JSON.stringify(path)) || (path.length === 1 && (path[0] === 'validation' || path[0] === 'plan') && [...e001Paths].some((p) => p.startsWith(`["${String(path[0])}"`)))) continue;
+      if (
+        e001Paths.has(JSON.stringify(path)) ||
+        (path.length === 1 &&
+          (path[0] === 'validation' || path[0] === 'plan') &&
+          [...e001Paths].some((p) => p.startsWith(`["${String(path[0])}"`)))
+      )
+        continue;
       const pos = ctx.locate(path);
-      errors.push({ code: 'E_SCHEMA', severity: 'error', file, line: pos?.line, column: pos?.column, path, message: issue.message });
+      errors.push({
+        code: 'E_SCHEMA',
+        severity: 'error',
+        file,
+        line: pos?.line,
+        column: pos?.column,
+        path,
+        message: issue.message,
+      });
     }
   } else {
     warnings.push(...checkTaskFile(shape.data, ctx));
@@ -84,7 +127,14 @@ export async function validateTaskFile(path: string, displayName = path): Promis
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'E_FILE_NOT_FOUND' : 'E_FILE_READ';
-    return { file: displayName, id: taskIdFromFileName(path), ok: false, parseFailed: false, errors: [{ code, severity: 'error', file: displayName, message: (error as Error).message }], warnings: [] };
+    return {
+      file: displayName,
+      id: taskIdFromFileName(path),
+      ok: false,
+      parseFailed: false,
+      errors: [{ code, severity: 'error', file: displayName, message: (error as Error).message }],
+      warnings: [],
+    };
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return validateTaskText(text, displayName);

@@ -2,7 +2,13 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { runProcess, tail } from '@st3/quality-gates';
-import { St3Error, ValidationCommandSchema, type Diagnostic, type ValidationCommand, type ValidationResult } from '@st3/schemas';
+import {
+  St3Error,
+  ValidationCommandSchema,
+  type Diagnostic,
+  type ValidationCommand,
+  type ValidationResult,
+} from '@st3/schemas';
 import { isInside, systemClock, type Clock } from '../util.js';
 import { pipelineOf, type TaskRecord } from '../tasks/completeness.js';
 
@@ -20,7 +26,12 @@ export function commandsFromTask(task: TaskRecord): { commands: ValidationComman
   const commands: ValidationCommand[] = [];
   const warnings: Diagnostic[] = [];
   pipeline.forEach((raw, i) => {
-    const entry: Record<string, unknown> = typeof raw === 'string' ? { command: raw } : raw && typeof raw === 'object' ? { ...(raw as Record<string, unknown>) } : {};
+    const entry: Record<string, unknown> =
+      typeof raw === 'string'
+        ? { command: raw }
+        : raw && typeof raw === 'object'
+          ? { ...(raw as Record<string, unknown>) }
+          : {};
     if (entry.id === undefined) entry.id = `cmd-${i + 1}`;
     if (typeof entry.command === 'string' && entry.shell === undefined) {
       const line = entry.command.trim();
@@ -29,11 +40,21 @@ export function commandsFromTask(task: TaskRecord): { commands: ValidationComman
     }
     const parsed = ValidationCommandSchema.safeParse(entry);
     if (!parsed.success) {
-      warnings.push({ code: 'W_VALIDATION_COMMAND', severity: 'warning', path: ['validation', 'pipeline', i], message: `validation.pipeline[${i}] is not a runnable command: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
+      warnings.push({
+        code: 'W_VALIDATION_COMMAND',
+        severity: 'warning',
+        path: ['validation', 'pipeline', i],
+        message: `validation.pipeline[${i}] is not a runnable command: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      });
       return;
     }
     if (commands.some((c) => c.id === parsed.data.id)) {
-      warnings.push({ code: 'W_VALIDATION_COMMAND', severity: 'warning', path: ['validation', 'pipeline', i], message: `duplicate command id ${parsed.data.id}; the later one is left out` });
+      warnings.push({
+        code: 'W_VALIDATION_COMMAND',
+        severity: 'warning',
+        path: ['validation', 'pipeline', i],
+        message: `duplicate command id ${parsed.data.id}; the later one is left out`,
+      });
       return;
     }
     commands.push(parsed.data);
@@ -45,8 +66,13 @@ export function parseCommands(raw: readonly unknown[]): ValidationCommand[] {
   const out: ValidationCommand[] = [];
   raw.forEach((c, i) => {
     const parsed = ValidationCommandSchema.safeParse(c);
-    if (!parsed.success) throw new St3Error('E_VALIDATION_COMMAND', `validation command ${i}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    if (out.some((o) => o.id === parsed.data.id)) throw new St3Error('E_VALIDATION_COMMAND', `duplicate validation command id ${parsed.data.id}`);
+    if (!parsed.success)
+      throw new St3Error(
+        'E_VALIDATION_COMMAND',
+        `validation command ${i}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      );
+    if (out.some((o) => o.id === parsed.data.id))
+      throw new St3Error('E_VALIDATION_COMMAND', `duplicate validation command id ${parsed.data.id}`);
     out.push(parsed.data);
   });
   return out;
@@ -69,7 +95,10 @@ export interface RunValidationOptions {
 }
 
 /** Why a command cannot run now, or undefined when it can. */
-export async function preflight(command: ValidationCommand, options: RunValidationOptions): Promise<string | undefined> {
+export async function preflight(
+  command: ValidationCommand,
+  options: RunValidationOptions,
+): Promise<string | undefined> {
   if (command.blocker_id) {
     const status = await options.taskStatus?.(command.blocker_id);
     if (status !== 'completed') return `blocker ${command.blocker_id} is ${status ?? 'not found'}, not completed`;
@@ -110,9 +139,13 @@ async function globExists(base: string, pattern: string): Promise<boolean> {
     }
     for (const e of entries) {
       const abs = join(dir, e.name);
-      const rel = abs.slice(base.length + 1).split('\\').join('/');
+      const rel = abs
+        .slice(base.length + 1)
+        .split('\\')
+        .join('/');
       if (match(rel)) return true;
-      if (e.isDirectory() && e.name !== 'node_modules' && e.name !== '.git' && (await walk(abs, depth + 1))) return true;
+      if (e.isDirectory() && e.name !== 'node_modules' && e.name !== '.git' && (await walk(abs, depth + 1)))
+        return true;
     }
     return false;
   };
@@ -120,12 +153,28 @@ async function globExists(base: string, pattern: string): Promise<boolean> {
 }
 
 /** Runs one command: pre-flight, then up to `retry.attempts` runs with backoff, the process tree killed on timeout. */
-export async function runValidationCommand(command: ValidationCommand, options: RunValidationOptions): Promise<ValidationResult> {
+export async function runValidationCommand(
+  command: ValidationCommand,
+  options: RunValidationOptions,
+): Promise<ValidationResult> {
   const clock = options.clock ?? systemClock;
   const startedAt = clock().toISOString();
   const tailLines = options.tailLines ?? 40;
   const skip = await preflight(command, options);
-  if (skip) return { id: command.id, status: 'skipped', skip_reason: skip, exit_code: null, expected: false, duration_ms: 0, attempts: 0, timed_out: false, stdout_tail: '', stderr_tail: '', started_at: startedAt };
+  if (skip)
+    return {
+      id: command.id,
+      status: 'skipped',
+      skip_reason: skip,
+      exit_code: null,
+      expected: false,
+      duration_ms: 0,
+      attempts: 0,
+      timed_out: false,
+      stdout_tail: '',
+      stderr_tail: '',
+      started_at: startedAt,
+    };
   const argv = typeof command.command === 'string' ? ['sh', '-c', command.command] : command.command;
   const env = { ...(options.env ?? {}), ...command.env, ...(options.extraEnv ?? {}) };
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -133,10 +182,17 @@ export async function runValidationCommand(command: ValidationCommand, options: 
   let total = 0;
   for (;;) {
     attempts++;
-    const result = await runProcess({ argv, cwd: resolve(options.root, command.cwd), env, timeoutMs: command.timeout_ms, signal: options.signal });
+    const result = await runProcess({
+      argv,
+      cwd: resolve(options.root, command.cwd),
+      env,
+      timeoutMs: command.timeout_ms,
+      signal: options.signal,
+    });
     total += result.durationMs;
     const expected = result.exitCode !== null && command.expected_exit_codes.includes(result.exitCode);
-    const done = expected || attempts >= command.retry.attempts || result.aborted || result.error?.code === 'E_TOOL_NOT_FOUND';
+    const done =
+      expected || attempts >= command.retry.attempts || result.aborted || result.error?.code === 'E_TOOL_NOT_FOUND';
     if (done) {
       const error = result.error ? `${result.error.code}: ${result.error.message}` : undefined;
       return {

@@ -6,13 +6,20 @@ import type { CodeIssue, CodeLanguage, SyntaxCheck } from './types.js';
 export type { CodeIssue, CodeLanguage, SyntaxCheck } from './types.js';
 
 const BY_EXTENSION: Record<string, CodeLanguage> = {
-  '.py': 'python', '.pyi': 'python',
-  '.ts': 'typescript', '.tsx': 'typescript', '.mts': 'typescript', '.cts': 'typescript',
-  '.js': 'javascript', '.jsx': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript',
+  '.py': 'python',
+  '.pyi': 'python',
+  '.ts': 'typescript',
+  '.tsx': 'typescript',
+  '.mts': 'typescript',
+  '.cts': 'typescript',
+  '.js': 'javascript',
+  '.jsx': 'javascript',
+  '.mjs': 'javascript',
+  '.cjs': 'javascript',
 };
 
 export function languageOf(file: string | undefined): CodeLanguage {
-  return file ? BY_EXTENSION[extname(file).toLowerCase()] ?? 'other' : 'other';
+  return file ? (BY_EXTENSION[extname(file).toLowerCase()] ?? 'other') : 'other';
 }
 
 /**

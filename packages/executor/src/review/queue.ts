@@ -1,6 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadText, St3Error, ReviewQueueSchema, type CodeIssue, type ConfidenceLevel, type ReviewEvent, type ReviewItem, type ReviewQueue, type ReviewStatus } from '@st3/schemas';
+import {
+  loadText,
+  St3Error,
+  ReviewQueueSchema,
+  type CodeIssue,
+  type ConfidenceLevel,
+  type ReviewEvent,
+  type ReviewItem,
+  type ReviewQueue,
+  type ReviewStatus,
+} from '@st3/schemas';
 import { confidenceLevel, LEVEL_PRIORITY, type ConfidenceScore } from '../confidence.js';
 import { checkSyntax, detectIssues, languageOf, type CodeLanguage } from '../detectors/index.js';
 import { withLock, writeFileAtomic, type LockOptions } from '../fs-atomic.js';
@@ -8,7 +18,13 @@ import { withLock, writeFileAtomic, type LockOptions } from '../fs-atomic.js';
 /** Allowed moves; anything else is refused with E_REVIEW_TRANSITION. */
 const TRANSITIONS: Record<ReviewStatus, Partial<Record<ReviewEvent['action'], ReviewStatus>>> = {
   pending: { assign: 'in_review' },
-  in_review: { assign: 'in_review', approve: 'approved', reject: 'rejected', regenerate: 'needs_regeneration', edit: 'in_review' },
+  in_review: {
+    assign: 'in_review',
+    approve: 'approved',
+    reject: 'rejected',
+    regenerate: 'needs_regeneration',
+    edit: 'in_review',
+  },
   needs_regeneration: { resubmit: 'pending' },
   approved: {},
   rejected: {},
@@ -60,22 +76,34 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
     const r = loadText(text, { file, schema: ReviewQueueSchema });
     if (!r.value) {
       const d = r.errors[0];
-      throw new St3Error(d?.code ?? 'E_SCHEMA', `review queue ${file} is invalid: ${d?.message ?? ''}`, { file, line: d?.line, column: d?.column, diagnostics: r.errors });
+      throw new St3Error(d?.code ?? 'E_SCHEMA', `review queue ${file} is invalid: ${d?.message ?? ''}`, {
+        file,
+        line: d?.line,
+        column: d?.column,
+        diagnostics: r.errors,
+      });
     }
     return r.value;
   };
 
   const mutate = <T>(fn: (queue: ReviewQueue) => Promise<T> | T): Promise<T> =>
-    withLock(file, async () => {
-      const queue = await read();
-      const out = await fn(queue);
-      await writeFileAtomic(file, `${JSON.stringify(queue, null, 2)}\n`);
-      return out;
-    }, options);
+    withLock(
+      file,
+      async () => {
+        const queue = await read();
+        const out = await fn(queue);
+        await writeFileAtomic(file, `${JSON.stringify(queue, null, 2)}\n`);
+        return out;
+      },
+      options,
+    );
 
   const find = (queue: ReviewQueue, id: string): ReviewItem => {
     const item = queue.items.find((i) => i.id === id);
-    if (!item) throw new St3Error('E_REVIEW_NOT_FOUND', `no review item "${id}"`, { hint: 'run `st3 review list` to see the ids' });
+    if (!item)
+      throw new St3Error('E_REVIEW_NOT_FOUND', `no review item "${id}"`, {
+        hint: 'run `st3 review list` to see the ids',
+      });
     return item;
   };
 
@@ -89,25 +117,43 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
       });
     }
     const at = now();
-    item.history.push({ at, action, from: item.status, to, ...(extra.by ? { by: extra.by } : {}), ...(extra.feedback ? { feedback: extra.feedback } : {}) });
+    item.history.push({
+      at,
+      action,
+      from: item.status,
+      to,
+      ...(extra.by ? { by: extra.by } : {}),
+      ...(extra.feedback ? { feedback: extra.feedback } : {}),
+    });
     item.status = to;
     item.updatedAt = at;
     if (extra.feedback !== undefined) item.feedback = extra.feedback;
   };
 
   const requireFeedback = (feedback: string | undefined, action: string): string => {
-    if (!feedback || feedback.trim() === '') throw new St3Error('E_REVIEW_FEEDBACK_REQUIRED', `${action} needs feedback`, { hint: 'pass --feedback "what is wrong"' });
+    if (!feedback || feedback.trim() === '')
+      throw new St3Error('E_REVIEW_FEEDBACK_REQUIRED', `${action} needs feedback`, {
+        hint: 'pass --feedback "what is wrong"',
+      });
     return feedback;
   };
 
-  const order = (a: ReviewItem, b: ReviewItem) => b.priority - a.priority || a.confidence.score - b.confidence.score || compareIds(a.id, b.id);
+  const order = (a: ReviewItem, b: ReviewItem) =>
+    b.priority - a.priority || a.confidence.score - b.confidence.score || compareIds(a.id, b.id);
 
   return {
     file,
-    async list(filter: { status?: ReviewStatus; level?: ConfidenceLevel; reviewer?: string } = {}): Promise<ReviewItem[]> {
+    async list(
+      filter: { status?: ReviewStatus; level?: ConfidenceLevel; reviewer?: string } = {},
+    ): Promise<ReviewItem[]> {
       const queue = await read();
       return queue.items
-        .filter((i) => (!filter.status || i.status === filter.status) && (!filter.level || i.confidence.level === filter.level) && (!filter.reviewer || i.reviewer === filter.reviewer))
+        .filter(
+          (i) =>
+            (!filter.status || i.status === filter.status) &&
+            (!filter.level || i.confidence.level === filter.level) &&
+            (!filter.reviewer || i.reviewer === filter.reviewer),
+        )
         .sort(order);
     },
     async get(id: string): Promise<ReviewItem> {
@@ -119,20 +165,41 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
      */
     async add(input: AddReviewInput): Promise<ReviewItem> {
       const language = input.language ?? languageOf(input.file);
-      const [issues, validation] = await Promise.all([input.issues ?? detectIssues(input.code, language), checkSyntax(input.code, language)]);
-      const confidence = typeof input.confidence === 'number' ? { score: input.confidence, level: confidenceLevel(input.confidence) } : input.confidence;
+      const [issues, validation] = await Promise.all([
+        input.issues ?? detectIssues(input.code, language),
+        checkSyntax(input.code, language),
+      ]);
+      const confidence =
+        typeof input.confidence === 'number'
+          ? { score: input.confidence, level: confidenceLevel(input.confidence) }
+          : input.confidence;
       return mutate((queue) => {
         const at = now();
         const waiting = queue.items.find((i) => i.nodeId === input.nodeId && i.status === 'needs_regeneration');
         if (waiting) {
-          Object.assign(waiting, { code: input.code, runId: input.runId ?? waiting.runId, confidence, priority: LEVEL_PRIORITY[confidence.level], issues, validation });
+          Object.assign(waiting, {
+            code: input.code,
+            runId: input.runId ?? waiting.runId,
+            confidence,
+            priority: LEVEL_PRIORITY[confidence.level],
+            issues,
+            validation,
+          });
           move(waiting, 'resubmit');
           return waiting;
         }
         // New code for a node whose item nobody has picked up yet replaces it (no duplicate in the queue).
         const unreviewed = queue.items.find((i) => i.nodeId === input.nodeId && i.status === 'pending');
         if (unreviewed) {
-          Object.assign(unreviewed, { code: input.code, runId: input.runId ?? unreviewed.runId, confidence, priority: LEVEL_PRIORITY[confidence.level], issues, validation, updatedAt: at });
+          Object.assign(unreviewed, {
+            code: input.code,
+            runId: input.runId ?? unreviewed.runId,
+            confidence,
+            priority: LEVEL_PRIORITY[confidence.level],
+            issues,
+            validation,
+            updatedAt: at,
+          });
           unreviewed.history.push({ at, action: 'add', from: 'pending', to: 'pending' });
           return unreviewed;
         }
@@ -162,12 +229,15 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
     /** The pending items with the lowest confidence: `percent`% of the pending ones, rounded up. */
     async select(percent: number): Promise<ReviewItem[]> {
       if (!(percent >= 0 && percent <= 100)) throw new St3Error('E_USAGE', `percent must be in 0..100, got ${percent}`);
-      const pending = (await read()).items.filter((i) => i.status === 'pending').sort((a, b) => a.confidence.score - b.confidence.score || compareIds(a.id, b.id));
+      const pending = (await read()).items
+        .filter((i) => i.status === 'pending')
+        .sort((a, b) => a.confidence.score - b.confidence.score || compareIds(a.id, b.id));
       return pending.slice(0, Math.ceil((pending.length * percent) / 100));
     },
     assign: (id: string, reviewer: string) =>
       mutate((q) => {
-        if (!reviewer.trim()) throw new St3Error('E_USAGE', 'a reviewer name is required', { hint: 'pass --reviewer NAME' });
+        if (!reviewer.trim())
+          throw new St3Error('E_USAGE', 'a reviewer name is required', { hint: 'pass --reviewer NAME' });
         const item = find(q, id);
         move(item, 'assign', { by: reviewer });
         item.reviewer = reviewer;
@@ -200,7 +270,9 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
       const lang = current.language as CodeLanguage;
       const validation = await checkSyntax(code, lang);
       if (!validation.ok) {
-        throw new St3Error('E_REVIEW_INVALID_EDIT', `edited code of ${id} does not parse: ${validation.errors[0]}`, { details: { errors: validation.errors } });
+        throw new St3Error('E_REVIEW_INVALID_EDIT', `edited code of ${id} does not parse: ${validation.errors[0]}`, {
+          details: { errors: validation.errors },
+        });
       }
       const issues = await detectIssues(code, lang);
       return mutate((q) => {
@@ -213,12 +285,19 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
     /** Reviewer feedback per node for items awaiting regeneration: what the next run passes to those nodes. */
     async regenerationFeedback(): Promise<Record<string, string>> {
       const out: Record<string, string> = {};
-      for (const i of (await read()).items) if (i.status === 'needs_regeneration' && i.feedback) out[i.nodeId] = `Reviewer feedback: ${i.feedback}`;
+      for (const i of (await read()).items)
+        if (i.status === 'needs_regeneration' && i.feedback) out[i.nodeId] = `Reviewer feedback: ${i.feedback}`;
       return out;
     },
     async stats(): Promise<ReviewStats> {
       const items = (await read()).items;
-      const byStatus: Record<ReviewStatus, number> = { pending: 0, in_review: 0, approved: 0, rejected: 0, needs_regeneration: 0 };
+      const byStatus: Record<ReviewStatus, number> = {
+        pending: 0,
+        in_review: 0,
+        approved: 0,
+        rejected: 0,
+        needs_regeneration: 0,
+      };
       const byLevel: Record<ConfidenceLevel, number> = { high: 0, medium: 0, low: 0, critical: 0 };
       const byReviewer: Record<string, number> = {};
       const issues: Record<string, number> = {};
@@ -231,7 +310,15 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
         for (const issue of i.issues) issues[issue.rule] = (issues[issue.rule] ?? 0) + 1;
       }
       const decided = byStatus.approved + byStatus.rejected + byStatus.needs_regeneration;
-      return { total: items.length, byStatus, byLevel, meanConfidence: items.length ? sum / items.length : 0, approvalRate: decided ? byStatus.approved / decided : 0, byReviewer, issues };
+      return {
+        total: items.length,
+        byStatus,
+        byLevel,
+        meanConfidence: items.length ? sum / items.length : 0,
+        approvalRate: decided ? byStatus.approved / decided : 0,
+        byReviewer,
+        issues,
+      };
     },
   };
 }

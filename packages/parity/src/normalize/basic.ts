@@ -11,7 +11,11 @@ export const lineEndings: Normalizer = {
 export const trailingWhitespace: Normalizer = {
   name: 'trailing-whitespace',
   description: 'spaces and tabs at the end of each line are removed',
-  apply: (text) => text.split('\n').map((line) => trimEnd(line, ' \t')).join('\n'),
+  apply: (text) =>
+    text
+      .split('\n')
+      .map((line) => trimEnd(line, ' \t'))
+      .join('\n'),
 };
 
 /** Runs of blank lines collapse to one blank line; leading blank lines of the file are dropped. */

@@ -52,7 +52,7 @@ function multiLineStringLines(lines: readonly string[]): boolean[] {
       const quote = open ?? firstTripleQuote(line, at);
       if (!quote) break;
       const from = open ? at : line.indexOf(quote, at) + 3;
-      if (!open && (line.slice(at, from - 3).includes('#'))) break;
+      if (!open && line.slice(at, from - 3).includes('#')) break;
       const end = line.indexOf(quote, from);
       if (end < 0) {
         open = quote;

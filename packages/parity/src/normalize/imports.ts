@@ -48,7 +48,10 @@ function compare(a: string, b: string): number {
 
 /** Sorts names inside braces/parentheses; undefined when one of them is not a plain binding. */
 function sortNames(inner: string, name: RegExp): string[] | undefined {
-  const names = inner.split(',').map((n) => n.trim().replace(/\s+/g, ' ')).filter((n) => n !== '');
+  const names = inner
+    .split(',')
+    .map((n) => n.trim().replace(/\s+/g, ' '))
+    .filter((n) => n !== '');
   if (names.length === 0 || !names.every((n) => name.test(n))) return undefined;
   // `type X` sorts by X, so `import { type B, a }` and `import { a, type B }` agree
   const bare = (n: string) => n.replace(/^type /, '').toLowerCase();
@@ -94,7 +97,10 @@ const parseTsImport: Parser = (lines, i) => {
 export const sortImportsTs: Normalizer = {
   name: 'sort-imports-ts',
   description: 'TypeScript/JavaScript imports sorted by module within each group, named bindings sorted, groups kept',
-  apply: (text) => (text.startsWith('import ') || text.includes('\nimport ') ? sortGroups(text, parseTsImport, (line) => line.startsWith('import ') && !/^import\s*\(/.test(line)) : text),
+  apply: (text) =>
+    text.startsWith('import ') || text.includes('\nimport ')
+      ? sortGroups(text, parseTsImport, (line) => line.startsWith('import ') && !/^import\s*\(/.test(line))
+      : text,
 };
 
 const PY_MODULE = /^(?:[\w]+(?:\.[\w]+)*|\.+[\w]*(?:\.[\w]+)*)$/;
@@ -122,7 +128,10 @@ const parsePyImport: Parser = (lines, i) => {
   const flat = text.replace(/\s+/g, ' ').trim();
   const plain = PY_IMPORT.exec(flat);
   if (plain) {
-    const modules = plain[1]!.split(',').map((m) => m.trim()).sort(compare);
+    const modules = plain[1]!
+      .split(',')
+      .map((m) => m.trim())
+      .sort(compare);
     return { statement: { key: pyKey(modules[0]!, false), text: `import ${modules.join(', ')}` }, next };
   }
   const from = /^from (\S+) import (.+)$/.exec(flat);
@@ -139,6 +148,10 @@ const parsePyImport: Parser = (lines, i) => {
 
 export const sortImportsPython: Normalizer = {
   name: 'sort-imports-python',
-  description: 'Python imports sorted by module within each group (__future__ first), imported names sorted, groups kept',
-  apply: (text) => (text.includes('import ') ? sortGroups(text, parsePyImport, (line) => line.startsWith('import ') || line.startsWith('from ')) : text),
+  description:
+    'Python imports sorted by module within each group (__future__ first), imported names sorted, groups kept',
+  apply: (text) =>
+    text.includes('import ')
+      ? sortGroups(text, parsePyImport, (line) => line.startsWith('import ') || line.startsWith('from '))
+      : text,
 };

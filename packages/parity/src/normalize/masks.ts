@@ -5,7 +5,8 @@ import type { Normalizer } from './types.js';
  * line 2 `template=<type> version=<8-hex> created=<ISO> updated=<ISO|empty>`, in `#`, `//`,
  * `<!-- -->` or `{# #}` comments. Both lines become one marker that keeps the artifact type.
  */
-const METADATA_LINE = /^(#|\/\/|<!--|\{#)[ \t]*template=(\S+)[ \t]+version=\S+[ \t]+created=\S+[ \t]+updated=\S*?[ \t]*(-->|#\})?[ \t]*$/;
+const METADATA_LINE =
+  /^(#|\/\/|<!--|\{#)[ \t]*template=(\S+)[ \t]+version=\S+[ \t]+created=\S+[ \t]+updated=\S*?[ \t]*(-->|#\})?[ \t]*$/;
 const MARKER = 'st3-provenance';
 const PATH_LINE = /^(#|\/\/|<!--|\{#)[ \t]*\S.*$/;
 
@@ -40,7 +41,8 @@ const DATE = /\b\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b/g;
 export const maskTimestamps: Normalizer = {
   name: 'mask-timestamps',
   description: 'ISO 8601 date-times and dates become <TIMESTAMP> and <DATE>',
-  apply: (text) => (/\d{4}-\d\d-\d\d/.test(text) ? text.replace(DATE_TIME, '<TIMESTAMP>').replace(DATE, '<DATE>') : text),
+  apply: (text) =>
+    /\d{4}-\d\d-\d\d/.test(text) ? text.replace(DATE_TIME, '<TIMESTAMP>').replace(DATE, '<DATE>') : text,
 };
 
 const VERSION_HASH = /\b((?:template_)?version(?:_hash)?[ \t]*[=:][ \t]*["']?)[0-9a-f]{8}(?![0-9A-Za-z])/g;

@@ -29,7 +29,15 @@ const TAIL = [blankLines, finalNewline];
  * masks next (so a timestamp never decides an import's order), layout rules last.
  */
 export const PRESETS: Readonly<Record<Language, readonly Normalizer[]>> = Object.freeze({
-  typescript: [lineEndings, ...MASKS, trailingWhitespace, sortImportsTs, commentIndentSlash, blockCommentIndent, ...TAIL],
+  typescript: [
+    lineEndings,
+    ...MASKS,
+    trailingWhitespace,
+    sortImportsTs,
+    commentIndentSlash,
+    blockCommentIndent,
+    ...TAIL,
+  ],
   python: [lineEndings, ...MASKS, trailingWhitespace, sortImportsPython, docstringIndent, commentIndentHash, ...TAIL],
   // two trailing spaces are a hard line break in Markdown, so trailing whitespace is kept
   markdown: [lineEndings, ...MASKS, ...TAIL],
@@ -40,11 +48,20 @@ export const PRESETS: Readonly<Record<Language, readonly Normalizer[]>> = Object
 });
 
 const EXTENSIONS: Record<string, Language> = {
-  ts: 'typescript', tsx: 'typescript', mts: 'typescript', cts: 'typescript',
-  js: 'typescript', jsx: 'typescript', mjs: 'typescript', cjs: 'typescript',
-  py: 'python', pyi: 'python',
-  md: 'markdown', markdown: 'markdown',
-  yaml: 'yaml', yml: 'yaml',
+  ts: 'typescript',
+  tsx: 'typescript',
+  mts: 'typescript',
+  cts: 'typescript',
+  js: 'typescript',
+  jsx: 'typescript',
+  mjs: 'typescript',
+  cjs: 'typescript',
+  py: 'python',
+  pyi: 'python',
+  md: 'markdown',
+  markdown: 'markdown',
+  yaml: 'yaml',
+  yml: 'yaml',
   json: 'json',
 };
 

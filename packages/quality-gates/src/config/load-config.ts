@@ -1,10 +1,28 @@
-import { loadFile, loadText, QualityConfigSchema, type CheckContext, type Diagnostic, type QualityConfig, type Result } from '@st3/schemas';
+import {
+  loadFile,
+  loadText,
+  QualityConfigSchema,
+  type CheckContext,
+  type Diagnostic,
+  type QualityConfig,
+  type Result,
+} from '@st3/schemas';
 import { compileConfigRegex, groupNames, placeholders } from './regex.js';
 
 /** The config file of a workspace, relative to its root. */
 export const QUALITY_CONFIG_PATH = '.st3/config/quality.yaml';
 
-const VIOLATION_FIELDS = new Set(['file', 'line', 'col', 'column', 'rule', 'message', 'severity', 'end_line', 'end_col']);
+const VIOLATION_FIELDS = new Set([
+  'file',
+  'line',
+  'col',
+  'column',
+  'rule',
+  'message',
+  'severity',
+  'end_line',
+  'end_col',
+]);
 
 /** Loads quality.yaml (v1.x) with every schema and semantic error located at file:line:col. */
 export function loadQualityConfig(path: string): Promise<Result<QualityConfig>> {
@@ -22,7 +40,13 @@ export function parseQualityConfig(text: string, file = 'quality.yaml'): Result<
  */
 export function checkQualityConfig(config: QualityConfig, ctx: CheckContext): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const at = (path: (string | number)[], code: string, severity: 'error' | 'warning', message: string, hint?: string): void => {
+  const at = (
+    path: (string | number)[],
+    code: string,
+    severity: 'error' | 'warning',
+    message: string,
+    hint?: string,
+  ): void => {
     const pos = ctx.locate(path);
     out.push({ code, severity, file: ctx.file, line: pos?.line, column: pos?.column, path, message, hint });
   };
@@ -31,7 +55,13 @@ export function checkQualityConfig(config: QualityConfig, ctx: CheckContext): Di
       compileConfigRegex(source);
       return true;
     } catch (error) {
-      at(path, 'E_CONFIG_INVALID', 'error', `regex does not compile: ${(error as Error).message}`, 'named groups may be written (?P<name>...) or (?<name>...)');
+      at(
+        path,
+        'E_CONFIG_INVALID',
+        'error',
+        `regex does not compile: ${(error as Error).message}`,
+        'named groups may be written (?P<name>...) or (?<name>...)',
+      );
       return false;
     }
   };
@@ -41,10 +71,21 @@ export function checkQualityConfig(config: QualityConfig, ctx: CheckContext): Di
     const caps = gate.capabilities;
     const success = gate.success as { score_pattern?: string; min_score?: number };
     if (success.score_pattern !== undefined && compiles([...base, 'success', 'score_pattern'], success.score_pattern)) {
-      if (!groupNames(success.score_pattern).has('score')) at([...base, 'success', 'score_pattern'], 'E_CONFIG_INVALID', 'error', 'score_pattern needs a named group "score"');
+      if (!groupNames(success.score_pattern).has('score'))
+        at(
+          [...base, 'success', 'score_pattern'],
+          'E_CONFIG_INVALID',
+          'error',
+          'score_pattern needs a named group "score"',
+        );
     }
     if (success.min_score !== undefined && success.score_pattern === undefined) {
-      at([...base, 'success', 'min_score'], 'E_CONFIG_INVALID', 'error', 'min_score needs success.score_pattern to read the score');
+      at(
+        [...base, 'success', 'min_score'],
+        'E_CONFIG_INVALID',
+        'error',
+        'min_score needs success.score_pattern to read the score',
+      );
     }
     const text = caps.text_violations;
     if (text) {
@@ -55,21 +96,39 @@ export function checkQualityConfig(config: QualityConfig, ctx: CheckContext): Di
           if (typeof value !== 'string') continue;
           for (const name of placeholders(value)) {
             if (!groups.has(name)) {
-              at([...path, 'defaults', field], 'E_CONFIG_INVALID', 'error', `placeholder {${name}} names no capture group of the pattern`, `groups: ${[...groups].join(', ') || 'none'}`);
+              at(
+                [...path, 'defaults', field],
+                'E_CONFIG_INVALID',
+                'error',
+                `placeholder {${name}} names no capture group of the pattern`,
+                `groups: ${[...groups].join(', ') || 'none'}`,
+              );
             }
           }
         }
         if (!groups.has('file') && text.defaults?.file === undefined) {
-          at([...path, 'pattern'], 'W_CONFIG', 'warning', 'the pattern has no "file" group and defaults give no file: violations will have an empty file');
+          at(
+            [...path, 'pattern'],
+            'W_CONFIG',
+            'warning',
+            'the pattern has no "file" group and defaults give no file: violations will have an empty file',
+          );
         }
       }
-      if (text.continuation_pattern !== undefined) compiles([...path, 'continuation_pattern'], text.continuation_pattern);
+      if (text.continuation_pattern !== undefined)
+        compiles([...path, 'continuation_pattern'], text.continuation_pattern);
     }
     const json = caps.json_violations;
     if (json) {
       for (const field of Object.keys(json.field_map)) {
         if (!VIOLATION_FIELDS.has(field)) {
-          at([...base, 'capabilities', 'json_violations', 'field_map', field], 'W_CONFIG', 'warning', `field_map key "${field}" is not a violation field and is ignored`, `fields: ${[...VIOLATION_FIELDS].join(', ')}`);
+          at(
+            [...base, 'capabilities', 'json_violations', 'field_map', field],
+            'W_CONFIG',
+            'warning',
+            `field_map key "${field}" is not a violation field and is ignored`,
+            `fields: ${[...VIOLATION_FIELDS].join(', ')}`,
+          );
         }
       }
     }

@@ -9,7 +9,15 @@ export interface MapperHelpers {
   fixable(record: unknown, parents: readonly unknown[], gateFixable: boolean): boolean;
 }
 
-export type GroupMapper = (records: readonly unknown[], parents: readonly unknown[], out: Violation[], start: number, h: MapperHelpers, gateFixable: boolean, defaults: Record<string, unknown>) => number;
+export type GroupMapper = (
+  records: readonly unknown[],
+  parents: readonly unknown[],
+  out: Violation[],
+  start: number,
+  h: MapperHelpers,
+  gateFixable: boolean,
+  defaults: Record<string, unknown>,
+) => number;
 
 export interface MapperFields {
   file?: FieldPath;
@@ -26,25 +34,36 @@ export interface MapperFields {
  * config and are embedded with JSON.stringify only, never as code. This is what lets a 100,000-
  * record report cost little more than its JSON.parse.
  */
-export function compileGroupMapper(fields: MapperFields, lineOffset: number, colOffset: number, fixableWhen?: { path: FieldPath; equals?: string } | 'gate'): GroupMapper {
+export function compileGroupMapper(
+  fields: MapperFields,
+  lineOffset: number,
+  colOffset: number,
+  fixableWhen?: { path: FieldPath; equals?: string } | 'gate',
+): GroupMapper {
   const access = (path: FieldPath | undefined, name: string): string => {
     if (!path) return `defaults[${JSON.stringify(name)}]`;
     let expr = path.up === 0 ? 'r' : `parents[parents.length - ${path.up}]`;
-    for (const key of path.keys) expr = `((t = ${expr}) !== null && typeof t === 'object' ? t[${JSON.stringify(key)}] : undefined)`;
+    for (const key of path.keys)
+      expr = `((t = ${expr}) !== null && typeof t === 'object' ? t[${JSON.stringify(key)}] : undefined)`;
     return `((t = ${expr}) === undefined || t === null ? defaults[${JSON.stringify(name)}] : t)`;
   };
   const raw = (path: FieldPath): string => {
     let expr = path.up === 0 ? 'r' : `parents[parents.length - ${path.up}]`;
-    for (const key of path.keys) expr = `((t = ${expr}) !== null && typeof t === 'object' ? t[${JSON.stringify(key)}] : undefined)`;
+    for (const key of path.keys)
+      expr = `((t = ${expr}) !== null && typeof t === 'object' ? t[${JSON.stringify(key)}] : undefined)`;
     return expr;
   };
   // Numbers (the usual case) are handled inline; anything else goes through h.toPosition.
   const position = (path: FieldPath | undefined, name: string, offset: number): string =>
     `(typeof (t = ${access(path, name)}) === 'number' && t === t ? ((t = Math.trunc(t) + ${offset | 0}) > 0 ? t : 0) : h.toPosition(t, ${offset | 0}))`;
-  const fixable = fixableWhen === undefined ? 'false'
-    : fixableWhen === 'gate' ? 'gateFixable'
-    : fixableWhen.equals !== undefined ? `((t = ${raw(fixableWhen.path)}) !== undefined && t !== null && String(t) === ${JSON.stringify(fixableWhen.equals)})`
-    : `((t = ${raw(fixableWhen.path)}) !== undefined && t !== null && t !== false && t !== '')`;
+  const fixable =
+    fixableWhen === undefined
+      ? 'false'
+      : fixableWhen === 'gate'
+        ? 'gateFixable'
+        : fixableWhen.equals !== undefined
+          ? `((t = ${raw(fixableWhen.path)}) !== undefined && t !== null && String(t) === ${JSON.stringify(fixableWhen.equals)})`
+          : `((t = ${raw(fixableWhen.path)}) !== undefined && t !== null && t !== false && t !== '')`;
   const fileFromParent = fields.file !== undefined && fields.file.up > 0;
   const body = `
     let t;

@@ -88,16 +88,26 @@ export interface RecordGroup {
   parents: unknown[];
 }
 
-export function selectRecords(root: unknown, steps: readonly Step[], pathText: string): { groups: RecordGroup[]; count: number; problem?: string } {
+export function selectRecords(
+  root: unknown,
+  steps: readonly Step[],
+  pathText: string,
+): { groups: RecordGroup[]; count: number; problem?: string } {
   let current: Located[] = [{ value: root, parents: [] }];
   for (const step of steps) {
     const next: Located[] = [];
     for (const item of current) {
       if (step.kind === 'each') {
-        if (!Array.isArray(item.value)) return { groups: [], count: 0, problem: `expected an array at "${pathText}", found ${describe(item.value)}` };
+        if (!Array.isArray(item.value))
+          return { groups: [], count: 0, problem: `expected an array at "${pathText}", found ${describe(item.value)}` };
         for (const el of item.value) next.push({ value: el, parents: item.parents });
       } else {
-        if (item.value === null || typeof item.value !== 'object' || Array.isArray(item.value)) return { groups: [], count: 0, problem: `expected an object with "${step.key}" at "${pathText}", found ${describe(item.value)}` };
+        if (item.value === null || typeof item.value !== 'object' || Array.isArray(item.value))
+          return {
+            groups: [],
+            count: 0,
+            problem: `expected an object with "${step.key}" at "${pathText}", found ${describe(item.value)}`,
+          };
         const v = (item.value as Record<string, unknown>)[step.key];
         if (v === undefined || v === null) continue;
         next.push({ value: v, parents: [...item.parents, item.value] });
@@ -111,14 +121,24 @@ export function selectRecords(root: unknown, steps: readonly Step[], pathText: s
   for (const item of current) {
     if (Array.isArray(item.value)) {
       for (const el of item.value) {
-        if (el === null || typeof el !== 'object') return { groups: [], count: 0, problem: `expected records (objects) in the array at "${pathText || '(root)'}", found ${describe(el)}` };
+        if (el === null || typeof el !== 'object')
+          return {
+            groups: [],
+            count: 0,
+            problem: `expected records (objects) in the array at "${pathText || '(root)'}", found ${describe(el)}`,
+          };
       }
       groups.push({ records: item.value, parents: item.parents });
       count += item.value.length;
     } else if (item.value !== null && typeof item.value === 'object') {
       groups.push({ records: [item.value], parents: item.parents });
       count++;
-    } else return { groups: [], count: 0, problem: `expected an array of records at "${pathText || '(root)'}", found ${describe(item.value)}` };
+    } else
+      return {
+        groups: [],
+        count: 0,
+        problem: `expected an array of records at "${pathText || '(root)'}", found ${describe(item.value)}`,
+      };
   }
   return { groups, count };
 }

@@ -10,7 +10,10 @@ export interface ParseOutcome {
 }
 
 /** A compiled `json_violations` section: compile once, parse many outputs. */
-export function createJsonParser(spec: JsonViolations, severityDefault: Severity = 'error'): (text: string, ctx: ParseContext) => ParseOutcome {
+export function createJsonParser(
+  spec: JsonViolations,
+  severityDefault: Severity = 'error',
+): (text: string, ctx: ParseContext) => ParseOutcome {
   const steps = compileViolationsPath(spec.violations_path);
   const pathText = spec.violations_path ?? '';
   const defaults = (spec as { defaults?: Record<string, unknown> }).defaults ?? {};
@@ -18,9 +21,19 @@ export function createJsonParser(spec: JsonViolations, severityDefault: Severity
     const p = spec.field_map[name] ?? (alt ? spec.field_map[alt] : undefined);
     return p === undefined ? undefined : parseFieldPath(p);
   };
-  const mapGroup = compileGroupMapper({
-    file: path('file'), line: path('line'), col: path('col', 'column'), rule: path('rule'), message: path('message'), severity: path('severity'),
-  }, spec.line_offset ?? 0, spec.col_offset ?? 0, inlineFixable(spec.fixable_when));
+  const mapGroup = compileGroupMapper(
+    {
+      file: path('file'),
+      line: path('line'),
+      col: path('col', 'column'),
+      rule: path('rule'),
+      message: path('message'),
+      severity: path('severity'),
+    },
+    spec.line_offset ?? 0,
+    spec.col_offset ?? 0,
+    inlineFixable(spec.fixable_when),
+  );
   const fixable = compileFixableWhen(spec.fixable_when);
 
   return (text, ctx) => {
@@ -45,7 +58,8 @@ export function createJsonParser(spec: JsonViolations, severityDefault: Severity
     };
     const violations: Violation[] = new Array(count);
     let i = 0;
-    for (const { records, parents } of groups) i = mapGroup(records, parents, violations, i, helpers, ctx.supportsAutofix === true, defaults);
+    for (const { records, parents } of groups)
+      i = mapGroup(records, parents, violations, i, helpers, ctx.supportsAutofix === true, defaults);
     return { violations };
   };
 }
@@ -54,14 +68,18 @@ function inlineFixable(when: string | null | undefined): { path: FieldPath; equa
   if (when === null || when === undefined || when === '') return undefined;
   if (when === 'gate') return 'gate';
   const eq = when.indexOf('=');
-  return eq === -1 ? { path: parseFieldPath(when) } : { path: parseFieldPath(when.slice(0, eq)), equals: when.slice(eq + 1) };
+  return eq === -1
+    ? { path: parseFieldPath(when) }
+    : { path: parseFieldPath(when.slice(0, eq)), equals: when.slice(eq + 1) };
 }
 
 /**
  * `fixable_when`: `gate` (the gate supports autofix), a path whose presence (not null/false/empty)
  * marks a fixable record, or `path=value` for an exact value.
  */
-export function compileFixableWhen(when: string | null | undefined): (record: unknown, parents: readonly unknown[], gateFixable: boolean) => boolean {
+export function compileFixableWhen(
+  when: string | null | undefined,
+): (record: unknown, parents: readonly unknown[], gateFixable: boolean) => boolean {
   if (when === null || when === undefined || when === '') return () => false;
   if (when === 'gate') return (_r, _p, gate) => gate;
   const eq = when.indexOf('=');
@@ -93,7 +111,9 @@ export function parseJsonLenient(text: string): { value: unknown } | { problem: 
         // report the first error
       }
     }
-    return { problem: `output is not valid JSON (${(error as Error).message}); it starts with ${JSON.stringify(snippet(trimmed))}` };
+    return {
+      problem: `output is not valid JSON (${(error as Error).message}); it starts with ${JSON.stringify(snippet(trimmed))}`,
+    };
   }
 }
 

@@ -12,9 +12,23 @@ export interface ParseContext {
 }
 
 const SEVERITY_WORDS: Record<string, Severity> = {
-  error: 'error', err: 'error', fatal: 'error', critical: 'error', e: 'error', failure: 'error',
-  warning: 'warning', warn: 'warning', w: 'warning',
-  info: 'info', information: 'info', note: 'info', hint: 'info', notice: 'info', style: 'info', convention: 'info', refactor: 'info',
+  error: 'error',
+  err: 'error',
+  fatal: 'error',
+  critical: 'error',
+  e: 'error',
+  failure: 'error',
+  warning: 'warning',
+  warn: 'warning',
+  w: 'warning',
+  info: 'info',
+  information: 'info',
+  note: 'info',
+  hint: 'info',
+  notice: 'info',
+  style: 'info',
+  convention: 'info',
+  refactor: 'info',
 };
 
 /** A tool's severity word (after an optional config map) as one of error/warning/info; unknown → fallback. */

@@ -28,7 +28,12 @@ export function createTextParser(spec: TextViolations): (text: string, ctx: Pars
           rule: g.rule ?? g.code ?? '',
           message: g.message ?? rawLine.trim(),
           severity: normalizeSeverity(g.severity, spec.severity_map, severityDefault as Severity),
-          fixable: fixableWhen === 'gate' ? ctx.supportsAutofix === true : fixableWhen ? g[fixableWhen] !== undefined && g[fixableWhen] !== '' : false,
+          fixable:
+            fixableWhen === 'gate'
+              ? ctx.supportsAutofix === true
+              : fixableWhen
+                ? g[fixableWhen] !== undefined && g[fixableWhen] !== ''
+                : false,
         };
         violations.push(last);
         continue;

@@ -14,18 +14,36 @@ export interface WorkspaceDetection {
   reasons: Record<string, string>;
 }
 
-const ESLINT_CONFIGS = ['eslint.config.js', 'eslint.config.mjs', 'eslint.config.cjs', 'eslint.config.ts', '.eslintrc', '.eslintrc.js', '.eslintrc.cjs', '.eslintrc.json', '.eslintrc.yml', '.eslintrc.yaml'];
+const ESLINT_CONFIGS = [
+  'eslint.config.js',
+  'eslint.config.mjs',
+  'eslint.config.cjs',
+  'eslint.config.ts',
+  '.eslintrc',
+  '.eslintrc.js',
+  '.eslintrc.cjs',
+  '.eslintrc.json',
+  '.eslintrc.yml',
+  '.eslintrc.yaml',
+];
 
 /** Looks at a workspace's files to choose gate presets (`st3 gates init`). */
 export function detectWorkspace(root: string): WorkspaceDetection {
   const has = (f: string): boolean => existsSync(join(root, f));
-  const pkg = readJson(join(root, 'package.json')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string>; eslintConfig?: unknown } | undefined;
+  const pkg = readJson(join(root, 'package.json')) as
+    | { dependencies?: Record<string, string>; devDependencies?: Record<string, string>; eslintConfig?: unknown }
+    | undefined;
   const deps = { ...pkg?.dependencies, ...pkg?.devDependencies };
   const topFiles = safeList(root);
   const typescript = has('tsconfig.json') || 'typescript' in deps;
   const javascript = pkg !== undefined || topFiles.some((f) => /\.(m|c)?[jt]sx?$/.test(f));
   const pyproject = has('pyproject.toml') ? readFileSync(join(root, 'pyproject.toml'), 'utf8') : '';
-  const python = pyproject !== '' || has('setup.py') || has('setup.cfg') || has('requirements.txt') || topFiles.some((f) => f.endsWith('.py'));
+  const python =
+    pyproject !== '' ||
+    has('setup.py') ||
+    has('setup.cfg') ||
+    has('requirements.txt') ||
+    topFiles.some((f) => f.endsWith('.py'));
   const presets: string[] = [];
   const reasons: Record<string, string> = {};
   const add = (id: string, why: string): void => {
@@ -36,7 +54,13 @@ export function detectWorkspace(root: string): WorkspaceDetection {
     const biome = has('biome.json') || has('biome.jsonc') || '@biomejs/biome' in deps;
     const oxlint = has('.oxlintrc.json') || has('oxlintrc.json') || 'oxlint' in deps;
     const eslint = ESLINT_CONFIGS.some(has) || pkg?.eslintConfig !== undefined || 'eslint' in deps;
-    if (eslint || (!biome && !oxlint)) add('eslint', eslint ? 'an ESLint config or dependency was found' : 'JavaScript/TypeScript project without another linter configured');
+    if (eslint || (!biome && !oxlint))
+      add(
+        'eslint',
+        eslint
+          ? 'an ESLint config or dependency was found'
+          : 'JavaScript/TypeScript project without another linter configured',
+      );
     if (biome) add('biome', 'a Biome config or dependency was found');
     if (oxlint) add('oxlint', 'an oxlint config or dependency was found');
     if (has('tsconfig.json')) add('tsc', 'tsconfig.json was found');
@@ -55,7 +79,10 @@ export function detectWorkspace(root: string): WorkspaceDetection {
 export const QUALITY_SCHEMA_FILE = 'quality.schema.json';
 
 /** quality.yaml text for the chosen presets, starting with the `$schema` line for editor validation. */
-export function renderQualityConfig(presetIds: readonly string[], options: { schemaRef?: string; logDir?: string } = {}): string {
+export function renderQualityConfig(
+  presetIds: readonly string[],
+  options: { schemaRef?: string; logDir?: string } = {},
+): string {
   const gates: Record<string, GateConfig> = {};
   for (const id of presetIds) {
     const preset: GatePreset | undefined = findPreset(id);
@@ -75,7 +102,11 @@ export function renderQualityConfig(presetIds: readonly string[], options: { sch
   ].join('\n');
   const yamlDoc = new Document(doc);
   // Short lists of scalars (commands, file types, exit codes) read best on one line.
-  visit(yamlDoc, { Seq: (_key, node) => { if (node.items.every((i) => isScalar(i))) node.flow = true; } });
+  visit(yamlDoc, {
+    Seq: (_key, node) => {
+      if (node.items.every((i) => isScalar(i))) node.flow = true;
+    },
+  });
   return `${header}\n${yamlDoc.toString({ lineWidth: 0 })}`;
 }
 

@@ -16,7 +16,8 @@ const PY = ['.py'];
 const ok0 = { exit_codes_ok: [0] };
 
 /** A violation line of mypy (`--show-column-numbers` optional): `file:line[:col]: severity: message  [code]`. */
-export const MYPY_PATTERN = '^(?P<file>[^:\\n]+):(?P<line>\\d+):(?:(?P<col>\\d+):)? (?P<severity>error|warning|note): (?P<message>.+?)(?:\\s+\\[(?P<rule>[^\\]]+)\\])?$';
+export const MYPY_PATTERN =
+  '^(?P<file>[^:\\n]+):(?P<line>\\d+):(?:(?P<col>\\d+):)? (?P<severity>error|warning|note): (?P<message>.+?)(?:\\s+\\[(?P<rule>[^\\]]+)\\])?$';
 
 export const PRESETS: readonly GatePreset[] = [
   {
@@ -25,7 +26,10 @@ export const PRESETS: readonly GatePreset[] = [
     gate: {
       name: 'ESLint',
       description: 'Lint JavaScript/TypeScript (eslint -f json)',
-      execution: { command: ['npx', '--no-install', 'eslint', '-f', 'json', '--no-warn-ignored'], timeout_seconds: 300 },
+      execution: {
+        command: ['npx', '--no-install', 'eslint', '-f', 'json', '--no-warn-ignored'],
+        timeout_seconds: 300,
+      },
       success: { exit_codes_ok: [0] },
       capabilities: {
         file_types: JS_TYPES,
@@ -33,7 +37,14 @@ export const PRESETS: readonly GatePreset[] = [
         parsing_strategy: 'json_violations',
         json_violations: {
           violations_path: '[]/messages',
-          field_map: { file: '../filePath', line: 'line', col: 'column', rule: 'ruleId', message: 'message', severity: 'severity' },
+          field_map: {
+            file: '../filePath',
+            line: 'line',
+            col: 'column',
+            rule: 'ruleId',
+            message: 'message',
+            severity: 'severity',
+          },
           severity_map: { '1': 'warning', '2': 'error' },
           fixable_when: 'fix',
         },
@@ -45,15 +56,21 @@ export const PRESETS: readonly GatePreset[] = [
     language: 'typescript',
     gate: {
       name: 'TypeScript',
-      description: 'Type-check the project (tsc --noEmit --pretty false); runs on the whole tsconfig when any TS file is in scope',
-      execution: { command: ['npx', '--no-install', 'tsc', '--noEmit', '--pretty', 'false', '-p', 'tsconfig.json'], timeout_seconds: 600, pass_files: 'none' },
+      description:
+        'Type-check the project (tsc --noEmit --pretty false); runs on the whole tsconfig when any TS file is in scope',
+      execution: {
+        command: ['npx', '--no-install', 'tsc', '--noEmit', '--pretty', 'false', '-p', 'tsconfig.json'],
+        timeout_seconds: 600,
+        pass_files: 'none',
+      },
       success: ok0,
       capabilities: {
         file_types: ['.ts', '.tsx', '.mts', '.cts'],
         supports_autofix: false,
         parsing_strategy: 'text_violations',
         text_violations: {
-          pattern: '^(?P<file>.+?)\\((?P<line>\\d+),(?P<col>\\d+)\\): (?P<severity>error|warning|message) (?P<rule>TS\\d+): (?P<message>.*)$',
+          pattern:
+            '^(?P<file>.+?)\\((?P<line>\\d+),(?P<col>\\d+)\\): (?P<severity>error|warning|message) (?P<rule>TS\\d+): (?P<message>.*)$',
           continuation_pattern: '^\\s+(?P<message>\\S.*)$',
           severity_default: 'error',
         },
@@ -74,7 +91,14 @@ export const PRESETS: readonly GatePreset[] = [
         parsing_strategy: 'json_violations',
         json_violations: {
           violations_path: 'diagnostics',
-          field_map: { file: 'location/path', line: 'location/start/line', col: 'location/start/column', rule: 'category', message: 'message', severity: 'severity' },
+          field_map: {
+            file: 'location/path',
+            line: 'location/start/line',
+            col: 'location/start/column',
+            rule: 'category',
+            message: 'message',
+            severity: 'severity',
+          },
         },
       },
     },
@@ -93,7 +117,14 @@ export const PRESETS: readonly GatePreset[] = [
         parsing_strategy: 'json_violations',
         json_violations: {
           violations_path: 'diagnostics',
-          field_map: { file: 'filename', line: 'labels/0/span/line', col: 'labels/0/span/column', rule: 'code', message: 'message', severity: 'severity' },
+          field_map: {
+            file: 'filename',
+            line: 'labels/0/span/line',
+            col: 'labels/0/span/column',
+            rule: 'code',
+            message: 'message',
+            severity: 'severity',
+          },
         },
       },
     },
@@ -112,7 +143,13 @@ export const PRESETS: readonly GatePreset[] = [
         parsing_strategy: 'json_violations',
         json_violations: {
           violations_path: null,
-          field_map: { file: 'filename', line: 'location/row', col: 'location/column', rule: 'code', message: 'message' },
+          field_map: {
+            file: 'filename',
+            line: 'location/row',
+            col: 'location/column',
+            rule: 'code',
+            message: 'message',
+          },
           fixable_when: 'fix/applicability',
         },
       },
@@ -167,7 +204,14 @@ export const PRESETS: readonly GatePreset[] = [
         parsing_strategy: 'json_violations',
         json_violations: {
           violations_path: 'generalDiagnostics',
-          field_map: { file: 'file', line: 'range/start/line', col: 'range/start/character', rule: 'rule', message: 'message', severity: 'severity' },
+          field_map: {
+            file: 'file',
+            line: 'range/start/line',
+            col: 'range/start/character',
+            rule: 'rule',
+            message: 'message',
+            severity: 'severity',
+          },
           line_offset: 1,
           col_offset: 1,
         },

@@ -57,15 +57,33 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   const [program, ...args] = options.argv;
   const maxBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
   const base = (extra: Partial<ProcessResult>): ProcessResult => ({
-    exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, aborted: false, truncated: false,
-    stdoutTruncated: false, stderrTruncated: false, stdoutBytes: 0, stderrBytes: 0,
-    durationMs: Math.round(performance.now() - started), ...extra,
+    exitCode: null,
+    signal: null,
+    stdout: '',
+    stderr: '',
+    timedOut: false,
+    aborted: false,
+    truncated: false,
+    stdoutTruncated: false,
+    stderrTruncated: false,
+    stdoutBytes: 0,
+    stderrBytes: 0,
+    durationMs: Math.round(performance.now() - started),
+    ...extra,
   });
   if (!program) {
-    return Promise.resolve(base({ error: new St3Error('E_USAGE', 'empty command: argv needs at least the program name') }));
+    return Promise.resolve(
+      base({ error: new St3Error('E_USAGE', 'empty command: argv needs at least the program name') }),
+    );
   }
   if (options.cwd !== undefined && !isDirectory(options.cwd)) {
-    return Promise.resolve(base({ error: new St3Error('E_FILE_NOT_FOUND', `working folder not found: ${options.cwd}`, { hint: 'check working_dir (relative to the workspace root)' }) }));
+    return Promise.resolve(
+      base({
+        error: new St3Error('E_FILE_NOT_FOUND', `working folder not found: ${options.cwd}`, {
+          hint: 'check working_dir (relative to the workspace root)',
+        }),
+      }),
+    );
   }
   if (options.signal?.aborted) {
     return Promise.resolve(base({ aborted: true, error: interrupted(program) }));
@@ -92,7 +110,8 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     const killTree = (sig: NodeJS.Signals): void => {
       if (child.pid === undefined) return;
       try {
-        if (process.platform === 'win32') spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
+        if (process.platform === 'win32')
+          spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
         else process.kill(-child.pid, sig);
       } catch {
         // ESRCH: the group is already gone.
@@ -139,24 +158,28 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       options.signal?.removeEventListener('abort', onAbort);
       let error = spawnError;
       if (!error && timedOut) {
-        error = new St3Error('E_TIMEOUT', `${program} ran past its ${options.timeoutMs} ms timeout and was stopped`, { hint: 'raise timeout_seconds or narrow the scope' });
+        error = new St3Error('E_TIMEOUT', `${program} ran past its ${options.timeoutMs} ms timeout and was stopped`, {
+          hint: 'raise timeout_seconds or narrow the scope',
+        });
       } else if (!error && aborted) {
         error = interrupted(program);
       }
-      resolve(base({
-        exitCode: code,
-        signal: sig,
-        stdout: stdout.text(),
-        stderr: stderr.text(),
-        timedOut,
-        aborted,
-        truncated: stdout.truncated || stderr.truncated,
-        stdoutTruncated: stdout.truncated,
-        stderrTruncated: stderr.truncated,
-        stdoutBytes: stdout.total,
-        stderrBytes: stderr.total,
-        ...(error ? { error } : {}),
-      }));
+      resolve(
+        base({
+          exitCode: code,
+          signal: sig,
+          stdout: stdout.text(),
+          stderr: stderr.text(),
+          timedOut,
+          aborted,
+          truncated: stdout.truncated || stderr.truncated,
+          stdoutTruncated: stdout.truncated,
+          stderrTruncated: stderr.truncated,
+          stdoutBytes: stdout.total,
+          stderrBytes: stderr.total,
+          ...(error ? { error } : {}),
+        }),
+      );
     }
   });
 }

@@ -14,7 +14,10 @@ export function toGithubAnnotations(result: GateRunResult): string {
       props.push(`title=${escapeProperty(`${gate.id}${v.rule ? `: ${v.rule}` : ''}`)}`);
       lines.push(`::${COMMAND[v.severity]} ${props.join(',')}::${escapeData(v.message)}`);
     }
-    if (gate.status === 'error') lines.push(`::error title=${escapeProperty(`${gate.id}: gate error`)}::${escapeData(gate.reason ?? 'the gate could not run')}`);
+    if (gate.status === 'error')
+      lines.push(
+        `::error title=${escapeProperty(`${gate.id}: gate error`)}::${escapeData(gate.reason ?? 'the gate could not run')}`,
+      );
   }
   lines.push(`::notice title=st3 gates::${escapeData(result.summary)}`);
   return `${lines.join('\n')}\n`;

@@ -18,30 +18,36 @@ const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 /** SARIF 2.1.0: one run per gate that ran (skipped gates have no run), rules listed per run. */
 export function toSarif(result: GateRunResult, options: SarifOptions = {}): Record<string, unknown> {
   const baseline = options.baselineFailedFiles ? new Set(options.baselineFailedFiles) : undefined;
-  const runs = result.gates.filter((g) => !g.skipped).map((gate) => {
-    const ruleIds = [...new Set(gate.violations.map((v) => v.rule || gate.id))].sort();
-    const ruleIndex = new Map(ruleIds.map((r, i) => [r, i]));
-    const command = options.config?.gates[gate.id]?.execution.command;
-    const run: Record<string, unknown> = {
-      tool: {
-        driver: {
-          name: gate.name,
-          ...(options.version ? { version: options.version } : {}),
-          informationUri: 'https://github.com/st3/st3',
-          rules: ruleIds.map((id) => ({ id, shortDescription: { text: id } })),
+  const runs = result.gates
+    .filter((g) => !g.skipped)
+    .map((gate) => {
+      const ruleIds = [...new Set(gate.violations.map((v) => v.rule || gate.id))].sort();
+      const ruleIndex = new Map(ruleIds.map((r, i) => [r, i]));
+      const command = options.config?.gates[gate.id]?.execution.command;
+      const run: Record<string, unknown> = {
+        tool: {
+          driver: {
+            name: gate.name,
+            ...(options.version ? { version: options.version } : {}),
+            informationUri: 'https://github.com/st3/st3',
+            rules: ruleIds.map((id) => ({ id, shortDescription: { text: id } })),
+          },
         },
-      },
-      automationDetails: { id: `st3/gates/${gate.id}/` },
-      originalUriBaseIds: { SRCROOT: { description: { text: 'The workspace root' } } },
-      invocations: [{
-        executionSuccessful: gate.status !== 'error',
-        ...(command ? { commandLine: command.join(' ') } : {}),
-        ...(gate.status === 'error' && gate.reason ? { toolExecutionNotifications: [{ level: 'error', message: { text: gate.reason } }] } : {}),
-      }],
-      results: gate.violations.map((v) => sarifResult(v, gate.id, ruleIndex, baseline)),
-    };
-    return run;
-  });
+        automationDetails: { id: `st3/gates/${gate.id}/` },
+        originalUriBaseIds: { SRCROOT: { description: { text: 'The workspace root' } } },
+        invocations: [
+          {
+            executionSuccessful: gate.status !== 'error',
+            ...(command ? { commandLine: command.join(' ') } : {}),
+            ...(gate.status === 'error' && gate.reason
+              ? { toolExecutionNotifications: [{ level: 'error', message: { text: gate.reason } }] }
+              : {}),
+          },
+        ],
+        results: gate.violations.map((v) => sarifResult(v, gate.id, ruleIndex, baseline)),
+      };
+      return run;
+    });
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -49,13 +55,25 @@ export function toSarif(result: GateRunResult, options: SarifOptions = {}): Reco
   };
 }
 
-function sarifResult(v: Violation, gateId: string, ruleIndex: Map<string, number>, baseline: Set<string> | undefined): Record<string, unknown> {
+function sarifResult(
+  v: Violation,
+  gateId: string,
+  ruleIndex: Map<string, number>,
+  baseline: Set<string> | undefined,
+): Record<string, unknown> {
   const ruleId = v.rule || gateId;
   const region: Record<string, number> = {};
   if (v.line > 0) region.startLine = v.line;
   if (v.line > 0 && v.col > 0) region.startColumn = v.col;
   const location = v.file
-    ? [{ physicalLocation: { artifactLocation: { uri: encodeUri(v.file), ...(v.file.startsWith('/') ? {} : { uriBaseId: 'SRCROOT' }) }, ...(v.line > 0 ? { region } : {}) } }]
+    ? [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: encodeUri(v.file), ...(v.file.startsWith('/') ? {} : { uriBaseId: 'SRCROOT' }) },
+            ...(v.line > 0 ? { region } : {}),
+          },
+        },
+      ]
     : [];
   return {
     ruleId,

@@ -15,6 +15,7 @@ export function summarize(gates: readonly GateResult[], durationMs: number): str
     const detail = bad.map((g) => `${g.id}: ${g.status === 'error' ? 'error' : g.violations.length}`).join(', ');
     return `✗ ${bad.length}/${total} gates failed (${detail})${skippedText} · ${time}`;
   }
-  if (skipped === total) return `✓ 0/${total} gates run · ${skipped} skipped${gates[0]?.reason ? ` (${gates[0].reason})` : ''} · ${time}`;
+  if (skipped === total)
+    return `✓ 0/${total} gates run · ${skipped} skipped${gates[0]?.reason ? ` (${gates[0].reason})` : ''} · ${time}`;
   return `✓ ${total - skipped}/${total} gates passed${skippedText} · ${time}`;
 }

@@ -31,19 +31,30 @@ export function toText(result: GateRunResult, colors: TextColors = plain): strin
     out.push(colors.bold(file));
     const list = byFile.get(file)!.sort((a, b) => a.line - b.line || a.col - b.col || a.gate.localeCompare(b.gate));
     for (const v of list) {
-      const sev = v.severity === 'error' ? colors.red('error') : v.severity === 'warning' ? colors.yellow('warning') : colors.dim('info');
+      const sev =
+        v.severity === 'error'
+          ? colors.red('error')
+          : v.severity === 'warning'
+            ? colors.yellow('warning')
+            : colors.dim('info');
       const where = `${v.line}:${v.col}`.padEnd(8);
       const [first, ...rest] = v.message.split('\n');
-      out.push(`  ${where} ${sev.padEnd(7)}  ${first}  ${colors.dim(`${v.rule}${v.rule ? ' ' : ''}(${v.gate})`)}${v.fixable ? colors.dim(' [fixable]') : ''}`);
+      out.push(
+        `  ${where} ${sev.padEnd(7)}  ${first}  ${colors.dim(`${v.rule}${v.rule ? ' ' : ''}(${v.gate})`)}${v.fixable ? colors.dim(' [fixable]') : ''}`,
+      );
       for (const line of rest) out.push(`  ${' '.repeat(8)} ${line}`);
     }
     out.push('');
   }
   for (const gate of result.gates) {
-    const mark = gate.status === 'passed' ? colors.green('✓') : gate.status === 'skipped' ? colors.dim('○') : colors.red('✗');
-    const count = gate.skipped ? colors.dim('skipped') : `${gate.status}, ${gate.violations.length} violation${gate.violations.length === 1 ? '' : 's'}, ${(gate.duration_ms / 1000).toFixed(1)}s`;
+    const mark =
+      gate.status === 'passed' ? colors.green('✓') : gate.status === 'skipped' ? colors.dim('○') : colors.red('✗');
+    const count = gate.skipped
+      ? colors.dim('skipped')
+      : `${gate.status}, ${gate.violations.length} violation${gate.violations.length === 1 ? '' : 's'}, ${(gate.duration_ms / 1000).toFixed(1)}s`;
     out.push(`${mark} ${gate.name} (${gate.id}): ${count}`);
-    if (gate.reason && gate.status !== 'passed') for (const line of gate.reason.split('\n')) out.push(`    ${colors.dim(line)}`);
+    if (gate.reason && gate.status !== 'passed')
+      for (const line of gate.reason.split('\n')) out.push(`    ${colors.dim(line)}`);
   }
   out.push('', result.overall_pass ? colors.green(result.summary) : colors.red(result.summary));
   return `${out.join('\n')}\n`;

@@ -23,7 +23,11 @@ export interface CoverageReport {
 
 const METRICS = ['lines', 'statements', 'functions', 'branches'] as const;
 
-const metric = (total: number, covered: number): CoverageMetric => ({ total, covered, pct: total > 0 ? Math.round((covered / total) * 10000) / 100 : null });
+const metric = (total: number, covered: number): CoverageMetric => ({
+  total,
+  covered,
+  pct: total > 0 ? Math.round((covered / total) * 10000) / 100 : null,
+});
 
 function readMetric(raw: unknown): CoverageMetric | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
@@ -48,7 +52,8 @@ function readTotals(raw: unknown): CoverageTotals {
  */
 export function parseIstanbulSummary(text: string, root: string): CoverageReport {
   const raw = JSON.parse(text) as unknown;
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw) || !('total' in raw)) throw new Error('not an istanbul coverage-summary.json (no "total" entry)');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw) || !('total' in raw))
+    throw new Error('not an istanbul coverage-summary.json (no "total" entry)');
   const files: CoverageReport['files'] = [];
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if (key === 'total' || !value || typeof value !== 'object') continue;
@@ -65,7 +70,20 @@ export function parseIstanbulSummary(text: string, root: string): CoverageReport
 export function parseLcov(text: string, root: string): CoverageReport {
   const files = new Map<string, Required<Pick<CoverageTotals, 'lines' | 'functions' | 'branches'>>>();
   let file: string | undefined;
-  let counts = { lf: -1, lh: -1, fnf: -1, fnh: -1, brf: -1, brh: -1, da: 0, daHit: 0, fnda: 0, fndaHit: 0, brda: 0, brdaHit: 0 };
+  let counts = {
+    lf: -1,
+    lh: -1,
+    fnf: -1,
+    fnh: -1,
+    brf: -1,
+    brh: -1,
+    da: 0,
+    daHit: 0,
+    fnda: 0,
+    fndaHit: 0,
+    brda: 0,
+    brdaHit: 0,
+  };
   let records = 0;
   const finish = () => {
     if (file === undefined) return;
@@ -77,7 +95,7 @@ export function parseLcov(text: string, root: string): CoverageReport {
       branches: metric(pick(counts.brf, counts.brda), pick(counts.brh, counts.brdaHit)),
     };
     // The same file in two records (two test processes): keep the union's best estimate, the larger cover.
-    files.set(file, prev && (prev.lines.covered > next.lines.covered) ? prev : next);
+    files.set(file, prev && prev.lines.covered > next.lines.covered ? prev : next);
     records++;
     file = undefined;
   };
@@ -86,7 +104,20 @@ export function parseLcov(text: string, root: string): CoverageReport {
     if (line.startsWith('SF:')) {
       finish();
       file = relPath(root, line.slice(3));
-      counts = { lf: -1, lh: -1, fnf: -1, fnh: -1, brf: -1, brh: -1, da: 0, daHit: 0, fnda: 0, fndaHit: 0, brda: 0, brdaHit: 0 };
+      counts = {
+        lf: -1,
+        lh: -1,
+        fnf: -1,
+        fnh: -1,
+        brf: -1,
+        brh: -1,
+        da: 0,
+        daHit: 0,
+        fnda: 0,
+        fndaHit: 0,
+        brda: 0,
+        brdaHit: 0,
+      };
       continue;
     }
     if (file === undefined) continue;
@@ -100,21 +131,55 @@ export function parseLcov(text: string, root: string): CoverageReport {
     const value = line.slice(colon + 1);
     const n = Number(value);
     switch (tag) {
-      case 'LF': counts.lf = n; break;
-      case 'LH': counts.lh = n; break;
-      case 'FNF': counts.fnf = n; break;
-      case 'FNH': counts.fnh = n; break;
-      case 'BRF': counts.brf = n; break;
-      case 'BRH': counts.brh = n; break;
-      case 'DA': counts.da++; if (Number(value.split(',')[1]) > 0) counts.daHit++; break;
-      case 'FNDA': counts.fnda++; if (Number(value.split(',')[0]) > 0) counts.fndaHit++; break;
-      case 'BRDA': { counts.brda++; const taken = value.split(',')[3]; if (taken !== undefined && taken !== '-' && Number(taken) > 0) counts.brdaHit++; break; }
-      default: break;
+      case 'LF':
+        counts.lf = n;
+        break;
+      case 'LH':
+        counts.lh = n;
+        break;
+      case 'FNF':
+        counts.fnf = n;
+        break;
+      case 'FNH':
+        counts.fnh = n;
+        break;
+      case 'BRF':
+        counts.brf = n;
+        break;
+      case 'BRH':
+        counts.brh = n;
+        break;
+      case 'DA':
+        counts.da++;
+        if (Number(value.split(',')[1]) > 0) counts.daHit++;
+        break;
+      case 'FNDA':
+        counts.fnda++;
+        if (Number(value.split(',')[0]) > 0) counts.fndaHit++;
+        break;
+      case 'BRDA': {
+        counts.brda++;
+        const taken = value.split(',')[3];
+        if (taken !== undefined && taken !== '-' && Number(taken) > 0) counts.brdaHit++;
+        break;
+      }
+      default:
+        break;
     }
   }
   finish();
   if (records === 0) throw new Error('not an lcov tracefile (no SF: … end_of_record record)');
-  const list = [...files].map(([f, t]) => ({ file: f, ...t })).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  const sum = (key: 'lines' | 'functions' | 'branches') => metric(list.reduce((s, f) => s + f[key].total, 0), list.reduce((s, f) => s + f[key].covered, 0));
-  return { format: 'lcov', total: { lines: sum('lines'), functions: sum('functions'), branches: sum('branches') }, files: list };
+  const list = [...files]
+    .map(([f, t]) => ({ file: f, ...t }))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const sum = (key: 'lines' | 'functions' | 'branches') =>
+    metric(
+      list.reduce((s, f) => s + f[key].total, 0),
+      list.reduce((s, f) => s + f[key].covered, 0),
+    );
+  return {
+    format: 'lcov',
+    total: { lines: sum('lines'), functions: sum('functions'), branches: sum('branches') },
+    files: list,
+  };
 }

@@ -1,4 +1,10 @@
 export { parseVitestText } from './vitest-text.js';
 export { parseJestText } from './jest-text.js';
-export { parseIstanbulSummary, parseLcov, type CoverageMetric, type CoverageReport, type CoverageTotals } from './coverage.js';
+export {
+  parseIstanbulSummary,
+  parseLcov,
+  type CoverageMetric,
+  type CoverageReport,
+  type CoverageTotals,
+} from './coverage.js';
 export { stripAnsi } from './text-util.js';

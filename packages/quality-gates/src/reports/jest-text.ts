@@ -46,9 +46,20 @@ export function parseJestText(text: string, root: string): TestCounts {
       if (message.length < 8 && (next.trim() !== '' || message.length > 0)) message.push(next.trim());
     }
     i = j - 1;
-    failures.push({ name, ...(suiteFile ? { file: suiteFile } : {}), ...(lineNo !== undefined ? { line: lineNo } : {}), message: message.join('\n').trim() });
+    failures.push({
+      name,
+      ...(suiteFile ? { file: suiteFile } : {}),
+      ...(lineNo !== undefined ? { line: lineNo } : {}),
+      message: message.join('\n').trim(),
+    });
   }
   const failed = words.get('failed') ?? 0;
   const total = words.get('total') ?? 0;
-  return { total, passed: words.get('passed') ?? 0, failed: Math.max(failed, failures.length), skipped: (words.get('skipped') ?? 0) + (words.get('todo') ?? 0), failures };
+  return {
+    total,
+    passed: words.get('passed') ?? 0,
+    failed: Math.max(failed, failures.length),
+    skipped: (words.get('skipped') ?? 0) + (words.get('todo') ?? 0),
+    failures,
+  };
 }

@@ -36,7 +36,12 @@ export function parseVitestText(text: string, root: string): TestCounts {
       }
       if (message.length < 8 && (next.trim() !== '' || message.length > 0)) message.push(next);
     }
-    failures.push({ name, file, ...(lineNo !== undefined ? { line: lineNo } : {}), message: message.join('\n').trim() });
+    failures.push({
+      name,
+      file,
+      ...(lineNo !== undefined ? { line: lineNo } : {}),
+      message: message.join('\n').trim(),
+    });
   }
   const failed = words.get('failed') ?? 0;
   const passed = words.get('passed') ?? 0;

@@ -10,7 +10,15 @@ export interface ArtifactLogOptions {
 }
 
 /** Writes one run's raw output: `<time>-<gate>[-<chunk>].log`, names sorting oldest first. */
-export async function writeArtifactLog(root: string, options: ArtifactLogOptions, gateId: string, argv: readonly string[], run: ProcessResult, chunk: number, now: Date): Promise<string> {
+export async function writeArtifactLog(
+  root: string,
+  options: ArtifactLogOptions,
+  gateId: string,
+  argv: readonly string[],
+  run: ProcessResult,
+  chunk: number,
+  now: Date,
+): Promise<string> {
   const dir = isAbsolute(options.dir) ? options.dir : resolve(root, options.dir);
   await mkdir(dir, { recursive: true });
   const stamp = now.toISOString().replace(/[:.]/g, '-');
@@ -22,7 +30,9 @@ export async function writeArtifactLog(root: string, options: ArtifactLogOptions
     `exit_code: ${run.exitCode ?? 'none'}${run.signal ? ` (signal ${run.signal})` : ''}`,
     `duration_ms: ${run.durationMs}`,
     ...(run.error ? [`error: ${run.error.code}: ${run.error.message}`] : []),
-    ...(run.truncated ? [`truncated: stdout ${run.stdoutBytes} bytes, stderr ${run.stderrBytes} bytes written by the tool`] : []),
+    ...(run.truncated
+      ? [`truncated: stdout ${run.stdoutBytes} bytes, stderr ${run.stderrBytes} bytes written by the tool`]
+      : []),
     '--- stdout ---',
     run.stdout,
     '--- stderr ---',

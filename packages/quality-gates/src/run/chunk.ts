@@ -17,7 +17,11 @@ function argBytes(arg: string): number {
  * Splits `files` into groups so that `base argv + group` stays under `budget` bytes. A file longer
  * than the budget on its own still gets a chunk (the OS will say if it is too long).
  */
-export function chunkFiles(base: readonly string[], files: readonly string[], budget = commandLineBudget()): string[][] {
+export function chunkFiles(
+  base: readonly string[],
+  files: readonly string[],
+  budget = commandLineBudget(),
+): string[][] {
   if (files.length === 0) return [];
   const baseSize = base.reduce((n, a) => n + argBytes(a), 0);
   const chunks: string[][] = [];

@@ -1,5 +1,11 @@
 import { relative, resolve, sep } from 'node:path';
-import { errorFromDiagnostics, St3Error, type GateConfig, type QualityConfig, type TelemetryHandle } from '@st3/schemas';
+import {
+  errorFromDiagnostics,
+  St3Error,
+  type GateConfig,
+  type QualityConfig,
+  type TelemetryHandle,
+} from '@st3/schemas';
 import { loadQualityConfig, QUALITY_CONFIG_PATH } from '../config/load-config.js';
 import { createOutputParser, evaluateGate, type GateEvaluation } from '../parse/evaluate.js';
 import { runProcess, type ProcessResult } from '../process/run-process.js';
@@ -48,17 +54,27 @@ export async function runGates(options: RunGatesOptions): Promise<GateRunResult>
   const emit = options.onProgress ?? (() => undefined);
   const config = await resolveConfig(root, options.config);
   const ids = selectGates(config, options.gates);
-  const request: ScopeRequest = typeof options.scope === 'string' || options.scope === undefined ? { kind: options.scope ?? 'auto' } : options.scope;
+  const request: ScopeRequest =
+    typeof options.scope === 'string' || options.scope === undefined
+      ? { kind: options.scope ?? 'auto' }
+      : options.scope;
 
   const stateFile = statePath(root);
   const state = await readState(stateFile);
-  const scope = await resolveScope({ root, config, request, state: gatesState(state), stateParentBranch: typeof state.parent_branch === 'string' ? state.parent_branch : undefined });
+  const scope = await resolveScope({
+    root,
+    config,
+    request,
+    state: gatesState(state),
+    stateParentBranch: typeof state.parent_branch === 'string' ? state.parent_branch : undefined,
+  });
   emit({ type: 'scope', scope });
   for (const w of scope.warnings) emit({ type: 'warning', message: w });
 
-  const logging = config.artifact_logging?.enabled && options.logOutput !== false && config.artifact_logging.output_dir
-    ? { dir: config.artifact_logging.output_dir, maxFiles: config.artifact_logging.max_files }
-    : undefined;
+  const logging =
+    config.artifact_logging?.enabled && options.logOutput !== false && config.artifact_logging.output_dir
+      ? { dir: config.artifact_logging.output_dir, maxFiles: config.artifact_logging.max_files }
+      : undefined;
 
   const plans = ids.map((id) => planGate(id, config.gates[id]!, config, scope));
   const results: GateResult[] = new Array(plans.length);
@@ -70,7 +86,16 @@ export async function runGates(options: RunGatesOptions): Promise<GateRunResult>
       const index = next++;
       const plan = plans[index]!;
       if (plan.skipReason !== undefined) {
-        results[index] = { id: plan.id, name: plan.gate.name, passed: true, skipped: true, status: 'skipped', duration_ms: 0, violations: [], reason: plan.skipReason };
+        results[index] = {
+          id: plan.id,
+          name: plan.gate.name,
+          passed: true,
+          skipped: true,
+          status: 'skipped',
+          duration_ms: 0,
+          violations: [],
+          reason: plan.skipReason,
+        };
       } else {
         emit({ type: 'gate-start', id: plan.id, name: plan.gate.name, files: plan.files.length });
         results[index] = await executeGate(plan, root, options, logging, now);
@@ -82,11 +107,17 @@ export async function runGates(options: RunGatesOptions): Promise<GateRunResult>
   await Promise.all(Array.from({ length: Math.min(concurrency, plans.length) }, worker));
   if (logging) await rotateArtifactLogs(root, logging);
   if (options.signal?.aborted) {
-    throw new St3Error('E_INTERRUPTED', 'the gate run was cancelled', { details: { completed: results.filter(Boolean).map((g) => g.id) } });
+    throw new St3Error('E_INTERRUPTED', 'the gate run was cancelled', {
+      details: { completed: results.filter(Boolean).map((g) => g.id) },
+    });
   }
 
   const overall = results.every((g) => g.status === 'passed' || g.status === 'skipped');
-  const result: GateRunResult = { overall_pass: overall, summary: summarize(results, performance.now() - started), gates: results };
+  const result: GateRunResult = {
+    overall_pass: overall,
+    summary: summarize(results, performance.now() - started),
+    gates: results,
+  };
 
   if (options.updateState !== false && scope.mode !== 'none') {
     const failedFiles = new Set<string>();
@@ -123,7 +154,11 @@ async function resolveConfig(root: string, config: QualityConfig | string | unde
     const first = loaded.errors[0];
     const code = first?.code === 'E_FILE_NOT_FOUND' ? 'E_FILE_NOT_FOUND' : 'E_CONFIG_INVALID';
     const err = errorFromDiagnostics(code, `invalid quality config ${path}`, loaded.errors);
-    if (code === 'E_FILE_NOT_FOUND') throw new St3Error(code, `no quality config at ${path}`, { file: path, hint: 'run `st3 gates init` to write one, or pass --config' });
+    if (code === 'E_FILE_NOT_FOUND')
+      throw new St3Error(code, `no quality config at ${path}`, {
+        file: path,
+        hint: 'run `st3 gates init` to write one, or pass --config',
+      });
     throw err;
   }
   return loaded.value;
@@ -135,7 +170,9 @@ export function selectGates(config: QualityConfig, wanted: readonly string[] | u
   if (!wanted || wanted.length === 0) return [...active];
   for (const id of wanted) {
     if (!(id in config.gates)) {
-      throw new St3Error('E_GATE_UNKNOWN', `no gate "${id}" in the quality config`, { hint: `defined gates: ${Object.keys(config.gates).join(', ')}` });
+      throw new St3Error('E_GATE_UNKNOWN', `no gate "${id}" in the quality config`, {
+        hint: `defined gates: ${Object.keys(config.gates).join(', ')}`,
+      });
     }
   }
   const order = [...active, ...Object.keys(config.gates).filter((id) => !active.includes(id))];
@@ -154,23 +191,39 @@ function planGate(id: string, gate: GateConfig, config: QualityConfig, scope: Re
   const filter = createGateFilter(gate, config);
   const files = scope.files.filter(filter);
   if (files.length === 0) {
-    return { id, gate, files, skipReason: `no files in scope (${scope.description}; gate takes ${describeGateFilter(gate)})` };
+    return {
+      id,
+      gate,
+      files,
+      skipReason: `no files in scope (${scope.description}; gate takes ${describeGateFilter(gate)})`,
+    };
   }
   return { id, gate, files };
 }
 
-async function executeGate(plan: GatePlan, root: string, options: RunGatesOptions, logging: { dir: string; maxFiles?: number } | undefined, now: () => Date): Promise<GateResult> {
+async function executeGate(
+  plan: GatePlan,
+  root: string,
+  options: RunGatesOptions,
+  logging: { dir: string; maxFiles?: number } | undefined,
+  now: () => Date,
+): Promise<GateResult> {
   const started = performance.now();
   const { gate } = plan;
   const exec = gate.execution;
   const workDir = exec.working_dir ? resolve(root, exec.working_dir) : root;
   const mode = exec.pass_files ?? 'args';
-  const relFiles = workDir === root ? plan.files : plan.files.map((f) => relative(workDir, resolve(root, f)).split(sep).join('/'));
+  const relFiles =
+    workDir === root ? plan.files : plan.files.map((f) => relative(workDir, resolve(root, f)).split(sep).join('/'));
   const base = [...exec.command];
   const argvs: { argv: string[]; input?: string }[] =
-    mode === 'none' ? [{ argv: base }]
-    : mode === 'stdin' ? [{ argv: base, input: `${relFiles.join('\n')}\n` }]
-    : chunkFiles(base, relFiles, options.commandLineBudget ?? commandLineBudget()).map((chunk) => ({ argv: [...base, ...chunk] }));
+    mode === 'none'
+      ? [{ argv: base }]
+      : mode === 'stdin'
+        ? [{ argv: base, input: `${relFiles.join('\n')}\n` }]
+        : chunkFiles(base, relFiles, options.commandLineBudget ?? commandLineBudget()).map((chunk) => ({
+            argv: [...base, ...chunk],
+          }));
   const env = exec.env ? { ...(options.env ?? process.env), ...exec.env } : options.env;
   const runs: ProcessResult[] = [];
   for (const [i, { argv, input }] of argvs.entries()) {
@@ -184,14 +237,27 @@ async function executeGate(plan: GatePlan, root: string, options: RunGatesOption
       signal: options.signal,
     });
     runs.push(run);
-    if (logging) await writeArtifactLog(root, logging, plan.id, argv, run, argvs.length > 1 ? i + 1 : 0, now()).catch(() => undefined);
+    if (logging)
+      await writeArtifactLog(root, logging, plan.id, argv, run, argvs.length > 1 ? i + 1 : 0, now()).catch(
+        () => undefined,
+      );
     if (run.error) break;
   }
   let evaluation: GateEvaluation;
   try {
-    evaluation = evaluateGate(gate, runs, { root, cwd: workDir, supportsAutofix: gate.capabilities.supports_autofix }, createOutputParser(gate));
+    evaluation = evaluateGate(
+      gate,
+      runs,
+      { root, cwd: workDir, supportsAutofix: gate.capabilities.supports_autofix },
+      createOutputParser(gate),
+    );
   } catch (error) {
-    evaluation = { status: 'error', violations: [], errorCode: 'E_INTERNAL', reason: `gate evaluation failed: ${(error as Error).message}` };
+    evaluation = {
+      status: 'error',
+      violations: [],
+      errorCode: 'E_INTERNAL',
+      reason: `gate evaluation failed: ${(error as Error).message}`,
+    };
   }
   return {
     id: plan.id,

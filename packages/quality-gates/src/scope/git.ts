@@ -79,7 +79,11 @@ export async function mergeBase(dir: string, a: string, b: string): Promise<stri
     const bases = await g.findMergeBase({ fs, dir, oids: [a, b] });
     return bases[0];
   } catch (error) {
-    throw new St3Error('E_GIT', `cannot find the merge base of ${a.slice(0, 8)} and ${b.slice(0, 8)}: ${(error as Error).message}`, { cause: error });
+    throw new St3Error(
+      'E_GIT',
+      `cannot find the merge base of ${a.slice(0, 8)} and ${b.slice(0, 8)}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -98,7 +102,11 @@ export async function changedSince(dir: string, base: string): Promise<string[]>
     for (const [file, , workdir] of rows) if (workdir === 2) out.push(file);
     return out.sort();
   } catch (error) {
-    throw new St3Error('E_GIT', `cannot compare the working tree with ${base.slice(0, 8)}: ${(error as Error).message}`, { cause: error, hint: 'check the repository with `git status`, or use --scope project' });
+    throw new St3Error(
+      'E_GIT',
+      `cannot compare the working tree with ${base.slice(0, 8)}: ${(error as Error).message}`,
+      { cause: error, hint: 'check the repository with `git status`, or use --scope project' },
+    );
   }
 }
 
@@ -111,10 +119,18 @@ export async function untrackedFiles(dir: string): Promise<string[]> {
     await walkFiles(dir, '', files, async (p) => g.isIgnored({ fs, dir, filepath: p }));
     return files.map((f) => [f, 0, 2, 0] as [string, 0, 2, 0]);
   });
-  return rows.filter((r) => r[2] === 2).map((r) => r[0]).sort();
+  return rows
+    .filter((r) => r[2] === 2)
+    .map((r) => r[0])
+    .sort();
 }
 
-async function walkFiles(root: string, rel: string, out: string[], ignored: (p: string) => Promise<boolean>): Promise<void> {
+async function walkFiles(
+  root: string,
+  rel: string,
+  out: string[],
+  ignored: (p: string) => Promise<boolean>,
+): Promise<void> {
   const entries = await fs.promises.readdir(rel ? `${root}/${rel}` : root, { withFileTypes: true });
   for (const e of entries) {
     if (e.name === '.git') continue;

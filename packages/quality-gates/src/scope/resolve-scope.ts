@@ -2,7 +2,16 @@ import { existsSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { St3Error, type QualityConfig, type QualityGatesState } from '@st3/schemas';
-import { changedSince, hasCommit, ignoreChecker, mergeBase, openRepo, resolveBranch, untrackedFiles, type RepoInfo } from './git.js';
+import {
+  changedSince,
+  hasCommit,
+  ignoreChecker,
+  mergeBase,
+  openRepo,
+  resolveBranch,
+  untrackedFiles,
+  type RepoInfo,
+} from './git.js';
 
 export type ScopeKind = 'auto' | 'branch' | 'project' | 'files';
 
@@ -57,7 +66,9 @@ export async function resolveScope(options: ResolveScopeOptions): Promise<Resolv
     case 'auto':
       return autoScope(root, repo, options, common);
     default:
-      throw new St3Error('E_USAGE', `unknown scope "${String(request.kind)}"`, { hint: 'use auto, branch, project or files' });
+      throw new St3Error('E_USAGE', `unknown scope "${String(request.kind)}"`, {
+        hint: 'use auto, branch, project or files',
+      });
   }
 }
 
@@ -70,7 +81,9 @@ function filesScope(root: string, request: ScopeRequest, common: Common): Resolv
     const abs = isAbsolute(f) ? f : resolve(base, f);
     const rel = relative(root, abs).split(sep).join('/');
     if (rel.startsWith('..') || isAbsolute(rel)) {
-      throw new St3Error('E_PATH_ESCAPE', `${f} is outside the workspace ${root}`, { hint: 'pass files inside the workspace' });
+      throw new St3Error('E_PATH_ESCAPE', `${f} is outside the workspace ${root}`, {
+        hint: 'pass files inside the workspace',
+      });
     }
     if (!existsSync(abs) || !statSync(abs).isFile()) {
       common.warnings.push(`${rel}: no such file, skipped`);
@@ -79,16 +92,35 @@ function filesScope(root: string, request: ScopeRequest, common: Common): Resolv
     files.add(rel);
   }
   const list = [...files].sort();
-  return { ...common, mode: list.length > 0 ? 'files' : 'none', files: list, description: `${list.length} listed file${list.length === 1 ? '' : 's'}` };
+  return {
+    ...common,
+    mode: list.length > 0 ? 'files' : 'none',
+    files: list,
+    description: `${list.length} listed file${list.length === 1 ? '' : 's'}`,
+  };
 }
 
-async function branchScope(root: string, repo: RepoInfo | undefined, options: ResolveScopeOptions, common: Common): Promise<ResolvedScope> {
-  if (!repo) throw new St3Error('E_NO_REPO', `--scope branch needs a git repository; ${root} is not in one`, { hint: 'use --scope project or --scope files' });
+async function branchScope(
+  root: string,
+  repo: RepoInfo | undefined,
+  options: ResolveScopeOptions,
+  common: Common,
+): Promise<ResolvedScope> {
+  if (!repo)
+    throw new St3Error('E_NO_REPO', `--scope branch needs a git repository; ${root} is not in one`, {
+      hint: 'use --scope project or --scope files',
+    });
   if (!repo.head) {
     const files = await untrackedFiles(repo.dir).then((fs) => toRootRelative(repo.dir, root, fs));
-    return { ...common, mode: files.length ? 'changed' : 'none', files, description: 'repository has no commits yet: every file is new' };
+    return {
+      ...common,
+      mode: files.length ? 'changed' : 'none',
+      files,
+      description: 'repository has no commits yet: every file is new',
+    };
   }
-  const wanted = options.request.parentBranch ?? options.config.project_scope?.parent_branch ?? options.stateParentBranch ?? 'main';
+  const wanted =
+    options.request.parentBranch ?? options.config.project_scope?.parent_branch ?? options.stateParentBranch ?? 'main';
   let parentName = wanted;
   let parent = await resolveBranch(repo.dir, wanted);
   if (!parent && wanted !== 'main') {
@@ -98,27 +130,61 @@ async function branchScope(root: string, repo: RepoInfo | undefined, options: Re
       parentName = 'main';
     }
   }
-  if (!parent) throw new St3Error('E_GIT', `parent branch "${wanted}" not found${wanted !== 'main' ? ' (nor main)' : ''}`, { hint: 'pass --parent BRANCH, or set project_scope.parent_branch in quality.yaml' });
+  if (!parent)
+    throw new St3Error('E_GIT', `parent branch "${wanted}" not found${wanted !== 'main' ? ' (nor main)' : ''}`, {
+      hint: 'pass --parent BRANCH, or set project_scope.parent_branch in quality.yaml',
+    });
   const base = await mergeBase(repo.dir, repo.head, parent);
-  if (!base) throw new St3Error('E_GIT', `HEAD and ${parentName} have no common ancestor`, { hint: 'pass --parent with a related branch, or use --scope project' });
+  if (!base)
+    throw new St3Error('E_GIT', `HEAD and ${parentName} have no common ancestor`, {
+      hint: 'pass --parent with a related branch, or use --scope project',
+    });
   const files = withoutOwnFiles(toRootRelative(repo.dir, root, await changedSince(repo.dir, base)), options.config);
-  return { ...common, mode: files.length ? 'changed' : 'none', files, base, description: `${files.length} file${files.length === 1 ? '' : 's'} changed since the merge base ${base.slice(0, 8)} with ${parentName}` };
+  return {
+    ...common,
+    mode: files.length ? 'changed' : 'none',
+    files,
+    base,
+    description: `${files.length} file${files.length === 1 ? '' : 's'} changed since the merge base ${base.slice(0, 8)} with ${parentName}`,
+  };
 }
 
-async function autoScope(root: string, repo: RepoInfo | undefined, options: ResolveScopeOptions, common: Common): Promise<ResolvedScope> {
+async function autoScope(
+  root: string,
+  repo: RepoInfo | undefined,
+  options: ResolveScopeOptions,
+  common: Common,
+): Promise<ResolvedScope> {
   const baseline = options.state?.baseline_sha ?? undefined;
-  const project = async (why: string): Promise<ResolvedScope> => ({ ...common, mode: 'project', files: await listProjectFiles(root, repo), description: `whole project (${why})` });
+  const project = async (why: string): Promise<ResolvedScope> => ({
+    ...common,
+    mode: 'project',
+    files: await listProjectFiles(root, repo),
+    description: `whole project (${why})`,
+  });
   if (!repo) return project('not a git repository');
   if (!baseline) return project('no baseline yet');
   if (!(await hasCommit(repo.dir, baseline))) {
-    common.warnings.push(`baseline ${baseline.slice(0, 8)} is not in this repository (history rewritten?): checking the whole project`);
+    common.warnings.push(
+      `baseline ${baseline.slice(0, 8)} is not in this repository (history rewritten?): checking the whole project`,
+    );
     return project(`baseline ${baseline.slice(0, 8)} not found`);
   }
-  const changed = withoutOwnFiles(toRootRelative(repo.dir, root, await changedSince(repo.dir, baseline)), options.config);
+  const changed = withoutOwnFiles(
+    toRootRelative(repo.dir, root, await changedSince(repo.dir, baseline)),
+    options.config,
+  );
   const failed = (options.state?.failed_files ?? []).filter((f) => existsSync(join(root, f)));
   const files = [...new Set([...changed, ...failed])].sort();
   const description = `${changed.length} file${changed.length === 1 ? '' : 's'} changed since ${baseline.slice(0, 8)}, ${failed.length} failed before`;
-  if (files.length === 0) return { ...common, mode: 'none', files, base: baseline, description: `nothing changed since ${baseline.slice(0, 8)} and nothing failed` };
+  if (files.length === 0)
+    return {
+      ...common,
+      mode: 'none',
+      files,
+      base: baseline,
+      description: `nothing changed since ${baseline.slice(0, 8)} and nothing failed`,
+    };
   return { ...common, mode: 'changed', files, base: baseline, description };
 }
 

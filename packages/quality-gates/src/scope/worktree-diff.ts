@@ -13,7 +13,11 @@ import type * as IsomorphicGit from 'isomorphic-git';
  * tree objects and .gitignore rules. It returns undefined for index features it does not read
  * (version 4, split index), and the caller falls back to `statusMatrix`.
  */
-export async function worktreeDiff(git: typeof IsomorphicGit, dir: string, base: string): Promise<string[] | undefined> {
+export async function worktreeDiff(
+  git: typeof IsomorphicGit,
+  dir: string,
+  base: string,
+): Promise<string[] | undefined> {
   const gitdir = join(dir, '.git');
   let indexBuf: Buffer;
   let indexMtime: number;
@@ -53,16 +57,23 @@ export async function worktreeDiff(git: typeof IsomorphicGit, dir: string, base:
     }
     if (!st.isFile() && !st.isSymbolicLink()) continue;
     let oid = e.oid;
-    const statMatches = Math.floor(st.mtimeMs / 1000) === e.mtimeSeconds && st.size === e.size && (e.ino === 0 || st.ino % 2 ** 32 === e.ino);
+    const statMatches =
+      Math.floor(st.mtimeMs / 1000) === e.mtimeSeconds &&
+      st.size === e.size &&
+      (e.ino === 0 || st.ino % 2 ** 32 === e.ino);
     // "Racy git": a file written in the same second as the index may have changed unseen.
-    if (!statMatches || st.mtimeMs >= indexMtime - 1000) oid = hashBlob(st.isSymbolicLink() ? Buffer.from(fs.readlinkSync(join(dir, e.path))) : fs.readFileSync(join(dir, e.path)));
+    if (!statMatches || st.mtimeMs >= indexMtime - 1000)
+      oid = hashBlob(
+        st.isSymbolicLink() ? Buffer.from(fs.readlinkSync(join(dir, e.path))) : fs.readFileSync(join(dir, e.path)),
+      );
     const baseOid = sameAsBase.size > 0 && inFolderOf(sameAsBase, e.path) ? e.oid : baseTree.get(e.path);
     if (baseOid !== oid) changed.push(e.path);
   }
 
   const untracked: string[] = [];
   const trackedDirs = new Set<string>();
-  for (const p of tracked) for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) trackedDirs.add(p.slice(0, i));
+  for (const p of tracked)
+    for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) trackedDirs.add(p.slice(0, i));
   const ignored = (p: string): Promise<boolean> => git.isIgnored({ fs, dir, filepath: p }).catch(() => false);
   const walk = async (rel: string): Promise<void> => {
     let entries: fs.Dirent[];
@@ -98,7 +109,8 @@ interface IndexEntry {
 /** Is `path` inside one of `folders` ('' is the root)? Checks each ancestor folder once. */
 function inFolderOf(folders: Set<string>, path: string): boolean {
   if (folders.has('')) return true;
-  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) if (folders.has(path.slice(0, i))) return true;
+  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1))
+    if (folders.has(path.slice(0, i))) return true;
   return false;
 }
 
@@ -129,7 +141,7 @@ function parseIndex(buf: Buffer): { entries: IndexEntry[]; cacheTree: Map<string
   }
   // A split index ("link" extension) keeps entries elsewhere: not read here.
   let cacheTree = new Map<string, string>();
-  for (let ext = off; ext + 8 <= buf.length - 20; ) {
+  for (let ext = off; ext + 8 <= buf.length - 20;) {
     const sig = buf.toString('latin1', ext, ext + 4);
     const size = buf.readUInt32BE(ext + 4);
     if (sig === 'link') return undefined;
@@ -171,7 +183,16 @@ function parseCacheTree(buf: Buffer, start: number, end: number): Map<string, st
 }
 
 /** BASE's blob ids by path, except under folders whose index cache-tree id equals BASE's (listed in `same`). */
-async function flattenTree(git: typeof IsomorphicGit, dir: string, oid: string, prefix: string, out: Map<string, string>, cache: object, cacheTree: Map<string, string>, same: Set<string>): Promise<void> {
+async function flattenTree(
+  git: typeof IsomorphicGit,
+  dir: string,
+  oid: string,
+  prefix: string,
+  out: Map<string, string>,
+  cache: object,
+  cacheTree: Map<string, string>,
+  same: Set<string>,
+): Promise<void> {
   if (cacheTree.get(prefix) === oid) {
     same.add(prefix);
     return;

@@ -21,10 +21,17 @@ export async function readState(path: string): Promise<Record<string, unknown>> 
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new St3Error('E_PARSE', `${path} is not valid JSON: ${(error as Error).message}`, { file: path, hint: 'fix or remove the file; ST3 will not overwrite it', cause: error });
+    throw new St3Error('E_PARSE', `${path} is not valid JSON: ${(error as Error).message}`, {
+      file: path,
+      hint: 'fix or remove the file; ST3 will not overwrite it',
+      cause: error,
+    });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new St3Error('E_SCHEMA', `${path} must hold a JSON object`, { file: path, hint: 'fix or remove the file; ST3 will not overwrite it' });
+    throw new St3Error('E_SCHEMA', `${path} must hold a JSON object`, {
+      file: path,
+      hint: 'fix or remove the file; ST3 will not overwrite it',
+    });
   }
   return value as Record<string, unknown>;
 }
@@ -53,22 +60,32 @@ export interface BaselineUpdate {
  * complete run → baseline = HEAD, failed_files = []; otherwise failed_files grows by the newly failing
  * files (sorted union) and the baseline stays. Other keys of the file are kept as they are.
  */
-export async function updateBaseline(path: string, update: BaselineUpdate, lock: { timeoutMs?: number } = {}): Promise<QualityGatesState> {
-  return withFileLock(path, async () => {
-    const state = await readState(path);
-    const old = gatesState(state);
-    const section: Record<string, unknown> = { ...((state.quality_gates as Record<string, unknown> | undefined) ?? {}) };
-    if (update.allPassed && update.complete) {
-      section.baseline_sha = update.head ?? old.baseline_sha ?? null;
-      section.failed_files = [];
-    } else {
-      const passed = new Set(update.complete ? [] : (update.passedFiles ?? []));
-      const failed = new Set(old.failed_files.filter((f) => !passed.has(f)));
-      for (const f of update.failedFiles) failed.add(f);
-      section.baseline_sha = old.baseline_sha ?? null;
-      section.failed_files = [...failed].sort();
-    }
-    await writeJsonAtomic(path, { ...state, quality_gates: section });
-    return section as QualityGatesState;
-  }, { timeoutMs: lock.timeoutMs ?? 30_000 });
+export async function updateBaseline(
+  path: string,
+  update: BaselineUpdate,
+  lock: { timeoutMs?: number } = {},
+): Promise<QualityGatesState> {
+  return withFileLock(
+    path,
+    async () => {
+      const state = await readState(path);
+      const old = gatesState(state);
+      const section: Record<string, unknown> = {
+        ...((state.quality_gates as Record<string, unknown> | undefined) ?? {}),
+      };
+      if (update.allPassed && update.complete) {
+        section.baseline_sha = update.head ?? old.baseline_sha ?? null;
+        section.failed_files = [];
+      } else {
+        const passed = new Set(update.complete ? [] : (update.passedFiles ?? []));
+        const failed = new Set(old.failed_files.filter((f) => !passed.has(f)));
+        for (const f of update.failedFiles) failed.add(f);
+        section.baseline_sha = old.baseline_sha ?? null;
+        section.failed_files = [...failed].sort();
+      }
+      await writeJsonAtomic(path, { ...state, quality_gates: section });
+      return section as QualityGatesState;
+    },
+    { timeoutMs: lock.timeoutMs ?? 30_000 },
+  );
 }

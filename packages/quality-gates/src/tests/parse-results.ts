@@ -24,14 +24,35 @@ const rel = (root: string, file: string | undefined): string | undefined => {
   return (r.startsWith('..') ? abs : r).split(sep).join('/');
 };
 
-interface JestAssertion { fullName?: string; title?: string; ancestorTitles?: string[]; status?: string; failureMessages?: string[]; location?: { line?: number } | null }
-interface JestFile { name?: string; testFilePath?: string; status?: string; message?: string; assertionResults?: JestAssertion[] }
-interface JestReport { numTotalTests?: number; numPassedTests?: number; numFailedTests?: number; numPendingTests?: number; numTodoTests?: number; testResults?: JestFile[] }
+interface JestAssertion {
+  fullName?: string;
+  title?: string;
+  ancestorTitles?: string[];
+  status?: string;
+  failureMessages?: string[];
+  location?: { line?: number } | null;
+}
+interface JestFile {
+  name?: string;
+  testFilePath?: string;
+  status?: string;
+  message?: string;
+  assertionResults?: JestAssertion[];
+}
+interface JestReport {
+  numTotalTests?: number;
+  numPassedTests?: number;
+  numFailedTests?: number;
+  numPendingTests?: number;
+  numTodoTests?: number;
+  testResults?: JestFile[];
+}
 
 /** The JSON report of jest (`--json`) and vitest (`--reporter=json`, jest-compatible). */
 export function parseJestJson(text: string, root: string): TestCounts {
   const report = JSON.parse(text) as JestReport;
-  if (!report || typeof report !== 'object' || !Array.isArray(report.testResults)) throw new Error('not a jest/vitest JSON report (no testResults array)');
+  if (!report || typeof report !== 'object' || !Array.isArray(report.testResults))
+    throw new Error('not a jest/vitest JSON report (no testResults array)');
   const failures: TestFailure[] = [];
   for (const file of report.testResults) {
     const path = rel(root, file.name ?? file.testFilePath);
@@ -39,7 +60,12 @@ export function parseJestJson(text: string, root: string): TestCounts {
     for (const a of assertions) {
       if (a.status !== 'failed') continue;
       const name = a.fullName ?? [...(a.ancestorTitles ?? []), a.title ?? ''].join(' ');
-      failures.push({ name, file: path, ...(a.location?.line ? { line: a.location.line } : {}), message: firstLines(stripAnsi((a.failureMessages ?? []).join('\n'))) });
+      failures.push({
+        name,
+        file: path,
+        ...(a.location?.line ? { line: a.location.line } : {}),
+        message: firstLines(stripAnsi((a.failureMessages ?? []).join('\n'))),
+      });
     }
     // A file that failed to load has no assertions but a message.
     if (file.status === 'failed' && assertions.every((a) => a.status !== 'failed') && file.message) {
@@ -49,7 +75,10 @@ export function parseJestJson(text: string, root: string): TestCounts {
   return {
     total: report.numTotalTests ?? 0,
     passed: report.numPassedTests ?? 0,
-    failed: Math.max(report.numFailedTests ?? 0, failures.length > 0 && (report.numFailedTests ?? 0) === 0 ? failures.length : 0),
+    failed: Math.max(
+      report.numFailedTests ?? 0,
+      failures.length > 0 && (report.numFailedTests ?? 0) === 0 ? failures.length : 0,
+    ),
     skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
     failures,
   };
@@ -91,7 +120,14 @@ function attributes(text: string): Record<string, string> {
 }
 
 function unescapeXml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#10;/g, '\n').replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n))).replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&#10;/g, '\n')
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/&amp;/g, '&');
 }
 
 /** pytest's classname `tests.test_x.TestY` → `tests/test_x.py` (best effort when `file` is absent). */

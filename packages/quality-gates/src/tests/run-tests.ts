@@ -30,29 +30,56 @@ export async function runTests(options: RunTestsOptions): Promise<TestRunResult>
   const workDir = cfg.working_dir ? resolve(root, cfg.working_dir) : root;
   const reportPath = cfg.report_file ? resolve(workDir, cfg.report_file) : undefined;
   if (reportPath) await rm(reportPath, { force: true });
-  const run = await runProcess({ argv: cfg.command, cwd: workDir, env: options.env, signal: options.signal, timeoutMs: cfg.timeout_seconds ? cfg.timeout_seconds * 1000 : undefined, maxOutputBytes: 64 * 1024 * 1024 });
+  const run = await runProcess({
+    argv: cfg.command,
+    cwd: workDir,
+    env: options.env,
+    signal: options.signal,
+    timeoutMs: cfg.timeout_seconds ? cfg.timeout_seconds * 1000 : undefined,
+    maxOutputBytes: 64 * 1024 * 1024,
+  });
   if (run.error) throw run.error;
   let text = run.stdout;
   if (reportPath) {
     try {
       text = await readFile(reportPath, 'utf8');
     } catch {
-      throw new St3Error('E_TEST_OUTPUT', `the test command wrote no report at ${cfg.report_file} (exit code ${run.exitCode})`, { hint: 'check tests.command and tests.report_file', details: { stderr: tail(run.stderr) } });
+      throw new St3Error(
+        'E_TEST_OUTPUT',
+        `the test command wrote no report at ${cfg.report_file} (exit code ${run.exitCode})`,
+        { hint: 'check tests.command and tests.report_file', details: { stderr: tail(run.stderr) } },
+      );
     }
   }
   let counts: TestCounts;
   try {
     counts = cfg.format === 'pytest' ? parsePytestJunit(text, root) : parseJestJson(extractJson(text), root);
   } catch (error) {
-    throw new St3Error('E_TEST_OUTPUT', `cannot read the ${cfg.format} result: ${(error as Error).message}`, { hint: cfg.format === 'pytest' ? 'run pytest with --junitxml=FILE and set tests.report_file' : `run ${cfg.format} with its JSON reporter`, details: { stderr: tail(run.stderr) } });
+    throw new St3Error('E_TEST_OUTPUT', `cannot read the ${cfg.format} result: ${(error as Error).message}`, {
+      hint:
+        cfg.format === 'pytest'
+          ? 'run pytest with --junitxml=FILE and set tests.report_file'
+          : `run ${cfg.format} with its JSON reporter`,
+      details: { stderr: tail(run.stderr) },
+    });
   }
   const ok = counts.failed === 0 && run.exitCode === 0;
-  return { ...counts, ok, summary: summarizeTests(counts, run.durationMs, ok), duration_ms: run.durationMs, exit_code: run.exitCode };
+  return {
+    ...counts,
+    ok,
+    summary: summarizeTests(counts, run.durationMs, ok),
+    duration_ms: run.durationMs,
+    exit_code: run.exitCode,
+  };
 }
 
 /** `✗ 2 failed, 40 passed, 1 skipped (43 tests) · 3.1s`. */
 export function summarizeTests(c: TestCounts, durationMs: number, ok = c.failed === 0): string {
-  const parts = [c.failed > 0 ? `${c.failed} failed` : '', `${c.passed} passed`, c.skipped > 0 ? `${c.skipped} skipped` : ''].filter(Boolean);
+  const parts = [
+    c.failed > 0 ? `${c.failed} failed` : '',
+    `${c.passed} passed`,
+    c.skipped > 0 ? `${c.skipped} skipped` : '',
+  ].filter(Boolean);
   return `${ok ? '✓' : '✗'} ${parts.join(', ')} (${c.total} test${c.total === 1 ? '' : 's'}) · ${(durationMs / 1000).toFixed(1)}s`;
 }
 

@@ -79,7 +79,10 @@ const DEFAULT_BATCH_SIZE = 25;
  * atomically through the virtual tree (or, under dry-run, only planned). A batch that fails its
  * validation or its commit leaves no file behind, and later batches carry on from the last good state.
  */
-export async function runPatternBatch(registryPath: string, options: PatternBatchOptions = {}): Promise<PatternBatchReport> {
+export async function runPatternBatch(
+  registryPath: string,
+  options: PatternBatchOptions = {},
+): Promise<PatternBatchReport> {
   const phases = [...new Set(options.phases ?? [1, 2, 3])].sort() as BatchPhase[];
   const reportOnly = phases.length === 1 && phases[0] === 3;
   const dryRun = options.dryRun === true || reportOnly;
@@ -87,13 +90,24 @@ export async function runPatternBatch(registryPath: string, options: PatternBatc
   const ws = await loadPatternWorkspace(registryPath, { linkBase: options.linkBase });
   if (ws.parseErrors.length > 0) {
     const e = ws.parseErrors[0]!;
-    throw new St3Error('E_PARSE', `the registry is not valid YAML: ${e.message}`, { file: e.file, line: e.line, column: e.column, diagnostics: ws.parseErrors });
+    throw new St3Error('E_PARSE', `the registry is not valid YAML: ${e.message}`, {
+      file: e.file,
+      line: e.line,
+      column: e.column,
+      diagnostics: ws.parseErrors,
+    });
   }
   const skipped: Diagnostic[] = [];
   const only = options.only ? new Set(options.only) : undefined;
   const records = ws.records.filter((r) => {
     if (!r.patternId) {
-      skipped.push({ code: 'W_PATTERN_SKIPPED', severity: 'warning', file: ws.registryFile, line: r.line, message: `patterns[${r.index}] has no pattern_id: skipped` });
+      skipped.push({
+        code: 'W_PATTERN_SKIPPED',
+        severity: 'warning',
+        file: ws.registryFile,
+        line: r.line,
+        message: `patterns[${r.index}] has no pattern_id: skipped`,
+      });
       return false;
     }
     return !only || only.has(r.patternId);
@@ -116,10 +130,37 @@ export async function runPatternBatch(registryPath: string, options: PatternBatc
       changes = await plan();
       const written = dryRun ? [] : await commitBatch(ws, changes);
       overlay.accept(changes);
-      report = { phase, index, patterns: ids, ok: true, files: changes.map((c) => ({ path: c.path, phase, pattern: c.pattern, action: c.action, status: statusOf(c, dryRun, written), note: c.note })) };
+      report = {
+        phase,
+        index,
+        patterns: ids,
+        ok: true,
+        files: changes.map((c) => ({
+          path: c.path,
+          phase,
+          pattern: c.pattern,
+          action: c.action,
+          status: statusOf(c, dryRun, written),
+          note: c.note,
+        })),
+      };
     } catch (error) {
       const e = isSt3Error(error) ? error : new St3Error('E_INTERNAL', (error as Error).message);
-      report = { phase, index, patterns: ids, ok: false, error: { code: e.code, message: e.message, file: e.file, line: e.line }, files: changes.map((c) => ({ path: c.path, phase, pattern: c.pattern, action: c.action, status: 'failed', note: c.note })) };
+      report = {
+        phase,
+        index,
+        patterns: ids,
+        ok: false,
+        error: { code: e.code, message: e.message, file: e.file, line: e.line },
+        files: changes.map((c) => ({
+          path: c.path,
+          phase,
+          pattern: c.pattern,
+          action: c.action,
+          status: 'failed',
+          note: c.note,
+        })),
+      };
     }
     batches.push(report);
     options.onBatch?.(report);
@@ -146,7 +187,11 @@ export async function runPatternBatch(registryPath: string, options: PatternBatc
         const planned = await parallel(group, (r) => planArtifacts(ws, overlay, r, docIdOf(r), ajv, now));
         for (const p of planned) for (const n of [...p.notes, ...p.invalid]) notes.push({ ...n, phase: 2 });
         const invalid = planned.flatMap((p) => p.invalid);
-        if (invalid.length > 0) throw new St3Error('E_SCHEMA', `${invalid.length} generated example(s) failed validation: ${invalid[0]!.pattern}: ${invalid[0]!.message}`);
+        if (invalid.length > 0)
+          throw new St3Error(
+            'E_SCHEMA',
+            `${invalid.length} generated example(s) failed validation: ${invalid[0]!.pattern}: ${invalid[0]!.message}`,
+          );
         return planned.flatMap((p) => p.changes);
       });
     }
@@ -156,7 +201,13 @@ export async function runPatternBatch(registryPath: string, options: PatternBatc
   const byPath = new Map<string, BatchFile>();
   for (const f of batches.flatMap((b) => b.files)) {
     const prev = byPath.get(f.path);
-    if (!prev || f.status !== 'unchanged') byPath.set(f.path, prev && prev.status !== 'unchanged' && f.status !== 'failed' ? { ...f, note: [prev.note, f.note].filter(Boolean).join('; ') } : f);
+    if (!prev || f.status !== 'unchanged')
+      byPath.set(
+        f.path,
+        prev && prev.status !== 'unchanged' && f.status !== 'failed'
+          ? { ...f, note: [prev.note, f.note].filter(Boolean).join('; ') }
+          : f,
+      );
   }
   const files = [...byPath.values()];
   if (options.diffs) {
@@ -170,7 +221,18 @@ export async function runPatternBatch(registryPath: string, options: PatternBatc
   }
   const counts: Record<FileStatus, number> = { planned: 0, created: 0, updated: 0, unchanged: 0, kept: 0, failed: 0 };
   for (const f of files) counts[f.status]++;
-  return { registry: ws.registryFile, linkBase: ws.linkBase, dryRun, phases, ok: batches.every((b) => b.ok) && notes.every((n) => n.severity !== 'error'), counts, batches, files, notes, skipped };
+  return {
+    registry: ws.registryFile,
+    linkBase: ws.linkBase,
+    dryRun,
+    phases,
+    ok: batches.every((b) => b.ok) && notes.every((n) => n.severity !== 'error'),
+    counts,
+    batches,
+    files,
+    notes,
+    skipped,
+  };
 }
 
 function statusOf(c: FileChange, dryRun: boolean, written: readonly string[]): FileStatus {

@@ -3,7 +3,19 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { checkPatternRegistry, loadText, PatternRegistrySchema, type Diagnostic } from '@st3/schemas';
 import { isMap } from 'yaml';
-import { DOC_ID_RE, LINK_FIELDS, lineOf, loadPatternWorkspace, locateIn, normalizeLink, parseYamlText, resolveLink, yamlErrors, type LinkField, type PatternWorkspace } from './workspace.js';
+import {
+  DOC_ID_RE,
+  LINK_FIELDS,
+  lineOf,
+  loadPatternWorkspace,
+  locateIn,
+  normalizeLink,
+  parseYamlText,
+  resolveLink,
+  yamlErrors,
+  type LinkField,
+  type PatternWorkspace,
+} from './workspace.js';
 import { readDocLink } from './yaml-edit.js';
 
 /** Every rule of the compliance check, with what it checks. */
@@ -20,7 +32,7 @@ export const PATTERN_RULES = {
   'spec-mismatch': 'a spec names the same pattern_id (and doc_id, when both have one) as its registry entry',
   'spec-unlinked': 'every spec in specs/ is linked by the spec_path of the registry entry it names',
   'sidecar-orphan': 'every *.id.yaml sidecar names a pattern of the registry',
-  'sidecar-mismatch': 'a sidecar records the registry entry\'s doc_id',
+  'sidecar-mismatch': "a sidecar records the registry entry's doc_id",
   'doc-link-mismatch': 'a DOC_LINK: header names the doc_id of the entry that links the file',
 } as const;
 export type PatternRule = keyof typeof PATTERN_RULES;
@@ -53,7 +65,11 @@ export interface PatternCheckReport {
   warnings: number;
 }
 
-const DEFAULT_LEVELS: Partial<Record<PatternRule, RuleLevel>> = { 'doc-id-missing': 'warning', 'link-separator': 'warning', 'spec-unlinked': 'warning' };
+const DEFAULT_LEVELS: Partial<Record<PatternRule, RuleLevel>> = {
+  'doc-id-missing': 'warning',
+  'link-separator': 'warning',
+  'spec-unlinked': 'warning',
+};
 
 /** The configurable compliance check of a pattern registry and the files it links. Never writes. */
 export async function checkPatterns(path: string, options: PatternCheckOptions = {}): Promise<PatternCheckReport> {
@@ -62,17 +78,36 @@ export async function checkPatterns(path: string, options: PatternCheckOptions =
   const level = (rule: PatternRule): RuleLevel => options.rules?.[rule] ?? DEFAULT_LEVELS[rule] ?? 'error';
   const add = (rule: PatternRule, d: Omit<Diagnostic, 'code' | 'severity'>) => {
     const l = level(rule);
-    if (l !== 'off') findings.push({ ...d, rule, code: `PATTERN_${rule.toUpperCase().replace(/-/g, '_')}`, severity: l });
+    if (l !== 'off')
+      findings.push({ ...d, rule, code: `PATTERN_${rule.toUpperCase().replace(/-/g, '_')}`, severity: l });
   };
 
   for (const folder of options.requiredFolders ?? ['specs']) {
     const abs = join(ws.patternsRoot, folder);
-    if (!existsSync(abs) || !statSync(abs).isDirectory()) add('required-folder', { file: ws.patternsRoot, message: `required folder "${folder}" is missing`, hint: `create ${folder}/ in ${ws.patternsRoot} or change requiredFolders` });
+    if (!existsSync(abs) || !statSync(abs).isDirectory())
+      add('required-folder', {
+        file: ws.patternsRoot,
+        message: `required folder "${folder}" is missing`,
+        hint: `create ${folder}/ in ${ws.patternsRoot} or change requiredFolders`,
+      });
   }
-  for (const e of ws.parseErrors) add('registry-parse', { file: e.file, line: e.line, column: e.column, message: e.message });
+  for (const e of ws.parseErrors)
+    add('registry-parse', { file: e.file, line: e.line, column: e.column, message: e.message });
   if (ws.parseErrors.length === 0) {
-    const loaded = loadText(ws.registry.text, { file: ws.registryFile, schema: PatternRegistrySchema, check: checkPatternRegistry });
-    for (const d of [...loaded.errors, ...loaded.warnings]) add('registry-schema', { file: d.file, line: d.line, column: d.column, path: d.path, message: d.message, hint: d.hint });
+    const loaded = loadText(ws.registry.text, {
+      file: ws.registryFile,
+      schema: PatternRegistrySchema,
+      check: checkPatternRegistry,
+    });
+    for (const d of [...loaded.errors, ...loaded.warnings])
+      add('registry-schema', {
+        file: d.file,
+        line: d.line,
+        column: d.column,
+        path: d.path,
+        message: d.message,
+        hint: d.hint,
+      });
   }
   checkDocIds(ws, add);
   const linkedSpecs = await checkLinks(ws, options.linkFields ?? [...LINK_FIELDS], add);
@@ -83,7 +118,16 @@ export async function checkPatterns(path: string, options: PatternCheckOptions =
   const byRule: Partial<Record<PatternRule, number>> = {};
   for (const f of findings) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
   const errors = findings.filter((f) => f.severity === 'error').length;
-  return { registry: ws.registryFile, linkBase: ws.linkBase, ok: errors === 0, patterns: ws.records.length, findings, byRule, errors, warnings: findings.length - errors };
+  return {
+    registry: ws.registryFile,
+    linkBase: ws.linkBase,
+    ok: errors === 0,
+    patterns: ws.records.length,
+    findings,
+    byRule,
+    errors,
+    warnings: findings.length - errors,
+  };
 }
 
 type Add = (rule: PatternRule, d: Omit<Diagnostic, 'code' | 'severity'>) => void;
@@ -93,12 +137,30 @@ function checkDocIds(ws: PatternWorkspace, add: Add): void {
   for (const r of ws.records) {
     const at = locateIn(ws.registry, ['patterns', r.index, 'doc_id']);
     if (r.docId === undefined) {
-      add('doc-id-missing', { file: ws.registryFile, line: r.line, path: ['patterns', r.index], message: `${r.patternId ?? `patterns[${r.index}]`} has no doc_id`, hint: 'run `st3 scaffold batch <registry> --phase 1` to assign one' });
+      add('doc-id-missing', {
+        file: ws.registryFile,
+        line: r.line,
+        path: ['patterns', r.index],
+        message: `${r.patternId ?? `patterns[${r.index}]`} has no doc_id`,
+        hint: 'run `st3 scaffold batch <registry> --phase 1` to assign one',
+      });
       continue;
     }
-    if (!DOC_ID_RE.test(r.docId)) add('doc-id-format', { file: ws.registryFile, ...at, path: ['patterns', r.index, 'doc_id'], message: `doc_id "${r.docId}" does not match [A-Z0-9]+(-[A-Z0-9]+)*` });
+    if (!DOC_ID_RE.test(r.docId))
+      add('doc-id-format', {
+        file: ws.registryFile,
+        ...at,
+        path: ['patterns', r.index, 'doc_id'],
+        message: `doc_id "${r.docId}" does not match [A-Z0-9]+(-[A-Z0-9]+)*`,
+      });
     const first = seen.get(r.docId);
-    if (first !== undefined) add('doc-id-duplicate', { file: ws.registryFile, ...at, path: ['patterns', r.index, 'doc_id'], message: `doc_id "${r.docId}" is also used by patterns[${first}]` });
+    if (first !== undefined)
+      add('doc-id-duplicate', {
+        file: ws.registryFile,
+        ...at,
+        path: ['patterns', r.index, 'doc_id'],
+        message: `doc_id "${r.docId}" is also used by patterns[${first}]`,
+      });
     else seen.set(r.docId, r.index);
   }
 }
@@ -111,10 +173,19 @@ async function checkLinks(ws: PatternWorkspace, fields: readonly LinkField[], ad
       if (typeof link !== 'string') continue;
       const at = locateIn(ws.registry, ['patterns', r.index, field]);
       const where = { file: ws.registryFile, ...at, path: ['patterns', r.index, field] };
-      if (link.includes('\\')) add('link-separator', { ...where, message: `${field} "${link}" uses backslashes`, hint: `write ${normalizeLink(link)}` });
+      if (link.includes('\\'))
+        add('link-separator', {
+          ...where,
+          message: `${field} "${link}" uses backslashes`,
+          hint: `write ${normalizeLink(link)}`,
+        });
       const abs = resolveLink(ws, link);
       if (!existsSync(abs)) {
-        add('link-missing', { ...where, message: `${r.patternId ?? `patterns[${r.index}]`}: ${field} ${link} does not exist`, hint: `resolved against ${ws.linkBase}` });
+        add('link-missing', {
+          ...where,
+          message: `${r.patternId ?? `patterns[${r.index}]`}: ${field} ${link} does not exist`,
+          hint: `resolved against ${ws.linkBase}`,
+        });
         continue;
       }
       if (field === 'spec_path' && statSync(abs).isFile()) {
@@ -123,7 +194,12 @@ async function checkLinks(ws: PatternWorkspace, fields: readonly LinkField[], ad
       }
       if (r.docId && field !== 'example_dir' && statSync(abs).isFile() && !abs.endsWith('.json')) {
         const docLink = readDocLink(await readFile(abs, 'utf8'));
-        if (docLink && docLink.value !== r.docId) add('doc-link-mismatch', { file: abs, line: docLink.line, message: `DOC_LINK: ${docLink.value} but the registry gives ${r.patternId} doc_id ${r.docId}` });
+        if (docLink && docLink.value !== r.docId)
+          add('doc-link-mismatch', {
+            file: abs,
+            line: docLink.line,
+            message: `DOC_LINK: ${docLink.value} but the registry gives ${r.patternId} doc_id ${r.docId}`,
+          });
       }
     }
   }
@@ -145,8 +221,19 @@ async function checkUnlinkedSpecs(ws: PatternWorkspace, linked: ReadonlySet<stri
     const id = spec.doc.get('pattern_id');
     const record = typeof id === 'string' ? byPattern.get(id) : undefined;
     const link = `${normalizeLink(relative(ws.linkBase, file))}`;
-    if (!record) add('spec-unlinked', { file, ...locateIn(spec, ['pattern_id']), message: `spec names ${typeof id === 'string' ? id : 'no pattern_id'}, which the registry does not list` });
-    else add('spec-unlinked', { file, ...locateIn(spec, ['pattern_id']), message: `no registry entry links this spec; ${record.patternId} (registry line ${record.line}) has ${typeof record.raw.spec_path === 'string' ? `spec_path ${record.raw.spec_path}` : 'no spec_path'}`, hint: `set spec_path: ${link}` });
+    if (!record)
+      add('spec-unlinked', {
+        file,
+        ...locateIn(spec, ['pattern_id']),
+        message: `spec names ${typeof id === 'string' ? id : 'no pattern_id'}, which the registry does not list`,
+      });
+    else
+      add('spec-unlinked', {
+        file,
+        ...locateIn(spec, ['pattern_id']),
+        message: `no registry entry links this spec; ${record.patternId} (registry line ${record.line}) has ${typeof record.raw.spec_path === 'string' ? `spec_path ${record.raw.spec_path}` : 'no spec_path'}`,
+        hint: `set spec_path: ${link}`,
+      });
   }
 }
 
@@ -158,10 +245,18 @@ async function checkSpec(ws: PatternWorkspace, index: number, file: string, add:
   if (errors.length > 0 || !isMap(spec.doc.contents)) return;
   const data = spec.doc.toJS() as Record<string, unknown>;
   if (typeof data.pattern_id === 'string' && record.patternId && data.pattern_id !== record.patternId) {
-    add('spec-mismatch', { file, ...locateIn(spec, ['pattern_id']), message: `spec pattern_id ${data.pattern_id} but the registry entry is ${record.patternId}` });
+    add('spec-mismatch', {
+      file,
+      ...locateIn(spec, ['pattern_id']),
+      message: `spec pattern_id ${data.pattern_id} but the registry entry is ${record.patternId}`,
+    });
   }
   if (typeof data.doc_id === 'string' && record.docId && data.doc_id !== record.docId) {
-    add('spec-mismatch', { file, ...locateIn(spec, ['doc_id']), message: `spec doc_id ${data.doc_id} but the registry gives ${record.patternId} doc_id ${record.docId}` });
+    add('spec-mismatch', {
+      file,
+      ...locateIn(spec, ['doc_id']),
+      message: `spec doc_id ${data.doc_id} but the registry gives ${record.patternId} doc_id ${record.docId}`,
+    });
   }
 }
 
@@ -176,11 +271,19 @@ async function checkSidecars(ws: PatternWorkspace, add: Add): Promise<void> {
     const data = y.doc.toJS() as { pattern_id?: unknown; doc_id?: unknown };
     const record = typeof data.pattern_id === 'string' ? byPattern.get(data.pattern_id) : undefined;
     if (!record) {
-      add('sidecar-orphan', { file, ...locateIn(y, ['pattern_id']), message: `sidecar names ${String(data.pattern_id ?? 'no pattern_id')}, which the registry does not list` });
+      add('sidecar-orphan', {
+        file,
+        ...locateIn(y, ['pattern_id']),
+        message: `sidecar names ${String(data.pattern_id ?? 'no pattern_id')}, which the registry does not list`,
+      });
       continue;
     }
     if (data.doc_id !== record.docId) {
-      add('sidecar-mismatch', { file, ...locateIn(y, ['doc_id']), message: `sidecar doc_id ${String(data.doc_id)} but the registry gives ${record.patternId} doc_id ${record.docId ?? '(none)'}` });
+      add('sidecar-mismatch', {
+        file,
+        ...locateIn(y, ['doc_id']),
+        message: `sidecar doc_id ${String(data.doc_id)} but the registry gives ${record.patternId} doc_id ${record.docId ?? '(none)'}`,
+      });
     }
   }
 }
@@ -191,7 +294,8 @@ async function findSidecars(dir: string, depth = 0): Promise<string[]> {
   if (depth > 6) return [];
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name)) out.push(...(await findSidecars(join(dir, entry.name), depth + 1)));
+    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name))
+      out.push(...(await findSidecars(join(dir, entry.name), depth + 1)));
     else if (entry.isFile() && entry.name.endsWith('.id.yaml')) out.push(join(dir, entry.name));
   }
   return out.sort();

@@ -14,7 +14,21 @@ export type InstanceKind = 'minimal' | 'full' | 'test';
 export const INSTANCE_KINDS: readonly InstanceKind[] = ['minimal', 'full', 'test'];
 
 const MAX_TEST_ITEMS = 5;
-const STRING_CANDIDATES = ['example', 'example_value', 'EXAMPLE', 'Example', 'example-value', 'src/example.py', 'a', 'A', '0', 'x1', 'ex-1', 'EX-001', 'DOC-EXAMPLE-001'];
+const STRING_CANDIDATES = [
+  'example',
+  'example_value',
+  'EXAMPLE',
+  'Example',
+  'example-value',
+  'src/example.py',
+  'a',
+  'A',
+  '0',
+  'x1',
+  'ex-1',
+  'EX-001',
+  'DOC-EXAMPLE-001',
+];
 
 export function generateInstance(schema: JsonSchema, kind: InstanceKind): unknown {
   return value(schema, kind, 'value', 0);
@@ -26,7 +40,8 @@ function value(schema: JsonSchema, kind: InstanceKind, name: string, depth: numb
   if (kind === 'test' && examples.length > 0) return examples[examples.length - 1];
   if (schema.default !== undefined && kind !== 'test') return schema.default;
   if (examples.length > 0) return examples[0];
-  if (Array.isArray(schema.enum) && schema.enum.length > 0) return kind === 'test' ? schema.enum[schema.enum.length - 1] : schema.enum[0];
+  if (Array.isArray(schema.enum) && schema.enum.length > 0)
+    return kind === 'test' ? schema.enum[schema.enum.length - 1] : schema.enum[0];
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   switch (type) {
     case 'object':
@@ -62,7 +77,8 @@ function object(schema: JsonSchema, kind: InstanceKind, depth: number): Record<s
 function array(schema: JsonSchema, kind: InstanceKind, name: string, depth: number): unknown[] {
   const min = typeof schema.minItems === 'number' ? schema.minItems : 0;
   const max = typeof schema.maxItems === 'number' ? schema.maxItems : Number.POSITIVE_INFINITY;
-  const count = kind === 'minimal' ? min : kind === 'full' ? Math.min(max, min + 1) : Math.min(max, Math.max(min, MAX_TEST_ITEMS));
+  const count =
+    kind === 'minimal' ? min : kind === 'full' ? Math.min(max, min + 1) : Math.min(max, Math.max(min, MAX_TEST_ITEMS));
   const items = isRecord(schema.items) ? (schema.items as JsonSchema) : { type: 'string' };
   const out: unknown[] = [];
   for (let i = 0; i < count; i++) {
@@ -74,8 +90,18 @@ function array(schema: JsonSchema, kind: InstanceKind, name: string, depth: numb
 }
 
 function number(schema: JsonSchema, kind: InstanceKind, integer: boolean): number {
-  const min = typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + (integer ? 1 : 0.5) : 0;
-  const max = typeof schema.maximum === 'number' ? schema.maximum : typeof schema.exclusiveMaximum === 'number' ? schema.exclusiveMaximum - (integer ? 1 : 0.5) : undefined;
+  const min =
+    typeof schema.minimum === 'number'
+      ? schema.minimum
+      : typeof schema.exclusiveMinimum === 'number'
+        ? schema.exclusiveMinimum + (integer ? 1 : 0.5)
+        : 0;
+  const max =
+    typeof schema.maximum === 'number'
+      ? schema.maximum
+      : typeof schema.exclusiveMaximum === 'number'
+        ? schema.exclusiveMaximum - (integer ? 1 : 0.5)
+        : undefined;
   const n = kind === 'test' && max !== undefined ? max : min;
   return integer ? Math.ceil(n) : n;
 }

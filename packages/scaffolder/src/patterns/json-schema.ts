@@ -4,22 +4,49 @@ import type { Diagnostic } from '@st3/schemas';
 export type JsonSchema = Record<string, unknown>;
 
 const TYPE_ALIASES: Record<string, string> = {
-  string: 'string', str: 'string', path: 'string', file: 'string', text: 'string',
-  integer: 'integer', int: 'integer',
-  number: 'number', float: 'number', double: 'number',
-  boolean: 'boolean', bool: 'boolean',
-  array: 'array', list: 'array',
-  object: 'object', dict: 'object', map: 'object', mapping: 'object',
+  string: 'string',
+  str: 'string',
+  path: 'string',
+  file: 'string',
+  text: 'string',
+  integer: 'integer',
+  int: 'integer',
+  number: 'number',
+  float: 'number',
+  double: 'number',
+  boolean: 'boolean',
+  bool: 'boolean',
+  array: 'array',
+  list: 'array',
+  object: 'object',
+  dict: 'object',
+  map: 'object',
+  mapping: 'object',
   null: 'null',
 };
 
 /** Spec keywords written in snake_case, and their JSON Schema names. */
 const KEYWORDS: Record<string, string> = {
-  description: 'description', enum: 'enum', default: 'default', const: 'const', pattern: 'pattern', format: 'format',
-  minimum: 'minimum', maximum: 'maximum', exclusive_minimum: 'exclusiveMinimum', exclusive_maximum: 'exclusiveMaximum',
-  min_length: 'minLength', max_length: 'maxLength', minLength: 'minLength', maxLength: 'maxLength',
-  min_items: 'minItems', max_items: 'maxItems', minItems: 'minItems', maxItems: 'maxItems',
-  unique_items: 'uniqueItems', uniqueItems: 'uniqueItems',
+  description: 'description',
+  enum: 'enum',
+  default: 'default',
+  const: 'const',
+  pattern: 'pattern',
+  format: 'format',
+  minimum: 'minimum',
+  maximum: 'maximum',
+  exclusive_minimum: 'exclusiveMinimum',
+  exclusive_maximum: 'exclusiveMaximum',
+  min_length: 'minLength',
+  max_length: 'maxLength',
+  minLength: 'minLength',
+  maxLength: 'maxLength',
+  min_items: 'minItems',
+  max_items: 'maxItems',
+  minItems: 'minItems',
+  maxItems: 'maxItems',
+  unique_items: 'uniqueItems',
+  uniqueItems: 'uniqueItems',
 };
 
 export interface DerivedSchema {
@@ -49,14 +76,23 @@ export function deriveInstanceSchema(spec: Record<string, unknown>, options: { f
   for (const [key, input] of Object.entries(inputs)) {
     if (key === 'pattern_id' || key === 'doc_id') continue;
     if (!isRecord(input)) {
-      warnings.push({ code: 'W_PATTERN_INPUT', severity: 'warning', file: options.file, path: ['inputs', key], message: `input "${key}" is not a mapping; it accepts any value` });
+      warnings.push({
+        code: 'W_PATTERN_INPUT',
+        severity: 'warning',
+        file: options.file,
+        path: ['inputs', key],
+        message: `input "${key}" is not a mapping; it accepts any value`,
+      });
       properties[key] = {};
       continue;
     }
     properties[key] = convert(input, ['inputs', key], options.file, warnings);
     if (input.required === true) required.push(key);
   }
-  properties.metadata = { type: 'object', description: 'Free-form tracking data (who created the instance, when, for which workstream)' };
+  properties.metadata = {
+    type: 'object',
+    description: 'Free-form tracking data (who created the instance, when, for which workstream)',
+  };
   const intent = typeof spec.intent === 'string' ? spec.intent.trim().split('\n')[0] : undefined;
   const schema: JsonSchema = {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -72,7 +108,12 @@ export function deriveInstanceSchema(spec: Record<string, unknown>, options: { f
   return { schema, warnings };
 }
 
-function convert(input: Record<string, unknown>, path: (string | number)[], file: string | undefined, warnings: Diagnostic[]): JsonSchema {
+function convert(
+  input: Record<string, unknown>,
+  path: (string | number)[],
+  file: string | undefined,
+  warnings: Diagnostic[],
+): JsonSchema {
   const out: JsonSchema = {};
   const type = normalizeType(input.type, path, file, warnings);
   if (type) out.type = type;
@@ -82,7 +123,9 @@ function convert(input: Record<string, unknown>, path: (string | number)[], file
   if (isRecord(input.items)) out.items = convert(input.items, [...path, 'items'], file, warnings);
   if (isRecord(input.properties)) {
     const props: Record<string, JsonSchema> = {};
-    const req: string[] = Array.isArray(input.required) ? input.required.filter((r): r is string => typeof r === 'string') : [];
+    const req: string[] = Array.isArray(input.required)
+      ? input.required.filter((r): r is string => typeof r === 'string')
+      : [];
     for (const [k, v] of Object.entries(input.properties)) {
       props[k] = isRecord(v) ? convert(v, [...path, 'properties', k], file, warnings) : {};
       if (isRecord(v) && v.required === true && !req.includes(k)) req.push(k);
@@ -97,13 +140,24 @@ function convert(input: Record<string, unknown>, path: (string | number)[], file
   }
   // a default outside its own enum would make every example invalid: report it, keep the enum
   if (Array.isArray(out.enum) && out.default !== undefined && !out.enum.some((e) => e === out.default)) {
-    warnings.push({ code: 'W_PATTERN_INPUT', severity: 'warning', file, path, message: `default ${JSON.stringify(out.default)} is not in the enum; dropped` });
+    warnings.push({
+      code: 'W_PATTERN_INPUT',
+      severity: 'warning',
+      file,
+      path,
+      message: `default ${JSON.stringify(out.default)} is not in the enum; dropped`,
+    });
     delete out.default;
   }
   return out;
 }
 
-function normalizeType(type: unknown, path: (string | number)[], file: string | undefined, warnings: Diagnostic[]): string | string[] | undefined {
+function normalizeType(
+  type: unknown,
+  path: (string | number)[],
+  file: string | undefined,
+  warnings: Diagnostic[],
+): string | string[] | undefined {
   if (type === undefined) return undefined;
   const one = (t: unknown): string | undefined => (typeof t === 'string' ? TYPE_ALIASES[t.toLowerCase()] : undefined);
   if (Array.isArray(type)) {
@@ -111,7 +165,14 @@ function normalizeType(type: unknown, path: (string | number)[], file: string | 
     return types.length > 0 ? types : undefined;
   }
   const t = one(type);
-  if (!t) warnings.push({ code: 'W_PATTERN_INPUT', severity: 'warning', file, path: [...path, 'type'], message: `unknown input type ${JSON.stringify(type)}; any value is accepted` });
+  if (!t)
+    warnings.push({
+      code: 'W_PATTERN_INPUT',
+      severity: 'warning',
+      file,
+      path: [...path, 'type'],
+      message: `unknown input type ${JSON.stringify(type)}; any value is accepted`,
+    });
   return t;
 }
 

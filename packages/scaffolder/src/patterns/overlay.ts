@@ -34,7 +34,8 @@ export class Overlay {
   }
 
   async readDisk(abs: string): Promise<string | undefined> {
-    if (!this.disk.has(abs)) this.disk.set(abs, existsSync(abs) ? await readFile(abs, 'utf8').catch(() => undefined) : undefined);
+    if (!this.disk.has(abs))
+      this.disk.set(abs, existsSync(abs) ? await readFile(abs, 'utf8').catch(() => undefined) : undefined);
     return this.disk.get(abs);
   }
 
@@ -43,12 +44,21 @@ export class Overlay {
   }
 
   accept(changes: readonly FileChange[]): void {
-    for (const c of changes) if (c.content !== undefined && (c.action === 'create' || c.action === 'update')) this.files.set(c.abs, c.content);
+    for (const c of changes)
+      if (c.content !== undefined && (c.action === 'create' || c.action === 'update')) this.files.set(c.abs, c.content);
   }
 }
 
 /** Decides create/update/unchanged for new content against what the overlay holds. */
-export async function changeFor(ws: PatternWorkspace, overlay: Overlay, abs: string, content: string, phase: 1 | 2, pattern: string | undefined, note?: string): Promise<FileChange> {
+export async function changeFor(
+  ws: PatternWorkspace,
+  overlay: Overlay,
+  abs: string,
+  content: string,
+  phase: 1 | 2,
+  pattern: string | undefined,
+  note?: string,
+): Promise<FileChange> {
   const current = await overlay.read(abs);
   const action: FileAction = current === undefined ? 'create' : current === content ? 'unchanged' : 'update';
   return { path: toBaseRelative(ws, abs), abs, phase, pattern, action, content, note };
@@ -60,7 +70,8 @@ export async function changeFor(ws: PatternWorkspace, overlay: Overlay, abs: str
  */
 export async function commitBatch(ws: PatternWorkspace, changes: readonly FileChange[]): Promise<string[]> {
   const tree = new VirtualTree(ws.linkBase, { policy: 'force' });
-  for (const c of changes) if (c.content !== undefined && (c.action === 'create' || c.action === 'update')) tree.write(c.path, c.content);
+  for (const c of changes)
+    if (c.content !== undefined && (c.action === 'create' || c.action === 'update')) tree.write(c.path, c.content);
   if (tree.size === 0) return [];
   const report = await tree.commit();
   return report.written;

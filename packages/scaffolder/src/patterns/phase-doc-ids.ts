@@ -4,12 +4,23 @@ import { isMap } from 'yaml';
 import { sidecarPathFor } from './check.js';
 import { changeFor, parallel, type FileChange, type Overlay } from './overlay.js';
 import { DOC_ID_RE, parseYamlText, resolveLink, type PatternRecord, type PatternWorkspace } from './workspace.js';
-import { applySplices, insertPair, readDocLink, replaceScalar, setDocLink, verifyEdits, type Splice } from './yaml-edit.js';
+import {
+  applySplices,
+  insertPair,
+  readDocLink,
+  replaceScalar,
+  setDocLink,
+  verifyEdits,
+  type Splice,
+} from './yaml-edit.js';
 
 /** `PAT-ATOMIC-CREATE-001` → `DOC-ATOMIC-CREATE-001`; other ids are upper-cased into the doc id alphabet. */
 export function deriveDocId(patternId: string): string {
   const body = patternId.startsWith('PAT-') ? patternId.slice(4) : patternId;
-  const cleaned = body.toUpperCase().replace(/[^A-Z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const cleaned = body
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return `DOC-${cleaned || 'PATTERN'}`;
 }
 
@@ -39,7 +50,12 @@ interface Decision {
  * registry and the spec by surgical edits, add the `DOC_LINK:` header to the spec, and write the
  * spec's `*.id.yaml` sidecar. `taken` holds every doc id in use; a collision fails the batch.
  */
-export async function planDocIds(ws: PatternWorkspace, overlay: Overlay, records: readonly PatternRecord[], taken: Map<string, string>): Promise<DocIdBatch> {
+export async function planDocIds(
+  ws: PatternWorkspace,
+  overlay: Overlay,
+  records: readonly PatternRecord[],
+  taken: Map<string, string>,
+): Promise<DocIdBatch> {
   const notes: DocIdNote[] = [];
   const decisions: Decision[] = [];
   // specs are read in parallel; ids are then decided in registry order, so the result is deterministic
@@ -52,23 +68,45 @@ export async function planDocIds(ws: PatternWorkspace, overlay: Overlay, records
     const specLink = typeof record.raw.spec_path === 'string' ? record.raw.spec_path : undefined;
     const specFile = specLink ? resolveLink(ws, specLink) : undefined;
     const specText = specTexts[i];
-    if (specLink && specText === undefined) notes.push({ pattern: id, severity: 'warning', message: `spec ${specLink} does not exist: only the registry gets the doc id` });
+    if (specLink && specText === undefined)
+      notes.push({
+        pattern: id,
+        severity: 'warning',
+        message: `spec ${specLink} does not exist: only the registry gets the doc id`,
+      });
     const specDocId = specText === undefined ? undefined : topLevelString(specFile!, specText, 'doc_id');
     const registryDocId = record.docId;
-    const [docId, source] = registryDocId ? [registryDocId, 'registry' as const] : specDocId && DOC_ID_RE.test(specDocId) ? [specDocId, 'spec' as const] : [deriveDocId(id), 'derived' as const];
+    const [docId, source] = registryDocId
+      ? [registryDocId, 'registry' as const]
+      : specDocId && DOC_ID_RE.test(specDocId)
+        ? [specDocId, 'spec' as const]
+        : [deriveDocId(id), 'derived' as const];
     if (!DOC_ID_RE.test(docId)) {
       // an id the registry already carries is the author's to fix: report it, leave the entry alone
-      notes.push({ pattern: id, severity: 'error', message: `registry doc_id "${docId}" (line ${record.line}) does not match [A-Z0-9]+(-[A-Z0-9]+)*: entry skipped` });
+      notes.push({
+        pattern: id,
+        severity: 'error',
+        message: `registry doc_id "${docId}" (line ${record.line}) does not match [A-Z0-9]+(-[A-Z0-9]+)*: entry skipped`,
+      });
       continue;
     }
     const owner = taken.get(docId);
-    if (owner !== undefined && owner !== id) throw new St3Error('E_SCHEMA', `${id}: doc_id ${docId} is already used by ${owner}`, { file: ws.registryFile, line: record.line, hint: 'give one of them another doc_id in the registry' });
+    if (owner !== undefined && owner !== id)
+      throw new St3Error('E_SCHEMA', `${id}: doc_id ${docId} is already used by ${owner}`, {
+        file: ws.registryFile,
+        line: record.line,
+        hint: 'give one of them another doc_id in the registry',
+      });
     taken.set(docId, id);
     decisions.push({ record, docId, source, specFile: specText === undefined ? undefined : specFile });
   }
 
   const changes: FileChange[] = [];
-  const registryChange = await registryEdits(ws, overlay, decisions.filter((d) => d.source !== 'registry'));
+  const registryChange = await registryEdits(
+    ws,
+    overlay,
+    decisions.filter((d) => d.source !== 'registry'),
+  );
   if (registryChange) changes.push(registryChange);
   for (const d of decisions) {
     if (!d.specFile) continue;
@@ -79,15 +117,33 @@ export async function planDocIds(ws: PatternWorkspace, overlay: Overlay, records
   return { changes, notes, assigned: new Map(decisions.map((d) => [d.record.patternId!, d.docId])) };
 }
 
-async function registryEdits(ws: PatternWorkspace, overlay: Overlay, decisions: readonly Decision[]): Promise<FileChange | undefined> {
+async function registryEdits(
+  ws: PatternWorkspace,
+  overlay: Overlay,
+  decisions: readonly Decision[],
+): Promise<FileChange | undefined> {
   if (decisions.length === 0) return undefined;
   const text = (await overlay.read(ws.registryFile))!;
   const y = parseYamlText(ws.registryFile, text);
-  const splices: Splice[] = decisions.map((d) => insertPair(y, ['patterns', d.record.index], 'doc_id', d.docId, 'pattern_id'));
+  const splices: Splice[] = decisions.map((d) =>
+    insertPair(y, ['patterns', d.record.index], 'doc_id', d.docId, 'pattern_id'),
+  );
   const after = applySplices(text, splices);
-  verifyEdits(y, after, decisions.map((d) => ({ path: ['patterns', d.record.index, 'doc_id'], value: d.docId })));
+  verifyEdits(
+    y,
+    after,
+    decisions.map((d) => ({ path: ['patterns', d.record.index, 'doc_id'], value: d.docId })),
+  );
   const sources = decisions.filter((d) => d.source === 'spec').length;
-  return changeFor(ws, overlay, ws.registryFile, after, 1, undefined, `doc_id for ${decisions.length} pattern(s)${sources ? ` (${sources} taken from their specs)` : ''}`);
+  return changeFor(
+    ws,
+    overlay,
+    ws.registryFile,
+    after,
+    1,
+    undefined,
+    `doc_id for ${decisions.length} pattern(s)${sources ? ` (${sources} taken from their specs)` : ''}`,
+  );
 }
 
 async function specEdit(ws: PatternWorkspace, overlay: Overlay, d: Decision): Promise<FileChange | undefined> {
@@ -98,7 +154,10 @@ async function specEdit(ws: PatternWorkspace, overlay: Overlay, d: Decision): Pr
   const current = y.doc.get('doc_id');
   let edited = text;
   if (current !== d.docId) {
-    const splice = current === undefined ? insertPair(y, [], 'doc_id', d.docId, 'pattern_id') : replaceScalar(y, ['doc_id'], d.docId);
+    const splice =
+      current === undefined
+        ? insertPair(y, [], 'doc_id', d.docId, 'pattern_id')
+        : replaceScalar(y, ['doc_id'], d.docId);
     edited = applySplices(text, [splice]);
     verifyEdits(y, edited, [{ path: ['doc_id'], value: d.docId }]);
   }
@@ -108,7 +167,9 @@ async function specEdit(ws: PatternWorkspace, overlay: Overlay, d: Decision): Pr
     verifyEdits(parseYamlText(file, edited), withLink, []);
     edited = withLink;
   }
-  return edited === text ? changeFor(ws, overlay, file, text, 1, d.record.patternId) : changeFor(ws, overlay, file, edited, 1, d.record.patternId, 'doc_id and DOC_LINK header');
+  return edited === text
+    ? changeFor(ws, overlay, file, text, 1, d.record.patternId)
+    : changeFor(ws, overlay, file, edited, 1, d.record.patternId, 'doc_id and DOC_LINK header');
 }
 
 async function sidecar(ws: PatternWorkspace, overlay: Overlay, d: Decision): Promise<FileChange> {
@@ -127,7 +188,8 @@ async function sidecar(ws: PatternWorkspace, overlay: Overlay, d: Decision): Pro
   if (existing !== undefined && existing !== content) {
     // keep a sidecar that already agrees (its author may have added fields)
     const y = parseYamlText(file, existing);
-    if (y.doc.errors.length === 0 && y.doc.get('pattern_id') === d.record.patternId && y.doc.get('doc_id') === d.docId) return changeFor(ws, overlay, file, existing, 1, d.record.patternId);
+    if (y.doc.errors.length === 0 && y.doc.get('pattern_id') === d.record.patternId && y.doc.get('doc_id') === d.docId)
+      return changeFor(ws, overlay, file, existing, 1, d.record.patternId);
   }
   return changeFor(ws, overlay, file, content, 1, d.record.patternId, 'sidecar');
 }

@@ -171,7 +171,12 @@ export function templateFor(kind: 'executor' | 'test', path: string): ScaffoldTe
 export function renderScaffold(template: ScaffoldTemplate, path: string, ctx: ScaffoldContext, now: Date): string {
   const body = eta.renderString(TEMPLATES[template], ctx);
   const artifact = template.startsWith('executor') ? 'pattern_executor' : 'pattern_test';
-  const header = formatHeader({ path, template: artifact, version: scaffoldTemplateHash(template), created: isoSeconds(now) });
+  const header = formatHeader({
+    path,
+    template: artifact,
+    version: scaffoldTemplateHash(template),
+    created: isoSeconds(now),
+  });
   const docLink = `# DOC_LINK: ${ctx.docId}`;
   return `${header ? `${header}\n` : ''}${docLink}\n${body}`;
 }

@@ -11,7 +11,12 @@ export type LinkField = (typeof LINK_FIELDS)[number];
 /** Doc ids: upper-case letters and digits in dash-separated parts (`DOC-ATOMIC-CREATE-001`). */
 export const DOC_ID_RE = /^[A-Z0-9]+(-[A-Z0-9]+)*$/;
 
-export const REGISTRY_NAMES = ['PATTERN_INDEX.yaml', 'PATTERN_INDEX.yml', 'pattern_index.yaml', 'registry/PATTERN_INDEX.yaml'];
+export const REGISTRY_NAMES = [
+  'PATTERN_INDEX.yaml',
+  'PATTERN_INDEX.yml',
+  'pattern_index.yaml',
+  'registry/PATTERN_INDEX.yaml',
+];
 
 /** One registry entry as written, with where it sits in the file. */
 export interface PatternRecord {
@@ -54,7 +59,14 @@ export function parseYamlText(file: string, text: string): YamlText {
 export function yamlErrors(y: YamlText, code = 'E_PARSE'): Diagnostic[] {
   return y.doc.errors.map((e) => {
     const pos = y.lineCounter.linePos(e.pos[0]);
-    return { code, severity: 'error' as const, file: y.file, line: pos.line, column: pos.col, message: e.message.split('\n')[0]! };
+    return {
+      code,
+      severity: 'error' as const,
+      file: y.file,
+      line: pos.line,
+      column: pos.col,
+      message: e.message.split('\n')[0]!,
+    };
   });
 }
 
@@ -67,24 +79,40 @@ export function lineOf(y: YamlText, node: Node | null | undefined): number {
 /** Finds the registry: a file path as given, or a known registry name inside a folder. */
 export function findRegistry(path: string): string {
   const abs = resolve(path);
-  if (!existsSync(abs)) throw new St3Error('E_FILE_NOT_FOUND', `pattern registry not found: ${path}`, { hint: 'pass the PATTERN_INDEX.yaml file or the folder holding it' });
+  if (!existsSync(abs))
+    throw new St3Error('E_FILE_NOT_FOUND', `pattern registry not found: ${path}`, {
+      hint: 'pass the PATTERN_INDEX.yaml file or the folder holding it',
+    });
   if (statSync(abs).isFile()) return abs;
   for (const name of REGISTRY_NAMES) if (existsSync(join(abs, name))) return join(abs, name);
-  throw new St3Error('E_FILE_NOT_FOUND', `no pattern registry in ${path}`, { hint: `expected one of ${REGISTRY_NAMES.join(', ')}` });
+  throw new St3Error('E_FILE_NOT_FOUND', `no pattern registry in ${path}`, {
+    hint: `expected one of ${REGISTRY_NAMES.join(', ')}`,
+  });
 }
 
 /**
  * Loads a registry. Links are written from the repository root (`patterns/specs/...`), so when
  * most links start with the registry folder's own name, they resolve from its parent.
  */
-export async function loadPatternWorkspace(path: string, options: { linkBase?: string } = {}): Promise<PatternWorkspace> {
+export async function loadPatternWorkspace(
+  path: string,
+  options: { linkBase?: string } = {},
+): Promise<PatternWorkspace> {
   const registryFile = findRegistry(path);
   const registryDir = dirname(registryFile);
   const registry = parseYamlText(registryFile, await readFile(registryFile, 'utf8'));
   const parseErrors = yamlErrors(registry);
   const records = parseErrors.length > 0 ? [] : readRecords(registry);
   const linkBase = options.linkBase ? resolve(options.linkBase) : guessLinkBase(registryDir, records);
-  return { registryFile, registryDir, linkBase, patternsRoot: guessPatternsRoot(registryDir, linkBase, records), registry, records, parseErrors };
+  return {
+    registryFile,
+    registryDir,
+    linkBase,
+    patternsRoot: guessPatternsRoot(registryDir, linkBase, records),
+    registry,
+    records,
+    parseErrors,
+  };
 }
 
 function readRecords(y: YamlText): PatternRecord[] {
@@ -93,7 +121,14 @@ function readRecords(y: YamlText): PatternRecord[] {
   return patterns.items.map((item, index) => {
     const raw = isMap(item) ? (item.toJSON() as Record<string, unknown>) : {};
     const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
-    return { index, patternId: str('pattern_id'), docId: str('doc_id'), name: str('name'), raw, line: lineOf(y, item as Node) };
+    return {
+      index,
+      patternId: str('pattern_id'),
+      docId: str('doc_id'),
+      name: str('name'),
+      raw,
+      line: lineOf(y, item as Node),
+    };
   });
 }
 
@@ -133,7 +168,13 @@ function guessLinkBase(registryDir: string, records: readonly PatternRecord[]): 
 function guessPatternsRoot(registryDir: string, linkBase: string, records: readonly PatternRecord[]): string {
   const root = linkRoots(records)[0];
   const candidate = root ? join(linkBase, root) : undefined;
-  if (candidate && existsSync(candidate) && statSync(candidate).isDirectory() && (registryDir === candidate || registryDir.startsWith(`${candidate}/`) || registryDir.startsWith(`${candidate}\\`))) return candidate;
+  if (
+    candidate &&
+    existsSync(candidate) &&
+    statSync(candidate).isDirectory() &&
+    (registryDir === candidate || registryDir.startsWith(`${candidate}/`) || registryDir.startsWith(`${candidate}\\`))
+  )
+    return candidate;
   return registryDir;
 }
 
@@ -152,7 +193,10 @@ export function toBaseRelative(ws: PatternWorkspace, abs: string): string {
 }
 
 /** Position of the value at `path` inside a YAML document. */
-export function locateIn(y: YamlText, path: readonly (string | number)[]): { line: number; column: number } | undefined {
+export function locateIn(
+  y: YamlText,
+  path: readonly (string | number)[],
+): { line: number; column: number } | undefined {
   const node = y.doc.getIn(path, true) as Node | undefined;
   const start = node?.range?.[0];
   if (start === undefined) return undefined;

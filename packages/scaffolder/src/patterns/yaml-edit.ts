@@ -21,7 +21,10 @@ function styleLike(value: string, like: Node | null | undefined): string {
 
 function mapAt(y: YamlText, mapPath: readonly (string | number)[]) {
   const map = mapPath.length === 0 ? y.doc.contents : y.doc.getIn(mapPath, true);
-  if (!isMap(map) || map.flow) throw new St3Error('E_SCHEMA', `${y.file}: expected a block mapping at ${mapPath.join('.') || 'the top level'}`, { file: y.file });
+  if (!isMap(map) || map.flow)
+    throw new St3Error('E_SCHEMA', `${y.file}: expected a block mapping at ${mapPath.join('.') || 'the top level'}`, {
+      file: y.file,
+    });
   return map;
 }
 
@@ -29,7 +32,13 @@ function mapAt(y: YamlText, mapPath: readonly (string | number)[]) {
  * Inserts `key: value` into the block mapping at `mapPath`: on the line after the scalar pair
  * `afterKey` when there is one, else before the first key. The value is quoted like its neighbour.
  */
-export function insertPair(y: YamlText, mapPath: readonly (string | number)[], key: string, value: string, afterKey?: string): Splice {
+export function insertPair(
+  y: YamlText,
+  mapPath: readonly (string | number)[],
+  key: string,
+  value: string,
+  afterKey?: string,
+): Splice {
   const map = mapAt(y, mapPath);
   const text = y.text;
   const anchor = afterKey ? (map.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === afterKey) : undefined;
@@ -53,7 +62,8 @@ export function insertPair(y: YamlText, mapPath: readonly (string | number)[], k
 /** Replaces the scalar at `path`, keeping its quote style. */
 export function replaceScalar(y: YamlText, path: readonly (string | number)[], value: string): Splice {
   const node = y.doc.getIn(path, true);
-  if (!isScalar(node) || !node.range) throw new St3Error('E_SCHEMA', `${y.file}: no scalar at ${path.join('.')}`, { file: y.file });
+  if (!isScalar(node) || !node.range)
+    throw new St3Error('E_SCHEMA', `${y.file}: no scalar at ${path.join('.')}`, { file: y.file });
   const [start, end] = node.range;
   return { start, end, text: styleLike(value, node) };
 }
@@ -68,7 +78,8 @@ export interface Splice {
 /** Applies splices planned on the same text (from the last to the first, so offsets stay valid). */
 export function applySplices(text: string, splices: readonly Splice[]): string {
   let out = text;
-  for (const s of [...splices].sort((a, b) => b.start - a.start)) out = `${out.slice(0, s.start)}${s.text}${out.slice(s.end)}`;
+  for (const s of [...splices].sort((a, b) => b.start - a.start))
+    out = `${out.slice(0, s.start)}${s.text}${out.slice(s.end)}`;
   return out;
 }
 
@@ -76,12 +87,26 @@ export function applySplices(text: string, splices: readonly Splice[]): string {
  * Checks an edit: the new text parses, and as data it equals the old data with exactly the one
  * intended change (so a splice in the wrong place can never pass).
  */
-export function verifyEdits(before: YamlText, afterText: string, changes: readonly { path: readonly (string | number)[]; value: string }[]): YamlText {
+export function verifyEdits(
+  before: YamlText,
+  afterText: string,
+  changes: readonly { path: readonly (string | number)[]; value: string }[],
+): YamlText {
   const after = parseYamlText(before.file, afterText);
-  if (after.doc.errors.length > 0) throw new St3Error('E_PARSE', `${before.file}: the edit broke the YAML: ${after.doc.errors[0]!.message.split('\n')[0]}`, { file: before.file });
+  if (after.doc.errors.length > 0)
+    throw new St3Error(
+      'E_PARSE',
+      `${before.file}: the edit broke the YAML: ${after.doc.errors[0]!.message.split('\n')[0]}`,
+      { file: before.file },
+    );
   const expected = before.doc.toJS() as unknown;
   for (const c of changes) setIn(expected, c.path, c.value);
-  if (!sameData(after.doc.toJS(), expected)) throw new St3Error('E_INTERNAL', `${before.file}: the edit changed more than the ${changes.length} intended value(s)`, { file: before.file });
+  if (!sameData(after.doc.toJS(), expected))
+    throw new St3Error(
+      'E_INTERNAL',
+      `${before.file}: the edit changed more than the ${changes.length} intended value(s)`,
+      { file: before.file },
+    );
   return after;
 }
 
@@ -94,7 +119,8 @@ function setIn(root: unknown, path: readonly (string | number)[], value: unknown
 function sameData(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Number.isNaN(a) && Number.isNaN(b);
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+    return Number.isNaN(a) && Number.isNaN(b);
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a);
   const kb = Object.keys(b);

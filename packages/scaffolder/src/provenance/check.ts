@@ -31,7 +31,9 @@ const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.turbo', 'coverage',
 
 /** Finds generated files (by header) under `paths` and judges each against the current templates and the template registry. */
 export async function checkFiles(root: string, paths: string[], scaffolder: Scaffolder): Promise<CheckReport> {
-  const registry: Pick<TemplateRegistry, 'version_hashes' | 'current_versions'> = await readTemplateRegistry(root).catch(() => ({ version_hashes: {}, current_versions: {} }));
+  const registry: Pick<TemplateRegistry, 'version_hashes' | 'current_versions'> = await readTemplateRegistry(
+    root,
+  ).catch(() => ({ version_hashes: {}, current_versions: {} }));
   const current = scaffolder.currentHashes();
   const currentByType = new Map<string, string>();
   for (const [hash, type] of current) if (!currentByType.has(type)) currentByType.set(type, hash);
@@ -47,12 +49,27 @@ export async function checkFiles(root: string, paths: string[], scaffolder: Scaf
       continue;
     }
     const version = header.version!;
-    const currentVersion = (header.template && currentByType.get(header.template)) ?? registry.current_versions[header.template ?? ''];
+    const currentVersion =
+      (header.template && currentByType.get(header.template)) ?? registry.current_versions[header.template ?? ''];
     if (current.has(version)) files.push({ ...base, status: 'current' });
     else if (registry.version_hashes[version]) {
-      const entry = registry.version_hashes[version] as { concrete?: { template_id?: string; version?: string }; created?: string };
-      files.push({ ...base, status: 'outdated', from: { template_id: entry.concrete?.template_id, version: entry.concrete?.version, created: entry.created }, currentVersion });
-    } else files.push({ ...base, status: 'unknown', currentVersion, problems: [`version ${version} is in neither the current templates nor .st3/template_registry.json`] });
+      const entry = registry.version_hashes[version] as {
+        concrete?: { template_id?: string; version?: string };
+        created?: string;
+      };
+      files.push({
+        ...base,
+        status: 'outdated',
+        from: { template_id: entry.concrete?.template_id, version: entry.concrete?.version, created: entry.created },
+        currentVersion,
+      });
+    } else
+      files.push({
+        ...base,
+        status: 'unknown',
+        currentVersion,
+        problems: [`version ${version} is in neither the current templates nor .st3/template_registry.json`],
+      });
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
   const counts: Record<CheckStatus, number> = { current: 0, outdated: 0, unknown: 0, malformed: 0 };
@@ -73,7 +90,10 @@ function collect(root: string, paths: string[]): string[] {
   };
   for (const p of paths) {
     const abs = resolve(root, p);
-    if (!existsSync(abs)) throw new St3Error('E_FILE_NOT_FOUND', `path not found: ${p}`, { hint: 'paths are relative to the workspace root' });
+    if (!existsSync(abs))
+      throw new St3Error('E_FILE_NOT_FOUND', `path not found: ${p}`, {
+        hint: 'paths are relative to the workspace root',
+      });
     visit(abs);
   }
   return out;

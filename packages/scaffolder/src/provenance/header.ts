@@ -39,10 +39,34 @@ const SYNTAX: Record<CommentSyntax, Syntax> = {
 export const DEFAULT_METADATA_CONFIG: ScaffoldMetadataConfig = {
   version: '2.0',
   comment_patterns: [
-    { syntax: 'hash', prefix: '#\\s*', filepath_line_regex: '', metadata_line_regex: '', extensions: ['.py', '.yaml', '.yml', '.sh', '.bash', '.zsh', '.txt'] },
-    { syntax: 'double_slash', prefix: '//\\s*', filepath_line_regex: '', metadata_line_regex: '', extensions: ['.js', '.ts', '.jsx', '.tsx', '.java', '.c', '.cpp', '.cs', '.go', '.mjs', '.cjs', '.mts', '.cts'] },
-    { syntax: 'html_comment', prefix: '<!--\\s*', filepath_line_regex: '', metadata_line_regex: '', extensions: ['.html', '.xml', '.md', '.markdown', '.svg'] },
-    { syntax: 'jinja_comment', prefix: '\\{#\\s*', filepath_line_regex: '', metadata_line_regex: '', extensions: ['.jinja2', '.j2', '.eta'] },
+    {
+      syntax: 'hash',
+      prefix: '#\\s*',
+      filepath_line_regex: '',
+      metadata_line_regex: '',
+      extensions: ['.py', '.yaml', '.yml', '.sh', '.bash', '.zsh', '.txt'],
+    },
+    {
+      syntax: 'double_slash',
+      prefix: '//\\s*',
+      filepath_line_regex: '',
+      metadata_line_regex: '',
+      extensions: ['.js', '.ts', '.jsx', '.tsx', '.java', '.c', '.cpp', '.cs', '.go', '.mjs', '.cjs', '.mts', '.cts'],
+    },
+    {
+      syntax: 'html_comment',
+      prefix: '<!--\\s*',
+      filepath_line_regex: '',
+      metadata_line_regex: '',
+      extensions: ['.html', '.xml', '.md', '.markdown', '.svg'],
+    },
+    {
+      syntax: 'jinja_comment',
+      prefix: '\\{#\\s*',
+      filepath_line_regex: '',
+      metadata_line_regex: '',
+      extensions: ['.jinja2', '.j2', '.eta'],
+    },
   ],
   metadata_fields: [
     { name: 'template', format_regex: '^[a-z0-9_-]+$', required: true },
@@ -55,7 +79,10 @@ export const DEFAULT_METADATA_CONFIG: ScaffoldMetadataConfig = {
 /** The comment syntax for a file path, or undefined when its extension takes no header. */
 const syntaxCache = new WeakMap<ScaffoldMetadataConfig, Map<string, CommentSyntax | undefined>>();
 
-export function syntaxFor(path: string, config: ScaffoldMetadataConfig = DEFAULT_METADATA_CONFIG): CommentSyntax | undefined {
+export function syntaxFor(
+  path: string,
+  config: ScaffoldMetadataConfig = DEFAULT_METADATA_CONFIG,
+): CommentSyntax | undefined {
   const ext = extname(path).toLowerCase();
   let byExt = syntaxCache.get(config);
   if (!byExt) syntaxCache.set(config, (byExt = new Map()));
@@ -66,8 +93,10 @@ export function syntaxFor(path: string, config: ScaffoldMetadataConfig = DEFAULT
 }
 
 function lookupSyntax(ext: string, config: ScaffoldMetadataConfig): CommentSyntax | undefined {
-  for (const p of config.comment_patterns) if (p.extensions.includes(ext) && p.syntax in SYNTAX) return p.syntax as CommentSyntax;
-  for (const p of DEFAULT_METADATA_CONFIG.comment_patterns) if (p.extensions.includes(ext)) return p.syntax as CommentSyntax;
+  for (const p of config.comment_patterns)
+    if (p.extensions.includes(ext) && p.syntax in SYNTAX) return p.syntax as CommentSyntax;
+  for (const p of DEFAULT_METADATA_CONFIG.comment_patterns)
+    if (p.extensions.includes(ext)) return p.syntax as CommentSyntax;
   return undefined;
 }
 
@@ -90,7 +119,11 @@ export function formatHeader(fields: HeaderFields, config?: ScaffoldMetadataConf
 }
 
 /** Reads the provenance header of a file's text, judging each field against the metadata config. */
-export function parseHeader(text: string, path: string, config: ScaffoldMetadataConfig = DEFAULT_METADATA_CONFIG): HeaderParse {
+export function parseHeader(
+  text: string,
+  path: string,
+  config: ScaffoldMetadataConfig = DEFAULT_METADATA_CONFIG,
+): HeaderParse {
   const syntax = syntaxFor(path, config);
   if (!syntax) return { status: 'none' };
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/, 3);
@@ -106,7 +139,12 @@ export function parseHeader(text: string, path: string, config: ScaffoldMetadata
   };
   const first = strip(lines[0]);
   const second = strip(lines[1]);
-  const metaLine = second !== undefined && /\btemplate=/.test(second) ? second : first !== undefined && /\btemplate=/.test(first) ? first : undefined;
+  const metaLine =
+    second !== undefined && /\btemplate=/.test(second)
+      ? second
+      : first !== undefined && /\btemplate=/.test(first)
+        ? first
+        : undefined;
   if (metaLine === undefined) return { status: 'none' };
   const problems: string[] = [];
   if (metaLine === first) problems.push('line 1 must be the file path, line 2 the metadata');
@@ -120,7 +158,13 @@ export function parseHeader(text: string, path: string, config: ScaffoldMetadata
     }
     if (!new RegExp(f.format_regex).test(value)) problems.push(`${f.name}="${value}" does not match ${f.format_regex}`);
   }
-  const out: HeaderParse = { status: problems.length > 0 ? 'malformed' : 'ok', template: fields.template, version: fields.version, created: fields.created, updated: fields.updated };
+  const out: HeaderParse = {
+    status: problems.length > 0 ? 'malformed' : 'ok',
+    template: fields.template,
+    version: fields.version,
+    created: fields.created,
+    updated: fields.updated,
+  };
   if (metaLine === second && first !== undefined) out.path = first;
   if (problems.length > 0) out.problems = problems;
   return out;

@@ -1,6 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorFromDiagnostics, loadFile, TemplateRegistrySchema, withFileLock, writeJsonAtomic, type TemplateRegistry, type VersionHashEntry } from '@st3/schemas';
+import {
+  errorFromDiagnostics,
+  loadFile,
+  TemplateRegistrySchema,
+  withFileLock,
+  writeJsonAtomic,
+  type TemplateRegistry,
+  type VersionHashEntry,
+} from '@st3/schemas';
 import type { RenderedFile } from '../scaffolder.js';
 import type { TemplateChain } from '../templates/store.js';
 
@@ -13,7 +21,8 @@ export async function readTemplateRegistry(workspace: string): Promise<TemplateR
   const path = templateRegistryPath(workspace);
   if (!existsSync(path)) return { version: '1.0', version_hashes: {}, current_versions: {}, templates: {} };
   const result = await loadFile(path, { schema: TemplateRegistrySchema });
-  if (result.errors.length > 0 || !result.value) throw errorFromDiagnostics('E_CONFIG_INVALID', 'invalid template registry', result.errors);
+  if (result.errors.length > 0 || !result.value)
+    throw errorFromDiagnostics('E_CONFIG_INVALID', 'invalid template registry', result.errors);
   return result.value;
 }
 
@@ -22,7 +31,11 @@ export async function readTemplateRegistry(workspace: string): Promise<TemplateR
  * and marks it current for its artifact type. Read-modify-write under a lock, written atomically,
  * so parallel scaffolds never lose an entry. Existing entries are kept as they are.
  */
-export async function recordTemplateVersions(workspace: string, items: { file: RenderedFile; chain: TemplateChain }[], now: Date): Promise<void> {
+export async function recordTemplateVersions(
+  workspace: string,
+  items: { file: RenderedFile; chain: TemplateChain }[],
+  now: Date,
+): Promise<void> {
   if (items.length === 0) return;
   const path = templateRegistryPath(workspace);
   await withFileLock(path, async () => {
@@ -30,11 +43,17 @@ export async function recordTemplateVersions(workspace: string, items: { file: R
     const stamp = now.toISOString().replace('Z', '+00:00');
     for (const { file, chain } of items) {
       if (!registry.version_hashes[file.versionHash]) {
-        const entry: VersionHashEntry = { artifact_type: file.artifactType, created: stamp, hash_algorithm: 'SHA256', concrete: { template_id: file.templateId, version: file.templateVersion } };
+        const entry: VersionHashEntry = {
+          artifact_type: file.artifactType,
+          created: stamp,
+          hash_algorithm: 'SHA256',
+          concrete: { template_id: file.templateId, version: file.templateVersion },
+        };
         [...chain.layouts].reverse().forEach((layout, i) => {
           entry[`tier${i}`] = { template_id: layout.id, version: layout.meta.version };
         });
-        if (chain.partials.length > 0) entry.partials = chain.partials.map((p) => ({ template_id: p.id, version: p.meta.version }));
+        if (chain.partials.length > 0)
+          entry.partials = chain.partials.map((p) => ({ template_id: p.id, version: p.meta.version }));
         registry.version_hashes[file.versionHash] = entry;
       }
       registry.current_versions[file.artifactType] = file.versionHash;

@@ -13,7 +13,12 @@ export interface InsideCache {
  * absolute paths, `..` segments that leave the root, and symlinks (of the path or any existing
  * ancestor) that point outside the root are all refused.
  */
-export function resolveInside(root: string, path: string, cache?: InsideCache, options: { skipTarget?: boolean } = {}): string {
+export function resolveInside(
+  root: string,
+  path: string,
+  cache?: InsideCache,
+  options: { skipTarget?: boolean } = {},
+): string {
   if (path === '' || isAbsolute(path) || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\')) {
     throw escape(path, 'absolute paths are not allowed');
   }
@@ -24,7 +29,8 @@ export function resolveInside(root: string, path: string, cache?: InsideCache, o
   // The file itself may be a symlink out; its folder is checked once per cache.
   if (!options.skipTarget && existsSync(target)) {
     const real = tryRealpath(target);
-    if (real !== undefined && !isWithin(rootReal, real)) throw escape(path, 'the file is a symlink that points outside the workspace');
+    if (real !== undefined && !isWithin(rootReal, real))
+      throw escape(path, 'the file is a symlink that points outside the workspace');
     return target;
   }
   const dir = dirname(target);
@@ -38,7 +44,8 @@ export function resolveInside(root: string, path: string, cache?: InsideCache, o
     probe = parent;
   }
   const real = tryRealpath(probe);
-  if (real !== undefined && !isWithin(rootReal, real)) throw escape(path, `a symlink (${relative(rootReal, probe) || '.'}) points outside the workspace`);
+  if (real !== undefined && !isWithin(rootReal, real))
+    throw escape(path, `a symlink (${relative(rootReal, probe) || '.'}) points outside the workspace`);
   cache?.dirs.add(dir);
   return target;
 }
@@ -66,5 +73,8 @@ function realpathOrSelf(path: string): string {
 }
 
 function escape(path: string, why: string): St3Error {
-  return new St3Error('E_PATH_ESCAPE', `refusing to write "${path}": ${why}`, { hint: 'use a path inside the workspace root', details: { path } });
+  return new St3Error('E_PATH_ESCAPE', `refusing to write "${path}": ${why}`, {
+    hint: 'use a path inside the workspace root',
+    details: { path },
+  });
 }

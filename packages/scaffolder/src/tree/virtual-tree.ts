@@ -1,5 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -47,7 +58,14 @@ export class VirtualTree {
    * `durable` fsyncs every file before it is renamed into place (survives power loss, much slower
    * on real disks); `beforeRename` runs before each rename (fault injection in tests, tracing).
    */
-  constructor(root: string, options: { policy?: OverwritePolicy; durable?: boolean; beforeRename?: (path: string) => void | Promise<void> } = {}) {
+  constructor(
+    root: string,
+    options: {
+      policy?: OverwritePolicy;
+      durable?: boolean;
+      beforeRename?: (path: string) => void | Promise<void>;
+    } = {},
+  ) {
     this.root = root;
     this.policy = options.policy ?? 'refuse';
     this.durable = options.durable ?? false;
@@ -90,12 +108,24 @@ export class VirtualTree {
         out.push({ path: file.path, action: 'create' });
         continue;
       }
-      if (!info.isFile()) throw new St3Error('E_WRITE', `${file.path} exists and is not a regular file`, { file: file.path, hint: 'choose another output path' });
+      if (!info.isFile())
+        throw new St3Error('E_WRITE', `${file.path} exists and is not a regular file`, {
+          file: file.path,
+          hint: 'choose another output path',
+        });
       const current = readFileSync(file.abs, 'utf8');
       if (current === file.content) out.push({ path: file.path, action: 'unchanged' });
       else if (file.policy === 'skip-if-exists') out.push({ path: file.path, action: 'skip' });
       else {
-        const diff = createTwoFilesPatch(`a/${file.path}`, `b/${file.path}`, current, file.content, undefined, undefined, { context: 3 });
+        const diff = createTwoFilesPatch(
+          `a/${file.path}`,
+          `b/${file.path}`,
+          current,
+          file.content,
+          undefined,
+          undefined,
+          { context: 3 },
+        );
         out.push({ path: file.path, action: file.policy === 'force' ? 'update' : 'conflict', diff });
       }
     }
@@ -113,11 +143,15 @@ export class VirtualTree {
     const changes = await this.plan();
     const conflicts = changes.filter((c) => c.action === 'conflict');
     if (conflicts.length > 0) {
-      throw new St3Error('E_CONFLICT', `${conflicts.length} file(s) already exist with different content: ${conflicts.map((c) => c.path).join(', ')}`, {
-        file: conflicts[0]!.path,
-        hint: 'review the diff with --dry-run, then pass --force to overwrite',
-        details: { conflicts: conflicts.map((c) => ({ path: c.path, diff: c.diff })) },
-      });
+      throw new St3Error(
+        'E_CONFLICT',
+        `${conflicts.length} file(s) already exist with different content: ${conflicts.map((c) => c.path).join(', ')}`,
+        {
+          file: conflicts[0]!.path,
+          hint: 'review the diff with --dry-run, then pass --force to overwrite',
+          details: { conflicts: conflicts.map((c) => ({ path: c.path, diff: c.diff })) },
+        },
+      );
     }
     const toWrite = changes.filter((c) => c.action === 'create' || c.action === 'update');
     const byPath = new Map([...this.staged.values()].map((s) => [s.path, s]));
@@ -219,5 +253,9 @@ async function readIfFile(abs: string): Promise<string | undefined> {
 
 function writeError(error: unknown): St3Error {
   const e = error as NodeJS.ErrnoException;
-  return new St3Error('E_WRITE', `the batch was not written (every file rolled back): ${e.message}`, { file: e.path, cause: error, hint: 'check disk space and permissions of the target folder' });
+  return new St3Error('E_WRITE', `the batch was not written (every file rolled back): ${e.message}`, {
+    file: e.path,
+    cause: error,
+    hint: 'check disk space and permissions of the target folder',
+  });
 }

@@ -15,7 +15,10 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
     for (const e of await readdir(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) await walk(p);
-      else out[relative(dir, p)] = createHash('sha256').update(await readFile(p)).digest('hex');
+      else
+        out[relative(dir, p)] = createHash('sha256')
+          .update(await readFile(p))
+          .digest('hex');
     }
   };
   await walk(dir);
@@ -36,9 +39,16 @@ describe('runPatternBatch on the real registry', () => {
     const report = await runPatternBatch(fx.registry, { dryRun: true, now: NOW, diffs: true });
     expect(await snapshot(fx.root)).toEqual(before);
     const registryDiff = report.files.find((f) => f.path === 'patterns/PATTERN_INDEX.yaml')!.diff!;
-    expect(registryDiff).toContain(' - pattern_id: PAT-MODULE-REFACTOR-SCAN-001\n+  doc_id: DOC-MODULE-REFACTOR-SCAN-001\n');
+    expect(registryDiff).toContain(
+      ' - pattern_id: PAT-MODULE-REFACTOR-SCAN-001\n+  doc_id: DOC-MODULE-REFACTOR-SCAN-001\n',
+    );
     // a dry run's diff only ever adds doc_id lines to the registry
-    expect(registryDiff.split('\n').filter((l) => /^[-+](?![-+])/.test(l)).every((l) => /^\+ {2}doc_id: DOC-[A-Z0-9-]+$/.test(l))).toBe(true);
+    expect(
+      registryDiff
+        .split('\n')
+        .filter((l) => /^[-+](?![-+])/.test(l))
+        .every((l) => /^\+ {2}doc_id: DOC-[A-Z0-9-]+$/.test(l)),
+    ).toBe(true);
     expect(report.dryRun).toBe(true);
     expect(report.counts.planned).toBeGreaterThan(5);
     expect(report.counts.created).toBe(0);
@@ -50,7 +60,9 @@ describe('runPatternBatch on the real registry', () => {
     expect(paths).toContain('planned:patterns/executors/batch_create_executor.ps1');
     expect(paths).toContain('kept:patterns/schemas/atomic_create.schema.json');
     // the registry's own bad doc ids are reported, not rewritten
-    expect(report.notes.some((n) => n.severity === 'error' && n.message.includes('DOC-PAT-EVERY_REUSABLE_PATTERN-005'))).toBe(true);
+    expect(
+      report.notes.some((n) => n.severity === 'error' && n.message.includes('DOC-PAT-EVERY_REUSABLE_PATTERN-005')),
+    ).toBe(true);
     expect(report.ok).toBe(false);
   });
 
@@ -69,14 +81,22 @@ describe('runPatternBatch on the real registry', () => {
       }
       i++;
     }
-    expect(edited).toContain('- pattern_id: PAT-MODULE-REFACTOR-SCAN-001\n  doc_id: DOC-MODULE-REFACTOR-SCAN-001\n  name: module_refactor_scan_docs');
+    expect(edited).toContain(
+      '- pattern_id: PAT-MODULE-REFACTOR-SCAN-001\n  doc_id: DOC-MODULE-REFACTOR-SCAN-001\n  name: module_refactor_scan_docs',
+    );
     // the spec's own doc id is adopted by the registry rather than a new one invented
     expect(edited).toContain('- pattern_id: PAT-ATOMIC-CREATE-001\n  doc_id: DOC-PAT-ATOMIC-CREATE-PATTERN-044\n');
     expect(edited).toContain('# Code Quality & Validation Patterns (Added 2025-12-04)');
     const spec = await readFile(join(fx.patterns, 'specs', 'atomic_create.pattern.yaml'), 'utf8');
-    expect(spec.startsWith('# DOC_LINK: DOC-PAT-ATOMIC-CREATE-PATTERN-044\ndoc_id: DOC-PAT-ATOMIC-CREATE-PATTERN-044\n# Pattern: Atomic Create\n')).toBe(true);
+    expect(
+      spec.startsWith(
+        '# DOC_LINK: DOC-PAT-ATOMIC-CREATE-PATTERN-044\ndoc_id: DOC-PAT-ATOMIC-CREATE-PATTERN-044\n# Pattern: Atomic Create\n',
+      ),
+    ).toBe(true);
     const sidecar = await readFile(join(fx.patterns, 'specs', 'atomic_create.id.yaml'), 'utf8');
-    expect(sidecar).toContain('pattern_id: PAT-ATOMIC-CREATE-001\ndoc_id: DOC-PAT-ATOMIC-CREATE-PATTERN-044\nregistry: ../PATTERN_INDEX.yaml\n');
+    expect(sidecar).toContain(
+      'pattern_id: PAT-ATOMIC-CREATE-001\ndoc_id: DOC-PAT-ATOMIC-CREATE-PATTERN-044\nregistry: ../PATTERN_INDEX.yaml\n',
+    );
 
     const check = await checkPatterns(fx.patterns);
     expect(check.byRule['sidecar-mismatch']).toBeUndefined();
@@ -158,7 +178,12 @@ describe('phase 2: schemas, examples, executor and test scaffolds', () => {
     expect(report.ok).toBe(true);
     const schema = JSON.parse(await readFile(join(root, 'patterns/schemas/greet.schema.json'), 'utf8'));
     expect(schema.required).toEqual(['pattern_id', 'project_root', 'names']);
-    expect(schema.properties.names).toMatchObject({ type: 'array', minItems: 1, maxItems: 3, items: { required: ['name'], properties: { times: { type: 'integer', minimum: 1, maximum: 5 } } } });
+    expect(schema.properties.names).toMatchObject({
+      type: 'array',
+      minItems: 1,
+      maxItems: 3,
+      items: { required: ['name'], properties: { times: { type: 'integer', minimum: 1, maximum: 5 } } },
+    });
     const ajv = createAjv();
     for (const kind of ['minimal', 'full', 'test']) {
       const instance = JSON.parse(await readFile(join(root, `patterns/examples/greet/instance_${kind}.json`), 'utf8'));
@@ -169,9 +194,22 @@ describe('phase 2: schemas, examples, executor and test scaffolds', () => {
     const test = JSON.parse(await readFile(join(root, 'patterns/examples/greet/instance_test.json'), 'utf8'));
     expect(test.names).toHaveLength(3);
     const executor = await readFile(join(root, 'patterns/executors/greet_executor.py'), 'utf8');
-    expect(executor.split('\n').slice(0, 3)).toEqual(['# patterns/executors/greet_executor.py', expect.stringMatching(/^# template=pattern_executor version=[0-9a-f]{8} created=2026-01-02T03:04:05Z updated=$/), '# DOC_LINK: DOC-GREET-HELLO-001']);
-    execFileSync('python3', ['-m', 'py_compile', join(root, 'patterns/executors/greet_executor.py'), join(root, 'patterns/tests/test_greet_executor.py')]);
-    const pytest = spawnSync('python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', join(root, 'patterns/tests/test_greet_executor.py')], { encoding: 'utf8' });
+    expect(executor.split('\n').slice(0, 3)).toEqual([
+      '# patterns/executors/greet_executor.py',
+      expect.stringMatching(/^# template=pattern_executor version=[0-9a-f]{8} created=2026-01-02T03:04:05Z updated=$/),
+      '# DOC_LINK: DOC-GREET-HELLO-001',
+    ]);
+    execFileSync('python3', [
+      '-m',
+      'py_compile',
+      join(root, 'patterns/executors/greet_executor.py'),
+      join(root, 'patterns/tests/test_greet_executor.py'),
+    ]);
+    const pytest = spawnSync(
+      'python3',
+      ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', join(root, 'patterns/tests/test_greet_executor.py')],
+      { encoding: 'utf8' },
+    );
     expect(pytest.stdout).toMatch(/3 passed/);
 
     // a re-run at another time changes nothing

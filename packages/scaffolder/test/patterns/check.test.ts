@@ -21,7 +21,12 @@ describe('checkPatterns on the real registry', () => {
     expect(report.linkBase).toBe(fx.root);
     const missingSpecs = report.findings.filter((f) => f.rule === 'link-missing' && f.path?.[2] === 'spec_path');
     expect(missingSpecs.length).toBeGreaterThan(150);
-    expect(missingSpecs[0]).toMatchObject({ line: 16, severity: 'error', message: 'PAT-MODULE-REFACTOR-SCAN-001: spec_path patterns/specs/module_refactor_scan_docs.pattern.yaml does not exist' });
+    expect(missingSpecs[0]).toMatchObject({
+      line: 16,
+      severity: 'error',
+      message:
+        'PAT-MODULE-REFACTOR-SCAN-001: spec_path patterns/specs/module_refactor_scan_docs.pattern.yaml does not exist',
+    });
     // the three specs that are in the fixture are not reported
     expect(missingSpecs.some((f) => f.message.includes('atomic_create.pattern.yaml'))).toBe(false);
     const schema = report.findings.filter((f) => f.rule === 'registry-schema');
@@ -31,7 +36,11 @@ describe('checkPatterns on the real registry', () => {
     expect(report.findings.find((f) => f.rule === 'link-separator')?.severity).toBe('warning');
     // the spec that is in specs/ but that its entry does not link
     const unlinked = report.findings.filter((f) => f.rule === 'spec-unlinked');
-    expect(unlinked.map((f) => f.message)).toEqual([expect.stringMatching(/^no registry entry links this spec; PAT-BATCH-FILE-GEN-001 \(registry line \d+\) has no spec_path$/)]);
+    expect(unlinked.map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /^no registry entry links this spec; PAT-BATCH-FILE-GEN-001 \(registry line \d+\) has no spec_path$/,
+      ),
+    ]);
     expect(unlinked[0]!.hint).toBe('set spec_path: patterns/specs/batch_file_generation.pattern.yaml');
   });
 
@@ -52,24 +61,47 @@ describe('checkPatterns on the real registry', () => {
   it('is configurable: rules can be switched off or made warnings, folders required', async () => {
     const report = await checkPatterns(fx.registry, {
       requiredFolders: ['specs', 'executors'],
-      rules: { 'link-missing': 'off', 'registry-schema': 'warning', 'doc-id-format': 'off', 'doc-id-missing': 'off', 'link-separator': 'off' },
+      rules: {
+        'link-missing': 'off',
+        'registry-schema': 'warning',
+        'doc-id-format': 'off',
+        'doc-id-missing': 'off',
+        'link-separator': 'off',
+      },
     });
     expect(report.findings.map((f) => f.rule)).not.toContain('link-missing');
-    expect(report.findings.filter((f) => f.rule === 'required-folder').map((f) => f.message)).toEqual(['required folder "executors" is missing']);
+    expect(report.findings.filter((f) => f.rule === 'required-folder').map((f) => f.message)).toEqual([
+      'required folder "executors" is missing',
+    ]);
     expect(report.errors).toBe(1);
   });
 
   it('finds sidecars and DOC_LINK headers that disagree with the registry', async () => {
     const spec = join(fx.patterns, 'specs', 'atomic_create.pattern.yaml');
     const registry = await readFile(fx.registry, 'utf8');
-    await writeFile(fx.registry, registry.replace('- pattern_id: PAT-ATOMIC-CREATE-001\n', '- pattern_id: PAT-ATOMIC-CREATE-001\n  doc_id: DOC-ATOMIC-CREATE-001\n'));
+    await writeFile(
+      fx.registry,
+      registry.replace(
+        '- pattern_id: PAT-ATOMIC-CREATE-001\n',
+        '- pattern_id: PAT-ATOMIC-CREATE-001\n  doc_id: DOC-ATOMIC-CREATE-001\n',
+      ),
+    );
     await writeFile(spec, `# DOC_LINK: DOC-SOMETHING-ELSE\n${await readFile(spec, 'utf8')}`);
-    await writeFile(join(fx.patterns, 'specs', 'atomic_create.id.yaml'), 'pattern_id: PAT-ATOMIC-CREATE-001\ndoc_id: DOC-WRONG-001\n');
+    await writeFile(
+      join(fx.patterns, 'specs', 'atomic_create.id.yaml'),
+      'pattern_id: PAT-ATOMIC-CREATE-001\ndoc_id: DOC-WRONG-001\n',
+    );
     await mkdir(join(fx.patterns, 'specs', 'old'));
-    await writeFile(join(fx.patterns, 'specs', 'old', 'gone.id.yaml'), 'pattern_id: PAT-GONE-001\ndoc_id: DOC-GONE-001\n');
+    await writeFile(
+      join(fx.patterns, 'specs', 'old', 'gone.id.yaml'),
+      'pattern_id: PAT-GONE-001\ndoc_id: DOC-GONE-001\n',
+    );
     const report = await checkPatterns(fx.patterns);
     const by = (rule: string) => report.findings.filter((f) => f.rule === rule);
-    expect(by('doc-link-mismatch')[0]).toMatchObject({ line: 1, message: 'DOC_LINK: DOC-SOMETHING-ELSE but the registry gives PAT-ATOMIC-CREATE-001 doc_id DOC-ATOMIC-CREATE-001' });
+    expect(by('doc-link-mismatch')[0]).toMatchObject({
+      line: 1,
+      message: 'DOC_LINK: DOC-SOMETHING-ELSE but the registry gives PAT-ATOMIC-CREATE-001 doc_id DOC-ATOMIC-CREATE-001',
+    });
     expect(by('sidecar-mismatch')[0]).toMatchObject({ line: 2 });
     expect(by('sidecar-orphan')[0]!.message).toContain('PAT-GONE-001');
     // the spec carries its own doc_id, which now disagrees with the registry

@@ -8,9 +8,19 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..')
 export const patternFixture = resolve(repoRoot, '../shared/fixtures/real-world/patterns');
 
 /** Copies the real `patterns/` folder into a temp repo: `<tmp>/patterns/PATTERN_INDEX.yaml`. */
-export async function copyFixture(): Promise<{ root: string; patterns: string; registry: string; cleanup: () => Promise<void> }> {
+export async function copyFixture(): Promise<{
+  root: string;
+  patterns: string;
+  registry: string;
+  cleanup: () => Promise<void>;
+}> {
   const root = await mkdtemp(join(tmpdir(), 'st3-patterns-'));
   const patterns = join(root, 'patterns');
   await cp(patternFixture, patterns, { recursive: true });
-  return { root, patterns, registry: join(patterns, 'PATTERN_INDEX.yaml'), cleanup: () => rm(root, { recursive: true, force: true }) };
+  return {
+    root,
+    patterns,
+    registry: join(patterns, 'PATTERN_INDEX.yaml'),
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
 }

@@ -9,10 +9,35 @@ export interface WarningCodeInfo {
 }
 
 export const WARNING_CODES = {
-  W_PARSE: { area: 'core', cause: 'The YAML parser accepted the text but noticed something dubious (e.g. a tag it does not know).', fix: 'Check the reported line; the value was read as the message says.' },
-  W_DEPRECATED: { area: 'core', cause: 'A field that is still accepted but no longer used (e.g. `scaffolder_class`, `scaffolder_module` in artifacts.yaml).', fix: 'Remove the field once nothing reads it any more.' },
-  W_DANGLING_HASH: { area: 'core', cause: 'template_registry.json names a current version hash that has no entry under version_hashes.', fix: 'Scaffold once with the current template so the hash is recorded.' },
-  W_TASK_NO_VERSION: { area: 'core', cause: 'A task file has no `schema_version`; it is read by the 1.0 rules.', fix: 'Add `schema_version: "1.1"` and the sections 1.1 requires (validation, plan step fields).' },
-  W_TASK_AREA: { area: 'core', cause: "A task's `area` is not one of the areas the task template lists.", fix: 'Use backend, mobile, shared, infra, docs, ops or other, or ignore if your project has its own areas.' },
-  W_PATTERN_COUNT: { area: 'core', cause: "A pattern registry's `metadata.total_patterns` differs from the number of entries.", fix: 'Update total_patterns (or the list).' },
+  W_PARSE: {
+    area: 'core',
+    cause: 'The YAML parser accepted the text but noticed something dubious (e.g. a tag it does not know).',
+    fix: 'Check the reported line; the value was read as the message says.',
+  },
+  W_DEPRECATED: {
+    area: 'core',
+    cause:
+      'A field that is still accepted but no longer used (e.g. `scaffolder_class`, `scaffolder_module` in artifacts.yaml).',
+    fix: 'Remove the field once nothing reads it any more.',
+  },
+  W_DANGLING_HASH: {
+    area: 'core',
+    cause: 'template_registry.json names a current version hash that has no entry under version_hashes.',
+    fix: 'Scaffold once with the current template so the hash is recorded.',
+  },
+  W_TASK_NO_VERSION: {
+    area: 'core',
+    cause: 'A task file has no `schema_version`; it is read by the 1.0 rules.',
+    fix: 'Add `schema_version: "1.1"` and the sections 1.1 requires (validation, plan step fields).',
+  },
+  W_TASK_AREA: {
+    area: 'core',
+    cause: "A task's `area` is not one of the areas the task template lists.",
+    fix: 'Use backend, mobile, shared, infra, docs, ops or other, or ignore if your project has its own areas.',
+  },
+  W_PATTERN_COUNT: {
+    area: 'core',
+    cause: "A pattern registry's `metadata.total_patterns` differs from the number of entries.",
+    fix: 'Update total_patterns (or the list).',
+  },
 } as const satisfies Record<string, WarningCodeInfo>;

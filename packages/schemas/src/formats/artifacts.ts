@@ -3,38 +3,44 @@ import type { Diagnostic } from '../errors/diagnostic.js';
 import type { CheckContext } from '../load/load-document.js';
 
 /** `.st3/config/artifacts.yaml`: every scaffoldable artifact type. */
-export const StateMachineSchema = z.object({
-  states: z.array(z.string()).min(1),
-  initial_state: z.string(),
-  valid_transitions: z.array(z.object({ from: z.string(), to: z.array(z.string()) }).loose()).default([]),
-}).loose();
+export const StateMachineSchema = z
+  .object({
+    states: z.array(z.string()).min(1),
+    initial_state: z.string(),
+    valid_transitions: z.array(z.object({ from: z.string(), to: z.array(z.string()) }).loose()).default([]),
+  })
+  .loose();
 export type StateMachine = z.infer<typeof StateMachineSchema>;
 
-export const ArtifactTypeSchema = z.object({
-  type: z.string().describe('family: code | doc | tracking | ...'),
-  type_id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'snake_case identifier'),
-  name: z.string(),
-  description: z.string().optional(),
-  output_type: z.enum(['file', 'ephemeral']).default('file'),
-  template_path: z.string().nullable().optional(),
-  fallback_template: z.string().nullable().optional(),
-  name_suffix: z.string().nullable().optional(),
-  file_extension: z.string().regex(/^\.[A-Za-z0-9.]+$/, 'an extension starting with a dot'),
-  generate_test: z.boolean().default(false),
-  base_path: z.string().nullable().optional(),
-  test_base_path: z.string().nullable().optional(),
-  state_machine: StateMachineSchema.optional(),
-  /** @deprecated legacy seed field, accepted and reported as a warning. */
-  scaffolder_class: z.string().optional(),
-  /** @deprecated legacy seed field, accepted and reported as a warning. */
-  scaffolder_module: z.string().optional(),
-}).loose();
+export const ArtifactTypeSchema = z
+  .object({
+    type: z.string().describe('family: code | doc | tracking | ...'),
+    type_id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'snake_case identifier'),
+    name: z.string(),
+    description: z.string().optional(),
+    output_type: z.enum(['file', 'ephemeral']).default('file'),
+    template_path: z.string().nullable().optional(),
+    fallback_template: z.string().nullable().optional(),
+    name_suffix: z.string().nullable().optional(),
+    file_extension: z.string().regex(/^\.[A-Za-z0-9.]+$/, 'an extension starting with a dot'),
+    generate_test: z.boolean().default(false),
+    base_path: z.string().nullable().optional(),
+    test_base_path: z.string().nullable().optional(),
+    state_machine: StateMachineSchema.optional(),
+    /** @deprecated legacy seed field, accepted and reported as a warning. */
+    scaffolder_class: z.string().optional(),
+    /** @deprecated legacy seed field, accepted and reported as a warning. */
+    scaffolder_module: z.string().optional(),
+  })
+  .loose();
 export type ArtifactType = z.infer<typeof ArtifactTypeSchema>;
 
-export const ArtifactRegistrySchema = z.object({
-  version: z.string().optional(),
-  artifact_types: z.array(ArtifactTypeSchema),
-}).loose();
+export const ArtifactRegistrySchema = z
+  .object({
+    version: z.string().optional(),
+    artifact_types: z.array(ArtifactTypeSchema),
+  })
+  .loose();
 export type ArtifactRegistry = z.infer<typeof ArtifactRegistrySchema>;
 
 /** Legacy fields of the seed registry: still accepted, each reported once per entry as a warning. */
@@ -50,7 +56,12 @@ export function checkArtifactRegistry(value: ArtifactRegistry, ctx: CheckContext
       if (artifact[field] !== undefined) {
         const pos = ctx.locate([...base, field], { atKey: true });
         out.push({
-          code: 'W_DEPRECATED', severity: 'warning', file: ctx.file, line: pos?.line, column: pos?.column, path: [...base, field],
+          code: 'W_DEPRECATED',
+          severity: 'warning',
+          file: ctx.file,
+          line: pos?.line,
+          column: pos?.column,
+          path: [...base, field],
           message: `"${field}" is deprecated (artifact "${artifact.type_id}")`,
           hint: 'templates replace per-type scaffolder classes; remove the field when you no longer run the legacy scaffolder',
         });
@@ -60,8 +71,14 @@ export function checkArtifactRegistry(value: ArtifactRegistry, ctx: CheckContext
     if (previous !== undefined) {
       const pos = ctx.locate([...base, 'type_id']);
       out.push({
-        code: 'E_SCHEMA', severity: 'error', file: ctx.file, line: pos?.line, column: pos?.column, path: [...base, 'type_id'],
-        message: `duplicate type_id "${artifact.type_id}" (first defined at artifact_types[${previous}])`, hint: 'type ids must be unique',
+        code: 'E_SCHEMA',
+        severity: 'error',
+        file: ctx.file,
+        line: pos?.line,
+        column: pos?.column,
+        path: [...base, 'type_id'],
+        message: `duplicate type_id "${artifact.type_id}" (first defined at artifact_types[${previous}])`,
+        hint: 'type ids must be unique',
       });
     } else seen.set(artifact.type_id, index);
     const machine = artifact.state_machine;
@@ -70,14 +87,22 @@ export function checkArtifactRegistry(value: ArtifactRegistry, ctx: CheckContext
       const unknown = (path: (string | number)[], state: string) => {
         const pos = ctx.locate([...base, 'state_machine', ...path]);
         out.push({
-          code: 'E_SCHEMA', severity: 'error', file: ctx.file, line: pos?.line, column: pos?.column, path: [...base, 'state_machine', ...path],
-          message: `state "${state}" is not one of the machine's states`, hint: `states: ${machine.states.join(', ')}`,
+          code: 'E_SCHEMA',
+          severity: 'error',
+          file: ctx.file,
+          line: pos?.line,
+          column: pos?.column,
+          path: [...base, 'state_machine', ...path],
+          message: `state "${state}" is not one of the machine's states`,
+          hint: `states: ${machine.states.join(', ')}`,
         });
       };
       if (!states.has(machine.initial_state)) unknown(['initial_state'], machine.initial_state);
       machine.valid_transitions.forEach((t, ti) => {
         if (!states.has(t.from)) unknown(['valid_transitions', ti, 'from'], t.from);
-        t.to.forEach((to, k) => { if (!states.has(to)) unknown(['valid_transitions', ti, 'to', k], to); });
+        t.to.forEach((to, k) => {
+          if (!states.has(to)) unknown(['valid_transitions', ti, 'to', k], to);
+        });
       });
     }
   });

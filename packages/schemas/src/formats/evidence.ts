@@ -9,28 +9,41 @@ import { QaSummarySchema } from './qa.js';
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits (SHA-256)');
 const isoTime = z.string();
 
-export const EVIDENCE_TYPES = ['file', 'directory', 'archive', 'log', 'screenshot', 'qa_output', 'summary', 'diff'] as const;
+export const EVIDENCE_TYPES = [
+  'file',
+  'directory',
+  'archive',
+  'log',
+  'screenshot',
+  'qa_output',
+  'summary',
+  'diff',
+] as const;
 export const EvidenceTypeSchema = z.enum(EVIDENCE_TYPES);
 export type EvidenceType = z.infer<typeof EvidenceTypeSchema>;
 
 /** Where tasks, contexts, the ledger and the quarantine live (paths relative to the workspace root). */
-export const TasksConfigSchema = z.object({
-  /** Folders searched for `*.task.yaml` (active and completed ones). */
-  task_dirs: z.array(z.string()).default(['tasks', 'docs/completed-tasks']),
-  /** Folder holding one context folder per task. */
-  context_dir: z.string().default('.st3/tasks'),
-  ledger: z.string().default('docs/compliance/context-cache-exceptions.json'),
-  quarantine_dir: z.string().default('docs/compliance/quarantine'),
-  /** Folder the `standards/<file>.md#anchor` citations resolve against (default: the workspace root). */
-  standards_root: z.string().default('.'),
-}).loose();
+export const TasksConfigSchema = z
+  .object({
+    /** Folders searched for `*.task.yaml` (active and completed ones). */
+    task_dirs: z.array(z.string()).default(['tasks', 'docs/completed-tasks']),
+    /** Folder holding one context folder per task. */
+    context_dir: z.string().default('.st3/tasks'),
+    ledger: z.string().default('docs/compliance/context-cache-exceptions.json'),
+    quarantine_dir: z.string().default('docs/compliance/quarantine'),
+    /** Folder the `standards/<file>.md#anchor` citations resolve against (default: the workspace root). */
+    standards_root: z.string().default('.'),
+  })
+  .loose();
 export type TasksConfig = z.infer<typeof TasksConfigSchema>;
 
-export const QaMetadataSchema = z.object({
-  command: z.string().min(1),
-  exit_code: z.number().int(),
-  duration_ms: z.number().nonnegative(),
-}).loose();
+export const QaMetadataSchema = z
+  .object({
+    command: z.string().min(1),
+    exit_code: z.number().int(),
+    duration_ms: z.number().nonnegative(),
+  })
+  .loose();
 
 export const EvidenceEntrySchema = z.object({
   /** First 16 hex digits of the SHA-256 of the stored bytes. */
@@ -87,24 +100,30 @@ export const RetryPolicySchema = z.object({
   factor: z.number().min(1).default(2),
 });
 
-export const ValidationCommandSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
-  /** argv (never through a shell), or a string run by `sh -c` only when `shell: true`. */
-  command: z.union([z.array(z.string()).min(1), z.string().min(1)]),
-  shell: z.boolean().default(false),
-  description: z.string().default(''),
-  cwd: z.string().default('.'),
-  env: z.record(z.string(), z.string()).default({}),
-  expected_paths: z.array(z.string()).default([]),
-  blocker_id: z.string().nullable().default(null),
-  timeout_ms: z.number().int().positive().default(600_000),
-  retry: RetryPolicySchema.default({ attempts: 1, backoff_ms: 0, factor: 2 }),
-  expected_exit_codes: z.array(z.number().int()).min(1).default([0]),
-}).superRefine((c, ctx) => {
-  if (typeof c.command === 'string' && !c.shell) {
-    ctx.addIssue({ code: 'custom', path: ['command'], message: 'a command string runs through a shell only when `shell: true` is set; otherwise give an argv array' });
-  }
-});
+export const ValidationCommandSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
+    /** argv (never through a shell), or a string run by `sh -c` only when `shell: true`. */
+    command: z.union([z.array(z.string()).min(1), z.string().min(1)]),
+    shell: z.boolean().default(false),
+    description: z.string().default(''),
+    cwd: z.string().default('.'),
+    env: z.record(z.string(), z.string()).default({}),
+    expected_paths: z.array(z.string()).default([]),
+    blocker_id: z.string().nullable().default(null),
+    timeout_ms: z.number().int().positive().default(600_000),
+    retry: RetryPolicySchema.default({ attempts: 1, backoff_ms: 0, factor: 2 }),
+    expected_exit_codes: z.array(z.number().int()).min(1).default([0]),
+  })
+  .superRefine((c, ctx) => {
+    if (typeof c.command === 'string' && !c.shell) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['command'],
+        message: 'a command string runs through a shell only when `shell: true` is set; otherwise give an argv array',
+      });
+    }
+  });
 export type ValidationCommand = z.infer<typeof ValidationCommandSchema>;
 export type ValidationCommandInput = z.input<typeof ValidationCommandSchema>;
 
@@ -157,14 +176,26 @@ export const TaskContextSchema = z.object({
   standards: z.array(StandardsExcerptSchema),
   validation_commands: z.array(z.unknown()),
   /** `qa`: the baseline QA summary per `<kind>:<command>` key (`st3 qa record`, compared by `st3 qa drift`). */
-  validation_baseline: z.object({ recorded_at: isoTime, results: z.array(ValidationResultSchema), qa: z.record(z.string(), QaSummarySchema).optional() }).nullable(),
+  validation_baseline: z
+    .object({
+      recorded_at: isoTime,
+      results: z.array(ValidationResultSchema),
+      qa: z.record(z.string(), QaSummarySchema).optional(),
+    })
+    .nullable(),
   validation_runs: z.array(ValidationResultSchema),
   worktree: WorktreeSnapshotSchema.nullable(),
   warnings: z.array(z.object({ code: z.string(), message: z.string() })),
 });
 export type TaskContext = z.infer<typeof TaskContextSchema>;
 
-export const EXCEPTION_TYPES = ['malformed_yaml', 'incomplete_task', 'missing_standards', 'invalid_schema', 'other'] as const;
+export const EXCEPTION_TYPES = [
+  'malformed_yaml',
+  'incomplete_task',
+  'missing_standards',
+  'invalid_schema',
+  'other',
+] as const;
 
 export const LedgerExceptionSchema = z.object({
   task_id: z.string(),
@@ -201,7 +232,12 @@ export const QuarantineEntrySchema = z.object({
   task_id: z.string(),
   original_path: z.string(),
   reason: z.string(),
-  error_details: z.object({ code: z.string(), message: z.string(), line: z.number().int().optional(), column: z.number().int().optional() }),
+  error_details: z.object({
+    code: z.string(),
+    message: z.string(),
+    line: z.number().int().optional(),
+    column: z.number().int().optional(),
+  }),
   quarantined_at: isoTime,
   status: z.enum(['quarantined', 'repaired', 'resolved']),
   repair_attempts: z.array(RepairAttemptSchema),
@@ -212,6 +248,14 @@ export type QuarantineEntry = z.infer<typeof QuarantineEntrySchema>;
 export const QuarantineIndexSchema = z.object({
   version: z.literal(1),
   last_updated: isoTime,
-  entries: z.array(z.object({ task_id: z.string(), original_path: z.string(), reason: z.string(), quarantined_at: isoTime, status: z.enum(['quarantined', 'repaired']) })),
+  entries: z.array(
+    z.object({
+      task_id: z.string(),
+      original_path: z.string(),
+      reason: z.string(),
+      quarantined_at: isoTime,
+      status: z.enum(['quarantined', 'repaired']),
+    }),
+  ),
 });
 export type QuarantineIndex = z.infer<typeof QuarantineIndexSchema>;

@@ -101,7 +101,11 @@ export const ReviewItemSchema = z.object({
   endLine: z.number().int().positive().optional(),
   language: z.enum(['python', 'typescript', 'javascript', 'other']),
   code: z.string(),
-  confidence: z.object({ score: z.number().min(0).max(1), level: ConfidenceLevelSchema, components: z.record(z.string(), z.number()).optional() }),
+  confidence: z.object({
+    score: z.number().min(0).max(1),
+    level: ConfidenceLevelSchema,
+    components: z.record(z.string(), z.number()).optional(),
+  }),
   priority: z.number().int(),
   status: ReviewStatusSchema,
   reviewer: z.string().optional(),

@@ -11,13 +11,15 @@ export type EdgeType = z.infer<typeof EdgeTypeSchema>;
 export const GraphNodeSchema = z.object({ id: z.string().min(1) }).loose();
 export type GraphNode = z.infer<typeof GraphNodeSchema>;
 
-export const GraphEdgeSchema = z.object({
-  from: z.string().min(1),
-  to: z.string().min(1),
-  type: z.string().optional(),
-  weight: z.number().nonnegative().optional(),
-  symbols: z.array(z.string()).optional(),
-}).loose();
+export const GraphEdgeSchema = z
+  .object({
+    from: z.string().min(1),
+    to: z.string().min(1),
+    type: z.string().optional(),
+    weight: z.number().nonnegative().optional(),
+    symbols: z.array(z.string()).optional(),
+  })
+  .loose();
 export type GraphEdge = z.infer<typeof GraphEdgeSchema>;
 
 /** What `st3 graph` accepts as input: `{nodes, edges}`. */

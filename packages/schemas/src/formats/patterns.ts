@@ -15,38 +15,52 @@ const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const PatternStatusSchema = z.enum(['draft', 'active', 'deprecated']);
 
-export const PatternEntrySchema = z.object({
-  // One regex (migrated ids are a subset of it), so the exported JSON Schema carries the rule too.
-  pattern_id: z.string().regex(PATTERN_ID_RE, 'pattern_id must match PAT-<CATEGORY>-<NAME>-<3 digits> (or PAT-MIGRATED-<CATEGORY>-<3 digits>)'),
-  name: z.string().regex(/^[a-z0-9_]+$/, 'snake_case name'),
-  version: z.string().regex(SEMVER_RE, 'a semantic version such as 1.0.0'),
-  status: PatternStatusSchema,
-  category: z.string(),
-  spec_path: z.string().optional(),
-  schema_path: z.string().optional(),
-  executor_path: z.string().optional(),
-  test_path: z.string().optional(),
-  example_dir: z.string().optional(),
-  tool_targets: z.array(z.string()).optional(),
-  time_savings_vs_manual: z.string().regex(/^\d+%$/, 'a percentage such as 80%').optional(),
-  proven_uses: z.number().int().nonnegative().optional(),
-  created: z.string().optional(),
-  last_updated: z.string().optional(),
-  migrated_from: z.string().optional(),
-  original_atom_uid: z.string().optional(),
-}).loose();
+export const PatternEntrySchema = z
+  .object({
+    // One regex (migrated ids are a subset of it), so the exported JSON Schema carries the rule too.
+    pattern_id: z
+      .string()
+      .regex(
+        PATTERN_ID_RE,
+        'pattern_id must match PAT-<CATEGORY>-<NAME>-<3 digits> (or PAT-MIGRATED-<CATEGORY>-<3 digits>)',
+      ),
+    name: z.string().regex(/^[a-z0-9_]+$/, 'snake_case name'),
+    version: z.string().regex(SEMVER_RE, 'a semantic version such as 1.0.0'),
+    status: PatternStatusSchema,
+    category: z.string(),
+    spec_path: z.string().optional(),
+    schema_path: z.string().optional(),
+    executor_path: z.string().optional(),
+    test_path: z.string().optional(),
+    example_dir: z.string().optional(),
+    tool_targets: z.array(z.string()).optional(),
+    time_savings_vs_manual: z
+      .string()
+      .regex(/^\d+%$/, 'a percentage such as 80%')
+      .optional(),
+    proven_uses: z.number().int().nonnegative().optional(),
+    created: z.string().optional(),
+    last_updated: z.string().optional(),
+    migrated_from: z.string().optional(),
+    original_atom_uid: z.string().optional(),
+  })
+  .loose();
 export type PatternEntry = z.infer<typeof PatternEntrySchema>;
 
-export const PatternRegistrySchema = z.object({
-  version: z.string().regex(SEMVER_RE, 'a semantic version such as 1.0.0'),
-  metadata: z.object({
-    created: z.string().regex(DATE_RE, 'YYYY-MM-DD'),
-    last_updated: z.string().regex(DATE_RE, 'YYYY-MM-DD'),
-    total_patterns: z.number().int().nonnegative(),
-    total_categories: z.number().int().nonnegative(),
-  }).loose(),
-  patterns: z.array(PatternEntrySchema),
-}).loose();
+export const PatternRegistrySchema = z
+  .object({
+    version: z.string().regex(SEMVER_RE, 'a semantic version such as 1.0.0'),
+    metadata: z
+      .object({
+        created: z.string().regex(DATE_RE, 'YYYY-MM-DD'),
+        last_updated: z.string().regex(DATE_RE, 'YYYY-MM-DD'),
+        total_patterns: z.number().int().nonnegative(),
+        total_categories: z.number().int().nonnegative(),
+      })
+      .loose(),
+    patterns: z.array(PatternEntrySchema),
+  })
+  .loose();
 export type PatternRegistry = z.infer<typeof PatternRegistrySchema>;
 
 /** Duplicate ids are errors; a `total_patterns` that disagrees with the list is a warning. */
@@ -60,11 +74,27 @@ export function checkPatternRegistry(value: PatternRegistry, ctx: CheckContext):
       return;
     }
     const pos = ctx.locate(['patterns', i, 'pattern_id']);
-    out.push({ code: 'E_SCHEMA', severity: 'error', file: ctx.file, line: pos?.line, column: pos?.column, path: ['patterns', i, 'pattern_id'], message: `duplicate pattern_id "${p.pattern_id}" (first at patterns[${first}])` });
+    out.push({
+      code: 'E_SCHEMA',
+      severity: 'error',
+      file: ctx.file,
+      line: pos?.line,
+      column: pos?.column,
+      path: ['patterns', i, 'pattern_id'],
+      message: `duplicate pattern_id "${p.pattern_id}" (first at patterns[${first}])`,
+    });
   });
   if (value.metadata.total_patterns !== value.patterns.length) {
     const pos = ctx.locate(['metadata', 'total_patterns']);
-    out.push({ code: 'W_PATTERN_COUNT', severity: 'warning', file: ctx.file, line: pos?.line, column: pos?.column, path: ['metadata', 'total_patterns'], message: `total_patterns is ${value.metadata.total_patterns} but the registry lists ${value.patterns.length} patterns` });
+    out.push({
+      code: 'W_PATTERN_COUNT',
+      severity: 'warning',
+      file: ctx.file,
+      line: pos?.line,
+      column: pos?.column,
+      path: ['metadata', 'total_patterns'],
+      message: `total_patterns is ${value.metadata.total_patterns} but the registry lists ${value.patterns.length} patterns`,
+    });
   }
   return out;
 }

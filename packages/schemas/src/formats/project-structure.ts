@@ -3,19 +3,26 @@ import type { Diagnostic } from '../errors/diagnostic.js';
 import type { CheckContext } from '../load/load-document.js';
 
 /** `.st3/config/project_structure.yaml`: directory policies (which artifact types and extensions go where). */
-export const DirectoryPolicySchema = z.object({
-  parent: z.string().nullable().default(null),
-  description: z.string().optional(),
-  allowed_artifact_types: z.array(z.string()).default([]),
-  allowed_extensions: z.array(z.string()).optional().describe('absent = inherited from the parent; [] = anything'),
-  require_scaffold_for: z.array(z.string()).optional().describe('globs relative to the directory; cumulative with the parent'),
-}).loose();
+export const DirectoryPolicySchema = z
+  .object({
+    parent: z.string().nullable().default(null),
+    description: z.string().optional(),
+    allowed_artifact_types: z.array(z.string()).default([]),
+    allowed_extensions: z.array(z.string()).optional().describe('absent = inherited from the parent; [] = anything'),
+    require_scaffold_for: z
+      .array(z.string())
+      .optional()
+      .describe('globs relative to the directory; cumulative with the parent'),
+  })
+  .loose();
 export type DirectoryPolicy = z.infer<typeof DirectoryPolicySchema>;
 
-export const ProjectStructureSchema = z.object({
-  version: z.string().optional(),
-  directories: z.record(z.string(), DirectoryPolicySchema),
-}).loose();
+export const ProjectStructureSchema = z
+  .object({
+    version: z.string().optional(),
+    directories: z.record(z.string(), DirectoryPolicySchema),
+  })
+  .loose();
 export type ProjectStructure = z.infer<typeof ProjectStructureSchema>;
 
 /** A parent must be a declared directory and a prefix of the child path. */
@@ -27,9 +34,25 @@ export function checkProjectStructure(value: ProjectStructure, ctx: CheckContext
     const path = ['directories', dir, 'parent'];
     const pos = ctx.locate(path);
     if (!(parent in value.directories)) {
-      out.push({ code: 'E_SCHEMA', severity: 'error', file: ctx.file, line: pos?.line, column: pos?.column, path, message: `parent "${parent}" is not a declared directory` });
+      out.push({
+        code: 'E_SCHEMA',
+        severity: 'error',
+        file: ctx.file,
+        line: pos?.line,
+        column: pos?.column,
+        path,
+        message: `parent "${parent}" is not a declared directory`,
+      });
     } else if (!dir.startsWith(`${parent}/`)) {
-      out.push({ code: 'E_SCHEMA', severity: 'error', file: ctx.file, line: pos?.line, column: pos?.column, path, message: `parent "${parent}" is not a prefix of "${dir}"` });
+      out.push({
+        code: 'E_SCHEMA',
+        severity: 'error',
+        file: ctx.file,
+        line: pos?.line,
+        column: pos?.column,
+        path,
+        message: `parent "${parent}" is not a prefix of "${dir}"`,
+      });
     }
   }
   return out;

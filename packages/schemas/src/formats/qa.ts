@@ -8,11 +8,28 @@ import { z } from 'zod';
 export const QaKindSchema = z.enum(['lint', 'typecheck', 'test', 'coverage']);
 export type QaKind = z.infer<typeof QaKindSchema>;
 
-export const QaFormatSchema = z.enum(['eslint-json', 'tsc-text', 'jest-json', 'vitest-text', 'jest-text', 'istanbul-summary', 'lcov']);
+export const QaFormatSchema = z.enum([
+  'eslint-json',
+  'tsc-text',
+  'jest-json',
+  'vitest-text',
+  'jest-text',
+  'istanbul-summary',
+  'lcov',
+]);
 export type QaFormat = z.infer<typeof QaFormatSchema>;
 
-const Metric = z.object({ total: z.number().nonnegative(), covered: z.number().nonnegative(), pct: z.number().nullable() });
-const Totals = z.object({ lines: Metric.optional(), statements: Metric.optional(), functions: Metric.optional(), branches: Metric.optional() });
+const Metric = z.object({
+  total: z.number().nonnegative(),
+  covered: z.number().nonnegative(),
+  pct: z.number().nullable(),
+});
+const Totals = z.object({
+  lines: Metric.optional(),
+  statements: Metric.optional(),
+  functions: Metric.optional(),
+  branches: Metric.optional(),
+});
 
 export const QaIssueSchema = z.object({
   file: z.string(),
@@ -38,23 +55,39 @@ export const QaSummarySchema = z.object({
   /** One line for people: `2 errors, 1 warning`, `3 of 5 tests failed`, `lines 87.5%`. */
   headline: z.string(),
   /** lint and typecheck: counts by rule and the issues (at most 500, errors first). */
-  issues: z.object({
-    errors: z.number().int().nonnegative(),
-    warnings: z.number().int().nonnegative(),
-    by_rule: z.record(z.string(), z.object({ errors: z.number().int().nonnegative(), warnings: z.number().int().nonnegative() })),
-    list: z.array(QaIssueSchema),
-    truncated: z.boolean(),
-  }).optional(),
-  tests: z.object({
-    total: z.number().int().nonnegative(),
-    passed: z.number().int().nonnegative(),
-    failed: z.number().int().nonnegative(),
-    skipped: z.number().int().nonnegative(),
-    failures: z.array(z.object({ name: z.string(), file: z.string().optional(), line: z.number().int().optional(), message: z.string() })),
-  }).optional(),
-  coverage: z.object({
-    total: Totals,
-    files: z.array(Totals.extend({ file: z.string() })),
-  }).optional(),
+  issues: z
+    .object({
+      errors: z.number().int().nonnegative(),
+      warnings: z.number().int().nonnegative(),
+      by_rule: z.record(
+        z.string(),
+        z.object({ errors: z.number().int().nonnegative(), warnings: z.number().int().nonnegative() }),
+      ),
+      list: z.array(QaIssueSchema),
+      truncated: z.boolean(),
+    })
+    .optional(),
+  tests: z
+    .object({
+      total: z.number().int().nonnegative(),
+      passed: z.number().int().nonnegative(),
+      failed: z.number().int().nonnegative(),
+      skipped: z.number().int().nonnegative(),
+      failures: z.array(
+        z.object({
+          name: z.string(),
+          file: z.string().optional(),
+          line: z.number().int().optional(),
+          message: z.string(),
+        }),
+      ),
+    })
+    .optional(),
+  coverage: z
+    .object({
+      total: Totals,
+      files: z.array(Totals.extend({ file: z.string() })),
+    })
+    .optional(),
 });
 export type QaSummary = z.infer<typeof QaSummarySchema>;

@@ -6,115 +6,196 @@ import { z } from 'zod';
  */
 const globs = z.array(z.string()).describe('glob patterns relative to the workspace root');
 
-export const GateScopeSchema = z.object({
-  include_globs: globs.optional(),
-  exclude_globs: globs.optional(),
-}).loose();
+export const GateScopeSchema = z
+  .object({
+    include_globs: globs.optional(),
+    exclude_globs: globs.optional(),
+  })
+  .loose();
 export type GateScope = z.infer<typeof GateScopeSchema>;
 
-export const GateExecutionSchema = z.object({
-  command: z.array(z.string()).min(1).describe('argv of the tool; the first element is the program'),
-  timeout_seconds: z.number().positive().optional(),
-  working_dir: z.string().nullable().optional().describe('relative to the workspace root; null = the root'),
-  env: z.record(z.string(), z.string()).optional(),
-  pass_files: z.enum(['args', 'stdin', 'none']).optional().describe('how files in scope reach the tool: appended as arguments (default, chunked under the command-line limit), one per line on stdin, or not at all (the tool finds its own files)'),
-  max_output_bytes: z.number().int().positive().optional().describe('cap on each of stdout and stderr (default 16 MiB)'),
-}).loose();
+export const GateExecutionSchema = z
+  .object({
+    command: z.array(z.string()).min(1).describe('argv of the tool; the first element is the program'),
+    timeout_seconds: z.number().positive().optional(),
+    working_dir: z.string().nullable().optional().describe('relative to the workspace root; null = the root'),
+    env: z.record(z.string(), z.string()).optional(),
+    pass_files: z
+      .enum(['args', 'stdin', 'none'])
+      .optional()
+      .describe(
+        'how files in scope reach the tool: appended as arguments (default, chunked under the command-line limit), one per line on stdin, or not at all (the tool finds its own files)',
+      ),
+    max_output_bytes: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('cap on each of stdout and stderr (default 16 MiB)'),
+  })
+  .loose();
 export type GateExecution = z.infer<typeof GateExecutionSchema>;
 
-export const GateSuccessSchema = z.object({
-  exit_codes_ok: z.array(z.number().int()).min(1).default([0]),
-  max_violations: z.number().int().nonnegative().optional(),
-  require_no_issues: z.boolean().optional(),
-  max_errors: z.number().int().nonnegative().optional().describe('fail when more violations of severity error are found'),
-  min_score: z.number().optional().describe('fail when the score captured by score_pattern is lower'),
-  score_pattern: z.string().optional().describe('regex with a named group `score` read from the output'),
-}).loose();
+export const GateSuccessSchema = z
+  .object({
+    exit_codes_ok: z.array(z.number().int()).min(1).default([0]),
+    max_violations: z.number().int().nonnegative().optional(),
+    require_no_issues: z.boolean().optional(),
+    max_errors: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('fail when more violations of severity error are found'),
+    min_score: z.number().optional().describe('fail when the score captured by score_pattern is lower'),
+    score_pattern: z.string().optional().describe('regex with a named group `score` read from the output'),
+  })
+  .loose();
 export type GateSuccess = z.infer<typeof GateSuccessSchema>;
 
 /** Field paths in a tool's JSON output, written with `/` or `.` (`location/row`, `range.start.line`). */
-export const JsonViolationsSchema = z.object({
-  violations_path: z.string().nullable().optional().describe('where the array of violations is; null = the document root'),
-  field_map: z.record(z.string(), z.string()).describe('violation field (file, line, col, rule, message, severity) -> path in one tool record'),
-  line_offset: z.number().int().optional().describe('added to line numbers (pyright is 0-based: 1)'),
-  col_offset: z.number().int().optional(),
-  fixable_when: z.string().nullable().optional().describe('"gate" (fixable when the gate supports autofix) or a path whose presence marks a fixable record'),
-  severity_map: z.record(z.string(), z.string()).optional(),
-  defaults: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-}).loose();
+export const JsonViolationsSchema = z
+  .object({
+    violations_path: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('where the array of violations is; null = the document root'),
+    field_map: z
+      .record(z.string(), z.string())
+      .describe('violation field (file, line, col, rule, message, severity) -> path in one tool record'),
+    line_offset: z.number().int().optional().describe('added to line numbers (pyright is 0-based: 1)'),
+    col_offset: z.number().int().optional(),
+    fixable_when: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('"gate" (fixable when the gate supports autofix) or a path whose presence marks a fixable record'),
+    severity_map: z.record(z.string(), z.string()).optional(),
+    defaults: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  })
+  .loose();
 export type JsonViolations = z.infer<typeof JsonViolationsSchema>;
 
 /** Line-oriented tool output matched by a regex with named groups (Python's `(?P<name>...)` is accepted). */
-export const TextViolationsSchema = z.object({
-  pattern: z.string().min(1),
-  severity_default: z.enum(['error', 'warning', 'info', 'note']).optional(),
-  defaults: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('values for fields the pattern does not capture; `{field}` is interpolated'),
-  fixable_when: z.string().nullable().optional(),
-  multiline: z.boolean().optional(),
-  continuation_pattern: z.string().optional().describe('lines matching this regex after a match are appended to its message (tsc message chains)'),
-  severity_map: z.record(z.string(), z.string()).optional(),
-  line_offset: z.number().int().optional(),
-}).loose();
+export const TextViolationsSchema = z
+  .object({
+    pattern: z.string().min(1),
+    severity_default: z.enum(['error', 'warning', 'info', 'note']).optional(),
+    defaults: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .describe('values for fields the pattern does not capture; `{field}` is interpolated'),
+    fixable_when: z.string().nullable().optional(),
+    multiline: z.boolean().optional(),
+    continuation_pattern: z
+      .string()
+      .optional()
+      .describe('lines matching this regex after a match are appended to its message (tsc message chains)'),
+    severity_map: z.record(z.string(), z.string()).optional(),
+    line_offset: z.number().int().optional(),
+  })
+  .loose();
 export type TextViolations = z.infer<typeof TextViolationsSchema>;
 
 export const ParsingStrategySchema = z.enum(['json_violations', 'text_violations', 'exit_code']);
 export type ParsingStrategy = z.infer<typeof ParsingStrategySchema>;
 
-export const GateCapabilitiesSchema = z.object({
-  file_types: z.array(z.string()).describe('extensions with the dot, e.g. ".py"'),
-  supports_autofix: z.boolean().default(false),
-  parsing_strategy: ParsingStrategySchema,
-  json_violations: JsonViolationsSchema.optional(),
-  text_violations: TextViolationsSchema.optional(),
-}).loose().superRefine((value, ctx) => {
-  if (value.parsing_strategy === 'json_violations' && !value.json_violations) {
-    ctx.addIssue({ code: 'custom', path: ['json_violations'], message: 'parsing_strategy "json_violations" needs a json_violations section' });
-  }
-  if (value.parsing_strategy === 'text_violations' && !value.text_violations) {
-    ctx.addIssue({ code: 'custom', path: ['text_violations'], message: 'parsing_strategy "text_violations" needs a text_violations section' });
-  }
-});
+export const GateCapabilitiesSchema = z
+  .object({
+    file_types: z.array(z.string()).describe('extensions with the dot, e.g. ".py"'),
+    supports_autofix: z.boolean().default(false),
+    parsing_strategy: ParsingStrategySchema,
+    json_violations: JsonViolationsSchema.optional(),
+    text_violations: TextViolationsSchema.optional(),
+  })
+  .loose()
+  .superRefine((value, ctx) => {
+    if (value.parsing_strategy === 'json_violations' && !value.json_violations) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['json_violations'],
+        message: 'parsing_strategy "json_violations" needs a json_violations section',
+      });
+    }
+    if (value.parsing_strategy === 'text_violations' && !value.text_violations) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['text_violations'],
+        message: 'parsing_strategy "text_violations" needs a text_violations section',
+      });
+    }
+  });
 export type GateCapabilities = z.infer<typeof GateCapabilitiesSchema>;
 
-export const GateConfigSchema = z.object({
-  name: z.string().min(1),
-  description: z.string().optional(),
-  execution: GateExecutionSchema,
-  success: GateSuccessSchema.default({ exit_codes_ok: [0] }),
-  capabilities: GateCapabilitiesSchema,
-  scope: GateScopeSchema.optional(),
-}).loose();
+export const GateConfigSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    execution: GateExecutionSchema,
+    success: GateSuccessSchema.default({ exit_codes_ok: [0] }),
+    capabilities: GateCapabilitiesSchema,
+    scope: GateScopeSchema.optional(),
+  })
+  .loose();
 export type GateConfig = z.infer<typeof GateConfigSchema>;
 
 /** `st3 test`: the project's test command and the format of its result. Tests are not a gate. */
-export const TestsConfigSchema = z.object({
-  command: z.array(z.string()).min(1),
-  format: z.enum(['vitest', 'jest', 'pytest']).describe('vitest/jest: their JSON reporter; pytest: a JUnit XML report'),
-  report_file: z.string().optional().describe('where the command writes its report (relative to working_dir); absent = read stdout'),
-  working_dir: z.string().nullable().optional(),
-  timeout_seconds: z.number().positive().optional(),
-}).loose();
+export const TestsConfigSchema = z
+  .object({
+    command: z.array(z.string()).min(1),
+    format: z
+      .enum(['vitest', 'jest', 'pytest'])
+      .describe('vitest/jest: their JSON reporter; pytest: a JUnit XML report'),
+    report_file: z
+      .string()
+      .optional()
+      .describe('where the command writes its report (relative to working_dir); absent = read stdout'),
+    working_dir: z.string().nullable().optional(),
+    timeout_seconds: z.number().positive().optional(),
+  })
+  .loose();
 export type TestsConfig = z.infer<typeof TestsConfigSchema>;
 
-export const QualityConfigSchema = z.object({
-  version: z.string().regex(/^1\.\d+$/, 'a 1.x version string such as "1.1"'),
-  active_gates: z.array(z.string()).default([]),
-  artifact_logging: z.object({
-    enabled: z.boolean().default(false),
-    output_dir: z.string().optional(),
-    max_files: z.number().int().positive().optional(),
-  }).loose().optional(),
-  project_scope: GateScopeSchema.extend({
-    parent_branch: z.string().optional().describe('branch that `--scope branch` diffs against (default: state.json parent_branch, then main)'),
-  }).loose().optional(),
-  concurrency: z.number().int().positive().optional().describe('gates run at the same time (default: CPU count, at most 4)'),
-  tests: TestsConfigSchema.optional(),
-  gates: z.record(z.string(), GateConfigSchema),
-}).loose().superRefine((value, ctx) => {
-  value.active_gates.forEach((id, index) => {
-    if (!(id in value.gates)) {
-      ctx.addIssue({ code: 'custom', path: ['active_gates', index], message: `active gate "${id}" is not defined under gates` });
-    }
+export const QualityConfigSchema = z
+  .object({
+    version: z.string().regex(/^1\.\d+$/, 'a 1.x version string such as "1.1"'),
+    active_gates: z.array(z.string()).default([]),
+    artifact_logging: z
+      .object({
+        enabled: z.boolean().default(false),
+        output_dir: z.string().optional(),
+        max_files: z.number().int().positive().optional(),
+      })
+      .loose()
+      .optional(),
+    project_scope: GateScopeSchema.extend({
+      parent_branch: z
+        .string()
+        .optional()
+        .describe('branch that `--scope branch` diffs against (default: state.json parent_branch, then main)'),
+    })
+      .loose()
+      .optional(),
+    concurrency: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('gates run at the same time (default: CPU count, at most 4)'),
+    tests: TestsConfigSchema.optional(),
+    gates: z.record(z.string(), GateConfigSchema),
+  })
+  .loose()
+  .superRefine((value, ctx) => {
+    value.active_gates.forEach((id, index) => {
+      if (!(id in value.gates)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['active_gates', index],
+          message: `active gate "${id}" is not defined under gates`,
+        });
+      }
+    });
   });
-});
 export type QualityConfig = z.infer<typeof QualityConfigSchema>;

@@ -3,27 +3,33 @@ import type { Diagnostic } from '../errors/diagnostic.js';
 import type { CheckContext } from '../load/load-document.js';
 
 /** `.st3/config/scaffold_metadata.yaml`: how the two-line provenance header is written per comment syntax. */
-export const CommentPatternSchema = z.object({
-  syntax: z.string(),
-  prefix: z.string(),
-  filepath_line_regex: z.string(),
-  metadata_line_regex: z.string(),
-  extensions: z.array(z.string().regex(/^\./, 'an extension starting with a dot')).min(1),
-}).loose();
+export const CommentPatternSchema = z
+  .object({
+    syntax: z.string(),
+    prefix: z.string(),
+    filepath_line_regex: z.string(),
+    metadata_line_regex: z.string(),
+    extensions: z.array(z.string().regex(/^\./, 'an extension starting with a dot')).min(1),
+  })
+  .loose();
 export type CommentPattern = z.infer<typeof CommentPatternSchema>;
 
-export const MetadataFieldSchema = z.object({
-  name: z.string(),
-  format_regex: z.string(),
-  required: z.boolean().default(false),
-}).loose();
+export const MetadataFieldSchema = z
+  .object({
+    name: z.string(),
+    format_regex: z.string(),
+    required: z.boolean().default(false),
+  })
+  .loose();
 export type MetadataField = z.infer<typeof MetadataFieldSchema>;
 
-export const ScaffoldMetadataConfigSchema = z.object({
-  version: z.string().optional(),
-  comment_patterns: z.array(CommentPatternSchema).min(1),
-  metadata_fields: z.array(MetadataFieldSchema),
-}).loose();
+export const ScaffoldMetadataConfigSchema = z
+  .object({
+    version: z.string().optional(),
+    comment_patterns: z.array(CommentPatternSchema).min(1),
+    metadata_fields: z.array(MetadataFieldSchema),
+  })
+  .loose();
 export type ScaffoldMetadataConfig = z.infer<typeof ScaffoldMetadataConfigSchema>;
 
 /** Every regex must compile (as a JavaScript regex), and an extension may belong to one syntax only. */
@@ -34,17 +40,36 @@ export function checkScaffoldMetadata(value: ScaffoldMetadataConfig, ctx: CheckC
       new RegExp(source);
     } catch (error) {
       const pos = ctx.locate(path);
-      out.push({ code: 'E_SCHEMA', severity: 'error', file: ctx.file, line: pos?.line, column: pos?.column, path, message: `invalid regular expression: ${(error as Error).message}`, hint: 'write a JavaScript-compatible regex' });
+      out.push({
+        code: 'E_SCHEMA',
+        severity: 'error',
+        file: ctx.file,
+        line: pos?.line,
+        column: pos?.column,
+        path,
+        message: `invalid regular expression: ${(error as Error).message}`,
+        hint: 'write a JavaScript-compatible regex',
+      });
     }
   };
   const owner = new Map<string, string>();
   value.comment_patterns.forEach((p, i) => {
-    for (const key of ['prefix', 'filepath_line_regex', 'metadata_line_regex'] as const) regex(['comment_patterns', i, key], p[key]);
+    for (const key of ['prefix', 'filepath_line_regex', 'metadata_line_regex'] as const)
+      regex(['comment_patterns', i, key], p[key]);
     p.extensions.forEach((ext, k) => {
       const other = owner.get(ext);
       if (other !== undefined && other !== p.syntax) {
         const pos = ctx.locate(['comment_patterns', i, 'extensions', k]);
-        out.push({ code: 'E_SCHEMA', severity: 'error', file: ctx.file, line: pos?.line, column: pos?.column, path: ['comment_patterns', i, 'extensions', k], message: `extension "${ext}" is already claimed by syntax "${other}"`, hint: 'an extension may use one comment syntax only' });
+        out.push({
+          code: 'E_SCHEMA',
+          severity: 'error',
+          file: ctx.file,
+          line: pos?.line,
+          column: pos?.column,
+          path: ['comment_patterns', i, 'extensions', k],
+          message: `extension "${ext}" is already claimed by syntax "${other}"`,
+          hint: 'an extension may use one comment syntax only',
+        });
       } else owner.set(ext, p.syntax);
     });
   });

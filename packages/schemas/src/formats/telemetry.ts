@@ -36,17 +36,38 @@ export const TelemetryRecordSchema = z.object({
   task_id: z.string().nullable(),
   started_at: z.string(),
   ended_at: z.string(),
-  file_reads: z.array(z.object({ path: z.string(), bytes: z.number().nonnegative(), count: z.number().int().positive() })),
-  cache: z.object({ hits: z.number().int().nonnegative(), misses: z.number().int().nonnegative(), bytes_saved: z.number().nonnegative(), tokens_saved: z.number().nonnegative() }),
-  commands: z.array(z.object({ argv: z.array(z.string()), exit_code: z.number().int().nullable(), duration_ms: z.number().nonnegative() })),
-  warnings: z.array(z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string(), count: z.number().int().positive() })),
+  file_reads: z.array(
+    z.object({ path: z.string(), bytes: z.number().nonnegative(), count: z.number().int().positive() }),
+  ),
+  cache: z.object({
+    hits: z.number().int().nonnegative(),
+    misses: z.number().int().nonnegative(),
+    bytes_saved: z.number().nonnegative(),
+    tokens_saved: z.number().nonnegative(),
+  }),
+  commands: z.array(
+    z.object({
+      argv: z.array(z.string()),
+      exit_code: z.number().int().nullable(),
+      duration_ms: z.number().nonnegative(),
+    }),
+  ),
+  warnings: z.array(
+    z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string(), count: z.number().int().positive() }),
+  ),
   counters: z.array(TelemetryCounterSchema),
   histograms: z.array(TelemetryHistogramSchema),
 });
 export type TelemetryRecord = z.infer<typeof TelemetryRecordSchema>;
 
 export const SuccessCriterionSchema = z.object({
-  id: z.enum(['file_reads_per_agent', 'repeated_warnings', 'qa_artifact_coverage', 'prompt_size_savings', 'json_parse_failures']),
+  id: z.enum([
+    'file_reads_per_agent',
+    'repeated_warnings',
+    'qa_artifact_coverage',
+    'prompt_size_savings',
+    'json_parse_failures',
+  ]),
   description: z.string(),
   value: z.number().nullable(),
   target: z.number(),
@@ -72,6 +93,9 @@ export const MetricsRollupSchema = z.object({
   schema_version: z.literal('1.0'),
   generated_at: z.string(),
   tasks: z.array(TaskMetricsSchema),
-  compliance: z.record(z.string(), z.object({ met: z.number().int(), measured: z.number().int(), rate: z.number().nullable() })),
+  compliance: z.record(
+    z.string(),
+    z.object({ met: z.number().int(), measured: z.number().int(), rate: z.number().nullable() }),
+  ),
 });
 export type MetricsRollup = z.infer<typeof MetricsRollupSchema>;

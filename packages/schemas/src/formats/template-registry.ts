@@ -9,21 +9,25 @@ export const TemplateRefSchema = z.object({ template_id: z.string(), version: z.
 export type TemplateRef = z.infer<typeof TemplateRefSchema>;
 
 /** One hash entry: the concrete template and any tier templates (`tier0`, `tier1`, ...) it was layered on. */
-export const VersionHashEntrySchema = z.object({
-  artifact_type: z.string(),
-  created: z.string(),
-  hash_algorithm: z.string().default('SHA256'),
-  concrete: TemplateRefSchema.optional(),
-}).catchall(z.unknown());
+export const VersionHashEntrySchema = z
+  .object({
+    artifact_type: z.string(),
+    created: z.string(),
+    hash_algorithm: z.string().default('SHA256'),
+    concrete: TemplateRefSchema.optional(),
+  })
+  .catchall(z.unknown());
 export type VersionHashEntry = z.infer<typeof VersionHashEntrySchema>;
 
-export const TemplateRegistrySchema = z.object({
-  version: z.string().optional(),
-  version_hashes: z.record(VersionHashSchema, VersionHashEntrySchema),
-  current_versions: z.record(z.string(), VersionHashSchema).default({}),
-  templates: z.record(z.string(), z.unknown()).optional(),
-  last_updated: z.string().optional(),
-}).loose();
+export const TemplateRegistrySchema = z
+  .object({
+    version: z.string().optional(),
+    version_hashes: z.record(VersionHashSchema, VersionHashEntrySchema),
+    current_versions: z.record(z.string(), VersionHashSchema).default({}),
+    templates: z.record(z.string(), z.unknown()).optional(),
+    last_updated: z.string().optional(),
+  })
+  .loose();
 export type TemplateRegistry = z.infer<typeof TemplateRegistrySchema>;
 
 /** Tier entries must be template references; a current version should name a known hash (a warning: the seed prunes old hashes). */
@@ -34,14 +38,31 @@ export function checkTemplateRegistry(value: TemplateRegistry, ctx: CheckContext
       if (!/^tier\d+$/.test(key)) continue;
       if (!TemplateRefSchema.safeParse(ref).success) {
         const pos = ctx.locate(['version_hashes', hash, key]);
-        out.push({ code: 'E_SCHEMA', severity: 'error', file: ctx.file, line: pos?.line, column: pos?.column, path: ['version_hashes', hash, key], message: `${key} must be {template_id, version}` });
+        out.push({
+          code: 'E_SCHEMA',
+          severity: 'error',
+          file: ctx.file,
+          line: pos?.line,
+          column: pos?.column,
+          path: ['version_hashes', hash, key],
+          message: `${key} must be {template_id, version}`,
+        });
       }
     }
   }
   for (const [type, hash] of Object.entries(value.current_versions)) {
     if (!(hash in value.version_hashes)) {
       const pos = ctx.locate(['current_versions', type]);
-      out.push({ code: 'W_DANGLING_HASH', severity: 'warning', file: ctx.file, line: pos?.line, column: pos?.column, path: ['current_versions', type], message: `current version ${hash} of "${type}" has no entry in version_hashes`, hint: 're-scaffold once with the current template to record it' });
+      out.push({
+        code: 'W_DANGLING_HASH',
+        severity: 'warning',
+        file: ctx.file,
+        line: pos?.line,
+        column: pos?.column,
+        path: ['current_versions', type],
+        message: `current version ${hash} of "${type}" has no entry in version_hashes`,
+        hint: 're-scaffold once with the current template to record it',
+      });
     }
   }
   return out;

@@ -7,7 +7,11 @@ import { St3Error } from '../errors/st3-error.js';
  * Writes a file so that readers see either the old or the new content, never a part:
  * write a temp file beside it, fsync, rename over the target.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: { mode?: number } = {},
+): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -22,7 +26,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
-    throw new St3Error('E_WRITE', `cannot write ${path}: ${(error as Error).message}`, { file: path, cause: error, hint: 'check disk space and permissions' });
+    throw new St3Error('E_WRITE', `cannot write ${path}: ${(error as Error).message}`, {
+      file: path,
+      cause: error,
+      hint: 'check disk space and permissions',
+    });
   }
 }
 

@@ -33,7 +33,10 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, option
         continue;
       }
       if (Date.now() > deadline) {
-        throw new St3Error('E_LOCKED', `${path} is locked by another process`, { file: lockPath, hint: `wait, or remove ${lockPath} if no ST3 process is running` });
+        throw new St3Error('E_LOCKED', `${path} is locked by another process`, {
+          file: lockPath,
+          hint: `wait, or remove ${lockPath} if no ST3 process is running`,
+        });
       }
       await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
       delay = Math.min(delay * 2, 100);

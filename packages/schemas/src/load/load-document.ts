@@ -50,12 +50,23 @@ export function loadText<T = unknown>(text: string, options: LoadOptions<T> = {}
   if (text.length > maxBytes) {
     return {
       warnings: [],
-      errors: [{ code: 'E_TOO_LARGE', severity: 'error', file, message: `input is ${text.length} bytes, over the ${maxBytes}-byte limit`, hint: 'raise maxBytes or split the file' }],
+      errors: [
+        {
+          code: 'E_TOO_LARGE',
+          severity: 'error',
+          file,
+          message: `input is ${text.length} bytes, over the ${maxBytes}-byte limit`,
+          hint: 'raise maxBytes or split the file',
+        },
+      ],
     };
   }
-  const parsed = text.length > (options.lowMemoryAbove ?? (format === 'json' ? LARGE_JSON_BYTES : LARGE_YAML_BYTES))
-    ? format === 'json' ? parseLargeJson(text, file) : parseLargeYaml(text, file)
-    : parseYaml(text, file);
+  const parsed =
+    text.length > (options.lowMemoryAbove ?? (format === 'json' ? LARGE_JSON_BYTES : LARGE_YAML_BYTES))
+      ? format === 'json'
+        ? parseLargeJson(text, file)
+        : parseLargeYaml(text, file)
+      : parseYaml(text, file);
   if (parsed.errors.length > 0) return { warnings: parsed.warnings, errors: parsed.errors };
   const locator = parsed.locator;
   const ctx: CheckContext = { file, locate: locator };
@@ -66,7 +77,13 @@ export function loadText<T = unknown>(text: string, options: LoadOptions<T> = {}
     const issues = checked.error.issues;
     const errors = issues.slice(0, MAX_DIAGNOSTICS).map((issue) => issueToDiagnostic(issue, file, locator));
     if (issues.length > MAX_DIAGNOSTICS) {
-      errors.push({ code: 'E_SCHEMA', severity: 'error', file, message: `${issues.length - MAX_DIAGNOSTICS} more schema errors not shown`, hint: 'fix the errors above first' });
+      errors.push({
+        code: 'E_SCHEMA',
+        severity: 'error',
+        file,
+        message: `${issues.length - MAX_DIAGNOSTICS} more schema errors not shown`,
+        hint: 'fix the errors above first',
+      });
     }
     return { warnings: parsed.warnings, errors };
   }
@@ -89,7 +106,12 @@ export async function loadFile<T = unknown>(path: string, options: LoadOptions<T
     }
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     if (info.size > maxBytes) {
-      return fail('E_TOO_LARGE', file, `file is ${info.size} bytes, over the ${maxBytes}-byte limit`, 'raise maxBytes or split the file');
+      return fail(
+        'E_TOO_LARGE',
+        file,
+        `file is ${info.size} bytes, over the ${maxBytes}-byte limit`,
+        'raise maxBytes or split the file',
+      );
     }
     text = await readFile(path, 'utf8');
   } catch (error) {
@@ -122,18 +144,25 @@ interface Parsed {
 function parseYaml(text: string, file: string | undefined): Parsed {
   const lineCounter = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-  const toDiag = (severity: 'error' | 'warning') => (e: { message: string; code: string; linePos?: [{ line: number; col: number }, ...unknown[]]; pos: [number, number] }): Diagnostic => {
-    const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
-    return {
-      code: severity === 'error' ? 'E_PARSE' : 'W_PARSE',
-      severity,
-      file,
-      line: pos.line,
-      column: pos.col,
-      message: firstLine(e.message),
-      hint: yamlHint(e.code),
+  const toDiag =
+    (severity: 'error' | 'warning') =>
+    (e: {
+      message: string;
+      code: string;
+      linePos?: [{ line: number; col: number }, ...unknown[]];
+      pos: [number, number];
+    }): Diagnostic => {
+      const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+      return {
+        code: severity === 'error' ? 'E_PARSE' : 'W_PARSE',
+        severity,
+        file,
+        line: pos.line,
+        column: pos.col,
+        message: firstLine(e.message),
+        hint: yamlHint(e.code),
+      };
     };
-  };
   const errors = doc.errors.map(toDiag('error'));
   const warnings = doc.warnings.map(toDiag('warning'));
   const locator: CheckContext['locate'] = (path, options) => locatePath(doc, lineCounter, path, options);
@@ -142,7 +171,15 @@ function parseYaml(text: string, file: string | undefined): Parsed {
       Alias(_key, alias) {
         if (alias.resolve(doc) !== undefined) return;
         const pos = lineCounter.linePos(alias.range?.[0] ?? 0);
-        errors.push({ code: 'E_PARSE', severity: 'error', file, line: pos.line, column: pos.col, message: `alias *${alias.source} refers to no anchor`, hint: yamlHint('BAD_ALIAS') });
+        errors.push({
+          code: 'E_PARSE',
+          severity: 'error',
+          file,
+          line: pos.line,
+          column: pos.col,
+          message: `alias *${alias.source} refers to no anchor`,
+          hint: yamlHint('BAD_ALIAS'),
+        });
       },
     });
   }
@@ -152,7 +189,17 @@ function parseYaml(text: string, file: string | undefined): Parsed {
     return { value, errors, warnings, locator };
   } catch (error) {
     return {
-      errors: [{ code: 'E_PARSE', severity: 'error', file, line: 1, column: 1, message: (error as Error).message, hint: 'aliases that expand too much (a "billion laughs" document) are refused' }],
+      errors: [
+        {
+          code: 'E_PARSE',
+          severity: 'error',
+          file,
+          line: 1,
+          column: 1,
+          message: (error as Error).message,
+          hint: 'aliases that expand too much (a "billion laughs" document) are refused',
+        },
+      ],
       warnings,
       locator,
     };
@@ -168,7 +215,16 @@ function parseLargeYaml(text: string, file: string | undefined): Parsed {
     const mark = error instanceof YAMLException ? error.mark : undefined;
     const reason = error instanceof YAMLException ? error.reason : (error as Error).message;
     return {
-      errors: [{ code: 'E_PARSE', severity: 'error', file, line: mark ? mark.line + 1 : 1, column: mark ? mark.column + 1 : 1, message: reason }],
+      errors: [
+        {
+          code: 'E_PARSE',
+          severity: 'error',
+          file,
+          line: mark ? mark.line + 1 : 1,
+          column: mark ? mark.column + 1 : 1,
+          message: reason,
+        },
+      ],
       warnings: [],
       locator,
     };
@@ -208,7 +264,11 @@ function offsetToPosition(text: string, offset: number): Position {
   return { line, column: offset - lineStart + 1 };
 }
 
-function issueToDiagnostic(issue: z.core.$ZodIssue, file: string | undefined, locate: CheckContext['locate']): Diagnostic {
+function issueToDiagnostic(
+  issue: z.core.$ZodIssue,
+  file: string | undefined,
+  locate: CheckContext['locate'],
+): Diagnostic {
   const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
   let atPath = path;
   let atKey = false;

@@ -1,4 +1,14 @@
-import { isCollection, isDocument, isMap, isNode, isPair, isScalar, type Document, type LineCounter, type Node } from 'yaml';
+import {
+  isCollection,
+  isDocument,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  type Document,
+  type LineCounter,
+  type Node,
+} from 'yaml';
 
 export interface Position {
   line: number;

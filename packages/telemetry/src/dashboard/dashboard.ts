@@ -33,7 +33,13 @@ export const METRIC_NAMES = {
   executorFailed: 'executor.failed',
 } as const;
 
-export function dashboardData(input: { title?: string; current: MetricsRollup; history?: readonly MetricsRollup[]; records?: readonly TelemetryRecord[]; now?: Date }): DashboardData {
+export function dashboardData(input: {
+  title?: string;
+  current: MetricsRollup;
+  history?: readonly MetricsRollup[];
+  records?: readonly TelemetryRecord[];
+  now?: Date;
+}): DashboardData {
   const agg = aggregate(input.records ?? []);
   const gate = new Map<string, number>();
   let parseMs = 0;
@@ -51,10 +57,24 @@ export function dashboardData(input: { title?: string; current: MetricsRollup; h
     title: input.title ?? 'ST3 metrics',
     generatedAt: (input.now ?? new Date()).toISOString(),
     tasks: input.current.tasks,
-    trend: runs.map((r) => ({ at: r.generated_at, compliance: Object.fromEntries(Object.entries(r.compliance).map(([k, v]) => [k, v.rate])) })),
+    trend: runs.map((r) => ({
+      at: r.generated_at,
+      compliance: Object.fromEntries(Object.entries(r.compliance).map(([k, v]) => [k, v.rate])),
+    })),
     gateDurations: [...gate].map(([label, value]) => ({ label, value })).sort((a, b) => b.value - a.value),
-    atomizer: { files: c(METRIC_NAMES.atomizerFiles), bytes, atoms: c(METRIC_NAMES.atomizerAtoms), parseMs, bytesPerSecond: parseMs > 0 ? (bytes * 1000) / parseMs : null },
-    executor: { nodes: c(METRIC_NAMES.executorNodes), attempts: c(METRIC_NAMES.executorAttempts), retries: c(METRIC_NAMES.executorRetries), failed: c(METRIC_NAMES.executorFailed) },
+    atomizer: {
+      files: c(METRIC_NAMES.atomizerFiles),
+      bytes,
+      atoms: c(METRIC_NAMES.atomizerAtoms),
+      parseMs,
+      bytesPerSecond: parseMs > 0 ? (bytes * 1000) / parseMs : null,
+    },
+    executor: {
+      nodes: c(METRIC_NAMES.executorNodes),
+      attempts: c(METRIC_NAMES.executorAttempts),
+      retries: c(METRIC_NAMES.executorRetries),
+      failed: c(METRIC_NAMES.executorFailed),
+    },
   };
 }
 
@@ -66,16 +86,39 @@ export function renderDashboard(data: DashboardData): string {
       const c = t.criteria.find((x) => x.id === id);
       if (!c) return '<td>–</td>';
       const cls = c.target_met === null ? 'na' : c.target_met ? 'met' : 'missed';
-      const shown = c.value === null ? 'n/a' : id === 'qa_artifact_coverage' || id === 'prompt_size_savings' ? `${Math.round(c.value * 100)}%` : formatNumber(c.value);
+      const shown =
+        c.value === null
+          ? 'n/a'
+          : id === 'qa_artifact_coverage' || id === 'prompt_size_savings'
+            ? `${Math.round(c.value * 100)}%`
+            : formatNumber(c.value);
       return `<td class="${cls}" title="${escapeHtml(`${c.description}: target ${c.comparison} ${c.target}${c.detail ? ` (${c.detail})` : ''}`)}">${escapeHtml(shown)}</td>`;
     });
     return `<tr><th scope="row">${escapeHtml(t.task_id)}</th>${cells.join('')}</tr>`;
   });
-  const trendSeries: Series[] = criteriaIds.map((id) => ({ name: id, points: data.trend.map((r) => ({ x: r.at.slice(5, 16).replace('T', ' '), y: r.compliance[id] ?? null })) }));
+  const trendSeries: Series[] = criteriaIds.map((id) => ({
+    name: id,
+    points: data.trend.map((r) => ({ x: r.at.slice(5, 16).replace('T', ' '), y: r.compliance[id] ?? null })),
+  }));
   const a = data.atomizer;
   const e = data.executor;
-  const atomizerBars: Bar[] = a.files > 0 ? [{ label: 'files', value: a.files }, { label: 'atoms', value: a.atoms }, { label: 'KiB parsed', value: a.bytes / 1024 }] : [];
-  const executorBars: Bar[] = e.nodes > 0 || e.attempts > 0 ? [{ label: 'nodes', value: e.nodes }, { label: 'attempts', value: e.attempts }, { label: 'retries', value: e.retries }, { label: 'failed', value: e.failed }] : [];
+  const atomizerBars: Bar[] =
+    a.files > 0
+      ? [
+          { label: 'files', value: a.files },
+          { label: 'atoms', value: a.atoms },
+          { label: 'KiB parsed', value: a.bytes / 1024 },
+        ]
+      : [];
+  const executorBars: Bar[] =
+    e.nodes > 0 || e.attempts > 0
+      ? [
+          { label: 'nodes', value: e.nodes },
+          { label: 'attempts', value: e.attempts },
+          { label: 'retries', value: e.retries },
+          { label: 'failed', value: e.failed },
+        ]
+      : [];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(data.title)}</title>

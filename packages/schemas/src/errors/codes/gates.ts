@@ -2,13 +2,60 @@ import type { ErrorCodeInfo } from '../codes.js';
 
 /** Codes owned by the gates area; add new ones here (never rename or reuse one). */
 export const GATES_CODES = {
-  E_TOOL_SPAWN: { exit: 3, area: 'gates', cause: 'An external program exists but could not be started (not executable, bad interpreter, too many open files).', fix: 'Check the command in configuration and the permissions of the program.' },
-  E_GATE_UNKNOWN: { exit: 2, area: 'gates', cause: '`--gate` names a gate that is not defined in quality.yaml.', fix: 'Run `st3 gates list` and pass one of the listed ids.' },
-  E_GATE_OUTPUT: { exit: 3, area: 'gates', cause: 'A gate tool produced output its parsing strategy could not read (truncated or invalid JSON, binary noise, output over the size cap), or exited non-zero while nothing was parsed.', fix: 'Run the gate command by hand and compare its output with the gate\'s parsing section; raise the output cap if the output was truncated.' },
-  E_GATES_FAILED: { exit: 1, area: 'gates', cause: 'At least one quality gate failed or could not run.', fix: 'Fix the reported violations (or the gate errors) and run `st3 gates` again.' },
-  E_GIT: { exit: 3, area: 'gates', cause: 'The git repository could not be read to resolve the changed files (corrupt object, unknown ref).', fix: 'Check the repository with `git status`, or run with `--scope project`.' },
-  E_NO_REPO: { exit: 2, area: 'gates', cause: '`--scope branch` needs a git repository and none was found.', fix: 'Run inside a git repository, or use `--scope project` / `--scope files`.' },
-  E_CONFIG_EXISTS: { exit: 2, area: 'gates', cause: '`st3 gates init` would overwrite an existing quality.yaml.', fix: 'Pass --force to overwrite it, or edit the existing file.' },
-  E_TESTS_FAILED: { exit: 1, area: 'gates', cause: '`st3 test` ran the test command and some tests failed.', fix: 'Fix the failing tests listed in the report.' },
-  E_TEST_OUTPUT: { exit: 3, area: 'gates', cause: '`st3 test` could not read the result of the test command (no report written, unknown format).', fix: 'Check the test command in quality.yaml (`tests.command`) and that its reporter writes the expected format.' },
+  E_TOOL_SPAWN: {
+    exit: 3,
+    area: 'gates',
+    cause:
+      'An external program exists but could not be started (not executable, bad interpreter, too many open files).',
+    fix: 'Check the command in configuration and the permissions of the program.',
+  },
+  E_GATE_UNKNOWN: {
+    exit: 2,
+    area: 'gates',
+    cause: '`--gate` names a gate that is not defined in quality.yaml.',
+    fix: 'Run `st3 gates list` and pass one of the listed ids.',
+  },
+  E_GATE_OUTPUT: {
+    exit: 3,
+    area: 'gates',
+    cause:
+      'A gate tool produced output its parsing strategy could not read (truncated or invalid JSON, binary noise, output over the size cap), or exited non-zero while nothing was parsed.',
+    fix: "Run the gate command by hand and compare its output with the gate's parsing section; raise the output cap if the output was truncated.",
+  },
+  E_GATES_FAILED: {
+    exit: 1,
+    area: 'gates',
+    cause: 'At least one quality gate failed or could not run.',
+    fix: 'Fix the reported violations (or the gate errors) and run `st3 gates` again.',
+  },
+  E_GIT: {
+    exit: 3,
+    area: 'gates',
+    cause: 'The git repository could not be read to resolve the changed files (corrupt object, unknown ref).',
+    fix: 'Check the repository with `git status`, or run with `--scope project`.',
+  },
+  E_NO_REPO: {
+    exit: 2,
+    area: 'gates',
+    cause: '`--scope branch` needs a git repository and none was found.',
+    fix: 'Run inside a git repository, or use `--scope project` / `--scope files`.',
+  },
+  E_CONFIG_EXISTS: {
+    exit: 2,
+    area: 'gates',
+    cause: '`st3 gates init` would overwrite an existing quality.yaml.',
+    fix: 'Pass --force to overwrite it, or edit the existing file.',
+  },
+  E_TESTS_FAILED: {
+    exit: 1,
+    area: 'gates',
+    cause: '`st3 test` ran the test command and some tests failed.',
+    fix: 'Fix the failing tests listed in the report.',
+  },
+  E_TEST_OUTPUT: {
+    exit: 3,
+    area: 'gates',
+    cause: '`st3 test` could not read the result of the test command (no report written, unknown format).',
+    fix: 'Check the test command in quality.yaml (`tests.command`) and that its reporter writes the expected format.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;

@@ -2,8 +2,32 @@ import type { ErrorCodeInfo } from '../codes.js';
 
 /** Codes owned by the scaffold area; add new ones here (never rename or reuse one). */
 export const SCAFFOLD_CODES = {
-  E_ARTIFACT_UNKNOWN: { exit: 2, area: 'scaffold', cause: 'The artifact type named on the command line is neither built in nor in `.st3/config/artifacts.yaml`, or it has no template for the requested language.', fix: 'Run `st3 scaffold list` for the known types and their languages.' },
-  E_CONTEXT_INVALID: { exit: 1, area: 'scaffold', cause: 'The context given to a schema-first (v2) template does not match its context schema; each bad field is listed.', fix: 'Fix or add the named fields (`--set key=value` or `--context file.yaml`); `st3 scaffold list --json` shows each type\'s schema.' },
-  E_TEMPLATE: { exit: 2, area: 'scaffold', cause: 'A template is broken: eta syntax or runtime error, a bad metadata block, or a layout/partial it names does not exist.', fix: 'Fix the template at the reported file; user templates live in `.st3/templates/`.' },
-  E_CONFLICT: { exit: 1, area: 'scaffold', cause: 'A file the scaffold would write already exists with different content, and the overwrite policy refuses to replace it.', fix: 'Review the diff with `--dry-run`, then pass `--force` to overwrite (or choose another `--out`).' },
+  E_ARTIFACT_UNKNOWN: {
+    exit: 2,
+    area: 'scaffold',
+    cause:
+      'The artifact type named on the command line is neither built in nor in `.st3/config/artifacts.yaml`, or it has no template for the requested language.',
+    fix: 'Run `st3 scaffold list` for the known types and their languages.',
+  },
+  E_CONTEXT_INVALID: {
+    exit: 1,
+    area: 'scaffold',
+    cause:
+      'The context given to a schema-first (v2) template does not match its context schema; each bad field is listed.',
+    fix: "Fix or add the named fields (`--set key=value` or `--context file.yaml`); `st3 scaffold list --json` shows each type's schema.",
+  },
+  E_TEMPLATE: {
+    exit: 2,
+    area: 'scaffold',
+    cause:
+      'A template is broken: eta syntax or runtime error, a bad metadata block, or a layout/partial it names does not exist.',
+    fix: 'Fix the template at the reported file; user templates live in `.st3/templates/`.',
+  },
+  E_CONFLICT: {
+    exit: 1,
+    area: 'scaffold',
+    cause:
+      'A file the scaffold would write already exists with different content, and the overwrite policy refuses to replace it.',
+    fix: 'Review the diff with `--dry-run`, then pass `--force` to overwrite (or choose another `--out`).',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;

@@ -2,6 +2,18 @@ import type { ErrorCodeInfo } from '../codes.js';
 
 /** Codes owned by the telemetry area; add new ones here (never rename or reuse one). */
 export const TELEMETRY_CODES = {
-  E_QA_LOG_UNREADABLE: { exit: 2, area: 'telemetry', cause: 'A QA log could not be read as any supported format (ESLint JSON, tsc text, jest/vitest JSON or text reporter, istanbul coverage-summary.json, lcov), or not as the --kind asked for.', fix: 'Pass the raw output of the tool (e.g. `eslint -f json`, `tsc --pretty false`, `vitest run --reporter=json`, coverage/coverage-summary.json) or the right --kind.' },
-  E_QA_NO_BASELINE: { exit: 2, area: 'telemetry', cause: 'QA drift has nothing to compare: no baseline summary or no current run for that command in the task context.', fix: 'Record a run first with `st3 qa record <task> …` (the first run of a command becomes its baseline), or pass --baseline FILE.' },
+  E_QA_LOG_UNREADABLE: {
+    exit: 2,
+    area: 'telemetry',
+    cause:
+      'A QA log could not be read as any supported format (ESLint JSON, tsc text, jest/vitest JSON or text reporter, istanbul coverage-summary.json, lcov), or not as the --kind asked for.',
+    fix: 'Pass the raw output of the tool (e.g. `eslint -f json`, `tsc --pretty false`, `vitest run --reporter=json`, coverage/coverage-summary.json) or the right --kind.',
+  },
+  E_QA_NO_BASELINE: {
+    exit: 2,
+    area: 'telemetry',
+    cause:
+      'QA drift has nothing to compare: no baseline summary or no current run for that command in the task context.',
+    fix: 'Record a run first with `st3 qa record <task> …` (the first run of a command becomes its baseline), or pass --baseline FILE.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
