@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The real-world fixtures shared with the project, read-only. */
-export const fixtures = resolve(repoRoot, '../shared/fixtures/real-world');
+export { realWorld as fixtures } from '@st3/tooling/fixtures';
 export const st3Bin = join(repoRoot, 'apps/st3/dist/bin.js');
 
 export interface CliResult {

@@ -2,18 +2,22 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures, json, runSt3, withTempDir } from '../src/run-cli.js';
+import { itWithFixtures } from '@st3/tooling/fixtures';
 
 const tasks = join(fixtures, 'tasks');
 
 describe('st3 validate', () => {
-  it('accepts every real st3-config file (exit 0) and warns about deprecated fields on stderr', async () => {
-    const r = await runSt3(['validate', join(fixtures, 'st3-config')]);
-    expect(r.stderr).toContain('"scaffolder_class" is deprecated');
-    expect(r.stdout).toContain('6 files: 6 valid, 0 invalid');
-    expect(r.code).toBe(0);
-  });
+  itWithFixtures(
+    'accepts every real st3-config file (exit 0) and warns about deprecated fields on stderr',
+    async () => {
+      const r = await runSt3(['validate', join(fixtures, 'st3-config')]);
+      expect(r.stderr).toContain('"scaffolder_class" is deprecated');
+      expect(r.stdout).toContain('6 files: 6 valid, 0 invalid');
+      expect(r.code).toBe(0);
+    },
+  );
 
-  it('gives the right verdict on all 149 task files, as one JSON document', async () => {
+  itWithFixtures('gives the right verdict on all 149 task files, as one JSON document', async () => {
     const r = await runSt3(['validate', tasks, '--json']);
     expect(r.code).toBe(1);
     const doc = json(r);
@@ -33,7 +37,7 @@ describe('st3 validate', () => {
     expect(r.stdout).toContain(`${file}:3:9: status "blocked" requires a non-empty blocked_reason`);
   });
 
-  it('reports the pattern registry breaks with line numbers', async () => {
+  itWithFixtures('reports the pattern registry breaks with line numbers', async () => {
     const r = await runSt3(['validate', join(fixtures, 'patterns', 'PATTERN_INDEX.yaml'), '--json']);
     expect(r.code).toBe(1);
     const [file] = json(r).files;

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures, json, runSt3, withTempDir } from '../src/run-cli.js';
+import { itWithFixtures } from '@st3/tooling/fixtures';
 
 const node = JSON.stringify(process.execPath);
 /** A tiny real linter: every line containing BAD in the given files is a JSON violation. */
@@ -150,19 +151,22 @@ describe('st3 gates', () => {
       expect(json(bad).error.message).toContain('parsing_strategy');
     }));
 
-  it('the real v1.1 quality.yaml runs unchanged; its absent Python tools are "tool not found" errors (exit 3)', () =>
-    withTempDir(async (dir) => {
-      write(dir, {
-        '.st3/config/quality.yaml': readFileSync(join(fixtures, 'st3-config/quality.yaml'), 'utf8'),
-        'mcp_server/app.py': 'x = 1\n',
-        'backend/dtos/d.py': 'y = 1\n',
-      });
-      const r = await runSt3(['gates', '--scope', 'project', '--json'], { cwd: dir });
-      const doc = json(r);
-      expect(doc.gates).toHaveLength(7);
-      for (const g of doc.gates) expect(g.reason).toMatch(/tool not found/);
-      expect(r.code).toBe(3);
-    }));
+  itWithFixtures(
+    'the real v1.1 quality.yaml runs unchanged; its absent Python tools are "tool not found" errors (exit 3)',
+    () =>
+      withTempDir(async (dir) => {
+        write(dir, {
+          '.st3/config/quality.yaml': readFileSync(join(fixtures, 'st3-config/quality.yaml'), 'utf8'),
+          'mcp_server/app.py': 'x = 1\n',
+          'backend/dtos/d.py': 'y = 1\n',
+        });
+        const r = await runSt3(['gates', '--scope', 'project', '--json'], { cwd: dir });
+        const doc = json(r);
+        expect(doc.gates).toHaveLength(7);
+        for (const g of doc.gates) expect(g.reason).toMatch(/tool not found/);
+        expect(r.code).toBe(3);
+      }),
+  );
 
   it('init writes a config with the $schema line from presets; list shows it', () =>
     withTempDir(async (dir) => {

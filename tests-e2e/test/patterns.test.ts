@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { cp, readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { fixtures, json, runSt3, withTempDir } from '../src/run-cli.js';
+import { describeWithFixtures } from '@st3/tooling/fixtures';
 
 async function snapshot(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -28,7 +29,7 @@ function withPatterns<T>(fn: (root: string) => Promise<T>): Promise<T> {
   });
 }
 
-describe('st3 patterns check on the real registry', () => {
+describeWithFixtures('st3 patterns check on the real registry', () => {
   it('reports the broken spec_path links and schema breaks with line numbers, exit 1', async () => {
     await withPatterns(async (root) => {
       const r = await runSt3(['patterns', 'check', 'patterns', '--json'], { cwd: root });
@@ -71,7 +72,7 @@ describe('st3 patterns check on the real registry', () => {
   });
 });
 
-describe('st3 scaffold batch on the real registry', () => {
+describeWithFixtures('st3 scaffold batch on the real registry', () => {
   it('--dry-run lists every planned file and writes nothing', async () => {
     await withPatterns(async (root) => {
       const before = await snapshot(root);

@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures, json, repoRoot, runSt3, withTempDir } from '../src/run-cli.js';
+import { itWithFixtures } from '@st3/tooling/fixtures';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'init.defaultBranch=main', ...args], {
@@ -233,78 +234,89 @@ describe('st3 tasks: full lifecycle in a temporary git repository', () => {
 });
 
 describe('st3 tasks: real task files, ledger and quarantine', () => {
-  it('validates the 149 real task files: 123 ok, 16 with E001, 9 that do not parse, 1 shape error', async () => {
-    const dir = join(fixtures, 'tasks');
-    const names = (await readdir(dir)).filter((f) => f.endsWith('.task.yaml')).sort();
-    const r = await runSt3(['tasks', 'validate', '--json', ...names.map((f) => join(dir, f))]);
-    expect(r.code).toBe(1);
-    const doc = json(r);
-    expect(doc).toMatchObject({ ok: false, checked: 149, failed: 26 });
-    const first = (name: string) => doc.files.find((f: { file: string }) => f.file.endsWith(name)).errors[0] ?? null;
-    expect(first('TASK-0902-update-esbuild-security.task.yaml')).toBeNull();
-    expect(first('TASK-0601-contract-codegen-alignment.task.yaml')).toMatchObject({
-      code: 'E001',
-      path: ['deliverables'],
-    });
-    expect(first('TASK-0822-rtk-query-xstate.task.yaml')).toMatchObject({ code: 'E_PARSE', line: 206, column: 1 });
-    const codes = doc.files.flatMap((f: { errors: { code: string }[] }) => [...new Set(f.errors.map((e) => e.code))]);
-    expect(codes.filter((c: string) => c === 'E001')).toHaveLength(16);
-    expect(codes.filter((c: string) => c === 'E_PARSE')).toHaveLength(9);
-  });
+  itWithFixtures(
+    'validates the 149 real task files: 123 ok, 16 with E001, 9 that do not parse, 1 shape error',
+    async () => {
+      const dir = join(fixtures, 'tasks');
+      const names = (await readdir(dir)).filter((f) => f.endsWith('.task.yaml')).sort();
+      const r = await runSt3(['tasks', 'validate', '--json', ...names.map((f) => join(dir, f))]);
+      expect(r.code).toBe(1);
+      const doc = json(r);
+      expect(doc).toMatchObject({ ok: false, checked: 149, failed: 26 });
+      const first = (name: string) => doc.files.find((f: { file: string }) => f.file.endsWith(name)).errors[0] ?? null;
+      expect(first('TASK-0902-update-esbuild-security.task.yaml')).toBeNull();
+      expect(first('TASK-0601-contract-codegen-alignment.task.yaml')).toMatchObject({
+        code: 'E001',
+        path: ['deliverables'],
+      });
+      expect(first('TASK-0822-rtk-query-xstate.task.yaml')).toMatchObject({ code: 'E_PARSE', line: 206, column: 1 });
+      const codes = doc.files.flatMap((f: { errors: { code: string }[] }) => [...new Set(f.errors.map((e) => e.code))]);
+      expect(codes.filter((c: string) => c === 'E001')).toHaveLength(16);
+      expect(codes.filter((c: string) => c === 'E_PARSE')).toHaveLength(9);
+    },
+  );
 
-  it('a broken task goes to the ledger and the quarantine, is repaired and released', async () => {
-    await withTempDir(async (dir) => {
-      await makeRepo(dir);
-      await writeFile(
-        join(dir, 'tasks/TASK-0210-qa-suite-alignment.task.yaml'),
-        await readFile(join(fixtures, 'tasks/TASK-0210-qa-suite-alignment.task.yaml')),
-      );
-      const st3 = (...args: string[]) => runSt3(['tasks', ...args], { cwd: dir });
-      const init = await st3('context', 'init', 'TASK-0210', '--json');
-      expect(init.code).toBe(1);
-      expect(json(init).error).toMatchObject({ code: 'E_PARSE', line: 131, column: 5 });
-      expect(json(await st3('exceptions', 'list', '--json')).exceptions).toMatchObject([
-        { task_id: 'TASK-0210', exception_type: 'malformed_yaml', remediation: { status: 'open' } },
-      ]);
-      expect(json(await st3('context', 'init', 'TASK-0210', '--json')).error.code).toBe('E_TASK_QUARANTINED');
-      expect(json(await st3('quarantine', 'list', '--json')).entries).toMatchObject([
-        { task_id: 'TASK-0210', status: 'quarantined' },
-      ]);
-      const repaired = await st3('quarantine', 'repair', 'TASK-0210', '--json');
-      expect(repaired.code, repaired.stdout).toBe(0);
-      expect(json(repaired).applied).toContain('quote_backtick_scalars');
-      expect((await st3('quarantine', 'release', 'TASK-0210')).code).toBe(0);
-      expect(json(await st3('quarantine', 'list', '--json')).entries).toEqual([]);
-      expect((await st3('exceptions', 'add', 'TASK-0210', '--type', 'malformed_yaml', '--json')).code).toBe(0);
-      expect(json(await st3('exceptions', 'list', '--json')).exceptions).toHaveLength(1);
-      expect((await st3('exceptions', 'resolve', 'TASK-0210', '--notes', 'quoted the backtick lines')).code).toBe(0);
-      expect(json(await st3('exceptions', 'list', '--status', 'unresolved', '--json')).exceptions).toEqual([]);
-      expect(json(await st3('exceptions', 'cleanup', '--json')).removed).toEqual([]);
-    });
-  }, 60_000);
+  itWithFixtures(
+    'a broken task goes to the ledger and the quarantine, is repaired and released',
+    async () => {
+      await withTempDir(async (dir) => {
+        await makeRepo(dir);
+        await writeFile(
+          join(dir, 'tasks/TASK-0210-qa-suite-alignment.task.yaml'),
+          await readFile(join(fixtures, 'tasks/TASK-0210-qa-suite-alignment.task.yaml')),
+        );
+        const st3 = (...args: string[]) => runSt3(['tasks', ...args], { cwd: dir });
+        const init = await st3('context', 'init', 'TASK-0210', '--json');
+        expect(init.code).toBe(1);
+        expect(json(init).error).toMatchObject({ code: 'E_PARSE', line: 131, column: 5 });
+        expect(json(await st3('exceptions', 'list', '--json')).exceptions).toMatchObject([
+          { task_id: 'TASK-0210', exception_type: 'malformed_yaml', remediation: { status: 'open' } },
+        ]);
+        expect(json(await st3('context', 'init', 'TASK-0210', '--json')).error.code).toBe('E_TASK_QUARANTINED');
+        expect(json(await st3('quarantine', 'list', '--json')).entries).toMatchObject([
+          { task_id: 'TASK-0210', status: 'quarantined' },
+        ]);
+        const repaired = await st3('quarantine', 'repair', 'TASK-0210', '--json');
+        expect(repaired.code, repaired.stdout).toBe(0);
+        expect(json(repaired).applied).toContain('quote_backtick_scalars');
+        expect((await st3('quarantine', 'release', 'TASK-0210')).code).toBe(0);
+        expect(json(await st3('quarantine', 'list', '--json')).entries).toEqual([]);
+        expect((await st3('exceptions', 'add', 'TASK-0210', '--type', 'malformed_yaml', '--json')).code).toBe(0);
+        expect(json(await st3('exceptions', 'list', '--json')).exceptions).toHaveLength(1);
+        expect((await st3('exceptions', 'resolve', 'TASK-0210', '--notes', 'quoted the backtick lines')).code).toBe(0);
+        expect(json(await st3('exceptions', 'list', '--status', 'unresolved', '--json')).exceptions).toEqual([]);
+        expect(json(await st3('exceptions', 'cleanup', '--json')).removed).toEqual([]);
+      });
+    },
+    60_000,
+  );
 
-  it('validate --quarantine records broken files; warnings of a task with an open exception are shown once', async () => {
-    await withTempDir(async (dir) => {
-      await mkdir(join(dir, '.st3'), { recursive: true });
-      await mkdir(join(dir, 'tasks'), { recursive: true });
-      for (const f of ['TASK-0210-qa-suite-alignment.task.yaml', 'TASK-9001-simple.task.yaml'])
-        await writeFile(join(dir, 'tasks', f), await readFile(join(fixtures, 'tasks', f)));
-      const st3 = (...args: string[]) => runSt3(['tasks', ...args], { cwd: dir });
-      const first = json(await st3('validate', '--quarantine', '--json'));
-      expect(first).toMatchObject({ checked: 2, failed: 1, quarantined: ['TASK-0210'] });
-      expect(
-        json(await st3('exceptions', 'list', '--json')).exceptions.map((e: { task_id: string }) => e.task_id),
-      ).toEqual(['TASK-0210']);
-      await st3('exceptions', 'add', 'TASK-9001', '--type', 'incomplete_task');
-      const shown = json(await st3('validate', '--json'));
-      expect(shown.suppressed_warnings).toBe(0);
-      const again = json(await st3('validate', '--json'));
-      expect(again.suppressed_warnings).toBe(
-        shown.files.find((f: { id: string }) => f.id === 'TASK-9001').warnings.length,
-      );
-      expect(again.files.find((f: { id: string }) => f.id === 'TASK-9001').warnings).toEqual([]);
-    });
-  }, 60_000);
+  itWithFixtures(
+    'validate --quarantine records broken files; warnings of a task with an open exception are shown once',
+    async () => {
+      await withTempDir(async (dir) => {
+        await mkdir(join(dir, '.st3'), { recursive: true });
+        await mkdir(join(dir, 'tasks'), { recursive: true });
+        for (const f of ['TASK-0210-qa-suite-alignment.task.yaml', 'TASK-9001-simple.task.yaml'])
+          await writeFile(join(dir, 'tasks', f), await readFile(join(fixtures, 'tasks', f)));
+        const st3 = (...args: string[]) => runSt3(['tasks', ...args], { cwd: dir });
+        const first = json(await st3('validate', '--quarantine', '--json'));
+        expect(first).toMatchObject({ checked: 2, failed: 1, quarantined: ['TASK-0210'] });
+        expect(
+          json(await st3('exceptions', 'list', '--json')).exceptions.map((e: { task_id: string }) => e.task_id),
+        ).toEqual(['TASK-0210']);
+        await st3('exceptions', 'add', 'TASK-9001', '--type', 'incomplete_task');
+        const shown = json(await st3('validate', '--json'));
+        expect(shown.suppressed_warnings).toBe(0);
+        const again = json(await st3('validate', '--json'));
+        expect(again.suppressed_warnings).toBe(
+          shown.files.find((f: { id: string }) => f.id === 'TASK-9001').warnings.length,
+        );
+        expect(again.files.find((f: { id: string }) => f.id === 'TASK-9001').warnings).toEqual([]);
+      });
+    },
+    60_000,
+  );
 
   it('every verb has --help with an example', async () => {
     const verbs = [

@@ -17,6 +17,7 @@ import {
   type EvidenceWorkspace,
 } from '../src/index.js';
 import { fixedClock, git, realWorld, withTemp } from './helpers.js';
+import { describeWithFixtures } from '@st3/tooling/fixtures';
 
 async function workspace(root: string): Promise<EvidenceWorkspace> {
   await mkdir(join(root, 'tasks/completed'), { recursive: true });
@@ -30,7 +31,7 @@ async function workspace(root: string): Promise<EvidenceWorkspace> {
 const copyTask = async (root: string, name: string, to = 'tasks') =>
   writeFile(join(root, to, name), await readFile(join(realWorld, 'tasks', name)));
 
-describe('task context store', () => {
+describeWithFixtures('task context store', () => {
   it('inits a real 1.1 task found in the completed folder: snapshot, SHA-256, cited standards', async () => {
     await withTemp(async (root) => {
       const ws = await workspace(root);
@@ -121,7 +122,7 @@ describe('task context store', () => {
   });
 });
 
-describe('evidence', () => {
+describeWithFixtures('evidence', () => {
   async function ready(root: string) {
     const ws = await workspace(root);
     await copyTask(root, 'TASK-0913-image-processing-coverage-gap.task.yaml');

@@ -17,6 +17,7 @@ import {
   validateTaskText,
 } from '../src/index.js';
 import { fixedClock, realWorld, withTemp } from './helpers.js';
+import { describeWithFixtures } from '@st3/tooling/fixtures';
 
 describe('exception ledger', () => {
   it('adds idempotently, queries, resolves with notes, cleans up', async () => {
@@ -88,7 +89,7 @@ describe('exception ledger', () => {
   });
 });
 
-describe('quarantine', () => {
+describeWithFixtures('quarantine', () => {
   it('repairs the real backtick fault, logs attempts, releases to resolved/', async () => {
     await withTemp(async (root) => {
       await mkdir(join(root, 'tasks'));

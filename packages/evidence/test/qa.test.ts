@@ -17,6 +17,7 @@ import {
   type EvidenceWorkspace,
 } from '../src/index.js';
 import { fixedClock, realWorld, withTemp } from './helpers.js';
+import { describeWithFixtures } from '@st3/tooling/fixtures';
 
 const SAMPLE = '/tmp/qa-sample';
 const fixture = (name: string) => readFile(new URL(`./fixtures/qa/${name}`, import.meta.url), 'utf8');
@@ -160,7 +161,7 @@ async function workspace(root: string): Promise<EvidenceWorkspace> {
   return ws;
 }
 
-describe('recordQa / qaDrift in a task context', () => {
+describeWithFixtures('recordQa / qaDrift in a task context', () => {
   it('stores qa_output evidence, keeps the first run as baseline, and reports drift of the next run', async () => {
     await withTemp(async (root) => {
       const ws = await workspace(root);

@@ -1,13 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cacheExcerpt, checkExcerpts, citedSections, extractSection, listHeadings, slugify } from '../src/index.js';
 import { fixedClock, realWorld, withTemp } from './helpers.js';
+import { describeWithFixtures } from '@st3/tooling/fixtures';
 
 const dir = join(realWorld, 'standards');
 
-describe('standards excerpts on the real standards', () => {
+describeWithFixtures('standards excerpts on the real standards', () => {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.md'))
     .sort();
@@ -84,7 +85,7 @@ describe('standards excerpts on the real standards', () => {
   });
 });
 
-describe('citations of the real tasks', () => {
+describeWithFixtures('citations of the real tasks', () => {
   it('resolve to a section of the real standards for the common anchors', () => {
     for (const [file, anchor] of [
       ['frontend-tier.md', 'state--logic-layer'],

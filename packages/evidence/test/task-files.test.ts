@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateTaskFile, validateTaskText } from '../src/index.js';
 import { realWorld } from './helpers.js';
+import { describeWithFixtures } from '@st3/tooling/fixtures';
 
 const dir = join(realWorld, 'tasks');
 const files = readdirSync(dir)
@@ -52,7 +53,7 @@ const PARSE: Record<string, string> = {
 /** Parses, complete, but breaks a rule of the shape: blocked without blocked_reason. */
 const SCHEMA: Record<string, string> = { 'TASK-9006-blocked-task.task.yaml': 'status' };
 
-describe('the 149 real task files', () => {
+describeWithFixtures('the 149 real task files', () => {
   it('are all here', () => {
     expect(files).toHaveLength(149);
   });

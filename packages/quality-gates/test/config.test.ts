@@ -2,9 +2,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadQualityConfig, parseQualityConfig, translatePythonRegex } from '../src/index.js';
+import { itWithFixtures, realWorld } from '@st3/tooling/fixtures';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const realConfig = join(here, '../../../../shared/fixtures/real-world/st3-config/quality.yaml');
+const realConfig = join(realWorld, 'st3-config/quality.yaml');
 
 const base = (gate: string): string => `version: "1.1"
 active_gates: [lint]
@@ -16,7 +17,7 @@ gates:
 ${gate}`;
 
 describe('loadQualityConfig', () => {
-  it('loads the real v1.1 quality.yaml unchanged', async () => {
+  itWithFixtures('loads the real v1.1 quality.yaml unchanged', async () => {
     const r = await loadQualityConfig(realConfig);
     expect(r.errors).toEqual([]);
     const c = r.value!;

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createOutputParser, findPreset, parseQualityConfig, renderQualityConfig } from '../src/index.js';
+import { itWithFixtures, realWorld } from '@st3/tooling/fixtures';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const output = (name: string): string => readFileSync(join(here, 'fixtures/outputs', name), 'utf8');
@@ -253,25 +254,26 @@ describe('shipped presets parse real captured output exactly', () => {
     ]);
   });
 
-  it('the real-world gate configs parse the same outputs (mypy pattern and pyright field map of quality.yaml)', () => {
-    const real = parseQualityConfig(
-      readFileSync(join(here, '../../../../shared/fixtures/real-world/st3-config/quality.yaml'), 'utf8'),
-    );
-    expect(real.errors).toEqual([]);
-    const mypy = createOutputParser(real.value!.gates.gate4_types!)!;
-    expect(mypy(output('mypy.txt'), { root }).violations.map((v) => [v.file, v.line, v.rule])).toEqual([
-      ['bad.py', 9, 'no-untyped-def'],
-      ['bad.py', 13, 'assignment'],
-      ['bad.py', 14, 'list-item'],
-      ['bad.py', 15, 'name-defined'],
-    ]);
-    const pyright = createOutputParser(real.value!.gates.gate4_pyright!)!;
-    expect(pyright(output('pyright.json'), { root }).violations.map((v) => [v.file, v.line, v.col, v.rule])).toEqual([
-      ['bad.py', 13, 14, 'reportAssignmentType'],
-      ['bad.py', 14, 20, 'reportAssignmentType'],
-      ['bad.py', 15, 6, 'reportUndefinedVariable'],
-    ]);
-  });
+  itWithFixtures(
+    'the real-world gate configs parse the same outputs (mypy pattern and pyright field map of quality.yaml)',
+    () => {
+      const real = parseQualityConfig(readFileSync(join(realWorld, 'st3-config/quality.yaml'), 'utf8'));
+      expect(real.errors).toEqual([]);
+      const mypy = createOutputParser(real.value!.gates.gate4_types!)!;
+      expect(mypy(output('mypy.txt'), { root }).violations.map((v) => [v.file, v.line, v.rule])).toEqual([
+        ['bad.py', 9, 'no-untyped-def'],
+        ['bad.py', 13, 'assignment'],
+        ['bad.py', 14, 'list-item'],
+        ['bad.py', 15, 'name-defined'],
+      ]);
+      const pyright = createOutputParser(real.value!.gates.gate4_pyright!)!;
+      expect(pyright(output('pyright.json'), { root }).violations.map((v) => [v.file, v.line, v.col, v.rule])).toEqual([
+        ['bad.py', 13, 14, 'reportAssignmentType'],
+        ['bad.py', 14, 20, 'reportAssignmentType'],
+        ['bad.py', 15, 6, 'reportUndefinedVariable'],
+      ]);
+    },
+  );
 
   it('a config rendered from every preset loads without errors or warnings', () => {
     const text = renderQualityConfig(['eslint', 'tsc', 'biome', 'oxlint', 'ruff', 'flake8', 'mypy', 'pyright']);

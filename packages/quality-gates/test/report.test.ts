@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import AjvDraft04 from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import type { GateRunResult } from '../src/index.js';
 import { summarize, toGithubAnnotations, toSarif, toText } from '../src/index.js';
+import { describeWithFixtures, sharedFixtures } from '@st3/tooling/fixtures';
 
-const sarifSchema = JSON.parse(
-  readFileSync(new URL('../../../../shared/fixtures/specs/sarif-schema-2.1.0.json', import.meta.url), 'utf8'),
-);
 // Both packages are CommonJS with a `default` export: unwrap it whichever way the loader hands it over.
 const unwrap = <T>(m: T): T => (m as { default?: T }).default ?? m;
 const Ajv = unwrap(AjvDraft04) as unknown as new (o: object) => {
@@ -16,7 +15,17 @@ const Ajv = unwrap(AjvDraft04) as unknown as new (o: object) => {
 const addFormats = unwrap(addFormatsModule) as unknown as (ajv: object) => void;
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
-const validate = ajv.compile(sarifSchema);
+// The official SARIF 2.1.0 schema is one of the shared fixtures: compiled on first use.
+let compiled: ReturnType<typeof ajv.compile> | undefined;
+const validate = Object.assign(
+  (data: unknown): boolean => {
+    compiled ??= ajv.compile(JSON.parse(readFileSync(join(sharedFixtures, 'specs/sarif-schema-2.1.0.json'), 'utf8')));
+    const ok = compiled(data);
+    validate.errors = compiled.errors;
+    return ok;
+  },
+  { errors: undefined as unknown[] | null | undefined },
+);
 
 const result: GateRunResult = {
   overall_pass: false,
@@ -82,7 +91,7 @@ const result: GateRunResult = {
   ],
 };
 
-describe('SARIF 2.1.0', () => {
+describeWithFixtures('SARIF 2.1.0', () => {
   it('validates against the official schema, one run per gate that ran, rules listed', () => {
     const sarif = toSarif(result, { baselineFailedFiles: ['src/a b.ts'], version: '0.1.0' });
     const valid = validate(sarif);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseQualityConfig, runGates, toMcpContent, type GateProgress } from '../src/index.js';
 import { commitAll, git, tempDir, write } from './helpers.js';
+import { itWithFixtures, realWorld } from '@st3/tooling/fixtures';
 
 const node = JSON.stringify(process.execPath);
 /** A tiny linter: reports every line containing BAD in the files it is given (args or stdin), as JSON. */
@@ -221,38 +222,38 @@ describe('runGates', () => {
     expect(r.gates.map((g) => g.id)).toEqual(['lint_py', 'stdin_py']);
   });
 
-  it('runs the real v1.1 quality.yaml unchanged: absent Python tools are "tool not found" gate errors', async () => {
-    const real = readFileSync(
-      new URL('../../../../shared/fixtures/real-world/st3-config/quality.yaml', import.meta.url),
-      'utf8',
-    );
-    expect(parseQualityConfig(real).errors).toEqual([]);
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    write(t.dir, {
-      '.st3/config/quality.yaml': real,
-      'mcp_server/app.py': 'x = 1\n',
-      'backend/dtos/dto.py': 'y = 2\n',
-      'pyrightconfig.json': '{}',
-    });
-    const r = await runGates({ cwd: t.dir, scope: 'project', env: { PATH: process.env.PATH ?? '' } });
-    expect(r.gates.map((g) => g.id)).toEqual([
-      'gate0_ruff_format',
-      'gate1_formatting',
-      'gate2_imports',
-      'gate3_line_length',
-      'gate4_types',
-      'gate4_pyright',
-      'gate4_types_mcp',
-    ]);
-    for (const g of r.gates) {
-      expect(g.status, g.id).toBe('error');
-      expect(g.reason, g.id).toMatch(/tool not found/);
-    }
-    expect(existsSync(join(t.dir, 'mcp_server/logs/qa_logs'))).toBe(true);
-    const mcp = toMcpContent(r);
-    expect(mcp.content).toHaveLength(2);
-    expect(mcp.content[0].text).toBe(r.summary);
-    expect(JSON.parse(mcp.content[1].text)).toEqual(r);
-  });
+  itWithFixtures(
+    'runs the real v1.1 quality.yaml unchanged: absent Python tools are "tool not found" gate errors',
+    async () => {
+      const real = readFileSync(join(realWorld, 'st3-config/quality.yaml'), 'utf8');
+      expect(parseQualityConfig(real).errors).toEqual([]);
+      const t = tempDir();
+      cleanups.push(t.cleanup);
+      write(t.dir, {
+        '.st3/config/quality.yaml': real,
+        'mcp_server/app.py': 'x = 1\n',
+        'backend/dtos/dto.py': 'y = 2\n',
+        'pyrightconfig.json': '{}',
+      });
+      const r = await runGates({ cwd: t.dir, scope: 'project', env: { PATH: process.env.PATH ?? '' } });
+      expect(r.gates.map((g) => g.id)).toEqual([
+        'gate0_ruff_format',
+        'gate1_formatting',
+        'gate2_imports',
+        'gate3_line_length',
+        'gate4_types',
+        'gate4_pyright',
+        'gate4_types_mcp',
+      ]);
+      for (const g of r.gates) {
+        expect(g.status, g.id).toBe('error');
+        expect(g.reason, g.id).toMatch(/tool not found/);
+      }
+      expect(existsSync(join(t.dir, 'mcp_server/logs/qa_logs'))).toBe(true);
+      const mcp = toMcpContent(r);
+      expect(mcp.content).toHaveLength(2);
+      expect(mcp.content[0].text).toBe(r.summary);
+      expect(JSON.parse(mcp.content[1].text)).toEqual(r);
+    },
+  );
 });

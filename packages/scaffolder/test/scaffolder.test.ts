@@ -12,6 +12,7 @@ import {
 } from '../src/index.js';
 import { CODE_TYPES, DOC_TYPES, SAMPLE_CONTEXTS } from './fixtures/contexts.js';
 import { FIXED_NOW, realWorld, tempDir } from './helpers.js';
+import { itWithFixtures } from '@st3/tooling/fixtures';
 
 let t: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -169,23 +170,26 @@ describe('schema-first (v2) and loose (v1) pipelines', () => {
 });
 
 describe('artifact registry', () => {
-  it('reads the real registry, warns about legacy fields, and renders its types in their language', async () => {
-    mkdirSync(join(t.dir, '.st3', 'config'));
-    cpSync(join(realWorld, 'st3-config', 'artifacts.yaml'), join(t.dir, '.st3', 'config', 'artifacts.yaml'));
-    const s = await createScaffolder({ workspace: t.dir });
-    expect(s.warnings.filter((w) => w.code === 'W_DEPRECATED').length).toBeGreaterThan(10);
-    expect(s.warnings[0]!.line).toBeGreaterThan(1);
-    const r = s.render({ type: 'dto', name: 'Trade', context: dto.context });
-    expect(r.files.map((f) => f.path)).toEqual(['src/dtos/trade.py', 'tests/unit/test_trade.py']);
-    const types = s.listArtifactTypes();
-    expect(types.find((a) => a.type === 'adapter')!.templates).toEqual([]);
-    expect(() => s.render({ type: 'adapter', name: 'X' })).toThrow(
-      expect.objectContaining({ code: 'E_ARTIFACT_UNKNOWN' }),
-    );
-    expect(() => s.render({ type: 'nope', name: 'X' })).toThrow(
-      expect.objectContaining({ code: 'E_ARTIFACT_UNKNOWN' }),
-    );
-  });
+  itWithFixtures(
+    'reads the real registry, warns about legacy fields, and renders its types in their language',
+    async () => {
+      mkdirSync(join(t.dir, '.st3', 'config'));
+      cpSync(join(realWorld, 'st3-config', 'artifacts.yaml'), join(t.dir, '.st3', 'config', 'artifacts.yaml'));
+      const s = await createScaffolder({ workspace: t.dir });
+      expect(s.warnings.filter((w) => w.code === 'W_DEPRECATED').length).toBeGreaterThan(10);
+      expect(s.warnings[0]!.line).toBeGreaterThan(1);
+      const r = s.render({ type: 'dto', name: 'Trade', context: dto.context });
+      expect(r.files.map((f) => f.path)).toEqual(['src/dtos/trade.py', 'tests/unit/test_trade.py']);
+      const types = s.listArtifactTypes();
+      expect(types.find((a) => a.type === 'adapter')!.templates).toEqual([]);
+      expect(() => s.render({ type: 'adapter', name: 'X' })).toThrow(
+        expect.objectContaining({ code: 'E_ARTIFACT_UNKNOWN' }),
+      );
+      expect(() => s.render({ type: 'nope', name: 'X' })).toThrow(
+        expect.objectContaining({ code: 'E_ARTIFACT_UNKNOWN' }),
+      );
+    },
+  );
 });
 
 describe('version hash and user templates', () => {

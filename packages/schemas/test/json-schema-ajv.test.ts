@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { exportJsonSchemas, inferKind, loadKind, loadText } from '../src/index.js';
 import { fixture } from './helpers.js';
+import { describeWithFixtures } from '@st3/tooling/fixtures';
 
 /** The exported JSON Schemas must agree with the zod source on real files (checked with an independent validator). */
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -14,7 +15,7 @@ function parsed(path: string): unknown {
   return loadText(readFileSync(path, 'utf8'), { file: path }).value;
 }
 
-describe('exported JSON Schemas', () => {
+describeWithFixtures('exported JSON Schemas', () => {
   it.each(readdirSync(fixture('st3-config')))('accept the real %s', (name) => {
     const kind = inferKind(name)!.name;
     const validate = validators.get(kind)!;

@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { loadKind } from '../src/index.js';
 import { finding, fixture } from './helpers.js';
+import { describeWithFixtures } from '@st3/tooling/fixtures';
 
-describe('st3-config fixtures', () => {
+describeWithFixtures('st3-config fixtures', () => {
   const files = readdirSync(fixture('st3-config')).sort();
 
   it('has every config kind of the seed', () => {
@@ -44,7 +45,7 @@ describe('st3-config fixtures', () => {
   });
 });
 
-describe('the 149 task files', () => {
+describeWithFixtures('the 149 task files', () => {
   const files = readdirSync(fixture('tasks'))
     .filter((f) => f.endsWith('.task.yaml'))
     .sort();
@@ -94,7 +95,7 @@ describe('the 149 task files', () => {
   });
 });
 
-describe('the pattern registry', () => {
+describeWithFixtures('the pattern registry', () => {
   it('is invalid with exactly the pinned findings (ids, status enum, missing versions, names, proven_uses)', async () => {
     const r = await loadKind(fixture('patterns', 'PATTERN_INDEX.yaml'));
     expect(r.kind).toBe('pattern-registry');

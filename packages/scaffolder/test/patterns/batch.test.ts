@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkPatterns, createAjv, runPatternBatch, validateInstance } from '../../src/index.js';
 import { copyFixture } from './helpers.js';
+import { describeWithFixtures } from '@st3/tooling/fixtures';
 
 const NOW = new Date('2026-01-02T03:04:05Z');
 
@@ -25,7 +26,7 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
   return out;
 }
 
-describe('runPatternBatch on the real registry', () => {
+describeWithFixtures('runPatternBatch on the real registry', () => {
   let fx: Awaited<ReturnType<typeof copyFixture>>;
   beforeEach(async () => {
     fx = await copyFixture();

@@ -1,10 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { checkPatterns } from '../../src/index.js';
 import { copyFixture } from './helpers.js';
+import { describeWithFixtures } from '@st3/tooling/fixtures';
 
-describe('checkPatterns on the real registry', () => {
+describeWithFixtures('checkPatterns on the real registry', () => {
   let fx: Awaited<ReturnType<typeof copyFixture>>;
   beforeEach(async () => {
     fx = await copyFixture();

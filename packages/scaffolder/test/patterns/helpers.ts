@@ -1,11 +1,10 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { realWorld } from '@st3/tooling/fixtures';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 /** The real pattern registry fixture (read-only: tests copy it). */
-export const patternFixture = resolve(repoRoot, '../shared/fixtures/real-world/patterns');
+export const patternFixture = join(realWorld, 'patterns');
 
 /** Copies the real `patterns/` folder into a temp repo: `<tmp>/patterns/PATTERN_INDEX.yaml`. */
 export async function copyFixture(): Promise<{
