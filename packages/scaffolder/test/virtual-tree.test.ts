@@ -1,9 +1,10 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isSt3Error } from '@st3/schemas';
 import { resolveInside, VirtualTree } from '../src/index.js';
 import { tempDir } from './helpers.js';
+import { attemptLockedCommit, isRoot, lockedFolderCommit, runAsNobody, unprivileged } from './unprivileged.js';
 
 let t: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -56,23 +57,37 @@ describe('VirtualTree', () => {
     expect(readFileSync(join(t.dir, 'kept.txt'), 'utf8')).toBe('mine\n');
   });
 
-  it('rolls the whole batch back when one file cannot be written', async () => {
+  it('writes nothing of the batch when a folder cannot be created (a file stands in the way)', async () => {
+    // Fails for every user, root included: mkdir of "blocker/" meets a regular file.
     writeFileSync(join(t.dir, 'existing.txt'), 'before\n');
-    mkdirSync(join(t.dir, 'locked'));
-    chmodSync(join(t.dir, 'locked'), 0o500);
+    writeFileSync(join(t.dir, 'blocker'), 'a file, not a folder\n');
     const tree = new VirtualTree(t.dir, { policy: 'force' });
     tree.write('existing.txt', 'after\n');
     tree.write('brand/new.txt', 'new\n');
-    tree.write('locked/file.txt', 'cannot\n');
-    try {
-      if (process.getuid?.() === 0) return; // root ignores permissions; the rollback path is covered by the rename test below
-      await expect(tree.commit()).rejects.toSatisfy((e) => isSt3Error(e, 'E_WRITE'));
-      expect(readFileSync(join(t.dir, 'existing.txt'), 'utf8')).toBe('before\n');
-      expect(existsSync(join(t.dir, 'brand'))).toBe(false);
-    } finally {
-      chmodSync(join(t.dir, 'locked'), 0o700);
-    }
+    tree.write('blocker/file.txt', 'cannot\n');
+    await expect(tree.commit()).rejects.toSatisfy((e) => isSt3Error(e, 'E_WRITE'));
+    expect(readFileSync(join(t.dir, 'existing.txt'), 'utf8')).toBe('before\n');
+    expect(existsSync(join(t.dir, 'brand'))).toBe(false);
+    expect(readdirSync(t.dir).filter((n) => n.includes('.tmp'))).toEqual([]);
   });
+
+  it.skipIf(isRoot)('rolls the whole batch back when one folder is not writable', async () => {
+    const outcome = await lockedFolderCommit(t.dir, (root) => attemptLockedCommit(VirtualTree, root));
+    expect(outcome).toEqual({ code: 'E_WRITE', existing: 'before\n', brandExists: false, temps: [] });
+  });
+
+  it.runIf(isRoot)(
+    'rolls the whole batch back when one folder is not writable (as an unprivileged user, from root)',
+    async (ctx) => {
+      // Root ignores permission bits: the commit runs in a child process as "nobody" (setpriv), against the build.
+      if (unprivileged === undefined) {
+        if (process.env.CI) throw new Error('running as root without setpriv (util-linux): cannot drop privileges');
+        ctx.skip();
+      }
+      const outcome = await lockedFolderCommit(t.dir, (root) => runAsNobody(root));
+      expect(outcome).toEqual({ code: 'E_WRITE', existing: 'before\n', brandExists: false, temps: [] });
+    },
+  );
 
   it('restores earlier files when a rename fails part-way', async () => {
     writeFileSync(join(t.dir, 'a.txt'), 'a-before\n');

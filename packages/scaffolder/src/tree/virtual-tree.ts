@@ -103,7 +103,7 @@ export class VirtualTree {
     this.inside.dirs.clear();
     for (const file of this.staged.values()) {
       resolveInside(this.root, file.path, this.inside);
-      const info = statSync(file.abs, { throwIfNoEntry: false });
+      const info = statOrObstruction(file);
       if (info === undefined) {
         out.push({ path: file.path, action: 'create' });
         continue;
@@ -240,6 +240,19 @@ function removeDirs(dirs: string[]): void {
     } catch {
       // not empty or already gone
     }
+  }
+}
+
+/** The file's stat, undefined when absent; a file where a parent folder must be is a typed error. */
+function statOrObstruction(file: Staged): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(file.abs, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw writeError(error);
+    throw new St3Error('E_WRITE', `cannot write ${file.path}: one of its parent folders is a file`, {
+      file: file.path,
+      hint: 'choose another output path, or move the file that stands in the way',
+    });
   }
 }
 
