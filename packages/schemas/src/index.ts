@@ -21,6 +21,7 @@ export { locatePath, type Position } from './load/locate.js';
 export * from './formats/atoms.js';
 export * from './formats/graph.js';
 export * from './formats/executor.js';
+export * from './formats/agents.js';
 export * from './formats/quality.js';
 export * from './formats/artifacts.js';
 export * from './formats/scaffold-metadata.js';

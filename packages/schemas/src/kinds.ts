@@ -20,6 +20,7 @@ import {
   TasksConfigSchema,
 } from './formats/evidence.js';
 import { ReviewQueueSchema, RunStateSchema } from './formats/executor.js';
+import { AgentsConfigSchema, checkAgentsConfig } from './formats/agents.js';
 import { ParitySuiteConfigSchema } from './formats/parity.js';
 import { MetricsRollupSchema, TaskMetricsSchema, TelemetryRecordSchema } from './formats/telemetry.js';
 
@@ -109,6 +110,13 @@ export const KINDS: readonly KindDefinition[] = [
     description: 'task, evidence and context settings (.st3/config/tasks.yaml)',
     schema: TasksConfigSchema,
     path: /(^|\/)\.st3\/config\/tasks\.ya?ml$/i,
+  }),
+  kind({
+    name: 'agents',
+    description: 'the agents `st3 execute --agent` can use (.st3/config/agents.yaml)',
+    schema: AgentsConfigSchema,
+    path: /(^|\/)\.st3\/config\/agents\.ya?ml$/i,
+    check: checkAgentsConfig,
   }),
   kind({
     name: 'review-queue',

@@ -16,6 +16,7 @@ import { SCAFFOLD_CODES } from './codes/scaffold.js';
 import { GATES_CODES } from './codes/gates.js';
 import { ATOMIZE_CODES } from './codes/atomize.js';
 import { GRAPH_CODES } from './codes/graph.js';
+import { EXECUTOR_CODES } from './codes/executor.js';
 import { EVIDENCE_CODES } from './codes/evidence.js';
 import { TELEMETRY_CODES } from './codes/telemetry.js';
 
@@ -25,6 +26,7 @@ export const ERROR_CODES = {
   ...GATES_CODES,
   ...ATOMIZE_CODES,
   ...GRAPH_CODES,
+  ...EXECUTOR_CODES,
   ...EVIDENCE_CODES,
   ...TELEMETRY_CODES,
 } as const satisfies Record<string, ErrorCodeInfo>;

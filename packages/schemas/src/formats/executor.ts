@@ -24,11 +24,79 @@ export const AttemptRecordSchema = z.object({
   error: z.object({ category: ErrorCategorySchema, message: z.string(), retryable: z.boolean() }).optional(),
   /** Wait before the next attempt, when there was one. */
   backoffMs: z.number().nonnegative().optional(),
+  /** The agent's answer (agent nodes; long answers are trimmed to their first 20,000 characters). */
+  answer: z.string().optional(),
+  /** Token usage the agent reported for this attempt (openai agents). */
+  usage: z
+    .object({ prompt_tokens: z.number().optional(), completion_tokens: z.number().optional() })
+    .loose()
+    .optional(),
 });
 export type AttemptRecord = z.infer<typeof AttemptRecordSchema>;
 
 export const NodeStatusSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled']);
 export type NodeStatus = z.infer<typeof NodeStatusSchema>;
+
+export const ConfidenceLevelSchema = z.enum(['high', 'medium', 'low', 'critical']);
+export type ConfidenceLevel = z.infer<typeof ConfidenceLevelSchema>;
+
+export const ConfidenceSchema = z.object({
+  score: z.number().min(0).max(1),
+  level: ConfidenceLevelSchema,
+  components: z.record(z.string(), z.number()).optional(),
+});
+
+/** What validating one generated change found (agent nodes and review edits). */
+export const ChangeValidationSchema = z.object({
+  /** The new file parses (atomizer). */
+  parse: z.object({ ok: z.boolean(), errors: z.array(z.string()) }),
+  /** Atomicity of the atoms covering the changed lines. */
+  atomicity: z
+    .object({
+      ok: z.boolean(),
+      score: z.number(),
+      before: z.number().optional(),
+      violations: z.array(z.string()),
+    })
+    .optional(),
+  /** The workspace's quality gates on the changed file, run in a scratch copy (`files` scope). */
+  gates: z
+    .array(
+      z.object({
+        id: z.string(),
+        status: z.string(),
+        violations: z.number().int().nonnegative(),
+        messages: z.array(z.string()).optional(),
+      }),
+    )
+    .optional(),
+  /** The quality tests, when the run asked for them. */
+  tests: z.object({ passed: z.number().int(), total: z.number().int() }).optional(),
+});
+export type ChangeValidation = z.infer<typeof ChangeValidationSchema>;
+
+/**
+ * The change an agent node made to its file. `applying` is written (and flushed) before the file
+ * is touched, so a run killed in between can tell on resume whether the write happened.
+ */
+export const NodeChangeSchema = z.object({
+  file: z.string(),
+  outcome: z.enum(['applying', 'applied', 'queued', 'dry-run', 'unchanged']),
+  /** sha256 of the file before and after this node's change (hex). */
+  beforeSha256: z.string(),
+  afterSha256: z.string(),
+  /** Unified diff of the change (a/ b/ paths relative to the workspace root). */
+  diff: z.string(),
+  /** Lines of the atom in the file the agent saw, and of its replacement. */
+  lines: z.object({ start: z.number().int(), end: z.number().int(), newEnd: z.number().int() }).optional(),
+  /** Nodes whose changes to the same file were applied between this node's validation and its write. */
+  rebasedOver: z.array(z.string()).optional(),
+  confidence: ConfidenceSchema.optional(),
+  validation: ChangeValidationSchema.optional(),
+  /** The review item holding the change, when it was queued. */
+  reviewItem: z.string().optional(),
+});
+export type NodeChange = z.infer<typeof NodeChangeSchema>;
 
 export const NodeStateSchema = z.object({
   status: NodeStatusSchema,
@@ -43,6 +111,8 @@ export const NodeStateSchema = z.object({
   finishedAt: z.number().optional(),
   /** True when a resumed run took this success from the earlier run. */
   reused: z.boolean().optional(),
+  /** Agent nodes: the change made (or queued, or written to the run's patch). */
+  change: NodeChangeSchema.optional(),
 });
 export type NodeState = z.infer<typeof NodeStateSchema>;
 
@@ -65,9 +135,6 @@ export const RunStateSchema = z.object({
 });
 export type RunState = z.infer<typeof RunStateSchema>;
 
-export const ConfidenceLevelSchema = z.enum(['high', 'medium', 'low', 'critical']);
-export type ConfidenceLevel = z.infer<typeof ConfidenceLevelSchema>;
-
 export const ReviewStatusSchema = z.enum(['pending', 'in_review', 'approved', 'rejected', 'needs_regeneration']);
 export type ReviewStatus = z.infer<typeof ReviewStatusSchema>;
 
@@ -84,7 +151,7 @@ export type CodeIssue = z.infer<typeof CodeIssueSchema>;
 
 export const ReviewEventSchema = z.object({
   at: z.string(),
-  action: z.enum(['add', 'assign', 'approve', 'reject', 'edit', 'regenerate', 'resubmit']),
+  action: z.enum(['add', 'assign', 'approve', 'reject', 'edit', 'regenerate', 'resubmit', 'apply']),
   from: ReviewStatusSchema.optional(),
   to: ReviewStatusSchema,
   by: z.string().optional(),
@@ -101,17 +168,23 @@ export const ReviewItemSchema = z.object({
   endLine: z.number().int().positive().optional(),
   language: z.enum(['python', 'typescript', 'javascript', 'other']),
   code: z.string(),
-  confidence: z.object({
-    score: z.number().min(0).max(1),
-    level: ConfidenceLevelSchema,
-    components: z.record(z.string(), z.number()).optional(),
-  }),
+  confidence: ConfidenceSchema,
   priority: z.number().int(),
   status: ReviewStatusSchema,
   reviewer: z.string().optional(),
   feedback: z.string().optional(),
   issues: z.array(CodeIssueSchema),
   validation: z.object({ ok: z.boolean(), errors: z.array(z.string()) }).optional(),
+  /** The atom's code before the change (what the proposed code replaces). */
+  originalCode: z.string().optional(),
+  /** The whole proposed change as a unified diff against the file (approve applies it). */
+  patch: z.string().optional(),
+  /** sha256 of the file the patch was made against. */
+  baseSha256: z.string().optional(),
+  /** What validating the change found (gates, atomicity). */
+  checks: ChangeValidationSchema.optional(),
+  /** Set once the item's code is written to the file (approve or edit). */
+  applied: z.object({ at: z.string(), sha256: z.string(), by: z.string().optional() }).optional(),
   history: z.array(ReviewEventSchema),
   createdAt: z.string(),
   updatedAt: z.string(),
