@@ -26,6 +26,7 @@ export * from './formats/quality.js';
 export * from './formats/artifacts.js';
 export * from './formats/scaffold-metadata.js';
 export * from './formats/template-registry.js';
+export * from './formats/scaffold-answers.js';
 export * from './formats/state.js';
 export * from './formats/project-structure.js';
 export * from './formats/task.js';

@@ -12,6 +12,7 @@ import { checkScaffoldMetadata, ScaffoldMetadataConfigSchema } from './formats/s
 import { WorkflowStateSchema } from './formats/state.js';
 import { checkTaskFile, TaskFileSchema } from './formats/task.js';
 import { checkTemplateRegistry, TemplateRegistrySchema } from './formats/template-registry.js';
+import { ScaffoldAnswersSchema } from './formats/scaffold-answers.js';
 import {
   EvidenceIndexSchema,
   LedgerSchema,
@@ -84,6 +85,12 @@ export const KINDS: readonly KindDefinition[] = [
     schema: TemplateRegistrySchema,
     filename: /^template[_-]registry\.(json|ya?ml)$/i,
     check: checkTemplateRegistry,
+  }),
+  kind({
+    name: 'scaffold-answers',
+    description: 'what each generated file was rendered from (.st3/scaffold/answers.json)',
+    schema: ScaffoldAnswersSchema,
+    path: /(^|\/)\.st3\/scaffold\/answers\.json$/i,
   }),
   kind({
     name: 'state',
