@@ -8,6 +8,8 @@ import {
   type Document,
   type LineCounter,
   type Node,
+  type Pair,
+  type YAMLMap,
 } from 'yaml';
 
 export interface Position {
@@ -33,7 +35,7 @@ export function locatePath(
     if (!isCollection(node)) break;
     let next: unknown;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && keyMatches(p.key, segment));
+      const pair = pairsByKey(node).get(String(segment));
       if (!pair) break;
       if (options.atKey && i === path.length - 1 && isNode(pair.key)) {
         best = pair.key;
@@ -54,9 +56,20 @@ export function locatePath(
   return { line: pos.line, column: pos.col };
 }
 
-function keyMatches(key: unknown, segment: PropertyKey): boolean {
-  if (isScalar(key)) return String(key.value) === String(segment);
-  return String(key) === String(segment);
+/** Each mapping's pairs by key text, built once: locating many errors in a big mapping stays linear. */
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+function pairsByKey(map: YAMLMap): Map<string, Pair> {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      if (!isPair(pair)) continue;
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (!index.has(key)) index.set(key, pair);
+    }
+    pairIndex.set(map, index);
+  }
+  return index;
 }
 
 export function isYamlDocument(value: unknown): value is Document {
