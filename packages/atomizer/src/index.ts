@@ -21,6 +21,8 @@ export {
 } from './language.js';
 export { analyzeSource, checkVariant, isSkipped, type AnalyzeOptions, type SkippedFile } from './analyze.js';
 export { isIoCall, isNondeterministic } from './metrics.js';
+export { loadTypeScript } from './ts/load.js';
+export { loadPython, type PythonEngine } from './python/load.js';
 export { atomizeSource, measureSource, decodeSource, type AtomizeOptions, type ComplexityRecord } from './api.js';
 export { atomizeParsed, type AtomRecord, type AtomizedFileRecord } from './atomize.js';
 export { resolveAtomOptions, type AtomOptions } from './atoms/options.js';

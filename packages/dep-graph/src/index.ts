@@ -1,3 +1,4 @@
+export { IntHeap } from './heap.js';
 export { DEFAULT_EDGE_WEIGHTS, edgeWeight, indexGraph, indexedFromPairs, csr, type IndexedGraph } from './indexed.js';
 export { stronglyConnectedComponents, type Components } from './scc.js';
 export { listCycles, type CycleListing } from './cycles.js';
