@@ -1,4 +1,5 @@
-import { St3Error, LedgerSchema, withFileLock, writeJsonAtomic, type Ledger, type LedgerException } from '@st3/schemas';
+import { withFileLock, writeJsonAtomic } from '@st3/fs';
+import { St3Error, LedgerSchema, type Ledger, type LedgerException } from '@st3/schemas';
 import { readJsonFile, systemClock, type Clock } from './util.js';
 
 /**

@@ -1,13 +1,11 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { withFileLock, writeFileAtomic, writeJsonAtomic } from '@st3/fs';
 import {
   isSt3Error,
   QuarantineEntrySchema,
   QuarantineIndexSchema,
   St3Error,
-  withFileLock,
-  writeFileAtomic,
-  writeJsonAtomic,
   type Diagnostic,
   type QuarantineEntry,
   type QuarantineIndex,

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { St3Error, writeFileAtomic, type StandardsExcerpt } from '@st3/schemas';
+import { writeFileAtomic } from '@st3/fs';
+import { St3Error, type StandardsExcerpt } from '@st3/schemas';
 import { displayPath, sha256, systemClock, type Clock } from './util.js';
 
 export interface MarkdownHeading {

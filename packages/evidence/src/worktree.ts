@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runProcess } from '@st3/quality-gates';
+import { runProcess } from '@st3/process';
 import { St3Error, type WorktreeSnapshot } from '@st3/schemas';
 import { sha256, systemClock, type Clock } from './util.js';
 

@@ -1,13 +1,7 @@
 import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import {
-  St3Error,
-  TaskContextSchema,
-  withFileLock,
-  writeJsonAtomic,
-  type StandardsExcerpt,
-  type TaskContext,
-} from '@st3/schemas';
+import { withFileLock, writeJsonAtomic } from '@st3/fs';
+import { St3Error, TaskContextSchema, type StandardsExcerpt, type TaskContext } from '@st3/schemas';
 import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { addException } from '../ledger.js';
 import { isQuarantined, quarantineTask } from '../quarantine.js';

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { withFileLock, writeFileAtomic, writeJsonAtomic } from '@st3/fs';
 import {
   ArchiveIndexSchema,
   EvidenceIndexSchema,
   QaMetadataSchema,
   St3Error,
-  withFileLock,
-  writeFileAtomic,
-  writeJsonAtomic,
   type ArchiveIndex,
   type Diagnostic,
   type EvidenceEntry,

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { runProcess } from '@st3/quality-gates';
+import { runProcess } from '@st3/process';
+import { writeFileAtomic, writeJsonAtomic } from '@st3/fs';
 import {
   QaSummarySchema,
   St3Error,
-  writeFileAtomic,
-  writeJsonAtomic,
   type Diagnostic,
   type EvidenceEntry,
   type QaKind,

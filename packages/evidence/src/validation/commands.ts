@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import picomatch from 'picomatch';
-import { runProcess, tail } from '@st3/quality-gates';
+import { runProcess, tail } from '@st3/process';
 import {
   St3Error,
   ValidationCommandSchema,

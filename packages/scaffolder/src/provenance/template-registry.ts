@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { withFileLock, writeJsonAtomic } from '@st3/fs';
 import {
   errorFromDiagnostics,
   loadFile,
   TemplateRegistrySchema,
-  withFileLock,
-  writeJsonAtomic,
   type TemplateRegistry,
   type VersionHashEntry,
 } from '@st3/schemas';

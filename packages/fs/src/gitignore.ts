@@ -1,0 +1,123 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+
+/**
+ * `.gitignore` rules the way git applies them: every folder's `.gitignore` holds patterns relative
+ * to that folder, a deeper file overrides a shallower one (the deepest file with a matching pattern
+ * decides, and inside one file the last matching pattern wins), `.git/info/exclude` sits below the
+ * top-level `.gitignore`, and nothing under an ignored folder can be re-included. Matching is case
+ * sensitive (git's default on Linux). The user's global excludes file (`core.excludesFile`) is not
+ * read: a library does not read the user's home.
+ */
+export class GitignoreMatcher {
+  private readonly perDir = new Map<string, Ignore | null>();
+  private readonly dirIgnored = new Map<string, boolean>();
+  /** The folder whose `.gitignore` is the top of the cascade (the repository root, when there is one). */
+  readonly top: string;
+
+  /**
+   * @param top the top of the cascade: the repository's work tree root (see `findGitRoot`), or the
+   *   walked folder when it is not in a repository.
+   */
+  constructor(top: string) {
+    this.top = resolve(top);
+  }
+
+  /** The rules of one folder (path relative to `top`, '' for the top itself); null when it has none. */
+  rulesOf(relDir: string): Ignore | null {
+    let rules = this.perDir.get(relDir);
+    if (rules !== undefined) return rules;
+    rules = null;
+    const abs = relDir ? join(this.top, relDir) : this.top;
+    const text = readIfFile(join(abs, '.gitignore'));
+    if (relDir === '') {
+      // info/exclude is below the top .gitignore in precedence: add it first so .gitignore's patterns win.
+      const exclude = readIfFile(join(this.top, '.git', 'info', 'exclude'));
+      if (exclude !== undefined) rules = ignore({ ignorecase: false }).add(exclude);
+    }
+    if (text !== undefined) rules = (rules ?? ignore({ ignorecase: false })).add(text);
+    this.perDir.set(relDir, rules);
+    return rules;
+  }
+
+  /**
+   * Is `rel` (relative to `top`, `/`-separated) ignored by the rules of its own folder and those
+   * above, without looking at whether a parent folder is ignored? `walk` uses this: it never enters
+   * an ignored folder, so the parents are already known to be kept.
+   */
+  ignoresEntry(rel: string, isDir: boolean): boolean {
+    if (rel === '' || rel === '.git' || rel.endsWith('/.git')) return rel !== '';
+    let slash = rel.lastIndexOf('/');
+    // Deepest folder first: the first file with an opinion decides.
+    for (;;) {
+      const dir = slash === -1 ? '' : rel.slice(0, slash);
+      const rules = this.rulesOf(dir);
+      if (rules) {
+        const sub = slash === -1 ? rel : rel.slice(slash + 1);
+        const verdict = test(rules, isDir ? `${sub}/` : sub);
+        if (verdict !== undefined) return verdict;
+      }
+      if (slash === -1) return false;
+      slash = rel.lastIndexOf('/', slash - 1);
+    }
+  }
+
+  /** Is `rel` ignored, itself or through an ignored parent folder? */
+  ignores(rel: string, isDir = false): boolean {
+    const parts = rel.split('/');
+    let prefix = '';
+    for (let i = 0; i < parts.length - 1; i++) {
+      prefix = prefix ? `${prefix}/${parts[i]}` : parts[i]!;
+      let known = this.dirIgnored.get(prefix);
+      if (known === undefined) {
+        known = this.ignoresEntry(prefix, true);
+        this.dirIgnored.set(prefix, known);
+      }
+      if (known) return true;
+    }
+    return this.ignoresEntry(rel, isDir);
+  }
+}
+
+/** true = ignored, false = re-included by a `!pattern`, undefined = no pattern of these rules matches. */
+function test(rules: Ignore, path: string): boolean | undefined {
+  try {
+    const r = rules.test(path);
+    if (r.ignored) return true;
+    if (r.unignored) return false;
+    return undefined;
+  } catch {
+    // `ignore` refuses some names (e.g. a trailing backslash): no rule can match them.
+    return undefined;
+  }
+}
+
+function readIfFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The work tree root of the git repository holding `start` (the nearest folder, `start` included,
+ * with a `.git` folder or file); undefined when there is none.
+ */
+export function findGitRoot(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, '.git'))) {
+      try {
+        const s = statSync(join(dir, '.git'));
+        if (s.isDirectory() || s.isFile()) return dir;
+      } catch {
+        // unreadable: keep looking up
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}

@@ -1,0 +1,6 @@
+export { writeFileAtomic, writeJsonAtomic, removeOrphanTemps, type WriteAtomicOptions } from './atomic-write.js';
+export { withFileLock, type LockOptions } from './file-lock.js';
+export { walkFiles, compareCodeUnits, type WalkOptions } from './walk.js';
+export { GitignoreMatcher, findGitRoot } from './gitignore.js';
+export { listDirtyFiles, type DirtyFile, type DirtyFilesOptions, type DirtyFilesResult } from './git/dirty-files.js';
+export { gitDirs, readHead, type GitDirs, type HeadInfo } from './git/repo.js';

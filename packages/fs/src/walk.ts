@@ -1,0 +1,73 @@
+import type { Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { GitignoreMatcher, findGitRoot } from './gitignore.js';
+
+export interface WalkOptions {
+  /**
+   * Apply `.gitignore` rules (default true). The cascade starts at the repository holding `root`
+   * (its `.gitignore` files above `root` count, as in git), or at `root` when it is in none.
+   * Pass a matcher to share its cache between walks.
+   */
+  gitignore?: boolean | GitignoreMatcher;
+  /** Folder names never entered, at any depth (default: `.git` and `node_modules`). */
+  skipNames?: readonly string[];
+  /** Return false to leave a folder out (path relative to `root`, `/`-separated). */
+  enter?: (relDir: string) => boolean;
+  /** Return false to leave a file out (path relative to `root`). Applied after the ignore rules. */
+  filter?: (relFile: string) => boolean;
+  /** List symbolic links to files too (default true; links to folders are never followed). */
+  symlinks?: boolean;
+}
+
+const DEFAULT_SKIP = ['.git', 'node_modules'];
+
+/**
+ * Every file under `root` (relative paths with `/`, sorted by code unit), skipping `.git`,
+ * `node_modules` and what `.gitignore` ignores. Ignored folders are never entered, so a large
+ * ignored `dist/` costs one check. Unreadable folders are left out.
+ */
+export async function walkFiles(root: string, options: WalkOptions = {}): Promise<string[]> {
+  const top = resolve(root);
+  const skip = new Set(options.skipNames ?? DEFAULT_SKIP);
+  const symlinks = options.symlinks !== false;
+  const { matcher, prefix } = matcherFor(top, options.gitignore);
+  const out: string[] = [];
+  const visit = async (rel: string): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(rel ? join(top, rel) : top, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const folders: string[] = [];
+    for (const e of entries) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      const isDir = e.isDirectory();
+      if (isDir) {
+        if (skip.has(e.name)) continue;
+      } else if (!(e.isFile() || (symlinks && e.isSymbolicLink()))) continue;
+      if (matcher?.ignoresEntry(prefix + p, isDir)) continue;
+      if (isDir) {
+        if (!options.enter || options.enter(p)) folders.push(p);
+      } else if (!options.filter || options.filter(p)) out.push(p);
+    }
+    await Promise.all(folders.map(visit));
+  };
+  await visit('');
+  return out.sort(compareCodeUnits);
+}
+
+function matcherFor(top: string, gitignore: WalkOptions['gitignore']): { matcher?: GitignoreMatcher; prefix: string } {
+  if (gitignore === false) return { prefix: '' };
+  const matcher = gitignore instanceof GitignoreMatcher ? gitignore : new GitignoreMatcher(findGitRoot(top) ?? top);
+  const rel = relative(matcher.top, top).split(sep).join('/');
+  if (rel.startsWith('..')) return { matcher: new GitignoreMatcher(top), prefix: '' };
+  // A folder asked for by name is walked even when an ancestor ignores it; rules above it still apply below.
+  return { matcher, prefix: rel ? `${rel}/` : '' };
+}
+
+/** Orders by UTF-16 code units (stable across locales; git's byte order for every BMP name). */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

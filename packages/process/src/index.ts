@@ -1,0 +1,1 @@
+export { runProcess, tail, type ProcessResult, type RunProcessOptions } from './run-process.js';
