@@ -1,27 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { json, repoRoot, runSt3 } from '../src/run-cli.js';
-
-/** Copies the example workspace (sources and config, not what a run generates) to a fresh folder in the repo. */
-async function copyExample(): Promise<string> {
-  // Inside the repository so the example's tools (vitest, tsc) resolve from the root node_modules.
-  const dir = await mkdtemp(join(repoRoot, 'tests-e2e', '.tmp-example-'));
-  const generated =
-    /(^|\/)(node_modules|\.turbo|\.st3\/(cache|metrics|scratch|runs|review|telemetry|tasks|logs|quarantine)|\.st3\/state\.json|\.st3\/template_registry\.json|__pycache__|\.pytest_cache|\.mypy_cache)(\/|$)/;
-  await cp(join(repoRoot, 'examples'), dir, {
-    recursive: true,
-    filter: (src) => !generated.test(relative(join(repoRoot, 'examples'), src)),
-  });
-  // A workspace of its own, as a user's project would be (the gates list the project's files through git).
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, stdio: 'pipe' });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'example');
-  return dir;
-}
+import { copyExample } from '../src/example.js';
+import { json, runSt3 } from '../src/run-cli.js';
 
 /** Files of the workspace, less git's own and the caches the gate tools keep (mypy, Python bytecode). */
 async function listFiles(dir: string): Promise<string[]> {
