@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Architecture guard run by `pnpm test`: no dependency cycle between workspace packages, packages
-// import each other only through their public `exports` (no deep imports), apps are never imported
-// by packages, and every publishable package passes publint.
+// Architecture guard run by `pnpm test`: packages depend only downward through the layering of
+// DESIGN.md (LAYERS below), no dependency cycle between workspace packages, packages import each
+// other only through their public `exports` (no deep imports) and only what their package.json
+// declares, apps are never imported by packages, and every publishable package passes publint.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -64,22 +65,61 @@ function walk(dir, files = []) {
   return files;
 }
 
-/** Dependency rules: no cycle between workspace packages, and no package depending on an app. */
-export function checkDependencies(pkgs) {
+/** The ground: every package may use these; they use nothing but `@st3/schemas`. */
+const GROUND = ['@st3/schemas', '@st3/process', '@st3/fs'];
+
+/**
+ * The layering of DESIGN.md as the runtime dependencies (`dependencies`, `peerDependencies`) each
+ * package may have on other workspace packages. A package missing here is a problem: place it when
+ * it is created. devDependencies may point anywhere but at an app, as long as no cycle forms.
+ */
+export const LAYERS = {
+  '@st3/schemas': [],
+  '@st3/process': ['@st3/schemas'],
+  '@st3/fs': ['@st3/schemas'],
+  '@st3/cli-kit': GROUND,
+  '@st3/telemetry': GROUND,
+  '@st3/parity': GROUND,
+  '@st3/scaffolder': [...GROUND, '@st3/parity'],
+  '@st3/atomizer': GROUND,
+  '@st3/dep-graph': [...GROUND, '@st3/atomizer'],
+  '@st3/quality-gates': GROUND,
+  '@st3/evidence': [...GROUND, '@st3/quality-gates'],
+  '@st3/executor': [...GROUND, '@st3/atomizer', '@st3/dep-graph', '@st3/quality-gates'],
+};
+
+/**
+ * Dependency rules: packages follow `layers` (pass `false` to skip that rule), no package depends
+ * on an app, and no cycle between workspace packages (devDependencies included: the build order
+ * follows them too).
+ */
+export function checkDependencies(pkgs, layers = LAYERS) {
   const problems = [];
   const names = new Map(pkgs.map((p) => [p.manifest.name, p]));
   const graph = new Map();
   for (const p of pkgs) {
-    const deps = { ...p.manifest.dependencies, ...p.manifest.devDependencies, ...p.manifest.peerDependencies };
+    const runtime = { ...p.manifest.dependencies, ...p.manifest.peerDependencies };
+    const deps = { ...runtime, ...p.manifest.devDependencies };
     graph.set(
       p.manifest.name,
       Object.keys(deps).filter((d) => names.has(d) && d !== '@st3/tooling'),
     );
-    if (p.group === 'packages') {
-      for (const d of Object.keys(deps)) {
-        if (names.get(d)?.group === 'apps')
-          problems.push(`${p.manifest.name} depends on the app ${d}: apps depend on packages, never the reverse`);
-      }
+    if (p.group !== 'packages') continue;
+    for (const d of Object.keys(deps)) {
+      if (names.get(d)?.group === 'apps')
+        problems.push(`${p.manifest.name} depends on the app ${d}: apps depend on packages, never the reverse`);
+    }
+    if (!layers) continue;
+    const allowed = layers[p.manifest.name];
+    if (!allowed) {
+      problems.push(`${p.manifest.name} has no place in the layering: add it to LAYERS in check-architecture.mjs`);
+      continue;
+    }
+    for (const d of Object.keys(runtime)) {
+      if (names.get(d)?.group !== 'packages' || allowed.includes(d)) continue;
+      problems.push(
+        `${p.manifest.name} depends on ${d}, which the layering does not allow (it may use: ${allowed.join(', ') || 'no workspace package'})`,
+      );
     }
   }
   const cycle = findCycle(graph);
@@ -94,13 +134,23 @@ export function checkImports(pkgs, base) {
   const problems = [];
   const names = new Map(pkgs.map((p) => [p.manifest.name, p]));
   for (const p of pkgs) {
-    for (const file of walk(join(p.dir, 'src')).concat(walk(join(p.dir, 'test')))) {
+    const runtime = { ...p.manifest.dependencies, ...p.manifest.peerDependencies };
+    const all = { ...runtime, ...p.manifest.devDependencies };
+    const sources = new Set(walk(join(p.dir, 'src')));
+    for (const file of [...sources].concat(walk(join(p.dir, 'test')))) {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(IMPORT_RE)) {
         const spec = m[1];
         const [scope, name, ...rest] = spec.split('/');
         const target = names.get(`${scope}/${name}`);
         if (!target) continue;
+        const shipped =
+          (p.group === 'packages' || p.group === 'apps') && sources.has(file) && !/\.test\.[mc]?[jt]sx?$/.test(file);
+        const declared = shipped ? runtime : all;
+        if (target.manifest.name !== p.manifest.name && !(target.manifest.name in declared))
+          problems.push(
+            `${relative(base, file)} imports ${target.manifest.name}, which ${p.manifest.name} does not declare in its ${declared === runtime ? 'dependencies' : 'package.json'}`,
+          );
         const subpath = rest.length ? `./${rest.join('/')}` : '.';
         const exportsMap = target.manifest.exports ?? {};
         const exported = Object.keys(exportsMap).some(
@@ -139,7 +189,7 @@ export async function checkPackaging(pkgs) {
 /** Every rule on the workspace at `base`; returns the problems found (empty = clean). */
 export async function checkArchitecture(base, options = {}) {
   const pkgs = listWorkspacePackages(base);
-  const problems = [...checkDependencies(pkgs), ...checkImports(pkgs, base)];
+  const problems = [...checkDependencies(pkgs, options.layers ?? LAYERS), ...checkImports(pkgs, base)];
   if (options.packaging !== false) problems.push(...(await checkPackaging(pkgs)));
   return { packages: pkgs.length, problems };
 }
@@ -150,7 +200,9 @@ async function main() {
     console.error(`architecture check failed (${problems.length}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     process.exitCode = 1;
   } else {
-    console.log(`architecture check: ${packages} workspace packages, no cycle, no deep import, publint clean`);
+    console.log(
+      `architecture check: ${packages} workspace packages, layering kept, no cycle, no deep or undeclared import, publint clean`,
+    );
   }
 }
 

@@ -19,6 +19,7 @@ import { GRAPH_CODES } from './codes/graph.js';
 import { EXECUTOR_CODES } from './codes/executor.js';
 import { EVIDENCE_CODES } from './codes/evidence.js';
 import { TELEMETRY_CODES } from './codes/telemetry.js';
+import { PLUMBING_CODES } from './codes/plumbing.js';
 
 export const ERROR_CODES = {
   ...CORE_CODES,
@@ -29,6 +30,7 @@ export const ERROR_CODES = {
   ...EXECUTOR_CODES,
   ...EVIDENCE_CODES,
   ...TELEMETRY_CODES,
+  ...PLUMBING_CODES,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
