@@ -1,4 +1,14 @@
-import type { MetricsRollup, SuccessCriterion, TaskMetrics, TelemetryRecord } from '@st3/schemas';
+import {
+  CRITERION_IDS,
+  type CriterionId,
+  type MetricsRollup,
+  type PilotVerdict,
+  type SuccessCriterion,
+  type TaskMetrics,
+  type TelemetryRecord,
+} from '@st3/schemas';
+import { telemetryFileName } from './collector.js';
+import { measureTask, PILOT_TABLE, pilotVerdict, type CriteriaInputs } from './criteria.js';
 
 /** Everything several agents recorded for one task, combined. */
 export interface AggregatedTelemetry {
@@ -74,98 +84,26 @@ export function aggregate(records: readonly TelemetryRecord[]): AggregatedTeleme
   };
 }
 
-/** Inputs the telemetry alone cannot give: how many validation commands should have left QA artifacts. */
-export interface CriteriaInputs {
-  qa?: { expected: number; recorded: number };
-}
-
 /**
- * The five success criteria of the context-cache hardening plan, each with its target. A criterion
- * with nothing to measure has `value: null` and `target_met: null` rather than a made-up pass.
+ * One task's metrics: its measures (raw figures from the agents' telemetry and the inputs), its five
+ * criteria computed as a pilot of this one task, and the verdict. `sources` names the telemetry files.
  */
-export function successCriteria(agg: AggregatedTelemetry, inputs: CriteriaInputs = {}): SuccessCriterion[] {
-  const maxReads = agg.perAgent.length > 0 ? Math.max(...agg.perAgent.map((a) => a.fileReads)) : null;
-  const repeated = agg.warnings.reduce((s, w) => s + (w.count - 1), 0);
-  const qa = inputs.qa && inputs.qa.expected > 0 ? Math.min(1, inputs.qa.recorded / inputs.qa.expected) : null;
-  const denominator = agg.cache.bytes_saved + agg.bytesRead;
-  const savings = denominator > 0 ? agg.cache.bytes_saved / denominator : null;
-  const parseFailures = agg.counters.get('json_parse_failures') ?? 0;
-  return [
-    criterion(
-      'file_reads_per_agent',
-      'file reads per agent (max over agents)',
-      maxReads,
-      5,
-      '<=',
-      maxReads === null ? 'no agent recorded telemetry' : undefined,
-    ),
-    criterion(
-      'repeated_warnings',
-      'repeated warnings (occurrences beyond the first)',
-      agg.agents.length > 0 ? repeated : null,
-      1,
-      '<=',
-    ),
-    criterion(
-      'qa_artifact_coverage',
-      'validation commands with a QA artifact',
-      qa,
-      1,
-      '>=',
-      qa === null ? 'no validation commands to cover' : `${inputs.qa!.recorded}/${inputs.qa!.expected}`,
-    ),
-    criterion(
-      'prompt_size_savings',
-      'prompt bytes saved by the context cache',
-      savings,
-      0.15,
-      '>=',
-      savings === null ? 'nothing read and nothing cached' : `${agg.cache.tokens_saved} tokens saved`,
-    ),
-    criterion(
-      'json_parse_failures',
-      'JSON outputs that failed to parse',
-      agg.agents.length > 0 ? parseFailures : null,
-      0,
-      '==',
-    ),
-  ];
-}
-
-function criterion(
-  id: SuccessCriterion['id'],
-  description: string,
-  value: number | null,
-  target: number,
-  comparison: SuccessCriterion['comparison'],
-  detail?: string,
-): SuccessCriterion {
-  const met =
-    value === null
-      ? null
-      : comparison === '<='
-        ? value <= target
-        : comparison === '>='
-          ? value >= target
-          : value === target;
-  return detail === undefined
-    ? { id, description, value, target, comparison, target_met: met }
-    : { id, description, value, target, comparison, target_met: met, detail };
-}
-
 export function taskMetrics(
   taskId: string,
   records: readonly TelemetryRecord[],
   inputs: CriteriaInputs = {},
   now = new Date(),
+  sources: readonly string[] = records.map((r) => telemetryFileName(r.agent)),
 ): TaskMetrics {
   const agg = aggregate(records);
+  const measures = measureTask(records, sources, inputs);
+  const verdict = pilotVerdict([{ task_id: taskId, measures }]);
   return {
-    schema_version: '1.0',
+    schema_version: '1.1',
     task_id: taskId,
     collected_at: now.toISOString(),
     agents: agg.agents,
-    criteria: successCriteria(agg, inputs),
+    criteria: verdict.criteria,
     totals: {
       file_reads: agg.fileReads,
       bytes_read: agg.bytesRead,
@@ -175,16 +113,25 @@ export function taskMetrics(
       commands: agg.commands,
       failed_commands: agg.failedCommands,
       warnings: agg.warnings.reduce((s, w) => s + w.count, 0),
-      ...Object.fromEntries(agg.counters),
+      prompts: measures.prompts.count,
+      prompt_bytes: measures.prompts.bytes,
+      json_parses: measures.json.parses,
+      json_parse_failures: measures.json.failures,
+      ...Object.fromEntries([...agg.counters].filter(([k]) => !k.startsWith('json_parse'))),
     },
+    measures,
+    verdict: verdict.verdict,
   };
 }
 
-/** Compliance rate per criterion across tasks (tasks where it could not be measured are left out). */
+/**
+ * A rollup across tasks: the pilot verdict over all of them (the seed's thresholds across agents and
+ * tasks), and the share of tasks meeting each criterion on their own (`compliance`).
+ */
 export function rollup(tasks: readonly TaskMetrics[], now = new Date()): MetricsRollup {
   const compliance: MetricsRollup['compliance'] = {};
   for (const t of tasks) {
-    for (const c of t.criteria) {
+    for (const c of t.measures ? t.criteria : []) {
       const entry = (compliance[c.id] ??= { met: 0, measured: 0, rate: null });
       if (c.target_met === null) continue;
       entry.measured++;
@@ -192,14 +139,76 @@ export function rollup(tasks: readonly TaskMetrics[], now = new Date()): Metrics
     }
   }
   for (const entry of Object.values(compliance)) entry.rate = entry.measured > 0 ? entry.met / entry.measured : null;
-  return { schema_version: '1.0', generated_at: now.toISOString(), tasks: [...tasks], compliance };
+  return {
+    schema_version: '1.1',
+    generated_at: now.toISOString(),
+    tasks: [...tasks],
+    compliance,
+    pilot: pilotVerdict(tasks),
+  };
+}
+
+/** The pilot of a rollup (recomputed from its tasks when it was written before rollups carried one). */
+export function pilotOf(r: MetricsRollup): PilotVerdict {
+  return r.pilot ?? pilotVerdict(r.tasks);
+}
+
+export interface CriterionDelta {
+  criterion: CriterionId;
+  /** The value the pass threshold judges (a share of agents or tasks, an average, a count). */
+  baseline: number | null;
+  current: number | null;
+  delta: number | null;
+  /** The measured figure (reads per agent, repeated warnings, ...) before and after. */
+  figure: { unit: string; baseline: number | null; current: number | null; delta: number | null };
+  baseline_status: NonNullable<SuccessCriterion['status']>;
+  current_status: NonNullable<SuccessCriterion['status']>;
+  target: number;
+  comparison: SuccessCriterion['comparison'];
+  /** True when the figure moved the right way, false the wrong way, null when unchanged or not comparable. */
+  improved: boolean | null;
 }
 
 export interface RollupComparison {
-  deltas: { criterion: string; baseline: number | null; current: number | null; delta: number | null }[];
-  /** Criteria whose compliance rate fell, and tasks whose criterion went from met to not met. */
+  deltas: CriterionDelta[];
+  /** Per task and criterion, for the tasks in both rollups. */
+  tasks: { task: string; deltas: CriterionDelta[] }[];
+  baseline_verdict: PilotVerdict['verdict'];
+  current_verdict: PilotVerdict['verdict'];
+  /** Criteria that went from met to missed (pilot or task), or whose value fell by more than the tolerance. */
   regressions: { criterion: string; task?: string; message: string }[];
 }
+
+/** Lower is better for these figures; higher for the others. */
+const LOWER_IS_BETTER = new Set<CriterionId>(['file_reads_per_agent', 'repeated_warnings', 'json_parse_failures']);
+
+function deltasOf(before: readonly SuccessCriterion[], after: readonly SuccessCriterion[]): CriterionDelta[] {
+  return CRITERION_IDS.map((id) => {
+    const b = before.find((c) => c.id === id);
+    const a = after.find((c) => c.id === id);
+    const row = PILOT_TABLE[id];
+    const bv = b?.value ?? null;
+    const av = a?.value ?? null;
+    const bf = b?.figure?.value ?? null;
+    const af = a?.figure?.value ?? null;
+    const fd = bf !== null && af !== null ? af - bf : null;
+    return {
+      criterion: id,
+      baseline: bv,
+      current: av,
+      delta: bv !== null && av !== null ? av - bv : null,
+      figure: { unit: a?.figure?.unit ?? b?.figure?.unit ?? '', baseline: bf, current: af, delta: fd },
+      baseline_status: statusOf(b),
+      current_status: statusOf(a),
+      target: row.target,
+      comparison: row.comparison,
+      improved: fd === null || fd === 0 ? null : LOWER_IS_BETTER.has(id) ? fd < 0 : fd > 0,
+    };
+  });
+}
+
+const statusOf = (c: SuccessCriterion | undefined): NonNullable<SuccessCriterion['status']> =>
+  c?.status ?? (c?.target_met === true ? 'met' : c?.target_met === false ? 'missed' : 'not measured');
 
 export function compareRollups(
   baseline: MetricsRollup,
@@ -207,40 +216,45 @@ export function compareRollups(
   options: { tolerance?: number } = {},
 ): RollupComparison {
   const tolerance = options.tolerance ?? 0;
-  const ids = [...new Set([...Object.keys(baseline.compliance), ...Object.keys(current.compliance)])].sort();
-  const deltas = ids.map((criterion) => {
-    const b = baseline.compliance[criterion]?.rate ?? null;
-    const c = current.compliance[criterion]?.rate ?? null;
-    return { criterion, baseline: b, current: c, delta: b !== null && c !== null ? c - b : null };
-  });
+  const before = pilotOf(baseline);
+  const after = pilotOf(current);
+  const deltas = deltasOf(before.criteria, after.criteria);
   const regressions: RollupComparison['regressions'] = [];
   for (const d of deltas) {
-    if (d.delta !== null && d.delta < -tolerance)
+    if (d.baseline_status === 'met' && d.current_status === 'missed')
       regressions.push({
         criterion: d.criterion,
-        message: `compliance fell from ${pct(d.baseline)} to ${pct(d.current)}`,
+        message: `${d.criterion} no longer met (${show(d.baseline)} → ${show(d.current)}, target ${d.comparison} ${d.target})`,
+      });
+    else if (
+      d.delta !== null &&
+      (d.comparison === '==' ? Math.abs(d.current!) > Math.abs(d.baseline!) + tolerance : d.delta < -tolerance)
+    )
+      regressions.push({
+        criterion: d.criterion,
+        message: `${d.criterion} fell from ${show(d.baseline)} to ${show(d.current)}`,
       });
   }
   const baseTasks = new Map(baseline.tasks.map((t) => [t.task_id, t]));
+  const tasks: RollupComparison['tasks'] = [];
   for (const t of current.tasks) {
-    const before = baseTasks.get(t.task_id);
-    if (!before) continue;
-    for (const c of t.criteria) {
-      const was = before.criteria.find((x) => x.id === c.id);
-      if (was?.target_met === true && c.target_met === false) {
+    const was = baseTasks.get(t.task_id);
+    if (!was) continue;
+    const taskDeltas = deltasOf(pilotVerdict([was]).criteria, pilotVerdict([t]).criteria);
+    tasks.push({ task: t.task_id, deltas: taskDeltas });
+    for (const d of taskDeltas)
+      if (d.baseline_status === 'met' && d.current_status === 'missed')
         regressions.push({
-          criterion: c.id,
+          criterion: d.criterion,
           task: t.task_id,
-          message: `${t.task_id}: ${c.id} no longer met (${was.value} → ${c.value}, target ${c.comparison} ${c.target})`,
+          message: `${t.task_id}: ${d.criterion} no longer met (${show(d.baseline)} → ${show(d.current)})`,
         });
-      }
-    }
   }
-  return { deltas, regressions };
+  return { deltas, tasks, baseline_verdict: before.verdict, current_verdict: after.verdict, regressions };
 }
 
-function pct(v: number | null): string {
-  return v === null ? 'n/a' : `${Math.round(v * 1000) / 10}%`;
+function show(v: number | null): string {
+  return v === null ? 'not measured' : String(Math.round(v * 1000) / 1000);
 }
 
 function minOf(a: number | null, b: number | null): number | null {

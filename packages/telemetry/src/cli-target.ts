@@ -11,6 +11,8 @@ export interface CliTelemetryOptions {
   taskId?: string;
   /** Folder of task contexts (default `.st3/tasks`). */
   tasksDir?: string;
+  /** The agent the run works for (e.g. from `ST3_AGENT`): the file is then `telemetry-<agent>.json`. */
+  agent?: string;
 }
 
 /**
@@ -22,7 +24,16 @@ export function cliTelemetryDir(options: CliTelemetryOptions): string {
   return join(options.root, '.st3', 'telemetry');
 }
 
-/** A collector for one CLI run, saved to {@link cliTelemetryDir} by `save()` or `await using`. */
+/**
+ * A collector for one CLI run, saved to {@link cliTelemetryDir} by `save()` or `await using`. Saving
+ * adds the run's figures to `telemetry-<agent>.json` under its lock (every run of a verb adds to the
+ * task's telemetry; concurrent runs lose nothing).
+ */
 export function cliTelemetry(options: CliTelemetryOptions): TelemetryCollector {
-  return createCollector({ agent: options.tool, taskId: options.taskId ?? null, dir: cliTelemetryDir(options) });
+  return createCollector({
+    agent: options.agent ?? options.tool,
+    taskId: options.taskId ?? null,
+    dir: cliTelemetryDir(options),
+    append: true,
+  });
 }

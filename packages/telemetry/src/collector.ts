@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import { writeJsonAtomic, type TelemetryHandle, type TelemetryLabels, type TelemetryRecord } from '@st3/schemas';
+import {
+  countJsonParse,
+  writeJsonAtomic,
+  type TelemetryHandle,
+  type TelemetryLabels,
+  type TelemetryRecord,
+} from '@st3/schemas';
+import { appendRecord, BYTES_PER_TOKEN } from './merge.js';
 
 export interface CollectorOptions {
   agent: string;
@@ -10,10 +17,15 @@ export interface CollectorOptions {
   buckets?: readonly number[];
   /** Where `save()` writes `telemetry-<agent>.json` (the task context folder). */
   dir?: string;
+  /**
+   * `save()` adds this collector's figures to what the file already holds (under the file's lock,
+   * so concurrent agents and tools lose nothing) and starts the collector afresh, instead of
+   * replacing the file. CLIs use it: every run of a verb adds to the task's telemetry.
+   */
+  append?: boolean;
 }
 
-/** Estimated tokens for a number of bytes: the usual rule of thumb of ~4 bytes per token. */
-export const BYTES_PER_TOKEN = 4;
+export { BYTES_PER_TOKEN };
 
 const DEFAULT_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
 
@@ -39,11 +51,14 @@ export class TelemetryCollector implements TelemetryHandle, AsyncDisposable {
   private readonly now: () => number;
   private readonly bounds: readonly number[];
   private readonly dir?: string;
-  private readonly startedAt: number;
+  private readonly append: boolean;
+  private startedAt: number;
   private readonly reads = new Map<string, { bytes: number; count: number }>();
   private cacheHits = 0;
   private cacheMisses = 0;
   private cacheBytesSaved = 0;
+  private readonly cacheByType = new Map<string, { hits: number; bytes_saved: number }>();
+  private readonly prompts = { count: 0, bytes: 0, compared: { count: 0, bytes: 0, baseline_bytes: 0 } };
   private readonly commands: TelemetryRecord['commands'] = [];
   private readonly warnings = new Map<
     string,
@@ -60,6 +75,7 @@ export class TelemetryCollector implements TelemetryHandle, AsyncDisposable {
     this.now = options.now ?? Date.now;
     this.bounds = options.buckets ?? DEFAULT_BUCKETS;
     this.dir = options.dir;
+    this.append = options.append ?? false;
     this.startedAt = this.now();
   }
 
@@ -73,9 +89,32 @@ export class TelemetryCollector implements TelemetryHandle, AsyncDisposable {
     }
   }
 
-  cacheHit(bytesSaved: number): void {
+  cacheHit(bytesSaved: number, type?: string): void {
     this.cacheHits++;
     this.cacheBytesSaved += bytesSaved;
+    if (type !== undefined) {
+      const entry = this.cacheByType.get(type);
+      if (entry) {
+        entry.hits++;
+        entry.bytes_saved += bytesSaved;
+      } else this.cacheByType.set(type, { hits: 1, bytes_saved: bytesSaved });
+    }
+  }
+
+  /** One prompt sent by the agent: its size, and (when known) the size it would have had without the context cache. */
+  prompt(bytes: number, baselineBytes?: number): void {
+    this.prompts.count++;
+    this.prompts.bytes += bytes;
+    if (baselineBytes !== undefined) {
+      this.prompts.compared.count++;
+      this.prompts.compared.bytes += bytes;
+      this.prompts.compared.baseline_bytes += baselineBytes;
+    }
+  }
+
+  /** One JSON document parsed from a tool or an agent (`source` names the producer); see `JSON_PARSE_COUNTERS`. */
+  jsonParse(source: string, ok: boolean): void {
+    countJsonParse(this, source, ok);
   }
 
   cacheMiss(): void {
@@ -164,7 +203,11 @@ export class TelemetryCollector implements TelemetryHandle, AsyncDisposable {
         misses: this.cacheMisses,
         bytes_saved: this.cacheBytesSaved,
         tokens_saved: Math.round(this.cacheBytesSaved / BYTES_PER_TOKEN),
+        ...(this.cacheByType.size > 0
+          ? { by_type: Object.fromEntries([...this.cacheByType].map(([k, v]) => [k, { ...v }])) }
+          : {}),
       },
+      ...(this.prompts.count > 0 ? { prompts: { ...this.prompts, compared: { ...this.prompts.compared } } } : {}),
       commands: this.commands.map((c) => ({ ...c, argv: [...c.argv] })),
       warnings: [...this.warnings.values()].map((w) => ({ ...w })),
       counters: [...this.counters.values()].map((c) => ({ name: c.name, labels: { ...c.labels }, value: c.value })),
@@ -184,12 +227,40 @@ export class TelemetryCollector implements TelemetryHandle, AsyncDisposable {
     };
   }
 
-  /** Writes `telemetry-<agent>.json` into `dir` (or the collector's `dir`) atomically; returns the path. */
+  /**
+   * Writes `telemetry-<agent>.json` into `dir` (or the collector's `dir`) atomically; returns the path.
+   * With `append: true` the figures are added to the file's (under its lock) and the collector is reset,
+   * so saving twice never counts anything twice.
+   */
   async save(dir = this.dir): Promise<string> {
     if (!dir) throw new TypeError('TelemetryCollector.save needs a folder: pass `dir` to createCollector or save()');
     const path = join(dir, telemetryFileName(this.agent));
-    await writeJsonAtomic(path, this.snapshot());
+    if (!this.append) {
+      await writeJsonAtomic(path, this.snapshot());
+      return path;
+    }
+    await appendRecord(path, this.snapshot());
+    this.reset();
     return path;
+  }
+
+  /** Forgets everything recorded so far (the next snapshot starts now). */
+  reset(): void {
+    this.reads.clear();
+    this.cacheHits = 0;
+    this.cacheMisses = 0;
+    this.cacheBytesSaved = 0;
+    this.cacheByType.clear();
+    this.prompts.count = 0;
+    this.prompts.bytes = 0;
+    this.prompts.compared = { count: 0, bytes: 0, baseline_bytes: 0 };
+    this.commands.length = 0;
+    this.warnings.clear();
+    this.counters.clear();
+    this.histograms.clear();
+    this.lastCounter = undefined;
+    this.lastHistogram = undefined;
+    this.startedAt = this.now();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -8,13 +8,25 @@ export {
 export {
   aggregate,
   compareRollups,
+  pilotOf,
   rollup,
-  successCriteria,
   taskMetrics,
   type AggregatedTelemetry,
-  type CriteriaInputs,
+  type CriterionDelta,
   type RollupComparison,
 } from './aggregate.js';
+export {
+  PILOT_TABLE,
+  compare,
+  formatThreshold,
+  measureTask,
+  pilotCriteria,
+  pilotVerdict,
+  type CriteriaInputs,
+  type MeasuredTask,
+} from './criteria.js';
+export { formatCriterionValue, pct } from './format.js';
+export { appendRecord, mergeRecords, readTelemetryFile } from './merge.js';
 export {
   metricName,
   registryFromRecords,
@@ -28,10 +40,10 @@ export {
   listTaskContexts,
   loadRollupHistory,
   loadTelemetryDir,
-  qaInputsFromContext,
   recordRollup,
+  recordTelemetry,
   type MetricsLayout,
 } from './store.js';
 export { METRIC_NAMES, dashboardData, renderDashboard, type DashboardData } from './dashboard/dashboard.js';
-export { barChart, lineChart, type Bar, type Series } from './dashboard/svg.js';
+export { barChart, timeChart, type Bar, type TimeSeries } from './dashboard/svg.js';
 export { cliTelemetry, cliTelemetryDir, type CliTelemetryOptions } from './cli-target.js';

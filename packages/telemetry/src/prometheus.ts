@@ -57,6 +57,18 @@ export function registryFromRecords(records: readonly TelemetryRecord[]): Regist
         { ...base, level: w.level },
         w.count,
       );
+    if (r.prompts) {
+      counter('st3_prompts_total', 'Prompts sent by the agent', ['agent', 'task']).inc(base, r.prompts.count);
+      counter('st3_prompt_bytes_total', 'Bytes of the prompts sent by the agent', ['agent', 'task']).inc(
+        base,
+        r.prompts.bytes,
+      );
+      counter(
+        'st3_prompt_baseline_bytes_total',
+        'Bytes the compared prompts would have had without the context cache',
+        ['agent', 'task'],
+      ).inc(base, r.prompts.compared.baseline_bytes);
+    }
     for (const c of r.counters) {
       const labels = { ...cleanLabels(c.labels), ...base };
       counter(`${metricName(c.name)}_total`, `Counter ${c.name}`, Object.keys(labels)).inc(labels, c.value);

@@ -10,25 +10,37 @@ import {
   type TaskMetrics,
   type TelemetryRecord,
 } from '@st3/schemas';
-import { taskMetrics, type CriteriaInputs } from './aggregate.js';
+import { taskMetrics } from './aggregate.js';
+import { createCollector, type TelemetryCollector } from './collector.js';
+import type { CriteriaInputs } from './criteria.js';
 
-/** Reads every `telemetry-*.json` in a folder (a task context); bad files come back as errors, not throws. */
-export async function loadTelemetryDir(dir: string): Promise<{ records: TelemetryRecord[]; errors: Diagnostic[] }> {
+/**
+ * Reads every `telemetry-*.json` in a folder (a task context); bad files come back as errors, not
+ * throws. `sources` are the names of the files read, in the order of `records`.
+ */
+export async function loadTelemetryDir(
+  dir: string,
+): Promise<{ records: TelemetryRecord[]; sources: string[]; errors: Diagnostic[] }> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => /^telemetry-.+\.json$/.test(n)).sort();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], errors: [] };
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { records: [], sources: [], errors: [] };
     throw error;
   }
   const records: TelemetryRecord[] = [];
+  const sources: string[] = [];
   const errors: Diagnostic[] = [];
   for (const name of names) {
     const r = await loadFile(join(dir, name), { schema: TelemetryRecordSchema });
-    if (r.value) records.push(r.value);
+    if (r.value) {
+      records.push(r.value);
+      sources.push(name);
+    }
     errors.push(...r.errors);
   }
-  return { records, errors };
+  return { records, sources, errors };
 }
 
 /** Where ST3 keeps task contexts and metrics inside a workspace (overridable by the caller). */
@@ -58,34 +70,36 @@ export async function listTaskContexts(tasksDir: string): Promise<string[]> {
 }
 
 /**
- * QA coverage inputs read from a task context's `context.json` when it has them: the validation
- * commands the task declares and the `qa_output` evidence recorded for it.
+ * Metrics of one task from its context folder: every telemetry file in it, plus the inputs only the
+ * caller knows (QA coverage from the task's validation commands and QA artifacts, a prompt baseline).
+ * Without `inputs.qa` the QA criterion is not measured.
  */
-export async function qaInputsFromContext(contextDir: string): Promise<CriteriaInputs> {
-  const r = await loadFile(join(contextDir, 'context.json'));
-  const ctx = r.value as
-    | {
-        immutable?: { validation?: { pipeline?: unknown[] } };
-        validation?: { pipeline?: unknown[] };
-        evidence?: { type?: string }[];
-      }
-    | undefined;
-  if (!ctx || typeof ctx !== 'object') return {};
-  const pipeline = ctx.immutable?.validation?.pipeline ?? ctx.validation?.pipeline;
-  const expected = Array.isArray(pipeline) ? pipeline.length : 0;
-  const recorded = Array.isArray(ctx.evidence) ? ctx.evidence.filter((e) => e && e.type === 'qa_output').length : 0;
-  return expected > 0 ? { qa: { expected, recorded } } : {};
-}
-
-/** Metrics of one task from its context folder (telemetry files + context.json). */
 export async function collectTaskMetrics(
   contextDir: string,
   taskId: string,
   options: { inputs?: CriteriaInputs; now?: Date } = {},
 ): Promise<{ metrics: TaskMetrics; errors: Diagnostic[] }> {
-  const { records, errors } = await loadTelemetryDir(contextDir);
-  const inputs = { ...(await qaInputsFromContext(contextDir)), ...options.inputs };
-  return { metrics: taskMetrics(taskId, records, inputs, options.now), errors };
+  const { records, sources, errors } = await loadTelemetryDir(contextDir);
+  return { metrics: taskMetrics(taskId, records, options.inputs, options.now, sources), errors };
+}
+
+/**
+ * Records telemetry for an agent (or an ST3 verb) in a folder: `fn` records on a collector whose
+ * figures are then added to `telemetry-<agent>.json` under the file's lock (concurrent writers lose
+ * nothing). Returns the file written.
+ */
+export async function recordTelemetry(
+  target: { dir: string; agent: string; taskId?: string | null },
+  fn: (collector: TelemetryCollector) => void | Promise<void>,
+): Promise<string> {
+  const collector = createCollector({
+    agent: target.agent,
+    taskId: target.taskId ?? null,
+    dir: target.dir,
+    append: true,
+  });
+  await fn(collector);
+  return collector.save();
 }
 
 /** Rollup snapshots recorded so far, oldest first; unreadable ones are reported, not thrown. */

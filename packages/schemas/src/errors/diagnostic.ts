@@ -38,13 +38,17 @@ export function failed<T>(errors: Diagnostic[], warnings: Diagnostic[] = []): Re
   return { warnings, errors };
 }
 
-/** `file:line:col: message (hint)`: the one-line form used by every CLI. */
-export function formatDiagnostic(d: Diagnostic): string {
+/**
+ * `file:line:col: message (hint)`: the one-line form used by every CLI. With `code: true` the code
+ * comes before the message (`file:line:col: E001 acceptance_criteria is empty (hint)`).
+ */
+export function formatDiagnostic(d: Diagnostic, options: { code?: boolean } = {}): string {
   const where = d.file ? `${d.file}${d.line ? `:${d.line}${d.column ? `:${d.column}` : ''}` : ''}: ` : '';
   const path = d.path && d.path.length > 0 ? ` at ${formatPath(d.path)}` : '';
   const hint = d.hint ? ` (${d.hint})` : '';
   const label = d.severity === 'warning' ? 'warning: ' : '';
-  return `${where}${label}${d.message}${path}${hint}`;
+  const code = options.code && d.code ? `${d.code} ` : '';
+  return `${where}${label}${code}${d.message}${path}${hint}`;
 }
 
 /** `gates.lint.execution.command[0]`, the path form used in messages. */

@@ -53,16 +53,19 @@ export interface St3ErrorJson {
 }
 
 /**
- * Duck-typed check: an error-like object with a message and an ST3 code (`E_` + capitals).
- * Node's own codes (`ERR_MODULE_NOT_FOUND`, `ENOENT`) are not ST3 errors.
+ * Duck-typed check: an error-like object with a message and an ST3 code (`E_` + capitals, or the
+ * seed's numbered codes such as `E001`). Node's own codes (`ERR_MODULE_NOT_FOUND`, `ENOENT`) are not ST3 errors.
  */
 export function isSt3Error(error: unknown, code?: string): error is St3Error {
   if (typeof error !== 'object' || error === null) return false;
   const c = (error as { code?: unknown }).code;
-  if (typeof c !== 'string' || !/^E_[A-Z0-9_]+$/.test(c)) return false;
+  if (typeof c !== 'string' || !ST3_CODE.test(c)) return false;
   if (typeof (error as { message?: unknown }).message !== 'string') return false;
   return code === undefined || c === code;
 }
+
+/** `E_UPPER_CASE` codes and the seed's numbered `E001`-style codes. */
+const ST3_CODE = /^E(?:_[A-Z0-9_]+|\d{3})$/;
 
 export function errorToJson(error: St3Error): St3ErrorJson {
   const out: St3ErrorJson = { code: error.code, message: error.message };

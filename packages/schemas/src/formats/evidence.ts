@@ -71,12 +71,29 @@ export const EvidenceIndexSchema = z.object({
 });
 export type EvidenceIndex = z.infer<typeof EvidenceIndexSchema>;
 
-/** The per-file index of a directory archive, sorted by path. */
+/**
+ * A name inside an archive: `path` is the UTF-8 text of the name; when the name's bytes are not valid
+ * UTF-8, `path` shows them with `\xNN` escapes and `path_base64` holds the exact bytes.
+ */
+const archivePath = { path: z.string(), path_base64: z.string().optional() };
+
+/** The per-file index of a directory archive, sorted by path bytes. */
 export const ArchiveIndexSchema = z.object({
   version: z.literal(1),
   root: z.string(),
   archive_sha256: sha256,
-  files: z.array(z.object({ path: z.string(), size: z.number().int().nonnegative(), sha256 })),
+  files: z.array(z.object({ ...archivePath, size: z.number().int().nonnegative(), sha256 })),
+  /** Entries not stored: symlinks whose target leaves the folder (or cannot be resolved), special files. */
+  left_out: z
+    .array(
+      z.object({
+        ...archivePath,
+        kind: z.enum(['symlink', 'special']),
+        target: z.string().optional(),
+        reason: z.string(),
+      }),
+    )
+    .optional(),
 });
 export type ArchiveIndex = z.infer<typeof ArchiveIndexSchema>;
 
@@ -144,6 +161,8 @@ export const ValidationResultSchema = z.object({
 export type ValidationResult = z.infer<typeof ValidationResultSchema>;
 
 export const WorktreeSnapshotSchema = z.object({
+  /** The agent that took the snapshot (`--agent` or `ST3_AGENT`), checked by `worktree verify --expected-agent`. */
+  agent: z.string().nullable().optional(),
   head: z.string().nullable(),
   branch: z.string().nullable(),
   taken_at: isoTime,
@@ -184,7 +203,10 @@ export const TaskContextSchema = z.object({
     })
     .nullable(),
   validation_runs: z.array(ValidationResultSchema),
+  /** The latest worktree snapshot. */
   worktree: WorktreeSnapshotSchema.nullable(),
+  /** The latest snapshot of each agent that took one (agents hand the tree over to each other). */
+  worktree_by_agent: z.record(z.string(), WorktreeSnapshotSchema).optional(),
   warnings: z.array(z.object({ code: z.string(), message: z.string() })),
 });
 export type TaskContext = z.infer<typeof TaskContextSchema>;

@@ -10,6 +10,7 @@ export type QaKind = z.infer<typeof QaKindSchema>;
 
 export const QaFormatSchema = z.enum([
   'eslint-json',
+  'eslint-stylish',
   'tsc-text',
   'jest-json',
   'vitest-text',

@@ -37,59 +37,92 @@ export function barChart(
   return `<svg class="chart" role="img" aria-label="${escapeHtml(options.title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${rows.join('')}</svg>`;
 }
 
-export interface Series {
+export interface TimeSeries {
   name: string;
-  points: { x: string; y: number | null }[];
+  /** `t`: milliseconds since the epoch. */
+  points: { t: number; y: number | null; label?: string }[];
 }
 
-/** Lines over shared x labels (e.g. run dates); y in [0, yMax]. */
-export function lineChart(
-  series: readonly Series[],
-  options: { title: string; yMax?: number; percent?: boolean; width?: number } = { title: '' },
+/**
+ * Lines over a real time axis: each point sits at its time, so runs seconds apart are spread by
+ * seconds and runs days apart by days (ticks show seconds when the span is short). y in [0, yMax].
+ * Series `i` is drawn in a `<g class="series series-i">` so a page can hide it with CSS.
+ */
+export function timeChart(
+  series: readonly TimeSeries[],
+  options: {
+    title: string;
+    yMax?: number;
+    percent?: boolean;
+    width?: number;
+    targets?: { y: number; label: string }[];
+  } = {
+    title: '',
+  },
 ): string {
-  const xs = [...new Set(series.flatMap((s) => s.points.map((p) => p.x)))];
-  if (xs.length === 0) return emptyChart(options.title);
-  const width = options.width ?? 560;
-  const left = 44;
-  const right = 12;
-  const top = 12;
-  const legendColumns = Math.max(1, Math.floor((width - left) / 170));
-  const legendRows = Math.ceil(series.length / legendColumns);
-  const bottom = 36 + legendRows * 18;
-  const height = 164 + bottom;
+  const times = series.flatMap((s) => s.points.map((p) => p.t));
+  if (times.length === 0) return emptyChart(options.title);
+  const width = options.width ?? 640;
+  const [left, right, top, bottom] = [48, 16, 12, 40];
+  const height = 220;
+  const t0 = Math.min(...times);
+  const t1 = Math.max(...times);
   const values = series.flatMap((s) => s.points.map((p) => p.y).filter((y): y is number => y !== null));
   const yMax = options.yMax ?? Math.max(1e-9, ...values);
-  const xAt = (i: number) =>
-    left + (xs.length === 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (xs.length - 1));
-  const yAt = (v: number) => top + (height - top - bottom) * (1 - v / yMax);
+  const xAt = (t: number) =>
+    left + (t1 === t0 ? (width - left - right) / 2 : ((t - t0) * (width - left - right)) / (t1 - t0));
+  const yAt = (v: number) => top + (height - top - bottom) * (1 - Math.min(v, yMax) / yMax);
   const fmt = (v: number) => (options.percent ? `${Math.round(v * 100)}%` : formatNumber(v));
   const grid = [0, 0.5, 1].map((f) => {
     const y = yAt(yMax * f);
     return `<line x1="${left}" x2="${width - right}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" class="grid"/><text x="${left - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end">${fmt(yMax * f)}</text>`;
   });
-  const xLabels = xs.map(
-    (x, i) =>
-      `<text x="${xAt(i).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle">${escapeHtml(truncate(x, 12))}</text>`,
+  const targets = (options.targets ?? []).map(
+    (g) =>
+      `<g class="target"><line x1="${left}" x2="${width - right}" y1="${yAt(g.y).toFixed(1)}" y2="${yAt(g.y).toFixed(1)}" stroke="#64748b" stroke-dasharray="4 3"/><text x="${width - right}" y="${(yAt(g.y) - 3).toFixed(1)}" text-anchor="end">${escapeHtml(g.label)}</text></g>`,
+  );
+  const tickCount = t1 === t0 ? 1 : Math.min(5, new Set(times).size);
+  const ticks = Array.from({ length: tickCount }, (_, i) =>
+    tickCount === 1 ? t0 : t0 + ((t1 - t0) * i) / (tickCount - 1),
+  );
+  const xLabels = ticks.map(
+    (t, i) =>
+      `<text class="tick" x="${xAt(t).toFixed(1)}" y="${height - bottom + 16}" text-anchor="${tickCount > 1 && i === 0 ? 'start' : tickCount > 1 && i === tickCount - 1 ? 'end' : 'middle'}">${escapeHtml(timeLabel(t, t1 - t0))}</text>`,
   );
   const lines = series.map((s, si) => {
     const color = PALETTE[si % PALETTE.length];
     const pts = s.points
-      .filter((p): p is { x: string; y: number } => p.y !== null)
-      .map((p) => ({ x: xAt(xs.indexOf(p.x)), y: yAt(p.y), label: `${s.name} @ ${p.x}: ${fmt(p.y)}` }));
+      .filter((p): p is { t: number; y: number; label?: string } => p.y !== null)
+      .sort((a, b) => a.t - b.t)
+      .map((p) => ({
+        x: xAt(p.t),
+        y: yAt(p.y),
+        label: `${s.name} @ ${new Date(p.t).toISOString()}: ${p.label ?? fmt(p.y)}`,
+      }));
     const path = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
     const dots = pts
       .map(
         (p) =>
-          `<circle cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="3.5" fill="${color}"><title>${escapeHtml(p.label)}</title></circle>`,
+          `<circle cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="4" fill="${color}"><title>${escapeHtml(p.label)}</title></circle>`,
       )
       .join('');
-    return `<g class="series"><path d="${path}" fill="none" stroke="${color}" stroke-width="2"/>${dots}</g>`;
+    return `<g class="series series-${si}" data-series="${escapeHtml(s.name)}"><path d="${path}" fill="none" stroke="${color}" stroke-width="2"/>${dots}</g>`;
   });
-  const legend = series.map(
-    (s, si) =>
-      `<g transform="translate(${left + (si % legendColumns) * 170},${height - bottom + 30 + Math.floor(si / legendColumns) * 18})"><rect width="10" height="10" fill="${PALETTE[si % PALETTE.length]}"/><text x="14" y="9">${escapeHtml(truncate(s.name, 24))}</text></g>`,
-  );
-  return `<svg class="chart" role="img" aria-label="${escapeHtml(options.title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${grid.join('')}${xLabels.join('')}${lines.join('')}${legend.join('')}</svg>`;
+  return `<svg class="chart" role="img" aria-label="${escapeHtml(options.title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${grid.join('')}${targets.join('')}${xLabels.join('')}${lines.join('')}</svg>`;
+}
+
+/** The colour of series `i` (legends outside the SVG use it). */
+export function seriesColor(i: number): string {
+  return PALETTE[i % PALETTE.length]!;
+}
+
+/** A tick label precise enough for the span shown: seconds for short spans, dates for long ones. */
+function timeLabel(t: number, span: number): string {
+  const iso = new Date(t).toISOString();
+  if (span < 60_000) return iso.slice(11, 19);
+  if (span < 86_400_000) return iso.slice(11, 19);
+  if (span < 30 * 86_400_000) return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+  return iso.slice(0, 10);
 }
 
 function emptyChart(title: string): string {

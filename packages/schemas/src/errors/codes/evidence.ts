@@ -95,6 +95,25 @@ export const EVIDENCE_CODES = {
     cause: 'A git command needed for a worktree snapshot failed.',
     fix: 'Run the git command named in the message by hand to see why.',
   },
+  E_TASK_AMBIGUOUS: {
+    exit: 2,
+    area: 'evidence',
+    cause: 'Two or more task files carry the task id that was given, so the id does not say which one is meant.',
+    fix: 'Pass the path of the task file instead of the id; `st3 tasks validate` lists every duplicate id with both paths.',
+  },
+  E_TASK_DUPLICATE_ID: {
+    exit: 1,
+    area: 'evidence',
+    cause: 'Two or more task files carry the same task id (often a task copied or moved without renaming).',
+    fix: 'Give each task its own id (file name and `id:`), or delete the stale copy.',
+  },
+  E_AGENT_MISMATCH: {
+    exit: 1,
+    area: 'evidence',
+    cause:
+      '`worktree verify --expected-agent NAME`: the worktree snapshot was taken by another agent (or by none), or NAME never took one.',
+    fix: 'Have the expected agent take the snapshot (`st3 tasks worktree snapshot <id> --agent NAME`, or ST3_AGENT=NAME), or expect the agent that did.',
+  },
   E_VALIDATION_COMMAND: {
     exit: 2,
     area: 'evidence',

@@ -16,4 +16,11 @@ export const TELEMETRY_CODES = {
       'QA drift has nothing to compare: no baseline summary or no current run for that command in the task context.',
     fix: 'Record a run first with `st3 qa record <task> …` (the first run of a command becomes its baseline), or pass --baseline FILE.',
   },
+  E_TELEMETRY_CORRUPT: {
+    exit: 3,
+    area: 'telemetry',
+    cause:
+      'A telemetry-<agent>.json file that ST3 was asked to add to is not a telemetry record (not JSON, or not the telemetry schema); it is left untouched.',
+    fix: 'Move the file aside or restore it; `st3 validate <file>` shows what is wrong with it.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
