@@ -38,4 +38,26 @@ export {
 export { loadParitySuite, loadParitySuiteOrThrow, storedRenderer, type LoadedSuite } from './load-suite.js';
 export { formatSuiteReport } from './report.js';
 export { percentile } from './stats.js';
+export {
+  SEED_SPEED_THRESHOLDS,
+  combineAttempts,
+  judgeSpeed,
+  needsAnotherAttempt,
+  skippedSpeed,
+  type JudgeSpeedOptions,
+  type SpeedAttempt,
+  type SpeedClock,
+  type SpeedSamples,
+  type SpeedStats,
+  type SpeedStatus,
+  type SpeedThresholds,
+  type SpeedVerdict,
+} from './speed.js';
+export {
+  checkSpeed,
+  measureSpeed,
+  type MeasureSpeedOptions,
+  type SpeedCheckOptions,
+  type TimedRender,
+} from './measure.js';
 export { expectParity, expectSuiteOk } from './vitest.js';

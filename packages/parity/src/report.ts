@@ -28,6 +28,17 @@ export function formatSuiteReport(
   lines.push(
     `${report.name}: ${report.cases.length} cases, ${counts.pass} pass, ${counts.improvement} improvement, ${counts.regression} regression, ${counts.fail} fail`,
     `render time: ${report.cases[0]?.left.label ?? 'left'} median ${ms(timing.left.median)} p95 ${ms(timing.left.p95)}; ${report.cases[0]?.right.label ?? 'right'} median ${ms(timing.right.median)} p95 ${ms(timing.right.p95)}; ratio median ${timing.ratio.median.toFixed(2)} p95 ${timing.ratio.p95.toFixed(2)}`,
+    speedLine(report),
   );
   return lines;
+}
+
+/** `speed: PASS (wall time, 1000 renders per side): median 1.040 ≤ 1.200, p95 1.100 ≤ 1.300`, or why it failed or was not measured. */
+export function speedLine(report: SuiteReport): string {
+  const s = report.speed;
+  const how =
+    s.status === 'skipped'
+      ? ''
+      : ` (${s.clock ?? 'wall'} time, ${s.samples} renders per side${s.attempts.length > 1 ? `, ${s.attempts.length} measurements` : ''})`;
+  return `speed: ${s.status.toUpperCase()}${how}: ${s.reason}`;
 }

@@ -1,6 +1,8 @@
 import type { ParityCase, ParityCategory } from '@st3/schemas';
 import { languageOf } from './normalize/presets.js';
 import type { Normalizer } from './normalize/types.js';
+import { checkSpeed, type SpeedCheckOptions } from './measure.js';
+import { skippedSpeed, type SpeedVerdict } from './speed.js';
 import { percentile } from './stats.js';
 import { compareOutputs, describeVerdict, type Verdict } from './verdict.js';
 
@@ -65,6 +67,8 @@ export interface SuiteReport {
   counts: Record<ParityCategory, number>;
   cases: CaseReport[];
   timing: { left: TimingStats; right: TimingStats; ratio: { median: number; p95: number } };
+  /** The speed verdict (right vs left), measured on the cases that render on both sides; a `fail` makes the suite not ok. */
+  speed: SpeedVerdict;
 }
 
 export interface RunSuiteOptions {
@@ -88,6 +92,11 @@ export interface RunSuiteOptions {
   /** Monotonic clock in ms (tests pass a fake one). */
   now?: () => number;
   signal?: AbortSignal;
+  /**
+   * The speed check (default on, seed thresholds): `false` or `{ skip: reason }` skips it (reported
+   * as skipped, never as a pass); options tune rounds, clock, thresholds and attempts.
+   */
+  speed?: false | { skip: string } | SpeedCheckOptions;
 }
 
 const VALIDATION_CODE = /SCHEMA|VALID|CONTEXT|USAGE/;
@@ -134,17 +143,32 @@ export async function runParitySuite(options: RunSuiteOptions): Promise<SuiteRep
   }
   const counts: Record<ParityCategory, number> = { pass: 0, improvement: 0, regression: 0, fail: 0 };
   for (const c of cases) counts[c.category]++;
+  const speed = await suiteSpeed(options, cases);
   const leftTimes = cases.flatMap((c) => c.left.times);
   const rightTimes = cases.flatMap((c) => c.right.times);
   const left = stats(leftTimes);
   const right = stats(rightTimes);
   return {
     name: options.name ?? 'parity suite',
-    ok: counts.fail === 0 && counts.regression === 0 && cases.every((c) => c.expectedCategory === undefined),
+    ok:
+      counts.fail === 0 &&
+      counts.regression === 0 &&
+      cases.every((c) => c.expectedCategory === undefined) &&
+      speed.status !== 'fail',
     counts,
     cases,
     timing: { left, right, ratio: { median: ratio(right.median, left.median), p95: ratio(right.p95, left.p95) } },
+    speed,
   };
+}
+
+/** Times the cases that rendered on both sides (an error path is not a render time). */
+function suiteSpeed(options: RunSuiteOptions, reports: readonly CaseReport[]): Promise<SpeedVerdict> {
+  if (options.speed === false) return Promise.resolve(skippedSpeed('turned off'));
+  if (options.speed && 'skip' in options.speed) return Promise.resolve(skippedSpeed(options.speed.skip));
+  const rendered = new Set(reports.filter((r) => r.left.ok && r.right.ok).map((r) => r.id));
+  const cases = options.cases.filter((c) => rendered.has(c.id));
+  return checkSpeed(cases, options.left, options.right, { signal: options.signal, ...(options.speed ?? {}) });
 }
 
 interface SideRun extends SideResult {

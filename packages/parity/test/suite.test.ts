@@ -51,7 +51,7 @@ describe('runParitySuite categories', () => {
       if (c.id === 'both-fail') throw new St3Error('E_CONTEXT_INVALID', 'bad');
       return files(c.id === 'different' ? 'y\n' : 'x\n');
     };
-    const report = await runParitySuite({ cases, left, right, now: fakeClock([1]) });
+    const report = await runParitySuite({ cases, left, right, now: fakeClock([1]), speed: false });
     const byId = Object.fromEntries(report.cases.map((c) => [c.id, c]));
     expect(byId.equal!.category).toBe('pass');
     expect(byId.equal!.reason).toBe('identical');
@@ -72,11 +72,13 @@ describe('runParitySuite categories', () => {
     const right = () => {
       throw new St3Error('E_CONTEXT_INVALID', 'invalid context for dto: name: a name starting with a letter');
     };
-    expect((await runParitySuite({ cases: [mk('a')], left, right })).cases[0]!.category).toBe('regression');
+    expect((await runParitySuite({ cases: [mk('a')], left, right, speed: false })).cases[0]!.category).toBe(
+      'regression',
+    );
     const rightFrozen = () => {
       throw new St3Error('E_CONTEXT_INVALID', 'invalid context for dto: frozen: expected boolean');
     };
-    const report = await runParitySuite({ cases: [mk('a')], left, right: rightFrozen });
+    const report = await runParitySuite({ cases: [mk('a')], left, right: rightFrozen, speed: false });
     expect(report.cases[0]!.category).toBe('improvement');
     expect(report.cases[0]!.left.broken).toContain('fell back on a field v2 rejects');
   });
@@ -84,11 +86,12 @@ describe('runParitySuite categories', () => {
   it('calls a v1 document that prints undefined broken, and v2 fixing it an improvement', async () => {
     const left = () => ({ files: [{ path: 'docs/t.md', content: '| a | undefined |\n' }] });
     const right = () => ({ files: [{ path: 'docs/t.md', content: '| a | open |\n' }] });
-    const report = await runParitySuite({ cases: [mk('a')], left, right });
+    const report = await runParitySuite({ cases: [mk('a')], left, right, speed: false });
     expect(report.cases[0]!.category).toBe('improvement');
     expect(report.cases[0]!.reason).toContain('renders "undefined" in docs/t.md (line 1)');
     // in code, undefined is a legitimate word
     const code = await runParitySuite({
+      speed: false,
       cases: [mk('a')],
       left: () => files('let x = undefined;\n'),
       right: () => files('let x = 1;\n'),
@@ -98,6 +101,7 @@ describe('runParitySuite categories', () => {
 
   it('fails when v1 renders fine and v2 crashes with a non-validation error', async () => {
     const report = await runParitySuite({
+      speed: false,
       cases: [mk('a')],
       left: () => files('x\n'),
       right: () => {
@@ -109,6 +113,7 @@ describe('runParitySuite categories', () => {
 
   it('compares both sides with the expected output when one is given', async () => {
     const report = await runParitySuite({
+      speed: false,
       cases: [mk('a', { expected: { 'out.ts': 'z\n' } })],
       left: () => files('x\n'),
       right: () => files('x\n'),
@@ -119,6 +124,7 @@ describe('runParitySuite categories', () => {
 
   it('treats a declared category that was not reached as not ok', async () => {
     const report = await runParitySuite({
+      speed: false,
       cases: [mk('a', { expect: 'improvement' })],
       left: () => files('x\n'),
       right: () => files('x\n'),
@@ -131,6 +137,7 @@ describe('runParitySuite categories', () => {
     // left renders take 1ms, right ones 2ms (fake clock: start/end pairs alternate per side)
     const cases = Array.from({ length: 20 }, (_, i) => mk(`c${i}`));
     const report = await runParitySuite({
+      speed: false,
       cases,
       left: () => files('x\n'),
       right: () => files('x\n'),
@@ -139,12 +146,13 @@ describe('runParitySuite categories', () => {
     expect(report.timing.left).toEqual({ median: 1, p95: 1, count: 20 });
     expect(report.timing.right).toEqual({ median: 2, p95: 2, count: 20 });
     expect(report.timing.ratio).toEqual({ median: 2, p95: 2 });
-    expect(formatSuiteReport(report).at(-1)).toContain('ratio median 2.00 p95 2.00');
+    expect(formatSuiteReport(report).at(-2)).toContain('ratio median 2.00 p95 2.00');
   });
 
   it('warm-up renders are neither timed nor judged', async () => {
     let calls = 0;
     const report = await runParitySuite({
+      speed: false,
       cases: [mk('a')],
       warmup: 2,
       left: () => {
@@ -162,6 +170,7 @@ describe('runParitySuite categories', () => {
   it('renders each case `repeat` times', async () => {
     let calls = 0;
     const report = await runParitySuite({
+      speed: false,
       cases: [mk('a')],
       repeat: 5,
       left: () => {
@@ -214,6 +223,7 @@ describe('suite folders', () => {
     expect(suite.config.name).toBe('stored');
     expect(suite.cases.map((c) => c.id)).toEqual(['a', 'b']);
     const report = await runParitySuite({
+      speed: false,
       cases: suite.cases,
       left: storedRenderer('left'),
       right: storedRenderer('right'),
