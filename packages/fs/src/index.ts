@@ -1,5 +1,5 @@
 export { writeFileAtomic, writeJsonAtomic, removeOrphanTemps, type WriteAtomicOptions } from './atomic-write.js';
-export { withFileLock, type LockOptions } from './file-lock.js';
+export { acquireFileLock, withFileLock, LOCK_STALE_MS, type FileLock, type LockOptions } from './lock/file-lock.js';
 export { walkFiles, compareCodeUnits, type WalkOptions } from './walk.js';
 export { GitignoreMatcher, findGitRoot } from './gitignore.js';
 export { listDirtyFiles, type DirtyFile, type DirtyFilesOptions, type DirtyFilesResult } from './git/dirty-files.js';

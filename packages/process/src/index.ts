@@ -2,7 +2,9 @@ export { runProcess, tail, type ProcessResult, type RunProcessOptions } from './
 export {
   splitCommand,
   splitCommandOrThrow,
+  commandArgv,
   findShellSyntax,
   type ShellSyntax,
   type SplitResult,
 } from './split-command.js';
+export { findTree, killTree, signalTree, runTagVar, type TreeHandle } from './tree.js';

@@ -1,24 +1,35 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { St3Error } from '@st3/schemas';
+import { Collector, interrupted, spawnFailure, timedOutError } from './result.js';
+import { killTree, runTagVar, signalTree, type TreeHandle } from './tree.js';
 
 export interface RunProcessOptions {
   /** The program and its arguments. Never run through a shell: no quoting, globbing or injection. */
   argv: readonly string[];
   /** Working folder (default: the current one). A missing folder is an `E_FILE_NOT_FOUND` error, not a "tool not found". */
   cwd?: string;
-  /** The complete environment of the child; absent = inherit the parent's. */
+  /**
+   * The complete environment of the child; absent = inherit the parent's. Either way one variable
+   * is added, `ST3_RUN_<token>=1`, by which descendants that left the process group are found.
+   */
   env?: Record<string, string | undefined>;
-  /** Kill the whole process tree after this many milliseconds (absent or 0 = no limit). */
+  /** End the whole process tree after this many milliseconds (absent or 0 = no limit). */
   timeoutMs?: number;
   /** Keep at most this many bytes of each of stdout and stderr (default 16 MiB); the rest is read and dropped. */
   maxOutputBytes?: number;
   /** Written to the child's stdin, which is then closed (absent = stdin is closed at once). */
   input?: string | Uint8Array;
-  /** Aborting kills the whole process tree; the result then has `aborted: true`. */
+  /** Aborting ends the whole process tree; the result then has `aborted: true`. */
   signal?: AbortSignal;
   /** How long a tree gets between SIGTERM and SIGKILL (default 2000 ms). */
   killGraceMs?: number;
+  /**
+   * How long to keep reading stdout/stderr after the child itself is gone (default 500 ms): a
+   * descendant nobody could find may hold them open, and the run must still return.
+   */
+  pipeGraceMs?: number;
 }
 
 export interface ProcessResult {
@@ -37,25 +48,33 @@ export interface ProcessResult {
   stdoutBytes: number;
   stderrBytes: number;
   durationMs: number;
+  /** Descendants still running when the child was gone, and ended then (Linux; 0 elsewhere). */
+  strayDescendants: number;
   /** Why the process did not run to completion: `E_TOOL_NOT_FOUND`, `E_TOOL_SPAWN`, `E_FILE_NOT_FOUND`, `E_TIMEOUT`, `E_INTERRUPTED`. */
   error?: St3Error;
 }
 
 const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
 const DEFAULT_KILL_GRACE = 2000;
+const DEFAULT_PIPE_GRACE = 500;
+const POSIX = process.platform !== 'win32';
+/** After a normal exit, how long the pipes may stay open before the tree is searched for what holds them. */
+const STRAY_CHECK_MS = 25;
 
 /**
  * Runs one program to completion and collects its output. It never throws and never rejects:
  * every failure (missing program, timeout, abort) is described in the result, so a caller running
  * many tools can report each one.
  *
- * The child is started in its own process group (POSIX), so a timeout or abort can stop the whole
- * tree it started (`npx` → `node` → workers), not just the first process.
+ * Everything the program starts ends with it: the child gets its own process group and a tag in
+ * its environment; on timeout or abort the tree (group, descendants by parent pid, tagged
+ * processes — see tree.ts) gets SIGTERM, then after `killGraceMs` is frozen and SIGKILLed; when the
+ * child exits, what it left running is killed too. Output is read until the pipes close or
+ * `pipeGraceMs` after the child is gone, so a run returns within timeout + killGrace + pipeGrace.
  */
 export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   const started = performance.now();
   const [program, ...args] = options.argv;
-  const maxBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
   const base = (extra: Partial<ProcessResult>): ProcessResult => ({
     exitCode: null,
     signal: null,
@@ -69,6 +88,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     stdoutBytes: 0,
     stderrBytes: 0,
     durationMs: Math.round(performance.now() - started),
+    strayDescendants: 0,
     ...extra,
   });
   if (!program) {
@@ -85,130 +105,132 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       }),
     );
   }
-  if (options.signal?.aborted) {
-    return Promise.resolve(base({ aborted: true, error: interrupted(program) }));
-  }
-
-  return new Promise((resolve) => {
-    const stdout = new Collector(maxBytes);
-    const stderr = new Collector(maxBytes);
-    let timedOut = false;
-    let aborted = false;
-    let spawnError: St3Error | undefined;
-    let settled = false;
-    let graceTimer: NodeJS.Timeout | undefined;
-    let timeoutTimer: NodeJS.Timeout | undefined;
-
-    const child = spawn(program, args, {
-      cwd: options.cwd,
-      env: options.env as NodeJS.ProcessEnv | undefined,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      detached: process.platform !== 'win32',
-      windowsHide: true,
-    });
-
-    const killTree = (sig: NodeJS.Signals): void => {
-      if (child.pid === undefined) return;
-      try {
-        if (process.platform === 'win32')
-          spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
-        else process.kill(-child.pid, sig);
-      } catch {
-        // ESRCH: the group is already gone.
-      }
-    };
-    const stop = (): void => {
-      killTree('SIGTERM');
-      graceTimer ??= setTimeout(() => killTree('SIGKILL'), options.killGraceMs ?? DEFAULT_KILL_GRACE);
-      graceTimer.unref?.();
-    };
-    const onAbort = (): void => {
-      aborted = true;
-      stop();
-    };
-
-    if (options.timeoutMs && options.timeoutMs > 0) {
-      timeoutTimer = setTimeout(() => {
-        timedOut = true;
-        stop();
-      }, options.timeoutMs);
-    }
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    // A child that exits without reading its input makes the write fail with EPIPE: that is not our error.
-    child.stdin.on('error', () => undefined);
-    if (options.input !== undefined) child.stdin.end(options.input);
-    else child.stdin.end();
-
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      spawnError = spawnFailure(program, error);
-      if (child.pid === undefined) finish(null, null);
-    });
-    // Descendants that outlive the child would keep the pipes open; they belong to the gate run, so they go too.
-    child.on('exit', () => killTree('SIGKILL'));
-    child.on('close', (code, sig) => finish(code, sig));
-
-    function finish(code: number | null, sig: NodeJS.Signals | null): void {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timeoutTimer);
-      clearTimeout(graceTimer);
-      options.signal?.removeEventListener('abort', onAbort);
-      let error = spawnError;
-      if (!error && timedOut) {
-        error = new St3Error('E_TIMEOUT', `${program} ran past its ${options.timeoutMs} ms timeout and was stopped`, {
-          hint: 'raise timeout_seconds or narrow the scope',
-        });
-      } else if (!error && aborted) {
-        error = interrupted(program);
-      }
-      resolve(
-        base({
-          exitCode: code,
-          signal: sig,
-          stdout: stdout.text(),
-          stderr: stderr.text(),
-          timedOut,
-          aborted,
-          truncated: stdout.truncated || stderr.truncated,
-          stdoutTruncated: stdout.truncated,
-          stderrTruncated: stderr.truncated,
-          stdoutBytes: stdout.total,
-          stderrBytes: stderr.total,
-          ...(error ? { error } : {}),
-        }),
-      );
-    }
-  });
+  if (options.signal?.aborted) return Promise.resolve(base({ aborted: true, error: interrupted(program) }));
+  return new Promise((resolve) => supervise(program, args, options, base, resolve));
 }
 
-/** Keeps the first `max` bytes of a stream and counts the rest. */
-class Collector {
-  private chunks: Buffer[] = [];
-  private kept = 0;
-  total = 0;
-  truncated = false;
-  constructor(private readonly max: number) {}
-  push(chunk: Buffer): void {
-    this.total += chunk.length;
-    if (this.kept >= this.max) {
-      this.truncated = true;
+function supervise(
+  program: string,
+  args: string[],
+  options: RunProcessOptions,
+  base: (extra: Partial<ProcessResult>) => ProcessResult,
+  resolve: (r: ProcessResult) => void,
+): void {
+  const maxBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+  const stdout = new Collector(maxBytes);
+  const stderr = new Collector(maxBytes);
+  const token = randomBytes(12).toString('hex');
+  let timedOut = false;
+  let aborted = false;
+  let spawnError: St3Error | undefined;
+  let settled = false;
+  let exited: { code: number | null; sig: NodeJS.Signals | null } | undefined;
+  let strays = 0;
+  const timers: NodeJS.Timeout[] = [];
+  const later = (ms: number, fn: () => void): void => {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    timers.push(t);
+  };
+
+  const child = spawn(program, args, {
+    cwd: options.cwd,
+    env: { ...(options.env ?? process.env), [runTagVar(token)]: '1' } as NodeJS.ProcessEnv,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: POSIX,
+    windowsHide: true,
+  });
+  const handle = (): TreeHandle | undefined => (child.pid === undefined ? undefined : { pid: child.pid, token });
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    const h = handle();
+    if (!h) return;
+    if (!POSIX) {
+      spawn('taskkill', ['/pid', String(h.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
       return;
     }
-    const room = this.max - this.kept;
-    if (chunk.length > room) {
-      this.chunks.push(chunk.subarray(0, room));
-      this.kept = this.max;
-      this.truncated = true;
-    } else {
-      this.chunks.push(chunk);
-      this.kept += chunk.length;
+    signalTree(h, 'SIGTERM');
+    later(options.killGraceMs ?? DEFAULT_KILL_GRACE, () => killTree(h));
+  };
+  const onAbort = (): void => {
+    aborted = true;
+    stop();
+  };
+  if (options.timeoutMs && options.timeoutMs > 0)
+    later(options.timeoutMs, () => {
+      timedOut = true;
+      stop();
+    });
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  // A child that exits without reading its input makes the write fail with EPIPE: that is not our error.
+  child.stdin.on('error', () => undefined);
+  if (options.input !== undefined) child.stdin.end(options.input);
+  else child.stdin.end();
+
+  child.on('error', (error: NodeJS.ErrnoException) => {
+    spawnError = spawnFailure(program, error);
+    if (child.pid === undefined) finish();
+  });
+  child.on('exit', (code, sig) => {
+    exited = { code, sig };
+    // What the child left running belongs to this run: it goes too. After a timeout or abort the
+    // whole tree is searched now (a SIGTERM-proof descendant must not outlive the run); after a
+    // normal exit the group is killed, and the tree searched only if the pipes stay open.
+    const h = handle();
+    if (h && POSIX) {
+      if (stopping) strays = killTree(h);
+      else {
+        killGroup(h.pid);
+        later(STRAY_CHECK_MS, () => (strays = killTree(h)));
+      }
     }
+    later(options.pipeGraceMs ?? DEFAULT_PIPE_GRACE, () => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+      finish();
+    });
+  });
+  child.on('close', () => finish());
+
+  function finish(): void {
+    if (settled) return;
+    settled = true;
+    for (const t of timers) clearTimeout(t);
+    options.signal?.removeEventListener('abort', onAbort);
+    let error = spawnError;
+    if (!error && timedOut) error = timedOutError(program, options.timeoutMs!);
+    else if (!error && aborted) error = interrupted(program);
+    resolve(
+      base({
+        exitCode: exited?.code ?? null,
+        signal: exited?.sig ?? null,
+        stdout: stdout.text(),
+        stderr: stderr.text(),
+        timedOut,
+        aborted,
+        truncated: stdout.truncated || stderr.truncated,
+        stdoutTruncated: stdout.truncated,
+        stderrTruncated: stderr.truncated,
+        stdoutBytes: stdout.total,
+        stderrBytes: stderr.total,
+        strayDescendants: strays,
+        ...(error ? { error } : {}),
+      }),
+    );
   }
-  text(): string {
-    return Buffer.concat(this.chunks, this.kept).toString('utf8');
+}
+
+function killGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // ESRCH: the group is empty.
   }
 }
 
@@ -218,23 +240,6 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-function interrupted(program: string): St3Error {
-  return new St3Error('E_INTERRUPTED', `${program} was cancelled`);
-}
-
-function spawnFailure(program: string, error: NodeJS.ErrnoException): St3Error {
-  if (error.code === 'ENOENT') {
-    return new St3Error('E_TOOL_NOT_FOUND', `tool not found: "${program}" is not installed or not on PATH`, {
-      hint: `install ${program} or correct the command in configuration`,
-      cause: error,
-    });
-  }
-  return new St3Error('E_TOOL_SPAWN', `cannot start "${program}": ${error.message}`, {
-    hint: error.code === 'EACCES' ? `make ${program} executable` : 'check the command in configuration',
-    cause: error,
-  });
 }
 
 /** The last `lines` lines of a text (for showing a failing tool's stderr). */

@@ -200,3 +200,16 @@ function position(s: string, index: number): { line: number; column: number } {
 function printable(token: string): string {
   return token === '\n' ? '\\n' : token;
 }
+
+/**
+ * The argv for a command as configuration gives it: a list is used as is; a string is split by
+ * `splitCommandOrThrow` (shell syntax refused), unless `shell: true` asks for `sh -c <string>` on purpose.
+ */
+export function commandArgv(
+  command: string | readonly string[],
+  options: { shell?: boolean; file?: string; line?: number; column?: number } = {},
+): string[] {
+  if (typeof command !== 'string') return [...command];
+  if (options.shell) return ['sh', '-c', command];
+  return splitCommandOrThrow(command, options);
+}

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findShellSyntax, splitCommand, splitCommandOrThrow } from '../src/index.js';
+import { commandArgv, findShellSyntax, splitCommand, splitCommandOrThrow } from '../src/index.js';
 
 /** POSIX single-quoting: the one quoting that makes every byte literal. */
 const quote = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -121,5 +121,14 @@ describe('splitCommand', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('commandArgv', () => {
+  it('keeps lists, splits strings, and runs sh -c only when asked', () => {
+    expect(commandArgv(['a', 'b c'])).toEqual(['a', 'b c']);
+    expect(commandArgv('pytest -q "tests dir"')).toEqual(['pytest', '-q', 'tests dir']);
+    expect(commandArgv('make && make test', { shell: true })).toEqual(['sh', '-c', 'make && make test']);
+    expect(() => commandArgv('make && make test')).toThrow(expect.objectContaining({ code: 'E_COMMAND_SYNTAX' }));
   });
 });
