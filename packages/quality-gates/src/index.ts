@@ -6,7 +6,8 @@ export {
   QUALITY_CONFIG_PATH,
 } from './config/load-config.js';
 export { translatePythonRegex, compileConfigRegex } from './config/regex.js';
-export { createJsonParser, compileFixableWhen, parseJsonLenient, type ParseOutcome } from './parse/json-violations.js';
+export { createJsonParser, parseJsonLenient, type ParseOutcome } from './parse/json-violations.js';
+export { compileFixableWhen, compileTextFixable, fixableSpec, type FixableSpec } from './parse/fixable.js';
 export { createTextParser } from './parse/text-violations.js';
 export {
   createOutputParser,
@@ -15,9 +16,10 @@ export {
   type GateStatus,
   type OutputParser,
 } from './parse/evaluate.js';
-export { normalizeSeverity, type ParseContext } from './parse/normalize.js';
+export { normalizeSeverity, MAX_LINE_CHARS, type ParseContext } from './parse/normalize.js';
 export {
   resolveScope,
+  allFailedFiles,
   listProjectFiles,
   type ResolvedScope,
   type ResolveScopeOptions,
@@ -25,11 +27,24 @@ export {
   type ScopeRequest,
 } from './scope/resolve-scope.js';
 export { createGateFilter, globMatcher } from './scope/filter.js';
-export { readState, gatesState, statePath, updateBaseline, type BaselineUpdate } from './state/baseline.js';
+export {
+  readState,
+  gatesState,
+  statePath,
+  applyStateUpdate,
+  updateGatesState,
+  type GateOutcome,
+  type StateUpdate,
+} from './state/baseline.js';
+export { gateConfigHash, configFileGlobs, configFileMatcher } from './scope/config-hash.js';
+export { findImporters, pythonImports, jsImports } from './scope/imports.js';
+export { planGates, failedFor, type GatePlan, type PlanContext } from './run/plan.js';
+export { changedLinesSince, holdTheLine, type ChangedLines } from './run/new-only.js';
+export { toolEnv } from './run/execute.js';
 export { chunkFiles, commandLineBudget } from './run/chunk.js';
-export { runGates, selectGates, type RunGatesOptions } from './run/run-gates.js';
+export { runGates, planGateRun, selectGates, type RunGatesOptions, type RunPlan } from './run/run-gates.js';
 export { writeArtifactLog, rotateArtifactLogs, type ArtifactLogOptions } from './run/artifact-log.js';
-export type { GateProgress, GateResult, GateRunResult } from './run/types.js';
+export type { FixReport, GateProgress, GateResult, GateRunResult, GateScope } from './run/types.js';
 export { summarize } from './report/summary.js';
 export { toSarif, type SarifOptions } from './report/sarif.js';
 export { toGithubAnnotations } from './report/github.js';
@@ -46,6 +61,7 @@ export {
 export { runTests, summarizeTests, type RunTestsOptions, type TestRunResult } from './tests/run-tests.js';
 export { parseJestJson, parsePytestJunit, type TestCounts, type TestFailure } from './tests/parse-results.js';
 export {
+  parseEslintStylish,
   parseIstanbulSummary,
   parseJestText,
   parseLcov,
@@ -54,4 +70,5 @@ export {
   type CoverageMetric,
   type CoverageReport,
   type CoverageTotals,
+  type StylishProblem,
 } from './reports/index.js';

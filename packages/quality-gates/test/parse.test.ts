@@ -64,7 +64,7 @@ describe('json_violations', () => {
     });
     expect(parse(text, { root }).violations).toEqual([
       { file: 'src/a.py', line: 1, col: 4, rule: 'X1', message: 'm1', severity: 'warning', fixable: true },
-      { file: 'src/b.py', line: 10, col: 0, rule: 'NONE', message: 'm2', severity: 'error', fixable: false },
+      { file: 'src/b.py', line: 10, col: null, rule: 'NONE', message: 'm2', severity: 'error', fixable: false },
     ]);
   });
 
@@ -81,9 +81,79 @@ describe('json_violations', () => {
   it('says where the document does not have the expected shape', () => {
     const parse = createJsonParser({ violations_path: 'generalDiagnostics', field_map: { file: 'f' } } as never);
     expect(parse('{"generalDiagnostics": 3}', { root }).problem).toContain(
-      'expected an array of records at "generalDiagnostics"',
+      'expected an array of records at $.generalDiagnostics',
     );
-    expect(parse('[1, 2]', { root }).problem).toBeDefined();
+    expect(parse('{"generalDiagnostics": [{"f": "a"}, 2]}', { root }).problem).toContain(
+      'expected records (objects) at $.generalDiagnostics[1], found a number',
+    );
+  });
+
+  it('absent fields are null, never "" or 0; positions at or below 0 are null', () => {
+    const parse = createJsonParser({
+      field_map: { file: 'f', line: 'l', col: 'c', rule: 'r', message: 'm' },
+    } as never);
+    const out = parse(
+      '[{"m":"only a message"},{"f":"","l":0,"c":-3,"r":"","m":""},{"f":"a.py","l":"7","c":2.9,"r":12}]',
+      {
+        root,
+      },
+    );
+    expect(out.problem).toBeUndefined();
+    expect(out.violations).toEqual([
+      { file: null, line: null, col: null, rule: null, message: 'only a message', severity: 'error', fixable: false },
+      { file: null, line: null, col: null, rule: null, message: '(no message)', severity: 'error', fixable: false },
+      { file: 'a.py', line: 7, col: 2, rule: '12', message: '(no message)', severity: 'error', fixable: false },
+    ]);
+  });
+
+  it('a wrongly typed field is "output not understood" with its location, never a TypeError (issue 20)', () => {
+    const parse = createJsonParser({
+      violations_path: 'diagnostics',
+      field_map: { file: 'filename', line: 'line', rule: 'code', message: 'message', severity: 'severity' },
+    } as never);
+    // The two crashes found by fuzzing: a prototype word as severity, an object as file name.
+    const proto = parse('{"diagnostics":[{"filename":"a.ts","message":"m","severity":"constructor"}]}', { root });
+    expect(proto.problem).toBeUndefined();
+    expect(proto.violations[0]!.severity).toBe('error');
+    const object = parse(
+      '{"diagnostics":[{"filename":"a.ts","message":"m"},{"filename":{"toString":1},"message":"m"}]}',
+      {
+        root,
+      },
+    );
+    expect(object.problem).toBe('$.diagnostics[1] file: expected a path, found an object');
+    const line = parse('{"diagnostics":[{"filename":"a.ts","line":[1],"message":"m"}]}', { root });
+    expect(line.problem).toBe('$.diagnostics[0] line: expected a line or column number, found an array');
+    const huge = parse('{"diagnostics":[{"filename":"a.ts","line":1e300,"message":"m"}]}', { root });
+    expect(huge.problem).toContain('line: expected a line or column number');
+  });
+
+  it('severity maps only use their own keys', () => {
+    const parse = createJsonParser({
+      field_map: { message: 'm', severity: 's' },
+      severity_map: { '1': 'warning' },
+    } as never);
+    const out = parse('[{"m":"a","s":"toString"},{"m":"b","s":"__proto__"},{"m":"c","s":1}]', { root });
+    expect(out.violations.map((v) => v.severity)).toEqual(['error', 'error', 'warning']);
+  });
+
+  it('fixable_when: presence, path=value, {path, equals}, {path, matches} and [] paths', () => {
+    const records = JSON.stringify([
+      { m: 'a', fix: { applicability: 'safe' }, advices: [{ text: 'Unsafe fix: x' }, { text: 'Safe fix: y' }] },
+      { m: 'b', fix: { applicability: 'unsafe' }, advices: [{ text: 'Unsafe fix: x' }] },
+      { m: 'c', fix: null, advices: [] },
+      { m: 'd', fix: { applicability: 1 }, advices: 'not an array' },
+    ]);
+    const fixable = (when: unknown): boolean[] =>
+      createJsonParser({ field_map: { message: 'm' }, fixable_when: when } as never)(records, { root }).violations.map(
+        (v) => v.fixable,
+      );
+    expect(fixable('fix/applicability')).toEqual([true, true, false, true]);
+    expect(fixable('fix/applicability=safe')).toEqual([true, false, false, false]);
+    expect(fixable({ path: 'fix/applicability', equals: 'safe' })).toEqual([true, false, false, false]);
+    expect(fixable({ path: 'fix.applicability', equals: 1 })).toEqual([false, false, false, true]);
+    expect(fixable({ path: 'advices[]/text', matches: '^Safe fix' })).toEqual([true, false, false, false]);
+    expect(fixable({ path: 'advices/[]/text', matches: '(?i)^unsafe' })).toEqual([true, true, false, false]);
   });
 
   it('never throws on arbitrary text, JSON or truncated JSON (property)', () => {
@@ -110,7 +180,7 @@ describe('json_violations', () => {
           const r = parse(text, { root });
           expect(Array.isArray(r.violations)).toBe(true);
           for (const v of r.violations) {
-            expect(Number.isInteger(v.line) && v.line >= 0).toBe(true);
+            expect(v.line === null || (Number.isInteger(v.line) && v.line >= 1)).toBe(true);
             expect(['error', 'warning', 'info']).toContain(v.severity);
           }
         },
@@ -134,8 +204,16 @@ describe('text_violations', () => {
       { root, supportsAutofix: true },
     );
     expect(out.violations).toEqual([
-      { file: 'a.py', line: 3, col: 0, rule: 'R-3', message: 'first\nmore detail', severity: 'warning', fixable: true },
-      { file: 'b.py', line: 7, col: 0, rule: 'R-7', message: 'second', severity: 'warning', fixable: true },
+      {
+        file: 'a.py',
+        line: 3,
+        col: null,
+        rule: 'R-3',
+        message: 'first\nmore detail',
+        severity: 'warning',
+        fixable: true,
+      },
+      { file: 'b.py', line: 7, col: null, rule: 'R-7', message: 'second', severity: 'warning', fixable: true },
     ]);
   });
 
@@ -151,8 +229,8 @@ describe('text_violations', () => {
     ).toEqual([
       {
         file: 'mcp_server/a.py',
-        line: 0,
-        col: 0,
+        line: null,
+        col: null,
         rule: 'FORMAT',
         message: 'File requires formatting',
         severity: 'error',
@@ -167,7 +245,7 @@ describe('text_violations', () => {
     });
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (text) => {
-        for (const v of parse(text, { root }).violations) expect(v.line).toBeGreaterThanOrEqual(0);
+        for (const v of parse(text, { root }).violations) expect(v.line === null || v.line >= 1).toBe(true);
       }),
       { numRuns: 300 },
     );
@@ -219,14 +297,56 @@ describe('evaluateGate', () => {
   });
 
   it('a missing Python module is reported as tool not found', () => {
-    const e = evaluateGate(
-      jsonGate({ field_map: {} }),
-      [run({ exitCode: 1, stderr: '/usr/bin/python: No module named ruff\n' })],
-      { root },
-    );
+    const g = jsonGate({ field_map: {} });
+    g.execution.command = ['python', '-m', 'ruff', 'check'];
+    const e = evaluateGate(g, [run({ exitCode: 1, stderr: '/usr/bin/python: No module named ruff\n' })], { root });
     expect(e.errorCode).toBe('E_TOOL_NOT_FOUND');
-    expect(e.reason).toContain('tool not found');
-    expect(e.reason).toContain('ruff');
+    expect(e.reason).toBe('tool not found: ruff (install it, e.g. `python -m pip install ruff`)');
+    // A module missing in the code being checked is not the tool missing.
+    const other = evaluateGate(g, [run({ exitCode: 1, stderr: 'No module named requests\n' })], { root });
+    expect(other.errorCode).toBe('E_GATE_OUTPUT');
+  });
+
+  it("npx's ways of failing to find a package are tool not found, with the install hint", () => {
+    const g = jsonGate({ field_map: {} });
+    g.execution.command = ['npx', '--no-install', 'eslint', '-f', 'json'];
+    for (const stderr of [
+      'npm error could not determine executable to run\n',
+      'npm error code E404\nnpm error 404 Not Found - GET https://registry.npmjs.org/eslintt\n',
+      'npx canceled due to missing packages and no YES option: ["eslint@9.0.0"]\n',
+    ]) {
+      const e = evaluateGate(g, [run({ exitCode: 1, stderr })], { root });
+      expect(e.errorCode).toBe('E_TOOL_NOT_FOUND');
+      expect(e.reason).toBe('tool not found: eslint (install it in the project: npm install --save-dev eslint)');
+    }
+  });
+
+  it('a program that does not exist is "tool not found: X" with the gate\'s install hint', () => {
+    const g = jsonGate({ field_map: {} });
+    g.execution.install_hint = 'npm install --save-dev pyright';
+    const error = Object.assign(new Error('tool not found: "pyright" is not installed or not on PATH'), {
+      code: 'E_TOOL_NOT_FOUND',
+      hint: 'install pyright',
+    });
+    const e = evaluateGate(g, [run({ exitCode: null, error: error as never })], { root });
+    expect(e.reason).toBe('tool not found: tool (npm install --save-dev pyright)');
+  });
+
+  it('parsing that runs past the deadline is a timeout error', () => {
+    const text = createTextParser({ pattern: '^(?P<file>[^:]+):(?P<line>\\d+): (?P<message>.+)$' });
+    const out = text('a.py:1: x\n'.repeat(1000), { root, deadline: performance.now() - 1 });
+    expect(out.timedOut).toBe(true);
+    const g = { ...jsonGate({ field_map: {} }) };
+    g.capabilities = {
+      ...g.capabilities,
+      parsing_strategy: 'text_violations',
+      text_violations: { pattern: '^(?P<file>[^:]+):(?P<line>\\d+): (?P<message>.+)$' },
+    };
+    const e = evaluateGate(g, [run({ exitCode: 1, stdout: 'a.py:1: x\n'.repeat(1000) })], {
+      root,
+      deadline: performance.now() - 1,
+    });
+    expect(e).toMatchObject({ status: 'error', errorCode: 'E_TIMEOUT' });
   });
 
   it('applies require_no_issues, max_errors and min_score', () => {

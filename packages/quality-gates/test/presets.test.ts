@@ -109,7 +109,8 @@ describe('shipped presets parse real captured output exactly', () => {
         rule: 'lint/style/useConst',
         message: 'This let declares a variable that is only assigned once.',
         severity: 'warning',
-        fixable: false,
+        // Its advice says "Safe fix: Use const instead." (fixable_when {path: advices[]/text, matches: ^Safe fix}).
+        fixable: true,
       },
       {
         file: 'src/app.js',
@@ -228,7 +229,7 @@ describe('shipped presets parse real captured output exactly', () => {
       },
     ];
     expect(parse('mypy', 'mypy-columns.txt')).toEqual(expected);
-    expect(parse('mypy', 'mypy.txt')).toEqual(expected.map((v) => ({ ...v, col: 0 })));
+    expect(parse('mypy', 'mypy.txt')).toEqual(expected.map((v) => ({ ...v, col: null })));
   });
 
   it('flake8 text', () => {
@@ -250,6 +251,40 @@ describe('shipped presets parse real captured output exactly', () => {
         message: "undefined name 'undefined_name'",
         severity: 'error',
         fixable: false,
+      },
+    ]);
+  });
+
+  it('ruff check --output-format=json (1-based columns; only safe fixes are fixable)', () => {
+    const v = parse('ruff', 'ruff.json');
+    expect(v.map((x) => [x.file, x.line, x.col, x.rule, x.fixable])).toEqual([
+      ['bad.py', 1, 8, 'F401', true],
+      ['bad.py', 2, 1, 'UP035', false],
+      ['bad.py', 14, 8, 'UP006', true],
+      ['bad.py', 15, 7, 'F821', false],
+      ['unsafe.py', 5, 5, 'F841', false],
+    ]);
+    expect(v[0]).toEqual({
+      file: 'bad.py',
+      line: 1,
+      col: 8,
+      rule: 'F401',
+      message: '`os` imported but unused',
+      severity: 'error',
+      fixable: true,
+    });
+  });
+
+  it('ruff format --check --diff (one violation per file to reformat, fixable)', () => {
+    expect(parse('ruff-format', 'ruff-format.txt')).toEqual([
+      {
+        file: 'unformatted.py',
+        line: null,
+        col: null,
+        rule: 'format',
+        message: 'file is not formatted (ruff format)',
+        severity: 'error',
+        fixable: true,
       },
     ]);
   });
@@ -276,7 +311,17 @@ describe('shipped presets parse real captured output exactly', () => {
   );
 
   it('a config rendered from every preset loads without errors or warnings', () => {
-    const text = renderQualityConfig(['eslint', 'tsc', 'biome', 'oxlint', 'ruff', 'flake8', 'mypy', 'pyright']);
+    const text = renderQualityConfig([
+      'eslint',
+      'tsc',
+      'biome',
+      'oxlint',
+      'ruff',
+      'ruff-format',
+      'flake8',
+      'mypy',
+      'pyright',
+    ]);
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./quality.schema.json');
     const r = parseQualityConfig(text);
     expect(r.errors).toEqual([]);
@@ -287,6 +332,7 @@ describe('shipped presets parse real captured output exactly', () => {
       'biome',
       'oxlint',
       'ruff',
+      'ruff-format',
       'flake8',
       'mypy',
       'pyright',

@@ -51,7 +51,7 @@ const result: GateRunResult = {
         {
           file: 'src/a b.ts',
           line: 1,
-          col: 0,
+          col: null,
           rule: 'eqeqeq',
           message: 'Expected ===\nsecond line',
           severity: 'warning',
@@ -86,7 +86,9 @@ const result: GateRunResult = {
       skipped: false,
       status: 'passed',
       duration_ms: 1,
-      violations: [{ file: 'x.py', line: 0, col: 0, rule: '', message: 'note', severity: 'info', fixable: false }],
+      violations: [
+        { file: 'x.py', line: null, col: null, rule: null, message: 'note', severity: 'info', fixable: false },
+      ],
     },
   ],
 };
@@ -122,6 +124,47 @@ describeWithFixtures('SARIF 2.1.0', () => {
     expect(runs[2]!.results[0]).toMatchObject({ level: 'note', ruleId: 'fmt', baselineState: 'new' });
   });
 
+  it('--new-only: reported results are new, pre-existing ones unchanged; regions stay valid (1-based, column only with a line)', () => {
+    const newOnly: GateRunResult = {
+      ...result,
+      gates: [
+        {
+          ...result.gates[0]!,
+          violations: [result.gates[0]!.violations[0]!],
+          preexisting_violations: [
+            result.gates[0]!.violations[1]!,
+            {
+              file: null,
+              line: null,
+              col: null,
+              rule: null,
+              message: 'no location',
+              severity: 'error',
+              fixable: false,
+            },
+            {
+              file: 'b.ts',
+              line: null,
+              col: 4,
+              rule: 'r',
+              message: 'column without line',
+              severity: 'error',
+              fixable: false,
+            },
+          ],
+        },
+      ],
+    };
+    const sarif = toSarif(newOnly);
+    expect(validate(sarif)).toBe(true);
+    const results = (sarif.runs as { results: Record<string, unknown>[] }[])[0]!.results;
+    expect(results.map((r) => r.baselineState)).toEqual(['new', 'unchanged', 'unchanged', 'unchanged']);
+    expect(results[1]).toMatchObject({ locations: [{ physicalLocation: { region: { startLine: 1 } } }] });
+    expect(JSON.stringify(results[1])).not.toContain('startColumn');
+    expect(results[2]!.locations).toEqual([]);
+    expect(JSON.stringify(results[3])).not.toContain('region');
+  });
+
   it('without a baseline, no baselineState; still valid', () => {
     const sarif = toSarif(result);
     expect(validate(sarif)).toBe(true);
@@ -148,12 +191,12 @@ describe('text report', () => {
     expect(text).toBe(
       [
         'src/a b.ts',
-        '  1:0      warning  Expected ===  eqeqeq (eslint)',
+        '  1        warning  Expected ===  eqeqeq (eslint)',
         '           second line',
         "  3:5      error    'x' is unused, really: 100%  no-unused-vars (eslint) [fixable]",
         '',
         'x.py',
-        '  0:0      info     note  (fmt)',
+        '  -        info     note  (fmt)',
         '',
         '✗ ESLint (eslint): failed, 2 violations, 0.9s',
         '✗ Pyright (pyright): error, 0 violations, 0.0s',

@@ -85,11 +85,11 @@ describe('runGates', () => {
     ]);
     expect(r.overall_pass).toBe(false);
     expect(r.gates[0]!.violations).toEqual([
-      { file: 'a.py', line: 2, col: 0, rule: 'NO_BAD', message: 'bad line', severity: 'error', fixable: false },
+      { file: 'a.py', line: 2, col: null, rule: 'NO_BAD', message: 'bad line', severity: 'error', fixable: false },
     ]);
     expect(r.gates[2]!.violations.map((v) => v.file)).toEqual(['a.py', 'vendor/v.py']);
     expect(r.gates[1]).toMatchObject({ passed: true, skipped: true, duration_ms: 0, violations: [] });
-    expect(r.gates[1]!.reason).toContain('no files in scope');
+    expect(r.gates[1]!.reason).toBe('no files in the project (gate takes file types .js)');
     expect(r.summary).toMatch(/^✗ 2\/3 gates failed \(lint_py: 1, stdin_py: 2\) · 1 skipped · \d+\.\ds$/);
     expect(Object.keys(r)).toEqual(['overall_pass', 'summary', 'gates']);
     expect(Object.keys(r.gates[0]!)).toEqual([
@@ -101,12 +101,22 @@ describe('runGates', () => {
       'duration_ms',
       'violations',
       'reason',
+      'scope',
     ]);
+    expect(r.gates[0]!.scope).toEqual({ mode: 'project', files: 2, reason: 'whole project' });
     expect(events[0]).toMatchObject({ type: 'scope', scope: { mode: 'project' } });
     const state = JSON.parse(readFileSync(join(dir, '.st3/state.json'), 'utf8'));
     expect(state).toEqual({
       branch: 'x',
-      quality_gates: { baseline_sha: null, failed_files: ['a.py', 'vendor/v.py'] },
+      quality_gates: {
+        baseline_sha: null,
+        failed_files: ['a.py', 'vendor/v.py'],
+        gates: {
+          lint_py: { failed_files: ['a.py'] },
+          lint_js: { failed_files: [] },
+          stdin_py: { failed_files: ['a.py', 'vendor/v.py'] },
+        },
+      },
     });
 
     // Fix the files: auto scope re-checks the failed files, all pass, the baseline moves to HEAD.
@@ -115,9 +125,16 @@ describe('runGates', () => {
     expect(fixedHead).not.toBe(head);
     const again = await runGates({ cwd: dir, scope: 'auto', now });
     expect(again.overall_pass).toBe(true);
+    const hash = expect.stringMatching(/^[0-9a-f]{16}$/);
     expect(JSON.parse(readFileSync(join(dir, '.st3/state.json'), 'utf8')).quality_gates).toEqual({
       baseline_sha: fixedHead,
       failed_files: [],
+      gates: {
+        lint_py: { failed_files: [], config_hash: hash },
+        lint_js: { failed_files: [], config_hash: hash },
+        stdin_py: { failed_files: [], config_hash: hash },
+      },
+      unverified_files: [],
     });
 
     // Nothing changed, nothing failed: every gate skipped at once.
@@ -166,10 +183,14 @@ describe('runGates', () => {
     );
     const r = await runGates({ cwd: dir, scope: 'project' });
     expect(r.gates[0]).toMatchObject({ id: 'missing', status: 'error', passed: false });
-    expect(r.gates[0]!.reason).toContain('tool not found: "st3-no-such-linter"');
+    expect(r.gates[0]!.reason).toBe(
+      'tool not found: st3-no-such-linter (install st3-no-such-linter or correct the command in configuration)',
+    );
     expect(r.gates[1]).toMatchObject({ id: 'lint_py', status: 'passed' });
     expect(r.summary).toMatch(/^✗ 1\/2 gates failed \(missing: error\)/);
-    expect(JSON.parse(readFileSync(join(dir, '.st3/state.json'), 'utf8')).quality_gates.failed_files).toEqual(['a.py']);
+    // It could not check anything on the project: auto scope runs it on the project until it passes.
+    const state = JSON.parse(readFileSync(join(dir, '.st3/state.json'), 'utf8')).quality_gates;
+    expect(state.gates.missing).toEqual({ failed_files: [], project_failed: true });
   });
 
   it('output past the cap is a clear gate error, not a crash or a pass', async () => {

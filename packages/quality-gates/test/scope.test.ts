@@ -47,8 +47,11 @@ describe('resolveScope', () => {
     });
     expect(s.mode).toBe('changed');
     expect(s.files).toEqual(['a.py', 'b_renamed.py', 'd.py', 'e.py', 'f.py', 'new.py']);
+    expect(s.changed).toEqual(['a.py', 'b_renamed.py', 'd.py', 'e.py', 'new.py']);
+    // A deletion (and the old name of a rename) can break the files importing it.
+    expect(s.deleted).toEqual(['b.py', 'c.py']);
     expect(s.base).toBe(baseline);
-    expect(s.description).toBe(`5 files changed since ${baseline.slice(0, 8)}, 1 failed before`);
+    expect(s.description).toBe(`5 files changed since ${baseline.slice(0, 8)}, 2 deleted, 1 failed before`);
   });
 
   it('auto: nothing changed and nothing failed → mode none', async () => {

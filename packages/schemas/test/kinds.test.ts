@@ -119,6 +119,14 @@ describe('shared records', () => {
     expect(ViolationSchema.safeParse({ ...v, severity: 'fatal' }).success).toBe(false);
   });
 
+  it('Violation: absent fields are null, never "" or 0 (positions are 1-based)', () => {
+    const v = { file: null, line: null, col: null, rule: null, message: 'm', severity: 'error', fixable: false };
+    expect(ViolationSchema.parse(v)).toEqual(v);
+    expect(ViolationSchema.safeParse({ ...v, col: 0 }).success).toBe(false);
+    expect(ViolationSchema.safeParse({ ...v, line: 0 }).success).toBe(false);
+    expect(ViolationSchema.safeParse({ ...v, rule: '' }).success).toBe(false);
+  });
+
   it('Lifecycle requires an 8-hex version hash', () => {
     const l = {
       output_path: 'a.py',

@@ -1,6 +1,8 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import {
   createOutputParser,
   findPreset,
+  parseEslintStylish,
   parseIstanbulSummary,
   parseJestJson,
   parseJestText,
@@ -10,7 +12,15 @@ import {
   type CoverageReport,
   type TestCounts,
 } from '@st3/quality-gates';
-import { St3Error, type QaFormat, type QaIssue, type QaKind, type QaSummary, type Violation } from '@st3/schemas';
+import {
+  countJsonParse,
+  St3Error,
+  type QaFormat,
+  type QaIssue,
+  type QaKind,
+  type QaSummary,
+  type TelemetryHandle,
+} from '@st3/schemas';
 
 export interface SummarizeQaInput {
   /** The log text (tool output, or a coverage report file). */
@@ -26,11 +36,14 @@ export interface SummarizeQaInput {
   cwd?: string;
   recordedAt?: string;
   evidenceId?: string;
+  /** Counts each JSON document read from the log (`json_parses{source="qa:<format>"}`, and failures). */
+  telemetry?: TelemetryHandle;
 }
 
 const MAX_ISSUES = 500;
 const KIND_OF: Record<QaFormat, QaKind> = {
   'eslint-json': 'lint',
+  'eslint-stylish': 'lint',
   'tsc-text': 'typecheck',
   'jest-json': 'test',
   'vitest-text': 'test',
@@ -42,26 +55,41 @@ const TSC_LINE = /^\S.*\(\d+,\d+\): (?:error|warning|message) TS\d+: /m;
 
 export const qaKey = (kind: QaKind, command: string): string => `${kind}:${command.trim().replace(/\s+/g, ' ')}`;
 
-/** Which reporter wrote `text`; `kind` narrows the choice (an empty tsc log is a clean type-check). */
-export function detectQaFormat(text: string, kind?: QaKind): QaFormat | undefined {
+const STYLISH_PROBLEM = /^\s+\d+:\d+\s+(?:error|warning)\s+\S/m;
+const STYLISH_SUMMARY = /^[✖×]\s+\d+\s+problems?\s+\(\d+\s+errors?,\s+\d+\s+warnings?\)/m;
+
+/**
+ * Which reporter wrote `text`; `kind` narrows the choice (an empty tsc or ESLint log is a clean run of
+ * that tool). A log that starts like JSON but does not parse is counted as a JSON parse failure on
+ * `telemetry` (source `qa:log`) and then read as text.
+ */
+export function detectQaFormat(text: string, kind?: QaKind, telemetry?: TelemetryHandle): QaFormat | undefined {
   const plain = stripAnsi(text).trim();
   if (plain.startsWith('[') || plain.startsWith('{')) {
+    let json: unknown;
+    let parsed = false;
     try {
-      const json = JSON.parse(plain) as unknown;
+      json = JSON.parse(plain);
+      parsed = true;
+    } catch {
+      // not JSON after all: a text reporter, or a JSON report cut short (counted below)
+    }
+    countJsonParse(telemetry, 'qa:log', parsed);
+    if (parsed) {
       if (Array.isArray(json) && json.every((f) => f && typeof f === 'object' && 'filePath' in f && 'messages' in f))
         return ok('eslint-json', kind);
       if (json && typeof json === 'object' && Array.isArray((json as { testResults?: unknown }).testResults))
         return ok('jest-json', kind);
       if (json && typeof json === 'object' && 'total' in json) return ok('istanbul-summary', kind);
-    } catch {
-      // not JSON: a text reporter
     }
   }
+  if (STYLISH_SUMMARY.test(plain) && STYLISH_PROBLEM.test(plain)) return ok('eslint-stylish', kind);
   if (/^SF:/m.test(plain) && /^end_of_record$/m.test(plain)) return ok('lcov', kind);
   if (/^\s*Tests\s+.*\(\d+\)\s*$/m.test(plain) && /Test Files|RUN\s+v\d/.test(plain)) return ok('vitest-text', kind);
   if (/^Tests:\s+/m.test(plain) || /●\s+Test suite failed to run/.test(plain)) return ok('jest-text', kind);
   if (TSC_LINE.test(plain) || /^Found \d+ errors?/m.test(plain)) return ok('tsc-text', kind);
   if (kind === 'typecheck' && plain === '') return 'tsc-text';
+  if (kind === 'lint' && plain === '') return 'eslint-stylish';
   return undefined;
 }
 
@@ -75,14 +103,14 @@ function ok(format: QaFormat, kind: QaKind | undefined): QaFormat | undefined {
  * coverage through the istanbul/lcov readers: one parser per format in the whole project.
  */
 export function summarizeQa(input: SummarizeQaInput): QaSummary {
-  const format = detectQaFormat(input.text, input.kind);
+  const format = detectQaFormat(input.text, input.kind, input.telemetry);
   if (!format) {
     const what = input.kind ? `a ${input.kind} log` : 'a QA log';
     throw new St3Error('E_QA_LOG_UNREADABLE', `the output of "${input.command}" is not ${what} in a supported format`, {
       hint:
         input.kind === 'coverage'
           ? 'pass coverage/coverage-summary.json or coverage/lcov.info as the log'
-          : 'ESLint -f json, tsc --pretty false, jest --json / vitest --reporter=json or their default text output',
+          : 'ESLint -f json or its default (stylish) output, tsc --pretty false, jest --json / vitest --reporter=json or their default text output',
     });
   }
   const kind = KIND_OF[format];
@@ -99,7 +127,7 @@ export function summarizeQa(input: SummarizeQaInput): QaSummary {
   };
   try {
     if (kind === 'lint' || kind === 'typecheck') {
-      const issues = issuesOf(input, format === 'eslint-json' ? 'eslint' : 'tsc');
+      const issues = issuesOf(input, format);
       return { ...base, headline: `${plural(issues.errors, 'error')}, ${plural(issues.warnings, 'warning')}`, issues };
     }
     if (kind === 'test') {
@@ -132,16 +160,42 @@ export function summarizeQa(input: SummarizeQaInput): QaSummary {
   }
 }
 
-function issuesOf(input: SummarizeQaInput, presetId: 'eslint' | 'tsc'): NonNullable<QaSummary['issues']> {
+/** What the lint and type-check readers give: a violation of a gate, or a problem of ESLint's stylish report. */
+interface Finding {
+  file: string | null;
+  line: number | null;
+  rule: string | null;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+}
+
+function findingsOf(input: SummarizeQaInput, format: QaFormat): Finding[] {
+  const base = input.cwd ?? input.root;
+  if (format === 'eslint-stylish')
+    return parseEslintStylish(input.text, base).map((p) => ({ ...p, file: relativeTo(input.root, base, p.file) }));
+  const presetId = format === 'eslint-json' ? 'eslint' : 'tsc';
   const preset = findPreset(presetId);
   const parser = preset ? createOutputParser(preset.gate) : undefined;
   if (!parser) throw new St3Error('E_INTERNAL', `the ${presetId} gate preset has no output parser`);
   const outcome = parser(input.text, { root: input.root, ...(input.cwd ? { cwd: input.cwd } : {}) });
   if (outcome.problem) throw new Error(outcome.problem);
+  return outcome.violations;
+}
+
+/** A path read relative to `base` (the command's folder), made relative to the workspace root. */
+function relativeTo(root: string, base: string, file: string): string {
+  if (base === root || isAbsolute(file)) return file;
+  const abs = resolve(base, file);
+  const rel = relative(root, abs);
+  return rel.startsWith('..') || isAbsolute(rel) ? abs : rel.split(sep).join('/');
+}
+
+function issuesOf(input: SummarizeQaInput, format: QaFormat): NonNullable<QaSummary['issues']> {
+  const findings = findingsOf(input, format);
   const byRule: Record<string, { errors: number; warnings: number }> = {};
   let errors = 0;
   let warnings = 0;
-  for (const v of outcome.violations) {
+  for (const v of findings) {
     const entry = (byRule[ruleOf(v)] ??= { errors: 0, warnings: 0 });
     if (v.severity === 'error') {
       errors++;
@@ -151,15 +205,22 @@ function issuesOf(input: SummarizeQaInput, presetId: 'eslint' | 'tsc'): NonNulla
       entry.warnings++;
     }
   }
-  const rank = (v: Violation) => (v.severity === 'error' ? 0 : v.severity === 'warning' ? 1 : 2);
-  const sorted = [...outcome.violations].sort((a, b) => rank(a) - rank(b) || cmp(a.file, b.file) || a.line - b.line);
-  const list: QaIssue[] = sorted
-    .slice(0, MAX_ISSUES)
-    .map((v) => ({ file: v.file, line: v.line, rule: ruleOf(v), severity: v.severity, message: v.message }));
+  const rank = (v: Finding) => (v.severity === 'error' ? 0 : v.severity === 'warning' ? 1 : 2);
+  const sorted = [...findings].sort(
+    (a, b) => rank(a) - rank(b) || cmp(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0),
+  );
+  // A violation the tool gave no file or line (null) is recorded as '' / 0 in the QA summary format.
+  const list: QaIssue[] = sorted.slice(0, MAX_ISSUES).map((v) => ({
+    file: v.file ?? '',
+    line: v.line ?? 0,
+    rule: ruleOf(v),
+    severity: v.severity,
+    message: v.message,
+  }));
   return { errors, warnings, by_rule: byRule, list, truncated: sorted.length > MAX_ISSUES };
 }
 
-const ruleOf = (v: Violation): string => v.rule || '(no rule)';
+const ruleOf = (v: Finding): string => v.rule || '(no rule)';
 
 function testsOf(text: string, format: QaFormat, root: string): TestCounts {
   if (format === 'jest-json') return parseJestJson(stripAnsi(text).trim(), root);

@@ -118,8 +118,19 @@ export function checkQualityConfig(config: QualityConfig, ctx: CheckContext): Di
       if (text.continuation_pattern !== undefined)
         compiles([...path, 'continuation_pattern'], text.continuation_pattern);
     }
+    checkFixableWhen(caps, base, compiles, at);
     const json = caps.json_violations;
     if (json) {
+      for (const [field, path] of Object.entries(json.field_map)) {
+        if (typeof path === 'string' && /\[\]/.test(path))
+          at(
+            [...base, 'capabilities', 'json_violations', 'field_map', field],
+            'E_CONFIG_INVALID',
+            'error',
+            `field path "${path}" iterates an array ([]), but a violation field takes one value`,
+            'use an index instead, e.g. labels/0/span/line',
+          );
+      }
       for (const field of Object.keys(json.field_map)) {
         if (!VIOLATION_FIELDS.has(field)) {
           at(
@@ -134,4 +145,35 @@ export function checkQualityConfig(config: QualityConfig, ctx: CheckContext): Di
     }
   }
   return out;
+}
+
+type At = (
+  path: (string | number)[],
+  code: string,
+  severity: 'error' | 'warning',
+  message: string,
+  hint?: string,
+) => void;
+
+/** `fixable_when` objects: a `matches` regex compiles; in text_violations the path names a capture group. */
+function checkFixableWhen(
+  caps: QualityConfig['gates'][string]['capabilities'],
+  base: (string | number)[],
+  compiles: (path: (string | number)[], source: string) => boolean,
+  at: At,
+): void {
+  for (const kind of ['json_violations', 'text_violations'] as const) {
+    const when = caps[kind]?.fixable_when;
+    if (when === null || when === undefined || typeof when === 'string') continue;
+    const path = [...base, 'capabilities', kind, 'fixable_when'];
+    if (when.matches !== undefined) compiles([...path, 'matches'], when.matches);
+    const text = caps.text_violations;
+    if (kind === 'text_violations' && text && !groupNames(text.pattern).has(when.path))
+      at(
+        [...path, 'path'],
+        'W_CONFIG',
+        'warning',
+        `fixable_when path "${when.path}" names no capture group of the pattern`,
+      );
+  }
 }

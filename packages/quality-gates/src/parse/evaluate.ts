@@ -1,8 +1,8 @@
 import type { GateConfig, Severity, Violation } from '@st3/schemas';
-import { compileConfigRegex } from '../config/regex.js';
 import { tail, type ProcessResult } from '../process/run-process.js';
+import { compileConfigRegex } from '../config/regex.js';
 import { createJsonParser, type ParseOutcome } from './json-violations.js';
-import type { ParseContext } from './normalize.js';
+import { capLine, type ParseContext } from './normalize.js';
 import { createTextParser } from './text-violations.js';
 
 export type GateStatus = 'passed' | 'failed' | 'error' | 'skipped';
@@ -32,9 +32,10 @@ export function createOutputParser(gate: GateConfig): OutputParser | undefined {
 
 /**
  * Turns the runs of one gate (one per file chunk) into its status. The rules, in order: a process
- * that could not run → error; output its strategy cannot read or over the cap → error; a non-zero
- * exit with nothing parsed → error ("the tool failed or its output was not understood"); exit code
- * or success thresholds not met → failed; else passed.
+ * that could not run (or a tool that is not installed) → error; output its strategy cannot read, over
+ * the cap or not read before the deadline → error; a non-zero exit with nothing parsed → error ("the
+ * tool failed or its output was not understood"); exit code or success thresholds not met → failed;
+ * else passed. Never throws: a parser that throws is an `output not understood` error.
  */
 export function evaluateGate(
   gate: GateConfig,
@@ -48,70 +49,50 @@ export function evaluateGate(
   let exitOk = true;
   let badExit: number | null | undefined;
   let stderrTail = '';
-  const program = gate.execution.command[0] ?? '';
+  let timedOut = false;
 
   for (const run of runs) {
-    if (run.error) {
-      const stderr = run.stderr.trim() ? `\nstderr:\n${tail(run.stderr, 20)}` : '';
-      return {
-        status: 'error',
-        violations: [],
-        errorCode: run.error.code,
-        reason: `${run.error.message}${run.error.hint ? ` (${run.error.hint})` : ''}${stderr}`,
-      };
-    }
+    const failure = toolFailure(gate, run, ok);
+    if (failure) return failure;
     const codeOk = run.exitCode !== null && ok.has(run.exitCode);
     if (!codeOk) {
       exitOk = false;
       badExit ??= run.exitCode;
       if (run.stderr.trim()) stderrTail = tail(run.stderr, 20);
     }
-    // A Python tool that is not installed: the interpreter runs, but the module does not exist.
-    const missingModule = !codeOk ? /No module named ([\w.]+)/.exec(run.stderr) : null;
-    // npx refusing to download a package that is not installed locally (`--no-install`).
-    const missingNpx =
-      !codeOk && !missingModule ? /npx canceled due to missing packages[^[]*\[([^\]]*)\]/.exec(run.stderr) : null;
-    if (missingNpx) {
-      return {
-        status: 'error',
-        violations: [],
-        errorCode: 'E_TOOL_NOT_FOUND',
-        reason: `tool not found: ${gate.execution.command.join(' ')} needs ${missingNpx[1]} installed in the project (npx --no-install found none)`,
-      };
+    if (!parser) continue;
+    const strategy = gate.capabilities.parsing_strategy;
+    const text = strategy === 'text_violations' && run.stderr ? `${run.stdout}\n${run.stderr}` : run.stdout;
+    let outcome: ParseOutcome;
+    try {
+      outcome = parser(text, ctx);
+    } catch (error) {
+      outcome = { violations: [], problem: `the parser stopped: ${(error as Error).message}` };
     }
-    if (missingModule) {
-      return {
-        status: 'error',
-        violations: [],
-        errorCode: 'E_TOOL_NOT_FOUND',
-        reason: `tool not found: ${program} has no module "${missingModule[1]}" (install it, e.g. \`${program} -m pip install ${missingModule[1]}\`)`,
-      };
-    }
-    if (parser) {
-      const strategy = gate.capabilities.parsing_strategy;
-      const text = strategy === 'text_violations' && run.stderr ? `${run.stdout}\n${run.stderr}` : run.stdout;
-      let outcome: ParseOutcome;
-      try {
-        outcome = parser(text, ctx);
-      } catch (error) {
-        outcome = { violations: [], problem: `output could not be parsed: ${(error as Error).message}` };
-      }
-      for (const v of outcome.violations) violations.push(v);
-      if (run.stdoutTruncated)
-        problems.push(
-          `output was cut at ${run.stdout.length} bytes of ${run.stdoutBytes} (raise execution.max_output_bytes)`,
-        );
-      else if (outcome.problem) problems.push(`${strategy}: ${outcome.problem}`);
-    }
+    for (const v of outcome.violations) violations.push(v);
+    if (outcome.timedOut) timedOut = true;
+    if (run.stdoutTruncated)
+      problems.push(
+        `output was cut at ${run.stdout.length} bytes of ${run.stdoutBytes} (raise execution.max_output_bytes)`,
+      );
+    else if (outcome.problem) problems.push(`${strategy}: ${outcome.problem}`);
+    if (timedOut) break;
   }
 
   const withTail = (msg: string): string => (stderrTail ? `${msg}\nstderr:\n${stderrTail}` : msg);
+  if (timedOut)
+    return {
+      status: 'error',
+      violations,
+      errorCode: 'E_TIMEOUT',
+      reason: `the gate timed out while its output was parsed (${problems[0] ?? 'deadline passed'}); raise execution.timeout_seconds`,
+    };
   if (problems.length > 0) {
     return {
       status: 'error',
       violations,
       errorCode: 'E_GATE_OUTPUT',
-      reason: withTail(`the tool's output was not understood: ${problems[0]}`),
+      reason: withTail(`output not understood: ${problems[0]}`),
     };
   }
   if (!exitOk && violations.length === 0 && parser) {
@@ -120,11 +101,74 @@ export function evaluateGate(
       violations,
       errorCode: 'E_GATE_OUTPUT',
       reason: withTail(
-        `${program} exited with code ${badExit} and nothing was parsed: the tool failed or its output was not understood`,
+        `${gate.execution.command[0] ?? ''} exited with code ${badExit} and nothing was parsed: the tool failed or its output was not understood`,
       ),
     };
   }
+  return thresholds(
+    gate,
+    runs,
+    violations,
+    exitOk ? undefined : { code: badExit, ok, tail: !parser ? withTail : undefined },
+  );
+}
 
+/** npx's ways of saying that the package it was asked to run is not there. */
+const NPX_MISSING: readonly RegExp[] = [
+  /npx canceled due to missing packages[^[]*\[([^\]]*)\]/,
+  /could not determine executable to run/,
+  /npm (?:error|ERR!) (?:code E404|404)/,
+];
+
+/** A run that did not get as far as checking anything: not started, timed out, or the tool is not installed. */
+function toolFailure(gate: GateConfig, run: ProcessResult, ok: Set<number>): GateEvaluation | undefined {
+  const program = gate.execution.command[0] ?? '';
+  const hint = gate.execution.install_hint;
+  const notFound = (what: string, fallbackHint: string): GateEvaluation => ({
+    status: 'error',
+    violations: [],
+    errorCode: 'E_TOOL_NOT_FOUND',
+    reason: `tool not found: ${what} (${hint ?? fallbackHint})`,
+  });
+  if (run.error) {
+    if (run.error.code === 'E_TOOL_NOT_FOUND') return notFound(program, run.error.hint ?? `install ${program}`);
+    const stderr = run.stderr.trim() ? `\nstderr:\n${tail(run.stderr, 20)}` : '';
+    return {
+      status: 'error',
+      violations: [],
+      errorCode: run.error.code,
+      reason: `${run.error.message}${run.error.hint ? ` (${run.error.hint})` : ''}${stderr}`,
+    };
+  }
+  if (run.exitCode !== null && ok.has(run.exitCode)) return undefined;
+  const stderr = run.stderr.length > 65_536 ? run.stderr.slice(-65_536) : run.stderr;
+  // A Python tool that is not installed: the interpreter runs, but the module does not exist.
+  const module = /No module named ['"]?([\w.]+)/.exec(stderr);
+  const target = gate.execution.command[1] === '-m' ? (gate.execution.command[2] ?? '') : '';
+  if (module && target && (target === module[1] || target.startsWith(`${module[1]}.`)))
+    return notFound(module[1]!, `install it, e.g. \`${program} -m pip install ${module[1]}\``);
+  if (program === 'npx' || program.endsWith('/npx')) {
+    const tool = gate.execution.command.slice(1).find((a) => !a.startsWith('-')) ?? 'the package';
+    if (NPX_MISSING.some((re) => re.test(stderr)))
+      return notFound(tool, `install it in the project: npm install --save-dev ${tool}`);
+  }
+  return undefined;
+}
+
+interface BadExit {
+  code: number | null | undefined;
+  ok: Set<number>;
+  /** Adds the stderr tail to the reason (gates without a parser have nothing else to show). */
+  tail?: (msg: string) => string;
+}
+
+/** `failed` when the exit code or a `success` threshold says so, else `passed`. */
+function thresholds(
+  gate: GateConfig,
+  runs: readonly ProcessResult[],
+  violations: Violation[],
+  badExit: BadExit | undefined,
+): GateEvaluation {
   const success = gate.success as {
     require_no_issues?: boolean;
     max_errors?: number;
@@ -133,7 +177,7 @@ export function evaluateGate(
     score_pattern?: string;
   };
   const reasons: string[] = [];
-  if (!exitOk) reasons.push(`exit code ${badExit} (ok: ${[...ok].join(', ')})`);
+  if (badExit) reasons.push(`exit code ${badExit.code} (ok: ${[...badExit.ok].join(', ')})`);
   const errors = countSeverity(violations, 'error');
   if (success.require_no_issues && violations.length > 0)
     reasons.push(`${violations.length} issue${violations.length === 1 ? '' : 's'} (require_no_issues)`);
@@ -143,22 +187,32 @@ export function evaluateGate(
     reasons.push(`${violations.length} violations > max_violations ${success.max_violations}`);
   let score: number | undefined;
   if (success.score_pattern !== undefined) {
-    const re = compileConfigRegex(success.score_pattern);
-    for (const run of runs) {
-      const m = re.exec(`${run.stdout}\n${run.stderr}`);
-      if (m?.groups?.score !== undefined) score = Number(m.groups.score);
-    }
+    score = readScore(success.score_pattern, runs);
     if (success.min_score !== undefined && (score === undefined || !(score >= success.min_score))) {
       reasons.push(
         score === undefined ? 'no score found in the output' : `score ${score} < min_score ${success.min_score}`,
       );
     }
   }
+  const withScore = score !== undefined ? { score } : {};
   if (reasons.length > 0) {
-    const reason = !exitOk && !parser ? withTail(reasons.join('; ')) : reasons.join('; ');
-    return { status: 'failed', violations, reason, ...(score !== undefined ? { score } : {}) };
+    const reason = badExit?.tail ? badExit.tail(reasons.join('; ')) : reasons.join('; ');
+    return { status: 'failed', violations, reason, ...withScore };
   }
-  return { status: 'passed', violations, ...(score !== undefined ? { score } : {}) };
+  return { status: 'passed', violations, ...withScore };
+}
+
+/** The last `score` group found, line by line (lines capped: no backtracking over a runaway line). */
+function readScore(pattern: string, runs: readonly ProcessResult[]): number | undefined {
+  const re = compileConfigRegex(pattern);
+  let score: number | undefined;
+  for (const run of runs) {
+    for (const line of `${run.stdout}\n${run.stderr}`.split(/\r?\n/)) {
+      const m = re.exec(capLine(line));
+      if (m?.groups?.score !== undefined && Number.isFinite(Number(m.groups.score))) score = Number(m.groups.score);
+    }
+  }
+  return score;
 }
 
 function countSeverity(violations: readonly Violation[], severity: Severity): number {

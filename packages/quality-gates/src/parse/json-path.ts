@@ -1,13 +1,18 @@
 /**
  * Paths into a tool's JSON output, as written in quality.yaml: segments separated by `/` (when the
  * path contains one) or `.`; `../` climbs to the record a nested array was reached from; a segment
- * `[]` or a `name[]` suffix iterates an array (used in `violations_path`).
+ * `[]` or a `name[]` suffix iterates an array (in `violations_path`, and in `fixable_when` where any
+ * element may satisfy the test).
  */
 export interface FieldPath {
   /** How many parents up the value is read from (0 = the record itself). */
   up: number;
-  keys: string[];
+  /** Keys; `EACH` iterates an array. */
+  keys: (string | typeof EACH)[];
 }
+
+/** The `[]` segment of a path. */
+export const EACH: unique symbol = Symbol('each');
 
 export function parseFieldPath(path: string): FieldPath {
   let rest = path.trim();
@@ -21,40 +26,45 @@ export function parseFieldPath(path: string): FieldPath {
     rest = rest.slice(1);
   }
   const sepChar = rest.includes('/') ? '/' : '.';
-  const keys = rest === '' ? [] : rest.split(sepChar).filter((k) => k !== '');
+  const keys: FieldPath['keys'] = [];
+  for (const raw of rest === '' ? [] : rest.split(sepChar)) {
+    if (raw === '') continue;
+    if (raw === '[]') keys.push(EACH);
+    else if (raw.endsWith('[]')) keys.push(raw.slice(0, -2), EACH);
+    else keys.push(raw);
+  }
   return { up, keys };
 }
 
-/** Reads a field path from a record with its parent chain (nearest parent last). */
+/** Does the path iterate an array anywhere? */
+export function hasEach(path: FieldPath): boolean {
+  return path.keys.includes(EACH);
+}
+
+/** Reads a field path without `[]` from a record with its parent chain (nearest parent last). */
 export function readField(record: unknown, parents: readonly unknown[], path: FieldPath): unknown {
   let value: unknown = path.up === 0 ? record : parents[parents.length - path.up];
   for (const key of path.keys) {
-    if (value === null || typeof value !== 'object') return undefined;
+    if (value === null || typeof value !== 'object' || key === EACH) return undefined;
     value = (value as Record<string, unknown>)[key];
   }
   return value;
 }
 
-/** A fast reader for one field path (compiled once per gate; called once per record). */
-export function compileField(path: FieldPath): (record: unknown, parents: readonly unknown[]) => unknown {
-  const { up, keys } = path;
-  if (up === 0 && keys.length === 1) {
-    const [k0] = keys as [string];
-    return (r) => (r as Record<string, unknown>)[k0];
+/** Every value a path reaches, iterating `[]` segments (at most `limit` values). */
+export function readValues(record: unknown, parents: readonly unknown[], path: FieldPath, limit = 10_000): unknown[] {
+  let current: unknown[] = [path.up === 0 ? record : parents[parents.length - path.up]];
+  for (const key of path.keys) {
+    const next: unknown[] = [];
+    for (const value of current) {
+      if (value === null || typeof value !== 'object') continue;
+      if (key === EACH) {
+        if (Array.isArray(value)) for (const el of value.slice(0, limit)) next.push(el);
+      } else next.push((value as Record<string, unknown>)[key]);
+    }
+    current = next.length > limit ? next.slice(0, limit) : next;
   }
-  if (up === 0 && keys.length === 2) {
-    const [k0, k1] = keys as [string, string];
-    return (r) => {
-      const a = (r as Record<string, unknown>)[k0];
-      return a !== null && typeof a === 'object' ? (a as Record<string, unknown>)[k1] : undefined;
-    };
-  }
-  return (r, parents) => readField(r, parents, path);
-}
-
-export interface Located {
-  value: unknown;
-  parents: unknown[];
+  return current;
 }
 
 type Step = { kind: 'key'; key: string } | { kind: 'each' };
@@ -62,55 +72,49 @@ type Step = { kind: 'key'; key: string } | { kind: 'each' };
 /** Compiles a violations_path into steps; the final value, when an array, is iterated too. */
 export function compileViolationsPath(path: string | null | undefined): Step[] {
   if (path === null || path === undefined || path.trim() === '') return [];
-  const sepChar = path.includes('/') ? '/' : '.';
-  const steps: Step[] = [];
-  for (const raw of path.split(sepChar)) {
-    if (raw === '') continue;
-    if (raw === '[]') {
-      steps.push({ kind: 'each' });
-      continue;
-    }
-    if (raw.endsWith('[]')) {
-      steps.push({ kind: 'key', key: raw.slice(0, -2) }, { kind: 'each' });
-      continue;
-    }
-    steps.push({ kind: 'key', key: raw });
-  }
-  return steps;
+  return parseFieldPath(path).keys.map((k) => (k === EACH ? { kind: 'each' } : { kind: 'key', key: k }));
+}
+
+/** Records reached by a violations_path, sharing their parents; `where` locates the array (`$.results[3].messages`). */
+export interface RecordGroup {
+  records: readonly unknown[];
+  parents: unknown[];
+  where: string;
+}
+
+interface Located {
+  value: unknown;
+  parents: unknown[];
+  where: string;
 }
 
 /**
  * Walks the steps and returns every record with its parents, or a description of where the
  * document did not have the expected shape.
  */
-export interface RecordGroup {
-  records: readonly unknown[];
-  parents: unknown[];
-}
-
 export function selectRecords(
   root: unknown,
   steps: readonly Step[],
   pathText: string,
 ): { groups: RecordGroup[]; count: number; problem?: string } {
-  let current: Located[] = [{ value: root, parents: [] }];
+  let current: Located[] = [{ value: root, parents: [], where: '$' }];
+  const fail = (problem: string) => ({ groups: [], count: 0, problem });
   for (const step of steps) {
     const next: Located[] = [];
     for (const item of current) {
       if (step.kind === 'each') {
         if (!Array.isArray(item.value))
-          return { groups: [], count: 0, problem: `expected an array at "${pathText}", found ${describe(item.value)}` };
-        for (const el of item.value) next.push({ value: el, parents: item.parents });
+          return fail(`expected an array at ${item.where} ("${pathText}"), found ${describe(item.value)}`);
+        item.value.forEach((el, i) => next.push({ value: el, parents: item.parents, where: `${item.where}[${i}]` }));
       } else {
         if (item.value === null || typeof item.value !== 'object' || Array.isArray(item.value))
-          return {
-            groups: [],
-            count: 0,
-            problem: `expected an object with "${step.key}" at "${pathText}", found ${describe(item.value)}`,
-          };
+          return fail(
+            `expected an object with "${step.key}" at ${item.where} ("${pathText}"), found ${describe(item.value)}`,
+          );
+        if (!Object.hasOwn(item.value, step.key)) continue;
         const v = (item.value as Record<string, unknown>)[step.key];
         if (v === undefined || v === null) continue;
-        next.push({ value: v, parents: [...item.parents, item.value] });
+        next.push({ value: v, parents: [...item.parents, item.value], where: `${item.where}.${step.key}` });
       }
     }
     current = next;
@@ -120,30 +124,25 @@ export function selectRecords(
   let count = 0;
   for (const item of current) {
     if (Array.isArray(item.value)) {
-      for (const el of item.value) {
-        if (el === null || typeof el !== 'object')
-          return {
-            groups: [],
-            count: 0,
-            problem: `expected records (objects) in the array at "${pathText || '(root)'}", found ${describe(el)}`,
-          };
+      for (let i = 0; i < item.value.length; i++) {
+        const el: unknown = item.value[i];
+        if (el === null || typeof el !== 'object' || Array.isArray(el))
+          return fail(`expected records (objects) at ${item.where}[${i}], found ${describe(el)}`);
       }
-      groups.push({ records: item.value, parents: item.parents });
+      groups.push({ records: item.value, parents: item.parents, where: item.where });
       count += item.value.length;
     } else if (item.value !== null && typeof item.value === 'object') {
-      groups.push({ records: [item.value], parents: item.parents });
+      groups.push({ records: [item.value], parents: item.parents, where: `${item.where}` });
       count++;
     } else
-      return {
-        groups: [],
-        count: 0,
-        problem: `expected an array of records at "${pathText || '(root)'}", found ${describe(item.value)}`,
-      };
+      return fail(
+        `expected an array of records at ${item.where} ("${pathText || '(root)'}"), found ${describe(item.value)}`,
+      );
   }
   return { groups, count };
 }
 
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;

@@ -1,25 +1,36 @@
 import type { JsonViolations, Severity, Violation } from '@st3/schemas';
-import { compileField, compileViolationsPath, parseFieldPath, selectRecords, type FieldPath } from './json-path.js';
+import { compileFixableWhen, fixableSpec } from './fixable.js';
 import { compileGroupMapper, type MapperHelpers } from './json-mapper.js';
-import { createPathNormalizer, normalizeSeverity, toPosition, type ParseContext } from './normalize.js';
+import {
+  compileViolationsPath,
+  describe,
+  hasEach,
+  parseFieldPath,
+  selectRecords,
+  type FieldPath,
+} from './json-path.js';
+import { createPathNormalizer, normalizeSeverity, toPosition, toText, type ParseContext } from './normalize.js';
 
 export interface ParseOutcome {
   violations: Violation[];
-  /** Set when the output is not what the strategy expects; violations may still hold what was read. */
+  /** Set when the output is not what the strategy expects (located); violations may still hold what was read. */
   problem?: string;
+  /** Parsing passed `ctx.deadline`: the gate's timeout ran out while its output was read. */
+  timedOut?: boolean;
 }
 
-/** A compiled `json_violations` section: compile once, parse many outputs. */
+/** A compiled `json_violations` section: compile once, parse many outputs. Never throws on any output. */
 export function createJsonParser(
   spec: JsonViolations,
   severityDefault: Severity = 'error',
 ): (text: string, ctx: ParseContext) => ParseOutcome {
   const steps = compileViolationsPath(spec.violations_path);
   const pathText = spec.violations_path ?? '';
-  const defaults = (spec as { defaults?: Record<string, unknown> }).defaults ?? {};
+  const defaults = Object.assign(Object.create(null) as Record<string, unknown>, spec.defaults ?? {});
   const path = (name: string, alt?: string): FieldPath | undefined => {
-    const p = spec.field_map[name] ?? (alt ? spec.field_map[alt] : undefined);
-    return p === undefined ? undefined : parseFieldPath(p);
+    const map = spec.field_map;
+    const p = Object.hasOwn(map, name) ? map[name] : alt && Object.hasOwn(map, alt) ? map[alt] : undefined;
+    return typeof p === 'string' ? parseFieldPath(p) : undefined;
   };
   const mapGroup = compileGroupMapper(
     {
@@ -41,55 +52,75 @@ export function createJsonParser(
     if ('problem' in parsed) return { violations: [], problem: parsed.problem };
     const { groups, count, problem } = selectRecords(parsed.value, steps, pathText);
     if (problem) return { violations: [], problem };
-    // Tools use a handful of severity values: map each distinct one once.
-    const severities = new Map<unknown, Severity>();
-    const helpers: MapperHelpers = {
-      toFile: createPathNormalizer(ctx),
-      toPosition,
-      severity: (raw) => {
-        let s = severities.get(raw);
-        if (s === undefined) {
-          s = normalizeSeverity(raw, spec.severity_map, severityDefault);
-          severities.set(raw, s);
-        }
-        return s;
-      },
-      fixable,
-    };
+    const state = { problem: undefined as string | undefined };
+    const helpers = createHelpers(ctx, spec, severityDefault, fixable, state);
     const violations: Violation[] = new Array(count);
     let i = 0;
-    for (const { records, parents } of groups)
-      i = mapGroup(records, parents, violations, i, helpers, ctx.supportsAutofix === true, defaults);
-    return { violations };
+    for (const { records, parents, where } of groups) {
+      if (ctx.deadline !== undefined && performance.now() > ctx.deadline)
+        return { violations: violations.slice(0, i), problem: 'parsing ran past the gate timeout', timedOut: true };
+      i = mapGroup(records, parents, where, violations, i, helpers, ctx.supportsAutofix === true, defaults);
+    }
+    return state.problem ? { violations, problem: state.problem } : { violations };
   };
 }
 
-function inlineFixable(when: string | null | undefined): { path: FieldPath; equals?: string } | 'gate' | undefined {
-  if (when === null || when === undefined || when === '') return undefined;
-  if (when === 'gate') return 'gate';
-  const eq = when.indexOf('=');
-  return eq === -1
-    ? { path: parseFieldPath(when) }
-    : { path: parseFieldPath(when.slice(0, eq)), equals: when.slice(eq + 1) };
+function createHelpers(
+  ctx: ParseContext,
+  spec: JsonViolations,
+  severityDefault: Severity,
+  fixable: MapperHelpers['fixable'],
+  state: { problem: string | undefined },
+): MapperHelpers {
+  const normalize = createPathNormalizer(ctx);
+  const bad = (where: string, k: number, field: string, expected: string, raw: unknown): null => {
+    state.problem ??= `${where}[${k}] ${field}: expected ${expected}, found ${describe(raw)}`;
+    return null;
+  };
+  // Tools use a handful of severity values: map each distinct one once.
+  const severities = new Map<unknown, Severity>();
+  return {
+    toFile: (raw) => normalize(raw) ?? raw,
+    file: (raw, where, k) => {
+      const f = normalize(raw);
+      return f === undefined ? bad(where, k, 'file', 'a path', raw) : f;
+    },
+    position: (raw, offset, where, k, field) => {
+      const p = toPosition(raw, offset);
+      return p === undefined || (p !== null && p >= 1e9) ? bad(where, k, field, 'a line or column number', raw) : p;
+    },
+    text: (raw, where, k, field) => {
+      const t = toText(raw);
+      return t === undefined ? bad(where, k, field, 'a string', raw) : t;
+    },
+    severity: (raw, where, k) => {
+      if (raw !== null && typeof raw === 'object') {
+        bad(where, k, 'severity', 'a severity word or number', raw);
+        return severityDefault;
+      }
+      let s = severities.get(raw);
+      if (s === undefined) {
+        s = normalizeSeverity(raw, spec.severity_map, severityDefault);
+        severities.set(raw, s);
+      }
+      return s;
+    },
+    fixable,
+  };
 }
 
-/**
- * `fixable_when`: `gate` (the gate supports autofix), a path whose presence (not null/false/empty)
- * marks a fixable record, or `path=value` for an exact value.
- */
-export function compileFixableWhen(
-  when: string | null | undefined,
-): (record: unknown, parents: readonly unknown[], gateFixable: boolean) => boolean {
-  if (when === null || when === undefined || when === '') return () => false;
-  if (when === 'gate') return (_r, _p, gate) => gate;
-  const eq = when.indexOf('=');
-  const read = compileField(parseFieldPath(eq === -1 ? when : when.slice(0, eq)));
-  const expected = eq === -1 ? undefined : when.slice(eq + 1);
-  return (record, parents) => {
-    const v = read(record, parents);
-    if (expected !== undefined) return v !== undefined && v !== null && String(v) === expected;
-    return v !== undefined && v !== null && v !== false && v !== '';
-  };
+/** The forms of `fixable_when` the generated mapper tests inline; the rest go through the compiled predicate. */
+function inlineFixable(
+  when: JsonViolations['fixable_when'],
+): { path: FieldPath; equals?: string } | 'gate' | 'helper' | undefined {
+  const spec = fixableSpec(when);
+  if (spec.kind === 'never') return undefined;
+  if (spec.kind === 'gate') return 'gate';
+  const path = parseFieldPath(spec.path!);
+  if (hasEach(path)) return 'helper';
+  if (spec.kind === 'present') return { path };
+  if (spec.kind === 'equals' && typeof spec.equals === 'string') return { path, equals: spec.equals };
+  return 'helper';
 }
 
 /**
@@ -112,7 +143,7 @@ export function parseJsonLenient(text: string): { value: unknown } | { problem: 
       }
     }
     return {
-      problem: `output is not valid JSON (${(error as Error).message}); it starts with ${JSON.stringify(snippet(trimmed))}`,
+      problem: `output is not valid JSON (${(error as Error).message.slice(0, 200)}); it starts with ${JSON.stringify(snippet(trimmed))}`,
     };
   }
 }

@@ -2,8 +2,11 @@ import type { GateConfig } from '@st3/schemas';
 
 /**
  * Shipped gate descriptors, one per tool (MegaLinter style): how to run it, which files it takes,
- * and how its output maps to violations. They are plain configuration: the engine has no tool names.
- * Each was checked against a real captured output (see test/fixtures/outputs/), except ruff (see README).
+ * and how its output maps to violations, how far its verdict reaches (`scope_mode`), which files
+ * configure it (`config_files`) and how it fixes (`fix`). They are plain configuration: the engine has
+ * no tool names. Programs are named bare (`eslint`, `tsc`): the engine puts the project's
+ * `node_modules/.bin` first on PATH, so the project's own copy runs and a missing one is "tool not found".
+ * Each was checked against a real captured output (see test/fixtures/outputs/).
  */
 export interface GatePreset {
   id: string;
@@ -14,211 +17,299 @@ export interface GatePreset {
 const JS_TYPES = ['.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts'];
 const PY = ['.py'];
 const ok0 = { exit_codes_ok: [0] };
+const JS_LOCKS = ['package.json', 'package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'];
+const PY_LOCKS = ['requirements*.txt', 'poetry.lock', 'uv.lock', 'Pipfile.lock'];
 
 /** A violation line of mypy (`--show-column-numbers` optional): `file:line[:col]: severity: message  [code]`. */
 export const MYPY_PATTERN =
   '^(?P<file>[^:\\n]+):(?P<line>\\d+):(?:(?P<col>\\d+):)? (?P<severity>error|warning|note): (?P<message>.+?)(?:\\s+\\[(?P<rule>[^\\]]+)\\])?$';
 
-export const PRESETS: readonly GatePreset[] = [
-  {
-    id: 'eslint',
-    language: 'typescript',
-    gate: {
-      name: 'ESLint',
-      description: 'Lint JavaScript/TypeScript (eslint -f json)',
-      execution: {
-        command: ['npx', '--no-install', 'eslint', '-f', 'json', '--no-warn-ignored'],
-        timeout_seconds: 300,
+const eslint: GatePreset = {
+  id: 'eslint',
+  language: 'typescript',
+  gate: {
+    name: 'ESLint',
+    description: 'Lint JavaScript/TypeScript (eslint -f json)',
+    execution: {
+      command: ['eslint', '-f', 'json', '--no-warn-ignored'],
+      timeout_seconds: 300,
+      install_hint: 'npm install --save-dev eslint',
+    },
+    success: { exit_codes_ok: [0] },
+    capabilities: {
+      file_types: JS_TYPES,
+      supports_autofix: true,
+      parsing_strategy: 'json_violations',
+      json_violations: {
+        violations_path: '[]/messages',
+        field_map: {
+          file: '../filePath',
+          line: 'line',
+          col: 'column',
+          rule: 'ruleId',
+          message: 'message',
+          severity: 'severity',
+        },
+        severity_map: { '1': 'warning', '2': 'error' },
+        fixable_when: 'fix',
       },
-      success: { exit_codes_ok: [0] },
-      capabilities: {
-        file_types: JS_TYPES,
-        supports_autofix: true,
-        parsing_strategy: 'json_violations',
-        json_violations: {
-          violations_path: '[]/messages',
-          field_map: {
-            file: '../filePath',
-            line: 'line',
-            col: 'column',
-            rule: 'ruleId',
-            message: 'message',
-            severity: 'severity',
-          },
-          severity_map: { '1': 'warning', '2': 'error' },
-          fixable_when: 'fix',
+      // Type-aware rules and import plugins read the files a file imports.
+      scope_mode: 'importers',
+      config_files: ['eslint.config.*', '.eslintrc*', '.eslintignore', 'tsconfig*.json', ...JS_LOCKS],
+      fix: { command: ['eslint', '--fix', '--no-warn-ignored'] },
+    },
+  },
+};
+
+const tsc: GatePreset = {
+  id: 'tsc',
+  language: 'typescript',
+  gate: {
+    name: 'TypeScript',
+    description:
+      'Type-check the project (tsc --noEmit --pretty false); runs on the whole tsconfig when any TS file is in scope',
+    execution: {
+      command: ['tsc', '--noEmit', '--pretty', 'false', '-p', 'tsconfig.json'],
+      timeout_seconds: 600,
+      pass_files: 'none',
+      install_hint: 'npm install --save-dev typescript',
+    },
+    success: ok0,
+    capabilities: {
+      file_types: ['.ts', '.tsx', '.mts', '.cts'],
+      supports_autofix: false,
+      parsing_strategy: 'text_violations',
+      text_violations: {
+        pattern:
+          '^(?P<file>.+?)\\((?P<line>\\d+),(?P<col>\\d+)\\): (?P<severity>error|warning|message) (?P<rule>TS\\d+): (?P<message>.*)$',
+        continuation_pattern: '^\\s+(?P<message>\\S.*)$',
+        severity_default: 'error',
+      },
+      scope_mode: 'project',
+      config_files: ['tsconfig*.json', 'jsconfig*.json', ...JS_LOCKS],
+    },
+  },
+};
+
+const biome: GatePreset = {
+  id: 'biome',
+  language: 'typescript',
+  gate: {
+    name: 'Biome',
+    description: 'Lint with Biome (biome lint --reporter=json)',
+    execution: {
+      command: ['biome', 'lint', '--reporter=json'],
+      timeout_seconds: 300,
+      install_hint: 'npm install --save-dev @biomejs/biome',
+    },
+    success: ok0,
+    capabilities: {
+      file_types: [...JS_TYPES, '.json', '.jsonc', '.css'],
+      supports_autofix: true,
+      parsing_strategy: 'json_violations',
+      json_violations: {
+        violations_path: 'diagnostics',
+        field_map: {
+          file: 'location/path',
+          line: 'location/start/line',
+          col: 'location/start/column',
+          rule: 'category',
+          message: 'message',
+          severity: 'severity',
+        },
+        // `biome lint --write` applies safe fixes only: an unsafe fix is not fixable here.
+        fixable_when: { path: 'advices[]/text', matches: '^Safe fix' },
+      },
+      // Biome 2's project rules (import cycles, unresolved imports, type inference) read imported files.
+      scope_mode: 'importers',
+      config_files: ['biome.json', 'biome.jsonc', '.editorconfig', 'tsconfig*.json', ...JS_LOCKS],
+      fix: { command: ['biome', 'lint', '--write'] },
+    },
+  },
+};
+
+const oxlint: GatePreset = {
+  id: 'oxlint',
+  language: 'typescript',
+  gate: {
+    name: 'Oxlint',
+    description: 'Lint with oxlint (-f json)',
+    execution: {
+      command: ['oxlint', '-f', 'json'],
+      timeout_seconds: 300,
+      install_hint: 'npm install --save-dev oxlint',
+    },
+    success: ok0,
+    capabilities: {
+      file_types: JS_TYPES,
+      supports_autofix: true,
+      parsing_strategy: 'json_violations',
+      json_violations: {
+        violations_path: 'diagnostics',
+        field_map: {
+          file: 'filename',
+          line: 'labels/0/span/line',
+          col: 'labels/0/span/column',
+          rule: 'code',
+          message: 'message',
+          severity: 'severity',
         },
       },
+      scope_mode: 'importers',
+      config_files: ['.oxlintrc.json', 'oxlintrc.json', 'tsconfig*.json', ...JS_LOCKS],
+      fix: { command: ['oxlint', '--fix'] },
     },
   },
-  {
-    id: 'tsc',
-    language: 'typescript',
-    gate: {
-      name: 'TypeScript',
-      description:
-        'Type-check the project (tsc --noEmit --pretty false); runs on the whole tsconfig when any TS file is in scope',
-      execution: {
-        command: ['npx', '--no-install', 'tsc', '--noEmit', '--pretty', 'false', '-p', 'tsconfig.json'],
-        timeout_seconds: 600,
-        pass_files: 'none',
-      },
-      success: ok0,
-      capabilities: {
-        file_types: ['.ts', '.tsx', '.mts', '.cts'],
-        supports_autofix: false,
-        parsing_strategy: 'text_violations',
-        text_violations: {
-          pattern:
-            '^(?P<file>.+?)\\((?P<line>\\d+),(?P<col>\\d+)\\): (?P<severity>error|warning|message) (?P<rule>TS\\d+): (?P<message>.*)$',
-          continuation_pattern: '^\\s+(?P<message>\\S.*)$',
-          severity_default: 'error',
+};
+
+const ruff: GatePreset = {
+  id: 'ruff',
+  language: 'python',
+  gate: {
+    name: 'Ruff',
+    description: 'Lint Python (ruff check --output-format json)',
+    execution: {
+      command: ['ruff', 'check', '--output-format=json'],
+      timeout_seconds: 120,
+      install_hint: 'pip install ruff (or pipx install ruff)',
+    },
+    success: ok0,
+    capabilities: {
+      file_types: PY,
+      supports_autofix: true,
+      parsing_strategy: 'json_violations',
+      json_violations: {
+        violations_path: null,
+        field_map: {
+          file: 'filename',
+          line: 'location/row',
+          col: 'location/column',
+          rule: 'code',
+          message: 'message',
         },
+        // `ruff check --fix` applies safe fixes only.
+        fixable_when: { path: 'fix/applicability', equals: 'safe' },
       },
+      scope_mode: 'files',
+      config_files: ['pyproject.toml', 'ruff.toml', '.ruff.toml', ...PY_LOCKS],
+      fix: { command: ['ruff', 'check', '--fix', '--quiet'] },
     },
   },
-  {
-    id: 'biome',
-    language: 'typescript',
-    gate: {
-      name: 'Biome',
-      description: 'Lint with Biome (biome lint --reporter=json)',
-      execution: { command: ['npx', '--no-install', 'biome', 'lint', '--reporter=json'], timeout_seconds: 300 },
-      success: ok0,
-      capabilities: {
-        file_types: [...JS_TYPES, '.json', '.jsonc', '.css'],
-        supports_autofix: true,
-        parsing_strategy: 'json_violations',
-        json_violations: {
-          violations_path: 'diagnostics',
-          field_map: {
-            file: 'location/path',
-            line: 'location/start/line',
-            col: 'location/start/column',
-            rule: 'category',
-            message: 'message',
-            severity: 'severity',
-          },
+};
+
+const ruffFormat: GatePreset = {
+  id: 'ruff-format',
+  language: 'python',
+  gate: {
+    name: 'Ruff format',
+    description: 'Python formatting (ruff format --check --diff)',
+    execution: {
+      command: ['ruff', 'format', '--check', '--diff'],
+      timeout_seconds: 120,
+      install_hint: 'pip install ruff (or pipx install ruff)',
+    },
+    success: ok0,
+    capabilities: {
+      file_types: PY,
+      supports_autofix: true,
+      parsing_strategy: 'text_violations',
+      text_violations: {
+        // The diff's header names each file that would change.
+        pattern: '^--- (?P<file>.+)$',
+        severity_default: 'error',
+        fixable_when: 'gate',
+        defaults: { rule: 'format', message: 'file is not formatted (ruff format)' },
+      },
+      scope_mode: 'files',
+      config_files: ['pyproject.toml', 'ruff.toml', '.ruff.toml', ...PY_LOCKS],
+      fix: { command: ['ruff', 'format', '--quiet'] },
+    },
+  },
+};
+
+const flake8: GatePreset = {
+  id: 'flake8',
+  language: 'python',
+  gate: {
+    name: 'Flake8',
+    description: 'Lint Python (flake8)',
+    execution: { command: ['flake8'], timeout_seconds: 120, install_hint: 'pip install flake8' },
+    success: ok0,
+    capabilities: {
+      file_types: PY,
+      supports_autofix: false,
+      parsing_strategy: 'text_violations',
+      text_violations: {
+        pattern: '^(?P<file>[^:\\n]+):(?P<line>\\d+):(?P<col>\\d+): (?P<rule>[A-Z]+\\d+) (?P<message>.*)$',
+        severity_default: 'error',
+      },
+      scope_mode: 'files',
+      config_files: ['.flake8', 'setup.cfg', 'tox.ini', ...PY_LOCKS],
+    },
+  },
+};
+
+const mypy: GatePreset = {
+  id: 'mypy',
+  language: 'python',
+  gate: {
+    name: 'mypy',
+    description: 'Type-check Python (mypy); runs on the whole project when any Python file is in scope',
+    execution: {
+      command: ['mypy', '--no-error-summary', '--show-column-numbers'],
+      timeout_seconds: 300,
+      install_hint: 'pip install mypy',
+    },
+    success: ok0,
+    capabilities: {
+      file_types: PY,
+      supports_autofix: false,
+      parsing_strategy: 'text_violations',
+      text_violations: { pattern: MYPY_PATTERN, severity_default: 'error', severity_map: { note: 'info' } },
+      scope_mode: 'project',
+      config_files: ['mypy.ini', '.mypy.ini', 'pyproject.toml', 'setup.cfg', ...PY_LOCKS],
+    },
+  },
+};
+
+const pyright: GatePreset = {
+  id: 'pyright',
+  language: 'python',
+  gate: {
+    name: 'Pyright',
+    description: 'Type-check Python (pyright --outputjson, files read from stdin); runs on the whole project',
+    execution: {
+      command: ['pyright', '--outputjson', '-'],
+      timeout_seconds: 300,
+      pass_files: 'stdin',
+      install_hint: 'npm install --save-dev pyright (or pip install pyright)',
+    },
+    success: ok0,
+    capabilities: {
+      file_types: PY,
+      supports_autofix: false,
+      parsing_strategy: 'json_violations',
+      json_violations: {
+        violations_path: 'generalDiagnostics',
+        field_map: {
+          file: 'file',
+          line: 'range/start/line',
+          col: 'range/start/character',
+          rule: 'rule',
+          message: 'message',
+          severity: 'severity',
         },
+        // pyright counts lines and characters from 0.
+        line_offset: 1,
+        col_offset: 1,
       },
+      scope_mode: 'project',
+      config_files: ['pyrightconfig.json', 'pyproject.toml', ...PY_LOCKS],
     },
   },
-  {
-    id: 'oxlint',
-    language: 'typescript',
-    gate: {
-      name: 'Oxlint',
-      description: 'Lint with oxlint (-f json)',
-      execution: { command: ['npx', '--no-install', 'oxlint', '-f', 'json'], timeout_seconds: 300 },
-      success: ok0,
-      capabilities: {
-        file_types: JS_TYPES,
-        supports_autofix: true,
-        parsing_strategy: 'json_violations',
-        json_violations: {
-          violations_path: 'diagnostics',
-          field_map: {
-            file: 'filename',
-            line: 'labels/0/span/line',
-            col: 'labels/0/span/column',
-            rule: 'code',
-            message: 'message',
-            severity: 'severity',
-          },
-        },
-      },
-    },
-  },
-  {
-    id: 'ruff',
-    language: 'python',
-    gate: {
-      name: 'Ruff',
-      description: 'Lint Python (ruff check --output-format json)',
-      execution: { command: ['ruff', 'check', '--output-format=json'], timeout_seconds: 120 },
-      success: ok0,
-      capabilities: {
-        file_types: PY,
-        supports_autofix: true,
-        parsing_strategy: 'json_violations',
-        json_violations: {
-          violations_path: null,
-          field_map: {
-            file: 'filename',
-            line: 'location/row',
-            col: 'location/column',
-            rule: 'code',
-            message: 'message',
-          },
-          fixable_when: 'fix/applicability',
-        },
-      },
-    },
-  },
-  {
-    id: 'flake8',
-    language: 'python',
-    gate: {
-      name: 'Flake8',
-      description: 'Lint Python (flake8)',
-      execution: { command: ['flake8'], timeout_seconds: 120 },
-      success: ok0,
-      capabilities: {
-        file_types: PY,
-        supports_autofix: false,
-        parsing_strategy: 'text_violations',
-        text_violations: {
-          pattern: '^(?P<file>[^:\\n]+):(?P<line>\\d+):(?P<col>\\d+): (?P<rule>[A-Z]+\\d+) (?P<message>.*)$',
-          severity_default: 'error',
-        },
-      },
-    },
-  },
-  {
-    id: 'mypy',
-    language: 'python',
-    gate: {
-      name: 'mypy',
-      description: 'Type-check Python (mypy)',
-      execution: { command: ['mypy', '--no-error-summary', '--show-column-numbers'], timeout_seconds: 300 },
-      success: ok0,
-      capabilities: {
-        file_types: PY,
-        supports_autofix: false,
-        parsing_strategy: 'text_violations',
-        text_violations: { pattern: MYPY_PATTERN, severity_default: 'error', severity_map: { note: 'info' } },
-      },
-    },
-  },
-  {
-    id: 'pyright',
-    language: 'python',
-    gate: {
-      name: 'Pyright',
-      description: 'Type-check Python (pyright --outputjson, files read from stdin)',
-      execution: { command: ['pyright', '--outputjson', '-'], timeout_seconds: 300, pass_files: 'stdin' },
-      success: ok0,
-      capabilities: {
-        file_types: PY,
-        supports_autofix: false,
-        parsing_strategy: 'json_violations',
-        json_violations: {
-          violations_path: 'generalDiagnostics',
-          field_map: {
-            file: 'file',
-            line: 'range/start/line',
-            col: 'range/start/character',
-            rule: 'rule',
-            message: 'message',
-            severity: 'severity',
-          },
-          line_offset: 1,
-          col_offset: 1,
-        },
-      },
-    },
-  },
-];
+};
+
+export const PRESETS: readonly GatePreset[] = [eslint, tsc, biome, oxlint, ruff, ruffFormat, flake8, mypy, pyright];
 
 export function findPreset(id: string): GatePreset | undefined {
   return PRESETS.find((p) => p.id === id);

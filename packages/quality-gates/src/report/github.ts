@@ -9,8 +9,8 @@ export function toGithubAnnotations(result: GateRunResult): string {
     for (const v of gate.violations) {
       const props: string[] = [];
       if (v.file) props.push(`file=${escapeProperty(v.file)}`);
-      if (v.line > 0) props.push(`line=${v.line}`);
-      if (v.col > 0) props.push(`col=${v.col}`);
+      if (v.line !== null) props.push(`line=${v.line}`);
+      if (v.line !== null && v.col !== null) props.push(`col=${v.col}`);
       props.push(`title=${escapeProperty(`${gate.id}${v.rule ? `: ${v.rule}` : ''}`)}`);
       lines.push(`::${COMMAND[v.severity]} ${props.join(',')}::${escapeData(v.message)}`);
     }

@@ -15,15 +15,31 @@ export interface SarifOptions {
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
-/** SARIF 2.1.0: one run per gate that ran (skipped gates have no run), rules listed per run. */
+/**
+ * SARIF 2.1.0: one run per gate that ran (skipped gates have no run), rules listed per run. With
+ * `--new-only` results, the pre-existing violations are included with `baselineState: unchanged` and the
+ * reported ones are `new`.
+ */
 export function toSarif(result: GateRunResult, options: SarifOptions = {}): Record<string, unknown> {
   const baseline = options.baselineFailedFiles ? new Set(options.baselineFailedFiles) : undefined;
   const runs = result.gates
     .filter((g) => !g.skipped)
     .map((gate) => {
-      const ruleIds = [...new Set(gate.violations.map((v) => v.rule || gate.id))].sort();
+      const pre = gate.preexisting_violations;
+      const all = pre ? [...gate.violations, ...pre] : gate.violations;
+      const ruleIds = [...new Set(all.map((v) => v.rule ?? gate.id))].sort();
       const ruleIndex = new Map(ruleIds.map((r, i) => [r, i]));
       const command = options.config?.gates[gate.id]?.execution.command;
+      const state = (v: Violation, old: boolean): BaselineState =>
+        pre
+          ? old
+            ? 'unchanged'
+            : 'new'
+          : baseline
+            ? v.file !== null && baseline.has(v.file)
+              ? 'unchanged'
+              : 'new'
+            : undefined;
       const run: Record<string, unknown> = {
         tool: {
           driver: {
@@ -44,7 +60,10 @@ export function toSarif(result: GateRunResult, options: SarifOptions = {}): Reco
               : {}),
           },
         ],
-        results: gate.violations.map((v) => sarifResult(v, gate.id, ruleIndex, baseline)),
+        results: [
+          ...gate.violations.map((v) => sarifResult(v, gate.id, ruleIndex, state(v, false))),
+          ...(pre ?? []).map((v) => sarifResult(v, gate.id, ruleIndex, state(v, true))),
+        ],
       };
       return run;
     });
@@ -55,22 +74,24 @@ export function toSarif(result: GateRunResult, options: SarifOptions = {}): Reco
   };
 }
 
+type BaselineState = 'new' | 'unchanged' | undefined;
+
 function sarifResult(
   v: Violation,
   gateId: string,
   ruleIndex: Map<string, number>,
-  baseline: Set<string> | undefined,
+  baselineState: BaselineState,
 ): Record<string, unknown> {
-  const ruleId = v.rule || gateId;
-  const region: Record<string, number> = {};
-  if (v.line > 0) region.startLine = v.line;
-  if (v.line > 0 && v.col > 0) region.startColumn = v.col;
+  const ruleId = v.rule ?? gateId;
+  // A region needs a line (1-based); a column only means something with its line.
+  const region: Record<string, number> | undefined =
+    v.line !== null ? { startLine: v.line, ...(v.col !== null ? { startColumn: v.col } : {}) } : undefined;
   const location = v.file
     ? [
         {
           physicalLocation: {
             artifactLocation: { uri: encodeUri(v.file), ...(v.file.startsWith('/') ? {} : { uriBaseId: 'SRCROOT' }) },
-            ...(v.line > 0 ? { region } : {}),
+            ...(region ? { region } : {}),
           },
         },
       ]
@@ -82,7 +103,7 @@ function sarifResult(
     message: { text: v.message || ruleId },
     locations: location,
     ...(v.fixable ? { properties: { fixable: true } } : {}),
-    ...(baseline ? { baselineState: baseline.has(v.file) ? 'unchanged' : 'new' } : {}),
+    ...(baselineState ? { baselineState } : {}),
   };
 }
 

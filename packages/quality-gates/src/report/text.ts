@@ -29,7 +29,9 @@ export function toText(result: GateRunResult, colors: TextColors = plain): strin
   const out: string[] = [];
   for (const file of [...byFile.keys()].sort()) {
     out.push(colors.bold(file));
-    const list = byFile.get(file)!.sort((a, b) => a.line - b.line || a.col - b.col || a.gate.localeCompare(b.gate));
+    const list = byFile
+      .get(file)!
+      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0) || a.gate.localeCompare(b.gate));
     for (const v of list) {
       const sev =
         v.severity === 'error'
@@ -37,10 +39,10 @@ export function toText(result: GateRunResult, colors: TextColors = plain): strin
           : v.severity === 'warning'
             ? colors.yellow('warning')
             : colors.dim('info');
-      const where = `${v.line}:${v.col}`.padEnd(8);
+      const where = (v.line === null ? '-' : v.col === null ? `${v.line}` : `${v.line}:${v.col}`).padEnd(8);
       const [first, ...rest] = v.message.split('\n');
       out.push(
-        `  ${where} ${sev.padEnd(7)}  ${first}  ${colors.dim(`${v.rule}${v.rule ? ' ' : ''}(${v.gate})`)}${v.fixable ? colors.dim(' [fixable]') : ''}`,
+        `  ${where} ${sev.padEnd(7)}  ${first}  ${colors.dim(`${v.rule ?? ''}${v.rule ? ' ' : ''}(${v.gate})`)}${v.fixable ? colors.dim(' [fixable]') : ''}`,
       );
       for (const line of rest) out.push(`  ${' '.repeat(8)} ${line}`);
     }

@@ -1,4 +1,4 @@
-import { relPath } from './text-util.js';
+import { readReport, relPath } from './text-util.js';
 
 /** One coverage measure: covered of total, and the percentage (null when there is nothing to cover). */
 export interface CoverageMetric {
@@ -51,6 +51,10 @@ function readTotals(raw: unknown): CoverageTotals {
  * (istanbul writes `"Unknown"` for an empty measure).
  */
 export function parseIstanbulSummary(text: string, root: string): CoverageReport {
+  return readReport('an istanbul coverage-summary.json', () => parseIstanbulSummaryUnchecked(text, root));
+}
+
+function parseIstanbulSummaryUnchecked(text: string, root: string): CoverageReport {
   const raw = JSON.parse(text) as unknown;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw) || !('total' in raw))
     throw new Error('not an istanbul coverage-summary.json (no "total" entry)');
@@ -68,6 +72,10 @@ export function parseIstanbulSummary(text: string, root: string): CoverageReport
  * DA/FNDA/BRDA lines are counted when a record has no totals). lcov has no statements.
  */
 export function parseLcov(text: string, root: string): CoverageReport {
+  return readReport('an lcov tracefile', () => parseLcovUnchecked(text, root));
+}
+
+function parseLcovUnchecked(text: string, root: string): CoverageReport {
   const files = new Map<string, Required<Pick<CoverageTotals, 'lines' | 'functions' | 'branches'>>>();
   let file: string | undefined;
   let counts = {

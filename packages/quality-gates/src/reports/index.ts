@@ -8,3 +8,4 @@ export {
   type CoverageTotals,
 } from './coverage.js';
 export { stripAnsi } from './text-util.js';
+export { parseEslintStylish, type StylishProblem } from './eslint-stylish.js';

@@ -1,5 +1,5 @@
 import type { TestCounts, TestFailure } from '../tests/parse-results.js';
-import { countsByWord, outputLines, relPath } from './text-util.js';
+import { countsByWord, outputLines, readReport, relPath } from './text-util.js';
 
 const SUITE = /^\s*(PASS|FAIL)\s+(\S+)/;
 const BULLET = /^\s*●\s+(.+)$/;
@@ -13,6 +13,10 @@ const AT = /\(([^()\s]+?):(\d+):(\d+)\)\s*$|\bat\s+([^()\s]+?):(\d+):(\d+)\s*$/;
  * (`● Test suite failed to run`) is one failure of its file.
  */
 export function parseJestText(text: string, root: string): TestCounts {
+  return readReport("jest's text report", () => parseJestTextUnchecked(text, root));
+}
+
+function parseJestTextUnchecked(text: string, root: string): TestCounts {
   const lines = outputLines(text);
   const summaryLine = lines.map((l) => SUMMARY.exec(l)).find((m) => m !== null);
   const suiteFailed = lines.some((l) => /●\s+Test suite failed to run/.test(l));

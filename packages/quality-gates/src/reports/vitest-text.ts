@@ -1,5 +1,5 @@
 import type { TestCounts, TestFailure } from '../tests/parse-results.js';
-import { countsByWord, outputLines, relPath } from './text-util.js';
+import { countsByWord, outputLines, readReport, relPath } from './text-util.js';
 
 const FAIL_HEADER = /^\s*FAIL\s+(\S.*?)\s+>\s+(.+)$/;
 const FAIL_FILE_ONLY = /^\s*FAIL\s+(\S+)\s*(?:\[.*\])?$/;
@@ -13,6 +13,10 @@ const SUMMARY = /^\s*Tests\s+(.+?)\s+\((\d+)\)\s*$/;
  * `❯ file:line:col` location). A run that never printed the summary (crash, no tests found) throws.
  */
 export function parseVitestText(text: string, root: string): TestCounts {
+  return readReport("vitest's text report", () => parseVitestTextUnchecked(text, root));
+}
+
+function parseVitestTextUnchecked(text: string, root: string): TestCounts {
   const lines = outputLines(text);
   const summaryLine = lines.map((l) => SUMMARY.exec(l)).find((m) => m !== null);
   if (!summaryLine) throw new Error('not a vitest text report (no "Tests … (N)" summary line)');

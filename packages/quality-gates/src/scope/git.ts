@@ -110,6 +110,25 @@ export async function changedSince(dir: string, base: string): Promise<string[]>
   }
 }
 
+/**
+ * Files of the work tree that differ from commit `base` (as `changedSince`) and files of `base` that
+ * are gone from the work tree (deleted or renamed away): a deletion can break the files that import it.
+ */
+export async function changesSince(dir: string, base: string): Promise<{ changed: string[]; deleted: string[] }> {
+  const changed = await changedSince(dir, base);
+  const g = await git();
+  let tracked: string[];
+  try {
+    tracked = await g.listFiles({ fs, dir, ref: base });
+  } catch (error) {
+    throw new St3Error('E_GIT', `cannot list the files of ${base.slice(0, 8)}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const deleted = tracked.filter((f) => !fs.existsSync(`${dir}/${f}`)).sort();
+  return { changed, deleted };
+}
+
 /** Every file of a repository without commits that is not ignored (all of them are new). */
 export async function untrackedFiles(dir: string): Promise<string[]> {
   const g = await git();

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { St3Error, type QualityConfig, type QualityGatesState } from '@st3/schemas';
 import {
-  changedSince,
+  changesSince,
   hasCommit,
   ignoreChecker,
   mergeBase,
@@ -29,8 +29,17 @@ export interface ResolvedScope {
   kind: ScopeKind;
   /** What was used: the whole project, a set of changed/listed files, or nothing to do. */
   mode: 'project' | 'changed' | 'files' | 'none';
-  /** Existing files, relative to the workspace root with `/`, sorted. For `project`: every candidate file. */
+  /**
+   * Existing files, relative to the workspace root with `/`, sorted. For `project`: every candidate file;
+   * for `auto`: the changed files, the unverified ones and those that failed before (any gate).
+   */
   files: string[];
+  /** `auto`/`branch`: files that differ from the base commit, sorted. */
+  changed?: string[];
+  /** `auto`: files whose committed content at the baseline was never checked (state `unverified_files`) and exist. */
+  unverified?: string[];
+  /** `auto`/`branch`: files of the base commit that are gone from the work tree (a deletion can break importers). */
+  deleted?: string[];
   /** One line saying what the scope is and why. */
   description: string;
   /** The commit changes were measured from, when any. */
@@ -38,6 +47,8 @@ export interface ResolvedScope {
   /** HEAD when the workspace is in a repository with commits. */
   head?: string;
   inRepo: boolean;
+  /** The repository's work tree root, when in one. */
+  repoDir?: string;
   warnings: string[];
 }
 
@@ -55,7 +66,13 @@ export interface ResolveScopeOptions {
 export async function resolveScope(options: ResolveScopeOptions): Promise<ResolvedScope> {
   const { root, request } = options;
   const repo = await openRepo(root);
-  const common = { kind: request.kind, inRepo: repo !== undefined, head: repo?.head, warnings: [] as string[] };
+  const common = {
+    kind: request.kind,
+    inRepo: repo !== undefined,
+    head: repo?.head,
+    ...(repo ? { repoDir: repo.dir } : {}),
+    warnings: [] as string[],
+  };
   switch (request.kind) {
     case 'project':
       return { ...common, mode: 'project', files: await listProjectFiles(root, repo), description: 'whole project' };
@@ -72,7 +89,7 @@ export async function resolveScope(options: ResolveScopeOptions): Promise<Resolv
   }
 }
 
-type Common = Pick<ResolvedScope, 'kind' | 'inRepo' | 'head' | 'warnings'>;
+type Common = Pick<ResolvedScope, 'kind' | 'inRepo' | 'head' | 'repoDir' | 'warnings'>;
 
 function filesScope(root: string, request: ScopeRequest, common: Common): ResolvedScope {
   const base = request.filesBase ?? root;
@@ -139,11 +156,15 @@ async function branchScope(
     throw new St3Error('E_GIT', `HEAD and ${parentName} have no common ancestor`, {
       hint: 'pass --parent with a related branch, or use --scope project',
     });
-  const files = withoutOwnFiles(toRootRelative(repo.dir, root, await changedSince(repo.dir, base)), options.config);
+  const diff = await changesSince(repo.dir, base);
+  const files = withoutOwnFiles(toRootRelative(repo.dir, root, diff.changed), options.config);
+  const deleted = withoutOwnFiles(toRootRelative(repo.dir, root, diff.deleted), options.config);
   return {
     ...common,
-    mode: files.length ? 'changed' : 'none',
+    mode: files.length || deleted.length ? 'changed' : 'none',
     files,
+    changed: files,
+    deleted,
     base,
     description: `${files.length} file${files.length === 1 ? '' : 's'} changed since the merge base ${base.slice(0, 8)} with ${parentName}`,
   };
@@ -170,22 +191,34 @@ async function autoScope(
     );
     return project(`baseline ${baseline.slice(0, 8)} not found`);
   }
-  const changed = withoutOwnFiles(
-    toRootRelative(repo.dir, root, await changedSince(repo.dir, baseline)),
-    options.config,
-  );
-  const failed = (options.state?.failed_files ?? []).filter((f) => existsSync(join(root, f)));
-  const files = [...new Set([...changed, ...failed])].sort();
-  const description = `${changed.length} file${changed.length === 1 ? '' : 's'} changed since ${baseline.slice(0, 8)}, ${failed.length} failed before`;
-  if (files.length === 0)
+  const diff = await changesSince(repo.dir, baseline);
+  const unverified = (options.state?.unverified_files ?? []).filter((f) => existsSync(join(root, f)));
+  const changed = withoutOwnFiles(toRootRelative(repo.dir, root, diff.changed), options.config);
+  const deleted = withoutOwnFiles(toRootRelative(repo.dir, root, diff.deleted), options.config);
+  const failed = [...new Set(allFailedFiles(options.state))].filter((f) => existsSync(join(root, f)));
+  const files = [...new Set([...changed, ...unverified, ...failed])].sort();
+  const what = `${changed.length} file${changed.length === 1 ? '' : 's'} changed since ${baseline.slice(0, 8)}`;
+  const extra = `${deleted.length ? `, ${deleted.length} deleted` : ''}${unverified.length ? `, ${unverified.length} unverified` : ''}`;
+  const description = `${what}${extra}, ${failed.length} failed before`;
+  if (files.length === 0 && deleted.length === 0)
     return {
       ...common,
       mode: 'none',
       files,
+      changed,
+      unverified,
+      deleted,
       base: baseline,
       description: `nothing changed since ${baseline.slice(0, 8)} and nothing failed`,
     };
-  return { ...common, mode: 'changed', files, base: baseline, description };
+  return { ...common, mode: 'changed', files, changed, unverified, deleted, base: baseline, description };
+}
+
+/** Every file any gate failed on: the seed's union and the per-gate lists. */
+export function allFailedFiles(state: QualityGatesState | undefined): string[] {
+  const out = new Set(state?.failed_files ?? []);
+  for (const g of Object.values(state?.gates ?? {})) for (const f of g.failed_files ?? []) out.add(f);
+  return [...out].sort();
 }
 
 /** ST3's own state (`.st3/`) and the gate logs change on every run: they are never "changed code". */
@@ -207,11 +240,12 @@ const ALWAYS_SKIPPED = new Set(['.git', 'node_modules']);
  * Every file of the workspace, skipping `.git`, `node_modules` and (in a repository) what
  * .gitignore ignores. Gate filters then narrow it by type and globs.
  */
-export async function listProjectFiles(root: string, repo?: RepoInfo): Promise<string[]> {
+export async function listProjectFiles(root: string, repo?: Pick<RepoInfo, 'dir'> | string): Promise<string[]> {
   let ignored: ((p: string) => Promise<boolean>) | undefined;
-  if (repo) {
-    const check = await ignoreChecker(repo.dir);
-    const prefix = relative(repo.dir, root).split(sep).join('/');
+  const repoDir = typeof repo === 'string' ? repo : repo?.dir;
+  if (repoDir) {
+    const check = await ignoreChecker(repoDir);
+    const prefix = relative(repoDir, root).split(sep).join('/');
     ignored = (p) => check(prefix ? `${prefix}/${p}` : p);
   }
   const out: string[] = [];

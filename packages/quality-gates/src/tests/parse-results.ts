@@ -1,4 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { stripAnsi } from '../parse/normalize.js';
+import { readReport } from '../reports/text-util.js';
 
 export interface TestFailure {
   /** Full test name (suite titles and test title). */
@@ -50,6 +52,10 @@ interface JestReport {
 
 /** The JSON report of jest (`--json`) and vitest (`--reporter=json`, jest-compatible). */
 export function parseJestJson(text: string, root: string): TestCounts {
+  return readReport('a jest/vitest JSON report', () => parseJestJsonUnchecked(text, root));
+}
+
+function parseJestJsonUnchecked(text: string, root: string): TestCounts {
   const report = JSON.parse(text) as JestReport;
   if (!report || typeof report !== 'object' || !Array.isArray(report.testResults))
     throw new Error('not a jest/vitest JSON report (no testResults array)');
@@ -86,6 +92,10 @@ export function parseJestJson(text: string, root: string): TestCounts {
 
 /** A pytest JUnit XML report (`pytest --junitxml=FILE`). */
 export function parsePytestJunit(xml: string, root: string): TestCounts {
+  return readReport('a JUnit XML report', () => parsePytestJunitUnchecked(xml, root));
+}
+
+function parsePytestJunitUnchecked(xml: string, root: string): TestCounts {
   if (!/<testsuites?[\s>]/.test(xml)) throw new Error('not a JUnit XML report (no <testsuite>)');
   const failures: TestFailure[] = [];
   let total = 0;
@@ -140,9 +150,4 @@ function classToFile(classname: string | undefined): string | undefined {
 
 function firstLines(s: string, n = 8): string {
   return s.trim().split('\n').slice(0, n).join('\n');
-}
-
-function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\u001b\[[0-9;]*m/g, '');
 }

@@ -32,6 +32,10 @@ export const GateExecutionSchema = z
       .positive()
       .optional()
       .describe('cap on each of stdout and stderr (default 16 MiB)'),
+    install_hint: z
+      .string()
+      .optional()
+      .describe('how to install the tool, shown with "tool not found" (e.g. "npm install --save-dev eslint")'),
   })
   .loose();
 export type GateExecution = z.infer<typeof GateExecutionSchema>;
@@ -53,6 +57,28 @@ export const GateSuccessSchema = z
   .loose();
 export type GateSuccess = z.infer<typeof GateSuccessSchema>;
 
+/**
+ * When a violation is fixable: `gate` (the gate supports autofix), a path whose presence (not null, false or
+ * empty) marks a fixable record, `path=value` (legacy exact value), or `{path, equals}` / `{path, matches}`
+ * testing the value (`matches` is a regex, Python syntax accepted). A path may iterate arrays with `[]`
+ * (`advices[]/text`): any element that satisfies the test makes the record fixable. In `text_violations`
+ * the path is a capture group name.
+ */
+export const FixableWhenSchema = z.union([
+  z.string(),
+  z
+    .object({
+      path: z.string().min(1),
+      equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
+      matches: z.string().min(1).optional(),
+    })
+    .strict()
+    .refine((v) => v.equals === undefined || v.matches === undefined, {
+      message: 'fixable_when takes equals or matches, not both',
+    }),
+]);
+export type FixableWhen = z.infer<typeof FixableWhenSchema>;
+
 /** Field paths in a tool's JSON output, written with `/` or `.` (`location/row`, `range.start.line`). */
 export const JsonViolationsSchema = z
   .object({
@@ -66,11 +92,9 @@ export const JsonViolationsSchema = z
       .describe('violation field (file, line, col, rule, message, severity) -> path in one tool record'),
     line_offset: z.number().int().optional().describe('added to line numbers (pyright is 0-based: 1)'),
     col_offset: z.number().int().optional(),
-    fixable_when: z
-      .string()
-      .nullable()
+    fixable_when: FixableWhenSchema.nullable()
       .optional()
-      .describe('"gate" (fixable when the gate supports autofix) or a path whose presence marks a fixable record'),
+      .describe('"gate", a path whose presence marks a fixable record, or {path, equals|matches}'),
     severity_map: z.record(z.string(), z.string()).optional(),
     defaults: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   })
@@ -86,7 +110,9 @@ export const TextViolationsSchema = z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .optional()
       .describe('values for fields the pattern does not capture; `{field}` is interpolated'),
-    fixable_when: z.string().nullable().optional(),
+    fixable_when: FixableWhenSchema.nullable()
+      .optional()
+      .describe('"gate", a group whose presence marks a fixable violation, or {path: group, equals|matches}'),
     multiline: z.boolean().optional(),
     continuation_pattern: z
       .string()
@@ -101,6 +127,26 @@ export type TextViolations = z.infer<typeof TextViolationsSchema>;
 export const ParsingStrategySchema = z.enum(['json_violations', 'text_violations', 'exit_code']);
 export type ParsingStrategy = z.infer<typeof ParsingStrategySchema>;
 
+/** A gate's fix command (`st3 gates --fix`): run on the gate's files in scope, then the gates run again. */
+export const GateFixSchema = z
+  .object({
+    command: z.array(z.string()).min(1).describe('argv of the fixer, e.g. [ruff, check, --fix]'),
+    pass_files: z
+      .enum(['args', 'stdin', 'none'])
+      .optional()
+      .describe("how the files reach the fixer (default: the gate's execution.pass_files, else args)"),
+    timeout_seconds: z.number().positive().optional(),
+  })
+  .loose();
+export type GateFix = z.infer<typeof GateFixSchema>;
+
+export const ScopeModeSchema = z
+  .enum(['files', 'importers', 'project'])
+  .describe(
+    'files: the verdict on a file depends only on that file (most linters); importers: also on the files it imports (type-aware lint rules), so files importing a changed file are checked too; project: on the whole project (type-checkers), so the gate runs on all its files whenever one of them changed',
+  );
+export type ScopeMode = z.infer<typeof ScopeModeSchema>;
+
 export const GateCapabilitiesSchema = z
   .object({
     file_types: z.array(z.string()).describe('extensions with the dot, e.g. ".py"'),
@@ -108,6 +154,16 @@ export const GateCapabilitiesSchema = z
     parsing_strategy: ParsingStrategySchema,
     json_violations: JsonViolationsSchema.optional(),
     text_violations: TextViolationsSchema.optional(),
+    scope_mode: ScopeModeSchema.optional().describe(
+      'ST3 extension of v1.1. Absent: importers (the files that import a changed file are found by a cheap import scan)',
+    ),
+    config_files: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'ST3 extension of v1.1: globs of the tool\'s config files (a name without "/" matches in any folder); a change to one puts the gate on project scope',
+      ),
+    fix: GateFixSchema.optional().describe("ST3 extension of v1.1: how `st3 gates --fix` fixes this gate's violations"),
   })
   .loose()
   .superRefine((value, ctx) => {

@@ -1,0 +1,145 @@
+import { existsSync } from 'node:fs';
+import { delimiter, dirname, join, relative, resolve, sep } from 'node:path';
+import type { GateConfig } from '@st3/schemas';
+import { createOutputParser, evaluateGate, type GateEvaluation } from '../parse/evaluate.js';
+import { runProcess, type ProcessResult } from '../process/run-process.js';
+import { writeArtifactLog } from './artifact-log.js';
+import { chunkFiles, commandLineBudget } from './chunk.js';
+
+export interface ExecuteOptions {
+  root: string;
+  /** Where the `node_modules/.bin` search stops going up (the repository root, else the workspace root). */
+  top?: string;
+  env?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  commandLineBudget?: number;
+  logging?: { dir: string; maxFiles?: number };
+  now: () => Date;
+  /** Log name suffix (e.g. `fix`). */
+  logTag?: string;
+}
+
+/** One command to run for a gate: argv, what goes on stdin, and the working folder. */
+export interface CommandPlan {
+  command: readonly string[];
+  passFiles: 'args' | 'stdin' | 'none';
+  workingDir?: string | null;
+  timeoutSeconds?: number;
+  maxOutputBytes?: number;
+  env?: Record<string, string>;
+}
+
+/** The command plan of a gate's check. */
+export function checkCommand(gate: GateConfig): CommandPlan {
+  const e = gate.execution;
+  return {
+    command: e.command,
+    passFiles: e.pass_files ?? 'args',
+    workingDir: e.working_dir,
+    timeoutSeconds: e.timeout_seconds,
+    maxOutputBytes: e.max_output_bytes,
+    env: e.env,
+  };
+}
+
+/** Runs a command over files (chunked under the command-line limit, or on stdin); stops at the first run error. */
+export async function runCommand(
+  id: string,
+  plan: CommandPlan,
+  files: readonly string[],
+  options: ExecuteOptions,
+): Promise<{ runs: ProcessResult[]; workDir: string; deadline?: number }> {
+  const workDir = plan.workingDir ? resolve(options.root, plan.workingDir) : options.root;
+  const relFiles =
+    workDir === options.root
+      ? files
+      : files.map((f) => relative(workDir, resolve(options.root, f)).split(sep).join('/'));
+  const base = [...plan.command];
+  const argvs: { argv: string[]; input?: string }[] =
+    plan.passFiles === 'none'
+      ? [{ argv: base }]
+      : plan.passFiles === 'stdin'
+        ? [{ argv: base, input: `${relFiles.join('\n')}\n` }]
+        : chunkFiles(base, relFiles, options.commandLineBudget ?? commandLineBudget()).map((chunk) => ({
+            argv: [...base, ...chunk],
+          }));
+  const env = toolEnv({ ...(options.env ?? process.env), ...plan.env }, workDir, options.top ?? options.root);
+  const timeoutMs = plan.timeoutSeconds ? plan.timeoutSeconds * 1000 : undefined;
+  const deadline = timeoutMs !== undefined ? performance.now() + timeoutMs : undefined;
+  const runs: ProcessResult[] = [];
+  for (const [i, { argv, input }] of argvs.entries()) {
+    // Every chunk shares the gate's one timeout.
+    const left = deadline !== undefined ? Math.max(1, Math.round(deadline - performance.now())) : undefined;
+    const run = await runProcess({
+      argv,
+      cwd: workDir,
+      env,
+      input,
+      timeoutMs: left,
+      maxOutputBytes: plan.maxOutputBytes,
+      signal: options.signal,
+    });
+    runs.push(run);
+    if (options.logging) {
+      const tag = options.logTag ? `${id}-${options.logTag}` : id;
+      await writeArtifactLog(
+        options.root,
+        options.logging,
+        tag,
+        argv,
+        run,
+        argvs.length > 1 ? i + 1 : 0,
+        options.now(),
+      ).catch(() => undefined);
+    }
+    if (run.error) break;
+  }
+  return { runs, workDir, ...(deadline !== undefined ? { deadline } : {}) };
+}
+
+/**
+ * The tools' environment: PATH starts with every `node_modules/.bin` from the tool's working folder up to
+ * `top` (as `npm run` does), so presets name `eslint` or `tsc` and get the project's own copy, and a tool
+ * that is not installed is "tool not found" instead of an npx failure.
+ */
+export function toolEnv(
+  env: Record<string, string | undefined>,
+  workDir: string,
+  top: string,
+): Record<string, string | undefined> {
+  const bins: string[] = [];
+  const stop = resolve(top);
+  for (let dir = resolve(workDir); ; dir = dirname(dir)) {
+    const bin = join(dir, 'node_modules', '.bin');
+    if (existsSync(bin)) bins.push(bin);
+    if (dir === stop || dirname(dir) === dir || !(dir + sep).startsWith(stop + sep)) break;
+  }
+  if (bins.length === 0) return env;
+  const key = Object.keys(env).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
+  return { ...env, [key]: [...bins, env[key] ?? ''].filter(Boolean).join(delimiter) };
+}
+
+/** Runs a gate's check on its files and evaluates the output (parsing counts against the timeout). */
+export async function executeCheck(
+  id: string,
+  gate: GateConfig,
+  files: readonly string[],
+  options: ExecuteOptions,
+): Promise<GateEvaluation> {
+  const { runs, workDir, deadline } = await runCommand(id, checkCommand(gate), files, options);
+  try {
+    return evaluateGate(
+      gate,
+      runs,
+      { root: options.root, cwd: workDir, supportsAutofix: gate.capabilities.supports_autofix, deadline },
+      createOutputParser(gate),
+    );
+  } catch (error) {
+    return {
+      status: 'error',
+      violations: [],
+      errorCode: 'E_GATE_OUTPUT',
+      reason: `output not understood: ${(error as Error).message}`,
+    };
+  }
+}

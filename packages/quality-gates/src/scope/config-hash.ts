@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import picomatch from 'picomatch';
+import type { GateConfig, QualityConfig } from '@st3/schemas';
+
+/**
+ * Tool config files by the kind of file a gate checks, for gates whose config does not list its own
+ * (`capabilities.config_files`, e.g. the seed's v1.1 quality.yaml). A change to one of them may change
+ * the gate's verdict on files that did not change, so it puts the gate on project scope. Lock files are
+ * listed because a dependency change can change the tool itself.
+ */
+const PYTHON_CONFIG = [
+  'pyproject.toml',
+  'setup.cfg',
+  'tox.ini',
+  'mypy.ini',
+  '.mypy.ini',
+  'pyrightconfig.json',
+  'ruff.toml',
+  '.ruff.toml',
+  '.flake8',
+  '.pylintrc',
+  'pylintrc',
+  'requirements*.txt',
+  'poetry.lock',
+  'uv.lock',
+  'Pipfile.lock',
+];
+const JS_CONFIG = [
+  'package.json',
+  'tsconfig*.json',
+  'jsconfig*.json',
+  'eslint.config.*',
+  '.eslintrc*',
+  '.eslintignore',
+  'biome.json',
+  'biome.jsonc',
+  '.oxlintrc.json',
+  'oxlintrc.json',
+  '.prettierrc*',
+  'prettier.config.*',
+  'package-lock.json',
+  'pnpm-lock.yaml',
+  'yarn.lock',
+  'bun.lock',
+];
+const PY_TYPES = ['.py', '.pyi'];
+const JS_TYPES = ['.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts', '.json', '.jsonc', '.css', '.vue'];
+
+/** The config file globs of a gate: its own list, else the defaults for the kinds of file it checks. */
+export function configFileGlobs(gate: GateConfig): string[] {
+  const own = gate.capabilities.config_files;
+  if (own) return [...own];
+  const types = gate.capabilities.file_types.map((t) => (t.startsWith('.') ? t : `.${t}`));
+  const out = new Set<string>();
+  if (types.length === 0 || types.includes('*') || types.some((t) => PY_TYPES.includes(t)))
+    for (const g of PYTHON_CONFIG) out.add(g);
+  if (types.length === 0 || types.includes('*') || types.some((t) => JS_TYPES.includes(t)))
+    for (const g of JS_CONFIG) out.add(g);
+  return [...out];
+}
+
+/** A matcher of workspace-relative paths against config globs; a glob without `/` matches a file name anywhere. */
+export function configFileMatcher(globs: readonly string[]): (path: string) => boolean {
+  if (globs.length === 0) return () => false;
+  const byName = picomatch(
+    globs.filter((g) => !g.includes('/')),
+    { dot: true },
+  );
+  const withPath = globs.filter((g) => g.includes('/'));
+  const byPath = withPath.length > 0 ? picomatch(withPath, { dot: true }) : () => false;
+  return (path) => byName(path.slice(path.lastIndexOf('/') + 1)) || byPath(path);
+}
+
+/** Bytes of a config file that go into the hash (a larger file is hashed by size and mtime). */
+const MAX_HASHED_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The effective config of a gate as a hash: its section of quality.yaml (after defaults), the project
+ * scope it inherits, and the content of its config files found in the workspace root and its working
+ * folder. The state records it when the baseline moves; a different hash puts the gate on project scope.
+ */
+export function gateConfigHash(root: string, config: QualityConfig, id: string): string {
+  const gate = config.gates[id]!;
+  const hash = createHash('sha256');
+  hash.update(stableJson({ engine: 1, gate, project_scope: config.project_scope ?? null }));
+  const matches = configFileMatcher(configFileGlobs(gate).filter((g) => !g.includes('/')));
+  const dirs = new Set([resolve(root), resolve(root, gate.execution.working_dir ?? '.')]);
+  for (const dir of [...dirs].sort()) {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (!matches(name)) continue;
+      const file = join(dir, name);
+      try {
+        const st = statSync(file);
+        if (!st.isFile()) continue;
+        hash.update(`\0${relative(root, file)}\0`);
+        hash.update(st.size <= MAX_HASHED_BYTES ? readFileSync(file) : `${st.size}:${st.mtimeMs}`);
+      } catch {
+        // unreadable: left out (a change to it is still seen by the diff)
+      }
+    }
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** JSON with object keys sorted, so the hash does not depend on key order in the YAML. */
+export function stableJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+}

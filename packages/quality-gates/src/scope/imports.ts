@@ -1,0 +1,202 @@
+import { readFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+
+/**
+ * A cheap import scan (regexes over the source, not a parser) of Python and TS/JS files, used to add
+ * the files that import a changed file to a gate that did not declare `scope_mode` (the seed's v1.1
+ * configs). It over-approximates on purpose: an import that could name a file counts as naming it
+ * (module suffixes, path aliases), because a missed importer is a false green and an extra one only
+ * costs time. Dynamic imports with computed names are not seen (see the package README).
+ */
+export const PY_EXTENSIONS = ['.py', '.pyi'];
+export const JS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.vue', '.svelte'];
+const SCANNED = new Set([...PY_EXTENSIONS, ...JS_EXTENSIONS]);
+
+/** Bytes of a file the scan reads (imports are at the top; a huge generated file is not read whole). */
+const MAX_SCAN_BYTES = 512 * 1024;
+
+export function isScannedSource(path: string): boolean {
+  const dot = path.lastIndexOf('.');
+  return dot !== -1 && SCANNED.has(path.slice(dot));
+}
+
+function extOf(path: string): string {
+  const dot = path.lastIndexOf('.');
+  return dot === -1 || path.lastIndexOf('/') > dot ? '' : path.slice(dot);
+}
+
+const PY_IMPORT = /^[ \t]*import[ \t]+([\w. \t,]+)/gm;
+const PY_FROM = /^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)/gm;
+
+/** The module names a Python file imports (relative ones resolved against the file's package). */
+export function pythonImports(path: string, text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(PY_IMPORT))
+    for (const part of m[1]!.split(',')) {
+      const name = part.trim().split(/\s+/)[0];
+      if (name) out.push(name);
+    }
+  const pkg = path.split('/').slice(0, -1);
+  for (const m of text.matchAll(PY_FROM)) {
+    const spec = m[1]!;
+    const dots = /^\.*/.exec(spec)![0].length;
+    const rest = spec.slice(dots);
+    let base: string;
+    if (dots > 0) {
+      const up = pkg.slice(0, Math.max(0, pkg.length - (dots - 1)));
+      base = [...up, ...(rest ? rest.split('.') : [])].join('.');
+    } else base = rest;
+    if (base) out.push(base);
+    for (const part of m[2]!.replace(/[()\\]/g, ' ').split(',')) {
+      const name = part.trim().split(/\s+/)[0];
+      if (name && name !== '*' && /^\w+$/.test(name)) out.push(base ? `${base}.${name}` : name);
+    }
+  }
+  return out;
+}
+
+const JS_SPECIFIER = /(?:\bfrom[ \t\n]*|\bimport[ \t\n]*\(?[ \t\n]*|\brequire[ \t\n]*\([ \t\n]*)(['"])([^'"\n]+)\1/g;
+
+/** The module specifiers a TS/JS file imports, re-exports or requires (string literals only). */
+export function jsImports(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(JS_SPECIFIER)) out.push(m[2]!);
+  return out;
+}
+
+/** Resolves imports to project files: exact where possible, by suffix where not (see the module comment). */
+class Resolver {
+  private readonly pyModules = new Map<string, string[]>();
+  private readonly jsByStem = new Map<string, string[]>();
+  private readonly files: Set<string>;
+
+  constructor(files: readonly string[]) {
+    this.files = new Set(files);
+    for (const f of files) {
+      const ext = extOf(f);
+      if (PY_EXTENSIONS.includes(ext)) {
+        const parts = f.slice(0, -ext.length).split('/');
+        if (parts[parts.length - 1] === '__init__') parts.pop();
+        for (let i = 0; i < parts.length; i++) push(this.pyModules, parts.slice(i).join('.'), f);
+      } else if (JS_EXTENSIONS.includes(ext)) {
+        let stem = f.slice(0, -ext.length);
+        if (stem.endsWith('.d')) stem = stem.slice(0, -2);
+        push(this.jsByStem, stem, f);
+        if (stem.endsWith('/index')) push(this.jsByStem, stem.slice(0, -'/index'.length), f);
+      }
+    }
+  }
+
+  python(names: readonly string[]): string[] {
+    const out: string[] = [];
+    for (const name of names) {
+      for (const f of this.pyModules.get(name) ?? []) out.push(f);
+      // `import a.b.c` runs a/__init__.py and a/b/__init__.py too.
+      for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1))
+        for (const f of this.pyModules.get(name.slice(0, dot)) ?? []) if (/__init__\.pyi?$/.test(f)) out.push(f);
+    }
+    return out;
+  }
+
+  js(from: string, specifiers: readonly string[]): string[] {
+    const out: string[] = [];
+    const dir = posix.dirname(from);
+    for (const spec of specifiers) {
+      if (spec.startsWith('.')) {
+        const target = posix.normalize(posix.join(dir, spec));
+        const stem = target.replace(/\.(?:[cm]?[jt]sx?)$/, '');
+        if (this.files.has(target)) out.push(target);
+        for (const f of this.jsByStem.get(stem) ?? []) out.push(f);
+      } else {
+        // A bare specifier may be a path alias (`@/lib/x`, `~/x`, `app/x`): match its tails.
+        const parts = spec.split('/');
+        for (let i = 0; i < parts.length; i++) {
+          const tail = parts.slice(i).join('/');
+          if (!tail || tail.startsWith('@')) continue;
+          for (const [stem, fs] of this.tailIndex(tail))
+            if (stem === tail || stem.endsWith(`/${tail}`)) out.push(...fs);
+        }
+      }
+    }
+    return out;
+  }
+
+  private tailCache?: Map<string, [string, string[]][]>;
+  /** Stems grouped by their last path segment, so a tail is compared with few stems. */
+  private tailIndex(tail: string): [string, string[]][] {
+    if (!this.tailCache) {
+      this.tailCache = new Map();
+      for (const [stem, fs] of this.jsByStem) {
+        const last = stem.slice(stem.lastIndexOf('/') + 1);
+        const list = this.tailCache.get(last) ?? [];
+        list.push([stem, fs]);
+        this.tailCache.set(last, list);
+      }
+    }
+    return this.tailCache.get(tail.slice(tail.lastIndexOf('/') + 1)) ?? [];
+  }
+}
+
+function push(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * The files of `sources` (workspace-relative) that import any of `seeds`, directly or through other
+ * files (transitively); the seeds themselves are not in the result. `seeds` may include deleted files:
+ * their importers are what a deletion breaks.
+ */
+export async function findImporters(
+  root: string,
+  sources: readonly string[],
+  seeds: readonly string[],
+  read: (path: string) => Promise<string> = (p) => readSource(join(root, p)),
+): Promise<string[]> {
+  const scanned = sources.filter(isScannedSource);
+  const resolver = new Resolver([...new Set([...scanned, ...seeds.filter(isScannedSource)])]);
+  const importers = new Map<string, Set<string>>();
+  await mapLimit(scanned, 32, async (file) => {
+    let text: string;
+    try {
+      text = await read(file);
+    } catch {
+      return;
+    }
+    const targets = PY_EXTENSIONS.includes(extOf(file))
+      ? resolver.python(pythonImports(file, text))
+      : resolver.js(file, jsImports(text));
+    for (const t of targets) {
+      if (t === file) continue;
+      let set = importers.get(t);
+      if (!set) importers.set(t, (set = new Set()));
+      set.add(file);
+    }
+  });
+  const seen = new Set(seeds);
+  const queue = [...seeds];
+  const out: string[] = [];
+  while (queue.length > 0) {
+    for (const importer of importers.get(queue.pop()!) ?? []) {
+      if (seen.has(importer)) continue;
+      seen.add(importer);
+      out.push(importer);
+      queue.push(importer);
+    }
+  }
+  return out.sort();
+}
+
+async function readSource(path: string): Promise<string> {
+  const buf = await readFile(path);
+  return buf.subarray(0, MAX_SCAN_BYTES).toString('utf8');
+}
+
+async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
