@@ -9,6 +9,22 @@ export interface WarningCodeInfo {
 }
 
 export const WARNING_CODES = {
+  W_TEMPLATE_FALLBACK: {
+    area: 'scaffold',
+    cause:
+      'The template that `template_path` names in artifacts.yaml is not under the template root: its fallback_template or the built-in template renders instead.',
+    fix: 'Add the template under the template root (or set `template_root:`), or change template_path.',
+  },
+  W_NO_CONTEXT_SCHEMA: {
+    area: 'scaffold',
+    cause: 'A Jinja2 template declares no context_schema, so the schema-first pipeline cannot validate its context.',
+    fix: 'Add `context_schema:` to the leading {# ... #} metadata comment of the template.',
+  },
+  W_DEFAULT_FALLBACK: {
+    area: 'scaffold',
+    cause: 'The loose (v1) pipeline filled a variable the template reads but the context did not give.',
+    fix: 'Pass the value, or use the schema-first (v2) pipeline, which names every missing field.',
+  },
   W_PARSE: {
     area: 'core',
     cause: 'The YAML parser accepted the text but noticed something dubious (e.g. a tag it does not know).',

@@ -12,6 +12,24 @@ export const StateMachineSchema = z
   .loose();
 export type StateMachine = z.infer<typeof StateMachineSchema>;
 
+/** Text an artifact type inserts into an existing file (Plop's modify/append, Hygen's inject). */
+export const ArtifactInjectionSchema = z
+  .object({
+    to: z.string().min(1).describe('target file, an eta string: src/dtos/index.ts, <%= it.dir %>/__init__.py'),
+    text: z.string().min(1).describe('the lines to insert, an eta string (it.name, it.module, it.path, it.h...)'),
+    after: z.string().optional().describe('insert after the first line matching this regular expression'),
+    before: z.string().optional().describe('insert before the first line matching this regular expression'),
+    marker: z.string().optional().describe('insert before the line containing this text (it stays last)'),
+    append: z.boolean().optional().describe('insert at the end (the default)'),
+    prepend: z.boolean().optional().describe('insert at the top'),
+    at_line: z.number().int().min(1).optional().describe('insert before this line (1-based)'),
+    skip_if: z.string().optional().describe('skip when the target matches this regular expression (default: when it holds the text)'),
+    create: z.boolean().optional().describe('create the target when it does not exist (default: an error)'),
+    language: z.enum(['ts', 'py']).optional().describe('only for artifacts of this language'),
+  })
+  .loose();
+export type ArtifactInjection = z.infer<typeof ArtifactInjectionSchema>;
+
 export const ArtifactTypeSchema = z
   .object({
     type: z.string().describe('family: code | doc | tracking | ...'),
@@ -27,6 +45,7 @@ export const ArtifactTypeSchema = z
     base_path: z.string().nullable().optional(),
     test_base_path: z.string().nullable().optional(),
     state_machine: StateMachineSchema.optional(),
+    injections: z.array(ArtifactInjectionSchema).optional(),
     /** @deprecated legacy seed field, accepted and reported as a warning. */
     scaffolder_class: z.string().optional(),
     /** @deprecated legacy seed field, accepted and reported as a warning. */
@@ -38,6 +57,11 @@ export type ArtifactType = z.infer<typeof ArtifactTypeSchema>;
 export const ArtifactRegistrySchema = z
   .object({
     version: z.string().optional(),
+    template_root: z
+      .string()
+      .optional()
+      .describe('folder (workspace-relative) holding the templates template_path names; default .st3/templates'),
+    schema_first: z.boolean().optional().describe('default pipeline: true = schema-first (v2), false = loose (v1)'),
     artifact_types: z.array(ArtifactTypeSchema),
   })
   .loose();

@@ -7,7 +7,10 @@ export const DirectoryPolicySchema = z
   .object({
     parent: z.string().nullable().default(null),
     description: z.string().optional(),
-    allowed_artifact_types: z.array(z.string()).default([]),
+    allowed_artifact_types: z
+      .array(z.string())
+      .optional()
+      .describe('the artifact types scaffolded here; overrides the parent; absent = inherited; [] = none'),
     allowed_extensions: z.array(z.string()).optional().describe('absent = inherited from the parent; [] = anything'),
     require_scaffold_for: z
       .array(z.string())

@@ -30,4 +30,18 @@ export const SCAFFOLD_CODES = {
       'A file the scaffold would write already exists with different content, and the overwrite policy refuses to replace it.',
     fix: 'Review the diff with `--dry-run`, then pass `--force` to overwrite (or choose another `--out`).',
   },
+  E_PLACEMENT: {
+    exit: 2,
+    area: 'scaffold',
+    cause:
+      "The output path is in a directory whose `project_structure.yaml` policy does not take this artifact type (or this file extension).",
+    fix: 'Leave out `--out` to use the default placement, or pick one of the directories the hint names.',
+  },
+  E_INJECT: {
+    exit: 2,
+    area: 'scaffold',
+    cause:
+      'An injection of the artifact type cannot be applied: its target file is missing, or its anchor (after, before, marker, at_line) is not in it.',
+    fix: 'Create the target or add the anchor, or fix the `injections` of the artifact type in artifacts.yaml.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
