@@ -6,12 +6,28 @@ export {
   type ArtifactTypeInfo,
   type Language,
   type Pipeline,
+  type PromptField,
   type RenderedFile,
   type RenderRequest,
   type RenderResult,
   type Scaffolder,
   type ScaffolderOptions,
 } from './scaffolder.js';
+export { answersPath, readAnswers, recordAnswers, type AnsweredFile } from './answers.js';
+export { keepVersion, loadVersion, versionsDir, type KeptVersion, type VersionManifest } from './versions.js';
+export { mergeThreeWay, rejectFile, type MergeConflict, type MergeOptions, type MergeResult } from './update/merge3.js';
+export {
+  updateFiles,
+  type UpdatedFile,
+  type UpdateOptions,
+  type UpdateReport,
+  type UpdateStatus,
+} from './update/update.js';
+export { applyInjections, planInjections, type InjectionOutcome, type PlannedInjection } from './inject.js';
+export { checkPlacement, directoriesFor, loadPlacementPolicy, type PlacementPolicy } from './placement.js';
+export { parsePromptAnswer } from './prompts.js';
+export { contentHash } from './render/render-file.js';
+export { JinjaStore, jinjaMetadata } from './templates/jinja.js';
 export {
   VirtualTree,
   type ChangeAction,
@@ -22,6 +38,8 @@ export {
 export { resolveInside, toPosix } from './tree/paths.js';
 export {
   DEFAULT_METADATA_CONFIG,
+  blankStamps,
+  setStamps,
   formatHeader,
   isoSeconds,
   parseHeader,
@@ -42,7 +60,15 @@ export {
   contextJsonSchema,
 } from './contexts.js';
 export { withLifecycle, type RenderLifecycle } from './pipeline.js';
-export { TemplateStore, builtinTemplatesDir, type TemplateChain, type TemplateEntry } from './templates/store.js';
+export {
+  TemplateStore,
+  builtinTemplatesDir,
+  chainHash,
+  type TemplateChain,
+  type TemplateEngine,
+  type TemplateEntry,
+  type TemplateSource,
+} from './templates/store.js';
 export type { TemplateMeta } from './templates/metadata.js';
 export { camel, constant, kebab, pascal, snake, title, words } from './naming.js';
 export * from './patterns/index.js';

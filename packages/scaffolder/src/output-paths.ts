@@ -18,9 +18,12 @@ export function defaultOutPath(
   lang: Language | undefined,
   name: string,
   outDir?: string,
+  /** The folder project_structure.yaml picks, used when neither --out nor base_path says. */
+  placed?: string,
 ): string {
   const full = withSuffix(name, artifact.name_suffix);
-  const base = (dir: string) => (outDir ?? artifact.base_path ?? dir).replace(/\/*$/, '/').replace(/^\/$/, '');
+  const base = (dir: string) =>
+    (outDir ?? artifact.base_path ?? placed ?? dir).replace(/\/*$/, '/').replace(/^\/$/, '');
   if (lang) {
     const ext = EXTENSION[lang];
     if (artifact.type_id === 'unit_test')
@@ -38,9 +41,9 @@ export function defaultOutPath(
 }
 
 /** Where the companion test of a code artifact goes. */
-export function testOutPath(artifact: ArtifactType, lang: Language, name: string): string {
+export function testOutPath(artifact: ArtifactType, lang: Language, name: string, placed?: string): string {
   const full = withSuffix(name, artifact.name_suffix);
-  const dir = (artifact.test_base_path ?? (lang === 'ts' ? 'test/unit' : 'tests/unit')).replace(/\/*$/, '/');
+  const dir = (artifact.test_base_path ?? placed ?? (lang === 'ts' ? 'test/unit' : 'tests/unit')).replace(/\/*$/, '/');
   return lang === 'ts' ? `${dir}${kebab(full)}.test.ts` : `${dir}test_${snake(full)}.py`;
 }
 

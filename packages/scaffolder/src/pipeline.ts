@@ -4,7 +4,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { z } from 'zod';
 import { St3Error, type Diagnostic, type Lifecycle, type StateMachine } from '@st3/schemas';
 import { builtinContextSchema } from './contexts.js';
-import type { TemplateEntry, TemplateStore } from './templates/store.js';
+import type { TemplateEntry, TemplateSource } from './templates/store.js';
 
 export type Pipeline = 'v1' | 'v2';
 
@@ -36,7 +36,19 @@ export function schemaFirstContext(
   input: Record<string, unknown>,
   artifactType: string,
   machine: StateMachine | undefined,
+  warnings: Diagnostic[] = [],
 ): Record<string, unknown> {
+  // A Jinja2 template is validated against the schema it declares, never against a built-in it was not written for.
+  if (entry.meta.context_schema === undefined && /\.(jinja2?|j2)$/.test(entry.id)) {
+    warnings.push({
+      code: 'W_NO_CONTEXT_SCHEMA',
+      severity: 'warning',
+      file: entry.file,
+      message: `${entry.id} declares no context_schema: its context is not validated`,
+      hint: 'add `context_schema: <built-in name or file.schema.json>` to the leading {# ... #} metadata comment',
+    });
+    return input;
+  }
   const ref = entry.meta.context_schema ?? artifactType;
   let value: Record<string, unknown>;
   let diagnostics: Diagnostic[] = [];
@@ -83,7 +95,7 @@ export function schemaFirstContext(
 
 /** v1: the caller's context as given; each variable the template reads but the caller omitted falls back to a default, with a warning. */
 export function looseContext(
-  store: TemplateStore,
+  store: TemplateSource,
   concreteId: string,
   input: Record<string, unknown>,
   warnings: Diagnostic[],

@@ -1,5 +1,5 @@
-import { isoSeconds, parseHeader } from './provenance/header.js';
-import type { RenderedFile } from './scaffolder.js';
+import { blankStamps, isoSeconds, parseHeader, setStamps } from './provenance/header.js';
+import type { RenderedFile } from './types.js';
 import type { OverwritePolicy, VirtualTree } from './tree/virtual-tree.js';
 
 /**
@@ -23,7 +23,7 @@ export async function stageRendered(
       if (header.status === 'ok' && header.template === file.artifactType && header.created) {
         const withCreated = setStamps(content, header.created, '');
         content =
-          withoutStamps(existing) === withoutStamps(withCreated)
+          blankStamps(existing) === blankStamps(withCreated)
             ? existing
             : setStamps(content, header.created, isoSeconds(now));
       }
@@ -32,21 +32,4 @@ export async function stageRendered(
     out.push({ ...file, content });
   }
   return out;
-}
-
-function setStamps(text: string, created: string, updated: string): string {
-  const lines = text.split('\n');
-  if (lines.length > 1)
-    lines[1] = lines[1]!
-      .replace(/created=\S*/, `created=${created}`)
-      .replace(/updated=[^\s-]*(?=\s|$| -->)/, `updated=${updated}`);
-  return lines.join('\n');
-}
-
-/** The text with line 2's timestamps blanked (what "identical" means for a re-run). */
-function withoutStamps(text: string): string {
-  const lines = text.split('\n');
-  if (lines.length > 1)
-    lines[1] = lines[1]!.replace(/created=\S*/, 'created=').replace(/updated=[^\s-]*(?=\s|$| -->)/, 'updated=');
-  return lines.join('\n');
 }

@@ -179,7 +179,16 @@ describe('artifact registry', () => {
       expect(s.warnings.filter((w) => w.code === 'W_DEPRECATED').length).toBeGreaterThan(10);
       expect(s.warnings[0]!.line).toBeGreaterThan(1);
       const r = s.render({ type: 'dto', name: 'Trade', context: dto.context });
-      expect(r.files.map((f) => f.path)).toEqual(['src/dtos/trade.py', 'tests/unit/test_trade.py']);
+      // the companion test goes where the registry's unit_test base_path says
+      expect(r.files.map((f) => f.path)).toEqual(['src/dtos/trade.py', 'tests/mcp_server/unit/test_trade.py']);
+      // its template_path (concrete/dto.py.jinja2) is not there: the built-in renders, never silently
+      expect(r.warnings).toEqual([
+        expect.objectContaining({
+          code: 'W_TEMPLATE_FALLBACK',
+          message:
+            'template concrete/dto.py.jinja2 (template_path of "dto") is not under .st3/templates: rendering the built-in concrete/dto.py (eta)',
+        }),
+      ]);
       const types = s.listArtifactTypes();
       expect(types.find((a) => a.type === 'adapter')!.templates).toEqual([]);
       expect(() => s.render({ type: 'adapter', name: 'X' })).toThrow(

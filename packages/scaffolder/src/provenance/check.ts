@@ -1,12 +1,15 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { St3Error, type TemplateRegistry } from '@st3/schemas';
-import type { Scaffolder } from '../scaffolder.js';
+import { St3Error, type ScaffoldAnswer, type TemplateRegistry } from '@st3/schemas';
+import { readAnswers } from '../answers.js';
+import type { Language } from '../registry.js';
+import { contentHash } from '../render/render-file.js';
+import type { Scaffolder } from '../types.js';
 import { parseHeader, syntaxFor } from './header.js';
 import { readTemplateRegistry } from './template-registry.js';
 
-export type CheckStatus = 'current' | 'outdated' | 'unknown' | 'malformed';
+export type CheckStatus = 'current' | 'outdated' | 'modified' | 'unknown' | 'malformed';
 
 export interface CheckedFile {
   path: string;
@@ -15,66 +18,124 @@ export interface CheckedFile {
   version?: string;
   /** For outdated files: the template that made them, from the registry. */
   from?: { template_id?: string; version?: string; created?: string };
-  /** The current hash of the same artifact type, when known. */
+  /** The current hash for this file: its recorded request, else its type in the file's own language. */
   currentVersion?: string;
+  /** Content differs from what its answers generate (known only for files with recorded answers). */
+  modified?: boolean;
+  /** Lines holding conflict markers left by `scaffold update`. */
+  conflictMarkers?: number[];
   problems?: string[];
 }
 
 export interface CheckReport {
   files: CheckedFile[];
   counts: Record<CheckStatus, number>;
-  /** True when any file is outdated, unknown or malformed. */
+  /** True when any file is outdated, unknown or malformed, or holds conflict markers. */
   failed: boolean;
 }
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.turbo', 'coverage', '__pycache__', '.venv']);
 
-/** Finds generated files (by header) under `paths` and judges each against the current templates and the template registry. */
+/**
+ * Finds generated files (by header) under `paths` and judges each: `current` (made by the template
+ * it would be made with now, and not edited since), `outdated` (an older version: from -> to),
+ * `modified` (current, but its text differs from what its recorded answers generate), `unknown` (a
+ * version nobody recorded) or `malformed` (a broken header).
+ */
 export async function checkFiles(root: string, paths: string[], scaffolder: Scaffolder): Promise<CheckReport> {
   const registry: Pick<TemplateRegistry, 'version_hashes' | 'current_versions'> = await readTemplateRegistry(
     root,
   ).catch(() => ({ version_hashes: {}, current_versions: {} }));
-  const current = scaffolder.currentHashes();
-  const currentByType = new Map<string, string>();
-  for (const [hash, type] of current) if (!currentByType.has(type)) currentByType.set(type, hash);
+  const answers = (await readAnswers(root).catch(() => undefined))?.files ?? {};
   const files: CheckedFile[] = [];
   for (const file of collect(root, paths.length > 0 ? paths : ['.'])) {
-    const head = await readHead(file);
     const rel = relative(root, file).split(/[\\/]/).join('/');
-    const header = parseHeader(head, file, scaffolder.metadataConfig);
+    const header = parseHeader(await readHead(file), file, scaffolder.metadataConfig);
     if (header.status === 'none') continue;
     const base = { path: rel, artifactType: header.template, version: header.version };
     if (header.status === 'malformed') {
       files.push({ ...base, status: 'malformed', problems: header.problems });
       continue;
     }
-    const version = header.version!;
-    const currentVersion =
-      (header.template && currentByType.get(header.template)) ?? registry.current_versions[header.template ?? ''];
-    if (current.has(version)) files.push({ ...base, status: 'current' });
-    else if (registry.version_hashes[version]) {
-      const entry = registry.version_hashes[version] as {
-        concrete?: { template_id?: string; version?: string };
-        created?: string;
-      };
-      files.push({
-        ...base,
-        status: 'outdated',
-        from: { template_id: entry.concrete?.template_id, version: entry.concrete?.version, created: entry.created },
-        currentVersion,
-      });
-    } else
-      files.push({
-        ...base,
-        status: 'unknown',
-        currentVersion,
-        problems: [`version ${version} is in neither the current templates nor .st3/template_registry.json`],
-      });
+    files.push(await judge(file, rel, header.version!, base, answers[rel], registry, scaffolder));
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
-  const counts: Record<CheckStatus, number> = { current: 0, outdated: 0, unknown: 0, malformed: 0 };
+  const counts: Record<CheckStatus, number> = { current: 0, outdated: 0, modified: 0, unknown: 0, malformed: 0 };
   for (const f of files) counts[f.status]++;
-  return { files, counts, failed: counts.outdated + counts.unknown + counts.malformed > 0 };
+  const markers = files.some((f) => f.conflictMarkers);
+  return { files, counts, failed: counts.outdated + counts.unknown + counts.malformed > 0 || markers };
+}
+
+async function judge(
+  file: string,
+  rel: string,
+  version: string,
+  base: Pick<CheckedFile, 'path' | 'artifactType' | 'version'>,
+  answer: ScaffoldAnswer | undefined,
+  registry: Pick<TemplateRegistry, 'version_hashes' | 'current_versions'>,
+  scaffolder: Scaffolder,
+): Promise<CheckedFile> {
+  const type = base.artifactType ?? '';
+  const language = languageOfPath(rel);
+  let current: string[];
+  try {
+    current = answer ? [scaffolder.currentVersion(answer)] : scaffolder.versionsOf(type, language);
+  } catch {
+    current = [];
+  }
+  const currentVersion = current[0] ?? registry.current_versions[type];
+  const text = answer ? await readFile(file, 'utf8') : undefined;
+  const modified =
+    answer && text !== undefined && answer.version_hash === version
+      ? contentHash(text) !== answer.content_sha256
+      : undefined;
+  const markers = text !== undefined ? conflictMarkerLines(text) : [];
+  const extra = {
+    ...(modified !== undefined ? { modified } : {}),
+    ...(markers.length > 0
+      ? { conflictMarkers: markers, problems: [`unresolved conflict markers at line(s) ${markers.join(', ')}`] }
+      : {}),
+  };
+  if (current.includes(version)) return { ...base, status: modified ? 'modified' : 'current', ...extra };
+  const recorded = registry.version_hashes[version] as
+    { concrete?: { template_id?: string; version?: string }; created?: string } | undefined;
+  if (recorded || (answer && answer.version_hash === version))
+    return {
+      ...base,
+      status: 'outdated',
+      from: {
+        template_id: recorded?.concrete?.template_id ?? answer?.template_id,
+        version: recorded?.concrete?.version ?? answer?.template_version,
+        created: recorded?.created ?? answer?.created,
+      },
+      currentVersion,
+      ...extra,
+    };
+  return {
+    ...base,
+    status: 'unknown',
+    currentVersion,
+    ...extra,
+    problems: [
+      ...(extra.problems ?? []),
+      `version ${version} is in neither the current templates nor .st3/template_registry.json`,
+    ],
+  };
+}
+
+/** ts for TypeScript/JavaScript files, py for Python: whose current hash a file is judged against. */
+function languageOfPath(path: string): Language | undefined {
+  if (/\.(ts|tsx|mts|cts|js|mjs|cjs)$/.test(path)) return 'ts';
+  if (/\.py$/.test(path)) return 'py';
+  return undefined;
+}
+
+function conflictMarkerLines(text: string): number[] {
+  const out: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (/^(<{7}|>{7})( |$)/.test(line)) out.push(i + 1);
+  });
+  return out;
 }
 
 function collect(root: string, paths: string[]): string[] {

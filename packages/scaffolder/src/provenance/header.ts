@@ -176,3 +176,20 @@ export function stripHeader(text: string, path: string): string {
   if (parsed.status === 'none') return text;
   return text.split('\n').slice(2).join('\n');
 }
+
+const STAMP_UPDATED = /updated=(\d{4}-\d{2}-\d{2}T[\d:.]+Z?)?/;
+
+/** The text with line 2's `created=` and `updated=` blanked: what "the same file" means across re-runs. */
+export function blankStamps(text: string): string {
+  const lines = text.split('\n');
+  if (lines.length > 1) lines[1] = lines[1]!.replace(/created=\S*/, 'created=').replace(STAMP_UPDATED, 'updated=');
+  return lines.join('\n');
+}
+
+/** Line 2 with `created=` and `updated=` set. */
+export function setStamps(text: string, created: string, updated: string): string {
+  const lines = text.split('\n');
+  if (lines.length > 1)
+    lines[1] = lines[1]!.replace(/created=\S*/, `created=${created}`).replace(STAMP_UPDATED, `updated=${updated}`);
+  return lines.join('\n');
+}

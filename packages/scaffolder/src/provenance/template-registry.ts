@@ -8,7 +8,7 @@ import {
   type TemplateRegistry,
   type VersionHashEntry,
 } from '@st3/schemas';
-import type { RenderedFile } from '../scaffolder.js';
+import type { RenderedFile } from '../types.js';
 import type { TemplateChain } from '../templates/store.js';
 
 export function templateRegistryPath(workspace: string): string {

@@ -27,7 +27,28 @@ export interface TemplateChain {
   hash: string;
 }
 
-type Usage = 'list' | 'object' | 'flag' | 'text';
+export type Usage = 'list' | 'object' | 'flag' | 'text';
+export type TemplateEngine = 'eta' | 'nunjucks';
+
+/** What renders a chain of templates: the eta store (built-ins + workspace) or the Jinja2 store. */
+export interface TemplateSource {
+  readonly engine: TemplateEngine;
+  has(id: string): boolean;
+  get(id: string): TemplateEntry | undefined;
+  chain(id: string): TemplateChain;
+  render(id: string, data: Record<string, unknown>): string;
+  /** Top-level variables a chain reads, with how (for the loose v1 pipeline). */
+  variables(id: string): { name: string; usage: Usage }[];
+  /** v1 fallbacks declared in the chain's metadata. */
+  defaults(id: string): Record<string, unknown>;
+}
+
+/** First 8 hex of SHA-256 over every template of a chain (id and full text, metadata included). */
+export function chainHash(entries: readonly TemplateEntry[]): string {
+  const hash = createHash('sha256');
+  for (const t of entries) hash.update(`${t.id}\0${t.raw}\0`);
+  return hash.digest('hex').slice(0, 8);
+}
 const RANK: Record<Usage, number> = { text: 0, flag: 1, object: 2, list: 3 };
 const IGNORED = new Set(['lifecycle', 'body', 'h', 'lang', 'subject']);
 
@@ -63,7 +84,8 @@ export function builtinTemplatesDir(): string {
  * Every template available to a workspace: the built-ins, overridden or extended by
  * `.st3/templates/` (same id = override). Compiles lazily and caches chains and hashes.
  */
-export class TemplateStore {
+export class TemplateStore implements TemplateSource {
+  readonly engine = 'eta' as const;
   private readonly entries = new Map<string, TemplateEntry>();
   private readonly chains = new Map<string, TemplateChain>();
   private readonly loaded = new Set<string>();
@@ -119,9 +141,12 @@ export class TemplateStore {
     };
     visit(concrete);
     const sortedPartials = [...partials.values()].sort((a, b) => a.id.localeCompare(b.id));
-    const hash = createHash('sha256');
-    for (const t of [concrete, ...layouts, ...sortedPartials]) hash.update(`${t.id}\0${t.raw}\0`);
-    const chain = { concrete, layouts, partials: sortedPartials, hash: hash.digest('hex').slice(0, 8) };
+    const chain = {
+      concrete,
+      layouts,
+      partials: sortedPartials,
+      hash: chainHash([concrete, ...layouts, ...sortedPartials]),
+    };
     this.chains.set(concreteId, chain);
     return chain;
   }
@@ -216,6 +241,8 @@ function compiled(body: string): TemplateFunction {
 function walk(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir).sort()) {
+    // dot folders hold no templates of their own (`.versions/` keeps old template versions)
+    if (name.startsWith('.')) continue;
     const path = resolve(dir, name);
     if (statSync(path).isDirectory()) out.push(...walk(path));
     else out.push(path);

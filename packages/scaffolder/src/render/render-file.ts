@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import type { ArtifactType, Diagnostic, ScaffoldAnswer, ScaffoldMetadataConfig } from '@st3/schemas';
+import { helpers } from '../naming.js';
+import { looseContext, schemaFirstContext, withLifecycle, type Pipeline } from '../pipeline.js';
+import { blankStamps, formatHeader, isoSeconds, parseHeader } from '../provenance/header.js';
+import type { Language } from '../registry.js';
+import type { TemplateChain } from '../templates/store.js';
+import type { ResolvedTemplate } from './resolve.js';
+
+export interface RenderedText {
+  text: string;
+  chain: TemplateChain;
+  /** The context after validation (v2) or fallbacks (v1). */
+  ctx: Record<string, unknown>;
+}
+
+export interface RenderOneInput {
+  artifact: ArtifactType;
+  template: ResolvedTemplate;
+  context: Record<string, unknown>;
+  path: string;
+  created: Date;
+  pipeline: Pipeline;
+  warnings: Diagnostic[];
+  lang: Language | undefined;
+  metadataConfig: ScaffoldMetadataConfig;
+}
+
+/** Renders one file: validates (v2) or fills (v1) the context, adds the lifecycle fields, renders the chain. */
+export function renderOne(input: RenderOneInput): RenderedText {
+  const { artifact, template, path, created, pipeline, lang } = input;
+  const { source, id } = template;
+  const chain = source.chain(id);
+  const ctx =
+    pipeline === 'v2'
+      ? schemaFirstContext(chain.concrete, input.context, artifact.type_id, artifact.state_machine, input.warnings)
+      : looseContext(source, id, input.context, input.warnings);
+  const stamp = isoSeconds(created);
+  const header =
+    artifact.output_type === 'ephemeral'
+      ? undefined
+      : formatHeader({ path, template: artifact.type_id, version: chain.hash, created: stamp }, input.metadataConfig);
+  const lifecycle = {
+    output_path: path,
+    scaffold_created: stamp,
+    template_id: templateId(id),
+    version_hash: chain.hash,
+    artifact_type: artifact.type_id,
+    state: typeof ctx.status === 'string' ? ctx.status : artifact.state_machine?.initial_state,
+    header: header ?? '',
+  };
+  const data: Record<string, unknown> =
+    source.engine === 'eta'
+      ? withLifecycle(ctx, lifecycle)
+      : // Jinja templates read the lifecycle fields at the top level too, as the seed's RenderContext has them
+        { ...lifecycle, ...withLifecycle(ctx, lifecycle) };
+  data.h = helpers;
+  data.lang = lang;
+  let text = `${source.render(id, data).trimEnd()}\n`;
+  // eta templates carry the header in their base layer; a Jinja template that prints none gets it here
+  if (header && source.engine !== 'eta' && parseHeader(text, path, input.metadataConfig).status === 'none')
+    text = `${header}\n${text}`;
+  return { text, chain, ctx };
+}
+
+/** `concrete/dto.ts` → `dto.ts`, `concrete/dto.py.jinja2` → `dto.py`: the seed's template_id form. */
+export function templateId(id: string): string {
+  return id.replace(/^concrete\//, '').replace(/\.(jinja2?|j2)$/, '');
+}
+
+/** SHA-256 of generated text with its header stamps blanked: equal for a file nobody edited. */
+export function contentHash(text: string): string {
+  return createHash('sha256').update(blankStamps(text)).digest('hex');
+}
+
+/** What a file was rendered from, for `.st3/scaffold/answers.json`. */
+export function answerFor(input: {
+  artifact: ArtifactType;
+  role: 'main' | 'test';
+  name: string;
+  lang: Language | undefined;
+  pipeline: Pipeline;
+  context: Record<string, unknown>;
+  outPath: string;
+  testPath?: string;
+  withTest: boolean;
+  baseDir?: string;
+  template: ResolvedTemplate;
+  chain: TemplateChain;
+  created: Date;
+  text: string;
+}): ScaffoldAnswer {
+  return {
+    artifact_type: input.artifact.type_id,
+    role: input.role,
+    name: input.name,
+    ...(input.lang ? { language: input.lang } : {}),
+    pipeline: input.pipeline,
+    context: input.context,
+    out_path: input.outPath,
+    ...(input.testPath ? { test_path: input.testPath } : {}),
+    with_test: input.withTest,
+    ...(input.baseDir ? { base_dir: input.baseDir } : {}),
+    template_id: input.template.id,
+    template_version: input.chain.concrete.meta.version,
+    version_hash: input.chain.hash,
+    engine: input.template.source.engine,
+    created: isoSeconds(input.created),
+    content_sha256: contentHash(input.text),
+  };
+}

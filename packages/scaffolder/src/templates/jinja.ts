@@ -1,0 +1,257 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { St3Error } from '@st3/schemas';
+import type { TemplateMeta } from './metadata.js';
+import { chainHash, type TemplateChain, type TemplateEntry, type TemplateSource, type Usage } from './store.js';
+
+/**
+ * The user's Jinja2 templates (`template_path: concrete/dto.py.jinja2` in `artifacts.yaml`), rendered
+ * with nunjucks in Jinja2 mode: trim_blocks and lstrip_blocks on, autoescape off, `True`/`False`/`None`,
+ * Python's dict, list and string methods (`items()`, `upper()`, ...), slices. What nunjucks cannot
+ * render (`{% do %}`, an unknown filter such as `tojson`, ...) is an E_TEMPLATE error naming the file,
+ * line and column. A leading `{# ... #}` comment holding a YAML mapping is the template's metadata
+ * (version, context_schema, defaults), as the metadata block is for eta templates.
+ */
+export class JinjaStore implements TemplateSource {
+  readonly engine = 'nunjucks' as const;
+  readonly root: string;
+  private readonly entries = new Map<string, TemplateEntry | undefined>();
+  private readonly chains = new Map<string, TemplateChain>();
+  private env: NunjucksEnvironment | undefined;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  get(id: string): TemplateEntry | undefined {
+    if (this.entries.has(id)) return this.entries.get(id);
+    const file = this.fileOf(id);
+    let entry: TemplateEntry | undefined;
+    if (file && existsSync(file) && statSync(file).isFile()) {
+      const raw = readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+      entry = { id, raw, body: raw, meta: jinjaMetadata(raw, file), file, origin: 'workspace' };
+    }
+    this.entries.set(id, entry);
+    return entry;
+  }
+
+  ids(): string[] {
+    return [...this.entries.entries()].filter(([, e]) => e !== undefined).map(([id]) => id);
+  }
+
+  /** The template, the templates it extends (innermost first) and those it includes or imports. */
+  chain(id: string): TemplateChain {
+    const cached = this.chains.get(id);
+    if (cached) return cached;
+    const concrete = this.require(id, id);
+    const layouts: TemplateEntry[] = [];
+    const partials = new Map<string, TemplateEntry>();
+    const seen = new Set([id]);
+    const visit = (entry: TemplateEntry) => {
+      for (const m of entry.raw.matchAll(REFERENCE)) {
+        const ref = m[2]!;
+        if (seen.has(ref)) continue;
+        seen.add(ref);
+        const found = this.require(ref, entry.id);
+        if (m[1] === 'extends') layouts.push(found);
+        else partials.set(ref, found);
+        visit(found);
+      }
+    };
+    visit(concrete);
+    const sorted = [...partials.values()].sort((a, b) => a.id.localeCompare(b.id));
+    const chain = { concrete, layouts, partials: sorted, hash: chainHash([concrete, ...layouts, ...sorted]) };
+    this.chains.set(id, chain);
+    return chain;
+  }
+
+  render(id: string, data: Record<string, unknown>): string {
+    const chain = this.chain(id);
+    this.env ??= createEnvironment(this.root);
+    try {
+      return this.env.render(id, data);
+    } catch (error) {
+      throw templateError(error as Error, chain);
+    }
+  }
+
+  /** Top-level names the chain reads: printed, tested, iterated or dereferenced (for the loose v1 pipeline). */
+  variables(id: string): { name: string; usage: Usage }[] {
+    const out = new Map<string, Usage>();
+    const chain = this.chain(id);
+    for (const t of [chain.concrete, ...chain.layouts, ...chain.partials]) {
+      const local = new Set(
+        [...t.raw.matchAll(/{%-?\s*(?:for|set|macro)\s+([\w\s,]+?)(?:\s+in\b|\s*=|\()/g)].flatMap((m) =>
+          m[1]!.split(',').map((s) => s.trim()),
+        ),
+      );
+      const note = (name: string, usage: Usage) => {
+        if (local.has(name) || JINJA_NAMES.has(name)) return;
+        const prev = out.get(name);
+        if (prev === undefined || RANK[usage] > RANK[prev]) out.set(name, usage);
+      };
+      for (const m of t.raw.matchAll(/{%-?\s*for\s+[\w\s,]+\s+in\s+([A-Za-z_]\w*)/g)) note(m[1]!, 'list');
+      for (const m of t.raw.matchAll(/{%-?\s*(?:if|elif)\s+(?:not\s+)?([A-Za-z_]\w*)/g)) note(m[1]!, 'flag');
+      for (const m of t.raw.matchAll(/{{-?\s*([A-Za-z_]\w*)(\s*\.)?/g)) note(m[1]!, m[2] ? 'object' : 'text');
+    }
+    return [...out].map(([name, usage]) => ({ name, usage }));
+  }
+
+  defaults(id: string): Record<string, unknown> {
+    const chain = this.chain(id);
+    const out: Record<string, unknown> = {};
+    for (const t of [...chain.partials, ...[...chain.layouts].reverse(), chain.concrete])
+      Object.assign(out, t.meta.defaults ?? {});
+    return out;
+  }
+
+  private fileOf(id: string): string | undefined {
+    const file = resolve(this.root, id);
+    const rel = relative(this.root, file);
+    return rel.startsWith('..') || isAbsolute(rel) ? undefined : file;
+  }
+
+  private require(id: string, from: string): TemplateEntry {
+    const entry = this.get(id);
+    if (!entry) {
+      throw new St3Error('E_TEMPLATE', `template "${id}" not found under ${this.root} (referenced by ${from})`, {
+        file: this.get(from)?.file,
+        hint: 'template paths are relative to the template root',
+      });
+    }
+    return entry;
+  }
+}
+
+const REFERENCE = /{%-?\s*(extends|include|import|from)\s+["']([^"']+)["']/g;
+const RANK: Record<Usage, number> = { text: 0, flag: 1, object: 2, list: 3 };
+const JINJA_NAMES = new Set(['loop', 'super', 'lifecycle', 'h', 'lang', 'true', 'false', 'none', 'True', 'False', 'None']);
+
+/** The leading `{# ... #}` comment, when it holds a YAML mapping (a first line naming the block is allowed). */
+export function jinjaMetadata(raw: string, file: string): TemplateMeta {
+  const m = /^\s*{#-?([\s\S]*?)-?#}/.exec(raw);
+  if (!m) return { version: '0.0.0' };
+  const text = m[1]!.replace(/^[ \t]*[A-Z_]+[ \t]*\n/, '');
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch {
+    return { version: '0.0.0' };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { version: '0.0.0' };
+  const meta = value as Partial<TemplateMeta> & Record<string, unknown>;
+  if (meta.version === undefined) return { version: '0.0.0' };
+  void file;
+  return { ...meta, version: String(meta.version) };
+}
+
+interface NunjucksEnvironment {
+  render(name: string, context: object): string;
+}
+
+type NunjucksModule = {
+  Environment: new (loader: unknown, options: object) => NunjucksEnvironment;
+  FileSystemLoader: new (root: string, options?: object) => unknown;
+  installJinjaCompat(): void;
+  runtime: { memberLookup: (obj: unknown, key: unknown, ...rest: unknown[]) => unknown };
+};
+
+let nunjucks: NunjucksModule | undefined;
+
+/** nunjucks is loaded on first use: a workspace without Jinja templates never pays for it. */
+function load(): NunjucksModule {
+  if (nunjucks) return nunjucks;
+  const mod = createRequire(import.meta.url)('nunjucks') as NunjucksModule;
+  mod.installJinjaCompat();
+  const lookup = mod.runtime.memberLookup;
+  mod.runtime.memberLookup = function memberLookup(obj: unknown, key: unknown, ...rest: unknown[]) {
+    if (typeof obj === 'string' && typeof key === 'string' && Object.hasOwn(STRING_MEMBERS, key))
+      return STRING_MEMBERS[key]!.bind(obj);
+    return lookup.call(this, obj, key, ...rest);
+  };
+  nunjucks = mod;
+  return mod;
+}
+
+/** Python's str methods that templates use, which nunjucks' Jinja compatibility leaves out. */
+const STRING_MEMBERS: Record<string, (this: string, ...args: string[]) => unknown> = {
+  upper() {
+    return this.toUpperCase();
+  },
+  lower() {
+    return this.toLowerCase();
+  },
+  strip(chars?: string) {
+    return chars === undefined ? this.trim() : this.replace(new RegExp(`^[${escape(chars)}]+|[${escape(chars)}]+$`, 'g'), '');
+  },
+  title() {
+    return this.replace(/\w\S*/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase());
+  },
+  capitalize() {
+    return this.length === 0 ? this : this[0]!.toUpperCase() + this.slice(1).toLowerCase();
+  },
+  startswith(prefix: string) {
+    return this.startsWith(prefix);
+  },
+  endswith(suffix: string) {
+    return this.endsWith(suffix);
+  },
+  replace(from: string, to: string) {
+    return this.split(from).join(to);
+  },
+  split(sep?: string) {
+    return sep === undefined ? this.trim().split(/\s+/) : this.split(sep);
+  },
+  join(items: unknown) {
+    return Array.isArray(items) ? items.join(this) : '';
+  },
+};
+
+function escape(chars: string): string {
+  return chars.replace(/[\\\]^-]/g, '\\$&');
+}
+
+function createEnvironment(root: string): NunjucksEnvironment {
+  const nj = load();
+  return new nj.Environment(new nj.FileSystemLoader(root, { noCache: true }), {
+    autoescape: false,
+    trimBlocks: true,
+    lstripBlocks: true,
+    throwOnUndefined: false,
+  });
+}
+
+/** A nunjucks error as E_TEMPLATE with the file, line and column (found in the source when nunjucks gives none). */
+function templateError(error: Error, chain: TemplateChain): St3Error {
+  const message = error.message ?? String(error);
+  const at = /^\(([^)]+)\)(?:\s*\[Line (\d+), Column (\d+)\])?\s*\n?\s*(?:Error: )?([\s\S]*)$/.exec(message);
+  const file = at?.[1] && at[1] !== 'unknown path' ? at[1] : chain.concrete.file;
+  const what = (at?.[4] ?? message).trim();
+  let line = at?.[2] ? Number(at[2]) : undefined;
+  let column = at?.[3] ? Number(at[3]) : undefined;
+  const filter = /filter not found: (\w+)/.exec(what)?.[1];
+  if (line === undefined && filter) {
+    const entry = [chain.concrete, ...chain.layouts, ...chain.partials].find((t) => t.file === file) ?? chain.concrete;
+    const hit = new RegExp(`\\|\\s*${filter}\\b`).exec(entry.raw);
+    if (hit) {
+      const before = entry.raw.slice(0, hit.index).split('\n');
+      line = before.length;
+      column = before.at(-1)!.length + 1;
+    }
+  }
+  return new St3Error('E_TEMPLATE', `Jinja2 template ${chain.concrete.id} cannot be rendered: ${what}`, {
+    file,
+    line,
+    column,
+    cause: error,
+    hint: filter
+      ? `nunjucks has no "${filter}" filter; use one it has (e.g. dump for tojson), or an eta template`
+      : 'nunjucks renders most of Jinja2; rewrite this construct, or use an eta template (.st3/templates/<id>.eta)',
+  });
+}

@@ -1,0 +1,190 @@
+import { readFile } from 'node:fs/promises';
+import { createTwoFilesPatch } from 'diff';
+import { isSt3Error, type ScaffoldAnswer } from '@st3/schemas';
+import { readAnswers } from '../answers.js';
+import { isoSeconds, parseHeader, setStamps } from '../provenance/header.js';
+import { contentHash } from '../render/render-file.js';
+import { resolveInside } from '../tree/paths.js';
+import { VirtualTree } from '../tree/virtual-tree.js';
+import type { RenderedFile, Scaffolder } from '../types.js';
+import { mergeThreeWay, rejectFile } from './merge3.js';
+
+export type UpdateStatus = 'current' | 'updated' | 'conflict' | 'missing' | 'no-base' | 'error';
+
+export interface UpdatedFile {
+  path: string;
+  status: UpdateStatus;
+  /** The version hash the file was made with, and the current one. */
+  from?: string;
+  to?: string;
+  /** Lines (1-based, in the written file) where conflicts start. */
+  conflicts?: number[];
+  /** With --reject: the `.rej` file written beside it. */
+  reject?: string;
+  /** Unified diff of the file on disk against what update writes. */
+  diff?: string;
+  message?: string;
+}
+
+export interface UpdateReport {
+  files: UpdatedFile[];
+  counts: Record<UpdateStatus, number>;
+  /** True when a conflict remains, or a file could not be merged (no-base, error). */
+  failed: boolean;
+  /** Paths written (none under dryRun). */
+  written: string[];
+  dryRun: boolean;
+}
+
+export interface UpdateOptions {
+  /** Workspace-relative files or folders; default every file with recorded answers. */
+  paths?: readonly string[];
+  dryRun?: boolean;
+  /** Leave your text in conflicting regions and write the template's side to `<file>.rej` instead of markers. */
+  reject?: boolean;
+  now?: Date;
+}
+
+interface Planned {
+  report: UpdatedFile;
+  content?: string;
+  rejectText?: string;
+  file?: RenderedFile;
+}
+
+/**
+ * `st3 scaffold update`: brings each outdated generated file to the current template by a 3-way
+ * merge. base = the old template version's output for the recorded answers (rebuilt from
+ * `.st3/templates/.versions/<hash>/`), ours = the file on disk, theirs = the current template's
+ * output. A clean merge is written with the header's `updated=` set; a conflict gets standard
+ * markers (or, with `reject`, your text and a `<file>.rej`). Every write of the run is one atomic
+ * batch; the answers and template registry are recorded after it.
+ */
+export async function updateFiles(
+  root: string,
+  scaffolder: Scaffolder,
+  options: UpdateOptions = {},
+): Promise<UpdateReport> {
+  const now = options.now ?? new Date();
+  const answers = await readAnswers(root);
+  const selected = Object.entries(answers.files).filter(([path]) => selectedBy(path, options.paths));
+  const planned: Planned[] = [];
+  for (const [path, answer] of selected) planned.push(await planOne(root, scaffolder, path, answer, now, options));
+  const counts: Record<UpdateStatus, number> = {
+    current: 0,
+    updated: 0,
+    conflict: 0,
+    missing: 0,
+    'no-base': 0,
+    error: 0,
+  };
+  for (const p of planned) counts[p.report.status]++;
+  const report: UpdateReport = {
+    files: planned.map((p) => p.report),
+    counts,
+    failed: counts.conflict + counts['no-base'] + counts.error > 0,
+    written: [],
+    dryRun: options.dryRun === true,
+  };
+  const changes = planned.filter((p) => p.content !== undefined);
+  if (options.dryRun || changes.length === 0) return report;
+  const tree = new VirtualTree(root, { policy: 'force', durable: true });
+  for (const p of changes) {
+    tree.write(p.report.path, p.content!);
+    if (p.rejectText !== undefined) tree.write(p.report.reject!, p.rejectText);
+  }
+  report.written = (await tree.commit()).written;
+  await scaffolder.recordVersions(changes.map((p) => p.file!));
+  return report;
+}
+
+function selectedBy(path: string, paths: readonly string[] | undefined): boolean {
+  if (!paths || paths.length === 0) return true;
+  return paths.some((p) => {
+    const dir = p.replace(/\/+$/, '');
+    return dir === '' || dir === '.' || path === dir || path.startsWith(`${dir}/`);
+  });
+}
+
+async function planOne(
+  root: string,
+  scaffolder: Scaffolder,
+  path: string,
+  answer: ScaffoldAnswer,
+  now: Date,
+  options: UpdateOptions,
+): Promise<Planned> {
+  const ours = await readFile(resolveInside(root, path), 'utf8').catch(() => undefined);
+  if (ours === undefined)
+    return { report: { path, status: 'missing', message: 'the file is gone; nothing to update' } };
+  const header = parseHeader(ours, path, scaffolder.metadataConfig);
+  const from = header.status === 'ok' && header.version ? header.version : answer.version_hash;
+  let to: string;
+  let theirs: RenderedFile;
+  try {
+    to = scaffolder.currentVersion(answer);
+    if (to === from) return { report: { path, status: 'current', from, to } };
+    theirs = scaffolder.rerender(answer);
+  } catch (error) {
+    return { report: { path, status: 'error', from, message: messageOf(error) } };
+  }
+  let base: string;
+  try {
+    base = scaffolder.rerender(answer, { version: from }).content;
+  } catch (error) {
+    // never made by ST3 with kept versions: only a file nobody edited can take the new text as is
+    const pristine = answer.version_hash === from && contentHash(ours) === answer.content_sha256;
+    if (!pristine || !isSt3Error(error, 'E_FILE_NOT_FOUND'))
+      return { report: { path, status: 'no-base', from, to, message: messageOf(error) } };
+    base = ours;
+  }
+  const theirsHead = headerLines(theirs.content, path, scaffolder);
+  const merged = mergeThreeWay(
+    body(base, path, scaffolder),
+    body(ours, path, scaffolder),
+    body(theirs.content, path, scaffolder),
+    {
+      labels: { ours: `${path} (your edits)`, theirs: `template ${to}` },
+      keepOurs: options.reject === true,
+    },
+  );
+  const created = header.created ?? answer.created;
+  const head = theirsHead === undefined ? '' : `${setStamps(theirsHead, created, isoSeconds(now))}\n`;
+  const content = head + merged.text;
+  const conflicts = merged.conflicts.map((c) => c.line + (head ? 2 : 0));
+  const reject = options.reject && conflicts.length > 0 ? `${path}.rej` : undefined;
+  const report: UpdatedFile = {
+    path,
+    status: conflicts.length > 0 ? 'conflict' : 'updated',
+    from,
+    to,
+    ...(conflicts.length > 0 ? { conflicts } : {}),
+    ...(reject ? { reject } : {}),
+    diff: createTwoFilesPatch(`a/${path}`, `b/${path}`, ours, content, undefined, undefined, { context: 3 }),
+  };
+  const updatedAnswer = { ...theirs.answer!, created, updated: isoSeconds(now) };
+  return {
+    report,
+    content,
+    ...(reject ? { rejectText: rejectFile(path, from, to, merged.conflicts) } : {}),
+    file: { ...theirs, content, answer: updatedAnswer },
+  };
+}
+
+/** The two header lines of a rendered text, when its extension takes a header. */
+function headerLines(text: string, path: string, scaffolder: Scaffolder): string | undefined {
+  return parseHeader(text, path, scaffolder.metadataConfig).status === 'none'
+    ? undefined
+    : text.split('\n').slice(0, 2).join('\n');
+}
+
+/** The text after its header: what the merge works on (the header is rebuilt from the new version). */
+function body(text: string, path: string, scaffolder: Scaffolder): string {
+  return parseHeader(text, path, scaffolder.metadataConfig).status === 'none'
+    ? text
+    : text.split('\n').slice(2).join('\n');
+}
+
+function messageOf(error: unknown): string {
+  return (error as Error)?.message ?? String(error);
+}
