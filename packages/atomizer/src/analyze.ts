@@ -1,6 +1,8 @@
-import { St3Error, type Diagnostic } from '@st3/schemas';
+import type { Diagnostic } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 import { detectLanguage, isSupportedLanguage } from './language.js';
 import { LineIndex, countLines } from './lines.js';
+import { EventLog } from './events.js';
 import type { ComplexityVariant, ParsedFile, SourceLanguage } from './types.js';
 import { loadTypeScript } from './ts/load.js';
 import { loadPython } from './python/load.js';
@@ -76,7 +78,7 @@ export function emptyParse(
     exports: [],
     types: [],
     statements: [],
-    moduleBindings: [],
+    log: new EventLog(),
     diagnostics,
   };
 }

@@ -1,5 +1,5 @@
 import type { Diagnostic, TelemetryHandle } from '@st3/schemas';
-import { isSt3Error } from '@st3/schemas';
+import { isSt3Error } from '@st3/schemas/errors';
 import { analyzeSource, emptyParse, isSkipped, type AnalyzeOptions, type SkippedFile } from './analyze.js';
 import { atomizeParsed, type AtomizedFileRecord } from './atomize.js';
 import type { AtomOptions } from './atoms/options.js';

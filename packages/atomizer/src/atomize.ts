@@ -2,10 +2,15 @@ import { hash as digest } from 'node:crypto';
 import type { Diagnostic } from '@st3/schemas';
 import { LineIndex } from './lines.js';
 import type { ParsedFile } from './types.js';
+import { EV } from './events.js';
 import { decompose, unitOf, type Piece, type Strategy } from './atoms/decompose.js';
-import { buildContext, fileFacts, type AtomContext } from './atoms/context.js';
+import { buildContext, type AtomContext, type FileAnalysis } from './atoms/context.js';
 import { validateAtomicity, type Atomicity } from './atoms/atomicity.js';
 import { resolveAtomOptions, type AtomOptions } from './atoms/options.js';
+import { jsGlobals, pyBuiltins, tsTypes } from './atoms/globals.js';
+import { linkPieces } from './atoms/links.js';
+import { declarationIndex, signatureOf } from './atoms/signatures.js';
+import { pieceSymbols, Resolver, USAGE, type PieceSymbols } from './atoms/symbols.js';
 
 export interface AtomRecord {
   id: string;
@@ -21,7 +26,13 @@ export interface AtomRecord {
   strategy: Strategy;
   scope: string[];
   code: string;
-  symbols: { defined: string[]; used: string[] };
+  /**
+   * `defined`: names the atom binds for the code after it; `used`: free names it reads, calls or
+   * writes; `types`: free names it uses only as types; `calls`: the free names it calls;
+   * `members`: `ns.member` calls on names bound by imports (what a namespace import is used for).
+   */
+  symbols: { defined: string[]; used: string[]; types: string[]; calls: string[]; members: string[] };
+  /** Atoms of the same file it depends on (the ids of `context.dependencies`). */
   dependsOn: string[];
   context: AtomContext;
   atomicity: Atomicity;
@@ -57,8 +68,21 @@ export interface AtomizedFileRecord {
     typeOnly?: boolean;
   }[];
   exports: ParsedFile['exports'];
+  /** Module-level names and the atom declaring each: what other files can import from this one. */
+  definitions: ModuleDefinition[];
   atoms: AtomRecord[];
   diagnostics: Diagnostic[];
+}
+
+/** A module-level binding of a file. */
+export interface ModuleDefinition {
+  name: string;
+  /** `function`, `class`, `type`, `variable` or `import` (a re-exportable imported name). */
+  kind: 'function' | 'class' | 'type' | 'variable' | 'import';
+  /** Id of the atom holding the declaration. */
+  atom: string;
+  line: number;
+  signature: string;
 }
 
 function atomKind(p: Piece): string {
@@ -72,107 +96,122 @@ function atomKind(p: Piece): string {
   return p.nodes.length === 1 ? p.nodes[0]!.kind : 'statements';
 }
 
+const DEF_KIND: Record<number, ModuleDefinition['kind']> = {
+  [EV.DEF_FUNCTION]: 'function',
+  [EV.DEF_CLASS]: 'class',
+  [EV.DEF_TYPE]: 'type',
+  [EV.DEF_IMPORT]: 'import',
+};
+
+/** The per-file facts every atom's context is computed from: symbols per piece, links, ids. */
+function analyzeFile(file: ParsedFile, text: string, pieces: Piece[], index: LineIndex): FileAnalysis {
+  const py = file.language === 'python';
+  const resolver = new Resolver(file.log, py);
+  const syms: PieceSymbols[] = pieces.map((p) => pieceSymbols(resolver, p, !!unitOf(p)));
+  const ids = pieces.map((p) => {
+    // One-shot digest: a Hash object per atom costs more than hashing its few lines.
+    const code = index.slice(p.startLine, p.endLine);
+    return `${file.path}#L${p.startLine}-L${p.endLine}@${digest('sha1', code, 'hex').slice(0, 10)}`;
+  });
+  const importEnd = new Map<number, number>();
+  for (const st of file.statements) if (st.kind === 'import') importEnd.set(st.startLine, st.endLine);
+  void text;
+  return {
+    file,
+    index,
+    resolver,
+    decls: declarationIndex(file),
+    pieces,
+    syms,
+    links: linkPieces(resolver, syms),
+    ids,
+    globals: py ? pyBuiltins() : jsGlobals(),
+    typeGlobals: py ? pyBuiltins() : tsTypes(),
+    wildcard: file.imports.some((i) => i.namespace === '*'),
+    importEnd,
+  };
+}
+
+/** Module-level bindings and the atoms declaring them (the first declaration wins). */
+function moduleDefinitions(a: FileAnalysis): ModuleDefinition[] {
+  const out: ModuleDefinition[] = [];
+  const seen = new Set<string>();
+  a.syms.forEach((s, i) => {
+    for (const [key, d] of s.defines) {
+      if (!d.declared || !key.startsWith('0:') || seen.has(key)) continue;
+      seen.add(key);
+      const b = a.resolver.bindings.get(key)!;
+      out.push({
+        name: b.name,
+        kind: DEF_KIND[b.kind] ?? 'variable',
+        atom: a.ids[i]!,
+        line: b.line,
+        signature: signatureOf(a.file, a.index, a.decls, b),
+      });
+    }
+  });
+  return out;
+}
+
+function symbolsJson(a: FileAnalysis, s: PieceSymbols): AtomRecord['symbols'] {
+  const defined: string[] = [];
+  for (const d of s.defines.values()) if (d.declared) defined.push(d.name);
+  const used: string[] = [];
+  const types: string[] = [];
+  const calls: string[] = [];
+  const imported = new Set<string>();
+  for (const input of s.inputs.values()) {
+    if (input.usage === USAGE.TYPE) types.push(input.name);
+    else used.push(input.name);
+    if (input.usage & USAGE.CALL) calls.push(input.name);
+    if (input.key && a.resolver.bindings.get(input.key)?.kind === EV.DEF_IMPORT) imported.add(input.name);
+  }
+  const members = s.calls.filter((c) => {
+    const dot = c.indexOf('.');
+    return dot > 0 && imported.has(c.slice(0, dot)) && c.indexOf('.', dot + 1) === -1;
+  });
+  return { defined: [...new Set(defined)], used: [...new Set(used)], types, calls, members };
+}
+
 /** Parsed file → the atomizer's output record (the `--json` contract of DESIGN.md). */
 export function atomizeParsed(file: ParsedFile, text: string, options: AtomOptions = {}): AtomizedFileRecord {
   const o = resolveAtomOptions(options);
   const index = new LineIndex(text);
   const pieces = decompose(file, o);
-  const infos = pieces.map((p) => {
-    const defined = new Set<string>();
-    const used = new Set<string>();
-    const typeRefs = new Set<string>();
-    const calls = new Set<string>();
-    let writes = false;
-    for (const n of p.nodes) {
-      for (const d of n.defines) defined.add(d);
-      for (const u of n.uses) used.add(u);
-      for (const t of n.typeRefs) typeRefs.add(t);
-      for (const c of n.calls) calls.add(c);
-      if (n.writesModuleState) writes = true;
-    }
-    for (const d of defined) used.delete(d);
-    const code = index.slice(p.startLine, p.endLine);
-    // One-shot digest: a Hash object per atom costs more than hashing its few lines.
-    const hash = digest('sha1', code, 'hex').slice(0, 10);
-    return {
-      p,
-      defined,
-      used: [...used],
-      typeRefs: [...typeRefs],
-      calls: [...calls],
-      writes,
-      code,
-      id: `${file.path}#L${p.startLine}-L${p.endLine}@${hash}`,
-    };
-  });
-  // Who defines what, by scope: a user takes the last definer before it in its own scope, else a module-level one.
-  const byScope = new Map<string, Map<string, number[]>>();
-  const moduleLevel = new Map<string, number>();
-  const scopeKeys = infos.map((info) => info.p.scope.join('\u0000'));
-  infos.forEach((info, i) => {
-    let names = byScope.get(scopeKeys[i]!);
-    if (!names) byScope.set(scopeKeys[i]!, (names = new Map()));
-    for (const d of info.defined) {
-      (names.get(d) ?? names.set(d, []).get(d)!).push(i);
-      if (info.p.scope.length === 1) moduleLevel.set(d, i);
-    }
-  });
-  const allDefined = new Set<string>(moduleLevel.keys());
-  for (const info of infos) for (const d of info.defined) allDefined.add(d);
-  for (const b of file.moduleBindings) allDefined.add(b);
-  const facts = fileFacts(file, allDefined);
-  const atoms: AtomRecord[] = infos.map((info, i) => {
-    const deps = new Set<number>();
-    const scopeNames = byScope.get(scopeKeys[i]!);
-    for (const list of [info.used, info.typeRefs])
-      for (const u of list) {
-        const same = scopeNames?.get(u);
-        let pick: number | undefined;
-        if (same) {
-          // Last definer before i (indices are ascending).
-          let lo = 0;
-          let hi = same.length - 1;
-          while (lo <= hi) {
-            const mid = (lo + hi) >> 1;
-            if (same[mid]! < i) {
-              pick = same[mid];
-              lo = mid + 1;
-            } else hi = mid - 1;
-          }
-        }
-        pick ??= moduleLevel.get(u);
-        if (pick !== undefined && pick !== i) deps.add(pick);
-      }
-    const dependsOn = [...deps].sort((a, b) => a - b);
-    const context = buildContext(file, info.p, info.used, info.typeRefs, info.defined, facts, index);
+  const a = analyzeFile(file, text, pieces, index);
+  const atoms: AtomRecord[] = pieces.map((p, i) => {
+    const sym = a.syms[i]!;
+    const context = buildContext(a, i);
+    const deps = a.links.deps[i]!;
     const atomicity = validateAtomicity(
       file,
-      info.p,
+      p,
       context,
       {
-        calls: info.calls,
-        writesModuleState: info.writes,
-        dependsOn: dependsOn.length,
-        dependsOnFragments: dependsOn.filter((j) => infos[j]!.p.fragment).length,
+        calls: sym.calls,
+        writesModuleState: sym.writesModuleState,
+        returnsValue: sym.returnsValue,
+        dependsOn: deps.length,
+        dependsOnFragments: deps.filter((d) => pieces[d.to]!.fragment).length,
       },
       o,
     );
-    const unit = unitOf(info.p);
+    const unit = unitOf(p);
     return {
-      id: info.id,
+      id: a.ids[i]!,
       path: file.path,
-      startLine: info.p.startLine,
-      endLine: info.p.endLine,
-      loc: info.p.loc,
-      physicalLoc: info.p.endLine - info.p.startLine + 1,
-      complexity: info.p.complexity,
-      kind: atomKind(info.p),
-      name: unit?.name ?? (info.p.nodes.length === 1 ? info.p.nodes[0]!.name : undefined),
-      strategy: info.p.strategy,
-      scope: info.p.scope,
-      code: info.code,
-      symbols: { defined: [...info.defined], used: info.used },
-      dependsOn: dependsOn.map((j) => infos[j]!.id),
+      startLine: p.startLine,
+      endLine: p.endLine,
+      loc: p.loc,
+      physicalLoc: p.endLine - p.startLine + 1,
+      complexity: p.complexity,
+      kind: atomKind(p),
+      name: unit?.name ?? (p.nodes.length === 1 ? p.nodes[0]!.name : undefined),
+      strategy: p.strategy,
+      scope: p.scope,
+      code: index.slice(p.startLine, p.endLine),
+      symbols: symbolsJson(a, sym),
+      dependsOn: deps.map((d) => a.ids[d.to]!),
       context,
       atomicity,
     };
@@ -201,6 +240,7 @@ export function atomizeParsed(file: ParsedFile, text: string, options: AtomOptio
     classes: file.classes,
     imports: file.imports.map(({ bindings: _b, ...rest }) => rest),
     exports: file.exports,
+    definitions: moduleDefinitions(a),
     atoms,
     diagnostics: file.diagnostics,
   };

@@ -1,134 +1,117 @@
 import type { FunctionRecord, StatementNode } from './types.js';
 
-/** What a symbol event says about a name. */
-export const EV = { USE: 0, CALL: 1, TYPE: 2, WRITE: 3, DEF: 4, BRANCH: 5, RETURN: 6 } as const;
+/**
+ * What a symbol event says about a name. DEF_* bind a name in a scope (the kind says what was
+ * declared); USE/TYPE/WRITE refer to a binding found by scope lookup; CALL carries a dotted callee
+ * (its head is also USEd); BRANCH and RETURN feed test hints and postconditions.
+ */
+export const EV = {
+  USE: 0,
+  CALL: 1,
+  TYPE: 2,
+  WRITE: 3,
+  BRANCH: 5,
+  RETURN: 6,
+  DEF_VALUE: 10,
+  DEF_FUNCTION: 11,
+  DEF_CLASS: 12,
+  DEF_TYPE: 13,
+  DEF_IMPORT: 14,
+  DEF_PARAM: 15,
+} as const;
+
+/** First and last DEF_* code: `kind >= DEF_FIRST` is a definition. */
+export const DEF_FIRST = EV.DEF_VALUE;
+
+/** Scope kinds: lookups from a function skip enclosing Python class scopes (the language's rule). */
+export const SCOPE = { MODULE: 0, FUNCTION: 1, CLASS: 2, BLOCK: 3, COMPREHENSION: 4, TYPE: 5 } as const;
 
 /**
- * The symbol events of a file in walk order (pre-order), so the events of any subtree are one
- * contiguous span: a statement keeps only its span and materializes its sets when asked.
+ * The symbol events of a file in walk order (evaluation order inside a statement: a value is read
+ * before the name it is assigned to is bound), so the events of any subtree are one contiguous span.
+ * Every event carries the scope it happened in; a DEF carries the scope its binding lives in (a
+ * `var` goes to the function, a `global` name to the module). Scopes are a tree over event spans.
  */
 export class EventLog {
   readonly kinds: number[] = [];
   readonly names: string[] = [];
+  readonly scopes: number[] = [];
+  /** Line of each DEF event (sparse). */
+  readonly defLine: number[] = [];
+  /** Declared type of a DEF (`x: number`), by event index. */
+  readonly defType = new Map<number, string>();
+  readonly scopeParent: number[] = [-1];
+  readonly scopeKind: number[] = [SCOPE.MODULE];
+  readonly scopeStart: number[] = [0];
+  readonly scopeEnd: number[] = [Number.MAX_SAFE_INTEGER];
+  /** Nearest function (or module) scope of each scope: where `var` and Python bindings go. */
+  readonly scopeFunction: number[] = [0];
+  current = 0;
+
   push(kind: number, name: string): void {
     this.kinds.push(kind);
     this.names.push(name);
+    this.scopes.push(this.current);
   }
+
+  /** A definition in `scope` (default: the current one), declared on `line`, optionally typed. */
+  def(kind: number, name: string, line: number, type?: string, scope = this.current): void {
+    const i = this.kinds.length;
+    this.kinds.push(kind);
+    this.names.push(name);
+    this.scopes.push(scope);
+    this.defLine[i] = line;
+    if (type !== undefined) this.defType.set(i, type);
+  }
+
+  open(kind: number): number {
+    const id = this.scopeParent.length;
+    this.scopeParent.push(this.current);
+    this.scopeKind.push(kind);
+    this.scopeStart.push(this.kinds.length);
+    this.scopeEnd.push(Number.MAX_SAFE_INTEGER);
+    this.scopeFunction.push(kind === SCOPE.FUNCTION || kind === SCOPE.MODULE ? id : this.scopeFunction[this.current]!);
+    this.current = id;
+    return id;
+  }
+
+  close(id: number): void {
+    this.scopeEnd[id] = this.kinds.length;
+    this.current = this.scopeParent[id]!;
+  }
+
   get size(): number {
     return this.kinds.length;
-  }
-  collect(from: number, to: number, kind: number): string[] {
-    const out = new Set<string>();
-    for (let i = from; i < to; i++) if (this.kinds[i] === kind) out.add(this.names[i]!);
-    return [...out];
-  }
-  has(from: number, to: number, kind: number): boolean {
-    for (let i = from; i < to; i++) if (this.kinds[i] === kind) return true;
-    return false;
   }
 }
 
 /** An event log that keeps nothing (when only complexity is wanted). */
 export class NullLog extends EventLog {
   override push(): void {}
+  override def(): void {}
+  override open(): number {
+    return 0;
+  }
+  override close(): void {}
 }
 
-/** A statement whose symbol sets are computed from the event log on first use. */
+/** A statement of a body (or a clause or element of one) with its line span and its span of the event log. */
 export class Statement implements StatementNode {
   decisions = 0;
-  defines: string[] = [];
   fn?: FunctionRecord;
   body?: StatementNode[];
   guard?: string;
   assertion?: string;
   name?: string;
+  headerEnd?: number;
   evEnd = 0;
-  private sets?: {
-    uses: string[];
-    calls: string[];
-    typeRefs: string[];
-    branches: string[];
-    returns: boolean;
-    writes: boolean;
-  };
 
   constructor(
     readonly kind: string,
     public startLine: number,
     public endLine: number,
-    private readonly log: EventLog,
     readonly evStart: number,
-    private readonly moduleBindings: ReadonlySet<string>,
   ) {}
-
-  /** One pass over the statement's span of the log fills every set. */
-  private materialize() {
-    if (this.sets) return this.sets;
-    const { kinds, names } = this.log;
-    const uses = new Set<string>();
-    const calls = new Set<string>();
-    const typeRefs = new Set<string>();
-    const defs = new Set<string>();
-    const writes: string[] = [];
-    const branches: string[] = [];
-    let returns = false;
-    for (let i = this.evStart; i < this.evEnd; i++) {
-      const name = names[i]!;
-      switch (kinds[i]) {
-        case EV.USE:
-          uses.add(name);
-          break;
-        case EV.CALL:
-          calls.add(name);
-          break;
-        case EV.TYPE:
-          typeRefs.add(name);
-          break;
-        case EV.DEF:
-          defs.add(name);
-          break;
-        case EV.WRITE:
-          writes.push(name);
-          break;
-        case EV.BRANCH: {
-          const one = name.replace(/\s+/g, ' ');
-          branches.push(one.length > 80 ? `${one.slice(0, 77)}...` : one);
-          break;
-        }
-        case EV.RETURN:
-          returns = true;
-          break;
-      }
-    }
-    for (const d of defs) uses.delete(d);
-    this.sets = {
-      uses: [...uses],
-      calls: [...calls],
-      typeRefs: [...typeRefs],
-      branches,
-      returns,
-      writes: writes.some((n) => this.moduleBindings.has(n) && !defs.has(n)),
-    };
-    return this.sets;
-  }
-  get uses(): string[] {
-    return this.materialize().uses;
-  }
-  get calls(): string[] {
-    return this.materialize().calls;
-  }
-  get typeRefs(): string[] {
-    return this.materialize().typeRefs;
-  }
-  get branches(): string[] {
-    return this.materialize().branches;
-  }
-  get returnsValue(): boolean {
-    return this.materialize().returns;
-  }
-  get writesModuleState(): boolean {
-    return this.materialize().writes;
-  }
 }
 
 /** Offset → line for offsets that mostly move forward (walk order), falling back to binary search. */

@@ -24,10 +24,47 @@ export { isIoCall, isNondeterministic } from './metrics.js';
 export { loadTypeScript } from './ts/load.js';
 export { loadPython, type PythonEngine } from './python/load.js';
 export { atomizeSource, measureSource, decodeSource, type AtomizeOptions, type ComplexityRecord } from './api.js';
-export { atomizeParsed, type AtomRecord, type AtomizedFileRecord } from './atomize.js';
+export { atomizeParsed, type AtomRecord, type AtomizedFileRecord, type ModuleDefinition } from './atomize.js';
 export { resolveAtomOptions, type AtomOptions } from './atoms/options.js';
 export type { Strategy } from './atoms/decompose.js';
-export type { AtomContext, ContextComponent } from './atoms/context.js';
+export type {
+  AtomContext,
+  ContextComponent,
+  ContextComponentName,
+  ContextDependency,
+  ContextHeader,
+  ContextImport,
+  ContextInput,
+  ContextOutput,
+  ContextType,
+  InputSource,
+  LocalEdgeType,
+} from './context/types.js';
+export {
+  atomContext,
+  type AtomContextOptions,
+  type AtomContextParts,
+  type AtomContextView,
+  type ContextAtom,
+  type ContextFile,
+  type ViewDependency,
+} from './context/view.js';
+export { estimateTokens } from './context/markdown.js';
+export {
+  createModuleResolver,
+  resolvePythonSubmodule,
+  type ModuleResolver,
+  type ResolveOptions,
+} from './project/resolve.js';
+export {
+  createDefinitionFinder,
+  importedName,
+  type DefinitionFinder,
+  type ImportedDefinition,
+  type ImportedName,
+  type LinkableDefinition,
+  type LinkableFile,
+} from './project/definitions.js';
 export { CRITERIA, type Atomicity, type AtomicityViolation } from './atoms/atomicity.js';
 export { atomizeProject, type ProjectOptions, type ProjectProgress } from './project/project.js';
 export { findSourceFiles } from './project/files.js';

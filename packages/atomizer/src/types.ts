@@ -1,4 +1,5 @@
 import type { Diagnostic } from '@st3/schemas';
+import type { EventLog } from './events.js';
 
 export type SourceLanguage = 'typescript' | 'tsx' | 'javascript' | 'jsx' | 'python';
 
@@ -39,6 +40,8 @@ export interface FunctionRecord {
   complexity: number;
   params: ParameterInfo[];
   returnType?: string;
+  /** Last line of the signature (where the body opens), when known. */
+  headerEnd?: number;
   async: boolean;
   generator: boolean;
   /** Where the peer tool reports this unit (ESLint's function head, mccabe's def line), 1-based. */
@@ -75,6 +78,8 @@ export interface ExportRecord {
   kind: string;
   line: number;
   from?: string;
+  /** The local (or, with `from`, the source module's) name when it differs: `export { a as b }` has name b, local a. */
+  local?: string;
 }
 
 /** A type the file defines (TS interface, type alias, enum, class; Python class). */
@@ -86,35 +91,29 @@ export interface TypeDefinition {
 }
 
 /**
- * One statement of the file (or of a body) as the decomposer sees it: a line range, what it
- * defines and uses, what it calls, and the statements it may be split into.
+ * One statement of the file (or of a body), a clause of a compound statement (`else`, `catch`, a
+ * `case`), or an element of a large literal, as the decomposer sees it: a line range, the span of
+ * the file's symbol events it holds, and what it may be split into.
  */
 export interface StatementNode {
+  /** `function`, `class`, `if`, `loop`, `clause`, `element`, `string`, `statement`, ... */
   kind: string;
   name?: string;
   startLine: number;
   endLine: number;
   /** Decision points inside the statement (all nested units included). */
   decisions: number;
-  defines: string[];
-  uses: string[];
-  typeRefs: string[];
-  /** Dotted callee names (`Math.random`, `fs.writeFileSync`, `print`). */
-  calls: string[];
-  /** Assigns to module-level state (`global x`, assignment to a module binding from inside a function). */
-  writesModuleState: boolean;
+  /** The statement's span of the file's event log: `[evStart, evEnd)`. */
+  evStart: number;
+  evEnd: number;
   /** The function this statement declares, if any. */
   fn?: FunctionRecord;
-  /** Statements this one may be split into (function or class body, block body). */
+  /** What this one may be split into: body statements, clauses, members or literal elements. */
   body?: StatementNode[];
   /** Guard text when this statement is a precondition (`if (!x) throw`, `assert x`). */
   guard?: string;
   /** Assertion text when this is an assert statement (postcondition when it is last). */
   assertion?: string;
-  /** Branch conditions inside (test hints). */
-  branches?: string[];
-  /** Contains a return/yield of a value. */
-  returnsValue?: boolean;
 }
 
 export interface ParsedFile {
@@ -129,8 +128,8 @@ export interface ParsedFile {
   exports: ExportRecord[];
   types: TypeDefinition[];
   statements: StatementNode[];
-  /** Module-level bindings (for module-state writes and context). */
-  moduleBindings: string[];
+  /** The symbol events of the file with their scopes (empty for a lean parse). */
+  log: EventLog;
   diagnostics: Diagnostic[];
 }
 

@@ -34,6 +34,7 @@ export const CRITERIA = [
 export interface AtomFacts {
   calls: string[];
   writesModuleState: boolean;
+  returnsValue: boolean;
   dependsOnFragments: number;
   dependsOn: number;
 }
@@ -55,10 +56,13 @@ export function validateAtomicity(
   const unit = unitOf(piece);
   const units = piece.nodes.filter((n) => n.fn || n.kind === 'class').length;
 
+  // Pieces over the limit are the ones no statement boundary could split: the reason says why.
   check('size', piece.loc <= o.maxLoc, {
-    severity: piece.loc > 2 * o.maxLoc ? 'critical' : 'warning',
-    message: `${piece.loc} source lines (max ${o.maxLoc})`,
-    suggestion: 'split it at a statement boundary into smaller functions',
+    severity: piece.indivisible ? 'warning' : piece.loc > 2 * o.maxLoc ? 'critical' : 'warning',
+    message: `${piece.loc} source lines (max ${o.maxLoc})${piece.indivisible ? `: ${piece.indivisible}` : ''}`,
+    suggestion: piece.indivisible
+      ? 'move the text or data to its own file, or accept this atom as a whole'
+      : 'split it at a statement boundary into smaller functions',
   });
   check('complexity', piece.complexity < o.maxComplexity, {
     severity: piece.complexity > 2 * o.maxComplexity ? 'critical' : 'warning',
@@ -116,7 +120,7 @@ export function validateAtomicity(
   const typedParams = fn
     ? fn.params.every((p) => p.type || p.defaultValue !== undefined || p.name === 'self' || p.name === 'cls')
     : true;
-  const returns = piece.nodes.some((n) => n.returnsValue);
+  const returns = facts.returnsValue;
   const ioOk = fn
     ? typedParams && (!returns || !!fn.returnType || fn.kind === 'constructor')
     : piece.fragment

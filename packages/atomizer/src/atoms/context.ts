@@ -1,37 +1,54 @@
-import type { ParameterInfo, ParsedFile, StatementNode } from '../types.js';
-import { unitOf, type Piece } from './decompose.js';
-import { JS_GLOBALS, PY_BUILTINS, TS_TYPES } from './globals.js';
+import { EV } from '../events.js';
 import type { LineIndex } from '../lines.js';
+import type { FunctionRecord, ParameterInfo, ParsedFile, StatementNode } from '../types.js';
+import type {
+  AtomContext,
+  ContextComponent,
+  ContextDependency,
+  ContextImport,
+  ContextInput,
+  ContextOutput,
+  ContextType,
+} from '../context/types.js';
+import { unitOf, type Piece } from './decompose.js';
+import type { Links } from './links.js';
+import { dedent, headerChain, signatureOf, type DeclarationIndex } from './signatures.js';
+import { USAGE, usageName, type PieceSymbols, type Resolver } from './symbols.js';
 
-export interface ContextComponent {
-  component: 'imports' | 'types' | 'preconditions' | 'postconditions' | 'testHints';
-  reason: string;
+export type { AtomContext, ContextComponent } from '../context/types.js';
+
+/** Everything the context of any atom of one file is computed from. */
+export interface FileAnalysis {
+  file: ParsedFile;
+  index: LineIndex;
+  resolver: Resolver;
+  decls: DeclarationIndex;
+  pieces: Piece[];
+  syms: PieceSymbols[];
+  links: Links;
+  ids: string[];
+  /** Names the language (and its runtime) provides. */
+  globals: ReadonlySet<string>;
+  /** Built-in type names (TypeScript's lib, Python's typing). */
+  typeGlobals: ReadonlySet<string>;
+  /** A `from m import *` (or `export *` style) makes any name possibly defined. */
+  wildcard: boolean;
+  /** Last line of each import statement, by its first line. */
+  importEnd: Map<number, number>;
 }
 
-/** What an atom needs around it to be understood or regenerated alone. */
-export interface AtomContext {
-  imports: { module: string; names: string[]; line: number; typeOnly?: boolean }[];
-  types: { name: string; kind: string; startLine: number; endLine: number; code: string }[];
-  preconditions: string[];
-  postconditions: string[];
-  testHints: string[];
-  /** Five components of 0.2 each: imports and types resolved, pre/postconditions known, test hints present. */
-  completeness: number;
-  missing: ContextComponent[];
-  /** Free names nothing in the file, its imports or the language's globals defines. */
-  unresolved: string[];
-}
+const TYPE_CODE_LINES = 30;
 
 function hintsForParam(p: ParameterInfo): string | undefined {
   const t = (p.type ?? '').replace(/\s+/g, ' ');
   const extra: string[] = [];
-  if (/\bnumber\b|\bint\b|\bfloat\b/.test(t))
+  if (/\[\]|Array<|\blist\b|\bList\b|\bSequence\b|\btuple\b|\bSet<|\bset\b/.test(t))
+    extra.push('an empty list', 'one item', 'many items');
+  else if (/\bdict\b|\bDict\b|Record<|Map<|\bMapping\b/.test(t)) extra.push('an empty mapping', 'a missing key');
+  else if (/\bnumber\b|\bint\b|\bfloat\b/.test(t))
     extra.push('0', 'a negative value', t.includes('int') ? 'a large value' : 'NaN');
   else if (/\bstring\b|\bstr\b/.test(t)) extra.push('an empty string', 'a very long string');
   else if (/\bboolean\b|\bbool\b/.test(t)) extra.push('true', 'false');
-  else if (/\[\]|Array<|\blist\b|\bList\b|\bSequence\b|\btuple\b/.test(t))
-    extra.push('an empty list', 'one item', 'many items');
-  else if (/\bdict\b|\bDict\b|Record<|Map<|\bMapping\b/.test(t)) extra.push('an empty mapping', 'a missing key');
   if (/\bnull\b|\bundefined\b|\bNone\b|Optional\[|\| None/.test(t) || p.optional)
     extra.push(p.defaultValue ? `the default (${p.defaultValue})` : 'absent/null');
   return extra.length > 0 ? `${p.name}: ${extra.join(', ')}` : undefined;
@@ -44,7 +61,7 @@ function headAndTail(node: StatementNode): { pre: string[]; post: string[] } {
   for (const st of body) {
     if (st.guard) pre.push(`not (${st.guard}) is required`.replace(/^not \(!(.*)\) is required$/, '$1 is required'));
     else if (st.assertion) pre.push(st.assertion);
-    else break;
+    else if (st.kind !== 'string') break;
   }
   const post: string[] = [];
   for (let i = body.length - 1; i >= 0 && i >= pre.length; i--) {
@@ -55,140 +72,227 @@ function headAndTail(node: StatementNode): { pre: string[]; post: string[] } {
   return { pre, post };
 }
 
-/** Per-file lookups shared by every atom of the file (computed once, not per atom). */
-export interface FileFacts {
-  imported: Set<string>;
-  knownTypes: Set<string>;
-  wildcard: boolean;
-  definedElsewhere: Set<string>;
+/** The innermost enclosing function of a fragment (its statement node), if any. */
+function enclosingFunction(piece: Piece): StatementNode | undefined {
+  for (let k = piece.ancestors.length - 1; k >= 0; k--) if (piece.ancestors[k]!.fn) return piece.ancestors[k];
+  return undefined;
 }
 
-export function fileFacts(file: ParsedFile, definedElsewhere: Set<string>): FileFacts {
-  const imported = new Set(file.imports.flatMap((i) => i.bindings));
-  return {
-    imported,
-    knownTypes: new Set([...file.types.map((t) => t.name), ...imported]),
-    wildcard: file.imports.some((i) => i.namespace === '*'),
-    definedElsewhere,
-  };
-}
-
-export function buildContext(
-  file: ParsedFile,
-  piece: Piece,
-  used: string[],
-  typeRefs: string[],
-  defined: Set<string>,
-  facts: FileFacts,
-  index: LineIndex,
-): AtomContext {
-  const py = file.language === 'python';
-  const globals = py ? PY_BUILTINS : JS_GLOBALS;
-  const { imported, wildcard, definedElsewhere } = facts;
-  const usedSet = new Set([...used, ...typeRefs]);
-  // Every atom scans the file's imports: allocate only for the imports it actually uses.
-  const imports: AtomContext['imports'] = [];
-  if (usedSet.size > 0) {
-    for (const i of file.imports) {
-      let names: string[] | undefined;
-      for (const b of i.bindings) if (usedSet.has(b)) (names ??= []).push(b);
-      if (names) imports.push({ module: i.module, names, line: i.line, typeOnly: i.typeOnly });
-    }
+function importsOf(a: FileAnalysis, imported: Map<string, string[]>): ContextImport[] {
+  const out: ContextImport[] = [];
+  for (const rec of a.file.imports) {
+    const names = imported.get(`${rec.line}`)?.filter((n) => rec.bindings.includes(n));
+    if (!names || names.length === 0) continue;
+    const end = a.importEnd.get(rec.line) ?? rec.line;
+    out.push({
+      module: rec.module,
+      names: [...new Set(names)],
+      line: rec.line,
+      ...(rec.typeOnly ? { typeOnly: true } : {}),
+      text: dedent(a.index, rec.line, end, 3),
+    });
   }
-  const params = new Set<string>();
-  for (const n of piece.nodes) for (const p of n.fn?.params ?? []) params.add(p.name);
-  if (piece.fragment && piece.parent?.fn) for (const p of piece.parent.fn.params) params.add(p.name);
-  const unresolved = used.filter(
-    (u) =>
-      !defined.has(u) && !definedElsewhere.has(u) && !imported.has(u) && !globals.has(u) && !params.has(u) && !wildcard,
-  );
+  return out;
+}
 
-  const typeNames = new Set(typeRefs);
-  const types =
-    typeNames.size === 0
-      ? []
-      : file.types
-          .filter((t) => typeNames.has(t.name) && !defined.has(t.name))
-          .map((t) => ({
-            name: t.name,
-            kind: t.kind,
-            startLine: t.startLine,
-            endLine: t.endLine,
-            code:
-              t.endLine - t.startLine < 30
-                ? index.slice(t.startLine, t.endLine)
-                : index.slice(t.startLine, t.startLine),
-          }));
-  const unresolvedTypes = typeRefs.filter(
-    (t) =>
-      !facts.knownTypes.has(t) &&
-      !defined.has(t) &&
-      !(py
-        ? PY_BUILTINS.has(t) ||
-          /^(Optional|List|Dict|Set|Tuple|Union|Any|Callable|Iterable|Iterator|Sequence|Mapping|Type|Literal|Final|ClassVar|Generator|Awaited)$/.test(
-            t,
-          )
-        : TS_TYPES.has(t)) &&
-      !wildcard,
-  );
+function typesOf(a: FileAnalysis, p: Piece, typeNames: Map<string, number>): ContextType[] {
+  const out: ContextType[] = [];
+  for (const t of a.file.types) {
+    const line = typeNames.get(t.name);
+    if (line === undefined || line < t.startLine || line > t.endLine) continue;
+    if (t.startLine >= p.startLine && t.endLine <= p.endLine) continue;
+    const truncated = t.endLine - t.startLine + 1 > TYPE_CODE_LINES;
+    out.push({
+      name: t.name,
+      kind: t.kind,
+      path: a.file.path,
+      startLine: t.startLine,
+      endLine: t.endLine,
+      code: dedent(a.index, t.startLine, t.endLine, TYPE_CODE_LINES),
+      ...(truncated ? { truncated: true } : {}),
+    });
+  }
+  return out;
+}
 
-  const unit = unitOf(piece);
-  const fnNode = unit ? piece.nodes[0]! : piece.fragment ? piece.parent : undefined;
-  const fn = fnNode?.fn;
+/** What the atom reads, where each name comes from, and which of them are not bound anywhere. */
+function inputsOf(a: FileAnalysis, i: number) {
+  const sym = a.syms[i]!;
+  const origins = a.links.origins[i]!;
+  const inputs: ContextInput[] = [];
+  const imported = new Map<string, string[]>();
+  const typeNames = new Map<string, number>();
+  const unresolved: string[] = [];
+  const unresolvedTypes: string[] = [];
+  for (const [key, input] of sym.inputs) {
+    const usage = usageName(input.usage);
+    if (!input.key) {
+      const onlyType = input.usage === USAGE.TYPE;
+      const known = onlyType
+        ? a.typeGlobals.has(input.name) || a.globals.has(input.name)
+        : a.globals.has(input.name) || a.typeGlobals.has(input.name);
+      if (!known && !a.wildcard) (onlyType ? unresolvedTypes : unresolved).push(input.name);
+      continue;
+    }
+    const b = a.resolver.bindings.get(key)!;
+    const origin = origins.get(key)!;
+    if (b.kind === EV.DEF_IMPORT) {
+      const list = imported.get(`${b.line}`);
+      if (list) list.push(b.name);
+      else imported.set(`${b.line}`, [b.name]);
+    }
+    if ((input.usage & USAGE.TYPE) !== 0 && (b.kind === EV.DEF_TYPE || b.kind === EV.DEF_CLASS))
+      typeNames.set(b.name, b.line);
+    inputs.push({
+      name: input.name,
+      source: origin.source,
+      usage,
+      ...(b.type ? { type: b.type } : {}),
+      ...(b.line > 0 ? { line: b.line } : {}),
+      ...(origin.piece !== undefined ? { atom: a.ids[origin.piece] } : {}),
+    });
+  }
+  return { inputs, imported, typeNames, unresolved, unresolvedTypes };
+}
+
+function dependenciesOf(a: FileAnalysis, i: number): ContextDependency[] {
+  return a.links.deps[i]!.map((link) => {
+    const names: string[] = [];
+    const sigs: string[] = [];
+    for (const key of link.keys) {
+      const b = a.resolver.bindings.get(key)!;
+      names.push(b.name);
+      sigs.push(signatureOf(a.file, a.index, a.decls, b));
+    }
+    return { id: a.ids[link.to]!, type: link.type, symbols: names, signature: [...new Set(sigs)].join('\n') };
+  });
+}
+
+function outputsOf(a: FileAnalysis, i: number): ContextOutput[] {
+  const out: ContextOutput[] = [];
+  for (const [key, readers] of a.links.readers[i]!) {
+    const b = a.resolver.bindings.get(key)!;
+    out.push({ name: b.name, ...(b.type ? { type: b.type } : {}), readBy: readers.map((r) => a.ids[r]!) });
+  }
+  return out;
+}
+
+/** Pre/postconditions, what the atom returns, and test hints, from its function's signature and body. */
+function contractsOf(a: FileAnalysis, i: number, inputNames: Set<string>) {
+  const p = a.pieces[i]!;
+  const sym = a.syms[i]!;
+  const unit = unitOf(p);
+  const fnNode = unit ? p.nodes[0]! : p.fragment ? enclosingFunction(p) : undefined;
+  const fn: FunctionRecord | undefined = fnNode?.fn;
   const preconditions: string[] = [];
   const postconditions: string[] = [];
+  const params = fn ? (unit ? fn.params : fn.params.filter((q) => inputNames.has(q.name))) : [];
   if (fnNode && fn) {
     const { pre, post } = headAndTail(fnNode);
-    if (unit || piece.startLine <= (fnNode.body?.[0]?.startLine ?? 0)) preconditions.push(...pre);
-    for (const p of fn.params) if (p.type) preconditions.push(`${p.name}: ${p.type}`);
-    if (fn.returnType) postconditions.push(`returns ${fn.returnType}`);
-    if (unit || piece.endLine >= fnNode.endLine) postconditions.push(...post);
+    const first = fnNode.body?.[0];
+    if (unit || (first && p.startLine <= first.startLine)) preconditions.push(...pre);
+    for (const q of params) if (q.type) preconditions.push(`${q.name}: ${q.type}`);
+    if (fn.returnType && (unit || sym.returnsValue)) postconditions.push(`returns ${fn.returnType}`);
+    if (unit || p.endLine >= fnNode.endLine) postconditions.push(...post);
   } else {
-    for (const n of piece.nodes) {
+    for (const n of p.nodes) {
       if (n.guard) preconditions.push(n.guard);
       if (n.assertion) postconditions.push(n.assertion);
     }
   }
   const testHints: string[] = [];
-  for (const p of fn && (unit || piece.fragment) ? fn.params : []) {
-    const h = hintsForParam(p);
+  for (const q of params) {
+    const h = hintsForParam(q);
     if (h) testHints.push(h);
   }
-  for (const n of piece.nodes)
-    for (const b of n.branches ?? []) if (testHints.length < 12) testHints.push(`cover ${b} both ways`);
+  for (const b of sym.branches) if (testHints.length < 12) testHints.push(`cover ${b} both ways`);
+  const returns = sym.returnsValue ? (fn?.returnType ?? 'a value') : undefined;
+  return { fn, unit, params, preconditions, postconditions, testHints, returns };
+}
 
+/** The context of piece `i` (see `AtomContext`), with its completeness over the parts that apply to it. */
+export function buildContext(a: FileAnalysis, i: number): AtomContext {
+  const p = a.pieces[i]!;
+  const chain = headerChain(a.file, a.index, p.ancestors, p.startLine);
+  const { inputs, imported, typeNames, unresolved, unresolvedTypes } = inputsOf(a, i);
+  const imports = importsOf(a, imported);
+  // Types named by the enclosing signatures and by the declared types of the inputs are used too.
+  for (const text of [...chain.map((h) => h.text), ...inputs.map((x) => x.type ?? '')])
+    for (const word of text.match(/[A-Za-z_$][\w$]*/g) ?? [])
+      if (!typeNames.has(word) && a.file.types.some((t) => t.name === word)) {
+        const def = a.file.types.find((t) => t.name === word)!;
+        typeNames.set(word, def.startLine);
+      }
+  const types = typesOf(a, p, typeNames);
+  const dependencies = dependenciesOf(a, i);
+  const outputs = outputsOf(a, i);
+  const c = contractsOf(a, i, new Set(inputs.map((x) => x.name)));
   const missing: ContextComponent[] = [];
-  if (unresolved.length > 0)
-    missing.push({ component: 'imports', reason: `unresolved names: ${unresolved.slice(0, 8).join(', ')}` });
-  if (unresolvedTypes.length > 0)
-    missing.push({
-      component: 'types',
-      reason: `types not found in the file or its imports: ${unresolvedTypes.slice(0, 8).join(', ')}`,
-    });
-  const params0 = fn ? fn.params : [];
-  if (fn && params0.length > 0 && preconditions.length === 0)
-    missing.push({
-      component: 'preconditions',
-      reason: `parameters ${params0.map((p) => p.name).join(', ')} have no declared type, guard or assert`,
-    });
-  const returns = piece.nodes.some((n) => n.returnsValue);
-  if (fn && returns && postconditions.length === 0)
-    missing.push({
-      component: 'postconditions',
-      reason: 'returns a value without a declared return type or final assert',
-    });
-  // Straight-line declarations have nothing to vary: only callables and branches need test cases.
-  const needsTests = !!fn || piece.nodes.some((n) => n.decisions > 0);
-  if (testHints.length === 0 && needsTests)
-    missing.push({ component: 'testHints', reason: 'no typed parameters or branches to derive test cases from' });
+  let applicable = 0;
+  const part = (applies: boolean, name: ContextComponent['component'], ok: boolean, reason: () => string) => {
+    if (!applies) return;
+    applicable++;
+    if (!ok) missing.push({ component: name, reason: reason() });
+  };
+  part(
+    p.ancestors.length > 0,
+    'chain',
+    chain.length > 0 || p.ancestors.every((n) => n.startLine >= p.startLine),
+    () => 'the enclosing headers could not be read',
+  );
+  part(
+    inputs.length > 0 || unresolved.length > 0,
+    'inputs',
+    unresolved.length === 0,
+    () => `unresolved names: ${unresolved.slice(0, 8).join(', ')}`,
+  );
+  part(imports.length > 0, 'imports', true, () => '');
+  part(
+    typeNames.size > 0 || unresolvedTypes.length > 0,
+    'types',
+    unresolvedTypes.length === 0,
+    () => `types not found in the file or its imports: ${unresolvedTypes.slice(0, 8).join(', ')}`,
+  );
+  part(outputs.length > 0, 'outputs', true, () => '');
+  part(
+    dependencies.length > 0,
+    'dependencies',
+    dependencies.every((d) => d.signature !== ''),
+    () => 'a dependency has no readable signature',
+  );
+  const callable = !!c.unit || (!!c.fn && c.params.length > 0);
+  part(
+    callable && c.params.length > 0,
+    'preconditions',
+    c.preconditions.length > 0,
+    () => `parameters ${c.params.map((q) => q.name).join(', ')} have no declared type, guard or assert`,
+  );
+  part(
+    !!c.fn && a.syms[i]!.returnsValue,
+    'postconditions',
+    c.postconditions.length > 0,
+    () => 'returns a value without a declared return type or final assert',
+  );
+  const needsTests = callable || p.nodes.some((n) => n.decisions > 0);
+  part(
+    needsTests,
+    'testHints',
+    c.testHints.length > 0,
+    () => 'no typed parameters or branches to derive test cases from',
+  );
   return {
+    chain,
     imports,
     types,
-    preconditions,
-    postconditions,
-    testHints,
-    completeness: Math.round((5 - missing.length) * 20) / 100,
+    inputs,
+    outputs,
+    ...(c.returns ? { returns: c.returns } : {}),
+    dependencies,
+    preconditions: c.preconditions,
+    postconditions: c.postconditions,
+    testHints: c.testHints,
+    completeness: applicable === 0 ? 1 : Math.round(((applicable - missing.length) / applicable) * 100) / 100,
     missing,
-    unresolved,
+    unresolved: [...unresolved, ...unresolvedTypes],
   };
 }

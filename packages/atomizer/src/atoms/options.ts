@@ -1,4 +1,4 @@
-import { St3Error } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 
 /** Decomposition limits (lines are source lines: see LineCounts). */
 export interface AtomOptions {

@@ -6,7 +6,7 @@ import type { AtomizedFileRecord } from '../atomize.js';
 import type { SkippedFile } from '../analyze.js';
 
 /** Bump when the output of the same input changes, so old cache entries are not reused. */
-export const CACHE_VERSION = 'atomizer-1';
+export const CACHE_VERSION = 'atomizer-2';
 
 export interface Job {
   /** Absolute path to read. */

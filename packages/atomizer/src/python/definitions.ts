@@ -1,21 +1,17 @@
 import type { Node } from 'web-tree-sitter';
-import { EV } from '../events.js';
+import { EV, SCOPE } from '../events.js';
 import type { ClassRecord, FunctionRecord, ParameterInfo } from '../types.js';
 import { McCabeVisitor, statementsOf } from './mccabe.js';
-import { baseName, endLine, line, markLeaf, short, type PyWalk } from './walk-state.js';
+import { baseName, bindName, endLine, line, markLeaf, same, short, type PyWalk } from './walk-state.js';
 
 // Definitions: assignment targets, functions (with their parameters) and classes. Function
 // complexity comes from mccabe's own graph unless the radon variant counts decisions itself.
 
-export function defineTarget(w: PyWalk, n: Node | null): void {
+/** Binds every name of an assignment target (`a`, `a, (b, *c)`); attributes and subscripts write their base. */
+export function defineTarget(w: PyWalk, n: Node | null, type?: string): void {
   if (!n) return;
   if (n.type === 'identifier') {
-    const name = n.text;
-    const globals = w.globalsStack[w.globalsStack.length - 1];
-    if (globals?.has(name)) w.log.push(EV.WRITE, name);
-    else w.log.push(EV.DEF, name);
-    if (w.functionDepth === 0 && w.frames.length <= 1) w.moduleBindings.add(name);
-    markLeaf(w, n);
+    bindName(w, EV.DEF_VALUE, n, type);
     return;
   }
   if (n.type === 'attribute' || n.type === 'subscript') {
@@ -27,31 +23,33 @@ export function defineTarget(w: PyWalk, n: Node | null): void {
   for (const c of n.namedChildren) if (c) defineTarget(w, c);
 }
 
-function paramsOf(w: PyWalk, params: Node | null): ParameterInfo[] {
+/** The identifier naming a parameter node (`x`, `x: int`, `x=1`, `*args`, `**kw`). */
+function paramName(p: Node): Node | null {
+  if (p.type === 'identifier') return p;
+  const byField = p.childForFieldName('name');
+  if (byField) return byField;
+  const inner = p.namedChildren.find(
+    (c) => c?.type === 'identifier' || c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern',
+  );
+  if (!inner) return null;
+  if (inner.type === 'identifier') return inner;
+  return inner.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+}
+
+function paramsOf(params: Node | null): ParameterInfo[] {
   const out: ParameterInfo[] = [];
   for (const p of params?.namedChildren ?? []) {
     if (!p) continue;
-    const nameNode =
-      p.type === 'identifier'
-        ? p
-        : (p.childForFieldName('name') ??
-          p.namedChildren.find(
-            (c) =>
-              c?.type === 'identifier' || c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern',
-          ) ??
-          null);
+    const nameNode = paramName(p);
     if (!nameNode) continue;
     const rest =
-      nameNode.type === 'list_splat_pattern' ||
-      nameNode.type === 'dictionary_splat_pattern' ||
       p.type === 'list_splat_pattern' ||
-      p.type === 'dictionary_splat_pattern';
-    const name = nameNode.text.replace(/^\*+/, '');
-    if (name === '' || name === '/') continue;
+      p.type === 'dictionary_splat_pattern' ||
+      p.namedChildren.some((c) => c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern');
     const type = p.childForFieldName('type');
     const value = p.childForFieldName('value');
     out.push({
-      name,
+      name: nameNode.text,
       type: type ? type.text : undefined,
       optional: value ? true : undefined,
       defaultValue: value ? short(value) : undefined,
@@ -61,13 +59,16 @@ function paramsOf(w: PyWalk, params: Node | null): ParameterInfo[] {
   return out;
 }
 
+/** The line of the `:` that ends a def/class/lambda header. */
+function headerEndOf(node: Node): number | undefined {
+  for (const c of node.children) if (c && c.type === ':') return line(c);
+  return undefined;
+}
+
 export function visitFunction(w: PyWalk, node: Node, kind: string, statementNode: Node): void {
   const nameNode = node.childForFieldName('name');
   const name = kind === 'lambda' ? '<lambda>' : (nameNode?.text ?? '<anonymous>');
-  if (nameNode) {
-    w.log.push(EV.DEF, name);
-    markLeaf(w, nameNode);
-  }
+  if (nameNode) bindName(w, EV.DEF_FUNCTION, nameNode);
   const params = node.childForFieldName('parameters');
   const ret = node.childForFieldName('return_type');
   const inClass = w.scopeKinds[w.scopeKinds.length - 1] === 'class';
@@ -80,8 +81,9 @@ export function visitFunction(w: PyWalk, node: Node, kind: string, statementNode
     loc: 0,
     physicalLoc: 0,
     complexity: 1,
-    params: paramsOf(w, params),
+    params: paramsOf(params),
     returnType: ret ? ret.text : undefined,
+    headerEnd: headerEndOf(node),
     async: node.children.some((c) => c?.type === 'async'),
     generator: false,
     reportLine: line(node),
@@ -91,17 +93,22 @@ export function visitFunction(w: PyWalk, node: Node, kind: string, statementNode
   };
   w.functions.push(fn);
   if (kind !== 'lambda') w.byDefLine.set(line(node), fn);
+  // Annotations and default values are evaluated where the function is defined, not inside it.
+  if (params) visitParamParts(w, params);
+  if (ret) w.visit(ret);
   const unit = { fn, count: 1 };
   w.units.push(unit);
   w.names.push(name);
   w.scopeKinds.push('function');
   w.functionDepth++;
   w.globalsStack.push(new Set());
+  const scope = w.log.open(SCOPE.FUNCTION);
+  if (params) bindParams(w, params);
   for (const c of node.children) {
-    if (!c || c === nameNode) continue;
-    if (c === params) visitParams(w, c);
-    else w.visit(c);
+    if (!c || same(c, nameNode) || same(c, params) || same(c, ret)) continue;
+    w.visit(c);
   }
+  w.log.close(scope);
   w.globalsStack.pop();
   w.functionDepth--;
   w.names.pop();
@@ -111,27 +118,23 @@ export function visitFunction(w: PyWalk, node: Node, kind: string, statementNode
   else fn.complexity = McCabeVisitor.functionComplexity(node);
 }
 
-function visitParams(w: PyWalk, params: Node): void {
-  markLeaf(w, params);
+function visitParamParts(w: PyWalk, params: Node): void {
   for (const p of params.namedChildren) {
     if (!p) continue;
     const type = p.childForFieldName('type');
     const value = p.childForFieldName('value');
     if (type) w.visit(type);
     if (value) w.visit(value);
-    const nameNode =
-      p.type === 'identifier'
-        ? p
-        : (p.childForFieldName('name') ??
-          p.namedChildren.find(
-            (c) =>
-              c?.type === 'identifier' || c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern',
-          ) ??
-          null);
-    if (nameNode) {
-      const n = nameNode.text.replace(/^\*+/, '');
-      if (n) w.log.push(EV.DEF, n);
-    }
+  }
+}
+
+function bindParams(w: PyWalk, params: Node): void {
+  markLeaf(w, params);
+  for (const p of params.namedChildren) {
+    if (!p) continue;
+    const nameNode = paramName(p);
+    const type = p.childForFieldName('type');
+    if (nameNode) w.log.def(EV.DEF_PARAM, nameNode.text, line(nameNode), type ? type.text : undefined);
     markLeaf(w, p);
   }
 }
@@ -139,7 +142,7 @@ function visitParams(w: PyWalk, params: Node): void {
 export function visitClass(w: PyWalk, node: Node, statementNode: Node): void {
   const nameNode = node.childForFieldName('name');
   const name = nameNode?.text ?? '<anonymous>';
-  w.log.push(EV.DEF, name);
+  if (nameNode) bindName(w, EV.DEF_CLASS, nameNode);
   const supers = node.childForFieldName('superclasses');
   const record: ClassRecord = {
     name,
@@ -152,7 +155,6 @@ export function visitClass(w: PyWalk, node: Node, statementNode: Node): void {
   w.classes.push(record);
   w.types.push({ name, kind: 'class', startLine: record.startLine, endLine: record.endLine });
   if (supers) w.visit(supers);
-  if (nameNode) markLeaf(w, nameNode);
   markLeaf(w, node.children[0]!);
   w.names.push(name);
   w.scopeKinds.push('class');
@@ -168,7 +170,64 @@ export function visitClass(w: PyWalk, node: Node, statementNode: Node): void {
       if (left?.type === 'identifier') record.members.push({ name: left.text, kind: 'property', line: line(m) });
     }
   }
+  const scope = w.log.open(SCOPE.CLASS);
   if (body) w.visit(body);
+  w.log.close(scope);
   w.names.pop();
   w.scopeKinds.pop();
+}
+
+/** `expr as target` (with items, except clauses, case patterns): the expression, then the binding. */
+export function visitAsPattern(w: PyWalk, node: Node): void {
+  const named = node.namedChildren.filter((c): c is Node => c !== null);
+  if (named.length === 0) return;
+  const target = named.length > 1 ? named[named.length - 1]! : undefined;
+  for (const c of named) if (!same(c, target)) w.visit(c);
+  if (!target) return;
+  const inner = target.type === 'as_pattern_target' ? (target.firstNamedChild ?? target) : target;
+  defineTarget(w, inner);
+  markLeaf(w, node);
+}
+
+/** `case` patterns: bare names capture (bind), dotted names and class names are read. */
+export function visitPattern(w: PyWalk, n: Node): void {
+  switch (n.type) {
+    case 'dotted_name': {
+      const parts = n.namedChildren;
+      if (parts.length === 1 && n.parent?.type === 'case_pattern') {
+        if (n.text !== '_') bindName(w, EV.DEF_VALUE, parts[0]!);
+      } else w.visit(n);
+      return;
+    }
+    case 'class_pattern': {
+      const [cls, ...rest] = n.namedChildren;
+      if (cls) w.visit(cls);
+      for (const c of rest) if (c) visitPattern(w, c);
+      return;
+    }
+    case 'keyword_pattern': {
+      const [, ...rest] = n.namedChildren;
+      for (const c of rest) if (c) visitPattern(w, c);
+      return;
+    }
+    case 'splat_pattern':
+    case 'as_pattern': {
+      const named = n.namedChildren.filter((c): c is Node => c !== null);
+      const last = named[named.length - 1];
+      for (const c of named) {
+        if (c === last && c.type === 'identifier') bindName(w, EV.DEF_VALUE, c);
+        else visitPattern(w, c);
+      }
+      return;
+    }
+    case 'case_pattern':
+    case 'list_pattern':
+    case 'tuple_pattern':
+    case 'dict_pattern':
+    case 'union_pattern':
+      for (const c of n.namedChildren) if (c) visitPattern(w, c);
+      return;
+    default:
+      w.visit(n);
+  }
 }

@@ -28,7 +28,7 @@ function extract(root: Node, text: string, path: string, variant: ComplexityVari
   walkModule(w, root);
   if (root.hasError) reportSyntaxErrors(w, root, path);
   attachMcCabe(w, root);
-  const { index, isSource, functions, classes, imports, exports, types, top, moduleBindings, diagnostics } = w;
+  const { index, isSource, functions, classes, imports, exports, types, top, log, diagnostics } = w;
   functions.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
   // Python has no export syntax: public top-level functions and classes are the module's exports.
   for (const st of top)
@@ -46,7 +46,7 @@ function extract(root: Node, text: string, path: string, variant: ComplexityVari
     exports,
     types,
     statements: top,
-    moduleBindings: [...moduleBindings],
+    log,
     diagnostics,
   };
 }

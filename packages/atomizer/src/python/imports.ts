@@ -17,13 +17,11 @@ export function visitImport(w: PyWalk, node: Node): void {
           default: alias,
           bindings: [alias],
         });
-        w.log.push(EV.DEF, alias);
-        w.moduleBindings.add(alias);
+        w.log.def(EV.DEF_IMPORT, alias, rec.line);
       } else if (c.type === 'dotted_name') {
         const first = c.text.split('.')[0]!;
         w.imports.push({ module: c.text, line: rec.line, namespace: first, bindings: [first] });
-        w.log.push(EV.DEF, first);
-        w.moduleBindings.add(first);
+        w.log.def(EV.DEF_IMPORT, first, rec.line);
       }
     }
     return;
@@ -39,9 +37,6 @@ export function visitImport(w: PyWalk, node: Node): void {
     else if (c.type === 'dotted_name') rec.named.push({ name: c.text });
   }
   for (const n of rec.named) rec.bindings.push(n.alias ?? n.name);
-  for (const b of rec.bindings) {
-    w.log.push(EV.DEF, b);
-    w.moduleBindings.add(b);
-  }
+  for (const b of rec.bindings) w.log.def(EV.DEF_IMPORT, b, rec.line);
   w.imports.push(rec);
 }

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { St3Error } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 import type { Parser as TSParser } from 'web-tree-sitter';
 
 export interface PythonEngine {

@@ -40,20 +40,10 @@ function guardOf(w: PyWalk, node: Node): { guard?: string; assertion?: string } 
 }
 
 export function visitStatement(w: PyWalk, raw: Node): void {
-  const isTop = w.frames.length === 0;
   const def = raw.type === 'decorated_definition' ? (raw.childForFieldName('definition') ?? raw) : raw;
-  const stmt = new Statement(
-    COMPOUND_KIND[def.type] ?? 'statement',
-    line(raw),
-    endLine(raw),
-    w.log,
-    w.log.size,
-    w.moduleBindings,
-  );
+  const stmt = new Statement(kindOf(raw, def), line(raw), endLine(raw), w.log.size);
   Object.assign(stmt, guardOf(w, raw));
-  (isTop ? w.top : w.frames[w.frames.length - 1]!.body).push(stmt);
-  const frame = { body: [] as StatementNode[] };
-  w.frames.push(frame);
+  const frame = push(w, stmt);
   const before = w.decisions;
   const fnCount = w.functions.length;
   if (def.type === 'function_definition') {
@@ -63,35 +53,73 @@ export function visitStatement(w: PyWalk, raw: Node): void {
     for (const d of raw.namedChildren) if (d && d.type === 'decorator') w.visit(d);
     visitClass(w, def, raw);
   } else w.visitNode(raw);
-  w.frames.pop();
-  stmt.evEnd = w.log.size;
-  stmt.decisions = w.decisions - before;
-  if (frame.body.length > 0) stmt.body = frame.body;
+  close(w, stmt, frame, before);
   if (def.type === 'function_definition') stmt.fn = w.functions[fnCount];
   const nameNode =
     def.type === 'function_definition' || def.type === 'class_definition' ? def.childForFieldName('name') : null;
   stmt.name = nameNode?.text;
-  stmt.defines = nameNode ? [nameNode.text] : definedNames(w, raw);
-  if (isTop) for (const d of stmt.defines) w.moduleBindings.add(d);
 }
 
-function definedNames(w: PyWalk, node: Node): string[] {
-  if (node.type === 'import_statement' || node.type === 'import_from_statement')
-    return w.imports.filter((i) => i.line === line(node)).flatMap((i) => i.bindings);
-  if (node.type === 'expression_statement' && node.firstNamedChild?.type === 'assignment') {
-    const out: string[] = [];
-    const collect = (n: Node | null) => {
-      if (!n) return;
-      if (n.type === 'identifier') out.push(n.text);
-      else if (n.type === 'pattern_list' || n.type === 'tuple_pattern' || n.type === 'list_pattern')
-        for (const c of n.namedChildren) collect(c);
-    };
-    let a: Node | null = node.firstNamedChild;
-    while (a?.type === 'assignment') {
-      collect(a.childForFieldName('left'));
-      a = a.childForFieldName('right');
-    }
-    return out;
+function kindOf(raw: Node, def: Node): string {
+  if (raw.type === 'expression_statement' && raw.namedChildCount === 1) {
+    const only = raw.firstNamedChild!.type;
+    if (only === 'string' || only === 'concatenated_string') return 'string';
   }
-  return [];
+  return COMPOUND_KIND[def.type] ?? 'statement';
+}
+
+function push(w: PyWalk, stmt: Statement): { body: StatementNode[] } {
+  (w.frames.length === 0 ? w.top : w.frames[w.frames.length - 1]!.body).push(stmt);
+  const frame = { body: [] as StatementNode[] };
+  w.frames.push(frame);
+  return frame;
+}
+
+function close(w: PyWalk, stmt: Statement, frame: { body: StatementNode[] }, decisionsBefore: number): void {
+  w.frames.pop();
+  stmt.evEnd = w.log.size;
+  stmt.decisions = w.decisions - decisionsBefore;
+  if (frame.body.length > 0) stmt.body = frame.body;
+}
+
+/** A clause (`if`/`elif`/`else`, `try`/`except`/`finally`, `case`) as a node of its statement. */
+export function openClause(w: PyWalk, name: string, startLine: number, lastLine: number): Statement {
+  const stmt = new Statement('clause', startLine, lastLine, w.log.size);
+  stmt.name = name;
+  push(w, stmt);
+  return stmt;
+}
+
+export function closeClause(w: PyWalk, stmt: Statement, decisionsBefore: number): void {
+  const frame = w.frames[w.frames.length - 1]!;
+  close(w, stmt, frame, decisionsBefore);
+}
+
+const ELEMENT_MIN_LINES = 8;
+
+/** A long literal or argument list: each element becomes a node, so the decomposer can split it. */
+export function visitLongLiteral(w: PyWalk, node: Node): boolean {
+  if (endLine(node) - line(node) + 1 < ELEMENT_MIN_LINES) return false;
+  const elements = node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (elements.length < 2) return false;
+  for (const c of node.children) {
+    if (!c) continue;
+    if (!c.isNamed || c.type === 'comment') {
+      w.visit(c);
+      continue;
+    }
+    const stmt = new Statement('element', line(c), endLine(c), w.log.size);
+    const key =
+      c.type === 'pair'
+        ? c.childForFieldName('key')
+        : c.type === 'keyword_argument'
+          ? c.childForFieldName('name')
+          : null;
+    if (key) stmt.name = key.text.replace(/^['"]|['"]$/g, '');
+    const frame = push(w, stmt);
+    const before = w.decisions;
+    w.visit(c);
+    close(w, stmt, frame, before);
+  }
+  return true;
 }

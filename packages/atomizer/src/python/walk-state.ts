@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Diagnostic } from '@st3/schemas';
-import { EventLog } from '../events.js';
+import { EV, EventLog } from '../events.js';
 import { LineIndex } from '../lines.js';
 import type {
   ClassRecord,
@@ -21,7 +21,6 @@ export interface PyWalk {
   readonly index: LineIndex;
   readonly isSource: Uint8Array;
   readonly log: EventLog;
-  readonly moduleBindings: Set<string>;
   readonly functions: FunctionRecord[];
   readonly classes: ClassRecord[];
   readonly imports: ImportRecord[];
@@ -40,7 +39,7 @@ export interface PyWalk {
   readonly scopeKinds: string[];
   /** Functions by the line of their `def`, to attach mccabe's results. */
   readonly byDefLine: Map<number, FunctionRecord>;
-  /** `global` names per open function: assigning one writes the module's binding. */
+  /** `global`/`nonlocal` names per open function: assigning one writes an outer binding. */
   readonly globalsStack: Set<string>[];
   decisions: number;
   functionDepth: number;
@@ -59,7 +58,6 @@ export function createPyWalk(text: string, variant: ComplexityVariant): PyWalk {
     index,
     isSource: new Uint8Array(index.count),
     log: new EventLog(),
-    moduleBindings: new Set<string>(),
     functions: [],
     classes: [],
     imports: [],
@@ -127,4 +125,18 @@ export function markLeaf(w: PyWalk, n: Node): void {
   const a = n.startPosition.row;
   const b = n.endPosition.row;
   for (let r = a; r <= b && r < w.isSource.length; r++) w.isSource[r] = 1;
+}
+
+/** Binds the identifier `n` in the current scope, or writes an outer binding when it was declared `global`/`nonlocal`. */
+export function bindName(w: PyWalk, kind: number, n: Node, type?: string): void {
+  const name = n.text;
+  const outer = w.globalsStack[w.globalsStack.length - 1];
+  if (outer?.has(name)) w.log.push(EV.WRITE, name);
+  else w.log.def(kind, name, line(n), type);
+  markLeaf(w, n);
+}
+
+/** web-tree-sitter hands out a new wrapper for every access to a node: compare nodes by id. */
+export function same(a: Node | null | undefined, b: Node | null | undefined): boolean {
+  return !!a && !!b && a.id === b.id;
 }

@@ -1,9 +1,9 @@
 import type { Node } from 'web-tree-sitter';
-import { EV } from '../events.js';
-import { defineTarget, visitClass, visitFunction } from './definitions.js';
+import { EV, SCOPE } from '../events.js';
+import { defineTarget, visitAsPattern, visitClass, visitFunction, visitPattern } from './definitions.js';
 import { visitImport } from './imports.js';
-import { visitStatement } from './statements.js';
-import { baseName, decide, dotted, markLeaf, short, type PyWalk } from './walk-state.js';
+import { closeClause, openClause, visitLongLiteral, visitStatement } from './statements.js';
+import { baseName, decide, dotted, endLine, line, markLeaf, same, short, type PyWalk } from './walk-state.js';
 
 /**
  * Walks a tree-sitter Python tree once: decisions, source lines, symbol events, the statement tree,
@@ -46,7 +46,7 @@ export function walkModule(w: PyWalk, root: Node): void {
         return;
       case 'attribute': {
         visit(node.childForFieldName('object')!);
-        for (const c of node.children) if (c && c !== node.childForFieldName('object')) markLeaf(w, c);
+        for (const c of node.children) if (c && !same(c, node.childForFieldName('object'))) markLeaf(w, c);
         return;
       }
       case 'keyword_argument': {
@@ -60,18 +60,45 @@ export function walkModule(w: PyWalk, root: Node): void {
         if (callee) w.log.push(EV.CALL, callee);
         break;
       }
-      case 'assignment':
-      case 'augmented_assignment': {
+      case 'assignment': {
+        // The value is evaluated before the target is bound (`x = x + 1` reads an earlier x).
         const left = node.childForFieldName('left');
-        if (node.type === 'augmented_assignment') {
-          const b = baseName(left);
-          if (b) w.log.push(EV.WRITE, b);
-          if (left) visit(left);
-        } else defineTarget(w, left);
-        for (const c of node.children) if (c && c !== left) visit(c);
+        const type = node.childForFieldName('type');
+        for (const c of node.children) if (c && !same(c, left)) visit(c);
+        defineTarget(w, left, type ? type.text : undefined);
         return;
       }
-      case 'global_statement': {
+      case 'augmented_assignment': {
+        const left = node.childForFieldName('left');
+        const b = baseName(left);
+        if (b) w.log.push(EV.WRITE, b);
+        for (const c of node.children) if (c) visit(c);
+        return;
+      }
+      case 'named_expression': {
+        // A walrus binds in the enclosing function even inside a comprehension.
+        const name = node.childForFieldName('name');
+        const value = node.childForFieldName('value');
+        if (value) visit(value);
+        if (name) {
+          let scope = w.log.current;
+          while (w.log.scopeKind[scope] === SCOPE.COMPREHENSION) scope = w.log.scopeParent[scope]!;
+          w.log.def(EV.DEF_VALUE, name.text, line(name), undefined, scope);
+          markLeaf(w, name);
+        }
+        return;
+      }
+      case 'list_comprehension':
+      case 'dictionary_comprehension':
+      case 'set_comprehension':
+      case 'generator_expression': {
+        const scope = w.log.open(SCOPE.COMPREHENSION);
+        for (const c of node.children) if (c) visit(c);
+        w.log.close(scope);
+        return;
+      }
+      case 'global_statement':
+      case 'nonlocal_statement': {
         for (const c of node.namedChildren) {
           if (!c) continue;
           w.globalsStack[w.globalsStack.length - 1]?.add(c.text);
@@ -85,18 +112,67 @@ export function walkModule(w: PyWalk, root: Node): void {
         if (node.type === 'for_statement') {
           decide(w, w.radon && node.namedChildren.some((c) => c?.type === 'else_clause') ? 2 : 1);
         } else if (w.radon) decide(w);
-        defineTarget(w, node.childForFieldName('left'));
-        for (const c of node.children) if (c && c !== node.childForFieldName('left')) visit(c);
+        // The iterable first, then the loop variable, then the body.
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        if (right) visit(right);
+        defineTarget(w, left);
+        for (const c of node.children) if (c && !same(c, left) && !same(c, right)) visit(c);
         return;
       }
       case 'while_statement':
         decide(w, w.radon && node.namedChildren.some((c) => c?.type === 'else_clause') ? 2 : 1);
         w.log.push(EV.BRANCH, short(node.childForFieldName('condition')));
         break;
-      case 'if_statement':
-      case 'elif_clause':
+      case 'if_statement': {
+        // The `if` branch is a clause of its own; `elif`/`else` clauses open theirs.
+        const consequence = node.childForFieldName('consequence');
+        const clause = openClause(w, 'if', line(node), consequence ? endLine(consequence) : endLine(node));
+        const before = w.decisions;
         decide(w);
         w.log.push(EV.BRANCH, short(node.childForFieldName('condition')));
+        let i = 0;
+        for (; i < node.childCount; i++) {
+          const c = node.child(i);
+          if (!c) continue;
+          visit(c);
+          if (same(c, consequence)) break;
+        }
+        closeClause(w, clause, before);
+        for (i++; i < node.childCount; i++) {
+          const c = node.child(i);
+          if (c) visit(c);
+        }
+        return;
+      }
+      case 'elif_clause': {
+        const clause = openClause(w, 'elif', line(node), endLine(node));
+        const before = w.decisions;
+        decide(w);
+        w.log.push(EV.BRANCH, short(node.childForFieldName('condition')));
+        for (const c of node.children) if (c) visit(c);
+        closeClause(w, clause, before);
+        return;
+      }
+      case 'else_clause':
+      case 'finally_clause':
+      case 'case_clause': {
+        const clause = openClause(w, node.type.replace('_clause', ''), line(node), endLine(node));
+        const before = w.decisions;
+        for (const c of node.children) {
+          if (!c) continue;
+          if (c.type === 'case_pattern') visitPattern(w, c);
+          else visit(c);
+        }
+        closeClause(w, clause, before);
+        return;
+      }
+      case 'dictionary':
+      case 'list':
+      case 'set':
+      case 'tuple':
+      case 'argument_list':
+        if (visitLongLiteral(w, node)) return;
         break;
       case 'conditional_expression':
       case 'if_clause':
@@ -108,8 +184,23 @@ export function walkModule(w: PyWalk, root: Node): void {
       case 'try_statement': {
         const handlers = node.namedChildren.filter((c) => c?.type === 'except_clause').length;
         const hasElse = node.namedChildren.some((c) => c?.type === 'else_clause');
+        const body = node.childForFieldName('body');
+        const clause = openClause(w, 'try', line(node), body ? endLine(body) : line(node));
+        const before = w.decisions;
         decide(w, w.radon ? handlers + (hasElse ? 1 : 0) : handlers + 1);
-        break;
+        let i = 0;
+        for (; i < node.childCount; i++) {
+          const c = node.child(i);
+          if (!c) continue;
+          visit(c);
+          if (same(c, body)) break;
+        }
+        closeClause(w, clause, before);
+        for (i++; i < node.childCount; i++) {
+          const c = node.child(i);
+          if (c) visit(c);
+        }
+        return;
       }
       case 'match_statement': {
         if (w.radon) {
@@ -120,12 +211,14 @@ export function walkModule(w: PyWalk, root: Node): void {
         break;
       }
       case 'as_pattern':
-      case 'with_item':
-        break;
-      case 'except_clause': {
-        const alias = node.childForFieldName('alias');
-        if (alias) defineTarget(w, alias);
-        for (const c of node.children) if (c && c !== alias) visit(c);
+        visitAsPattern(w, node);
+        return;
+      case 'except_clause':
+      case 'except_group_clause': {
+        const clause = openClause(w, 'except', line(node), endLine(node));
+        const before = w.decisions;
+        for (const c of node.children) if (c) visit(c);
+        closeClause(w, clause, before);
         return;
       }
       case 'return_statement':

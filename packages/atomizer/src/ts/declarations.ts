@@ -1,5 +1,5 @@
 import type * as TS from 'typescript';
-import { EV } from '../events.js';
+import { EV, SCOPE } from '../events.js';
 import type { ClassRecord } from '../types.js';
 import { staticKeyName } from './eslint-names.js';
 import { statementKind } from './statements.js';
@@ -8,11 +8,14 @@ import { baseIdentifier, markNode, skipParens, type TsWalk } from './walk-state.
 // Bindings, assignment targets and classes: where names are defined or written, and where ESLint
 // counts destructuring defaults (ESTree AssignmentPatterns) as decisions.
 
-export function visitBindingName(w: TsWalk, name: TS.BindingName, isModule: boolean): void {
+/**
+ * Binds the names of a declaration (an identifier or a destructuring pattern) in `scope`; `kind` is
+ * the EV.DEF_* code and `type` the declared type text of a plain identifier.
+ */
+export function visitBindingName(w: TsWalk, name: TS.BindingName, kind: number, scope: number, type?: string): void {
   const { ts } = w;
   if (ts.isIdentifier(name)) {
-    w.log.push(EV.DEF, name.text);
-    if (isModule) w.moduleBindings.add(name.text);
+    if (!w.lean) w.log.def(kind, name.text, w.lineOf(w.start(name)), type, scope);
     return;
   }
   for (const el of name.elements) {
@@ -22,7 +25,7 @@ export function visitBindingName(w: TsWalk, name: TS.BindingName, isModule: bool
       if (w.countDefaults) w.decide();
       w.visit(el.initializer);
     }
-    visitBindingName(w, el.name, isModule);
+    visitBindingName(w, el.name, kind === EV.DEF_FUNCTION ? EV.DEF_VALUE : kind, scope);
   }
 }
 
@@ -71,9 +74,10 @@ export function visitTarget(w: TsWalk, e: TS.Expression): void {
 export function visitClass(w: TsWalk, node: TS.ClassLikeDeclaration): void {
   const { ts, K } = w;
   const name = node.name?.text ?? '<anonymous>';
-  if (node.name) w.log.push(EV.DEF, name);
+  const line = w.lineOf(w.start(node));
+  // A class declaration binds its name where it stands; a class expression only inside itself.
+  if (node.name && node.kind === K.ClassDeclaration) w.log.def(EV.DEF_CLASS, name, line);
   ts.getDecorators(node)?.forEach((d) => w.visit(d));
-  node.typeParameters?.forEach(w.visitType);
   const bases: string[] = [];
   for (const h of node.heritageClauses ?? []) {
     for (const t of h.types) {
@@ -85,9 +89,12 @@ export function visitClass(w: TsWalk, node: TS.ClassLikeDeclaration): void {
       } else w.visitType(t);
     }
   }
+  const scope = w.log.open(SCOPE.CLASS);
+  if (node.name && node.kind !== K.ClassDeclaration) w.log.def(EV.DEF_CLASS, name, line);
+  node.typeParameters?.forEach(w.visitType);
   const record: ClassRecord = {
     name,
-    startLine: w.lineOf(w.start(node)),
+    startLine: line,
     endLine: w.lineOf(node.end - 1),
     loc: 0,
     bases,
@@ -113,4 +120,5 @@ export function visitClass(w: TsWalk, node: TS.ClassLikeDeclaration): void {
     w.visit(m, node);
   }
   w.names.pop();
+  w.log.close(scope);
 }

@@ -51,7 +51,7 @@ export function parseTypeScriptSource(
     exports: w.exports,
     types: w.types,
     statements: w.top,
-    moduleBindings: [...w.moduleBindings],
+    log: w.log,
     diagnostics,
   };
 }

@@ -1,5 +1,5 @@
 import type * as TS from 'typescript';
-import { EV } from '../events.js';
+import { EV, SCOPE } from '../events.js';
 import type { FunctionRecord, ParameterInfo } from '../types.js';
 import { eslintFunctionName, eslintHeadOffset, staticKeyName, type OwnerRole } from './eslint-names.js';
 import type { TsWalk, Unit } from './walk-state.js';
@@ -42,6 +42,7 @@ export function beginUnit(
     complexity: 1,
     params: fnNode && !w.lean ? paramsOf(w, fnNode) : [],
     returnType: fnNode?.type && !w.lean ? w.textOf(fnNode.type) : undefined,
+    headerEnd: fnNode?.body && !w.lean ? w.lineOf(w.start(fnNode.body)) : undefined,
     async: mods?.some((m) => m.kind === w.K.AsyncKeyword) ?? false,
     generator: !!(fnNode as TS.FunctionDeclaration | undefined)?.asteriskToken,
     reportLine: rl,
@@ -91,9 +92,18 @@ export function visitFunction(
 ): void {
   const { ts, K } = w;
   const hasBody = !!fn.body;
+  const defLine = () => w.lineOf(w.start(fn.name ?? fn));
   if (!hasBody) {
-    // Overloads and abstract members: no code path in ESLint, only types.
-    ts.forEachChild(fn, w.visit);
+    // Overloads and abstract members: no code path in ESLint, only types; their parameters bind nothing outside.
+    if (fn.kind === K.FunctionDeclaration && fn.name) w.log.def(EV.DEF_FUNCTION, fn.name.text, defLine());
+    const decs = ts.canHaveDecorators(fn) ? ts.getDecorators(fn) : undefined;
+    decs?.forEach((d) => w.visit(d));
+    if (fn.name && ts.isComputedPropertyName(fn.name)) w.visit(fn.name.expression);
+    const scope = w.log.open(SCOPE.TYPE);
+    fn.typeParameters?.forEach(w.visitType);
+    for (const p of fn.parameters) w.visit(p);
+    if (fn.type) w.visitType(fn.type);
+    w.log.close(scope);
     return;
   }
   const name =
@@ -103,7 +113,7 @@ export function visitFunction(
         (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))
           ? ts.idText(fn.name)
           : (staticKeyName(ts, fn.name) ?? '<anonymous>')));
-  if (fn.kind === K.FunctionDeclaration && fn.name) w.log.push(EV.DEF, fn.name.text);
+  if (fn.kind === K.FunctionDeclaration && fn.name) w.log.def(EV.DEF_FUNCTION, fn.name.text, defLine());
   // The key and decorators of methods are outside the function's code path.
   if (fn.kind !== K.FunctionExpression && fn.kind !== K.ArrowFunction && fn.kind !== K.FunctionDeclaration) {
     const decs = ts.canHaveDecorators(fn) ? ts.getDecorators(fn) : undefined;
@@ -120,11 +130,16 @@ export function visitFunction(
     fn,
   );
   w.functionDepth++;
-  if (fn.kind === K.FunctionExpression && fn.name) w.log.push(EV.DEF, fn.name.text);
+  const scope = w.log.open(SCOPE.FUNCTION);
+  if (fn.kind === K.FunctionExpression && fn.name) w.log.def(EV.DEF_FUNCTION, fn.name.text, defLine());
   fn.typeParameters?.forEach(w.visitType);
   for (const p of fn.parameters) w.visit(p);
   if (fn.type) w.visitType(fn.type);
+  // The body block shares the function's scope (parameters and top-level `let` live together).
+  w.functionBody = fn.body;
   w.visit(fn.body!);
+  w.functionBody = undefined;
+  w.log.close(scope);
   w.functionDepth--;
   endUnit(w, unit);
 }

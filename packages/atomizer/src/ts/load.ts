@@ -1,5 +1,5 @@
 import type * as TS from 'typescript';
-import { St3Error } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 
 let loaded: Promise<typeof TS> | undefined;
 

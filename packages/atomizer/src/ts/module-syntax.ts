@@ -31,10 +31,7 @@ export function visitImport(w: TsWalk, node: TS.ImportDeclaration): void {
       for (const e of nb.elements) rec.bindings.push(e.name.text);
     }
   }
-  for (const b of rec.bindings) {
-    w.log.push(EV.DEF, b);
-    w.moduleBindings.add(b);
-  }
+  for (const b of rec.bindings) w.log.def(EV.DEF_IMPORT, b, rec.line);
   w.imports.push(rec);
 }
 
@@ -50,18 +47,17 @@ export function visitImportEquals(w: TsWalk, d: TS.ImportEqualsDeclaration): voi
     typeOnly: d.isTypeOnly || undefined,
     bindings: [d.name.text],
   });
-  w.log.push(EV.DEF, d.name.text);
-  w.moduleBindings.add(d.name.text);
+  w.log.def(EV.DEF_IMPORT, d.name.text, w.lineOf(w.start(d)));
 }
 
-/** A top-level `const x = require('m')` / `const { a, b: c } = require('m')` is an import. */
-export function requireImport(w: TsWalk, decl: TS.VariableDeclaration): void {
+/** A top-level `const x = require('m')` / `const { a, b: c } = require('m')` is an import (true when it was one). */
+export function requireImport(w: TsWalk, decl: TS.VariableDeclaration): boolean {
   const { ts } = w;
   const init = decl.initializer && skipParens(ts, decl.initializer);
   if (!init || !ts.isCallExpression(init) || !ts.isIdentifier(init.expression) || init.expression.text !== 'require')
-    return;
+    return false;
   const arg = init.arguments[0];
-  if (!arg || !ts.isStringLiteral(arg)) return;
+  if (!arg || !ts.isStringLiteral(arg)) return false;
   const rec: ImportRecord = { module: arg.text, line: w.lineOf(w.start(decl)), bindings: [] };
   if (ts.isIdentifier(decl.name)) {
     rec.default = decl.name.text;
@@ -77,6 +73,7 @@ export function requireImport(w: TsWalk, decl: TS.VariableDeclaration): void {
     rec.bindings.push(...rec.named.map((n) => n.alias ?? n.name));
   }
   w.imports.push(rec);
+  return true;
 }
 
 export function visitExportDeclaration(w: TsWalk, d: TS.ExportDeclaration): void {
@@ -85,7 +82,14 @@ export function visitExportDeclaration(w: TsWalk, d: TS.ExportDeclaration): void
   const line = w.lineOf(w.start(d));
   if (d.exportClause && ts.isNamedExports(d.exportClause)) {
     for (const e of d.exportClause.elements) {
-      w.exports.push({ name: e.name.text, kind: d.isTypeOnly || e.isTypeOnly ? 'type' : 'binding', line, from });
+      const local = e.propertyName ? ts.idText(e.propertyName as TS.Identifier) : undefined;
+      w.exports.push({
+        name: e.name.text,
+        kind: d.isTypeOnly || e.isTypeOnly ? 'type' : 'binding',
+        line,
+        from,
+        ...(local !== undefined && local !== e.name.text ? { local } : {}),
+      });
       // A local `export { a as b }` uses `a`.
       if (!from) w.log.push(EV.USE, e.propertyName ? ts.idText(e.propertyName as TS.Identifier) : e.name.text);
     }

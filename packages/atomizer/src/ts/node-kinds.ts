@@ -44,6 +44,14 @@ export const C = {
   TYPE_PARAMETER: 37,
   TYPE_ASSERTION: 38,
   NAMESPACE: 39,
+  TRY: 40,
+  BLOCK: 41,
+  FOR: 42,
+  DEFAULT_CLAUSE: 43,
+  OBJECT_LITERAL: 44,
+  ARRAY_LITERAL: 45,
+  VARIABLE_LIST: 46,
+  CATCH: 47,
 } as const;
 
 export interface KindTables {
@@ -71,10 +79,17 @@ export function kindTables(ts: typeof TS): KindTables {
   cat[K.JsxText] = C.JSX_TEXT;
   cat[K.IfStatement] = C.IF;
   cat[K.ConditionalExpression] = C.CONDITIONAL;
-  cat[K.ForStatement] = C.LOOP_OR_CATCH;
+  cat[K.ForStatement] = C.FOR;
   cat[K.WhileStatement] = C.LOOP_OR_CATCH;
   cat[K.DoStatement] = C.LOOP_OR_CATCH;
-  cat[K.CatchClause] = C.LOOP_OR_CATCH;
+  cat[K.CatchClause] = C.CATCH;
+  cat[K.TryStatement] = C.TRY;
+  cat[K.Block] = C.BLOCK;
+  cat[K.CaseBlock] = C.BLOCK;
+  cat[K.DefaultClause] = C.DEFAULT_CLAUSE;
+  cat[K.ObjectLiteralExpression] = C.OBJECT_LITERAL;
+  cat[K.ArrayLiteralExpression] = C.ARRAY_LITERAL;
+  cat[K.VariableDeclarationList] = C.VARIABLE_LIST;
   cat[K.ForInStatement] = C.FOR_IN_OF;
   cat[K.ForOfStatement] = C.FOR_IN_OF;
   cat[K.CaseClause] = C.CASE;

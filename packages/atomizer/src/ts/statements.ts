@@ -1,6 +1,6 @@
 import type * as TS from 'typescript';
 import { Statement } from '../events.js';
-import { calleeName, type TsWalk } from './walk-state.js';
+import { calleeName, isFunctionValue, skipParens, type TsWalk } from './walk-state.js';
 
 // The statement tree: every statement of a statement list (file, block, case, class body) becomes a
 // node with its line span, decisions, defined names and a span of the symbol event log, which is
@@ -58,6 +58,12 @@ export function statementKind(K: typeof TS.SyntaxKind, n: TS.Node): string {
       return 'static-block';
     case K.Block:
       return 'block';
+    case K.ExpressionStatement: {
+      const e = (n as TS.ExpressionStatement).expression.kind;
+      return e === K.StringLiteral || e === K.NoSubstitutionTemplateLiteral || e === K.TemplateExpression
+        ? 'string'
+        : 'statement';
+    }
     default:
       return 'statement';
   }
@@ -82,56 +88,29 @@ function guardOf(w: TsWalk, n: TS.Node): { guard?: string; assertion?: string } 
   return NO_GUARD;
 }
 
-function namesDefinedBy(w: TsWalk, node: TS.Node): string[] {
-  const { ts, imports } = w;
-  if (ts.isVariableStatement(node)) {
-    const out: string[] = [];
-    const add = (b: TS.BindingName) => {
-      if (ts.isIdentifier(b)) out.push(b.text);
-      else for (const el of b.elements) if (!ts.isOmittedExpression(el)) add(el.name);
-    };
-    for (const d of node.declarationList.declarations) add(d.name);
-    return out;
-  }
-  if (ts.isImportDeclaration(node))
-    return imports.length > 0 && imports[imports.length - 1]!.line === w.lineOf(w.start(node))
-      ? [...imports[imports.length - 1]!.bindings]
-      : [];
-  const nm = (node as TS.DeclarationStatement).name;
-  if (
-    nm &&
-    ts.isIdentifier(nm) &&
-    (ts.isFunctionDeclaration(node) ||
-      ts.isClassDeclaration(node) ||
-      ts.isInterfaceDeclaration(node) ||
-      ts.isTypeAliasDeclaration(node) ||
-      ts.isEnumDeclaration(node) ||
-      ts.isModuleDeclaration(node) ||
-      ts.isImportEqualsDeclaration(node))
-  )
-    return [nm.text];
-  if (ts.isClassElement(node) && node.name && (ts.isIdentifier(node.name) || ts.isPrivateIdentifier(node.name)))
-    return [ts.idText(node.name)];
-  return [];
-}
-
 /** Opens a statement node; its children's statements are collected until closeStatement. */
 export function openStatement(w: TsWalk, node: TS.Node, s: number): Statement {
-  const isTop = w.frames.length === 0;
-  const stmt = new Statement(
-    statementKind(w.K, node),
-    w.lineOf(s),
-    w.lineOf(Math.max(s, node.end - 1)),
-    w.log,
-    w.log.size,
-    w.moduleBindings,
-  );
+  const stmt = new Statement(statementKind(w.K, node), w.lineOf(s), w.lineOf(Math.max(s, node.end - 1)), w.log.size);
   const g = guardOf(w, node);
   stmt.guard = g.guard;
   stmt.assertion = g.assertion;
-  (isTop ? w.top : w.frames[w.frames.length - 1]!.body).push(stmt);
-  w.frames.push({ stmt, body: [] });
+  push(w, stmt);
   return stmt;
+}
+
+function push(w: TsWalk, stmt: Statement): void {
+  const siblings = w.frames.length === 0 ? w.top : w.frames[w.frames.length - 1]!.body;
+  // `} else {`: the line closing one clause opens the next, and belongs to the next one's header.
+  const prev = siblings[siblings.length - 1];
+  if (
+    stmt.kind === 'clause' &&
+    prev?.kind === 'clause' &&
+    prev.endLine >= stmt.startLine &&
+    prev.startLine < stmt.startLine
+  )
+    prev.endLine = stmt.startLine - 1;
+  siblings.push(stmt);
+  w.frames.push({ stmt, body: [] });
 }
 
 /**
@@ -145,28 +124,50 @@ export function closeStatement(
   decisionsBefore: number,
   functionsBefore: number,
 ): void {
-  const { ts, K } = w;
-  const k = node.kind;
-  const isTop = w.frames.length === 1;
+  const { ts } = w;
   const frame = w.frames.pop()!;
   stmt.evEnd = w.log.size;
   stmt.decisions = w.decisions - decisionsBefore;
   if (frame.body.length > 0) stmt.body = frame.body;
   const declared = w.functions[functionsBefore];
-  if (
-    declared &&
-    (k === K.FunctionDeclaration ||
-      ts.isClassElement(node) ||
-      (k === K.VariableStatement && declared.startLine >= stmt.startLine))
-  ) {
-    if (k !== K.VariableStatement || (node as TS.VariableStatement).declarationList.declarations.length === 1)
-      stmt.fn = declared;
-  }
+  if (declared && declared.startLine >= stmt.startLine && declaresUnit(w, node, stmt, declared.startLine))
+    stmt.fn = declared;
   stmt.name =
     stmt.fn?.name ??
     ((node as TS.ClassDeclaration).name && ts.isIdentifier((node as TS.ClassDeclaration).name!)
       ? (node as TS.ClassDeclaration).name!.text
       : undefined);
-  stmt.defines = namesDefinedBy(w, node);
-  if (isTop) for (const d of stmt.defines) w.moduleBindings.add(d);
+}
+
+/** Whether the first function inside `node` is what the statement declares (not a callback somewhere in it). */
+function declaresUnit(w: TsWalk, node: TS.Node, stmt: Statement, fnLine: number): boolean {
+  const { ts, K } = w;
+  if (node.kind === K.FunctionDeclaration || ts.isClassElement(node)) return true;
+  if (ts.isVariableStatement(node)) {
+    const decls = node.declarationList.declarations;
+    return decls.length === 1 && isFunctionValue(ts, decls[0]!.initializer && skipParens(ts, decls[0]!.initializer));
+  }
+  if (stmt.kind !== 'element' || fnLine !== stmt.startLine) return false;
+  if (ts.isMethodDeclaration(node) || ts.isAccessor(node)) return true;
+  const value = ts.isPropertyAssignment(node) ? node.initializer : (node as TS.Expression);
+  return isFunctionValue(ts, skipParens(ts, value));
+}
+
+/**
+ * A clause of a compound statement (`if` / `else` / `catch` / `finally` / `case`): a node of its own
+ * so that a long statement splits between clauses, and a fragment's header chain says which branch
+ * it is in. `start` is where the clause's header begins (the `else` keyword, not the nested `if`).
+ */
+export function openClause(w: TsWalk, name: string, start: number, end: number): Statement {
+  const stmt = new Statement('clause', w.lineOf(start), w.lineOf(Math.max(start, end - 1)), w.log.size);
+  stmt.name = name;
+  push(w, stmt);
+  return stmt;
+}
+
+export function closeClause(w: TsWalk, stmt: Statement, decisionsBefore: number): void {
+  const frame = w.frames.pop()!;
+  stmt.evEnd = w.log.size;
+  stmt.decisions = w.decisions - decisionsBefore;
+  if (frame.body.length > 0) stmt.body = frame.body;
 }

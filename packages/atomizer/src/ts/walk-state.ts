@@ -41,7 +41,6 @@ export interface TsWalk {
   readonly countOptional: boolean;
   readonly countDefaults: boolean;
   readonly modified: boolean;
-  readonly moduleBindings: Set<string>;
   readonly functions: FunctionRecord[];
   readonly classes: ClassRecord[];
   readonly imports: ImportRecord[];
@@ -56,7 +55,15 @@ export interface TsWalk {
   readonly top: StatementNode[];
   decisions: number;
   functionDepth: number;
+  /** A function body block: its statements live in the function's scope, not a block scope of their own. */
+  functionBody: TS.Node | undefined;
+  /** Where the next clause starts when it is not the node's own start (`else` before an `if`). */
+  clauseStart: number;
+  /** The declaration list being walked is `let`/`const`/`using` (block scope), not `var`. */
+  blockScoped: boolean;
   lineOf(offset: number): number;
+  /** Offset of the first token at or after `pos`. */
+  skip(pos: number): number;
   /** Offset of the first token of a node (node.pos includes leading trivia). */
   start(n: TS.Node): number;
   textOf(n: TS.Node): string;
@@ -96,7 +103,6 @@ export function createWalk(
     countOptional: variant !== 'classic',
     countDefaults: variant !== 'classic',
     modified: variant === 'modified',
-    moduleBindings: new Set<string>(),
     functions: [],
     classes: [],
     imports: [],
@@ -108,7 +114,11 @@ export function createWalk(
     top: [],
     decisions: 0,
     functionDepth: 0,
+    functionBody: undefined,
+    clauseStart: -1,
+    blockScoped: true,
     lineOf: (offset: number) => index.lineOf(offset),
+    skip: (pos: number) => skip(text, pos),
     start,
     textOf,
     raw: (n: TS.Node) => text.slice(start(n), Math.min(n.end, start(n) + 120)),

@@ -1,5 +1,6 @@
 import type * as TS from 'typescript';
-import { EV } from '../events.js';
+import { EV, SCOPE } from '../events.js';
+import { visitCaseClause, visitCatch, visitIf, visitLongLiteral, visitTry } from './compound.js';
 import { visitBindingName, visitClass, visitTarget } from './declarations.js';
 import { staticKeyName } from './eslint-names.js';
 import { beginUnit, endUnit, visitFunction } from './function-units.js';
@@ -73,7 +74,8 @@ export function walkSourceFile(w: TsWalk): void {
     if (n.kind === K.TypeReference) {
       let t = (n as TS.TypeReferenceNode).typeName;
       while (ts.isQualifiedName(t)) t = t.left;
-      log.push(EV.TYPE, t.text);
+      // `x as const` is a type reference to the keyword, not to a name.
+      if (t.text !== 'const') log.push(EV.TYPE, t.text);
     } else if (n.kind === K.ExpressionWithTypeArguments) {
       const b = baseIdentifier(ts, (n as TS.ExpressionWithTypeArguments).expression);
       if (b) log.push(EV.TYPE, b);
@@ -82,8 +84,20 @@ export function walkSourceFile(w: TsWalk): void {
       while (ts.isQualifiedName(t)) t = t.left;
       if (ts.isIdentifier(t)) log.push(EV.USE, t.text);
     } else if (n.kind === K.TypeParameter) {
-      log.push(EV.DEF, (n as TS.TypeParameterDeclaration).name.text);
+      const name = (n as TS.TypeParameterDeclaration).name;
+      log.def(EV.DEF_TYPE, name.text, w.lineOf(start(name)));
     } else if (n.kind === K.StringLiteral || n.kind === K.NoSubstitutionTemplateLiteral) markSpan(w, n);
+    // Generic signatures, mapped and conditional types bind type names of their own (`<T>`, `K in`, `infer U`).
+    if (
+      (n as { typeParameters?: unknown }).typeParameters !== undefined ||
+      n.kind === K.MappedType ||
+      n.kind === K.ConditionalType
+    ) {
+      const scope = log.open(SCOPE.TYPE);
+      ts.forEachChild(n, visitType);
+      log.close(scope);
+      return;
+    }
     ts.forEachChild(n, visitType);
   }
 
@@ -128,11 +142,57 @@ export function walkSourceFile(w: TsWalk): void {
       case C.JSX_TEXT:
         if (!(node as TS.JsxText).containsOnlyTriviaWhiteSpaces) markSpan(w, node);
         return;
-      case C.IF: {
+      case C.IF:
+        if (!lean) return visitIf(w, node as TS.IfStatement);
         decide();
-        log.push(EV.BRANCH, raw((node as TS.IfStatement).expression));
         break;
+      case C.TRY:
+        if (!lean) return visitTry(w, node as TS.TryStatement);
+        break;
+      case C.CATCH:
+        return visitCatch(w, node as TS.CatchClause);
+      case C.BLOCK: {
+        // A function body shares the function's scope; any other block opens one.
+        if (node === w.functionBody) {
+          w.functionBody = undefined;
+          break;
+        }
+        const scope = log.open(SCOPE.BLOCK);
+        visitChildren(node);
+        log.close(scope);
+        return;
       }
+      case C.FOR: {
+        decide();
+        const scope = log.open(SCOPE.BLOCK);
+        visitChildren(node);
+        log.close(scope);
+        return;
+      }
+      case C.VARIABLE_LIST: {
+        const saved = w.blockScoped;
+        w.blockScoped = (node.flags & ts.NodeFlags.BlockScoped) !== 0;
+        visitChildren(node);
+        w.blockScoped = saved;
+        return;
+      }
+      case C.OBJECT_LITERAL:
+        if (
+          !lean &&
+          visitLongLiteral(w, node as TS.ObjectLiteralExpression, (node as TS.ObjectLiteralExpression).properties)
+        )
+          return;
+        break;
+      case C.ARRAY_LITERAL:
+        if (
+          !lean &&
+          visitLongLiteral(w, node as TS.ArrayLiteralExpression, (node as TS.ArrayLiteralExpression).elements)
+        )
+          return;
+        break;
+      case C.DEFAULT_CLAUSE:
+        if (!lean) return visitCaseClause(w, node as TS.DefaultClause);
+        break;
       case C.CONDITIONAL:
         decide();
         log.push(EV.BRANCH, raw((node as TS.ConditionalExpression).condition));
@@ -143,15 +203,17 @@ export function walkSourceFile(w: TsWalk): void {
       case C.FOR_IN_OF: {
         decide();
         const f = node as TS.ForOfStatement;
+        const scope = log.open(SCOPE.BLOCK);
         if (ts.isVariableDeclarationList(f.initializer)) visit(f.initializer);
         else visitTarget(w, f.initializer);
         visit(f.expression);
-        visit(f.statement);
+        visit(f.statement, node);
+        log.close(scope);
         return;
       }
       case C.CASE:
+        if (!lean) return visitCaseClause(w, node as TS.CaseClause);
         if (!modified) decide();
-        log.push(EV.BRANCH, raw((node as TS.CaseClause).expression));
         break;
       case C.SWITCH:
         if (modified) decide();
@@ -236,15 +298,17 @@ export function walkSourceFile(w: TsWalk): void {
           if (countDefaults) decide();
           visit(p.initializer);
         }
-        visitBindingName(w, p.name, false);
+        visitBindingName(w, p.name, EV.DEF_PARAM, log.current, p.type && !lean ? w.textOf(p.type) : undefined);
         return;
       }
       case C.VARIABLE_DECLARATION: {
         const d = node as TS.VariableDeclaration;
-        if (w.functionDepth === 0 && frames.length === 1) requireImport(w, d);
+        let kind: number = EV.DEF_VALUE;
+        if (w.functionDepth === 0 && frames.length === 1 && requireImport(w, d)) kind = EV.DEF_IMPORT;
         if (d.type) visitType(d.type);
         const init = d.initializer && skipParens(ts, d.initializer);
-        if (isFunctionValue(ts, init) && ts.isIdentifier(d.name))
+        if (isFunctionValue(ts, init) && ts.isIdentifier(d.name)) {
+          kind = EV.DEF_FUNCTION;
           visitFunction(
             w,
             init,
@@ -252,8 +316,13 @@ export function walkSourceFile(w: TsWalk): void {
             'none',
             init.kind === K.FunctionExpression && init.name ? init.name.text : d.name.text,
           );
-        else if (d.initializer) visit(d.initializer);
-        visitBindingName(w, d.name, w.functionDepth === 0 && frames.length <= 1);
+        } else if (d.initializer) {
+          if (init!.kind === K.ClassExpression) kind = EV.DEF_CLASS;
+          visit(d.initializer);
+        }
+        // `var` lives in the function; `let`/`const`/`using` and catch parameters in the block.
+        const scope = w.blockScoped ? log.current : log.scopeFunction[log.current]!;
+        visitBindingName(w, d.name, kind, scope, d.type && !lean ? w.textOf(d.type) : undefined);
         return;
       }
       case C.FUNCTION:
@@ -356,17 +425,24 @@ export function walkSourceFile(w: TsWalk): void {
         const d = node as TS.InterfaceDeclaration;
         const kind =
           node.kind === K.InterfaceDeclaration ? 'interface' : node.kind === K.TypeAliasDeclaration ? 'type' : 'enum';
-        types.push({ name: d.name.text, kind, startLine: lineOf(start(node)), endLine: lineOf(node.end - 1) });
+        const line = lineOf(start(node));
+        types.push({ name: d.name.text, kind, startLine: line, endLine: lineOf(node.end - 1) });
         if (hasModifiers(node)) exportModifiers(w, node, [d.name.text], kind);
-        log.push(EV.DEF, d.name.text);
+        log.def(EV.DEF_TYPE, d.name.text, line);
         if (kind === 'enum') {
+          // Members are names inside the enum: an initializer may use an earlier member bare.
+          const scope = log.open(SCOPE.BLOCK);
           for (const m of (node as TS.EnumDeclaration).members) {
             markNode(w, m, start(m));
+            if (ts.isIdentifier(m.name)) log.def(EV.DEF_VALUE, m.name.text, lineOf(start(m)));
             if (m.initializer) visit(m.initializer);
           }
+          log.close(scope);
           return;
         }
+        const scope = log.open(SCOPE.TYPE);
         ts.forEachChild(node, (c) => (c === d.name ? markNode(w, c, start(c)) : visitType(c)));
+        log.close(scope);
         return;
       }
       case C.LABELED:
@@ -401,13 +477,20 @@ export function walkSourceFile(w: TsWalk): void {
         return;
       case C.NAMESPACE: {
         const m = node as TS.ModuleDeclaration;
-        if (ts.isIdentifier(m.name)) log.push(EV.DEF, m.name.text);
-        if (m.body) visit(m.body, node);
+        if (ts.isIdentifier(m.name)) log.def(EV.DEF_VALUE, m.name.text, lineOf(start(m.name)));
+        if (m.body) {
+          const scope = log.open(SCOPE.BLOCK);
+          visit(m.body, node);
+          log.close(scope);
+        }
         return;
       }
       default:
         break;
     }
+    visitChildren(node);
+  }
+  function visitChildren(node: TS.Node): void {
     const saved = currentParent;
     currentParent = node;
     ts.forEachChild(node, visitChild);

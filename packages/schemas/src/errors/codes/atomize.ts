@@ -40,6 +40,19 @@ export const ATOMIZE_CODES = {
     cause: 'A parser engine could not be loaded (the typescript package or the tree-sitter wasm grammar is missing).',
     fix: 'Reinstall @st3/atomizer so that typescript, web-tree-sitter and tree-sitter-python are present.',
   },
+  E_ATOMIZE_ATOM_NOT_FOUND: {
+    exit: 2,
+    area: 'atomize',
+    cause: 'No atom of the atomized files has the id given (to `st3 atomize --context` or `atomContext`).',
+    fix: 'Take the id from `st3 atomize --json`; ids end with a hash of the code, so re-run atomize after the file changed.',
+  },
+  E_ATOMIZE_WORKER: {
+    exit: 3,
+    area: 'atomize',
+    cause:
+      'An atomizer worker thread stopped (it crashed or ran out of memory) while it was parsing a file; the file was not atomized.',
+    fix: 'Re-run with --workers 0 to parse in one thread and see the error, or exclude the file; the other files are unaffected.',
+  },
   E_ATOMIZE_COMPLEXITY: {
     exit: 1,
     area: 'atomize',
