@@ -46,6 +46,8 @@ describe('st3 mcp (built binary over stdio)', () => {
     await withTempDir(async (dir) => {
       await cp(join(repoRoot, 'examples'), dir, { recursive: true, filter: (src) => !SKIP.has(basename(src)) });
       await writeFile(join(dir, 'py/shop/bad.py'), 'import os\n');
+      // the Python profile (flake8 from the system) as the workspace's quality config
+      await cp(join(dir, '.st3/config/quality-python.yaml'), join(dir, '.st3/config/quality.yaml'));
       await withServer(dir, async (client, stderr) => {
         expect(client.getServerVersion()).toMatchObject({ name: 'st3' });
         const { tools } = await client.listTools();
@@ -102,7 +104,8 @@ describe('st3 mcp (built binary over stdio)', () => {
           name: 'dependency_graph',
           arguments: { paths: ['src'], format: 'mermaid' },
         })) as CallToolResult;
-        expect(texts(mermaid)[1]).toMatch(/^(flowchart|graph)/);
+        expect(JSON.parse(texts(mermaid)[1]!).export).toMatch(/^(flowchart|graph)/);
+        expect(mermaid.structuredContent).toEqual(JSON.parse(texts(mermaid)[1]!));
 
         const escape = (await client.callTool({
           name: 'validate_files',
@@ -110,6 +113,7 @@ describe('st3 mcp (built binary over stdio)', () => {
         })) as CallToolResult;
         expect(escape.isError).toBe(true);
         expect(texts(escape)[0]).toMatch(/^E_PATH_ESCAPE: /);
+        expect(JSON.parse(texts(escape)[1]!)).toMatchObject({ ok: false, error: { code: 'E_PATH_ESCAPE' } });
 
         expect(stderr()).toContain('serving');
       });

@@ -1,39 +1,256 @@
-import { relative, sep } from 'node:path';
-import { runGates, toMcpContent, type ScopeKind } from '@st3/quality-gates';
-import { St3Error } from '@st3/schemas';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { resolveInside } from '../paths.js';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { errorFromDiagnostics, St3Error, ViolationSchema, type QualityConfig } from '@st3/schemas';
+import { z } from 'zod';
+import { plural } from '../results.js';
+import { defineTool, READ_ONLY, WRITES } from '../tool.js';
+import { workspacePath } from './common.js';
 
-export interface GateArgs {
-  scope?: ScopeKind;
-  files?: string[];
-  gates?: string[];
+const GateResultSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  passed: z.boolean(),
+  skipped: z.boolean(),
+  status: z.enum(['passed', 'failed', 'error', 'skipped']),
+  duration_ms: z.number(),
+  violations: z.array(ViolationSchema),
+  reason: z.string().optional(),
+  scope: z.object({ mode: z.enum(['project', 'files', 'skip']), files: z.number(), reason: z.string() }).optional(),
+  preexisting_violations: z.array(ViolationSchema).optional(),
+});
+
+/** The gate-run contract of DESIGN.md `{overall_pass, summary, gates}`, with ST3's `fix` and `new_only` extensions. */
+export const GateRunResultSchema = z.object({
+  overall_pass: z.boolean(),
+  summary: z.string(),
+  gates: z.array(GateResultSchema),
+  fix: z
+    .object({
+      fixers: z.array(
+        z.object({
+          gate: z.string(),
+          command: z.array(z.string()),
+          files: z.number(),
+          exit_code: z.number().nullable(),
+          error: z.string().optional(),
+        }),
+      ),
+      files_changed: z.array(z.string()),
+      violations_before: z.number(),
+      violations_after: z.number(),
+      fixed: z.number(),
+    })
+    .optional(),
+  new_only: z.object({ reference: z.string().nullable(), preexisting: z.number() }).optional(),
+});
+
+async function loadConfig(root: string): Promise<{ path: string; config: QualityConfig }> {
+  const { loadQualityConfig, QUALITY_CONFIG_PATH } = await import('@st3/quality-gates');
+  const path = join(root, QUALITY_CONFIG_PATH);
+  const loaded = await loadQualityConfig(path);
+  if (loaded.errors[0]?.code === 'E_FILE_NOT_FOUND')
+    throw new St3Error('E_FILE_NOT_FOUND', `no quality config at ${QUALITY_CONFIG_PATH}`, {
+      file: QUALITY_CONFIG_PATH,
+      hint: 'run the init_gates tool (st3 gates init)',
+    });
+  if (!loaded.value || loaded.errors.length > 0)
+    throw errorFromDiagnostics('E_CONFIG_INVALID', `invalid quality config ${QUALITY_CONFIG_PATH}`, loaded.errors);
+  return { path: QUALITY_CONFIG_PATH, config: loaded.value };
 }
 
-/**
- * `run_quality_gates`: the gate engine on the workspace. The result is the two content items of the
- * gate-run contract (summary text, then JSON). Read-only for ST3's own files: the baseline in
- * `.st3/state.json` and the raw-output logs are left alone (the CLI records them).
- */
-export async function runQualityGates(root: string, args: GateArgs, signal?: AbortSignal): Promise<CallToolResult> {
-  const files = (args.files ?? []).map((f) => relative(root, resolveInside(root, f)).split(sep).join('/'));
-  const scope = args.scope ?? (files.length > 0 ? 'files' : 'auto');
-  if (scope === 'files' && files.length === 0)
-    throw new St3Error('E_USAGE', 'scope "files" needs files', {
-      hint: 'pass files: ["src/a.ts", ...] or another scope',
+export const runQualityGatesTool = defineTool({
+  name: 'run_quality_gates',
+  title: 'Run quality gates',
+  area: 'gates',
+  cli: 'st3 gates run',
+  description:
+    'Run the configured quality gates (.st3/config/quality.yaml: linters, type-checkers) scoped to what changed, and record the outcome in .st3/state.json exactly as `st3 gates` does (baseline and failed files). Returns the summary, then {overall_pass, summary, gates: [{id, status, violations: [{file, line, col, rule, message, severity, fixable}]}]}. isError when a gate failed. fix runs the fix commands of failing gates first; new_only holds the line (pre-existing violations do not fail). Sends progress per gate when asked.',
+  input: z.object({
+    scope: z
+      .enum(['auto', 'branch', 'project', 'files'])
+      .optional()
+      .describe(
+        'auto (default): changed since the last green run plus failed files; branch: vs the parent branch; project: every file; files: the files given',
+      ),
+    files: z.array(z.string().min(1)).optional().describe('files to check (implies scope "files")'),
+    gates: z.array(z.string().min(1)).optional().describe('gate ids to run (default: active_gates)'),
+    parent: z.string().min(1).optional().describe('parent branch for scope "branch" (default: state, then main)'),
+    fix: z
+      .boolean()
+      .default(false)
+      .describe("run each failing gate's fix command on its files, then the gates again; `fix` says what changed"),
+    new_only: z
+      .boolean()
+      .default(false)
+      .describe('report only violations on lines changed since the baseline; the others are counted as pre-existing'),
+  }),
+  output: GateRunResultSchema,
+  annotations: { ...WRITES, idempotentHint: true },
+  async run(args, { root, signal, progress }) {
+    const files = (args.files ?? []).map((f) => workspacePath(root, f));
+    const scope = args.scope ?? (files.length > 0 ? 'files' : 'auto');
+    if (scope === 'files' && files.length === 0)
+      throw new St3Error('E_USAGE', 'scope "files" needs files', {
+        hint: 'pass files: ["src/a.ts", ...] or another scope',
+      });
+    if (scope !== 'files' && files.length > 0)
+      throw new St3Error('E_USAGE', `files were given with scope "${scope}"`, {
+        hint: 'drop scope or use scope "files"',
+      });
+    const { runGates } = await import('@st3/quality-gates');
+    let started = 0;
+    let ended = 0;
+    return runGates({
+      cwd: root,
+      scope: { kind: scope, files, filesBase: root, ...(args.parent ? { parentBranch: args.parent } : {}) },
+      ...(args.gates && args.gates.length > 0 ? { gates: args.gates } : {}),
+      signal,
+      fix: args.fix,
+      newOnly: args.new_only,
+      onProgress(e) {
+        if (e.type === 'gate-start')
+          progress({ progress: ++started + ended, message: `${e.id}: running on ${plural(e.files, 'file')}` });
+        else if (e.type === 'gate-end' && !e.gate.skipped)
+          progress({ progress: started + ++ended, message: `${e.gate.id}: ${e.gate.status}` });
+        else if (e.type === 'fix')
+          progress({ progress: started + ended + 0.5, message: `${e.gate}: fixing ${plural(e.files, 'file')}` });
+      },
     });
-  if (scope !== 'files' && files.length > 0)
-    throw new St3Error('E_USAGE', `files were given with scope "${scope}"`, {
-      hint: 'drop scope or use scope "files"',
-    });
-  const result = await runGates({
-    cwd: root,
-    scope: { kind: scope, files, filesBase: root },
-    ...(args.gates && args.gates.length > 0 ? { gates: args.gates } : {}),
-    ...(signal ? { signal } : {}),
-    updateState: false,
-    logOutput: false,
-  });
-  const { content, isError } = toMcpContent(result);
-  return { content: [...content], isError };
-}
+  },
+  summary: (r) => r.summary,
+  failed: (r) => !r.overall_pass,
+});
+
+export const listGatesTool = defineTool({
+  name: 'list_gates',
+  title: 'List the quality gates',
+  area: 'gates',
+  cli: 'st3 gates list',
+  description:
+    'The gates configured in .st3/config/quality.yaml: whether each is active, its file types, parser and command.',
+  input: z.object({}),
+  output: z.object({
+    config: z.string(),
+    gates: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        active: z.boolean(),
+        file_types: z.array(z.string()),
+        parsing_strategy: z.string(),
+        command: z.array(z.string()),
+        supports_autofix: z.boolean(),
+      }),
+    ),
+  }),
+  annotations: READ_ONLY,
+  async run(_args, { root }) {
+    const { path, config } = await loadConfig(root);
+    const active = new Set(config.active_gates.length > 0 ? config.active_gates : Object.keys(config.gates));
+    return {
+      config: path,
+      gates: Object.entries(config.gates).map(([id, g]) => ({
+        id,
+        name: g.name,
+        active: active.has(id),
+        file_types: g.capabilities.file_types,
+        parsing_strategy: g.capabilities.parsing_strategy,
+        command: g.execution.command,
+        supports_autofix: g.capabilities.supports_autofix,
+      })),
+    };
+  },
+  summary: (r) =>
+    `${r.gates.filter((g) => g.active).length} active of ${plural(r.gates.length, 'gate')}: ${r.gates.map((g) => g.id).join(', ')}`,
+});
+
+export const initGatesTool = defineTool({
+  name: 'init_gates',
+  title: 'Write the quality config',
+  area: 'gates',
+  cli: 'st3 gates init',
+  description:
+    'Write .st3/config/quality.yaml (and its JSON Schema beside it) from the shipped presets: the ones given, or those detected for the workspace (tsconfig.json, package.json, pyproject.toml...). Refuses to overwrite an existing config unless force is set.',
+  input: z.object({
+    presets: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('preset ids (eslint, tsc, biome, oxlint, ruff, flake8, mypy, pyright); default: detected'),
+    force: z.boolean().default(false).describe('overwrite an existing quality.yaml'),
+  }),
+  output: z.object({
+    ok: z.literal(true),
+    path: z.string(),
+    presets: z.array(z.string()),
+    reasons: z.record(z.string(), z.string()),
+  }),
+  annotations: { ...WRITES, destructiveHint: true },
+  async run(args, { root }) {
+    const q = await import('@st3/quality-gates');
+    const target = join(root, q.QUALITY_CONFIG_PATH);
+    if (existsSync(target) && !args.force)
+      throw new St3Error('E_CONFIG_EXISTS', `${q.QUALITY_CONFIG_PATH} already exists`, {
+        file: q.QUALITY_CONFIG_PATH,
+        hint: 'pass force: true to overwrite it',
+      });
+    const detection = q.detectWorkspace(root);
+    const presets = args.presets && args.presets.length > 0 ? args.presets : detection.presets;
+    for (const id of presets)
+      if (!q.findPreset(id))
+        throw new St3Error('E_USAGE', `unknown preset "${id}"`, {
+          hint: `presets: ${q.PRESETS.map((p) => p.id).join(', ')}`,
+        });
+    if (presets.length === 0)
+      throw new St3Error('E_USAGE', 'found no TypeScript/JavaScript or Python project in the workspace', {
+        hint: 'pass presets for the tools you use',
+      });
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, q.renderQualityConfig(presets));
+    await writeFile(join(dirname(target), q.QUALITY_SCHEMA_FILE), q.qualitySchemaText());
+    return {
+      ok: true as const,
+      path: q.QUALITY_CONFIG_PATH,
+      presets,
+      reasons: args.presets?.length ? {} : detection.reasons,
+    };
+  },
+  summary: (r) => `wrote ${r.path} with ${plural(r.presets.length, 'gate')}: ${r.presets.join(', ')}`,
+});
+
+export const runTestsTool = defineTool({
+  name: 'run_tests',
+  title: 'Run the tests',
+  area: 'gates',
+  cli: 'st3 test',
+  description:
+    'Run the test command of the `tests` section of quality.yaml (vitest, jest or pytest) and report passed, failed and skipped tests with each failure. isError when a test failed or the command did not run.',
+  input: z.object({}),
+  output: z.object({
+    ok: z.boolean(),
+    summary: z.string(),
+    duration_ms: z.number(),
+    exit_code: z.number().nullable(),
+    total: z.number(),
+    passed: z.number(),
+    failed: z.number(),
+    skipped: z.number(),
+    failures: z.array(
+      z.object({ name: z.string(), file: z.string().optional(), line: z.number().optional(), message: z.string() }),
+    ),
+  }),
+  annotations: { ...READ_ONLY, idempotentHint: false, openWorldHint: true },
+  async run(_args, { root, signal, progress }) {
+    const { path, config } = await loadConfig(root);
+    if (!config.tests)
+      throw new St3Error('E_CONFIG_INVALID', `${path} has no tests section`, {
+        file: path,
+        hint: 'add tests: {command: [...], format: vitest|jest|pytest, report_file: ...}',
+      });
+    const { runTests } = await import('@st3/quality-gates');
+    progress({ progress: 0, message: `running ${config.tests.command.join(' ')}` });
+    return runTests({ cwd: root, config: config.tests, signal });
+  },
+  summary: (r) => r.summary,
+  failed: (r) => !r.ok,
+});

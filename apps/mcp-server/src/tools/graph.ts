@@ -1,37 +1,61 @@
 import { statSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import type { BuiltGraph, GraphDocument } from '@st3/dep-graph';
 import {
-  analyzeGraph,
-  buildGraphFromAtoms,
-  exportGraph,
-  loadGraphDocument,
-  mergeDocuments,
-  type ExportFormat,
-  type GraphDocument,
-} from '@st3/dep-graph';
-import { errorFromDiagnostics, St3Error, type AtomizeOutput, type Diagnostic, type GraphInput } from '@st3/schemas';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+  errorFromDiagnostics,
+  GraphEdgeSchema,
+  GraphOutputSchema,
+  St3Error,
+  type AtomizeOutput,
+  type Diagnostic,
+  type GraphInput,
+} from '@st3/schemas';
+import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
-import { atomizeRecords } from './atomize.js';
+import { defineTool, READ_ONLY, type ToolContext } from '../tool.js';
+import { DiagnosticSchema, pathsArg, workspacePath } from './common.js';
+import { atomizeTool } from './atoms.js';
+
+/** `GraphStats` of @st3/dep-graph. */
+const GraphStatsSchema = z.object({
+  nodes: z.number(),
+  edges: z.number(),
+  edgesByType: z.record(z.string(), z.number()),
+  cyclicComponents: z.number(),
+  selfLoops: z.number(),
+  cyclesFound: z.number(),
+  cyclesTruncated: z.boolean(),
+  edgesRemoved: z.number(),
+  removedWeight: z.number(),
+  waves: z.number(),
+  widestWave: z.number(),
+  meanParallelism: z.number(),
+  criticalPathLength: z.number(),
+  maxWidth: z.number().optional(),
+  overfullWaves: z.array(z.number()).optional(),
+});
 
 const DOCUMENT = /\.(json|ya?ml)$/i;
 
+interface GraphInputs {
+  atoms?: AtomizeOutput;
+  graph: GraphInput;
+  built?: BuiltGraph;
+  warnings: Diagnostic[];
+}
+
 /**
- * `dependency_graph`: source paths are atomized, `.json`/`.yaml` inputs are read as atomizer output
- * or `{nodes, edges}` graphs; the merged graph is analysed (cycles, cut edges, waves, critical path).
- * The second content item is the export: the analysis JSON, DOT or Mermaid.
+ * The inputs of the graph verbs: `.json`/`.yaml` files are atomizer output or `{nodes, edges}`
+ * graphs (`loadGraphDocument`), anything else is atomized; the documents are merged
+ * (`mergeDocuments`) and atoms become a graph (`buildGraphFromAtoms`).
  */
-export async function dependencyGraph(
-  root: string,
-  args: { paths: string[]; format?: ExportFormat },
-  signal?: AbortSignal,
-): Promise<CallToolResult> {
+async function loadInputs(paths: string[], ctx: ToolContext): Promise<GraphInputs> {
+  const { buildGraphFromAtoms, loadGraphDocument, mergeDocuments } = await import('@st3/dep-graph');
   const docs: GraphDocument[] = [];
   const sources: string[] = [];
   const warnings: Diagnostic[] = [];
-  for (const p of args.paths) {
-    const abs = resolveInside(root, p);
+  for (const p of paths) {
+    const abs = resolveInside(ctx.root, p);
     const info = statSync(abs, { throwIfNoEntry: false });
     if (!info)
       throw new St3Error('E_FILE_NOT_FOUND', `input not found: ${p}`, {
@@ -39,7 +63,7 @@ export async function dependencyGraph(
         hint: 'paths are relative to the workspace root',
       });
     if (info.isFile() && DOCUMENT.test(p)) {
-      const file = relative(root, abs).split(sep).join('/');
+      const file = workspacePath(ctx.root, p);
       const loaded = await loadGraphDocument(abs, file);
       warnings.push(...loaded.warnings);
       if (loaded.errors.length > 0 || !loaded.value)
@@ -48,13 +72,15 @@ export async function dependencyGraph(
     } else sources.push(p);
   }
   if (sources.length > 0) {
-    const atoms = await atomizeRecords(root, sources, { signal });
-    docs.push({ kind: 'atoms', value: { files: atoms.files } as unknown as AtomizeOutput });
+    const atomized = await atomizeTool.run({ paths: sources }, ctx);
+    const value: AtomizeOutput = { files: atomized.files };
+    docs.push({ kind: 'atoms', value });
   }
   const merged = mergeDocuments(docs);
   const graph: GraphInput = { nodes: [], edges: [] };
+  let built: BuiltGraph | undefined;
   if (merged.atoms) {
-    const built = buildGraphFromAtoms(merged.atoms);
+    built = buildGraphFromAtoms(merged.atoms);
     warnings.push(...built.warnings);
     graph.nodes.push(...built.graph.nodes);
     graph.edges.push(...built.graph.edges);
@@ -63,18 +89,218 @@ export async function dependencyGraph(
     graph.nodes.push(...merged.graph.nodes);
     graph.edges.push(...merged.graph.edges);
   }
-  const analysis = analyzeGraph(graph);
-  const s = analysis.stats;
-  const text = `${plural(s.nodes, 'node')}, ${plural(s.edges, 'edge')}, ${plural(s.waves, 'wave')} (widest ${s.widestWave}), critical path ${s.criticalPathLength}, ${s.cyclesFound > 0 ? `${s.cyclesFound} cycles broken by cutting ${plural(s.edgesRemoved, 'edge')}` : 'no cycles'}${warnings.length > 0 ? `; ${plural(warnings.length, 'warning')}` : ''}`;
-  const format = args.format ?? 'json';
-  const exported =
-    format === 'json'
-      ? JSON.stringify(warnings.length > 0 ? { ...analysis, warnings } : analysis)
-      : exportGraph(analysis, format);
-  return {
-    content: [
-      { type: 'text', text },
-      { type: 'text', text: exported },
-    ],
-  };
+  return { ...(merged.atoms ? { atoms: merged.atoms } : {}), graph, ...(built ? { built } : {}), warnings };
 }
+
+const widthArg = z
+  .number()
+  .int()
+  .positive()
+  .optional()
+  .describe('at most this many nodes per wave where slack allows (the wave count never grows)');
+const inputPaths = pathsArg.describe(
+  'source files, folders or globs; atomizer JSON; {nodes, edges} graph files (.json/.yaml)',
+);
+
+export const dependencyGraphTool = defineTool({
+  name: 'dependency_graph',
+  title: 'Dependency graph',
+  area: 'atoms',
+  cli: 'st3 graph',
+  description:
+    'Build the dependency graph of atoms from source paths, atomizer JSON or {nodes, edges} graph files: cycles, the edges cut to break them, parallel waves, the critical path and statistics. With format dot or mermaid, the export text is in the `export` field.',
+  input: z.object({
+    paths: inputPaths,
+    format: z
+      .enum(['json', 'dot', 'mermaid'])
+      .default('json')
+      .describe('also export the graph as DOT or Mermaid text (field `export`)'),
+    width: widthArg,
+    maxCycles: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(100)
+      .describe('list at most this many cycles (cutting them is exact regardless)'),
+    files: z
+      .boolean()
+      .default(false)
+      .describe('the file-level import graph instead of the atom graph (atomizer input only)'),
+  }),
+  output: GraphOutputSchema.extend({
+    stats: GraphStatsSchema,
+    criticalPath: z.array(z.string()),
+    warnings: z.array(DiagnosticSchema),
+    format: z.enum(['json', 'dot', 'mermaid']),
+    export: z.string().optional(),
+  }),
+  annotations: READ_ONLY,
+  async run(args, ctx) {
+    const inputs = await loadInputs(args.paths, ctx);
+    let graph = inputs.graph;
+    if (args.files) {
+      if (!inputs.built)
+        throw new St3Error('E_GRAPH_OPTIONS', 'files needs atomizer output or source paths', {
+          hint: 'a {nodes, edges} graph has no files to group by',
+        });
+      graph = inputs.built.files;
+    }
+    const { analyzeGraph, exportGraph } = await import('@st3/dep-graph');
+    const analysis = analyzeGraph(graph, {
+      maxCycles: args.maxCycles,
+      ...(args.width !== undefined ? { maxWidth: args.width } : {}),
+    });
+    return {
+      ...analysis,
+      warnings: inputs.warnings,
+      format: args.format,
+      ...(args.format !== 'json' ? { export: exportGraph(analysis, args.format) } : {}),
+    };
+  },
+  summary({ stats: s, warnings }) {
+    const cycles =
+      s.cyclesFound > 0 ? `${s.cyclesFound} cycles broken by cutting ${plural(s.edgesRemoved, 'edge')}` : 'no cycles';
+    return `${plural(s.nodes, 'node')}, ${plural(s.edges, 'edge')}, ${plural(s.waves, 'wave')} (widest ${s.widestWave}), critical path ${s.criticalPathLength}, ${cycles}${warnings.length > 0 ? `; ${plural(warnings.length, 'warning')}` : ''}`;
+  },
+});
+
+export const wavesTool = defineTool({
+  name: 'waves',
+  title: 'Parallel waves',
+  area: 'atoms',
+  cli: 'st3 waves',
+  description:
+    'Plan parallel waves: wave 0 has no dependencies, wave N depends only on earlier waves (cycles are cut first). Returns {waves, criticalPath, removedEdges, stats}.',
+  input: z.object({ paths: inputPaths, width: widthArg }),
+  output: z.object({
+    waves: z.array(z.array(z.string())),
+    criticalPath: z.array(z.string()),
+    removedEdges: z.array(GraphEdgeSchema),
+    stats: GraphStatsSchema,
+    warnings: z.array(DiagnosticSchema),
+  }),
+  annotations: READ_ONLY,
+  async run(args, ctx) {
+    const inputs = await loadInputs(args.paths, ctx);
+    const { analyzeGraph } = await import('@st3/dep-graph');
+    const a = analyzeGraph(inputs.graph, args.width !== undefined ? { maxWidth: args.width } : {});
+    return {
+      waves: a.waves,
+      criticalPath: a.criticalPath,
+      removedEdges: a.removedEdges,
+      stats: a.stats,
+      warnings: inputs.warnings,
+    };
+  },
+  summary: (r) =>
+    `${plural(r.waves.length, 'wave')} for ${plural(r.waves.flat().length, 'node')}, widest ${Math.max(0, ...r.waves.map((w) => w.length))}, critical path ${r.criticalPath.length}${r.removedEdges.length > 0 ? `; ${plural(r.removedEdges.length, 'edge')} cut to break cycles` : ''}`,
+});
+
+const IssueSchema = z.object({
+  severity: z.enum(['error', 'warning', 'info']),
+  message: z.string(),
+  file: z.string().optional(),
+  line: z.number().optional(),
+  atom: z.string().optional(),
+  hint: z.string().optional(),
+});
+const LevelSchema = z.enum(['atom', 'task', 'milestone', 'plan']);
+
+export const validatePlanTool = defineTool({
+  name: 'validate_plan',
+  title: 'Validate a plan of atoms',
+  area: 'atoms',
+  cli: 'st3 validate-plan',
+  description:
+    'Validate a plan of atoms at four levels (atom, task, milestone, plan) with scored checks: atomicity, unresolved symbols, forbidden dependencies, fan-in/fan-out, cycles. isError when the plan fails. Without a plan file, each file is a task and each folder a milestone.',
+  input: z.object({
+    paths: pathsArg.describe('source files, folders or globs, or atomizer JSON'),
+    plan: z.string().min(1).optional().describe('plan file {milestones: [{id, tasks: [{id, files: [globs]}]}]}'),
+    checks: z.array(z.string().min(1)).optional().describe('run only these checks'),
+    globals: z.array(z.string().min(1)).optional().describe('names the runtime provides, for symbol resolution'),
+    forbid: z
+      .array(z.object({ from: z.string().min(1), to: z.string().min(1) }))
+      .optional()
+      .describe('files under `from` must not depend on files under `to`'),
+    maxFanIn: z.number().int().positive().default(25),
+    maxFanOut: z.number().int().positive().default(15),
+    all: z.boolean().default(false).describe('list passing results too'),
+  }),
+  output: z.object({
+    ok: z.boolean(),
+    passed: z.boolean(),
+    score: z.number(),
+    levels: z.array(
+      z.object({
+        level: LevelSchema,
+        score: z.number(),
+        passed: z.boolean(),
+        checks: z.number(),
+        errors: z.number(),
+        warnings: z.number(),
+      }),
+    ),
+    results: z.array(
+      z.object({
+        check: z.string(),
+        level: LevelSchema,
+        subject: z.string(),
+        score: z.number(),
+        passed: z.boolean(),
+        issues: z.array(IssueSchema),
+      }),
+    ),
+    stats: GraphStatsSchema,
+  }),
+  annotations: READ_ONLY,
+  async run(args, ctx) {
+    const g = await import('@st3/dep-graph');
+    const registry = new g.CheckRegistry();
+    for (const id of args.checks ?? [])
+      if (!registry.get(id))
+        throw new St3Error('E_GRAPH_OPTIONS', `unknown check "${id}"`, {
+          hint: `checks: ${registry
+            .list()
+            .map((c) => c.id)
+            .join(', ')}`,
+        });
+    let group;
+    if (args.plan) {
+      const spec = await g.loadPlanSpec(resolveInside(ctx.root, args.plan), args.plan);
+      if (spec.errors.length > 0 || !spec.value)
+        throw errorFromDiagnostics(
+          spec.errors[0]?.code ?? 'E_SCHEMA',
+          `cannot read the plan ${args.plan}`,
+          spec.errors,
+        );
+      group = g.groupFromPlan(spec.value);
+    }
+    const inputs = await loadInputs(args.paths, ctx);
+    if (!inputs.atoms)
+      throw new St3Error(
+        'E_GRAPH_INPUT',
+        'validate_plan needs atoms (atomizer output or source paths), not only a {nodes, edges} graph',
+      );
+    const report = g.validatePlan(inputs.atoms, {
+      registry,
+      ...(group ? { group } : {}),
+      ...(args.globals ? { globals: args.globals } : {}),
+      ...(args.forbid ? { forbidden: args.forbid } : {}),
+      ...(args.checks ? { only: args.checks } : {}),
+      includePassing: args.all,
+      maxFanIn: args.maxFanIn,
+      maxFanOut: args.maxFanOut,
+    });
+    return {
+      ok: report.passed,
+      passed: report.passed,
+      score: report.score,
+      levels: report.levels,
+      results: report.results,
+      stats: report.analysis.stats,
+    };
+  },
+  summary: (r) =>
+    `plan score ${r.score.toFixed(3)}: ${r.passed ? 'passed' : 'failed'} (${r.levels.map((l) => `${l.level} ${l.passed ? 'pass' : `${l.errors} errors`}`).join(', ')})`,
+  failed: (r) => !r.passed,
+});

@@ -1,90 +1,365 @@
-import { checkFiles, contextJsonSchema, createScaffolder, stageRendered, VirtualTree } from '@st3/scaffolder';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { readFile } from 'node:fs/promises';
+import { St3Error } from '@st3/schemas';
+import { z } from 'zod';
 import { resolveInside } from '../paths.js';
-import { jsonResult, plural } from '../results.js';
+import { plural } from '../results.js';
+import { defineTool, READ_ONLY, WRITES } from '../tool.js';
+import { DiagnosticSchema } from './common.js';
 
-/**
- * `scaffold_artifact`: renders an artifact and plans its files against the workspace. With
- * `dryRun` (the default) nothing is written and the planned changes carry diffs and contents;
- * otherwise the files are written atomically (existing files with other content are a conflict).
- */
-export async function scaffoldArtifact(
-  root: string,
-  args: { type: string; name: string; context: Record<string, unknown>; dryRun: boolean; language?: 'ts' | 'py' },
-): Promise<CallToolResult> {
-  const scaffolder = await createScaffolder({ workspace: root });
-  const result = scaffolder.render({
-    type: args.type,
-    name: args.name,
-    context: args.context,
-    ...(args.language ? { language: args.language } : {}),
-  });
-  if (result.ephemeral !== undefined) {
-    return jsonResult(`${args.type} "${args.name}" rendered (ephemeral: nothing to write)`, {
-      ok: true,
+const ChangeSchema = z.object({
+  path: z.string(),
+  action: z.enum(['create', 'update', 'unchanged', 'skip', 'conflict']),
+  diff: z.string().optional(),
+});
+const StagedFileSchema = z.object({
+  path: z.string(),
+  artifactType: z.string(),
+  templateId: z.string(),
+  templateVersion: z.string(),
+  versionHash: z.string(),
+  content: z.string(),
+});
+
+export const scaffoldArtifactTool = defineTool({
+  name: 'scaffold_artifact',
+  title: 'Scaffold an artifact',
+  area: 'scaffold',
+  cli: 'st3 scaffold',
+  description:
+    'Render an artifact (dto, service, planning doc, commit message...) from its versioned template with a validated context. dryRun (default true) returns the planned files, their contents and diffs and writes nothing; dryRun false writes them (never overwriting a file with other content: that is a conflict). See list_artifact_types for the types and their context schemas.',
+  input: z.object({
+    type: z.string().min(1).describe('artifact type, e.g. dto, service, planning'),
+    name: z.string().min(1).describe('the artifact name, e.g. UserProfile'),
+    context: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe("template context, validated against the type's context schema"),
+    dryRun: z.boolean().default(true).describe('plan only (default true); false writes the files'),
+    language: z.enum(['ts', 'py']).optional().describe('language of code artifacts (default from the registry)'),
+  }),
+  output: z.object({
+    ok: z.boolean(),
+    type: z.string(),
+    dryRun: z.boolean(),
+    pipeline: z.string(),
+    ephemeral: z.string().optional(),
+    changes: z.array(ChangeSchema),
+    written: z.array(z.string()),
+    files: z.array(StagedFileSchema),
+    warnings: z.array(DiagnosticSchema),
+  }),
+  annotations: WRITES,
+  async run(args, { root }) {
+    const { createScaffolder, stageRendered, VirtualTree } = await import('@st3/scaffolder');
+    const scaffolder = await createScaffolder({ workspace: root });
+    const result = scaffolder.render({
       type: args.type,
-      ephemeral: result.ephemeral,
-      warnings: result.warnings,
+      name: args.name,
+      context: args.context,
+      ...(args.language ? { language: args.language } : {}),
     });
-  }
-  // The virtual tree refuses paths outside the root; checking here gives the same error code early.
-  for (const f of result.files) resolveInside(root, f.path);
-  const tree = new VirtualTree(root, { policy: 'refuse', durable: true });
-  const staged = await stageRendered(tree, result.files);
-  const files = staged.map((f) => ({
-    path: f.path,
-    artifactType: f.artifactType,
-    templateId: f.templateId,
-    templateVersion: f.templateVersion,
-    versionHash: f.versionHash,
-    content: f.content,
-  }));
-  if (args.dryRun) {
-    const changes = await tree.plan();
-    const conflicts = changes.filter((c) => c.action === 'conflict').length;
-    const text = `dry run: ${changes.map((c) => `${c.action} ${c.path}`).join(', ')}${conflicts > 0 ? ` (${plural(conflicts, 'conflict')}: existing files differ)` : ''}; nothing was written`;
-    return jsonResult(text, {
-      ok: conflicts === 0,
-      dryRun: true,
-      pipeline: result.pipeline,
-      changes,
-      files,
-      warnings: result.warnings,
+    const base = { type: args.type, dryRun: args.dryRun, pipeline: result.pipeline, warnings: result.warnings };
+    if (result.ephemeral !== undefined)
+      return { ...base, ok: true, ephemeral: result.ephemeral, changes: [], written: [], files: [] };
+    // The virtual tree refuses paths outside the root; checking here gives the same error code early.
+    for (const f of result.files) resolveInside(root, f.path);
+    const tree = new VirtualTree(root, { policy: 'refuse', durable: true });
+    const staged = await stageRendered(tree, result.files);
+    const files = staged.map((f) => ({
+      path: f.path,
+      artifactType: f.artifactType,
+      templateId: f.templateId,
+      templateVersion: f.templateVersion,
+      versionHash: f.versionHash,
+      content: f.content,
+    }));
+    if (args.dryRun) {
+      const changes = await tree.plan();
+      return { ...base, ok: !changes.some((c) => c.action === 'conflict'), changes, written: [], files };
+    }
+    const report = await tree.commit();
+    if (report.written.length > 0)
+      await scaffolder.recordVersions(staged.filter((f) => report.written.includes(f.path)));
+    return { ...base, ok: true, changes: report.changes, written: report.written, files };
+  },
+  summary(r) {
+    if (r.ephemeral !== undefined) return `${r.type} rendered (ephemeral: nothing to write)`;
+    if (r.dryRun) {
+      const conflicts = r.changes.filter((c) => c.action === 'conflict').length;
+      return `dry run: ${r.changes.map((c) => `${c.action} ${c.path}`).join(', ')}${conflicts > 0 ? ` (${plural(conflicts, 'conflict')}: existing files differ)` : ''}; nothing was written`;
+    }
+    return r.written.length > 0 ? `wrote ${r.written.join(', ')}` : 'nothing to write: every file is unchanged';
+  },
+  failed: (r) => !r.ok,
+});
+
+export const listArtifactTypesTool = defineTool({
+  name: 'list_artifact_types',
+  title: 'List artifact types',
+  area: 'scaffold',
+  cli: 'st3 scaffold list',
+  description:
+    'The artifact types the workspace can scaffold, with their languages, templates and the JSON Schema of their context.',
+  input: z.object({}),
+  output: z.object({
+    ok: z.literal(true),
+    types: z.array(
+      z.object({
+        type: z.string(),
+        family: z.string(),
+        name: z.string(),
+        description: z.string().optional(),
+        outputType: z.enum(['file', 'ephemeral']),
+        languages: z.array(z.string()),
+        generateTest: z.boolean(),
+        stateMachine: z.object({ states: z.array(z.string()), initial_state: z.string() }).optional(),
+        source: z.enum(['builtin', 'workspace']),
+        templates: z.array(z.string()),
+        contextSchema: z.record(z.string(), z.unknown()).nullable(),
+      }),
+    ),
+  }),
+  annotations: READ_ONLY,
+  async run(_args, { root }) {
+    const { contextJsonSchema, createScaffolder } = await import('@st3/scaffolder');
+    const scaffolder = await createScaffolder({ workspace: root });
+    const types = scaffolder
+      .listArtifactTypes()
+      .map((t) => ({ ...t, contextSchema: contextJsonSchema(t.type) ?? null }));
+    return { ok: true as const, types };
+  },
+  summary: (r) => `${plural(r.types.length, 'artifact type')}: ${r.types.map((t) => t.type).join(', ')}`,
+});
+
+export const checkScaffoldedTool = defineTool({
+  name: 'check_scaffolded',
+  title: 'Check scaffolded files',
+  area: 'scaffold',
+  cli: 'st3 scaffold check',
+  description:
+    'Find generated files by their provenance header and tell whether each was made by the current template version (current, outdated, unknown, malformed). isError when any is not current.',
+  input: z.object({
+    paths: z.array(z.string().min(1)).optional().describe('files or folders (default: the whole workspace)'),
+  }),
+  output: z.object({
+    ok: z.boolean(),
+    files: z.array(
+      z.object({
+        path: z.string(),
+        status: z.enum(['current', 'outdated', 'unknown', 'malformed']),
+        artifactType: z.string().optional(),
+        version: z.string().optional(),
+        from: z
+          .object({
+            template_id: z.string().optional(),
+            version: z.string().optional(),
+            created: z.string().optional(),
+          })
+          .optional(),
+        currentVersion: z.string().optional(),
+        problems: z.array(z.string()).optional(),
+      }),
+    ),
+    counts: z.object({ current: z.number(), outdated: z.number(), unknown: z.number(), malformed: z.number() }),
+    failed: z.boolean(),
+  }),
+  annotations: READ_ONLY,
+  async run(args, { root }) {
+    const { checkFiles, createScaffolder } = await import('@st3/scaffolder');
+    const scaffolder = await createScaffolder({ workspace: root });
+    const report = await checkFiles(
+      root,
+      (args.paths ?? []).map((p) => resolveInside(root, p)),
+      scaffolder,
+    );
+    return { ok: !report.failed, ...report };
+  },
+  summary: ({ files, counts: c }) =>
+    `${files.length} generated file(s): ${c.current} current, ${c.outdated} outdated, ${c.unknown} unknown, ${c.malformed} malformed`,
+  failed: (r) => r.failed,
+});
+
+const PhaseSchema = z.union([z.literal(1), z.literal(2), z.literal(3)]);
+const FileStatusSchema = z.enum(['planned', 'created', 'updated', 'unchanged', 'kept', 'failed']);
+const BatchFileSchema = z.object({
+  path: z.string(),
+  phase: z.union([z.literal(1), z.literal(2)]),
+  pattern: z.string().optional(),
+  action: z.enum(['create', 'update', 'unchanged', 'kept']),
+  status: FileStatusSchema,
+  note: z.string().optional(),
+  diff: z.string().optional(),
+});
+
+export const scaffoldBatchTool = defineTool({
+  name: 'scaffold_batch',
+  title: 'Generate from a pattern registry',
+  area: 'scaffold',
+  cli: 'st3 scaffold batch',
+  description:
+    'Batch generation from a pattern registry (PATTERN_INDEX.yaml): phase 1 doc ids, phase 2 schemas, examples and scaffolds, phase 3 the report; batches are atomic (a failed batch is rolled back). dryRun (default true) plans only. Sends progress per batch when asked. isError when a batch failed.',
+  input: z.object({
+    registry: z.string().min(1).describe('PATTERN_INDEX.yaml or the folder holding it'),
+    phases: z
+      .array(z.union([z.literal(1), z.literal(2), z.literal(3)]))
+      .optional()
+      .describe('phases to run (default all)'),
+    dryRun: z.boolean().default(true).describe('plan only (default true)'),
+    batchSize: z.number().int().positive().default(25).describe('patterns per atomic batch'),
+    only: z.array(z.string().min(1)).optional().describe('only these pattern ids'),
+    diffs: z.boolean().default(false).describe('include unified diffs of planned updates'),
+  }),
+  output: z.object({
+    registry: z.string(),
+    linkBase: z.string(),
+    dryRun: z.boolean(),
+    phases: z.array(PhaseSchema),
+    ok: z.boolean(),
+    counts: z.record(FileStatusSchema, z.number()),
+    batches: z.array(
+      z.object({
+        phase: z.union([z.literal(1), z.literal(2)]),
+        index: z.number(),
+        patterns: z.array(z.string()),
+        ok: z.boolean(),
+        error: z
+          .object({ code: z.string(), message: z.string(), file: z.string().optional(), line: z.number().optional() })
+          .optional(),
+        files: z.array(BatchFileSchema),
+      }),
+    ),
+    files: z.array(BatchFileSchema),
+    notes: z.array(
+      z.object({
+        pattern: z.string(),
+        phase: z.union([z.literal(1), z.literal(2)]),
+        severity: z.enum(['warning', 'error']),
+        message: z.string(),
+      }),
+    ),
+    skipped: z.array(DiagnosticSchema),
+  }),
+  annotations: WRITES,
+  async run(args, { root, signal, progress }) {
+    const { runPatternBatch } = await import('@st3/scaffolder');
+    let done = 0;
+    return runPatternBatch(resolveInside(root, args.registry), {
+      ...(args.phases ? { phases: args.phases } : {}),
+      dryRun: args.dryRun,
+      batchSize: args.batchSize,
+      ...(args.only ? { only: args.only } : {}),
+      diffs: args.diffs,
+      signal,
+      onBatch: (b) =>
+        progress({ progress: ++done, message: `phase ${b.phase} batch ${b.index + 1}: ${b.ok ? 'ok' : 'failed'}` }),
     });
-  }
-  const report = await tree.commit();
-  if (report.written.length > 0) await scaffolder.recordVersions(staged.filter((f) => report.written.includes(f.path)));
-  const text =
-    report.written.length > 0 ? `wrote ${report.written.join(', ')}` : 'nothing to write: every file is unchanged';
-  return jsonResult(text, {
-    ok: true,
-    dryRun: false,
-    pipeline: result.pipeline,
-    changes: report.changes,
-    written: report.written,
-    files,
-    warnings: result.warnings,
-  });
-}
+  },
+  summary: (r) =>
+    `${r.dryRun ? 'dry run' : 'batch'}: ${plural(r.batches.length, 'batch')}, ${
+      Object.entries(r.counts)
+        .filter(([, n]) => n > 0)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ') || 'no files'
+    }${r.ok ? '' : '; some batches failed and were rolled back'}`,
+  failed: (r) => !r.ok,
+});
 
-/** `list_artifact_types`: the registry's types with their languages, templates and context JSON Schema. */
-export async function listArtifactTypes(root: string): Promise<CallToolResult> {
-  const scaffolder = await createScaffolder({ workspace: root });
-  const types = scaffolder.listArtifactTypes().map((t) => ({ ...t, contextSchema: contextJsonSchema(t.type) }));
-  return jsonResult(`${plural(types.length, 'artifact type')}: ${types.map((t) => t.type).join(', ')}`, {
-    ok: true,
-    types,
-  });
-}
+export const checkPatternsTool = defineTool({
+  name: 'check_patterns',
+  title: 'Check a pattern registry',
+  area: 'scaffold',
+  cli: 'st3 patterns check',
+  description:
+    'Compliance check of a pattern registry: schema, doc ids, links, sidecars, DOC_LINK headers. Findings carry file:line:col and the rule. isError on any error.',
+  input: z.object({
+    registry: z.string().min(1).default('patterns').describe('PATTERN_INDEX.yaml or the folder holding it'),
+    rules: z
+      .record(z.string(), z.enum(['error', 'warning', 'off']))
+      .optional()
+      .describe('rule levels, e.g. {"link-separator": "off"}'),
+    requireFolders: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('folders that must exist beside the registry (default specs)'),
+    linkBase: z.string().min(1).optional().describe('resolve registry links from this folder'),
+  }),
+  output: z.object({
+    registry: z.string(),
+    linkBase: z.string(),
+    ok: z.boolean(),
+    patterns: z.number(),
+    findings: z.array(DiagnosticSchema.extend({ rule: z.string() })),
+    byRule: z.record(z.string(), z.number()),
+    errors: z.number(),
+    warnings: z.number(),
+  }),
+  annotations: READ_ONLY,
+  async run(args, { root }) {
+    const { checkPatterns, PATTERN_RULES } = await import('@st3/scaffolder');
+    const rules: Record<string, 'error' | 'warning' | 'off'> = {};
+    for (const [rule, level] of Object.entries(args.rules ?? {})) {
+      if (!(rule in PATTERN_RULES))
+        throw new St3Error('E_USAGE', `unknown rule "${rule}"`, {
+          hint: `one of: ${Object.keys(PATTERN_RULES).join(', ')}`,
+        });
+      rules[rule] = level;
+    }
+    return checkPatterns(resolveInside(root, args.registry), {
+      rules,
+      ...(args.requireFolders ? { requiredFolders: args.requireFolders } : {}),
+      ...(args.linkBase ? { linkBase: resolveInside(root, args.linkBase) } : {}),
+    });
+  },
+  summary: (r) => `${r.patterns} patterns, ${r.errors} error(s), ${r.warnings} warning(s)`,
+  failed: (r) => !r.ok,
+});
 
-/** `check_scaffolded`: generated files found by their provenance header, current or outdated. */
-export async function checkScaffolded(root: string, args: { paths?: string[] }): Promise<CallToolResult> {
-  const scaffolder = await createScaffolder({ workspace: root });
-  const paths = (args.paths ?? []).map((p) => resolveInside(root, p));
-  const report = await checkFiles(root, paths, scaffolder);
-  const c = report.counts;
-  return jsonResult(
-    `${report.files.length} generated file(s): ${c.current} current, ${c.outdated} outdated, ${c.unknown} unknown, ${c.malformed} malformed`,
-    { ok: !report.failed, ...report },
-  );
-}
+export const parityCompareTool = defineTool({
+  name: 'parity_compare',
+  title: 'Compare two renderings',
+  area: 'scaffold',
+  cli: 'st3 parity compare',
+  description:
+    'Compare two files: identical, equivalent after normalization (naming the rules that were needed), or different (with a unified diff and the first differing line). isError when they differ.',
+  input: z.object({
+    left: z.string().min(1).describe('first file'),
+    right: z.string().min(1).describe('second file'),
+    language: z
+      .enum(['typescript', 'python', 'markdown', 'yaml', 'json', 'text'])
+      .optional()
+      .describe('normalization preset (default: from the extension)'),
+  }),
+  output: z.object({
+    ok: z.boolean(),
+    kind: z.enum(['identical', 'equivalent', 'different']),
+    rules: z.array(z.string()).optional(),
+    diff: z.string().optional(),
+    firstDifference: z
+      .object({ line: z.number(), left: z.string().optional(), right: z.string().optional() })
+      .optional(),
+  }),
+  annotations: READ_ONLY,
+  async run(args, { root }) {
+    const [a, b] = await Promise.all(
+      [args.left, args.right].map((p) =>
+        readFile(resolveInside(root, p), 'utf8').catch(() => {
+          throw new St3Error('E_FILE_NOT_FOUND', `cannot read ${p}`, { file: p });
+        }),
+      ),
+    );
+    const { compareOutputs } = await import('@st3/parity');
+    const verdict = compareOutputs(a!, b!, {
+      path: args.right,
+      ...(args.language ? { language: args.language } : {}),
+      labels: [args.left, args.right],
+    });
+    return { ok: verdict.kind !== 'different', ...verdict };
+  },
+  summary: (r) =>
+    r.kind === 'identical'
+      ? 'identical'
+      : r.kind === 'equivalent'
+        ? `equivalent after ${r.rules?.join(', ') || 'normalization'}`
+        : `different from line ${r.firstDifference?.line ?? '?'}`,
+  failed: (r) => !r.ok,
+});

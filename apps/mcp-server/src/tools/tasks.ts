@@ -1,51 +1,204 @@
 import { relative, sep } from 'node:path';
-import { findTask, listTasks, loadTasksConfig, validateTaskFile } from '@st3/evidence';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { EvidenceWorkspace } from '@st3/evidence';
+import { TaskContextSchema } from '@st3/schemas';
+import { z } from 'zod';
 import { resolveInside } from '../paths.js';
-import { jsonResult } from '../results.js';
+import { plural } from '../results.js';
+import { defineTool, READ_ONLY, WRITES } from '../tool.js';
+import { DiagnosticSchema, taskIdArg } from './common.js';
 
-/** `task_show`: one task, found by id (or file) in the configured folders, with its verdict. */
-export async function taskShow(root: string, args: { id: string }): Promise<CallToolResult> {
-  const ws = await loadTasksConfig(root);
-  const location = await findTask(ws.root, ws.config.task_dirs, args.id);
-  resolveInside(root, location.path);
-  const verdict = await validateTaskFile(location.path, location.file);
-  const text = `${location.id} ${String(verdict.task?.title ?? '')} (status ${verdict.status ?? '?'}, schema ${verdict.schemaVersion ?? '?'}): ${verdict.ok ? 'valid' : `${verdict.errors.length} error(s)`}`;
-  return jsonResult(text, {
-    ok: verdict.ok,
-    location,
-    task: verdict.task ?? null,
-    errors: verdict.errors,
-    warnings: verdict.warnings,
-  });
+/** The tasks configuration of the workspace (`loadTasksConfig`), as every `st3 tasks` verb loads it. */
+export async function tasksWorkspace(root: string): Promise<EvidenceWorkspace> {
+  const { loadTasksConfig } = await import('@st3/evidence');
+  return loadTasksConfig(root);
 }
 
-/** `task_validate`: the given task files, or every task in the configured folders. */
-export async function taskValidate(root: string, args: { paths?: string[] }): Promise<CallToolResult> {
-  const ws = await loadTasksConfig(root);
-  const verdicts =
-    args.paths && args.paths.length > 0
-      ? await Promise.all(
-          args.paths.map((p) => {
-            const abs = resolveInside(root, p);
-            return validateTaskFile(abs, relative(root, abs).split(sep).join('/'));
-          }),
-        )
-      : (await listTasks(ws.root, ws.config.task_dirs)).verdicts;
-  const failed = verdicts.filter((v) => !v.ok);
-  const text = `${verdicts.length} task file(s) checked: ${verdicts.length - failed.length} ok, ${failed.length} with errors${failed.length > 0 ? ` (${failed.map((v) => v.id ?? v.file).join(', ')})` : ''}`;
-  return jsonResult(text, {
-    ok: failed.length === 0,
-    checked: verdicts.length,
-    failed: failed.length,
-    files: verdicts.map((v) => ({
-      file: v.file,
-      id: v.id ?? null,
-      ok: v.ok,
-      parse_failed: v.parseFailed,
-      schema_version: v.schemaVersion ?? null,
-      errors: v.errors,
-      warnings: v.warnings,
-    })),
-  });
-}
+const LocationSchema = z.object({ id: z.string(), path: z.string(), file: z.string(), folder: z.string() });
+const TaskDocumentSchema = z.record(z.string(), z.unknown());
+
+export const taskListTool = defineTool({
+  name: 'task_list',
+  title: 'List tasks',
+  area: 'tasks',
+  cli: 'st3 tasks list',
+  description:
+    'The task files in the configured task folders, with id, title, status, priority and whether each is valid.',
+  input: z.object({
+    status: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('only tasks with this status (draft, todo, in_progress, blocked, completed)'),
+  }),
+  output: z.object({
+    ok: z.literal(true),
+    task_dirs: z.array(z.string()),
+    tasks: z.array(
+      LocationSchema.extend({
+        title: z.string().optional(),
+        status: z.string().optional(),
+        priority: z.string().optional(),
+        schemaVersion: z.string().optional(),
+        ok: z.boolean(),
+        errors: z.number(),
+        warnings: z.number(),
+      }),
+    ),
+  }),
+  annotations: READ_ONLY,
+  async run(args, { root }) {
+    const ws = await tasksWorkspace(root);
+    const { listTasks } = await import('@st3/evidence');
+    const { tasks } = await listTasks(ws.root, ws.config.task_dirs);
+    return {
+      ok: true as const,
+      task_dirs: ws.config.task_dirs,
+      tasks: args.status ? tasks.filter((t) => t.status === args.status) : tasks,
+    };
+  },
+  summary: (r) =>
+    `${plural(r.tasks.length, 'task')}${
+      r.tasks.length > 0
+        ? `: ${r.tasks
+            .slice(0, 8)
+            .map((t) => `${t.id} ${t.status ?? '?'}`)
+            .join(', ')}${r.tasks.length > 8 ? ', …' : ''}`
+        : ''
+    }`,
+});
+
+export const taskShowTool = defineTool({
+  name: 'task_show',
+  title: 'Show a task',
+  area: 'tasks',
+  cli: 'st3 tasks show',
+  description:
+    'One task file found by id (e.g. TASK-0123) in the configured task folders, parsed, with its validation verdict. isError when it is invalid.',
+  input: z.object({ id: z.string().min(1).describe('task id or task file name') }),
+  output: z.object({
+    ok: z.boolean(),
+    location: LocationSchema,
+    task: TaskDocumentSchema.nullable(),
+    errors: z.array(DiagnosticSchema),
+    warnings: z.array(DiagnosticSchema),
+  }),
+  annotations: READ_ONLY,
+  async run(args, { root }) {
+    const ws = await tasksWorkspace(root);
+    const { findTask, validateTaskFile } = await import('@st3/evidence');
+    const location = await findTask(ws.root, ws.config.task_dirs, args.id);
+    resolveInside(root, location.path);
+    const verdict = await validateTaskFile(location.path, location.file);
+    return { ok: verdict.ok, location, task: verdict.task ?? null, errors: verdict.errors, warnings: verdict.warnings };
+  },
+  summary: (r) =>
+    `${r.location.id} ${String(r.task?.title ?? '')} (status ${String(r.task?.status ?? '?')}): ${r.ok ? 'valid' : plural(r.errors.length, 'error')}`,
+  failed: (r) => !r.ok,
+});
+
+export const taskValidateTool = defineTool({
+  name: 'task_validate',
+  title: 'Validate task files',
+  area: 'tasks',
+  cli: 'st3 tasks validate',
+  description:
+    'Check task files: YAML with line:column, shape (schema 1.0 and 1.1) and completeness (E001). Without paths, every task in the configured folders. isError when any file has errors.',
+  input: z.object({
+    paths: z.array(z.string().min(1)).optional().describe('task files (default: every task in the configured folders)'),
+  }),
+  output: z.object({
+    ok: z.boolean(),
+    checked: z.number(),
+    failed: z.number(),
+    files: z.array(
+      z.object({
+        file: z.string(),
+        id: z.string().nullable(),
+        ok: z.boolean(),
+        parse_failed: z.boolean(),
+        schema_version: z.string().nullable(),
+        errors: z.array(DiagnosticSchema),
+        warnings: z.array(DiagnosticSchema),
+      }),
+    ),
+  }),
+  annotations: READ_ONLY,
+  async run(args, { root }) {
+    const ws = await tasksWorkspace(root);
+    const { listTasks, validateTaskFile } = await import('@st3/evidence');
+    const verdicts =
+      args.paths && args.paths.length > 0
+        ? await Promise.all(
+            args.paths.map((p) => {
+              const abs = resolveInside(root, p);
+              return validateTaskFile(abs, relative(root, abs).split(sep).join('/'));
+            }),
+          )
+        : (await listTasks(ws.root, ws.config.task_dirs)).verdicts;
+    const failed = verdicts.filter((v) => !v.ok).length;
+    return {
+      ok: failed === 0,
+      checked: verdicts.length,
+      failed,
+      files: verdicts.map((v) => ({
+        file: v.file,
+        id: v.id ?? null,
+        ok: v.ok,
+        parse_failed: v.parseFailed,
+        schema_version: v.schemaVersion ?? null,
+        errors: v.errors,
+        warnings: v.warnings,
+      })),
+    };
+  },
+  summary: (r) => {
+    const bad = r.files.filter((f) => !f.ok).map((f) => f.id ?? f.file);
+    return `${r.checked} task file(s) checked: ${r.checked - r.failed} ok, ${r.failed} with errors${bad.length > 0 ? ` (${bad.join(', ')})` : ''}`;
+  },
+  failed: (r) => !r.ok,
+});
+
+export const taskInitContextTool = defineTool({
+  name: 'task_init_context',
+  title: 'Create a task context',
+  area: 'tasks',
+  cli: 'st3 tasks context init',
+  description:
+    "Create the task's context under .st3/tasks/<id>/: completeness check (E001), immutable snapshot with SHA-256, cited standards excerpts, checklists and validation commands.",
+  input: z.object({ id: z.string().min(1).describe('task id or task file') }),
+  output: z.object({
+    ok: z.literal(true),
+    dir: z.string(),
+    context: TaskContextSchema,
+    warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+  }),
+  annotations: WRITES,
+  async run(args, { root }) {
+    const ws = await tasksWorkspace(root);
+    const { initContext } = await import('@st3/evidence');
+    const result = await initContext(ws, args.id, { tool: '@st3/mcp-server' });
+    return { ok: true as const, dir: result.dir, context: result.context, warnings: result.warnings };
+  },
+  summary: (r) =>
+    `context of ${r.context.manifest.task_id} created in ${r.dir} (${plural(r.context.standards.length, 'standards excerpt')}, ${plural(r.context.validation_commands.length, 'validation command')})`,
+});
+
+export const taskContextShowTool = defineTool({
+  name: 'task_context_show',
+  title: 'Show a task context',
+  area: 'tasks',
+  cli: 'st3 tasks context show',
+  description:
+    'A task context (manifest, immutable snapshot, evidence, standards, validation runs, worktree snapshot) and whether the snapshot is intact.',
+  input: z.object({ id: taskIdArg }),
+  output: z.object({ ok: z.literal(true), snapshot_intact: z.boolean(), context: TaskContextSchema }),
+  annotations: READ_ONLY,
+  async run(args, { root }) {
+    const ws = await tasksWorkspace(root);
+    const { readContext, verifySnapshot } = await import('@st3/evidence');
+    const context = await readContext(ws, args.id.toUpperCase());
+    return { ok: true as const, snapshot_intact: await verifySnapshot(ws, context), context };
+  },
+  summary: ({ context: c, snapshot_intact }) =>
+    `${c.manifest.task_id}: ${c.immutable.title} (snapshot ${snapshot_intact ? 'intact' : 'CHANGED'}; ${plural(c.evidence.length, 'evidence item')}, ${plural(c.standards.length, 'standard')}, ${plural(c.validation_runs.length, 'validation run')})`,
+});

@@ -1,0 +1,166 @@
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type CallToolResult,
+  type ServerNotification,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { JsonSchemaType, JsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+import { St3Error } from '@st3/schemas';
+import { z } from 'zod';
+import { documentResult, errorResult } from './results.js';
+import type { AnyTool, ToolProgress } from './tool.js';
+
+export interface DispatchOptions {
+  root: string;
+  log?: (line: string) => void;
+  /** Receives each tool call's promise (the stdio command answers them all before it closes). */
+  track?: (call: Promise<unknown>) => void;
+  /** While a call that asked for progress runs, a progress notification at least this often (default 5000 ms). */
+  heartbeatMs?: number;
+}
+
+interface CallExtra {
+  signal: AbortSignal;
+  _meta?: { progressToken?: string | number };
+  sendNotification: (notification: ServerNotification) => Promise<void>;
+}
+
+/** The JSON Schema of a zod schema as `tools/list` gives it (input: what may be sent; output: what comes back). */
+export function toolJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Tool['inputSchema'] {
+  return z.toJSONSchema(schema, { io, target: 'draft-7' }) as Tool['inputSchema'];
+}
+
+/** The `tools/list` entry of a tool. */
+export function listing(tool: AnyTool): Tool {
+  return {
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: toolJsonSchema(tool.input, 'input'),
+    outputSchema: toolJsonSchema(tool.output, 'output') as Tool['outputSchema'],
+    annotations: { title: tool.title, ...tool.annotations },
+  };
+}
+
+/**
+ * Serves `tools/list` and `tools/call` for the given tools on a low-level SDK server. The tools are
+ * dispatched here rather than through `McpServer.registerTool` so that every outcome — bad arguments,
+ * a thrown error, a result that breaks its own schema — keeps the two-item result rule of results.ts.
+ */
+export function installTools(server: Server, tools: readonly AnyTool[], options: DispatchOptions): void {
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  const listed = tools.map(listing);
+  const ajv = new AjvJsonSchemaValidator();
+  const validators = new Map<string, JsonSchemaValidator<unknown>>();
+  const validatorOf = (tool: AnyTool, schema: Tool['outputSchema']) => {
+    let v = validators.get(tool.name);
+    if (!v) validators.set(tool.name, (v = ajv.getValidator(schema as JsonSchemaType)));
+    return v;
+  };
+
+  server.registerCapabilities({ tools: { listChanged: false } });
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+    const tool = byName.get(request.params.name);
+    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Tool ${request.params.name} not found`);
+    const schema = listed.find((l) => l.name === tool.name)!.outputSchema;
+    const call = callTool(tool, request.params.arguments, extra, options, (doc) => validatorOf(tool, schema)(doc));
+    options.track?.(call);
+    return call;
+  });
+}
+
+async function callTool(
+  tool: AnyTool,
+  rawArgs: unknown,
+  extra: CallExtra,
+  options: DispatchOptions,
+  validate: (doc: unknown) => { valid: boolean; errorMessage?: string },
+): Promise<CallToolResult> {
+  const started = performance.now();
+  const progress = progressReporter(extra, options.heartbeatMs ?? 5000, started);
+  let result: CallToolResult;
+  try {
+    const args = tool.input.safeParse(rawArgs ?? {});
+    if (!args.success)
+      throw new St3Error('E_USAGE', `invalid arguments for ${tool.name}: ${describeIssues(args.error)}`, {
+        hint: `see the inputSchema of ${tool.name} in tools/list`,
+      });
+    const value = await tool.run(args.data, { root: options.root, signal: extra.signal, progress: progress.report });
+    // The JSON text and structuredContent are the same document (undefined fields dropped, dates as strings).
+    const document = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+    const check = validate(document);
+    if (!check.valid)
+      throw new St3Error(
+        'E_INTERNAL',
+        `the result of ${tool.name} does not match its outputSchema: ${check.errorMessage}`,
+        {
+          hint: 'this is a bug in ST3; please report it with the tool call',
+        },
+      );
+    result = documentResult(tool.summary(value), document, tool.failed?.(value) ?? false);
+  } catch (error) {
+    result = errorResult(error);
+  } finally {
+    progress.stop();
+  }
+  const ms = Math.round(performance.now() - started);
+  const first = result.content[0];
+  const text = first?.type === 'text' ? first.text.split('\n')[0] : '';
+  options.log?.(
+    `${tool.name}: ${result.structuredContent ? (result.isError ? 'problems found' : 'ok') : text} in ${ms} ms`,
+  );
+  return result;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(arguments)'}: ${i.message}`)
+    .join('; ');
+}
+
+/**
+ * `notifications/progress` for a call whose request carried a progress token (none otherwise). Values
+ * sent always increase, as the protocol requires: a report not above the last value is dropped, and
+ * the heartbeat (which keeps a client's request timeout from firing during one long step) moves
+ * halfway to the next whole unit.
+ */
+function progressReporter(extra: CallExtra, heartbeatMs: number, started: number) {
+  const token = extra._meta?.progressToken;
+  if (token === undefined) return { report: () => undefined, stop: () => undefined };
+  let last = -1;
+  let total: number | undefined;
+  const send = (progress: number, message?: string) => {
+    if (!(progress > last) || extra.signal.aborted) return;
+    last = progress;
+    void extra
+      .sendNotification({
+        method: 'notifications/progress',
+        params: {
+          progressToken: token,
+          progress,
+          ...(total !== undefined ? { total } : {}),
+          ...(message ? { message } : {}),
+        },
+      })
+      .catch(() => undefined);
+  };
+  const timer = setInterval(() => {
+    const next = last < 0 ? 0 : last + (Math.floor(last) + 1 - last) / 2;
+    send(next, `still running after ${Math.round((performance.now() - started) / 1000)} s`);
+  }, heartbeatMs);
+  timer.unref();
+  return {
+    report: (step: ToolProgress) => {
+      if (step.total !== undefined) total = step.total;
+      send(step.progress, step.message);
+    },
+    stop: () => clearInterval(timer),
+  };
+}

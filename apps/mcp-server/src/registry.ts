@@ -1,0 +1,94 @@
+import { TOOL_AREAS, type AnyTool } from './tool.js';
+import { atomizeTool, complexityTool } from './tools/atoms.js';
+import { exportSchemasTool, validateFilesTool } from './tools/core.js';
+import {
+  evidenceAttachTool,
+  evidenceListTool,
+  evidenceVerifyTool,
+  standardsAttachTool,
+  standardsVerifyTool,
+} from './tools/evidence.js';
+import { initGatesTool, listGatesTool, runQualityGatesTool, runTestsTool } from './tools/gates.js';
+import { dependencyGraphTool, validatePlanTool, wavesTool } from './tools/graph.js';
+import {
+  exceptionsAddTool,
+  exceptionsCleanupTool,
+  exceptionsListTool,
+  exceptionsResolveTool,
+  quarantineListTool,
+  quarantineReleaseTool,
+  quarantineRepairTool,
+} from './tools/ledger.js';
+import { metricsCollectTool, metricsCompareTool } from './tools/metrics.js';
+import { qaDriftTool, qaRecordTool } from './tools/qa.js';
+import { reviewActionTool, reviewListTool, reviewShowTool, runStatusTool } from './tools/review.js';
+import {
+  checkPatternsTool,
+  checkScaffoldedTool,
+  listArtifactTypesTool,
+  parityCompareTool,
+  scaffoldArtifactTool,
+  scaffoldBatchTool,
+} from './tools/scaffold.js';
+import {
+  taskContextShowTool,
+  taskInitContextTool,
+  taskListTool,
+  taskShowTool,
+  taskValidateTool,
+} from './tools/tasks.js';
+import { runValidationTool, worktreeSnapshotTool, worktreeVerifyTool } from './tools/validation.js';
+
+const DECLARED: AnyTool[] = [
+  validateFilesTool,
+  exportSchemasTool,
+  runQualityGatesTool,
+  listGatesTool,
+  initGatesTool,
+  runTestsTool,
+  scaffoldArtifactTool,
+  listArtifactTypesTool,
+  checkScaffoldedTool,
+  scaffoldBatchTool,
+  checkPatternsTool,
+  parityCompareTool,
+  atomizeTool,
+  complexityTool,
+  dependencyGraphTool,
+  wavesTool,
+  validatePlanTool,
+  runStatusTool,
+  reviewListTool,
+  reviewShowTool,
+  reviewActionTool,
+  taskListTool,
+  taskShowTool,
+  taskValidateTool,
+  taskInitContextTool,
+  taskContextShowTool,
+  evidenceAttachTool,
+  evidenceListTool,
+  evidenceVerifyTool,
+  standardsAttachTool,
+  standardsVerifyTool,
+  exceptionsAddTool,
+  exceptionsListTool,
+  exceptionsResolveTool,
+  exceptionsCleanupTool,
+  quarantineListTool,
+  quarantineRepairTool,
+  quarantineReleaseTool,
+  runValidationTool,
+  worktreeSnapshotTool,
+  worktreeVerifyTool,
+  qaRecordTool,
+  qaDriftTool,
+  metricsCollectTool,
+  metricsCompareTool,
+];
+
+/** Every tool, grouped by area (the order of `tools/list` and of the README). */
+export const TOOLS: readonly AnyTool[] = TOOL_AREAS.flatMap((area) => DECLARED.filter((t) => t.area === area));
+
+/** The tool names in `tools/list` order. */
+export const TOOL_NAMES: readonly string[] = TOOLS.map((t) => t.name);

@@ -1,0 +1,199 @@
+import type { AtomizedFileRecord, ComplexityRecord, JobResult } from '@st3/atomizer';
+import { AtomizedFileSchema, St3Error, type AtomizedFile } from '@st3/schemas';
+import { z } from 'zod';
+import { insidePattern } from '../paths.js';
+import { plural } from '../results.js';
+import { defineTool, READ_ONLY, type ToolContext } from '../tool.js';
+import { pathsArg } from './common.js';
+
+/**
+ * A record of the atomizer as the `AtomizedFile` of @st3/schemas (the shared contract, open to the
+ * fields the atomizer adds). The spreads make object types of the atomizer's interfaces; nothing is cast.
+ */
+function asContract(record: AtomizedFileRecord): AtomizedFile {
+  return {
+    ...record,
+    imports: record.imports.map((i) => ({ ...i })),
+    atoms: record.atoms.map((a) => ({
+      ...a,
+      symbols: { ...a.symbols },
+      context: { ...a.context },
+      atomicity: { ...a.atomicity },
+    })),
+  };
+}
+
+const SkippedSchema = z.object({ path: z.string(), reason: z.string() });
+
+interface Atomized<R> {
+  files: R[];
+  skipped: { path: string; reason: string }[];
+}
+
+const isAtomized = (r: AtomizedFileRecord | ComplexityRecord): r is AtomizedFileRecord => 'atoms' in r;
+
+/**
+ * `atomizeProject` of @st3/atomizer over the given paths (workspace-relative, globs allowed), with
+ * the CLI's defaults (cache in `.st3/cache/atomizer`, worker threads for 16 files or more, so a big
+ * tree does not hold the server's event loop). Progress per file; files that cannot be atomized are
+ * listed as skipped.
+ */
+async function runAtomizer<R extends AtomizedFileRecord | ComplexityRecord>(
+  paths: string[],
+  ctx: ToolContext,
+  options: { mode: 'atomize' | 'complexity'; targetLoc?: number; maxLoc?: number; maxComplexity?: number },
+  accept: (record: AtomizedFileRecord | ComplexityRecord) => record is R,
+): Promise<Atomized<R>> {
+  const patterns = paths.map((p) => insidePattern(ctx.root, p));
+  const { atomizeProject } = await import('@st3/atomizer');
+  const out: Atomized<R> = { files: [], skipped: [] };
+  const results: AsyncGenerator<JobResult> = atomizeProject(patterns, {
+    cwd: ctx.root,
+    mode: options.mode,
+    signal: ctx.signal,
+    onProgress: (p) => ctx.progress({ progress: p.done, total: p.total, message: p.path }),
+    ...(options.targetLoc !== undefined ? { targetLoc: options.targetLoc } : {}),
+    ...(options.maxLoc !== undefined ? { maxLoc: options.maxLoc } : {}),
+    ...(options.maxComplexity !== undefined ? { maxComplexity: options.maxComplexity } : {}),
+  });
+  for await (const r of results) {
+    if (!r.ok) out.skipped.push({ path: r.path, reason: r.skipped.reason });
+    else if (accept(r.record)) out.files.push(r.record);
+  }
+  if (out.files.length === 0 && out.skipped.length === 0)
+    throw new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${paths.join(' ')}`, {
+      hint: 'files ignored by .gitignore are skipped',
+    });
+  out.files.sort((a, b) => a.path.localeCompare(b.path));
+  return out;
+}
+
+export const atomizeTool = defineTool({
+  name: 'atomize',
+  title: 'Atomize source files',
+  area: 'atoms',
+  cli: 'st3 atomize',
+  description:
+    'Split TypeScript, JavaScript and Python files into measured, context-rich atoms (~10 lines each). Returns the `st3 atomize --json` document {files: [{path, language, loc, functions, imports, atoms: [{id, startLine, endLine, loc, complexity, kind, symbols, dependsOn, context, atomicity}]}], skipped, summary}. Sends progress per file when asked.',
+  input: z.object({
+    paths: pathsArg,
+    targetLoc: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('merge small sibling atoms up to this many source lines (default 10)'),
+    maxLoc: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('split atoms longer than this many source lines (default 15, at least targetLoc)'),
+    maxComplexity: z.number().int().positive().optional().describe('atoms must stay below this complexity (default 3)'),
+  }),
+  output: z.object({
+    files: z.array(AtomizedFileSchema),
+    skipped: z.array(SkippedSchema),
+    summary: z.object({
+      files: z.number(),
+      functions: z.number(),
+      atoms: z.number(),
+      nonAtomic: z.number(),
+      loc: z.number(),
+    }),
+  }),
+  annotations: READ_ONLY,
+  async run(args, ctx) {
+    if (args.targetLoc !== undefined && args.maxLoc !== undefined && args.targetLoc > args.maxLoc)
+      throw new St3Error('E_ATOMIZE_OPTIONS', `targetLoc (${args.targetLoc}) is above maxLoc (${args.maxLoc})`, {
+        hint: 'use targetLoc ≤ maxLoc',
+      });
+    const maxLoc = args.maxLoc ?? (args.targetLoc !== undefined ? Math.max(15, args.targetLoc) : undefined);
+    const doc = await runAtomizer(
+      args.paths,
+      ctx,
+      { mode: 'atomize', targetLoc: args.targetLoc, maxLoc, maxComplexity: args.maxComplexity },
+      isAtomized,
+    );
+    const atoms = doc.files.flatMap((f) => f.atoms);
+    return {
+      files: doc.files.map(asContract),
+      skipped: doc.skipped,
+      summary: {
+        files: doc.files.length,
+        functions: doc.files.reduce((n, f) => n + f.functions.length, 0),
+        atoms: atoms.length,
+        nonAtomic: atoms.filter((a) => !a.atomicity.atomic).length,
+        loc: doc.files.reduce((n, f) => n + f.loc, 0),
+      },
+    };
+  },
+  summary: ({ summary: s, skipped }) =>
+    `${plural(s.files, 'file')}, ${plural(s.functions, 'function')}, ${plural(s.atoms, 'atom')} (${s.nonAtomic} not atomic), ${s.loc} source lines${skipped.length > 0 ? `, ${skipped.length} skipped` : ''}`,
+});
+
+const ComplexityFunctionSchema = z.object({
+  name: z.string(),
+  kind: z.string(),
+  line: z.number(),
+  column: z.number(),
+  startLine: z.number(),
+  endLine: z.number(),
+  complexity: z.number(),
+  message: z.string(),
+});
+
+export const complexityTool = defineTool({
+  name: 'complexity',
+  title: 'Cyclomatic complexity',
+  area: 'atoms',
+  cli: 'st3 complexity',
+  description:
+    'Cyclomatic complexity per function, counted as ESLint (complexity) and flake8 (C901) count it. With max, only the functions above it are listed (and isError is set when there are any).',
+  input: z.object({
+    paths: pathsArg,
+    max: z.number().int().nonnegative().optional().describe('list only functions with a complexity above this'),
+  }),
+  output: z.object({
+    max: z.number().nullable(),
+    over: z.number(),
+    files: z.array(z.object({ path: z.string(), language: z.string(), functions: z.array(ComplexityFunctionSchema) })),
+    skipped: z.array(SkippedSchema),
+  }),
+  annotations: READ_ONLY,
+  async run(args, ctx) {
+    const isComplexity = (r: AtomizedFileRecord | ComplexityRecord): r is ComplexityRecord => !isAtomized(r);
+    const doc = await runAtomizer(args.paths, ctx, { mode: 'complexity' }, isComplexity);
+    const max = args.max;
+    const files = doc.files.map((f) => ({
+      path: f.path,
+      language: f.language,
+      functions: f.functions
+        .filter((u) => u.reported && (max === undefined || u.complexity > max))
+        .sort((a, b) => a.reportLine - b.reportLine || a.reportColumn - b.reportColumn)
+        .map((u) => ({
+          name: u.name,
+          kind: u.kind,
+          line: u.reportLine,
+          column: u.reportColumn,
+          startLine: u.startLine,
+          endLine: u.endLine,
+          complexity: u.complexity,
+          message: u.reportName,
+        })),
+    }));
+    const over = max === undefined ? 0 : files.reduce((n, f) => n + f.functions.length, 0);
+    return { max: max ?? null, over, files, skipped: doc.skipped };
+  },
+  summary(r) {
+    const all = r.files.flatMap((f) => f.functions.map((u) => ({ path: f.path, ...u })));
+    const top = [...all].sort((a, b) => b.complexity - a.complexity)[0];
+    const worst = top ? `${top.message} in ${top.path}:${top.line} (${top.complexity})` : '';
+    if (r.max === null)
+      return `${plural(all.length, 'function')} in ${plural(r.files.length, 'file')}${top ? `; most complex: ${worst}` : ''}`;
+    return r.over === 0
+      ? `no function above complexity ${r.max} in ${plural(r.files.length, 'file')}`
+      : `${plural(r.over, 'function')} above complexity ${r.max}; worst: ${worst}`;
+  },
+  failed: (r) => r.over > 0,
+});

@@ -1,0 +1,181 @@
+import { EvidenceEntrySchema, EvidenceTypeSchema, StandardsExcerptSchema } from '@st3/schemas';
+import { z } from 'zod';
+import { plural } from '../results.js';
+import { defineTool, READ_ONLY, WRITES } from '../tool.js';
+import { DiagnosticSchema, taskIdArg, workspacePath } from './common.js';
+import { tasksWorkspace } from './tasks.js';
+
+export const evidenceAttachTool = defineTool({
+  name: 'evidence_attach',
+  title: 'Attach evidence',
+  area: 'tasks',
+  cli: 'st3 tasks evidence attach',
+  description:
+    'Attach a workspace file or folder to a task as evidence: hashed, size-checked by type (a folder becomes a deterministic tar.zst), recorded in the evidence index. Idempotent per content. qa_output needs metadata command, exit_code and duration_ms.',
+  input: z.object({
+    id: taskIdArg,
+    type: EvidenceTypeSchema,
+    path: z.string().min(1).describe('the file or folder, relative to the workspace root'),
+    description: z.string().max(200).default('').describe('what it shows'),
+    metadata: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe('e.g. {command, exit_code, duration_ms} for qa_output'),
+  }),
+  output: z.object({
+    ok: z.literal(true),
+    created: z.boolean(),
+    entry: EvidenceEntrySchema,
+    warnings: z.array(DiagnosticSchema),
+  }),
+  annotations: WRITES,
+  async run(args, { root, signal }) {
+    const ws = await tasksWorkspace(root);
+    const { attachEvidence } = await import('@st3/evidence');
+    const result = await attachEvidence(ws, args.id.toUpperCase(), {
+      type: args.type,
+      source: workspacePath(root, args.path),
+      description: args.description,
+      metadata: args.metadata,
+      signal,
+    });
+    return { ok: true as const, created: result.created, entry: result.entry, warnings: result.warnings };
+  },
+  summary: (r) =>
+    `${r.created ? 'attached' : 'already attached'} ${r.entry.id} (${r.entry.type}, ${r.entry.size} bytes) as evidence/${r.entry.stored}`,
+});
+
+export const evidenceListTool = defineTool({
+  name: 'evidence_list',
+  title: 'List evidence',
+  area: 'tasks',
+  cli: 'st3 tasks evidence list',
+  description: 'The evidence attached to a task, from its evidence index.',
+  input: z.object({ id: taskIdArg }),
+  output: z.object({
+    ok: z.literal(true),
+    task_id: z.string(),
+    dir: z.string(),
+    entries: z.array(EvidenceEntrySchema),
+  }),
+  annotations: READ_ONLY,
+  async run(args, { root }) {
+    const ws = await tasksWorkspace(root);
+    const { contextDirFor, readContext, readEvidenceIndex } = await import('@st3/evidence');
+    const id = args.id.toUpperCase();
+    await readContext(ws, id);
+    const index = await readEvidenceIndex(ws, id);
+    return { ok: true as const, task_id: id, dir: `${contextDirFor(ws, id)}/evidence`, entries: index.entries };
+  },
+  summary: (r) =>
+    `${r.task_id}: ${plural(r.entries.length, 'attachment')}${r.entries.length > 0 ? ` (${r.entries.map((e) => e.type).join(', ')})` : ''}`,
+});
+
+export const evidenceVerifyTool = defineTool({
+  name: 'evidence_verify',
+  title: 'Verify evidence',
+  area: 'tasks',
+  cli: 'st3 tasks evidence verify',
+  description: 'Re-hash every attachment of a task and report what changed or went missing. isError when any did.',
+  input: z.object({ id: taskIdArg }),
+  output: z.object({
+    ok: z.boolean(),
+    checked: z.number(),
+    changed: z.array(z.object({ id: z.string(), stored: z.string(), expected: z.string(), actual: z.string() })),
+    missing: z.array(z.object({ id: z.string(), stored: z.string() })),
+    indexProblems: z.array(z.object({ id: z.string(), problem: z.string() })),
+  }),
+  annotations: READ_ONLY,
+  async run(args, { root }) {
+    const ws = await tasksWorkspace(root);
+    const { verifyEvidence } = await import('@st3/evidence');
+    return verifyEvidence(ws, args.id.toUpperCase());
+  },
+  summary: (r) =>
+    `${plural(r.checked, 'attachment')} checked: ${r.ok ? 'all intact' : `${r.changed.length} changed, ${r.missing.length} missing, ${plural(r.indexProblems.length, 'index problem')}`}`,
+  failed: (r) => !r.ok,
+});
+
+export const standardsAttachTool = defineTool({
+  name: 'standards_attach',
+  title: 'Attach a standards section',
+  area: 'tasks',
+  cli: 'st3 tasks standards attach',
+  description:
+    "Cache a section of a standards Markdown file (by heading text or anchor) in the task's context, with its SHA-256, so agents read the excerpt rather than the whole standard.",
+  input: z.object({
+    id: taskIdArg,
+    file: z.string().min(1).describe('standards file, e.g. standards/backend-tier.md'),
+    section: z.string().min(1).describe('heading text or anchor'),
+  }),
+  output: z.object({ ok: z.literal(true), excerpt: StandardsExcerptSchema }),
+  annotations: WRITES,
+  async run(args, { root }) {
+    const ws = await tasksWorkspace(root);
+    const { cacheExcerpt, updateContext } = await import('@st3/evidence');
+    const file = workspacePath(root, args.file);
+    const excerpt = await updateContext(ws, args.id.toUpperCase(), async (ctx, dir) => {
+      const e = await cacheExcerpt({ root: ws.root, contextDir: dir, file, section: args.section });
+      ctx.standards = ctx.standards.filter((s) => !(s.file === e.file && s.section === e.section));
+      ctx.standards.push(e);
+      return e;
+    });
+    return { ok: true as const, excerpt };
+  },
+  summary: ({ excerpt: e }) => `cached ${e.file}#${e.section} as standards/${e.id}.md`,
+});
+
+export const standardsVerifyTool = defineTool({
+  name: 'standards_verify',
+  title: 'Verify standards excerpts',
+  area: 'tasks',
+  cli: 'st3 tasks standards verify',
+  description:
+    "Detect a task's excerpts gone stale because the standard changed (or its section or file is gone); invalidate drops them. isError when any is stale.",
+  input: z.object({
+    id: taskIdArg,
+    invalidate: z.boolean().default(false).describe('remove stale excerpts from the context and the cache'),
+  }),
+  output: z.object({
+    ok: z.boolean(),
+    invalidated: z.number(),
+    excerpts: z.array(
+      z.object({
+        id: z.string(),
+        file: z.string(),
+        section: z.string(),
+        status: z.enum(['fresh', 'stale', 'missing_section', 'missing_file', 'cache_changed']),
+      }),
+    ),
+  }),
+  annotations: WRITES,
+  async run(args, { root }) {
+    const ws = await tasksWorkspace(root);
+    const { checkExcerpts, dropCachedExcerpt, updateContext } = await import('@st3/evidence');
+    const checks = await updateContext(ws, args.id.toUpperCase(), async (ctx, dir) => {
+      const results = await checkExcerpts(ws.root, dir, ctx.standards);
+      for (const r of results) {
+        if (r.status === 'fresh') continue;
+        if (args.invalidate) {
+          await dropCachedExcerpt(dir, r.excerpt);
+          ctx.standards = ctx.standards.filter((s) => s !== r.excerpt);
+        } else r.excerpt.stale = true;
+      }
+      return results;
+    });
+    const stale = checks.filter((c) => c.status !== 'fresh').length;
+    return {
+      ok: stale === 0,
+      invalidated: args.invalidate ? stale : 0,
+      excerpts: checks.map((c) => ({
+        id: c.excerpt.id,
+        file: c.excerpt.file,
+        section: c.excerpt.section,
+        status: c.status,
+      })),
+    };
+  },
+  summary: (r) =>
+    `${plural(r.excerpts.length, 'excerpt')}: ${r.excerpts.filter((e) => e.status === 'fresh').length} fresh${r.invalidated > 0 ? `, ${r.invalidated} invalidated` : ''}`,
+  failed: (r) => !r.ok,
+});

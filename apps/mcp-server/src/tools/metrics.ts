@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import { CRITERION_IDS, errorFromDiagnostics, MetricsRollupSchema, TaskMetricsSchema } from '@st3/schemas';
+import { z } from 'zod';
+import { resolveInside } from '../paths.js';
+import { plural } from '../results.js';
+import { defineTool, WRITES, READ_ONLY } from '../tool.js';
+import { DiagnosticSchema, taskIdArg } from './common.js';
+
+const StatusSchema = z.enum(['met', 'missed', 'not measured']);
+const VerdictSchema = z.enum(['pass', 'fail', 'incomplete']);
+const nullableNumber = z.number().nullable();
+/** `CriterionDelta` of @st3/telemetry: one criterion before and after. */
+const DeltaSchema = z.object({
+  criterion: z.enum(CRITERION_IDS),
+  baseline: nullableNumber,
+  current: nullableNumber,
+  delta: nullableNumber,
+  figure: z.object({ unit: z.string(), baseline: nullableNumber, current: nullableNumber, delta: nullableNumber }),
+  baseline_status: StatusSchema,
+  current_status: StatusSchema,
+  target: z.number(),
+  comparison: z.enum(['<=', '>=', '==']),
+  improved: z.boolean().nullable(),
+});
+
+export const metricsCollectTool = defineTool({
+  name: 'metrics_collect',
+  title: "Collect a task's metrics",
+  area: 'metrics',
+  cli: 'st3 metrics collect',
+  description:
+    "Aggregate a task's telemetry (.st3/tasks/<id>/) into metrics.json with its five success criteria (file reads per agent, repeated warnings, QA artifact coverage, prompt size savings, JSON parse failures), each a measured value or not measured.",
+  input: z.object({ id: taskIdArg }),
+  output: z.object({ metrics: TaskMetricsSchema, warnings: z.array(DiagnosticSchema) }),
+  annotations: WRITES,
+  async run(args, { root }) {
+    const { collectTaskMetrics, defaultLayout } = await import('@st3/telemetry');
+    const { writeJsonAtomic } = await import('@st3/schemas');
+    const contextDir = resolveInside(root, join(defaultLayout(root).tasksDir, args.id));
+    const { metrics, errors } = await collectTaskMetrics(contextDir, args.id);
+    await writeJsonAtomic(join(contextDir, 'metrics.json'), metrics);
+    return { metrics, warnings: errors.map((e) => ({ ...e, severity: 'warning' as const })) };
+  },
+  summary: ({ metrics: m }) =>
+    `${m.task_id}: ${plural(m.agents.length, 'agent')}; ${m.criteria.map((c) => `${c.id} ${c.value === null ? 'n/a' : Math.round(c.value * 1000) / 1000}${c.target_met === null ? '' : c.target_met ? ' ✓' : ' ✗'}`).join(', ')}`,
+});
+
+export const metricsCompareTool = defineTool({
+  name: 'metrics_compare',
+  title: 'Compare metrics rollups',
+  area: 'metrics',
+  cli: 'st3 metrics compare',
+  description:
+    'Compare a baseline rollup with the current one (files of the workspace, e.g. .st3/metrics/history/*.json and .st3/metrics/dashboard/rollup.json): baseline, current and delta per criterion, and the regressions. isError on a regression.',
+  input: z.object({
+    baseline: z.string().min(1).describe('baseline rollup file'),
+    current: z.string().min(1).describe('current rollup file'),
+    tolerance: z
+      .number()
+      .nonnegative()
+      .default(0)
+      .describe('allowed drop of a compliance rate before it counts as a regression'),
+  }),
+  output: z.object({
+    ok: z.boolean(),
+    deltas: z.array(DeltaSchema),
+    tasks: z.array(z.object({ task: z.string(), deltas: z.array(DeltaSchema) })),
+    baseline_verdict: VerdictSchema,
+    current_verdict: VerdictSchema,
+    regressions: z.array(z.object({ criterion: z.string(), task: z.string().optional(), message: z.string() })),
+  }),
+  annotations: READ_ONLY,
+  async run(args, { root }) {
+    const { loadFile } = await import('@st3/schemas');
+    const { compareRollups } = await import('@st3/telemetry');
+    const load = async (file: string) => {
+      const r = await loadFile(resolveInside(root, file), { file, schema: MetricsRollupSchema });
+      if (!r.value || r.errors.length > 0)
+        throw errorFromDiagnostics(r.errors[0]?.code ?? 'E_SCHEMA', `cannot read the rollup ${file}`, r.errors);
+      return r.value;
+    };
+    const [baseline, current] = await Promise.all([load(args.baseline), load(args.current)]);
+    const result = compareRollups(baseline, current, { tolerance: args.tolerance });
+    return { ok: result.regressions.length === 0, ...result };
+  },
+  summary: (r) =>
+    r.regressions.length === 0
+      ? `no regression across ${plural(r.deltas.length, 'criterion')}`
+      : `${plural(r.regressions.length, 'regression')}: ${r.regressions.map((x) => x.message).join('; ')}`,
+  failed: (r) => !r.ok,
+});

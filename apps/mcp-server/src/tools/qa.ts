@@ -1,0 +1,146 @@
+import { EvidenceEntrySchema, QaKindSchema, QaSummarySchema, St3Error } from '@st3/schemas';
+import { z } from 'zod';
+import { plural } from '../results.js';
+import { defineTool, READ_ONLY, WRITES } from '../tool.js';
+import { DiagnosticSchema, taskIdArg, workspacePath } from './common.js';
+import { tasksWorkspace } from './tasks.js';
+
+const DriftReportSchema = z.object({
+  key: z.string(),
+  baseline: z.object({ recorded_at: z.string(), exit_code: z.number().nullable(), headline: z.string() }),
+  current: z.object({ recorded_at: z.string(), exit_code: z.number().nullable(), headline: z.string() }),
+  threshold: z.number(),
+  regression: z.boolean(),
+  findings: z.array(
+    z.object({
+      kind: z.string(),
+      regression: z.boolean(),
+      message: z.string(),
+      file: z.string().optional(),
+      rule: z.string().optional(),
+      test: z.string().optional(),
+      metric: z.string().optional(),
+      baseline: z.number().nullable().optional(),
+      current: z.number().nullable().optional(),
+    }),
+  ),
+  improvements: z.array(z.string()),
+});
+
+export const qaRecordTool = defineTool({
+  name: 'qa_record',
+  title: 'Record a QA run',
+  area: 'tasks',
+  cli: 'st3 qa record',
+  description:
+    'Record a lint, type-check, test or coverage run as QA evidence of a task: either run argv (its output is read) or record a log a command already wrote (log, exitCode). The summary (errors by rule, failing tests, coverage) is stored, the first run of a command becomes its baseline, and drift against it is reported.',
+  input: z.object({
+    id: taskIdArg,
+    command: z.string().min(1).optional().describe('the command line as people read it (default: argv joined)'),
+    argv: z.array(z.string()).min(1).optional().describe('run this program (no shell) and record its output'),
+    log: z.string().min(1).optional().describe('record this existing log file instead of running anything'),
+    exitCode: z.number().int().default(0).describe('with log: the exit code of the command that wrote it'),
+    durationMs: z.number().nonnegative().default(0).describe('with log: how long it ran'),
+    report: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('with argv: the report file the command writes (default: its stdout)'),
+    kind: QaKindSchema.optional().describe('lint, typecheck, test or coverage (default: from the output)'),
+    workingDir: z.string().min(1).optional(),
+    timeoutSeconds: z.number().int().positive().optional(),
+    setBaseline: z.boolean().default(false).describe('make this run the baseline'),
+  }),
+  output: z.object({
+    ok: z.literal(true),
+    task: z.string(),
+    summary: QaSummarySchema,
+    evidence: EvidenceEntrySchema,
+    baseline: z.boolean(),
+    drift: DriftReportSchema.nullable(),
+    warnings: z.array(DiagnosticSchema),
+  }),
+  annotations: { ...WRITES, openWorldHint: true },
+  async run(args, { root, signal }) {
+    if ((args.argv === undefined) === (args.log === undefined))
+      throw new St3Error('E_USAGE', 'give either argv (a command to run) or log (an existing log), not both');
+    const command = args.command ?? args.argv?.join(' ');
+    if (!command) throw new St3Error('E_USAGE', 'say which command wrote the log: command');
+    const ws = await tasksWorkspace(root);
+    const { recordQa, runQa } = await import('@st3/evidence');
+    const common = {
+      command,
+      ...(args.kind ? { kind: args.kind } : {}),
+      ...(args.workingDir ? { cwd: workspacePath(root, args.workingDir) } : {}),
+      baseline: args.setBaseline ? ('always' as const) : ('auto' as const),
+    };
+    const task = args.id.toUpperCase();
+    const result = args.log
+      ? await recordQa(ws, task, {
+          ...common,
+          log: workspacePath(root, args.log),
+          exitCode: args.exitCode,
+          durationMs: args.durationMs,
+        })
+      : await runQa(ws, task, {
+          ...common,
+          argv: args.argv!,
+          signal,
+          ...(args.timeoutSeconds ? { timeoutMs: args.timeoutSeconds * 1000 } : {}),
+          ...(args.report ? { report: workspacePath(root, args.report) } : {}),
+        });
+    return {
+      ok: true as const,
+      task,
+      summary: result.summary,
+      evidence: result.evidence,
+      baseline: result.baseline,
+      drift: result.drift ?? null,
+      warnings: result.warnings,
+    };
+  },
+  summary: (r) =>
+    `${r.summary.key}: ${r.summary.headline} (exit ${r.summary.exit_code ?? '?'})${r.baseline ? ', recorded as baseline' : ''}${r.drift?.regression ? '; REGRESSION against the baseline' : ''}`,
+});
+
+export const qaDriftTool = defineTool({
+  name: 'qa_drift',
+  title: 'QA drift',
+  area: 'tasks',
+  cli: 'st3 qa drift',
+  description:
+    'Compare the latest QA run of each command of a task with its baseline: exit code, new lint/type errors by rule and file, new failing tests, coverage drop beyond the threshold. isError on a regression.',
+  input: z.object({
+    id: taskIdArg,
+    key: z.string().min(1).optional().describe('only this command, e.g. "lint:pnpm lint"'),
+    threshold: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe('coverage percentage points a metric may drop (default 0.5)'),
+  }),
+  output: z.object({ ok: z.boolean(), task: z.string(), regression: z.boolean(), reports: z.array(DriftReportSchema) }),
+  annotations: READ_ONLY,
+  async run(args, { root }) {
+    const ws = await tasksWorkspace(root);
+    const { qaDrift, readContext } = await import('@st3/evidence');
+    const task = args.id.toUpperCase();
+    await readContext(ws, task);
+    const reports = await qaDrift(ws, task, {
+      ...(args.key ? { key: args.key } : {}),
+      ...(args.threshold !== undefined ? { threshold: args.threshold } : {}),
+    });
+    const regression = reports.some((r) => r.regression);
+    return { ok: !regression, task, regression, reports };
+  },
+  summary: (r) =>
+    `${plural(r.reports.length, 'command')} compared with the baseline: ${
+      r.regression
+        ? `regression in ${r.reports
+            .filter((x) => x.regression)
+            .map((x) => x.key)
+            .join(', ')}`
+        : 'no regression'
+    }`,
+  failed: (r) => r.regression,
+});

@@ -1,0 +1,146 @@
+import type { EvidenceWorkspace } from '@st3/evidence';
+import { St3Error, ValidationResultSchema, WorktreeSnapshotSchema, type ValidationResult } from '@st3/schemas';
+import { z } from 'zod';
+import { plural } from '../results.js';
+import { defineTool, READ_ONLY, WRITES } from '../tool.js';
+import { taskIdArg } from './common.js';
+import { tasksWorkspace } from './tasks.js';
+
+/** ST3's own records, left out of worktree snapshots (as `st3 tasks worktree` does). */
+const ignoredPaths = (ws: EvidenceWorkspace): string[] => [
+  ws.config.context_dir,
+  ws.config.ledger,
+  `${ws.config.ledger}.lock`,
+  ws.config.quarantine_dir,
+];
+
+export const runValidationTool = defineTool({
+  name: 'run_validation',
+  title: "Run a task's validation commands",
+  area: 'tasks',
+  cli: 'st3 tasks run-validation',
+  description:
+    "Run the validation commands of a task's context (pre-flight skips, env, cwd, timeout, retries) and record the results in the context (the first run becomes the baseline). Sends progress per command when asked. isError when a command failed.",
+  input: z.object({
+    id: taskIdArg,
+    commandIds: z.array(z.string().min(1)).optional().describe('run only these command ids'),
+    env: z.record(z.string(), z.string()).default({}).describe('extra environment for the commands'),
+  }),
+  output: z.object({ ok: z.boolean(), task_id: z.string(), results: z.array(ValidationResultSchema) }),
+  annotations: { ...WRITES, openWorldHint: true },
+  async run(args, { root, signal, progress }) {
+    const ws = await tasksWorkspace(root);
+    const { findTask, parseCommands, readContext, runValidationCommand, updateContext, validateTaskFile } =
+      await import('@st3/evidence');
+    const id = args.id.toUpperCase();
+    const context = await readContext(ws, id);
+    let commands = parseCommands(context.validation_commands);
+    if (args.commandIds && args.commandIds.length > 0) {
+      const only = args.commandIds;
+      const unknown = only.filter((c) => !commands.some((k) => k.id === c));
+      if (unknown.length > 0)
+        throw new St3Error('E_USAGE', `unknown command id ${unknown.join(', ')}`, {
+          hint: `ids: ${commands.map((c) => c.id).join(', ')}`,
+        });
+      commands = commands.filter((c) => only.includes(c.id));
+    }
+    const taskStatus = async (taskId: string) => {
+      try {
+        const loc = await findTask(ws.root, ws.config.task_dirs, taskId);
+        return (await validateTaskFile(loc.path, loc.file)).status;
+      } catch {
+        return undefined;
+      }
+    };
+    const results: ValidationResult[] = [];
+    for (const command of commands) {
+      if (signal.aborted) break;
+      progress({ progress: results.length, total: commands.length, message: `running ${command.id}` });
+      results.push(await runValidationCommand(command, { root: ws.root, extraEnv: args.env, taskStatus, signal }));
+    }
+    await updateContext(ws, id, (ctx) => {
+      ctx.validation_runs = [...ctx.validation_runs.filter((r) => !results.some((n) => n.id === r.id)), ...results];
+      const baseline = ctx.validation_baseline;
+      if (results.length > 0 && (!baseline || baseline.results.every((r) => r.id.startsWith('qa:'))))
+        ctx.validation_baseline = {
+          ...(baseline ?? {}),
+          recorded_at: baseline?.recorded_at ?? new Date().toISOString(),
+          results: [...(baseline?.results ?? []), ...results],
+        };
+    });
+    const failed = results.filter((r) => r.status === 'failed' || r.status === 'error');
+    return { ok: failed.length === 0, task_id: id, results };
+  },
+  summary: (r) =>
+    `${plural(r.results.length, 'command')}: ${r.results.filter((x) => x.status === 'passed').length} passed, ${r.results.filter((x) => x.status === 'failed' || x.status === 'error').length} failed, ${r.results.filter((x) => x.status === 'skipped').length} skipped`,
+  failed: (r) => !r.ok,
+});
+
+export const worktreeSnapshotTool = defineTool({
+  name: 'worktree_snapshot',
+  title: 'Snapshot the work tree',
+  area: 'tasks',
+  cli: 'st3 tasks worktree snapshot',
+  description:
+    "Record HEAD and the dirty files (with hashes) in the task's context; fails on a dirty tree unless allowPreexistingDirty is set.",
+  input: z.object({
+    id: taskIdArg,
+    allowPreexistingDirty: z.boolean().default(false).describe('accept uncommitted changes and record them'),
+  }),
+  output: z.object({ ok: z.literal(true), snapshot: WorktreeSnapshotSchema }),
+  annotations: WRITES,
+  async run(args, { root }) {
+    const ws = await tasksWorkspace(root);
+    const { checkCleanTree, readContext, updateContext } = await import('@st3/evidence');
+    const id = args.id.toUpperCase();
+    await readContext(ws, id);
+    const snapshot = await checkCleanTree(ws.root, {
+      ignore: ignoredPaths(ws),
+      allowPreexistingDirty: args.allowPreexistingDirty,
+    });
+    await updateContext(ws, id, (ctx) => {
+      ctx.worktree = snapshot;
+    });
+    return { ok: true as const, snapshot };
+  },
+  summary: ({ snapshot: s }) =>
+    `snapshot: HEAD ${s.head ?? '(no commit)'}${s.branch ? ` on ${s.branch}` : ''}, ${plural(s.dirty.length, 'dirty file')}`,
+});
+
+export const worktreeVerifyTool = defineTool({
+  name: 'worktree_verify',
+  title: 'Verify the work tree',
+  area: 'tasks',
+  cli: 'st3 tasks worktree verify',
+  description:
+    "Compare the work tree with the task's snapshot: HEAD moved, files dirtied, modified or reverted. isError when it drifted.",
+  input: z.object({ id: taskIdArg }),
+  output: z.object({
+    ok: z.boolean(),
+    head_moved: z.boolean(),
+    head_before: z.string().nullable(),
+    head_now: z.string().nullable(),
+    changed: z.array(
+      z.object({ path: z.string(), change: z.enum(['dirtied', 'modified', 'reverted']), status: z.string() }),
+    ),
+    clean: z.boolean(),
+  }),
+  annotations: READ_ONLY,
+  async run(args, { root }) {
+    const ws = await tasksWorkspace(root);
+    const { readContext, verifyWorktree } = await import('@st3/evidence');
+    const id = args.id.toUpperCase();
+    const context = await readContext(ws, id);
+    if (!context.worktree)
+      throw new St3Error('E_CONTEXT_NOT_FOUND', `${id} has no worktree snapshot`, {
+        hint: 'call worktree_snapshot first',
+      });
+    const drift = await verifyWorktree(ws.root, context.worktree, { ignore: ignoredPaths(ws) });
+    return { ok: drift.clean, ...drift };
+  },
+  summary: (r) =>
+    r.clean
+      ? 'work tree matches the snapshot'
+      : `${r.head_moved ? `HEAD moved ${r.head_before ?? '(none)'} -> ${r.head_now ?? '(none)'}; ` : ''}${plural(r.changed.length, 'file')} changed since the snapshot`,
+  failed: (r) => !r.ok,
+});

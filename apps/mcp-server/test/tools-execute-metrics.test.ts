@@ -1,0 +1,102 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, failure, ok, TRANSPORTS, type Connection } from './harness.js';
+import { makeWorkspace, type Workspace } from './workspace.js';
+
+describe.each(TRANSPORTS)('execution, review and metrics tools over %s', (transport) => {
+  let ws: Workspace;
+  let c: Connection;
+  beforeAll(async () => {
+    ws = await makeWorkspace();
+    const { createFileRunStore, createReviewQueue } = await import('@st3/executor');
+    const queue = createReviewQueue(join(ws.dir, '.st3/review'));
+    await queue.add({
+      nodeId: 'src/util.ts#L1-L3',
+      file: 'src/util.ts',
+      startLine: 1,
+      endLine: 3,
+      code: 'export function round(n: number): number {\n  return Math.round(n);\n}\n',
+      confidence: 0.4,
+    });
+    await queue.add({
+      nodeId: 'src/pricing.ts#L9-L12',
+      file: 'src/pricing.ts',
+      startLine: 9,
+      endLine: 12,
+      code: 'export const y = 2;\n',
+      confidence: 0.6,
+    });
+    const now = new Date().toISOString();
+    await createFileRunStore(join(ws.dir, '.st3/runs')).save({
+      version: 1,
+      id: 'run-test-1',
+      status: 'succeeded',
+      createdAt: now,
+      updatedAt: now,
+      graphHash: 'x',
+      graph: { nodes: [{ id: 'a' }], edges: [] },
+      options: {},
+      nodes: { a: { status: 'succeeded', attempts: [] } },
+    });
+    c = await connect(transport, ws.dir);
+  });
+  afterAll(async () => {
+    await c?.close();
+    await ws?.cleanup();
+  });
+
+  it('review_list, review_show, review_action through the review states', async () => {
+    const list = await ok(c.client, 'review_list');
+    expect(list.items).toHaveLength(2);
+    const id = list.items.find((i: { nodeId: string }) => i.nodeId.startsWith('src/util.ts')).id as string;
+    expect((await ok(c.client, 'review_list', { status: 'approved' })).items).toEqual([]);
+    expect((await ok(c.client, 'review_show', { id })).item.file).toBe('src/util.ts');
+    expect((await ok(c.client, 'review_action', { id, action: 'assign', reviewer: 'ana' })).item.status).toBe(
+      'in_review',
+    );
+    expect(await failure(c.client, 'review_action', { id, action: 'assign' })).toBe('E_USAGE');
+    expect((await ok(c.client, 'review_action', { id, action: 'reject', feedback: 'wrong' })).item.status).toBe(
+      'rejected',
+    );
+    expect(await failure(c.client, 'review_action', { id, action: 'approve' })).toBe('E_REVIEW_TRANSITION');
+    expect(await failure(c.client, 'review_show', { id: 'r999' })).toBe('E_REVIEW_NOT_FOUND');
+    const item = JSON.parse(
+      ((await c.client.readResource({ uri: `st3://review/items/${id}` })).contents[0] as { text: string }).text,
+    );
+    expect(item.status).toBe('rejected');
+  });
+
+  it('run_status: the recorded runs, and one run in full', async () => {
+    const all = await ok(c.client, 'run_status');
+    expect(all.runs.map((r: { id: string }) => r.id)).toEqual(['run-test-1']);
+    const one = await ok(c.client, 'run_status', { id: 'run-test-1' });
+    expect(one.run.nodes.a.status).toBe('succeeded');
+  });
+
+  it('metrics_collect: the five criteria of a task, written to metrics.json', async () => {
+    await mkdir(join(ws.dir, '.st3/tasks/TASK-0001'), { recursive: true });
+    const r = await ok(c.client, 'metrics_collect', { id: 'TASK-0001' });
+    expect(r.metrics.criteria.map((x: { id: string }) => x.id)).toEqual(
+      expect.arrayContaining([
+        'file_reads_per_agent',
+        'repeated_warnings',
+        'qa_artifact_coverage',
+        'prompt_size_savings',
+        'json_parse_failures',
+      ]),
+    );
+  });
+
+  it('metrics_compare: deltas and regressions between two rollups', async () => {
+    const { rollup } = await import('@st3/telemetry');
+    const { collectTaskMetrics } = await import('@st3/telemetry');
+    const { metrics } = await collectTaskMetrics(join(ws.dir, '.st3/tasks/TASK-0001'), 'TASK-0001');
+    const doc = rollup([metrics]);
+    await writeFile(join(ws.dir, 'base.json'), JSON.stringify(doc));
+    await writeFile(join(ws.dir, 'cur.json'), JSON.stringify(doc));
+    const r = await ok(c.client, 'metrics_compare', { baseline: 'base.json', current: 'cur.json' });
+    expect(r.regressions).toEqual([]);
+    expect(await failure(c.client, 'metrics_compare', { baseline: 'nope.json', current: 'cur.json' })).toMatch(/^E_/);
+  });
+});

@@ -1,0 +1,184 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, connect, failure, ok, TRANSPORTS, type Connection } from './harness.js';
+import { git, makeWorkspace, type Workspace } from './workspace.js';
+
+const ID = 'TASK-0001';
+
+describe.each(TRANSPORTS)('task, evidence and QA tools over %s', (transport) => {
+  let ws: Workspace;
+  let c: Connection;
+  beforeAll(async () => {
+    ws = await makeWorkspace();
+    c = await connect(transport, ws.dir);
+  });
+  afterAll(async () => {
+    await c?.close();
+    await ws?.cleanup();
+  });
+
+  it('task_list, task_show, task_validate', async () => {
+    const list = await ok(c.client, 'task_list');
+    expect(list.tasks.map((t: { id: string }) => t.id)).toEqual([ID]);
+    expect((await ok(c.client, 'task_list', { status: 'completed' })).tasks).toEqual([]);
+    const shown = await ok(c.client, 'task_show', { id: ID });
+    expect(shown.location.id).toBe(ID);
+    expect(shown.task.title).toBe('Record evidence for the example workspace');
+    expect(await failure(c.client, 'task_show', { id: 'TASK-9999' })).toMatch(/^E_TASK/);
+    expect((await ok(c.client, 'task_validate')).checked).toBe(1);
+    await writeFile(
+      join(ws.dir, 'tasks/TASK-0002-broken.task.yaml'),
+      'schema_version: "1.1"\nid: TASK-0002\ntitle: [x\n',
+    );
+    const bad = await call(c.client, 'task_validate', { paths: ['tasks/TASK-0002-broken.task.yaml'] });
+    expect(bad.isError).toBe(true);
+    expect((bad.structuredContent as { failed: number }).failed).toBe(1);
+  });
+
+  it('task_init_context and task_context_show', async () => {
+    const init = await ok(c.client, 'task_init_context', { id: ID });
+    expect(init.context.manifest.task_id).toBe(ID);
+    expect(init.context.immutable.snapshot.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const shown = await ok(c.client, 'task_context_show', { id: ID });
+    expect(shown.snapshot_intact).toBe(true);
+    expect(await failure(c.client, 'task_context_show', { id: 'TASK-0404' })).toBe('E_CONTEXT_NOT_FOUND');
+  });
+
+  it('evidence_attach, evidence_list, evidence_verify', async () => {
+    await writeFile(join(ws.dir, 'build.log'), 'build ok\n');
+    const attached = await ok(c.client, 'evidence_attach', {
+      id: ID,
+      type: 'log',
+      path: 'build.log',
+      description: 'build log',
+    });
+    expect(attached.created).toBe(true);
+    expect(
+      (await ok(c.client, 'evidence_attach', { id: ID, type: 'log', path: 'build.log', description: 'build log' }))
+        .created,
+    ).toBe(false);
+    const list = await ok(c.client, 'evidence_list', { id: ID });
+    expect(list.entries.map((e: { id: string }) => e.id)).toEqual([attached.entry.id]);
+    expect((await ok(c.client, 'evidence_verify', { id: ID })).ok).toBe(true);
+    expect(await failure(c.client, 'evidence_attach', { id: ID, type: 'log', path: '../../etc/passwd' })).toBe(
+      'E_PATH_ESCAPE',
+    );
+  });
+
+  it('standards_attach and standards_verify (stale after the standard changes)', async () => {
+    const r = await ok(c.client, 'standards_attach', {
+      id: ID,
+      file: 'standards/engineering.md',
+      section: 'Validation',
+    });
+    expect(r.excerpt).toMatchObject({ file: 'standards/engineering.md', section: 'Validation' });
+    expect(
+      (await ok(c.client, 'standards_verify', { id: ID })).excerpts.every(
+        (e: { status: string }) => e.status === 'fresh',
+      ),
+    ).toBe(true);
+    await writeFile(
+      join(ws.dir, 'standards/engineering.md'),
+      '# E\n\n## Validation\n\nChanged.\n\n## Evidence\n\nChanged too.\n',
+    );
+    const stale = await call(c.client, 'standards_verify', { id: ID });
+    expect(stale.isError).toBe(true);
+    const dropped = await call(c.client, 'standards_verify', { id: ID, invalidate: true });
+    expect(dropped.isError).toBe(true); // the stale excerpts are reported as they are dropped
+    expect((dropped.structuredContent as { invalidated: number }).invalidated).toBe(1);
+    expect(
+      (await ok(c.client, 'standards_verify', { id: ID })).excerpts.some(
+        (e: { status: string }) => e.status !== 'fresh',
+      ),
+    ).toBe(false);
+  });
+
+  it('exceptions_add, exceptions_list, exceptions_resolve, exceptions_cleanup', async () => {
+    const added = await ok(c.client, 'exceptions_add', { id: ID, type: 'incomplete_task', owner: 'ana' });
+    expect(added.created).toBe(true);
+    expect((await ok(c.client, 'exceptions_add', { id: ID, type: 'incomplete_task' })).created).toBe(false);
+    expect((await ok(c.client, 'exceptions_list', { status: 'unresolved' })).exceptions).toHaveLength(1);
+    expect((await ok(c.client, 'exceptions_resolve', { id: ID, notes: 'fixed' })).resolved).toHaveLength(1);
+    expect(await failure(c.client, 'exceptions_resolve', { id: ID, notes: 'again' })).toBe('E_EXCEPTION_NOT_FOUND');
+    await ok(c.client, 'exceptions_add', { id: 'TASK-0777', type: 'incomplete_task', autoRemoveOn: 'task_deletion' });
+    const cleaned = await ok(c.client, 'exceptions_cleanup');
+    expect(cleaned.removed.map((e: { task_id: string }) => e.task_id)).toEqual(['TASK-0777']);
+  });
+
+  it('quarantine_list, quarantine_repair, quarantine_release', async () => {
+    const { quarantineTask } = await import('@st3/evidence');
+    const file = 'tasks/TASK-0003-tabs.task.yaml';
+    await writeFile(join(ws.dir, file), 'schema_version: "1.1"\nid: TASK-0003\n\ttitle: tabs\n');
+    await quarantineTask({ root: ws.dir, dir: join(ws.dir, 'docs/compliance/quarantine') }, 'TASK-0003', file, {
+      code: 'E_YAML',
+      severity: 'error',
+      message: 'tab',
+      line: 3,
+      column: 1,
+    });
+    expect((await ok(c.client, 'quarantine_list')).entries.map((e: { task_id: string }) => e.task_id)).toEqual([
+      'TASK-0003',
+    ]);
+    const repaired = await ok(c.client, 'quarantine_repair', { id: 'TASK-0003' });
+    expect(repaired.applied.length).toBeGreaterThan(0);
+    expect((await ok(c.client, 'quarantine_release', { id: 'TASK-0003' })).entry.task_id).toBe('TASK-0003');
+    expect(await failure(c.client, 'quarantine_repair', { id: 'TASK-0404' })).toBe('E_QUARANTINE_NOT_FOUND');
+  });
+
+  it('run_validation: the validation commands of the context, recorded', async () => {
+    const r = await ok(c.client, 'run_validation', { id: ID });
+    expect(r.results.length).toBeGreaterThan(0);
+    expect(r.results.every((x: { status: string }) => x.status === 'passed')).toBe(true);
+    expect((await ok(c.client, 'task_context_show', { id: ID })).context.validation_runs.length).toBe(r.results.length);
+    expect(await failure(c.client, 'run_validation', { id: ID, commandIds: ['nope'] })).toBe('E_USAGE');
+  });
+
+  it('worktree_snapshot and worktree_verify (drift is a failed check)', async () => {
+    git(ws.dir, 'add', '-A');
+    git(ws.dir, 'commit', '-q', '-m', 'work');
+    const snap = await ok(c.client, 'worktree_snapshot', { id: ID });
+    expect(snap.snapshot.head).toMatch(/^[0-9a-f]{40}$/);
+    expect((await ok(c.client, 'worktree_verify', { id: ID })).clean).toBe(true);
+    await writeFile(join(ws.dir, 'src/util.ts'), 'export const changed = true;\n');
+    const drift = await call(c.client, 'worktree_verify', { id: ID });
+    expect(drift.isError).toBe(true);
+    expect((drift.structuredContent as { changed: { path: string }[] }).changed.map((x) => x.path)).toContain(
+      'src/util.ts',
+    );
+    git(ws.dir, 'checkout', '--', 'src/util.ts');
+  });
+
+  it('qa_record (a run and a log) and qa_drift', async () => {
+    await mkdir(join(ws.dir, 'logs'), { recursive: true });
+    const first = await ok(c.client, 'qa_record', { id: ID, argv: ['node', 'tools/fake-tests.mjs'], kind: 'test' });
+    expect(first.summary.kind).toBe('test');
+    expect(first.baseline).toBe(true);
+    expect((await ok(c.client, 'qa_drift', { id: ID })).regression).toBe(false);
+    await writeFile(
+      join(ws.dir, 'logs/tests.json'),
+      JSON.stringify({
+        numTotalTests: 1,
+        numFailedTests: 1,
+        testResults: [
+          {
+            name: 'x',
+            assertionResults: [{ fullName: 'adds', title: 'adds', status: 'failed', failureMessages: ['boom'] }],
+          },
+        ],
+      }),
+    );
+    const second = await ok(c.client, 'qa_record', {
+      id: ID,
+      command: 'node tools/fake-tests.mjs',
+      log: 'logs/tests.json',
+      exitCode: 1,
+      kind: 'test',
+    });
+    expect(second.baseline).toBe(false);
+    const drift = await call(c.client, 'qa_drift', { id: ID });
+    expect(drift.isError).toBe(true);
+    expect((drift.structuredContent as { regression: boolean }).regression).toBe(true);
+    expect(await failure(c.client, 'qa_record', { id: ID, command: 'x' })).toBe('E_USAGE');
+  });
+});
