@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
@@ -103,21 +103,21 @@ function readIfFile(path: string): string | undefined {
 
 /**
  * The work tree root of the git repository holding `start` (the nearest folder, `start` included,
- * with a `.git` folder or file); undefined when there is none.
+ * with a `.git` folder or file); undefined when there is none. Like git with
+ * `GIT_CEILING_DIRECTORIES`, the search does not go above a folder listed in `ceilings`.
  */
-export function findGitRoot(start: string): string | undefined {
+export function findGitRoot(start: string, options: { ceilings?: readonly string[] } = {}): string | undefined {
+  const ceilings = new Set((options.ceilings ?? []).map((c) => resolve(c)));
   let dir = resolve(start);
   for (;;) {
-    if (existsSync(join(dir, '.git'))) {
-      try {
-        const s = statSync(join(dir, '.git'));
-        if (s.isDirectory() || s.isFile()) return dir;
-      } catch {
-        // unreadable: keep looking up
-      }
+    try {
+      const s = statSync(join(dir, '.git'));
+      if (s.isDirectory() || s.isFile()) return dir;
+    } catch {
+      // no .git here: keep looking up
     }
     const up = dirname(dir);
-    if (up === dir) return undefined;
+    if (up === dir || ceilings.has(dir)) return undefined;
     dir = up;
   }
 }

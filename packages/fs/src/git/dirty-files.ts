@@ -171,7 +171,7 @@ function pairExactRenames(
   deletedOids: Map<string, string>,
   indexOids: Map<string, string>,
 ): DirtyFile[] {
-  if (deletedOids.size === 0) return files;
+  if (deletedOids.size === 0) return files.sort((a, b) => compareCodeUnits(a.path, b.path));
   const byOid = new Map<string, string[]>();
   for (const [path, oid] of [...deletedOids].sort((a, b) => compareCodeUnits(a[0], b[0])))
     byOid.set(oid, [...(byOid.get(oid) ?? []), path]);
