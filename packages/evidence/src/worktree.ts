@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { runProcess } from '@st3/process';
-import { St3Error, type WorktreeSnapshot } from '@st3/schemas';
-import { sha256, systemClock, type Clock } from './util.js';
+import { readFile } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
+import { findGitRoot, listDirtyFiles } from "@st3/fs";
+import { St3Error, type WorktreeSnapshot } from "@st3/schemas";
+import { sha256, systemClock, type Clock } from "./util.js";
 
 /**
  * Worktree snapshots: HEAD, branch and every dirty file with the SHA-256 of its content, taken when
@@ -15,54 +15,71 @@ export interface WorktreeOptions {
   env?: Record<string, string | undefined>;
 }
 
-async function git(root: string, args: string[], env?: Record<string, string | undefined>): Promise<string> {
-  const result = await runProcess({ argv: ['git', ...args], cwd: root, env, timeoutMs: 60_000 });
-  if (result.error?.code === 'E_TOOL_NOT_FOUND')
-    throw new St3Error('E_TOOL_NOT_FOUND', 'git is not installed', { hint: 'install git' });
-  if (result.exitCode !== 0) {
-    if (/not a git repository/i.test(result.stderr))
-      throw new St3Error('E_NOT_GIT', `${root} is not inside a git work tree`, {
-        hint: 'run `git init`, or run the command inside the repository',
-      });
-    throw new St3Error('E_GIT_FAILED', `git ${args.join(' ')} failed: ${result.stderr.trim()}`);
-  }
-  return result.stdout;
+/** The work tree holding `root`, found like git does (and stopped at GIT_CEILING_DIRECTORIES when `env` gives it). */
+function workTreeOf(
+  root: string,
+  env?: Record<string, string | undefined>,
+): string {
+  const ceilings = (env?.GIT_CEILING_DIRECTORIES ?? "")
+    .split(":")
+    .filter(Boolean);
+  const top = findGitRoot(root, { ceilings });
+  if (!top)
+    throw new St3Error("E_NOT_GIT", `${root} is not inside a git work tree`, {
+      hint: "run `git init`, or run the command inside the repository",
+    });
+  return top;
 }
 
-export async function takeSnapshot(root: string, options: WorktreeOptions = {}): Promise<WorktreeSnapshot> {
-  const top = (await git(root, ['rev-parse', '--show-toplevel'], options.env)).trim();
-  let head: string | null = null;
+/** HEAD, branch and the dirty files under `root`, read in-process (@st3/fs; no git binary needed). */
+async function dirtyUnder(root: string, options: WorktreeOptions) {
+  const abs = resolve(root);
+  const top = workTreeOf(abs, options.env);
+  let listing: Awaited<ReturnType<typeof listDirtyFiles>>;
   try {
-    head = (await git(root, ['rev-parse', '--verify', '-q', 'HEAD'], options.env)).trim() || null;
-  } catch {
-    head = null; // no commit yet
+    listing = await listDirtyFiles(top);
+  } catch (error) {
+    throw new St3Error(
+      "E_GIT_FAILED",
+      `cannot read the git state of ${top}: ${(error as Error).message}`,
+      {
+        cause: error,
+        hint: "check the repository with `git status`",
+      },
+    );
   }
-  const branchOut = await git(root, ['rev-parse', '--abbrev-ref', 'HEAD'], options.env).catch(() => '');
-  const branch = branchOut.trim() && branchOut.trim() !== 'HEAD' ? branchOut.trim() : null;
-  const status = await git(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', '.'], options.env);
-  const prefix = (await git(root, ['rev-parse', '--show-prefix'], options.env)).trim();
-  const ignore = (options.ignore ?? []).map((p) => p.replace(/\/+$/, ''));
-  const dirty: WorktreeSnapshot['dirty'] = [];
-  const parts = status.split('\0');
-  for (let i = 0; i < parts.length; i++) {
-    const rec = parts[i]!;
-    if (rec.length < 4) continue;
-    const code = rec.slice(0, 2);
-    const topPath = rec.slice(3);
-    if (code[0] === 'R' || code[0] === 'C') i++; // the original path follows a rename
-    if (!topPath.startsWith(prefix)) continue;
-    const path = topPath.slice(prefix.length);
+  const rel = relative(top, abs).split(sep).join("/");
+  return { top, prefix: rel ? `${rel}/` : "", listing };
+}
+
+export async function takeSnapshot(
+  root: string,
+  options: WorktreeOptions = {},
+): Promise<WorktreeSnapshot> {
+  const { top, prefix, listing } = await dirtyUnder(root, options);
+  const head = listing.head ?? null;
+  const branch = listing.branch ?? null;
+  const ignore = (options.ignore ?? []).map((p) => p.replace(/\/+$/, ""));
+  const dirty: WorktreeSnapshot["dirty"] = [];
+  for (const file of listing.files) {
+    if (!file.path.startsWith(prefix)) continue;
+    const path = file.path.slice(prefix.length);
     if (ignore.some((p) => path === p || path.startsWith(`${p}/`))) continue;
     let hash: string | null = null;
     try {
-      hash = sha256(await readFile(join(top, topPath)));
+      hash = sha256(await readFile(join(top, file.path)));
     } catch {
       hash = null;
     }
-    dirty.push({ path, status: code.trim() || '??', sha256: hash });
+    dirty.push({ path, status: file.status, sha256: hash });
   }
   dirty.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { head, branch, taken_at: (options.clock ?? systemClock)().toISOString(), dirty };
+  return {
+    head,
+    branch,
+    taken_at: (options.clock ?? systemClock)().toISOString(),
+    dirty,
+  };
 }
 
 export interface WorktreeDrift {
@@ -70,7 +87,11 @@ export interface WorktreeDrift {
   head_before: string | null;
   head_now: string | null;
   /** `dirtied`: clean at the snapshot, dirty now; `modified`: dirty then, content changed since; `reverted`: dirty then, clean now. */
-  changed: { path: string; change: 'dirtied' | 'modified' | 'reverted'; status: string }[];
+  changed: {
+    path: string;
+    change: "dirtied" | "modified" | "reverted";
+    status: string;
+  }[];
   clean: boolean;
 }
 
@@ -82,13 +103,16 @@ export async function verifyWorktree(
   const now = await takeSnapshot(root, options);
   const before = new Map(snapshot.dirty.map((d) => [d.path, d]));
   const after = new Map(now.dirty.map((d) => [d.path, d]));
-  const changed: WorktreeDrift['changed'] = [];
+  const changed: WorktreeDrift["changed"] = [];
   for (const [path, d] of after) {
     const old = before.get(path);
-    if (!old) changed.push({ path, change: 'dirtied', status: d.status });
-    else if (old.sha256 !== d.sha256) changed.push({ path, change: 'modified', status: d.status });
+    if (!old) changed.push({ path, change: "dirtied", status: d.status });
+    else if (old.sha256 !== d.sha256)
+      changed.push({ path, change: "modified", status: d.status });
   }
-  for (const path of before.keys()) if (!after.has(path)) changed.push({ path, change: 'reverted', status: 'clean' });
+  for (const path of before.keys())
+    if (!after.has(path))
+      changed.push({ path, change: "reverted", status: "clean" });
   changed.sort((a, b) => (a.path < b.path ? -1 : 1));
   const headMoved = snapshot.head !== now.head;
   return {
@@ -110,11 +134,14 @@ export async function checkCleanTree(
     const list = snapshot.dirty
       .slice(0, 5)
       .map((d) => `${d.status} ${d.path}`)
-      .join(', ');
+      .join(", ");
     throw new St3Error(
-      'E_DIRTY_TREE',
-      `the work tree has ${snapshot.dirty.length} uncommitted change(s): ${list}${snapshot.dirty.length > 5 ? ' ...' : ''}`,
-      { hint: 'commit or stash them, or pass --allow-preexisting-dirty', details: { dirty: snapshot.dirty } },
+      "E_DIRTY_TREE",
+      `the work tree has ${snapshot.dirty.length} uncommitted change(s): ${list}${snapshot.dirty.length > 5 ? " ..." : ""}`,
+      {
+        hint: "commit or stash them, or pass --allow-preexisting-dirty",
+        details: { dirty: snapshot.dirty },
+      },
     );
   }
   return snapshot;
