@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
-import { join, relative, resolve, sep } from "node:path";
-import { findGitRoot, listDirtyFiles } from "@st3/fs";
-import { St3Error, type WorktreeSnapshot } from "@st3/schemas";
-import { sha256, systemClock, type Clock } from "./util.js";
+import { readFile } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { findGitRoot, listDirtyFiles } from '@st3/fs';
+import { St3Error, type WorktreeSnapshot } from '@st3/schemas';
+import { sha256, systemClock, type Clock } from './util.js';
 
 /**
  * Worktree snapshots: HEAD, branch and every dirty file with the SHA-256 of its content, taken when
@@ -16,17 +16,12 @@ export interface WorktreeOptions {
 }
 
 /** The work tree holding `root`, found like git does (and stopped at GIT_CEILING_DIRECTORIES when `env` gives it). */
-function workTreeOf(
-  root: string,
-  env?: Record<string, string | undefined>,
-): string {
-  const ceilings = (env?.GIT_CEILING_DIRECTORIES ?? "")
-    .split(":")
-    .filter(Boolean);
+function workTreeOf(root: string, env?: Record<string, string | undefined>): string {
+  const ceilings = (env?.GIT_CEILING_DIRECTORIES ?? '').split(':').filter(Boolean);
   const top = findGitRoot(root, { ceilings });
   if (!top)
-    throw new St3Error("E_NOT_GIT", `${root} is not inside a git work tree`, {
-      hint: "run `git init`, or run the command inside the repository",
+    throw new St3Error('E_NOT_GIT', `${root} is not inside a git work tree`, {
+      hint: 'run `git init`, or run the command inside the repository',
     });
   return top;
 }
@@ -39,28 +34,21 @@ async function dirtyUnder(root: string, options: WorktreeOptions) {
   try {
     listing = await listDirtyFiles(top);
   } catch (error) {
-    throw new St3Error(
-      "E_GIT_FAILED",
-      `cannot read the git state of ${top}: ${(error as Error).message}`,
-      {
-        cause: error,
-        hint: "check the repository with `git status`",
-      },
-    );
+    throw new St3Error('E_GIT_FAILED', `cannot read the git state of ${top}: ${(error as Error).message}`, {
+      cause: error,
+      hint: 'check the repository with `git status`',
+    });
   }
-  const rel = relative(top, abs).split(sep).join("/");
-  return { top, prefix: rel ? `${rel}/` : "", listing };
+  const rel = relative(top, abs).split(sep).join('/');
+  return { top, prefix: rel ? `${rel}/` : '', listing };
 }
 
-export async function takeSnapshot(
-  root: string,
-  options: WorktreeOptions = {},
-): Promise<WorktreeSnapshot> {
+export async function takeSnapshot(root: string, options: WorktreeOptions = {}): Promise<WorktreeSnapshot> {
   const { top, prefix, listing } = await dirtyUnder(root, options);
   const head = listing.head ?? null;
   const branch = listing.branch ?? null;
-  const ignore = (options.ignore ?? []).map((p) => p.replace(/\/+$/, ""));
-  const dirty: WorktreeSnapshot["dirty"] = [];
+  const ignore = (options.ignore ?? []).map((p) => p.replace(/\/+$/, ''));
+  const dirty: WorktreeSnapshot['dirty'] = [];
   for (const file of listing.files) {
     if (!file.path.startsWith(prefix)) continue;
     const path = file.path.slice(prefix.length);
@@ -89,7 +77,7 @@ export interface WorktreeDrift {
   /** `dirtied`: clean at the snapshot, dirty now; `modified`: dirty then, content changed since; `reverted`: dirty then, clean now. */
   changed: {
     path: string;
-    change: "dirtied" | "modified" | "reverted";
+    change: 'dirtied' | 'modified' | 'reverted';
     status: string;
   }[];
   clean: boolean;
@@ -103,16 +91,13 @@ export async function verifyWorktree(
   const now = await takeSnapshot(root, options);
   const before = new Map(snapshot.dirty.map((d) => [d.path, d]));
   const after = new Map(now.dirty.map((d) => [d.path, d]));
-  const changed: WorktreeDrift["changed"] = [];
+  const changed: WorktreeDrift['changed'] = [];
   for (const [path, d] of after) {
     const old = before.get(path);
-    if (!old) changed.push({ path, change: "dirtied", status: d.status });
-    else if (old.sha256 !== d.sha256)
-      changed.push({ path, change: "modified", status: d.status });
+    if (!old) changed.push({ path, change: 'dirtied', status: d.status });
+    else if (old.sha256 !== d.sha256) changed.push({ path, change: 'modified', status: d.status });
   }
-  for (const path of before.keys())
-    if (!after.has(path))
-      changed.push({ path, change: "reverted", status: "clean" });
+  for (const path of before.keys()) if (!after.has(path)) changed.push({ path, change: 'reverted', status: 'clean' });
   changed.sort((a, b) => (a.path < b.path ? -1 : 1));
   const headMoved = snapshot.head !== now.head;
   return {
@@ -134,12 +119,12 @@ export async function checkCleanTree(
     const list = snapshot.dirty
       .slice(0, 5)
       .map((d) => `${d.status} ${d.path}`)
-      .join(", ");
+      .join(', ');
     throw new St3Error(
-      "E_DIRTY_TREE",
-      `the work tree has ${snapshot.dirty.length} uncommitted change(s): ${list}${snapshot.dirty.length > 5 ? " ..." : ""}`,
+      'E_DIRTY_TREE',
+      `the work tree has ${snapshot.dirty.length} uncommitted change(s): ${list}${snapshot.dirty.length > 5 ? ' ...' : ''}`,
       {
-        hint: "commit or stash them, or pass --allow-preexisting-dirty",
+        hint: 'commit or stash them, or pass --allow-preexisting-dirty',
         details: { dirty: snapshot.dirty },
       },
     );
