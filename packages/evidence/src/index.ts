@@ -1,9 +1,19 @@
 export { DEFAULT_TASKS_CONFIG, contextDirFor, loadTasksConfig, type EvidenceWorkspace } from './config.js';
 export { checkCompleteness, pipelineOf, planOf, taskSchemaVersion, type TaskRecord } from './tasks/completeness.js';
 export { taskIdFromFileName, validateTaskFile, validateTaskText, type TaskVerdict } from './tasks/load.js';
-export { findTask, listTaskFiles, listTasks, type TaskLocation, type TaskSummary } from './tasks/find.js';
+export {
+  findDuplicateIds,
+  findTask,
+  listTaskFiles,
+  listTasks,
+  markDuplicateIds,
+  resolveTaskInputs,
+  type TaskLocation,
+  type TaskSummary,
+} from './tasks/find.js';
 export {
   CONTEXT_FILE,
+  immutableFields,
   initContext,
   purgeContext,
   readContext,
@@ -71,11 +81,28 @@ export {
   runValidationCommand,
   type RunValidationOptions,
 } from './validation/commands.js';
-export { checkCleanTree, takeSnapshot, verifyWorktree, type WorktreeDrift, type WorktreeOptions } from './worktree.js';
+export {
+  runTaskValidation,
+  taskStatusLookup,
+  type RunTaskValidationOptions,
+  type TaskValidationRun,
+} from './validation/run-task.js';
+export {
+  checkCleanTree,
+  recordWorktree,
+  snapshotFor,
+  takeSnapshot,
+  verifyWorktree,
+  workspaceIgnores,
+  type WorktreeDrift,
+  type WorktreeOptions,
+} from './worktree.js';
+export { diffContext, taskFileDrift, type ContextDiff, type TaskFileDrift } from './context/diff.js';
 export { displayPath, isInside, resolveInside, sha256, sha256File, type Clock } from './util.js';
 export {
   compareQa,
   detectQaFormat,
+  qaCoverage,
   qaDrift,
   qaKey,
   readQaBaselines,
@@ -86,6 +113,7 @@ export {
   type QaDriftFinding,
   type QaDriftKind,
   type QaDriftOptions,
+  type QaCoverage,
   type QaDriftReport,
   type RecordQaOptions,
   type RecordQaResult,

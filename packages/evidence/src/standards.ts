@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '@st3/fs';
-import { St3Error, type StandardsExcerpt } from '@st3/schemas';
+import { St3Error, type StandardsExcerpt, type TelemetryHandle } from '@st3/schemas';
 import { displayPath, sha256, systemClock, type Clock } from './util.js';
 
 export interface MarkdownHeading {
@@ -91,6 +91,8 @@ export interface AttachStandardOptions {
   file: string;
   section: string;
   clock?: Clock;
+  /** Told about the standards file read (`fileRead`). */
+  telemetry?: TelemetryHandle;
 }
 
 /** Extracts a section and caches it under the task; returns its record. */
@@ -102,6 +104,7 @@ export async function cacheExcerpt(options: AttachStandardOptions): Promise<Stan
   } catch {
     throw new St3Error('E_FILE_NOT_FOUND', `standards file not found: ${options.file}`, { file: options.file });
   }
+  options.telemetry?.fileRead?.(options.file, Buffer.byteLength(text));
   const found = extractSection(text, options.section);
   if (!found) {
     const available = listHeadings(text)

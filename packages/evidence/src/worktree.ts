@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { findGitRoot, listDirtyFiles } from '@st3/fs';
-import { St3Error, type WorktreeSnapshot } from '@st3/schemas';
+import { St3Error, type TaskContext, type WorktreeSnapshot } from '@st3/schemas';
 import { sha256, systemClock, type Clock } from './util.js';
 
 /**
@@ -11,6 +11,8 @@ import { sha256, systemClock, type Clock } from './util.js';
 export interface WorktreeOptions {
   /** Paths (prefixes, workspace-relative) left out: the context store, ledger, quarantine. */
   ignore?: readonly string[];
+  /** The agent taking the snapshot (recorded in it). */
+  agent?: string;
   clock?: Clock;
   env?: Record<string, string | undefined>;
 }
@@ -63,6 +65,7 @@ export async function takeSnapshot(root: string, options: WorktreeOptions = {}):
   }
   dirty.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
+    ...(options.agent ? { agent: options.agent } : {}),
     head,
     branch,
     taken_at: (options.clock ?? systemClock)().toISOString(),
@@ -75,11 +78,7 @@ export interface WorktreeDrift {
   head_before: string | null;
   head_now: string | null;
   /** `dirtied`: clean at the snapshot, dirty now; `modified`: dirty then, content changed since; `reverted`: dirty then, clean now. */
-  changed: {
-    path: string;
-    change: 'dirtied' | 'modified' | 'reverted';
-    status: string;
-  }[];
+  changed: { path: string; change: 'dirtied' | 'modified' | 'reverted'; status: string }[];
   clean: boolean;
 }
 
@@ -123,11 +122,55 @@ export async function checkCleanTree(
     throw new St3Error(
       'E_DIRTY_TREE',
       `the work tree has ${snapshot.dirty.length} uncommitted change(s): ${list}${snapshot.dirty.length > 5 ? ' ...' : ''}`,
-      {
-        hint: 'commit or stash them, or pass --allow-preexisting-dirty',
-        details: { dirty: snapshot.dirty },
-      },
+      { hint: 'commit or stash them, or pass --allow-preexisting-dirty', details: { dirty: snapshot.dirty } },
     );
   }
   return snapshot;
+}
+
+/**
+ * Paths of ST3's own state that change while a task is worked on and so are left out of worktree
+ * snapshots: the context store, the ledger (and its lock), the quarantine, telemetry, metrics, caches.
+ */
+export function workspaceIgnores(config: { context_dir: string; ledger: string; quarantine_dir: string }): string[] {
+  return [
+    config.context_dir,
+    config.ledger,
+    `${config.ledger}.lock`,
+    config.quarantine_dir,
+    '.st3/telemetry',
+    '.st3/metrics',
+    '.st3/cache',
+  ];
+}
+
+/** Records a snapshot as the context's latest, and as the latest of the agent that took it. */
+export function recordWorktree(context: TaskContext, snapshot: WorktreeSnapshot): void {
+  context.worktree = snapshot;
+  if (snapshot.agent) context.worktree_by_agent = { ...context.worktree_by_agent, [snapshot.agent]: snapshot };
+}
+
+/**
+ * The snapshot to verify against: the latest one, or with `expectedAgent` the latest one that agent
+ * took. A snapshot by another agent (or by none) is E_AGENT_MISMATCH; no snapshot at all is
+ * E_CONTEXT_NOT_FOUND.
+ */
+export function snapshotFor(context: TaskContext, expectedAgent?: string): WorktreeSnapshot {
+  const id = context.manifest.task_id;
+  if (!context.worktree)
+    throw new St3Error('E_CONTEXT_NOT_FOUND', `${id} has no worktree snapshot`, {
+      hint: `run \`st3 tasks worktree snapshot ${id}\` first (\`context init\` takes one in a git work tree)`,
+    });
+  if (expectedAgent === undefined) return context.worktree;
+  const own = context.worktree_by_agent?.[expectedAgent];
+  if (own) return own;
+  const taken = Object.keys(context.worktree_by_agent ?? {});
+  throw new St3Error(
+    'E_AGENT_MISMATCH',
+    `${id}: no worktree snapshot was taken by ${expectedAgent} (${taken.length > 0 ? `taken by ${taken.join(', ')}` : 'no snapshot names its agent'})`,
+    {
+      hint: `have ${expectedAgent} take it: \`st3 tasks worktree snapshot ${id} --agent ${expectedAgent}\` (or ST3_AGENT=${expectedAgent})`,
+      details: { expected: expectedAgent, agents: taken },
+    },
+  );
 }

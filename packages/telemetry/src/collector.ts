@@ -1,11 +1,6 @@
 import { join } from 'node:path';
-import {
-  countJsonParse,
-  writeJsonAtomic,
-  type TelemetryHandle,
-  type TelemetryLabels,
-  type TelemetryRecord,
-} from '@st3/schemas';
+import { writeJsonAtomic } from '@st3/fs';
+import { countJsonParse, type TelemetryHandle, type TelemetryLabels, type TelemetryRecord } from '@st3/schemas';
 import { appendRecord, BYTES_PER_TOKEN } from './merge.js';
 
 export interface CollectorOptions {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { St3Error, TelemetryRecordSchema, withFileLock, writeJsonAtomic, type TelemetryRecord } from '@st3/schemas';
+import { withFileLock, writeJsonAtomic } from '@st3/fs';
+import { St3Error, TelemetryRecordSchema, type TelemetryRecord } from '@st3/schemas';
 
 type Histogram = TelemetryRecord['histograms'][number];
 

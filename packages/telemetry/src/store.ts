@@ -1,10 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeJsonAtomic } from '@st3/fs';
 import {
   loadFile,
   MetricsRollupSchema,
   TelemetryRecordSchema,
-  writeJsonAtomic,
   type Diagnostic,
   type MetricsRollup,
   type TaskMetrics,

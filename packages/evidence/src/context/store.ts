@@ -1,7 +1,14 @@
 import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { withFileLock, writeJsonAtomic } from '@st3/fs';
-import { St3Error, TaskContextSchema, type StandardsExcerpt, type TaskContext } from '@st3/schemas';
+import {
+  St3Error,
+  TaskContextSchema,
+  type StandardsExcerpt,
+  type TaskContext,
+  type TelemetryHandle,
+  type WorktreeSnapshot,
+} from '@st3/schemas';
 import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { addException } from '../ledger.js';
 import { isQuarantined, quarantineTask } from '../quarantine.js';
@@ -10,6 +17,7 @@ import { findTask } from '../tasks/find.js';
 import { validateTaskFile } from '../tasks/load.js';
 import { displayPath, exists, readJsonFile, sha256, systemClock, type Clock } from '../util.js';
 import { commandsFromTask } from '../validation/commands.js';
+import { checkCleanTree, recordWorktree, takeSnapshot, workspaceIgnores } from '../worktree.js';
 
 export const CONTEXT_FILE = 'context.json';
 
@@ -17,6 +25,53 @@ export interface ContextOptions {
   clock?: Clock;
   /** Tool name and version recorded in the manifest. */
   tool?: string;
+  /**
+   * The worktree snapshot `init` takes: `record` (default: dirty files are recorded, with a
+   * W_DIRTY_TREE warning), `require-clean` (a dirty tree is E_DIRTY_TREE and nothing is written) or
+   * `skip`. Outside a git work tree no snapshot is taken (W_NOT_GIT).
+   */
+  worktree?: 'record' | 'require-clean' | 'skip';
+  /** The agent creating the context, recorded with its worktree snapshot. */
+  agent?: string;
+  /** Environment for git (default: the process's). */
+  env?: Record<string, string | undefined>;
+  /** Told about every file init reads for the task (task file, cited standards, checklists). */
+  telemetry?: TelemetryHandle;
+}
+
+/** The worktree snapshot of `init`, or why there is none (as warnings). */
+async function initialSnapshot(
+  ws: EvidenceWorkspace,
+  options: ContextOptions,
+  clock: Clock,
+): Promise<{ snapshot: WorktreeSnapshot | null; warnings: { code: string; message: string }[] }> {
+  const mode = options.worktree ?? 'record';
+  if (mode === 'skip') return { snapshot: null, warnings: [] };
+  const common = { ignore: workspaceIgnores(ws.config), clock, agent: options.agent, env: options.env };
+  try {
+    if (mode === 'require-clean') return { snapshot: await checkCleanTree(ws.root, common), warnings: [] };
+    const snapshot = await takeSnapshot(ws.root, common);
+    const warnings =
+      snapshot.dirty.length > 0
+        ? [
+            {
+              code: 'W_DIRTY_TREE',
+              message: `${snapshot.dirty.length} uncommitted change(s) recorded in the worktree snapshot: ${snapshot.dirty
+                .slice(0, 5)
+                .map((d) => d.path)
+                .join(', ')}`,
+            },
+          ]
+        : [];
+    return { snapshot, warnings };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== 'E_NOT_GIT' && code !== 'E_TOOL_NOT_FOUND') throw error;
+    return {
+      snapshot: null,
+      warnings: [{ code: 'W_NOT_GIT', message: `no worktree snapshot: ${(error as Error).message}` }],
+    };
+  }
 }
 
 const paths = (ws: EvidenceWorkspace) => ({
@@ -127,18 +182,19 @@ export async function initContext(
   const task = verdict.task!;
   const dir = contextDirFor(ws, location.id);
   const file = join(dir, CONTEXT_FILE);
+  if (await exists(file)) throw contextExists(ws, location.id, dir);
+  const worktree = await initialSnapshot(ws, options, clock);
   return withFileLock(file, async () => {
-    if (await exists(file))
-      throw new St3Error('E_CONTEXT_EXISTS', `${location.id} already has a context in ${displayPath(ws.root, dir)}`, {
-        hint: `purge it first: \`st3 tasks context purge ${location.id}\``,
-      });
+    if (await exists(file)) throw contextExists(ws, location.id, dir);
     await mkdir(dir, { recursive: true });
     const text = await readFile(location.path);
+    options.telemetry?.fileRead?.(location.file, text.length);
     await copyFile(location.path, join(dir, 'task.snapshot.yaml'));
     const warnings: { code: string; message: string }[] = verdict.warnings.map((w) => ({
       code: w.code,
       message: `${w.line ? `${w.line}:${w.column} ` : ''}${w.message}`,
     }));
+    warnings.push(...worktree.warnings);
 
     const standards: StandardsExcerpt[] = [];
     for (const cite of citedSections(task)) {
@@ -149,6 +205,7 @@ export async function initContext(
           file: join(ws.config.standards_root, cite.file),
           section: cite.anchor,
           clock,
+          telemetry: options.telemetry,
         });
         if (!standards.some((s) => s.id === excerpt.id && s.file === excerpt.file)) standards.push(excerpt);
       } catch (error) {
@@ -166,6 +223,7 @@ export async function initContext(
         continue;
       }
       const content = await readFile(abs);
+      options.telemetry?.fileRead?.(ref, content.length);
       const name = `${sha256(content).slice(0, 8)}-${ref.split('/').pop()}`;
       await mkdir(join(dir, 'checklists'), { recursive: true });
       await copyFile(abs, join(dir, 'checklists', name));
@@ -184,12 +242,8 @@ export async function initContext(
         tool: options.tool ?? '@st3/evidence',
       },
       immutable: {
-        title: String(task.title ?? ''),
+        ...immutableFields(task),
         task_schema_version: verdict.schemaVersion ?? '1.0',
-        acceptance_criteria: task.acceptance_criteria ?? null,
-        plan: task.plan ?? task.implementation_plan ?? null,
-        scope: task.scope ?? null,
-        deliverables: task.deliverables ?? null,
         snapshot: { path: 'task.snapshot.yaml', sha256: sha256(text) },
         checklists,
       },
@@ -201,9 +255,33 @@ export async function initContext(
       worktree: null,
       warnings,
     };
+    if (worktree.snapshot) recordWorktree(context, worktree.snapshot);
     await writeJsonAtomic(file, context);
     return { context, dir, warnings };
   });
+}
+
+function contextExists(ws: EvidenceWorkspace, id: string, dir: string): St3Error {
+  return new St3Error('E_CONTEXT_EXISTS', `${id} already has a context in ${displayPath(ws.root, dir)}`, {
+    hint: `purge it first: \`st3 tasks context purge ${id}\``,
+  });
+}
+
+/** The fields of a task its context keeps immutable (compared by `context diff`). */
+export function immutableFields(task: Record<string, unknown>): {
+  title: string;
+  acceptance_criteria: unknown;
+  plan: unknown;
+  scope: unknown;
+  deliverables: unknown;
+} {
+  return {
+    title: String(task.title ?? ''),
+    acceptance_criteria: task.acceptance_criteria ?? null,
+    plan: task.plan ?? task.implementation_plan ?? null,
+    scope: task.scope ?? null,
+    deliverables: task.deliverables ?? null,
+  };
 }
 
 /** Checklists a task names: markdown files with "checklist" in their path. */

@@ -16,7 +16,8 @@ import {
 import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { readContext, updateContext } from '../context/store.js';
 import { displayPath, readJsonFile, resolveInside, sha256, sha256File, systemClock, type Clock } from '../util.js';
-import { archiveDirectory, readArchive } from './archive.js';
+import { qaMetadataOf, qaRecordIn, readRunsFile } from '../qa/runs.js';
+import { archiveDirectory, indexPathBytes, readArchive, type LeftOutEntry } from './archive.js';
 
 /** Size limits per type, in bytes (a directory's limit applies to its compressed archive). */
 export const EVIDENCE_LIMITS: Record<EvidenceType, number> = {
@@ -46,6 +47,8 @@ export interface AttachResult {
   entry: EvidenceEntry;
   /** False when the same bytes were already attached (the existing entry is returned). */
   created: boolean;
+  /** For a directory: what was not archived (symlinks leaving the folder, special files), as in its index. */
+  leftOut: LeftOutEntry[];
   warnings: Diagnostic[];
 }
 
@@ -72,7 +75,8 @@ function validate(options: AttachOptions): void {
     });
   if (options.description.trim() === '')
     throw new St3Error('E_EVIDENCE_INVALID', 'a description is required', { hint: 'say what the evidence shows' });
-  if (options.type === 'qa_output') {
+  if (options.type === 'qa_output' && hasQaMetadata(options.metadata)) {
+    // All or nothing: without any, the metadata comes from a QA record (see `qaMetadataFor`).
     const parsed = QaMetadataSchema.safeParse(options.metadata ?? {});
     if (!parsed.success)
       throw new St3Error(
@@ -81,6 +85,37 @@ function validate(options: AttachOptions): void {
         { hint: 'e.g. --meta command="pnpm test" --meta exit_code=0 --meta duration_ms=5120' },
       );
   }
+}
+
+const QA_FIELDS = ['command', 'exit_code', 'duration_ms'] as const;
+const hasQaMetadata = (m: Record<string, unknown> | undefined): boolean =>
+  m !== undefined && QA_FIELDS.some((k) => m[k] !== undefined);
+
+/**
+ * The QA metadata of a `qa_output` attached without any: from the file itself when it is a QA record
+ * (`st3 qa record --json` output), else from the task's recorded QA run whose log has these bytes.
+ * Without either the attachment is kept without metadata (it covers no validation command) and a
+ * warning says so; a later `st3 qa record` of the same log fills it in.
+ */
+async function qaMetadataFor(
+  ws: EvidenceWorkspace,
+  taskId: string,
+  id: string,
+  content: Buffer | undefined,
+  warnings: Diagnostic[],
+  source: string,
+): Promise<Record<string, unknown> | undefined> {
+  const own = content ? qaRecordIn(content.toString('utf8')) : undefined;
+  const run = own ?? (await readRunsFile(contextDirFor(ws, taskId))).findLast((r) => r.evidence_id === id);
+  if (run) return qaMetadataOf(run);
+  warnings.push({
+    code: 'W_QA_METADATA_MISSING',
+    severity: 'warning',
+    file: source,
+    message: `${source} has no QA record yet: attached without command, exit code and duration, so it covers no validation command`,
+    hint: `record it: st3 qa record ${taskId} --command "…" --exit-code N --log ${source}`,
+  });
+  return undefined;
 }
 
 /**
@@ -111,6 +146,7 @@ export async function attachEvidence(
       let ext: string;
       let stagedPath: string;
       let archiveIndex: ArchiveIndex | undefined;
+      let leftOut: LeftOutEntry[] = [];
       let content: Buffer | undefined;
       if (options.type === 'directory') {
         if (!info.isDirectory())
@@ -120,6 +156,7 @@ export async function attachEvidence(
         stagedPath = join(dir, `.staging-${process.pid}-${Date.now()}.tar.zst`);
         const archived = await archiveDirectory(abs, stagedPath, { signal: options.signal });
         warnings.push(...archived.warnings);
+        leftOut = archived.leftOut;
         digest = archived.sha256;
         size = archived.size;
         ext = '.tar.zst';
@@ -147,9 +184,20 @@ export async function attachEvidence(
       const id = digest.slice(0, 16);
       const index = await readEvidenceIndex(ws, taskId);
       const existing = index.entries.find((e) => e.id === id);
+      const metadata =
+        options.type === 'qa_output' && !hasQaMetadata(options.metadata)
+          ? existing && hasQaMetadata(existing.metadata)
+            ? existing.metadata
+            : await qaMetadataFor(ws, taskId, id, content, warnings, options.source)
+          : options.metadata;
       if (existing) {
         if (stagedPath !== abs) await rm(stagedPath, { force: true });
-        return { entry: existing, created: false, warnings };
+        // The same log attached before without QA metadata (e.g. before its `qa record`) gets it now.
+        if (existing.type === 'qa_output' && !hasQaMetadata(existing.metadata) && hasQaMetadata(metadata)) {
+          existing.metadata = { ...existing.metadata, ...metadata };
+          await withFileLock(indexFile(ws, taskId), () => writeJsonAtomic(indexFile(ws, taskId), index));
+        }
+        return { entry: existing, created: false, leftOut, warnings };
       }
       const stored = `${id}${ext}`;
       if (stagedPath !== abs) await rename(stagedPath, join(dir, stored));
@@ -163,7 +211,7 @@ export async function attachEvidence(
         size,
         description: options.description,
         attached_at: clock().toISOString(),
-        ...(options.metadata && Object.keys(options.metadata).length > 0 ? { metadata: options.metadata } : {}),
+        ...(metadata && Object.keys(metadata).length > 0 ? { metadata } : {}),
       };
       if (archiveIndex) {
         entry.archive_index = `${id}.index.json`;
@@ -173,7 +221,7 @@ export async function attachEvidence(
       index.entries.push(entry);
       await withFileLock(indexFile(ws, taskId), () => writeJsonAtomic(indexFile(ws, taskId), index));
       context.evidence.push({ id, type: options.type, sha256: digest });
-      return { entry, created: true, warnings };
+      return { entry, created: true, leftOut, warnings };
     },
     clock,
   );
@@ -227,11 +275,14 @@ export async function verifyEvidence(ws: EvidenceWorkspace, taskId: string): Pro
         report.indexProblems.push({ id: entry.id, problem: `${entry.archive_index} does not match the archive` });
       else if (actual === entry.sha256) {
         // The archive is intact: check each file inside against the per-file index too.
+        // Names are compared as bytes: any byte-valid file name (newlines, non-UTF-8) round-trips.
         const inside = new Map(
-          (await readArchive(join(dir, entry.stored))).filter((e) => e.type === '0').map((e) => [e.path, e.data]),
+          (await readArchive(join(dir, entry.stored)))
+            .filter((e) => e.type === '0')
+            .map((e) => [e.pathBytes.toString('latin1'), e.data]),
         );
         for (const f of parsed.data.files) {
-          const data = inside.get(f.path);
+          const data = inside.get(indexPathBytes(f).toString('latin1'));
           if (!data)
             report.indexProblems.push({ id: entry.id, problem: `${f.path} is in the index but not in the archive` });
           else if (createHash('sha256').update(data).digest('hex') !== f.sha256)

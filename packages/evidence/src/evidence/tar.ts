@@ -9,38 +9,58 @@ const BLOCK = 512;
 export type TarEntryKind = 'file' | 'directory' | 'symlink';
 
 export interface TarHeaderInput {
-  /** POSIX relative path, no `..`, no leading `/`; folders end without a slash (added here). */
-  path: string;
+  /**
+   * POSIX relative path, no `..`, no leading `/`; folders end without a slash (added here). A string
+   * is written as UTF-8; bytes are written as they are (a name that is not UTF-8 gets a pax
+   * `hdrcharset=BINARY` record, so any byte-valid file name round-trips).
+   */
+  path: string | Uint8Array;
   kind: TarEntryKind;
   size: number;
   executable?: boolean;
-  linkname?: string;
+  linkname?: string | Uint8Array;
 }
 
 const encoder = new TextEncoder();
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const bytesOf = (v: string | Uint8Array | undefined): Uint8Array =>
+  v === undefined ? new Uint8Array(0) : typeof v === 'string' ? encoder.encode(v) : v;
+
+/** Is `bytes` valid UTF-8? */
+export function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    utf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The header block(s) for one entry: a pax record first when needed, then the ustar header. */
 export function tarHeader(entry: TarHeaderInput): Uint8Array {
-  assertSafeName(entry.path);
-  const name = entry.kind === 'directory' ? `${entry.path}/` : entry.path;
-  const nameBytes = encoder.encode(name);
-  const linkBytes = encoder.encode(entry.linkname ?? '');
-  const split = splitUstarName(name, nameBytes);
-  const pax: [string, string][] = [];
-  if (!split) pax.push(['path', name]);
-  if (linkBytes.length > 100 || !isAscii(entry.linkname ?? '')) pax.push(['linkpath', entry.linkname ?? '']);
+  const pathBytes = bytesOf(entry.path);
+  assertSafeName(pathBytes);
+  const nameBytes = entry.kind === 'directory' ? concat(pathBytes, encoder.encode('/')) : pathBytes;
+  const linkBytes = bytesOf(entry.linkname);
+  const split = splitUstarName(nameBytes);
+  const pax: [string, Uint8Array][] = [];
+  const binary = !isUtf8(nameBytes) || !isUtf8(linkBytes);
+  if (binary) pax.push(['hdrcharset', encoder.encode('BINARY')]);
+  if (!split) pax.push(['path', nameBytes]);
+  const linkInPax = linkBytes.length > 100 || !isAsciiBytes(linkBytes);
+  if (linkInPax) pax.push(['linkpath', linkBytes]);
   const main = ustarHeader({
-    name: split ? split.name : truncateAscii(name, 100),
+    name: split ? split.name : truncateAscii(nameBytes, 100),
     prefix: split ? split.prefix : '',
     mode: entry.kind === 'directory' || entry.executable ? 0o755 : 0o644,
     size: entry.kind === 'file' ? entry.size : 0,
     type: entry.kind === 'file' ? '0' : entry.kind === 'directory' ? '5' : '2',
-    linkname: pax.some(([k]) => k === 'linkpath') ? '' : (entry.linkname ?? ''),
+    linkname: linkInPax ? '' : new TextDecoder().decode(linkBytes),
   });
   if (pax.length === 0) return main;
-  const body = encoder.encode(pax.map(([k, v]) => paxRecord(k, v)).join(''));
+  const body = concat(...pax.map(([k, v]) => paxRecord(k, v)));
   const paxHeader = ustarHeader({
-    name: truncateAscii(`PaxHeaders/${name}`, 100),
+    name: truncateAscii(concat(encoder.encode('PaxHeaders/'), nameBytes), 100),
     prefix: '',
     mode: 0o644,
     size: body.length,
@@ -68,30 +88,36 @@ export function padded(size: number): number {
   return Math.ceil(size / BLOCK) * BLOCK;
 }
 
-function assertSafeName(path: string): void {
+/**
+ * Refuses names that would land outside the extraction folder: empty, absolute, `.`/`..`/empty
+ * components, NUL. Any other byte is a valid POSIX file name and is kept (backslashes, newlines, `C:`).
+ */
+function assertSafeName(bytes: Uint8Array): void {
+  const path = Buffer.from(bytes).toString('latin1');
   if (
     path === '' ||
     path.startsWith('/') ||
-    /^[A-Za-z]:/.test(path) ||
     path.split('/').some((p) => p === '..' || p === '' || p === '.') ||
-    path.includes('\\') ||
     path.includes('\0')
   ) {
     throw new Error(`unsafe archive path: ${JSON.stringify(path)}`);
   }
 }
 
-function isAscii(s: string): boolean {
-  return /^[\x20-\x7e]*$/.test(s);
+function isAsciiBytes(bytes: Uint8Array): boolean {
+  return bytes.every((b) => b >= 0x20 && b <= 0x7e);
 }
 
-function truncateAscii(s: string, max: number): string {
-  return s.replace(/[^\x20-\x7e]/g, '_').slice(0, max);
+function truncateAscii(bytes: Uint8Array, max: number): string {
+  let out = '';
+  for (const b of bytes.subarray(0, max)) out += b >= 0x20 && b <= 0x7e ? String.fromCharCode(b) : '_';
+  return out;
 }
 
-/** ustar keeps up to 155 bytes of prefix + 100 of name, split at a slash; ASCII only here. */
-function splitUstarName(name: string, bytes: Uint8Array): { name: string; prefix: string } | undefined {
-  if (!isAscii(name)) return undefined;
+/** ustar keeps up to 155 bytes of prefix + 100 of name, split at a slash; printable ASCII only here. */
+function splitUstarName(bytes: Uint8Array): { name: string; prefix: string } | undefined {
+  if (!isAsciiBytes(bytes)) return undefined;
+  const name = Buffer.from(bytes).toString('latin1');
   if (bytes.length <= 100) return { name, prefix: '' };
   for (let i = name.indexOf('/'); i !== -1; i = name.indexOf('/', i + 1)) {
     const prefix = name.slice(0, i);
@@ -101,12 +127,42 @@ function splitUstarName(name: string, bytes: Uint8Array): { name: string; prefix
   return undefined;
 }
 
-function paxRecord(key: string, value: string): string {
-  const body = ` ${key}=${value}\n`;
-  const bodyLen = encoder.encode(body).length;
+/** A pax record `<len> <key>=<value>\n`, the length counting its own digits; the value is raw bytes. */
+function paxRecord(key: string, value: Uint8Array): Uint8Array {
+  const bodyLen = encoder.encode(` ${key}=`).length + value.length + 1;
   let len = bodyLen + String(bodyLen).length;
   if (String(len).length !== String(bodyLen).length) len = bodyLen + String(len).length;
-  return `${len}${body}`;
+  return concat(encoder.encode(`${len} ${key}=`), value, encoder.encode('\n'));
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * Reads the pax records of an extended header: `key → bytes`. Records are length-delimited, so a
+ * value may hold newlines or any byte.
+ */
+export function parsePaxRecords(body: Uint8Array): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  let at = 0;
+  while (at < body.length) {
+    let space = at;
+    while (space < body.length && body[space] !== 0x20) space++;
+    const len = Number(Buffer.from(body.subarray(at, space)).toString('latin1'));
+    if (!Number.isInteger(len) || len <= 0 || at + len > body.length) break;
+    const record = body.subarray(space + 1, at + len - 1); // without the final newline
+    const eq = record.indexOf(0x3d);
+    if (eq > 0) out.set(Buffer.from(record.subarray(0, eq)).toString('latin1'), record.subarray(eq + 1));
+    at += len;
+  }
+  return out;
 }
 
 interface RawHeader {

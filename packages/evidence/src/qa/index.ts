@@ -10,3 +10,4 @@ export {
   type RecordQaResult,
   type RunQaOptions,
 } from './record.js';
+export { qaCoverage, type QaCoverage } from './coverage.js';

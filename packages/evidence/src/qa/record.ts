@@ -4,20 +4,20 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { runProcess } from '@st3/process';
 import { writeFileAtomic, writeJsonAtomic } from '@st3/fs';
 import {
-  QaSummarySchema,
   St3Error,
   type Diagnostic,
   type EvidenceEntry,
   type QaKind,
   type QaSummary,
+  type TelemetryHandle,
   type ValidationResult,
 } from '@st3/schemas';
-import { z } from 'zod';
 import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { readContext, updateContext } from '../context/store.js';
 import { attachEvidence } from '../evidence/attach.js';
-import { readJsonFile, systemClock, type Clock } from '../util.js';
+import { systemClock, type Clock } from '../util.js';
 import { compareQa, type QaDriftOptions, type QaDriftReport } from './drift.js';
+import { MAX_RUNS, qaMetadataOf, readRunsFile, RUNS_FILE } from './runs.js';
 import { summarizeQa } from './summarize.js';
 
 export interface RecordQaOptions {
@@ -33,6 +33,8 @@ export interface RecordQaOptions {
   /** `auto` (default): the first run of a command becomes its baseline. `always`: this run replaces it. `never`. */
   baseline?: 'auto' | 'always' | 'never';
   clock?: Clock;
+  /** Counts the JSON documents read from the log (see `summarizeQa`). */
+  telemetry?: TelemetryHandle;
 }
 
 export interface RecordQaResult {
@@ -45,18 +47,9 @@ export interface RecordQaResult {
   warnings: Diagnostic[];
 }
 
-const RUNS_FILE = join('qa', 'runs.json');
-const MAX_RUNS = 200;
-const QaRunsSchema = z.object({ version: z.literal(1), runs: z.array(QaSummarySchema) });
-
 /** Every recorded QA summary of a task, oldest first (the last {@link MAX_RUNS}). */
-export async function readQaRuns(ws: EvidenceWorkspace, taskId: string): Promise<QaSummary[]> {
-  const file = join(contextDirFor(ws, taskId), RUNS_FILE);
-  const raw = await readJsonFile<unknown>(file);
-  if (raw === undefined) return [];
-  const parsed = QaRunsSchema.safeParse(raw);
-  if (!parsed.success) throw new St3Error('E_CONTEXT_CORRUPT', `${file} is invalid`, { file });
-  return parsed.data.runs;
+export function readQaRuns(ws: EvidenceWorkspace, taskId: string): Promise<QaSummary[]> {
+  return readRunsFile(contextDirFor(ws, taskId));
 }
 
 /** The baseline QA summaries of a task, by `<kind>:<command>` key. */
@@ -82,9 +75,11 @@ export async function recordQa(
   try {
     text = await readFile(logPath, 'utf8');
   } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new St3Error(
-      'E_FILE_NOT_FOUND',
+      missing ? 'E_FILE_NOT_FOUND' : 'E_FILE_READ',
       `cannot read the QA log ${options.log}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      { file: options.log, hint: 'give the log file the command wrote (relative to the workspace root)' },
     );
   }
   const now = clock();
@@ -98,6 +93,7 @@ export async function recordQa(
     recordedAt: now.toISOString(),
     ...(options.kind ? { kind: options.kind } : {}),
     ...(cwd ? { cwd } : {}),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   });
   const attached = await attachEvidence(ws, taskId, {
     type: 'qa_output',
@@ -105,15 +101,7 @@ export async function recordQa(
     allowOutside: true,
     description: `QA ${draft.kind}: ${options.command}`.slice(0, 200),
     // qa_output metadata needs an integer exit code: -1 stands for "killed, no exit code" (the summary keeps null).
-    metadata: {
-      command: options.command,
-      exit_code: options.exitCode ?? -1,
-      duration_ms: options.durationMs,
-      kind: draft.kind,
-      format: draft.format,
-      headline: draft.headline,
-      key: draft.key,
-    },
+    metadata: qaMetadataOf(draft),
     clock,
   });
   const summary: QaSummary = { ...draft, evidence_id: attached.entry.id };

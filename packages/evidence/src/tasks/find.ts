@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { St3Error } from '@st3/schemas';
 import { displayPath } from '../util.js';
@@ -68,12 +68,89 @@ export async function findTask(root: string, folders: readonly string[], ref: st
   }
   if (matches.length > 1) {
     throw new St3Error(
-      'E_USAGE',
+      'E_TASK_AMBIGUOUS',
       `${matches.length} task files have the id ${id}: ${matches.map((m) => m.file).join(', ')}`,
-      { hint: 'pass the path of the task file instead of the id' },
+      {
+        hint: `pass the path of the task file instead of the id, e.g. ${matches[0]!.file}`,
+        details: { id, files: matches.map((m) => m.file) },
+      },
     );
   }
   return matches[0]!;
+}
+
+/** Task ids carried by more than one file, with every file (sorted by id). */
+export function findDuplicateIds(tasks: readonly { id?: string; file: string }[]): { id: string; files: string[] }[] {
+  const byId = new Map<string, string[]>();
+  for (const t of tasks) {
+    if (!t.id) continue;
+    const list = byId.get(t.id) ?? [];
+    list.push(t.file);
+    byId.set(t.id, list);
+  }
+  return [...byId]
+    .filter(([, files]) => files.length > 1)
+    .map(([id, files]) => ({ id, files }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * Marks every verdict whose task id another verdict also carries with an `E_TASK_DUPLICATE_ID`
+ * error naming the other file(s). Returns the duplicates.
+ */
+export function markDuplicateIds(verdicts: TaskVerdict[]): { id: string; files: string[] }[] {
+  const duplicates = findDuplicateIds(verdicts);
+  const byId = new Map(duplicates.map((d) => [d.id, d.files]));
+  for (const v of verdicts) {
+    const files = v.id ? byId.get(v.id) : undefined;
+    if (!files) continue;
+    const others = files.filter((f) => f !== v.file);
+    v.errors.push({
+      code: 'E_TASK_DUPLICATE_ID',
+      severity: 'error',
+      file: v.file,
+      line: 1,
+      column: 1,
+      message: `task id ${v.id} is also used by ${others.join(', ')}`,
+      hint: 'give each task its own id, or remove the stale copy; commands then need the path instead of the id',
+    });
+    v.ok = false;
+  }
+  return duplicates;
+}
+
+/**
+ * The task files named by `inputs` (files, or folders searched recursively for `*.task.yaml`),
+ * relative to `base`. A name that does not exist is an error (E_FILE_NOT_FOUND, exit 2).
+ */
+export async function resolveTaskInputs(
+  root: string,
+  base: string,
+  inputs: readonly string[],
+): Promise<{ path: string; file: string }[]> {
+  const out: { path: string; file: string }[] = [];
+  const seen = new Set<string>();
+  for (const input of inputs) {
+    const abs = resolve(base, input);
+    let info;
+    try {
+      info = await stat(abs);
+    } catch {
+      throw new St3Error('E_FILE_NOT_FOUND', `no such file or folder: ${input}`, {
+        file: input,
+        hint: 'give task files (*.task.yaml) or folders holding them',
+      });
+    }
+    const found = info.isDirectory()
+      ? (await listTaskFiles(abs, ['.'])).map((t) => ({ path: t.path, file: displayPath(root, t.path) }))
+      : [{ path: abs, file: input }];
+    for (const f of found) {
+      if (seen.has(f.path)) continue;
+      seen.add(f.path);
+      out.push(f);
+    }
+  }
+  return out;
 }
 
 export interface TaskSummary extends TaskLocation {
@@ -86,13 +163,17 @@ export interface TaskSummary extends TaskLocation {
   warnings: number;
 }
 
-/** Lists tasks with their verdict (parsing each file once). */
+/**
+ * Lists tasks with their verdict (parsing each file once); task ids carried by several files are
+ * returned as `duplicates` and marked on each verdict (E_TASK_DUPLICATE_ID).
+ */
 export async function listTasks(
   root: string,
   folders: readonly string[],
-): Promise<{ tasks: TaskSummary[]; verdicts: TaskVerdict[] }> {
+): Promise<{ tasks: TaskSummary[]; verdicts: TaskVerdict[]; duplicates: { id: string; files: string[] }[] }> {
   const files = await listTaskFiles(root, folders);
   const verdicts = await Promise.all(files.map((f) => validateTaskFile(f.path, f.file)));
+  const duplicates = markDuplicateIds(verdicts);
   const tasks = files.map((f, i) => {
     const v = verdicts[i]!;
     return {
@@ -107,5 +188,5 @@ export async function listTasks(
       warnings: v.warnings.length,
     };
   });
-  return { tasks, verdicts };
+  return { tasks, verdicts, duplicates };
 }

@@ -92,6 +92,8 @@ export interface RunValidationOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Lines kept of stdout and stderr (default 40). */
   tailLines?: number;
+  /** Receives the whole output of the last attempt (to keep it as a QA artifact). */
+  onOutput?: (stdout: string, stderr: string) => void | Promise<void>;
 }
 
 /** Why a command cannot run now, or undefined when it can. */
@@ -194,6 +196,7 @@ export async function runValidationCommand(
     const done =
       expected || attempts >= command.retry.attempts || result.aborted || result.error?.code === 'E_TOOL_NOT_FOUND';
     if (done) {
+      await options.onOutput?.(result.stdout, result.stderr);
       const error = result.error ? `${result.error.code}: ${result.error.message}` : undefined;
       return {
         id: command.id,

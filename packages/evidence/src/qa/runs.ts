@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { QaSummarySchema, St3Error, type QaSummary } from '@st3/schemas';
+import { z } from 'zod';
+import { readJsonFile } from '../util.js';
+
+/** The QA runs of a task, in its context folder (`st3 qa record` appends to it). */
+export const RUNS_FILE = join('qa', 'runs.json');
+export const MAX_RUNS = 200;
+export const QaRunsSchema = z.object({ version: z.literal(1), runs: z.array(QaSummarySchema) });
+
+/** Every recorded QA summary in a context folder, oldest first. */
+export async function readRunsFile(contextDir: string): Promise<QaSummary[]> {
+  const file = join(contextDir, RUNS_FILE);
+  const raw = await readJsonFile<unknown>(file);
+  if (raw === undefined) return [];
+  const parsed = QaRunsSchema.safeParse(raw);
+  if (!parsed.success) throw new St3Error('E_CONTEXT_CORRUPT', `${file} is invalid`, { file });
+  return parsed.data.runs;
+}
+
+/** The QA metadata (command, exit code, duration) a QA record gives an attachment. */
+export function qaMetadataOf(summary: QaSummary): Record<string, unknown> {
+  return {
+    command: summary.command,
+    exit_code: summary.exit_code ?? -1,
+    duration_ms: summary.duration_ms,
+    kind: summary.kind,
+    format: summary.format,
+    headline: summary.headline,
+    key: summary.key,
+  };
+}
+
+/** A QA record saved as a file (`st3 qa record --json` output, or a summary alone), else undefined. */
+export function qaRecordIn(text: string): QaSummary | undefined {
+  if (!/^\s*\{/.test(text)) return undefined;
+  try {
+    const raw = JSON.parse(text) as { summary?: unknown };
+    const parsed = QaSummarySchema.safeParse(raw && typeof raw === 'object' && 'summary' in raw ? raw.summary : raw);
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

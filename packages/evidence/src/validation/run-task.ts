@@ -1,0 +1,121 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@st3/fs';
+import { St3Error, type ValidationCommand, type ValidationResult } from '@st3/schemas';
+import { contextDirFor, type EvidenceWorkspace } from '../config.js';
+import { readContext, updateContext } from '../context/store.js';
+import { attachEvidence } from '../evidence/attach.js';
+import { findTask } from '../tasks/find.js';
+import { validateTaskFile } from '../tasks/load.js';
+import { systemClock, type Clock } from '../util.js';
+import { parseCommands, runValidationCommand, type RunValidationOptions } from './commands.js';
+
+export interface RunTaskValidationOptions extends Omit<RunValidationOptions, 'root' | 'taskStatus' | 'onOutput'> {
+  /** Run only these command ids (an unknown id is E_USAGE). */
+  commandIds?: readonly string[];
+  /** Keep each command's output as `qa_output` evidence (default true): the task's QA artifact of that command. */
+  keepOutput?: boolean;
+  /** Called before each command runs (progress). */
+  onStart?: (command: ValidationCommand) => void;
+  clock?: Clock;
+}
+
+export interface TaskValidationRun {
+  results: ValidationResult[];
+  /** The `qa_output` evidence holding each command's output. */
+  artifacts: { command_id: string; evidence_id: string }[];
+}
+
+/** The status of a task by id (for `blocker_id`), or undefined when no single task file has it. */
+export function taskStatusLookup(ws: EvidenceWorkspace): (taskId: string) => Promise<string | undefined> {
+  return async (taskId) => {
+    try {
+      const location = await findTask(ws.root, ws.config.task_dirs, taskId);
+      return (await validateTaskFile(location.path, location.file)).status;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/**
+ * Runs a task's validation commands (pre-flight skips, env, cwd, timeout, retries), keeps each ran
+ * command's output as `qa_output` evidence (metadata `command`, `command_id`, `exit_code`,
+ * `duration_ms`), records the results in the context's `validation_runs`, and the first results as
+ * its validation baseline.
+ */
+export async function runTaskValidation(
+  ws: EvidenceWorkspace,
+  taskId: string,
+  options: RunTaskValidationOptions = {},
+): Promise<TaskValidationRun> {
+  const clock = options.clock ?? systemClock;
+  const context = await readContext(ws, taskId);
+  let commands = parseCommands(context.validation_commands);
+  const only = options.commandIds ?? [];
+  if (only.length > 0) {
+    const unknown = only.filter((c) => !commands.some((k) => k.id === c));
+    if (unknown.length > 0)
+      throw new St3Error('E_USAGE', `unknown command id ${unknown.join(', ')} for ${taskId}`, {
+        hint: `ids: ${commands.map((c) => c.id).join(', ') || '(the task has no validation commands)'}`,
+      });
+    commands = commands.filter((c) => only.includes(c.id));
+  }
+  const results: ValidationResult[] = [];
+  const artifacts: TaskValidationRun['artifacts'] = [];
+  const qaDir = join(contextDirFor(ws, taskId), 'qa');
+  for (const command of commands) {
+    if (options.signal?.aborted) break;
+    options.onStart?.(command);
+    let output: string | undefined;
+    const result = await runValidationCommand(command, {
+      ...options,
+      root: ws.root,
+      taskStatus: taskStatusLookup(ws),
+      onOutput: (stdout, stderr) => {
+        output = stderr.trim() ? `${stdout}${stdout.endsWith('\n') || stdout === '' ? '' : '\n'}${stderr}` : stdout;
+      },
+    });
+    results.push(result);
+    if (output === undefined || options.keepOutput === false) continue;
+    const log = join(qaDir, `validation-${command.id}-${clock().toISOString().replace(/[:.]/g, '-')}.log`);
+    await mkdir(qaDir, { recursive: true });
+    const commandLine = Array.isArray(command.command) ? command.command.join(' ') : command.command;
+    // The header names the command, so two commands with the same output are still two artifacts.
+    await writeFileAtomic(
+      log,
+      `# st3 validation ${command.id}: ${commandLine} (${result.status}, exit ${result.exit_code ?? 'none'}, ${result.duration_ms} ms)\n${output}`,
+    );
+    const attached = await attachEvidence(ws, taskId, {
+      type: 'qa_output',
+      source: log,
+      description: `validation ${command.id}: ${commandLine}`.slice(0, 200),
+      metadata: {
+        command: commandLine,
+        command_id: command.id,
+        exit_code: result.exit_code ?? -1,
+        duration_ms: result.duration_ms,
+        status: result.status,
+      },
+      clock,
+    });
+    artifacts.push({ command_id: command.id, evidence_id: attached.entry.id });
+  }
+  await updateContext(
+    ws,
+    taskId,
+    (ctx) => {
+      ctx.validation_runs = [...ctx.validation_runs.filter((r) => !results.some((n) => n.id === r.id)), ...results];
+      // A baseline holding only `st3 qa record` runs (ids `qa:…`) still takes the first validation results.
+      const baseline = ctx.validation_baseline;
+      if (results.length > 0 && (!baseline || baseline.results.every((r) => r.id.startsWith('qa:'))))
+        ctx.validation_baseline = {
+          ...(baseline ?? {}),
+          recorded_at: baseline?.recorded_at ?? clock().toISOString(),
+          results: [...(baseline?.results ?? []), ...results],
+        };
+    },
+    clock,
+  );
+  return { results, artifacts };
+}
