@@ -104,6 +104,7 @@ export class Statement implements StatementNode {
   assertion?: string;
   name?: string;
   headerEnd?: number;
+  longString?: number;
   evEnd = 0;
 
   constructor(

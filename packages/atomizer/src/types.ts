@@ -114,6 +114,8 @@ export interface StatementNode {
   guard?: string;
   /** Assertion text when this is an assert statement (postcondition when it is last). */
   assertion?: string;
+  /** Lines of the longest multi-line string or template inside (when it is 4 or more). */
+  longString?: number;
 }
 
 export interface ParsedFile {

@@ -155,3 +155,48 @@ describe('no input throws, and atoms always cover every line exactly once', () =
     expect(py.diagnostics.length).toBeGreaterThan(0);
   });
 });
+
+describe('decomposition invariants on generated programs', () => {
+  // Functions of random length made of declarations, updates, branches and loops over a few locals.
+  const statement = fc.constantFrom(
+    'a += 1;',
+    'b = a * 2;',
+    'if (a > b) {\n    b = a;\n  }',
+    'for (const i of [a, b]) {\n    a += i;\n    if (i > 3) {\n      b -= i;\n    }\n  }',
+    'console.log(a, b);',
+    'const c = a + b;\n  b = c;',
+    'try {\n    a = JSON.parse(String(b));\n  } catch (err) {\n    b = String(err).length;\n  }',
+  );
+  const fn = fc
+    .tuple(fc.array(statement, { minLength: 0, maxLength: 14 }), fc.boolean())
+    .map(([body, typed]) => ({ body, typed }));
+  const programOf = (fns: { body: string[]; typed: boolean }[]) =>
+    fns
+      .map(
+        (f, i) =>
+          `export function f${i}(x${f.typed ? ': number' : ''}) {\n  let a = x;\n  let b = 0;\n  ${f.body.join('\n  ')}\n  return a + b;\n}\n`,
+      )
+      .join('\n');
+
+  it('a function within the size limit is one atom; longer ones split into atoms within the limit; links stay in the file', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fn, { minLength: 1, maxLength: 6 }), async (fns) => {
+        const text = programOf(fns);
+        const r = (await atomizeSource(text, 'gen.ts')) as AtomizedFileRecord;
+        expectPartition(r, text);
+        const ids = new Set(r.atoms.map((a) => a.id));
+        for (const f of r.functions) {
+          const inside = r.atoms.filter((a) => a.startLine <= f.endLine && a.endLine >= f.startLine);
+          if (f.loc <= 15) expect(inside.some((a) => a.name === f.name && a.kind === 'function')).toBe(true);
+        }
+        for (const a of r.atoms) {
+          if (a.loc > 15) expect(a.atomicity.violations.find((v) => v.criterion === 'size')?.message).toMatch(/:/);
+          expect(a.dependsOn.every((d) => ids.has(d) && d !== a.id)).toBe(true);
+          expect(a.context.dependencies.map((d) => d.id)).toEqual(a.dependsOn);
+          expect(a.context.unresolved).toEqual([]);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+});

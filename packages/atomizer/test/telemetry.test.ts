@@ -38,11 +38,18 @@ describe('atomizer telemetry handle', () => {
     expect(atoms).toBeGreaterThan(0);
     expect(counter(snap, 'atomizer.atoms')).toBe(atoms);
     expect(snap.histograms.find((h) => h.name === 'atomizer.parse_ms')?.count).toBe(2);
+    // Each file read is a file read of the agent (the metrics' file_reads_per_agent), skipped ones too.
+    expect(snap.file_reads.map((f) => [f.path.split(/[\\/]/).pop(), f.count])).toEqual([
+      ['a.ts', 1],
+      ['b.py', 1],
+      ['blob.js', 1],
+    ]);
 
     const second = createCollector({ agent: 'atomize' });
     await run(second);
     const again = second.snapshot();
     expect(counter(again, 'atomizer.files', 'cached')).toBe(2);
+    expect(again.file_reads).toHaveLength(3); // a cache hit still read the file to hash it
     expect(again.histograms.find((h) => h.name === 'atomizer.parse_ms')).toBeUndefined();
     expect(aggregate([again]).counters.get('atomizer.atoms')).toBe(atoms);
   });

@@ -298,6 +298,7 @@ function whyIndivisible(slots: Slot[], loc: number, depth: number): string {
   if (nodes.length > 1) return `${nodes.length} statements share lines, so no split falls between them`;
   const node = nodes[0]!;
   if (node.kind === 'string') return `a ${loc}-line string (a docstring or text block) cannot be split`;
+  if (node.longString) return `it holds a ${node.longString}-line string or template, which cannot be split`;
   return `a ${loc}-line ${node.kind === 'statement' ? 'expression' : node.kind} with no statement or element boundary inside`;
 }
 

@@ -108,7 +108,12 @@ export function pieceSymbols(r: Resolver, p: Piece, unit = false): PieceSymbols 
   for (let i = p.evStart; i < p.evEnd; i++) {
     const kind = kinds[i]!;
     const s = scopes[i]!;
-    if (functionScope === -1 && !inside(log, s, p.evStart, p.evEnd)) functionScope = scopeFunction[s]!;
+    if (functionScope === -1) {
+      // The scope the piece's own code runs in: the first event's, above any scope opened inside the piece.
+      let own = s;
+      while (inside(log, own, p.evStart, p.evEnd)) own = log.scopeParent[own]!;
+      functionScope = scopeFunction[own]!;
+    }
     if (kind >= DEF_FIRST) {
       if (inside(log, s, p.evStart, p.evEnd)) continue;
       const key = `${s}:${names[i]!}`;

@@ -31,7 +31,7 @@ export interface ProjectOptions extends AtomizeOptions {
   gitignore?: boolean;
   onProgress?: (progress: ProjectProgress) => void;
   signal?: AbortSignal;
-  /** Receives `atomizer.files{status}`, `atomizer.bytes`, `atomizer.atoms` and `atomizer.parse_ms` per file (main thread only). */
+  /** Receives `atomizer.files{status}`, `atomizer.bytes`, `atomizer.atoms`, `atomizer.parse_ms` and a `fileRead` per file (main thread only). */
   telemetry?: TelemetryHandle;
 }
 
@@ -149,6 +149,8 @@ async function* runPool(
 
 /** One file as the metrics dashboard reads it (atomizer throughput: bytes per parse millisecond). */
 function reportJob(telemetry: TelemetryHandle, r: JobResult, cost: JobCost): void {
+  // Every file read counts as a read of the task's agent (the `file_reads_per_agent` criterion), cached or not.
+  if (cost.bytes > 0) telemetry.fileRead?.(r.path, cost.bytes);
   telemetry.count('atomizer.files', 1, { status: !r.ok ? 'skipped' : r.cached ? 'cached' : 'parsed' });
   telemetry.count('atomizer.bytes', cost.bytes);
   if (r.ok && 'atoms' in r.record) telemetry.count('atomizer.atoms', r.record.atoms.length);

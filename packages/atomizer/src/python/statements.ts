@@ -68,9 +68,9 @@ function kindOf(raw: Node, def: Node): string {
   return COMPOUND_KIND[def.type] ?? 'statement';
 }
 
-function push(w: PyWalk, stmt: Statement): { body: StatementNode[] } {
+function push(w: PyWalk, stmt: Statement): { stmt: StatementNode; body: StatementNode[] } {
   (w.frames.length === 0 ? w.top : w.frames[w.frames.length - 1]!.body).push(stmt);
-  const frame = { body: [] as StatementNode[] };
+  const frame = { stmt, body: [] as StatementNode[] };
   w.frames.push(frame);
   return frame;
 }

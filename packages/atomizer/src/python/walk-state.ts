@@ -32,7 +32,7 @@ export interface PyWalk {
   /** Open function units; the first is the module itself. */
   readonly units: { fn?: FunctionRecord; count: number }[];
   /** Open statements whose body is being collected. */
-  readonly frames: { body: StatementNode[] }[];
+  readonly frames: { stmt: StatementNode; body: StatementNode[] }[];
   readonly top: StatementNode[];
   /** Names of the enclosing functions and classes, for qualified names. */
   readonly names: string[];

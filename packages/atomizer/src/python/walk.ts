@@ -167,6 +167,12 @@ export function walkModule(w: PyWalk, root: Node): void {
         closeClause(w, clause, before);
         return;
       }
+      case 'string': {
+        const lines = endLine(node) - line(node) + 1;
+        const stmt = w.frames[w.frames.length - 1]?.stmt;
+        if (lines >= 4 && stmt) stmt.longString = Math.max(stmt.longString ?? 0, lines);
+        break;
+      }
       case 'dictionary':
       case 'list':
       case 'set':

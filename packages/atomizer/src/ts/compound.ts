@@ -89,6 +89,34 @@ export function visitCaseClause(w: TsWalk, node: TS.CaseOrDefaultClause): void {
 const ELEMENT_MIN_LINES = 8;
 
 /**
+ * The members of a long interface or object type as element nodes. With `check` it only says whether
+ * the members are long enough to be worth it; without, it walks them (each inside its element).
+ */
+export function visitTypeMembers(w: TsWalk, members: readonly TS.TypeElement[], check: boolean): boolean {
+  if (check) {
+    if (members.length < 2) return false;
+    const first = members[0]!;
+    const last = members[members.length - 1]!;
+    return w.lineOf(last.end - 1) - w.lineOf(w.start(first)) + 1 >= ELEMENT_MIN_LINES;
+  }
+  for (const m of members) {
+    const s = w.start(m);
+    const stmt = new Statement('element', w.lineOf(s), w.lineOf(Math.max(s, m.end - 1)), w.log.size);
+    const key = m.name;
+    if (key && !w.ts.isComputedPropertyName(key)) stmt.name = staticKeyName(w.ts, key) ?? undefined;
+    const siblings = w.frames.length === 0 ? w.top : w.frames[w.frames.length - 1]!.body;
+    siblings.push(stmt);
+    w.frames.push({ stmt, body: [] });
+    const d = w.decisions;
+    w.visitType(m);
+    w.frames.pop();
+    stmt.evEnd = w.log.size;
+    stmt.decisions = w.decisions - d;
+  }
+  return true;
+}
+
+/**
  * A long object or array literal: each property or element becomes a node (a method or a function
  * value is a unit of its own), so the decomposer can split the literal between elements. Returns
  * false when the literal is too short to be worth it (the caller walks it as usual).

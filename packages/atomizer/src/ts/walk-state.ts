@@ -154,6 +154,11 @@ export function markSpan(w: TsWalk, n: TS.Node): void {
   const a = w.lineOf(w.start(n));
   const b = w.lineOf(Math.max(w.start(n), n.end - 1));
   for (let l = a; l <= b; l++) w.isSource[l - 1] = 1;
+  // A long string or template is why a statement cannot be split: the decomposer says so.
+  if (b - a >= 3 && w.frames.length > 0) {
+    const stmt = w.frames[w.frames.length - 1]!.stmt;
+    stmt.longString = Math.max(stmt.longString ?? 0, b - a + 1);
+  }
 }
 
 export function skipParens(ts: typeof TS, e: TS.Expression): TS.Expression {

@@ -1,6 +1,6 @@
 import type * as TS from 'typescript';
 import { EV, SCOPE } from '../events.js';
-import { visitCaseClause, visitCatch, visitIf, visitLongLiteral, visitTry } from './compound.js';
+import { visitCaseClause, visitCatch, visitIf, visitLongLiteral, visitTry, visitTypeMembers } from './compound.js';
 import { visitBindingName, visitClass, visitTarget } from './declarations.js';
 import { staticKeyName } from './eslint-names.js';
 import { beginUnit, endUnit, visitFunction } from './function-units.js';
@@ -441,7 +441,22 @@ export function walkSourceFile(w: TsWalk): void {
           return;
         }
         const scope = log.open(SCOPE.TYPE);
-        ts.forEachChild(node, (c) => (c === d.name ? markNode(w, c, start(c)) : visitType(c)));
+        // A long interface or object type splits between its members, like a long literal.
+        const literal = (node as TS.TypeAliasDeclaration).type;
+        const members =
+          node.kind === K.InterfaceDeclaration
+            ? d.members
+            : literal && ts.isTypeLiteralNode(literal)
+              ? literal.members
+              : undefined;
+        const long = !lean && members !== undefined && visitTypeMembers(w, members, true);
+        ts.forEachChild(node, (c) => {
+          if (c === d.name) markNode(w, c, start(c));
+          else if (long && node.kind === K.InterfaceDeclaration && members!.includes(c as TS.TypeElement)) return;
+          else if (long && c === literal) markNode(w, c, start(c));
+          else visitType(c);
+        });
+        if (long) visitTypeMembers(w, members, false);
         log.close(scope);
         return;
       }
