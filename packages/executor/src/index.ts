@@ -4,15 +4,18 @@ export {
   type ExecuteOptions,
   type ExecuteResult,
   type NodeContext,
+  type NodeReport,
   type RunNode,
-} from './execute.js';
-export type { ExecuteStats } from './stats.js';
-export { planExecution, graphHash, planHash, type ExecutionPlan } from './plan.js';
-export { systemClock, createVirtualClock, type Clock, type VirtualClock } from './clock.js';
+} from './scheduler/execute.js';
+export { localBackend, type SchedulerBackend, type ScheduleJob } from './scheduler/local.js';
+export type { ExecuteStats } from './scheduler/stats.js';
+export { planExecution, graphHash, planHash, type ExecutionPlan } from './scheduler/plan.js';
+export { systemClock, createVirtualClock, type Clock, type VirtualClock } from './scheduler/clock.js';
 export {
   backoffDelay,
   buildFeedback,
   DEFAULT_SCHEDULE,
+  guidanceFor,
   defaultClassifier,
   paramsForAttempt,
   trimMessage,
@@ -21,9 +24,8 @@ export {
   type ClassifyContext,
   type ErrorClassifier,
   type RetryOptions,
-} from './retry.js';
-export { createFileRunStore, newRunId, type FileRunStore, type RunStore } from './run-store.js';
-export { writeFileAtomic, withLock, type LockOptions } from './fs-atomic.js';
+} from './scheduler/retry.js';
+export { createFileRunStore, newRunId, type FileRunStore, type RunStore } from './scheduler/run-store.js';
 export {
   confidenceLevel,
   DEFAULT_WEIGHTS,
@@ -44,6 +46,12 @@ export {
   type ReviewStats,
 } from './review/queue.js';
 export {
+  createReviewService,
+  type ActionOptions,
+  type ReviewService,
+  type ReviewServiceOptions,
+} from './review/service.js';
+export {
   checkSyntax,
   detectIssues,
   languageOf,
@@ -58,4 +66,32 @@ export {
   splitCommand,
   type CommandResult,
   type CommandRunnerOptions,
-} from './command.js';
+} from './runners/command.js';
+export { createAgentRunner, type AgentNodeResult, type AgentRunnerOptions } from './runners/agent.js';
+export type { Agent, AgentAnswer, AgentNodeInfo, AgentRequest, AgentUsage, ChatMessage } from './agents/types.js';
+export { createOpenAiAgent, parseCompletion, type OpenAiAgentOptions } from './agents/openai.js';
+export { createCommandAgent, renderPromptText, type CommandAgentOptions } from './agents/command.js';
+export {
+  AGENTS_CONFIG_PATH,
+  createAgent,
+  loadAgentsConfig,
+  selectAgent,
+  type AgentSelection,
+  type CreateAgentOptions,
+} from './agents/resolve.js';
+export { buildPrompt, systemPrompt, type PromptInput } from './agents/prompt.js';
+export { parseAnswer, type AnswerTarget, type ParsedAnswer } from './agents/answer.js';
+export { atomContext, type AtomContextInput, type AtomContextResult } from './agents/atom-context.js';
+export { applyHunks, diffHunks, rebaseHunks, replacementHunk, type Hunk, type RebaseResult } from './change/hunks.js';
+export { locateLines, replaceLines, sha256, unifiedDiff } from './change/text.js';
+export { createWorkspaceFiles, type AppliedEdit, type Edit, type WorkspaceFiles } from './change/workspace.js';
+export { createScratchPool, type ScratchPool } from './validate/scratch.js';
+export {
+  categoryOfViolations,
+  createValidator,
+  type ChangeToValidate,
+  type ValidationOutcome,
+  type Validator,
+  type ValidatorOptions,
+} from './validate/validate.js';
+export { priorOutcomes, type PriorOutcomes } from './ledger.js';

@@ -6,21 +6,34 @@ import { isSt3Error, type GraphInput } from '@st3/schemas';
 import { commandRunner, execute, expandArgs, splitCommand } from '../src/index.js';
 
 describe('command templates', () => {
-  it('splits like a shell without expanding anything', () => {
-    expect(splitCommand(`python3 -c 'print("a b")' "{file}" x\\ y $HOME`)).toEqual([
+  it('splits like a shell without expanding anything, and refuses what only a shell would do', () => {
+    expect(splitCommand(`python3 -c 'print("a b")' "{file}" x\\ y '$HOME' {id}`)).toEqual([
       'python3',
       '-c',
       'print("a b")',
       '{file}',
       'x y',
       '$HOME',
+      '{id}',
     ]);
-    expect(() => splitCommand('echo "oops')).toThrow(/unbalanced/);
-    try {
-      splitCommand('   ');
-    } catch (e) {
-      expect(isSt3Error(e, 'E_EXEC_COMMAND')).toBe(true);
-    }
+    expect(splitCommand('node gen.mjs {{literal}} --at={file}:{start}')).toEqual([
+      'node',
+      'gen.mjs',
+      '{{literal}}',
+      '--at={file}:{start}',
+    ]);
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return isSt3Error(e) ? e.code : 'not an St3Error';
+      }
+      return 'no error';
+    };
+    expect(code(() => splitCommand('echo "oops'))).toBe('E_COMMAND_SYNTAX');
+    expect(code(() => splitCommand('gen {id}; rm -rf /'))).toBe('E_COMMAND_SYNTAX');
+    expect(code(() => splitCommand('gen $HOME'))).toBe('E_COMMAND_SYNTAX');
+    expect(code(() => splitCommand('   '))).toBe('E_EXEC_COMMAND');
   });
 
   it('fills placeholders inside words; {{ }} are literal braces; unknown ones stay', () => {

@@ -49,9 +49,8 @@ describe('review queue', () => {
     await expectCode(queue.select(120), 'E_USAGE');
   });
 
-  it('enforces pending → in_review → approved | rejected | needs_regeneration', async () => {
+  it('enforces pending | in_review → approved | rejected | needs_regeneration, with approve straight from pending', async () => {
     const a = await queue.add({ nodeId: 'a', code: code3, language: 'python', confidence: 0.8 });
-    await expectCode(queue.approve(a.id), 'E_REVIEW_TRANSITION');
     await queue.assign(a.id, 'ana');
     const approved = await queue.approve(a.id, { feedback: 'fine' });
     expect(approved).toMatchObject({ status: 'approved', reviewer: 'ana', feedback: 'fine' });
@@ -61,22 +60,51 @@ describe('review queue', () => {
       'in_review>approved',
     ]);
     await expectCode(queue.reject(a.id, { feedback: 'late' }), 'E_REVIEW_TRANSITION');
+    await expectCode(queue.approve(a.id), 'E_REVIEW_TRANSITION');
+
+    const quick = await queue.add({ nodeId: 'q', code: code3, language: 'python', confidence: 0.8 });
+    expect((await queue.approve(quick.id)).history.map((h) => `${h.from ?? ''}>${h.to}`)).toEqual([
+      '>pending',
+      'pending>approved',
+    ]);
 
     const b = await queue.add({ nodeId: 'b', code: code3, language: 'python', confidence: 0.8 });
     await queue.assign(b.id, 'bo');
     await expectCode(queue.reject(b.id, {}), 'E_REVIEW_FEEDBACK_REQUIRED');
     expect((await queue.reject(b.id, { feedback: 'wrong algorithm' })).status).toBe('rejected');
+    await expectCode(queue.assign(b.id, 'bo'), 'E_REVIEW_TRANSITION');
     await expectCode(queue.assign('r99', 'x'), 'E_REVIEW_NOT_FOUND');
   });
 
-  it('edits re-validate the code and refuse (saving nothing) code that does not parse', async () => {
+  it('an edit re-validates the code, refuses (saving nothing) code that does not parse, and approves', async () => {
     const a = await queue.add({ nodeId: 'a', code, language: 'python', confidence: 0.6 });
-    await expectCode(queue.edit(a.id, code3), 'E_REVIEW_TRANSITION');
-    await queue.assign(a.id, 'ana');
     await expectCode(queue.edit(a.id, 'def f(:\n'), 'E_REVIEW_INVALID_EDIT');
     expect((await queue.get(a.id)).code).toBe(code);
-    const edited = await queue.edit(a.id, code3);
-    expect(edited).toMatchObject({ code: code3, status: 'in_review', issues: [], validation: { ok: true } });
+    const edited = await queue.edit(a.id, code3, { by: 'ana', applied: { sha256: 'abc' } });
+    expect(edited).toMatchObject({
+      code: code3,
+      status: 'approved',
+      issues: [],
+      validation: { ok: true },
+      applied: { sha256: 'abc', by: 'ana' },
+    });
+    await expectCode(queue.edit(a.id, code4), 'E_REVIEW_TRANSITION');
+  });
+
+  it('a rejected node keeps its one item: regenerated code resubmits it, feedback goes to the next run', async () => {
+    const a = await queue.add({ nodeId: 'n', code: code3, language: 'python', confidence: 0.5 });
+    await queue.reject(a.id, { feedback: 'use a loop' });
+    expect(await queue.regenerationFeedback()).toEqual({ n: 'Reviewer feedback: use a loop' });
+    const again = await queue.add({ nodeId: 'n', code: code4, language: 'python', confidence: 0.6 });
+    expect(again).toMatchObject({ id: a.id, status: 'pending', code: code4 });
+    expect(again.history.map((h) => h.action)).toEqual(['add', 'reject', 'resubmit']);
+    expect(await queue.list()).toHaveLength(1);
+    // Code applied outside the queue (a confident regeneration) settles a rejected item.
+    await queue.reject(a.id, { feedback: 'still wrong' });
+    await queue.markApplied(a.id, { sha256: 'f00', note: 'regenerated and applied by run-x' });
+    expect(await queue.regenerationFeedback()).toEqual({});
+    const third = await queue.add({ nodeId: 'n', code: code3, language: 'python', confidence: 0.6 });
+    expect(third.id).toBe('r2');
   });
 
   it('regenerate stores feedback for the next run; resubmitted code goes back to pending', async () => {

@@ -1,27 +1,10 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import type { Node as SyntaxNode, Parser as TsParser } from 'web-tree-sitter';
+import type { Node as SyntaxNode } from 'web-tree-sitter';
 import { lineOf, type CodeIssue, type SyntaxCheck } from './types.js';
 
-let parserPromise: Promise<TsParser> | undefined;
-
-/** web-tree-sitter and the Python grammar are loaded on first use only. */
-function pythonParser(): Promise<TsParser> {
-  parserPromise ??= (async () => {
-    const { Parser, Language } = await import('web-tree-sitter');
-    await Parser.init();
-    const require = createRequire(import.meta.url);
-    const wasm = join(dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm');
-    const language = await Language.load(wasm);
-    const parser = new Parser();
-    parser.setLanguage(language);
-    return parser;
-  })();
-  return parserPromise;
-}
-
+/** The atomizer's Python engine (web-tree-sitter and the grammar, loaded on first use). */
 async function parse(code: string) {
-  const parser = await pythonParser();
+  const { loadPython } = await import('@st3/atomizer');
+  const { parser } = await loadPython();
   const tree = parser.parse(code);
   if (!tree) throw new Error('tree-sitter returned no tree');
   return tree;

@@ -1,11 +1,9 @@
 import type * as TS from 'typescript';
 import { lineOf, type CodeIssue, type SyntaxCheck } from './types.js';
 
-let tsPromise: Promise<typeof TS> | undefined;
-/** The TypeScript compiler is loaded on first use only. */
-function typescript(): Promise<typeof TS> {
-  tsPromise ??= import('typescript').then((m) => ((m as unknown as { default?: typeof TS }).default ?? m) as typeof TS);
-  return tsPromise;
+/** The atomizer's TypeScript compiler (loaded on first use). */
+async function typescript(): Promise<typeof TS> {
+  return (await import('@st3/atomizer')).loadTypeScript();
 }
 
 function scriptKind(ts: typeof TS, language: 'typescript' | 'javascript'): TS.ScriptKind {

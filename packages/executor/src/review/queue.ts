@@ -4,6 +4,7 @@ import {
   loadText,
   St3Error,
   ReviewQueueSchema,
+  type ChangeValidation,
   type CodeIssue,
   type ConfidenceLevel,
   type ReviewEvent,
@@ -13,21 +14,28 @@ import {
 } from '@st3/schemas';
 import { confidenceLevel, LEVEL_PRIORITY, type ConfidenceScore } from '../confidence.js';
 import { checkSyntax, detectIssues, languageOf, type CodeLanguage } from '../detectors/index.js';
-import { withLock, writeFileAtomic, type LockOptions } from '../fs-atomic.js';
+import { withFileLock, writeFileAtomic, type LockOptions } from '../fs.js';
 
 /** Allowed moves; anything else is refused with E_REVIEW_TRANSITION. */
 const TRANSITIONS: Record<ReviewStatus, Partial<Record<ReviewEvent['action'], ReviewStatus>>> = {
-  pending: { assign: 'in_review' },
+  pending: {
+    assign: 'in_review',
+    approve: 'approved',
+    reject: 'rejected',
+    regenerate: 'needs_regeneration',
+    edit: 'approved',
+  },
   in_review: {
     assign: 'in_review',
     approve: 'approved',
     reject: 'rejected',
     regenerate: 'needs_regeneration',
-    edit: 'in_review',
+    edit: 'approved',
   },
-  needs_regeneration: { resubmit: 'pending' },
-  approved: {},
-  rejected: {},
+  // Regenerated code for the node comes back to the same item (one item per node).
+  needs_regeneration: { resubmit: 'pending', apply: 'needs_regeneration' },
+  rejected: { resubmit: 'pending', apply: 'rejected' },
+  approved: { apply: 'approved' },
 };
 
 export interface AddReviewInput {
@@ -42,6 +50,13 @@ export interface AddReviewInput {
   confidence: number | ConfidenceScore;
   /** Found by `detectIssues` when not given. */
   issues?: CodeIssue[];
+  /** The atom's code the proposal replaces. */
+  originalCode?: string;
+  /** The whole change as a unified diff against the file (what approve applies). */
+  patch?: string;
+  baseSha256?: string;
+  /** What validating the change found. */
+  checks?: ChangeValidation;
 }
 
 export interface ReviewStats {
@@ -55,7 +70,9 @@ export interface ReviewStats {
   issues: Record<string, number>;
 }
 
-export interface ReviewQueueOptions extends LockOptions {
+export interface ReviewQueueOptions {
+  /** Options of the queue file's lock (@st3/fs). */
+  lock?: LockOptions;
   /** Wall-clock time for history entries (tests fix it). */
   now?: () => Date;
 }
@@ -87,7 +104,7 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
   };
 
   const mutate = <T>(fn: (queue: ReviewQueue) => Promise<T> | T): Promise<T> =>
-    withLock(
+    withFileLock(
       file,
       async () => {
         const queue = await read();
@@ -95,7 +112,7 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
         await writeFileAtomic(file, `${JSON.stringify(queue, null, 2)}\n`);
         return out;
       },
-      options,
+      options.lock,
     );
 
   const find = (queue: ReviewQueue, id: string): ReviewItem => {
@@ -160,8 +177,9 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
       return find(await read(), id);
     },
     /**
-     * Adds an item for a node. The node's item awaiting regeneration gets the new code and goes back to
-     * pending; a pending item of the node is updated in place; otherwise (in review, decided) a new item is made.
+     * Adds the code generated for a node. A node has one item: its open item (pending, in review, or
+     * rejected / sent back for regeneration and not applied since) takes the new code and is pending
+     * again; a new item is made only when the node has none open.
      */
     async add(input: AddReviewInput): Promise<ReviewItem> {
       const language = input.language ?? languageOf(input.file);
@@ -173,51 +191,38 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
         typeof input.confidence === 'number'
           ? { score: input.confidence, level: confidenceLevel(input.confidence) }
           : input.confidence;
+      const fields = {
+        code: input.code,
+        confidence,
+        priority: LEVEL_PRIORITY[confidence.level],
+        issues,
+        validation,
+        ...(input.runId ? { runId: input.runId } : {}),
+        ...(input.file ? { file: input.file } : {}),
+        ...(input.startLine ? { startLine: input.startLine } : {}),
+        ...(input.endLine ? { endLine: input.endLine } : {}),
+        ...(input.originalCode !== undefined ? { originalCode: input.originalCode } : {}),
+        ...(input.patch !== undefined ? { patch: input.patch } : {}),
+        ...(input.baseSha256 !== undefined ? { baseSha256: input.baseSha256 } : {}),
+        ...(input.checks !== undefined ? { checks: input.checks } : {}),
+      };
       return mutate((queue) => {
         const at = now();
-        const waiting = queue.items.find((i) => i.nodeId === input.nodeId && i.status === 'needs_regeneration');
-        if (waiting) {
-          Object.assign(waiting, {
-            code: input.code,
-            runId: input.runId ?? waiting.runId,
-            confidence,
-            priority: LEVEL_PRIORITY[confidence.level],
-            issues,
-            validation,
-          });
-          move(waiting, 'resubmit');
-          return waiting;
-        }
-        // New code for a node whose item nobody has picked up yet replaces it (no duplicate in the queue).
-        const unreviewed = queue.items.find((i) => i.nodeId === input.nodeId && i.status === 'pending');
-        if (unreviewed) {
-          Object.assign(unreviewed, {
-            code: input.code,
-            runId: input.runId ?? unreviewed.runId,
-            confidence,
-            priority: LEVEL_PRIORITY[confidence.level],
-            issues,
-            validation,
-            updatedAt: at,
-          });
-          unreviewed.history.push({ at, action: 'add', from: 'pending', to: 'pending' });
-          return unreviewed;
+        const open = queue.items.find((i) => i.nodeId === input.nodeId && isOpen(i));
+        if (open) {
+          Object.assign(open, fields, { updatedAt: at });
+          delete open.applied;
+          if (open.status === 'needs_regeneration' || open.status === 'rejected') move(open, 'resubmit');
+          else open.history.push({ at, action: 'add', from: open.status, to: open.status });
+          return open;
         }
         const next = queue.items.reduce((max, i) => Math.max(max, Number(i.id.slice(1)) || 0), 0) + 1;
         const item: ReviewItem = {
           id: `r${next}`,
           nodeId: input.nodeId,
-          ...(input.runId ? { runId: input.runId } : {}),
-          ...(input.file ? { file: input.file } : {}),
-          ...(input.startLine ? { startLine: input.startLine } : {}),
-          ...(input.endLine ? { endLine: input.endLine } : {}),
           language,
-          code: input.code,
-          confidence,
-          priority: LEVEL_PRIORITY[confidence.level],
+          ...fields,
           status: 'pending',
-          issues,
-          validation,
           history: [{ at, action: 'add', to: 'pending' }],
           createdAt: at,
           updatedAt: at,
@@ -226,6 +231,14 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
         return item;
       });
     },
+    /** Records that an item's code (or, for an item awaiting regeneration, newer code of its node) is in the file now. */
+    markApplied: (id: string, applied: { sha256: string; by?: string; note?: string }) =>
+      mutate((q) => {
+        const item = find(q, id);
+        move(item, 'apply', { by: applied.by, feedback: applied.note });
+        item.applied = { at: now(), sha256: applied.sha256, ...(applied.by ? { by: applied.by } : {}) };
+        return item;
+      }),
     /** The pending items with the lowest confidence: `percent`% of the pending ones, rounded up. */
     async select(percent: number): Promise<ReviewItem[]> {
       if (!(percent >= 0 && percent <= 100)) throw new St3Error('E_USAGE', `percent must be in 0..100, got ${percent}`);
@@ -243,10 +256,13 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
         item.reviewer = reviewer;
         return item;
       }),
-    approve: (id: string, opts: { by?: string; feedback?: string } = {}) =>
+    /** Approves an item; `applied` records that the review service wrote its change to the file. */
+    approve: (id: string, opts: { by?: string; feedback?: string; applied?: { sha256: string } } = {}) =>
       mutate((q) => {
         const item = find(q, id);
-        move(item, 'approve', { by: opts.by ?? item.reviewer, feedback: opts.feedback });
+        const by = opts.by ?? item.reviewer;
+        move(item, 'approve', { by, feedback: opts.feedback });
+        if (opts.applied) item.applied = { at: now(), sha256: opts.applied.sha256, ...(by ? { by } : {}) };
         return item;
       }),
     reject: (id: string, opts: { by?: string; feedback?: string }) =>
@@ -263,8 +279,15 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
         move(item, 'regenerate', { by: opts.by ?? item.reviewer, feedback });
         return item;
       }),
-    /** Replaces the code of an item under review; refused (nothing saved) when the new code does not parse. */
-    async edit(id: string, code: string, opts: { by?: string } = {}): Promise<ReviewItem> {
+    /**
+     * Replaces an item's code with a reviewer's edit and approves it; refused (nothing saved) when the
+     * code does not parse. The review service validates the edit and writes it to the file first.
+     */
+    async edit(
+      id: string,
+      code: string,
+      opts: { by?: string; applied?: { sha256: string }; checks?: ChangeValidation } = {},
+    ): Promise<ReviewItem> {
       const current = await this.get(id);
       if (!TRANSITIONS[current.status].edit) move({ ...current, history: [] }, 'edit');
       const lang = current.language as CodeLanguage;
@@ -278,15 +301,24 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
       return mutate((q) => {
         const item = find(q, id);
         move(item, 'edit', { by: opts.by ?? item.reviewer });
-        Object.assign(item, { code, validation, issues });
+        Object.assign(item, { code, validation, issues }, opts.checks ? { checks: opts.checks } : {});
+        if (opts.applied)
+          item.applied = { at: now(), sha256: opts.applied.sha256, ...(opts.by ? { by: opts.by } : {}) };
         return item;
       });
+    },
+    /** Checks that `action` is allowed on the item now (throws E_REVIEW_TRANSITION like the action would). */
+    async expect(id: string, action: ReviewEvent['action']): Promise<ReviewItem> {
+      const item = await this.get(id);
+      if (!TRANSITIONS[item.status][action]) move({ ...item, history: [] }, action);
+      return item;
     },
     /** Reviewer feedback per node for items awaiting regeneration: what the next run passes to those nodes. */
     async regenerationFeedback(): Promise<Record<string, string>> {
       const out: Record<string, string> = {};
       for (const i of (await read()).items)
-        if (i.status === 'needs_regeneration' && i.feedback) out[i.nodeId] = `Reviewer feedback: ${i.feedback}`;
+        if ((i.status === 'needs_regeneration' || i.status === 'rejected') && !i.applied && i.feedback)
+          out[i.nodeId] = `Reviewer feedback: ${i.feedback}`;
       return out;
     },
     async stats(): Promise<ReviewStats> {
@@ -324,6 +356,12 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
 }
 
 export type ReviewQueueApi = ReturnType<typeof createReviewQueue>;
+
+/** An item still deciding its node's code: not approved, and not superseded by code applied since. */
+function isOpen(item: ReviewItem): boolean {
+  if (item.status === 'approved') return false;
+  return !item.applied;
+}
 
 function compareIds(a: string, b: string): number {
   return (Number(a.slice(1)) || 0) - (Number(b.slice(1)) || 0) || (a < b ? -1 : a > b ? 1 : 0);

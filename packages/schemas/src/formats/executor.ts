@@ -111,6 +111,8 @@ export const NodeStateSchema = z.object({
   finishedAt: z.number().optional(),
   /** True when a resumed run took this success from the earlier run. */
   reused: z.boolean().optional(),
+  /** Why a node did not run: it was done before this run (applied or approved earlier). */
+  alreadyDone: z.string().optional(),
   /** Agent nodes: the change made (or queued, or written to the run's patch). */
   change: NodeChangeSchema.optional(),
 });

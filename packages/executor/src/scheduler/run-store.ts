@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadFile, St3Error, RunStateSchema, type RunState } from '@st3/schemas';
-import { writeFileAtomic } from './fs-atomic.js';
+import { writeFileAtomic } from '../fs.js';
 
 /** Where a run's state goes. `execute` calls `save` after every node transition (coalesced). */
 export interface RunStore {

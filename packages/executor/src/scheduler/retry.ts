@@ -116,6 +116,11 @@ const GUIDANCE: Record<ErrorCategory, string> = {
   unknown: 'Look at the error message and address its cause.',
 };
 
+/** One line of advice for retrying after a failure of this category. */
+export function guidanceFor(category: ErrorCategory): string {
+  return GUIDANCE[category];
+}
+
 /** The feedback text handed to the next attempt. */
 export function buildFeedback(attempt: number, failure: Pick<Classification, 'category' | 'message'>): string {
   return `Attempt ${attempt} failed with a ${failure.category} error: ${failure.message}\n${GUIDANCE[failure.category]}`;

@@ -1,44 +1,22 @@
 import { St3Error, type GraphNode } from '@st3/schemas';
-import type { NodeContext, RunNode } from './execute.js';
+import type { NodeContext, RunNode } from '../scheduler/types.js';
+import { splitCommandOrThrow } from '@st3/process';
+import { loadProcessRunner } from '../process.js';
 
 /**
- * Splits a command template into argv the way a POSIX shell splits words (single and double
- * quotes, backslash escapes) but with no expansion at all: the command runs without a shell.
+ * Splits a command template into argv by POSIX quoting rules, with no expansion at all: the command
+ * runs without a shell (`splitCommand` of @st3/process, which refuses shell syntax such as `;`, `|`
+ * or `$VAR` with its column). Placeholders (`{id}`, `{{`, `}}`) are ST3's, not shell braces.
  */
 export function splitCommand(template: string): string[] {
-  const out: string[] = [];
-  let word = '';
-  let inWord = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < template.length; i++) {
-    const c = template[i]!;
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && (template[i + 1] === '"' || template[i + 1] === '\\'))
-        word += template[++i];
-      else word += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < template.length) {
-      word += template[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) out.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += c;
-      inWord = true;
-    }
-  }
-  if (quote) throw new St3Error('E_EXEC_COMMAND', `unbalanced ${quote} in command: ${template}`);
-  if (inWord) out.push(word);
-  if (out.length === 0)
+  if (template.trim() === '')
     throw new St3Error('E_EXEC_COMMAND', 'the command is empty', {
       hint: 'e.g. --run "python3 check.py {file} {start} {end}"',
     });
-  return out;
+  const kept: string[] = [];
+  const masked = template.replace(/\{\{|\}\}|\{[a-z]+\}/g, (m) => `\uE000${kept.push(m) - 1}\uE001`);
+  const restore = (word: string) => word.replace(/\uE000(\d+)\uE001/g, (_, i: string) => kept[Number(i)]!);
+  return splitCommandOrThrow(masked).map(restore);
 }
 
 /** Values for `{id} {file} {start} {end} {attempt} {temperature}` from a node (atoms use path/startLine/endLine). */
@@ -99,15 +77,15 @@ class CommandError extends Error {
 
 /**
  * A RunNode that runs the command template for each node, as argv without a shell, through the
- * gates' process runner (`runProcess` of @st3/quality-gates: own process group, so a timeout or
- * cancellation stops the whole tree the command started). The node succeeds when the command
+ * shared process runner (`runProcess`: own process group, so a timeout or cancellation stops the
+ * whole tree the command started). The node succeeds when the command
  * exits 0. Attempt data reaches the command as environment variables: ST3_NODE_ID, ST3_ATTEMPT,
  * ST3_TEMPERATURE, ST3_FEEDBACK (the previous failure or a reviewer's note).
  */
 export function commandRunner(template: string, options: CommandRunnerOptions): RunNode<CommandResult> {
   const argv = splitCommand(template);
   return async (node, context) => {
-    const { runProcess } = await import('@st3/quality-gates');
+    const runProcess = await loadProcessRunner();
     const expanded = expandArgs(argv, placeholderValues(node, context));
     const env = {
       ...options.env,

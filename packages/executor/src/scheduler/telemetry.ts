@@ -1,5 +1,5 @@
 import type { TelemetryHandle } from '@st3/schemas';
-import type { ExecuteEvent } from './execute.js';
+import type { ExecuteEvent } from './types.js';
 
 /**
  * Feeds the run's event stream to a telemetry handle (the series the metrics dashboard reads):

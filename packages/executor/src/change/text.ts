@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { createTwoFilesPatch } from 'diff';
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Lines of a text; a final newline does not make an extra empty line. */
+export function splitLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** Joins lines back, ending with a newline when the original text did. */
+export function joinLines(lines: readonly string[], finalNewline: boolean): string {
+  if (lines.length === 0) return '';
+  return `${lines.join('\n')}${finalNewline ? '\n' : ''}`;
+}
+
+/** The text with lines `start..end` (1-based, inclusive) replaced by `replacement`. */
+export function replaceLines(text: string, start: number, end: number, replacement: string): string {
+  const lines = splitLines(text);
+  const finalNewline = text === '' || text.endsWith('\n');
+  const inserted = splitLines(replacement.endsWith('\n') ? replacement : `${replacement}\n`);
+  lines.splice(start - 1, end - start + 1, ...inserted);
+  return joinLines(lines, finalNewline || end >= splitLines(text).length);
+}
+
+/** Lines `start..end` (1-based, inclusive) of a text, without the final newline. */
+export function sliceLines(text: string, start: number, end: number): string {
+  return splitLines(text)
+    .slice(start - 1, end)
+    .join('\n');
+}
+
+/**
+ * Where `code` (whole lines) is in `text` now: the occurrence nearest to `hintStart`. Trailing
+ * whitespace is ignored when comparing. Undefined when the code is not there.
+ */
+export function locateLines(text: string, code: string, hintStart = 1): { start: number; end: number } | undefined {
+  const hay = splitLines(text).map((l) => l.trimEnd());
+  const needle = splitLines(code).map((l) => l.trimEnd());
+  if (needle.length === 0) return undefined;
+  let best: number | undefined;
+  for (let i = 0; i + needle.length <= hay.length; i++) {
+    let same = true;
+    for (let k = 0; k < needle.length && same; k++) same = hay[i + k] === needle[k];
+    if (same && (best === undefined || Math.abs(i + 1 - hintStart) < Math.abs(best + 1 - hintStart))) best = i;
+  }
+  return best === undefined ? undefined : { start: best + 1, end: best + needle.length };
+}
+
+/** A unified diff of one file (`a/<path>` → `b/<path>`), empty when nothing changed. */
+export function unifiedDiff(path: string, before: string, after: string): string {
+  if (before === after) return '';
+  const p = path.replace(/\\/g, '/');
+  return createTwoFilesPatch(`a/${p}`, `b/${p}`, before, after, undefined, undefined, { context: 3 });
+}

@@ -1,0 +1,139 @@
+import { applyPatch, reversePatch, parsePatch } from 'diff';
+import { St3Error, type ReviewItem } from '@st3/schemas';
+import { locateLines, replaceLines, sha256, splitLines } from '../change/text.js';
+import type { WorkspaceFiles } from '../change/workspace.js';
+import type { Validator } from '../validate/validate.js';
+import type { ReviewQueueApi } from './queue.js';
+
+export interface ReviewServiceOptions {
+  queue: ReviewQueueApi;
+  files: WorkspaceFiles;
+  /** Re-validates edits (parse, atomicity, gates in a scratch copy); without one only the syntax is checked. */
+  validator?: Validator;
+  /**
+   * Regenerates a node now with the reviewer's feedback (an agent is configured); without it,
+   * `regenerate` only records the feedback for the next `st3 execute`.
+   */
+  regenerateNow?: (item: ReviewItem, feedback: string) => Promise<unknown>;
+}
+
+export interface ActionOptions {
+  by?: string;
+  feedback?: string;
+}
+
+/** The patch of an item applied to a text; undefined when it does not apply. */
+function applyItemPatch(text: string, patchText: string): string | undefined {
+  const [patch] = parsePatch(patchText);
+  if (!patch) return undefined;
+  const out = applyPatch(text, patch, { fuzzFactor: 1 });
+  return out === false ? undefined : out;
+}
+
+/** True when the file already holds the item's change (undoing the patch gives back the text it was made on). */
+function alreadyHolds(text: string, item: ReviewItem): boolean {
+  if (!item.patch || !item.baseSha256) return false;
+  const [patch] = parsePatch(item.patch);
+  if (!patch) return false;
+  const undone = applyPatch(text, reversePatch(patch));
+  return undone !== false && sha256(undone) === item.baseSha256;
+}
+
+/**
+ * The review actions with their effect on the code: approve writes the item's change into the file,
+ * edit validates the reviewer's code and writes it, reject records feedback for the next run,
+ * regenerate does the same and, with an agent, regenerates at once. `st3 review` and the review
+ * server both call these, so the page and the command line behave the same.
+ */
+export function createReviewService(options: ReviewServiceOptions) {
+  const { queue, files } = options;
+
+  const writeItem = async (item: ReviewItem, compute: (current: string) => string | undefined) => {
+    if (!item.file)
+      throw new St3Error('E_USAGE', `review item ${item.id} names no file`, {
+        hint: 'only items of agent runs can be applied',
+      });
+    const { after } = await files.replace(item.file, (now) => {
+      const next = compute(now);
+      if (next === undefined)
+        throw new St3Error('E_APPLY_CONFLICT', `the change of ${item.id} no longer applies to ${item.file}`, {
+          hint: `${item.file} changed since the code was generated: regenerate the item (st3 review regenerate ${item.id} --feedback …)`,
+        });
+      return next;
+    });
+    return sha256(after);
+  };
+
+  return {
+    queue,
+    assign: (id: string, reviewer: string) => queue.assign(id, reviewer),
+
+    /** Approves and applies: the item's patch goes into the file (nothing is written twice). */
+    async approve(id: string, opts: ActionOptions = {}): Promise<ReviewItem> {
+      const item = await queue.expect(id, 'approve');
+      if (item.applied || !item.patch) return queue.approve(id, opts);
+      const sha = await writeItem(item, (now) => (alreadyHolds(now, item) ? now : applyItemPatch(now, item.patch!)));
+      return queue.approve(id, { ...opts, applied: { sha256: sha } });
+    },
+
+    /** Validates the reviewer's code as a replacement of the atom, writes it, and approves the item. */
+    async edit(id: string, code: string, opts: ActionOptions = {}): Promise<ReviewItem> {
+      const item = await queue.expect(id, 'edit');
+      if (!item.file) return queue.edit(id, code, opts);
+      const before = (await files.read(item.file)) ?? '';
+      const range = rangeToReplace(item, before);
+      const after = replaceLines(before, range.start, range.end, code);
+      let checks;
+      if (options.validator) {
+        const newEnd = range.start + splitLines(code).length - 1;
+        const v = await options.validator.validate({
+          path: item.file,
+          before,
+          after,
+          start: range.start,
+          end: range.end,
+          newEnd,
+        });
+        if (!v.ok)
+          throw new St3Error('E_REVIEW_INVALID_EDIT', `the edit of ${id} fails validation: ${v.failure!.message}`, {
+            details: { category: v.failure!.category, checks: v.report },
+          });
+        checks = v.report;
+      }
+      // Written where the atom is when the lock is held (the file may have changed since it was read).
+      const sha = await writeItem(item, (now) => {
+        const at = now === before ? range : rangeToReplace(item, now);
+        return replaceLines(now, at.start, at.end, code);
+      });
+      return queue.edit(id, code, { ...opts, applied: { sha256: sha }, ...(checks ? { checks } : {}) });
+    },
+
+    reject: (id: string, opts: ActionOptions) => queue.reject(id, opts),
+
+    /** Sends the item back with feedback; regenerates it at once when an agent is configured. */
+    async regenerate(
+      id: string,
+      opts: ActionOptions,
+    ): Promise<{ item: ReviewItem; regenerated: boolean; result?: unknown }> {
+      const item = await queue.regenerate(id, opts);
+      if (!options.regenerateNow) return { item, regenerated: false };
+      const result = await options.regenerateNow(item, opts.feedback ?? '');
+      return { item: await queue.get(id), regenerated: true, result };
+    },
+  };
+}
+
+/** Where the atom of an item is in the file now: its original code located, else its recorded lines. */
+function rangeToReplace(item: ReviewItem, text: string): { start: number; end: number } {
+  if (item.originalCode !== undefined) {
+    const found = locateLines(text, item.originalCode, item.startLine ?? 1);
+    if (found) return found;
+    throw new St3Error('E_APPLY_CONFLICT', `the atom of ${item.id} is no longer in ${item.file}`, {
+      hint: 'regenerate the item: the file changed since it was queued',
+    });
+  }
+  if (item.startLine === undefined) throw new St3Error('E_USAGE', `review item ${item.id} has no line range to edit`);
+  return { start: item.startLine, end: item.endLine ?? item.startLine };
+}
+
+export type ReviewService = ReturnType<typeof createReviewService>;

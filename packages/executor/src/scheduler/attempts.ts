@@ -1,0 +1,219 @@
+import { St3Error, type AttemptParams, type AttemptRecord, type GraphNode, type NodeState } from '@st3/schemas';
+import type { Clock } from './clock.js';
+import { backoffDelay, buildFeedback, paramsForAttempt, type BackoffOptions, type ErrorClassifier } from './retry.js';
+import type { ExecuteStats } from './stats.js';
+import type { ExecuteEvent, NodeContext, NodeReport, RunNode } from './types.js';
+
+type AttemptOutcome =
+  { ok: true; value: unknown } | { ok: false; error: unknown; timedOut: boolean; cancelled: boolean };
+
+/** Everything one node's attempts need from the run around them. */
+export interface AttemptEnv {
+  runNode: RunNode<unknown>;
+  clock: Clock;
+  maxAttempts: number;
+  schedule: readonly AttemptParams[];
+  classifier: ErrorClassifier;
+  backoff?: BackoffOptions;
+  random: () => number;
+  keepResults: boolean;
+  timeoutMs?: number;
+  firstFeedback?: string;
+  runSignal: AbortSignal;
+  /** An AbortController aborted with the run (removed from the fan-out by `unlink`). */
+  linked(): AbortController;
+  unlink(c: AbortController): void;
+  /** Settles (rejects) once the run is cancelled. */
+  runAborted: Promise<never>;
+  emit(event: ExecuteEvent): void;
+  stats: ExecuteStats;
+  persist(): void;
+  /** Saves the state now and waits for the write. */
+  flush(): Promise<void>;
+  resultOf(id: string): unknown;
+}
+
+/** Reason for cancelling a timeout timer (a constant: no DOMException per attempt). */
+const STOP = new Error('attempt finished');
+
+function jsonSafe(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(JSON.stringify(value)) as unknown;
+  } catch {
+    return String(value);
+  }
+}
+
+/** The change and attempt data a runner reported on its result or its error. */
+function reportOf(value: unknown): NodeReport {
+  if (typeof value !== 'object' || value === null) return {};
+  const r = value as NodeReport;
+  return { ...(r.change ? { change: r.change } : {}), ...(r.attemptInfo ? { attemptInfo: r.attemptInfo } : {}) };
+}
+
+async function attemptOnce(
+  env: AttemptEnv,
+  node: GraphNode,
+  context: Omit<NodeContext, 'signal'>,
+  timeoutMs: number | undefined,
+): Promise<AttemptOutcome> {
+  const { runNode, runSignal } = env;
+  if (timeoutMs === undefined || timeoutMs <= 0) {
+    // No timeout: the run's own signal is the attempt's signal (no per-attempt controller, listener
+    // or timer: this path is the one 100k-node graphs take).
+    try {
+      const value = await Promise.race([
+        Promise.resolve().then(() => runNode(node, { ...context, signal: runSignal })),
+        env.runAborted,
+      ]);
+      return { ok: true, value };
+    } catch (error) {
+      return { ok: false, error, timedOut: false, cancelled: runSignal.aborted };
+    }
+  }
+  const controller = env.linked();
+  const stopTimer = new AbortController();
+  let timedOut = false;
+  env.clock.sleep(timeoutMs, stopTimer.signal).then(
+    () => {
+      timedOut = true;
+      controller.abort(new St3Error('E_TIMEOUT', `node ${node.id} timed out after ${timeoutMs} ms`));
+    },
+    () => undefined,
+  );
+  const aborted = new Promise<never>((_, reject) =>
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true }),
+  );
+  try {
+    const value = await Promise.race([
+      Promise.resolve().then(() => runNode(node, { ...context, signal: controller.signal })),
+      aborted,
+    ]);
+    return { ok: true, value };
+  } catch (error) {
+    return {
+      ok: false,
+      error: timedOut ? new St3Error('E_TIMEOUT', `timed out after ${timeoutMs} ms`) : error,
+      timedOut,
+      cancelled: runSignal.aborted && !timedOut,
+    };
+  } finally {
+    stopTimer.abort(STOP);
+    env.unlink(controller);
+  }
+}
+
+/**
+ * Runs one node to an outcome: attempts with the schedule's parameters, each failure classified,
+ * retryable ones retried after a backoff with the failure as feedback. Updates `s` in place.
+ */
+export async function runAttempts(env: AttemptEnv, node: GraphNode, s: NodeState): Promise<void> {
+  const { clock, stats, emit } = env;
+  const saved = s.change?.outcome === 'applying' ? s.change : undefined;
+  s.status = 'running';
+  s.startedAt = clock.now();
+  env.persist();
+  let feedback = env.firstFeedback;
+  let adjust: AttemptParams = {};
+  const own = (node as { timeoutMs?: unknown }).timeoutMs;
+  let timeoutMs = typeof own === 'number' ? own : env.timeoutMs;
+  const checkpoint = async (change: NonNullable<NodeState['change']>) => {
+    s.change = change;
+    await env.flush();
+  };
+  for (let attempt = 1; attempt <= env.maxAttempts; attempt++) {
+    const params = { ...paramsForAttempt(env.schedule, attempt), ...adjust };
+    emit({ type: 'node:start', id: node.id, attempt, params });
+    const startedAt = clock.now();
+    const outcome = await attemptOnce(
+      env,
+      node,
+      {
+        attempt,
+        maxAttempts: env.maxAttempts,
+        params,
+        feedback,
+        history: s.attempts,
+        timeoutMs,
+        resultOf: env.resultOf,
+        checkpoint,
+        ...(saved ? { saved } : {}),
+      },
+      timeoutMs,
+    );
+    const finishedAt = clock.now();
+    const report = reportOf(outcome.ok ? outcome.value : outcome.error);
+    const record: AttemptRecord = {
+      attempt,
+      params,
+      ...(feedback ? { feedback } : {}),
+      startedAt,
+      finishedAt,
+      durationMs: finishedAt - startedAt,
+      ok: outcome.ok,
+      ...report.attemptInfo,
+    };
+    s.attempts.push(record);
+    stats.attempts++;
+    stats.busyMs += finishedAt - startedAt;
+    if (outcome.ok) {
+      s.status = 'succeeded';
+      if (report.change) s.change = report.change;
+      const { change: _c, attemptInfo: _a, ...rest } = (outcome.value ?? {}) as NodeReport & Record<string, unknown>;
+      const result = report.change || report.attemptInfo ? rest : outcome.value;
+      if (env.keepResults && result !== undefined) s.result = jsonSafe(result);
+      s.finishedAt = finishedAt;
+      stats.succeeded++;
+      if (attempt > 1) stats.recoveredByRetry++;
+      emit({ type: 'node:success', id: node.id, attempts: attempt, durationMs: finishedAt - s.startedAt });
+      return;
+    }
+    // A runner recovers a checkpointed change that reached the file; after a failure it did not.
+    if (s.change?.outcome === 'applying') delete s.change;
+    if (outcome.cancelled) {
+      s.status = 'cancelled';
+      s.finishedAt = finishedAt;
+      record.error = { category: 'unknown', message: 'cancelled', retryable: false };
+      return;
+    }
+    const cls = env.classifier(outcome.error, {
+      nodeId: node.id,
+      attempt,
+      timedOut: outcome.timedOut,
+      params,
+      timeoutMs,
+    });
+    record.error = { category: cls.category, message: cls.message, retryable: cls.retryable };
+    if (!cls.retryable || attempt === env.maxAttempts) {
+      s.status = 'failed';
+      s.error = { category: cls.category, message: cls.message };
+      s.finishedAt = finishedAt;
+      stats.failed++;
+      stats.failuresByCategory[cls.category] = (stats.failuresByCategory[cls.category] ?? 0) + 1;
+      emit({ type: 'node:failure', id: node.id, attempts: attempt, category: cls.category, message: cls.message });
+      return;
+    }
+    const delayMs = backoffDelay(attempt - 1, env.backoff, env.random);
+    record.backoffMs = delayMs;
+    stats.retries++;
+    stats.retriesByCategory[cls.category] = (stats.retriesByCategory[cls.category] ?? 0) + 1;
+    if (attempt === 1) stats.retriedNodes++;
+    emit({ type: 'node:retry', id: node.id, attempt, category: cls.category, message: cls.message, delayMs });
+    env.persist();
+    const wait = env.linked();
+    try {
+      await clock.sleep(delayMs, wait.signal);
+    } catch {
+      s.status = 'cancelled';
+      s.finishedAt = clock.now();
+      return;
+    } finally {
+      env.unlink(wait);
+    }
+    feedback = buildFeedback(attempt, cls);
+    const { timeoutMs: nextTimeout, ...rest } = cls.adjust ?? {};
+    if (typeof nextTimeout === 'number') timeoutMs = nextTimeout;
+    adjust = { ...adjust, ...rest };
+  }
+}

@@ -1,0 +1,253 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChangeValidation, ErrorCategory, Violation } from '@st3/schemas';
+import { atomizeText, atomsIn } from '../agents/atom-context.js';
+import { sha256 } from '../change/text.js';
+import type { WorkspaceFiles } from '../change/workspace.js';
+import type { ScratchPool, ScratchSlot } from './scratch.js';
+
+export interface ValidatorOptions {
+  root: string;
+  files: WorkspaceFiles;
+  /** Scratch copies for the gates; none = gates are not run (recorded as not run). */
+  pool?: ScratchPool;
+  /** Run the workspace's quality gates (default: when `.st3/config/quality.yaml` exists). */
+  gates?: boolean;
+  /** Base environment of the gate tools. */
+  env?: Record<string, string | undefined>;
+  /** `require` (default): a change whose atoms got grossly oversized or complex fails; `off`: only recorded. */
+  atomicity?: 'require' | 'off';
+}
+
+export interface ChangeToValidate {
+  path: string;
+  before: string;
+  after: string;
+  /** The atom's lines in `before`, and where its replacement ends in `after`. */
+  start: number;
+  end: number;
+  newEnd: number;
+  signal?: AbortSignal;
+}
+
+export interface ValidationOutcome {
+  ok: boolean;
+  report: ChangeValidation;
+  /** Why it failed, classified for the retry. */
+  failure?: { category: ErrorCategory; message: string };
+  /** Highest complexity of the new atoms (for confidence). */
+  complexity?: number;
+  /** Checks that could not establish a verdict (a gate tool missing): they lower confidence, never pass. */
+  notMeasured: string[];
+  /** Validation score in [0, 1] for confidence: parse, atomicity, gates. */
+  score: number;
+}
+
+export interface Validator {
+  validate(change: ChangeToValidate): Promise<ValidationOutcome>;
+}
+
+const violationKey = (v: Violation) => `${v.file}\u0000${v.rule ?? ''}\u0000${v.message}`;
+
+/** Violations of `after` that `before` did not have (by file, rule and message: line shifts do not count). */
+function newViolations(after: Violation[], before: Violation[]): Violation[] {
+  const counts = new Map<string, number>();
+  for (const v of before) counts.set(violationKey(v), (counts.get(violationKey(v)) ?? 0) + 1);
+  return after.filter((v) => {
+    const n = counts.get(violationKey(v)) ?? 0;
+    if (n > 0) counts.set(violationKey(v), n - 1);
+    return n === 0;
+  });
+}
+
+/** The retry category of a gate's new violations: syntax, else type, else logic. */
+export function categoryOfViolations(violations: readonly Violation[]): ErrorCategory {
+  const text = violations.map((v) => `${v.rule ?? ''} ${v.message}`).join('\n');
+  if (/\bTS1\d{3}\b|\bE9\d\d\b|SyntaxError|invalid syntax|\bsyntax\b|Parsing error/i.test(text)) return 'syntax';
+  if (
+    /\bTS\d{4}\b|\b(arg-type|return-value|assignment|attr-defined|name-defined|call-arg|union-attr|index|operator|type-arg|var-annotated|misc|no-any-return)\b|\bF821\b|\breportGeneralTypeIssues|\breport\w*Type|is not assignable|incompatible type|undefined name/i.test(
+      text,
+    )
+  )
+    return 'type';
+  return 'logic';
+}
+
+function formatViolation(v: Violation): string {
+  const where = [v.file, v.line, v.col].filter((x) => x !== undefined && x !== null && x !== 0).join(':');
+  return `${where}: ${v.rule ? `${v.rule} ` : ''}${v.message}`;
+}
+
+export function createValidator(options: ValidatorOptions): Validator {
+  const wantGates = options.gates ?? existsSync(join(options.root, '.st3', 'config', 'quality.yaml'));
+
+  /** Brings a slot in line with the workspace (files this run changed) and puts `text` at `path`. */
+  const prepare = async (slot: ScratchSlot, path: string, text: string) => {
+    const paths = new Set([...options.files.changed(), ...slot.written.keys()]);
+    for (const p of paths) {
+      if (p === path) continue;
+      const desired = (await options.files.read(p)) ?? '';
+      if (slot.written.get(p) !== sha256(desired)) await slot.write(p, desired);
+    }
+    if (slot.written.get(path) !== sha256(text)) await slot.write(path, text);
+  };
+
+  const runGatesOn = async (slot: ScratchSlot, path: string, text: string, signal?: AbortSignal, ids?: string[]) => {
+    await prepare(slot, path, text);
+    const { runGates } = await import('@st3/quality-gates');
+    return runGates({
+      cwd: slot.dir,
+      scope: { kind: 'files', files: [path] },
+      ...(ids ? { gates: ids } : {}),
+      updateState: false,
+      logOutput: false,
+      ...(options.env ? { env: options.env } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  };
+
+  return {
+    async validate(change) {
+      const notMeasured: string[] = [];
+      const record = await atomizeText(change.path, change.after);
+      const syntax = (record?.diagnostics ?? []).filter(
+        (d) => d.code === 'E_ATOMIZE_SYNTAX' && !/not valid UTF-8/.test(d.message),
+      );
+      const parse = {
+        ok: syntax.length === 0,
+        errors: syntax.map((d) => `${d.line ?? '?'}:${d.column ?? '?'} ${d.message}`),
+      };
+      const report: ChangeValidation = { parse };
+      if (!record) notMeasured.push(`parse: ${change.path} is not a language the atomizer parses`);
+      if (!parse.ok)
+        return fail(report, 'syntax', `${change.path} does not parse:\n${parse.errors.join('\n')}`, notMeasured);
+
+      // Atomicity of what replaced the atom, compared with the atom it replaced.
+      const newAtoms = atomsIn(record, change.start, Math.max(change.start, change.newEnd));
+      const oldAtoms = atomsIn(await atomizeText(change.path, change.before), change.start, change.end);
+      const critical = (atoms: typeof newAtoms) =>
+        new Set(
+          atoms.flatMap((a) => a.atomicity.violations.filter((v) => v.severity === 'critical').map((v) => v.criterion)),
+        );
+      const wasCritical = critical(oldAtoms);
+      const grown = newAtoms.flatMap((a) =>
+        a.atomicity.violations
+          .filter((v) => v.severity === 'critical' && !wasCritical.has(v.criterion))
+          .map((v) => `${a.startLine}-${a.endLine}: ${v.message} (${v.suggestion})`),
+      );
+      const score = newAtoms.length > 0 ? Math.min(...newAtoms.map((a) => a.atomicity.score)) : 1;
+      const before = oldAtoms.length > 0 ? Math.min(...oldAtoms.map((a) => a.atomicity.score)) : undefined;
+      report.atomicity = {
+        ok: grown.length === 0,
+        score,
+        ...(before !== undefined ? { before } : {}),
+        violations: newAtoms.flatMap((a) =>
+          a.atomicity.violations.map((v) => `${a.startLine}-${a.endLine} ${v.criterion}: ${v.message}`),
+        ),
+      };
+      const complexity = newAtoms.length > 0 ? Math.max(...newAtoms.map((a) => a.complexity)) : undefined;
+      if (grown.length > 0 && options.atomicity !== 'off')
+        return fail(
+          report,
+          'logic',
+          `the new code is no longer an atom:\n${grown.join('\n')}\nKeep the change small: split helpers out or simplify the logic.`,
+          notMeasured,
+          complexity,
+        );
+
+      let gateScore: number | undefined;
+      if (wantGates && !options.pool) notMeasured.push('gates: no scratch copy to run them in');
+      if (wantGates && options.pool) {
+        const outcome = await options.pool.use(async (slot) => {
+          const after = await runGatesOn(slot, change.path, change.after, change.signal);
+          const failed = after.gates.filter((g) => g.status === 'failed');
+          // Only what this change introduced counts: re-run the failed gates on the file as it was.
+          const baseline = failed.length
+            ? await runGatesOn(
+                slot,
+                change.path,
+                change.before,
+                change.signal,
+                failed.map((g) => g.id),
+              )
+            : undefined;
+          return { after, baseline };
+        });
+        report.gates = [];
+        const problems: { category: ErrorCategory; lines: string[] }[] = [];
+        // Each gate that ran scores 1, less 0.1 per warning (at least 0.5); a failure ends the validation.
+        const gateValues: number[] = [];
+        for (const g of outcome.after.gates) {
+          if (g.status === 'skipped') {
+            report.gates.push({ id: g.id, status: 'skipped', violations: 0 });
+            continue;
+          }
+          if (g.status === 'error') {
+            notMeasured.push(`gate ${g.id}: ${g.reason ?? 'error'}`);
+            report.gates.push({ id: g.id, status: 'error', violations: 0, messages: [g.reason ?? 'error'] });
+            continue;
+          }
+          const baselineGate = outcome.baseline?.gates.find((b) => b.id === g.id);
+          const fresh = g.status === 'failed' ? newViolations(g.violations, baselineGate?.violations ?? []) : [];
+          const failedNow =
+            g.status === 'failed' && (fresh.length > 0 || !baselineGate || baselineGate.status !== 'failed');
+          const warnings = g.violations.filter((v) => v.severity !== 'error').length;
+          if (!failedNow) gateValues.push(Math.max(0.5, 1 - 0.1 * warnings));
+          report.gates.push({
+            id: g.id,
+            status: failedNow ? 'failed' : g.status === 'failed' ? 'passed (pre-existing violations only)' : g.status,
+            violations: fresh.length || (failedNow ? g.violations.length : 0),
+            ...(failedNow ? { messages: (fresh.length ? fresh : g.violations).slice(0, 20).map(formatViolation) } : {}),
+          });
+          if (failedNow) {
+            const list = fresh.length ? fresh : g.violations;
+            problems.push({
+              category: categoryOfViolations(list),
+              lines: [
+                `gate ${g.id} failed:`,
+                ...list.slice(0, 20).map(formatViolation),
+                ...(g.reason && list.length === 0 ? [g.reason] : []),
+              ],
+            });
+          }
+        }
+        gateScore = gateValues.length > 0 ? gateValues.reduce((a, b) => a + b, 0) / gateValues.length : undefined;
+        if (problems.length > 0) {
+          const category =
+            problems.find((p) => p.category === 'syntax')?.category ??
+            problems.find((p) => p.category === 'type')?.category ??
+            'logic';
+          return fail(report, category, problems.flatMap((p) => p.lines).join('\n'), notMeasured, complexity);
+        }
+      }
+      const parts = [1, score, ...(gateScore !== undefined ? [gateScore] : [])];
+      // Checks that could not run count as not passed: confidence drops, the change goes to review.
+      const total = parts.length + notMeasured.length;
+      const validationScore = parts.reduce((a, b) => a + b, 0) / total;
+      return {
+        ok: true,
+        report,
+        ...(complexity !== undefined ? { complexity } : {}),
+        notMeasured,
+        score: validationScore,
+      };
+    },
+  };
+}
+
+function fail(
+  report: ChangeValidation,
+  category: ErrorCategory,
+  message: string,
+  notMeasured: string[],
+  complexity?: number,
+): ValidationOutcome {
+  return {
+    ok: false,
+    report,
+    failure: { category, message },
+    notMeasured,
+    score: 0,
+    ...(complexity !== undefined ? { complexity } : {}),
+  };
+}
