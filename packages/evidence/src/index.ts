@@ -98,6 +98,7 @@ export {
   type WorktreeOptions,
 } from './worktree.js';
 export { diffContext, taskFileDrift, type ContextDiff, type TaskFileDrift } from './context/diff.js';
+export { resolveTaskRef } from './context/ref.js';
 export { displayPath, isInside, resolveInside, sha256, sha256File, type Clock } from './util.js';
 export {
   compareQa,

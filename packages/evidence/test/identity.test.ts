@@ -9,6 +9,8 @@ import {
   resolveTaskInputs,
   validateTaskFile,
   markDuplicateIds,
+  purgeContext,
+  resolveTaskRef,
 } from '../src/index.js';
 import { realWorld, withTemp } from './helpers.js';
 import { completeTask } from './task-text.js';
@@ -59,6 +61,25 @@ describe('task identity', () => {
       const { context } = await initContext(ws, 'tasks/completed/TASK-0007-copy.task.yaml', { worktree: 'skip' });
       expect(context.manifest.task_file).toBe('tasks/completed/TASK-0007-copy.task.yaml');
       expect((await findTask(root, ['tasks'], 'task-0008')).file).toBe('tasks/TASK-0008-alone.task.yaml');
+    });
+  });
+
+  it("resolves a verb's task reference: ambiguous id refused, path accepted, its context checked", async () => {
+    await withTemp(async (root) => {
+      await twoWithOneId(root);
+      const ws = { root, config: { ...DEFAULT_TASKS_CONFIG, task_dirs: ['tasks'] } };
+      await expect(resolveTaskRef(ws, 'TASK-0007')).rejects.toMatchObject({ code: 'E_TASK_AMBIGUOUS' });
+      expect(await resolveTaskRef(ws, 'task-0008')).toMatchObject({ id: 'TASK-0008' });
+      expect(await resolveTaskRef(ws, 'TASK-0999')).toEqual({ id: 'TASK-0999' }); // no file: the context decides
+      await initContext(ws, 'tasks/TASK-0007-first.task.yaml', { worktree: 'skip' });
+      expect((await resolveTaskRef(ws, 'tasks/TASK-0007-first.task.yaml')).id).toBe('TASK-0007');
+      // The other file with that id shares the context folder: refused rather than mixed up.
+      await expect(resolveTaskRef(ws, 'tasks/completed/TASK-0007-copy.task.yaml')).rejects.toMatchObject({
+        code: 'E_TASK_AMBIGUOUS',
+        message: expect.stringContaining('was made from tasks/TASK-0007-first.task.yaml'),
+      });
+      await purgeContext(ws, 'TASK-0007');
+      expect((await resolveTaskRef(ws, 'tasks/completed/TASK-0007-copy.task.yaml')).id).toBe('TASK-0007');
     });
   });
 
