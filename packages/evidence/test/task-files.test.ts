@@ -55,6 +55,54 @@ const PARSE: Record<string, string> = {
 /** Parses, complete, but breaks a rule of the shape: blocked without blocked_reason. */
 const SCHEMA: Record<string, string> = { 'TASK-9006-blocked-task.task.yaml': 'status' };
 
+/**
+ * Validation commands written as one shell line (`cd mobile && ...`, `... || true`, pipes, redirections)
+ * without `shell: true`: E_COMMAND_SYNTAX at the offending character (issue 20.3; the seed ran them
+ * through `sh -c`). Each file's findings as line:col.
+ */
+const COMMAND: Record<string, string> = {
+  'TASK-0001-mobile-deps-typecheck-lint.task.yaml': '87:17,88:17,89:17',
+  'TASK-0002-infra-modularize-main.task.yaml': '84:54,85:25,86:25',
+  'TASK-0003-infra-fix-apigw-stage.task.yaml': '72:25,73:25',
+  'TASK-0005-reliability-dlq-redrive-tests.task.yaml': '80:18',
+  'TASK-0006-observability-structured-logs-retention.task.yaml': '81:18',
+  'TASK-0009-tests-split-core-worker-schema.task.yaml': '64:18,65:18,66:18',
+  'TASK-0010-analysis-dep-tools.task.yaml': '71:18,72:18,73:18,74:18',
+  'TASK-0011-perf-baseline-artillery.task.yaml': '68:57',
+  'TASK-0012-makefile-stage1-verify.task.yaml': '64:26',
+  'TASK-0013-evidence-artifacts.task.yaml': '60:32',
+  'TASK-0014-arch-rule-no-sdk-in-handlers.task.yaml': '65:45,66:18',
+  'TASK-0015-openapi-contracts-versioning.task.yaml': '71:31,72:18',
+  'TASK-0100-phase0-foundations.task.yaml': '170:50,171:7',
+  'TASK-0100-uat-happy-path.task.yaml': '90:56',
+  'TASK-0101-dynamodb-jobs-pk.task.yaml': '68:85',
+  'TASK-0101-presign-status-integration.task.yaml': '170:63,171:62',
+  'TASK-0102-presign-upload-alignment.task.yaml': '66:68',
+  'TASK-0102-worker-pipeline-integration.task.yaml': '164:45',
+  'TASK-0103-apigw-download-route.task.yaml': '62:25,63:7',
+  'TASK-0104-edit-screen-cleanup.task.yaml': '59:36',
+  'TASK-0104-shared-contracts-foundation.task.yaml': '183:29,184:7,187:28,190:20,193:30,196:17',
+  'TASK-0105-lambda-artifacts-packaging.task.yaml': '61:46,62:25',
+  'TASK-0105-nest-bff-skeleton.task.yaml': '186:70,187:99,191:49,194:76,195:75,199:64,200:53,203:64',
+  'TASK-0200-turborepo-adoption.task.yaml': '204:48,205:29',
+  'TASK-0201-align-integration-script-docs.task.yaml': '121:78,132:58',
+  'TASK-0201-retire-legacy-qa-suite.task.yaml': '155:34,156:26,157:33',
+  'TASK-0284-turbo-corepack-hardening.task.yaml': '114:29',
+  'TASK-0427-cross-cutting-alignment.task.yaml': '210:7,228:16,229:16',
+  'TASK-0428-turborepo-execution-failure.task.yaml': '261:29,262:27',
+  'TASK-0501-runbooks-observability-hardening.task.yaml': '128:52',
+  'TASK-0605-fix-s3-key-format-tests.task.yaml': '153:7,156:7',
+  'TASK-0607-update-contract-snapshot.task.yaml': '172:17',
+  'TASK-0609-fix-dependency-validation-test.task.yaml': '127:42,130:59',
+  'TASK-0701-batch-status-route.task.yaml': '228:25',
+  'TASK-0702-device-token-infra.task.yaml': '215:25,216:25,217:25,218:63,225:20,226:20,230:103,231:88,232:97,235:7',
+  'TASK-0801-bdd-backfill.task.yaml': '125:56',
+  'TASK-0909-nativewind-tamagui-supply-chain.task.yaml': '297:37',
+  'TASK-1001-storybook-parser-audit-tooling.task.yaml': '216:14',
+  'TASK-1002-storybook-babel-preset-adapters.task.yaml': '271:26,273:26',
+  'TASK-1003-chromatic-workflow-documentation.task.yaml': '227:26,229:26',
+};
+
 describeWithFixtures('the 149 real task files', () => {
   it('are all here', () => {
     expect(files).toHaveLength(149);
@@ -65,6 +113,7 @@ describeWithFixtures('the 149 real task files', () => {
     const e001: Record<string, string[]> = {};
     const parse: Record<string, string> = {};
     const schema: Record<string, string> = {};
+    const command: Record<string, string> = {};
     const ok: string[] = [];
     for (const v of verdicts) {
       if (v.parseFailed) parse[v.file] = `${v.errors[0]!.line}:${v.errors[0]!.column}`;
@@ -72,6 +121,8 @@ describeWithFixtures('the 149 real task files', () => {
       if (paths.length > 0) e001[v.file] = paths.sort();
       const shape = v.errors.filter((e) => e.code === 'E_SCHEMA');
       if (shape.length > 0) schema[v.file] = shape.map((e) => e.path!.join('.')).join(',');
+      const shell = v.errors.filter((e) => e.code === 'E_COMMAND_SYNTAX');
+      if (shell.length > 0) command[v.file] = shell.map((e) => `${e.line}:${e.column}`).join(',');
       if (v.ok) ok.push(v.file);
       for (const e of v.errors) {
         expect(e.line, `${v.file} ${e.code}`).toBeGreaterThan(0);
@@ -82,7 +133,9 @@ describeWithFixtures('the 149 real task files', () => {
     expect(e001).toEqual(sortedPins);
     expect(parse).toEqual(PARSE);
     expect(schema).toEqual(SCHEMA);
-    expect(ok).toHaveLength(149 - Object.keys(E001).length - Object.keys(PARSE).length - Object.keys(SCHEMA).length);
+    expect(command).toEqual(COMMAND);
+    const failing = new Set([E001, PARSE, SCHEMA, COMMAND].flatMap((pins) => Object.keys(pins)));
+    expect(ok).toHaveLength(149 - failing.size);
   });
 
   it('warns about 1.0 legacy layouts instead of failing them', async () => {

@@ -10,6 +10,7 @@ import {
   type TaskFile,
 } from '@st3/schemas';
 import { checkCompleteness, taskSchemaVersion, type TaskRecord } from './completeness.js';
+import { commandSyntaxErrors } from '../validation/commands.js';
 
 export interface TaskVerdict {
   file: string;
@@ -106,6 +107,7 @@ export function validateTaskText(text: string, file: string): TaskVerdict {
     warnings.push(...checkTaskFile(shape.data, ctx));
   }
   for (const d of completeness) (d.severity === 'error' ? errors : warnings).push(d);
+  errors.push(...locatedCommandErrors(value, ctx, text, file));
   errors.sort(byPosition);
   warnings.sort(byPosition);
   return {
@@ -142,4 +144,30 @@ export async function validateTaskFile(path: string, displayName = path): Promis
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {
   return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+}
+
+/**
+ * E_COMMAND_SYNTAX findings at file:line:col: the command string's position in the file, moved to the
+ * offending character when the string stands on its line as written (plain or simply quoted).
+ */
+function locatedCommandErrors(task: TaskRecord, ctx: CheckContext, text: string, file: string): Diagnostic[] {
+  const lines = text.split(/\r?\n/);
+  return commandSyntaxErrors(task).map(({ offset, ...d }) => {
+    const pos = ctx.locate(d.path ?? []);
+    let column = pos?.column;
+    if (pos) {
+      const command = String(pipelineCommand(task, d.path ?? []));
+      const rest = (lines[pos.line - 1] ?? '').slice(pos.column - 1);
+      if (rest.startsWith(command)) column = pos.column + offset;
+      else if (/^["']/.test(rest) && rest.slice(1).startsWith(command)) column = pos.column + 1 + offset;
+    }
+    return { ...d, file, line: pos?.line, column };
+  });
+}
+
+function pipelineCommand(task: TaskRecord, path: (string | number)[]): unknown {
+  let node: unknown = task;
+  for (const key of path)
+    node = node && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
+  return node;
 }

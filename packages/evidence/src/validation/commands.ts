@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import picomatch from 'picomatch';
-import { runProcess, tail } from '@st3/process';
+import { commandArgv, runProcess, splitCommand, tail } from '@st3/process';
 import {
   St3Error,
   ValidationCommandSchema,
@@ -12,20 +12,67 @@ import {
 import { isInside, systemClock, type Clock } from '../util.js';
 import { pipelineOf, type TaskRecord } from '../tasks/completeness.js';
 
-/** Characters that make a command line need a shell (pipes, redirects, globs, expansions, chains). */
-const SHELL_CHARS = /[|&;<>()$`*?[\]{}~!"'\\\n]/;
+/** Where a task keeps its commands: 1.1 `validation.pipeline`, 1.0 `validation.commands`, or a bare `validation` list. */
+function pipelinePath(task: TaskRecord): (string | number)[] {
+  if (Array.isArray(task.validation)) return ['validation'];
+  const v = task.validation as Record<string, unknown> | undefined;
+  return Array.isArray(v?.pipeline) ? ['validation', 'pipeline'] : ['validation', 'commands'];
+}
+
+/**
+ * Commands written as one string that need a shell (`;`, `&&`, `|`, `$(`, backticks, redirections...)
+ * without `shell: true`: E_COMMAND_SYNTAX errors with the path of the string and, in `column`, the
+ * 1-based position of the offending character inside it. ST3 never runs such a string through a shell
+ * by itself (issue: a `command:` string ran through `sh -c`).
+ */
+export function commandSyntaxErrors(task: TaskRecord): (Diagnostic & { offset: number })[] {
+  const out: (Diagnostic & { offset: number })[] = [];
+  const base = pipelinePath(task);
+  (pipelineOf(task) ?? []).forEach((raw, i) => {
+    const record = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : undefined;
+    const command = typeof raw === 'string' ? raw : record?.command;
+    if (typeof command !== 'string' || record?.shell === true) return;
+    const split = splitCommand(command);
+    if (split.ok) return;
+    out.push({
+      code: 'E_COMMAND_SYNTAX',
+      severity: 'error',
+      path: typeof raw === 'string' ? [...base, i] : [...base, i, 'command'],
+      offset: split.error.index,
+      message: `validation command ${JSON.stringify(command)}: ${split.error.message} at column ${split.error.column} of the command`,
+      hint:
+        split.error.token !== undefined
+          ? 'write the command as a list of arguments, or set `shell: true` to run it through sh -c on purpose'
+          : 'close the quote, or write the command as a list of arguments',
+    });
+  });
+  return out;
+}
 
 /**
  * Validation commands from a task's `validation.pipeline` (or 1.0 `validation.commands`). An entry
  * may be a full command record (id, command, cwd, env, expected_paths, blocker_id, timeout_ms, retry,
- * expected_exit_codes); a plain `{command, description}` or string becomes one: split into argv when
- * it is a simple word list, marked `shell: true` when it needs a shell (the author wrote a shell line).
+ * expected_exit_codes); a plain `{command, description}` or string becomes one. A command string is
+ * split into argv by POSIX quoting rules and runs without a shell; one that needs a shell runs only
+ * with `shell: true` and is otherwise left out with an E_COMMAND_SYNTAX finding (see `commandSyntaxErrors`).
  */
 export function commandsFromTask(task: TaskRecord): { commands: ValidationCommand[]; warnings: Diagnostic[] } {
   const pipeline = pipelineOf(task) ?? [];
   const commands: ValidationCommand[] = [];
   const warnings: Diagnostic[] = [];
+  const refused = new Map(commandSyntaxErrors(task).map((d) => [d.path![pipelinePath(task).length] as number, d]));
   pipeline.forEach((raw, i) => {
+    const syntax = refused.get(i);
+    if (syntax) {
+      warnings.push({
+        code: syntax.code,
+        severity: 'error',
+        path: syntax.path,
+        message: syntax.message,
+        hint: syntax.hint,
+      });
+      return;
+    }
     const entry: Record<string, unknown> =
       typeof raw === 'string'
         ? { command: raw }
@@ -33,10 +80,9 @@ export function commandsFromTask(task: TaskRecord): { commands: ValidationComman
           ? { ...(raw as Record<string, unknown>) }
           : {};
     if (entry.id === undefined) entry.id = `cmd-${i + 1}`;
-    if (typeof entry.command === 'string' && entry.shell === undefined) {
-      const line = entry.command.trim();
-      if (SHELL_CHARS.test(line)) entry.shell = true;
-      else entry.command = line.split(/\s+/);
+    if (typeof entry.command === 'string' && entry.shell !== true) {
+      const split = splitCommand(entry.command);
+      if (split.ok) entry.command = split.argv;
     }
     const parsed = ValidationCommandSchema.safeParse(entry);
     if (!parsed.success) {
@@ -177,7 +223,7 @@ export async function runValidationCommand(
       stderr_tail: '',
       started_at: startedAt,
     };
-  const argv = typeof command.command === 'string' ? ['sh', '-c', command.command] : command.command;
+  const argv = commandArgv(command.command, { shell: command.shell });
   const env = { ...(options.env ?? {}), ...command.env, ...(options.extraEnv ?? {}) };
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let attempts = 0;
