@@ -37,7 +37,10 @@ export interface FileLock {
   readonly signal: AbortSignal;
   /** Pushes the refresh time forward; throws `E_LOCK_COMPROMISED` when the lock is no longer ours. */
   refresh(): Promise<void>;
-  /** Removes the lock if it is still ours; throws `E_LOCK_COMPROMISED` when it was not. Idempotent. */
+  /**
+   * Removes the lock if it is still ours; throws `E_LOCK_COMPROMISED` when another process took it
+   * over. A lock file already gone (its holder deleted the folder) is not an error. Idempotent.
+   */
   release(): Promise<void>;
 }
 
@@ -138,18 +141,26 @@ function heldLock(path: string, lockPath: string, acquired: OwnerRecord, ctx: Cl
     if (!controller.signal.aborted) controller.abort(error);
     return error;
   };
-  /** Runs `change` on our own generation, waiting out a taker's claim; its verdict decides. */
+  /**
+   * Runs `change` on our own generation, waiting out a taker's claim; its verdict decides. A lock
+   * whose folder is gone (the holder deleted it, lock included) is simply absent.
+   */
   const onOurGeneration = async (change: (state: LockState) => Promise<void>): Promise<void> => {
     const giveUp = Date.now() + ctx.staleMs;
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
-      const outcome = await withClaim(lockPath, record.token, async () => change(await readLockFile(lockPath)), ctx);
+      let outcome: Awaited<ReturnType<typeof withClaim<void>>>;
+      try {
+        outcome = await withClaim(lockPath, record.token, async () => change(await readLockFile(lockPath)), ctx);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        return change({ kind: 'absent' });
+      }
       if (outcome.status === 'done') return;
       if (Date.now() > giveUp) throw compromised('claimed by another process for too long');
       await sleep(delay);
     }
   };
-  const whyNotOurs = (state: LockState): string =>
-    state.kind === 'absent' ? 'removed' : `taken over (it now holds ${describe(state)})`;
+  const whyNotOurs = (state: LockState): string => `taken over (it now holds ${describe(state)})`;
   return {
     path,
     lockPath,
@@ -161,6 +172,7 @@ function heldLock(path: string, lockPath: string, acquired: OwnerRecord, ctx: Cl
       if (released) return;
       if (controller.signal.aborted) throw controller.signal.reason;
       await onOurGeneration(async (state) => {
+        if (state.kind === 'absent') return; // removed by its holder (e.g. with its folder): nothing to keep alive
         if (state.kind !== 'owned' || state.owner.token !== record.token) throw compromised(whyNotOurs(state));
         const next = { ...record, refreshedAt: ctx.now() };
         await replaceLockFile(lockPath, next);
@@ -172,6 +184,7 @@ function heldLock(path: string, lockPath: string, acquired: OwnerRecord, ctx: Cl
       released = true;
       if (controller.signal.aborted) throw controller.signal.reason;
       await onOurGeneration(async (state) => {
+        if (state.kind === 'absent') return; // the holder removed it (with its folder, say): released already
         if (state.kind !== 'owned' || state.owner.token !== record.token) throw compromised(whyNotOurs(state));
         await rm(lockPath, { force: true });
       });
