@@ -122,9 +122,13 @@ export async function applyInjections(
   return out;
 }
 
+/** Matches `skip_if`, or holds the text's lines as whole consecutive lines (a longer line that contains it does not count). */
 function alreadyThere(current: string, inj: PlannedInjection): boolean {
   if (inj.skipIf !== undefined) return pattern(inj.skipIf, inj).test(current);
-  return current.includes(inj.text);
+  const lines = current.split('\n');
+  const want = inj.text.split('\n');
+  for (let i = 0; i + want.length <= lines.length; i++) if (want.every((w, k) => lines[i + k] === w)) return true;
+  return false;
 }
 
 function insert(current: string, inj: PlannedInjection): { text: string; line: number } {

@@ -35,7 +35,8 @@ export async function keepVersion(
   if (existsSync(join(dir, 'manifest.json'))) return;
   const temp = `${dir}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const entries = [chain.concrete, ...chain.layouts, ...chain.partials];
-  const fileName = (id: string) => (engine === 'eta' ? `${id}.eta` : id);
+  // eta templates are files <id>.eta; Jinja templates and context schemas keep their names
+  const fileName = (id: string) => (engine === 'eta' && !id.endsWith('.json') ? `${id}.eta` : id);
   try {
     for (const t of entries) {
       const file = join(temp, fileName(t.id));

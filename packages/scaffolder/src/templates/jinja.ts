@@ -4,7 +4,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { St3Error } from '@st3/schemas';
 import type { TemplateMeta } from './metadata.js';
-import { chainHash, type TemplateChain, type TemplateEntry, type TemplateSource, type Usage } from './store.js';
+import { chainHash, contextSchemaEntry, type TemplateChain, type TemplateEntry, type TemplateSource, type Usage } from './store.js';
 
 /**
  * The user's Jinja2 templates (`template_path: concrete/dto.py.jinja2` in `artifacts.yaml`), rendered
@@ -65,6 +65,8 @@ export class JinjaStore implements TemplateSource {
       }
     };
     visit(concrete);
+    const schema = contextSchemaEntry(concrete);
+    if (schema) partials.set(schema.id, schema);
     const sorted = [...partials.values()].sort((a, b) => a.id.localeCompare(b.id));
     const chain = { concrete, layouts, partials: sorted, hash: chainHash([concrete, ...layouts, ...sorted]) };
     this.chains.set(id, chain);
@@ -160,7 +162,15 @@ type NunjucksModule = {
   FileSystemLoader: new (root: string, options?: object) => unknown;
   installJinjaCompat(): void;
   runtime: { memberLookup: (obj: unknown, key: unknown, ...rest: unknown[]) => unknown };
+  lexer: { lex(src: string, opts: object): object; TOKEN_COMMENT: string };
 };
+
+interface Tokenizer {
+  trimBlocks: boolean;
+  nextToken(): { type: string } | null;
+  current(): string;
+  forward(): void;
+}
 
 let nunjucks: NunjucksModule | undefined;
 
@@ -174,6 +184,14 @@ function load(): NunjucksModule {
     if (typeof obj === 'string' && typeof key === 'string' && Object.hasOwn(STRING_MEMBERS, key))
       return STRING_MEMBERS[key]!.bind(obj);
     return lookup.call(this, obj, key, ...rest);
+  };
+  // Jinja2's trim_blocks also removes the newline after a comment; nunjucks' does not
+  const tokenizer = Object.getPrototypeOf(mod.lexer.lex('', {})) as Tokenizer;
+  const next = tokenizer.nextToken;
+  tokenizer.nextToken = function nextToken(this: Tokenizer) {
+    const token = next.call(this);
+    if (token?.type === mod.lexer.TOKEN_COMMENT && this.trimBlocks && this.current() === '\n') this.forward();
+    return token;
   };
   nunjucks = mod;
   return mod;

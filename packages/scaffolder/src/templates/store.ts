@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta, type TemplateFunction } from 'eta/core';
 import { St3Error } from '@st3/schemas';
@@ -41,6 +41,20 @@ export interface TemplateSource {
   variables(id: string): { name: string; usage: Usage }[];
   /** v1 fallbacks declared in the chain's metadata. */
   defaults(id: string): Record<string, unknown>;
+}
+
+/**
+ * The JSON Schema file a template names as its `context_schema` (relative to the template), as a
+ * member of its chain: a schema change is a new version, and a kept version can validate again.
+ */
+export function contextSchemaEntry(concrete: TemplateEntry): TemplateEntry | undefined {
+  const ref = concrete.meta.context_schema;
+  if (typeof ref !== 'string' || !ref.endsWith('.json')) return undefined;
+  const file = resolve(dirname(concrete.file), ref);
+  if (!existsSync(file)) return undefined;
+  const id = posix.normalize(posix.join(posix.dirname(concrete.id), ref));
+  const raw = readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+  return { id, raw, body: '', meta: { version: '0.0.0' }, file, origin: concrete.origin };
 }
 
 /** First 8 hex of SHA-256 over every template of a chain (id and full text, metadata included). */
@@ -140,6 +154,8 @@ export class TemplateStore implements TemplateSource {
       }
     };
     visit(concrete);
+    const schema = contextSchemaEntry(concrete);
+    if (schema) partials.set(schema.id, schema);
     const sortedPartials = [...partials.values()].sort((a, b) => a.id.localeCompare(b.id));
     const chain = {
       concrete,
