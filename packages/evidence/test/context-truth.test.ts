@@ -31,6 +31,37 @@ async function repo(root: string): Promise<EvidenceWorkspace> {
   return { root, config: { ...DEFAULT_TASKS_CONFIG, task_dirs: ['tasks'] } };
 }
 
+describe('telemetry of init', () => {
+  it('tells the handle about each file read for the task, once per file', async () => {
+    await withTemp(async (root) => {
+      await mkdir(join(root, 'tasks'));
+      await mkdir(join(root, 'standards'));
+      const standard = '# A\n\n## One\n\nfirst\n\n## Two\n\nsecond\n';
+      await writeFile(join(root, 'standards/a.md'), standard);
+      const task = completeTask('TASK-0043').replace(
+        'description: d',
+        'description: follows standards/a.md#one and standards/a.md#two',
+      );
+      await writeFile(join(root, 'tasks/TASK-0043-reads.task.yaml'), task);
+      const reads: [string, number][] = [];
+      const handle = {
+        count: () => undefined,
+        observe: () => undefined,
+        fileRead: (p: string, n: number) => reads.push([p, n]),
+      };
+      const { context } = await initContext({ root, config: DEFAULT_TASKS_CONFIG }, 'TASK-0043', {
+        worktree: 'skip',
+        telemetry: handle,
+      });
+      expect(context.standards.map((e) => e.section).sort()).toEqual(['one', 'two']);
+      expect(reads).toEqual([
+        ['tasks/TASK-0043-reads.task.yaml', Buffer.byteLength(task)],
+        ['standards/a.md', Buffer.byteLength(standard)],
+      ]);
+    });
+  });
+});
+
 describe('snapshot truth', () => {
   it('init takes a worktree snapshot recording its agent; verify checks the expected agent', async () => {
     await withTemp(async (root) => {

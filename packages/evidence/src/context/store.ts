@@ -188,7 +188,20 @@ export async function initContext(
     if (await exists(file)) throw contextExists(ws, location.id, dir);
     await mkdir(dir, { recursive: true });
     const text = await readFile(location.path);
-    options.telemetry?.fileRead?.(location.file, text.length);
+    // Each file init reads for the task counts once, however many sections are taken from it.
+    const seen = new Set<string>();
+    const read = (path: string, bytes: number): void => {
+      if (seen.has(path)) return;
+      seen.add(path);
+      options.telemetry?.fileRead?.(path, bytes);
+    };
+    const handle = options.telemetry;
+    const telemetry: TelemetryHandle | undefined = handle && {
+      count: (name, value, labels) => handle.count(name, value, labels),
+      observe: (name, value, labels) => handle.observe(name, value, labels),
+      fileRead: read,
+    };
+    read(location.file, text.length);
     await copyFile(location.path, join(dir, 'task.snapshot.yaml'));
     const warnings: { code: string; message: string }[] = verdict.warnings.map((w) => ({
       code: w.code,
@@ -205,7 +218,7 @@ export async function initContext(
           file: join(ws.config.standards_root, cite.file),
           section: cite.anchor,
           clock,
-          telemetry: options.telemetry,
+          telemetry,
         });
         if (!standards.some((s) => s.id === excerpt.id && s.file === excerpt.file)) standards.push(excerpt);
       } catch (error) {
@@ -223,7 +236,7 @@ export async function initContext(
         continue;
       }
       const content = await readFile(abs);
-      options.telemetry?.fileRead?.(ref, content.length);
+      read(ref, content.length);
       const name = `${sha256(content).slice(0, 8)}-${ref.split('/').pop()}`;
       await mkdir(join(dir, 'checklists'), { recursive: true });
       await copyFile(abs, join(dir, 'checklists', name));
