@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { it } from 'vitest';
 
 /** A temp folder, removed by the returned cleanup. */
 export function tempDir(prefix = 'st3-qg-'): { dir: string; cleanup: () => void } {
@@ -39,4 +41,48 @@ export function commitAll(dir: string, message: string): string {
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', message);
   return git(dir, 'rev-parse', 'HEAD');
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** PATH for tests that run real tools: this package's and the repository's node_modules/.bin, then the system. */
+export const TOOL_PATH = [
+  join(here, '../node_modules/.bin'),
+  join(here, '../../../node_modules/.bin'),
+  process.env.PATH ?? '',
+].join(delimiter);
+
+/** The tools of `names` that are not on `path` (as executables). */
+export function missingTools(names: readonly string[], path = TOOL_PATH): string[] {
+  return names.filter(
+    (name) =>
+      !path.split(delimiter).some((dir) => {
+        try {
+          accessSync(join(dir, name), constants.X_OK);
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+  );
+}
+
+const inCi = (): boolean => Boolean(process.env.CI) && process.env.CI !== 'false' && process.env.CI !== '0';
+
+/**
+ * A test that needs real tools: skipped (with the missing ones named) where they are not installed, and a
+ * failing test under CI, which must run it (.ci/run installs them).
+ */
+export function itWithTools(
+  tools: readonly string[],
+  name: string,
+  fn: () => Promise<void> | void,
+  timeout?: number,
+): void {
+  const missing = missingTools(tools);
+  if (missing.length === 0) it(name, fn, timeout);
+  else if (inCi())
+    it(name, () => {
+      throw new Error(`missing tools: ${missing.join(', ')} (CI must install them)`);
+    });
+  else it.skip(`${name} [skipped: ${missing.join(', ')} not installed]`, fn);
 }

@@ -1,5 +1,5 @@
 import type { GateConfig, Severity, Violation } from '@st3/schemas';
-import { tail, type ProcessResult } from '../process/run-process.js';
+import { tail, type ProcessResult } from '@st3/process';
 import { compileConfigRegex } from '../config/regex.js';
 import { createJsonParser, type ParseOutcome } from './json-violations.js';
 import { capLine, type ParseContext } from './normalize.js';

@@ -1,6 +1,6 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { ProcessResult } from '../process/run-process.js';
+import type { ProcessResult } from '@st3/process';
 
 export interface ArtifactLogOptions {
   /** Folder for the logs (relative to the workspace root or absolute). */

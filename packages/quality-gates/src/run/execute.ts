@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, dirname, join, relative, resolve, sep } from 'node:path';
 import type { GateConfig } from '@st3/schemas';
 import { createOutputParser, evaluateGate, type GateEvaluation } from '../parse/evaluate.js';
-import { runProcess, type ProcessResult } from '../process/run-process.js';
+import { runProcess, type ProcessResult } from '@st3/process';
 import { writeArtifactLog } from './artifact-log.js';
 import { chunkFiles, commandLineBudget } from './chunk.js';
 

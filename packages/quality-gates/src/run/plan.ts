@@ -85,6 +85,11 @@ async function planChanged(
   const auto = scope.kind === 'auto';
   const base = { id, gate, configHash: ctx.hashes[id] ?? '' };
   const own = state.gates?.[id];
+  const changed = [...new Set([...(scope.changed ?? []), ...(scope.unverified ?? [])])];
+  const deleted = scope.deleted ?? [];
+  const isConfig = configFileMatcher(configFileGlobs(gate));
+  const configChange = [...changed, ...deleted].find(isConfig);
+  if (configChange) return project(`its tool config ${configChange} changed`, auto);
   if (auto) {
     const recorded = own?.config_hash;
     if (recorded !== ctx.hashes[id])
@@ -94,11 +99,6 @@ async function planChanged(
       );
     if (own?.project_failed) return project('it failed on the project last time', true);
   }
-  const changed = [...new Set([...(scope.changed ?? []), ...(scope.unverified ?? [])])];
-  const deleted = scope.deleted ?? [];
-  const isConfig = configFileMatcher(configFileGlobs(gate));
-  const configChange = [...changed, ...deleted].find(isConfig);
-  if (configChange) return project(`its tool config ${configChange} changed`, auto);
 
   const ofType = createGateFilter({ ...gate, scope: undefined }, { ...ctx.config, project_scope: undefined });
   const typed = [...changed.filter(ofType), ...deleted.filter(ofType)];

@@ -114,8 +114,7 @@ export async function planGateRun(options: RunGatesOptions): Promise<RunPlan> {
     state,
     hashes,
     projectFiles: () =>
-      (projectFiles ??=
-        scope.mode === 'project' ? Promise.resolve(scope.files) : listProjectFiles(root, scope.repoDir)),
+      (projectFiles ??= scope.mode === 'project' ? Promise.resolve(scope.files) : listProjectFiles(root)),
   });
   const limited = options.gates !== undefined && options.gates.length > 0;
   return { root, config, request, state, scope, plans, limited, ...(scope.repoDir ? { repoDir: scope.repoDir } : {}) };

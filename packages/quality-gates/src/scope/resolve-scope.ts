@@ -1,17 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { walkFiles } from '@st3/fs';
 import { St3Error, type QualityConfig, type QualityGatesState } from '@st3/schemas';
-import {
-  changesSince,
-  hasCommit,
-  ignoreChecker,
-  mergeBase,
-  openRepo,
-  resolveBranch,
-  untrackedFiles,
-  type RepoInfo,
-} from './git.js';
+import { changesSince, hasCommit, mergeBase, openRepo, resolveBranch, untrackedFiles, type RepoInfo } from './git.js';
 
 export type ScopeKind = 'auto' | 'branch' | 'project' | 'files';
 
@@ -75,7 +66,7 @@ export async function resolveScope(options: ResolveScopeOptions): Promise<Resolv
   };
   switch (request.kind) {
     case 'project':
-      return { ...common, mode: 'project', files: await listProjectFiles(root, repo), description: 'whole project' };
+      return { ...common, mode: 'project', files: await listProjectFiles(root), description: 'whole project' };
     case 'files':
       return filesScope(root, request, common);
     case 'branch':
@@ -180,18 +171,22 @@ async function autoScope(
   const project = async (why: string): Promise<ResolvedScope> => ({
     ...common,
     mode: 'project',
-    files: await listProjectFiles(root, repo),
+    files: await listProjectFiles(root),
     description: `whole project (${why})`,
   });
   if (!repo) return project('not a git repository');
   if (!baseline) return project('no baseline yet');
-  if (!(await hasCommit(repo.dir, baseline))) {
+  let diff: Awaited<ReturnType<typeof changesSince>>;
+  try {
+    diff = await changesSince(repo.dir, baseline);
+  } catch (error) {
+    // Only now pay for isomorphic-git: is the baseline gone (history rewritten), or is the repository broken?
+    if (await hasCommit(repo.dir, baseline)) throw error;
     common.warnings.push(
       `baseline ${baseline.slice(0, 8)} is not in this repository (history rewritten?): checking the whole project`,
     );
     return project(`baseline ${baseline.slice(0, 8)} not found`);
   }
-  const diff = await changesSince(repo.dir, baseline);
   const unverified = (options.state?.unverified_files ?? []).filter((f) => existsSync(join(root, f)));
   const changed = withoutOwnFiles(toRootRelative(repo.dir, root, diff.changed), options.config);
   const deleted = withoutOwnFiles(toRootRelative(repo.dir, root, diff.deleted), options.config);
@@ -234,32 +229,10 @@ function toRootRelative(repoDir: string, root: string, files: string[]): string[
   return files.filter((f) => f.startsWith(`${prefix}/`)).map((f) => f.slice(prefix.length + 1));
 }
 
-const ALWAYS_SKIPPED = new Set(['.git', 'node_modules']);
-
 /**
- * Every file of the workspace, skipping `.git`, `node_modules` and (in a repository) what
- * .gitignore ignores. Gate filters then narrow it by type and globs.
+ * Every file of the workspace, skipping `.git`, `node_modules` and what `.gitignore` ignores (the walk of
+ * @st3/fs, rules from the repository's top when in one). Gate filters then narrow it by type and globs.
  */
-export async function listProjectFiles(root: string, repo?: Pick<RepoInfo, 'dir'> | string): Promise<string[]> {
-  let ignored: ((p: string) => Promise<boolean>) | undefined;
-  const repoDir = typeof repo === 'string' ? repo : repo?.dir;
-  if (repoDir) {
-    const check = await ignoreChecker(repoDir);
-    const prefix = relative(repoDir, root).split(sep).join('/');
-    ignored = (p) => check(prefix ? `${prefix}/${p}` : p);
-  }
-  const out: string[] = [];
-  const walk = async (rel: string): Promise<void> => {
-    const entries = await readdir(rel ? join(root, rel) : root, { withFileTypes: true });
-    for (const e of entries) {
-      if (ALWAYS_SKIPPED.has(e.name)) continue;
-      const p = rel ? `${rel}/${e.name}` : e.name;
-      if (!e.isDirectory() && !e.isFile()) continue;
-      if (ignored && (await ignored(p))) continue;
-      if (e.isDirectory()) await walk(p);
-      else out.push(p);
-    }
-  };
-  await walk('');
-  return out.sort();
+export async function listProjectFiles(root: string): Promise<string[]> {
+  return walkFiles(root, { gitignore: true });
 }

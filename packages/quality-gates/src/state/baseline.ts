@@ -1,13 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  QualityGatesStateSchema,
-  St3Error,
-  withFileLock,
-  writeJsonAtomic,
-  type GateState,
-  type QualityGatesState,
-} from '@st3/schemas';
+import { withFileLock, writeJsonAtomic } from '@st3/fs';
+import { QualityGatesStateSchema, St3Error, type GateState, type QualityGatesState } from '@st3/schemas';
 
 /** `.st3/state.json` of a workspace. */
 export function statePath(root: string): string {

@@ -1,7 +1,9 @@
 import { readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { St3Error, type TestsConfig } from '@st3/schemas';
-import { runProcess, tail } from '../process/run-process.js';
+import { findGitRoot } from '@st3/fs';
+import { runProcess, tail } from '@st3/process';
+import { toolEnv } from '../run/execute.js';
 import { parseJestJson, parsePytestJunit, type TestCounts } from './parse-results.js';
 
 export interface TestRunResult extends TestCounts {
@@ -33,7 +35,8 @@ export async function runTests(options: RunTestsOptions): Promise<TestRunResult>
   const run = await runProcess({
     argv: cfg.command,
     cwd: workDir,
-    env: options.env,
+    // The project's node_modules/.bin first on PATH, as `npm test` would have it.
+    env: toolEnv(options.env ?? process.env, workDir, findGitRoot(root) ?? root),
     signal: options.signal,
     timeoutMs: cfg.timeout_seconds ? cfg.timeout_seconds * 1000 : undefined,
     maxOutputBytes: 64 * 1024 * 1024,
