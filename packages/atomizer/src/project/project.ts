@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { TelemetryHandle } from '@st3/schemas';
 import { St3Error } from '@st3/schemas/errors';
 import type { AtomizeOptions } from '../api.js';
@@ -10,6 +9,7 @@ import { checkVariant } from '../analyze.js';
 import { resolveAtomOptions } from '../atoms/options.js';
 import { findSourceFiles } from './files.js';
 import { runJobWithCost, type Job, type JobCost, type JobResult } from './job.js';
+import { runPool } from './pool.js';
 
 export interface ProjectProgress {
   done: number;
@@ -91,60 +91,6 @@ export async function* atomizeProject(patterns: string[], options: ProjectOption
     return;
   }
   yield* runPool(jobs, count, url!, report, options.signal);
-}
-
-async function* runPool(
-  jobs: Job[],
-  count: number,
-  url: URL,
-  report: (r: JobResult, cost: JobCost) => void,
-  signal?: AbortSignal,
-): AsyncGenerator<JobResult> {
-  const workers: Worker[] = [];
-  const ready: JobResult[] = [];
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  let next = 0;
-  let pending = 0;
-  const notify = () => {
-    wake?.();
-    wake = undefined;
-  };
-  const feed = (w: Worker) => {
-    if (next >= jobs.length || failure || signal?.aborted) return;
-    const id = next++;
-    pending++;
-    w.postMessage({ id, job: jobs[id] });
-  };
-  try {
-    for (let i = 0; i < count; i++) {
-      const w = new Worker(url);
-      w.on('message', (msg: { result?: JobResult; cost?: JobCost; error?: { message: string; code?: string } }) => {
-        pending--;
-        if (msg.error) failure = new St3Error(msg.error.code ?? 'E_INTERNAL', msg.error.message);
-        else {
-          report(msg.result!, msg.cost ?? { bytes: 0, parseMs: 0 });
-          ready.push(msg.result!);
-        }
-        feed(w);
-        notify();
-      });
-      w.on('error', (e) => {
-        failure = e;
-        notify();
-      });
-      workers.push(w);
-      feed(w);
-    }
-    while (pending > 0 || ready.length > 0) {
-      if (ready.length === 0) await new Promise<void>((r) => (wake = r));
-      if (failure) throw failure;
-      if (signal?.aborted) throw new St3Error('E_INTERRUPTED', 'atomize was cancelled');
-      while (ready.length > 0) yield ready.shift()!;
-    }
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
 }
 
 /** One file as the metrics dashboard reads it (atomizer throughput: bytes per parse millisecond). */
