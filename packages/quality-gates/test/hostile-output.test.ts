@@ -154,6 +154,7 @@ const run = (stdout: string, exitCode = 1): ProcessResult => ({
   stdoutBytes: stdout.length,
   stderrBytes: 0,
   durationMs: 1,
+  strayDescendants: 0,
 });
 
 /** The contract under fuzzing: valid violations, or a located gate error that is not an internal one. */

@@ -17,6 +17,7 @@ const run = (over: Partial<ProcessResult>): ProcessResult => ({
   stdoutBytes: 0,
   stderrBytes: 0,
   durationMs: 1,
+  strayDescendants: 0,
   ...over,
 });
 const jsonGate = (json: Record<string, unknown>): GateConfig => ({
