@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { GitignoreMatcher, findGitRoot } from './gitignore.js';
 
@@ -16,8 +16,12 @@ export interface WalkOptions {
   enter?: (relDir: string) => boolean;
   /** Return false to leave a file out (path relative to `root`). Applied after the ignore rules. */
   filter?: (relFile: string) => boolean;
-  /** List symbolic links to files too (default true; links to folders are never followed). */
-  symlinks?: boolean;
+  /**
+   * Symbolic links: `files` (default) lists links whose target is a file; `all` lists every link as
+   * an entry, as git does (it stores the link, not the target); `none` leaves them out. Links to
+   * folders are never followed.
+   */
+  symlinks?: 'files' | 'all' | 'none';
 }
 
 const DEFAULT_SKIP = ['.git', 'node_modules'];
@@ -30,7 +34,7 @@ const DEFAULT_SKIP = ['.git', 'node_modules'];
 export async function walkFiles(root: string, options: WalkOptions = {}): Promise<string[]> {
   const top = resolve(root);
   const skip = new Set(options.skipNames ?? DEFAULT_SKIP);
-  const symlinks = options.symlinks !== false;
+  const symlinks = options.symlinks ?? 'files';
   const { matcher, prefix } = matcherFor(top, options.gitignore);
   const out: string[] = [];
   const visit = async (rel: string): Promise<void> => {
@@ -46,7 +50,7 @@ export async function walkFiles(root: string, options: WalkOptions = {}): Promis
       const isDir = e.isDirectory();
       if (isDir) {
         if (skip.has(e.name)) continue;
-      } else if (!(e.isFile() || (symlinks && e.isSymbolicLink()))) continue;
+      } else if (!e.isFile() && !(e.isSymbolicLink() && (await keepLink(symlinks, join(top, p))))) continue;
       if (matcher?.ignoresEntry(prefix + p, isDir)) continue;
       if (isDir) {
         if (!options.enter || options.enter(p)) folders.push(p);
@@ -70,4 +74,13 @@ function matcherFor(top: string, gitignore: WalkOptions['gitignore']): { matcher
 /** Orders by UTF-16 code units (stable across locales; git's byte order for every BMP name). */
 export function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function keepLink(mode: 'files' | 'all' | 'none', path: string): Promise<boolean> {
+  if (mode !== 'files') return mode === 'all';
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false; // dangling
+  }
 }

@@ -150,6 +150,7 @@ async function untracked(root: string, tracked: Set<string>): Promise<string[]> 
   const files = await walkFiles(root, {
     gitignore: new GitignoreMatcher(root),
     skipNames: ['.git'],
+    symlinks: 'all',
     enter: (dir) => {
       if (!trackedDirs.has(dir) && !tracked.has(dir) && exists(join(root, dir, '.git'))) {
         nested.push(`${dir}/`);

@@ -1,0 +1,111 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { GitignoreMatcher, walkFiles } from '../src/index.js';
+import { tempDir } from './helpers.js';
+
+/** git's own answer: untracked, not ignored files of a repository without commits. */
+const gitOthers = (root: string): string[] =>
+  execFileSync('git', ['ls-files', '--others', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' })
+    .split('\0')
+    .filter(Boolean)
+    .sort();
+
+async function put(root: string, path: string, content = 'x'): Promise<void> {
+  await mkdir(dirname(join(root, path)), { recursive: true });
+  await writeFile(join(root, path), content);
+}
+
+describe('walkFiles', () => {
+  it('lists files sorted, skips .git and node_modules, applies nested .gitignore files and info/exclude', async () => {
+    const root = await tempDir();
+    execFileSync('git', ['init', '-q'], { cwd: root });
+    await put(root, '.gitignore', 'dist/\n*.log\n/top-only.txt\n');
+    await put(root, '.git/info/exclude', 'secret.txt\n');
+    for (const f of [
+      'a.ts',
+      'dist/x.js',
+      'b.log',
+      'top-only.txt',
+      'sub/top-only.txt',
+      'secret.txt',
+      'node_modules/m/i.js',
+    ])
+      await put(root, f);
+    await put(root, 'sub/.gitignore', '!keep.log\n*.tmp\n');
+    await put(root, 'sub/keep.log');
+    await put(root, 'sub/y.tmp');
+    await symlink('a.ts', join(root, 'link-to-file'));
+    await symlink('sub', join(root, 'link-to-dir'));
+    expect(await walkFiles(root)).toEqual([
+      '.gitignore',
+      'a.ts',
+      'link-to-file',
+      'sub/.gitignore',
+      'sub/keep.log',
+      'sub/top-only.txt',
+    ]);
+    expect(await walkFiles(root, { symlinks: 'all', skipNames: ['.git'] })).toEqual(
+      [...gitOthers(root)].sort((a, b) => (a < b ? -1 : 1)),
+    );
+    expect(await walkFiles(root, { gitignore: false, skipNames: ['.git'] })).toContain('dist/x.js');
+  });
+
+  it('walks a subfolder with the repository rules above it', async () => {
+    const root = await tempDir();
+    execFileSync('git', ['init', '-q'], { cwd: root });
+    await put(root, '.gitignore', '*.gen.ts\n');
+    await put(root, 'pkg/a.ts');
+    await put(root, 'pkg/b.gen.ts');
+    expect(await walkFiles(join(root, 'pkg'))).toEqual(['a.ts']);
+    expect(new GitignoreMatcher(root).ignores('pkg/b.gen.ts')).toBe(true);
+  });
+
+  it('property: equals git ls-files --others --exclude-standard for any tree and ignore rules', async () => {
+    const files = [
+      'a.ts',
+      'b.log',
+      'c/d.ts',
+      'c/e.log',
+      'c/f/g.py',
+      'c/f/h.tmp',
+      'build/o.js',
+      'doc/readme.md',
+      'x y.txt',
+    ];
+    const rules = [
+      '*.log',
+      '!c/e.log',
+      'build/',
+      'c/f/',
+      '/a.ts',
+      '*.tmp',
+      '!*.py',
+      'c/**/g.py',
+      'doc',
+      '**/d.ts',
+      'x\\ y.txt',
+      '#comment',
+      'f/',
+    ];
+    const nested = fc.record({ dir: fc.constantFrom('c', 'c/f', 'doc'), rules: fc.subarray(rules) });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.subarray(files, { minLength: 1 }),
+        fc.subarray(rules),
+        fc.array(nested, { maxLength: 2 }),
+        async (present, top, deeper) => {
+          const root = await tempDir('st3-walk-');
+          execFileSync('git', ['init', '-q'], { cwd: root });
+          for (const f of present) await put(root, f);
+          await put(root, '.gitignore', top.join('\n'));
+          for (const n of deeper) await put(root, `${n.dir}/.gitignore`, n.rules.join('\n'));
+          expect(await walkFiles(root, { skipNames: ['.git'], symlinks: 'all' })).toEqual(gitOthers(root));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+});
