@@ -11,6 +11,7 @@ import {
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { JsonSchemaType, JsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { St3Error } from '@st3/schemas';
+import { Ajv } from 'ajv';
 import { z } from 'zod';
 import { documentResult, errorResult } from './results.js';
 import type { AnyTool, ToolProgress } from './tool.js';
@@ -62,6 +63,9 @@ export function installTools(server: Server, tools: readonly AnyTool[], options:
     if (!v) validators.set(tool.name, (v = ajv.getValidator(schema as JsonSchemaType)));
     return v;
   };
+  // The SDK's validator (the one clients use) decides; on a mismatch, name every offending field.
+  const explain = (schema: Tool['outputSchema'], doc: unknown, fallback?: string) =>
+    describeMismatch(schema, doc) ?? fallback;
 
   server.registerCapabilities({ tools: { listChanged: false } });
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
@@ -69,7 +73,10 @@ export function installTools(server: Server, tools: readonly AnyTool[], options:
     const tool = byName.get(request.params.name);
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `Tool ${request.params.name} not found`);
     const schema = listed.find((l) => l.name === tool.name)!.outputSchema;
-    const call = callTool(tool, request.params.arguments, extra, options, (doc) => validatorOf(tool, schema)(doc));
+    const call = callTool(tool, request.params.arguments, extra, options, (doc) => {
+      const r = validatorOf(tool, schema)(doc);
+      return r.valid ? r : { valid: false, errorMessage: explain(schema, doc, r.errorMessage) };
+    });
     options.track?.(call);
     return call;
   });
@@ -116,6 +123,26 @@ async function callTool(
     `${tool.name}: ${result.structuredContent ? (result.isError ? 'problems found' : 'ok') : text} in ${ms} ms`,
   );
   return result;
+}
+
+let detailed: Ajv | undefined;
+
+/** Every place a document breaks its schema, with the names of unexpected fields (`/gates/0: unexpected "scope"`). */
+function describeMismatch(schema: Tool['outputSchema'], doc: unknown): string | undefined {
+  detailed ??= new Ajv({ allErrors: true, strict: false, validateFormats: false });
+  const validate = detailed.compile(schema as object);
+  if (validate(doc)) return undefined;
+  const seen = new Set<string>();
+  for (const e of validate.errors ?? []) {
+    const where = e.instancePath || '/';
+    const params = e.params as { additionalProperty?: string };
+    seen.add(
+      params.additionalProperty
+        ? `${where}: unexpected "${params.additionalProperty}"`
+        : `${where}: ${e.message ?? 'invalid'}`,
+    );
+  }
+  return [...seen].slice(0, 10).join('; ');
 }
 
 function describeIssues(error: z.ZodError): string {

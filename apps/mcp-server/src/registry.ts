@@ -1,5 +1,6 @@
 import { TOOL_AREAS, type AnyTool } from './tool.js';
 import { atomizeTool, complexityTool } from './tools/atoms.js';
+import { atomContextTool } from './tools/context.js';
 import { exportSchemasTool, validateFilesTool } from './tools/core.js';
 import {
   evidenceAttachTool,
@@ -19,7 +20,7 @@ import {
   quarantineReleaseTool,
   quarantineRepairTool,
 } from './tools/ledger.js';
-import { metricsCollectTool, metricsCompareTool } from './tools/metrics.js';
+import { metricsCollectTool, metricsCompareTool, telemetryRecordTool } from './tools/metrics.js';
 import { qaDriftTool, qaRecordTool } from './tools/qa.js';
 import { reviewActionTool, reviewListTool, reviewShowTool, runStatusTool } from './tools/review.js';
 import {
@@ -29,9 +30,11 @@ import {
   parityCompareTool,
   scaffoldArtifactTool,
   scaffoldBatchTool,
+  updateScaffoldedTool,
 } from './tools/scaffold.js';
 import {
   taskContextShowTool,
+  taskContextDiffTool,
   taskInitContextTool,
   taskListTool,
   taskShowTool,
@@ -49,10 +52,12 @@ const DECLARED: AnyTool[] = [
   scaffoldArtifactTool,
   listArtifactTypesTool,
   checkScaffoldedTool,
+  updateScaffoldedTool,
   scaffoldBatchTool,
   checkPatternsTool,
   parityCompareTool,
   atomizeTool,
+  atomContextTool,
   complexityTool,
   dependencyGraphTool,
   wavesTool,
@@ -66,6 +71,7 @@ const DECLARED: AnyTool[] = [
   taskValidateTool,
   taskInitContextTool,
   taskContextShowTool,
+  taskContextDiffTool,
   evidenceAttachTool,
   evidenceListTool,
   evidenceVerifyTool,
@@ -83,6 +89,7 @@ const DECLARED: AnyTool[] = [
   worktreeVerifyTool,
   qaRecordTool,
   qaDriftTool,
+  telemetryRecordTool,
   metricsCollectTool,
   metricsCompareTool,
 ];

@@ -62,13 +62,8 @@ const REQUIRED = [
  * registered fails the test.
  */
 const WAITING: Record<string, string> = {
-  update_scaffolded: '@st3/scaffolder: the 3-way merge update of generated files (st3 scaffold update, issue 17)',
-  atom_context: "@st3/atomizer: an atom's context with a token budget (st3 atomize --context, issue 15)",
   execute:
     '@st3/executor: execute with agents, applying and queueing the results in the library (st3 execute --agent, issue 16)',
-  task_context_diff:
-    '@st3/evidence: the change of the task file and immutable section since init (st3 tasks context diff, issue 21)',
-  telemetry_record: "@st3/telemetry: agents' telemetry records (st3 telemetry record, issue 21)",
 };
 
 describe('the tool registry', () => {

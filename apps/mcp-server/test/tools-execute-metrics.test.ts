@@ -74,9 +74,27 @@ describe.each(TRANSPORTS)('execution, review and metrics tools over %s', (transp
     expect(one.run.nodes.a.status).toBe('succeeded');
   });
 
-  it('metrics_collect: the five criteria of a task, written to metrics.json', async () => {
+  it('telemetry_record then metrics_collect: the five criteria of a task, written to metrics.json', async () => {
     await mkdir(join(ws.dir, '.st3/tasks/TASK-0001'), { recursive: true });
+    const rec = await ok(c.client, 'telemetry_record', {
+      id: 'TASK-0001',
+      agent: 'implementer',
+      fileReads: [{ path: 'src/util.ts' }, { path: 'src/pricing.ts', bytes: 10 }],
+      prompts: [{ bytes: 800, baselineBytes: 1000 }],
+      jsonParses: [{ source: 'agent', ok: true }],
+    });
+    expect(rec.file).toBe('.st3/tasks/TASK-0001/telemetry-implementer.json');
+    expect(rec.recorded).toMatchObject({ fileReads: 2, prompts: 1, jsonParses: 1 });
+    expect(await failure(c.client, 'telemetry_record', { id: 'TASK-0404', agent: 'x' })).toMatch(/^E_TASK/);
+    expect(
+      await failure(c.client, 'telemetry_record', {
+        id: 'TASK-0001',
+        agent: 'x',
+        fileReads: [{ path: '../../etc/passwd' }],
+      }),
+    ).toBe('E_PATH_ESCAPE');
     const r = await ok(c.client, 'metrics_collect', { id: 'TASK-0001' });
+    expect(r.metrics.agents).toContain('implementer');
     expect(r.metrics.criteria.map((x: { id: string }) => x.id)).toEqual(
       expect.arrayContaining([
         'file_reads_per_agent',

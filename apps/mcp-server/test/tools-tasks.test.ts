@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, connect, failure, ok, TRANSPORTS, type Connection } from './harness.js';
@@ -43,6 +43,16 @@ describe.each(TRANSPORTS)('task, evidence and QA tools over %s', (transport) => 
     const shown = await ok(c.client, 'task_context_show', { id: ID });
     expect(shown.snapshot_intact).toBe(true);
     expect(await failure(c.client, 'task_context_show', { id: 'TASK-0404' })).toBe('E_CONTEXT_NOT_FOUND');
+    expect((await ok(c.client, 'task_context_diff', { id: ID })).task_file_changed).toBe(false);
+    const file = join(ws.dir, 'tasks/TASK-0001-example-evidence.task.yaml');
+    const before = await readFile(file, 'utf8');
+    await writeFile(file, before.replace('title: "Record evidence for the example workspace"', 'title: "Renamed"'));
+    const diff = await call(c.client, 'task_context_diff', { id: ID });
+    expect(diff.isError).toBe(true);
+    const doc = diff.structuredContent as { patch: string; immutable: { field: string }[] };
+    expect(doc.patch).toContain('+title: "Renamed"');
+    expect(doc.immutable.map((f) => f.field)).toEqual(['title']);
+    await writeFile(file, before);
   });
 
   it('evidence_attach, evidence_list, evidence_verify', async () => {

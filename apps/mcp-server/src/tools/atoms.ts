@@ -30,7 +30,7 @@ interface Atomized<R> {
   skipped: { path: string; reason: string }[];
 }
 
-const isAtomized = (r: AtomizedFileRecord | ComplexityRecord): r is AtomizedFileRecord => 'atoms' in r;
+export const isAtomized = (r: AtomizedFileRecord | ComplexityRecord): r is AtomizedFileRecord => 'atoms' in r;
 
 /**
  * `atomizeProject` of @st3/atomizer over the given paths (workspace-relative, globs allowed), with
@@ -38,7 +38,7 @@ const isAtomized = (r: AtomizedFileRecord | ComplexityRecord): r is AtomizedFile
  * tree does not hold the server's event loop). Progress per file; files that cannot be atomized are
  * listed as skipped.
  */
-async function runAtomizer<R extends AtomizedFileRecord | ComplexityRecord>(
+export async function runAtomizer<R extends AtomizedFileRecord | ComplexityRecord>(
   paths: string[],
   ctx: ToolContext,
   options: { mode: 'atomize' | 'complexity'; targetLoc?: number; maxLoc?: number; maxComplexity?: number },

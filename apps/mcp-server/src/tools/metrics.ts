@@ -1,10 +1,10 @@
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { CRITERION_IDS, errorFromDiagnostics, MetricsRollupSchema, TaskMetricsSchema } from '@st3/schemas';
 import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, WRITES, READ_ONLY } from '../tool.js';
-import { DiagnosticSchema, taskIdArg } from './common.js';
+import { DiagnosticSchema, taskIdArg, workspacePath } from './common.js';
 
 const StatusSchema = z.enum(['met', 'missed', 'not measured']);
 const VerdictSchema = z.enum(['pass', 'fail', 'incomplete']);
@@ -89,3 +89,110 @@ export const metricsCompareTool = defineTool({
       : `${plural(r.regressions.length, 'regression')}: ${r.regressions.map((x) => x.message).join('; ')}`,
   failed: (r) => !r.ok,
 });
+
+export const telemetryRecordTool = defineTool({
+  name: 'telemetry_record',
+  title: 'Record agent telemetry',
+  area: 'metrics',
+  cli: 'st3 telemetry record',
+  description:
+    "Record what an agent did for a task, for the task's success criteria: files read (with bytes), cache hits, commands run, warnings, prompt sizes against a baseline, JSON parses. Appended under a lock to .st3/tasks/<id>/telemetry-<agent>.json, safe with concurrent agents.",
+  input: z.object({
+    id: taskIdArg,
+    agent: z
+      .string()
+      .min(1)
+      .regex(/^[A-Za-z0-9._-]+$/)
+      .describe('the agent, e.g. implementer'),
+    fileReads: z
+      .array(z.object({ path: z.string().min(1), bytes: z.number().int().nonnegative().optional() }))
+      .default([])
+      .describe('files read (bytes default to the file size)'),
+    cacheHits: z.array(z.object({ type: z.string().min(1), bytes: z.number().int().nonnegative() })).default([]),
+    commands: z
+      .array(
+        z.object({
+          command: z.string().min(1),
+          exitCode: z.number().int().nullable(),
+          durationMs: z.number().nonnegative(),
+        }),
+      )
+      .default([]),
+    warnings: z
+      .array(z.object({ message: z.string().min(1), level: z.enum(['info', 'warning', 'error']).default('warning') }))
+      .default([]),
+    prompts: z
+      .array(
+        z.object({ bytes: z.number().int().nonnegative(), baselineBytes: z.number().int().nonnegative().optional() }),
+      )
+      .default([]),
+    jsonParses: z.array(z.object({ source: z.string().min(1), ok: z.boolean() })).default([]),
+  }),
+  output: z.object({
+    ok: z.literal(true),
+    task_id: z.string(),
+    agent: z.string(),
+    file: z.string(),
+    recorded: z.object({
+      fileReads: z.number(),
+      cacheHits: z.number(),
+      commands: z.number(),
+      warnings: z.number(),
+      prompts: z.number(),
+      jsonParses: z.number(),
+    }),
+  }),
+  annotations: WRITES,
+  async run(args, { root }) {
+    const id = args.id.toUpperCase();
+    const { findTask, loadTasksConfig } = await import('@st3/evidence');
+    const ws = await loadTasksConfig(root);
+    await findTask(ws.root, ws.config.task_dirs, id);
+    const { defaultLayout, recordTelemetry } = await import('@st3/telemetry');
+    const { stat } = await import('node:fs/promises');
+    const reads = await Promise.all(
+      args.fileReads.map(async (r) => ({
+        path: workspacePath(root, r.path),
+        bytes:
+          r.bytes ??
+          (await stat(resolveInside(root, r.path)).then(
+            (s) => s.size,
+            () => 0,
+          )),
+      })),
+    );
+    const dir = resolveInside(root, join(relative(root, defaultLayout(root).tasksDir), id));
+    const file = await recordTelemetry({ dir, agent: args.agent, taskId: id }, (c) => {
+      for (const r of reads) c.fileRead(r.path, r.bytes);
+      for (const h of args.cacheHits) c.cacheHit(h.bytes, h.type);
+      for (const x of args.commands) c.command(splitWords(x.command), x.exitCode, x.durationMs);
+      for (const w of args.warnings) c.warn(w.level, w.message);
+      for (const p of args.prompts) c.prompt(p.bytes, p.baselineBytes);
+      for (const j of args.jsonParses) c.jsonParse(j.source, j.ok);
+    });
+    return {
+      ok: true as const,
+      task_id: id,
+      agent: args.agent,
+      file: relative(root, file).split(sep).join('/'),
+      recorded: {
+        fileReads: reads.length,
+        cacheHits: args.cacheHits.length,
+        commands: args.commands.length,
+        warnings: args.warnings.length,
+        prompts: args.prompts.length,
+        jsonParses: args.jsonParses.length,
+      },
+    };
+  },
+  summary: (r) =>
+    `${r.agent} on ${r.task_id}: ${
+      Object.entries(r.recorded)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ') || 'nothing'
+    } recorded in ${r.file}`,
+});
+
+/** The command as the collector records it: words split on blanks (it is a label, never run). */
+const splitWords = (command: string): string[] => command.trim().split(/\s+/);

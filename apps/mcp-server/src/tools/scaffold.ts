@@ -137,7 +137,7 @@ export const checkScaffoldedTool = defineTool({
   area: 'scaffold',
   cli: 'st3 scaffold check',
   description:
-    'Find generated files by their provenance header and tell whether each was made by the current template version (current, outdated, unknown, malformed). isError when any is not current.',
+    'Find generated files by their provenance header and tell whether each was made by the current template version (current, outdated, modified since, unknown, malformed). isError when any is not current.',
   input: z.object({
     paths: z.array(z.string().min(1)).optional().describe('files or folders (default: the whole workspace)'),
   }),
@@ -146,7 +146,7 @@ export const checkScaffoldedTool = defineTool({
     files: z.array(
       z.object({
         path: z.string(),
-        status: z.enum(['current', 'outdated', 'unknown', 'malformed']),
+        status: z.enum(['current', 'outdated', 'modified', 'unknown', 'malformed']),
         artifactType: z.string().optional(),
         version: z.string().optional(),
         from: z
@@ -157,10 +157,18 @@ export const checkScaffoldedTool = defineTool({
           })
           .optional(),
         currentVersion: z.string().optional(),
+        modified: z.boolean().optional(),
+        conflictMarkers: z.array(z.number()).optional(),
         problems: z.array(z.string()).optional(),
       }),
     ),
-    counts: z.object({ current: z.number(), outdated: z.number(), unknown: z.number(), malformed: z.number() }),
+    counts: z.object({
+      current: z.number(),
+      outdated: z.number(),
+      modified: z.number(),
+      unknown: z.number(),
+      malformed: z.number(),
+    }),
     failed: z.boolean(),
   }),
   annotations: READ_ONLY,
@@ -175,7 +183,7 @@ export const checkScaffoldedTool = defineTool({
     return { ok: !report.failed, ...report };
   },
   summary: ({ files, counts: c }) =>
-    `${files.length} generated file(s): ${c.current} current, ${c.outdated} outdated, ${c.unknown} unknown, ${c.malformed} malformed`,
+    `${files.length} generated file(s): ${c.current} current, ${c.outdated} outdated, ${c.modified} modified, ${c.unknown} unknown, ${c.malformed} malformed`,
   failed: (r) => r.failed,
 });
 
@@ -362,4 +370,63 @@ export const parityCompareTool = defineTool({
         ? `equivalent after ${r.rules?.join(', ') || 'normalization'}`
         : `different from line ${r.firstDifference?.line ?? '?'}`,
   failed: (r) => !r.ok,
+});
+
+const UpdateStatusSchema = z.enum(['current', 'updated', 'conflict', 'missing', 'no-base', 'error']);
+
+export const updateScaffoldedTool = defineTool({
+  name: 'update_scaffolded',
+  title: 'Update scaffolded files',
+  area: 'scaffold',
+  cli: 'st3 scaffold update',
+  description:
+    'Bring generated files up to their current template version by a 3-way merge (the version they were made with, your edits, the new version), from the answers recorded when they were scaffolded. dryRun (default true) reports what would change with diffs; conflicts get markers (or, with reject, a .rej file beside the file). isError when a conflict remains or a file could not be merged.',
+  input: z.object({
+    paths: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('files or folders (default: every file with recorded answers)'),
+    dryRun: z.boolean().default(true).describe('report only (default true); false writes the merged files'),
+    reject: z
+      .boolean()
+      .default(false)
+      .describe("keep your text in conflicting regions and write the template's side to <file>.rej"),
+  }),
+  output: z.object({
+    files: z.array(
+      z.object({
+        path: z.string(),
+        status: UpdateStatusSchema,
+        from: z.string().optional(),
+        to: z.string().optional(),
+        conflicts: z.array(z.number()).optional(),
+        reject: z.string().optional(),
+        diff: z.string().optional(),
+        message: z.string().optional(),
+      }),
+    ),
+    counts: z.record(UpdateStatusSchema, z.number()),
+    failed: z.boolean(),
+    written: z.array(z.string()),
+    dryRun: z.boolean(),
+  }),
+  annotations: { ...WRITES, destructiveHint: true },
+  async run(args, { root }) {
+    const { createScaffolder, updateFiles } = await import('@st3/scaffolder');
+    const scaffolder = await createScaffolder({ workspace: root });
+    for (const p of args.paths ?? []) resolveInside(root, p);
+    return updateFiles(root, scaffolder, {
+      ...(args.paths ? { paths: args.paths } : {}),
+      dryRun: args.dryRun,
+      reject: args.reject,
+    });
+  },
+  summary: (r) =>
+    `${r.dryRun ? 'dry run: ' : ''}${plural(r.files.length, 'generated file')}: ${
+      Object.entries(r.counts)
+        .filter(([, n]) => n > 0)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ') || 'nothing recorded'
+    }${r.written.length > 0 ? `; wrote ${r.written.join(', ')}` : ''}`,
+  failed: (r) => r.failed,
 });

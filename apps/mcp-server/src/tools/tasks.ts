@@ -202,3 +202,44 @@ export const taskContextShowTool = defineTool({
   summary: ({ context: c, snapshot_intact }) =>
     `${c.manifest.task_id}: ${c.immutable.title} (snapshot ${snapshot_intact ? 'intact' : 'CHANGED'}; ${plural(c.evidence.length, 'evidence item')}, ${plural(c.standards.length, 'standard')}, ${plural(c.validation_runs.length, 'validation run')})`,
 });
+
+export const taskContextDiffTool = defineTool({
+  name: 'task_context_diff',
+  title: 'Task change since its context',
+  area: 'tasks',
+  cli: 'st3 tasks context diff',
+  description:
+    'How a task changed since `context init`: the unified diff of its task file (snapshot to now, following a move to the completed folder) and the immutable fields (title, acceptance criteria, plan, scope, deliverables) whose value changed. isError when the task file or the immutable section changed.',
+  input: z.object({ id: taskIdArg }),
+  output: z.object({
+    task_id: z.string(),
+    task_file: z.string().nullable(),
+    moved_from: z.string().optional(),
+    snapshot_intact: z.boolean(),
+    task_file_changed: z.boolean(),
+    snapshot_sha256: z.string(),
+    current_sha256: z.string().nullable(),
+    patch: z.string(),
+    immutable: z.array(
+      z.object({
+        field: z.enum(['title', 'acceptance_criteria', 'plan', 'scope', 'deliverables']),
+        before: z.unknown(),
+        after: z.unknown(),
+      }),
+    ),
+    errors: z.array(DiagnosticSchema),
+  }),
+  annotations: READ_ONLY,
+  async run(args, { root }) {
+    const ws = await tasksWorkspace(root);
+    const { diffContext } = await import('@st3/evidence');
+    return diffContext(ws, args.id.toUpperCase());
+  },
+  summary: (r) =>
+    r.task_file === null
+      ? `${r.task_id}: the task file is gone`
+      : !r.task_file_changed
+        ? `${r.task_id}: unchanged since the context was created${r.snapshot_intact ? '' : ' (but the stored snapshot was altered)'}`
+        : `${r.task_id}: ${r.task_file} changed since the context was created${r.immutable.length > 0 ? `; immutable fields changed: ${r.immutable.map((f) => f.field).join(', ')}` : ''}`,
+  failed: (r) => r.task_file_changed || !r.snapshot_intact || r.task_file === null,
+});
