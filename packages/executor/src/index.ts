@@ -45,6 +45,8 @@ export {
   type ReviewQueueOptions,
   type ReviewStats,
 } from './review/queue.js';
+export { startReviewServer, type ReviewServer, type ReviewServerOptions } from './review/server.js';
+export { reviewPage } from './review/page/html.js';
 export {
   createReviewService,
   type ActionOptions,
