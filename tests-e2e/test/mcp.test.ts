@@ -1,4 +1,5 @@
-import { cp, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -40,6 +41,101 @@ async function withServer<T>(dir: string, fn: (client: Client, stderr: () => str
     await client.close();
   }
 }
+
+const QUALITY = `version: "1.1"
+active_gates: [todo]
+project_scope:
+  include_globs: ["src/**/*.ts"]
+gates:
+  todo:
+    name: "No TODO"
+    execution:
+      command: [node, todo-lint.mjs]
+      timeout_seconds: 60
+    success:
+      exit_codes_ok: [0]
+    capabilities:
+      file_types: [".ts"]
+      supports_autofix: false
+      parsing_strategy: text_violations
+      text_violations:
+        pattern: '^(?P<file>[^:]+):(?P<line>\\d+): (?P<message>.*)$'
+        severity_default: error
+`;
+const TODO_LINT = `import { readFileSync } from 'node:fs';
+let n = 0;
+for (const f of process.argv.slice(2))
+  readFileSync(f, 'utf8').split('\\n').forEach((l, i) => { if (l.includes('TODO')) { n++; console.log(f + ':' + (i + 1) + ': todo left'); } });
+process.exit(n > 0 ? 1 : 0);
+`;
+
+/** A committed git repository with one gate (a node script flagging TODO) and two sources. */
+async function gateRepo(dir: string): Promise<void> {
+  await mkdir(join(dir, '.st3/config'), { recursive: true });
+  await mkdir(join(dir, 'src'), { recursive: true });
+  await writeFile(join(dir, '.st3/config/quality.yaml'), QUALITY);
+  await writeFile(join(dir, 'todo-lint.mjs'), TODO_LINT);
+  await writeFile(join(dir, 'src/a.ts'), 'export const a = 1;\n');
+  await writeFile(join(dir, 'src/b.ts'), 'export const b = 2;\n');
+  await writeFile(join(dir, '.gitignore'), '.st3/state.json\n.st3/logs/\n');
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@e',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@e',
+      },
+    });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'init');
+}
+
+/** The gate section of state.json without its clock readings, the repository's HEAD written as "HEAD". */
+async function gateState(dir: string): Promise<unknown> {
+  const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
+  const state = JSON.parse(await readFile(join(dir, '.st3/state.json'), 'utf8')) as { quality_gates?: unknown };
+  return JSON.parse(JSON.stringify(state.quality_gates ?? null), (key, value: unknown) =>
+    /(_at|time|timestamp|date)$/i.test(key) ? '<time>' : value === head ? 'HEAD' : value,
+  );
+}
+
+describe('run_quality_gates over MCP keeps the baseline exactly as st3 gates does', () => {
+  it('same state.json after a failing files run, then after a green project run', async () => {
+    await withTempDir(async (root) => {
+      const viaMcp = join(root, 'mcp');
+      const viaCli = join(root, 'cli');
+      await Promise.all([gateRepo(viaMcp), gateRepo(viaCli)]);
+      for (const dir of [viaMcp, viaCli]) await writeFile(join(dir, 'src/b.ts'), 'export const b = 2; // TODO\n');
+      await withServer(viaMcp, async (client) => {
+        const failing = (await client.callTool({
+          name: 'run_quality_gates',
+          arguments: { files: ['src/b.ts'] },
+        })) as CallToolResult;
+        expect(failing.isError).toBe(true);
+        const cli = await runSt3(['gates', '--files', 'src/b.ts', '--json', '--cwd', viaCli]);
+        expect(cli.code).toBe(1);
+        expect(await gateState(viaMcp)).toEqual(await gateState(viaCli));
+        expect(JSON.stringify(await gateState(viaMcp))).toContain('src/b.ts');
+
+        for (const dir of [viaMcp, viaCli]) await writeFile(join(dir, 'src/b.ts'), 'export const b = 2;\n');
+        const green = (await client.callTool({
+          name: 'run_quality_gates',
+          arguments: { scope: 'project' },
+        })) as CallToolResult;
+        expect(green.isError ?? false).toBe(false);
+        expect((await runSt3(['gates', '--scope', 'project', '--json', '--cwd', viaCli])).code).toBe(0);
+        const [a, b] = [await gateState(viaMcp), await gateState(viaCli)];
+        expect(a).toEqual(b);
+        expect(a).toMatchObject({ baseline_sha: 'HEAD' });
+        expect(JSON.stringify(a)).not.toContain('src/b.ts');
+      });
+    });
+  });
+});
 
 describe('st3 mcp (built binary over stdio)', () => {
   it('initializes, lists the tools and answers tool calls', async () => {

@@ -69,7 +69,7 @@ describe.each(TRANSPORTS)('long work over %s: progress, concurrency, cancellatio
     for (let i = 1; i < seen.length; i++) expect(seen[i]!.progress).toBeGreaterThan(seen[i - 1]!.progress);
     expect(seen.some((p) => /^slow: running on/.test(p.message ?? ''))).toBe(true);
     expect(seen.some((p) => /still running/.test(p.message ?? ''))).toBe(true);
-    expect(seen.at(-1)!.message).toBe('slow: passed');
+    expect(seen.some((p) => p.message === 'slow: passed')).toBe(true);
   });
 
   it('no progress notifications without a progress token', async () => {

@@ -129,7 +129,7 @@ describe.each(TRANSPORTS)('core and gate tools over %s', (transport) => {
     expect(text).toContain('lineTotal');
     expect(text).toContain('Task: reject NaN');
     expect(text).toContain('export interface LineItem');
-    expect(text).toMatch(/```typescript\n[\s\S]*lineTotal[\s\S]*```/);
+    expect(text).toMatch(/```\w*\n[\s\S]*lineTotal[\s\S]*```/);
     const id = /src\/pricing\.ts#L\d+-L\d+/.exec(byLine.description ?? '')![0];
     const byId = await c.client.getPrompt({ name: 'regenerate_atom', arguments: { atom: id } });
     expect(byId.description).toBe(byLine.description);
