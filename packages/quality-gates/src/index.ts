@@ -53,6 +53,8 @@ export { toMcpContent, type McpToolResult } from './report/mcp.js';
 export { PRESETS, findPreset, MYPY_PATTERN, type GatePreset } from './presets/presets.js';
 export {
   detectWorkspace,
+  addToGitignore,
+  GITIGNORE_ENTRIES,
   renderQualityConfig,
   qualitySchemaText,
   QUALITY_SCHEMA_FILE,

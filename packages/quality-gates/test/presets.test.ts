@@ -1,8 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createOutputParser, findPreset, parseQualityConfig, renderQualityConfig } from '../src/index.js';
+import {
+  addToGitignore,
+  createOutputParser,
+  findPreset,
+  parseQualityConfig,
+  renderQualityConfig,
+} from '../src/index.js';
+import { tempDir } from './helpers.js';
 import { itWithFixtures, realWorld } from '@st3/tooling/fixtures';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -337,5 +344,29 @@ describe('shipped presets parse real captured output exactly', () => {
       'mypy',
       'pyright',
     ]);
+  });
+});
+
+describe('st3 gates init: .gitignore (issue 14.9)', () => {
+  it('adds .st3/logs/ and .st3/state.json once, creating the file when needed, keeping what is there', () => {
+    const t = tempDir();
+    try {
+      expect(addToGitignore(t.dir)).toEqual({
+        path: join(t.dir, '.gitignore'),
+        added: ['.st3/logs/', '.st3/state.json'],
+        created: true,
+      });
+      expect(readFileSync(join(t.dir, '.gitignore'), 'utf8')).toBe(
+        '# st3: gate logs and run state\n.st3/logs/\n.st3/state.json\n',
+      );
+      expect(addToGitignore(t.dir).added).toEqual([]);
+      writeFileSync(join(t.dir, '.gitignore'), 'node_modules\r\n/.st3/state.json');
+      expect(addToGitignore(t.dir)).toMatchObject({ added: ['.st3/logs/'], created: false });
+      expect(readFileSync(join(t.dir, '.gitignore'), 'utf8')).toBe(
+        'node_modules\r\n/.st3/state.json\r\n# st3: gate logs and run state\r\n.st3/logs/\r\n',
+      );
+    } finally {
+      t.cleanup();
+    }
   });
 });

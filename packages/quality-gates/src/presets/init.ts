@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJsonSchemas, jsonSchemaText, type GateConfig } from '@st3/schemas';
 import { Document, isScalar, visit } from 'yaml';
@@ -131,4 +131,34 @@ function safeList(root: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** What `st3 gates init` keeps out of git: the raw gate logs and the run state (they change on every run). */
+export const GITIGNORE_ENTRIES = ['.st3/logs/', '.st3/state.json'] as const;
+
+/**
+ * Adds `entries` to the workspace's `.gitignore` (created when missing), skipping those already there
+ * (written with or without a leading `/`). Returns the entries added and whether the file was created.
+ */
+export function addToGitignore(
+  root: string,
+  entries: readonly string[] = GITIGNORE_ENTRIES,
+): { path: string; added: string[]; created: boolean } {
+  const path = join(root, '.gitignore');
+  const created = !existsSync(path);
+  const text = created ? '' : readFileSync(path, 'utf8');
+  const present = new Set(
+    text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .map((l) => l.replace(/^\//, '')),
+  );
+  const added = entries.filter((e) => !present.has(e.replace(/^\//, '')));
+  if (added.length > 0) {
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const sep = text === '' || text.endsWith('\n') ? '' : eol;
+    writeFileSync(path, `${text}${sep}${['# st3: gate logs and run state', ...added].join(eol)}${eol}`);
+  }
+  return { path, added, created };
 }
