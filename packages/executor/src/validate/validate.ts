@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChangeValidation, ErrorCategory, Violation } from '@st3/schemas';
-import { atomizeText, atomsIn } from '../agents/atom-context.js';
+import { atomizeText } from '../agents/atom-context.js';
+import { judgeAtomicity } from './atomicity.js';
 import { sha256 } from '../change/text.js';
 import type { WorkspaceFiles } from '../change/workspace.js';
 import type { ScratchPool, ScratchSlot } from './scratch.js';
@@ -122,35 +123,16 @@ export function createValidator(options: ValidatorOptions): Validator {
       if (!parse.ok)
         return fail(report, 'syntax', `${change.path} does not parse:\n${parse.errors.join('\n')}`, notMeasured);
 
-      // Atomicity of what replaced the atom, compared with the atom it replaced.
-      const newAtoms = atomsIn(record, change.start, Math.max(change.start, change.newEnd));
-      const oldAtoms = atomsIn(await atomizeText(change.path, change.before), change.start, change.end);
-      const critical = (atoms: typeof newAtoms) =>
-        new Set(
-          atoms.flatMap((a) => a.atomicity.violations.filter((v) => v.severity === 'critical').map((v) => v.criterion)),
-        );
-      const wasCritical = critical(oldAtoms);
-      const grown = newAtoms.flatMap((a) =>
-        a.atomicity.violations
-          .filter((v) => v.severity === 'critical' && !wasCritical.has(v.criterion))
-          .map((v) => `${a.startLine}-${a.endLine}: ${v.message} (${v.suggestion})`),
-      );
-      const score = newAtoms.length > 0 ? Math.min(...newAtoms.map((a) => a.atomicity.score)) : 1;
-      const before = oldAtoms.length > 0 ? Math.min(...oldAtoms.map((a) => a.atomicity.score)) : undefined;
-      report.atomicity = {
-        ok: grown.length === 0,
-        score,
-        ...(before !== undefined ? { before } : {}),
-        violations: newAtoms.flatMap((a) =>
-          a.atomicity.violations.map((v) => `${a.startLine}-${a.endLine} ${v.criterion}: ${v.message}`),
-        ),
-      };
-      const complexity = newAtoms.length > 0 ? Math.max(...newAtoms.map((a) => a.complexity)) : undefined;
-      if (grown.length > 0 && options.atomicity !== 'off')
+      // Is what replaced the atom still an atom (compared with the code it replaced)?
+      const atomicity = judgeAtomicity(await atomizeText(change.path, change.before), record, change);
+      report.atomicity = atomicity.report;
+      const { complexity } = atomicity;
+      const score = atomicity.report.score;
+      if (atomicity.problems.length > 0 && options.atomicity !== 'off')
         return fail(
           report,
           'logic',
-          `the new code is no longer an atom:\n${grown.join('\n')}\nKeep the change small: split helpers out or simplify the logic.`,
+          `the new code is no longer an atom: ${atomicity.problems.join('; ')}.\nKeep it small and simple: move helpers out of the atom, or simplify the logic.`,
           notMeasured,
           complexity,
         );
