@@ -1,4 +1,4 @@
-import { St3Error } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 
 /** Keeps the first `max` bytes of a stream and counts the rest. */
 export class Collector {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { St3Error } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 import { Collector, interrupted, spawnFailure, timedOutError } from './result.js';
 import { killTree, runTagVar, signalTree, type TreeHandle } from './tree.js';
 

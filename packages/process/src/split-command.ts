@@ -1,4 +1,4 @@
-import { St3Error } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 
 /** A place where a command string needs a shell to mean what it says. */
 export interface ShellSyntax {

@@ -91,7 +91,7 @@ describe('runProcess', () => {
     const pidFile = join(dir, 'grandchild.pid');
     // The child starts a grandchild that would live for a minute, records its pid, then waits too.
     const script = `const {spawn}=require('child_process');const fs=require('fs');const g=spawn(process.execPath,['-e','setTimeout(()=>{},60000)'],{stdio:'ignore'});fs.writeFileSync(${JSON.stringify(pidFile)},String(g.pid));setTimeout(()=>{},60000)`;
-    const r = await runProcess({ argv: [node, '-e', script], timeoutMs: 500, killGraceMs: 200 });
+    const r = await runProcess({ argv: [node, '-e', script], timeoutMs: 3000, killGraceMs: 200 });
     expect(r.timedOut).toBe(true);
     expect(r.error?.code).toBe('E_TIMEOUT');
     const grandchild = Number(await readFile(pidFile, 'utf8'));

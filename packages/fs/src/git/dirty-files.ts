@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { St3Error } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 import { GitignoreMatcher } from '../gitignore.js';
 import { compareCodeUnits, walkFiles } from '../walk.js';
 import { parseIndex, type IndexEntry } from './index-file.js';

@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { St3Error } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 import { judgeOwner, type OwnerRecord } from '../owner.js';
 import { generationOf, isStale, withClaim, type ClaimContext } from './claim.js';
 import { createLockFile, freshRecord, readLockFile, replaceLockFile, type LockState } from './lock-file.js';
