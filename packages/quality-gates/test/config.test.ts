@@ -36,6 +36,54 @@ describe('loadQualityConfig', () => {
     expect(c.gates.gate1_formatting!.capabilities.json_violations!.fixable_when).toBe('fix/applicability');
   });
 
+  it('checks the ST3 extensions: fixable_when objects, [] field paths, scope_mode, config_files and fix', () => {
+    const ok = parseQualityConfig(
+      base(`    capabilities:
+      file_types: [".js"]
+      parsing_strategy: json_violations
+      scope_mode: importers
+      config_files: ["biome.json", "config/*.json"]
+      fix: { command: [tool, --write] }
+      json_violations:
+        field_map: { file: path, line: labels/0/line }
+        fixable_when: { path: "advices[]/text", matches: "^Safe fix" }
+`),
+    );
+    expect(ok.errors).toEqual([]);
+    const mode = parseQualityConfig(
+      base(`    capabilities:
+      file_types: [".js"]
+      parsing_strategy: exit_code
+      scope_mode: everything
+`),
+    );
+    expect(mode.errors[0]).toMatchObject({ line: 11, path: ['gates', 'lint', 'capabilities', 'scope_mode'] });
+    const bad = parseQualityConfig(
+      base(`    capabilities:
+      file_types: [".js"]
+      parsing_strategy: json_violations
+      json_violations:
+        field_map: { file: path, line: "labels[]/line" }
+        fixable_when: { path: "fix", matches: "(unclosed" }
+`),
+    );
+    expect(bad.errors.map((e) => [e.line, e.message.slice(0, 36)])).toEqual([
+      [13, 'regex does not compile: Invalid regu'],
+      [12, 'field path "labels[]/line" iterates '],
+    ]);
+    const both = parseQualityConfig(
+      base(`    capabilities:
+      file_types: [".py"]
+      parsing_strategy: text_violations
+      text_violations:
+        pattern: '^(?P<file>[^:]+): (?P<message>.*)$'
+        fixable_when: { path: fixit, equals: yes }
+`),
+    );
+    expect(both.errors).toEqual([]);
+    expect(both.warnings[0]?.message).toBe('fixable_when path "fixit" names no capture group of the pattern');
+  });
+
   it('reports an unknown parsing strategy at its line and column', () => {
     const r = parseQualityConfig(
       base(`    capabilities:

@@ -34,23 +34,21 @@ export function parseQualityConfig(text: string, file = 'quality.yaml'): Result<
   return loadText<QualityConfig>(text, { file, schema: QualityConfigSchema, check: checkQualityConfig });
 }
 
+type Path = (string | number)[];
+type At = (path: Path, code: string, severity: 'error' | 'warning', message: string, hint?: string) => void;
+type Compiles = (path: Path, source: string) => boolean;
+
 /**
  * Rules the schema cannot express: regexes compile (in Python or JS syntax), `{placeholders}` name
- * a capture group, field maps name violation fields.
+ * a capture group, field maps name violation fields and take one value each.
  */
 export function checkQualityConfig(config: QualityConfig, ctx: CheckContext): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const at = (
-    path: (string | number)[],
-    code: string,
-    severity: 'error' | 'warning',
-    message: string,
-    hint?: string,
-  ): void => {
+  const at: At = (path, code, severity, message, hint) => {
     const pos = ctx.locate(path);
     out.push({ code, severity, file: ctx.file, line: pos?.line, column: pos?.column, path, message, hint });
   };
-  const compiles = (path: (string | number)[], source: string): boolean => {
+  const compiles: Compiles = (path, source) => {
     try {
       compileConfigRegex(source);
       return true;
@@ -65,103 +63,97 @@ export function checkQualityConfig(config: QualityConfig, ctx: CheckContext): Di
       return false;
     }
   };
-
   for (const [id, gate] of Object.entries(config.gates)) {
     const base = ['gates', id];
-    const caps = gate.capabilities;
-    const success = gate.success as { score_pattern?: string; min_score?: number };
-    if (success.score_pattern !== undefined && compiles([...base, 'success', 'score_pattern'], success.score_pattern)) {
-      if (!groupNames(success.score_pattern).has('score'))
-        at(
-          [...base, 'success', 'score_pattern'],
-          'E_CONFIG_INVALID',
-          'error',
-          'score_pattern needs a named group "score"',
-        );
-    }
-    if (success.min_score !== undefined && success.score_pattern === undefined) {
-      at(
-        [...base, 'success', 'min_score'],
-        'E_CONFIG_INVALID',
-        'error',
-        'min_score needs success.score_pattern to read the score',
-      );
-    }
-    const text = caps.text_violations;
-    if (text) {
-      const path = [...base, 'capabilities', 'text_violations'];
-      if (compiles([...path, 'pattern'], text.pattern)) {
-        const groups = groupNames(text.pattern);
-        for (const [field, value] of Object.entries(text.defaults ?? {})) {
-          if (typeof value !== 'string') continue;
-          for (const name of placeholders(value)) {
-            if (!groups.has(name)) {
-              at(
-                [...path, 'defaults', field],
-                'E_CONFIG_INVALID',
-                'error',
-                `placeholder {${name}} names no capture group of the pattern`,
-                `groups: ${[...groups].join(', ') || 'none'}`,
-              );
-            }
-          }
-        }
-        if (!groups.has('file') && text.defaults?.file === undefined) {
-          at(
-            [...path, 'pattern'],
-            'W_CONFIG',
-            'warning',
-            'the pattern has no "file" group and defaults give no file: violations will have an empty file',
-          );
-        }
-      }
-      if (text.continuation_pattern !== undefined)
-        compiles([...path, 'continuation_pattern'], text.continuation_pattern);
-    }
-    checkFixableWhen(caps, base, compiles, at);
-    const json = caps.json_violations;
-    if (json) {
-      for (const [field, path] of Object.entries(json.field_map)) {
-        if (typeof path === 'string' && /\[\]/.test(path))
-          at(
-            [...base, 'capabilities', 'json_violations', 'field_map', field],
-            'E_CONFIG_INVALID',
-            'error',
-            `field path "${path}" iterates an array ([]), but a violation field takes one value`,
-            'use an index instead, e.g. labels/0/span/line',
-          );
-      }
-      for (const field of Object.keys(json.field_map)) {
-        if (!VIOLATION_FIELDS.has(field)) {
-          at(
-            [...base, 'capabilities', 'json_violations', 'field_map', field],
-            'W_CONFIG',
-            'warning',
-            `field_map key "${field}" is not a violation field and is ignored`,
-            `fields: ${[...VIOLATION_FIELDS].join(', ')}`,
-          );
-        }
-      }
-    }
+    checkSuccess(gate, base, compiles, at);
+    checkTextViolations(gate.capabilities, base, compiles, at);
+    checkFixableWhen(gate.capabilities, base, compiles, at);
+    checkJsonViolations(gate.capabilities, base, at);
   }
   return out;
 }
 
-type At = (
-  path: (string | number)[],
-  code: string,
-  severity: 'error' | 'warning',
-  message: string,
-  hint?: string,
-) => void;
+type Gate = QualityConfig['gates'][string];
+
+function checkSuccess(gate: Gate, base: Path, compiles: Compiles, at: At): void {
+  const success = gate.success as { score_pattern?: string; min_score?: number };
+  if (success.score_pattern !== undefined && compiles([...base, 'success', 'score_pattern'], success.score_pattern)) {
+    if (!groupNames(success.score_pattern).has('score'))
+      at(
+        [...base, 'success', 'score_pattern'],
+        'E_CONFIG_INVALID',
+        'error',
+        'score_pattern needs a named group "score"',
+      );
+  }
+  if (success.min_score !== undefined && success.score_pattern === undefined) {
+    at(
+      [...base, 'success', 'min_score'],
+      'E_CONFIG_INVALID',
+      'error',
+      'min_score needs success.score_pattern to read the score',
+    );
+  }
+}
+
+function checkTextViolations(caps: Gate['capabilities'], base: Path, compiles: Compiles, at: At): void {
+  const text = caps.text_violations;
+  if (!text) return;
+  const path = [...base, 'capabilities', 'text_violations'];
+  if (compiles([...path, 'pattern'], text.pattern)) {
+    const groups = groupNames(text.pattern);
+    for (const [field, value] of Object.entries(text.defaults ?? {})) {
+      if (typeof value !== 'string') continue;
+      for (const name of placeholders(value)) {
+        if (!groups.has(name)) {
+          at(
+            [...path, 'defaults', field],
+            'E_CONFIG_INVALID',
+            'error',
+            `placeholder {${name}} names no capture group of the pattern`,
+            `groups: ${[...groups].join(', ') || 'none'}`,
+          );
+        }
+      }
+    }
+    if (!groups.has('file') && text.defaults?.file === undefined) {
+      at(
+        [...path, 'pattern'],
+        'W_CONFIG',
+        'warning',
+        'the pattern has no "file" group and defaults give no file: violations will have no file',
+      );
+    }
+  }
+  if (text.continuation_pattern !== undefined) compiles([...path, 'continuation_pattern'], text.continuation_pattern);
+}
+
+function checkJsonViolations(caps: Gate['capabilities'], base: Path, at: At): void {
+  const json = caps.json_violations;
+  if (!json) return;
+  for (const [field, path] of Object.entries(json.field_map)) {
+    const where = [...base, 'capabilities', 'json_violations', 'field_map', field];
+    if (!VIOLATION_FIELDS.has(field))
+      at(
+        where,
+        'W_CONFIG',
+        'warning',
+        `field_map key "${field}" is not a violation field and is ignored`,
+        `fields: ${[...VIOLATION_FIELDS].join(', ')}`,
+      );
+    else if (typeof path === 'string' && path.includes('[]'))
+      at(
+        where,
+        'E_CONFIG_INVALID',
+        'error',
+        `field path "${path}" iterates an array ([]), but a violation field takes one value`,
+        'use an index instead, e.g. labels/0/span/line',
+      );
+  }
+}
 
 /** `fixable_when` objects: a `matches` regex compiles; in text_violations the path names a capture group. */
-function checkFixableWhen(
-  caps: QualityConfig['gates'][string]['capabilities'],
-  base: (string | number)[],
-  compiles: (path: (string | number)[], source: string) => boolean,
-  at: At,
-): void {
+function checkFixableWhen(caps: Gate['capabilities'], base: Path, compiles: Compiles, at: At): void {
   for (const kind of ['json_violations', 'text_violations'] as const) {
     const when = caps[kind]?.fixable_when;
     if (when === null || when === undefined || typeof when === 'string') continue;
