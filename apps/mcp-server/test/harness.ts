@@ -4,8 +4,9 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { serveHttp, serveStdio } from '../src/index.js';
+import { makeWorkspace, type Workspace } from './workspace.js';
 
 export type TransportKind = 'stdio' | 'http';
 export const TRANSPORTS: TransportKind[] = ['stdio', 'http'];
@@ -112,4 +113,36 @@ export async function failure(client: Client, name: string, args: Record<string,
   expect(doc.ok).toBe(false);
   expect(texts(r)[0]).toMatch(new RegExp(`^${doc.error.code}: `));
   return doc.error.code;
+}
+
+/**
+ * A fresh workspace and a connected client for the tests of one `describe` block (made before
+ * them, closed after). `setup` runs on the workspace before the server starts.
+ */
+export function workspaceSession(
+  kind: TransportKind,
+  options: { heartbeatMs?: number; setup?: (dir: string) => Promise<void> } = {},
+): { readonly dir: string; readonly client: Client; readonly logs: string[] } {
+  let ws: Workspace | undefined;
+  let c: Connection | undefined;
+  beforeAll(async () => {
+    ws = await makeWorkspace();
+    await options.setup?.(ws.dir);
+    c = await connect(kind, ws.dir, options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs });
+  });
+  afterAll(async () => {
+    await c?.close();
+    await ws?.cleanup();
+  });
+  return {
+    get dir() {
+      return ws!.dir;
+    },
+    get client() {
+      return c!.client;
+    },
+    get logs() {
+      return c!.logs;
+    },
+  };
 }

@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connect, TRANSPORTS, type Connection } from './harness.js';
-import { makeWorkspace, type Workspace } from './workspace.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TRANSPORTS, workspaceSession } from './harness.js';
 
 const alive = (pid: number): boolean => {
   try {
@@ -15,7 +14,7 @@ const alive = (pid: number): boolean => {
   }
 };
 
-async function until(what: string, test: () => boolean, ms = 10_000): Promise<void> {
+async function until(what: string, test: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   while (!test()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -24,17 +23,9 @@ async function until(what: string, test: () => boolean, ms = 10_000): Promise<vo
 }
 
 describe.each(TRANSPORTS)('long work over %s: progress, concurrency, cancellation', (transport) => {
-  let ws: Workspace;
-  let c: Connection;
+  const c = workspaceSession(transport, { heartbeatMs: 150 });
+  const ws = c;
   const pidFile = () => join(ws.dir, '.slow-gate.pid');
-  beforeAll(async () => {
-    ws = await makeWorkspace();
-    c = await connect(transport, ws.dir, { heartbeatMs: 150 });
-  });
-  afterAll(async () => {
-    await c?.close();
-    await ws?.cleanup();
-  });
   afterEach(async () => {
     delete process.env.SLOW_MS;
     await rm(pidFile(), { force: true });

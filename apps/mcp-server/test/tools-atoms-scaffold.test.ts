@@ -1,21 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, connect, failure, ok, texts, TRANSPORTS, type Connection } from './harness.js';
-import { makeWorkspace, type Workspace } from './workspace.js';
+import { describe, expect, it } from 'vitest';
+import { call, failure, ok, texts, TRANSPORTS, workspaceSession } from './harness.js';
 
 describe.each(TRANSPORTS)('atom, graph and scaffold tools over %s', (transport) => {
-  let ws: Workspace;
-  let c: Connection;
-  beforeAll(async () => {
-    ws = await makeWorkspace();
-    c = await connect(transport, ws.dir);
-  });
-  afterAll(async () => {
-    await c?.close();
-    await ws?.cleanup();
-  });
+  const c = workspaceSession(transport);
+  const ws = c;
 
   it('atomize: the atomize JSON with atoms, context and atomicity', async () => {
     const r = await call(c.client, 'atomize', { paths: ['src/pricing.ts'], targetLoc: 5, maxLoc: 12 });

@@ -1,21 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, connect, failure, ok, texts, TRANSPORTS, type Connection } from './harness.js';
-import { makeWorkspace, type Workspace } from './workspace.js';
+import { describe, expect, it } from 'vitest';
+import { call, failure, ok, texts, TRANSPORTS, workspaceSession } from './harness.js';
 
 describe.each(TRANSPORTS)('core and gate tools over %s', (transport) => {
-  let ws: Workspace;
-  let c: Connection;
-  beforeAll(async () => {
-    ws = await makeWorkspace();
-    c = await connect(transport, ws.dir);
-  });
-  afterAll(async () => {
-    await c?.close();
-    await ws?.cleanup();
-  });
+  const c = workspaceSession(transport);
+  const ws = c;
 
   it('validate_files: valid config, located error in a broken file (isError, full document)', async () => {
     const good = await ok(c.client, 'validate_files', { paths: ['.st3/config'] });

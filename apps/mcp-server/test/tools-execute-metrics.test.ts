@@ -1,50 +1,44 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, failure, ok, TRANSPORTS, type Connection } from './harness.js';
-import { makeWorkspace, type Workspace } from './workspace.js';
+import { describe, expect, it } from 'vitest';
+import { failure, ok, TRANSPORTS, workspaceSession } from './harness.js';
 
 describe.each(TRANSPORTS)('execution, review and metrics tools over %s', (transport) => {
-  let ws: Workspace;
-  let c: Connection;
-  beforeAll(async () => {
-    ws = await makeWorkspace();
-    const { createFileRunStore, createReviewQueue } = await import('@st3/executor');
-    const queue = createReviewQueue(join(ws.dir, '.st3/review'));
-    await queue.add({
-      nodeId: 'src/util.ts#L1-L3',
-      file: 'src/util.ts',
-      startLine: 1,
-      endLine: 3,
-      code: 'export function round(n: number): number {\n  return Math.round(n);\n}\n',
-      confidence: 0.4,
-    });
-    await queue.add({
-      nodeId: 'src/pricing.ts#L9-L12',
-      file: 'src/pricing.ts',
-      startLine: 9,
-      endLine: 12,
-      code: 'export const y = 2;\n',
-      confidence: 0.6,
-    });
-    const now = new Date().toISOString();
-    await createFileRunStore(join(ws.dir, '.st3/runs')).save({
-      version: 1,
-      id: 'run-test-1',
-      status: 'succeeded',
-      createdAt: now,
-      updatedAt: now,
-      graphHash: 'x',
-      graph: { nodes: [{ id: 'a' }], edges: [] },
-      options: {},
-      nodes: { a: { status: 'succeeded', attempts: [] } },
-    });
-    c = await connect(transport, ws.dir);
+  const c = workspaceSession(transport, {
+    setup: async (dir) => {
+      const { createFileRunStore, createReviewQueue } = await import('@st3/executor');
+      const queue = createReviewQueue(join(dir, '.st3/review'));
+      await queue.add({
+        nodeId: 'src/util.ts#L1-L3',
+        file: 'src/util.ts',
+        startLine: 1,
+        endLine: 3,
+        code: 'export function round(n: number): number {\n  return Math.round(n);\n}\n',
+        confidence: 0.4,
+      });
+      await queue.add({
+        nodeId: 'src/pricing.ts#L9-L12',
+        file: 'src/pricing.ts',
+        startLine: 9,
+        endLine: 12,
+        code: 'export const y = 2;\n',
+        confidence: 0.6,
+      });
+      const now = new Date().toISOString();
+      await createFileRunStore(join(dir, '.st3/runs')).save({
+        version: 1,
+        id: 'run-test-1',
+        status: 'succeeded',
+        createdAt: now,
+        updatedAt: now,
+        graphHash: 'x',
+        graph: { nodes: [{ id: 'a' }], edges: [] },
+        options: {},
+        nodes: { a: { status: 'succeeded', attempts: [] } },
+      });
+    },
   });
-  afterAll(async () => {
-    await c?.close();
-    await ws?.cleanup();
-  });
+  const ws = c;
 
   it('review_list, review_show, review_action through the review states', async () => {
     const list = await ok(c.client, 'review_list');

@@ -1,22 +1,14 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, connect, failure, ok, TRANSPORTS, type Connection } from './harness.js';
-import { git, makeWorkspace, type Workspace } from './workspace.js';
+import { describe, expect, it } from 'vitest';
+import { call, failure, ok, TRANSPORTS, workspaceSession } from './harness.js';
+import { git } from './workspace.js';
 
 const ID = 'TASK-0001';
 
 describe.each(TRANSPORTS)('task, evidence and QA tools over %s', (transport) => {
-  let ws: Workspace;
-  let c: Connection;
-  beforeAll(async () => {
-    ws = await makeWorkspace();
-    c = await connect(transport, ws.dir);
-  });
-  afterAll(async () => {
-    await c?.close();
-    await ws?.cleanup();
-  });
+  const c = workspaceSession(transport);
+  const ws = c;
 
   it('task_list, task_show, task_validate', async () => {
     const list = await ok(c.client, 'task_list');
