@@ -249,9 +249,12 @@ export const scaffoldBatchTool = defineTool({
   }),
   annotations: WRITES,
   async run(args, { root, signal, progress }) {
-    const { runPatternBatch } = await import('@st3/scaffolder');
+    const { loadPatternWorkspace, runPatternBatch } = await import('@st3/scaffolder');
+    const registry = resolveInside(root, args.registry);
+    // Links (and so the files written) resolve from the registry's link base: it must not lie outside the workspace.
+    resolveInside(root, (await loadPatternWorkspace(registry)).linkBase);
     let done = 0;
-    return runPatternBatch(resolveInside(root, args.registry), {
+    return runPatternBatch(registry, {
       ...(args.phases ? { phases: args.phases } : {}),
       dryRun: args.dryRun,
       batchSize: args.batchSize,
@@ -303,7 +306,11 @@ export const checkPatternsTool = defineTool({
   }),
   annotations: READ_ONLY,
   async run(args, { root }) {
-    const { checkPatterns, PATTERN_RULES } = await import('@st3/scaffolder');
+    const { checkPatterns, loadPatternWorkspace, PATTERN_RULES } = await import('@st3/scaffolder');
+    const registry = resolveInside(root, args.registry);
+    const linkBase = args.linkBase ? resolveInside(root, args.linkBase) : undefined;
+    // What the check reads resolves from the link base: it must not lie outside the workspace.
+    resolveInside(root, (await loadPatternWorkspace(registry, linkBase ? { linkBase } : {})).linkBase);
     const rules: Record<string, 'error' | 'warning' | 'off'> = {};
     for (const [rule, level] of Object.entries(args.rules ?? {})) {
       if (!(rule in PATTERN_RULES))
@@ -312,10 +319,10 @@ export const checkPatternsTool = defineTool({
         });
       rules[rule] = level;
     }
-    return checkPatterns(resolveInside(root, args.registry), {
+    return checkPatterns(registry, {
       rules,
       ...(args.requireFolders ? { requiredFolders: args.requireFolders } : {}),
-      ...(args.linkBase ? { linkBase: resolveInside(root, args.linkBase) } : {}),
+      ...(linkBase ? { linkBase } : {}),
     });
   },
   summary: (r) => `${r.patterns} patterns, ${r.errors} error(s), ${r.warnings} warning(s)`,
