@@ -15,7 +15,7 @@ export const PROMPTS: Prompt[] = [
     name: 'regenerate_atom',
     title: 'Regenerate an atom',
     description:
-      "Hands one atom (~10 lines of code) to a model with the context it needs to rewrite it alone: its enclosing chain, inputs, imports, the signatures of the atoms it depends on, types, pre- and postconditions and test hints (the atom_context tool's Markdown). The answer expected is a fenced code block replacing the atom's lines.",
+      "Hands one atom (~10 lines of code) to a model with the context it needs to rewrite it alone: its enclosing chain, inputs, imports, the signatures of the atoms it depends on, types, pre- and postconditions and test hints (the atom_context tool's Markdown), in the messages the executor sends its agents: the answer expected is a fenced code block replacing the atom's lines, or a unified diff.",
     arguments: [
       {
         name: 'atom',
@@ -54,17 +54,27 @@ async function regenerateAtom(
           }
         : {}),
       ...(budget ? { budget } : {}),
+      code: false,
     },
     { root, signal, progress: () => undefined },
   );
-  const instruction = args.instruction?.trim() || 'Improve this code without changing its behaviour.';
-  const text = [
-    `You are rewriting one atom of ${view.atom.path} (${view.atom.language}), lines ${view.atom.startLine}-${view.atom.endLine}: ${view.atom.name ?? view.atom.kind}.`,
-    `Task: ${instruction}`,
-    view.markdown.trimEnd(),
-    `Answer with one fenced code block holding the new lines ${view.atom.startLine}-${view.atom.endLine}, nothing else.`,
-  ].join('\n\n');
-  return { description: `regenerate ${view.atom.id}`, messages: [{ role: 'user', content: { type: 'text', text } }] };
+  // The same messages the executor sends its agents (@st3/executor buildPrompt), the system part first:
+  // MCP prompts carry user and assistant messages only.
+  const { buildPrompt } = await import('@st3/executor');
+  const a = view.atom;
+  const messages = buildPrompt({
+    instruction: args.instruction?.trim() || 'Improve this code without changing its behaviour.',
+    file: a.path,
+    language: a.language,
+    startLine: a.startLine,
+    endLine: a.endLine,
+    code: a.code,
+    context: view.markdown,
+  });
+  return {
+    description: `regenerate ${a.id} (${a.name ?? a.kind}, lines ${a.startLine}-${a.endLine})`,
+    messages: [{ role: 'user', content: { type: 'text', text: messages.map((m) => m.content).join('\n\n') } }],
+  };
 }
 
 /** The prompt templates (`prompts/list`, `prompts/get`). */

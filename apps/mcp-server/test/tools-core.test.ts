@@ -118,7 +118,8 @@ describe.each(TRANSPORTS)('core and gate tools over %s', (transport) => {
     });
     const text = (byLine.messages[0]!.content as { text: string }).text;
     expect(text).toContain('lineTotal');
-    expect(text).toContain('Task: reject NaN');
+    expect(text).toContain('## Instruction\n\nreject NaN');
+    expect(text).toMatch(/^You are a careful software engineer/);
     expect(text).toContain('export interface LineItem');
     expect(text).toMatch(/```\w*\n[\s\S]*lineTotal[\s\S]*```/);
     const id = /src\/pricing\.ts#L\d+-L\d+/.exec(byLine.description ?? '')![0];
