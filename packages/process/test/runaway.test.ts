@@ -25,14 +25,23 @@ const linux = process.platform === 'linux';
  * starts its children in the background — through `setsid`, with or without the run's stdout —
  * then exits at once or execs a long sleep.
  */
-function script(spec: Spec, dir: string): string {
+function script(spec: Spec, dir: string, id = 'root'): string {
   const q = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
   const lines = [`touch ${q(dir)}/$$`];
   if (spec.ignoreTerm) lines.push(`trap '' TERM`);
-  for (const c of spec.children ?? [])
+  const children = spec.children ?? [];
+  children.forEach((c, i) =>
     lines.push(
-      `${c.setsid ? 'setsid ' : ''}sh -c ${q(script(c, dir))}${c.holdStdout ? '' : ' </dev/null >/dev/null 2>&1'} &`,
+      `${c.setsid ? 'setsid ' : ''}sh -c ${q(script(c, dir, `${id}.${i}`))}${c.holdStdout ? '' : ' </dev/null >/dev/null 2>&1'} &`,
+    ),
+  );
+  // A parent that exits early first waits until its children are up (their own setsid done), so the
+  // tree under test really exists; the runner may then find it only by its environment tag.
+  if (spec.exitEarly)
+    children.forEach((_, i) =>
+      lines.push(`n=0; while [ ! -e ${q(dir)}/ready.${id}.${i} ] && [ $n -lt 500 ]; do sleep 0.01; n=$((n+1)); done`),
     );
+  if (id !== 'root') lines.push(`touch ${q(dir)}/ready.${id}`);
   lines.push('echo started $$');
   lines.push(spec.exitEarly ? 'exit 0' : 'exec sleep 60');
   return lines.join('\n');
@@ -96,12 +105,20 @@ async function runTree(spec: Spec, options: { timeoutMs?: number } = {}) {
   let survivors: number[] = [];
   for (let i = 0; i < 20; i++) {
     await new Promise((r) => setTimeout(r, 50));
-    const pids = readdirSync(dir).map(Number);
+    const pids = readdirSync(dir)
+      .filter((n) => /^\d+$/.test(n))
+      .map(Number);
     survivors = [...new Set([...pids.filter(alive), ...marked(marker)])];
     if (survivors.length === 0 && i >= 4) break;
   }
   for (const pid of survivors) process.kill(pid, 'SIGKILL'); // leave nothing behind even when failing
-  return { result, elapsed, survivors, started: readdirSync(dir).length, size: size(spec) };
+  return {
+    result,
+    elapsed,
+    survivors,
+    started: readdirSync(dir).filter((n) => /^\d+$/.test(n)).length,
+    size: size(spec),
+  };
 }
 
 const size = (s: Spec): number => 1 + (s.children ?? []).reduce((n, c) => n + size(c), 0);
