@@ -1,7 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { failure, ok, TRANSPORTS, workspaceSession } from './harness.js';
+import { call, failure, ok, TRANSPORTS, workspaceSession } from './harness.js';
 
 describe.each(TRANSPORTS)('execution, review and metrics tools over %s', (transport) => {
   const c = workspaceSession(transport, {
@@ -59,6 +59,20 @@ describe.each(TRANSPORTS)('execution, review and metrics tools over %s', (transp
       ((await c.client.readResource({ uri: `st3://review/items/${id}` })).contents[0] as { text: string }).text,
     );
     expect(item.status).toBe('rejected');
+  });
+
+  it('review_action edit: the code is validated, then written into the file and the item approved', async () => {
+    const other = (await ok(c.client, 'review_list', { status: 'pending' })).items[0].id as string;
+    await ok(c.client, 'review_action', { id: other, action: 'assign', reviewer: 'ana' });
+    const code = `export function lineTotal(item: LineItem): number {
+  if (item.quantity <= -1) throw new RangeError('bad quantity');
+  return round(item.unitCents * item.quantity);
+}`;
+    const broken = await call(c.client, 'review_action', { id: other, action: 'edit', code: 'export function (' });
+    expect(broken.isError).toBe(true);
+    const edited = await ok(c.client, 'review_action', { id: other, action: 'edit', code });
+    expect(edited.item.status).toBe('approved');
+    expect(await readFile(join(c.dir, 'src/pricing.ts'), 'utf8')).toContain('item.quantity <= -1');
   });
 
   it('run_status: the recorded runs, and one run in full', async () => {

@@ -77,7 +77,7 @@ export const reviewActionTool = defineTool({
   area: 'execute',
   cli: 'st3 review assign|approve|reject|edit|regenerate',
   description:
-    'Move a review item: assign (to a reviewer), approve, reject (feedback required), edit (new code, re-validated) or regenerate (feedback goes to the node in the next execute).',
+    'Move a review item: assign (to a reviewer), approve (its change is applied to the file), reject (feedback required; the next execute regenerates the node with it), edit (new code, validated, then applied and approved) or regenerate (back to the agent with the feedback).',
   input: z.object({
     id: z.string().min(1).describe('review item id'),
     action: z.enum(['assign', 'approve', 'reject', 'edit', 'regenerate']),
@@ -88,40 +88,55 @@ export const reviewActionTool = defineTool({
   }),
   output: z.object({ ok: z.literal(true), item: ReviewItemSchema }),
   annotations: WRITES,
-  async run(args, { root }) {
+  async run(args, { root, signal }) {
+    const executor = await import('@st3/executor');
     const queue = await reviewQueue(root);
+    const files = executor.createWorkspaceFiles(root);
+    // The review service applies what is approved or edited to the workspace, as the review page does;
+    // an edit is validated first (syntax, atomicity, and the gates in a scratch copy when configured).
+    const pool = executor.createScratchPool(root, 1);
+    const service = executor.createReviewService({
+      queue,
+      files,
+      validator: executor.createValidator({ root, files, pool }),
+    });
     const by = {
       ...(args.reviewer ? { by: args.reviewer } : {}),
       ...(args.feedback ? { feedback: args.feedback } : {}),
     };
-    let item;
-    switch (args.action) {
-      case 'assign':
-        if (!args.reviewer) throw new St3Error('E_USAGE', 'assign needs reviewer');
-        item = await queue.assign(args.id, args.reviewer);
-        break;
-      case 'approve':
-        item = await queue.approve(args.id, by);
-        break;
-      case 'reject':
-        item = await queue.reject(args.id, by);
-        break;
-      case 'regenerate':
-        item = await queue.regenerate(args.id, by);
-        break;
-      case 'edit': {
-        const code =
-          args.file !== undefined
-            ? await readFile(resolveInside(root, args.file), 'utf8').catch(() => {
-                throw new St3Error('E_FILE_NOT_FOUND', `cannot read ${args.file}`, { file: args.file });
-              })
-            : args.code;
-        if (code === undefined) throw new St3Error('E_USAGE', 'edit needs code or file');
-        item = await queue.edit(args.id, code, args.reviewer ? { by: args.reviewer } : {});
-        break;
+    try {
+      if (signal.aborted) throw new St3Error('E_INTERRUPTED', 'cancelled');
+      let item;
+      switch (args.action) {
+        case 'assign':
+          if (!args.reviewer) throw new St3Error('E_USAGE', 'assign needs reviewer');
+          item = await service.assign(args.id, args.reviewer);
+          break;
+        case 'approve':
+          item = await service.approve(args.id, by);
+          break;
+        case 'reject':
+          item = await service.reject(args.id, by);
+          break;
+        case 'regenerate':
+          item = (await service.regenerate(args.id, by)).item;
+          break;
+        case 'edit': {
+          const code =
+            args.file !== undefined
+              ? await readFile(resolveInside(root, args.file), 'utf8').catch(() => {
+                  throw new St3Error('E_FILE_NOT_FOUND', `cannot read ${args.file}`, { file: args.file });
+                })
+              : args.code;
+          if (code === undefined) throw new St3Error('E_USAGE', 'edit needs code or file');
+          item = await service.edit(args.id, code, args.reviewer ? { by: args.reviewer } : {});
+          break;
+        }
       }
+      return { ok: true as const, item };
+    } finally {
+      await pool.dispose();
     }
-    return { ok: true as const, item };
   },
   summary: ({ item: i }) => `${i.id} is now ${i.status}${i.reviewer ? ` (@${i.reviewer})` : ''}`,
 });
