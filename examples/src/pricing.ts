@@ -27,6 +27,12 @@ export function applyDiscount(cents: number, discount: Discount): number {
   }
 }
 
+/** Sales tax on an amount in cents at a rate in percent, rounded half up to a whole cent. */
+export function taxCents(cents: number, ratePercent: number): number {
+  // TODO: implement (the example agent of `st3 run` writes this atom)
+  throw new Error(`taxCents(${cents}, ${ratePercent}) is not implemented yet`);
+}
+
 export function orderTotal(items: readonly LineItem[], discount: Discount = { kind: 'none' }): number {
   const subtotal = items.reduce((sum, item) => sum + lineTotal(item), 0);
   return applyDiscount(subtotal, discount);

@@ -39,3 +39,13 @@ export const stage: RunStage = {
   title: 'dependency graph of the atoms and its parallel waves',
   run: async (ctx) => (await import('./stage.js')).runGraphStage(ctx),
 };
+
+/**
+ * The agent stage of `st3 run`: the workspace's TODO atoms go to its default agent in a scratch copy,
+ * validated with its gates and applied there; the patch becomes evidence of the task covering them.
+ */
+export const executeStage: RunStage = {
+  name: 'execute',
+  title: 'agents implement the TODO atoms: validated, gated, applied (in a scratch copy)',
+  run: async (ctx) => (await import('./execute-stage.js')).runExecuteStage(ctx),
+};

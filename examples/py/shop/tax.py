@@ -14,3 +14,9 @@ def vat_cents(net_cents: int, rate: str = "standard") -> int:
 
 def gross_cents(net_cents: int, rate: str = "standard") -> int:
     return net_cents + vat_cents(net_cents, rate)
+
+
+def net_from_gross_cents(gross: int, rate: str = "standard") -> int:
+    """The net amount whose VAT-inclusive amount is `gross`, rounded half up."""
+    # TODO: implement (the example agent of `st3 run` writes this atom)
+    raise NotImplementedError(f"net_from_gross_cents({gross}, {rate!r})")

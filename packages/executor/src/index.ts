@@ -87,7 +87,7 @@ export { atomContext, type AtomContextInput, type AtomContextResult } from './ag
 export { applyHunks, diffHunks, rebaseHunks, replacementHunk, type Hunk, type RebaseResult } from './change/hunks.js';
 export { locateLines, replaceLines, sha256, unifiedDiff } from './change/text.js';
 export { createWorkspaceFiles, type AppliedEdit, type Edit, type WorkspaceFiles } from './change/workspace.js';
-export { createScratchPool, type ScratchPool } from './validate/scratch.js';
+export { copyWorkspace, createScratchPool, type ScratchPool } from './validate/scratch.js';
 export {
   categoryOfViolations,
   createValidator,
@@ -97,3 +97,5 @@ export {
   type ValidatorOptions,
 } from './validate/validate.js';
 export { priorOutcomes, type PriorOutcomes } from './ledger.js';
+export { restrictGraph } from './scheduler/select.js';
+export { runAgentExecution, type AgentExecutionOptions, type AgentExecutionResult } from './run-agents.js';

@@ -49,9 +49,7 @@ export function buildPrompt(input: PromptInput): ChatMessage[] {
   const lang = fenceLanguage(input.language);
   const parts: string[] = [`## Instruction\n\n${input.instruction.trim()}`];
   if (input.context && input.context.trim() !== '') parts.push(`## Context of the atom\n\n${input.context.trim()}`);
-  parts.push(
-    `## The atom: ${input.file} lines ${input.startLine}-${input.endLine}\n\n\`\`\`${lang}\n${input.code.replace(/\n$/, '')}\n\`\`\``,
-  );
+  parts.push(`## The atom: ${input.file} lines ${input.startLine}-${input.endLine}\n\n${fenced(input.code, lang)}`);
   if (input.reviewerFeedback && input.reviewerFeedback.trim() !== '')
     parts.push(`## Reviewer feedback on an earlier version\n\n${input.reviewerFeedback.trim()}`);
   if (input.previous) {
@@ -69,8 +67,8 @@ export function buildPrompt(input: PromptInput): ChatMessage[] {
 }
 
 /** Text inside a fence long enough not to be closed by backticks in the text itself. */
-function fenced(text: string): string {
+function fenced(text: string, lang = ''): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
-  return `${fence}\n${text.replace(/\n$/, '')}\n${fence}`;
+  return `${fence}${lang}\n${text.replace(/\n$/, '')}\n${fence}`;
 }

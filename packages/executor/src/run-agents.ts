@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import type { GraphInput, RunState } from '@st3/schemas';
+import type { Agent } from './agents/types.js';
+import { createWorkspaceFiles } from './change/workspace.js';
+import { writeFileAtomic } from './fs.js';
+import { priorOutcomes } from './ledger.js';
+import { createReviewQueue } from './review/queue.js';
+import { createAgentRunner } from './runners/agent.js';
+import { execute, type ExecuteOptions, type ExecuteResult } from './scheduler/execute.js';
+import { createFileRunStore, newRunId } from './scheduler/run-store.js';
+import { createScratchPool } from './validate/scratch.js';
+import { createValidator } from './validate/validate.js';
+
+export interface AgentExecutionOptions extends Pick<
+  ExecuteOptions,
+  | 'mode'
+  | 'concurrency'
+  | 'retries'
+  | 'timeoutMs'
+  | 'signal'
+  | 'onEvent'
+  | 'backoff'
+  | 'clock'
+  | 'random'
+  | 'telemetry'
+  | 'backend'
+> {
+  /** Workspace root (holds `.st3/`). */
+  root: string;
+  graph: GraphInput;
+  agent: Agent;
+  instruction: string;
+  /** Below this confidence a change is queued for review (default 0.7). */
+  reviewBelow?: number;
+  /** Nothing is written but the run record and `.st3/runs/<id>.patch`. */
+  dryRun?: boolean;
+  /** Continue this saved run. */
+  resume?: RunState;
+  runId?: string;
+  /** Environment of the gate tools (libraries do not read process.env). */
+  env?: Record<string, string | undefined>;
+  /** Run the quality gates in scratch copies (default: when the workspace has quality.yaml). */
+  gates?: boolean;
+  /** Scratch copies (gate runs at once; default 2). */
+  validationConcurrency?: number;
+  /** Saved with the run (what a resume reuses), e.g. the agent's name. */
+  saveOptions?: Record<string, unknown>;
+}
+
+export interface AgentExecutionResult extends ExecuteResult {
+  /** `.st3/runs/<id>.patch` when the run changed (or, dry, would change) anything. */
+  patchFile?: string;
+  /** Nodes not run because an earlier run or a reviewer settled them. */
+  alreadyDone: Record<string, string>;
+}
+
+/**
+ * One `st3 execute --agent` run: the nodes an earlier run applied, a reviewer approved or the queue
+ * holds are skipped, rejected ones are regenerated with the reviewer's feedback; every other node
+ * goes through the agent runner (validated in scratch copies, applied or queued); the run record is
+ * `.st3/runs/<id>.json` and its combined diff `.st3/runs/<id>.patch`.
+ */
+export async function runAgentExecution(options: AgentExecutionOptions): Promise<AgentExecutionResult> {
+  const runsDir = join(options.root, '.st3', 'runs');
+  const store = createFileRunStore(runsDir);
+  const queue = createReviewQueue(join(options.root, '.st3', 'review'));
+  const dryRun = options.dryRun === true;
+  const prior = options.resume ? { done: {}, feedback: {} } : await priorOutcomes(runsDir, queue);
+  const runId = options.resume?.id ?? options.runId ?? newRunId();
+  const files = createWorkspaceFiles(options.root, { dryRun });
+  const pool = createScratchPool(options.root, options.validationConcurrency ?? 2);
+  try {
+    const validator = createValidator({
+      root: options.root,
+      files,
+      pool,
+      ...(options.gates !== undefined ? { gates: options.gates } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    });
+    const runner = createAgentRunner({
+      agent: options.agent,
+      instruction: options.instruction,
+      files,
+      validator,
+      runId,
+      ...(options.reviewBelow !== undefined ? { reviewBelow: options.reviewBelow } : {}),
+      ...(dryRun ? {} : { queue }),
+      graph: options.graph,
+      reviewerFeedback: prior.feedback,
+    });
+    const {
+      root: _root,
+      graph,
+      agent: _agent,
+      instruction,
+      reviewBelow,
+      dryRun: _dry,
+      resume,
+      env: _env,
+      gates: _gates,
+      validationConcurrency: _vc,
+      saveOptions,
+      ...rest
+    } = options;
+    const result = await execute(graph, runner, {
+      ...rest,
+      runId,
+      store,
+      ...(resume ? { resume } : {}),
+      done: prior.done,
+      feedback: Object.fromEntries(
+        Object.entries(prior.feedback).map(([id, text]) => [id, `Reviewer feedback: ${text}`]),
+      ),
+      saveOptions: { instruction, reviewBelow: reviewBelow ?? 0.7, dryRun, agent: options.agent.name, ...saveOptions },
+    });
+    let patchFile: string | undefined;
+    const patch = await files.patch();
+    if (patch) {
+      patchFile = join(runsDir, `${runId}.patch`);
+      await writeFileAtomic(patchFile, patch);
+    }
+    return { ...result, ...(patchFile ? { patchFile } : {}), alreadyDone: prior.done };
+  } finally {
+    await pool.dispose();
+  }
+}
