@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { memoryIO } from '@st3/cli-kit';
+import { helpText, memoryIO } from '@st3/cli-kit';
 import { cli, stage } from '../src/index.js';
 
 let dir: string | undefined;
@@ -40,6 +40,6 @@ describe('gates stage of st3 run', () => {
   it('lists gates and test as lazily loaded commands', async () => {
     expect(Object.keys(cli.commands)).toEqual(['gates', 'test']);
     const gates = await cli.commands.gates!.load();
-    expect(gates.usage).toContain('--scope auto|branch|project|files');
+    expect(helpText(gates, 'st3 gates')).toContain('--scope auto|branch|project|files');
   });
 });

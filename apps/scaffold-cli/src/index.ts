@@ -14,8 +14,14 @@ export const cli: CliDefinition = {
       summary: 'scaffold artifacts from versioned templates (list, check, batch)',
       load: async () => (await import('./commands/scaffold.js')).command,
     },
-    patterns: { summary: 'patterns', load: async () => (await import('./commands/patterns.js')).command },
-    parity: { summary: 'parity', load: async () => (await import('./commands/parity.js')).command },
+    patterns: {
+      summary: 'check a pattern registry for compliance',
+      load: async () => (await import('./commands/patterns.js')).command,
+    },
+    parity: {
+      summary: 'prove two renderers give equivalent output',
+      load: async () => (await import('./commands/parity.js')).command,
+    },
   },
 };
 

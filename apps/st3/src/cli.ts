@@ -41,5 +41,9 @@ export const cli: CliDefinition = {
     qa: lazyFromArea('record QA artifacts and compare them for drift', tasks, 'qa'),
     metrics: lazyFromArea('telemetry metrics: collect, compare, serve, dashboard', metrics, 'metrics'),
     mcp: lazyFromArea('serve the ST3 operations as MCP tools over stdio', () => import('@st3/mcp-server'), 'mcp'),
+    completion: {
+      summary: 'print the shell completion script (bash, zsh or fish)',
+      load: own(() => import('./commands/completion.js')),
+    },
   },
 };

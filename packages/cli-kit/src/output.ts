@@ -1,6 +1,6 @@
 import { formatDiagnostic, type Diagnostic } from '@st3/schemas/errors';
 import { colorsFor, type Colors } from './color.js';
-import type { CommonFlags } from './args.js';
+import type { CommonFlags } from './common.js';
 import type { CliIO } from './io.js';
 
 /**

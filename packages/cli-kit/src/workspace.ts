@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { St3Error } from '@st3/schemas/errors';
-import type { CommonFlags } from './args.js';
+import type { CommonFlags } from './common.js';
 import type { CliIO } from './io.js';
 
 export interface Workspace {

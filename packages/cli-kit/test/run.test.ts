@@ -1,10 +1,9 @@
-import { St3Error } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 import { describe, expect, it } from 'vitest';
 import {
   defineCommand,
   ExitError,
   memoryIO,
-  parseCommandArgs,
   parseKeyValues,
   runCli,
   runCommand,
@@ -14,18 +13,27 @@ import {
 const echo = defineCommand({
   name: 'echo',
   summary: 'echoes',
-  usage: 'x echo [--upper] <word>',
+  args: [{ name: 'word', description: 'what to echo', required: true }],
+  options: { upper: { type: 'boolean', description: 'in capitals' } },
   examples: ['x echo hi'],
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { upper: { type: 'boolean' } });
-    if (positionals.length === 0) throw new St3Error('E_USAGE', 'a word is required');
-    if (positionals[0] === 'fail')
+  async run({ args, values, io }) {
+    if (args.word === 'fail')
       throw new St3Error('E_SCHEMA', 'bad file', { file: 'a.yaml', line: 3, column: 2, hint: 'fix it' });
-    if (positionals[0] === 'exit') throw new ExitError(1);
-    if (positionals[0] === 'boom') throw new Error('kaput');
-    io.stdout.write(`${values.upper ? positionals[0]!.toUpperCase() : positionals[0]}\n`);
+    if (args.word === 'exit') throw new ExitError(1);
+    if (args.word === 'boom') throw new Error('kaput');
+    io.stdout.write(`${values.upper ? args.word.toUpperCase() : args.word}\n`);
     return 0;
   },
+});
+
+const group = defineCommand({
+  name: 'p',
+  summary: 'parent',
+  subcommands: {
+    echo,
+    list: defineCommand({ name: 'list', summary: 'lists', run: async ({ io }) => (io.stdout.write('listed\n'), 0) }),
+  },
+  examples: ['x p echo hi'],
 });
 
 describe('runCommand', () => {
@@ -35,10 +43,11 @@ describe('runCommand', () => {
     expect(m.stdout()).toBe('HI\n');
   });
 
-  it('maps an unknown flag to a usage error (2)', async () => {
+  it('maps an unknown flag to a usage error (2) with a suggestion', async () => {
     const m = memoryIO();
-    expect(await runCommand(echo, ['--nope'], m.io)).toBe(2);
-    expect(m.stderr()).toContain('E_USAGE');
+    expect(await runCommand(echo, ['hi', '--uper'], m.io, 'x echo')).toBe(2);
+    expect(m.stderr()).toContain('E_USAGE unknown option --uper');
+    expect(m.stderr()).toContain('did you mean --upper?');
   });
 
   it('prints the DESIGN.md JSON error document under --json, with location and hint', async () => {
@@ -66,10 +75,75 @@ describe('runCommand', () => {
     expect(await runCommand(echo, ['hi'], m.io)).toBe(130);
   });
 
-  it('prints help with examples', async () => {
+  it('prints help with examples, even after positionals', async () => {
     const m = memoryIO();
-    expect(await runCommand(echo, ['--help'], m.io)).toBe(0);
+    expect(await runCommand(echo, ['word', '--help'], m.io, 'x echo')).toBe(0);
+    expect(m.stdout()).toContain('Usage: x echo [options] <word>');
     expect(m.stdout()).toContain('x echo hi');
+  });
+
+  it('colours error lines on a TTY, and not with --no-color or NO_COLOR', async () => {
+    const tty = memoryIO({ tty: true });
+    await runCommand(echo, ['hi', '--nope'], tty.io);
+    expect(tty.stderr()).toContain('\u001b[31merror');
+    const flag = memoryIO({ tty: true });
+    await runCommand(echo, ['hi', '--nope', '--no-color'], flag.io);
+    expect(flag.stderr()).not.toContain('\u001b[');
+    const env = memoryIO({ tty: true, env: { NO_COLOR: '1' } });
+    await runCommand(echo, ['hi', '--nope'], env.io);
+    expect(env.stderr()).not.toContain('\u001b[');
+  });
+});
+
+describe('subcommands', () => {
+  it("shows a subcommand's own help for `parent sub --help`, and the group's for `parent --help`", async () => {
+    const m = memoryIO();
+    expect(await runCommand(group, ['echo', '--help'], m.io, 'x p')).toBe(0);
+    expect(m.stdout()).toContain('Usage: x p echo [options] <word>');
+    const top = memoryIO();
+    expect(await runCommand(group, ['--help'], top.io, 'x p')).toBe(0);
+    expect(top.stdout()).toContain('Usage: x p <command> [args]');
+    expect(top.stdout()).toMatch(/Commands:\n {2}echo +echoes\n {2}list +lists/);
+  });
+
+  it('prints the group help with exit 2 when no subcommand is named', async () => {
+    const m = memoryIO();
+    expect(await runCommand(group, [], m.io, 'x p')).toBe(2);
+    expect(m.stdout()).toContain('Commands:');
+  });
+
+  it('suggests the subcommand meant, in text and under --json', async () => {
+    const m = memoryIO();
+    expect(await runCommand(group, ['lsit'], m.io, 'x p')).toBe(2);
+    expect(m.stderr()).toContain('unknown command "x p lsit"');
+    expect(m.stderr()).toContain('did you mean "list"?');
+    const j = memoryIO();
+    expect(await runCommand(group, ['ecoh', '--json'], j.io, 'x p')).toBe(2);
+    expect(JSON.parse(j.stdout())).toMatchObject({
+      ok: false,
+      error: { code: 'E_USAGE', message: 'unknown command "x p ecoh"', details: { suggestions: ['echo'] } },
+    });
+  });
+
+  it('never takes a prototype property for a subcommand', async () => {
+    const m = memoryIO();
+    expect(await runCommand(group, ['constructor'], m.io, 'x p')).toBe(2);
+    expect(m.stderr()).toContain('unknown command');
+  });
+
+  it('runs the default subcommand when only options are given', async () => {
+    const withDefault = defineCommand({
+      name: 'd',
+      summary: 'd',
+      subcommands: group.subcommands,
+      defaultSubcommand: 'list',
+    });
+    const m = memoryIO();
+    expect(await runCommand(withDefault, ['--quiet'], m.io)).toBe(0);
+    expect(m.stdout()).toBe('listed\n');
+    const help = memoryIO();
+    await runCommand(withDefault, ['--help'], help.io);
+    expect(help.stdout()).toContain('list  lists (default)');
   });
 });
 
@@ -78,9 +152,12 @@ describe('runCli', () => {
     name: 'x',
     version: '1.2.3',
     description: 'test',
-    commands: { echo: { summary: 'echoes', load: async () => echo } },
+    commands: {
+      echo: { summary: 'echoes', load: async () => echo },
+      p: { summary: 'parent', load: async () => group },
+    },
   };
-  it('dispatches, prints version and rejects unknown commands', async () => {
+  it('dispatches, prints version and rejects unknown commands with a suggestion', async () => {
     const a = memoryIO();
     expect(await runCli(cli, ['echo', 'yo'], a.io)).toBe(0);
     expect(a.stdout()).toBe('yo\n');
@@ -88,7 +165,20 @@ describe('runCli', () => {
     expect(await runCli(cli, ['--version'], b.io)).toBe(0);
     expect(b.stdout()).toBe('1.2.3\n');
     const c = memoryIO();
-    expect(await runCli(cli, ['what'], c.io)).toBe(2);
+    expect(await runCli(cli, ['ehco'], c.io)).toBe(2);
+    expect(c.stderr()).toContain('did you mean "echo"?');
+  });
+
+  it("`help <command...>` prints that command's help", async () => {
+    const m = memoryIO();
+    expect(await runCli(cli, ['help', 'p', 'echo'], m.io)).toBe(0);
+    expect(m.stdout()).toContain('Usage: x p echo [options] <word>');
+  });
+
+  it('reports a missing required argument as a usage error naming it', async () => {
+    const m = memoryIO();
+    expect(await runCli(cli, ['echo', '--json'], m.io)).toBe(2);
+    expect(JSON.parse(m.stdout()).error).toMatchObject({ code: 'E_USAGE', message: 'missing <word>: what to echo' });
   });
 });
 
@@ -114,30 +204,5 @@ describe('reportError with Node errors', () => {
     const json = memoryIO();
     expect(await runCli(cli, ['broken', '--json'], json.io)).toBe(3);
     expect(JSON.parse(json.stdout())).toMatchObject({ ok: false, error: { code: 'E_INTERNAL' } });
-  });
-});
-
-describe('help of subcommands', () => {
-  it('shows the help of the command that parses, even after positionals', async () => {
-    const m = memoryIO();
-    expect(await runCommand(echo, ['word', '--help'], m.io)).toBe(0);
-    expect(m.stdout()).toContain('Usage: x echo');
-  });
-
-  it("shows a subcommand's own help for `parent sub --help`", async () => {
-    const { dispatchSubcommand } = await import('../src/index.js');
-    const parent = defineCommand({
-      name: 'p',
-      summary: 'parent',
-      usage: 'x p <echo>',
-      examples: [],
-      run: (argv, io) => dispatchSubcommand(parent, { echo }, argv, io),
-    });
-    const m = memoryIO();
-    expect(await runCommand(parent, ['echo', '--help'], m.io)).toBe(0);
-    expect(m.stdout()).toContain('Usage: x echo');
-    const top = memoryIO();
-    expect(await runCommand(parent, ['--help'], top.io)).toBe(0);
-    expect(top.stdout()).toContain('Usage: x p');
   });
 });

@@ -1,65 +1,62 @@
-import {
-  defineCommand,
-  createOutput,
-  createProgress,
-  intFlag,
-  parseCommandArgs,
-  resolveWorkspace,
-  EXIT,
-} from '@st3/cli-kit';
+import { defineCommand, createOutput, createProgress, resolveWorkspace, EXIT } from '@st3/cli-kit';
 import { St3Error, writeFileAtomic } from '@st3/schemas';
 import { resolve } from 'node:path';
-import { LANGS, VARIANTS, baseDir, checkChoice } from './shared.js';
-
-const USAGE =
-  'st3 atomize <paths…> [--json] [--out FILE] [--target-loc N] [--max-loc N] [--max-complexity N] [--lang L] [--complexity-variant V] [--workers N] [--no-cache]';
-
-const OPTIONS = {
-  out: { type: 'string' },
-  'target-loc': { type: 'string' },
-  'max-loc': { type: 'string' },
-  'max-complexity': { type: 'string' },
-  lang: { type: 'string' },
-  'complexity-variant': { type: 'string' },
-  workers: { type: 'string' },
-  'no-cache': { type: 'boolean' },
-  telemetry: { type: 'boolean' },
-  task: { type: 'string' },
-} as const;
+import { baseDir, sourceOptions } from './shared.js';
 
 export const command = defineCommand({
   name: 'atomize',
   summary: 'split TypeScript, JavaScript and Python files into measured, context-rich atoms',
-  usage: USAGE,
-  options: [
-    '--out FILE               also write the JSON document to FILE',
-    '--target-loc N           merge small sibling atoms up to N source lines (default 10)',
-    '--max-loc N              split atoms longer than N source lines (default 15)',
-    '--max-complexity N       atoms must stay below this complexity (default 3)',
-    '--lang L                 force the language: typescript, tsx, javascript, jsx, python',
-    '--complexity-variant V   eslint (default), modified, classic; mccabe (default), radon',
-    '--workers N              worker threads (default: by CPU count for 16 files or more)',
-    '--no-cache               do not read or write .st3/cache/atomizer',
-    '--telemetry              save atomizer.files|bytes|atoms|parse_ms to .st3/telemetry/telemetry-atomize.json',
-    '--task ID                with --telemetry: save it in the task context instead (.st3/tasks/ID/)',
+  args: [
+    { name: 'paths', description: 'files, folders or globs (.gitignore is honoured)', required: true, variadic: true },
   ],
+  options: {
+    out: { type: 'string', valueName: 'FILE', description: 'also write the JSON document to FILE' },
+    'target-loc': {
+      type: 'number',
+      integer: true,
+      min: 1,
+      default: 10,
+      description: 'merge small sibling atoms up to N source lines',
+    },
+    'max-loc': {
+      type: 'number',
+      integer: true,
+      min: 1,
+      description: 'split atoms longer than N source lines (default 15, at least --target-loc)',
+    },
+    'max-complexity': {
+      type: 'number',
+      integer: true,
+      min: 1,
+      default: 3,
+      description: 'atoms must stay below this complexity',
+    },
+    ...sourceOptions,
+    telemetry: {
+      type: 'boolean',
+      description: 'save atomizer.files|bytes|atoms|parse_ms to .st3/telemetry/telemetry-atomize.json',
+    },
+    task: {
+      type: 'string',
+      valueName: 'ID',
+      description: 'with --telemetry: save it in the task context instead (.st3/tasks/ID/)',
+    },
+  },
   examples: [
     'st3 atomize src',
     'st3 atomize "src/**/*.ts" --json --out atoms.json',
     'st3 atomize app.py --max-loc 20 --complexity-variant radon',
     'st3 atomize src --telemetry --task TASK-0123',
   ],
-  async run(argv, io) {
-    const { values, positionals, common } = parseCommandArgs(argv, OPTIONS, USAGE);
-    if (positionals.length === 0)
-      throw new St3Error('E_USAGE', 'name at least one file, folder or glob', { hint: `usage: ${USAGE}` });
+  async run({ values, args, common, io }) {
+    const positionals = args.paths;
     const out = createOutput(io, common);
-    const targetLoc = intFlag(values['target-loc'], '--target-loc', 10, 1);
-    const maxLoc = intFlag(values['max-loc'], '--max-loc', Math.max(15, targetLoc), 1);
-    const maxComplexity = intFlag(values['max-complexity'], '--max-complexity', 3, 1);
-    const language = checkChoice(values.lang, LANGS, '--lang');
-    const complexityVariant = checkChoice(values['complexity-variant'], VARIANTS, '--complexity-variant');
-    const workers = values.workers === undefined ? undefined : intFlag(values.workers, '--workers', 0, 0);
+    const targetLoc = values['target-loc'];
+    const maxLoc = values['max-loc'] ?? Math.max(15, targetLoc);
+    const maxComplexity = values['max-complexity'];
+    const language = values.lang;
+    const complexityVariant = values['complexity-variant'];
+    const workers = values.workers;
     const cwd = baseDir(io, common.cwd);
     const { atomizeProject } = await import('@st3/atomizer');
     if (values.task && !values.telemetry)

@@ -1,17 +1,6 @@
-import { defineCommand, createOutput, createProgress, intFlag, parseCommandArgs, EXIT } from '@st3/cli-kit';
+import { defineCommand, createOutput, createProgress, EXIT } from '@st3/cli-kit';
 import { St3Error } from '@st3/schemas';
-import { LANGS, VARIANTS, baseDir, checkChoice } from './shared.js';
-
-const USAGE = 'st3 complexity <paths…> [--max N] [--complexity-variant V] [--lang L] [--all] [--json]';
-
-const OPTIONS = {
-  max: { type: 'string' },
-  lang: { type: 'string' },
-  'complexity-variant': { type: 'string' },
-  all: { type: 'boolean' },
-  workers: { type: 'string' },
-  'no-cache': { type: 'boolean' },
-} as const;
+import { baseDir, sourceOptions } from './shared.js';
 
 interface Unit {
   name: string;
@@ -36,29 +25,34 @@ function formatLine(path: string, language: string, u: Unit, max: number | undef
 export const command = defineCommand({
   name: 'complexity',
   summary: 'cyclomatic complexity per function, as ESLint (complexity) and flake8 (C901) count it',
-  usage: USAGE,
-  options: [
-    '--max N                  report only functions above N and exit 1 when there is one (ESLint max / flake8 --max-complexity)',
-    '--complexity-variant V   eslint (default), modified, classic for JS/TS; mccabe (default), radon for Python',
-    '--lang L                 force the language: typescript, tsx, javascript, jsx, python',
-    '--all                    also list units the peer tool does not report alone (nested Python defs, lambdas)',
-    '--workers N              worker threads',
-    '--no-cache               do not read or write .st3/cache/atomizer',
+  args: [
+    { name: 'paths', description: 'files, folders or globs (.gitignore is honoured)', required: true, variadic: true },
   ],
+  options: {
+    max: {
+      type: 'number',
+      integer: true,
+      min: 0,
+      description: 'report only functions above N and exit 1 when there is one (ESLint max / flake8 --max-complexity)',
+    },
+    all: {
+      type: 'boolean',
+      description: 'also list units the peer tool does not report alone (nested Python defs, lambdas)',
+    },
+    ...sourceOptions,
+  },
   examples: [
     'st3 complexity src --max 10',
     'st3 complexity app.py --max 7',
     'st3 complexity "lib/**/*.js" --complexity-variant modified --json',
   ],
-  async run(argv, io) {
-    const { values, positionals, common } = parseCommandArgs(argv, OPTIONS, USAGE);
-    if (positionals.length === 0)
-      throw new St3Error('E_USAGE', 'name at least one file, folder or glob', { hint: `usage: ${USAGE}` });
+  async run({ values, args, common, io }) {
+    const positionals = args.paths;
     const out = createOutput(io, common);
-    const max = values.max === undefined ? undefined : intFlag(values.max, '--max', 0, 0);
-    const language = checkChoice(values.lang, LANGS, '--lang');
-    const complexityVariant = checkChoice(values['complexity-variant'], VARIANTS, '--complexity-variant');
-    const workers = values.workers === undefined ? undefined : intFlag(values.workers, '--workers', 0, 0);
+    const max = values.max;
+    const language = values.lang;
+    const complexityVariant = values['complexity-variant'];
+    const workers = values.workers;
     const { atomizeProject } = await import('@st3/atomizer');
     const progress = createProgress(io, { quiet: common.quiet, label: 'complexity' });
     const files: { path: string; language: string; functions: Unit[] }[] = [];

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { createOutput, defineCommand, EXIT, parseCommandArgs, resolveWorkspace } from '@st3/cli-kit';
+import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
 import {
   detectWorkspace,
   findPreset,
@@ -13,16 +13,20 @@ import {
 } from '@st3/quality-gates';
 import { St3Error } from '@st3/schemas';
 
-const OPTIONS = { preset: { type: 'string', multiple: true }, force: { type: 'boolean' } } as const;
-const USAGE = 'st3 gates init [--preset ID ...] [--force]';
-
 export const initCommand = defineCommand({
   name: 'init',
   summary: 'write .st3/config/quality.yaml from shipped presets',
-  usage: USAGE,
+  options: {
+    preset: {
+      type: 'string',
+      multiple: true,
+      valueName: 'ID',
+      description: `use these presets instead of detecting: ${PRESETS.map((p) => p.id).join(', ')}`,
+    },
+    force: { type: 'boolean', description: 'overwrite an existing quality.yaml' },
+  },
   examples: ['st3 gates init', 'st3 gates init --preset ruff --preset mypy'],
-  async run(argv, io) {
-    const { values, common } = parseCommandArgs(argv, OPTIONS, USAGE);
+  async run({ values, common, io }) {
     const ws = resolveWorkspace(io, common);
     const out = createOutput(io, common);
     const target = ws.configPath ?? join(ws.root, QUALITY_CONFIG_PATH);

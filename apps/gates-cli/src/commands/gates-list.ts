@@ -1,17 +1,13 @@
 import { join } from 'node:path';
-import { createOutput, defineCommand, EXIT, parseCommandArgs, resolveWorkspace } from '@st3/cli-kit';
+import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
 import { loadQualityConfig, QUALITY_CONFIG_PATH } from '@st3/quality-gates';
 import { errorFromDiagnostics, St3Error } from '@st3/schemas';
-
-const USAGE = 'st3 gates list [--config FILE] [--json]';
 
 export const listCommand = defineCommand({
   name: 'list',
   summary: 'list the configured gates',
-  usage: USAGE,
   examples: ['st3 gates list', 'st3 gates list --json'],
-  async run(argv, io) {
-    const { common } = parseCommandArgs(argv, {}, USAGE);
+  async run({ common, io }) {
     const ws = resolveWorkspace(io, common);
     const out = createOutput(io, common);
     const path = ws.configPath ?? join(ws.root, QUALITY_CONFIG_PATH);

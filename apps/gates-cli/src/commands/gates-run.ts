@@ -1,13 +1,5 @@
 import { resolve } from 'node:path';
-import {
-  createOutput,
-  createProgress,
-  defineCommand,
-  EXIT,
-  intFlag,
-  parseCommandArgs,
-  resolveWorkspace,
-} from '@st3/cli-kit';
+import { createOutput, createProgress, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
 import {
   gatesState,
   readState,
@@ -23,42 +15,59 @@ import {
 import { St3Error } from '@st3/schemas';
 import pkg from '../../package.json' with { type: 'json' };
 
-const OPTIONS = {
-  scope: { type: 'string' },
-  files: { type: 'string', multiple: true },
-  gate: { type: 'string', multiple: true },
-  format: { type: 'string' },
-  parent: { type: 'string' },
-  concurrency: { type: 'string' },
-  'no-state': { type: 'boolean' },
-  telemetry: { type: 'boolean' },
-  task: { type: 'string' },
-} as const;
-const SCOPES = ['auto', 'branch', 'project', 'files'];
-const FORMATS = ['text', 'json', 'sarif', 'github'];
-const USAGE =
-  'st3 gates [--scope auto|branch|project|files] [--files F ...] [--gate ID ...] [--format text|json|sarif|github] [--config FILE]';
+const SCOPES = ['auto', 'branch', 'project', 'files'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 
 export const runCommand = defineCommand({
   name: 'run',
-  summary: 'run the quality gates',
-  usage: USAGE,
-  examples: ['st3 gates run --scope project'],
-  async run(argv, io) {
-    const { values, positionals, common } = parseCommandArgs(argv, OPTIONS, USAGE);
-    const files = [...(values.files ?? []).flatMap((f) => f.split(',')).filter(Boolean), ...positionals];
-    const scope = (values.scope ?? (files.length > 0 ? 'files' : 'auto')) as ScopeKind;
-    if (!SCOPES.includes(scope))
-      throw new St3Error('E_USAGE', `--scope must be one of ${SCOPES.join(', ')}, got "${scope}"`);
-    if (scope === 'files' && files.length === 0)
-      throw new St3Error('E_USAGE', '--scope files needs --files or file arguments', { hint: USAGE });
+  summary: 'run the quality gates (linters, type-checkers) on what changed',
+  args: [{ name: 'files', description: 'files to check (implies --scope files)', variadic: true }],
+  options: {
+    scope: {
+      type: 'enum',
+      choices: SCOPES,
+      description:
+        'auto (changed since the last green run + failed files; default), branch, project, files (default: files when files are given)',
+    },
+    files: {
+      type: 'string',
+      multiple: true,
+      valueName: 'FILE',
+      description: 'check these files (comma-separated too; implies --scope files)',
+    },
+    gate: { type: 'string', multiple: true, valueName: 'ID', description: 'run only this gate' },
+    format: { type: 'enum', choices: FORMATS, description: 'text (default), json, sarif, github' },
+    parent: {
+      type: 'string',
+      valueName: 'BRANCH',
+      description: 'branch for --scope branch (default: state parent_branch, then main)',
+    },
+    concurrency: { type: 'number', integer: true, min: 1, description: 'gates at the same time (default 4)' },
+    'no-state': { type: 'boolean', description: 'do not update .st3/state.json' },
+    telemetry: {
+      type: 'boolean',
+      description: 'save gates.duration_ms{gate}, gates.violations{gate} to .st3/telemetry/telemetry-gates.json',
+    },
+    task: {
+      type: 'string',
+      valueName: 'ID',
+      description: 'with --telemetry: save it in the task context instead (.st3/tasks/ID/)',
+    },
+  },
+  examples: [
+    'st3 gates run --scope project',
+    'st3 gates run src/a.ts src/b.ts --gate eslint',
+    'st3 gates run --scope branch --parent develop --format github',
+  ],
+  async run({ values, args, common, io, usageError }) {
+    const files = [...(values.files ?? []).flatMap((f) => f.split(',')).filter(Boolean), ...args.files];
+    const scope: ScopeKind = values.scope ?? (files.length > 0 ? 'files' : 'auto');
+    if (scope === 'files' && files.length === 0) throw usageError('--scope files needs --files or file arguments');
     if (scope !== 'files' && files.length > 0)
       throw new St3Error('E_USAGE', `files were given with --scope ${scope}`, {
         hint: 'drop --scope or use --scope files',
       });
     const format = common.json ? 'json' : (values.format ?? 'text');
-    if (!FORMATS.includes(format))
-      throw new St3Error('E_USAGE', `--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
     const ws = resolveWorkspace(io, common);
     const out = createOutput(io, { ...common, json: format !== 'text' });
     const progress = createProgress(io, { quiet: common.quiet || format !== 'text', label: 'gates' });
@@ -92,7 +101,7 @@ export const runCommand = defineCommand({
       gates: values.gate,
       signal: io.signal,
       onProgress,
-      concurrency: values.concurrency === undefined ? undefined : intFlag(values.concurrency, '--concurrency', 4, 1),
+      concurrency: values.concurrency,
       env: io.env,
       updateState: values['no-state'] !== true,
       ...(telemetry ? { telemetry } : {}),

@@ -1,39 +1,42 @@
 import { join } from 'node:path';
-import { createOutput, defineCommand, EXIT, parseCommandArgs, resolveWorkspace } from '@st3/cli-kit';
+import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
 import { loadQualityConfig, QUALITY_CONFIG_PATH, runTests } from '@st3/quality-gates';
 import { errorFromDiagnostics, St3Error, type TestsConfig } from '@st3/schemas';
-
-const OPTIONS = { format: { type: 'string' }, report: { type: 'string' } } as const;
-const USAGE = 'st3 test [--config FILE] [--json] [--format vitest|jest|pytest --report FILE -- COMMAND ...]';
 
 /** `st3 test`: the project's test command, with its result parsed. Tests are not a gate. */
 export const command = defineCommand({
   name: 'test',
   summary: 'run the test command (vitest, jest or pytest) and report passed/failed/skipped',
-  usage: USAGE,
-  options: [
-    'The command comes from the `tests` section of quality.yaml:',
-    '  tests: { command: [npx, vitest, run, --reporter=json, --outputFile=.st3/test-report.json], format: vitest, report_file: .st3/test-report.json }',
-    '--format F        vitest, jest or pytest (with a command after --, instead of the config)',
-    '--report FILE     where that command writes its report (default: its stdout)',
+  description: [
+    'The command comes from the `tests` section of quality.yaml: tests: { command: [npx, vitest, run, ' +
+      '--reporter=json, --outputFile=.st3/test-report.json], format: vitest, report_file: .st3/test-report.json }, ' +
+      'or from the arguments after --.',
   ],
+  passthrough: { name: 'command', description: 'run this test command instead of the configured one (needs --format)' },
+  options: {
+    format: {
+      type: 'enum',
+      choices: ['vitest', 'jest', 'pytest'],
+      description: 'the report format of the command after -- (instead of the config)',
+    },
+    report: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'where that command writes its report (default: its stdout)',
+    },
+  },
   examples: [
     'st3 test',
     'st3 test --json',
     'st3 test --format pytest --report report.xml -- pytest --junitxml=report.xml',
   ],
-  async run(argv, io) {
-    const dash = argv.indexOf('--');
-    const own = dash === -1 ? argv : argv.slice(0, dash);
-    const commandArgs = dash === -1 ? [] : argv.slice(dash + 1);
-    const { values, common } = parseCommandArgs(own, OPTIONS, USAGE);
+  async run({ values, rest: commandArgs, common, io, usageError }) {
     const ws = resolveWorkspace(io, common);
     const out = createOutput(io, common);
     let config: TestsConfig;
     if (commandArgs.length > 0) {
       const format = values.format;
-      if (format !== 'vitest' && format !== 'jest' && format !== 'pytest')
-        throw new St3Error('E_USAGE', '--format vitest|jest|pytest is needed with a command after --', { hint: USAGE });
+      if (format === undefined) throw usageError('--format vitest|jest|pytest is needed with a command after --');
       config = { command: commandArgs, format, ...(values.report ? { report_file: values.report } : {}) };
     } else {
       const path = ws.configPath ?? join(ws.root, QUALITY_CONFIG_PATH);

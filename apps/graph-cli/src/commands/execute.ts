@@ -1,54 +1,67 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import {
-  createOutput,
-  createProgress,
-  defineCommand,
-  EXIT,
-  intFlag,
-  parseCommandArgs,
-  resolveWorkspace,
-  type Output,
-} from '@st3/cli-kit';
+import { createOutput, createProgress, defineCommand, EXIT, resolveWorkspace, type Output } from '@st3/cli-kit';
 import type { ExecuteResult, ReviewQueueApi } from '@st3/executor';
 import { St3Error, type GraphInput, type GraphNode, type RunState } from '@st3/schemas';
-
-const USAGE =
-  'st3 execute <graph.json|atoms.json|paths…> --run "<command>" [--concurrency N] [--retries N] [--mode eager|waves] [--timeout SEC] [--backoff SEC] [--review] [--json]\n       st3 execute --resume <run-id> [--run "<command>"] [--json]';
-
-const OPTIONS = {
-  run: { type: 'string' },
-  concurrency: { type: 'string' },
-  retries: { type: 'string' },
-  mode: { type: 'string' },
-  timeout: { type: 'string' },
-  backoff: { type: 'string' },
-  resume: { type: 'string' },
-  review: { type: 'boolean' },
-  telemetry: { type: 'boolean' },
-  task: { type: 'string' },
-} as const;
 
 export const command = defineCommand({
   name: 'execute',
   summary: 'run a command for every node of a graph, dependencies first, with retries; runs are resumable',
-  usage: USAGE,
-  options: [
-    '--run CMD          command per node, run without a shell; placeholders {id} {file} {start} {end} {attempt} {temperature};',
-    '                   the command also gets ST3_NODE_ID, ST3_ATTEMPT, ST3_TEMPERATURE and ST3_FEEDBACK (the previous failure)',
-    '--concurrency N    nodes running at once (default 100)',
-    '--retries N        retries after a failed attempt (default 2); backoff 1 s → 2 s → 4 s',
-    '--mode MODE        eager (default: a node starts when its dependencies are done) or waves (wave barriers)',
-    '--timeout SEC      time limit per attempt (a timed-out attempt is retried with twice the time)',
-    '--backoff SEC      first wait before a retry, doubling each time, ±10% jitter (default 1)',
-    '--resume ID        continue a saved run (.st3/runs/ID.json) without redoing the nodes that succeeded',
-    '--review           add succeeded nodes to the review queue (.st3/review/) with their confidence and issues;',
-    "                   the code is the node's line range, unless the command's last output line is JSON",
-    '                   {"code": "...", "validation": 0.9, "integrationTests": {"passed": 3, "total": 4}}',
-    '--telemetry        record executor.nodes|attempts|retries|failed and durations to .st3/telemetry/telemetry-execute.json',
-    '--task ID          with --telemetry: write it into the task context instead (.st3/tasks/ID/, read by st3 metrics collect)',
+  description: [
+    'The command runs without a shell; placeholders {id} {file} {start} {end} {attempt} {temperature} are filled ' +
+      'in per node, and it also gets ST3_NODE_ID, ST3_ATTEMPT, ST3_TEMPERATURE and ST3_FEEDBACK (the previous failure).',
+    "With --review the code of a node is its line range, unless the command's last output line is JSON " +
+      '{"code": "...", "validation": 0.9, "integrationTests": {"passed": 3, "total": 4}}.',
   ],
+  usage: ['st3 execute --resume <run-id> [--run "<command>"] [--json]'],
+  args: [{ name: 'inputs', description: 'graph.json, atoms.json or source paths (not with --resume)', variadic: true }],
+  options: {
+    run: { type: 'string', valueName: 'CMD', description: 'command per node (see above)' },
+    concurrency: { type: 'number', integer: true, min: 1, description: 'nodes running at once (default 100)' },
+    retries: {
+      type: 'number',
+      integer: true,
+      min: 0,
+      description: 'retries after a failed attempt (default 2); backoff 1 s → 2 s → 4 s',
+    },
+    mode: {
+      type: 'enum',
+      choices: ['eager', 'waves'],
+      description: 'eager (default: a node starts when its dependencies are done) or waves (wave barriers)',
+    },
+    timeout: {
+      type: 'number',
+      valueName: 'SEC',
+      description: 'time limit per attempt (a timed-out attempt is retried with twice the time)',
+    },
+    backoff: {
+      type: 'number',
+      min: 0,
+      valueName: 'SEC',
+      description: 'first wait before a retry, doubling each time, ±10% jitter (default 1)',
+    },
+    resume: {
+      type: 'string',
+      valueName: 'ID',
+      description: 'continue a saved run (.st3/runs/ID.json) without redoing the nodes that succeeded',
+    },
+    review: {
+      type: 'boolean',
+      description: 'add succeeded nodes to the review queue (.st3/review/) with their confidence and issues',
+    },
+    telemetry: {
+      type: 'boolean',
+      description:
+        'record executor.nodes|attempts|retries|failed and durations to .st3/telemetry/telemetry-execute.json',
+    },
+    task: {
+      type: 'string',
+      valueName: 'ID',
+      description:
+        'with --telemetry: write it into the task context instead (.st3/tasks/ID/, read by st3 metrics collect)',
+    },
+  },
   examples: [
     'st3 execute graph.json --run "python3 tools/check.py {file} {start} {end}"',
     'st3 execute atoms.json --run "node gen.mjs {id}" --concurrency 8 --retries 3 --review',
@@ -56,8 +69,8 @@ export const command = defineCommand({
     'st3 execute --resume run-20260122-041500-a1b2c3',
     'st3 execute graph.json --run "node gen.mjs {id}" --telemetry --task TASK-0123',
   ],
-  async run(argv, io) {
-    const { values, positionals, common } = parseCommandArgs(argv, OPTIONS, USAGE);
+  async run({ values, args, common, io, usage, usageError }) {
+    const positionals = args.inputs;
     const out = createOutput(io, common);
     const ws = resolveWorkspace(io, common);
     const start = resolve(io.cwd, common.cwd ?? '.');
@@ -66,7 +79,7 @@ export const command = defineCommand({
 
     let resumeState: RunState | undefined;
     if (values.resume) resumeState = await store.load(values.resume);
-    else if (positionals.length === 0) throw new St3Error('E_USAGE', 'no graph given', { hint: `usage: ${USAGE}` });
+    else if (positionals.length === 0) throw usageError('no graph given');
     const saved = resumeState?.options ?? {};
     const template = values.run ?? (typeof saved.command === 'string' ? saved.command : undefined);
     if (!template)
@@ -76,16 +89,11 @@ export const command = defineCommand({
     const mode = values.mode ?? (saved.mode as string | undefined) ?? 'eager';
     if (mode !== 'eager' && mode !== 'waves')
       throw new St3Error('E_USAGE', `--mode must be eager or waves, got "${mode}"`);
-    const concurrency = intFlag(
-      values.concurrency,
-      '--concurrency',
-      typeof saved.concurrency === 'number' ? saved.concurrency : 100,
-      1,
-    );
-    const retries = intFlag(values.retries, '--retries', typeof saved.retries === 'number' ? saved.retries : 2, 0);
+    const concurrency = values.concurrency ?? (typeof saved.concurrency === 'number' ? saved.concurrency : 100);
+    const retries = values.retries ?? (typeof saved.retries === 'number' ? saved.retries : 2);
     const timeoutSec =
       values.timeout !== undefined
-        ? Number(values.timeout)
+        ? values.timeout
         : typeof saved.timeoutMs === 'number'
           ? saved.timeoutMs / 1000
           : undefined;
@@ -93,15 +101,13 @@ export const command = defineCommand({
       throw new St3Error('E_USAGE', `--timeout expects seconds > 0, got "${values.timeout}"`);
     const review = values.review ?? saved.review === true;
     const backoffSec =
-      values.backoff !== undefined
-        ? Number(values.backoff)
-        : typeof saved.backoffMs === 'number'
-          ? saved.backoffMs / 1000
-          : 1;
+      values.backoff !== undefined ? values.backoff : typeof saved.backoffMs === 'number' ? saved.backoffMs / 1000 : 1;
     if (!(backoffSec >= 0)) throw new St3Error('E_USAGE', `--backoff expects seconds ≥ 0, got "${values.backoff}"`);
 
     const graph =
-      positionals.length > 0 ? await loadGraphs(positionals, { cwd: start, root: ws.root, out }) : resumeState!.graph;
+      positionals.length > 0
+        ? await loadGraphs(positionals, { cwd: start, root: ws.root, out, usage })
+        : resumeState!.graph;
     const queue = createReviewQueue(join(ws.st3Dir, 'review'));
     const feedback = existsSync(queue.file) ? await queue.regenerationFeedback() : {};
     const progress = createProgress(io, { quiet: common.quiet, label: 'execute' });
@@ -174,12 +180,15 @@ export const command = defineCommand({
  * Reads graphs, atomizer output and source paths (atomized on the fly) as `st3 graph` does, and cuts
  * cycles with the same feedback arc set, so every graph `st3 graph` accepts can be executed.
  */
-async function loadGraphs(paths: string[], options: { cwd: string; root: string; out: Output }): Promise<GraphInput> {
+async function loadGraphs(
+  paths: string[],
+  options: { cwd: string; root: string; out: Output; usage: string },
+): Promise<GraphInput> {
   const [{ loadGraphInputs }, { analyzeGraph }] = await Promise.all([
     import('../graph-inputs.js'),
     import('@st3/dep-graph'),
   ]);
-  const { graph } = await loadGraphInputs(paths, { ...options, usage: USAGE });
+  const { graph } = await loadGraphInputs(paths, options);
   const seen = new Set<string>();
   for (const n of graph.nodes) {
     if (seen.has(n.id))

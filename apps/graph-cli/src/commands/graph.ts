@@ -1,52 +1,64 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createOutput, defineCommand, EXIT, intFlag, parseCommandArgs, resolveWorkspace } from '@st3/cli-kit';
+import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
 import { analyzeGraph, exportGraph, EXPORT_FORMATS, type ExportFormat, type GraphAnalysis } from '@st3/dep-graph';
 import { St3Error } from '@st3/schemas';
 import { loadGraphInputs } from '../graph-inputs.js';
-
-const usage =
-  'st3 graph <paths|atoms.json|graph.json>... [--format json|dot|mermaid] [--out FILE] [--width N] [--max-cycles N] [--files] [--json]';
 
 export const command = defineCommand({
   name: 'graph',
   summary:
     'build the dependency graph of atoms: cycles, the edges cut to break them, waves, critical path; export JSON, DOT or Mermaid',
-  usage,
-  options: [
-    '--format F       json | dot | mermaid (default: a text summary, or the --out extension)',
-    '--out FILE       write the export to FILE (atomically) and print the summary',
-    '--width N        spread waves wider than N nodes within their slack (the wave count never grows)',
-    '--max-cycles N   list at most N cycles (default 100; cutting them is exact regardless)',
-    '--files          the file-level import graph instead of the atom graph (atomizer input only)',
-    '--tsconfig FILE  resolve tsconfig `paths` from FILE (default: the workspace tsconfig.json)',
-  ],
+  args: [{ name: 'inputs', description: 'source files or folders, atoms.json or graph.json', variadic: true }],
+  options: {
+    format: {
+      type: 'enum',
+      choices: EXPORT_FORMATS,
+      errorCode: 'E_GRAPH_OPTIONS',
+      description: 'export format (default: a text summary, or the --out extension)',
+    },
+    out: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'write the export to FILE (atomically) and print the summary',
+    },
+    width: {
+      type: 'number',
+      integer: true,
+      min: 1,
+      description: 'spread waves wider than N nodes within their slack (the wave count never grows)',
+    },
+    'max-cycles': {
+      type: 'number',
+      integer: true,
+      min: 0,
+      default: 100,
+      description: 'list at most N cycles (cutting them is exact regardless)',
+    },
+    files: {
+      type: 'boolean',
+      description: 'the file-level import graph instead of the atom graph (atomizer input only)',
+    },
+    tsconfig: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'resolve tsconfig `paths` from FILE (default: the workspace tsconfig.json)',
+    },
+  },
   examples: [
     'st3 atomize src --json > atoms.json && st3 graph atoms.json',
     'st3 graph atoms.json --format mermaid --out graph.mmd',
     'st3 graph graph.json --format dot | dot -Tsvg > graph.svg',
     'st3 graph atoms.json --json | jq .stats',
   ],
-  async run(argv, io) {
-    const { values, positionals, common } = parseCommandArgs(
-      argv,
-      {
-        format: { type: 'string' },
-        out: { type: 'string' },
-        width: { type: 'string' },
-        'max-cycles': { type: 'string' },
-        files: { type: 'boolean' },
-        tsconfig: { type: 'string' },
-      },
-      usage,
-    );
+  async run({ values, args, common, io, usage }) {
     const out = createOutput(io, common);
     const ws = resolveWorkspace(io, common);
     const cwd = resolve(io.cwd, common.cwd ?? '.');
     const format = pickFormat(values.format, values.out);
-    const width = values.width === undefined ? undefined : intFlag(values.width, '--width', 0, 1);
-    const maxCycles = intFlag(values['max-cycles'], '--max-cycles', 100, 0);
-    const inputs = await loadGraphInputs(positionals, { cwd, root: ws.root, tsconfig: values.tsconfig, out, usage });
+    const width = values.width;
+    const maxCycles = values['max-cycles'];
+    const inputs = await loadGraphInputs(args.inputs, { cwd, root: ws.root, tsconfig: values.tsconfig, out, usage });
     let graph = inputs.graph;
     if (values.files) {
       if (!inputs.built)
@@ -74,14 +86,8 @@ export const command = defineCommand({
   },
 });
 
-function pickFormat(flag: string | undefined, outFile: string | undefined): ExportFormat | undefined {
-  if (flag !== undefined) {
-    if (!(EXPORT_FORMATS as readonly string[]).includes(flag))
-      throw new St3Error('E_GRAPH_OPTIONS', `unknown --format "${flag}"`, {
-        hint: `one of: ${EXPORT_FORMATS.join(', ')}`,
-      });
-    return flag as ExportFormat;
-  }
+function pickFormat(flag: ExportFormat | undefined, outFile: string | undefined): ExportFormat | undefined {
+  if (flag !== undefined) return flag;
   if (!outFile) return undefined;
   if (/\.(dot|gv)$/i.test(outFile)) return 'dot';
   if (/\.(mmd|mermaid)$/i.test(outFile)) return 'mermaid';

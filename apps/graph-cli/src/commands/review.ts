@@ -3,41 +3,27 @@ import { join, resolve } from 'node:path';
 import {
   createOutput,
   defineCommand,
-  dispatchSubcommand,
   EXIT,
-  parseCommandArgs,
   resolveWorkspace,
   type CliIO,
   type Command,
+  type CommonFlags,
   type Output,
-  type Subcommands,
 } from '@st3/cli-kit';
-import type { ReviewQueueApi } from '@st3/executor';
 import { St3Error, type ReviewItem } from '@st3/schemas';
-
-type Queue = ReviewQueueApi;
 
 const STATUSES = ['pending', 'in_review', 'approved', 'rejected', 'needs_regeneration'] as const;
 const LEVELS = ['high', 'medium', 'low', 'critical'] as const;
 
-async function open(argv: string[], io: CliIO, options: Parameters<typeof parseCommandArgs>[1], usage: string) {
-  const parsed = parseCommandArgs(argv, options, usage);
-  const out = createOutput(io, parsed.common);
-  const ws = resolveWorkspace(io, parsed.common);
+async function open({ common, io }: { common: CommonFlags; io: CliIO }) {
+  const out = createOutput(io, common);
+  const ws = resolveWorkspace(io, common);
   const { createReviewQueue } = await import('@st3/executor');
-  return {
-    ...parsed,
-    out,
-    queue: createReviewQueue(join(ws.st3Dir, 'review')),
-    start: resolve(io.cwd, parsed.common.cwd ?? '.'),
-  };
+  return { out, queue: createReviewQueue(join(ws.st3Dir, 'review')), start: resolve(io.cwd, common.cwd ?? '.') };
 }
 
-function one(positionals: string[], usage: string): string {
-  if (positionals.length !== 1)
-    throw new St3Error('E_USAGE', 'expected one review item id', { hint: `usage: ${usage}` });
-  return positionals[0]!;
-}
+const ID = [{ name: 'id', description: 'the review item id (e.g. r3)', required: true, complete: 'none' }] as const;
+const REVIEWER = { type: 'string', valueName: 'NAME', description: 'who reviews' } as const;
 
 function summaryLine(out: Output, i: ReviewItem): string {
   const where = i.file ? ` ${i.file}${i.startLine ? `:${i.startLine}-${i.endLine ?? i.startLine}` : ''}` : '';
@@ -48,20 +34,21 @@ function summaryLine(out: Output, i: ReviewItem): string {
 const list = defineCommand({
   name: 'list',
   summary: 'list items, most urgent first (or the lowest N% pending with --lowest N)',
-  usage: 'st3 review list [--status S] [--level L] [--lowest PERCENT] [--json]',
+  options: {
+    status: { type: 'enum', choices: STATUSES, description: 'only items in this status' },
+    level: { type: 'enum', choices: LEVELS, description: 'only items of this confidence level' },
+    lowest: {
+      type: 'string',
+      valueName: 'PERCENT',
+      description: 'the lowest PERCENT% of the pending items by confidence (e.g. 20 or 20%)',
+    },
+  },
   examples: ['st3 review list --status pending', 'st3 review list --lowest 20'],
-  async run(argv, io) {
-    const { values, out, queue } = await open(
-      argv,
-      io,
-      { status: { type: 'string' }, level: { type: 'string' }, lowest: { type: 'string' } },
-      this.usage,
-    );
-    const status = values.status as ReviewItem['status'] | undefined;
-    const level = values.level as ReviewItem['confidence']['level'] | undefined;
-    if (status && !STATUSES.includes(status))
-      throw new St3Error('E_USAGE', `--status must be one of ${STATUSES.join(', ')}`);
-    if (level && !LEVELS.includes(level)) throw new St3Error('E_USAGE', `--level must be one of ${LEVELS.join(', ')}`);
+  async run(ctx) {
+    const { values } = ctx;
+    const { out, queue } = await open(ctx);
+    const status = values.status;
+    const level = values.level;
     let items: ReviewItem[];
     if (values.lowest !== undefined) {
       const pct = Number(String(values.lowest).replace(/%$/, ''));
@@ -77,11 +64,11 @@ const list = defineCommand({
 const show = defineCommand({
   name: 'show',
   summary: 'show an item: code, detected issues with suggested fixes, history',
-  usage: 'st3 review show <id> [--json]',
+  args: ID,
   examples: ['st3 review show r3'],
-  async run(argv, io) {
-    const { positionals, out, queue } = await open(argv, io, {}, this.usage);
-    const item = await queue.get(one(positionals, this.usage));
+  async run(ctx) {
+    const { out, queue } = await open(ctx);
+    const item = await queue.get(ctx.args.id);
     if (out.json) {
       out.document({ ok: true, item });
       return EXIT.ok;
@@ -111,96 +98,100 @@ const show = defineCommand({
   },
 });
 
-/** A verb that changes one item and prints it. */
-function action(
-  name: string,
-  summary: string,
-  usage: string,
-  examples: string[],
-  options: Parameters<typeof parseCommandArgs>[1],
-  apply: (queue: Queue, id: string, values: Record<string, unknown>, start: string) => Promise<ReviewItem>,
-): Command {
-  return defineCommand({
-    name,
-    summary,
-    usage,
-    examples,
-    async run(argv, io) {
-      const { positionals, values, out, queue, start } = await open(argv, io, options, usage);
-      const item = await apply(queue, one(positionals, usage), values as Record<string, unknown>, start);
-      if (out.json) out.document({ ok: true, item });
-      else out.line(summaryLine(out, item));
-      return EXIT.ok;
-    },
-  });
+/** What a verb that changes one item prints. */
+function printItem(out: Output, item: ReviewItem): number {
+  if (out.json) out.document({ ok: true, item });
+  else out.line(summaryLine(out, item));
+  return EXIT.ok;
 }
 
-const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-
-const subcommands: Subcommands = {
+const subcommands: Record<string, Command> = {
   list,
   show,
-  assign: action(
-    'assign',
-    'assign a pending item to a reviewer (→ in_review)',
-    'st3 review assign <id> --reviewer NAME',
-    ['st3 review assign r3 --reviewer ana'],
-    { reviewer: { type: 'string' } },
-    (q, id, v) => {
-      const reviewer = str(v.reviewer);
-      if (!reviewer) throw new St3Error('E_USAGE', '--reviewer is required');
-      return q.assign(id, reviewer);
+  assign: defineCommand({
+    name: 'assign',
+    summary: 'assign a pending item to a reviewer (→ in_review)',
+    args: ID,
+    options: { reviewer: { ...REVIEWER, description: 'the reviewer (required)' } },
+    examples: ['st3 review assign r3 --reviewer ana'],
+    async run(ctx) {
+      const { out, queue } = await open(ctx);
+      if (!ctx.values.reviewer) throw ctx.usageError('--reviewer is required');
+      return printItem(out, await queue.assign(ctx.args.id, ctx.values.reviewer));
     },
-  ),
-  approve: action(
-    'approve',
-    'approve an item under review (feedback optional)',
-    'st3 review approve <id> [--feedback TEXT] [--reviewer NAME]',
-    ['st3 review approve r3 --feedback "clear and tested"'],
-    { feedback: { type: 'string' }, reviewer: { type: 'string' } },
-    (q, id, v) => q.approve(id, { feedback: str(v.feedback), by: str(v.reviewer) }),
-  ),
-  reject: action(
-    'reject',
-    'reject an item under review (feedback required)',
-    'st3 review reject <id> --feedback TEXT [--reviewer NAME]',
-    ['st3 review reject r3 --feedback "wrong algorithm"'],
-    { feedback: { type: 'string' }, reviewer: { type: 'string' } },
-    (q, id, v) => q.reject(id, { feedback: str(v.feedback), by: str(v.reviewer) }),
-  ),
-  edit: action(
-    'edit',
-    'replace the code of an item under review (re-validated; refused if it does not parse)',
-    'st3 review edit <id> (--file PATH | --code TEXT) [--reviewer NAME]',
-    ['st3 review edit r3 --file fixed.py'],
-    { file: { type: 'string' }, code: { type: 'string' }, reviewer: { type: 'string' } },
-    async (q, id, v, start) => {
-      const file = str(v.file);
+  }),
+  approve: defineCommand({
+    name: 'approve',
+    summary: 'approve an item under review (feedback optional)',
+    args: ID,
+    options: { feedback: { type: 'string', valueName: 'TEXT', description: 'why' }, reviewer: REVIEWER },
+    examples: ['st3 review approve r3 --feedback "clear and tested"'],
+    async run(ctx) {
+      const { out, queue } = await open(ctx);
+      return printItem(
+        out,
+        await queue.approve(ctx.args.id, { feedback: ctx.values.feedback, by: ctx.values.reviewer }),
+      );
+    },
+  }),
+  reject: defineCommand({
+    name: 'reject',
+    summary: 'reject an item under review (feedback required)',
+    args: ID,
+    options: { feedback: { type: 'string', valueName: 'TEXT', description: 'what is wrong' }, reviewer: REVIEWER },
+    examples: ['st3 review reject r3 --feedback "wrong algorithm"'],
+    async run(ctx) {
+      const { out, queue } = await open(ctx);
+      return printItem(
+        out,
+        await queue.reject(ctx.args.id, { feedback: ctx.values.feedback, by: ctx.values.reviewer }),
+      );
+    },
+  }),
+  edit: defineCommand({
+    name: 'edit',
+    summary: 'replace the code of an item under review (re-validated; refused if it does not parse)',
+    args: ID,
+    options: {
+      file: { type: 'string', valueName: 'PATH', description: 'the new code from this file' },
+      code: { type: 'string', valueName: 'TEXT', description: 'the new code' },
+      reviewer: REVIEWER,
+    },
+    examples: ['st3 review edit r3 --file fixed.py'],
+    async run(ctx) {
+      const { out, queue, start } = await open(ctx);
+      const file = ctx.values.file;
       const code =
         file !== undefined
           ? await readFile(resolve(start, file), 'utf8').catch(() => {
               throw new St3Error('E_FILE_NOT_FOUND', `cannot read ${file}`, { file });
             })
-          : str(v.code);
-      if (code === undefined) throw new St3Error('E_USAGE', 'pass the new code with --file PATH or --code TEXT');
-      return q.edit(id, code, { by: str(v.reviewer) });
+          : ctx.values.code;
+      if (code === undefined) throw ctx.usageError('pass the new code with --file PATH or --code TEXT');
+      return printItem(out, await queue.edit(ctx.args.id, code, { by: ctx.values.reviewer }));
     },
-  ),
-  regenerate: action(
-    'regenerate',
-    'send an item back for regeneration; the feedback goes to the node in the next `st3 execute`',
-    'st3 review regenerate <id> --feedback TEXT [--reviewer NAME]',
-    ['st3 review regenerate r3 --feedback "handle empty input"'],
-    { feedback: { type: 'string' }, reviewer: { type: 'string' } },
-    (q, id, v) => q.regenerate(id, { feedback: str(v.feedback), by: str(v.reviewer) }),
-  ),
+  }),
+  regenerate: defineCommand({
+    name: 'regenerate',
+    summary: 'send an item back for regeneration; the feedback goes to the node in the next `st3 execute`',
+    args: ID,
+    options: {
+      feedback: { type: 'string', valueName: 'TEXT', description: 'what the next attempt should do differently' },
+      reviewer: REVIEWER,
+    },
+    examples: ['st3 review regenerate r3 --feedback "handle empty input"'],
+    async run(ctx) {
+      const { out, queue } = await open(ctx);
+      const item = await queue.regenerate(ctx.args.id, { feedback: ctx.values.feedback, by: ctx.values.reviewer });
+      return printItem(out, item);
+    },
+  }),
   stats: defineCommand({
     name: 'stats',
     summary: 'counts by status and confidence level, approval rate, reviewers, issue rules',
-    usage: 'st3 review stats [--json]',
     examples: ['st3 review stats --json'],
-    async run(argv, io) {
-      const { out, queue } = await open(argv, io, {}, this.usage);
+    async run(ctx) {
+      const { out, queue } = await open(ctx);
       const stats = await queue.stats();
       if (out.json) {
         out.document({ ok: true, stats });
@@ -239,17 +230,15 @@ const subcommands: Subcommands = {
 export const command: Command = defineCommand({
   name: 'review',
   summary: 'the human review queue of generated code (.st3/review/)',
-  usage: 'st3 review <list|show|assign|approve|reject|edit|regenerate|stats> [args] [--json]',
-  // runCommand answers --help of any sub-verb with this text, so it lists every sub-verb's usage.
-  options: Object.values(subcommands).flatMap((s) => [`${s.usage.padEnd(72)} ${s.summary}`]),
+  subcommands,
   examples: [
     'st3 review list --lowest 20',
     'st3 review assign r1 --reviewer ana',
+    'st3 review show r1',
     'st3 review approve r1',
+    'st3 review reject r2 --feedback "wrong algorithm"',
+    'st3 review edit r3 --file fixed.py',
     'st3 review regenerate r2 --feedback "handle empty input"',
     'st3 review stats',
   ],
-  run(argv, io) {
-    return dispatchSubcommand(command, subcommands, argv, io);
-  },
 });

@@ -1,49 +1,63 @@
 import { resolve } from 'node:path';
-import { createOutput, defineCommand, EXIT, intFlag, parseCommandArgs, resolveWorkspace } from '@st3/cli-kit';
+import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
 import { CheckRegistry, groupFromPlan, loadPlanSpec, validatePlan, type ValidationIssue } from '@st3/dep-graph';
 import { errorFromDiagnostics, St3Error } from '@st3/schemas';
 import { loadGraphInputs } from '../graph-inputs.js';
 
-const usage =
-  'st3 validate-plan <paths|atoms.json>... [--plan plan.yaml] [--check ID]... [--global NAME]... [--forbid FROM:TO]... [--all] [--list-checks] [--json]';
-
 export const command = defineCommand({
   name: 'validate-plan',
   summary: 'validate a plan of atoms at four levels (atom, task, milestone, plan) with scored checks; exit 1 on errors',
-  usage,
-  options: [
-    '--plan FILE       tasks and milestones: {milestones: [{id, tasks: [{id, files: [globs]}]}]} (default: a task per file, a milestone per folder)',
-    '--check ID        run only this check (repeatable; see --list-checks)',
-    '--global NAME     a name the runtime provides (repeatable), for symbol resolution',
-    '--forbid FROM:TO  files under FROM must not depend on files under TO (repeatable path prefixes)',
-    '--max-fan-in N    report atoms more than N atoms depend on (default 25)',
-    '--max-fan-out N   report atoms depending on more than N atoms (default 15)',
-    '--all             list passing results too',
-    '--list-checks     list the checks and exit',
-    '--tsconfig FILE   resolve tsconfig `paths` from FILE (default: the workspace tsconfig.json)',
-  ],
+  args: [{ name: 'inputs', description: 'source files or folders, or atoms.json', variadic: true }],
+  options: {
+    plan: {
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        'tasks and milestones: {milestones: [{id, tasks: [{id, files: [globs]}]}]} (default: a task per file, a milestone per folder)',
+    },
+    check: { type: 'string', multiple: true, valueName: 'ID', description: 'run only this check (see --list-checks)' },
+    global: {
+      type: 'string',
+      multiple: true,
+      valueName: 'NAME',
+      description: 'a name the runtime provides, for symbol resolution',
+    },
+    forbid: {
+      type: 'string',
+      multiple: true,
+      valueName: 'FROM:TO',
+      description: 'files under FROM must not depend on files under TO (path prefixes)',
+    },
+    'max-fan-in': {
+      type: 'number',
+      integer: true,
+      min: 1,
+      default: 25,
+      description: 'report atoms more than N atoms depend on',
+    },
+    'max-fan-out': {
+      type: 'number',
+      integer: true,
+      min: 1,
+      default: 15,
+      description: 'report atoms depending on more than N atoms',
+    },
+    all: { type: 'boolean', description: 'list passing results too' },
+    'list-checks': { type: 'boolean', description: 'list the checks and exit' },
+    tsconfig: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'resolve tsconfig `paths` from FILE (default: the workspace tsconfig.json)',
+    },
+  },
   examples: [
     'st3 validate-plan atoms.json',
     'st3 validate-plan src py --plan plan.yaml',
     'st3 validate-plan atoms.json --forbid src/core:src/cli --global chrome --json',
     'st3 validate-plan --list-checks',
   ],
-  async run(argv, io) {
-    const { values, positionals, common } = parseCommandArgs(
-      argv,
-      {
-        plan: { type: 'string' },
-        check: { type: 'string', multiple: true },
-        global: { type: 'string', multiple: true },
-        forbid: { type: 'string', multiple: true },
-        'max-fan-in': { type: 'string' },
-        'max-fan-out': { type: 'string' },
-        all: { type: 'boolean' },
-        'list-checks': { type: 'boolean' },
-        tsconfig: { type: 'string' },
-      },
-      usage,
-    );
+  async run({ values, args, common, io, usage }) {
+    const positionals = args.inputs;
     const out = createOutput(io, common);
     const registry = new CheckRegistry();
     if (values['list-checks']) {
@@ -95,8 +109,8 @@ export const command = defineCommand({
       forbidden,
       ...(values.check ? { only: values.check } : {}),
       includePassing: values.all === true,
-      maxFanIn: intFlag(values['max-fan-in'], '--max-fan-in', 25, 1),
-      maxFanOut: intFlag(values['max-fan-out'], '--max-fan-out', 15, 1),
+      maxFanIn: values['max-fan-in'],
+      maxFanOut: values['max-fan-out'],
     });
     if (common.json) {
       out.document({

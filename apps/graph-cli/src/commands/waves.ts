@@ -1,30 +1,32 @@
 import { resolve } from 'node:path';
-import { createOutput, defineCommand, EXIT, intFlag, parseCommandArgs, resolveWorkspace } from '@st3/cli-kit';
+import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
 import { analyzeGraph } from '@st3/dep-graph';
 import { loadGraphInputs } from '../graph-inputs.js';
-
-const usage = 'st3 waves <paths|atoms.json|graph.json>... [--width N] [--json]';
 
 export const command = defineCommand({
   name: 'waves',
   summary:
     'plan parallel waves: wave 0 has no dependencies, wave N depends only on earlier waves (cycles are cut first)',
-  usage,
-  options: [
-    '--width N        at most N nodes per wave where slack allows (the wave count never grows)',
-    '--tsconfig FILE  resolve tsconfig `paths` from FILE (default: the workspace tsconfig.json)',
-  ],
+  args: [{ name: 'inputs', description: 'source files or folders, atoms.json or graph.json', variadic: true }],
+  options: {
+    width: {
+      type: 'number',
+      integer: true,
+      min: 1,
+      description: 'at most N nodes per wave where slack allows (the wave count never grows)',
+    },
+    tsconfig: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'resolve tsconfig `paths` from FILE (default: the workspace tsconfig.json)',
+    },
+  },
   examples: ['st3 waves atoms.json', 'st3 waves graph.json --width 8 --json | jq ".waves | length"'],
-  async run(argv, io) {
-    const { values, positionals, common } = parseCommandArgs(
-      argv,
-      { width: { type: 'string' }, tsconfig: { type: 'string' } },
-      usage,
-    );
+  async run({ values, args, common, io, usage }) {
     const out = createOutput(io, common);
     const ws = resolveWorkspace(io, common);
-    const width = values.width === undefined ? undefined : intFlag(values.width, '--width', 0, 1);
-    const inputs = await loadGraphInputs(positionals, {
+    const width = values.width;
+    const inputs = await loadGraphInputs(args.inputs, {
       cwd: resolve(io.cwd, common.cwd ?? '.'),
       root: ws.root,
       tsconfig: values.tsconfig,

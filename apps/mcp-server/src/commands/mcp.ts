@@ -1,23 +1,19 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defineCommand, EXIT, parseCommandArgs } from '@st3/cli-kit';
+import { defineCommand, EXIT } from '@st3/cli-kit';
 import { St3Error } from '@st3/schemas';
-
-const USAGE = 'st3 mcp [--cwd WORKSPACE] [--quiet]';
 
 /** `st3 mcp`: serves the ST3 tools over stdio until the client closes the connection. */
 export const command = defineCommand({
   name: 'mcp',
   summary: 'serve the ST3 operations as MCP tools over stdio',
-  usage: USAGE,
-  options: [
-    '--cwd DIR   the workspace root (default: the current folder); no tool reads or writes outside it',
-    '--quiet     no log lines on stderr',
+  description: [
+    '--cwd DIR is the workspace root (default: the current folder); no tool reads or writes outside it. ' +
+      '--quiet: no log lines on stderr.',
     'stdout carries only the MCP protocol (JSON-RPC); logs go to stderr.',
   ],
   examples: ['st3 mcp --cwd ~/code/my-repo', 'npx st3-mcp --cwd .'],
-  async run(argv, io) {
-    const { common } = parseCommandArgs(argv, {}, USAGE);
+  async run({ common, io }) {
     const root = resolve(io.cwd, common.cwd ?? '.');
     if (!existsSync(root) || !statSync(root).isDirectory())
       throw new St3Error('E_FILE_NOT_FOUND', `--cwd folder not found: ${root}`, { hint: 'pass an existing folder' });

@@ -1,16 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import {
-  createOutput,
-  defineCommand,
-  dispatchSubcommand,
-  EXIT,
-  intFlag,
-  parseCommandArgs,
-  resolveWorkspace,
-  type CliIO,
-  type Command,
-} from '@st3/cli-kit';
+import { createOutput, defineCommand, defineOptions, EXIT, resolveWorkspace } from '@st3/cli-kit';
 import { loadFile, MetricsRollupSchema, St3Error, writeJsonAtomic, type MetricsRollup } from '@st3/schemas';
 import {
   collectTaskMetrics,
@@ -27,10 +17,14 @@ import {
   type MetricsLayout,
 } from '@st3/telemetry';
 
-const layoutOptions = {
-  'tasks-dir': { type: 'string' },
-  'history-dir': { type: 'string' },
-} as const;
+const layoutOptions = defineOptions({
+  'tasks-dir': { type: 'string', valueName: 'DIR', description: 'folder of task contexts (default .st3/tasks)' },
+  'history-dir': {
+    type: 'string',
+    valueName: 'DIR',
+    description: 'folder of rollup snapshots (default .st3/metrics/history)',
+  },
+});
 
 function layoutFor(root: string, values: { 'tasks-dir'?: string; 'history-dir'?: string }): MetricsLayout {
   const d = defaultLayout(root);
@@ -43,18 +37,12 @@ function layoutFor(root: string, values: { 'tasks-dir'?: string; 'history-dir'?:
 const collect = defineCommand({
   name: 'collect',
   summary: "aggregate a task's telemetry into metrics.json with its five success criteria",
-  usage: 'st3 metrics collect <task-id> [--tasks-dir DIR] [--json]',
-  options: [
-    '--tasks-dir DIR  folder of task contexts (default .st3/tasks)',
-    '--history-dir DIR  folder of rollup snapshots (default .st3/metrics/history)',
-  ],
+  args: [{ name: 'task-id', description: 'the task whose context to collect', required: true, complete: 'none' }],
+  options: layoutOptions,
   examples: ['st3 metrics collect TASK-0101', 'st3 metrics collect TASK-0101 --json'],
-  async run(argv, io) {
-    const { values, positionals, common } = parseCommandArgs(argv, layoutOptions, this.usage);
+  async run({ values, args, common, io }) {
     const out = createOutput(io, common);
-    const taskId = positionals[0];
-    if (!taskId || positionals.length > 1)
-      throw new St3Error('E_USAGE', 'expected exactly one task id', { hint: `usage: ${this.usage}` });
+    const taskId = args['task-id'];
     const ws = resolveWorkspace(io, common);
     const layout = layoutFor(ws.root, values);
     const contextDir = join(layout.tasksDir, taskId);
@@ -79,21 +67,27 @@ const collect = defineCommand({
 const compare = defineCommand({
   name: 'compare',
   summary: 'compare a baseline rollup with the current one; exit 1 on regression',
-  usage: 'st3 metrics compare <baseline.json> <current.json> [--tolerance 0.05] [--json]',
-  options: ['--tolerance R  allowed drop of a compliance rate before it counts as a regression (default 0)'],
+  args: [
+    { name: 'baseline', description: 'the baseline rollup (a history snapshot or rollup.json)', required: true },
+    { name: 'current', description: 'the current rollup', required: true },
+  ],
+  options: {
+    tolerance: {
+      type: 'number',
+      min: 0,
+      default: 0,
+      valueName: 'R',
+      description: 'allowed drop of a compliance rate before it counts as a regression (e.g. 0.05)',
+    },
+  },
   examples: [
     'st3 metrics compare .st3/metrics/history/2026-01-01T00-00-00-000Z.json .st3/metrics/dashboard/rollup.json',
   ],
-  async run(argv, io) {
-    const { values, positionals, common } = parseCommandArgs(argv, { tolerance: { type: 'string' } }, this.usage);
+  async run({ values, args, common, io }) {
     const out = createOutput(io, common);
-    if (positionals.length !== 2)
-      throw new St3Error('E_USAGE', 'expected a baseline and a current rollup file', { hint: `usage: ${this.usage}` });
-    const tolerance = values.tolerance === undefined ? 0 : Number(values.tolerance);
-    if (!Number.isFinite(tolerance) || tolerance < 0)
-      throw new St3Error('E_USAGE', `--tolerance expects a number ≥ 0, got "${values.tolerance}"`);
+    const tolerance = values.tolerance;
     const [baseline, current] = await Promise.all(
-      positionals.map((p) => loadRollupFile(resolve(io.cwd, common.cwd ?? '.', p))),
+      [args.baseline, args.current].map((p) => loadRollupFile(resolve(io.cwd, common.cwd ?? '.', p))),
     );
     const result = compareRollups(baseline!, current!, { tolerance });
     if (out.json) out.document({ ok: result.regressions.length === 0, ...result });
@@ -112,21 +106,26 @@ const compare = defineCommand({
 const serve = defineCommand({
   name: 'serve',
   summary: "serve the workspace's telemetry as Prometheus metrics on /metrics (loopback by default)",
-  usage: 'st3 metrics serve [--port 9464] [--host 127.0.0.1]',
-  options: [
-    '--port N   port to listen on (default 9464; 0 picks a free one)',
-    '--host H   address to bind (default 127.0.0.1; anything else must be asked for)',
-  ],
+  options: {
+    port: {
+      type: 'number',
+      integer: true,
+      min: 0,
+      max: 65535,
+      default: 9464,
+      description: 'port to listen on (0 picks a free one)',
+    },
+    host: {
+      type: 'string',
+      valueName: 'H',
+      description: 'address to bind (default 127.0.0.1; anything else must be asked for)',
+    },
+    ...layoutOptions,
+  },
   examples: ['st3 metrics serve --port 9464', 'curl http://127.0.0.1:9464/metrics'],
-  async run(argv, io) {
-    const { values, common } = parseCommandArgs(
-      argv,
-      { port: { type: 'string' }, host: { type: 'string' }, ...layoutOptions },
-      this.usage,
-    );
+  async run({ values, common, io }) {
     const out = createOutput(io, common);
-    const port = intFlag(values.port, '--port', 9464);
-    if (port > 65535) throw new St3Error('E_USAGE', `--port must be ≤ 65535, got ${port}`);
+    const port = values.port;
     const ws = resolveWorkspace(io, common);
     const layout = layoutFor(ws.root, values);
     const load = async () => {
@@ -155,18 +154,13 @@ const serve = defineCommand({
 const dashboard = defineCommand({
   name: 'dashboard',
   summary: 'write the metrics dashboard: dashboard.json, rollup.json and one self-contained index.html',
-  usage: 'st3 metrics dashboard [--out DIR] [--no-record] [--json]',
-  options: [
-    '--out DIR     where to write (default .st3/metrics/dashboard)',
-    '--no-record   do not add this run to the trend history',
-  ],
+  options: {
+    out: { type: 'string', valueName: 'DIR', description: 'where to write (default .st3/metrics/dashboard)' },
+    'no-record': { type: 'boolean', description: 'do not add this run to the trend history' },
+    ...layoutOptions,
+  },
   examples: ['st3 metrics dashboard', 'st3 metrics dashboard --out site/metrics'],
-  async run(argv, io) {
-    const { values, common } = parseCommandArgs(
-      argv,
-      { out: { type: 'string' }, 'no-record': { type: 'boolean' }, ...layoutOptions },
-      this.usage,
-    );
+  async run({ values, common, io }) {
     const out = createOutput(io, common);
     const ws = resolveWorkspace(io, common);
     const result = await writeDashboard(ws.root, {
@@ -237,22 +231,17 @@ async function loadRollupFile(path: string): Promise<MetricsRollup> {
   return r.value;
 }
 
-const subcommands = { collect, compare, serve, dashboard };
-
-export const command: Command = defineCommand({
+export const command = defineCommand({
   name: 'metrics',
   summary:
     "telemetry metrics: collect a task's criteria, compare rollups, serve Prometheus metrics, write the dashboard",
-  usage: 'st3 metrics <collect|compare|serve|dashboard> [args]',
+  subcommands: { collect, compare, serve, dashboard },
   examples: [
     'st3 metrics collect TASK-0101',
     'st3 metrics dashboard --out site/metrics',
     'st3 metrics compare base.json current.json',
     'st3 metrics serve --port 9464',
   ],
-  run(argv: string[], io: CliIO) {
-    return dispatchSubcommand(this, subcommands, argv, io);
-  },
 });
 
 function round(v: number): string {

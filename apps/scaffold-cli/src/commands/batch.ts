@@ -1,38 +1,58 @@
 import { relative, resolve } from 'node:path';
-import { createOutput, createProgress, defineCommand, EXIT, intFlag, parseCommandArgs, type CliIO } from '@st3/cli-kit';
+import {
+  createOutput,
+  createProgress,
+  defineCommand,
+  defineOptions,
+  EXIT,
+  type RunContext,
+  type Values,
+} from '@st3/cli-kit';
 import { runPatternBatch, type BatchPhase, type PatternBatchReport } from '@st3/scaffolder';
 import { St3Error } from '@st3/schemas';
 
-const USAGE =
-  'st3 scaffold batch <registry> [--phase 1|2|3 ...] [--dry-run] [--diff] [--batch-size N] [--only PAT-ID ...] [--json]';
+const OPTIONS = defineOptions({
+  phase: {
+    type: 'string',
+    multiple: true,
+    valueName: 'N',
+    description:
+      'run only phase N (repeatable or 1,2): 1 doc ids (registry, specs, sidecars, DOC_LINK), 2 instance schema + ' +
+      'minimal/full/test examples + executor and test scaffolds, 3 report only',
+  },
+  'dry-run': { type: 'boolean', description: 'list every file with CREATE/UPDATE/UNCHANGED/KEPT and write nothing' },
+  diff: { type: 'boolean', description: 'print the unified diff of every updated file' },
+  'batch-size': {
+    type: 'number',
+    integer: true,
+    min: 1,
+    default: 25,
+    description: 'registry entries per batch; each batch is validated and committed atomically',
+  },
+  only: {
+    type: 'string',
+    multiple: true,
+    valueName: 'PAT-ID',
+    description: 'only these patterns (repeatable or comma-separated)',
+  },
+});
 
-const OPTIONS = {
-  phase: { type: 'string', multiple: true },
-  'dry-run': { type: 'boolean' },
-  'batch-size': { type: 'string' },
-  only: { type: 'string', multiple: true },
-  diff: { type: 'boolean' },
-} as const;
-
-/**
- * `st3 scaffold batch`: generation from a pattern registry, in phases that can run alone. Called by
- * the `scaffold` command's `batch` sub-verb (and usable as a command of its own).
- */
-export async function runBatchCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals, common } = parseCommandArgs(argv, OPTIONS, USAGE);
-  if (positionals.length !== 1)
-    throw new St3Error('E_USAGE', 'give the pattern registry (PATTERN_INDEX.yaml or its folder)', {
-      hint: `usage: ${USAGE}`,
-    });
+/** `st3 scaffold batch`: generation from a pattern registry, in phases that can run alone. */
+async function runBatchCommand({
+  values,
+  args,
+  common,
+  io,
+}: RunContext<Values<typeof OPTIONS>, { registry: string }>): Promise<number> {
   const out = createOutput(io, common);
   const start = resolve(io.cwd, common.cwd ?? '.');
   const phases = parsePhases(values.phase);
   const progress = createProgress(io, { quiet: common.quiet, label: 'batches' });
   let done = 0;
-  const report = await runPatternBatch(resolve(start, positionals[0]!), {
+  const report = await runPatternBatch(resolve(start, args.registry), {
     phases,
     dryRun: values['dry-run'] === true,
-    batchSize: intFlag(values['batch-size'], '--batch-size', 25, 1),
+    batchSize: values['batch-size'],
     only: values.only?.flatMap((v) => v.split(',')).filter(Boolean),
     diffs: values.diff === true,
     signal: io.signal,
@@ -114,15 +134,8 @@ function printReport(report: PatternBatchReport, out: ReturnType<typeof createOu
 export const command = defineCommand({
   name: 'batch',
   summary: 'batch generation from a pattern registry: doc ids, instance schemas, examples, executor and test scaffolds',
-  usage: USAGE,
-  options: [
-    '--phase N         run only phase N (repeatable or 1,2): 1 doc ids (registry, specs, sidecars, DOC_LINK),',
-    '                  2 instance schema + minimal/full/test examples + executor and test scaffolds, 3 report only',
-    '--dry-run         list every file with CREATE/UPDATE/UNCHANGED/KEPT and write nothing',
-    '--diff            print the unified diff of every updated file',
-    '--batch-size N    registry entries per batch (default 25); each batch is validated and committed atomically',
-    '--only PAT-ID     only these patterns (repeatable or comma-separated)',
-  ],
+  args: [{ name: 'registry', description: 'PATTERN_INDEX.yaml or its folder', required: true }],
+  options: OPTIONS,
   examples: [
     'st3 scaffold batch patterns/PATTERN_INDEX.yaml --dry-run --diff',
     'st3 scaffold batch patterns --phase 1',

@@ -1,15 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import {
-  createOutput,
-  defineCommand,
-  dispatchSubcommand,
-  EXIT,
-  intFlag,
-  parseCommandArgs,
-  type CliIO,
-} from '@st3/cli-kit';
+import { createOutput, defineCommand, EXIT } from '@st3/cli-kit';
 import {
   compareOutputs,
   describeVerdict,
@@ -25,7 +17,6 @@ import {
 import { createScaffolder, type Language, type Scaffolder } from '@st3/scaffolder';
 import { St3Error, type ParitySide } from '@st3/schemas';
 
-const RUN_USAGE = 'st3 parity run <suite-dir | folder of suites> [--repeat N] [--json]';
 /** Both sides render with the same clock, so provenance stamps never decide a verdict. */
 const FIXED_NOW = new Date('2026-01-01T00:00:00Z');
 
@@ -33,24 +24,33 @@ const run = defineCommand({
   name: 'run',
   summary:
     'render every case of a parity suite with both sides (v1 and v2 pipelines, or two template versions) and judge them',
-  usage: RUN_USAGE,
-  options: [
-    '<suite-dir>    a folder with suite.yaml (optional) and cases/*.yaml, or a folder of such folders',
-    "--repeat N     renders per case and side, for the timing figures (default: the suite's repeat, else 1)",
-    'Categories: pass (equal after normalization), improvement (v1 broken, v2 rejects the input cleanly),',
+  description:
+    'Categories: pass (equal after normalization), improvement (v1 broken, v2 rejects the input cleanly), ' +
     'regression (v1 fine, v2 fails), fail (outputs differ). Exit 1 on any fail or regression.',
+  args: [
+    {
+      name: 'suite-dir',
+      description: 'a folder with suite.yaml (optional) and cases/*.yaml, or a folder of such folders',
+      required: true,
+      complete: 'directory',
+    },
   ],
+  options: {
+    repeat: {
+      type: 'number',
+      integer: true,
+      min: 1,
+      description: "renders per case and side, for the timing figures (default: the suite's repeat, else 1)",
+    },
+  },
   examples: [
     'st3 parity run packages/scaffolder/parity-suites/dto',
     'st3 parity run packages/scaffolder/parity-suites --json',
     'st3 parity run suites/dto --repeat 20',
   ],
-  async run(argv, io) {
-    const { values, positionals, common } = parseCommandArgs(argv, { repeat: { type: 'string' } }, RUN_USAGE);
-    if (positionals.length !== 1)
-      throw new St3Error('E_USAGE', 'give one parity suite folder', { hint: `usage: ${RUN_USAGE}` });
+  async run({ values, args, common, io }) {
     const out = createOutput(io, common);
-    const dir = resolve(io.cwd, common.cwd ?? '.', positionals[0]!);
+    const dir = resolve(io.cwd, common.cwd ?? '.', args['suite-dir']);
     const dirs = await suiteDirs(dir);
     const reports: SuiteReport[] = [];
     for (const suiteDir of dirs) {
@@ -70,7 +70,7 @@ const run = defineCommand({
         right,
         labels: [suite.config.left.label ?? 'v1', suite.config.right.label ?? 'v2'],
         normalizers: suite.config.normalizers ? normalizers : undefined,
-        repeat: intFlag(values.repeat, '--repeat', suite.config.repeat, 1),
+        repeat: values.repeat ?? suite.config.repeat,
         warmup: 1,
         signal: io.signal,
       });
@@ -144,18 +144,24 @@ async function scaffoldRenderer(suite: LoadedSuite, side: ParitySide): Promise<R
   };
 }
 
-const COMPARE_USAGE =
-  'st3 parity compare <left-file> <right-file> [--language typescript|python|markdown|yaml|json|text] [--json]';
-
 const compare = defineCommand({
   name: 'compare',
   summary:
     'compare two files: identical, equivalent after normalization (naming the rules), or different (with a diff)',
-  usage: COMPARE_USAGE,
+  args: [
+    { name: 'left-file', description: 'the first output', required: true },
+    { name: 'right-file', description: 'the second output', required: true },
+  ],
+  options: {
+    language: {
+      type: 'enum',
+      choices: ['typescript', 'python', 'markdown', 'yaml', 'json', 'text'],
+      description: 'the normalizers to apply (default: from the file extension)',
+    },
+  },
   examples: ['st3 parity compare old/user.ts new/user.ts', 'st3 parity compare a.py b.py --json'],
-  async run(argv, io) {
-    const { values, positionals, common } = parseCommandArgs(argv, { language: { type: 'string' } }, COMPARE_USAGE);
-    if (positionals.length !== 2) throw new St3Error('E_USAGE', 'give two files', { hint: `usage: ${COMPARE_USAGE}` });
+  async run({ values, args, common, io }) {
+    const positionals = [args['left-file'], args['right-file']];
     const out = createOutput(io, common);
     const base = resolve(io.cwd, common.cwd ?? '.');
     const [a, b] = await Promise.all(
@@ -165,12 +171,9 @@ const compare = defineCommand({
         }),
       ),
     );
-    const languages = ['typescript', 'python', 'markdown', 'yaml', 'json', 'text'];
-    if (values.language && !languages.includes(values.language))
-      throw new St3Error('E_USAGE', `--language must be one of ${languages.join(', ')}`);
     const verdict = compareOutputs(a!, b!, {
       path: positionals[1]!,
-      language: values.language as never,
+      language: values.language,
       labels: [positionals[0]!, positionals[1]!],
     });
     if (out.json) out.document({ ok: verdict.kind !== 'different', ...verdict });
@@ -185,13 +188,6 @@ const compare = defineCommand({
 export const command = defineCommand({
   name: 'parity',
   summary: 'prove that two renderings are equivalent: parity suites (v1 vs v2) and file comparisons',
-  usage: 'st3 parity run <suite-dir> [--repeat N] [--json] | st3 parity compare <a> <b> [--language L] [--json]',
-  options: [
-    `run       ${run.summary}`,
-    ...(run.options ?? []).map((o) => `  ${o}`),
-    `compare   ${compare.summary}`,
-    '  --language L   typescript, python, markdown, yaml, json or text (default: from the file extension)',
-  ],
+  subcommands: { run, compare },
   examples: [...run.examples, ...compare.examples],
-  run: (argv: string[], io: CliIO) => dispatchSubcommand(command, { run, compare }, argv, io),
 });

@@ -1,14 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import {
-  createOutput,
-  defineCommand,
-  dispatchSubcommand,
-  EXIT,
-  parseCommandArgs,
-  resolveWorkspace,
-  type CliIO,
-} from '@st3/cli-kit';
+import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
 import {
   checkPatterns,
   PATTERN_RULES,
@@ -24,38 +16,47 @@ import {
   type PatternCheckConfig,
 } from '@st3/schemas';
 
-const CHECK_USAGE =
-  'st3 patterns check [dir|registry] [--rule RULE=error|warning|off ...] [--require-folder DIR ...] [--json]';
-
 const check = defineCommand({
   name: 'check',
   summary: 'compliance check of a pattern registry: schema, doc ids, links, sidecars, DOC_LINK headers',
-  usage: CHECK_USAGE,
-  options: [
-    'dir|registry          the folder holding PATTERN_INDEX.yaml, or the file (default: patterns/ of the workspace)',
-    '--rule RULE=LEVEL     set a rule to error, warning or off (repeatable); rules:',
-    ...Object.entries(PATTERN_RULES).map(([rule, what]) => `    ${rule.padEnd(18)} ${what}`),
-    '--require-folder DIR  a folder that must exist beside the registry (repeatable; default specs)',
-    '--link-base DIR       resolve registry links from DIR (default: guessed from the registry folder)',
-    '--config FILE         rules file (default .st3/config/patterns.yaml when present)',
+  description: [
+    'Findings are printed as file:line:col [rule] message; exit 1 on any error. --config FILE names the rules ' +
+      'file (default .st3/config/patterns.yaml when present).',
+    `Rules: ${Object.entries(PATTERN_RULES)
+      .map(([rule, what]) => `${rule} (${what})`)
+      .join('; ')}.`,
   ],
+  args: [
+    {
+      name: 'registry',
+      description: 'the folder holding PATTERN_INDEX.yaml, or the file (default: patterns/ of the workspace)',
+    },
+  ],
+  options: {
+    rule: {
+      type: 'string',
+      multiple: true,
+      valueName: 'RULE=LEVEL',
+      description: 'set a rule to error, warning or off (rules listed above)',
+    },
+    'require-folder': {
+      type: 'string',
+      multiple: true,
+      valueName: 'DIR',
+      description: 'a folder that must exist beside the registry (default specs)',
+    },
+    'link-base': {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'resolve registry links from DIR (default: guessed from the registry folder)',
+    },
+  },
   examples: [
     'st3 patterns check',
     'st3 patterns check patterns/ --json',
     'st3 patterns check --rule link-separator=off --rule doc-id-missing=error',
   ],
-  async run(argv, io) {
-    const { values, positionals, common } = parseCommandArgs(
-      argv,
-      {
-        rule: { type: 'string', multiple: true },
-        'require-folder': { type: 'string', multiple: true },
-        'link-base': { type: 'string' },
-      },
-      CHECK_USAGE,
-    );
-    if (positionals.length > 1)
-      throw new St3Error('E_USAGE', 'give at most one registry folder or file', { hint: `usage: ${CHECK_USAGE}` });
+  async run({ values, args, common, io }) {
     const out = createOutput(io, common);
     const ws = resolveWorkspace(io, common);
     const config = await loadConfig(
@@ -63,8 +64,8 @@ const check = defineCommand({
       ws.configPath !== undefined,
     );
     const start = resolve(io.cwd, common.cwd ?? '.');
-    const target = positionals[0]
-      ? resolve(start, positionals[0])
+    const target = args.registry
+      ? resolve(start, args.registry)
       : config.registry
         ? resolve(ws.root, config.registry)
         : defaultRegistryDir(ws.root, start);
@@ -138,11 +139,7 @@ function defaultRegistryDir(root: string, start: string): string {
 export const command = defineCommand({
   name: 'patterns',
   summary: 'pattern registries: compliance check (batch generation is `st3 scaffold batch`)',
-  usage: CHECK_USAGE,
-  options: [
-    'check (default)      the compliance check; findings as file:line:col [rule] message, exit 1 on any error',
-    ...(check.options ?? []),
-  ],
+  subcommands: { check },
+  defaultSubcommand: 'check',
   examples: [...check.examples, 'st3 scaffold batch patterns --dry-run'],
-  run: (argv: string[], io: CliIO) => dispatchSubcommand(command, { check }, argv, io, 'check'),
 });

@@ -3,14 +3,13 @@ import { resolve } from 'node:path';
 import {
   createOutput,
   defineCommand,
+  defineOptions,
   EXIT,
-  parseCommandArgs,
   parseKeyValues,
   resolveWorkspace,
-  runCommand,
-  type CliIO,
-  type Command,
   type Output,
+  type RunContext,
+  type Values,
 } from '@st3/cli-kit';
 import { loadText, St3Error, type Diagnostic } from '@st3/schemas';
 import {
@@ -19,14 +18,10 @@ import {
   createScaffolder,
   stageRendered,
   VirtualTree,
-  type Language,
   type OverwritePolicy,
-  type Pipeline,
   type PlannedChange,
 } from '@st3/scaffolder';
-
-const USAGE =
-  'st3 scaffold <type> <name> [--set k=v ...] [--context file.json|yaml] [--out path] [--lang ts|py] [--pipeline v1|v2] [--dry-run] [--force | --skip-existing] [--no-test] [--json]';
+import { command as batch } from './batch.js';
 
 /** `ST3_SCHEMA_FIRST=true|false` → the library's schemaFirst option (the library itself never reads the environment). */
 export function schemaFirstFromEnv(env: Record<string, string | undefined>): boolean | undefined {
@@ -39,30 +34,46 @@ export function schemaFirstFromEnv(env: Record<string, string | undefined>): boo
   });
 }
 
-const createOptions = {
-  set: { type: 'string', multiple: true },
-  context: { type: 'string' },
-  out: { type: 'string' },
-  lang: { type: 'string' },
-  pipeline: { type: 'string' },
-  'dry-run': { type: 'boolean' },
-  force: { type: 'boolean' },
-  'skip-existing': { type: 'boolean' },
-  'no-test': { type: 'boolean' },
-  telemetry: { type: 'boolean' },
-  task: { type: 'string' },
-} as const;
+const createOptions = defineOptions({
+  set: {
+    type: 'string',
+    multiple: true,
+    valueName: 'key=value',
+    description: 'a context value (JSON literals such as [..] and {..} are parsed)',
+  },
+  context: { type: 'string', valueName: 'FILE', description: 'context from a JSON or YAML file (--set wins)' },
+  out: {
+    type: 'string',
+    valueName: 'PATH',
+    description: 'output file (or folder ending in /); default from the artifact registry',
+  },
+  lang: { type: 'enum', choices: ['ts', 'py'], description: 'language of code artifacts' },
+  pipeline: {
+    type: 'enum',
+    choices: ['v1', 'v2'],
+    description:
+      'loose (v1) or schema-first (v2); default from ST3_SCHEMA_FIRST, else artifacts.yaml schema_first, else v2',
+  },
+  'dry-run': { type: 'boolean', description: 'print CREATE/UPDATE/UNCHANGED (with diffs) and write nothing' },
+  force: { type: 'boolean', description: 'overwrite files that exist with other content' },
+  'skip-existing': { type: 'boolean', description: 'keep files that exist' },
+  'no-test': { type: 'boolean', description: 'do not generate the companion test' },
+  telemetry: {
+    type: 'boolean',
+    description: 'save scaffolder.artifacts{type} to .st3/telemetry/telemetry-scaffold.json',
+  },
+  task: {
+    type: 'string',
+    valueName: 'ID',
+    description: 'with --telemetry: save it in the task context instead (.st3/tasks/ID/)',
+  },
+});
 
-async function runCreate(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals, common } = parseCommandArgs(argv, createOptions, USAGE);
+type CreateContext = RunContext<Values<typeof createOptions>, { type: string; name: string }>;
+
+async function runCreate({ values, args, common, io }: CreateContext): Promise<number> {
   const out = createOutput(io, common);
-  const [type, name, ...extra] = positionals;
-  if (!type || !name || extra.length > 0)
-    throw new St3Error('E_USAGE', 'expected an artifact type and a name', { hint: `usage: ${USAGE}` });
-  if (values.lang !== undefined && values.lang !== 'ts' && values.lang !== 'py')
-    throw new St3Error('E_USAGE', `--lang must be ts or py, got "${values.lang}"`);
-  if (values.pipeline !== undefined && values.pipeline !== 'v1' && values.pipeline !== 'v2')
-    throw new St3Error('E_USAGE', `--pipeline must be v1 or v2, got "${values.pipeline}"`);
+  const { type, name } = args;
   if (values.force && values['skip-existing'])
     throw new St3Error('E_USAGE', '--force and --skip-existing exclude each other');
   const ws = resolveWorkspace(io, common);
@@ -90,8 +101,8 @@ async function runCreate(argv: string[], io: CliIO): Promise<number> {
     type,
     name,
     context,
-    language: values.lang as Language | undefined,
-    pipeline: values.pipeline as Pipeline | undefined,
+    language: values.lang,
+    pipeline: values.pipeline,
     outPath: values.out,
     withTest: values['no-test'] ? false : undefined,
   });
@@ -225,12 +236,10 @@ async function readContext(path: string): Promise<Record<string, unknown>> {
 }
 
 const list = defineCommand({
-  name: 'scaffold list',
+  name: 'list',
   summary: 'list the artifact types, their languages and templates',
-  usage: 'st3 scaffold list [--json]',
   examples: ['st3 scaffold list', 'st3 scaffold list --json'],
-  async run(argv, io) {
-    const { common } = parseCommandArgs(argv, {}, 'st3 scaffold list [--json]');
+  async run({ common, io }) {
     const out = createOutput(io, common);
     const ws = resolveWorkspace(io, common);
     const scaffolder = await createScaffolder({ workspace: ws.root, registryFile: ws.configPath });
@@ -259,13 +268,13 @@ const list = defineCommand({
 });
 
 const check = defineCommand({
-  name: 'scaffold check',
+  name: 'check',
   summary: 'find generated files by their header and tell whether their template version is current',
-  usage: 'st3 scaffold check [paths...] [--json]',
-  options: ['paths  files or folders (default: the workspace); exit 1 when any file is outdated, unknown or malformed'],
+  description: 'Exit 1 when any file is outdated, unknown or malformed.',
+  args: [{ name: 'paths', description: 'files or folders (default: the workspace)', variadic: true }],
   examples: ['st3 scaffold check', 'st3 scaffold check src docs --json'],
-  async run(argv, io) {
-    const { positionals, common } = parseCommandArgs(argv, {}, 'st3 scaffold check [paths...] [--json]');
+  async run({ args, common, io }) {
+    const positionals = args.paths;
     const out = createOutput(io, common);
     const ws = resolveWorkspace(io, common);
     const scaffolder = await createScaffolder({ workspace: ws.root, registryFile: ws.configPath });
@@ -301,35 +310,17 @@ const check = defineCommand({
   },
 });
 
-const batch = defineCommand({
-  name: 'scaffold batch',
-  summary: "generate a pattern registry's artifacts in validated, atomic batches",
-  usage: 'st3 scaffold batch <registry> [--phase N] [--dry-run] [--json]',
-  examples: ['st3 scaffold batch patterns/registry/PATTERN_INDEX.yaml --dry-run'],
-  async run(argv, io) {
-    const { runBatchCommand } = await import('./batch.js');
-    return runBatchCommand(argv, io);
-  },
-});
-
-const create = defineCommand({
+/** `st3 scaffold <type> <name>` or one of the sub-verbs list / check / batch. */
+export const command = defineCommand({
   name: 'scaffold',
-  summary: 'scaffold an artifact from its versioned template',
-  usage: USAGE,
-  options: [
-    '--set key=value     a context value (repeatable; JSON literals such as [..] and {..} are parsed)',
-    '--context FILE      context from a JSON or YAML file (--set wins)',
-    '--out PATH          output file (or folder ending in /); default from the artifact registry',
-    '--lang ts|py        language of code artifacts',
-    '--pipeline v1|v2    loose (v1) or schema-first (v2); default from ST3_SCHEMA_FIRST, else artifacts.yaml schema_first, else v2',
-    '--dry-run           print CREATE/UPDATE/UNCHANGED (with diffs) and write nothing',
-    '--force             overwrite files that exist with other content',
-    '--skip-existing     keep files that exist',
-    '--no-test           do not generate the companion test',
-    '--telemetry         save scaffolder.artifacts{type} to .st3/telemetry/telemetry-scaffold.json',
-    '--task ID           with --telemetry: save it in the task context instead (.st3/tasks/ID/)',
-    '--config FILE       artifact registry to use instead of .st3/config/artifacts.yaml',
+  summary: 'scaffold artifacts from versioned templates (list, check, batch)',
+  description: '--config FILE names the artifact registry to use instead of .st3/config/artifacts.yaml.',
+  args: [
+    { name: 'type', description: 'the artifact type (see `st3 scaffold list`)', required: true, complete: 'none' },
+    { name: 'name', description: 'the artifact name, e.g. UserProfile', required: true, complete: 'none' },
   ],
+  options: createOptions,
+  subcommands: { list, check, batch },
   examples: [
     'st3 scaffold dto UserProfile --set \'fields=[{"name":"id","type":"string"}]\' --dry-run',
     'st3 scaffold service CreateOrder --set service_type=command --lang py',
@@ -339,17 +330,4 @@ const create = defineCommand({
     'st3 scaffold check --json',
   ],
   run: runCreate,
-});
-
-const SUBCOMMANDS: Record<string, Command> = { list, check, batch };
-
-/** `st3 scaffold <type> <name>` or one of the sub-verbs list / check / batch. */
-export const command: Command = defineCommand({
-  ...create,
-  summary: 'scaffold artifacts from versioned templates (list, check, batch)',
-  async run(argv, io) {
-    const sub = argv[0] !== undefined ? SUBCOMMANDS[argv[0]] : undefined;
-    if (sub) return runCommand(sub, argv.slice(1), io);
-    return runCreate(argv, io);
-  },
 });

@@ -1,42 +1,33 @@
 import { relative } from 'node:path';
-import {
-  createOutput,
-  defineCommand,
-  EXIT,
-  parseCommandArgs,
-  type RunStage,
-  type StageContext,
-  type StageReport,
-} from '@st3/cli-kit';
+import { createOutput, defineCommand, EXIT, type RunStage, type StageContext, type StageReport } from '@st3/cli-kit';
 import { errorToJson, isSt3Error, St3Error } from '@st3/schemas';
 import { exitCodeOf, expandInputs, validateFiles, type FileVerdict } from '../lib/validate-files.js';
 import { STAGE_ORDER } from '../lib/stages.js';
 import { chooseRunWorkspace } from '../lib/workspace.js';
 
-const usage = 'st3 run [--cwd DIR] [--dry-run] [--only STAGE,...] [--json]';
-
 export const command = defineCommand({
   name: 'run',
   summary: 'run every stage on a workspace (default: examples/)',
-  usage,
-  options: [
-    '--cwd DIR        the workspace (a folder with .st3/, or below one)',
-    '--dry-run        stages compute and report but write nothing',
-    '--only LIST      run only these stages (comma-separated: config,scaffold,gates,atomize,graph,tasks,metrics)',
-    'Without --cwd: the nearest folder with .st3/ above the current one, else the examples/ workspace of the ST3 repository.',
-    'Stages run in order; a failing stage does not stop the next. Exit: 0 all ok, 1 a stage found problems, 2 invalid configuration.',
+  description: [
+    'The workspace is --cwd (a folder with .st3/, or below one); without it, the nearest folder with .st3/ above ' +
+      'the current one, else the examples/ workspace of the ST3 repository.',
+    'Stages run in order; a failing stage does not stop the next. Exit: 0 all ok, 1 a stage found problems, ' +
+      '2 invalid configuration.',
   ],
+  options: {
+    'dry-run': { type: 'boolean', description: 'stages compute and report but write nothing' },
+    only: {
+      type: 'string',
+      valueName: 'LIST',
+      description: 'run only these stages (comma-separated: config,scaffold,gates,atomize,graph,tasks,metrics)',
+    },
+  },
   examples: [
     'pnpm start                  # st3 run on examples/',
     'st3 run --cwd path/to/project',
     'st3 run --json --only config,gates',
   ],
-  async run(argv, io) {
-    const { values, common } = parseCommandArgs(
-      argv,
-      { 'dry-run': { type: 'boolean' }, only: { type: 'string' } },
-      usage,
-    );
+  async run({ values, common, io }) {
     const out = createOutput(io, common);
     const only = values.only
       ?.split(',')

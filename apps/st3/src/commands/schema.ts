@@ -1,17 +1,20 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createOutput, defineCommand, dispatchSubcommand, EXIT, parseCommandArgs } from '@st3/cli-kit';
+import { createOutput, defineCommand, EXIT } from '@st3/cli-kit';
 import { exportJsonSchemas, jsonSchemaText, KINDS, St3Error, writeFileAtomic } from '@st3/schemas';
 
-const exportUsage = 'st3 schema export [--out DIR] [--json]';
 const exportCommand = defineCommand({
   name: 'export',
   summary: 'write <kind>.schema.json for every ST3 format',
-  usage: exportUsage,
-  options: ['--out DIR   target folder (default: .st3/schemas); created if missing, existing schema files replaced'],
+  options: {
+    out: {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'target folder (default: .st3/schemas); created if missing, existing schema files replaced',
+    },
+  },
   examples: ['st3 schema export', 'st3 schema export --out schemas --json'],
-  async run(argv, io) {
-    const { values, common } = parseCommandArgs(argv, { out: { type: 'string' } }, exportUsage);
+  async run({ values, common, io }) {
     const out = createOutput(io, common);
     const dir = resolve(io.cwd, common.cwd ?? '.', values.out ?? join('.st3', 'schemas'));
     const schemas = exportJsonSchemas();
@@ -36,10 +39,8 @@ const exportCommand = defineCommand({
 const listCommand = defineCommand({
   name: 'list',
   summary: 'list the kinds of ST3 files and the names they are recognised by',
-  usage: 'st3 schema list [--json]',
   examples: ['st3 schema list'],
-  async run(argv, io) {
-    const { common } = parseCommandArgs(argv, {}, 'st3 schema list [--json]');
+  async run({ common, io }) {
     const out = createOutput(io, common);
     const kinds = KINDS.map((k) => ({
       name: k.name,
@@ -58,12 +59,11 @@ const listCommand = defineCommand({
 const showCommand = defineCommand({
   name: 'show',
   summary: 'print the JSON Schema of one kind',
-  usage: 'st3 schema show <kind>',
+  // Kinds and record schemas (violation, atoms, ...): checked below, against what is exported.
+  args: [{ name: 'kind', description: 'the kind or record (see `st3 schema list`)', required: true, complete: 'none' }],
   examples: ['st3 schema show quality > quality.schema.json'],
-  async run(argv, io) {
-    const { positionals } = parseCommandArgs(argv, {}, 'st3 schema show <kind>');
-    const name = positionals[0];
-    if (!name) throw new St3Error('E_USAGE', 'name a kind', { hint: `one of: ${KINDS.map((k) => k.name).join(', ')}` });
+  async run({ args, io }) {
+    const name = args.kind;
     const found = exportJsonSchemas().find((s) => s.fileName === `${name}.schema.json`);
     if (!found)
       throw new St3Error('E_KIND_UNKNOWN', `unknown kind "${name}"`, {
@@ -77,9 +77,6 @@ const showCommand = defineCommand({
 export const command = defineCommand({
   name: 'schema',
   summary: 'JSON Schemas of every ST3 format (for editors and other languages)',
-  usage: 'st3 schema <export|list|show> [args]',
+  subcommands: { export: exportCommand, list: listCommand, show: showCommand },
   examples: ['st3 schema export --out schemas', 'st3 schema list', 'st3 schema show task'],
-  run(argv, io) {
-    return dispatchSubcommand(command, { export: exportCommand, list: listCommand, show: showCommand }, argv, io);
-  },
 });

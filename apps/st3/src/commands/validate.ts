@@ -1,38 +1,36 @@
-import { createOutput, defineCommand, parseCommandArgs } from '@st3/cli-kit';
-import { findKind, KINDS, St3Error } from '@st3/schemas';
+import { createOutput, defineCommand } from '@st3/cli-kit';
+import { KINDS, St3Error } from '@st3/schemas';
 import { resolve } from 'node:path';
 import { exitCodeOf, expandInputs, validateFiles } from '../lib/validate-files.js';
-
-const usage = 'st3 validate <file|folder...> [--kind KIND] [--json]';
 
 export const command = defineCommand({
   name: 'validate',
   summary: 'validate ST3 files (kind inferred from the name)',
-  usage,
-  options: [
-    '--kind KIND   validate every file as KIND instead of inferring it from the name',
-    '              kinds: ' + KINDS.map((k) => k.name).join(', '),
-    'A folder is searched for files whose kind is known by name, or for every .yaml/.yml/.json with --kind',
-    '(node_modules, .git, dist skipped).',
+  description: [
+    'A folder is searched for files whose kind is known by name, or for every .yaml/.yml/.json with --kind ' +
+      '(node_modules, .git, dist skipped).',
     'Exit: 0 all valid, 1 a file is invalid, 2 a file is missing or of unknown kind, 3 a file is unreadable.',
   ],
+  args: [{ name: 'paths', description: 'files or folders to validate', required: true, variadic: true }],
+  options: {
+    kind: {
+      type: 'enum',
+      choices: KINDS.map((k) => k.name),
+      errorCode: 'E_KIND_UNKNOWN',
+      valueName: 'KIND',
+      description: 'validate every file as KIND instead of inferring it from the name',
+    },
+  },
   examples: [
     'st3 validate .st3/config/quality.yaml',
     'st3 validate .st3                         # every known file under .st3/',
     'st3 validate docs/tasks/*.task.yaml --json',
     'st3 validate graph.json --kind graph-input',
   ],
-  async run(argv, io) {
-    const { values, positionals, common } = parseCommandArgs(argv, { kind: { type: 'string' } }, usage);
+  async run({ values, args, common, io }) {
     const out = createOutput(io, common);
-    if (positionals.length === 0) throw new St3Error('E_USAGE', 'no file to validate', { hint: `usage: ${usage}` });
-    if (values.kind !== undefined && !findKind(values.kind)) {
-      throw new St3Error('E_KIND_UNKNOWN', `unknown kind "${values.kind}"`, {
-        hint: `one of: ${KINDS.map((k) => k.name).join(', ')}`,
-      });
-    }
     const base = resolve(io.cwd, common.cwd ?? '.');
-    const files = await expandInputs(positionals, base, { anyDocument: values.kind !== undefined });
+    const files = await expandInputs(args.paths, base, { anyDocument: values.kind !== undefined });
     if (files.length === 0)
       throw new St3Error('E_FILE_NOT_FOUND', 'no ST3 file found in the folders given', {
         hint: 'name files directly, or pass --kind',

@@ -3,11 +3,10 @@ import { resolve } from 'node:path';
 import {
   createOutput,
   defineCommand,
-  dispatchSubcommand,
   EXIT,
-  parseCommandArgs,
   resolveWorkspace,
   type CliIO,
+  type CommonFlags,
   type Output,
 } from '@st3/cli-kit';
 import {
@@ -21,37 +20,16 @@ import {
   type QaDriftReport,
   type RecordQaResult,
 } from '@st3/evidence';
-import { QaKindSchema, QaSummarySchema, St3Error, type QaKind, type QaSummary } from '@st3/schemas';
+import { QaKindSchema, QaSummarySchema, St3Error, type QaSummary } from '@st3/schemas';
 
-const RECORD_USAGE =
-  'st3 qa record <task> (--command "…" [--exit-code N --log FILE] | [--report FILE] -- <argv…>) [--kind lint|typecheck|test|coverage] [--set-baseline] [--json]';
-const DRIFT_USAGE = 'st3 qa drift <task> [--key KIND:COMMAND] [--baseline FILE] [--threshold N] [--json]';
-
-async function setup<const O extends Parameters<typeof parseCommandArgs>[1]>(
-  argv: string[],
-  io: CliIO,
-  options: O,
-  usage: string,
-) {
-  const parsed = parseCommandArgs(argv, options, usage);
-  const out = createOutput(io, parsed.common);
-  const workspace = resolveWorkspace(io, parsed.common);
+async function setup({ common, io }: { common: CommonFlags; io: CliIO }) {
+  const out = createOutput(io, common);
+  const workspace = resolveWorkspace(io, common);
   const ws = await loadTasksConfig(workspace.root, workspace.configPath);
-  return { ...parsed, out, ws };
+  return { out, ws };
 }
 
-const taskArg = (positionals: string[], usage: string): string => {
-  if (!positionals[0]) throw new St3Error('E_USAGE', 'missing task id', { hint: `usage: ${usage}` });
-  return positionals[0];
-};
-
-function kindOf(value: string | undefined): QaKind | undefined {
-  if (value === undefined) return undefined;
-  const parsed = QaKindSchema.safeParse(value);
-  if (!parsed.success)
-    throw new St3Error('E_USAGE', `--kind must be one of lint, typecheck, test, coverage (got "${value}")`);
-  return parsed.data;
-}
+const TASK = { name: 'task', description: 'the task id (e.g. TASK-0123)', required: true, complete: 'none' } as const;
 
 /** Splits a command line into argv with '…' and "…" quoting; no shell features (no globs, pipes, variables). */
 export function splitArgv(command: string): string[] {
@@ -112,20 +90,53 @@ export const record = defineCommand({
   name: 'record',
   summary:
     'read a lint, type-check, test or coverage log into a summary and store it as qa_output evidence (the first run of a command is its baseline)',
-  usage: RECORD_USAGE,
-  options: [
-    '--command "…"    the command as run (recorded; with no --log it is run, split into argv without a shell)',
-    '--exit-code N    its exit code (with --log; default 0)',
-    '--log FILE       its output: eslint -f json, tsc --pretty false, jest --json / vitest --reporter=json or their text output,',
-    '                 coverage/coverage-summary.json or lcov.info',
-    '--duration-ms N  how long it ran (with --log; default 0)',
-    '--kind K         lint | typecheck | test | coverage (default: detected from the log)',
-    '--working-dir D  folder the command runs in / ran in (relative paths in its output resolve from it)',
-    '--timeout S      kill a command that runs longer (seconds)',
-    '--report FILE    record this file the command writes instead of its output (e.g. coverage/coverage-summary.json)',
-    '--set-baseline   make this run the baseline of its command even when one exists',
-    '-- <argv…>       run this program with these arguments (instead of --command)',
+  usage: ['st3 qa record <task> --command "…" [--exit-code N --log FILE] [--kind K] [--set-baseline] [--json]'],
+  args: [
+    TASK,
+    {
+      name: 'argv',
+      description: 'after --: run this program with these arguments (instead of --command)',
+      variadic: true,
+    },
   ],
+  options: {
+    command: {
+      type: 'string',
+      valueName: '"…"',
+      description: 'the command as run (recorded; with no --log it is run, split into argv without a shell)',
+    },
+    'exit-code': { type: 'number', integer: true, description: 'its exit code (with --log; default 0)' },
+    log: {
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        'its output: eslint -f json, tsc --pretty false, jest --json / vitest --reporter=json or their text output, ' +
+        'coverage/coverage-summary.json or lcov.info',
+    },
+    'duration-ms': { type: 'number', integer: true, description: 'how long it ran (with --log; default 0)' },
+    kind: {
+      type: 'enum',
+      choices: QaKindSchema.options,
+      description: 'the kind of check (default: detected from the log)',
+    },
+    'working-dir': {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'folder the command runs in / ran in (relative paths in its output resolve from it)',
+    },
+    timeout: {
+      type: 'number',
+      integer: true,
+      valueName: 'SEC',
+      description: 'kill a command that runs longer (seconds)',
+    },
+    report: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'record this file the command writes instead of its output (e.g. coverage/coverage-summary.json)',
+    },
+    'set-baseline': { type: 'boolean', description: 'make this run the baseline of its command even when one exists' },
+  },
   examples: [
     'st3 qa record TASK-0123 --command "pnpm lint" --exit-code 1 --log lint.json',
     'st3 qa record TASK-0123 --command "npx tsc --noEmit --pretty false" --kind typecheck',
@@ -133,36 +144,14 @@ export const record = defineCommand({
     'st3 qa record TASK-0123 --command "vitest run --coverage" --log coverage/coverage-summary.json --json',
     'st3 qa record TASK-0123 --kind coverage --report coverage/coverage-summary.json -- npx vitest run --coverage',
   ],
-  async run(argv, io) {
-    const { values, positionals, out, ws } = await setup(
-      argv,
-      io,
-      {
-        command: { type: 'string' },
-        'exit-code': { type: 'string' },
-        log: { type: 'string' },
-        'duration-ms': { type: 'string' },
-        kind: { type: 'string' },
-        'working-dir': { type: 'string' },
-        timeout: { type: 'string' },
-        'set-baseline': { type: 'boolean' },
-        report: { type: 'string' },
-      },
-      RECORD_USAGE,
-    );
-    const task = taskArg(positionals, RECORD_USAGE);
-    const kind = kindOf(values.kind);
-    const trailing = positionals.slice(1);
+  async run(ctx) {
+    const { values, io, usageError } = ctx;
+    const { out, ws } = await setup(ctx);
+    const task = ctx.args.task;
+    const kind = values.kind;
+    const trailing = ctx.args.argv;
     const command = values.command ?? (trailing.length > 0 ? trailing.join(' ') : undefined);
-    if (!command)
-      throw new St3Error('E_USAGE', 'say which command: --command "…" or -- <argv…>', {
-        hint: `usage: ${RECORD_USAGE}`,
-      });
-    const int = (flag: string, value: string | undefined, fallback: number): number => {
-      if (value === undefined) return fallback;
-      if (!/^-?\d+$/.test(value)) throw new St3Error('E_USAGE', `${flag} expects an integer, got "${value}"`);
-      return Number(value);
-    };
+    if (!command) throw usageError('say which command: --command "…" or -- <argv…>');
     const common = {
       command,
       ...(kind ? { kind } : {}),
@@ -178,8 +167,8 @@ export const record = defineCommand({
       result = await recordQa(ws, task, {
         ...common,
         log: resolve(io.cwd, values.log),
-        exitCode: int('--exit-code', values['exit-code'], 0),
-        durationMs: int('--duration-ms', values['duration-ms'], 0),
+        exitCode: values['exit-code'] ?? 0,
+        durationMs: values['duration-ms'] ?? 0,
       });
     } else {
       if (values['exit-code'] !== undefined)
@@ -188,7 +177,7 @@ export const record = defineCommand({
       result = await runQa(ws, task, {
         ...common,
         argv: program,
-        ...(values.timeout ? { timeoutMs: int('--timeout', values.timeout, 0) * 1000 } : {}),
+        ...(values.timeout ? { timeoutMs: values.timeout * 1000 } : {}),
         ...(values.report ? { report: values.report } : {}),
       });
     }
@@ -238,29 +227,36 @@ export const drift = defineCommand({
   name: 'drift',
   summary:
     'compare the latest QA run of each command with its baseline: exit code, new lint/type errors by rule and file, new failing tests, coverage drop',
-  usage: DRIFT_USAGE,
-  options: [
-    '--key KIND:COMMAND  only this command (e.g. "lint:pnpm lint"; default: every recorded command)',
-    '--baseline FILE     compare with this summary (JSON from `st3 qa record --json`) or raw log instead of the stored baseline',
-    '--threshold N       coverage percentage points a metric may drop (default 0.5)',
-    'exit code 1 when any command regressed',
-  ],
+  description: 'Exit code 1 when any command regressed.',
+  args: [TASK],
+  options: {
+    key: {
+      type: 'string',
+      valueName: 'KIND:COMMAND',
+      description: 'only this command (e.g. "lint:pnpm lint"; default: every recorded command)',
+    },
+    baseline: {
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        'compare with this summary (JSON from `st3 qa record --json`) or raw log instead of the stored baseline',
+    },
+    threshold: {
+      type: 'number',
+      min: 0,
+      description: 'coverage percentage points a metric may drop (default 0.5)',
+    },
+  },
   examples: [
     'st3 qa drift TASK-0123',
     'st3 qa drift TASK-0123 --key "test:pnpm test" --json',
     'st3 qa drift TASK-0123 --baseline main-coverage.json --threshold 1',
   ],
-  async run(argv, io) {
-    const { values, positionals, out, ws } = await setup(
-      argv,
-      io,
-      { key: { type: 'string' }, baseline: { type: 'string' }, threshold: { type: 'string' } },
-      DRIFT_USAGE,
-    );
-    const task = taskArg(positionals, DRIFT_USAGE);
-    const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
-    if (threshold !== undefined && !(threshold >= 0))
-      throw new St3Error('E_USAGE', `--threshold expects a number ≥ 0, got "${values.threshold}"`);
+  async run(ctx) {
+    const { values, io } = ctx;
+    const { out, ws } = await setup(ctx);
+    const task = ctx.args.task;
+    const threshold = values.threshold;
     await readContext(ws, task);
     let baseline: QaSummary | undefined;
     if (values.baseline) {
@@ -284,11 +280,10 @@ export const command = defineCommand({
   name: 'qa',
   summary:
     'QA artifacts: record lint, type-check, test and coverage runs as evidence, and report drift against the baseline',
-  usage: 'st3 qa <record|drift> <task> [options] [--json]',
+  subcommands: { record, drift },
   examples: [
     'st3 qa record TASK-0123 --command "pnpm lint" --exit-code 1 --log lint.json',
     'st3 qa record TASK-0123 --kind test -- npx vitest run --reporter=json',
     'st3 qa drift TASK-0123 --threshold 1',
   ],
-  run: (argv, io) => dispatchSubcommand(command, { record, drift }, argv, io),
 });

@@ -1,4 +1,4 @@
-import { defineCommand, dispatchSubcommand } from '@st3/cli-kit';
+import { defineCommand } from '@st3/cli-kit';
 import { exceptions, quarantine } from '../tasks/admin.js';
 import { list, show, validate } from '../tasks/basic.js';
 import { context, evidence, standards } from '../tasks/context.js';
@@ -8,7 +8,18 @@ export const command = defineCommand({
   name: 'tasks',
   summary:
     'task files, task context, evidence, exception ledger, quarantine, standards excerpts, validation commands, worktree snapshots',
-  usage: 'st3 tasks <command> [args] [--json]',
+  subcommands: {
+    list,
+    show,
+    validate,
+    context,
+    evidence,
+    standards,
+    exceptions,
+    quarantine,
+    'run-validation': runValidation,
+    worktree,
+  },
   examples: [
     'st3 tasks validate',
     'st3 tasks context init TASK-0123',
@@ -16,22 +27,4 @@ export const command = defineCommand({
     'st3 tasks run-validation TASK-0123 --env CI=1',
     'st3 tasks worktree verify TASK-0123 --json',
   ],
-  run: (argv, io) =>
-    dispatchSubcommand(
-      command,
-      {
-        list,
-        show,
-        validate,
-        context,
-        evidence,
-        standards,
-        exceptions,
-        quarantine,
-        'run-validation': runValidation,
-        worktree,
-      },
-      argv,
-      io,
-    ),
 });

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { defineCommand, dispatchSubcommand, EXIT } from '@st3/cli-kit';
+import { defineCommand, EXIT } from '@st3/cli-kit';
 import {
   addException,
   cleanupExceptions,
@@ -16,7 +16,7 @@ import {
   type ExceptionType,
 } from '@st3/evidence';
 import { EXCEPTION_TYPES, St3Error } from '@st3/schemas';
-import { needArg, setup } from './common.js';
+import { needOption, setup, TASK_ID } from './common.js';
 
 const ledgerPath = (ws: EvidenceWorkspace): string => resolve(ws.root, ws.config.ledger);
 const quarantineStore = (ws: EvidenceWorkspace) => ({ root: ws.root, dir: resolve(ws.root, ws.config.quarantine_dir) });
@@ -30,45 +30,40 @@ function exceptionType(value: string | undefined): ExceptionType | undefined {
   return value as ExceptionType;
 }
 
-const ADD_USAGE =
-  'st3 tasks exceptions add <id> --type T [--owner O] [--deadline YYYY-MM-DD] [--notes N] [--parse-error E] [--json]';
 const add = defineCommand({
   name: 'add',
   summary: 'record an exception for a task (idempotent per task and type)',
-  usage: ADD_USAGE,
-  options: [
-    `--type T   ${EXCEPTION_TYPES.join(', ')}`,
-    '--owner O  who remediates it',
-    '--deadline D  when it should be fixed',
-    '--notes N  free text',
-    '--auto-remove-on W  task_completion, task_deletion or manual',
-  ],
+  args: TASK_ID,
+  options: {
+    type: {
+      type: 'enum',
+      choices: EXCEPTION_TYPES,
+      valueName: 'T',
+      description: 'required: the kind of exception',
+    },
+    owner: { type: 'string', valueName: 'O', description: 'who remediates it' },
+    deadline: { type: 'string', valueName: 'YYYY-MM-DD', description: 'when it should be fixed' },
+    notes: { type: 'string', valueName: 'N', description: 'free text' },
+    'parse-error': { type: 'string', valueName: 'E', description: 'the parse error of a malformed task file' },
+    'auto-remove-on': {
+      type: 'enum',
+      choices: ['task_completion', 'task_deletion', 'manual'],
+      description: 'when the exception goes away by itself',
+    },
+  },
   examples: ['st3 tasks exceptions add TASK-0123 --type incomplete_task --owner alice --deadline 2026-12-01'],
-  async run(argv, io) {
-    const { positionals, values, out, ws } = await setup(
-      argv,
-      io,
-      {
-        type: { type: 'string' },
-        owner: { type: 'string' },
-        deadline: { type: 'string' },
-        notes: { type: 'string' },
-        'parse-error': { type: 'string' },
-        'auto-remove-on': { type: 'string' },
-      },
-      ADD_USAGE,
-    );
+  async run(ctx) {
+    const { values, usage } = ctx;
+    const { out, ws } = await setup(ctx);
     const autoRemove = values['auto-remove-on'];
-    if (autoRemove !== undefined && !['task_completion', 'task_deletion', 'manual'].includes(autoRemove))
-      throw new St3Error('E_USAGE', `--auto-remove-on must be task_completion, task_deletion or manual`);
     const result = await addException(ledgerPath(ws), {
-      task_id: needArg(positionals[0], 'task id', ADD_USAGE).toUpperCase(),
-      exception_type: exceptionType(needArg(values.type, '--type', ADD_USAGE))!,
+      task_id: ctx.args.id.toUpperCase(),
+      exception_type: exceptionType(needOption(values.type, '--type', usage))!,
       owner: values.owner,
       deadline: values.deadline ?? null,
       notes: values.notes,
       parse_error: values['parse-error'] ?? null,
-      auto_remove_on: autoRemove as 'task_completion' | 'task_deletion' | 'manual' | undefined,
+      auto_remove_on: autoRemove,
     });
     if (out.json) out.document({ ok: true, created: result.created, exception: result.exception });
     else
@@ -79,22 +74,24 @@ const add = defineCommand({
   },
 });
 
-const LIST_USAGE =
-  'st3 tasks exceptions list [--task ID] [--type T] [--status open|in_progress|resolved|unresolved] [--json]';
 const list = defineCommand({
   name: 'list',
   summary: 'query the exception ledger',
-  usage: LIST_USAGE,
+  options: {
+    task: { type: 'string', valueName: 'ID', description: 'only the exceptions of this task' },
+    type: { type: 'enum', choices: EXCEPTION_TYPES, valueName: 'T', description: 'only exceptions of this kind' },
+    status: {
+      type: 'enum',
+      choices: ['open', 'in_progress', 'resolved', 'unresolved'],
+      description: 'only exceptions in this state (unresolved = open or in_progress)',
+    },
+  },
   examples: ['st3 tasks exceptions list', 'st3 tasks exceptions list --status unresolved --json'],
-  async run(argv, io) {
-    const { values, out, ws } = await setup(
-      argv,
-      io,
-      { task: { type: 'string' }, type: { type: 'string' }, status: { type: 'string' } },
-      LIST_USAGE,
-    );
+  async run(ctx) {
+    const { values } = ctx;
+    const { out, ws } = await setup(ctx);
     const ledger = await readLedger(ledgerPath(ws));
-    const status = values.status as 'open' | 'in_progress' | 'resolved' | 'unresolved' | undefined;
+    const status = values.status;
     const hits = queryExceptions(ledger, {
       task_id: values.task?.toUpperCase(),
       exception_type: exceptionType(values.type),
@@ -112,23 +109,22 @@ const list = defineCommand({
   },
 });
 
-const RESOLVE_USAGE = 'st3 tasks exceptions resolve <id> --notes N [--type T] [--json]';
 const resolveCmd = defineCommand({
   name: 'resolve',
   summary: "mark a task's open exceptions resolved, with notes",
-  usage: RESOLVE_USAGE,
+  args: TASK_ID,
+  options: {
+    notes: { type: 'string', valueName: 'N', description: 'required: how it was resolved' },
+    type: { type: 'enum', choices: EXCEPTION_TYPES, valueName: 'T', description: 'only exceptions of this kind' },
+  },
   examples: ['st3 tasks exceptions resolve TASK-0123 --notes "fixed the YAML indentation"'],
-  async run(argv, io) {
-    const { positionals, values, out, ws } = await setup(
-      argv,
-      io,
-      { notes: { type: 'string' }, type: { type: 'string' } },
-      RESOLVE_USAGE,
-    );
+  async run(ctx) {
+    const { values, usage } = ctx;
+    const { out, ws } = await setup(ctx);
     const resolved = await resolveException(
       ledgerPath(ws),
-      needArg(positionals[0], 'task id', RESOLVE_USAGE).toUpperCase(),
-      needArg(values.notes, '--notes', RESOLVE_USAGE),
+      ctx.args.id.toUpperCase(),
+      needOption(values.notes, '--notes', usage),
       exceptionType(values.type),
     );
     if (out.json) out.document({ ok: true, resolved });
@@ -137,14 +133,12 @@ const resolveCmd = defineCommand({
   },
 });
 
-const CLEANUP_USAGE = 'st3 tasks exceptions cleanup [--json]';
 const cleanup = defineCommand({
   name: 'cleanup',
   summary: 'remove exceptions whose task was completed or deleted (per auto_remove_on)',
-  usage: CLEANUP_USAGE,
   examples: ['st3 tasks exceptions cleanup --json'],
-  async run(argv, io) {
-    const { out, ws } = await setup(argv, io, {}, CLEANUP_USAGE);
+  async run(ctx) {
+    const { out, ws } = await setup(ctx);
     const files = await listTaskFiles(ws.root, ws.config.task_dirs);
     const states = new Map<string, 'completed' | 'active'>();
     for (const f of files) {
@@ -161,19 +155,16 @@ const cleanup = defineCommand({
 export const exceptions = defineCommand({
   name: 'exceptions',
   summary: 'exception ledger: add, list, resolve, cleanup',
-  usage: 'st3 tasks exceptions add|list|resolve|cleanup ...',
+  subcommands: { add, list, resolve: resolveCmd, cleanup },
   examples: ['st3 tasks exceptions list --json'],
-  run: (argv, io) => dispatchSubcommand(exceptions, { add, list, resolve: resolveCmd, cleanup }, argv, io),
 });
 
-const QLIST_USAGE = 'st3 tasks quarantine list [--json]';
 const qlist = defineCommand({
   name: 'list',
   summary: 'list quarantined task files',
-  usage: QLIST_USAGE,
   examples: ['st3 tasks quarantine list --json'],
-  async run(argv, io) {
-    const { out, ws } = await setup(argv, io, {}, QLIST_USAGE);
+  async run(ctx) {
+    const { out, ws } = await setup(ctx);
     const store = quarantineStore(ws);
     const index = await readQuarantineIndex(store);
     const entries = await Promise.all(index.entries.map((e) => readQuarantineEntry(store, e.task_id)));
@@ -187,21 +178,19 @@ const qlist = defineCommand({
   },
 });
 
-const REPAIR_USAGE = 'st3 tasks quarantine repair <id> [--dry-run] [--json]';
 const repair = defineCommand({
   name: 'repair',
   summary:
     'try the bounded auto-repairs (tabs, trailing whitespace, final newline, CRLF, BOM, backtick scalars); every attempt is logged',
-  usage: REPAIR_USAGE,
-  options: ['--dry-run   try the repair without writing the file'],
+  args: TASK_ID,
+  options: { 'dry-run': { type: 'boolean', description: 'try the repair without writing the file' } },
   examples: ['st3 tasks quarantine repair TASK-0123', 'st3 tasks quarantine repair TASK-0123 --dry-run --json'],
-  async run(argv, io) {
-    const { positionals, values, out, ws } = await setup(argv, io, { 'dry-run': { type: 'boolean' } }, REPAIR_USAGE);
-    const outcome = await repairQuarantined(
-      quarantineStore(ws),
-      needArg(positionals[0], 'task id', REPAIR_USAGE).toUpperCase(),
-      { dryRun: values['dry-run'] === true },
-    );
+  async run(ctx) {
+    const { values } = ctx;
+    const { out, ws } = await setup(ctx);
+    const outcome = await repairQuarantined(quarantineStore(ws), ctx.args.id.toUpperCase(), {
+      dryRun: values['dry-run'] === true,
+    });
     if (out.json)
       out.document({
         ok: outcome.success,
@@ -219,20 +208,18 @@ const repair = defineCommand({
   },
 });
 
-const RELEASE_USAGE = 'st3 tasks quarantine release <id> [--force] [--json]';
 const release = defineCommand({
   name: 'release',
   summary: 'release a repaired task: its entry moves to resolved/',
-  usage: RELEASE_USAGE,
-  options: ['--force   release even though the file still does not parse'],
+  args: TASK_ID,
+  options: { force: { type: 'boolean', description: 'release even though the file still does not parse' } },
   examples: ['st3 tasks quarantine release TASK-0123'],
-  async run(argv, io) {
-    const { positionals, values, out, ws } = await setup(argv, io, { force: { type: 'boolean' } }, RELEASE_USAGE);
-    const entry = await releaseQuarantined(
-      quarantineStore(ws),
-      needArg(positionals[0], 'task id', RELEASE_USAGE).toUpperCase(),
-      { force: values.force === true },
-    );
+  async run(ctx) {
+    const { values } = ctx;
+    const { out, ws } = await setup(ctx);
+    const entry = await releaseQuarantined(quarantineStore(ws), ctx.args.id.toUpperCase(), {
+      force: values.force === true,
+    });
     if (out.json) out.document({ ok: true, entry });
     else out.line(`released ${entry.task_id}`);
     return EXIT.ok;
@@ -242,7 +229,6 @@ const release = defineCommand({
 export const quarantine = defineCommand({
   name: 'quarantine',
   summary: 'quarantined task files: list, repair, release',
-  usage: 'st3 tasks quarantine list|repair|release ...',
+  subcommands: { list: qlist, repair, release },
   examples: ['st3 tasks quarantine list', 'st3 tasks quarantine repair TASK-0123'],
-  run: (argv, io) => dispatchSubcommand(quarantine, { list: qlist, repair, release }, argv, io),
 });

@@ -14,17 +14,22 @@ import {
 import { existsSync } from 'node:fs';
 import { formatDiagnostic } from '@st3/schemas';
 import { relative, resolve } from 'node:path';
-import { needArg, setup } from './common.js';
+import { setup } from './common.js';
 
-const LIST_USAGE = 'st3 tasks list [--status S] [--json]';
 export const list = defineCommand({
   name: 'list',
   summary: 'list the task files in the configured task folders with their status and verdict',
-  usage: LIST_USAGE,
-  options: ['--status S   only tasks with this status (draft, todo, in_progress, blocked, completed)'],
+  options: {
+    status: {
+      type: 'string',
+      valueName: 'S',
+      description: 'only tasks with this status (draft, todo, in_progress, blocked, completed)',
+    },
+  },
   examples: ['st3 tasks list', 'st3 tasks list --status todo --json'],
-  async run(argv, io) {
-    const { values, out, ws } = await setup(argv, io, { status: { type: 'string' } }, LIST_USAGE);
+  async run(ctx) {
+    const { values } = ctx;
+    const { out, ws } = await setup(ctx);
     const { tasks } = await listTasks(ws.root, ws.config.task_dirs);
     const shown = values.status ? tasks.filter((t) => t.status === values.status) : tasks;
     if (out.json) out.document({ ok: true, task_dirs: ws.config.task_dirs, tasks: shown });
@@ -39,15 +44,14 @@ export const list = defineCommand({
   },
 });
 
-const SHOW_USAGE = 'st3 tasks show <id|file> [--json]';
 export const show = defineCommand({
   name: 'show',
   summary: 'show one task (found by id in the active and completed folders) with its verdict',
-  usage: SHOW_USAGE,
+  args: [{ name: 'task', description: 'the task id or task file', required: true }],
   examples: ['st3 tasks show TASK-0123', 'st3 tasks show TASK-0123 --json'],
-  async run(argv, io) {
-    const { positionals, out, ws } = await setup(argv, io, {}, SHOW_USAGE);
-    const location = await findTask(ws.root, ws.config.task_dirs, needArg(positionals[0], 'task id', SHOW_USAGE));
+  async run(ctx) {
+    const { out, ws } = await setup(ctx);
+    const location = await findTask(ws.root, ws.config.task_dirs, ctx.args.task);
     const verdict = await validateTaskFile(location.path, location.file);
     if (out.json)
       out.document({
@@ -65,8 +69,6 @@ export const show = defineCommand({
     return verdict.ok ? EXIT.ok : EXIT.problems;
   },
 });
-
-const VALIDATE_USAGE = 'st3 tasks validate [files...] [--quarantine] [--json]';
 
 /**
  * The ledger's suppression rule: a warning about a task with an open exception is shown once, then
@@ -110,23 +112,28 @@ async function quarantineBroken(ws: EvidenceWorkspace, verdicts: TaskVerdict[], 
 export const validate = defineCommand({
   name: 'validate',
   summary: 'check task files: YAML with line:col, shape (1.0 and 1.1) and completeness (E001)',
-  usage: VALIDATE_USAGE,
-  options: [
-    'files...       task files to check (default: every task in the configured folders)',
-    '--quarantine   quarantine the files that do not parse and record them in the exception ledger',
+  args: [
+    {
+      name: 'files',
+      description: 'task files to check (default: every task in the configured folders)',
+      variadic: true,
+    },
   ],
+  options: {
+    quarantine: {
+      type: 'boolean',
+      description: 'quarantine the files that do not parse and record them in the exception ledger',
+    },
+  },
   examples: [
     'st3 tasks validate',
     'st3 tasks validate tasks/TASK-0123-x.task.yaml --json',
     'st3 tasks validate --quarantine',
   ],
-  async run(argv, io) {
-    const { positionals, values, out, ws, common } = await setup(
-      argv,
-      io,
-      { quarantine: { type: 'boolean' } },
-      VALIDATE_USAGE,
-    );
+  async run(ctx) {
+    const { values, common, io } = ctx;
+    const positionals = ctx.args.files;
+    const { out, ws } = await setup(ctx);
     let verdicts: TaskVerdict[];
     let base = ws.root;
     if (positionals.length > 0) {

@@ -1,34 +1,26 @@
-import {
-  createOutput,
-  parseCommandArgs,
-  resolveWorkspace,
-  type CliIO,
-  type CommonFlags,
-  type OptionSpec,
-  type Output,
-} from '@st3/cli-kit';
+import { createOutput, resolveWorkspace, type CliIO, type CommonFlags, type Output } from '@st3/cli-kit';
 import { loadTasksConfig, type EvidenceWorkspace } from '@st3/evidence';
 import { St3Error } from '@st3/schemas';
 
-export interface VerbContext<V> {
-  values: V;
-  positionals: string[];
-  common: CommonFlags;
+/** Finds the workspace of a verb and its tasks config. */
+export async function setup({ common, io }: { common: CommonFlags; io: CliIO }): Promise<{
   out: Output;
   ws: EvidenceWorkspace;
-}
-
-/** Parses a verb's flags, finds the workspace and its tasks config. */
-export async function setup<const O extends OptionSpec>(argv: string[], io: CliIO, options: O, usage: string) {
-  const parsed = parseCommandArgs(argv, options, usage);
-  const out = createOutput(io, parsed.common);
-  const workspace = resolveWorkspace(io, parsed.common);
+}> {
+  const out = createOutput(io, common);
+  const workspace = resolveWorkspace(io, common);
   const ws = await loadTasksConfig(workspace.root, workspace.configPath);
-  return { ...parsed, out, ws };
+  return { out, ws };
 }
 
-export function needArg(value: string | undefined, what: string, usage: string): string {
-  if (!value) throw new St3Error('E_USAGE', `missing ${what}`, { hint: `usage: ${usage}` });
+/** The `<id>` argument of the verbs that act on one task. */
+export const TASK_ID = [
+  { name: 'id', description: 'the task id (e.g. TASK-0123)', required: true, complete: 'none' },
+] as const;
+
+/** A required option the parser cannot require (it is an option): a usage error naming it. */
+export function needOption(value: string | undefined, flag: string, usage: string): string {
+  if (!value) throw new St3Error('E_USAGE', `missing ${flag}`, { hint: `usage: ${usage}` });
   return value;
 }
 

@@ -1,4 +1,4 @@
-import { defineCommand, dispatchSubcommand, EXIT } from '@st3/cli-kit';
+import { defineCommand, EXIT } from '@st3/cli-kit';
 import {
   attachEvidence,
   cacheExcerpt,
@@ -15,17 +15,16 @@ import {
   verifySnapshot,
 } from '@st3/evidence';
 import type { EvidenceType } from '@st3/schemas';
-import { needArg, parseMeta, setup } from './common.js';
+import { needOption, parseMeta, setup, TASK_ID } from './common.js';
 
-const INIT_USAGE = 'st3 tasks context init <id|file> [--json]';
 const init = defineCommand({
   name: 'init',
   summary: 'create the task context: completeness check, snapshot + SHA-256, cited standards, checklists',
-  usage: INIT_USAGE,
+  args: [{ name: 'task', description: 'the task id or task file', required: true }],
   examples: ['st3 tasks context init TASK-0123', 'st3 tasks context init tasks/TASK-0123-x.task.yaml --json'],
-  async run(argv, io) {
-    const { positionals, out, ws } = await setup(argv, io, {}, INIT_USAGE);
-    const result = await initContext(ws, needArg(positionals[0], 'task id', INIT_USAGE), { tool: '@st3/tasks-cli' });
+  async run(ctx) {
+    const { out, ws } = await setup(ctx);
+    const result = await initContext(ws, ctx.args.task, { tool: '@st3/tasks-cli' });
     for (const w of result.warnings) out.warn(`${w.code}: ${w.message}`);
     if (out.json) out.document({ ok: true, dir: result.dir, context: result.context });
     else
@@ -36,15 +35,14 @@ const init = defineCommand({
   },
 });
 
-const SHOW_USAGE = 'st3 tasks context show <id> [--json]';
 const show = defineCommand({
   name: 'show',
   summary: 'show a task context (manifest, immutable snapshot, evidence, standards, validation)',
-  usage: SHOW_USAGE,
+  args: TASK_ID,
   examples: ['st3 tasks context show TASK-0123', 'st3 tasks context show TASK-0123 --json'],
-  async run(argv, io) {
-    const { positionals, out, ws } = await setup(argv, io, {}, SHOW_USAGE);
-    const id = needArg(positionals[0], 'task id', SHOW_USAGE).toUpperCase();
+  async run(ctx) {
+    const { out, ws } = await setup(ctx);
+    const id = ctx.args.id.toUpperCase();
     const context = await readContext(ws, id);
     const snapshotOk = await verifySnapshot(ws, context);
     if (out.json) out.document({ ok: true, snapshot_intact: snapshotOk, context });
@@ -65,15 +63,14 @@ const show = defineCommand({
   },
 });
 
-const PURGE_USAGE = 'st3 tasks context purge <id> [--json]';
 const purge = defineCommand({
   name: 'purge',
   summary: 'delete a task context and everything in it (evidence, excerpts, snapshots)',
-  usage: PURGE_USAGE,
+  args: TASK_ID,
   examples: ['st3 tasks context purge TASK-0123'],
-  async run(argv, io) {
-    const { positionals, out, ws } = await setup(argv, io, {}, PURGE_USAGE);
-    const id = needArg(positionals[0], 'task id', PURGE_USAGE).toUpperCase();
+  async run(ctx) {
+    const { out, ws } = await setup(ctx);
+    const id = ctx.args.id.toUpperCase();
     const result = await purgeContext(ws, id);
     if (out.json) out.document({ ok: true, task_id: id, removed: result.removed, dir: result.dir });
     else out.line(result.removed ? `purged ${result.dir}` : `${id} had no context`);
@@ -84,55 +81,56 @@ const purge = defineCommand({
 export const context = defineCommand({
   name: 'context',
   summary: 'task context store: init, show, purge',
-  usage: 'st3 tasks context init|show|purge <id> [--json]',
   examples: [
     'st3 tasks context init TASK-0123',
     'st3 tasks context show TASK-0123 --json',
     'st3 tasks context purge TASK-0123',
   ],
-  run: (argv, io) => dispatchSubcommand(context, { init, show, purge }, argv, io),
+  subcommands: { init, show, purge },
 });
 
-const ATTACH_USAGE =
-  'st3 tasks evidence attach <id> --type T --file PATH --description TEXT [--meta k=v ...] [--allow-outside] [--json]';
 const attach = defineCommand({
   name: 'attach',
   summary: 'attach evidence (hashed, size-checked; a folder becomes a deterministic tar.zst)',
-  usage: ATTACH_USAGE,
-  options: [
-    `--type T            ${Object.entries(EVIDENCE_LIMITS)
-      .map(
-        ([t, l]) => `${t} (${t === 'directory' ? 'archived, ' : ''}≤ ${l >= 1e6 ? `${l / 1e6} MB` : `${l / 1e3} KB`})`,
-      )
-      .join(', ')}`,
-    '--file PATH         the file or folder (relative to the workspace)',
-    '--description TEXT  what it shows (≤ 200 characters)',
-    '--meta key=value    metadata; qa_output needs command, exit_code, duration_ms',
-    '--allow-outside     accept a path outside the workspace',
-  ],
+  args: TASK_ID,
+  options: {
+    type: {
+      type: 'string',
+      valueName: 'T',
+      description: `required: ${Object.entries(EVIDENCE_LIMITS)
+        .map(
+          ([t, l]) =>
+            `${t} (${t === 'directory' ? 'archived, ' : ''}≤ ${l >= 1e6 ? `${l / 1e6} MB` : `${l / 1e3} KB`})`,
+        )
+        .join(', ')}`,
+    },
+    file: {
+      type: 'string',
+      valueName: 'PATH',
+      description: 'required: the file or folder (relative to the workspace)',
+    },
+    description: { type: 'string', valueName: 'TEXT', description: 'what it shows (≤ 200 characters)' },
+    meta: {
+      type: 'string',
+      multiple: true,
+      valueName: 'key=value',
+      description: 'metadata; qa_output needs command, exit_code, duration_ms',
+    },
+    'allow-outside': { type: 'boolean', description: 'accept a path outside the workspace' },
+  },
   examples: [
     'st3 tasks evidence attach TASK-0123 --type log --file build.log --description "build log"',
     'st3 tasks evidence attach TASK-0123 --type directory --file coverage --description "coverage report"',
     'st3 tasks evidence attach TASK-0123 --type qa_output --file test.txt --description "unit tests" --meta command="pnpm test" --meta exit_code=0 --meta duration_ms=5120',
   ],
-  async run(argv, io) {
-    const { positionals, values, out, ws } = await setup(
-      argv,
-      io,
-      {
-        type: { type: 'string' },
-        file: { type: 'string' },
-        description: { type: 'string' },
-        meta: { type: 'string', multiple: true },
-        'allow-outside': { type: 'boolean' },
-      },
-      ATTACH_USAGE,
-    );
-    const id = needArg(positionals[0], 'task id', ATTACH_USAGE).toUpperCase();
-    const type = needArg(values.type, '--type', ATTACH_USAGE) as EvidenceType;
+  async run(ctx) {
+    const { values, io, usage } = ctx;
+    const { out, ws } = await setup(ctx);
+    const id = ctx.args.id.toUpperCase();
+    const type = needOption(values.type, '--type', usage) as EvidenceType;
     const result = await attachEvidence(ws, id, {
       type,
-      source: needArg(values.file, '--file', ATTACH_USAGE),
+      source: needOption(values.file, '--file', usage),
       description: values.description ?? '',
       metadata: parseMeta(values.meta),
       allowOutside: values['allow-outside'] === true,
@@ -148,15 +146,14 @@ const attach = defineCommand({
   },
 });
 
-const LIST_USAGE = 'st3 tasks evidence list <id> [--json]';
 const list = defineCommand({
   name: 'list',
   summary: 'list the evidence attached to a task',
-  usage: LIST_USAGE,
+  args: TASK_ID,
   examples: ['st3 tasks evidence list TASK-0123 --json'],
-  async run(argv, io) {
-    const { positionals, out, ws } = await setup(argv, io, {}, LIST_USAGE);
-    const id = needArg(positionals[0], 'task id', LIST_USAGE).toUpperCase();
+  async run(ctx) {
+    const { out, ws } = await setup(ctx);
+    const id = ctx.args.id.toUpperCase();
     await readContext(ws, id);
     const index = await readEvidenceIndex(ws, id);
     if (out.json)
@@ -168,15 +165,14 @@ const list = defineCommand({
   },
 });
 
-const VERIFY_USAGE = 'st3 tasks evidence verify <id> [--json]';
 const verify = defineCommand({
   name: 'verify',
   summary: 're-hash every attachment and report what changed or went missing',
-  usage: VERIFY_USAGE,
+  args: TASK_ID,
   examples: ['st3 tasks evidence verify TASK-0123'],
-  async run(argv, io) {
-    const { positionals, out, ws } = await setup(argv, io, {}, VERIFY_USAGE);
-    const report = await verifyEvidence(ws, needArg(positionals[0], 'task id', VERIFY_USAGE).toUpperCase());
+  async run(ctx) {
+    const { out, ws } = await setup(ctx);
+    const report = await verifyEvidence(ws, ctx.args.id.toUpperCase());
     if (out.json) out.document(report);
     else {
       for (const c of report.changed)
@@ -192,30 +188,32 @@ const verify = defineCommand({
 export const evidence = defineCommand({
   name: 'evidence',
   summary: 'evidence attachments: attach, list, verify',
-  usage: 'st3 tasks evidence attach|list|verify <id> ...',
   examples: [
     'st3 tasks evidence attach TASK-0123 --type log --file build.log --description "build log"',
     'st3 tasks evidence verify TASK-0123 --json',
   ],
-  run: (argv, io) => dispatchSubcommand(evidence, { attach, list, verify }, argv, io),
+  subcommands: { attach, list, verify },
 });
 
-const SATTACH_USAGE = 'st3 tasks standards attach <id> --file F --section S [--json]';
 const sattach = defineCommand({
   name: 'attach',
   summary: 'cache the section of a standards file (by heading text or anchor) under the task',
-  usage: SATTACH_USAGE,
+  args: TASK_ID,
+  options: {
+    file: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'required: the standards file (relative to the workspace)',
+    },
+    section: { type: 'string', valueName: 'S', description: 'required: the heading text or anchor of the section' },
+  },
   examples: ['st3 tasks standards attach TASK-0123 --file standards/backend-tier.md --section "Domain Service Layer"'],
-  async run(argv, io) {
-    const { positionals, values, out, ws } = await setup(
-      argv,
-      io,
-      { file: { type: 'string' }, section: { type: 'string' } },
-      SATTACH_USAGE,
-    );
-    const id = needArg(positionals[0], 'task id', SATTACH_USAGE).toUpperCase();
-    const file = needArg(values.file, '--file', SATTACH_USAGE);
-    const section = needArg(values.section, '--section', SATTACH_USAGE);
+  async run(ctx) {
+    const { values, usage } = ctx;
+    const { out, ws } = await setup(ctx);
+    const id = ctx.args.id.toUpperCase();
+    const file = needOption(values.file, '--file', usage);
+    const section = needOption(values.section, '--section', usage);
     const excerpt = await updateContext(ws, id, async (ctx, dir) => {
       const e = await cacheExcerpt({ root: ws.root, contextDir: dir, file, section });
       ctx.standards = ctx.standards.filter((s) => !(s.file === e.file && s.section === e.section));
@@ -228,16 +226,16 @@ const sattach = defineCommand({
   },
 });
 
-const SVERIFY_USAGE = 'st3 tasks standards verify <id> [--invalidate] [--json]';
 const sverify = defineCommand({
   name: 'verify',
   summary: 'detect excerpts gone stale because the standard changed; --invalidate drops them',
-  usage: SVERIFY_USAGE,
-  options: ['--invalidate   remove stale excerpts from the context and the cache'],
+  args: TASK_ID,
+  options: { invalidate: { type: 'boolean', description: 'remove stale excerpts from the context and the cache' } },
   examples: ['st3 tasks standards verify TASK-0123', 'st3 tasks standards verify TASK-0123 --invalidate --json'],
-  async run(argv, io) {
-    const { positionals, values, out, ws } = await setup(argv, io, { invalidate: { type: 'boolean' } }, SVERIFY_USAGE);
-    const id = needArg(positionals[0], 'task id', SVERIFY_USAGE).toUpperCase();
+  async run(ctx) {
+    const { values } = ctx;
+    const { out, ws } = await setup(ctx);
+    const id = ctx.args.id.toUpperCase();
     const checks = await updateContext(ws, id, async (ctx, dir) => {
       const results = await checkExcerpts(ws.root, dir, ctx.standards);
       for (const r of results) {
@@ -273,7 +271,6 @@ const sverify = defineCommand({
 export const standards = defineCommand({
   name: 'standards',
   summary: 'standards excerpts: attach a section, verify (stale detection)',
-  usage: 'st3 tasks standards attach|verify <id> ...',
   examples: ['st3 tasks standards attach TASK-0123 --file standards/global.md --section "Release Gates"'],
-  run: (argv, io) => dispatchSubcommand(standards, { attach: sattach, verify: sverify }, argv, io),
+  subcommands: { attach: sattach, verify: sverify },
 });

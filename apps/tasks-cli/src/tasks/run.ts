@@ -1,4 +1,4 @@
-import { defineCommand, dispatchSubcommand, EXIT } from '@st3/cli-kit';
+import { defineCommand, EXIT } from '@st3/cli-kit';
 import {
   checkCleanTree,
   findTask,
@@ -11,7 +11,7 @@ import {
   type EvidenceWorkspace,
 } from '@st3/evidence';
 import { St3Error, type ValidationResult } from '@st3/schemas';
-import { ignoredPaths, needArg, parseEnvPairs, setup } from './common.js';
+import { ignoredPaths, parseEnvPairs, setup, TASK_ID } from './common.js';
 
 function statusLookup(ws: EvidenceWorkspace) {
   return async (taskId: string): Promise<string | undefined> => {
@@ -24,27 +24,22 @@ function statusLookup(ws: EvidenceWorkspace) {
   };
 }
 
-const RUN_USAGE = 'st3 tasks run-validation <id> [--command-id ID] [--env KEY=VALUE ...] [--json]';
 export const runValidation = defineCommand({
   name: 'run-validation',
   summary: "run the task's validation commands (pre-flight skips, env, cwd, timeout, retries) and record the results",
-  usage: RUN_USAGE,
-  options: [
-    '--command-id ID    run only this command (repeatable)',
-    '--env KEY=VALUE    extra environment for the commands (repeatable)',
-  ],
+  args: TASK_ID,
+  options: {
+    'command-id': { type: 'string', multiple: true, valueName: 'ID', description: 'run only this command' },
+    env: { type: 'string', multiple: true, valueName: 'KEY=VALUE', description: 'extra environment for the commands' },
+  },
   examples: [
     'st3 tasks run-validation TASK-0123',
     'st3 tasks run-validation TASK-0123 --command-id cmd-2 --env CI=1 --json',
   ],
-  async run(argv, io) {
-    const { positionals, values, out, ws } = await setup(
-      argv,
-      io,
-      { 'command-id': { type: 'string', multiple: true }, env: { type: 'string', multiple: true } },
-      RUN_USAGE,
-    );
-    const id = needArg(positionals[0], 'task id', RUN_USAGE).toUpperCase();
+  async run(ctx) {
+    const { values, io } = ctx;
+    const { out, ws } = await setup(ctx);
+    const id = ctx.args.id.toUpperCase();
     const extraEnv = parseEnvPairs(values.env);
     const context = await readContext(ws, id);
     let commands = parseCommands(context.validation_commands);
@@ -101,24 +96,24 @@ export const runValidation = defineCommand({
   },
 });
 
-const SNAP_USAGE = 'st3 tasks worktree snapshot <id> [--allow-preexisting-dirty] [--json]';
 const snapshot = defineCommand({
   name: 'snapshot',
   summary: 'record HEAD and the dirty files (with hashes) in the task context; fails fast on a dirty tree',
-  usage: SNAP_USAGE,
-  options: ['--allow-preexisting-dirty   accept uncommitted changes and record them in the snapshot'],
+  args: TASK_ID,
+  options: {
+    'allow-preexisting-dirty': {
+      type: 'boolean',
+      description: 'accept uncommitted changes and record them in the snapshot',
+    },
+  },
   examples: [
     'st3 tasks worktree snapshot TASK-0123',
     'st3 tasks worktree snapshot TASK-0123 --allow-preexisting-dirty --json',
   ],
-  async run(argv, io) {
-    const { positionals, values, out, ws } = await setup(
-      argv,
-      io,
-      { 'allow-preexisting-dirty': { type: 'boolean' } },
-      SNAP_USAGE,
-    );
-    const id = needArg(positionals[0], 'task id', SNAP_USAGE).toUpperCase();
+  async run(ctx) {
+    const { values } = ctx;
+    const { out, ws } = await setup(ctx);
+    const id = ctx.args.id.toUpperCase();
     await readContext(ws, id);
     const snap = await checkCleanTree(ws.root, {
       ignore: ignoredPaths(ws),
@@ -136,15 +131,14 @@ const snapshot = defineCommand({
   },
 });
 
-const VERIFY_USAGE = 'st3 tasks worktree verify <id> [--json]';
 const verify = defineCommand({
   name: 'verify',
   summary: "compare the work tree with the task's snapshot: HEAD moved, files changed",
-  usage: VERIFY_USAGE,
+  args: TASK_ID,
   examples: ['st3 tasks worktree verify TASK-0123 --json'],
-  async run(argv, io) {
-    const { positionals, out, ws } = await setup(argv, io, {}, VERIFY_USAGE);
-    const id = needArg(positionals[0], 'task id', VERIFY_USAGE).toUpperCase();
+  async run(ctx) {
+    const { out, ws } = await setup(ctx);
+    const id = ctx.args.id.toUpperCase();
     const context = await readContext(ws, id);
     if (!context.worktree)
       throw new St3Error('E_CONTEXT_NOT_FOUND', `${id} has no worktree snapshot`, {
@@ -166,7 +160,6 @@ const verify = defineCommand({
 export const worktree = defineCommand({
   name: 'worktree',
   summary: 'worktree snapshot and verify',
-  usage: 'st3 tasks worktree snapshot|verify <id> ...',
+  subcommands: { snapshot, verify },
   examples: ['st3 tasks worktree snapshot TASK-0123', 'st3 tasks worktree verify TASK-0123'],
-  run: (argv, io) => dispatchSubcommand(worktree, { snapshot, verify }, argv, io),
 });
