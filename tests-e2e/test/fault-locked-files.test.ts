@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+// The complete task file the evidence tests use (one definition of a valid task for tests).
+import { completeTask } from '../../packages/evidence/test/task-text.js';
 
 /**
  * Fault harness (issue 20.7): 8 concurrent writer processes per locked file kind, each making its
@@ -93,7 +95,7 @@ describe.skipIf(!built)('8 concurrent writers per locked file', () => {
     const root = await workspace();
     execFileSync('git', ['init', '-q'], { cwd: root });
     await mkdir(join(root, 'tasks'), { recursive: true });
-    await writeFile(join(root, 'tasks', 'TASK-7001-locks.task.yaml'), TASK);
+    await writeFile(join(root, 'tasks', 'TASK-7001-locks.task.yaml'), completeTask('TASK-7001'));
     const { initContext, loadTasksConfig } = (await import(join(repo, 'packages/evidence/dist/index.js'))) as {
       initContext: (ws: unknown, ref: string, o?: unknown) => Promise<unknown>;
       loadTasksConfig: (root: string) => Promise<unknown>;
@@ -113,33 +115,3 @@ describe.skipIf(!built)('8 concurrent writers per locked file', () => {
     console.log(`locked files harness: task context + evidence index ${WRITERS}×${EACH}, ${ms} ms`);
   }, 180_000);
 });
-
-const TASK = `schema_version: "1.1"
-id: TASK-7001
-title: locks
-status: todo
-priority: P1
-area: backend
-description: d
-scope:
-  in: [a]
-  out: [b]
-plan:
-  - id: 1
-    title: s
-    actor: agent
-    inputs: []
-    outputs: [x.ts]
-    definition_of_done: [done]
-    estimate: S
-validation:
-  pipeline:
-    - command: [node, --version]
-      description: d
-acceptance_criteria:
-  must: [works]
-deliverables: [x.ts]
-risks:
-  - description: r
-    mitigation: m
-`;

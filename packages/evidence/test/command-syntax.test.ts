@@ -4,35 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commandsFromTask, runValidationCommand, validateTaskText } from '../src/index.js';
+import { completeTask } from './task-text.js';
 
-/** A complete schema 1.1 task whose validation pipeline the test writes. */
-const task = (pipeline: string): string => `schema_version: "1.1"
-id: TASK-7001
-title: t
-status: todo
-priority: P1
-area: backend
-description: d
-scope:
-  in: [a]
-  out: [b]
-plan:
-  - id: 1
-    title: s
-    actor: agent
-    inputs: []
-    outputs: [x.ts]
-    definition_of_done: [done]
-    estimate: S
-validation:
-  pipeline:
-${pipeline}acceptance_criteria:
-  must: [works]
-deliverables: [x.ts]
-risks:
-  - description: r
-    mitigation: m
-`;
+const task = (pipeline: string): string => completeTask('TASK-7001', pipeline);
 
 const dirs: string[] = [];
 afterAll(async () => {

@@ -1,30 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../src/index.js';
+import { alive } from './helpers.js';
 
 const node = process.execPath;
 const dirs: string[] = [];
 afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
-
-/** Running (not gone and not a zombie waiting for a reaper: containers often have no init reaping). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^\d+ \(.*\) [ZX]/.test(stat);
-  } catch {
-    return process.platform !== 'linux';
-  }
-}
 
 describe('runProcess', () => {
   it('runs argv without a shell and collects output and exit code', async () => {

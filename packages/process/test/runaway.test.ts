@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../src/index.js';
+import { alive } from './helpers.js';
 
 /**
  * The runner's fault harness (issue 20.2): process trees that fork, double-fork, call setsid,
@@ -59,20 +60,6 @@ const dirs: string[] = [];
 afterAll(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
-
-/** Running and not a zombie. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) [ZX]/s.test(readFileSync(`/proc/${pid}/stat`, 'latin1'));
-  } catch {
-    return false;
-  }
-}
 
 function marked(marker: string): number[] {
   const out: number[] = [];
