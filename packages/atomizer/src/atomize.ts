@@ -66,6 +66,7 @@ export interface AtomizedFileRecord {
     namespace?: string;
     named?: { name: string; alias?: string; typeOnly?: boolean }[];
     typeOnly?: boolean;
+    local?: boolean;
   }[];
   exports: ParsedFile['exports'];
   /** Module-level names and the atom declaring each: what other files can import from this one. */

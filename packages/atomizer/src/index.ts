@@ -50,6 +50,7 @@ export {
   type ViewDependency,
 } from './context/view.js';
 export { estimateTokens } from './context/markdown.js';
+export { languageGlobals } from './atoms/globals.js';
 export {
   createModuleResolver,
   resolvePythonSubmodule,

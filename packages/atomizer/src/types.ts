@@ -69,6 +69,8 @@ export interface ImportRecord {
   namespace?: string;
   named?: { name: string; alias?: string; typeOnly?: boolean }[];
   typeOnly?: boolean;
+  /** Inside a function (a Python local import): it runs when the function is called, not when the module loads. */
+  local?: boolean;
   /** Local names this import binds. */
   bindings: string[];
 }

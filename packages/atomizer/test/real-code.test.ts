@@ -97,7 +97,9 @@ describe('atoms on real code', () => {
     expect(f.smallShare, f.small.map((a) => a.id).join('\n')).toBeLessThanOrEqual(0.1);
     const texts = new Map(files.map((p) => [relative(repo, p), readFileSync(p, 'utf8')]));
     expect(partitionProblems(records, (p) => lines(texts.get(p)!))).toEqual([]);
-    const unresolved = records.flatMap((r) => r.atoms.filter((a) => a.context.unresolved.length > 0));
+    // A file someone is editing may not parse: names in broken code may well be unresolved.
+    const parsed = records.filter((r) => !r.diagnostics.some((d) => d.code === 'E_ATOMIZE_SYNTAX'));
+    const unresolved = parsed.flatMap((r) => r.atoms.filter((a) => a.context.unresolved.length > 0));
     expect(unresolved.map((a) => `${a.id}: ${a.context.unresolved.join(', ')}`)).toEqual([]);
   }, 240_000);
 

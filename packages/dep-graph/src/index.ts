@@ -23,7 +23,8 @@ export {
   type FileSymbols,
   type ImportBinding,
 } from './build/atoms.js';
-export { createModuleResolver, type ModuleResolver, type ResolveOptions } from './build/resolve.js';
+// Module resolution lives with the atomizer (it knows imports); the graph re-exports it for its users.
+export { createModuleResolver, type ModuleResolver, type ResolveOptions } from '@st3/atomizer';
 export { parseGraphDocument, loadGraphDocument, mergeDocuments, type GraphDocument } from './load.js';
 export { CheckRegistry, BUILTIN_CHECKS, planModel, validatePlan, type PlanValidation } from './validate/registry.js';
 export { checkBalance, type BalanceProblem } from './validate/syntax.js';

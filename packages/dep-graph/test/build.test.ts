@@ -18,11 +18,12 @@ describe('buildGraphFromAtoms', () => {
   const edge = (from: string, to: string) => built.graph.edges.find((e) => e.from === from && e.to === to);
 
   it('types edges by what causes them, with weights and symbols', () => {
+    // A module-level variable read from another file is `variable`, a call `function_call` (issue 15).
     expect(edge('src/math.ts:1-1', 'src/area.ts:4-6')).toEqual({
       from: 'src/math.ts:1-1',
       to: 'src/area.ts:4-6',
-      type: 'import',
-      weight: 2,
+      type: 'variable',
+      weight: 3,
       symbols: ['PI'],
     });
     expect(edge('src/math.ts:7-9', 'src/area.ts:4-6')).toMatchObject({ type: 'type', weight: 1, symbols: ['Shape'] });
@@ -30,13 +31,13 @@ describe('buildGraphFromAtoms', () => {
       type: 'function_call',
       symbols: ['circleArea'],
     });
-    expect(edge('src/area.ts:8-8', 'src/area.ts:9-9')).toMatchObject({ type: 'data_flow', symbols: ['count'] });
-    expect(edge('src/math.ts:3-5', 'src/area.ts:10-12')).toMatchObject({ type: 'import', symbols: ['add'] });
+    expect(edge('src/area.ts:8-8', 'src/area.ts:9-9')).toMatchObject({ type: 'variable', symbols: ['count'] });
+    expect(edge('src/math.ts:3-5', 'src/area.ts:10-12')).toMatchObject({ type: 'function_call', symbols: ['add'] });
   });
 
   it('resolves tsconfig paths and Python relative imports, and leaves packages external', () => {
-    expect(edge('src/area.ts:10-12', 'src/index.ts:3-3')).toMatchObject({ type: 'import', symbols: ['total'] });
-    expect(edge('lib/util.py:1-2', 'lib/main.py:3-4')).toMatchObject({ type: 'import', symbols: ['helper'] });
+    expect(edge('src/area.ts:10-12', 'src/index.ts:3-3')).toMatchObject({ type: 'function_call', symbols: ['total'] });
+    expect(edge('lib/util.py:1-2', 'lib/main.py:3-4')).toMatchObject({ type: 'function_call', symbols: ['helper'] });
     expect(built.external.map((b) => b.module)).toEqual(['node:fs']);
     expect(built.files.edges.map((e) => `${e.from} -> ${e.to} ${e.type}`)).toEqual([
       'lib/util.py -> lib/main.py import',
@@ -61,7 +62,7 @@ describe('buildGraphFromAtoms', () => {
       'src/math.ts:7-9',
     ]);
     expect(a.waves.at(-1)).toEqual(['src/index.ts:3-3']);
-    expect(a.stats.edgesByType).toEqual({ data_flow: 1, function_call: 1, import: 4, type: 1 });
+    expect(a.stats.edgesByType).toEqual({ function_call: 4, type: 1, variable: 2 });
     // The JSON export is the DESIGN.md contract, and a graph input again.
     const exported = JSON.parse(exportGraph(a, 'json'));
     expect(GraphOutputSchema.safeParse(exported).success).toBe(true);
@@ -282,9 +283,9 @@ describe('atomizer output shapes', () => {
   const edges = built.graph.edges.map((e) => `${e.from}->${e.to} ${e.type}`);
 
   it('links imports across files, to the import atom too, and type references from context', () => {
-    expect(edges).toContain('t1->c3 import');
+    expect(edges).toContain('t1->c3 function_call');
     expect(edges).toContain('t1->c1 import');
-    expect(edges).toContain('c2->u1 import');
+    expect(edges).toContain('c2->u1 function_call');
     expect(edges).toContain('y1->s2 type');
     expect(edges).toContain('y1->s1 type');
     expect(built.external).toEqual([]);

@@ -86,6 +86,56 @@ describe('validatePlan', () => {
     expect(task.score).toBeLessThan(1);
   });
 
+  it('calls exec a shell command only when it comes from child_process, and takes local and package imports for what they are', () => {
+    const file = (
+      path: string,
+      language: string,
+      imports: AtomizeOutput['files'][number]['imports'],
+      code: string,
+    ) => ({
+      path,
+      language,
+      loc: 3,
+      functions: [],
+      imports,
+      atoms: [atom(path, 1, 3, { name: 'f', defined: ['f'], code })],
+    });
+    const out: AtomizeOutput = {
+      files: [
+        file('src/re.ts', 'typescript', [], 'function f(re: RegExp, b: string) {\n  return re.exec(`a${b}`);\n}'),
+        file(
+          'src/cp.ts',
+          'typescript',
+          [{ module: 'node:child_process', line: 1, named: [{ name: 'exec' }] }],
+          'function f(d: string) {\n  exec(`ls ${d}`);\n}',
+        ),
+        file(
+          'src/ns.ts',
+          'typescript',
+          [{ module: 'child_process', line: 1, namespace: 'cp' }],
+          'function f(d: string) {\n  cp.execSync(`rm ${d}`);\n}',
+        ),
+        file(
+          'py/mail.py',
+          'python',
+          [
+            { module: 'email.base64mime', line: 1, namespace: 'email' },
+            { module: 'email.quoprimime', line: 2, namespace: 'email' },
+            { module: 'email.parser', line: 5, named: [{ name: 'Parser' }], local: true },
+            { module: 'email.parser', line: 9, named: [{ name: 'Parser' }], local: true },
+          ] as AtomizeOutput['files'][number]['imports'],
+          'def f():\n    pass',
+        ),
+      ],
+    };
+    const report = validatePlan(out, { only: ['plan.security', 'task.duplicate-imports'] });
+    const issues = report.results.flatMap((r) => r.issues.map((i) => `${i.file} ${i.message}`));
+    expect(issues).toEqual([
+      'src/cp.ts exec-interpolated: a shell command built by string interpolation (command injection)',
+      'src/ns.ts exec-interpolated: a shell command built by string interpolation (command injection)',
+    ]);
+  });
+
   it('reports circular dependencies between tasks of a milestone and between milestones', () => {
     const out: AtomizeOutput = {
       files: [

@@ -19,3 +19,8 @@ export function tsTypes(): ReadonlySet<string> {
 export function pyBuiltins(): ReadonlySet<string> {
   return (py ??= new Set(PY_LIB_NAMES.split(' ')));
 }
+
+/** Every name a file of `language` may use without defining or importing it (values and, for TS, types). */
+export function languageGlobals(language: string): ReadonlySet<string> {
+  return language === 'python' ? pyBuiltins() : tsTypes();
+}

@@ -114,17 +114,36 @@ export function createDefinitionFinder(files: Iterable<LinkableFile>, resolve: M
     return undefined;
   }
 
+  /** The file of `from module import name` when `name` is a submodule (Python) the package does not shadow. */
+  function submodule(from: string, module: string, name: string): string | undefined {
+    if (!/\.pyi?$/.test(from)) return undefined;
+    const sub = resolve(from, module.endsWith('.') ? `${module}${name}` : `${module}.${name}`);
+    if (!sub) return undefined;
+    const pkg = resolve(from, module);
+    const pkgFile = pkg ? byPath.get(pkg) : undefined;
+    return pkgFile?.definitions?.some((d) => d.name === name) ? undefined : sub;
+  }
+
   return {
+    /** `from module import name` in `fromPath` names this submodule file (Python), if it does. */
+    submodule,
     /** The definition behind `local` in `fromPath` (`member` for a namespace import: `ns.member`). */
     find(fromPath: string, local: string, member?: string): ImportedDefinition | undefined {
       const file = byPath.get(fromPath);
       const via = file && importedName(file, local);
       if (!via) return undefined;
+      // `from pkg import mod` (Python) names the submodule pkg/mod.py when pkg itself does not define `mod`.
+      const sub = via.imported !== '*' ? submodule(fromPath, via.module, via.imported) : undefined;
+      if (sub) return member === undefined ? undefined : exported(sub, member, 0, new Set());
       const wanted = via.imported === '*' ? member : via.imported;
       if (wanted === undefined) return undefined;
       const t = target(fromPath, via.module, wanted);
       const hit = t ? exported(t, wanted, 0, new Set()) : undefined;
       return hit ? { ...hit, typeOnly: hit.typeOnly || via.typeOnly } : undefined;
+    },
+    /** What `path` exports as `name` (following its re-exports), as another file importing it would see. */
+    exported(path: string, name: string): ImportedDefinition | undefined {
+      return exported(path, name, 0, new Set());
     },
     /** The file an import of `local` in `fromPath` names, if it is one of the files. */
     fileOf(fromPath: string, local: string): string | undefined {

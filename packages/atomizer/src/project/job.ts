@@ -19,8 +19,9 @@ export interface Job {
   cacheDir?: string;
 }
 
-export type JobResult =
-  | { path: string; ok: true; cached: boolean; record: AtomizedFileRecord | ComplexityRecord }
+/** One file's outcome; `R` is the record of the mode (`atomize`: AtomizedFileRecord, `complexity`: ComplexityRecord). */
+export type JobResult<R extends AtomizedFileRecord | ComplexityRecord = AtomizedFileRecord | ComplexityRecord> =
+  | { path: string; ok: true; cached: boolean; record: R }
   | { path: string; ok: false; cached: boolean; skipped: SkippedFile };
 
 function cacheKey(job: Job, bytes: Uint8Array): string {

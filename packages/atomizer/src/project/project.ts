@@ -4,7 +4,8 @@ import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TelemetryHandle } from '@st3/schemas';
 import { St3Error } from '@st3/schemas/errors';
-import type { AtomizeOptions } from '../api.js';
+import type { AtomizeOptions, ComplexityRecord } from '../api.js';
+import type { AtomizedFileRecord } from '../atomize.js';
 import { checkVariant } from '../analyze.js';
 import { resolveAtomOptions } from '../atoms/options.js';
 import { findSourceFiles } from './files.js';
@@ -46,7 +47,17 @@ function workerUrl(): URL | undefined {
 /**
  * Atomizes (or measures) every source file matched by `patterns`, streaming one result per file
  * as it completes. Files are parsed in worker threads; unchanged files come from the cache.
+ * The record type follows the mode: full records by default, function complexity with `mode: 'complexity'`.
  */
+export function atomizeProject(
+  patterns: string[],
+  options: ProjectOptions & { mode: 'complexity' },
+): AsyncGenerator<JobResult<ComplexityRecord>>;
+export function atomizeProject(
+  patterns: string[],
+  options?: ProjectOptions & { mode?: 'atomize' },
+): AsyncGenerator<JobResult<AtomizedFileRecord>>;
+export function atomizeProject(patterns: string[], options?: ProjectOptions): AsyncGenerator<JobResult>;
 export async function* atomizeProject(patterns: string[], options: ProjectOptions = {}): AsyncGenerator<JobResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const mode = options.mode ?? 'atomize';

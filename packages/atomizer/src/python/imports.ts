@@ -1,11 +1,16 @@
 import type { Node } from 'web-tree-sitter';
 import { EV } from '../events.js';
 import type { ImportRecord } from '../types.js';
-import { line, type PyWalk } from './walk-state.js';
+import { line, same, type PyWalk } from './walk-state.js';
 
 /** `import a.b as c` / `from m import x as y` / `from __future__ import …`: imports and module bindings. */
 export function visitImport(w: PyWalk, node: Node): void {
-  const rec: ImportRecord = { module: '', line: line(node), bindings: [] };
+  const rec: ImportRecord = {
+    module: '',
+    line: line(node),
+    bindings: [],
+    ...(w.functionDepth > 0 ? { local: true } : {}),
+  };
   if (node.type === 'import_statement') {
     for (const c of node.namedChildren) {
       if (!c) continue;
@@ -16,11 +21,18 @@ export function visitImport(w: PyWalk, node: Node): void {
           line: rec.line,
           default: alias,
           bindings: [alias],
+          ...(rec.local ? { local: true } : {}),
         });
         w.log.def(EV.DEF_IMPORT, alias, rec.line);
       } else if (c.type === 'dotted_name') {
         const first = c.text.split('.')[0]!;
-        w.imports.push({ module: c.text, line: rec.line, namespace: first, bindings: [first] });
+        w.imports.push({
+          module: c.text,
+          line: rec.line,
+          namespace: first,
+          bindings: [first],
+          ...(rec.local ? { local: true } : {}),
+        });
         w.log.def(EV.DEF_IMPORT, first, rec.line);
       }
     }
@@ -30,7 +42,8 @@ export function visitImport(w: PyWalk, node: Node): void {
     node.type === 'future_import_statement' ? '__future__' : (node.childForFieldName('module_name')?.text ?? '');
   rec.named = [];
   for (const c of node.namedChildren) {
-    if (!c || c === node.childForFieldName('module_name')) continue;
+    // Nodes are compared by id: each access hands out a new wrapper (the module's own name is not an imported name).
+    if (!c || same(c, node.childForFieldName('module_name'))) continue;
     if (c.type === 'wildcard_import') rec.namespace = '*';
     else if (c.type === 'aliased_import')
       rec.named.push({ name: c.childForFieldName('name')!.text, alias: c.childForFieldName('alias')!.text });

@@ -1,3 +1,12 @@
+import {
+  createDefinitionFinder,
+  createModuleResolver,
+  importedName,
+  resolvePythonSubmodule,
+  type LinkableDefinition,
+  type ModuleResolver,
+  type ResolveOptions,
+} from '@st3/atomizer';
 import type {
   Atom,
   AtomizeOutput,
@@ -9,7 +18,7 @@ import type {
   ImportInfo,
 } from '@st3/schemas';
 import { DEFAULT_EDGE_WEIGHTS } from '../indexed.js';
-import { createModuleResolver, resolvePythonSubmodule, type ResolveOptions } from './resolve.js';
+import { atomFacts, legacyDefinitions } from './facts.js';
 
 export type BuildOptions = ResolveOptions;
 
@@ -25,13 +34,19 @@ export interface ImportBinding {
   line?: number;
 }
 
-/** Per file: which atoms define which names, and what its imports bind. */
+/** Per file: which atoms define which module-level names, and what its imports bind. */
 export interface FileSymbols {
   path: string;
   language: string;
   definitions: Map<string, Atom[]>;
   imports: Map<string, ImportBinding>;
   atoms: Atom[];
+  /** Names another file can import from this one: module-level bindings (imported ones too) and exported names. */
+  provides: ReadonlySet<string>;
+  /** The file has `export * from …`: any name may come from there. */
+  reexportsAll: boolean;
+  /** Older atomizer output without module-level `definitions`: definitions were inferred from scopes. */
+  legacy: boolean;
 }
 
 export interface BuiltGraph {
@@ -44,10 +59,6 @@ export interface BuiltGraph {
   external: ImportBinding[];
   warnings: Diagnostic[];
 }
-
-const TYPE_KIND = /interface|type|enum/i;
-const IMPORT_KIND = /^imports?$/i;
-const CALLABLE_KIND = /function|method|class|arrow|lambda|constructor|getter|setter|def/i;
 
 /** Every local name an import binds (default, namespace, named with alias). */
 export function importBindings(imp: ImportInfo): Omit<ImportBinding, 'target'>[] {
@@ -73,14 +84,39 @@ interface Reason {
   symbol: string;
 }
 
+class EdgeSet {
+  private readonly reasons = new Map<string, Map<string, Reason[]>>();
+  add(from: string, to: string, reason: Reason): void {
+    if (from === to) return;
+    let byTo = this.reasons.get(from);
+    if (!byTo) this.reasons.set(from, (byTo = new Map()));
+    const list = byTo.get(to);
+    if (list) list.push(reason);
+    else byTo.set(to, [reason]);
+  }
+  edges(): GraphEdge[] {
+    const out: GraphEdge[] = [];
+    for (const [from, byTo] of this.reasons) for (const [to, list] of byTo) out.push(mergeReasons(from, to, list));
+    return out.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+  }
+}
+
+/** The edge type of a use of something another file defines: how it is used and what it is. */
+function crossFileType(usage: string, def: LinkableDefinition, typeOnly: boolean): string {
+  if (typeOnly || usage === 'type' || def.kind === 'type' || /interface|types?|enum/.test(def.kind)) return 'type';
+  if (/function|class|method|arrow|lambda/.test(def.kind)) return 'function_call';
+  return 'variable';
+}
+
 /**
- * Builds the dependency graph of atoms from atomizer output. An edge `{from, to}` means `to`
- * uses something `from` defines, so `from` comes first. Inside a file a used name resolves to the
- * nearest preceding definition (else the first later one: hoisted functions); across files through
- * the file's imports. Edge types: `type` (a type, interface or enum, or any type-only import),
- * `function_call` (a function, method or class), `data_flow` (a binding written by an earlier atom
- * of the same scope), `variable` (other bindings), `import` (a value imported from another file),
- * `dependency` (the atomizer's own `dependsOn` with no symbol found).
+ * Builds the dependency graph of atoms from atomizer output. An edge `{from, to}` means `to` uses
+ * something `from` defines, so `from` comes first. Inside a file the atomizer's own scope-aware
+ * links are used (`context.dependencies`: `function_call`, `variable`, `type`, `data_flow`); across
+ * files each name an atom takes from an import is followed (through re-exports) to the atom that
+ * declares it: a call or a class is `function_call`, a type `type`, anything else `variable`, and
+ * the atom holding the import statement gets an `import` edge from it. Older atomizer output without
+ * those fields is linked by names (nearest definition in the file). `dependency` edges carry the
+ * atomizer's `dependsOn` when no symbol explains them.
  */
 export function buildGraphFromAtoms(output: AtomizeOutput, options: BuildOptions = {}): BuiltGraph {
   const warnings: Diagnostic[] = [];
@@ -88,36 +124,21 @@ export function buildGraphFromAtoms(output: AtomizeOutput, options: BuildOptions
     output.files.map((f) => f.path),
     options,
   );
+  const linkable = output.files.map((f) => ({
+    ...f,
+    definitions: (f.definitions as LinkableDefinition[] | undefined) ?? legacyDefinitions(f),
+  }));
+  const finder = createDefinitionFinder(linkable as Parameters<typeof createDefinitionFinder>[0], resolve);
   const symbols = new Map<string, FileSymbols>();
   const external: ImportBinding[] = [];
   const nodes: GraphNode[] = [];
   const atomById = new Map<string, Atom>();
-  const fileEdges = new Map<string, { from: string; to: string; typeOnly: boolean; symbols: Set<string> }>();
+  const fileEdges = new Map<string, FileEdge>();
 
+  for (const [k, file] of output.files.entries())
+    symbols.set(file.path, fileSymbols(file, linkable[k]!.definitions, file.definitions === undefined));
   for (const file of output.files) {
-    const table = fileSymbols(file);
-    symbols.set(file.path, table);
-    for (const imp of file.imports) {
-      for (const binding of importBindings(imp)) {
-        let target = resolve(file.path, imp.module);
-        if (!target && /^\.+$/.test(imp.module))
-          target = resolvePythonSubmodule(resolve, file.path, imp.module, binding.imported);
-        const full: ImportBinding = { ...binding, target };
-        table.imports.set(binding.local, full);
-        if (!target) external.push(full);
-      }
-      const target = resolve(file.path, imp.module);
-      if (target && target !== file.path) addFileEdge(fileEdges, target, file.path, imp);
-    }
-    for (const binding of table.imports.values()) {
-      if (binding.target && binding.target !== file.path && !fileEdges.has(`${binding.target}\u0000${file.path}`)) {
-        addFileEdge(fileEdges, binding.target, file.path, {
-          module: binding.module,
-          typeOnly: binding.typeOnly,
-          named: [{ name: binding.imported }],
-        });
-      }
-    }
+    collectImports(file, symbols.get(file.path)!, resolve, finder.submodule, external, fileEdges);
     for (const atom of file.atoms) {
       if (atomById.has(atom.id))
         warnings.push({
@@ -132,63 +153,35 @@ export function buildGraphFromAtoms(output: AtomizeOutput, options: BuildOptions
     }
   }
 
-  const reasons = new Map<string, Map<string, Reason[]>>();
-  const addReason = (from: string, to: string, reason: Reason): void => {
-    if (from === to) return;
-    let byTo = reasons.get(from);
-    if (!byTo) reasons.set(from, (byTo = new Map()));
-    let list = byTo.get(to);
-    if (!list) byTo.set(to, (list = []));
-    list.push(reason);
-  };
-
+  const edges = new EdgeSet();
   for (const file of output.files) {
     const table = symbols.get(file.path)!;
     for (const atom of file.atoms) {
+      const facts = atomFacts(file, atom, table);
       const linked = new Set<string>();
-      const viaImport = (name: string, forceType: boolean): boolean => {
-        const head = name.split('.')[0]!;
-        const binding = table.imports.get(head);
-        if (!binding?.target) return false;
-        const targetTable = symbols.get(binding.target);
-        if (!targetTable) return false;
-        const member = name.includes('.') ? name.split('.')[1]! : undefined;
-        const wanted = binding.imported === '*' ? member : binding.imported;
-        const definers =
-          wanted !== undefined
-            ? (targetTable.definitions.get(wanted) ?? [])
-            : targetTable.atoms.filter((a) => a.symbols.defined.length > 0);
-        for (const definer of definers) {
-          addReason(definer.id, atom.id, {
-            type: forceType || binding.typeOnly || TYPE_KIND.test(definer.kind) ? 'type' : 'import',
-            symbol: name,
-          });
-          linked.add(definer.id);
-        }
-        return true;
-      };
-      for (const used of atom.symbols.used) {
-        const head = used.split('.')[0]!;
-        const local = nearestDefinition(table.definitions.get(head), atom);
-        // A name bound by an import resolves across files, not to the atom holding the import statement.
-        if (local && !(IMPORT_KIND.test(local.kind) && table.imports.has(head))) {
-          addReason(local.id, atom.id, { type: localEdgeType(local, atom), symbol: head });
-          linked.add(local.id);
-          continue;
-        }
-        viaImport(used, false);
+      for (const dep of facts.local) {
+        edges.add(dep.id, atom.id, { type: dep.type, symbol: dep.symbol });
+        linked.add(dep.id);
       }
-      // The atomizer keeps type references apart from `used`: its context lists the imports and local types an atom needs.
-      for (const imp of contextImports(atom)) for (const name of imp.names) viaImport(name, imp.typeOnly);
-      for (const typeName of contextTypes(atom)) {
-        const local = nearestDefinition(table.definitions.get(typeName), atom);
-        if (local) {
-          addReason(local.id, atom.id, { type: 'type', symbol: typeName });
-          linked.add(local.id);
-        } else viaImport(typeName, true);
+      for (const use of facts.imported) {
+        const hit = finder.find(file.path, use.name, use.member);
+        if (!hit) continue;
+        const symbol = use.member ? `${use.name}.${use.member}` : use.name;
+        edges.add(hit.definition.atom, atom.id, {
+          type: crossFileType(use.usage, hit.definition, hit.typeOnly),
+          symbol,
+        });
+        linked.add(hit.definition.atom);
       }
-      // An atom holding import statements depends on what it imports.
-      for (const name of atom.symbols.defined) if (table.imports.has(name)) viaImport(name, false);
+      // The atom holding an import statement (or a re-export) comes after what it imports.
+      for (const name of facts.importDefines) {
+        const hit = finder.find(file.path, name);
+        if (hit) edges.add(hit.definition.atom, atom.id, { type: hit.typeOnly ? 'type' : 'import', symbol: name });
+      }
+      for (const e of reexportsIn(file, atom)) {
+        const hit = finder.exported(file.path, e.name);
+        if (hit) edges.add(hit.definition.atom, atom.id, { type: e.typeOnly ? 'type' : 'import', symbol: e.name });
+      }
       for (const dep of atom.dependsOn) {
         if (linked.has(dep)) continue;
         if (!atomById.has(dep)) {
@@ -201,16 +194,10 @@ export function buildGraphFromAtoms(output: AtomizeOutput, options: BuildOptions
           });
           continue;
         }
-        addReason(dep, atom.id, { type: 'dependency', symbol: '' });
+        edges.add(dep, atom.id, { type: 'dependency', symbol: '' });
       }
     }
   }
-
-  const edges: GraphEdge[] = [];
-  for (const [from, byTo] of reasons) {
-    for (const [to, list] of byTo) edges.push(mergeReasons(from, to, list));
-  }
-  edges.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
 
   const files: GraphInput = {
     nodes: output.files
@@ -223,36 +210,91 @@ export function buildGraphFromAtoms(output: AtomizeOutput, options: BuildOptions
         type: e.typeOnly ? 'type' : 'import',
         weight: e.typeOnly ? DEFAULT_EDGE_WEIGHTS.type! : DEFAULT_EDGE_WEIGHTS.import!,
         symbols: [...e.symbols].sort(),
+        // Only imports inside functions (Python): they run when called, not when the module loads.
+        ...(e.lazy ? { lazy: true } : {}),
       }))
       .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : 1)),
   };
-  return { graph: { nodes, edges }, files, symbols, external, warnings };
+  return { graph: { nodes, edges: edges.edges() }, files, symbols, external, warnings };
 }
 
-function fileSymbols(file: AtomizedFile): FileSymbols {
-  const definitions = new Map<string, Atom[]>();
-  for (const atom of file.atoms) {
-    for (const name of atom.symbols.defined) {
-      let list = definitions.get(name);
-      if (!list) definitions.set(name, (list = []));
-      list.push(atom);
+/** Names an atom re-exports from other modules (`export { a } from './m'`, `export * from`: not followed). */
+function reexportsIn(file: AtomizedFile, atom: Atom): { name: string; typeOnly: boolean }[] {
+  const exports = (file as { exports?: { name: string; kind?: string; line?: number; from?: string }[] }).exports ?? [];
+  return exports
+    .filter(
+      (e) => e.from && e.name !== '*' && e.line !== undefined && e.line >= atom.startLine && e.line <= atom.endLine,
+    )
+    .map((e) => ({ name: e.name, typeOnly: e.kind === 'type' }));
+}
+
+interface FileEdge {
+  from: string;
+  to: string;
+  typeOnly: boolean;
+  lazy: boolean;
+  symbols: Set<string>;
+}
+
+/** The file's import bindings, where they resolve, and the file-level import edges. */
+function collectImports(
+  file: AtomizedFile,
+  table: FileSymbols,
+  resolve: ModuleResolver,
+  submodule: (from: string, module: string, name: string) => string | undefined,
+  external: ImportBinding[],
+  fileEdges: Map<string, FileEdge>,
+): void {
+  for (const imp of file.imports) {
+    const lazy = (imp as { local?: boolean }).local === true;
+    for (const binding of importBindings(imp)) {
+      // `from pkg import mod` names the submodule when the package does not define `mod` itself.
+      const sub = binding.imported !== '*' ? submodule(file.path, imp.module, binding.imported) : undefined;
+      let target = sub ?? resolve(file.path, imp.module);
+      if (!target && /^\.+$/.test(imp.module))
+        target = resolvePythonSubmodule(resolve, file.path, imp.module, binding.imported);
+      const full: ImportBinding = { ...binding, ...(sub ? { imported: '*' } : {}), target };
+      if (!lazy || !table.imports.has(binding.local)) table.imports.set(binding.local, full);
+      if (!target) external.push(full);
+      else if (target !== file.path)
+        addFileEdge(
+          fileEdges,
+          target,
+          file.path,
+          { module: imp.module, typeOnly: full.typeOnly, named: [{ name: binding.imported }] },
+          lazy,
+        );
     }
+    const target = resolve(file.path, imp.module);
+    if (target && target !== file.path && importBindings(imp).length === 0)
+      addFileEdge(fileEdges, target, file.path, imp, lazy);
   }
-  // A class or function split into several atoms (per method, per block) has no atom defining its own
-  // name: the first atom inside a module-level `class X` / `function X` scope defines X.
-  const firstInClass = new Map<string, Atom>();
-  for (const atom of file.atoms) {
-    const match = /^(?:class|function) (.+)$/.exec(atom.scope?.[1] ?? '');
-    if (!match) continue;
-    const seen = firstInClass.get(match[1]!);
-    if (!seen || atom.startLine < seen.startLine) firstInClass.set(match[1]!, atom);
+}
+
+function fileSymbols(file: AtomizedFile, definitions: readonly LinkableDefinition[], legacy: boolean): FileSymbols {
+  const byId = new Map(file.atoms.map((a) => [a.id, a]));
+  const table = new Map<string, Atom[]>();
+  const exports = (file as { exports?: { name: string; from?: string }[] }).exports ?? [];
+  const provides = new Set<string>([...definitions.map((d) => d.name), ...exports.map((e) => e.name)]);
+  for (const d of definitions) {
+    if (d.kind === 'import') continue;
+    const atom = byId.get(d.atom);
+    if (!atom) continue;
+    const list = table.get(d.name);
+    if (list) {
+      if (!list.includes(atom)) list.push(atom);
+    } else table.set(d.name, [atom]);
   }
-  for (const [name, atom] of firstInClass) {
-    if (definitions.has(name)) continue;
-    definitions.set(name, [atom]);
-  }
-  for (const list of definitions.values()) list.sort((a, b) => a.startLine - b.startLine || (a.id < b.id ? -1 : 1));
-  return { path: file.path, language: file.language, definitions, imports: new Map(), atoms: file.atoms };
+  return {
+    path: file.path,
+    language: file.language,
+    definitions: table,
+    imports: new Map(),
+    atoms: file.atoms,
+    provides,
+    reexportsAll: exports.some((e) => e.name === '*' && e.from !== undefined),
+    legacy,
+  };
 }
 
 function atomNode(atom: Atom): GraphNode {
@@ -268,32 +310,6 @@ function atomNode(atom: Atom): GraphNode {
   };
 }
 
-/** The definition a use sees: the nearest one before it, else the first after it (hoisting); never itself. */
-function nearestDefinition(definers: Atom[] | undefined, user: Atom): Atom | undefined {
-  if (!definers) return undefined;
-  let before: Atom | undefined;
-  let after: Atom | undefined;
-  for (const d of definers) {
-    if (d.id === user.id) continue;
-    if (d.startLine < user.startLine) before = d;
-    else if (!after) after = d;
-  }
-  return before ?? after;
-}
-
-function sameScope(a: Atom, b: Atom): boolean {
-  const sa = a.scope ?? [];
-  const sb = b.scope ?? [];
-  return sa.length === sb.length && sa.every((s, i) => s === sb[i]);
-}
-
-function localEdgeType(definer: Atom, user: Atom): string {
-  if (TYPE_KIND.test(definer.kind)) return 'type';
-  if (/field|property/i.test(definer.kind)) return 'variable';
-  if (CALLABLE_KIND.test(definer.kind)) return 'function_call';
-  return sameScope(definer, user) && definer.startLine < user.startLine ? 'data_flow' : 'variable';
-}
-
 function mergeReasons(from: string, to: string, list: Reason[]): GraphEdge {
   let type = list[0]!.type;
   for (const r of list) if ((DEFAULT_EDGE_WEIGHTS[r.type] ?? 0) > (DEFAULT_EDGE_WEIGHTS[type] ?? 0)) type = r.type;
@@ -302,10 +318,11 @@ function mergeReasons(from: string, to: string, list: Reason[]): GraphEdge {
 }
 
 function addFileEdge(
-  map: Map<string, { from: string; to: string; typeOnly: boolean; symbols: Set<string> }>,
+  map: Map<string, FileEdge>,
   from: string,
   to: string,
   imp: Pick<ImportInfo, 'module' | 'typeOnly' | 'named' | 'default' | 'namespace'>,
+  lazy: boolean,
 ): void {
   const key = `${from}\u0000${to}`;
   const names = importBindings(imp as ImportInfo).map((b) => b.imported);
@@ -313,30 +330,12 @@ function addFileEdge(
     imp.typeOnly === true ||
     ((imp.named?.length ?? 0) > 0 && !imp.default && !imp.namespace && imp.named!.every((n) => n.typeOnly === true));
   const seen = map.get(key);
-  if (!seen) map.set(key, { from, to, typeOnly, symbols: new Set(names) });
+  if (!seen) map.set(key, { from, to, typeOnly, lazy, symbols: new Set(names) });
   else {
     seen.typeOnly &&= typeOnly;
+    seen.lazy &&= lazy;
     for (const n of names) seen.symbols.add(n);
   }
 }
 
-/** `context.imports` as the atomizer writes it: `[{module, names, typeOnly?}]` (ignored when absent or shaped otherwise). */
-function contextImports(atom: Atom): { names: string[]; typeOnly: boolean }[] {
-  const raw = atom.context.imports;
-  if (!Array.isArray(raw)) return [];
-  return raw
-    .filter(
-      (i): i is { names: unknown[]; typeOnly?: unknown } =>
-        typeof i === 'object' && i !== null && Array.isArray((i as { names?: unknown }).names),
-    )
-    .map((i) => ({ names: i.names.filter((n): n is string => typeof n === 'string'), typeOnly: i.typeOnly === true }));
-}
-
-/** `context.types` names: local type definitions the atom refers to. */
-function contextTypes(atom: Atom): string[] {
-  const raw = atom.context.types;
-  if (!Array.isArray(raw)) return [];
-  return raw
-    .map((t) => (typeof t === 'object' && t !== null ? (t as { name?: unknown }).name : undefined))
-    .filter((n): n is string => typeof n === 'string');
-}
+export { importedName };

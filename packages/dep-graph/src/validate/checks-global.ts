@@ -1,4 +1,4 @@
-import type { GraphEdge } from '@st3/schemas';
+import type { AtomizedFile, GraphEdge } from '@st3/schemas';
 import { listCycles } from '../cycles.js';
 import { indexGraph } from '../indexed.js';
 import type { PlanCheck, PlanContext, ValidationIssue } from './types.js';
@@ -11,6 +11,9 @@ function groupEdges(
 ): GraphEdge[] {
   const seen = new Map<string, GraphEdge>();
   for (const e of ctx.built.files.edges) {
+    // Type-only imports vanish at run time and imports inside functions run when called: neither orders
+    // the loading of modules, so neither makes a cycle between groups.
+    if (e.type === 'type' || (e as { lazy?: boolean }).lazy === true) continue;
     const from = groupOf(e.from);
     const to = groupOf(e.to);
     if (from === undefined || to === undefined || from === to) continue;
@@ -22,7 +25,12 @@ function groupEdges(
   return [...seen.values()];
 }
 
-function cycleIssues(edges: GraphEdge[], what: string, maxCycles = 10): ValidationIssue[] {
+function cycleIssues(
+  edges: GraphEdge[],
+  what: string,
+  severity: 'error' | 'warning' = 'error',
+  maxCycles = 10,
+): ValidationIssue[] {
   if (edges.length === 0) return [];
   const g = indexGraph({ nodes: [], edges });
   const { cycles, truncated } = listCycles(g, maxCycles);
@@ -30,7 +38,7 @@ function cycleIssues(edges: GraphEdge[], what: string, maxCycles = 10): Validati
     const ids = c.map((v) => g.ids[v]!);
     const via = g.edges.find((e) => e.from === ids[ids.length - 1] && e.to === ids[0]);
     return {
-      severity: 'error',
+      severity,
       message: `circular dependency between ${what}: ${[...ids, ids[0]].join(' → ')}`,
       hint: via?.symbols?.length ? `closing edge via ${via.symbols[0]}` : undefined,
     };
@@ -58,7 +66,8 @@ export const milestoneInterfaces: PlanCheck<'milestone'> = {
           continue;
         links++;
         if (b.imported === '*' || b.imported === 'default') continue;
-        if (!ctx.built.symbols.get(b.target)?.definitions.has(b.imported)) {
+        const target = ctx.built.symbols.get(b.target);
+        if (target && !target.provides.has(b.imported) && !target.reexportsAll) {
           issues.push({
             severity: 'error',
             message: `${path} imports "${b.imported}" from ${b.target}, which does not define it`,
@@ -96,7 +105,9 @@ export const planArchitecture: PlanCheck<'plan'> = {
       const task = plan.taskOfFile.get(f);
       return task === undefined ? undefined : plan.tasks.find((t) => t.id === task)?.milestone;
     };
-    const issues = cycleIssues(groupEdges(ctx, milestoneOfFile), 'milestones');
+    // Without a plan, milestones are folders: a cycle between a folder and its subfolder is ordinary
+    // layering inside one package, so it is worth a warning, not an error.
+    const issues = cycleIssues(groupEdges(ctx, milestoneOfFile), 'milestones', ctx.options.group ? 'error' : 'warning');
     for (const rule of ctx.options.forbidden ?? []) {
       for (const e of ctx.built.files.edges) {
         // Edge from → to: "to" imports "from"; the rule speaks of the importer depending on the imported.
@@ -172,6 +183,22 @@ interface SecurityPattern {
   severity: 'error' | 'warning';
   message: string;
   hint: string;
+  /** A match counts only when this holds (e.g. the callee really is the shell runner the file imports). */
+  applies?: (match: RegExpExecArray, file: AtomizedFile) => boolean;
+}
+
+const CHILD_PROCESS = /^(node:)?child_process$/;
+
+/** `exec(…)` / `cp.exec(…)` is a shell command only when `exec` or `cp` comes from child_process (not `re.exec`). */
+function isShellExec(match: RegExpExecArray, file: AtomizedFile): boolean {
+  const receiver = match[1];
+  const fn = match[2]!;
+  for (const imp of file.imports) {
+    if (!CHILD_PROCESS.test(imp.module)) continue;
+    if (receiver === undefined && imp.named?.some((n) => (n.alias ?? n.name) === fn && n.name === fn)) return true;
+    if (receiver !== undefined && (imp.default === receiver || imp.namespace === receiver)) return true;
+  }
+  return false;
 }
 
 const SECURITY_PATTERNS: SecurityPattern[] = [
@@ -194,10 +221,11 @@ const SECURITY_PATTERNS: SecurityPattern[] = [
   {
     id: 'exec-interpolated',
     languages: 'js',
-    pattern: /\bexec(?:Sync)?\s*\(\s*`[^`]*\$\{/,
+    pattern: /(?<![\w$.])(?:([A-Za-z_$][\w$]*)\.)?(exec(?:Sync)?)\s*\(\s*`[^`]*\$\{/,
     severity: 'error',
     message: 'a shell command built by string interpolation (command injection)',
     hint: 'use execFile/spawn with an argument array',
+    applies: isShellExec,
   },
   {
     id: 'inner-html',
@@ -283,7 +311,10 @@ export const planSecurity: PlanCheck<'plan'> = {
           const lines = atom.code.split('\n');
           for (const p of SECURITY_PATTERNS) {
             if (p.languages !== 'any' && p.languages !== family) continue;
-            const i = lines.findIndex((l) => p.pattern.test(l));
+            const i = lines.findIndex((l) => {
+              const m = p.pattern.exec(l);
+              return m !== null && (!p.applies || p.applies(m, file));
+            });
             if (i >= 0)
               issues.push({
                 severity: p.severity,

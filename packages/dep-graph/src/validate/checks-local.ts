@@ -54,10 +54,11 @@ export const atomAtomicity: PlanCheck<'atom'> = {
   id: 'atom.atomicity',
   level: 'atom',
   description:
-    "the atom is atomic by the atomizer's criteria (size, complexity, single responsibility); critical violations are errors",
+    "the atom is atomic by the atomizer's criteria (size, complexity, single responsibility); violations are warnings that lower the score",
   run({ atom }) {
     const issues: ValidationIssue[] = atom.atomicity.violations.map((v) => ({
-      severity: v.severity === 'critical' ? 'error' : v.severity,
+      // A function that fits in one atom is never split, however complex: how atomic it is is a score, not a defect.
+      severity: v.severity === 'critical' ? 'warning' : v.severity,
       message: `${v.criterion}: ${v.message}`,
       file: atom.path,
       line: atom.startLine,
@@ -167,8 +168,10 @@ export const taskDuplicateImports: PlanCheck<'task'> = {
     const issues: ValidationIssue[] = [];
     for (const file of task.files) {
       const modules = new Map<string, number>();
-      const locals = new Map<string, string>();
+      const locals = new Map<string, { module: string; object: string }>();
       for (const imp of file.imports) {
+        // An import inside a function (Python) binds a local name of that function only.
+        if ((imp as { local?: boolean }).local === true) continue;
         // `import type {…}` beside a value import of the same module is the usual TS style, not a duplicate.
         const key = `${imp.typeOnly === true ? 'type ' : ''}${imp.module}`;
         const count = (modules.get(key) ?? 0) + 1;
@@ -182,15 +185,20 @@ export const taskDuplicateImports: PlanCheck<'task'> = {
             hint: 'merge the imports',
           });
         for (const b of importBindings(imp)) {
+          // What the name is bound to: `import a.b` and `import a.c` both bind the package `a` (no conflict).
+          const object =
+            b.imported === '*' && imp.namespace === b.local && imp.module.startsWith(`${b.local}.`)
+              ? b.local
+              : `${imp.module}:${b.imported}`;
           const before = locals.get(b.local);
-          if (before !== undefined)
+          if (before !== undefined && before.object !== object)
             issues.push({
               severity: 'error',
-              message: `"${b.local}" is bound by two imports (${before} and ${imp.module})`,
+              message: `"${b.local}" is bound by two imports (${before.module} and ${imp.module})`,
               file: file.path,
               line: imp.line,
             });
-          locals.set(b.local, imp.module);
+          locals.set(b.local, { module: imp.module, object });
         }
       }
     }
@@ -245,7 +253,7 @@ export const taskNaming: PlanCheck<'task'> = {
 export const taskPublicContracts: PlanCheck<'task'> = {
   id: 'task.public-contracts',
   level: 'task',
-  description: 'every name other tasks import from this task is defined at module level in it',
+  description: 'every name other tasks import from this task is defined (or re-exported) at module level in it',
   run(task, ctx) {
     const issues: ValidationIssue[] = [];
     const mine = new Set(task.files.map((f) => f.path));
@@ -253,14 +261,9 @@ export const taskPublicContracts: PlanCheck<'task'> = {
       if (mine.has(path)) continue;
       for (const b of table.imports.values()) {
         if (!b.target || !mine.has(b.target) || b.imported === '*' || b.imported === 'default') continue;
-        const definers = ctx.built.symbols.get(b.target)?.definitions.get(b.imported) ?? [];
-        const moduleLevel = definers.some(
-          (a) =>
-            (a.scope ?? []).length <= 1 ||
-            a.scope?.[1] === `class ${b.imported}` ||
-            a.scope?.[1] === `function ${b.imported}`,
-        );
-        if (definers.length === 0)
+        const target = ctx.built.symbols.get(b.target);
+        if (!target) continue;
+        if (!target.provides.has(b.imported) && !target.reexportsAll) {
           issues.push({
             severity: 'error',
             message: `"${b.imported}" is imported by ${path} but not defined in ${b.target}`,
@@ -268,7 +271,11 @@ export const taskPublicContracts: PlanCheck<'task'> = {
             line: b.line,
             hint: `define and export "${b.imported}" in ${b.target}, or fix the import`,
           });
-        else if (!moduleLevel)
+          continue;
+        }
+        // Older output knows module level only from scopes: a definer nested in a function is not importable.
+        const definers = target.definitions.get(b.imported) ?? [];
+        if (target.legacy && definers.length > 0 && !definers.some((a) => isModuleLevel(a, b.imported)))
           issues.push({
             severity: 'error',
             message: `"${b.imported}" is imported by ${path} but is not at module level in ${b.target}`,
@@ -280,3 +287,7 @@ export const taskPublicContracts: PlanCheck<'task'> = {
     return issues;
   },
 };
+
+function isModuleLevel(a: { scope?: string[] }, name: string): boolean {
+  return (a.scope ?? []).length <= 1 || a.scope?.[1] === `class ${name}` || a.scope?.[1] === `function ${name}`;
+}
