@@ -282,3 +282,38 @@ describe('resume after a crash between checkpoint and write', () => {
     expect(await readFile(join(ws.root, 'src/many.ts'), 'utf8')).toBe(`${impl(0)}\n\n${impl(1)}\n`);
   }, 60_000);
 });
+
+describe('runAgentExecution', () => {
+  it('writes the run record and .st3/runs/<id>.patch; a dry run writes only those; a re-run skips what was applied', async () => {
+    const { runAgentExecution } = await import('../src/index.js');
+    const ws = await makeWorkspace({ 'src/many.ts': todoFile(2) });
+    cleanup.push(ws.dispose);
+    const agent: Agent = {
+      name: 'fixed',
+      kind: 'custom',
+      generate: async (r) => ({ text: `\`\`\`ts\n${impl(Number(r.node.id.slice(1)))}\n\`\`\`` }),
+    };
+    const graph = todoGraph(2);
+    const dry = await runAgentExecution({
+      root: ws.root,
+      graph,
+      agent,
+      instruction: 'x',
+      dryRun: true,
+      runId: 'run-dry',
+    });
+    expect(dry.patchFile).toBe(join(ws.root, '.st3', 'runs', 'run-dry.patch'));
+    expect(await readFile(dry.patchFile!, 'utf8')).toContain('+  x += 0;');
+    expect(await readFile(join(ws.root, 'src/many.ts'), 'utf8')).toBe(todoFile(2));
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(join(ws.root, '.st3', 'review'))).toBe(false);
+
+    const real = await runAgentExecution({ root: ws.root, graph, agent, instruction: 'x', runId: 'run-real' });
+    expect(real.status).toBe('succeeded');
+    expect(await readFile(join(ws.root, 'src/many.ts'), 'utf8')).toBe(`${impl(0)}\n\n${impl(1)}\n`);
+    const again = await runAgentExecution({ root: ws.root, graph, agent, instruction: 'x', runId: 'run-again' });
+    expect(again.alreadyDone).toEqual({ f0: 'applied by run-real', f1: 'applied by run-real' });
+    expect(again.patchFile).toBeUndefined();
+    expect(again.stats).toMatchObject({ reused: 2, attempts: 0 });
+  }, 60_000);
+});
