@@ -6,6 +6,7 @@ export {
   defineOptions,
   type ArgSpec,
   type ArgsOf,
+  type ArgvAliases,
   type BooleanOptionSpec,
   type Command,
   type CommandSpec,

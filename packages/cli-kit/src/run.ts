@@ -24,10 +24,18 @@ export async function runCommand(
   io: CliIO,
   path: string = command.name,
 ): Promise<number> {
+  let args = argv;
   try {
+    // An older form (`st3 tasks --init-context ID --format json`) runs as the command it stands for; its
+    // errors are reported by the rewritten arguments (so `--json` there gives the JSON error document).
+    const alias = command.argvAliases ? await command.argvAliases(argv) : undefined;
+    if (alias) {
+      args = alias.argv;
+      return await dispatch(alias.command, alias.argv, io, alias.path);
+    }
     return await dispatch(command, argv, io, path);
   } catch (error) {
-    return reportError(error, argv, io);
+    return reportError(error, args, io);
   }
 }
 

@@ -134,8 +134,18 @@ export interface CommandSpec<O extends OptionsSpec, A extends readonly ArgSpec[]
   examples?: readonly string[];
   /** Extra usage lines for forms the generated one does not show (e.g. `st3 execute --resume <id>`). */
   usage?: readonly string[];
+  /**
+   * Older command-line forms this command still accepts (the seed's `st3 tasks --init-context ID`): given
+   * the arguments, returns the command and arguments they stand for, or undefined to parse them as usual.
+   */
+  argvAliases?: ArgvAliases;
   run?(context: RunContext<Values<O>, ArgsOf<A>>): Promise<number>;
 }
+
+/** Rewrites an older argv form into the command (and path, for help and errors) that runs it. */
+export type ArgvAliases = (
+  argv: readonly string[],
+) => Promise<{ command: Command; argv: string[]; path: string } | undefined>;
 
 /** A command after `defineCommand`: the spec with its defaults filled in. */
 export interface Command {
@@ -149,6 +159,7 @@ export interface Command {
   readonly defaultSubcommand?: string;
   readonly examples: readonly string[];
   readonly usage: readonly string[];
+  readonly argvAliases?: ArgvAliases;
   // Method syntax: a command typed by its own spec stays assignable to Command.
   run?(context: RunContext<any, any>): Promise<number>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -177,6 +188,7 @@ export function defineCommand<const O extends OptionsSpec = {}, const A extends 
     ...(spec.defaultSubcommand ? { defaultSubcommand: spec.defaultSubcommand } : {}),
     examples: spec.examples ?? [],
     usage: spec.usage ?? [],
+    ...(spec.argvAliases ? { argvAliases: spec.argvAliases } : {}),
     ...(spec.run ? { run: spec.run as Command['run'] } : {}),
   };
 }

@@ -147,6 +147,34 @@ describe('subcommands', () => {
   });
 });
 
+describe('argv aliases', () => {
+  const aliased = defineCommand({
+    name: 'p',
+    summary: 'parent with an older flag form',
+    subcommands: group.subcommands,
+    argvAliases: async (argv) => {
+      if (argv[0] !== '--say') return undefined;
+      const rest = argv.slice(1).map((a) => (a === '--format=json' ? '--json' : a));
+      return { command: echo, argv: rest, path: 'x p echo' };
+    },
+  });
+
+  it('runs the command an older form stands for, and leaves other forms alone', async () => {
+    const m = memoryIO();
+    expect(await runCommand(aliased, ['--say', 'hi', '--upper'], m.io, 'x p')).toBe(0);
+    expect(m.stdout()).toBe('HI\n');
+    const plain = memoryIO();
+    expect(await runCommand(aliased, ['list'], plain.io, 'x p')).toBe(0);
+    expect(plain.stdout()).toBe('listed\n');
+  });
+
+  it('reports errors by the rewritten arguments (JSON when they ask for it)', async () => {
+    const m = memoryIO();
+    expect(await runCommand(aliased, ['--say', 'fail', '--format=json'], m.io, 'x p')).toBe(1);
+    expect(JSON.parse(m.stdout())).toMatchObject({ ok: false, error: { code: 'E_SCHEMA', file: 'a.yaml' } });
+  });
+});
+
 describe('runCli', () => {
   const cli: CliDefinition = {
     name: 'x',
