@@ -45,8 +45,6 @@ export {
 export { exportJsonSchemas, jsonSchemaText, type ExportedSchema } from './json-schema.js';
 export { expandInputs, validateFiles, writeJsonSchemas, type FileVerdict } from './validate-files.js';
 export { renderErrorCodesMarkdown } from './error-codes-doc.js';
-export { writeFileAtomic, writeJsonAtomic } from './fs/atomic-write.js';
-export { withFileLock, type LockOptions } from './fs/file-lock.js';
 export * from './formats/telemetry.js';
 export * from './formats/parity.js';
 export * from './formats/evidence.js';

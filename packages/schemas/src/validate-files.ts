@@ -2,7 +2,6 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Diagnostic } from './errors/diagnostic.js';
 import { St3Error } from './errors/st3-error.js';
-import { writeFileAtomic } from './fs/atomic-write.js';
 import { exportJsonSchemas, jsonSchemaText } from './json-schema.js';
 import { inferKind, loadKind } from './kinds.js';
 
@@ -63,12 +62,19 @@ export async function validateFiles(files: readonly string[], base: string, kind
   return verdicts;
 }
 
-/** Writes `<kind>.schema.json` for every ST3 format into `dir` (created if missing); returns the paths written. */
-export async function writeJsonSchemas(dir: string): Promise<string[]> {
+/**
+ * Writes `<kind>.schema.json` for every ST3 format into `dir` (created if missing) with `write` —
+ * `writeFileAtomic` of @st3/fs, which this package cannot depend on (it sits below it); returns the
+ * paths written.
+ */
+export async function writeJsonSchemas(
+  dir: string,
+  write: (path: string, text: string) => Promise<void>,
+): Promise<string[]> {
   const schemas = exportJsonSchemas();
   try {
     await mkdir(dir, { recursive: true });
-    for (const { fileName, schema } of schemas) await writeFileAtomic(join(dir, fileName), jsonSchemaText(schema));
+    for (const { fileName, schema } of schemas) await write(join(dir, fileName), jsonSchemaText(schema));
   } catch (error) {
     throw new St3Error('E_WRITE', `cannot write schemas to ${dir}: ${(error as Error).message}`, {
       hint: 'check the folder and its permissions',

@@ -1,5 +1,6 @@
 import { defineCommand, createOutput, createProgress, resolveWorkspace, EXIT } from '@st3/cli-kit';
-import { St3Error, writeFileAtomic } from '@st3/schemas';
+import { writeFileAtomic } from '@st3/fs';
+import { St3Error } from '@st3/schemas';
 import { resolve } from 'node:path';
 import { baseDir, sourceOptions } from './shared.js';
 

@@ -73,8 +73,8 @@ export const exportSchemasTool = defineTool({
   annotations: { ...WRITES, idempotentHint: true },
   async run(args, { root }) {
     const dir = resolveInside(root, args.out);
-    const { writeJsonSchemas } = await import('@st3/schemas');
-    const written = await writeJsonSchemas(dir);
+    const [{ writeJsonSchemas }, { writeFileAtomic }] = await Promise.all([import('@st3/schemas'), import('@st3/fs')]);
+    const written = await writeJsonSchemas(dir, writeFileAtomic);
     return { ok: true as const, out: args.out, files: written.map((f) => join(args.out, f.slice(dir.length + 1))) };
   },
   summary: (r) => `wrote ${plural(r.files.length, 'JSON Schema')} to ${r.out}`,

@@ -35,7 +35,7 @@ export const metricsCollectTool = defineTool({
   annotations: WRITES,
   async run(args, { root }) {
     const { collectTaskMetrics, defaultLayout } = await import('@st3/telemetry');
-    const { writeJsonAtomic } = await import('@st3/schemas');
+    const { writeJsonAtomic } = await import('@st3/fs');
     const contextDir = resolveInside(root, join(defaultLayout(root).tasksDir, args.id));
     const { metrics, errors } = await collectTaskMetrics(contextDir, args.id);
     await writeJsonAtomic(join(contextDir, 'metrics.json'), metrics);

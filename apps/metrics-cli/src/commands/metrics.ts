@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { createOutput, defineCommand, defineOptions, EXIT, resolveWorkspace } from '@st3/cli-kit';
-import { loadFile, MetricsRollupSchema, St3Error, writeJsonAtomic, type MetricsRollup } from '@st3/schemas';
+import { writeJsonAtomic } from '@st3/fs';
+import { loadFile, MetricsRollupSchema, St3Error, type MetricsRollup } from '@st3/schemas';
 import {
   collectTaskMetrics,
   compareRollups,

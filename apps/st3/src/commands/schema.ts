@@ -1,7 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createOutput, defineCommand, EXIT } from '@st3/cli-kit';
-import { exportJsonSchemas, jsonSchemaText, KINDS, St3Error, writeFileAtomic } from '@st3/schemas';
+import { writeFileAtomic } from '@st3/fs';
+import { exportJsonSchemas, jsonSchemaText, KINDS, St3Error, writeJsonSchemas } from '@st3/schemas';
 
 const exportCommand = defineCommand({
   name: 'export',
@@ -17,16 +17,7 @@ const exportCommand = defineCommand({
   async run({ values, common, io }) {
     const out = createOutput(io, common);
     const dir = resolve(io.cwd, common.cwd ?? '.', values.out ?? join('.st3', 'schemas'));
-    const schemas = exportJsonSchemas();
-    try {
-      await mkdir(dir, { recursive: true });
-      for (const { fileName, schema } of schemas) await writeFileAtomic(join(dir, fileName), jsonSchemaText(schema));
-    } catch (error) {
-      throw new St3Error('E_WRITE', `cannot write schemas to ${dir}: ${(error as Error).message}`, {
-        hint: 'check the folder and its permissions',
-      });
-    }
-    const files = schemas.map((s) => join(dir, s.fileName));
+    const files = await writeJsonSchemas(dir, writeFileAtomic);
     if (out.json) out.document({ ok: true, out: dir, files });
     else {
       for (const f of files) out.info(f);
