@@ -1,4 +1,4 @@
-export { runProcess, tail, type ProcessResult, type RunProcessOptions } from './run-process.js';
+export { processResult, runProcess, tail, type ProcessResult, type RunProcessOptions } from './run-process.js';
 export {
   splitCommand,
   splitCommandOrThrow,

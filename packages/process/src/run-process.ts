@@ -75,22 +75,8 @@ const STRAY_CHECK_MS = 25;
 export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   const started = performance.now();
   const [program, ...args] = options.argv;
-  const base = (extra: Partial<ProcessResult>): ProcessResult => ({
-    exitCode: null,
-    signal: null,
-    stdout: '',
-    stderr: '',
-    timedOut: false,
-    aborted: false,
-    truncated: false,
-    stdoutTruncated: false,
-    stderrTruncated: false,
-    stdoutBytes: 0,
-    stderrBytes: 0,
-    durationMs: Math.round(performance.now() - started),
-    strayDescendants: 0,
-    ...extra,
-  });
+  const base = (extra: Partial<ProcessResult>): ProcessResult =>
+    processResult({ durationMs: Math.round(performance.now() - started), ...extra });
   if (!program) {
     return Promise.resolve(
       base({ error: new St3Error('E_USAGE', 'empty command: argv needs at least the program name') }),
@@ -224,6 +210,29 @@ function supervise(
       }),
     );
   }
+}
+
+/**
+ * A ProcessResult with neutral defaults (no exit code, empty output, nothing timed out or cut) and
+ * `fields` on top: for code and tests that describe a run they did not make (a replayed log, a fake tool).
+ */
+export function processResult(fields: Partial<ProcessResult> = {}): ProcessResult {
+  return {
+    exitCode: null,
+    signal: null,
+    stdout: '',
+    stderr: '',
+    timedOut: false,
+    aborted: false,
+    truncated: false,
+    stdoutTruncated: false,
+    stderrTruncated: false,
+    stdoutBytes: 0,
+    stderrBytes: 0,
+    durationMs: 0,
+    strayDescendants: 0,
+    ...fields,
+  };
 }
 
 function killGroup(pgid: number): void {

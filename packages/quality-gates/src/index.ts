@@ -1,4 +1,4 @@
-export { runProcess, tail, type ProcessResult, type RunProcessOptions } from './process/run-process.js';
+export { processResult, runProcess, tail, type ProcessResult, type RunProcessOptions } from './process/run-process.js';
 export {
   loadQualityConfig,
   parseQualityConfig,

@@ -16,6 +16,7 @@ import {
   parseQualityConfig,
   parseVitestText,
   PRESETS,
+  processResult,
   type ProcessResult,
 } from '../src/index.js';
 import { itWithFixtures, realWorld } from '@st3/tooling/fixtures';
@@ -141,21 +142,8 @@ const text = fc.oneof(
   node.map(toJson),
 );
 
-const run = (stdout: string, exitCode = 1): ProcessResult => ({
-  exitCode,
-  signal: null,
-  stdout,
-  stderr: '',
-  timedOut: false,
-  aborted: false,
-  truncated: false,
-  stdoutTruncated: false,
-  stderrTruncated: false,
-  stdoutBytes: stdout.length,
-  stderrBytes: 0,
-  durationMs: 1,
-  strayDescendants: 0,
-});
+const run = (stdout: string, exitCode = 1): ProcessResult =>
+  processResult({ exitCode, stdout, stdoutBytes: stdout.length, durationMs: 1 });
 
 /** The contract under fuzzing: valid violations, or a located gate error that is not an internal one. */
 function checkGate(gate: GateConfig, output: string): void {

@@ -1,25 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GateConfig } from '@st3/schemas';
-import { createJsonParser, createTextParser, evaluateGate, type ProcessResult } from '../src/index.js';
+import { createJsonParser, createTextParser, evaluateGate, processResult, type ProcessResult } from '../src/index.js';
 
 const root = '/work/project';
-const run = (over: Partial<ProcessResult>): ProcessResult => ({
-  exitCode: 0,
-  signal: null,
-  stdout: '',
-  stderr: '',
-  timedOut: false,
-  aborted: false,
-  truncated: false,
-  stdoutTruncated: false,
-  stderrTruncated: false,
-  stdoutBytes: 0,
-  stderrBytes: 0,
-  durationMs: 1,
-  strayDescendants: 0,
-  ...over,
-});
+const run = (over: Partial<ProcessResult>): ProcessResult => processResult({ exitCode: 0, durationMs: 1, ...over });
 const jsonGate = (json: Record<string, unknown>): GateConfig => ({
   name: 'j',
   execution: { command: ['tool'] },

@@ -1,2 +1,2 @@
 // The process runner moved to @st3/process (one home per job); this path keeps the gate engine's imports working.
-export { runProcess, tail, type ProcessResult, type RunProcessOptions } from '@st3/process';
+export { processResult, runProcess, tail, type ProcessResult, type RunProcessOptions } from '@st3/process';
