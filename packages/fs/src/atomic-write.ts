@@ -59,10 +59,10 @@ function tempName(name: string): string {
 }
 
 /**
- * Temp files of ST3 writers: ours (`.<name>.<pid>.<hex>.tmp`) and the older executor form
- * (`<name>.<pid>.<hex>.tmp`).
+ * Temp files of ST3 writers: ours (`.<name>.<pid>.<hex>.tmp`), the scaffolder's batch commits
+ * (`.<name>.<pid>.<hex>.<n>.tmp`) and the older executor form (`<name>.<pid>.<hex>.tmp`).
  */
-const TEMP_RE = /^\.?.+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+const TEMP_RE = /^\.?.+\.(\d+)\.[0-9a-f]{8}(?:\.\d+)?\.tmp$/;
 
 /** How long one process trusts a folder to stay clean of orphans before looking again. */
 const RESCAN_MS = 60_000;

@@ -18,11 +18,13 @@ describe('writeFileAtomic', () => {
     await writeFile(target, '#!/bin/sh\n', { mode: 0o755 });
     const dead = deadPid();
     await writeFile(join(dir, `.run.sh.${dead}.0123abcd.tmp`), 'half');
+    await writeFile(join(dir, `.a.ts.${dead}.0123abcd.3.tmp`), 'half of a scaffold batch');
+    await writeFile(join(dir, `notes.${dead}.tmp`), 'not an ST3 temp file: kept');
     await writeFile(join(dir, `.other.${process.pid}.89abcdef.tmp`), 'a live writer (this process)');
     await writeFileAtomic(target, '#!/bin/sh\necho hi\n');
     const { mode } = await import('node:fs/promises').then((m) => m.stat(target));
     expect(mode & 0o777).toBe(0o755);
-    expect((await readdir(dir)).sort()).toEqual([`.other.${process.pid}.89abcdef.tmp`, 'run.sh']);
+    expect((await readdir(dir)).sort()).toEqual([`.other.${process.pid}.89abcdef.tmp`, `notes.${dead}.tmp`, 'run.sh']);
     expect(await removeOrphanTemps(dir)).toEqual([]);
   });
 
