@@ -1,4 +1,11 @@
-export { processResult, runProcess, tail, type ProcessResult, type RunProcessOptions } from './run-process.js';
+export {
+  processResult,
+  runProcess,
+  stopAllRuns,
+  tail,
+  type ProcessResult,
+  type RunProcessOptions,
+} from './run-process.js';
 export {
   splitCommand,
   splitCommandOrThrow,

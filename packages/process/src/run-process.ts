@@ -61,6 +61,20 @@ const POSIX = process.platform !== 'win32';
 /** After a normal exit, how long the pipes may stay open before the tree is searched for what holds them. */
 const STRAY_CHECK_MS = 25;
 
+/** The trees of the runs in progress, for `stopAllRuns`. */
+const active = new Set<TreeHandle>();
+
+/**
+ * SIGKILLs the whole tree of every run still in progress, synchronously: for an entry point that is
+ * about to exit at once (a second Ctrl-C) and must not leave the tools it started running. Returns
+ * how many runs it stopped. The runs' promises then settle as killed.
+ */
+export function stopAllRuns(): number {
+  const handles = [...active];
+  for (const h of handles) killTree(h);
+  return handles.length;
+}
+
 /**
  * Runs one program to completion and collects its output. It never throws and never rejects:
  * every failure (missing program, timeout, abort) is described in the result, so a caller running
@@ -126,7 +140,9 @@ function supervise(
     detached: POSIX,
     windowsHide: true,
   });
-  const handle = (): TreeHandle | undefined => (child.pid === undefined ? undefined : { pid: child.pid, token });
+  const tree: TreeHandle | undefined = child.pid === undefined ? undefined : { pid: child.pid, token };
+  if (tree) active.add(tree);
+  const handle = (): TreeHandle | undefined => tree;
 
   let stopping = false;
   const stop = (): void => {
@@ -187,6 +203,7 @@ function supervise(
   function finish(): void {
     if (settled) return;
     settled = true;
+    if (tree) active.delete(tree);
     for (const t of timers) clearTimeout(t);
     options.signal?.removeEventListener('abort', onAbort);
     let error = spawnError;

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runProcess } from '../src/index.js';
+import { runProcess, stopAllRuns } from '../src/index.js';
 import { alive } from './helpers.js';
 
 const node = process.execPath;
@@ -97,6 +97,15 @@ describe('runProcess', () => {
     const r = await promise;
     expect(r.aborted).toBe(true);
     expect(r.error?.code).toBe('E_INTERRUPTED');
+  });
+
+  it('stopAllRuns ends every run in progress at once (for an entry point exiting on a second Ctrl-C)', async () => {
+    const runs = [1, 2].map(() => runProcess({ argv: [node, '-e', 'setInterval(() => {}, 1000)'] }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stopAllRuns()).toBe(2);
+    const results = await Promise.all(runs);
+    expect(results.map((r) => r.signal)).toEqual(['SIGKILL', 'SIGKILL']);
+    expect(stopAllRuns()).toBe(0);
   });
 
   it('returns at once for an already aborted signal', async () => {
