@@ -40,9 +40,11 @@ export { formatSuiteReport } from './report.js';
 export { percentile } from './stats.js';
 export {
   SEED_SPEED_THRESHOLDS,
+  CLEAR_MARGIN,
   combineAttempts,
+  isClearPass,
   judgeSpeed,
-  needsAnotherAttempt,
+  needsConfirmation,
   skippedSpeed,
   type JudgeSpeedOptions,
   type SpeedAttempt,

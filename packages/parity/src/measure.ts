@@ -1,7 +1,7 @@
 import {
   combineAttempts,
   judgeSpeed,
-  needsAnotherAttempt,
+  needsConfirmation,
   SEED_SPEED_THRESHOLDS,
   type JudgeSpeedOptions,
   type SpeedAttempt,
@@ -76,11 +76,14 @@ function cpuMs(): number {
 }
 
 export interface SpeedCheckOptions extends MeasureSpeedOptions, JudgeSpeedOptions {
-  /** Measurements at most: a failure is measured again to confirm it (default 3). */
-  attempts?: number;
+  /** A first measurement that is not a clear pass is settled by one this many times larger (default 4). */
+  confirmFactor?: number;
 }
 
-/** Measures and judges, measuring a failure again (up to `attempts`) before it counts. */
+/**
+ * Measures and judges: a quick measurement settles a clear pass; anything else (a failure, or a
+ * pass within 10% of a threshold) is settled by a measurement `confirmFactor` times larger.
+ */
 export async function checkSpeed<C>(
   cases: readonly C[],
   left: TimedRender<C>,
@@ -95,9 +98,12 @@ export async function checkSpeed<C>(
       thresholds,
       clock,
     );
-  const attempts: SpeedAttempt[] = [];
-  do {
-    attempts.push(judgeSpeed(await measureSpeed(cases, left, right, options), options));
-  } while (needsAnotherAttempt(attempts, Math.max(1, options.attempts ?? 3)));
+  const samples = options.samples ?? 1000;
+  const attempts: SpeedAttempt[] = [judgeSpeed(await measureSpeed(cases, left, right, options), options)];
+  if (needsConfirmation(attempts, thresholds)) {
+    const larger = samples * Math.max(1, options.confirmFactor ?? 4);
+    const warmup = options.warmup ?? 2 * samples; // the first measurement warmed both sides already
+    attempts.push(judgeSpeed(await measureSpeed(cases, left, right, { ...options, samples: larger, warmup }), options));
+  }
   return combineAttempts(attempts, thresholds, clock);
 }

@@ -39,6 +39,6 @@ export function speedLine(report: SuiteReport): string {
   const how =
     s.status === 'skipped'
       ? ''
-      : ` (${s.clock ?? 'wall'} time, ${s.samples} renders per side${s.attempts.length > 1 ? `, ${s.attempts.length} measurements` : ''})`;
+      : ` (${s.clock ?? 'wall'} time, ${s.samples} renders per side${s.attempts.length > 1 ? ', confirmed' : ''})`;
   return `speed: ${s.status.toUpperCase()}${how}: ${s.reason}`;
 }

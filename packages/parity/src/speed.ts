@@ -42,7 +42,7 @@ export interface SpeedVerdict extends Omit<SpeedAttempt, 'status'> {
   status: SpeedStatus;
   clock?: SpeedClock;
   thresholds: SpeedThresholds;
-  /** Every measurement taken: a failing one is measured again before it counts (see `combineAttempts`). */
+  /** Every measurement taken: a doubtful first one is settled by a larger one (see `needsConfirmation`). */
   attempts: SpeedAttempt[];
 }
 
@@ -90,11 +90,38 @@ export function judgeSpeed(samples: SpeedSamples, options: JudgeSpeedOptions = {
   };
 }
 
+/** How far inside the thresholds a quick first measurement must be to settle the verdict on its own. */
+export const CLEAR_MARGIN = 0.9;
+
+/** A first measurement that passes by a margin (both ratios at most `margin` × their threshold). */
+export function isClearPass(attempt: SpeedAttempt, thresholds: SpeedThresholds, margin = CLEAR_MARGIN): boolean {
+  return (
+    attempt.status === 'pass' &&
+    attempt.ratio !== undefined &&
+    attempt.ratio.median <= thresholds.median * margin &&
+    attempt.ratio.p95 <= thresholds.p95 * margin
+  );
+}
+
 /**
- * The verdict over repeated measurements: a failure is confirmed by measuring again, so one
- * unlucky burst of load on one side cannot fail a template, while a real slowdown fails every
- * attempt. The result is the first passing attempt, else (every attempt failed or was not
- * measured) the last failing one, or `not measured` when none could be measured.
+ * Should a larger measurement settle it? Only after a first, quick one that neither passed clearly
+ * nor could not be measured: a failure, or a pass too close to a threshold. The larger measurement
+ * is then the verdict, so noise can neither fail a template that is fast enough nor pass one that
+ * is too slow.
+ */
+export function needsConfirmation(
+  attempts: readonly SpeedAttempt[],
+  thresholds: SpeedThresholds,
+  margin = CLEAR_MARGIN,
+): boolean {
+  return (
+    attempts.length === 1 && attempts[0]!.status !== 'not measured' && !isClearPass(attempts[0]!, thresholds, margin)
+  );
+}
+
+/**
+ * The verdict over the measurements taken: a clear first pass, else the last (largest) measurement,
+ * judged strictly against the thresholds; `not measured` when none could be measured.
  */
 export function combineAttempts(
   attempts: readonly SpeedAttempt[],
@@ -102,27 +129,14 @@ export function combineAttempts(
   clock?: SpeedClock,
 ): SpeedVerdict {
   const base = { thresholds, attempts: [...attempts], ...(clock ? { clock } : {}) };
-  const passed = attempts.find((a) => a.status === 'pass');
-  if (passed) return { ...passed, ...base };
-  const failed = attempts.filter((a) => a.status === 'fail').at(-1);
-  if (failed)
-    return {
-      ...failed,
-      ...base,
-      reason: `${failed.reason} (in ${attempts.filter((a) => a.status === 'fail').length} of ${attempts.length} measurement(s))`,
-    };
   const last = attempts.at(-1);
-  return {
-    status: 'not measured',
-    samples: last?.samples ?? 0,
-    reason: last?.reason ?? 'nothing was measured',
-    ...base,
-  };
-}
-
-/** Should another measurement be taken after these attempts? Only to confirm a failure. */
-export function needsAnotherAttempt(attempts: readonly SpeedAttempt[], maxAttempts: number): boolean {
-  return attempts.length < maxAttempts && attempts.length > 0 && attempts.every((a) => a.status === 'fail');
+  if (!last) return { status: 'not measured', samples: 0, reason: 'nothing was measured', ...base };
+  if (attempts.length === 1) return { ...last, ...base };
+  const first = attempts[0]!;
+  const firstFigures = first.ratio
+    ? ` (a first ${first.samples}-render measurement read median ${first.ratio.median.toFixed(3)}, p95 ${first.ratio.p95.toFixed(3)})`
+    : '';
+  return { ...last, ...base, reason: `${last.reason}${firstFigures}` };
 }
 
 /** A speed check that was not run (a stored-output suite, or turned off), never a pass. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pyName } from './naming.js';
 
 /**
  * Context schemas of the built-in templates (schema-first, v2). Templates read these fields as
@@ -6,12 +7,14 @@ import { z } from 'zod';
  */
 const Identifier = z
   .string()
+  .max(40, 'at most 40 characters')
   .regex(/^[\p{L}_][\p{L}\p{N}_]*$/u, 'an identifier: letters, digits and _, not starting with a digit');
 // Letters of any script (TypeScript and Python identifiers accept them), so `Café` is a valid name.
 const Name = z
   .string()
   .trim()
   .min(1, 'a non-empty name')
+  .max(48, 'at most 48 characters with its suffix (it names classes and files)')
   .regex(/^\p{L}[\p{L}\p{N} _-]*$/u, 'a name starting with a letter (letters, digits, space, _ and -)');
 const Text = z.string().default('');
 const Lines = z.array(z.string()).default([]);
@@ -36,6 +39,8 @@ export const FieldSchema = z
   })
   .strict();
 
+const Fields = z.array(FieldSchema);
+
 const ConfigFieldSchema = FieldSchema.extend({
   default: z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))]).optional(),
 }).strict();
@@ -54,15 +59,15 @@ export const BUILTIN_CONTEXT_SCHEMAS = {
   dto: z
     .object({
       ...codeBase,
-      fields: z.array(FieldSchema).min(1, 'at least one field'),
+      fields: Fields.min(1, 'at least one field'),
       frozen: z.boolean().default(true),
     })
     .strict(),
   worker: z
     .object({
       ...codeBase,
-      input_fields: z.array(FieldSchema).default([]),
-      output_fields: z.array(FieldSchema).default([]),
+      input_fields: Fields.default([]),
+      output_fields: Fields.default([]),
       retries: z.number().int().min(0).max(10).default(3),
       timeout_ms: z.number().int().positive().default(30_000),
     })
@@ -71,15 +76,20 @@ export const BUILTIN_CONTEXT_SCHEMAS = {
     .object({
       ...codeBase,
       description: z.string().min(1, 'an MCP tool needs a description'),
-      input_fields: z.array(FieldSchema).default([]),
+      input_fields: Fields.default([]),
     })
     .strict(),
-  schema: z.object({ ...codeBase, fields: z.array(ConfigFieldSchema).min(1, 'at least one field') }).strict(),
+  schema: z
+    .object({
+      ...codeBase,
+      fields: z.array(ConfigFieldSchema).min(1, 'at least one field'),
+    })
+    .strict(),
   service: z
     .object({
       ...codeBase,
       service_type: z.enum(['command', 'query', 'orchestrator']).default('command'),
-      input_fields: z.array(FieldSchema).default([]),
+      input_fields: Fields.default([]),
       dependencies: z.array(z.object({ name: Identifier, type: Identifier }).strict()).default([]),
       steps: z.array(Identifier).default([]),
     })
@@ -179,4 +189,35 @@ export function builtinContextSchema(name: string): z.ZodType | undefined {
 export function contextJsonSchema(name: string): Record<string, unknown> | undefined {
   const schema = builtinContextSchema(name);
   return schema ? (z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>) : undefined;
+}
+
+const NAMED_LISTS = ['fields', 'input_fields', 'output_fields', 'dependencies', 'methods'] as const;
+
+/**
+ * Names in one list must differ, also once made Python names (`userId` and `user_id` are both
+ * `user_id` there): one problem per clash, at the second name. Run after the schema passed (a plain
+ * loop: cheaper than a zod refinement on every parse).
+ */
+export function nameClashes(context: Record<string, unknown>): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  for (const list of NAMED_LISTS) {
+    const items = context[list];
+    if (!Array.isArray(items) || items.length < 2) continue;
+    const seen = new Map<string, string>();
+    items.forEach((item: { name?: unknown }, i) => {
+      if (typeof item?.name !== 'string') return;
+      const key = pyName(item.name);
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, item.name);
+      else
+        out.push({
+          path: [list, i, 'name'],
+          message:
+            first === item.name
+              ? `"${item.name}" is already in ${list}`
+              : `"${item.name}" and "${first}" are both ${key} in Python`,
+        });
+    });
+  }
+  return out;
 }

@@ -1,3 +1,15 @@
+import {
+  PY_KEYWORDS,
+  pyAssignStr,
+  pyCall,
+  pyDict,
+  pyDoc,
+  pyFieldImports,
+  pyImports,
+  pyLit,
+  pyTuple,
+} from './py-format.js';
+
 const wordCache = new Map<string, string[]>();
 
 /** Splits `UserProfile`, `user_profile`, `user-profile`, `user profile` (any script: `CaféOrder`) into lowercase words (memoized: templates ask often). */
@@ -46,6 +58,31 @@ export const title = memo((name) =>
     .map((w) => w[0]!.toUpperCase() + w.slice(1))
     .join(' '),
 );
+
+/** Letters without their accents (`Café` → `Cafe`): Python names stay ASCII (ruff PLC2401/PLC2403). */
+export function asciiFold(name: string): string {
+  return name.normalize('NFKD').replace(/\p{M}/gu, '');
+}
+
+/** A snake_case Python identifier for a field name (`createdAt` → `created_at`; keywords get a trailing `_`). */
+export const pyName = memo((name) => {
+  const s = snake(asciiFold(name)) || '_';
+  const safe = /^\d/.test(s) ? `_${s}` : s;
+  return PY_KEYWORDS.has(safe) || PYDANTIC_ATTRIBUTES.has(safe) ? `${safe}_` : safe;
+});
+
+/** Names a pydantic model inherits (a field named so would shadow it, and mypy refuses the override). */
+const PYDANTIC_ATTRIBUTES = new Set(
+  'construct copy dict json parse_obj parse_raw parse_file from_orm schema schema_json validate update_forward_refs model_config model_fields model_computed_fields model_extra model_fields_set model_construct model_copy model_dump model_dump_json model_json_schema model_parametrized_name model_post_init model_rebuild model_validate model_validate_json model_validate_strings'.split(
+    ' ',
+  ),
+);
+
+/** A PascalCase Python class name, ASCII-folded. */
+export const pyClass = memo((name) => pascal(asciiFold(name)));
+
+/** A snake_case Python module name, ASCII-folded (`CaféOrder` → `cafe_order`). */
+export const pyModule = memo((name) => snake(asciiFold(name)));
 
 /** Appends a suffix (e.g. `Worker`) unless the name already ends with it. */
 export function withSuffix(name: string, suffix: string | null | undefined): string {
@@ -102,7 +139,7 @@ const PY_SAMPLE: Record<string, string> = {
   integer: '1',
   number: '1.5',
   boolean: 'True',
-  datetime: 'datetime(2024, 1, 1)',
+  datetime: '"2024-01-01T00:00:00Z"',
   'string[]': '["example"]',
   'integer[]': '[1]',
   'number[]': '[1.5]',
@@ -131,6 +168,17 @@ const pyLiteral = (value: unknown): string =>
 
 /** The helpers every template gets as `it.h`. */
 export const helpers = {
+  pyName,
+  pyClass,
+  pyModule,
+  pyLit,
+  pyCall,
+  pyDoc,
+  pyAssignStr,
+  pyTuple,
+  pyDict,
+  pyImports,
+  pyFieldImports,
   pascal,
   camel,
   snake,

@@ -1,6 +1,6 @@
 import { dirname, posix } from 'node:path';
 import type { ArtifactType } from '@st3/schemas';
-import { kebab, snake, withSuffix } from './naming.js';
+import { kebab, pyModule, withSuffix } from './naming.js';
 import { EXTENSION, type Language } from './registry.js';
 
 const CODE_DIRS: Record<string, string> = {
@@ -29,13 +29,13 @@ export function defaultOutPath(
     if (artifact.type_id === 'unit_test')
       return lang === 'ts'
         ? `${base('test/unit')}${kebab(full)}.test.ts`
-        : `${base('tests/unit')}test_${snake(full)}.py`;
+        : `${base('tests/unit')}test_${pyModule(full)}.py`;
     if (artifact.type_id === 'integration_test')
       return lang === 'ts'
         ? `${base('test/integration')}${kebab(full)}.integration.test.ts`
-        : `${base('tests/integration')}test_${snake(full)}.py`;
+        : `${base('tests/integration')}test_${pyModule(full)}.py`;
     const dir = CODE_DIRS[artifact.type_id] ?? artifact.type_id;
-    return `${base(dir ? `src/${dir}` : 'src')}${lang === 'ts' ? kebab(full) : snake(full)}${ext}`;
+    return `${base(dir ? `src/${dir}` : 'src')}${lang === 'ts' ? kebab(full) : pyModule(full)}${ext}`;
   }
   return `${base(`docs/${artifact.type_id}`)}${kebab(full)}${artifact.file_extension}`;
 }
@@ -44,7 +44,7 @@ export function defaultOutPath(
 export function testOutPath(artifact: ArtifactType, lang: Language, name: string, placed?: string): string {
   const full = withSuffix(name, artifact.name_suffix);
   const dir = (artifact.test_base_path ?? placed ?? (lang === 'ts' ? 'test/unit' : 'tests/unit')).replace(/\/*$/, '/');
-  return lang === 'ts' ? `${dir}${kebab(full)}.test.ts` : `${dir}test_${snake(full)}.py`;
+  return lang === 'ts' ? `${dir}${kebab(full)}.test.ts` : `${dir}test_${pyModule(full)}.py`;
 }
 
 /** How the test file imports the artifact: a relative `.js` specifier (TS, NodeNext) or a dotted module (Python, `src/` as root). */

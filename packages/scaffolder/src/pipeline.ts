@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { z } from 'zod';
 import { St3Error, type Diagnostic, type Lifecycle, type StateMachine } from '@st3/schemas';
-import { builtinContextSchema } from './contexts.js';
+import { builtinContextSchema, nameClashes } from './contexts.js';
 import type { TemplateEntry, TemplateSource } from './templates/store.js';
 
 export type Pipeline = 'v1' | 'v2';
@@ -54,8 +54,10 @@ export function schemaFirstContext(
   let diagnostics: Diagnostic[] = [];
   if (typeof ref === 'string' && builtinContextSchema(ref)) {
     const parsed = (builtinContextSchema(ref) as z.ZodType).safeParse(input);
-    if (parsed.success) value = parsed.data as Record<string, unknown>;
-    else {
+    if (parsed.success) {
+      value = parsed.data as Record<string, unknown>;
+      diagnostics = nameClashes(value).map((c) => fieldError(c.path, c.message));
+    } else {
       value = input;
       diagnostics = parsed.error.issues.flatMap((issue) => {
         const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { St3Error, type ArtifactType, type Diagnostic, type ScaffoldAnswer } from '@st3/schemas';
 import { planInjections } from '../inject.js';
-import { pascal, withSuffix } from '../naming.js';
+import { pascal, pyClass, withSuffix } from '../naming.js';
 import { defaultOutPath, testImport, testOutPath } from '../output-paths.js';
 import { checkPlacement, defaultFolder } from '../placement.js';
 import { EXTENSION, type Language } from '../registry.js';
@@ -149,7 +149,7 @@ function renderCompanion(
       artifact.type_id === 'service'
         ? { ...input.main.ctx, service_type: input.main.ctx.service_type ?? 'command' }
         : input.main.ctx,
-    symbols: template.id === companion ? [] : [pascal(String(input.context.name))],
+    symbols: template.id === companion ? [] : [(lang === 'py' ? pyClass : pascal)(String(input.context.name))],
     cases: [] as string[],
   };
   const test = renderOne({
