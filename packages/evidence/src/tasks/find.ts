@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { walkFiles } from '@st3/fs';
 import { St3Error } from '@st3/schemas';
 import { displayPath } from '../util.js';
 import { taskIdFromFileName, validateTaskFile, type TaskVerdict } from './load.js';
@@ -18,27 +19,30 @@ export interface TaskLocation {
 export async function listTaskFiles(root: string, folders: readonly string[]): Promise<TaskLocation[]> {
   const out: TaskLocation[] = [];
   const seen = new Set<string>();
-  const walk = async (dir: string, folder: string): Promise<void> => {
-    let names;
+  for (const folder of folders) {
+    const base = resolve(root, folder);
     try {
-      names = await readdir(dir, { withFileTypes: true });
+      await readdir(base);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
-        return;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') continue;
       throw error;
     }
-    for (const entry of names) {
-      const abs = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) await walk(abs, folder);
-      } else if (entry.isFile() && entry.name.endsWith('.task.yaml') && !seen.has(abs)) {
-        seen.add(abs);
-        const id = taskIdFromFileName(entry.name);
-        if (id) out.push({ id, path: abs, file: displayPath(root, abs), folder });
-      }
+    // The one folder walk (@st3/fs): node_modules and dot folders skipped; task folders are read whatever .gitignore says.
+    const found = await walkFiles(base, {
+      gitignore: false,
+      enter: (rel) => !rel.split('/').pop()!.startsWith('.'),
+      filter: (rel) => rel.endsWith('.task.yaml'),
+      symlinks: 'none',
+    });
+    for (const rel of found) {
+      const abs = join(base, rel);
+      const id = taskIdFromFileName(rel.split('/').pop()!);
+      if (seen.has(abs) || !id) continue;
+      seen.add(abs);
+      out.push({ id, path: abs, file: displayPath(root, abs), folder });
     }
-  };
-  for (const folder of folders) await walk(resolve(root, folder), folder);
+  }
   out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return out;
 }
