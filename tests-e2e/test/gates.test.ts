@@ -88,7 +88,11 @@ describe('st3 gates', () => {
       expect(doc.gates[1]).toMatchObject({ id: 'types', status: 'skipped', skipped: true });
       expect(JSON.parse(readFileSync(join(dir, '.st3/state.json'), 'utf8'))).toEqual({
         branch: 'main',
-        quality_gates: { baseline_sha: null, failed_files: ['a.py'] },
+        quality_gates: {
+          baseline_sha: null,
+          failed_files: ['a.py'],
+          gates: { lint: { failed_files: ['a.py'] }, types: { failed_files: [] } },
+        },
       });
 
       write(dir, { 'a.py': 'ok\n' });
@@ -96,9 +100,13 @@ describe('st3 gates', () => {
       expect(fixed.code).toBe(0);
       expect(fixed.stdout).toContain('✓ 1/2 gates passed · 1 skipped');
       const head = git(dir, 'rev-parse', 'HEAD');
+      const hash = expect.stringMatching(/^[0-9a-f]{16}$/);
       expect(JSON.parse(readFileSync(join(dir, '.st3/state.json'), 'utf8')).quality_gates).toEqual({
         baseline_sha: head,
         failed_files: [],
+        gates: { lint: { failed_files: [], config_hash: hash }, types: { failed_files: [], config_hash: hash } },
+        // a.py was checked in its fixed, uncommitted form: HEAD's a.py is still to be checked.
+        unverified_files: ['a.py'],
       });
       // Once the fix is committed and checked, nothing changed and nothing failed: every gate is skipped.
       git(dir, 'commit', '-q', '-am', 'fix');

@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
 import {
+  addToGitignore,
   detectWorkspace,
   findPreset,
   PRESETS,
@@ -16,6 +17,8 @@ import { St3Error } from '@st3/schemas';
 export const initCommand = defineCommand({
   name: 'init',
   summary: 'write .st3/config/quality.yaml from shipped presets',
+  description:
+    'Detects the workspace (TypeScript/JavaScript, Python) or takes --preset, writes quality.yaml with its JSON Schema beside it, and adds .st3/logs/ and .st3/state.json to .gitignore (creating it if needed).',
   options: {
     preset: {
       type: 'string',
@@ -52,13 +55,22 @@ export const initCommand = defineCommand({
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, renderQualityConfig(presets));
     await writeFile(join(dirname(target), QUALITY_SCHEMA_FILE), qualitySchemaText());
+    const ignored = addToGitignore(ws.root);
     if (common.json) {
-      out.document({ ok: true, path: target, presets, reasons: values.preset ? {} : detection.reasons });
+      out.document({
+        ok: true,
+        path: target,
+        presets,
+        reasons: values.preset ? {} : detection.reasons,
+        gitignore: { added: ignored.added, created: ignored.created },
+      });
     } else {
       out.line(
         `wrote ${relative(io.cwd, target) || target} with ${presets.length} gate${presets.length === 1 ? '' : 's'}:`,
       );
       for (const id of presets) out.line(`  ${id.padEnd(8)} ${detection.reasons[id] ?? 'asked for with --preset'}`);
+      if (ignored.added.length > 0)
+        out.line(`${ignored.created ? 'created' : 'updated'} .gitignore: ${ignored.added.join(', ')}`);
       out.info(out.color.dim(`editor validation: ${QUALITY_SCHEMA_FILE} beside it; run the gates with \`st3 gates\``));
     }
     return EXIT.ok;
