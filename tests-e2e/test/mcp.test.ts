@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, runSt3, st3Bin, withTempDir } from '../src/run-cli.js';
@@ -251,5 +252,50 @@ describe('st3 mcp (built binary over stdio)', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('E_FILE_NOT_FOUND');
+  });
+});
+
+describe('st3 mcp --http (built binary over Streamable HTTP)', () => {
+  it('prints its URL, serves the tools on /mcp and stops on SIGINT with 130', async () => {
+    await withTempDir(async (dir) => {
+      await cp(join(repoRoot, 'examples'), dir, { recursive: true, filter: (src) => !SKIP.has(basename(src)) });
+      const child = spawn(process.execPath, [st3Bin, 'mcp', '--cwd', dir, '--http', '--port', '0'], {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+      let stderr = '';
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+      try {
+        const url = await new Promise<string>((found, fail) => {
+          const timer = setTimeout(() => fail(new Error(`no URL on stderr: ${stderr}`)), 20_000);
+          child.stderr.on('data', (c: Buffer) => {
+            stderr += c.toString();
+            const m = /on (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(stderr);
+            if (m) {
+              clearTimeout(timer);
+              found(m[1]!);
+            }
+          });
+        });
+        const client = new Client({ name: 'st3-e2e-http', version: '1.0.0' });
+        await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+        const { tools } = await client.listTools();
+        expect(tools.map((t) => t.name)).toContain('run_quality_gates');
+        const r = (await client.callTool({
+          name: 'validate_files',
+          arguments: { paths: ['.st3/config/quality.yaml'] },
+        })) as CallToolResult;
+        expect(r.content).toHaveLength(2);
+        expect(r.structuredContent).toMatchObject({ ok: true });
+        await client.close();
+      } finally {
+        child.kill('SIGINT');
+      }
+      expect(await exited).toBe(130);
+      expect(stdout).toBe('');
+    });
   });
 });

@@ -2,6 +2,7 @@ import { TOOL_AREAS, type AnyTool } from './tool.js';
 import { atomizeTool, complexityTool } from './tools/atoms.js';
 import { atomContextTool } from './tools/context.js';
 import { exportSchemasTool, validateFilesTool } from './tools/core.js';
+import { executeTool } from './tools/execute.js';
 import {
   evidenceAttachTool,
   evidenceListTool,
@@ -62,6 +63,7 @@ const DECLARED: AnyTool[] = [
   dependencyGraphTool,
   wavesTool,
   validatePlanTool,
+  executeTool,
   runStatusTool,
   reviewListTool,
   reviewShowTool,

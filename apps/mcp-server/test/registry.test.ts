@@ -61,10 +61,7 @@ const REQUIRED = [
  * here must not exist (remove it from here when it lands); a required tool neither here nor
  * registered fails the test.
  */
-const WAITING: Record<string, string> = {
-  execute:
-    '@st3/executor: execute with agents, applying and queueing the results in the library (st3 execute --agent, issue 16)',
-};
+const WAITING: Record<string, string> = {};
 
 describe('the tool registry', () => {
   it('has every required tool, or names what it waits for', () => {

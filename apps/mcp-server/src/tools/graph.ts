@@ -49,7 +49,7 @@ interface GraphInputs {
  * graphs (`loadGraphDocument`), anything else is atomized; the documents are merged
  * (`mergeDocuments`) and atoms become a graph (`buildGraphFromAtoms`).
  */
-async function loadInputs(paths: string[], ctx: ToolContext): Promise<GraphInputs> {
+export async function loadInputs(paths: string[], ctx: ToolContext): Promise<GraphInputs> {
   const { buildGraphFromAtoms, loadGraphDocument, mergeDocuments } = await import('@st3/dep-graph');
   const docs: GraphDocument[] = [];
   const sources: string[] = [];
