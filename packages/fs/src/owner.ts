@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /**
@@ -15,6 +15,8 @@ export interface OwnerRecord {
   host: string;
   startTime?: string;
   bootId?: string;
+  /** The pid namespace (`/proc/self/ns/pid`): two containers on one kernel share the boot id, not this. */
+  pidNs?: string;
   /** Epoch milliseconds (the owner's clock). */
   acquiredAt: number;
   refreshedAt: number;
@@ -24,15 +26,17 @@ export function newToken(): string {
   return randomBytes(16).toString('hex');
 }
 
-let self: Pick<OwnerRecord, 'pid' | 'host' | 'startTime' | 'bootId'> | undefined;
+type Owner = Pick<OwnerRecord, 'pid' | 'host' | 'startTime' | 'bootId' | 'pidNs'>;
+let self: Owner | undefined;
 
-/** This process as an owner (pid, host, start time, boot id), computed once. */
-export function currentOwner(): Pick<OwnerRecord, 'pid' | 'host' | 'startTime' | 'bootId'> {
+/** This process as an owner (pid, host, start time, boot id, pid namespace), computed once. */
+export function currentOwner(): Owner {
   self ??= {
     pid: process.pid,
     host: hostname(),
     ...optional('startTime', processStartTime(process.pid)),
     ...optional('bootId', bootId()),
+    ...optional('pidNs', pidNamespace()),
   };
   return self;
 }
@@ -72,7 +76,11 @@ export type OwnerVerdict = { stale: false } | { stale: true; reason: string };
  */
 export function judgeOwner(owner: OwnerRecord, now: number, staleMs: number): OwnerVerdict {
   const me = currentOwner();
-  const sameMachine = owner.host === me.host && (owner.bootId === undefined || owner.bootId === me.bootId);
+  // Its pid means something here only on this host, this boot and in this pid namespace.
+  const sameMachine =
+    owner.host === me.host &&
+    (owner.bootId === undefined || owner.bootId === me.bootId) &&
+    (owner.pidNs === undefined || me.pidNs === undefined || owner.pidNs === me.pidNs);
   if (owner.host === me.host && owner.bootId !== undefined && me.bootId !== undefined && owner.bootId !== me.bootId)
     return { stale: true, reason: 'its owner ran before the last reboot' };
   if (sameMachine) {
@@ -122,6 +130,14 @@ function procStat(pid: number): { state: string; startTime: string } | undefined
 function bootId(): string | undefined {
   try {
     return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function pidNamespace(): string | undefined {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
   } catch {
     return undefined;
   }

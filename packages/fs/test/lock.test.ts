@@ -87,6 +87,17 @@ describe('acquireFileLock / withFileLock', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it('does not judge a pid from another pid namespace (a container on the same kernel): only its refresh age counts', async () => {
+    if (process.platform !== 'linux') return;
+    const dir = await tempDir();
+    const file = join(dir, 'shared.json');
+    await writeFile(`${file}.lock`, record({ pid: deadPid(), pidNs: 'pid:[1]' }));
+    expect(await codeOf(acquireFileLock(file, { timeoutMs: 200 }))).toBe('E_LOCKED');
+    await writeFile(`${file}.lock`, record({ pid: deadPid(), pidNs: 'pid:[1]', refreshedAt: Date.now() - 60_000 }));
+    const lock = await acquireFileLock(file, { timeoutMs: 2000 });
+    await lock.release();
+  });
+
   it('takes over an empty lock (a writer killed between create and write) once it is a second old', async () => {
     const dir = await tempDir();
     const file = join(dir, 'queue.json');
