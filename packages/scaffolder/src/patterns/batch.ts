@@ -53,6 +53,8 @@ export interface PatternNote {
   pattern: string;
   phase: 1 | 2;
   severity: 'warning' | 'error';
+  /** What the note is about (`missing-spec`, `doc-id-pending`, ...): a report holds each kind once per pattern. */
+  kind?: string;
   message: string;
 }
 
@@ -66,6 +68,8 @@ export interface PatternBatchReport {
   batches: BatchReport[];
   files: BatchFile[];
   notes: PatternNote[];
+  /** Patterns whose spec_path names a file that does not exist, each once. */
+  missingSpecs: string[];
   /** Registry entries left out (no usable pattern_id). */
   skipped: Diagnostic[];
 }
@@ -116,18 +120,30 @@ export async function runPatternBatch(
   const size = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const batches: BatchReport[] = [];
   const notes: PatternNote[] = [];
+  const noted = new Set<string>();
+  /** Phases see the same facts (a missing spec): each kind of note is kept once per pattern. */
+  const note = (n: PatternNote) => {
+    const key = n.kind ? `${n.pattern}\0${n.kind}` : undefined;
+    if (key && noted.has(key)) return;
+    if (key) noted.add(key);
+    notes.push(n);
+  };
   const taken = new Map<string, string>();
   for (const r of ws.records) if (r.docId && r.patternId && !taken.has(r.docId)) taken.set(r.docId, r.patternId);
   const now = options.now ?? new Date();
   const ajv = createAjv();
 
-  const runBatch = async (phase: 1 | 2, index: number, group: PatternRecord[], plan: () => Promise<FileChange[]>) => {
+  /** A batch's plan: the files it would write, and why it must not be written (its files are then reported failed). */
+  type Plan = { changes: FileChange[]; failure?: St3Error };
+  const runBatch = async (phase: 1 | 2, index: number, group: PatternRecord[], plan: () => Promise<Plan>) => {
     if (options.signal?.aborted) throw new St3Error('E_INTERRUPTED', 'interrupted');
     const ids = group.map((r) => r.patternId!);
     let changes: FileChange[] = [];
     let report: BatchReport;
     try {
-      changes = await plan();
+      const planned = await plan();
+      changes = planned.changes;
+      if (planned.failure) throw planned.failure;
       const written = dryRun ? [] : await commitBatch(ws, changes);
       overlay.accept(changes);
       report = {
@@ -170,8 +186,8 @@ export async function runPatternBatch(
     for (const [index, group] of chunk(records, size).entries()) {
       await runBatch(1, index, group, async () => {
         const planned = await planDocIds(ws, overlay, group, taken);
-        for (const n of planned.notes) notes.push({ ...n, phase: 1 });
-        return planned.changes;
+        for (const n of planned.notes) note({ ...n, phase: 1 });
+        return { changes: planned.changes };
       });
     }
   }
@@ -185,14 +201,18 @@ export async function runPatternBatch(
     for (const [index, group] of chunk(records, size).entries()) {
       await runBatch(2, index, group, async () => {
         const planned = await parallel(group, (r) => planArtifacts(ws, overlay, r, docIdOf(r), ajv, now));
-        for (const p of planned) for (const n of [...p.notes, ...p.invalid]) notes.push({ ...n, phase: 2 });
+        for (const p of planned) for (const n of [...p.notes, ...p.invalid]) note({ ...n, phase: 2 });
         const invalid = planned.flatMap((p) => p.invalid);
-        if (invalid.length > 0)
-          throw new St3Error(
+        const changes = planned.flatMap((p) => p.changes);
+        if (invalid.length === 0) return { changes };
+        return {
+          changes,
+          failure: new St3Error(
             'E_SCHEMA',
-            `${invalid.length} generated example(s) failed validation: ${invalid[0]!.pattern}: ${invalid[0]!.message}`,
-          );
-        return planned.flatMap((p) => p.changes);
+            `${invalid.length} generated example(s) fail the schema beside them: ${invalid[0]!.pattern}: ${invalid[0]!.message}`,
+            { hint: 'fix the schema or the spec inputs; nothing of this batch was written' },
+          ),
+        };
       });
     }
   }
@@ -231,6 +251,7 @@ export async function runPatternBatch(
     batches,
     files,
     notes,
+    missingSpecs: [...new Set(notes.filter((n) => n.kind === 'missing-spec').map((n) => n.pattern))],
     skipped,
   };
 }

@@ -3,9 +3,9 @@ import type { Ajv } from 'ajv';
 import { isMap } from 'yaml';
 import { parseHeader } from '../provenance/header.js';
 import { INSTANCE_KINDS, generateInstance, validateInstance } from './instances.js';
-import { deriveInstanceSchema, type JsonSchema } from './json-schema.js';
+import { deriveInstanceSchema, isRecord, type JsonSchema } from './json-schema.js';
+import { decideDocId, patternName, schemaFileFor } from './layout.js';
 import { changeFor, type FileChange, type Overlay } from './overlay.js';
-import { deriveDocId } from './phase-doc-ids.js';
 import { renderScaffold, templateFor, type ScaffoldContext } from './scaffolds.js';
 import {
   normalizeLink,
@@ -20,6 +20,8 @@ export interface ArtifactNote {
   pattern: string;
   message: string;
   severity: 'warning' | 'error';
+  /** What the note is about, so a report counts each kind once per pattern. */
+  kind?: string;
 }
 
 export interface ArtifactBatch {
@@ -56,6 +58,7 @@ export async function planArtifacts(
     notes.push({
       pattern: id,
       severity: 'warning',
+      kind: specLink ? 'missing-spec' : 'no-spec',
       message: specLink ? `spec ${specLink} does not exist: nothing to derive` : 'no spec_path: nothing to derive',
     });
     return { changes, notes, invalid };
@@ -76,51 +79,53 @@ export async function planArtifacts(
     notes.push({ pattern: id, severity: 'warning', message: 'the spec has no inputs: no schema derived' });
     return { changes, notes, invalid };
   }
-  const name =
-    typeof record.name === 'string' && /^[a-z0-9_]+$/.test(record.name)
-      ? record.name
-      : deriveDocId(id).slice(4).toLowerCase().replace(/-/g, '_');
+  const name = patternName(record);
+  const decided = docId ?? decideDocId(record, typeof data.doc_id === 'string' ? data.doc_id : undefined).docId;
   const derived = deriveInstanceSchema({ ...data, pattern_id: id }, { file: specFile });
   for (const w of derived.warnings)
     notes.push({ pattern: id, severity: 'warning', message: `${w.path?.join('.') ?? ''}: ${w.message}` });
-  const schema = derived.schema;
 
-  const schemaFile = linkOr(ws, record.raw.schema_path, join(ws.patternsRoot, 'schemas', `${name}.schema.json`));
-  changes.push(
-    await generated(
-      ws,
-      overlay,
-      schemaFile,
-      `${JSON.stringify(schema, null, 2)}\n`,
-      id,
-      (t) => t.includes(GENERATED_MARK),
-      notes,
-    ),
+  const schemaFile = schemaFileFor(ws, record);
+  const schemaChange = await generated(
+    ws,
+    overlay,
+    schemaFile,
+    `${JSON.stringify(derived.schema, null, 2)}\n`,
+    id,
+    (t) => t.includes(GENERATED_MARK),
+    notes,
   );
+  changes.push(schemaChange);
+  // examples must validate against the schema that sits beside them: a hand-written one when it is kept
+  const schema = schemaChange.action === 'kept' ? await handWritten(overlay, schemaFile) : derived.schema;
+  if (!schema) {
+    invalid.push({
+      pattern: id,
+      severity: 'error',
+      message: `${toBaseRelative(ws, schemaFile)} is not a JSON object: no example can be checked against it`,
+    });
+    return { changes, notes, invalid };
+  }
 
   const exampleDir = linkOr(ws, record.raw.example_dir, join(ws.patternsRoot, 'examples', name));
   for (const kind of INSTANCE_KINDS) {
     const file = join(exampleDir, `instance_${kind}.json`);
-    // the metadata mark tells a later run that st3 wrote this example and may refresh it
-    const instance = {
-      ...(generateInstance(schema, kind) as Record<string, unknown>),
-      metadata: { created_by: GENERATED_MARK, kind },
-    };
-    const result = validateInstance(ajv, schema, instance);
-    if (!result.valid)
+    const path = toBaseRelative(ws, file);
+    const made = exampleFor(ajv, schema, kind, decided);
+    if (!made.valid)
       invalid.push({
         pattern: id,
         severity: 'error',
-        message: `generated ${kind} example is invalid: ${result.errors.join('; ')}`,
+        message: `${path} (generated ${kind} example) does not validate against ${toBaseRelative(ws, schemaFile)}: ${made.errors.join('; ')}`,
       });
     const existing = await overlay.read(file);
-    if (existing !== undefined) checkExisting(ajv, schema, existing, toBaseRelative(ws, file), id, notes);
+    if (existing !== undefined) checkExisting(ajv, schema, existing, path, id, notes);
     changes.push(
       await generated(
         ws,
         overlay,
         file,
-        `${JSON.stringify(instance, null, 2)}\n`,
+        `${JSON.stringify(made.instance, null, 2)}\n`,
         id,
         (t) => t.includes(GENERATED_MARK),
         notes,
@@ -146,20 +151,23 @@ export async function planArtifacts(
   const rel = (from: string, to: string) => relative(dirname(from), to).split('\\').join('/');
   const ctx: ScaffoldContext = {
     patternId: id,
-    docId: docId ?? deriveDocId(id),
+    docId: decided,
     name,
     summary: oneLine(data.intent) ?? oneLine(record.raw.summary) ?? `Runs the ${name} pattern.`,
     schemaRel: rel(executorFile, schemaFile),
     minimalExampleRel: rel(testFile, join(exampleDir, 'instance_minimal.json')),
     executorRel: rel(testFile, executorFile),
-    required: (schema.required as string[]).filter((r) => r !== 'pattern_id'),
+    required: (Array.isArray(schema.required) ? (schema.required as string[]) : []).filter(
+      (r) => r !== 'pattern_id' && r !== 'doc_id',
+    ),
     steps: stepIds(data.execution_steps),
   };
   if (!docId)
     notes.push({
       pattern: id,
       severity: 'warning',
-      message: `no doc_id in the registry yet (run phase 1): DOC_LINK uses ${ctx.docId}`,
+      kind: 'doc-id-pending',
+      message: `no doc_id in the registry yet: DOC_LINK and examples use ${decided}, the one phase 1 writes`,
     });
   for (const [kind, file] of [
     ['executor', executorFile],
@@ -203,6 +211,42 @@ async function generated(
     };
   }
   return changeFor(ws, overlay, file, content, 2, pattern);
+}
+
+/**
+ * An example of the schema: its own examples or values from its constraints (generateInstance),
+ * carrying the pattern's doc id where the schema has a free doc_id, and st3's mark in `metadata`
+ * where the schema allows it (so a later run knows it may refresh the file). The first variant that
+ * validates wins; when none does, the plain one is returned with its errors.
+ */
+function exampleFor(
+  ajv: Ajv,
+  schema: JsonSchema,
+  kind: (typeof INSTANCE_KINDS)[number],
+  docId: string,
+): { instance: unknown; valid: boolean; errors: string[] } {
+  const generatedValue = generateInstance(schema, kind);
+  const base = isRecord(generatedValue) ? { ...generatedValue } : generatedValue;
+  const props = isRecord(schema.properties) ? schema.properties : {};
+  const docIdProp = isRecord(props.doc_id) ? props.doc_id : undefined;
+  if (isRecord(base) && (docIdProp ? docIdProp.const === undefined : schema.additionalProperties !== false))
+    base.doc_id = docId;
+  const marked = isRecord(base) ? { ...base, metadata: { created_by: GENERATED_MARK, kind } } : base;
+  for (const candidate of [marked, base]) {
+    const result = validateInstance(ajv, schema, candidate);
+    if (result.valid) return { instance: candidate, valid: true, errors: [] };
+  }
+  const result = validateInstance(ajv, schema, base);
+  return { instance: base, valid: false, errors: result.errors };
+}
+
+async function handWritten(overlay: Overlay, file: string): Promise<JsonSchema | undefined> {
+  try {
+    const value: unknown = JSON.parse((await overlay.read(file)) ?? '');
+    return isRecord(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function checkExisting(

@@ -1,9 +1,15 @@
-import { basename, dirname, relative } from 'node:path';
 import { St3Error } from '@st3/schemas';
 import { isMap } from 'yaml';
-import { sidecarPathFor } from './check.js';
+import { decideDocId, schemaFileFor, sidecarFileFor, type DocIdSource } from './layout.js';
 import { changeFor, parallel, type FileChange, type Overlay } from './overlay.js';
-import { DOC_ID_RE, parseYamlText, resolveLink, type PatternRecord, type PatternWorkspace } from './workspace.js';
+import {
+  DOC_ID_RE,
+  parseYamlText,
+  resolveLink,
+  toBaseRelative,
+  type PatternRecord,
+  type PatternWorkspace,
+} from './workspace.js';
 import {
   applySplices,
   insertPair,
@@ -14,19 +20,13 @@ import {
   type Splice,
 } from './yaml-edit.js';
 
-/** `PAT-ATOMIC-CREATE-001` → `DOC-ATOMIC-CREATE-001`; other ids are upper-cased into the doc id alphabet. */
-export function deriveDocId(patternId: string): string {
-  const body = patternId.startsWith('PAT-') ? patternId.slice(4) : patternId;
-  const cleaned = body
-    .toUpperCase()
-    .replace(/[^A-Z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return `DOC-${cleaned || 'PATTERN'}`;
-}
+export { deriveDocId } from './doc-id.js';
 
 export interface DocIdNote {
   pattern: string;
   severity: 'warning' | 'error';
+  /** What the note is about, so a report counts each kind once per pattern (`missing-spec`, ...). */
+  kind?: string;
   message: string;
 }
 
@@ -40,7 +40,7 @@ export interface DocIdBatch {
 interface Decision {
   record: PatternRecord;
   docId: string;
-  source: 'registry' | 'spec' | 'derived';
+  source: DocIdSource;
   specFile?: string;
 }
 
@@ -72,15 +72,11 @@ export async function planDocIds(
       notes.push({
         pattern: id,
         severity: 'warning',
+        kind: 'missing-spec',
         message: `spec ${specLink} does not exist: only the registry gets the doc id`,
       });
     const specDocId = specText === undefined ? undefined : topLevelString(specFile!, specText, 'doc_id');
-    const registryDocId = record.docId;
-    const [docId, source] = registryDocId
-      ? [registryDocId, 'registry' as const]
-      : specDocId && DOC_ID_RE.test(specDocId)
-        ? [specDocId, 'spec' as const]
-        : [deriveDocId(id), 'derived' as const];
+    const { docId, source } = decideDocId(record, specDocId);
     if (!DOC_ID_RE.test(docId)) {
       // an id the registry already carries is the author's to fix: report it, leave the entry alone
       notes.push({
@@ -109,10 +105,13 @@ export async function planDocIds(
   );
   if (registryChange) changes.push(registryChange);
   for (const d of decisions) {
-    if (!d.specFile) continue;
-    const specChange = await specEdit(ws, overlay, d);
-    if (specChange) changes.push(specChange);
-    changes.push(await sidecar(ws, overlay, d));
+    if (d.specFile) {
+      const specChange = await specEdit(ws, overlay, d);
+      if (specChange) changes.push(specChange);
+    }
+    // the schema's sidecar, when the pattern has a schema or a spec to derive one from (phase 2)
+    const schemaFile = schemaFileFor(ws, d.record);
+    if (d.specFile || overlay.exists(schemaFile)) changes.push(await sidecar(ws, overlay, d, schemaFile));
   }
   return { changes, notes, assigned: new Map(decisions.map((d) => [d.record.patternId!, d.docId])) };
 }
@@ -172,18 +171,21 @@ async function specEdit(ws: PatternWorkspace, overlay: Overlay, d: Decision): Pr
     : changeFor(ws, overlay, file, edited, 1, d.record.patternId, 'doc_id and DOC_LINK header');
 }
 
-async function sidecar(ws: PatternWorkspace, overlay: Overlay, d: Decision): Promise<FileChange> {
-  const file = sidecarPathFor(d.specFile!);
-  const registryRel = relative(dirname(file), ws.registryFile).split('\\').join('/');
-  const content = [
-    '# Pattern id sidecar, written by `st3 scaffold batch --phase 1`. The registry is the source of truth;',
+/** `schemas/<name>.schema.id.yaml`, the seed's sidecar: which pattern and doc id the schema belongs to. */
+async function sidecar(ws: PatternWorkspace, overlay: Overlay, d: Decision, schemaFile: string): Promise<FileChange> {
+  const file = sidecarFileFor(schemaFile);
+  const lines = [
+    '# Schema id sidecar, written by `st3 scaffold batch --phase 1`. The registry is the source of truth;',
     '# `st3 patterns check` reports a sidecar that disagrees with it.',
-    `pattern_id: ${d.record.patternId}`,
+    `schema_path: ${toBaseRelative(ws, schemaFile)}`,
     `doc_id: ${d.docId}`,
-    `registry: ${registryRel}`,
-    `spec: ${basename(d.specFile!)}`,
+    `pattern_id: ${d.record.patternId}`,
+    'role: schema',
+    ...(d.specFile ? [`linked_spec: ${toBaseRelative(ws, d.specFile)}`] : []),
+    `registry: ${toBaseRelative(ws, ws.registryFile)}`,
     '',
-  ].join('\n');
+  ];
+  const content = lines.join('\n');
   const existing = await overlay.read(file);
   if (existing !== undefined && existing !== content) {
     // keep a sidecar that already agrees (its author may have added fields)

@@ -97,8 +97,11 @@ function lookupSyntax(ext: string, config: ScaffoldMetadataConfig): CommentSynta
     if (p.extensions.includes(ext) && p.syntax in SYNTAX) return p.syntax as CommentSyntax;
   for (const p of DEFAULT_METADATA_CONFIG.comment_patterns)
     if (p.extensions.includes(ext)) return p.syntax as CommentSyntax;
-  return undefined;
+  return EXTRA_SYNTAX[ext];
 }
+
+/** Extensions the seed's scaffold_metadata.yaml does not list, that ST3 generates (PowerShell executors and tests). */
+const EXTRA_SYNTAX: Record<string, CommentSyntax> = { '.ps1': 'hash', '.psm1': 'hash', '.toml': 'hash' };
 
 /** ISO 8601 UTC with seconds, the precision `scaffold_metadata.yaml` accepts. */
 let lastStamp: { time: number; text: string } | undefined;

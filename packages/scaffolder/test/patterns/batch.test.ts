@@ -55,7 +55,7 @@ describeWithFixtures('runPatternBatch on the real registry', () => {
     expect(report.counts.created).toBe(0);
     const paths = report.files.map((f) => `${f.status}:${f.path}`);
     expect(paths).toContain('planned:patterns/PATTERN_INDEX.yaml');
-    expect(paths).toContain('planned:patterns/specs/atomic_create.id.yaml');
+    expect(paths).toContain('planned:patterns/schemas/atomic_create.schema.id.yaml');
     expect(paths).toContain('kept:patterns/schemas/batch_create.schema.json');
     expect(paths).toContain('planned:patterns/examples/batch_create/instance_minimal.json');
     expect(paths).toContain('planned:patterns/executors/batch_create_executor.ps1');
@@ -94,9 +94,16 @@ describeWithFixtures('runPatternBatch on the real registry', () => {
         '# DOC_LINK: DOC-PAT-ATOMIC-CREATE-PATTERN-044\ndoc_id: DOC-PAT-ATOMIC-CREATE-PATTERN-044\n# Pattern: Atomic Create\n',
       ),
     ).toBe(true);
-    const sidecar = await readFile(join(fx.patterns, 'specs', 'atomic_create.id.yaml'), 'utf8');
+    // the seed's sidecar layout: schemas/<name>.schema.id.yaml beside the schema it describes
+    const sidecar = await readFile(join(fx.patterns, 'schemas', 'atomic_create.schema.id.yaml'), 'utf8');
     expect(sidecar).toContain(
-      'pattern_id: PAT-ATOMIC-CREATE-001\ndoc_id: DOC-PAT-ATOMIC-CREATE-PATTERN-044\nregistry: ../PATTERN_INDEX.yaml\n',
+      [
+        'schema_path: patterns/schemas/atomic_create.schema.json',
+        'doc_id: DOC-PAT-ATOMIC-CREATE-PATTERN-044',
+        'pattern_id: PAT-ATOMIC-CREATE-001',
+        'role: schema',
+        'linked_spec: patterns/specs/atomic_create.pattern.yaml',
+      ].join('\n'),
     );
 
     const check = await checkPatterns(fx.patterns);
@@ -191,7 +198,9 @@ describe('phase 2: schemas, examples, executor and test scaffolds', () => {
       expect(validateInstance(ajv, schema, instance)).toEqual({ valid: true, errors: [] });
     }
     const minimal = JSON.parse(await readFile(join(root, 'patterns/examples/greet/instance_minimal.json'), 'utf8'));
-    expect(Object.keys(minimal).sort()).toEqual(['metadata', 'names', 'pattern_id', 'project_root']);
+    expect(Object.keys(minimal).sort()).toEqual(['doc_id', 'metadata', 'names', 'pattern_id', 'project_root']);
+    // an example carries its pattern's doc id, never a placeholder
+    expect(minimal.doc_id).toBe('DOC-GREET-HELLO-001');
     const test = JSON.parse(await readFile(join(root, 'patterns/examples/greet/instance_test.json'), 'utf8'));
     expect(test.names).toHaveLength(3);
     const executor = await readFile(join(root, 'patterns/executors/greet_executor.py'), 'utf8');
