@@ -166,8 +166,8 @@ const git = (dir: string, ...args: string[]) =>
 
 /**
  * A real workspace in a temp folder, committed to a fresh git repository: TypeScript and Python
- * sources, a quality config whose gates and tests are small node scripts, the example task and
- * standard of examples/, and a one-pattern registry.
+ * sources, a quality config whose gates and tests are small node scripts, the first example task and
+ * the standard of examples/, and a one-pattern registry.
  */
 export async function makeWorkspace(): Promise<Workspace> {
   const dir = await mkdtemp(join(tmpdir(), 'st3-mcp-'));
@@ -175,7 +175,9 @@ export async function makeWorkspace(): Promise<Workspace> {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), text);
   }
-  await cp(join(repoRoot, 'examples/tasks'), join(dir, 'tasks'), { recursive: true });
+  const task = 'tasks/TASK-0001-example-evidence.task.yaml';
+  await mkdir(join(dir, 'tasks'), { recursive: true });
+  await cp(join(repoRoot, 'examples', task), join(dir, task));
   await cp(join(repoRoot, 'examples/standards'), join(dir, 'standards'), { recursive: true });
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '-A');
