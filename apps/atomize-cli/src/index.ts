@@ -42,11 +42,7 @@ export const stage: RunStage = {
         skipped++;
         continue;
       }
-      const rec = r.record as unknown as {
-        path: string;
-        functions: { qualifiedName: string; complexity: number }[];
-        atoms: { atomicity: { atomic: boolean } }[];
-      };
+      const rec = r.record;
       files++;
       functions += rec.functions.length;
       atoms += rec.atoms.length;

@@ -100,7 +100,7 @@ export async function atomizeSources(
     mode: 'atomize',
     ...(options.cache === false ? { cache: false } : {}),
   })) {
-    if (result.ok) files.push(result.record as unknown as AtomizeOutput['files'][number]);
+    if (result.ok) files.push(result.record);
     else
       options.out?.diagnostic(
         result.skipped.diagnostic ?? {

@@ -12,7 +12,7 @@ import { linkPieces } from './atoms/links.js';
 import { declarationIndex, signatureOf } from './atoms/signatures.js';
 import { pieceSymbols, Resolver, USAGE, type PieceSymbols } from './atoms/symbols.js';
 
-export interface AtomRecord {
+export type AtomRecord = {
   id: string;
   path: string;
   startLine: number;
@@ -36,9 +36,13 @@ export interface AtomRecord {
   dependsOn: string[];
   context: AtomContext;
   atomicity: Atomicity;
-}
+};
 
-export interface AtomizedFileRecord {
+/**
+ * One file's atomization. Records (and their parts) are type aliases, not interfaces: plain data that fits the
+ * `atoms` JSON contract of `@st3/schemas` (loose objects) as it is, so adapters need no cast.
+ */
+export type AtomizedFileRecord = {
   path: string;
   language: string;
   /** Source lines of the file. */
@@ -73,7 +77,7 @@ export interface AtomizedFileRecord {
   definitions: ModuleDefinition[];
   atoms: AtomRecord[];
   diagnostics: Diagnostic[];
-}
+};
 
 /** A module-level binding of a file. */
 export interface ModuleDefinition {

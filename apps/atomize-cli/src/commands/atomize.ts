@@ -1,4 +1,5 @@
 import { defineCommand, createOutput, createProgress, resolveWorkspace, EXIT } from '@st3/cli-kit';
+import type { AtomizedFileRecord } from '@st3/atomizer';
 import { writeFileAtomic } from '@st3/fs';
 import { St3Error } from '@st3/schemas';
 import { resolve } from 'node:path';
@@ -78,7 +79,7 @@ export const command = defineCommand({
         })
       : undefined;
     const progress = createProgress(io, { quiet: common.quiet, label: 'atomize' });
-    const files: Record<string, unknown>[] = [];
+    const files: AtomizedFileRecord[] = [];
     const skipped: { path: string; reason: string }[] = [];
     const controller = new AbortController();
     io.signal.addEventListener('abort', () => controller.abort(), { once: true });
@@ -96,8 +97,8 @@ export const command = defineCommand({
       ...(telemetry ? { telemetry } : {}),
     })) {
       if (r.ok) {
-        files.push(r.record as unknown as Record<string, unknown>);
-        for (const d of (r.record as { diagnostics: { severity: string }[] }).diagnostics) out.diagnostic(d as never);
+        files.push(r.record);
+        for (const d of r.record.diagnostics) out.diagnostic(d);
       } else {
         skipped.push({ path: r.path, reason: r.skipped.reason });
         out.warn(`${r.path}: ${r.skipped.reason}`);
@@ -112,8 +113,8 @@ export const command = defineCommand({
       throw new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${positionals.join(' ')}`, {
         hint: 'files ignored by .gitignore are skipped',
       });
-    files.sort((a, b) => String(a.path).localeCompare(String(b.path)));
-    const summary = summarize(files as unknown as FileLike[]);
+    files.sort((a, b) => a.path.localeCompare(b.path));
+    const summary = summarize(files);
     const document = { files, skipped, summary };
     if (values.out) await writeFileAtomic(resolve(cwd, values.out), `${JSON.stringify(document, null, 2)}\n`);
     if (common.json) {
@@ -142,24 +143,11 @@ export const command = defineCommand({
   },
 });
 
-interface FileLike {
-  path: string;
-  loc: number;
-  functions: { name: string; qualifiedName: string; startLine: number; complexity: number }[];
-  atoms: {
-    startLine: number;
-    endLine: number;
-    kind: string;
-    name?: string;
-    atomicity: { score: number; atomic: boolean; violations: { criterion: string; message: string }[] };
-  }[];
-}
-
-function summarize(files: FileLike[]) {
+function summarize(files: AtomizedFileRecord[]) {
   const fns = files.flatMap((f) =>
     f.functions.map((fn) => ({ path: f.path, line: fn.startLine, name: fn.qualifiedName, complexity: fn.complexity })),
   );
-  const atoms = files.flatMap((f) => f.atoms.map((a) => ({ path: f.path, ...a })));
+  const atoms = files.flatMap((f) => f.atoms);
   const nonAtomic = atoms.filter((a) => !a.atomicity.atomic);
   return {
     files: files.length,

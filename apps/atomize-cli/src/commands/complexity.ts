@@ -1,18 +1,9 @@
 import { defineCommand, createOutput, createProgress, EXIT } from '@st3/cli-kit';
+import type { FunctionRecord } from '@st3/atomizer';
 import { St3Error } from '@st3/schemas';
 import { baseDir, sourceOptions } from './shared.js';
 
-interface Unit {
-  name: string;
-  kind: string;
-  startLine: number;
-  endLine: number;
-  complexity: number;
-  reportLine: number;
-  reportColumn: number;
-  reportName: string;
-  reported: boolean;
-}
+type Unit = FunctionRecord;
 
 /** The peer tool's line: ESLint's unix formatter for JS/TS, flake8's default format for Python. */
 function formatLine(path: string, language: string, u: Unit, max: number | undefined): string {
@@ -71,7 +62,7 @@ export const command = defineCommand({
         out.warn(`${r.path}: ${r.skipped.reason}`);
         continue;
       }
-      const rec = r.record as unknown as { path: string; language: string; functions: Unit[]; diagnostics: never[] };
+      const rec = r.record;
       for (const d of rec.diagnostics) out.diagnostic(d);
       const units = rec.functions.filter(
         (f) => (values.all || f.reported) && (max === undefined || f.complexity > max),

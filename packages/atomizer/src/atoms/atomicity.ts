@@ -4,19 +4,19 @@ import type { AtomContext } from './context.js';
 import { unitOf, type Piece } from './decompose.js';
 import type { ResolvedAtomOptions } from './options.js';
 
-export interface AtomicityViolation {
+export type AtomicityViolation = {
   criterion: string;
   severity: 'critical' | 'warning' | 'info';
   message: string;
   suggestion?: string;
-}
+};
 
-export interface Atomicity {
+export type Atomicity = {
   score: number;
   atomic: boolean;
   passed: string[];
   violations: AtomicityViolation[];
-}
+};
 
 export const CRITERIA = [
   'size',

@@ -93,8 +93,11 @@ export interface ContextComponent {
   reason: string;
 }
 
-/** What an atom needs around it to be understood or regenerated alone (`atom.context`). */
-export interface AtomContext {
+/**
+ * What an atom needs around it to be understood or regenerated alone (`atom.context`). A type alias, not an
+ * interface, so a record fits the `atoms` JSON contract (`context: Record<string, unknown>`) without a cast.
+ */
+export type AtomContext = {
   /** Enclosing headers, outermost first (empty for a top-level atom). */
   chain: ContextHeader[];
   imports: ContextImport[];
@@ -113,4 +116,4 @@ export interface AtomContext {
   missing: ContextComponent[];
   /** Free names nothing in the file, its imports or the language's globals binds. */
   unresolved: string[];
-}
+};
