@@ -30,6 +30,9 @@ export const listCommand = defineCommand({
       parsing_strategy: g.capabilities.parsing_strategy,
       command: g.execution.command,
       supports_autofix: g.capabilities.supports_autofix,
+      // How far its verdict reaches in auto scope (absent in the config = importers) and its fixer.
+      scope_mode: g.capabilities.scope_mode ?? 'importers',
+      fix: g.capabilities.fix?.command ?? null,
     }));
     if (common.json) {
       out.document({ config: path, gates });
@@ -39,7 +42,7 @@ export const listCommand = defineCommand({
     for (const g of gates) {
       const mark = g.active ? out.color.green('●') : out.color.dim('○');
       out.line(
-        `${mark} ${g.id.padEnd(width)}  ${g.name}  ${out.color.dim(`${g.file_types.join(',')} · ${g.parsing_strategy} · ${g.command.join(' ')}`)}`,
+        `${mark} ${g.id.padEnd(width)}  ${g.name}  ${out.color.dim(`${g.file_types.join(',')} · ${g.scope_mode} · ${g.parsing_strategy} · ${g.command.join(' ')}${g.fix ? ' · fix' : ''}`)}`,
       );
     }
     out.info(out.color.dim(`${active.size} active of ${gates.length} (● active)`));
