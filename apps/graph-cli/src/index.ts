@@ -23,11 +23,11 @@ export const cli: CliDefinition = {
       load: async () => (await import('./commands/validate-plan.js')).command,
     },
     execute: {
-      summary: 'run a command per node, dependencies first, with retries and resumable runs',
+      summary: 'agents generate each atom (validated, applied or queued) or a command runs per node; resumable runs',
       load: async () => (await import('./commands/execute.js')).command,
     },
     review: {
-      summary: 'the human review queue: list, show, assign, approve, reject, edit, regenerate, stats',
+      summary: 'the human review queue: list, show, assign, approve, reject, edit, regenerate, serve (the page), stats',
       load: async () => (await import('./commands/review.js')).command,
     },
   },

@@ -1,29 +1,65 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
-import { createOutput, createProgress, defineCommand, EXIT, resolveWorkspace, type Output } from '@st3/cli-kit';
-import type { ExecuteResult, ReviewQueueApi } from '@st3/executor';
-import { St3Error, type GraphInput, type GraphNode, type RunState } from '@st3/schemas';
+import { join, resolve } from 'node:path';
+import { createOutput, defineCommand, resolveWorkspace } from '@st3/cli-kit';
+import { St3Error, type GraphInput, type RunState } from '@st3/schemas';
 
 export const command = defineCommand({
   name: 'execute',
-  summary: 'run a command for every node of a graph, dependencies first, with retries; runs are resumable',
+  summary: 'run every node of a graph, dependencies first: an agent generates each atom, or a command runs per node',
   description: [
-    'The command runs without a shell; placeholders {id} {file} {start} {end} {attempt} {temperature} are filled ' +
-      'in per node, and it also gets ST3_NODE_ID, ST3_ATTEMPT, ST3_TEMPERATURE and ST3_FEEDBACK (the previous failure).',
-    "With --review the code of a node is its line range, unless the command's last output line is JSON " +
+    'With --agent (or --agent-url and --agent-model) each atom goes to an agent of .st3/config/agents.yaml: the prompt ' +
+      "holds the instruction, the atom's context and code, and on a retry the failure; the answer (a fenced code block " +
+      'or a unified diff) is validated — it parses, it is still an atom, the quality gates pass on it in a scratch copy ' +
+      '— then applied, or queued for review when its confidence is below --review-below. Nodes applied by an earlier ' +
+      'run, approved or waiting in the review queue are skipped; rejected ones are regenerated with the feedback.',
+    'With --run the command runs without a shell; placeholders {id} {file} {start} {end} {attempt} {temperature} are ' +
+      'filled in per node, and it also gets ST3_NODE_ID, ST3_ATTEMPT, ST3_TEMPERATURE and ST3_FEEDBACK (the previous ' +
+      "failure). With --review the code of a node is its line range, unless the command's last output line is JSON " +
       '{"code": "...", "validation": 0.9, "integrationTests": {"passed": 3, "total": 4}}.',
   ],
-  usage: ['st3 execute --resume <run-id> [--run "<command>"] [--json]'],
+  usage: ['st3 execute --resume <run-id> [--json]'],
   args: [{ name: 'inputs', description: 'graph.json, atoms.json or source paths (not with --resume)', variadic: true }],
   options: {
-    run: { type: 'string', valueName: 'CMD', description: 'command per node (see above)' },
+    agent: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'the agent of .st3/config/agents.yaml (default: its default)',
+    },
+    'agent-url': {
+      type: 'string',
+      valueName: 'URL',
+      description: 'an ad-hoc OpenAI-compatible agent: the server (e.g. http://127.0.0.1:8080/v1)',
+    },
+    'agent-model': { type: 'string', valueName: 'M', description: 'the model of the ad-hoc agent' },
+    instruction: { type: 'string', valueName: 'TEXT', description: 'what the agent does to each atom' },
+    task: {
+      type: 'string',
+      valueName: 'ID',
+      description:
+        "agents: the instruction comes from the task file and the run's patch becomes its diff evidence; " +
+        'with --telemetry the telemetry goes to its context (.st3/tasks/ID/)',
+    },
+    'only-matching': {
+      type: 'string',
+      valueName: 'REGEX',
+      description: 'run only the atoms whose code matches; the others are context only',
+    },
+    'review-below': {
+      type: 'number',
+      min: 0,
+      max: 1,
+      valueName: 'C',
+      description:
+        'agents: queue a change for review instead of applying it when its confidence is below C (default 0.7)',
+    },
+    'dry-run': { type: 'boolean', description: 'agents: apply nothing; write the changes to .st3/runs/<run-id>.patch' },
+    run: { type: 'string', valueName: 'CMD', description: 'a command per node instead of an agent (see above)' },
     concurrency: { type: 'number', integer: true, min: 1, description: 'nodes running at once (default 100)' },
     retries: {
       type: 'number',
       integer: true,
       min: 0,
-      description: 'retries after a failed attempt (default 2); backoff 1 s → 2 s → 4 s',
+      description: 'retries after a failed attempt (default 2); temperature 0.7 → 0.5 → 0.3, backoff 1 s → 2 s → 4 s',
     },
     mode: {
       type: 'enum',
@@ -48,71 +84,80 @@ export const command = defineCommand({
     },
     review: {
       type: 'boolean',
-      description: 'add succeeded nodes to the review queue (.st3/review/) with their confidence and issues',
+      description: '--run: add succeeded nodes to the review queue (.st3/review/) with their confidence and issues',
     },
     telemetry: {
       type: 'boolean',
       description:
         'record executor.nodes|attempts|retries|failed and durations to .st3/telemetry/telemetry-execute.json',
     },
-    task: {
-      type: 'string',
-      valueName: 'ID',
-      description:
-        'with --telemetry: write it into the task context instead (.st3/tasks/ID/, read by st3 metrics collect)',
-    },
   },
   examples: [
+    'st3 execute src --agent local --only-matching TODO --instruction "Implement the TODO"',
+    'st3 execute atoms.json --agent-url http://127.0.0.1:11434/v1 --agent-model qwen2.5-coder --task TASK-0123',
+    'st3 execute src --agent aider --only-matching TODO --dry-run',
     'st3 execute graph.json --run "python3 tools/check.py {file} {start} {end}"',
     'st3 execute atoms.json --run "node gen.mjs {id}" --concurrency 8 --retries 3 --review',
-    'st3 execute src/ --run "python3 tools/gen.py {id} {file} {start} {end}" --timeout 120',
     'st3 execute --resume run-20260122-041500-a1b2c3',
-    'st3 execute graph.json --run "node gen.mjs {id}" --telemetry --task TASK-0123',
   ],
   async run({ values, args, common, io, usage, usageError }) {
-    const positionals = args.inputs;
     const out = createOutput(io, common);
     const ws = resolveWorkspace(io, common);
     const start = resolve(io.cwd, common.cwd ?? '.');
-    const { createFileRunStore, createReviewQueue, commandRunner, execute } = await import('@st3/executor');
-    const store = createFileRunStore(join(ws.st3Dir, 'runs'));
-
-    let resumeState: RunState | undefined;
-    if (values.resume) resumeState = await store.load(values.resume);
-    else if (positionals.length === 0) throw usageError('no graph given');
-    const saved = resumeState?.options ?? {};
-    const template = values.run ?? (typeof saved.command === 'string' ? saved.command : undefined);
-    if (!template)
-      throw new St3Error('E_USAGE', '--run is required', {
-        hint: 'e.g. --run "python3 check.py {file} {start} {end}"',
+    const exec = await import('@st3/executor');
+    const store = exec.createFileRunStore(join(ws.st3Dir, 'runs'));
+    let resume: RunState | undefined;
+    if (values.resume) resume = await store.load(values.resume);
+    else if (args.inputs.length === 0) throw usageError('no graph given');
+    const saved = resume?.options ?? {};
+    const { runSettings } = await import('../execute/settings.js');
+    const settings = runSettings(values, saved);
+    const { savedSelection, chooseAgent } = await import('../agent-setup.js');
+    const template = values.run ?? (resume && typeof saved.command === 'string' ? saved.command : undefined);
+    const wantsAgent =
+      values.agent !== undefined || values['agent-url'] !== undefined || values['agent-model'] !== undefined;
+    if (template !== undefined && wantsAgent) throw usageError('--run and --agent exclude each other');
+    const selection = wantsAgent
+      ? { name: values.agent, url: values['agent-url'], model: values['agent-model'] }
+      : resume
+        ? savedSelection(saved)
+        : undefined;
+    const agentMode =
+      template === undefined && (selection !== undefined || existsSync(join(ws.st3Dir, 'config', 'agents.yaml')));
+    if (template === undefined && !agentMode)
+      throw new St3Error(
+        'E_USAGE',
+        'say who works on the nodes: --agent NAME (or --agent-url URL --agent-model M) or --run CMD',
+        {
+          hint: 'define agents in .st3/config/agents.yaml; see st3 execute --help',
+        },
+      );
+    if (!agentMode && (values['dry-run'] || values.instruction || values['review-below'] !== undefined))
+      throw usageError('--dry-run, --instruction and --review-below go with an agent, not --run');
+    if (!agentMode && values.task && !values.telemetry)
+      throw new St3Error('E_USAGE', 'with --run, --task goes with --telemetry', { hint: 'add --telemetry' });
+    let onlyMatching: RegExp | undefined;
+    if (values['only-matching'] !== undefined) {
+      try {
+        onlyMatching = new RegExp(values['only-matching']);
+      } catch (error) {
+        throw usageError(`--only-matching is not a regular expression: ${(error as Error).message}`);
+      }
+    }
+    let graph: GraphInput;
+    if (resume) graph = resume.graph;
+    else {
+      const { loadRunnableGraph } = await import('../agent-graph.js');
+      const loaded = await loadRunnableGraph(args.inputs, {
+        cwd: start,
+        root: ws.root,
+        out,
+        usage,
+        ...(onlyMatching ? { onlyMatching } : {}),
       });
-    const mode = values.mode ?? (saved.mode as string | undefined) ?? 'eager';
-    if (mode !== 'eager' && mode !== 'waves')
-      throw new St3Error('E_USAGE', `--mode must be eager or waves, got "${mode}"`);
-    const concurrency = values.concurrency ?? (typeof saved.concurrency === 'number' ? saved.concurrency : 100);
-    const retries = values.retries ?? (typeof saved.retries === 'number' ? saved.retries : 2);
-    const timeoutSec =
-      values.timeout !== undefined
-        ? values.timeout
-        : typeof saved.timeoutMs === 'number'
-          ? saved.timeoutMs / 1000
-          : undefined;
-    if (timeoutSec !== undefined && !(timeoutSec > 0))
-      throw new St3Error('E_USAGE', `--timeout expects seconds > 0, got "${values.timeout}"`);
-    const review = values.review ?? saved.review === true;
-    const backoffSec =
-      values.backoff !== undefined ? values.backoff : typeof saved.backoffMs === 'number' ? saved.backoffMs / 1000 : 1;
-    if (!(backoffSec >= 0)) throw new St3Error('E_USAGE', `--backoff expects seconds ≥ 0, got "${values.backoff}"`);
-
-    const graph =
-      positionals.length > 0
-        ? await loadGraphs(positionals, { cwd: start, root: ws.root, out, usage })
-        : resumeState!.graph;
-    const queue = createReviewQueue(join(ws.st3Dir, 'review'));
-    const feedback = existsSync(queue.file) ? await queue.regenerationFeedback() : {};
-    const progress = createProgress(io, { quiet: common.quiet, label: 'execute' });
-    if (values.task && !values.telemetry)
-      throw new St3Error('E_USAGE', '--task goes with --telemetry', { hint: 'add --telemetry' });
+      if (onlyMatching && !common.json) out.info(`${loaded.selected} of ${loaded.total} atom(s) match ${onlyMatching}`);
+      graph = loaded.graph;
+    }
     const telemetry = values.telemetry
       ? (await import('@st3/telemetry')).cliTelemetry({
           root: ws.root,
@@ -120,206 +165,46 @@ export const command = defineCommand({
           ...(values.task ? { taskId: values.task } : {}),
         })
       : undefined;
-    const result = await execute(graph, commandRunner(template, { cwd: ws.root, env: io.env }), {
-      mode,
-      concurrency,
-      retries,
-      timeoutMs: timeoutSec !== undefined ? timeoutSec * 1000 : undefined,
-      backoff: { baseMs: backoffSec * 1000 },
-      signal: io.signal,
-      store,
-      resume: resumeState,
-      feedback,
-      saveOptions: { command: template, review, backoffMs: backoffSec * 1000 },
+    const base = {
+      settings,
+      root: ws.root,
+      io,
+      out,
+      quiet: common.quiet,
+      ...(resume ? { resume } : {}),
       ...(telemetry ? { telemetry } : {}),
-      onEvent: (e) => {
-        if (e.type === 'progress') progress.update(e.done, e.total);
-        else if (e.type === 'node:retry' && !common.json)
-          out.warn(
-            `${e.id}: attempt ${e.attempt} failed (${e.category}); retrying in ${(e.delayMs / 1000).toFixed(1)} s`,
-          );
-      },
-    });
-    progress.done();
-    const telemetryFile = telemetry ? await telemetry.save() : undefined;
-    if (telemetryFile && !common.json) out.info(`telemetry: ${telemetryFile}`);
-    const reviewed = review ? await addToReview(result, graph, ws.root, retries + 1, queue) : [];
-    const stateFile = store.pathOf(result.runId);
-    const nodes = Object.fromEntries(
-      Object.entries(result.nodes).map(([id, s]) => [
-        id,
-        {
-          status: s.status,
-          attempts: s.attempts.length,
-          ...(s.reused ? { reused: true } : {}),
-          ...(s.error ? { error: s.error } : {}),
-          ...(s.skipped ? { skipped: s.skipped } : {}),
-        },
-      ]),
-    );
-    if (out.json) {
-      out.document({
-        ok: result.status === 'succeeded',
-        runId: result.runId,
-        status: result.status,
-        stateFile,
-        stats: result.stats,
-        nodes,
-        review: { added: reviewed },
-        ...(telemetryFile ? { telemetryFile } : {}),
+    };
+    if (!agentMode) {
+      const { runCommandMode } = await import('../execute/command-run.js');
+      const queue = exec.createReviewQueue(join(ws.st3Dir, 'review'));
+      return runCommandMode({
+        ...base,
+        graph,
+        template: template!,
+        review: values.review ?? saved.review === true,
+        store,
+        queue,
       });
-    } else {
-      printHuman(out, result, reviewed.length, stateFile);
     }
-    if (result.status === 'cancelled') return EXIT.interrupted;
-    return result.status === 'succeeded' ? EXIT.ok : EXIT.problems;
+    const choice = await chooseAgent(ws.root, io.env, selection ?? {});
+    const taskId = values.task ?? (typeof saved.task === 'string' ? saved.task : undefined);
+    let instruction = values.instruction ?? (typeof saved.instruction === 'string' ? saved.instruction : undefined);
+    if (instruction === undefined && taskId)
+      instruction = (await (await import('../task-instruction.js')).instructionFromTask(ws.root, taskId)).instruction;
+    if (instruction === undefined)
+      throw usageError(
+        'say what the agent should do: --instruction TEXT or --task ID',
+        'e.g. --instruction "Implement the TODO"',
+      );
+    const { runAgentMode } = await import('../execute/agent-run.js');
+    return runAgentMode({
+      ...base,
+      graph,
+      choice,
+      instruction,
+      reviewBelow: values['review-below'] ?? (typeof saved.reviewBelow === 'number' ? saved.reviewBelow : 0.7),
+      dryRun: values['dry-run'] ?? saved.dryRun === true,
+      ...(taskId ? { taskId } : {}),
+    });
   },
 });
-
-/**
- * Reads graphs, atomizer output and source paths (atomized on the fly) as `st3 graph` does, and cuts
- * cycles with the same feedback arc set, so every graph `st3 graph` accepts can be executed.
- */
-async function loadGraphs(
-  paths: string[],
-  options: { cwd: string; root: string; out: Output; usage: string },
-): Promise<GraphInput> {
-  const [{ loadGraphInputs }, { analyzeGraph }] = await Promise.all([
-    import('../graph-inputs.js'),
-    import('@st3/dep-graph'),
-  ]);
-  const { graph } = await loadGraphInputs(paths, options);
-  const seen = new Set<string>();
-  for (const n of graph.nodes) {
-    if (seen.has(n.id))
-      throw new St3Error('E_EXEC_GRAPH_INVALID', `node "${n.id}" appears more than once in the inputs`, {
-        hint: 'node ids must be unique across the graphs given',
-      });
-    seen.add(n.id);
-  }
-  const analysis = analyzeGraph(graph);
-  if (analysis.removedEdges.length === 0) return graph;
-  options.out.warn(
-    `${analysis.removedEdges.length} edge(s) cut to break ${analysis.cycles.length} cycle(s): ${analysis.removedEdges
-      .slice(0, 5)
-      .map((e) => `${e.from} → ${e.to}`)
-      .join(', ')}${analysis.removedEdges.length > 5 ? ', …' : ''}`,
-  );
-  const cut = new Set(analysis.removedEdges.map((e) => `${e.from}\u0000${e.to}`));
-  return { nodes: graph.nodes, edges: graph.edges.filter((e) => !cut.has(`${e.from}\u0000${e.to}`)) };
-}
-
-type Executed = ExecuteResult;
-type Queue = ReviewQueueApi;
-
-/**
- * Adds every node that succeeded in this run to the review queue. The code is the node's line
- * range of its file (or the command's output when the node has no file); confidence uses
- * validation (parses, fewer detector issues is better), attempts and complexity.
- */
-async function addToReview(
-  result: Executed,
-  graph: GraphInput,
-  root: string,
-  maxAttempts: number,
-  queue: Queue,
-): Promise<{ id: string; nodeId: string; level: string; score: number }[]> {
-  const { checkSyntax, detectIssues, languageOf, scoreConfidence } = await import('@st3/executor');
-  const added: { id: string; nodeId: string; level: string; score: number }[] = [];
-  const byId = new Map(graph.nodes.map((n) => [n.id, n as GraphNode & Record<string, unknown>]));
-  for (const [id, s] of Object.entries(result.nodes)) {
-    if (s.status !== 'succeeded' || s.reused) continue;
-    const node = byId.get(id)!;
-    const file = typeof node.path === 'string' ? node.path : typeof node.file === 'string' ? node.file : undefined;
-    const startLine = typeof node.startLine === 'number' ? node.startLine : undefined;
-    const endLine = typeof node.endLine === 'number' ? node.endLine : undefined;
-    const stdout = (s.result as { stdout?: string } | undefined)?.stdout ?? '';
-    const reported = lastJsonLine(stdout);
-    let code = typeof reported.code === 'string' ? reported.code : stdout;
-    if (file && typeof reported.code !== 'string') {
-      const abs = isAbsolute(file) ? file : join(root, file);
-      const text = await readFile(abs, 'utf8').catch(() => undefined);
-      if (text !== undefined) {
-        const lines = text.split('\n');
-        code = startLine ? lines.slice(startLine - 1, endLine ?? lines.length).join('\n') : text;
-      }
-    }
-    const language = languageOf(file);
-    const [syntax, issues] = await Promise.all([checkSyntax(code, language), detectIssues(code, language)]);
-    const confidence = scoreConfidence({
-      validation: isSignal(reported.validation)
-        ? reported.validation
-        : syntax.ok
-          ? Math.max(0.5, 1 - 0.1 * issues.length)
-          : 0,
-      attempts: s.attempts.length,
-      maxAttempts,
-      complexity: typeof node.complexity === 'number' ? node.complexity : undefined,
-      integrationTests: isSignal(reported.integrationTests) ? reported.integrationTests : undefined,
-    });
-    const item = await queue.add({
-      nodeId: id,
-      runId: result.runId,
-      file,
-      startLine,
-      endLine,
-      code,
-      language,
-      confidence,
-      issues,
-    });
-    added.push({ id: item.id, nodeId: id, level: confidence.level, score: confidence.score });
-  }
-  return added;
-}
-
-type Signal = number | boolean | { passed: number; total: number };
-function isSignal(v: unknown): v is Signal {
-  if (typeof v === 'number' || typeof v === 'boolean') return true;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as { passed?: unknown }).passed === 'number' &&
-    typeof (v as { total?: unknown }).total === 'number'
-  );
-}
-
-/** A command may end its output with one JSON line `{code?, validation?, integrationTests?}` for the review queue. */
-function lastJsonLine(stdout: string): Record<string, unknown> {
-  const last = stdout.trimEnd().split('\n').pop()?.trim() ?? '';
-  if (!last.startsWith('{')) return {};
-  try {
-    const v = JSON.parse(last) as unknown;
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-function printHuman(out: Output, result: Executed, reviewed: number, stateFile: string): void {
-  const c = out.color;
-  for (const [id, s] of Object.entries(result.nodes)) {
-    if (s.status === 'failed')
-      out.line(
-        `${c.red('✗')} ${id}: ${s.error?.category} error after ${s.attempts.length} attempt(s): ${s.error?.message.split('\n')[0]}`,
-      );
-  }
-  const st = result.stats;
-  const skipped = Object.entries(result.nodes).filter(([, s]) => s.status === 'skipped');
-  if (skipped.length > 0)
-    out.info(
-      `${c.yellow('-')} skipped ${skipped.length}: ${skipped
-        .slice(0, 8)
-        .map(([id, s]) => `${id} (needs ${s.skipped?.because})`)
-        .join(', ')}${skipped.length > 8 ? ', …' : ''}`,
-    );
-  const parts = [`${st.succeeded} succeeded`, `${st.failed} failed`, `${st.skipped} skipped`];
-  if (st.cancelled) parts.push(`${st.cancelled} cancelled`);
-  if (st.reused) parts.push(`${st.reused} reused`);
-  const mark = result.status === 'succeeded' ? c.green('✓') : c.red('✗');
-  out.line(
-    `${mark} run ${result.runId}: ${parts.join(', ')}; ${st.attempts} attempt(s), ${st.retries} retr${st.retries === 1 ? 'y' : 'ies'}; ${(st.durationMs / 1000).toFixed(2)} s`,
-  );
-  if (reviewed > 0) out.info(`${reviewed} node(s) added to the review queue: st3 review list`);
-  if (result.status !== 'succeeded') out.info(`state: ${stateFile}; resume with: st3 execute --resume ${result.runId}`);
-}

@@ -10,6 +10,7 @@ import {
   type CommonFlags,
   type Output,
 } from '@st3/cli-kit';
+import type { ReviewService } from '@st3/executor';
 import { St3Error, type ReviewItem } from '@st3/schemas';
 
 const STATUSES = ['pending', 'in_review', 'approved', 'rejected', 'needs_regeneration'] as const;
@@ -19,7 +20,44 @@ async function open({ common, io }: { common: CommonFlags; io: CliIO }) {
   const out = createOutput(io, common);
   const ws = resolveWorkspace(io, common);
   const { createReviewQueue } = await import('@st3/executor');
-  return { out, queue: createReviewQueue(join(ws.st3Dir, 'review')), start: resolve(io.cwd, common.cwd ?? '.') };
+  return {
+    out,
+    root: ws.root,
+    queue: createReviewQueue(join(ws.st3Dir, 'review')),
+    start: resolve(io.cwd, common.cwd ?? '.'),
+  };
+}
+
+/** Runs an action through the review service (what the review page does too), then releases its scratch copy. */
+async function withService<T>(
+  ctx: { common: CommonFlags; io: CliIO },
+  agent: { name?: string; url?: string; model?: string } | undefined,
+  fn: (service: ReviewService) => Promise<T>,
+): Promise<T> {
+  const ws = resolveWorkspace(ctx.io, ctx.common);
+  const { openReviewService, chooseAgent } = await import('../agent-setup.js');
+  const choice = agent ? await chooseAgent(ws.root, ctx.io.env, agent) : undefined;
+  const { service, dispose } = await openReviewService(ws.root, ctx.io.env, {
+    ...(choice ? { agent: choice } : {}),
+    signal: ctx.io.signal,
+  });
+  try {
+    return await fn(service);
+  } finally {
+    await dispose();
+  }
+}
+
+const AGENT_OPTIONS = {
+  agent: { type: 'string', valueName: 'NAME', description: 'regenerate at once with this agent of agents.yaml' },
+  'agent-url': { type: 'string', valueName: 'URL', description: 'or with an ad-hoc OpenAI-compatible server' },
+  'agent-model': { type: 'string', valueName: 'M', description: 'the model of the ad-hoc agent' },
+} as const;
+
+function agentOf(values: { agent?: string; 'agent-url'?: string; 'agent-model'?: string }) {
+  if (values.agent === undefined && values['agent-url'] === undefined && values['agent-model'] === undefined)
+    return undefined;
+  return { name: values.agent, url: values['agent-url'], model: values['agent-model'] };
 }
 
 const ID = [{ name: 'id', description: 'the review item id (e.g. r3)', required: true, complete: 'none' }] as const;
@@ -122,21 +160,21 @@ const subcommands: Record<string, Command> = {
   }),
   approve: defineCommand({
     name: 'approve',
-    summary: 'approve an item under review (feedback optional)',
+    summary: 'approve an item (pending or in review): its change is written into the file',
     args: ID,
     options: { feedback: { type: 'string', valueName: 'TEXT', description: 'why' }, reviewer: REVIEWER },
     examples: ['st3 review approve r3 --feedback "clear and tested"'],
     async run(ctx) {
-      const { out, queue } = await open(ctx);
-      return printItem(
-        out,
-        await queue.approve(ctx.args.id, { feedback: ctx.values.feedback, by: ctx.values.reviewer }),
+      const { out } = await open(ctx);
+      const item = await withService(ctx, undefined, (s) =>
+        s.approve(ctx.args.id, { feedback: ctx.values.feedback, by: ctx.values.reviewer }),
       );
+      return printItem(out, item);
     },
   }),
   reject: defineCommand({
     name: 'reject',
-    summary: 'reject an item under review (feedback required)',
+    summary: 'reject an item (feedback required): the next `st3 execute` regenerates it with the feedback',
     args: ID,
     options: { feedback: { type: 'string', valueName: 'TEXT', description: 'what is wrong' }, reviewer: REVIEWER },
     examples: ['st3 review reject r3 --feedback "wrong algorithm"'],
@@ -150,7 +188,7 @@ const subcommands: Record<string, Command> = {
   }),
   edit: defineCommand({
     name: 'edit',
-    summary: 'replace the code of an item under review (re-validated; refused if it does not parse)',
+    summary: "replace an item's code with yours: validated (parse, atomicity, gates), written into the file, approved",
     args: ID,
     options: {
       file: { type: 'string', valueName: 'PATH', description: 'the new code from this file' },
@@ -159,7 +197,7 @@ const subcommands: Record<string, Command> = {
     },
     examples: ['st3 review edit r3 --file fixed.py'],
     async run(ctx) {
-      const { out, queue, start } = await open(ctx);
+      const { out, start } = await open(ctx);
       const file = ctx.values.file;
       const code =
         file !== undefined
@@ -168,22 +206,71 @@ const subcommands: Record<string, Command> = {
             })
           : ctx.values.code;
       if (code === undefined) throw ctx.usageError('pass the new code with --file PATH or --code TEXT');
-      return printItem(out, await queue.edit(ctx.args.id, code, { by: ctx.values.reviewer }));
+      const item = await withService(ctx, undefined, (s) => s.edit(ctx.args.id, code, { by: ctx.values.reviewer }));
+      return printItem(out, item);
     },
   }),
   regenerate: defineCommand({
     name: 'regenerate',
-    summary: 'send an item back for regeneration; the feedback goes to the node in the next `st3 execute`',
+    summary: 'send an item back with feedback: regenerated at once with --agent, else by the next `st3 execute`',
     args: ID,
     options: {
       feedback: { type: 'string', valueName: 'TEXT', description: 'what the next attempt should do differently' },
       reviewer: REVIEWER,
+      ...AGENT_OPTIONS,
     },
-    examples: ['st3 review regenerate r3 --feedback "handle empty input"'],
+    examples: [
+      'st3 review regenerate r3 --feedback "handle empty input"',
+      'st3 review regenerate r3 --feedback "handle empty input" --agent local',
+    ],
     async run(ctx) {
-      const { out, queue } = await open(ctx);
-      const item = await queue.regenerate(ctx.args.id, { feedback: ctx.values.feedback, by: ctx.values.reviewer });
-      return printItem(out, item);
+      const { out } = await open(ctx);
+      const r = await withService(ctx, agentOf(ctx.values), (s) =>
+        s.regenerate(ctx.args.id, { feedback: ctx.values.feedback, by: ctx.values.reviewer }),
+      );
+      if (!out.json && !r.regenerated) out.info('the next `st3 execute` regenerates it with this feedback');
+      return printItem(out, r.item);
+    },
+  }),
+  serve: defineCommand({
+    name: 'serve',
+    summary: 'serve the review page and its REST API (loopback by default); Ctrl-C stops it',
+    description: [
+      'The page lists the queue (sortable, filterable, searchable) and shows an item with highlighted code, issue ' +
+        'markers with fixes, a side-by-side diff against the file, its confidence, and Approve, Reject, Edit and ' +
+        'Regenerate. It is one self-contained document: nothing is loaded from elsewhere, it works offline.',
+      'API: GET /api/review/queue?status=&sort=priority|confidence|date&q=, GET /api/review/items/:id, ' +
+        'POST /api/review/items/:id/{assign,approve,reject,edit,regenerate} with JSON {reviewer?, feedback?, code?}, ' +
+        'GET /api/review/statistics. Every action goes through the same calls as `st3 review`.',
+    ],
+    options: {
+      host: { type: 'string', valueName: 'HOST', default: '127.0.0.1', description: 'address to listen on' },
+      port: { type: 'number', integer: true, min: 0, max: 65535, default: 0, description: 'port (0 picks a free one)' },
+      ...AGENT_OPTIONS,
+    },
+    examples: ['st3 review serve', 'st3 review serve --port 8765 --agent local'],
+    async run(ctx) {
+      const { out, root } = await open(ctx);
+      const { openReviewService, chooseAgent } = await import('../agent-setup.js');
+      const { startReviewServer } = await import('@st3/executor');
+      const agent = agentOf(ctx.values);
+      const choice = agent ? await chooseAgent(root, ctx.io.env, agent) : undefined;
+      const { service, dispose } = await openReviewService(root, ctx.io.env, {
+        ...(choice ? { agent: choice } : {}),
+        signal: ctx.io.signal,
+      });
+      try {
+        const server = await startReviewServer({ service, root, host: ctx.values.host, port: ctx.values.port });
+        if (out.json) out.document({ ok: true, url: server.url });
+        else out.line(`review page: ${server.url} (Ctrl-C to stop)`);
+        await new Promise<void>((r) =>
+          ctx.io.signal.aborted ? r() : ctx.io.signal.addEventListener('abort', () => r(), { once: true }),
+        );
+        await server.close();
+      } finally {
+        await dispose();
+      }
+      return EXIT.ok;
     },
   }),
   stats: defineCommand({
@@ -239,6 +326,7 @@ export const command: Command = defineCommand({
     'st3 review reject r2 --feedback "wrong algorithm"',
     'st3 review edit r3 --file fixed.py',
     'st3 review regenerate r2 --feedback "handle empty input"',
+    'st3 review serve --port 8765',
     'st3 review stats',
   ],
 });

@@ -48,6 +48,18 @@ function failure(code: string, category: Classification['category'], message: st
   return Object.assign(new St3Error(code, message), { category });
 }
 
+/**
+ * The atom without the blank lines at its edges (the atomizer gives blank lines to the statement
+ * after them): an answer that drops them would glue the atom to its neighbours.
+ */
+function withoutBlankEdges(text: string, atom: { code: string; start: number; end: number }) {
+  const lines = splitLines(text);
+  let { start, end } = atom;
+  while (start < end && (lines[start - 1] ?? '').trim() === '') start++;
+  while (end > start && (lines[end - 1] ?? '').trim() === '') end--;
+  return { code: sliceLines(text, start, end), start, end };
+}
+
 /** The previous failed attempt of this run, as the prompt shows it. */
 function previousAttempt(history: readonly AttemptRecord[]) {
   const last = [...history].reverse().find((a) => !a.ok && a.error);
@@ -134,7 +146,7 @@ export function createAgentRunner(options: AgentRunnerOptions): RunNode<AgentNod
       throw Object.assign(new St3Error('E_ATOM_NOT_FOUND', `${path} does not exist`), {
         category: 'dependency' as const,
       });
-    const atom = locate(node, path, text);
+    const atom = withoutBlankEdges(text, locate(node, path, text));
     const language = languageOf(path);
     const context = await atomContext({
       path,
