@@ -79,7 +79,7 @@ describeWithFixtures('st3 scaffold batch on the real registry', () => {
       const r = await runSt3(['scaffold', 'batch', 'patterns/PATTERN_INDEX.yaml', '--dry-run'], { cwd: root });
       expect(await snapshot(root)).toEqual(before);
       expect(r.stdout).toContain('UPDATE    patterns/PATTERN_INDEX.yaml');
-      expect(r.stdout).toContain('CREATE    patterns/specs/atomic_create.id.yaml');
+      expect(r.stdout).toContain('CREATE    patterns/schemas/atomic_create.schema.id.yaml');
       expect(r.stdout).toContain('KEPT      patterns/schemas/atomic_create.schema.json');
       expect(r.stdout).toMatch(/dry run, nothing written/);
       // the registry's own malformed doc ids are findings: exit 1

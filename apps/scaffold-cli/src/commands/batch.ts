@@ -112,11 +112,10 @@ function printReport(report: PatternBatchReport, out: ReturnType<typeof createOu
   for (const n of errors) out.line(out.color.red(`error: ${n.pattern}: ${n.message}`));
   const warnings = report.notes.filter((n) => n.severity === 'warning');
   if (warnings.length > 0) {
-    const missing = warnings.filter((n) => n.message.includes('does not exist')).length;
+    // each pattern once, whichever phases noticed its missing spec
+    const missing = report.missingSpecs.length;
     // hand-written files already show as KEPT lines; the other notes are news
-    for (const n of warnings.filter(
-      (w) => !w.message.includes('does not exist') && !w.message.endsWith('kept as written'),
-    ))
+    for (const n of warnings.filter((w) => w.kind !== 'missing-spec' && !w.message.endsWith('kept as written')))
       out.warn(`${n.pattern}: ${n.message}`);
     if (missing > 0)
       out.warn(`${missing} pattern(s) link a spec that does not exist (run \`st3 patterns check\` for the list)`);

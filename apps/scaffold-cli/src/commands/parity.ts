@@ -26,7 +26,9 @@ const run = defineCommand({
     'render every case of a parity suite with both sides (v1 and v2 pipelines, or two template versions) and judge them',
   description:
     'Categories: pass (equal after normalization), improvement (v1 broken, v2 rejects the input cleanly), ' +
-    'regression (v1 fine, v2 fails), fail (outputs differ). Exit 1 on any fail or regression.',
+    'regression (v1 fine, v2 fails), fail (outputs differ). Speed is a verdict too: v2/v1 median above 1.2 or p95 ' +
+    'above 1.3 fails the suite (interleaved renders; a doubtful first measurement is settled by a 4x larger one). ' +
+    'Exit 1 on any fail, regression or speed failure.',
   args: [
     {
       name: 'suite-dir',
@@ -41,6 +43,18 @@ const run = defineCommand({
       integer: true,
       min: 1,
       description: "renders per case and side, for the timing figures (default: the suite's repeat, else 1)",
+    },
+    samples: {
+      type: 'number',
+      integer: true,
+      min: 100,
+      valueName: 'N',
+      description:
+        'renders per side for the speed verdict (default 1000; a doubtful result is settled with 4x as many)',
+    },
+    'no-speed': {
+      type: 'boolean',
+      description: 'skip the speed verdict (v2/v1 median <= 1.2, p95 <= 1.3); reported as skipped, never as a pass',
     },
   },
   examples: [
@@ -73,6 +87,15 @@ const run = defineCommand({
         repeat: values.repeat ?? suite.config.repeat,
         warmup: 1,
         signal: io.signal,
+        // the seed's v2 <= 1.2x v1 median, <= 1.3x p95 on rendered templates; stored outputs take no time to compare
+        speed:
+          suite.config.renderer === 'files'
+            ? { skip: 'stored outputs, nothing rendered' }
+            : values['no-speed']
+              ? { skip: '--no-speed' }
+              : values.samples !== undefined
+                ? { samples: values.samples }
+                : {},
       });
       reports.push(report);
       if (!out.json) for (const line of formatSuiteReport(report, { onlyProblems: common.quiet })) out.line(line);

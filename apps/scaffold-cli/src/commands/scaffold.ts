@@ -13,6 +13,7 @@ import {
 } from '@st3/cli-kit';
 import { loadText, St3Error, type Diagnostic } from '@st3/schemas';
 import {
+  applyInjections,
   checkFiles,
   contextJsonSchema,
   createScaffolder,
@@ -22,17 +23,11 @@ import {
   type PlannedChange,
 } from '@st3/scaffolder';
 import { command as batch } from './batch.js';
+import { askFor, canPrompt } from './prompt.js';
+import { schemaFirstFromEnv } from './scaffold-env.js';
+import { update } from './update.js';
 
-/** `ST3_SCHEMA_FIRST=true|false` → the library's schemaFirst option (the library itself never reads the environment). */
-export function schemaFirstFromEnv(env: Record<string, string | undefined>): boolean | undefined {
-  const raw = env.ST3_SCHEMA_FIRST?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return undefined;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new St3Error('E_USAGE', `ST3_SCHEMA_FIRST must be true or false, got "${env.ST3_SCHEMA_FIRST}"`, {
-    hint: 'unset it to use the configured pipeline',
-  });
-}
+export { schemaFirstFromEnv } from './scaffold-env.js';
 
 const createOptions = defineOptions({
   set: {
@@ -67,6 +62,10 @@ const createOptions = defineOptions({
     valueName: 'ID',
     description: 'with --telemetry: save it in the task context instead (.st3/tasks/ID/)',
   },
+  'no-interactive': {
+    type: 'boolean',
+    description: 'never ask for missing required fields (asked on a terminal otherwise; never with --json)',
+  },
 });
 
 type CreateContext = RunContext<Values<typeof createOptions>, { type: string; name: string }>;
@@ -97,6 +96,11 @@ async function runCreate({ values, args, common, io }: CreateContext): Promise<n
     ...(telemetry ? { telemetry } : {}),
   });
   reportRegistryWarnings(out, scaffolder.warnings);
+  const request = { type, name, context, language: values.lang, pipeline: values.pipeline };
+  if (canPrompt(io, out.json, values['no-interactive'])) {
+    const missing = scaffolder.promptFields(request);
+    if (missing.length > 0) Object.assign(context, await askFor(missing, io));
+  }
   const result = scaffolder.render({
     type,
     name,
@@ -126,6 +130,7 @@ async function runCreate({ values, args, common, io }: CreateContext): Promise<n
   const policy: OverwritePolicy = values.force ? 'force' : values['skip-existing'] ? 'skip-if-exists' : 'refuse';
   const tree = new VirtualTree(ws.root, { policy, durable: true });
   const staged = await stageRendered(tree, result.files);
+  const injected = await applyInjections(tree, result.injections ?? []);
   const files = staged.map((f) => ({
     path: f.path,
     artifactType: f.artifactType,
@@ -142,6 +147,7 @@ async function runCreate({ values, args, common, io }: CreateContext): Promise<n
         pipeline: result.pipeline,
         changes,
         files,
+        injected,
         warnings: result.warnings,
       });
     else printChanges(out, changes, true);
@@ -157,6 +163,7 @@ async function runCreate({ values, args, common, io }: CreateContext): Promise<n
       changes: report.changes,
       written: report.written,
       files,
+      injected,
       warnings: result.warnings,
     });
   else printChanges(out, report.changes, false);
@@ -269,8 +276,12 @@ const list = defineCommand({
 
 const check = defineCommand({
   name: 'check',
-  summary: 'find generated files by their header and tell whether their template version is current',
-  description: 'Exit 1 when any file is outdated, unknown or malformed.',
+  summary: 'find generated files by their header: current, modified, outdated (from -> to), unknown, malformed',
+  description: [
+    'modified: the version is current but the text differs from what its recorded answers generate (a hand edit).',
+    'outdated names the version a file came from and the current one of its own language.',
+    'Exit 1 when any file is outdated, unknown or malformed, or holds unresolved conflict markers.',
+  ],
   args: [{ name: 'paths', description: 'files or folders (default: the workspace)', variadic: true }],
   examples: ['st3 scaffold check', 'st3 scaffold check src docs --json'],
   async run({ args, common, io }) {
@@ -290,21 +301,27 @@ const check = defineCommand({
     }
     for (const f of report.files) {
       const tag = f.status.toUpperCase().padEnd(9);
-      const painted = f.status === 'current' ? out.color.green(tag) : out.color.red(tag);
+      const painted =
+        f.status === 'current'
+          ? out.color.green(tag)
+          : f.status === 'modified'
+            ? out.color.yellow(tag)
+            : out.color.red(tag);
       let detail = `${f.artifactType ?? '?'} ${f.version ?? ''}`;
       if (f.status === 'outdated') {
         const from = f.from?.template_id
           ? `${f.from.template_id} ${f.from.version ?? ''}`.trim()
           : `a ${f.artifactType ?? '?'} template`;
-        detail += ` (from ${from}${f.from?.created ? ` recorded ${f.from.created}` : ''}${f.currentVersion ? `; current ${f.currentVersion}` : ''})`;
+        detail += ` -> ${f.currentVersion ?? '?'} (from ${from}${f.from?.created ? ` recorded ${f.from.created}` : ''}${f.modified ? '; edited by hand' : ''})`;
       }
+      if (f.status === 'modified') detail += ' (edited since it was generated)';
       if (f.problems) detail += ` - ${f.problems.join('; ')}`;
       if (f.status === 'current') out.info(`${painted} ${f.path}  ${detail}`);
       else out.line(`${painted} ${f.path}  ${detail}`);
     }
     const c = report.counts;
     out.line(
-      `${report.files.length} generated file(s): ${c.current} current, ${c.outdated} outdated, ${c.unknown} unknown, ${c.malformed} malformed`,
+      `${report.files.length} generated file(s): ${c.current} current, ${c.modified} modified, ${c.outdated} outdated, ${c.unknown} unknown, ${c.malformed} malformed`,
     );
     return report.failed ? EXIT.problems : EXIT.ok;
   },
@@ -313,14 +330,14 @@ const check = defineCommand({
 /** `st3 scaffold <type> <name>` or one of the sub-verbs list / check / batch. */
 export const command = defineCommand({
   name: 'scaffold',
-  summary: 'scaffold artifacts from versioned templates (list, check, batch)',
+  summary: 'scaffold artifacts from versioned templates (list, check, update, batch)',
   description: '--config FILE names the artifact registry to use instead of .st3/config/artifacts.yaml.',
   args: [
     { name: 'type', description: 'the artifact type (see `st3 scaffold list`)', required: true, complete: 'none' },
     { name: 'name', description: 'the artifact name, e.g. UserProfile', required: true, complete: 'none' },
   ],
   options: createOptions,
-  subcommands: { list, check, batch },
+  subcommands: { list, check, update, batch },
   examples: [
     'st3 scaffold dto UserProfile --set \'fields=[{"name":"id","type":"string"}]\' --dry-run',
     'st3 scaffold service CreateOrder --set service_type=command --lang py',
@@ -328,6 +345,7 @@ export const command = defineCommand({
     'st3 scaffold commit "add scaffold check" --set type=feat --set scope=scaffold',
     'st3 scaffold list',
     'st3 scaffold check --json',
+    'st3 scaffold update --dry-run',
   ],
   run: runCreate,
 });

@@ -1,0 +1,73 @@
+import { resolve, relative } from 'node:path';
+import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
+import { createScaffolder, updateFiles, type UpdatedFile } from '@st3/scaffolder';
+import { schemaFirstFromEnv } from './scaffold-env.js';
+
+const LABEL: Record<UpdatedFile['status'], string> = {
+  current: 'CURRENT',
+  updated: 'UPDATED',
+  conflict: 'CONFLICT',
+  missing: 'MISSING',
+  'no-base': 'NO-BASE',
+  error: 'ERROR',
+};
+
+/** `st3 scaffold update`: generated files to the current template by a 3-way merge with their recorded answers. */
+export const update = defineCommand({
+  name: 'update',
+  summary: 'bring generated files to the current template version by a 3-way merge that keeps your edits',
+  description: [
+    'For every file with recorded answers (.st3/scaffold/answers.json): base = the old template version rendered',
+    'with the same answers (kept in .st3/templates/.versions/), ours = the file on disk, theirs = the current',
+    "template's output. Clean merges are written with the header's updated= set; a conflict gets standard markers",
+    '(<<<<<<< ======= >>>>>>>), or with --reject keeps your text and writes <file>.rej. Exit 1 while any conflict',
+    'remains or a file cannot be merged (its template version was not kept).',
+  ],
+  args: [{ name: 'paths', description: 'files or folders to update (default: every recorded file)', variadic: true }],
+  options: {
+    'dry-run': { type: 'boolean', description: 'print the merged diffs and write nothing' },
+    reject: { type: 'boolean', description: 'on a conflict keep your text and write the template side to <file>.rej' },
+  },
+  examples: ['st3 scaffold update --dry-run', 'st3 scaffold update src/dtos', 'st3 scaffold update --reject --json'],
+  async run({ args, values, common, io }) {
+    const out = createOutput(io, common);
+    const ws = resolveWorkspace(io, common);
+    const scaffolder = await createScaffolder({
+      workspace: ws.root,
+      registryFile: ws.configPath,
+      schemaFirst: schemaFirstFromEnv(io.env),
+    });
+    const base = resolve(io.cwd, common.cwd ?? '.');
+    const report = await updateFiles(ws.root, scaffolder, {
+      paths: args.paths.map((p) => relative(ws.root, resolve(base, p)).split('\\').join('/')),
+      dryRun: values['dry-run'] === true,
+      reject: values.reject === true,
+    });
+    if (out.json) {
+      out.document({ ok: !report.failed, ...report });
+      return report.failed ? EXIT.problems : EXIT.ok;
+    }
+    for (const f of report.files) {
+      const tag = LABEL[f.status].padEnd(9);
+      const painted =
+        f.status === 'updated'
+          ? out.color.yellow(tag)
+          : f.status === 'current' || f.status === 'missing'
+            ? out.color.dim(tag)
+            : out.color.red(tag);
+      const versions = f.from && f.to && f.from !== f.to ? ` ${f.from} -> ${f.to}` : '';
+      const where = f.conflicts
+        ? ` (conflict at line ${f.conflicts.join(', ')}${f.reject ? `; see ${f.reject}` : ''})`
+        : '';
+      const line = `${painted} ${f.path}${versions}${where}${f.message ? ` - ${f.message}` : ''}`;
+      if (f.status === 'current') out.info(line);
+      else out.line(line);
+      if (f.diff && (report.dryRun || f.status === 'conflict') && f.status !== 'current') out.line(f.diff.trimEnd());
+    }
+    const c = report.counts;
+    out.line(
+      `${report.files.length} recorded file(s): ${c.updated} updated, ${c.conflict} conflict, ${c.current} current, ${c['no-base']} without a kept base, ${c.missing} missing, ${c.error} error${report.dryRun ? ' (dry run: nothing was written)' : ''}`,
+    );
+    return report.failed ? EXIT.problems : EXIT.ok;
+  },
+});
