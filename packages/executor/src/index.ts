@@ -7,7 +7,17 @@ export {
   type NodeReport,
   type RunNode,
 } from './scheduler/execute.js';
-export { localBackend, type SchedulerBackend, type ScheduleJob } from './scheduler/local.js';
+export { localBackend, scheduleNodes, type SchedulerBackend, type ScheduleJob } from './scheduler/local.js';
+export {
+  attemptRemotely,
+  type AttemptPolicy,
+  type RemoteAttemptInput,
+  type RemoteOutcome,
+  type RemoteProgress,
+  type RemoteStats,
+  type RemoteTask,
+} from './scheduler/remote.js';
+export type { AttemptCursor } from './scheduler/attempts.js';
 export type { ExecuteStats } from './scheduler/stats.js';
 export { planExecution, graphHash, planHash, type ExecutionPlan } from './scheduler/plan.js';
 export { systemClock, createVirtualClock, type Clock, type VirtualClock } from './scheduler/clock.js';

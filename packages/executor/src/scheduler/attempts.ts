@@ -105,115 +105,170 @@ async function attemptOnce(
 }
 
 /**
- * Runs one node to an outcome: attempts with the schedule's parameters, each failure classified,
- * retryable ones retried after a backoff with the failure as feedback. Updates `s` in place.
+ * Where a node's attempts stand between two attempts: the next attempt's number, feedback, parameter
+ * adjustments and time limit, and the change an interrupted earlier run checkpointed. `runAttempts`
+ * keeps it in a loop; a queue worker keeps it in the job between BullMQ attempts.
  */
-export async function runAttempts(env: AttemptEnv, node: GraphNode, s: NodeState): Promise<void> {
-  const { clock, stats, emit } = env;
+export interface AttemptCursor {
+  /** 1-based number of the next attempt. */
+  attempt: number;
+  feedback?: string;
+  adjust: AttemptParams;
+  timeoutMs?: number;
+  saved?: NonNullable<NodeState['change']>;
+}
+
+/** What follows a retryable failure: the wait before the next attempt and where it starts. */
+export interface AttemptRetry {
+  delayMs: number;
+  next: AttemptCursor;
+}
+
+/** Marks the node running and returns the cursor of its first attempt. */
+export function startAttempts(env: AttemptEnv, node: GraphNode, s: NodeState): AttemptCursor {
   const saved = s.change?.outcome === 'applying' ? s.change : undefined;
   s.status = 'running';
-  s.startedAt = clock.now();
+  s.startedAt = env.clock.now();
   env.persist();
-  let feedback = env.firstFeedback;
-  let adjust: AttemptParams = {};
   const own = (node as { timeoutMs?: unknown }).timeoutMs;
-  let timeoutMs = typeof own === 'number' ? own : env.timeoutMs;
+  const timeoutMs = typeof own === 'number' ? own : env.timeoutMs;
+  return {
+    attempt: 1,
+    ...(env.firstFeedback ? { feedback: env.firstFeedback } : {}),
+    adjust: {},
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(saved ? { saved } : {}),
+  };
+}
+
+/**
+ * Runs attempt `cursor.attempt` of a node, classifies a failure and updates `s` in place: the node's
+ * outcome (succeeded, failed, cancelled), or, for a retryable failure, the retry (the backoff it waits
+ * and the next attempt's cursor). The wait itself is the caller's (a sleep here, BullMQ's backoff in a worker).
+ */
+export async function runAttempt(
+  env: AttemptEnv,
+  node: GraphNode,
+  s: NodeState,
+  cursor: AttemptCursor,
+): Promise<AttemptRetry | undefined> {
+  const { clock, stats, emit } = env;
+  const { attempt, feedback, adjust, timeoutMs, saved } = cursor;
   const checkpoint = async (change: NonNullable<NodeState['change']>) => {
     s.change = change;
     await env.flush();
   };
-  for (let attempt = 1; attempt <= env.maxAttempts; attempt++) {
-    const params = { ...paramsForAttempt(env.schedule, attempt), ...adjust };
-    emit({ type: 'node:start', id: node.id, attempt, params });
-    const startedAt = clock.now();
-    const outcome = await attemptOnce(
-      env,
-      node,
-      {
-        attempt,
-        maxAttempts: env.maxAttempts,
-        params,
-        feedback,
-        history: s.attempts,
-        timeoutMs,
-        resultOf: env.resultOf,
-        checkpoint,
-        ...(saved ? { saved } : {}),
-      },
-      timeoutMs,
-    );
-    const finishedAt = clock.now();
-    const report = reportOf(outcome.ok ? outcome.value : outcome.error);
-    const record: AttemptRecord = {
+  const params = { ...paramsForAttempt(env.schedule, attempt), ...adjust };
+  emit({ type: 'node:start', id: node.id, attempt, params });
+  const startedAt = clock.now();
+  const outcome = await attemptOnce(
+    env,
+    node,
+    {
       attempt,
+      maxAttempts: env.maxAttempts,
       params,
-      ...(feedback ? { feedback } : {}),
-      startedAt,
-      finishedAt,
-      durationMs: finishedAt - startedAt,
-      ok: outcome.ok,
-      ...report.attemptInfo,
-    };
-    s.attempts.push(record);
-    stats.attempts++;
-    stats.busyMs += finishedAt - startedAt;
-    if (outcome.ok) {
-      s.status = 'succeeded';
-      if (report.change) s.change = report.change;
-      const { change: _c, attemptInfo: _a, ...rest } = (outcome.value ?? {}) as NodeReport & Record<string, unknown>;
-      const result = report.change || report.attemptInfo ? rest : outcome.value;
-      if (env.keepResults && result !== undefined) s.result = jsonSafe(result);
-      s.finishedAt = finishedAt;
-      stats.succeeded++;
-      if (attempt > 1) stats.recoveredByRetry++;
-      emit({ type: 'node:success', id: node.id, attempts: attempt, durationMs: finishedAt - s.startedAt });
-      return;
-    }
-    // A runner recovers a checkpointed change that reached the file; after a failure it did not.
-    if (s.change?.outcome === 'applying') delete s.change;
-    if (outcome.cancelled) {
-      s.status = 'cancelled';
-      s.finishedAt = finishedAt;
-      record.error = { category: 'unknown', message: 'cancelled', retryable: false };
-      return;
-    }
-    const cls = env.classifier(outcome.error, {
-      nodeId: node.id,
-      attempt,
-      timedOut: outcome.timedOut,
-      params,
+      feedback,
+      history: s.attempts,
       timeoutMs,
-    });
-    record.error = { category: cls.category, message: cls.message, retryable: cls.retryable };
-    if (!cls.retryable || attempt === env.maxAttempts) {
-      s.status = 'failed';
-      s.error = { category: cls.category, message: cls.message };
-      s.finishedAt = finishedAt;
-      stats.failed++;
-      stats.failuresByCategory[cls.category] = (stats.failuresByCategory[cls.category] ?? 0) + 1;
-      emit({ type: 'node:failure', id: node.id, attempts: attempt, category: cls.category, message: cls.message });
-      return;
-    }
-    const delayMs = backoffDelay(attempt - 1, env.backoff, env.random);
-    record.backoffMs = delayMs;
-    stats.retries++;
-    stats.retriesByCategory[cls.category] = (stats.retriesByCategory[cls.category] ?? 0) + 1;
-    if (attempt === 1) stats.retriedNodes++;
-    emit({ type: 'node:retry', id: node.id, attempt, category: cls.category, message: cls.message, delayMs });
+      resultOf: env.resultOf,
+      checkpoint,
+      ...(saved ? { saved } : {}),
+    },
+    timeoutMs,
+  );
+  const finishedAt = clock.now();
+  const report = reportOf(outcome.ok ? outcome.value : outcome.error);
+  const record: AttemptRecord = {
+    attempt,
+    params,
+    ...(feedback ? { feedback } : {}),
+    startedAt,
+    finishedAt,
+    durationMs: finishedAt - startedAt,
+    ok: outcome.ok,
+    ...report.attemptInfo,
+  };
+  s.attempts.push(record);
+  stats.attempts++;
+  stats.busyMs += finishedAt - startedAt;
+  if (outcome.ok) {
+    s.status = 'succeeded';
+    if (report.change) s.change = report.change;
+    const { change: _c, attemptInfo: _a, ...rest } = (outcome.value ?? {}) as NodeReport & Record<string, unknown>;
+    const result = report.change || report.attemptInfo ? rest : outcome.value;
+    if (env.keepResults && result !== undefined) s.result = jsonSafe(result);
+    s.finishedAt = finishedAt;
+    stats.succeeded++;
+    if (attempt > 1) stats.recoveredByRetry++;
+    emit({ type: 'node:success', id: node.id, attempts: attempt, durationMs: finishedAt - (s.startedAt ?? startedAt) });
+    return undefined;
+  }
+  // A runner recovers a checkpointed change that reached the file; after a failure it did not.
+  if (s.change?.outcome === 'applying') delete s.change;
+  if (outcome.cancelled) {
+    s.status = 'cancelled';
+    s.finishedAt = finishedAt;
+    record.error = { category: 'unknown', message: 'cancelled', retryable: false };
+    return undefined;
+  }
+  const cls = env.classifier(outcome.error, {
+    nodeId: node.id,
+    attempt,
+    timedOut: outcome.timedOut,
+    params,
+    timeoutMs,
+  });
+  record.error = { category: cls.category, message: cls.message, retryable: cls.retryable };
+  if (!cls.retryable || attempt === env.maxAttempts) {
+    s.status = 'failed';
+    s.error = { category: cls.category, message: cls.message };
+    s.finishedAt = finishedAt;
+    stats.failed++;
+    stats.failuresByCategory[cls.category] = (stats.failuresByCategory[cls.category] ?? 0) + 1;
+    emit({ type: 'node:failure', id: node.id, attempts: attempt, category: cls.category, message: cls.message });
+    return undefined;
+  }
+  const delayMs = backoffDelay(attempt - 1, env.backoff, env.random);
+  record.backoffMs = delayMs;
+  stats.retries++;
+  stats.retriesByCategory[cls.category] = (stats.retriesByCategory[cls.category] ?? 0) + 1;
+  if (attempt === 1) stats.retriedNodes++;
+  emit({ type: 'node:retry', id: node.id, attempt, category: cls.category, message: cls.message, delayMs });
+  const { timeoutMs: nextTimeout, ...rest } = cls.adjust ?? {};
+  const nextTimeoutMs = typeof nextTimeout === 'number' ? nextTimeout : timeoutMs;
+  return {
+    delayMs,
+    next: {
+      attempt: attempt + 1,
+      feedback: buildFeedback(attempt, cls),
+      adjust: { ...adjust, ...rest },
+      ...(nextTimeoutMs !== undefined ? { timeoutMs: nextTimeoutMs } : {}),
+      ...(saved ? { saved } : {}),
+    },
+  };
+}
+
+/**
+ * Runs one node to an outcome: attempts with the schedule's parameters, each failure classified,
+ * retryable ones retried after a backoff with the failure as feedback. Updates `s` in place.
+ */
+export async function runAttempts(env: AttemptEnv, node: GraphNode, s: NodeState): Promise<void> {
+  let cursor = startAttempts(env, node, s);
+  for (;;) {
+    const retry = await runAttempt(env, node, s, cursor);
+    if (!retry) return;
     env.persist();
     const wait = env.linked();
     try {
-      await clock.sleep(delayMs, wait.signal);
+      await env.clock.sleep(retry.delayMs, wait.signal);
     } catch {
       s.status = 'cancelled';
-      s.finishedAt = clock.now();
+      s.finishedAt = env.clock.now();
       return;
     } finally {
       env.unlink(wait);
     }
-    feedback = buildFeedback(attempt, cls);
-    const { timeoutMs: nextTimeout, ...rest } = cls.adjust ?? {};
-    if (typeof nextTimeout === 'number') timeoutMs = nextTimeout;
-    adjust = { ...adjust, ...rest };
+    cursor = retry.next;
   }
 }

@@ -3,6 +3,7 @@ import { runAttempts, type AttemptEnv } from './attempts.js';
 import { systemClock } from './clock.js';
 import { localBackend } from './local.js';
 import { planExecution, planHash } from './plan.js';
+import { mergeRemoteOutcome } from './remote.js';
 import { DEFAULT_SCHEDULE, defaultClassifier } from './retry.js';
 import { newRunId } from './run-store.js';
 import { emptyStats } from './stats.js';
@@ -206,6 +207,19 @@ export async function execute<R>(
     resultOf: (id) => nodes[id]?.result,
   };
 
+  // Direct dependencies per node, built on first use (only remote tasks carry their results).
+  let reverse: Map<string, string[]> | undefined;
+  const dependenciesOf = () => {
+    if (reverse) return reverse;
+    reverse = new Map();
+    for (const e of plan.edges) {
+      const list = reverse.get(e.to);
+      if (list) list.push(e.from);
+      else reverse.set(e.to, [e.from]);
+    }
+    return reverse;
+  };
+
   await (options.backend ?? localBackend()).schedule({
     plan,
     mode,
@@ -233,6 +247,38 @@ export async function execute<R>(
       store.persist();
     },
     onWave: (wave, size) => emit({ type: 'wave:start', wave, size }),
+    runId,
+    save: store.saveNow,
+    runElsewhere: async (u, send) => {
+      const node = plan.nodes[u]!;
+      const s = nodes[node.id]!;
+      const dependencies: Record<string, unknown> = {};
+      for (const from of dependenciesOf().get(node.id) ?? []) dependencies[from] = nodes[from]?.result;
+      const feedback = options.feedback?.[node.id];
+      const task = {
+        runId,
+        node,
+        state: { status: s.status, attempts: [], ...(s.change ? { change: s.change } : {}) },
+        policy: {
+          maxAttempts,
+          schedule: [...env.schedule],
+          ...(options.backoff ? { backoff: options.backoff } : {}),
+          ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+          keepResults: env.keepResults,
+        },
+        ...(feedback ? { feedback } : {}),
+        dependencies,
+        options: state.options,
+      };
+      s.status = 'running';
+      s.startedAt = clock.now();
+      store.persist();
+      const outcome = await send(task, async (change) => {
+        s.change = change;
+        await store.saveNow();
+      });
+      mergeRemoteOutcome(s, outcome, stats, emit);
+    },
   });
 
   runSignal.removeEventListener('abort', onRunAbort);
