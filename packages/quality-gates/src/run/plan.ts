@@ -4,7 +4,7 @@ import { St3Error, type GateConfig, type QualityConfig, type QualityGatesState }
 import { configFileGlobs, configFileMatcher } from '../scope/config-hash.js';
 import { createGateFilter, describeGateFilter } from '../scope/filter.js';
 import { findImporters } from '../scope/imports.js';
-import { allFailedFiles, type ResolvedScope } from '../scope/resolve-scope.js';
+import type { ResolvedScope } from '../scope/resolve-scope.js';
 
 /** How one gate runs in this run, and why. */
 export interface GatePlan {
@@ -143,8 +143,6 @@ export function failedFor(id: string, state: QualityGatesState): string[] {
   const legacy = (state.failed_files ?? []).filter((f) => !known.has(f));
   return [...new Set([...(own?.failed_files ?? []), ...legacy])];
 }
-
-export { allFailedFiles };
 
 /** The gates to run, in config order (`active_gates` order, or `--gate` order filtered to it). */
 export function selectGates(config: QualityConfig, wanted: readonly string[] | undefined): string[] {

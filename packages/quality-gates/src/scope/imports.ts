@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join, posix } from 'node:path';
 
 /**
@@ -188,9 +188,21 @@ export async function findImporters(
   return out.sort();
 }
 
+/**
+ * The first `MAX_SCAN_BYTES` of a file, read synchronously: for thousands of small sources one open/read/
+ * close each is several times cheaper than the promise-based reader.
+ */
+let scratch: Buffer | undefined;
 async function readSource(path: string): Promise<string> {
-  const buf = await readFile(path);
-  return buf.subarray(0, MAX_SCAN_BYTES).toString('utf8');
+  const fd = openSync(path, 'r');
+  try {
+    // One buffer for every read: the reads are synchronous, and the text is copied out of it.
+    scratch ??= Buffer.allocUnsafe(MAX_SCAN_BYTES);
+    const n = readSync(fd, scratch, 0, MAX_SCAN_BYTES, 0);
+    return scratch.toString('utf8', 0, n);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
