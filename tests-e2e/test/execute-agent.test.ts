@@ -140,7 +140,7 @@ describe('st3 execute --agent', () => {
         ['execute', 'src', '--only-matching', 'TODO', '--task', 'TASK-0042', '--dry-run', '--json'],
         { cwd: dir },
       );
-      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.code, dry.stdout + dry.stderr).toBe(0);
       const dryDoc = json(dry);
       expect(await readFile(join(dir, 'src/calc.ts'), 'utf8')).toBe(CALC);
       expect(await readFile(dryDoc.patchFile, 'utf8')).toContain('+  return a * b;');
@@ -154,7 +154,7 @@ describe('st3 execute --agent', () => {
       const real = await runSt3(['execute', 'src', '--only-matching', 'TODO', '--task', 'TASK-0042', '--json'], {
         cwd: dir,
       });
-      expect(real.code, real.stderr).toBe(0);
+      expect(real.code, real.stdout + real.stderr).toBe(0);
       const doc = json(real);
       expect(doc.evidence).toMatchObject({ task: 'TASK-0042' });
       expect(await readFile(join(dir, 'src/calc.ts'), 'utf8')).toBe(

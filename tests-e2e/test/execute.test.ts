@@ -122,7 +122,13 @@ describe('st3 execute', () => {
       const unknown = await runSt3(['execute', '--resume', 'run-nope', '--json'], { cwd: dir });
       expect(json(unknown).error.code).toBe('E_RUN_NOT_FOUND');
       const quote = await runSt3(['execute', 'graph.json', '--run', 'echo "oops', '--json'], { cwd: dir });
-      expect(json(quote).error.code).toBe('E_EXEC_COMMAND');
+      expect(json(quote).error.code).toBe('E_COMMAND_SYNTAX');
+      // No implicit shell: shell syntax in the template is refused with its place, not run.
+      const shell = await runSt3(['execute', 'graph.json', '--run', 'node x.mjs {id}; touch pwned', '--json'], {
+        cwd: dir,
+      });
+      expect([shell.code, json(shell).error.code]).toEqual([2, 'E_COMMAND_SYNTAX']);
+      expect(existsSync(join(dir, 'pwned'))).toBe(false);
     });
   }, 120_000);
 

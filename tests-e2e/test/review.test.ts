@@ -61,20 +61,24 @@ describe('st3 review', () => {
       expect(shown.stdout).toContain('python/bare-except');
       expect(shown.stdout).toContain('+ except Exception:');
 
-      const early = await st3(dir, 'review', 'approve', load.id, '--json');
-      expect(early.code).toBe(2);
-      expect(json(early).error.code).toBe('E_REVIEW_TRANSITION');
-
       expect((await st3(dir, 'review', 'assign', load.id, '--reviewer', 'ana')).code).toBe(0);
       const badEdit = await st3(dir, 'review', 'edit', load.id, '--code', 'def load(:\n', '--json');
       expect(badEdit.code).toBe(1);
       expect(json(badEdit).error.code).toBe('E_REVIEW_INVALID_EDIT');
+      // An edit is validated, written over the item's lines, and approves the item.
       await writeFile(join(dir, 'fixed.py'), 'def load(path):\n    with open(path) as f:\n        return f.read()\n');
       const edited = json(await st3(dir, 'review', 'edit', load.id, '--file', 'fixed.py', '--json')).item;
-      expect(edited).toMatchObject({ status: 'in_review', issues: [], validation: { ok: true } });
-      expect(json(await st3(dir, 'review', 'approve', load.id, '--feedback', 'good now', '--json')).item.status).toBe(
-        'approved',
+      expect(edited).toMatchObject({
+        status: 'approved',
+        issues: [],
+        validation: { ok: true },
+        applied: { by: 'ana' },
+      });
+      expect(await readFile(join(dir, 'src', 'util.py'), 'utf8')).toBe(
+        'def load(path):\n    with open(path) as f:\n        return f.read()\n\n\ndef twice(x):\n    return 2 * x\n',
       );
+      const late = await st3(dir, 'review', 'approve', load.id, '--json');
+      expect([late.code, json(late).error.code]).toEqual([2, 'E_REVIEW_TRANSITION']);
 
       const twice = list.find((i: { nodeId: string }) => i.nodeId === 'twice');
       await st3(dir, 'review', 'assign', twice.id, '--reviewer', 'bo');
@@ -90,19 +94,26 @@ describe('st3 review', () => {
         json(await st3(dir, 'review', 'regenerate', fmt.id, '--feedback', 'type x as number', '--json')).item.status,
       ).toBe('needs_regeneration');
 
-      // The next run passes the reviewer's feedback to that node, and its new code goes back to pending.
-      const again = await st3(dir, 'execute', 'graph.json', '--run', gen, '--review', '--json');
-      expect(again.code, again.stderr).toBe(0);
-      const feedbackLog = (await readFile(join(dir, 'feedback.log'), 'utf8')).trim().split('\n');
-      expect(feedbackLog).toContain('fmt: Reviewer feedback: type x as number');
-      const fmtAfter = json(await st3(dir, 'review', 'show', fmt.id, '--json')).item;
-      expect(fmtAfter.status).toBe('pending');
-
       const stats = json(await st3(dir, 'review', 'stats', '--json')).stats;
-      expect(stats.byStatus).toMatchObject({ approved: 1, rejected: 1 });
+      expect(stats.byStatus).toMatchObject({ approved: 1, rejected: 1, needs_regeneration: 1 });
       expect(stats.byReviewer).toEqual({ ana: 2, bo: 1 });
       const text = await st3(dir, 'review', 'stats');
-      expect(text.stdout).toMatch(/approval rate 50%/);
+      expect(text.stdout).toMatch(/approval rate 33%/);
+
+      // The next run skips the approved node, passes the reviewers' feedback to the others, and their
+      // new code goes back to their own items (one item per node).
+      await writeFile(join(dir, 'feedback.log'), '');
+      const again = await st3(dir, 'execute', 'graph.json', '--run', gen, '--review', '--json');
+      expect(again.code, again.stderr).toBe(0);
+      const feedbackLog = (await readFile(join(dir, 'feedback.log'), 'utf8')).trim().split('\n').sort();
+      expect(feedbackLog).toEqual([
+        'fmt: Reviewer feedback: type x as number',
+        'twice: Reviewer feedback: use a multiplier argument',
+      ]);
+      const after = json(await st3(dir, 'review', 'list', '--json')).items;
+      expect(after.map((i: { id: string; status: string }) => `${i.id}:${i.status}`).sort()).toEqual(
+        [`${load.id}:approved`, `${twice.id}:pending`, `${fmt.id}:pending`].sort(),
+      );
     });
   }, 120_000);
 
@@ -141,7 +152,7 @@ console.log(JSON.stringify({ code: 'def gen():\\n    global state\\n    return 1
   it('answers --help with every sub-verb and rejects unknown ones', async () => {
     const help = await runSt3(['review', '--help']);
     expect(help.code).toBe(0);
-    for (const verb of ['list', 'show', 'assign', 'approve', 'reject', 'edit', 'regenerate', 'stats'])
+    for (const verb of ['list', 'show', 'assign', 'approve', 'reject', 'edit', 'regenerate', 'serve', 'stats'])
       expect(help.stdout).toContain(`st3 review ${verb}`);
     const bad = await runSt3(['review', 'nope', '--json']);
     expect(bad.code).toBe(2);

@@ -300,10 +300,10 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
       const issues = await detectIssues(code, lang);
       return mutate((q) => {
         const item = find(q, id);
-        move(item, 'edit', { by: opts.by ?? item.reviewer });
+        const by = opts.by ?? item.reviewer;
+        move(item, 'edit', { by });
         Object.assign(item, { code, validation, issues }, opts.checks ? { checks: opts.checks } : {});
-        if (opts.applied)
-          item.applied = { at: now(), sha256: opts.applied.sha256, ...(opts.by ? { by: opts.by } : {}) };
+        if (opts.applied) item.applied = { at: now(), sha256: opts.applied.sha256, ...(by ? { by } : {}) };
         return item;
       });
     },
