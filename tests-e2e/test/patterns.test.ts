@@ -116,3 +116,33 @@ describeWithFixtures('st3 scaffold batch on the real registry', () => {
     expect(json(r).error.code).toBe('E_USAGE');
   });
 });
+
+describeWithFixtures('a full st3 scaffold batch over a copy of the real registry', () => {
+  it('introduces no error that st3 patterns check reports, and writes the seed layout', async () => {
+    await withPatterns(async (root) => {
+      const key = (f: { rule: string; file?: string; message: string }) =>
+        `${f.rule}|${(f.file ?? '').replace(root, '')}|${f.message}`;
+      const errors = async () => {
+        const counts = new Map<string, number>();
+        for (const f of json(await runSt3(['patterns', 'check', 'patterns', '--json'], { cwd: root })).findings)
+          if (f.severity === 'error') counts.set(key(f), (counts.get(key(f)) ?? 0) + 1);
+        return counts;
+      };
+      const before = await errors();
+      const batch = await runSt3(['scaffold', 'batch', 'patterns', '--json'], { cwd: root });
+      const report = json(batch);
+      expect(report.batches.every((b: { ok: boolean }) => b.ok)).toBe(true);
+      expect(report.missingSpecs.length).toBe(new Set(report.missingSpecs).size);
+      const after = await errors();
+      expect([...after].filter(([k, n]) => n > (before.get(k) ?? 0)).map(([k]) => k)).toEqual([]);
+      const sidecar = await readFile(join(root, 'patterns/schemas/batch_create.schema.id.yaml'), 'utf8');
+      expect(sidecar).toContain('pattern_id: PAT-BATCH-CREATE-001\nrole: schema\n');
+      const example = JSON.parse(
+        await readFile(join(root, 'patterns/examples/batch_create/instance_minimal.json'), 'utf8'),
+      );
+      expect(example.doc_id).toBe('DOC-PAT-BATCH-CREATE-SCHEMA-111');
+      const executor = await readFile(join(root, 'patterns/executors/batch_create_executor.ps1'), 'utf8');
+      expect(executor.split('\n')[1]).toMatch(/^# template=pattern_executor version=[0-9a-f]{8} created=/);
+    });
+  });
+});
