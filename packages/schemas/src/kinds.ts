@@ -22,6 +22,8 @@ import {
 } from './formats/evidence.js';
 import { ReviewQueueSchema, RunStateSchema } from './formats/executor.js';
 import { AgentsConfigSchema, checkAgentsConfig } from './formats/agents.js';
+import { ExecutorConfigSchema } from './formats/executor-config.js';
+import { ExecutionTotalsSchema } from './formats/execution-metrics.js';
 import { ParitySuiteConfigSchema } from './formats/parity.js';
 import { MetricsRollupSchema, TaskMetricsSchema, TelemetryRecordSchema } from './formats/telemetry.js';
 
@@ -124,6 +126,19 @@ export const KINDS: readonly KindDefinition[] = [
     schema: AgentsConfigSchema,
     path: /(^|\/)\.st3\/config\/agents\.ya?ml$/i,
     check: checkAgentsConfig,
+  }),
+  kind({
+    name: 'executor-config',
+    description:
+      'how `st3 execute` runs by default: backend, Redis, review threshold, token prices (.st3/config/executor.yaml)',
+    schema: ExecutorConfigSchema,
+    path: /(^|\/)\.st3\/config\/executor\.ya?ml$/i,
+  }),
+  kind({
+    name: 'execution-metrics',
+    description: 'running totals of the execution metrics (.st3/telemetry/execution-metrics.json)',
+    schema: ExecutionTotalsSchema,
+    path: /(^|\/)\.st3\/telemetry\/execution-metrics\.json$/i,
   }),
   kind({
     name: 'review-queue',

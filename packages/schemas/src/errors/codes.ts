@@ -20,6 +20,7 @@ import { EXECUTOR_CODES } from './codes/executor.js';
 import { EVIDENCE_CODES } from './codes/evidence.js';
 import { TELEMETRY_CODES } from './codes/telemetry.js';
 import { PLUMBING_CODES } from './codes/plumbing.js';
+import { WORKERS_CODES } from './codes/workers.js';
 
 export const ERROR_CODES = {
   ...CORE_CODES,
@@ -31,6 +32,7 @@ export const ERROR_CODES = {
   ...EVIDENCE_CODES,
   ...TELEMETRY_CODES,
   ...PLUMBING_CODES,
+  ...WORKERS_CODES,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
