@@ -29,6 +29,7 @@ describe('st3 run on the example workspace (what pnpm start does)', () => {
         'atomize',
         'graph',
         'tasks',
+        'execute',
         'metrics',
       ]);
       // ST3 writes nothing on a dry run (the gate tools still keep their own caches).
@@ -41,6 +42,10 @@ describe('st3 run on the example workspace (what pnpm start does)', () => {
         .map((s: { stage: string; summary: string }) => `${s.stage}: ${s.summary}`);
       expect(failed).toEqual([]);
       expect(r.code).toBe(0);
+      // The example agent implemented the TODO atoms in a scratch copy, validated with the gates.
+      expect(doc.stages.find((s: { stage: string }) => s.stage === 'execute').summary).toMatch(
+        /^2 TODO atom\(s\) to agent "example": 2 applied, 0 queued for review, 0 failed/,
+      );
       expect(doc.ok).toBe(true);
       const gates = doc.stages.find((s: { stage: string }) => s.stage === 'gates');
       expect(gates.data.gates.map((g: { id: string; status: string }) => `${g.id}:${g.status}`)).toEqual([
