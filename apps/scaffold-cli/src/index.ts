@@ -11,7 +11,7 @@ export const cli: CliDefinition = {
   description: 'artifacts from versioned templates, pattern batches and parity proofs',
   commands: {
     scaffold: {
-      summary: 'scaffold artifacts from versioned templates (list, check, batch)',
+      summary: 'scaffold artifacts from versioned templates (list, check, update, batch)',
       load: async () => (await import('./commands/scaffold.js')).command,
     },
     patterns: {
