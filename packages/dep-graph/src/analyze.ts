@@ -1,8 +1,9 @@
 import type { GraphEdge, GraphInput, GraphNode, GraphOutput } from '@st3/schemas';
 import { listCycles } from './cycles.js';
-import { feedbackArcSet } from './fas.js';
+import { feedbackArcSet, type FeedbackArcSet } from './fas.js';
 import { indexGraph, type IndexedGraph } from './indexed.js';
-import { balanceLevels, criticalPath, groupByLevel, kahnLevels } from './waves.js';
+import { stronglyConnectedComponents } from './scc.js';
+import { balanceLevels, criticalPath, groupByLevel, kahnLevels, type CriticalPath } from './waves.js';
 
 export interface AnalyzeOptions {
   /** Stop listing cycles after this many (default 100; the feedback arc set is exact regardless). */
@@ -46,15 +47,29 @@ export interface GraphAnalysis extends GraphOutput {
   stats: GraphStats & Record<string, unknown>;
 }
 
-/**
- * The whole pipeline on one graph: merge parallel edges, list cycles (bounded), cut a weighted
- * feedback arc set, compute Kahn waves on what remains (balanced when `maxWidth` is given), the
- * critical path and statistics. Deterministic: the same input gives the same output, byte for byte.
- */
-export function analyzeGraph(input: GraphInput | IndexedGraph, options: AnalyzeOptions = {}): GraphAnalysis {
+/** What `st3 waves` prints: the plan without the (possibly huge) node and edge lists. */
+export interface WavePlan {
+  waves: string[][];
+  criticalPath: string[];
+  removedEdges: GraphEdge[];
+  stats: GraphStats & Record<string, unknown>;
+}
+
+interface Core {
+  g: IndexedGraph;
+  cycles: number[][];
+  fas: FeedbackArcSet;
+  waves: string[][];
+  chain: CriticalPath;
+  stats: GraphStats & Record<string, unknown>;
+}
+
+/** Cycles (bounded listing), a feedback arc set, Kahn waves on the rest (balanced on request), critical path, statistics. */
+function core(input: GraphInput | IndexedGraph, options: AnalyzeOptions): Core {
   const g: IndexedGraph = isIndexed(input) ? input : indexGraph(input);
-  const { cycles, truncated } = listCycles(g, options.maxCycles ?? 100);
-  const fas = feedbackArcSet(g);
+  const components = stronglyConnectedComponents(g);
+  const { cycles, truncated } = listCycles(g, options.maxCycles ?? 100, components);
+  const fas = feedbackArcSet(g, components);
   const edgeAlive = new Uint8Array(g.src.length).fill(1);
   for (const e of fas.edges) edgeAlive[e] = 0;
   const levels = kahnLevels(g, edgeAlive);
@@ -67,41 +82,71 @@ export function analyzeGraph(input: GraphInput | IndexedGraph, options: AnalyzeO
     overfull = balanced.overfull;
   }
   const waveIdx = groupByLevel(level, levels.count);
-  const nodeCost =
-    options.nodeCost ?? ((node: GraphNode) => (typeof node.cost === 'number' && node.cost >= 0 ? node.cost : 1));
-  const chain = criticalPath(g, levels.order, (v) => nodeCost(g.nodes[v]!), edgeAlive);
+  const custom = options.nodeCost;
+  const cost = custom
+    ? (v: number) => custom(g.nodes[v]!)
+    : (v: number) => (Number.isNaN(g.nodeCosts[v]!) ? 1 : g.nodeCosts[v]!);
+  const chain = criticalPath(g, levels.order, cost, edgeAlive);
 
-  const edges = g.edges.map(normalizeEdge);
   const edgesByType: Record<string, number> = {};
-  for (const edge of edges) edgesByType[edge.type!] = (edgesByType[edge.type!] ?? 0) + 1;
+  for (const t of g.types) edgesByType[t] = (edgesByType[t] ?? 0) + 1;
   let selfLoops = 0;
   for (let e = 0; e < g.src.length; e++) if (g.src[e] === g.dst[e]) selfLoops++;
   const waves = waveIdx.map((w) => Array.from(w, (v) => g.ids[v]!));
-  const widestWave = waves.reduce((max, w) => Math.max(max, w.length), 0);
+  let widestWave = 0;
+  for (const w of waves) if (w.length > widestWave) widestWave = w.length;
+  let removedWeight = 0;
+  for (const e of fas.edges) removedWeight += g.weights[e]!;
   const stats: GraphStats & Record<string, unknown> = {
     nodes: g.n,
-    edges: edges.length,
+    edges: g.src.length,
     edgesByType: Object.fromEntries(Object.entries(edgesByType).sort(([a], [b]) => (a < b ? -1 : 1))),
     cyclicComponents: fas.cyclicComponents,
     selfLoops,
     cyclesFound: cycles.length,
     cyclesTruncated: truncated,
     edgesRemoved: fas.edges.length,
-    removedWeight: fas.edges.reduce((sum, e) => sum + (edges[e]!.weight ?? 0), 0),
+    removedWeight,
     waves: waves.length,
     widestWave,
     meanParallelism: waves.length === 0 ? 0 : round(g.n / waves.length),
     criticalPathLength: chain.length,
     ...(options.maxWidth !== undefined ? { maxWidth: options.maxWidth, overfullWaves: overfull ?? [] } : {}),
   };
+  return { g, cycles, fas, waves, chain, stats };
+}
+
+/**
+ * The whole pipeline on one graph: merge parallel edges, list cycles (bounded), cut a weighted
+ * feedback arc set, compute Kahn waves on what remains (balanced when `maxWidth` is given), the
+ * critical path and statistics. Deterministic: the same input gives the same output, byte for byte.
+ */
+export function analyzeGraph(input: GraphInput | IndexedGraph, options: AnalyzeOptions = {}): GraphAnalysis {
+  const c = core(input, options);
+  const edges = c.g.edges.map(normalizeEdge);
   return {
-    nodes: g.nodes.map((node) => Object.assign({}, node)),
+    nodes: c.g.nodes.map((node) => Object.assign({}, node)),
     edges,
-    cycles: cycles.map((c) => c.map((v) => g.ids[v]!)),
-    removedEdges: fas.edges.map((e) => edges[e]!),
-    waves,
-    criticalPath: chain.path.map((v) => g.ids[v]!),
-    stats,
+    cycles: c.cycles.map((cycle) => cycle.map((v) => c.g.ids[v]!)),
+    removedEdges: c.fas.edges.map((e) => edges[e]!),
+    waves: c.waves,
+    criticalPath: c.chain.path.map((v) => c.g.ids[v]!),
+    stats: c.stats,
+  };
+}
+
+/**
+ * The same analysis as `analyzeGraph` without the node and edge lists (only the cut edges are
+ * made): what `st3 waves` needs, cheap on graphs of millions of edges.
+ */
+export function planWaves(input: GraphInput | IndexedGraph, options: AnalyzeOptions = {}): WavePlan {
+  const c = core(input, options);
+  const edgeAt = (e: number) => (c.g.edge ? c.g.edge(e) : c.g.edges[e]!);
+  return {
+    waves: c.waves,
+    criticalPath: c.chain.path.map((v) => c.g.ids[v]!),
+    removedEdges: c.fas.edges.map((e) => normalizeEdge(edgeAt(e))),
+    stats: c.stats,
   };
 }
 

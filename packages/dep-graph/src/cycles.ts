@@ -1,5 +1,5 @@
 import { csr, type IndexedGraph } from './indexed.js';
-import { stronglyConnectedComponents } from './scc.js';
+import { stronglyConnectedComponents, type Components } from './scc.js';
 
 export interface CycleListing {
   /** Each cycle as node indices, starting at its smallest index; self-loops first. */
@@ -23,22 +23,30 @@ function induced(
   members: Int32Array,
   parentGlobal?: Int32Array,
 ): Local {
-  const local = new Map<number, number>();
-  for (let i = 0; i < members.length; i++) local.set(members[i]!, i);
-  const src: number[] = [];
-  const dst: number[] = [];
+  // Parent index → local index (−1 outside), in a typed array: a component may have millions of nodes.
+  const local = new Int32Array(g.outStart.length - 1).fill(-1);
+  for (let i = 0; i < members.length; i++) local[members[i]!] = i;
+  let m = 0;
   for (let i = 0; i < members.length; i++) {
     const v = members[i]!;
     for (let p = g.outStart[v]!; p < g.outStart[v + 1]!; p++) {
-      const w = local.get(g.dst[g.outEdge[p]!]!);
-      if (w !== undefined && w !== i) {
-        src.push(i);
-        dst.push(w);
+      const w = local[g.dst[g.outEdge[p]!]!]!;
+      if (w !== -1 && w !== i) m++;
+    }
+  }
+  const s = new Int32Array(m);
+  const d = new Int32Array(m);
+  m = 0;
+  for (let i = 0; i < members.length; i++) {
+    const v = members[i]!;
+    for (let p = g.outStart[v]!; p < g.outStart[v + 1]!; p++) {
+      const w = local[g.dst[g.outEdge[p]!]!]!;
+      if (w !== -1 && w !== i) {
+        s[m] = i;
+        d[m++] = w;
       }
     }
   }
-  const s = Int32Array.from(src);
-  const d = Int32Array.from(dst);
   const adjacency = csr(members.length, s, d);
   const global = parentGlobal ? members.map((m) => parentGlobal[m]!) : members.slice();
   return { n: members.length, dst: d, outStart: adjacency.outStart, outEdge: adjacency.outEdge, global };
@@ -49,16 +57,21 @@ function induced(
  * connected component, every cycle through its smallest node, then that node is removed and the
  * rest split again. Stops after `maxCycles`, so the cost is O((maxCycles + 1)(n + m)).
  */
-export function listCycles(g: IndexedGraph, maxCycles = 100): CycleListing {
+export function listCycles(g: IndexedGraph, maxCycles = 100, components?: Components): CycleListing {
   const cycles: number[][] = [];
-  if (maxCycles <= 0) return { cycles, truncated: g.src.some((s, e) => s === g.dst[e]) || hasNontrivialScc(g) };
+  if (maxCycles <= 0)
+    return {
+      cycles,
+      truncated:
+        g.src.some((s, e) => s === g.dst[e]) || (components ?? stronglyConnectedComponents(g)).cyclic.length > 0,
+    };
   for (let e = 0; e < g.src.length; e++) {
     if (g.src[e] === g.dst[e]) {
       if (cycles.length >= maxCycles) return { cycles, truncated: true };
       cycles.push([g.src[e]!]);
     }
   }
-  const top = stronglyConnectedComponents(g);
+  const top = components ?? stronglyConnectedComponents(g);
   const queue: Local[] = [];
   // Components in node order of their smallest member, so the listing order is stable.
   for (const members of top.cyclic) queue.push(induced(g, members));
@@ -77,15 +90,12 @@ export function listCycles(g: IndexedGraph, maxCycles = 100): CycleListing {
   return { cycles, truncated: false };
 }
 
-function hasNontrivialScc(g: IndexedGraph): boolean {
-  return stronglyConnectedComponents(g).cyclic.length > 0;
-}
-
 /** Johnson's CIRCUIT search from `start`, iterative, with the blocked set and B lists. */
 function circuitsThrough(g: Local, start: number, limit: number): { cycles: number[][]; truncated: boolean } {
   const cycles: number[][] = [];
   const blocked = new Uint8Array(g.n);
-  const B: Set<number>[] = Array.from({ length: g.n }, () => new Set<number>());
+  // Johnson's B lists, made only for the nodes that need one (a component may have millions of nodes).
+  const B: (number[] | undefined)[] = new Array<number[] | undefined>(g.n);
   const path: number[] = [start];
   const pos: number[] = [g.outStart[start]!];
   const closed: boolean[] = [false];
@@ -97,8 +107,10 @@ function circuitsThrough(g: Local, start: number, limit: number): { cycles: numb
       const x = todo.pop()!;
       if (!blocked[x]) continue;
       blocked[x] = 0;
-      for (const y of B[x]!) todo.push(y);
-      B[x]!.clear();
+      const list = B[x];
+      if (!list) continue;
+      for (const y of list) todo.push(y);
+      B[x] = undefined;
     }
   };
 
@@ -128,7 +140,13 @@ function circuitsThrough(g: Local, start: number, limit: number): { cycles: numb
       if (closed.length > 0) closed[closed.length - 1] = true;
       unblock(v);
     } else {
-      for (let q = g.outStart[v]!; q < g.outStart[v + 1]!; q++) B[g.dst[g.outEdge[q]!]!]!.add(v);
+      for (let q = g.outStart[v]!; q < g.outStart[v + 1]!; q++) {
+        const w = g.dst[g.outEdge[q]!]!;
+        const list = B[w];
+        if (!list) B[w] = [v];
+        // A repeat costs one more step when unblocking; checking for it on long lists would cost more.
+        else if (list[list.length - 1] !== v) list.push(v);
+      }
     }
   }
   return { cycles, truncated: false };

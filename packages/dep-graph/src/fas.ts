@@ -1,6 +1,6 @@
 import { IntHeap } from './heap.js';
 import type { IndexedGraph } from './indexed.js';
-import { stronglyConnectedComponents } from './scc.js';
+import { stronglyConnectedComponents, type Components } from './scc.js';
 
 export interface FeedbackArcSet {
   /** Indices (into `graph.edges`) of the edges to cut, ascending. */
@@ -17,12 +17,13 @@ export interface FeedbackArcSet {
  * into a linear order — sinks to the back, sources to the front, otherwise the node with the
  * largest (weighted out − weighted in) to the front — and the edges pointing backwards in that order
  * are cut. Weights make cheap edges (type-only) the ones left pointing backwards. Bucket queues give
- * O(n + m) per component plus a heap per bucket so ties go to the smallest id.
+ * O(n + m) per component plus a heap per bucket so ties go to the smallest id. The back edges of a
+ * depth-first search from the component's cheapest edge are the other candidate; the cheaper wins.
  */
-export function feedbackArcSet(g: IndexedGraph): FeedbackArcSet {
+export function feedbackArcSet(g: IndexedGraph, components?: Components): FeedbackArcSet {
   const removed: number[] = [];
   for (let e = 0; e < g.src.length; e++) if (g.src[e] === g.dst[e]) removed.push(e);
-  const { cyclic } = stronglyConnectedComponents(g);
+  const { cyclic } = components ?? stronglyConnectedComponents(g);
   let cyclicComponents = 0;
   const local = new Int32Array(g.n).fill(-1);
   const edgeAlive = new Uint8Array(g.src.length).fill(1);
@@ -32,7 +33,12 @@ export function feedbackArcSet(g: IndexedGraph): FeedbackArcSet {
   for (const comp of cyclic) {
     cyclicComponents++;
     for (let i = 0; i < comp.length; i++) local[comp[i]!] = i;
-    const cut = peelComponent(g, comp, local);
+    // Two candidate cuts, the cheaper kept: the ELS peeling, and the back edges of a depth-first
+    // search from the target of the component's cheapest edge (a long cycle closed by one cheap edge,
+    // which the peeling's local choices can miss, is then cut at that edge alone).
+    const els = peelComponent(g, comp, local);
+    const dfs = dfsFromCheapest(g, comp, local);
+    const cut = costOf(g, dfs) < costOf(g, els) ? dfs : els;
     for (const e of cut) edgeAlive[e] = 0;
     // Make the cut minimal where it is cheap to check: put back (dearest first) every cut edge u→v whose
     // target cannot reach u any more, within a work budget linear in the component's size.
@@ -55,6 +61,65 @@ export function feedbackArcSet(g: IndexedGraph): FeedbackArcSet {
   let cost = 0;
   for (const e of removed) cost += g.cost[e]!;
   return { edges: removed, cost, cyclicComponents };
+}
+
+function costOf(g: IndexedGraph, edges: readonly number[]): number {
+  let c = 0;
+  for (const e of edges) c += g.cost[e]!;
+  return c;
+}
+
+/**
+ * The back edges of an iterative depth-first search inside one component, started at the target of
+ * its cheapest edge (ties: the smallest edge index) and then at every member not reached yet.
+ */
+function dfsFromCheapest(g: IndexedGraph, comp: Int32Array, local: Int32Array): number[] {
+  let cheapest = -1;
+  for (let i = 0; i < comp.length; i++) {
+    const v = comp[i]!;
+    for (let p = g.outStart[v]!; p < g.outStart[v + 1]!; p++) {
+      const e = g.outEdge[p]!;
+      if (local[g.dst[e]!]! < 0 || g.dst[e] === v) continue;
+      if (cheapest === -1 || g.cost[e]! < g.cost[cheapest]! || (g.cost[e] === g.cost[cheapest] && e < cheapest))
+        cheapest = e;
+    }
+  }
+  const k = comp.length;
+  const state = new Uint8Array(k); // 0 new, 1 on the stack, 2 done
+  const callNode = new Int32Array(k);
+  const callPos = new Int32Array(k);
+  const back: number[] = [];
+  const roots = cheapest === -1 ? [] : [local[g.dst[cheapest]!]!];
+  for (let i = 0; i < k; i++) roots.push(i);
+  for (const root of roots) {
+    if (state[root]) continue;
+    let depth = 0;
+    callNode[0] = root;
+    callPos[0] = g.outStart[comp[root]!]!;
+    state[root] = 1;
+    while (depth >= 0) {
+      const i = callNode[depth]!;
+      const v = comp[i]!;
+      const p = callPos[depth]!;
+      if (p < g.outStart[v + 1]!) {
+        callPos[depth] = p + 1;
+        const e = g.outEdge[p]!;
+        const j = local[g.dst[e]!]!;
+        if (j < 0 || j === i) continue;
+        if (state[j] === 1) back.push(e);
+        else if (state[j] === 0) {
+          state[j] = 1;
+          depth++;
+          callNode[depth] = j;
+          callPos[depth] = g.outStart[comp[j]!]!;
+        }
+        continue;
+      }
+      state[i] = 2;
+      depth--;
+    }
+  }
+  return back;
 }
 
 /**
@@ -93,9 +158,7 @@ function reaches(
 /** The ELS peeling of one component; returns the global indices of its backward edges. */
 function peelComponent(g: IndexedGraph, comp: Int32Array, local: Int32Array): number[] {
   const k = comp.length;
-  // Local edge lists (self-loops already cut).
-  const outs: number[][] = Array.from({ length: k }, () => []);
-  const ins: number[][] = Array.from({ length: k }, () => []);
+  // Local edge lists in CSR form (self-loops already cut): a component may have millions of nodes.
   const outW = new Float64Array(k);
   const inW = new Float64Array(k);
   const outC = new Int32Array(k);
@@ -106,12 +169,30 @@ function peelComponent(g: IndexedGraph, comp: Int32Array, local: Int32Array): nu
       const e = g.outEdge[p]!;
       const j = local[g.dst[e]!]!;
       if (j < 0 || j === i) continue;
-      outs[i]!.push(e);
-      ins[j]!.push(e);
       outW[i]! += g.cost[e]!;
       inW[j]! += g.cost[e]!;
       outC[i]!++;
       inC[j]!++;
+    }
+  }
+  const outAt = new Int32Array(k + 1);
+  const inAt = new Int32Array(k + 1);
+  for (let i = 0; i < k; i++) {
+    outAt[i + 1] = outAt[i]! + outC[i]!;
+    inAt[i + 1] = inAt[i]! + inC[i]!;
+  }
+  const outList = new Int32Array(outAt[k]!);
+  const inList = new Int32Array(inAt[k]!);
+  const outFill = outAt.slice(0, k);
+  const inFill = inAt.slice(0, k);
+  for (let i = 0; i < k; i++) {
+    const v = comp[i]!;
+    for (let p = g.outStart[v]!; p < g.outStart[v + 1]!; p++) {
+      const e = g.outEdge[p]!;
+      const j = local[g.dst[e]!]!;
+      if (j < 0 || j === i) continue;
+      outList[outFill[i]!++] = e;
+      inList[inFill[j]!++] = e;
     }
   }
   let maxOut = 0;
@@ -137,7 +218,8 @@ function peelComponent(g: IndexedGraph, comp: Int32Array, local: Int32Array): nu
   const take = (i: number): void => {
     alive[i] = 0;
     remaining--;
-    for (const e of outs[i]!) {
+    for (let p = outAt[i]!; p < outAt[i + 1]!; p++) {
+      const e = outList[p]!;
       const j = local[g.dst[e]!]!;
       if (!alive[j]) continue;
       inC[j]!--;
@@ -145,7 +227,8 @@ function peelComponent(g: IndexedGraph, comp: Int32Array, local: Int32Array): nu
       if (inC[j] === 0) sources.push(j);
       queue.push(j);
     }
-    for (const e of ins[i]!) {
+    for (let p = inAt[i]!; p < inAt[i + 1]!; p++) {
+      const e = inList[p]!;
       const j = local[g.src[e]!]!;
       if (!alive[j]) continue;
       outC[j]!--;
@@ -187,7 +270,10 @@ function peelComponent(g: IndexedGraph, comp: Int32Array, local: Int32Array): nu
   for (let q = back.length - 1; q >= 0; q--) position[back[q]!] = p++;
   const cut: number[] = [];
   for (let i = 0; i < k; i++) {
-    for (const e of outs[i]!) if (position[local[g.dst[e]!]!]! < position[i]!) cut.push(e);
+    for (let p = outAt[i]!; p < outAt[i + 1]!; p++) {
+      const e = outList[p]!;
+      if (position[local[g.dst[e]!]!]! < position[i]!) cut.push(e);
+    }
   }
   return cut;
 }

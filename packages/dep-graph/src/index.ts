@@ -13,7 +13,16 @@ export {
   type Balanced,
   type CriticalPath,
 } from './waves.js';
-export { analyzeGraph, type AnalyzeOptions, type GraphAnalysis, type GraphStats } from './analyze.js';
+export {
+  analyzeGraph,
+  planWaves,
+  type AnalyzeOptions,
+  type GraphAnalysis,
+  type GraphStats,
+  type WavePlan,
+} from './analyze.js';
+export { indexGraphBytes } from './fast/load.js';
+export { scanGraph, type ScannedGraph } from './fast/scan.js';
 export { exportGraph, toDot, toMermaid, EXPORT_FORMATS, type ExportFormat } from './export.js';
 export {
   buildGraphFromAtoms,

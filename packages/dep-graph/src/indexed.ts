@@ -35,6 +35,14 @@ export interface IndexedGraph {
   readonly dst: Int32Array;
   /** Integer cut cost per edge (rounded weight, ≥ 0). */
   readonly cost: Int32Array;
+  /** Weight of each merged edge (`edges[e].weight`). */
+  readonly weights: Float64Array;
+  /** Type of each merged edge (`edges[e].type`, `dependency` when absent). */
+  readonly types: readonly string[];
+  /** Numeric `cost` of each node, NaN when it has none (the critical path's default node cost). */
+  readonly nodeCosts: Float64Array;
+  /** One merged edge, made on demand (a scanned graph makes its edge objects only when asked). */
+  edge?(e: number): GraphEdge;
   /** Out-edges of node v: edge indices `outEdge[outStart[v] .. outStart[v+1])`, in target order. */
   readonly outStart: Int32Array;
   readonly outEdge: Int32Array;
@@ -95,13 +103,44 @@ export function indexGraph(input: GraphInput): IndexedGraph {
   }
   const src = srcAll.slice(0, m);
   const dst = dstAll.slice(0, m);
-  const cost = new Int32Array(m);
-  for (let e = 0; e < m; e++) cost[e] = Math.max(0, Math.min(1_000_000, Math.round(edges[e]!.weight ?? 0)));
-  return { n, ids, index, nodes, edges, src, dst, cost, ...csr(n, src, dst) };
+  const weights = new Float64Array(m);
+  const types: string[] = new Array<string>(m);
+  for (let e = 0; e < m; e++) {
+    weights[e] = edges[e]!.weight ?? 0;
+    types[e] = edges[e]!.type ?? 'dependency';
+  }
+  const nodeCosts = new Float64Array(n);
+  for (let v = 0; v < n; v++) nodeCosts[v] = numericCost(nodes[v]!.cost);
+  return {
+    n,
+    ids,
+    index,
+    nodes,
+    edges,
+    src,
+    dst,
+    cost: costsOf(weights),
+    weights,
+    types,
+    nodeCosts,
+    ...csr(n, src, dst),
+  };
+}
+
+/** A node's `cost` when it is a number ≥ 0, else NaN (the critical path then counts the node as 1). */
+export function numericCost(cost: unknown): number {
+  return typeof cost === 'number' && cost >= 0 ? cost : NaN;
+}
+
+/** Integer cut costs from weights (rounded, clamped to [0, 1e6]). */
+export function costsOf(weights: Float64Array): Int32Array {
+  const cost = new Int32Array(weights.length);
+  for (let e = 0; e < weights.length; e++) cost[e] = Math.max(0, Math.min(1_000_000, Math.round(weights[e]!)));
+  return cost;
 }
 
 /** Stable counting sort of the items of `order` by `keys[item]` in [0, n). */
-function countingOrder(keys: Int32Array, n: number, order: Int32Array): Int32Array {
+export function countingOrder(keys: Int32Array, n: number, order: Int32Array): Int32Array {
   const start = new Int32Array(n + 1);
   for (let i = 0; i < order.length; i++) start[keys[order[i]!]! + 1]!++;
   for (let v = 0; v < n; v++) start[v + 1]! += start[v]!;
@@ -111,7 +150,7 @@ function countingOrder(keys: Int32Array, n: number, order: Int32Array): Int32Arr
 }
 
 /** Merges a parallel edge: weights add up, symbols unite, the dearest type stays (ties by name, so input order does not matter). */
-function mergeInto(seen: GraphEdge, edge: GraphEdge): void {
+export function mergeInto(seen: GraphEdge, edge: GraphEdge): void {
   seen.weight = (seen.weight ?? 0) + edgeWeight(edge);
   const a = seen.type ?? 'dependency';
   const b = edge.type ?? 'dependency';

@@ -166,7 +166,7 @@ function splitRange(
   const out: Piece[] = [];
   for (const seg of segments) {
     if ('run' in seg) {
-      out.push(...partitionRun(c, seg.run, scope, ancestors, fragment, depth));
+      for (const p of partitionRun(c, seg.run, scope, ancestors, fragment, depth)) out.push(p);
       continue;
     }
     const { split, lead, tail } = seg;
@@ -188,7 +188,7 @@ function splitRange(
     if (node.kind === 'class') for (const p of sub) if (p.strategy === 'single_atom') p.strategy = 'by_class';
     if (lead.length > 0) join(sub[0]!, lead, 'before');
     if (tail.length > 0) join(sub[sub.length - 1]!, tail, 'after');
-    out.push(...sub);
+    for (const p of sub) out.push(p);
   }
   return out;
 }

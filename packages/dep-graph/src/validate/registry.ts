@@ -90,7 +90,7 @@ export function planModel(output: AtomizeOutput, group: ValidationOptions['group
     let task = tasks.get(id);
     if (!task) tasks.set(id, (task = { id, milestone, files: [], atoms: [] }));
     task.files.push(file);
-    task.atoms.push(...file.atoms);
+    for (const atom of file.atoms) task.atoms.push(atom);
     taskOfFile.set(file.path, id);
     for (const atom of file.atoms) taskOfAtom.set(atom.id, id);
   }

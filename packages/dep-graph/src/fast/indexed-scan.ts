@@ -1,0 +1,114 @@
+import type { GraphEdge, GraphNode } from '@st3/schemas';
+import { costsOf, countingOrder, csr, DEFAULT_EDGE_WEIGHTS, mergeInto, type IndexedGraph } from '../indexed.js';
+import type { ScannedGraph } from './scan.js';
+
+/**
+ * The compact graph of a scanned document, equal to `indexGraph(JSON.parse(text))` (same node
+ * order, same merged edges in the same order, same weights, types and costs), built without making
+ * an object per edge: `edges` and `nodes` are made from their bytes only when someone reads them.
+ */
+export function indexScanned(s: ScannedGraph, buf: Uint8Array): IndexedGraph {
+  const n = s.ids.length;
+  const sorted = s.ids.slice().sort();
+  const index = new Map<string, number>();
+  for (let i = 0; i < n; i++) index.set(sorted[i]!, i);
+  const rank = new Int32Array(n);
+  for (let i = 0; i < n; i++) rank[i] = index.get(s.ids[i]!)!;
+  const m0 = s.src.length;
+  const from = new Int32Array(m0);
+  const to = new Int32Array(m0);
+  for (let e = 0; e < m0; e++) {
+    from[e] = rank[s.src[e]!]!;
+    to[e] = rank[s.dst[e]!]!;
+  }
+  const identity = new Int32Array(m0);
+  for (let e = 0; e < m0; e++) identity[e] = e;
+  const order = countingOrder(from, n, countingOrder(to, n, identity));
+
+  // Runs of parallel edges merge: weights add up, the dearest type stays (ties by name).
+  const srcAll = new Int32Array(m0);
+  const dstAll = new Int32Array(m0);
+  const weightAll = new Float64Array(m0);
+  const typeAll: string[] = [];
+  const firstMember = new Int32Array(m0 + 1);
+  let m = 0;
+  for (let i = 0; i < m0; i++) {
+    const e = order[i]!;
+    const name = s.typeNames[s.type[e]!];
+    const w = Number.isNaN(s.weight[e]!)
+      ? ((name !== undefined ? DEFAULT_EDGE_WEIGHTS[name] : undefined) ?? 2)
+      : s.weight[e]!;
+    if (m > 0 && srcAll[m - 1] === from[e] && dstAll[m - 1] === to[e]) {
+      weightAll[m - 1]! += w;
+      const a = typeAll[m - 1]!;
+      const b = name ?? 'dependency';
+      const wa = DEFAULT_EDGE_WEIGHTS[a] ?? 2;
+      const wb = DEFAULT_EDGE_WEIGHTS[b] ?? 2;
+      if (wb > wa || (wb === wa && b < a)) typeAll[m - 1] = b;
+      continue;
+    }
+    srcAll[m] = from[e]!;
+    dstAll[m] = to[e]!;
+    weightAll[m] = w;
+    typeAll.push(name ?? 'dependency');
+    firstMember[m] = i;
+    m++;
+  }
+  firstMember[m] = m0;
+  const src = srcAll.slice(0, m);
+  const dst = dstAll.slice(0, m);
+  const weights = weightAll.slice(0, m);
+  const nodeCosts = new Float64Array(n);
+  for (let i = 0; i < n; i++) nodeCosts[rank[i]!] = s.cost[i]! >= 0 ? s.cost[i]! : NaN;
+
+  const decoder = new TextDecoder();
+  const parse = <T>(a: number, b: number): T => JSON.parse(decoder.decode(buf.subarray(a, b))) as T;
+  let edges: GraphEdge[] | undefined;
+  let nodes: GraphNode[] | undefined;
+  /** The merged edge `k`, as indexGraph would have it: a copy of its first member, the others merged in. */
+  const edgeAt = (k: number): GraphEdge => {
+    const members: number[] = [];
+    for (let i = firstMember[k]!; i < firstMember[k + 1]!; i++) members.push(order[i]!);
+    const first = parse<GraphEdge>(s.edgeStart[members[0]!]!, s.edgeEnd[members[0]!]!);
+    const copy: GraphEdge = Object.assign({}, first);
+    copy.weight = Number.isNaN(s.weight[members[0]!]!)
+      ? ((first.type !== undefined ? DEFAULT_EDGE_WEIGHTS[first.type] : undefined) ?? 2)
+      : first.weight;
+    for (const e of members.slice(1)) mergeInto(copy, parse<GraphEdge>(s.edgeStart[e]!, s.edgeEnd[e]!));
+    return copy;
+  };
+  const nodeAt = (v: number, byId: Int32Array): GraphNode => {
+    const i = byId[v]!;
+    if (s.nodeExtras) return parse<GraphNode>(s.nodeStart[i]!, s.nodeEnd[i]!);
+    return Number.isNaN(s.cost[i]!) ? { id: s.ids[i]! } : { id: s.ids[i]!, cost: s.cost[i]! };
+  };
+  return {
+    n,
+    ids: sorted,
+    index,
+    get nodes(): GraphNode[] {
+      if (!nodes) {
+        const byId = new Int32Array(n);
+        for (let i = 0; i < n; i++) byId[rank[i]!] = i;
+        nodes = new Array<GraphNode>(n);
+        for (let v = 0; v < n; v++) nodes[v] = nodeAt(v, byId);
+      }
+      return nodes;
+    },
+    get edges(): GraphEdge[] {
+      if (!edges) {
+        edges = new Array<GraphEdge>(m);
+        for (let k = 0; k < m; k++) edges[k] = edgeAt(k);
+      }
+      return edges;
+    },
+    edge: edgeAt,
+    src,
+    dst,
+    cost: costsOf(weights),
+    weights,
+    types: typeAll,
+    nodeCosts,
+    ...csr(n, src, dst),
+  } as IndexedGraph & { edge(k: number): GraphEdge };
+}

@@ -1,0 +1,169 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  analyzeGraph,
+  criticalPath,
+  csr,
+  feedbackArcSet,
+  indexGraph,
+  indexGraphBytes,
+  kahnLevels,
+  planWaves,
+  scanGraph,
+  stronglyConnectedComponents,
+  type IndexedGraph,
+} from '../src/index.js';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+// Graphs with parallel edges, self-loops, cycles, typed and weighted edges, node costs and extra fields.
+const graphDoc = fc
+  .tuple(
+    fc.integer({ min: 1, max: 30 }),
+    fc.array(
+      fc.record({
+        a: fc.nat(),
+        b: fc.nat(),
+        type: fc.option(fc.constantFrom('import', 'function_call', 'type', 'variable', 'custom'), { nil: undefined }),
+        weight: fc.option(fc.integer({ min: 0, max: 9 }), { nil: undefined }),
+        symbols: fc.option(fc.array(fc.constantFrom('x', 'y', 'z'), { maxLength: 2 }), { nil: undefined }),
+      }),
+      { maxLength: 80 },
+    ),
+    fc.array(fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }), { maxLength: 30 }),
+    fc.boolean(),
+  )
+  .map(([n, edges, costs, extras]) => ({
+    nodes: Array.from({ length: n }, (_, i) => ({
+      id: `n${(i * 7919) % 1000}é`,
+      ...(costs[i] !== undefined ? { cost: costs[i] } : {}),
+      ...(extras && i % 3 === 0 ? { label: `node ${i}`, tags: [i, { deep: [true, null] }] } : {}),
+    })),
+    edges: edges.map((e) => ({
+      from: `n${((e.a % n) * 7919) % 1000}é`,
+      to: `n${((e.b % n) * 7919) % 1000}é`,
+      ...(e.type !== undefined ? { type: e.type } : {}),
+      ...(e.weight !== undefined ? { weight: e.weight } : {}),
+      ...(e.symbols !== undefined ? { symbols: e.symbols } : {}),
+      ...(extras ? { note: 'x' } : {}),
+    })),
+    ...(extras ? { stats: { anything: [1, 2.5e3, -0.5] } } : {}),
+  }));
+
+describe('the fast graph loader', () => {
+  it('gives exactly what JSON.parse + indexGraph give, for the analysis and the wave plan', () => {
+    fc.assert(
+      fc.property(graphDoc, fc.integer({ min: 0, max: 2 }), (doc, indent) => {
+        const text = JSON.stringify(doc, null, indent);
+        const fast = indexGraphBytes(bytes(text));
+        expect(fast).toBeDefined();
+        const slow = indexGraph(JSON.parse(text));
+        expect(fast!.ids).toEqual(slow.ids);
+        expect(Array.from(fast!.src)).toEqual(Array.from(slow.src));
+        expect(Array.from(fast!.dst)).toEqual(Array.from(slow.dst));
+        expect(Array.from(fast!.weights)).toEqual(Array.from(slow.weights));
+        expect(fast!.types).toEqual(slow.types);
+        expect(JSON.stringify(planWaves(fast!))).toBe(JSON.stringify(planWaves(slow)));
+        expect(JSON.stringify(analyzeGraph(indexGraphBytes(bytes(text))!))).toBe(JSON.stringify(analyzeGraph(slow)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives up on anything it should not judge, so the full loader reports it with line and column', () => {
+    const ok = '{"nodes":[{"id":"a"},{"id":"b"}],"edges":[{"from":"a","to":"b"}]}';
+    expect(scanGraph(bytes(ok))).toBeDefined();
+    for (const bad of [
+      '{"nodes":[{"id":"a"}],"edges":[{"from":"a","to":"zz"}]}', // unknown node
+      '{"nodes":[{"id":"a"},{"id":"a"}],"edges":[]}', // duplicate node
+      '{"nodes":[{"id":"a\\u0062"}],"edges":[]}', // an escape in an id
+      '{"nodes":[{"id":""}],"edges":[]}', // empty id
+      '{"nodes":[{"id":3}],"edges":[]}', // not a string
+      '{"nodes":[{"id":"a"}],"edges":[{"from":"a","to":"a","weight":-1}]}', // negative weight
+      '{"nodes":[{"id":"a"}],"edges":[{"from":"a","to":"a","symbols":[1]}]}', // symbols not strings
+      '{"nodes":[{"id":"a"}],"edges":[],"x":tru}', // not JSON
+      '{"nodes":[{"id":"a"}],"edges":[]', // truncated
+      '{"nodes":[{"id":"a"}]}', // no edges
+      '{"files":[]}', // atomizer output
+      '[1,2]',
+      '',
+    ])
+      expect(scanGraph(bytes(bad)), bad).toBeUndefined();
+  });
+
+  it('a chain of a million nodes closed by one cheap edge, from bytes to the wave plan', () => {
+    const n = 1_000_000;
+    // Node i is named by a shuffled number, so sorted ids are not chain order.
+    const name = (i: number) => `v${((i * 611953) % n).toString(36)}`;
+    const parts: string[] = ['{"nodes":['];
+    for (let i = 0; i < n; i++) parts.push(`${i ? ',' : ''}{"id":"${name(i)}"}`);
+    parts.push('],"edges":[');
+    for (let i = 0; i + 1 < n; i++) parts.push(`${i ? ',' : ''}{"from":"${name(i)}","to":"${name(i + 1)}"}`);
+    parts.push(`,{"from":"${name(n - 1)}","to":"${name(0)}","type":"type"}]}`);
+    const g = indexGraphBytes(bytes(parts.join('')));
+    expect(g).toBeDefined();
+    const plan = planWaves(g!, { maxCycles: 1 });
+    expect(plan.waves).toHaveLength(n);
+    expect(plan.stats.criticalPathLength).toBe(n);
+    expect(plan.criticalPath[0]).toBe(name(0));
+    expect(plan.removedEdges.map((e) => `${e.from}>${e.to} ${e.type}`)).toEqual([`${name(n - 1)}>${name(0)} type`]);
+  }, 300_000);
+
+  it('deep chains of 10^6 nodes in random order, with shortcuts and cycles: the algorithms hold', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 2 }), fc.integer({ min: 0, max: 3 }), (seed, backs) => {
+        const n = 1_000_000;
+        let x = seed;
+        const rand = () => (x = Math.imul(x, 48271) >>> 0) % n;
+        // A random permutation: position k of the chain is node perm[k].
+        const perm = new Int32Array(n);
+        for (let i = 0; i < n; i++) perm[i] = i;
+        for (let i = n - 1; i > 0; i--) {
+          const j = rand() % (i + 1);
+          const t = perm[i]!;
+          perm[i] = perm[j]!;
+          perm[j] = t;
+        }
+        const src: number[] = [];
+        const dst: number[] = [];
+        for (let k = 0; k + 1 < n; k++) (src.push(perm[k]!), dst.push(perm[k + 1]!));
+        for (let s = 0; s < 2000; s++) {
+          const a = rand();
+          const b = rand();
+          if (a !== b) (src.push(perm[Math.min(a, b)]!), dst.push(perm[Math.max(a, b)]!));
+        }
+        for (let b = 0; b < backs; b++) (src.push(perm[n - 1 - b]!), dst.push(perm[b]!));
+        const g = compact(n, Int32Array.from(src), Int32Array.from(dst));
+        const scc = stronglyConnectedComponents(g);
+        expect(scc.cyclic.length).toBe(backs > 0 ? 1 : 0);
+        const fas = feedbackArcSet(g, scc);
+        const alive = new Uint8Array(g.src.length).fill(1);
+        for (const e of fas.edges) alive[e] = 0;
+        const levels = kahnLevels(g, alive);
+        expect(levels.acyclic).toBe(true);
+        if (backs === 0) expect(levels.count).toBe(n);
+        expect(criticalPath(g, levels.order, undefined, alive).path).toHaveLength(levels.count);
+      }),
+      { numRuns: 3 },
+    );
+  }, 300_000);
+});
+
+/** The compact form straight from integer edges (no string ids, no edge objects). */
+function compact(n: number, src: Int32Array, dst: Int32Array): IndexedGraph {
+  const m = src.length;
+  return {
+    n,
+    ids: [],
+    index: new Map(),
+    nodes: [],
+    edges: [],
+    src,
+    dst,
+    cost: new Int32Array(m).fill(2),
+    weights: new Float64Array(m).fill(2),
+    types: [],
+    nodeCosts: new Float64Array(n).fill(NaN),
+    ...csr(n, src, dst),
+  };
+}
