@@ -126,13 +126,21 @@ describe('the fast graph loader', () => {
         }
         const src: number[] = [];
         const dst: number[] = [];
-        for (let k = 0; k + 1 < n; k++) (src.push(perm[k]!), dst.push(perm[k + 1]!));
+        for (let k = 0; k + 1 < n; k++) {
+          src.push(perm[k]!);
+          dst.push(perm[k + 1]!);
+        }
         for (let s = 0; s < 2000; s++) {
           const a = rand();
           const b = rand();
-          if (a !== b) (src.push(perm[Math.min(a, b)]!), dst.push(perm[Math.max(a, b)]!));
+          if (a === b) continue;
+          src.push(perm[Math.min(a, b)]!);
+          dst.push(perm[Math.max(a, b)]!);
         }
-        for (let b = 0; b < backs; b++) (src.push(perm[n - 1 - b]!), dst.push(perm[b]!));
+        for (let b = 0; b < backs; b++) {
+          src.push(perm[n - 1 - b]!);
+          dst.push(perm[b]!);
+        }
         const g = compact(n, Int32Array.from(src), Int32Array.from(dst));
         const scc = stronglyConnectedComponents(g);
         expect(scc.cyclic.length).toBe(backs > 0 ? 1 : 0);
