@@ -317,3 +317,29 @@ describe('runAgentExecution', () => {
     expect(again.stats).toMatchObject({ reused: 2, attempts: 0 });
   }, 60_000);
 });
+
+describe('atoms with blank lines at their edges', () => {
+  it('an answer without them does not glue the atom to its neighbours (atoms from the atomizer carry the blank line before them)', async () => {
+    const ws = await makeWorkspace({ 'src/many.ts': todoFile(2) });
+    cleanup.push(ws.dispose);
+    const lines = todoFile(2).split('\n');
+    // As the atomizer gives it: the blank line between the functions belongs to the second atom.
+    const graph: GraphInput = {
+      nodes: [{ id: 'f1', path: 'src/many.ts', startLine: 5, endLine: 9, code: lines.slice(4, 9).join('\n') }],
+      edges: [],
+    };
+    const prompts: string[] = [];
+    const agent: Agent = {
+      name: 'fixed',
+      kind: 'custom',
+      generate: async (r) => {
+        prompts.push(r.messages[1]!.content);
+        return { text: `\`\`\`ts\n${impl(1)}\n\`\`\`` };
+      },
+    };
+    const { result } = await runWith(ws.root, graph, agent);
+    expect(result.status).toBe('succeeded');
+    expect(prompts[0]).toContain('## The atom: src/many.ts lines 6-9');
+    expect(await readFile(join(ws.root, 'src/many.ts'), 'utf8')).toBe(`${lines.slice(0, 5).join('\n')}\n${impl(1)}\n`);
+  }, 60_000);
+});

@@ -1,8 +1,8 @@
-import { createProgress, EXIT, type CliIO, type Output } from '@st3/cli-kit';
+import { EXIT, type CliIO, type Output } from '@st3/cli-kit';
 import type { AgentExecutionResult } from '@st3/executor';
 import type { GraphInput, RunState, TelemetryHandle } from '@st3/schemas';
 import type { AgentChoice } from '../agent-setup.js';
-import type { RunSettings } from './settings.js';
+import { runEvents, type RunSettings } from './settings.js';
 
 export interface AgentModeOptions {
   graph: GraphInput;
@@ -24,7 +24,7 @@ export interface AgentModeOptions {
 export async function runAgentMode(o: AgentModeOptions): Promise<number> {
   const { out, io } = o;
   const { runAgentExecution } = await import('@st3/executor');
-  const progress = createProgress(io, { quiet: o.quiet, label: 'agents' });
+  const events = runEvents(io, out, o.quiet, 'agents');
   const result = await runAgentExecution({
     root: o.root,
     graph: o.graph,
@@ -42,15 +42,9 @@ export async function runAgentMode(o: AgentModeOptions): Promise<number> {
       backoffMs: o.settings.backoffMs,
       ...(o.taskId ? { task: o.taskId } : {}),
     },
-    onEvent: (e) => {
-      if (e.type === 'progress') progress.update(e.done, e.total);
-      else if (e.type === 'node:retry' && !out.json)
-        out.warn(
-          `${e.id}: attempt ${e.attempt} failed (${e.category}); retrying in ${(e.delayMs / 1000).toFixed(1)} s`,
-        );
-    },
+    onEvent: events.onEvent,
   });
-  progress.done();
+  events.done();
   const telemetryFile = o.telemetry ? await o.telemetry.save() : undefined;
   let evidence: string | undefined;
   if (o.taskId && result.patchFile && !o.dryRun) {

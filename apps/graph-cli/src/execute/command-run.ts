@@ -1,9 +1,9 @@
 import { isAbsolute, join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { createProgress, EXIT, type CliIO, type Output } from '@st3/cli-kit';
+import { EXIT, type CliIO, type Output } from '@st3/cli-kit';
 import type { ExecuteResult, FileRunStore, ReviewQueueApi } from '@st3/executor';
 import type { GraphInput, GraphNode, RunState, TelemetryHandle } from '@st3/schemas';
-import type { RunSettings } from './settings.js';
+import { runEvents, type RunSettings } from './settings.js';
 
 /** `st3 execute --run CMD`: a command per node; with `--review` what succeeded goes to the review queue. */
 export async function runCommandMode(options: {
@@ -25,7 +25,7 @@ export async function runCommandMode(options: {
   const feedback = await queue.regenerationFeedback();
   // With --review, nodes approved or waiting in the queue are not run again (no second item per node).
   const done = review && !options.resume ? (await priorOutcomes(join(root, '.st3', 'runs'), queue)).done : {};
-  const progress = createProgress(io, { quiet: options.quiet, label: 'execute' });
+  const events = runEvents(io, out, options.quiet, 'execute');
   const result = await execute(graph, commandRunner(template, { cwd: root, env: io.env }), {
     ...settings.execute,
     signal: io.signal,
@@ -35,15 +35,9 @@ export async function runCommandMode(options: {
     done,
     saveOptions: { command: template, review, backoffMs: settings.backoffMs },
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
-    onEvent: (e) => {
-      if (e.type === 'progress') progress.update(e.done, e.total);
-      else if (e.type === 'node:retry' && !out.json)
-        out.warn(
-          `${e.id}: attempt ${e.attempt} failed (${e.category}); retrying in ${(e.delayMs / 1000).toFixed(1)} s`,
-        );
-    },
+    onEvent: events.onEvent,
   });
-  progress.done();
+  events.done();
   const telemetryFile = options.telemetry ? await options.telemetry.save() : undefined;
   if (telemetryFile && !out.json) out.info(`telemetry: ${telemetryFile}`);
   const reviewed = review ? await addToReview(result, graph, root, settings.execute.retries + 1, queue) : [];

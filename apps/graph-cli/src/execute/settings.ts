@@ -1,3 +1,5 @@
+import { createProgress, type CliIO, type Output } from '@st3/cli-kit';
+import type { ExecuteEvent } from '@st3/executor';
 import { St3Error } from '@st3/schemas';
 
 /** The scheduling settings of a run, from the flags or else from the run being resumed. */
@@ -41,5 +43,20 @@ export function runSettings(
       backoff: { baseMs: backoffSec * 1000 },
     },
     backoffMs: backoffSec * 1000,
+  };
+}
+
+/** What a run shows while it runs: a progress bar on a terminal, and each retry on stderr. */
+export function runEvents(io: CliIO, out: Output, quiet: boolean, label: string) {
+  const progress = createProgress(io, { quiet, label });
+  return {
+    onEvent(e: ExecuteEvent): void {
+      if (e.type === 'progress') progress.update(e.done, e.total);
+      else if (e.type === 'node:retry' && !out.json)
+        out.warn(
+          `${e.id}: attempt ${e.attempt} failed (${e.category}); retrying in ${(e.delayMs / 1000).toFixed(1)} s`,
+        );
+    },
+    done: () => progress.done(),
   };
 }
