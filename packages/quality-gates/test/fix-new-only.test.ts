@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { GateRunResultSchema } from '@st3/schemas';
 import { renderQualityConfig, runGates, toSarif } from '../src/index.js';
 import { commitAll, git, itWithTools, missingTools, tempDir, TOOL_PATH, write } from './helpers.js';
 
@@ -39,6 +40,7 @@ describe('--new-only: hold the line (issue 14.8)', () => {
       expect(ruff.violations.map((v) => [v.line, v.rule])).toEqual([[5, 'F401']]);
       expect(ruff.preexisting_violations!.map((v) => [v.line, v.rule])).toEqual([[1, 'F401']]);
       expect(r.summary).toMatch(/· 1 pre-existing ·/);
+      expect(GateRunResultSchema.parse(r)).toEqual(r);
       const sarif = toSarif(r) as { runs: { results: { baselineState: string }[] }[] };
       expect(sarif.runs[0]!.results.map((x) => x.baselineState)).toEqual(['new', 'unchanged']);
 
@@ -99,6 +101,7 @@ describe('--fix (issue 14.7)', () => {
       expect(readFileSync(join(dir, 'a.py'), 'utf8')).not.toContain('import os');
       expect(readFileSync(join(dir, 'b.py'), 'utf8')).toBe('x = 1\n');
       expect(state(dir).failed_files).toEqual(['a.py']);
+      expect(GateRunResultSchema.parse(fixed)).toEqual(fixed);
     },
     300_000,
   );

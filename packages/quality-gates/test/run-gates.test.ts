@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseQualityConfig, runGates, toMcpContent, type GateProgress } from '../src/index.js';
+import { GateRunResultSchema } from '@st3/schemas';
 import { commitAll, git, tempDir, write } from './helpers.js';
 import { itWithFixtures, realWorld } from '@st3/tooling/fixtures';
 
@@ -92,6 +93,8 @@ describe('runGates', () => {
     expect(r.gates[1]!.reason).toBe('no files in the project (gate takes file types .js)');
     expect(r.summary).toMatch(/^✗ 2\/3 gates failed \(lint_py: 1, stdin_py: 2\) · 1 skipped · \d+\.\ds$/);
     expect(Object.keys(r)).toEqual(['overall_pass', 'summary', 'gates']);
+    // The result is exactly what the one schema of the gate-run contract describes (no stray keys).
+    expect(GateRunResultSchema.parse(r)).toEqual(r);
     expect(Object.keys(r.gates[0]!)).toEqual([
       'id',
       'name',

@@ -35,6 +35,7 @@ export * from './formats/project-structure.js';
 export * from './formats/task.js';
 export * from './formats/patterns.js';
 export * from './formats/violation.js';
+export * from './formats/gate-run.js';
 export * from './formats/lifecycle.js';
 export {
   KINDS,

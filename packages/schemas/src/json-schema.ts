@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { KINDS } from './kinds.js';
 import { LifecycleSchema } from './formats/lifecycle.js';
 import { ViolationSchema } from './formats/violation.js';
+import { GateRunResultSchema } from './formats/gate-run.js';
 
 export interface ExportedSchema {
   /** File name under `json/`, e.g. `quality.schema.json`. */
@@ -14,6 +15,12 @@ const RECORDS: { name: string; description: string; schema: z.ZodType }[] = [
     name: 'violation',
     description: 'one finding of a gate or checker {file, line, col, rule, message, severity, fixable}',
     schema: ViolationSchema,
+  },
+  {
+    name: 'gate-run',
+    description:
+      'the result of a gate run {overall_pass, summary, gates: [{id, name, passed, skipped, status, duration_ms, violations}]} (st3 gates --json, run_quality_gates)',
+    schema: GateRunResultSchema,
   },
   {
     name: 'lifecycle',

@@ -1,11 +1,11 @@
-import type { GateConfig, Severity, Violation } from '@st3/schemas';
+import type { GateConfig, GateStatus, Severity, Violation } from '@st3/schemas';
 import { tail, type ProcessResult } from '@st3/process';
 import { compileConfigRegex } from '../config/regex.js';
 import { createJsonParser, type ParseOutcome } from './json-violations.js';
 import { capLine, type ParseContext } from './normalize.js';
 import { createTextParser } from './text-violations.js';
 
-export type GateStatus = 'passed' | 'failed' | 'error' | 'skipped';
+export type { GateStatus };
 
 export interface GateEvaluation {
   status: Exclude<GateStatus, 'skipped'>;
