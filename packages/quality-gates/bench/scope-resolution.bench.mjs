@@ -6,7 +6,7 @@
 // In-process figures (planGateRun) sit beside it. Goal: whole process ≤ 2× git.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gateConfigHash, parseQualityConfig, planGateRun, renderQualityConfig, resolveScope } from '../dist/index.js';
 
@@ -148,10 +148,12 @@ try {
   }
   if (counts.some((c) => c !== 500)) throw new Error(`changed files: git ${counts[0]}, st3 ${counts[1]}/${counts[2]}`);
   const [gm, wm, nm, pm, dm, imm] = [median(g), median(w), median(n), median(p), median(d), median(im)];
+  // The machine is shared: its load says how far the absolute figures are from a quiet machine's.
+  const load = loadavg()[0].toFixed(1);
   const ratio = wm / gm;
   console.log(`## Gates: scope resolution on a 20,000-file repository
 
-A generated repository of ${FILES.toLocaleString('en')} files with 500 changed since the baseline (200 committed, 100 staged, 100 unstaged, 100 untracked; generated in ${(genMs / 1000).toFixed(0)} s; objects packed by \`git gc\` as in a clone), one files-mode gate (the ruff preset) whose config hash matches the baseline's. What the user runs — the whole \`st3 gates --dry-run --json\` process: Node start, module loading, quality.yaml and state.json, the diff against the baseline in process without a git binary (\`listDirtyFiles\` of @st3/fs), the per-gate plan with config hashes — against the git binary's \`git diff --name-only BASE\` + \`git status --porcelain\` (two processes) on the same repository, interleaved, median of ${ROUNDS}. All find the same 500 files.
+A generated repository of ${FILES.toLocaleString('en')} files with 500 changed since the baseline (200 committed, 100 staged, 100 unstaged, 100 untracked; generated in ${(genMs / 1000).toFixed(0)} s; objects packed by \`git gc\` as in a clone), one files-mode gate (the ruff preset) whose config hash matches the baseline's. What the user runs — the whole \`st3 gates --dry-run --json\` process: Node start, module loading, quality.yaml and state.json, the diff against the baseline in process without a git binary (\`listDirtyFiles\` of @st3/fs), the per-gate plan with config hashes — against the git binary's \`git diff --name-only BASE\` + \`git status --porcelain\` (two processes) on the same repository, interleaved, median of ${ROUNDS}. All find the same 500 files. Load average during the run: ${load} on 2 cores (a shared machine: absolute times grow with it).
 
 | | time | vs git |
 |---|---|---|
