@@ -146,7 +146,8 @@ describe('st3 tasks: full lifecycle in a temporary git repository', () => {
       expect(failing.code).toBe(1);
       expect(json(failing).results[0]).toMatchObject({ status: 'failed', exit_code: 1, expected: false, attempts: 1 });
 
-      expect(json(await st3('evidence', 'verify', 'TASK-0001', '--json'))).toMatchObject({ ok: true, checked: 8 });
+      // 8 attachments, and the output of each of the two validation runs of cmd-1 kept as its QA artifact.
+      expect(json(await st3('evidence', 'verify', 'TASK-0001', '--json'))).toMatchObject({ ok: true, checked: 10 });
       const clean = await st3('worktree', 'verify', 'TASK-0001', '--json');
       expect(clean.code, clean.stdout).toBe(0);
       await writeFile(join(dir, 'src.ts'), 'export const a = 2;\n');
@@ -235,14 +236,15 @@ describe('st3 tasks: full lifecycle in a temporary git repository', () => {
 
 describe('st3 tasks: real task files, ledger and quarantine', () => {
   itWithFixtures(
-    'validates the 149 real task files: 123 ok, 16 with E001, 9 that do not parse, 1 shape error',
+    'validates the 149 real task files: 16 with E001, 9 that do not parse, 18 ids carried by 39 files, shell lines refused',
     async () => {
       const dir = join(fixtures, 'tasks');
       const names = (await readdir(dir)).filter((f) => f.endsWith('.task.yaml')).sort();
       const r = await runSt3(['tasks', 'validate', '--json', ...names.map((f) => join(dir, f))]);
       expect(r.code).toBe(1);
       const doc = json(r);
-      expect(doc).toMatchObject({ ok: false, checked: 149, failed: 26 });
+      expect(doc).toMatchObject({ ok: false, checked: 149, failed: 74 });
+      expect(doc.duplicates).toHaveLength(18);
       const first = (name: string) => doc.files.find((f: { file: string }) => f.file.endsWith(name)).errors[0] ?? null;
       expect(first('TASK-0902-update-esbuild-security.task.yaml')).toBeNull();
       expect(first('TASK-0601-contract-codegen-alignment.task.yaml')).toMatchObject({
@@ -253,6 +255,7 @@ describe('st3 tasks: real task files, ledger and quarantine', () => {
       const codes = doc.files.flatMap((f: { errors: { code: string }[] }) => [...new Set(f.errors.map((e) => e.code))]);
       expect(codes.filter((c: string) => c === 'E001')).toHaveLength(16);
       expect(codes.filter((c: string) => c === 'E_PARSE')).toHaveLength(9);
+      expect(codes.filter((c: string) => c === 'E_TASK_DUPLICATE_ID')).toHaveLength(39);
     },
   );
 

@@ -11,8 +11,12 @@ export const cli: CliDefinition = {
   description: 'telemetry collection, comparison, Prometheus exposition and the metrics dashboard',
   commands: {
     metrics: {
-      summary: 'telemetry metrics: collect, compare, serve, dashboard',
+      summary: "the seed's pilot metrics: collect, compare, serve, dashboard",
       load: async () => (await import('./commands/metrics.js')).command,
+    },
+    telemetry: {
+      summary: "record an agent's telemetry for a task (files read, cache hits, commands, warnings, prompt sizes)",
+      load: async () => (await import('./commands/telemetry.js')).command,
     },
   },
 };
@@ -22,16 +26,27 @@ export const stage: RunStage = {
   name: 'metrics',
   title: 'telemetry metrics and dashboard',
   async run(ctx) {
-    const { writeDashboard } = await import('./commands/metrics.js');
+    const { writeDashboard } = await import('./dashboard.js');
     const result = await writeDashboard(ctx.root, { record: !ctx.dryRun, write: !ctx.dryRun });
+    // The stage's job is the dashboard; the pilot verdict it shows is reported, not turned into a stage failure.
     return {
       stage: 'metrics',
       ok: true,
       summary: result.written
-        ? `dashboard of ${result.tasks} task(s): ${result.html}`
-        : `dry run: would write the dashboard of ${result.tasks} task(s) to ${result.html}`,
+        ? `dashboard of ${result.tasks} task(s): ${result.html} — ${result.pilot.summary}`
+        : `dry run: would write the dashboard of ${result.tasks} task(s) to ${result.html} — ${result.pilot.summary}`,
       lines: result.warnings,
-      data: { html: result.html, json: result.json, compliance: result.rollup.compliance },
+      data: {
+        html: result.html,
+        json: result.json,
+        verdict: result.pilot.verdict,
+        criteria: result.pilot.criteria.map((c) => ({ id: c.id, value: c.value, status: c.status })),
+        compliance: result.rollup.compliance,
+      },
     };
   },
 };
+
+export { collectTasks, loadMetricsFile, metricsPaths, type Collected, type MetricsPaths } from './collect.js';
+export { writeDashboard, DEFAULT_BASELINE, type DashboardOptions } from './dashboard.js';
+export { recordEvents, checkEvents, type TelemetryEvents } from './record.js';

@@ -39,7 +39,12 @@ export const cli: CliDefinition = {
     review: lazyFromArea('the human review queue', graph, 'review'),
     tasks: lazyFromArea('task files, context, evidence, ledger, quarantine, standards, validation', tasks, 'tasks'),
     qa: lazyFromArea('record QA artifacts and compare them for drift', tasks, 'qa'),
-    metrics: lazyFromArea('telemetry metrics: collect, compare, serve, dashboard', metrics, 'metrics'),
+    metrics: lazyFromArea("the seed's pilot metrics: collect, compare, serve, dashboard", metrics, 'metrics'),
+    telemetry: lazyFromArea(
+      "record an agent's telemetry for a task (reads, cache hits, prompts)",
+      metrics,
+      'telemetry',
+    ),
     mcp: lazyFromArea('serve the ST3 operations as MCP tools over stdio', () => import('@st3/mcp-server'), 'mcp'),
     completion: {
       summary: 'print the shell completion script (bash, zsh or fish)',

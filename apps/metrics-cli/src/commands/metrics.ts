@@ -1,25 +1,18 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { createOutput, defineCommand, defineOptions, EXIT, resolveWorkspace } from '@st3/cli-kit';
-import { writeJsonAtomic } from '@st3/fs';
-import { loadFile, MetricsRollupSchema, St3Error, type MetricsRollup } from '@st3/schemas';
-import {
-  collectTaskMetrics,
-  compareRollups,
-  dashboardData,
-  defaultLayout,
-  listTaskContexts,
-  loadRollupHistory,
-  loadTelemetryDir,
-  recordRollup,
-  renderDashboard,
-  rollup,
-  serveMetrics,
-  type MetricsLayout,
-} from '@st3/telemetry';
+import { St3Error } from '@st3/schemas';
+import { compareRollups, listTaskContexts, loadTelemetryDir, rollup, serveMetrics } from '@st3/telemetry';
+import { join } from 'node:path';
+import { collectTasks, loadMetricsFile, metricsPaths } from '../collect.js';
+import { writeDashboard } from '../dashboard.js';
+import { comparisonLines, criteriaLines } from '../report.js';
 
 const layoutOptions = defineOptions({
-  'tasks-dir': { type: 'string', valueName: 'DIR', description: 'folder of task contexts (default .st3/tasks)' },
+  'tasks-dir': {
+    type: 'string',
+    valueName: 'DIR',
+    description: 'folder of task contexts (default: context_dir of .st3/config/tasks.yaml, .st3/tasks)',
+  },
   'history-dir': {
     type: 'string',
     valueName: 'DIR',
@@ -27,50 +20,79 @@ const layoutOptions = defineOptions({
   },
 });
 
-function layoutFor(root: string, values: { 'tasks-dir'?: string; 'history-dir'?: string }): MetricsLayout {
-  const d = defaultLayout(root);
-  return {
-    tasksDir: values['tasks-dir'] ? resolve(root, values['tasks-dir']) : d.tasksDir,
-    historyDir: values['history-dir'] ? resolve(root, values['history-dir']) : d.historyDir,
-  };
-}
-
 const collect = defineCommand({
   name: 'collect',
-  summary: "aggregate a task's telemetry into metrics.json with its five success criteria",
-  args: [{ name: 'task-id', description: 'the task whose context to collect', required: true, complete: 'none' }],
-  options: layoutOptions,
-  examples: ['st3 metrics collect TASK-0101', 'st3 metrics collect TASK-0101 --json'],
+  summary:
+    "judge the seed's five pilot criteria for one or more tasks (each measured with its source, or not measured); exit 1 unless the pilot passes",
+  description: [
+    "Reads every telemetry-<agent>.json of each task's context, its validation commands and QA artifacts, and writes the task's metrics.json. The criteria and thresholds are the seed's pilot table: file reads ≤ 5 for ≥ 80% of agents, ≤ 1 repeated warning in 100% of tasks, QA artifact coverage 100% in 100% of tasks, average prompt savings ≥ 15%, 0 JSON parse failures.",
+    'With several tasks the pilot is judged across them. The verdict is pass, fail (a criterion missed) or incomplete (one not measured); the exit code is 0 only on pass.',
+  ],
+  args: [{ name: 'task-id', description: 'the tasks to collect', required: true, variadic: true, complete: 'none' }],
+  options: {
+    baseline: {
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        "a baseline run (rollup.json, a history snapshot or a task's metrics.json): shown beside the result, and its prompt sizes measure prompts recorded without a baseline",
+    },
+    ...layoutOptions,
+  },
+  examples: [
+    'st3 metrics collect TASK-0101',
+    'st3 metrics collect TASK-0101 TASK-0102 --json',
+    'st3 metrics collect TASK-0101 --baseline docs/evidence/metrics/pilot-baseline-TASK-0101.json',
+  ],
   async run({ values, args, common, io }) {
     const out = createOutput(io, common);
-    const taskId = args['task-id'];
     const ws = resolveWorkspace(io, common);
-    const layout = layoutFor(ws.root, values);
-    const contextDir = join(layout.tasksDir, taskId);
-    const { metrics, errors } = await collectTaskMetrics(contextDir, taskId);
-    for (const e of errors) out.diagnostic({ ...e, severity: 'warning' });
-    await writeJsonAtomic(join(contextDir, 'metrics.json'), metrics);
-    if (out.json) out.document(metrics);
-    else {
-      out.line(`${taskId}: ${metrics.agents.length} agent(s) → ${relative(ws.root, join(contextDir, 'metrics.json'))}`);
-      for (const c of metrics.criteria) {
-        const mark =
-          c.target_met === null ? out.color.dim('–') : c.target_met ? out.color.green('✓') : out.color.red('✗');
-        out.line(
-          `  ${mark} ${c.id.padEnd(22)} ${c.value === null ? 'n/a' : round(c.value)} (target ${c.comparison} ${c.target})${c.detail ? out.color.dim(` ${c.detail}`) : ''}`,
+    const paths = await metricsPaths(ws.root, {
+      tasksDir: values['tasks-dir'],
+      historyDir: values['history-dir'],
+      configPath: ws.configPath,
+    });
+    const baselineFile = values.baseline ? resolve(io.cwd, common.cwd ?? '.', values.baseline) : undefined;
+    const baseline = baselineFile ? { rollup: await loadMetricsFile(baselineFile), file: baselineFile } : undefined;
+    const result = await collectTasks(paths, args['task-id'], baseline ? { baseline } : {});
+    for (const e of result.warnings) out.diagnostic(e);
+    const comparison = baseline ? compareRollups(baseline.rollup, rollup(result.tasks)) : null;
+    const passed = result.pilot.verdict === 'pass';
+    if (out.json) {
+      const single = result.tasks.length === 1 ? { task_id: result.tasks[0]!.task_id } : {};
+      out.document({
+        ok: passed,
+        ...single,
+        verdict: result.pilot.verdict,
+        summary: result.pilot.summary,
+        criteria: result.pilot.criteria,
+        pilot: result.pilot,
+        tasks: result.tasks,
+        files: result.written.map((f) => relative(ws.root, f)),
+        ...(comparison ? { comparison } : {}),
+      });
+    } else {
+      for (const t of result.tasks)
+        out.info(
+          `${t.task_id}: ${t.agents.length} agent(s), verdict ${t.verdict} → ${relative(ws.root, join(paths.tasksDir, t.task_id, 'metrics.json'))}`,
         );
-      }
+      for (const line of criteriaLines(result.pilot, out.color)) out.line(line);
+      if (comparison) for (const line of comparisonLines(comparison, out.color)) out.line(line);
     }
-    return EXIT.ok;
+    return passed ? EXIT.ok : EXIT.problems;
   },
 });
 
 const compare = defineCommand({
   name: 'compare',
-  summary: 'compare a baseline rollup with the current one; exit 1 on regression',
+  summary:
+    'compare a baseline run with the current one: value, figure and delta per criterion, the verdicts; exit 1 on regression',
   args: [
-    { name: 'baseline', description: 'the baseline rollup (a history snapshot or rollup.json)', required: true },
-    { name: 'current', description: 'the current rollup', required: true },
+    {
+      name: 'baseline',
+      description: "the baseline (rollup.json, a history snapshot, or a task's metrics.json)",
+      required: true,
+    },
+    { name: 'current', description: 'the current run (same kinds)', required: true },
   ],
   options: {
     tolerance: {
@@ -78,28 +100,21 @@ const compare = defineCommand({
       min: 0,
       default: 0,
       valueName: 'R',
-      description: 'allowed drop of a compliance rate before it counts as a regression (e.g. 0.05)',
+      description: 'how far a criterion value may fall before it counts as a regression (e.g. 0.05)',
     },
   },
   examples: [
     'st3 metrics compare .st3/metrics/history/2026-01-01T00-00-00-000Z.json .st3/metrics/dashboard/rollup.json',
+    'st3 metrics compare pilot-baseline-TASK-0101.json .st3/tasks/TASK-0101/metrics.json --json',
   ],
   async run({ values, args, common, io }) {
     const out = createOutput(io, common);
-    const tolerance = values.tolerance;
     const [baseline, current] = await Promise.all(
-      [args.baseline, args.current].map((p) => loadRollupFile(resolve(io.cwd, common.cwd ?? '.', p))),
+      [args.baseline, args.current].map((p) => loadMetricsFile(resolve(io.cwd, common.cwd ?? '.', p))),
     );
-    const result = compareRollups(baseline!, current!, { tolerance });
+    const result = compareRollups(baseline!, current!, { tolerance: values.tolerance });
     if (out.json) out.document({ ok: result.regressions.length === 0, ...result });
-    else {
-      for (const d of result.deltas)
-        out.line(
-          `${d.criterion.padEnd(22)} ${pct(d.baseline)} → ${pct(d.current)}${d.delta === null ? '' : ` (${d.delta >= 0 ? '+' : ''}${round(d.delta * 100)} pts)`}`,
-        );
-      if (result.regressions.length === 0) out.line(out.color.green('no regression'));
-      for (const r of result.regressions) out.line(out.color.red(`regression: ${r.message}`));
-    }
+    else for (const line of comparisonLines(result, out.color)) out.line(line);
     return result.regressions.length === 0 ? EXIT.ok : EXIT.problems;
   },
 });
@@ -128,10 +143,10 @@ const serve = defineCommand({
     const out = createOutput(io, common);
     const port = values.port;
     const ws = resolveWorkspace(io, common);
-    const layout = layoutFor(ws.root, values);
+    const paths = await metricsPaths(ws.root, { tasksDir: values['tasks-dir'], configPath: ws.configPath });
     const load = async () => {
-      const tasks = await listTaskContexts(layout.tasksDir);
-      const dirs = [...tasks.map((t) => join(layout.tasksDir, t)), join(ws.root, '.st3', 'telemetry')];
+      const tasks = await listTaskContexts(paths.tasksDir);
+      const dirs = [...tasks.map((t) => join(paths.tasksDir, t)), join(ws.root, '.st3', 'telemetry')];
       const all = await Promise.all(dirs.map((d) => loadTelemetryDir(d)));
       return all.flatMap((r) => r.records);
     };
@@ -154,88 +169,56 @@ const serve = defineCommand({
 
 const dashboard = defineCommand({
   name: 'dashboard',
-  summary: 'write the metrics dashboard: dashboard.json, rollup.json and one self-contained index.html',
+  summary:
+    'write the metrics dashboard (pilot verdict, criteria against their targets, baseline vs current, trend): dashboard.json, rollup.json and one self-contained index.html',
   options: {
     out: { type: 'string', valueName: 'DIR', description: 'where to write (default .st3/metrics/dashboard)' },
+    baseline: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'the baseline run shown beside the current one (default .st3/metrics/baseline.json when it exists)',
+    },
     'no-record': { type: 'boolean', description: 'do not add this run to the trend history' },
     ...layoutOptions,
   },
-  examples: ['st3 metrics dashboard', 'st3 metrics dashboard --out site/metrics'],
+  examples: ['st3 metrics dashboard', 'st3 metrics dashboard --out site/metrics --baseline pilot-baseline.json'],
   async run({ values, common, io }) {
     const out = createOutput(io, common);
     const ws = resolveWorkspace(io, common);
+    const paths = await metricsPaths(ws.root, {
+      tasksDir: values['tasks-dir'],
+      historyDir: values['history-dir'],
+      configPath: ws.configPath,
+    });
     const result = await writeDashboard(ws.root, {
       outDir: values.out ? resolve(ws.root, values.out) : undefined,
       record: !values['no-record'],
-      layout: layoutFor(ws.root, values),
+      paths,
+      ...(values.baseline ? { baseline: resolve(io.cwd, common.cwd ?? '.', values.baseline) } : {}),
     });
     for (const w of result.warnings) out.warn(w);
-    if (out.json) out.document({ ok: true, html: result.html, json: result.json, tasks: result.tasks });
-    else out.line(`dashboard of ${result.tasks} task(s): ${relative(io.cwd, result.html) || result.html}`);
+    if (out.json)
+      out.document({
+        ok: true,
+        html: result.html,
+        json: result.json,
+        tasks: result.tasks,
+        verdict: result.pilot.verdict,
+        summary: result.pilot.summary,
+        baseline: result.baseline,
+      });
+    else {
+      out.line(`dashboard of ${result.tasks} task(s): ${relative(io.cwd, result.html) || result.html}`);
+      out.line(result.pilot.summary);
+    }
     return EXIT.ok;
   },
 });
 
-/** Collects every task's metrics, records the rollup in the history and writes the dashboard files (`write: false` computes only). */
-export async function writeDashboard(
-  root: string,
-  options: { outDir?: string; record?: boolean; write?: boolean; layout?: MetricsLayout; now?: Date } = {},
-) {
-  const layout = options.layout ?? defaultLayout(root);
-  const outDir = options.outDir ?? join(root, '.st3', 'metrics', 'dashboard');
-  const warnings: string[] = [];
-  const taskIds = await listTaskContexts(layout.tasksDir);
-  const collected = await Promise.all(
-    taskIds.map((t) => collectTaskMetrics(join(layout.tasksDir, t), t, { now: options.now })),
-  );
-  // Task contexts, plus runs not tied to a task (`--telemetry` without `--task`, `st3 run`) for the tool panels.
-  const loaded = await Promise.all(
-    [...taskIds.map((t) => join(layout.tasksDir, t)), join(root, '.st3', 'telemetry')].map((d) => loadTelemetryDir(d)),
-  );
-  const records = loaded.flatMap((r) => r.records);
-  for (const r of loaded) for (const e of r.errors) warnings.push(`${e.file}: ${e.message}`);
-  for (const c of collected) for (const e of c.errors) warnings.push(`${e.file}: ${e.message}`);
-  const current = rollup(
-    collected.map((c) => c.metrics),
-    options.now,
-  );
-  const history = await loadRollupHistory(layout.historyDir);
-  for (const e of history.errors) warnings.push(`${e.file}: ${e.message}`);
-  const data = dashboardData({ current, history: history.rollups, records, now: options.now });
-  const html = join(outDir, 'index.html');
-  const json = join(outDir, 'dashboard.json');
-  if (options.write === false) return { html, json, tasks: taskIds.length, warnings, rollup: current, written: false };
-  await mkdir(outDir, { recursive: true });
-  await writeJsonAtomic(json, data);
-  await writeJsonAtomic(join(outDir, 'rollup.json'), current);
-  await writeFile(html, renderDashboard(data));
-  if (options.record !== false) await recordRollup(layout.historyDir, current);
-  return { html, json, tasks: taskIds.length, warnings, rollup: current, written: true };
-}
-
-async function loadRollupFile(path: string): Promise<MetricsRollup> {
-  const r = await loadFile(path, { schema: MetricsRollupSchema });
-  if (!r.value) {
-    const e = r.errors[0];
-    throw new St3Error(
-      e?.code === 'E_FILE_NOT_FOUND' ? 'E_FILE_NOT_FOUND' : 'E_SCHEMA',
-      `${path}: ${e?.message ?? 'not a metrics rollup'}`,
-      {
-        file: path,
-        line: e?.line,
-        column: e?.column,
-        hint: e?.hint ?? 'pass a rollup.json written by `st3 metrics dashboard` or a history snapshot',
-        diagnostics: r.errors,
-      },
-    );
-  }
-  return r.value;
-}
-
 export const command = defineCommand({
   name: 'metrics',
   summary:
-    "telemetry metrics: collect a task's criteria, compare rollups, serve Prometheus metrics, write the dashboard",
+    "the seed's pilot metrics: collect a task's criteria and verdict, compare runs, serve Prometheus metrics, write the dashboard",
   subcommands: { collect, compare, serve, dashboard },
   examples: [
     'st3 metrics collect TASK-0101',
@@ -244,11 +227,3 @@ export const command = defineCommand({
     'st3 metrics serve --port 9464',
   ],
 });
-
-function round(v: number): string {
-  return String(Math.round(v * 1000) / 1000);
-}
-
-function pct(v: number | null): string {
-  return v === null ? 'n/a' : `${Math.round(v * 1000) / 10}%`;
-}

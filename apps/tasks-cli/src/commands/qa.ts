@@ -12,6 +12,7 @@ import {
 import {
   loadTasksConfig,
   qaDrift,
+  resolveTaskRef,
   readContext,
   readQaRuns,
   recordQa,
@@ -20,7 +21,9 @@ import {
   type QaDriftReport,
   type RecordQaResult,
 } from '@st3/evidence';
-import { QaKindSchema, QaSummarySchema, St3Error, type QaSummary } from '@st3/schemas';
+import { splitCommandOrThrow } from '@st3/process';
+import { QaKindSchema, QaSummarySchema, St3Error, type QaSummary, type TelemetryHandle } from '@st3/schemas';
+import { agentOf, agentOption, taskTelemetry } from '../tasks/common.js';
 
 async function setup({ common, io }: { common: CommonFlags; io: CliIO }) {
   const out = createOutput(io, common);
@@ -30,35 +33,6 @@ async function setup({ common, io }: { common: CommonFlags; io: CliIO }) {
 }
 
 const TASK = { name: 'task', description: 'the task id (e.g. TASK-0123)', required: true, complete: 'none' } as const;
-
-/** Splits a command line into argv with '…' and "…" quoting; no shell features (no globs, pipes, variables). */
-export function splitArgv(command: string): string[] {
-  const argv: string[] = [];
-  let current = '';
-  let quote: '"' | "'" | undefined;
-  let started = false;
-  for (let i = 0; i < command.length; i++) {
-    const ch = command[i]!;
-    if (quote) {
-      if (ch === quote) quote = undefined;
-      else if (ch === '\\' && quote === '"' && i + 1 < command.length) current += command[++i];
-      else current += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      started = true;
-    } else if (/\s/.test(ch)) {
-      if (started) argv.push(current);
-      current = '';
-      started = false;
-    } else {
-      current += ch === '\\' && i + 1 < command.length ? command[++i] : ch;
-      started = true;
-    }
-  }
-  if (quote) throw new St3Error('E_USAGE', `unbalanced ${quote} in --command`);
-  if (started) argv.push(current);
-  return argv;
-}
 
 function printRecord(out: Output, r: RecordQaResult): void {
   const s = r.summary;
@@ -110,7 +84,7 @@ export const record = defineCommand({
       type: 'string',
       valueName: 'FILE',
       description:
-        'its output: eslint -f json, tsc --pretty false, jest --json / vitest --reporter=json or their text output, ' +
+        'its output: eslint -f json or its default (stylish) output, tsc --pretty false, jest --json / vitest --reporter=json or their text output, ' +
         'coverage/coverage-summary.json or lcov.info',
     },
     'duration-ms': { type: 'number', integer: true, description: 'how long it ran (with --log; default 0)' },
@@ -136,6 +110,7 @@ export const record = defineCommand({
       description: 'record this file the command writes instead of its output (e.g. coverage/coverage-summary.json)',
     },
     'set-baseline': { type: 'boolean', description: 'make this run the baseline of its command even when one exists' },
+    ...agentOption,
   },
   examples: [
     'st3 qa record TASK-0123 --command "pnpm lint" --exit-code 1 --log lint.json',
@@ -147,7 +122,13 @@ export const record = defineCommand({
   async run(ctx) {
     const { values, io, usageError } = ctx;
     const { out, ws } = await setup(ctx);
-    const task = ctx.args.task;
+    const task = (await resolveTaskRef(ws, ctx.args.task)).id;
+    // Every JSON log read is counted (json_parses / json_parse_failures) in the agent's telemetry of the task.
+    const counts: [string, number, Record<string, string>][] = [];
+    const telemetry: TelemetryHandle = {
+      count: (name, value = 1, labels = {}) => void counts.push([name, value, { ...labels }]),
+      observe: () => undefined,
+    };
     const kind = values.kind;
     const trailing = ctx.args.argv;
     const command = values.command ?? (trailing.length > 0 ? trailing.join(' ') : undefined);
@@ -157,6 +138,7 @@ export const record = defineCommand({
       ...(kind ? { kind } : {}),
       ...(values['working-dir'] ? { cwd: values['working-dir'] } : {}),
       baseline: values['set-baseline'] ? ('always' as const) : ('auto' as const),
+      telemetry,
     };
     let result: RecordQaResult;
     if (values.log !== undefined) {
@@ -173,7 +155,7 @@ export const record = defineCommand({
     } else {
       if (values['exit-code'] !== undefined)
         throw new St3Error('E_USAGE', '--exit-code needs --log (a command that is run reports its own exit code)');
-      const program = trailing.length > 0 ? trailing : splitArgv(command);
+      const program = trailing.length > 0 ? trailing : splitCommandOrThrow(command);
       result = await runQa(ws, task, {
         ...common,
         argv: program,
@@ -181,6 +163,10 @@ export const record = defineCommand({
         ...(values.report ? { report: values.report } : {}),
       });
     }
+    await taskTelemetry(ws, out, task, agentOf(values, io), (t) => {
+      for (const [name, value, labels] of counts) t.count(name, value, labels);
+      for (const w of result.warnings) t.warn('warning', `${w.code}: ${w.message}`);
+    });
     if (out.json)
       out.document({
         ok: true,
@@ -255,7 +241,7 @@ export const drift = defineCommand({
   async run(ctx) {
     const { values, io } = ctx;
     const { out, ws } = await setup(ctx);
-    const task = ctx.args.task;
+    const task = (await resolveTaskRef(ws, ctx.args.task)).id;
     const threshold = values.threshold;
     await readContext(ws, task);
     let baseline: QaSummary | undefined;

@@ -1,24 +1,24 @@
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { defineCommand, EXIT } from '@st3/cli-kit';
 import {
   addException,
-  findTask,
   listTasks,
+  markDuplicateIds,
   queryExceptions,
   quarantineTask,
   readLedger,
+  resolveTaskInputs,
   shouldShowWarning,
   validateTaskFile,
   type EvidenceWorkspace,
   type TaskVerdict,
 } from '@st3/evidence';
-import { existsSync } from 'node:fs';
-import { formatDiagnostic } from '@st3/schemas';
-import { relative, resolve } from 'node:path';
-import { setup } from './common.js';
+import { codedLine, locateTask, setup } from './common.js';
 
 export const list = defineCommand({
   name: 'list',
-  summary: 'list the task files in the configured task folders with their status and verdict',
+  summary: 'list the task files in the configured task folders with their status and verdict (duplicate ids flagged)',
   options: {
     status: {
       type: 'string',
@@ -30,16 +30,19 @@ export const list = defineCommand({
   async run(ctx) {
     const { values } = ctx;
     const { out, ws } = await setup(ctx);
-    const { tasks } = await listTasks(ws.root, ws.config.task_dirs);
+    const { tasks, duplicates } = await listTasks(ws.root, ws.config.task_dirs);
     const shown = values.status ? tasks.filter((t) => t.status === values.status) : tasks;
-    if (out.json) out.document({ ok: true, task_dirs: ws.config.task_dirs, tasks: shown });
+    if (out.json) out.document({ ok: true, task_dirs: ws.config.task_dirs, tasks: shown, duplicates });
     else {
+      const twice = new Set(duplicates.map((d) => d.id));
       for (const t of shown)
         out.line(
-          `${t.id.padEnd(10)} ${(t.status ?? '?').padEnd(11)} ${(t.priority ?? '').padEnd(3)} ${t.ok ? ' ' : out.color.red('!')} ${t.title ?? t.file}`,
+          `${t.id.padEnd(10)} ${(t.status ?? '?').padEnd(11)} ${(t.priority ?? '').padEnd(3)} ${t.ok ? ' ' : out.color.red('!')} ${t.title ?? t.file}${twice.has(t.id) ? out.color.red(`  (id also used elsewhere: ${t.file})`) : ''}`,
         );
       out.info(`${shown.length} task(s) in ${ws.config.task_dirs.join(', ')}`);
     }
+    for (const d of duplicates)
+      out.warn(`E_TASK_DUPLICATE_ID: ${d.id} is carried by ${d.files.length} files: ${d.files.join(', ')}`);
     return EXIT.ok;
   },
 });
@@ -47,11 +50,17 @@ export const list = defineCommand({
 export const show = defineCommand({
   name: 'show',
   summary: 'show one task (found by id in the active and completed folders) with its verdict',
-  args: [{ name: 'task', description: 'the task id or task file', required: true }],
-  examples: ['st3 tasks show TASK-0123', 'st3 tasks show TASK-0123 --json'],
+  args: [
+    {
+      name: 'task',
+      description: 'the task id, or its task file (needed when two files carry the id)',
+      required: true,
+    },
+  ],
+  examples: ['st3 tasks show TASK-0123', 'st3 tasks show tasks/TASK-0123-login.task.yaml --json'],
   async run(ctx) {
     const { out, ws } = await setup(ctx);
-    const location = await findTask(ws.root, ws.config.task_dirs, ctx.args.task);
+    const location = await locateTask(ws, ctx.args.task);
     const verdict = await validateTaskFile(location.path, location.file);
     if (out.json)
       out.document({
@@ -64,7 +73,8 @@ export const show = defineCommand({
     else {
       out.line(`${location.id}  ${String(verdict.task?.title ?? '')}`);
       out.line(`file: ${location.file}   status: ${verdict.status ?? '?'}   schema: ${verdict.schemaVersion ?? '?'}`);
-      for (const d of [...verdict.errors, ...verdict.warnings]) out.diagnostic(d);
+      for (const d of verdict.errors) out.line(codedLine(d));
+      for (const d of verdict.warnings) out.warn(codedLine(d));
     }
     return verdict.ok ? EXIT.ok : EXIT.problems;
   },
@@ -111,11 +121,12 @@ async function quarantineBroken(ws: EvidenceWorkspace, verdicts: TaskVerdict[], 
 }
 export const validate = defineCommand({
   name: 'validate',
-  summary: 'check task files: YAML with line:col, shape (1.0 and 1.1) and completeness (E001)',
+  summary:
+    'check task files: YAML with line:col, shape (1.0 and 1.1), completeness (E001) and duplicate ids; each line carries its code',
   args: [
     {
       name: 'files',
-      description: 'task files to check (default: every task in the configured folders)',
+      description: 'task files or folders to check (default: every task in the configured folders)',
       variadic: true,
     },
   ],
@@ -128,6 +139,7 @@ export const validate = defineCommand({
   examples: [
     'st3 tasks validate',
     'st3 tasks validate tasks/TASK-0123-x.task.yaml --json',
+    'st3 tasks validate docs/completed-tasks tasks',
     'st3 tasks validate --quarantine',
   ],
   async run(ctx) {
@@ -138,10 +150,13 @@ export const validate = defineCommand({
     let base = ws.root;
     if (positionals.length > 0) {
       base = resolve(io.cwd, common.cwd ?? '.');
-      verdicts = await Promise.all(positionals.map((f) => validateTaskFile(resolve(base, f), f)));
+      // A name that does not exist is E_FILE_NOT_FOUND (exit 2), before anything is checked.
+      const files = await resolveTaskInputs(ws.root, base, positionals);
+      verdicts = await Promise.all(files.map((f) => validateTaskFile(f.path, f.file)));
     } else {
       verdicts = (await listTasks(ws.root, ws.config.task_dirs)).verdicts;
     }
+    const duplicates = positionals.length > 0 ? markDuplicateIds(verdicts) : duplicatesOf(verdicts);
     const quarantined = values.quarantine ? await quarantineBroken(ws, verdicts, base) : [];
     const suppressed = await suppressKnownWarnings(ws, verdicts);
     const failed = verdicts.filter((v) => !v.ok);
@@ -150,6 +165,7 @@ export const validate = defineCommand({
         ok: failed.length === 0,
         checked: verdicts.length,
         failed: failed.length,
+        duplicates,
         quarantined,
         suppressed_warnings: suppressed,
         files: verdicts.map((v) => ({
@@ -164,13 +180,22 @@ export const validate = defineCommand({
       });
     } else {
       for (const v of verdicts) {
-        for (const d of v.errors) out.line(formatDiagnostic(d));
-        if (!out.quiet) for (const d of v.warnings) out.diagnostic(d);
+        for (const d of v.errors) out.line(codedLine(d));
+        if (!out.quiet) for (const d of v.warnings) out.warn(codedLine(d));
       }
       out.line(
-        `${verdicts.length} task file(s) checked: ${verdicts.length - failed.length} ok, ${failed.length} with errors${quarantined.length > 0 ? `; quarantined ${quarantined.join(', ')}` : ''}${suppressed > 0 ? `; ${suppressed} repeated warning(s) suppressed (open exceptions)` : ''}`,
+        `${verdicts.length} task file(s) checked: ${verdicts.length - failed.length} ok, ${failed.length} with errors${duplicates.length > 0 ? `; ${duplicates.length} id(s) used by more than one file` : ''}${quarantined.length > 0 ? `; quarantined ${quarantined.join(', ')}` : ''}${suppressed > 0 ? `; ${suppressed} repeated warning(s) suppressed (open exceptions)` : ''}`,
       );
     }
     return failed.length === 0 ? EXIT.ok : EXIT.problems;
   },
 });
+
+/** The duplicates `listTasks` already marked on its verdicts. */
+function duplicatesOf(verdicts: TaskVerdict[]): { id: string; files: string[] }[] {
+  const byId = new Map<string, string[]>();
+  for (const v of verdicts)
+    if (v.id && v.errors.some((e) => e.code === 'E_TASK_DUPLICATE_ID'))
+      byId.set(v.id, [...(byId.get(v.id) ?? []), v.file]);
+  return [...byId].map(([id, files]) => ({ id, files })).sort((a, b) => (a.id < b.id ? -1 : 1));
+}

@@ -1,6 +1,14 @@
-import { createOutput, resolveWorkspace, type CliIO, type CommonFlags, type Output } from '@st3/cli-kit';
-import { loadTasksConfig, type EvidenceWorkspace } from '@st3/evidence';
-import { St3Error } from '@st3/schemas';
+import { existsSync } from 'node:fs';
+import { createOutput, defineOptions, resolveWorkspace, type CliIO, type CommonFlags, type Output } from '@st3/cli-kit';
+import {
+  contextDirFor,
+  loadTasksConfig,
+  resolveTaskRef,
+  type EvidenceWorkspace,
+  type TaskLocation,
+} from '@st3/evidence';
+import { formatDiagnostic, formatPath, St3Error, type Diagnostic } from '@st3/schemas';
+import { recordTelemetry, type TelemetryCollector } from '@st3/telemetry';
 
 /** Finds the workspace of a verb and its tasks config. */
 export async function setup({ common, io }: { common: CommonFlags; io: CliIO }): Promise<{
@@ -15,8 +23,72 @@ export async function setup({ common, io }: { common: CommonFlags; io: CliIO }):
 
 /** The `<id>` argument of the verbs that act on one task. */
 export const TASK_ID = [
-  { name: 'id', description: 'the task id (e.g. TASK-0123)', required: true, complete: 'none' },
+  {
+    name: 'id',
+    description: 'the task id (e.g. TASK-0123), or the path of its task file when two files carry the id',
+    required: true,
+    complete: 'none',
+  },
 ] as const;
+
+/** `--agent`: who works on the task; ST3 verbs record what they read for it in its telemetry. */
+export const agentOption = defineOptions({
+  agent: {
+    type: 'string',
+    valueName: 'NAME',
+    description: "the agent working on the task (default: ST3_AGENT); this verb's reads go to its telemetry",
+  },
+});
+
+/** The agent of a verb: `--agent`, else `ST3_AGENT`. */
+export function agentOf(values: { agent?: string }, io: CliIO): string | undefined {
+  return values.agent ?? (io.env.ST3_AGENT || undefined);
+}
+
+/** The telemetry file a verb writes when no agent is named. */
+export const TOOL_AGENT = 'st3-tasks';
+
+/** The id of the task a verb acts on (an ambiguous id is E_TASK_AMBIGUOUS: pass the path). */
+export async function taskIdOf(ws: EvidenceWorkspace, ref: string): Promise<string> {
+  return (await resolveTaskRef(ws, ref)).id;
+}
+
+/** The task file a verb reads (E_TASK_NOT_FOUND when no task file has the id). */
+export async function locateTask(ws: EvidenceWorkspace, ref: string): Promise<TaskLocation> {
+  const found = await resolveTaskRef(ws, ref);
+  if (found.location) return found.location;
+  throw new St3Error('E_TASK_NOT_FOUND', `no task ${found.id} in ${ws.config.task_dirs.join(', ')}`, {
+    hint: '`st3 tasks list` shows the tasks found; task folders are set by task_dirs in .st3/config/tasks.yaml',
+  });
+}
+
+/**
+ * Records a verb's reads, cache hits and warnings in the task's telemetry (`telemetry-<agent>.json` in
+ * its context folder, added under the lock), where `st3 metrics collect` measures the task's criteria.
+ * Nothing is written for a task without a context; a telemetry file that cannot be read is a warning,
+ * not a failure of the verb.
+ */
+export async function taskTelemetry(
+  ws: EvidenceWorkspace,
+  out: Output,
+  taskId: string,
+  agent: string | undefined,
+  fn: (collector: TelemetryCollector) => void,
+): Promise<void> {
+  const dir = contextDirFor(ws, taskId);
+  if (!existsSync(dir)) return;
+  try {
+    await recordTelemetry({ dir, agent: agent ?? TOOL_AGENT, taskId }, fn);
+  } catch (error) {
+    out.warn(`telemetry not recorded: ${(error as Error).message}`);
+  }
+}
+
+/** `file:line:col: CODE message (hint)`: the text form of a finding, with its code. */
+export function codedLine(d: Diagnostic): string {
+  const path = d.path && d.path.length > 0 ? formatPath(d.path) : '';
+  return formatDiagnostic({ ...d, path: path && d.message.includes(path) ? undefined : d.path }, { code: true });
+}
 
 /** A required option the parser cannot require (it is an option): a usage error naming it. */
 export function needOption(value: string | undefined, flag: string, usage: string): string {
@@ -52,8 +124,4 @@ export function parseMeta(pairs: readonly string[] | undefined): Record<string, 
           : raw;
   }
   return meta;
-}
-
-export function ignoredPaths(ws: EvidenceWorkspace): string[] {
-  return [ws.config.context_dir, ws.config.ledger, `${ws.config.ledger}.lock`, ws.config.quarantine_dir];
 }

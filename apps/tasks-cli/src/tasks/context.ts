@@ -1,65 +1,153 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { defineCommand, EXIT } from '@st3/cli-kit';
 import {
-  attachEvidence,
-  cacheExcerpt,
-  checkExcerpts,
   contextDirFor,
-  dropCachedExcerpt,
-  EVIDENCE_LIMITS,
+  diffContext,
   initContext,
   purgeContext,
   readContext,
-  readEvidenceIndex,
-  updateContext,
-  verifyEvidence,
-  verifySnapshot,
+  taskFileDrift,
+  type EvidenceWorkspace,
 } from '@st3/evidence';
-import type { EvidenceType } from '@st3/schemas';
-import { needOption, parseMeta, setup, TASK_ID } from './common.js';
+import type { TaskContext } from '@st3/schemas';
+import { agentOf, agentOption, setup, TASK_ID, taskIdOf, taskTelemetry } from './common.js';
 
 const init = defineCommand({
   name: 'init',
-  summary: 'create the task context: completeness check, snapshot + SHA-256, cited standards, checklists',
-  args: [{ name: 'task', description: 'the task id or task file', required: true }],
-  examples: ['st3 tasks context init TASK-0123', 'st3 tasks context init tasks/TASK-0123-x.task.yaml --json'],
+  summary:
+    'create the task context: completeness check (E001), snapshot + SHA-256, cited standards, checklists, worktree snapshot',
+  description:
+    'Fails fast on a dirty work tree (E_DIRTY_TREE) unless --allow-preexisting-dirty records the changes in the snapshot; outside git no worktree snapshot is taken. The snapshot names the agent (--agent or ST3_AGENT), which `worktree verify --expected-agent` checks.',
+  args: [
+    {
+      name: 'task',
+      description: 'the task id, or its task file (needed when two files carry the id)',
+      required: true,
+      complete: 'none',
+    },
+  ],
+  options: {
+    ...agentOption,
+    'allow-preexisting-dirty': {
+      type: 'boolean',
+      description: 'accept uncommitted changes and record them in the worktree snapshot',
+    },
+  },
+  examples: [
+    'st3 tasks context init TASK-0123',
+    'st3 tasks context init tasks/TASK-0123-x.task.yaml --agent implementer --json',
+    'st3 tasks --init-context TASK-0123 --format json',
+  ],
   async run(ctx) {
+    const { values, io } = ctx;
     const { out, ws } = await setup(ctx);
-    const result = await initContext(ws, ctx.args.task, { tool: '@st3/tasks-cli' });
+    const agent = agentOf(values, io);
+    const reads: [string, number][] = [];
+    const result = await initContext(ws, ctx.args.task, {
+      tool: '@st3/tasks-cli',
+      worktree: values['allow-preexisting-dirty'] ? 'record' : 'require-clean',
+      ...(agent ? { agent } : {}),
+      env: io.env,
+      telemetry: { count: () => undefined, observe: () => undefined, fileRead: (p, n) => reads.push([p, n]) },
+    });
+    const id = result.context.manifest.task_id;
+    await taskTelemetry(ws, out, id, agent, (t) => {
+      for (const [p, n] of reads) t.fileRead(p, n);
+      for (const w of result.warnings) t.warn('warning', `${w.code}: ${w.message}`);
+    });
     for (const w of result.warnings) out.warn(`${w.code}: ${w.message}`);
     if (out.json) out.document({ ok: true, dir: result.dir, context: result.context });
     else
       out.line(
-        `context of ${result.context.manifest.task_id} created in ${result.dir} (${result.context.standards.length} standards excerpt(s), ${result.context.validation_commands.length} validation command(s))`,
+        `context of ${id} created in ${result.dir} (${result.context.standards.length} standards excerpt(s), ${result.context.validation_commands.length} validation command(s)${result.context.worktree ? `, worktree snapshot at ${result.context.worktree.head?.slice(0, 12) ?? '(no commit)'}` : ''})`,
       );
     return EXIT.ok;
   },
 });
 
+/** Bytes a context serves instead of the files it was made from (task snapshot, excerpts, checklists). */
+async function cachedBytes(ws: EvidenceWorkspace, context: TaskContext): Promise<number> {
+  const dir = contextDirFor(ws, context.manifest.task_id);
+  const files = [
+    context.immutable.snapshot.path,
+    ...context.standards.map((s) => s.cached),
+    ...context.immutable.checklists.map((c) => c.path),
+  ];
+  const sizes = await Promise.all(
+    files.map((f) =>
+      stat(join(dir, f)).then(
+        (s) => s.size,
+        () => 0,
+      ),
+    ),
+  );
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
 const show = defineCommand({
   name: 'show',
-  summary: 'show a task context (manifest, immutable snapshot, evidence, standards, validation)',
+  summary:
+    'show a task context (manifest, immutable snapshot, evidence, standards, validation) and whether the task file changed since',
   args: TASK_ID,
+  options: { ...agentOption },
   examples: ['st3 tasks context show TASK-0123', 'st3 tasks context show TASK-0123 --json'],
   async run(ctx) {
+    const { values, io } = ctx;
     const { out, ws } = await setup(ctx);
-    const id = ctx.args.id.toUpperCase();
+    const id = await taskIdOf(ws, ctx.args.id);
     const context = await readContext(ws, id);
-    const snapshotOk = await verifySnapshot(ws, context);
-    if (out.json) out.document({ ok: true, snapshot_intact: snapshotOk, context });
+    const drift = await taskFileDrift(ws, context);
+    const served = await cachedBytes(ws, context);
+    await taskTelemetry(ws, out, id, agentOf(values, io), (t) => t.cacheHit(served, 'task_context'));
+    if (out.json) out.document({ ok: true, snapshot_intact: drift.snapshot_intact, task_file: drift, context });
     else {
       out.line(`${id}: ${context.immutable.title}`);
+      const state = !drift.snapshot_intact
+        ? out.color.red('snapshot CHANGED in the context store')
+        : drift.task_file === null
+          ? out.color.red('task file not found')
+          : drift.task_file_changed
+            ? out.color.red('task file changed since the snapshot (st3 tasks context diff)')
+            : 'task file unchanged since the snapshot';
       out.line(
-        `task file: ${context.manifest.task_file} (snapshot ${context.immutable.snapshot.sha256.slice(0, 12)} ${snapshotOk ? 'intact' : out.color.red('CHANGED')})`,
+        `task file: ${drift.task_file ?? context.manifest.task_file}${drift.moved_from ? ` (moved from ${drift.moved_from})` : ''} — snapshot ${context.immutable.snapshot.sha256.slice(0, 12)}: ${state}`,
       );
       out.line(
         `evidence: ${context.evidence.length}   standards: ${context.standards.length}   validation commands: ${context.validation_commands.length}   runs: ${context.validation_runs.length}`,
       );
       out.line(
-        `worktree snapshot: ${context.worktree ? `${context.worktree.head ?? '(no commit)'} with ${context.worktree.dirty.length} dirty file(s)` : 'none'}`,
+        `worktree snapshot: ${context.worktree ? `${context.worktree.head ?? '(no commit)'} with ${context.worktree.dirty.length} dirty file(s)${context.worktree.agent ? ` by ${context.worktree.agent}` : ''}` : 'none'}`,
       );
       for (const w of context.warnings) out.warn(`${w.code}: ${w.message}`);
     }
     return EXIT.ok;
+  },
+});
+
+const diff = defineCommand({
+  name: 'diff',
+  summary:
+    'what changed in the task file since `context init`: its unified diff and the immutable fields (criteria, plan, scope, deliverables) that changed; exit 1 when it changed',
+  args: TASK_ID,
+  examples: ['st3 tasks context diff TASK-0123', 'st3 tasks context diff TASK-0123 --json'],
+  async run(ctx) {
+    const { out, ws } = await setup(ctx);
+    const id = await taskIdOf(ws, ctx.args.id);
+    const d = await diffContext(ws, id);
+    const changed = d.task_file_changed || !d.snapshot_intact || d.task_file === null;
+    if (out.json) out.document({ ok: !changed, ...d });
+    else {
+      if (!d.snapshot_intact) out.line(out.color.red(`the stored snapshot of ${id} no longer matches its SHA-256`));
+      if (d.task_file === null) out.line(out.color.red(`the task file of ${id} is gone (${d.moved_from ?? ''})`));
+      if (d.moved_from && d.task_file) out.line(`task file moved: ${d.moved_from} → ${d.task_file}`);
+      if (d.patch) out.line(d.patch.trimEnd());
+      for (const f of d.immutable)
+        out.line(`immutable ${f.field} changed: ${JSON.stringify(f.before)} → ${JSON.stringify(f.after)}`);
+      for (const e of d.errors) out.line(out.color.red(`${e.file}:${e.line}:${e.column}: ${e.code} ${e.message}`));
+      if (!changed) out.line(`${id}: the task file is unchanged since the snapshot`);
+    }
+    return changed ? EXIT.problems : EXIT.ok;
   },
 });
 
@@ -70,7 +158,7 @@ const purge = defineCommand({
   examples: ['st3 tasks context purge TASK-0123'],
   async run(ctx) {
     const { out, ws } = await setup(ctx);
-    const id = ctx.args.id.toUpperCase();
+    const id = await taskIdOf(ws, ctx.args.id);
     const result = await purgeContext(ws, id);
     if (out.json) out.document({ ok: true, task_id: id, removed: result.removed, dir: result.dir });
     else out.line(result.removed ? `purged ${result.dir}` : `${id} had no context`);
@@ -80,197 +168,12 @@ const purge = defineCommand({
 
 export const context = defineCommand({
   name: 'context',
-  summary: 'task context store: init, show, purge',
+  summary: 'task context store: init, show, diff, purge',
   examples: [
     'st3 tasks context init TASK-0123',
     'st3 tasks context show TASK-0123 --json',
+    'st3 tasks context diff TASK-0123',
     'st3 tasks context purge TASK-0123',
   ],
-  subcommands: { init, show, purge },
-});
-
-const attach = defineCommand({
-  name: 'attach',
-  summary: 'attach evidence (hashed, size-checked; a folder becomes a deterministic tar.zst)',
-  args: TASK_ID,
-  options: {
-    type: {
-      type: 'string',
-      valueName: 'T',
-      description: `required: ${Object.entries(EVIDENCE_LIMITS)
-        .map(
-          ([t, l]) =>
-            `${t} (${t === 'directory' ? 'archived, ' : ''}≤ ${l >= 1e6 ? `${l / 1e6} MB` : `${l / 1e3} KB`})`,
-        )
-        .join(', ')}`,
-    },
-    file: {
-      type: 'string',
-      valueName: 'PATH',
-      description: 'required: the file or folder (relative to the workspace)',
-    },
-    description: { type: 'string', valueName: 'TEXT', description: 'what it shows (≤ 200 characters)' },
-    meta: {
-      type: 'string',
-      multiple: true,
-      valueName: 'key=value',
-      description: 'metadata; qa_output needs command, exit_code, duration_ms',
-    },
-    'allow-outside': { type: 'boolean', description: 'accept a path outside the workspace' },
-  },
-  examples: [
-    'st3 tasks evidence attach TASK-0123 --type log --file build.log --description "build log"',
-    'st3 tasks evidence attach TASK-0123 --type directory --file coverage --description "coverage report"',
-    'st3 tasks evidence attach TASK-0123 --type qa_output --file test.txt --description "unit tests" --meta command="pnpm test" --meta exit_code=0 --meta duration_ms=5120',
-  ],
-  async run(ctx) {
-    const { values, io, usage } = ctx;
-    const { out, ws } = await setup(ctx);
-    const id = ctx.args.id.toUpperCase();
-    const type = needOption(values.type, '--type', usage) as EvidenceType;
-    const result = await attachEvidence(ws, id, {
-      type,
-      source: needOption(values.file, '--file', usage),
-      description: values.description ?? '',
-      metadata: parseMeta(values.meta),
-      allowOutside: values['allow-outside'] === true,
-      signal: io.signal,
-    });
-    for (const w of result.warnings) out.warn(w.message);
-    if (out.json) out.document({ ok: true, created: result.created, entry: result.entry });
-    else
-      out.line(
-        `${result.created ? 'attached' : 'already attached'} ${result.entry.id} (${result.entry.type}, ${result.entry.size} bytes) as evidence/${result.entry.stored}`,
-      );
-    return EXIT.ok;
-  },
-});
-
-const list = defineCommand({
-  name: 'list',
-  summary: 'list the evidence attached to a task',
-  args: TASK_ID,
-  examples: ['st3 tasks evidence list TASK-0123 --json'],
-  async run(ctx) {
-    const { out, ws } = await setup(ctx);
-    const id = ctx.args.id.toUpperCase();
-    await readContext(ws, id);
-    const index = await readEvidenceIndex(ws, id);
-    if (out.json)
-      out.document({ ok: true, task_id: id, dir: `${contextDirFor(ws, id)}/evidence`, entries: index.entries });
-    else
-      for (const e of index.entries)
-        out.line(`${e.id}  ${e.type.padEnd(10)} ${String(e.size).padStart(10)}  ${e.description}`);
-    return EXIT.ok;
-  },
-});
-
-const verify = defineCommand({
-  name: 'verify',
-  summary: 're-hash every attachment and report what changed or went missing',
-  args: TASK_ID,
-  examples: ['st3 tasks evidence verify TASK-0123'],
-  async run(ctx) {
-    const { out, ws } = await setup(ctx);
-    const report = await verifyEvidence(ws, ctx.args.id.toUpperCase());
-    if (out.json) out.document(report);
-    else {
-      for (const c of report.changed)
-        out.line(`changed: ${c.stored} (expected ${c.expected.slice(0, 16)}, now ${c.actual.slice(0, 16)})`);
-      for (const m of report.missing) out.line(`missing: ${m.stored}`);
-      for (const p of report.indexProblems) out.line(`index: ${p.id} ${p.problem}`);
-      out.line(`${report.checked} attachment(s) checked: ${report.ok ? 'all intact' : 'problems found'}`);
-    }
-    return report.ok ? EXIT.ok : EXIT.problems;
-  },
-});
-
-export const evidence = defineCommand({
-  name: 'evidence',
-  summary: 'evidence attachments: attach, list, verify',
-  examples: [
-    'st3 tasks evidence attach TASK-0123 --type log --file build.log --description "build log"',
-    'st3 tasks evidence verify TASK-0123 --json',
-  ],
-  subcommands: { attach, list, verify },
-});
-
-const sattach = defineCommand({
-  name: 'attach',
-  summary: 'cache the section of a standards file (by heading text or anchor) under the task',
-  args: TASK_ID,
-  options: {
-    file: {
-      type: 'string',
-      valueName: 'FILE',
-      description: 'required: the standards file (relative to the workspace)',
-    },
-    section: { type: 'string', valueName: 'S', description: 'required: the heading text or anchor of the section' },
-  },
-  examples: ['st3 tasks standards attach TASK-0123 --file standards/backend-tier.md --section "Domain Service Layer"'],
-  async run(ctx) {
-    const { values, usage } = ctx;
-    const { out, ws } = await setup(ctx);
-    const id = ctx.args.id.toUpperCase();
-    const file = needOption(values.file, '--file', usage);
-    const section = needOption(values.section, '--section', usage);
-    const excerpt = await updateContext(ws, id, async (ctx, dir) => {
-      const e = await cacheExcerpt({ root: ws.root, contextDir: dir, file, section });
-      ctx.standards = ctx.standards.filter((s) => !(s.file === e.file && s.section === e.section));
-      ctx.standards.push(e);
-      return e;
-    });
-    if (out.json) out.document({ ok: true, excerpt });
-    else out.line(`cached ${excerpt.file}#${excerpt.section} as standards/${excerpt.id}.md`);
-    return EXIT.ok;
-  },
-});
-
-const sverify = defineCommand({
-  name: 'verify',
-  summary: 'detect excerpts gone stale because the standard changed; --invalidate drops them',
-  args: TASK_ID,
-  options: { invalidate: { type: 'boolean', description: 'remove stale excerpts from the context and the cache' } },
-  examples: ['st3 tasks standards verify TASK-0123', 'st3 tasks standards verify TASK-0123 --invalidate --json'],
-  async run(ctx) {
-    const { values } = ctx;
-    const { out, ws } = await setup(ctx);
-    const id = ctx.args.id.toUpperCase();
-    const checks = await updateContext(ws, id, async (ctx, dir) => {
-      const results = await checkExcerpts(ws.root, dir, ctx.standards);
-      for (const r of results) {
-        if (r.status === 'fresh') continue;
-        if (values.invalidate) {
-          await dropCachedExcerpt(dir, r.excerpt);
-          ctx.standards = ctx.standards.filter((s) => s !== r.excerpt);
-        } else r.excerpt.stale = true;
-      }
-      return results;
-    });
-    const stale = checks.filter((c) => c.status !== 'fresh');
-    if (out.json)
-      out.document({
-        ok: stale.length === 0,
-        invalidated: values.invalidate === true ? stale.length : 0,
-        excerpts: checks.map((c) => ({
-          id: c.excerpt.id,
-          file: c.excerpt.file,
-          section: c.excerpt.section,
-          status: c.status,
-        })),
-      });
-    else {
-      for (const c of checks)
-        out.line(`${c.excerpt.id}  ${c.status.padEnd(15)} ${c.excerpt.file}#${c.excerpt.section}`);
-      if (stale.length > 0 && values.invalidate) out.line(`${stale.length} stale excerpt(s) invalidated`);
-    }
-    return stale.length === 0 ? EXIT.ok : EXIT.problems;
-  },
-});
-
-export const standards = defineCommand({
-  name: 'standards',
-  summary: 'standards excerpts: attach a section, verify (stale detection)',
-  examples: ['st3 tasks standards attach TASK-0123 --file standards/global.md --section "Release Gates"'],
-  subcommands: { attach: sattach, verify: sverify },
+  subcommands: { init, show, diff, purge },
 });

@@ -1,95 +1,66 @@
 import { defineCommand, EXIT } from '@st3/cli-kit';
 import {
   checkCleanTree,
-  findTask,
-  parseCommands,
   readContext,
-  runValidationCommand,
+  recordWorktree,
+  runTaskValidation,
+  snapshotFor,
   updateContext,
-  validateTaskFile,
   verifyWorktree,
-  type EvidenceWorkspace,
+  workspaceIgnores,
 } from '@st3/evidence';
-import { St3Error, type ValidationResult } from '@st3/schemas';
-import { ignoredPaths, parseEnvPairs, setup, TASK_ID } from './common.js';
-
-function statusLookup(ws: EvidenceWorkspace) {
-  return async (taskId: string): Promise<string | undefined> => {
-    try {
-      const loc = await findTask(ws.root, ws.config.task_dirs, taskId);
-      return (await validateTaskFile(loc.path, loc.file)).status;
-    } catch {
-      return undefined;
-    }
-  };
-}
+import { agentOf, agentOption, parseEnvPairs, setup, TASK_ID, taskIdOf, taskTelemetry } from './common.js';
 
 export const runValidation = defineCommand({
   name: 'run-validation',
-  summary: "run the task's validation commands (pre-flight skips, env, cwd, timeout, retries) and record the results",
+  summary:
+    "run the task's validation commands (pre-flight skips, env, cwd, timeout, retries), keep each one's output as its QA artifact and record the results",
   args: TASK_ID,
   options: {
-    'command-id': { type: 'string', multiple: true, valueName: 'ID', description: 'run only this command' },
+    'command-id': {
+      type: 'string',
+      multiple: true,
+      valueName: 'ID',
+      description: 'run only this command (its `id` in the task file, else cmd-<n>; repeatable)',
+    },
     env: { type: 'string', multiple: true, valueName: 'KEY=VALUE', description: 'extra environment for the commands' },
+    ...agentOption,
   },
   examples: [
     'st3 tasks run-validation TASK-0123',
-    'st3 tasks run-validation TASK-0123 --command-id cmd-2 --env CI=1 --json',
+    'st3 tasks run-validation TASK-0123 --command-id val-001 --env CI=1 --json',
+    'st3 tasks --run-validation TASK-0123 --command-id val-001',
   ],
   async run(ctx) {
     const { values, io } = ctx;
     const { out, ws } = await setup(ctx);
-    const id = ctx.args.id.toUpperCase();
-    const extraEnv = parseEnvPairs(values.env);
-    const context = await readContext(ws, id);
-    let commands = parseCommands(context.validation_commands);
-    const only = values['command-id'];
-    if (only && only.length > 0) {
-      const unknown = only.filter((c) => !commands.some((k) => k.id === c));
-      if (unknown.length > 0)
-        throw new St3Error('E_USAGE', `unknown command id ${unknown.join(', ')}`, {
-          hint: `ids: ${commands.map((c) => c.id).join(', ')}`,
-        });
-      commands = commands.filter((c) => only.includes(c.id));
-    }
-    const results: ValidationResult[] = [];
-    for (const command of commands) {
-      if (io.signal.aborted) break;
-      if (!out.json && !out.quiet)
-        io.stderr.write(
-          `running ${command.id}: ${Array.isArray(command.command) ? command.command.join(' ') : command.command}\n`,
-        );
-      results.push(
-        await runValidationCommand(command, {
-          root: ws.root,
-          env: io.env,
-          extraEnv,
-          taskStatus: statusLookup(ws),
-          signal: io.signal,
-        }),
-      );
-    }
-    await updateContext(ws, id, (ctx) => {
-      ctx.validation_runs = [...ctx.validation_runs.filter((r) => !results.some((n) => n.id === r.id)), ...results];
-      // A baseline holding only `st3 qa record` runs (ids `qa:…`) still takes the first validation results.
-      const baseline = ctx.validation_baseline;
-      if (results.length > 0 && (!baseline || baseline.results.every((r) => r.id.startsWith('qa:')))) {
-        ctx.validation_baseline = {
-          ...(baseline ?? {}),
-          recorded_at: baseline?.recorded_at ?? new Date().toISOString(),
-          results: [...(baseline?.results ?? []), ...results],
-        };
-      }
+    const id = await taskIdOf(ws, ctx.args.id);
+    const run = await runTaskValidation(ws, id, {
+      commandIds: values['command-id'] ?? [],
+      env: io.env,
+      extraEnv: parseEnvPairs(values.env),
+      signal: io.signal,
+      onStart: (command) => {
+        if (!out.json && !out.quiet)
+          io.stderr.write(
+            `running ${command.id}: ${Array.isArray(command.command) ? command.command.join(' ') : command.command}\n`,
+          );
+      },
+    });
+    const { results } = run;
+    await taskTelemetry(ws, out, id, agentOf(values, io), (t) => {
+      for (const r of results)
+        if (r.status !== 'skipped') t.command([`validation:${r.id}`], r.exit_code, r.duration_ms);
     });
     const failed = results.filter((r) => r.status === 'failed' || r.status === 'error');
-    if (out.json) out.document({ ok: failed.length === 0, task_id: id, results });
+    if (out.json) out.document({ ok: failed.length === 0, task_id: id, results, artifacts: run.artifacts });
     else {
       for (const r of results)
         out.line(
           `${r.status.padEnd(8)} ${r.id}${r.skip_reason ? ` (${r.skip_reason})` : ` exit ${r.exit_code ?? '-'} in ${r.duration_ms} ms, ${r.attempts} attempt(s)${r.timed_out ? ', timed out' : ''}`}`,
         );
       out.line(
-        `${results.length} command(s): ${results.filter((r) => r.status === 'passed').length} passed, ${failed.length} failed, ${results.filter((r) => r.status === 'skipped').length} skipped`,
+        `${results.length} command(s): ${results.filter((r) => r.status === 'passed').length} passed, ${failed.length} failed, ${results.filter((r) => r.status === 'skipped').length} skipped; ${run.artifacts.length} output(s) kept as QA artifacts`,
       );
     }
     return failed.length === 0 ? EXIT.ok : EXIT.problems;
@@ -98,34 +69,37 @@ export const runValidation = defineCommand({
 
 const snapshot = defineCommand({
   name: 'snapshot',
-  summary: 'record HEAD and the dirty files (with hashes) in the task context; fails fast on a dirty tree',
+  summary:
+    'record HEAD and the dirty files (with hashes) in the task context, with the agent taking it; fails fast on a dirty tree',
   args: TASK_ID,
   options: {
     'allow-preexisting-dirty': {
       type: 'boolean',
       description: 'accept uncommitted changes and record them in the snapshot',
     },
+    ...agentOption,
   },
   examples: [
-    'st3 tasks worktree snapshot TASK-0123',
+    'st3 tasks worktree snapshot TASK-0123 --agent implementer',
     'st3 tasks worktree snapshot TASK-0123 --allow-preexisting-dirty --json',
   ],
   async run(ctx) {
-    const { values } = ctx;
+    const { values, io } = ctx;
     const { out, ws } = await setup(ctx);
-    const id = ctx.args.id.toUpperCase();
+    const id = await taskIdOf(ws, ctx.args.id);
     await readContext(ws, id);
+    const agent = agentOf(values, io);
     const snap = await checkCleanTree(ws.root, {
-      ignore: ignoredPaths(ws),
+      ignore: workspaceIgnores(ws.config),
       allowPreexistingDirty: values['allow-preexisting-dirty'] === true,
+      env: io.env,
+      ...(agent ? { agent } : {}),
     });
-    await updateContext(ws, id, (ctx) => {
-      ctx.worktree = snap;
-    });
+    await updateContext(ws, id, (c) => recordWorktree(c, snap));
     if (out.json) out.document({ ok: true, snapshot: snap });
     else
       out.line(
-        `snapshot: HEAD ${snap.head ?? '(no commit)'}${snap.branch ? ` on ${snap.branch}` : ''}, ${snap.dirty.length} dirty file(s)`,
+        `snapshot${agent ? ` by ${agent}` : ''}: HEAD ${snap.head ?? '(no commit)'}${snap.branch ? ` on ${snap.branch}` : ''}, ${snap.dirty.length} dirty file(s)`,
       );
     return EXIT.ok;
   },
@@ -133,24 +107,36 @@ const snapshot = defineCommand({
 
 const verify = defineCommand({
   name: 'verify',
-  summary: "compare the work tree with the task's snapshot: HEAD moved, files changed",
+  summary:
+    "compare the work tree with the task's snapshot (with --expected-agent: the one that agent took): HEAD moved, files changed",
   args: TASK_ID,
-  examples: ['st3 tasks worktree verify TASK-0123 --json'],
+  options: {
+    'expected-agent': {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'the agent whose snapshot to verify against; none by that agent is E_AGENT_MISMATCH (exit 1)',
+    },
+  },
+  examples: [
+    'st3 tasks worktree verify TASK-0123 --json',
+    'st3 tasks worktree verify TASK-0123 --expected-agent implementer',
+    'st3 tasks --verify-worktree TASK-0123 --expected-agent implementer',
+  ],
   async run(ctx) {
+    const { values, io } = ctx;
     const { out, ws } = await setup(ctx);
-    const id = ctx.args.id.toUpperCase();
+    const id = await taskIdOf(ws, ctx.args.id);
     const context = await readContext(ws, id);
-    if (!context.worktree)
-      throw new St3Error('E_CONTEXT_NOT_FOUND', `${id} has no worktree snapshot`, {
-        hint: `run \`st3 tasks worktree snapshot ${id}\` first`,
-      });
-    const drift = await verifyWorktree(ws.root, context.worktree, { ignore: ignoredPaths(ws) });
-    if (out.json) out.document({ ok: drift.clean, ...drift });
+    const snap = snapshotFor(context, values['expected-agent']);
+    const drift = await verifyWorktree(ws.root, snap, { ignore: workspaceIgnores(ws.config), env: io.env });
+    if (out.json) out.document({ ok: drift.clean, agent: snap.agent ?? null, ...drift });
     else {
       if (drift.head_moved) out.line(`HEAD moved: ${drift.head_before ?? '(none)'} -> ${drift.head_now ?? '(none)'}`);
       for (const c of drift.changed) out.line(`${c.change.padEnd(9)} ${c.path}`);
       out.line(
-        drift.clean ? 'work tree matches the snapshot' : `${drift.changed.length} file(s) changed since the snapshot`,
+        drift.clean
+          ? `work tree matches the snapshot${snap.agent ? ` taken by ${snap.agent}` : ''}`
+          : `${drift.changed.length} file(s) changed since the snapshot${snap.agent ? ` taken by ${snap.agent}` : ''}`,
       );
     }
     return drift.clean ? EXIT.ok : EXIT.problems;
@@ -159,7 +145,10 @@ const verify = defineCommand({
 
 export const worktree = defineCommand({
   name: 'worktree',
-  summary: 'worktree snapshot and verify',
+  summary: 'worktree snapshot (per agent) and verify',
+  examples: [
+    'st3 tasks worktree snapshot TASK-0123',
+    'st3 tasks worktree verify TASK-0123 --expected-agent implementer',
+  ],
   subcommands: { snapshot, verify },
-  examples: ['st3 tasks worktree snapshot TASK-0123', 'st3 tasks worktree verify TASK-0123'],
 });
