@@ -62,13 +62,16 @@ export async function openReviewService(
   const regenerateNow = options.agent
     ? async (item: ReviewItem) => {
         if (!item.file) return undefined;
+        // The same run again for this one node: its instruction and review threshold.
         let instruction = DEFAULT_REGENERATE;
+        let reviewBelow: number | undefined;
         if (item.runId) {
           const saved = await exec
             .createFileRunStore(join(root, '.st3', 'runs'))
             .load(item.runId)
             .catch(() => undefined);
           if (typeof saved?.options.instruction === 'string') instruction = saved.options.instruction;
+          if (typeof saved?.options.reviewBelow === 'number') reviewBelow = saved.options.reviewBelow;
         }
         const node = {
           id: item.nodeId,
@@ -81,6 +84,7 @@ export async function openReviewService(
           graph: { nodes: [node], edges: [] },
           agent: options.agent!.agent,
           instruction,
+          ...(reviewBelow !== undefined ? { reviewBelow } : {}),
           env,
           ...(options.signal ? { signal: options.signal } : {}),
           saveOptions: { ...options.agent!.saved, regenerated: item.id },
