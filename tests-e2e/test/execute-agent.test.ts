@@ -167,13 +167,34 @@ describe('st3 execute --agent', () => {
     });
   }, 180_000);
 
-  it('refuses what cannot run: unknown agent, --run with --agent, no instruction', async () => {
+  it('refuses what cannot run: unknown agent, --run with --agent, an unreachable server, no instruction', async () => {
     await withTempDir(async (dir) => {
       await workspace(dir, 'process.exit(0)');
       const unknown = await runSt3(['execute', 'src', '--agent', 'nope', '--instruction', 'x', '--json'], { cwd: dir });
       expect([unknown.code, json(unknown).error.code]).toEqual([2, 'E_AGENT_UNKNOWN']);
       const both = await runSt3(['execute', 'src', '--agent', 'script', '--run', 'node x.mjs', '--json'], { cwd: dir });
       expect([both.code, json(both).error.code]).toEqual([2, 'E_USAGE']);
+      // A model server that is not there: every node fails on the agent, a runtime failure (exit 3), not retried.
+      const closed = await startFakeOpenAi(() => '');
+      await closed.close();
+      const down = await runSt3(
+        ['execute', 'src', '--agent-url', closed.url, '--agent-model', 'm', '--instruction', 'x', '--json'],
+        { cwd: dir },
+      );
+      expect(down.code, down.stdout).toBe(3);
+      const failed = Object.values(json(down).nodes) as {
+        status: string;
+        attempts: number;
+        error: { code: string; category: string };
+      }[];
+      expect(failed).toHaveLength(3);
+      for (const n of failed)
+        expect([n.status, n.attempts, n.error.code, n.error.category]).toEqual([
+          'failed',
+          1,
+          'E_AGENT_UNREACHABLE',
+          'dependency',
+        ]);
       const noInstruction = await runSt3(['execute', 'src', '--json'], { cwd: dir });
       expect([noInstruction.code, json(noInstruction).error.code]).toEqual([2, 'E_USAGE']);
     });

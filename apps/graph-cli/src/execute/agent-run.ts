@@ -56,8 +56,22 @@ export async function runAgentMode(o: AgentModeOptions): Promise<number> {
     out.document(document(result, { stateFile, evidence, taskId: o.taskId, telemetryFile, agent: o.choice.name }));
   else printAgentRun(out, result, { stateFile, evidence, taskId: o.taskId, dryRun: o.dryRun });
   if (result.status === 'cancelled') return EXIT.interrupted;
-  return result.status === 'succeeded' ? EXIT.ok : EXIT.problems;
+  if (result.status === 'succeeded') return EXIT.ok;
+  // Nothing was wrong with the code when the agent itself could not be used: a runtime failure.
+  const failed = Object.values(result.nodes).filter((s) => s.status === 'failed');
+  return failed.length > 0 && failed.every((s) => s.error?.code && AGENT_DOWN.has(s.error.code))
+    ? EXIT.failure
+    : EXIT.problems;
 }
+
+/** Failures of the agent, not of the code it wrote. */
+const AGENT_DOWN = new Set([
+  'E_AGENT_UNREACHABLE',
+  'E_AGENT_HTTP',
+  'E_AGENT_COMMAND',
+  'E_TOOL_NOT_FOUND',
+  'E_TOOL_SPAWN',
+]);
 
 function document(
   result: AgentExecutionResult,

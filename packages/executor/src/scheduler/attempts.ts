@@ -219,10 +219,15 @@ export async function runAttempt(
     params,
     timeoutMs,
   });
-  record.error = { category: cls.category, message: cls.message, retryable: cls.retryable };
+  record.error = {
+    category: cls.category,
+    message: cls.message,
+    retryable: cls.retryable,
+    ...(cls.code ? { code: cls.code } : {}),
+  };
   if (!cls.retryable || attempt === env.maxAttempts) {
     s.status = 'failed';
-    s.error = { category: cls.category, message: cls.message };
+    s.error = { category: cls.category, message: cls.message, ...(cls.code ? { code: cls.code } : {}) };
     s.finishedAt = finishedAt;
     stats.failed++;
     stats.failuresByCategory[cls.category] = (stats.failuresByCategory[cls.category] ?? 0) + 1;

@@ -6,6 +6,8 @@ export interface Classification {
   /** The error's message, trimmed to what feedback needs. */
   message: string;
   retryable: boolean;
+  /** The error's St3Error code, when it has one. */
+  code?: string;
   /** Changes to the next attempt's parameters (e.g. a longer timeout after a timeout). */
   adjust?: Partial<AttemptParams> & { timeoutMs?: number };
 }
@@ -68,6 +70,12 @@ export function trimMessage(message: string, maxChars = 2000): string {
  * A timeout is retried with twice the time; a context overflow with half the context.
  */
 export const defaultClassifier: ErrorClassifier = (error, context) => {
+  const verdict = classify(error, context);
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^E_[A-Z0-9_]+$/.test(code) ? { ...verdict, code } : verdict;
+};
+
+function classify(error: unknown, context: ClassifyContext): Classification {
   const message = trimMessage(messageOf(error));
   const declared = (error as { category?: unknown } | null)?.category;
   let category: ErrorCategory = 'unknown';
@@ -99,7 +107,7 @@ export const defaultClassifier: ErrorClassifier = (error, context) => {
     default:
       return { category, message, retryable: true };
   }
-};
+}
 
 const CATEGORIES = new Set<string>(['syntax', 'type', 'logic', 'timeout', 'dependency', 'context', 'unknown']);
 function isCategory(value: string): value is ErrorCategory {

@@ -21,7 +21,15 @@ export const AttemptRecordSchema = z.object({
   finishedAt: z.number(),
   durationMs: z.number().nonnegative(),
   ok: z.boolean(),
-  error: z.object({ category: ErrorCategorySchema, message: z.string(), retryable: z.boolean() }).optional(),
+  error: z
+    .object({
+      category: ErrorCategorySchema,
+      message: z.string(),
+      retryable: z.boolean(),
+      /** The St3Error code, when the failure had one (e.g. E_AGENT_UNREACHABLE). */
+      code: z.string().optional(),
+    })
+    .optional(),
   /** Wait before the next attempt, when there was one. */
   backoffMs: z.number().nonnegative().optional(),
   /** The agent's answer (agent nodes; long answers are trimmed to their first 20,000 characters). */
@@ -104,7 +112,7 @@ export const NodeStateSchema = z.object({
   /** Attempts of earlier runs of the same run id (before a resume). */
   previousAttempts: z.array(AttemptRecordSchema).optional(),
   result: z.unknown().optional(),
-  error: z.object({ category: ErrorCategorySchema, message: z.string() }).optional(),
+  error: z.object({ category: ErrorCategorySchema, message: z.string(), code: z.string().optional() }).optional(),
   /** For skipped nodes: the failed node that blocked it and why. */
   skipped: z.object({ because: z.string(), via: z.string(), reason: z.string() }).optional(),
   startedAt: z.number().optional(),
