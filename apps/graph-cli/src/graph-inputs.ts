@@ -53,26 +53,34 @@ export async function loadGraphInputs(
       sources.push(abs);
     }
   }
+  // Atom ids are paths relative to the folder the command runs in, as `st3 atomize` writes them,
+  // whichever folder above holds `.st3` (the workspace root is only where tsconfig.json is looked for).
   if (sources.length > 0)
-    docs.push({ kind: 'atoms', value: await atomizeSources(sources, options.root, { out: options.out }) });
+    docs.push({ kind: 'atoms', value: await atomizeSources(sources, options.cwd, { out: options.out }) });
   const merged = mergeDocuments(docs);
   const resolveOptions = readTsconfigPaths(
     options.root,
     options.tsconfig ? resolve(options.cwd, options.tsconfig) : undefined,
+    options.cwd,
   );
   let built: BuiltGraph | undefined;
   const graph: GraphInput = { nodes: [], edges: [] };
   if (merged.atoms) {
     built = buildGraphFromAtoms(merged.atoms, resolveOptions);
     for (const w of built.warnings) options.out.diagnostic(w);
-    graph.nodes.push(...built.graph.nodes);
-    graph.edges.push(...built.graph.edges);
+    append(graph.nodes, built.graph.nodes);
+    append(graph.edges, built.graph.edges);
   }
   if (merged.graph) {
-    graph.nodes.push(...merged.graph.nodes);
-    graph.edges.push(...merged.graph.edges);
+    append(graph.nodes, merged.graph.nodes);
+    append(graph.edges, merged.graph.edges);
   }
   return { atoms: merged.atoms, graph, built, resolve: resolveOptions };
+}
+
+/** `target.push(...items)` without spreading: a graph may have millions of edges (the call stack would overflow). */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }
 
 type AtomizerModule = typeof Atomizer;
@@ -115,8 +123,11 @@ export async function atomizeSources(
   return { files };
 }
 
-/** `compilerOptions.paths`/`baseUrl` of the workspace tsconfig (JSON with comments), baseUrl made relative to the root. */
-export function readTsconfigPaths(root: string, explicit?: string): ResolveOptions {
+/**
+ * `compilerOptions.paths`/`baseUrl` of the workspace tsconfig (JSON with comments), baseUrl made relative to
+ * `base`, the folder the atoms' paths are relative to (default the root).
+ */
+export function readTsconfigPaths(root: string, explicit?: string, base = root): ResolveOptions {
   const file = explicit ?? resolve(root, 'tsconfig.json');
   if (!existsSync(file)) {
     if (explicit) throw new St3Error('E_FILE_NOT_FOUND', `tsconfig not found: ${explicit}`, { file: explicit });
@@ -130,8 +141,8 @@ export function readTsconfigPaths(root: string, explicit?: string): ResolveOptio
   }
   const co = config.compilerOptions ?? {};
   const dir = dirname(file);
-  const base = resolve(dir, co.baseUrl ?? '.');
-  const rel = relative(root, base).split(sep).join('/') || '.';
+  const baseUrl = resolve(dir, co.baseUrl ?? '.');
+  const rel = relative(base, baseUrl).split(sep).join('/') || '.';
   return {
     ...(co.paths ? { paths: co.paths } : {}),
     ...(co.baseUrl !== undefined || co.paths ? { baseUrl: rel } : {}),

@@ -67,13 +67,20 @@ interface Core {
 /** Cycles (bounded listing), a feedback arc set, Kahn waves on the rest (balanced on request), critical path, statistics. */
 function core(input: GraphInput | IndexedGraph, options: AnalyzeOptions): Core {
   const g: IndexedGraph = isIndexed(input) ? input : indexGraph(input);
-  const components = stronglyConnectedComponents(g);
-  const { cycles, truncated } = listCycles(g, options.maxCycles ?? 100, components);
-  const fas = feedbackArcSet(g, components);
+  // Most graphs are acyclic: Kahn's pass alone tells, and then there is nothing to list or cut.
+  let levels = kahnLevels(g);
+  let cycles: number[][] = [];
+  let truncated = false;
+  let fas: FeedbackArcSet = { edges: [], cost: 0, cyclicComponents: 0 };
   const edgeAlive = new Uint8Array(g.src.length).fill(1);
-  for (const e of fas.edges) edgeAlive[e] = 0;
-  const levels = kahnLevels(g, edgeAlive);
-  if (!levels.acyclic) throw new Error('internal: the graph is still cyclic after cutting the feedback arc set');
+  if (!levels.acyclic) {
+    const components = stronglyConnectedComponents(g);
+    ({ cycles, truncated } = listCycles(g, options.maxCycles ?? 100, components));
+    fas = feedbackArcSet(g, components);
+    for (const e of fas.edges) edgeAlive[e] = 0;
+    levels = kahnLevels(g, edgeAlive);
+    if (!levels.acyclic) throw new Error('internal: the graph is still cyclic after cutting the feedback arc set');
+  }
   let level = levels.level;
   let overfull: number[] | undefined;
   if (options.maxWidth !== undefined && options.maxWidth > 0) {
@@ -88,8 +95,12 @@ function core(input: GraphInput | IndexedGraph, options: AnalyzeOptions): Core {
     : (v: number) => (Number.isNaN(g.nodeCosts[v]!) ? 1 : g.nodeCosts[v]!);
   const chain = criticalPath(g, levels.order, cost, edgeAlive);
 
+  const counts = new Int32Array(g.typeNames.length);
+  for (let e = 0; e < g.typeCodes.length; e++) counts[g.typeCodes[e]!]!++;
   const edgesByType: Record<string, number> = {};
-  for (const t of g.types) edgesByType[t] = (edgesByType[t] ?? 0) + 1;
+  g.typeNames.forEach((t, code) => {
+    if (counts[code]! > 0) edgesByType[t] = (edgesByType[t] ?? 0) + counts[code]!;
+  });
   let selfLoops = 0;
   for (let e = 0; e < g.src.length; e++) if (g.src[e] === g.dst[e]) selfLoops++;
   const waves = waveIdx.map((w) => Array.from(w, (v) => g.ids[v]!));

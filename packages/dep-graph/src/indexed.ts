@@ -37,8 +37,9 @@ export interface IndexedGraph {
   readonly cost: Int32Array;
   /** Weight of each merged edge (`edges[e].weight`). */
   readonly weights: Float64Array;
-  /** Type of each merged edge (`edges[e].type`, `dependency` when absent). */
-  readonly types: readonly string[];
+  /** Type of each merged edge (`edges[e].type`, `dependency` when absent): `typeNames[typeCodes[e]]`. */
+  readonly typeCodes: Uint16Array;
+  readonly typeNames: readonly string[];
   /** Numeric `cost` of each node, NaN when it has none (the critical path's default node cost). */
   readonly nodeCosts: Float64Array;
   /** One merged edge, made on demand (a scanned graph makes its edge objects only when asked). */
@@ -104,10 +105,19 @@ export function indexGraph(input: GraphInput): IndexedGraph {
   const src = srcAll.slice(0, m);
   const dst = dstAll.slice(0, m);
   const weights = new Float64Array(m);
-  const types: string[] = new Array<string>(m);
+  const typeCodes = new Uint16Array(m);
+  const typeNames: string[] = [];
+  const codeOf = new Map<string, number>();
   for (let e = 0; e < m; e++) {
     weights[e] = edges[e]!.weight ?? 0;
-    types[e] = edges[e]!.type ?? 'dependency';
+    const t = edges[e]!.type ?? 'dependency';
+    let code = codeOf.get(t);
+    if (code === undefined) {
+      code = typeNames.length;
+      codeOf.set(t, code);
+      typeNames.push(t);
+    }
+    typeCodes[e] = code;
   }
   const nodeCosts = new Float64Array(n);
   for (let v = 0; v < n; v++) nodeCosts[v] = numericCost(nodes[v]!.cost);
@@ -121,7 +131,8 @@ export function indexGraph(input: GraphInput): IndexedGraph {
     dst,
     cost: costsOf(weights),
     weights,
-    types,
+    typeCodes,
+    typeNames,
     nodeCosts,
     ...csr(n, src, dst),
   };

@@ -1,7 +1,7 @@
 import { defineCommand, createOutput, createProgress, resolveWorkspace, EXIT } from '@st3/cli-kit';
 import type { AtomizedFileRecord } from '@st3/atomizer';
 import { writeFileAtomic } from '@st3/fs';
-import { St3Error } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 import { resolve } from 'node:path';
 import { baseDir, sourceOptions } from './shared.js';
 
@@ -9,9 +9,26 @@ export const command = defineCommand({
   name: 'atomize',
   summary: 'split TypeScript, JavaScript and Python files into measured, context-rich atoms',
   args: [
-    { name: 'paths', description: 'files, folders or globs (.gitignore is honoured)', required: true, variadic: true },
+    {
+      name: 'paths',
+      description:
+        'files, folders or globs (.gitignore is honoured); with --context, the project (or atoms.json) to look the atom up in',
+      variadic: true,
+    },
   ],
   options: {
+    context: {
+      type: 'string',
+      valueName: 'ATOM-ID',
+      description: "print this atom's context as an agent receives it (Markdown, or JSON with --json)",
+    },
+    budget: {
+      type: 'number',
+      integer: true,
+      min: 1,
+      valueName: 'TOKENS',
+      description: 'with --context: trim the context by priority to about this many tokens (4 characters each)',
+    },
     out: { type: 'string', valueName: 'FILE', description: 'also write the JSON document to FILE' },
     'target-loc': {
       type: 'number',
@@ -49,10 +66,25 @@ export const command = defineCommand({
     'st3 atomize "src/**/*.ts" --json --out atoms.json',
     'st3 atomize app.py --max-loc 20 --complexity-variant radon',
     'st3 atomize src --telemetry --task TASK-0123',
+    "st3 atomize --context 'src/store.ts#L16-L27@8bd42a240c' src --budget 800",
+    "st3 atomize --context 'src/store.ts#L16-L27@8bd42a240c' atoms.json --json",
   ],
-  async run({ values, args, common, io }) {
+  async run({ values, args, common, io, usageError }) {
     const positionals = args.paths;
     const out = createOutput(io, common);
+    if (values.context !== undefined) {
+      const { printContext } = await import('./context.js');
+      await printContext(values.context, positionals, {
+        cwd: baseDir(io, common.cwd),
+        budget: values.budget,
+        json: common.json,
+        out,
+        io,
+      });
+      return EXIT.ok;
+    }
+    if (values.budget !== undefined) throw usageError('--budget goes with --context');
+    if (positionals.length === 0) throw usageError('name at least one file, folder or glob');
     const targetLoc = values['target-loc'];
     const maxLoc = values['max-loc'] ?? Math.max(15, targetLoc);
     const maxComplexity = values['max-complexity'];

@@ -1,6 +1,6 @@
 import { defineCommand, createOutput, createProgress, EXIT } from '@st3/cli-kit';
 import type { FunctionRecord } from '@st3/atomizer';
-import { St3Error } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 import { baseDir, sourceOptions } from './shared.js';
 
 type Unit = FunctionRecord;

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { St3Error } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 import { defineOptions, type CliIO } from '@st3/cli-kit';
 
 export const LANGS = ['typescript', 'tsx', 'javascript', 'jsx', 'python'] as const;

@@ -1,9 +1,10 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
-import { analyzeGraph, exportGraph, EXPORT_FORMATS, type ExportFormat, type GraphAnalysis } from '@st3/dep-graph';
-import { St3Error } from '@st3/schemas';
-import { loadGraphInputs } from '../graph-inputs.js';
+import { EXPORT_FORMATS, type ExportFormat, type GraphAnalysis, type IndexedGraph } from '@st3/dep-graph/core';
+import type { GraphInput } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
+import { fastGraphInput } from '../fast-input.js';
 
 export const command = defineCommand({
   name: 'graph',
@@ -53,19 +54,27 @@ export const command = defineCommand({
   ],
   async run({ values, args, common, io, usage }) {
     const out = createOutput(io, common);
-    const ws = resolveWorkspace(io, common);
     const cwd = resolve(io.cwd, common.cwd ?? '.');
     const format = pickFormat(values.format, values.out);
     const width = values.width;
     const maxCycles = values['max-cycles'];
-    const inputs = await loadGraphInputs(args.inputs, { cwd, root: ws.root, tsconfig: values.tsconfig, out, usage });
-    let graph = inputs.graph;
-    if (values.files) {
-      if (!inputs.built)
-        throw new St3Error('E_GRAPH_OPTIONS', '--files needs atomizer output or source paths', {
-          hint: 'a {nodes, edges} graph has no files to group by',
-        });
-      graph = inputs.built.files;
+    const { analyzeGraph, exportGraph } = await import('@st3/dep-graph/core');
+    // A lone graph.json takes the fast path (bytes to compact graph); atoms and sources the full loader.
+    let graph: GraphInput | IndexedGraph | undefined = values.files
+      ? undefined
+      : await fastGraphInput(args.inputs, cwd);
+    if (!graph) {
+      const { loadGraphInputs } = await import('../graph-inputs.js');
+      const ws = resolveWorkspace(io, common);
+      const inputs = await loadGraphInputs(args.inputs, { cwd, root: ws.root, tsconfig: values.tsconfig, out, usage });
+      graph = inputs.graph;
+      if (values.files) {
+        if (!inputs.built)
+          throw new St3Error('E_GRAPH_OPTIONS', '--files needs atomizer output or source paths', {
+            hint: 'a {nodes, edges} graph has no files to group by',
+          });
+        graph = inputs.built.files;
+      }
     }
     const analysis = analyzeGraph(graph, { maxCycles, ...(width !== undefined ? { maxWidth: width } : {}) });
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
-import { analyzeGraph } from '@st3/dep-graph';
-import { loadGraphInputs } from '../graph-inputs.js';
+import type { WavePlan } from '@st3/dep-graph/core';
+import { fastGraphInput } from '../fast-input.js';
 
 export const command = defineCommand({
   name: 'waves',
@@ -24,16 +24,20 @@ export const command = defineCommand({
   examples: ['st3 waves atoms.json', 'st3 waves graph.json --width 8 --json | jq ".waves | length"'],
   async run({ values, args, common, io, usage }) {
     const out = createOutput(io, common);
-    const ws = resolveWorkspace(io, common);
     const width = values.width;
-    const inputs = await loadGraphInputs(args.inputs, {
-      cwd: resolve(io.cwd, common.cwd ?? '.'),
-      root: ws.root,
-      tsconfig: values.tsconfig,
-      out,
-      usage,
-    });
-    const a = analyzeGraph(inputs.graph, width !== undefined ? { maxWidth: width } : {});
+    const cwd = resolve(io.cwd, common.cwd ?? '.');
+    const options = width !== undefined ? { maxWidth: width } : {};
+    const { planWaves } = await import('@st3/dep-graph/core');
+    // A lone graph.json takes the fast path (bytes to compact graph); anything else the full loader.
+    const fast = await fastGraphInput(args.inputs, cwd);
+    let a: WavePlan;
+    if (fast) a = planWaves(fast, options);
+    else {
+      const { loadGraphInputs } = await import('../graph-inputs.js');
+      const ws = resolveWorkspace(io, common);
+      const inputs = await loadGraphInputs(args.inputs, { cwd, root: ws.root, tsconfig: values.tsconfig, out, usage });
+      a = planWaves(inputs.graph, options);
+    }
     if (common.json) {
       out.document({ waves: a.waves, criticalPath: a.criticalPath, removedEdges: a.removedEdges, stats: a.stats });
       return EXIT.ok;

@@ -1,6 +1,11 @@
 import { St3Error } from '@st3/schemas/errors';
 import { detectLanguage } from '../language.js';
-import { createDefinitionFinder, type LinkableFile } from '../project/definitions.js';
+import {
+  createDefinitionFinder,
+  importedName,
+  type LinkableDefinition,
+  type LinkableFile,
+} from '../project/definitions.js';
 import { createModuleResolver, type ModuleResolver } from '../project/resolve.js';
 import { renderContext, type RenderedPart } from './markdown.js';
 import type {
@@ -119,8 +124,31 @@ function findAtom(target: string | ContextAtom, files: readonly ContextFile[] | 
   });
 }
 
+/** The code of an imported type, from the atom declaring it (first 30 lines). */
+function importedType(files: readonly ContextFile[], path: string, d: LinkableDefinition): ContextType | undefined {
+  const owner = files.find((f) => f.path === path)?.atoms.find((a) => a.id === d.atom);
+  if (owner?.code === undefined) return undefined;
+  const lines = owner.code.split('\n');
+  return {
+    name: d.name,
+    kind: d.kind,
+    path,
+    startLine: owner.startLine,
+    endLine: owner.endLine,
+    code: lines.slice(0, 30).join('\n'),
+    ...(lines.length > 30 ? { truncated: true } : {}),
+  };
+}
+
 /** Definitions the atom takes from other files: their signatures, and the code of the types among them. */
-function crossFile(atom: ContextAtom, files: readonly ContextFile[], resolve: ModuleResolver, inputs: ContextInput[]) {
+function crossFile(
+  atom: ContextAtom,
+  file: ContextFile | undefined,
+  files: readonly ContextFile[],
+  resolve: ModuleResolver,
+  inputs: ContextInput[],
+  chain: ContextHeader[],
+) {
   const finder = createDefinitionFinder(files, resolve);
   const deps: ViewDependency[] = [];
   const types: ContextType[] = [];
@@ -139,21 +167,21 @@ function crossFile(atom: ContextAtom, files: readonly ContextFile[], resolve: Mo
       if (seen) seen.symbols.push(symbol);
       else deps.push({ id: d.atom, type, symbols: [symbol], signature: d.signature ?? d.name, path: hit.path });
       if (isType && (d.kind === 'type' || d.kind === 'class')) {
-        const owner = files.find((f) => f.path === hit.path)?.atoms.find((a) => a.id === d.atom);
-        if (owner?.code !== undefined) {
-          const lines = owner.code.split('\n');
-          types.push({
-            name: d.name,
-            kind: d.kind,
-            path: hit.path,
-            startLine: owner.startLine,
-            endLine: owner.endLine,
-            code: lines.slice(0, 30).join('\n'),
-            ...(lines.length > 30 ? { truncated: true } : {}),
-          });
-        }
+        const t = importedType(files, hit.path, d);
+        if (t) types.push(t);
       }
     }
+  }
+  // Types the enclosing signatures and the inputs' declared types name, imported from other files.
+  const words = new Set<string>();
+  for (const text of [...chain.map((h) => h.text), ...inputs.map((i) => i.type ?? '')])
+    for (const w of text.match(/[A-Za-z_$][\w$]*/g) ?? []) words.add(w);
+  for (const w of words) {
+    if (!file || !importedName(file, w) || types.some((t) => t.name === w)) continue;
+    const hit = finder.find(atom.path, w);
+    if (!hit || (hit.definition.kind !== 'type' && hit.definition.kind !== 'class')) continue;
+    const t = importedType(files, hit.path, hit.definition);
+    if (t) types.push(t);
   }
   return { deps, types };
 }
@@ -171,17 +199,20 @@ export function atomContext(target: string | ContextAtom, options: AtomContextOp
   const language = file?.language ?? detectLanguage(atom.path) ?? 'text';
   const inputs = arr<ContextInput>(ctx.inputs);
   const local: ViewDependency[] = arr<ContextDependency>(ctx.dependencies).map((d) => ({ ...d, path: atom.path }));
+  const chain = arr<ContextHeader>(ctx.chain);
   const extra =
     options.files && options.files.length > 0
       ? crossFile(
           atom,
+          file,
           options.files,
           options.resolveImport ?? createModuleResolver(options.files.map((f) => f.path)),
           inputs,
+          chain,
         )
       : { deps: [], types: [] };
   const parts: AtomContextParts = {
-    chain: arr(ctx.chain),
+    chain,
     inputs,
     imports: arr(ctx.imports),
     dependencies: [...local, ...extra.deps],

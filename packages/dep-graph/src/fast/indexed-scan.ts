@@ -25,32 +25,32 @@ export function indexScanned(s: ScannedGraph, buf: Uint8Array): IndexedGraph {
   for (let e = 0; e < m0; e++) identity[e] = e;
   const order = countingOrder(from, n, countingOrder(to, n, identity));
 
+  // Per type code: its name as indexGraph writes it, and the weight of an edge of that type without one.
+  const names = s.typeNames.map((t) => t ?? 'dependency');
+  const rank2 = names.map((t) => DEFAULT_EDGE_WEIGHTS[t] ?? 2);
+  const typeWeight = s.typeNames.map((t) => (t !== undefined ? DEFAULT_EDGE_WEIGHTS[t] : undefined) ?? 2);
   // Runs of parallel edges merge: weights add up, the dearest type stays (ties by name).
   const srcAll = new Int32Array(m0);
   const dstAll = new Int32Array(m0);
   const weightAll = new Float64Array(m0);
-  const typeAll: string[] = [];
+  const codeAll = new Uint16Array(m0);
   const firstMember = new Int32Array(m0 + 1);
   let m = 0;
   for (let i = 0; i < m0; i++) {
     const e = order[i]!;
-    const name = s.typeNames[s.type[e]!];
-    const w = Number.isNaN(s.weight[e]!)
-      ? ((name !== undefined ? DEFAULT_EDGE_WEIGHTS[name] : undefined) ?? 2)
-      : s.weight[e]!;
+    const code = s.type[e]!;
+    const explicit = s.weight[e]!;
+    const w = explicit === explicit ? explicit : typeWeight[code]!;
     if (m > 0 && srcAll[m - 1] === from[e] && dstAll[m - 1] === to[e]) {
       weightAll[m - 1]! += w;
-      const a = typeAll[m - 1]!;
-      const b = name ?? 'dependency';
-      const wa = DEFAULT_EDGE_WEIGHTS[a] ?? 2;
-      const wb = DEFAULT_EDGE_WEIGHTS[b] ?? 2;
-      if (wb > wa || (wb === wa && b < a)) typeAll[m - 1] = b;
+      const a = codeAll[m - 1]!;
+      if (rank2[code]! > rank2[a]! || (rank2[code] === rank2[a] && names[code]! < names[a]!)) codeAll[m - 1] = code;
       continue;
     }
     srcAll[m] = from[e]!;
     dstAll[m] = to[e]!;
     weightAll[m] = w;
-    typeAll.push(name ?? 'dependency');
+    codeAll[m] = code;
     firstMember[m] = i;
     m++;
   }
@@ -58,6 +58,20 @@ export function indexScanned(s: ScannedGraph, buf: Uint8Array): IndexedGraph {
   const src = srcAll.slice(0, m);
   const dst = dstAll.slice(0, m);
   const weights = weightAll.slice(0, m);
+  // Codes 0 ("no type") and a literal "dependency" are the same type once written out.
+  const typeNames: string[] = [];
+  const codeOfName = new Map<string, number>();
+  const remap = names.map((t) => {
+    let c = codeOfName.get(t);
+    if (c === undefined) {
+      c = typeNames.length;
+      codeOfName.set(t, c);
+      typeNames.push(t);
+    }
+    return c;
+  });
+  const typeCodes = new Uint16Array(m);
+  for (let k = 0; k < m; k++) typeCodes[k] = remap[codeAll[k]!]!;
   const nodeCosts = new Float64Array(n);
   for (let i = 0; i < n; i++) nodeCosts[rank[i]!] = s.cost[i]! >= 0 ? s.cost[i]! : NaN;
 
@@ -107,7 +121,8 @@ export function indexScanned(s: ScannedGraph, buf: Uint8Array): IndexedGraph {
     dst,
     cost: costsOf(weights),
     weights,
-    types: typeAll,
+    typeCodes,
+    typeNames,
     nodeCosts,
     ...csr(n, src, dst),
   } as IndexedGraph & { edge(k: number): GraphEdge };

@@ -236,6 +236,8 @@ class Scanner {
   private readonly edgeEnd = new IntList();
   /** Hash and byte range of the last string scanned. */
   private hash = 0;
+  /** OR of every string byte so far: below 0x80, raw bytes are equal exactly when the strings are. */
+  private bits = 0;
   private strA = 0;
   private strB = 0;
 
@@ -287,12 +289,15 @@ class Scanner {
       order[k] = i;
     }
     const ids: string[] = new Array<string>(n);
-    const seen = new Set<string>();
+    // Distinct bytes can decode to one string only through invalid UTF-8 (both become U+FFFD): check then.
+    const seen = this.bits & 0x80 ? new Set<string>() : undefined;
     for (let i = 0; i < n; i++) {
       const [a, b] = this.idTable.range(this.declared[i]!);
       const id = this.text(a, b);
-      if (seen.has(id)) giveUp();
-      seen.add(id);
+      if (seen) {
+        if (seen.has(id)) giveUp();
+        seen.add(id);
+      }
       ids[i] = id;
     }
     const src = this.src.array();
@@ -445,13 +450,16 @@ class Scanner {
     let p = this.p + 1;
     const a = p;
     let h = 0x811c9dc5;
+    let bits = 0;
     for (;;) {
       const c = buf[p];
       if (c === QUOTE) break;
       if (c === undefined || c === BACKSLASH || c < 0x20) giveUp();
       h = Math.imul(h ^ c, 0x01000193);
+      bits |= c;
       p++;
     }
+    this.bits |= bits;
     this.hash = h;
     this.strA = a;
     this.strB = p;

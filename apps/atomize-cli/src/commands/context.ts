@@ -1,0 +1,76 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import type { CliIO, Output } from '@st3/cli-kit';
+import type { AtomizedFileRecord, AtomContextView, ContextFile } from '@st3/atomizer';
+import { St3Error } from '@st3/schemas/errors';
+
+/** The file an atom id names (`path#Lstart-Lend@hash`). */
+function fileOfId(id: string): string {
+  const m = /^(.+)#L\d+-L\d+@[0-9a-f]+$/.exec(id);
+  if (!m)
+    throw new St3Error('E_USAGE', `"${id}" is not an atom id`, {
+      hint: 'atom ids look like src/store.ts#L12-L24@3f9a1c2b7d (see `st3 atomize --json`)',
+    });
+  return m[1]!;
+}
+
+/**
+ * The files to look the atom up in: `st3 atomize --json` documents given as paths, source paths
+ * atomized now (the project's files, so imports are followed across them), or else the atom's own file.
+ */
+async function contextFiles(
+  id: string,
+  paths: readonly string[],
+  cwd: string,
+  out: Output,
+  signal: AbortSignal,
+): Promise<ContextFile[]> {
+  const files: ContextFile[] = [];
+  const sources: string[] = [];
+  for (const p of paths.length > 0 ? paths : [fileOfId(id)]) {
+    const abs = resolve(cwd, p);
+    if (/\.json$/i.test(p) && existsSync(abs) && statSync(abs).isFile()) {
+      let doc: { files?: ContextFile[] };
+      try {
+        doc = JSON.parse(readFileSync(abs, 'utf8')) as { files?: ContextFile[] };
+      } catch (error) {
+        throw new St3Error('E_PARSE', `cannot read ${p}: ${(error as Error).message}`, { file: p });
+      }
+      if (!Array.isArray(doc.files))
+        throw new St3Error('E_GRAPH_INPUT', `${p} is not \`st3 atomize --json\` output`, { file: p });
+      files.push(...doc.files);
+    } else sources.push(p);
+  }
+  if (sources.length > 0) {
+    const { atomizeProject } = await import('@st3/atomizer');
+    for await (const r of atomizeProject(sources, { cwd, signal })) {
+      if (r.ok) files.push(r.record as AtomizedFileRecord);
+      else out.warn(`${r.path}: ${r.skipped.reason}`);
+    }
+  }
+  return files;
+}
+
+/** `st3 atomize --context ID [paths…] [--budget N] [--json]`: the atom's context as an agent receives it. */
+export async function printContext(
+  id: string,
+  paths: readonly string[],
+  options: { cwd: string; budget?: number; json: boolean; out: Output; io: CliIO },
+): Promise<void> {
+  const files = await contextFiles(id, paths, options.cwd, options.out, options.io.signal);
+  const { atomContext, createModuleResolver } = await import('@st3/atomizer');
+  // Ids are relative to the folder atomize ran in: an id written with other separators still matches.
+  const wanted = id.split(sep).join('/');
+  const resolveImport = createModuleResolver(files.map((f) => f.path));
+  const view: AtomContextView = atomContext(wanted, {
+    files,
+    resolveImport,
+    ...(options.budget !== undefined ? { budget: options.budget } : {}),
+  });
+  if (options.json) options.out.document(view);
+  else options.io.stdout.write(view.markdown);
+  if (view.overBudget)
+    options.out.warn(
+      `the atom's own code takes ${view.tokens} tokens, over the budget of ${options.budget}: every other part was dropped`,
+    );
+}
