@@ -86,6 +86,7 @@ export const LAYERS = {
   '@st3/quality-gates': GROUND,
   '@st3/evidence': [...GROUND, '@st3/quality-gates'],
   '@st3/executor': [...GROUND, '@st3/atomizer', '@st3/dep-graph', '@st3/quality-gates'],
+  '@st3/executor-bullmq': [...GROUND, '@st3/executor'],
 };
 
 /**

@@ -1,0 +1,2 @@
+import { defineVitest } from '@st3/tooling/vitest';
+export default defineVitest();
