@@ -6,6 +6,7 @@ export {
   type NodeContext,
   type NodeReport,
   type RunNode,
+  type TokenUsage,
 } from './scheduler/execute.js';
 export { localBackend, scheduleNodes, type SchedulerBackend, type ScheduleJob } from './scheduler/local.js';
 export {

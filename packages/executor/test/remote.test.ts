@@ -193,6 +193,42 @@ describe('remote backends (attemptRemotely + runElsewhere)', () => {
     expect(step.progress.state.change?.outcome).toBe('applied');
   });
 
+  it("reports with node:success the change's outcome and confidence and the tokens of every attempt", async () => {
+    const events: unknown[] = [];
+    await execute(
+      { nodes: [{ id: 'a' }, { id: 'b' }], edges: [] },
+      async (node, ctx) => {
+        if (node.id === 'b')
+          throw Object.assign(new Error('Cannot find module x'), { attemptInfo: { usage: { prompt_tokens: 7 } } });
+        if (ctx.attempt === 1)
+          throw Object.assign(new Error('SyntaxError'), {
+            attemptInfo: { usage: { prompt_tokens: 10, completion_tokens: 2 } },
+          });
+        const confidence = { score: 0.8, level: 'medium' as const };
+        return {
+          change: { file: 'a', outcome: 'applied' as const, beforeSha256: '', afterSha256: '', diff: '', confidence },
+          attemptInfo: { usage: { prompt_tokens: 5, completion_tokens: 1 } },
+        };
+      },
+      {
+        backoff: { baseMs: 1 },
+        onEvent: (e) => void (e.type.startsWith('node:') && e.type !== 'node:start' && events.push(e)),
+      },
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'node:success',
+        id: 'a',
+        outcome: 'applied',
+        confidence: 0.8,
+        usage: { promptTokens: 15, completionTokens: 3 },
+      }),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'node:failure', id: 'b', usage: { promptTokens: 7, completionTokens: 0 } }),
+    );
+  });
+
   it('ends a cancelled attempt as cancelled, without a retry', async () => {
     const controller = new AbortController();
     const task: RemoteTask = {

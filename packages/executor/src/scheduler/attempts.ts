@@ -2,7 +2,7 @@ import { St3Error, type AttemptParams, type AttemptRecord, type GraphNode, type 
 import type { Clock } from './clock.js';
 import { backoffDelay, buildFeedback, paramsForAttempt, type BackoffOptions, type ErrorClassifier } from './retry.js';
 import type { ExecuteStats } from './stats.js';
-import type { ExecuteEvent, NodeContext, NodeReport, RunNode } from './types.js';
+import type { ExecuteEvent, NodeContext, NodeReport, RunNode, TokenUsage } from './types.js';
 
 type AttemptOutcome =
   { ok: true; value: unknown } | { ok: false; error: unknown; timedOut: boolean; cancelled: boolean };
@@ -31,6 +31,20 @@ export interface AttemptEnv {
   /** Saves the state now and waits for the write. */
   flush(): Promise<void>;
   resultOf(id: string): unknown;
+}
+
+/** The tokens the agent reported over a node's attempts (undefined when no attempt reported any). */
+function usageOf(attempts: readonly AttemptRecord[]): TokenUsage | undefined {
+  let promptTokens = 0;
+  let completionTokens = 0;
+  let seen = false;
+  for (const a of attempts) {
+    if (!a.usage) continue;
+    seen = true;
+    promptTokens += a.usage.prompt_tokens ?? 0;
+    completionTokens += a.usage.completion_tokens ?? 0;
+  }
+  return seen ? { promptTokens, completionTokens } : undefined;
 }
 
 /** Reason for cancelling a timeout timer (a constant: no DOMException per attempt). */
@@ -201,7 +215,16 @@ export async function runAttempt(
     s.finishedAt = finishedAt;
     stats.succeeded++;
     if (attempt > 1) stats.recoveredByRetry++;
-    emit({ type: 'node:success', id: node.id, attempts: attempt, durationMs: finishedAt - (s.startedAt ?? startedAt) });
+    const usage = usageOf(s.attempts);
+    emit({
+      type: 'node:success',
+      id: node.id,
+      attempts: attempt,
+      durationMs: finishedAt - (s.startedAt ?? startedAt),
+      ...(s.change ? { outcome: s.change.outcome } : {}),
+      ...(s.change?.confidence ? { confidence: s.change.confidence.score } : {}),
+      ...(usage ? { usage } : {}),
+    });
     return undefined;
   }
   // A runner recovers a checkpointed change that reached the file; after a failure it did not.
@@ -231,7 +254,15 @@ export async function runAttempt(
     s.finishedAt = finishedAt;
     stats.failed++;
     stats.failuresByCategory[cls.category] = (stats.failuresByCategory[cls.category] ?? 0) + 1;
-    emit({ type: 'node:failure', id: node.id, attempts: attempt, category: cls.category, message: cls.message });
+    const usage = usageOf(s.attempts);
+    emit({
+      type: 'node:failure',
+      id: node.id,
+      attempts: attempt,
+      category: cls.category,
+      message: cls.message,
+      ...(usage ? { usage } : {}),
+    });
     return undefined;
   }
   const delayMs = backoffDelay(attempt - 1, env.backoff, env.random);

@@ -10,7 +10,15 @@ import { emptyStats } from './stats.js';
 import { telemetryEmitter } from './telemetry.js';
 import type { ExecuteOptions, ExecuteResult, RunNode } from './types.js';
 
-export type { ExecuteEvent, ExecuteOptions, ExecuteResult, NodeContext, NodeReport, RunNode } from './types.js';
+export type {
+  ExecuteEvent,
+  ExecuteOptions,
+  ExecuteResult,
+  NodeContext,
+  NodeReport,
+  RunNode,
+  TokenUsage,
+} from './types.js';
 
 /** Node states at the start: succeeded nodes of a resumed run and nodes done earlier are kept, the rest is pending. */
 function initialNodes(ids: readonly string[], options: ExecuteOptions): Record<string, NodeState> {

@@ -50,13 +50,35 @@ export interface NodeReport {
   attemptInfo?: Pick<AttemptRecord, 'answer' | 'usage'>;
 }
 
+/** Tokens an agent reported over a node's attempts (absent when none reported any). */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
 export type ExecuteEvent =
   | { type: 'run:start'; runId: string; total: number; reused: number; mode: 'eager' | 'waves' }
   | { type: 'wave:start'; wave: number; size: number }
   | { type: 'node:start'; id: string; attempt: number; params: AttemptParams }
   | { type: 'node:retry'; id: string; attempt: number; category: ErrorCategory; message: string; delayMs: number }
-  | { type: 'node:success'; id: string; attempts: number; durationMs: number }
-  | { type: 'node:failure'; id: string; attempts: number; category: ErrorCategory; message: string }
+  | {
+      type: 'node:success';
+      id: string;
+      attempts: number;
+      durationMs: number;
+      /** What became of the node's change (agent nodes), and its confidence score. */
+      outcome?: NodeChange['outcome'];
+      confidence?: number;
+      usage?: TokenUsage;
+    }
+  | {
+      type: 'node:failure';
+      id: string;
+      attempts: number;
+      category: ErrorCategory;
+      message: string;
+      usage?: TokenUsage;
+    }
   | { type: 'node:skip'; id: string; because: string; via: string }
   | { type: 'node:reuse'; id: string }
   | { type: 'progress'; done: number; total: number; running: number }
