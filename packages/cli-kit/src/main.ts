@@ -2,14 +2,23 @@ import { processIO, type CliIO } from './io.js';
 
 /**
  * The only place that touches `process` exit state: wires Ctrl-C to an AbortSignal
- * (a second Ctrl-C exits at once) and sets the exit code from what `run` returns.
+ * (a second Ctrl-C exits at once, after killing the process trees of the tools still running)
+ * and sets the exit code from what `run` returns.
  */
 export function runMain(run: (argv: string[], io: CliIO) => Promise<number>): void {
   const controller = new AbortController();
   let interrupts = 0;
   process.on('SIGINT', () => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
+    // @st3/process is already loaded when a tool is running; when it is not, there is nothing to stop.
+    if (interrupts > 1)
+      void import('@st3/process').then(
+        (runner) => {
+          runner.stopAllRuns();
+          process.exit(130);
+        },
+        () => process.exit(130),
+      );
     controller.abort();
   });
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {

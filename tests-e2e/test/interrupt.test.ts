@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { st3Bin, withTempDir } from '../src/run-cli.js';
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function until(check: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return true;
+}
+
+describe('a second Ctrl-C', () => {
+  it('exits 130 at once and leaves no tool running, even one that ignores SIGTERM', async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, 'graph.json'), JSON.stringify({ nodes: [{ id: 'stubborn' }], edges: [] }));
+      // A tool that ignores SIGTERM: the first Ctrl-C's graceful stop would wait for the kill grace.
+      await writeFile(
+        join(dir, 'tool.mjs'),
+        "import { writeFileSync } from 'node:fs';\nprocess.on('SIGTERM', () => {});\nwriteFileSync('tool.pid', String(process.pid));\nsetInterval(() => {}, 1000);\n",
+      );
+      const child = spawn(
+        process.execPath,
+        [st3Bin, 'execute', 'graph.json', '--run', `"${process.execPath}" tool.mjs`],
+        {
+          cwd: dir,
+          stdio: 'ignore',
+          env: { ...process.env, NO_COLOR: '1' },
+        },
+      );
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      expect(await until(() => existsSync(join(dir, 'tool.pid')), 30_000)).toBe(true);
+      const pid = Number(await readFile(join(dir, 'tool.pid'), 'utf8'));
+      child.kill('SIGINT');
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      // Well inside the runner's SIGTERM→SIGKILL grace: only the second Ctrl-C's own kill explains it.
+      expect(await until(() => !alive(pid), 1000)).toBe(true);
+    });
+  }, 60_000);
+});
