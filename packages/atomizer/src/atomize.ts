@@ -140,12 +140,12 @@ function analyzeFile(file: ParsedFile, text: string, pieces: Piece[], index: Lin
 /** Module-level bindings and the atoms declaring them (the first declaration wins). */
 function moduleDefinitions(a: FileAnalysis): ModuleDefinition[] {
   const out: ModuleDefinition[] = [];
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   a.syms.forEach((s, i) => {
     for (const [key, d] of s.defines) {
-      if (!d.declared || !key.startsWith('0:') || seen.has(key)) continue;
+      const b = a.resolver.bindings[key]!;
+      if (!d.declared || b.scope !== 0 || seen.has(key)) continue;
       seen.add(key);
-      const b = a.resolver.bindings.get(key)!;
       out.push({
         name: b.name,
         kind: DEF_KIND[b.kind] ?? 'variable',
@@ -169,7 +169,7 @@ function symbolsJson(a: FileAnalysis, s: PieceSymbols): AtomRecord['symbols'] {
     if (input.usage === USAGE.TYPE) types.push(input.name);
     else used.push(input.name);
     if (input.usage & USAGE.CALL) calls.push(input.name);
-    if (input.key && a.resolver.bindings.get(input.key)?.kind === EV.DEF_IMPORT) imported.add(input.name);
+    if (input.key !== undefined && a.resolver.bindings[input.key]!.kind === EV.DEF_IMPORT) imported.add(input.name);
   }
   const members = s.calls.filter((c) => {
     const dot = c.indexOf('.');

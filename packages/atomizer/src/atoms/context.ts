@@ -124,9 +124,10 @@ function inputsOf(a: FileAnalysis, i: number) {
   const typeNames = new Map<string, number>();
   const unresolved: string[] = [];
   const unresolvedTypes: string[] = [];
-  for (const [key, input] of sym.inputs) {
+  for (const input of sym.inputs.values()) {
     const usage = usageName(input.usage);
-    if (!input.key) {
+    const key = input.key;
+    if (key === undefined) {
       const onlyType = input.usage === USAGE.TYPE;
       const known = onlyType
         ? a.typeGlobals.has(input.name) || a.globals.has(input.name)
@@ -134,7 +135,7 @@ function inputsOf(a: FileAnalysis, i: number) {
       if (!known && !a.wildcard) (onlyType ? unresolvedTypes : unresolved).push(input.name);
       continue;
     }
-    const b = a.resolver.bindings.get(key)!;
+    const b = a.resolver.bindings[key]!;
     const origin = origins.get(key)!;
     if (b.kind === EV.DEF_IMPORT) {
       const list = imported.get(`${b.line}`);
@@ -160,7 +161,7 @@ function dependenciesOf(a: FileAnalysis, i: number): ContextDependency[] {
     const names: string[] = [];
     const sigs: string[] = [];
     for (const key of link.keys) {
-      const b = a.resolver.bindings.get(key)!;
+      const b = a.resolver.bindings[key]!;
       names.push(b.name);
       sigs.push(signatureOf(a.file, a.index, a.decls, b));
     }
@@ -171,7 +172,7 @@ function dependenciesOf(a: FileAnalysis, i: number): ContextDependency[] {
 function outputsOf(a: FileAnalysis, i: number): ContextOutput[] {
   const out: ContextOutput[] = [];
   for (const [key, readers] of a.links.readers[i]!) {
-    const b = a.resolver.bindings.get(key)!;
+    const b = a.resolver.bindings[key]!;
     out.push({ name: b.name, ...(b.type ? { type: b.type } : {}), readBy: readers.map((r) => a.ids[r]!) });
   }
   return out;

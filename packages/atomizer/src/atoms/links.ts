@@ -7,8 +7,8 @@ export interface PieceLink {
   /** Index of the piece that defines (or last wrote) what this one uses. */
   to: number;
   type: LocalEdgeType;
-  /** The binding keys that caused it. */
-  keys: string[];
+  /** The bindings that caused it. */
+  keys: number[];
 }
 
 /** Where each resolved input of a piece comes from. */
@@ -20,9 +20,9 @@ export interface InputOrigin {
 
 export interface Links {
   deps: PieceLink[][];
-  origins: Map<string, InputOrigin>[];
-  /** Per piece: binding key → indices of the pieces that read it from this one. */
-  readers: Map<string, number[]>[];
+  origins: Map<number, InputOrigin>[];
+  /** Per piece: binding → indices of the pieces that read it from this one. */
+  readers: Map<number, number[]>[];
 }
 
 const TYPE_RANK: Record<LocalEdgeType, number> = { function_call: 4, variable: 3, data_flow: 3, type: 1 };
@@ -36,7 +36,7 @@ const TYPE_RANK: Record<LocalEdgeType, number> = { function_call: 4, variable: 3
  * function or an enclosing one, parameters included).
  */
 export function linkPieces(r: Resolver, syms: readonly PieceSymbols[]): Links {
-  const definers = new Map<string, number[]>();
+  const definers = new Map<number, number[]>();
   syms.forEach((s, i) => {
     for (const key of s.defines.keys()) {
       const list = definers.get(key);
@@ -46,15 +46,15 @@ export function linkPieces(r: Resolver, syms: readonly PieceSymbols[]): Links {
   });
   const { scopeKind, scopeFunction } = r.log;
   const deps: PieceLink[][] = [];
-  const origins: Map<string, InputOrigin>[] = [];
-  const readers: Map<string, number[]>[] = syms.map(() => new Map());
+  const origins: Map<number, InputOrigin>[] = [];
+  const readers: Map<number, number[]>[] = syms.map(() => new Map());
   syms.forEach((s, i) => {
     const byTarget = new Map<number, PieceLink>();
-    const origin = new Map<string, InputOrigin>();
-    for (const [key, input] of s.inputs) {
-      if (!input.key) continue;
-      const b = r.bindings.get(key);
-      if (!b) continue;
+    const origin = new Map<number, InputOrigin>();
+    for (const input of s.inputs.values()) {
+      const key = input.key;
+      if (key === undefined) continue;
+      const b = r.bindings[key]!;
       const pick = pickDefiner(definers.get(key), i);
       const source: InputSource =
         b.kind === EV.DEF_IMPORT

@@ -3,7 +3,8 @@ import type { Piece } from './decompose.js';
 
 /** What a binding was declared as (the DEF_* event that introduced it). */
 export interface BindingInfo {
-  key: string;
+  /** Its index in `Resolver.bindings`: bindings are numbered, never keyed by strings (no garbage per event). */
+  key: number;
   name: string;
   scope: number;
   kind: number;
@@ -16,17 +17,20 @@ export const USAGE = { READ: 1, CALL: 2, TYPE: 4, WRITE: 8 } as const;
 
 export interface PieceInput {
   name: string;
-  /** The binding (`scope:name`), or undefined when nothing in the file binds the name. */
-  key?: string;
+  /** The binding, or undefined when nothing in the file binds the name. */
+  key?: number;
   usage: number;
 }
+
+/** Inputs are keyed by binding number, or by the name itself when nothing binds it. */
+export type InputKey = number | string;
 
 /** The symbols of one piece, scope-aware. */
 export interface PieceSymbols {
   /** Bindings the piece declares or writes that are visible outside it, in first-event order. */
-  defines: Map<string, { name: string; declared: boolean }>;
-  /** Names the piece takes from outside: by binding key, or `?name` when unbound in the file. */
-  inputs: Map<string, PieceInput>;
+  defines: Map<number, { name: string; declared: boolean }>;
+  /** Names the piece takes from outside: by binding number, or by name when unbound in the file. */
+  inputs: Map<InputKey, PieceInput>;
   /** Dotted callees (`fs.readFileSync`, `new Date`), for the atomicity checks. */
   calls: string[];
   branches: string[];
@@ -43,37 +47,48 @@ export interface PieceSymbols {
  * function is local to all of it), skipping Python class scopes from inside their methods.
  */
 export class Resolver {
-  /** Scopes binding each name. */
-  private readonly scopesOf = new Map<string, number[]>();
-  /** First declaration of each binding. */
-  readonly bindings = new Map<string, BindingInfo>();
+  /** Per name: the scopes binding it and the binding number in each. */
+  private readonly byName = new Map<string, { scopes: number[]; ids: number[] }>();
+  /** Every binding, by number (the first declaration of each). */
+  readonly bindings: BindingInfo[] = [];
+  /** The binding number of each DEF event (−1 for other events). */
+  readonly defBinding: Int32Array;
 
   constructor(
     readonly log: EventLog,
     private readonly python: boolean,
   ) {
     const { kinds, names, scopes, defLine, defType } = log;
+    this.defBinding = new Int32Array(kinds.length).fill(-1);
     for (let i = 0; i < kinds.length; i++) {
       if (kinds[i]! < DEF_FIRST) continue;
       const name = names[i]!;
       const scope = scopes[i]!;
-      const key = `${scope}:${name}`;
-      if (this.bindings.has(key)) continue;
-      this.bindings.set(key, { key, name, scope, kind: kinds[i]!, line: defLine[i] ?? 0, type: defType.get(i) });
-      const list = this.scopesOf.get(name);
-      if (list) list.push(scope);
-      else this.scopesOf.set(name, [scope]);
+      let entry = this.byName.get(name);
+      if (!entry) this.byName.set(name, (entry = { scopes: [], ids: [] }));
+      const at = entry.scopes.indexOf(scope);
+      if (at !== -1) {
+        this.defBinding[i] = entry.ids[at]!;
+        continue;
+      }
+      const key = this.bindings.length;
+      entry.scopes.push(scope);
+      entry.ids.push(key);
+      this.defBinding[i] = key;
+      this.bindings.push({ key, name, scope, kind: kinds[i]!, line: defLine[i] ?? 0, type: defType.get(i) });
     }
   }
 
-  /** The scope binding `name` as seen from `scope`, or −1. */
+  /** The binding `name` refers to as seen from `scope`, or −1. */
   resolve(name: string, scope: number): number {
-    const list = this.scopesOf.get(name);
-    if (!list) return -1;
+    const entry = this.byName.get(name);
+    if (!entry) return -1;
     const { scopeParent, scopeKind } = this.log;
+    const list = entry.scopes;
     for (let s = scope; s >= 0; s = scopeParent[s]!) {
       if (this.python && s !== scope && scopeKind[s] === SCOPE.CLASS) continue;
-      if (list.length === 1 ? list[0] === s : list.includes(s)) return s;
+      const at = list.length === 1 ? (list[0] === s ? 0 : -1) : list.indexOf(s);
+      if (at !== -1) return entry.ids[at]!;
     }
     return -1;
   }
@@ -97,14 +112,15 @@ function directCallee(callee: string): string | undefined {
 export function pieceSymbols(r: Resolver, p: Piece, unit = false): PieceSymbols {
   const { log } = r;
   const { kinds, names, scopes, scopeFunction } = log;
-  const defines = new Map<string, { name: string; declared: boolean; ev: number }>();
-  const inputs = new Map<string, PieceInput>();
+  const defines = new Map<number, { name: string; declared: boolean; ev: number }>();
+  const inputs = new Map<InputKey, PieceInput>();
   const calls = new Set<string>();
   const called = new Set<string>();
   const branches: string[] = [];
   const returnScopes: number[] = [];
   let writesModuleState = false;
   let functionScope = -1;
+  const { bindings } = r;
   for (let i = p.evStart; i < p.evEnd; i++) {
     const kind = kinds[i]!;
     const s = scopes[i]!;
@@ -116,7 +132,7 @@ export function pieceSymbols(r: Resolver, p: Piece, unit = false): PieceSymbols 
     }
     if (kind >= DEF_FIRST) {
       if (inside(log, s, p.evStart, p.evEnd)) continue;
-      const key = `${s}:${names[i]!}`;
+      const key = r.defBinding[i]!;
       const seen = defines.get(key);
       if (!seen) defines.set(key, { name: names[i]!, declared: true, ev: i });
       else seen.declared = true;
@@ -141,19 +157,25 @@ export function pieceSymbols(r: Resolver, p: Piece, unit = false): PieceSymbols 
     }
     const name = names[i]!;
     const b = r.resolve(name, s);
-    if (b !== -1 && inside(log, b, p.evStart, p.evEnd)) continue;
-    const key = b === -1 ? `?${name}` : `${b}:${name}`;
-    const own = defines.get(key);
+    if (b !== -1 && inside(log, bindings[b]!.scope, p.evStart, p.evEnd)) continue;
     const usage = kind === EV.TYPE ? USAGE.TYPE : kind === EV.WRITE ? USAGE.WRITE : USAGE.READ;
+    if (b === -1) {
+      // Nothing in the file binds it: a global, an unresolved name, or a write creating a global.
+      const seen = inputs.get(name);
+      if (seen) seen.usage |= usage;
+      else inputs.set(name, { name, usage });
+      continue;
+    }
+    const own = defines.get(b);
     if (kind === EV.WRITE) {
-      if (b === 0 && scopeFunction[s] !== 0) writesModuleState = true;
-      if (!own) defines.set(key, { name, declared: false, ev: i });
+      if (bindings[b]!.scope === 0 && scopeFunction[s] !== 0) writesModuleState = true;
+      if (!own) defines.set(b, { name, declared: false, ev: i });
     }
     // A name the piece bound before this use is its own; a write also makes the piece a definer.
     if (own && own.ev < i) continue;
-    const seen = inputs.get(key);
+    const seen = inputs.get(b);
     if (seen) seen.usage |= usage;
-    else inputs.set(key, { name, key: b === -1 ? undefined : key, usage });
+    else inputs.set(b, { name, key: b, usage });
   }
   for (const input of inputs.values()) if (called.has(input.name)) input.usage |= USAGE.CALL;
   const own = functionScope === -1 ? 0 : functionScope;
@@ -175,11 +197,8 @@ export function pieceSymbols(r: Resolver, p: Piece, unit = false): PieceSymbols 
       }
   }
   const returnsValue = returnScopes.some((f) => f === unitScope || (!inside(log, f, p.evStart, p.evEnd) && f === own));
-  const publicDefines = new Map<string, { name: string; declared: boolean }>();
-  for (const [key, d] of defines)
-    if (!key.startsWith('?')) publicDefines.set(key, { name: d.name, declared: d.declared });
   return {
-    defines: publicDefines,
+    defines,
     inputs,
     calls: [...calls],
     branches,
