@@ -39,12 +39,12 @@ export function queueFailedOutcome(
   reason: string,
 ): RemoteOutcome {
   const category: ErrorCategory = NOT_RETRYABLE.test(reason) ? 'dependency' : 'unknown';
-  const message = `E_WORKER_JOB: the queue failed the job of ${task.node.id}: ${reason}`;
+  const message = `the queue failed the job of ${task.node.id}: ${reason}`;
   const before = progress?.state ?? task.state;
   const state: NodeState = {
     ...before,
     status: 'failed',
-    error: { category, message },
+    error: { category, message, code: 'E_WORKER_JOB' },
     finishedAt: Date.now(),
   };
   if (state.change?.outcome === 'applying') delete state.change;

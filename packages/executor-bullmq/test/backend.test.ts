@@ -161,7 +161,8 @@ describe('bullmqBackend', () => {
       });
       expect(result.nodes.x!.status).toBe('failed');
       expect(result.nodes.x!.error?.category).toBe('dependency');
-      expect(result.nodes.x!.error?.message).toMatch(/E_WORKER_JOB.*E_WORKER_WORKSPACE/);
+      expect(result.nodes.x!.error?.code).toBe('E_WORKER_JOB');
+      expect(result.nodes.x!.error?.message).toMatch(/E_WORKER_WORKSPACE: this workspace has no run/);
       expect(result.nodes.y!.status).toBe('skipped');
     } finally {
       await worker.close();

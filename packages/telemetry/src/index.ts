@@ -29,6 +29,7 @@ export { formatCriterionValue, pct } from './format.js';
 export { appendRecord, mergeRecords, readTelemetryFile } from './merge.js';
 export {
   metricName,
+  preBucketedHistogram,
   registryFromRecords,
   serveMetrics,
   toPrometheusText,
@@ -47,3 +48,4 @@ export {
 export { METRIC_NAMES, dashboardData, renderDashboard, type DashboardData } from './dashboard/dashboard.js';
 export { barChart, timeChart, type Bar, type TimeSeries } from './dashboard/svg.js';
 export { cliTelemetry, cliTelemetryDir, type CliTelemetryOptions } from './cli-target.js';
+export * from './execution/index.js';

@@ -88,7 +88,7 @@ export function registryFromRecords(records: readonly TelemetryRecord[]): Regist
 }
 
 /** A histogram whose buckets were counted by the collector, exposed through prom-client's registry. */
-function preBucketedHistogram(
+export function preBucketedHistogram(
   name: string,
   help: string,
   series: { labels: Record<string, string>; h: TelemetryRecord['histograms'][number] }[],
@@ -125,6 +125,8 @@ export interface MetricsServerOptions {
   host?: string;
   /** Called on every scrape, so the page always shows the latest records. */
   load: () => Promise<readonly TelemetryRecord[]>;
+  /** More metrics to serve beside the records' (e.g. the execution metrics), built on every scrape. */
+  extra?: () => Promise<Registry | undefined>;
 }
 
 /** An HTTP server answering `GET /metrics` with the Prometheus exposition. Resolves once listening. */
@@ -139,7 +141,11 @@ export function serveMetrics(
     }
     options
       .load()
-      .then((records) => registryFromRecords(records))
+      .then(async (records) => {
+        const own = registryFromRecords(records);
+        const more = await options.extra?.();
+        return more ? Registry.merge([own, more]) : own;
+      })
       .then(async (registry) => {
         const body = await registry.metrics();
         res.writeHead(200, { 'content-type': registry.contentType }).end(body);
