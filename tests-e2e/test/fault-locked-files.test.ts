@@ -17,7 +17,9 @@ import { completeTask } from '../../packages/evidence/test/task-text.js';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const WORKER = join(here, 'workers', 'locked-writer.mjs');
 const repo = join(here, '..', '..');
-const built = ['evidence', 'scaffolder'].every((p) => existsSync(join(repo, 'packages', p, 'dist', 'index.js')));
+const built = ['evidence', 'scaffolder', 'quality-gates', 'telemetry', 'executor'].every((p) =>
+  existsSync(join(repo, 'packages', p, 'dist', 'index.js')),
+);
 const WRITERS = 8;
 const EACH = 5;
 
@@ -114,4 +116,43 @@ describe.skipIf(!built)('8 concurrent writers per locked file', () => {
     expect(await litter(join(root, '.st3'))).toEqual([]);
     console.log(`locked files harness: task context + evidence index ${WRITERS}×${EACH}, ${ms} ms`);
   }, 180_000);
+
+  it('gates state: every failing file recorded by a run is kept', async () => {
+    const root = await workspace();
+    const { acked, ms } = await writers('gates-state', root);
+    const state = JSON.parse(await readFile(join(root, '.st3', 'state.json'), 'utf8')) as {
+      quality_gates: { failed_files: string[]; gates: { lint: { failed_files: string[] } } };
+    };
+    expect(acked).toEqual(all());
+    expect(state.quality_gates.failed_files.map((f) => f.slice(2))).toEqual(all());
+    expect(state.quality_gates.gates.lint.failed_files.map((f) => f.slice(2))).toEqual(all());
+    expect(await litter(root)).toEqual([]);
+    console.log(`locked files harness: gates state ${WRITERS}×${EACH}, ${ms} ms`);
+  }, 120_000);
+
+  it('telemetry: every appended read is counted', async () => {
+    const root = await workspace();
+    const { acked, ms } = await writers('telemetry', root);
+    const record = JSON.parse(await readFile(join(root, 'telemetry-harness.json'), 'utf8')) as {
+      file_reads: { path: string; bytes: number; count: number }[];
+    };
+    expect(acked).toEqual(all());
+    expect(record.file_reads.map((f) => f.path.slice('src/'.length, -'.ts'.length)).sort()).toEqual(all());
+    expect(record.file_reads.every((f) => f.count === 1 && f.bytes === 100)).toBe(true);
+    expect(await litter(root)).toEqual([]);
+    console.log(`locked files harness: telemetry ${WRITERS}×${EACH}, ${ms} ms`);
+  }, 120_000);
+
+  it('review queue: every added item is queued once', async () => {
+    const root = await workspace();
+    const { acked, ms } = await writers('review-queue', root);
+    const queue = JSON.parse(await readFile(join(root, '.st3', 'review', 'queue.json'), 'utf8')) as {
+      items: { id: string; nodeId: string }[];
+    };
+    expect(acked).toEqual(all());
+    expect(queue.items.map((i) => i.nodeId).sort()).toEqual(all());
+    expect(new Set(queue.items.map((i) => i.id)).size).toBe(WRITERS * EACH);
+    expect(await litter(root)).toEqual([]);
+    console.log(`locked files harness: review queue ${WRITERS}×${EACH}, ${ms} ms`);
+  }, 120_000);
 });

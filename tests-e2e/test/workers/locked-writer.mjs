@@ -32,6 +32,26 @@ for (let i = 0; i < Number(count); i++) {
     writeFileSync(join(root, `ev-${id}.txt`), `evidence ${id}\n`);
     const ws = await loadTasksConfig(root);
     await attachEvidence(ws, 'TASK-7001', { type: 'file', source: `ev-${id}.txt`, description: id });
+  } else if (kind === 'gates-state') {
+    // A gate run that found file f-<id> failing: the state's failed_files must end with every one.
+    const { updateGatesState } = await load('quality-gates');
+    const file = `f-${id}`;
+    await updateGatesState(join(root, '.st3', 'state.json'), {
+      outcomes: [{ id: 'lint', status: 'failed', checked: [file], failed: [file] }],
+      advance: false,
+      activeGates: ['lint'],
+      definedGates: ['lint'],
+      configHashes: {},
+    });
+  } else if (kind === 'telemetry') {
+    // An ST3 verb adding its reads to the task's telemetry file (append mode, as the CLIs do).
+    const { createCollector } = await load('telemetry');
+    const telemetry = createCollector({ agent: 'harness', dir: root, append: true });
+    telemetry.fileRead(`src/${id}.ts`, 100);
+    await telemetry.save();
+  } else if (kind === 'review-queue') {
+    const { createReviewQueue } = await load('executor');
+    await createReviewQueue(join(root, '.st3', 'review')).add({ nodeId: id, code: `// ${id}\n`, confidence: 0.5 });
   } else throw new Error(`unknown kind ${kind}`);
   await ack(id);
 }
