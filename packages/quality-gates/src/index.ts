@@ -5,6 +5,12 @@ export {
   checkQualityConfig,
   QUALITY_CONFIG_PATH,
 } from './config/load-config.js';
+export {
+  requireQualityConfig,
+  listConfiguredGates,
+  type GateListing,
+  type RequireQualityConfigOptions,
+} from './config/require-config.js';
 export { translatePythonRegex, compileConfigRegex } from './config/regex.js';
 export { createJsonParser, parseJsonLenient, type ParseOutcome } from './parse/json-violations.js';
 export { compileFixableWhen, compileTextFixable, fixableSpec, type FixableSpec } from './parse/fixable.js';

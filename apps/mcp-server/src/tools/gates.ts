@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { errorFromDiagnostics, St3Error, ViolationSchema, type QualityConfig } from '@st3/schemas';
+import { St3Error, ViolationSchema, type QualityConfig } from '@st3/schemas';
 import { z } from 'zod';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
@@ -46,17 +46,12 @@ export const GateRunResultSchema = z.object({
 });
 
 async function loadConfig(root: string): Promise<{ path: string; config: QualityConfig }> {
-  const { loadQualityConfig, QUALITY_CONFIG_PATH } = await import('@st3/quality-gates');
-  const path = join(root, QUALITY_CONFIG_PATH);
-  const loaded = await loadQualityConfig(path);
-  if (loaded.errors[0]?.code === 'E_FILE_NOT_FOUND')
-    throw new St3Error('E_FILE_NOT_FOUND', `no quality config at ${QUALITY_CONFIG_PATH}`, {
-      file: QUALITY_CONFIG_PATH,
-      hint: 'run the init_gates tool (st3 gates init)',
-    });
-  if (!loaded.value || loaded.errors.length > 0)
-    throw errorFromDiagnostics('E_CONFIG_INVALID', `invalid quality config ${QUALITY_CONFIG_PATH}`, loaded.errors);
-  return { path: QUALITY_CONFIG_PATH, config: loaded.value };
+  const { requireQualityConfig, QUALITY_CONFIG_PATH } = await import('@st3/quality-gates');
+  const { config } = await requireQualityConfig(join(root, QUALITY_CONFIG_PATH), {
+    display: QUALITY_CONFIG_PATH,
+    missingHint: 'run the init_gates tool (st3 gates init)',
+  });
+  return { path: QUALITY_CONFIG_PATH, config };
 }
 
 export const runQualityGatesTool = defineTool({
@@ -141,25 +136,16 @@ export const listGatesTool = defineTool({
         parsing_strategy: z.string(),
         command: z.array(z.string()),
         supports_autofix: z.boolean(),
+        scope_mode: z.string(),
+        fix: z.array(z.string()).nullable(),
       }),
     ),
   }),
   annotations: READ_ONLY,
   async run(_args, { root }) {
     const { path, config } = await loadConfig(root);
-    const active = new Set(config.active_gates.length > 0 ? config.active_gates : Object.keys(config.gates));
-    return {
-      config: path,
-      gates: Object.entries(config.gates).map(([id, g]) => ({
-        id,
-        name: g.name,
-        active: active.has(id),
-        file_types: g.capabilities.file_types,
-        parsing_strategy: g.capabilities.parsing_strategy,
-        command: g.execution.command,
-        supports_autofix: g.capabilities.supports_autofix,
-      })),
-    };
+    const { listConfiguredGates } = await import('@st3/quality-gates');
+    return { config: path, gates: listConfiguredGates(config) };
   },
   summary: (r) =>
     `${r.gates.filter((g) => g.active).length} active of ${plural(r.gates.length, 'gate')}: ${r.gates.map((g) => g.id).join(', ')}`,

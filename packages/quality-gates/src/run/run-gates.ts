@@ -1,12 +1,7 @@
 import { resolve } from 'node:path';
-import {
-  errorFromDiagnostics,
-  St3Error,
-  type QualityConfig,
-  type QualityGatesState,
-  type TelemetryHandle,
-} from '@st3/schemas';
-import { loadQualityConfig, QUALITY_CONFIG_PATH } from '../config/load-config.js';
+import { St3Error, type QualityConfig, type QualityGatesState, type TelemetryHandle } from '@st3/schemas';
+import { QUALITY_CONFIG_PATH } from '../config/load-config.js';
+import { requireQualityConfig } from '../config/require-config.js';
 import { summarize } from '../report/summary.js';
 import { gateConfigHash } from '../scope/config-hash.js';
 import {
@@ -232,15 +227,8 @@ async function executePlans(
 async function resolveConfig(root: string, config: QualityConfig | string | undefined): Promise<QualityConfig> {
   if (config !== undefined && typeof config !== 'string') return config;
   const path = resolve(root, config ?? QUALITY_CONFIG_PATH);
-  const loaded = await loadQualityConfig(path);
-  if (!loaded.value || loaded.errors.length > 0) {
-    const first = loaded.errors[0];
-    if (first?.code === 'E_FILE_NOT_FOUND')
-      throw new St3Error('E_FILE_NOT_FOUND', `no quality config at ${path}`, {
-        file: path,
-        hint: 'run `st3 gates init` to write one, or pass --config',
-      });
-    throw errorFromDiagnostics('E_CONFIG_INVALID', `invalid quality config ${path}`, loaded.errors);
-  }
-  return loaded.value;
+  const loaded = await requireQualityConfig(path, {
+    missingHint: 'run `st3 gates init` to write one, or pass --config',
+  });
+  return loaded.config;
 }
