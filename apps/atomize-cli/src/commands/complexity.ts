@@ -1,16 +1,13 @@
 import { defineCommand, createOutput, createProgress, EXIT } from '@st3/cli-kit';
-import type { FunctionRecord } from '@st3/atomizer';
+import type { ComplexityFinding } from '@st3/atomizer';
 import { St3Error } from '@st3/schemas/errors';
 import { baseDir, sourceOptions } from './shared.js';
 
-type Unit = FunctionRecord;
-
 /** The peer tool's line: ESLint's unix formatter for JS/TS, flake8's default format for Python. */
-function formatLine(path: string, language: string, u: Unit, max: number | undefined): string {
-  if (language === 'python')
-    return `${path}:${u.reportLine}:${u.reportColumn}: C901 ${u.reportName} is too complex (${u.complexity})`;
+function formatLine(path: string, language: string, u: ComplexityFinding, max: number | undefined): string {
+  if (language === 'python') return `${path}:${u.line}:${u.column}: C901 ${u.message} is too complex (${u.complexity})`;
   const limit = max === undefined ? '' : ` Maximum allowed is ${max}.`;
-  return `${path}:${u.reportLine}:${u.reportColumn}: ${u.reportName} has a complexity of ${u.complexity}.${limit} [Error/complexity]`;
+  return `${path}:${u.line}:${u.column}: ${u.message} has a complexity of ${u.complexity}.${limit} [Error/complexity]`;
 }
 
 export const command = defineCommand({
@@ -44,9 +41,9 @@ export const command = defineCommand({
     const language = values.lang;
     const complexityVariant = values['complexity-variant'];
     const workers = values.workers;
-    const { atomizeProject } = await import('@st3/atomizer');
+    const { atomizeProject, complexityFindings } = await import('@st3/atomizer');
     const progress = createProgress(io, { quiet: common.quiet, label: 'complexity' });
-    const files: { path: string; language: string; functions: Unit[] }[] = [];
+    const files: { path: string; language: string; functions: ComplexityFinding[] }[] = [];
     let seen = 0;
     for await (const r of atomizeProject(positionals, {
       cwd: baseDir(io, common.cwd),
@@ -64,11 +61,11 @@ export const command = defineCommand({
       }
       const rec = r.record;
       for (const d of rec.diagnostics) out.diagnostic(d);
-      const units = rec.functions.filter(
-        (f) => (values.all || f.reported) && (max === undefined || f.complexity > max),
-      );
-      units.sort((a, b) => a.reportLine - b.reportLine || a.reportColumn - b.reportColumn);
-      files.push({ path: rec.path, language: rec.language, functions: units });
+      files.push({
+        path: rec.path,
+        language: rec.language,
+        functions: complexityFindings(rec.functions, { max, all: values.all }),
+      });
     }
     progress.done();
     if (seen === 0)
@@ -78,24 +75,7 @@ export const command = defineCommand({
     files.sort((a, b) => a.path.localeCompare(b.path));
     const over = max === undefined ? 0 : files.reduce((n, f) => n + f.functions.length, 0);
     if (common.json) {
-      out.document({
-        max: max ?? null,
-        over,
-        files: files.map((f) => ({
-          path: f.path,
-          language: f.language,
-          functions: f.functions.map((u) => ({
-            name: u.name,
-            kind: u.kind,
-            line: u.reportLine,
-            column: u.reportColumn,
-            startLine: u.startLine,
-            endLine: u.endLine,
-            complexity: u.complexity,
-            message: u.reportName,
-          })),
-        })),
-      });
+      out.document({ max: max ?? null, over, files });
     } else {
       for (const f of files) for (const u of f.functions) out.line(formatLine(f.path, f.language, u, max));
       if (max !== undefined)

@@ -165,22 +165,11 @@ export const complexityTool = defineTool({
     const isComplexity = (r: AtomizedFileRecord | ComplexityRecord): r is ComplexityRecord => !isAtomized(r);
     const doc = await runAtomizer(args.paths, ctx, { mode: 'complexity' }, isComplexity);
     const max = args.max;
+    const { complexityFindings } = await import('@st3/atomizer');
     const files = doc.files.map((f) => ({
       path: f.path,
       language: f.language,
-      functions: f.functions
-        .filter((u) => u.reported && (max === undefined || u.complexity > max))
-        .sort((a, b) => a.reportLine - b.reportLine || a.reportColumn - b.reportColumn)
-        .map((u) => ({
-          name: u.name,
-          kind: u.kind,
-          line: u.reportLine,
-          column: u.reportColumn,
-          startLine: u.startLine,
-          endLine: u.endLine,
-          complexity: u.complexity,
-          message: u.reportName,
-        })),
+      functions: complexityFindings(f.functions, { max }),
     }));
     const over = max === undefined ? 0 : files.reduce((n, f) => n + f.functions.length, 0);
     return { max: max ?? null, over, files, skipped: doc.skipped };
