@@ -1,6 +1,7 @@
 export { DEFAULT_TASKS_CONFIG, contextDirFor, loadTasksConfig, type EvidenceWorkspace } from './config.js';
 export { checkCompleteness, pipelineOf, planOf, taskSchemaVersion, type TaskRecord } from './tasks/completeness.js';
 export { taskIdFromFileName, validateTaskFile, validateTaskText, type TaskVerdict } from './tasks/load.js';
+export { taskVerdictJson, type TaskVerdictJson } from './tasks/verdict-json.js';
 export {
   findDuplicateIds,
   findTask,
@@ -79,6 +80,8 @@ export {
   parseCommands,
   preflight,
   runValidationCommand,
+  argvFor,
+  runsThroughShell,
   type RunValidationOptions,
 } from './validation/commands.js';
 export {

@@ -125,7 +125,7 @@ export const taskValidateTool = defineTool({
   annotations: READ_ONLY,
   async run(args, { root }) {
     const ws = await tasksWorkspace(root);
-    const { listTasks, validateTaskFile } = await import('@st3/evidence');
+    const { listTasks, taskVerdictJson, validateTaskFile } = await import('@st3/evidence');
     const verdicts =
       args.paths && args.paths.length > 0
         ? await Promise.all(
@@ -140,15 +140,7 @@ export const taskValidateTool = defineTool({
       ok: failed === 0,
       checked: verdicts.length,
       failed,
-      files: verdicts.map((v) => ({
-        file: v.file,
-        id: v.id ?? null,
-        ok: v.ok,
-        parse_failed: v.parseFailed,
-        schema_version: v.schemaVersion ?? null,
-        errors: v.errors,
-        warnings: v.warnings,
-      })),
+      files: verdicts.map(taskVerdictJson),
     };
   },
   summary: (r) => {

@@ -10,6 +10,7 @@ import {
   readLedger,
   resolveTaskInputs,
   shouldShowWarning,
+  taskVerdictJson,
   validateTaskFile,
   type EvidenceWorkspace,
   type TaskVerdict,
@@ -168,15 +169,7 @@ export const validate = defineCommand({
         duplicates,
         quarantined,
         suppressed_warnings: suppressed,
-        files: verdicts.map((v) => ({
-          file: v.file,
-          id: v.id ?? null,
-          ok: v.ok,
-          parse_failed: v.parseFailed,
-          schema_version: v.schemaVersion ?? null,
-          errors: v.errors,
-          warnings: v.warnings,
-        })),
+        files: verdicts.map(taskVerdictJson),
       });
     } else {
       for (const v of verdicts) {
