@@ -36,6 +36,7 @@ export {
 export { createModuleResolver, type ModuleResolver, type ResolveOptions } from '@st3/atomizer';
 export { parseGraphDocument, loadGraphDocument, mergeDocuments, type GraphDocument } from './load.js';
 export { CheckRegistry, BUILTIN_CHECKS, planModel, validatePlan, type PlanValidation } from './validate/registry.js';
+export { planValidationJson, type PlanValidationJson } from './validate/report-json.js';
 export { checkBalance, type BalanceProblem } from './validate/syntax.js';
 export { globToRegExp, groupFromPlan, loadPlanSpec } from './validate/plan-spec.js';
 export { builtinGlobals } from './validate/globals.js';

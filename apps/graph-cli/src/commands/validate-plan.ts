@@ -1,6 +1,13 @@
 import { resolve } from 'node:path';
 import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
-import { CheckRegistry, groupFromPlan, loadPlanSpec, validatePlan, type ValidationIssue } from '@st3/dep-graph';
+import {
+  CheckRegistry,
+  groupFromPlan,
+  loadPlanSpec,
+  planValidationJson,
+  validatePlan,
+  type ValidationIssue,
+} from '@st3/dep-graph';
 import { errorFromDiagnostics, St3Error } from '@st3/schemas';
 import { loadGraphInputs } from '../graph-inputs.js';
 
@@ -113,14 +120,7 @@ export const command = defineCommand({
       maxFanOut: values['max-fan-out'],
     });
     if (common.json) {
-      out.document({
-        ok: report.passed,
-        passed: report.passed,
-        score: report.score,
-        levels: report.levels,
-        results: report.results,
-        stats: report.analysis.stats,
-      });
+      out.document(planValidationJson(report));
       return report.passed ? EXIT.ok : EXIT.problems;
     }
     for (const r of report.results) {

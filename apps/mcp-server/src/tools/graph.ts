@@ -291,14 +291,7 @@ export const validatePlanTool = defineTool({
       maxFanIn: args.maxFanIn,
       maxFanOut: args.maxFanOut,
     });
-    return {
-      ok: report.passed,
-      passed: report.passed,
-      score: report.score,
-      levels: report.levels,
-      results: report.results,
-      stats: report.analysis.stats,
-    };
+    return g.planValidationJson(report);
   },
   summary: (r) =>
     `plan score ${r.score.toFixed(3)}: ${r.passed ? 'passed' : 'failed'} (${r.levels.map((l) => `${l.level} ${l.passed ? 'pass' : `${l.errors} errors`}`).join(', ')})`,
