@@ -80,8 +80,6 @@ export {
   parseCommands,
   preflight,
   runValidationCommand,
-  argvFor,
-  runsThroughShell,
   type RunValidationOptions,
 } from './validation/commands.js';
 export {
