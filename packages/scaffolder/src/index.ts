@@ -73,3 +73,9 @@ export type { TemplateMeta } from './templates/metadata.js';
 export { camel, constant, kebab, pascal, snake, title, words } from './naming.js';
 export * from './patterns/index.js';
 export { stageRendered } from './stage.js';
+export {
+  renderedFileOrigin,
+  writeRendered,
+  type WriteRenderedOptions,
+  type WriteRenderedReport,
+} from './write-rendered.js';

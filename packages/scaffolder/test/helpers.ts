@@ -2,14 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  applyInjections,
-  createScaffolder,
-  stageRendered,
-  VirtualTree,
-  type OverwritePolicy,
-  type RenderRequest,
-} from '../src/index.js';
+import { createScaffolder, writeRendered, type OverwritePolicy, type RenderRequest } from '../src/index.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export { realWorld } from '@st3/tooling/fixtures';
@@ -29,11 +22,11 @@ export async function scaffoldInto(
 ) {
   const s = await createScaffolder({ workspace, now: () => options.now ?? FIXED_NOW });
   const result = s.render({ now: options.now ?? FIXED_NOW, ...request });
-  const tree = new VirtualTree(workspace, { policy: options.policy ?? 'refuse' });
-  const staged = await stageRendered(tree, result.files, { now: options.now ?? FIXED_NOW });
-  const injected = await applyInjections(tree, result.injections ?? []);
-  if (options.dryRun) return { result, staged, injected, plan: await tree.plan(), written: [] as string[] };
-  const report = await tree.commit();
-  await s.recordVersions(staged.filter((f) => report.written.includes(f.path)));
-  return { result, staged, injected, plan: report.changes, written: report.written };
+  const report = await writeRendered(s, result, {
+    root: workspace,
+    policy: options.policy ?? 'refuse',
+    dryRun: options.dryRun === true,
+    now: options.now ?? FIXED_NOW,
+  });
+  return { result, staged: report.files, injected: report.injected, plan: report.changes, written: report.written };
 }

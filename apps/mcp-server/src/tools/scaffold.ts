@@ -19,6 +19,11 @@ const StagedFileSchema = z.object({
   versionHash: z.string(),
   content: z.string(),
 });
+const InjectedSchema = z.object({
+  to: z.string(),
+  action: z.enum(['inject', 'create', 'skip']),
+  line: z.number().optional(),
+});
 
 export const scaffoldArtifactTool = defineTool({
   name: 'scaffold_artifact',
@@ -46,11 +51,12 @@ export const scaffoldArtifactTool = defineTool({
     changes: z.array(ChangeSchema),
     written: z.array(z.string()),
     files: z.array(StagedFileSchema),
+    injected: z.array(InjectedSchema),
     warnings: z.array(DiagnosticSchema),
   }),
   annotations: WRITES,
   async run(args, { root }) {
-    const { createScaffolder, stageRendered, VirtualTree } = await import('@st3/scaffolder');
+    const { createScaffolder, renderedFileOrigin, writeRendered } = await import('@st3/scaffolder');
     const scaffolder = await createScaffolder({ workspace: root });
     const result = scaffolder.render({
       type: args.type,
@@ -60,27 +66,13 @@ export const scaffoldArtifactTool = defineTool({
     });
     const base = { type: args.type, dryRun: args.dryRun, pipeline: result.pipeline, warnings: result.warnings };
     if (result.ephemeral !== undefined)
-      return { ...base, ok: true, ephemeral: result.ephemeral, changes: [], written: [], files: [] };
+      return { ...base, ok: true, ephemeral: result.ephemeral, changes: [], written: [], files: [], injected: [] };
     // The virtual tree refuses paths outside the root; checking here gives the same error code early.
     for (const f of result.files) resolveInside(root, f.path);
-    const tree = new VirtualTree(root, { policy: 'refuse', durable: true });
-    const staged = await stageRendered(tree, result.files);
-    const files = staged.map((f) => ({
-      path: f.path,
-      artifactType: f.artifactType,
-      templateId: f.templateId,
-      templateVersion: f.templateVersion,
-      versionHash: f.versionHash,
-      content: f.content,
-    }));
-    if (args.dryRun) {
-      const changes = await tree.plan();
-      return { ...base, ok: !changes.some((c) => c.action === 'conflict'), changes, written: [], files };
-    }
-    const report = await tree.commit();
-    if (report.written.length > 0)
-      await scaffolder.recordVersions(staged.filter((f) => report.written.includes(f.path)));
-    return { ...base, ok: true, changes: report.changes, written: report.written, files };
+    const report = await writeRendered(scaffolder, result, { root, dryRun: args.dryRun });
+    const files = report.files.map((f) => ({ ...renderedFileOrigin(f), content: f.content }));
+    const { ok, changes, written, injected } = report;
+    return { ...base, ok, changes, written, files, injected };
   },
   summary(r) {
     if (r.ephemeral !== undefined) return `${r.type} rendered (ephemeral: nothing to write)`;

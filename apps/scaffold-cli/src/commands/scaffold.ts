@@ -13,12 +13,11 @@ import {
 } from '@st3/cli-kit';
 import { loadText, St3Error, type Diagnostic } from '@st3/schemas';
 import {
-  applyInjections,
   checkFiles,
   contextJsonSchema,
   createScaffolder,
-  stageRendered,
-  VirtualTree,
+  renderedFileOrigin,
+  writeRendered,
   type OverwritePolicy,
   type PlannedChange,
 } from '@st3/scaffolder';
@@ -128,21 +127,15 @@ async function runCreate({ values, args, common, io }: CreateContext): Promise<n
     return EXIT.ok;
   }
   const policy: OverwritePolicy = values.force ? 'force' : values['skip-existing'] ? 'skip-if-exists' : 'refuse';
-  const tree = new VirtualTree(ws.root, { policy, durable: true });
-  const staged = await stageRendered(tree, result.files);
-  const injected = await applyInjections(tree, result.injections ?? []);
-  const files = staged.map((f) => ({
-    path: f.path,
-    artifactType: f.artifactType,
-    templateId: f.templateId,
-    templateVersion: f.templateVersion,
-    versionHash: f.versionHash,
-  }));
-  if (values['dry-run']) {
-    const changes = await tree.plan();
+  const dryRun = values['dry-run'] === true;
+  const report = await writeRendered(scaffolder, result, { root: ws.root, policy, dryRun });
+  const files = report.files.map(renderedFileOrigin);
+  const { injected } = report;
+  if (dryRun) {
+    const { changes } = report;
     if (out.json)
       out.document({
-        ok: !changes.some((c) => c.action === 'conflict'),
+        ok: report.ok,
         dryRun: true,
         pipeline: result.pipeline,
         changes,
@@ -151,10 +144,8 @@ async function runCreate({ values, args, common, io }: CreateContext): Promise<n
         warnings: result.warnings,
       });
     else printChanges(out, changes, true);
-    return changes.some((c) => c.action === 'conflict') ? EXIT.problems : EXIT.ok;
+    return report.ok ? EXIT.ok : EXIT.problems;
   }
-  const report = await tree.commit();
-  if (report.written.length > 0) await scaffolder.recordVersions(staged.filter((f) => report.written.includes(f.path)));
   if (out.json)
     out.document({
       ok: true,
