@@ -80,6 +80,8 @@ export {
   parseCommands,
   preflight,
   runValidationCommand,
+  argvFor,
+  runsThroughShell,
   type RunValidationOptions,
 } from './validation/commands.js';
 export {

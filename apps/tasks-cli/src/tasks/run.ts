@@ -24,10 +24,16 @@ export const runValidation = defineCommand({
       description: 'run only this command (its `id` in the task file, else cmd-<n>; repeatable)',
     },
     env: { type: 'string', multiple: true, valueName: 'KEY=VALUE', description: 'extra environment for the commands' },
+    shell: {
+      type: 'boolean',
+      description:
+        'run command strings that need a shell (`cd x && …`, `… || true`) through sh -c, as the original tasks CLI did; without it they are refused (status error, E_COMMAND_SYNTAX)',
+    },
     ...agentOption,
   },
   examples: [
     'st3 tasks run-validation TASK-0123',
+    'st3 tasks run-validation TASK-0123 --shell',
     'st3 tasks run-validation TASK-0123 --command-id val-001 --env CI=1 --json',
     'st3 tasks --run-validation TASK-0123 --command-id val-001',
   ],
@@ -40,6 +46,7 @@ export const runValidation = defineCommand({
       env: io.env,
       extraEnv: parseEnvPairs(values.env),
       signal: io.signal,
+      allowShell: values.shell === true,
       onStart: (command) => {
         if (!out.json && !out.quiet)
           io.stderr.write(
@@ -50,14 +57,14 @@ export const runValidation = defineCommand({
     const { results } = run;
     await taskTelemetry(ws, out, id, agentOf(values, io), (t) => {
       for (const r of results)
-        if (r.status !== 'skipped') t.command([`validation:${r.id}`], r.exit_code, r.duration_ms);
+        if (r.status !== 'skipped' && r.attempts > 0) t.command([`validation:${r.id}`], r.exit_code, r.duration_ms);
     });
     const failed = results.filter((r) => r.status === 'failed' || r.status === 'error');
     if (out.json) out.document({ ok: failed.length === 0, task_id: id, results, artifacts: run.artifacts });
     else {
       for (const r of results)
         out.line(
-          `${r.status.padEnd(8)} ${r.id}${r.skip_reason ? ` (${r.skip_reason})` : ` exit ${r.exit_code ?? '-'} in ${r.duration_ms} ms, ${r.attempts} attempt(s)${r.timed_out ? ', timed out' : ''}`}`,
+          `${r.status.padEnd(8)} ${r.id}${r.skip_reason ? ` (${r.skip_reason})` : r.attempts === 0 && r.error ? ` not run: ${r.error}` : ` exit ${r.exit_code ?? '-'} in ${r.duration_ms} ms, ${r.attempts} attempt(s)${r.timed_out ? ', timed out' : ''}`}`,
         );
       out.line(
         `${results.length} command(s): ${results.filter((r) => r.status === 'passed').length} passed, ${failed.length} failed, ${results.filter((r) => r.status === 'skipped').length} skipped; ${run.artifacts.length} output(s) kept as QA artifacts`,

@@ -107,7 +107,7 @@ export function validateTaskText(text: string, file: string): TaskVerdict {
     warnings.push(...checkTaskFile(shape.data, ctx));
   }
   for (const d of completeness) (d.severity === 'error' ? errors : warnings).push(d);
-  errors.push(...locatedCommandErrors(value, ctx, text, file));
+  for (const d of locatedCommandErrors(value, ctx, text, file)) (d.severity === 'error' ? errors : warnings).push(d);
   errors.sort(byPosition);
   warnings.sort(byPosition);
   return {
@@ -147,7 +147,7 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
 }
 
 /**
- * E_COMMAND_SYNTAX findings at file:line:col: the command string's position in the file, moved to the
+ * Command-string findings (W_COMMAND_NEEDS_SHELL warnings, E_COMMAND_SYNTAX errors) at file:line:col: the command string's position in the file, moved to the
  * offending character when the string stands on its line as written (plain or simply quoted).
  */
 function locatedCommandErrors(task: TaskRecord, ctx: CheckContext, text: string, file: string): Diagnostic[] {

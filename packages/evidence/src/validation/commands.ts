@@ -19,11 +19,18 @@ function pipelinePath(task: TaskRecord): (string | number)[] {
   return Array.isArray(v?.pipeline) ? ['validation', 'pipeline'] : ['validation', 'commands'];
 }
 
+const NEEDS_SHELL_HINT =
+  'write the command as a list of arguments, set `shell: true` on it, or run `st3 tasks run-validation <task> --shell` to run it through sh -c as the original tasks CLI did';
+
 /**
- * Commands written as one string that need a shell (`;`, `&&`, `|`, `$(`, backticks, redirections...)
- * without `shell: true`: E_COMMAND_SYNTAX errors with the path of the string and, in `column`, the
- * 1-based position of the offending character inside it. ST3 never runs such a string through a shell
- * by itself (issue: a `command:` string ran through `sh -c`).
+ * Findings on validation commands written as one string (without `shell: true`):
+ * - one that needs a shell (`&&`, `||`, `|`, `$(`, backticks, redirections, `$VAR`, globs) is a
+ *   `W_COMMAND_NEEDS_SHELL` warning — task files written for the original tasks CLI, which ran such
+ *   strings through a shell, are valid as they are (ADR 0103); ST3 still never runs a shell nobody
+ *   asked for: `run-validation` refuses the command unless the task or the run says so;
+ * - one with an unterminated quote or a trailing backslash is an `E_COMMAND_SYNTAX` error (no shell
+ *   would run it either).
+ * `path` is the string's path in the task and `offset` the 0-based position of the offending character in it.
  */
 export function commandSyntaxErrors(task: TaskRecord): (Diagnostic & { offset: number })[] {
   const out: (Diagnostic & { offset: number })[] = [];
@@ -34,16 +41,16 @@ export function commandSyntaxErrors(task: TaskRecord): (Diagnostic & { offset: n
     if (typeof command !== 'string' || record?.shell === true) return;
     const split = splitCommand(command);
     if (split.ok) return;
+    const needsShell = split.error.token !== undefined;
     out.push({
-      code: 'E_COMMAND_SYNTAX',
-      severity: 'error',
+      code: needsShell ? 'W_COMMAND_NEEDS_SHELL' : 'E_COMMAND_SYNTAX',
+      severity: needsShell ? 'warning' : 'error',
       path: typeof raw === 'string' ? [...base, i] : [...base, i, 'command'],
       offset: split.error.index,
-      message: `validation command ${JSON.stringify(command)}: ${split.error.message} at column ${split.error.column} of the command`,
-      hint:
-        split.error.token !== undefined
-          ? 'write the command as a list of arguments, or set `shell: true` to run it through sh -c on purpose'
-          : 'close the quote, or write the command as a list of arguments',
+      message: needsShell
+        ? `validation command ${JSON.stringify(command)} needs a shell: ${split.error.message} at column ${split.error.column} of the command; run-validation refuses it without a shell`
+        : `validation command ${JSON.stringify(command)}: ${split.error.message} at column ${split.error.column} of the command`,
+      hint: needsShell ? NEEDS_SHELL_HINT : 'close the quote, or write the command as a list of arguments',
     });
   });
   return out;
@@ -53,25 +60,22 @@ export function commandSyntaxErrors(task: TaskRecord): (Diagnostic & { offset: n
  * Validation commands from a task's `validation.pipeline` (or 1.0 `validation.commands`). An entry
  * may be a full command record (id, command, cwd, env, expected_paths, blocker_id, timeout_ms, retry,
  * expected_exit_codes); a plain `{command, description}` or string becomes one. A command string is
- * split into argv by POSIX quoting rules and runs without a shell; one that needs a shell runs only
- * with `shell: true` and is otherwise left out with an E_COMMAND_SYNTAX finding (see `commandSyntaxErrors`).
+ * split into argv by POSIX quoting rules and runs without a shell. One that needs a shell is kept as
+ * written (so it still counts, e.g. for QA coverage) with a `W_COMMAND_NEEDS_SHELL` warning:
+ * `runValidationCommand` refuses it unless `shell: true` or `allowShell`. One that no shell could run
+ * either (unterminated quote) is left out with its E_COMMAND_SYNTAX finding (see `commandSyntaxErrors`).
  */
 export function commandsFromTask(task: TaskRecord): { commands: ValidationCommand[]; warnings: Diagnostic[] } {
   const pipeline = pipelineOf(task) ?? [];
   const commands: ValidationCommand[] = [];
   const warnings: Diagnostic[] = [];
-  const refused = new Map(commandSyntaxErrors(task).map((d) => [d.path![pipelinePath(task).length] as number, d]));
+  const findings = new Map(commandSyntaxErrors(task).map((d) => [d.path![pipelinePath(task).length] as number, d]));
   pipeline.forEach((raw, i) => {
-    const syntax = refused.get(i);
+    const syntax = findings.get(i);
     if (syntax) {
-      warnings.push({
-        code: syntax.code,
-        severity: 'error',
-        path: syntax.path,
-        message: syntax.message,
-        hint: syntax.hint,
-      });
-      return;
+      const { offset: _offset, ...finding } = syntax;
+      warnings.push(finding);
+      if (syntax.severity === 'error') return;
     }
     const entry: Record<string, unknown> =
       typeof raw === 'string'
@@ -140,6 +144,12 @@ export interface RunValidationOptions {
   tailLines?: number;
   /** Receives the whole output of the last attempt (to keep it as a QA artifact). */
   onOutput?: (stdout: string, stderr: string) => void | Promise<void>;
+  /**
+   * Run a command string that needs a shell through `sh -c`, as the original tasks CLI did (the user's
+   * explicit choice, e.g. `st3 tasks run-validation --shell`). Without it such a string is refused:
+   * status `error` with E_COMMAND_SYNTAX, nothing run.
+   */
+  allowShell?: boolean;
 }
 
 /** Why a command cannot run now, or undefined when it can. */
@@ -200,6 +210,34 @@ async function globExists(base: string, pattern: string): Promise<boolean> {
   return walk(start, 0);
 }
 
+/**
+ * The argv a command runs as: a list as is; a string split by POSIX rules, or `sh -c` when `shell: true`
+ * or when it needs a shell and the run allows one; otherwise why it is refused (E_COMMAND_SYNTAX).
+ */
+export function argvFor(command: ValidationCommand, allowShell = false): string[] | { refused: string } {
+  if (typeof command.command !== 'string' || command.shell)
+    return commandArgv(command.command, { shell: command.shell });
+  const split = splitCommand(command.command);
+  if (split.ok) return split.argv;
+  if (split.error.token !== undefined && allowShell) return ['sh', '-c', command.command];
+  return {
+    refused: `E_COMMAND_SYNTAX: ${JSON.stringify(command.command)}: ${split.error.message} at column ${split.error.column}; not run (${split.error.token !== undefined ? NEEDS_SHELL_HINT : 'close the quote, or write the command as a list of arguments'})`,
+  };
+}
+
+/** Does this command run through `sh -c` (its own `shell: true`, or a string that needs a shell in a run that allows one)? */
+export function runsThroughShell(command: ValidationCommand, allowShell = false): boolean {
+  const argv = argvFor(command, allowShell);
+  return (
+    Array.isArray(argv) &&
+    typeof command.command === 'string' &&
+    argv[0] === 'sh' &&
+    argv[1] === '-c' &&
+    argv.length === 3 &&
+    argv[2] === command.command
+  );
+}
+
 /** Runs one command: pre-flight, then up to `retry.attempts` runs with backoff, the process tree killed on timeout. */
 export async function runValidationCommand(
   command: ValidationCommand,
@@ -223,7 +261,21 @@ export async function runValidationCommand(
       stderr_tail: '',
       started_at: startedAt,
     };
-  const argv = commandArgv(command.command, { shell: command.shell });
+  const argv = argvFor(command, options.allowShell === true);
+  if (!Array.isArray(argv))
+    return {
+      id: command.id,
+      status: 'error',
+      exit_code: null,
+      expected: false,
+      duration_ms: 0,
+      attempts: 0,
+      timed_out: false,
+      stdout_tail: '',
+      stderr_tail: '',
+      error: argv.refused,
+      started_at: startedAt,
+    };
   const env = { ...(options.env ?? {}), ...command.env, ...(options.extraEnv ?? {}) };
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let attempts = 0;

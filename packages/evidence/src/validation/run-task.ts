@@ -8,7 +8,7 @@ import { attachEvidence } from '../evidence/attach.js';
 import { findTask } from '../tasks/find.js';
 import { validateTaskFile } from '../tasks/load.js';
 import { systemClock, type Clock } from '../util.js';
-import { parseCommands, runValidationCommand, type RunValidationOptions } from './commands.js';
+import { parseCommands, runsThroughShell, runValidationCommand, type RunValidationOptions } from './commands.js';
 
 export interface RunTaskValidationOptions extends Omit<RunValidationOptions, 'root' | 'taskStatus' | 'onOutput'> {
   /** Run only these command ids (an unknown id is E_USAGE). */
@@ -81,10 +81,11 @@ export async function runTaskValidation(
     const log = join(qaDir, `validation-${command.id}-${clock().toISOString().replace(/[:.]/g, '-')}.log`);
     await mkdir(qaDir, { recursive: true });
     const commandLine = Array.isArray(command.command) ? command.command.join(' ') : command.command;
+    const viaShell = runsThroughShell(command, options.allowShell);
     // The header names the command, so two commands with the same output are still two artifacts.
     await writeFileAtomic(
       log,
-      `# st3 validation ${command.id}: ${commandLine} (${result.status}, exit ${result.exit_code ?? 'none'}, ${result.duration_ms} ms)\n${output}`,
+      `# st3 validation ${command.id}: ${commandLine}${viaShell ? ' (through sh -c)' : ''} (${result.status}, exit ${result.exit_code ?? 'none'}, ${result.duration_ms} ms)\n${output}`,
     );
     const attached = await attachEvidence(ws, taskId, {
       type: 'qa_output',
@@ -96,6 +97,7 @@ export async function runTaskValidation(
         exit_code: result.exit_code ?? -1,
         duration_ms: result.duration_ms,
         status: result.status,
+        ...(viaShell ? { shell: true } : {}),
       },
       clock,
     });

@@ -51,6 +51,12 @@ export const WARNING_CODES = {
     cause: "A task's `area` is not one of the areas the task template lists.",
     fix: 'Use backend, mobile, shared, infra, docs, ops or other, or ignore if your project has its own areas.',
   },
+  W_COMMAND_NEEDS_SHELL: {
+    area: 'evidence',
+    cause:
+      "A task's validation command is one string that needs a shell (`&&`, `||`, `|`, redirections, `$(…)`, `$VAR`, globs) and does not say `shell: true`. Task files written for the original tasks CLI are like this; the file is valid, but ST3 never runs a shell nobody asked for, so `run-validation` refuses the command (status error, E_COMMAND_SYNTAX).",
+    fix: 'Write the command as a list of arguments, set `shell: true` on it, or run `st3 tasks run-validation <task> --shell` to run such strings through `sh -c` as the original CLI did.',
+  },
   W_PATTERN_COUNT: {
     area: 'core',
     cause: "A pattern registry's `metadata.total_patterns` differs from the number of entries.",

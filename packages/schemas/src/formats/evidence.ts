@@ -117,30 +117,24 @@ export const RetryPolicySchema = z.object({
   factor: z.number().min(1).default(2),
 });
 
-export const ValidationCommandSchema = z
-  .object({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
-    /** argv (never through a shell), or a string run by `sh -c` only when `shell: true`. */
-    command: z.union([z.array(z.string()).min(1), z.string().min(1)]),
-    shell: z.boolean().default(false),
-    description: z.string().default(''),
-    cwd: z.string().default('.'),
-    env: z.record(z.string(), z.string()).default({}),
-    expected_paths: z.array(z.string()).default([]),
-    blocker_id: z.string().nullable().default(null),
-    timeout_ms: z.number().int().positive().default(600_000),
-    retry: RetryPolicySchema.default({ attempts: 1, backoff_ms: 0, factor: 2 }),
-    expected_exit_codes: z.array(z.number().int()).min(1).default([0]),
-  })
-  .superRefine((c, ctx) => {
-    if (typeof c.command === 'string' && !c.shell) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['command'],
-        message: 'a command string runs through a shell only when `shell: true` is set; otherwise give an argv array',
-      });
-    }
-  });
+export const ValidationCommandSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
+  /**
+   * argv (never through a shell), or a string: split into argv by POSIX quoting rules at run time, run by
+   * `sh -c` only when `shell: true` (or when the run allows a shell on purpose); a string that needs a
+   * shell is otherwise refused when it would run (ADR 0103).
+   */
+  command: z.union([z.array(z.string()).min(1), z.string().min(1)]),
+  shell: z.boolean().default(false),
+  description: z.string().default(''),
+  cwd: z.string().default('.'),
+  env: z.record(z.string(), z.string()).default({}),
+  expected_paths: z.array(z.string()).default([]),
+  blocker_id: z.string().nullable().default(null),
+  timeout_ms: z.number().int().positive().default(600_000),
+  retry: RetryPolicySchema.default({ attempts: 1, backoff_ms: 0, factor: 2 }),
+  expected_exit_codes: z.array(z.number().int()).min(1).default([0]),
+});
 export type ValidationCommand = z.infer<typeof ValidationCommandSchema>;
 export type ValidationCommandInput = z.input<typeof ValidationCommandSchema>;
 
