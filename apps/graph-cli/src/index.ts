@@ -26,6 +26,10 @@ export const cli: CliDefinition = {
       summary: 'agents generate each atom (validated, applied or queued) or a command runs per node; resumable runs',
       load: async () => (await import('./commands/execute.js')).command,
     },
+    worker: {
+      summary: 'run the nodes of st3 execute --backend bullmq runs: a BullMQ worker over Redis',
+      load: async () => (await import('./commands/worker.js')).command,
+    },
     review: {
       summary: 'the human review queue: list, show, assign, approve, reject, edit, regenerate, serve (the page), stats',
       load: async () => (await import('./commands/review.js')).command,

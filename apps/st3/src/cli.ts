@@ -36,6 +36,7 @@ export const cli: CliDefinition = {
     waves: lazyFromArea('plan parallel waves of a dependency graph', graph, 'waves'),
     'validate-plan': lazyFromArea('validate atoms, tasks, milestones and plan', graph, 'validate-plan'),
     execute: lazyFromArea('execute a graph with retries and resume', graph, 'execute'),
+    worker: lazyFromArea('run the nodes of bullmq runs: a worker over Redis', graph, 'worker'),
     review: lazyFromArea('the human review queue', graph, 'review'),
     tasks: lazyFromArea('task files, context, evidence, ledger, quarantine, standards, validation', tasks, 'tasks'),
     qa: lazyFromArea('record QA artifacts and compare them for drift', tasks, 'qa'),

@@ -91,6 +91,32 @@ export const command = defineCommand({
       description:
         'record executor.nodes|attempts|retries|failed and durations to .st3/telemetry/telemetry-execute.json',
     },
+    backend: {
+      type: 'enum',
+      choices: ['local', 'bullmq'],
+      description:
+        'where nodes run: local (this process, default) or bullmq (st3 worker processes over Redis); ' +
+        'default from .st3/config/executor.yaml',
+    },
+    redis: {
+      type: 'string',
+      valueName: 'URL',
+      description: 'bullmq: the Redis URL (default $ST3_REDIS_URL, then redis.url of .st3/config/executor.yaml)',
+    },
+    queue: { type: 'string', valueName: 'NAME', description: 'bullmq: the queue its workers serve (default st3)' },
+    'metrics-port': {
+      type: 'number',
+      integer: true,
+      min: 0,
+      max: 65535,
+      valueName: 'N',
+      description: 'serve the execution metrics live on http://127.0.0.1:N/metrics while the run goes (0: any port)',
+    },
+    'metrics-host': {
+      type: 'string',
+      valueName: 'H',
+      description: 'address of --metrics-port (default 127.0.0.1)',
+    },
   },
   examples: [
     'st3 execute src --agent local --only-matching TODO --instruction "Implement the TODO"',
@@ -99,6 +125,7 @@ export const command = defineCommand({
     'st3 execute graph.json --run "python3 tools/check.py {file} {start} {end}"',
     'st3 execute atoms.json --run "node gen.mjs {id}" --concurrency 8 --retries 3 --review',
     'st3 execute --resume run-20260122-041500-a1b2c3',
+    'st3 execute graph.json --run "node gen.mjs {id}" --backend bullmq --redis redis://10.0.0.5:6379 --metrics-port 9465',
   ],
   async run({ values, args, common, io, usage, usageError }) {
     const out = createOutput(io, common);
@@ -158,6 +185,15 @@ export const command = defineCommand({
       if (onlyMatching && !common.json) out.info(`${loaded.selected} of ${loaded.total} atom(s) match ${onlyMatching}`);
       graph = loaded.graph;
     }
+    const { chooseBackend, loadExecutorConfig, priceOf, schedulerBackend } = await import('../execute/backend.js');
+    const config = await loadExecutorConfig(ws.root);
+    const where = chooseBackend(values, io.env, config, saved);
+    const dryRun = values['dry-run'] ?? saved.dryRun === true;
+    if (where.backend === 'bullmq' && agentMode && dryRun)
+      throw new St3Error('E_BACKEND_OPTION', '--dry-run keeps the changes in one process: it cannot run on workers', {
+        hint: 'drop --dry-run, or run with --backend local',
+      });
+    const agent = agentMode ? await agentRun() : undefined;
     const telemetry = values.telemetry
       ? (await import('@st3/telemetry')).cliTelemetry({
           root: ws.root,
@@ -165,46 +201,67 @@ export const command = defineCommand({
           ...(values.task ? { taskId: values.task } : {}),
         })
       : undefined;
+    const { startRunMetrics } = await import('../execute/metrics.js');
+    const price = agent ? priceOf(config, agent.choice.name) : undefined;
+    const metrics = await startRunMetrics({
+      root: ws.root,
+      backend: where.backend,
+      out,
+      ...(price ? { price } : {}),
+      ...(values['metrics-port'] !== undefined ? { port: values['metrics-port'] } : {}),
+      ...(values['metrics-host'] ? { host: values['metrics-host'] } : {}),
+    });
+    if (metrics.url && !common.json) out.info(`metrics: ${metrics.url}`);
+    const backend = await schedulerBackend(where, out, metrics);
     const base = {
       settings,
       root: ws.root,
       io,
       out,
       quiet: common.quiet,
+      metrics,
+      saveBackend: { backend: where.backend, ...(where.queue ? { queue: where.queue } : {}) },
+      ...(backend ? { backend } : {}),
       ...(resume ? { resume } : {}),
       ...(telemetry ? { telemetry } : {}),
     };
-    if (!agentMode) {
-      const { runCommandMode } = await import('../execute/command-run.js');
-      const queue = exec.createReviewQueue(join(ws.st3Dir, 'review'));
-      return runCommandMode({
-        ...base,
-        graph,
-        template: template!,
-        review: values.review ?? saved.review === true,
-        store,
-        queue,
-      });
+    try {
+      if (!agent) {
+        const { runCommandMode } = await import('../execute/command-run.js');
+        const queue = exec.createReviewQueue(join(ws.st3Dir, 'review'));
+        return await runCommandMode({
+          ...base,
+          graph,
+          template: template!,
+          review: values.review ?? saved.review === true,
+          store,
+          queue,
+        });
+      }
+      const { runAgentMode } = await import('../execute/agent-run.js');
+      return await runAgentMode({ ...base, graph, ...agent, dryRun });
+    } finally {
+      await metrics.close();
     }
-    const choice = await chooseAgent(ws.root, io.env, selection ?? {});
-    const taskId = values.task ?? (typeof saved.task === 'string' ? saved.task : undefined);
-    let instruction = values.instruction ?? (typeof saved.instruction === 'string' ? saved.instruction : undefined);
-    if (instruction === undefined && taskId)
-      instruction = (await (await import('../task-instruction.js')).instructionFromTask(ws.root, taskId)).instruction;
-    if (instruction === undefined)
-      throw usageError(
-        'say what the agent should do: --instruction TEXT or --task ID',
-        'e.g. --instruction "Implement the TODO"',
-      );
-    const { runAgentMode } = await import('../execute/agent-run.js');
-    return runAgentMode({
-      ...base,
-      graph,
-      choice,
-      instruction,
-      reviewBelow: values['review-below'] ?? (typeof saved.reviewBelow === 'number' ? saved.reviewBelow : 0.7),
-      dryRun: values['dry-run'] ?? saved.dryRun === true,
-      ...(taskId ? { taskId } : {}),
-    });
+
+    /** The agent, instruction, task and review threshold of an agent run. */
+    async function agentRun() {
+      const choice = await chooseAgent(ws.root, io.env, selection ?? {});
+      const taskId = values.task ?? (typeof saved.task === 'string' ? saved.task : undefined);
+      let instruction = values.instruction ?? (typeof saved.instruction === 'string' ? saved.instruction : undefined);
+      if (instruction === undefined && taskId)
+        instruction = (await (await import('../task-instruction.js')).instructionFromTask(ws.root, taskId)).instruction;
+      if (instruction === undefined)
+        throw usageError(
+          'say what the agent should do: --instruction TEXT or --task ID',
+          'e.g. --instruction "Implement the TODO"',
+        );
+      const reviewBelow =
+        values['review-below'] ??
+        (typeof saved.reviewBelow === 'number' ? saved.reviewBelow : undefined) ??
+        config?.review_below ??
+        0.7;
+      return { choice, instruction, reviewBelow, ...(taskId ? { taskId } : {}) };
+    }
   },
 });

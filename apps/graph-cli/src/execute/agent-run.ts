@@ -1,7 +1,8 @@
 import { EXIT, type CliIO, type Output } from '@st3/cli-kit';
-import type { AgentExecutionResult } from '@st3/executor';
+import type { AgentExecutionResult, SchedulerBackend } from '@st3/executor';
 import type { GraphInput, RunState, TelemetryHandle } from '@st3/schemas';
 import type { AgentChoice } from '../agent-setup.js';
+import type { RunMetrics } from './metrics.js';
 import { runEvents, type RunSettings } from './settings.js';
 
 export interface AgentModeOptions {
@@ -18,6 +19,10 @@ export interface AgentModeOptions {
   quiet: boolean;
   resume?: RunState;
   telemetry?: TelemetryHandle & { save(): Promise<string | undefined> };
+  /** Where nodes run (default this process) and what the run saves about it (for --resume). */
+  backend?: SchedulerBackend;
+  saveBackend?: Record<string, unknown>;
+  metrics?: Pick<RunMetrics, 'onEvent'>;
 }
 
 /** `st3 execute --agent`: each atom to the agent, validated, applied or queued; the patch as evidence of `--task`. */
@@ -37,12 +42,17 @@ export async function runAgentMode(o: AgentModeOptions): Promise<number> {
     ...o.settings.execute,
     ...(o.resume ? { resume: o.resume } : {}),
     ...(o.telemetry ? { telemetry: o.telemetry } : {}),
+    ...(o.backend ? { backend: o.backend } : {}),
     saveOptions: {
       ...o.choice.saved,
+      ...o.saveBackend,
       backoffMs: o.settings.backoffMs,
       ...(o.taskId ? { task: o.taskId } : {}),
     },
-    onEvent: events.onEvent,
+    onEvent: (e) => {
+      events.onEvent(e);
+      o.metrics?.onEvent(e);
+    },
   });
   events.done();
   const telemetryFile = o.telemetry ? await o.telemetry.save() : undefined;

@@ -1,8 +1,9 @@
 import { isAbsolute, join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { EXIT, type CliIO, type Output } from '@st3/cli-kit';
-import type { ExecuteResult, FileRunStore, ReviewQueueApi } from '@st3/executor';
+import type { ExecuteResult, FileRunStore, ReviewQueueApi, SchedulerBackend } from '@st3/executor';
 import type { GraphInput, GraphNode, RunState, TelemetryHandle } from '@st3/schemas';
+import type { RunMetrics } from './metrics.js';
 import { runEvents, type RunSettings } from './settings.js';
 
 /** `st3 execute --run CMD`: a command per node; with `--review` what succeeded goes to the review queue. */
@@ -19,6 +20,10 @@ export async function runCommandMode(options: {
   queue: ReviewQueueApi;
   resume?: RunState;
   telemetry?: TelemetryHandle & { save(): Promise<string | undefined> };
+  /** Where nodes run (default this process) and what the run saves about it (for --resume). */
+  backend?: SchedulerBackend;
+  saveBackend?: Record<string, unknown>;
+  metrics?: Pick<RunMetrics, 'onEvent'>;
 }): Promise<number> {
   const { graph, template, review, settings, root, io, out, store, queue } = options;
   const { commandRunner, execute, priorOutcomes } = await import('@st3/executor');
@@ -33,9 +38,13 @@ export async function runCommandMode(options: {
     ...(options.resume ? { resume: options.resume } : {}),
     feedback,
     done,
-    saveOptions: { command: template, review, backoffMs: settings.backoffMs },
+    saveOptions: { command: template, review, backoffMs: settings.backoffMs, ...options.saveBackend },
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
-    onEvent: events.onEvent,
+    ...(options.backend ? { backend: options.backend } : {}),
+    onEvent: (e) => {
+      events.onEvent(e);
+      options.metrics?.onEvent(e);
+    },
   });
   events.done();
   const telemetryFile = options.telemetry ? await options.telemetry.save() : undefined;

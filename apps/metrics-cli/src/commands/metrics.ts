@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { collectTasks, loadMetricsFile, metricsPaths } from '../collect.js';
 import { writeDashboard } from '../dashboard.js';
 import { comparisonLines, criteriaLines } from '../report.js';
+import { alerts, grafana } from './alert-files.js';
 
 const layoutOptions = defineOptions({
   'tasks-dir': {
@@ -150,13 +151,22 @@ const serve = defineCommand({
       const all = await Promise.all(dirs.map((d) => loadTelemetryDir(d)));
       return all.flatMap((r) => r.records);
     };
-    const served = await serveMetrics({ port, host: values.host, load }).catch((error: NodeJS.ErrnoException) => {
-      throw new St3Error(
-        error.code === 'EADDRINUSE' ? 'E_USAGE' : 'E_INTERNAL',
-        `cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${error.message}`,
-        { hint: 'pick another --port' },
-      );
-    });
+    // The execution metrics' running totals (st3 execute adds to them) and the review queue beside the records.
+    const extra = async () => {
+      const t = await import('@st3/telemetry');
+      const totals = await t.loadExecutionTotals(t.executionTotalsPath(ws.root));
+      const reviewQueue = await t.reviewQueueSizes(ws.root);
+      return t.executionRegistry({ totals, ...(reviewQueue ? { reviewQueue } : {}) });
+    };
+    const served = await serveMetrics({ port, host: values.host, load, extra }).catch(
+      (error: NodeJS.ErrnoException) => {
+        throw new St3Error(
+          error.code === 'EADDRINUSE' ? 'E_USAGE' : 'E_INTERNAL',
+          `cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${error.message}`,
+          { hint: 'pick another --port' },
+        );
+      },
+    );
     if (out.json) out.document({ ok: true, url: served.url });
     else out.line(`serving ${served.url} (Ctrl-C to stop)`);
     await new Promise<void>((r) =>
@@ -218,12 +228,14 @@ const dashboard = defineCommand({
 export const command = defineCommand({
   name: 'metrics',
   summary:
-    "the seed's pilot metrics: collect a task's criteria and verdict, compare runs, serve Prometheus metrics, write the dashboard",
-  subcommands: { collect, compare, serve, dashboard },
+    "the seed's pilot metrics: collect a task's criteria and verdict, compare runs, serve Prometheus metrics, write the dashboard, alert rules and a Grafana dashboard",
+  subcommands: { collect, compare, serve, dashboard, alerts, grafana },
   examples: [
     'st3 metrics collect TASK-0101',
     'st3 metrics dashboard --out site/metrics',
     'st3 metrics compare base.json current.json',
     'st3 metrics serve --port 9464',
+    'st3 metrics alerts --out st3-alerts.yml',
+    'st3 metrics grafana --out st3-dashboard.json',
   ],
 });

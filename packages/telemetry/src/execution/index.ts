@@ -21,3 +21,4 @@ export { executionRegistry, type ExecutionRegistryInput } from './registry.js';
 export { alertRules, alertRulesYaml, type AlertRule, type AlertThresholds } from './alerts.js';
 export { grafanaDashboard, type GrafanaOptions, type GrafanaPanel, type GrafanaTarget } from './grafana.js';
 export { reviewQueueSizes, type ReviewLevelCounts } from './review-queue.js';
+export { WorkerMetrics } from './worker-metrics.js';
