@@ -75,10 +75,9 @@ export function parseLcov(text: string, root: string): CoverageReport {
   return readReport('an lcov tracefile', () => parseLcovUnchecked(text, root));
 }
 
-function parseLcovUnchecked(text: string, root: string): CoverageReport {
-  const files = new Map<string, Required<Pick<CoverageTotals, 'lines' | 'functions' | 'branches'>>>();
-  let file: string | undefined;
-  let counts = {
+/** A record's counts before its lines are read: -1 for a total the record has not given (yet). */
+function emptyLcovCounts() {
+  return {
     lf: -1,
     lh: -1,
     fnf: -1,
@@ -92,6 +91,12 @@ function parseLcovUnchecked(text: string, root: string): CoverageReport {
     brda: 0,
     brdaHit: 0,
   };
+}
+
+function parseLcovUnchecked(text: string, root: string): CoverageReport {
+  const files = new Map<string, Required<Pick<CoverageTotals, 'lines' | 'functions' | 'branches'>>>();
+  let file: string | undefined;
+  let counts = emptyLcovCounts();
   let records = 0;
   const finish = () => {
     if (file === undefined) return;
@@ -112,20 +117,7 @@ function parseLcovUnchecked(text: string, root: string): CoverageReport {
     if (line.startsWith('SF:')) {
       finish();
       file = relPath(root, line.slice(3));
-      counts = {
-        lf: -1,
-        lh: -1,
-        fnf: -1,
-        fnh: -1,
-        brf: -1,
-        brh: -1,
-        da: 0,
-        daHit: 0,
-        fnda: 0,
-        fndaHit: 0,
-        brda: 0,
-        brdaHit: 0,
-      };
+      counts = emptyLcovCounts();
       continue;
     }
     if (file === undefined) continue;
