@@ -4,8 +4,9 @@ import { finishLoc } from '../metrics.js';
 import type { ComplexityVariant, ParsedFile } from '../types.js';
 import type { PythonEngine } from './load.js';
 import { McCabeVisitor } from './mccabe.js';
+import { syntaxDiagnostics } from './syntax.js';
 import { walkModule } from './walk.js';
-import { createPyWalk, line, short, type PyWalk } from './walk-state.js';
+import { createPyWalk, type PyWalk } from './walk-state.js';
 
 /** Parses Python with tree-sitter and extracts everything the atomizer needs. */
 export function parsePythonSource(
@@ -26,7 +27,7 @@ export function parsePythonSource(
 function extract(root: Node, text: string, path: string, variant: ComplexityVariant): ParsedFile {
   const w = createPyWalk(text, variant);
   walkModule(w, root);
-  if (root.hasError) reportSyntaxErrors(w, root, path);
+  if (root.hasError) w.diagnostics.push(...syntaxDiagnostics(root, path));
   attachMcCabe(w, root);
   const { index, isSource, functions, classes, imports, exports, types, top, log, diagnostics } = w;
   functions.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
@@ -49,30 +50,6 @@ function extract(root: Node, text: string, path: string, variant: ComplexityVari
     log,
     diagnostics,
   };
-}
-
-/** tree-sitter recovers from errors; at most 50 ERROR/MISSING nodes become warnings. */
-function reportSyntaxErrors(w: PyWalk, root: Node, path: string): void {
-  const { diagnostics } = w;
-  const errs = root.descendantsOfType(['ERROR', 'MISSING']).slice(0, 50);
-  for (const e of errs) {
-    if (!e) continue;
-    diagnostics.push({
-      code: 'E_ATOMIZE_SYNTAX',
-      severity: 'warning',
-      file: path,
-      line: line(e),
-      column: e.startPosition.column + 1,
-      message: e.isMissing ? `missing ${e.type}` : `syntax error near "${short(e).slice(0, 40)}"`,
-    });
-  }
-  if (diagnostics.length === 0)
-    diagnostics.push({
-      code: 'E_ATOMIZE_SYNTAX',
-      severity: 'warning',
-      file: path,
-      message: 'the file has syntax errors',
-    });
 }
 
 /** Which units mccabe reports on their own, under its names; module-level blocks get graphs too. */

@@ -3,6 +3,7 @@ import type { Diagnostic } from '@st3/schemas';
 import type { FunctionRecord } from '../types.js';
 import type { PythonEngine } from './load.js';
 import { McCabeVisitor, statementsOf } from './mccabe.js';
+import { syntaxDiagnostics } from './syntax.js';
 
 /**
  * The fast path of `st3 complexity` for Python: parse, then only mccabe's visitor and a walk over
@@ -71,27 +72,7 @@ export function measurePython(
     };
     walk(statementsOf(root), [], false, false);
     functions.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
-    const diagnostics: Diagnostic[] = [];
-    if (root.hasError) {
-      for (const e of root.descendantsOfType(['ERROR', 'MISSING']).slice(0, 50)) {
-        if (e)
-          diagnostics.push({
-            code: 'E_ATOMIZE_SYNTAX',
-            severity: 'warning',
-            file: path,
-            line: e.startPosition.row + 1,
-            column: e.startPosition.column + 1,
-            message: e.isMissing ? `missing ${e.type}` : 'syntax error',
-          });
-      }
-      if (diagnostics.length === 0)
-        diagnostics.push({
-          code: 'E_ATOMIZE_SYNTAX',
-          severity: 'warning',
-          file: path,
-          message: 'the file has syntax errors',
-        });
-    }
+    const diagnostics: Diagnostic[] = root.hasError ? syntaxDiagnostics(root, path) : [];
     return { functions, diagnostics };
   } finally {
     tree.delete();

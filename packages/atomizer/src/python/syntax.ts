@@ -1,0 +1,28 @@
+import type { Node } from 'web-tree-sitter';
+import type { Diagnostic } from '@st3/schemas';
+import { short } from './walk-state.js';
+
+/** At most this many ERROR/MISSING nodes become warnings. */
+const MAX_SYNTAX_DIAGNOSTICS = 50;
+
+/**
+ * The syntax errors of a tree tree-sitter recovered from, as located warnings: one per ERROR or MISSING
+ * node (at most 50), or one for the file when the tree has errors but no such node.
+ */
+export function syntaxDiagnostics(root: Node, path: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const e of root.descendantsOfType(['ERROR', 'MISSING']).slice(0, MAX_SYNTAX_DIAGNOSTICS)) {
+    if (!e) continue;
+    out.push({
+      code: 'E_ATOMIZE_SYNTAX',
+      severity: 'warning',
+      file: path,
+      line: e.startPosition.row + 1,
+      column: e.startPosition.column + 1,
+      message: e.isMissing ? `missing ${e.type}` : `syntax error near "${short(e).slice(0, 40)}"`,
+    });
+  }
+  if (out.length === 0)
+    out.push({ code: 'E_ATOMIZE_SYNTAX', severity: 'warning', file: path, message: 'the file has syntax errors' });
+  return out;
+}
