@@ -1,4 +1,5 @@
 import type { FunctionRecord, StatementNode } from './types.js';
+import { lineAt } from './lines.js';
 
 /**
  * What a symbol event says about a name. DEF_* bind a name in a scope (the kind says what was
@@ -131,14 +132,8 @@ export class LineCursor {
         c++;
       }
     }
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    this.cur = lo;
-    return lo + 1;
+    const line = lineAt(s, offset);
+    this.cur = line - 1;
+    return line;
   }
 }

@@ -1,5 +1,17 @@
 import type { LineCounts } from './types.js';
 
+/** 1-based line of an offset, by binary search over the sorted offsets of line starts. */
+export function lineAt(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
 /** Offsets of line starts, for offset → line lookups by binary search. */
 export class LineIndex {
   readonly starts: number[];
@@ -15,15 +27,7 @@ export class LineIndex {
 
   /** 1-based line of an offset. */
   lineOf(offset: number): number {
-    const s = this.starts;
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
+    return lineAt(this.starts, offset);
   }
 
   /** Text of lines a..b (1-based, inclusive), without the final newline. */
