@@ -50,18 +50,24 @@ describe('st3 run on the example workspace (what pnpm start does)', () => {
       const gates = doc.stages.find((s: { stage: string }) => s.stage === 'gates');
       expect(gates.data.gates.map((g: { id: string; status: string }) => `${g.id}:${g.status}`)).toEqual([
         'tsc:passed',
-        'flake8:passed',
-        'mypy:passed',
+        'eslint:passed',
+        'pyright:passed',
       ]);
       const after = await listFiles(dir);
       expect(after).toContain('.st3/metrics/dashboard/index.html');
       // The run's own telemetry reaches the dashboard the metrics stage links.
       expect(after).toContain('.st3/telemetry/telemetry-st3-run.json');
       const dashboard = JSON.parse(await readFile(join(dir, '.st3/metrics/dashboard/dashboard.json'), 'utf8'));
-      expect(dashboard.gateDurations.map((g: { label: string }) => g.label).sort()).toEqual(['flake8', 'mypy', 'tsc']);
+      expect(dashboard.gateDurations.map((g: { label: string }) => g.label).sort()).toEqual([
+        'eslint',
+        'pyright',
+        'tsc',
+      ]);
       expect(dashboard.atomizer.files).toBeGreaterThan(0);
       // The tasks stage keeps the example task's context and telemetry: its five criteria are on the dashboard.
-      expect(dashboard.tasks.map((t: { task_id: string }) => t.task_id)).toEqual(['TASK-0001']);
+      // TASK-0002 is there too: the execute stage attached its patch as diff evidence (no telemetry: not measured).
+      expect(dashboard.tasks.map((t: { task_id: string }) => t.task_id)).toEqual(['TASK-0001', 'TASK-0002']);
+      expect(dashboard.tasks[1].criteria[0]).toMatchObject({ value: null, status: 'not measured' });
       expect(dashboard.tasks[0].criteria.map((c: { id: string }) => c.id)).toEqual([
         'file_reads_per_agent',
         'repeated_warnings',

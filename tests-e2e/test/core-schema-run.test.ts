@@ -72,6 +72,7 @@ describe('st3 run', () => {
         'atomize',
         'graph',
         'tasks',
+        'execute',
         'metrics',
       ]);
       for (const s of doc.stages) expect(typeof s.summary).toBe('string');
