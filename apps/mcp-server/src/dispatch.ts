@@ -13,6 +13,7 @@ import type { JsonSchemaType, JsonSchemaValidator } from '@modelcontextprotocol/
 import { St3Error } from '@st3/schemas';
 import { Ajv } from 'ajv';
 import { z } from 'zod';
+import { canOffload, runOffloaded } from './offload.js';
 import { documentResult, errorResult } from './results.js';
 import type { AnyTool, ToolProgress } from './tool.js';
 
@@ -23,6 +24,8 @@ export interface DispatchOptions {
   track?: (call: Promise<unknown>) => void;
   /** While a call that asked for progress runs, a progress notification at least this often (default 5000 ms). */
   heartbeatMs?: number;
+  /** Run the tools marked `offload` on worker threads (default true; false runs every tool on the event loop). */
+  offload?: boolean;
 }
 
 interface CallExtra {
@@ -91,6 +94,7 @@ async function callTool(
 ): Promise<CallToolResult> {
   const started = performance.now();
   const progress = progressReporter(extra, options.heartbeatMs ?? 5000, started);
+  const offloaded = tool.offload === true && options.offload !== false && canOffload();
   let result: CallToolResult;
   try {
     const args = tool.input.safeParse(rawArgs ?? {});
@@ -98,7 +102,8 @@ async function callTool(
       throw new St3Error('E_USAGE', `invalid arguments for ${tool.name}: ${describeIssues(args.error)}`, {
         hint: `see the inputSchema of ${tool.name} in tools/list`,
       });
-    const value = await tool.run(args.data, { root: options.root, signal: extra.signal, progress: progress.report });
+    const ctx = { root: options.root, signal: extra.signal, progress: progress.report };
+    const value = await (offloaded ? runOffloaded(tool, args.data, ctx) : tool.run(args.data, ctx));
     // The JSON text and structuredContent are the same document (undefined fields dropped, dates as strings).
     const document = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
     const check = validate(document);
@@ -120,7 +125,7 @@ async function callTool(
   const first = result.content[0];
   const text = first?.type === 'text' ? first.text.split('\n')[0] : '';
   options.log?.(
-    `${tool.name}: ${result.structuredContent ? (result.isError ? 'problems found' : 'ok') : text} in ${ms} ms`,
+    `${tool.name}: ${result.structuredContent ? (result.isError ? 'problems found' : 'ok') : text} in ${ms} ms${offloaded ? ' (worker thread)' : ''}`,
   );
   return result;
 }

@@ -96,8 +96,16 @@ const DECLARED: AnyTool[] = [
   metricsCompareTool,
 ];
 
+/**
+ * The CPU-heavy tools: parsing many files and analysing big graphs is synchronous work, so their
+ * handlers run on the worker threads of offload.ts while the event loop answers other requests.
+ */
+const OFFLOADED = new Set(['atomize', 'atom_context', 'complexity', 'dependency_graph', 'waves', 'validate_plan']);
+
 /** Every tool, grouped by area (the order of `tools/list` and of the README). */
-export const TOOLS: readonly AnyTool[] = TOOL_AREAS.flatMap((area) => DECLARED.filter((t) => t.area === area));
+export const TOOLS: readonly AnyTool[] = TOOL_AREAS.flatMap((area) =>
+  DECLARED.filter((t) => t.area === area).map((t) => (OFFLOADED.has(t.name) ? { ...t, offload: true } : t)),
+);
 
 /** The tool names in `tools/list` order. */
 export const TOOL_NAMES: readonly string[] = TOOLS.map((t) => t.name);

@@ -14,6 +14,8 @@ export interface St3McpOptions {
   track?: (call: Promise<unknown>) => void;
   /** While a call that asked for progress runs, a progress notification at least this often (default 5000 ms). */
   heartbeatMs?: number;
+  /** Run the CPU-heavy tools on worker threads so other requests are answered meanwhile (default true). */
+  offload?: boolean;
 }
 
 /**

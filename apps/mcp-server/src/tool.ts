@@ -54,6 +54,11 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   failed?: (result: z.output<O>) => boolean;
   /** Calls the library; throws an St3Error for failures of the tool itself. */
   run: (args: z.output<I>, ctx: ToolContext) => Promise<z.output<O>>;
+  /**
+   * CPU-heavy (graph analysis, plan validation, parsing many files): `run` goes to a worker thread of
+   * the server's pool so that the event loop keeps answering other requests (offload.ts).
+   */
+  offload?: boolean;
 }
 
 /** Any tool, as the registry holds them. */

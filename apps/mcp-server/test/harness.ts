@@ -50,7 +50,7 @@ export interface Connection {
 export async function connect(
   kind: TransportKind,
   root: string,
-  options: { heartbeatMs?: number } = {},
+  options: { heartbeatMs?: number; offload?: boolean } = {},
 ): Promise<Connection> {
   const logs: string[] = [];
   const log = (line: string) => void logs.push(line);

@@ -189,3 +189,32 @@ describe.each(TRANSPORTS)('task, evidence and QA tools over %s', (transport) => 
     expect(await failure(c.client, 'qa_record', { id: ID, command: 'x' })).toBe('E_USAGE');
   });
 });
+
+describe('task_validate with quarantine (st3 tasks validate --quarantine)', () => {
+  const c = workspaceSession('stdio');
+
+  it('quarantines the files that do not parse and records them in the exception ledger', async () => {
+    await writeFile(
+      join(c.dir, 'tasks/TASK-0002-broken.task.yaml'),
+      'schema_version: "1.1"\nid: TASK-0002\ntitle: [x\n',
+    );
+    const plain = await call(c.client, 'task_validate');
+    expect((plain.structuredContent as { quarantined: string[] }).quarantined).toEqual([]);
+    expect((await ok(c.client, 'quarantine_list')).entries).toEqual([]);
+
+    const r = await call(c.client, 'task_validate', { quarantine: true });
+    expect(r.isError).toBe(true);
+    const doc = r.structuredContent as { failed: number; quarantined: string[] };
+    expect(doc).toMatchObject({ failed: 1, quarantined: ['TASK-0002'] });
+    expect(r.content[0]).toMatchObject({ text: expect.stringMatching(/quarantined TASK-0002$/) });
+    const entries = (await ok(c.client, 'quarantine_list')).entries as { task_id: string; original_path: string }[];
+    expect(entries).toMatchObject([{ task_id: 'TASK-0002', original_path: 'tasks/TASK-0002-broken.task.yaml' }]);
+    const exceptions = (await ok(c.client, 'exceptions_list', { status: 'unresolved' })).exceptions as {
+      task_id: string;
+      exception_type: string;
+      parse_error: string;
+    }[];
+    expect(exceptions).toMatchObject([{ task_id: 'TASK-0002', exception_type: 'malformed_yaml' }]);
+    expect(exceptions[0]!.parse_error).toMatch(/^\d+:\d+ Flow sequence/);
+  });
+});

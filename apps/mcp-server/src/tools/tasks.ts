@@ -1,5 +1,5 @@
-import { relative, sep } from 'node:path';
-import type { EvidenceWorkspace } from '@st3/evidence';
+import { relative, resolve, sep } from 'node:path';
+import type { EvidenceWorkspace, TaskVerdict } from '@st3/evidence';
 import { TaskContextSchema } from '@st3/schemas';
 import { z } from 'zod';
 import { resolveInside } from '../paths.js';
@@ -96,20 +96,47 @@ export const taskShowTool = defineTool({
   failed: (r) => !r.ok,
 });
 
+/**
+ * `st3 tasks validate --quarantine`: each file that does not parse gets a quarantine entry
+ * (`quarantineTask`) and a malformed_yaml exception in the ledger (`addException`).
+ */
+async function quarantineBroken(ws: EvidenceWorkspace, verdicts: TaskVerdict[]): Promise<string[]> {
+  const { addException, quarantineTask } = await import('@st3/evidence');
+  const done: string[] = [];
+  for (const v of verdicts) {
+    if (!v.parseFailed || !v.id) continue;
+    const first = v.errors[0]!;
+    await quarantineTask({ root: ws.root, dir: resolve(ws.root, ws.config.quarantine_dir) }, v.id, v.file, first);
+    await addException(resolve(ws.root, ws.config.ledger), {
+      task_id: v.id,
+      exception_type: 'malformed_yaml',
+      parse_error: `${first.line ?? '?'}:${first.column ?? '?'} ${first.message}`,
+      notes: 'found by the task_validate tool (quarantine)',
+    });
+    done.push(v.id);
+  }
+  return done;
+}
+
 export const taskValidateTool = defineTool({
   name: 'task_validate',
   title: 'Validate task files',
   area: 'tasks',
   cli: 'st3 tasks validate',
   description:
-    'Check task files: YAML with line:column, shape (schema 1.0 and 1.1) and completeness (E001). Without paths, every task in the configured folders. isError when any file has errors.',
+    'Check task files: YAML with line:column, shape (schema 1.0 and 1.1) and completeness (E001). Without paths, every task in the configured folders. With quarantine, each file that does not parse is quarantined and recorded in the exception ledger (malformed_yaml), as `st3 tasks validate --quarantine`. isError when any file has errors.',
   input: z.object({
     paths: z.array(z.string().min(1)).optional().describe('task files (default: every task in the configured folders)'),
+    quarantine: z
+      .boolean()
+      .default(false)
+      .describe('quarantine the files that do not parse and record them in the exception ledger'),
   }),
   output: z.object({
     ok: z.boolean(),
     checked: z.number(),
     failed: z.number(),
+    quarantined: z.array(z.string()).describe('ids of the task files quarantined by this call'),
     files: z.array(
       z.object({
         file: z.string(),
@@ -122,7 +149,7 @@ export const taskValidateTool = defineTool({
       }),
     ),
   }),
-  annotations: READ_ONLY,
+  annotations: WRITES,
   async run(args, { root }) {
     const ws = await tasksWorkspace(root);
     const { listTasks, taskVerdictJson, validateTaskFile } = await import('@st3/evidence');
@@ -135,17 +162,19 @@ export const taskValidateTool = defineTool({
             }),
           )
         : (await listTasks(ws.root, ws.config.task_dirs)).verdicts;
+    const quarantined = args.quarantine ? await quarantineBroken(ws, verdicts) : [];
     const failed = verdicts.filter((v) => !v.ok).length;
     return {
       ok: failed === 0,
       checked: verdicts.length,
       failed,
+      quarantined,
       files: verdicts.map(taskVerdictJson),
     };
   },
   summary: (r) => {
     const bad = r.files.filter((f) => !f.ok).map((f) => f.id ?? f.file);
-    return `${r.checked} task file(s) checked: ${r.checked - r.failed} ok, ${r.failed} with errors${bad.length > 0 ? ` (${bad.join(', ')})` : ''}`;
+    return `${r.checked} task file(s) checked: ${r.checked - r.failed} ok, ${r.failed} with errors${bad.length > 0 ? ` (${bad.join(', ')})` : ''}${r.quarantined.length > 0 ? `; quarantined ${r.quarantined.join(', ')}` : ''}`;
   },
   failed: (r) => !r.ok,
 });
