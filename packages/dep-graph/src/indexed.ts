@@ -80,9 +80,7 @@ export function indexGraph(input: GraphInput): IndexedGraph {
     from[e] = index.get(edge.from)!;
     to[e] = index.get(edge.to)!;
   }
-  const identity = new Int32Array(m0);
-  for (let e = 0; e < m0; e++) identity[e] = e;
-  const order = countingOrder(from, n, countingOrder(to, n, identity));
+  const order = edgeOrder(from, to, n);
   const edges: GraphEdge[] = [];
   const srcAll = new Int32Array(m0);
   const dstAll = new Int32Array(m0);
@@ -121,21 +119,7 @@ export function indexGraph(input: GraphInput): IndexedGraph {
   }
   const nodeCosts = new Float64Array(n);
   for (let v = 0; v < n; v++) nodeCosts[v] = numericCost(nodes[v]!.cost);
-  return {
-    n,
-    ids,
-    index,
-    nodes,
-    edges,
-    src,
-    dst,
-    cost: costsOf(weights),
-    weights,
-    typeCodes,
-    typeNames,
-    nodeCosts,
-    ...csr(n, src, dst),
-  };
+  return { n, ids, index, nodes, edges, ...edgeArrays(n, { src, dst, weights, typeCodes, typeNames, nodeCosts }) };
 }
 
 /** A node's `cost` when it is a number ≥ 0, else NaN (the critical path then counts the node as 1). */
@@ -158,6 +142,21 @@ export function countingOrder(keys: Int32Array, n: number, order: Int32Array): I
   const out = new Int32Array(order.length);
   for (let i = 0; i < order.length; i++) out[start[keys[order[i]!]!]!++] = order[i]!;
   return out;
+}
+
+/** Edge indices sorted by (from, to), stably, with two counting passes: O(n + m), no hashing. */
+export function edgeOrder(from: Int32Array, to: Int32Array, n: number): Int32Array {
+  const identity = new Int32Array(from.length);
+  for (let e = 0; e < identity.length; e++) identity[e] = e;
+  return countingOrder(from, n, countingOrder(to, n, identity));
+}
+
+/** The arrays of the merged edges every IndexedGraph carries: endpoints, weights and cut costs, types, both adjacencies. */
+export function edgeArrays(
+  n: number,
+  merged: Pick<IndexedGraph, 'src' | 'dst' | 'weights' | 'typeCodes' | 'typeNames' | 'nodeCosts'>,
+): Omit<IndexedGraph, 'n' | 'ids' | 'index' | 'nodes' | 'edges'> {
+  return { ...merged, cost: costsOf(merged.weights), ...csr(n, merged.src, merged.dst) };
 }
 
 /** Merges a parallel edge: weights add up, symbols unite, the dearest type stays (ties by name, so input order does not matter). */

@@ -1,5 +1,5 @@
 import type { GraphEdge, GraphNode } from '@st3/schemas';
-import { costsOf, countingOrder, csr, DEFAULT_EDGE_WEIGHTS, mergeInto, type IndexedGraph } from '../indexed.js';
+import { DEFAULT_EDGE_WEIGHTS, edgeArrays, edgeOrder, mergeInto, type IndexedGraph } from '../indexed.js';
 import type { ScannedGraph } from './scan.js';
 
 /**
@@ -21,9 +21,7 @@ export function indexScanned(s: ScannedGraph, buf: Uint8Array): IndexedGraph {
     from[e] = rank[s.src[e]!]!;
     to[e] = rank[s.dst[e]!]!;
   }
-  const identity = new Int32Array(m0);
-  for (let e = 0; e < m0; e++) identity[e] = e;
-  const order = countingOrder(from, n, countingOrder(to, n, identity));
+  const order = edgeOrder(from, to, n);
 
   // Per type code: its name as indexGraph writes it, and the weight of an edge of that type without one.
   const names = s.typeNames.map((t) => t ?? 'dependency');
@@ -117,13 +115,6 @@ export function indexScanned(s: ScannedGraph, buf: Uint8Array): IndexedGraph {
       return edges;
     },
     edge: edgeAt,
-    src,
-    dst,
-    cost: costsOf(weights),
-    weights,
-    typeCodes,
-    typeNames,
-    nodeCosts,
-    ...csr(n, src, dst),
+    ...edgeArrays(n, { src, dst, weights, typeCodes, typeNames, nodeCosts }),
   } as IndexedGraph & { edge(k: number): GraphEdge };
 }
