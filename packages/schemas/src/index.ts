@@ -13,6 +13,7 @@ export {
   loadFile,
   loadText,
   formatFromName,
+  issueToDiagnostic,
   type CheckContext,
   type DocumentFormat,
   type LoadOptions,

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import {
   checkTaskFile,
+  issueToDiagnostic,
   loadText,
   TaskFileSchema,
   type CheckContext,
@@ -92,16 +93,7 @@ export function validateTaskText(text: string, file: string): TaskVerdict {
           [...e001Paths].some((p) => p.startsWith(`["${String(path[0])}"`)))
       )
         continue;
-      const pos = ctx.locate(path);
-      errors.push({
-        code: 'E_SCHEMA',
-        severity: 'error',
-        file,
-        line: pos?.line,
-        column: pos?.column,
-        path,
-        message: issue.message,
-      });
+      errors.push(issueToDiagnostic(issue, file, ctx.locate));
     }
   } else {
     warnings.push(...checkTaskFile(shape.data, ctx));

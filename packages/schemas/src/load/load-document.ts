@@ -341,7 +341,11 @@ function offsetToPosition(text: string, offset: number): Position {
   return { line, column: offset - lineStart + 1 };
 }
 
-function issueToDiagnostic(
+/**
+ * A zod issue as a located E_SCHEMA diagnostic: at the value (an unknown key at the key itself), with
+ * what was expected and a hint where the issue says enough for one.
+ */
+export function issueToDiagnostic(
   issue: z.core.$ZodIssue,
   file: string | undefined,
   locate: CheckContext['locate'],
