@@ -18,7 +18,9 @@ export interface ShellSyntax {
     | 'expansion'
     | 'glob'
     | 'subshell'
-    | 'comment';
+    | 'comment'
+    | 'negation'
+    | 'assignment';
 }
 
 export type SplitResult =
@@ -45,15 +47,22 @@ const KIND_OF: Record<string, ShellSyntax['kind']> = {
   ')': 'subshell',
   '{': 'expansion',
   '#': 'comment',
+  '!': 'negation',
 };
+
+/** The kind of a shell token; `NAME=` (an environment assignment before the command) is not in the table. */
+function kindOf(token: string): ShellSyntax['kind'] {
+  return KIND_OF[token] ?? (token.length > 1 && token.endsWith('=') ? 'assignment' : 'expansion');
+}
 
 /**
  * Splits a command string into argv by POSIX shell quoting rules — whitespace separates words,
  * `'…'` is literal, `"…"` keeps spaces and honours `\"`, `\\`, `\$`, `` \` `` and a backslash-newline,
  * an unquoted backslash escapes the next character — and refuses anything only a shell would do:
  * separators (`;`, `&&`, `||`, newline), pipes, `&`, redirections, `$(…)` and backticks, `$VAR`
- * expansions, unquoted globs (`*`, `?`, `[`), `~` and `{` at a word start, subshell parentheses and
- * `#` comments. Such a string must be given as a list or with `shell: true`.
+ * expansions, unquoted globs (`*`, `?`, `[`), `~` and `{` at a word start, subshell parentheses,
+ * `#` comments, and in the command word an unquoted `!` (negation) or `NAME=value` (an environment
+ * assignment). Such a string must be given as a list or with `shell: true`.
  */
 export function splitCommand(command: string): SplitResult {
   const argv: string[] = [];
@@ -65,14 +74,27 @@ export function splitCommand(command: string): SplitResult {
     return { ok: false, error: { index: at, line, column, message, ...(token !== undefined ? { token } : {}) } };
   };
   const shell = (at: number, token: string): SplitResult =>
-    fail(at, `"${printable(token)}" needs a shell (${KIND_OF[token] ?? 'expansion'})`, token);
+    fail(at, `"${printable(token)}" needs a shell (${kindOf(token)})`, token);
+  let wordStart = 0;
+  // The command word: an unquoted `!` or a leading `NAME=` means the shell, not a program of that name.
+  const commandWordSyntax = (): SplitResult | undefined => {
+    if (argv.length > 0) return undefined;
+    if (command.slice(wordStart, i) === '!') return shell(wordStart, '!');
+    const assignment = /^[A-Za-z_][A-Za-z0-9_]*=/.exec(command.slice(wordStart, i));
+    return assignment ? shell(wordStart, assignment[0]) : undefined;
+  };
   while (i < command.length) {
     const c = command[i]!;
     if (c === ' ' || c === '\t') {
-      if (inWord) argv.push(word);
+      if (inWord) {
+        const syntax = commandWordSyntax();
+        if (syntax) return syntax;
+        argv.push(word);
+      }
       word = '';
       inWord = false;
       i++;
+      wordStart = i;
       continue;
     }
     if (c === "'") {
@@ -104,7 +126,11 @@ export function splitCommand(command: string): SplitResult {
     inWord = true;
     i++;
   }
-  if (inWord) argv.push(word);
+  if (inWord) {
+    const syntax = commandWordSyntax();
+    if (syntax) return syntax;
+    argv.push(word);
+  }
   if (argv.length === 0) return fail(0, 'empty command');
   return { ok: true, argv };
 }
@@ -119,7 +145,7 @@ export function findShellSyntax(command: string): ShellSyntax | undefined {
     line: r.error.line,
     column: r.error.column,
     token,
-    kind: KIND_OF[token] ?? 'expansion',
+    kind: kindOf(token),
   };
 }
 

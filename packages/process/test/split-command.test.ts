@@ -54,8 +54,26 @@ describe('splitCommand', () => {
   });
 
   it('keeps literal what a shell keeps literal', () => {
-    for (const command of ['a=b c', 'x#y', 'a~b', 'a{b', 'echo $', 'echo "a$"', "'*'", '"?"', 'a\\*'])
+    for (const command of ['c a=b', 'x#y', 'a~b', 'a{b', 'echo $', 'echo "a$"', "'*'", '"?"', 'a\\*'])
       expect(splitCommand(command).ok, command).toBe(true);
+  });
+
+  it('refuses a command word only a shell understands: `!` (negation) and `NAME=value` (an assignment)', () => {
+    expect(splitCommand('! grep -r x src')).toMatchObject({
+      ok: false,
+      error: { column: 1, token: '!', message: '"!" needs a shell (negation)' },
+    });
+    expect(splitCommand('  FOO_1="a b" node x')).toMatchObject({
+      ok: false,
+      error: { column: 3, token: 'FOO_1=', message: '"FOO_1=" needs a shell (assignment)' },
+    });
+    expect(findShellSyntax('CI=1')).toMatchObject({ kind: 'assignment', column: 1 });
+    // Quoted, escaped or later in the line they are ordinary words.
+    expect(splitCommand("'!' x")).toEqual({ ok: true, argv: ['!', 'x'] });
+    expect(splitCommand('\\! x')).toEqual({ ok: true, argv: ['!', 'x'] });
+    expect(splitCommand('"A=1" x')).toEqual({ ok: true, argv: ['A=1', 'x'] });
+    expect(splitCommand('env A=1 node ! x')).toEqual({ ok: true, argv: ['env', 'A=1', 'node', '!', 'x'] });
+    expect(splitCommand('pnpm --filter=@x/y test')).toEqual({ ok: true, argv: ['pnpm', '--filter=@x/y', 'test'] });
   });
 
   it('reports unterminated quotes and an empty command, without a token', () => {
