@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '@st3/executor-bullmq/testing';
+import { startFakeOpenAi } from '../../packages/executor/test/fake-openai.js';
 import { json, runSt3, st3Bin, withTempDir } from '../src/run-cli.js';
 
 /**
@@ -238,6 +239,70 @@ describe('st3 execute --backend bullmq with st3 worker processes', () => {
       }
     });
   }, 90_000);
+
+  it('runs agent nodes on workers: prompts, a retry with the failure, validation, apply; cost from reported tokens', async () => {
+    await withTempDir(async (dir) => {
+      await mkdir(join(dir, '.st3', 'config'), { recursive: true });
+      await mkdir(join(dir, 'src'));
+      const fns = ['add', 'sub', 'mul'];
+      const op: Record<string, string> = { add: '+', sub: '-', mul: '*' };
+      await writeFile(
+        join(dir, 'src', 'calc.ts'),
+        fns
+          .map(
+            (f) =>
+              `export function ${f}(a: number, b: number): number {\n  // TODO: ${f}\n  throw new Error('TODO');\n}\n`,
+          )
+          .join('\n'),
+      );
+      // 2 USD per million prompt tokens, 4 per million completion tokens, for any agent.
+      await writeFile(
+        join(dir, '.st3', 'config', 'executor.yaml'),
+        'version: 1\nprices:\n  "*": {prompt_per_million: 2, completion_per_million: 4}\n',
+      );
+      const server = await startFakeOpenAi((body) => {
+        const prompt = body.messages[1]!.content;
+        const f = /export function (\w+)/.exec(prompt)![1]!;
+        // The first answer for add does not parse: the worker retries it with the failure in the prompt.
+        if (f === 'add' && !prompt.includes('previous attempt failed'))
+          return '```ts\nexport function add(a: number {\n```';
+        return `\`\`\`ts\nexport function ${f}(a: number, b: number): number {\n  return a ${op[f]} b;\n}\n\`\`\``;
+      });
+      const workers = await Promise.all([1, 2].map(() => startWorker(dir, 'agents', ['--concurrency', '2'])));
+      try {
+        const r = await runSt3(
+          [
+            ...['execute', 'src', '--agent-url', server.url, '--agent-model', 'coder', '--only-matching', 'TODO'],
+            ...['--instruction', 'Implement the TODO.', '--backoff', '0', '--json'],
+            ...['--backend', 'bullmq', '--redis', redis.url, '--queue', 'agents'],
+          ],
+          { cwd: dir },
+        );
+        expect(r.code, r.stderr + r.stdout.slice(-2000)).toBe(0);
+        const doc = json(r);
+        expect(doc.stats, JSON.stringify(doc.stats)).toMatchObject({ total: 3, succeeded: 3 });
+        expect(doc.stats.retriesByCategory.syntax).toBe(1);
+        const record = JSON.parse(await readFile(doc.stateFile, 'utf8'));
+        const contextErrors = Object.values(record.nodes as Record<string, any>).flatMap((s) =>
+          s.attempts.filter((a: any) => a.error?.category === 'context').map((a: any) => a.error.message as string),
+        );
+        // Atoms of one file applied by different worker processes: a worker sees the file changed under it
+        // and generates its atom again from the file as it is now (never a blind overwrite).
+        for (const m of contextErrors) expect(m).toMatch(/changed outside this run since the agent read it/);
+        const code = await readFile(join(dir, 'src', 'calc.ts'), 'utf8');
+        for (const f of fns) expect(code).toContain(`return a ${op[f]} b;`);
+        expect(code).not.toContain('TODO');
+        const totals = JSON.parse(await readFile(join(dir, '.st3/telemetry/execution-metrics.json'), 'utf8'));
+        const cost = totals.counters.find((c: any) => c.name === 'st3_v2_cost_usd_total');
+        expect(cost?.value).toBeGreaterThan(0);
+        expect(totals.lastRun.costUsd).toBeCloseTo(cost.value, 9);
+        expect(totals.lastRun.precisionPercent).toBe(100);
+      } finally {
+        await stopAll(workers);
+        await server.close();
+      }
+    });
+  }, 120_000);
 
   it('takes the backend from .st3/config/executor.yaml; refuses a missing URL, an unreachable Redis, a bad config', async () => {
     await withTempDir(async (dir) => {
