@@ -122,6 +122,52 @@ describe.each(TRANSPORTS)('execution, review and metrics tools over %s', (transp
     expect(await failure(c.client, 'execute', { paths: ['src'], instruction: 'x', agent: 'nobody' })).toMatch(/^E_/);
   });
 
+  it('review_action regenerate with an agent runs the node again at once (st3 review regenerate --agent)', async () => {
+    const third = HALF.replace('half', 'third');
+    await writeFile(join(c.dir, 'src/third.ts'), third);
+    // A run whose change is queued for review (the threshold is above any confidence), as st3 execute makes it.
+    const exec = await import('@st3/executor');
+    const choice = await exec.chooseAgent(c.dir, process.env, { name: 'halver' });
+    const code = third.trimEnd();
+    const run = await exec.runAgentExecution({
+      root: c.dir,
+      graph: { nodes: [{ id: 'third', path: 'src/third.ts', startLine: 1, endLine: 4, code }], edges: [] },
+      agent: choice.agent,
+      instruction: 'Do the TODO',
+      reviewBelow: 1.01,
+      gates: false,
+      saveOptions: choice.saved,
+    });
+    expect(run.nodes.third!.change!.outcome).toBe('queued');
+    const queued = (await ok(c.client, 'review_list', { status: 'pending' })).items.find(
+      (i: { file?: string }) => i.file === 'src/third.ts',
+    ) as { id: string };
+    expect(await failure(c.client, 'review_action', { id: queued.id, action: 'approve', agent: 'halver' })).toBe(
+      'E_USAGE',
+    );
+    const r = await ok(c.client, 'review_action', {
+      id: queued.id,
+      action: 'regenerate',
+      feedback: 'divide, do not return n',
+      reviewer: 'ana',
+      agent: 'halver',
+    });
+    expect(r.regenerated).toBe(true);
+    expect(r.item).toMatchObject({ id: queued.id, status: 'pending', code: expect.stringContaining('return n / 2;') });
+    // The regeneration is a run of its own, recorded with the item it regenerated.
+    const runs = (await ok(c.client, 'run_status')).runs as { id: string }[];
+    const options = await Promise.all(
+      runs.map(async (r) => (await ok(c.client, 'run_status', { id: r.id })).run.options as Record<string, unknown>),
+    );
+    expect(options.filter((o) => o.regenerated === queued.id)).toEqual([
+      expect.objectContaining({ agent: 'halver', instruction: 'Do the TODO' }),
+    ]);
+    // Still queued: the file changes only when a reviewer approves.
+    expect(await readFile(join(c.dir, 'src/third.ts'), 'utf8')).toContain('TODO divide');
+    const later = await ok(c.client, 'review_action', { id: queued.id, action: 'regenerate', feedback: 'again' });
+    expect(later).toMatchObject({ regenerated: false, item: { status: 'needs_regeneration' } });
+  });
+
   it('run_status: the recorded runs, and one run in full', async () => {
     const all = await ok(c.client, 'run_status');
     expect(all.runs.map((r: { id: string }) => r.id)).toContain('run-test-1');

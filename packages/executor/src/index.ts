@@ -64,6 +64,7 @@ export {
   type ReviewService,
   type ReviewServiceOptions,
 } from './review/service.js';
+export { chooseAgent, openReviewService, savedSelection, type AgentChoice } from './review/open.js';
 export {
   checkSyntax,
   detectIssues,

@@ -77,7 +77,7 @@ export const reviewActionTool = defineTool({
   area: 'execute',
   cli: 'st3 review assign|approve|reject|edit|regenerate',
   description:
-    'Move a review item: assign (to a reviewer), approve (its change is applied to the file), reject (feedback required; the next execute regenerates the node with it), edit (new code, validated, then applied and approved) or regenerate (back to the agent with the feedback).',
+    'Move a review item: assign (to a reviewer), approve (its change is applied to the file), reject (feedback required; the next execute regenerates the node with it), edit (new code, validated, then applied and approved) or regenerate (feedback required: with agent or agentUrl the node runs again at once with the instruction and review threshold of the run that made it, like `st3 review regenerate --agent`; without, the next execute regenerates it). `regenerated` tells which happened.',
   input: z.object({
     id: z.string().min(1).describe('review item id'),
     action: z.enum(['assign', 'approve', 'reject', 'edit', 'regenerate']),
@@ -85,42 +85,49 @@ export const reviewActionTool = defineTool({
     feedback: z.string().min(1).optional().describe('why (required for reject and regenerate)'),
     code: z.string().optional().describe('the new code (edit)'),
     file: z.string().min(1).optional().describe('a workspace file holding the new code (edit)'),
+    agent: z.string().min(1).optional().describe('regenerate at once with this agent of .st3/config/agents.yaml'),
+    agentUrl: z.string().url().optional().describe('or with an ad-hoc OpenAI-compatible endpoint'),
+    agentModel: z.string().min(1).optional().describe('the model, with agentUrl'),
   }),
-  output: z.object({ ok: z.literal(true), item: ReviewItemSchema }),
+  output: z.object({
+    ok: z.literal(true),
+    item: ReviewItemSchema,
+    regenerated: z.boolean().describe('regenerate ran the agent at once (false: left to the next execute)'),
+  }),
   annotations: WRITES,
   async run(args, { root, signal }) {
-    const executor = await import('@st3/executor');
-    const queue = await reviewQueue(root);
-    const files = executor.createWorkspaceFiles(root);
-    // The review service applies what is approved or edited to the workspace, as the review page does;
-    // an edit is validated first (syntax, atomicity, and the gates in a scratch copy when configured).
-    const pool = executor.createScratchPool(root, 1);
-    const service = executor.createReviewService({
-      queue,
-      files,
-      validator: executor.createValidator({ root, files, pool }),
-    });
+    const { chooseAgent, openReviewService } = await import('@st3/executor');
+    if (signal.aborted) throw new St3Error('E_INTERRUPTED', 'cancelled');
+    const wantsAgent = args.agent !== undefined || args.agentUrl !== undefined || args.agentModel !== undefined;
+    if (wantsAgent && args.action !== 'regenerate')
+      throw new St3Error('E_USAGE', 'agent, agentUrl and agentModel go with the regenerate action');
+    const agent = wantsAgent
+      ? await chooseAgent(root, process.env, {
+          ...(args.agent ? { name: args.agent } : {}),
+          ...(args.agentUrl ? { url: args.agentUrl } : {}),
+          ...(args.agentModel ? { model: args.agentModel } : {}),
+        })
+      : undefined;
+    // The service `st3 review` and the review page use: approve and edit write the file (an edit is
+    // validated first); regenerate with an agent runs the node again at once.
+    const { service, dispose } = await openReviewService(root, process.env, { ...(agent ? { agent } : {}), signal });
     const by = {
       ...(args.reviewer ? { by: args.reviewer } : {}),
       ...(args.feedback ? { feedback: args.feedback } : {}),
     };
     try {
-      if (signal.aborted) throw new St3Error('E_INTERRUPTED', 'cancelled');
-      let item;
       switch (args.action) {
         case 'assign':
           if (!args.reviewer) throw new St3Error('E_USAGE', 'assign needs reviewer');
-          item = await service.assign(args.id, args.reviewer);
-          break;
+          return { ok: true as const, item: await service.assign(args.id, args.reviewer), regenerated: false };
         case 'approve':
-          item = await service.approve(args.id, by);
-          break;
+          return { ok: true as const, item: await service.approve(args.id, by), regenerated: false };
         case 'reject':
-          item = await service.reject(args.id, by);
-          break;
-        case 'regenerate':
-          item = (await service.regenerate(args.id, by)).item;
-          break;
+          return { ok: true as const, item: await service.reject(args.id, by), regenerated: false };
+        case 'regenerate': {
+          const r = await service.regenerate(args.id, by);
+          return { ok: true as const, item: r.item, regenerated: r.regenerated };
+        }
         case 'edit': {
           const code =
             args.file !== undefined
@@ -129,16 +136,16 @@ export const reviewActionTool = defineTool({
                 })
               : args.code;
           if (code === undefined) throw new St3Error('E_USAGE', 'edit needs code or file');
-          item = await service.edit(args.id, code, args.reviewer ? { by: args.reviewer } : {});
-          break;
+          const item = await service.edit(args.id, code, args.reviewer ? { by: args.reviewer } : {});
+          return { ok: true as const, item, regenerated: false };
         }
       }
-      return { ok: true as const, item };
     } finally {
-      await pool.dispose();
+      await dispose();
     }
   },
-  summary: ({ item: i }) => `${i.id} is now ${i.status}${i.reviewer ? ` (@${i.reviewer})` : ''}`,
+  summary: ({ item: i, regenerated }) =>
+    `${i.id} is now ${i.status}${i.reviewer ? ` (@${i.reviewer})` : ''}${regenerated ? ' (regenerated by the agent)' : ''}`,
 });
 
 export const runStatusTool = defineTool({
