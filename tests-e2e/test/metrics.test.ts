@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { chromiumLaunchOptions, haveChromium } from '@st3/tooling/browser';
 import { json, runSt3, st3Bin, withTempDir } from '../src/run-cli.js';
 
 const git = (cwd: string, ...args: string[]) =>
@@ -243,25 +244,14 @@ describe("st3 metrics: the seed's pilot, scripted", () => {
 
 /** Serves the written dashboard on 127.0.0.1 and clicks through it in headless Chromium. */
 async function openDashboard(file: string): Promise<void> {
-  const chromium = '/usr/bin/chromium';
-  if (!existsSync(chromium) && process.env.CI !== 'true') return; // .ci/run installs it; CI fails without
+  if (!haveChromium) return; // .ci/run installs it; CI fails without
   const html = await readFile(file, 'utf8');
   const server = createServer((req, res) =>
     req.url === '/' ? res.writeHead(200, { 'content-type': 'text/html' }).end(html) : res.writeHead(404).end(),
   );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { chromium: launcher } = await import('playwright-core');
-  const browser = await launcher.launch({
-    executablePath: chromium,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launcher.launch(chromiumLaunchOptions());
   try {
     const page = await browser.newPage();
     const problems: string[] = [];

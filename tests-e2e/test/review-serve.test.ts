@@ -1,23 +1,10 @@
 /// <reference lib="dom" />
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { chromiumLaunchOptions, haveChromium } from '@st3/tooling/browser';
 import { json, runSt3, st3Bin, withTempDir } from '../src/run-cli.js';
-
-const chromium = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-// Debian's Chromium is installed by .ci/run; under CI a missing browser fails instead of skipping.
-const haveBrowser = existsSync(chromium) || process.env.CI === 'true';
 
 const CALC = ['add', 'mul']
   .map((f) => `export function ${f}(a: number, b: number): number {\n  // TODO: ${f}\n  throw new Error('TODO');\n}\n`)
@@ -35,7 +22,7 @@ const expr = f === 'add' ? 'a + b' : s.includes('use multiplication') ? 'a * b' 
 process.stdout.write('\\x60\\x60\\x60ts\\nexport function ' + f + '(a: number, b: number): number {\\n  var r = ' + expr + ';\\n  return r;\\n}\\n\\x60\\x60\\x60\\n');
 `;
 
-describe.skipIf(!haveBrowser)('st3 review serve in a real browser', () => {
+describe.skipIf(!haveChromium)('st3 review serve in a real browser', () => {
   it('queue renders; Approve writes the file; Reject then st3 execute regenerates with the feedback; Edit applies', async () => {
     await withTempDir(async (dir) => {
       await mkdir(join(dir, '.st3', 'config'), { recursive: true });
@@ -85,7 +72,7 @@ describe.skipIf(!haveBrowser)('st3 review serve in a real browser', () => {
         });
         expect(new URL(url).hostname).toBe('127.0.0.1');
         const { chromium: launcher } = await import('playwright-core');
-        const browser = await launcher.launch({ executablePath: chromium, args: ARGS });
+        const browser = await launcher.launch(chromiumLaunchOptions());
         try {
           const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
           const problems: string[] = [];

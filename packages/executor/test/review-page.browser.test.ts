@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { chromiumLaunchOptions, haveChromium } from '@st3/tooling/browser';
 import type { GraphInput } from '@st3/schemas';
 import {
   createAgentRunner,
@@ -18,19 +18,6 @@ import {
 } from '../src/index.js';
 import { startFakeOpenAi } from './fake-openai.js';
 import { makeWorkspace } from './workspace.js';
-
-const chromium = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-// Debian's Chromium is installed by .ci/run; under CI a missing browser fails instead of skipping.
-const haveBrowser = existsSync(chromium) || process.env.CI === 'true';
 
 const CALC = `export function add(a: number, b: number): number {
   // TODO: return the sum
@@ -59,7 +46,7 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-describe.skipIf(!haveBrowser)('the review page in a real browser', () => {
+describe.skipIf(!haveChromium)('the review page in a real browser', () => {
   it('lists the queue; Approve writes the file; Reject then execute regenerates with the feedback; Edit applies', async () => {
     const ws = await makeWorkspace({ 'src/calc.ts': CALC });
     cleanup.push(ws.dispose);
@@ -110,7 +97,7 @@ describe.skipIf(!haveBrowser)('the review page in a real browser', () => {
     cleanup.push(review.close);
 
     const { chromium: launcher } = await import('playwright-core');
-    const browser = await launcher.launch({ executablePath: chromium, args: ARGS });
+    const browser = await launcher.launch(chromiumLaunchOptions());
     cleanup.push(() => browser.close());
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const problems: string[] = [];

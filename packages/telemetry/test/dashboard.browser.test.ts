@@ -1,26 +1,12 @@
 /// <reference lib="dom" />
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { chromiumLaunchOptions, haveChromium } from '@st3/tooling/browser';
 import { renderDashboard } from '../src/index.js';
 import { sampleDashboard } from './dashboard-fixture.js';
 
-const chromium = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-// Debian's Chromium is installed by .ci/run; under CI a missing browser fails instead of skipping.
-const haveBrowser = existsSync(chromium) || process.env.CI === 'true';
-
-describe.skipIf(!haveBrowser)('dashboard in a real browser', () => {
+describe.skipIf(!haveChromium)('dashboard in a real browser', () => {
   it('is served from 127.0.0.1, draws its charts, opens on click, and stays local and quiet', async () => {
     const html = renderDashboard(sampleDashboard());
     const server = createServer((req, res) => {
@@ -30,7 +16,7 @@ describe.skipIf(!haveBrowser)('dashboard in a real browser', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     const { chromium: launcher } = await import('playwright-core');
-    const browser = await launcher.launch({ executablePath: chromium, args: ARGS });
+    const browser = await launcher.launch(chromiumLaunchOptions());
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const problems: string[] = [];
