@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { json, runSt3, withTempDir } from '../src/run-cli.js';
+import { json, runSt3, st3Bin, withTempDir } from '../src/run-cli.js';
 
 /**
  * `st3 metrics alerts` and `st3 metrics grafana` through the built binary; the rules are judged by the
@@ -118,6 +118,40 @@ ${exprTest(rule('ST3CostPerProjectHigh'), '2m', true)}
       for (const n of names) expect(n).toMatch(/^st3_(v2|worker)_/);
       const bad = await runSt3(['metrics', 'alerts', '--precision-below', '120']);
       expect(bad.code).toBe(2);
+    });
+  }, 60_000);
+  it('st3 metrics serve shows the execution totals that runs add to (two runs: twice the count)', async () => {
+    await withTempDir(async (dir) => {
+      await mkdir(join(dir, '.st3'));
+      await writeFile(join(dir, 'graph.json'), JSON.stringify({ nodes: [{ id: 'a' }, { id: 'b' }], edges: [] }));
+      for (let i = 0; i < 2; i++) {
+        const r = await runSt3(['execute', 'graph.json', '--run', 'true', '--json'], { cwd: dir });
+        expect(r.code, r.stderr).toBe(0);
+      }
+      const child = spawn(process.execPath, [st3Bin, 'metrics', 'serve', '--port', '0', '--cwd', dir], {
+        env: { ...process.env, NO_COLOR: '1', CI: '1' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          let out = '';
+          child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+            out += c;
+            const m = /serving (http:\S+)/.exec(out);
+            if (m) resolve(m[1]!);
+          });
+          child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+        });
+        const page = await (await fetch(url)).text();
+        expect(page).toMatch(/^st3_v2_atoms_generated_total\{outcome="command"\} 4$/m);
+        expect(page).toMatch(/^st3_v2_runs_total\{status="succeeded",backend="local"\} 2$/m);
+        expect(page).toMatch(/^st3_v2_review_queue_size\{level="critical"\} 0$/m);
+        expect(page).toMatch(/^st3_v2_precision_percent 100$/m);
+        // No price configured: no cost metric rather than a made-up zero.
+        expect(page).not.toMatch(/st3_v2_cost/);
+      } finally {
+        child.kill('SIGINT');
+      }
     });
   }, 60_000);
 });

@@ -160,7 +160,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         throw new AttemptFailed(`${last?.category ?? 'unknown'}: ${last?.message ?? 'attempt failed'}`);
       }
       const { cursor: _c, ...outcome } = step.progress;
-      report(outcome.state.status as 'succeeded' | 'failed' | 'cancelled');
+      report(outcome.state.status as 'succeeded' | 'failed' | 'cancelled', outcome.state.error?.message);
       return outcome;
     } catch (error) {
       if (!(error instanceof AttemptFailed)) report('error', (error as Error).message);
