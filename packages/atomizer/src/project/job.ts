@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { atomizeSource, decodeSource, measureSource, type AtomizeOptions, type ComplexityRecord } from '../api.js';
 import type { AtomizedFileRecord } from '../atomize.js';
 import type { SkippedFile } from '../analyze.js';
+import { skippedResult } from './skipped.js';
 
 /** Bump when the output of the same input changes, so old cache entries are not reused. */
 export const CACHE_VERSION = 'atomizer-2';
@@ -50,19 +51,7 @@ export async function runJobWithCost(job: Job): Promise<{ result: JobResult; cos
     bytes = readFileSync(job.file);
   } catch (error) {
     const message = `cannot read: ${(error as Error).message}`;
-    return {
-      result: {
-        path: job.path,
-        ok: false,
-        cached: false,
-        skipped: {
-          path: job.path,
-          reason: message,
-          diagnostic: { code: 'E_FILE_READ', severity: 'warning', file: job.path, message },
-        },
-      },
-      cost,
-    };
+    return { result: skippedResult(job.path, 'E_FILE_READ', 'warning', message), cost };
   }
   cost.bytes = bytes.length;
   const key = job.cacheDir ? cacheKey(job, bytes) : '';

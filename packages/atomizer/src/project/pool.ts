@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { St3Error } from '@st3/schemas/errors';
 import type { Job, JobCost, JobResult } from './job.js';
+import { skippedResult } from './skipped.js';
 
 interface Reply {
   id: number;
@@ -20,16 +21,7 @@ interface Slot {
 /** A file whose worker stopped while parsing it: a failed result with a typed diagnostic, not a thrown error. */
 export function crashedResult(job: Job, why: string): JobResult {
   const message = `the atomizer worker stopped while parsing this file: ${why}`;
-  return {
-    path: job.path,
-    ok: false,
-    cached: false,
-    skipped: {
-      path: job.path,
-      reason: message,
-      diagnostic: { code: 'E_ATOMIZE_WORKER', severity: 'error', file: job.path, message },
-    },
-  };
+  return skippedResult(job.path, 'E_ATOMIZE_WORKER', 'error', message);
 }
 
 /**
