@@ -19,6 +19,7 @@ export {
   type LoadOptions,
 } from './load/load-document.js';
 export { locatePath, type Position } from './load/locate.js';
+export { diagnosticAt, type Finding } from './load/diagnostic-at.js';
 export * from './formats/atoms.js';
 export * from './formats/graph.js';
 export * from './formats/executor.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Diagnostic } from '../errors/diagnostic.js';
+import { diagnosticAt } from '../load/diagnostic-at.js';
 import type { CheckContext } from '../load/load-document.js';
 
 /** `.st3/config/project_structure.yaml`: directory policies (which artifact types and extensions go where). */
@@ -35,28 +36,14 @@ export function checkProjectStructure(value: ProjectStructure, ctx: CheckContext
     const parent = policy.parent;
     if (parent === null) continue;
     const path = ['directories', dir, 'parent'];
-    const pos = ctx.locate(path);
-    if (!(parent in value.directories)) {
-      out.push({
-        code: 'E_SCHEMA',
-        severity: 'error',
-        file: ctx.file,
-        line: pos?.line,
-        column: pos?.column,
-        path,
-        message: `parent "${parent}" is not a declared directory`,
-      });
-    } else if (!dir.startsWith(`${parent}/`)) {
-      out.push({
-        code: 'E_SCHEMA',
-        severity: 'error',
-        file: ctx.file,
-        line: pos?.line,
-        column: pos?.column,
-        path,
-        message: `parent "${parent}" is not a prefix of "${dir}"`,
-      });
-    }
+    if (!(parent in value.directories))
+      out.push(
+        diagnosticAt(ctx, path, { code: 'E_SCHEMA', message: `parent "${parent}" is not a declared directory` }),
+      );
+    else if (!dir.startsWith(`${parent}/`))
+      out.push(
+        diagnosticAt(ctx, path, { code: 'E_SCHEMA', message: `parent "${parent}" is not a prefix of "${dir}"` }),
+      );
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Diagnostic } from '../errors/diagnostic.js';
+import { diagnosticAt } from '../load/diagnostic-at.js';
 import type { CheckContext } from '../load/load-document.js';
 
 /** `.st3/config/scaffold_metadata.yaml`: how the two-line provenance header is written per comment syntax. */
@@ -39,17 +40,13 @@ export function checkScaffoldMetadata(value: ScaffoldMetadataConfig, ctx: CheckC
     try {
       new RegExp(source);
     } catch (error) {
-      const pos = ctx.locate(path);
-      out.push({
-        code: 'E_SCHEMA',
-        severity: 'error',
-        file: ctx.file,
-        line: pos?.line,
-        column: pos?.column,
-        path,
-        message: `invalid regular expression: ${(error as Error).message}`,
-        hint: 'write a JavaScript-compatible regex',
-      });
+      out.push(
+        diagnosticAt(ctx, path, {
+          code: 'E_SCHEMA',
+          message: `invalid regular expression: ${(error as Error).message}`,
+          hint: 'write a JavaScript-compatible regex',
+        }),
+      );
     }
   };
   const owner = new Map<string, string>();
@@ -59,17 +56,13 @@ export function checkScaffoldMetadata(value: ScaffoldMetadataConfig, ctx: CheckC
     p.extensions.forEach((ext, k) => {
       const other = owner.get(ext);
       if (other !== undefined && other !== p.syntax) {
-        const pos = ctx.locate(['comment_patterns', i, 'extensions', k]);
-        out.push({
-          code: 'E_SCHEMA',
-          severity: 'error',
-          file: ctx.file,
-          line: pos?.line,
-          column: pos?.column,
-          path: ['comment_patterns', i, 'extensions', k],
-          message: `extension "${ext}" is already claimed by syntax "${other}"`,
-          hint: 'an extension may use one comment syntax only',
-        });
+        out.push(
+          diagnosticAt(ctx, ['comment_patterns', i, 'extensions', k], {
+            code: 'E_SCHEMA',
+            message: `extension "${ext}" is already claimed by syntax "${other}"`,
+            hint: 'an extension may use one comment syntax only',
+          }),
+        );
       } else owner.set(ext, p.syntax);
     });
   });

@@ -1,0 +1,26 @@
+import type { Diagnostic } from '../errors/diagnostic.js';
+import type { CheckContext } from './load-document.js';
+
+/** What a check says about a value; where it is comes from the document. */
+export interface Finding {
+  code: string;
+  message: string;
+  /** Default: error. */
+  severity?: Diagnostic['severity'];
+  hint?: string;
+}
+
+/** A check's finding at `path` of the document being loaded, located at its file:line:col. */
+export function diagnosticAt(ctx: CheckContext, path: (string | number)[], finding: Finding): Diagnostic {
+  const pos = ctx.locate(path);
+  return {
+    code: finding.code,
+    severity: finding.severity ?? 'error',
+    file: ctx.file,
+    line: pos?.line,
+    column: pos?.column,
+    path,
+    message: finding.message,
+    ...(finding.hint !== undefined ? { hint: finding.hint } : {}),
+  };
+}
