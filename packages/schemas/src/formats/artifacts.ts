@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Diagnostic } from '../errors/diagnostic.js';
+import { diagnosticAt } from '../load/diagnostic-at.js';
 import type { CheckContext } from '../load/load-document.js';
 
 /** `.st3/config/artifacts.yaml`: every scaffoldable artifact type. */
@@ -23,7 +24,10 @@ export const ArtifactInjectionSchema = z
     append: z.boolean().optional().describe('insert at the end (the default)'),
     prepend: z.boolean().optional().describe('insert at the top'),
     at_line: z.number().int().min(1).optional().describe('insert before this line (1-based)'),
-    skip_if: z.string().optional().describe('skip when the target matches this regular expression (default: when it holds the text)'),
+    skip_if: z
+      .string()
+      .optional()
+      .describe('skip when the target matches this regular expression (default: when it holds the text)'),
     create: z.boolean().optional().describe('create the target when it does not exist (default: an error)'),
     language: z.enum(['ts', 'py']).optional().describe('only for artifacts of this language'),
   })
@@ -78,48 +82,42 @@ export function checkArtifactRegistry(value: ArtifactRegistry, ctx: CheckContext
     const base = ['artifact_types', index];
     for (const field of DEPRECATED_ARTIFACT_FIELDS) {
       if (artifact[field] !== undefined) {
-        const pos = ctx.locate([...base, field], { atKey: true });
-        out.push({
-          code: 'W_DEPRECATED',
-          severity: 'warning',
-          file: ctx.file,
-          line: pos?.line,
-          column: pos?.column,
-          path: [...base, field],
-          message: `"${field}" is deprecated (artifact "${artifact.type_id}")`,
-          hint: 'templates replace per-type scaffolder classes; remove the field when you no longer run the legacy scaffolder',
-        });
+        out.push(
+          diagnosticAt(
+            ctx,
+            [...base, field],
+            {
+              code: 'W_DEPRECATED',
+              severity: 'warning',
+              message: `"${field}" is deprecated (artifact "${artifact.type_id}")`,
+              hint: 'templates replace per-type scaffolder classes; remove the field when you no longer run the legacy scaffolder',
+            },
+            { atKey: true },
+          ),
+        );
       }
     }
     const previous = seen.get(artifact.type_id);
     if (previous !== undefined) {
-      const pos = ctx.locate([...base, 'type_id']);
-      out.push({
-        code: 'E_SCHEMA',
-        severity: 'error',
-        file: ctx.file,
-        line: pos?.line,
-        column: pos?.column,
-        path: [...base, 'type_id'],
-        message: `duplicate type_id "${artifact.type_id}" (first defined at artifact_types[${previous}])`,
-        hint: 'type ids must be unique',
-      });
+      out.push(
+        diagnosticAt(ctx, [...base, 'type_id'], {
+          code: 'E_SCHEMA',
+          message: `duplicate type_id "${artifact.type_id}" (first defined at artifact_types[${previous}])`,
+          hint: 'type ids must be unique',
+        }),
+      );
     } else seen.set(artifact.type_id, index);
     const machine = artifact.state_machine;
     if (machine) {
       const states = new Set(machine.states);
       const unknown = (path: (string | number)[], state: string) => {
-        const pos = ctx.locate([...base, 'state_machine', ...path]);
-        out.push({
-          code: 'E_SCHEMA',
-          severity: 'error',
-          file: ctx.file,
-          line: pos?.line,
-          column: pos?.column,
-          path: [...base, 'state_machine', ...path],
-          message: `state "${state}" is not one of the machine's states`,
-          hint: `states: ${machine.states.join(', ')}`,
-        });
+        out.push(
+          diagnosticAt(ctx, [...base, 'state_machine', ...path], {
+            code: 'E_SCHEMA',
+            message: `state "${state}" is not one of the machine's states`,
+            hint: `states: ${machine.states.join(', ')}`,
+          }),
+        );
       };
       if (!states.has(machine.initial_state)) unknown(['initial_state'], machine.initial_state);
       machine.valid_transitions.forEach((t, ti) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Diagnostic } from '../errors/diagnostic.js';
+import { diagnosticAt } from '../load/diagnostic-at.js';
 import type { CheckContext } from '../load/load-document.js';
 
 /**
@@ -73,28 +74,21 @@ export function checkPatternRegistry(value: PatternRegistry, ctx: CheckContext):
       seen.set(p.pattern_id, i);
       return;
     }
-    const pos = ctx.locate(['patterns', i, 'pattern_id']);
-    out.push({
-      code: 'E_SCHEMA',
-      severity: 'error',
-      file: ctx.file,
-      line: pos?.line,
-      column: pos?.column,
-      path: ['patterns', i, 'pattern_id'],
-      message: `duplicate pattern_id "${p.pattern_id}" (first at patterns[${first}])`,
-    });
+    out.push(
+      diagnosticAt(ctx, ['patterns', i, 'pattern_id'], {
+        code: 'E_SCHEMA',
+        message: `duplicate pattern_id "${p.pattern_id}" (first at patterns[${first}])`,
+      }),
+    );
   });
   if (value.metadata.total_patterns !== value.patterns.length) {
-    const pos = ctx.locate(['metadata', 'total_patterns']);
-    out.push({
-      code: 'W_PATTERN_COUNT',
-      severity: 'warning',
-      file: ctx.file,
-      line: pos?.line,
-      column: pos?.column,
-      path: ['metadata', 'total_patterns'],
-      message: `total_patterns is ${value.metadata.total_patterns} but the registry lists ${value.patterns.length} patterns`,
-    });
+    out.push(
+      diagnosticAt(ctx, ['metadata', 'total_patterns'], {
+        code: 'W_PATTERN_COUNT',
+        severity: 'warning',
+        message: `total_patterns is ${value.metadata.total_patterns} but the registry lists ${value.patterns.length} patterns`,
+      }),
+    );
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Diagnostic } from '../errors/diagnostic.js';
+import { diagnosticAt } from '../load/diagnostic-at.js';
 import type { CheckContext } from '../load/load-document.js';
 
 /** `.st3/template_registry.json`: which template versions produced which version hash. */
@@ -37,32 +38,25 @@ export function checkTemplateRegistry(value: TemplateRegistry, ctx: CheckContext
     for (const [key, ref] of Object.entries(entry)) {
       if (!/^tier\d+$/.test(key)) continue;
       if (!TemplateRefSchema.safeParse(ref).success) {
-        const pos = ctx.locate(['version_hashes', hash, key]);
-        out.push({
-          code: 'E_SCHEMA',
-          severity: 'error',
-          file: ctx.file,
-          line: pos?.line,
-          column: pos?.column,
-          path: ['version_hashes', hash, key],
-          message: `${key} must be {template_id, version}`,
-        });
+        out.push(
+          diagnosticAt(ctx, ['version_hashes', hash, key], {
+            code: 'E_SCHEMA',
+            message: `${key} must be {template_id, version}`,
+          }),
+        );
       }
     }
   }
   for (const [type, hash] of Object.entries(value.current_versions)) {
     if (!(hash in value.version_hashes)) {
-      const pos = ctx.locate(['current_versions', type]);
-      out.push({
-        code: 'W_DANGLING_HASH',
-        severity: 'warning',
-        file: ctx.file,
-        line: pos?.line,
-        column: pos?.column,
-        path: ['current_versions', type],
-        message: `current version ${hash} of "${type}" has no entry in version_hashes`,
-        hint: 're-scaffold once with the current template to record it',
-      });
+      out.push(
+        diagnosticAt(ctx, ['current_versions', type], {
+          code: 'W_DANGLING_HASH',
+          severity: 'warning',
+          message: `current version ${hash} of "${type}" has no entry in version_hashes`,
+          hint: 're-scaffold once with the current template to record it',
+        }),
+      );
     }
   }
   return out;

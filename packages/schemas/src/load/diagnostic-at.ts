@@ -10,9 +10,14 @@ export interface Finding {
   hint?: string;
 }
 
-/** A check's finding at `path` of the document being loaded, located at its file:line:col. */
-export function diagnosticAt(ctx: CheckContext, path: (string | number)[], finding: Finding): Diagnostic {
-  const pos = ctx.locate(path);
+/** A check's finding at `path` of the document being loaded, located at its file:line:col (`atKey`: at the key). */
+export function diagnosticAt(
+  ctx: CheckContext,
+  path: (string | number)[],
+  finding: Finding,
+  options: { atKey?: boolean } = {},
+): Diagnostic {
+  const pos = options.atKey ? ctx.locate(path, { atKey: true }) : ctx.locate(path);
   return {
     code: finding.code,
     severity: finding.severity ?? 'error',
