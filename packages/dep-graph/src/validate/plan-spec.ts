@@ -1,5 +1,13 @@
 import { posix } from 'node:path';
-import { loadFile, PlanSpecSchema, type AtomizedFile, type Diagnostic, type PlanSpec, type Result } from '@st3/schemas';
+import {
+  diagnosticAt,
+  loadFile,
+  PlanSpecSchema,
+  type AtomizedFile,
+  type Diagnostic,
+  type PlanSpec,
+  type Result,
+} from '@st3/schemas';
 
 /** A glob (`*` within a folder, `**` across folders, `?` one character) as an anchored regular expression. */
 export function globToRegExp(glob: string): RegExp {
@@ -43,17 +51,13 @@ export async function loadPlanSpec(path: string, file = path): Promise<Result<Pl
       spec.milestones.forEach((m, i) => {
         m.tasks.forEach((t, j) => {
           if (seen.has(t.id)) {
-            const pos = ctx.locate(['milestones', i, 'tasks', j, 'id']);
-            out.push({
-              code: 'E_SCHEMA',
-              severity: 'error',
-              file: ctx.file,
-              line: pos?.line,
-              column: pos?.column,
-              path: ['milestones', i, 'tasks', j, 'id'],
-              message: `task id "${t.id}" is used twice`,
-              hint: 'give every task a unique id',
-            });
+            out.push(
+              diagnosticAt(ctx, ['milestones', i, 'tasks', j, 'id'], {
+                code: 'E_SCHEMA',
+                message: `task id "${t.id}" is used twice`,
+                hint: 'give every task a unique id',
+              }),
+            );
           }
           seen.add(t.id);
         });
