@@ -217,6 +217,40 @@ describe('st3 mcp (built binary over stdio)', () => {
     });
   });
 
+  it('a big waves run goes to a worker thread: cheap calls keep being answered meanwhile', async () => {
+    await withTempDir(async (dir) => {
+      await cp(join(repoRoot, 'examples'), dir, { recursive: true, filter: (src) => !SKIP.has(basename(src)) });
+      // A seeded random graph whose analysis (cycles cut, waves, critical path) holds a thread for seconds.
+      let seed = 1;
+      const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+      const n = 12_000;
+      const edges = Array.from({ length: n * 3 }, () => [Math.floor(random() * n), Math.floor(random() * n)])
+        .filter(([a, b]) => a !== b)
+        .map(([a, b]) => ({ from: `n${a}`, to: `n${b}`, type: 'call' }));
+      const nodes = Array.from({ length: n }, (_, i) => ({ id: `n${i}` }));
+      await writeFile(join(dir, 'big.graph.json'), JSON.stringify({ nodes, edges }));
+      await withServer(dir, async (client, stderr) => {
+        await client.callTool({ name: 'list_artifact_types', arguments: {} });
+        let done = false;
+        const heavy = client
+          .callTool({ name: 'waves', arguments: { paths: ['big.graph.json'] } }, undefined, { timeout: 120_000 })
+          .finally(() => (done = true)) as Promise<CallToolResult>;
+        let answered = 0;
+        while (!done) {
+          const r = await client.callTool({ name: 'list_artifact_types', arguments: {} });
+          expect(r.isError ?? false).toBe(false);
+          if (!done) answered++;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        const result = await heavy;
+        expect(result.isError ?? false).toBe(false);
+        expect((result.structuredContent as { stats: { nodes: number } }).stats.nodes).toBe(n);
+        expect(answered).toBeGreaterThanOrEqual(5);
+        await expect.poll(stderr).toMatch(/waves: ok in \d+ ms \(worker thread\)/);
+      });
+    });
+  }, 180_000);
+
   it('answers the calls received before the end of input, then exits 0 with only JSON-RPC on stdout', async () => {
     const messages = [
       {
