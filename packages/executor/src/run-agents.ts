@@ -3,7 +3,7 @@ import type { GraphInput, RunState } from '@st3/schemas';
 import type { Agent } from './agents/types.js';
 import { createWorkspaceFiles } from './change/workspace.js';
 import { writeFileAtomic } from './fs.js';
-import { priorOutcomes } from './ledger.js';
+import { priorOutcomes, writtenNodes } from './ledger.js';
 import { createReviewQueue } from './review/queue.js';
 import { createAgentRunner } from './runners/agent.js';
 import { execute, type ExecuteOptions, type ExecuteResult } from './scheduler/execute.js';
@@ -65,8 +65,10 @@ export async function runAgentExecution(options: AgentExecutionOptions): Promise
   const store = createFileRunStore(runsDir);
   const queue = createReviewQueue(join(options.root, '.st3', 'review'));
   const dryRun = options.dryRun === true;
-  const prior = options.resume ? { done: {}, feedback: {} } : await priorOutcomes(runsDir, queue);
+  const prior = options.resume ? { done: {}, feedback: {}, written: {} } : await priorOutcomes(runsDir, queue);
   const runId = options.resume?.id ?? options.runId ?? newRunId();
+  // A node is done when its id was, or when its code is what an earlier run or a reviewer wrote.
+  const done = { ...writtenNodes(options.graph.nodes, prior.written), ...prior.done };
   const files = createWorkspaceFiles(options.root, { dryRun });
   const pool = createScratchPool(options.root, options.validationConcurrency ?? 2);
   try {
@@ -107,7 +109,7 @@ export async function runAgentExecution(options: AgentExecutionOptions): Promise
       runId,
       store,
       ...(resume ? { resume } : {}),
-      done: prior.done,
+      done,
       feedback: Object.fromEntries(
         Object.entries(prior.feedback).map(([id, text]) => [id, `Reviewer feedback: ${text}`]),
       ),
@@ -119,7 +121,7 @@ export async function runAgentExecution(options: AgentExecutionOptions): Promise
       patchFile = join(runsDir, `${runId}.patch`);
       await writeFileAtomic(patchFile, patch);
     }
-    return { ...result, ...(patchFile ? { patchFile } : {}), alreadyDone: prior.done };
+    return { ...result, ...(patchFile ? { patchFile } : {}), alreadyDone: done };
   } finally {
     await pool.dispose();
   }

@@ -318,6 +318,71 @@ describe('runAgentExecution', () => {
   }, 60_000);
 });
 
+describe('a re-run on a fresh atomization', () => {
+  /** The graph `st3 execute src` builds: the atomizer's atoms, whose ids end with the digest of their code. */
+  async function atomGraph(root: string, path: string): Promise<GraphInput> {
+    const { atomizeSource } = await import('@st3/atomizer');
+    const rec = await atomizeSource(await readFile(join(root, path), 'utf8'), path);
+    if (!('atoms' in rec)) throw new Error(`not atomized: ${path}`);
+    const atoms = rec.atoms.filter((a) => a.kind === 'function');
+    return {
+      nodes: atoms.map((a) => ({ id: a.id, path, startLine: a.startLine, endLine: a.endLine, code: a.code })),
+      edges: [],
+    };
+  }
+
+  it('skips the atoms an earlier run wrote or a reviewer approved, though their code (and so their id) changed', async () => {
+    const { runAgentExecution } = await import('../src/index.js');
+    const ws = await makeWorkspace({ 'src/many.ts': todoFile(3) });
+    cleanup.push(ws.dispose);
+    const asked: string[] = [];
+    const agent: Agent = {
+      name: 'fixed',
+      kind: 'custom',
+      generate: async (r) => {
+        const i = Number(/export function f(\d+)/.exec(r.messages.at(-1)!.content)![1]);
+        asked.push(`f${i}`);
+        // f2's answer uses `var`, a detected issue: its confidence is lower and it goes to review.
+        const code = i === 2 ? impl(2).replace('  x += 0;', '  var y = 0;\n  x += y;') : impl(i);
+        return { text: `\`\`\`ts\n${code}\n\`\`\`` };
+      },
+    };
+    const first = await runAgentExecution({
+      root: ws.root,
+      graph: await atomGraph(ws.root, 'src/many.ts'),
+      agent,
+      instruction: 'x',
+      runId: 'run-1',
+      reviewBelow: 0.99,
+      gates: false,
+    });
+    expect(first.status, JSON.stringify(first.nodes)).toBe('succeeded');
+    expect(asked.sort()).toEqual(['f0', 'f1', 'f2']);
+    const queue = createReviewQueue(join(ws.root, '.st3', 'review'));
+    const [item] = await queue.list();
+    expect(item?.nodeId).toMatch(/^src\/many\.ts#L10-/);
+    await createReviewService({ queue, files: createWorkspaceFiles(ws.root) }).approve(item!.id, {});
+
+    // The atomizer now gives f0..f2 new ids (new code, new lines); none is generated again.
+    asked.length = 0;
+    const graph = await atomGraph(ws.root, 'src/many.ts');
+    expect(graph.nodes.map((n) => n.id).filter((id) => first.nodes[id])).toEqual([]);
+    const again = await runAgentExecution({
+      root: ws.root,
+      graph,
+      agent,
+      instruction: 'x',
+      runId: 'run-2',
+      gates: false,
+    });
+    expect(asked).toEqual([]);
+    const why = Object.values(again.alreadyDone);
+    expect(why.filter((w) => /^written by run-1 \(src\/many\.ts#L\d+-L\d+@\w+\)$/.test(w))).toHaveLength(2);
+    expect(why.filter((w) => w === `written in review (${item!.id})`)).toHaveLength(1);
+    expect(again.stats).toMatchObject({ reused: 3, attempts: 0 });
+  }, 60_000);
+});
+
 describe('atoms with blank lines at their edges', () => {
   it('an answer without them does not glue the atom to its neighbours (atoms from the atomizer carry the blank line before them)', async () => {
     const ws = await makeWorkspace({ 'src/many.ts': todoFile(2) });

@@ -228,7 +228,11 @@ const subcommands: Record<string, Command> = {
       const r = await withService(ctx, agentOf(ctx.values), (s) =>
         s.regenerate(ctx.args.id, { feedback: ctx.values.feedback, by: ctx.values.reviewer }),
       );
-      if (!out.json && !r.regenerated) out.info('the next `st3 execute` regenerates it with this feedback');
+      if (out.json) {
+        out.document({ ok: true, regenerated: r.regenerated, item: r.item });
+        return EXIT.ok;
+      }
+      if (!r.regenerated) out.info('the next `st3 execute` regenerates it with this feedback');
       return printItem(out, r.item);
     },
   }),

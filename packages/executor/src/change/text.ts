@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 
+/**
+ * sha1 (hex) of an atom's code without the blank lines at its edges (the atomizer gives an atom the blank
+ * line before it; an agent's code has none): how a later run recognises code a change wrote.
+ */
+export function codeDigest(code: string): string {
+  const core = code.replace(/^(?:[ \t]*\r?\n)+/, '').replace(/(?:\r?\n[ \t]*)+$/, '');
+  return createHash('sha1').update(core).digest('hex');
+}
+
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }

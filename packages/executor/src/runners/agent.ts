@@ -4,7 +4,7 @@ import { parseAnswer } from '../agents/answer.js';
 import { buildPrompt } from '../agents/prompt.js';
 import type { Agent, AgentAnswer } from '../agents/types.js';
 import { diffHunks, replacementHunk } from '../change/hunks.js';
-import { locateLines, sha256, sliceLines, splitLines, unifiedDiff } from '../change/text.js';
+import { codeDigest, locateLines, sha256, sliceLines, splitLines, unifiedDiff } from '../change/text.js';
 import type { WorkspaceFiles } from '../change/workspace.js';
 import { scoreConfidence, type ConfidenceScore } from '../confidence.js';
 import { detectIssues, languageOf } from '../detectors/index.js';
@@ -224,6 +224,7 @@ export function createAgentRunner(options: AgentRunnerOptions): RunNode<AgentNod
     const base = {
       file: path,
       lines,
+      codeSha1: codeDigest(newCode),
       confidence,
       validation: validation.report,
     };

@@ -97,6 +97,11 @@ export const NodeChangeSchema = z.object({
   diff: z.string(),
   /** Lines of the atom in the file the agent saw, and of its replacement. */
   lines: z.object({ start: z.number().int(), end: z.number().int(), newEnd: z.number().int() }).optional(),
+  /**
+   * sha1 (hex) of the atom's new code without blank edge lines: a later run recognises the atom this
+   * change produced (its id changed with its code) and does not generate it again.
+   */
+  codeSha1: z.string().optional(),
   /** Nodes whose changes to the same file were applied between this node's validation and its write. */
   rebasedOver: z.array(z.string()).optional(),
   confidence: ConfidenceSchema.optional(),
