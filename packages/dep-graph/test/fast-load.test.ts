@@ -13,6 +13,7 @@ import {
   stronglyConnectedComponents,
   type IndexedGraph,
 } from '../src/index.js';
+import { ByteTable } from '../src/fast/byte-table.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -72,6 +73,79 @@ describe('the fast graph loader', () => {
     );
   });
 
+  it('ranks ASCII ids by their bytes exactly as strings sort (prefixes, long ids, all printable bytes)', () => {
+    // Ids of any printable ASCII except the quote and backslash (escapes make the scanner give up),
+    // short and long, many sharing prefixes, so both the radix passes and the insertion sort run.
+    const idChar = fc.integer({ min: 0x20, max: 0x7e }).filter((c) => c !== 0x22 && c !== 0x5c);
+    const id = fc.oneof(
+      fc.array(idChar, { minLength: 1, maxLength: 12 }).map((cs) => String.fromCharCode(...cs)),
+      fc.tuple(fc.constantFrom('src/a/', 'src/ab', 'src/a', 'x'), fc.nat(300)).map(([p, k]) => `${p}${k}`),
+    );
+    fc.assert(
+      fc.property(fc.uniqueArray(id, { minLength: 1, maxLength: 400 }), fc.nat(), (ids, seed) => {
+        const edges = ids.map((from, i) => ({ from, to: ids[(i * 31 + seed) % ids.length]! }));
+        const text = JSON.stringify({ nodes: ids.map((i) => ({ id: i })), edges });
+        const fast = indexGraphBytes(bytes(text));
+        expect(fast).toBeDefined();
+        const slow = indexGraph(JSON.parse(text));
+        expect(fast!.ids).toEqual(slow.ids);
+        expect(Array.from(fast!.src)).toEqual(Array.from(slow.src));
+        expect(Array.from(fast!.dst)).toEqual(Array.from(slow.dst));
+        expect([...fast!.index]).toEqual([...slow.index]);
+        expect(fast!.nodes).toEqual(slow.nodes);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('interns ids by their bytes: ids equal up to 8 bytes, of 8 bytes and longer, differing only in length', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.oneof(
+            fc.stringMatching(/^[ab]{1,11}$/),
+            // Seven shared bytes then 0 to 4 more: lengths 7 to 11 around the 8 bytes kept in the table.
+            fc.stringMatching(/^[ab]{0,4}$/).map((tail) => `abcdefg${tail}`),
+          ),
+          { minLength: 1, maxLength: 60 },
+        ),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 120 }),
+        (ids, pairs) => {
+          const edges = pairs.map(([a, b]) => ({ from: ids[a % ids.length]!, to: ids[b % ids.length]! }));
+          const text = JSON.stringify({ nodes: ids.map((i) => ({ id: i })), edges });
+          const fast = indexGraphBytes(bytes(text));
+          const slow = indexGraph(JSON.parse(text));
+          expect(fast!.ids).toEqual(slow.ids);
+          expect(Array.from(fast!.src)).toEqual(Array.from(slow.src));
+          expect(Array.from(fast!.dst)).toEqual(Array.from(slow.dst));
+          expect(Array.from(fast!.weights)).toEqual(Array.from(slow.weights));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the byte table tells keys apart even when every hash collides', () => {
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[ab]{6,10}$/), { minLength: 1, maxLength: 80 }), (keys) => {
+        const text = keys.join(' ');
+        const buf = bytes(text);
+        const table = new ByteTable(buf, 4);
+        const first = new Map<string, number>();
+        let at = 0;
+        for (const key of keys) {
+          // The table mixes the length into the hash: cancel it, so all keys land in one probe chain.
+          const k = table.intern(at, at + key.length, key.length);
+          if (!first.has(key)) first.set(key, first.size);
+          expect(k).toBe(first.get(key));
+          at += key.length + 1;
+        }
+        expect(table.size).toBe(first.size);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('gives up on anything it should not judge, so the full loader reports it with line and column', () => {
     const ok = '{"nodes":[{"id":"a"},{"id":"b"}],"edges":[{"from":"a","to":"b"}]}';
     expect(scanGraph(bytes(ok))).toBeDefined();
@@ -87,6 +161,7 @@ describe('the fast graph loader', () => {
       '{"nodes":[{"id":"a"}],"edges":[]', // truncated
       '{"nodes":[{"id":"a"}]}', // no edges
       '{"files":[]}', // atomizer output
+      '{"nodes":[{"id":"a"}],"edges":[],"nodes":[{"id":"b"}]}', // a repeated key (JSON.parse keeps the last)
       '[1,2]',
       '',
     ])
@@ -111,52 +186,59 @@ describe('the fast graph loader', () => {
     expect(plan.removedEdges.map((e) => `${e.from}>${e.to} ${e.type}`)).toEqual([`${name(n - 1)}>${name(0)} type`]);
   }, 300_000);
 
-  it('deep chains of 10^6 nodes in random order, with shortcuts and cycles: the algorithms hold', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 2 }), fc.integer({ min: 0, max: 3 }), (seed, backs) => {
-        const n = 1_000_000;
-        let x = seed;
-        const rand = () => (x = Math.imul(x, 48271) >>> 0) % n;
-        // A random permutation: position k of the chain is node perm[k].
-        const perm = new Int32Array(n);
-        for (let i = 0; i < n; i++) perm[i] = i;
-        for (let i = n - 1; i > 0; i--) {
-          const j = rand() % (i + 1);
-          const t = perm[i]!;
-          perm[i] = perm[j]!;
-          perm[j] = t;
-        }
-        const src: number[] = [];
-        const dst: number[] = [];
-        for (let k = 0; k + 1 < n; k++) {
-          src.push(perm[k]!);
-          dst.push(perm[k + 1]!);
-        }
-        for (let s = 0; s < 2000; s++) {
-          const a = rand();
-          const b = rand();
-          if (a === b) continue;
-          src.push(perm[Math.min(a, b)]!);
-          dst.push(perm[Math.max(a, b)]!);
-        }
-        for (let b = 0; b < backs; b++) {
-          src.push(perm[n - 1 - b]!);
-          dst.push(perm[b]!);
-        }
-        const g = compact(n, Int32Array.from(src), Int32Array.from(dst));
-        const scc = stronglyConnectedComponents(g);
-        expect(scc.cyclic.length).toBe(backs > 0 ? 1 : 0);
-        const fas = feedbackArcSet(g, scc);
-        const alive = new Uint8Array(g.src.length).fill(1);
-        for (const e of fas.edges) alive[e] = 0;
-        const levels = kahnLevels(g, alive);
-        expect(levels.acyclic).toBe(true);
-        if (backs === 0) expect(levels.count).toBe(n);
-        expect(criticalPath(g, levels.order, undefined, alive).path).toHaveLength(levels.count);
-      }),
-      { numRuns: 3 },
-    );
-  }, 300_000);
+  // The property at 10^6 nodes once (depth: no recursion, no spread), and on many smaller chains.
+  it.each([
+    { n: 1_000_000, numRuns: 1 },
+    { n: 20_000, numRuns: 25 },
+  ])(
+    'deep chains of $n nodes in random order, with shortcuts and cycles: the algorithms hold',
+    ({ n, numRuns }) => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 2 ** 31 - 2 }), fc.integer({ min: 0, max: 3 }), (seed, backs) => {
+          let x = seed;
+          const rand = () => (x = Math.imul(x, 48271) >>> 0) % n;
+          // A random permutation: position k of the chain is node perm[k].
+          const perm = new Int32Array(n);
+          for (let i = 0; i < n; i++) perm[i] = i;
+          for (let i = n - 1; i > 0; i--) {
+            const j = rand() % (i + 1);
+            const t = perm[i]!;
+            perm[i] = perm[j]!;
+            perm[j] = t;
+          }
+          const src: number[] = [];
+          const dst: number[] = [];
+          for (let k = 0; k + 1 < n; k++) {
+            src.push(perm[k]!);
+            dst.push(perm[k + 1]!);
+          }
+          for (let s = 0; s < 2000; s++) {
+            const a = rand();
+            const b = rand();
+            if (a === b) continue;
+            src.push(perm[Math.min(a, b)]!);
+            dst.push(perm[Math.max(a, b)]!);
+          }
+          for (let b = 0; b < backs; b++) {
+            src.push(perm[n - 1 - b]!);
+            dst.push(perm[b]!);
+          }
+          const g = compact(n, Int32Array.from(src), Int32Array.from(dst));
+          const scc = stronglyConnectedComponents(g);
+          expect(scc.cyclic.length).toBe(backs > 0 ? 1 : 0);
+          const fas = feedbackArcSet(g, scc);
+          const alive = new Uint8Array(g.src.length).fill(1);
+          for (const e of fas.edges) alive[e] = 0;
+          const levels = kahnLevels(g, alive);
+          expect(levels.acyclic).toBe(true);
+          if (backs === 0) expect(levels.count).toBe(n);
+          expect(criticalPath(g, levels.order, undefined, alive).path).toHaveLength(levels.count);
+        }),
+        { numRuns },
+      );
+    },
+    300_000,
+  );
 });
 
 /** The compact form straight from integer edges (no string ids, no edge objects). */

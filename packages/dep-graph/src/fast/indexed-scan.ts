@@ -1,5 +1,6 @@
 import type { GraphEdge, GraphNode } from '@st3/schemas';
 import { DEFAULT_EDGE_WEIGHTS, edgeArrays, edgeOrder, mergeInto, type IndexedGraph } from '../indexed.js';
+import { sortByBytes } from './byte-order.js';
 import type { ScannedGraph } from './scan.js';
 
 /**
@@ -9,11 +10,7 @@ import type { ScannedGraph } from './scan.js';
  */
 export function indexScanned(s: ScannedGraph, buf: Uint8Array): IndexedGraph {
   const n = s.ids.length;
-  const sorted = s.ids.slice().sort();
-  const index = new Map<string, number>();
-  for (let i = 0; i < n; i++) index.set(sorted[i]!, i);
-  const rank = new Int32Array(n);
-  for (let i = 0; i < n; i++) rank[i] = index.get(s.ids[i]!)!;
+  const { sorted, rank } = rankIds(s, buf);
   const m0 = s.src.length;
   const from = new Int32Array(m0);
   const to = new Int32Array(m0);
@@ -75,8 +72,6 @@ export function indexScanned(s: ScannedGraph, buf: Uint8Array): IndexedGraph {
 
   const decoder = new TextDecoder();
   const parse = <T>(a: number, b: number): T => JSON.parse(decoder.decode(buf.subarray(a, b))) as T;
-  let edges: GraphEdge[] | undefined;
-  let nodes: GraphNode[] | undefined;
   /** The merged edge `k`, as indexGraph would have it: a copy of its first member, the others merged in. */
   const edgeAt = (k: number): GraphEdge => {
     const members: number[] = [];
@@ -94,27 +89,111 @@ export function indexScanned(s: ScannedGraph, buf: Uint8Array): IndexedGraph {
     if (s.nodeExtras) return parse<GraphNode>(s.nodeStart[i]!, s.nodeEnd[i]!);
     return Number.isNaN(s.cost[i]!) ? { id: s.ids[i]! } : { id: s.ids[i]!, cost: s.cost[i]! };
   };
-  return {
-    n,
-    ids: sorted,
-    index,
-    get nodes(): GraphNode[] {
-      if (!nodes) {
-        const byId = new Int32Array(n);
-        for (let i = 0; i < n; i++) byId[rank[i]!] = i;
-        nodes = new Array<GraphNode>(n);
-        for (let v = 0; v < n; v++) nodes[v] = nodeAt(v, byId);
-      }
+  const arrays = edgeArrays(n, { src, dst, weights, typeCodes, typeNames, nodeCosts });
+  return new ScannedIndex(n, sorted, arrays, {
+    index: () => {
+      const index = new Map<string, number>();
+      for (let i = 0; i < n; i++) index.set(sorted[i]!, i);
+      return index;
+    },
+    nodes: () => {
+      const byId = new Int32Array(n);
+      for (let i = 0; i < n; i++) byId[rank[i]!] = i;
+      const nodes = new Array<GraphNode>(n);
+      for (let v = 0; v < n; v++) nodes[v] = nodeAt(v, byId);
       return nodes;
     },
-    get edges(): GraphEdge[] {
-      if (!edges) {
-        edges = new Array<GraphEdge>(m);
-        for (let k = 0; k < m; k++) edges[k] = edgeAt(k);
-      }
+    edges: () => {
+      const edges = new Array<GraphEdge>(m);
+      for (let k = 0; k < m; k++) edges[k] = edgeAt(k);
       return edges;
     },
     edge: edgeAt,
-    ...edgeArrays(n, { src, dst, weights, typeCodes, typeNames, nodeCosts }),
-  } as IndexedGraph & { edge(k: number): GraphEdge };
+  });
+}
+
+interface Lazy {
+  index(): Map<string, number>;
+  nodes(): GraphNode[];
+  edges(): GraphEdge[];
+  edge(k: number): GraphEdge;
+}
+
+type Arrays = ReturnType<typeof edgeArrays>;
+
+/**
+ * The scanned graph as an IndexedGraph: a class, so its fields stay fast properties (an object
+ * literal with getters becomes a dictionary, and the algorithms read these fields in their loops).
+ */
+class ScannedIndex implements IndexedGraph {
+  readonly src: Int32Array;
+  readonly dst: Int32Array;
+  readonly cost: Int32Array;
+  readonly weights: Float64Array;
+  readonly typeCodes: Uint16Array;
+  readonly typeNames: readonly string[];
+  readonly nodeCosts: Float64Array;
+  readonly outStart: Int32Array;
+  readonly outEdge: Int32Array;
+  readonly inStart: Int32Array;
+  readonly inEdge: Int32Array;
+  private lazyIndex: Map<string, number> | undefined;
+  private lazyNodes: GraphNode[] | undefined;
+  private lazyEdges: GraphEdge[] | undefined;
+  constructor(
+    readonly n: number,
+    readonly ids: readonly string[],
+    arrays: Arrays,
+    private readonly lazy: Lazy,
+  ) {
+    this.src = arrays.src;
+    this.dst = arrays.dst;
+    this.cost = arrays.cost;
+    this.weights = arrays.weights;
+    this.typeCodes = arrays.typeCodes;
+    this.typeNames = arrays.typeNames;
+    this.nodeCosts = arrays.nodeCosts;
+    this.outStart = arrays.outStart;
+    this.outEdge = arrays.outEdge;
+    this.inStart = arrays.inStart;
+    this.inEdge = arrays.inEdge;
+  }
+  get index(): Map<string, number> {
+    return (this.lazyIndex ??= this.lazy.index());
+  }
+  get nodes(): GraphNode[] {
+    return (this.lazyNodes ??= this.lazy.nodes());
+  }
+  get edges(): GraphEdge[] {
+    return (this.lazyEdges ??= this.lazy.edges());
+  }
+  edge(k: number): GraphEdge {
+    return this.lazy.edge(k);
+  }
+}
+
+/**
+ * Ids sorted (code-unit order) and the rank of each node in document order. ASCII ids are ranked
+ * by their bytes (the same order, no string compared or hashed); others by sorting the strings.
+ */
+function rankIds(s: ScannedGraph, buf: Uint8Array): { sorted: string[]; rank: Int32Array } {
+  const n = s.ids.length;
+  const rank = new Int32Array(n);
+  const sorted = new Array<string>(n);
+  if (s.ascii) {
+    const byRank = sortByBytes(buf, s.idStart, s.idEnd);
+    for (let r = 0; r < n; r++) {
+      rank[byRank[r]!] = r;
+      sorted[r] = s.ids[byRank[r]!]!;
+    }
+    return { sorted, rank };
+  }
+  const byRank = Array.from({ length: n }, (_, i) => i).sort((a, b) =>
+    s.ids[a]! < s.ids[b]! ? -1 : s.ids[a]! > s.ids[b]! ? 1 : 0,
+  );
+  for (let r = 0; r < n; r++) {
+    rank[byRank[r]!] = r;
+    sorted[r] = s.ids[byRank[r]!]!;
+  }
+  return { sorted, rank };
 }

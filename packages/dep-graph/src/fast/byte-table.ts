@@ -1,0 +1,154 @@
+/** murmur3's finalizer: FNV-1a's low bits mix poorly, and the table uses the low bits. */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+const SLOT = 4;
+
+/** Bytes [a, a + 4) of `buf` as a little-endian int32, zero past `b`. */
+function word(buf: Uint8Array, a: number, b: number): number {
+  if (a + 4 <= b) return buf[a]! | (buf[a + 1]! << 8) | (buf[a + 2]! << 16) | (buf[a + 3]! << 24);
+  let x = 0;
+  for (let i = a; i < b; i++) x |= buf[i]! << ((i - a) * 8);
+  return x;
+}
+
+/**
+ * Open-addressing table from byte strings (ranges of one buffer) to small integers, without making
+ * a string. A slot is four int32s — mixed hash with the length, index, and the first eight bytes —
+ * so a probe touches one cache line and a key of up to eight bytes is compared without reading the
+ * buffer again: lookups are memory-bound on large graphs, and the first occurrence of a key is far
+ * away in the buffer. Keys never contain a zero byte (JSON strings cannot hold a raw control
+ * character), so zero padding is unambiguous.
+ */
+export class ByteTable {
+  private slots: Int32Array;
+  private mask: number;
+  private count = 0;
+  private readonly firstStart = new IntList();
+  private readonly firstEnd = new IntList();
+  constructor(
+    private readonly buf: Uint8Array,
+    capacity: number,
+  ) {
+    let size = 1024;
+    while (size < capacity * 2) size *= 2;
+    this.slots = new Int32Array(size * SLOT);
+    this.slots.fill(-1);
+    this.mask = size - 1;
+  }
+  get size(): number {
+    return this.count;
+  }
+  /** The index of bytes [a, b) (whose FNV-1a hash is `hash`), adding it when new. */
+  intern(a: number, b: number, hash: number): number {
+    const { buf, slots, mask } = this;
+    const len = b - a;
+    const h = fmix(hash ^ len);
+    const w0 = word(buf, a, b);
+    const w1 = word(buf, a + 4, b);
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const at = slot * SLOT;
+      const k = slots[at + 1]!;
+      if (k === -1) return this.add(at, h, a, b, w0, w1);
+      if (slots[at] !== h || slots[at + 2] !== w0 || slots[at + 3] !== w1) continue;
+      // Shorter keys are equal now: the zero padding marks where each ends.
+      if (len < 8) return k;
+      // Longer keys: the length and the bytes past the eighth are compared in the buffer.
+      const s = this.firstStart.data[k]!;
+      if (this.firstEnd.data[k]! - s !== len) continue;
+      let i = 8;
+      while (i < len && buf[s + i] === buf[a + i]) i++;
+      if (i === len) return k;
+    }
+  }
+  /** Byte range of the first occurrence of entry `k`. */
+  start(k: number): number {
+    return this.firstStart.data[k]!;
+  }
+  end(k: number): number {
+    return this.firstEnd.data[k]!;
+  }
+  private add(at: number, h: number, a: number, b: number, w0: number, w1: number): number {
+    const { slots } = this;
+    slots[at] = h;
+    slots[at + 1] = this.count;
+    slots[at + 2] = w0;
+    slots[at + 3] = w1;
+    this.firstStart.push(a);
+    this.firstEnd.push(b);
+    if (++this.count * 2 > this.mask + 1) this.grow();
+    return this.count - 1;
+  }
+  private grow(): void {
+    const size = (this.mask + 1) * 2;
+    const slots = new Int32Array(size * SLOT).fill(-1);
+    const mask = size - 1;
+    const old = this.slots;
+    for (let at = 0; at < old.length; at += SLOT) {
+      if (old[at + 1] === -1) continue;
+      let slot = old[at]! & mask;
+      while (slots[slot * SLOT + 1] !== -1) slot = (slot + 1) & mask;
+      slots.set(old.subarray(at, at + SLOT), slot * SLOT);
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
+
+/** A growable Int32Array-backed list. */
+export class IntList {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Int32Array(capacity);
+  }
+  push(x: number): void {
+    if (this.length === this.data.length) this.data = grown(this.data, new Int32Array(this.data.length * 2));
+    this.data[this.length++] = x;
+  }
+  array(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/** A growable Float64Array-backed list. */
+export class FloatList {
+  data: Float64Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(capacity);
+  }
+  push(x: number): void {
+    if (this.length === this.data.length) this.data = grown(this.data, new Float64Array(this.data.length * 2));
+    this.data[this.length++] = x;
+  }
+  array(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/** A growable Uint16Array-backed list. */
+export class ShortList {
+  data: Uint16Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Uint16Array(capacity);
+  }
+  push(x: number): void {
+    if (this.length === this.data.length) this.data = grown(this.data, new Uint16Array(this.data.length * 2));
+    this.data[this.length++] = x;
+  }
+  array(): Uint16Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+function grown<T extends Int32Array | Float64Array | Uint16Array>(old: T, next: T): T {
+  next.set(old as never);
+  return next;
+}
