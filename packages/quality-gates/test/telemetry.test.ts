@@ -59,4 +59,31 @@ describe('runGates: telemetry handle', () => {
     ).toEqual(['lint_js:passed', 'lint_md:skipped', 'lint_py:failed']);
     expect(aggregate([snap]).counters.get('gates.violations')).toBe(2);
   });
+
+  it('counts each JSON gate output as a parse from gates:<id>, failed when it was not understood', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    write(t.dir, {
+      'tool.cjs': TOOL,
+      'garbled.cjs': `process.stdout.write('{"not": "closed'); process.exit(1);`,
+      '.st3/config/quality.yaml': `version: "1.1"\nactive_gates: [lint_py, garbled, absent]\ngates:\n${gate('lint_py', '.py')}${gate('garbled', '.py').replace('tool.cjs', 'garbled.cjs')}${gate('absent', '.py').replace(`${node}, tool.cjs`, 'st3-no-such-tool-here')}`,
+      'a.py': 'BAD\n',
+    });
+    const telemetry = createCollector({ agent: 'gates' });
+    const r = await runGates({ cwd: t.dir, scope: 'project', updateState: false, logOutput: false, telemetry });
+    expect(r.gates.map((g) => [g.id, g.status])).toEqual([
+      ['lint_py', 'failed'],
+      ['garbled', 'error'],
+      ['absent', 'error'],
+    ]);
+    const snap = telemetry.snapshot();
+    const count = (name: string, source: string) =>
+      snap.counters.find((c) => c.name === name && c.labels.source === source)?.value;
+    expect(count('json_parses', 'gates:lint_py')).toBe(1);
+    expect(count('json_parse_failures', 'gates:lint_py')).toBeUndefined();
+    expect(count('json_parses', 'gates:garbled')).toBe(1);
+    expect(count('json_parse_failures', 'gates:garbled')).toBe(1);
+    // The tool was not found: no output, nothing parsed.
+    expect(count('json_parses', 'gates:absent')).toBeUndefined();
+  });
 });

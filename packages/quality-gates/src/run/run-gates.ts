@@ -19,7 +19,7 @@ import { planGates, selectGates, type GatePlan } from './plan.js';
 
 export { selectGates };
 import { recordRun } from './record.js';
-import { reportGate } from './telemetry.js';
+import { countGateJson, reportGate } from './telemetry.js';
 import type { GateProgress, GateResult, GateRunResult } from './types.js';
 
 export interface RunGatesOptions {
@@ -204,6 +204,7 @@ async function executePlans(
         emit({ type: 'gate-start', id: plan.id, name: plan.gate.name, files: plan.files.length });
         const started = performance.now();
         const evaluation = await executeCheck(plan.id, plan.gate, plan.files, exec);
+        countGateJson(options.telemetry, plan.id, plan.gate, evaluation);
         results[index] = {
           id: plan.id,
           name: plan.gate.name,

@@ -1,4 +1,5 @@
-import type { TelemetryHandle } from '@st3/schemas';
+import { countJsonParse, type GateConfig, type TelemetryHandle } from '@st3/schemas';
+import type { GateEvaluation } from '../parse/evaluate.js';
 import type { GateResult } from './types.js';
 
 /**
@@ -14,4 +15,21 @@ export function reportGate(telemetry: TelemetryHandle, gate: GateResult): void {
   let errors = 0;
   for (const v of gate.violations) if (v.severity === 'error') errors++;
   if (errors > 0) telemetry.count('gates.violation_errors', errors, { gate: gate.id });
+}
+
+/**
+ * A JSON gate's output read as one JSON document from `gates:<id>` (the `json_parse_failures` criterion):
+ * failed when the output was not understood. A gate that errored before producing output (tool not
+ * found, timeout) parsed nothing and is not counted.
+ */
+export function countGateJson(
+  telemetry: TelemetryHandle | undefined,
+  id: string,
+  gate: GateConfig,
+  evaluation: Pick<GateEvaluation, 'status' | 'errorCode'>,
+): void {
+  if (gate.capabilities.parsing_strategy !== 'json_violations') return;
+  const notUnderstood = evaluation.errorCode === 'E_GATE_OUTPUT';
+  if (evaluation.status === 'error' && !notUnderstood) return;
+  countJsonParse(telemetry, `gates:${id}`, !notUnderstood);
 }
