@@ -111,8 +111,9 @@ export class IntList {
     if (this.length === this.data.length) this.data = grown(this.data, new Int32Array(this.data.length * 2));
     this.data[this.length++] = x;
   }
+  /** The items: a view, not a copy (copying would write every page again; pages never written cost nothing). */
   array(): Int32Array {
-    return this.data.slice(0, this.length);
+    return this.data.subarray(0, this.length);
   }
 }
 
@@ -128,7 +129,7 @@ export class FloatList {
     this.data[this.length++] = x;
   }
   array(): Float64Array {
-    return this.data.slice(0, this.length);
+    return this.data.subarray(0, this.length);
   }
 }
 
@@ -144,7 +145,7 @@ export class ShortList {
     this.data[this.length++] = x;
   }
   array(): Uint16Array {
-    return this.data.slice(0, this.length);
+    return this.data.subarray(0, this.length);
   }
 }
 

@@ -50,9 +50,9 @@ export function indexScanned(s: ScannedGraph, buf: Uint8Array): IndexedGraph {
     m++;
   }
   firstMember[m] = m0;
-  const src = srcAll.slice(0, m);
-  const dst = dstAll.slice(0, m);
-  const weights = weightAll.slice(0, m);
+  const src = srcAll.subarray(0, m);
+  const dst = dstAll.subarray(0, m);
+  const weights = weightAll.subarray(0, m);
   // Codes 0 ("no type") and a literal "dependency" are the same type once written out.
   const typeNames: string[] = [];
   const codeOfName = new Map<string, number>();
