@@ -78,6 +78,22 @@ describe('openai agent (Chat Completions over plain fetch)', () => {
     expect(await failure(refused.generate(request()))).toEqual({ code: 'E_AGENT_UNREACHABLE', category: 'dependency' });
   });
 
+  it('counts each answer it parses as JSON from executor:agent, and the answers that are not JSON as failures', async () => {
+    const counts: Record<string, number> = {};
+    const telemetry = {
+      count: (name: string, value = 1, labels: Record<string, string> = {}) => {
+        const key = `${name}{${labels.source ?? ''}}`;
+        counts[key] = (counts[key] ?? 0) + value;
+      },
+      observe: () => undefined,
+    };
+    await createOpenAiAgent({ baseUrl: server.url, model: 'coder', telemetry }).generate(request());
+    await failure(createOpenAiAgent({ baseUrl: server.url, model: 'junk', telemetry }).generate(request()));
+    // An HTTP error is not an answer: nothing parsed.
+    await failure(createOpenAiAgent({ baseUrl: server.url, model: 'missing', telemetry }).generate(request()));
+    expect(counts).toEqual({ 'json_parses{executor:agent}': 2, 'json_parse_failures{executor:agent}': 1 });
+  });
+
   it('a cancelled attempt rejects with the cancellation, not an agent error', async () => {
     const controller = new AbortController();
     const agent = createOpenAiAgent({ baseUrl: server.url, model: 'slow' });

@@ -246,7 +246,7 @@ export const command = defineCommand({
 
     /** The agent, instruction, task and review threshold of an agent run. */
     async function agentRun() {
-      const choice = await chooseAgent(ws.root, io.env, selection ?? {});
+      const choice = await chooseAgent(ws.root, io.env, selection ?? {}, telemetry ? { telemetry } : {});
       const taskId = values.task ?? (typeof saved.task === 'string' ? saved.task : undefined);
       let instruction = values.instruction ?? (typeof saved.instruction === 'string' ? saved.instruction : undefined);
       if (instruction === undefined && taskId)

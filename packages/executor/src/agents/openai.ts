@@ -1,4 +1,4 @@
-import { St3Error, type ErrorCategory } from '@st3/schemas';
+import { countJsonParse, St3Error, type ErrorCategory, type TelemetryHandle } from '@st3/schemas';
 import type { Agent, AgentAnswer, AgentRequest, AgentUsage } from './types.js';
 
 export interface OpenAiAgentOptions {
@@ -15,6 +15,8 @@ export interface OpenAiAgentOptions {
   extraBody?: Record<string, unknown>;
   /** The fetch to use (default: the global one); tests and proxies pass their own. */
   fetch?: typeof fetch;
+  /** Counts every answer's JSON parse from `executor:agent` (the `json_parse_failures` criterion). */
+  telemetry?: TelemetryHandle;
 }
 
 /** Codes of network failures that mean "nobody is listening there". */
@@ -95,7 +97,7 @@ export function createOpenAiAgent(options: OpenAiAgentOptions): Agent {
         );
       }
       if (!response.ok) throw httpError(url, response.status, text);
-      return parseCompletion(url, text);
+      return parseCompletion(url, text, options.telemetry);
     },
   };
 }
@@ -119,11 +121,13 @@ function httpError(url: string, status: number, body: string): St3Error {
 }
 
 /** `choices[0].message.content` of a Chat Completions response (string or an array of text parts). */
-export function parseCompletion(url: string, text: string): AgentAnswer {
+export function parseCompletion(url: string, text: string, telemetry?: TelemetryHandle): AgentAnswer {
   let json: unknown;
   try {
     json = JSON.parse(text);
+    countJsonParse(telemetry, 'executor:agent', true);
   } catch {
+    countJsonParse(telemetry, 'executor:agent', false);
     throw categorized(
       new St3Error('E_AGENT_HTTP', `${url} answered with something that is not JSON: ${text.slice(0, 200)}`),
       'unknown',

@@ -6,6 +6,7 @@ import {
   St3Error,
   type AgentConfig,
   type AgentsConfig,
+  type TelemetryHandle,
 } from '@st3/schemas';
 import { createCommandAgent } from './command.js';
 import { createOpenAiAgent } from './openai.js';
@@ -49,6 +50,8 @@ export interface CreateAgentOptions {
   env: Record<string, string | undefined>;
   fetch?: typeof fetch;
   runProcess?: (options: RunProcessOptions) => Promise<ProcessResult>;
+  /** Where an HTTP agent counts the JSON parses of its answers. */
+  telemetry?: TelemetryHandle;
 }
 
 /**
@@ -133,5 +136,6 @@ export function createAgent(name: string, config: AgentConfig, options: CreateAg
     ...(config.max_tokens ? { maxTokens: config.max_tokens } : {}),
     ...(config.extra_body ? { extraBody: config.extra_body } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   });
 }

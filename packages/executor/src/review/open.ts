@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ReviewItem } from '@st3/schemas';
+import type { ReviewItem, TelemetryHandle } from '@st3/schemas';
 import { createAgent, loadAgentsConfig, selectAgent, type AgentSelection } from '../agents/resolve.js';
 import type { Agent } from '../agents/types.js';
 import { createWorkspaceFiles } from '../change/workspace.js';
@@ -26,10 +26,11 @@ export async function chooseAgent(
   root: string,
   env: Record<string, string | undefined>,
   selection: AgentSelection,
+  options: { telemetry?: TelemetryHandle } = {},
 ): Promise<AgentChoice> {
   const config = await loadAgentsConfig(root);
   const { name, config: agentConfig } = selectAgent(config, selection);
-  const agent = createAgent(name, agentConfig, { root, env });
+  const agent = createAgent(name, agentConfig, { root, env, ...options });
   return {
     agent,
     name,
