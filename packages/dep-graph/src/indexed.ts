@@ -146,9 +146,14 @@ export function countingOrder(keys: Int32Array, n: number, order: Int32Array): I
 
 /** Edge indices sorted by (from, to), stably, with two counting passes: O(n + m), no hashing. */
 export function edgeOrder(from: Int32Array, to: Int32Array, n: number): Int32Array {
-  const identity = new Int32Array(from.length);
-  for (let e = 0; e < identity.length; e++) identity[e] = e;
-  return countingOrder(from, n, countingOrder(to, n, identity));
+  // The first pass sorts the edge indices themselves by target: no identity array to build and read.
+  const m = to.length;
+  const start = new Int32Array(n + 1);
+  for (let e = 0; e < m; e++) start[to[e]! + 1]!++;
+  for (let v = 0; v < n; v++) start[v + 1]! += start[v]!;
+  const byTarget = new Int32Array(m);
+  for (let e = 0; e < m; e++) byTarget[start[to[e]!]!++] = e;
+  return countingOrder(from, n, byTarget);
 }
 
 /** The arrays of the merged edges every IndexedGraph carries: endpoints, weights and cut costs, types, both adjacencies. */

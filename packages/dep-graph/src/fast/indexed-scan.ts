@@ -7,16 +7,18 @@ import type { ScannedGraph } from './scan.js';
  * The compact graph of a scanned document, equal to `indexGraph(JSON.parse(text))` (same node
  * order, same merged edges in the same order, same weights, types and costs), built without making
  * an object per edge: `edges` and `nodes` are made from their bytes only when someone reads them.
+ * It consumes `s`: its `src` and `dst` are rewritten to node ranks.
  */
 export function indexScanned(s: ScannedGraph, buf: Uint8Array): IndexedGraph {
   const n = s.ids.length;
   const { sorted, rank } = rankIds(s, buf);
   const m0 = s.src.length;
-  const from = new Int32Array(m0);
-  const to = new Int32Array(m0);
+  // Edge ends become node ranks in place (the scan is this function's alone): two arrays fewer to fault in.
+  const from = s.src;
+  const to = s.dst;
   for (let e = 0; e < m0; e++) {
-    from[e] = rank[s.src[e]!]!;
-    to[e] = rank[s.dst[e]!]!;
+    from[e] = rank[from[e]!]!;
+    to[e] = rank[to[e]!]!;
   }
   const order = edgeOrder(from, to, n);
 
@@ -65,8 +67,8 @@ export function indexScanned(s: ScannedGraph, buf: Uint8Array): IndexedGraph {
     }
     return c;
   });
-  const typeCodes = new Uint16Array(m);
-  for (let k = 0; k < m; k++) typeCodes[k] = remap[codeAll[k]!]!;
+  const typeCodes = codeAll.subarray(0, m);
+  for (let k = 0; k < m; k++) typeCodes[k] = remap[typeCodes[k]!]!;
   const nodeCosts = new Float64Array(n);
   for (let i = 0; i < n; i++) nodeCosts[rank[i]!] = s.cost[i]! >= 0 ? s.cost[i]! : NaN;
 
