@@ -34,7 +34,7 @@ export const SCAFFOLD_CODES = {
     exit: 2,
     area: 'scaffold',
     cause:
-      "The output path is in a directory whose `project_structure.yaml` policy does not take this artifact type (or this file extension).",
+      'The output path is in a directory whose `project_structure.yaml` policy does not take this artifact type (or this file extension).',
     fix: 'Leave out `--out` to use the default placement, or pick one of the directories the hint names.',
   },
   E_INJECT: {
