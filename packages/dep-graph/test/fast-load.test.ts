@@ -125,6 +125,27 @@ describe('the fast graph loader', () => {
     );
   });
 
+  it('takes any JSON value in a field it skips, and gives up whenever JSON.parse fails on a damaged document', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.nat(), fc.nat(), (extra, at, cut) => {
+        const text = JSON.stringify({ nodes: [{ id: 'a', extra }], edges: [{ from: 'a', to: 'a', extra }], extra });
+        const fast = scanGraph(bytes(text));
+        expect(fast).toBeDefined();
+        // One byte removed, or one byte repeated: the scanner must never accept what JSON.parse rejects.
+        const i = at % text.length;
+        const damaged = cut % 2 ? text.slice(0, i) + text.slice(i + 1) : text.slice(0, i + 1) + text.slice(i);
+        let parses = true;
+        try {
+          JSON.parse(damaged);
+        } catch {
+          parses = false;
+        }
+        if (!parses) expect(scanGraph(bytes(damaged)), damaged).toBeUndefined();
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('the byte table tells keys apart even when every hash collides', () => {
     fc.assert(
       fc.property(fc.array(fc.stringMatching(/^[ab]{6,10}$/), { minLength: 1, maxLength: 80 }), (keys) => {
@@ -162,6 +183,13 @@ describe('the fast graph loader', () => {
       '{"nodes":[{"id":"a"}]}', // no edges
       '{"files":[]}', // atomizer output
       '{"nodes":[{"id":"a"}],"edges":[],"nodes":[{"id":"b"}]}', // a repeated key (JSON.parse keeps the last)
+      '{"nodes":[{"id":"a"}],"edges":[],"x":[1 2]}', // malformed JSON inside a skipped value
+      '{"nodes":[{"id":"a","x":{"k" 1}}],"edges":[]}',
+      '{"nodes":[{"id":"a"}],"edges":[],"x":{"a":1,}}',
+      '{"nodes":[{"id":"a"}],"edges":[],"x":[1,]}',
+      '{"nodes":[{"id":"a"}],"edges":[],"x":"\\q"}', // a bad escape
+      '{"nodes":[{"id":"a"}],"edges":[],"x":"\\u12G4"}',
+      '{"nodes":[{"id":"a"}],"edges":[],"x":"tab\there"}', // a raw control character
       '[1,2]',
       '',
     ])

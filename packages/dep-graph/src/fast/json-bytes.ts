@@ -42,42 +42,77 @@ export function skipWs(buf: Uint8Array, p: number): number {
   }
 }
 
-/** Skips any JSON value from `p`, iteratively (depth counted, never recursing): the position after it. */
+/**
+ * Skips one JSON value from `p` and checks its grammar (JSON.parse must agree: what the scanner
+ * skips it still accepts), iteratively with a stack of open containers, never recursing: the
+ * position after the value.
+ */
 export function skipValue(buf: Uint8Array, p: number): number {
-  let depth = 0;
-  do {
+  const open: number[] = [];
+  for (;;) {
     p = skipWs(buf, p);
     const c = buf[p];
-    if (c === undefined) giveUp();
     if (c === 0x7b || c === 0x5b) {
-      depth++;
+      p = skipWs(buf, p + 1);
+      if (buf[p] === c + 2) p++;
+      else {
+        open.push(c);
+        if (c === 0x7b) p = objectKey(buf, p);
+        continue;
+      }
+    } else p = c === QUOTE ? skipString(buf, p) : skipScalar(buf, p);
+    // After a value: close containers, or take a comma and go on to the next value.
+    for (;;) {
+      if (open.length === 0) return p;
+      p = skipWs(buf, p);
+      const d = buf[p];
+      const top = open[open.length - 1]!;
+      if (d === 0x2c) {
+        p = skipWs(buf, p + 1);
+        if (top === 0x7b) p = objectKey(buf, p);
+        break;
+      }
+      if (d !== top + 2) giveUp();
+      open.pop();
       p++;
-      continue;
     }
-    if (c === 0x7d || c === 0x5d) {
-      depth--;
-      p++;
-      if (depth < 0) giveUp();
-      continue;
-    }
-    if (c === 0x2c || c === 0x3a) {
-      if (depth === 0) giveUp();
-      p++;
-      continue;
-    }
-    p = c === QUOTE ? skipString(buf, p) : skipScalar(buf, p);
-  } while (depth > 0);
-  return p;
+  }
 }
 
-/** At a quote: the position after the string. */
+/** At a key inside an object: the position after its colon. */
+function objectKey(buf: Uint8Array, p: number): number {
+  if (buf[p] !== QUOTE) giveUp();
+  p = skipWs(buf, skipString(buf, p));
+  if (buf[p] !== 0x3a) giveUp();
+  return p + 1;
+}
+
+const isHex = (c: number | undefined) =>
+  c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
+
+/** At a quote: the position after the string (a raw control character or a bad escape: give up). */
 export function skipString(buf: Uint8Array, p: number): number {
   p++;
   for (;;) {
     const c = buf[p++];
-    if (c === undefined) giveUp();
-    if (c === BACKSLASH) p++;
-    else if (c === QUOTE) return p;
+    if (c === undefined || c < 0x20) giveUp();
+    if (c === QUOTE) return p;
+    if (c !== BACKSLASH) continue;
+    const e = buf[p++];
+    if (e === 0x75) {
+      if (!isHex(buf[p]) || !isHex(buf[p + 1]) || !isHex(buf[p + 2]) || !isHex(buf[p + 3])) giveUp();
+      p += 4;
+    } else if (
+      e !== QUOTE &&
+      e !== BACKSLASH &&
+      e !== 0x2f &&
+      e !== 0x62 &&
+      e !== 0x66 &&
+      e !== 0x6e &&
+      e !== 0x72 &&
+      e !== 0x74
+    )
+      giveUp();
   }
 }
 
