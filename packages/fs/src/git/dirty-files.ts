@@ -112,7 +112,8 @@ async function fastStatus(dirs: GitDirs, base: string | undefined): Promise<Dirt
     deletedOids.set(path, entry.oid);
     out.push({ path, status: 'D', deleted: !exists(join(dirs.workTree, path)), changedFromBase: true });
   }
-  for (const path of await untracked(dirs.workTree, tracked)) {
+  const submodules = new Set(parsed.entries.filter((e) => e.mode === 0o160000).map((e) => e.path));
+  for (const path of await untracked(dirs.workTree, tracked, submodules)) {
     out.push({ path, status: '??', deleted: false, changedFromBase: true });
   }
   const indexOids = new Map(parsed.entries.map((e) => [e.path, e.oid]));
@@ -142,7 +143,7 @@ function worktreeState(root: string, e: IndexEntry, indexMtime: number): { oid: 
 }
 
 /** Untracked, not ignored files (and untracked nested repositories as `dir/`), like `-uall`. */
-async function untracked(root: string, tracked: Set<string>): Promise<string[]> {
+async function untracked(root: string, tracked: Set<string>, submodules: Set<string>): Promise<string[]> {
   const nested: string[] = [];
   const trackedDirs = new Set<string>();
   for (const p of tracked)
@@ -156,7 +157,8 @@ async function untracked(root: string, tracked: Set<string>): Promise<string[]> 
         nested.push(`${dir}/`);
         return false;
       }
-      return !tracked.has(dir); // a submodule's folder: its files are its own
+      // A submodule's folder: its files are its own. A tracked file now replaced by a folder: its files are new.
+      return !submodules.has(dir);
     },
     filter: (p) => !tracked.has(p),
   });

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { findGitRoot, gitDirs, listDirtyFiles, readHead } from '@st3/fs';
 import { St3Error } from '@st3/schemas';
 import type * as IsomorphicGit from 'isomorphic-git';
+import { changesWithGitBinary } from './git-binary.js';
 
 /**
  * Reading git without a git binary: HEAD, the index and the work tree through `@st3/fs` (fast,
@@ -80,12 +81,27 @@ export interface TreeChanges {
   deleted: string[];
 }
 
+/** How `changesSince` reads the tree: `auto` = the git binary when it is on PATH, else in process (ADR 0045). */
+export type DiffEngine = 'auto' | 'git-binary' | 'in-process';
+
 /**
  * Files of the working tree that differ from commit `base`, and files of `base` that are gone, the way
- * `git diff BASE` + `git status` see them (`listDirtyFiles` of @st3/fs: the index read in process, stat
- * data trusted as git does). Read-only: the index is never written.
+ * `git diff BASE` + `git status` see them: through the git binary when it is on PATH and the repository
+ * has no attributes that make git normalise content (`git-binary.ts`), else in process (`listDirtyFiles`
+ * of @st3/fs: the index read in process, stat data trusted as git does). Both give the same sets (a
+ * property test checks it). Read-only: the index is never written.
  */
-export async function changesSince(dir: string, base: string): Promise<TreeChanges> {
+export async function changesSince(dir: string, base: string, engine: DiffEngine = 'auto'): Promise<TreeChanges> {
+  if (engine !== 'in-process') {
+    const viaGit = await changesWithGitBinary(dir, base);
+    if (viaGit) return viaGit;
+    if (engine === 'git-binary')
+      throw new St3Error('E_GIT', `the git binary cannot read ${dir} the way ST3 does (not on PATH, or attributes)`);
+  }
+  return changesInProcess(dir, base);
+}
+
+async function changesInProcess(dir: string, base: string): Promise<TreeChanges> {
   const result = await listDirtyFiles(dir, { base });
   const changed: string[] = [];
   const deleted: string[] = [];
@@ -95,7 +111,8 @@ export async function changesSince(dir: string, base: string): Promise<TreeChang
     if (f.deleted) deleted.push(f.path);
     else if (f.changedFromBase) changed.push(f.path);
   }
-  return { changed: changed.sort(), deleted: deleted.sort() };
+  // `git rm --cached` of a file still there is two lines (a deletion and an untracked file): one change.
+  return { changed: [...new Set(changed)].sort(), deleted: [...new Set(deleted)].sort() };
 }
 
 /** Every file of a repository without commits that is not ignored (all of them are new). */

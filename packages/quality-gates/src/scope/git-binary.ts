@@ -1,0 +1,94 @@
+import { existsSync, lstatSync } from 'node:fs';
+import { join } from 'node:path';
+import { runProcess } from '@st3/process';
+import { St3Error } from '@st3/schemas/errors';
+
+/**
+ * The diff of auto scope through the git binary, when it is on PATH (ADR 0045): `git diff --raw BASE`
+ * and `git status --porcelain` run in parallel, in C, on the same work tree the in-process reader
+ * (`listDirtyFiles` of @st3/fs) reads — and configured to see it the same way: no global excludes file,
+ * no rename pairing, no line-ending conversion, exec bits always compared, submodules not inspected,
+ * the index never written. Where git would still see the tree differently (a `.gitattributes` can
+ * normalise content before comparing), the answer is `undefined` and the caller reads in process.
+ * A repository without the git binary also gets `undefined`; a git that fails is an `E_GIT` error.
+ */
+export interface GitBinaryChanges {
+  changed: string[];
+  deleted: string[];
+}
+
+const CONFIG = [
+  '--no-optional-locks',
+  '-c',
+  'core.quotePath=false',
+  '-c',
+  'core.excludesFile=/dev/null',
+  '-c',
+  'core.attributesFile=/dev/null',
+  '-c',
+  'core.autocrlf=false',
+  '-c',
+  'core.fileMode=true',
+  '-c',
+  'core.fsmonitor=false',
+];
+
+export async function changesWithGitBinary(dir: string, base: string): Promise<GitBinaryChanges | undefined> {
+  if (existsSync(join(dir, '.git', 'info', 'attributes'))) return undefined;
+  const git = (...args: string[]) => runProcess({ argv: ['git', ...CONFIG, ...args], cwd: dir, timeoutMs: 120_000 });
+  const [diff, status, attributes] = await Promise.all([
+    git('diff', '--raw', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--ignore-submodules=all', base, '--'),
+    git('status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all'),
+    git('ls-files', '-z', '--', '.gitattributes', '*/.gitattributes'),
+  ]);
+  if ([diff, status, attributes].some((r) => r.error?.code === 'E_TOOL_NOT_FOUND')) return undefined;
+  for (const [what, r] of [
+    ['diff', diff],
+    ['status', status],
+    ['ls-files', attributes],
+  ] as const)
+    if (r.error || r.exitCode !== 0)
+      throw new St3Error('E_GIT', `git ${what} failed in ${dir}: ${(r.error?.message ?? r.stderr).trim()}`, {
+        hint: 'check the repository with `git status`',
+      });
+  // Attributes (eol, filters) make git compare normalised content: the in-process reader compares bytes.
+  if (attributes.stdout.length > 0 || existsSync(join(dir, '.gitattributes'))) return undefined;
+  return parseChanges(dir, diff.stdout, status.stdout);
+}
+
+/** Maps `git diff --raw -z BASE` and `git status --porcelain=v1 -z` onto what `changesSince` reports. */
+export function parseChanges(dir: string, rawDiff: string, porcelain: string): GitBinaryChanges {
+  const changed = new Set<string>();
+  const goneFromWorkTree = new Set<string>(); // in the index, not in the work tree (` D`, `MD`, `AD`)
+  for (const entry of porcelain.split('\0')) {
+    if (entry.startsWith('?? ') && !entry.endsWith('/'))
+      changed.add(entry.slice(3)); // `dir/`: a nested repository
+    else if (entry[1] === 'D') goneFromWorkTree.add(entry.slice(3));
+  }
+  const deleted: string[] = [];
+  const fields = rawDiff.split('\0');
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    // `:srcmode dstmode srcoid dstoid STATUS` then the path.
+    const [srcMode, dstMode, , , code] = fields[i]!.slice(1).split(' ');
+    const path = fields[i + 1]!;
+    if (srcMode === '160000' || dstMode === '160000') continue; // submodules: not inspected
+    // A deletion of the index (`git rm --cached`) leaves the file in the work tree: it changed, it is not gone.
+    const gone =
+      code === 'D'
+        ? goneFromWorkTree.has(path) || !present(join(dir, path))
+        : code === 'U' && !present(join(dir, path));
+    if (gone) deleted.push(path);
+    else changed.add(path);
+  }
+  const sorted = [...changed].sort();
+  return { changed: sorted, deleted: deleted.sort() };
+}
+
+function present(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
