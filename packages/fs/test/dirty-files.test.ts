@@ -72,6 +72,18 @@ describe('listDirtyFiles', () => {
     expect(moved).toMatchObject({ status: 'R', renamedFrom: 'move-me.txt' });
   });
 
+  it('lists the files of a folder that replaced a tracked file (they are new, not a submodule)', async () => {
+    const root = await tempDir();
+    git(root, 'init', '-q');
+    await put(root, 'mod.py', 'a');
+    git(root, 'add', '.');
+    git(root, 'commit', '-q', '-m', 'init');
+    await rm(join(root, 'mod.py'));
+    await put(root, 'mod.py/__init__.py', 'b');
+    expect(await ours(root)).toEqual(gitStatus(root));
+    expect((await ours(root)).map(([p]) => p)).toContain('mod.py/__init__.py');
+  });
+
   it('reads HEAD and the branch, and handles a repository without commits', async () => {
     const root = await tempDir();
     git(root, 'init', '-q');
