@@ -193,7 +193,7 @@ export const command = defineCommand({
       throw new St3Error('E_BACKEND_OPTION', '--dry-run keeps the changes in one process: it cannot run on workers', {
         hint: 'drop --dry-run, or run with --backend local',
       });
-    const agent = agentMode ? await agentRun() : undefined;
+    // Before the agent: choosing an agent counts its parses on the run's telemetry.
     const telemetry = values.telemetry
       ? (await import('@st3/telemetry')).cliTelemetry({
           root: ws.root,
@@ -201,6 +201,7 @@ export const command = defineCommand({
           ...(values.task ? { taskId: values.task } : {}),
         })
       : undefined;
+    const agent = agentMode ? await agentRun() : undefined;
     const { startRunMetrics } = await import('../execute/metrics.js');
     const price = agent ? priceOf(config, agent.choice.name) : undefined;
     const metrics = await startRunMetrics({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadFile, St3Error, RunStateSchema, type RunState } from '@st3/schemas';
 import { writeFileAtomic } from '../fs.js';
 
-/** Where a run's state goes. `execute` calls `save` after every node transition (coalesced). */
+/** Where a run's state goes. `execute` calls `save` after node transitions (coalesced and paced). */
 export interface RunStore {
   save(state: RunState): Promise<void>;
 }

@@ -96,7 +96,7 @@ export interface ExecuteOptions extends RetryOptions {
   clock?: Clock;
   onEvent?: (event: ExecuteEvent) => void;
   runId?: string;
-  /** Persists the run state after each transition (coalesced) and at the end. */
+  /** Persists the run state after transitions (coalesced, paced: see ADR 0092) and at the end. */
   store?: RunStore;
   /** A saved state of this graph: its succeeded nodes are kept, the others run again. */
   resume?: RunState;
