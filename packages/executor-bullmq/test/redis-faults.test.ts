@@ -38,8 +38,10 @@ describe('Redis restarted mid-run', () => {
     const runner = slowRunner(calls, 60, inFlight);
     const pool = await workers(redis.url, 2, runner, {
       queue: 'restart',
-      lockDurationMs: 3000,
-      stalledIntervalMs: 1000,
+      // Long enough that a worker slowed by a loaded machine keeps its locks: a rerun here must come from the
+      // restart, not from a lock that lapsed while the worker's event loop was busy.
+      lockDurationMs: 10_000,
+      stalledIntervalMs: 2000,
     });
     const notices: string[] = [];
     try {
@@ -54,8 +56,12 @@ describe('Redis restarted mid-run', () => {
         }),
       });
       await until(() => calls.size >= 8);
+      // Running when Redis went away: in flight at the snapshot, or started before the server was down.
       const runningAtStop = new Set(inFlight);
+      const watch = setInterval(() => inFlight.forEach((id) => runningAtStop.add(id)), 5);
       await redis.stop();
+      clearInterval(watch);
+      inFlight.forEach((id) => runningAtStop.add(id));
       await new Promise((r) => setTimeout(r, 1500));
       await redis.start();
       const result = await running;
