@@ -5,6 +5,22 @@ import { loadText } from '../src/index.js';
 const Schema = z.object({ name: z.string(), items: z.array(z.object({ id: z.number() })) }).strict();
 
 describe('loadText', () => {
+  it('a .json file must be strict JSON: what only YAML accepts is a located E_PARSE', () => {
+    for (const [text, line, column] of [
+      ['{"nodes": [],\n "x": [1 2]}', 2, 10],
+      ['{"a": 1,}', 1, 9],
+      ['// comment\n{}', 1, 1],
+    ] as const) {
+      const r = loadText(text, { file: 'graph.json' });
+      expect(r.value).toBeUndefined();
+      expect(r.errors[0]).toMatchObject({ code: 'E_PARSE', file: 'graph.json', line, column });
+    }
+    // The same text is fine YAML, and strict JSON still loads with positions for schema errors.
+    expect(loadText('{"x": [1 2]}', { file: 'a.yaml' }).errors).toEqual([]);
+    const r = loadText('{\n  "name": "a",\n  "items": [{"id": "two"}]\n}', { schema: Schema, file: 'x.json' });
+    expect(r.errors[0]).toMatchObject({ code: 'E_SCHEMA', line: 3 });
+  });
+
   it('returns the typed value of a valid document', () => {
     const r = loadText('name: a\nitems:\n  - id: 1\n', { schema: Schema, file: 'x.yaml' });
     expect(r.errors).toEqual([]);

@@ -145,6 +145,12 @@ function parse<T>(text: string, file: string | undefined, format: DocumentFormat
   if (text.length > (options.lowMemoryAbove ?? (format === 'json' ? LARGE_JSON_BYTES : LARGE_YAML_BYTES))) {
     return format === 'json' ? parseLargeJson(text, file) : parseLargeYaml(text, file);
   }
+  // JSON is a subset of YAML 1.2, but YAML also accepts what JSON does not (`[1 2]`, trailing commas,
+  // comments): a .json file must be JSON, so the strict parser judges it first.
+  if (format === 'json') {
+    const refused = strictJsonError(text, file);
+    if (refused) return refused;
+  }
   if (text.length > (options.fastAbove ?? FAST_BYTES) && !ALIAS.test(text)) {
     const fast = parseFast(text, file);
     if (fast) return fast;
@@ -328,6 +334,32 @@ function parseLargeJson(text: string, file: string | undefined): Parsed {
     const at = /position (\d+)/.exec(message);
     const pos = at ? offsetToPosition(text, Number(at[1])) : { line: 1, column: 1 };
     return { errors: [{ code: 'E_PARSE', severity: 'error', file, ...pos, message }], warnings: [], locator };
+  }
+}
+
+/** The located E_PARSE of text that is not JSON (undefined when it is). */
+function strictJsonError(text: string, file: string | undefined): Parsed | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /position (\d+)/.exec(message);
+    const pos = at ? offsetToPosition(text, Number(at[1])) : { line: 1, column: 1 };
+    return {
+      errors: [
+        {
+          code: 'E_PARSE',
+          severity: 'error',
+          file,
+          ...pos,
+          message: `not valid JSON: ${message}`,
+          hint: 'a .json file must be strict JSON (no comments, trailing commas or YAML syntax)',
+        },
+      ],
+      warnings: [],
+      locator: () => undefined,
+    };
   }
 }
 
