@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,45 +6,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions, haveChromium } from '@st3/tooling/browser';
+import { git, taskFile } from '../src/task-file.js';
 import { json, runSt3, st3Bin, withTempDir } from '../src/run-cli.js';
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'init.defaultBranch=main', ...args], {
-    cwd,
-    encoding: 'utf8',
+const task = (id: string) =>
+  taskFile(id, {
+    title: `pilot task ${id}`,
+    commands: ['node --version', 'pnpm lint'],
+    extra: 'acceptance_criteria:\n  must: [works]\n',
   });
-
-const task = (id: string) => `schema_version: "1.1"
-id: ${id}
-title: pilot task ${id}
-status: todo
-priority: P1
-area: backend
-description: d
-scope:
-  in: [src]
-  out: [docs]
-plan:
-  - id: 1
-    title: s
-    actor: agent
-    inputs: []
-    outputs: [src/a.ts]
-    definition_of_done: [done]
-    estimate: S
-validation:
-  pipeline:
-    - id: val-001
-      command: node --version
-    - id: val-002
-      command: pnpm lint
-acceptance_criteria:
-  must: [works]
-deliverables: [src/a.ts]
-risks:
-  - description: r
-    mitigation: m
-`;
 
 const ESLINT_CLEAN = JSON.stringify([{ filePath: '/repo/src/a.ts', messages: [], errorCount: 0, warningCount: 0 }]);
 

@@ -1,44 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { git, taskFile } from '../src/task-file.js';
 import { json, repoRoot, runSt3, withTempDir } from '../src/run-cli.js';
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'init.defaultBranch=main', ...args], {
-    cwd,
-    encoding: 'utf8',
-  });
-
-const TASK = (id: string, extra = '') => `schema_version: "1.1"
-id: ${id}
-title: a task
-status: todo
-priority: P1
-area: backend
-description: d
-scope:
-  in: [src]
-  out: [docs]
-plan:
-  - id: 1
-    title: s
-    actor: agent
-    inputs: []
-    outputs: [src/a.ts]
-    definition_of_done: [done]
-    estimate: S
-validation:
-  pipeline:
-    - id: val-001
-      command: node --version
-${extra}deliverables: [src/a.ts]
-risks:
-  - description: r
-    mitigation: m
-`;
+const TASK = (id: string, extra = '') => taskFile(id, { title: 'a task', extra });
 
 /** A repository with a complete task, an incomplete one (no acceptance criteria), one id used twice, and a file that does not parse. */
 async function repo(dir: string): Promise<void> {

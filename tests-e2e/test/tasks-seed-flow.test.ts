@@ -1,16 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { describeWithFixtures } from '@st3/tooling/fixtures';
 import { fixtures, json, runSt3, withTempDir } from '../src/run-cli.js';
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'init.defaultBranch=main', ...args], {
-    cwd,
-    encoding: 'utf8',
-  });
+import { git } from '../src/task-file.js';
 
 const T = 'TASK-0902';
 /** The real task file, with its validation pipeline given ids (the seed's format allows them) and commands this repo can run. */

@@ -1,47 +1,20 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { describeWithFixtures } from '@st3/tooling/fixtures';
 import { fixtures, json, runSt3, withTempDir } from '../src/run-cli.js';
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'init.defaultBranch=main', ...args], {
-    cwd,
-    encoding: 'utf8',
-  });
+import { git, taskFile } from '../src/task-file.js';
 
 /** A real task file written for the original CLI's shell: `validation.commands: [make stage1-verify || true]`. */
 const REAL = 'TASK-0012-makefile-stage1-verify.task.yaml';
 
 /** A complete task whose one command would create a file if a shell ran it. */
-const HOSTILE = `schema_version: "1.1"
-id: TASK-7100
-title: t
-status: todo
-priority: P1
-area: backend
-description: d
-scope:
-  in: [src]
-  out: [docs]
-plan:
-  - id: 1
-    title: s
-    actor: agent
-    inputs: []
-    outputs: [src/a.ts]
-    definition_of_done: [done]
-    estimate: S
-validation:
-  pipeline:
-    - id: val-001
-      command: touch SHELLRAN && node --version
-acceptance_criteria:
-  must: [works]
-deliverables: [src/a.ts]
-`;
+const HOSTILE = taskFile('TASK-7100', {
+  commands: ['touch SHELLRAN && node --version'],
+  extra: 'acceptance_criteria:\n  must: [works]\n',
+  noRisks: true,
+});
 
 async function repo(dir: string): Promise<void> {
   await mkdir(join(dir, 'tasks'), { recursive: true });

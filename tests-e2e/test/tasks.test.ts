@@ -3,13 +3,8 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures, json, repoRoot, runSt3, withTempDir } from '../src/run-cli.js';
+import { git } from '../src/task-file.js';
 import { itWithFixtures } from '@st3/tooling/fixtures';
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'init.defaultBranch=main', ...args], {
-    cwd,
-    encoding: 'utf8',
-  });
 
 async function makeRepo(dir: string): Promise<void> {
   await mkdir(join(dir, '.st3/config'), { recursive: true });
