@@ -98,7 +98,13 @@ export { parseAnswer, type AnswerTarget, type ParsedAnswer } from './agents/answ
 export { atomContext, type AtomContextInput, type AtomContextResult } from './agents/atom-context.js';
 export { applyHunks, diffHunks, rebaseHunks, replacementHunk, type Hunk, type RebaseResult } from './change/hunks.js';
 export { locateLines, replaceLines, sha256, unifiedDiff } from './change/text.js';
-export { createWorkspaceFiles, type AppliedEdit, type Edit, type WorkspaceFiles } from './change/workspace.js';
+export {
+  createWorkspaceFiles,
+  type AppliedEdit,
+  type Edit,
+  type WorkspaceFiles,
+  type WorkspaceFilesOptions,
+} from './change/workspace.js';
 export { copyWorkspace, createScratchPool, type ScratchPool } from './validate/scratch.js';
 export {
   categoryOfViolations,

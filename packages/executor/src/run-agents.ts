@@ -69,7 +69,7 @@ export async function runAgentExecution(options: AgentExecutionOptions): Promise
   const runId = options.resume?.id ?? options.runId ?? newRunId();
   // A node is done when its id was, or when its code is what an earlier run or a reviewer wrote.
   const done = { ...writtenNodes(options.graph.nodes, prior.written), ...prior.done };
-  const files = createWorkspaceFiles(options.root, { dryRun });
+  const files = createWorkspaceFiles(options.root, { dryRun, editLog: join(options.root, '.st3', 'edits') });
   const pool = createScratchPool(options.root, options.validationConcurrency ?? 2);
   try {
     const validator = createValidator({

@@ -71,7 +71,7 @@ async function agentRunner(
     });
   const choice = await chooseAgent(root, env, savedSelection(options) ?? {});
   const queue = exec.createReviewQueue(join(root, '.st3', 'review'));
-  const files = exec.createWorkspaceFiles(root);
+  const files = exec.createWorkspaceFiles(root, { editLog: join(root, '.st3', 'edits') });
   const pool = exec.createScratchPool(root, 2);
   const validator = exec.createValidator({ root, files, pool, env });
   const prior = await exec.priorOutcomes(join(root, '.st3', 'runs'), queue);

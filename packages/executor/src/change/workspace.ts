@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { St3Error } from '@st3/schemas';
 import { withFileLock, writeFileAtomic } from '../fs.js';
+import { directoryEditLog, memoryEditLog } from './edit-log.js';
 import { applyHunks, diffHunks, rebaseHunks, type Hunk } from './hunks.js';
 import { sha256, unifiedDiff } from './text.js';
 
@@ -31,10 +32,11 @@ export interface WorkspaceFiles {
   /** Current text of a file (relative to the root); undefined when it does not exist. */
   read(path: string): Promise<string | undefined>;
   /**
-   * Applies an edit made on an older version of the file: rebased exactly over the edits this
-   * process applied since (atoms of one file never touch the same lines, so they never conflict),
-   * refused with E_APPLY_CONFLICT when its lines were changed meanwhile or the file changed outside
-   * this process. `beforeWrite` runs under the lock just before the write (to checkpoint the run).
+   * Applies an edit made on an older version of the file: rebased exactly over the edits written
+   * since (by this process, or by any process sharing the `editLog` directory; atoms of one file never
+   * touch the same lines, so they never conflict), refused with E_APPLY_CONFLICT when its lines were
+   * changed meanwhile or the file changed by other means. `beforeWrite` runs under the lock just
+   * before the write (to checkpoint the run).
    */
   applyEdit(path: string, edit: Edit, beforeWrite?: (result: AppliedEdit) => Promise<void>): Promise<AppliedEdit>;
   /** Read-modify-write under the file's lock: `compute` gets the current text and returns the new one. */
@@ -72,12 +74,22 @@ function conflict(path: string, label: string, why: string): St3Error {
   );
 }
 
-export function createWorkspaceFiles(root: string, options: { dryRun?: boolean } = {}): WorkspaceFiles {
+export interface WorkspaceFilesOptions {
+  dryRun?: boolean;
+  /**
+   * Directory of the shared edit log (conventionally `.st3/edits`): processes writing the same files
+   * (workers applying atoms of one file) rebase over each other's edits exactly instead of
+   * regenerating. Without it the chain of versions is this object's own. Ignored in a dry run.
+   */
+  editLog?: string;
+}
+
+export function createWorkspaceFiles(root: string, options: WorkspaceFilesOptions = {}): WorkspaceFiles {
   const dryRun = options.dryRun === true;
   const overlay = new Map<string, string>();
   const original = new Map<string, string>();
-  /** Per file: the versions this process wrote, each with the edit that made it (in the previous version's lines). */
-  const history = new Map<string, { sha: string; label: string; hunks: Hunk[] }[]>();
+  // Per file: the versions written, each with the edit that made it (in the previous version's lines).
+  const log = options.editLog && !dryRun ? directoryEditLog(options.editLog) : memoryEditLog();
   // In-process queue per file: the file lock is per process; this orders this process's own writes.
   const queues = new Map<string, Promise<unknown>>();
   const key = (path: string) => path.replace(/\\/g, '/');
@@ -100,17 +112,15 @@ export function createWorkspaceFiles(root: string, options: { dryRun?: boolean }
   };
 
   const write = async (k: string, before: string, after: string, entry: { label: string; hunks: Hunk[] }) => {
-    const list = history.get(k) ?? [];
-    if (list.length === 0 || list[list.length - 1]!.sha !== sha256(before)) {
-      // The first write of this file (or the first after a change from outside): its starting version.
-      if (!original.has(k)) original.set(k, before);
-      list.length = 0;
-      list.push({ sha: sha256(before), label: '(start)', hunks: [] });
-    }
+    if (!original.has(k)) original.set(k, before);
+    const chain = await log.load(k);
+    if (chain.length === 0 || chain[chain.length - 1]!.sha !== sha256(before))
+      // The first write of this file (or the first after a change by other means): its starting version.
+      chain.splice(0, chain.length, { sha: sha256(before), label: '(start)', hunks: [] });
     if (dryRun) overlay.set(k, after);
     else await writeFileAtomic(insideRoot(root, k), after);
-    list.push({ sha: sha256(after), ...entry });
-    history.set(k, list);
+    chain.push({ sha: sha256(after), ...entry });
+    await log.save(k, chain);
   };
 
   return {
@@ -124,13 +134,13 @@ export function createWorkspaceFiles(root: string, options: { dryRun?: boolean }
         let hunks = edit.hunks;
         const rebasedOver: string[] = [];
         if (current !== edit.base) {
-          // The versions this process wrote: the edit is rebased over those made after its base.
-          const list = history.get(k) ?? [];
+          // The versions written since: the edit is rebased over those made after its base.
+          const list = await log.load(k);
           const baseSha = sha256(edit.base);
           let from = list.length - 1;
           while (from >= 0 && list[from]!.sha !== baseSha) from--;
           if (from < 0 || list[list.length - 1]!.sha !== sha256(current))
-            throw conflict(k, edit.label, 'the file changed outside this run since the agent read it');
+            throw conflict(k, edit.label, 'the file was changed by other means since the agent read it');
           for (const entry of list.slice(from + 1)) {
             const r = rebaseHunks(hunks, entry.hunks);
             if (!r.ok) throw conflict(k, edit.label, `line ${r.conflictLine} was changed by ${entry.label} meanwhile`);

@@ -66,7 +66,7 @@ export async function openReviewService(
   options: { agent?: AgentChoice; signal?: AbortSignal } = {},
 ): Promise<{ service: ReviewService; dispose: () => Promise<void> }> {
   const queue = createReviewQueue(join(root, '.st3', 'review'));
-  const files = createWorkspaceFiles(root);
+  const files = createWorkspaceFiles(root, { editLog: join(root, '.st3', 'edits') });
   const pool = createScratchPool(root, 1);
   const validator = createValidator({ root, files, pool, env });
   const regenerateNow = options.agent
