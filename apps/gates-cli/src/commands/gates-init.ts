@@ -2,17 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
-import {
-  addToGitignore,
-  detectWorkspace,
-  findPreset,
-  PRESETS,
-  QUALITY_CONFIG_PATH,
-  QUALITY_SCHEMA_FILE,
-  qualitySchemaText,
-  renderQualityConfig,
-} from '@st3/quality-gates';
-import { St3Error } from '@st3/schemas';
+import { findPreset, PRESETS } from '@st3/quality-gates/presets';
+import { St3Error } from '@st3/schemas/errors';
 
 export const initCommand = defineCommand({
   name: 'init',
@@ -30,6 +21,14 @@ export const initCommand = defineCommand({
   },
   examples: ['st3 gates init', 'st3 gates init --preset ruff --preset mypy'],
   async run({ values, common, io }) {
+    const {
+      addToGitignore,
+      detectWorkspace,
+      QUALITY_CONFIG_PATH,
+      QUALITY_SCHEMA_FILE,
+      qualitySchemaText,
+      renderQualityConfig,
+    } = await import('@st3/quality-gates');
     const ws = resolveWorkspace(io, common);
     const out = createOutput(io, common);
     const target = ws.configPath ?? join(ws.root, QUALITY_CONFIG_PATH);

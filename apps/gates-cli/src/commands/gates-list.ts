@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
-import { listConfiguredGates, QUALITY_CONFIG_PATH, requireQualityConfig } from '@st3/quality-gates';
 
 export const listCommand = defineCommand({
   name: 'list',
   summary: 'list the configured gates',
   examples: ['st3 gates list', 'st3 gates list --json'],
   async run({ common, io }) {
+    const { listConfiguredGates, QUALITY_CONFIG_PATH, requireQualityConfig } = await import('@st3/quality-gates');
     const ws = resolveWorkspace(io, common);
     const out = createOutput(io, common);
     const path = ws.configPath ?? join(ws.root, QUALITY_CONFIG_PATH);

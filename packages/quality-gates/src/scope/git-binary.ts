@@ -33,14 +33,39 @@ const CONFIG = [
   'core.fsmonitor=false',
 ];
 
-export async function changesWithGitBinary(dir: string, base: string): Promise<GitBinaryChanges | undefined> {
-  if (existsSync(join(dir, '.git', 'info', 'attributes'))) return undefined;
+type GitRun = Awaited<ReturnType<typeof runProcess>>;
+/** Git runs started ahead of need (`prefetchGitChanges`), by work tree and base, with when they started. */
+const started = new Map<string, { at: number; runs: Promise<GitRun[]> }>();
+/** A head start older than this is dropped: a long-lived process must not answer from an old snapshot. */
+const PREFETCH_TTL_MS = 5_000;
+
+function gitRuns(dir: string, base: string): Promise<GitRun[]> {
   const git = (...args: string[]) => runProcess({ argv: ['git', ...CONFIG, ...args], cwd: dir, timeoutMs: 120_000 });
-  const [diff, status, attributes] = await Promise.all([
+  return Promise.all([
     git('diff', '--raw', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--ignore-submodules=all', base, '--'),
     git('status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all'),
     git('ls-files', '-z', '--', '.gitattributes', '*/.gitattributes'),
   ]);
+}
+
+/**
+ * Starts the git runs `changesWithGitBinary(dir, base)` will need, so a CLI can overlap them with its
+ * own start-up (loading the config and the engine). The next call with the same `dir` and `base` within
+ * a few seconds takes them (the work tree as it was a moment earlier); an older head start is dropped.
+ */
+export function prefetchGitChanges(dir: string, base: string): void {
+  const key = `${dir}\0${base}`;
+  if (!started.has(key) && !existsSync(join(dir, '.git', 'info', 'attributes')))
+    started.set(key, { at: performance.now(), runs: gitRuns(dir, base) });
+}
+
+export async function changesWithGitBinary(dir: string, base: string): Promise<GitBinaryChanges | undefined> {
+  if (existsSync(join(dir, '.git', 'info', 'attributes'))) return undefined;
+  const key = `${dir}\0${base}`;
+  const prefetched = started.get(key);
+  started.delete(key);
+  const fresh = prefetched && performance.now() - prefetched.at < PREFETCH_TTL_MS ? prefetched.runs : undefined;
+  const [diff, status, attributes] = (await (fresh ?? gitRuns(dir, base))) as [GitRun, GitRun, GitRun];
   if ([diff, status, attributes].some((r) => r.error?.code === 'E_TOOL_NOT_FOUND')) return undefined;
   for (const [what, r] of [
     ['diff', diff],
