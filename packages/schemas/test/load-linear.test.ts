@@ -68,6 +68,18 @@ describe('loader cost is linear in the number of keys', () => {
     for (const value of values) expect(value).toEqual({ created: '2026-01-02', flag: 'yes', octal: 15, empty: null });
   });
 
+  it('reads -0 as 0 on every path (js-yaml says 0 for the integer, the YAML library and JSON.parse -0)', () => {
+    for (const [text, file] of [
+      ['a: -0\nb: [-0, -0.0]\nc: {d: -0}\n', 'x.yaml'],
+      ['{"a": -0, "b": [-0, -0.0], "c": {"d": -0}}', 'x.json'],
+    ] as const)
+      for (const opts of [{ fastAbove: 0 }, { fastAbove: Number.POSITIVE_INFINITY }, { lowMemoryAbove: 1 }]) {
+        const value = loadText(text, { file, ...opts }).value as { a: number; b: number[]; c: { d: number } };
+        for (const n of [value.a, ...value.b, value.c.d])
+          expect(Object.is(n, 0), `${file} ${JSON.stringify(opts)}`).toBe(true);
+      }
+  });
+
   it('property: the fast path reads every document exactly as the position-keeping path does', () => {
     const scalar = fc.oneof(
       fc.string(),

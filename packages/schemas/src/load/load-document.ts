@@ -75,6 +75,8 @@ export function loadText<T = unknown>(text: string, options: LoadOptions<T> = {}
   }
   const parsed = parse(text, file, format, options);
   if (parsed.errors.length > 0) return { warnings: parsed.warnings, errors: parsed.errors };
+  // js-yaml reads the integer `-0` as 0, the YAML library and JSON.parse as -0: one answer on every path.
+  if (text.includes('-0')) parsed.value = withoutNegativeZero(parsed.value);
   const locator = parsed.locator;
   const ctx: CheckContext = { file, locate: locator };
   if (!options.schema) return { value: parsed.value as T, warnings: parsed.warnings, errors: [] };
@@ -127,6 +129,24 @@ export async function loadFile<T = unknown>(path: string, options: LoadOptions<T
     return fail('E_FILE_READ', file, `cannot read file: ${(error as Error).message}`, 'check permissions');
   }
   return loadText(stripBom(text), { ...options, file });
+}
+
+/** The value with every -0 made 0, in place (iterative: a deeply nested document cannot overflow the stack). */
+function withoutNegativeZero(value: unknown): unknown {
+  if (Object.is(value, -0)) return 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    for (const key of Object.keys(node)) {
+      const v = (node as Record<string, unknown>)[key];
+      // defineProperty, not assignment: a `__proto__` key stays an own property.
+      if (Object.is(v, -0))
+        Object.defineProperty(node, key, { value: 0, writable: true, enumerable: true, configurable: true });
+      else if (v !== null && typeof v === 'object') stack.push(v);
+    }
+  }
+  return value;
 }
 
 function fail<T>(code: string, file: string, message: string, hint: string): Result<T> {
