@@ -19,7 +19,7 @@ export interface RunProcessOptions {
   timeoutMs?: number;
   /** Keep at most this many bytes of each of stdout and stderr (default 16 MiB); the rest is read and dropped. */
   maxOutputBytes?: number;
-  /** Written to the child's stdin, which is then closed (absent = stdin is closed at once). */
+  /** Written to the child's stdin, which is then closed (absent = stdin is /dev/null: end of input at once). */
   input?: string | Uint8Array;
   /** Aborting ends the whole process tree; the result then has `aborted: true`. */
   signal?: AbortSignal;
@@ -136,10 +136,14 @@ function supervise(
   const child = spawn(program, args, {
     cwd: options.cwd,
     env: { ...(options.env ?? process.env), [runTagVar(token)]: '1' } as NodeJS.ProcessEnv,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    // No input: stdin is /dev/null (end of input at once, as a closed pipe, without a pipe to set up).
+    stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     detached: POSIX,
     windowsHide: true,
   });
+  // stdout and stderr are pipes (stdio above), so never null.
+  const out = child.stdout!;
+  const err = child.stderr!;
   const tree: TreeHandle | undefined = child.pid === undefined ? undefined : { pid: child.pid, token };
   if (tree) active.add(tree);
   const handle = (): TreeHandle | undefined => tree;
@@ -168,12 +172,11 @@ function supervise(
     });
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  out.on('data', (chunk: Buffer) => stdout.push(chunk));
+  err.on('data', (chunk: Buffer) => stderr.push(chunk));
   // A child that exits without reading its input makes the write fail with EPIPE: that is not our error.
-  child.stdin.on('error', () => undefined);
-  if (options.input !== undefined) child.stdin.end(options.input);
-  else child.stdin.end();
+  child.stdin?.on('error', () => undefined);
+  if (options.input !== undefined) child.stdin?.end(options.input);
 
   child.on('error', (error: NodeJS.ErrnoException) => {
     spawnError = spawnFailure(program, error);
@@ -193,8 +196,8 @@ function supervise(
       }
     }
     later(options.pipeGraceMs ?? DEFAULT_PIPE_GRACE, () => {
-      child.stdout.destroy();
-      child.stderr.destroy();
+      out.destroy();
+      err.destroy();
       finish();
     });
   });

@@ -11,6 +11,8 @@ export {
   type GateListing,
   type RequireQualityConfigOptions,
 } from './config/require-config.js';
+export { cachedQualityConfig } from './config/config-cache.js';
+export { QUALITY_CONFIG_CACHE } from './config/paths.js';
 export { translatePythonRegex, compileConfigRegex } from './config/regex.js';
 export { createJsonParser, parseJsonLenient, type ParseOutcome } from './parse/json-violations.js';
 export { compileFixableWhen, compileTextFixable, fixableSpec, type FixableSpec } from './parse/fixable.js';
@@ -42,6 +44,7 @@ export {
   type GateOutcome,
   type StateUpdate,
 } from './state/baseline.js';
+export { loadGatesState } from './state/read-state.js';
 export { gateConfigHash, configFileGlobs, configFileMatcher } from './scope/config-hash.js';
 export { findImporters, pythonImports, jsImports } from './scope/imports.js';
 export { planGates, failedFor, type GatePlan, type PlanContext } from './run/plan.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { changesSince } from '../src/scope/git.js';
-import { parseChanges } from '../src/scope/git-binary.js';
+import { parseChanges, parseListing } from '../src/scope/git-binary.js';
 import { commitAll, git, tempDir, write } from './helpers.js';
 
 // Auto scope reads the diff through the git binary when it is on PATH, else in process (ADR 0045): the
@@ -109,11 +109,17 @@ describe('the git binary and the in-process reader see the same changes', () => 
     write(other, { 'b.py': 'b\n' });
     commitAll(other, 'base');
     await expect(changesSince(other, 'f'.repeat(40), 'git-binary')).rejects.toMatchObject({ code: 'E_GIT' });
+    // An untracked .gitattributes in a folder counts too (git reads it from the work tree).
+    const third = repo();
+    write(third, { 'sub/c.py': 'c\n' });
+    const thirdBase = commitAll(third, 'base');
+    write(third, { 'sub/.gitattributes': '*.py text eol=lf\n' });
+    await expect(changesSince(third, thirdBase, 'git-binary')).rejects.toMatchObject({ code: 'E_GIT' });
   });
 
-  it('parses raw diff and porcelain output: submodules skipped, index deletions of present files are changes', () => {
+  it('parses raw diff and untracked output: submodules skipped, index deletions of present files are changes', () => {
     const dir = repo();
-    write(dir, { 'kept.py': 'k\n' });
+    write(dir, { 'kept.py': 'k\n', 'was-file/inner.py': 'x\n' });
     const raw = [
       ':100644 100644 aaaa bbbb M',
       'm.py',
@@ -121,11 +127,18 @@ describe('the git binary and the in-process reader see the same changes', () => 
       'gone.py',
       ':100644 000000 aaaa 0000 D',
       'kept.py',
+      ':100644 000000 aaaa 0000 D',
+      'was-file',
       ':160000 160000 aaaa bbbb M',
       'sub',
       '',
     ].join('\0');
-    const porcelain = ['?? new.py', '?? nested/', 'D  kept.py', ''].join('\0');
-    expect(parseChanges(dir, raw, porcelain)).toEqual({ changed: ['kept.py', 'm.py', 'new.py'], deleted: ['gone.py'] });
+    const listing = ['H m.py', '? new.py', '? nested/', '? kept.py', '? was-file/inner.py', 'H sub', ''].join('\0');
+    const { untracked, attributes } = parseListing(listing);
+    expect(attributes).toBe(false);
+    expect(parseChanges(dir, raw, untracked)).toEqual({
+      changed: ['kept.py', 'm.py', 'new.py', 'was-file/inner.py'],
+      deleted: ['gone.py', 'was-file'],
+    });
   });
 });

@@ -33,6 +33,7 @@ export * from './formats/scaffold-metadata.js';
 export * from './formats/template-registry.js';
 export * from './formats/scaffold-answers.js';
 export * from './formats/state.js';
+export { fastQualityGatesState } from './formats/state-fast.js';
 export * from './formats/project-structure.js';
 export * from './formats/task.js';
 export * from './formats/patterns.js';

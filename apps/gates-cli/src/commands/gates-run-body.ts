@@ -9,7 +9,6 @@ import {
 } from '@st3/cli-kit';
 import {
   gatesState,
-  planGateRun,
   readState,
   runGates,
   statePath,
@@ -19,7 +18,6 @@ import {
   type GateProgress,
   type GateRunResult,
   type ResolvedScope,
-  type RunPlan,
   type ScopeKind,
 } from '@st3/quality-gates';
 import pkg from '../../package.json' with { type: 'json' };
@@ -49,11 +47,6 @@ export async function runGatesCommand({ values, scope, files, filesBase, ws, com
       })
     : undefined;
   const scopeRequest = { kind: scope, files, filesBase, parentBranch: values.parent };
-  if (values['dry-run']) {
-    const plan = await planGateRun({ cwd: ws.root, config: ws.configPath, scope: scopeRequest, gates: values.gate });
-    printPlan(plan, format === 'json', out);
-    return EXIT.ok;
-  }
   const before = gatesState(await readState(statePath(ws.root)).catch(() => ({})));
   let resolved: ResolvedScope | undefined;
   let done = 0;
@@ -123,41 +116,6 @@ function render(
     ctx.write(toText(result, out.color));
     printFix(result, out);
   }
-}
-
-/** `--dry-run`: the scope, then per gate its mode, files and why; `--json` gives them as one document. */
-function printPlan(plan: RunPlan, asJson: boolean, out: Output): void {
-  const { scope } = plan;
-  const gates = plan.plans.map((p) => ({
-    id: p.id,
-    name: p.gate.name,
-    mode: p.mode,
-    files: p.files,
-    reason: p.reason,
-    sound: p.sound,
-  }));
-  if (asJson) {
-    out.document({
-      scope: {
-        kind: scope.kind,
-        mode: scope.mode,
-        description: scope.description,
-        ...(scope.base ? { base: scope.base } : {}),
-        ...(scope.head ? { head: scope.head } : {}),
-        ...(scope.changed ? { changed: scope.changed } : {}),
-        ...(scope.deleted ? { deleted: scope.deleted } : {}),
-        ...(scope.unverified ? { unverified: scope.unverified } : {}),
-      },
-      gates,
-    });
-    return;
-  }
-  out.line(`scope: ${scope.description}`);
-  for (const g of gates) {
-    const what = g.mode === 'skip' ? 'skipped' : `${g.mode}, ${g.files.length} file${g.files.length === 1 ? '' : 's'}`;
-    out.line(`${g.mode === 'skip' ? out.color.dim('○') : '●'} ${g.id}: ${what} — ${g.reason}`);
-  }
-  out.info(out.color.dim('dry run: nothing was run and state.json is unchanged'));
 }
 
 /** `--fix` in the text report: how many violations the fixers removed, and from which files. */

@@ -78,15 +78,8 @@ export const runCommand = defineCommand({
     const ws = resolveWorkspace(io, common);
     // git's diff runs while the engine, its config loader and zod load (the bulk of a dry run's time).
     if (scope === 'auto') (await import('@st3/quality-gates/prefetch')).prefetchAutoScope(ws.root);
-    const { runGatesCommand } = await import('./gates-run-body.js');
-    return runGatesCommand({
-      values,
-      scope,
-      files,
-      filesBase: resolve(io.cwd, common.cwd ?? '.'),
-      ws,
-      common,
-      io,
-    });
+    const input = { values, scope, files, filesBase: resolve(io.cwd, common.cwd ?? '.'), ws, common, io };
+    if (values['dry-run']) return (await import('./gates-dry-run.js')).dryRunGates(input);
+    return (await import('./gates-run-body.js')).runGatesCommand(input);
   },
 });

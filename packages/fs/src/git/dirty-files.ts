@@ -92,7 +92,7 @@ async function fastStatus(dirs: GitDirs, base: string | undefined): Promise<Dirt
     if (tracked.has(e.path)) continue;
     tracked.add(e.path);
     if (e.stage !== 0) {
-      out.push({ path: e.path, status: 'UU', deleted: !exists(join(dirs.workTree, e.path)), changedFromBase: true });
+      out.push({ path: e.path, status: 'UU', deleted: !fileAt(join(dirs.workTree, e.path)), changedFromBase: true });
       continue;
     }
     if (e.mode === 0o160000) continue; // submodules: not inspected
@@ -110,7 +110,7 @@ async function fastStatus(dirs: GitDirs, base: string | undefined): Promise<Dirt
   for (const [path, entry] of baseTree) {
     if (entry.mode === 0o160000) continue;
     deletedOids.set(path, entry.oid);
-    out.push({ path, status: 'D', deleted: !exists(join(dirs.workTree, path)), changedFromBase: true });
+    out.push({ path, status: 'D', deleted: !fileAt(join(dirs.workTree, path)), changedFromBase: true });
   }
   const submodules = new Set(parsed.entries.filter((e) => e.mode === 0o160000).map((e) => e.path));
   for (const path of await untracked(dirs.workTree, tracked, submodules)) {
@@ -153,7 +153,7 @@ async function untracked(root: string, tracked: Set<string>, submodules: Set<str
     skipNames: ['.git'],
     symlinks: 'all',
     enter: (dir) => {
-      if (!trackedDirs.has(dir) && !tracked.has(dir) && exists(join(root, dir, '.git'))) {
+      if (!trackedDirs.has(dir) && !tracked.has(dir) && fs.existsSync(join(root, dir, '.git'))) {
         nested.push(`${dir}/`);
         return false;
       }
@@ -225,10 +225,10 @@ function inFolderOf(folders: Set<string>, path: string): boolean {
   return false;
 }
 
-function exists(path: string): boolean {
+/** A file or a symlink is at `path`; a folder there is not the file that was (its files are untracked). */
+function fileAt(path: string): boolean {
   try {
-    fs.lstatSync(path);
-    return true;
+    return !fs.lstatSync(path).isDirectory();
   } catch {
     return false;
   }

@@ -9,8 +9,7 @@ import {
 } from '@st3/schemas';
 import { compileConfigRegex, groupNames, placeholders } from './regex.js';
 
-/** The config file of a workspace, relative to its root. */
-export const QUALITY_CONFIG_PATH = '.st3/config/quality.yaml';
+export { QUALITY_CONFIG_PATH } from './paths.js';
 
 const VIOLATION_FIELDS = new Set([
   'file',

@@ -1,11 +1,17 @@
-import { errorFromDiagnostics, St3Error, type Diagnostic, type QualityConfig } from '@st3/schemas';
-import { loadQualityConfig } from './load-config.js';
+import type { Diagnostic, QualityConfig } from '@st3/schemas';
+import { errorFromDiagnostics, St3Error } from '@st3/schemas/errors';
+import { cachedQualityConfig } from './config-cache.js';
 
 export interface RequireQualityConfigOptions {
   /** How the file is named in messages (default: `path`), e.g. relative to the workspace root. */
   display?: string;
   /** What to do when there is no config (default: run `st3 gates init`). */
   missingHint?: string;
+  /**
+   * Keep the validated config here and answer from it while the text and ST3 are unchanged
+   * (`.st3/cache/quality-config.json` of the workspace: `QUALITY_CONFIG_CACHE`). Default: validate every time.
+   */
+  cacheFile?: string;
 }
 
 /**
@@ -17,7 +23,9 @@ export async function requireQualityConfig(
   options: RequireQualityConfigOptions = {},
 ): Promise<{ config: QualityConfig; warnings: Diagnostic[] }> {
   const display = options.display ?? path;
-  const loaded = await loadQualityConfig(path);
+  const loaded = options.cacheFile
+    ? await cachedQualityConfig(path, options.cacheFile)
+    : await (await import('./load-config.js')).loadQualityConfig(path);
   if (loaded.errors[0]?.code === 'E_FILE_NOT_FOUND')
     throw new St3Error('E_FILE_NOT_FOUND', `no quality config at ${display}`, {
       file: display,

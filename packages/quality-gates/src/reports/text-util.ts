@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { St3Error } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 import { capLine, stripAnsi } from '../parse/normalize.js';
 
 export { stripAnsi };

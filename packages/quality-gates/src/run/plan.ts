@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { St3Error, type GateConfig, type QualityConfig, type QualityGatesState } from '@st3/schemas';
+import type { GateConfig, QualityConfig, QualityGatesState } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 import { configFileGlobs, configFileMatcher } from '../scope/config-hash.js';
 import { createGateFilter, describeGateFilter } from '../scope/filter.js';
 import { findImporters } from '../scope/imports.js';

@@ -5,7 +5,7 @@ import { St3Error } from '@st3/schemas/errors';
 
 /**
  * The diff of auto scope through the git binary, when it is on PATH (ADR 0045): `git diff --raw BASE`
- * and `git status --porcelain` run in parallel, in C, on the same work tree the in-process reader
+ * and `git ls-files --cached --others` (untracked files, attributes) run in parallel, in C, on the same work tree the in-process reader
  * (`listDirtyFiles` of @st3/fs) reads — and configured to see it the same way: no global excludes file,
  * no rename pairing, no line-ending conversion, exec bits always compared, submodules not inspected,
  * the index never written. Where git would still see the tree differently (a `.gitattributes` can
@@ -43,8 +43,9 @@ function gitRuns(dir: string, base: string): Promise<GitRun[]> {
   const git = (...args: string[]) => runProcess({ argv: ['git', ...CONFIG, ...args], cwd: dir, timeoutMs: 120_000 });
   return Promise.all([
     git('diff', '--raw', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--ignore-submodules=all', base, '--'),
-    git('status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all'),
-    git('ls-files', '-z', '--', '.gitattributes', '*/.gitattributes'),
+    // Tracked paths (tagged `H `) and untracked ones (`? `) in one run: the untracked files, and whether a
+    // .gitattributes exists, without `git status`'s second refresh of the whole index (the diff does one).
+    git('ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard'),
   ]);
 }
 
@@ -65,31 +66,43 @@ export async function changesWithGitBinary(dir: string, base: string): Promise<G
   const prefetched = started.get(key);
   started.delete(key);
   const fresh = prefetched && performance.now() - prefetched.at < PREFETCH_TTL_MS ? prefetched.runs : undefined;
-  const [diff, status, attributes] = (await (fresh ?? gitRuns(dir, base))) as [GitRun, GitRun, GitRun];
-  if ([diff, status, attributes].some((r) => r.error?.code === 'E_TOOL_NOT_FOUND')) return undefined;
+  const [diff, listing] = (await (fresh ?? gitRuns(dir, base))) as [GitRun, GitRun];
+  if ([diff, listing].some((r) => r.error?.code === 'E_TOOL_NOT_FOUND')) return undefined;
   for (const [what, r] of [
     ['diff', diff],
-    ['status', status],
-    ['ls-files', attributes],
+    ['ls-files', listing],
   ] as const)
     if (r.error || r.exitCode !== 0)
       throw new St3Error('E_GIT', `git ${what} failed in ${dir}: ${(r.error?.message ?? r.stderr).trim()}`, {
         hint: 'check the repository with `git status`',
       });
   // Attributes (eol, filters) make git compare normalised content: the in-process reader compares bytes.
-  if (attributes.stdout.length > 0 || existsSync(join(dir, '.gitattributes'))) return undefined;
-  return parseChanges(dir, diff.stdout, status.stdout);
+  const { untracked, attributes } = parseListing(listing.stdout);
+  if (attributes || existsSync(join(dir, '.gitattributes'))) return undefined;
+  return parseChanges(dir, diff.stdout, untracked);
 }
 
-/** Maps `git diff --raw -z BASE` and `git status --porcelain=v1 -z` onto what `changesSince` reports. */
-export function parseChanges(dir: string, rawDiff: string, porcelain: string): GitBinaryChanges {
-  const changed = new Set<string>();
-  const goneFromWorkTree = new Set<string>(); // in the index, not in the work tree (` D`, `MD`, `AD`)
-  for (const entry of porcelain.split('\0')) {
-    if (entry.startsWith('?? ') && !entry.endsWith('/'))
-      changed.add(entry.slice(3)); // `dir/`: a nested repository
-    else if (entry[1] === 'D') goneFromWorkTree.add(entry.slice(3));
+/**
+ * `git ls-files -z -t --cached --others --exclude-standard`: the untracked paths, and whether any
+ * .gitattributes file (tracked or not) is in the work tree.
+ */
+export function parseListing(listing: string): { untracked: string[]; attributes: boolean } {
+  const untracked: string[] = [];
+  let attributes = false;
+  for (const entry of listing.split('\0')) {
+    if (entry.length < 3) continue;
+    const path = entry.slice(2);
+    if (path === '.gitattributes' || path.endsWith('/.gitattributes')) attributes = true;
+    if (entry[0] === '?') untracked.push(path);
   }
+  return { untracked, attributes };
+}
+
+/** Maps `git diff --raw -z BASE` and the untracked paths onto what `changesSince` reports. */
+export function parseChanges(dir: string, rawDiff: string, untracked: readonly string[]): GitBinaryChanges {
+  const changed = new Set<string>();
+  // `dir/`: an untracked nested repository, not ours to check.
+  for (const path of untracked) if (!path.endsWith('/')) changed.add(path);
   const deleted: string[] = [];
   const fields = rawDiff.split('\0');
   for (let i = 0; i + 1 < fields.length; i += 2) {
@@ -97,11 +110,9 @@ export function parseChanges(dir: string, rawDiff: string, porcelain: string): G
     const [srcMode, dstMode, , , code] = fields[i]!.slice(1).split(' ');
     const path = fields[i + 1]!;
     if (srcMode === '160000' || dstMode === '160000') continue; // submodules: not inspected
-    // A deletion of the index (`git rm --cached`) leaves the file in the work tree: it changed, it is not gone.
-    const gone =
-      code === 'D'
-        ? goneFromWorkTree.has(path) || !present(join(dir, path))
-        : code === 'U' && !present(join(dir, path));
+    // A deletion of the index (`git rm --cached`) leaves the file in the work tree: it changed, it is not
+    // gone. A folder now where the file was is a deletion (its files are untracked, listed on their own).
+    const gone = (code === 'D' || code === 'U') && !present(join(dir, path));
     if (gone) deleted.push(path);
     else changed.add(path);
   }
@@ -109,10 +120,10 @@ export function parseChanges(dir: string, rawDiff: string, porcelain: string): G
   return { changed: sorted, deleted: deleted.sort() };
 }
 
+/** A file or a symlink is at `path` (a folder is not: it cannot be the file that was there). */
 function present(path: string): boolean {
   try {
-    lstatSync(path);
-    return true;
+    return !lstatSync(path).isDirectory();
   } catch {
     return false;
   }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { findGitRoot, gitDirs, listDirtyFiles, readHead } from '@st3/fs';
-import { St3Error } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 import type * as IsomorphicGit from 'isomorphic-git';
 import { changesWithGitBinary } from './git-binary.js';
 

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { walkFiles } from '@st3/fs';
-import { St3Error, type QualityConfig, type QualityGatesState } from '@st3/schemas';
+import type { QualityConfig, QualityGatesState } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 import { changesSince, hasCommit, mergeBase, openRepo, resolveBranch, untrackedFiles, type RepoInfo } from './git.js';
 
 export type ScopeKind = 'auto' | 'branch' | 'project' | 'files';

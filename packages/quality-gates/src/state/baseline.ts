@@ -1,45 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { withFileLock, writeJsonAtomic } from '@st3/fs';
-import { QualityGatesStateSchema, St3Error, type GateState, type QualityGatesState } from '@st3/schemas';
+import { fastQualityGatesState, QualityGatesStateSchema, type GateState, type QualityGatesState } from '@st3/schemas';
+import { readState } from './read-state.js';
 
-/** `.st3/state.json` of a workspace. */
-export function statePath(root: string): string {
-  return join(root, '.st3', 'state.json');
-}
+export { readState, statePath } from './read-state.js';
 
-/** Reads state.json as a plain object; a missing file is `{}`, a corrupt one an error (it is never overwritten). */
-export async function readState(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new St3Error('E_FILE_READ', `cannot read ${path}: ${(error as Error).message}`, { file: path, cause: error });
-  }
-  if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new St3Error('E_PARSE', `${path} is not valid JSON: ${(error as Error).message}`, {
-      file: path,
-      hint: 'fix or remove the file; ST3 will not overwrite it',
-      cause: error,
-    });
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new St3Error('E_SCHEMA', `${path} must hold a JSON object`, {
-      file: path,
-      hint: 'fix or remove the file; ST3 will not overwrite it',
-    });
-  }
-  return value as Record<string, unknown>;
-}
-
-/** The gate engine's section of the state, validated (unknown keys kept). */
+/** The gate engine's section of the state, validated (unknown keys kept); an invalid section reads as no baseline. */
 export function gatesState(state: Record<string, unknown>): QualityGatesState {
-  const parsed = QualityGatesStateSchema.safeParse(state.quality_gates ?? {});
+  const section = state.quality_gates ?? {};
+  const fast = fastQualityGatesState(section);
+  if (fast) return fast;
+  const parsed = QualityGatesStateSchema.safeParse(section);
   return parsed.success ? parsed.data : { baseline_sha: null, failed_files: [] };
 }
 

@@ -1,6 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { St3Error, type TestsConfig } from '@st3/schemas';
+import type { TestsConfig } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 import { findGitRoot } from '@st3/fs';
 import { runProcess, tail } from '@st3/process';
 import { toolEnv } from '../run/execute.js';

@@ -1,0 +1,53 @@
+import { createOutput, EXIT } from '@st3/cli-kit';
+import { planGateRun, type RunPlan } from '@st3/quality-gates/plan';
+import type { GatesCommandInput } from './gates-run-body.js';
+
+type Output = ReturnType<typeof createOutput>;
+
+/**
+ * `st3 gates --dry-run`: what each gate would check and why. Loads only the planner (no gate runners,
+ * and no schema library while quality.yaml is unchanged since it was last validated).
+ */
+export async function dryRunGates({ values, scope, files, filesBase, ws, common, io }: GatesCommandInput) {
+  const format = common.json ? 'json' : (values.format ?? 'text');
+  const out = createOutput(io, { ...common, json: format !== 'text' });
+  const scopeRequest = { kind: scope, files, filesBase, parentBranch: values.parent };
+  const plan = await planGateRun({ cwd: ws.root, config: ws.configPath, scope: scopeRequest, gates: values.gate });
+  printPlan(plan, format === 'json', out);
+  return EXIT.ok;
+}
+
+/** `--dry-run`: the scope, then per gate its mode, files and why; `--json` gives them as one document. */
+function printPlan(plan: RunPlan, asJson: boolean, out: Output): void {
+  const { scope } = plan;
+  const gates = plan.plans.map((p) => ({
+    id: p.id,
+    name: p.gate.name,
+    mode: p.mode,
+    files: p.files,
+    reason: p.reason,
+    sound: p.sound,
+  }));
+  if (asJson) {
+    out.document({
+      scope: {
+        kind: scope.kind,
+        mode: scope.mode,
+        description: scope.description,
+        ...(scope.base ? { base: scope.base } : {}),
+        ...(scope.head ? { head: scope.head } : {}),
+        ...(scope.changed ? { changed: scope.changed } : {}),
+        ...(scope.deleted ? { deleted: scope.deleted } : {}),
+        ...(scope.unverified ? { unverified: scope.unverified } : {}),
+      },
+      gates,
+    });
+    return;
+  }
+  out.line(`scope: ${scope.description}`);
+  for (const g of gates) {
+    const what = g.mode === 'skip' ? 'skipped' : `${g.mode}, ${g.files.length} file${g.files.length === 1 ? '' : 's'}`;
+    out.line(`${g.mode === 'skip' ? out.color.dim('○') : '●'} ${g.id}: ${what} — ${g.reason}`);
+  }
+  out.info(out.color.dim('dry run: nothing was run and state.json is unchanged'));
+}

@@ -1,0 +1,6 @@
+/**
+ * `@st3/schemas/fast`: readers for a command's start-up path that load no zod. Each reads only what is
+ * plainly valid and returns undefined otherwise, so the caller then loads the schema to judge (and to
+ * locate the error); a property test holds each to its schema's output.
+ */
+export { fastQualityGatesState } from './formats/state-fast.js';
