@@ -103,3 +103,19 @@ export async function removeOrphanTemps(dir: string): Promise<string[]> {
   }
   return removed;
 }
+
+/**
+ * Makes `dir` a folder git never shows: writes `<dir>/.gitignore` holding `*` unless one is there (as
+ * `.pytest_cache` and `.ruff_cache` do), so a cache ST3 writes into a work tree is not an untracked change.
+ */
+export async function ignoreInGit(dir: string): Promise<void> {
+  const path = join(dir, '.gitignore');
+  if (
+    await stat(path).then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
+  await writeFileAtomic(path, '# written by ST3: everything here is a cache\n*\n');
+}

@@ -1,4 +1,10 @@
-export { writeFileAtomic, writeJsonAtomic, removeOrphanTemps, type WriteAtomicOptions } from './atomic-write.js';
+export {
+  ignoreInGit,
+  writeFileAtomic,
+  writeJsonAtomic,
+  removeOrphanTemps,
+  type WriteAtomicOptions,
+} from './atomic-write.js';
 export { acquireFileLock, withFileLock, LOCK_STALE_MS, type FileLock, type LockOptions } from './lock/file-lock.js';
 export { walkFiles, compareCodeUnits, type WalkOptions } from './walk.js';
 export { GitignoreMatcher, findGitRoot } from './gitignore.js';

@@ -26,6 +26,8 @@ describe('cachedQualityConfig', () => {
       const fresh = await loadQualityConfig(config);
       expect(await cachedQualityConfig(config, cache)).toEqual(fresh);
       expect(existsSync(cache)).toBe(true);
+      // git never shows the cache as an untracked file.
+      expect(readFileSync(join(cache, '..', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
       expect(await cachedQualityConfig(config, cache)).toEqual(fresh);
     }
   });

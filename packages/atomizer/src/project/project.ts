@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TelemetryHandle } from '@st3/schemas';
+import { ignoreInGit } from '@st3/fs';
 import { St3Error } from '@st3/schemas/errors';
 import type { AtomizeOptions, ComplexityRecord } from '../api.js';
 import type { AtomizedFileRecord } from '../atomize.js';
@@ -77,6 +78,8 @@ export async function* atomizeProject(patterns: string[], options: ProjectOption
   };
   const cacheDir =
     options.cache === false ? undefined : resolve(cwd, options.cache ?? join('.st3', 'cache', 'atomizer'));
+  // The cache never shows in `git status` (nor among auto scope's changed files).
+  if (cacheDir && files.length > 0) await ignoreInGit(cacheDir).catch(() => undefined);
   const jobs: Job[] = files.map((file) => {
     const rel = relative(cwd, file);
     const path = rel.startsWith('..') ? file : rel.split(sep).join('/');

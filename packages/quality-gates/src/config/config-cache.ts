@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeJsonAtomic } from '@st3/fs';
+import { ignoreInGit, writeJsonAtomic } from '@st3/fs';
 import type { QualityConfig, Result } from '@st3/schemas';
 
 // quality.yaml is validated by zod and the semantic checks (regexes compile, field maps) on every run, and
@@ -66,7 +66,10 @@ export async function cachedQualityConfig(path: string, cacheFile: string): Prom
       : parseQualityConfig(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path);
   if (key !== undefined && result.value && result.errors.length === 0) {
     const entry: Entry = { key, value: result.value, warnings: result.warnings };
-    await writeJsonAtomic(cacheFile, entry).catch(() => undefined);
+    // The cache folder ignores itself: the file is never an untracked change in `git status` (or auto scope).
+    await writeJsonAtomic(cacheFile, entry)
+      .then(() => ignoreInGit(dirname(cacheFile)))
+      .catch(() => undefined);
   }
   return result;
 }
