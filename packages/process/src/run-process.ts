@@ -196,9 +196,13 @@ function supervise(
       }
     }
     later(options.pipeGraceMs ?? DEFAULT_PIPE_GRACE, () => {
-      out.destroy();
-      err.destroy();
-      finish();
+      // One more turn of the event loop first: after a long busy stretch the timers run before the
+      // pending pipe reads, and the child's last output (already in the pipe) must not be dropped.
+      setImmediate(() => {
+        out.destroy();
+        err.destroy();
+        finish();
+      });
     });
   });
   child.on('close', () => finish());

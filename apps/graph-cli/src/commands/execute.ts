@@ -1,7 +1,123 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createOutput, defineCommand, resolveWorkspace } from '@st3/cli-kit';
+import {
+  createOutput,
+  defineCommand,
+  defineOptions,
+  resolveWorkspace,
+  type ArgsOf,
+  type RunContext,
+  type Values,
+  type Workspace,
+} from '@st3/cli-kit';
+import type * as Executor from '@st3/executor';
+import type { FileRunStore } from '@st3/executor';
+
+type ExecutorModule = typeof Executor;
 import { St3Error, type GraphInput, type RunState } from '@st3/schemas';
+
+const executeArgs = [
+  { name: 'inputs', description: 'graph.json, atoms.json or source paths (not with --resume)', variadic: true },
+] as const;
+
+const executeOptions = defineOptions({
+  agent: {
+    type: 'string',
+    valueName: 'NAME',
+    description: 'the agent of .st3/config/agents.yaml (default: its default)',
+  },
+  'agent-url': {
+    type: 'string',
+    valueName: 'URL',
+    description: 'an ad-hoc OpenAI-compatible agent: the server (e.g. http://127.0.0.1:8080/v1)',
+  },
+  'agent-model': { type: 'string', valueName: 'M', description: 'the model of the ad-hoc agent' },
+  instruction: { type: 'string', valueName: 'TEXT', description: 'what the agent does to each atom' },
+  task: {
+    type: 'string',
+    valueName: 'ID',
+    description:
+      "agents: the instruction comes from the task file and the run's patch becomes its diff evidence; " +
+      'with --telemetry the telemetry goes to its context (.st3/tasks/ID/)',
+  },
+  'only-matching': {
+    type: 'string',
+    valueName: 'REGEX',
+    description: 'run only the atoms whose code matches; the others are context only',
+  },
+  'review-below': {
+    type: 'number',
+    min: 0,
+    max: 1,
+    valueName: 'C',
+    description:
+      'agents: queue a change for review instead of applying it when its confidence is below C (default 0.7)',
+  },
+  'dry-run': { type: 'boolean', description: 'agents: apply nothing; write the changes to .st3/runs/<run-id>.patch' },
+  run: { type: 'string', valueName: 'CMD', description: 'a command per node instead of an agent (see above)' },
+  concurrency: { type: 'number', integer: true, min: 1, description: 'nodes running at once (default 100)' },
+  retries: {
+    type: 'number',
+    integer: true,
+    min: 0,
+    description: 'retries after a failed attempt (default 2); temperature 0.7 → 0.5 → 0.3, backoff 1 s → 2 s → 4 s',
+  },
+  mode: {
+    type: 'enum',
+    choices: ['eager', 'waves'],
+    description: 'eager (default: a node starts when its dependencies are done) or waves (wave barriers)',
+  },
+  timeout: {
+    type: 'number',
+    valueName: 'SEC',
+    description: 'time limit per attempt (a timed-out attempt is retried with twice the time)',
+  },
+  backoff: {
+    type: 'number',
+    min: 0,
+    valueName: 'SEC',
+    description: 'first wait before a retry, doubling each time, ±10% jitter (default 1)',
+  },
+  resume: {
+    type: 'string',
+    valueName: 'ID',
+    description: 'continue a saved run (.st3/runs/ID.json) without redoing the nodes that succeeded',
+  },
+  review: {
+    type: 'boolean',
+    description: '--run: add succeeded nodes to the review queue (.st3/review/) with their confidence and issues',
+  },
+  telemetry: {
+    type: 'boolean',
+    description: 'record executor.nodes|attempts|retries|failed and durations to .st3/telemetry/telemetry-execute.json',
+  },
+  backend: {
+    type: 'enum',
+    choices: ['local', 'bullmq'],
+    description:
+      'where nodes run: local (this process, default) or bullmq (st3 worker processes over Redis); ' +
+      'default from .st3/config/executor.yaml',
+  },
+  redis: {
+    type: 'string',
+    valueName: 'URL',
+    description: 'bullmq: the Redis URL (default $ST3_REDIS_URL, then redis.url of .st3/config/executor.yaml)',
+  },
+  queue: { type: 'string', valueName: 'NAME', description: 'bullmq: the queue its workers serve (default st3)' },
+  'metrics-port': {
+    type: 'number',
+    integer: true,
+    min: 0,
+    max: 65535,
+    valueName: 'N',
+    description: 'serve the execution metrics live on http://127.0.0.1:N/metrics while the run goes (0: any port)',
+  },
+  'metrics-host': {
+    type: 'string',
+    valueName: 'H',
+    description: 'address of --metrics-port (default 127.0.0.1)',
+  },
+});
 
 export const command = defineCommand({
   name: 'execute',
@@ -18,106 +134,8 @@ export const command = defineCommand({
       '{"code": "...", "validation": 0.9, "integrationTests": {"passed": 3, "total": 4}}.',
   ],
   usage: ['st3 execute --resume <run-id> [--json]'],
-  args: [{ name: 'inputs', description: 'graph.json, atoms.json or source paths (not with --resume)', variadic: true }],
-  options: {
-    agent: {
-      type: 'string',
-      valueName: 'NAME',
-      description: 'the agent of .st3/config/agents.yaml (default: its default)',
-    },
-    'agent-url': {
-      type: 'string',
-      valueName: 'URL',
-      description: 'an ad-hoc OpenAI-compatible agent: the server (e.g. http://127.0.0.1:8080/v1)',
-    },
-    'agent-model': { type: 'string', valueName: 'M', description: 'the model of the ad-hoc agent' },
-    instruction: { type: 'string', valueName: 'TEXT', description: 'what the agent does to each atom' },
-    task: {
-      type: 'string',
-      valueName: 'ID',
-      description:
-        "agents: the instruction comes from the task file and the run's patch becomes its diff evidence; " +
-        'with --telemetry the telemetry goes to its context (.st3/tasks/ID/)',
-    },
-    'only-matching': {
-      type: 'string',
-      valueName: 'REGEX',
-      description: 'run only the atoms whose code matches; the others are context only',
-    },
-    'review-below': {
-      type: 'number',
-      min: 0,
-      max: 1,
-      valueName: 'C',
-      description:
-        'agents: queue a change for review instead of applying it when its confidence is below C (default 0.7)',
-    },
-    'dry-run': { type: 'boolean', description: 'agents: apply nothing; write the changes to .st3/runs/<run-id>.patch' },
-    run: { type: 'string', valueName: 'CMD', description: 'a command per node instead of an agent (see above)' },
-    concurrency: { type: 'number', integer: true, min: 1, description: 'nodes running at once (default 100)' },
-    retries: {
-      type: 'number',
-      integer: true,
-      min: 0,
-      description: 'retries after a failed attempt (default 2); temperature 0.7 → 0.5 → 0.3, backoff 1 s → 2 s → 4 s',
-    },
-    mode: {
-      type: 'enum',
-      choices: ['eager', 'waves'],
-      description: 'eager (default: a node starts when its dependencies are done) or waves (wave barriers)',
-    },
-    timeout: {
-      type: 'number',
-      valueName: 'SEC',
-      description: 'time limit per attempt (a timed-out attempt is retried with twice the time)',
-    },
-    backoff: {
-      type: 'number',
-      min: 0,
-      valueName: 'SEC',
-      description: 'first wait before a retry, doubling each time, ±10% jitter (default 1)',
-    },
-    resume: {
-      type: 'string',
-      valueName: 'ID',
-      description: 'continue a saved run (.st3/runs/ID.json) without redoing the nodes that succeeded',
-    },
-    review: {
-      type: 'boolean',
-      description: '--run: add succeeded nodes to the review queue (.st3/review/) with their confidence and issues',
-    },
-    telemetry: {
-      type: 'boolean',
-      description:
-        'record executor.nodes|attempts|retries|failed and durations to .st3/telemetry/telemetry-execute.json',
-    },
-    backend: {
-      type: 'enum',
-      choices: ['local', 'bullmq'],
-      description:
-        'where nodes run: local (this process, default) or bullmq (st3 worker processes over Redis); ' +
-        'default from .st3/config/executor.yaml',
-    },
-    redis: {
-      type: 'string',
-      valueName: 'URL',
-      description: 'bullmq: the Redis URL (default $ST3_REDIS_URL, then redis.url of .st3/config/executor.yaml)',
-    },
-    queue: { type: 'string', valueName: 'NAME', description: 'bullmq: the queue its workers serve (default st3)' },
-    'metrics-port': {
-      type: 'number',
-      integer: true,
-      min: 0,
-      max: 65535,
-      valueName: 'N',
-      description: 'serve the execution metrics live on http://127.0.0.1:N/metrics while the run goes (0: any port)',
-    },
-    'metrics-host': {
-      type: 'string',
-      valueName: 'H',
-      description: 'address of --metrics-port (default 127.0.0.1)',
-    },
-  },
+  args: executeArgs,
+  options: executeOptions,
   examples: [
     'st3 execute src --agent local --only-matching TODO --instruction "Implement the TODO"',
     'st3 execute atoms.json --agent-url http://127.0.0.1:11434/v1 --agent-model qwen2.5-coder --task TASK-0123',
@@ -127,142 +145,157 @@ export const command = defineCommand({
     'st3 execute --resume run-20260122-041500-a1b2c3',
     'st3 execute graph.json --run "node gen.mjs {id}" --backend bullmq --redis redis://10.0.0.5:6379 --metrics-port 9465',
   ],
-  async run({ values, args, common, io, usage, usageError }) {
-    const out = createOutput(io, common);
-    const ws = resolveWorkspace(io, common);
-    const start = resolve(io.cwd, common.cwd ?? '.');
+  async run(ctx) {
+    const ws = resolveWorkspace(ctx.io, ctx.common);
     const exec = await import('@st3/executor');
     const store = exec.createFileRunStore(join(ws.st3Dir, 'runs'));
-    let resume: RunState | undefined;
-    if (values.resume) resume = await store.load(values.resume);
-    else if (args.inputs.length === 0) throw usageError('no graph given');
-    const saved = resume?.options ?? {};
-    const { runSettings } = await import('../execute/settings.js');
-    const settings = runSettings(values, saved);
-    const { savedSelection, chooseAgent } = await import('../agent-setup.js');
-    const template = values.run ?? (resume && typeof saved.command === 'string' ? saved.command : undefined);
-    const wantsAgent =
-      values.agent !== undefined || values['agent-url'] !== undefined || values['agent-model'] !== undefined;
-    if (template !== undefined && wantsAgent) throw usageError('--run and --agent exclude each other');
-    const selection = wantsAgent
-      ? { name: values.agent, url: values['agent-url'], model: values['agent-model'] }
-      : resume
-        ? savedSelection(saved)
-        : undefined;
-    const agentMode =
-      template === undefined && (selection !== undefined || existsSync(join(ws.st3Dir, 'config', 'agents.yaml')));
-    if (template === undefined && !agentMode)
-      throw new St3Error(
-        'E_USAGE',
-        'say who works on the nodes: --agent NAME (or --agent-url URL --agent-model M) or --run CMD',
-        {
-          hint: 'define agents in .st3/config/agents.yaml; see st3 execute --help',
-        },
-      );
-    if (!agentMode && (values['dry-run'] || values.instruction || values['review-below'] !== undefined))
-      throw usageError('--dry-run, --instruction and --review-below go with an agent, not --run');
-    if (!agentMode && values.task && !values.telemetry)
-      throw new St3Error('E_USAGE', 'with --run, --task goes with --telemetry', { hint: 'add --telemetry' });
-    let onlyMatching: RegExp | undefined;
-    if (values['only-matching'] !== undefined) {
-      try {
-        onlyMatching = new RegExp(values['only-matching']);
-      } catch (error) {
-        throw usageError(`--only-matching is not a regular expression: ${(error as Error).message}`);
-      }
-    }
-    let graph: GraphInput;
-    if (resume) graph = resume.graph;
-    else {
-      const { loadRunnableGraph } = await import('../agent-graph.js');
-      const loaded = await loadRunnableGraph(args.inputs, {
-        cwd: start,
-        root: ws.root,
-        out,
-        usage,
-        ...(onlyMatching ? { onlyMatching } : {}),
-      });
-      if (onlyMatching && !common.json) out.info(`${loaded.selected} of ${loaded.total} atom(s) match ${onlyMatching}`);
-      graph = loaded.graph;
-    }
-    const { chooseBackend, loadExecutorConfig, priceOf, schedulerBackend } = await import('../execute/backend.js');
-    const config = await loadExecutorConfig(ws.root);
-    const where = chooseBackend(values, io.env, config, saved);
-    const dryRun = values['dry-run'] ?? saved.dryRun === true;
-    if (where.backend === 'bullmq' && agentMode && dryRun)
-      throw new St3Error('E_BACKEND_OPTION', '--dry-run keeps the changes in one process: it cannot run on workers', {
-        hint: 'drop --dry-run, or run with --backend local',
-      });
-    // Before the agent: choosing an agent counts its parses on the run's telemetry.
-    const telemetry = values.telemetry
-      ? (await import('@st3/telemetry')).cliTelemetry({
-          root: ws.root,
-          tool: 'execute',
-          ...(values.task ? { taskId: values.task } : {}),
-        })
-      : undefined;
-    const agent = agentMode ? await agentRun() : undefined;
-    const { startRunMetrics } = await import('../execute/metrics.js');
-    const price = agent ? priceOf(config, agent.choice.name) : undefined;
-    const metrics = await startRunMetrics({
-      root: ws.root,
-      backend: where.backend,
-      out,
-      ...(price ? { price } : {}),
-      ...(values['metrics-port'] !== undefined ? { port: values['metrics-port'] } : {}),
-      ...(values['metrics-host'] ? { host: values['metrics-host'] } : {}),
-    });
-    if (metrics.url && !common.json) out.info(`metrics: ${metrics.url}`);
-    const backend = await schedulerBackend(where, out, metrics);
-    const base = {
-      settings,
-      root: ws.root,
-      io,
-      out,
-      quiet: common.quiet,
-      metrics,
-      saveBackend: { backend: where.backend, ...(where.queue ? { queue: where.queue } : {}) },
-      ...(backend ? { backend } : {}),
-      ...(resume ? { resume } : {}),
-      ...(telemetry ? { telemetry } : {}),
-    };
-    try {
-      if (!agent) {
-        const { runCommandMode } = await import('../execute/command-run.js');
-        const queue = exec.createReviewQueue(join(ws.st3Dir, 'review'));
-        return await runCommandMode({
-          ...base,
-          graph,
-          template: template!,
-          review: values.review ?? saved.review === true,
-          store,
-          queue,
-        });
-      }
-      const { runAgentMode } = await import('../execute/agent-run.js');
-      return await runAgentMode({ ...base, graph, ...agent, dryRun });
-    } finally {
-      await metrics.close();
-    }
-
-    /** The agent, instruction, task and review threshold of an agent run. */
-    async function agentRun() {
-      const choice = await chooseAgent(ws.root, io.env, selection ?? {}, telemetry ? { telemetry } : {});
-      const taskId = values.task ?? (typeof saved.task === 'string' ? saved.task : undefined);
-      let instruction = values.instruction ?? (typeof saved.instruction === 'string' ? saved.instruction : undefined);
-      if (instruction === undefined && taskId)
-        instruction = (await (await import('../task-instruction.js')).instructionFromTask(ws.root, taskId)).instruction;
-      if (instruction === undefined)
-        throw usageError(
-          'say what the agent should do: --instruction TEXT or --task ID',
-          'e.g. --instruction "Implement the TODO"',
-        );
-      const reviewBelow =
-        values['review-below'] ??
-        (typeof saved.reviewBelow === 'number' ? saved.reviewBelow : undefined) ??
-        config?.review_below ??
-        0.7;
-      return { choice, instruction, reviewBelow, ...(taskId ? { taskId } : {}) };
-    }
+    if (!ctx.values.resume && ctx.args.inputs.length === 0) throw ctx.usageError('no graph given');
+    // The run's id is fixed first and held for the whole execution: a --resume of a run that is still
+    // executing (here or on another terminal) is refused instead of running its nodes twice.
+    const runId = ctx.values.resume ?? exec.newRunId();
+    return store.exclusive(runId, () => executeRun(ctx, ws, exec, store, runId));
   },
 });
+
+type ExecuteContext = RunContext<Values<typeof executeOptions>, ArgsOf<typeof executeArgs>>;
+
+async function executeRun(
+  { values, args, common, io, usage, usageError }: ExecuteContext,
+  ws: Workspace,
+  exec: ExecutorModule,
+  store: FileRunStore,
+  runId: string,
+): Promise<number> {
+  const out = createOutput(io, common);
+  const start = resolve(io.cwd, common.cwd ?? '.');
+  let resume: RunState | undefined;
+  if (values.resume) resume = await store.load(values.resume);
+  const saved = resume?.options ?? {};
+  const { runSettings } = await import('../execute/settings.js');
+  const settings = runSettings(values, saved);
+  const { savedSelection, chooseAgent } = await import('../agent-setup.js');
+  const template = values.run ?? (resume && typeof saved.command === 'string' ? saved.command : undefined);
+  const wantsAgent =
+    values.agent !== undefined || values['agent-url'] !== undefined || values['agent-model'] !== undefined;
+  if (template !== undefined && wantsAgent) throw usageError('--run and --agent exclude each other');
+  const selection = wantsAgent
+    ? { name: values.agent, url: values['agent-url'], model: values['agent-model'] }
+    : resume
+      ? savedSelection(saved)
+      : undefined;
+  const agentMode =
+    template === undefined && (selection !== undefined || existsSync(join(ws.st3Dir, 'config', 'agents.yaml')));
+  if (template === undefined && !agentMode)
+    throw new St3Error(
+      'E_USAGE',
+      'say who works on the nodes: --agent NAME (or --agent-url URL --agent-model M) or --run CMD',
+      {
+        hint: 'define agents in .st3/config/agents.yaml; see st3 execute --help',
+      },
+    );
+  if (!agentMode && (values['dry-run'] || values.instruction || values['review-below'] !== undefined))
+    throw usageError('--dry-run, --instruction and --review-below go with an agent, not --run');
+  if (!agentMode && values.task && !values.telemetry)
+    throw new St3Error('E_USAGE', 'with --run, --task goes with --telemetry', { hint: 'add --telemetry' });
+  let onlyMatching: RegExp | undefined;
+  if (values['only-matching'] !== undefined) {
+    try {
+      onlyMatching = new RegExp(values['only-matching']);
+    } catch (error) {
+      throw usageError(`--only-matching is not a regular expression: ${(error as Error).message}`);
+    }
+  }
+  let graph: GraphInput;
+  if (resume) graph = resume.graph;
+  else {
+    const { loadRunnableGraph } = await import('../agent-graph.js');
+    const loaded = await loadRunnableGraph(args.inputs, {
+      cwd: start,
+      root: ws.root,
+      out,
+      usage,
+      ...(onlyMatching ? { onlyMatching } : {}),
+    });
+    if (onlyMatching && !common.json) out.info(`${loaded.selected} of ${loaded.total} atom(s) match ${onlyMatching}`);
+    graph = loaded.graph;
+  }
+  const { chooseBackend, loadExecutorConfig, priceOf, schedulerBackend } = await import('../execute/backend.js');
+  const config = await loadExecutorConfig(ws.root);
+  const where = chooseBackend(values, io.env, config, saved);
+  const dryRun = values['dry-run'] ?? saved.dryRun === true;
+  if (where.backend === 'bullmq' && agentMode && dryRun)
+    throw new St3Error('E_BACKEND_OPTION', '--dry-run keeps the changes in one process: it cannot run on workers', {
+      hint: 'drop --dry-run, or run with --backend local',
+    });
+  // Before the agent: choosing an agent counts its parses on the run's telemetry.
+  const telemetry = values.telemetry
+    ? (await import('@st3/telemetry')).cliTelemetry({
+        root: ws.root,
+        tool: 'execute',
+        ...(values.task ? { taskId: values.task } : {}),
+      })
+    : undefined;
+  const agent = agentMode ? await agentRun() : undefined;
+  const { startRunMetrics } = await import('../execute/metrics.js');
+  const price = agent ? priceOf(config, agent.choice.name) : undefined;
+  const metrics = await startRunMetrics({
+    root: ws.root,
+    backend: where.backend,
+    out,
+    ...(price ? { price } : {}),
+    ...(values['metrics-port'] !== undefined ? { port: values['metrics-port'] } : {}),
+    ...(values['metrics-host'] ? { host: values['metrics-host'] } : {}),
+  });
+  if (metrics.url && !common.json) out.info(`metrics: ${metrics.url}`);
+  const backend = await schedulerBackend(where, out, metrics);
+  const base = {
+    settings,
+    root: ws.root,
+    io,
+    out,
+    quiet: common.quiet,
+    metrics,
+    saveBackend: { backend: where.backend, ...(where.queue ? { queue: where.queue } : {}) },
+    ...(backend ? { backend } : {}),
+    ...(resume ? { resume } : { runId }),
+    ...(telemetry ? { telemetry } : {}),
+  };
+  try {
+    if (!agent) {
+      const { runCommandMode } = await import('../execute/command-run.js');
+      const queue = exec.createReviewQueue(join(ws.st3Dir, 'review'));
+      return await runCommandMode({
+        ...base,
+        graph,
+        template: template!,
+        review: values.review ?? saved.review === true,
+        store,
+        queue,
+      });
+    }
+    const { runAgentMode } = await import('../execute/agent-run.js');
+    return await runAgentMode({ ...base, graph, ...agent, dryRun });
+  } finally {
+    await metrics.close();
+  }
+
+  /** The agent, instruction, task and review threshold of an agent run. */
+  async function agentRun() {
+    const choice = await chooseAgent(ws.root, io.env, selection ?? {}, telemetry ? { telemetry } : {});
+    const taskId = values.task ?? (typeof saved.task === 'string' ? saved.task : undefined);
+    let instruction = values.instruction ?? (typeof saved.instruction === 'string' ? saved.instruction : undefined);
+    if (instruction === undefined && taskId)
+      instruction = (await (await import('../task-instruction.js')).instructionFromTask(ws.root, taskId)).instruction;
+    if (instruction === undefined)
+      throw usageError(
+        'say what the agent should do: --instruction TEXT or --task ID',
+        'e.g. --instruction "Implement the TODO"',
+      );
+    const reviewBelow =
+      values['review-below'] ??
+      (typeof saved.reviewBelow === 'number' ? saved.reviewBelow : undefined) ??
+      config?.review_below ??
+      0.7;
+    return { choice, instruction, reviewBelow, ...(taskId ? { taskId } : {}) };
+  }
+}

@@ -18,6 +18,8 @@ export interface AgentModeOptions {
   out: Output;
   quiet: boolean;
   resume?: RunState;
+  /** The id of a new run (fixed by the caller, who holds its lock). */
+  runId?: string;
   telemetry?: TelemetryHandle & { save(): Promise<string | undefined> };
   /** Where nodes run (default this process) and what the run saves about it (for --resume). */
   backend?: SchedulerBackend;
@@ -41,6 +43,7 @@ export async function runAgentMode(o: AgentModeOptions): Promise<number> {
     signal: io.signal,
     ...o.settings.execute,
     ...(o.resume ? { resume: o.resume } : {}),
+    ...(o.runId ? { runId: o.runId } : {}),
     ...(o.telemetry ? { telemetry: o.telemetry } : {}),
     ...(o.backend ? { backend: o.backend } : {}),
     saveOptions: {

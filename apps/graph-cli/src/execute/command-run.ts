@@ -19,6 +19,8 @@ export async function runCommandMode(options: {
   store: FileRunStore;
   queue: ReviewQueueApi;
   resume?: RunState;
+  /** The id of a new run (fixed by the caller, who holds its lock). */
+  runId?: string;
   telemetry?: TelemetryHandle & { save(): Promise<string | undefined> };
   /** Where nodes run (default this process) and what the run saves about it (for --resume). */
   backend?: SchedulerBackend;
@@ -36,6 +38,7 @@ export async function runCommandMode(options: {
     signal: io.signal,
     store,
     ...(options.resume ? { resume: options.resume } : {}),
+    ...(options.runId ? { runId: options.runId } : {}),
     feedback,
     done,
     saveOptions: { command: template, review, backoffMs: settings.backoffMs, ...options.saveBackend },

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadFile, St3Error, RunStateSchema, type RunState } from '@st3/schemas';
-import { writeFileAtomic } from '../fs.js';
+import { withFileLock, writeFileAtomic } from '../fs.js';
 
 /** Where a run's state goes. `execute` calls `save` after node transitions (coalesced and paced). */
 export interface RunStore {
@@ -14,6 +14,12 @@ export interface FileRunStore extends RunStore {
   load(id: string): Promise<RunState>;
   list(): Promise<{ id: string; status: RunState['status']; updatedAt: string; nodes: number }[]>;
   pathOf(id: string): string;
+  /**
+   * Runs `fn` holding run `id` (a lock beside its file, kept fresh while `fn` runs): a second process
+   * executing the same run — a `--resume` of a run still running — is refused with E_LOCKED at once,
+   * instead of two processes interleaving its record and its nodes.
+   */
+  exclusive<T>(id: string, fn: () => Promise<T>): Promise<T>;
 }
 
 const ID = /^[A-Za-z0-9._-]+$/;
@@ -36,6 +42,25 @@ export function createFileRunStore(dir: string): FileRunStore {
   return {
     dir,
     pathOf,
+    async exclusive(id, fn) {
+      let entered = false;
+      try {
+        return await withFileLock(
+          pathOf(id),
+          () => {
+            entered = true;
+            return fn();
+          },
+          { timeoutMs: 0 },
+        );
+      } catch (error) {
+        if (entered || (error as { code?: string }).code !== 'E_LOCKED') throw error;
+        throw new St3Error('E_LOCKED', `run "${id}" is being executed by another process: ${(error as Error).message}`, {
+          file: `${pathOf(id)}.lock`,
+          hint: 'wait for that execution to finish (or stop it), then resume the run',
+        });
+      }
+    },
     async save(state) {
       await writeFileAtomic(pathOf(state.id), `${JSON.stringify(state)}\n`);
     },
