@@ -1,2 +1,2 @@
 import { defineTsup } from '@st3/tooling/tsup';
-export default defineTsup();
+export default defineTsup({ entry: ['src/index.ts', 'src/testing.ts'] });

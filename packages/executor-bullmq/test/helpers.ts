@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExecuteResult, RunNode } from '@st3/executor';
-import type { GraphInput, NodeState } from '@st3/schemas';
+import type { RunNode } from '@st3/executor';
+import type { GraphInput } from '@st3/schemas';
 import { startWorker, type RunningWorker } from '../src/index.js';
 
 /** Workers in this process for `url`, all running `runNode`. */
@@ -77,28 +77,3 @@ export function deterministicRunner(graph: GraphInput, calls?: Map<string, numbe
 }
 
 /** What must be equal whichever backend ran a graph: everything but times. */
-export function comparable(result: ExecuteResult) {
-  const nodes = Object.fromEntries(
-    Object.entries(result.nodes).map(([id, s]: [string, NodeState]) => [
-      id,
-      {
-        status: s.status,
-        result: s.result,
-        error: s.error,
-        skipped: s.skipped,
-        change: s.change,
-        attempts: s.attempts.map((a) => ({
-          attempt: a.attempt,
-          params: a.params,
-          feedback: a.feedback,
-          ok: a.ok,
-          error: a.error,
-          answer: a.answer,
-          usage: a.usage,
-        })),
-      },
-    ]),
-  );
-  const { durationMs: _d, busyMs: _b, meanParallelism: _m, peakConcurrency: _p, ...stats } = result.stats;
-  return { status: result.status, nodes, stats };
-}
