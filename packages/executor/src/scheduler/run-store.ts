@@ -55,10 +55,14 @@ export function createFileRunStore(dir: string): FileRunStore {
         );
       } catch (error) {
         if (entered || (error as { code?: string }).code !== 'E_LOCKED') throw error;
-        throw new St3Error('E_LOCKED', `run "${id}" is being executed by another process: ${(error as Error).message}`, {
-          file: `${pathOf(id)}.lock`,
-          hint: 'wait for that execution to finish (or stop it), then resume the run',
-        });
+        throw new St3Error(
+          'E_LOCKED',
+          `run "${id}" is being executed by another process: ${(error as Error).message}`,
+          {
+            file: `${pathOf(id)}.lock`,
+            hint: 'wait for that execution to finish (or stop it), then resume the run',
+          },
+        );
       }
     },
     async save(state) {
