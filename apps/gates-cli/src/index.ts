@@ -43,6 +43,7 @@ export const stage: RunStage = {
       env: ctx.io.env,
       updateState: !ctx.dryRun,
       logOutput: !ctx.dryRun,
+      cacheConfig: ctx.dryRun ? 'read-only' : true,
       telemetry: ctx.telemetry,
     });
     const lines = result.gates.map(

@@ -45,6 +45,24 @@ describe('cachedQualityConfig', () => {
     expect((await cachedQualityConfig(config, cache)).value?.gates.ruff?.name).toBe('Ruff linter');
   });
 
+  it('read-only (a dry run): answers from the cache when it can, and never writes it', async () => {
+    const { config, cache } = workspace(renderQualityConfig(['ruff']));
+    const fresh = await loadQualityConfig(config);
+    expect(await cachedQualityConfig(config, cache, { readOnly: true })).toEqual(fresh);
+    expect(existsSync(join(cache, '..'))).toBe(false);
+    await cachedQualityConfig(config, cache);
+    const entry = JSON.parse(readFileSync(cache, 'utf8'));
+    entry.value.gates.ruff.name = 'from the cache';
+    writeFileSync(cache, JSON.stringify(entry));
+    const before = readFileSync(cache, 'utf8');
+    expect((await cachedQualityConfig(config, cache, { readOnly: true })).value?.gates.ruff?.name).toBe(
+      'from the cache',
+    );
+    writeFileSync(config, renderQualityConfig(['mypy']));
+    expect((await cachedQualityConfig(config, cache, { readOnly: true })).value?.gates.mypy).toBeDefined();
+    expect(readFileSync(cache, 'utf8')).toBe(before);
+  });
+
   it('never keeps an invalid config: its located errors come back on every call', async () => {
     const { config, cache } = workspace('version: "1.1"\nactive_gates: [nope]\ngates: {}\nbogus: 1\n');
     for (let i = 0; i < 2; i++) {

@@ -12,7 +12,14 @@ export async function dryRunGates({ values, scope, files, filesBase, ws, common,
   const format = common.json ? 'json' : (values.format ?? 'text');
   const out = createOutput(io, { ...common, json: format !== 'text' });
   const scopeRequest = { kind: scope, files, filesBase, parentBranch: values.parent };
-  const plan = await planGateRun({ cwd: ws.root, config: ws.configPath, scope: scopeRequest, gates: values.gate });
+  // A dry run changes nothing: it answers from the config cache but never writes it.
+  const plan = await planGateRun({
+    cwd: ws.root,
+    config: ws.configPath,
+    scope: scopeRequest,
+    gates: values.gate,
+    cacheConfig: 'read-only',
+  });
   printPlan(plan, format === 'json', out);
   return EXIT.ok;
 }

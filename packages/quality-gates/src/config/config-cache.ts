@@ -38,9 +38,13 @@ function codeIdentity(): string {
 /**
  * Loads quality.yaml as `loadQualityConfig` does, answering from `cacheFile` when the same text was
  * validated by the same code before (no zod loaded then). A missing or damaged cache is a miss; a failed
- * cache write is ignored (the answer does not depend on it).
+ * cache write is ignored (the answer does not depend on it). `readOnly` (a dry run) never writes it.
  */
-export async function cachedQualityConfig(path: string, cacheFile: string): Promise<Result<QualityConfig>> {
+export async function cachedQualityConfig(
+  path: string,
+  cacheFile: string,
+  options: { readOnly?: boolean } = {},
+): Promise<Result<QualityConfig>> {
   let text: string | undefined;
   try {
     text = await readFile(path, 'utf8');
@@ -64,7 +68,7 @@ export async function cachedQualityConfig(path: string, cacheFile: string): Prom
     text === undefined
       ? await loadQualityConfig(path)
       : parseQualityConfig(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path);
-  if (key !== undefined && result.value && result.errors.length === 0) {
+  if (key !== undefined && !options.readOnly && result.value && result.errors.length === 0) {
     const entry: Entry = { key, value: result.value, warnings: result.warnings };
     // The cache folder ignores itself: the file is never an untracked change in `git status` (or auto scope).
     await writeJsonAtomic(cacheFile, entry)

@@ -12,6 +12,8 @@ export interface RequireQualityConfigOptions {
    * (`.st3/cache/quality-config.json` of the workspace: `QUALITY_CONFIG_CACHE`). Default: validate every time.
    */
   cacheFile?: string;
+  /** Answer from `cacheFile` but never write it (a dry run changes nothing). */
+  cacheReadOnly?: boolean;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function requireQualityConfig(
 ): Promise<{ config: QualityConfig; warnings: Diagnostic[] }> {
   const display = options.display ?? path;
   const loaded = options.cacheFile
-    ? await cachedQualityConfig(path, options.cacheFile)
+    ? await cachedQualityConfig(path, options.cacheFile, { readOnly: options.cacheReadOnly === true })
     : await (await import('./load-config.js')).loadQualityConfig(path);
   if (loaded.errors[0]?.code === 'E_FILE_NOT_FOUND')
     throw new St3Error('E_FILE_NOT_FOUND', `no quality config at ${display}`, {

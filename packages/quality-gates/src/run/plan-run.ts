@@ -51,9 +51,10 @@ export interface RunGatesOptions {
   commandLineBudget?: number;
   /**
    * Keep quality.yaml as validated in `.st3/cache/quality-config.json` and answer from it while its text
-   * and ST3 are unchanged (default true): start-up then loads no schema library.
+   * and ST3 are unchanged (default true): start-up then loads no schema library. `'read-only'` answers
+   * from it but never writes it (dry runs: they change nothing).
    */
-  cacheConfig?: boolean;
+  cacheConfig?: boolean | 'read-only';
   /** Receives `gates.duration_ms{gate}`, `gates.violations{gate}` and `gates.runs{gate,status}` per gate (see telemetry.ts). */
   telemetry?: TelemetryHandle;
 }
@@ -75,7 +76,7 @@ export interface RunPlan {
 /** Works out the scope of every gate of a run without running anything. */
 export async function planGateRun(options: RunGatesOptions): Promise<RunPlan> {
   const root = resolve(options.cwd);
-  const config = await resolveConfig(root, options.config, options.cacheConfig !== false);
+  const config = await resolveConfig(root, options.config, options.cacheConfig ?? true);
   const ids = selectGates(config, options.gates);
   const request: ScopeRequest =
     typeof options.scope === 'string' || options.scope === undefined
@@ -110,13 +111,13 @@ export async function planGateRun(options: RunGatesOptions): Promise<RunPlan> {
 async function resolveConfig(
   root: string,
   config: QualityConfig | string | undefined,
-  cache: boolean,
+  cache: boolean | 'read-only',
 ): Promise<QualityConfig> {
   if (config !== undefined && typeof config !== 'string') return config;
   const path = resolve(root, config ?? QUALITY_CONFIG_PATH);
   const loaded = await requireQualityConfig(path, {
     missingHint: 'run `st3 gates init` to write one, or pass --config',
-    ...(cache ? { cacheFile: join(root, QUALITY_CONFIG_CACHE) } : {}),
+    ...(cache ? { cacheFile: join(root, QUALITY_CONFIG_CACHE), cacheReadOnly: cache === 'read-only' } : {}),
   });
   return loaded.config;
 }
