@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { changesSince } from '../src/scope/git.js';
-import { parseChanges, parseListing } from '../src/scope/git-binary.js';
+import { parseChanges } from '../src/scope/git-binary.js';
 import { commitAll, git, tempDir, write } from './helpers.js';
 
 // Auto scope reads the diff through the git binary when it is on PATH, else in process (ADR 0045): the
@@ -133,9 +133,7 @@ describe('the git binary and the in-process reader see the same changes', () => 
       'sub',
       '',
     ].join('\0');
-    const listing = ['H m.py', '? new.py', '? nested/', '? kept.py', '? was-file/inner.py', 'H sub', ''].join('\0');
-    const { untracked, attributes } = parseListing(listing);
-    expect(attributes).toBe(false);
+    const untracked = ['new.py', 'nested/', 'kept.py', 'was-file/inner.py'];
     expect(parseChanges(dir, raw, untracked)).toEqual({
       changed: ['kept.py', 'm.py', 'new.py', 'was-file/inner.py'],
       deleted: ['gone.py', 'was-file'],

@@ -5,7 +5,7 @@ import { St3Error } from '@st3/schemas/errors';
 
 /**
  * The diff of auto scope through the git binary, when it is on PATH (ADR 0045): `git diff --raw BASE`
- * and `git ls-files --cached --others` (untracked files, attributes) run in parallel, in C, on the same work tree the in-process reader
+ * and `git ls-files --others` (the untracked files) run in parallel, in C, on the same work tree the in-process reader
  * (`listDirtyFiles` of @st3/fs) reads — and configured to see it the same way: no global excludes file,
  * no rename pairing, no line-ending conversion, exec bits always compared, submodules not inspected,
  * the index never written. Where git would still see the tree differently (a `.gitattributes` can
@@ -43,9 +43,10 @@ function gitRuns(dir: string, base: string): Promise<GitRun[]> {
   const git = (...args: string[]) => runProcess({ argv: ['git', ...CONFIG, ...args], cwd: dir, timeoutMs: 120_000 });
   return Promise.all([
     git('diff', '--raw', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--ignore-submodules=all', base, '--'),
-    // Tracked paths (tagged `H `) and untracked ones (`? `) in one run: the untracked files, and whether a
-    // .gitattributes exists, without `git status`'s second refresh of the whole index (the diff does one).
-    git('ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard'),
+    // The untracked files without `git status`'s second refresh of the whole index (the diff does one).
+    git('ls-files', '-z', '--others', '--exclude-standard'),
+    // Tracked .gitattributes files (a short answer: listing every tracked path costs more to read).
+    git('ls-files', '-z', '--', '.gitattributes', '*/.gitattributes'),
   ]);
 }
 
@@ -66,36 +67,23 @@ export async function changesWithGitBinary(dir: string, base: string): Promise<G
   const prefetched = started.get(key);
   started.delete(key);
   const fresh = prefetched && performance.now() - prefetched.at < PREFETCH_TTL_MS ? prefetched.runs : undefined;
-  const [diff, listing] = (await (fresh ?? gitRuns(dir, base))) as [GitRun, GitRun];
-  if ([diff, listing].some((r) => r.error?.code === 'E_TOOL_NOT_FOUND')) return undefined;
+  const [diff, others, tracked] = (await (fresh ?? gitRuns(dir, base))) as [GitRun, GitRun, GitRun];
+  if ([diff, others, tracked].some((r) => r.error?.code === 'E_TOOL_NOT_FOUND')) return undefined;
   for (const [what, r] of [
     ['diff', diff],
-    ['ls-files', listing],
+    ['ls-files --others', others],
+    ['ls-files', tracked],
   ] as const)
     if (r.error || r.exitCode !== 0)
       throw new St3Error('E_GIT', `git ${what} failed in ${dir}: ${(r.error?.message ?? r.stderr).trim()}`, {
         hint: 'check the repository with `git status`',
       });
   // Attributes (eol, filters) make git compare normalised content: the in-process reader compares bytes.
-  const { untracked, attributes } = parseListing(listing.stdout);
-  if (attributes || existsSync(join(dir, '.gitattributes'))) return undefined;
+  const untracked = others.stdout.split('\0').filter(Boolean);
+  const attributes = (p: string) => p === '.gitattributes' || p.endsWith('/.gitattributes');
+  if (tracked.stdout.length > 0 || untracked.some(attributes) || existsSync(join(dir, '.gitattributes')))
+    return undefined;
   return parseChanges(dir, diff.stdout, untracked);
-}
-
-/**
- * `git ls-files -z -t --cached --others --exclude-standard`: the untracked paths, and whether any
- * .gitattributes file (tracked or not) is in the work tree.
- */
-export function parseListing(listing: string): { untracked: string[]; attributes: boolean } {
-  const untracked: string[] = [];
-  let attributes = false;
-  for (const entry of listing.split('\0')) {
-    if (entry.length < 3) continue;
-    const path = entry.slice(2);
-    if (path === '.gitattributes' || path.endsWith('/.gitattributes')) attributes = true;
-    if (entry[0] === '?') untracked.push(path);
-  }
-  return { untracked, attributes };
 }
 
 /** Maps `git diff --raw -z BASE` and the untracked paths onto what `changesSince` reports. */
