@@ -88,6 +88,7 @@ describe('workspaces sharing an edit log (worker processes writing atoms of one 
     const root = await workspace(base);
     const [one, two] = processes(root, 2);
     await one!.applyEdit('f.ts', { base, hunks: [replacementHunk(2, 2, 'B\n')], label: 'node-1' });
+    expect(await readFile(join(root, '.st3', 'edits', '.gitignore'), 'utf8')).toMatch(/^\*$/m); // never in git status
     const refused = two!.applyEdit('f.ts', { base, hunks: [replacementHunk(2, 3, 'X\n')], label: 'node-2' });
     await expect(refused).rejects.toMatchObject({ code: 'E_APPLY_CONFLICT' });
     await expect(refused).rejects.toThrow(/changed by node-1/);

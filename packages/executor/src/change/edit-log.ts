@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../fs.js';
+import { ignoreInGit, writeFileAtomic } from '../fs.js';
 import type { Hunk } from './hunks.js';
 import { sha256 } from './text.js';
 
@@ -48,6 +48,8 @@ export function directoryEditLog(dir: string): EditLog {
     },
     async save(path, chain) {
       await mkdir(dir, { recursive: true });
+      // The log is ST3's bookkeeping: git never shows it as an untracked change.
+      await ignoreInGit(dir);
       await writeFileAtomic(fileOf(path), JSON.stringify({ path, chain: chain.slice(-EDIT_LOG_DEPTH) }));
     },
   };
