@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { changesSince } from '../src/scope/git.js';
 import { parseChanges } from '../src/scope/git-binary.js';
-import { commitAll, git, tempDir, write } from './helpers.js';
+import { commitAll, git, tempRepo, write } from './helpers.js';
 
 // Auto scope reads the diff through the git binary when it is on PATH, else in process (ADR 0045): the
 // two must give the same changed and deleted files, or a machine without git would scope differently.
@@ -13,12 +13,7 @@ afterEach(() => {
   for (const c of cleanups) c();
   cleanups = [];
 });
-function repo(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  git(t.dir, 'init', '-q');
-  return t.dir;
-}
+const repo = () => tempRepo(cleanups);
 
 const OPS = [
   'edit',

@@ -11,6 +11,14 @@ export function tempDir(prefix = 'st3-qg-'): { dir: string; cleanup: () => void 
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** A fresh `git init` folder; its cleanup is pushed onto `cleanups` (run them in afterEach). */
+export function tempRepo(cleanups: (() => void)[]): string {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  git(t.dir, 'init', '-q');
+  return t.dir;
+}
+
 export function write(root: string, files: Record<string, string>): void {
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });

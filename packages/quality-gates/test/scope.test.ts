@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { QualityConfig } from '@st3/schemas';
 import { resolveScope } from '../src/index.js';
-import { commitAll, git, tempDir, write } from './helpers.js';
+import { commitAll, git, tempDir, tempRepo, write } from './helpers.js';
 
 const config = { version: '1.1', active_gates: [], gates: {} } as unknown as QualityConfig;
 let cleanups: (() => void)[] = [];
@@ -11,12 +11,7 @@ afterEach(() => {
   for (const c of cleanups) c();
   cleanups = [];
 });
-function repo(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  git(t.dir, 'init', '-q');
-  return t.dir;
-}
+const repo = () => tempRepo(cleanups);
 
 describe('resolveScope', () => {
   it('auto: committed, staged, unstaged, untracked, renamed and deleted files since the baseline ∪ failed files', async () => {

@@ -1,16 +1,12 @@
 import { withFileLock, writeJsonAtomic } from '@st3/fs';
-import { fastQualityGatesState, QualityGatesStateSchema, type GateState, type QualityGatesState } from '@st3/schemas';
-import { readState } from './read-state.js';
+import { QualityGatesStateSchema, type GateState, type QualityGatesState } from '@st3/schemas';
+import { readState, sectionOf } from './read-state.js';
 
 export { readState, statePath } from './read-state.js';
 
 /** The gate engine's section of the state, validated (unknown keys kept); an invalid section reads as no baseline. */
 export function gatesState(state: Record<string, unknown>): QualityGatesState {
-  const section = state.quality_gates ?? {};
-  const fast = fastQualityGatesState(section);
-  if (fast) return fast;
-  const parsed = QualityGatesStateSchema.safeParse(section);
-  return parsed.success ? parsed.data : { baseline_sha: null, failed_files: [] };
+  return sectionOf(state, () => QualityGatesStateSchema);
 }
 
 /** What one gate did in a run, as the state needs it. */

@@ -38,15 +38,28 @@ export async function readState(path: string): Promise<Record<string, unknown>> 
   return value as Record<string, unknown>;
 }
 
+type SectionSchema = { safeParse(value: unknown): { success: boolean; data?: unknown } };
+
 /**
- * `gatesState` for a command's start-up: a plainly valid section is read without zod; anything else is
- * judged by the schema (loaded only then). Same answer as `gatesState`.
+ * The gate section of a state: a plainly valid one read without zod, anything else judged by `schema`
+ * (QualityGatesStateSchema); a section the schema refuses reads as no baseline (auto scope then checks
+ * the whole project).
  */
-export async function loadGatesState(state: Record<string, unknown>): Promise<QualityGatesState> {
+export function sectionOf(state: Record<string, unknown>, schema: () => SectionSchema): QualityGatesState {
   const section = state.quality_gates ?? {};
   const fast = fastQualityGatesState(section);
   if (fast) return fast;
+  const parsed = schema().safeParse(section);
+  return parsed.success ? (parsed.data as QualityGatesState) : { baseline_sha: null, failed_files: [] };
+}
+
+/**
+ * `gatesState` for a command's start-up: the schema (and zod) is loaded only when the section is not
+ * plainly valid. Same answer as `gatesState`.
+ */
+export async function loadGatesState(state: Record<string, unknown>): Promise<QualityGatesState> {
+  const fast = fastQualityGatesState(state.quality_gates ?? {});
+  if (fast) return fast;
   const { QualityGatesStateSchema } = await import('@st3/schemas');
-  const parsed = QualityGatesStateSchema.safeParse(section);
-  return parsed.success ? parsed.data : { baseline_sha: null, failed_files: [] };
+  return sectionOf(state, () => QualityGatesStateSchema);
 }
