@@ -31,6 +31,7 @@ async function setup(dir: string): Promise<void> {
     join(dir, 'node.mjs'),
     `
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { processAlive } from '@st3/fs';
 const id = process.argv[2];
 appendFileSync('runs.log', id + '\\n');
 if (id === 'slow' && !existsSync('RELEASE')) { writeFileSync('slow.pid', String(process.pid)); await new Promise((r) => setTimeout(r, 60000)); }
@@ -52,14 +53,8 @@ async function stateOf(dir: string) {
   return files.length === 1 ? JSON.parse(await readFile(join(runs, files[0]!), 'utf8')) : undefined;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+// A killed tool orphaned to an init that reaps late stays a zombie for a while: not running.
+const alive = processAlive;
 
 describe('st3 execute after an interruption', () => {
   it('stops on Ctrl-C (SIGINT): kills the running command, saves the run as cancelled, exits 130', async () => {

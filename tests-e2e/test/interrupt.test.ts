@@ -2,17 +2,12 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from '@st3/fs';
 import { describe, expect, it } from 'vitest';
 import { st3Bin, withTempDir } from '../src/run-cli.js';
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+// A killed tool orphaned to an init that reaps late stays a zombie for a while: not running.
+const alive = processAlive;
 
 async function until(check: () => boolean, ms: number): Promise<boolean> {
   const end = Date.now() + ms;

@@ -1,18 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from '@st3/fs';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TRANSPORTS, workspaceSession } from './harness.js';
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+// A killed tool orphaned to an init that reaps late stays a zombie for a while: not running.
+const alive = processAlive;
 
 async function until(what: string, test: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;

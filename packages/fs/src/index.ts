@@ -10,3 +10,4 @@ export { walkFiles, compareCodeUnits, type WalkOptions } from './walk.js';
 export { GitignoreMatcher, findGitRoot } from './gitignore.js';
 export { listDirtyFiles, type DirtyFile, type DirtyFilesOptions, type DirtyFilesResult } from './git/dirty-files.js';
 export { gitDirs, readHead, type GitDirs, type HeadInfo } from './git/repo.js';
+export { processAlive } from './owner.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runProcess, stopAllRuns } from '../src/index.js';
-import { alive } from './helpers.js';
+import { processAlive as alive } from '@st3/fs';
 
 const node = process.execPath;
 const dirs: string[] = [];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../src/index.js';
-import { alive } from './helpers.js';
+import { processAlive as alive } from '@st3/fs';
 
 /**
  * The runner's fault harness (issue 20.2): process trees that fork, double-fork, call setsid,
