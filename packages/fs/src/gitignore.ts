@@ -1,6 +1,19 @@
 import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore, Options } from 'ignore';
+
+let ignoreFactory: ((options: Options) => Ignore) | undefined;
+
+/**
+ * A rule set of the `ignore` package, required on first use: it is CommonJS, and an ESM import of it
+ * costs Node's module lexer ~15 ms at the start-up of every command that loads @st3/fs, most of
+ * which never read a .gitignore.
+ */
+function newRules(): Ignore {
+  ignoreFactory ??= createRequire(import.meta.url)('ignore') as (options: Options) => Ignore;
+  return ignoreFactory({ ignorecase: false });
+}
 
 /**
  * `.gitignore` rules the way git applies them: every folder's `.gitignore` holds patterns relative
@@ -34,9 +47,9 @@ export class GitignoreMatcher {
     if (relDir === '') {
       // info/exclude is below the top .gitignore in precedence: add it first so .gitignore's patterns win.
       const exclude = readIfFile(join(this.top, '.git', 'info', 'exclude'));
-      if (exclude !== undefined) rules = ignore({ ignorecase: false }).add(exclude);
+      if (exclude !== undefined) rules = newRules().add(exclude);
     }
-    if (text !== undefined) rules = (rules ?? ignore({ ignorecase: false })).add(text);
+    if (text !== undefined) rules = (rules ?? newRules()).add(text);
     this.perDir.set(relDir, rules);
     return rules;
   }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import picomatch from 'picomatch';
 import type { GateConfig, QualityConfig } from '@st3/schemas';
+import { picomatch } from './filter.js';
 
 /**
  * Tool config files by the kind of file a gate checks, for gates whose config does not list its own
