@@ -64,4 +64,24 @@ describe.each(TRANSPORTS)('atom_context, update_scaffolded, run_quality_gates ne
     expect(run.gates[0]!.violations.map((v) => v.message).join('\n')).not.toContain('TODO old');
     await writeFile(file, before);
   });
+
+  it('run_quality_gates fix: nothing is fixed without it; with it the fixer of the failing gate runs, then the gates again', async () => {
+    const file = join(c.dir, 'src/util.ts');
+    const before = await readFile(file, 'utf8');
+    await writeFile(file, `${before}// TODO remove\n`);
+    const plain = await c.client.callTool({ name: 'run_quality_gates', arguments: { files: ['src/util.ts'] } });
+    expect(plain.isError).toBe(true);
+    expect(await readFile(file, 'utf8')).toBe(`${before}// TODO remove\n`);
+    const fixed = await ok(c.client, 'run_quality_gates', { files: ['src/util.ts'], fix: true });
+    expect(fixed.overall_pass).toBe(true);
+    expect(fixed.fix).toMatchObject({
+      fixers: [{ gate: 'todo', command: ['node', 'tools/todo-fix.mjs'], files: 1, exit_code: 0 }],
+      files_changed: ['src/util.ts'],
+      violations_before: 1,
+      violations_after: 0,
+      fixed: 1,
+    });
+    expect(await readFile(file, 'utf8')).toBe(`${before}// remove\n`);
+    await writeFile(file, before);
+  });
 });

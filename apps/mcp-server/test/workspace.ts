@@ -18,6 +18,11 @@ for (const file of process.argv.slice(2)) {
 process.exit(found > 0 ? 1 : 0);
 `;
 
+/** The todo gate's fixer: drops the word TODO (and the space after it) from the given files. */
+const TODO_FIX = `import { readFileSync, writeFileSync } from 'node:fs';
+for (const file of process.argv.slice(2)) writeFileSync(file, readFileSync(file, 'utf8').replace(/TODO ?/g, ''));
+`;
+
 /** A gate that takes its time: writes its pid to .slow-gate.pid, then ticks for SLOW_MS (default 60 s). */
 const SLOW_GATE = `import { writeFileSync } from 'node:fs';
 writeFileSync('.slow-gate.pid', String(process.pid));
@@ -57,7 +62,8 @@ gates:
       exit_codes_ok: [0]
     capabilities:
       file_types: [".ts", ".py"]
-      supports_autofix: false
+      supports_autofix: true
+      fix: { command: [node, tools/todo-fix.mjs] }
       parsing_strategy: text_violations
       text_violations:
         pattern: '^(?P<file>[^:]+):(?P<line>\\d+):(?P<col>\\d+): (?P<rule>[a-z-]+) (?P<message>.*)$'
@@ -140,6 +146,7 @@ execution_steps:
   - step_id: "S1_greet"
 `,
   'tools/todo-lint.mjs': TODO_LINT,
+  'tools/todo-fix.mjs': TODO_FIX,
   'tools/slow-gate.mjs': SLOW_GATE,
   'tools/fake-tests.mjs': FAKE_TESTS,
   '.st3/config/quality.yaml': QUALITY,
