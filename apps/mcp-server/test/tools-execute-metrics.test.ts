@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { call, failure, ok, TRANSPORTS, workspaceSession } from './harness.js';
@@ -23,6 +23,15 @@ agents:
     kind: command
     command: [node, tools/agent.mjs]
     timeout_seconds: 60
+  flaky:
+    kind: command
+    command: [node, tools/flaky-agent.mjs]
+    timeout_seconds: 60
+`;
+/** The same agent, down (exit 3) while AGENT_DOWN exists. */
+const FLAKY = `import { existsSync } from 'node:fs';
+if (existsSync('AGENT_DOWN')) process.exit(3);
+await import('./agent.mjs');
 `;
 
 describe.each(TRANSPORTS)('execution, review and metrics tools over %s', (transport) => {
@@ -30,6 +39,7 @@ describe.each(TRANSPORTS)('execution, review and metrics tools over %s', (transp
     setup: async (dir) => {
       await writeFile(join(dir, 'src/half.ts'), HALF);
       await writeFile(join(dir, 'tools/agent.mjs'), AGENT);
+      await writeFile(join(dir, 'tools/flaky-agent.mjs'), FLAKY);
       await writeFile(join(dir, '.st3/config/agents.yaml'), AGENTS);
       const { createFileRunStore, createReviewQueue } = await import('@st3/executor');
       const queue = createReviewQueue(join(dir, '.st3/review'));
@@ -120,6 +130,33 @@ describe.each(TRANSPORTS)('execution, review and metrics tools over %s', (transp
     expect(run.status).toBe('succeeded');
     expect(await readFile(join(c.dir, 'src/half.ts'), 'utf8')).toContain('return n / 2;');
     expect(await failure(c.client, 'execute', { paths: ['src'], instruction: 'x', agent: 'nobody' })).toMatch(/^E_/);
+  });
+
+  it('execute resume: a failed run continues with its saved graph, agent and instruction (st3 execute --resume)', async () => {
+    await writeFile(join(c.dir, 'src/quarter.ts'), HALF.replace('half', 'quarter'));
+    await writeFile(join(c.dir, 'AGENT_DOWN'), '');
+    const failed = await call(c.client, 'execute', {
+      paths: ['src/quarter.ts'],
+      instruction: 'Do the TODO',
+      agent: 'flaky',
+      onlyMatching: 'TODO',
+      reviewBelow: 0,
+      retries: 0,
+    });
+    const first = failed.structuredContent as { runId: string; status: string };
+    expect(failed.isError).toBe(true);
+    expect(first.status).toBe('failed');
+    expect(await readFile(join(c.dir, 'src/quarter.ts'), 'utf8')).toContain('return n;');
+    await rm(join(c.dir, 'AGENT_DOWN'));
+    expect(await failure(c.client, 'execute', { resume: first.runId, paths: ['src'] })).toBe('E_USAGE');
+    const resumed = await ok(c.client, 'execute', { resume: first.runId });
+    expect(resumed).toMatchObject({ runId: first.runId, status: 'succeeded', selected: 1 });
+    expect(await readFile(join(c.dir, 'src/quarter.ts'), 'utf8')).toContain('return n / 2;');
+    const saved = (await ok(c.client, 'run_status', { id: first.runId })).run.options as Record<string, unknown>;
+    expect(saved).toMatchObject({ agent: 'flaky', instruction: 'Do the TODO', via: 'mcp' });
+    expect(await failure(c.client, 'execute', { resume: 'run-nope' })).toBe('E_RUN_NOT_FOUND');
+    expect(await failure(c.client, 'execute', {})).toBe('E_USAGE');
+    expect(await failure(c.client, 'execute', { resume: 'run-test-1' })).toBe('E_USAGE');
   });
 
   it('review_action regenerate with an agent runs the node again at once (st3 review regenerate --agent)', async () => {
