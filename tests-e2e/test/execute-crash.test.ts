@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from '@st3/fs';
 import { describe, expect, it } from 'vitest';
 import { json, runSt3, st3Bin, withTempDir } from '../src/run-cli.js';
 
@@ -31,7 +32,6 @@ async function setup(dir: string): Promise<void> {
     join(dir, 'node.mjs'),
     `
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
-import { processAlive } from '@st3/fs';
 const id = process.argv[2];
 appendFileSync('runs.log', id + '\\n');
 if (id === 'slow' && !existsSync('RELEASE')) { writeFileSync('slow.pid', String(process.pid)); await new Promise((r) => setTimeout(r, 60000)); }

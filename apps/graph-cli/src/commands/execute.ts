@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   createOutput,
@@ -160,70 +159,26 @@ export const command = defineCommand({
 type ExecuteContext = RunContext<Values<typeof executeOptions>, ArgsOf<typeof executeArgs>>;
 
 async function executeRun(
-  { values, args, common, io, usage, usageError }: ExecuteContext,
+  ctx: ExecuteContext,
   ws: Workspace,
   exec: ExecutorModule,
   store: FileRunStore,
   runId: string,
 ): Promise<number> {
+  const { values, common, io } = ctx;
   const out = createOutput(io, common);
-  const start = resolve(io.cwd, common.cwd ?? '.');
-  let resume: RunState | undefined;
-  if (values.resume) resume = await store.load(values.resume);
+  const resume: RunState | undefined = values.resume ? await store.load(values.resume) : undefined;
   const saved = resume?.options ?? {};
   const { runSettings } = await import('../execute/settings.js');
   const settings = runSettings(values, saved);
-  const { savedSelection, chooseAgent } = await import('../agent-setup.js');
-  const template = values.run ?? (resume && typeof saved.command === 'string' ? saved.command : undefined);
-  const wantsAgent =
-    values.agent !== undefined || values['agent-url'] !== undefined || values['agent-model'] !== undefined;
-  if (template !== undefined && wantsAgent) throw usageError('--run and --agent exclude each other');
-  const selection = wantsAgent
-    ? { name: values.agent, url: values['agent-url'], model: values['agent-model'] }
-    : resume
-      ? savedSelection(saved)
-      : undefined;
-  const agentMode =
-    template === undefined && (selection !== undefined || existsSync(join(ws.st3Dir, 'config', 'agents.yaml')));
-  if (template === undefined && !agentMode)
-    throw new St3Error(
-      'E_USAGE',
-      'say who works on the nodes: --agent NAME (or --agent-url URL --agent-model M) or --run CMD',
-      {
-        hint: 'define agents in .st3/config/agents.yaml; see st3 execute --help',
-      },
-    );
-  if (!agentMode && (values['dry-run'] || values.instruction || values['review-below'] !== undefined))
-    throw usageError('--dry-run, --instruction and --review-below go with an agent, not --run');
-  if (!agentMode && values.task && !values.telemetry)
-    throw new St3Error('E_USAGE', 'with --run, --task goes with --telemetry', { hint: 'add --telemetry' });
-  let onlyMatching: RegExp | undefined;
-  if (values['only-matching'] !== undefined) {
-    try {
-      onlyMatching = new RegExp(values['only-matching']);
-    } catch (error) {
-      throw usageError(`--only-matching is not a regular expression: ${(error as Error).message}`);
-    }
-  }
-  let graph: GraphInput;
-  if (resume) graph = resume.graph;
-  else {
-    const { loadRunnableGraph } = await import('../agent-graph.js');
-    const loaded = await loadRunnableGraph(args.inputs, {
-      cwd: start,
-      root: ws.root,
-      out,
-      usage,
-      ...(onlyMatching ? { onlyMatching } : {}),
-    });
-    if (onlyMatching && !common.json) out.info(`${loaded.selected} of ${loaded.total} atom(s) match ${onlyMatching}`);
-    graph = loaded.graph;
-  }
+  const { agentSettings, whoWorks } = await import('../execute/who.js');
+  const who = whoWorks(values, saved, resume !== undefined, ws, ctx.usageError);
+  const graph = resume ? resume.graph : await inputGraph(ctx, ws, out);
   const { chooseBackend, loadExecutorConfig, priceOf, schedulerBackend } = await import('../execute/backend.js');
   const config = await loadExecutorConfig(ws.root);
   const where = chooseBackend(values, io.env, config, saved);
   const dryRun = values['dry-run'] ?? saved.dryRun === true;
-  if (where.backend === 'bullmq' && agentMode && dryRun)
+  if (where.backend === 'bullmq' && who.agentMode && dryRun)
     throw new St3Error('E_BACKEND_OPTION', '--dry-run keeps the changes in one process: it cannot run on workers', {
       hint: 'drop --dry-run, or run with --backend local',
     });
@@ -235,7 +190,9 @@ async function executeRun(
         ...(values.task ? { taskId: values.task } : {}),
       })
     : undefined;
-  const agent = agentMode ? await agentRun() : undefined;
+  const agent = who.agentMode
+    ? await agentSettings({ values, saved, ws, env: io.env, config, usageError: ctx.usageError, telemetry }, who)
+    : undefined;
   const { startRunMetrics } = await import('../execute/metrics.js');
   const price = agent ? priceOf(config, agent.choice.name) : undefined;
   const metrics = await startRunMetrics({
@@ -264,38 +221,38 @@ async function executeRun(
     if (!agent) {
       const { runCommandMode } = await import('../execute/command-run.js');
       const queue = exec.createReviewQueue(join(ws.st3Dir, 'review'));
-      return await runCommandMode({
-        ...base,
-        graph,
-        template: template!,
-        review: values.review ?? saved.review === true,
-        store,
-        queue,
-      });
+      const review = values.review ?? saved.review === true;
+      return await runCommandMode({ ...base, graph, template: who.template!, review, store, queue });
     }
     const { runAgentMode } = await import('../execute/agent-run.js');
     return await runAgentMode({ ...base, graph, ...agent, dryRun });
   } finally {
     await metrics.close();
   }
+}
 
-  /** The agent, instruction, task and review threshold of an agent run. */
-  async function agentRun() {
-    const choice = await chooseAgent(ws.root, io.env, selection ?? {}, telemetry ? { telemetry } : {});
-    const taskId = values.task ?? (typeof saved.task === 'string' ? saved.task : undefined);
-    let instruction = values.instruction ?? (typeof saved.instruction === 'string' ? saved.instruction : undefined);
-    if (instruction === undefined && taskId)
-      instruction = (await (await import('../task-instruction.js')).instructionFromTask(ws.root, taskId)).instruction;
-    if (instruction === undefined)
-      throw usageError(
-        'say what the agent should do: --instruction TEXT or --task ID',
-        'e.g. --instruction "Implement the TODO"',
-      );
-    const reviewBelow =
-      values['review-below'] ??
-      (typeof saved.reviewBelow === 'number' ? saved.reviewBelow : undefined) ??
-      config?.review_below ??
-      0.7;
-    return { choice, instruction, reviewBelow, ...(taskId ? { taskId } : {}) };
+/** The graph of the command's inputs (atoms, graph files or sources), limited by --only-matching. */
+async function inputGraph(
+  { values, args, common, io, usage, usageError }: ExecuteContext,
+  ws: Workspace,
+  out: ReturnType<typeof createOutput>,
+): Promise<GraphInput> {
+  let onlyMatching: RegExp | undefined;
+  if (values['only-matching'] !== undefined) {
+    try {
+      onlyMatching = new RegExp(values['only-matching']);
+    } catch (error) {
+      throw usageError(`--only-matching is not a regular expression: ${(error as Error).message}`);
+    }
   }
+  const { loadRunnableGraph } = await import('../agent-graph.js');
+  const loaded = await loadRunnableGraph(args.inputs, {
+    cwd: resolve(io.cwd, common.cwd ?? '.'),
+    root: ws.root,
+    out,
+    usage,
+    ...(onlyMatching ? { onlyMatching } : {}),
+  });
+  if (onlyMatching && !common.json) out.info(`${loaded.selected} of ${loaded.total} atom(s) match ${onlyMatching}`);
+  return loaded.graph;
 }
