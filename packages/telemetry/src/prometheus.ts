@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { TelemetryRecord } from '@st3/schemas';
-import { Counter, Registry, type Metric } from 'prom-client';
+import type { Counter, Metric, Registry } from 'prom-client';
+import { promClient } from './prom-client.js';
 
 /** `st3_<name>` made valid for Prometheus (`[a-zA-Z_:][a-zA-Z0-9_:]*`). */
 export function metricName(name: string): string {
@@ -19,6 +20,7 @@ function cleanLabels(labels: Record<string, string>): Record<string, string> {
 
 /** A prom-client registry holding every series of the given telemetry records (labelled by agent and task). */
 export function registryFromRecords(records: readonly TelemetryRecord[]): Registry {
+  const { Counter, Registry } = promClient();
   const registry = new Registry();
   const counters = new Map<string, Counter<string>>();
   const counter = (name: string, help: string, labelNames: string[]) => {
@@ -144,7 +146,7 @@ export function serveMetrics(
       .then(async (records) => {
         const own = registryFromRecords(records);
         const more = await options.extra?.();
-        return more ? Registry.merge([own, more]) : own;
+        return more ? promClient().Registry.merge([own, more]) : own;
       })
       .then(async (registry) => {
         const body = await registry.metrics();

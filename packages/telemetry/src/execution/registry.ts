@@ -1,5 +1,6 @@
 import type { ExecutionTotals, TelemetryRecord } from '@st3/schemas';
-import { Counter, Gauge, Registry } from 'prom-client';
+import type { Gauge, Registry } from 'prom-client';
+import { promClient } from '../prom-client.js';
 import { preBucketedHistogram } from '../prometheus.js';
 import { EXECUTION_METRICS, metricInfo } from './catalog.js';
 import type { LiveExecution } from './recorder.js';
@@ -36,6 +37,7 @@ function cumulative(h: ExecutionTotals['histograms'][number]): Histogram {
  * label-less counters, which are truly 0 until something happens.
  */
 export function executionRegistry(input: ExecutionRegistryInput): Registry {
+  const { Counter, Gauge, Registry } = promClient();
   const registry = new Registry();
   const { totals, live } = input;
   for (const info of EXECUTION_METRICS) {

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { promClient } from '../prom-client.js';
 import { WORKER_METRICS } from './catalog.js';
 
 const info = (name: string) => WORKER_METRICS.find((m) => m.name === name)!;
@@ -9,12 +10,14 @@ const info = (name: string) => WORKER_METRICS.find((m) => m.name === name)!;
  * read them with `rate()` and `up`, so a restarted worker resets nothing that matters.
  */
 export class WorkerMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   private readonly jobs: Counter<'outcome'>;
   private readonly durations: Histogram<'outcome'>;
   private readonly activeJobs: Gauge;
 
   constructor(concurrency: number) {
+    const { Counter, Gauge, Histogram, Registry } = promClient();
+    this.registry = new Registry();
     const registers = [this.registry];
     const m = (name: string) => ({ name, help: info(name).help, registers });
     this.jobs = new Counter({ ...m('st3_worker_jobs_total'), labelNames: ['outcome'] });
