@@ -57,28 +57,35 @@ async function stateOf(dir: string) {
 const alive = processAlive;
 
 describe('st3 execute after an interruption', () => {
-  it('stops on Ctrl-C (SIGINT): kills the running command, saves the run as cancelled, exits 130', async () => {
-    await withTempDir(async (dir) => {
-      await setup(dir);
-      const child = startRun(dir);
-      await until(
-        async () => existsSync(join(dir, 'slow.pid')) && (await stateOf(dir))?.nodes.slow.status === 'running',
-      );
-      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-      child.kill('SIGINT');
-      expect(await exited).toBe(130);
-      const pid = Number(await readFile(join(dir, 'slow.pid'), 'utf8'));
-      await until(async () => !alive(pid), 5000);
-      const saved = await stateOf(dir);
-      expect(saved).toMatchObject({
-        status: 'cancelled',
-        nodes: { a: { status: 'succeeded' }, slow: { status: 'cancelled' }, z: { status: 'cancelled' } },
+  it.each([
+    { label: 'Ctrl-C (SIGINT)', signal: 'SIGINT', exit: 130 },
+    { label: 'SIGTERM (a service manager, `timeout`)', signal: 'SIGTERM', exit: 143 },
+  ] as const)(
+    'stops on $label: kills the running command, saves the run as cancelled, exits $exit',
+    async ({ signal, exit }) => {
+      await withTempDir(async (dir) => {
+        await setup(dir);
+        const child = startRun(dir);
+        await until(
+          async () => existsSync(join(dir, 'slow.pid')) && (await stateOf(dir))?.nodes.slow.status === 'running',
+        );
+        const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+        child.kill(signal);
+        expect(await exited).toBe(exit);
+        const pid = Number(await readFile(join(dir, 'slow.pid'), 'utf8'));
+        await until(async () => !alive(pid), 5000);
+        const saved = await stateOf(dir);
+        expect(saved).toMatchObject({
+          status: 'cancelled',
+          nodes: { a: { status: 'succeeded' }, slow: { status: 'cancelled' }, z: { status: 'cancelled' } },
+        });
+        await writeFile(join(dir, 'RELEASE'), '');
+        const resumed = await runSt3(['execute', '--resume', saved.id, '--json'], { cwd: dir });
+        expect(json(resumed)).toMatchObject({ status: 'succeeded', stats: { reused: 1 } });
       });
-      await writeFile(join(dir, 'RELEASE'), '');
-      const resumed = await runSt3(['execute', '--resume', saved.id, '--json'], { cwd: dir });
-      expect(json(resumed)).toMatchObject({ status: 'succeeded', stats: { reused: 1 } });
-    });
-  }, 120_000);
+    },
+    120_000,
+  );
 
   it('resumes a run whose process was killed (SIGKILL) without redoing succeeded nodes', async () => {
     await withTempDir(async (dir) => {

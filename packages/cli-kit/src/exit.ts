@@ -8,6 +8,8 @@ export const EXIT = {
   /** A tool or runtime failure. */
   failure: 3,
   interrupted: 130,
+  /** Stopped by SIGTERM (128 + 15). */
+  terminated: 143,
 } as const;
 
 /**

@@ -45,4 +45,4 @@ export {
   type LazyCommand,
 } from './run.js';
 export { resolveWorkspace, type Workspace } from './workspace.js';
-export { runMain } from './main.js';
+export { runMain, TERM_GRACE_MS } from './main.js';

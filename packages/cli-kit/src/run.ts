@@ -190,7 +190,7 @@ export function cliHelp(cli: CliDefinition): string {
   lines.push(
     '',
     `Run "${cli.name} <command> --help" (or "${cli.name} help <command>") for a command's options and examples.`,
-    'Exit codes: 0 ok, 1 problems found, 2 usage or configuration error, 3 tool or runtime failure, 130 interrupted.',
+    'Exit codes: 0 ok, 1 problems found, 2 usage or configuration error, 3 tool or runtime failure, 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.',
   );
   return `${lines.join('\n')}\n`;
 }

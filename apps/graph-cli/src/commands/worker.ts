@@ -11,8 +11,9 @@ export const command = defineCommand({
       "node with the run's temperatures and time limit; a failed attempt is retried after the run's backoff.",
     "Workers work on the coordinator's workspace: the same checkout on one machine, or a shared filesystem. A worker " +
       'that dies mid-job (SIGKILL, a lost machine) stops renewing its lock; after --stalled-after seconds another ' +
-      'worker takes the job over, and a change checkpointed before the kill is not applied twice. Ctrl-C stops taking ' +
-      'jobs and waits for the running ones (a second Ctrl-C exits at once; the jobs are then taken over).',
+      'worker takes the job over, and a change checkpointed before the kill is not applied twice. Ctrl-C or SIGTERM ' +
+      'stops taking jobs and waits for the running ones (after SIGTERM at most 5 s; a second signal exits at once; ' +
+      'the jobs not finished are then taken over).',
   ],
   options: {
     redis: {
