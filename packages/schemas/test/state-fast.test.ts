@@ -64,7 +64,9 @@ describe('fastQualityGatesState', () => {
     expect(input.gates.ruff.failed_files).toEqual(['y.py']);
   });
 
-  it('leaves a __proto__ gate id to the schema', () => {
+  it('leaves a __proto__ key to the schema, at every level (the counterexample CI found)', () => {
     expect(fastQualityGatesState(JSON.parse('{"gates": {"__proto__": {"failed_files": []}}}'))).toBeUndefined();
+    expect(fastQualityGatesState(JSON.parse('{"__proto__": null}'))).toBeUndefined();
+    expect(fastQualityGatesState(JSON.parse('{"gates": {"ruff": {"__proto__": 1}}}'))).toBeUndefined();
   });
 });

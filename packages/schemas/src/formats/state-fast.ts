@@ -6,8 +6,13 @@ import type { GateState, QualityGatesState } from './state.js';
 
 type Plain = Record<string, unknown>;
 
+// An own "__proto__" key (JSON.parse makes one) is copied by a spread but not by the schema: left to it.
 const isPlain = (v: unknown): v is Plain =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+  v !== null &&
+  typeof v === 'object' &&
+  !Array.isArray(v) &&
+  Object.getPrototypeOf(v) === Object.prototype &&
+  !Object.hasOwn(v, '__proto__');
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 const optional = (v: unknown, test: (v: unknown) => boolean) => v === undefined || test(v);
 
@@ -33,7 +38,7 @@ export function fastQualityGatesState(value: unknown): QualityGatesState | undef
     gates = {};
     for (const [id, g] of Object.entries(value.gates)) {
       const gate = fastGateState(g);
-      if (!gate || id === '__proto__') return undefined;
+      if (!gate) return undefined;
       gates[id] = gate;
     }
   }
