@@ -148,6 +148,12 @@ describe.each(TRANSPORTS)('execution, review and metrics tools over %s', (transp
     expect(first.status).toBe('failed');
     expect(await readFile(join(c.dir, 'src/quarter.ts'), 'utf8')).toContain('return n;');
     await rm(join(c.dir, 'AGENT_DOWN'));
+    // Held by another execution (as st3 execute holds it): a resume is refused at once, nothing runs twice.
+    const { createFileRunStore } = await import('@st3/executor');
+    const held = createFileRunStore(join(c.dir, '.st3/runs')).exclusive(first.runId, async () =>
+      failure(c.client, 'execute', { resume: first.runId }),
+    );
+    expect(await held).toBe('E_LOCKED');
     expect(await failure(c.client, 'execute', { resume: first.runId, paths: ['src'] })).toBe('E_USAGE');
     const resumed = await ok(c.client, 'execute', { resume: first.runId });
     expect(resumed).toMatchObject({ runId: first.runId, status: 'succeeded', selected: 1 });
