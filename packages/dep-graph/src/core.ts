@@ -25,5 +25,5 @@ export {
   type WavePlan,
 } from './analyze.js';
 export { exportGraph, toDot, toMermaid, EXPORT_FORMATS, type ExportFormat } from './export.js';
-export { indexGraphBytes } from './fast/load.js';
+export { indexGraphBytes, indexGraphFile, type IndexGraphFileOptions } from './fast/load.js';
 export { scanGraph, type ScannedGraph } from './fast/scan.js';

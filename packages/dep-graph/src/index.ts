@@ -21,7 +21,7 @@ export {
   type GraphStats,
   type WavePlan,
 } from './analyze.js';
-export { indexGraphBytes } from './fast/load.js';
+export { indexGraphBytes, indexGraphFile, type IndexGraphFileOptions } from './fast/load.js';
 export { scanGraph, type ScannedGraph } from './fast/scan.js';
 export { exportGraph, toDot, toMermaid, EXPORT_FORMATS, type ExportFormat } from './export.js';
 export {

@@ -18,35 +18,35 @@ function word(buf: Uint8Array, a: number, b: number): number {
 }
 
 /**
- * Open-addressing table from byte strings (ranges of one buffer) to small integers, without making
- * a string. A slot is four int32s — mixed hash with the length, index, and the first eight bytes —
- * so a probe touches one cache line and a key of up to eight bytes is compared without reading the
- * buffer again: lookups are memory-bound on large graphs, and the first occurrence of a key is far
- * away in the buffer. Keys never contain a zero byte (JSON strings cannot hold a raw control
- * character), so zero padding is unambiguous.
+ * Open-addressing table from byte strings to small integers, without making a string. A slot is
+ * four int32s — mixed hash with the length, index, and the first eight bytes — so a probe touches
+ * one cache line and a key of up to eight bytes is compared without reading any bytes again:
+ * lookups are memory-bound on large graphs. The table keeps its own copy of each key (the input may
+ * be a window sliding over a file). Keys never contain a zero byte (JSON strings cannot hold a raw
+ * control character), so zero padding is unambiguous.
  */
 export class ByteTable {
   private slots: Int32Array;
   private mask: number;
   private count = 0;
-  private readonly firstStart = new IntList();
-  private readonly firstEnd = new IntList();
-  constructor(
-    private readonly buf: Uint8Array,
-    capacity: number,
-  ) {
+  /** Every key's bytes, back to back: key k is [start(k), end(k)). */
+  private keys: Uint8Array;
+  private keyBytes = 0;
+  private readonly ends = new IntList();
+  constructor(capacity: number) {
     let size = 1024;
     while (size < capacity * 2) size *= 2;
     this.slots = new Int32Array(size * SLOT);
     this.slots.fill(-1);
     this.mask = size - 1;
+    this.keys = new Uint8Array(Math.max(1024, capacity * 8));
   }
   get size(): number {
     return this.count;
   }
-  /** The index of bytes [a, b) (whose FNV-1a hash is `hash`), adding it when new. */
-  intern(a: number, b: number, hash: number): number {
-    const { buf, slots, mask } = this;
+  /** The index of bytes [a, b) of `buf` (whose FNV-1a hash is `hash`), adding it when new. */
+  intern(buf: Uint8Array, a: number, b: number, hash: number): number {
+    const { slots, mask } = this;
     const len = b - a;
     const h = fmix(hash ^ len);
     const w0 = word(buf, a, b);
@@ -54,33 +54,45 @@ export class ByteTable {
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const at = slot * SLOT;
       const k = slots[at + 1]!;
-      if (k === -1) return this.add(at, h, a, b, w0, w1);
+      if (k === -1) return this.add(at, h, buf, a, b, w0, w1);
       if (slots[at] !== h || slots[at + 2] !== w0 || slots[at + 3] !== w1) continue;
       // Shorter keys are equal now: the zero padding marks where each ends.
       if (len < 8) return k;
-      // Longer keys: the length and the bytes past the eighth are compared in the buffer.
-      const s = this.firstStart.data[k]!;
-      if (this.firstEnd.data[k]! - s !== len) continue;
+      // Longer keys: the length and the bytes past the eighth are compared with the copy.
+      const s = this.start(k);
+      if (this.ends.data[k]! - s !== len) continue;
+      const { keys } = this;
       let i = 8;
-      while (i < len && buf[s + i] === buf[a + i]) i++;
+      while (i < len && keys[s + i] === buf[a + i]) i++;
       if (i === len) return k;
     }
   }
-  /** Byte range of the first occurrence of entry `k`. */
+  /** The bytes of every key: key `k` is `[start(k), end(k))`. */
+  get bytes(): Uint8Array {
+    return this.keys.subarray(0, this.keyBytes);
+  }
   start(k: number): number {
-    return this.firstStart.data[k]!;
+    return k === 0 ? 0 : this.ends.data[k - 1]!;
   }
   end(k: number): number {
-    return this.firstEnd.data[k]!;
+    return this.ends.data[k]!;
   }
-  private add(at: number, h: number, a: number, b: number, w0: number, w1: number): number {
+  private add(at: number, h: number, buf: Uint8Array, a: number, b: number, w0: number, w1: number): number {
     const { slots } = this;
     slots[at] = h;
     slots[at + 1] = this.count;
     slots[at + 2] = w0;
     slots[at + 3] = w1;
-    this.firstStart.push(a);
-    this.firstEnd.push(b);
+    const len = b - a;
+    if (this.keyBytes + len > this.keys.length) {
+      const keys = new Uint8Array(Math.max(this.keys.length * 2, this.keyBytes + len));
+      keys.set(this.keys.subarray(0, this.keyBytes));
+      this.keys = keys;
+    }
+    const { keys } = this;
+    for (let i = 0, o = this.keyBytes; i < len; i++) keys[o + i] = buf[a + i]!;
+    this.keyBytes += len;
+    this.ends.push(this.keyBytes);
     if (++this.count * 2 > this.mask + 1) this.grow();
     return this.count - 1;
   }

@@ -7,11 +7,12 @@ import type { ScannedGraph } from './scan.js';
  * The compact graph of a scanned document, equal to `indexGraph(JSON.parse(text))` (same node
  * order, same merged edges in the same order, same weights, types and costs), built without making
  * an object per edge: `edges` and `nodes` are made from their bytes only when someone reads them.
- * It consumes `s`: its `src` and `dst` are rewritten to node ranks.
+ * It consumes `s`: its `src` and `dst` are rewritten to node ranks. `bytes(a, b)` gives bytes [a, b)
+ * of the input, to rebuild an edge or node object when one is read.
  */
-export function indexScanned(s: ScannedGraph, buf: Uint8Array): IndexedGraph {
+export function indexScanned(s: ScannedGraph, bytes: (a: number, b: number) => Uint8Array): IndexedGraph {
   const n = s.ids.length;
-  const { sorted, rank } = rankIds(s, buf);
+  const { sorted, rank } = rankIds(s);
   const m0 = s.src.length;
   // Edge ends become node ranks in place (the scan is this function's alone): two arrays fewer to fault in.
   const from = s.src;
@@ -73,7 +74,7 @@ export function indexScanned(s: ScannedGraph, buf: Uint8Array): IndexedGraph {
   for (let i = 0; i < n; i++) nodeCosts[rank[i]!] = s.cost[i]! >= 0 ? s.cost[i]! : NaN;
 
   const decoder = new TextDecoder();
-  const parse = <T>(a: number, b: number): T => JSON.parse(decoder.decode(buf.subarray(a, b))) as T;
+  const parse = <T>(a: number, b: number): T => JSON.parse(decoder.decode(bytes(a, b))) as T;
   /** The merged edge `k`, as indexGraph would have it: a copy of its first member, the others merged in. */
   const edgeAt = (k: number): GraphEdge => {
     const members: number[] = [];
@@ -178,12 +179,12 @@ class ScannedIndex implements IndexedGraph {
  * Ids sorted (code-unit order) and the rank of each node in document order. ASCII ids are ranked
  * by their bytes (the same order, no string compared or hashed); others by sorting the strings.
  */
-function rankIds(s: ScannedGraph, buf: Uint8Array): { sorted: string[]; rank: Int32Array } {
+function rankIds(s: ScannedGraph): { sorted: string[]; rank: Int32Array } {
   const n = s.ids.length;
   const rank = new Int32Array(n);
   const sorted = new Array<string>(n);
   if (s.ascii) {
-    const byRank = sortByBytes(buf, s.idStart, s.idEnd);
+    const byRank = sortByBytes(s.idBytes, s.idStart, s.idEnd);
     for (let r = 0; r < n; r++) {
       rank[byRank[r]!] = r;
       sorted[r] = s.ids[byRank[r]!]!;

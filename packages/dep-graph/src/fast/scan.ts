@@ -1,48 +1,28 @@
 import { ByteTable, FloatList, IntList, ShortList } from './byte-table.js';
+import { ByteWindow } from './byte-window.js';
+import type { ScannedGraph } from './scanned-graph.js';
 import { BACKSLASH, Giveup, giveUp, QUOTE, skipString, skipValue, skipWs } from './json-bytes.js';
 
-/**
- * A scanner for the common case of a large `{nodes, edges}` graph document: it reads the UTF-8
- * bytes once, interns node ids by their bytes (no string is made for an edge end), and keeps for
- * each edge only its ends, type, weight and byte range (to rebuild the object when one is needed).
- * Anything unusual — not a plain graph, an id with escapes, an edge naming no node, a duplicate
- * node, malformed JSON — makes it give up (undefined), and the caller uses the full loader, which
- * reports the problem with line and column. Iterative throughout: no recursion, no spread.
- */
-export interface ScannedGraph {
-  /** Node ids in document order. */
-  ids: string[];
-  /** Numeric `cost` of each node (NaN when absent). */
-  cost: Float64Array;
-  /** Edge ends, as indices into `ids`. */
-  src: Int32Array;
-  dst: Int32Array;
-  /** Explicit `weight` of each edge (NaN when absent). */
-  weight: Float64Array;
-  /** Index into `typeNames` (0: no `type`). */
-  type: Uint16Array;
-  typeNames: (string | undefined)[];
-  /** Byte range `[start, end)` of each edge object and each node object in the buffer. */
-  edgeStart: Int32Array;
-  edgeEnd: Int32Array;
-  nodeStart: Int32Array;
-  nodeEnd: Int32Array;
-  /** Some node objects carry fields besides `id` and `cost`. */
-  nodeExtras: boolean;
-  /** Byte range of each node's id (document order), and whether every id byte is ASCII. */
-  idStart: Int32Array;
-  idEnd: Int32Array;
-  ascii: boolean;
-}
+export type { ScannedGraph } from './scanned-graph.js';
 
 /** Scans `buf` (UTF-8 JSON); undefined when it is not a plain graph the fast path can take. */
 export function scanGraph(buf: Uint8Array): ScannedGraph | undefined {
-  if (buf.length >= 2 ** 31 - 1) return undefined;
+  const scanned = scanWindow(ByteWindow.of(buf));
+  return scanned === 'window' ? undefined : scanned;
+}
+
+/**
+ * Scans the input behind `window`: undefined when it is not a plain graph the fast path can take,
+ * 'window' when the scan gave up before the window reached the end of the input (an item larger
+ * than the window, say: scan the input whole to know).
+ */
+export function scanWindow(window: ByteWindow): ScannedGraph | undefined | 'window' {
+  if (window.size >= 2 ** 31 - 1) return undefined;
   try {
-    return new Scanner(buf).document();
+    return new Scanner(window).document();
   } catch (error) {
-    if (error instanceof Giveup) return undefined;
-    throw error;
+    if (!(error instanceof Giveup)) throw error;
+    return window.atEnd ? undefined : 'window';
   }
 }
 
@@ -67,9 +47,13 @@ const KEY_BYTES = KEY_NAMES.map((k) => Uint8Array.from(k, (ch) => ch.charCodeAt(
  */
 class Scanner {
   private p = 0;
+  /** The window's bytes, its offset in the input, and where to slide it on (see ByteWindow). */
+  private buf: Uint8Array;
+  private base: number;
+  private refillAt: number;
+  private nodeBuf: Buffer;
   private readonly idTable: ByteTable;
   private readonly typeTable: ByteTable;
-  private readonly nodeBuf: Buffer;
   private readonly declared: IntList;
   private readonly nodeCost: FloatList;
   private readonly nodeStart: IntList;
@@ -89,11 +73,15 @@ class Scanner {
   /** OR of every id byte: below 0x80, raw bytes are equal exactly when the strings are. */
   private bits = 0;
 
-  constructor(private readonly buf: Uint8Array) {
+  constructor(private readonly window: ByteWindow) {
+    const { buf } = window;
+    this.buf = buf;
+    this.base = window.base;
+    this.refillAt = window.refillAt;
     this.nodeBuf = Buffer.from(buf.buffer, buf.byteOffset, buf.length);
     // Sized for the most items the document can hold, roughly (an edge takes 20 bytes or more): the
     // lists then rarely grow, and pages never written cost nothing.
-    const cap = Math.max(1024, Math.min(buf.length >> 5, 1 << 22));
+    const cap = Math.max(1024, Math.min(window.size >> 5, 1 << 22));
     this.declared = new IntList(cap);
     this.nodeCost = new FloatList(cap);
     this.nodeStart = new IntList(cap);
@@ -104,22 +92,37 @@ class Scanner {
     this.typeCodes = new ShortList(cap);
     this.edgeStart = new IntList(cap);
     this.edgeEnd = new IntList(cap);
-    this.idTable = new ByteTable(buf, Math.max(1024, buf.length >> 9));
-    this.typeTable = new ByteTable(buf, 16);
+    this.idTable = new ByteTable(Math.max(1024, window.size >> 9));
+    this.typeTable = new ByteTable(16);
+  }
+
+  /**
+   * Slides the window on when the scan is past its refill point: called between items only, where
+   * whitespace may follow (the scan may have stopped at the old window's end in the middle of it).
+   */
+  private slide(): void {
+    const { window } = this;
+    const p = window.slide(this.p);
+    this.buf = window.buf;
+    this.p = skipWs(this.buf, p);
+    this.base = window.base;
+    this.refillAt = window.refillAt;
+    this.nodeBuf = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+    this.lastType = -1;
   }
 
   document(): ScannedGraph {
-    const { buf } = this;
-    this.p = skipWs(buf, 0);
+    this.p = skipWs(this.buf, 0);
     this.expect(0x7b);
     let sawNodes = false;
     let sawEdges = false;
     for (let first = true; ; first = false) {
-      this.p = skipWs(buf, this.p);
-      if (buf[this.p] === 0x7d) break;
+      if (this.p > this.refillAt) this.slide();
+      this.p = skipWs(this.buf, this.p);
+      if (this.buf[this.p] === 0x7d) break;
       if (!first) {
         this.expect(0x2c);
-        this.p = skipWs(buf, this.p);
+        this.p = skipWs(this.buf, this.p);
       }
       const key = this.key();
       this.colon();
@@ -135,8 +138,8 @@ class Scanner {
       } else if (key === FILES) giveUp();
       else this.p = skipValue(this.buf, this.p);
     }
-    this.p = skipWs(buf, this.p + 1);
-    if (this.p !== buf.length || !sawNodes || !sawEdges) giveUp();
+    this.p = skipWs(this.buf, this.p + 1);
+    if (this.p !== this.buf.length || !sawNodes || !sawEdges) giveUp();
     return this.finish();
   }
 
@@ -155,6 +158,8 @@ class Scanner {
     const idStart = new Int32Array(n);
     const idEnd = new Int32Array(n);
     const ascii = (this.bits & 0x80) === 0;
+    const idBytes = this.idTable.bytes;
+    const idText = Buffer.from(idBytes.buffer, idBytes.byteOffset, idBytes.length);
     // Distinct bytes can decode to one string only through invalid UTF-8 (both become U+FFFD): check then.
     const seen = ascii ? undefined : new Set<string>();
     for (let i = 0; i < n; i++) {
@@ -162,7 +167,7 @@ class Scanner {
       const b = this.idTable.end(declared[i]!);
       idStart[i] = a;
       idEnd[i] = b;
-      const id = this.nodeBuf.toString(ascii ? 'latin1' : 'utf8', a, b);
+      const id = idText.toString(ascii ? 'latin1' : 'utf8', a, b);
       if (seen) {
         if (seen.has(id)) giveUp();
         seen.add(id);
@@ -190,20 +195,21 @@ class Scanner {
       nodeExtras: this.nodeExtras,
       idStart,
       idEnd,
+      idBytes,
       ascii,
     };
   }
 
   /** `[ node, ... ]` or `[ edge, ... ]` */
   private list(edges: boolean): void {
-    const { buf } = this;
     this.expect(0x5b);
-    this.p = skipWs(buf, this.p);
-    if (buf[this.p] === 0x5d) {
+    this.p = skipWs(this.buf, this.p);
+    if (this.buf[this.p] === 0x5d) {
       this.p++;
       return;
     }
     for (;;) {
+      if (this.p > this.refillAt) this.slide();
       if (edges) this.edge();
       else this.node();
       if (this.endOfItem(0x5d)) return;
@@ -253,8 +259,8 @@ class Scanner {
     if (id === -1) giveUp();
     this.declared.push(id);
     this.nodeCost.push(cost);
-    this.nodeStart.push(start);
-    this.nodeEnd.push(this.p);
+    this.nodeStart.push(this.base + start);
+    this.nodeEnd.push(this.base + this.p);
   }
 
   private edge(): void {
@@ -282,8 +288,8 @@ class Scanner {
     this.dst.push(to);
     this.weight.push(weight);
     this.typeCodes.push(type);
-    this.edgeStart.push(start);
-    this.edgeEnd.push(this.p);
+    this.edgeStart.push(this.base + start);
+    this.edgeEnd.push(this.base + this.p);
   }
 
   /** `symbols`: an array of strings. */
@@ -329,7 +335,7 @@ class Scanner {
     if (p === a) giveUp();
     this.bits |= bits;
     this.p = p + 1;
-    return this.idTable.intern(a, p, h);
+    return this.idTable.intern(buf, a, p, h);
   }
 
   /** The end of a string without escapes starting at `this.p` (an escape or control byte: give up). */
@@ -359,7 +365,7 @@ class Scanner {
     }
     let h = 0x811c9dc5;
     for (let i = a; i < b; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-    const k = this.typeTable.intern(a, b, h);
+    const k = this.typeTable.intern(buf, a, b, h);
     if (k + 1 === this.typeNames.length) {
       if (k > 60000) giveUp();
       this.typeNames.push(this.text(a, b));

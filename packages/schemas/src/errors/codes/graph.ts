@@ -22,6 +22,13 @@ export const GRAPH_CODES = {
     cause: 'Two nodes (or atoms) share one id.',
     fix: 'Give every node a unique id; atom ids are path + line range + content hash, so re-run the atomizer.',
   },
+  E_GRAPH_INPUT_CHANGED: {
+    exit: 3,
+    area: 'graph',
+    cause:
+      'A graph.json changed while `st3 graph`/`waves` was reading it (the fast loader streams the file and reads it again to rebuild an edge or node object).',
+    fix: 'Run the command again once the file is no longer being written.',
+  },
   E_GRAPH_NO_ATOMIZER: {
     exit: 3,
     area: 'graph',

@@ -1,0 +1,35 @@
+import fc from 'fast-check';
+
+// Graphs with parallel edges, self-loops, cycles, typed and weighted edges, node costs and extra fields.
+export const graphDoc = fc
+  .tuple(
+    fc.integer({ min: 1, max: 30 }),
+    fc.array(
+      fc.record({
+        a: fc.nat(),
+        b: fc.nat(),
+        type: fc.option(fc.constantFrom('import', 'function_call', 'type', 'variable', 'custom'), { nil: undefined }),
+        weight: fc.option(fc.integer({ min: 0, max: 9 }), { nil: undefined }),
+        symbols: fc.option(fc.array(fc.constantFrom('x', 'y', 'z'), { maxLength: 2 }), { nil: undefined }),
+      }),
+      { maxLength: 80 },
+    ),
+    fc.array(fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }), { maxLength: 30 }),
+    fc.boolean(),
+  )
+  .map(([n, edges, costs, extras]) => ({
+    nodes: Array.from({ length: n }, (_, i) => ({
+      id: `n${(i * 7919) % 1000}é`,
+      ...(costs[i] !== undefined ? { cost: costs[i] } : {}),
+      ...(extras && i % 3 === 0 ? { label: `node ${i}`, tags: [i, { deep: [true, null] }] } : {}),
+    })),
+    edges: edges.map((e) => ({
+      from: `n${((e.a % n) * 7919) % 1000}é`,
+      to: `n${((e.b % n) * 7919) % 1000}é`,
+      ...(e.type !== undefined ? { type: e.type } : {}),
+      ...(e.weight !== undefined ? { weight: e.weight } : {}),
+      ...(e.symbols !== undefined ? { symbols: e.symbols } : {}),
+      ...(extras ? { note: 'x' } : {}),
+    })),
+    ...(extras ? { stats: { anything: [1, 2.5e3, -0.5] } } : {}),
+  }));
