@@ -38,7 +38,7 @@ export function createOutput(io: CliIO, flags: Pick<CommonFlags, 'json' | 'quiet
       if (!flags.json && !flags.quiet) io.stdout.write(`${text}\n`);
     },
     document(value) {
-      io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+      writeInSlices(io.stdout, `${JSON.stringify(value, null, 2)}\n`);
     },
     warn(text) {
       if (!flags.quiet) io.stderr.write(`${errColor.yellow('warning')}: ${text}\n`);
@@ -54,4 +54,23 @@ export function createOutput(io: CliIO, flags: Pick<CommonFlags, 'json' | 'quiet
       }
     },
   };
+}
+
+/** Characters per write of a large document. */
+export const SLICE_CHARS = 1 << 20;
+
+/**
+ * Writes `text` a slice at a time: one write of a document of tens of MB would first encode it into
+ * a buffer its size, and every page of a fresh buffer is faulted in; slices reuse the same memory.
+ * A slice never ends between the two halves of a surrogate pair (each would be written as U+FFFD).
+ */
+export function writeInSlices(stream: CliIO['stdout'], text: string, slice = SLICE_CHARS): void {
+  for (let at = 0; at < text.length;) {
+    let end = Math.min(at + slice, text.length);
+    const last = text.charCodeAt(end - 1);
+    // Ending on a high surrogate: end before it, or after its pair when it is the slice's only character.
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end += end - 1 > at ? -1 : 1;
+    stream.write(at === 0 && end === text.length ? text : text.slice(at, end));
+    at = end;
+  }
 }

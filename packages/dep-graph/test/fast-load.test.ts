@@ -33,6 +33,9 @@ describe('the fast graph loader', () => {
         expect(Array.from(fast!.typeCodes, (c) => fast!.typeNames[c])).toEqual(
           Array.from(slow.typeCodes, (c) => slow.typeNames[c]),
         );
+        // The edge objects too, key order included (most are made from the scan, not parsed).
+        expect(JSON.stringify(fast!.edges)).toBe(JSON.stringify(slow.edges));
+        expect(JSON.stringify(fast!.nodes)).toBe(JSON.stringify(slow.nodes));
         expect(JSON.stringify(planWaves(fast!))).toBe(JSON.stringify(planWaves(slow)));
         expect(JSON.stringify(analyzeGraph(indexGraphBytes(bytes(text))!))).toBe(JSON.stringify(analyzeGraph(slow)));
       }),

@@ -11,6 +11,8 @@ export const graphDoc = fc
         type: fc.option(fc.constantFrom('import', 'function_call', 'type', 'variable', 'custom'), { nil: undefined }),
         weight: fc.option(fc.integer({ min: 0, max: 9 }), { nil: undefined }),
         symbols: fc.option(fc.array(fc.constantFrom('x', 'y', 'z'), { maxLength: 2 }), { nil: undefined }),
+        // Keys in another order than from, to, type, weight (JSON.parse keeps the document's order).
+        reversed: fc.boolean(),
       }),
       { maxLength: 80 },
     ),
@@ -23,13 +25,16 @@ export const graphDoc = fc
       ...(costs[i] !== undefined ? { cost: costs[i] } : {}),
       ...(extras && i % 3 === 0 ? { label: `node ${i}`, tags: [i, { deep: [true, null] }] } : {}),
     })),
-    edges: edges.map((e) => ({
-      from: `n${((e.a % n) * 7919) % 1000}é`,
-      to: `n${((e.b % n) * 7919) % 1000}é`,
-      ...(e.type !== undefined ? { type: e.type } : {}),
-      ...(e.weight !== undefined ? { weight: e.weight } : {}),
-      ...(e.symbols !== undefined ? { symbols: e.symbols } : {}),
-      ...(extras ? { note: 'x' } : {}),
-    })),
+    edges: edges.map((e) => {
+      const edge = {
+        from: `n${((e.a % n) * 7919) % 1000}é`,
+        to: `n${((e.b % n) * 7919) % 1000}é`,
+        ...(e.type !== undefined ? { type: e.type } : {}),
+        ...(e.weight !== undefined ? { weight: e.weight } : {}),
+        ...(e.symbols !== undefined ? { symbols: e.symbols } : {}),
+        ...(extras ? { note: 'x' } : {}),
+      };
+      return e.reversed ? Object.fromEntries(Object.entries(edge).reverse()) : edge;
+    }),
     ...(extras ? { stats: { anything: [1, 2.5e3, -0.5] } } : {}),
   }));

@@ -75,16 +75,26 @@ export function indexScanned(s: ScannedGraph, bytes: (a: number, b: number) => U
 
   const decoder = new TextDecoder();
   const parse = <T>(a: number, b: number): T => JSON.parse(decoder.decode(bytes(a, b))) as T;
+  /** Edge object `e` of the document, as JSON.parse gives it (a plain one made from the scan, the key order kept). */
+  const edgeObject = (e: number): GraphEdge => {
+    if (!s.edgePlain[e]) return parse<GraphEdge>(s.edgeStart[e]!, s.edgeEnd[e]!);
+    const edge: GraphEdge = { from: sorted[from[e]!]!, to: sorted[to[e]!]! };
+    const type = s.typeNames[s.type[e]!];
+    if (type !== undefined) edge.type = type;
+    const weight = s.weight[e]!;
+    if (weight === weight) edge.weight = weight;
+    return edge;
+  };
   /** The merged edge `k`, as indexGraph would have it: a copy of its first member, the others merged in. */
   const edgeAt = (k: number): GraphEdge => {
     const members: number[] = [];
     for (let i = firstMember[k]!; i < firstMember[k + 1]!; i++) members.push(order[i]!);
-    const first = parse<GraphEdge>(s.edgeStart[members[0]!]!, s.edgeEnd[members[0]!]!);
+    const first = edgeObject(members[0]!);
     const copy: GraphEdge = Object.assign({}, first);
     copy.weight = Number.isNaN(s.weight[members[0]!]!)
       ? ((first.type !== undefined ? DEFAULT_EDGE_WEIGHTS[first.type] : undefined) ?? 2)
       : first.weight;
-    for (const e of members.slice(1)) mergeInto(copy, parse<GraphEdge>(s.edgeStart[e]!, s.edgeEnd[e]!));
+    for (const e of members.slice(1)) mergeInto(copy, edgeObject(e));
     return copy;
   };
   const nodeAt = (v: number, byId: Int32Array): GraphNode => {

@@ -66,6 +66,7 @@ class Scanner {
   private readonly typeNames: (string | undefined)[] = [undefined];
   private readonly edgeStart: IntList;
   private readonly edgeEnd: IntList;
+  private readonly edgePlain: ShortList;
   /** The last type seen (byte range and code): most edges repeat it, so it is compared before hashing. */
   private lastTypeA = 0;
   private lastTypeB = 0;
@@ -92,6 +93,7 @@ class Scanner {
     this.typeCodes = new ShortList(cap);
     this.edgeStart = new IntList(cap);
     this.edgeEnd = new IntList(cap);
+    this.edgePlain = new ShortList(cap);
     this.idTable = new ByteTable(Math.max(1024, window.size >> 9));
     this.typeTable = new ByteTable(16);
   }
@@ -190,6 +192,7 @@ class Scanner {
       typeNames: this.typeNames,
       edgeStart: this.edgeStart.array(),
       edgeEnd: this.edgeEnd.array(),
+      edgePlain: this.edgePlain.array(),
       nodeStart: this.nodeStart.array(),
       nodeEnd: this.nodeEnd.array(),
       nodeExtras: this.nodeExtras,
@@ -269,10 +272,15 @@ class Scanner {
     let to = -1;
     let weight = NaN;
     let type = 0;
+    // Plain: only from, to, type, weight, in that order (the object is then rebuilt without parsing it).
+    let plain = 1;
+    let last = OTHER;
     if (!this.openObject())
       for (;;) {
         const key = this.key();
         this.colon();
+        if (key < FROM || key > WEIGHT || key <= last) plain = 0;
+        last = key;
         if (key === FROM) from = this.idString();
         else if (key === TO) to = this.idString();
         else if (key === TYPE) type = this.typeString();
@@ -290,6 +298,7 @@ class Scanner {
     this.typeCodes.push(type);
     this.edgeStart.push(this.base + start);
     this.edgeEnd.push(this.base + this.p);
+    this.edgePlain.push(plain);
   }
 
   /** `symbols`: an array of strings. */

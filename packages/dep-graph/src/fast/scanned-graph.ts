@@ -22,6 +22,8 @@ export interface ScannedGraph {
   /** Byte range `[start, end)` of each edge object and each node object in the input. */
   edgeStart: Int32Array;
   edgeEnd: Int32Array;
+  /** 1 when the edge object holds only `from`, `to` and maybe `type` and `weight`, in that order: it is rebuilt without parsing. */
+  edgePlain: Uint16Array;
   nodeStart: Int32Array;
   nodeEnd: Int32Array;
   /** Some node objects carry fields besides `id` and `cost`. */
