@@ -1,4 +1,4 @@
-import { ByteTable, FloatList, IntList, ShortList } from './byte-table.js';
+import { ByteTable, EdgeColumns, FloatList, IntList } from './byte-table.js';
 import { ByteWindow } from './byte-window.js';
 import type { ScannedGraph } from './scanned-graph.js';
 import { BACKSLASH, Giveup, giveUp, QUOTE, skipString, skipValue, skipWs } from './json-bytes.js';
@@ -59,14 +59,8 @@ class Scanner {
   private readonly nodeStart: IntList;
   private readonly nodeEnd: IntList;
   private nodeExtras = false;
-  private readonly src: IntList;
-  private readonly dst: IntList;
-  private readonly weight: FloatList;
-  private readonly typeCodes: ShortList;
   private readonly typeNames: (string | undefined)[] = [undefined];
-  private readonly edgeStart: IntList;
-  private readonly edgeEnd: IntList;
-  private readonly edgePlain: ShortList;
+  private readonly edges: EdgeColumns;
   /** The last type seen (byte range and code): most edges repeat it, so it is compared before hashing. */
   private lastTypeA = 0;
   private lastTypeB = 0;
@@ -87,13 +81,7 @@ class Scanner {
     this.nodeCost = new FloatList(cap);
     this.nodeStart = new IntList(cap);
     this.nodeEnd = new IntList(cap);
-    this.src = new IntList(cap);
-    this.dst = new IntList(cap);
-    this.weight = new FloatList(cap);
-    this.typeCodes = new ShortList(cap);
-    this.edgeStart = new IntList(cap);
-    this.edgeEnd = new IntList(cap);
-    this.edgePlain = new ShortList(cap);
+    this.edges = new EdgeColumns(cap);
     this.idTable = new ByteTable(Math.max(1024, window.size >> 9));
     this.typeTable = new ByteTable(16);
   }
@@ -176,8 +164,10 @@ class Scanner {
       }
       ids[i] = id;
     }
-    const src = this.src.array();
-    const dst = this.dst.array();
+    const { edges } = this;
+    const m = edges.length;
+    const src = edges.src.subarray(0, m);
+    const dst = edges.dst.subarray(0, m);
     for (let e = 0; e < src.length; e++) {
       src[e] = order[src[e]!]!;
       dst[e] = order[dst[e]!]!;
@@ -187,12 +177,12 @@ class Scanner {
       cost: this.nodeCost.array(),
       src,
       dst,
-      weight: this.weight.array(),
-      type: this.typeCodes.array(),
+      weight: edges.weight.subarray(0, m),
+      type: edges.type.subarray(0, m),
       typeNames: this.typeNames,
-      edgeStart: this.edgeStart.array(),
-      edgeEnd: this.edgeEnd.array(),
-      edgePlain: this.edgePlain.array(),
+      edgeStart: edges.start.subarray(0, m),
+      edgeEnd: edges.end.subarray(0, m),
+      edgePlain: edges.plain.subarray(0, m),
       nodeStart: this.nodeStart.array(),
       nodeEnd: this.nodeEnd.array(),
       nodeExtras: this.nodeExtras,
@@ -292,13 +282,7 @@ class Scanner {
         if (this.endOfItem(0x7d)) break;
       }
     if (from === -1 || to === -1) giveUp();
-    this.src.push(from);
-    this.dst.push(to);
-    this.weight.push(weight);
-    this.typeCodes.push(type);
-    this.edgeStart.push(this.base + start);
-    this.edgeEnd.push(this.base + this.p);
-    this.edgePlain.push(plain);
+    this.edges.add(from, to, weight, type, this.base + start, this.base + this.p, plain);
   }
 
   /** `symbols`: an array of strings. */

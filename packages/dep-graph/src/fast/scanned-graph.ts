@@ -23,7 +23,7 @@ export interface ScannedGraph {
   edgeStart: Int32Array;
   edgeEnd: Int32Array;
   /** 1 when the edge object holds only `from`, `to` and maybe `type` and `weight`, in that order: it is rebuilt without parsing. */
-  edgePlain: Uint16Array;
+  edgePlain: Uint8Array;
   nodeStart: Int32Array;
   nodeEnd: Int32Array;
   /** Some node objects carry fields besides `id` and `cost`. */
