@@ -240,7 +240,7 @@ describe('st3 execute --backend bullmq with st3 worker processes', () => {
     });
   }, 90_000);
 
-  it('runs agent nodes on workers: prompts, a retry with the failure, validation, apply; cost from reported tokens', async () => {
+  it('runs agent nodes on workers: prompts, a retry with the failure, validation, apply; cost from reported tokens; the patch as task evidence', async () => {
     await withTempDir(async (dir) => {
       await mkdir(join(dir, '.st3', 'config'), { recursive: true });
       await mkdir(join(dir, 'src'));
@@ -255,6 +255,12 @@ describe('st3 execute --backend bullmq with st3 worker processes', () => {
           )
           .join('\n'),
       );
+      const task = await readFile(
+        join(__dirname, '../../examples/tasks/TASK-0002-implement-todo-atoms.task.yaml'),
+        'utf8',
+      );
+      await mkdir(join(dir, 'tasks'));
+      await writeFile(join(dir, 'tasks', 'TASK-0042-calc.task.yaml'), task.replace('TASK-0002', 'TASK-0042'));
       // 2 USD per million prompt tokens, 4 per million completion tokens, for any agent.
       await writeFile(
         join(dir, '.st3', 'config', 'executor.yaml'),
@@ -273,7 +279,7 @@ describe('st3 execute --backend bullmq with st3 worker processes', () => {
         const r = await runSt3(
           [
             ...['execute', 'src', '--agent-url', server.url, '--agent-model', 'coder', '--only-matching', 'TODO'],
-            ...['--instruction', 'Implement the TODO.', '--backoff', '0', '--json'],
+            ...['--instruction', 'Implement the TODO.', '--backoff', '0', '--json', '--task', 'TASK-0042'],
             ...['--backend', 'bullmq', '--redis', redis.url, '--queue', 'agents'],
           ],
           { cwd: dir },
@@ -292,6 +298,13 @@ describe('st3 execute --backend bullmq with st3 worker processes', () => {
         const code = await readFile(join(dir, 'src', 'calc.ts'), 'utf8');
         for (const f of fns) expect(code).toContain(`return a ${op[f]} b;`);
         expect(code).not.toContain('TODO');
+        // The workers wrote the file; the coordinator's patch of the run still holds every change, and is
+        // the task's diff evidence.
+        const patch = await readFile(doc.patchFile, 'utf8');
+        for (const f of fns) expect(patch).toContain(`+  return a ${op[f]} b;`);
+        expect(doc.evidence).toMatchObject({ task: 'TASK-0042' });
+        const index = JSON.parse(await readFile(join(dir, '.st3/tasks/TASK-0042/evidence/index.json'), 'utf8'));
+        expect(index.entries.map((e: { type: string }) => e.type)).toContain('diff');
         const totals = JSON.parse(await readFile(join(dir, '.st3/telemetry/execution-metrics.json'), 'utf8'));
         const cost = totals.counters.find((c: any) => c.name === 'st3_v2_cost_usd_total');
         expect(cost?.value).toBeGreaterThan(0);

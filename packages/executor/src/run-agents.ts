@@ -104,6 +104,9 @@ export async function runAgentExecution(options: AgentExecutionOptions): Promise
       saveOptions,
       ...rest
     } = options;
+    // Nodes run elsewhere (workers) write the files themselves: the run's patch is taken against the
+    // files as they are now.
+    if (options.backend) await files.track(atomPaths(graph));
     const result = await execute(graph, runner, {
       ...rest,
       runId,
@@ -125,4 +128,15 @@ export async function runAgentExecution(options: AgentExecutionOptions): Promise
   } finally {
     await pool.dispose();
   }
+}
+
+/** The files the graph's atoms name (`path`, else `file`). */
+function atomPaths(graph: GraphInput): string[] {
+  const paths: string[] = [];
+  for (const node of graph.nodes) {
+    const { path, file } = node as { path?: unknown; file?: unknown };
+    const p = typeof path === 'string' ? path : typeof file === 'string' ? file : undefined;
+    if (p !== undefined) paths.push(p);
+  }
+  return paths;
 }

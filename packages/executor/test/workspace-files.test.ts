@@ -105,4 +105,21 @@ describe('workspaces sharing an edit log (worker processes writing atoms of one 
     ).rejects.toMatchObject({ code: 'E_APPLY_CONFLICT' });
     expect(await readFile(join(root, 'f.ts'), 'utf8')).toBe(render(['A', 'b']));
   });
+
+  it("a tracked file's patch shows what other writers changed; untracked, unchanged and unreadable files are left out", async () => {
+    const base = render(['a', 'b', 'c']);
+    const root = await workspace(base);
+    await writeFile(join(root, 'g.ts'), render(['same']));
+    const [coordinator, worker] = processes(root, 2);
+    await coordinator!.track(['f.ts', 'g.ts', 'new.ts', '../outside.ts']);
+    await worker!.applyEdit('f.ts', { base, hunks: [replacementHunk(2, 2, 'B\n')], label: 'node-1' });
+    await writeFile(join(root, 'new.ts'), render(['created']));
+    const patch = await coordinator!.patch();
+    expect(patch).toContain('-b\n+B\n');
+    expect(patch).toContain('+created');
+    expect(patch).not.toContain('g.ts');
+    expect(patch).not.toContain('outside');
+    // Tracking is not writing: validation's list of changed files stays the writer's own.
+    expect(coordinator!.changed()).toEqual([]);
+  });
 });

@@ -43,7 +43,13 @@ export interface WorkspaceFiles {
   replace(path: string, compute: (current: string) => string): Promise<{ before: string; after: string }>;
   /** Paths written through this object since it was made. */
   changed(): string[];
-  /** Unified diff of every changed file (as first read → now). */
+  /**
+   * Takes the current text of `paths` as their starting versions (unless written through this object
+   * already), so that `patch()` also shows what other processes change in them: agent nodes run on
+   * workers write the files themselves.
+   */
+  track(paths: readonly string[]): Promise<void>;
+  /** Unified diff of every changed or tracked file (as first read → now; unchanged ones omitted). */
   patch(): Promise<string>;
 }
 
@@ -88,6 +94,8 @@ export function createWorkspaceFiles(root: string, options: WorkspaceFilesOption
   const dryRun = options.dryRun === true;
   const overlay = new Map<string, string>();
   const original = new Map<string, string>();
+  // Files others write (see track): their text when tracking began.
+  const tracked = new Map<string, string>();
   // Per file: the versions written, each with the edit that made it (in the previous version's lines).
   const log = options.editLog && !dryRun ? directoryEditLog(options.editLog) : memoryEditLog();
   // In-process queue per file: the file lock is per process; this orders this process's own writes.
@@ -164,9 +172,18 @@ export function createWorkspaceFiles(root: string, options: WorkspaceFilesOption
       });
     },
     changed: () => [...original.keys()],
+    async track(paths) {
+      for (const k of new Set(paths.map(key))) {
+        if (original.has(k) || tracked.has(k)) continue;
+        // A path that cannot be read (outside the workspace, say) fails its own node later, not the run.
+        const text = await read(k).catch(() => null);
+        if (text !== null) tracked.set(k, text ?? '');
+      }
+    },
     async patch() {
       const parts: string[] = [];
-      for (const [path, before] of [...original.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const starts = new Map([...tracked, ...original]);
+      for (const [path, before] of [...starts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
         const diff = unifiedDiff(path, before, (await read(path)) ?? '');
         if (diff) parts.push(diff);
       }
