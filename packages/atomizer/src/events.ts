@@ -34,11 +34,12 @@ export const SCOPE = { MODULE: 0, FUNCTION: 1, CLASS: 2, BLOCK: 3, COMPREHENSION
  * `var` goes to the function, a `global` name to the module). Scopes are a tree over event spans.
  */
 export class EventLog {
-  readonly kinds: number[] = [];
+  // Kinds, scopes and lines in typed columns filled a row at a time: a file makes an event per name.
+  private kindCol = new Int32Array(1024);
+  private scopeCol = new Int32Array(1024);
+  private lineCol = new Int32Array(1024);
+  private count = 0;
   readonly names: string[] = [];
-  readonly scopes: number[] = [];
-  /** Line of each DEF event (sparse). */
-  readonly defLine: number[] = [];
   /** Declared type of a DEF (`x: number`), by event index. */
   readonly defType = new Map<number, string>();
   readonly scopeParent: number[] = [-1];
@@ -49,27 +50,55 @@ export class EventLog {
   readonly scopeFunction: number[] = [0];
   current = 0;
 
+  /** Kind of each event (indices below `size`). */
+  get kinds(): Int32Array {
+    return this.kindCol;
+  }
+  /** Scope of each event. */
+  get scopes(): Int32Array {
+    return this.scopeCol;
+  }
+  /** Line of each DEF event (0 for other events). */
+  get defLine(): Int32Array {
+    return this.lineCol;
+  }
+
   push(kind: number, name: string): void {
-    this.kinds.push(kind);
-    this.names.push(name);
-    this.scopes.push(this.current);
+    this.add(kind, name, this.current, 0);
   }
 
   /** A definition in `scope` (default: the current one), declared on `line`, optionally typed. */
   def(kind: number, name: string, line: number, type?: string, scope = this.current): void {
-    const i = this.kinds.length;
-    this.kinds.push(kind);
+    if (type !== undefined) this.defType.set(this.count, type);
+    this.add(kind, name, scope, line);
+  }
+
+  private add(kind: number, name: string, scope: number, line: number): void {
+    if (this.count === this.kindCol.length) this.grow();
+    const i = this.count++;
+    this.kindCol[i] = kind;
+    this.scopeCol[i] = scope;
+    this.lineCol[i] = line;
     this.names.push(name);
-    this.scopes.push(scope);
-    this.defLine[i] = line;
-    if (type !== undefined) this.defType.set(i, type);
+  }
+
+  private grow(): void {
+    const cap = this.kindCol.length * 2;
+    const grown = (col: Int32Array) => {
+      const next = new Int32Array(cap);
+      next.set(col);
+      return next;
+    };
+    this.kindCol = grown(this.kindCol);
+    this.scopeCol = grown(this.scopeCol);
+    this.lineCol = grown(this.lineCol);
   }
 
   open(kind: number): number {
     const id = this.scopeParent.length;
     this.scopeParent.push(this.current);
     this.scopeKind.push(kind);
-    this.scopeStart.push(this.kinds.length);
+    this.scopeStart.push(this.count);
     this.scopeEnd.push(Number.MAX_SAFE_INTEGER);
     this.scopeFunction.push(kind === SCOPE.FUNCTION || kind === SCOPE.MODULE ? id : this.scopeFunction[this.current]!);
     this.current = id;
@@ -77,12 +106,12 @@ export class EventLog {
   }
 
   close(id: number): void {
-    this.scopeEnd[id] = this.kinds.length;
+    this.scopeEnd[id] = this.count;
     this.current = this.scopeParent[id]!;
   }
 
   get size(): number {
-    return this.kinds.length;
+    return this.count;
   }
 }
 

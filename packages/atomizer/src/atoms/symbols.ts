@@ -59,8 +59,8 @@ export class Resolver {
     private readonly python: boolean,
   ) {
     const { kinds, names, scopes, defLine, defType } = log;
-    this.defBinding = new Int32Array(kinds.length).fill(-1);
-    for (let i = 0; i < kinds.length; i++) {
+    this.defBinding = new Int32Array(log.size).fill(-1);
+    for (let i = 0; i < log.size; i++) {
       if (kinds[i]! < DEF_FIRST) continue;
       const name = names[i]!;
       const scope = scopes[i]!;
@@ -75,7 +75,7 @@ export class Resolver {
       entry.scopes.push(scope);
       entry.ids.push(key);
       this.defBinding[i] = key;
-      this.bindings.push({ key, name, scope, kind: kinds[i]!, line: defLine[i] ?? 0, type: defType.get(i) });
+      this.bindings.push({ key, name, scope, kind: kinds[i]!, line: defLine[i]!, type: defType.get(i) });
     }
   }
 
