@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -103,5 +103,18 @@ describe('indexGraphFile: the fast loader through a window sliding over the file
     expect(g).toBeDefined();
     writeFileSync(path, `${text}\n\n`);
     expect(() => g!.edges).toThrow(expect.objectContaining({ code: 'E_GRAPH_INPUT_CHANGED', file: path }));
+  });
+
+  it('a change that keeps the size is caught too (by the modification time)', () => {
+    const text = JSON.stringify({ nodes: [{ id: 'a' }, { id: 'b' }], edges: [{ from: 'a', to: 'b', note: 'x' }] });
+    const path = fileOf(text);
+    utimesSync(path, 1_000_000, 1_000_000);
+    const g = indexGraphFile(path);
+    writeFileSync(path, text.replace('"x"', '"y"'));
+    utimesSync(path, 2_000_000, 2_000_000);
+    expect(() => g!.edges).toThrow(expect.objectContaining({ code: 'E_GRAPH_INPUT_CHANGED' }));
+    // Unchanged, the object is rebuilt from the file (its extra field kept).
+    const again = indexGraphFile(path);
+    expect(again!.edges[0]).toMatchObject({ from: 'a', to: 'b', note: 'y' });
   });
 });

@@ -34,10 +34,10 @@ export interface IndexGraphFileOptions {
 export function indexGraphFile(path: string, options: IndexGraphFileOptions = {}): IndexedGraph | undefined {
   const fd = openSync(path, 'r');
   let scanned;
-  let size;
+  let seen: { size: number; mtimeMs: number };
   try {
-    size = fstatSync(fd).size;
-    scanned = scanWindow(ByteWindow.file(fd, size, options.windowBytes, options.aheadBytes));
+    seen = fstatSync(fd);
+    scanned = scanWindow(ByteWindow.file(fd, seen.size, options.windowBytes, options.aheadBytes));
   } finally {
     closeSync(fd);
   }
@@ -46,12 +46,24 @@ export function indexGraphFile(path: string, options: IndexGraphFileOptions = {}
   if (!scanned) return undefined;
   let whole: Buffer | undefined;
   return indexScanned(scanned, (a, b) => {
-    whole ??= readFileSync(path);
-    if (whole.length !== size)
+    whole ??= readUnchanged(path, seen);
+    return whole.subarray(a, b);
+  });
+}
+
+/** The file's bytes, provided its size and modification time are still those it had when it was scanned. */
+function readUnchanged(path: string, seen: { size: number; mtimeMs: number }): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const now = fstatSync(fd);
+    const bytes = now.size === seen.size && now.mtimeMs === seen.mtimeMs ? readFileSync(fd) : undefined;
+    if (!bytes || bytes.length !== seen.size)
       throw new St3Error('E_GRAPH_INPUT_CHANGED', `${path} changed while it was being read`, {
         file: path,
         hint: 'run the command again once the file is no longer being written',
       });
-    return whole.subarray(a, b);
-  });
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
 }
