@@ -72,8 +72,10 @@ function core(input: GraphInput | IndexedGraph, options: AnalyzeOptions): Core {
   let cycles: number[][] = [];
   let truncated = false;
   let fas: FeedbackArcSet = { edges: [], cost: 0, cyclicComponents: 0 };
-  const edgeAlive = new Uint8Array(g.src.length).fill(1);
+  // The cut edges, masked out: only a cyclic graph has any.
+  let edgeAlive: Uint8Array | undefined;
   if (!levels.acyclic) {
+    edgeAlive = new Uint8Array(g.src.length).fill(1);
     const components = stronglyConnectedComponents(g);
     ({ cycles, truncated } = listCycles(g, options.maxCycles ?? 100, components));
     fas = feedbackArcSet(g, components);
@@ -103,7 +105,12 @@ function core(input: GraphInput | IndexedGraph, options: AnalyzeOptions): Core {
   });
   let selfLoops = 0;
   for (let e = 0; e < g.src.length; e++) if (g.src[e] === g.dst[e]) selfLoops++;
-  const waves = waveIdx.map((w) => Array.from(w, (v) => g.ids[v]!));
+  const { ids } = g;
+  const waves = waveIdx.map((w) => {
+    const names = new Array<string>(w.length);
+    for (let i = 0; i < w.length; i++) names[i] = ids[w[i]!]!;
+    return names;
+  });
   let widestWave = 0;
   for (const w of waves) if (w.length > widestWave) widestWave = w.length;
   let removedWeight = 0;

@@ -160,8 +160,9 @@ export function edgeOrder(from: Int32Array, to: Int32Array, n: number): Int32Arr
 export function edgeArrays(
   n: number,
   merged: Pick<IndexedGraph, 'src' | 'dst' | 'weights' | 'typeCodes' | 'typeNames' | 'nodeCosts'>,
+  spare?: readonly Int32Array[],
 ): Omit<IndexedGraph, 'n' | 'ids' | 'index' | 'nodes' | 'edges'> {
-  return { ...merged, cost: costsOf(merged.weights), ...csr(n, merged.src, merged.dst) };
+  return { ...merged, cost: costsOf(merged.weights), ...csr(n, merged.src, merged.dst, spare) };
 }
 
 /** Merges a parallel edge: weights add up, symbols unite, the dearest type stays (ties by name, so input order does not matter). */
@@ -175,11 +176,16 @@ export function mergeInto(seen: GraphEdge, edge: GraphEdge): void {
   if (edge.symbols) seen.symbols = [...new Set([...(seen.symbols ?? []), ...edge.symbols])].sort(compareIds);
 }
 
-/** Builds both adjacency directions in O(n + m); edge indices stay in (from, to) order. */
+/**
+ * Builds both adjacency directions in O(n + m); edge indices stay in (from, to) order. `spare`:
+ * arrays the caller is done with, reused for the two edge lists when long enough (on a large graph
+ * fresh memory costs more than the work: every page of it is faulted in).
+ */
 export function csr(
   n: number,
   src: Int32Array,
   dst: Int32Array,
+  spare: readonly Int32Array[] = [],
 ): Pick<IndexedGraph, 'outStart' | 'outEdge' | 'inStart' | 'inEdge'> {
   const m = src.length;
   const outStart = new Int32Array(n + 1);
@@ -192,8 +198,9 @@ export function csr(
     outStart[v + 1]! += outStart[v]!;
     inStart[v + 1]! += inStart[v]!;
   }
-  const outEdge = new Int32Array(m);
-  const inEdge = new Int32Array(m);
+  // Every slot is written below: a reused array needs no clearing.
+  const outEdge = spare[0] && spare[0].length >= m ? spare[0].subarray(0, m) : new Int32Array(m);
+  const inEdge = spare[1] && spare[1].length >= m ? spare[1].subarray(0, m) : new Int32Array(m);
   const outFill = outStart.slice(0, n);
   const inFill = inStart.slice(0, n);
   for (let e = 0; e < m; e++) {

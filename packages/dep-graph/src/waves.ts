@@ -73,13 +73,14 @@ export function groupByLevel(level: Int32Array, count: number): Int32Array[] {
  * `topo` is a topological order of all nodes.
  */
 export function latestLevels(g: Csr, topo: Int32Array, count: number, edgeAlive?: Uint8Array): Int32Array {
-  const latest = new Int32Array(g.n).fill(count - 1);
+  const { n, outStart, outEdge, dst } = g;
+  const latest = new Int32Array(n).fill(count - 1);
   for (let i = topo.length - 1; i >= 0; i--) {
     const u = topo[i]!;
-    for (let p = g.outStart[u]!; p < g.outStart[u + 1]!; p++) {
-      const e = g.outEdge[p]!;
+    for (let p = outStart[u]!, end = outStart[u + 1]!; p < end; p++) {
+      const e = outEdge[p]!;
       if (edgeAlive && !edgeAlive[e]) continue;
-      const bound = latest[g.dst[e]!]! - 1;
+      const bound = latest[dst[e]!]! - 1;
       if (bound < latest[u]!) latest[u] = bound;
     }
   }
@@ -144,24 +145,30 @@ export function criticalPath(
   nodeCost?: (v: number) => number,
   edgeAlive?: Uint8Array,
 ): CriticalPath {
-  const cost = nodeCost ?? (() => 1);
-  const best = new Float64Array(g.n);
-  const prev = new Int32Array(g.n).fill(-1);
-  for (const u of topo) {
-    best[u] = best[u]! + cost(u);
-    for (let p = g.outStart[u]!; p < g.outStart[u + 1]!; p++) {
-      const e = g.outEdge[p]!;
+  // Fields read once and an indexed loop: this runs once per command, mostly before it is optimized.
+  const { n, outStart, outEdge, dst } = g;
+  const best = new Float64Array(n);
+  const prev = new Int32Array(n).fill(-1);
+  for (let i = 0; i < topo.length; i++) {
+    const u = topo[i]!;
+    const bu = best[u]! + (nodeCost ? nodeCost(u) : 1);
+    best[u] = bu;
+    for (let p = outStart[u]!, end = outStart[u + 1]!; p < end; p++) {
+      const e = outEdge[p]!;
       if (edgeAlive && !edgeAlive[e]) continue;
-      const w = g.dst[e]!;
+      const w = dst[e]!;
       // Among equally long chains the predecessor with the smallest id wins, so the path is deterministic.
-      if (best[u]! > best[w]! || (best[u] === best[w] && prev[w]! > u)) {
-        best[w] = best[u]!;
+      if (bu > best[w]! || (bu === best[w] && prev[w]! > u)) {
+        best[w] = bu;
         prev[w] = u;
       }
     }
   }
   let end = -1;
-  for (const v of topo) if (end === -1 || best[v]! > best[end]! || (best[v] === best[end] && v < end)) end = v;
+  for (let i = 0; i < topo.length; i++) {
+    const v = topo[i]!;
+    if (end === -1 || best[v]! > best[end]! || (best[v] === best[end] && v < end)) end = v;
+  }
   const path: number[] = [];
   for (let v = end; v !== -1; v = prev[v]!) path.push(v);
   path.reverse();

@@ -18,13 +18,18 @@ export const graphDoc = fc
     ),
     fc.array(fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }), { maxLength: 30 }),
     fc.boolean(),
+    // Node keys in another order than id, cost, for some nodes.
+    fc.nat(4),
   )
-  .map(([n, edges, costs, extras]) => ({
-    nodes: Array.from({ length: n }, (_, i) => ({
-      id: `n${(i * 7919) % 1000}é`,
-      ...(costs[i] !== undefined ? { cost: costs[i] } : {}),
-      ...(extras && i % 3 === 0 ? { label: `node ${i}`, tags: [i, { deep: [true, null] }] } : {}),
-    })),
+  .map(([n, edges, costs, extras, reversedNodes]) => ({
+    nodes: Array.from({ length: n }, (_, i) => {
+      const node = {
+        id: `n${(i * 7919) % 1000}é`,
+        ...(costs[i] !== undefined ? { cost: costs[i] } : {}),
+        ...(extras && i % 3 === 0 ? { label: `node ${i}`, tags: [i, { deep: [true, null] }] } : {}),
+      };
+      return reversedNodes > 0 && i % reversedNodes === 0 ? Object.fromEntries(Object.entries(node).reverse()) : node;
+    }),
     edges: edges.map((e) => {
       const edge = {
         from: `n${((e.a % n) * 7919) % 1000}é`,

@@ -129,68 +129,7 @@ export class IntList {
   }
 }
 
-/** A growable Float64Array-backed list. */
-export class FloatList {
-  data: Float64Array;
-  length = 0;
-  constructor(capacity = 1024) {
-    this.data = new Float64Array(capacity);
-  }
-  push(x: number): void {
-    if (this.length === this.data.length) this.data = grown(this.data, new Float64Array(this.data.length * 2));
-    this.data[this.length++] = x;
-  }
-  array(): Float64Array {
-    return this.data.subarray(0, this.length);
-  }
-}
-
-function grown<T extends Int32Array | Float64Array | Uint16Array | Uint8Array>(old: T, next: T): T {
+export function grown<T extends Int32Array | Float64Array | Uint16Array | Uint8Array>(old: T, next: T): T {
   next.set(old as never);
   return next;
-}
-
-/**
- * The scanned edges, one column per field, filled a row at a time: one call and one capacity check
- * per edge (seven list pushes per edge cost a tenth of the scan of a large graph).
- */
-export class EdgeColumns {
-  length = 0;
-  src: Int32Array;
-  dst: Int32Array;
-  weight: Float64Array;
-  type: Uint16Array;
-  start: Int32Array;
-  end: Int32Array;
-  plain: Uint8Array;
-  constructor(capacity: number) {
-    this.src = new Int32Array(capacity);
-    this.dst = new Int32Array(capacity);
-    this.weight = new Float64Array(capacity);
-    this.type = new Uint16Array(capacity);
-    this.start = new Int32Array(capacity);
-    this.end = new Int32Array(capacity);
-    this.plain = new Uint8Array(capacity);
-  }
-  add(src: number, dst: number, weight: number, type: number, start: number, end: number, plain: number): void {
-    if (this.length === this.src.length) this.grow();
-    const i = this.length++;
-    this.src[i] = src;
-    this.dst[i] = dst;
-    this.weight[i] = weight;
-    this.type[i] = type;
-    this.start[i] = start;
-    this.end[i] = end;
-    this.plain[i] = plain;
-  }
-  private grow(): void {
-    const cap = this.src.length * 2;
-    this.src = grown(this.src, new Int32Array(cap));
-    this.dst = grown(this.dst, new Int32Array(cap));
-    this.weight = grown(this.weight, new Float64Array(cap));
-    this.type = grown(this.type, new Uint16Array(cap));
-    this.start = grown(this.start, new Int32Array(cap));
-    this.end = grown(this.end, new Int32Array(cap));
-    this.plain = grown(this.plain, new Uint8Array(cap));
-  }
 }

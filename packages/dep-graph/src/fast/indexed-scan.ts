@@ -1,5 +1,5 @@
 import type { GraphEdge, GraphNode } from '@st3/schemas';
-import { DEFAULT_EDGE_WEIGHTS, edgeArrays, edgeOrder, mergeInto, type IndexedGraph } from '../indexed.js';
+import { DEFAULT_EDGE_WEIGHTS, edgeArrays, edgeOrder, edgeWeight, mergeInto, type IndexedGraph } from '../indexed.js';
 import { sortByBytes } from './byte-order.js';
 import type { ScannedGraph } from './scan.js';
 
@@ -7,55 +7,75 @@ import type { ScannedGraph } from './scan.js';
  * The compact graph of a scanned document, equal to `indexGraph(JSON.parse(text))` (same node
  * order, same merged edges in the same order, same weights, types and costs), built without making
  * an object per edge: `edges` and `nodes` are made from their bytes only when someone reads them.
- * It consumes `s`: its `src` and `dst` are rewritten to node ranks. `bytes(a, b)` gives bytes [a, b)
- * of the input, to rebuild an edge or node object when one is read.
+ * It consumes `s`: its `src` and `dst` are rewritten to node ranks, then reused for the adjacency.
+ * `bytes(a, b)` gives bytes [a, b) of the input, to rebuild an edge or node object that is not plain.
  */
 export function indexScanned(s: ScannedGraph, bytes: (a: number, b: number) => Uint8Array): IndexedGraph {
   const n = s.ids.length;
   const { sorted, rank } = rankIds(s);
-  const m0 = s.src.length;
   // Edge ends become node ranks in place (the scan is this function's alone): two arrays fewer to fault in.
-  const from = s.src;
-  const to = s.dst;
-  for (let e = 0; e < m0; e++) {
+  const { src: from, dst: to } = s;
+  for (let e = 0; e < from.length; e++) {
     from[e] = rank[from[e]!]!;
     to[e] = rank[to[e]!]!;
   }
   const order = edgeOrder(from, to, n);
+  const merged = mergeParallel(s, order);
+  const nodeCosts = new Float64Array(n).fill(NaN);
+  if (s.cost) for (let i = 0; i < n; i++) if (s.cost[i]! >= 0) nodeCosts[rank[i]!] = s.cost[i]!;
+  // The merged edges know their ends: the scan's `src` and `dst` are free to hold the adjacency.
+  const arrays = edgeArrays(n, { ...merged, nodeCosts }, [from, to]);
+  return new ScannedIndex(n, sorted, arrays, lazyObjects(s, sorted, rank, order, merged, bytes));
+}
 
+interface Merged {
+  src: Int32Array;
+  dst: Int32Array;
+  weights: Float64Array;
+  typeCodes: Uint16Array;
+  typeNames: string[];
+  /** Merged edge k is made of the edges `order[firstMember[k] .. firstMember[k + 1])`; undefined when none merged (k alone). */
+  firstMember: Int32Array | undefined;
+}
+
+/** Runs of parallel edges (adjacent in `order`) merge: weights add up, the dearest type stays (ties by name). */
+function mergeParallel(s: ScannedGraph, order: Int32Array): Merged {
+  const { src: from, dst: to, type, weight } = s;
+  const m0 = order.length;
   // Per type code: its name as indexGraph writes it, and the weight of an edge of that type without one.
   const names = s.typeNames.map((t) => t ?? 'dependency');
   const rank2 = names.map((t) => DEFAULT_EDGE_WEIGHTS[t] ?? 2);
   const typeWeight = s.typeNames.map((t) => (t !== undefined ? DEFAULT_EDGE_WEIGHTS[t] : undefined) ?? 2);
-  // Runs of parallel edges merge: weights add up, the dearest type stays (ties by name).
-  const srcAll = new Int32Array(m0);
-  const dstAll = new Int32Array(m0);
-  const weightAll = new Float64Array(m0);
-  const codeAll = new Uint16Array(m0);
-  const firstMember = new Int32Array(m0 + 1);
+  const src = new Int32Array(m0);
+  const dst = new Int32Array(m0);
+  const weights = new Float64Array(m0);
+  const codes = new Uint16Array(m0);
+  // Made at the first merge: until then merged edge k is edge order[k].
+  let firstMember: Int32Array | undefined;
   let m = 0;
   for (let i = 0; i < m0; i++) {
     const e = order[i]!;
-    const code = s.type[e]!;
-    const explicit = s.weight[e]!;
+    const code = type[e]!;
+    const explicit = weight ? weight[e]! : NaN;
     const w = explicit === explicit ? explicit : typeWeight[code]!;
-    if (m > 0 && srcAll[m - 1] === from[e] && dstAll[m - 1] === to[e]) {
-      weightAll[m - 1]! += w;
-      const a = codeAll[m - 1]!;
-      if (rank2[code]! > rank2[a]! || (rank2[code] === rank2[a] && names[code]! < names[a]!)) codeAll[m - 1] = code;
+    if (m > 0 && src[m - 1] === from[e] && dst[m - 1] === to[e]) {
+      weights[m - 1]! += w;
+      const a = codes[m - 1]!;
+      if (rank2[code]! > rank2[a]! || (rank2[code] === rank2[a] && names[code]! < names[a]!)) codes[m - 1] = code;
+      if (!firstMember) {
+        firstMember = new Int32Array(m0 + 1);
+        for (let k = 0; k < m; k++) firstMember[k] = k;
+      }
       continue;
     }
-    srcAll[m] = from[e]!;
-    dstAll[m] = to[e]!;
-    weightAll[m] = w;
-    codeAll[m] = code;
-    firstMember[m] = i;
+    src[m] = from[e]!;
+    dst[m] = to[e]!;
+    weights[m] = w;
+    codes[m] = code;
+    if (firstMember) firstMember[m] = i;
     m++;
   }
-  firstMember[m] = m0;
-  const src = srcAll.subarray(0, m);
-  const dst = dstAll.subarray(0, m);
-  const weights = weightAll.subarray(0, m);
+  if (firstMember) firstMember[m] = m0;
   // Codes 0 ("no type") and a literal "dependency" are the same type once written out.
   const typeNames: string[] = [];
   const codeOfName = new Map<string, number>();
@@ -68,61 +88,76 @@ export function indexScanned(s: ScannedGraph, bytes: (a: number, b: number) => U
     }
     return c;
   });
-  const typeCodes = codeAll.subarray(0, m);
+  const typeCodes = codes.subarray(0, m);
   for (let k = 0; k < m; k++) typeCodes[k] = remap[typeCodes[k]!]!;
-  const nodeCosts = new Float64Array(n);
-  for (let i = 0; i < n; i++) nodeCosts[rank[i]!] = s.cost[i]! >= 0 ? s.cost[i]! : NaN;
+  return {
+    src: src.subarray(0, m),
+    dst: dst.subarray(0, m),
+    weights: weights.subarray(0, m),
+    typeCodes,
+    typeNames,
+    firstMember,
+  };
+}
 
+/** Node and edge objects made when read: from the scan when plain (key order kept), else by parsing their bytes. */
+function lazyObjects(
+  s: ScannedGraph,
+  sorted: string[],
+  rank: Int32Array,
+  order: Int32Array,
+  merged: Merged,
+  bytes: (a: number, b: number) => Uint8Array,
+): Lazy {
+  const n = s.ids.length;
   const decoder = new TextDecoder();
   const parse = <T>(a: number, b: number): T => JSON.parse(decoder.decode(bytes(a, b))) as T;
-  /** Edge object `e` of the document, as JSON.parse gives it (a plain one made from the scan, the key order kept). */
-  const edgeObject = (e: number): GraphEdge => {
-    if (!s.edgePlain[e]) return parse<GraphEdge>(s.edgeStart[e]!, s.edgeEnd[e]!);
-    const edge: GraphEdge = { from: sorted[from[e]!]!, to: sorted[to[e]!]! };
+  const { firstMember } = merged;
+  /** Edge object `e` of the document, from `from` to `to`, as JSON.parse gives it. */
+  const edgeObject = (e: number, from: string, to: string): GraphEdge => {
+    if (s.edgeStart && s.edgeStart[e] !== -1) return parse<GraphEdge>(s.edgeStart[e]!, s.edgeEnd![e]!);
+    const edge: GraphEdge = { from, to };
     const type = s.typeNames[s.type[e]!];
     if (type !== undefined) edge.type = type;
-    const weight = s.weight[e]!;
+    const weight = s.weight ? s.weight[e]! : NaN;
     if (weight === weight) edge.weight = weight;
     return edge;
   };
   /** The merged edge `k`, as indexGraph would have it: a copy of its first member, the others merged in. */
   const edgeAt = (k: number): GraphEdge => {
-    const members: number[] = [];
-    for (let i = firstMember[k]!; i < firstMember[k + 1]!; i++) members.push(order[i]!);
-    const first = edgeObject(members[0]!);
-    const copy: GraphEdge = Object.assign({}, first);
-    copy.weight = Number.isNaN(s.weight[members[0]!]!)
-      ? ((first.type !== undefined ? DEFAULT_EDGE_WEIGHTS[first.type] : undefined) ?? 2)
-      : first.weight;
-    for (const e of members.slice(1)) mergeInto(copy, edgeObject(e));
+    const first = firstMember ? firstMember[k]! : k;
+    const last = firstMember ? firstMember[k + 1]! : k + 1;
+    const from = sorted[merged.src[k]!]!;
+    const to = sorted[merged.dst[k]!]!;
+    const head = edgeObject(order[first]!, from, to);
+    const copy: GraphEdge = Object.assign({}, head);
+    copy.weight = edgeWeight(head);
+    for (let i = first + 1; i < last; i++) mergeInto(copy, edgeObject(order[i]!, from, to));
     return copy;
   };
-  const nodeAt = (v: number, byId: Int32Array): GraphNode => {
-    const i = byId[v]!;
-    if (s.nodeExtras) return parse<GraphNode>(s.nodeStart[i]!, s.nodeEnd[i]!);
-    return Number.isNaN(s.cost[i]!) ? { id: s.ids[i]! } : { id: s.ids[i]!, cost: s.cost[i]! };
+  const nodeAt = (i: number): GraphNode => {
+    if (s.nodeStart && s.nodeStart[i] !== -1) return parse<GraphNode>(s.nodeStart[i]!, s.nodeEnd![i]!);
+    const cost = s.cost ? s.cost[i]! : NaN;
+    return cost === cost ? { id: s.ids[i]!, cost } : { id: s.ids[i]! };
   };
-  const arrays = edgeArrays(n, { src, dst, weights, typeCodes, typeNames, nodeCosts });
-  return new ScannedIndex(n, sorted, arrays, {
+  return {
     index: () => {
       const index = new Map<string, number>();
       for (let i = 0; i < n; i++) index.set(sorted[i]!, i);
       return index;
     },
     nodes: () => {
-      const byId = new Int32Array(n);
-      for (let i = 0; i < n; i++) byId[rank[i]!] = i;
       const nodes = new Array<GraphNode>(n);
-      for (let v = 0; v < n; v++) nodes[v] = nodeAt(v, byId);
+      for (let i = 0; i < n; i++) nodes[rank[i]!] = nodeAt(i);
       return nodes;
     },
     edges: () => {
-      const edges = new Array<GraphEdge>(m);
-      for (let k = 0; k < m; k++) edges[k] = edgeAt(k);
+      const edges = new Array<GraphEdge>(merged.src.length);
+      for (let k = 0; k < edges.length; k++) edges[k] = edgeAt(k);
       return edges;
     },
     edge: edgeAt,
-  });
+  };
 }
 
 interface Lazy {

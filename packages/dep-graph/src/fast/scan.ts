@@ -1,5 +1,6 @@
-import { ByteTable, EdgeColumns, FloatList, IntList } from './byte-table.js';
+import { ByteTable } from './byte-table.js';
 import { ByteWindow } from './byte-window.js';
+import { EdgeColumns, NodeColumns } from './columns.js';
 import type { ScannedGraph } from './scanned-graph.js';
 import { BACKSLASH, Giveup, giveUp, QUOTE, skipString, skipValue, skipWs } from './json-bytes.js';
 
@@ -54,11 +55,7 @@ class Scanner {
   private nodeBuf: Buffer;
   private readonly idTable: ByteTable;
   private readonly typeTable: ByteTable;
-  private readonly declared: IntList;
-  private readonly nodeCost: FloatList;
-  private readonly nodeStart: IntList;
-  private readonly nodeEnd: IntList;
-  private nodeExtras = false;
+  private readonly nodes: NodeColumns;
   private readonly typeNames: (string | undefined)[] = [undefined];
   private readonly edges: EdgeColumns;
   /** The last type seen (byte range and code): most edges repeat it, so it is compared before hashing. */
@@ -77,10 +74,7 @@ class Scanner {
     // Sized for the most items the document can hold, roughly (an edge takes 20 bytes or more): the
     // lists then rarely grow, and pages never written cost nothing.
     const cap = Math.max(1024, Math.min(window.size >> 5, 1 << 22));
-    this.declared = new IntList(cap);
-    this.nodeCost = new FloatList(cap);
-    this.nodeStart = new IntList(cap);
-    this.nodeEnd = new IntList(cap);
+    this.nodes = new NodeColumns(cap);
     this.edges = new EdgeColumns(cap);
     this.idTable = new ByteTable(Math.max(1024, window.size >> 9));
     this.typeTable = new ByteTable(16);
@@ -136,7 +130,8 @@ class Scanner {
   private finish(): ScannedGraph {
     // Every id an edge names must be a declared node, and no node is declared twice.
     const n = this.idTable.size;
-    const declared = this.declared.array();
+    const { nodes, edges } = this;
+    const declared = nodes.id.subarray(0, nodes.length);
     if (declared.length !== n) giveUp();
     const order = new Int32Array(n).fill(-1);
     for (let i = 0; i < n; i++) {
@@ -164,7 +159,6 @@ class Scanner {
       }
       ids[i] = id;
     }
-    const { edges } = this;
     const m = edges.length;
     const src = edges.src.subarray(0, m);
     const dst = edges.dst.subarray(0, m);
@@ -174,18 +168,16 @@ class Scanner {
     }
     return {
       ids,
-      cost: this.nodeCost.array(),
+      cost: nodes.cost?.subarray(0, n),
       src,
       dst,
-      weight: edges.weight.subarray(0, m),
+      weight: edges.weight?.subarray(0, m),
       type: edges.type.subarray(0, m),
       typeNames: this.typeNames,
-      edgeStart: edges.start.subarray(0, m),
-      edgeEnd: edges.end.subarray(0, m),
-      edgePlain: edges.plain.subarray(0, m),
-      nodeStart: this.nodeStart.array(),
-      nodeEnd: this.nodeEnd.array(),
-      nodeExtras: this.nodeExtras,
+      edgeStart: edges.start?.subarray(0, m),
+      edgeEnd: edges.end?.subarray(0, m),
+      nodeStart: nodes.start?.subarray(0, n),
+      nodeEnd: nodes.end?.subarray(0, n),
       idStart,
       idEnd,
       idBytes,
@@ -237,23 +229,22 @@ class Scanner {
     const start = this.p;
     let id = -1;
     let cost = NaN;
+    // Plain: only id and maybe cost, in that order (the object is then rebuilt without parsing it).
+    let plain = true;
+    let last = OTHER;
     if (!this.openObject())
       for (;;) {
         const key = this.key();
         this.colon();
+        if ((key !== ID && key !== COST) || key <= last) plain = false;
+        last = key;
         if (key === ID) id = this.idString();
         else if (key === COST) cost = this.numberOrSkip();
-        else {
-          this.nodeExtras = true;
-          this.p = skipValue(this.buf, this.p);
-        }
+        else this.p = skipValue(this.buf, this.p);
         if (this.endOfItem(0x7d)) break;
       }
     if (id === -1) giveUp();
-    this.declared.push(id);
-    this.nodeCost.push(cost);
-    this.nodeStart.push(this.base + start);
-    this.nodeEnd.push(this.base + this.p);
+    this.nodes.add(id, cost, this.base + start, this.base + this.p, plain);
   }
 
   private edge(): void {
@@ -263,13 +254,13 @@ class Scanner {
     let weight = NaN;
     let type = 0;
     // Plain: only from, to, type, weight, in that order (the object is then rebuilt without parsing it).
-    let plain = 1;
+    let plain = true;
     let last = OTHER;
     if (!this.openObject())
       for (;;) {
         const key = this.key();
         this.colon();
-        if (key < FROM || key > WEIGHT || key <= last) plain = 0;
+        if (key < FROM || key > WEIGHT || key <= last) plain = false;
         last = key;
         if (key === FROM) from = this.idString();
         else if (key === TO) to = this.idString();
