@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { St3Error } from '@st3/schemas/errors';
@@ -109,6 +109,34 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   return new Promise((resolve) => supervise(program, args, options, base, resolve));
 }
 
+/**
+ * One supervised run: what its handlers share. The flags record how it ended, for the result;
+ * `settled` makes the first of the ways a run can end (close, pipe grace, spawn failure) the only one.
+ */
+interface Supervision {
+  readonly program: string;
+  readonly options: RunProcessOptions;
+  /** Builds the result (with the run's duration at the moment it is called). */
+  readonly base: (extra: Partial<ProcessResult>) => ProcessResult;
+  readonly resolve: (r: ProcessResult) => void;
+  readonly stdout: Collector;
+  readonly stderr: Collector;
+  /** The child's tree, undefined when it never got a pid. */
+  readonly tree: TreeHandle | undefined;
+  /** Every timer of the run, cleared when it settles. */
+  readonly timers: NodeJS.Timeout[];
+  /** The abort listener, kept to remove it again. */
+  readonly onAbort: () => void;
+  timedOut: boolean;
+  aborted: boolean;
+  stopping: boolean;
+  settled: boolean;
+  spawnError?: St3Error;
+  exited?: { code: number | null; sig: NodeJS.Signals | null };
+  strays: number;
+}
+
+/** Spawns the child, then arms what ends its tree (timeout, abort) and what settles the run (its events). */
 function supervise(
   program: string,
   args: string[],
@@ -117,23 +145,37 @@ function supervise(
   resolve: (r: ProcessResult) => void,
 ): void {
   const maxBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
-  const stdout = new Collector(maxBytes);
-  const stderr = new Collector(maxBytes);
   const token = randomBytes(12).toString('hex');
-  let timedOut = false;
-  let aborted = false;
-  let spawnError: St3Error | undefined;
-  let settled = false;
-  let exited: { code: number | null; sig: NodeJS.Signals | null } | undefined;
-  let strays = 0;
-  const timers: NodeJS.Timeout[] = [];
-  const later = (ms: number, fn: () => void): void => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    timers.push(t);
+  const child = spawnTagged(program, args, options, token);
+  const tree: TreeHandle | undefined = child.pid === undefined ? undefined : { pid: child.pid, token };
+  if (tree) active.add(tree);
+  const run: Supervision = {
+    program,
+    options,
+    base,
+    resolve,
+    stdout: new Collector(maxBytes),
+    stderr: new Collector(maxBytes),
+    tree,
+    timers: [],
+    onAbort: () => {
+      run.aborted = true;
+      stopTree(run);
+    },
+    timedOut: false,
+    aborted: false,
+    stopping: false,
+    settled: false,
+    strays: 0,
   };
+  armStopTriggers(run);
+  wireStreams(run, child);
+  watchChild(run, child);
+}
 
-  const child = spawn(program, args, {
+/** Starts the child in its own process group (POSIX), tagged with the run's token so descendants can be found. */
+function spawnTagged(program: string, args: string[], options: RunProcessOptions, token: string): ChildProcess {
+  return spawn(program, args, {
     cwd: options.cwd,
     env: { ...(options.env ?? process.env), [runTagVar(token)]: '1' } as NodeJS.ProcessEnv,
     // No input: stdin is /dev/null (end of input at once, as a closed pipe, without a pipe to set up).
@@ -141,99 +183,118 @@ function supervise(
     detached: POSIX,
     windowsHide: true,
   });
-  // stdout and stderr are pipes (stdio above), so never null.
-  const out = child.stdout!;
-  const err = child.stderr!;
-  const tree: TreeHandle | undefined = child.pid === undefined ? undefined : { pid: child.pid, token };
-  if (tree) active.add(tree);
-  const handle = (): TreeHandle | undefined => tree;
+}
 
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    const h = handle();
-    if (!h) return;
-    if (!POSIX) {
-      spawn('taskkill', ['/pid', String(h.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
-      return;
-    }
-    signalTree(h, 'SIGTERM');
-    later(options.killGraceMs ?? DEFAULT_KILL_GRACE, () => killTree(h));
-  };
-  const onAbort = (): void => {
-    aborted = true;
-    stop();
-  };
+/** A timer of the run: unref'd (it must not keep the process alive) and cleared when the run settles. */
+function later(run: Supervision, ms: number, fn: () => void): void {
+  const t = setTimeout(fn, ms);
+  t.unref?.();
+  run.timers.push(t);
+}
+
+/** The timeout and the abort signal both end the tree; the flag each sets decides the result's error. */
+function armStopTriggers(run: Supervision): void {
+  const { options } = run;
   if (options.timeoutMs && options.timeoutMs > 0)
-    later(options.timeoutMs, () => {
-      timedOut = true;
-      stop();
+    later(run, options.timeoutMs, () => {
+      run.timedOut = true;
+      stopTree(run);
     });
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  options.signal?.addEventListener('abort', run.onAbort, { once: true });
+}
 
-  out.on('data', (chunk: Buffer) => stdout.push(chunk));
-  err.on('data', (chunk: Buffer) => stderr.push(chunk));
+/** Ends the tree, once: SIGTERM, then SIGKILL after the kill grace (POSIX); taskkill of the whole tree on Windows. */
+function stopTree(run: Supervision): void {
+  if (run.stopping) return;
+  run.stopping = true;
+  const h = run.tree;
+  if (!h) return;
+  if (!POSIX) {
+    spawn('taskkill', ['/pid', String(h.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
+    return;
+  }
+  signalTree(h, 'SIGTERM');
+  later(run, run.options.killGraceMs ?? DEFAULT_KILL_GRACE, () => killTree(h));
+}
+
+/** Collects stdout and stderr, and writes the input (if any) to stdin. */
+function wireStreams(run: Supervision, child: ChildProcess): void {
+  // stdout and stderr are pipes (see spawnTagged), so never null.
+  child.stdout!.on('data', (chunk: Buffer) => run.stdout.push(chunk));
+  child.stderr!.on('data', (chunk: Buffer) => run.stderr.push(chunk));
   // A child that exits without reading its input makes the write fail with EPIPE: that is not our error.
   child.stdin?.on('error', () => undefined);
-  if (options.input !== undefined) child.stdin?.end(options.input);
+  if (run.options.input !== undefined) child.stdin?.end(run.options.input);
+}
 
+/** The child's events: a failed spawn, its exit (then what it left running and the pipe grace), and the pipes closing. */
+function watchChild(run: Supervision, child: ChildProcess): void {
   child.on('error', (error: NodeJS.ErrnoException) => {
-    spawnError = spawnFailure(program, error);
-    if (child.pid === undefined) finish();
+    run.spawnError = spawnFailure(run.program, error);
+    if (child.pid === undefined) finish(run);
   });
   child.on('exit', (code, sig) => {
-    exited = { code, sig };
-    // What the child left running belongs to this run: it goes too. After a timeout or abort the
-    // whole tree is searched now (a SIGTERM-proof descendant must not outlive the run); after a
-    // normal exit the group is killed, and the tree searched only if the pipes stay open.
-    const h = handle();
-    if (h && POSIX) {
-      if (stopping) strays = killTree(h);
-      else {
-        killGroup(h.pid);
-        later(STRAY_CHECK_MS, () => (strays = killTree(h)));
-      }
-    }
-    later(options.pipeGraceMs ?? DEFAULT_PIPE_GRACE, () => {
+    run.exited = { code, sig };
+    endLeftovers(run);
+    later(run, run.options.pipeGraceMs ?? DEFAULT_PIPE_GRACE, () => {
       // One more turn of the event loop first: after a long busy stretch the timers run before the
       // pending pipe reads, and the child's last output (already in the pipe) must not be dropped.
       setImmediate(() => {
-        out.destroy();
-        err.destroy();
-        finish();
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+        finish(run);
       });
     });
   });
-  child.on('close', () => finish());
+  child.on('close', () => finish(run));
+}
 
-  function finish(): void {
-    if (settled) return;
-    settled = true;
-    if (tree) active.delete(tree);
-    for (const t of timers) clearTimeout(t);
-    options.signal?.removeEventListener('abort', onAbort);
-    let error = spawnError;
-    if (!error && timedOut) error = timedOutError(program, options.timeoutMs!);
-    else if (!error && aborted) error = interrupted(program);
-    resolve(
-      base({
-        exitCode: exited?.code ?? null,
-        signal: exited?.sig ?? null,
-        stdout: stdout.text(),
-        stderr: stderr.text(),
-        timedOut,
-        aborted,
-        truncated: stdout.truncated || stderr.truncated,
-        stdoutTruncated: stdout.truncated,
-        stderrTruncated: stderr.truncated,
-        stdoutBytes: stdout.total,
-        stderrBytes: stderr.total,
-        strayDescendants: strays,
-        ...(error ? { error } : {}),
-      }),
-    );
+/**
+ * What the child left running belongs to this run: it goes too. After a timeout or abort the
+ * whole tree is searched now (a SIGTERM-proof descendant must not outlive the run); after a
+ * normal exit the group is killed, and the tree searched only if the pipes stay open.
+ */
+function endLeftovers(run: Supervision): void {
+  const h = run.tree;
+  if (!h || !POSIX) return;
+  if (run.stopping) run.strays = killTree(h);
+  else {
+    killGroup(h.pid);
+    later(run, STRAY_CHECK_MS, () => (run.strays = killTree(h)));
   }
+}
+
+/** Settles the run once: forgets its tree, clears its timers and listener, and resolves with the result. */
+function finish(run: Supervision): void {
+  if (run.settled) return;
+  run.settled = true;
+  if (run.tree) active.delete(run.tree);
+  for (const t of run.timers) clearTimeout(t);
+  run.options.signal?.removeEventListener('abort', run.onAbort);
+  run.resolve(run.base(outcome(run)));
+}
+
+/** The result fields of a settled run; the error is the spawn failure, else the timeout, else the abort. */
+function outcome(run: Supervision): Partial<ProcessResult> {
+  const { stdout, stderr, exited } = run;
+  let error = run.spawnError;
+  if (!error && run.timedOut) error = timedOutError(run.program, run.options.timeoutMs!);
+  else if (!error && run.aborted) error = interrupted(run.program);
+  return {
+    exitCode: exited?.code ?? null,
+    signal: exited?.sig ?? null,
+    stdout: stdout.text(),
+    stderr: stderr.text(),
+    timedOut: run.timedOut,
+    aborted: run.aborted,
+    truncated: stdout.truncated || stderr.truncated,
+    stdoutTruncated: stdout.truncated,
+    stderrTruncated: stderr.truncated,
+    stdoutBytes: stdout.total,
+    stderrBytes: stderr.total,
+    strayDescendants: run.strays,
+    ...(error ? { error } : {}),
+  };
 }
 
 /**
