@@ -1,17 +1,17 @@
-import { St3Error, type AttemptRecord, type GraphInput, type GraphNode, type NodeChange } from '@st3/schemas';
-import { atomContext } from '../agents/atom-context.js';
-import { parseAnswer } from '../agents/answer.js';
+import { St3Error, type AttemptRecord, type GraphInput, type NodeChange } from '@st3/schemas';
+import { parseAnswer, type ParsedAnswer } from '../agents/answer.js';
 import { buildPrompt } from '../agents/prompt.js';
 import type { Agent, AgentAnswer } from '../agents/types.js';
 import { diffHunks, replacementHunk } from '../change/hunks.js';
-import { codeDigest, locateLines, sha256, sliceLines, splitLines, unifiedDiff } from '../change/text.js';
+import { codeDigest, sha256, sliceLines, splitLines, unifiedDiff } from '../change/text.js';
 import type { WorkspaceFiles } from '../change/workspace.js';
 import { scoreConfidence, type ConfidenceScore } from '../confidence.js';
-import { detectIssues, languageOf } from '../detectors/index.js';
+import { detectIssues, type CodeIssue } from '../detectors/index.js';
 import type { ReviewQueueApi } from '../review/queue.js';
 import { guidanceFor, type Classification } from '../scheduler/retry.js';
 import type { NodeContext, NodeReport, RunNode } from '../scheduler/types.js';
-import type { Validator } from '../validate/validate.js';
+import type { ValidationOutcome, Validator } from '../validate/validate.js';
+import { atomLookup, readAtom, recover, type AtomLookup, type AtomNode, type AtomSource } from './agent-source.js';
 
 export interface AgentRunnerOptions {
   agent: Agent;
@@ -34,8 +34,6 @@ export interface AgentNodeResult extends NodeReport {
   change: NodeChange;
 }
 
-type AtomNode = GraphNode & { path?: string; file?: string; startLine?: number; endLine?: number; code?: string };
-
 /** An error that also carries the attempt's answer (for the run record and the next prompt). */
 function withAnswer<E extends Error>(error: E, answer: AgentAnswer | undefined): E {
   if (!answer) return error;
@@ -48,24 +46,46 @@ function failure(code: string, category: Classification['category'], message: st
   return Object.assign(new St3Error(code, message), { category });
 }
 
-/**
- * The atom without the blank lines at its edges (the atomizer gives blank lines to the statement
- * after them): an answer that drops them would glue the atom to its neighbours.
- */
-function withoutBlankEdges(text: string, atom: { code: string; start: number; end: number }) {
-  const lines = splitLines(text);
-  let { start, end } = atom;
-  while (start < end && (lines[start - 1] ?? '').trim() === '') start++;
-  while (end > start && (lines[end - 1] ?? '').trim() === '') end--;
-  return { code: sliceLines(text, start, end), start, end };
-}
-
 /** The previous failed attempt of this run, as the prompt shows it. */
 function previousAttempt(history: readonly AttemptRecord[]) {
   const last = [...history].reverse().find((a) => !a.ok && a.error);
   if (!last?.error) return undefined;
   const guidance = guidanceFor(last.error.category);
   return { answer: last.answer, category: last.error.category, message: last.error.message, guidance };
+}
+
+/** What every attempt of one runner shares. */
+interface AgentRunner {
+  options: AgentRunnerOptions;
+  reviewBelow: number;
+  lookup: AtomLookup;
+}
+
+/** One attempt of one atom. */
+interface AgentAttempt {
+  runner: AgentRunner;
+  node: AtomNode;
+  ctx: NodeContext;
+  /** The atom's file (relative to the workspace root). */
+  path: string;
+}
+
+/** The agent's answer, parsed: the whole new file and the atom's lines before and after. */
+interface AgentEdit extends AtomSource {
+  answer: AgentAnswer;
+  attemptInfo: NonNullable<NodeReport['attemptInfo']>;
+  parsed: ParsedAnswer;
+  lines: { start: number; end: number; newEnd: number };
+}
+
+/** An edit that passed validation: its new code, the issues found in it and the confidence in it. */
+interface CheckedEdit extends AgentEdit {
+  validation: ValidationOutcome;
+  newCode: string;
+  issues: CodeIssue[];
+  confidence: ConfidenceScore;
+  /** The change's fields whatever becomes of it (queued or applied). */
+  base: Pick<NodeChange, 'file' | 'lines' | 'codeSha1' | 'validation'> & { confidence: ConfidenceScore };
 }
 
 /**
@@ -78,208 +98,201 @@ function previousAttempt(history: readonly AttemptRecord[]) {
  * checkpointed in the run record before the write).
  */
 export function createAgentRunner(options: AgentRunnerOptions): RunNode<AgentNodeResult> {
-  const reviewBelow = options.reviewBelow ?? 0.7;
-  const byId = new Map((options.graph?.nodes ?? []).map((n) => [n.id, n as AtomNode]));
-  const dependencies = new Map<string, string[]>();
-  for (const e of options.graph?.edges ?? []) dependencies.set(e.to, [...(dependencies.get(e.to) ?? []), e.from]);
-  /** The atom's code when the node carries none: its lines as first seen in this process. */
-  const firstSeen = new Map<string, string>();
-
-  const locate = (node: AtomNode, path: string, text: string) => {
-    const start = node.startLine ?? 1;
-    const end = node.endLine ?? splitLines(text).length;
-    let code = node.code;
-    if (code === undefined) {
-      code = firstSeen.get(node.id) ?? sliceLines(text, start, end);
-      firstSeen.set(node.id, code);
-    }
-    const range = locateLines(text, code, start);
-    if (!range)
-      throw Object.assign(
-        new St3Error('E_ATOM_NOT_FOUND', `the code of ${node.id} is no longer in ${path} (near line ${start})`, {
-          hint: 're-atomize the file and run again',
-        }),
-        { category: 'dependency' as const },
-      );
-    return { code, ...range };
+  const runner: AgentRunner = {
+    options,
+    reviewBelow: options.reviewBelow ?? 0.7,
+    lookup: atomLookup(options.files, options.graph),
   };
+  return (graphNode, ctx) => runAgentAttempt(runner, graphNode as AtomNode, ctx);
+}
 
-  /** A change checkpointed before a crash: done when the file holds it, else the node runs again. */
-  const recover = async (path: string, saved: NodeChange): Promise<AgentNodeResult | undefined> => {
-    const now = (await options.files.read(path)) ?? '';
-    if (sha256(now) !== saved.afterSha256) return undefined;
-    return { change: { ...saved, outcome: 'applied' } };
-  };
+/** One attempt: recover a checkpointed change, or generate, validate, then queue or apply the edit. */
+async function runAgentAttempt(runner: AgentRunner, node: AtomNode, ctx: NodeContext): Promise<AgentNodeResult> {
+  const path = node.path ?? node.file;
+  if (!path)
+    throw Object.assign(new St3Error('E_EXEC_GRAPH_INVALID', `node ${node.id} names no file (path)`), {
+      category: 'dependency' as const,
+    });
+  if (ctx.saved) {
+    const recovered = await recover(runner.options.files, path, ctx.saved);
+    if (recovered) return recovered;
+  }
+  const attempt: AgentAttempt = { runner, node, ctx, path };
+  const source = await readAtom(runner.lookup, node, path);
+  const edit = parseEdit(attempt, source, await askAgent(attempt, source));
+  if (edit.parsed.text === edit.text) return unchangedResult(attempt, edit);
+  const checked = await checkEdit(attempt, edit);
+  const { options } = runner;
+  if (checked.confidence.score < runner.reviewBelow && options.queue && !options.files.dryRun)
+    return queueForReview(attempt, checked, options.queue);
+  return writeEdit(attempt, checked);
+}
 
-  const dependencyContext = async (id: string) => {
-    const out = [];
-    for (const depId of dependencies.get(id) ?? []) {
-      const dep = byId.get(depId);
-      const depPath = dep?.path ?? dep?.file;
-      if (!dep || !depPath) continue;
-      const text = await options.files.read(depPath);
-      const range = text !== undefined && dep.code ? locateLines(text, dep.code, dep.startLine) : undefined;
-      out.push({
-        id: depId,
-        path: depPath,
-        startLine: range?.start ?? dep.startLine,
-        ...(typeof dep.name === 'string' ? { name: dep.name } : {}),
-        ...(text !== undefined ? { text } : {}),
-      });
-    }
-    return out;
-  };
+/** Builds the prompt and asks the agent, at the attempt's temperature. */
+async function askAgent(attempt: AgentAttempt, source: AtomSource): Promise<AgentAnswer> {
+  const { runner, node, ctx, path } = attempt;
+  const { options } = runner;
+  const { atom, context } = source;
+  const messages = buildPrompt({
+    instruction: options.instruction,
+    file: path,
+    language: context.record?.language ?? source.language,
+    startLine: atom.start,
+    endLine: atom.end,
+    code: atom.code,
+    context: context.markdown,
+    ...(options.reviewerFeedback?.[node.id] ? { reviewerFeedback: options.reviewerFeedback[node.id] } : {}),
+    ...(ctx.attempt > 1 && previousAttempt(ctx.history) ? { previous: previousAttempt(ctx.history)! } : {}),
+  });
+  return options.agent.generate({
+    messages,
+    ...(ctx.params.temperature !== undefined ? { temperature: ctx.params.temperature } : {}),
+    attempt: ctx.attempt,
+    node: { id: node.id, file: path, startLine: atom.start, endLine: atom.end },
+    signal: ctx.signal,
+  });
+}
 
-  return async (graphNode: GraphNode, ctx: NodeContext): Promise<AgentNodeResult> => {
-    const node = graphNode as AtomNode;
-    const path = node.path ?? node.file;
-    if (!path)
-      throw Object.assign(new St3Error('E_EXEC_GRAPH_INVALID', `node ${node.id} names no file (path)`), {
-        category: 'dependency' as const,
-      });
-    if (ctx.saved) {
-      const recovered = await recover(path, ctx.saved);
-      if (recovered) return recovered;
-    }
-    const text = await options.files.read(path);
-    if (text === undefined)
-      throw Object.assign(new St3Error('E_ATOM_NOT_FOUND', `${path} does not exist`), {
-        category: 'dependency' as const,
-      });
-    const atom = withoutBlankEdges(text, locate(node, path, text));
-    const language = languageOf(path);
-    const context = await atomContext({
-      path,
+/** Parses the answer into the new file (an unusable answer fails the attempt, carrying the answer). */
+function parseEdit(attempt: AgentAttempt, source: AtomSource, answer: AgentAnswer): AgentEdit {
+  const { text, atom, context } = source;
+  const attemptInfo = { answer: answer.text.slice(0, 20_000), ...(answer.usage ? { usage: answer.usage } : {}) };
+  let parsed;
+  try {
+    parsed = parseAnswer(answer.text, {
+      file: attempt.path,
+      language: context.record?.language ?? source.language,
       text,
       startLine: atom.start,
       endLine: atom.end,
-      dependencies: await dependencyContext(node.id),
     });
-    const messages = buildPrompt({
-      instruction: options.instruction,
-      file: path,
-      language: context.record?.language ?? language,
-      startLine: atom.start,
-      endLine: atom.end,
-      code: atom.code,
-      context: context.markdown,
-      ...(options.reviewerFeedback?.[node.id] ? { reviewerFeedback: options.reviewerFeedback[node.id] } : {}),
-      ...(ctx.attempt > 1 && previousAttempt(ctx.history) ? { previous: previousAttempt(ctx.history)! } : {}),
-    });
-    const answer = await options.agent.generate({
-      messages,
-      ...(ctx.params.temperature !== undefined ? { temperature: ctx.params.temperature } : {}),
-      attempt: ctx.attempt,
-      node: { id: node.id, file: path, startLine: atom.start, endLine: atom.end },
-      signal: ctx.signal,
-    });
-    const attemptInfo = { answer: answer.text.slice(0, 20_000), ...(answer.usage ? { usage: answer.usage } : {}) };
-    let parsed;
-    try {
-      parsed = parseAnswer(answer.text, {
-        file: path,
-        language: context.record?.language ?? language,
-        text,
-        startLine: atom.start,
-        endLine: atom.end,
-      });
-    } catch (error) {
-      throw withAnswer(error as Error, answer);
-    }
-    const lines = {
-      start: atom.start,
-      end: atom.end,
-      newEnd: atom.end + splitLines(parsed.text).length - splitLines(text).length,
-    };
-    if (parsed.text === text) {
-      const sha = sha256(text);
-      return {
-        change: { file: path, outcome: 'unchanged', beforeSha256: sha, afterSha256: sha, diff: '', lines },
-        attemptInfo,
-      };
-    }
-    const validation = await options.validator.validate({
-      path,
-      before: text,
-      after: parsed.text,
-      start: lines.start,
-      end: lines.end,
-      newEnd: lines.newEnd,
-      signal: ctx.signal,
-    });
-    if (!validation.ok)
-      throw withAnswer(
-        failure('E_VALIDATION_FAILED', validation.failure!.category, validation.failure!.message),
-        answer,
-      );
-    const newCode = sliceLines(parsed.text, lines.start, Math.max(lines.start, lines.newEnd));
-    const issues = await detectIssues(newCode, language);
-    const confidence: ConfidenceScore = scoreConfidence({
-      validation: validation.score * Math.max(0.5, 1 - 0.1 * issues.length),
-      attempts: ctx.attempt,
-      maxAttempts: ctx.maxAttempts,
-      ...(validation.complexity !== undefined ? { complexity: validation.complexity } : {}),
-      ...(validation.report.tests ? { integrationTests: validation.report.tests } : {}),
-    });
-    const base = {
-      file: path,
-      lines,
-      codeSha1: codeDigest(newCode),
-      confidence,
-      validation: validation.report,
-    };
-    if (confidence.score < reviewBelow && options.queue && !options.files.dryRun) {
-      const item = await options.queue.add({
-        nodeId: node.id,
-        runId: options.runId,
-        file: path,
-        startLine: lines.start,
-        endLine: Math.max(lines.start, lines.newEnd),
-        code: newCode,
-        language,
-        confidence,
-        issues,
-        originalCode: atom.code,
-        patch: unifiedDiff(path, text, parsed.text),
-        baseSha256: sha256(text),
-        checks: validation.report,
-      });
-      return {
-        change: {
-          ...base,
-          outcome: 'queued',
-          beforeSha256: sha256(text),
-          afterSha256: sha256(parsed.text),
-          diff: unifiedDiff(path, text, parsed.text),
-          reviewItem: item.id,
-        },
-        attemptInfo,
-      };
-    }
-    // The exact edit (a block replaces the atom's lines; a diff is taken as the agent gave it).
-    const hunks =
-      parsed.kind === 'block' ? [replacementHunk(atom.start, atom.end, parsed.code!)] : diffHunks(text, parsed.text);
-    let change!: NodeChange;
-    try {
-      await options.files.applyEdit(path, { base: text, hunks, label: node.id }, async (applied) => {
-        change = {
-          ...base,
-          outcome: options.files.dryRun ? 'dry-run' : 'applying',
-          beforeSha256: sha256(applied.before),
-          afterSha256: sha256(applied.after),
-          diff: unifiedDiff(path, applied.before, applied.after),
-          ...(applied.rebasedOver.length > 0 ? { rebasedOver: applied.rebasedOver } : {}),
-        };
-        if (!options.files.dryRun) await ctx.checkpoint(change);
-      });
-    } catch (error) {
-      throw withAnswer(error as Error, answer);
-    }
-    if (!options.files.dryRun) change.outcome = 'applied';
-    if (options.queue && !options.files.dryRun)
-      await closeOpenItem(options.queue, node.id, change.afterSha256, options.runId);
-    return { change, attemptInfo };
+  } catch (error) {
+    throw withAnswer(error as Error, answer);
+  }
+  const lines = {
+    start: atom.start,
+    end: atom.end,
+    newEnd: atom.end + splitLines(parsed.text).length - splitLines(text).length,
   };
+  return { ...source, answer, attemptInfo, parsed, lines };
+}
+
+/** The agent left the file as it was. */
+function unchangedResult(attempt: AgentAttempt, edit: AgentEdit): AgentNodeResult {
+  const sha = sha256(edit.text);
+  return {
+    change: {
+      file: attempt.path,
+      outcome: 'unchanged',
+      beforeSha256: sha,
+      afterSha256: sha,
+      diff: '',
+      lines: edit.lines,
+    },
+    attemptInfo: edit.attemptInfo,
+  };
+}
+
+/**
+ * Validates the new file (a failure fails the attempt, carrying the answer), looks for issues in the
+ * new code and scores the confidence in it.
+ */
+async function checkEdit(attempt: AgentAttempt, edit: AgentEdit): Promise<CheckedEdit> {
+  const { runner, ctx, path } = attempt;
+  const { text, parsed, lines, language } = edit;
+  const validation = await runner.options.validator.validate({
+    path,
+    before: text,
+    after: parsed.text,
+    start: lines.start,
+    end: lines.end,
+    newEnd: lines.newEnd,
+    signal: ctx.signal,
+  });
+  if (!validation.ok)
+    throw withAnswer(
+      failure('E_VALIDATION_FAILED', validation.failure!.category, validation.failure!.message),
+      edit.answer,
+    );
+  const newCode = sliceLines(parsed.text, lines.start, Math.max(lines.start, lines.newEnd));
+  const issues = await detectIssues(newCode, language);
+  const confidence: ConfidenceScore = scoreConfidence({
+    validation: validation.score * Math.max(0.5, 1 - 0.1 * issues.length),
+    attempts: ctx.attempt,
+    maxAttempts: ctx.maxAttempts,
+    ...(validation.complexity !== undefined ? { complexity: validation.complexity } : {}),
+    ...(validation.report.tests ? { integrationTests: validation.report.tests } : {}),
+  });
+  const base = { file: path, lines, codeSha1: codeDigest(newCode), confidence, validation: validation.report };
+  return { ...edit, validation, newCode, issues, confidence, base };
+}
+
+/** Low confidence: the change goes to the review queue instead of the file. */
+async function queueForReview(
+  attempt: AgentAttempt,
+  edit: CheckedEdit,
+  queue: ReviewQueueApi,
+): Promise<AgentNodeResult> {
+  const { node, path, runner } = attempt;
+  const { text, parsed, lines, newCode, validation } = edit;
+  const item = await queue.add({
+    nodeId: node.id,
+    runId: runner.options.runId,
+    file: path,
+    startLine: lines.start,
+    endLine: Math.max(lines.start, lines.newEnd),
+    code: newCode,
+    language: edit.language,
+    confidence: edit.confidence,
+    issues: edit.issues,
+    originalCode: edit.atom.code,
+    patch: unifiedDiff(path, text, parsed.text),
+    baseSha256: sha256(text),
+    checks: validation.report,
+  });
+  return {
+    change: {
+      ...edit.base,
+      outcome: 'queued',
+      beforeSha256: sha256(text),
+      afterSha256: sha256(parsed.text),
+      diff: unifiedDiff(path, text, parsed.text),
+      reviewItem: item.id,
+    },
+    attemptInfo: edit.attemptInfo,
+  };
+}
+
+/**
+ * Applies the change to the file, rebased over other atoms' changes written since the file was read,
+ * with the change checkpointed in the run record just before the write (in a dry run: only recorded).
+ */
+async function writeEdit(attempt: AgentAttempt, edit: CheckedEdit): Promise<AgentNodeResult> {
+  const { runner, node, ctx, path } = attempt;
+  const { files, queue, runId } = runner.options;
+  const { text, parsed, atom } = edit;
+  // The exact edit (a block replaces the atom's lines; a diff is taken as the agent gave it).
+  const hunks =
+    parsed.kind === 'block' ? [replacementHunk(atom.start, atom.end, parsed.code!)] : diffHunks(text, parsed.text);
+  let change!: NodeChange;
+  try {
+    await files.applyEdit(path, { base: text, hunks, label: node.id }, async (applied) => {
+      change = {
+        ...edit.base,
+        outcome: files.dryRun ? 'dry-run' : 'applying',
+        beforeSha256: sha256(applied.before),
+        afterSha256: sha256(applied.after),
+        diff: unifiedDiff(path, applied.before, applied.after),
+        ...(applied.rebasedOver.length > 0 ? { rebasedOver: applied.rebasedOver } : {}),
+      };
+      if (!files.dryRun) await ctx.checkpoint(change);
+    });
+  } catch (error) {
+    throw withAnswer(error as Error, edit.answer);
+  }
+  if (!files.dryRun) change.outcome = 'applied';
+  if (queue && !files.dryRun) await closeOpenItem(queue, node.id, change.afterSha256, runId);
+  return { change, attemptInfo: edit.attemptInfo };
 }
 
 /** A rejected / sent-back item of the node is settled by the regenerated code just applied. */

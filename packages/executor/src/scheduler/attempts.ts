@@ -1,6 +1,13 @@
 import { St3Error, type AttemptParams, type AttemptRecord, type GraphNode, type NodeState } from '@st3/schemas';
 import type { Clock } from './clock.js';
-import { backoffDelay, buildFeedback, paramsForAttempt, type BackoffOptions, type ErrorClassifier } from './retry.js';
+import {
+  backoffDelay,
+  buildFeedback,
+  paramsForAttempt,
+  type BackoffOptions,
+  type Classification,
+  type ErrorClassifier,
+} from './retry.js';
 import type { ExecuteStats } from './stats.js';
 import type { ExecuteEvent, NodeContext, NodeReport, RunNode, TokenUsage } from './types.js';
 
@@ -155,6 +162,20 @@ export function startAttempts(env: AttemptEnv, node: GraphNode, s: NodeState): A
   };
 }
 
+/** One finished attempt while `runAttempt` settles it: the run, the node and the attempt's record. */
+interface AttemptStep {
+  env: AttemptEnv;
+  node: GraphNode;
+  s: NodeState;
+  cursor: AttemptCursor;
+  /** This attempt's parameters: the schedule's, with the classifier's adjustments so far. */
+  params: AttemptParams;
+  /** The record in `s.attempts`; a failure's classification is added to it. */
+  record: AttemptRecord;
+  startedAt: number;
+  finishedAt: number;
+}
+
 /**
  * Runs attempt `cursor.attempt` of a node, classifies a failure and updates `s` in place: the node's
  * outcome (succeeded, failed, cancelled), or, for a retryable failure, the retry (the backoff it waits
@@ -166,65 +187,16 @@ export async function runAttempt(
   s: NodeState,
   cursor: AttemptCursor,
 ): Promise<AttemptRetry | undefined> {
-  const { clock, stats, emit } = env;
-  const { attempt, feedback, adjust, timeoutMs, saved } = cursor;
-  const checkpoint = async (change: NonNullable<NodeState['change']>) => {
-    s.change = change;
-    await env.flush();
-  };
-  const params = { ...paramsForAttempt(env.schedule, attempt), ...adjust };
-  emit({ type: 'node:start', id: node.id, attempt, params });
-  const startedAt = clock.now();
-  const outcome = await attemptOnce(
-    env,
-    node,
-    {
-      attempt,
-      maxAttempts: env.maxAttempts,
-      params,
-      feedback,
-      history: s.attempts,
-      timeoutMs,
-      resultOf: env.resultOf,
-      checkpoint,
-      ...(saved ? { saved } : {}),
-    },
-    timeoutMs,
-  );
-  const finishedAt = clock.now();
+  const params = { ...paramsForAttempt(env.schedule, cursor.attempt), ...cursor.adjust };
+  env.emit({ type: 'node:start', id: node.id, attempt: cursor.attempt, params });
+  const startedAt = env.clock.now();
+  const outcome = await attemptOnce(env, node, attemptContext(env, s, cursor, params), cursor.timeoutMs);
+  const finishedAt = env.clock.now();
   const report = reportOf(outcome.ok ? outcome.value : outcome.error);
-  const record: AttemptRecord = {
-    attempt,
-    params,
-    ...(feedback ? { feedback } : {}),
-    startedAt,
-    finishedAt,
-    durationMs: finishedAt - startedAt,
-    ok: outcome.ok,
-    ...report.attemptInfo,
-  };
-  s.attempts.push(record);
-  stats.attempts++;
-  stats.busyMs += finishedAt - startedAt;
+  const record = recordAttempt(env, s, cursor, { params, startedAt, finishedAt, ok: outcome.ok, report });
+  const step: AttemptStep = { env, node, s, cursor, params, record, startedAt, finishedAt };
   if (outcome.ok) {
-    s.status = 'succeeded';
-    if (report.change) s.change = report.change;
-    const { change: _c, attemptInfo: _a, ...rest } = (outcome.value ?? {}) as NodeReport & Record<string, unknown>;
-    const result = report.change || report.attemptInfo ? rest : outcome.value;
-    if (env.keepResults && result !== undefined) s.result = jsonSafe(result);
-    s.finishedAt = finishedAt;
-    stats.succeeded++;
-    if (attempt > 1) stats.recoveredByRetry++;
-    const usage = usageOf(s.attempts);
-    emit({
-      type: 'node:success',
-      id: node.id,
-      attempts: attempt,
-      durationMs: finishedAt - (s.startedAt ?? startedAt),
-      ...(s.change ? { outcome: s.change.outcome } : {}),
-      ...(s.change?.confidence ? { confidence: s.change.confidence.score } : {}),
-      ...(usage ? { usage } : {}),
-    });
+    succeedNode(step, outcome.value, report);
     return undefined;
   }
   // A runner recovers a checkpointed change that reached the file; after a failure it did not.
@@ -235,12 +207,97 @@ export async function runAttempt(
     record.error = { category: 'unknown', message: 'cancelled', retryable: false };
     return undefined;
   }
+  const cls = classifyFailure(step, outcome);
+  if (!cls.retryable || cursor.attempt === env.maxAttempts) {
+    failNode(step, cls);
+    return undefined;
+  }
+  return retryAfterBackoff(step, cls);
+}
+
+/** What the runner is given for this attempt (`attemptOnce` adds the signal). */
+function attemptContext(
+  env: AttemptEnv,
+  s: NodeState,
+  cursor: AttemptCursor,
+  params: AttemptParams,
+): Omit<NodeContext, 'signal'> {
+  const { attempt, feedback, timeoutMs, saved } = cursor;
+  // The runner checkpoints its change before it writes a file: recorded, then saved before it goes on.
+  const checkpoint = async (change: NonNullable<NodeState['change']>) => {
+    s.change = change;
+    await env.flush();
+  };
+  return {
+    attempt,
+    maxAttempts: env.maxAttempts,
+    params,
+    feedback,
+    history: s.attempts,
+    timeoutMs,
+    resultOf: env.resultOf,
+    checkpoint,
+    ...(saved ? { saved } : {}),
+  };
+}
+
+/** Appends the attempt's record to the node's history and counts the attempt and its busy time. */
+function recordAttempt(
+  env: AttemptEnv,
+  s: NodeState,
+  cursor: AttemptCursor,
+  ran: { params: AttemptParams; startedAt: number; finishedAt: number; ok: boolean; report: NodeReport },
+): AttemptRecord {
+  const { params, startedAt, finishedAt, ok, report } = ran;
+  const record: AttemptRecord = {
+    attempt: cursor.attempt,
+    params,
+    ...(cursor.feedback ? { feedback: cursor.feedback } : {}),
+    startedAt,
+    finishedAt,
+    durationMs: finishedAt - startedAt,
+    ok,
+    ...report.attemptInfo,
+  };
+  s.attempts.push(record);
+  env.stats.attempts++;
+  env.stats.busyMs += finishedAt - startedAt;
+  return record;
+}
+
+/** The node succeeded: keeps its change and result (without the report fields), counts and reports it. */
+function succeedNode(step: AttemptStep, value: unknown, report: NodeReport): void {
+  const { env, node, s, cursor, startedAt, finishedAt } = step;
+  const { stats, emit } = env;
+  s.status = 'succeeded';
+  if (report.change) s.change = report.change;
+  const { change: _c, attemptInfo: _a, ...rest } = (value ?? {}) as NodeReport & Record<string, unknown>;
+  const result = report.change || report.attemptInfo ? rest : value;
+  if (env.keepResults && result !== undefined) s.result = jsonSafe(result);
+  s.finishedAt = finishedAt;
+  stats.succeeded++;
+  if (cursor.attempt > 1) stats.recoveredByRetry++;
+  const usage = usageOf(s.attempts);
+  emit({
+    type: 'node:success',
+    id: node.id,
+    attempts: cursor.attempt,
+    durationMs: finishedAt - (s.startedAt ?? startedAt),
+    ...(s.change ? { outcome: s.change.outcome } : {}),
+    ...(s.change?.confidence ? { confidence: s.change.confidence.score } : {}),
+    ...(usage ? { usage } : {}),
+  });
+}
+
+/** Classifies a failed attempt with the run's classifier and records the verdict on the attempt. */
+function classifyFailure(step: AttemptStep, outcome: { error: unknown; timedOut: boolean }): Classification {
+  const { env, node, cursor, params, record } = step;
   const cls = env.classifier(outcome.error, {
     nodeId: node.id,
-    attempt,
+    attempt: cursor.attempt,
     timedOut: outcome.timedOut,
     params,
-    timeoutMs,
+    timeoutMs: cursor.timeoutMs,
   });
   record.error = {
     category: cls.category,
@@ -248,29 +305,43 @@ export async function runAttempt(
     retryable: cls.retryable,
     ...(cls.code ? { code: cls.code } : {}),
   };
-  if (!cls.retryable || attempt === env.maxAttempts) {
-    s.status = 'failed';
-    s.error = { category: cls.category, message: cls.message, ...(cls.code ? { code: cls.code } : {}) };
-    s.finishedAt = finishedAt;
-    stats.failed++;
-    stats.failuresByCategory[cls.category] = (stats.failuresByCategory[cls.category] ?? 0) + 1;
-    const usage = usageOf(s.attempts);
-    emit({
-      type: 'node:failure',
-      id: node.id,
-      attempts: attempt,
-      category: cls.category,
-      message: cls.message,
-      ...(usage ? { usage } : {}),
-    });
-    return undefined;
-  }
+  return cls;
+}
+
+/** The node failed for good (not retryable, or out of attempts): records, counts and reports it. */
+function failNode(step: AttemptStep, cls: Classification): void {
+  const { env, node, s, cursor, finishedAt } = step;
+  const { stats } = env;
+  s.status = 'failed';
+  s.error = { category: cls.category, message: cls.message, ...(cls.code ? { code: cls.code } : {}) };
+  s.finishedAt = finishedAt;
+  stats.failed++;
+  stats.failuresByCategory[cls.category] = (stats.failuresByCategory[cls.category] ?? 0) + 1;
+  const usage = usageOf(s.attempts);
+  env.emit({
+    type: 'node:failure',
+    id: node.id,
+    attempts: cursor.attempt,
+    category: cls.category,
+    message: cls.message,
+    ...(usage ? { usage } : {}),
+  });
+}
+
+/**
+ * A retryable failure: counts and reports the retry and returns its backoff and the next attempt's
+ * cursor (the failure as feedback, the classifier's adjustments, possibly a new time limit).
+ */
+function retryAfterBackoff(step: AttemptStep, cls: Classification): AttemptRetry {
+  const { env, node, cursor, record } = step;
+  const { stats } = env;
+  const { attempt, adjust, timeoutMs, saved } = cursor;
   const delayMs = backoffDelay(attempt - 1, env.backoff, env.random);
   record.backoffMs = delayMs;
   stats.retries++;
   stats.retriesByCategory[cls.category] = (stats.retriesByCategory[cls.category] ?? 0) + 1;
   if (attempt === 1) stats.retriedNodes++;
-  emit({ type: 'node:retry', id: node.id, attempt, category: cls.category, message: cls.message, delayMs });
+  env.emit({ type: 'node:retry', id: node.id, attempt, category: cls.category, message: cls.message, delayMs });
   const { timeoutMs: nextTimeout, ...rest } = cls.adjust ?? {};
   const nextTimeoutMs = typeof nextTimeout === 'number' ? nextTimeout : timeoutMs;
   return {

@@ -1,14 +1,15 @@
 import { St3Error, type GraphInput, type NodeState, type RunState } from '@st3/schemas';
 import { runAttempts, type AttemptEnv } from './attempts.js';
-import { systemClock } from './clock.js';
-import { localBackend } from './local.js';
-import { planExecution, planHash } from './plan.js';
-import { mergeRemoteOutcome } from './remote.js';
+import { systemClock, type Clock } from './clock.js';
+import { localBackend, type ScheduleJob } from './local.js';
+import { persistence, type Persistence } from './persistence.js';
+import { planExecution, planHash, type ExecutionPlan } from './plan.js';
+import { mergeRemoteOutcome, type RemoteTask } from './remote.js';
 import { DEFAULT_SCHEDULE, defaultClassifier } from './retry.js';
 import { newRunId } from './run-store.js';
-import { emptyStats } from './stats.js';
+import { emptyStats, type ExecuteStats } from './stats.js';
 import { telemetryEmitter } from './telemetry.js';
-import type { ExecuteOptions, ExecuteResult, RunNode } from './types.js';
+import type { ExecuteEvent, ExecuteOptions, ExecuteResult, RunNode } from './types.js';
 
 export type {
   ExecuteEvent,
@@ -46,72 +47,44 @@ function initialNodes(ids: readonly string[], options: ExecuteOptions): Record<s
   return nodes;
 }
 
-/** The longest a node transition waits for its progress write (a crash loses at most this much progress). */
-const MAX_SAVE_GAP_MS = 1000;
-/** The shortest pause between progress writes: at most 5 progress writes a second. */
-const MIN_SAVE_GAP_MS = 200;
-/** Pause after a progress write, as a multiple of its duration: writes take at most 1/(1+k) of the time. */
-const SAVE_GAP_FACTOR = 4;
-
-/**
- * Coalesced, paced persistence: one write in flight; changes made meanwhile are written after a pause
- * proportional to the last write's cost (capped at MAX_SAVE_GAP_MS). The run state grows with the run, so
- * writing it after every transition costs O(n²) over a run of n nodes; pacing keeps it a bounded share of
- * the time. Checkpoints that resume needs (`saveNow`, e.g. before a change is applied) are written at once.
- */
-function persistence(state: RunState, options: ExecuteOptions) {
-  let writing: Promise<void> | undefined;
-  let paused: ReturnType<typeof setTimeout> | undefined;
-  let dirty = false;
-  let error: unknown;
-  const write = (): void => {
-    if (!options.store) return;
-    dirty = false;
-    state.updatedAt = new Date().toISOString();
-    const started = performance.now();
-    writing = options.store
-      .save(state)
-      .catch((e: unknown) => void (error ??= e))
-      .finally(() => {
-        writing = undefined;
-        if (!dirty) return;
-        const cost = performance.now() - started;
-        const gap = Math.min(MAX_SAVE_GAP_MS, Math.max(MIN_SAVE_GAP_MS, SAVE_GAP_FACTOR * cost));
-        paused = setTimeout(() => {
-          paused = undefined;
-          write();
-        }, gap);
-      });
-  };
-  const persist = (): void => {
-    if (!options.store) return;
-    if (writing || paused) {
-      dirty = true;
-      return;
-    }
-    write();
-  };
-  /** Writes what is pending now (no pause) and waits for every write in flight. */
-  const flush = async (): Promise<void> => {
-    while (writing || paused) {
-      if (paused) {
-        clearTimeout(paused);
-        paused = undefined;
-        write();
-      }
-      await writing;
-    }
-  };
-  /** A write that includes every change made so far, awaited. */
-  const saveNow = async (): Promise<void> => {
-    if (!options.store) return;
-    await flush();
-    write();
-    await flush();
-    if (error) throw error;
-  };
-  return { persist, flush, saveNow, error: () => error };
+/** The run's settings, checked, with their defaults. */
+interface RunSettings {
+  plan: ExecutionPlan;
+  clock: Clock;
+  mode: 'eager' | 'waves';
+  concurrency: number;
+  maxAttempts: number;
+  emit: (event: ExecuteEvent) => void;
+  runSignal: AbortSignal;
+  hash: string;
+  runId: string;
 }
+
+/** One run in progress: what the steps of `execute` share. */
+interface RunContext extends RunSettings {
+  options: ExecuteOptions;
+  nodes: Record<string, NodeState>;
+  state: RunState;
+  stats: ExecuteStats;
+  store: Persistence;
+  total: number;
+  /** Clock time at the start, for the run's duration. */
+  startedAt: number;
+  /** Nodes with an outcome so far and nodes running now, as `progress` events report them. */
+  done: number;
+  running: number;
+  /** Direct dependencies per node (built on first use). */
+  dependenciesOf: () => Map<string, string[]>;
+}
+
+/** What every node's attempts get from the run (a node's first feedback is added per node). */
+type NodeEnv = Omit<AttemptEnv, 'firstFeedback'>;
+
+/** Attempts and backoffs tied to the run's signal (see `linkRunSignal`). */
+type RunSignalLink = Pick<AttemptEnv, 'linked' | 'unlink' | 'runAborted'> & { detach(): void };
+
+/** How `ScheduleJob.runElsewhere` hands a task to another process. */
+type SendTask = Parameters<ScheduleJob['runElsewhere']>[1];
 
 /**
  * Runs every node of `graph` with `runNode`, dependencies first. A failed node (after its retries)
@@ -124,6 +97,16 @@ export async function execute<R>(
   runNode: RunNode<R>,
   options: ExecuteOptions = {},
 ): Promise<ExecuteResult> {
+  const run = startRun(graph, options);
+  const link = linkRunSignal(run.runSignal);
+  const env = nodeEnv(run, runNode as RunNode<unknown>, link);
+  await (options.backend ?? localBackend()).schedule(scheduleJob(run, env));
+  link.detach();
+  return finishRun(run);
+}
+
+/** Checks the options and the resumed run (same graph?) and settles the defaults and the run's id. */
+function runSettings(graph: GraphInput, options: ExecuteOptions): RunSettings {
   const plan = planExecution(graph);
   const clock = options.clock ?? systemClock;
   const mode = options.mode ?? 'eager';
@@ -141,73 +124,92 @@ export async function execute<R>(
     });
   }
   const runId = resume?.id ?? options.runId ?? newRunId(new Date());
+  return { plan, clock, mode, concurrency, maxAttempts, emit, runSignal, hash, runId };
+}
+
+/** The run state as saved: the graph, the options a resume reuses and every node's state. */
+function initialState(graph: GraphInput, settings: RunSettings, options: ExecuteOptions): RunState {
+  const { plan, maxAttempts } = settings;
+  const resume = options.resume;
   const nowIso = () => new Date().toISOString();
   const nodes = initialNodes(plan.ids, options);
-  const state: RunState = {
+  return {
     version: 1,
-    id: runId,
+    id: settings.runId,
     status: 'running',
     createdAt: resume?.createdAt ?? nowIso(),
     updatedAt: nowIso(),
-    graphHash: hash,
+    graphHash: settings.hash,
     graph: { nodes: graph.nodes, edges: plan.edges },
     options: {
       ...resume?.options,
-      mode,
-      concurrency,
+      mode: settings.mode,
+      concurrency: settings.concurrency,
       retries: maxAttempts - 1,
       timeoutMs: options.timeoutMs,
       ...options.saveOptions,
     },
     nodes,
   };
-  const stats = emptyStats(plan.ids.length, plan.waves.length, plan.pathLength);
-  const store = persistence(state, options);
-  const total = plan.ids.length;
-  const runStarted = clock.now();
-  let done = 0;
-  let running = 0;
+}
 
+/** Sets the run up (settings, state, statistics, persistence) and announces its start. */
+function startRun(graph: GraphInput, options: ExecuteOptions): RunContext {
+  const settings = runSettings(graph, options);
+  const { plan } = settings;
+  const state = initialState(graph, settings, options);
+  const run: RunContext = {
+    ...settings,
+    options,
+    nodes: state.nodes,
+    state,
+    stats: emptyStats(plan.ids.length, plan.waves.length, plan.pathLength),
+    store: persistence(state, options),
+    total: plan.ids.length,
+    startedAt: settings.clock.now(),
+    done: 0,
+    running: 0,
+    dependenciesOf: directDependencies(plan),
+  };
+  announceStart(run);
+  return run;
+}
+
+/** Emits `run:start`, then per node kept from before (resumed or done) a reuse and a progress event. */
+function announceStart(run: RunContext): void {
+  const { plan, nodes, stats, emit } = run;
   const reused = plan.ids.filter((id) => nodes[id]!.reused);
-  emit({ type: 'run:start', runId, total, reused: reused.length, mode });
+  emit({ type: 'run:start', runId: run.runId, total: run.total, reused: reused.length, mode: run.mode });
   for (const id of reused) {
     stats.reused++;
     stats.succeeded++;
-    done++;
+    run.done++;
     emit({ type: 'node:reuse', id });
-    emit({ type: 'progress', done, total, running });
+    emit({ type: 'progress', done: run.done, total: run.total, running: run.running });
   }
-  store.persist();
+  run.store.persist();
+}
 
-  /** Marks every not-yet-run node downstream of the failed node `u` as skipped. */
-  const skipDependents = (u: number) => {
-    const failedId = plan.ids[u]!;
-    const message = nodes[failedId]!.error?.message ?? 'failed';
-    const stack: [number, number][] = [];
-    for (let k = plan.offsets[u]!; k < plan.offsets[u + 1]!; k++) stack.push([plan.dependents[k]!, u]);
-    while (stack.length > 0) {
-      const [v, via] = stack.pop()!;
-      const s = nodes[plan.ids[v]!]!;
-      if (s.status !== 'pending') continue;
-      s.status = 'skipped';
-      const viaId = plan.ids[via]!;
-      s.skipped = {
-        because: failedId,
-        via: viaId,
-        reason:
-          viaId === failedId
-            ? `dependency ${failedId} failed: ${firstLine(message)}`
-            : `dependency ${viaId} was skipped because ${failedId} failed`,
-      };
-      stats.skipped++;
-      done++;
-      emit({ type: 'node:skip', id: plan.ids[v]!, because: failedId, via: viaId });
-      for (let k = plan.offsets[v]!; k < plan.offsets[v + 1]!; k++) stack.push([plan.dependents[k]!, v]);
+/** Direct dependencies per node, built on first use (only remote tasks carry their results). */
+function directDependencies(plan: ExecutionPlan): () => Map<string, string[]> {
+  let reverse: Map<string, string[]> | undefined;
+  return () => {
+    if (reverse) return reverse;
+    reverse = new Map();
+    for (const e of plan.edges) {
+      const list = reverse.get(e.to);
+      if (list) list.push(e.from);
+      else reverse.set(e.to, [e.from]);
     }
+    return reverse;
   };
+}
 
-  // One listener on the run's signal fans out to every attempt and backoff in flight (instead of
-  // one listener each, which would pile up with the concurrency).
+/**
+ * One listener on the run's signal fans out to every attempt and backoff in flight (instead of
+ * one listener each, which would pile up with the concurrency).
+ */
+function linkRunSignal(runSignal: AbortSignal): RunSignalLink {
   const active = new Set<AbortController>();
   const onRunAbort = () => {
     for (const c of active) c.abort(runSignal.reason);
@@ -218,18 +220,7 @@ export async function execute<R>(
     else runSignal.addEventListener('abort', () => reject(runSignal.reason as Error), { once: true });
   });
   runAborted.catch(() => undefined);
-
-  const env: Omit<AttemptEnv, 'firstFeedback'> = {
-    runNode: runNode as RunNode<unknown>,
-    clock,
-    maxAttempts,
-    schedule: options.schedule ?? DEFAULT_SCHEDULE,
-    classifier: options.classifier ?? defaultClassifier,
-    ...(options.backoff ? { backoff: options.backoff } : {}),
-    random: options.random ?? Math.random,
-    keepResults: options.keepResults ?? true,
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    runSignal,
+  return {
     linked: () => {
       const c = new AbortController();
       if (runSignal.aborted) c.abort(runSignal.reason);
@@ -238,101 +229,160 @@ export async function execute<R>(
     },
     unlink: (c) => void active.delete(c),
     runAborted,
-    emit,
-    stats,
-    persist: store.persist,
-    flush: store.saveNow,
+    detach: () => runSignal.removeEventListener('abort', onRunAbort),
+  };
+}
+
+/** What every node's attempts need from the run: the runner, the retry policy, the signal, the state. */
+function nodeEnv(run: RunContext, runNode: RunNode<unknown>, link: RunSignalLink): NodeEnv {
+  const { options, nodes } = run;
+  return {
+    runNode,
+    clock: run.clock,
+    maxAttempts: run.maxAttempts,
+    schedule: options.schedule ?? DEFAULT_SCHEDULE,
+    classifier: options.classifier ?? defaultClassifier,
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    random: options.random ?? Math.random,
+    keepResults: options.keepResults ?? true,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    runSignal: run.runSignal,
+    linked: link.linked,
+    unlink: link.unlink,
+    runAborted: link.runAborted,
+    emit: run.emit,
+    stats: run.stats,
+    persist: run.store.persist,
+    flush: run.store.saveNow,
     resultOf: (id) => nodes[id]?.result,
   };
+}
 
-  // Direct dependencies per node, built on first use (only remote tasks carry their results).
-  let reverse: Map<string, string[]> | undefined;
-  const dependenciesOf = () => {
-    if (reverse) return reverse;
-    reverse = new Map();
-    for (const e of plan.edges) {
-      const list = reverse.get(e.to);
-      if (list) list.push(e.from);
-      else reverse.set(e.to, [e.from]);
-    }
-    return reverse;
-  };
-
-  await (options.backend ?? localBackend()).schedule({
+/** The backend's job: the plan, how to run a node (here or elsewhere) and the bookkeeping around it. */
+function scheduleJob(run: RunContext, env: NodeEnv): ScheduleJob {
+  const { plan, nodes } = run;
+  return {
     plan,
-    mode,
-    concurrency,
-    signal: runSignal,
+    mode: run.mode,
+    concurrency: run.concurrency,
+    signal: run.runSignal,
     pending: (u) => nodes[plan.ids[u]!]!.status === 'pending',
     succeeded: (u) => nodes[plan.ids[u]!]!.status === 'succeeded',
     run: (u) => {
       const node = plan.nodes[u]!;
-      const feedback = options.feedback?.[node.id];
+      const feedback = run.options.feedback?.[node.id];
       return runAttempts({ ...env, ...(feedback ? { firstFeedback: feedback } : {}) }, node, nodes[node.id]!);
     },
     onStart: (count) => {
-      running = count;
-      stats.peakConcurrency = Math.max(stats.peakConcurrency, count);
+      run.running = count;
+      run.stats.peakConcurrency = Math.max(run.stats.peakConcurrency, count);
     },
-    settled: (u, count) => {
-      running = count;
-      const s = nodes[plan.ids[u]!]!;
-      if (s.status === 'failed' || s.status === 'succeeded') {
-        done++;
-        emit({ type: 'progress', done, total, running });
-      }
-      if (s.status === 'failed') skipDependents(u);
-      store.persist();
-    },
-    onWave: (wave, size) => emit({ type: 'wave:start', wave, size }),
-    runId,
-    save: store.saveNow,
-    runElsewhere: async (u, send) => {
-      const node = plan.nodes[u]!;
-      const s = nodes[node.id]!;
-      const dependencies: Record<string, unknown> = {};
-      for (const from of dependenciesOf().get(node.id) ?? []) dependencies[from] = nodes[from]?.result;
-      const feedback = options.feedback?.[node.id];
-      const task = {
-        runId,
-        node,
-        state: { status: s.status, attempts: [], ...(s.change ? { change: s.change } : {}) },
-        policy: {
-          maxAttempts,
-          schedule: [...env.schedule],
-          ...(options.backoff ? { backoff: options.backoff } : {}),
-          ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-          keepResults: env.keepResults,
-        },
-        ...(feedback ? { feedback } : {}),
-        dependencies,
-        options: state.options,
-      };
-      s.status = 'running';
-      s.startedAt = clock.now();
-      store.persist();
-      const outcome = await send(task, async (change) => {
-        s.change = change;
-        await store.saveNow();
-      });
-      mergeRemoteOutcome(s, outcome, stats, emit);
-    },
-  });
+    settled: (u, count) => settleNode(run, u, count),
+    onWave: (wave, size) => run.emit({ type: 'wave:start', wave, size }),
+    runId: run.runId,
+    save: run.store.saveNow,
+    runElsewhere: (u, send) => runElsewhere(run, env, u, send),
+  };
+}
 
-  runSignal.removeEventListener('abort', onRunAbort);
+/** After node `u` ran: counts and reports its outcome, skips its dependents if it failed, saves. */
+function settleNode(run: RunContext, u: number, running: number): void {
+  run.running = running;
+  const s = run.nodes[run.plan.ids[u]!]!;
+  if (s.status === 'failed' || s.status === 'succeeded') {
+    run.done++;
+    run.emit({ type: 'progress', done: run.done, total: run.total, running: run.running });
+  }
+  if (s.status === 'failed') skipDependents(run, u);
+  run.store.persist();
+}
+
+/** Marks every not-yet-run node downstream of the failed node `u` as skipped. */
+function skipDependents(run: RunContext, u: number): void {
+  const { plan, nodes } = run;
+  const failedId = plan.ids[u]!;
+  const message = nodes[failedId]!.error?.message ?? 'failed';
+  const stack: [number, number][] = [];
+  for (let k = plan.offsets[u]!; k < plan.offsets[u + 1]!; k++) stack.push([plan.dependents[k]!, u]);
+  while (stack.length > 0) {
+    const [v, via] = stack.pop()!;
+    const s = nodes[plan.ids[v]!]!;
+    if (s.status !== 'pending') continue;
+    s.status = 'skipped';
+    const viaId = plan.ids[via]!;
+    s.skipped = {
+      because: failedId,
+      via: viaId,
+      reason:
+        viaId === failedId
+          ? `dependency ${failedId} failed: ${firstLine(message)}`
+          : `dependency ${viaId} was skipped because ${failedId} failed`,
+    };
+    run.stats.skipped++;
+    run.done++;
+    run.emit({ type: 'node:skip', id: plan.ids[v]!, because: failedId, via: viaId });
+    for (let k = plan.offsets[v]!; k < plan.offsets[v + 1]!; k++) stack.push([plan.dependents[k]!, v]);
+  }
+}
+
+/** Node `u` as a task for another process: its state, the attempt policy, its feedback and inputs. */
+function remoteTask(run: RunContext, env: NodeEnv, u: number): RemoteTask {
+  const { nodes, options } = run;
+  const node = run.plan.nodes[u]!;
+  const s = nodes[node.id]!;
+  const dependencies: Record<string, unknown> = {};
+  for (const from of run.dependenciesOf().get(node.id) ?? []) dependencies[from] = nodes[from]?.result;
+  const feedback = options.feedback?.[node.id];
+  return {
+    runId: run.runId,
+    node,
+    state: { status: s.status, attempts: [], ...(s.change ? { change: s.change } : {}) },
+    policy: {
+      maxAttempts: run.maxAttempts,
+      schedule: [...env.schedule],
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      keepResults: env.keepResults,
+    },
+    ...(feedback ? { feedback } : {}),
+    dependencies,
+    options: run.state.options,
+  };
+}
+
+/**
+ * Runs node `u` in another process (the backend's `send`): marks it running, saves the change the
+ * other process checkpoints before it writes a file, and merges the outcome as if it had run here.
+ */
+async function runElsewhere(run: RunContext, env: NodeEnv, u: number, send: SendTask): Promise<void> {
+  const task = remoteTask(run, env, u);
+  const s = run.nodes[task.node.id]!;
+  s.status = 'running';
+  s.startedAt = run.clock.now();
+  run.store.persist();
+  const outcome = await send(task, async (change) => {
+    s.change = change;
+    await run.store.saveNow();
+  });
+  mergeRemoteOutcome(s, outcome, run.stats, run.emit);
+}
+
+/** Ends the run: nodes that never ran are cancelled; final statistics and status, reported and saved. */
+async function finishRun(run: RunContext): Promise<ExecuteResult> {
+  const { nodes, stats, state, store } = run;
   for (const s of Object.values(nodes)) {
     if (s.status === 'pending' || s.status === 'running') s.status = 'cancelled';
     if (s.status === 'cancelled') stats.cancelled++;
   }
-  stats.durationMs = clock.now() - runStarted;
+  stats.durationMs = run.clock.now() - run.startedAt;
   stats.meanParallelism = stats.durationMs > 0 ? stats.busyMs / stats.durationMs : 0;
-  state.status = runSignal.aborted ? 'cancelled' : stats.succeeded === total ? 'succeeded' : 'failed';
+  state.status = run.runSignal.aborted ? 'cancelled' : stats.succeeded === run.total ? 'succeeded' : 'failed';
   state.stats = { ...stats };
-  emit({ type: 'run:end', status: state.status, stats });
+  run.emit({ type: 'run:end', status: state.status, stats });
   store.persist();
   await store.flush();
   if (store.error()) throw store.error();
-  return { runId, status: state.status, nodes, stats, state };
+  return { runId: run.runId, status: state.status, nodes, stats, state };
 }
 
 function firstLine(text: string): string {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChangeValidation, ErrorCategory, Violation } from '@st3/schemas';
+import type { ChangeValidation, ErrorCategory, GateResult, GateRunResult, Violation } from '@st3/schemas';
 import { atomizeText } from '../agents/atom-context.js';
 import { judgeAtomicity } from './atomicity.js';
 import { sha256 } from '../change/text.js';
@@ -79,141 +79,218 @@ function formatViolation(v: Violation): string {
   return `${where}: ${v.rule ? `${v.rule} ` : ''}${v.message}`;
 }
 
+/** The gate runs of one change: on the new file, and on the old one for the gates that failed. */
+interface GateRuns {
+  after: GateRunResult;
+  baseline: GateRunResult | undefined;
+}
+
+/** A gate the change made fail: the retry category of its new violations and what to tell the agent. */
+interface GateProblem {
+  category: ErrorCategory;
+  lines: string[];
+}
+
+/** Where a gate run takes place: a file's text in a scratch slot, optionally only some gates. */
+interface GateTarget {
+  path: string;
+  text: string;
+  signal: AbortSignal | undefined;
+  ids?: string[];
+}
+
+/**
+ * Validates an agent's change: the new file parses, what replaced the atom is still an atom, and the
+ * workspace's quality gates (when wanted) find nothing new in a scratch copy.
+ */
 export function createValidator(options: ValidatorOptions): Validator {
   const wantGates = options.gates ?? existsSync(join(options.root, '.st3', 'config', 'quality.yaml'));
-
-  /** Brings a slot in line with the workspace (files this run changed) and puts `text` at `path`. */
-  const prepare = async (slot: ScratchSlot, path: string, text: string) => {
-    const paths = new Set([...options.files.changed(), ...slot.written.keys()]);
-    for (const p of paths) {
-      if (p === path) continue;
-      const desired = (await options.files.read(p)) ?? '';
-      if (slot.written.get(p) !== sha256(desired)) await slot.write(p, desired);
-    }
-    if (slot.written.get(path) !== sha256(text)) await slot.write(path, text);
-  };
-
-  const runGatesOn = async (slot: ScratchSlot, path: string, text: string, signal?: AbortSignal, ids?: string[]) => {
-    await prepare(slot, path, text);
-    const { runGates } = await import('@st3/quality-gates');
-    return runGates({
-      cwd: slot.dir,
-      scope: { kind: 'files', files: [path] },
-      ...(ids ? { gates: ids } : {}),
-      updateState: false,
-      logOutput: false,
-      ...(options.env ? { env: options.env } : {}),
-      ...(signal ? { signal } : {}),
-    });
-  };
-
   return {
-    async validate(change) {
-      const notMeasured: string[] = [];
-      const record = await atomizeText(change.path, change.after);
-      const syntax = (record?.diagnostics ?? []).filter(
-        (d) => d.code === 'E_ATOMIZE_SYNTAX' && !/not valid UTF-8/.test(d.message),
-      );
-      const parse = {
-        ok: syntax.length === 0,
-        errors: syntax.map((d) => `${d.line ?? '?'}:${d.column ?? '?'} ${d.message}`),
-      };
-      const report: ChangeValidation = { parse };
-      if (!record) notMeasured.push(`parse: ${change.path} is not a language the atomizer parses`);
-      if (!parse.ok)
-        return fail(report, 'syntax', `${change.path} does not parse:\n${parse.errors.join('\n')}`, notMeasured);
-
-      // Is what replaced the atom still an atom (compared with the code it replaced)?
-      const atomicity = judgeAtomicity(await atomizeText(change.path, change.before), record, change);
-      report.atomicity = atomicity.report;
-      const { complexity } = atomicity;
-      const score = atomicity.report.score;
-      if (atomicity.problems.length > 0 && options.atomicity !== 'off')
-        return fail(
-          report,
-          'logic',
-          `the new code is no longer an atom: ${atomicity.problems.join('; ')}.\nKeep it small and simple: move helpers out of the atom, or simplify the logic.`,
-          notMeasured,
-          complexity,
-        );
-
-      let gateScore: number | undefined;
-      if (wantGates && !options.pool) notMeasured.push('gates: no scratch copy to run them in');
-      if (wantGates && options.pool) {
-        const outcome = await options.pool.use(async (slot) => {
-          const after = await runGatesOn(slot, change.path, change.after, change.signal);
-          const failed = after.gates.filter((g) => g.status === 'failed');
-          // Only what this change introduced counts: re-run the failed gates on the file as it was.
-          const baseline = failed.length
-            ? await runGatesOn(
-                slot,
-                change.path,
-                change.before,
-                change.signal,
-                failed.map((g) => g.id),
-              )
-            : undefined;
-          return { after, baseline };
-        });
-        report.gates = [];
-        const problems: { category: ErrorCategory; lines: string[] }[] = [];
-        // Each gate that ran scores 1, less 0.1 per warning (at least 0.5); a failure ends the validation.
-        const gateValues: number[] = [];
-        for (const g of outcome.after.gates) {
-          if (g.status === 'skipped') {
-            report.gates.push({ id: g.id, status: 'skipped', violations: 0 });
-            continue;
-          }
-          if (g.status === 'error') {
-            notMeasured.push(`gate ${g.id}: ${g.reason ?? 'error'}`);
-            report.gates.push({ id: g.id, status: 'error', violations: 0, messages: [g.reason ?? 'error'] });
-            continue;
-          }
-          const baselineGate = outcome.baseline?.gates.find((b) => b.id === g.id);
-          const fresh = g.status === 'failed' ? newViolations(g.violations, baselineGate?.violations ?? []) : [];
-          const failedNow =
-            g.status === 'failed' && (fresh.length > 0 || !baselineGate || baselineGate.status !== 'failed');
-          const warnings = g.violations.filter((v) => v.severity !== 'error').length;
-          if (!failedNow) gateValues.push(Math.max(0.5, 1 - 0.1 * warnings));
-          report.gates.push({
-            id: g.id,
-            status: failedNow ? 'failed' : g.status === 'failed' ? 'passed (pre-existing violations only)' : g.status,
-            violations: fresh.length || (failedNow ? g.violations.length : 0),
-            ...(failedNow ? { messages: (fresh.length ? fresh : g.violations).slice(0, 20).map(formatViolation) } : {}),
-          });
-          if (failedNow) {
-            const list = fresh.length ? fresh : g.violations;
-            problems.push({
-              category: categoryOfViolations(list),
-              lines: [
-                `gate ${g.id} failed:`,
-                ...list.slice(0, 20).map(formatViolation),
-                ...(g.reason && list.length === 0 ? [g.reason] : []),
-              ],
-            });
-          }
-        }
-        gateScore = gateValues.length > 0 ? gateValues.reduce((a, b) => a + b, 0) / gateValues.length : undefined;
-        if (problems.length > 0) {
-          const category =
-            problems.find((p) => p.category === 'syntax')?.category ??
-            problems.find((p) => p.category === 'type')?.category ??
-            'logic';
-          return fail(report, category, problems.flatMap((p) => p.lines).join('\n'), notMeasured, complexity);
-        }
-      }
-      const parts = [1, score, ...(gateScore !== undefined ? [gateScore] : [])];
-      // Checks that could not run count as not passed: confidence drops, the change goes to review.
-      const total = parts.length + notMeasured.length;
-      const validationScore = parts.reduce((a, b) => a + b, 0) / total;
-      return {
-        ok: true,
-        report,
-        ...(complexity !== undefined ? { complexity } : {}),
-        notMeasured,
-        score: validationScore,
-      };
+    validate(change) {
+      return validateChange(options, wantGates, change);
     },
+  };
+}
+
+/**
+ * Parse, atomicity, then the quality gates (when wanted): the first check that fails ends the
+ * validation with its retry category; a passing change gets a score for confidence.
+ */
+async function validateChange(
+  options: ValidatorOptions,
+  wantGates: boolean,
+  change: ChangeToValidate,
+): Promise<ValidationOutcome> {
+  const notMeasured: string[] = [];
+  const { record, parse } = await checkParse(change);
+  const report: ChangeValidation = { parse };
+  if (!record) notMeasured.push(`parse: ${change.path} is not a language the atomizer parses`);
+  if (!parse.ok)
+    return fail(report, 'syntax', `${change.path} does not parse:\n${parse.errors.join('\n')}`, notMeasured);
+
+  // Is what replaced the atom still an atom (compared with the code it replaced)?
+  const atomicity = judgeAtomicity(await atomizeText(change.path, change.before), record, change);
+  report.atomicity = atomicity.report;
+  const { complexity } = atomicity;
+  if (atomicity.problems.length > 0 && options.atomicity !== 'off')
+    return fail(
+      report,
+      'logic',
+      `the new code is no longer an atom: ${atomicity.problems.join('; ')}.\nKeep it small and simple: move helpers out of the atom, or simplify the logic.`,
+      notMeasured,
+      complexity,
+    );
+
+  let gateScore: number | undefined;
+  if (wantGates && !options.pool) notMeasured.push('gates: no scratch copy to run them in');
+  if (wantGates && options.pool) {
+    const gates = judgeGates(await runGatesTwice(options, options.pool, change), notMeasured);
+    report.gates = gates.report;
+    gateScore = gates.score;
+    if (gates.problems.length > 0) {
+      const message = gates.problems.flatMap((p) => p.lines).join('\n');
+      return fail(report, categoryOfProblems(gates.problems), message, notMeasured, complexity);
+    }
+  }
+  return passed(report, notMeasured, { atomicity: atomicity.report.score, gates: gateScore }, complexity);
+}
+
+/** Does the new file parse? (The atomizer's record of it, used for atomicity too, and its syntax errors.) */
+async function checkParse(change: ChangeToValidate) {
+  const record = await atomizeText(change.path, change.after);
+  const syntax = (record?.diagnostics ?? []).filter(
+    (d) => d.code === 'E_ATOMIZE_SYNTAX' && !/not valid UTF-8/.test(d.message),
+  );
+  const parse = {
+    ok: syntax.length === 0,
+    errors: syntax.map((d) => `${d.line ?? '?'}:${d.column ?? '?'} ${d.message}`),
+  };
+  return { record, parse };
+}
+
+/** Brings a slot in line with the workspace (files this run changed) and puts `text` at `path`. */
+async function prepareSlot(files: WorkspaceFiles, slot: ScratchSlot, path: string, text: string): Promise<void> {
+  const paths = new Set([...files.changed(), ...slot.written.keys()]);
+  for (const p of paths) {
+    if (p === path) continue;
+    const desired = (await files.read(p)) ?? '';
+    if (slot.written.get(p) !== sha256(desired)) await slot.write(p, desired);
+  }
+  if (slot.written.get(path) !== sha256(text)) await slot.write(path, text);
+}
+
+/** Runs the workspace's gates (or only `target.ids`) on one file in a scratch slot. */
+async function runGatesOn(options: ValidatorOptions, slot: ScratchSlot, target: GateTarget): Promise<GateRunResult> {
+  const { path, text, signal, ids } = target;
+  await prepareSlot(options.files, slot, path, text);
+  const { runGates } = await import('@st3/quality-gates');
+  return runGates({
+    cwd: slot.dir,
+    scope: { kind: 'files', files: [path] },
+    ...(ids ? { gates: ids } : {}),
+    updateState: false,
+    logOutput: false,
+    ...(options.env ? { env: options.env } : {}),
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/** Runs the gates on the new file in a scratch copy, and the failed ones again on the old file. */
+function runGatesTwice(options: ValidatorOptions, pool: ScratchPool, change: ChangeToValidate): Promise<GateRuns> {
+  const { path, signal } = change;
+  return pool.use(async (slot) => {
+    const after = await runGatesOn(options, slot, { path, text: change.after, signal });
+    const failed = after.gates.filter((g) => g.status === 'failed');
+    // Only what this change introduced counts: re-run the failed gates on the file as it was.
+    const baseline = failed.length
+      ? await runGatesOn(options, slot, { path, text: change.before, signal, ids: failed.map((g) => g.id) })
+      : undefined;
+    return { after, baseline };
+  });
+}
+
+/**
+ * The gates' verdicts for the report, the problems the change introduced and the gates' score. Each
+ * gate that ran scores 1, less 0.1 per warning (at least 0.5); a failure ends the validation. Gates that
+ * could not run (error) are recorded as not measured.
+ */
+function judgeGates(runs: GateRuns, notMeasured: string[]) {
+  const report: NonNullable<ChangeValidation['gates']> = [];
+  const problems: GateProblem[] = [];
+  const gateValues: number[] = [];
+  for (const g of runs.after.gates) {
+    if (g.status === 'skipped') {
+      report.push({ id: g.id, status: 'skipped', violations: 0 });
+      continue;
+    }
+    if (g.status === 'error') {
+      notMeasured.push(`gate ${g.id}: ${g.reason ?? 'error'}`);
+      report.push({ id: g.id, status: 'error', violations: 0, messages: [g.reason ?? 'error'] });
+      continue;
+    }
+    const baselineGate = runs.baseline?.gates.find((b) => b.id === g.id);
+    const verdict = judgeGate(g, baselineGate);
+    report.push(verdict.entry);
+    if (verdict.value !== undefined) gateValues.push(verdict.value);
+    if (verdict.problem) problems.push(verdict.problem);
+  }
+  const score = gateValues.length > 0 ? gateValues.reduce((a, b) => a + b, 0) / gateValues.length : undefined;
+  return { report, problems, score };
+}
+
+/**
+ * One gate that ran, against its run on the old file: it fails the change only with violations the
+ * change introduced, or when it did not fail on the old file. A gate that passes gets its score.
+ */
+function judgeGate(
+  g: GateResult,
+  baselineGate: GateResult | undefined,
+): { entry: NonNullable<ChangeValidation['gates']>[number]; value?: number; problem?: GateProblem } {
+  const fresh = g.status === 'failed' ? newViolations(g.violations, baselineGate?.violations ?? []) : [];
+  const failedNow = g.status === 'failed' && (fresh.length > 0 || !baselineGate || baselineGate.status !== 'failed');
+  const warnings = g.violations.filter((v) => v.severity !== 'error').length;
+  const entry = {
+    id: g.id,
+    status: failedNow ? 'failed' : g.status === 'failed' ? 'passed (pre-existing violations only)' : g.status,
+    violations: fresh.length || (failedNow ? g.violations.length : 0),
+    ...(failedNow ? { messages: (fresh.length ? fresh : g.violations).slice(0, 20).map(formatViolation) } : {}),
+  };
+  if (!failedNow) return { entry, value: Math.max(0.5, 1 - 0.1 * warnings) };
+  const list = fresh.length ? fresh : g.violations;
+  const lines = [
+    `gate ${g.id} failed:`,
+    ...list.slice(0, 20).map(formatViolation),
+    ...(g.reason && list.length === 0 ? [g.reason] : []),
+  ];
+  return { entry, problem: { category: categoryOfViolations(list), lines } };
+}
+
+/** The retry category of failed gates: syntax before type before logic. */
+function categoryOfProblems(problems: readonly GateProblem[]): ErrorCategory {
+  return (
+    problems.find((p) => p.category === 'syntax')?.category ??
+    problems.find((p) => p.category === 'type')?.category ??
+    'logic'
+  );
+}
+
+/** A change that passed: its score averages parse (1), atomicity and the gates' score. */
+function passed(
+  report: ChangeValidation,
+  notMeasured: string[],
+  scores: { atomicity: number; gates: number | undefined },
+  complexity: number | undefined,
+): ValidationOutcome {
+  const parts = [1, scores.atomicity, ...(scores.gates !== undefined ? [scores.gates] : [])];
+  // Checks that could not run count as not passed: confidence drops, the change goes to review.
+  const total = parts.length + notMeasured.length;
+  const validationScore = parts.reduce((a, b) => a + b, 0) / total;
+  return {
+    ok: true,
+    report,
+    ...(complexity !== undefined ? { complexity } : {}),
+    notMeasured,
+    score: validationScore,
   };
 }
 
