@@ -15,14 +15,12 @@ export {
 export {
   CONTEXT_FILE,
   immutableFields,
-  initContext,
   purgeContext,
   readContext,
   updateContext,
   verifySnapshot,
-  type ContextOptions,
-  type InitResult,
 } from './context/store.js';
+export { initContext, type ContextOptions, type InitResult } from './context/init.js';
 export {
   EVIDENCE_LIMITS,
   attachEvidence,

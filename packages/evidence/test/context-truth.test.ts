@@ -3,8 +3,10 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  attachEvidence,
   DEFAULT_TASKS_CONFIG,
   diffContext,
+  EVIDENCE_LIMITS,
   initContext,
   readContext,
   recordWorktree,
@@ -148,6 +150,30 @@ describe('snapshot truth', () => {
       // A snapshot edited in the context store is no longer intact.
       await writeFile(join(root, '.st3/tasks/TASK-0042/task.snapshot.yaml'), 'tampered\n');
       expect((await taskFileDrift(ws, context)).snapshot_intact).toBe(false);
+    });
+  });
+});
+
+describe('attaching evidence', () => {
+  it('never deletes the source file, even when it grows past the limit while the attach waits for the context lock', async () => {
+    await withTemp(async (root) => {
+      const ws = await repo(root);
+      await initContext(ws, 'TASK-0042', { worktree: 'skip' });
+      await writeFile(join(root, 'notes.md'), 'small\n');
+      // Hold the context lock: the attach checks the file's size, then waits for it.
+      let release!: () => void;
+      let held!: () => void;
+      const holding = new Promise<void>((r) => (held = r));
+      const lock = updateContext(ws, 'TASK-0042', () => new Promise<void>((r) => ((release = r), held())));
+      await holding;
+      const attach = attachEvidence(ws, 'TASK-0042', { type: 'summary', source: 'notes.md', description: 'notes' });
+      const settled = attach.catch((error: unknown) => error);
+      await new Promise((r) => setTimeout(r, 300));
+      await writeFile(join(root, 'notes.md'), 'x'.repeat(EVIDENCE_LIMITS.summary + 1));
+      release();
+      await lock;
+      expect(await settled).toMatchObject({ code: 'E_EVIDENCE_TOO_LARGE' });
+      expect(existsSync(join(root, 'notes.md'))).toBe(true);
     });
   });
 });

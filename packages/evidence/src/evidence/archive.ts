@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { lstat, readdir, readFile, readlink, realpath, rm } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { St3Error, type ArchiveIndex, type Diagnostic } from '@st3/schemas';
 import { isUtf8, parsePaxRecords, tarEnd, tarHeader, tarPadding } from './tar.js';
+import { openZstdOutput, TarBatcher } from './zstd-output.js';
 
 export interface ArchiveEntry {
   /** The name inside the archive as text (`\xNN` escapes for bytes that are not UTF-8). */
@@ -41,7 +41,6 @@ export interface ArchiveOptions {
   threads?: number;
 }
 
-const BATCH_BYTES = 1 << 20;
 const SYNC_READ_BYTES = 1 << 20;
 const YIELD_BYTES = 8 << 20;
 /** Symlinks followed while resolving one link inside the folder before it counts as a loop (as Linux's ELOOP). */
@@ -197,93 +196,27 @@ export async function archiveDirectory(
   options: ArchiveOptions = {},
 ): Promise<ArchiveResult> {
   const { entries, leftOut, warnings } = await listTree(root);
-  const { CompressStream } = await import('zstd-napi');
-  // Fixed level, checksum on, no content size, and zstd's own worker threads: with nbWorkers ≥ 1 the
-  // frame depends on the bytes only (not on the thread count), and compression leaves the JS thread free.
-  const zstd = new CompressStream({
-    compressionLevel: options.level ?? 3,
-    checksumFlag: true,
-    nbWorkers: Math.max(1, options.threads ?? Math.min(4, availableParallelism() - 1)),
-  });
-  const out = createWriteStream(outPath);
-  const archiveHash = createHash('sha256');
-  let compressedSize = 0;
-  zstd.on('data', (chunk: Buffer) => {
-    archiveHash.update(chunk);
-    compressedSize += chunk.length;
-  });
-  zstd.pipe(out);
-  const finished = new Promise<void>((resolvePromise, reject) => {
-    out.on('finish', resolvePromise);
-    out.on('error', reject);
-    zstd.on('error', reject);
-  });
-  const files: ArchiveIndex['files'] = [];
-  let tarSize = 0;
-  // Tar bytes are batched into ~1 MiB writes: one native call per batch, not per 512-byte header.
-  let batch: Uint8Array[] = [];
-  let batchLen = 0;
-  const flush = async (): Promise<void> => {
-    if (batchLen === 0) return;
-    const chunk = Buffer.concat(batch, batchLen);
-    batch = [];
-    batchLen = 0;
-    if (!zstd.write(chunk)) await new Promise<void>((r) => zstd.once('drain', () => r()));
-  };
-  const write = async (chunk: Uint8Array): Promise<void> => {
-    tarSize += chunk.length;
-    batch.push(chunk);
-    batchLen += chunk.length;
-    if (batchLen >= BATCH_BYTES) await flush();
-  };
+  const output = await openZstdOutput(outPath, options);
+  const tar = new TarBatcher(output.zstd);
+  let files: ArchiveIndex['files'];
   try {
-    let sinceYield = 0;
-    for (let i = 0; i < entries.length; i++) {
-      if (options.signal?.aborted) throw new St3Error('E_INTERRUPTED', 'archiving interrupted');
-      const entry = entries[i]!;
-      if (entry.kind !== 'file') {
-        await write(tarHeader({ path: entry.pathBytes, kind: entry.kind, size: 0, linkname: entry.linkname }));
-        continue;
-      }
-      // Small files are read synchronously (an async read costs four thread-pool round trips, more
-      // than the read itself); the loop yields to the event loop every few MiB so aborts still land.
-      const data = entry.size < SYNC_READ_BYTES ? readFileSync(entry.absolute) : await readFile(entry.absolute);
-      sinceYield += data.length;
-      if (sinceYield > YIELD_BYTES) {
-        sinceYield = 0;
-        await new Promise<void>((r) => setImmediate(r));
-      }
-      if (data.length !== entry.size) {
-        throw new St3Error('E_FILE_READ', `${entry.path} changed while it was being archived`, {
-          file: entry.path,
-          hint: 'archive a folder nothing is writing to',
-        });
-      }
-      await write(tarHeader({ path: entry.pathBytes, kind: 'file', size: data.length, executable: entry.executable }));
-      await write(data);
-      const pad = tarPadding(data.length);
-      if (pad.length > 0) await write(pad);
-      files.push({
-        ...indexPath(entry.pathBytes),
-        size: data.length,
-        sha256: createHash('sha256').update(data).digest('hex'),
-      });
-    }
-    await write(tarEnd());
-    await flush();
-    zstd.end();
-    await finished;
+    files = await writeTarEntries(tar, entries, options.signal);
+    await tar.write(tarEnd());
+    await tar.flush();
+    output.zstd.end();
+    await output.finished;
   } catch (error) {
-    zstd.destroy();
-    out.destroy();
+    // No partial archive is left behind.
+    output.zstd.destroy();
+    output.out.destroy();
     await rm(outPath, { force: true });
     throw error;
   }
-  const digest = archiveHash.digest('hex');
+  const digest = output.hash.digest('hex');
   return {
     sha256: digest,
-    size: compressedSize,
-    tarSize,
+    size: output.compressedSize,
+    tarSize: tar.size,
     index: {
       version: 1,
       root: '.',
@@ -294,6 +227,52 @@ export async function archiveDirectory(
     leftOut,
     warnings,
   };
+}
+
+/** Writes every entry's tar header (and a file's bytes); returns the index records of the regular files. */
+async function writeTarEntries(
+  tar: TarBatcher,
+  entries: ArchiveEntry[],
+  signal: AbortSignal | undefined,
+): Promise<ArchiveIndex['files']> {
+  const files: ArchiveIndex['files'] = [];
+  let sinceYield = 0;
+  for (const entry of entries) {
+    if (signal?.aborted) throw new St3Error('E_INTERRUPTED', 'archiving interrupted');
+    if (entry.kind !== 'file') {
+      await tar.write(tarHeader({ path: entry.pathBytes, kind: entry.kind, size: 0, linkname: entry.linkname }));
+      continue;
+    }
+    // Small files are read synchronously (an async read costs four thread-pool round trips, more
+    // than the read itself); the loop yields to the event loop every few MiB so aborts still land.
+    const data = entry.size < SYNC_READ_BYTES ? readFileSync(entry.absolute) : await readFile(entry.absolute);
+    sinceYield += data.length;
+    if (sinceYield > YIELD_BYTES) {
+      sinceYield = 0;
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    files.push(await writeTarFile(tar, entry, data));
+  }
+  return files;
+}
+
+/** Writes one regular file (header, bytes, padding) and returns its index record. */
+async function writeTarFile(
+  tar: TarBatcher,
+  entry: ArchiveEntry,
+  data: Buffer,
+): Promise<ArchiveIndex['files'][number]> {
+  if (data.length !== entry.size) {
+    throw new St3Error('E_FILE_READ', `${entry.path} changed while it was being archived`, {
+      file: entry.path,
+      hint: 'archive a folder nothing is writing to',
+    });
+  }
+  await tar.write(tarHeader({ path: entry.pathBytes, kind: 'file', size: data.length, executable: entry.executable }));
+  await tar.write(data);
+  const pad = tarPadding(data.length);
+  if (pad.length > 0) await tar.write(pad);
+  return { ...indexPath(entry.pathBytes), size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
 }
 
 export interface ArchiveMember {

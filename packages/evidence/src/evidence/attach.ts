@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { lstat, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { withFileLock, writeFileAtomic, writeJsonAtomic } from '@st3/fs';
@@ -98,17 +99,16 @@ const hasQaMetadata = (m: Record<string, unknown> | undefined): boolean =>
  * warning says so; a later `st3 qa record` of the same log fills it in.
  */
 async function qaMetadataFor(
-  ws: EvidenceWorkspace,
-  taskId: string,
+  job: AttachJob,
   id: string,
   content: Buffer | undefined,
-  warnings: Diagnostic[],
-  source: string,
 ): Promise<Record<string, unknown> | undefined> {
+  const { ws, taskId, options } = job;
+  const source = options.source;
   const own = content ? qaRecordIn(content.toString('utf8')) : undefined;
   const run = own ?? (await readRunsFile(contextDirFor(ws, taskId))).findLast((r) => r.evidence_id === id);
   if (run) return qaMetadataOf(run);
-  warnings.push({
+  job.warnings.push({
     code: 'W_QA_METADATA_MISSING',
     severity: 'warning',
     file: source,
@@ -135,96 +135,161 @@ export async function attachEvidence(
   const info = await lstat(abs).then((l) => (l.isSymbolicLink() ? stat(abs) : l));
   const dir = evidenceDir(ws, taskId);
   await mkdir(dir, { recursive: true });
-  const limit = EVIDENCE_LIMITS[options.type];
-  const warnings: Diagnostic[] = [];
+  const job: AttachJob = { ws, taskId, options, abs, dir, clock, limit: EVIDENCE_LIMITS[options.type], warnings: [] };
   return updateContext(
     ws,
     taskId,
     async (context) => {
-      let digest: string;
-      let size: number;
-      let ext: string;
-      let stagedPath: string;
-      let archiveIndex: ArchiveIndex | undefined;
-      let leftOut: LeftOutEntry[] = [];
-      let content: Buffer | undefined;
-      if (options.type === 'directory') {
-        if (!info.isDirectory())
-          throw new St3Error('E_EVIDENCE_INVALID', `${options.source} is not a folder`, {
-            hint: 'use --type file (or another file type) for a file',
-          });
-        stagedPath = join(dir, `.staging-${process.pid}-${Date.now()}.tar.zst`);
-        const archived = await archiveDirectory(abs, stagedPath, { signal: options.signal });
-        warnings.push(...archived.warnings);
-        leftOut = archived.leftOut;
-        digest = archived.sha256;
-        size = archived.size;
-        ext = '.tar.zst';
-        archiveIndex = archived.index;
-      } else {
-        if (!info.isFile())
-          throw new St3Error('E_EVIDENCE_INVALID', `${options.source} is not a regular file`, {
-            hint: 'attach a folder with --type directory',
-          });
-        stagedPath = abs;
-        if (info.size > limit) throw tooLarge(options, info.size, limit);
-        // Read once: the bytes hashed are the bytes stored, even if the source changes meanwhile.
-        content = await readFile(abs);
-        size = content.length;
-        digest = sha256(content);
-        ext =
-          extname(abs)
-            .toLowerCase()
-            .replace(/[^.a-z0-9]/g, '') || '.bin';
+      const staged = options.type === 'directory' ? await stageDirectory(job, info) : await stageFile(job, info);
+      if (staged.size > job.limit) {
+        // A staged copy goes; a file is staged as itself (its bytes in memory): never the user's file.
+        if (staged.path !== job.abs) await rm(staged.path, { force: true });
+        throw tooLarge(options, staged.size, job.limit);
       }
-      if (size > limit) {
-        await rm(stagedPath, { force: true });
-        throw tooLarge(options, size, limit);
-      }
-      const id = digest.slice(0, 16);
+      const id = staged.digest.slice(0, 16);
       const index = await readEvidenceIndex(ws, taskId);
       const existing = index.entries.find((e) => e.id === id);
-      const metadata =
-        options.type === 'qa_output' && !hasQaMetadata(options.metadata)
-          ? existing && hasQaMetadata(existing.metadata)
-            ? existing.metadata
-            : await qaMetadataFor(ws, taskId, id, content, warnings, options.source)
-          : options.metadata;
-      if (existing) {
-        if (stagedPath !== abs) await rm(stagedPath, { force: true });
-        // The same log attached before without QA metadata (e.g. before its `qa record`) gets it now.
-        if (existing.type === 'qa_output' && !hasQaMetadata(existing.metadata) && hasQaMetadata(metadata)) {
-          existing.metadata = { ...existing.metadata, ...metadata };
-          await withFileLock(indexFile(ws, taskId), () => writeJsonAtomic(indexFile(ws, taskId), index));
-        }
-        return { entry: existing, created: false, leftOut, warnings };
-      }
-      const stored = `${id}${ext}`;
-      if (stagedPath !== abs) await rename(stagedPath, join(dir, stored));
-      else await writeFileAtomic(join(dir, stored), content!);
-      const entry: EvidenceEntry = {
-        id,
-        type: options.type,
-        stored,
-        source: displayPath(ws.root, abs),
-        sha256: digest,
-        size,
-        description: options.description,
-        attached_at: clock().toISOString(),
-        ...(metadata && Object.keys(metadata).length > 0 ? { metadata } : {}),
-      };
-      if (archiveIndex) {
-        entry.archive_index = `${id}.index.json`;
-        entry.file_count = archiveIndex.files.length;
-        await writeJsonAtomic(join(dir, entry.archive_index), archiveIndex);
-      }
+      const metadata = await metadataFor(job, id, existing, staged.content);
+      if (existing) return keepExisting(job, staged, existing, metadata, index);
+      const entry = await storeEvidence(job, staged, id, metadata);
       index.entries.push(entry);
-      await withFileLock(indexFile(ws, taskId), () => writeJsonAtomic(indexFile(ws, taskId), index));
-      context.evidence.push({ id, type: options.type, sha256: digest });
-      return { entry, created: true, leftOut, warnings };
+      await writeEvidenceIndex(ws, taskId, index);
+      context.evidence.push({ id, type: options.type, sha256: staged.digest });
+      return { entry, created: true, leftOut: staged.leftOut, warnings: job.warnings };
     },
     clock,
   );
+}
+
+/** What the steps of one attachment share. */
+interface AttachJob {
+  ws: EvidenceWorkspace;
+  taskId: string;
+  options: AttachOptions;
+  /** The source, resolved. */
+  abs: string;
+  /** The task's evidence folder. */
+  dir: string;
+  clock: Clock;
+  /** The size limit of `options.type`. */
+  limit: number;
+  /** Warnings in the order they arise (returned as they are). */
+  warnings: Diagnostic[];
+}
+
+/** The bytes to attach, hashed, before they are stored. */
+interface Staged {
+  /** A folder's archive in a staging file, or the source file itself (its bytes are in `content`). */
+  path: string;
+  digest: string;
+  size: number;
+  /** The extension of the stored file. */
+  ext: string;
+  /** A file's bytes, read once. */
+  content?: Buffer;
+  /** A folder's per-file index. */
+  archiveIndex?: ArchiveIndex;
+  leftOut: LeftOutEntry[];
+}
+
+/** Archives a folder into a staging file of the evidence folder (renamed into place once it is kept). */
+async function stageDirectory(job: AttachJob, info: Stats): Promise<Staged> {
+  if (!info.isDirectory())
+    throw new St3Error('E_EVIDENCE_INVALID', `${job.options.source} is not a folder`, {
+      hint: 'use --type file (or another file type) for a file',
+    });
+  const path = join(job.dir, `.staging-${process.pid}-${Date.now()}.tar.zst`);
+  const archived = await archiveDirectory(job.abs, path, { signal: job.options.signal });
+  job.warnings.push(...archived.warnings);
+  return {
+    path,
+    digest: archived.sha256,
+    size: archived.size,
+    ext: '.tar.zst',
+    archiveIndex: archived.index,
+    leftOut: archived.leftOut,
+  };
+}
+
+async function stageFile(job: AttachJob, info: Stats): Promise<Staged> {
+  if (!info.isFile())
+    throw new St3Error('E_EVIDENCE_INVALID', `${job.options.source} is not a regular file`, {
+      hint: 'attach a folder with --type directory',
+    });
+  if (info.size > job.limit) throw tooLarge(job.options, info.size, job.limit);
+  // Read once: the bytes hashed are the bytes stored, even if the source changes meanwhile.
+  const content = await readFile(job.abs);
+  const ext =
+    extname(job.abs)
+      .toLowerCase()
+      .replace(/[^.a-z0-9]/g, '') || '.bin';
+  return { path: job.abs, digest: sha256(content), size: content.length, ext, content, leftOut: [] };
+}
+
+/**
+ * The metadata to record: the caller's, except for a `qa_output` given none, which keeps the QA
+ * metadata already attached with the same bytes or else gets it from a QA record.
+ */
+async function metadataFor(
+  job: AttachJob,
+  id: string,
+  existing: EvidenceEntry | undefined,
+  content: Buffer | undefined,
+): Promise<Record<string, unknown> | undefined> {
+  if (job.options.type !== 'qa_output' || hasQaMetadata(job.options.metadata)) return job.options.metadata;
+  if (existing && hasQaMetadata(existing.metadata)) return existing.metadata;
+  return qaMetadataFor(job, id, content);
+}
+
+/** The same bytes are already attached: drops the staged copy and returns the existing entry. */
+async function keepExisting(
+  job: AttachJob,
+  staged: Staged,
+  existing: EvidenceEntry,
+  metadata: Record<string, unknown> | undefined,
+  index: EvidenceIndex,
+): Promise<AttachResult> {
+  if (staged.path !== job.abs) await rm(staged.path, { force: true });
+  // The same log attached before without QA metadata (e.g. before its `qa record`) gets it now.
+  if (existing.type === 'qa_output' && !hasQaMetadata(existing.metadata) && hasQaMetadata(metadata)) {
+    existing.metadata = { ...existing.metadata, ...metadata };
+    await writeEvidenceIndex(job.ws, job.taskId, index);
+  }
+  return { entry: existing, created: false, leftOut: staged.leftOut, warnings: job.warnings };
+}
+
+/** Stores the staged bytes as `<id><ext>` (and a folder's index as `<id>.index.json`); returns the new entry. */
+async function storeEvidence(
+  job: AttachJob,
+  staged: Staged,
+  id: string,
+  metadata: Record<string, unknown> | undefined,
+): Promise<EvidenceEntry> {
+  const stored = `${id}${staged.ext}`;
+  if (staged.path !== job.abs) await rename(staged.path, join(job.dir, stored));
+  else await writeFileAtomic(join(job.dir, stored), staged.content!);
+  const entry: EvidenceEntry = {
+    id,
+    type: job.options.type,
+    stored,
+    source: displayPath(job.ws.root, job.abs),
+    sha256: staged.digest,
+    size: staged.size,
+    description: job.options.description,
+    attached_at: job.clock().toISOString(),
+    ...(metadata && Object.keys(metadata).length > 0 ? { metadata } : {}),
+  };
+  if (staged.archiveIndex) {
+    entry.archive_index = `${id}.index.json`;
+    entry.file_count = staged.archiveIndex.files.length;
+    await writeJsonAtomic(join(job.dir, entry.archive_index), staged.archiveIndex);
+  }
+  return entry;
+}
+
+/** Writes `evidence/index.json` atomically, under its own lock. */
+async function writeEvidenceIndex(ws: EvidenceWorkspace, taskId: string, index: EvidenceIndex): Promise<void> {
+  await withFileLock(indexFile(ws, taskId), () => writeJsonAtomic(indexFile(ws, taskId), index));
 }
 
 function tooLarge(options: AttachOptions, size: number, limit: number): St3Error {

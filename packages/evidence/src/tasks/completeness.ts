@@ -48,33 +48,57 @@ export function planOf(task: TaskRecord): unknown[] | undefined {
   return undefined;
 }
 
-export function checkCompleteness(task: TaskRecord, ctx: CheckContext): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const at = (
-    path: (string | number)[],
-    code: string,
-    severity: 'error' | 'warning',
-    message: string,
-    hint: string,
-  ): void => {
+/** Adds one diagnostic to the list being built; see {@link diagnosticsAt}. */
+type Report = (
+  path: (string | number)[],
+  code: string,
+  severity: 'error' | 'warning',
+  message: string,
+  hint: string,
+) => void;
+
+/**
+ * A reporter pushing onto `out`. A field that is absent has no position of its own, so the
+ * diagnostic points at its nearest ancestor the file has (or 1:1).
+ */
+function diagnosticsAt(ctx: CheckContext, out: Diagnostic[]): Report {
+  return (path, code, severity, message, hint) => {
     let pos = ctx.locate(path);
     for (let p = path.slice(0, -1); !pos && p.length > 0; p = p.slice(0, -1)) pos = ctx.locate(p);
     out.push({ code, severity, file: ctx.file, line: pos?.line ?? 1, column: pos?.column ?? 1, path, message, hint });
   };
-  const version = taskSchemaVersion(task);
+}
 
-  if (acceptanceEmpty(task.acceptance_criteria)) {
-    at(
-      ['acceptance_criteria'],
-      'E001',
-      'error',
-      task.acceptance_criteria === undefined ? 'acceptance_criteria is missing' : 'acceptance_criteria is empty',
-      'list what must be true when the task is done under acceptance_criteria.must',
-    );
-  }
+/** The diagnostics come out in the order of the checks below (acceptance, scope, plan, ..., risks). */
+export function checkCompleteness(task: TaskRecord, ctx: CheckContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = diagnosticsAt(ctx, out);
+  checkAcceptanceCriteria(task, report);
+  checkScope(task, report);
+  checkPlan(task, report);
+  checkPlanStepOutputs(task, report);
+  checkDeliverables(task, report);
+  checkValidation(task, report);
+  checkRisks(task, report);
+  return out;
+}
+
+function checkAcceptanceCriteria(task: TaskRecord, report: Report): void {
+  if (!acceptanceEmpty(task.acceptance_criteria)) return;
+  report(
+    ['acceptance_criteria'],
+    'E001',
+    'error',
+    task.acceptance_criteria === undefined ? 'acceptance_criteria is missing' : 'acceptance_criteria is empty',
+    'list what must be true when the task is done under acceptance_criteria.must',
+  );
+}
+
+/** `scope.in` is required (E001); an empty `scope.out` is only a warning. */
+function checkScope(task: TaskRecord, report: Report): void {
   const scope = task.scope as Record<string, unknown> | undefined;
   if (isEmpty(scope?.in))
-    at(
+    report(
       ['scope', 'in'],
       'E001',
       'error',
@@ -82,17 +106,20 @@ export function checkCompleteness(task: TaskRecord, ctx: CheckContext): Diagnost
       'list the files, modules or behaviours in scope',
     );
   if (isEmpty(scope?.out))
-    at(
+    report(
       ['scope', 'out'],
       'W_TASK_SCOPE_OUT',
       'warning',
       'scope.out is empty: nothing is explicitly out of scope',
       'list exclusions to prevent scope creep',
     );
+}
 
+/** A plan is required; one under its 1.0 name `implementation_plan` is accepted with a warning. */
+function checkPlan(task: TaskRecord, report: Report): void {
   const plan = planOf(task);
   if (!plan || plan.length === 0) {
-    at(
+    report(
       ['plan'],
       'E001',
       'error',
@@ -100,7 +127,7 @@ export function checkCompleteness(task: TaskRecord, ctx: CheckContext): Diagnost
       'add the plan steps (id, title, details, actor, inputs, outputs, definition_of_done)',
     );
   } else if (!Array.isArray(task.plan)) {
-    at(
+    report(
       ['implementation_plan'],
       'W_TASK_LEGACY_FIELD',
       'warning',
@@ -108,50 +135,59 @@ export function checkCompleteness(task: TaskRecord, ctx: CheckContext): Diagnost
       'rename it to `plan` when moving to schema 1.1',
     );
   }
-  if (version === '1.1' && Array.isArray(task.plan)) {
-    task.plan.forEach((step, i) => {
-      if (step && typeof step === 'object' && isEmpty((step as Record<string, unknown>).outputs)) {
-        const id = (step as Record<string, unknown>).id ?? i + 1;
-        at(
-          ['plan', i, 'outputs'],
-          'E001',
-          'error',
-          `plan step ${String(id)} has no outputs (schema 1.1 requires them)`,
-          'list the files or artifacts the step produces',
-        );
-      }
-    });
-  }
+}
 
-  if (isEmpty(task.deliverables))
-    at(
-      ['deliverables'],
-      'E001',
-      'error',
-      task.deliverables === undefined ? 'deliverables is missing' : 'deliverables is empty',
-      'list the files the task delivers',
-    );
-
-  const pipeline = pipelineOf(task);
-  if (!pipeline || pipeline.length === 0) {
-    if (version === '1.1')
-      at(
-        ['validation', 'pipeline'],
+/** Schema 1.1 requires every plan step to name its outputs. */
+function checkPlanStepOutputs(task: TaskRecord, report: Report): void {
+  if (taskSchemaVersion(task) !== '1.1' || !Array.isArray(task.plan)) return;
+  task.plan.forEach((step, i) => {
+    if (step && typeof step === 'object' && isEmpty((step as Record<string, unknown>).outputs)) {
+      const id = (step as Record<string, unknown>).id ?? i + 1;
+      report(
+        ['plan', i, 'outputs'],
         'E001',
         'error',
-        'validation.pipeline is empty or missing (schema 1.1 requires it)',
-        'add the commands that prove the task: [{command, description}]',
+        `plan step ${String(id)} has no outputs (schema 1.1 requires them)`,
+        'list the files or artifacts the step produces',
       );
-    else
-      at(
-        ['validation'],
-        'W_TASK_NO_VALIDATION',
-        'warning',
-        'no validation commands (validation.commands or validation.pipeline)',
-        'schema 1.1 requires validation.pipeline',
-      );
-  }
+    }
+  });
+}
+
+function checkDeliverables(task: TaskRecord, report: Report): void {
+  if (!isEmpty(task.deliverables)) return;
+  report(
+    ['deliverables'],
+    'E001',
+    'error',
+    task.deliverables === undefined ? 'deliverables is missing' : 'deliverables is empty',
+    'list the files the task delivers',
+  );
+}
+
+/** Validation commands: required by schema 1.1 (E001), only a warning for 1.0, which never required them. */
+function checkValidation(task: TaskRecord, report: Report): void {
+  const pipeline = pipelineOf(task);
+  if (pipeline && pipeline.length > 0) return;
+  if (taskSchemaVersion(task) === '1.1')
+    report(
+      ['validation', 'pipeline'],
+      'E001',
+      'error',
+      'validation.pipeline is empty or missing (schema 1.1 requires it)',
+      'add the commands that prove the task: [{command, description}]',
+    );
+  else
+    report(
+      ['validation'],
+      'W_TASK_NO_VALIDATION',
+      'warning',
+      'no validation commands (validation.commands or validation.pipeline)',
+      'schema 1.1 requires validation.pipeline',
+    );
+}
+
+function checkRisks(task: TaskRecord, report: Report): void {
   if (isEmpty(task.risks))
-    at(['risks'], 'W_TASK_RISKS', 'warning', 'risks is empty', 'list risks and their mitigations');
-  return out;
+    report(['risks'], 'W_TASK_RISKS', 'warning', 'risks is empty', 'list risks and their mitigations');
 }
