@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { St3Error } from '@st3/schemas';
 import { withFileLock, writeFileAtomic } from '../fs.js';
-import { directoryEditLog, memoryEditLog } from './edit-log.js';
+import { directoryEditLog, memoryEditLog, type EditLog } from './edit-log.js';
 import { applyHunks, diffHunks, rebaseHunks, type Hunk } from './hunks.js';
 import { sha256, unifiedDiff } from './text.js';
 
@@ -92,102 +92,158 @@ export interface WorkspaceFilesOptions {
 
 export function createWorkspaceFiles(root: string, options: WorkspaceFilesOptions = {}): WorkspaceFiles {
   const dryRun = options.dryRun === true;
-  const overlay = new Map<string, string>();
-  const original = new Map<string, string>();
-  // Files others write (see track): their text when tracking began.
-  const tracked = new Map<string, string>();
-  // Per file: the versions written, each with the edit that made it (in the previous version's lines).
-  const log = options.editLog && !dryRun ? directoryEditLog(options.editLog) : memoryEditLog();
-  // In-process queue per file: the file lock is per process; this orders this process's own writes.
-  const queues = new Map<string, Promise<unknown>>();
-  const key = (path: string) => path.replace(/\\/g, '/');
-
-  const read = async (path: string) => {
-    const k = key(path);
-    if (dryRun && overlay.has(k)) return overlay.get(k);
-    return readText(insideRoot(root, k));
+  const state: FilesState = {
+    root,
+    dryRun,
+    overlay: new Map(),
+    original: new Map(),
+    tracked: new Map(),
+    log: options.editLog && !dryRun ? directoryEditLog(options.editLog) : memoryEditLog(),
+    queues: new Map(),
   };
-
-  const serialized = <T>(k: string, body: () => Promise<T>): Promise<T> => {
-    const abs = insideRoot(root, k);
-    const run = () => (dryRun ? body() : withFileLock(abs, body, { timeoutMs: 30_000 }));
-    const next = (queues.get(k) ?? Promise.resolve()).then(run, run);
-    queues.set(
-      k,
-      next.catch(() => undefined),
-    );
-    return next;
-  };
-
-  const write = async (k: string, before: string, after: string, entry: { label: string; hunks: Hunk[] }) => {
-    if (!original.has(k)) original.set(k, before);
-    const chain = await log.load(k);
-    if (chain.length === 0 || chain[chain.length - 1]!.sha !== sha256(before))
-      // The first write of this file (or the first after a change by other means): its starting version.
-      chain.splice(0, chain.length, { sha: sha256(before), label: '(start)', hunks: [] });
-    if (dryRun) overlay.set(k, after);
-    else await writeFileAtomic(insideRoot(root, k), after);
-    chain.push({ sha: sha256(after), ...entry });
-    await log.save(k, chain);
-  };
-
   return {
     root,
     dryRun,
-    read,
-    applyEdit(path, edit, beforeWrite) {
-      const k = key(path);
-      return serialized(k, async () => {
-        const current = (await read(k)) ?? '';
-        let hunks = edit.hunks;
-        const rebasedOver: string[] = [];
-        if (current !== edit.base) {
-          // The versions written since: the edit is rebased over those made after its base.
-          const list = await log.load(k);
-          const baseSha = sha256(edit.base);
-          let from = list.length - 1;
-          while (from >= 0 && list[from]!.sha !== baseSha) from--;
-          if (from < 0 || list[list.length - 1]!.sha !== sha256(current))
-            throw conflict(k, edit.label, 'the file was changed by other means since the agent read it');
-          for (const entry of list.slice(from + 1)) {
-            const r = rebaseHunks(hunks, entry.hunks);
-            if (!r.ok) throw conflict(k, edit.label, `line ${r.conflictLine} was changed by ${entry.label} meanwhile`);
-            hunks = r.hunks;
-            rebasedOver.push(entry.label);
-          }
-        }
-        const result: AppliedEdit = { before: current, after: applyHunks(current, hunks), rebasedOver };
-        await beforeWrite?.(result);
-        await write(k, current, result.after, { label: edit.label, hunks });
-        return result;
-      });
-    },
-    replace(path, compute) {
-      const k = key(path);
-      return serialized(k, async () => {
-        const before = (await read(k)) ?? '';
-        const after = compute(before);
-        if (after !== before) await write(k, before, after, { label: '(review)', hunks: diffHunks(before, after) });
-        return { before, after };
-      });
-    },
-    changed: () => [...original.keys()],
-    async track(paths) {
-      for (const k of new Set(paths.map(key))) {
-        if (original.has(k) || tracked.has(k)) continue;
-        // A path that cannot be read (outside the workspace, say) fails its own node later, not the run.
-        const text = await read(k).catch(() => null);
-        if (text !== null) tracked.set(k, text ?? '');
-      }
-    },
-    async patch() {
-      const parts: string[] = [];
-      const starts = new Map([...tracked, ...original]);
-      for (const [path, before] of [...starts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-        const diff = unifiedDiff(path, before, (await read(path)) ?? '');
-        if (diff) parts.push(diff);
-      }
-      return parts.join('');
-    },
+    read: (path) => readCurrent(state, path),
+    applyEdit: (path, edit, beforeWrite) => applyEdit(state, key(path), edit, beforeWrite),
+    replace: (path, compute) => replaceText(state, key(path), compute),
+    changed: () => [...state.original.keys()],
+    track: (paths) => trackPaths(state, paths),
+    patch: () => workspacePatch(state),
   };
+}
+
+/** What a WorkspaceFiles object keeps; maps are keyed by the path with forward slashes (see `key`). */
+interface FilesState {
+  root: string;
+  dryRun: boolean;
+  /** Dry run: the text of every file written. */
+  overlay: Map<string, string>;
+  /** Files written through this object: their text before the first write. */
+  original: Map<string, string>;
+  /** Files others write (see track): their text when tracking began. */
+  tracked: Map<string, string>;
+  /** Per file: the versions written, each with the edit that made it (in the previous version's lines). */
+  log: EditLog;
+  /** In-process queue per file: the file lock is per process; this orders this process's own writes. */
+  queues: Map<string, Promise<unknown>>;
+}
+
+function key(path: string): string {
+  return path.replace(/\\/g, '/');
+}
+
+async function readCurrent(state: FilesState, path: string): Promise<string | undefined> {
+  const k = key(path);
+  if (state.dryRun && state.overlay.has(k)) return state.overlay.get(k);
+  return readText(insideRoot(state.root, k));
+}
+
+/** Runs `body` after this process's earlier writes of the file, under the file lock (none in a dry run). */
+function serialized<T>(state: FilesState, k: string, body: () => Promise<T>): Promise<T> {
+  const abs = insideRoot(state.root, k);
+  const run = () => (state.dryRun ? body() : withFileLock(abs, body, { timeoutMs: 30_000 }));
+  const next = (state.queues.get(k) ?? Promise.resolve()).then(run, run);
+  state.queues.set(
+    k,
+    next.catch(() => undefined),
+  );
+  return next;
+}
+
+/** Writes a new version of a file (atomically, or to the overlay) and appends it to the file's edit log. */
+async function writeVersion(
+  state: FilesState,
+  k: string,
+  before: string,
+  after: string,
+  entry: { label: string; hunks: Hunk[] },
+): Promise<void> {
+  if (!state.original.has(k)) state.original.set(k, before);
+  const chain = await state.log.load(k);
+  if (chain.length === 0 || chain[chain.length - 1]!.sha !== sha256(before))
+    // The first write of this file (or the first after a change by other means): its starting version.
+    chain.splice(0, chain.length, { sha: sha256(before), label: '(start)', hunks: [] });
+  if (state.dryRun) state.overlay.set(k, after);
+  else await writeFileAtomic(insideRoot(state.root, k), after);
+  chain.push({ sha: sha256(after), ...entry });
+  await state.log.save(k, chain);
+}
+
+function applyEdit(
+  state: FilesState,
+  k: string,
+  edit: Edit,
+  beforeWrite?: (result: AppliedEdit) => Promise<void>,
+): Promise<AppliedEdit> {
+  return serialized(state, k, async () => {
+    const current = (await readCurrent(state, k)) ?? '';
+    const { hunks, rebasedOver } =
+      current === edit.base ? { hunks: edit.hunks, rebasedOver: [] } : await rebaseEdit(state, k, edit, current);
+    const result: AppliedEdit = { before: current, after: applyHunks(current, hunks), rebasedOver };
+    await beforeWrite?.(result);
+    await writeVersion(state, k, current, result.after, { label: edit.label, hunks });
+    return result;
+  });
+}
+
+/**
+ * The edit's hunks moved over the versions written since its base (found in the edit log);
+ * E_APPLY_CONFLICT when the base or the current text is not in the log, or a later edit changed its lines.
+ */
+async function rebaseEdit(
+  state: FilesState,
+  k: string,
+  edit: Edit,
+  current: string,
+): Promise<{ hunks: Hunk[]; rebasedOver: string[] }> {
+  let hunks = edit.hunks;
+  const rebasedOver: string[] = [];
+  const list = await state.log.load(k);
+  const baseSha = sha256(edit.base);
+  let from = list.length - 1;
+  while (from >= 0 && list[from]!.sha !== baseSha) from--;
+  if (from < 0 || list[list.length - 1]!.sha !== sha256(current))
+    throw conflict(k, edit.label, 'the file was changed by other means since the agent read it');
+  for (const entry of list.slice(from + 1)) {
+    const r = rebaseHunks(hunks, entry.hunks);
+    if (!r.ok) throw conflict(k, edit.label, `line ${r.conflictLine} was changed by ${entry.label} meanwhile`);
+    hunks = r.hunks;
+    rebasedOver.push(entry.label);
+  }
+  return { hunks, rebasedOver };
+}
+
+function replaceText(
+  state: FilesState,
+  k: string,
+  compute: (current: string) => string,
+): Promise<{ before: string; after: string }> {
+  return serialized(state, k, async () => {
+    const before = (await readCurrent(state, k)) ?? '';
+    const after = compute(before);
+    if (after !== before)
+      await writeVersion(state, k, before, after, { label: '(review)', hunks: diffHunks(before, after) });
+    return { before, after };
+  });
+}
+
+async function trackPaths(state: FilesState, paths: readonly string[]): Promise<void> {
+  for (const k of new Set(paths.map(key))) {
+    if (state.original.has(k) || state.tracked.has(k)) continue;
+    // A path that cannot be read (outside the workspace, say) fails its own node later, not the run.
+    const text = await readCurrent(state, k).catch(() => null);
+    if (text !== null) state.tracked.set(k, text ?? '');
+  }
+}
+
+/** Unified diff of every written or tracked file from its starting text to now, in path order. */
+async function workspacePatch(state: FilesState): Promise<string> {
+  const parts: string[] = [];
+  const starts = new Map([...state.tracked, ...state.original]);
+  for (const [path, before] of [...starts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const diff = unifiedDiff(path, before, (await readCurrent(state, path)) ?? '');
+    if (diff) parts.push(diff);
+  }
+  return parts.join('');
 }

@@ -1,9 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  loadText,
   St3Error,
-  ReviewQueueSchema,
   type ChangeValidation,
   type CodeIssue,
   type ConfidenceLevel,
@@ -14,29 +11,19 @@ import {
 } from '@st3/schemas';
 import { confidenceLevel, LEVEL_PRIORITY, type ConfidenceScore } from '../confidence.js';
 import { checkSyntax, detectIssues, languageOf, type CodeLanguage } from '../detectors/index.js';
-import { withFileLock, writeFileAtomic, type LockOptions } from '../fs.js';
-
-/** Allowed moves; anything else is refused with E_REVIEW_TRANSITION. */
-const TRANSITIONS: Record<ReviewStatus, Partial<Record<ReviewEvent['action'], ReviewStatus>>> = {
-  pending: {
-    assign: 'in_review',
-    approve: 'approved',
-    reject: 'rejected',
-    regenerate: 'needs_regeneration',
-    edit: 'approved',
-  },
-  in_review: {
-    assign: 'in_review',
-    approve: 'approved',
-    reject: 'rejected',
-    regenerate: 'needs_regeneration',
-    edit: 'approved',
-  },
-  // Regenerated code for the node comes back to the same item (one item per node).
-  needs_regeneration: { resubmit: 'pending', apply: 'needs_regeneration' },
-  rejected: { resubmit: 'pending', apply: 'rejected' },
-  approved: { apply: 'approved' },
-};
+import type { LockOptions } from '../fs.js';
+import {
+  assertAllowed,
+  findItem,
+  getItem,
+  moveItem,
+  mutateQueue,
+  readQueue,
+  recordApplied,
+  timestamp,
+  type AppliedWrite,
+  type QueueContext,
+} from './queue-store.js';
 
 export interface AddReviewInput {
   nodeId: string;
@@ -79,279 +66,276 @@ export interface ReviewQueueOptions {
 
 /** Review queue stored as `<dir>/queue.json` (normally `.st3/review/`); every change is made under a lock and written atomically. */
 export function createReviewQueue(dir: string, options: ReviewQueueOptions = {}) {
-  const file = join(dir, 'queue.json');
-  const now = () => (options.now ?? (() => new Date()))().toISOString();
-
-  const read = async (): Promise<ReviewQueue> => {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, items: [] };
-      throw new St3Error('E_FILE_READ', `cannot read ${file}: ${(error as Error).message}`, { file });
-    }
-    const r = loadText(text, { file, schema: ReviewQueueSchema });
-    if (!r.value) {
-      const d = r.errors[0];
-      throw new St3Error(d?.code ?? 'E_SCHEMA', `review queue ${file} is invalid: ${d?.message ?? ''}`, {
-        file,
-        line: d?.line,
-        column: d?.column,
-        diagnostics: r.errors,
-      });
-    }
-    return r.value;
-  };
-
-  const mutate = <T>(fn: (queue: ReviewQueue) => Promise<T> | T): Promise<T> =>
-    withFileLock(
-      file,
-      async () => {
-        const queue = await read();
-        const out = await fn(queue);
-        await writeFileAtomic(file, `${JSON.stringify(queue, null, 2)}\n`);
-        return out;
-      },
-      options.lock,
-    );
-
-  const find = (queue: ReviewQueue, id: string): ReviewItem => {
-    const item = queue.items.find((i) => i.id === id);
-    if (!item)
-      throw new St3Error('E_REVIEW_NOT_FOUND', `no review item "${id}"`, {
-        hint: 'run `st3 review list` to see the ids',
-      });
-    return item;
-  };
-
-  const move = (item: ReviewItem, action: ReviewEvent['action'], extra: { by?: string; feedback?: string } = {}) => {
-    const to = TRANSITIONS[item.status][action];
-    if (!to) {
-      const allowed = Object.keys(TRANSITIONS[item.status]);
-      throw new St3Error('E_REVIEW_TRANSITION', `cannot ${action} item ${item.id}: it is ${item.status}`, {
-        hint: allowed.length > 0 ? `from ${item.status} you can: ${allowed.join(', ')}` : `${item.status} is final`,
-        details: { id: item.id, status: item.status, action },
-      });
-    }
-    const at = now();
-    item.history.push({
-      at,
-      action,
-      from: item.status,
-      to,
-      ...(extra.by ? { by: extra.by } : {}),
-      ...(extra.feedback ? { feedback: extra.feedback } : {}),
-    });
-    item.status = to;
-    item.updatedAt = at;
-    if (extra.feedback !== undefined) item.feedback = extra.feedback;
-  };
-
-  const requireFeedback = (feedback: string | undefined, action: string): string => {
-    if (!feedback || feedback.trim() === '')
-      throw new St3Error('E_REVIEW_FEEDBACK_REQUIRED', `${action} needs feedback`, {
-        hint: 'pass --feedback "what is wrong"',
-      });
-    return feedback;
-  };
-
-  const order = (a: ReviewItem, b: ReviewItem) =>
-    b.priority - a.priority || a.confidence.score - b.confidence.score || compareIds(a.id, b.id);
-
+  const ctx: QueueContext = { file: join(dir, 'queue.json'), options };
   return {
-    file,
-    async list(
-      filter: { status?: ReviewStatus; level?: ConfidenceLevel; reviewer?: string } = {},
-    ): Promise<ReviewItem[]> {
-      const queue = await read();
-      return queue.items
-        .filter(
-          (i) =>
-            (!filter.status || i.status === filter.status) &&
-            (!filter.level || i.confidence.level === filter.level) &&
-            (!filter.reviewer || i.reviewer === filter.reviewer),
-        )
-        .sort(order);
+    file: ctx.file,
+    list(filter: { status?: ReviewStatus; level?: ConfidenceLevel; reviewer?: string } = {}): Promise<ReviewItem[]> {
+      return listItems(ctx, filter);
     },
-    async get(id: string): Promise<ReviewItem> {
-      return find(await read(), id);
+    get(id: string): Promise<ReviewItem> {
+      return getItem(ctx, id);
     },
     /**
      * Adds the code generated for a node. A node has one item: its open item (pending, in review, or
      * rejected / sent back for regeneration and not applied since) takes the new code and is pending
      * again; a new item is made only when the node has none open.
      */
-    async add(input: AddReviewInput): Promise<ReviewItem> {
-      const language = input.language ?? languageOf(input.file);
-      const [issues, validation] = await Promise.all([
-        input.issues ?? detectIssues(input.code, language),
-        checkSyntax(input.code, language),
-      ]);
-      const confidence =
-        typeof input.confidence === 'number'
-          ? { score: input.confidence, level: confidenceLevel(input.confidence) }
-          : input.confidence;
-      const fields = {
-        code: input.code,
-        confidence,
-        priority: LEVEL_PRIORITY[confidence.level],
-        issues,
-        validation,
-        ...(input.runId ? { runId: input.runId } : {}),
-        ...(input.file ? { file: input.file } : {}),
-        ...(input.startLine ? { startLine: input.startLine } : {}),
-        ...(input.endLine ? { endLine: input.endLine } : {}),
-        ...(input.originalCode !== undefined ? { originalCode: input.originalCode } : {}),
-        ...(input.patch !== undefined ? { patch: input.patch } : {}),
-        ...(input.baseSha256 !== undefined ? { baseSha256: input.baseSha256 } : {}),
-        ...(input.checks !== undefined ? { checks: input.checks } : {}),
-      };
-      return mutate((queue) => {
-        const at = now();
-        const open = queue.items.find((i) => i.nodeId === input.nodeId && isOpen(i));
-        if (open) {
-          Object.assign(open, fields, { updatedAt: at });
-          delete open.applied;
-          if (open.status === 'needs_regeneration' || open.status === 'rejected') move(open, 'resubmit');
-          else open.history.push({ at, action: 'add', from: open.status, to: open.status });
-          return open;
-        }
-        const next = queue.items.reduce((max, i) => Math.max(max, Number(i.id.slice(1)) || 0), 0) + 1;
-        const item: ReviewItem = {
-          id: `r${next}`,
-          nodeId: input.nodeId,
-          language,
-          ...fields,
-          status: 'pending',
-          history: [{ at, action: 'add', to: 'pending' }],
-          createdAt: at,
-          updatedAt: at,
-        };
-        queue.items.push(item);
-        return item;
-      });
+    add(input: AddReviewInput): Promise<ReviewItem> {
+      return addItem(ctx, input);
     },
     /** Records that an item's code (or, for an item awaiting regeneration, newer code of its node) is in the file now. */
     markApplied: (id: string, applied: { sha256: string; by?: string; note?: string }) =>
-      mutate((q) => {
-        const item = find(q, id);
-        move(item, 'apply', { by: applied.by, feedback: applied.note });
-        item.applied = { at: now(), sha256: applied.sha256, ...(applied.by ? { by: applied.by } : {}) };
-        return item;
-      }),
+      markItemApplied(ctx, id, applied),
     /** The pending items with the lowest confidence: `percent`% of the pending ones, rounded up. */
-    async select(percent: number): Promise<ReviewItem[]> {
-      if (!(percent >= 0 && percent <= 100)) throw new St3Error('E_USAGE', `percent must be in 0..100, got ${percent}`);
-      const pending = (await read()).items
-        .filter((i) => i.status === 'pending')
-        .sort((a, b) => a.confidence.score - b.confidence.score || compareIds(a.id, b.id));
-      return pending.slice(0, Math.ceil((pending.length * percent) / 100));
+    select(percent: number): Promise<ReviewItem[]> {
+      return selectLowestConfidence(ctx, percent);
     },
-    assign: (id: string, reviewer: string) =>
-      mutate((q) => {
-        if (!reviewer.trim())
-          throw new St3Error('E_USAGE', 'a reviewer name is required', { hint: 'pass --reviewer NAME' });
-        const item = find(q, id);
-        move(item, 'assign', { by: reviewer });
-        item.reviewer = reviewer;
-        return item;
-      }),
+    assign: (id: string, reviewer: string) => assignItem(ctx, id, reviewer),
     /** Approves an item; `applied` records that the review service wrote its change to the file. */
     approve: (id: string, opts: { by?: string; feedback?: string; applied?: { sha256: string } } = {}) =>
-      mutate((q) => {
-        const item = find(q, id);
-        const by = opts.by ?? item.reviewer;
-        move(item, 'approve', { by, feedback: opts.feedback });
-        if (opts.applied) item.applied = { at: now(), sha256: opts.applied.sha256, ...(by ? { by } : {}) };
-        return item;
-      }),
-    reject: (id: string, opts: { by?: string; feedback?: string }) =>
-      mutate((q) => {
-        const feedback = requireFeedback(opts.feedback, 'reject');
-        const item = find(q, id);
-        move(item, 'reject', { by: opts.by ?? item.reviewer, feedback });
-        return item;
-      }),
-    regenerate: (id: string, opts: { by?: string; feedback?: string }) =>
-      mutate((q) => {
-        const feedback = requireFeedback(opts.feedback, 'regenerate');
-        const item = find(q, id);
-        move(item, 'regenerate', { by: opts.by ?? item.reviewer, feedback });
-        return item;
-      }),
+      approveItem(ctx, id, opts),
+    reject: (id: string, opts: { by?: string; feedback?: string }) => sendBack(ctx, id, 'reject', opts),
+    regenerate: (id: string, opts: { by?: string; feedback?: string }) => sendBack(ctx, id, 'regenerate', opts),
     /**
      * Replaces an item's code with a reviewer's edit and approves it; refused (nothing saved) when the
      * code does not parse. The review service validates the edit and writes it to the file first.
      */
-    async edit(
+    edit(
       id: string,
       code: string,
       opts: { by?: string; applied?: { sha256: string }; checks?: ChangeValidation } = {},
     ): Promise<ReviewItem> {
-      const current = await this.get(id);
-      if (!TRANSITIONS[current.status].edit) move({ ...current, history: [] }, 'edit');
-      const lang = current.language as CodeLanguage;
-      const validation = await checkSyntax(code, lang);
-      if (!validation.ok) {
-        throw new St3Error('E_REVIEW_INVALID_EDIT', `edited code of ${id} does not parse: ${validation.errors[0]}`, {
-          details: { errors: validation.errors },
-        });
-      }
-      const issues = await detectIssues(code, lang);
-      return mutate((q) => {
-        const item = find(q, id);
-        const by = opts.by ?? item.reviewer;
-        move(item, 'edit', { by });
-        Object.assign(item, { code, validation, issues }, opts.checks ? { checks: opts.checks } : {});
-        if (opts.applied) item.applied = { at: now(), sha256: opts.applied.sha256, ...(by ? { by } : {}) };
-        return item;
-      });
+      return editItem(ctx, id, code, opts);
     },
     /** Checks that `action` is allowed on the item now (throws E_REVIEW_TRANSITION like the action would). */
     async expect(id: string, action: ReviewEvent['action']): Promise<ReviewItem> {
-      const item = await this.get(id);
-      if (!TRANSITIONS[item.status][action]) move({ ...item, history: [] }, action);
+      const item = await getItem(ctx, id);
+      assertAllowed(item, action);
       return item;
     },
     /** Reviewer feedback per node for items awaiting regeneration: what the next run passes to those nodes. */
     async regenerationFeedback(): Promise<Record<string, string>> {
-      const out: Record<string, string> = {};
-      for (const i of (await read()).items)
-        if ((i.status === 'needs_regeneration' || i.status === 'rejected') && !i.applied && i.feedback)
-          out[i.nodeId] = `Reviewer feedback: ${i.feedback}`;
-      return out;
+      return regenerationFeedback(await readQueue(ctx));
     },
     async stats(): Promise<ReviewStats> {
-      const items = (await read()).items;
-      const byStatus: Record<ReviewStatus, number> = {
-        pending: 0,
-        in_review: 0,
-        approved: 0,
-        rejected: 0,
-        needs_regeneration: 0,
-      };
-      const byLevel: Record<ConfidenceLevel, number> = { high: 0, medium: 0, low: 0, critical: 0 };
-      const byReviewer: Record<string, number> = {};
-      const issues: Record<string, number> = {};
-      let sum = 0;
-      for (const i of items) {
-        byStatus[i.status]++;
-        byLevel[i.confidence.level]++;
-        sum += i.confidence.score;
-        if (i.reviewer) byReviewer[i.reviewer] = (byReviewer[i.reviewer] ?? 0) + 1;
-        for (const issue of i.issues) issues[issue.rule] = (issues[issue.rule] ?? 0) + 1;
-      }
-      const decided = byStatus.approved + byStatus.rejected + byStatus.needs_regeneration;
-      return {
-        total: items.length,
-        byStatus,
-        byLevel,
-        meanConfidence: items.length ? sum / items.length : 0,
-        approvalRate: decided ? byStatus.approved / decided : 0,
-        byReviewer,
-        issues,
-      };
+      return queueStats((await readQueue(ctx)).items);
     },
+  };
+}
+
+function requireFeedback(feedback: string | undefined, action: string): string {
+  if (!feedback || feedback.trim() === '')
+    throw new St3Error('E_REVIEW_FEEDBACK_REQUIRED', `${action} needs feedback`, {
+      hint: 'pass --feedback "what is wrong"',
+    });
+  return feedback;
+}
+
+/** The queue's order: highest priority first, then lowest confidence, then id. */
+function queueOrder(a: ReviewItem, b: ReviewItem): number {
+  return b.priority - a.priority || a.confidence.score - b.confidence.score || compareIds(a.id, b.id);
+}
+
+async function listItems(
+  ctx: QueueContext,
+  filter: { status?: ReviewStatus; level?: ConfidenceLevel; reviewer?: string },
+): Promise<ReviewItem[]> {
+  const queue = await readQueue(ctx);
+  return queue.items
+    .filter(
+      (i) =>
+        (!filter.status || i.status === filter.status) &&
+        (!filter.level || i.confidence.level === filter.level) &&
+        (!filter.reviewer || i.reviewer === filter.reviewer),
+    )
+    .sort(queueOrder);
+}
+
+/** The fields an added proposal sets on its item (new or reused); issues and syntax are checked outside the lock. */
+async function proposalFields(input: AddReviewInput, language: CodeLanguage) {
+  const [issues, validation] = await Promise.all([
+    input.issues ?? detectIssues(input.code, language),
+    checkSyntax(input.code, language),
+  ]);
+  const confidence =
+    typeof input.confidence === 'number'
+      ? { score: input.confidence, level: confidenceLevel(input.confidence) }
+      : input.confidence;
+  return {
+    code: input.code,
+    confidence,
+    priority: LEVEL_PRIORITY[confidence.level],
+    issues,
+    validation,
+    ...(input.runId ? { runId: input.runId } : {}),
+    ...(input.file ? { file: input.file } : {}),
+    ...(input.startLine ? { startLine: input.startLine } : {}),
+    ...(input.endLine ? { endLine: input.endLine } : {}),
+    ...(input.originalCode !== undefined ? { originalCode: input.originalCode } : {}),
+    ...(input.patch !== undefined ? { patch: input.patch } : {}),
+    ...(input.baseSha256 !== undefined ? { baseSha256: input.baseSha256 } : {}),
+    ...(input.checks !== undefined ? { checks: input.checks } : {}),
+  };
+}
+
+type ProposalFields = Awaited<ReturnType<typeof proposalFields>>;
+
+async function addItem(ctx: QueueContext, input: AddReviewInput): Promise<ReviewItem> {
+  const language = input.language ?? languageOf(input.file);
+  const fields = await proposalFields(input, language);
+  return mutateQueue(ctx, (queue) => {
+    const at = timestamp(ctx);
+    const open = queue.items.find((i) => i.nodeId === input.nodeId && isOpen(i));
+    if (open) return reuseOpenItem(ctx, open, fields, at);
+    const next = queue.items.reduce((max, i) => Math.max(max, Number(i.id.slice(1)) || 0), 0) + 1;
+    const item: ReviewItem = {
+      id: `r${next}`,
+      nodeId: input.nodeId,
+      language,
+      ...fields,
+      status: 'pending',
+      history: [{ at, action: 'add', to: 'pending' }],
+      createdAt: at,
+      updatedAt: at,
+    };
+    queue.items.push(item);
+    return item;
+  });
+}
+
+/** New code for a node with an open item: the item takes it, and a sent-back item is pending again. */
+function reuseOpenItem(ctx: QueueContext, open: ReviewItem, fields: ProposalFields, at: string): ReviewItem {
+  Object.assign(open, fields, { updatedAt: at });
+  delete open.applied;
+  if (open.status === 'needs_regeneration' || open.status === 'rejected') moveItem(ctx, open, 'resubmit');
+  else open.history.push({ at, action: 'add', from: open.status, to: open.status });
+  return open;
+}
+
+function markItemApplied(
+  ctx: QueueContext,
+  id: string,
+  applied: { sha256: string; by?: string; note?: string },
+): Promise<ReviewItem> {
+  return mutateQueue(ctx, (q) => {
+    const item = findItem(q, id);
+    moveItem(ctx, item, 'apply', { by: applied.by, feedback: applied.note });
+    recordApplied(ctx, item, applied.sha256, applied.by);
+    return item;
+  });
+}
+
+async function selectLowestConfidence(ctx: QueueContext, percent: number): Promise<ReviewItem[]> {
+  if (!(percent >= 0 && percent <= 100)) throw new St3Error('E_USAGE', `percent must be in 0..100, got ${percent}`);
+  const pending = (await readQueue(ctx)).items
+    .filter((i) => i.status === 'pending')
+    .sort((a, b) => a.confidence.score - b.confidence.score || compareIds(a.id, b.id));
+  return pending.slice(0, Math.ceil((pending.length * percent) / 100));
+}
+
+function assignItem(ctx: QueueContext, id: string, reviewer: string): Promise<ReviewItem> {
+  return mutateQueue(ctx, (q) => {
+    if (!reviewer.trim())
+      throw new St3Error('E_USAGE', 'a reviewer name is required', { hint: 'pass --reviewer NAME' });
+    const item = findItem(q, id);
+    moveItem(ctx, item, 'assign', { by: reviewer });
+    item.reviewer = reviewer;
+    return item;
+  });
+}
+
+function approveItem(
+  ctx: QueueContext,
+  id: string,
+  opts: { by?: string; feedback?: string; applied?: AppliedWrite },
+): Promise<ReviewItem> {
+  return mutateQueue(ctx, (q) => {
+    const item = findItem(q, id);
+    const by = opts.by ?? item.reviewer;
+    moveItem(ctx, item, 'approve', { by, feedback: opts.feedback });
+    if (opts.applied) recordApplied(ctx, item, opts.applied.sha256, by);
+    return item;
+  });
+}
+
+/** Reject or regenerate: both send the item back with the reviewer's (required) feedback. */
+function sendBack(
+  ctx: QueueContext,
+  id: string,
+  action: 'reject' | 'regenerate',
+  opts: { by?: string; feedback?: string },
+): Promise<ReviewItem> {
+  return mutateQueue(ctx, (q) => {
+    const feedback = requireFeedback(opts.feedback, action);
+    const item = findItem(q, id);
+    moveItem(ctx, item, action, { by: opts.by ?? item.reviewer, feedback });
+    return item;
+  });
+}
+
+async function editItem(
+  ctx: QueueContext,
+  id: string,
+  code: string,
+  opts: { by?: string; applied?: AppliedWrite; checks?: ChangeValidation },
+): Promise<ReviewItem> {
+  // Refuse a disallowed edit before the (slow) parse, as the locked move below would.
+  const current = await getItem(ctx, id);
+  assertAllowed(current, 'edit');
+  const lang = current.language as CodeLanguage;
+  const validation = await checkSyntax(code, lang);
+  if (!validation.ok) {
+    throw new St3Error('E_REVIEW_INVALID_EDIT', `edited code of ${id} does not parse: ${validation.errors[0]}`, {
+      details: { errors: validation.errors },
+    });
+  }
+  const issues = await detectIssues(code, lang);
+  return mutateQueue(ctx, (q) => {
+    const item = findItem(q, id);
+    const by = opts.by ?? item.reviewer;
+    moveItem(ctx, item, 'edit', { by });
+    Object.assign(item, { code, validation, issues }, opts.checks ? { checks: opts.checks } : {});
+    if (opts.applied) recordApplied(ctx, item, opts.applied.sha256, by);
+    return item;
+  });
+}
+
+function regenerationFeedback(queue: ReviewQueue): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const i of queue.items)
+    if ((i.status === 'needs_regeneration' || i.status === 'rejected') && !i.applied && i.feedback)
+      out[i.nodeId] = `Reviewer feedback: ${i.feedback}`;
+  return out;
+}
+
+function queueStats(items: ReviewItem[]): ReviewStats {
+  const byStatus: Record<ReviewStatus, number> = {
+    pending: 0,
+    in_review: 0,
+    approved: 0,
+    rejected: 0,
+    needs_regeneration: 0,
+  };
+  const byLevel: Record<ConfidenceLevel, number> = { high: 0, medium: 0, low: 0, critical: 0 };
+  const byReviewer: Record<string, number> = {};
+  const issues: Record<string, number> = {};
+  let sum = 0;
+  for (const i of items) {
+    byStatus[i.status]++;
+    byLevel[i.confidence.level]++;
+    sum += i.confidence.score;
+    if (i.reviewer) byReviewer[i.reviewer] = (byReviewer[i.reviewer] ?? 0) + 1;
+    for (const issue of i.issues) issues[issue.rule] = (issues[issue.rule] ?? 0) + 1;
+  }
+  const decided = byStatus.approved + byStatus.rejected + byStatus.needs_regeneration;
+  return {
+    total: items.length,
+    byStatus,
+    byLevel,
+    meanConfidence: items.length ? sum / items.length : 0,
+    approvalRate: decided ? byStatus.approved / decided : 0,
+    byReviewer,
+    issues,
   };
 }
 

@@ -74,114 +74,15 @@ function sortItems(items: ReviewItem[], sort: string): ReviewItem[] {
  */
 export async function startReviewServer(options: ReviewServerOptions): Promise<ReviewServer> {
   const host = options.host ?? '127.0.0.1';
-  const { service, root } = options;
-  let origin = '';
-
-  const detail = async (id: string) => {
-    const item = await service.queue.get(id);
-    let current: string | undefined;
-    if (item.file && item.startLine) {
-      const text = await readFile(insideRoot(root, item.file), 'utf8').catch(() => undefined);
-      if (text !== undefined && item.originalCode === undefined)
-        current = sliceLines(text, item.startLine, item.endLine ?? item.startLine);
-    }
-    return { ...item, original: item.originalCode ?? current ?? '' };
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', origin);
-    const allowedHosts = new Set([url.host, `localhost:${url.port}`, `127.0.0.1:${url.port}`]);
-    if (req.headers.host && !allowedHosts.has(req.headers.host))
-      return send(res, 403, { ok: false, error: { code: 'E_USAGE', message: `unexpected Host ${req.headers.host}` } });
-    const parts = url.pathname.split('/').filter(Boolean);
-    if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
-      res.writeHead(200, {
-        'content-type': 'text/html; charset=utf-8',
-        'content-security-policy':
-          "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
-        'cache-control': 'no-store',
-      });
-      return res.end(reviewPage());
-    }
-    if (parts[0] !== 'api' || parts[1] !== 'review')
-      return send(res, 404, { ok: false, error: { code: 'E_USAGE', message: 'not found' } });
-    if (req.method === 'GET' && parts[2] === 'queue' && parts.length === 3) {
-      const status = url.searchParams.get('status') ?? '';
-      if (status && !STATUSES.has(status as ReviewStatus))
-        throw new St3Error('E_USAGE', `unknown status "${status}"`, { hint: [...STATUSES].join(', ') });
-      const sort = url.searchParams.get('sort') ?? 'priority';
-      if (!['priority', 'confidence', 'date'].includes(sort))
-        throw new St3Error('E_USAGE', `unknown sort "${sort}"`, { hint: 'priority, confidence or date' });
-      const q = (url.searchParams.get('q') ?? '').toLowerCase();
-      const items = (await service.queue.list(status ? { status: status as ReviewStatus } : {})).filter(
-        (i) => !q || [i.id, i.nodeId, i.file ?? '', i.code].some((t) => t.toLowerCase().includes(q)),
-      );
-      return send(res, 200, { ok: true, items: sortItems(items, sort) });
-    }
-    if (req.method === 'GET' && parts[2] === 'statistics' && parts.length === 3)
-      return send(res, 200, { ok: true, statistics: await service.queue.stats() });
-    if (parts[2] === 'items' && parts[3]) {
-      const id = decodeURIComponent(parts[3]);
-      if (req.method === 'GET' && parts.length === 4) return send(res, 200, { ok: true, item: await detail(id) });
-      if (req.method === 'POST' && parts.length === 5 && ACTIONS.has(parts[4]!)) {
-        const body = await jsonBody(req);
-        const by = str(body.reviewer);
-        const feedback = str(body.feedback);
-        const opts = { ...(by ? { by } : {}), ...(feedback ? { feedback } : {}) };
-        switch (parts[4]) {
-          case 'assign':
-            if (!by)
-              throw new St3Error('E_USAGE', 'a reviewer name is required', { hint: 'send {"reviewer": "name"}' });
-            return send(res, 200, { ok: true, item: await service.assign(id, by) });
-          case 'approve':
-            return send(res, 200, { ok: true, item: await service.approve(id, opts) });
-          case 'reject':
-            return send(res, 200, { ok: true, item: await service.reject(id, opts) });
-          case 'edit': {
-            if (typeof body.code !== 'string') throw new St3Error('E_USAGE', 'send the edited code as {"code": "…"}');
-            return send(res, 200, { ok: true, item: await service.edit(id, body.code, opts) });
-          }
-          default: {
-            const r = await service.regenerate(id, opts);
-            return send(res, 200, { ok: true, item: r.item, regenerated: r.regenerated });
-          }
-        }
-      }
-    }
-    return send(res, 404, { ok: false, error: { code: 'E_USAGE', message: `no route ${req.method} ${url.pathname}` } });
-  };
-
+  const ctx: ServerContext = { service: options.service, root: options.root, origin: '' };
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      const json = isSt3Error(error)
-        ? errorToJson(error)
-        : error instanceof SyntaxError
-          ? { code: 'E_USAGE', message: `the body is not JSON: ${error.message}` }
-          : { code: 'E_INTERNAL', message: (error as Error)?.message ?? String(error) };
-      if (!res.headersSent) send(res, statusOf(json.code), { ok: false, error: json });
-      else res.end();
-    });
+    handleRequest(ctx, req, res).catch((error: unknown) => sendFailure(res, error));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new St3Error(
-          'E_REVIEW_SERVE',
-          `cannot listen on ${host}:${options.port ?? 0}: ${error.code ?? error.message}`,
-          {
-            hint: 'pick another port with --port N (0 = any free port)',
-            cause: error,
-          },
-        ),
-      ),
-    );
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  origin = `http://${shown}:${address.port}`;
+  await listen(server, host, options.port);
+  // Requests only arrive once listening, so the origin is known before any is handled.
+  ctx.origin = originOf(server);
   return {
-    url: `${origin}/`,
+    url: `${ctx.origin}/`,
     server,
     close: () =>
       new Promise<void>((resolve) => {
@@ -189,4 +90,153 @@ export async function startReviewServer(options: ReviewServerOptions): Promise<R
         server.close(() => resolve());
       }),
   };
+}
+
+/** What the request handlers share; `origin` is set once the server listens. */
+interface ServerContext {
+  service: ReviewService;
+  root: string;
+  origin: string;
+}
+
+/** JSON body of a handled API request (always sent with 200). */
+type ApiBody = Record<string, unknown>;
+
+/** Routes one request: Host check, the page, then the API; anything else is a 404. */
+async function handleRequest(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', ctx.origin);
+  if (!hostAllowed(req, url))
+    return send(res, 403, { ok: false, error: { code: 'E_USAGE', message: `unexpected Host ${req.headers.host}` } });
+  if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) return sendPage(res);
+  const parts = url.pathname.split('/').filter(Boolean);
+  if (parts[0] !== 'api' || parts[1] !== 'review')
+    return send(res, 404, { ok: false, error: { code: 'E_USAGE', message: 'not found' } });
+  const body = await routeApi(ctx, req, url, parts);
+  if (body) return send(res, 200, body);
+  return send(res, 404, { ok: false, error: { code: 'E_USAGE', message: `no route ${req.method} ${url.pathname}` } });
+}
+
+/** A request naming another host is refused: a DNS-rebinding page must not reach the API. */
+function hostAllowed(req: IncomingMessage, url: URL): boolean {
+  const allowedHosts = new Set([url.host, `localhost:${url.port}`, `127.0.0.1:${url.port}`]);
+  return !req.headers.host || allowedHosts.has(req.headers.host);
+}
+
+function sendPage(res: ServerResponse): void {
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy':
+      "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
+    'cache-control': 'no-store',
+  });
+  res.end(reviewPage());
+}
+
+/** The body of an `/api/review/...` route, or undefined when no route matches. */
+async function routeApi(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  url: URL,
+  parts: string[],
+): Promise<ApiBody | undefined> {
+  if (req.method === 'GET' && parts[2] === 'queue' && parts.length === 3) return queueListing(ctx, url);
+  if (req.method === 'GET' && parts[2] === 'statistics' && parts.length === 3)
+    return { ok: true, statistics: await ctx.service.queue.stats() };
+  if (parts[2] === 'items' && parts[3]) {
+    const id = decodeURIComponent(parts[3]);
+    if (req.method === 'GET' && parts.length === 4) return { ok: true, item: await itemDetail(ctx, id) };
+    if (req.method === 'POST' && parts.length === 5 && ACTIONS.has(parts[4]!))
+      return itemAction(ctx, id, parts[4]!, await jsonBody(req));
+  }
+  return undefined;
+}
+
+/** `GET /api/review/queue`: the items, filtered by status and text, in the asked order. */
+async function queueListing(ctx: ServerContext, url: URL): Promise<ApiBody> {
+  const status = url.searchParams.get('status') ?? '';
+  if (status && !STATUSES.has(status as ReviewStatus))
+    throw new St3Error('E_USAGE', `unknown status "${status}"`, { hint: [...STATUSES].join(', ') });
+  const sort = url.searchParams.get('sort') ?? 'priority';
+  if (!['priority', 'confidence', 'date'].includes(sort))
+    throw new St3Error('E_USAGE', `unknown sort "${sort}"`, { hint: 'priority, confidence or date' });
+  const q = (url.searchParams.get('q') ?? '').toLowerCase();
+  const items = (await ctx.service.queue.list(status ? { status: status as ReviewStatus } : {})).filter(
+    (i) => !q || [i.id, i.nodeId, i.file ?? '', i.code].some((t) => t.toLowerCase().includes(q)),
+  );
+  return { ok: true, items: sortItems(items, sort) };
+}
+
+/** An item with the code it replaces: its recorded original, else the atom's current lines in its file. */
+async function itemDetail(ctx: ServerContext, id: string) {
+  const item = await ctx.service.queue.get(id);
+  let current: string | undefined;
+  if (item.file && item.startLine) {
+    const text = await readFile(insideRoot(ctx.root, item.file), 'utf8').catch(() => undefined);
+    if (text !== undefined && item.originalCode === undefined)
+      current = sliceLines(text, item.startLine, item.endLine ?? item.startLine);
+  }
+  return { ...item, original: item.originalCode ?? current ?? '' };
+}
+
+/** `POST /api/review/items/:id/:action` with its JSON body: runs the review service's action. */
+async function itemAction(
+  ctx: ServerContext,
+  id: string,
+  action: string,
+  body: Record<string, unknown>,
+): Promise<ApiBody> {
+  const { service } = ctx;
+  const by = str(body.reviewer);
+  const feedback = str(body.feedback);
+  const opts = { ...(by ? { by } : {}), ...(feedback ? { feedback } : {}) };
+  switch (action) {
+    case 'assign':
+      if (!by) throw new St3Error('E_USAGE', 'a reviewer name is required', { hint: 'send {"reviewer": "name"}' });
+      return { ok: true, item: await service.assign(id, by) };
+    case 'approve':
+      return { ok: true, item: await service.approve(id, opts) };
+    case 'reject':
+      return { ok: true, item: await service.reject(id, opts) };
+    case 'edit': {
+      if (typeof body.code !== 'string') throw new St3Error('E_USAGE', 'send the edited code as {"code": "…"}');
+      return { ok: true, item: await service.edit(id, body.code, opts) };
+    }
+    default: {
+      const r = await service.regenerate(id, opts);
+      return { ok: true, item: r.item, regenerated: r.regenerated };
+    }
+  }
+}
+
+/** A failed request: its error as JSON with the status of its code (only if nothing was sent yet). */
+function sendFailure(res: ServerResponse, error: unknown): void {
+  const json = isSt3Error(error)
+    ? errorToJson(error)
+    : error instanceof SyntaxError
+      ? { code: 'E_USAGE', message: `the body is not JSON: ${error.message}` }
+      : { code: 'E_INTERNAL', message: (error as Error)?.message ?? String(error) };
+  if (!res.headersSent) send(res, statusOf(json.code), { ok: false, error: json });
+  else res.end();
+}
+
+/** Listens on host:port (0 = any free port); failing to is an E_REVIEW_SERVE. */
+function listen(server: Server, host: string, port: number | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new St3Error('E_REVIEW_SERVE', `cannot listen on ${host}:${port ?? 0}: ${error.code ?? error.message}`, {
+          hint: 'pick another port with --port N (0 = any free port)',
+          cause: error,
+        }),
+      ),
+    );
+    server.listen(port ?? 0, host, () => resolve());
+  });
+}
+
+/** `http://host:port` of a listening server (an IPv6 address in brackets). */
+function originOf(server: Server): string {
+  const address = server.address() as AddressInfo;
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${shown}:${address.port}`;
 }
