@@ -21,7 +21,7 @@ for (const f of process.argv.slice(2)) readFileSync(f, 'utf8').split('\\n').forE
 });
 process.exit(bad ? 1 : 0);
 `;
-const quality = (command: string) => `version: "1.1"
+const quality = (command: string, strategy = 'text_violations') => `version: "1.1"
 active_gates: [lint]
 gates:
   lint:
@@ -31,7 +31,7 @@ gates:
     capabilities:
       file_types: [".ts"]
       supports_autofix: false
-      parsing_strategy: text_violations
+      parsing_strategy: ${strategy}
       text_violations:
         pattern: '^(?P<file>[^:]+):(?P<line>\\d+):(?P<col>\\d+): (?P<rule>\\w+) (?P<message>.*)$'
         severity_default: error
@@ -43,11 +43,11 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-async function validatorFor(command: string) {
+async function validatorFor(command: string, strategy?: string) {
   const ws = await makeWorkspace({
     'src/f.ts': FILE,
     'gate.mjs': GATE,
-    '.st3/config/quality.yaml': quality(command),
+    '.st3/config/quality.yaml': quality(command, strategy),
   });
   const pool = createScratchPool(ws.root, 1);
   cleanup.push(ws.dispose, pool.dispose);
@@ -114,6 +114,20 @@ describe('validation of a generated change', () => {
     expect(r.ok).toBe(true);
     expect(r.report.gates).toEqual([
       { id: 'lint', status: 'error', violations: 0, messages: [expect.stringContaining('st3-no-such-linter')] },
+    ]);
+    expect(r.notMeasured).toEqual([expect.stringContaining('gate lint')]);
+    expect(r.score).toBeLessThanOrEqual(2 / 3);
+  }, 60_000);
+
+  it('a gate failing before and after the change with nothing parsed is "not measured", never passed', async () => {
+    // The same gate judged by its exit code alone: the old file already fails it (BAD old), so a
+    // failure after the change says nothing about whether the change added a problem.
+    const { validator } = await validatorFor(JSON.stringify([process.execPath, 'gate.mjs']), 'exit_code');
+    const r = await validator.validate(
+      change('export function b(x: number): number {\n  return (x as any) + 1; // BAD new\n}'),
+    );
+    expect(r.report.gates).toEqual([
+      { id: 'lint', status: 'not measured', violations: 0, messages: [expect.stringContaining('no violation parsed')] },
     ]);
     expect(r.notMeasured).toEqual([expect.stringContaining('gate lint')]);
     expect(r.score).toBeLessThanOrEqual(2 / 3);

@@ -231,6 +231,7 @@ function judgeGates(runs: GateRuns, notMeasured: string[]) {
     const baselineGate = runs.baseline?.gates.find((b) => b.id === g.id);
     const verdict = judgeGate(g, baselineGate);
     report.push(verdict.entry);
+    if (verdict.notMeasured) notMeasured.push(`gate ${g.id}: ${verdict.notMeasured}`);
     if (verdict.value !== undefined) gateValues.push(verdict.value);
     if (verdict.problem) problems.push(verdict.problem);
   }
@@ -241,11 +242,22 @@ function judgeGates(runs: GateRuns, notMeasured: string[]) {
 /**
  * One gate that ran, against its run on the old file: it fails the change only with violations the
  * change introduced, or when it did not fail on the old file. A gate that passes gets its score.
+ * A gate that failed on both with nothing parsed after the change cannot tell whether the change
+ * added a problem: not measured, never passed.
  */
 function judgeGate(
   g: GateResult,
   baselineGate: GateResult | undefined,
-): { entry: NonNullable<ChangeValidation['gates']>[number]; value?: number; problem?: GateProblem } {
+): {
+  entry: NonNullable<ChangeValidation['gates']>[number];
+  value?: number;
+  problem?: GateProblem;
+  notMeasured?: string;
+} {
+  if (g.status === 'failed' && g.violations.length === 0 && baselineGate?.status === 'failed') {
+    const reason = 'failed before and after the change, with no violation parsed to compare';
+    return { entry: { id: g.id, status: 'not measured', violations: 0, messages: [reason] }, notMeasured: reason };
+  }
   const fresh = g.status === 'failed' ? newViolations(g.violations, baselineGate?.violations ?? []) : [];
   const failedNow = g.status === 'failed' && (fresh.length > 0 || !baselineGate || baselineGate.status !== 'failed');
   const warnings = g.violations.filter((v) => v.severity !== 'error').length;
