@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { removeOrphanTemps, writeFileAtomic } from '../src/index.js';
@@ -12,19 +12,28 @@ function intact(text: string): boolean {
 }
 
 describe('writeFileAtomic', () => {
-  it('keeps the mode of the file it replaces, and cleans only dead writers’ temp files', async () => {
+  it('keeps the mode of the file it replaces, and cleans only dead writers’ old temp files', async () => {
     const dir = await tempDir();
     const target = join(dir, 'run.sh');
     await writeFile(target, '#!/bin/sh\n', { mode: 0o755 });
     const dead = deadPid();
-    await writeFile(join(dir, `.run.sh.${dead}.0123abcd.tmp`), 'half');
-    await writeFile(join(dir, `.a.ts.${dead}.0123abcd.3.tmp`), 'half of a scaffold batch');
-    await writeFile(join(dir, `notes.${dead}.tmp`), 'not an ST3 temp file: kept');
-    await writeFile(join(dir, `.other.${process.pid}.89abcdef.tmp`), 'a live writer (this process)');
+    const old = new Date(Date.now() - 5 * 60_000);
+    const files: [string, string][] = [
+      [`.run.sh.st3-${dead}-0123abcd.tmp`, 'half: an orphan, removed'],
+      [`.fresh.st3-${dead}-0123abcd.tmp`, 'a dead writer’s, but under a minute old: kept'],
+      [`.other.st3-${process.pid}-89abcdef.tmp`, 'a live writer (this process)'],
+      [`.run.sh.${dead}.0123abcd.tmp`, 'the old unmarked form: kept'],
+      [`.a.ts.${dead}.0123abcd.3.tmp`, 'the scaffolder’s batch form: kept'],
+      [`notes.${dead}.tmp`, 'not an ST3 temp file: kept'],
+    ];
+    for (const [name, text] of files) {
+      await writeFile(join(dir, name), text);
+      if (!name.startsWith('.fresh')) await utimes(join(dir, name), old, old);
+    }
     await writeFileAtomic(target, '#!/bin/sh\necho hi\n');
-    const { mode } = await import('node:fs/promises').then((m) => m.stat(target));
+    const { mode } = await stat(target);
     expect(mode & 0o777).toBe(0o755);
-    expect((await readdir(dir)).sort()).toEqual([`.other.${process.pid}.89abcdef.tmp`, `notes.${dead}.tmp`, 'run.sh']);
+    expect((await readdir(dir)).sort()).toEqual([...files.slice(1).map(([n]) => n), 'run.sh'].sort());
     expect(await removeOrphanTemps(dir)).toEqual([]);
   });
 
@@ -45,7 +54,6 @@ describe.skipIf(!distBuilt)('atomic writer fault harness: kill -9 loops', () => 
     const target = join(dir, 'state.json');
     const started = Date.now();
     let torn = 0;
-    let orphansSeen = 0;
     const kills = 30;
     for (let i = 0; i < kills; i++) {
       const w = startWorker('writer.mjs', [DIST, target, String(256 * 1024)]);
@@ -54,9 +62,14 @@ describe.skipIf(!distBuilt)('atomic writer fault harness: kill -9 loops', () => 
       w.child.kill('SIGKILL');
       await w.done;
       if (!intact(await readFile(target, 'utf8'))) torn++;
-      orphansSeen += (await readdir(dir)).filter((n) => n.endsWith('.tmp')).length;
     }
-    // The next writer of the folder (a new process) removes what the killed ones left.
+    // The next writer of the folder (a new process) removes what the killed ones left once they
+    // are over a minute old (aged here rather than waited for).
+    const orphans = (await readdir(dir)).filter((n) => n.endsWith('.tmp'));
+    const orphansSeen = orphans.length;
+    expect(orphans.filter((n) => !/^\.state\.json\.st3-\d+-[0-9a-f]{8}\.tmp$/.test(n))).toEqual([]);
+    const old = new Date(Date.now() - 2 * 60_000);
+    for (const n of await readdir(dir)) if (n.endsWith('.tmp')) await utimes(join(dir, n), old, old);
     const next = startWorker('writer.mjs', [DIST, join(dir, 'other.json'), '10', 'once']);
     expect(await next.done).toBe(0);
     const left = (await readdir(dir)).filter((n) => n.endsWith('.tmp'));
