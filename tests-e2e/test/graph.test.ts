@@ -1,4 +1,13 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { json, repoRoot, runSt3, withTempDir } from '../src/run-cli.js';
@@ -90,6 +99,14 @@ describe('st3 graph', () => {
       const text = readFileSync(join(dir, 'out/graph.mmd'), 'utf8');
       expect(text.split('\n')[0]).toBe('flowchart LR');
       expect(text).toContain('-.->|type cut|');
+
+      // --out through a symlink writes the file it points to and keeps the link.
+      mkdirSync(join(dir, 'docs'));
+      writeFileSync(join(dir, 'docs/graph.mmd'), 'old\n');
+      symlinkSync('../docs/graph.mmd', join(dir, 'out/linked.mmd'));
+      expect((await runSt3(['graph', 'graph.json', '--out', 'out/linked.mmd'], { cwd: dir })).code).toBe(0);
+      expect(lstatSync(join(dir, 'out/linked.mmd')).isSymbolicLink()).toBe(true);
+      expect(readFileSync(join(dir, 'docs/graph.mmd'), 'utf8')).toBe(text);
     });
   });
 

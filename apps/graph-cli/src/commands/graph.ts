@@ -1,5 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
 import { EXPORT_FORMATS, type ExportFormat, type GraphAnalysis, type IndexedGraph } from '@st3/dep-graph/core';
 import type { GraphInput } from '@st3/schemas';
@@ -79,7 +78,8 @@ export const command = defineCommand({
     const analysis = analyzeGraph(graph, { maxCycles, ...(width !== undefined ? { maxWidth: width } : {}) });
 
     if (values.out) {
-      writeAtomically(resolve(cwd, values.out), exportGraph(analysis, format ?? 'json'));
+      const { writeFileAtomic } = await import('@st3/fs');
+      await writeFileAtomic(resolve(cwd, values.out), exportGraph(analysis, format ?? 'json'));
     }
     if (common.json) {
       out.document(analysis);
@@ -125,18 +125,4 @@ export function printSummary(a: GraphAnalysis, out: ReturnType<typeof createOutp
   }
   if (s.overfullWaves && s.overfullWaves.length > 0)
     out.warn(`waves ${s.overfullWaves.join(', ')} stay wider than --width ${s.maxWidth}: their nodes have no slack`);
-}
-
-function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (error) {
-    throw new St3Error('E_WRITE', `cannot write ${path}: ${(error as Error).message}`, {
-      file: path,
-      hint: 'check permissions and disk space',
-    });
-  }
 }
