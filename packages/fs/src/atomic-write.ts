@@ -135,9 +135,10 @@ async function lstatOrUndefined(path: string) {
 
 /**
  * `.<name>.st3-<pid>-<8 hex>.tmp`: hidden, marked as ST3's (`st3-`), naming its writer so a survivor
- * can tell an orphan from a live write.
+ * can tell an orphan from a live write. Exported for writers that stage several files before
+ * renaming them (the scaffolder's batches): their orphans are then swept like these.
  */
-function tempName(name: string): string {
+export function tempName(name: string): string {
   return `.${name}.st3-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
 }
 

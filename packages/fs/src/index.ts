@@ -3,6 +3,7 @@ export {
   writeFileAtomic,
   writeJsonAtomic,
   removeOrphanTemps,
+  tempName,
   type WriteAtomicOptions,
 } from './atomic-write.js';
 export { acquireFileLock, withFileLock, LOCK_STALE_MS, type FileLock, type LockOptions } from './lock/file-lock.js';

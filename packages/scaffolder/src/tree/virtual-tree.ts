@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   fsyncSync,
@@ -14,6 +13,7 @@ import {
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import { tempName } from '@st3/fs';
 import { St3Error } from '@st3/schemas';
 import { resolveInside, toPosix, type InsideCache } from './paths.js';
 
@@ -158,16 +158,16 @@ export class VirtualTree {
     const temps: Temp[] = [];
     const createdDirs: string[] = [];
     const knownDirs = new Set<string>();
-    const suffix = `${process.pid}.${randomBytes(4).toString('hex')}`;
     try {
-      for (const [i, change] of toWrite.entries()) {
+      for (const change of toWrite) {
         const file = byPath.get(change.path)!;
         const dir = dirname(file.abs);
         if (!knownDirs.has(dir)) {
           mkdirTracked(dir, createdDirs);
           knownDirs.add(dir);
         }
-        const temp = join(dir, `.${basename(file.abs)}.${suffix}.${i}.tmp`);
+        // @st3/fs's temp name: a batch killed before its renames leaves orphans the next writer sweeps.
+        const temp = join(dir, tempName(basename(file.abs)));
         const original = change.action === 'update' ? readFileSync(file.abs, 'utf8') : undefined;
         temps.push({ file, temp, original });
         writeFileSync(temp, file.content, { flag: 'wx', mode: 0o644 });
