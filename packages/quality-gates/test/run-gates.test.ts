@@ -239,6 +239,39 @@ describe('runGates', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it("log rotation leaves the application's own logs in a shared log folder alone", async () => {
+    const user = {
+      'logs/2024-05-01.log': 'd1',
+      'logs/2024-05-02.log': 'd2',
+      'logs/server.log': 's',
+      'logs/2024-05-01T00-00-00-000Z-app.log': 'an app log named like ST3 writes them',
+    };
+    const dir = workspace({ 'a.py': 'ok', ...user });
+    const now = clock();
+    for (let i = 0; i < 3; i++) await runGates({ cwd: dir, scope: 'project', updateState: false, concurrency: 1, now });
+    const left = readdirSync(join(dir, 'logs')).sort();
+    for (const [path, text] of Object.entries(user)) expect(readFileSync(join(dir, path), 'utf8')).toBe(text);
+    // lint_py and stdin_py log each run (lint_js has no files): the 3 newest of 6 are kept (max_files: 3).
+    expect(left.filter((n) => !(`logs/${n}` in user))).toEqual([
+      '2026-01-01T00-00-04-000Z-stdin_py.log',
+      '2026-01-01T00-00-05-000Z-lint_py.log',
+      '2026-01-01T00-00-06-000Z-stdin_py.log',
+    ]);
+  });
+
+  it('a listed file that does not exist is E_FILE_NOT_FOUND: nothing runs, nothing is logged or recorded', async () => {
+    const dir = workspace({ 'a.py': 'BAD', 'b.js': 'ok' });
+    const calls = join(dir, 'calls.txt');
+    for (const files of [['typo.py'], ['a.py', 'typo.py'], ['b.js', 'a.py', 'typo.js']]) {
+      await expect(
+        runGates({ cwd: dir, scope: { kind: 'files', files }, env: { ...process.env, CALLS: calls } }),
+      ).rejects.toMatchObject({ code: 'E_FILE_NOT_FOUND', file: files.at(-1) });
+    }
+    expect(existsSync(calls)).toBe(false);
+    expect(existsSync(join(dir, 'logs'))).toBe(false);
+    expect(readFileSync(join(dir, '.st3/state.json'), 'utf8')).toBe(JSON.stringify({ branch: 'x' }));
+  });
+
   it('--gate runs only the named gates and never moves the baseline; unknown ids are refused', async () => {
     const dir = workspace({ 'a.py': 'ok' });
     await expect(runGates({ cwd: dir, gates: ['nope'] })).rejects.toMatchObject({ code: 'E_GATE_UNKNOWN' });

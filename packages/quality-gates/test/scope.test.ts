@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { QualityConfig } from '@st3/schemas';
@@ -164,21 +164,84 @@ describe('resolveScope', () => {
     expect(s).toMatchObject({ mode: 'project', files: ['a.py'] });
   });
 
-  it('files: an explicit list, relative to a base folder; missing files warned; escapes refused', async () => {
+  it('files: an explicit list, relative to a base folder; escapes refused', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     write(t.dir, { 'src/a.py': '', 'src/b.py': '' });
-    mkdirSync(join(t.dir, 'src/empty'));
     const s = await resolveScope({
       root: t.dir,
       config,
-      request: { kind: 'files', files: ['a.py', 'b.py', 'zz.py', 'a.py'], filesBase: join(t.dir, 'src') },
+      request: {
+        kind: 'files',
+        files: ['a.py', 'b.py', 'a.py', join(t.dir, 'src/b.py')],
+        filesBase: join(t.dir, 'src'),
+      },
     });
-    expect(s.files).toEqual(['src/a.py', 'src/b.py']);
-    expect(s.warnings).toEqual(['src/zz.py: no such file, skipped']);
+    expect(s).toMatchObject({ mode: 'files', files: ['src/a.py', 'src/b.py'], description: '2 listed files' });
+    expect(s.warnings).toEqual([]);
     await expect(
       resolveScope({ root: t.dir, config, request: { kind: 'files', files: ['../outside.py'] } }),
     ).rejects.toMatchObject({ code: 'E_PATH_ESCAPE' });
+  });
+
+  it('files: a listed file that does not exist is E_FILE_NOT_FOUND naming it, even beside existing ones', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    write(t.dir, { 'src/a.py': '', 'src/b.py': '' });
+    const files = (list: string[], filesBase?: string) =>
+      resolveScope({
+        root: t.dir,
+        config,
+        request: { kind: 'files', files: list, ...(filesBase ? { filesBase } : {}) },
+      });
+
+    // Alone: the typo is the whole scope.
+    await expect(files(['src/typo.py'])).rejects.toMatchObject({
+      code: 'E_FILE_NOT_FOUND',
+      file: 'src/typo.py',
+      message: 'listed file not found: src/typo.py (nothing was run)',
+      hint: expect.stringContaining('relative paths are resolved from the workspace root'),
+      details: { missing: ['src/typo.py'] },
+    });
+    // Beside existing files: the check must not silently shrink; every missing path is named once.
+    await expect(files(['a.py', 'zz.py', 'b.py', 'yy.py', 'zz.py'], join(t.dir, 'src'))).rejects.toMatchObject({
+      code: 'E_FILE_NOT_FOUND',
+      file: 'src/zz.py',
+      message: 'listed files not found: src/zz.py, src/yy.py (nothing was run)',
+      hint: expect.stringContaining('resolved from src'),
+      details: { missing: ['src/zz.py', 'src/yy.py'] },
+    });
+    // A path through a file (src/a.py/x.py), a broken symlink and an absolute path are missing too.
+    symlinkSync(join(t.dir, 'gone.py'), join(t.dir, 'src/link.py'));
+    for (const p of ['src/a.py/x.py', 'src/link.py', join(t.dir, 'src/nope.py')])
+      await expect(files(['src/a.py', p])).rejects.toMatchObject({ code: 'E_FILE_NOT_FOUND' });
+  });
+
+  it('files: a listed folder is a usage error, never a silent skip', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    write(t.dir, { 'src/a.py': '' });
+    mkdirSync(join(t.dir, 'src/empty'));
+    await expect(
+      resolveScope({ root: t.dir, config, request: { kind: 'files', files: ['src/a.py', 'src/empty'] } }),
+    ).rejects.toMatchObject({ code: 'E_USAGE', file: 'src/empty', details: { not_files: ['src/empty'] } });
+  });
+
+  it('auto and branch: a tracked file deleted in the working tree stays in the diff, never an error', async () => {
+    const dir = repo();
+    write(dir, { 'a.py': 'a', 'b.py': 'b' });
+    const base = commitAll(dir, 'base');
+    git(dir, 'checkout', '-q', '-b', 'topic');
+    rmSync(join(dir, 'b.py'));
+    const auto = await resolveScope({
+      root: dir,
+      config,
+      request: { kind: 'auto' },
+      state: { baseline_sha: base, failed_files: [] },
+    });
+    expect(auto).toMatchObject({ mode: 'changed', files: [], deleted: ['b.py'] });
+    const branch = await resolveScope({ root: dir, config, request: { kind: 'branch', parentBranch: 'main' } });
+    expect(branch).toMatchObject({ mode: 'changed', files: [], deleted: ['b.py'] });
   });
 });
 

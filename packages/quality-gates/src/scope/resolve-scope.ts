@@ -83,9 +83,16 @@ export async function resolveScope(options: ResolveScopeOptions): Promise<Resolv
 
 type Common = Pick<ResolvedScope, 'kind' | 'inRepo' | 'head' | 'repoDir' | 'warnings'>;
 
+/**
+ * `files` scope: every listed path must be an existing file. A missing one (a typo, a deleted file) or a
+ * folder is a usage error naming it, never a silent skip: a run that checks less than the user named must
+ * not pass.
+ */
 function filesScope(root: string, request: ScopeRequest, common: Common): ResolvedScope {
   const base = request.filesBase ?? root;
   const files = new Set<string>();
+  const missing: string[] = [];
+  const notFiles: string[] = [];
   for (const f of request.files ?? []) {
     const abs = isAbsolute(f) ? f : resolve(base, f);
     const rel = relative(root, abs).split(sep).join('/');
@@ -94,11 +101,32 @@ function filesScope(root: string, request: ScopeRequest, common: Common): Resolv
         hint: 'pass files inside the workspace',
       });
     }
-    if (!existsSync(abs) || !statSync(abs).isFile()) {
-      common.warnings.push(`${rel}: no such file, skipped`);
-      continue;
-    }
-    files.add(rel);
+    const kind = pathKind(abs, rel);
+    if (kind === 'missing') missing.push(rel);
+    else if (kind === 'other') notFiles.push(rel);
+    else files.add(rel);
+  }
+  const fromRel = relative(root, base).split(sep).join('/');
+  const from = fromRel === '' ? 'the workspace root' : fromRel.startsWith('..') ? base : fromRel;
+  if (missing.length > 0) {
+    const list = [...new Set(missing)];
+    throw new St3Error(
+      'E_FILE_NOT_FOUND',
+      `listed file${list.length === 1 ? '' : 's'} not found: ${list.join(', ')} (nothing was run)`,
+      {
+        file: list[0],
+        hint: `fix or drop the path (relative paths are resolved from ${from}); deleted files are checked by the auto and branch scopes`,
+        details: { missing: list },
+      },
+    );
+  }
+  if (notFiles.length > 0) {
+    const list = [...new Set(notFiles)];
+    throw new St3Error('E_USAGE', `not a file: ${list.join(', ')} (nothing was run)`, {
+      file: list[0],
+      hint: 'list the files to check, or use the project or auto scope',
+      details: { not_files: list },
+    });
   }
   const list = [...files].sort();
   return {
@@ -107,6 +135,21 @@ function filesScope(root: string, request: ScopeRequest, common: Common): Resolv
     files: list,
     description: `${list.length} listed file${list.length === 1 ? '' : 's'}`,
   };
+}
+
+/** A listed path: a regular file, missing (no entry, or a file where a folder was expected), or something else. */
+function pathKind(abs: string, rel: string): 'file' | 'missing' | 'other' {
+  try {
+    const stat = statSync(abs, { throwIfNoEntry: false });
+    return !stat ? 'missing' : stat.isFile() ? 'file' : 'other';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return 'missing';
+    throw new St3Error('E_FILE_READ', `${rel}: ${(error as Error).message}`, {
+      file: rel,
+      hint: 'check the permissions of the file and its folders',
+      cause: error,
+    });
+  }
 }
 
 async function branchScope(
