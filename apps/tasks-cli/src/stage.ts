@@ -1,13 +1,45 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { RunStage, StageReport } from '@st3/cli-kit';
+import type * as EvidenceModule from '@st3/evidence';
+import type { EvidenceWorkspace } from '@st3/evidence';
+import type { TaskContext } from '@st3/schemas';
+
+type Evidence = typeof EvidenceModule;
+
+/** The task's context: the one it has, used as it is, or a new one when it has none. */
+interface OpenedContext {
+  context: TaskContext;
+  created: boolean;
+  warnings: { code: string; message: string }[];
+}
 
 /**
- * `st3 run` evidence stage: on the workspace's first task, validate it, create its context, attach
- * evidence, run its validation commands and verify the evidence. The context is kept in the
- * workspace (with the stage's telemetry, so the metrics stage shows the task's criteria); on a dry
- * run it goes to a scratch folder and the workspace is not written to.
+ * Opens the context of the stage's task without ever destroying one: an existing context (with the
+ * evidence, QA runs, snapshots and telemetry a user or agent put in it) is used as it is; only a task
+ * without one gets a new context (`init` never overwrites one either: its task snapshot is immutable).
+ */
+async function openContext(ev: Evidence, ws: EvidenceWorkspace, id: string, file: string): Promise<OpenedContext> {
+  if (existsSync(join(ev.contextDirFor(ws, id), ev.CONTEXT_FILE)))
+    return { context: await ev.readContext(ws, id), created: false, warnings: [] };
+  try {
+    const init = await ev.initContext(ws, file, { tool: 'st3 run' });
+    return { context: init.context, created: true, warnings: init.warnings };
+  } catch (error) {
+    // Another process created it meanwhile: use that one.
+    if ((error as { code?: unknown } | null)?.code !== 'E_CONTEXT_EXISTS') throw error;
+    return { context: await ev.readContext(ws, id), created: false, warnings: [] };
+  }
+}
+
+/**
+ * `st3 run` evidence stage: on the workspace's first open task, validate it, create its context when it
+ * has none (an existing context is used as it is, never purged), attach evidence, run its validation
+ * commands and verify the evidence. The context is kept in the workspace (with the stage's telemetry, so
+ * the metrics stage shows the task's criteria); on a dry run a new context goes to a scratch folder and
+ * the workspace is not written to.
  */
 export const evidenceStage: RunStage = {
   name: 'evidence',
@@ -29,9 +61,10 @@ export const evidenceStage: RunStage = {
       const ws = scratch
         ? { root: ctx.root, config: { ...base.config, context_dir: relative(ctx.root, scratch) } }
         : { root: ctx.root, config: base.config };
-      // A rerun starts the task's context afresh (a context's task snapshot is immutable).
-      if (!scratch) await ev.purgeContext(ws, task.id);
-      const init = await ev.initContext(ws, task.file, { tool: 'st3 run' });
+      const opened = await openContext(ev, ws, task.id, task.file);
+      const { context } = opened;
+      // The stage's own telemetry file is replaced by each run (what this run read and ran); the
+      // context's other files are left as they are.
       const telemetry = scratch
         ? undefined
         : (await import('@st3/telemetry')).createCollector({
@@ -46,13 +79,14 @@ export const evidenceStage: RunStage = {
         signal: ctx.io.signal,
       });
       telemetry?.fileRead(relative(ctx.root, task.file), attached.entry.size);
-      const commands = ev.parseCommands(init.context.validation_commands);
+      const commands = ev.parseCommands(context.validation_commands);
       const results = [];
       for (const command of commands) {
         const result = await ev.runValidationCommand(command, {
           root: ctx.root,
           env: ctx.io.env,
           signal: ctx.io.signal,
+          taskStatus: ev.taskStatusLookup(ws),
         });
         if (result.status !== 'skipped')
           telemetry?.command(
@@ -62,23 +96,48 @@ export const evidenceStage: RunStage = {
           );
         results.push(result);
       }
-      for (const w of init.warnings ?? []) telemetry?.warn('warning', typeof w === 'string' ? w : w.message);
+      for (const w of opened.warnings) telemetry?.warn('warning', w.message);
       await telemetry?.save();
-      const summaryText = `${task.id}: ${results.filter((r) => r.status === 'passed').length}/${results.length} validation command(s) passed`;
+      // A command not run because of a pre-flight problem is not a pass; one waiting on its blocker is neutral.
+      const tally = ev.tallyValidation(results);
+      const notRun =
+        tally.not_run > 0
+          ? `, ${tally.not_run} not run (${tally.notRun.map((n) => `${n.id}: ${n.reason}`).join('; ')})`
+          : '';
+      const skipped = tally.skipped > 0 ? `, ${tally.skipped} skipped (waiting on a blocker task)` : '';
+      const summaryText = `${task.id}: ${tally.passed}/${results.length} validation command(s) passed${notRun}${skipped}`;
       const report = await ev.verifyEvidence(ws, task.id);
-      const failed = results.filter((r) => r.status === 'failed' || r.status === 'error');
+      // A context the stage did not create is verified too: its task snapshot must still match its SHA-256.
+      const drift = opened.created ? undefined : await ev.taskFileDrift(ws, context);
+      const snapshotIntact = drift?.snapshot_intact ?? true;
+      const notes = opened.created
+        ? []
+        : [
+            `using the existing context of ${task.id} (created ${context.manifest.created_at}): nothing in it removed`,
+            ...(snapshotIntact ? [] : [`the task snapshot of ${task.id} no longer matches its SHA-256`]),
+            ...(drift?.task_file_changed
+              ? [`the task file changed since the context's snapshot (st3 tasks context diff ${task.id})`]
+              : []),
+          ];
       return {
         stage: 'evidence',
-        ok: failed.length === 0 && report.ok,
-        summary: `${summaryText}; ${report.checked} attachment(s) verified ${report.ok ? 'intact' : 'with problems'}; ${init.context.standards.length} standards excerpt(s)`,
-        lines: results.map(
-          (r) => `${r.status} ${r.id}${r.skip_reason ? ` (${r.skip_reason})` : ` exit ${r.exit_code}`}`,
-        ),
+        ok: tally.ok && report.ok && snapshotIntact,
+        summary: `${summaryText}; ${report.checked} attachment(s) verified ${report.ok ? 'intact' : 'with problems'}; ${context.standards.length} standards excerpt(s)`,
+        lines: [
+          ...notes,
+          ...results.map((r) => {
+            const reason = ev.notRunReason(r);
+            if (reason !== undefined) return `not run ${r.id} (${reason})`;
+            return `${r.status} ${r.id}${r.skip_reason ? ` (${r.skip_reason})` : r.attempts === 0 && r.error ? ` not run: ${r.error}` : ` exit ${r.exit_code}`}`;
+          }),
+        ],
         data: {
           task: task.id,
+          context: opened.created ? 'created' : 'existing',
           results,
+          counts: { passed: tally.passed, failed: tally.failed, not_run: tally.not_run, skipped: tally.skipped },
           verify: report,
-          standards: init.context.standards.map((s) => `${s.file}#${s.section}`),
+          standards: context.standards.map((s) => `${s.file}#${s.section}`),
         },
       };
     } finally {

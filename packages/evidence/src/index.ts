@@ -76,11 +76,14 @@ export {
 export {
   commandsFromTask,
   parseCommands,
+  notRunReason,
   preflight,
   runValidationCommand,
+  tallyValidation,
   argvFor,
   runsThroughShell,
   type RunValidationOptions,
+  type ValidationTally,
 } from './validation/commands.js';
 export {
   runTaskValidation,

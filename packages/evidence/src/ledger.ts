@@ -1,11 +1,13 @@
 import { withFileLock, writeJsonAtomic } from '@st3/fs';
-import { St3Error, LedgerSchema, type Ledger, type LedgerException } from '@st3/schemas';
+import { St3Error, LedgerExceptionSchema, LedgerSchema, type Ledger, type LedgerException } from '@st3/schemas';
+import { withUnknownKeys } from './lossless.js';
 import { readJsonFile, systemClock, type Clock } from './util.js';
 
 /**
  * The exception ledger (default docs/compliance/context-cache-exceptions.json): tasks whose files
  * cannot be used as they are, with an owner, a status and when the entry goes away by itself.
- * Every change reads, edits and writes the file under its lock.
+ * Every change reads, edits and writes the file under its lock; fields the schema does not know (a
+ * ticket id, a PR link, a team, at the top level or in an entry) are written back as they were.
  */
 export type ExceptionType = LedgerException['exception_type'];
 
@@ -21,7 +23,13 @@ export interface AddExceptionInput {
 
 const emptyLedger = (clock: Clock): Ledger => ({ version: '1.0', last_updated: clock().toISOString(), exceptions: [] });
 
+/** The ledger as its schema knows it (a missing file is an empty ledger). */
 export async function readLedger(path: string, clock: Clock = systemClock): Promise<Ledger> {
+  return loadLedger(path, clock, false);
+}
+
+/** The ledger; with `keepUnknown`, with the keys the schema does not know too (what `update` writes back). */
+async function loadLedger(path: string, clock: Clock, keepUnknown: boolean): Promise<Ledger> {
   const raw = await readJsonFile<unknown>(path);
   if (raw === undefined) return emptyLedger(clock);
   const parsed = LedgerSchema.safeParse(raw);
@@ -33,18 +41,21 @@ export async function readLedger(path: string, clock: Clock = systemClock): Prom
       { file: path },
     );
   }
-  return parsed.data;
+  return keepUnknown ? withUnknownKeys(raw, parsed.data) : parsed.data;
 }
 
 async function update<T>(path: string, clock: Clock, fn: (ledger: Ledger) => T): Promise<T> {
   return withFileLock(path, async () => {
-    const ledger = await readLedger(path, clock);
+    const ledger = await loadLedger(path, clock, true);
     const result = fn(ledger);
     ledger.last_updated = clock().toISOString();
     await writeJsonAtomic(path, ledger);
     return result;
   });
 }
+
+/** An entry as its schema knows it (what the functions return; the file keeps the rest). */
+const known = (e: LedgerException): LedgerException => LedgerExceptionSchema.parse(e);
 
 /** Adds an exception; adding the same task and type again returns the existing entry (idempotent). */
 export function addException(
@@ -59,7 +70,7 @@ export function addException(
     );
     if (existing) {
       if (input.parse_error && existing.parse_error !== input.parse_error) existing.parse_error = input.parse_error;
-      return { exception: existing, created: false };
+      return { exception: known(existing), created: false };
     }
     const exception: LedgerException = {
       task_id: input.task_id,
@@ -78,7 +89,7 @@ export function addException(
         input.auto_remove_on ?? (input.exception_type === 'malformed_yaml' ? 'task_deletion' : 'task_completion'),
     };
     ledger.exceptions.push(exception);
-    return { exception, created: true };
+    return { exception: known(exception), created: true };
   });
 }
 
@@ -120,7 +131,7 @@ export function resolveException(
       e.remediation.resolved_at = now;
       e.remediation.notes = e.remediation.notes ? `${e.remediation.notes}\n${notes}` : notes;
     }
-    return hits;
+    return hits.map(known);
   });
 }
 
@@ -140,7 +151,7 @@ export function cleanupExceptions(
       const gone =
         (e.auto_remove_on === 'task_completion' && (state === 'completed' || state === 'deleted')) ||
         (e.auto_remove_on === 'task_deletion' && state === 'deleted');
-      if (gone) removed.push(e);
+      if (gone) removed.push(known(e));
       return !gone;
     });
     return removed;

@@ -10,6 +10,7 @@ import {
   type QuarantineEntry,
   type QuarantineIndex,
 } from '@st3/schemas';
+import { extraKeys, withUnknownKeys } from './lossless.js';
 import { repairYaml } from './repair.js';
 import { validateTaskText } from './tasks/load.js';
 import { readJsonFile, systemClock, type Clock } from './util.js';
@@ -17,7 +18,8 @@ import { readJsonFile, systemClock, type Clock } from './util.js';
 /**
  * The quarantine folder: one `<TASK-ID>.json` entry per task file that does not parse, an
  * `index.json` listing them, and `resolved/` for released entries. The index and the entries
- * change together under one lock, so the index always matches the folder.
+ * change together under one lock, so the index always matches the folder. Fields their schemas do not
+ * know (added by a person or another tool, at any depth) are written back as they were.
  */
 export interface QuarantineStore {
   root: string;
@@ -30,16 +32,28 @@ const indexPath = (q: QuarantineStore): string => join(q.dir, 'index.json');
 const entryPath = (q: QuarantineStore, id: string): string => join(q.dir, `${id}.json`);
 const now = (q: QuarantineStore): string => (q.clock ?? systemClock)().toISOString();
 
-export async function readQuarantineIndex(q: QuarantineStore): Promise<QuarantineIndex> {
+/** The quarantine index as its schema knows it. */
+export function readQuarantineIndex(q: QuarantineStore): Promise<QuarantineIndex> {
+  return loadIndex(q, false);
+}
+
+/** The index; with `keepUnknown`, with the keys the schema does not know too (what `mutate` writes back). */
+async function loadIndex(q: QuarantineStore, keepUnknown: boolean): Promise<QuarantineIndex> {
   const raw = await readJsonFile<unknown>(indexPath(q));
   if (raw === undefined) return { version: 1, last_updated: now(q), entries: [] };
   const parsed = QuarantineIndexSchema.safeParse(raw);
   if (!parsed.success)
     throw new St3Error('E_CONTEXT_CORRUPT', `quarantine index ${indexPath(q)} is invalid`, { file: indexPath(q) });
-  return parsed.data;
+  return keepUnknown ? withUnknownKeys(raw, parsed.data) : parsed.data;
 }
 
-export async function readQuarantineEntry(q: QuarantineStore, taskId: string): Promise<QuarantineEntry> {
+/** A quarantine entry as its schema knows it. */
+export function readQuarantineEntry(q: QuarantineStore, taskId: string): Promise<QuarantineEntry> {
+  return loadEntry(q, taskId, false);
+}
+
+/** An entry; with `keepUnknown`, with the keys the schema does not know too (what the writers below write back). */
+async function loadEntry(q: QuarantineStore, taskId: string, keepUnknown: boolean): Promise<QuarantineEntry> {
   const raw = await readJsonFile<unknown>(entryPath(q, taskId));
   if (raw === undefined)
     throw new St3Error('E_QUARANTINE_NOT_FOUND', `${taskId} is not quarantined`, {
@@ -50,8 +64,11 @@ export async function readQuarantineEntry(q: QuarantineStore, taskId: string): P
     throw new St3Error('E_CONTEXT_CORRUPT', `quarantine entry ${entryPath(q, taskId)} is invalid`, {
       file: entryPath(q, taskId),
     });
-  return parsed.data;
+  return keepUnknown ? withUnknownKeys(raw, parsed.data) : parsed.data;
 }
+
+/** An entry as its schema knows it (what the functions return; the file keeps the rest). */
+const known = (entry: QuarantineEntry): QuarantineEntry => QuarantineEntrySchema.parse(entry);
 
 export async function isQuarantined(q: QuarantineStore, taskId: string): Promise<boolean> {
   const index = await readQuarantineIndex(q);
@@ -61,7 +78,7 @@ export async function isQuarantined(q: QuarantineStore, taskId: string): Promise
 function mutate<T>(q: QuarantineStore, fn: (index: QuarantineIndex) => Promise<T>): Promise<T> {
   return withFileLock(indexPath(q), async () => {
     await mkdir(q.dir, { recursive: true });
-    const index = await readQuarantineIndex(q);
+    const index = await loadIndex(q, true);
     const result = await fn(index);
     index.last_updated = now(q);
     index.entries.sort((a, b) => (a.task_id < b.task_id ? -1 : 1));
@@ -81,8 +98,12 @@ export function quarantineTask(
   return mutate(q, async (index) => {
     let entry: QuarantineEntry;
     try {
-      entry = await readQuarantineEntry(q, taskId);
-      entry.error_details = details(error);
+      entry = await loadEntry(q, taskId, true);
+      // The new error replaces the old one; fields the schema does not know stay.
+      entry.error_details = {
+        ...extraKeys(entry.error_details, ['code', 'message', 'line', 'column']),
+        ...details(error),
+      };
       entry.status = 'quarantined';
     } catch (e) {
       if (!isSt3Error(e, 'E_QUARANTINE_NOT_FOUND')) throw e;
@@ -98,15 +119,17 @@ export function quarantineTask(
       };
     }
     await writeJsonAtomic(entryPath(q, taskId), entry);
+    const previous = index.entries.find((e) => e.task_id === taskId);
     index.entries = index.entries.filter((e) => e.task_id !== taskId);
     index.entries.push({
+      ...previous,
       task_id: taskId,
       original_path: originalPath,
       reason,
       quarantined_at: entry.quarantined_at,
       status: 'quarantined',
     });
-    return entry;
+    return known(entry);
   });
 }
 
@@ -137,7 +160,7 @@ export function repairQuarantined(
   options: { dryRun?: boolean } = {},
 ): Promise<RepairOutcome> {
   return mutate(q, async (index) => {
-    const entry = await readQuarantineEntry(q, taskId);
+    const entry = await loadEntry(q, taskId, true);
     const abs = resolve(q.root, entry.original_path);
     let text: string;
     try {
@@ -163,7 +186,7 @@ export function repairQuarantined(
     await writeJsonAtomic(entryPath(q, taskId), entry);
     const row = index.entries.find((e) => e.task_id === taskId);
     if (row) row.status = entry.status === 'repaired' ? 'repaired' : 'quarantined';
-    return { entry, success, applied, remaining };
+    return { entry: known(entry), success, applied, remaining };
   });
 }
 
@@ -174,7 +197,7 @@ export function releaseQuarantined(
   options: { force?: boolean } = {},
 ): Promise<QuarantineEntry> {
   return mutate(q, async (index) => {
-    const entry = await readQuarantineEntry(q, taskId);
+    const entry = await loadEntry(q, taskId, true);
     if (!options.force) {
       let text: string | undefined;
       try {
@@ -204,6 +227,6 @@ export function releaseQuarantined(
     const stamp = entry.resolved_at.replace(/[:.]/g, '-');
     await rename(entryPath(q, taskId), join(q.dir, 'resolved', `${taskId}-${stamp}.json`));
     index.entries = index.entries.filter((e) => e.task_id !== taskId);
-    return entry;
+    return known(entry);
   });
 }

@@ -1,8 +1,18 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commandsFromTask, parseCommands, runValidationCommand } from '../src/index.js';
+import {
+  commandsFromTask,
+  DEFAULT_TASKS_CONFIG,
+  initContext,
+  notRunReason,
+  parseCommands,
+  runTaskValidation,
+  runValidationCommand,
+  tallyValidation,
+} from '../src/index.js';
 import { withTemp } from './helpers.js';
+import { completeTask } from './task-text.js';
 
 const node = process.execPath;
 const cmd = (extra: Record<string, unknown>) =>
@@ -137,6 +147,77 @@ describe('running validation commands', () => {
         status: 'passed',
         stdout_tail: 'b',
       });
+    });
+  });
+});
+
+describe('the verdict of a validation run', () => {
+  it('never counts a command that did not run because of a pre-flight problem as a pass; a blocker wait is neutral', async () => {
+    await withTemp(async (root) => {
+      const taskStatus = async (id: string) => (id === 'TASK-0001' ? 'in_progress' : undefined);
+      const failing = (extra: Record<string, unknown>) =>
+        parseCommands([{ id: 'f', command: [node, '-e', 'process.exit(1)'], ...extra }])[0]!;
+      const run = (c: ReturnType<typeof cmd>) => runValidationCommand(c, { root, taskStatus });
+      const missingPath = await run(failing({ expected_paths: ['dist/index.js'] }));
+      const missingCwd = await run(failing({ cwd: 'nope' }));
+      const outside = await run(failing({ cwd: '..' }));
+      const openBlocker = await run(failing({ blocker_id: 'TASK-0001' }));
+      const unknownBlocker = await run(failing({ blocker_id: 'TASK-0404' }));
+      const passed = await run(cmd({}));
+
+      expect(notRunReason(missingPath)).toBe('expected path dist/index.js is missing');
+      expect(notRunReason(missingCwd)).toBe('cwd nope does not exist');
+      expect(notRunReason(outside)).toBe('cwd .. is outside the workspace');
+      expect(notRunReason(openBlocker)).toBeUndefined();
+      expect(notRunReason(unknownBlocker)).toBeUndefined();
+      expect(notRunReason(passed)).toBeUndefined();
+      // A skip whose reason is not a blocker wait is not run, whatever it says.
+      expect(notRunReason({ status: 'skipped' })).toBe('skipped without a reason');
+
+      // Alone, a command skipped by pre-flight is not ok (the bug: it was "0 failed", ok).
+      expect(tallyValidation([missingPath])).toMatchObject({
+        ok: false,
+        total: 1,
+        passed: 0,
+        failed: 0,
+        not_run: 1,
+        skipped: 0,
+        notRun: [{ id: 'f', reason: 'expected path dist/index.js is missing' }],
+      });
+      expect(tallyValidation([missingCwd]).ok).toBe(false);
+      expect(tallyValidation([outside]).ok).toBe(false);
+      // Waiting on a blocker task neither passes nor fails: the run stays ok, counted as skipped.
+      expect(tallyValidation([passed, openBlocker, unknownBlocker])).toMatchObject({
+        ok: true,
+        passed: 1,
+        failed: 0,
+        not_run: 0,
+        skipped: 2,
+      });
+      expect(tallyValidation([passed, openBlocker, missingPath])).toMatchObject({ ok: false, not_run: 1, skipped: 1 });
+      expect(tallyValidation([await run(failing({}))])).toMatchObject({ ok: false, failed: 1, not_run: 0 });
+      expect(tallyValidation([])).toMatchObject({ ok: true, total: 0 });
+    });
+  });
+
+  it('runTaskValidation records a command skipped by pre-flight, and its tally is not ok', async () => {
+    await withTemp(async (root) => {
+      await mkdir(join(root, 'tasks'));
+      await writeFile(
+        join(root, 'tasks/TASK-0003-needs-build.task.yaml'),
+        completeTask(
+          'TASK-0003',
+          '    - id: unit-tests\n      command: ["node", "-e", "process.exit(1)"]\n      expected_paths: ["dist/index.js"]\n',
+        ),
+      );
+      const ws = { root, config: { ...DEFAULT_TASKS_CONFIG, task_dirs: ['tasks'] } };
+      await initContext(ws, 'TASK-0003', { worktree: 'skip' });
+      const { results, artifacts } = await runTaskValidation(ws, 'TASK-0003', { env: { PATH: process.env.PATH } });
+      expect(results).toMatchObject([
+        { id: 'unit-tests', status: 'skipped', skip_reason: 'expected path dist/index.js is missing', attempts: 0 },
+      ]);
+      expect(artifacts).toEqual([]);
+      expect(tallyValidation(results)).toMatchObject({ ok: false, passed: 0, failed: 0, not_run: 1 });
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { EvidenceWorkspace } from '@st3/evidence';
+import type { EvidenceWorkspace, ValidationTally } from '@st3/evidence';
 import { St3Error, ValidationResultSchema, WorktreeSnapshotSchema, type ValidationResult } from '@st3/schemas';
 import { z } from 'zod';
 import { plural } from '../results.js';
@@ -14,13 +14,25 @@ const ignoredPaths = (ws: EvidenceWorkspace): string[] => [
   ws.config.quarantine_dir,
 ];
 
+/** The verdict of each `run_validation` result (the library is loaded lazily, so `summary` cannot call it). */
+const tallies = new WeakMap<object, ValidationTally>();
+
+/** `N commands: P passed, F failed, R not run (id: reason), S skipped (waiting on a blocker task)`. */
+function validationSummary(value: { results: ValidationResult[] }): string {
+  const { results } = value;
+  const t = tallies.get(value);
+  if (!t)
+    return `${plural(results.length, 'command')}: ${results.filter((x) => x.status === 'passed').length} passed, ${results.filter((x) => x.status === 'failed' || x.status === 'error').length} failed, ${results.filter((x) => x.status === 'skipped').length} skipped or not run`;
+  return `${plural(results.length, 'command')}: ${t.passed} passed, ${t.failed} failed, ${t.not_run} not run${t.not_run > 0 ? ` (${t.notRun.map((n) => `${n.id}: ${n.reason}`).join('; ')})` : ''}, ${t.skipped} skipped${t.skipped > 0 ? ' (waiting on a blocker task)' : ''}`;
+}
+
 export const runValidationTool = defineTool({
   name: 'run_validation',
   title: "Run a task's validation commands",
   area: 'tasks',
   cli: 'st3 tasks run-validation',
   description:
-    "Run the validation commands of a task's context (pre-flight skips, env, cwd, timeout, retries) and record the results in the context (the first run becomes the baseline). Sends progress per command when asked. isError when a command failed.",
+    "Run the validation commands of a task's context (pre-flight skips, env, cwd, timeout, retries) and record the results in the context (the first run becomes the baseline). Sends progress per command when asked. isError when a command failed or could not run (missing cwd or expected path).",
   input: z.object({
     id: taskIdArg,
     commandIds: z.array(z.string().min(1)).optional().describe('run only these command ids'),
@@ -30,8 +42,15 @@ export const runValidationTool = defineTool({
   annotations: { ...WRITES, openWorldHint: true },
   async run(args, { root, signal, progress }) {
     const ws = await tasksWorkspace(root);
-    const { findTask, parseCommands, readContext, runValidationCommand, updateContext, validateTaskFile } =
-      await import('@st3/evidence');
+    const {
+      findTask,
+      parseCommands,
+      readContext,
+      runValidationCommand,
+      tallyValidation,
+      updateContext,
+      validateTaskFile,
+    } = await import('@st3/evidence');
     const id = args.id.toUpperCase();
     const context = await readContext(ws, id);
     let commands = parseCommands(context.validation_commands);
@@ -68,11 +87,14 @@ export const runValidationTool = defineTool({
           results: [...(baseline?.results ?? []), ...results],
         };
     });
-    const failed = results.filter((r) => r.status === 'failed' || r.status === 'error');
-    return { ok: failed.length === 0, task_id: id, results };
+    // A command not run because of a pre-flight problem (cwd, expected path) is not a pass; one waiting
+    // on its blocker task is neutral (the same verdict as `st3 tasks run-validation`).
+    const tally = tallyValidation(results);
+    const value = { ok: tally.ok, task_id: id, results };
+    tallies.set(value, tally);
+    return value;
   },
-  summary: (r) =>
-    `${plural(r.results.length, 'command')}: ${r.results.filter((x) => x.status === 'passed').length} passed, ${r.results.filter((x) => x.status === 'failed' || x.status === 'error').length} failed, ${r.results.filter((x) => x.status === 'skipped').length} skipped`,
+  summary: (r) => validationSummary(r),
   failed: (r) => !r.ok,
 });
 

@@ -4,7 +4,9 @@ import {
   readContext,
   recordWorktree,
   runTaskValidation,
+  notRunReason,
   snapshotFor,
+  tallyValidation,
   updateContext,
   verifyWorktree,
   workspaceIgnores,
@@ -14,7 +16,7 @@ import { agentOf, agentOption, parseEnvPairs, setup, TASK_ID, taskIdOf, taskTele
 export const runValidation = defineCommand({
   name: 'run-validation',
   summary:
-    "run the task's validation commands (pre-flight skips, env, cwd, timeout, retries), keep each one's output as its QA artifact and record the results",
+    "run the task's validation commands (pre-flight checks, env, cwd, timeout, retries), keep each one's output as its QA artifact and record the results; exit 1 when one failed or could not run (cwd or an expected path missing)",
   args: TASK_ID,
   options: {
     'command-id': {
@@ -59,18 +61,25 @@ export const runValidation = defineCommand({
       for (const r of results)
         if (r.status !== 'skipped' && r.attempts > 0) t.command([`validation:${r.id}`], r.exit_code, r.duration_ms);
     });
-    const failed = results.filter((r) => r.status === 'failed' || r.status === 'error');
-    if (out.json) out.document({ ok: failed.length === 0, task_id: id, results, artifacts: run.artifacts });
+    // A command not run because of a pre-flight problem (cwd, expected path) is not a pass; one waiting
+    // on its blocker task is neutral.
+    const tally = tallyValidation(results);
+    const counts = { passed: tally.passed, failed: tally.failed, not_run: tally.not_run, skipped: tally.skipped };
+    if (out.json) out.document({ ok: tally.ok, task_id: id, results, artifacts: run.artifacts, counts });
     else {
-      for (const r of results)
+      for (const r of results) {
+        const notRun = notRunReason(r);
         out.line(
-          `${r.status.padEnd(8)} ${r.id}${r.skip_reason ? ` (${r.skip_reason})` : r.attempts === 0 && r.error ? ` not run: ${r.error}` : ` exit ${r.exit_code ?? '-'} in ${r.duration_ms} ms, ${r.attempts} attempt(s)${r.timed_out ? ', timed out' : ''}`}`,
+          notRun !== undefined
+            ? `${'not run'.padEnd(8)} ${r.id} (${notRun})`
+            : `${r.status.padEnd(8)} ${r.id}${r.skip_reason ? ` (${r.skip_reason})` : r.attempts === 0 && r.error ? ` not run: ${r.error}` : ` exit ${r.exit_code ?? '-'} in ${r.duration_ms} ms, ${r.attempts} attempt(s)${r.timed_out ? ', timed out' : ''}`}`,
         );
+      }
       out.line(
-        `${results.length} command(s): ${results.filter((r) => r.status === 'passed').length} passed, ${failed.length} failed, ${results.filter((r) => r.status === 'skipped').length} skipped; ${run.artifacts.length} output(s) kept as QA artifacts`,
+        `${results.length} command(s): ${tally.passed} passed, ${tally.failed} failed, ${tally.not_run} not run${tally.not_run > 0 ? ` (${tally.notRun.map((n) => `${n.id}: ${n.reason}`).join('; ')})` : ''}, ${tally.skipped} skipped${tally.skipped > 0 ? ' (waiting on a blocker task, not checked)' : ''}; ${run.artifacts.length} output(s) kept as QA artifacts`,
       );
     }
-    return failed.length === 0 ? EXIT.ok : EXIT.problems;
+    return tally.ok ? EXIT.ok : EXIT.problems;
   },
 });
 

@@ -3,11 +3,18 @@ import { join } from 'node:path';
 import { withFileLock, writeJsonAtomic } from '@st3/fs';
 import { St3Error, TaskContextSchema, type TaskContext } from '@st3/schemas';
 import { contextDirFor, type EvidenceWorkspace } from '../config.js';
+import { withUnknownKeys } from '../lossless.js';
 import { exists, readJsonFile, sha256, systemClock, type Clock } from '../util.js';
 
 export const CONTEXT_FILE = 'context.json';
 
-export async function readContext(ws: EvidenceWorkspace, taskId: string): Promise<TaskContext> {
+/** A task's context as its schema knows it (E_CONTEXT_NOT_FOUND without one). */
+export function readContext(ws: EvidenceWorkspace, taskId: string): Promise<TaskContext> {
+  return loadContext(ws, taskId, false);
+}
+
+/** The context; with `keepUnknown`, with the keys the schema does not know too (what `updateContext` writes back). */
+async function loadContext(ws: EvidenceWorkspace, taskId: string, keepUnknown: boolean): Promise<TaskContext> {
   const file = join(contextDirFor(ws, taskId), CONTEXT_FILE);
   const raw = await readJsonFile<unknown>(file);
   if (raw === undefined)
@@ -23,12 +30,13 @@ export async function readContext(ws: EvidenceWorkspace, taskId: string): Promis
       { file },
     );
   }
-  return parsed.data;
+  return keepUnknown ? withUnknownKeys(raw, parsed.data) : parsed.data;
 }
 
 /**
  * Reads, changes and writes a task's context under its lock (atomic write). The immutable
- * section is compared before and after: a change to it is a bug and is refused.
+ * section is compared before and after: a change to it is a bug and is refused. Fields the schema
+ * does not know (another tool's) are written back as they were.
  */
 export async function updateContext<T>(
   ws: EvidenceWorkspace,
@@ -39,7 +47,7 @@ export async function updateContext<T>(
   const dir = contextDirFor(ws, taskId);
   const file = join(dir, CONTEXT_FILE);
   return withFileLock(file, async () => {
-    const context = await readContext(ws, taskId);
+    const context = await loadContext(ws, taskId, true);
     const before = JSON.stringify(context.immutable);
     const result = await fn(context, dir);
     if (JSON.stringify(context.immutable) !== before)

@@ -5,6 +5,7 @@ import { extname, join } from 'node:path';
 import { withFileLock, writeFileAtomic, writeJsonAtomic } from '@st3/fs';
 import {
   ArchiveIndexSchema,
+  EvidenceEntrySchema,
   EvidenceIndexSchema,
   QaMetadataSchema,
   St3Error,
@@ -16,6 +17,7 @@ import {
 } from '@st3/schemas';
 import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { readContext, updateContext } from '../context/store.js';
+import { withUnknownKeys } from '../lossless.js';
 import { displayPath, readJsonFile, resolveInside, sha256, sha256File, systemClock, type Clock } from '../util.js';
 import { qaMetadataOf, qaRecordIn, readRunsFile } from '../qa/runs.js';
 import { archiveDirectory, indexPathBytes, readArchive, type LeftOutEntry } from './archive.js';
@@ -56,13 +58,22 @@ export interface AttachResult {
 const evidenceDir = (ws: EvidenceWorkspace, taskId: string): string => join(contextDirFor(ws, taskId), 'evidence');
 const indexFile = (ws: EvidenceWorkspace, taskId: string): string => join(evidenceDir(ws, taskId), 'index.json');
 
-export async function readEvidenceIndex(ws: EvidenceWorkspace, taskId: string): Promise<EvidenceIndex> {
+/** A task's evidence index as its schema knows it (no index yet: no entries). */
+export function readEvidenceIndex(ws: EvidenceWorkspace, taskId: string): Promise<EvidenceIndex> {
+  return loadEvidenceIndex(ws, taskId, false);
+}
+
+/**
+ * The evidence index; with `keepUnknown`, with the keys the schema does not know too (a person's or
+ * another tool's fields, at any depth), which `attachEvidence` writes back as they were.
+ */
+async function loadEvidenceIndex(ws: EvidenceWorkspace, taskId: string, keepUnknown: boolean): Promise<EvidenceIndex> {
   const raw = await readJsonFile<unknown>(indexFile(ws, taskId));
   if (raw === undefined) return { version: 1, task_id: taskId, entries: [] };
   const parsed = EvidenceIndexSchema.safeParse(raw);
   if (!parsed.success)
     throw new St3Error('E_CONTEXT_CORRUPT', `evidence index of ${taskId} is invalid`, { file: indexFile(ws, taskId) });
-  return parsed.data;
+  return keepUnknown ? withUnknownKeys(raw, parsed.data) : parsed.data;
 }
 
 function validate(options: AttachOptions): void {
@@ -147,7 +158,7 @@ export async function attachEvidence(
         throw tooLarge(options, staged.size, job.limit);
       }
       const id = staged.digest.slice(0, 16);
-      const index = await readEvidenceIndex(ws, taskId);
+      const index = await loadEvidenceIndex(ws, taskId, true);
       const existing = index.entries.find((e) => e.id === id);
       const metadata = await metadataFor(job, id, existing, staged.content);
       if (existing) return keepExisting(job, staged, existing, metadata, index);
@@ -255,7 +266,13 @@ async function keepExisting(
     existing.metadata = { ...existing.metadata, ...metadata };
     await writeEvidenceIndex(job.ws, job.taskId, index);
   }
-  return { entry: existing, created: false, leftOut: staged.leftOut, warnings: job.warnings };
+  // The entry as its schema knows it; the index keeps the rest.
+  return {
+    entry: EvidenceEntrySchema.parse(existing),
+    created: false,
+    leftOut: staged.leftOut,
+    warnings: job.warnings,
+  };
 }
 
 /** Stores the staged bytes as `<id><ext>` (and a folder's index as `<id>.index.json`); returns the new entry. */

@@ -17,7 +17,7 @@ import { readContext, updateContext } from '../context/store.js';
 import { attachEvidence } from '../evidence/attach.js';
 import { systemClock, type Clock } from '../util.js';
 import { compareQa, type QaDriftOptions, type QaDriftReport } from './drift.js';
-import { MAX_RUNS, qaMetadataOf, readRunsFile, RUNS_FILE } from './runs.js';
+import { MAX_RUNS, qaMetadataOf, readRunsDocument, readRunsFile, RUNS_FILE } from './runs.js';
 import { summarizeQa } from './summarize.js';
 
 export interface RecordQaOptions {
@@ -134,8 +134,9 @@ export async function recordQa(
       }
       const runsFile = join(dir, RUNS_FILE);
       await mkdir(join(dir, 'qa'), { recursive: true });
-      const runs = [...(await readQaRuns(ws, taskId)), summary].slice(-MAX_RUNS);
-      await writeJsonAtomic(runsFile, { version: 1, runs });
+      // Fields the schema does not know (another tool's) are written back as they were.
+      const file = await readRunsDocument(dir, true);
+      await writeJsonAtomic(runsFile, { ...file, runs: [...file.runs, summary].slice(-MAX_RUNS) });
       return {
         summary,
         evidence: attached.entry,

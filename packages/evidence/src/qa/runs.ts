@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { QaSummarySchema, St3Error, type QaSummary } from '@st3/schemas';
 import { z } from 'zod';
+import { withUnknownKeys } from '../lossless.js';
 import { readJsonFile } from '../util.js';
 
 /** The QA runs of a task, in its context folder (`st3 qa record` appends to it). */
@@ -10,12 +11,23 @@ export const QaRunsSchema = z.object({ version: z.literal(1), runs: z.array(QaSu
 
 /** Every recorded QA summary in a context folder, oldest first. */
 export async function readRunsFile(contextDir: string): Promise<QaSummary[]> {
+  return (await readRunsDocument(contextDir, false)).runs;
+}
+
+/**
+ * `qa/runs.json` of a context folder (no file: no runs); with `keepUnknown`, with the keys the schema
+ * does not know too, which `recordQa` writes back as they were.
+ */
+export async function readRunsDocument(
+  contextDir: string,
+  keepUnknown: boolean,
+): Promise<z.infer<typeof QaRunsSchema>> {
   const file = join(contextDir, RUNS_FILE);
   const raw = await readJsonFile<unknown>(file);
-  if (raw === undefined) return [];
+  if (raw === undefined) return { version: 1, runs: [] };
   const parsed = QaRunsSchema.safeParse(raw);
   if (!parsed.success) throw new St3Error('E_CONTEXT_CORRUPT', `${file} is invalid`, { file });
-  return parsed.data.runs;
+  return keepUnknown ? withUnknownKeys(raw, parsed.data) : parsed.data;
 }
 
 /** The QA metadata (command, exit code, duration) a QA record gives an attachment. */

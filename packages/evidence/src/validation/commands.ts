@@ -152,7 +152,15 @@ export interface RunValidationOptions {
   allowShell?: boolean;
 }
 
-/** Why a command cannot run now, or undefined when it can. */
+/** The skip reason of a command whose blocker task is not completed (see {@link notRunReason}). */
+const BLOCKER_WAIT = /^blocker .+ is .+, not completed$/;
+
+/**
+ * Why a command cannot run now, or undefined when it can: its blocker task is not completed (the wait
+ * the task file asks for), or a pre-flight problem (cwd missing, not a folder or outside the workspace,
+ * an expected path missing). The command is then `skipped` with this as its `skip_reason`; see
+ * {@link tallyValidation} for which of these count as a pass (none does).
+ */
 export async function preflight(
   command: ValidationCommand,
   options: RunValidationOptions,
@@ -312,4 +320,58 @@ export async function runValidationCommand(
     }
     await sleep(command.retry.backoff_ms * command.retry.factor ** (attempts - 1));
   }
+}
+
+/**
+ * Why a selected command did not run because of a pre-flight problem (its cwd is missing, not a folder
+ * or outside the workspace; an expected path is missing), or undefined (it ran, was refused, or waits
+ * on its blocker task). Such a command is not a pass: nothing was checked. A skip whose reason is not a
+ * blocker wait counts as not run, whatever the reason says.
+ */
+export function notRunReason(result: Pick<ValidationResult, 'status' | 'skip_reason'>): string | undefined {
+  if (result.status !== 'skipped') return undefined;
+  const reason = result.skip_reason ?? 'skipped without a reason';
+  return BLOCKER_WAIT.test(reason) ? undefined : reason;
+}
+
+/** The verdict over the results of a validation run: what `run-validation`, `st3 run` and MCP report. */
+export interface ValidationTally {
+  /**
+   * True when no command failed, errored (could not start, timed out, refused) or was not run because of
+   * a pre-flight problem. Commands waiting on a blocker task are neutral: they neither pass nor fail.
+   */
+  ok: boolean;
+  total: number;
+  passed: number;
+  /** `failed` or `error`. */
+  failed: number;
+  /** Selected but not run because of a pre-flight problem (see {@link notRunReason}): not a pass. */
+  not_run: number;
+  /** Skipped while their blocker task is not completed (neutral: not checked, not failed). */
+  skipped: number;
+  /** Each command not run, with why. */
+  notRun: { id: string; reason: string }[];
+}
+
+export function tallyValidation(results: readonly ValidationResult[]): ValidationTally {
+  const notRun: ValidationTally['notRun'] = [];
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const r of results) {
+    const reason = notRunReason(r);
+    if (reason !== undefined) notRun.push({ id: r.id, reason });
+    else if (r.status === 'passed') passed++;
+    else if (r.status === 'skipped') skipped++;
+    else failed++;
+  }
+  return {
+    ok: failed === 0 && notRun.length === 0,
+    total: results.length,
+    passed,
+    failed,
+    not_run: notRun.length,
+    skipped,
+    notRun,
+  };
 }
