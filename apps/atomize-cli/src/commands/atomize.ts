@@ -1,7 +1,17 @@
-import { defineCommand, createOutput, createProgress, resolveWorkspace, EXIT } from '@st3/cli-kit';
-import type { AtomizedFileRecord } from '@st3/atomizer';
+import {
+  defineCommand,
+  createOutput,
+  createProgress,
+  resolveWorkspace,
+  EXIT,
+  type CliIO,
+  type CommonFlags,
+  type Output,
+} from '@st3/cli-kit';
+import type { AtomizedFileRecord, JobResult } from '@st3/atomizer';
 import { writeFileAtomic } from '@st3/fs';
 import { St3Error } from '@st3/schemas/errors';
+import type { TelemetryCollector } from '@st3/telemetry';
 import { resolve } from 'node:path';
 import { baseDir, sourceOptions } from './shared.js';
 
@@ -86,56 +96,28 @@ export const command = defineCommand({
     if (values.budget !== undefined) throw usageError('--budget goes with --context');
     if (positionals.length === 0) throw usageError('name at least one file, folder or glob');
     const targetLoc = values['target-loc'];
-    const maxLoc = values['max-loc'] ?? Math.max(15, targetLoc);
-    const maxComplexity = values['max-complexity'];
-    const language = values.lang;
-    const complexityVariant = values['complexity-variant'];
-    const workers = values.workers;
     const cwd = baseDir(io, common.cwd);
     const { atomizeProject } = await import('@st3/atomizer');
     if (values.task && !values.telemetry)
       throw new St3Error('E_USAGE', '--task goes with --telemetry', { hint: 'add --telemetry' });
-    // The workspace holding .st3/ when there is one, else the folder atomize runs in (where its cache goes too).
-    const telemetryRoot = (): string => {
-      try {
-        return resolveWorkspace(io, common).root;
-      } catch {
-        return cwd;
-      }
-    };
-    const telemetry = values.telemetry
-      ? (await import('@st3/telemetry')).cliTelemetry({
-          root: telemetryRoot(),
-          tool: 'atomize',
-          ...(values.task ? { taskId: values.task } : {}),
-        })
-      : undefined;
+    const telemetry = values.telemetry ? await startTelemetry(io, common, cwd, values.task) : undefined;
     const progress = createProgress(io, { quiet: common.quiet, label: 'atomize' });
-    const files: AtomizedFileRecord[] = [];
-    const skipped: { path: string; reason: string }[] = [];
     const controller = new AbortController();
     io.signal.addEventListener('abort', () => controller.abort(), { once: true });
-    for await (const r of atomizeProject(positionals, {
+    const results = atomizeProject(positionals, {
       cwd,
       targetLoc,
-      maxLoc,
-      maxComplexity,
-      language,
-      complexityVariant,
-      workers,
+      maxLoc: values['max-loc'] ?? Math.max(15, targetLoc),
+      maxComplexity: values['max-complexity'],
+      language: values.lang,
+      complexityVariant: values['complexity-variant'],
+      workers: values.workers,
       cache: values['no-cache'] ? false : undefined,
       signal: controller.signal,
       onProgress: (p) => progress.update(p.done, p.total, 'atomize'),
       ...(telemetry ? { telemetry } : {}),
-    })) {
-      if (r.ok) {
-        files.push(r.record);
-        for (const d of r.record.diagnostics) out.diagnostic(d);
-      } else {
-        skipped.push({ path: r.path, reason: r.skipped.reason });
-        out.warn(`${r.path}: ${r.skipped.reason}`);
-      }
-    }
+    });
+    const { files, skipped } = await collectResults(results, out);
     progress.done();
     if (telemetry) {
       const file = await telemetry.save();
@@ -153,27 +135,66 @@ export const command = defineCommand({
       out.document(document);
       return EXIT.ok;
     }
-    out.line(
-      `${summary.files} files, ${summary.functions} functions, ${summary.atoms} atoms (${summary.nonAtomic} not atomic), ${summary.loc} source lines${skipped.length > 0 ? `, ${skipped.length} skipped` : ''}`,
-    );
-    if (summary.topComplexity.length > 0) {
-      out.info('');
-      out.info('Most complex functions:');
-      for (const f of summary.topComplexity)
-        out.info(`  ${String(f.complexity).padStart(3)}  ${f.path}:${f.line}  ${f.name}`);
-    }
-    if (summary.worstAtoms.length > 0) {
-      out.info('');
-      out.info('Least atomic atoms:');
-      for (const a of summary.worstAtoms)
-        out.info(
-          `  ${a.score.toFixed(1)}  ${a.path}:${a.startLine}-${a.endLine}  ${a.kind}${a.name ? ` ${a.name}` : ''}: ${a.violation}`,
-        );
-    }
+    printSummary(out, summary, skipped.length);
     if (values.out) out.info(`\nwrote ${values.out}`);
     return EXIT.ok;
   },
 });
+
+/** `--telemetry`: saved in the workspace holding .st3/ when there is one, else in the folder atomize runs in. */
+async function startTelemetry(
+  io: CliIO,
+  common: CommonFlags,
+  cwd: string,
+  task: string | undefined,
+): Promise<TelemetryCollector> {
+  const { cliTelemetry } = await import('@st3/telemetry');
+  let root: string;
+  try {
+    root = resolveWorkspace(io, common).root;
+  } catch {
+    // No workspace: the folder atomize runs in (where its cache goes too).
+    root = cwd;
+  }
+  return cliTelemetry({ root, tool: 'atomize', ...(task ? { taskId: task } : {}) });
+}
+
+/** The atomized files, and the skipped ones (each warned about); every file's diagnostics are reported as it comes. */
+async function collectResults(results: AsyncIterable<JobResult<AtomizedFileRecord>>, out: Output) {
+  const files: AtomizedFileRecord[] = [];
+  const skipped: { path: string; reason: string }[] = [];
+  for await (const r of results) {
+    if (r.ok) {
+      files.push(r.record);
+      for (const d of r.record.diagnostics) out.diagnostic(d);
+    } else {
+      skipped.push({ path: r.path, reason: r.skipped.reason });
+      out.warn(`${r.path}: ${r.skipped.reason}`);
+    }
+  }
+  return { files, skipped };
+}
+
+/** The human report: totals, then the most complex functions and the least atomic atoms. */
+function printSummary(out: Output, summary: ReturnType<typeof summarize>, skipped: number): void {
+  out.line(
+    `${summary.files} files, ${summary.functions} functions, ${summary.atoms} atoms (${summary.nonAtomic} not atomic), ${summary.loc} source lines${skipped > 0 ? `, ${skipped} skipped` : ''}`,
+  );
+  if (summary.topComplexity.length > 0) {
+    out.info('');
+    out.info('Most complex functions:');
+    for (const f of summary.topComplexity)
+      out.info(`  ${String(f.complexity).padStart(3)}  ${f.path}:${f.line}  ${f.name}`);
+  }
+  if (summary.worstAtoms.length > 0) {
+    out.info('');
+    out.info('Least atomic atoms:');
+    for (const a of summary.worstAtoms)
+      out.info(
+        `  ${a.score.toFixed(1)}  ${a.path}:${a.startLine}-${a.endLine}  ${a.kind}${a.name ? ` ${a.name}` : ''}: ${a.violation}`,
+      );
+  }
+}
 
 function summarize(files: AtomizedFileRecord[]) {
   const fns = files.flatMap((f) =>

@@ -7,6 +7,7 @@ import {
   EXIT,
   parseKeyValues,
   resolveWorkspace,
+  type CliIO,
   type Output,
   type RunContext,
   type Values,
@@ -20,6 +21,8 @@ import {
   writeRendered,
   type OverwritePolicy,
   type PlannedChange,
+  type RenderResult,
+  type Scaffolder,
 } from '@st3/scaffolder';
 import { command as batch } from './batch.js';
 import { askFor, canPrompt } from './prompt.js';
@@ -115,20 +118,38 @@ async function runCreate({ values, args, common, io }: CreateContext): Promise<n
   }
   for (const w of result.warnings) out.diagnostic(w);
   if (result.ephemeral !== undefined) {
-    if (out.json)
-      out.document({
-        ok: true,
-        type,
-        pipeline: result.pipeline,
-        ephemeral: result.ephemeral,
-        warnings: result.warnings,
-      });
-    else io.stdout.write(result.ephemeral);
+    printEphemeral(out, io, type, result);
     return EXIT.ok;
   }
   const policy: OverwritePolicy = values.force ? 'force' : values['skip-existing'] ? 'skip-if-exists' : 'refuse';
-  const dryRun = values['dry-run'] === true;
-  const report = await writeRendered(scaffolder, result, { root: ws.root, policy, dryRun });
+  return writeArtifact(out, scaffolder, result, { root: ws.root, policy, dryRun: values['dry-run'] === true });
+}
+
+/** An ephemeral artifact (nothing to write, e.g. a commit message) goes to stdout, or into the JSON document. */
+function printEphemeral(out: Output, io: CliIO, type: string, result: RenderResult): void {
+  if (out.json)
+    out.document({
+      ok: true,
+      type,
+      pipeline: result.pipeline,
+      ephemeral: result.ephemeral,
+      warnings: result.warnings,
+    });
+  else io.stdout.write(result.ephemeral!);
+}
+
+/**
+ * Writes the rendered files (or only plans them with --dry-run) and reports the changes. A dry run
+ * that finds a conflict exits with problems; a real run throws on one instead.
+ */
+async function writeArtifact(
+  out: Output,
+  scaffolder: Scaffolder,
+  result: RenderResult,
+  options: { root: string; policy: OverwritePolicy; dryRun: boolean },
+): Promise<number> {
+  const { dryRun } = options;
+  const report = await writeRendered(scaffolder, result, options);
   const files = report.files.map(renderedFileOrigin);
   const { injected } = report;
   if (dryRun) {

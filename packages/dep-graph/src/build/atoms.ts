@@ -3,6 +3,7 @@ import {
   createModuleResolver,
   importedName,
   resolvePythonSubmodule,
+  type DefinitionFinder,
   type LinkableDefinition,
   type ModuleResolver,
   type ResolveOptions,
@@ -119,7 +120,6 @@ function crossFileType(usage: string, def: LinkableDefinition, typeOnly: boolean
  * atomizer's `dependsOn` when no symbol explains them.
  */
 export function buildGraphFromAtoms(output: AtomizeOutput, options: BuildOptions = {}): BuiltGraph {
-  const warnings: Diagnostic[] = [];
   const resolve = createModuleResolver(
     output.files.map((f) => f.path),
     options,
@@ -129,77 +129,104 @@ export function buildGraphFromAtoms(output: AtomizeOutput, options: BuildOptions
     definitions: (f.definitions as LinkableDefinition[] | undefined) ?? legacyDefinitions(f),
   }));
   const finder = createDefinitionFinder(linkable as Parameters<typeof createDefinitionFinder>[0], resolve);
+  const ctx: LinkContext = { finder, atomById: new Map(), edges: new EdgeSet(), warnings: [] };
   const symbols = new Map<string, FileSymbols>();
   const external: ImportBinding[] = [];
   const nodes: GraphNode[] = [];
-  const atomById = new Map<string, Atom>();
   const fileEdges = new Map<string, FileEdge>();
 
   for (const [k, file] of output.files.entries())
     symbols.set(file.path, fileSymbols(file, linkable[k]!.definitions, file.definitions === undefined));
   for (const file of output.files) {
     collectImports(file, symbols.get(file.path)!, resolve, finder.submodule, external, fileEdges);
-    for (const atom of file.atoms) {
-      if (atomById.has(atom.id))
-        warnings.push({
-          code: 'E_GRAPH_DUPLICATE_NODE',
-          severity: 'warning',
-          file: file.path,
-          line: atom.startLine,
-          message: `atom id "${atom.id}" appears twice; the first is kept`,
-        });
-      else atomById.set(atom.id, atom);
-      nodes.push(atomNode(atom));
-    }
+    addAtomNodes(ctx, file, nodes);
   }
-
-  const edges = new EdgeSet();
+  // Every atom is known before any is linked: `dependsOn` may name an atom of a later file.
   for (const file of output.files) {
     const table = symbols.get(file.path)!;
-    for (const atom of file.atoms) {
-      const facts = atomFacts(file, atom, table);
-      const linked = new Set<string>();
-      for (const dep of facts.local) {
-        edges.add(dep.id, atom.id, { type: dep.type, symbol: dep.symbol });
-        linked.add(dep.id);
-      }
-      for (const use of facts.imported) {
-        const hit = finder.find(file.path, use.name, use.member);
-        if (!hit) continue;
-        const symbol = use.member ? `${use.name}.${use.member}` : use.name;
-        edges.add(hit.definition.atom, atom.id, {
-          type: crossFileType(use.usage, hit.definition, hit.typeOnly),
-          symbol,
-        });
-        linked.add(hit.definition.atom);
-      }
-      // The atom holding an import statement (or a re-export) comes after what it imports.
-      for (const name of facts.importDefines) {
-        const hit = finder.find(file.path, name);
-        if (hit) edges.add(hit.definition.atom, atom.id, { type: hit.typeOnly ? 'type' : 'import', symbol: name });
-      }
-      for (const e of reexportsIn(file, atom)) {
-        const hit = finder.exported(file.path, e.name);
-        if (hit) edges.add(hit.definition.atom, atom.id, { type: e.typeOnly ? 'type' : 'import', symbol: e.name });
-      }
-      for (const dep of atom.dependsOn) {
-        if (linked.has(dep)) continue;
-        if (!atomById.has(dep)) {
-          warnings.push({
-            code: 'E_GRAPH_UNKNOWN_NODE',
-            severity: 'warning',
-            file: file.path,
-            line: atom.startLine,
-            message: `atom "${atom.id}" depends on unknown atom "${dep}"; the dependency is ignored`,
-          });
-          continue;
-        }
-        edges.add(dep, atom.id, { type: 'dependency', symbol: '' });
-      }
-    }
+    for (const atom of file.atoms) linkAtom(ctx, file, table, atom);
   }
+  const graph = { nodes, edges: ctx.edges.edges() };
+  return { graph, files: fileGraph(output, fileEdges), symbols, external, warnings: ctx.warnings };
+}
 
-  const files: GraphInput = {
+/** What linking the atoms reads (the definition finder, the atoms by id) and what it adds to. */
+interface LinkContext {
+  finder: DefinitionFinder;
+  atomById: Map<string, Atom>;
+  edges: EdgeSet;
+  warnings: Diagnostic[];
+}
+
+/** One node per atom of the file; an id seen before keeps its first atom and gets a warning. */
+function addAtomNodes(ctx: LinkContext, file: AtomizedFile, nodes: GraphNode[]): void {
+  for (const atom of file.atoms) {
+    if (ctx.atomById.has(atom.id))
+      ctx.warnings.push({
+        code: 'E_GRAPH_DUPLICATE_NODE',
+        severity: 'warning',
+        file: file.path,
+        line: atom.startLine,
+        message: `atom id "${atom.id}" appears twice; the first is kept`,
+      });
+    else ctx.atomById.set(atom.id, atom);
+    nodes.push(atomNode(atom));
+  }
+}
+
+/** The edges into one atom: local links, imported names, its import statements, then leftover `dependsOn`. */
+function linkAtom(ctx: LinkContext, file: AtomizedFile, table: FileSymbols, atom: Atom): void {
+  const { finder, edges } = ctx;
+  const facts = atomFacts(file, atom, table);
+  // Atoms linked by a symbol: their `dependsOn` entry adds no `dependency` edge.
+  const linked = new Set<string>();
+  for (const dep of facts.local) {
+    edges.add(dep.id, atom.id, { type: dep.type, symbol: dep.symbol });
+    linked.add(dep.id);
+  }
+  for (const use of facts.imported) {
+    const hit = finder.find(file.path, use.name, use.member);
+    if (!hit) continue;
+    const symbol = use.member ? `${use.name}.${use.member}` : use.name;
+    edges.add(hit.definition.atom, atom.id, {
+      type: crossFileType(use.usage, hit.definition, hit.typeOnly),
+      symbol,
+    });
+    linked.add(hit.definition.atom);
+  }
+  // The atom holding an import statement (or a re-export) comes after what it imports.
+  for (const name of facts.importDefines) {
+    const hit = finder.find(file.path, name);
+    if (hit) edges.add(hit.definition.atom, atom.id, { type: hit.typeOnly ? 'type' : 'import', symbol: name });
+  }
+  for (const e of reexportsIn(file, atom)) {
+    const hit = finder.exported(file.path, e.name);
+    if (hit) edges.add(hit.definition.atom, atom.id, { type: e.typeOnly ? 'type' : 'import', symbol: e.name });
+  }
+  addDependsOn(ctx, file, atom, linked);
+}
+
+/** `dependency` edges for the atomizer's `dependsOn` that no symbol explains; unknown atoms are warned about. */
+function addDependsOn(ctx: LinkContext, file: AtomizedFile, atom: Atom, linked: ReadonlySet<string>): void {
+  for (const dep of atom.dependsOn) {
+    if (linked.has(dep)) continue;
+    if (!ctx.atomById.has(dep)) {
+      ctx.warnings.push({
+        code: 'E_GRAPH_UNKNOWN_NODE',
+        severity: 'warning',
+        file: file.path,
+        line: atom.startLine,
+        message: `atom "${atom.id}" depends on unknown atom "${dep}"; the dependency is ignored`,
+      });
+      continue;
+    }
+    ctx.edges.add(dep, atom.id, { type: 'dependency', symbol: '' });
+  }
+}
+
+/** The file-level import graph: one node per atomized file, one edge per importing pair. */
+function fileGraph(output: AtomizeOutput, fileEdges: ReadonlyMap<string, FileEdge>): GraphInput {
+  return {
     nodes: output.files
       .map((f) => ({ id: f.path, language: f.language, loc: f.loc, atoms: f.atoms.length }))
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
@@ -215,7 +242,6 @@ export function buildGraphFromAtoms(output: AtomizeOutput, options: BuildOptions
       }))
       .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : 1)),
   };
-  return { graph: { nodes, edges: edges.edges() }, files, symbols, external, warnings };
 }
 
 /** Names an atom re-exports from other modules (`export { a } from './m'`, `export * from`: not followed). */
