@@ -16,6 +16,8 @@ export interface RunMetricsOptions {
   port?: number;
   host?: string;
   out: Output;
+  /** How often the counts are added to the totals file (default every 5 s). */
+  flushMs?: number;
 }
 
 export interface RunMetrics {
@@ -42,7 +44,7 @@ export async function startRunMetrics(o: RunMetricsOptions): Promise<RunMetrics>
   });
   const file = t.executionTotalsPath(o.root);
   const flush = totalsFlusher(t, recorder, file);
-  const timer = setInterval(() => void flush().catch(() => undefined), FLUSH_MS);
+  const timer = setInterval(() => void flush().catch(() => undefined), o.flushMs ?? FLUSH_MS);
   timer.unref();
   let served: { url: string; close(): Promise<void> } | undefined;
   if (o.port !== undefined) {
@@ -81,22 +83,25 @@ export async function startRunMetrics(o: RunMetricsOptions): Promise<RunMetrics>
 
 /**
  * Adds what the recorder counted since the last call to the totals file. Calls are chained so only
- * one writes at a time; a failed write gives its counts back to the recorder (still served as pending),
- * and leaves the chain rejected: later calls reject with that error, which `close` reports.
+ * one writes at a time; a failed write gives its counts back to the recorder (still served as pending)
+ * and rejects that call only: the next call tries again with them (a lock held a moment too long must
+ * not lose the run's counts), and `close` reports the last failure.
  */
 function totalsFlusher(t: typeof Telemetry, recorder: ExecutionRecorder, file: string): () => Promise<void> {
   let flushing: Promise<void> = Promise.resolve();
   return () =>
-    (flushing = flushing.then(async () => {
-      const delta = recorder.takeDelta();
-      if (t.isEmptyTotals(delta)) return;
-      try {
-        await t.addExecutionTotals(file, delta);
-      } catch (error) {
-        recorder.restoreDelta(delta);
-        throw error;
-      }
-    }));
+    (flushing = flushing
+      .catch(() => undefined)
+      .then(async () => {
+        const delta = recorder.takeDelta();
+        if (t.isEmptyTotals(delta)) return;
+        try {
+          await t.addExecutionTotals(file, delta);
+        } catch (error) {
+          recorder.restoreDelta(delta);
+          throw error;
+        }
+      }));
 }
 
 /** Serves /metrics: the totals file plus what this run has not flushed yet, its live gauges, the review queue. */
