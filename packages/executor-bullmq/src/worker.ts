@@ -85,7 +85,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const onError = options.onError ?? (() => undefined);
   const client = await connectClient(url, name, onError);
   const ctx: WorkerContext = { options, queue, prefix, client, running: new Map(), active: 0 };
-  const subscriber = await subscribeToCancellations(ctx, onError);
+  // A worker that cannot subscribe never starts: its command client must not stay open.
+  const subscriber = await subscribeToCancellations(ctx, onError).catch((error: unknown) => {
+    client.disconnect();
+    throw error;
+  });
   const worker = createBullWorker(ctx, url, name);
   worker.on('error', (e) => onError(e));
   const ready = worker.waitUntilReady().then(() => undefined);
@@ -132,7 +136,10 @@ async function connectClient(url: string, name: string, onError: (error: Error) 
 async function subscribeToCancellations(ctx: WorkerContext, onError: (error: Error) => void): Promise<Redis> {
   const subscriber = ctx.client.duplicate();
   subscriber.on('error', (e: Error) => onError(e));
-  await subscriber.subscribe(cancelChannel(ctx.prefix, ctx.queue));
+  await subscriber.subscribe(cancelChannel(ctx.prefix, ctx.queue)).catch((error: unknown) => {
+    subscriber.disconnect();
+    throw error;
+  });
   subscriber.on('message', (_channel: string, runId: string) => {
     for (const c of ctx.running.get(runId) ?? []) c.abort(new St3Error('E_INTERRUPTED', `run ${runId} was cancelled`));
   });
