@@ -1,10 +1,11 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import type { Output } from '@st3/cli-kit';
 import {
   buildGraphFromAtoms,
   loadGraphDocument,
   mergeDocuments,
+  readTsconfigPaths,
   type BuiltGraph,
   type GraphDocument,
   type ResolveOptions,
@@ -83,11 +84,15 @@ function append<T>(target: T[], items: readonly T[]): void {
   for (const item of items) target.push(item);
 }
 
+// The tsconfig `paths` reader lives in @st3/dep-graph, shared with the MCP tools; re-exported for the stages here.
+export { readTsconfigPaths };
+
 type AtomizerModule = typeof Atomizer;
 
 /**
  * Source paths go through `@st3/atomizer` (imported only when needed: it loads the TypeScript
- * compiler and tree-sitter). Files that cannot be atomized are reported as warnings and left out.
+ * compiler and tree-sitter). Files that cannot be atomized are reported as warnings and left out;
+ * when no file is left, E_ATOMIZE_NO_FILES (as `st3 atomize` says it): an empty graph is no verdict.
  */
 export async function atomizeSources(
   paths: string[],
@@ -103,13 +108,15 @@ export async function atomizeSources(
     });
   }
   const files: AtomizeOutput['files'] = [];
+  let skipped = 0;
   for await (const result of atomizer.atomizeProject(paths, {
     cwd: root,
     mode: 'atomize',
     ...(options.cache === false ? { cache: false } : {}),
   })) {
     if (result.ok) files.push(result.record);
-    else
+    else {
+      skipped++;
       options.out?.diagnostic(
         result.skipped.diagnostic ?? {
           code: 'E_GRAPH_INPUT',
@@ -118,54 +125,18 @@ export async function atomizeSources(
           message: `skipped: ${result.skipped.reason}`,
         },
       );
+    }
+  }
+  if (files.length === 0) {
+    const given = paths.map((p) => relative(root, p) || '.').join(' ');
+    throw skipped === 0
+      ? new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${given}`, {
+          hint: 'files ignored by .gitignore are skipped',
+        })
+      : new St3Error('E_ATOMIZE_NO_FILES', `no source file of ${given} could be atomized (${skipped} skipped)`, {
+          hint: 'the skipped files are listed above; TypeScript, JavaScript and Python are atomized',
+        });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files };
-}
-
-/**
- * `compilerOptions.paths`/`baseUrl` of the workspace tsconfig (JSON with comments), baseUrl made relative to
- * `base`, the folder the atoms' paths are relative to (default the root).
- */
-export function readTsconfigPaths(root: string, explicit?: string, base = root): ResolveOptions {
-  const file = explicit ?? resolve(root, 'tsconfig.json');
-  if (!existsSync(file)) {
-    if (explicit) throw new St3Error('E_FILE_NOT_FOUND', `tsconfig not found: ${explicit}`, { file: explicit });
-    return {};
-  }
-  let config: { compilerOptions?: { paths?: Record<string, string[]>; baseUrl?: string } };
-  try {
-    config = JSON.parse(stripJsonComments(readFileSync(file, 'utf8'))) as typeof config;
-  } catch (error) {
-    throw new St3Error('E_PARSE', `cannot parse ${relative(root, file)}: ${(error as Error).message}`, { file });
-  }
-  const co = config.compilerOptions ?? {};
-  const dir = dirname(file);
-  const baseUrl = resolve(dir, co.baseUrl ?? '.');
-  const rel = relative(base, baseUrl).split(sep).join('/') || '.';
-  return {
-    ...(co.paths ? { paths: co.paths } : {}),
-    ...(co.baseUrl !== undefined || co.paths ? { baseUrl: rel } : {}),
-  };
-}
-
-/** Removes // and /* comments and trailing commas outside strings. */
-function stripJsonComments(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end === -1 ? text.length : end + 1;
-    } else out += c;
-  }
-  return out.replace(/,(\s*[}\]])/g, '$1');
 }

@@ -20,7 +20,7 @@ export const PROMPTS: Prompt[] = [
       {
         name: 'atom',
         description:
-          'the atom: its id (src/pricing.ts#L10-L15@…, the @hash may be left out) or FILE:LINE of a line inside it',
+          'the atom: its id (src/pricing.ts#L10-L15@…; an id whose hash no longer matches is refused; without the @hash, the atom at those lines now) or FILE:LINE of a line inside it',
         required: true,
       },
       {

@@ -237,7 +237,11 @@ describe.each(TRANSPORTS)('execution, review and metrics tools over %s', (transp
         fileReads: [{ path: '../../etc/passwd' }],
       }),
     ).toBe('E_PATH_ESCAPE');
-    const r = await ok(c.client, 'metrics_collect', { id: 'TASK-0001' });
+    // No task context (so no QA coverage): the pilot is incomplete, which is isError as `st3 metrics collect` exits 1.
+    const collected = await call(c.client, 'metrics_collect', { id: 'TASK-0001' });
+    expect(collected.isError).toBe(true);
+    const r = collected.structuredContent as { metrics: { agents: string[]; criteria: { id: string }[] } };
+    expect(r).toMatchObject({ ok: false, verdict: 'incomplete', task_id: 'TASK-0001' });
     expect(r.metrics.agents).toContain('implementer');
     expect(r.metrics.criteria.map((x: { id: string }) => x.id)).toEqual(
       expect.arrayContaining([

@@ -7,12 +7,21 @@ import {
   MetricsRollupSchema,
   St3Error,
   TaskMetricsSchema,
+  type CriterionId,
   type Diagnostic,
   type MetricsRollup,
   type PilotVerdict,
+  type SuccessCriterion,
   type TaskMetrics,
 } from '@st3/schemas';
-import { collectTaskMetrics, pilotVerdict, rollup, type CriteriaInputs } from '@st3/telemetry';
+import {
+  collectTaskMetrics,
+  compareRollups,
+  pilotVerdict,
+  rollup,
+  type CriteriaInputs,
+  type RollupComparison,
+} from '@st3/telemetry';
 
 /** Where a workspace keeps task contexts and rollup history (the tasks config's `context_dir` unless overridden). */
 export interface MetricsPaths {
@@ -46,7 +55,13 @@ export async function loadMetricsFile(path: string): Promise<MetricsRollup> {
   const asRollup = await loadFile(path, { schema: MetricsRollupSchema });
   if (asRollup.value) return asRollup.value;
   const asTask = await loadFile(path, { schema: TaskMetricsSchema });
-  if (asTask.value) return rollup([asTask.value], new Date(asTask.value.collected_at));
+  if (asTask.value) {
+    const task = asTask.value;
+    const r = rollup([task], new Date(task.collected_at));
+    // A task's criteria (1.1) are its pilot as collected: recomputed from its measures alone, a criterion
+    // left not measured because a telemetry file could not be read would be judged again.
+    return task.measures ? { ...r, pilot: verdictOf(task.criteria, [task.task_id]) } : r;
+  }
   const e = asRollup.errors[0];
   throw new St3Error(
     e?.code === 'E_FILE_NOT_FOUND' || e?.code === 'E_PARSE' ? e.code : 'E_SCHEMA',
@@ -76,7 +91,65 @@ export interface Collected {
   tasks: TaskMetrics[];
   pilot: PilotVerdict;
   written: string[];
+  /** Telemetry files that could not be read or parsed (located), and other problems met on the way. */
   warnings: Diagnostic[];
+}
+
+/** The criteria the agents' telemetry files feed; QA coverage comes from the task context instead. */
+const TELEMETRY_CRITERIA: ReadonlySet<CriterionId> = new Set<CriterionId>([
+  'file_reads_per_agent',
+  'repeated_warnings',
+  'prompt_size_savings',
+  'json_parse_failures',
+]);
+
+/**
+ * A criterion fed by telemetry when some telemetry file could not be read: the agents, warnings,
+ * prompts or parses in that file may decide it, so it is `not measured` — never judged on the
+ * readable files alone (which could pass it falsely). Other criteria are kept as they are.
+ */
+function unmeasured(c: SuccessCriterion, because: string): SuccessCriterion {
+  if (!TELEMETRY_CRITERIA.has(c.id)) return c;
+  const partial = c.status !== 'not measured' && c.detail ? `; the readable files alone: ${c.detail}` : '';
+  return {
+    ...c,
+    value: null,
+    target_met: null,
+    status: 'not measured',
+    ...(c.figure ? { figure: { ...c.figure, value: null } } : {}),
+    detail: `not measured: ${because}${partial}`,
+  };
+}
+
+/** The verdict over criteria, by the rule of `pilotVerdict` of @st3/telemetry (for criteria changed after it). */
+function verdictOf(criteria: SuccessCriterion[], tasks: string[]): PilotVerdict {
+  const missed = criteria.filter((c) => c.target_met === false);
+  const notMeasured = criteria.filter((c) => c.target_met === null);
+  const met = criteria.length - missed.length - notMeasured.length;
+  const verdict = missed.length > 0 ? 'fail' : notMeasured.length > 0 ? 'incomplete' : 'pass';
+  const parts = [`${met}/${criteria.length} criteria met`];
+  if (missed.length > 0) parts.push(`missed: ${missed.map((c) => c.id).join(', ')}`);
+  if (notMeasured.length > 0) parts.push(`not measured: ${notMeasured.map((c) => c.id).join(', ')}`);
+  const word = verdict === 'pass' ? 'passes' : verdict === 'fail' ? 'fails' : 'is incomplete';
+  return {
+    verdict,
+    met,
+    missed: missed.length,
+    not_measured: notMeasured.length,
+    tasks,
+    criteria,
+    summary: `pilot ${word}: ${parts.join('; ')}`,
+  };
+}
+
+/** `telemetry-a.json (E_PARSE), …`: the files a task's telemetry errors name. */
+function unreadableFiles(errors: readonly Diagnostic[], prefix = ''): string {
+  const names = new Map<string, string>();
+  for (const e of errors) {
+    const name = `${prefix}${e.file ? basename(e.file) : 'a telemetry file'}`;
+    if (!names.has(name)) names.set(name, e.code);
+  }
+  return [...names].map(([name, code]) => `${name} (${code})`).join(', ');
 }
 
 /**
@@ -105,6 +178,7 @@ export async function collectTasks(
   const tasks: TaskMetrics[] = [];
   const warnings: Diagnostic[] = [];
   const written: string[] = [];
+  const unreadable: string[] = [];
   for (const id of ids) {
     const dir = join(paths.tasksDir, id);
     const inputs: CriteriaInputs = {};
@@ -114,13 +188,87 @@ export async function collectTasks(
     }
     const prompts = options.baseline && promptBaselineOf(options.baseline.rollup, id, options.baseline.file);
     if (prompts) inputs.promptBaseline = prompts;
-    const { metrics, errors } = await collectTaskMetrics(dir, id, { inputs, now: options.now });
-    warnings.push(...errors.map((e) => ({ ...e, severity: 'warning' as const })));
+    const collected = await collectTaskMetrics(dir, id, { inputs, now: options.now });
+    let metrics = collected.metrics;
+    // A telemetry file that cannot be read or parsed is an agent's figures missing: reported where it
+    // is, and the criteria it feeds are not measured (the verdict is incomplete, never pass).
+    warnings.push(...collected.errors.map((e) => ({ ...e, severity: 'warning' as const })));
+    if (collected.errors.length > 0) {
+      const because = `${unreadableFiles(collected.errors)} could not be read`;
+      const criteria = metrics.criteria.map((c) => unmeasured(c, because));
+      metrics = { ...metrics, criteria, verdict: verdictOf(criteria, [id]).verdict };
+      unreadable.push(unreadableFiles(collected.errors, `${id}/`));
+    }
     if (options.write !== false) {
       await writeJsonAtomic(join(dir, 'metrics.json'), metrics);
       written.push(join(dir, 'metrics.json'));
     }
     tasks.push(metrics);
   }
-  return { tasks, pilot: pilotVerdict(tasks), written, warnings };
+  let pilot = pilotVerdict(tasks);
+  if (unreadable.length > 0) {
+    const because = `${unreadable.join(', ')} could not be read`;
+    pilot = verdictOf(
+      pilot.criteria.map((c) => unmeasured(c, because)),
+      pilot.tasks,
+    );
+  }
+  return { tasks, pilot, written, warnings };
+}
+
+/**
+ * The rollup of collected tasks with their pilot as {@link collectTasks} judged it (a pilot recomputed
+ * from the tasks' measures alone would not know that a telemetry file could not be read).
+ */
+export function collectedRollup(collected: Collected, now?: Date): MetricsRollup {
+  return { ...rollup(collected.tasks, now), pilot: collected.pilot };
+}
+
+/** What `st3 metrics collect --json` prints and the MCP tool `metrics_collect` returns. */
+export interface CollectReport {
+  /** True only when the pilot passes. */
+  ok: boolean;
+  /** With one task. */
+  task_id?: string;
+  verdict: PilotVerdict['verdict'];
+  summary: string;
+  criteria: SuccessCriterion[];
+  pilot: PilotVerdict;
+  tasks: TaskMetrics[];
+  /** The metrics.json files written, relative to the root. */
+  files: string[];
+  comparison?: RollupComparison;
+}
+
+/**
+ * `st3 metrics collect` (and the MCP tool `metrics_collect`): the baseline is read first (a bad one
+ * writes nothing), the tasks are collected ({@link collectTasks}: an unknown task is
+ * E_CONTEXT_NOT_FOUND and nothing is written), the pilot judged across them and, with a baseline,
+ * compared with it. `ok` only when the verdict is pass.
+ */
+export async function collectReport(
+  paths: MetricsPaths,
+  taskIds: readonly string[],
+  options: { baselineFile?: string; now?: Date } = {},
+): Promise<{ report: CollectReport; collected: Collected }> {
+  const baseline = options.baselineFile
+    ? { rollup: await loadMetricsFile(options.baselineFile), file: options.baselineFile }
+    : undefined;
+  const collected = await collectTasks(paths, taskIds, {
+    ...(baseline ? { baseline } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const comparison = baseline ? compareRollups(baseline.rollup, collectedRollup(collected, options.now)) : undefined;
+  const report: CollectReport = {
+    ok: collected.pilot.verdict === 'pass',
+    ...(collected.tasks.length === 1 ? { task_id: collected.tasks[0]!.task_id } : {}),
+    verdict: collected.pilot.verdict,
+    summary: collected.pilot.summary,
+    criteria: collected.pilot.criteria,
+    pilot: collected.pilot,
+    tasks: collected.tasks,
+    files: collected.written.map((f) => relative(paths.ws.root, f)),
+    ...(comparison ? { comparison } : {}),
+  };
+  return { report, collected };
 }

@@ -10,9 +10,15 @@ import {
   loadTelemetryDir,
   recordRollup,
   renderDashboard,
-  rollup,
 } from '@st3/telemetry';
-import { collectTasks, hasMetricsSources, loadMetricsFile, metricsPaths, type MetricsPaths } from './collect.js';
+import {
+  collectedRollup,
+  collectTasks,
+  hasMetricsSources,
+  loadMetricsFile,
+  metricsPaths,
+  type MetricsPaths,
+} from './collect.js';
 
 /** The baseline the dashboard compares with when none is given: `.st3/metrics/baseline.json`, if present. */
 export const DEFAULT_BASELINE = join('.st3', 'metrics', 'baseline.json');
@@ -53,7 +59,8 @@ export async function writeDashboard(root: string, options: DashboardOptions = {
   );
   const records = loaded.flatMap((r) => r.records);
   for (const r of loaded) for (const e of r.errors) warnings.push(`${e.file}: ${e.message}`);
-  const current = rollup(collected.tasks, options.now);
+  // The pilot as collected: criteria fed by an unreadable telemetry file are not measured.
+  const current = collectedRollup(collected, options.now);
   const history = await loadRollupHistory(paths.historyDir);
   for (const e of history.errors) warnings.push(`${e.file}: ${e.message}`);
   const data = dashboardData({

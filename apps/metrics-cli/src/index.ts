@@ -47,6 +47,16 @@ export const stage: RunStage = {
   },
 };
 
-export { collectTasks, loadMetricsFile, metricsPaths, type Collected, type MetricsPaths } from './collect.js';
+export {
+  collectedRollup,
+  collectReport,
+  collectTasks,
+  hasMetricsSources,
+  loadMetricsFile,
+  metricsPaths,
+  type Collected,
+  type CollectReport,
+  type MetricsPaths,
+} from './collect.js';
 export { writeDashboard, DEFAULT_BASELINE, type DashboardOptions } from './dashboard.js';
 export { recordEvents, checkEvents, type TelemetryEvents } from './record.js';

@@ -32,13 +32,22 @@ export {
   type FileSymbols,
   type ImportBinding,
 } from './build/atoms.js';
+export { readTsconfigPaths } from './build/tsconfig-paths.js';
 // Module resolution lives with the atomizer (it knows imports); the graph re-exports it for its users.
 export { createModuleResolver, type ModuleResolver, type ResolveOptions } from '@st3/atomizer';
 export { parseGraphDocument, loadGraphDocument, mergeDocuments, type GraphDocument } from './load.js';
 export { CheckRegistry, BUILTIN_CHECKS, planModel, validatePlan, type PlanValidation } from './validate/registry.js';
 export { planValidationJson, type PlanValidationJson } from './validate/report-json.js';
 export { checkBalance, type BalanceProblem } from './validate/syntax.js';
-export { globToRegExp, groupFromPlan, loadPlanSpec } from './validate/plan-spec.js';
+export {
+  globToRegExp,
+  groupFromPlan,
+  loadPlanSpec,
+  planCoverage,
+  planCoverageCheck,
+  PLAN_COVERAGE_CHECK,
+  type PlanFileIssue,
+} from './validate/plan-spec.js';
 export { builtinGlobals } from './validate/globals.js';
 export {
   VALIDATION_LEVELS,

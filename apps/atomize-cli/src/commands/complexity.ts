@@ -1,13 +1,35 @@
 import { defineCommand, createOutput, createProgress, EXIT } from '@st3/cli-kit';
 import type { ComplexityFinding } from '@st3/atomizer';
-import { St3Error } from '@st3/schemas/errors';
+import { St3Error, type Diagnostic } from '@st3/schemas/errors';
 import { baseDir, sourceOptions } from './shared.js';
+
+/** The code the atomizer gives syntax errors (TS/JS parse diagnostics, tree-sitter ERROR/MISSING nodes, invalid UTF-8). */
+const SYNTAX = 'E_ATOMIZE_SYNTAX';
+
+interface MeasuredFile {
+  path: string;
+  language: string;
+  functions: ComplexityFinding[];
+  /** The file's diagnostics; under --max its syntax errors are errors (they fail the check, as in ESLint and flake8). */
+  diagnostics: Diagnostic[];
+}
 
 /** The peer tool's line: ESLint's unix formatter for JS/TS, flake8's default format for Python. */
 function formatLine(path: string, language: string, u: ComplexityFinding, max: number | undefined): string {
   if (language === 'python') return `${path}:${u.line}:${u.column}: C901 ${u.message} is too complex (${u.complexity})`;
   const limit = max === undefined ? '' : ` Maximum allowed is ${max}.`;
   return `${path}:${u.line}:${u.column}: ${u.message} has a complexity of ${u.complexity}.${limit} [Error/complexity]`;
+}
+
+/** A syntax error as the peer tool reports it: flake8's E999, ESLint's parsing error (a file-level one at 1:1). */
+function syntaxLine(path: string, language: string, d: Diagnostic): string {
+  const at = `${path}:${d.line ?? 1}:${d.column ?? 1}`;
+  if (language === 'python') return `${at}: E999 SyntaxError: ${d.message}`;
+  return `${at}: Parsing error: ${d.message} [Error]`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export const command = defineCommand({
@@ -21,7 +43,8 @@ export const command = defineCommand({
       type: 'number',
       integer: true,
       min: 0,
-      description: 'report only functions above N and exit 1 when there is one (ESLint max / flake8 --max-complexity)',
+      description:
+        'report only functions above N and exit 1 when there is one or a file has syntax errors (ESLint max / flake8 --max-complexity)',
     },
     all: {
       type: 'boolean',
@@ -43,8 +66,8 @@ export const command = defineCommand({
     const workers = values.workers;
     const { atomizeProject, complexityFindings } = await import('@st3/atomizer');
     const progress = createProgress(io, { quiet: common.quiet, label: 'complexity' });
-    const files: { path: string; language: string; functions: ComplexityFinding[] }[] = [];
-    let seen = 0;
+    const files: MeasuredFile[] = [];
+    const skipped: { path: string; reason: string }[] = [];
     for await (const r of atomizeProject(positionals, {
       cwd: baseDir(io, common.cwd),
       mode: 'complexity',
@@ -54,37 +77,67 @@ export const command = defineCommand({
       cache: values['no-cache'] ? false : undefined,
       onProgress: (p) => progress.update(p.done, p.total, 'complexity'),
     })) {
-      seen++;
       if (!r.ok) {
+        skipped.push({ path: r.path, reason: r.skipped.reason });
         out.warn(`${r.path}: ${r.skipped.reason}`);
         continue;
       }
       const rec = r.record;
-      for (const d of rec.diagnostics) out.diagnostic(d);
+      // Under --max a syntax error is a finding (listed with the functions below), not a warning.
+      const diagnostics =
+        max === undefined
+          ? rec.diagnostics
+          : rec.diagnostics.map((d): Diagnostic => (d.code === SYNTAX ? { ...d, severity: 'error' } : d));
+      for (const d of diagnostics) if (max === undefined || d.code !== SYNTAX) out.diagnostic(d);
       files.push({
         path: rec.path,
         language: rec.language,
         functions: complexityFindings(rec.functions, { max, all: values.all }),
+        diagnostics,
       });
     }
     progress.done();
-    if (seen === 0)
-      throw new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${positionals.join(' ')}`, {
-        hint: 'files ignored by .gitignore are skipped',
-      });
+    // Nothing measured is no verdict: "no function above N" would be a false green.
+    if (files.length === 0)
+      throw skipped.length === 0
+        ? new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${positionals.join(' ')}`, {
+            hint: 'files ignored by .gitignore are skipped',
+          })
+        : new St3Error(
+            'E_ATOMIZE_NO_FILES',
+            `no source file measured in ${positionals.join(' ')} (${plural(skipped.length, 'file')} skipped)`,
+            { hint: 'the skipped files are listed above; complexity is measured in TypeScript, JavaScript and Python' },
+          );
     files.sort((a, b) => a.path.localeCompare(b.path));
+    skipped.sort((a, b) => a.path.localeCompare(b.path));
     const over = max === undefined ? 0 : files.reduce((n, f) => n + f.functions.length, 0);
+    const unparsed = files.filter((f) => f.diagnostics.some((d) => d.code === SYNTAX));
     if (common.json) {
-      out.document({ max: max ?? null, over, files });
+      out.document({ max: max ?? null, over, filesWithSyntaxErrors: unparsed.length, files, skipped });
     } else {
-      for (const f of files) for (const u of f.functions) out.line(formatLine(f.path, f.language, u, max));
-      if (max !== undefined)
+      for (const f of files) {
+        const lines = f.functions.map((u) => ({
+          line: u.line,
+          column: u.column,
+          text: formatLine(f.path, f.language, u, max),
+        }));
+        if (max !== undefined)
+          for (const d of f.diagnostics)
+            if (d.code === SYNTAX)
+              lines.push({ line: d.line ?? 1, column: d.column ?? 1, text: syntaxLine(f.path, f.language, d) });
+        lines.sort((a, b) => a.line - b.line || a.column - b.column);
+        for (const l of lines) out.line(l.text);
+      }
+      if (max !== undefined) {
+        const verdict =
+          over === 0 ? `no function above complexity ${max}` : `${plural(over, 'function')} above complexity ${max}`;
         out.info(
-          over === 0
-            ? `no function above complexity ${max}`
-            : `${over} function${over === 1 ? '' : 's'} above complexity ${max}`,
+          unparsed.length === 0
+            ? verdict
+            : `${verdict}; ${plural(unparsed.length, 'file')} with syntax errors (not fully measured)`,
         );
+      }
     }
-    return over > 0 ? EXIT.problems : EXIT.ok;
+    return max !== undefined && (over > 0 || unparsed.length > 0) ? EXIT.problems : EXIT.ok;
   },
 });

@@ -4,9 +4,11 @@ import {
   CheckRegistry,
   groupFromPlan,
   loadPlanSpec,
+  planCoverageCheck,
   planValidationJson,
+  PLAN_COVERAGE_CHECK,
   validatePlan,
-  type ValidationIssue,
+  type PlanFileIssue,
 } from '@st3/dep-graph';
 import { errorFromDiagnostics, St3Error } from '@st3/schemas';
 import { loadGraphInputs } from '../graph-inputs.js';
@@ -100,6 +102,8 @@ export const command = defineCommand({
           spec.errors,
         );
       group = groupFromPlan(spec.value);
+      // A task or milestone of the plan that gets no atom is an error at its line in the plan file.
+      registry.register(planCoverageCheck(spec.value));
     }
     const inputs = await loadGraphInputs(positionals, { cwd, root: ws.root, tsconfig: values.tsconfig, out, usage });
     if (!inputs.atoms)
@@ -108,13 +112,22 @@ export const command = defineCommand({
         'validate-plan needs atoms (atomizer output or source paths), not only a {nodes, edges} graph',
         { hint: 'st3 atomize src --json > atoms.json && st3 validate-plan atoms.json' },
       );
+    // Nothing to check is no verdict: a plan of zero atoms never passes.
+    if (!inputs.atoms.files.some((f) => f.atoms.length > 0))
+      throw new St3Error(
+        'E_GRAPH_INPUT',
+        `no atoms to validate in ${positionals.join(' ')} (${inputs.atoms.files.length} file${inputs.atoms.files.length === 1 ? '' : 's'}, no code)`,
+        { hint: 'name the folders or files with the code to validate, or `st3 atomize --json` output of them' },
+      );
+    // The plan file's own check runs whatever --check selects: its tasks are what the other checks group by.
+    const only = values.check && values.plan ? [...values.check, PLAN_COVERAGE_CHECK] : values.check;
     const report = validatePlan(inputs.atoms, {
       ...inputs.resolve,
       registry,
       ...(group ? { group } : {}),
       globals: values.global,
       forbidden,
-      ...(values.check ? { only: values.check } : {}),
+      ...(only ? { only } : {}),
       includePassing: values.all === true,
       maxFanIn: values['max-fan-in'],
       maxFanOut: values['max-fan-out'],
@@ -143,7 +156,7 @@ export const command = defineCommand({
   },
 });
 
-function where(issue: ValidationIssue): string {
+function where(issue: PlanFileIssue): string {
   if (!issue.file) return issue.atom ? `${issue.atom}: ` : '';
-  return `${issue.file}${issue.line ? `:${issue.line}` : ''}: `;
+  return `${issue.file}${issue.line ? `:${issue.line}${issue.column ? `:${issue.column}` : ''}` : ''}: `;
 }

@@ -143,13 +143,26 @@ const ComplexityFunctionSchema = z.object({
   message: z.string(),
 });
 
+const ComplexityDiagnosticSchema = z.object({
+  code: z.string(),
+  severity: z.enum(['error', 'warning']),
+  file: z.string().optional(),
+  line: z.number().optional(),
+  column: z.number().optional(),
+  message: z.string(),
+  hint: z.string().optional(),
+});
+
+/** The code the atomizer gives syntax errors; with `max` they fail the check, as in ESLint and flake8. */
+const SYNTAX = 'E_ATOMIZE_SYNTAX';
+
 export const complexityTool = defineTool({
   name: 'complexity',
   title: 'Cyclomatic complexity',
   area: 'atoms',
   cli: 'st3 complexity',
   description:
-    'Cyclomatic complexity per function, counted as ESLint (complexity) and flake8 (C901) count it. With max, only the functions above it are listed (and isError is set when there are any).',
+    'Cyclomatic complexity per function, counted as ESLint (complexity) and flake8 (C901) count it. With max, only the functions above it are listed, and isError is set when there are any or a file has syntax errors (each file lists its diagnostics). E_ATOMIZE_NO_FILES when no file could be measured.',
   input: z.object({
     paths: pathsArg,
     max: z.number().int().nonnegative().optional().describe('list only functions with a complexity above this'),
@@ -157,32 +170,67 @@ export const complexityTool = defineTool({
   output: z.object({
     max: z.number().nullable(),
     over: z.number(),
-    files: z.array(z.object({ path: z.string(), language: z.string(), functions: z.array(ComplexityFunctionSchema) })),
+    filesWithSyntaxErrors: z.number(),
+    files: z.array(
+      z.object({
+        path: z.string(),
+        language: z.string(),
+        functions: z.array(ComplexityFunctionSchema),
+        diagnostics: z.array(ComplexityDiagnosticSchema),
+      }),
+    ),
     skipped: z.array(SkippedSchema),
   }),
   annotations: READ_ONLY,
   async run(args, ctx) {
     const isComplexity = (r: AtomizedFileRecord | ComplexityRecord): r is ComplexityRecord => !isAtomized(r);
     const doc = await runAtomizer(args.paths, ctx, { mode: 'complexity' }, isComplexity);
+    // Nothing measured is no verdict: "no function above max" would be a false green.
+    if (doc.files.length === 0)
+      throw new St3Error(
+        'E_ATOMIZE_NO_FILES',
+        `no source file measured in ${args.paths.join(' ')} (${plural(doc.skipped.length, 'file')} skipped: ${doc.skipped
+          .slice(0, 3)
+          .map((s) => `${s.path}: ${s.reason}`)
+          .join('; ')}${doc.skipped.length > 3 ? '; …' : ''})`,
+        {
+          hint: 'complexity is measured in TypeScript, JavaScript and Python; files ignored by .gitignore are skipped',
+        },
+      );
     const max = args.max;
     const { complexityFindings } = await import('@st3/atomizer');
     const files = doc.files.map((f) => ({
       path: f.path,
       language: f.language,
       functions: complexityFindings(f.functions, { max }),
+      diagnostics: f.diagnostics.map((d) => ({
+        code: d.code,
+        // With max a syntax error fails the check: an error, as ESLint and flake8 (E999) report it.
+        severity: max !== undefined && d.code === SYNTAX ? ('error' as const) : d.severity,
+        ...(d.file !== undefined ? { file: d.file } : {}),
+        ...(d.line !== undefined ? { line: d.line } : {}),
+        ...(d.column !== undefined ? { column: d.column } : {}),
+        message: d.message,
+        ...(d.hint !== undefined ? { hint: d.hint } : {}),
+      })),
     }));
     const over = max === undefined ? 0 : files.reduce((n, f) => n + f.functions.length, 0);
-    return { max: max ?? null, over, files, skipped: doc.skipped };
+    const filesWithSyntaxErrors = files.filter((f) => f.diagnostics.some((d) => d.code === SYNTAX)).length;
+    return { max: max ?? null, over, filesWithSyntaxErrors, files, skipped: doc.skipped };
   },
   summary(r) {
     const all = r.files.flatMap((f) => f.functions.map((u) => ({ path: f.path, ...u })));
     const top = [...all].sort((a, b) => b.complexity - a.complexity)[0];
     const worst = top ? `${top.message} in ${top.path}:${top.line} (${top.complexity})` : '';
+    const syntax =
+      r.filesWithSyntaxErrors > 0
+        ? `; ${plural(r.filesWithSyntaxErrors, 'file')} with syntax errors (not fully measured)`
+        : '';
     if (r.max === null)
-      return `${plural(all.length, 'function')} in ${plural(r.files.length, 'file')}${top ? `; most complex: ${worst}` : ''}`;
+      return `${plural(all.length, 'function')} in ${plural(r.files.length, 'file')}${top ? `; most complex: ${worst}` : ''}${syntax}`;
     return r.over === 0
-      ? `no function above complexity ${r.max} in ${plural(r.files.length, 'file')}`
-      : `${plural(r.over, 'function')} above complexity ${r.max}; worst: ${worst}`;
+      ? `no function above complexity ${r.max} in ${plural(r.files.length, 'file')}${syntax}`
+      : `${plural(r.over, 'function')} above complexity ${r.max}; worst: ${worst}${syntax}`;
   },
-  failed: (r) => r.over > 0,
+  failed: (r) => r.max !== null && (r.over > 0 || r.filesWithSyntaxErrors > 0),
 });

@@ -89,7 +89,11 @@ export const AtomContextViewSchema = z.object({
 
 type Atom = AtomizedFileRecord['atoms'][number];
 
-/** The atom named by `src/a.ts#L10-L15@hash`, `src/a.ts#L10-L15` or `src/a.ts:12` (the smallest atom holding that line). */
+/**
+ * The atom named by `src/a.ts#L10-L15` (an id without its hash: the atom at those lines now) or
+ * `src/a.ts:12` (the smallest atom holding that line). A full id (`…@hash`) is not picked here: it is
+ * looked up exactly, as `st3 atomize --context` looks it up (see atomContextView).
+ */
 function pick(atoms: readonly Atom[], ref: string): Atom | undefined {
   const line = /:(\d+)$/.exec(ref);
   if (line) {
@@ -98,7 +102,7 @@ function pick(atoms: readonly Atom[], ref: string): Atom | undefined {
       .filter((a) => a.startLine <= n && n <= a.endLine)
       .sort((a, b) => a.endLine - a.startLine - (b.endLine - b.startLine))[0];
   }
-  return atoms.find((a) => a.id === ref) ?? atoms.find((a) => a.id.split('@')[0] === ref.split('@')[0]);
+  return atoms.find((a) => a.id.split('@')[0] === ref);
 }
 
 export interface ContextRequest {
@@ -120,14 +124,24 @@ export async function atomContextView(request: ContextRequest, ctx: ToolContext)
       hint: 'pass an atom id (src/a.ts#L3-L9@…) or FILE:LINE',
     });
   const doc = await runAtomizer([file, ...(request.paths ?? [])], ctx, { mode: 'atomize' }, isAtomized);
-  const record = doc.files.find((f) => f.path === file.replace(/^\.\//, ''));
-  const atom = record && pick(record.atoms, ref);
-  if (!record || !atom)
-    throw new St3Error('E_ATOMIZE_ATOM_NOT_FOUND', `no atom ${ref} in ${file}`, {
-      hint: 'the atomize tool lists the atom ids of a file',
-    });
   const { atomContext } = await import('@st3/atomizer');
-  return atomContext(atom.id, {
+  let id: string;
+  const hash = ref.lastIndexOf('#');
+  if (hash >= 0 && ref.slice(hash).includes('@')) {
+    // A full id names one version of the atom: the exact id or nothing, never the atom at those lines
+    // now. atomContext's own lookup (the one `st3 atomize --context` uses) throws E_ATOMIZE_ATOM_NOT_FOUND
+    // with the atoms at those lines now in its hint when the code changed since.
+    id = ref.replace(/^\.\//, '');
+  } else {
+    const record = doc.files.find((f) => f.path === file.replace(/^\.\//, ''));
+    const atom = record && pick(record.atoms, ref.replace(/^\.\//, ''));
+    if (!record || !atom)
+      throw new St3Error('E_ATOMIZE_ATOM_NOT_FOUND', `no atom ${ref} in ${file}`, {
+        hint: 'the atomize tool lists the atom ids of a file',
+      });
+    id = atom.id;
+  }
+  return atomContext(id, {
     files: doc.files,
     ...(request.budget !== undefined ? { budget: request.budget } : {}),
     ...(request.code !== undefined ? { code: request.code } : {}),
@@ -145,7 +159,9 @@ export const atomContextTool = defineTool({
     atom: z
       .string()
       .min(1)
-      .describe('the atom: its id (src/pricing.ts#L10-L15@…, the @hash may be left out) or FILE:LINE'),
+      .describe(
+        'the atom: its id (src/pricing.ts#L10-L15@…; an id whose hash no longer matches is E_ATOMIZE_ATOM_NOT_FOUND, as in `st3 atomize --context`; without the @hash, the atom at those lines now) or FILE:LINE',
+      ),
     paths: z
       .array(z.string().min(1))
       .optional()

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import type { BuiltGraph, GraphDocument } from '@st3/dep-graph';
+import type { BuiltGraph, GraphDocument, ResolveOptions } from '@st3/dep-graph';
 import {
   errorFromDiagnostics,
   GraphEdgeSchema,
@@ -42,15 +42,28 @@ interface GraphInputs {
   graph: GraphInput;
   built?: BuiltGraph;
   warnings: Diagnostic[];
+  /** tsconfig `paths`/`baseUrl` the imports were resolved with (as the CLI's graph verbs read them). */
+  resolve: ResolveOptions;
 }
 
 /**
  * The inputs of the graph verbs: `.json`/`.yaml` files are atomizer output or `{nodes, edges}`
  * graphs (`loadGraphDocument`), anything else is atomized; the documents are merged
- * (`mergeDocuments`) and atoms become a graph (`buildGraphFromAtoms`).
+ * (`mergeDocuments`) and atoms become a graph (`buildGraphFromAtoms`), imports resolved with the
+ * tsconfig `paths` of `tsconfig` (default: the workspace tsconfig.json) as the CLI resolves them.
  */
-export async function loadInputs(paths: string[], ctx: ToolContext): Promise<GraphInputs> {
-  const { buildGraphFromAtoms, loadGraphDocument, mergeDocuments } = await import('@st3/dep-graph');
+export async function loadInputs(
+  paths: string[],
+  ctx: ToolContext,
+  options: { tsconfig?: string } = {},
+): Promise<GraphInputs> {
+  const { buildGraphFromAtoms, loadGraphDocument, mergeDocuments, readTsconfigPaths } = await import('@st3/dep-graph');
+  // Read first: a tsconfig that is missing or unreadable fails the call before any atomizing.
+  const resolveOptions = readTsconfigPaths(
+    ctx.root,
+    options.tsconfig !== undefined ? resolveInside(ctx.root, options.tsconfig) : undefined,
+    ctx.root,
+  );
   const docs: GraphDocument[] = [];
   const sources: string[] = [];
   const warnings: Diagnostic[] = [];
@@ -80,7 +93,7 @@ export async function loadInputs(paths: string[], ctx: ToolContext): Promise<Gra
   const graph: GraphInput = { nodes: [], edges: [] };
   let built: BuiltGraph | undefined;
   if (merged.atoms) {
-    built = buildGraphFromAtoms(merged.atoms);
+    built = buildGraphFromAtoms(merged.atoms, resolveOptions);
     warnings.push(...built.warnings);
     graph.nodes.push(...built.graph.nodes);
     graph.edges.push(...built.graph.edges);
@@ -89,8 +102,18 @@ export async function loadInputs(paths: string[], ctx: ToolContext): Promise<Gra
     graph.nodes.push(...merged.graph.nodes);
     graph.edges.push(...merged.graph.edges);
   }
-  return { ...(merged.atoms ? { atoms: merged.atoms } : {}), graph, ...(built ? { built } : {}), warnings };
+  return {
+    ...(merged.atoms ? { atoms: merged.atoms } : {}),
+    graph,
+    ...(built ? { built } : {}),
+    warnings,
+    resolve: resolveOptions,
+  };
 }
+
+/** The `tsconfig` argument as loadInputs takes it (absent: the workspace tsconfig.json). */
+const tsconfigOf = (args: { tsconfig?: string | undefined }) =>
+  args.tsconfig !== undefined ? { tsconfig: args.tsconfig } : {};
 
 const widthArg = z
   .number()
@@ -98,6 +121,11 @@ const widthArg = z
   .positive()
   .optional()
   .describe('at most this many nodes per wave where slack allows (the wave count never grows)');
+const tsconfigArg = z
+  .string()
+  .min(1)
+  .optional()
+  .describe('resolve tsconfig `paths` from this file (default: the workspace tsconfig.json)');
 const inputPaths = pathsArg.describe(
   'source files, folders or globs; atomizer JSON; {nodes, edges} graph files (.json/.yaml)',
 );
@@ -126,6 +154,7 @@ export const dependencyGraphTool = defineTool({
       .boolean()
       .default(false)
       .describe('the file-level import graph instead of the atom graph (atomizer input only)'),
+    tsconfig: tsconfigArg,
   }),
   output: GraphOutputSchema.extend({
     stats: GraphStatsSchema,
@@ -136,7 +165,7 @@ export const dependencyGraphTool = defineTool({
   }),
   annotations: READ_ONLY,
   async run(args, ctx) {
-    const inputs = await loadInputs(args.paths, ctx);
+    const inputs = await loadInputs(args.paths, ctx, tsconfigOf(args));
     let graph = inputs.graph;
     if (args.files) {
       if (!inputs.built)
@@ -171,7 +200,7 @@ export const wavesTool = defineTool({
   cli: 'st3 waves',
   description:
     'Plan parallel waves: wave 0 has no dependencies, wave N depends only on earlier waves (cycles are cut first). Returns {waves, criticalPath, removedEdges, stats}.',
-  input: z.object({ paths: inputPaths, width: widthArg }),
+  input: z.object({ paths: inputPaths, width: widthArg, tsconfig: tsconfigArg }),
   output: z.object({
     waves: z.array(z.array(z.string())),
     criticalPath: z.array(z.string()),
@@ -181,7 +210,7 @@ export const wavesTool = defineTool({
   }),
   annotations: READ_ONLY,
   async run(args, ctx) {
-    const inputs = await loadInputs(args.paths, ctx);
+    const inputs = await loadInputs(args.paths, ctx, tsconfigOf(args));
     const { analyzeGraph } = await import('@st3/dep-graph');
     const a = analyzeGraph(inputs.graph, args.width !== undefined ? { maxWidth: args.width } : {});
     return {
@@ -225,6 +254,7 @@ export const validatePlanTool = defineTool({
     maxFanIn: z.number().int().positive().default(25),
     maxFanOut: z.number().int().positive().default(15),
     all: z.boolean().default(false).describe('list passing results too'),
+    tsconfig: tsconfigArg,
   }),
   output: z.object({
     ok: z.boolean(),
@@ -275,13 +305,14 @@ export const validatePlanTool = defineTool({
         );
       group = g.groupFromPlan(spec.value);
     }
-    const inputs = await loadInputs(args.paths, ctx);
+    const inputs = await loadInputs(args.paths, ctx, tsconfigOf(args));
     if (!inputs.atoms)
       throw new St3Error(
         'E_GRAPH_INPUT',
         'validate_plan needs atoms (atomizer output or source paths), not only a {nodes, edges} graph',
       );
     const report = g.validatePlan(inputs.atoms, {
+      ...inputs.resolve,
       registry,
       ...(group ? { group } : {}),
       ...(args.globals ? { globals: args.globals } : {}),

@@ -1,5 +1,12 @@
-import { join, relative, sep } from 'node:path';
-import { CRITERION_IDS, errorFromDiagnostics, MetricsRollupSchema, TaskMetricsSchema } from '@st3/schemas';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import {
+  CRITERION_IDS,
+  errorFromDiagnostics,
+  MetricsRollupSchema,
+  PilotVerdictSchema,
+  SuccessCriterionSchema,
+  TaskMetricsSchema,
+} from '@st3/schemas';
 import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
@@ -23,26 +30,67 @@ const DeltaSchema = z.object({
   improved: z.boolean().nullable(),
 });
 
+/** `RollupComparison` of @st3/telemetry. */
+const ComparisonSchema = z.object({
+  deltas: z.array(DeltaSchema),
+  tasks: z.array(z.object({ task: z.string(), deltas: z.array(DeltaSchema) })),
+  baseline_verdict: VerdictSchema,
+  current_verdict: VerdictSchema,
+  regressions: z.array(z.object({ criterion: z.string(), task: z.string().optional(), message: z.string() })),
+});
+
 export const metricsCollectTool = defineTool({
   name: 'metrics_collect',
   title: "Collect a task's metrics",
   area: 'metrics',
   cli: 'st3 metrics collect',
   description:
-    "Aggregate a task's telemetry (.st3/tasks/<id>/) into metrics.json with its five success criteria (file reads per agent, repeated warnings, QA artifact coverage, prompt size savings, JSON parse failures), each a measured value or not measured.",
-  input: z.object({ id: taskIdArg }),
-  output: z.object({ metrics: TaskMetricsSchema, warnings: z.array(DiagnosticSchema) }),
+    "Judge the seed's five pilot criteria for a task (file reads per agent, repeated warnings, QA artifact coverage, prompt size savings, JSON parse failures) from its telemetry (.st3/tasks/<id>/telemetry-*.json), validation commands and QA artifacts, each a measured value or not measured, and write its metrics.json — the document `st3 metrics collect --json` prints, with the pilot verdict (pass, fail or incomplete). isError unless the pilot passes. A telemetry file that cannot be read is a located warning and the criteria telemetry feeds are then not measured. A task without a context or telemetry is E_CONTEXT_NOT_FOUND and nothing is written.",
+  input: z.object({
+    id: taskIdArg,
+    baseline: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "a baseline run (rollup.json, a history snapshot or a task's metrics.json): compared in `comparison`, and its prompt sizes measure prompts recorded without a baseline",
+      ),
+  }),
+  output: z.object({
+    ok: z.boolean(),
+    task_id: z.string().optional(),
+    verdict: VerdictSchema,
+    summary: z.string(),
+    criteria: z.array(SuccessCriterionSchema),
+    pilot: PilotVerdictSchema,
+    tasks: z.array(TaskMetricsSchema),
+    files: z.array(z.string()),
+    comparison: ComparisonSchema.optional(),
+    /** The task's metrics (also `tasks[0]`). */
+    metrics: TaskMetricsSchema,
+    warnings: z.array(DiagnosticSchema),
+  }),
   annotations: WRITES,
   async run(args, { root }) {
-    const { collectTaskMetrics, defaultLayout } = await import('@st3/telemetry');
-    const { writeJsonAtomic } = await import('@st3/fs');
-    const contextDir = resolveInside(root, join(defaultLayout(root).tasksDir, args.id));
-    const { metrics, errors } = await collectTaskMetrics(contextDir, args.id);
-    await writeJsonAtomic(join(contextDir, 'metrics.json'), metrics);
-    return { metrics, warnings: errors.map((e) => ({ ...e, severity: 'warning' as const })) };
+    // The code path of `st3 metrics collect` (its checks, QA inputs, verdict and error for an unknown task).
+    const { collectReport, metricsPaths } = await import('@st3/metrics-cli');
+    const paths = await metricsPaths(root);
+    resolveInside(root, join(paths.tasksDir, args.id.toUpperCase()));
+    const { report, collected } = await collectReport(
+      paths,
+      [args.id],
+      args.baseline !== undefined ? { baselineFile: resolveInside(root, args.baseline) } : {},
+    );
+    return {
+      ...report,
+      files: report.files.map((f) => f.split(sep).join('/')),
+      metrics: report.tasks[0]!,
+      warnings: collected.warnings.map((w) => (w.file ? { ...w, file: shown(root, w.file) } : w)),
+    };
   },
-  summary: ({ metrics: m }) =>
-    `${m.task_id}: ${plural(m.agents.length, 'agent')}; ${m.criteria.map((c) => `${c.id} ${c.value === null ? 'n/a' : Math.round(c.value * 1000) / 1000}${c.target_met === null ? '' : c.target_met ? ' ✓' : ' ✗'}`).join(', ')}`,
+  summary: (r) =>
+    `${r.summary} (${r.metrics.task_id}: ${plural(r.metrics.agents.length, 'agent')}${r.warnings.length > 0 ? `; ${plural(r.warnings.length, 'warning')}` : ''})`,
+  failed: (r) => r.verdict !== 'pass',
 });
 
 export const metricsCompareTool = defineTool({
@@ -193,6 +241,12 @@ export const telemetryRecordTool = defineTool({
         .join(', ') || 'nothing'
     } recorded in ${r.file}`,
 });
+
+/** A file as a result shows it: relative to the workspace root when inside it. */
+function shown(root: string, file: string): string {
+  const rel = relative(root, file);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
+}
 
 /** The command as the collector records it: words split on blanks (it is a label, never run). */
 const splitWords = (command: string): string[] => command.trim().split(/\s+/);

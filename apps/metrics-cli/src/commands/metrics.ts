@@ -1,9 +1,9 @@
 import { relative, resolve } from 'node:path';
 import { createOutput, defineCommand, defineOptions, EXIT, resolveWorkspace } from '@st3/cli-kit';
 import { St3Error } from '@st3/schemas';
-import { compareRollups, listTaskContexts, loadTelemetryDir, rollup, serveMetrics } from '@st3/telemetry';
+import { compareRollups, listTaskContexts, loadTelemetryDir, serveMetrics } from '@st3/telemetry';
 import { join } from 'node:path';
-import { collectTasks, loadMetricsFile, metricsPaths } from '../collect.js';
+import { collectReport, loadMetricsFile, metricsPaths } from '../collect.js';
 import { writeDashboard } from '../dashboard.js';
 import { comparisonLines, criteriaLines } from '../report.js';
 import { alerts, grafana } from './alert-files.js';
@@ -28,6 +28,7 @@ const collect = defineCommand({
   description: [
     "Reads every telemetry-<agent>.json of each task's context, its validation commands and QA artifacts, and writes the task's metrics.json. The criteria and thresholds are the seed's pilot table: file reads ≤ 5 for ≥ 80% of agents, ≤ 1 repeated warning in 100% of tasks, QA artifact coverage 100% in 100% of tasks, average prompt savings ≥ 15%, 0 JSON parse failures.",
     'With several tasks the pilot is judged across them. The verdict is pass, fail (a criterion missed) or incomplete (one not measured); the exit code is 0 only on pass.',
+    'A telemetry file that cannot be read or parsed is reported (file, line, column) and the criteria telemetry feeds (file reads, repeated warnings, prompt savings, JSON parse failures) are not measured: the other agents alone never pass the pilot.',
   ],
   args: [{ name: 'task-id', description: 'the tasks to collect', required: true, variadic: true, complete: 'none' }],
   options: {
@@ -53,33 +54,20 @@ const collect = defineCommand({
       configPath: ws.configPath,
     });
     const baselineFile = values.baseline ? resolve(io.cwd, common.cwd ?? '.', values.baseline) : undefined;
-    const baseline = baselineFile ? { rollup: await loadMetricsFile(baselineFile), file: baselineFile } : undefined;
-    const result = await collectTasks(paths, args['task-id'], baseline ? { baseline } : {});
-    for (const e of result.warnings) out.diagnostic(e);
-    const comparison = baseline ? compareRollups(baseline.rollup, rollup(result.tasks)) : null;
-    const passed = result.pilot.verdict === 'pass';
-    if (out.json) {
-      const single = result.tasks.length === 1 ? { task_id: result.tasks[0]!.task_id } : {};
-      out.document({
-        ok: passed,
-        ...single,
-        verdict: result.pilot.verdict,
-        summary: result.pilot.summary,
-        criteria: result.pilot.criteria,
-        pilot: result.pilot,
-        tasks: result.tasks,
-        files: result.written.map((f) => relative(ws.root, f)),
-        ...(comparison ? { comparison } : {}),
-      });
-    } else {
-      for (const t of result.tasks)
+    // The same code path as the MCP tool metrics_collect.
+    const { report, collected } = await collectReport(paths, args['task-id'], baselineFile ? { baselineFile } : {});
+    for (const e of collected.warnings) out.diagnostic(e);
+    if (out.json) out.document(report);
+    else {
+      for (const t of report.tasks)
         out.info(
           `${t.task_id}: ${t.agents.length} agent(s), verdict ${t.verdict} → ${relative(ws.root, join(paths.tasksDir, t.task_id, 'metrics.json'))}`,
         );
-      for (const line of criteriaLines(result.pilot, out.color)) out.line(line);
-      if (comparison) for (const line of comparisonLines(comparison, out.color)) out.line(line);
+      for (const line of criteriaLines(report.pilot, out.color)) out.line(line);
+      if (report.comparison) for (const line of comparisonLines(report.comparison, out.color)) out.line(line);
     }
-    return passed ? EXIT.ok : EXIT.problems;
+    // Exit 0 only on pass: a missed criterion (fail) or one not measured (incomplete) is exit 1.
+    return report.ok ? EXIT.ok : EXIT.problems;
   },
 });
 

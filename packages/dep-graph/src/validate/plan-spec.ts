@@ -4,10 +4,13 @@ import {
   loadFile,
   PlanSpecSchema,
   type AtomizedFile,
+  type CheckContext,
   type Diagnostic,
+  type Finding,
   type PlanSpec,
   type Result,
 } from '@st3/schemas';
+import type { PlanCheck, ValidationIssue } from './types.js';
 
 /** A glob (`*` within a folder, `**` across folders, `?` one character) as an anchored regular expression. */
 export function globToRegExp(glob: string): RegExp {
@@ -40,12 +43,162 @@ export function groupFromPlan(spec: PlanSpec): (file: AtomizedFile) => { task: s
   };
 }
 
+/**
+ * Where each plan read by `loadPlanSpec` came from: the file and its positions, so that what is found
+ * later about a task (its globs match nothing) points at the task's line in the plan file.
+ */
+const planSources = new WeakMap<PlanSpec, CheckContext>();
+
+/**
+ * What a plan claims that the atoms do not bear out, as located diagnostics (file:line:col in the plan
+ * file when it was read by `loadPlanSpec`):
+ * - an error at a task's `files` when the task gets no atom: its globs match no file, every file they match
+ *   belongs to an earlier task (the first task whose globs match a file takes it), or its files hold no atom;
+ * - an error at a milestone's `id` when none of its tasks gets an atom;
+ * - a warning at a glob that matches no file, in a task that otherwise has atoms.
+ */
+export function planCoverage(spec: PlanSpec, files: readonly AtomizedFile[]): Diagnostic[] {
+  const source = planSources.get(spec);
+  const at = (path: (string | number)[], finding: Finding): Diagnostic =>
+    source
+      ? diagnosticAt(source, path, finding)
+      : {
+          code: finding.code,
+          severity: finding.severity ?? 'error',
+          path,
+          message: finding.message,
+          ...(finding.hint !== undefined ? { hint: finding.hint } : {}),
+        };
+  const rules = spec.milestones.flatMap((m, mi) =>
+    m.tasks.map((t, ti) => ({
+      mi,
+      ti,
+      id: t.id,
+      globs: t.files,
+      patterns: t.files.map(globToRegExp),
+      matched: t.files.map(() => false),
+      files: 0,
+      atoms: 0,
+      /** Earlier tasks that took files this task's globs match. */
+      takenBy: new Set<string>(),
+    })),
+  );
+  for (const file of files) {
+    const path = file.path.replace(/\\/g, '/');
+    let owner: (typeof rules)[number] | undefined;
+    for (const rule of rules) {
+      let hit = false;
+      rule.patterns.forEach((p, k) => {
+        if (!p.test(path)) return;
+        rule.matched[k] = true;
+        hit = true;
+      });
+      if (!hit) continue;
+      if (!owner) owner = rule;
+      else rule.takenBy.add(owner.id);
+    }
+    if (owner) {
+      owner.files++;
+      owner.atoms += file.atoms.length;
+    }
+  }
+  const example = files[0]?.path;
+  const out: Diagnostic[] = [];
+  for (const rule of rules) {
+    const where = ['milestones', rule.mi, 'tasks', rule.ti, 'files'];
+    const globs = rule.globs.map((g) => `"${g}"`).join(', ');
+    if (rule.atoms > 0) {
+      rule.matched.forEach((matched, k) => {
+        if (!matched)
+          out.push(
+            at([...where, k], {
+              code: 'E_GRAPH_PLAN_INVALID',
+              severity: 'warning',
+              message: `"${rule.globs[k]}" of task "${rule.id}" matches no file`,
+              hint: `no file matches "${rule.globs[k]}"; remove it or correct the path`,
+            }),
+          );
+      });
+      continue;
+    }
+    if (!rule.matched.some(Boolean))
+      out.push(
+        at(where, {
+          code: 'E_GRAPH_PLAN_INVALID',
+          message: `task "${rule.id}" matches no file`,
+          hint: `no file matches ${globs}${example ? `; paths are relative to the folder st3 runs in, e.g. ${example}` : ''}`,
+        }),
+      );
+    else if (rule.files === 0)
+      out.push(
+        at(where, {
+          code: 'E_GRAPH_PLAN_INVALID',
+          message: `task "${rule.id}" gets no file: every file ${globs} matches belongs to ${[...rule.takenBy].map((t) => `task "${t}"`).join(', ')} above`,
+          hint: 'a file belongs to the first task whose globs match it; narrow the earlier globs or remove this task',
+        }),
+      );
+    else
+      out.push(
+        at(where, {
+          code: 'E_GRAPH_PLAN_INVALID',
+          message: `task "${rule.id}" has no atom: ${rule.files === 1 ? 'the file it gets holds' : `the ${rule.files} files it gets hold`} no code`,
+          hint: 'point the task at files with code, or remove it',
+        }),
+      );
+  }
+  spec.milestones.forEach((m, mi) => {
+    const tasks = rules.filter((r) => r.mi === mi);
+    if (tasks.every((r) => r.atoms === 0))
+      out.push(
+        at(['milestones', mi, 'id'], {
+          code: 'E_GRAPH_PLAN_INVALID',
+          message: `milestone "${m.id}" has no atom: none of its tasks (${tasks.map((r) => `"${r.id}"`).join(', ')}) gets a file with code`,
+          hint: 'correct the tasks reported with it, or remove the milestone',
+        }),
+      );
+  });
+  return out;
+}
+
+/** The id of `planCoverageCheck`. */
+export const PLAN_COVERAGE_CHECK = 'plan.coverage';
+
+/** A plan issue: a validation issue with the column of the plan file too. */
+export interface PlanFileIssue extends ValidationIssue {
+  column?: number;
+}
+
+/**
+ * The `plan.coverage` check for a plan read from a file: every task and milestone of the plan gets atoms
+ * (see `planCoverage`); a task or milestone that gets none is an error located in the plan file, so a
+ * plan whose globs match nothing never passes. Register it with the plan: `registry.register(planCoverageCheck(spec))`.
+ */
+export function planCoverageCheck(spec: PlanSpec): PlanCheck<'plan'> {
+  return {
+    id: PLAN_COVERAGE_CHECK,
+    level: 'plan',
+    description: 'every task and milestone of the plan file matches files with atoms',
+    run(plan) {
+      const files = plan.tasks.flatMap((t) => t.files);
+      return planCoverage(spec, files).map((d): PlanFileIssue => ({
+        severity: d.severity,
+        message: d.message,
+        ...(d.file !== undefined ? { file: d.file } : {}),
+        ...(d.line !== undefined ? { line: d.line } : {}),
+        ...(d.column !== undefined ? { column: d.column } : {}),
+        ...(d.hint !== undefined ? { hint: d.hint } : {}),
+      }));
+    },
+  };
+}
+
 /** Reads a plan file (YAML or JSON) with line:column diagnostics; task and milestone ids must be unique. */
 export async function loadPlanSpec(path: string, file = path): Promise<Result<PlanSpec>> {
   return loadFile(path, {
     file,
     schema: PlanSpecSchema,
     check(spec, ctx) {
+      planSources.set(spec, ctx);
       const out: Diagnostic[] = [];
       const seen = new Set<string>();
       spec.milestones.forEach((m, i) => {
