@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { z } from 'zod';
 import { St3Error, type Diagnostic, type Lifecycle, type StateMachine } from '@st3/schemas';
+import { locateInSource, type ContextSource } from './context-source.js';
 import { builtinContextSchema, nameClashes } from './contexts.js';
 import type { TemplateEntry, TemplateSource } from './templates/store.js';
 
@@ -30,13 +31,18 @@ export function withLifecycle<T extends Record<string, unknown>>(
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
 const compiled = new Map<string, ValidateFunction>();
 
-/** v2: validates against the template's context schema; every bad field becomes one diagnostic; nothing is rendered on error. */
+/**
+ * v2: validates against the template's context schema; every bad field becomes one diagnostic; nothing is
+ * rendered on error. With `source` (the context file), each diagnostic at a value the file gave carries
+ * its file:line:col, and so does the error (from its first located diagnostic).
+ */
 export function schemaFirstContext(
   entry: TemplateEntry,
   input: Record<string, unknown>,
   artifactType: string,
   machine: StateMachine | undefined,
   warnings: Diagnostic[] = [],
+  source?: ContextSource,
 ): Record<string, unknown> {
   // A Jinja2 template is validated against the schema it declares, never against a built-in it was not written for.
   if (entry.meta.context_schema === undefined && /\.(jinja2?|j2)$/.test(entry.id)) {
@@ -62,9 +68,7 @@ export function schemaFirstContext(
       diagnostics = parsed.error.issues.flatMap((issue) => {
         const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
         const keys = issue.code === 'unrecognized_keys' ? ((issue as { keys?: string[] }).keys ?? []) : [];
-        return keys.length > 0
-          ? keys.map((k) => fieldError([...path, k], 'unknown field'))
-          : [fieldError(path, issue.message)];
+        return keys.length > 0 ? keys.map((k) => unknownField([...path, k])) : [fieldError(path, issue.message)];
       });
     }
   } else {
@@ -82,11 +86,16 @@ export function schemaFirstContext(
   }
   if (diagnostics.length > 0) {
     const fields = [...new Set(diagnostics.map((d) => (d.path && d.path.length > 0 ? d.path.join('.') : '(root)')))];
+    const located = source
+      ? diagnostics.map((d) => locateInSource(source, input, d, { atKey: AT_KEY.has(d) }))
+      : diagnostics;
+    const at = located.find((d) => d.file !== undefined);
     throw new St3Error(
       'E_CONTEXT_INVALID',
       `invalid context for ${artifactType}: ${diagnostics.map((d) => `${d.path?.join('.') || '(root)'}: ${d.message}`).join('; ')}`,
       {
-        diagnostics,
+        ...(at ? { file: at.file, line: at.line, column: at.column } : {}),
+        diagnostics: located,
         hint: `fix ${fields.join(', ')} (--set key=value or --context file); nothing was written`,
         details: { fields },
       },
@@ -161,6 +170,15 @@ function fieldError(path: (string | number)[], message: string): Diagnostic {
   return { code: 'E_CONTEXT_INVALID', severity: 'error', path, message };
 }
 
+/** Unknown-field diagnostics: located at the key itself, as the document loader locates unknown keys. */
+const AT_KEY = new WeakSet<Diagnostic>();
+
+function unknownField(path: (string | number)[]): Diagnostic {
+  const d = fieldError(path, 'unknown field');
+  AT_KEY.add(d);
+  return d;
+}
+
 function ajvError(e: ErrorObject): Diagnostic {
   const path = e.instancePath
     .split('/')
@@ -168,6 +186,6 @@ function ajvError(e: ErrorObject): Diagnostic {
     .map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
   if (e.keyword === 'required') path.push((e.params as { missingProperty: string }).missingProperty);
   if (e.keyword === 'additionalProperties')
-    return fieldError([...path, (e.params as { additionalProperty: string }).additionalProperty], 'unknown field');
+    return unknownField([...path, (e.params as { additionalProperty: string }).additionalProperty]);
   return fieldError(path, e.keyword === 'required' ? 'required' : (e.message ?? 'invalid'));
 }

@@ -98,11 +98,12 @@ export function directoriesFor(policy: PlacementPolicy, type: string, extension:
 
 /**
  * Refuses a path the policy forbids for this artifact type (E_PLACEMENT, exit 2), with a hint that
- * names the directories that take it.
+ * names the directories that take it. Returns the declared directory that allowed it, or undefined when
+ * no declared directory holds the path (not governed: nothing was checked).
  */
-export function checkPlacement(policy: PlacementPolicy, path: string, type: string): void {
+export function checkPlacement(policy: PlacementPolicy, path: string, type: string): string | undefined {
   const entry = governing(policy, path);
-  if (!entry) return;
+  if (!entry) return undefined;
   const ext = extname(path);
   const types = allowedTypes(policy, entry);
   const exts = allowedExtensions(policy, entry);
@@ -113,7 +114,7 @@ export function checkPlacement(policy: PlacementPolicy, path: string, type: stri
     : exts && !exts.includes(ext)
       ? `${entry.path}/ takes ${exts.join(', ')} files, not ${ext || 'files without an extension'}`
       : undefined;
-  if (!problem) return;
+  if (!problem) return entry.path;
   const allowed = directoriesFor(policy, type, ext);
   throw new St3Error('E_PLACEMENT', `refusing to place a ${type} at ${path}: ${problem} (${policy.file})`, {
     file: policy.file,

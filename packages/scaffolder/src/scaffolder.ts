@@ -83,12 +83,13 @@ export async function createScaffolder(options: ScaffolderOptions = {}): Promise
         source: loaded.source,
         templates: templatesOf(resolver, a),
       })),
-    async recordVersions(files) {
-      if (!ws) return;
+    async recordVersions(files, opts = {}) {
+      const root = opts.workspace ?? ws;
+      if (!root) return;
       const sourceOf = (engine: string | undefined): TemplateSource => (engine === 'nunjucks' && jinja ? jinja : store);
       const at = now();
       await recordTemplateVersions(
-        ws,
+        root,
         files.map((f) => ({
           file: f,
           chain: sourceOf(f.engine).chain(f.answer?.template_id ?? `concrete/${f.templateId}`),
@@ -96,7 +97,7 @@ export async function createScaffolder(options: ScaffolderOptions = {}): Promise
         at,
       );
       await recordAnswers(
-        ws,
+        root,
         files
           .filter((f) => f.answer)
           .map((f) => ({ path: f.path, answer: f.answer!, chain: sourceOf(f.engine).chain(f.answer!.template_id) })),

@@ -1,4 +1,5 @@
 import type { Diagnostic, ScaffoldAnswer, ScaffoldMetadataConfig, TelemetryHandle } from '@st3/schemas';
+import type { ContextSource } from './context-source.js';
 import type { PlannedInjection } from './inject.js';
 import type { PlacementPolicy } from './placement.js';
 import type { Pipeline } from './pipeline.js';
@@ -27,6 +28,11 @@ export interface RenderRequest {
   type: string;
   name: string;
   context?: Record<string, unknown>;
+  /**
+   * The file the context (or part of it) was read from, by `loadContextText`: a schema-first error at a value
+   * the file gave carries its file:line:col.
+   */
+  contextSource?: ContextSource;
   pipeline?: Pipeline;
   language?: Language;
   outPath?: string;
@@ -87,8 +93,11 @@ export interface PromptField {
 export interface Scaffolder {
   render(request: RenderRequest): RenderResult;
   listArtifactTypes(): ArtifactTypeInfo[];
-  /** Records each written file: template registry, its template version kept by hash, and its answers. */
-  recordVersions(files: RenderedFile[]): Promise<void>;
+  /**
+   * Records each written file: template registry, its template version kept by hash, and its answers; in the
+   * `.st3/` of `options.workspace` when given (e.g. a scratch folder the files were written to), else the scaffolder's.
+   */
+  recordVersions(files: RenderedFile[], options?: { workspace?: string }): Promise<void>;
   currentHashes(): Map<string, string>;
   /** The file an answer gives on the current templates, or on the kept version `hash`. */
   rerender(answer: ScaffoldAnswer, options?: { version?: string }): RenderedFile;

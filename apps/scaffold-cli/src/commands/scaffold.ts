@@ -12,13 +12,15 @@ import {
   type RunContext,
   type Values,
 } from '@st3/cli-kit';
-import { loadText, St3Error, type Diagnostic } from '@st3/schemas';
+import { St3Error, type Diagnostic } from '@st3/schemas';
 import {
   checkFiles,
   contextJsonSchema,
   createScaffolder,
+  loadContextText,
   renderedFileOrigin,
   writeRendered,
+  type ContextSource,
   type OverwritePolicy,
   type PlannedChange,
   type RenderResult,
@@ -78,9 +80,13 @@ async function runCreate({ values, args, common, io }: CreateContext): Promise<n
   if (values.force && values['skip-existing'])
     throw new St3Error('E_USAGE', '--force and --skip-existing exclude each other');
   const ws = resolveWorkspace(io, common);
-  const context = {
-    ...(values.context ? await readContext(resolve(io.cwd, common.cwd ?? '.', values.context)) : {}),
-    ...parseKeyValues(values.set),
+  const fromFile = values.context ? await readContext(resolve(io.cwd, common.cwd ?? '.', values.context)) : undefined;
+  const set = parseKeyValues(values.set);
+  const context = { ...fromFile?.value, ...set };
+  // A context error at a value of the file points at its file:line:col; --set values are not in the file.
+  const contextSource: ContextSource | undefined = fromFile && {
+    ...fromFile.source,
+    keys: Object.keys(fromFile.value).filter((k) => !Object.hasOwn(set, k)),
   };
   if (values.task && !values.telemetry)
     throw new St3Error('E_USAGE', '--task goes with --telemetry', { hint: 'add --telemetry' });
@@ -107,6 +113,7 @@ async function runCreate({ values, args, common, io }: CreateContext): Promise<n
     type,
     name,
     context,
+    ...(contextSource ? { contextSource } : {}),
     language: values.lang,
     pipeline: values.pipeline,
     outPath: values.out,
@@ -233,25 +240,28 @@ function reportRegistryWarnings(out: Output, warnings: Diagnostic[]): void {
   }
 }
 
-async function readContext(path: string): Promise<Record<string, unknown>> {
+/** The context file's mapping, and where each of its values is (for located context errors). */
+async function readContext(path: string): Promise<{ value: Record<string, unknown>; source: ContextSource }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
     throw new St3Error('E_FILE_NOT_FOUND', `context file not found: ${path}`, { file: path });
   }
-  const loaded = loadText(text, { file: path });
-  if (loaded.errors.length > 0)
-    throw new St3Error(loaded.errors[0]!.code, `cannot read context: ${loaded.errors[0]!.message}`, {
+  const loaded = loadContextText(text, path);
+  if (!loaded.source) {
+    const first = loaded.errors[0];
+    throw new St3Error(first?.code ?? 'E_PARSE', `cannot read context: ${first?.message ?? 'not YAML or JSON'}`, {
       file: path,
-      line: loaded.errors[0]!.line,
-      column: loaded.errors[0]!.column,
+      line: first?.line,
+      column: first?.column,
       diagnostics: loaded.errors,
     });
+  }
   const value = loaded.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw new St3Error('E_USAGE', 'the context file must hold a mapping (an object)', { file: path });
-  return value as Record<string, unknown>;
+  return { value: value as Record<string, unknown>, source: loaded.source };
 }
 
 const list = defineCommand({

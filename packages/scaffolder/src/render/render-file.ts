@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ArtifactType, Diagnostic, ScaffoldAnswer, ScaffoldMetadataConfig } from '@st3/schemas';
+import type { ContextSource } from '../context-source.js';
 import { helpers } from '../naming.js';
 import { looseContext, schemaFirstContext, withLifecycle, type Pipeline } from '../pipeline.js';
 import { blankStamps, formatHeader, isoSeconds, parseHeader } from '../provenance/header.js';
@@ -24,6 +25,8 @@ export interface RenderOneInput {
   warnings: Diagnostic[];
   lang: Language | undefined;
   metadataConfig: ScaffoldMetadataConfig;
+  /** The file the context came from: v2 errors at its values point at their file:line:col. */
+  source?: ContextSource;
 }
 
 /** Renders one file: validates (v2) or fills (v1) the context, adds the lifecycle fields, renders the chain. */
@@ -33,7 +36,14 @@ export function renderOne(input: RenderOneInput): RenderedText {
   const chain = source.chain(id);
   const ctx =
     pipeline === 'v2'
-      ? schemaFirstContext(chain.concrete, input.context, artifact.type_id, artifact.state_machine, input.warnings)
+      ? schemaFirstContext(
+          chain.concrete,
+          input.context,
+          artifact.type_id,
+          artifact.state_machine,
+          input.warnings,
+          input.source,
+        )
       : looseContext(source, id, input.context, input.warnings);
   const stamp = isoSeconds(created);
   const header =

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { St3Error, type ArtifactType, type Diagnostic, type ScaffoldAnswer } from '@st3/schemas';
+import type { ContextSource } from '../context-source.js';
 import { planInjections } from '../inject.js';
 import { pascal, pyClass, withSuffix } from '../naming.js';
 import { defaultOutPath, testImport, testOutPath } from '../output-paths.js';
@@ -34,7 +35,7 @@ export function renderRequest(env: RenderEnv, request: RenderRequest, overrides:
   if (env.placement && !overrides.placed && artifact.output_type !== 'ephemeral')
     checkPlacement(env.placement, path, artifact.type_id);
   const common = { created, pipeline, warnings, lang, metadataConfig: env.metadataConfig };
-  const main = renderOne({ ...common, artifact, template: resolved, context, path });
+  const main = renderOne({ ...common, artifact, template: resolved, context, path, source: sourceOf(request) });
   if (artifact.output_type === 'ephemeral')
     return { files: [], ephemeral: main.text, warnings, pipeline, durationMs: performance.now() - started };
   const withTest = Boolean(lang && (request.withTest ?? artifact.generate_test));
@@ -85,6 +86,14 @@ export function renderRequest(env: RenderEnv, request: RenderRequest, overrides:
     durationMs: performance.now() - started,
     ...(injections.length > 0 ? { injections } : {}),
   };
+}
+
+/** The request's context file, less the keys the render sets itself (`name` comes from the request). */
+function sourceOf(request: RenderRequest): ContextSource | undefined {
+  const source = request.contextSource;
+  if (!source) return undefined;
+  const keys = source.keys ?? Object.keys(request.context ?? {});
+  return { ...source, keys: keys.filter((k) => k !== 'name') };
 }
 
 function pick2(resolution: { template: ResolvedTemplate; warnings: Diagnostic[] }, warnings: Diagnostic[]) {
