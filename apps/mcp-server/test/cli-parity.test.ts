@@ -146,6 +146,25 @@ describe('tsconfig paths: st3 graph/waves/validate-plan/execute and their MCP to
     expect(mcpReport.score).toBe(cliReport.score);
   });
 
+  it('a plan task matching no file fails the plan on both sides (plan.coverage); an empty folder is no verdict', async () => {
+    await write(w.dir, {
+      'plan.yaml': 'milestones:\n  - id: M1\n    tasks:\n      - id: T1\n        files: ["nomatch/**"]\n',
+    });
+    const cli = await st3(w.dir, 'validate-plan', 'src', '--plan', 'plan.yaml', '--json');
+    expect(cli.code, cli.stderr).toBe(1);
+    const r = await call(w.client, 'validate_plan', { paths: ['src'], plan: 'plan.yaml' });
+    expect(r.isError, texts(r).join('\n')).toBe(true);
+    const mcpReport = r.structuredContent as { results: { check: string; passed: boolean }[] };
+    expect(failedChecks(mcpReport), texts(r).join('\n')).toEqual(failedChecks(doc(cli)));
+    expect(failedChecks(mcpReport)).toContain('plan.coverage');
+    await mkdir(join(w.dir, 'empty-src'));
+    await writeFile(join(w.dir, 'empty-src/blank.ts'), '');
+    const none = await st3(w.dir, 'validate-plan', 'empty-src', '--json');
+    expect(none.code).toBe(2);
+    const error = await toolError(w.client, 'validate_plan', { paths: ['empty-src'] });
+    expect(error.code).toBe(doc(none).error.code);
+  });
+
   it('waves and graph: the alias is an edge on both sides (two waves, not one)', async () => {
     const cliWaves = doc(await st3(w.dir, 'waves', 'src', '--json'));
     const mcpWaves = await ok(w.client, 'waves', { paths: ['src'] });

@@ -230,6 +230,7 @@ const IssueSchema = z.object({
   message: z.string(),
   file: z.string().optional(),
   line: z.number().optional(),
+  column: z.number().optional(),
   atom: z.string().optional(),
   hint: z.string().optional(),
 });
@@ -304,6 +305,8 @@ export const validatePlanTool = defineTool({
           spec.errors,
         );
       group = g.groupFromPlan(spec.value);
+      // As the CLI: a task or milestone of the plan that gets no atom is an error at its line in the plan.
+      registry.register(g.planCoverageCheck(spec.value));
     }
     const inputs = await loadInputs(args.paths, ctx, tsconfigOf(args));
     if (!inputs.atoms)
@@ -311,13 +314,20 @@ export const validatePlanTool = defineTool({
         'E_GRAPH_INPUT',
         'validate_plan needs atoms (atomizer output or source paths), not only a {nodes, edges} graph',
       );
+    if (!inputs.atoms.files.some((f) => f.atoms.length > 0))
+      throw new St3Error(
+        'E_GRAPH_INPUT',
+        `no atoms to validate in ${args.paths.join(' ')} (${inputs.atoms.files.length} file${inputs.atoms.files.length === 1 ? '' : 's'}, no code)`,
+        { hint: 'name the folders or files with the code to validate, or `st3 atomize --json` output of them' },
+      );
+    const only = args.checks && args.plan ? [...args.checks, g.PLAN_COVERAGE_CHECK] : args.checks;
     const report = g.validatePlan(inputs.atoms, {
       ...inputs.resolve,
       registry,
       ...(group ? { group } : {}),
       ...(args.globals ? { globals: args.globals } : {}),
       ...(args.forbid ? { forbidden: args.forbid } : {}),
-      ...(args.checks ? { only: args.checks } : {}),
+      ...(only ? { only } : {}),
       includePassing: args.all,
       maxFanIn: args.maxFanIn,
       maxFanOut: args.maxFanOut,
