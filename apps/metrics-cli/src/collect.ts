@@ -21,6 +21,7 @@ import {
   rollup,
   type CriteriaInputs,
   type RollupComparison,
+  verdictOverCriteria,
 } from '@st3/telemetry';
 
 /** Where a workspace keeps task contexts and rollup history (the tasks config's `context_dir` unless overridden). */
@@ -60,7 +61,7 @@ export async function loadMetricsFile(path: string): Promise<MetricsRollup> {
     const r = rollup([task], new Date(task.collected_at));
     // A task's criteria (1.1) are its pilot as collected: recomputed from its measures alone, a criterion
     // left not measured because a telemetry file could not be read would be judged again.
-    return task.measures ? { ...r, pilot: verdictOf(task.criteria, [task.task_id]) } : r;
+    return task.measures ? { ...r, pilot: verdictOverCriteria(task.criteria, [task.task_id]) } : r;
   }
   const e = asRollup.errors[0];
   throw new St3Error(
@@ -121,27 +122,6 @@ function unmeasured(c: SuccessCriterion, because: string): SuccessCriterion {
   };
 }
 
-/** The verdict over criteria, by the rule of `pilotVerdict` of @st3/telemetry (for criteria changed after it). */
-function verdictOf(criteria: SuccessCriterion[], tasks: string[]): PilotVerdict {
-  const missed = criteria.filter((c) => c.target_met === false);
-  const notMeasured = criteria.filter((c) => c.target_met === null);
-  const met = criteria.length - missed.length - notMeasured.length;
-  const verdict = missed.length > 0 ? 'fail' : notMeasured.length > 0 ? 'incomplete' : 'pass';
-  const parts = [`${met}/${criteria.length} criteria met`];
-  if (missed.length > 0) parts.push(`missed: ${missed.map((c) => c.id).join(', ')}`);
-  if (notMeasured.length > 0) parts.push(`not measured: ${notMeasured.map((c) => c.id).join(', ')}`);
-  const word = verdict === 'pass' ? 'passes' : verdict === 'fail' ? 'fails' : 'is incomplete';
-  return {
-    verdict,
-    met,
-    missed: missed.length,
-    not_measured: notMeasured.length,
-    tasks,
-    criteria,
-    summary: `pilot ${word}: ${parts.join('; ')}`,
-  };
-}
-
 /** `telemetry-a.json (E_PARSE), …`: the files a task's telemetry errors name. */
 function unreadableFiles(errors: readonly Diagnostic[], prefix = ''): string {
   const names = new Map<string, string>();
@@ -196,7 +176,7 @@ export async function collectTasks(
     if (collected.errors.length > 0) {
       const because = `${unreadableFiles(collected.errors)} could not be read`;
       const criteria = metrics.criteria.map((c) => unmeasured(c, because));
-      metrics = { ...metrics, criteria, verdict: verdictOf(criteria, [id]).verdict };
+      metrics = { ...metrics, criteria, verdict: verdictOverCriteria(criteria, [id]).verdict };
       unreadable.push(unreadableFiles(collected.errors, `${id}/`));
     }
     if (options.write !== false) {
@@ -208,7 +188,7 @@ export async function collectTasks(
   let pilot = pilotVerdict(tasks);
   if (unreadable.length > 0) {
     const because = `${unreadable.join(', ')} could not be read`;
-    pilot = verdictOf(
+    pilot = verdictOverCriteria(
       pilot.criteria.map((c) => unmeasured(c, because)),
       pilot.tasks,
     );

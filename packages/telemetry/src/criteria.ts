@@ -365,7 +365,17 @@ function jsonFailures(tasks: Required<MeasuredTask>[], ids: string): SuccessCrit
 
 /** The overall pilot verdict over the five criteria. */
 export function pilotVerdict(tasks: readonly MeasuredTask[]): PilotVerdict {
-  const criteria = pilotCriteria(tasks);
+  return verdictOverCriteria(
+    pilotCriteria(tasks),
+    tasks.map((t) => t.task_id),
+  );
+}
+
+/**
+ * The verdict over judged criteria: fail when one is missed, else incomplete when one is not
+ * measured, else pass (for callers that judge some criteria again, e.g. from unreadable files).
+ */
+export function verdictOverCriteria(criteria: SuccessCriterion[], tasks: string[]): PilotVerdict {
   const missed = criteria.filter((c) => c.target_met === false);
   const notMeasured = criteria.filter((c) => c.target_met === null);
   const met = criteria.length - missed.length - notMeasured.length;
@@ -379,7 +389,7 @@ export function pilotVerdict(tasks: readonly MeasuredTask[]): PilotVerdict {
     met,
     missed: missed.length,
     not_measured: notMeasured.length,
-    tasks: tasks.map((t) => t.task_id),
+    tasks,
     criteria,
     summary: `pilot ${word}: ${parts.join('; ')}`,
   };

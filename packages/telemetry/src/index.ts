@@ -22,6 +22,7 @@ export {
   measureTask,
   pilotCriteria,
   pilotVerdict,
+  verdictOverCriteria,
   type CriteriaInputs,
   type MeasuredTask,
 } from './criteria.js';
