@@ -31,8 +31,9 @@ export const ATOMIZE_CODES = {
   E_ATOMIZE_NO_FILES: {
     exit: 2,
     area: 'atomize',
-    cause: 'The paths or globs given matched no source file (after .gitignore).',
-    fix: 'Check the paths; files ignored by .gitignore are skipped.',
+    cause:
+      'The paths or globs given matched no source file (after .gitignore), or every file they matched was skipped (binary, unknown language, unreadable): nothing was measured.',
+    fix: 'Check the paths; files ignored by .gitignore are skipped, and the warnings name each skipped file and why.',
   },
   E_ATOMIZE_ENGINE: {
     exit: 3,
