@@ -2,7 +2,7 @@
 // the same verdict, the same error code and hint, the same files left behind. One block per bug fixed:
 // tsconfig `paths` in the graph tools, a stale atom id in atom_context, an unreadable telemetry file and
 // an unknown task in metrics_collect.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,10 +10,21 @@ import { dirname, join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, connect, failure, ok, texts, type Connection } from './harness.js';
-import { git, repoRoot } from './workspace.js';
+import { call, connectMcp, failure, ok, texts, type Connection } from '../src/mcp-client.js';
+import { repoRoot, st3Bin } from '../src/run-cli.js';
 
-const st3Bin = join(repoRoot, 'apps/st3/dist/bin.js');
+const git = (dir: string, ...args: string[]) =>
+  execFileSync('git', args, {
+    cwd: dir,
+    stdio: 'pipe',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@e',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@e',
+    },
+  });
 
 interface CliResult {
   code: number | null;
@@ -70,7 +81,7 @@ function session(setup: (dir: string) => Promise<void>) {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'st3-parity-'));
     await setup(dir);
-    conn = await connect('stdio', dir);
+    conn = await connectMcp(dir);
   });
   afterAll(async () => {
     await conn?.close();
