@@ -2,7 +2,6 @@
 // the same verdict, the same error code and hint, the same files left behind. One block per bug fixed:
 // tsconfig `paths` in the graph tools, a stale atom id in atom_context, an unreadable telemetry file and
 // an unknown task in metrics_collect.
-import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,52 +10,13 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, connectMcp, failure, ok, texts, type Connection } from '../src/mcp-client.js';
-import { repoRoot, st3Bin } from '../src/run-cli.js';
-
-const git = (dir: string, ...args: string[]) =>
-  execFileSync('git', args, {
-    cwd: dir,
-    stdio: 'pipe',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@e',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@e',
-    },
-  });
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { json, repoRoot, runSt3, type CliResult } from '../src/run-cli.js';
+import { git } from '../src/task-file.js';
 
 /** Runs the BUILT `st3` binary in `cwd`. */
-function st3(cwd: string, ...args: string[]): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [st3Bin, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', CI: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
-
+const st3 = (cwd: string, ...args: string[]): Promise<CliResult> => runSt3(args, { cwd });
 /** The one JSON document of `--json` (read loosely, as test documents are). */
-function doc<T = any>(r: CliResult): T {
-  try {
-    return JSON.parse(r.stdout) as T;
-  } catch {
-    throw new Error(`stdout is not one JSON document (exit ${r.code}):\n${r.stdout}\n--- stderr ---\n${r.stderr}`);
-  }
-}
+const doc = <T = any>(r: CliResult): T => json<T>(r);
 
 /** The JSON error document of a failed tool call. */
 async function toolError(client: Client, name: string, args: Record<string, unknown>) {
