@@ -103,8 +103,16 @@ class OffloadPool {
       const onMessage = (msg: FromWorker) => {
         if (msg.id !== id) return;
         if (msg.type === 'progress') ctx.progress(msg.step);
-        else if (msg.type === 'result') finish(() => resolve({ value: msg.value, reusable: true }));
-        else finish(() => reject(fromJson(msg.error)));
+        // A result that comes in after the client cancelled (the thread finished within the grace
+        // period) is thrown away: the call was interrupted, whatever the thread made of it.
+        else if (msg.type === 'result' && !ctx.signal.aborted)
+          finish(() => resolve({ value: msg.value, reusable: true }));
+        else
+          // The thread is sound either way (a tool error, or a result nobody waits for): back to the pool.
+          finish(() => {
+            this.park(slot);
+            reject(msg.type === 'result' ? interrupted(ctx.signal) : fromJson(msg.error));
+          });
       };
       let crash: Error | undefined;
       const onError = (error: Error) => void (crash = error);
