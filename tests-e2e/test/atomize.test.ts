@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { json, runSt3, withTempDir } from '../src/run-cli.js';
@@ -44,6 +44,32 @@ describe('st3 atomize', () => {
       expect(r.stdout).toMatch(/^3 files, 4 functions, \d+ atoms \(\d+ not atomic\)/);
       expect(r.stdout).toContain('Most complex functions:');
       expect(r.stdout).not.toContain('bundle');
+    });
+  });
+
+  it('the human summary (worker threads send summaries) says what the --json document says, on real code', async () => {
+    await withTempDir(async (dir) => {
+      cpSync(new URL('../../packages/atomizer/src', import.meta.url).pathname, join(dir, 'src'), { recursive: true });
+      const text = await runSt3(['atomize', 'src', '--no-cache', '--workers', '2'], { cwd: dir });
+      expect(text.code).toBe(0);
+      const { summary: s } = json(await runSt3(['atomize', 'src', '--no-cache', '--json'], { cwd: dir })) as {
+        summary: {
+          files: number;
+          functions: number;
+          atoms: number;
+          nonAtomic: number;
+          loc: number;
+          topComplexity: { path: string; line: number; name: string; complexity: number }[];
+          worstAtoms: { path: string; startLine: number; endLine: number; score: number }[];
+        };
+      };
+      expect(s.files).toBeGreaterThan(30);
+      expect(text.stdout).toContain(
+        `${s.files} files, ${s.functions} functions, ${s.atoms} atoms (${s.nonAtomic} not atomic), ${s.loc} source lines`,
+      );
+      for (const f of s.topComplexity) expect(text.stdout).toContain(`${f.path}:${f.line}  ${f.name}`);
+      for (const a of s.worstAtoms)
+        expect(text.stdout).toContain(`${a.score.toFixed(1)}  ${a.path}:${a.startLine}-${a.endLine}`);
     });
   });
 

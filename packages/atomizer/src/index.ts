@@ -70,4 +70,13 @@ export {
 export { CRITERIA, type Atomicity, type AtomicityViolation } from './atoms/atomicity.js';
 export { atomizeProject, type ProjectOptions, type ProjectProgress } from './project/project.js';
 export { findSourceFiles } from './project/files.js';
-export { CACHE_VERSION, type JobResult } from './project/job.js';
+export {
+  summarizeFile,
+  summarizeProject,
+  SUMMARY_TOP,
+  type AtomizedFileSummary,
+  type AtomizeSummary,
+  type ComplexFunction,
+  type NonAtomicAtom,
+} from './project/summary.js';
+export { CACHE_VERSION, type AnyJobResult, type JobResult } from './project/job.js';

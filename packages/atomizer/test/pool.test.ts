@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Job, JobResult } from '../src/project/job.js';
+import type { AnyJobResult, Job } from '../src/project/job.js';
 import { runPool } from '../src/project/pool.js';
 
 const worker = new URL('./fixtures/crash-worker.mjs', import.meta.url);
 const job = (path: string): Job => ({ file: `/nowhere/${path}`, path, mode: 'complexity', options: {} });
 
-async function collect(paths: string[], count: number): Promise<JobResult[]> {
-  const out: JobResult[] = [];
+async function collect(paths: string[], count: number): Promise<AnyJobResult[]> {
+  const out: AnyJobResult[] = [];
   for await (const r of runPool(paths.map(job), count, worker, () => {})) out.push(r);
   return out;
 }

@@ -8,7 +8,7 @@ import {
   type CommonFlags,
   type Output,
 } from '@st3/cli-kit';
-import type { AtomizedFileRecord, JobResult } from '@st3/atomizer';
+import type { AtomizedFileRecord, AtomizedFileSummary, AtomizeSummary, JobResult } from '@st3/atomizer';
 import { writeFileAtomic } from '@st3/fs';
 import { St3Error } from '@st3/schemas/errors';
 import type { TelemetryCollector } from '@st3/telemetry';
@@ -97,14 +97,17 @@ export const command = defineCommand({
     if (positionals.length === 0) throw usageError('name at least one file, folder or glob');
     const targetLoc = values['target-loc'];
     const cwd = baseDir(io, common.cwd);
-    const { atomizeProject } = await import('@st3/atomizer');
+    const { atomizeProject, summarizeProject } = await import('@st3/atomizer');
     if (values.task && !values.telemetry)
       throw new St3Error('E_USAGE', '--task goes with --telemetry', { hint: 'add --telemetry' });
     const telemetry = values.telemetry ? await startTelemetry(io, common, cwd, values.task) : undefined;
     const progress = createProgress(io, { quiet: common.quiet, label: 'atomize' });
     const controller = new AbortController();
     io.signal.addEventListener('abort', () => controller.abort(), { once: true });
+    // Only the JSON document needs whole records; the report needs each file's summary.
+    const wholeRecords = common.json || values.out !== undefined;
     const results = atomizeProject(positionals, {
+      detail: wholeRecords ? 'records' : 'summary',
       cwd,
       targetLoc,
       maxLoc: values['max-loc'] ?? Math.max(15, targetLoc),
@@ -128,7 +131,11 @@ export const command = defineCommand({
         hint: 'files ignored by .gitignore are skipped',
       });
     files.sort((a, b) => a.path.localeCompare(b.path));
-    const summary = summarize(files);
+    const summary = summarizeProject(files);
+    if (!wholeRecords) {
+      printSummary(out, summary, skipped.length);
+      return EXIT.ok;
+    }
     const document = { files, skipped, summary };
     if (values.out) await writeFileAtomic(resolve(cwd, values.out), `${JSON.stringify(document, null, 2)}\n`);
     if (common.json) {
@@ -160,8 +167,11 @@ async function startTelemetry(
 }
 
 /** The atomized files, and the skipped ones (each warned about); every file's diagnostics are reported as it comes. */
-async function collectResults(results: AsyncIterable<JobResult<AtomizedFileRecord>>, out: Output) {
-  const files: AtomizedFileRecord[] = [];
+async function collectResults<R extends AtomizedFileRecord | AtomizedFileSummary>(
+  results: AsyncIterable<JobResult<R>>,
+  out: Output,
+) {
+  const files: R[] = [];
   const skipped: { path: string; reason: string }[] = [];
   for await (const r of results) {
     if (r.ok) {
@@ -176,7 +186,7 @@ async function collectResults(results: AsyncIterable<JobResult<AtomizedFileRecor
 }
 
 /** The human report: totals, then the most complex functions and the least atomic atoms. */
-function printSummary(out: Output, summary: ReturnType<typeof summarize>, skipped: number): void {
+function printSummary(out: Output, summary: AtomizeSummary, skipped: number): void {
   out.line(
     `${summary.files} files, ${summary.functions} functions, ${summary.atoms} atoms (${summary.nonAtomic} not atomic), ${summary.loc} source lines${skipped > 0 ? `, ${skipped} skipped` : ''}`,
   );
@@ -194,32 +204,4 @@ function printSummary(out: Output, summary: ReturnType<typeof summarize>, skippe
         `  ${a.score.toFixed(1)}  ${a.path}:${a.startLine}-${a.endLine}  ${a.kind}${a.name ? ` ${a.name}` : ''}: ${a.violation}`,
       );
   }
-}
-
-function summarize(files: AtomizedFileRecord[]) {
-  const fns = files.flatMap((f) =>
-    f.functions.map((fn) => ({ path: f.path, line: fn.startLine, name: fn.qualifiedName, complexity: fn.complexity })),
-  );
-  const atoms = files.flatMap((f) => f.atoms);
-  const nonAtomic = atoms.filter((a) => !a.atomicity.atomic);
-  return {
-    files: files.length,
-    functions: fns.length,
-    atoms: atoms.length,
-    nonAtomic: nonAtomic.length,
-    loc: files.reduce((s, f) => s + f.loc, 0),
-    topComplexity: fns.sort((a, b) => b.complexity - a.complexity).slice(0, 5),
-    worstAtoms: nonAtomic
-      .sort((a, b) => a.atomicity.score - b.atomicity.score)
-      .slice(0, 5)
-      .map((a) => ({
-        path: a.path,
-        startLine: a.startLine,
-        endLine: a.endLine,
-        kind: a.kind,
-        name: a.name,
-        score: a.atomicity.score,
-        violation: a.atomicity.violations.map((v) => v.criterion).join(', '),
-      })),
-  };
 }

@@ -5,6 +5,7 @@ import { atomizeSource, decodeSource, measureSource, type AtomizeOptions, type C
 import type { AtomizedFileRecord } from '../atomize.js';
 import type { SkippedFile } from '../analyze.js';
 import { skippedResult } from './skipped.js';
+import { summarizeFile, type AtomizedFileSummary } from './summary.js';
 
 /** Bump when the output of the same input changes, so old cache entries are not reused. */
 export const CACHE_VERSION = 'atomizer-2';
@@ -18,10 +19,14 @@ export interface Job {
   options: AtomizeOptions;
   /** Cache folder, or undefined for no cache. */
   cacheDir?: string;
+  /** `summary`: an atomized file's result carries its summary, not its record (the cache keeps the record). */
+  detail?: 'records' | 'summary';
 }
 
 /** One file's outcome; `R` is the record of the mode (`atomize`: AtomizedFileRecord, `complexity`: ComplexityRecord). */
-export type JobResult<R extends AtomizedFileRecord | ComplexityRecord = AtomizedFileRecord | ComplexityRecord> =
+export type JobResult<
+  R extends AtomizedFileRecord | AtomizedFileSummary | ComplexityRecord = AtomizedFileRecord | ComplexityRecord,
+> =
   | { path: string; ok: true; cached: boolean; record: R }
   | { path: string; ok: false; cached: boolean; skipped: SkippedFile };
 
@@ -32,6 +37,9 @@ function cacheKey(job: Job, bytes: Uint8Array): string {
   return h.digest('hex');
 }
 
+/** A result of any mode and detail. */
+export type AnyJobResult = JobResult<AtomizedFileRecord | AtomizedFileSummary | ComplexityRecord>;
+
 /** What a job cost, for the telemetry handle of `atomizeProject` (kept out of the result and its cache). */
 export interface JobCost {
   bytes: number;
@@ -39,12 +47,15 @@ export interface JobCost {
   parseMs: number;
 }
 
-/** One file, start to end: read, look up the content-hash cache, parse, atomize, store. */
-export async function runJob(job: Job): Promise<JobResult> {
-  return (await runJobWithCost(job)).result;
+/** One file, start to end: read, look up the content-hash cache, parse, atomize, store; summarized when asked. */
+export async function runJobWithCost(job: Job): Promise<{ result: AnyJobResult; cost: JobCost }> {
+  const { result, cost } = await computeJob(job);
+  if (job.detail === 'summary' && job.mode === 'atomize' && result.ok)
+    return { result: { ...result, record: summarizeFile(result.record as AtomizedFileRecord) }, cost };
+  return { result, cost };
 }
 
-export async function runJobWithCost(job: Job): Promise<{ result: JobResult; cost: JobCost }> {
+async function computeJob(job: Job): Promise<{ result: JobResult; cost: JobCost }> {
   const cost: JobCost = { bytes: 0, parseMs: 0 };
   let bytes: Uint8Array;
   try {

@@ -1,11 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import { St3Error } from '@st3/schemas/errors';
-import type { Job, JobCost, JobResult } from './job.js';
+import type { AnyJobResult, Job, JobCost } from './job.js';
 import { skippedResult } from './skipped.js';
 
 interface Reply {
   id: number;
-  result?: JobResult;
+  result?: AnyJobResult;
   cost?: JobCost;
   error?: { message: string; code?: string };
 }
@@ -19,7 +19,7 @@ interface Slot {
 }
 
 /** A file whose worker stopped while parsing it: a failed result with a typed diagnostic, not a thrown error. */
-export function crashedResult(job: Job, why: string): JobResult {
+export function crashedResult(job: Job, why: string): AnyJobResult {
   const message = `the atomizer worker stopped while parsing this file: ${why}`;
   return skippedResult(job.path, 'E_ATOMIZE_WORKER', 'error', message);
 }
@@ -34,11 +34,11 @@ export async function* runPool(
   jobs: readonly Job[],
   count: number,
   url: URL,
-  report: (r: JobResult, cost: JobCost) => void,
+  report: (r: AnyJobResult, cost: JobCost) => void,
   signal?: AbortSignal,
-): AsyncGenerator<JobResult> {
+): AsyncGenerator<AnyJobResult> {
   const slots = new Set<Slot>();
-  const ready: JobResult[] = [];
+  const ready: AnyJobResult[] = [];
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   let next = 0;
@@ -54,7 +54,7 @@ export async function* runPool(
     pending++;
     slot.worker.postMessage({ id: slot.job, job: jobs[slot.job] });
   };
-  const done = (result: JobResult, cost: JobCost) => {
+  const done = (result: AnyJobResult, cost: JobCost) => {
     pending--;
     report(result, cost);
     ready.push(result);

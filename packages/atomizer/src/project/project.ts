@@ -10,8 +10,9 @@ import type { AtomizedFileRecord } from '../atomize.js';
 import { checkVariant } from '../analyze.js';
 import { resolveAtomOptions } from '../atoms/options.js';
 import { findSourceFiles } from './files.js';
-import { runJobWithCost, type Job, type JobCost, type JobResult } from './job.js';
+import { runJobWithCost, type AnyJobResult, type Job, type JobCost, type JobResult } from './job.js';
 import { runPool } from './pool.js';
+import type { AtomizedFileSummary } from './summary.js';
 
 export interface ProjectProgress {
   done: number;
@@ -25,6 +26,11 @@ export interface ProjectOptions extends AtomizeOptions {
   cwd?: string;
   /** `atomize` (default) gives full records; `complexity` only functions with their complexity. */
   mode?: 'atomize' | 'complexity';
+  /**
+   * With `mode: 'atomize'`: `records` (default) yields every file's whole record; `summary` yields its
+   * counts and worst functions and atoms (`AtomizedFileSummary`), for a run that only reports totals.
+   */
+  detail?: 'records' | 'summary';
   /** Worker threads; 0 runs in this thread. Default: up to 4 (by CPU count) when there are 16 files or more. */
   workers?: number;
   /** Content-hash cache folder; `false` disables it. Default `<cwd>/.st3/cache/atomizer`. */
@@ -56,10 +62,22 @@ export function atomizeProject(
 ): AsyncGenerator<JobResult<ComplexityRecord>>;
 export function atomizeProject(
   patterns: string[],
-  options?: ProjectOptions & { mode?: 'atomize' },
+  options: ProjectOptions & { mode?: 'atomize'; detail: 'summary' },
+): AsyncGenerator<JobResult<AtomizedFileSummary>>;
+export function atomizeProject(
+  patterns: string[],
+  options?: ProjectOptions & { mode?: 'atomize'; detail?: 'records' },
 ): AsyncGenerator<JobResult<AtomizedFileRecord>>;
-export function atomizeProject(patterns: string[], options?: ProjectOptions): AsyncGenerator<JobResult>;
-export async function* atomizeProject(patterns: string[], options: ProjectOptions = {}): AsyncGenerator<JobResult> {
+export function atomizeProject(
+  patterns: string[],
+  options: ProjectOptions & { mode?: 'atomize' },
+): AsyncGenerator<JobResult<AtomizedFileRecord | AtomizedFileSummary>>;
+export function atomizeProject(
+  patterns: string[],
+  options?: ProjectOptions & { detail?: 'records' },
+): AsyncGenerator<JobResult>;
+export function atomizeProject(patterns: string[], options?: ProjectOptions): AsyncGenerator<AnyJobResult>;
+export async function* atomizeProject(patterns: string[], options: ProjectOptions = {}): AsyncGenerator<AnyJobResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const mode = options.mode ?? 'atomize';
   checkVariant(options.complexityVariant);
@@ -83,12 +101,12 @@ export async function* atomizeProject(patterns: string[], options: ProjectOption
   const jobs: Job[] = files.map((file) => {
     const rel = relative(cwd, file);
     const path = rel.startsWith('..') ? file : rel.split(sep).join('/');
-    return { file, path, mode, options: jobOptions, cacheDir };
+    return { file, path, mode, options: jobOptions, cacheDir, detail: options.detail };
   });
   const total = jobs.length;
   let done = 0;
   const telemetry = options.telemetry;
-  const report = (r: JobResult, cost: JobCost) => {
+  const report = (r: AnyJobResult, cost: JobCost) => {
     if (telemetry) reportJob(telemetry, r, cost);
     options.onProgress?.({ done: ++done, total, path: r.path, cached: r.cached });
   };
@@ -108,11 +126,12 @@ export async function* atomizeProject(patterns: string[], options: ProjectOption
 }
 
 /** One file as the metrics dashboard reads it (atomizer throughput: bytes per parse millisecond). */
-function reportJob(telemetry: TelemetryHandle, r: JobResult, cost: JobCost): void {
+function reportJob(telemetry: TelemetryHandle, r: AnyJobResult, cost: JobCost): void {
   // Every file read counts as a read of the task's agent (the `file_reads_per_agent` criterion), cached or not.
   if (cost.bytes > 0) telemetry.fileRead?.(r.path, cost.bytes);
   telemetry.count('atomizer.files', 1, { status: !r.ok ? 'skipped' : r.cached ? 'cached' : 'parsed' });
   telemetry.count('atomizer.bytes', cost.bytes);
-  if (r.ok && 'atoms' in r.record) telemetry.count('atomizer.atoms', r.record.atoms.length);
+  if (r.ok && 'atoms' in r.record)
+    telemetry.count('atomizer.atoms', typeof r.record.atoms === 'number' ? r.record.atoms : r.record.atoms.length);
   if (r.ok && !r.cached) telemetry.observe('atomizer.parse_ms', cost.parseMs);
 }
