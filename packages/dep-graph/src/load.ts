@@ -15,7 +15,8 @@ import { z } from 'zod';
 export type GraphDocument =
   { kind: 'atoms'; file?: string; value: AtomizeOutput } | { kind: 'graph'; file?: string; value: GraphInput };
 
-const AnyObject = z.record(z.string(), z.unknown());
+// Any JSON value: a document that is not an object (`[]`, `3`) is told apart by `classify` (E_GRAPH_INPUT, like `{}`).
+const AnyValue = z.unknown();
 
 /**
  * Reads a JSON/YAML document and tells which it is: atomizer output (`{files: [...]}`) or a graph
@@ -27,7 +28,7 @@ export function parseGraphDocument(text: string, file?: string): Result<GraphDoc
   const result = loadText(text, {
     file,
     format: file && /\.ya?ml$/i.test(file) ? 'yaml' : 'json',
-    schema: AnyObject,
+    schema: AnyValue,
     check: (raw, ctx) => {
       const checked = classify(raw, ctx);
       doc = checked.doc;
@@ -58,7 +59,7 @@ export async function loadGraphDocument(path: string, file = path): Promise<Resu
   const result = await loadFile(path, {
     file,
     format: /\.ya?ml$/i.test(path) ? 'yaml' : 'json',
-    schema: AnyObject,
+    schema: AnyValue,
     check: (raw, ctx) => {
       const checked = classify(raw, ctx);
       doc = checked.doc;
@@ -69,7 +70,11 @@ export async function loadGraphDocument(path: string, file = path): Promise<Resu
   return { value: doc, warnings: result.warnings, errors: [] };
 }
 
-function classify(raw: Record<string, unknown>, ctx: CheckContext): { doc?: GraphDocument; diagnostics: Diagnostic[] } {
+function classify(value: unknown, ctx: CheckContext): { doc?: GraphDocument; diagnostics: Diagnostic[] } {
+  const raw = (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {}) as Record<
+    string,
+    unknown
+  >;
   const at = (path: (string | number)[]): Pick<Diagnostic, 'file' | 'line' | 'column' | 'path'> => {
     const pos = ctx.locate(path);
     return { file: ctx.file, line: pos?.line, column: pos?.column, path };

@@ -127,6 +127,9 @@ describe('exports and input documents', () => {
       }),
     ]);
     expect(parseGraphDocument('{"hello": 1}', 'x.json').errors[0]).toMatchObject({ code: 'E_GRAPH_INPUT' });
+    // A document that is not an object is not a graph either, the same error as `{}`.
+    for (const text of ['[]', '3', 'null', '"graph"'])
+      expect(parseGraphDocument(text, 'x.json').errors[0]).toMatchObject({ code: 'E_GRAPH_INPUT', line: 1, column: 1 });
     expect(parseGraphDocument('{"nodes": [{"id": 3}], "edges": []}', 'y.json').errors[0]).toMatchObject({
       code: 'E_SCHEMA',
       line: 1,

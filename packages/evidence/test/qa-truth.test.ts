@@ -148,6 +148,30 @@ describe('QA artifacts and coverage', () => {
     });
   });
 
+  it('two st3 qa record runs of different commands with the same log bytes cover both commands', async () => {
+    await withTemp(async (root) => {
+      const ws = await workspace(root);
+      await writeFile(join(root, 'same.log'), await fixture('eslint-stylish.txt'));
+      const a = await recordQa(ws, 'TASK-0050', {
+        command: 'pnpm turbo run qa:static',
+        exitCode: 0,
+        durationMs: 1,
+        log: 'same.log',
+      });
+      const b = await recordQa(ws, 'TASK-0050', {
+        command: 'node -e "console.log(1)"',
+        exitCode: 0,
+        durationMs: 1,
+        log: 'same.log',
+      });
+      // One stored copy of the bytes (attachments dedupe), but each run names its own command.
+      expect(b.evidence.id).toBe(a.evidence.id);
+      const coverage = await qaCoverage(ws, 'TASK-0050');
+      expect(coverage).toMatchObject({ expected: 3, covered: 3, uncovered: [], unmatched: [] });
+      expect(coverage.commands.map((c) => c.covered_by)).toEqual([[a.evidence.id], [a.evidence.id], [a.evidence.id]]);
+    });
+  });
+
   it('keeps each validation command output as its QA artifact (one per command, even with equal output)', async () => {
     await withTemp(async (root) => {
       const ws = await workspace(root);

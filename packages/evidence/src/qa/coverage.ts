@@ -1,9 +1,10 @@
 import { splitCommand } from '@st3/process';
-import type { EvidenceEntry, ValidationCommand } from '@st3/schemas';
-import type { EvidenceWorkspace } from '../config.js';
+import type { EvidenceEntry, QaSummary, ValidationCommand } from '@st3/schemas';
+import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { readContext } from '../context/store.js';
 import { readEvidenceIndex } from '../evidence/attach.js';
 import { parseCommands } from '../validation/commands.js';
+import { readRunsFile } from './runs.js';
 
 /** Which validation commands of a task have a QA artifact (`qa_output` evidence naming them). */
 export interface QaCoverage {
@@ -29,27 +30,41 @@ function argvOf(command: ValidationCommand): string[] {
   return Array.isArray(command.command) ? command.command : words(command.command);
 }
 
-/** Does a `qa_output` attachment cover this command: by `command_id`, or by the same command line? */
-function covers(entry: EvidenceEntry, command: ValidationCommand): boolean {
+/**
+ * The command lines each attachment holds the log of: its metadata's, and those of the QA runs
+ * (`qa/runs.json`) pointing at it — two runs of different commands with the same log bytes share
+ * one attachment (attachments dedupe by content), whose metadata names only the first.
+ */
+function commandsOf(entry: EvidenceEntry, runs: readonly QaSummary[]): string[] {
   const meta = entry.metadata ?? {};
-  if (meta.command_id === command.id) return true;
-  return typeof meta.command === 'string' && sameArgv(words(meta.command), argvOf(command));
+  const own = typeof meta.command === 'string' ? [meta.command] : [];
+  return [...own, ...runs.filter((r) => r.evidence_id === entry.id).map((r) => r.command)];
+}
+
+/** Does a `qa_output` attachment cover this command: by `command_id`, or by the same command line? */
+function covers(entry: EvidenceEntry, lines: readonly string[], command: ValidationCommand): boolean {
+  if (entry.metadata?.command_id === command.id) return true;
+  const argv = argvOf(command);
+  return lines.some((line) => sameArgv(words(line), argv));
 }
 
 /**
  * QA artifact coverage of a task: each validation command of its context is covered when a
  * `qa_output` attachment names it — by `command_id` (`st3 tasks run-validation` keeps each
  * command's output that way) or by the same command line (`st3 qa record --command`, or
- * `--meta command=…`). Attachments without QA metadata cover nothing.
+ * `--meta command=…`, or any QA run recorded with that attachment's log). Attachments without QA
+ * metadata or a QA run cover nothing.
  */
 export async function qaCoverage(ws: EvidenceWorkspace, taskId: string): Promise<QaCoverage> {
   const context = await readContext(ws, taskId);
   const commands = parseCommands(context.validation_commands);
   const qa = (await readEvidenceIndex(ws, taskId)).entries.filter((e) => e.type === 'qa_output');
+  const runs = await readRunsFile(contextDirFor(ws, taskId));
+  const lines = new Map(qa.map((e) => [e, commandsOf(e, runs)]));
   const rows = commands.map((c) => ({
     id: c.id,
     command: argvOf(c).join(' '),
-    covered_by: qa.filter((e) => covers(e, c)).map((e) => e.id),
+    covered_by: qa.filter((e) => covers(e, lines.get(e)!, c)).map((e) => e.id),
   }));
   const used = new Set(rows.flatMap((r) => r.covered_by));
   const uncovered = rows.filter((r) => r.covered_by.length === 0).map((r) => r.id);
