@@ -136,6 +136,17 @@ gates:
       expect(counter(record, 'atomizer.bytes')).toBe(bytes);
       expect(counter(record, 'atomizer.atoms')).toBe(doc.summary.atoms);
       expect(record.histograms.find((h: { name: string }) => h.name === 'atomizer.parse_ms').count).toBe(18);
+      // The text report (workers send summaries, not records) counts the same atoms.
+      const text = await runSt3(
+        ['atomize', 'src', '--workers', '2', '--no-cache', '--telemetry', '--task', 'TASK-0010'],
+        {
+          cwd: dir,
+        },
+      );
+      expect(text.code, text.stderr).toBe(0);
+      const fromText = JSON.parse(await readFile(join(dir, '.st3/tasks/TASK-0010/telemetry-atomize.json'), 'utf8'));
+      expect(counter(fromText, 'atomizer.atoms')).toBe(doc.summary.atoms);
+      expect(counter(fromText, 'atomizer.files')).toBe(18);
     });
   });
 });
