@@ -1,5 +1,4 @@
 import {
-  JSON_PARSE_COUNTERS,
   type CriterionId,
   type PilotVerdict,
   type SuccessCriterion,
@@ -7,6 +6,19 @@ import {
   type TelemetryRecord,
 } from '@st3/schemas';
 import { pct } from './format.js';
+import {
+  addAgentReads,
+  addJsonParseCounts,
+  addPromptSizes,
+  addWarnings,
+  promptMeasures,
+  qaMeasures,
+  totalJsonParses,
+  warningMeasures,
+  type AgentMeasures,
+  type PromptTotals,
+  type WarningCount,
+} from './task-measures.js';
 
 /**
  * The seed's pilot table (docs/decisions/0122): per-unit targets and pass thresholds, exactly as
@@ -79,86 +91,23 @@ export function measureTask(
   sources: readonly string[],
   inputs: CriteriaInputs = {},
 ): TaskMeasures {
-  const agents = new Map<string, TaskMeasures['agents'][number]>();
-  const warnings = new Map<string, { level: string; message: string; count: number }>();
+  const agents = new Map<string, AgentMeasures>();
+  const warnings = new Map<string, WarningCount>();
   const json: TaskMeasures['json'] = { parses: 0, failures: 0, by_source: {} };
-  const prompts = { count: 0, bytes: 0, compared_count: 0, compared_bytes: 0, baseline_bytes: 0 };
+  const prompts: PromptTotals = { count: 0, bytes: 0, compared_count: 0, compared_bytes: 0, baseline_bytes: 0 };
   for (const r of records) {
-    const a = agents.get(r.agent) ?? {
-      agent: r.agent,
-      file_reads: 0,
-      distinct_files: 0,
-      bytes_read: 0,
-      cache_hits: 0,
-      reads_tracked: false,
-    };
-    for (const f of r.file_reads) {
-      a.file_reads += f.count;
-      a.bytes_read += f.bytes;
-    }
-    a.distinct_files += r.file_reads.length;
-    a.cache_hits += r.cache.hits;
-    a.reads_tracked ||= r.file_reads.length > 0 || r.cache.hits > 0;
-    agents.set(r.agent, a);
-    for (const w of r.warnings) {
-      const key = `${w.level}\u0000${w.message}`;
-      const seen = warnings.get(key);
-      if (seen) seen.count += w.count;
-      else warnings.set(key, { ...w });
-    }
-    for (const c of r.counters) {
-      const isParse = c.name === JSON_PARSE_COUNTERS.parses;
-      if (!isParse && c.name !== JSON_PARSE_COUNTERS.failures) continue;
-      const source = c.labels.source ?? r.agent;
-      const entry = (json.by_source[source] ??= { parses: 0, failures: 0 });
-      if (isParse) entry.parses += c.value;
-      else entry.failures += c.value;
-    }
-    if (r.prompts) {
-      prompts.count += r.prompts.count;
-      prompts.bytes += r.prompts.bytes;
-      prompts.compared_count += r.prompts.compared.count;
-      prompts.compared_bytes += r.prompts.compared.bytes;
-      prompts.baseline_bytes += r.prompts.compared.baseline_bytes;
-    }
+    addAgentReads(agents, r);
+    addWarnings(warnings, r);
+    addJsonParseCounts(json, r);
+    addPromptSizes(prompts, r);
   }
-  for (const entry of Object.values(json.by_source)) {
-    entry.parses = Math.max(entry.parses, entry.failures); // a failed parse is a parse (older records counted only failures)
-    json.parses += entry.parses;
-    json.failures += entry.failures;
-  }
-  let baselineSource: string | null = prompts.compared_count > 0 ? 'baseline size recorded with each prompt' : null;
-  const uncompared = prompts.count - prompts.compared_count;
-  if (inputs.promptBaseline && uncompared > 0) {
-    prompts.compared_bytes += prompts.bytes - prompts.compared_bytes;
-    prompts.baseline_bytes += inputs.promptBaseline.bytesPerPrompt * uncompared;
-    prompts.compared_count = prompts.count;
-    baselineSource = baselineSource
-      ? `${baselineSource}; ${inputs.promptBaseline.source}`
-      : inputs.promptBaseline.source;
-  }
-  const all = [...warnings.values()];
+  totalJsonParses(json);
   return {
     sources: [...sources],
     agents: [...agents.values()].sort((x, y) => (x.agent < y.agent ? -1 : 1)),
-    warnings: {
-      total: all.reduce((s, w) => s + w.count, 0),
-      distinct: all.length,
-      repeated: all.reduce((s, w) => s + w.count - 1, 0),
-      top: all
-        .filter((w) => w.count > 1)
-        .sort((x, y) => y.count - x.count)
-        .slice(0, 10),
-    },
-    qa: inputs.qa
-      ? {
-          expected: inputs.qa.expected,
-          covered: Math.min(inputs.qa.covered, inputs.qa.expected),
-          uncovered: inputs.qa.uncovered ?? [],
-          source: inputs.qa.source ?? 'validation commands and QA artifacts of the task',
-        }
-      : null,
-    prompts: { ...prompts, baseline_source: baselineSource },
+    warnings: warningMeasures(warnings.values()),
+    qa: qaMeasures(inputs.qa),
+    prompts: promptMeasures(prompts, inputs.promptBaseline),
     json,
   };
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
+import { createOutput, defineCommand, EXIT, resolveWorkspace, type Output } from '@st3/cli-kit';
 import {
   CheckRegistry,
   groupFromPlan,
@@ -9,8 +9,9 @@ import {
   PLAN_COVERAGE_CHECK,
   validatePlan,
   type PlanFileIssue,
+  type PlanValidation,
 } from '@st3/dep-graph';
-import { errorFromDiagnostics, St3Error } from '@st3/schemas';
+import { errorFromDiagnostics, St3Error, type AtomizeOutput } from '@st3/schemas';
 import { loadGraphInputs } from '../graph-inputs.js';
 
 export const command = defineCommand({
@@ -69,59 +70,22 @@ export const command = defineCommand({
     const positionals = args.inputs;
     const out = createOutput(io, common);
     const registry = new CheckRegistry();
-    if (values['list-checks']) {
-      const checks = registry.list().map((c) => ({ id: c.id, level: c.level, description: c.description }));
-      if (common.json) out.document({ checks });
-      else for (const c of checks) out.line(`${c.id.padEnd(32)} ${c.description}`);
-      return EXIT.ok;
-    }
+    if (values['list-checks']) return listChecks(registry, out, common.json);
     for (const id of values.check ?? []) {
       if (!registry.get(id))
         throw new St3Error('E_GRAPH_OPTIONS', `unknown check "${id}"`, {
           hint: 'run "st3 validate-plan --list-checks"',
         });
     }
-    const forbidden = (values.forbid ?? []).map((rule) => {
-      const [from, to, ...rest] = rule.split(':');
-      if (!from || !to || rest.length > 0)
-        throw new St3Error('E_USAGE', `--forbid expects FROM:TO, got "${rule}"`, {
-          hint: 'e.g. --forbid src/core:src/cli',
-        });
-      return { from, to };
-    });
+    const forbidden = parseForbidden(values.forbid ?? []);
     const ws = resolveWorkspace(io, common);
     const cwd = resolve(io.cwd, common.cwd ?? '.');
-    let group;
-    if (values.plan) {
-      const spec = await loadPlanSpec(resolve(cwd, values.plan), values.plan);
-      for (const w of spec.warnings) out.diagnostic(w);
-      if (spec.errors.length > 0 || !spec.value)
-        throw errorFromDiagnostics(
-          spec.errors[0]?.code ?? 'E_SCHEMA',
-          `cannot read the plan ${values.plan}`,
-          spec.errors,
-        );
-      group = groupFromPlan(spec.value);
-      // A task or milestone of the plan that gets no atom is an error at its line in the plan file.
-      registry.register(planCoverageCheck(spec.value));
-    }
+    const group = values.plan ? await readPlanFile(values.plan, cwd, registry, out) : undefined;
     const inputs = await loadGraphInputs(positionals, { cwd, root: ws.root, tsconfig: values.tsconfig, out, usage });
-    if (!inputs.atoms)
-      throw new St3Error(
-        'E_GRAPH_INPUT',
-        'validate-plan needs atoms (atomizer output or source paths), not only a {nodes, edges} graph',
-        { hint: 'st3 atomize src --json > atoms.json && st3 validate-plan atoms.json' },
-      );
-    // Nothing to check is no verdict: a plan of zero atoms never passes.
-    if (!inputs.atoms.files.some((f) => f.atoms.length > 0))
-      throw new St3Error(
-        'E_GRAPH_INPUT',
-        `no atoms to validate in ${positionals.join(' ')} (${inputs.atoms.files.length} file${inputs.atoms.files.length === 1 ? '' : 's'}, no code)`,
-        { hint: 'name the folders or files with the code to validate, or `st3 atomize --json` output of them' },
-      );
+    const atoms = atomsToValidate(inputs.atoms, positionals);
     // The plan file's own check runs whatever --check selects: its tasks are what the other checks group by.
     const only = values.check && values.plan ? [...values.check, PLAN_COVERAGE_CHECK] : values.check;
-    const report = validatePlan(inputs.atoms, {
+    const report = validatePlan(atoms, {
       ...inputs.resolve,
       registry,
       ...(group ? { group } : {}),
@@ -132,29 +96,89 @@ export const command = defineCommand({
       maxFanIn: values['max-fan-in'],
       maxFanOut: values['max-fan-out'],
     });
-    if (common.json) {
-      out.document(planValidationJson(report));
-      return report.passed ? EXIT.ok : EXIT.problems;
-    }
-    for (const r of report.results) {
-      for (const issue of r.issues) {
-        const text = `${where(issue)}${issue.severity} [${r.check}] ${issue.message}${issue.hint ? ` (${issue.hint})` : ''}`;
-        if (issue.severity === 'error') out.line(out.color.red(text));
-        else if (issue.severity === 'warning') out.line(out.color.yellow(text));
-        else out.info(text);
-      }
-      if (r.issues.length === 0) out.info(`ok [${r.check}] ${r.subject} ${r.score}`);
-    }
-    for (const l of report.levels) {
-      const verdict = l.passed ? out.color.green('pass') : out.color.red('FAIL');
-      out.line(
-        `${l.level.padEnd(9)} ${l.score.toFixed(3)} ${verdict}  ${l.checks} results, ${l.errors} errors, ${l.warnings} warnings`,
-      );
-    }
-    out.line(`plan score ${report.score.toFixed(3)}: ${report.passed ? 'passed' : 'failed'}`);
+    if (common.json) out.document(planValidationJson(report));
+    else printReport(report, out);
     return report.passed ? EXIT.ok : EXIT.problems;
   },
 });
+
+/** `--list-checks`: each check's id and description (with its level under --json). */
+function listChecks(registry: CheckRegistry, out: Output, json: boolean): number {
+  const checks = registry.list().map((c) => ({ id: c.id, level: c.level, description: c.description }));
+  if (json) out.document({ checks });
+  else for (const c of checks) out.line(`${c.id.padEnd(32)} ${c.description}`);
+  return EXIT.ok;
+}
+
+/** The `--forbid FROM:TO` rules. */
+function parseForbidden(rules: readonly string[]): { from: string; to: string }[] {
+  return rules.map((rule) => {
+    const [from, to, ...rest] = rule.split(':');
+    if (!from || !to || rest.length > 0)
+      throw new St3Error('E_USAGE', `--forbid expects FROM:TO, got "${rule}"`, {
+        hint: 'e.g. --forbid src/core:src/cli',
+      });
+    return { from, to };
+  });
+}
+
+/**
+ * Reads the `--plan` file (`cwd`-relative) and registers its coverage check; returns how the plan groups
+ * files into tasks and milestones. A plan that cannot be read is an error.
+ */
+async function readPlanFile(
+  plan: string,
+  cwd: string,
+  registry: CheckRegistry,
+  out: Output,
+): Promise<ReturnType<typeof groupFromPlan>> {
+  const spec = await loadPlanSpec(resolve(cwd, plan), plan);
+  for (const w of spec.warnings) out.diagnostic(w);
+  if (spec.errors.length > 0 || !spec.value)
+    throw errorFromDiagnostics(spec.errors[0]?.code ?? 'E_SCHEMA', `cannot read the plan ${plan}`, spec.errors);
+  const group = groupFromPlan(spec.value);
+  // A task or milestone of the plan that gets no atom is an error at its line in the plan file.
+  registry.register(planCoverageCheck(spec.value));
+  return group;
+}
+
+/** The atoms read from `positionals`; a {nodes, edges} graph alone, or atoms of no code, is an error. */
+function atomsToValidate(atoms: AtomizeOutput | undefined, positionals: readonly string[]): AtomizeOutput {
+  if (!atoms)
+    throw new St3Error(
+      'E_GRAPH_INPUT',
+      'validate-plan needs atoms (atomizer output or source paths), not only a {nodes, edges} graph',
+      { hint: 'st3 atomize src --json > atoms.json && st3 validate-plan atoms.json' },
+    );
+  // Nothing to check is no verdict: a plan of zero atoms never passes.
+  if (!atoms.files.some((f) => f.atoms.length > 0))
+    throw new St3Error(
+      'E_GRAPH_INPUT',
+      `no atoms to validate in ${positionals.join(' ')} (${atoms.files.length} file${atoms.files.length === 1 ? '' : 's'}, no code)`,
+      { hint: 'name the folders or files with the code to validate, or `st3 atomize --json` output of them' },
+    );
+  return atoms;
+}
+
+/** The report for people: each issue (colored by severity), passing results, each level's verdict, the plan's. */
+function printReport(report: PlanValidation, out: Output): void {
+  for (const r of report.results) {
+    for (const issue of r.issues) {
+      const text = `${where(issue)}${issue.severity} [${r.check}] ${issue.message}${issue.hint ? ` (${issue.hint})` : ''}`;
+      if (issue.severity === 'error') out.line(out.color.red(text));
+      else if (issue.severity === 'warning') out.line(out.color.yellow(text));
+      else out.info(text);
+    }
+    if (r.issues.length === 0) out.info(`ok [${r.check}] ${r.subject} ${r.score}`);
+  }
+  for (const l of report.levels) {
+    const verdict = l.passed ? out.color.green('pass') : out.color.red('FAIL');
+    out.line(
+      `${l.level.padEnd(9)} ${l.score.toFixed(3)} ${verdict}  ${l.checks} results, ${l.errors} errors, ${l.warnings} warnings`,
+    );
+  }
+  out.line(`plan score ${report.score.toFixed(3)}: ${report.passed ? 'passed' : 'failed'}`);
+}
 
 function where(issue: PlanFileIssue): string {
   if (!issue.file) return issue.atom ? `${issue.atom}: ` : '';

@@ -59,18 +59,57 @@ const planSources = new WeakMap<PlanSpec, CheckContext>();
  */
 export function planCoverage(spec: PlanSpec, files: readonly AtomizedFile[]): Diagnostic[] {
   const source = planSources.get(spec);
-  const at = (path: (string | number)[], finding: Finding): Diagnostic =>
-    source
-      ? diagnosticAt(source, path, finding)
-      : {
-          code: finding.code,
-          severity: finding.severity ?? 'error',
-          path,
-          message: finding.message,
-          ...(finding.hint !== undefined ? { hint: finding.hint } : {}),
-        };
-  const rules = spec.milestones.flatMap((m, mi) =>
-    m.tasks.map((t, ti) => ({
+  const at: LocateFinding = (path, finding) => planDiagnostic(source, path, finding);
+  const tasks = taskCoverage(spec, files);
+  const example = files[0]?.path;
+  return [
+    ...tasks.flatMap((task) => taskCoverageDiagnostics(task, example, at)),
+    ...milestoneCoverageDiagnostics(spec, tasks, at),
+  ];
+}
+
+/** A finding at `path` of the plan, as a diagnostic. */
+type LocateFinding = (path: (string | number)[], finding: Finding) => Diagnostic;
+
+/** A finding at `path` of the plan: at its file:line:col when the plan's source is known, else at the path alone. */
+function planDiagnostic(source: CheckContext | undefined, path: (string | number)[], finding: Finding): Diagnostic {
+  return source
+    ? diagnosticAt(source, path, finding)
+    : {
+        code: finding.code,
+        severity: finding.severity ?? 'error',
+        path,
+        message: finding.message,
+        ...(finding.hint !== undefined ? { hint: finding.hint } : {}),
+      };
+}
+
+/** A task of the plan and what the atomized files give it. */
+interface TaskCoverage {
+  /** The index of the task's milestone in the plan. */
+  mi: number;
+  /** The index of the task in its milestone. */
+  ti: number;
+  id: string;
+  globs: string[];
+  patterns: RegExp[];
+  /** Per glob: whether it matches a file (whichever task takes the file). */
+  matched: boolean[];
+  /** How many files the task takes. */
+  files: number;
+  /** How many atoms those files hold. */
+  atoms: number;
+  /** Earlier tasks that took files this task's globs match. */
+  takenBy: Set<string>;
+}
+
+/**
+ * Every task of the plan, in plan order, with the files and atoms it takes: a file goes to the first task
+ * whose globs match it.
+ */
+function taskCoverage(spec: PlanSpec, files: readonly AtomizedFile[]): TaskCoverage[] {
+  const tasks = spec.milestones.flatMap((m, mi) =>
+    m.tasks.map((t, ti): TaskCoverage => ({
       mi,
       ti,
       id: t.id,
@@ -79,80 +118,86 @@ export function planCoverage(spec: PlanSpec, files: readonly AtomizedFile[]): Di
       matched: t.files.map(() => false),
       files: 0,
       atoms: 0,
-      /** Earlier tasks that took files this task's globs match. */
       takenBy: new Set<string>(),
     })),
   );
   for (const file of files) {
     const path = file.path.replace(/\\/g, '/');
-    let owner: (typeof rules)[number] | undefined;
-    for (const rule of rules) {
+    let owner: TaskCoverage | undefined;
+    for (const task of tasks) {
       let hit = false;
-      rule.patterns.forEach((p, k) => {
+      task.patterns.forEach((p, k) => {
         if (!p.test(path)) return;
-        rule.matched[k] = true;
+        task.matched[k] = true;
         hit = true;
       });
       if (!hit) continue;
-      if (!owner) owner = rule;
-      else rule.takenBy.add(owner.id);
+      if (!owner) owner = task;
+      else task.takenBy.add(owner.id);
     }
     if (owner) {
       owner.files++;
       owner.atoms += file.atoms.length;
     }
   }
-  const example = files[0]?.path;
-  const out: Diagnostic[] = [];
-  for (const rule of rules) {
-    const where = ['milestones', rule.mi, 'tasks', rule.ti, 'files'];
-    const globs = rule.globs.map((g) => `"${g}"`).join(', ');
-    if (rule.atoms > 0) {
-      rule.matched.forEach((matched, k) => {
-        if (!matched)
-          out.push(
+  return tasks;
+}
+
+/**
+ * What is wrong with one task's coverage: a warning per glob that matches no file when the task has atoms,
+ * else one error saying why it has none (`example`: a file path, to show what globs are relative to).
+ */
+function taskCoverageDiagnostics(task: TaskCoverage, example: string | undefined, at: LocateFinding): Diagnostic[] {
+  const where = ['milestones', task.mi, 'tasks', task.ti, 'files'];
+  const globs = task.globs.map((g) => `"${g}"`).join(', ');
+  if (task.atoms > 0)
+    return task.matched.flatMap((matched, k) =>
+      matched
+        ? []
+        : [
             at([...where, k], {
               code: 'E_GRAPH_PLAN_INVALID',
               severity: 'warning',
-              message: `"${rule.globs[k]}" of task "${rule.id}" matches no file`,
-              hint: `no file matches "${rule.globs[k]}"; remove it or correct the path`,
+              message: `"${task.globs[k]}" of task "${task.id}" matches no file`,
+              hint: `no file matches "${task.globs[k]}"; remove it or correct the path`,
             }),
-          );
-      });
-      continue;
-    }
-    if (!rule.matched.some(Boolean))
-      out.push(
-        at(where, {
-          code: 'E_GRAPH_PLAN_INVALID',
-          message: `task "${rule.id}" matches no file`,
-          hint: `no file matches ${globs}${example ? `; paths are relative to the folder st3 runs in, e.g. ${example}` : ''}`,
-        }),
-      );
-    else if (rule.files === 0)
-      out.push(
-        at(where, {
-          code: 'E_GRAPH_PLAN_INVALID',
-          message: `task "${rule.id}" gets no file: every file ${globs} matches belongs to ${[...rule.takenBy].map((t) => `task "${t}"`).join(', ')} above`,
-          hint: 'a file belongs to the first task whose globs match it; narrow the earlier globs or remove this task',
-        }),
-      );
-    else
-      out.push(
-        at(where, {
-          code: 'E_GRAPH_PLAN_INVALID',
-          message: `task "${rule.id}" has no atom: ${rule.files === 1 ? 'the file it gets holds' : `the ${rule.files} files it gets hold`} no code`,
-          hint: 'point the task at files with code, or remove it',
-        }),
-      );
-  }
+          ],
+    );
+  if (!task.matched.some(Boolean))
+    return [
+      at(where, {
+        code: 'E_GRAPH_PLAN_INVALID',
+        message: `task "${task.id}" matches no file`,
+        hint: `no file matches ${globs}${example ? `; paths are relative to the folder st3 runs in, e.g. ${example}` : ''}`,
+      }),
+    ];
+  if (task.files === 0)
+    return [
+      at(where, {
+        code: 'E_GRAPH_PLAN_INVALID',
+        message: `task "${task.id}" gets no file: every file ${globs} matches belongs to ${[...task.takenBy].map((t) => `task "${t}"`).join(', ')} above`,
+        hint: 'a file belongs to the first task whose globs match it; narrow the earlier globs or remove this task',
+      }),
+    ];
+  return [
+    at(where, {
+      code: 'E_GRAPH_PLAN_INVALID',
+      message: `task "${task.id}" has no atom: ${task.files === 1 ? 'the file it gets holds' : `the ${task.files} files it gets hold`} no code`,
+      hint: 'point the task at files with code, or remove it',
+    }),
+  ];
+}
+
+/** An error at each milestone none of whose tasks gets an atom. */
+function milestoneCoverageDiagnostics(spec: PlanSpec, tasks: TaskCoverage[], at: LocateFinding): Diagnostic[] {
+  const out: Diagnostic[] = [];
   spec.milestones.forEach((m, mi) => {
-    const tasks = rules.filter((r) => r.mi === mi);
-    if (tasks.every((r) => r.atoms === 0))
+    const milestoneTasks = tasks.filter((t) => t.mi === mi);
+    if (milestoneTasks.every((t) => t.atoms === 0))
       out.push(
         at(['milestones', mi, 'id'], {
           code: 'E_GRAPH_PLAN_INVALID',
-          message: `milestone "${m.id}" has no atom: none of its tasks (${tasks.map((r) => `"${r.id}"`).join(', ')}) gets a file with code`,
+          message: `milestone "${m.id}" has no atom: none of its tasks (${milestoneTasks.map((t) => `"${t.id}"`).join(', ')}) gets a file with code`,
           hint: 'correct the tasks reported with it, or remove the milestone',
         }),
       );
