@@ -177,6 +177,37 @@ describe('validatePlan', () => {
     expect(messages.filter((m) => m.startsWith('plan.dependency-health: cycle cut'))).toHaveLength(1);
   });
 
+  it('forbidden dependencies: rule paths as users write them, whole folders only, and a rule matching no file fails', () => {
+    const architecture = (forbidden: { from: string; to: string }[]) =>
+      validatePlan(load(), { ...options, forbidden })
+        .results.filter((r) => r.check === 'plan.architecture')
+        .flatMap((r) => r.issues.map((i) => `${i.severity}: ${i.message}`));
+    // src/area.ts imports src/math.ts (a file-level edge of the fixture).
+    const caught = architecture([{ from: 'src/area.ts', to: 'src/math.ts' }]);
+    expect(caught.some((m) => m.startsWith('error: src/area.ts depends on src/math.ts'))).toBe(true);
+    for (const spelled of [
+      { from: './src/area.ts', to: './src/math.ts' },
+      { from: 'src/area.ts/', to: 'src\\math.ts' },
+    ])
+      expect(architecture([spelled])).toEqual(
+        caught.map((m) =>
+          m.replace(
+            '"src/area.ts must not depend on src/math.ts"',
+            `"${spelled.from} must not depend on ${spelled.to}"`,
+          ),
+        ),
+      );
+    // A prefix of a name is not a folder; a misspelt folder checks nothing and says so.
+    for (const rule of [
+      { from: 'src/are', to: 'src/math.ts' },
+      { from: 'src/kore', to: 'src' },
+    ]) {
+      const issues = architecture([rule]);
+      expect(issues).toHaveLength(1);
+      expect(issues[0]).toMatch(/^error: the rule ".*" checks nothing: no file is under "src\/(are|kore)"$/);
+    }
+  });
+
   it('runs checks users register, and lets them replace or drop built-ins', () => {
     const noTodo: PlanCheck<'atom'> = {
       id: 'atom.no-todo',

@@ -36,7 +36,8 @@ export const command = defineCommand({
       type: 'string',
       multiple: true,
       valueName: 'FROM:TO',
-      description: 'files under FROM must not depend on files under TO (path prefixes)',
+      description:
+        'files under folder (or file) FROM must not depend on files under TO, paths as atom ids write them; a rule matching no file fails',
     },
     'max-fan-in': {
       type: 'number',

@@ -1,6 +1,7 @@
 import type { AtomizedFile, GraphEdge } from '@st3/schemas';
 import { listCycles } from '../cycles.js';
 import { indexGraph } from '../indexed.js';
+import type { BuiltGraph } from '../build/atoms.js';
 import type { PlanCheck, PlanContext, ValidationIssue } from './types.js';
 
 /** File-level dependency edges lifted to groups (task or milestone ids), without self-edges. */
@@ -108,22 +109,54 @@ export const planArchitecture: PlanCheck<'plan'> = {
     // Without a plan, milestones are folders: a cycle between a folder and its subfolder is ordinary
     // layering inside one package, so it is worth a warning, not an error.
     const issues = cycleIssues(groupEdges(ctx, milestoneOfFile), 'milestones', ctx.options.group ? 'error' : 'warning');
-    for (const rule of ctx.options.forbidden ?? []) {
-      for (const e of ctx.built.files.edges) {
-        // Edge from → to: "to" imports "from"; the rule speaks of the importer depending on the imported.
-        if (e.to.startsWith(rule.from) && e.from.startsWith(rule.to)) {
-          issues.push({
-            severity: 'error',
-            message: `${e.to} depends on ${e.from}, which the rule "${rule.from} must not depend on ${rule.to}" forbids`,
-            file: e.to,
-            ...(rule.reason ? { hint: rule.reason } : {}),
-          });
-        }
-      }
-    }
+    for (const rule of ctx.options.forbidden ?? []) issues.push(...forbiddenDependencies(rule, ctx.built.files));
     return issues;
   },
 };
+
+/** A `--forbid` folder as atom paths write it: forward slashes, no leading `./`, no trailing `/`. */
+function rulePath(path: string): string {
+  let p = path.replace(/\\/g, '/');
+  while (p.startsWith('./')) p = p.slice(2);
+  return p.replace(/\/+$/, '');
+}
+
+/** Is `file` the path `dir` or inside it (`src/core` holds `src/core/a.ts`, not `src/core2/a.ts`)? */
+const isUnder = (file: string, dir: string): boolean => dir === '' || file === dir || file.startsWith(`${dir}/`);
+
+/**
+ * The edges a forbidden-dependency rule catches. A rule whose folder holds no file is an error too:
+ * a misspelt or mis-rooted path would otherwise pass while checking nothing.
+ */
+function forbiddenDependencies(
+  rule: { from: string; to: string; reason?: string },
+  files: BuiltGraph['files'],
+): ValidationIssue[] {
+  const from = rulePath(rule.from);
+  const to = rulePath(rule.to);
+  const said = `the rule "${rule.from} must not depend on ${rule.to}"`;
+  const unmatched = [from, to].filter((dir) => !files.nodes.some((n) => isUnder(n.id, dir)));
+  if (unmatched.length > 0)
+    return [
+      {
+        severity: 'error',
+        message: `${said} checks nothing: no file is under ${unmatched.map((d) => `"${d}"`).join(' or ')}`,
+        hint: 'paths are relative to the folder the command runs in, as atom paths are: e.g. src/core',
+      },
+    ];
+  const issues: ValidationIssue[] = [];
+  for (const e of files.edges) {
+    // Edge from → to: "to" imports "from"; the rule speaks of the importer depending on the imported.
+    if (isUnder(e.to, from) && isUnder(e.from, to))
+      issues.push({
+        severity: 'error',
+        message: `${e.to} depends on ${e.from}, which ${said} forbids`,
+        file: e.to,
+        ...(rule.reason ? { hint: rule.reason } : {}),
+      });
+  }
+  return issues;
+}
 
 /** Plan level: cycles that had to be cut, hubs and atoms depending on too much. */
 export const planDependencyHealth: PlanCheck<'plan'> = {
