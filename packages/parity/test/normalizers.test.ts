@@ -123,6 +123,23 @@ describe('import sorting keeps groups', () => {
       ].join('\n'),
     );
   });
+  it('never reorders imports whose order decides what a name holds (the last binding wins)', () => {
+    const unchanged = [
+      'from b import x\nfrom a import x',
+      'from b import y as x\nimport x',
+      'import b as x\nimport a as x',
+      'import b as x, a as x',
+      'from a import c as y, b as y',
+      // A star import binds names nobody can list: it stays in place.
+      'from z import *\nfrom a import x',
+    ];
+    for (const text of unchanged) expect(sortImportsPython.apply(text)).toBe(text);
+    // The same name bound to the same module in any order still sorts.
+    expect(sortImportsPython.apply('import os.path\nimport os')).toBe('import os\nimport os.path');
+    expect(sortImportsTs.apply("import { x } from './b';\nimport { x as y } from './a';")).toBe(
+      "import { x as y } from './a';\nimport { x } from './b';",
+    );
+  });
 });
 
 describe('comment and docstring indentation', () => {
@@ -162,6 +179,10 @@ describe('presets', () => {
   });
   it('keeps Markdown hard line breaks (two trailing spaces)', () => {
     expect(normalize('line one  \nline two\n', PRESETS.markdown).text).toBe('line one  \nline two\n');
+  });
+  it('keeps blank lines and trailing spaces inside Python triple-quoted strings (they are its value)', () => {
+    const text = 'MSG = """line one   \n\n\n\nline two  \n"""\n\n\n\nx = 1   \n';
+    expect(normalize(text, PRESETS.python).text).toBe('MSG = """line one   \n\n\n\nline two  \n"""\n\nx = 1\n');
   });
   it('reports which rules changed the text', () => {
     const result = normalize('b\r\n\r\n\r\n\r\nc  \r\n', PRESETS.text);

@@ -1,4 +1,4 @@
-import { indentOf, isBlank } from './basic.js';
+import { blankLinesRule, indentOf, isBlank, trailingWhitespaceRule } from './basic.js';
 import type { Normalizer } from './types.js';
 
 /**
@@ -41,7 +41,7 @@ export const commentIndentHash = commentIndent('comment-indent-hash', '#', true)
 export const commentIndentSlash = commentIndent('comment-indent-slash', '//', false);
 
 /** Marks the lines that lie inside (not on the opening line of) a Python triple-quoted string. */
-function multiLineStringLines(lines: readonly string[]): boolean[] {
+export function multiLineStringLines(lines: readonly string[]): boolean[] {
   const inside: boolean[] = new Array<boolean>(lines.length).fill(false);
   let open: string | undefined;
   for (let i = 0; i < lines.length; i++) {
@@ -136,3 +136,8 @@ export const docstringIndent: Normalizer = {
     return lines.join('\n');
   },
 };
+
+/** `trailing-whitespace` for Python: a line ending inside a triple-quoted string keeps its spaces (they are the string's). */
+export const trailingWhitespacePython = trailingWhitespaceRule('trailing-whitespace-python', multiLineStringLines);
+/** `blank-lines` for Python: blank lines inside a triple-quoted string are its value and stay. */
+export const blankLinesPython = blankLinesRule('blank-lines-python', multiLineStringLines);

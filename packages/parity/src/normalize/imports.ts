@@ -11,6 +11,11 @@ import type { Normalizer } from './types.js';
 interface Statement {
   key: string;
   text: string;
+  /**
+   * What it binds, as `local = origin`: a group binding one name to two origins keeps its order (the last
+   * binding wins); `import os` and `import os.path` both bind `os` to the same module, in any order.
+   */
+  binds: [local: string, origin: string][];
 }
 
 type Parser = (lines: readonly string[], i: number) => { statement: Statement; next: number } | undefined;
@@ -21,7 +26,9 @@ function sortGroups(text: string, parse: Parser, mayStart: (line: string) => boo
   let group: Statement[] = [];
   const flush = () => {
     if (group.length === 0) return;
-    const sorted = [...group].sort((a, b) => compare(a.key, b.key) || compare(a.text, b.text));
+    const sorted = bindsOneNameTwice(group)
+      ? group
+      : [...group].sort((a, b) => compare(a.key, b.key) || compare(a.text, b.text));
     for (const s of sorted) out.push(s.text);
     group = [];
   };
@@ -42,17 +49,34 @@ function sortGroups(text: string, parse: Parser, mayStart: (line: string) => boo
   return out.join('\n');
 }
 
+function bindsOneNameTwice(group: readonly Statement[]): boolean {
+  const origins = new Map<string, string>();
+  for (const [local, origin] of group.flatMap((s) => s.binds)) {
+    if ((origins.get(local) ?? origin) !== origin) return true;
+    origins.set(local, origin);
+  }
+  return false;
+}
+
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Sorts names inside braces/parentheses; undefined when one of them is not a plain binding. */
+/** The local name an import binding gives: `a as b` binds b, `type a` binds a, `* as ns` binds ns. */
+const localName = (binding: string): string => binding.replace(/^type /, '').replace(/^.* as /, '');
+
+/**
+ * Sorts names inside braces/parentheses; undefined when one of them is not a plain binding or two
+ * bind the same local name (their order decides which one it holds).
+ */
 function sortNames(inner: string, name: RegExp): string[] | undefined {
   const names = inner
     .split(',')
     .map((n) => n.trim().replace(/\s+/g, ' '))
     .filter((n) => n !== '');
   if (names.length === 0 || !names.every((n) => name.test(n))) return undefined;
+  const locals = new Set(names.map(localName));
+  if (locals.size < new Set(names).size) return undefined;
   // `type X` sorts by X, so `import { type B, a }` and `import { a, type B }` agree
   const bare = (n: string) => n.replace(/^type /, '').toLowerCase();
   return [...new Set(names)].sort((a, b) => compare(bare(a), bare(b)) || compare(a, b));
@@ -78,7 +102,14 @@ const parseTsImport: Parser = (lines, i) => {
   const simple = TS_DEFAULT_OR_NS.exec(flat);
   if (simple) {
     const [, isType, binding, , spec] = simple;
-    return { statement: { key: spec!, text: `import${isType ?? ''} ${binding} from '${spec}';` }, next };
+    return {
+      statement: {
+        key: spec!,
+        text: `import${isType ?? ''} ${binding} from '${spec}';`,
+        binds: [[localName(binding!), `${spec}#${binding}`]],
+      },
+      next,
+    };
   }
   const open = flat.indexOf('{');
   const close = flat.indexOf('}');
@@ -91,7 +122,11 @@ const parseTsImport: Parser = (lines, i) => {
   if (!names) return undefined;
   const spec = from[2]!;
   const prefix = head.replace(/ ?,$/, ',');
-  return { statement: { key: spec, text: `${prefix} { ${names.join(', ')} } from '${spec}';` }, next };
+  const defaultName = /^import(?: type)? ([\w$]+|\* as [\w$]+)/.exec(prefix)?.[1];
+  const binds: Statement['binds'] = [defaultName, ...names]
+    .filter((n) => n !== undefined)
+    .map((n) => [localName(n), `${spec}#${n.replace(/^type /, '').replace(/ as .*$/, '')}`]);
+  return { statement: { key: spec, text: `${prefix} { ${names.join(', ')} } from '${spec}';`, binds }, next };
 };
 
 export const sortImportsTs: Normalizer = {
@@ -132,7 +167,13 @@ const parsePyImport: Parser = (lines, i) => {
       .split(',')
       .map((m) => m.trim())
       .sort(compare);
-    return { statement: { key: pyKey(modules[0]!, false), text: `import ${modules.join(', ')}` }, next };
+    // `import a.b` binds `a`; `import a.b as c` binds `c`.
+    const binds = modules.map((m): [string, string] =>
+      m.includes(' as ') ? [localName(m), m.replace(/ as .*$/, '')] : [m.split('.')[0]!, m.split('.')[0]!],
+    );
+    const statement = { key: pyKey(modules[0]!, false), text: `import ${modules.join(', ')}`, binds };
+    // `import a as x, b as x`: sorting would change which module x holds.
+    return bindsOneNameTwice([statement]) ? undefined : { statement, next };
   }
   const from = /^from (\S+) import (.+)$/.exec(flat);
   if (!from || !PY_MODULE.test(from[1]!)) return undefined;
@@ -142,8 +183,10 @@ const parsePyImport: Parser = (lines, i) => {
     inner = inner.slice(1, -1);
   }
   const names = sortNames(inner, PY_NAME);
-  if (!names) return undefined;
-  return { statement: { key: pyKey(from[1]!, true), text: `from ${from[1]} import ${names.join(', ')}` }, next };
+  // A star import binds names no one can list: it stays where it is and ends the group.
+  if (!names || names.includes('*')) return undefined;
+  const binds = names.map((n): [string, string] => [localName(n), `${from[1]}.${n.replace(/ as .*$/, '')}`]);
+  return { statement: { key: pyKey(from[1]!, true), text: `from ${from[1]} import ${names.join(', ')}`, binds }, next };
 };
 
 export const sortImportsPython: Normalizer = {

@@ -1,5 +1,12 @@
 import { blankLines, finalNewline, lineEndings, trailingWhitespace } from './basic.js';
-import { blockCommentIndent, commentIndentHash, commentIndentSlash, docstringIndent } from './comments.js';
+import {
+  blankLinesPython,
+  blockCommentIndent,
+  commentIndentHash,
+  commentIndentSlash,
+  docstringIndent,
+  trailingWhitespacePython,
+} from './comments.js';
 import { sortImportsPython, sortImportsTs } from './imports.js';
 import { maskProvenance, maskTimestamps, maskVersionHashes } from './masks.js';
 import type { Language, Normalizer } from './types.js';
@@ -18,6 +25,8 @@ export const NORMALIZERS: Readonly<Record<string, Normalizer>> = Object.freeze({
   'comment-indent-hash': commentIndentHash,
   'block-comment-indent': blockCommentIndent,
   'blank-lines': blankLines,
+  'trailing-whitespace-python': trailingWhitespacePython,
+  'blank-lines-python': blankLinesPython,
   'final-newline': finalNewline,
 });
 
@@ -38,7 +47,17 @@ export const PRESETS: Readonly<Record<Language, readonly Normalizer[]>> = Object
     blockCommentIndent,
     ...TAIL,
   ],
-  python: [lineEndings, ...MASKS, trailingWhitespace, sortImportsPython, docstringIndent, commentIndentHash, ...TAIL],
+  // Inside triple-quoted strings blank lines and trailing spaces are the string's value: the Python rules keep them.
+  python: [
+    lineEndings,
+    ...MASKS,
+    trailingWhitespacePython,
+    sortImportsPython,
+    docstringIndent,
+    commentIndentHash,
+    blankLinesPython,
+    finalNewline,
+  ],
   // two trailing spaces are a hard line break in Markdown, so trailing whitespace is kept
   markdown: [lineEndings, ...MASKS, ...TAIL],
   // comment indentation is not normalized in YAML: a '#' line inside a block scalar is content
