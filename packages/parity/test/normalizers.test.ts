@@ -184,6 +184,12 @@ describe('presets', () => {
     const text = 'MSG = """line one   \n\n\n\nline two  \n"""\n\n\n\nx = 1   \n';
     expect(normalize(text, PRESETS.python).text).toBe('MSG = """line one   \n\n\n\nline two  \n"""\n\nx = 1\n');
   });
+  it('keeps blank lines and trailing spaces inside YAML block scalars, collapses them elsewhere', () => {
+    const text = 'a: 1   \n\n\n\nnote: |\n  line one  \n\n\n  line two\nlist:\n  - >-\n    x\n\n\n    y\n\n\n\nb: 2\n';
+    expect(normalize(text, PRESETS.yaml).text).toBe(
+      'a: 1\n\nnote: |\n  line one  \n\n\n  line two\nlist:\n  - >-\n    x\n\n\n    y\n\n\n\nb: 2\n',
+    );
+  });
   it('reports which rules changed the text', () => {
     const result = normalize('b\r\n\r\n\r\n\r\nc  \r\n', PRESETS.text);
     expect(result.text).toBe('b\n\nc\n');

@@ -9,6 +9,7 @@ import {
 } from './comments.js';
 import { sortImportsPython, sortImportsTs } from './imports.js';
 import { maskProvenance, maskTimestamps, maskVersionHashes } from './masks.js';
+import { blankLinesYaml, trailingWhitespaceYaml } from './yaml-blocks.js';
 import type { Language, Normalizer } from './types.js';
 
 /** Every built-in rule by name, for configuration (`normalizers: [line-endings, ...]`). */
@@ -27,6 +28,8 @@ export const NORMALIZERS: Readonly<Record<string, Normalizer>> = Object.freeze({
   'blank-lines': blankLines,
   'trailing-whitespace-python': trailingWhitespacePython,
   'blank-lines-python': blankLinesPython,
+  'trailing-whitespace-yaml': trailingWhitespaceYaml,
+  'blank-lines-yaml': blankLinesYaml,
   'final-newline': finalNewline,
 });
 
@@ -61,7 +64,8 @@ export const PRESETS: Readonly<Record<Language, readonly Normalizer[]>> = Object
   // two trailing spaces are a hard line break in Markdown, so trailing whitespace is kept
   markdown: [lineEndings, ...MASKS, ...TAIL],
   // comment indentation is not normalized in YAML: a '#' line inside a block scalar is content
-  yaml: [lineEndings, ...MASKS, trailingWhitespace, ...TAIL],
+  // Blank lines and trailing spaces inside block scalars (`|`, `>`) are the value: the YAML rules keep them.
+  yaml: [lineEndings, ...MASKS, trailingWhitespaceYaml, blankLinesYaml, finalNewline],
   json: [lineEndings, ...MASKS, trailingWhitespace, finalNewline],
   text: [lineEndings, ...MASKS, trailingWhitespace, ...TAIL],
 });
