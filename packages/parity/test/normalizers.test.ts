@@ -184,6 +184,13 @@ describe('presets', () => {
     const text = 'MSG = """line one   \n\n\n\nline two  \n"""\n\n\n\nx = 1   \n';
     expect(normalize(text, PRESETS.python).text).toBe('MSG = """line one   \n\n\n\nline two  \n"""\n\nx = 1\n');
   });
+  it('keeps blank lines, trailing spaces and // lines inside TypeScript template literals', () => {
+    const text =
+      "const a = 1;   \n\n\n\nconst sql = `select  \n\n\n  // not a comment\n${x.map((y) => `${y}`).join('')}  \n\n\nend`;\n\n\n\n  // a comment\nconst b = '`';   \n\n\nconst c = 2;\n";
+    expect(normalize(text, PRESETS.typescript).text).toBe(
+      "const a = 1;\n\nconst sql = `select  \n\n\n  // not a comment\n${x.map((y) => `${y}`).join('')}  \n\n\nend`;\n\n// a comment\nconst b = '`';\n\nconst c = 2;\n",
+    );
+  });
   it('keeps blank lines and trailing spaces inside YAML block scalars, collapses them elsewhere', () => {
     const text = 'a: 1   \n\n\n\nnote: |\n  line one  \n\n\n  line two\nlist:\n  - >-\n    x\n\n\n    y\n\n\n\nb: 2\n';
     expect(normalize(text, PRESETS.yaml).text).toBe(

@@ -15,11 +15,11 @@ describe('compareOutputs', () => {
     const verdict = compareOutputs(v1, v2, { path: 'src/a.ts' });
     expect(verdict.kind).toBe('equivalent');
     expect(verdict.kind === 'equivalent' && [...verdict.rules].sort()).toEqual([
-      'blank-lines',
+      'blank-lines-ts',
       'line-endings',
       'mask-provenance',
       'sort-imports-ts',
-      'trailing-whitespace',
+      'trailing-whitespace-ts',
     ]);
   });
 

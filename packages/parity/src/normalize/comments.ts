@@ -1,4 +1,5 @@
-import { blankLinesRule, indentOf, isBlank, trailingWhitespaceRule } from './basic.js';
+import { blankLinesRule, indentOf, isBlank, trailingWhitespaceRule, type StringLines } from './basic.js';
+import { templateLiteralLines } from './template-literals.js';
 import type { Normalizer } from './types.js';
 
 /**
@@ -6,15 +7,15 @@ import type { Normalizer } from './types.js';
  * line (or the previous one at the end of a block). Code lines are never changed, which makes the
  * rule idempotent. Lines inside multi-line strings are left alone.
  */
-function commentIndent(name: string, marker: string, tripleQuotes: boolean): Normalizer {
+function commentIndent(name: string, marker: string, stringLines: StringLines): Normalizer {
   return {
     name,
     description: `lines that hold only a ${marker} comment take the indentation of the code they annotate`,
     apply: (text) => {
       if (!text.includes(marker)) return text;
       const lines = text.split('\n');
-      const inString = tripleQuotes ? multiLineStringLines(lines) : undefined;
-      const isComment = (i: number) => !inString?.[i] && lines[i]!.trimStart().startsWith(marker);
+      const inString = stringLines(lines);
+      const isComment = (i: number) => !inString[i] && lines[i]!.trimStart().startsWith(marker);
       const isCode = (i: number) => !isBlank(lines[i]!) && !isComment(i);
       const codeIndent = new Array<string | undefined>(lines.length);
       // the indentation of the next code line, filled from the end in one pass
@@ -37,8 +38,8 @@ function commentIndent(name: string, marker: string, tripleQuotes: boolean): Nor
   };
 }
 
-export const commentIndentHash = commentIndent('comment-indent-hash', '#', true);
-export const commentIndentSlash = commentIndent('comment-indent-slash', '//', false);
+export const commentIndentHash = commentIndent('comment-indent-hash', '#', multiLineStringLines);
+export const commentIndentSlash = commentIndent('comment-indent-slash', '//', templateLiteralLines);
 
 /** Marks the lines that lie inside (not on the opening line of) a Python triple-quoted string. */
 export function multiLineStringLines(lines: readonly string[]): boolean[] {

@@ -9,6 +9,7 @@ import {
 } from './comments.js';
 import { sortImportsPython, sortImportsTs } from './imports.js';
 import { maskProvenance, maskTimestamps, maskVersionHashes } from './masks.js';
+import { blankLinesTs, trailingWhitespaceTs } from './template-literals.js';
 import { blankLinesYaml, trailingWhitespaceYaml } from './yaml-blocks.js';
 import type { Language, Normalizer } from './types.js';
 
@@ -28,6 +29,8 @@ export const NORMALIZERS: Readonly<Record<string, Normalizer>> = Object.freeze({
   'blank-lines': blankLines,
   'trailing-whitespace-python': trailingWhitespacePython,
   'blank-lines-python': blankLinesPython,
+  'trailing-whitespace-ts': trailingWhitespaceTs,
+  'blank-lines-ts': blankLinesTs,
   'trailing-whitespace-yaml': trailingWhitespaceYaml,
   'blank-lines-yaml': blankLinesYaml,
   'final-newline': finalNewline,
@@ -41,14 +44,16 @@ const TAIL = [blankLines, finalNewline];
  * masks next (so a timestamp never decides an import's order), layout rules last.
  */
 export const PRESETS: Readonly<Record<Language, readonly Normalizer[]>> = Object.freeze({
+  // Inside template literals blank lines, trailing spaces and `//` lines are the string's value: the TS rules keep them.
   typescript: [
     lineEndings,
     ...MASKS,
-    trailingWhitespace,
+    trailingWhitespaceTs,
     sortImportsTs,
     commentIndentSlash,
     blockCommentIndent,
-    ...TAIL,
+    blankLinesTs,
+    finalNewline,
   ],
   // Inside triple-quoted strings blank lines and trailing spaces are the string's value: the Python rules keep them.
   python: [
