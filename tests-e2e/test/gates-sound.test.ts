@@ -95,22 +95,25 @@ describe('st3 gates (issue 14)', () => {
   it('--new-only reports violations on changed lines; pre-existing ones are counted and unchanged in SARIF', () =>
     withTempDir(async (dir) => {
       repo(dir, { 'a.py': 'BAD\nok\n' });
+      // A feature branch, measured from its merge base with main (no baseline: HEAD is never the reference).
+      git(dir, 'checkout', '-q', '-b', 'feature');
       write(dir, { 'a.py': 'BAD\nok\nBAD new\n' });
-      const r = await runSt3(['gates', '--new-only', '--json'], { cwd: dir });
+      const branch = ['--scope', 'branch', '--parent', 'main'];
+      const r = await runSt3(['gates', '--new-only', ...branch, '--json'], { cwd: dir });
       expect(r.code).toBe(1);
       const doc = json(r);
       expect(doc.gates[0].violations.map((v: { line: number }) => v.line)).toEqual([3]);
       expect(doc.gates[0].preexisting_violations.map((v: { line: number }) => v.line)).toEqual([1]);
       expect(doc.summary).toMatch(/· 1 pre-existing ·/);
       const sarif = JSON.parse(
-        (await runSt3(['gates', '--new-only', '--format', 'sarif', '--no-state'], { cwd: dir })).stdout,
+        (await runSt3(['gates', '--new-only', ...branch, '--format', 'sarif', '--no-state'], { cwd: dir })).stdout,
       );
       expect(sarif.runs[0].results.map((x: { baselineState: string }) => x.baselineState)).toEqual([
         'new',
         'unchanged',
       ]);
-      write(dir, { 'a.py': 'BAD\nok\n' });
-      const held = await runSt3(['gates', '--new-only'], { cwd: dir });
+      write(dir, { 'a.py': 'BAD\nok\nok now\n' });
+      const held = await runSt3(['gates', '--new-only', ...branch], { cwd: dir });
       expect(held.code).toBe(0);
       expect(held.stdout).toContain('1 pre-existing');
     }));

@@ -143,6 +143,28 @@ describe('st3 gates with listed files (built binary)', () => {
   );
 
   it(
+    'a listed file that no gate checks fails the run (exit 2), naming it and why; nothing runs',
+    () => {
+      const { dir, ran } = workspace();
+      writeFileSync(join(dir, 'tool.py'), 'x = (\n');
+      const text = st3(dir, '--no-state', 'tool.py');
+      expect(text.code).toBe(2);
+      expect(text.stdout).toBe('');
+      expect(text.stderr).toMatch(
+        /^error E_USAGE .*listed file checked by no gate: tool\.py \(lint: takes only file types \.js\) \(nothing was run\)$/m,
+      );
+      const json = st3(dir, '--no-state', '--json', 'src/a.js', 'tool.py');
+      expect(json.code).toBe(2);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        ok: false,
+        error: { code: 'E_USAGE', file: 'tool.py', details: { unchecked: [{ file: 'tool.py' }] } },
+      });
+      expect(ran()).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
     'listed files that exist are checked; exit 0',
     () => {
       const { dir, ran } = workspace();

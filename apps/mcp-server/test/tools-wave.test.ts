@@ -44,25 +44,27 @@ describe.each(TRANSPORTS)('atom_context, update_scaffolded, run_quality_gates ne
     expect(await failure(c.client, 'update_scaffolded', { paths: ['../elsewhere'] })).toBe('E_PATH_ESCAPE');
   });
 
-  it('run_quality_gates new_only: violations already committed are counted, not failed (st3 gates --new-only)', async () => {
+  it('run_quality_gates new_only: violations already on the parent branch are counted, not failed (st3 gates --new-only)', async () => {
     const file = join(c.dir, 'src/util.ts');
     const before = await readFile(file, 'utf8');
     await writeFile(file, `${before}// TODO old\n`);
     git(c.dir, 'commit', '-q', '-am', 'an old TODO');
-    const old = await ok(c.client, 'run_quality_gates', { files: ['src/util.ts'], new_only: true });
+    // A feature branch measured from its merge base with main (with no baseline, HEAD is never the reference).
+    git(c.dir, 'checkout', '-q', '-b', 'wave-feature');
+    const branch = { scope: 'branch', parent: 'main', new_only: true };
+    await writeFile(file, `// touched\n${before}// TODO old\n`);
+    const old = await ok(c.client, 'run_quality_gates', branch);
     expect(old.overall_pass).toBe(true);
     expect(old.new_only.preexisting).toBeGreaterThanOrEqual(1);
-    await writeFile(file, `${before}// TODO old\n// TODO new\n`);
-    const r = await c.client.callTool({
-      name: 'run_quality_gates',
-      arguments: { files: ['src/util.ts'], new_only: true },
-    });
+    await writeFile(file, `// touched\n${before}// TODO old\n// TODO new\n`);
+    const r = await c.client.callTool({ name: 'run_quality_gates', arguments: branch });
     const run = r.structuredContent as { overall_pass: boolean; gates: { violations: { message: string }[] }[] };
     expect(r.isError).toBe(true);
     expect(run.overall_pass).toBe(false);
     expect(run.gates[0]!.violations.map((v) => v.message).join('\n')).toContain('TODO new');
     expect(run.gates[0]!.violations.map((v) => v.message).join('\n')).not.toContain('TODO old');
     await writeFile(file, before);
+    git(c.dir, 'checkout', '-q', '-B', 'main');
   });
 
   it('run_quality_gates fix: nothing is fixed without it; with it the fixer of the failing gate runs, then the gates again', async () => {

@@ -31,11 +31,13 @@ describe('--new-only: hold the line (issue 14.8)', () => {
     'reports only violations on lines changed since the reference; the others are counted, kept in state and in SARIF as unchanged',
     async () => {
       const dir = repo({ 'a.py': 'import os\n\n\ndef f(x: int) -> int:\n    return x\n' }, ['ruff']);
-      // No baseline yet: HEAD is the reference.
+      // A feature branch measured from its merge base with main (never gated: no baseline).
+      git(dir, 'checkout', '-q', '-b', 'feature');
       write(dir, { 'a.py': 'import os\n\n\ndef f(x: int) -> int:\n    import sys\n    return x\n' });
-      const r = await runGates({ cwd: dir, newOnly: true, env, logOutput: false });
+      const branch = { kind: 'branch', parentBranch: 'main' } as const;
+      const r = await runGates({ cwd: dir, scope: branch, newOnly: true, env, logOutput: false });
       const ruff = r.gates[0]!;
-      expect(r.new_only).toEqual({ reference: git(dir, 'rev-parse', 'HEAD'), preexisting: 1 });
+      expect(r.new_only).toEqual({ reference: git(dir, 'rev-parse', 'main'), preexisting: 1 });
       expect(ruff.status).toBe('failed');
       expect(ruff.violations.map((v) => [v.line, v.rule])).toEqual([[5, 'F401']]);
       expect(ruff.preexisting_violations!.map((v) => [v.line, v.rule])).toEqual([[1, 'F401']]);
@@ -46,7 +48,7 @@ describe('--new-only: hold the line (issue 14.8)', () => {
 
       // The new violation fixed: the gate passes, the old one is still counted and still recorded as failing.
       write(dir, { 'a.py': 'import os\n\n\ndef f(x: int) -> int:\n    return x + 1\n' });
-      const held = await runGates({ cwd: dir, newOnly: true, env, logOutput: false });
+      const held = await runGates({ cwd: dir, scope: branch, newOnly: true, env, logOutput: false });
       expect(held.overall_pass).toBe(true);
       expect(held.gates[0]).toMatchObject({
         status: 'passed',

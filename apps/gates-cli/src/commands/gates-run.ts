@@ -35,7 +35,7 @@ export const runOptions = defineOptions({
   'new-only': {
     type: 'boolean',
     description:
-      'report only violations on lines added or changed since the baseline; older ones are counted as pre-existing and do not fail',
+      'report only new violations: after a green baseline every violation of an unchanged gate is new; otherwise those on lines added or changed since the baseline (or merge base); older ones are counted as pre-existing and do not fail. No baseline: every violation counts',
   },
   'dry-run': {
     type: 'boolean',

@@ -2,15 +2,20 @@ import * as fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Violation } from '@st3/schemas';
-import type { GateResult } from './types.js';
+import type { RunPlan } from './plan-run.js';
+import type { GateProgress, GateResult } from './types.js';
 
-/** Lines of a file added or changed since the reference commit; `all` for a file that is new since then. */
+/**
+ * Lines of a file added or changed since the reference commit (the lines on either side of a deletion
+ * included); `all` for a file that is new since then.
+ */
 export type ChangedLines = Set<number> | 'all';
 
 /**
  * "Hold the line" (reviewdog's `filter-mode=added`): which lines of `files` were added or changed since
- * commit `ref`, from the diff hunks between the committed blob and the working copy. A file absent from
- * `ref` is new: every line counts.
+ * commit `ref`, from the diff hunks between the committed blob and the working copy. A deletion changes the
+ * lines around it (deleting `import os` can break the line that follows it): the last line before it and
+ * the first after it count as changed. A file absent from `ref` is new: every line counts.
  */
 export async function changedLinesSince(
   root: string,
@@ -49,7 +54,12 @@ export async function changedLinesSince(
     let line = 1;
     for (const part of diffLines(before, after)) {
       const count = part.count ?? part.value.split('\n').length - (part.value.endsWith('\n') ? 1 : 0);
-      if (part.removed) continue;
+      if (part.removed) {
+        // The gap between line - 1 and line of the working copy.
+        if (line > 1) lines.add(line - 1);
+        lines.add(line);
+        continue;
+      }
       if (part.added) for (let i = 0; i < count; i++) lines.add(line + i);
       line += count;
     }
@@ -61,11 +71,17 @@ export async function changedLinesSince(
 /**
  * Splits each gate's violations into new ones (on changed lines, in new files, or not located in a file
  * line) and pre-existing ones. Pre-existing violations do not fail a gate: a gate that failed only on
- * them (or on the violation thresholds they broke) passes, with the count in its reason.
+ * them (or on the violation thresholds they broke) passes, with the count in its reason. The gates of
+ * `cleanAtReference` passed at the reference under their current config: none of their violations can
+ * have existed there, so all of them are new.
  */
-export function holdTheLine(gates: readonly GateResult[], changed: ReadonlyMap<string, ChangedLines>): GateResult[] {
+export function holdTheLine(
+  gates: readonly GateResult[],
+  changed: ReadonlyMap<string, ChangedLines>,
+  cleanAtReference: ReadonlySet<string> = new Set(),
+): GateResult[] {
   return gates.map((g) => {
-    if (g.skipped || g.violations.length === 0) return g;
+    if (g.skipped || g.violations.length === 0 || cleanAtReference.has(g.id)) return g;
     const fresh: Violation[] = [];
     const old: Violation[] = [];
     for (const v of g.violations) (isNew(v, changed) ? fresh : old).push(v);
@@ -86,6 +102,40 @@ function isNew(v: Violation, changed: ReadonlyMap<string, ChangedLines>): boolea
   const lines = changed.get(v.file);
   if (lines === undefined) return true; // outside the workspace or gone: nothing to compare with
   return lines === 'all' || lines.has(v.line);
+}
+
+/**
+ * `--new-only` for a run: the reference is the explicit base of the scope (auto: the baseline; branch: the
+ * merge base), else the baseline; with neither there is no reference and every violation is new (never
+ * HEAD: what was committed without being gated is not "pre-existing"). A gate whose config hash is the
+ * one recorded when the baseline moved passed at the baseline (it moves only when every active gate
+ * passed): when the reference is the baseline, all of that gate's violations are new. Only the other
+ * gates (config changed since, or a branch merge base as reference) fall back to the line diff.
+ */
+export async function holdTheLineFor(
+  plan: RunPlan,
+  results: readonly GateResult[],
+  emit: (e: GateProgress) => void,
+): Promise<{ gates: GateResult[]; reference: string | null }> {
+  const reference = plan.scope.base ?? plan.state.baseline_sha ?? null;
+  if (!reference || !plan.repoDir) {
+    emit({
+      type: 'warning',
+      message: reference
+        ? '--new-only: not a git repository, no commit to compare with: every violation counts as new'
+        : '--new-only: no baseline (no green run recorded) to compare with: every violation counts as new',
+    });
+    return { gates: [...results], reference: null };
+  }
+  const clean = new Set<string>();
+  if (reference === plan.state.baseline_sha)
+    for (const p of plan.plans) {
+      const recorded = plan.state.gates?.[p.id]?.config_hash;
+      if (recorded && recorded === p.configHash) clean.add(p.id);
+    }
+  const rest = results.filter((g) => !clean.has(g.id));
+  const changed = await changedLinesSince(plan.root, plan.repoDir, reference, violationFiles(rest, plan.root));
+  return { gates: holdTheLine(results, changed, clean), reference };
 }
 
 /** The files with violations, for `changedLinesSince`. */

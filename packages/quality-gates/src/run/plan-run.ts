@@ -1,8 +1,10 @@
 import { join, resolve } from 'node:path';
 import type { QualityConfig, QualityGatesState, TelemetryHandle } from '@st3/schemas';
+import { St3Error } from '@st3/schemas/errors';
 import { QUALITY_CONFIG_CACHE, QUALITY_CONFIG_PATH } from '../config/paths.js';
 import { requireQualityConfig } from '../config/require-config.js';
 import { gateConfigHash } from '../scope/config-hash.js';
+import { whyGateSkipsFile } from '../scope/filter.js';
 import {
   listProjectFiles,
   resolveScope,
@@ -104,6 +106,7 @@ export async function planGateRun(options: RunGatesOptions): Promise<RunPlan> {
     projectFiles: () =>
       (projectFiles ??= scope.mode === 'project' ? Promise.resolve(scope.files) : listProjectFiles(root)),
   });
+  if (scope.kind === 'files') refuseUncheckedFiles(scope.files, plans, config);
   const limited = options.gates !== undefined && options.gates.length > 0;
   return { root, config, request, state, scope, plans, limited, ...(scope.repoDir ? { repoDir: scope.repoDir } : {}) };
 }
@@ -120,4 +123,36 @@ async function resolveConfig(
     ...(cache ? { cacheFile: join(root, QUALITY_CONFIG_CACHE), cacheReadOnly: cache === 'read-only' } : {}),
   });
   return loaded.config;
+}
+
+/**
+ * A `files` run checks every listed file with at least one gate, or runs nothing: a listed file that no
+ * gate of the run takes (another type, outside the include globs, excluded) is a usage error naming it
+ * and each gate's reason, as a missing file is (`E_FILE_NOT_FOUND`) — a run that checks less than the
+ * user named must not pass.
+ */
+function refuseUncheckedFiles(files: readonly string[], plans: readonly GatePlan[], config: QualityConfig): void {
+  const checked = new Set(plans.flatMap((p) => (p.mode === 'skip' ? [] : p.files)));
+  const unchecked = files.filter((f) => !checked.has(f));
+  if (unchecked.length === 0) return;
+  const reasons = unchecked.map((file) => {
+    const byReason = new Map<string, string[]>();
+    for (const p of plans) {
+      const why = whyGateSkipsFile(p.gate, config, file) ?? 'not checked';
+      byReason.set(why, [...(byReason.get(why) ?? []), p.id]);
+    }
+    const text =
+      plans.length === 0 ? 'no gate to run' : [...byReason].map(([why, ids]) => `${ids.join(', ')}: ${why}`).join('; ');
+    return { file, reason: text };
+  });
+  const many = unchecked.length > 1;
+  throw new St3Error(
+    'E_USAGE',
+    `listed file${many ? 's' : ''} checked by no gate: ${reasons.map((r) => `${r.file} (${r.reason})`).join(', ')} (nothing was run)`,
+    {
+      file: unchecked[0],
+      hint: `drop ${many ? 'them' : 'it'} from the list, or make a gate take ${many ? 'them' : 'it'} (project_scope.include_globs, a gate's scope or file_types in quality.yaml)`,
+      details: { unchecked: reasons },
+    },
+  );
 }

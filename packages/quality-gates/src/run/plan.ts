@@ -101,7 +101,7 @@ async function planChanged(
     if (own?.project_failed) return project('it failed on the project last time', true);
   }
 
-  const ofType = createGateFilter({ ...gate, scope: undefined }, { ...ctx.config, project_scope: undefined });
+  const ofType = typedFilter(gate, ctx.config);
   const typed = [...changed.filter(ofType), ...deleted.filter(ofType)];
   const failed = auto ? failedFor(id, state).filter((f) => filter(f) && existsSync(join(root, f))) : [];
   if (gate.capabilities.scope_mode === 'project') {
@@ -121,6 +121,17 @@ async function planChanged(
   if (files.size === 0) return skip(base, scope, gate, auto);
   const reason = `${scope.description}${importers ? `; +${plural(importers, 'file')} importing them` : ''}`;
   return { ...base, mode: 'files', files: [...files].sort(), reason, sound: auto };
+}
+
+/**
+ * The changed files that can change a gate's verdict through the files it checks: its file types anywhere
+ * (not only where it looks), and for a Python gate the `.pyi` stubs too — a stub types the modules that
+ * import it, so a changed stub must re-check them (or the project, for a project-wide checker).
+ */
+function typedFilter(gate: GateConfig, config: QualityConfig): (f: string) => boolean {
+  const own = createGateFilter({ ...gate, scope: undefined }, { ...config, project_scope: undefined });
+  const python = (gate.capabilities.file_types ?? []).some((t) => t === '.py' || t === 'py');
+  return python ? (f) => own(f) || f.endsWith('.pyi') : own;
 }
 
 function skip(

@@ -2,7 +2,7 @@ import { St3Error } from '@st3/schemas/errors';
 import { summarize } from '../report/summary.js';
 import { rotateArtifactLogs } from './artifact-log.js';
 import { executeCheck, type ExecuteOptions } from './execute.js';
-import { changedLinesSince, holdTheLine, violationFiles } from './new-only.js';
+import { holdTheLineFor } from './new-only.js';
 import { planGateRun, type RunGatesOptions, type RunPlan } from './plan-run.js';
 import { selectGates, type GatePlan } from './plan.js';
 import { recordRun } from './record.js';
@@ -54,13 +54,10 @@ async function runOnce(options: RunGatesOptions): Promise<GateRunResult> {
   let reported = results;
   let newOnly: GateRunResult['new_only'];
   if (options.newOnly) {
-    const reference = plan.scope.base ?? plan.state.baseline_sha ?? plan.scope.head ?? null;
-    if (reference && plan.repoDir) {
-      const changed = await changedLinesSince(root, plan.repoDir, reference, violationFiles(results, root));
-      reported = holdTheLine(results, changed);
-    } else emit({ type: 'warning', message: '--new-only: no commit to compare with, every violation counts as new' });
+    const held = await holdTheLineFor(plan, results, emit);
+    reported = held.gates;
     newOnly = {
-      reference,
+      reference: held.reference,
       preexisting: reported.reduce((n, g) => n + (g.preexisting_violations?.length ?? 0), 0),
     };
   }

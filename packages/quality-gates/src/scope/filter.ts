@@ -45,3 +45,25 @@ export function describeGateFilter(gate: GateConfig): string {
   if (gate.scope?.exclude_globs?.length) parts.push(`exclude ${gate.scope.exclude_globs.join(', ')}`);
   return parts.join('; ');
 }
+
+/**
+ * Why a gate does not check `file` (one clause naming the setting that leaves it out), or undefined when
+ * it does: what a `files` run says of a listed file that no gate checks.
+ */
+export function whyGateSkipsFile(gate: GateConfig, config: QualityConfig, file: string): string | undefined {
+  const types = (gate.capabilities.file_types ?? []).map((t) => (t.startsWith('.') || t === '*' ? t : `.${t}`));
+  if (types.length > 0 && !types.includes('*') && !types.some((t) => file.endsWith(t)))
+    return `takes only file types ${types.join(', ')}`;
+  const own = gate.scope?.include_globs;
+  if (own && own.length > 0) {
+    if (!globMatcher(own)!(file)) return `outside its scope.include_globs (${own.join(', ')})`;
+  } else {
+    const project = config.project_scope?.include_globs;
+    if (project && project.length > 0 && !globMatcher(project)!(file))
+      return `outside project_scope.include_globs (${project.join(', ')})`;
+  }
+  const exclude = gate.scope?.exclude_globs;
+  if (exclude && exclude.length > 0 && globMatcher(exclude)!(file))
+    return `excluded by its scope.exclude_globs (${exclude.join(', ')})`;
+  return createGateFilter(gate, config)(file) ? undefined : 'not among the files it takes';
+}

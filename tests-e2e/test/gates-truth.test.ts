@@ -1,0 +1,164 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { json, runSt3, withTempDir } from '../src/run-cli.js';
+
+/**
+ * `st3 gates` must not pass what it could not check (reviewer findings): `--new-only` after a green
+ * baseline and with no baseline, a changed `.pyi` stub in auto scope, and a listed file no gate checks.
+ * The built binary, real git repositories, the real ruff and mypy.
+ */
+const hasTool = (name: string): boolean => {
+  try {
+    execFileSync(name, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const tools = hasTool('ruff') && hasTool('mypy') && hasTool('git');
+const SLOW = 180_000;
+
+const CONFIG = `version: "1.1"
+active_gates: [ruff_lint, mypy_types]
+project_scope:
+  include_globs: ["src/**/*.py"]
+gates:
+  ruff_lint:
+    name: "Ruff lint"
+    execution: {command: ["ruff", "check", "--isolated", "--output-format=json", "--select=E,F"], timeout_seconds: 60}
+    success: {exit_codes_ok: [0]}
+    capabilities:
+      file_types: [".py"]
+      parsing_strategy: "json_violations"
+      json_violations:
+        violations_path: null
+        field_map: {file: "filename", line: "location/row", col: "location/column", rule: "code", message: "message"}
+  mypy_types:
+    name: "mypy"
+    execution: {command: ["mypy", "--strict", "--no-error-summary"], timeout_seconds: 120}
+    success: {exit_codes_ok: [0]}
+    capabilities:
+      file_types: [".py"]
+      parsing_strategy: "text_violations"
+      text_violations:
+        pattern: '^(?P<file>[^:]+):(?P<line>\\d+): (?P<severity>error|warning|note): (?P<message>.+?)(?:\\s+\\[(?P<rule>[^\\]]+)\\])?$'
+        severity_default: "error"
+`;
+
+function write(root: string, files: Record<string, string>): void {
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), text);
+  }
+}
+function git(dir: string, ...args: string[]): string {
+  return execFileSync(
+    'git',
+    [
+      '-c',
+      'user.name=t',
+      '-c',
+      'user.email=t@t',
+      '-c',
+      'init.defaultBranch=main',
+      '-c',
+      'commit.gpgsign=false',
+      ...args,
+    ],
+    { cwd: dir, encoding: 'utf8' },
+  ).trim();
+}
+function commit(dir: string, message: string): void {
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', message);
+}
+function repo(dir: string, files: Record<string, string>): void {
+  write(dir, {
+    '.gitignore': '.ruff_cache/\n.mypy_cache/\n.st3/state.json\n.st3/logs/\n.st3/cache/\n',
+    '.st3/config/quality.yaml': CONFIG,
+    ...files,
+  });
+  git(dir, 'init', '-q');
+  commit(dir, 'init');
+}
+const baseline = (dir: string): string | null =>
+  JSON.parse(readFileSync(join(dir, '.st3/state.json'), 'utf8')).quality_gates.baseline_sha;
+
+describe.skipIf(!tools)('st3 gates: no false greens (built binary, ruff, mypy)', () => {
+  it(
+    '--new-only after a green baseline: a deletion that breaks an unchanged line fails, nothing is pre-existing',
+    () =>
+      withTempDir(async (dir) => {
+        repo(dir, { 'src/a.py': 'import os\n\n\ndef f(x: int) -> int:\n    return os.getpid() + x\n' });
+        expect((await runSt3(['gates', '-q'], { cwd: dir })).code).toBe(0);
+        expect(baseline(dir)).toBe(git(dir, 'rev-parse', 'HEAD'));
+        write(dir, { 'src/a.py': '\n\ndef f(x: int) -> int:\n    return os.getpid() + x\n' });
+        const r = await runSt3(['gates', '--new-only', '--no-state', '--json'], { cwd: dir });
+        expect(r.code).toBe(1);
+        const doc = json(r);
+        expect(doc.overall_pass).toBe(false);
+        expect(doc.new_only).toEqual({ reference: baseline(dir), preexisting: 0 });
+        expect(doc.summary).not.toContain('pre-existing');
+      }),
+    SLOW,
+  );
+
+  it(
+    '--new-only with no baseline: every violation counts (never HEAD), and stderr says so',
+    () =>
+      withTempDir(async (dir) => {
+        repo(dir, { 'src/a.py': 'def f(x):\n    return undefined_name + x\n' });
+        const r = await runSt3(['gates', '--new-only', '--no-state'], { cwd: dir });
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain(
+          'no baseline (no green run recorded) to compare with: every violation counts as new',
+        );
+        expect(r.stdout).not.toContain('pre-existing');
+        const doc = json(await runSt3(['gates', '--new-only', '--no-state', '--json'], { cwd: dir }));
+        expect(doc).toMatchObject({ overall_pass: false, new_only: { reference: null, preexisting: 0 } });
+      }),
+    SLOW,
+  );
+
+  it(
+    'auto scope: a changed .pyi stub re-checks its importers with mypy; the run fails and the baseline stays',
+    () =>
+      withTempDir(async (dir) => {
+        repo(dir, {
+          'src/b.pyi': 'def size() -> int: ...\n',
+          'src/a.py': 'from b import size\n\n\ndef f() -> int:\n    return size() + 1\n',
+        });
+        expect((await runSt3(['gates', '-q'], { cwd: dir })).code).toBe(0);
+        const base = baseline(dir);
+        write(dir, { 'src/b.pyi': 'def size() -> str: ...\n' });
+        commit(dir, 'change stub');
+        const r = await runSt3(['gates', '--json'], { cwd: dir });
+        expect(r.code).toBe(1);
+        const mypy = json(r).gates.find((g: { id: string }) => g.id === 'mypy_types');
+        expect(mypy).toMatchObject({ status: 'failed', scope: { mode: 'files', files: 1 } });
+        expect(baseline(dir)).toBe(base);
+        expect((await runSt3(['gates', '-q'], { cwd: dir })).code).toBe(1);
+      }),
+    SLOW,
+  );
+
+  it(
+    'a listed file no gate checks (outside project_scope.include_globs): exit 2, named with the include globs',
+    () =>
+      withTempDir(async (dir) => {
+        repo(dir, { 'tool.py': 'x = (\n', 'src/ok.py': 'X = 1\n' });
+        const r = await runSt3(['gates', 'tool.py', '--no-state'], { cwd: dir });
+        expect(r.code).toBe(2);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toContain(
+          'listed file checked by no gate: tool.py (ruff_lint, mypy_types: outside project_scope.include_globs (src/**/*.py)) (nothing was run)',
+        );
+        const doc = json(await runSt3(['gates', 'tool.py', 'src/ok.py', '--no-state', '--json'], { cwd: dir }));
+        expect(doc).toMatchObject({ ok: false, error: { code: 'E_USAGE', file: 'tool.py' } });
+        expect(doc.overall_pass).toBeUndefined();
+      }),
+    SLOW,
+  );
+});
