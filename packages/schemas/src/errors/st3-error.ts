@@ -1,5 +1,5 @@
 import type { Diagnostic, SourceLocation } from './diagnostic.js';
-import { formatDiagnostic } from './diagnostic.js';
+import { formatPath } from './diagnostic.js';
 
 export interface St3ErrorOptions extends SourceLocation {
   hint?: string;
@@ -81,7 +81,11 @@ export function errorToJson(error: St3Error): St3ErrorJson {
 /** Builds an error from the first of several diagnostics, carrying all of them. */
 export function errorFromDiagnostics(code: string, message: string, diagnostics: Diagnostic[]): St3Error {
   const first = diagnostics[0];
-  return new St3Error(code, first ? `${message}: ${formatDiagnostic(first)}` : message, {
+  // The first diagnostic's place and hint are the error's own fields (printed once, before and after the message).
+  const detail = first
+    ? `: ${first.message}${first.path && first.path.length > 0 ? ` at ${formatPath(first.path)}` : ''}`
+    : '';
+  return new St3Error(code, `${message}${detail}`, {
     file: first?.file,
     line: first?.line,
     column: first?.column,
