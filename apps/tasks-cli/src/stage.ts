@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import type { RunStage, StageReport } from '@st3/cli-kit';
+import type { RunStage, StageContext, StageReport } from '@st3/cli-kit';
 import type * as EvidenceModule from '@st3/evidence';
-import type { EvidenceWorkspace } from '@st3/evidence';
-import type { TaskContext } from '@st3/schemas';
+import type { EvidenceWorkspace, TaskFileDrift, TaskLocation, VerifyReport } from '@st3/evidence';
+import type { TaskContext, ValidationResult } from '@st3/schemas';
+import type { TelemetryCollector } from '@st3/telemetry';
 
 type Evidence = typeof EvidenceModule;
 
@@ -35,6 +36,133 @@ async function openContext(ev: Evidence, ws: EvidenceWorkspace, id: string, file
 }
 
 /**
+ * Runs the context's validation commands one after the other; each command that ran (not a skipped
+ * one) goes into the stage's telemetry.
+ */
+async function runValidationCommands(
+  ev: Evidence,
+  ws: EvidenceWorkspace,
+  ctx: StageContext,
+  context: TaskContext,
+  telemetry: TelemetryCollector | undefined,
+): Promise<ValidationResult[]> {
+  const commands = ev.parseCommands(context.validation_commands);
+  const results = [];
+  for (const command of commands) {
+    const result = await ev.runValidationCommand(command, {
+      root: ctx.root,
+      env: ctx.io.env,
+      signal: ctx.io.signal,
+      taskStatus: ev.taskStatusLookup(ws),
+    });
+    if (result.status !== 'skipped')
+      telemetry?.command(
+        Array.isArray(command.command) ? command.command : [command.command],
+        result.exit_code ?? null,
+        result.duration_ms ?? 0,
+      );
+    results.push(result);
+  }
+  return results;
+}
+
+/** What the stage found on its task, for its report. */
+interface TaskEvidence {
+  task: TaskLocation;
+  opened: OpenedContext;
+  results: ValidationResult[];
+  verify: VerifyReport;
+  /** Absent when the stage created the context: only an existing one is checked for drift. */
+  drift: TaskFileDrift | undefined;
+}
+
+/** The report's notes on an existing context: it was used as it is, and whether its snapshot or task file drifted. */
+function existingContextNotes({ task, opened, drift }: TaskEvidence): string[] {
+  if (opened.created) return [];
+  const snapshotIntact = drift?.snapshot_intact ?? true;
+  return [
+    `using the existing context of ${task.id} (created ${opened.context.manifest.created_at}): nothing in it removed`,
+    ...(snapshotIntact ? [] : [`the task snapshot of ${task.id} no longer matches its SHA-256`]),
+    ...(drift?.task_file_changed
+      ? [`the task file changed since the context's snapshot (st3 tasks context diff ${task.id})`]
+      : []),
+  ];
+}
+
+/** One report line for a validation result: not run (and why), or its status with its skip reason, refusal or exit code. */
+function resultLine(ev: Evidence, r: ValidationResult): string {
+  const reason = ev.notRunReason(r);
+  if (reason !== undefined) return `not run ${r.id} (${reason})`;
+  return `${r.status} ${r.id}${r.skip_reason ? ` (${r.skip_reason})` : r.attempts === 0 && r.error ? ` not run: ${r.error}` : ` exit ${r.exit_code}`}`;
+}
+
+/** The stage's report: the validation tally, the verified attachments and, for an existing context, its drift. */
+function evidenceReport(ev: Evidence, found: TaskEvidence): StageReport {
+  const { task, opened, results, verify: report, drift } = found;
+  const { context } = opened;
+  // A command not run because of a pre-flight problem is not a pass; one waiting on its blocker is neutral.
+  const tally = ev.tallyValidation(results);
+  const notRun =
+    tally.not_run > 0
+      ? `, ${tally.not_run} not run (${tally.notRun.map((n) => `${n.id}: ${n.reason}`).join('; ')})`
+      : '';
+  const skipped = tally.skipped > 0 ? `, ${tally.skipped} skipped (waiting on a blocker task)` : '';
+  const summaryText = `${task.id}: ${tally.passed}/${results.length} validation command(s) passed${notRun}${skipped}`;
+  const snapshotIntact = drift?.snapshot_intact ?? true;
+  return {
+    stage: 'evidence',
+    ok: tally.ok && report.ok && snapshotIntact,
+    summary: `${summaryText}; ${report.checked} attachment(s) verified ${report.ok ? 'intact' : 'with problems'}; ${context.standards.length} standards excerpt(s)`,
+    lines: [...existingContextNotes(found), ...results.map((r) => resultLine(ev, r))],
+    data: {
+      task: task.id,
+      context: opened.created ? 'created' : 'existing',
+      results,
+      counts: { passed: tally.passed, failed: tally.failed, not_run: tally.not_run, skipped: tally.skipped },
+      verify: report,
+      standards: context.standards.map((s) => `${s.file}#${s.section}`),
+    },
+  };
+}
+
+/**
+ * The stage's work on its task in `ws`: open its context, attach the task file, run the validation
+ * commands, save the telemetry (not on a dry run) and verify the evidence.
+ */
+async function collectTaskEvidence(
+  ev: Evidence,
+  ctx: StageContext,
+  ws: EvidenceWorkspace,
+  task: TaskLocation,
+  dryRun: boolean,
+): Promise<TaskEvidence> {
+  const opened = await openContext(ev, ws, task.id, task.file);
+  // The stage's own telemetry file is replaced by each run (what this run read and ran); the
+  // context's other files are left as they are.
+  const telemetry = dryRun
+    ? undefined
+    : (await import('@st3/telemetry')).createCollector({
+        agent: 'st3-run-evidence',
+        taskId: task.id,
+        dir: ev.contextDirFor(ws, task.id),
+      });
+  const attached = await ev.attachEvidence(ws, task.id, {
+    type: 'file',
+    source: task.file,
+    description: 'the task file as worked on',
+    signal: ctx.io.signal,
+  });
+  telemetry?.fileRead(relative(ctx.root, task.file), attached.entry.size);
+  const results = await runValidationCommands(ev, ws, ctx, opened.context, telemetry);
+  for (const w of opened.warnings) telemetry?.warn('warning', w.message);
+  await telemetry?.save();
+  const verify = await ev.verifyEvidence(ws, task.id);
+  // A context the stage did not create is verified too: its task snapshot must still match its SHA-256.
+  const drift = opened.created ? undefined : await ev.taskFileDrift(ws, opened.context);
+  return { task, opened, results, verify, drift };
+}
+
+/**
  * `st3 run` evidence stage: on the workspace's first open task, validate it, create its context when it
  * has none (an existing context is used as it is, never purged), attach evidence, run its validation
  * commands and verify the evidence. The context is kept in the workspace (with the stage's telemetry, so
@@ -61,85 +189,7 @@ export const evidenceStage: RunStage = {
       const ws = scratch
         ? { root: ctx.root, config: { ...base.config, context_dir: relative(ctx.root, scratch) } }
         : { root: ctx.root, config: base.config };
-      const opened = await openContext(ev, ws, task.id, task.file);
-      const { context } = opened;
-      // The stage's own telemetry file is replaced by each run (what this run read and ran); the
-      // context's other files are left as they are.
-      const telemetry = scratch
-        ? undefined
-        : (await import('@st3/telemetry')).createCollector({
-            agent: 'st3-run-evidence',
-            taskId: task.id,
-            dir: ev.contextDirFor(ws, task.id),
-          });
-      const attached = await ev.attachEvidence(ws, task.id, {
-        type: 'file',
-        source: task.file,
-        description: 'the task file as worked on',
-        signal: ctx.io.signal,
-      });
-      telemetry?.fileRead(relative(ctx.root, task.file), attached.entry.size);
-      const commands = ev.parseCommands(context.validation_commands);
-      const results = [];
-      for (const command of commands) {
-        const result = await ev.runValidationCommand(command, {
-          root: ctx.root,
-          env: ctx.io.env,
-          signal: ctx.io.signal,
-          taskStatus: ev.taskStatusLookup(ws),
-        });
-        if (result.status !== 'skipped')
-          telemetry?.command(
-            Array.isArray(command.command) ? command.command : [command.command],
-            result.exit_code ?? null,
-            result.duration_ms ?? 0,
-          );
-        results.push(result);
-      }
-      for (const w of opened.warnings) telemetry?.warn('warning', w.message);
-      await telemetry?.save();
-      // A command not run because of a pre-flight problem is not a pass; one waiting on its blocker is neutral.
-      const tally = ev.tallyValidation(results);
-      const notRun =
-        tally.not_run > 0
-          ? `, ${tally.not_run} not run (${tally.notRun.map((n) => `${n.id}: ${n.reason}`).join('; ')})`
-          : '';
-      const skipped = tally.skipped > 0 ? `, ${tally.skipped} skipped (waiting on a blocker task)` : '';
-      const summaryText = `${task.id}: ${tally.passed}/${results.length} validation command(s) passed${notRun}${skipped}`;
-      const report = await ev.verifyEvidence(ws, task.id);
-      // A context the stage did not create is verified too: its task snapshot must still match its SHA-256.
-      const drift = opened.created ? undefined : await ev.taskFileDrift(ws, context);
-      const snapshotIntact = drift?.snapshot_intact ?? true;
-      const notes = opened.created
-        ? []
-        : [
-            `using the existing context of ${task.id} (created ${context.manifest.created_at}): nothing in it removed`,
-            ...(snapshotIntact ? [] : [`the task snapshot of ${task.id} no longer matches its SHA-256`]),
-            ...(drift?.task_file_changed
-              ? [`the task file changed since the context's snapshot (st3 tasks context diff ${task.id})`]
-              : []),
-          ];
-      return {
-        stage: 'evidence',
-        ok: tally.ok && report.ok && snapshotIntact,
-        summary: `${summaryText}; ${report.checked} attachment(s) verified ${report.ok ? 'intact' : 'with problems'}; ${context.standards.length} standards excerpt(s)`,
-        lines: [
-          ...notes,
-          ...results.map((r) => {
-            const reason = ev.notRunReason(r);
-            if (reason !== undefined) return `not run ${r.id} (${reason})`;
-            return `${r.status} ${r.id}${r.skip_reason ? ` (${r.skip_reason})` : r.attempts === 0 && r.error ? ` not run: ${r.error}` : ` exit ${r.exit_code}`}`;
-          }),
-        ],
-        data: {
-          task: task.id,
-          context: opened.created ? 'created' : 'existing',
-          results,
-          counts: { passed: tally.passed, failed: tally.failed, not_run: tally.not_run, skipped: tally.skipped },
-          verify: report,
-          standards: context.standards.map((s) => `${s.file}#${s.section}`),
-        },
-      };
+      return evidenceReport(ev, await collectTaskEvidence(ev, ctx, ws, task, scratch !== undefined));
     } finally {
       if (scratch) await rm(scratch, { recursive: true, force: true });
     }

@@ -58,6 +58,45 @@ export async function readQaBaselines(ws: EvidenceWorkspace, taskId: string): Pr
   return context.validation_baseline?.qa ?? {};
 }
 
+/** The text of a QA log, or E_FILE_NOT_FOUND / E_FILE_READ naming the log as the user gave it. */
+async function readQaLog(logPath: string, log: string): Promise<string> {
+  try {
+    return await readFile(logPath, 'utf8');
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new St3Error(
+      missing ? 'E_FILE_NOT_FOUND' : 'E_FILE_READ',
+      `cannot read the QA log ${log}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      { file: log, hint: 'give the log file the command wrote (relative to the workspace root)' },
+    );
+  }
+}
+
+/** A QA run as a validation result (its id `qa:<key>`), started its duration before `now`. */
+function qaValidationResult(summary: QaSummary, now: Date): ValidationResult {
+  return {
+    id: `qa:${summary.key}`.slice(0, 200),
+    status: summary.exit_code === 0 ? 'passed' : summary.exit_code === null ? 'error' : 'failed',
+    exit_code: summary.exit_code,
+    expected: summary.exit_code === 0,
+    duration_ms: summary.duration_ms,
+    attempts: 1,
+    timed_out: false,
+    stdout_tail: summary.headline,
+    stderr_tail: '',
+    started_at: new Date(now.getTime() - summary.duration_ms).toISOString(),
+  };
+}
+
+/** Appends a summary to the context's `qa/runs.json`, which keeps the last {@link MAX_RUNS}. */
+async function appendQaRun(dir: string, summary: QaSummary): Promise<void> {
+  const runsFile = join(dir, RUNS_FILE);
+  await mkdir(join(dir, 'qa'), { recursive: true });
+  // Fields the schema does not know (another tool's) are written back as they were.
+  const file = await readRunsDocument(dir, true);
+  await writeJsonAtomic(runsFile, { ...file, runs: [...file.runs, summary].slice(-MAX_RUNS) });
+}
+
 /**
  * Records one QA run: reads its log into a summary (see `summarizeQa`), attaches the log as
  * `qa_output` evidence (metadata command, exit_code, duration_ms, kind, format, headline), appends
@@ -71,17 +110,7 @@ export async function recordQa(
 ): Promise<RecordQaResult> {
   const clock = options.clock ?? systemClock;
   const logPath = isAbsolute(options.log) ? options.log : resolve(ws.root, options.log);
-  let text: string;
-  try {
-    text = await readFile(logPath, 'utf8');
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new St3Error(
-      missing ? 'E_FILE_NOT_FOUND' : 'E_FILE_READ',
-      `cannot read the QA log ${options.log}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      { file: options.log, hint: 'give the log file the command wrote (relative to the workspace root)' },
-    );
-  }
+  const text = await readQaLog(logPath, options.log);
   const now = clock();
   const cwd = options.cwd === undefined ? undefined : resolve(ws.root, options.cwd);
   const draft = summarizeQa({
@@ -112,18 +141,7 @@ export async function recordQa(
     async (context, dir) => {
       const previous = context.validation_baseline?.qa?.[summary.key];
       const makeBaseline = mode === 'always' || (mode === 'auto' && !previous);
-      const result: ValidationResult = {
-        id: `qa:${summary.key}`.slice(0, 200),
-        status: summary.exit_code === 0 ? 'passed' : summary.exit_code === null ? 'error' : 'failed',
-        exit_code: summary.exit_code,
-        expected: summary.exit_code === 0,
-        duration_ms: summary.duration_ms,
-        attempts: 1,
-        timed_out: false,
-        stdout_tail: summary.headline,
-        stderr_tail: '',
-        started_at: new Date(now.getTime() - summary.duration_ms).toISOString(),
-      };
+      const result = qaValidationResult(summary, now);
       // The latest run of each command, as `st3 tasks run-validation` keeps them; the history is qa/runs.json.
       context.validation_runs = [...context.validation_runs.filter((r) => r.id !== result.id), result];
       if (makeBaseline) {
@@ -132,11 +150,7 @@ export async function recordQa(
         baseline.results = [...baseline.results.filter((r) => r.id !== result.id), result];
         context.validation_baseline = baseline;
       }
-      const runsFile = join(dir, RUNS_FILE);
-      await mkdir(join(dir, 'qa'), { recursive: true });
-      // Fields the schema does not know (another tool's) are written back as they were.
-      const file = await readRunsDocument(dir, true);
-      await writeJsonAtomic(runsFile, { ...file, runs: [...file.runs, summary].slice(-MAX_RUNS) });
+      await appendQaRun(dir, summary);
       return {
         summary,
         evidence: attached.entry,

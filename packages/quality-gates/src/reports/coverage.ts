@@ -93,20 +93,88 @@ function emptyLcovCounts() {
   };
 }
 
+type LcovCounts = ReturnType<typeof emptyLcovCounts>;
+
+/** The measures lcov has (no statements). */
+type LcovTotals = Required<Pick<CoverageTotals, 'lines' | 'functions' | 'branches'>>;
+
+/** Adds one `TAG:value` line of a record to its counts (a total sets it; a DA/FNDA/BRDA line is counted). */
+function countLcovLine(counts: LcovCounts, tag: string, value: string): void {
+  const n = Number(value);
+  switch (tag) {
+    case 'LF':
+      counts.lf = n;
+      break;
+    case 'LH':
+      counts.lh = n;
+      break;
+    case 'FNF':
+      counts.fnf = n;
+      break;
+    case 'FNH':
+      counts.fnh = n;
+      break;
+    case 'BRF':
+      counts.brf = n;
+      break;
+    case 'BRH':
+      counts.brh = n;
+      break;
+    case 'DA':
+      counts.da++;
+      if (Number(value.split(',')[1]) > 0) counts.daHit++;
+      break;
+    case 'FNDA':
+      counts.fnda++;
+      if (Number(value.split(',')[0]) > 0) counts.fndaHit++;
+      break;
+    case 'BRDA': {
+      counts.brda++;
+      const taken = value.split(',')[3];
+      if (taken !== undefined && taken !== '-' && Number(taken) > 0) counts.brdaHit++;
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+/** A record's measures: its LF/LH, FNF/FNH and BRF/BRH totals, or the lines counted where it gave none. */
+function lcovRecordTotals(counts: LcovCounts): LcovTotals {
+  const pick = (summary: number, counted: number) => (summary >= 0 ? summary : counted);
+  return {
+    lines: metric(pick(counts.lf, counts.da), pick(counts.lh, counts.daHit)),
+    functions: metric(pick(counts.fnf, counts.fnda), pick(counts.fnh, counts.fndaHit)),
+    branches: metric(pick(counts.brf, counts.brda), pick(counts.brh, counts.brdaHit)),
+  };
+}
+
+/** The report over the files' measures: the files sorted by path, the total their sum. */
+function lcovReport(files: Map<string, LcovTotals>): CoverageReport {
+  const list = [...files]
+    .map(([f, t]) => ({ file: f, ...t }))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const sum = (key: 'lines' | 'functions' | 'branches') =>
+    metric(
+      list.reduce((s, f) => s + f[key].total, 0),
+      list.reduce((s, f) => s + f[key].covered, 0),
+    );
+  return {
+    format: 'lcov',
+    total: { lines: sum('lines'), functions: sum('functions'), branches: sum('branches') },
+    files: list,
+  };
+}
+
 function parseLcovUnchecked(text: string, root: string): CoverageReport {
-  const files = new Map<string, Required<Pick<CoverageTotals, 'lines' | 'functions' | 'branches'>>>();
+  const files = new Map<string, LcovTotals>();
   let file: string | undefined;
   let counts = emptyLcovCounts();
   let records = 0;
   const finish = () => {
     if (file === undefined) return;
-    const pick = (summary: number, counted: number) => (summary >= 0 ? summary : counted);
     const prev = files.get(file);
-    const next = {
-      lines: metric(pick(counts.lf, counts.da), pick(counts.lh, counts.daHit)),
-      functions: metric(pick(counts.fnf, counts.fnda), pick(counts.fnh, counts.fndaHit)),
-      branches: metric(pick(counts.brf, counts.brda), pick(counts.brh, counts.brdaHit)),
-    };
+    const next = lcovRecordTotals(counts);
     // The same file in two records (two test processes): keep the union's best estimate, the larger cover.
     files.set(file, prev && prev.lines.covered > next.lines.covered ? prev : next);
     records++;
@@ -127,59 +195,9 @@ function parseLcovUnchecked(text: string, root: string): CoverageReport {
     }
     const colon = line.indexOf(':');
     if (colon < 0) continue;
-    const tag = line.slice(0, colon);
-    const value = line.slice(colon + 1);
-    const n = Number(value);
-    switch (tag) {
-      case 'LF':
-        counts.lf = n;
-        break;
-      case 'LH':
-        counts.lh = n;
-        break;
-      case 'FNF':
-        counts.fnf = n;
-        break;
-      case 'FNH':
-        counts.fnh = n;
-        break;
-      case 'BRF':
-        counts.brf = n;
-        break;
-      case 'BRH':
-        counts.brh = n;
-        break;
-      case 'DA':
-        counts.da++;
-        if (Number(value.split(',')[1]) > 0) counts.daHit++;
-        break;
-      case 'FNDA':
-        counts.fnda++;
-        if (Number(value.split(',')[0]) > 0) counts.fndaHit++;
-        break;
-      case 'BRDA': {
-        counts.brda++;
-        const taken = value.split(',')[3];
-        if (taken !== undefined && taken !== '-' && Number(taken) > 0) counts.brdaHit++;
-        break;
-      }
-      default:
-        break;
-    }
+    countLcovLine(counts, line.slice(0, colon), line.slice(colon + 1));
   }
   finish();
   if (records === 0) throw new Error('not an lcov tracefile (no SF: … end_of_record record)');
-  const list = [...files]
-    .map(([f, t]) => ({ file: f, ...t }))
-    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  const sum = (key: 'lines' | 'functions' | 'branches') =>
-    metric(
-      list.reduce((s, f) => s + f[key].total, 0),
-      list.reduce((s, f) => s + f[key].covered, 0),
-    );
-  return {
-    format: 'lcov',
-    total: { lines: sum('lines'), functions: sum('functions'), branches: sum('branches') },
-    files: list,
-  };
+  return lcovReport(files);
 }
