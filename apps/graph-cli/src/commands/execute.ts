@@ -1,3 +1,4 @@
+import { existsSync, rmdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   createOutput,
@@ -152,9 +153,25 @@ export const command = defineCommand({
     // The run's id is fixed first and held for the whole execution: a --resume of a run that is still
     // executing (here or on another terminal) is refused instead of running its nodes twice.
     const runId = ctx.values.resume ?? exec.newRunId();
-    return store.exclusive(runId, () => executeRun(ctx, ws, exec, store, runId));
+    const fresh = !existsSync(ws.st3Dir);
+    try {
+      return await store.exclusive(runId, () => executeRun(ctx, ws, exec, store, runId));
+    } catch (error) {
+      // A run refused before it started (usage, bad input) leaves no `.st3/` behind in a folder that had
+      // none: an empty one would make every folder below it resolve here as its workspace.
+      if (fresh) for (const dir of [store.dir, ws.st3Dir]) rmdirIfEmpty(dir);
+      throw error;
+    }
   },
 });
+
+function rmdirIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty (the run wrote something) or already gone: kept as it is
+  }
+}
 
 type ExecuteContext = RunContext<Values<typeof executeOptions>, ArgsOf<typeof executeArgs>>;
 
