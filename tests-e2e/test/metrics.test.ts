@@ -212,6 +212,80 @@ describe("st3 metrics: the seed's pilot, scripted", () => {
   }, 300_000);
 });
 
+describe('st3 metrics: no pass and no "no regression" on missing data', () => {
+  it('collect over a measured task and an unmeasured one is incomplete; compare flags criteria no longer measured', async () => {
+    await withTempDir(async (dir) => {
+      await mkdir(join(dir, 'tasks'), { recursive: true });
+      await mkdir(join(dir, '.st3'), { recursive: true }); // the workspace root, whatever is above it
+      for (const id of ['TASK-0301', 'TASK-0302'])
+        await writeFile(
+          join(dir, `tasks/${id}-pilot.task.yaml`),
+          taskFile(id, { extra: 'acceptance_criteria:\n  must: [works]\n' }),
+        );
+      git(dir, 'init', '-q');
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-q', '-m', 'init');
+      for (const id of ['TASK-0301', 'TASK-0302']) {
+        await st3ok(dir, 'tasks', 'context', 'init', id, '-q');
+        await st3ok(dir, 'tasks', 'run-validation', id, '-q');
+      }
+      // TASK-0301 meets all five criteria; TASK-0302 has its QA artifact and no telemetry.
+      await rec(dir, 'TASK-0301', 'coder', '--file-read', 'tasks/TASK-0301-pilot.task.yaml');
+      await rec(dir, 'TASK-0301', 'coder', '--prompt-bytes', '500', '--baseline-bytes', '1000');
+      await rec(dir, 'TASK-0301', 'coder', '--json-parse', 'ok');
+      await st3ok(dir, 'metrics', 'collect', 'TASK-0301', '-q');
+      const alone = await runSt3(['metrics', 'collect', 'TASK-0302', '--json'], { cwd: dir });
+      expect([alone.code, json(alone).verdict]).toEqual([1, 'incomplete']);
+
+      const both = await runSt3(['metrics', 'collect', 'TASK-0301', 'TASK-0302', '--json'], { cwd: dir });
+      expect(both.code, both.stderr).toBe(1);
+      const doc = json(both);
+      expect(doc).toMatchObject({ ok: false, verdict: 'incomplete' });
+      expect(doc.tasks.map((t: any) => [t.task_id, t.verdict])).toEqual([
+        ['TASK-0301', 'pass'],
+        ['TASK-0302', 'incomplete'],
+      ]);
+      const c = byId(doc.criteria);
+      // The st3 verbs recorded file reads for both tasks; TASK-0302 has no prompt size and no JSON parse.
+      expect(doc.summary).toBe(
+        'pilot is incomplete: 3/5 criteria met; not measured: prompt_size_savings, json_parse_failures',
+      );
+      for (const id of ['prompt_size_savings', 'json_parse_failures']) {
+        expect(c[id], id).toMatchObject({ status: 'not measured', value: null });
+        expect(c[id].detail, id).toMatch(/^not measured: TASK-0302: not measured \(/);
+      }
+      const text = await runSt3(['metrics', 'collect', 'TASK-0301', 'TASK-0302'], { cwd: dir });
+      expect(text.code).toBe(1);
+      expect(text.stdout).not.toContain('pilot passes');
+
+      // Baseline: TASK-0301 passes. Then its telemetry becomes unreadable: 4 criteria are no longer measured.
+      await st3ok(dir, 'metrics', 'collect', 'TASK-0301', '-q');
+      await copyFile(join(dir, '.st3/tasks/TASK-0301/metrics.json'), join(dir, 'base.json'));
+      await writeFile(join(dir, '.st3/tasks/TASK-0301/telemetry-coder.json'), '{ broken');
+      expect((await runSt3(['metrics', 'collect', 'TASK-0301', '-q'], { cwd: dir })).code).toBe(1);
+      const cmp = await runSt3(['metrics', 'compare', 'base.json', '.st3/tasks/TASK-0301/metrics.json'], { cwd: dir });
+      expect(cmp.code, cmp.stdout + cmp.stderr).toBe(1);
+      expect(cmp.stdout).toContain('baseline pass → current incomplete');
+      expect(cmp.stdout).not.toContain('no regression');
+      expect(cmp.stdout).toContain('regression: pilot verdict pass → incomplete');
+      expect(cmp.stdout).toContain('regression: file_reads_per_agent no longer measured (met at 1 in the baseline');
+      const cmpJson = await runSt3(['metrics', 'compare', 'base.json', '.st3/tasks/TASK-0301/metrics.json', '--json'], {
+        cwd: dir,
+      });
+      expect(cmpJson.code).toBe(1);
+      const r = json(cmpJson);
+      expect(r).toMatchObject({ ok: false, baseline_verdict: 'pass', current_verdict: 'incomplete' });
+      expect(r.regressions.filter((x: any) => !x.task).map((x: any) => x.criterion)).toEqual([
+        'verdict',
+        'file_reads_per_agent',
+        'repeated_warnings',
+        'prompt_size_savings',
+        'json_parse_failures',
+      ]);
+    });
+  }, 300_000);
+});
+
 /** Serves the written dashboard on 127.0.0.1 and clicks through it in headless Chromium. */
 async function openDashboard(file: string): Promise<void> {
   if (!haveChromium) return; // .ci/run installs it; CI fails without

@@ -175,7 +175,11 @@ export interface RollupComparison {
   tasks: { task: string; deltas: CriterionDelta[] }[];
   baseline_verdict: PilotVerdict['verdict'];
   current_verdict: PilotVerdict['verdict'];
-  /** Criteria that went from met to missed (pilot or task), or whose value fell by more than the tolerance. */
+  /**
+   * Criteria that went from met to missed (pilot or task), whose value fell by more than the tolerance,
+   * or that were measured in the baseline and are not measured now (nothing shows they did not regress);
+   * and the pilot verdict when it is worse than the baseline's (criterion `verdict`).
+   */
   regressions: { criterion: string; task?: string; message: string }[];
 }
 
@@ -220,8 +224,15 @@ export function compareRollups(
   const after = pilotOf(current);
   const deltas = deltasOf(before.criteria, after.criteria);
   const regressions: RollupComparison['regressions'] = [];
+  if (VERDICT_RANK[after.verdict] < VERDICT_RANK[before.verdict])
+    regressions.push({
+      criterion: 'verdict',
+      message: `pilot verdict ${before.verdict} → ${after.verdict} (${after.summary})`,
+    });
   for (const d of deltas) {
-    if (d.baseline_status === 'met' && d.current_status === 'missed')
+    if (noLongerMeasured(d))
+      regressions.push({ criterion: d.criterion, message: `${d.criterion} ${noLongerMeasuredText(d)}` });
+    else if (d.baseline_status === 'met' && d.current_status === 'missed')
       regressions.push({
         criterion: d.criterion,
         message: `${d.criterion} no longer met (${show(d.baseline)} → ${show(d.current)}, target ${d.comparison} ${d.target})`,
@@ -240,10 +251,16 @@ export function compareRollups(
   for (const t of current.tasks) {
     const was = baseTasks.get(t.task_id);
     if (!was) continue;
-    const taskDeltas = deltasOf(pilotVerdict([was]).criteria, pilotVerdict([t]).criteria);
+    const taskDeltas = deltasOf(criteriaOf(was), criteriaOf(t));
     tasks.push({ task: t.task_id, deltas: taskDeltas });
     for (const d of taskDeltas)
-      if (d.baseline_status === 'met' && d.current_status === 'missed')
+      if (noLongerMeasured(d))
+        regressions.push({
+          criterion: d.criterion,
+          task: t.task_id,
+          message: `${t.task_id}: ${d.criterion} ${noLongerMeasuredText(d)}`,
+        });
+      else if (d.baseline_status === 'met' && d.current_status === 'missed')
         regressions.push({
           criterion: d.criterion,
           task: t.task_id,
@@ -252,6 +269,23 @@ export function compareRollups(
   }
   return { deltas, tasks, baseline_verdict: before.verdict, current_verdict: after.verdict, regressions };
 }
+
+/**
+ * A task's criteria as collected (1.1: with its measures; `st3 metrics collect` leaves those a telemetry
+ * file it could not read feeds not measured, which its measures alone would judge again), else from its
+ * measures (an older file: all not measured).
+ */
+const criteriaOf = (t: TaskMetrics): SuccessCriterion[] => (t.measures ? t.criteria : pilotVerdict([t]).criteria);
+
+/** pass is better than incomplete (not established), which is better than fail. */
+const VERDICT_RANK: Record<PilotVerdict['verdict'], number> = { pass: 2, incomplete: 1, fail: 0 };
+
+/** Measured (met or missed) in the baseline and not measured now: it cannot be shown not to have regressed. */
+const noLongerMeasured = (d: CriterionDelta): boolean =>
+  d.baseline_status !== 'not measured' && d.current_status === 'not measured';
+
+const noLongerMeasuredText = (d: CriterionDelta): string =>
+  `no longer measured (${d.baseline_status} at ${show(d.baseline)} in the baseline, not measured now): it cannot be shown not to have regressed`;
 
 function show(v: number | null): string {
   return v === null ? 'not measured' : String(Math.round(v * 1000) / 1000);

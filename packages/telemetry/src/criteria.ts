@@ -118,7 +118,12 @@ export interface MeasuredTask {
   measures?: TaskMeasures;
 }
 
-/** The five criteria over a set of tasks (one task: that task's criteria), each measured or `not measured`. */
+/**
+ * The five criteria over a set of tasks (one task: that task's criteria), each measured or `not measured`.
+ * Over several tasks, a criterion some task has no measurement for is judged on all the tasks or not at
+ * all: it is `not measured` (naming those tasks), never met on the other tasks alone — and missed only
+ * when the measured tasks miss it whatever the others would show ({@link withUnmeasuredTasks}).
+ */
 export function pilotCriteria(tasks: readonly MeasuredTask[]): SuccessCriterion[] {
   const measured = tasks.filter((t): t is Required<MeasuredTask> => t.measures !== undefined);
   const ids = tasks.map((t) => t.task_id).join(', ') || 'no task';
@@ -128,7 +133,69 @@ export function pilotCriteria(tasks: readonly MeasuredTask[]): SuccessCriterion[
     qaCoverage(measured, ids),
     promptSavings(measured, ids),
     jsonFailures(measured, ids),
-  ];
+  ].map((c) => withUnmeasuredTasks(c, tasks));
+}
+
+/** Why a task has no measurement for a criterion; undefined when it has one. */
+const UNMEASURED: Record<CriterionId, (m: TaskMeasures) => string | undefined> = {
+  file_reads_per_agent: (m) =>
+    m.agents.some((a) => a.reads_tracked)
+      ? undefined
+      : m.agents.length > 0
+        ? 'no agent recorded a file read or a cache hit'
+        : 'no agent recorded telemetry',
+  repeated_warnings: (m) => (m.sources.length > 0 ? undefined : 'no telemetry recorded: no warning log'),
+  qa_artifact_coverage: (m) =>
+    m.qa && m.qa.expected > 0 ? undefined : m.qa ? 'no validation commands' : 'no task context read',
+  prompt_size_savings: (m) =>
+    m.prompts.baseline_bytes > 0
+      ? undefined
+      : m.prompts.count > 0
+        ? `${m.prompts.count} prompt(s) without a baseline size`
+        : 'no prompt size recorded',
+  json_parse_failures: (m) => (m.json.parses > 0 ? undefined : 'no JSON parse counted'),
+};
+
+/**
+ * Criteria every unit must meet (100% of tasks, 0 failures): one measured unit that misses them misses
+ * the criterion whatever the tasks without a measurement would show. The others (a share of agents, an
+ * average) could be met or missed once those tasks are measured.
+ */
+const MISSED_BY_ANY_UNIT: ReadonlySet<CriterionId> = new Set<CriterionId>([
+  'repeated_warnings',
+  'qa_artifact_coverage',
+  'json_parse_failures',
+]);
+
+/**
+ * A criterion judged over several tasks when some of them have no measurement for it (the rule of
+ * {@link verdictOverCriteria}, per criterion): missed when the measured tasks miss it whatever the others
+ * show, else `not measured` — never met on partial data. The detail names the tasks without data, and
+ * they are listed among the units.
+ */
+function withUnmeasuredTasks(c: SuccessCriterion, tasks: readonly MeasuredTask[]): SuccessCriterion {
+  const missing = tasks.flatMap((t) => {
+    const why = t.measures ? UNMEASURED[c.id](t.measures) : 'no measures in the metrics file';
+    return why === undefined ? [] : [{ task: t.task_id, why }];
+  });
+  // Nothing missing, or nothing measured at all (already `not measured`, and so is every single task).
+  if (missing.length === 0 || c.target_met === null) return c;
+  const named = missing.map((m) => `${m.task}: not measured (${m.why})`).join(', ');
+  const units = [...(c.units ?? [])];
+  for (const m of missing)
+    if (!units.some((u) => u.id === m.task || u.id.startsWith(`${m.task}/`)))
+      units.push({ id: m.task, value: null, met: null, detail: m.why });
+  if (c.target_met === false && MISSED_BY_ANY_UNIT.has(c.id))
+    return { ...c, units, detail: `${c.detail ?? 'missed'}; ${named}` };
+  return {
+    ...c,
+    value: null,
+    target_met: null,
+    status: 'not measured',
+    ...(c.figure ? { figure: { ...c.figure, value: null } } : {}),
+    units,
+    detail: `not measured: ${named}; the other task(s) alone: ${c.detail ?? c.status}`,
+  };
 }
 
 type Unit = NonNullable<SuccessCriterion['units']>[number];

@@ -217,13 +217,79 @@ describe('criteria are measured or say so', () => {
         }
         expect(pilot.verdict === 'pass').toBe(pilot.criteria.every((c) => c.target_met === true));
         expect(pilot.verdict === 'fail').toBe(pilot.criteria.some((c) => c.target_met === false));
-        // The file-reads share is exactly the share of tracked agents at ≤ 5 reads.
+        // The file-reads share is exactly the share of tracked agents at ≤ 5 reads, when every task has one.
         const tracked = tasks.flatMap((t) => t.measures!.agents.filter((a) => a.reads_tracked));
         const reads = pilot.criteria[0]!;
-        if (tracked.length === 0) expect(reads.value).toBeNull();
+        if (tracked.length === 0 || tasks.some((t) => !t.measures!.agents.some((a) => a.reads_tracked)))
+          expect(reads.value).toBeNull();
         else expect(reads.value).toBeCloseTo(tracked.filter((a) => a.file_reads <= 5).length / tracked.length);
+        // A criterion is met across tasks only when every task measured it on its own (never on partial data).
+        for (const [i, c] of pilot.criteria.entries())
+          if (c.status === 'met')
+            for (const t of tasks)
+              expect(pilotCriteria([t])[i]!.status, `${c.id} of ${t.task_id}`).not.toBe('not measured');
       }),
     );
+  });
+});
+
+describe('a pilot over several tasks is never judged on partial data', () => {
+  /** A task that meets all five criteria on its own. */
+  const passing = (id: string) => {
+    const c = fakeCollector('coder', id);
+    c.fileRead('a', 1);
+    c.prompt(80, 100);
+    c.jsonParse('qa:eslint-json', true);
+    return taskMetrics(id, [c.snapshot()], { qa: { expected: 1, covered: 1 } }, now);
+  };
+
+  it('leaves every criterion a task has no measurement for not measured, naming the task', () => {
+    const a = passing('TASK-A');
+    const b = taskMetrics('TASK-B', [], { qa: { expected: 0, covered: 0 } }, now); // nothing recorded
+    expect([a.verdict, b.verdict]).toEqual(['pass', 'incomplete']);
+    const pilot = pilotVerdict([a, b]);
+    expect(pilot).toMatchObject({ verdict: 'incomplete', met: 0, missed: 0, not_measured: 5 });
+    expect(pilot.summary).toMatch(/^pilot is incomplete: 0\/5 criteria met; not measured: /);
+    for (const c of pilot.criteria) {
+      expect(c, c.id).toMatchObject({ value: null, target_met: null, status: 'not measured' });
+      expect(c.figure?.value ?? null, c.id).toBeNull();
+      expect(c.detail, c.id).toMatch(/^not measured: TASK-B: not measured \(.+\); the other task\(s\) alone: /);
+      expect(
+        c.units!.find((u) => u.id === 'TASK-B' || u.id.startsWith('TASK-B/')),
+        c.id,
+      ).toMatchObject({
+        value: null,
+        met: null,
+      });
+    }
+    expect(byId(pilot.criteria).qa_artifact_coverage!.detail).toContain(
+      'TASK-B: not measured (no validation commands)',
+    );
+    // A rollup of the two says the same, and a task without measures (an old metrics file) counts as unmeasured.
+    expect(rollup([a, b], now).pilot!.verdict).toBe('incomplete');
+    expect(pilotVerdict([a, { task_id: 'TASK-OLD' }]).verdict).toBe('incomplete');
+    expect(pilotVerdict([a, passing('TASK-C')]).verdict).toBe('pass');
+  });
+
+  it('keeps a miss that no unmeasured task could undo; a share or an average stays not measured', () => {
+    const c = fakeCollector('coder', 'TASK-A');
+    for (let i = 0; i < 6; i++) c.fileRead(`f${i}`, 1); // 6 reads > 5: the only agent misses
+    c.warn('warning', 'w');
+    c.warn('warning', 'w');
+    c.warn('warning', 'w'); // 2 repeats > 1
+    c.prompt(100, 100); // 0% saved
+    c.jsonParse('agent', false);
+    const a = taskMetrics('TASK-A', [c.snapshot()], { qa: { expected: 2, covered: 1 } }, now);
+    const b = taskMetrics('TASK-B', [], {}, now);
+    const s = byId(pilotVerdict([a, b]).criteria);
+    // 100% of tasks, 0 failures: missed whatever TASK-B would show, and TASK-B is named.
+    for (const id of ['repeated_warnings', 'qa_artifact_coverage', 'json_parse_failures']) {
+      expect(s[id]!.status, id).toBe('missed');
+      expect(s[id]!.detail, id).toContain('TASK-B: not measured');
+    }
+    // ≥ 80% of agents, an average: TASK-B's agents or prompts could change them.
+    for (const id of ['file_reads_per_agent', 'prompt_size_savings']) expect(s[id]!.status, id).toBe('not measured');
+    expect(pilotVerdict([a, b]).verdict).toBe('fail');
   });
 });
 
@@ -248,6 +314,30 @@ describe('baseline comparison', () => {
     // QA was met in the baseline and missed now (TASK-0102 covers 2 of 3): a regression.
     expect(cmp.regressions.map((r) => r.criterion)).toContain('qa_artifact_coverage');
     expect(compareRollups(current, current).regressions).toEqual([]);
+  });
+
+  it('reports a criterion measured in the baseline and not measured now, and a worse verdict, as regressions', () => {
+    const c = fakeCollector('coder', 'TASK-1');
+    c.fileRead('a', 1);
+    c.prompt(80, 100);
+    c.jsonParse('qa:eslint-json', true);
+    const base = rollup([taskMetrics('TASK-1', [c.snapshot()], { qa: { expected: 1, covered: 1 } }, now)], now);
+    // Now the telemetry is gone: only QA coverage is measured.
+    const current = rollup([taskMetrics('TASK-1', [], { qa: { expected: 1, covered: 1 } }, now)], now);
+    const cmp = compareRollups(base, current);
+    expect(cmp).toMatchObject({ baseline_verdict: 'pass', current_verdict: 'incomplete' });
+    const unmeasured = ['file_reads_per_agent', 'repeated_warnings', 'prompt_size_savings', 'json_parse_failures'];
+    expect(cmp.regressions.filter((r) => !r.task).map((r) => r.criterion)).toEqual(['verdict', ...unmeasured]);
+    expect(cmp.regressions.filter((r) => r.task === 'TASK-1').map((r) => r.criterion)).toEqual(unmeasured);
+    expect(cmp.regressions[0]!.message).toMatch(/^pilot verdict pass → incomplete/);
+    expect(cmp.regressions[1]!.message).toMatch(/^file_reads_per_agent no longer measured \(met at 1 in the baseline/);
+    // Not measured in both: nothing to compare, no regression; measured again: none either.
+    expect(compareRollups(current, current).regressions).toEqual([]);
+    expect(compareRollups(current, base).regressions).toEqual([]);
+    // A missed criterion that is no longer measured cannot be shown not to have got worse either.
+    const missedBase = rollup([taskMetrics('TASK-1', [c.snapshot()], { qa: { expected: 2, covered: 1 } }, now)], now);
+    const none = rollup([taskMetrics('TASK-1', [], {}, now)], now);
+    expect(compareRollups(missedBase, none).regressions.map((r) => r.criterion)).toContain('qa_artifact_coverage');
   });
 });
 
