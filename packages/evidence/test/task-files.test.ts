@@ -104,6 +104,10 @@ const COMMAND: Record<string, string> = {
   'TASK-1001-storybook-parser-audit-tooling.task.yaml': '216:14',
   'TASK-1002-storybook-babel-preset-adapters.task.yaml': '271:26,273:26',
   'TASK-1003-chromatic-workflow-documentation.task.yaml': '227:26,229:26',
+  // 1.0 files writing `validation.commands: [{cmd: …}]`: their commands are read (and checked) too.
+  'TASK-9009-binary-files.task.yaml': '34:38',
+  'TASK-9011-long-text.task.yaml': '36:66',
+  'TASK-9014-secrets-test.task.yaml': '34:59',
 };
 
 describeWithFixtures('the 149 real task files', () => {
@@ -117,6 +121,7 @@ describeWithFixtures('the 149 real task files', () => {
     const parse: Record<string, string> = {};
     const schema: Record<string, string> = {};
     const command: Record<string, string> = {};
+    const unreadable: Record<string, string> = {};
     const ok: string[] = [];
     for (const v of verdicts) {
       if (v.parseFailed) parse[v.file] = `${v.errors[0]!.line}:${v.errors[0]!.column}`;
@@ -127,6 +132,8 @@ describeWithFixtures('the 149 real task files', () => {
       expect(v.errors.filter((e) => e.code === 'E_COMMAND_SYNTAX')).toEqual([]);
       const shell = v.warnings.filter((e) => e.code === 'W_COMMAND_NEEDS_SHELL');
       if (shell.length > 0) command[v.file] = shell.map((e) => `${e.line}:${e.column}`).join(',');
+      const notCommands = v.warnings.filter((e) => e.code === 'W_VALIDATION_COMMAND');
+      if (notCommands.length > 0) unreadable[v.file] = notCommands.map((e) => `${e.line}:${e.column}`).join(',');
       if (v.ok) ok.push(v.file);
       for (const e of [...v.errors, ...shell]) {
         expect(e.line, `${v.file} ${e.code}`).toBeGreaterThan(0);
@@ -138,6 +145,8 @@ describeWithFixtures('the 149 real task files', () => {
     expect(parse).toEqual(PARSE);
     expect(schema).toEqual(SCHEMA);
     expect(command).toEqual(COMMAND);
+    // Every validation command entry of the real files (`command:`, `cmd:` or a string) is read as a command.
+    expect(unreadable).toEqual({});
     const failing = new Set([E001, PARSE, SCHEMA].flatMap((pins) => Object.keys(pins)));
     expect(ok).toHaveLength(149 - failing.size);
   });

@@ -16,7 +16,7 @@ import { agentOf, agentOption, parseEnvPairs, setup, TASK_ID, taskIdOf, taskTele
 export const runValidation = defineCommand({
   name: 'run-validation',
   summary:
-    "run the task's validation commands (pre-flight checks, env, cwd, timeout, retries), keep each one's output as its QA artifact and record the results; exit 1 when one failed or could not run (cwd or an expected path missing)",
+    "run the task's validation commands (pre-flight checks, env, cwd, timeout, retries), keep each one's output as its QA artifact and record the results; exit 1 when one failed or could not run (cwd or an expected path missing); no command to run is E_VALIDATION_NO_COMMANDS (exit 2), never a pass",
   args: TASK_ID,
   options: {
     'command-id': {

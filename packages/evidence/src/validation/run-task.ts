@@ -39,10 +39,37 @@ export function taskStatusLookup(ws: EvidenceWorkspace): (taskId: string) => Pro
 }
 
 /**
+ * E_VALIDATION_NO_COMMANDS: the context records no command; the hint names the entries init could not
+ * read (once each: init records a finding of the task file with its line:col and again without).
+ */
+function noCommands(taskId: string, warnings: readonly { code: string; message: string }[]): St3Error {
+  const unreadable = new Map<string, string>();
+  for (const w of warnings) {
+    if (w.code !== 'W_VALIDATION_COMMAND' && w.code !== 'E_COMMAND_SYNTAX') continue;
+    const bare = w.message.replace(/^\d+:\d+ /, '');
+    if (!unreadable.has(bare) || bare !== w.message) unreadable.set(bare, w.message);
+  }
+  const found = [...unreadable.values()];
+  const redo = `\`st3 tasks context purge ${taskId}\` and \`st3 tasks context init ${taskId}\``;
+  return new St3Error(
+    'E_VALIDATION_NO_COMMANDS',
+    `${taskId} has no validation command to run: its context records none`,
+    {
+      hint:
+        found.length > 0
+          ? `${found.length} entr${found.length === 1 ? 'y' : 'ies'} of the task's validation commands could not be read (${found.join('; ')}); fix them in the task file, then ${redo}`
+          : `add validation commands to the task file (validation.pipeline, or validation.commands in schema 1.0), then ${redo}; a context made before they were there records none`,
+      details: { task_id: taskId },
+    },
+  );
+}
+
+/**
  * Runs a task's validation commands (pre-flight skips, env, cwd, timeout, retries), keeps each ran
  * command's output as `qa_output` evidence (metadata `command`, `command_id`, `exit_code`,
  * `duration_ms`), records the results in the context's `validation_runs`, and the first results as
- * its validation baseline.
+ * its validation baseline. A run with no command to run (the context records none) is
+ * E_VALIDATION_NO_COMMANDS, not an empty pass.
  */
 export async function runTaskValidation(
   ws: EvidenceWorkspace,
@@ -61,6 +88,8 @@ export async function runTaskValidation(
       });
     commands = commands.filter((c) => only.includes(c.id));
   }
+  // Running nothing establishes nothing: no verdict, never a pass.
+  if (commands.length === 0) throw noCommands(taskId, context.warnings);
   const results: ValidationResult[] = [];
   const artifacts: TaskValidationRun['artifacts'] = [];
   const qaDir = join(contextDirFor(ws, taskId), 'qa');

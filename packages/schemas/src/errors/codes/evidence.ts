@@ -121,4 +121,18 @@ export const EVIDENCE_CODES = {
       'A validation command definition is invalid (no command, a shell string without `shell: true`, a duplicate id).',
     fix: 'Correct the command at the reported path.',
   },
+  E_TASK_NO_FILES: {
+    exit: 2,
+    area: 'evidence',
+    cause:
+      '`st3 tasks validate` found no task file to check: the folders given (or the configured task folders) hold no file named TASK-0123-slug.task.yaml, or do not exist. Checking nothing is no verdict.',
+    fix: 'Give the task files or the folders holding them; a file with another name is checked when given by its path. `task_dirs` in .st3/config/tasks.yaml sets the default folders.',
+  },
+  E_VALIDATION_NO_COMMANDS: {
+    exit: 2,
+    area: 'evidence',
+    cause:
+      "`st3 tasks run-validation` had no validation command to run: the task's context records none (the task file has no validation commands, or none that could be read). Running nothing is no verdict.",
+    fix: 'Add the commands to the task file (validation.pipeline, or validation.commands in schema 1.0: `- command: …` or `- cmd: …`), then purge and re-init the context; `st3 tasks validate` and `st3 tasks context show` name entries that could not be read.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
