@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { call, failure, ok, TRANSPORTS, workspaceSession } from './harness.js';
@@ -26,6 +26,13 @@ describe.each(TRANSPORTS)('task, evidence and QA tools over %s', (transport) => 
     const bad = await call(c.client, 'task_validate', { paths: ['tasks/TASK-0002-broken.task.yaml'] });
     expect(bad.isError).toBe(true);
     expect((bad.structuredContent as { failed: number }).failed).toBe(1);
+    // No task file to check is an error, never an empty pass (as `st3 tasks validate`).
+    await rename(join(ws.dir, 'tasks'), join(ws.dir, 'tasks-away'));
+    try {
+      expect(await failure(c.client, 'task_validate')).toBe('E_TASK_NO_FILES');
+    } finally {
+      await rename(join(ws.dir, 'tasks-away'), join(ws.dir, 'tasks'));
+    }
   });
 
   it('task_init_context and task_context_show', async () => {

@@ -8,6 +8,7 @@ export {
   listTaskFiles,
   listTasks,
   markDuplicateIds,
+  noTaskFiles,
   resolveTaskInputs,
   type TaskLocation,
   type TaskSummary,
@@ -86,6 +87,7 @@ export {
   type ValidationTally,
 } from './validation/commands.js';
 export {
+  noValidationCommands,
   runTaskValidation,
   taskStatusLookup,
   type RunTaskValidationOptions,

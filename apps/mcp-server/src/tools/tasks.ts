@@ -152,7 +152,7 @@ export const taskValidateTool = defineTool({
   annotations: WRITES,
   async run(args, { root }) {
     const ws = await tasksWorkspace(root);
-    const { listTasks, taskVerdictJson, validateTaskFile } = await import('@st3/evidence');
+    const { listTasks, noTaskFiles, taskVerdictJson, validateTaskFile } = await import('@st3/evidence');
     const verdicts =
       args.paths && args.paths.length > 0
         ? await Promise.all(
@@ -162,6 +162,8 @@ export const taskValidateTool = defineTool({
             }),
           )
         : (await listTasks(ws.root, ws.config.task_dirs)).verdicts;
+    // Checking nothing establishes nothing (as `st3 tasks validate`): an error, never an empty pass.
+    if (verdicts.length === 0) throw noTaskFiles(ws.root, ws.config.task_dirs, args.paths ?? []);
     const quarantined = args.quarantine ? await quarantineBroken(ws, verdicts) : [];
     const failed = verdicts.filter((v) => !v.ok).length;
     return {

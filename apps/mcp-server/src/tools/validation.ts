@@ -44,6 +44,7 @@ export const runValidationTool = defineTool({
     const ws = await tasksWorkspace(root);
     const {
       findTask,
+      noValidationCommands,
       parseCommands,
       readContext,
       runValidationCommand,
@@ -63,6 +64,8 @@ export const runValidationTool = defineTool({
         });
       commands = commands.filter((c) => only.includes(c.id));
     }
+    // Running nothing establishes nothing (as `st3 tasks run-validation`): an error, never an empty pass.
+    if (commands.length === 0) throw noValidationCommands(id, context.warnings);
     const taskStatus = async (taskId: string) => {
       try {
         const loc = await findTask(ws.root, ws.config.task_dirs, taskId);

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { defineCommand, EXIT } from '@st3/cli-kit';
-import { St3Error } from '@st3/schemas';
 import {
   addException,
   listTasks,
   markDuplicateIds,
+  noTaskFiles,
   queryExceptions,
   quarantineTask,
   readLedger,
@@ -159,7 +159,7 @@ export const validate = defineCommand({
       verdicts = (await listTasks(ws.root, ws.config.task_dirs)).verdicts;
     }
     // Checking no file establishes nothing: no verdict, never a pass.
-    if (verdicts.length === 0) throw noTaskFiles(ws, positionals);
+    if (verdicts.length === 0) throw noTaskFiles(ws.root, ws.config.task_dirs, positionals);
     const duplicates = positionals.length > 0 ? markDuplicateIds(verdicts) : duplicatesOf(verdicts);
     const quarantined = values.quarantine ? await quarantineBroken(ws, verdicts, base) : [];
     const suppressed = await suppressKnownWarnings(ws, verdicts);
@@ -186,22 +186,6 @@ export const validate = defineCommand({
     return failed.length === 0 ? EXIT.ok : EXIT.problems;
   },
 });
-
-/** E_TASK_NO_FILES: what was searched (the given names, or the configured folders and which of them are missing). */
-function noTaskFiles(ws: EvidenceWorkspace, positionals: readonly string[]): St3Error {
-  if (positionals.length > 0)
-    return new St3Error('E_TASK_NO_FILES', `no task files in ${positionals.join(' ')}: nothing was checked`, {
-      hint: 'a folder is searched for files named TASK-0123-slug.task.yaml; give a file with another name by its path to check it',
-    });
-  const missing = ws.config.task_dirs.filter((d) => !existsSync(resolve(ws.root, d)));
-  return new St3Error(
-    'E_TASK_NO_FILES',
-    `no task files in the configured task folders (${ws.config.task_dirs.join(', ')}${missing.length > 0 ? `; missing: ${missing.join(', ')}` : ''}): nothing was checked`,
-    {
-      hint: 'set task_dirs in .st3/config/tasks.yaml to the folders holding your TASK-0123-slug.task.yaml files, or give the files or folders to check',
-    },
-  );
-}
 
 /** The duplicates `listTasks` already marked on its verdicts. */
 function duplicatesOf(verdicts: TaskVerdict[]): { id: string; files: string[] }[] {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { walkFiles } from '@st3/fs';
@@ -193,4 +194,20 @@ export async function listTasks(
     };
   });
   return { tasks, verdicts, duplicates };
+}
+
+/** E_TASK_NO_FILES: what was searched (the given names, or the configured folders and which of them are missing). */
+export function noTaskFiles(root: string, taskDirs: readonly string[], positionals: readonly string[]): St3Error {
+  if (positionals.length > 0)
+    return new St3Error('E_TASK_NO_FILES', `no task files in ${positionals.join(' ')}: nothing was checked`, {
+      hint: 'a folder is searched for files named TASK-0123-slug.task.yaml; give a file with another name by its path to check it',
+    });
+  const missing = taskDirs.filter((d) => !existsSync(resolve(root, d)));
+  return new St3Error(
+    'E_TASK_NO_FILES',
+    `no task files in the configured task folders (${taskDirs.join(', ')}${missing.length > 0 ? `; missing: ${missing.join(', ')}` : ''}): nothing was checked`,
+    {
+      hint: 'set task_dirs in .st3/config/tasks.yaml to the folders holding your TASK-0123-slug.task.yaml files, or give the files or folders to check',
+    },
+  );
 }

@@ -42,7 +42,7 @@ export function taskStatusLookup(ws: EvidenceWorkspace): (taskId: string) => Pro
  * E_VALIDATION_NO_COMMANDS: the context records no command; the hint names the entries init could not
  * read (once each: init records a finding of the task file with its line:col and again without).
  */
-function noCommands(taskId: string, warnings: readonly { code: string; message: string }[]): St3Error {
+export function noValidationCommands(taskId: string, warnings: readonly { code: string; message: string }[]): St3Error {
   const unreadable = new Map<string, string>();
   for (const w of warnings) {
     if (w.code !== 'W_VALIDATION_COMMAND' && w.code !== 'E_COMMAND_SYNTAX') continue;
@@ -89,7 +89,7 @@ export async function runTaskValidation(
     commands = commands.filter((c) => only.includes(c.id));
   }
   // Running nothing establishes nothing: no verdict, never a pass.
-  if (commands.length === 0) throw noCommands(taskId, context.warnings);
+  if (commands.length === 0) throw noValidationCommands(taskId, context.warnings);
   const results: ValidationResult[] = [];
   const artifacts: TaskValidationRun['artifacts'] = [];
   const qaDir = join(contextDirFor(ws, taskId), 'qa');
