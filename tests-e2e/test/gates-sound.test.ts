@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { json, runSt3, withTempDir } from '../src/run-cli.js';
+import { git as sharedGit, writeFiles } from '../src/task-file.js';
 
 /**
  * `st3 gates` end to end for issue 14: --dry-run plans, --fix, --new-only, init's .gitignore, 8 concurrent
@@ -27,29 +27,8 @@ gates:
       json_violations: { field_map: { file: path, line: row, rule: code, message: text }, fixable_when: fix/safe }
 `;
 
-function write(root: string, files: Record<string, string>): void {
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), text);
-  }
-}
-function git(dir: string, ...args: string[]): string {
-  return execFileSync(
-    'git',
-    [
-      '-c',
-      'user.name=t',
-      '-c',
-      'user.email=t@t',
-      '-c',
-      'init.defaultBranch=main',
-      '-c',
-      'commit.gpgsign=false',
-      ...args,
-    ],
-    { cwd: dir, encoding: 'utf8' },
-  ).trim();
-}
+const write = writeFiles;
+const git = (dir: string, ...args: string[]): string => sharedGit(dir, ...args).trim();
 function repo(dir: string, files: Record<string, string>): void {
   write(dir, { 'tool.cjs': TOOL, 'fixer.cjs': FIXER, '.st3/config/quality.yaml': CONFIG, ...files });
   git(dir, 'init', '-q');

@@ -1,23 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { onPath } from '../src/example.js';
 import { json, runSt3, withTempDir } from '../src/run-cli.js';
+import { git as sharedGit, writeFiles } from '../src/task-file.js';
 
 /**
  * `st3 gates` must not pass what it could not check (reviewer findings): `--new-only` after a green
  * baseline and with no baseline, a changed `.pyi` stub in auto scope, and a listed file no gate checks.
  * The built binary, real git repositories, the real ruff and mypy.
  */
-const hasTool = (name: string): boolean => {
-  try {
-    execFileSync(name, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const tools = hasTool('ruff') && hasTool('mypy') && hasTool('git');
+const tools = onPath('ruff') && onPath('mypy') && onPath('git');
 const SLOW = 180_000;
 
 const CONFIG = `version: "1.1"
@@ -47,29 +40,8 @@ gates:
         severity_default: "error"
 `;
 
-function write(root: string, files: Record<string, string>): void {
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), text);
-  }
-}
-function git(dir: string, ...args: string[]): string {
-  return execFileSync(
-    'git',
-    [
-      '-c',
-      'user.name=t',
-      '-c',
-      'user.email=t@t',
-      '-c',
-      'init.defaultBranch=main',
-      '-c',
-      'commit.gpgsign=false',
-      ...args,
-    ],
-    { cwd: dir, encoding: 'utf8' },
-  ).trim();
-}
+const write = writeFiles;
+const git = (dir: string, ...args: string[]): string => sharedGit(dir, ...args).trim();
 function commit(dir: string, message: string): void {
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', message);

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures, json, runSt3, withTempDir } from '../src/run-cli.js';
+import { git as sharedGit, writeFiles } from '../src/task-file.js';
 import { itWithFixtures } from '@st3/tooling/fixtures';
 
 const node = JSON.stringify(process.execPath);
@@ -24,29 +24,8 @@ gates:
     capabilities: { file_types: [".ts"], parsing_strategy: exit_code }
 `;
 
-function write(root: string, files: Record<string, string>): void {
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), text);
-  }
-}
-function git(dir: string, ...args: string[]): string {
-  return execFileSync(
-    'git',
-    [
-      '-c',
-      'user.name=t',
-      '-c',
-      'user.email=t@t',
-      '-c',
-      'init.defaultBranch=main',
-      '-c',
-      'commit.gpgsign=false',
-      ...args,
-    ],
-    { cwd: dir, encoding: 'utf8' },
-  ).trim();
-}
+const write = writeFiles;
+const git = (dir: string, ...args: string[]): string => sharedGit(dir, ...args).trim();
 
 describe('st3 gates', () => {
   it('--help lists the scopes, formats and subcommands with examples', async () => {
