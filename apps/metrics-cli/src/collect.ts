@@ -17,6 +17,7 @@ import {
 import {
   collectTaskMetrics,
   compareRollups,
+  notMeasured,
   pilotVerdict,
   rollup,
   type CriteriaInputs,
@@ -112,14 +113,7 @@ const TELEMETRY_CRITERIA: ReadonlySet<CriterionId> = new Set<CriterionId>([
 function unmeasured(c: SuccessCriterion, because: string): SuccessCriterion {
   if (!TELEMETRY_CRITERIA.has(c.id)) return c;
   const partial = c.status !== 'not measured' && c.detail ? `; the readable files alone: ${c.detail}` : '';
-  return {
-    ...c,
-    value: null,
-    target_met: null,
-    status: 'not measured',
-    ...(c.figure ? { figure: { ...c.figure, value: null } } : {}),
-    detail: `not measured: ${because}${partial}`,
-  };
+  return notMeasured(c, `not measured: ${because}${partial}`);
 }
 
 /** `telemetry-a.json (E_PARSE), …`: the files a task's telemetry errors name. */

@@ -187,15 +187,7 @@ function withUnmeasuredTasks(c: SuccessCriterion, tasks: readonly MeasuredTask[]
       units.push({ id: m.task, value: null, met: null, detail: m.why });
   if (c.target_met === false && MISSED_BY_ANY_UNIT.has(c.id))
     return { ...c, units, detail: `${c.detail ?? 'missed'}; ${named}` };
-  return {
-    ...c,
-    value: null,
-    target_met: null,
-    status: 'not measured',
-    ...(c.figure ? { figure: { ...c.figure, value: null } } : {}),
-    units,
-    detail: `not measured: ${named}; the other task(s) alone: ${c.detail ?? c.status}`,
-  };
+  return { ...notMeasured(c, `not measured: ${named}; the other task(s) alone: ${c.detail ?? c.status}`), units };
 }
 
 type Unit = NonNullable<SuccessCriterion['units']>[number];
@@ -377,6 +369,18 @@ function jsonFailures(tasks: Required<MeasuredTask>[], ids: string): SuccessCrit
       ? 'not measured: nothing parsed JSON for the task (st3 qa record, gates and execute with --task count it)'
       : `${failures} of ${parses} parse(s) failed`,
   );
+}
+
+/** The criterion with its value dropped: not measured, for the reason `detail` gives (no partial figure passes it). */
+export function notMeasured(c: SuccessCriterion, detail: string): SuccessCriterion {
+  return {
+    ...c,
+    value: null,
+    target_met: null,
+    status: 'not measured',
+    ...(c.figure ? { figure: { ...c.figure, value: null } } : {}),
+    detail,
+  };
 }
 
 /** The overall pilot verdict over the five criteria. */

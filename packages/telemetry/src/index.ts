@@ -20,6 +20,7 @@ export {
   compare,
   formatThreshold,
   measureTask,
+  notMeasured,
   pilotCriteria,
   pilotVerdict,
   verdictOverCriteria,
