@@ -107,11 +107,15 @@ function evidenceReport(ev: Evidence, found: TaskEvidence): StageReport {
       ? `, ${tally.not_run} not run (${tally.notRun.map((n) => `${n.id}: ${n.reason}`).join('; ')})`
       : '';
   const skipped = tally.skipped > 0 ? `, ${tally.skipped} skipped (waiting on a blocker task)` : '';
-  const summaryText = `${task.id}: ${tally.passed}/${results.length} validation command(s) passed${notRun}${skipped}`;
+  // Running nothing validates nothing (as `st3 tasks run-validation`): never a pass.
+  const summaryText =
+    results.length === 0
+      ? `${task.id}: no validation command to run (nothing validated)`
+      : `${task.id}: ${tally.passed}/${results.length} validation command(s) passed${notRun}${skipped}`;
   const snapshotIntact = drift?.snapshot_intact ?? true;
   return {
     stage: 'evidence',
-    ok: tally.ok && report.ok && snapshotIntact,
+    ok: results.length > 0 && tally.ok && report.ok && snapshotIntact,
     summary: `${summaryText}; ${report.checked} attachment(s) verified ${report.ok ? 'intact' : 'with problems'}; ${context.standards.length} standards excerpt(s)`,
     lines: [...existingContextNotes(found), ...results.map((r) => resultLine(ev, r))],
     data: {
