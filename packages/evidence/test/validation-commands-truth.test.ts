@@ -117,6 +117,20 @@ describe('validation commands written as the real-world task files write them', 
     ]);
   });
 
+  it('context init says each unreadable entry once, with its line and column', async () => {
+    await withTemp(async (root) => {
+      await mkdir(join(root, 'tasks'));
+      const text = legacyTask('    - description: no command at all\n    - cmd: node --version\n');
+      await writeFile(join(root, 'tasks', 'TASK-7100-x.task.yaml'), text);
+      const ws = { root, config: { ...DEFAULT_TASKS_CONFIG, task_dirs: ['tasks'] } };
+      const { warnings } = await initContext(ws, 'TASK-7100', { worktree: 'skip' });
+      const found = warnings.filter((w) => w.code === 'W_VALIDATION_COMMAND');
+      expect(found.map((w) => w.message)).toEqual([
+        expect.stringMatching(/^18:7 validation\.commands\[0\] is not a runnable command/),
+      ]);
+    });
+  });
+
   it('a schema 1.1 entry is named by its validation.pipeline path', () => {
     const v = validateTaskText(completeTask('TASK-7101', '    - description: only words\n'), 'TASK-7101.task.yaml');
     const found = v.warnings.filter((w) => w.code === 'W_VALIDATION_COMMAND');

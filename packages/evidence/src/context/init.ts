@@ -223,7 +223,10 @@ async function assembleContext(
   const standards = await cacheCitedStandards(run, task);
   const checklists = await snapshotChecklists(run, task);
   const commands = commandsFromTask(task);
-  for (const w of commands.warnings) run.warnings.push({ code: w.code, message: w.message });
+  // The task file's own findings already carry these with their line and column: each is said once.
+  const said = new Set(verdict.warnings.map((w) => `${w.code}\0${w.message}`));
+  for (const w of commands.warnings)
+    if (!said.has(`${w.code}\0${w.message}`)) run.warnings.push({ code: w.code, message: w.message });
   const now = run.clock().toISOString();
   const context: TaskContext = {
     schema_version: 1,
