@@ -178,7 +178,8 @@ export interface RollupComparison {
   /**
    * Criteria that went from met to missed (pilot or task), whose value fell by more than the tolerance,
    * or that were measured in the baseline and are not measured now (nothing shows they did not regress);
-   * and the pilot verdict when it is worse than the baseline's (criterion `verdict`).
+   * a task measured in the baseline and missing from the current run (criterion `task`); and the
+   * pilot verdict when it is worse than the baseline's (criterion `verdict`).
    */
   regressions: { criterion: string; task?: string; message: string }[];
 }
@@ -247,6 +248,15 @@ export function compareRollups(
       });
   }
   const baseTasks = new Map(baseline.tasks.map((t) => [t.task_id, t]));
+  const currentIds = new Set(current.tasks.map((t) => t.task_id));
+  // A task the baseline measured and the current run lacks: nothing shows it did not regress.
+  for (const t of baseline.tasks)
+    if (!currentIds.has(t.task_id) && criteriaOf(t).some((c) => c.status !== 'not measured'))
+      regressions.push({
+        criterion: 'task',
+        task: t.task_id,
+        message: `${t.task_id} was measured in the baseline and is missing from the current run: its criteria cannot be shown not to have regressed`,
+      });
   const tasks: RollupComparison['tasks'] = [];
   for (const t of current.tasks) {
     const was = baseTasks.get(t.task_id);

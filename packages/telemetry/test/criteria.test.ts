@@ -339,6 +339,20 @@ describe('baseline comparison', () => {
     const none = rollup([taskMetrics('TASK-1', [], {}, now)], now);
     expect(compareRollups(missedBase, none).regressions.map((r) => r.criterion)).toContain('qa_artifact_coverage');
   });
+
+  it('reports a task measured in the baseline and missing from the current run as a regression', () => {
+    const { a, b } = scriptedPilot();
+    const both = rollup([a, b], now);
+    const onlyA = rollup([a], now);
+    const cmp = compareRollups(both, onlyA);
+    const missing = cmp.regressions.filter((r) => r.criterion === 'task');
+    expect(missing.map((r) => r.task)).toEqual([b.task_id]);
+    expect(missing[0]!.message).toMatch(/was measured in the baseline and is missing from the current run/);
+    // A new task in the current run is not a regression; a baseline task never measured is nothing to lose.
+    expect(compareRollups(onlyA, both).regressions.filter((r) => r.criterion === 'task')).toEqual([]);
+    const unmeasured = rollup([a, taskMetrics('TASK-9', [], {}, now)], now);
+    expect(compareRollups(unmeasured, onlyA).regressions.filter((r) => r.criterion === 'task')).toEqual([]);
+  });
 });
 
 describe('aggregate', () => {
