@@ -148,6 +148,31 @@ describe.each(TRANSPORTS)('task, evidence and QA tools over %s', (transport) => 
     expect(await failure(c.client, 'run_validation', { id: ID, commandIds: ['nope'] })).toBe('E_USAGE');
   });
 
+  it('run_validation runs as `st3 tasks run-validation`: the server environment, outputs kept as QA artifacts', async () => {
+    const example = await readFile(join(ws.dir, 'tasks/TASK-0001-example-evidence.task.yaml'), 'utf8');
+    // Exit 7 when the command does not get the server's environment (no PATH).
+    const task = example
+      .replace(/^id: TASK-0001$/m, 'id: TASK-0005')
+      .replace('command: node --version', 'command: [node, -e, "process.exit(process.env.PATH ? 0 : 7)"]');
+    await writeFile(join(ws.dir, 'tasks/TASK-0005-env.task.yaml'), task);
+    await ok(c.client, 'task_init_context', { id: 'TASK-0005' });
+    const r = await ok(c.client, 'run_validation', { id: 'TASK-0005' });
+    expect(r.results.map((x: { status: string }) => x.status)).toEqual(['passed']);
+    expect(r.counts).toEqual({ passed: 1, failed: 0, not_run: 0, skipped: 0 });
+    expect(r.artifacts.map((a: { command_id: string }) => a.command_id)).toEqual(['cmd-1']);
+    const evidence = (await ok(c.client, 'evidence_list', { id: 'TASK-0005' })).entries;
+    expect(evidence.map((e: { id: string; type: string }) => [e.id, e.type])).toEqual([
+      [r.artifacts[0].evidence_id, 'qa_output'],
+    ]);
+    // A task whose only validation entry is no command (left out at init): an error, never an empty pass.
+    await writeFile(
+      join(ws.dir, 'tasks/TASK-0006-none.task.yaml'),
+      task.replace(/^id: TASK-0005$/m, 'id: TASK-0006').replace(/^ {4}- command: .*$/m, '    - cmd: 42'),
+    );
+    await ok(c.client, 'task_init_context', { id: 'TASK-0006' });
+    expect(await failure(c.client, 'run_validation', { id: 'TASK-0006' })).toBe('E_VALIDATION_NO_COMMANDS');
+  });
+
   it('worktree_snapshot and worktree_verify (drift is a failed check)', async () => {
     git(ws.dir, 'add', '-A');
     git(ws.dir, 'commit', '-q', '-m', 'work');

@@ -18,12 +18,13 @@ const ignoredPaths = (ws: EvidenceWorkspace): string[] => [
 const tallies = new WeakMap<object, ValidationTally>();
 
 /** `N commands: P passed, F failed, R not run (id: reason), S skipped (waiting on a blocker task)`. */
-function validationSummary(value: { results: ValidationResult[] }): string {
+function validationSummary(value: { results: ValidationResult[]; artifacts: unknown[] }): string {
   const { results } = value;
+  const kept = `; ${plural(value.artifacts.length, 'output')} kept as QA artifacts`;
   const t = tallies.get(value);
   if (!t)
-    return `${plural(results.length, 'command')}: ${results.filter((x) => x.status === 'passed').length} passed, ${results.filter((x) => x.status === 'failed' || x.status === 'error').length} failed, ${results.filter((x) => x.status === 'skipped').length} skipped or not run`;
-  return `${plural(results.length, 'command')}: ${t.passed} passed, ${t.failed} failed, ${t.not_run} not run${t.not_run > 0 ? ` (${t.notRun.map((n) => `${n.id}: ${n.reason}`).join('; ')})` : ''}, ${t.skipped} skipped${t.skipped > 0 ? ' (waiting on a blocker task)' : ''}`;
+    return `${plural(results.length, 'command')}: ${results.filter((x) => x.status === 'passed').length} passed, ${results.filter((x) => x.status === 'failed' || x.status === 'error').length} failed, ${results.filter((x) => x.status === 'skipped').length} skipped or not run${kept}`;
+  return `${plural(results.length, 'command')}: ${t.passed} passed, ${t.failed} failed, ${t.not_run} not run${t.not_run > 0 ? ` (${t.notRun.map((n) => `${n.id}: ${n.reason}`).join('; ')})` : ''}, ${t.skipped} skipped${t.skipped > 0 ? ' (waiting on a blocker task)' : ''}${kept}`;
 }
 
 export const runValidationTool = defineTool({
@@ -32,68 +33,47 @@ export const runValidationTool = defineTool({
   area: 'tasks',
   cli: 'st3 tasks run-validation',
   description:
-    "Run the validation commands of a task's context (pre-flight skips, env, cwd, timeout, retries) and record the results in the context (the first run becomes the baseline). Sends progress per command when asked. isError when a command failed or could not run (missing cwd or expected path).",
+    "Run the validation commands of a task's context (pre-flight skips, env, cwd, timeout, retries) with the server's environment, keep each command's output as its QA artifact (qa_output evidence) and record the results in the context (the first run becomes the baseline), as `st3 tasks run-validation` does. Sends progress per command when asked. isError when a command failed or could not run (missing cwd or expected path).",
   input: z.object({
     id: taskIdArg,
     commandIds: z.array(z.string().min(1)).optional().describe('run only these command ids'),
     env: z.record(z.string(), z.string()).default({}).describe('extra environment for the commands'),
+    shell: z
+      .boolean()
+      .default(false)
+      .describe(
+        'run command strings that need a shell (`cd x && …`) through sh -c, as the original tasks CLI did; without it they are refused (status error, E_COMMAND_SYNTAX)',
+      ),
   }),
-  output: z.object({ ok: z.boolean(), task_id: z.string(), results: z.array(ValidationResultSchema) }),
+  output: z.object({
+    ok: z.boolean(),
+    task_id: z.string(),
+    results: z.array(ValidationResultSchema),
+    artifacts: z
+      .array(z.object({ command_id: z.string(), evidence_id: z.string() }))
+      .describe("the qa_output evidence holding each command's output"),
+    counts: z.object({ passed: z.number(), failed: z.number(), not_run: z.number(), skipped: z.number() }),
+  }),
   annotations: { ...WRITES, openWorldHint: true },
   async run(args, { root, signal, progress }) {
     const ws = await tasksWorkspace(root);
-    const {
-      findTask,
-      noValidationCommands,
-      parseCommands,
-      readContext,
-      runValidationCommand,
-      tallyValidation,
-      updateContext,
-      validateTaskFile,
-    } = await import('@st3/evidence');
+    const { runTaskValidation, tallyValidation } = await import('@st3/evidence');
     const id = args.id.toUpperCase();
-    const context = await readContext(ws, id);
-    let commands = parseCommands(context.validation_commands);
-    if (args.commandIds && args.commandIds.length > 0) {
-      const only = args.commandIds;
-      const unknown = only.filter((c) => !commands.some((k) => k.id === c));
-      if (unknown.length > 0)
-        throw new St3Error('E_USAGE', `unknown command id ${unknown.join(', ')}`, {
-          hint: `ids: ${commands.map((c) => c.id).join(', ')}`,
-        });
-      commands = commands.filter((c) => only.includes(c.id));
-    }
-    // Running nothing establishes nothing (as `st3 tasks run-validation`): an error, never an empty pass.
-    if (commands.length === 0) throw noValidationCommands(id, context.warnings);
-    const taskStatus = async (taskId: string) => {
-      try {
-        const loc = await findTask(ws.root, ws.config.task_dirs, taskId);
-        return (await validateTaskFile(loc.path, loc.file)).status;
-      } catch {
-        return undefined;
-      }
-    };
-    const results: ValidationResult[] = [];
-    for (const command of commands) {
-      if (signal.aborted) break;
-      progress({ progress: results.length, total: commands.length, message: `running ${command.id}` });
-      results.push(await runValidationCommand(command, { root: ws.root, extraEnv: args.env, taskStatus, signal }));
-    }
-    await updateContext(ws, id, (ctx) => {
-      ctx.validation_runs = [...ctx.validation_runs.filter((r) => !results.some((n) => n.id === r.id)), ...results];
-      const baseline = ctx.validation_baseline;
-      if (results.length > 0 && (!baseline || baseline.results.every((r) => r.id.startsWith('qa:'))))
-        ctx.validation_baseline = {
-          ...(baseline ?? {}),
-          recorded_at: baseline?.recorded_at ?? new Date().toISOString(),
-          results: [...(baseline?.results ?? []), ...results],
-        };
+    // The same run as `st3 tasks run-validation`: the server's environment under the commands, each
+    // command's output kept as its QA artifact, the results recorded (the first run as the baseline).
+    const run = await runTaskValidation(ws, id, {
+      commandIds: args.commandIds ?? [],
+      env: process.env,
+      extraEnv: args.env,
+      signal,
+      allowShell: args.shell,
+      onStart: (command, { index, total }) => progress({ progress: index, total, message: `running ${command.id}` }),
     });
     // A command not run because of a pre-flight problem (cwd, expected path) is not a pass; one waiting
     // on its blocker task is neutral (the same verdict as `st3 tasks run-validation`).
-    const tally = tallyValidation(results);
-    const value = { ok: tally.ok, task_id: id, results };
+    const tally = tallyValidation(run.results);
+    const counts = { passed: tally.passed, failed: tally.failed, not_run: tally.not_run, skipped: tally.skipped };
+    const value = { ok: tally.ok, task_id: id, results: run.results, artifacts: run.artifacts, counts };
     tallies.set(value, tally);
     return value;
   },

@@ -15,8 +15,8 @@ export interface RunTaskValidationOptions extends Omit<RunValidationOptions, 'ro
   commandIds?: readonly string[];
   /** Keep each command's output as `qa_output` evidence (default true): the task's QA artifact of that command. */
   keepOutput?: boolean;
-  /** Called before each command runs (progress). */
-  onStart?: (command: ValidationCommand) => void;
+  /** Called before each command runs (progress): the command, its 0-based place and how many will run. */
+  onStart?: (command: ValidationCommand, place: { index: number; total: number }) => void;
   clock?: Clock;
 }
 
@@ -93,9 +93,9 @@ export async function runTaskValidation(
   const results: ValidationResult[] = [];
   const artifacts: TaskValidationRun['artifacts'] = [];
   const qaDir = join(contextDirFor(ws, taskId), 'qa');
-  for (const command of commands) {
+  for (const [index, command] of commands.entries()) {
     if (options.signal?.aborted) break;
-    options.onStart?.(command);
+    options.onStart?.(command, { index, total: commands.length });
     let output: string | undefined;
     const result = await runValidationCommand(command, {
       ...options,
