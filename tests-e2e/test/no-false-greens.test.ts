@@ -147,11 +147,13 @@ describe('st3 complexity: nothing measured, or a syntax error under --max, is ne
       const plain = await runSt3(['complexity', 'cx2', '--json'], { cwd: dir });
       expect(plain.code).toBe(0);
       expect(json(plain).files[0].diagnostics[0]).toMatchObject({ code: 'E_ATOMIZE_SYNTAX', severity: 'warning' });
-      // Skipped files are in the JSON too, next to the measured ones.
+      // Skipped files are in the JSON too, next to the measured ones; a file not measured fails --max.
       const mixed = await runSt3(['complexity', 'src', 'bin', '--max', '5', '--json'], { cwd: dir });
-      expect(mixed.code).toBe(0);
+      expect(mixed.code).toBe(1);
       expect(json(mixed)).toMatchObject({
+        ok: false,
         over: 0,
+        notMeasured: 1,
         filesWithSyntaxErrors: 0,
         skipped: [{ path: 'bin/a.js', reason: 'binary file (NUL bytes)' }],
       });

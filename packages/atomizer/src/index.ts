@@ -24,7 +24,17 @@ export { isIoCall, isNondeterministic } from './metrics.js';
 export { loadTypeScript } from './ts/load.js';
 export { loadPython, type PythonEngine } from './python/load.js';
 export { atomizeSource, measureSource, decodeSource, type AtomizeOptions, type ComplexityRecord } from './api.js';
-export { complexityFindings, type ComplexityFinding, type ComplexityFindingOptions } from './complexity-report.js';
+export {
+  complexityFileReport,
+  complexityFindings,
+  complexityReport,
+  isSyntaxDiagnostic,
+  type ComplexityFileReport,
+  type ComplexityFinding,
+  type ComplexityFindingOptions,
+  type ComplexityReport,
+  type ComplexitySkippedFile,
+} from './complexity-report.js';
 export { atomizeParsed, type AtomRecord, type AtomizedFileRecord, type ModuleDefinition } from './atomize.js';
 export { resolveAtomOptions, type AtomOptions } from './atoms/options.js';
 export type { Strategy } from './atoms/decompose.js';

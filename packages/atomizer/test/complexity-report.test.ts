@@ -1,5 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { complexityFindings, measureSource, type ComplexityRecord } from '../src/index.js';
+import {
+  complexityFileReport,
+  complexityFindings,
+  complexityReport,
+  measureSource,
+  type ComplexityFileReport,
+  type ComplexityRecord,
+} from '../src/index.js';
 
 const TS = `export function simple(a: number): number {
   return a + 1;
@@ -65,5 +73,65 @@ describe('complexityFindings', () => {
     expect(reported).not.toContain('inner');
     expect(all).toContain('inner');
     expect(all.length).toBeGreaterThan(reported.length);
+  });
+});
+
+describe('complexityReport: the verdict of st3 complexity and the MCP tool', () => {
+  const clean: ComplexityFileReport = { path: 'a.ts', language: 'typescript', functions: [], diagnostics: [] };
+  const above: ComplexityFileReport = {
+    ...clean,
+    path: 'o.ts',
+    functions: [
+      {
+        name: 'f',
+        kind: 'function',
+        line: 1,
+        column: 8,
+        startLine: 1,
+        endLine: 9,
+        complexity: 9,
+        message: "Function 'f'",
+      },
+    ],
+  };
+  const broken: ComplexityFileReport = {
+    ...clean,
+    path: 'b.ts',
+    diagnostics: [{ code: 'E_ATOMIZE_SYNTAX', severity: 'error', message: 'Expression expected.' }],
+  };
+
+  it('under max, passes only with nothing above it, no syntax error and every file measured; always without max', () => {
+    fc.assert(
+      fc.property(
+        fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.array(fc.record({ path: fc.string({ minLength: 1 }), reason: fc.string() }), { maxLength: 3 }),
+        (max, withAbove, withBroken, skipped) => {
+          const files = [clean, ...(withAbove ? [above] : []), ...(withBroken ? [broken] : [])];
+          const r = complexityReport(files, skipped, { max, patterns: ['.'] });
+          expect(r.notMeasured).toBe(skipped.length);
+          expect(r.filesWithSyntaxErrors).toBe(withBroken ? 1 : 0);
+          expect(r.passed).toBe(max === undefined || (!withAbove && !withBroken && skipped.length === 0));
+        },
+      ),
+    );
+  });
+
+  it('nothing measured is E_ATOMIZE_NO_FILES naming the skipped files, never a report', () => {
+    expect(() => complexityReport([], [], { patterns: ['src'] })).toThrow(
+      expect.objectContaining({ code: 'E_ATOMIZE_NO_FILES', message: 'no source files matched src' }),
+    );
+    expect(() =>
+      complexityReport([], [{ path: 'b.js', reason: 'binary file' }], { max: 1, patterns: ['b.js'] }),
+    ).toThrow(
+      expect.objectContaining({ message: 'no source file measured in b.js (1 file skipped: b.js: binary file)' }),
+    );
+  });
+
+  it('complexityFileReport makes syntax errors errors under max only', async () => {
+    const record = await measure('const x = (;\n', 'b.ts');
+    expect(complexityFileReport(record, { max: 3 }).diagnostics[0]).toMatchObject({ severity: 'error' });
+    expect(complexityFileReport(record).diagnostics[0]).toMatchObject({ severity: 'warning' });
   });
 });

@@ -1,18 +1,14 @@
 import { defineCommand, createOutput, createProgress, EXIT, type CliIO, type Output } from '@st3/cli-kit';
-import type { ComplexityFinding, ComplexityFindingOptions, ProjectOptions } from '@st3/atomizer';
-import { St3Error, type Diagnostic } from '@st3/schemas/errors';
+import type {
+  ComplexityFileReport,
+  ComplexityFinding,
+  ComplexityFindingOptions,
+  ComplexityReport,
+  ComplexitySkippedFile,
+  ProjectOptions,
+} from '@st3/atomizer';
+import type { Diagnostic } from '@st3/schemas/errors';
 import { baseDir, sourceOptions } from './shared.js';
-
-/** The code the atomizer gives syntax errors (TS/JS parse diagnostics, tree-sitter ERROR/MISSING nodes, invalid UTF-8). */
-const SYNTAX = 'E_ATOMIZE_SYNTAX';
-
-interface MeasuredFile {
-  path: string;
-  language: string;
-  functions: ComplexityFinding[];
-  /** The file's diagnostics; under --max its syntax errors are errors (they fail the check, as in ESLint and flake8). */
-  diagnostics: Diagnostic[];
-}
 
 /** The peer tool's line: ESLint's unix formatter for JS/TS, flake8's default format for Python. */
 function formatLine(path: string, language: string, u: ComplexityFinding, max: number | undefined): string {
@@ -34,16 +30,17 @@ function plural(n: number, word: string): string {
 
 /** The files matched: each one measured, or skipped (with why). */
 interface Measurement {
-  files: MeasuredFile[];
-  skipped: { path: string; reason: string }[];
+  files: ComplexityFileReport[];
+  skipped: ComplexitySkippedFile[];
 }
 
 /** Where and how the atomizer reads the files. */
 type SourceOptions = Pick<ProjectOptions, 'cwd' | 'language' | 'complexityVariant' | 'workers' | 'cache'>;
 
 /**
- * Measures the files `patterns` match, with a progress bar. A skipped file is a warning; a file's
- * diagnostics are printed as they come, except its syntax errors under --max (findings, listed later).
+ * Measures the files `patterns` match, with a progress bar. A skipped file is a warning (and, under
+ * --max, fails the check); a file's diagnostics are printed as they come, except its syntax errors
+ * under --max (findings, listed later).
  */
 async function measureFiles(
   io: CliIO,
@@ -54,10 +51,10 @@ async function measureFiles(
   findings: ComplexityFindingOptions,
 ): Promise<Measurement> {
   const { max } = findings;
-  const { atomizeProject, complexityFindings } = await import('@st3/atomizer');
+  const { atomizeProject, complexityFileReport, isSyntaxDiagnostic } = await import('@st3/atomizer');
   const progress = createProgress(io, { quiet, label: 'complexity' });
-  const files: MeasuredFile[] = [];
-  const skipped: { path: string; reason: string }[] = [];
+  const files: ComplexityFileReport[] = [];
+  const skipped: ComplexitySkippedFile[] = [];
   for await (const r of atomizeProject(patterns, {
     cwd: source.cwd,
     mode: 'complexity',
@@ -69,42 +66,25 @@ async function measureFiles(
   })) {
     if (!r.ok) {
       skipped.push({ path: r.path, reason: r.skipped.reason });
-      out.warn(`${r.path}: ${r.skipped.reason}`);
+      out.warn(`${r.path}: ${r.skipped.reason}${max !== undefined ? ' (not measured: fails --max)' : ''}`);
       continue;
     }
-    const rec = r.record;
+    const file = complexityFileReport(r.record, findings);
     // Under --max a syntax error is a finding (listed with the functions below), not a warning.
-    const diagnostics =
-      max === undefined
-        ? rec.diagnostics
-        : rec.diagnostics.map((d): Diagnostic => (d.code === SYNTAX ? { ...d, severity: 'error' } : d));
-    for (const d of diagnostics) if (max === undefined || d.code !== SYNTAX) out.diagnostic(d);
-    files.push({
-      path: rec.path,
-      language: rec.language,
-      functions: complexityFindings(rec.functions, findings),
-      diagnostics,
-    });
+    for (const d of file.diagnostics) if (max === undefined || !isSyntaxDiagnostic(d)) out.diagnostic(d);
+    files.push(file);
   }
   progress.done();
   return { files, skipped };
 }
 
-/** Why nothing was measured: no file matched, or every file matched was skipped. */
-function nothingMeasured(patterns: string[], skipped: Measurement['skipped']): St3Error {
-  return skipped.length === 0
-    ? new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${patterns.join(' ')}`, {
-        hint: 'files ignored by .gitignore are skipped',
-      })
-    : new St3Error(
-        'E_ATOMIZE_NO_FILES',
-        `no source file measured in ${patterns.join(' ')} (${plural(skipped.length, 'file')} skipped)`,
-        { hint: 'the skipped files are listed above; complexity is measured in TypeScript, JavaScript and Python' },
-      );
-}
-
 /** Prints each file's findings in the peer tool's format, in line order: its functions and, under --max, its syntax errors. */
-function printFindings(out: Output, files: MeasuredFile[], max: number | undefined): void {
+function printFindings(
+  out: Output,
+  files: readonly ComplexityFileReport[],
+  max: number | undefined,
+  isSyntax: (d: Diagnostic) => boolean,
+): void {
   for (const f of files) {
     const lines = f.functions.map((u) => ({
       line: u.line,
@@ -113,18 +93,21 @@ function printFindings(out: Output, files: MeasuredFile[], max: number | undefin
     }));
     if (max !== undefined)
       for (const d of f.diagnostics)
-        if (d.code === SYNTAX)
+        if (isSyntax(d))
           lines.push({ line: d.line ?? 1, column: d.column ?? 1, text: syntaxLine(f.path, f.language, d) });
     lines.sort((a, b) => a.line - b.line || a.column - b.column);
     for (const l of lines) out.line(l.text);
   }
 }
 
-/** The --max verdict: how many functions are above it, and how many files have syntax errors. */
-function verdictLine(max: number, over: number, unparsed: number): string {
+/** The --max verdict: functions above it, files with syntax errors, files not measured. */
+function verdictLine(report: ComplexityReport & { max: number }): string {
+  const { max, over, filesWithSyntaxErrors: unparsed, notMeasured } = report;
   const verdict =
     over === 0 ? `no function above complexity ${max}` : `${plural(over, 'function')} above complexity ${max}`;
-  return unparsed === 0 ? verdict : `${verdict}; ${plural(unparsed, 'file')} with syntax errors (not fully measured)`;
+  const syntax = unparsed === 0 ? '' : `; ${plural(unparsed, 'file')} with syntax errors (not fully measured)`;
+  const skipped = notMeasured === 0 ? '' : `; ${plural(notMeasured, 'file')} not measured (listed above)`;
+  return `${verdict}${syntax}${skipped}`;
 }
 
 export const command = defineCommand({
@@ -139,7 +122,7 @@ export const command = defineCommand({
       integer: true,
       min: 0,
       description:
-        'report only functions above N and exit 1 when there is one or a file has syntax errors (ESLint max / flake8 --max-complexity)',
+        'report only functions above N and exit 1 when there is one, a file has syntax errors or a matched file could not be measured (ESLint max / flake8 --max-complexity)',
     },
     all: {
       type: 'boolean',
@@ -170,18 +153,14 @@ export const command = defineCommand({
       },
       { max, all: values.all },
     );
-    // Nothing measured is no verdict: "no function above N" would be a false green.
-    if (files.length === 0) throw nothingMeasured(positionals, skipped);
-    files.sort((a, b) => a.path.localeCompare(b.path));
-    skipped.sort((a, b) => a.path.localeCompare(b.path));
-    const over = max === undefined ? 0 : files.reduce((n, f) => n + f.functions.length, 0);
-    const unparsed = files.filter((f) => f.diagnostics.some((d) => d.code === SYNTAX));
-    if (common.json) {
-      out.document({ max: max ?? null, over, filesWithSyntaxErrors: unparsed.length, files, skipped });
-    } else {
-      printFindings(out, files, max);
-      if (max !== undefined) out.info(verdictLine(max, over, unparsed.length));
+    const { complexityReport, isSyntaxDiagnostic } = await import('@st3/atomizer');
+    // Nothing measured is no verdict (E_ATOMIZE_NO_FILES); a skipped file fails --max.
+    const report = complexityReport(files, skipped, { max, patterns: positionals });
+    if (common.json) out.document({ ok: report.passed, ...report });
+    else {
+      printFindings(out, report.files, max, isSyntaxDiagnostic);
+      if (report.max !== null) out.info(verdictLine({ ...report, max: report.max }));
     }
-    return max !== undefined && (over > 0 || unparsed.length > 0) ? EXIT.problems : EXIT.ok;
+    return report.passed ? EXIT.ok : EXIT.problems;
   },
 });
