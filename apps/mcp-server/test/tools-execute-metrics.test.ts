@@ -1,4 +1,5 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { call, failure, ok, TRANSPORTS, workspaceSession } from './harness.js';
@@ -219,29 +220,51 @@ describe.each(TRANSPORTS)('execution, review and metrics tools over %s', (transp
   });
 
   it('telemetry_record then metrics_collect: the five criteria of a task, written to metrics.json', async () => {
-    await mkdir(join(ws.dir, '.st3/tasks/TASK-0001'), { recursive: true });
+    // An unknown task (no context) is refused, and nothing is written (as `st3 telemetry record`).
+    expect(await failure(c.client, 'telemetry_record', { id: 'TASK-0001', agent: 'x', warning: 'w' })).toBe(
+      'E_CONTEXT_NOT_FOUND',
+    );
+    expect(existsSync(join(ws.dir, '.st3/tasks/TASK-0001'))).toBe(false);
+    await ok(c.client, 'task_init_context', { id: 'TASK-0001' });
+    // Several events of each kind in one call (the batch arguments)...
     const rec = await ok(c.client, 'telemetry_record', {
       id: 'TASK-0001',
       agent: 'implementer',
-      fileReads: [{ path: 'src/util.ts' }, { path: 'src/pricing.ts', bytes: 10 }],
+      fileReads: [{ path: 'src/util.ts' }],
       prompts: [{ bytes: 800, baselineBytes: 1000 }],
       jsonParses: [{ source: 'agent', ok: true }],
+      commands: [{ command: 'pnpm test -- -t "adds two"', exitCode: 0, durationMs: 5 }],
     });
+    expect(rec).toMatchObject({ ok: true, task_id: 'TASK-0001', agent: 'implementer' });
     expect(rec.file).toBe('.st3/tasks/TASK-0001/telemetry-implementer.json');
-    expect(rec.recorded).toMatchObject({ fileReads: 2, prompts: 1, jsonParses: 1 });
-    expect(await failure(c.client, 'telemetry_record', { id: 'TASK-0404', agent: 'x' })).toMatch(/^E_TASK/);
+    expect(rec.recorded).toMatchObject({ fileReads: 1, prompts: 1, jsonParses: 1, commands: 1, warnings: 0 });
+    expect(rec.events).toEqual([
+      expect.stringMatching(/^file read src\/util\.ts \(\d+ bytes\)$/),
+      'command "pnpm test -- -t "adds two"" exit 0 in 5 ms',
+      'prompt of 800 bytes (baseline 1000)',
+      'JSON parse ok (agent)',
+    ]);
+    const written = JSON.parse(await readFile(join(ws.dir, rec.file), 'utf8'));
+    expect(JSON.stringify(written)).toContain('"adds two"');
+    // ...or one event with the flags of the CLI, checked as the CLI checks them.
     expect(
-      await failure(c.client, 'telemetry_record', {
+      await ok(c.client, 'telemetry_record', {
         id: 'TASK-0001',
-        agent: 'x',
-        fileReads: [{ path: '../../etc/passwd' }],
+        agent: 'implementer',
+        fileRead: ['src/pricing.ts'],
+        bytes: 10,
       }),
+    ).toMatchObject({ events: ['file read src/pricing.ts (10 bytes)'], recorded: { fileReads: 1 } });
+    expect(await failure(c.client, 'telemetry_record', { id: 'TASK-0001', agent: 'x', bytes: 3 })).toBe('E_USAGE');
+    expect(await failure(c.client, 'telemetry_record', { id: 'TASK-0001', agent: 'x' })).toBe('E_USAGE');
+    expect(
+      await failure(c.client, 'telemetry_record', { id: 'TASK-0001', agent: 'x', fileRead: ['../../etc/passwd'] }),
     ).toBe('E_PATH_ESCAPE');
-    // No task context (so no QA coverage): the pilot is incomplete, which is isError as `st3 metrics collect` exits 1.
+    // No QA artifact for the context's validation commands: the pilot fails, isError as `st3 metrics collect` exits 1.
     const collected = await call(c.client, 'metrics_collect', { id: 'TASK-0001' });
     expect(collected.isError).toBe(true);
     const r = collected.structuredContent as { metrics: { agents: string[]; criteria: { id: string }[] } };
-    expect(r).toMatchObject({ ok: false, verdict: 'incomplete', task_id: 'TASK-0001' });
+    expect(r).toMatchObject({ ok: false, verdict: 'fail', task_id: 'TASK-0001' });
     expect(r.metrics.agents).toContain('implementer');
     expect(r.metrics.criteria.map((x: { id: string }) => x.id)).toEqual(
       expect.arrayContaining([

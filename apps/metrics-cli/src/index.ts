@@ -59,4 +59,11 @@ export {
   type MetricsPaths,
 } from './collect.js';
 export { writeDashboard, DEFAULT_BASELINE, type DashboardOptions } from './dashboard.js';
-export { recordEvents, checkEvents, type TelemetryEvents } from './record.js';
+export {
+  batchOf,
+  checkEvents,
+  recordBatch,
+  recordEvents,
+  type TelemetryBatch,
+  type TelemetryEvents,
+} from './record.js';

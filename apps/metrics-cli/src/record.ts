@@ -70,10 +70,34 @@ export function checkEvents(e: TelemetryEvents): void {
     throw usage('--source goes with --json-parse', 'e.g. --json-parse failed --source agent');
 }
 
+/** Several events of each kind at once (the MCP `telemetry_record` arguments); `st3 telemetry record` gives one. */
+export interface TelemetryBatch {
+  /** Files read; `bytes` defaults to the file's size (0 when it cannot be read). */
+  fileReads?: readonly { path: string; bytes?: number }[];
+  cacheHits?: readonly { type: string; bytes: number }[];
+  /** Commands as one line each, split as a shell would (`pnpm test -- -t "adds two"`). */
+  commands?: readonly { command: string; exitCode: number | null; durationMs: number }[];
+  warnings?: readonly { message: string; level?: 'info' | 'warning' | 'error' }[];
+  prompts?: readonly { bytes: number; baselineBytes?: number }[];
+  /** JSON parses; `source` defaults to the agent. */
+  jsonParses?: readonly { source?: string; ok: boolean }[];
+}
+
+/** The one-event flags of `st3 telemetry record` as a batch (after `checkEvents`). */
+export function batchOf(e: TelemetryEvents): TelemetryBatch {
+  return {
+    fileReads: (e.fileRead ?? []).map((path) => ({ path, ...(e.bytes !== undefined ? { bytes: e.bytes } : {}) })),
+    cacheHits: e.cacheHit !== undefined ? [{ type: e.cacheHit, bytes: e.bytes! }] : [],
+    commands: e.command !== undefined ? [{ command: e.command, exitCode: e.exitCode!, durationMs: e.durationMs! }] : [],
+    warnings: e.warning !== undefined ? [{ message: e.warning, level: e.level ?? 'warning' }] : [],
+    prompts: e.promptBytes !== undefined ? [{ bytes: e.promptBytes, baselineBytes: e.baselineBytes }] : [],
+    jsonParses: e.jsonParse !== undefined ? [{ source: e.source, ok: e.jsonParse === 'ok' }] : [],
+  };
+}
+
 /**
- * Adds an agent's events to `telemetry-<agent>.json` in the task's context folder, under the file's
- * lock (concurrent agents lose nothing). The task must have a context (or telemetry) already: an unknown
- * task is E_CONTEXT_NOT_FOUND and nothing is created.
+ * Adds an agent's events (one of each kind, as the CLI flags give them) to `telemetry-<agent>.json` in
+ * the task's context folder: see `recordBatch`. Flags that do not say one thing are E_USAGE first.
  */
 export async function recordEvents(
   paths: MetricsPaths,
@@ -82,6 +106,22 @@ export async function recordEvents(
   events: TelemetryEvents,
 ): Promise<{ file: string; recorded: string[] }> {
   checkEvents(events);
+  return recordBatch(paths, taskId, agent, batchOf(events));
+}
+
+/**
+ * Adds an agent's events to `telemetry-<agent>.json` in the task's context folder, under the file's
+ * lock (concurrent agents lose nothing). Nothing to record is E_USAGE; the task must have a context (or
+ * telemetry) already: an unknown task is E_CONTEXT_NOT_FOUND and nothing is created.
+ */
+export async function recordBatch(
+  paths: MetricsPaths,
+  taskId: string,
+  agent: string,
+  batch: TelemetryBatch,
+): Promise<{ file: string; recorded: string[] }> {
+  const count = Object.values(batch).reduce((n, list: readonly unknown[] | undefined) => n + (list?.length ?? 0), 0);
+  if (count === 0) checkEvents({});
   const id = taskId.toUpperCase();
   const dir = join(paths.tasksDir, id);
   if (!hasMetricsSources(dir))
@@ -93,14 +133,14 @@ export async function recordEvents(
       },
     );
   const reads: [string, number][] = [];
-  for (const path of events.fileRead ?? []) {
+  for (const r of batch.fileReads ?? []) {
     const size =
-      events.bytes ??
-      (await stat(resolve(paths.ws.root, path)).then(
+      r.bytes ??
+      (await stat(resolve(paths.ws.root, r.path)).then(
         (s) => (s.isFile() ? s.size : 0),
         () => 0,
       ));
-    reads.push([path, size]);
+    reads.push([r.path, size]);
   }
   const recorded: string[] = [];
   const file = await recordTelemetry({ dir, agent, taskId: id }, (c) => {
@@ -108,28 +148,26 @@ export async function recordEvents(
       c.fileRead(path, size);
       recorded.push(`file read ${path} (${size} bytes)`);
     }
-    if (events.cacheHit !== undefined) {
-      c.cacheHit(events.bytes!, events.cacheHit);
-      recorded.push(`cache hit ${events.cacheHit} (${events.bytes} bytes)`);
+    for (const h of batch.cacheHits ?? []) {
+      c.cacheHit(h.bytes, h.type);
+      recorded.push(`cache hit ${h.type} (${h.bytes} bytes)`);
     }
-    if (events.command !== undefined) {
-      const split = splitCommand(events.command);
-      c.command(split.ok ? split.argv : [events.command], events.exitCode!, events.durationMs!);
-      recorded.push(`command "${events.command}" exit ${events.exitCode} in ${events.durationMs} ms`);
+    for (const x of batch.commands ?? []) {
+      const split = splitCommand(x.command);
+      c.command(split.ok ? split.argv : [x.command], x.exitCode, x.durationMs);
+      recorded.push(`command "${x.command}" exit ${x.exitCode} in ${x.durationMs} ms`);
     }
-    if (events.warning !== undefined) {
-      c.warn(events.level ?? 'warning', events.warning);
-      recorded.push(`${events.level ?? 'warning'} "${events.warning}"`);
+    for (const w of batch.warnings ?? []) {
+      c.warn(w.level ?? 'warning', w.message);
+      recorded.push(`${w.level ?? 'warning'} "${w.message}"`);
     }
-    if (events.promptBytes !== undefined) {
-      c.prompt(events.promptBytes, events.baselineBytes);
-      recorded.push(
-        `prompt of ${events.promptBytes} bytes${events.baselineBytes !== undefined ? ` (baseline ${events.baselineBytes})` : ''}`,
-      );
+    for (const p of batch.prompts ?? []) {
+      c.prompt(p.bytes, p.baselineBytes);
+      recorded.push(`prompt of ${p.bytes} bytes${p.baselineBytes !== undefined ? ` (baseline ${p.baselineBytes})` : ''}`);
     }
-    if (events.jsonParse !== undefined) {
-      c.jsonParse(events.source ?? agent, events.jsonParse === 'ok');
-      recorded.push(`JSON parse ${events.jsonParse} (${events.source ?? agent})`);
+    for (const j of batch.jsonParses ?? []) {
+      c.jsonParse(j.source ?? agent, j.ok);
+      recorded.push(`JSON parse ${j.ok ? 'ok' : 'failed'} (${j.source ?? agent})`);
     }
   });
   return { file, recorded };

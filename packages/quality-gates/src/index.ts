@@ -69,6 +69,11 @@ export {
   QUALITY_SCHEMA_FILE,
   type WorkspaceDetection,
 } from './presets/init.js';
+export {
+  initQualityConfig,
+  type InitQualityConfigOptions,
+  type InitQualityConfigResult,
+} from './presets/init-config.js';
 export { runTests, summarizeTests, type RunTestsOptions, type TestRunResult } from './tests/run-tests.js';
 export { parseJestJson, parsePytestJunit, type TestCounts, type TestFailure } from './tests/parse-results.js';
 export {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
-import { loadQualityConfig, QUALITY_CONFIG_PATH, runTests } from '@st3/quality-gates';
-import { errorFromDiagnostics, St3Error, type TestsConfig } from '@st3/schemas';
+import { QUALITY_CONFIG_PATH, requireQualityConfig, runTests } from '@st3/quality-gates';
+import { St3Error, type TestsConfig } from '@st3/schemas';
 
 /** `st3 test`: the project's test command, with its result parsed. Tests are not a gate. */
 export const command = defineCommand({
@@ -40,19 +40,15 @@ export const command = defineCommand({
       config = { command: commandArgs, format, ...(values.report ? { report_file: values.report } : {}) };
     } else {
       const path = ws.configPath ?? join(ws.root, QUALITY_CONFIG_PATH);
-      const loaded = await loadQualityConfig(path);
-      if (!loaded.value || loaded.errors.length > 0)
-        throw errorFromDiagnostics(
-          loaded.errors[0]?.code === 'E_FILE_NOT_FOUND' ? 'E_FILE_NOT_FOUND' : 'E_CONFIG_INVALID',
-          `cannot load ${path}`,
-          loaded.errors,
-        );
-      if (!loaded.value.tests)
+      // The loader of `st3 gates list` and of the MCP tools list_gates and run_tests: the same errors.
+      const { config: loaded, warnings } = await requireQualityConfig(path);
+      for (const w of warnings) out.diagnostic(w);
+      if (!loaded.tests)
         throw new St3Error('E_CONFIG_INVALID', `${path} has no tests section`, {
           file: path,
           hint: 'add tests: {command: [...], format: vitest|jest|pytest, report_file: ...}, or pass a command after --',
         });
-      config = loaded.value.tests;
+      config = loaded.tests;
     }
     const result = await runTests({ cwd: ws.root, config, signal: io.signal, env: io.env });
     if (common.json) {

@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { St3Error, ViolationSchema, type QualityConfig } from '@st3/schemas';
 import { z } from 'zod';
 import { plural } from '../results.js';
@@ -157,7 +155,7 @@ export const initGatesTool = defineTool({
   area: 'gates',
   cli: 'st3 gates init',
   description:
-    'Write .st3/config/quality.yaml (and its JSON Schema beside it) from the shipped presets: the ones given, or those detected for the workspace (tsconfig.json, package.json, pyproject.toml...). Refuses to overwrite an existing config unless force is set.',
+    'Write .st3/config/quality.yaml (and its JSON Schema beside it) from the shipped presets: the ones given, or those detected for the workspace (tsconfig.json, package.json, pyproject.toml...), and add .st3/logs/ and .st3/state.json to .gitignore (creating it if needed) — the same code and document as `st3 gates init --json`. Refuses to overwrite an existing config unless force is set.',
   input: z.object({
     presets: z
       .array(z.string().min(1))
@@ -170,38 +168,22 @@ export const initGatesTool = defineTool({
     path: z.string(),
     presets: z.array(z.string()),
     reasons: z.record(z.string(), z.string()),
+    gitignore: z.object({ added: z.array(z.string()), created: z.boolean() }),
   }),
   annotations: { ...WRITES, destructiveHint: true },
   async run(args, { root }) {
-    const q = await import('@st3/quality-gates');
-    const target = join(root, q.QUALITY_CONFIG_PATH);
-    if (existsSync(target) && !args.force)
-      throw new St3Error('E_CONFIG_EXISTS', `${q.QUALITY_CONFIG_PATH} already exists`, {
-        file: q.QUALITY_CONFIG_PATH,
-        hint: 'pass force: true to overwrite it',
-      });
-    const detection = q.detectWorkspace(root);
-    const presets = args.presets && args.presets.length > 0 ? args.presets : detection.presets;
-    for (const id of presets)
-      if (!q.findPreset(id))
-        throw new St3Error('E_USAGE', `unknown preset "${id}"`, {
-          hint: `presets: ${q.PRESETS.map((p) => p.id).join(', ')}`,
-        });
-    if (presets.length === 0)
-      throw new St3Error('E_USAGE', 'found no TypeScript/JavaScript or Python project in the workspace', {
-        hint: 'pass presets for the tools you use',
-      });
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, q.renderQualityConfig(presets));
-    await writeFile(join(dirname(target), q.QUALITY_SCHEMA_FILE), q.qualitySchemaText());
-    return {
-      ok: true as const,
-      path: q.QUALITY_CONFIG_PATH,
-      presets,
-      reasons: args.presets?.length ? {} : detection.reasons,
-    };
+    const { initQualityConfig, QUALITY_CONFIG_PATH } = await import('@st3/quality-gates');
+    const result = await initQualityConfig(root, {
+      ...(args.presets ? { presets: args.presets } : {}),
+      force: args.force,
+      display: QUALITY_CONFIG_PATH,
+      hints: { force: 'pass force: true to overwrite it', presets: 'pass presets for the tools you use' },
+    });
+    const { presets, reasons, gitignore } = result;
+    return { ok: true as const, path: QUALITY_CONFIG_PATH, presets, reasons, gitignore };
   },
-  summary: (r) => `wrote ${r.path} with ${plural(r.presets.length, 'gate')}: ${r.presets.join(', ')}`,
+  summary: (r) =>
+    `wrote ${r.path} with ${plural(r.presets.length, 'gate')}: ${r.presets.join(', ')}${r.gitignore.added.length > 0 ? `; ${r.gitignore.created ? 'created' : 'updated'} .gitignore: ${r.gitignore.added.join(', ')}` : ''}`,
 });
 
 export const runTestsTool = defineTool({

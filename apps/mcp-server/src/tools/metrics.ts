@@ -1,17 +1,10 @@
 import { isAbsolute, join, relative, sep } from 'node:path';
-import {
-  CRITERION_IDS,
-  errorFromDiagnostics,
-  MetricsRollupSchema,
-  PilotVerdictSchema,
-  SuccessCriterionSchema,
-  TaskMetricsSchema,
-} from '@st3/schemas';
+import { CRITERION_IDS, PilotVerdictSchema, St3Error, SuccessCriterionSchema, TaskMetricsSchema } from '@st3/schemas';
 import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, WRITES, READ_ONLY } from '../tool.js';
-import { DiagnosticSchema, taskIdArg, workspacePath } from './common.js';
+import { defined, DiagnosticSchema, taskIdArg } from './common.js';
 
 const StatusSchema = z.enum(['met', 'missed', 'not measured']);
 const VerdictSchema = z.enum(['pass', 'fail', 'incomplete']);
@@ -99,10 +92,10 @@ export const metricsCompareTool = defineTool({
   area: 'metrics',
   cli: 'st3 metrics compare',
   description:
-    'Compare a baseline rollup with the current one (files of the workspace, e.g. .st3/metrics/history/*.json and .st3/metrics/dashboard/rollup.json): baseline, current and delta per criterion, and the regressions. isError on a regression.',
+    "Compare a baseline run with the current one (files of the workspace, each a rollup, a history snapshot or a task's metrics.json, e.g. .st3/metrics/history/*.json, .st3/metrics/dashboard/rollup.json, .st3/tasks/<id>/metrics.json), read as `st3 metrics compare` reads them: baseline, current and delta per criterion, and the regressions. isError on a regression.",
   input: z.object({
-    baseline: z.string().min(1).describe('baseline rollup file'),
-    current: z.string().min(1).describe('current rollup file'),
+    baseline: z.string().min(1).describe("the baseline (rollup.json, a history snapshot, or a task's metrics.json)"),
+    current: z.string().min(1).describe('the current run (same kinds)'),
     tolerance: z
       .number()
       .nonnegative()
@@ -119,16 +112,13 @@ export const metricsCompareTool = defineTool({
   }),
   annotations: READ_ONLY,
   async run(args, { root }) {
-    const { loadFile } = await import('@st3/schemas');
+    // The loader of `st3 metrics compare`: a rollup, a history snapshot or a task's metrics.json.
+    const { loadMetricsFile } = await import('@st3/metrics-cli');
     const { compareRollups } = await import('@st3/telemetry');
-    const load = async (file: string) => {
-      const r = await loadFile(resolveInside(root, file), { file, schema: MetricsRollupSchema });
-      if (!r.value || r.errors.length > 0)
-        throw errorFromDiagnostics(r.errors[0]?.code ?? 'E_SCHEMA', `cannot read the rollup ${file}`, r.errors);
-      return r.value;
-    };
-    const [baseline, current] = await Promise.all([load(args.baseline), load(args.current)]);
-    const result = compareRollups(baseline, current, { tolerance: args.tolerance });
+    const [baseline, current] = await Promise.all(
+      [args.baseline, args.current].map((f) => loadMetricsFile(resolveInside(root, f))),
+    );
+    const result = compareRollups(baseline!, current!, { tolerance: args.tolerance });
     return { ok: result.regressions.length === 0, ...result };
   },
   summary: (r) =>
@@ -138,43 +128,64 @@ export const metricsCompareTool = defineTool({
   failed: (r) => !r.ok,
 });
 
+const Level = z.enum(['info', 'warning', 'error']);
+
+/** The batch arguments (several events of each kind in one call). */
+const batchArgs = {
+  fileReads: z
+    .array(z.object({ path: z.string().min(1), bytes: z.number().int().nonnegative().optional() }))
+    .default([])
+    .describe('files read (bytes default to the file size)'),
+  cacheHits: z.array(z.object({ type: z.string().min(1), bytes: z.number().int().nonnegative() })).default([]),
+  commands: z
+    .array(
+      z.object({
+        command: z.string().min(1),
+        exitCode: z.number().int().nullable(),
+        durationMs: z.number().nonnegative(),
+      }),
+    )
+    .default([]),
+  warnings: z.array(z.object({ message: z.string().min(1), level: Level.default('warning') })).default([]),
+  prompts: z
+    .array(z.object({ bytes: z.number().int().nonnegative(), baselineBytes: z.number().int().nonnegative().optional() }))
+    .default([]),
+  jsonParses: z.array(z.object({ source: z.string().min(1), ok: z.boolean() })).default([]),
+};
+
+/** The one-event arguments: the flags of `st3 telemetry record`, checked as the CLI checks them. */
+const flagArgs = {
+  fileRead: z.array(z.string()).optional().describe('as --file-read: files read, relative to the workspace root'),
+  bytes: z.number().int().nonnegative().optional().describe('as --bytes: of the one fileRead, or of the cacheHit'),
+  cacheHit: z.string().optional().describe('as --cache-hit: data served from the context cache (with bytes)'),
+  command: z.string().optional().describe('as --command: one line, split as a shell would (with exitCode, durationMs)'),
+  exitCode: z.number().int().optional().describe('as --exit-code, with command'),
+  durationMs: z.number().nonnegative().optional().describe('as --duration-ms, with command'),
+  warning: z.string().optional().describe('as --warning (repeats are counted)'),
+  level: Level.optional().describe('as --level, with warning'),
+  promptBytes: z.number().int().nonnegative().optional().describe('as --prompt-bytes'),
+  baselineBytes: z.number().int().nonnegative().optional().describe('as --baseline-bytes, with promptBytes'),
+  jsonParse: z.enum(['ok', 'failed']).optional().describe('as --json-parse'),
+  source: z.string().optional().describe('as --source, with jsonParse (default: the agent)'),
+};
+
 export const telemetryRecordTool = defineTool({
   name: 'telemetry_record',
   title: 'Record agent telemetry',
   area: 'metrics',
   cli: 'st3 telemetry record',
   description:
-    "Record what an agent did for a task, for the task's success criteria: files read (with bytes), cache hits, commands run, warnings, prompt sizes against a baseline, JSON parses. Appended under a lock to .st3/tasks/<id>/telemetry-<agent>.json, safe with concurrent agents.",
+    "Record what an agent did for a task, for the task's success criteria: files read (with bytes), cache hits, commands run, warnings, prompt sizes against a baseline, JSON parses — several of each in one call (fileReads, commands, …), or one event with the flags of `st3 telemetry record` (fileRead = --file-read, cacheHit = --cache-hit, …, checked as the CLI checks them). The same code as the CLI writes it: appended under a lock to telemetry-<agent>.json in the task's context folder (context_dir of .st3/config/tasks.yaml, .st3/tasks by default), safe with concurrent agents. Nothing to record is E_USAGE; a task without a context or telemetry is E_CONTEXT_NOT_FOUND and nothing is written.",
   input: z.object({
     id: taskIdArg,
     agent: z
       .string()
       .min(1)
       .regex(/^[A-Za-z0-9._-]+$/)
-      .describe('the agent, e.g. implementer'),
-    fileReads: z
-      .array(z.object({ path: z.string().min(1), bytes: z.number().int().nonnegative().optional() }))
-      .default([])
-      .describe('files read (bytes default to the file size)'),
-    cacheHits: z.array(z.object({ type: z.string().min(1), bytes: z.number().int().nonnegative() })).default([]),
-    commands: z
-      .array(
-        z.object({
-          command: z.string().min(1),
-          exitCode: z.number().int().nullable(),
-          durationMs: z.number().nonnegative(),
-        }),
-      )
-      .default([]),
-    warnings: z
-      .array(z.object({ message: z.string().min(1), level: z.enum(['info', 'warning', 'error']).default('warning') }))
-      .default([]),
-    prompts: z
-      .array(
-        z.object({ bytes: z.number().int().nonnegative(), baselineBytes: z.number().int().nonnegative().optional() }),
-      )
-      .default([]),
-    jsonParses: z.array(z.object({ source: z.string().min(1), ok: z.boolean() })).default([]),
+      .optional()
+      .describe('the agent, e.g. implementer (default: ST3_AGENT of the server environment)'),
+    ...batchArgs,
+    ...flagArgs,
   }),
   output: z.object({
     ok: z.literal(true),
@@ -189,57 +200,46 @@ export const telemetryRecordTool = defineTool({
       prompts: z.number(),
       jsonParses: z.number(),
     }),
+    events: z.array(z.string()).describe('each event recorded, as `st3 telemetry record` prints it'),
   }),
   annotations: WRITES,
   async run(args, { root }) {
-    const id = args.id.toUpperCase();
-    const { findTask, loadTasksConfig } = await import('@st3/evidence');
-    const ws = await loadTasksConfig(root);
-    await findTask(ws.root, ws.config.task_dirs, id);
-    const { defaultLayout, recordTelemetry } = await import('@st3/telemetry');
-    const { stat } = await import('node:fs/promises');
-    const reads = await Promise.all(
-      args.fileReads.map(async (r) => ({
-        path: workspacePath(root, r.path),
-        bytes:
-          r.bytes ??
-          (await stat(resolveInside(root, r.path)).then(
-            (s) => s.size,
-            () => 0,
-          )),
-      })),
-    );
-    const dir = resolveInside(root, join(relative(root, defaultLayout(root).tasksDir), id));
-    const file = await recordTelemetry({ dir, agent: args.agent, taskId: id }, (c) => {
-      for (const r of reads) c.fileRead(r.path, r.bytes);
-      for (const h of args.cacheHits) c.cacheHit(h.bytes, h.type);
-      for (const x of args.commands) c.command(splitWords(x.command), x.exitCode, x.durationMs);
-      for (const w of args.warnings) c.warn(w.level, w.message);
-      for (const p of args.prompts) c.prompt(p.bytes, p.baselineBytes);
-      for (const j of args.jsonParses) c.jsonParse(j.source, j.ok);
-    });
+    const { id, agent: given, fileReads, cacheHits, commands, warnings, prompts, jsonParses, ...flagValues } = args;
+    const agent = given ?? process.env.ST3_AGENT;
+    if (!agent)
+      throw new St3Error('E_USAGE', 'which agent: give agent (or set ST3_AGENT)', {
+        hint: 'e.g. agent: "implementer"',
+      });
+    const { batchOf, checkEvents, metricsPaths, recordBatch } = await import('@st3/metrics-cli');
+    const flags = defined(flagValues);
+    const one = Object.keys(flags).length > 0 ? (checkEvents(flags), batchOf(flags)) : {};
+    const batch = {
+      fileReads: [...(one.fileReads ?? []), ...fileReads],
+      cacheHits: [...(one.cacheHits ?? []), ...cacheHits],
+      commands: [...(one.commands ?? []), ...commands],
+      warnings: [...(one.warnings ?? []), ...warnings],
+      prompts: [...(one.prompts ?? []), ...prompts],
+      jsonParses: [...(one.jsonParses ?? []), ...jsonParses],
+    };
+    // The server's boundary: files outside the workspace are refused (the CLI records any path).
+    for (const r of batch.fileReads) resolveInside(root, r.path);
+    const paths = await metricsPaths(root);
+    resolveInside(root, join(paths.tasksDir, id.toUpperCase()));
+    const result = await recordBatch(paths, id, agent, batch);
+    const recorded = Object.fromEntries(Object.entries(batch).map(([k, list]) => [k, list.length])) as Record<
+      keyof typeof batch,
+      number
+    >;
     return {
       ok: true as const,
-      task_id: id,
-      agent: args.agent,
-      file: relative(root, file).split(sep).join('/'),
-      recorded: {
-        fileReads: reads.length,
-        cacheHits: args.cacheHits.length,
-        commands: args.commands.length,
-        warnings: args.warnings.length,
-        prompts: args.prompts.length,
-        jsonParses: args.jsonParses.length,
-      },
+      task_id: id.toUpperCase(),
+      agent,
+      file: shown(root, result.file),
+      recorded,
+      events: result.recorded,
     };
   },
-  summary: (r) =>
-    `${r.agent} on ${r.task_id}: ${
-      Object.entries(r.recorded)
-        .filter(([, n]) => n > 0)
-        .map(([k, n]) => `${n} ${k}`)
-        .join(', ') || 'nothing'
-    } recorded in ${r.file}`,
+  summary: (r) => `${r.agent} on ${r.task_id}: ${r.events.join('; ')} → ${r.file}`,
 });
 
 /** A file as a result shows it: relative to the workspace root when inside it. */
@@ -247,6 +247,3 @@ function shown(root: string, file: string): string {
   const rel = relative(root, file);
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
 }
-
-/** The command as the collector records it: words split on blanks (it is a label, never run). */
-const splitWords = (command: string): string[] => command.trim().split(/\s+/);
