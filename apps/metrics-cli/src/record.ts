@@ -163,7 +163,9 @@ export async function recordBatch(
     }
     for (const p of batch.prompts ?? []) {
       c.prompt(p.bytes, p.baselineBytes);
-      recorded.push(`prompt of ${p.bytes} bytes${p.baselineBytes !== undefined ? ` (baseline ${p.baselineBytes})` : ''}`);
+      recorded.push(
+        `prompt of ${p.bytes} bytes${p.baselineBytes !== undefined ? ` (baseline ${p.baselineBytes})` : ''}`,
+      );
     }
     for (const j of batch.jsonParses ?? []) {
       c.jsonParse(j.source ?? agent, j.ok);

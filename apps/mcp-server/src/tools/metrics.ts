@@ -148,7 +148,9 @@ const batchArgs = {
     .default([]),
   warnings: z.array(z.object({ message: z.string().min(1), level: Level.default('warning') })).default([]),
   prompts: z
-    .array(z.object({ bytes: z.number().int().nonnegative(), baselineBytes: z.number().int().nonnegative().optional() }))
+    .array(
+      z.object({ bytes: z.number().int().nonnegative(), baselineBytes: z.number().int().nonnegative().optional() }),
+    )
     .default([]),
   jsonParses: z.array(z.object({ source: z.string().min(1), ok: z.boolean() })).default([]),
 };
