@@ -36,7 +36,24 @@ export { readTsconfigPaths } from './build/tsconfig-paths.js';
 // Module resolution lives with the atomizer (it knows imports); the graph re-exports it for its users.
 export { createModuleResolver, type ModuleResolver, type ResolveOptions } from '@st3/atomizer';
 export { parseGraphDocument, loadGraphDocument, mergeDocuments, type GraphDocument } from './load.js';
-export { CheckRegistry, BUILTIN_CHECKS, planModel, validatePlan, type PlanValidation } from './validate/registry.js';
+export {
+  CheckRegistry,
+  BUILTIN_CHECKS,
+  planModel,
+  validatePlan,
+  SOURCES_ATOMIZED,
+  type PlanValidation,
+} from './validate/registry.js';
+export { validatePlanInputs } from './validate/plan-inputs.js';
+export {
+  loadGraphInputs,
+  atomizeSources,
+  type AtomizeSourcesOptions,
+  type AtomizedSources,
+  type GraphInputOptions,
+  type GraphInputs,
+  type SkippedSource,
+} from './inputs.js';
 export { planValidationJson, type PlanValidationJson } from './validate/report-json.js';
 export { checkBalance, type BalanceProblem } from './validate/syntax.js';
 export {

@@ -10,7 +10,8 @@ describe('planValidationJson', () => {
   it('carries the verdict, scores, levels, results and graph stats, and leaves the graph out', () => {
     const report = validatePlan(load(), { paths: { '@app/*': ['src/*'] }, baseUrl: '.', includePassing: true });
     const json = planValidationJson(report);
-    expect(Object.keys(json)).toEqual(['ok', 'passed', 'score', 'levels', 'results', 'stats']);
+    expect(Object.keys(json)).toEqual(['ok', 'passed', 'score', 'levels', 'results', 'stats', 'skipped']);
+    expect(json.skipped).toEqual([]);
     expect(json.ok).toBe(report.passed);
     expect(json.levels).toBe(report.levels);
     expect(json.results.length).toBeGreaterThan(0);

@@ -4,6 +4,7 @@ import { EXPORT_FORMATS, type ExportFormat, type GraphAnalysis, type IndexedGrap
 import type { GraphInput } from '@st3/schemas';
 import { St3Error } from '@st3/schemas/errors';
 import { fastGraphInput } from '../fast-input.js';
+import type { SkippedSource } from '../graph-inputs.js';
 
 export const command = defineCommand({
   name: 'graph',
@@ -62,11 +63,13 @@ export const command = defineCommand({
     let graph: GraphInput | IndexedGraph | undefined = values.files
       ? undefined
       : await fastGraphInput(args.inputs, cwd);
+    let skipped: SkippedSource[] = [];
     if (!graph) {
       const { loadGraphInputs } = await import('../graph-inputs.js');
       const ws = resolveWorkspace(io, common);
       const inputs = await loadGraphInputs(args.inputs, { cwd, root: ws.root, tsconfig: values.tsconfig, out, usage });
       graph = inputs.graph;
+      skipped = inputs.skipped;
       if (values.files) {
         if (!inputs.built)
           throw new St3Error('E_GRAPH_OPTIONS', '--files needs atomizer output or source paths', {
@@ -82,14 +85,17 @@ export const command = defineCommand({
       await writeFileAtomic(resolve(cwd, values.out), exportGraph(analysis, format ?? 'json'));
     }
     if (common.json) {
-      out.document(analysis);
+      // Not a verdict: files the atomizer skipped are listed (and were warned about), the graph is of the rest.
+      out.document({ ...analysis, skipped });
       return EXIT.ok;
     }
     if (format && !values.out) {
       io.stdout.write(exportGraph(analysis, format));
+      warnSkipped(skipped, out);
       return EXIT.ok;
     }
     printSummary(analysis, out);
+    warnSkipped(skipped, out);
     if (values.out) out.info(`wrote ${values.out} (${format ?? 'json'})`);
     return EXIT.ok;
   },
@@ -125,4 +131,12 @@ export function printSummary(a: GraphAnalysis, out: ReturnType<typeof createOutp
   }
   if (s.overfullWaves && s.overfullWaves.length > 0)
     out.warn(`waves ${s.overfullWaves.join(', ')} stay wider than --width ${s.maxWidth}: their nodes have no slack`);
+}
+
+/** After the report: how many source files the graph leaves out (each was warned about as it was skipped). */
+export function warnSkipped(skipped: readonly SkippedSource[], out: ReturnType<typeof createOutput>): void {
+  if (skipped.length > 0)
+    out.warn(
+      `${skipped.length} source file${skipped.length === 1 ? '' : 's'} not atomized, so not in the graph: ${skipped.map((s) => s.path).join(', ')}`,
+    );
 }

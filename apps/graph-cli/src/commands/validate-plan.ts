@@ -7,11 +7,11 @@ import {
   planCoverageCheck,
   planValidationJson,
   PLAN_COVERAGE_CHECK,
-  validatePlan,
+  validatePlanInputs,
   type PlanFileIssue,
   type PlanValidation,
 } from '@st3/dep-graph';
-import { errorFromDiagnostics, St3Error, type AtomizeOutput } from '@st3/schemas';
+import { errorFromDiagnostics, St3Error } from '@st3/schemas';
 import { loadGraphInputs } from '../graph-inputs.js';
 
 export const command = defineCommand({
@@ -83,11 +83,10 @@ export const command = defineCommand({
     const cwd = resolve(io.cwd, common.cwd ?? '.');
     const group = values.plan ? await readPlanFile(values.plan, cwd, registry, out) : undefined;
     const inputs = await loadGraphInputs(positionals, { cwd, root: ws.root, tsconfig: values.tsconfig, out, usage });
-    const atoms = atomsToValidate(inputs.atoms, positionals);
     // The plan file's own check runs whatever --check selects: its tasks are what the other checks group by.
     const only = values.check && values.plan ? [...values.check, PLAN_COVERAGE_CHECK] : values.check;
-    const report = validatePlan(atoms, {
-      ...inputs.resolve,
+    // Files the atomizer skipped fail the plan: what was not atomized was not validated.
+    const report = validatePlanInputs(inputs, positionals, {
       registry,
       ...(group ? { group } : {}),
       globals: values.global,
@@ -97,9 +96,10 @@ export const command = defineCommand({
       maxFanIn: values['max-fan-in'],
       maxFanOut: values['max-fan-out'],
     });
-    if (common.json) out.document(planValidationJson(report));
+    const json = planValidationJson(report);
+    if (common.json) out.document(json);
     else printReport(report, out);
-    return report.passed ? EXIT.ok : EXIT.problems;
+    return json.passed ? EXIT.ok : EXIT.problems;
   },
 });
 
@@ -143,24 +143,6 @@ async function readPlanFile(
   return group;
 }
 
-/** The atoms read from `positionals`; a {nodes, edges} graph alone, or atoms of no code, is an error. */
-function atomsToValidate(atoms: AtomizeOutput | undefined, positionals: readonly string[]): AtomizeOutput {
-  if (!atoms)
-    throw new St3Error(
-      'E_GRAPH_INPUT',
-      'validate-plan needs atoms (atomizer output or source paths), not only a {nodes, edges} graph',
-      { hint: 'st3 atomize src --json > atoms.json && st3 validate-plan atoms.json' },
-    );
-  // Nothing to check is no verdict: a plan of zero atoms never passes.
-  if (!atoms.files.some((f) => f.atoms.length > 0))
-    throw new St3Error(
-      'E_GRAPH_INPUT',
-      `no atoms to validate in ${positionals.join(' ')} (${atoms.files.length} file${atoms.files.length === 1 ? '' : 's'}, no code)`,
-      { hint: 'name the folders or files with the code to validate, or `st3 atomize --json` output of them' },
-    );
-  return atoms;
-}
-
 /** The report for people: each issue (colored by severity), passing results, each level's verdict, the plan's. */
 function printReport(report: PlanValidation, out: Output): void {
   for (const r of report.results) {
@@ -178,7 +160,14 @@ function printReport(report: PlanValidation, out: Output): void {
       `${l.level.padEnd(9)} ${l.score.toFixed(3)} ${verdict}  ${l.checks} results, ${l.errors} errors, ${l.warnings} warnings`,
     );
   }
-  out.line(`plan score ${report.score.toFixed(3)}: ${report.passed ? 'passed' : 'failed'}`);
+  const { skipped } = report;
+  const notValidated =
+    skipped.length > 0
+      ? ` (${skipped.length} source file${skipped.length === 1 ? '' : 's'} not atomized, so not validated: ${skipped.map((s) => s.path).join(', ')})`
+      : '';
+  out.line(
+    `plan score ${report.score.toFixed(3)}: ${report.passed && !notValidated ? 'passed' : 'failed'}${notValidated}`,
+  );
 }
 
 function where(issue: PlanFileIssue): string {

@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
 import type { WavePlan } from '@st3/dep-graph/core';
 import { fastGraphInput } from '../fast-input.js';
+import type { SkippedSource } from '../graph-inputs.js';
+import { warnSkipped } from './graph.js';
 
 export const command = defineCommand({
   name: 'waves',
@@ -31,15 +33,18 @@ export const command = defineCommand({
     // A lone graph.json takes the fast path (bytes to compact graph); anything else the full loader.
     const fast = await fastGraphInput(args.inputs, cwd);
     let a: WavePlan;
+    let skipped: SkippedSource[] = [];
     if (fast) a = planWaves(fast, options);
     else {
       const { loadGraphInputs } = await import('../graph-inputs.js');
       const ws = resolveWorkspace(io, common);
       const inputs = await loadGraphInputs(args.inputs, { cwd, root: ws.root, tsconfig: values.tsconfig, out, usage });
       a = planWaves(inputs.graph, options);
+      skipped = inputs.skipped;
     }
     if (common.json) {
-      out.document({ waves: a.waves, criticalPath: a.criticalPath, removedEdges: a.removedEdges, stats: a.stats });
+      const { waves, criticalPath, removedEdges, stats } = a;
+      out.document({ waves, criticalPath, removedEdges, stats, skipped });
       return EXIT.ok;
     }
     a.waves.forEach((wave, i) => out.line(`wave ${i} (${wave.length}): ${wave.join(', ')}`));
@@ -51,6 +56,7 @@ export const command = defineCommand({
       out.warn(`${a.removedEdges.length} edge(s) cut to break cycles; run "st3 graph" to see them`);
     if (a.stats.overfullWaves && a.stats.overfullWaves.length > 0)
       out.warn(`waves ${a.stats.overfullWaves.join(', ')} stay wider than --width ${width}: their nodes have no slack`);
+    warnSkipped(skipped, out);
     return EXIT.ok;
   },
 });

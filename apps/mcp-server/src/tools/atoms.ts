@@ -94,12 +94,27 @@ export const atomizeTool = defineTool({
   output: z.object({
     files: z.array(AtomizedFileSchema),
     skipped: z.array(SkippedSchema),
+    /** `summarizeProject` of @st3/atomizer: what `st3 atomize --json | jq .summary` gives. */
     summary: z.object({
       files: z.number(),
       functions: z.number(),
       atoms: z.number(),
       nonAtomic: z.number(),
       loc: z.number(),
+      topComplexity: z.array(
+        z.object({ path: z.string(), line: z.number(), name: z.string(), complexity: z.number() }),
+      ),
+      worstAtoms: z.array(
+        z.object({
+          path: z.string(),
+          startLine: z.number(),
+          endLine: z.number(),
+          kind: z.string(),
+          name: z.string().optional(),
+          score: z.number(),
+          violation: z.string(),
+        }),
+      ),
     }),
   }),
   annotations: READ_ONLY,
@@ -115,18 +130,9 @@ export const atomizeTool = defineTool({
       { mode: 'atomize', targetLoc: args.targetLoc, maxLoc, maxComplexity: args.maxComplexity },
       isAtomized,
     );
-    const atoms = doc.files.flatMap((f) => f.atoms);
-    return {
-      files: doc.files.map(asContract),
-      skipped: doc.skipped,
-      summary: {
-        files: doc.files.length,
-        functions: doc.files.reduce((n, f) => n + f.functions.length, 0),
-        atoms: atoms.length,
-        nonAtomic: atoms.filter((a) => !a.atomicity.atomic).length,
-        loc: doc.files.reduce((n, f) => n + f.loc, 0),
-      },
-    };
+    // The CLI's summary, by the same function: totals and the most complex functions and least atomic atoms.
+    const { summarizeProject } = await import('@st3/atomizer');
+    return { files: doc.files.map(asContract), skipped: doc.skipped, summary: summarizeProject(doc.files) };
   },
   summary: ({ summary: s, skipped }) =>
     `${plural(s.files, 'file')}, ${plural(s.functions, 'function')}, ${plural(s.atoms, 'atom')} (${s.nonAtomic} not atomic), ${s.loc} source lines${skipped.length > 0 ? `, ${skipped.length} skipped` : ''}`,

@@ -1,20 +1,20 @@
-import { statSync } from 'node:fs';
-import type { BuiltGraph, GraphDocument, ResolveOptions } from '@st3/dep-graph';
-import {
-  errorFromDiagnostics,
-  GraphEdgeSchema,
-  GraphOutputSchema,
-  St3Error,
-  type AtomizeOutput,
-  type Diagnostic,
-  type GraphInput,
-} from '@st3/schemas';
+import type { GraphInputs } from '@st3/dep-graph';
+import { errorFromDiagnostics, GraphEdgeSchema, GraphOutputSchema, St3Error } from '@st3/schemas';
 import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, type ToolContext } from '../tool.js';
 import { DiagnosticSchema, pathsArg, workspacePath } from './common.js';
-import { atomizeTool } from './atoms.js';
+
+/** A source file the atomizer could not read or parse: in no atom, so in no graph and not validated. */
+const SkippedSchema = z.object({ path: z.string(), reason: z.string() });
+
+/** `; N source files not atomized (a.rb, …)`, for a summary line; empty when none was skipped. */
+function skippedNote(skipped: readonly { path: string }[], what: string): string {
+  if (skipped.length === 0) return '';
+  const named = skipped.slice(0, 5).map((s) => s.path);
+  return `; ${plural(skipped.length, 'source file')} not atomized, so ${what}: ${named.join(', ')}${skipped.length > 5 ? ', …' : ''}`;
+}
 
 /** `GraphStats` of @st3/dep-graph. */
 const GraphStatsSchema = z.object({
@@ -35,80 +35,27 @@ const GraphStatsSchema = z.object({
   overfullWaves: z.array(z.number()).optional(),
 });
 
-const DOCUMENT = /\.(json|ya?ml)$/i;
-
-interface GraphInputs {
-  atoms?: AtomizeOutput;
-  graph: GraphInput;
-  built?: BuiltGraph;
-  warnings: Diagnostic[];
-  /** tsconfig `paths`/`baseUrl` the imports were resolved with (as the CLI's graph verbs read them). */
-  resolve: ResolveOptions;
-}
-
 /**
- * The inputs of the graph verbs: `.json`/`.yaml` files are atomizer output or `{nodes, edges}`
- * graphs (`loadGraphDocument`), anything else is atomized; the documents are merged
- * (`mergeDocuments`) and atoms become a graph (`buildGraphFromAtoms`), imports resolved with the
- * tsconfig `paths` of `tsconfig` (default: the workspace tsconfig.json) as the CLI resolves them.
+ * The inputs of the graph tools, read by `loadGraphInputs` of @st3/dep-graph as the CLI's graph verbs
+ * read them (the same function): `.json`/`.yaml` files are atomizer output or `{nodes, edges}` graphs,
+ * anything else is atomized (files it skips are listed in `skipped`); paths resolved inside the
+ * workspace root, tsconfig `paths` from `tsconfig` (default: the workspace tsconfig.json).
  */
 export async function loadInputs(
   paths: string[],
   ctx: ToolContext,
   options: { tsconfig?: string } = {},
 ): Promise<GraphInputs> {
-  const { buildGraphFromAtoms, loadGraphDocument, mergeDocuments, readTsconfigPaths } = await import('@st3/dep-graph');
-  // Read first: a tsconfig that is missing or unreadable fails the call before any atomizing.
-  const resolveOptions = readTsconfigPaths(
-    ctx.root,
-    options.tsconfig !== undefined ? resolveInside(ctx.root, options.tsconfig) : undefined,
-    ctx.root,
-  );
-  const docs: GraphDocument[] = [];
-  const sources: string[] = [];
-  const warnings: Diagnostic[] = [];
-  for (const p of paths) {
-    const abs = resolveInside(ctx.root, p);
-    const info = statSync(abs, { throwIfNoEntry: false });
-    if (!info)
-      throw new St3Error('E_FILE_NOT_FOUND', `input not found: ${p}`, {
-        file: p,
-        hint: 'paths are relative to the workspace root',
-      });
-    if (info.isFile() && DOCUMENT.test(p)) {
-      const file = workspacePath(ctx.root, p);
-      const loaded = await loadGraphDocument(abs, file);
-      warnings.push(...loaded.warnings);
-      if (loaded.errors.length > 0 || !loaded.value)
-        throw errorFromDiagnostics(loaded.errors[0]?.code ?? 'E_GRAPH_INPUT', `cannot read ${file}`, loaded.errors);
-      docs.push(loaded.value);
-    } else sources.push(p);
-  }
-  if (sources.length > 0) {
-    const atomized = await atomizeTool.run({ paths: sources }, ctx);
-    const value: AtomizeOutput = { files: atomized.files };
-    docs.push({ kind: 'atoms', value });
-  }
-  const merged = mergeDocuments(docs);
-  const graph: GraphInput = { nodes: [], edges: [] };
-  let built: BuiltGraph | undefined;
-  if (merged.atoms) {
-    built = buildGraphFromAtoms(merged.atoms, resolveOptions);
-    warnings.push(...built.warnings);
-    graph.nodes.push(...built.graph.nodes);
-    graph.edges.push(...built.graph.edges);
-  }
-  if (merged.graph) {
-    graph.nodes.push(...merged.graph.nodes);
-    graph.edges.push(...merged.graph.edges);
-  }
-  return {
-    ...(merged.atoms ? { atoms: merged.atoms } : {}),
-    graph,
-    ...(built ? { built } : {}),
-    warnings,
-    resolve: resolveOptions,
-  };
+  const { loadGraphInputs } = await import('@st3/dep-graph');
+  return loadGraphInputs(paths, {
+    cwd: ctx.root,
+    root: ctx.root,
+    ...(options.tsconfig !== undefined ? { tsconfig: options.tsconfig } : {}),
+    resolvePath: (p) => resolveInside(ctx.root, p),
+    name: (p) => workspacePath(ctx.root, p),
+    signal: ctx.signal,
+    onProgress: (p) => ctx.progress({ progress: p.done, total: p.total, message: p.path }),
+  });
 }
 
 /** The `tsconfig` argument as loadInputs takes it (absent: the workspace tsconfig.json). */
@@ -160,6 +107,7 @@ export const dependencyGraphTool = defineTool({
     stats: GraphStatsSchema,
     criticalPath: z.array(z.string()),
     warnings: z.array(DiagnosticSchema),
+    skipped: z.array(SkippedSchema),
     format: z.enum(['json', 'dot', 'mermaid']),
     export: z.string().optional(),
   }),
@@ -182,14 +130,15 @@ export const dependencyGraphTool = defineTool({
     return {
       ...analysis,
       warnings: inputs.warnings,
+      skipped: inputs.skipped,
       format: args.format,
       ...(args.format !== 'json' ? { export: exportGraph(analysis, args.format) } : {}),
     };
   },
-  summary({ stats: s, warnings }) {
+  summary({ stats: s, warnings, skipped }) {
     const cycles =
       s.cyclesFound > 0 ? `${s.cyclesFound} cycles broken by cutting ${plural(s.edgesRemoved, 'edge')}` : 'no cycles';
-    return `${plural(s.nodes, 'node')}, ${plural(s.edges, 'edge')}, ${plural(s.waves, 'wave')} (widest ${s.widestWave}), critical path ${s.criticalPathLength}, ${cycles}${warnings.length > 0 ? `; ${plural(warnings.length, 'warning')}` : ''}`;
+    return `${plural(s.nodes, 'node')}, ${plural(s.edges, 'edge')}, ${plural(s.waves, 'wave')} (widest ${s.widestWave}), critical path ${s.criticalPathLength}, ${cycles}${warnings.length > 0 ? `; ${plural(warnings.length, 'warning')}` : ''}${skippedNote(skipped, 'not in the graph')}`;
   },
 });
 
@@ -207,6 +156,7 @@ export const wavesTool = defineTool({
     removedEdges: z.array(GraphEdgeSchema),
     stats: GraphStatsSchema,
     warnings: z.array(DiagnosticSchema),
+    skipped: z.array(SkippedSchema),
   }),
   annotations: READ_ONLY,
   async run(args, ctx) {
@@ -219,10 +169,11 @@ export const wavesTool = defineTool({
       removedEdges: a.removedEdges,
       stats: a.stats,
       warnings: inputs.warnings,
+      skipped: inputs.skipped,
     };
   },
   summary: (r) =>
-    `${plural(r.waves.length, 'wave')} for ${plural(r.waves.flat().length, 'node')}, widest ${Math.max(0, ...r.waves.map((w) => w.length))}, critical path ${r.criticalPath.length}${r.removedEdges.length > 0 ? `; ${plural(r.removedEdges.length, 'edge')} cut to break cycles` : ''}`,
+    `${plural(r.waves.length, 'wave')} for ${plural(r.waves.flat().length, 'node')}, widest ${Math.max(0, ...r.waves.map((w) => w.length))}, critical path ${r.criticalPath.length}${r.removedEdges.length > 0 ? `; ${plural(r.removedEdges.length, 'edge')} cut to break cycles` : ''}${skippedNote(r.skipped, 'not in the waves')}`,
 });
 
 const IssueSchema = z.object({
@@ -282,6 +233,7 @@ export const validatePlanTool = defineTool({
       }),
     ),
     stats: GraphStatsSchema,
+    skipped: z.array(SkippedSchema),
   }),
   annotations: READ_ONLY,
   async run(args, ctx) {
@@ -309,20 +261,9 @@ export const validatePlanTool = defineTool({
       registry.register(g.planCoverageCheck(spec.value));
     }
     const inputs = await loadInputs(args.paths, ctx, tsconfigOf(args));
-    if (!inputs.atoms)
-      throw new St3Error(
-        'E_GRAPH_INPUT',
-        'validate_plan needs atoms (atomizer output or source paths), not only a {nodes, edges} graph',
-      );
-    if (!inputs.atoms.files.some((f) => f.atoms.length > 0))
-      throw new St3Error(
-        'E_GRAPH_INPUT',
-        `no atoms to validate in ${args.paths.join(' ')} (${inputs.atoms.files.length} file${inputs.atoms.files.length === 1 ? '' : 's'}, no code)`,
-        { hint: 'name the folders or files with the code to validate, or `st3 atomize --json` output of them' },
-      );
     const only = args.checks && args.plan ? [...args.checks, g.PLAN_COVERAGE_CHECK] : args.checks;
-    const report = g.validatePlan(inputs.atoms, {
-      ...inputs.resolve,
+    // As the CLI: files the atomizer skipped fail the plan (what was not atomized was not validated).
+    const report = g.validatePlanInputs(inputs, args.paths, {
       registry,
       ...(group ? { group } : {}),
       ...(args.globals ? { globals: args.globals } : {}),
@@ -335,6 +276,6 @@ export const validatePlanTool = defineTool({
     return g.planValidationJson(report);
   },
   summary: (r) =>
-    `plan score ${r.score.toFixed(3)}: ${r.passed ? 'passed' : 'failed'} (${r.levels.map((l) => `${l.level} ${l.passed ? 'pass' : `${l.errors} errors`}`).join(', ')})`,
+    `plan score ${r.score.toFixed(3)}: ${r.passed ? 'passed' : 'failed'} (${r.levels.map((l) => `${l.level} ${l.passed ? 'pass' : `${l.errors} errors`}`).join(', ')})${skippedNote(r.skipped, 'not validated')}`,
   failed: (r) => !r.passed,
 });

@@ -49,6 +49,10 @@ export function skipWs(buf: Uint8Array, p: number): number {
  */
 export function skipValue(buf: Uint8Array, p: number): number {
   const open: number[] = [];
+  // The keys of the open objects (byte ranges, quotes included), and where each object's keys start: a
+  // repeated key is for the full loader to report (JSON.parse would keep the last value silently).
+  const keys: number[] = [];
+  const marks: number[] = [];
   for (;;) {
     p = skipWs(buf, p);
     const c = buf[p];
@@ -57,7 +61,10 @@ export function skipValue(buf: Uint8Array, p: number): number {
       if (buf[p] === c + 2) p++;
       else {
         open.push(c);
-        if (c === 0x7b) p = objectKey(buf, p);
+        if (c === 0x7b) {
+          marks.push(keys.length);
+          p = objectKey(buf, p, keys);
+        }
         continue;
       }
     } else p = c === QUOTE ? skipString(buf, p) : skipScalar(buf, p);
@@ -69,22 +76,64 @@ export function skipValue(buf: Uint8Array, p: number): number {
       const top = open[open.length - 1]!;
       if (d === 0x2c) {
         p = skipWs(buf, p + 1);
-        if (top === 0x7b) p = objectKey(buf, p);
+        if (top === 0x7b) p = objectKey(buf, p, keys);
         break;
       }
       if (d !== top + 2) giveUp();
       open.pop();
+      if (top === 0x7b) {
+        const mark = marks.pop()!;
+        if (repeatedKey(buf, keys, mark)) giveUp();
+        keys.length = mark;
+      }
       p++;
     }
   }
 }
 
-/** At a key inside an object: the position after its colon. */
-function objectKey(buf: Uint8Array, p: number): number {
+/** At a key inside an object: the position after its colon (the key's range, quotes included, pushed on `keys`). */
+function objectKey(buf: Uint8Array, p: number, keys: number[]): number {
   if (buf[p] !== QUOTE) giveUp();
-  p = skipWs(buf, skipString(buf, p));
+  const end = skipString(buf, p);
+  keys.push(p, end);
+  p = skipWs(buf, end);
   if (buf[p] !== 0x3a) giveUp();
   return p + 1;
+}
+
+/**
+ * Whether two of the keys at `keys[from..]` (pairs of byte ranges, quotes included) are the same string,
+ * as JSON.parse decodes them. Few plain ASCII keys are compared byte by byte; others are decoded.
+ */
+export function repeatedKey(buf: Uint8Array, keys: readonly number[], from = 0): boolean {
+  const n = (keys.length - from) >> 1;
+  if (n < 2) return false;
+  if (n <= 16 && plainAscii(buf, keys, from)) {
+    for (let i = from + 2; i < keys.length; i += 2)
+      for (let j = from; j < i; j += 2) if (sameBytes(buf, keys[i]!, keys[i + 1]!, keys[j]!, keys[j + 1]!)) return true;
+    return false;
+  }
+  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.length);
+  const seen = new Set<string>();
+  for (let i = from; i < keys.length; i += 2) {
+    const key = JSON.parse(text.toString('utf8', keys[i]!, keys[i + 1]!)) as string;
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
+}
+
+/** No escape and no byte above 0x7f in the keys: equal bytes exactly when equal strings. */
+function plainAscii(buf: Uint8Array, keys: readonly number[], from: number): boolean {
+  for (let i = from; i < keys.length; i += 2)
+    for (let p = keys[i]! + 1; p < keys[i + 1]! - 1; p++) if (buf[p]! >= 0x80 || buf[p] === BACKSLASH) return false;
+  return true;
+}
+
+function sameBytes(buf: Uint8Array, a: number, b: number, c: number, d: number): boolean {
+  if (b - a !== d - c) return false;
+  for (let i = 0; i < b - a; i++) if (buf[a + i] !== buf[c + i]) return false;
+  return true;
 }
 
 const isHex = (c: number | undefined) =>

@@ -2,7 +2,7 @@ import { ByteTable } from './byte-table.js';
 import { ByteWindow } from './byte-window.js';
 import { EdgeColumns, NodeColumns } from './columns.js';
 import type { ScannedGraph } from './scanned-graph.js';
-import { BACKSLASH, Giveup, giveUp, QUOTE, skipString, skipValue, skipWs } from './json-bytes.js';
+import { BACKSLASH, Giveup, giveUp, QUOTE, repeatedKey, skipString, skipValue, skipWs } from './json-bytes.js';
 
 export type { ScannedGraph } from './scanned-graph.js';
 
@@ -64,6 +64,9 @@ class Scanner {
   private lastType = -1;
   /** OR of every id byte: below 0x80, raw bytes are equal exactly when the strings are. */
   private bits = 0;
+  /** The node or edge object being scanned: the codes of its keys seen (bits), its other keys' byte ranges. */
+  private seenKeys = 0;
+  private readonly others: number[] = [];
 
   constructor(private readonly window: ByteWindow) {
     const { buf } = window;
@@ -98,8 +101,9 @@ class Scanner {
   document(): ScannedGraph {
     this.p = skipWs(this.buf, 0);
     this.expect(0x7b);
-    let sawNodes = false;
-    let sawEdges = false;
+    // Keys seen: a repeated key (JSON.parse keeps the last value) is for the full loader to report.
+    let seen = 0;
+    const others = new Set<string>();
     for (let first = true; ; first = false) {
       if (this.p > this.refillAt) this.slide();
       this.p = skipWs(this.buf, this.p);
@@ -108,22 +112,23 @@ class Scanner {
         this.expect(0x2c);
         this.p = skipWs(this.buf, this.p);
       }
+      const at = this.p;
       const key = this.key();
+      if (key === OTHER) {
+        // Decoded: the window may slide before the next key (top-level keys are few).
+        const name = this.text(at + 1, this.p - 1);
+        if (others.has(name)) giveUp();
+        others.add(name);
+      } else if (seen & (1 << key)) giveUp();
+      seen |= 1 << key;
       this.colon();
-      // A repeated "nodes" or "edges" key: JSON.parse keeps the last one; leave that to the full loader.
-      if (key === NODES) {
-        if (sawNodes) giveUp();
-        sawNodes = true;
-        this.list(false);
-      } else if (key === EDGES) {
-        if (sawEdges) giveUp();
-        sawEdges = true;
-        this.list(true);
-      } else if (key === FILES) giveUp();
+      if (key === NODES) this.list(false);
+      else if (key === EDGES) this.list(true);
+      else if (key === FILES) giveUp();
       else this.p = skipValue(this.buf, this.p);
     }
     this.p = skipWs(this.buf, this.p + 1);
-    if (this.p !== this.buf.length || !sawNodes || !sawEdges) giveUp();
+    if (this.p !== this.buf.length || !(seen & (1 << NODES)) || !(seen & (1 << EDGES))) giveUp();
     return this.finish();
   }
 
@@ -232,9 +237,11 @@ class Scanner {
     // Plain: only id and maybe cost, in that order (the object is then rebuilt without parsing it).
     let plain = true;
     let last = OTHER;
+    this.others.length = 0;
+    this.seenKeys = 0;
     if (!this.openObject())
       for (;;) {
-        const key = this.key();
+        const key = this.objectKey();
         this.colon();
         if ((key !== ID && key !== COST) || key <= last) plain = false;
         last = key;
@@ -243,7 +250,7 @@ class Scanner {
         else this.p = skipValue(this.buf, this.p);
         if (this.endOfItem(0x7d)) break;
       }
-    if (id === -1) giveUp();
+    if (id === -1 || (this.others.length > 2 && repeatedKey(this.buf, this.others))) giveUp();
     this.nodes.add(id, cost, this.base + start, this.base + this.p, plain);
   }
 
@@ -256,9 +263,11 @@ class Scanner {
     // Plain: only from, to, type, weight, in that order (the object is then rebuilt without parsing it).
     let plain = true;
     let last = OTHER;
+    this.others.length = 0;
+    this.seenKeys = 0;
     if (!this.openObject())
       for (;;) {
-        const key = this.key();
+        const key = this.objectKey();
         this.colon();
         if (key < FROM || key > WEIGHT || key <= last) plain = false;
         last = key;
@@ -272,7 +281,7 @@ class Scanner {
         else this.p = skipValue(this.buf, this.p);
         if (this.endOfItem(0x7d)) break;
       }
-    if (from === -1 || to === -1) giveUp();
+    if (from === -1 || to === -1 || (this.others.length > 2 && repeatedKey(this.buf, this.others))) giveUp();
     this.edges.add(from, to, weight, type, this.base + start, this.base + this.p, plain);
   }
 
@@ -358,6 +367,22 @@ class Scanner {
     this.lastTypeB = b;
     this.lastType = k + 1;
     return k + 1;
+  }
+
+  /**
+   * A key of a node or edge object (`this.others` and `this.seenKeys` cleared at its start): its code. A key the
+   * scanner acts on given twice gives up (JSON.parse would keep the last value: the full loader reports it);
+   * other keys are kept in `this.others`, checked for repeats at the object's end.
+   */
+  private objectKey(): number {
+    const at = this.p;
+    const key = this.key();
+    if (key === OTHER) this.others.push(at, this.p);
+    else {
+      if (this.seenKeys & (1 << key)) giveUp();
+      this.seenKeys |= 1 << key;
+    }
+    return key;
   }
 
   /** A key: the code of one the scanner acts on, OTHER for any other. */

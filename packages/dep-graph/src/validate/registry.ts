@@ -34,6 +34,7 @@ import {
   type ValidationOptions,
   type ValidationReport,
 } from './types.js';
+import type { SkippedSource } from '../inputs.js';
 
 /** The checks ST3 ships, in the order they run. */
 export const BUILTIN_CHECKS: readonly PlanCheck[] = [
@@ -117,6 +118,27 @@ function scoreOf(outcome: CheckOutcome): { issues: ValidationIssue[]; score: num
 export interface PlanValidation extends ValidationReport {
   built: BuiltGraph;
   analysis: GraphAnalysis;
+  /** Source files that were not atomized, so not validated (`options.skipped`): the plan fails while there are any. */
+  skipped: SkippedSource[];
+}
+
+/** The result that fails the plan for source files the atomizer skipped (it is no check: no `only` leaves it out). */
+export const SOURCES_ATOMIZED = 'plan.sources-atomized';
+
+function skippedResult(skipped: readonly SkippedSource[]): CheckResult {
+  return {
+    check: SOURCES_ATOMIZED,
+    level: 'plan',
+    subject: 'plan',
+    score: 0,
+    passed: false,
+    issues: skipped.map((s) => ({
+      severity: 'error' as const,
+      file: s.path,
+      message: `not atomized, so not validated: ${s.reason}`,
+      hint: 'only TypeScript, JavaScript and Python files that can be read are validated; fix the file or leave it out of the inputs',
+    })),
+  };
 }
 
 /**
@@ -146,6 +168,7 @@ export function validatePlan(
     },
   };
   const only = options.only ? new Set(options.only) : undefined;
+  const skipped = [...(options.skipped ?? [])];
   const all: CheckResult[] = [];
   for (const check of registry.list()) {
     if (only && !only.has(check.id)) continue;
@@ -162,6 +185,7 @@ export function validatePlan(
       });
     }
   }
+  if (skipped.length > 0) all.push(skippedResult(skipped));
   const levels: LevelSummary[] = VALIDATION_LEVELS.map((level) => {
     const rs = all.filter((r) => r.level === level);
     return {
@@ -180,6 +204,7 @@ export function validatePlan(
     results: options.includePassing ? all : all.filter((r) => r.issues.length > 0),
     built,
     analysis,
+    skipped,
   };
 }
 

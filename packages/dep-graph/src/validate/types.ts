@@ -1,6 +1,7 @@
 import type { Atom, AtomizedFile } from '@st3/schemas';
 import type { GraphAnalysis } from '../analyze.js';
 import type { BuiltGraph } from '../build/atoms.js';
+import type { SkippedSource } from '../inputs.js';
 
 export type ValidationLevel = 'atom' | 'task' | 'milestone' | 'plan';
 export const VALIDATION_LEVELS: readonly ValidationLevel[] = ['atom', 'task', 'milestone', 'plan'];
@@ -109,4 +110,9 @@ export interface ValidationOptions {
   includePassing?: boolean;
   /** Run only these check ids (default all registered). */
   only?: readonly string[];
+  /**
+   * Source files of the plan the atomizer could not read or parse (`GraphInputs.skipped`): nothing about
+   * them is validated, so each is an error of the plan level (result `plan.sources-atomized`, whatever `only` says).
+   */
+  skipped?: readonly SkippedSource[];
 }

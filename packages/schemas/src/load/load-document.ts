@@ -3,6 +3,7 @@ import { CORE_SCHEMA, load as loadYamlFast, YAMLException } from 'js-yaml';
 import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic, Result } from '../errors/diagnostic.js';
+import { repeatedJsonKey } from './json-keys.js';
 import { locatePath, type Position } from './locate.js';
 
 export type DocumentFormat = 'yaml' | 'json';
@@ -347,14 +348,28 @@ function parseLargeJson(text: string, file: string | undefined): Parsed {
     }
     return cached(path, options);
   };
+  let value: unknown;
   try {
-    return { value: JSON.parse(text), errors: [], warnings: [], locator };
+    value = JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
-    const at = /position (\d+)/.exec(message);
-    const pos = at ? offsetToPosition(text, Number(at[1])) : { line: 1, column: 1 };
+    const pos = jsonErrorPosition(text, message);
     return { errors: [{ code: 'E_PARSE', severity: 'error', file, ...pos, message }], warnings: [], locator };
   }
+  // JSON.parse keeps the last value of a repeated key; smaller JSON is read by the YAML path, which reports it.
+  const repeated = repeatedJsonKey(text);
+  if (repeated) {
+    const error: Diagnostic = {
+      code: 'E_PARSE',
+      severity: 'error',
+      file,
+      ...offsetToPosition(text, repeated.offset),
+      message: `Map keys must be unique: "${repeated.key}" appears more than once`,
+      hint: yamlHint('DUPLICATE_KEY'),
+    };
+    return { errors: [error], warnings: [], locator };
+  }
+  return { value, errors: [], warnings: [], locator };
 }
 
 /** The located E_PARSE of text that is not JSON (undefined when it is). */
@@ -364,8 +379,7 @@ function strictJsonError(text: string, file: string | undefined): Parsed | undef
     return undefined;
   } catch (error) {
     const message = (error as Error).message;
-    const at = /position (\d+)/.exec(message);
-    const pos = at ? offsetToPosition(text, Number(at[1])) : { line: 1, column: 1 };
+    const pos = jsonErrorPosition(text, message);
     return {
       errors: [
         {
@@ -381,6 +395,17 @@ function strictJsonError(text: string, file: string | undefined): Parsed | undef
       locator: () => undefined,
     };
   }
+}
+
+/**
+ * Where `JSON.parse` stopped: the position its message gives; when the input ends early ("Unexpected end
+ * of JSON input" gives none), the last character of the input, where what is missing should have followed.
+ */
+function jsonErrorPosition(text: string, message: string): Position {
+  const at = /position (\d+)/.exec(message);
+  if (at) return offsetToPosition(text, Number(at[1]));
+  if (/end of JSON input/i.test(message)) return offsetToPosition(text, Math.max(0, text.trimEnd().length - 1));
+  return { line: 1, column: 1 };
 }
 
 function offsetToPosition(text: string, offset: number): Position {
