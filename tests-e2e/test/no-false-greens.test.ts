@@ -197,6 +197,11 @@ describe('MCP complexity (built `st3 mcp`, official SDK client): the same verdic
         const measured = await call({ paths: ['cx2'] });
         expect(measured.isError ?? false).toBe(false);
         expect(measured.structuredContent).toMatchObject({ filesWithSyntaxErrors: 1 });
+        // A matched file not measured fails max, as `st3 complexity --max` does.
+        const mixed = await call({ paths: ['src', 'bin'], max: 5 });
+        expect(mixed.isError, texts(mixed).join('\n')).toBe(true);
+        expect(texts(mixed)[0]).toContain('1 file not measured');
+        expect(mixed.structuredContent).toMatchObject({ over: 0, notMeasured: 1, passed: false });
         const clean = await call({ paths: ['src'], max: 5 });
         expect(clean.isError ?? false).toBe(false);
         expect(clean.structuredContent).toMatchObject({ over: 0, filesWithSyntaxErrors: 0 });

@@ -1,5 +1,5 @@
 import type { AtomizedFileRecord, ComplexityRecord, JobResult } from '@st3/atomizer';
-import { AtomizedFileSchema, St3Error, type AtomizedFile } from '@st3/schemas';
+import { AtomizedFileSchema, St3Error, type AtomizedFile, type Diagnostic } from '@st3/schemas';
 import { z } from 'zod';
 import { insidePattern } from '../paths.js';
 import { plural } from '../results.js';
@@ -159,8 +159,18 @@ const ComplexityDiagnosticSchema = z.object({
   hint: z.string().optional(),
 });
 
-/** The code the atomizer gives syntax errors; with `max` they fail the check, as in ESLint and flake8. */
-const SYNTAX = 'E_ATOMIZE_SYNTAX';
+/** A diagnostic with the fields the output declares (a record may carry more). */
+function diagnosticFields(d: Diagnostic): z.infer<typeof ComplexityDiagnosticSchema> {
+  return {
+    code: d.code,
+    severity: d.severity,
+    ...(d.file !== undefined ? { file: d.file } : {}),
+    ...(d.line !== undefined ? { line: d.line } : {}),
+    ...(d.column !== undefined ? { column: d.column } : {}),
+    message: d.message,
+    ...(d.hint !== undefined ? { hint: d.hint } : {}),
+  };
+}
 
 export const complexityTool = defineTool({
   name: 'complexity',
@@ -172,11 +182,17 @@ export const complexityTool = defineTool({
   input: z.object({
     paths: pathsArg,
     max: z.number().int().nonnegative().optional().describe('list only functions with a complexity above this'),
+    all: z
+      .boolean()
+      .default(false)
+      .describe('also list units the peer tool does not report alone (nested Python defs, lambdas)'),
   }),
   output: z.object({
     max: z.number().nullable(),
     over: z.number(),
     filesWithSyntaxErrors: z.number(),
+    notMeasured: z.number().describe('files matched and not measured (unreadable, binary, unknown language)'),
+    passed: z.boolean().describe('with max: nothing above it, no syntax error, every file measured'),
     files: z.array(
       z.object({
         path: z.string(),
@@ -191,38 +207,14 @@ export const complexityTool = defineTool({
   async run(args, ctx) {
     const isComplexity = (r: AtomizedFileRecord | ComplexityRecord): r is ComplexityRecord => !isAtomized(r);
     const doc = await runAtomizer(args.paths, ctx, { mode: 'complexity' }, isComplexity);
-    // Nothing measured is no verdict: "no function above max" would be a false green.
-    if (doc.files.length === 0)
-      throw new St3Error(
-        'E_ATOMIZE_NO_FILES',
-        `no source file measured in ${args.paths.join(' ')} (${plural(doc.skipped.length, 'file')} skipped: ${doc.skipped
-          .slice(0, 3)
-          .map((s) => `${s.path}: ${s.reason}`)
-          .join('; ')}${doc.skipped.length > 3 ? '; …' : ''})`,
-        {
-          hint: 'complexity is measured in TypeScript, JavaScript and Python; files ignored by .gitignore are skipped',
-        },
-      );
-    const max = args.max;
-    const { complexityFindings } = await import('@st3/atomizer');
-    const files = doc.files.map((f) => ({
-      path: f.path,
-      language: f.language,
-      functions: complexityFindings(f.functions, { max }),
-      diagnostics: f.diagnostics.map((d) => ({
-        code: d.code,
-        // With max a syntax error fails the check: an error, as ESLint and flake8 (E999) report it.
-        severity: max !== undefined && d.code === SYNTAX ? ('error' as const) : d.severity,
-        ...(d.file !== undefined ? { file: d.file } : {}),
-        ...(d.line !== undefined ? { line: d.line } : {}),
-        ...(d.column !== undefined ? { column: d.column } : {}),
-        message: d.message,
-        ...(d.hint !== undefined ? { hint: d.hint } : {}),
-      })),
-    }));
-    const over = max === undefined ? 0 : files.reduce((n, f) => n + f.functions.length, 0);
-    const filesWithSyntaxErrors = files.filter((f) => f.diagnostics.some((d) => d.code === SYNTAX)).length;
-    return { max: max ?? null, over, filesWithSyntaxErrors, files, skipped: doc.skipped };
+    const { complexityFileReport, complexityReport } = await import('@st3/atomizer');
+    const files = doc.files.map((f) => {
+      const file = complexityFileReport(f, { max: args.max, all: args.all });
+      return { ...file, diagnostics: file.diagnostics.map(diagnosticFields) };
+    });
+    // The report and verdict of `st3 complexity`: nothing measured is E_ATOMIZE_NO_FILES, never "no
+    // function above max"; under max a syntax error or a file not measured fails.
+    return complexityReport(files, doc.skipped, { max: args.max, patterns: args.paths });
   },
   summary(r) {
     const all = r.files.flatMap((f) => f.functions.map((u) => ({ path: f.path, ...u })));
@@ -232,11 +224,12 @@ export const complexityTool = defineTool({
       r.filesWithSyntaxErrors > 0
         ? `; ${plural(r.filesWithSyntaxErrors, 'file')} with syntax errors (not fully measured)`
         : '';
+    const unmeasured = r.notMeasured > 0 ? `; ${plural(r.notMeasured, 'file')} not measured` : '';
     if (r.max === null)
-      return `${plural(all.length, 'function')} in ${plural(r.files.length, 'file')}${top ? `; most complex: ${worst}` : ''}${syntax}`;
+      return `${plural(all.length, 'function')} in ${plural(r.files.length, 'file')}${top ? `; most complex: ${worst}` : ''}${syntax}${unmeasured}`;
     return r.over === 0
-      ? `no function above complexity ${r.max} in ${plural(r.files.length, 'file')}${syntax}`
-      : `${plural(r.over, 'function')} above complexity ${r.max}; worst: ${worst}${syntax}`;
+      ? `no function above complexity ${r.max} in ${plural(r.files.length, 'file')}${syntax}${unmeasured}`
+      : `${plural(r.over, 'function')} above complexity ${r.max}; worst: ${worst}${syntax}${unmeasured}`;
   },
-  failed: (r) => r.max !== null && (r.over > 0 || r.filesWithSyntaxErrors > 0),
+  failed: (r) => !r.passed,
 });
