@@ -104,9 +104,10 @@ export const stage: RunStage = {
         staged.map((f) => f.path),
         scaffolder,
       );
-      const judged = staged.map(
-        (f) => `${f.path}: ${report.files.find((c) => c.path === f.path)?.status ?? 'no provenance header'}`,
-      );
+      const judged = staged.map((f) => {
+        const c = report.files.find((r) => r.path === f.path);
+        return `${f.path}: ${c ? [c.status, ...(c.problems ?? [])].join(' - ') : 'no provenance header'}`;
+      });
       const current = report.files.filter((c) => c.status === 'current').length;
       checks.push({
         name: 'provenance',

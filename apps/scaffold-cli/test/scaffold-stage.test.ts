@@ -116,7 +116,10 @@ describe('scaffold stage of st3 run', () => {
     expect(checksOf(report)[3]).toEqual({
       name: 'provenance',
       status: 'failed',
-      detail: 'src/dtos/example-order.ts: no provenance header; test/unit/example-order.test.ts: no provenance header',
+      detail: [
+        'src/dtos/example-order.ts: malformed - provenance header missing (recorded in .st3/scaffold/answers.json)',
+        'test/unit/example-order.test.ts: malformed - provenance header missing (recorded in .st3/scaffold/answers.json)',
+      ].join('; '),
     });
   });
 

@@ -5,6 +5,7 @@ import { recordAnswers } from './answers.js';
 import { loadPlacementPolicy } from './placement.js';
 import { promptFieldsFor } from './prompts.js';
 import { loadMetadataConfig } from './provenance/metadata-config.js';
+import { readRecords } from './provenance/records.js';
 import { recordTemplateVersions } from './provenance/template-registry.js';
 import { loadArtifactRegistry, type Language } from './registry.js';
 import type { RenderEnv } from './render/env.js';
@@ -32,6 +33,12 @@ export { templateId } from './render/render-file.js';
 /** Loads the registry, templates, metadata config and placement policy of a workspace once; renders synchronously after that. */
 export async function createScaffolder(options: ScaffolderOptions = {}): Promise<Scaffolder> {
   const ws = options.workspace;
+  // a workspace that is not there would quietly leave only the built-ins (its templates, registry and records unread)
+  if (ws !== undefined && !existsSync(ws))
+    throw new St3Error('E_FILE_NOT_FOUND', `workspace not found: ${ws}`, {
+      file: ws,
+      hint: 'pass an existing folder (the one holding .st3/), or no workspace for the built-in templates only',
+    });
   const loaded = await loadArtifactRegistry(ws, options.registryFile);
   const metadataConfig = await loadMetadataConfig(ws);
   const besideRegistry = options.registryFile
@@ -103,6 +110,10 @@ export async function createScaffolder(options: ScaffolderOptions = {}): Promise
           .map((f) => ({ path: f.path, answer: f.answer!, chain: sourceOf(f.engine).chain(f.answer!.template_id) })),
         at,
       );
+    },
+    async checkRecords(opts = {}) {
+      const root = opts.workspace ?? ws;
+      if (root) await readRecords(root);
     },
     currentHashes: () => currentHashes(store),
     rerender(answer, opts = {}) {

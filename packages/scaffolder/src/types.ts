@@ -98,6 +98,11 @@ export interface Scaffolder {
    * `.st3/` of `options.workspace` when given (e.g. a scratch folder the files were written to), else the scaffolder's.
    */
   recordVersions(files: RenderedFile[], options?: { workspace?: string }): Promise<void>;
+  /**
+   * Reads and validates the records `recordVersions` would update (template registry and answers, in the same
+   * workspace): throws E_CONFIG_INVALID at the bad file's line:col. Call it before writing anything.
+   */
+  checkRecords(options?: { workspace?: string }): Promise<void>;
   currentHashes(): Map<string, string>;
   /** The file an answer gives on the current templates, or on the kept version `hash`. */
   rerender(answer: ScaffoldAnswer, options?: { version?: string }): RenderedFile;

@@ -28,13 +28,15 @@ export interface WriteRenderedReport {
 /**
  * Writes a render result as `st3 scaffold` and the scaffold_artifact MCP tool do: files staged keeping their
  * provenance, the artifact type's injections applied, everything committed at once (or only planned on a
- * dry run), and the versions of the files written recorded.
+ * dry run), and the versions of the files written recorded. The records (template registry, answers) are read
+ * and validated first: when they are invalid (E_CONFIG_INVALID), nothing is written, and a dry run fails the same way.
  */
 export async function writeRendered(
-  scaffolder: Pick<Scaffolder, 'recordVersions'>,
+  scaffolder: Pick<Scaffolder, 'recordVersions' | 'checkRecords'>,
   result: Pick<RenderResult, 'files' | 'injections'>,
   options: WriteRenderedOptions,
 ): Promise<WriteRenderedReport> {
+  if (result.files.length > 0) await scaffolder.checkRecords();
   const tree = new VirtualTree(options.root, { policy: options.policy ?? 'refuse', durable: true });
   const files = await stageRendered(tree, result.files, options.now ? { now: options.now } : {});
   const injected = await applyInjections(tree, result.injections ?? []);

@@ -33,7 +33,7 @@ const OPTIONS = defineOptions({
     type: 'string',
     multiple: true,
     valueName: 'PAT-ID',
-    description: 'only these patterns (repeatable or comma-separated)',
+    description: 'only these patterns (repeatable or comma-separated); an id the registry does not hold is an error',
   },
 });
 
@@ -120,13 +120,27 @@ function printReport(report: PatternBatchReport, out: ReturnType<typeof createOu
     if (missing > 0)
       out.warn(`${missing} pattern(s) link a spec that does not exist (run \`st3 patterns check\` for the list)`);
   }
+  printSkipped(report, out);
   const failedBatches = report.batches.filter((b) => !b.ok);
   for (const b of failedBatches)
     out.line(out.color.red(`phase ${b.phase} batch ${b.index + 1} rolled back: ${b.error?.message}`));
   const c = report.counts;
   const verb = report.dryRun ? 'dry run, nothing written' : 'written';
   out.line(
-    `${relative(start, report.registry) || report.registry}: phases ${report.phases.join(',')} (${verb}): ${c.planned} planned, ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.kept} kept, ${c.failed} failed; ${report.batches.length} batch(es), ${failedBatches.length} failed; ${errors.length} error(s)`,
+    `${relative(start, report.registry) || report.registry}: phases ${report.phases.join(',')} (${verb}): ${c.planned} planned, ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.kept} kept, ${c.failed} failed; ${report.batches.length} batch(es), ${failedBatches.length} failed; ${errors.length} error(s)${report.skipped.length > 0 ? `; ${report.skipped.length} entr${report.skipped.length === 1 ? 'y' : 'ies'} without a pattern_id skipped` : ''}`,
+  );
+}
+
+/** Registry entries left out for having no pattern_id: how many, and which (index, name and line). */
+function printSkipped(report: PatternBatchReport, out: ReturnType<typeof createOutput>): void {
+  const n = report.skipped.length;
+  if (n === 0) return;
+  const which = report.skipped.map(
+    (d) =>
+      `${d.message.replace(/ has no pattern_id: skipped$/, '')}${d.line !== undefined ? ` at line ${d.line}` : ''}`,
+  );
+  out.warn(
+    `${n} registry entr${n === 1 ? 'y has' : 'ies have'} no pattern_id and ${n === 1 ? 'was' : 'were'} skipped: ${which.join(', ')}`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { createOutput, defineCommand, EXIT } from '@st3/cli-kit';
@@ -14,7 +14,7 @@ import {
   type Renderer,
   type SuiteReport,
 } from '@st3/parity';
-import { createScaffolder, type Language, type Scaffolder } from '@st3/scaffolder';
+import { createScaffolder, loadContextText, type Language, type Scaffolder } from '@st3/scaffolder';
 import { St3Error, type ParitySide } from '@st3/schemas';
 
 /** Both sides render with the same clock, so provenance stamps never decide a verdict. */
@@ -28,6 +28,7 @@ const run = defineCommand({
     'Categories: pass (equal after normalization), improvement (v1 broken, v2 rejects the input cleanly), ' +
     'regression (v1 fine, v2 fails), fail (outputs differ). Speed is a verdict too: v2/v1 median above 1.2 or p95 ' +
     'above 1.3 fails the suite (interleaved renders; a doubtful first measurement is settled by a 4x larger one). ' +
+    "A side's workspace: (relative to the suite) must be a folder holding .st3/, else exit 2 at that line of suite.yaml. " +
     'Exit 1 on any fail, regression or speed failure.',
   args: [
     {
@@ -132,14 +133,52 @@ async function suiteDirs(dir: string): Promise<string[]> {
 
 async function renderers(suite: LoadedSuite): Promise<[Renderer, Renderer]> {
   if (suite.config.renderer === 'files') return [storedRenderer('left'), storedRenderer('right')];
-  return [await scaffoldRenderer(suite, suite.config.left), await scaffoldRenderer(suite, suite.config.right)];
+  // both sides are checked before either renders: a typo in one never leaves it on the built-in templates
+  const workspaces = [await sideWorkspace(suite, 'left'), await sideWorkspace(suite, 'right')] as const;
+  return [
+    await scaffoldRenderer(suite.config.left, workspaces[0]),
+    await scaffoldRenderer(suite.config.right, workspaces[1]),
+  ];
 }
 
-async function scaffoldRenderer(suite: LoadedSuite, side: ParitySide): Promise<Renderer> {
-  const scaffolder: Scaffolder = await createScaffolder({
-    workspace: side.workspace ? resolve(suite.dir, side.workspace) : undefined,
-    now: () => FIXED_NOW,
+/**
+ * The folder a side's `workspace:` names (relative to the suite), which must exist and hold a `.st3/`: a
+ * side whose workspace is missing would silently render the built-in templates, and two such sides would
+ * "pass" as identical. Errors point at the `workspace:` value in suite.yaml.
+ */
+async function sideWorkspace(suite: LoadedSuite, key: 'left' | 'right'): Promise<string | undefined> {
+  const given = suite.config[key].workspace;
+  if (given === undefined) return undefined;
+  const dir = resolve(suite.dir, given);
+  const problem = !existsSync(dir)
+    ? { code: 'E_FILE_NOT_FOUND', what: 'does not exist' }
+    : !statSync(dir).isDirectory()
+      ? { code: 'E_CONFIG_INVALID', what: 'is not a folder' }
+      : !existsSync(join(dir, '.st3'))
+        ? { code: 'E_CONFIG_INVALID', what: 'holds no .st3/ (its templates would be the built-in ones)' }
+        : undefined;
+  if (!problem) return dir;
+  const where = await locateInSuite(suite.dir, [key, 'workspace']);
+  throw new St3Error(problem.code, `${key}.workspace "${given}" ${problem.what}: ${dir}`, {
+    ...where,
+    hint: 'workspace: is a folder relative to the suite, whose .st3/templates/ override the built-in templates',
   });
+}
+
+/** The suite config file and the line:col of the value at `path` in it (the folder alone when there is none). */
+async function locateInSuite(
+  dir: string,
+  path: (string | number)[],
+): Promise<{ file: string; line?: number; column?: number }> {
+  const name = ['suite.yaml', 'suite.yml', 'suite.json'].find((n) => existsSync(join(dir, n)));
+  if (!name) return { file: dir };
+  const file = join(dir, name);
+  const pos = loadContextText(await readFile(file, 'utf8'), file).source?.locate(path);
+  return { file, ...(pos ? { line: pos.line, column: pos.column } : {}) };
+}
+
+async function scaffoldRenderer(side: ParitySide, workspace: string | undefined): Promise<Renderer> {
+  const scaffolder: Scaffolder = await createScaffolder({ workspace, now: () => FIXED_NOW });
   const pipeline = side.pipeline === 'loose' || side.pipeline === 'v1' ? 'v1' : 'v2';
   return (c) => {
     if (!c.data.type)

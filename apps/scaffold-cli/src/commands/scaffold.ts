@@ -302,6 +302,8 @@ const check = defineCommand({
   description: [
     'modified: the version is current but the text differs from what its recorded answers generate (a hand edit).',
     'outdated names the version a file came from and the current one of its own language.',
+    'Every file recorded in .st3/scaffold/answers.json is judged too: one whose header was deleted, or that is gone,',
+    'is reported malformed ("provenance header missing", "missing"). Invalid records are E_CONFIG_INVALID (exit 2).',
     'Exit 1 when any file is outdated, unknown or malformed, or holds unresolved conflict markers.',
   ],
   args: [{ name: 'paths', description: 'files or folders (default: the workspace)', variadic: true }],

@@ -58,7 +58,8 @@ interface Planned {
  * `.st3/templates/.versions/<hash>/`), ours = the file on disk, theirs = the current template's
  * output. A clean merge is written with the header's `updated=` set; a conflict gets standard
  * markers (or, with `reject`, your text and a `<file>.rej`). Every write of the run is one atomic
- * batch; the answers and template registry are recorded after it.
+ * batch; the answers and template registry are read and validated before anything is planned or written
+ * (E_CONFIG_INVALID when either is invalid), and recorded after the batch.
  */
 export async function updateFiles(
   root: string,
@@ -67,6 +68,7 @@ export async function updateFiles(
 ): Promise<UpdateReport> {
   const now = options.now ?? new Date();
   const answers = await readAnswers(root);
+  await scaffolder.checkRecords();
   const selected = Object.entries(answers.files).filter(([path]) => selectedBy(path, options.paths));
   const planned: Planned[] = [];
   for (const [path, answer] of selected) planned.push(await planOne(root, scaffolder, path, answer, now, options));
@@ -114,9 +116,8 @@ async function planOne(
   now: Date,
   options: UpdateOptions,
 ): Promise<Planned> {
-  const ours = await readFile(resolveInside(root, path), 'utf8').catch(() => undefined);
-  if (ours === undefined)
-    return { report: { path, status: 'missing', message: 'the file is gone; nothing to update' } };
+  const ours = await readOurs(root, path);
+  if (typeof ours !== 'string') return { report: { path, ...ours } };
   const header = parseHeader(ours, path, scaffolder.metadataConfig);
   const from = header.status === 'ok' && header.version ? header.version : answer.version_hash;
   let to: string;
@@ -169,6 +170,22 @@ async function planOne(
     ...(reject ? { rejectText: rejectFile(path, from, to, merged.conflicts) } : {}),
     file: { ...theirs, content, answer: updatedAnswer },
   };
+}
+
+/**
+ * The file on disk, or why there is none: `missing` only when it does not exist; a file that exists but
+ * cannot be read (permissions, a folder in its place) is an error that says so, never "missing".
+ */
+async function readOurs(root: string, path: string): Promise<string | Pick<UpdatedFile, 'status' | 'message'>> {
+  try {
+    return await readFile(resolveInside(root, path), 'utf8');
+  } catch (error) {
+    if (isSt3Error(error)) return { status: 'error', message: messageOf(error) }; // a recorded path out of the workspace
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      return { status: 'missing', message: 'the file is gone; nothing to update' };
+    return { status: 'error', message: `unreadable: ${messageOf(error)}` };
+  }
 }
 
 /** The two header lines of a rendered text, when its extension takes a header. */
