@@ -14,6 +14,13 @@ export {
   type TaskSummary,
 } from './tasks/find.js';
 export {
+  findTaskFiles,
+  validateFoundTaskFile,
+  type FoundTaskFile,
+  type NotChecked,
+  type SkippedTaskFile,
+} from './tasks/scan.js';
+export {
   CONTEXT_FILE,
   immutableFields,
   purgeContext,

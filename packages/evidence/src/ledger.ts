@@ -1,7 +1,7 @@
 import { withFileLock, writeJsonAtomic } from '@st3/fs';
 import { St3Error, LedgerExceptionSchema, LedgerSchema, type Ledger, type LedgerException } from '@st3/schemas';
 import { withUnknownKeys } from './lossless.js';
-import { readJsonFile, systemClock, type Clock } from './util.js';
+import { readRecord, systemClock, type Clock } from './util.js';
 
 /**
  * The exception ledger (default docs/compliance/context-cache-exceptions.json): tasks whose files
@@ -30,18 +30,12 @@ export async function readLedger(path: string, clock: Clock = systemClock): Prom
 
 /** The ledger; with `keepUnknown`, with the keys the schema does not know too (what `update` writes back). */
 async function loadLedger(path: string, clock: Clock, keepUnknown: boolean): Promise<Ledger> {
-  const raw = await readJsonFile<unknown>(path);
-  if (raw === undefined) return emptyLedger(clock);
-  const parsed = LedgerSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new St3Error(
-      'E_CONTEXT_CORRUPT',
-      `exception ledger ${path} is invalid${issue ? ` at ${issue.path.join('.')}: ${issue.message}` : ''}`,
-      { file: path },
-    );
-  }
-  return keepUnknown ? withUnknownKeys(raw, parsed.data) : parsed.data;
+  const read = await readRecord(path, LedgerSchema, {
+    what: 'exception ledger',
+    hint: 'restore it from version control, or move it aside (a missing ledger is an empty one)',
+  });
+  if (read === undefined) return emptyLedger(clock);
+  return keepUnknown ? withUnknownKeys(read.raw, read.data) : read.data;
 }
 
 async function update<T>(path: string, clock: Clock, fn: (ledger: Ledger) => T): Promise<T> {

@@ -13,7 +13,9 @@ import {
 import { extraKeys, withUnknownKeys } from './lossless.js';
 import { repairYaml } from './repair.js';
 import { validateTaskText } from './tasks/load.js';
-import { readJsonFile, systemClock, type Clock } from './util.js';
+import { readRecord, systemClock, type Clock } from './util.js';
+
+const QUARANTINE_HINT = 'restore it from version control';
 
 /**
  * The quarantine folder: one `<TASK-ID>.json` entry per task file that does not parse, an
@@ -39,12 +41,12 @@ export function readQuarantineIndex(q: QuarantineStore): Promise<QuarantineIndex
 
 /** The index; with `keepUnknown`, with the keys the schema does not know too (what `mutate` writes back). */
 async function loadIndex(q: QuarantineStore, keepUnknown: boolean): Promise<QuarantineIndex> {
-  const raw = await readJsonFile<unknown>(indexPath(q));
-  if (raw === undefined) return { version: 1, last_updated: now(q), entries: [] };
-  const parsed = QuarantineIndexSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new St3Error('E_CONTEXT_CORRUPT', `quarantine index ${indexPath(q)} is invalid`, { file: indexPath(q) });
-  return keepUnknown ? withUnknownKeys(raw, parsed.data) : parsed.data;
+  const read = await readRecord(indexPath(q), QuarantineIndexSchema, {
+    what: 'quarantine index',
+    hint: QUARANTINE_HINT,
+  });
+  if (read === undefined) return { version: 1, last_updated: now(q), entries: [] };
+  return keepUnknown ? withUnknownKeys(read.raw, read.data) : read.data;
 }
 
 /** A quarantine entry as its schema knows it. */
@@ -54,17 +56,15 @@ export function readQuarantineEntry(q: QuarantineStore, taskId: string): Promise
 
 /** An entry; with `keepUnknown`, with the keys the schema does not know too (what the writers below write back). */
 async function loadEntry(q: QuarantineStore, taskId: string, keepUnknown: boolean): Promise<QuarantineEntry> {
-  const raw = await readJsonFile<unknown>(entryPath(q, taskId));
-  if (raw === undefined)
+  const read = await readRecord(entryPath(q, taskId), QuarantineEntrySchema, {
+    what: 'quarantine entry',
+    hint: QUARANTINE_HINT,
+  });
+  if (read === undefined)
     throw new St3Error('E_QUARANTINE_NOT_FOUND', `${taskId} is not quarantined`, {
       hint: '`st3 tasks quarantine list` shows the quarantined tasks',
     });
-  const parsed = QuarantineEntrySchema.safeParse(raw);
-  if (!parsed.success)
-    throw new St3Error('E_CONTEXT_CORRUPT', `quarantine entry ${entryPath(q, taskId)} is invalid`, {
-      file: entryPath(q, taskId),
-    });
-  return keepUnknown ? withUnknownKeys(raw, parsed.data) : parsed.data;
+  return keepUnknown ? withUnknownKeys(read.raw, read.data) : read.data;
 }
 
 /** An entry as its schema knows it (what the functions return; the file keeps the rest). */

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readFile, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { St3Error } from '@st3/schemas';
+import { z } from 'zod';
+import { formatPath, issueToDiagnostic, loadText, St3Error, type CheckContext, type Diagnostic } from '@st3/schemas';
 
 export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -77,6 +78,99 @@ export async function readJsonFile<T>(path: string): Promise<T | undefined> {
       cause: error,
     });
   }
+}
+
+/** How a record reader names and locates a record in its errors. */
+export interface RecordOptions {
+  /** What the record is, for messages ("evidence index of TASK-0001"). */
+  what: string;
+  /** The path shown in errors (default: the path read). */
+  display?: string;
+  /** How to get a good copy back. */
+  hint?: string;
+}
+
+const RECORD_HINT = 'restore it from version control, or purge and re-init the context';
+
+/**
+ * A JSON record ST3 keeps (context.json, an evidence index, qa/runs.json, the ledger, the quarantine):
+ * undefined when the file does not exist, else its raw value (for the keys the schema does not know)
+ * and what `schema` makes of it. A file that is not JSON, or does not match the schema, is
+ * E_CONTEXT_CORRUPT at file:line:col with the field path (`entries`) and every finding as diagnostics;
+ * one that cannot be read is E_FILE_READ. Parsed with `JSON.parse`; positions are found only on failure.
+ */
+export async function readRecord<T>(
+  path: string,
+  schema: z.ZodType<T>,
+  options: RecordOptions,
+): Promise<{ raw: unknown; data: T } | undefined> {
+  const display = options.display ?? path;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new St3Error('E_FILE_READ', `cannot read the ${options.what} ${display}: ${(error as Error).message}`, {
+      file: display,
+      cause: error,
+      hint: 'check that it is a readable file',
+    });
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    const { errors } = located(text, display);
+    const found =
+      errors.length > 0
+        ? errors
+        : [
+            {
+              code: 'E_PARSE',
+              severity: 'error' as const,
+              file: display,
+              message: `not valid JSON: ${(error as Error).message}`,
+            },
+          ];
+    throw corruptRecord(options.what, found, options.hint);
+  }
+  const parsed = schema.safeParse(raw, { reportInput: true });
+  if (parsed.success) return { raw, data: parsed.data };
+  const { ctx } = located(text, display);
+  const diagnostics = parsed.error.issues.map((issue) =>
+    issueToDiagnostic(issue, display, ctx?.locate ?? (() => undefined)),
+  );
+  throw corruptRecord(`${options.what} does not match its schema`, diagnostics, options.hint);
+}
+
+/** The text read by the position-keeping loader: its parse errors, or a context that locates a path. */
+function located(text: string, file: string): { errors: Diagnostic[]; ctx?: CheckContext } {
+  let ctx: CheckContext | undefined;
+  const result = loadText<unknown>(text, {
+    file,
+    format: 'json',
+    schema: z.unknown(),
+    check: (_value, c) => {
+      ctx = c;
+      return [];
+    },
+  });
+  return { errors: result.errors, ctx };
+}
+
+/** E_CONTEXT_CORRUPT at the first finding (file:line:col, field path), carrying them all. */
+function corruptRecord(message: string, diagnostics: Diagnostic[], hint = RECORD_HINT): St3Error {
+  const first = diagnostics[0]!;
+  const path = first.path && first.path.length > 0 ? formatPath(first.path) : undefined;
+  return new St3Error('E_CONTEXT_CORRUPT', `${message}: ${first.message}${path ? ` at ${path}` : ''}`, {
+    file: first.file,
+    line: first.line,
+    column: first.column,
+    hint: first.hint ? `${first.hint}; or ${hint}` : hint,
+    diagnostics,
+    ...(path ? { details: { path } } : {}),
+  });
 }
 
 export async function exists(path: string): Promise<boolean> {

@@ -12,15 +12,18 @@ import {
   resolveTaskInputs,
   shouldShowWarning,
   taskVerdictJson,
+  validateFoundTaskFile,
   validateTaskFile,
   type EvidenceWorkspace,
+  type SkippedTaskFile,
   type TaskVerdict,
 } from '@st3/evidence';
 import { codedLine, locateTask, setup } from './common.js';
 
 export const list = defineCommand({
   name: 'list',
-  summary: 'list the task files in the configured task folders with their status and verdict (duplicate ids flagged)',
+  summary:
+    'list the task files in the configured task folders with their status and verdict (duplicate ids flagged; a file left out, e.g. one whose name carries no task id, is warned about)',
   options: {
     status: {
       type: 'string',
@@ -32,9 +35,9 @@ export const list = defineCommand({
   async run(ctx) {
     const { values } = ctx;
     const { out, ws } = await setup(ctx);
-    const { tasks, duplicates } = await listTasks(ws.root, ws.config.task_dirs);
+    const { tasks, duplicates, skipped } = await listTasks(ws.root, ws.config.task_dirs);
     const shown = values.status ? tasks.filter((t) => t.status === values.status) : tasks;
-    if (out.json) out.document({ ok: true, task_dirs: ws.config.task_dirs, tasks: shown, duplicates });
+    if (out.json) out.document({ ok: true, task_dirs: ws.config.task_dirs, tasks: shown, duplicates, skipped });
     else {
       const twice = new Set(duplicates.map((d) => d.id));
       for (const t of shown)
@@ -45,6 +48,8 @@ export const list = defineCommand({
     }
     for (const d of duplicates)
       out.warn(`E_TASK_DUPLICATE_ID: ${d.id} is carried by ${d.files.length} files: ${d.files.join(', ')}`);
+    // A file the list leaves out (no id in its name) or could not read is said, never dropped.
+    for (const f of skipped) out.warn(`${f.code}: ${f.file}: ${f.reason} (${f.hint})`);
     return EXIT.ok;
   },
 });
@@ -103,11 +108,23 @@ async function suppressKnownWarnings(ws: EvidenceWorkspace, verdicts: TaskVerdic
   return suppressed;
 }
 
-/** `--quarantine`: every file that does not parse gets a quarantine entry and a ledger exception. */
-async function quarantineBroken(ws: EvidenceWorkspace, verdicts: TaskVerdict[], base: string): Promise<string[]> {
+/**
+ * `--quarantine`: every file that does not parse gets a quarantine entry and a ledger exception (both
+ * keyed by task id: a file without one is listed in `notQuarantined`).
+ */
+async function quarantineBroken(
+  ws: EvidenceWorkspace,
+  verdicts: TaskVerdict[],
+  base: string,
+): Promise<{ done: string[]; notQuarantined: string[] }> {
   const done: string[] = [];
+  const notQuarantined: string[] = [];
   for (const v of verdicts) {
-    if (!v.parseFailed || !v.id) continue;
+    if (!v.parseFailed) continue;
+    if (!v.id) {
+      notQuarantined.push(v.file);
+      continue;
+    }
     const first = v.errors[0]!;
     const file = relative(ws.root, resolve(base, v.file)).split('\\').join('/');
     await quarantineTask({ root: ws.root, dir: resolve(ws.root, ws.config.quarantine_dir) }, v.id, file, first);
@@ -119,12 +136,12 @@ async function quarantineBroken(ws: EvidenceWorkspace, verdicts: TaskVerdict[], 
     });
     done.push(v.id);
   }
-  return done;
+  return { done, notQuarantined };
 }
 export const validate = defineCommand({
   name: 'validate',
   summary:
-    'check task files: YAML with line:col, shape (1.0 and 1.1), completeness (E001), validation command entries and duplicate ids; each line carries its code. No task file found is E_TASK_NO_FILES (exit 2), never a pass',
+    'check task files: YAML with line:col, shape (1.0 and 1.1), completeness (E001), validation command entries and duplicate ids; each line carries its code. No task file found is E_TASK_NO_FILES (exit 2), never a pass; a *.task.yaml that cannot be checked (e.g. a dangling symlink) fails the run',
   args: [
     {
       name: 'files',
@@ -145,33 +162,38 @@ export const validate = defineCommand({
     'st3 tasks validate --quarantine',
   ],
   async run(ctx) {
-    const { values, common, io } = ctx;
+    const { values } = ctx;
     const positionals = ctx.args.files;
     const { out, ws } = await setup(ctx);
-    let verdicts: TaskVerdict[];
-    let base = ws.root;
-    if (positionals.length > 0) {
-      base = resolve(io.cwd, common.cwd ?? '.');
-      // A name that does not exist is E_FILE_NOT_FOUND (exit 2), before anything is checked.
-      const files = await resolveTaskInputs(ws.root, base, positionals);
-      verdicts = await Promise.all(files.map((f) => validateTaskFile(f.path, f.file)));
-    } else {
-      verdicts = (await listTasks(ws.root, ws.config.task_dirs)).verdicts;
-    }
+    const { verdicts, base } = await verdictsOf(ctx, ws, positionals);
     // Checking no file establishes nothing: no verdict, never a pass.
     if (verdicts.length === 0) throw noTaskFiles(ws.root, ws.config.task_dirs, positionals);
     const duplicates = positionals.length > 0 ? markDuplicateIds(verdicts) : duplicatesOf(verdicts);
-    const quarantined = values.quarantine ? await quarantineBroken(ws, verdicts, base) : [];
+    const quarantine = values.quarantine ? await quarantineBroken(ws, verdicts, base) : undefined;
+    const quarantined = quarantine?.done ?? [];
     const suppressed = await suppressKnownWarnings(ws, verdicts);
-    const failed = verdicts.filter((v) => !v.ok);
+    // A file that could not be checked is no pass: it counts against the run, apart from the files checked.
+    const skipped: SkippedTaskFile[] = verdicts.flatMap((v) =>
+      v.notChecked
+        ? [{ file: v.file, code: v.errors[0]!.code, reason: v.notChecked, hint: v.errors[0]!.hint ?? '' }]
+        : [],
+    );
+    const checked = verdicts.length - skipped.length;
+    const failed = verdicts.filter((v) => !v.ok && !v.notChecked);
+    const ok = failed.length === 0 && skipped.length === 0;
+    for (const file of quarantine?.notQuarantined ?? [])
+      out.warn(
+        `${file}: not quarantined: neither its name nor its content gives a task id (name it TASK-0123-slug.task.yaml)`,
+      );
     if (out.json) {
       out.document({
-        ok: failed.length === 0,
-        checked: verdicts.length,
+        ok,
+        checked,
         failed: failed.length,
         duplicates,
         quarantined,
         suppressed_warnings: suppressed,
+        skipped,
         files: verdicts.map(taskVerdictJson),
       });
     } else {
@@ -180,12 +202,26 @@ export const validate = defineCommand({
         if (!out.quiet) for (const d of v.warnings) out.warn(codedLine(d));
       }
       out.line(
-        `${verdicts.length} task file(s) checked: ${verdicts.length - failed.length} ok, ${failed.length} with errors${duplicates.length > 0 ? `; ${duplicates.length} id(s) used by more than one file` : ''}${quarantined.length > 0 ? `; quarantined ${quarantined.join(', ')}` : ''}${suppressed > 0 ? `; ${suppressed} repeated warning(s) suppressed (open exceptions)` : ''}`,
+        `${checked} task file(s) checked: ${checked - failed.length} ok, ${failed.length} with errors${skipped.length > 0 ? `; ${skipped.length} not checked (see above)` : ''}${duplicates.length > 0 ? `; ${duplicates.length} id(s) used by more than one file` : ''}${quarantined.length > 0 ? `; quarantined ${quarantined.join(', ')}` : ''}${suppressed > 0 ? `; ${suppressed} repeated warning(s) suppressed (open exceptions)` : ''}`,
       );
     }
-    return failed.length === 0 ? EXIT.ok : EXIT.problems;
+    return ok ? EXIT.ok : EXIT.problems;
   },
 });
+
+/** The verdicts of the files given (or of every task file in the configured folders), and the folder they are relative to. */
+async function verdictsOf(
+  ctx: { common: { cwd?: string }; io: { cwd: string } },
+  ws: EvidenceWorkspace,
+  positionals: readonly string[],
+): Promise<{ verdicts: TaskVerdict[]; base: string }> {
+  if (positionals.length === 0)
+    return { verdicts: (await listTasks(ws.root, ws.config.task_dirs)).verdicts, base: ws.root };
+  const base = resolve(ctx.io.cwd, ctx.common.cwd ?? '.');
+  // A name that does not exist is E_FILE_NOT_FOUND (exit 2), before anything is checked.
+  const files = await resolveTaskInputs(ws.root, base, positionals);
+  return { verdicts: await Promise.all(files.map(validateFoundTaskFile)), base };
+}
 
 /** The duplicates `listTasks` already marked on its verdicts. */
 function duplicatesOf(verdicts: TaskVerdict[]): { id: string; files: string[] }[] {

@@ -4,7 +4,7 @@ import { withFileLock, writeJsonAtomic } from '@st3/fs';
 import { St3Error, TaskContextSchema, type TaskContext } from '@st3/schemas';
 import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { withUnknownKeys } from '../lossless.js';
-import { exists, readJsonFile, sha256, systemClock, type Clock } from '../util.js';
+import { exists, readRecord, sha256, systemClock, type Clock } from '../util.js';
 
 export const CONTEXT_FILE = 'context.json';
 
@@ -16,21 +16,12 @@ export function readContext(ws: EvidenceWorkspace, taskId: string): Promise<Task
 /** The context; with `keepUnknown`, with the keys the schema does not know too (what `updateContext` writes back). */
 async function loadContext(ws: EvidenceWorkspace, taskId: string, keepUnknown: boolean): Promise<TaskContext> {
   const file = join(contextDirFor(ws, taskId), CONTEXT_FILE);
-  const raw = await readJsonFile<unknown>(file);
-  if (raw === undefined)
+  const read = await readRecord(file, TaskContextSchema, { what: `context of ${taskId}` });
+  if (read === undefined)
     throw new St3Error('E_CONTEXT_NOT_FOUND', `no context for ${taskId}`, {
       hint: `run \`st3 tasks context init ${taskId}\``,
     });
-  const parsed = TaskContextSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new St3Error(
-      'E_CONTEXT_CORRUPT',
-      `${file} is invalid${issue ? ` at ${issue.path.join('.')}: ${issue.message}` : ''}`,
-      { file },
-    );
-  }
-  return keepUnknown ? withUnknownKeys(raw, parsed.data) : parsed.data;
+  return keepUnknown ? withUnknownKeys(read.raw, read.data) : read.data;
 }
 
 /**

@@ -18,7 +18,17 @@ import {
 import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { readContext, updateContext } from '../context/store.js';
 import { withUnknownKeys } from '../lossless.js';
-import { displayPath, readJsonFile, resolveInside, sha256, sha256File, systemClock, type Clock } from '../util.js';
+import {
+  displayPath,
+  exists,
+  readJsonFile,
+  readRecord,
+  resolveInside,
+  sha256,
+  sha256File,
+  systemClock,
+  type Clock,
+} from '../util.js';
 import { qaMetadataOf, qaRecordIn, readRunsFile } from '../qa/runs.js';
 import { archiveDirectory, indexPathBytes, readArchive, type LeftOutEntry } from './archive.js';
 
@@ -68,12 +78,13 @@ export function readEvidenceIndex(ws: EvidenceWorkspace, taskId: string): Promis
  * another tool's fields, at any depth), which `attachEvidence` writes back as they were.
  */
 async function loadEvidenceIndex(ws: EvidenceWorkspace, taskId: string, keepUnknown: boolean): Promise<EvidenceIndex> {
-  const raw = await readJsonFile<unknown>(indexFile(ws, taskId));
-  if (raw === undefined) return { version: 1, task_id: taskId, entries: [] };
-  const parsed = EvidenceIndexSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new St3Error('E_CONTEXT_CORRUPT', `evidence index of ${taskId} is invalid`, { file: indexFile(ws, taskId) });
-  return keepUnknown ? withUnknownKeys(raw, parsed.data) : parsed.data;
+  const file = indexFile(ws, taskId);
+  const read = await readRecord(file, EvidenceIndexSchema, {
+    what: `evidence index of ${taskId}`,
+    display: displayPath(ws.root, file),
+  });
+  if (read === undefined) return { version: 1, task_id: taskId, entries: [] };
+  return keepUnknown ? withUnknownKeys(read.raw, read.data) : read.data;
 }
 
 function validate(options: AttachOptions): void {
@@ -331,12 +342,25 @@ export interface VerifyReport {
   indexProblems: { id: string; problem: string }[];
 }
 
-/** Re-hashes every stored attachment (and each archive's index) and reports what changed or went missing. */
+/**
+ * Re-hashes every stored attachment (and each archive's index) and reports what changed or went
+ * missing. The index is held against context.json first: an attachment the context lists that the
+ * index lacks (the whole index deleted, or its entry) or records with another SHA-256 is an index
+ * problem, so a lost index is never "all intact".
+ */
 export async function verifyEvidence(ws: EvidenceWorkspace, taskId: string): Promise<VerifyReport> {
-  await readContext(ws, taskId);
+  const context = await readContext(ws, taskId);
+  const indexed = await exists(indexFile(ws, taskId));
   const index = await readEvidenceIndex(ws, taskId);
   const dir = evidenceDir(ws, taskId);
-  const report: VerifyReport = { ok: true, checked: 0, changed: [], missing: [], indexProblems: [] };
+  const where = displayPath(ws.root, indexFile(ws, taskId));
+  const report: VerifyReport = {
+    ok: true,
+    checked: 0,
+    changed: [],
+    missing: [],
+    indexProblems: indexAgainstContext(context.evidence, index, indexed, where),
+  };
   for (const entry of index.entries) {
     report.checked++;
     let actual: string;
@@ -348,31 +372,67 @@ export async function verifyEvidence(ws: EvidenceWorkspace, taskId: string): Pro
     }
     if (actual !== entry.sha256)
       report.changed.push({ id: entry.id, stored: entry.stored, expected: entry.sha256, actual });
-    if (entry.archive_index) {
-      const raw = await readJsonFile<unknown>(join(dir, entry.archive_index)).catch(() => undefined);
-      const parsed = ArchiveIndexSchema.safeParse(raw);
-      if (!parsed.success)
-        report.indexProblems.push({ id: entry.id, problem: `${entry.archive_index} is missing or invalid` });
-      else if (parsed.data.archive_sha256 !== entry.sha256 || parsed.data.files.length !== entry.file_count)
-        report.indexProblems.push({ id: entry.id, problem: `${entry.archive_index} does not match the archive` });
-      else if (actual === entry.sha256) {
-        // The archive is intact: check each file inside against the per-file index too.
-        // Names are compared as bytes: any byte-valid file name (newlines, non-UTF-8) round-trips.
-        const inside = new Map(
-          (await readArchive(join(dir, entry.stored)))
-            .filter((e) => e.type === '0')
-            .map((e) => [e.pathBytes.toString('latin1'), e.data]),
-        );
-        for (const f of parsed.data.files) {
-          const data = inside.get(indexPathBytes(f).toString('latin1'));
-          if (!data)
-            report.indexProblems.push({ id: entry.id, problem: `${f.path} is in the index but not in the archive` });
-          else if (createHash('sha256').update(data).digest('hex') !== f.sha256)
-            report.indexProblems.push({ id: entry.id, problem: `${f.path} does not match its SHA-256 in the index` });
-        }
-      }
-    }
+    if (entry.archive_index) report.indexProblems.push(...(await archiveIndexProblems(dir, entry, actual)));
   }
   report.ok = report.changed.length === 0 && report.missing.length === 0 && report.indexProblems.length === 0;
   return report;
+}
+
+/**
+ * The attachments context.json lists that the index lacks (`indexed` false: the index file `where`
+ * is missing) or records with another SHA-256.
+ */
+function indexAgainstContext(
+  listed: readonly { id: string; sha256: string }[],
+  index: EvidenceIndex,
+  indexed: boolean,
+  where: string,
+): VerifyReport['indexProblems'] {
+  const problems: VerifyReport['indexProblems'] = [];
+  for (const item of listed) {
+    const entry = index.entries.find((e) => e.id === item.id);
+    if (!entry)
+      problems.push({
+        id: item.id,
+        problem: indexed
+          ? `listed in context.json but not in ${where}`
+          : `listed in context.json but ${where} is missing (${listed.length} attachment(s) not checked)`,
+      });
+    else if (entry.sha256 !== item.sha256)
+      problems.push({
+        id: item.id,
+        problem: `context.json records SHA-256 ${item.sha256.slice(0, 16)}…, ${where} ${entry.sha256.slice(0, 16)}…`,
+      });
+  }
+  return problems;
+}
+
+/** A directory archive's per-file index against the entry, and (when the archive is intact) each file inside. */
+async function archiveIndexProblems(
+  dir: string,
+  entry: EvidenceEntry,
+  actual: string,
+): Promise<VerifyReport['indexProblems']> {
+  const problems: VerifyReport['indexProblems'] = [];
+  const raw = await readJsonFile<unknown>(join(dir, entry.archive_index!)).catch(() => undefined);
+  const parsed = ArchiveIndexSchema.safeParse(raw);
+  if (!parsed.success) problems.push({ id: entry.id, problem: `${entry.archive_index} is missing or invalid` });
+  else if (parsed.data.archive_sha256 !== entry.sha256 || parsed.data.files.length !== entry.file_count)
+    problems.push({ id: entry.id, problem: `${entry.archive_index} does not match the archive` });
+  else if (actual === entry.sha256) {
+    // The archive is intact: check each file inside against the per-file index too.
+    // Names are compared as bytes: any byte-valid file name (newlines, non-UTF-8) round-trips.
+    const inside = new Map(
+      (await readArchive(join(dir, entry.stored)))
+        .filter((e) => e.type === '0')
+        .map((e) => [e.pathBytes.toString('latin1'), e.data]),
+    );
+    for (const f of parsed.data.files) {
+      const data = inside.get(indexPathBytes(f).toString('latin1'));
+      if (!data) problems.push({ id: entry.id, problem: `${f.path} is in the index but not in the archive` });
+      else if (createHash('sha256').update(data).digest('hex') !== f.sha256)
+        problems.push({ id: entry.id, problem: `${f.path} does not match its SHA-256 in the index` });
+    }
+  }
+  return problems;
 }

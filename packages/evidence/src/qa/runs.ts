@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { QaSummarySchema, St3Error, type QaSummary } from '@st3/schemas';
+import { QaSummarySchema, type QaSummary } from '@st3/schemas';
 import { z } from 'zod';
 import { withUnknownKeys } from '../lossless.js';
-import { readJsonFile } from '../util.js';
+import { readRecord } from '../util.js';
 
 /** The QA runs of a task, in its context folder (`st3 qa record` appends to it). */
 export const RUNS_FILE = join('qa', 'runs.json');
@@ -23,11 +23,9 @@ export async function readRunsDocument(
   keepUnknown: boolean,
 ): Promise<z.infer<typeof QaRunsSchema>> {
   const file = join(contextDir, RUNS_FILE);
-  const raw = await readJsonFile<unknown>(file);
-  if (raw === undefined) return { version: 1, runs: [] };
-  const parsed = QaRunsSchema.safeParse(raw);
-  if (!parsed.success) throw new St3Error('E_CONTEXT_CORRUPT', `${file} is invalid`, { file });
-  return keepUnknown ? withUnknownKeys(raw, parsed.data) : parsed.data;
+  const read = await readRecord(file, QaRunsSchema, { what: 'QA runs file' });
+  if (read === undefined) return { version: 1, runs: [] };
+  return keepUnknown ? withUnknownKeys(read.raw, read.data) : read.data;
 }
 
 /** The QA metadata (command, exit code, duration) a QA record gives an attachment. */

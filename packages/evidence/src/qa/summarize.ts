@@ -15,6 +15,7 @@ import {
 import {
   countJsonParse,
   St3Error,
+  type GateConfig,
   type QaFormat,
   type QaIssue,
   type QaKind,
@@ -51,7 +52,18 @@ const KIND_OF: Record<QaFormat, QaKind> = {
   'istanbul-summary': 'coverage',
   lcov: 'coverage',
 };
+/** tsc's plain (`--pretty false`) line `file(line,col): error TS…:`, its pretty one `file:line:col - error TS…:`, and one without a file. */
 const TSC_LINE = /^\S.*\(\d+,\d+\): (?:error|warning|message) TS\d+: /m;
+const TSC_PRETTY_LINE = /^\S.*:\d+:\d+ - (?:error|warning|message) TS\d+: /m;
+const TSC_GLOBAL_LINE = /^(?:error|warning) TS\d+: /m;
+/** tsc's count of errors (`Found 2 errors in 2 files.`, `Found 1 error in src/a.ts:3`; watch mode: `[10:00:00] Found 0 errors.`). */
+const TSC_SUMMARY = /^(?:\[[^\]\n]*\] )?Found (\d+) errors?\b/gm;
+const TSC_FOUND = new RegExp(TSC_SUMMARY.source, 'm');
+/** The other two tsc line forms, read by the gate engine's text parser with the tsc preset's own settings. */
+const TSC_PATTERNS = [
+  '^(?P<file>.+?):(?P<line>\\d+):(?P<col>\\d+) - (?P<severity>error|warning|message) (?P<rule>TS\\d+): (?P<message>.*)$',
+  '^(?P<severity>error|warning|message) (?P<rule>TS\\d+): (?P<message>.*)$',
+];
 
 export const qaKey = (kind: QaKind, command: string): string => `${kind}:${command.trim().replace(/\s+/g, ' ')}`;
 
@@ -87,7 +99,7 @@ export function detectQaFormat(text: string, kind?: QaKind, telemetry?: Telemetr
   if (/^SF:/m.test(plain) && /^end_of_record$/m.test(plain)) return ok('lcov', kind);
   if (/^\s*Tests\s+.*\(\d+\)\s*$/m.test(plain) && /Test Files|RUN\s+v\d/.test(plain)) return ok('vitest-text', kind);
   if (/^Tests:\s+/m.test(plain) || /●\s+Test suite failed to run/.test(plain)) return ok('jest-text', kind);
-  if (TSC_LINE.test(plain) || /^Found \d+ errors?/m.test(plain)) return ok('tsc-text', kind);
+  if ([TSC_LINE, TSC_PRETTY_LINE, TSC_GLOBAL_LINE, TSC_FOUND].some((re) => re.test(plain))) return ok('tsc-text', kind);
   if (kind === 'typecheck' && plain === '') return 'tsc-text';
   if (kind === 'lint' && plain === '') return 'eslint-stylish';
   return undefined;
@@ -156,6 +168,7 @@ export function summarizeQa(input: SummarizeQaInput): QaSummary {
     throw new St3Error(
       'E_QA_LOG_UNREADABLE',
       `the ${format} log of "${input.command}" could not be read: ${(error as Error).message}`,
+      { hint: "pass the tool's whole output as it wrote it (for tsc: its default output or --pretty false)" },
     );
   }
 }
@@ -173,13 +186,53 @@ function findingsOf(input: SummarizeQaInput, format: QaFormat): Finding[] {
   const base = input.cwd ?? input.root;
   if (format === 'eslint-stylish')
     return parseEslintStylish(input.text, base).map((p) => ({ ...p, file: relativeTo(input.root, base, p.file) }));
-  const presetId = format === 'eslint-json' ? 'eslint' : 'tsc';
-  const preset = findPreset(presetId);
-  const parser = preset ? createOutputParser(preset.gate) : undefined;
-  if (!parser) throw new St3Error('E_INTERNAL', `the ${presetId} gate preset has no output parser`);
+  if (format === 'tsc-text') return tscFindings(input);
+  return presetFindings(input, findPresetGate('eslint'));
+}
+
+function findPresetGate(id: string): GateConfig {
+  const preset = findPreset(id);
+  if (!preset) throw new St3Error('E_INTERNAL', `no ${id} gate preset`);
+  return preset.gate;
+}
+
+/** The violations a gate's own parser reads from the log. */
+function presetFindings(input: SummarizeQaInput, gate: GateConfig): Finding[] {
+  const parser = createOutputParser(gate);
+  if (!parser) throw new St3Error('E_INTERNAL', `the ${gate.name} gate preset has no output parser`);
   const outcome = parser(input.text, { root: input.root, ...(input.cwd ? { cwd: input.cwd } : {}) });
   if (outcome.problem) throw new Error(outcome.problem);
   return outcome.violations;
+}
+
+/**
+ * A tsc log: its plain lines through the tsc preset, its pretty lines (tsc's default on a terminal) and
+ * the lines without a file through the same text parser with those line patterns. When the log has
+ * tsc's `Found N errors` summary, the errors read must add up to it, else the log was not understood
+ * and this throws (a half-read log never passes as clean), as `parseEslintStylish` does for ESLint.
+ */
+function tscFindings(input: SummarizeQaInput): Finding[] {
+  const gate = findPresetGate('tsc');
+  const text = gate.capabilities.text_violations!;
+  const findings = [
+    presetFindings(input, gate),
+    ...TSC_PATTERNS.map((pattern) =>
+      presetFindings(input, {
+        ...gate,
+        capabilities: { ...gate.capabilities, text_violations: { ...text, pattern } },
+      }),
+    ),
+  ].flat();
+  const summaries = [...stripAnsi(input.text).matchAll(TSC_SUMMARY)].map((m) => Number(m[1]));
+  if (summaries.length > 0) {
+    const said = summaries.reduce((a, b) => a + b, 0);
+    const read = findings.filter((f) => f.severity === 'error').length;
+    if (said !== read)
+      throw new Error(
+        `tsc log not fully understood: its summary says ${plural(said, 'error')}, ${read} ${read === 1 ? 'was' : 'were'} read`,
+      );
+  }
+  return findings;
 }
 
 /** A path read relative to `base` (the command's folder), made relative to the workspace root. */

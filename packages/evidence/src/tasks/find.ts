@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { walkFiles } from '@st3/fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { St3Error } from '@st3/schemas';
 import { displayPath } from '../util.js';
-import { taskIdFromFileName, validateTaskFile, type TaskVerdict } from './load.js';
+import { taskIdFromFileName, type TaskVerdict } from './load.js';
+import { findTaskFiles, skippedOf, validateFoundTaskFile, type NotChecked, type SkippedTaskFile } from './scan.js';
 
 export interface TaskLocation {
   id: string;
@@ -16,36 +16,16 @@ export interface TaskLocation {
   folder: string;
 }
 
-/** Every `*.task.yaml` under the configured folders (recursively), sorted by path; missing folders are skipped. */
+/**
+ * The task files whose name carries a task id (what commands find a task by), in the configured folders
+ * (recursively), sorted by path; missing folders are skipped. Symlinks to task files inside the
+ * workspace are followed. `findTaskFiles` returns every `*.task.yaml`, also those left out here (a name
+ * without an id, a link that is not followed), and `listTasks` checks and reports them all.
+ */
 export async function listTaskFiles(root: string, folders: readonly string[]): Promise<TaskLocation[]> {
-  const out: TaskLocation[] = [];
-  const seen = new Set<string>();
-  for (const folder of folders) {
-    const base = resolve(root, folder);
-    try {
-      await readdir(base);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') continue;
-      throw error;
-    }
-    // The one folder walk (@st3/fs): node_modules and dot folders skipped; task folders are read whatever .gitignore says.
-    const found = await walkFiles(base, {
-      gitignore: false,
-      enter: (rel) => !rel.split('/').pop()!.startsWith('.'),
-      filter: (rel) => rel.endsWith('.task.yaml'),
-      symlinks: 'none',
-    });
-    for (const rel of found) {
-      const abs = join(base, rel);
-      const id = taskIdFromFileName(rel.split('/').pop()!);
-      if (seen.has(abs) || !id) continue;
-      seen.add(abs);
-      out.push({ id, path: abs, file: displayPath(root, abs), folder });
-    }
-  }
-  out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return out;
+  return (await findTaskFiles(root, folders)).flatMap((f) =>
+    f.id && !f.notChecked ? [{ id: f.id, path: f.path, file: f.file, folder: f.folder }] : [],
+  );
 }
 
 /**
@@ -125,15 +105,17 @@ export function markDuplicateIds(verdicts: TaskVerdict[]): { id: string; files: 
 }
 
 /**
- * The task files named by `inputs` (files, or folders searched recursively for `*.task.yaml`),
- * relative to `base`. A name that does not exist is an error (E_FILE_NOT_FOUND, exit 2).
+ * The task files named by `inputs` (files, or folders searched recursively for `*.task.yaml` as
+ * `findTaskFiles` does: a file found there that cannot be checked comes with `notChecked`), relative
+ * to `base`. A name that does not exist is an error (E_FILE_NOT_FOUND, exit 2). Check each with
+ * `validateFoundTaskFile`.
  */
 export async function resolveTaskInputs(
   root: string,
   base: string,
   inputs: readonly string[],
-): Promise<{ path: string; file: string }[]> {
-  const out: { path: string; file: string }[] = [];
+): Promise<{ path: string; file: string; notChecked?: NotChecked }[]> {
+  const out: { path: string; file: string; notChecked?: NotChecked }[] = [];
   const seen = new Set<string>();
   for (const input of inputs) {
     const abs = resolve(base, input);
@@ -147,7 +129,11 @@ export async function resolveTaskInputs(
       });
     }
     const found = info.isDirectory()
-      ? (await listTaskFiles(abs, ['.'])).map((t) => ({ path: t.path, file: displayPath(root, t.path) }))
+      ? (await findTaskFiles(root, [abs])).map(({ path, file, notChecked }) => ({
+          path,
+          file,
+          ...(notChecked ? { notChecked } : {}),
+        }))
       : [{ path: abs, file: input }];
     for (const f of found) {
       if (seen.has(f.path)) continue;
@@ -169,45 +155,57 @@ export interface TaskSummary extends TaskLocation {
 }
 
 /**
- * Lists tasks with their verdict (parsing each file once); task ids carried by several files are
- * returned as `duplicates` and marked on each verdict (E_TASK_DUPLICATE_ID).
+ * Lists tasks with their verdict (parsing each file once). `verdicts` covers every `*.task.yaml` found
+ * (`findTaskFiles`): a file whose name carries no task id is checked too, and one that cannot be
+ * checked (a symlink not followed) has a failing verdict with `notChecked`. `tasks` holds the files
+ * whose name carries an id; `skipped` names every file `tasks` leaves out or could not check, with the
+ * reason. Task ids carried by several files are returned as `duplicates` and marked on each verdict
+ * (E_TASK_DUPLICATE_ID).
  */
 export async function listTasks(
   root: string,
   folders: readonly string[],
-): Promise<{ tasks: TaskSummary[]; verdicts: TaskVerdict[]; duplicates: { id: string; files: string[] }[] }> {
-  const files = await listTaskFiles(root, folders);
-  const verdicts = await Promise.all(files.map((f) => validateTaskFile(f.path, f.file)));
+): Promise<{
+  tasks: TaskSummary[];
+  verdicts: TaskVerdict[];
+  duplicates: { id: string; files: string[] }[];
+  skipped: SkippedTaskFile[];
+}> {
+  const found = await findTaskFiles(root, folders);
+  const verdicts = await Promise.all(found.map(validateFoundTaskFile));
   const duplicates = markDuplicateIds(verdicts);
-  const tasks = files.map((f, i) => {
+  const tasks = found.flatMap(({ notChecked: _, id: named, ...f }, i): TaskSummary[] => {
     const v = verdicts[i]!;
-    return {
-      ...f,
-      id: v.id ?? f.id,
-      title: typeof v.task?.title === 'string' ? v.task.title : undefined,
-      status: v.status,
-      priority: typeof v.task?.priority === 'string' ? v.task.priority : undefined,
-      schemaVersion: v.schemaVersion,
-      ok: v.ok,
-      errors: v.errors.length,
-      warnings: v.warnings.length,
-    };
+    if (!named) return [];
+    return [
+      {
+        ...f,
+        id: v.id ?? named,
+        title: typeof v.task?.title === 'string' ? v.task.title : undefined,
+        status: v.status,
+        priority: typeof v.task?.priority === 'string' ? v.task.priority : undefined,
+        schemaVersion: v.schemaVersion,
+        ok: v.ok,
+        errors: v.errors.length,
+        warnings: v.warnings.length,
+      },
+    ];
   });
-  return { tasks, verdicts, duplicates };
+  return { tasks, verdicts, duplicates, skipped: skippedOf(found, verdicts) };
 }
 
 /** E_TASK_NO_FILES: what was searched (the given names, or the configured folders and which of them are missing). */
 export function noTaskFiles(root: string, taskDirs: readonly string[], positionals: readonly string[]): St3Error {
   if (positionals.length > 0)
     return new St3Error('E_TASK_NO_FILES', `no task files in ${positionals.join(' ')}: nothing was checked`, {
-      hint: 'a folder is searched for files named TASK-0123-slug.task.yaml; give a file with another name by its path to check it',
+      hint: 'a folder is searched for *.task.yaml files (named TASK-0123-slug.task.yaml); give a file with another name by its path to check it',
     });
   const missing = taskDirs.filter((d) => !existsSync(resolve(root, d)));
   return new St3Error(
     'E_TASK_NO_FILES',
     `no task files in the configured task folders (${taskDirs.join(', ')}${missing.length > 0 ? `; missing: ${missing.join(', ')}` : ''}): nothing was checked`,
     {
-      hint: 'set task_dirs in .st3/config/tasks.yaml to the folders holding your TASK-0123-slug.task.yaml files, or give the files or folders to check',
+      hint: 'set task_dirs in .st3/config/tasks.yaml to the folders holding your *.task.yaml files (TASK-0123-slug.task.yaml), or give the files or folders to check',
     },
   );
 }

@@ -25,6 +25,8 @@ export interface TaskVerdict {
   ok: boolean;
   /** True when the file is not well-formed YAML (a quarantine case). */
   parseFailed: boolean;
+  /** Set when the file could not be checked at all (e.g. a symlink that is not followed): why. Never ok. */
+  notChecked?: string;
   errors: Diagnostic[];
   warnings: Diagnostic[];
 }
