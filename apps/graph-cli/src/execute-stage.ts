@@ -46,6 +46,8 @@ export async function runExecuteStage(ctx: StageContext): Promise<StageReport> {
       usage: 'st3 run',
       // A TODO comment (not the word in prose or strings).
       onlyMatching: /(?:\/\/|#)\s*TODO\b/,
+      // No TODO is a stage with nothing to do (skipped, shown so), not an error.
+      allowEmpty: true,
     });
     if (selected === 0) return skipped('skipped: no atom holds a TODO');
     const files = new Set(graph.nodes.map((n) => String((n as { path?: unknown }).path ?? '')));

@@ -117,3 +117,26 @@ export {
 export { priorOutcomes, type PriorOutcomes } from './ledger.js';
 export { restrictGraph } from './scheduler/select.js';
 export { runAgentExecution, type AgentExecutionOptions, type AgentExecutionResult } from './run-agents.js';
+export {
+  chooseBackend,
+  EXECUTOR_CONFIG_PATH,
+  loadExecutorConfig,
+  priceOf,
+  type BackendChoice,
+  type BackendFlags,
+} from './setup/config.js';
+export {
+  agentRunParams,
+  runSettings,
+  type AgentRunParams,
+  type AgentRunRequest,
+  type RunSettings,
+  type RunSettingsRequest,
+} from './setup/settings.js';
+export {
+  nothingToRun,
+  runnableGraph,
+  type RunInputs,
+  type RunnableGraph,
+  type RunnableGraphOptions,
+} from './setup/runnable.js';

@@ -10,6 +10,7 @@ import { execute, type ExecuteOptions, type ExecuteResult } from './scheduler/ex
 import { createFileRunStore, newRunId } from './scheduler/run-store.js';
 import { createScratchPool } from './validate/scratch.js';
 import { createValidator } from './validate/validate.js';
+import { nothingToRun } from './setup/runnable.js';
 
 export interface AgentExecutionOptions extends Pick<
   ExecuteOptions,
@@ -58,9 +59,12 @@ export interface AgentExecutionResult extends ExecuteResult {
  * One `st3 execute --agent` run: the nodes an earlier run applied, a reviewer approved or the queue
  * holds are skipped, rejected ones are regenerated with the reviewer's feedback; every other node
  * goes through the agent runner (validated in scratch copies, applied or queued); the run record is
- * `.st3/runs/<id>.json` and its combined diff `.st3/runs/<id>.patch`.
+ * `.st3/runs/<id>.json` and its combined diff `.st3/runs/<id>.patch`. A graph with no node is
+ * E_EXEC_NOTHING.
  */
 export async function runAgentExecution(options: AgentExecutionOptions): Promise<AgentExecutionResult> {
+  // A run of no node would be a success that checked nothing.
+  if (options.graph.nodes.length === 0) throw nothingToRun(0);
   const runsDir = join(options.root, '.st3', 'runs');
   const store = createFileRunStore(runsDir);
   const queue = createReviewQueue(join(options.root, '.st3', 'review'));

@@ -353,7 +353,8 @@ describe('a re-run on a fresh atomization', () => {
       agent,
       instruction: 'x',
       runId: 'run-1',
-      reviewBelow: 0.99,
+      // Without gates (not measured) a clean change scores about 0.85, f2 with its issue about 0.82.
+      reviewBelow: 0.84,
       gates: false,
     });
     expect(first.status, JSON.stringify(first.nodes)).toBe('succeeded');

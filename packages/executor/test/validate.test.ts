@@ -133,6 +133,46 @@ describe('validation of a generated change', () => {
     expect(r.score).toBeLessThanOrEqual(2 / 3);
   }, 60_000);
 
+  it('no quality.yaml, or gates turned off: the gates are "not measured" and count as not passed', async () => {
+    const ws = await makeWorkspace({ 'src/f.ts': FILE });
+    const pool = createScratchPool(ws.root, 1);
+    cleanup.push(ws.dispose, pool.dispose);
+    const files = createWorkspaceFiles(ws.root);
+    const body = 'export function b(x: number): number {\n  return x * 2;\n}';
+    for (const [validator, why] of [
+      [createValidator({ root: ws.root, files, pool }), /no \.st3\/config\/quality\.yaml/],
+      [createValidator({ root: ws.root, files, gates: false }), /turned off/],
+    ] as const) {
+      const r = await validator.validate(change(body));
+      expect(r.ok).toBe(true);
+      expect(r.report.gates).toEqual([
+        { id: '*', status: 'not measured', violations: 0, messages: [expect.stringMatching(why)] },
+      ]);
+      expect(r.notMeasured).toEqual([expect.stringMatching(why)]);
+      // parse 1, atomicity 1, gates not measured: 2 of 3, as with a gate that could not run.
+      expect(r.score).toBeLessThanOrEqual(2 / 3);
+    }
+  }, 60_000);
+
+  it("a file none of the workspace's gates takes: not measured either, not a failed attempt", async () => {
+    const { validator } = await validatorFor(JSON.stringify([process.execPath, 'gate.mjs']));
+    const py = 'def b(x):\n    return x\n';
+    const r = await validator.validate({
+      path: 'src/f.py',
+      before: py,
+      after: py.replace('x\n', 'x * 2\n'),
+      start: 1,
+      end: 2,
+      newEnd: 2,
+    });
+    expect(r.ok).toBe(true);
+    expect(r.report.gates).toEqual([
+      expect.objectContaining({ id: '*', status: 'not measured', messages: [expect.stringContaining('src/f.py')] }),
+    ]);
+    expect(r.notMeasured).toEqual([expect.stringMatching(/no gate checks src\/f\.py \(lint: .*\.ts/)]);
+    expect(r.score).toBeLessThanOrEqual(2 / 3);
+  }, 60_000);
+
   it('classifies gate violations: syntax, then type, else logic', () => {
     const v = (rule: string, message: string): Violation =>
       ({ file: 'a', line: 1, col: 1, rule, message, severity: 'error', fixable: false }) as Violation;

@@ -186,16 +186,18 @@ async function executeRun(
   const out = createOutput(io, common);
   const resume: RunState | undefined = values.resume ? await store.load(values.resume) : undefined;
   const saved = resume?.options ?? {};
-  const { runSettings } = await import('../execute/settings.js');
-  const settings = runSettings(values, saved);
-  const { agentSettings, whoWorks } = await import('../execute/who.js');
+  // The settings are resolved by @st3/executor, with the functions the MCP execute tool calls.
+  const settings = exec.runSettings(values, saved);
+  const { agentRequest, agentSettings, whoWorks } = await import('../execute/who.js');
   const who = whoWorks(values, saved, resume !== undefined, ws, ctx.usageError);
   const graph = resume ? resume.graph : await inputGraph(ctx, ws, out);
-  const { chooseBackend, loadExecutorConfig, priceOf, schedulerBackend } = await import('../execute/backend.js');
-  const config = await loadExecutorConfig(ws.root);
-  const where = chooseBackend(values, io.env, config, saved);
-  const dryRun = values['dry-run'] ?? saved.dryRun === true;
-  if (where.backend === 'bullmq' && who.agentMode && dryRun)
+  // A saved run with no node (made before such runs were refused) runs nothing either.
+  if (graph.nodes.length === 0) throw exec.nothingToRun(0);
+  const config = await exec.loadExecutorConfig(ws.root);
+  const where = exec.chooseBackend(values, io.env, config, saved);
+  const params = who.agentMode ? exec.agentRunParams(agentRequest(values), saved, config) : undefined;
+  const dryRun = params?.dryRun ?? false;
+  if (where.backend === 'bullmq' && dryRun)
     throw new St3Error('E_BACKEND_OPTION', '--dry-run keeps the changes in one process: it cannot run on workers', {
       hint: 'drop --dry-run, or run with --backend local',
     });
@@ -207,11 +209,11 @@ async function executeRun(
         ...(values.task ? { taskId: values.task } : {}),
       })
     : undefined;
-  const agent = who.agentMode
-    ? await agentSettings({ values, saved, ws, env: io.env, config, usageError: ctx.usageError, telemetry }, who)
+  const agent = params
+    ? await agentSettings({ params, ws, env: io.env, usageError: ctx.usageError, ...(telemetry ? { telemetry } : {}) })
     : undefined;
+  const price = agent ? exec.priceOf(config, agent.choice.name) : undefined;
   const { startRunMetrics } = await import('../execute/metrics.js');
-  const price = agent ? priceOf(config, agent.choice.name) : undefined;
   const metrics = await startRunMetrics({
     root: ws.root,
     backend: where.backend,
@@ -221,6 +223,7 @@ async function executeRun(
     ...(values['metrics-host'] ? { host: values['metrics-host'] } : {}),
   });
   if (metrics.url && !common.json) out.info(`metrics: ${metrics.url}`);
+  const { schedulerBackend } = await import('../execute/backend.js');
   const backend = await schedulerBackend(where, out, metrics);
   const base = {
     settings,

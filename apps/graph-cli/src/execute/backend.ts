@@ -1,76 +1,17 @@
-import { join } from 'node:path';
 import type { Output } from '@st3/cli-kit';
-import type { SchedulerBackend } from '@st3/executor';
+import type { BackendChoice, SchedulerBackend } from '@st3/executor';
 import type { QueueStats } from '@st3/executor-bullmq';
-import { ExecutorConfigSchema, loadFile, St3Error, type ExecutorConfig, type TokenPrice } from '@st3/schemas';
 
-export const EXECUTOR_CONFIG_PATH = join('.st3', 'config', 'executor.yaml');
-
-/** `.st3/config/executor.yaml` (undefined when absent); an invalid file is E_CONFIG_INVALID, located. */
-export async function loadExecutorConfig(root: string): Promise<ExecutorConfig | undefined> {
-  const file = join(root, EXECUTOR_CONFIG_PATH);
-  const r = await loadFile(file, { schema: ExecutorConfigSchema });
-  if (r.errors.some((d) => d.code === 'E_FILE_NOT_FOUND')) return undefined;
-  if (!r.value || r.errors.length > 0) {
-    const d = r.errors[0];
-    throw new St3Error('E_CONFIG_INVALID', `${file} is invalid: ${d?.message ?? 'unreadable'}`, {
-      file,
-      line: d?.line,
-      column: d?.column,
-      hint: d?.hint ?? 'st3 validate .st3/config/executor.yaml lists every problem',
-      diagnostics: r.errors,
-    });
-  }
-  return r.value;
-}
-
-/** Where a run's nodes go, resolved: flags, then `ST3_REDIS_URL`, then executor.yaml, then the defaults. */
-export interface BackendChoice {
-  backend: 'local' | 'bullmq';
-  redis?: string;
-  queue?: string;
-  prefix?: string;
-}
-
-export interface BackendFlags {
-  backend?: string;
-  redis?: string;
-  queue?: string;
-}
-
-export function chooseBackend(
-  flags: BackendFlags,
-  env: Record<string, string | undefined>,
-  config: ExecutorConfig | undefined,
-  saved: Record<string, unknown> = {},
-): BackendChoice {
-  const backend = (flags.backend ??
-    (typeof saved.backend === 'string' ? saved.backend : undefined) ??
-    config?.backend ??
-    'local') as string;
-  if (backend !== 'local' && backend !== 'bullmq')
-    throw new St3Error('E_USAGE', `--backend must be local or bullmq, got "${backend}"`);
-  const redis = flags.redis ?? (env.ST3_REDIS_URL || undefined) ?? config?.redis?.url;
-  const queue = flags.queue ?? (typeof saved.queue === 'string' ? saved.queue : undefined) ?? config?.redis?.queue;
-  const prefix = config?.redis?.prefix;
-  if (backend === 'local') {
-    if (flags.redis !== undefined || flags.queue !== undefined)
-      throw new St3Error('E_USAGE', '--redis and --queue go with --backend bullmq', { hint: 'add --backend bullmq' });
-    return { backend };
-  }
-  if (!redis)
-    throw new St3Error('E_REDIS_URL', '--backend bullmq needs a Redis URL', {
-      hint: 'pass --redis redis://127.0.0.1:6379, set ST3_REDIS_URL, or redis.url in .st3/config/executor.yaml',
-    });
-  return { backend, redis, ...(queue ? { queue } : {}), ...(prefix ? { prefix } : {}) };
-}
-
-/** The price of an agent from executor.yaml (`"*"` for any other); none: no cost metric. */
-export function priceOf(config: ExecutorConfig | undefined, agent: string | undefined): TokenPrice | undefined {
-  const prices = config?.prices;
-  if (!prices) return undefined;
-  return (agent !== undefined ? prices[agent] : undefined) ?? prices['*'];
-}
+// executor.yaml, the backend choice and the prices are resolved in @st3/executor (the MCP execute tool
+// resolves them with the same functions); re-exported for the commands that import them from here.
+export {
+  chooseBackend,
+  EXECUTOR_CONFIG_PATH,
+  loadExecutorConfig,
+  priceOf,
+  type BackendChoice,
+  type BackendFlags,
+} from '@st3/executor';
 
 /** The scheduler backend of a choice: undefined for local (this process). Redis notices go to stderr. */
 export async function schedulerBackend(

@@ -77,7 +77,7 @@ export async function runCommandMode(options: {
       review: { added: reviewed },
       ...(telemetryFile ? { telemetryFile } : {}),
     });
-  } else printHuman(out, result, reviewed.length, stateFile);
+  } else printHuman(out, result, reviewed, stateFile);
   if (result.status === 'cancelled') return EXIT.interrupted;
   return result.status === 'succeeded' ? EXIT.ok : EXIT.problems;
 }
@@ -96,9 +96,9 @@ async function addToReview(
   root: string,
   maxAttempts: number,
   queue: Queue,
-): Promise<{ id: string; nodeId: string; level: string; score: number }[]> {
+): Promise<ReviewAdded[]> {
   const { checkSyntax, detectIssues, languageOf, scoreConfidence } = await import('@st3/executor');
-  const added: { id: string; nodeId: string; level: string; score: number }[] = [];
+  const added: ReviewAdded[] = [];
   const byId = new Map(graph.nodes.map((n) => [n.id, n as GraphNode & Record<string, unknown>]));
   for (const [id, s] of Object.entries(result.nodes)) {
     if (s.status !== 'succeeded' || s.reused) continue;
@@ -119,10 +119,13 @@ async function addToReview(
     }
     const language = languageOf(file);
     const [syntax, issues] = await Promise.all([checkSyntax(code, language), detectIssues(code, language)]);
+    // Code ST3 cannot parse (no file: the command's output; a language it has no parser for) was not
+    // checked at all: a validation not measured counts as not passed, never as a pass.
+    const unchecked = !isSignal(reported.validation) && language === 'other';
     const confidence = scoreConfidence({
       validation: isSignal(reported.validation)
         ? reported.validation
-        : syntax.ok
+        : syntax.ok && !unchecked
           ? Math.max(0.5, 1 - 0.1 * issues.length)
           : 0,
       attempts: s.attempts.length,
@@ -141,9 +144,30 @@ async function addToReview(
       confidence,
       issues,
     });
-    added.push({ id: item.id, nodeId: id, level: confidence.level, score: confidence.score });
+    added.push({
+      id: item.id,
+      nodeId: id,
+      level: confidence.level,
+      score: confidence.score,
+      ...(unchecked ? { notMeasured: [notMeasured(file)] } : {}),
+    });
   }
   return added;
+}
+
+/** A node added to the review queue; `notMeasured`: checks that could not run on its code. */
+interface ReviewAdded {
+  id: string;
+  nodeId: string;
+  level: string;
+  score: number;
+  notMeasured?: string[];
+}
+
+function notMeasured(file: string | undefined): string {
+  return file
+    ? `validation: ST3 cannot parse ${file} and the command reported no validation`
+    : 'validation: the node has no file (its code is the command output) and the command reported no validation';
 }
 
 type Signal = number | boolean | { passed: number; total: number };
@@ -169,7 +193,7 @@ function lastJsonLine(stdout: string): Record<string, unknown> {
   }
 }
 
-function printHuman(out: Output, result: Executed, reviewed: number, stateFile: string): void {
+function printHuman(out: Output, result: Executed, reviewed: ReviewAdded[], stateFile: string): void {
   const c = out.color;
   for (const [id, s] of Object.entries(result.nodes)) {
     if (s.status === 'failed')
@@ -193,6 +217,11 @@ function printHuman(out: Output, result: Executed, reviewed: number, stateFile: 
   out.line(
     `${mark} run ${result.runId}: ${parts.join(', ')}; ${st.attempts} attempt(s), ${st.retries} retr${st.retries === 1 ? 'y' : 'ies'}; ${(st.durationMs / 1000).toFixed(2)} s`,
   );
-  if (reviewed > 0) out.info(`${reviewed} node(s) added to the review queue: st3 review list`);
+  for (const r of reviewed)
+    if (r.notMeasured)
+      out.warn(
+        `${r.nodeId}: not measured — ${r.notMeasured.join('; ')}: confidence ${r.score.toFixed(2)} (${r.level})`,
+      );
+  if (reviewed.length > 0) out.info(`${reviewed.length} node(s) added to the review queue: st3 review list`);
   if (result.status !== 'succeeded') out.info(`state: ${stateFile}; resume with: st3 execute --resume ${result.runId}`);
 }

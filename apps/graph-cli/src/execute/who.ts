@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Workspace } from '@st3/cli-kit';
-import { savedSelection, type AgentSelection } from '@st3/executor';
-import { St3Error, type ExecutorConfig } from '@st3/schemas';
-import type { TelemetryHandle } from '@st3/schemas';
+import { savedSelection, type AgentRunParams, type AgentRunRequest, type AgentSelection } from '@st3/executor';
+import { St3Error, type TelemetryHandle } from '@st3/schemas';
 
 type UsageError = (message: string, hint?: string) => St3Error;
 
@@ -63,25 +62,37 @@ export function whoWorks(
   return { ...(template !== undefined ? { template } : {}), ...(selection ? { selection } : {}), agentMode };
 }
 
+/** The flags of an agent run as @st3/executor's `agentRunParams` takes them (the MCP tool's arguments). */
+export function agentRequest(values: WhoFlags): AgentRunRequest {
+  return {
+    ...(values.agent !== undefined ? { agent: values.agent } : {}),
+    ...(values['agent-url'] !== undefined ? { agentUrl: values['agent-url'] } : {}),
+    ...(values['agent-model'] !== undefined ? { agentModel: values['agent-model'] } : {}),
+    ...(values.instruction !== undefined ? { instruction: values.instruction } : {}),
+    ...(values['review-below'] !== undefined ? { reviewBelow: values['review-below'] } : {}),
+    ...(values['dry-run'] !== undefined ? { dryRun: values['dry-run'] } : {}),
+    ...(values.task !== undefined ? { task: values.task } : {}),
+  };
+}
+
 export interface AgentSettingsInput {
-  values: WhoFlags;
-  saved: Record<string, unknown>;
+  /** From `agentRunParams` of @st3/executor: flags, then the saved run, then executor.yaml. */
+  params: AgentRunParams;
   ws: Workspace;
   env: Record<string, string | undefined>;
-  config: ExecutorConfig | undefined;
   usageError: UsageError;
   telemetry?: TelemetryHandle;
 }
 
-/** The agent, instruction, task and review threshold of an agent run (flags first, then the saved run). */
-export async function agentSettings(
-  { values, saved, ws, env, config, usageError, telemetry }: AgentSettingsInput,
-  who: Who,
-) {
-  const { chooseAgent } = await import('../agent-setup.js');
-  const choice = await chooseAgent(ws.root, env, who.selection ?? {}, telemetry ? { telemetry } : {});
-  const taskId = values.task ?? (typeof saved.task === 'string' ? saved.task : undefined);
-  let instruction = values.instruction ?? (typeof saved.instruction === 'string' ? saved.instruction : undefined);
+/**
+ * The agent (`chooseAgent`, as the MCP execute tool chooses it), instruction, task and review threshold
+ * of an agent run; with no instruction given or saved, the task's.
+ */
+export async function agentSettings({ params, ws, env, usageError, telemetry }: AgentSettingsInput) {
+  const { chooseAgent } = await import('@st3/executor');
+  const choice = await chooseAgent(ws.root, env, params.selection, telemetry ? { telemetry } : {});
+  const { taskId, reviewBelow } = params;
+  let instruction = params.instruction;
   if (instruction === undefined && taskId)
     instruction = (await (await import('../task-instruction.js')).instructionFromTask(ws.root, taskId)).instruction;
   if (instruction === undefined)
@@ -89,10 +100,5 @@ export async function agentSettings(
       'say what the agent should do: --instruction TEXT or --task ID',
       'e.g. --instruction "Implement the TODO"',
     );
-  const reviewBelow =
-    values['review-below'] ??
-    (typeof saved.reviewBelow === 'number' ? saved.reviewBelow : undefined) ??
-    config?.review_below ??
-    0.7;
   return { choice, instruction, reviewBelow, ...(taskId ? { taskId } : {}) };
 }

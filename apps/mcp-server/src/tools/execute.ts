@@ -1,13 +1,11 @@
 import { join, relative, sep } from 'node:path';
 import type * as Executor from '@st3/executor';
-import type { AgentSelection } from '@st3/executor';
+import type { AgentRunParams, AgentRunRequest, RunSettings } from '@st3/executor';
 import { NodeStateSchema, RunStatusSchema, St3Error, type GraphInput, type RunState } from '@st3/schemas';
 import { z } from 'zod';
 import { plural } from '../results.js';
 import { defineTool, type ToolContext } from '../tool.js';
 import { loadInputs } from './graph.js';
-
-type CodedNode = GraphInput['nodes'][number] & { code?: unknown };
 
 const executeInput = z.object({
   paths: z
@@ -34,13 +32,43 @@ const executeInput = z.object({
     .min(0)
     .max(1)
     .optional()
-    .describe("queue changes below this confidence for review (default 0.7, or the saved run's)"),
+    .describe(
+      "queue changes below this confidence for review (default: the saved run's, else review_below of .st3/config/executor.yaml, else 0.7)",
+    ),
   dryRun: z
     .boolean()
     .optional()
     .describe("write only the run record and .st3/runs/<id>.patch (default false, or the saved run's)"),
-  concurrency: z.number().int().positive().optional(),
-  retries: z.number().int().nonnegative().optional(),
+  concurrency: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("nodes running at once (default 100, or the saved run's)"),
+  retries: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe("retries after a failed attempt (default 2, or the saved run's)"),
+  mode: z
+    .enum(['eager', 'waves'])
+    .optional()
+    .describe(
+      "eager: a node starts when its dependencies are done; waves: wave barriers (default eager, or the saved run's)",
+    ),
+  timeout: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      "seconds per attempt (a timed-out attempt is retried with twice the time; default none, or the saved run's)",
+    ),
+  backoff: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe("seconds before the first retry, doubling each time (default 1, or the saved run's)"),
 });
 
 export const executeTool = defineTool({
@@ -49,7 +77,7 @@ export const executeTool = defineTool({
   area: 'execute',
   cli: 'st3 execute --agent',
   description:
-    "Hand each atom of a graph, in dependency order, to an agent of .st3/config/agents.yaml (or an OpenAI-compatible URL): its answer is validated (syntax, atomicity, the quality gates in a scratch copy), then applied, or queued for review when its confidence is below reviewBelow. Nodes applied or approved before are skipped; rejected ones are regenerated with the reviewer's feedback. dryRun writes only the run record and its patch. resume continues a saved run (interrupted, or with failed nodes) with its own graph, agent, instruction and settings, as `st3 execute --resume` does; a run still executing is refused (E_LOCKED). Sends progress per node when asked. isError when a node failed.",
+    "Hand each atom of a graph, in dependency order, to an agent of .st3/config/agents.yaml (or an OpenAI-compatible URL): its answer is validated (syntax, atomicity, the quality gates in a scratch copy), then applied, or queued for review when its confidence is below reviewBelow. Nodes applied or approved before are skipped; rejected ones are regenerated with the reviewer's feedback. dryRun writes only the run record and its patch. resume continues a saved run (interrupted, or with failed nodes) with its own graph, agent, instruction and settings, as `st3 execute --resume` does; a run still executing is refused (E_LOCKED). Settings not given come from the saved run, then .st3/config/executor.yaml (review_below), as in `st3 execute`; a backend other than local there is refused (E_BACKEND_OPTION: the nodes run in the server's process). Nothing to run (an empty graph, onlyMatching matching no atom) is E_EXEC_NOTHING. Sends progress per node when asked. isError when a node failed.",
   input: executeInput,
   output: z.object({
     ok: z.boolean(),
@@ -71,8 +99,8 @@ export const executeTool = defineTool({
     // (over MCP or in a terminal) is refused instead of running its nodes twice.
     const runId = args.resume ?? exec.newRunId();
     return store.exclusive(runId, async () => {
-      const work = args.resume ? await savedWork(args, await store.load(args.resume)) : await newWork(args, ctx);
-      return execute(exec, work, { ...args, runId }, ctx);
+      const resume = args.resume ? await store.load(args.resume) : undefined;
+      return execute(exec, await prepareWork(exec, args, ctx, resume), runId, ctx);
     });
   },
   summary(r) {
@@ -86,110 +114,126 @@ export const executeTool = defineTool({
 type ExecuteArgs = z.output<typeof executeInput>;
 type ExecutorModule = typeof Executor;
 
-/** What one execution works on: the graph, the agent, and the settings (given, or saved with the run). */
+/** What one execution works on: the graph, the agent, and the settings (given, saved with the run, or configured). */
 interface Work {
   graph: GraphInput;
   total: number;
-  selection: AgentSelection;
-  instruction: string;
-  reviewBelow: number;
-  dryRun: boolean;
+  params: AgentRunParams & { instruction: string };
+  settings: RunSettings;
   resume?: RunState;
 }
 
-/** A new run: the graph of `paths` (cycles cut), limited to the atoms `onlyMatching` selects. */
-async function newWork(args: ExecuteArgs, ctx: ToolContext): Promise<Work> {
-  if (!args.paths || !args.instruction)
+/**
+ * The graph and settings of a run, resolved by the functions `st3 execute` calls (@st3/executor): the
+ * scheduling settings and the agent's from the arguments, else the saved run's, else
+ * .st3/config/executor.yaml, else the defaults; the graph of `paths` by `runnableGraph`.
+ */
+async function prepareWork(
+  exec: ExecutorModule,
+  args: ExecuteArgs,
+  ctx: ToolContext,
+  resume: RunState | undefined,
+): Promise<Work> {
+  if (resume) checkResumable(args, resume);
+  else if (!args.paths || !args.instruction)
     throw new St3Error('E_USAGE', 'paths and instruction are needed to start a run', {
       hint: 'give paths and instruction, or resume a saved run by its id',
     });
-  let only: RegExp | undefined;
-  if (args.onlyMatching !== undefined) {
-    try {
-      only = new RegExp(args.onlyMatching);
-    } catch (error) {
-      throw new St3Error('E_USAGE', `onlyMatching is not a regular expression: ${(error as Error).message}`);
-    }
-  }
-  const { restrictGraph } = await import('@st3/executor');
-  const { analyzeGraph } = await import('@st3/dep-graph');
-  const inputs = await loadInputs(args.paths, ctx);
-  // Each atom node carries its code, so an agent run finds the atom again after others in its file changed.
-  const codeOf = new Map<string, string>();
-  for (const f of inputs.atoms?.files ?? [])
-    for (const a of f.atoms) if (typeof a.code === 'string') codeOf.set(a.id, a.code);
-  const nodes = inputs.graph.nodes.map((n: CodedNode) =>
-    typeof n.code === 'string' || !codeOf.has(n.id) ? n : { ...n, code: codeOf.get(n.id) },
+  const saved = resume?.options ?? {};
+  const settings = exec.runSettings(
+    {
+      mode: args.mode,
+      concurrency: args.concurrency,
+      retries: args.retries,
+      timeout: args.timeout,
+      backoff: args.backoff,
+    },
+    saved,
   );
-  const cut = new Set(
-    analyzeGraph({ nodes, edges: inputs.graph.edges }).removedEdges.map((e) => `${e.from}\u0000${e.to}`),
-  );
-  let graph: GraphInput = { nodes, edges: inputs.graph.edges.filter((e) => !cut.has(`${e.from}\u0000${e.to}`)) };
-  const total = graph.nodes.length;
-  if (only) {
-    const re = only;
-    graph = restrictGraph(graph, (n: CodedNode) => typeof n.code === 'string' && re.test(n.code));
-  }
+  const selected = resume
+    ? { graph: resume.graph, total: resume.graph.nodes.length }
+    : await newGraph(exec, args.paths!, args.onlyMatching, ctx);
+  const config = await exec.loadExecutorConfig(ctx.root);
+  const where = exec.chooseBackend({}, process.env, config, saved);
+  if (where.backend !== 'local')
+    throw new St3Error(
+      'E_BACKEND_OPTION',
+      `the execute tool runs the nodes in the MCP server's process; ${resume ? `run ${resume.id}` : EXECUTOR_YAML} asks for the ${where.backend} backend (st3 worker processes)`,
+      {
+        hint: `run it with \`st3 execute${resume ? ` --resume ${resume.id}` : ''}\` in a terminal, or set backend: local in ${EXECUTOR_YAML}`,
+      },
+    );
+  const params = exec.agentRunParams(requestOf(args), saved, config);
+  if (params.instruction === undefined)
+    throw new St3Error('E_USAGE', `run ${args.resume ?? ''} has no saved instruction`, {
+      hint: 'give the instruction',
+    });
   return {
-    graph,
-    total,
-    selection: selectionOf(args),
-    instruction: args.instruction,
-    reviewBelow: args.reviewBelow ?? 0.7,
-    dryRun: args.dryRun ?? false,
+    ...selected,
+    params: { ...params, instruction: params.instruction },
+    settings,
+    ...(resume ? { resume } : {}),
   };
 }
 
-/** A saved run: its graph and settings; what the call gives (agent, instruction...) takes precedence. */
-async function savedWork(args: ExecuteArgs, run: RunState): Promise<Work> {
+const EXECUTOR_YAML = '.st3/config/executor.yaml';
+
+/** A saved run continues with its own graph, and only an agent run continues here. */
+function checkResumable(args: ExecuteArgs, run: RunState): void {
   if (args.paths || args.onlyMatching !== undefined)
     throw new St3Error('E_USAGE', 'a resumed run keeps its own graph: paths and onlyMatching go with a new run', {
       hint: 'drop paths and onlyMatching, or start a new run without resume',
     });
-  const saved = run.options ?? {};
-  if (typeof saved.command === 'string')
+  if (typeof run.options?.command === 'string')
     throw new St3Error('E_USAGE', `run ${run.id} runs a command on its nodes, not an agent`, {
       hint: `resume it with \`st3 execute --resume ${run.id}\``,
     });
-  const { savedSelection } = await import('@st3/executor');
-  const given = selectionOf(args);
-  const instruction = args.instruction ?? (typeof saved.instruction === 'string' ? saved.instruction : undefined);
-  if (!instruction)
-    throw new St3Error('E_USAGE', `run ${run.id} has no saved instruction`, { hint: 'give the instruction' });
+}
+
+/** The graph of `paths` made runnable as `st3 execute` makes it (`runnableGraph`): nothing selected is E_EXEC_NOTHING. */
+async function newGraph(exec: ExecutorModule, paths: string[], onlyMatching: string | undefined, ctx: ToolContext) {
+  let only: RegExp | undefined;
+  if (onlyMatching !== undefined) {
+    try {
+      only = new RegExp(onlyMatching);
+    } catch (error) {
+      throw new St3Error('E_USAGE', `onlyMatching is not a regular expression: ${(error as Error).message}`);
+    }
+  }
+  const inputs = await loadInputs(paths, ctx);
+  const { graph, total } = await exec.runnableGraph(inputs, {
+    root: ctx.root,
+    ...(only ? { onlyMatching: only } : {}),
+  });
+  return { graph, total };
+}
+
+function requestOf(args: ExecuteArgs): AgentRunRequest {
   return {
-    graph: run.graph,
-    total: run.graph.nodes.length,
-    selection: Object.keys(given).length > 0 ? given : (savedSelection(saved) ?? {}),
-    instruction,
-    reviewBelow: args.reviewBelow ?? (typeof saved.reviewBelow === 'number' ? saved.reviewBelow : 0.7),
-    dryRun: args.dryRun ?? saved.dryRun === true,
-    resume: run,
+    ...(args.agent !== undefined ? { agent: args.agent } : {}),
+    ...(args.agentUrl !== undefined ? { agentUrl: args.agentUrl } : {}),
+    ...(args.agentModel !== undefined ? { agentModel: args.agentModel } : {}),
+    ...(args.instruction !== undefined ? { instruction: args.instruction } : {}),
+    ...(args.reviewBelow !== undefined ? { reviewBelow: args.reviewBelow } : {}),
+    ...(args.dryRun !== undefined ? { dryRun: args.dryRun } : {}),
   };
 }
 
-function selectionOf(args: ExecuteArgs): AgentSelection {
-  return {
-    ...(args.agent ? { name: args.agent } : {}),
-    ...(args.agentUrl ? { url: args.agentUrl } : {}),
-    ...(args.agentModel ? { model: args.agentModel } : {}),
-  };
-}
-
-async function execute(exec: ExecutorModule, work: Work, args: ExecuteArgs & { runId: string }, ctx: ToolContext) {
-  const choice = await exec.chooseAgent(ctx.root, process.env, work.selection);
+async function execute(exec: ExecutorModule, work: Work, runId: string, ctx: ToolContext) {
+  const { params, settings } = work;
+  const choice = await exec.chooseAgent(ctx.root, process.env, params.selection);
   const result = await exec.runAgentExecution({
     root: ctx.root,
     graph: work.graph,
     agent: choice.agent,
-    instruction: work.instruction,
-    reviewBelow: work.reviewBelow,
-    dryRun: work.dryRun,
+    instruction: params.instruction,
+    reviewBelow: params.reviewBelow,
+    dryRun: params.dryRun,
     env: process.env,
     signal: ctx.signal,
-    ...(work.resume ? { resume: work.resume } : { runId: args.runId }),
-    ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
-    ...(args.retries !== undefined ? { retries: args.retries } : {}),
-    saveOptions: { ...choice.saved, via: 'mcp' },
+    ...settings.execute,
+    ...(work.resume ? { resume: work.resume } : { runId }),
+    saveOptions: { ...choice.saved, backend: 'local', backoffMs: settings.backoffMs, via: 'mcp' },
     onEvent: (e) => {
       if (e.type === 'progress') ctx.progress({ progress: e.done, total: e.total });
     },
@@ -198,7 +242,7 @@ async function execute(exec: ExecutorModule, work: Work, args: ExecuteArgs & { r
     ok: result.status === 'succeeded',
     runId: result.runId,
     status: result.status,
-    dryRun: work.dryRun,
+    dryRun: params.dryRun,
     nodes: result.nodes,
     stats: { ...result.stats },
     alreadyDone: result.alreadyDone,

@@ -141,18 +141,70 @@ async function validateChange(
       complexity,
     );
 
-  let gateScore: number | undefined;
-  if (wantGates && !options.pool) notMeasured.push('gates: no scratch copy to run them in');
-  if (wantGates && options.pool) {
-    const gates = judgeGates(await runGatesTwice(options, options.pool, change), notMeasured);
-    report.gates = gates.report;
-    gateScore = gates.score;
-    if (gates.problems.length > 0) {
-      const message = gates.problems.flatMap((p) => p.lines).join('\n');
-      return fail(report, categoryOfProblems(gates.problems), message, notMeasured, complexity);
-    }
+  const gates = await checkGates(options, wantGates, change, report, notMeasured);
+  if (gates.problems.length > 0) {
+    const message = gates.problems.flatMap((p) => p.lines).join('\n');
+    return fail(report, categoryOfProblems(gates.problems), message, notMeasured, complexity);
   }
-  return passed(report, notMeasured, { atomicity: atomicity.report.score, gates: gateScore }, complexity);
+  return passed(report, notMeasured, { atomicity: atomicity.report.score, gates: gates.score }, complexity);
+}
+
+/**
+ * The quality gates on the change (when wanted and a scratch copy is there), recorded in the report.
+ * When no gate measured it — none configured, turned off, none taking the file — that is recorded as
+ * not measured.
+ */
+async function checkGates(
+  options: ValidatorOptions,
+  wantGates: boolean,
+  change: ChangeToValidate,
+  report: ChangeValidation,
+  notMeasured: string[],
+): Promise<{ problems: GateProblem[]; score?: number }> {
+  if (!wantGates || !options.pool) {
+    gatesNotRun(report, notMeasured, whyNoGates(options, wantGates));
+    return { problems: [] };
+  }
+  let runs: GateRuns;
+  try {
+    runs = await runGatesTwice(options, options.pool, change);
+  } catch (error) {
+    // The gate engine refuses a file no gate takes ("checked by no gate"): nothing measured it.
+    const unchecked = uncheckedReason(error);
+    if (unchecked === undefined) throw error;
+    gatesNotRun(report, notMeasured, `no gate checks ${change.path} (${unchecked})`);
+    return { problems: [] };
+  }
+  const gates = judgeGates(runs, notMeasured);
+  report.gates = gates.report;
+  if (gates.problems.length === 0 && gates.report.every((g) => g.status === 'skipped'))
+    gatesNotRun(report, notMeasured, `none of the workspace's gates applies to ${change.path}`);
+  return { problems: gates.problems, ...(gates.score !== undefined ? { score: gates.score } : {}) };
+}
+
+/** Why a `files` gate run was refused because no gate takes the file (E_USAGE with `details.unchecked`). */
+function uncheckedReason(error: unknown): string | undefined {
+  const e = error as { code?: unknown; details?: { unchecked?: unknown } } | null;
+  const unchecked = e?.details?.unchecked;
+  if (e?.code !== 'E_USAGE' || !Array.isArray(unchecked)) return undefined;
+  return unchecked.map((u) => String((u as { reason?: unknown }).reason ?? 'not checked')).join('; ');
+}
+
+/** Why no gate ran on a change. */
+function whyNoGates(options: ValidatorOptions, wantGates: boolean): string {
+  if (wantGates) return 'no scratch copy to run them in';
+  return options.gates === false
+    ? 'the quality gates were turned off for this validation'
+    : 'the workspace has no .st3/config/quality.yaml';
+}
+
+/**
+ * No gate measured the change: that is shown (a `*` entry "not measured") and counted as a check that
+ * did not pass, so a change nothing but the parser looked at never scores as if its gates had passed.
+ */
+function gatesNotRun(report: ChangeValidation, notMeasured: string[], reason: string): void {
+  notMeasured.push(`gates: ${reason}`);
+  report.gates = [...(report.gates ?? []), { id: '*', status: 'not measured', violations: 0, messages: [reason] }];
 }
 
 /** Does the new file parse? (The atomizer's record of it, used for atomicity too, and its syntax errors.) */

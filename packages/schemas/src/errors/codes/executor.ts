@@ -77,4 +77,11 @@ export const EXECUTOR_CODES = {
     cause: '`st3 review serve` could not listen on the host and port given (port in use, address not available).',
     fix: 'Pick another port with `--port N` (0 = any free port) or stop the other server.',
   },
+  E_EXEC_NOTHING: {
+    exit: 2,
+    area: 'executor',
+    cause:
+      '`st3 execute` (or the MCP `execute` tool) has no node to run: the graph given is empty, or `--only-matching` (`onlyMatching`) kept none of its nodes. Running nothing establishes nothing, so it is no success.',
+    fix: 'Give a graph with nodes, atomizer output or source files that hold functions, or a regular expression that matches the code of the atoms to run (`st3 atomize --json` shows it).',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;

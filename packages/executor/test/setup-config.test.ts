@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chooseBackend, loadExecutorConfig, priceOf } from '../src/execute/backend.js';
+import { chooseBackend, loadExecutorConfig, priceOf } from '../src/index.js';
 
 const url = fc.constantFrom('redis://a:6379', 'redis://b:6380/1', 'rediss://c:6379');
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
