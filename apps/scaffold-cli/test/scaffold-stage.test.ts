@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { memoryIO } from '@st3/cli-kit';
 import { itWithFixtures, realWorld } from '@st3/tooling/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { schemaFirstFromEnv } from '../src/commands/scaffold.js';
+import { schemaFirstFromEnv } from '@st3/scaffolder';
 import { stage } from '../src/index.js';
 
 let root: string;

@@ -13,6 +13,7 @@ export {
   type Scaffolder,
   type ScaffolderOptions,
 } from './scaffolder.js';
+export { schemaFirstFromEnv } from './env.js';
 export { answersPath, readAnswers, recordAnswers, type AnsweredFile } from './answers.js';
 export { keepVersion, loadVersion, versionsDir, type KeptVersion, type VersionManifest } from './versions.js';
 export { mergeThreeWay, rejectFile, type MergeConflict, type MergeOptions, type MergeResult } from './update/merge3.js';

@@ -202,6 +202,25 @@ describe('scaffold update (3-way)', () => {
   });
 });
 
+describe('update: the paths given', () => {
+  it.each([['./src/dtos/'], ['src/dtos/./'], ['src//dtos'], ['ABS'], ['./src/dtos/user-profile.ts']])(
+    '%s selects what src/dtos does (relative to the root or absolute, any spelling)',
+    async (given) => {
+      await scaffoldInto(t.dir, { ...dtoRequest, withTest: false });
+      const paths = [given === 'ABS' ? join(t.dir, 'src', 'dtos') : given];
+      const report = await updateFiles(t.dir, await createScaffolder({ workspace: t.dir }), { paths, dryRun: true });
+      expect(report.files.map((f) => f.path)).toEqual(['src/dtos/user-profile.ts']);
+    },
+  );
+
+  it('a path outside the root selects nothing', async () => {
+    await scaffoldInto(t.dir, { ...dtoRequest, withTest: false });
+    const s = await createScaffolder({ workspace: t.dir });
+    expect((await updateFiles(t.dir, s, { paths: ['../src/dtos'], dryRun: true })).files).toEqual([]);
+    expect((await updateFiles(t.dir, s, { paths: ['.'], dryRun: true })).files).toHaveLength(1);
+  });
+});
+
 describe('scaffold check', () => {
   it('judges a file against the hash of its own language (a TS dto is not current by the Python hash)', async () => {
     await scaffoldInto(t.dir, { ...dtoRequest, withTest: false });

@@ -56,8 +56,8 @@ export const scaffoldArtifactTool = defineTool({
   }),
   annotations: WRITES,
   async run(args, { root }) {
-    const { createScaffolder, renderedFileOrigin, writeRendered } = await import('@st3/scaffolder');
-    const scaffolder = await createScaffolder({ workspace: root });
+    const { createScaffolder, renderedFileOrigin, schemaFirstFromEnv, writeRendered } = await import('@st3/scaffolder');
+    const scaffolder = await createScaffolder({ workspace: root, schemaFirst: schemaFirstFromEnv(process.env) });
     const result = scaffolder.render({
       type: args.type,
       name: args.name,
@@ -275,18 +275,28 @@ export const checkPatternsTool = defineTool({
   area: 'scaffold',
   cli: 'st3 patterns check',
   description:
-    'Compliance check of a pattern registry: schema, doc ids, links, sidecars, DOC_LINK headers. Findings carry file:line:col and the rule. isError on any error.',
+    'Compliance check of a pattern registry: schema, doc ids, links, sidecars, DOC_LINK headers, with the settings of .st3/config/patterns.yaml (registry, rules, required_folders, link_fields, link_base) under the arguments given. Findings carry file:line:col and the rule. isError on any error.',
   input: z.object({
-    registry: z.string().min(1).default('patterns').describe('PATTERN_INDEX.yaml or the folder holding it'),
+    registry: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'PATTERN_INDEX.yaml or the folder holding it (default: registry of .st3/config/patterns.yaml, else patterns/)',
+      ),
     rules: z
       .record(z.string(), z.enum(['error', 'warning', 'off']))
       .optional()
-      .describe('rule levels, e.g. {"link-separator": "off"}'),
+      .describe('rule levels over those of .st3/config/patterns.yaml, e.g. {"link-separator": "off"}'),
     requireFolders: z
       .array(z.string().min(1))
       .optional()
-      .describe('folders that must exist beside the registry (default specs)'),
-    linkBase: z.string().min(1).optional().describe('resolve registry links from this folder'),
+      .describe('folders that must exist beside the registry (default: required_folders of patterns.yaml, else specs)'),
+    linkBase: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('resolve registry links from this folder (default: link_base of patterns.yaml, else guessed)'),
   }),
   output: z.object({
     registry: z.string(),
@@ -300,24 +310,21 @@ export const checkPatternsTool = defineTool({
   }),
   annotations: READ_ONLY,
   async run(args, { root }) {
-    const { checkPatterns, loadPatternWorkspace, PATTERN_RULES } = await import('@st3/scaffolder');
-    const registry = resolveInside(root, args.registry);
-    const linkBase = args.linkBase ? resolveInside(root, args.linkBase) : undefined;
-    // What the check reads resolves from the link base: it must not lie outside the workspace.
-    resolveInside(root, (await loadPatternWorkspace(registry, linkBase ? { linkBase } : {})).linkBase);
-    const rules: Record<string, 'error' | 'warning' | 'off'> = {};
-    for (const [rule, level] of Object.entries(args.rules ?? {})) {
-      if (!(rule in PATTERN_RULES))
-        throw new St3Error('E_USAGE', `unknown rule "${rule}"`, {
-          hint: `one of: ${Object.keys(PATTERN_RULES).join(', ')}`,
-        });
-      rules[rule] = level;
-    }
-    return checkPatterns(registry, {
-      rules,
+    const { checkPatterns, loadPatternWorkspace, resolvePatternCheck } = await import('@st3/scaffolder');
+    // Given paths must not leave the workspace (checked before the rules file is read).
+    if (args.registry) resolveInside(root, args.registry);
+    if (args.linkBase) resolveInside(root, args.linkBase);
+    const { registry, options } = await resolvePatternCheck({
+      root,
+      ...(args.registry ? { registry: args.registry } : {}),
+      ...(args.rules ? { rules: args.rules } : {}),
       ...(args.requireFolders ? { requiredFolders: args.requireFolders } : {}),
-      ...(linkBase ? { linkBase } : {}),
+      ...(args.linkBase ? { linkBase: args.linkBase } : {}),
     });
+    // Nor may the registry and link base patterns.yaml names: what the check reads resolves from the link base.
+    resolveInside(root, registry);
+    resolveInside(root, (await loadPatternWorkspace(registry, { linkBase: options.linkBase })).linkBase);
+    return checkPatterns(registry, options);
   },
   summary: (r) => `${r.patterns} patterns, ${r.errors} error(s), ${r.warnings} warning(s)`,
   failed: (r) => !r.ok,
@@ -413,11 +420,10 @@ export const updateScaffoldedTool = defineTool({
   }),
   annotations: { ...WRITES, destructiveHint: true },
   async run(args, { root }) {
-    const { createScaffolder, updateFiles } = await import('@st3/scaffolder');
-    const scaffolder = await createScaffolder({ workspace: root });
-    for (const p of args.paths ?? []) resolveInside(root, p);
+    const { createScaffolder, schemaFirstFromEnv, updateFiles } = await import('@st3/scaffolder');
+    const scaffolder = await createScaffolder({ workspace: root, schemaFirst: schemaFirstFromEnv(process.env) });
     return updateFiles(root, scaffolder, {
-      ...(args.paths ? { paths: args.paths } : {}),
+      ...(args.paths ? { paths: args.paths.map((p) => resolveInside(root, p)) } : {}),
       dryRun: args.dryRun,
       reject: args.reject,
     });

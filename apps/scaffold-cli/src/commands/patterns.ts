@@ -1,20 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
-import {
-  checkPatterns,
-  PATTERN_RULES,
-  type PatternCheckOptions,
-  type PatternRule,
-  type RuleLevel,
-} from '@st3/scaffolder';
-import {
-  errorFromDiagnostics,
-  loadFile,
-  PatternCheckConfigSchema,
-  St3Error,
-  type PatternCheckConfig,
-} from '@st3/schemas';
+import { checkPatterns, PATTERN_RULES, resolvePatternCheck } from '@st3/scaffolder';
 
 const check = defineCommand({
   name: 'check',
@@ -59,27 +45,17 @@ const check = defineCommand({
   async run({ values, args, common, io }) {
     const out = createOutput(io, common);
     const ws = resolveWorkspace(io, common);
-    const config = await loadConfig(
-      ws.configPath ?? join(ws.st3Dir, 'config', 'patterns.yaml'),
-      ws.configPath !== undefined,
-    );
     const start = resolve(io.cwd, common.cwd ?? '.');
-    const target = args.registry
-      ? resolve(start, args.registry)
-      : config.registry
-        ? resolve(ws.root, config.registry)
-        : defaultRegistryDir(ws.root, start);
-    const options: PatternCheckOptions = {
-      requiredFolders: values['require-folder'] ?? config.required_folders,
-      linkFields: config.link_fields,
-      linkBase: values['link-base']
-        ? resolve(start, values['link-base'])
-        : config.link_base
-          ? resolve(ws.root, config.link_base)
-          : undefined,
-      rules: { ...(config.rules as Partial<Record<PatternRule, RuleLevel>> | undefined), ...parseRules(values.rule) },
-    };
-    const report = await checkPatterns(target, options);
+    const { registry, options } = await resolvePatternCheck({
+      root: ws.root,
+      start,
+      ...(ws.configPath !== undefined ? { configFile: ws.configPath } : {}),
+      ...(args.registry ? { registry: args.registry } : {}),
+      rules: parseRules(values.rule),
+      ...(values['require-folder'] ? { requiredFolders: values['require-folder'] } : {}),
+      ...(values['link-base'] ? { linkBase: values['link-base'] } : {}),
+    });
+    const report = await checkPatterns(registry, options);
     if (out.json) {
       out.document(report);
       return report.ok ? EXIT.ok : EXIT.problems;
@@ -102,38 +78,14 @@ const check = defineCommand({
   },
 });
 
-function parseRules(pairs: string[] | undefined): Partial<Record<PatternRule, RuleLevel>> {
-  const out: Partial<Record<PatternRule, RuleLevel>> = {};
+/** `--rule RULE=LEVEL` pairs as a record; the rules and levels are checked by resolvePatternCheck. */
+function parseRules(pairs: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const pair of pairs ?? []) {
-    const [rule, level] = pair.split('=');
-    if (!rule || !(rule in PATTERN_RULES))
-      throw new St3Error('E_USAGE', `unknown rule "${rule}"`, {
-        hint: `one of: ${Object.keys(PATTERN_RULES).join(', ')}`,
-      });
-    if (level !== 'error' && level !== 'warning' && level !== 'off')
-      throw new St3Error('E_USAGE', `--rule ${pair}: level must be error, warning or off`);
-    out[rule as PatternRule] = level;
+    const at = pair.indexOf('=');
+    out[at < 0 ? pair : pair.slice(0, at)] = at < 0 ? '' : pair.slice(at + 1);
   }
   return out;
-}
-
-async function loadConfig(path: string, required: boolean): Promise<PatternCheckConfig> {
-  if (!existsSync(path)) {
-    if (required) throw new St3Error('E_FILE_NOT_FOUND', `config file not found: ${path}`);
-    return {};
-  }
-  const loaded = await loadFile(path, { schema: PatternCheckConfigSchema });
-  if (!loaded.value)
-    throw errorFromDiagnostics('E_CONFIG_INVALID', `invalid pattern check config ${path}`, loaded.errors);
-  return loaded.value;
-}
-
-function defaultRegistryDir(root: string, start: string): string {
-  for (const dir of [start, join(start, 'patterns'), join(root, 'patterns'), root]) {
-    if (existsSync(join(dir, 'PATTERN_INDEX.yaml')) || existsSync(join(dir, 'registry', 'PATTERN_INDEX.yaml')))
-      return dir;
-  }
-  return join(root, 'patterns');
 }
 
 export const command = defineCommand({

@@ -19,6 +19,7 @@ import {
   createScaffolder,
   loadContextText,
   renderedFileOrigin,
+  schemaFirstFromEnv,
   writeRendered,
   type ContextSource,
   type OverwritePolicy,
@@ -28,10 +29,7 @@ import {
 } from '@st3/scaffolder';
 import { command as batch } from './batch.js';
 import { askFor, canPrompt } from './prompt.js';
-import { schemaFirstFromEnv } from './scaffold-env.js';
 import { update } from './update.js';
-
-export { schemaFirstFromEnv } from './scaffold-env.js';
 
 const createOptions = defineOptions({
   set: {

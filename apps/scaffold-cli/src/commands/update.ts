@@ -1,7 +1,6 @@
-import { resolve, relative } from 'node:path';
+import { resolve } from 'node:path';
 import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
-import { createScaffolder, updateFiles, type UpdatedFile } from '@st3/scaffolder';
-import { schemaFirstFromEnv } from './scaffold-env.js';
+import { createScaffolder, schemaFirstFromEnv, updateFiles, type UpdatedFile } from '@st3/scaffolder';
 
 const LABEL: Record<UpdatedFile['status'], string> = {
   current: 'CURRENT',
@@ -39,7 +38,7 @@ export const update = defineCommand({
     });
     const base = resolve(io.cwd, common.cwd ?? '.');
     const report = await updateFiles(ws.root, scaffolder, {
-      paths: args.paths.map((p) => relative(ws.root, resolve(base, p)).split('\\').join('/')),
+      paths: args.paths.map((p) => resolve(base, p)),
       dryRun: values['dry-run'] === true,
       reject: values.reject === true,
     });

@@ -17,6 +17,14 @@ export {
   type PatternRule,
   type RuleLevel,
 } from './check.js';
+export {
+  defaultRegistryDir,
+  loadPatternCheckConfig,
+  patternRuleLevels,
+  resolvePatternCheck,
+  type PatternCheckRequest,
+  type ResolvedPatternCheck,
+} from './config.js';
 export { deriveInstanceSchema, type DerivedSchema, type JsonSchema } from './json-schema.js';
 export {
   createAjv,

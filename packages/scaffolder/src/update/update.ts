@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { relative, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { isSt3Error, type ScaffoldAnswer } from '@st3/schemas';
 import { readAnswers } from '../answers.js';
@@ -37,7 +38,10 @@ export interface UpdateReport {
 }
 
 export interface UpdateOptions {
-  /** Workspace-relative files or folders; default every file with recorded answers. */
+  /**
+   * Files or folders, absolute or relative to the workspace root (`./src`, `src/` and `src` alike); default
+   * every file with recorded answers. A path outside the root selects nothing.
+   */
   paths?: readonly string[];
   dryRun?: boolean;
   /** Leave your text in conflicting regions and write the template's side to `<file>.rej` instead of markers. */
@@ -69,7 +73,8 @@ export async function updateFiles(
   const now = options.now ?? new Date();
   const answers = await readAnswers(root);
   await scaffolder.checkRecords();
-  const selected = Object.entries(answers.files).filter(([path]) => selectedBy(path, options.paths));
+  const wanted = options.paths?.map((p) => workspaceRelative(root, p));
+  const selected = Object.entries(answers.files).filter(([path]) => selectedBy(path, wanted));
   const planned: Planned[] = [];
   for (const [path, answer] of selected) planned.push(await planOne(root, scaffolder, path, answer, now, options));
   const counts: Record<UpdateStatus, number> = {
@@ -100,12 +105,14 @@ export async function updateFiles(
   return report;
 }
 
+/** A given path as the answers record it: relative to the root, forward slashes, no `./` or trailing slash ('' = the root). */
+function workspaceRelative(root: string, path: string): string {
+  return relative(resolve(root), resolve(root, path)).split(sep).join('/');
+}
+
 function selectedBy(path: string, paths: readonly string[] | undefined): boolean {
   if (!paths || paths.length === 0) return true;
-  return paths.some((p) => {
-    const dir = p.replace(/\/+$/, '');
-    return dir === '' || dir === '.' || path === dir || path.startsWith(`${dir}/`);
-  });
+  return paths.some((dir) => dir === '' || path === dir || path.startsWith(`${dir}/`));
 }
 
 async function planOne(
