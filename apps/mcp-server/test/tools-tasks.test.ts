@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { call, failure, ok, TRANSPORTS, workspaceSession } from './harness.js';
@@ -26,6 +26,8 @@ describe.each(TRANSPORTS)('task, evidence and QA tools over %s', (transport) => 
     const bad = await call(c.client, 'task_validate', { paths: ['tasks/TASK-0002-broken.task.yaml'] });
     expect(bad.isError).toBe(true);
     expect((bad.structuredContent as { failed: number }).failed).toBe(1);
+    // The broken file was for this check only: the tests after it start from the committed (clean) tree.
+    await rm(join(ws.dir, 'tasks/TASK-0002-broken.task.yaml'));
     // No task file to check is an error, never an empty pass (as `st3 tasks validate`).
     await rename(join(ws.dir, 'tasks'), join(ws.dir, 'tasks-away'));
     try {
@@ -155,7 +157,8 @@ describe.each(TRANSPORTS)('task, evidence and QA tools over %s', (transport) => 
       .replace(/^id: TASK-0001$/m, 'id: TASK-0005')
       .replace('command: node --version', 'command: [node, -e, "process.exit(process.env.PATH ? 0 : 7)"]');
     await writeFile(join(ws.dir, 'tasks/TASK-0005-env.task.yaml'), task);
-    await ok(c.client, 'task_init_context', { id: 'TASK-0005' });
+    // The new task file is uncommitted: recorded in the worktree snapshot, not refused (E_DIRTY_TREE).
+    await ok(c.client, 'task_init_context', { id: 'TASK-0005', allowPreexistingDirty: true });
     const r = await ok(c.client, 'run_validation', { id: 'TASK-0005' });
     expect(r.results.map((x: { status: string }) => x.status)).toEqual(['passed']);
     expect(r.counts).toEqual({ passed: 1, failed: 0, not_run: 0, skipped: 0 });
@@ -169,7 +172,7 @@ describe.each(TRANSPORTS)('task, evidence and QA tools over %s', (transport) => 
       join(ws.dir, 'tasks/TASK-0006-none.task.yaml'),
       task.replace(/^id: TASK-0005$/m, 'id: TASK-0006').replace(/^ {4}- command: .*$/m, '    - cmd: 42'),
     );
-    await ok(c.client, 'task_init_context', { id: 'TASK-0006' });
+    await ok(c.client, 'task_init_context', { id: 'TASK-0006', allowPreexistingDirty: true });
     expect(await failure(c.client, 'run_validation', { id: 'TASK-0006' })).toBe('E_VALIDATION_NO_COMMANDS');
   });
 
@@ -218,7 +221,9 @@ describe.each(TRANSPORTS)('task, evidence and QA tools over %s', (transport) => 
     const drift = await call(c.client, 'qa_drift', { id: ID });
     expect(drift.isError).toBe(true);
     expect((drift.structuredContent as { regression: boolean }).regression).toBe(true);
-    expect(await failure(c.client, 'qa_record', { id: ID, command: 'x' })).toBe('E_USAGE');
+    // No command is E_USAGE; a command alone is split and run (as `st3 qa record --command x`).
+    expect(await failure(c.client, 'qa_record', { id: ID })).toBe('E_USAGE');
+    expect(await failure(c.client, 'qa_record', { id: ID, command: 'x' })).toBe('E_TOOL_NOT_FOUND');
   });
 });
 

@@ -118,6 +118,7 @@ export {
   detectQaFormat,
   qaCoverage,
   qaDrift,
+  planQaRecord,
   qaKey,
   readQaBaselines,
   readQaRuns,
@@ -129,8 +130,19 @@ export {
   type QaDriftOptions,
   type QaCoverage,
   type QaDriftReport,
+  type QaRecordPlan,
+  type QaRecordRequest,
   type RecordQaOptions,
   type RecordQaResult,
   type RunQaOptions,
   type SummarizeQaInput,
 } from './qa/index.js';
+export {
+  TASK_TOOL_AGENT,
+  contextCachedBytes,
+  taskTelemetry,
+  type TaskTelemetryOptions,
+  type TaskTelemetryRecorder,
+  type TaskTelemetryTarget,
+} from './task-telemetry.js';
+export { validateTasks, type ValidateTasksOptions, type ValidateTasksResult } from './tasks/validate-all.js';

@@ -20,7 +20,22 @@ export const pathsArg = z
   .min(1)
   .describe('files, folders (or globs for source paths), relative to the workspace root');
 
-export const taskIdArg = z.string().min(1).describe('task id, e.g. TASK-0123');
+export const taskIdArg = z
+  .string()
+  .min(1)
+  .describe('task id, e.g. TASK-0123, or the path of its task file (needed when two files carry the id)');
+
+/** `agent`: who works on the task (as the CLI's `--agent`). */
+export const agentArg = z
+  .string()
+  .min(1)
+  .optional()
+  .describe("the agent working on the task (default: the server's ST3_AGENT); recorded in its telemetry");
+
+/** The agent of a tool call: `agent`, else the server's ST3_AGENT (as the CLI's `--agent`, else ST3_AGENT). */
+export function agentOf(agent: string | undefined): string | undefined {
+  return agent ?? (process.env.ST3_AGENT || undefined);
+}
 
 /** A workspace-relative, `/`-separated name for a path argument (refused when it leaves the root). */
 export function workspacePath(root: string, path: string): string {

@@ -2,8 +2,8 @@ import { EvidenceEntrySchema, EvidenceTypeSchema, StandardsExcerptSchema } from 
 import { z } from 'zod';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
-import { DiagnosticSchema, taskIdArg, workspacePath } from './common.js';
-import { tasksWorkspace } from './tasks.js';
+import { agentArg, agentOf, DiagnosticSchema, taskIdArg, workspacePath } from './common.js';
+import { readsHandle, taskOf, taskTelemetryOf } from './tasks.js';
 
 export const evidenceAttachTool = defineTool({
   name: 'evidence_attach',
@@ -21,6 +21,7 @@ export const evidenceAttachTool = defineTool({
       .record(z.string(), z.unknown())
       .default({})
       .describe('e.g. {command, exit_code, duration_ms} for qa_output'),
+    agent: agentArg,
   }),
   output: z.object({
     ok: z.literal(true),
@@ -30,14 +31,17 @@ export const evidenceAttachTool = defineTool({
   }),
   annotations: WRITES,
   async run(args, { root, signal }) {
-    const ws = await tasksWorkspace(root);
+    const { ws, id } = await taskOf(root, args.id);
     const { attachEvidence } = await import('@st3/evidence');
-    const result = await attachEvidence(ws, args.id.toUpperCase(), {
+    const result = await attachEvidence(ws, id, {
       type: args.type,
       source: workspacePath(root, args.path),
       description: args.description,
       metadata: args.metadata,
       signal,
+    });
+    await taskTelemetryOf(ws, id, agentOf(args.agent), (t) => {
+      for (const w of result.warnings) t.warn('warning', `${w.code}: ${w.message}`);
     });
     return { ok: true as const, created: result.created, entry: result.entry, warnings: result.warnings };
   },
@@ -60,9 +64,8 @@ export const evidenceListTool = defineTool({
   }),
   annotations: READ_ONLY,
   async run(args, { root }) {
-    const ws = await tasksWorkspace(root);
+    const { ws, id } = await taskOf(root, args.id);
     const { contextDirFor, readContext, readEvidenceIndex } = await import('@st3/evidence');
-    const id = args.id.toUpperCase();
     await readContext(ws, id);
     const index = await readEvidenceIndex(ws, id);
     return { ok: true as const, task_id: id, dir: `${contextDirFor(ws, id)}/evidence`, entries: index.entries };
@@ -87,9 +90,9 @@ export const evidenceVerifyTool = defineTool({
   }),
   annotations: READ_ONLY,
   async run(args, { root }) {
-    const ws = await tasksWorkspace(root);
+    const { ws, id } = await taskOf(root, args.id);
     const { verifyEvidence } = await import('@st3/evidence');
-    return verifyEvidence(ws, args.id.toUpperCase());
+    return verifyEvidence(ws, id);
   },
   summary: (r) =>
     `${plural(r.checked, 'attachment')} checked: ${r.ok ? 'all intact' : `${r.changed.length} changed, ${r.missing.length} missing, ${plural(r.indexProblems.length, 'index problem')}`}`,
@@ -107,18 +110,23 @@ export const standardsAttachTool = defineTool({
     id: taskIdArg,
     file: z.string().min(1).describe('standards file, e.g. standards/backend-tier.md'),
     section: z.string().min(1).describe('heading text or anchor'),
+    agent: agentArg,
   }),
   output: z.object({ ok: z.literal(true), excerpt: StandardsExcerptSchema }),
   annotations: WRITES,
   async run(args, { root }) {
-    const ws = await tasksWorkspace(root);
+    const { ws, id } = await taskOf(root, args.id);
     const { cacheExcerpt, updateContext } = await import('@st3/evidence');
     const file = workspacePath(root, args.file);
-    const excerpt = await updateContext(ws, args.id.toUpperCase(), async (ctx, dir) => {
-      const e = await cacheExcerpt({ root: ws.root, contextDir: dir, file, section: args.section });
+    const { telemetry, reads } = readsHandle();
+    const excerpt = await updateContext(ws, id, async (ctx, dir) => {
+      const e = await cacheExcerpt({ root: ws.root, contextDir: dir, file, section: args.section, telemetry });
       ctx.standards = ctx.standards.filter((s) => !(s.file === e.file && s.section === e.section));
       ctx.standards.push(e);
       return e;
+    });
+    await taskTelemetryOf(ws, id, agentOf(args.agent), (t) => {
+      for (const [p, n] of reads) t.fileRead(p, n);
     });
     return { ok: true as const, excerpt };
   },
@@ -150,9 +158,9 @@ export const standardsVerifyTool = defineTool({
   }),
   annotations: WRITES,
   async run(args, { root }) {
-    const ws = await tasksWorkspace(root);
+    const { ws, id } = await taskOf(root, args.id);
     const { checkExcerpts, dropCachedExcerpt, updateContext } = await import('@st3/evidence');
-    const checks = await updateContext(ws, args.id.toUpperCase(), async (ctx, dir) => {
+    const checks = await updateContext(ws, id, async (ctx, dir) => {
       const results = await checkExcerpts(ws.root, dir, ctx.standards);
       for (const r of results) {
         if (r.status === 'fresh') continue;

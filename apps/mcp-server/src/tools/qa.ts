@@ -1,9 +1,19 @@
-import { EvidenceEntrySchema, QaKindSchema, QaSummarySchema, St3Error } from '@st3/schemas';
+import { EvidenceEntrySchema, QaKindSchema, QaSummarySchema, type TelemetryHandle } from '@st3/schemas';
 import { z } from 'zod';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
-import { DiagnosticSchema, taskIdArg, workspacePath } from './common.js';
-import { tasksWorkspace } from './tasks.js';
+import { agentArg, defined, DiagnosticSchema, taskIdArg, workspacePath } from './common.js';
+import { taskOf, taskTelemetryOf } from './tasks.js';
+
+/** A telemetry handle that keeps the counts (JSON logs read) for the task's telemetry, as `st3 qa record`. */
+function countingHandle(): { telemetry: TelemetryHandle; counts: [string, number, Record<string, string>][] } {
+  const counts: [string, number, Record<string, string>][] = [];
+  const telemetry: TelemetryHandle = {
+    count: (name, value = 1, labels = {}) => void counts.push([name, value, { ...labels }]),
+    observe: () => undefined,
+  };
+  return { telemetry, counts };
+}
 
 const DriftReportSchema = z.object({
   key: z.string(),
@@ -39,13 +49,20 @@ export const qaRecordTool = defineTool({
     command: z.string().min(1).optional().describe('the command line as people read it (default: argv joined)'),
     argv: z.array(z.string()).min(1).optional().describe('run this program (no shell) and record its output'),
     log: z.string().min(1).optional().describe('record this existing log file instead of running anything'),
-    exitCode: z.number().int().default(0).describe('with log: the exit code of the command that wrote it'),
-    durationMs: z.number().nonnegative().default(0).describe('with log: how long it ran'),
+    exitCode: z
+      .number()
+      .int()
+      .optional()
+      .describe(
+        'with log: the exit code of the command that wrote it (default 0); with a command that is run, E_USAGE',
+      ),
+    durationMs: z.number().nonnegative().optional().describe('with log: how long it ran (default 0)'),
     report: z
       .string()
       .min(1)
       .optional()
-      .describe('with argv: the report file the command writes (default: its stdout)'),
+      .describe('with a command that is run: the report file it writes (default: its output); with log, E_USAGE'),
+    agent: agentArg,
     kind: QaKindSchema.optional().describe('lint, typecheck, test or coverage (default: from the output)'),
     workingDir: z.string().min(1).optional(),
     timeoutSeconds: z.number().int().positive().optional(),
@@ -62,33 +79,41 @@ export const qaRecordTool = defineTool({
   }),
   annotations: { ...WRITES, openWorldHint: true },
   async run(args, { root, signal }) {
-    if ((args.argv === undefined) === (args.log === undefined))
-      throw new St3Error('E_USAGE', 'give either argv (a command to run) or log (an existing log), not both');
-    const command = args.command ?? args.argv?.join(' ');
-    if (!command) throw new St3Error('E_USAGE', 'say which command wrote the log: command');
-    const ws = await tasksWorkspace(root);
-    const { recordQa, runQa } = await import('@st3/evidence');
+    const { ws, id: task } = await taskOf(root, args.id);
+    const { planQaRecord, recordQa, runQa } = await import('@st3/evidence');
+    // The checks of `st3 qa record` (planQaRecord): a command alone is split and run, E_USAGE otherwise.
+    const plan = planQaRecord(
+      defined({
+        command: args.command,
+        argv: args.argv,
+        log: args.log === undefined ? undefined : workspacePath(root, args.log),
+        exitCode: args.exitCode,
+        durationMs: args.durationMs,
+        report: args.report === undefined ? undefined : workspacePath(root, args.report),
+      }),
+    );
+    const { telemetry, counts } = countingHandle();
     const common = {
-      command,
+      command: plan.command,
       ...(args.kind ? { kind: args.kind } : {}),
       ...(args.workingDir ? { cwd: workspacePath(root, args.workingDir) } : {}),
       baseline: args.setBaseline ? ('always' as const) : ('auto' as const),
+      telemetry,
     };
-    const task = args.id.toUpperCase();
-    const result = args.log
-      ? await recordQa(ws, task, {
-          ...common,
-          log: workspacePath(root, args.log),
-          exitCode: args.exitCode,
-          durationMs: args.durationMs,
-        })
-      : await runQa(ws, task, {
-          ...common,
-          argv: args.argv!,
-          signal,
-          ...(args.timeoutSeconds ? { timeoutMs: args.timeoutSeconds * 1000 } : {}),
-          ...(args.report ? { report: workspacePath(root, args.report) } : {}),
-        });
+    const result =
+      plan.mode === 'log'
+        ? await recordQa(ws, task, { ...common, log: plan.log, exitCode: plan.exitCode, durationMs: plan.durationMs })
+        : await runQa(ws, task, {
+            ...common,
+            argv: plan.argv,
+            signal,
+            ...(args.timeoutSeconds ? { timeoutMs: args.timeoutSeconds * 1000 } : {}),
+            ...(plan.report ? { report: plan.report } : {}),
+          });
+    await taskTelemetryOf(ws, task, args.agent, (t) => {
+      for (const [name, value, labels] of counts) t.count(name, value, labels);
+      for (const w of result.warnings) t.warn('warning', `${w.code}: ${w.message}`);
+    });
     return {
       ok: true as const,
       task,
@@ -122,9 +147,8 @@ export const qaDriftTool = defineTool({
   output: z.object({ ok: z.boolean(), task: z.string(), regression: z.boolean(), reports: z.array(DriftReportSchema) }),
   annotations: READ_ONLY,
   async run(args, { root }) {
-    const ws = await tasksWorkspace(root);
+    const { ws, id: task } = await taskOf(root, args.id);
     const { qaDrift, readContext } = await import('@st3/evidence');
-    const task = args.id.toUpperCase();
     await readContext(ws, task);
     const reports = await qaDrift(ws, task, {
       ...(args.key ? { key: args.key } : {}),

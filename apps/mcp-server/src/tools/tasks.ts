@@ -1,16 +1,55 @@
-import { relative, resolve, sep } from 'node:path';
-import type { EvidenceWorkspace, TaskVerdict } from '@st3/evidence';
-import { TaskContextSchema } from '@st3/schemas';
+import type { EvidenceWorkspace } from '@st3/evidence';
+import { TaskContextSchema, type TelemetryHandle } from '@st3/schemas';
+import type { TelemetryCollector } from '@st3/telemetry';
 import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
-import { DiagnosticSchema, taskIdArg } from './common.js';
+import { agentArg, agentOf, DiagnosticSchema, taskIdArg } from './common.js';
 
 /** The tasks configuration of the workspace (`loadTasksConfig`), as every `st3 tasks` verb loads it. */
 export async function tasksWorkspace(root: string): Promise<EvidenceWorkspace> {
   const { loadTasksConfig } = await import('@st3/evidence');
   return loadTasksConfig(root);
+}
+
+/**
+ * The workspace and the id of the task a tool acts on, from an id or the path of its task file, as every
+ * `st3 tasks` verb resolves it (`resolveTaskRef`: an id two task files carry is E_TASK_AMBIGUOUS).
+ */
+export async function taskOf(root: string, ref: string): Promise<{ ws: EvidenceWorkspace; id: string }> {
+  const ws = await tasksWorkspace(root);
+  const { resolveTaskRef } = await import('@st3/evidence');
+  return { ws, id: (await resolveTaskRef(ws, ref)).id };
+}
+
+/**
+ * Records a tool's reads, cache hits, commands and warnings in the task's telemetry, as the `st3 tasks`
+ * verb does (`taskTelemetry` of @st3/evidence: the agent, else ST3_AGENT, else st3-tasks; nothing
+ * without a context). A telemetry file that cannot be written does not fail the tool (the CLI warns).
+ */
+export async function taskTelemetryOf(
+  ws: EvidenceWorkspace,
+  taskId: string,
+  agent: string | undefined,
+  fn: (collector: TelemetryCollector) => void,
+): Promise<void> {
+  const [{ taskTelemetry }, { recordTelemetry }] = await Promise.all([
+    import('@st3/evidence'),
+    import('@st3/telemetry'),
+  ]);
+  await taskTelemetry(ws, taskId, { agent, env: process.env, record: recordTelemetry }, fn);
+}
+
+/** A telemetry handle that keeps the files a library call reads, for the task's telemetry. */
+export function readsHandle(): { telemetry: TelemetryHandle; reads: [string, number][] } {
+  const reads: [string, number][] = [];
+  const telemetry: TelemetryHandle = {
+    count: () => undefined,
+    observe: () => undefined,
+    fileRead: (p, n) => void reads.push([p, n]),
+  };
+  return { telemetry, reads };
 }
 
 const LocationSchema = z.object({ id: z.string(), path: z.string(), file: z.string(), folder: z.string() });
@@ -96,28 +135,6 @@ export const taskShowTool = defineTool({
   failed: (r) => !r.ok,
 });
 
-/**
- * `st3 tasks validate --quarantine`: each file that does not parse gets a quarantine entry
- * (`quarantineTask`) and a malformed_yaml exception in the ledger (`addException`).
- */
-async function quarantineBroken(ws: EvidenceWorkspace, verdicts: TaskVerdict[]): Promise<string[]> {
-  const { addException, quarantineTask } = await import('@st3/evidence');
-  const done: string[] = [];
-  for (const v of verdicts) {
-    if (!v.parseFailed || !v.id) continue;
-    const first = v.errors[0]!;
-    await quarantineTask({ root: ws.root, dir: resolve(ws.root, ws.config.quarantine_dir) }, v.id, v.file, first);
-    await addException(resolve(ws.root, ws.config.ledger), {
-      task_id: v.id,
-      exception_type: 'malformed_yaml',
-      parse_error: `${first.line ?? '?'}:${first.column ?? '?'} ${first.message}`,
-      notes: 'found by the task_validate tool (quarantine)',
-    });
-    done.push(v.id);
-  }
-  return done;
-}
-
 export const taskValidateTool = defineTool({
   name: 'task_validate',
   title: 'Validate task files',
@@ -126,7 +143,10 @@ export const taskValidateTool = defineTool({
   description:
     'Check task files: YAML with line:column, shape (schema 1.0 and 1.1) and completeness (E001). Without paths, every task in the configured folders. With quarantine, each file that does not parse is quarantined and recorded in the exception ledger (malformed_yaml), as `st3 tasks validate --quarantine`. isError when any file has errors.',
   input: z.object({
-    paths: z.array(z.string().min(1)).optional().describe('task files (default: every task in the configured folders)'),
+    paths: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('task files or folders (default: every task in the configured folders)'),
     quarantine: z
       .boolean()
       .default(false)
@@ -136,7 +156,12 @@ export const taskValidateTool = defineTool({
     ok: z.boolean(),
     checked: z.number(),
     failed: z.number(),
+    duplicates: z.array(z.object({ id: z.string(), files: z.array(z.string()) })),
     quarantined: z.array(z.string()).describe('ids of the task files quarantined by this call'),
+    suppressed_warnings: z.number().describe('repeated warnings of tasks with an open exception, hidden'),
+    skipped: z
+      .array(z.object({ file: z.string(), code: z.string(), reason: z.string(), hint: z.string() }))
+      .describe('task files that could not be checked (a dangling symlink, one leading out): they fail the run'),
     files: z.array(
       z.object({
         file: z.string(),
@@ -152,26 +177,24 @@ export const taskValidateTool = defineTool({
   annotations: WRITES,
   async run(args, { root }) {
     const ws = await tasksWorkspace(root);
-    const { listTasks, noTaskFiles, taskVerdictJson, validateTaskFile } = await import('@st3/evidence');
-    const verdicts =
-      args.paths && args.paths.length > 0
-        ? await Promise.all(
-            args.paths.map((p) => {
-              const abs = resolveInside(root, p);
-              return validateTaskFile(abs, relative(root, abs).split(sep).join('/'));
-            }),
-          )
-        : (await listTasks(ws.root, ws.config.task_dirs)).verdicts;
-    // Checking nothing establishes nothing (as `st3 tasks validate`): an error, never an empty pass.
-    if (verdicts.length === 0) throw noTaskFiles(ws.root, ws.config.task_dirs, args.paths ?? []);
-    const quarantined = args.quarantine ? await quarantineBroken(ws, verdicts) : [];
-    const failed = verdicts.filter((v) => !v.ok).length;
+    const { taskVerdictJson, validateTasks } = await import('@st3/evidence');
+    for (const p of args.paths ?? []) resolveInside(root, p);
+    // The run of `st3 tasks validate` (validateTasks): E_FILE_NOT_FOUND, E_TASK_NO_FILES, duplicates, suppression.
+    const r = await validateTasks(ws, {
+      inputs: args.paths ?? [],
+      base: ws.root,
+      quarantine: args.quarantine,
+      by: 'the task_validate tool (quarantine)',
+    });
     return {
-      ok: failed === 0,
-      checked: verdicts.length,
-      failed,
-      quarantined,
-      files: verdicts.map(taskVerdictJson),
+      ok: r.ok,
+      checked: r.checked,
+      failed: r.failed,
+      duplicates: r.duplicates,
+      quarantined: r.quarantined,
+      suppressed_warnings: r.suppressed_warnings,
+      skipped: r.skipped,
+      files: r.verdicts.map(taskVerdictJson),
     };
   },
   summary: (r) => {
@@ -187,8 +210,15 @@ export const taskInitContextTool = defineTool({
   area: 'tasks',
   cli: 'st3 tasks context init',
   description:
-    "Create the task's context under .st3/tasks/<id>/: completeness check (E001), immutable snapshot with SHA-256, cited standards excerpts, checklists and validation commands.",
-  input: z.object({ id: z.string().min(1).describe('task id or task file') }),
+    "Create the task's context under .st3/tasks/<id>/: completeness check (E001), immutable snapshot with SHA-256, cited standards excerpts, checklists, validation commands and a worktree snapshot naming the agent, as `st3 tasks context init`. A dirty work tree is E_DIRTY_TREE (nothing written) unless allowPreexistingDirty records the changes.",
+  input: z.object({
+    id: z.string().min(1).describe('task id or task file'),
+    allowPreexistingDirty: z
+      .boolean()
+      .default(false)
+      .describe('accept uncommitted changes and record them in the worktree snapshot (else E_DIRTY_TREE)'),
+    agent: agentArg,
+  }),
   output: z.object({
     ok: z.literal(true),
     dir: z.string(),
@@ -199,7 +229,20 @@ export const taskInitContextTool = defineTool({
   async run(args, { root }) {
     const ws = await tasksWorkspace(root);
     const { initContext } = await import('@st3/evidence');
-    const result = await initContext(ws, args.id, { tool: '@st3/mcp-server' });
+    const agent = agentOf(args.agent);
+    const { telemetry, reads } = readsHandle();
+    // The options of `st3 tasks context init`: a dirty tree is refused unless allowPreexistingDirty.
+    const result = await initContext(ws, args.id, {
+      tool: '@st3/mcp-server',
+      worktree: args.allowPreexistingDirty ? 'record' : 'require-clean',
+      ...(agent ? { agent } : {}),
+      env: process.env,
+      telemetry,
+    });
+    await taskTelemetryOf(ws, result.context.manifest.task_id, agent, (t) => {
+      for (const [p, n] of reads) t.fileRead(p, n);
+      for (const w of result.warnings) t.warn('warning', `${w.code}: ${w.message}`);
+    });
     return { ok: true as const, dir: result.dir, context: result.context, warnings: result.warnings };
   },
   summary: (r) =>
@@ -213,13 +256,16 @@ export const taskContextShowTool = defineTool({
   cli: 'st3 tasks context show',
   description:
     'A task context (manifest, immutable snapshot, evidence, standards, validation runs, worktree snapshot) and whether the snapshot is intact.',
-  input: z.object({ id: taskIdArg }),
+  input: z.object({ id: taskIdArg, agent: agentArg }),
   output: z.object({ ok: z.literal(true), snapshot_intact: z.boolean(), context: TaskContextSchema }),
   annotations: READ_ONLY,
   async run(args, { root }) {
-    const ws = await tasksWorkspace(root);
-    const { readContext, verifySnapshot } = await import('@st3/evidence');
-    const context = await readContext(ws, args.id.toUpperCase());
+    const { ws, id } = await taskOf(root, args.id);
+    const { contextCachedBytes, readContext, verifySnapshot } = await import('@st3/evidence');
+    const context = await readContext(ws, id);
+    // What the context served instead of the files it was made from (as `st3 tasks context show`).
+    const served = await contextCachedBytes(ws, context);
+    await taskTelemetryOf(ws, id, agentOf(args.agent), (t) => t.cacheHit(served, 'task_context'));
     return { ok: true as const, snapshot_intact: await verifySnapshot(ws, context), context };
   },
   summary: ({ context: c, snapshot_intact }) =>
@@ -254,9 +300,9 @@ export const taskContextDiffTool = defineTool({
   }),
   annotations: READ_ONLY,
   async run(args, { root }) {
-    const ws = await tasksWorkspace(root);
+    const { ws, id } = await taskOf(root, args.id);
     const { diffContext } = await import('@st3/evidence');
-    return diffContext(ws, args.id.toUpperCase());
+    return diffContext(ws, id);
   },
   summary: (r) =>
     r.task_file === null

@@ -1,18 +1,10 @@
-import type { EvidenceWorkspace, ValidationTally } from '@st3/evidence';
-import { St3Error, ValidationResultSchema, WorktreeSnapshotSchema, type ValidationResult } from '@st3/schemas';
+import type { ValidationTally } from '@st3/evidence';
+import { ValidationResultSchema, WorktreeSnapshotSchema, type ValidationResult } from '@st3/schemas';
 import { z } from 'zod';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
-import { taskIdArg } from './common.js';
-import { tasksWorkspace } from './tasks.js';
-
-/** ST3's own records, left out of worktree snapshots (as `st3 tasks worktree` does). */
-const ignoredPaths = (ws: EvidenceWorkspace): string[] => [
-  ws.config.context_dir,
-  ws.config.ledger,
-  `${ws.config.ledger}.lock`,
-  ws.config.quarantine_dir,
-];
+import { agentArg, agentOf, taskIdArg } from './common.js';
+import { taskOf, taskTelemetryOf } from './tasks.js';
 
 /** The verdict of each `run_validation` result (the library is loaded lazily, so `summary` cannot call it). */
 const tallies = new WeakMap<object, ValidationTally>();
@@ -44,6 +36,7 @@ export const runValidationTool = defineTool({
       .describe(
         'run command strings that need a shell (`cd x && …`) through sh -c, as the original tasks CLI did; without it they are refused (status error, E_COMMAND_SYNTAX)',
       ),
+    agent: agentArg,
   }),
   output: z.object({
     ok: z.boolean(),
@@ -56,9 +49,8 @@ export const runValidationTool = defineTool({
   }),
   annotations: { ...WRITES, openWorldHint: true },
   async run(args, { root, signal, progress }) {
-    const ws = await tasksWorkspace(root);
+    const { ws, id } = await taskOf(root, args.id);
     const { runTaskValidation, tallyValidation } = await import('@st3/evidence');
-    const id = args.id.toUpperCase();
     // The same run as `st3 tasks run-validation`: the server's environment under the commands, each
     // command's output kept as its QA artifact, the results recorded (the first run as the baseline).
     const run = await runTaskValidation(ws, id, {
@@ -68,6 +60,10 @@ export const runValidationTool = defineTool({
       signal,
       allowShell: args.shell,
       onStart: (command, { index, total }) => progress({ progress: index, total, message: `running ${command.id}` }),
+    });
+    await taskTelemetryOf(ws, id, agentOf(args.agent), (t) => {
+      for (const r of run.results)
+        if (r.status !== 'skipped' && r.attempts > 0) t.command([`validation:${r.id}`], r.exit_code, r.duration_ms);
     });
     // A command not run because of a pre-flight problem (cwd, expected path) is not a pass; one waiting
     // on its blocker task is neutral (the same verdict as `st3 tasks run-validation`).
@@ -91,21 +87,24 @@ export const worktreeSnapshotTool = defineTool({
   input: z.object({
     id: taskIdArg,
     allowPreexistingDirty: z.boolean().default(false).describe('accept uncommitted changes and record them'),
+    agent: agentArg.describe("the agent taking the snapshot (default: the server's ST3_AGENT)"),
   }),
   output: z.object({ ok: z.literal(true), snapshot: WorktreeSnapshotSchema }),
   annotations: WRITES,
   async run(args, { root }) {
-    const ws = await tasksWorkspace(root);
-    const { checkCleanTree, readContext, updateContext } = await import('@st3/evidence');
-    const id = args.id.toUpperCase();
+    const { ws, id } = await taskOf(root, args.id);
+    const { checkCleanTree, readContext, recordWorktree, updateContext, workspaceIgnores } =
+      await import('@st3/evidence');
     await readContext(ws, id);
+    const agent = agentOf(args.agent);
+    // As `st3 tasks worktree snapshot`: ST3's own state left out, the agent named, kept as its latest.
     const snapshot = await checkCleanTree(ws.root, {
-      ignore: ignoredPaths(ws),
+      ignore: workspaceIgnores(ws.config),
       allowPreexistingDirty: args.allowPreexistingDirty,
+      env: process.env,
+      ...(agent ? { agent } : {}),
     });
-    await updateContext(ws, id, (ctx) => {
-      ctx.worktree = snapshot;
-    });
+    await updateContext(ws, id, (ctx) => recordWorktree(ctx, snapshot));
     return { ok: true as const, snapshot };
   },
   summary: ({ snapshot: s }) =>
@@ -119,9 +118,17 @@ export const worktreeVerifyTool = defineTool({
   cli: 'st3 tasks worktree verify',
   description:
     "Compare the work tree with the task's snapshot: HEAD moved, files dirtied, modified or reverted. isError when it drifted.",
-  input: z.object({ id: taskIdArg }),
+  input: z.object({
+    id: taskIdArg,
+    expectedAgent: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('verify against the snapshot this agent took; none by that agent is E_AGENT_MISMATCH'),
+  }),
   output: z.object({
     ok: z.boolean(),
+    agent: z.string().nullable().describe('the agent that took the snapshot verified against'),
     head_moved: z.boolean(),
     head_before: z.string().nullable(),
     head_now: z.string().nullable(),
@@ -132,16 +139,12 @@ export const worktreeVerifyTool = defineTool({
   }),
   annotations: READ_ONLY,
   async run(args, { root }) {
-    const ws = await tasksWorkspace(root);
-    const { readContext, verifyWorktree } = await import('@st3/evidence');
-    const id = args.id.toUpperCase();
+    const { ws, id } = await taskOf(root, args.id);
+    const { readContext, snapshotFor, verifyWorktree, workspaceIgnores } = await import('@st3/evidence');
     const context = await readContext(ws, id);
-    if (!context.worktree)
-      throw new St3Error('E_CONTEXT_NOT_FOUND', `${id} has no worktree snapshot`, {
-        hint: 'call worktree_snapshot first',
-      });
-    const drift = await verifyWorktree(ws.root, context.worktree, { ignore: ignoredPaths(ws) });
-    return { ok: drift.clean, ...drift };
+    const snapshot = snapshotFor(context, args.expectedAgent);
+    const drift = await verifyWorktree(ws.root, snapshot, { ignore: workspaceIgnores(ws.config), env: process.env });
+    return { ok: drift.clean, agent: snapshot.agent ?? null, ...drift };
   },
   summary: (r) =>
     r.clean

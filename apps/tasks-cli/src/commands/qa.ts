@@ -11,6 +11,7 @@ import {
 } from '@st3/cli-kit';
 import {
   loadTasksConfig,
+  planQaRecord,
   qaDrift,
   resolveTaskRef,
   readContext,
@@ -21,7 +22,6 @@ import {
   type QaDriftReport,
   type RecordQaResult,
 } from '@st3/evidence';
-import { splitCommandOrThrow } from '@st3/process';
 import { QaKindSchema, QaSummarySchema, St3Error, type QaSummary, type TelemetryHandle } from '@st3/schemas';
 import { agentOf, agentOption, taskTelemetry } from '../tasks/common.js';
 
@@ -120,7 +120,7 @@ export const record = defineCommand({
     'st3 qa record TASK-0123 --kind coverage --report coverage/coverage-summary.json -- npx vitest run --coverage',
   ],
   async run(ctx) {
-    const { values, io, usageError } = ctx;
+    const { values, io } = ctx;
     const { out, ws } = await setup(ctx);
     const task = (await resolveTaskRef(ws, ctx.args.task)).id;
     // Every JSON log read is counted (json_parses / json_parse_failures) in the agent's telemetry of the task.
@@ -130,39 +130,31 @@ export const record = defineCommand({
       observe: () => undefined,
     };
     const kind = values.kind;
-    const trailing = ctx.args.argv;
-    const command = values.command ?? (trailing.length > 0 ? trailing.join(' ') : undefined);
-    if (!command) throw usageError('say which command: --command "…" or -- <argv…>');
+    // The checks MCP qa_record makes too (planQaRecord): every problem is E_USAGE.
+    const plan = planQaRecord({
+      ...(values.command !== undefined ? { command: values.command } : {}),
+      argv: ctx.args.argv,
+      ...(values.log !== undefined ? { log: resolve(io.cwd, values.log) } : {}),
+      ...(values['exit-code'] !== undefined ? { exitCode: values['exit-code'] } : {}),
+      ...(values['duration-ms'] !== undefined ? { durationMs: values['duration-ms'] } : {}),
+      ...(values.report !== undefined ? { report: values.report } : {}),
+    });
     const common = {
-      command,
+      command: plan.command,
       ...(kind ? { kind } : {}),
       ...(values['working-dir'] ? { cwd: values['working-dir'] } : {}),
       baseline: values['set-baseline'] ? ('always' as const) : ('auto' as const),
       telemetry,
     };
-    let result: RecordQaResult;
-    if (values.log !== undefined) {
-      if (trailing.length > 0)
-        throw new St3Error('E_USAGE', 'give either --log or a command to run after --, not both');
-      if (values.report !== undefined)
-        throw new St3Error('E_USAGE', '--report goes with a command that is run; with --log, pass the report as --log');
-      result = await recordQa(ws, task, {
-        ...common,
-        log: resolve(io.cwd, values.log),
-        exitCode: values['exit-code'] ?? 0,
-        durationMs: values['duration-ms'] ?? 0,
-      });
-    } else {
-      if (values['exit-code'] !== undefined)
-        throw new St3Error('E_USAGE', '--exit-code needs --log (a command that is run reports its own exit code)');
-      const program = trailing.length > 0 ? trailing : splitCommandOrThrow(command);
-      result = await runQa(ws, task, {
-        ...common,
-        argv: program,
-        ...(values.timeout ? { timeoutMs: values.timeout * 1000 } : {}),
-        ...(values.report ? { report: values.report } : {}),
-      });
-    }
+    const result: RecordQaResult =
+      plan.mode === 'log'
+        ? await recordQa(ws, task, { ...common, log: plan.log, exitCode: plan.exitCode, durationMs: plan.durationMs })
+        : await runQa(ws, task, {
+            ...common,
+            argv: plan.argv,
+            ...(values.timeout ? { timeoutMs: values.timeout * 1000 } : {}),
+            ...(plan.report ? { report: plan.report } : {}),
+          });
     await taskTelemetry(ws, out, task, agentOf(values, io), (t) => {
       for (const [name, value, labels] of counts) t.count(name, value, labels);
       for (const w of result.warnings) t.warn('warning', `${w.code}: ${w.message}`);

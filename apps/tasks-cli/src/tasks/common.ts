@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import { createOutput, defineOptions, resolveWorkspace, type CliIO, type CommonFlags, type Output } from '@st3/cli-kit';
 import {
-  contextDirFor,
   loadTasksConfig,
   resolveTaskRef,
+  taskTelemetry as recordTaskTelemetry,
   type EvidenceWorkspace,
   type TaskLocation,
 } from '@st3/evidence';
@@ -45,9 +44,6 @@ export function agentOf(values: { agent?: string }, io: CliIO): string | undefin
   return values.agent ?? (io.env.ST3_AGENT || undefined);
 }
 
-/** The telemetry file a verb writes when no agent is named. */
-export const TOOL_AGENT = 'st3-tasks';
-
 /** The id of the task a verb acts on (an ambiguous id is E_TASK_AMBIGUOUS: pass the path). */
 export async function taskIdOf(ws: EvidenceWorkspace, ref: string): Promise<string> {
   return (await resolveTaskRef(ws, ref)).id;
@@ -63,10 +59,8 @@ export async function locateTask(ws: EvidenceWorkspace, ref: string): Promise<Ta
 }
 
 /**
- * Records a verb's reads, cache hits and warnings in the task's telemetry (`telemetry-<agent>.json` in
- * its context folder, added under the lock), where `st3 metrics collect` measures the task's criteria.
- * Nothing is written for a task without a context; a telemetry file that cannot be read is a warning,
- * not a failure of the verb.
+ * Records a verb's reads, cache hits and warnings in the task's telemetry (`taskTelemetry` of
+ * `@st3/evidence`, as the MCP tools do); a telemetry file that cannot be written is a warning.
  */
 export async function taskTelemetry(
   ws: EvidenceWorkspace,
@@ -75,13 +69,8 @@ export async function taskTelemetry(
   agent: string | undefined,
   fn: (collector: TelemetryCollector) => void,
 ): Promise<void> {
-  const dir = contextDirFor(ws, taskId);
-  if (!existsSync(dir)) return;
-  try {
-    await recordTelemetry({ dir, agent: agent ?? TOOL_AGENT, taskId }, fn);
-  } catch (error) {
-    out.warn(`telemetry not recorded: ${(error as Error).message}`);
-  }
+  const result = await recordTaskTelemetry(ws, taskId, { agent, record: recordTelemetry }, fn);
+  if (result.warning) out.warn(result.warning);
 }
 
 /** `file:line:col: CODE message (hint)`: the text form of a finding, with its code. */

@@ -1,16 +1,5 @@
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { defineCommand, EXIT } from '@st3/cli-kit';
-import {
-  contextDirFor,
-  diffContext,
-  initContext,
-  purgeContext,
-  readContext,
-  taskFileDrift,
-  type EvidenceWorkspace,
-} from '@st3/evidence';
-import type { TaskContext } from '@st3/schemas';
+import { contextCachedBytes, diffContext, initContext, purgeContext, readContext, taskFileDrift } from '@st3/evidence';
 import { agentOf, agentOption, setup, TASK_ID, taskIdOf, taskTelemetry } from './common.js';
 
 const init = defineCommand({
@@ -66,25 +55,6 @@ const init = defineCommand({
   },
 });
 
-/** Bytes a context serves instead of the files it was made from (task snapshot, excerpts, checklists). */
-async function cachedBytes(ws: EvidenceWorkspace, context: TaskContext): Promise<number> {
-  const dir = contextDirFor(ws, context.manifest.task_id);
-  const files = [
-    context.immutable.snapshot.path,
-    ...context.standards.map((s) => s.cached),
-    ...context.immutable.checklists.map((c) => c.path),
-  ];
-  const sizes = await Promise.all(
-    files.map((f) =>
-      stat(join(dir, f)).then(
-        (s) => s.size,
-        () => 0,
-      ),
-    ),
-  );
-  return sizes.reduce((a, b) => a + b, 0);
-}
-
 const show = defineCommand({
   name: 'show',
   summary:
@@ -98,7 +68,7 @@ const show = defineCommand({
     const id = await taskIdOf(ws, ctx.args.id);
     const context = await readContext(ws, id);
     const drift = await taskFileDrift(ws, context);
-    const served = await cachedBytes(ws, context);
+    const served = await contextCachedBytes(ws, context);
     await taskTelemetry(ws, out, id, agentOf(values, io), (t) => t.cacheHit(served, 'task_context'));
     if (out.json) out.document({ ok: true, snapshot_intact: drift.snapshot_intact, task_file: drift, context });
     else {

@@ -11,3 +11,4 @@ export {
   type RunQaOptions,
 } from './record.js';
 export { qaCoverage, type QaCoverage } from './coverage.js';
+export { planQaRecord, type QaRecordPlan, type QaRecordRequest } from './args.js';

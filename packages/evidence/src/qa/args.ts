@@ -1,0 +1,59 @@
+// The argument checks of `st3 qa record` and the MCP qa_record tool: one place decides what a request means.
+import { splitCommandOrThrow } from '@st3/process';
+import { St3Error } from '@st3/schemas';
+
+/** What a caller of `qa record` gave: a command line, a program to run, or a log a command already wrote. */
+export interface QaRecordRequest {
+  /** The command as people read it (run, split into argv without a shell, when neither argv nor log is given). */
+  command?: string;
+  /** Run this program with these arguments (no shell). */
+  argv?: readonly string[];
+  /** An existing log to record instead of running anything. */
+  log?: string;
+  /** With `log`: the exit code of the command that wrote it (default 0). */
+  exitCode?: number;
+  /** With `log`: how long it ran (default 0). */
+  durationMs?: number;
+  /** With a command that is run: the report file it writes, recorded instead of its output. */
+  report?: string;
+}
+
+/** A checked request: record `log`, or run `argv`; `command` is what is recorded either way. */
+export type QaRecordPlan =
+  | { mode: 'log'; command: string; log: string; exitCode: number; durationMs: number }
+  | { mode: 'run'; command: string; argv: string[]; report?: string };
+
+/**
+ * Checks a `qa record` request (every problem is E_USAGE, exit 2): a command must be named (`command`
+ * or `argv`); a log goes with neither `argv` nor `report`; `exitCode` goes only with a log (a command
+ * that is run reports its own). A `command` alone is split into argv (E_COMMAND_SYNTAX when it needs a shell).
+ */
+export function planQaRecord(request: QaRecordRequest): QaRecordPlan {
+  const argv = request.argv ?? [];
+  const command = request.command ?? (argv.length > 0 ? argv.join(' ') : undefined);
+  if (!command)
+    throw new St3Error('E_USAGE', 'say which command: a command line, or a program and its arguments to run', {
+      hint: 'st3 qa record <task> --command "…" or -- <argv…>; MCP qa_record: command or argv',
+    });
+  if (request.log !== undefined) {
+    if (argv.length > 0)
+      throw new St3Error('E_USAGE', 'give either a log (--log) or a command to run (after --, or argv), not both');
+    if (request.report !== undefined)
+      throw new St3Error('E_USAGE', 'a report goes with a command that is run; with a log, pass the report as the log');
+    return {
+      mode: 'log',
+      command,
+      log: request.log,
+      exitCode: request.exitCode ?? 0,
+      durationMs: request.durationMs ?? 0,
+    };
+  }
+  if (request.exitCode !== undefined)
+    throw new St3Error('E_USAGE', 'an exit code needs a log (a command that is run reports its own exit code)');
+  return {
+    mode: 'run',
+    command,
+    argv: argv.length > 0 ? [...argv] : splitCommandOrThrow(command),
+    ...(request.report !== undefined ? { report: request.report } : {}),
+  };
+}
