@@ -46,7 +46,9 @@ describe('st3 complexity: no verdict without a measured file', () => {
       ok: false,
       error: {
         code: 'E_ATOMIZE_NO_FILES',
-        message: expect.stringMatching(/^no source file measured in README\.md \(1 file skipped: README\.md: unknown language/),
+        message: expect.stringMatching(
+          /^no source file measured in README\.md \(1 file skipped: README\.md: unknown language/,
+        ),
       },
     });
   });
