@@ -21,13 +21,25 @@ type ErrorDoc = {
   error: { code: string; message: string; file?: string; line?: number; column?: number; details?: { path?: string } };
 };
 
-/** A copy of examples/ (.st3 with TASK-0001's context and evidence, and tasks/) in a git repository. */
-async function exampleCopy(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+/**
+ * The example workspace (examples/.st3/config and tasks/) in a git repository, with TASK-0001's context
+ * and one attachment made by the CLI (examples/.st3/tasks is a local artifact, not in the repository).
+ */
+async function exampleCopy(): Promise<{ dir: string; evidenceId: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'st3-tasks-cli-ev-'));
-  await cp(join(examples, '.st3'), join(dir, '.st3'), { recursive: true });
+  const cleanup = () => rm(dir, { recursive: true, force: true });
+  await cp(join(examples, '.st3/config'), join(dir, '.st3/config'), { recursive: true });
   await cp(join(examples, 'tasks'), join(dir, 'tasks'), { recursive: true });
+  await writeFile(join(dir, 'build.log'), 'build ok\n');
   git(dir, 'init', '-q');
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'init');
+  const init = await st3Tasks(dir, 'tasks', 'context', 'init', 'TASK-0001');
+  expect(init.code, init.stderr).toBe(0);
+  const attach = ['evidence', 'attach', 'TASK-0001', '--type', 'log', '--path', 'build.log'];
+  const attached = await st3Tasks(dir, 'tasks', ...attach, '--description', 'build log', '--json');
+  expect(attached.code, attached.stderr).toBe(0);
+  return { dir, evidenceId: json<{ entry: { id: string } }>(attached).entry.id, cleanup };
 }
 
 describe('st3 tasks validate / list: every *.task.yaml is checked or reported', () => {
@@ -94,11 +106,11 @@ describe('st3 tasks evidence verify: a lost or corrupt index is no pass', () => 
       const text = await st3Tasks(ws.dir, 'tasks', 'evidence', 'verify', 'TASK-0001');
       expect(text.code, text.stdout + text.stderr).toBe(1);
       expect(text.stdout).not.toContain('all intact');
-      expect(text.stdout).toContain('index: 86080532aaf003c0 listed in context.json but');
+      expect(text.stdout).toContain(`index: ${ws.evidenceId} listed in context.json but`);
       const doc = json<{ ok: boolean; indexProblems: { id: string }[] }>(
         await st3Tasks(ws.dir, 'tasks', 'evidence', 'verify', 'TASK-0001', '--json'),
       );
-      expect(doc).toMatchObject({ ok: false, indexProblems: [{ id: '86080532aaf003c0' }] });
+      expect(doc).toMatchObject({ ok: false, indexProblems: [{ id: ws.evidenceId }] });
     } finally {
       await ws.cleanup();
     }
