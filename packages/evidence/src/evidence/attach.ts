@@ -389,8 +389,10 @@ function indexAgainstContext(
   where: string,
 ): VerifyReport['indexProblems'] {
   const problems: VerifyReport['indexProblems'] = [];
+  // By id: one pass over each list, however many attachments a task holds.
+  const byId = new Map(index.entries.map((e) => [e.id, e]));
   for (const item of listed) {
-    const entry = index.entries.find((e) => e.id === item.id);
+    const entry = byId.get(item.id);
     if (!entry)
       problems.push({
         id: item.id,
