@@ -18,13 +18,22 @@ export interface CliResult {
 /** Runs the built `st3` binary (not the source) and collects its output. */
 export function runSt3(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; input?: string; bin?: string } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string>;
+    input?: string;
+    bin?: string;
+    uid?: number;
+    gid?: number;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [options.bin ?? st3Bin, ...args], {
       cwd: options.cwd ?? repoRoot,
       env: { ...process.env, NO_COLOR: '1', CI: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Another user (a root test dropping privileges): supplementary groups are dropped with it.
+      ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
     });
     let stdout = '';
     let stderr = '';

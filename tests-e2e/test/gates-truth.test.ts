@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { onPath } from '../src/example.js';
+import { RUFF_MYPY_CONFIG as CONFIG } from '../src/gate-configs.js';
 import { json, runSt3, withTempDir } from '../src/run-cli.js';
 import { git as sharedGit, writeFiles } from '../src/task-file.js';
 
@@ -12,33 +13,6 @@ import { git as sharedGit, writeFiles } from '../src/task-file.js';
  */
 const tools = onPath('ruff') && onPath('mypy') && onPath('git');
 const SLOW = 180_000;
-
-const CONFIG = `version: "1.1"
-active_gates: [ruff_lint, mypy_types]
-project_scope:
-  include_globs: ["src/**/*.py"]
-gates:
-  ruff_lint:
-    name: "Ruff lint"
-    execution: {command: ["ruff", "check", "--isolated", "--output-format=json", "--select=E,F"], timeout_seconds: 60}
-    success: {exit_codes_ok: [0]}
-    capabilities:
-      file_types: [".py"]
-      parsing_strategy: "json_violations"
-      json_violations:
-        violations_path: null
-        field_map: {file: "filename", line: "location/row", col: "location/column", rule: "code", message: "message"}
-  mypy_types:
-    name: "mypy"
-    execution: {command: ["mypy", "--strict", "--no-error-summary"], timeout_seconds: 120}
-    success: {exit_codes_ok: [0]}
-    capabilities:
-      file_types: [".py"]
-      parsing_strategy: "text_violations"
-      text_violations:
-        pattern: '^(?P<file>[^:]+):(?P<line>\\d+): (?P<severity>error|warning|note): (?P<message>.+?)(?:\\s+\\[(?P<rule>[^\\]]+)\\])?$'
-        severity_default: "error"
-`;
 
 const write = writeFiles;
 const git = (dir: string, ...args: string[]): string => sharedGit(dir, ...args).trim();

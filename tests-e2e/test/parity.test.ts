@@ -111,4 +111,24 @@ describe('st3 parity run', () => {
       expect(json(r).rules.sort()).toEqual(['line-endings', 'sort-imports-ts']);
     });
   });
+
+  it('compares bytes when a file is not UTF-8, and names a file it cannot read', async () => {
+    await withTempDir(async (dir) => {
+      // Decoded as UTF-8 both read "a\uFFFD": the bytes differ, so they are not identical.
+      await writeFile(join(dir, 'l.bin'), Buffer.from([0x61, 0xfe, 0x0a]));
+      await writeFile(join(dir, 'r.bin'), Buffer.from([0x61, 0xff, 0x0a]));
+      const r = await runSt3(['parity', 'compare', 'l.bin', 'r.bin', '--json'], { cwd: dir });
+      expect(r.code).toBe(1);
+      expect(json(r)).toMatchObject({ ok: false, kind: 'different', binary: { offset: 1 } });
+      const text = await runSt3(['parity', 'compare', 'l.bin', 'r.bin'], { cwd: dir });
+      expect(text.stdout).toContain('different bytes from offset 1 (line 1): not UTF-8 text');
+      await mkdir(join(dir, 'folder'));
+      const folder = await runSt3(['parity', 'compare', 'folder', 'r.bin', '--json'], { cwd: dir });
+      expect(folder.code).toBe(3);
+      expect(json(folder).error).toMatchObject({ code: 'E_FILE_READ', file: 'folder' });
+      const missing = await runSt3(['parity', 'compare', 'l.bin', 'nope.bin', '--json'], { cwd: dir });
+      expect(missing.code).toBe(2);
+      expect(json(missing).error).toMatchObject({ code: 'E_FILE_NOT_FOUND', file: 'nope.bin' });
+    });
+  });
 });

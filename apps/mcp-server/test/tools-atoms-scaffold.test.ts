@@ -115,5 +115,13 @@ describe.each(TRANSPORTS)('atom, graph and scaffold tools over %s', (transport) 
     const diff = await call(c.client, 'parity_compare', { left: 'a.ts', right: 'c.ts' });
     expect(diff.isError).toBe(true);
     expect((diff.structuredContent as { diff: string }).diff).toContain('+export const a = 2;');
+    // The CLI's compareFiles: bytes that decode alike are still different; unreadable paths are named.
+    await writeFile(join(ws.dir, 'l.bin'), Buffer.from([0x61, 0xfe, 0x0a]));
+    await writeFile(join(ws.dir, 'r.bin'), Buffer.from([0x61, 0xff, 0x0a]));
+    const binary = await call(c.client, 'parity_compare', { left: 'l.bin', right: 'r.bin' });
+    expect(binary.isError).toBe(true);
+    expect(binary.structuredContent).toMatchObject({ ok: false, kind: 'different', binary: { offset: 1 } });
+    expect(await failure(c.client, 'parity_compare', { left: '.', right: 'a.ts' })).toBe('E_FILE_READ');
+    expect(await failure(c.client, 'parity_compare', { left: 'a.ts', right: 'nope.ts' })).toBe('E_FILE_NOT_FOUND');
   });
 });

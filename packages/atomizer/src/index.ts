@@ -79,7 +79,7 @@ export {
 } from './project/definitions.js';
 export { CRITERIA, type Atomicity, type AtomicityViolation } from './atoms/atomicity.js';
 export { atomizeProject, type ProjectOptions, type ProjectProgress } from './project/project.js';
-export { findSourceFiles } from './project/files.js';
+export { findSourceFiles, type UnreadableFolder } from './project/files.js';
 export {
   summarizeFile,
   summarizeProject,

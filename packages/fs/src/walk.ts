@@ -1,6 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
+import { St3Error } from '@st3/schemas/errors';
 import { GitignoreMatcher, findGitRoot } from './gitignore.js';
 
 export interface WalkOptions {
@@ -22,6 +23,12 @@ export interface WalkOptions {
    * folders are never followed.
    */
   symlinks?: 'files' | 'all' | 'none';
+  /**
+   * A folder that exists but cannot be listed (permissions, an I/O error): by default the walk throws
+   * `E_FILE_READ` naming it, since a listing without its files would look complete. Pass this to collect
+   * such folders instead (path relative to `root`, `''` for `root` itself) and go on.
+   */
+  onUnreadable?: (relDir: string, error: NodeJS.ErrnoException) => void;
 }
 
 const DEFAULT_SKIP = ['.git', 'node_modules'];
@@ -29,7 +36,8 @@ const DEFAULT_SKIP = ['.git', 'node_modules'];
 /**
  * Every file under `root` (relative paths with `/`, sorted by code unit), skipping `.git`,
  * `node_modules` and what `.gitignore` ignores. Ignored folders are never entered, so a large
- * ignored `dist/` costs one check. Unreadable folders are left out.
+ * ignored `dist/` costs one check. A folder that cannot be listed is an `E_FILE_READ` error (or goes
+ * to `onUnreadable`); one that vanished during the walk is left out.
  */
 export async function walkFiles(root: string, options: WalkOptions = {}): Promise<string[]> {
   const top = resolve(root);
@@ -41,7 +49,8 @@ export async function walkFiles(root: string, options: WalkOptions = {}): Promis
     let entries: Dirent[];
     try {
       entries = await readdir(rel ? join(top, rel) : top, { withFileTypes: true });
-    } catch {
+    } catch (error) {
+      unreadable(top, rel, error as NodeJS.ErrnoException, options.onUnreadable);
       return;
     }
     const folders: string[] = [];
@@ -60,6 +69,22 @@ export async function walkFiles(root: string, options: WalkOptions = {}): Promis
   };
   await visit('');
   return out.sort(compareCodeUnits);
+}
+
+/** A folder the walk could not list: gone (removed meanwhile, or `root` missing) is nothing to list; else reported. */
+function unreadable(top: string, rel: string, error: NodeJS.ErrnoException, report: WalkOptions['onUnreadable']): void {
+  if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return;
+  if (report) return report(rel, error);
+  const dir = rel ? join(top, rel) : top;
+  throw new St3Error(
+    'E_FILE_READ',
+    `cannot list the folder ${dir} (${error.code ?? error.message}): its files would be missed`,
+    {
+      file: dir,
+      hint: 'fix its permissions, or ignore it (.gitignore) so that nothing is expected to check it',
+      cause: error,
+    },
+  );
 }
 
 function matcherFor(top: string, gitignore: WalkOptions['gitignore']): { matcher?: GitignoreMatcher; prefix: string } {

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GitignoreMatcher, walkFiles } from '../src/index.js';
-import { tempDir } from './helpers.js';
+import { DIST, distBuilt, tempDir, WORKERS } from './helpers.js';
 
 /** git's own answer: untracked, not ignored files of a repository without commits. */
 const gitOthers = (root: string): string[] =>
@@ -108,4 +109,47 @@ describe('walkFiles', () => {
       { numRuns: 40 },
     );
   }, 120_000);
+});
+
+describe('walkFiles: a folder it cannot list', () => {
+  const isRoot = process.getuid?.() === 0;
+  /** walkFiles of the built package in a child process, as "nobody" when the tests run as root. */
+  const walkAs = (root: string, mode: 'throw' | 'collect') => {
+    if (!distBuilt) throw new Error('build @st3/fs first (the child process loads dist/)');
+    const node = [process.execPath, join(WORKERS, 'walk.mjs'), fileURLToPath(DIST), root, mode];
+    const cmd = isRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...node] : node;
+    return JSON.parse(execFileSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8' })) as {
+      files?: string[];
+      unreadable?: [string, string][];
+      error?: { code: string; file: string; message: string };
+    };
+  };
+
+  it('is an E_FILE_READ error naming it (a listing without its files would look complete); onUnreadable collects instead', async () => {
+    const root = await tempDir();
+    await put(root, 'a.ts');
+    await put(root, 'locked/hidden.ts');
+    await put(root, 'ignored/x.ts');
+    await put(root, '.gitignore', 'ignored/\n');
+    await chmod(root, 0o755);
+    await chmod(join(root, 'locked'), 0o000);
+    await chmod(join(root, 'ignored'), 0o000);
+    try {
+      const thrown = walkAs(root, 'throw');
+      expect(thrown.error).toMatchObject({ code: 'E_FILE_READ', file: join(root, 'locked') });
+      expect(thrown.error!.message).toContain('EACCES');
+      // An ignored folder is never entered, so it needs no permission.
+      expect(walkAs(root, 'collect')).toEqual({
+        files: ['.gitignore', 'a.ts'],
+        unreadable: [['locked', 'EACCES']],
+      });
+    } finally {
+      await chmod(join(root, 'locked'), 0o755);
+      await chmod(join(root, 'ignored'), 0o755);
+    }
+  });
+
+  it('leaves out a root that does not exist (nothing to list, nothing missed)', async () => {
+    expect(await walkFiles(join(await tempDir(), 'gone'))).toEqual([]);
+  });
 });

@@ -35,6 +35,7 @@ export {
   type SuiteReport,
   type TimingStats,
 } from './suite.js';
+export { compareFiles, type CompareFilesOptions } from './compare-files.js';
 export { loadParitySuite, loadParitySuiteOrThrow, storedRenderer, type LoadedSuite } from './load-suite.js';
 export { formatSuiteReport } from './report.js';
 export { percentile } from './stats.js';

@@ -13,7 +13,14 @@ export type Verdict =
   | { kind: 'identical' }
   /** Equal once these rules ran on both sides; `rules` are only the ones that were needed. */
   | { kind: 'equivalent'; rules: string[] }
-  | { kind: 'different'; rules: string[]; diff: string; firstDifference: FirstDifference };
+  | {
+      kind: 'different';
+      rules: string[];
+      diff: string;
+      firstDifference: FirstDifference;
+      /** Set when a side is not UTF-8 text: compared byte for byte, `offset` the first byte that differs. */
+      binary?: { offset: number };
+    };
 
 export interface CompareOptions {
   /** Picks the rule preset; default from `path`'s extension, else `text`. */
@@ -84,6 +91,8 @@ export function describeVerdict(verdict: Verdict): string {
       return `equivalent after ${verdict.rules.join(', ')}`;
     case 'different': {
       const d = verdict.firstDifference;
+      if (verdict.binary)
+        return `different bytes from offset ${verdict.binary.offset} (line ${d.line}): not UTF-8 text`;
       return `different at line ${d.line}: ${JSON.stringify(d.left ?? '<end of file>')} vs ${JSON.stringify(d.right ?? '<end of file>')}`;
     }
   }

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { St3Error } from '@st3/schemas';
 import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
@@ -353,21 +351,17 @@ export const parityCompareTool = defineTool({
     firstDifference: z
       .object({ line: z.number(), left: z.string().optional(), right: z.string().optional() })
       .optional(),
+    binary: z
+      .object({ offset: z.number() })
+      .optional()
+      .describe('set when a file is not UTF-8 text: compared byte for byte from this offset'),
   }),
   annotations: READ_ONLY,
   async run(args, { root }) {
-    const [a, b] = await Promise.all(
-      [args.left, args.right].map((p) =>
-        readFile(resolveInside(root, p), 'utf8').catch(() => {
-          throw new St3Error('E_FILE_NOT_FOUND', `cannot read ${p}`, { file: p });
-        }),
-      ),
-    );
-    const { compareOutputs } = await import('@st3/parity');
-    const verdict = compareOutputs(a!, b!, {
-      path: args.right,
-      ...(args.language ? { language: args.language } : {}),
+    const { compareFiles } = await import('@st3/parity');
+    const verdict = await compareFiles(resolveInside(root, args.left), resolveInside(root, args.right), {
       labels: [args.left, args.right],
+      ...(args.language ? { language: args.language } : {}),
     });
     return { ok: verdict.kind !== 'different', ...verdict };
   },
@@ -376,7 +370,9 @@ export const parityCompareTool = defineTool({
       ? 'identical'
       : r.kind === 'equivalent'
         ? `equivalent after ${r.rules?.join(', ') || 'normalization'}`
-        : `different from line ${r.firstDifference?.line ?? '?'}`,
+        : r.binary
+          ? `different bytes from offset ${r.binary.offset}`
+          : `different from line ${r.firstDifference?.line ?? '?'}`,
   failed: (r) => !r.ok,
 });
 

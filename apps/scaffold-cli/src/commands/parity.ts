@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { createOutput, defineCommand, EXIT } from '@st3/cli-kit';
 import {
-  compareOutputs,
+  compareFiles,
   describeVerdict,
   formatSuiteReport,
   loadParitySuiteOrThrow,
@@ -226,17 +226,9 @@ const compare = defineCommand({
     const positionals = [args['left-file'], args['right-file']];
     const out = createOutput(io, common);
     const base = resolve(io.cwd, common.cwd ?? '.');
-    const [a, b] = await Promise.all(
-      positionals.map((p) =>
-        readFile(resolve(base, p), 'utf8').catch(() => {
-          throw new St3Error('E_FILE_NOT_FOUND', `cannot read ${p}`);
-        }),
-      ),
-    );
-    const verdict = compareOutputs(a!, b!, {
-      path: positionals[1]!,
-      language: values.language,
+    const verdict = await compareFiles(resolve(base, positionals[0]!), resolve(base, positionals[1]!), {
       labels: [positionals[0]!, positionals[1]!],
+      ...(values.language ? { language: values.language } : {}),
     });
     if (out.json) out.document({ ok: verdict.kind !== 'different', ...verdict });
     else {

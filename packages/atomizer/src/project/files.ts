@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readdir, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { findGitRoot, GitignoreMatcher, walkFiles } from '@st3/fs';
 import { glob } from 'tinyglobby';
@@ -10,6 +10,14 @@ const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**', '**/.st3/cache/**'];
 /** Dot files and folders are not expanded (like a glob without `dot`); `.st3/cache` is ST3's own. */
 const hidden = (rel: string): boolean => rel.split('/').some((part) => part.startsWith('.'));
 
+/** A folder under a named one that could not be listed: its source files are unknown, so not atomized. */
+export interface UnreadableFolder {
+  /** Absolute path. */
+  folder: string;
+  /** Why (`EACCES`, `EIO`, …). */
+  code: string;
+}
+
 /**
  * Expands paths and globs to source files (absolute paths, sorted, no duplicates). A file named
  * explicitly is always taken; files found by expanding a folder or a glob skip `.gitignore`d ones.
@@ -18,7 +26,7 @@ export async function findSourceFiles(
   patterns: string[],
   cwd: string,
   options: { gitignore?: boolean } = {},
-): Promise<{ files: string[]; missing: string[] }> {
+): Promise<{ files: string[]; missing: string[]; unreadable: UnreadableFolder[] }> {
   const root = resolve(cwd);
   // The .gitignore cascade starts at the repository holding `cwd` (its rules above cwd count, as in git).
   const git = options.gitignore === false ? undefined : new GitignoreMatcher(findGitRoot(root) ?? root);
@@ -29,6 +37,7 @@ export async function findSourceFiles(
   };
   const out = new Set<string>();
   const missing: string[] = [];
+  const unreadable: UnreadableFolder[] = [];
   for (const pattern of patterns) {
     const abs = isAbsolute(pattern) ? pattern : resolve(root, pattern);
     let stat;
@@ -47,6 +56,7 @@ export async function findSourceFiles(
         gitignore: git ?? false,
         enter: (rel) => !hidden(rel),
         filter: (rel) => SOURCE_RE.test(rel) && !hidden(rel),
+        onUnreadable: (rel, error) => unreadable.push({ folder: resolve(abs, rel), code: error.code ?? error.message }),
       });
       for (const rel of found) out.add(resolve(abs, rel));
       continue;
@@ -61,13 +71,29 @@ export async function findSourceFiles(
       ignore: ALWAYS_IGNORED,
       dot: false,
       followSymbolicLinks: false,
+      // The glob walker drops folders it cannot list; this hears of them (it only lists folders a match could be in).
+      // (Typed as all of fs.readdir's overloads; the walker only calls the one form implemented.)
+      fs: { readdir: reportingReaddir(unreadable) as unknown as typeof readdir },
     });
     for (const f of found) {
       const file = resolve(f);
       if (!ignored(file)) out.add(file);
     }
   }
-  return { files: [...out].sort(), missing };
+  return { files: [...out].sort(), missing, unreadable };
+}
+
+type ReaddirCallback = (error: NodeJS.ErrnoException | null, entries: Dirent[]) => void;
+
+/** `fs.readdir` (the callback form the glob walker calls) that records folders it cannot list, then goes on as usual. */
+function reportingReaddir(unreadable: UnreadableFolder[]) {
+  return (path: string, options: { withFileTypes: true }, callback: ReaddirCallback): void => {
+    readdir(path, options, (error, entries) => {
+      if (error && error.code !== 'ENOENT' && error.code !== 'ENOTDIR')
+        unreadable.push({ folder: resolve(path), code: error.code ?? error.message });
+      callback(error, entries);
+    });
+  };
 }
 
 export { relative };

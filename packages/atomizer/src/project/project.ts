@@ -12,6 +12,7 @@ import { resolveAtomOptions } from '../atoms/options.js';
 import { findSourceFiles } from './files.js';
 import { runJobWithCost, type AnyJobResult, type Job, type JobCost, type JobResult } from './job.js';
 import { runPool } from './pool.js';
+import { skippedResult } from './skipped.js';
 import type { AtomizedFileSummary } from './summary.js';
 
 export interface ProjectProgress {
@@ -82,7 +83,7 @@ export async function* atomizeProject(patterns: string[], options: ProjectOption
   const mode = options.mode ?? 'atomize';
   checkVariant(options.complexityVariant);
   if (mode === 'atomize') resolveAtomOptions(options);
-  const { files, missing } = await findSourceFiles(patterns, cwd, { gitignore: options.gitignore });
+  const { files, missing, unreadable } = await findSourceFiles(patterns, cwd, { gitignore: options.gitignore });
   if (missing.length > 0)
     throw new St3Error('E_FILE_NOT_FOUND', `no such file or folder: ${missing.join(', ')}`, {
       hint: 'paths are resolved from --cwd',
@@ -98,11 +99,26 @@ export async function* atomizeProject(patterns: string[], options: ProjectOption
     options.cache === false ? undefined : resolve(cwd, options.cache ?? join('.st3', 'cache', 'atomizer'));
   // The cache never shows in `git status` (nor among auto scope's changed files).
   if (cacheDir && files.length > 0) await ignoreInGit(cacheDir).catch(() => undefined);
-  const jobs: Job[] = files.map((file) => {
+  const shown = (file: string) => {
     const rel = relative(cwd, file);
-    const path = rel.startsWith('..') ? file : rel.split(sep).join('/');
-    return { file, path, mode, options: jobOptions, cacheDir, detail: options.detail };
-  });
+    return rel.startsWith('..') ? file : rel.split(sep).join('/');
+  };
+  const jobs: Job[] = files.map((file) => ({
+    file,
+    path: shown(file),
+    mode,
+    options: jobOptions,
+    cacheDir,
+    detail: options.detail,
+  }));
+  // A folder that could not be listed is a skipped entry: whoever needs every file measured sees the gap.
+  for (const { folder, code } of unreadable)
+    yield skippedResult(
+      shown(folder),
+      'E_FILE_READ',
+      'warning',
+      `cannot list this folder (${code}): its source files were not read`,
+    );
   const total = jobs.length;
   let done = 0;
   const telemetry = options.telemetry;

@@ -16,8 +16,9 @@ export const CORE_CODES = {
   E_FILE_READ: {
     exit: 3,
     area: 'core',
-    cause: 'A file exists but could not be read (permissions, a directory where a file was expected, an I/O error).',
-    fix: 'Check permissions and that the path names a regular file.',
+    cause:
+      'A file exists but could not be read, or a folder could not be listed (permissions, a directory where a file was expected, an I/O error).',
+    fix: 'Check permissions and that the path names a regular file; a folder nothing needs to check can be ignored in .gitignore.',
   },
   E_PARSE: {
     exit: 1,
