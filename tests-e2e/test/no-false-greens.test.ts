@@ -211,3 +211,39 @@ describe('MCP complexity (built `st3 mcp`, official SDK client): the same verdic
     });
   });
 });
+
+describe('st3 test: a run in which no test passed is no pass', () => {
+  it('exits 1 when the runner reports no tests, or only skipped ones, with exit code 0', async () => {
+    await withTempDir(async (dir) => {
+      const report = (total: number, skipped: number) =>
+        JSON.stringify({
+          numTotalTests: total,
+          numPassedTests: 0,
+          numFailedTests: 0,
+          numPendingTests: skipped,
+          testResults: [],
+        });
+      for (const [total, skipped] of [
+        [0, 0],
+        [3, 3],
+      ]) {
+        const r = await runSt3(
+          [
+            'test',
+            '--json',
+            '--format',
+            'jest',
+            '--',
+            process.execPath,
+            '-e',
+            `console.log('${report(total, skipped)}')`,
+          ],
+          { cwd: dir },
+        );
+        expect(r.code, r.stdout + r.stderr).toBe(1);
+        expect(json(r)).toMatchObject({ ok: false, passed: 0, failed: 0, exit_code: 0 });
+        expect(json(r).summary).toMatch(/^✗ no test passed: /);
+      }
+    });
+  });
+});

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseJestJson, parsePytestJunit, runTests, summarizeTests } from '../src/index.js';
+import { parseJestJson, parsePytestJunit, requireTestsConfig, runTests, summarizeTests } from '../src/index.js';
 import { tempDir, write } from './helpers.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/outputs/${name}`, import.meta.url), 'utf8');
@@ -81,5 +81,44 @@ describe('runTests', () => {
     await expect(
       runTests({ cwd: t.dir, config: { command: ['st3-no-such-runner'], format: 'jest' } }),
     ).rejects.toMatchObject({ code: 'E_TOOL_NOT_FOUND' });
+  });
+
+  it('a run in which no test passed is no pass, even when the runner exits 0 (no tests, all skipped)', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const jest = (total: number, skipped: number) =>
+      JSON.stringify({
+        numTotalTests: total,
+        numPassedTests: 0,
+        numFailedTests: 0,
+        numPendingTests: skipped,
+        testResults: [],
+      });
+    for (const [total, skipped, summary] of [
+      [0, 0, /^✗ no test passed: 0 passed \(0 tests\)/],
+      [2, 2, /^✗ no test passed: 0 passed, 2 skipped \(2 tests\)/],
+    ] as const) {
+      const r = await runTests({
+        cwd: t.dir,
+        config: {
+          command: [process.execPath, '-e', `console.log(${JSON.stringify(jest(total, skipped))})`],
+          format: 'jest',
+        },
+      });
+      expect(r).toMatchObject({ ok: false, failed: 0, passed: 0, exit_code: 0 });
+      expect(r.summary).toMatch(summary);
+    }
+  });
+
+  it('requireTestsConfig: the tests section, or E_CONFIG_INVALID naming the file', () => {
+    const tests = { command: ['vitest', 'run'], format: 'vitest' as const };
+    expect(requireTestsConfig({ version: '1.1', gates: {}, tests } as never, 'q.yaml')).toBe(tests);
+    expect(() => requireTestsConfig({ version: '1.1', gates: {} } as never, 'q.yaml', 'pass a command')).toThrow(
+      expect.objectContaining({
+        code: 'E_CONFIG_INVALID',
+        file: 'q.yaml',
+        hint: 'add tests: {command: [...], format: vitest|jest|pytest, report_file: ...}, or pass a command',
+      }),
+    );
   });
 });

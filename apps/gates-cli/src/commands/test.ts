@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
-import { QUALITY_CONFIG_PATH, requireQualityConfig, runTests } from '@st3/quality-gates';
-import { St3Error, type TestsConfig } from '@st3/schemas';
+import { QUALITY_CONFIG_PATH, requireQualityConfig, requireTestsConfig, runTests } from '@st3/quality-gates';
+import type { TestsConfig } from '@st3/schemas';
 
 /** `st3 test`: the project's test command, with its result parsed. Tests are not a gate. */
 export const command = defineCommand({
@@ -43,12 +43,7 @@ export const command = defineCommand({
       // The loader of `st3 gates list` and of the MCP tools list_gates and run_tests: the same errors.
       const { config: loaded, warnings } = await requireQualityConfig(path);
       for (const w of warnings) out.diagnostic(w);
-      if (!loaded.tests)
-        throw new St3Error('E_CONFIG_INVALID', `${path} has no tests section`, {
-          file: path,
-          hint: 'add tests: {command: [...], format: vitest|jest|pytest, report_file: ...}, or pass a command after --',
-        });
-      config = loaded.tests;
+      config = requireTestsConfig(loaded, path, 'pass a command after --');
     }
     const result = await runTests({ cwd: ws.root, config, signal: io.signal, env: io.env });
     if (common.json) {

@@ -210,14 +210,10 @@ export const runTestsTool = defineTool({
   annotations: { ...READ_ONLY, idempotentHint: false, openWorldHint: true },
   async run(_args, { root, signal, progress }) {
     const { path, config } = await loadConfig(root);
-    if (!config.tests)
-      throw new St3Error('E_CONFIG_INVALID', `${path} has no tests section`, {
-        file: path,
-        hint: 'add tests: {command: [...], format: vitest|jest|pytest, report_file: ...}',
-      });
-    const { runTests } = await import('@st3/quality-gates');
-    progress({ progress: 0, message: `running ${config.tests.command.join(' ')}` });
-    return runTests({ cwd: root, config: config.tests, signal });
+    const { requireTestsConfig, runTests } = await import('@st3/quality-gates');
+    const tests = requireTestsConfig(config, path);
+    progress({ progress: 0, message: `running ${tests.command.join(' ')}` });
+    return runTests({ cwd: root, config: tests, signal });
   },
   summary: (r) => r.summary,
   failed: (r) => !r.ok,

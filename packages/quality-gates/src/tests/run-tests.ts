@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { TestsConfig } from '@st3/schemas';
+import type { QualityConfig, TestsConfig } from '@st3/schemas';
 import { St3Error } from '@st3/schemas/errors';
 import { findGitRoot } from '@st3/fs';
 import { runProcess, tail } from '@st3/process';
@@ -21,6 +21,20 @@ export interface RunTestsOptions {
   config: TestsConfig;
   signal?: AbortSignal;
   env?: Record<string, string | undefined>;
+}
+
+const TESTS_HINT = 'add tests: {command: [...], format: vitest|jest|pytest, report_file: ...}';
+
+/**
+ * The `tests` section of the quality.yaml at `path` (`st3 test`, MCP `run_tests`): `E_CONFIG_INVALID` naming
+ * the file when there is none. `orElse` extends the hint with the caller's other way to name a command.
+ */
+export function requireTestsConfig(config: QualityConfig, path: string, orElse?: string): TestsConfig {
+  if (config.tests) return config.tests;
+  throw new St3Error('E_CONFIG_INVALID', `${path} has no tests section`, {
+    file: path,
+    hint: orElse ? `${TESTS_HINT}, or ${orElse}` : TESTS_HINT,
+  });
 }
 
 /**
@@ -67,7 +81,8 @@ export async function runTests(options: RunTestsOptions): Promise<TestRunResult>
       details: { stderr: tail(run.stderr) },
     });
   }
-  const ok = counts.failed === 0 && run.exitCode === 0;
+  // No test that passed is no evidence (a wrong include glob with passWithNoTests, everything skipped).
+  const ok = counts.failed === 0 && run.exitCode === 0 && counts.passed > 0;
   return {
     ...counts,
     ok,
@@ -77,14 +92,15 @@ export async function runTests(options: RunTestsOptions): Promise<TestRunResult>
   };
 }
 
-/** `✗ 2 failed, 40 passed, 1 skipped (43 tests) · 3.1s`. */
-export function summarizeTests(c: TestCounts, durationMs: number, ok = c.failed === 0): string {
+/** `✗ 2 failed, 40 passed, 1 skipped (43 tests) · 3.1s`; `✗ no test passed: …` when none failed and none passed. */
+export function summarizeTests(c: TestCounts, durationMs: number, ok = c.failed === 0 && c.passed > 0): string {
   const parts = [
     c.failed > 0 ? `${c.failed} failed` : '',
     `${c.passed} passed`,
     c.skipped > 0 ? `${c.skipped} skipped` : '',
   ].filter(Boolean);
-  return `${ok ? '✓' : '✗'} ${parts.join(', ')} (${c.total} test${c.total === 1 ? '' : 's'}) · ${(durationMs / 1000).toFixed(1)}s`;
+  const none = c.failed === 0 && c.passed === 0 ? 'no test passed: ' : '';
+  return `${ok ? '✓' : '✗'} ${none}${parts.join(', ')} (${c.total} test${c.total === 1 ? '' : 's'}) · ${(durationMs / 1000).toFixed(1)}s`;
 }
 
 /** Reporters on stdout may be preceded by other output: take from the first `{` line. */
