@@ -2,7 +2,8 @@
 // Architecture guard run by `pnpm test`: packages depend only downward through the layering of
 // DESIGN.md (LAYERS below), no dependency cycle between workspace packages, packages import each
 // other only through their public `exports` (no deep imports) and only what their package.json
-// declares, apps are never imported by packages, and every publishable package passes publint.
+// declares, apps are never imported by packages, every publishable package passes publint, and every
+// error and warning code the sources use is registered (docs/error-codes.md lists them).
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -167,6 +168,42 @@ export function checkImports(pkgs, base) {
   return problems;
 }
 
+const CODE_RE = /['"`]((?:E|W)_[A-Z][A-Z0-9_]*)['"`]/g;
+/** Literals shaped like codes that are not user-facing codes: cli-kit's internal exit signal, doc examples. */
+const NOT_CODES = new Set(['E_EXIT', 'E_UPPER_CASE', 'E_X']);
+
+/**
+ * Code rule: every `E_…`/`W_…` string literal in the shipped sources of packages and apps is a code of
+ * `registered` (ERROR_CODES and WARNING_CODES of @st3/schemas), so each one has its cause and fix listed.
+ */
+export function checkCodes(pkgs, base, registered) {
+  const problems = [];
+  for (const p of pkgs) {
+    if (p.group !== 'packages' && p.group !== 'apps') continue;
+    for (const file of walk(join(p.dir, 'src'))) {
+      if (/\.test\.[mc]?[jt]sx?$/.test(file)) continue;
+      const seen = new Set();
+      for (const m of readFileSync(file, 'utf8').matchAll(CODE_RE)) {
+        const code = m[1];
+        if (registered.has(code) || NOT_CODES.has(code) || seen.has(code)) continue;
+        seen.add(code);
+        problems.push(
+          `${relative(base, file)} uses ${code}, which is not registered: add it to ${code.startsWith('W_') ? 'WARNING_CODES' : 'ERROR_CODES'} in @st3/schemas (cause and fix)`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/** The codes @st3/schemas registers, from its build (undefined when it is not built). */
+async function registeredCodes(base) {
+  const built = join(base, 'packages/schemas/dist/errors.js');
+  if (!existsSync(built)) return undefined;
+  const { ERROR_CODES, WARNING_CODES } = await import(pathToFileURL(built).href);
+  return new Set([...Object.keys(ERROR_CODES), ...Object.keys(WARNING_CODES)]);
+}
+
 /** Packaging rule: every publishable package is built, publint-clean, side-effect free and exports its package.json. */
 export async function checkPackaging(pkgs) {
   const problems = [];
@@ -192,6 +229,10 @@ export async function checkArchitecture(base, options = {}) {
   const pkgs = listWorkspacePackages(base);
   const problems = [...checkDependencies(pkgs, options.layers ?? LAYERS), ...checkImports(pkgs, base)];
   if (options.packaging !== false) problems.push(...(await checkPackaging(pkgs)));
+  const codes = options.codes ?? (await registeredCodes(base));
+  if (codes) problems.push(...checkCodes(pkgs, base, codes));
+  else if (options.codes !== false)
+    problems.push('@st3/schemas: not built (its error codes are needed for the code rule)');
   return { packages: pkgs.length, problems };
 }
 
@@ -202,7 +243,7 @@ async function main() {
     process.exitCode = 1;
   } else {
     console.log(
-      `architecture check: ${packages} workspace packages, layering kept, no cycle, no deep or undeclared import, publint clean`,
+      `architecture check: ${packages} workspace packages, layering kept, no cycle, no deep or undeclared import, publint clean, every code registered`,
     );
   }
 }

@@ -58,7 +58,7 @@ describe('checkArchitecture', () => {
       'packages/atomizer/package.json': pkg('@st3/atomizer', { '@st3/schemas': 'workspace:^' }),
       'packages/atomizer/src/index.ts': `import { z } from '${scope}/schemas';\n`,
     });
-    expect((await checkArchitecture(root, { packaging: false })).problems).toEqual([]);
+    expect((await checkArchitecture(root, { packaging: false, codes: false })).problems).toEqual([]);
   });
 
   it('reports a dependency cycle between packages', async () => {
@@ -66,7 +66,7 @@ describe('checkArchitecture', () => {
       'packages/a/package.json': pkg('@st3/a', { '@st3/b': 'workspace:^' }),
       'packages/b/package.json': pkg('@st3/b', { '@st3/a': 'workspace:^' }),
     });
-    const { problems } = await checkArchitecture(root, { packaging: false, layers: false });
+    const { problems } = await checkArchitecture(root, { packaging: false, layers: false, codes: false });
     expect(problems).toEqual(['dependency cycle between workspace packages: @st3/a → @st3/b → @st3/a']);
   });
 
@@ -82,7 +82,7 @@ describe('checkArchitecture', () => {
       // Built from pieces so that this test file itself contains no deep import for the real check to find.
       'packages/gates/src/deep.ts': `import { loadText } from '${scope}/schemas/src/load/load-document.js';\nconst lazy = () => import('${scope}/schemas/dist/index.js');\n`,
     });
-    const { problems } = await checkArchitecture(root, { packaging: false, layers: false });
+    const { problems } = await checkArchitecture(root, { packaging: false, layers: false, codes: false });
     expect(problems).toEqual([
       'packages/gates/src/deep.ts imports @st3/schemas/src/load/load-document.js, which is not in the public exports of @st3/schemas',
       'packages/gates/src/deep.ts imports @st3/schemas/dist/index.js, which is not in the public exports of @st3/schemas',
@@ -94,7 +94,7 @@ describe('checkArchitecture', () => {
       'apps/gates-cli/package.json': pkg('@st3/gates-cli'),
       'packages/gates/package.json': pkg('@st3/gates', { '@st3/gates-cli': 'workspace:^' }),
     });
-    const { problems } = await checkArchitecture(root, { packaging: false, layers: false });
+    const { problems } = await checkArchitecture(root, { packaging: false, layers: false, codes: false });
     expect(problems).toEqual([
       '@st3/gates depends on the app @st3/gates-cli: apps depend on packages, never the reverse',
     ]);
@@ -102,7 +102,7 @@ describe('checkArchitecture', () => {
 
   it('reports an unbuilt publishable package when packaging is checked', async () => {
     const root = workspace({ 'packages/x/package.json': { ...pkg('@st3/x'), private: false } });
-    const { problems } = await checkArchitecture(root, { layers: false });
+    const { problems } = await checkArchitecture(root, { layers: false, codes: false });
     expect(problems).toEqual(['@st3/x: not built (run pnpm build before this check)']);
   });
 
@@ -116,7 +116,7 @@ describe('checkArchitecture', () => {
       'packages/quality-gates/package.json': pkg('@st3/quality-gates', { '@st3/fs': 'workspace:^' }),
       'packages/newcomer/package.json': pkg('@st3/newcomer', { '@st3/schemas': 'workspace:^' }),
     });
-    const { problems } = await checkArchitecture(root, { packaging: false });
+    const { problems } = await checkArchitecture(root, { packaging: false, codes: false });
     expect(problems).toEqual([
       '@st3/fs depends on @st3/quality-gates, which the layering does not allow (it may use: @st3/schemas)',
       '@st3/newcomer has no place in the layering: add it to LAYERS in check-architecture.mjs',
@@ -133,7 +133,7 @@ describe('checkArchitecture', () => {
         devDependencies: { '@st3/telemetry': 'workspace:*' },
       },
     });
-    expect((await checkArchitecture(root, { packaging: false })).problems).toEqual([]);
+    expect((await checkArchitecture(root, { packaging: false, codes: false })).problems).toEqual([]);
   });
 
   it('reports a source import of a workspace package the package.json does not declare', async () => {
@@ -147,9 +147,29 @@ describe('checkArchitecture', () => {
       'packages/evidence/src/run.ts': `import { runProcess } from '${scope}/process';\n`,
       'packages/evidence/test/run.test.ts': `import { runProcess } from '${scope}/process';\n`,
     });
-    const { problems } = await checkArchitecture(root, { packaging: false });
+    const { problems } = await checkArchitecture(root, { packaging: false, codes: false });
     expect(problems).toEqual([
       'packages/evidence/src/run.ts imports @st3/process, which @st3/evidence does not declare in its dependencies',
     ]);
+  });
+
+  it('reports an error or warning code the sources use that is not registered (tests and doc examples aside)', async () => {
+    const root = workspace({
+      'packages/schemas/package.json': pkg('@st3/schemas'),
+      'packages/evidence/package.json': pkg('@st3/evidence', { '@st3/schemas': 'workspace:^' }),
+      'packages/evidence/src/a.ts':
+        "throw new St3Error('E_KNOWN', 'x'); warn({ code: 'W_NEW' }); warn({ code: 'W_NEW' });\n",
+      'packages/evidence/src/b.ts': 'const e = { code: `E_FRESH` };\n',
+      'packages/evidence/test/a.test.ts': "expect(code).toBe('E_ONLY_IN_TESTS');\n",
+    });
+    const { problems } = await checkArchitecture(root, { packaging: false, codes: new Set(['E_KNOWN']) });
+    expect(problems).toEqual([
+      'packages/evidence/src/a.ts uses W_NEW, which is not registered: add it to WARNING_CODES in @st3/schemas (cause and fix)',
+      'packages/evidence/src/b.ts uses E_FRESH, which is not registered: add it to ERROR_CODES in @st3/schemas (cause and fix)',
+    ]);
+    // Without the registry (schemas not built) the rule cannot run: that is a problem, not a pass.
+    expect((await checkArchitecture(root, { packaging: false })).problems).toContain(
+      '@st3/schemas: not built (its error codes are needed for the code rule)',
+    );
   });
 });

@@ -125,7 +125,7 @@ export const EVIDENCE_CODES = {
     exit: 2,
     area: 'evidence',
     cause:
-      '`st3 tasks validate` found no task file to check: the folders given (or the configured task folders) hold no file named TASK-0123-slug.task.yaml, or do not exist. Checking nothing is no verdict.',
+      '`st3 tasks validate` found no task file to check: the folders given (or the configured task folders) hold no `*.task.yaml` file, or do not exist. Checking nothing is no verdict.',
     fix: 'Give the task files or the folders holding them; a file with another name is checked when given by its path. `task_dirs` in .st3/config/tasks.yaml sets the default folders.',
   },
   E_VALIDATION_NO_COMMANDS: {
