@@ -1,4 +1,5 @@
-import { chmodSync, chownSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RUFF_MYPY_CONFIG } from '../src/gate-configs.js';
@@ -60,6 +61,55 @@ describe('a folder that cannot be listed (built binary)', () => {
         });
       } finally {
         chmodSync(join(dir, 'src/locked'), 0o755);
+      }
+    }));
+});
+
+describe('a changed file that cannot be looked at (built binary)', () => {
+  /** git as the user the st3 commands run as. */
+  const git = (dir: string, ...args: string[]) =>
+    execFileSync('git', ['-c', 'user.email=a@b', '-c', 'user.name=a', ...args], {
+      cwd: dir,
+      env: { ...process.env, HOME: dir },
+      ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+    });
+
+  it('auto scope does not call it deleted (which skipped its gates and moved the baseline); run --only gates does not skip', () =>
+    withTempDir(async (dir) => {
+      writeFiles(dir, {
+        '.gitignore': '.ruff_cache/\n.mypy_cache/\n.st3/state.json\n.st3/logs/\n.st3/cache/\n',
+        '.st3/config/quality.yaml': RUFF_MYPY_CONFIG,
+        'src/sub/c.py': 'def f(x: int) -> int:\n    return x\n',
+      });
+      own(dir);
+      git(dir, 'init', '-q');
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-qm', 'init');
+      const green = await st3(['gates', '--json'], dir);
+      expect(green.code, green.stdout + green.stderr).toBe(0);
+      writeFiles(dir, { 'src/sub/c.py': 'import os\n\n\ndef f(x: int) -> int:\n    return x\n' });
+      own(dir);
+      git(dir, 'commit', '-qam', 'unused import');
+      const head = git(dir, 'rev-parse', 'HEAD').toString().trim();
+      chmodSync(join(dir, 'src/sub'), 0o000);
+      try {
+        const r = await st3(['gates', '--json'], dir);
+        expect(r.code, r.stdout).toBe(3);
+        expect(json(r).error).toMatchObject({ code: 'E_FILE_READ', file: join(dir, 'src/sub/c.py') });
+        expect(readFileSync(join(dir, '.st3/state.json'), 'utf8')).not.toContain(head);
+        chmodSync(join(dir, '.st3/config'), 0o000);
+        const stage = await st3(['run', '--only', 'gates', '--json'], dir);
+        expect(stage.code, stage.stdout).toBe(1);
+        expect(json(stage).stages).toEqual([
+          expect.objectContaining({
+            stage: 'gates',
+            ok: false,
+            data: { error: expect.objectContaining({ code: 'E_FILE_READ' }) },
+          }),
+        ]);
+      } finally {
+        chmodSync(join(dir, 'src/sub'), 0o755);
+        chmodSync(join(dir, '.st3/config'), 0o755);
       }
     }));
 });

@@ -30,10 +30,11 @@ export const stage: RunStage = {
   name: 'gates',
   title: 'quality gates',
   async run(ctx) {
-    const { existsSync } = await import('node:fs');
     const { join } = await import('node:path');
+    const { fileIsPresent } = await import('@st3/fs');
     const { runGates, QUALITY_CONFIG_PATH } = await import('@st3/quality-gates');
-    if (!existsSync(join(ctx.root, QUALITY_CONFIG_PATH))) {
+    // Only a file that is not there skips the stage: one that cannot be looked at is E_FILE_READ, not "none".
+    if (!fileIsPresent(join(ctx.root, QUALITY_CONFIG_PATH))) {
       return { stage: 'gates', ok: true, skipped: true, summary: `no ${QUALITY_CONFIG_PATH} (run \`st3 gates init\`)` };
     }
     const result = await runGates({

@@ -102,6 +102,7 @@ export {
 } from './validation/run-task.js';
 export {
   checkCleanTree,
+  describeDrift,
   recordWorktree,
   snapshotFor,
   takeSnapshot,
@@ -109,6 +110,7 @@ export {
   workspaceIgnores,
   type WorktreeDrift,
   type WorktreeOptions,
+  type WorktreeWarning,
 } from './worktree.js';
 export { diffContext, taskFileDrift, type ContextDiff, type TaskFileDrift } from './context/diff.js';
 export { resolveTaskRef } from './context/ref.js';

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { withFileLock, writeFileAtomic, writeJsonAtomic } from '@st3/fs';
 import {
+  decodeUtf8,
   isSt3Error,
   QuarantineEntrySchema,
   QuarantineIndexSchema,
@@ -162,15 +163,19 @@ export function repairQuarantined(
   return mutate(q, async (index) => {
     const entry = await loadEntry(q, taskId, true);
     const abs = resolve(q.root, entry.original_path);
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readFile(abs, 'utf8');
-    } catch {
+      bytes = await readFile(abs);
+    } catch (error) {
       throw new St3Error('E_FILE_NOT_FOUND', `the quarantined file ${entry.original_path} is gone`, {
         file: entry.original_path,
+        cause: error,
         hint: 'release the entry with --force',
       });
     }
+    // Exact text, or E_FILE_ENCODING at its line:column: a repair of a lossy copy would write U+FFFD over
+    // the bytes that are not UTF-8.
+    const text = decodeUtf8(bytes, entry.original_path);
     const { text: repaired, applied } = repairYaml(text);
     const verdict = validateTaskText(repaired, entry.original_path);
     const remaining = verdict.parseFailed ? verdict.errors[0] : undefined;
@@ -199,15 +204,26 @@ export function releaseQuarantined(
   return mutate(q, async (index) => {
     const entry = await loadEntry(q, taskId, true);
     if (!options.force) {
-      let text: string | undefined;
+      let bytes: Buffer | undefined;
       try {
-        text = await readFile(resolve(q.root, entry.original_path), 'utf8');
+        bytes = await readFile(resolve(q.root, entry.original_path));
       } catch {
-        text = undefined;
+        bytes = undefined;
       }
-      const verdict = text === undefined ? undefined : validateTaskText(text, entry.original_path);
-      if (!verdict || verdict.parseFailed) {
-        const d = verdict?.errors[0];
+      // A file that is not UTF-8 is not released: it parses only once decoded lossily.
+      let d: Diagnostic | undefined;
+      let parses = false;
+      if (bytes !== undefined) {
+        try {
+          const verdict = validateTaskText(decodeUtf8(bytes, entry.original_path), entry.original_path);
+          parses = !verdict.parseFailed;
+          d = verdict.errors[0];
+        } catch (error) {
+          if (!isSt3Error(error)) throw error;
+          d = { code: error.code, severity: 'error', message: error.message, line: error.line, column: error.column };
+        }
+      }
+      if (!parses) {
         throw new St3Error(
           'E_TASK_QUARANTINED',
           `${taskId} still does not parse${d ? ` (${d.line}:${d.column} ${d.message})` : ''}`,

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '@st3/fs';
-import { St3Error, type StandardsExcerpt, type TelemetryHandle } from '@st3/schemas';
+import { decodeUtf8, St3Error, type StandardsExcerpt, type TelemetryHandle } from '@st3/schemas';
 import { displayPath, sha256, systemClock, type Clock } from './util.js';
 
 export interface MarkdownHeading {
@@ -98,13 +98,21 @@ export interface AttachStandardOptions {
 /** Extracts a section and caches it under the task; returns its record. */
 export async function cacheExcerpt(options: AttachStandardOptions): Promise<StandardsExcerpt> {
   const abs = resolve(options.root, options.file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(abs, 'utf8');
-  } catch {
-    throw new St3Error('E_FILE_NOT_FOUND', `standards file not found: ${options.file}`, { file: options.file });
+    bytes = await readFile(abs);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new St3Error('E_FILE_NOT_FOUND', `standards file not found: ${options.file}`, { file: options.file });
+    throw new St3Error('E_FILE_READ', `cannot read the standards file ${options.file}: ${(error as Error).message}`, {
+      file: options.file,
+      cause: error,
+    });
   }
-  options.telemetry?.fileRead?.(options.file, Buffer.byteLength(text));
+  options.telemetry?.fileRead?.(options.file, bytes.length);
+  // Exact text: a lossy decoding turns different bytes into the same U+FFFD (E_FILE_ENCODING at its line:column).
+  const text = decodeUtf8(bytes, options.file);
   const found = extractSection(text, options.section);
   if (!found) {
     const available = listHeadings(text)
@@ -151,13 +159,16 @@ export async function checkExcerpts(
 ): Promise<ExcerptCheck[]> {
   const out: ExcerptCheck[] = [];
   for (const excerpt of excerpts) {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readFile(resolve(root, excerpt.file), 'utf8');
+      bytes = await readFile(resolve(root, excerpt.file));
     } catch {
       out.push({ excerpt, status: 'missing_file' });
       continue;
     }
+    // A standard that is not UTF-8 is E_FILE_ENCODING at its line:column: decoded lossily, a changed byte
+    // could read the same as before and the excerpt would pass for fresh.
+    const text = decodeUtf8(bytes, excerpt.file);
     const found = extractSection(text, excerpt.section);
     if (!found) {
       out.push({ excerpt, status: 'missing_section' });
@@ -167,18 +178,16 @@ export async function checkExcerpts(
       out.push({ excerpt, status: 'stale', current_sha256: found.sha256 });
       continue;
     }
-    let cachedText: string | undefined;
+    // The cached copy is exactly what `cacheExcerpt` wrote: the section's text and one final newline.
+    let cached: Buffer | undefined;
     try {
-      cachedText = await readFile(join(contextDir, excerpt.cached), 'utf8');
+      cached = await readFile(join(contextDir, excerpt.cached));
     } catch {
-      cachedText = undefined;
+      cached = undefined;
     }
     out.push({
       excerpt,
-      status:
-        cachedText !== undefined && sha256(cachedText.replace(/\n$/, '')) === excerpt.sha256
-          ? 'fresh'
-          : 'cache_changed',
+      status: cached !== undefined && cached.equals(Buffer.from(`${found.content}\n`)) ? 'fresh' : 'cache_changed',
     });
   }
   return out;

@@ -44,7 +44,8 @@ async function readBytes(path: string, label: string): Promise<Buffer> {
   }
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// Exact: fails on bytes that are not UTF-8, and keeps a BOM (a BOM is a difference, not a normalization).
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function utf8(bytes: Buffer): string | undefined {
   try {

@@ -31,6 +31,11 @@ describe('compareFiles', () => {
     expect(verdict.kind === 'different' && verdict.diff).toContain('--- old.py');
   });
 
+  it('a BOM is a difference (bytes differ), not dropped by the decoding', async () => {
+    const [a, b] = await files('\uFEFFhello\n', 'hello\n');
+    expect((await compareFiles(a, b)).kind).toBe('different');
+  });
+
   it('never calls files identical or equivalent when their bytes differ and one is not UTF-8', async () => {
     // Decoded, both become "a\uFFFD\n": the bytes differ.
     const [a, b] = await files(Buffer.from([0x61, 0xfe, 0x0a]), Buffer.from([0x61, 0xff, 0x0a]));

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { changedLinesSince, planGateRun, runGates, type GateProgress, type RunGatesOptions } from '../src/index.js';
@@ -139,6 +139,19 @@ describe('--new-only: a violation is pre-existing only when it can be shown to h
     write(dir, { 'src/a.py': 'two\nthree\nfour\nfive\n' });
     const first = await changedLinesSince(dir, dir, git(dir, 'rev-parse', 'HEAD'), ['src/a.py']);
     expect([...(first.get('src/a.py') as Set<number>)]).toEqual([1]);
+  });
+
+  it('a line changed only in bytes that are not UTF-8 is changed; a file gone or unreadable is all new', async () => {
+    const dir = repo({ 'src/a.py': 'one\n' });
+    writeFileSync(join(dir, 'src/b.py'), Buffer.from([0x78, 0x0a, 0x79, 0xfe, 0x0a]));
+    commitAll(dir, 'b');
+    writeFileSync(join(dir, 'src/b.py'), Buffer.from([0x78, 0x0a, 0x79, 0xff, 0x0a]));
+    rmSync(join(dir, 'src/a.py'));
+    const head = git(dir, 'rev-parse', 'HEAD');
+    const changed = await changedLinesSince(dir, dir, head, ['src/a.py', 'src/b.py']);
+    // A replaced line: it and the line before it (a removal touches both sides), as for any edit.
+    expect([...(changed.get('src/b.py') as Set<number>)].sort()).toEqual([1, 2]);
+    expect(changed.get('src/a.py')).toBe('all');
   });
 });
 

@@ -200,6 +200,21 @@ describe('scaffold update (3-way)', () => {
       ['src/dtos/user-profile.ts', 'updated'],
     ]);
   });
+
+  it('a file that is no longer UTF-8 is an error, left byte for byte (a merge of a lossy copy would rewrite it)', async () => {
+    await scaffoldInto(t.dir, dtoRequest);
+    const path = join(t.dir, 'src/dtos/user-profile.ts');
+    const edited = Buffer.concat([readFileSync(path), Buffer.from('// caf\xe9\n', 'latin1')]);
+    writeFileSync(path, edited);
+    editTemplate((text) => text.replace("import { z } from 'zod';", "import { z } from 'zod';\n// v2"));
+    const report = await updateFiles(t.dir, await createScaffolder({ workspace: t.dir }), { now: LATER });
+    expect(report.failed).toBe(true);
+    expect(report.files.find((f) => f.path === 'src/dtos/user-profile.ts')).toMatchObject({
+      status: 'error',
+      message: expect.stringContaining('is not UTF-8 text'),
+    });
+    expect(readFileSync(path).equals(edited)).toBe(true);
+  });
 });
 
 describe('update: the paths given', () => {

@@ -14,3 +14,4 @@ export {
 } from './errors/st3-error.js';
 export { ERROR_CODES, exitCodeFor, type ErrorCode, type ErrorCodeInfo } from './errors/codes.js';
 export { WARNING_CODES, type WarningCodeInfo } from './errors/warnings.js';
+export { decodeUtf8, firstInvalidUtf8 } from './load/utf8.js';

@@ -19,6 +19,7 @@ export {
   type LoadOptions,
 } from './load/load-document.js';
 export { locatePath, type Position } from './load/locate.js';
+export { decodeUtf8, firstInvalidUtf8 } from './load/utf8.js';
 export { diagnosticAt, type Finding } from './load/diagnostic-at.js';
 export * from './formats/atoms.js';
 export * from './formats/graph.js';

@@ -1,3 +1,4 @@
+import type * as Evidence from '@st3/evidence';
 import type { ValidationTally } from '@st3/evidence';
 import { ValidationResultSchema, WorktreeSnapshotSchema, type ValidationResult } from '@st3/schemas';
 import { z } from 'zod';
@@ -111,6 +112,9 @@ export const worktreeSnapshotTool = defineTool({
     `snapshot: HEAD ${s.head ?? '(no commit)'}${s.branch ? ` on ${s.branch}` : ''}, ${plural(s.dirty.length, 'dirty file')}`,
 });
 
+/** @st3/evidence once `worktree_verify` ran (its summary, called after its run, words the drift the same way as the CLI). */
+let evidence: typeof Evidence | undefined;
+
 export const worktreeVerifyTool = defineTool({
   name: 'worktree_verify',
   title: 'Verify the work tree',
@@ -133,14 +137,20 @@ export const worktreeVerifyTool = defineTool({
     head_before: z.string().nullable(),
     head_now: z.string().nullable(),
     changed: z.array(
-      z.object({ path: z.string(), change: z.enum(['dirtied', 'modified', 'reverted']), status: z.string() }),
+      z.object({
+        path: z.string(),
+        change: z.enum(['dirtied', 'modified', 'reverted', 'unverifiable']),
+        status: z.string(),
+        reason: z.string().optional().describe('why an unverifiable entry could not be compared'),
+      }),
     ),
     clean: z.boolean(),
   }),
   annotations: READ_ONLY,
   async run(args, { root }) {
     const { ws, id } = await taskOf(root, args.id);
-    const { readContext, snapshotFor, verifyWorktree, workspaceIgnores } = await import('@st3/evidence');
+    evidence = await import('@st3/evidence');
+    const { readContext, snapshotFor, verifyWorktree, workspaceIgnores } = evidence;
     const context = await readContext(ws, id);
     const snapshot = snapshotFor(context, args.expectedAgent);
     const drift = await verifyWorktree(ws.root, snapshot, { ignore: workspaceIgnores(ws.config), env: process.env });
@@ -149,6 +159,6 @@ export const worktreeVerifyTool = defineTool({
   summary: (r) =>
     r.clean
       ? 'work tree matches the snapshot'
-      : `${r.head_moved ? `HEAD moved ${r.head_before ?? '(none)'} -> ${r.head_now ?? '(none)'}; ` : ''}${plural(r.changed.length, 'file')} changed since the snapshot`,
+      : `${r.head_moved ? `HEAD moved ${r.head_before ?? '(none)'} -> ${r.head_now ?? '(none)'}; ` : ''}${evidence!.describeDrift(r.changed)}`,
   failed: (r) => !r.ok,
 });

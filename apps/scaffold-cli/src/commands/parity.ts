@@ -1,5 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { existsSync, statSync, type Stats } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { createOutput, defineCommand, EXIT } from '@st3/cli-kit';
 import {
@@ -118,17 +118,73 @@ const run = defineCommand({
   },
 });
 
-/** A suite folder, or a folder of suites (each subfolder with a suite.yaml or cases/). */
+const SUITE_MARKERS = ['suite.yaml', 'suite.yml', 'suite.json', 'cases'];
+
+/**
+ * A suite folder, or a folder of suites (each subfolder with a suite.yaml or cases/; a symbolic link to
+ * a folder counts as one). Nothing is dropped unseen: a folder that cannot be read is `E_FILE_READ`
+ * naming it, and a link in a folder of suites that points to nothing is `E_FILE_NOT_FOUND`.
+ */
 async function suiteDirs(dir: string): Promise<string[]> {
-  if (!existsSync(dir)) throw new St3Error('E_FILE_NOT_FOUND', `parity suite folder not found: ${dir}`);
-  const isSuite = (d: string) => ['suite.yaml', 'suite.yml', 'suite.json', 'cases'].some((n) => existsSync(join(d, n)));
-  if (isSuite(dir)) return [dir];
-  const subs = (await readdir(dir, { withFileTypes: true }))
-    .filter((e) => e.isDirectory())
-    .map((e) => join(dir, e.name))
-    .filter(isSuite)
-    .sort();
-  return subs.length > 0 ? subs : [dir];
+  const info = await statOrNothing(dir);
+  if (!info) throw new St3Error('E_FILE_NOT_FOUND', `parity suite folder not found: ${dir}`, { file: dir });
+  if (!info.isDirectory())
+    throw new St3Error('E_FILE_NOT_FOUND', `not a folder: ${dir}`, {
+      file: dir,
+      hint: 'pass a folder holding suite.yaml and cases/, or a folder of such folders',
+    });
+  if (isSuite(await listFolder(dir))) return [dir];
+  const subs: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    let isDirectory = entry.isDirectory();
+    if (entry.isSymbolicLink()) {
+      const target = await statOrNothing(path);
+      if (!target)
+        throw new St3Error('E_FILE_NOT_FOUND', `${path} is a symbolic link to nothing: a suite there would not run`, {
+          file: path,
+          hint: 'fix or remove the link',
+        });
+      isDirectory = target.isDirectory();
+    }
+    if (isDirectory && isSuite(await listFolder(path))) subs.push(path);
+  }
+  return subs.length > 0 ? subs.sort() : [dir];
+}
+
+const isSuite = (names: readonly string[]) => SUITE_MARKERS.some((n) => names.includes(n));
+
+/** The names in a folder; one that exists but cannot be listed is `E_FILE_READ`, never "not a suite". */
+async function listFolder(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    throw readError(dir, error, 'cannot list the folder');
+  }
+}
+
+/** `stat` that answers undefined for what does not exist and throws `E_FILE_READ` for anything else. */
+async function statOrNothing(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw readError(path, error, 'cannot read');
+  }
+}
+
+function readError(path: string, error: unknown, what: string): St3Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new St3Error(
+    'E_FILE_READ',
+    `${what} ${path} (${code ?? (error as Error).message}): its suites would not run`,
+    {
+      file: path,
+      hint: 'fix its permissions, or pass only the suites to run',
+      cause: error,
+    },
+  );
 }
 
 async function renderers(suite: LoadedSuite): Promise<[Renderer, Renderer]> {

@@ -1,5 +1,6 @@
 import { defineCommand, EXIT } from '@st3/cli-kit';
 import {
+  describeDrift,
   checkCleanTree,
   readContext,
   recordWorktree,
@@ -148,11 +149,11 @@ const verify = defineCommand({
     if (out.json) out.document({ ok: drift.clean, agent: snap.agent ?? null, ...drift });
     else {
       if (drift.head_moved) out.line(`HEAD moved: ${drift.head_before ?? '(none)'} -> ${drift.head_now ?? '(none)'}`);
-      for (const c of drift.changed) out.line(`${c.change.padEnd(9)} ${c.path}`);
+      for (const c of drift.changed) out.line(`${c.change.padEnd(9)} ${c.path}${c.reason ? `  (${c.reason})` : ''}`);
       out.line(
         drift.clean
           ? `work tree matches the snapshot${snap.agent ? ` taken by ${snap.agent}` : ''}`
-          : `${drift.changed.length} file(s) changed since the snapshot${snap.agent ? ` taken by ${snap.agent}` : ''}`,
+          : `${describeDrift(drift.changed)}${snap.agent ? ` (snapshot taken by ${snap.agent})` : ''}`,
       );
     }
     return drift.clean ? EXIT.ok : EXIT.problems;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import type { Diagnostic, TaskContext } from '@st3/schemas';
+import { decodeUtf8, St3Error, type Diagnostic, type TaskContext } from '@st3/schemas';
 import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { findTask } from '../tasks/find.js';
 import { validateTaskText } from '../tasks/load.js';
@@ -17,7 +17,7 @@ export interface TaskFileDrift {
   moved_from?: string;
   /** The stored snapshot still has the SHA-256 recorded at init. */
   snapshot_intact: boolean;
-  /** The task file's bytes differ from the snapshot (false when it is gone: see `task_file`). */
+  /** The task file's bytes differ from the snapshot; true also when it is gone (`task_file` null). */
   task_file_changed: boolean;
   snapshot_sha256: string;
   current_sha256: string | null;
@@ -35,11 +35,22 @@ export interface ContextDiff extends TaskFileDrift {
   errors: Diagnostic[];
 }
 
-async function readOrNull(path: string): Promise<Buffer | null> {
+/**
+ * The file's bytes, or null when it is not there (ENOENT, ENOTDIR). Any other failure (permissions, a
+ * folder, a file too big to read) is E_FILE_READ naming it: a file that could not be read is never
+ * taken as unchanged, nor as gone.
+ */
+async function readOrNull(path: string, file: string): Promise<Buffer | null> {
   try {
     return await readFile(path);
-  } catch {
-    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw new St3Error('E_FILE_READ', `cannot read ${file}: ${(error as Error).message}`, {
+      file,
+      cause: error,
+      hint: 'check that it is a readable regular file',
+    });
   }
 }
 
@@ -49,14 +60,17 @@ async function currentTaskFile(
   context: TaskContext,
 ): Promise<{ file: string | null; bytes: Buffer | null }> {
   const recorded = context.manifest.task_file;
-  const bytes = await readOrNull(resolve(ws.root, recorded));
+  const bytes = await readOrNull(resolve(ws.root, recorded), recorded);
   if (bytes) return { file: recorded, bytes };
+  let found: Awaited<ReturnType<typeof findTask>>;
   try {
-    const found = await findTask(ws.root, ws.config.task_dirs, context.manifest.task_id);
-    return { file: found.file, bytes: await readOrNull(found.path) };
-  } catch {
-    return { file: null, bytes: null };
+    found = await findTask(ws.root, ws.config.task_dirs, context.manifest.task_id);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'E_TASK_NOT_FOUND') return { file: null, bytes: null };
+    throw error;
   }
+  const moved = await readOrNull(found.path, found.file);
+  return moved ? { file: found.file, bytes: moved } : { file: null, bytes: null };
 }
 
 async function drift(
@@ -64,7 +78,8 @@ async function drift(
   context: TaskContext,
 ): Promise<{ drift: TaskFileDrift; snapshot: Buffer | null; current: Buffer | null }> {
   const snap = context.immutable.snapshot;
-  const snapshot = await readOrNull(join(contextDirFor(ws, context.manifest.task_id), snap.path));
+  const snapshotPath = join(contextDirFor(ws, context.manifest.task_id), snap.path);
+  const snapshot = await readOrNull(snapshotPath, displayPath(ws.root, snapshotPath));
   const { file, bytes } = await currentTaskFile(ws, context);
   const current = bytes === null ? null : sha256(bytes);
   return {
@@ -73,7 +88,8 @@ async function drift(
       task_file: file === null ? null : displayPath(ws.root, resolve(ws.root, file)),
       ...(file !== context.manifest.task_file ? { moved_from: context.manifest.task_file } : {}),
       snapshot_intact: snapshot !== null && sha256(snapshot) === snap.sha256,
-      task_file_changed: current !== null && current !== snap.sha256,
+      // Gone is a change: the task file recorded at init is no longer there to say "unchanged".
+      task_file_changed: current === null || current !== snap.sha256,
       snapshot_sha256: snap.sha256,
       current_sha256: current,
     },
@@ -94,6 +110,25 @@ const stable = (v: unknown): string =>
       : x,
   );
 
+/** The task file as text, or its E_FILE_ENCODING finding: a lossy decoding could hide the change of an immutable field. */
+function strictText(bytes: Buffer, file: string): { ok: string } | { error: Diagnostic } {
+  try {
+    return { ok: decodeUtf8(bytes, file) };
+  } catch (error) {
+    if (!(error instanceof St3Error)) throw error;
+    return {
+      error: {
+        code: error.code,
+        severity: 'error',
+        file,
+        line: error.line,
+        column: error.column,
+        message: error.message,
+      },
+    };
+  }
+}
+
 /**
  * `context diff`: the unified diff of the task file since `context init` (snapshot → now) and the
  * immutable fields (title, acceptance criteria, plan, scope, deliverables) whose value changed.
@@ -110,8 +145,10 @@ export async function diffContext(ws: EvidenceWorkspace, taskId: string): Promis
       : '';
   const immutable: ContextDiff['immutable'] = [];
   let errors: Diagnostic[] = [];
-  if (current !== null && d.task_file_changed) {
-    const verdict = validateTaskText(after.replace(/^\uFEFF/, ''), name);
+  const text = current !== null && d.task_file_changed ? strictText(current, name) : undefined;
+  if (text && 'error' in text) errors = [text.error];
+  else if (text) {
+    const verdict = validateTaskText(text.ok.replace(/^\uFEFF/, ''), name);
     if (!verdict.task) errors = verdict.errors;
     else {
       const now = immutableFields(verdict.task);

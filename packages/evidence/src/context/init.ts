@@ -50,11 +50,19 @@ interface InitialSnapshot {
 async function initialSnapshot(ws: EvidenceWorkspace, options: ContextOptions, clock: Clock): Promise<InitialSnapshot> {
   const mode = options.worktree ?? 'record';
   if (mode === 'skip') return { snapshot: null, warnings: [] };
-  const common = { ignore: workspaceIgnores(ws.config), clock, agent: options.agent, env: options.env };
+  // An entry recorded without a hash (it could not be read) is a warning of its own: verify cannot compare it.
+  const unhashed: InitWarning[] = [];
+  const common = {
+    ignore: workspaceIgnores(ws.config),
+    clock,
+    agent: options.agent,
+    env: options.env,
+    onWarning: ({ code, message }: InitWarning) => unhashed.push({ code, message }),
+  };
   try {
-    if (mode === 'require-clean') return { snapshot: await checkCleanTree(ws.root, common), warnings: [] };
+    if (mode === 'require-clean') return { snapshot: await checkCleanTree(ws.root, common), warnings: unhashed };
     const snapshot = await takeSnapshot(ws.root, common);
-    const warnings =
+    const warnings: InitWarning[] =
       snapshot.dirty.length > 0
         ? [
             {
@@ -66,7 +74,7 @@ async function initialSnapshot(ws: EvidenceWorkspace, options: ContextOptions, c
             },
           ]
         : [];
-    return { snapshot, warnings };
+    return { snapshot, warnings: [...warnings, ...unhashed] };
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code !== 'E_NOT_GIT' && code !== 'E_TOOL_NOT_FOUND') throw error;

@@ -3,8 +3,10 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import {
   checkTaskFile,
+  decodeUtf8,
   issueToDiagnostic,
   loadText,
+  St3Error,
   TaskFileSchema,
   type CheckContext,
   type Diagnostic,
@@ -120,8 +122,27 @@ export function validateTaskText(text: string, file: string): TaskVerdict {
 export async function validateTaskFile(path: string, displayName = path): Promise<TaskVerdict> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Exact text: a byte that is not UTF-8 is E_FILE_ENCODING at its line:column (decoded lossily it would
+    // read as U+FFFD and the file would pass for valid).
+    text = decodeUtf8(await readFile(path), displayName);
   } catch (error) {
+    if (error instanceof St3Error)
+      return {
+        file: displayName,
+        id: taskIdFromFileName(path),
+        ok: false,
+        parseFailed: false,
+        errors: [
+          {
+            code: error.code,
+            severity: 'error',
+            file: displayName,
+            ...(error.line !== undefined ? { line: error.line, column: error.column } : {}),
+            message: error.message,
+          },
+        ],
+        warnings: [],
+      };
     const code = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'E_FILE_NOT_FOUND' : 'E_FILE_READ';
     return {
       file: displayName,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { St3Error } from '@st3/schemas';
+import { decodeUtf8, St3Error } from '@st3/schemas';
 import { withFileLock, writeFileAtomic } from '../fs.js';
 import { directoryEditLog, memoryEditLog, type EditLog } from './edit-log.js';
 import { applyHunks, diffHunks, rebaseHunks, type Hunk } from './hunks.js';
@@ -64,13 +64,16 @@ export function insideRoot(root: string, path: string): string {
   return abs;
 }
 
+/** The file's exact text (a file that is not UTF-8 is E_FILE_ENCODING: rewriting a lossy copy would change bytes no atom touched). */
 async function readText(abs: string): Promise<string | undefined> {
+  let bytes: Buffer;
   try {
-    return await readFile(abs, 'utf8');
+    bytes = await readFile(abs);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new St3Error('E_FILE_READ', `cannot read ${abs}: ${(error as Error).message}`, { file: abs });
   }
+  return decodeUtf8(bytes, abs);
 }
 
 function conflict(path: string, label: string, why: string): St3Error {

@@ -38,16 +38,18 @@ export async function changedLinesSince(
         filepath: prefix ? `${prefix}/${file}` : file,
         cache,
       });
-      before = Buffer.from(blob).toString('utf8');
+      // Byte for byte (latin1): decoded as UTF-8, a line changed only in bytes that are not UTF-8 would look unchanged.
+      before = Buffer.from(blob).toString('latin1');
     } catch {
       out.set(file, 'all');
       continue;
     }
     let after: string;
     try {
-      after = await readFile(resolve(root, file), 'utf8');
+      after = await readFile(resolve(root, file), 'latin1');
     } catch {
-      out.set(file, new Set());
+      // Unreadable or gone: nothing shows which of its violations are old, so all are new.
+      out.set(file, 'all');
       continue;
     }
     const lines = new Set<number>();

@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GateConfig, QualityConfig, QualityGatesState } from '@st3/schemas';
 import { St3Error } from '@st3/schemas/errors';
 import { configFileGlobs, configFileMatcher } from '../scope/config-hash.js';
 import { createGateFilter, describeGateFilter } from '../scope/filter.js';
 import { findImporters } from '../scope/imports.js';
+import { fileIsPresent } from '@st3/fs';
 import type { ResolvedScope } from '../scope/resolve-scope.js';
 
 /** How one gate runs in this run, and why. */
@@ -103,7 +103,7 @@ async function planChanged(
 
   const ofType = typedFilter(gate, ctx.config);
   const typed = [...changed.filter(ofType), ...deleted.filter(ofType)];
-  const failed = auto ? failedFor(id, state).filter((f) => filter(f) && existsSync(join(root, f))) : [];
+  const failed = auto ? failedFor(id, state).filter((f) => filter(f) && fileIsPresent(join(root, f))) : [];
   if (gate.capabilities.scope_mode === 'project') {
     if (typed.length === 0 && failed.length === 0) return skip(base, scope, gate, auto);
     const why = typed.length > 0 ? `${plural(typed.length, 'file')} of its types changed` : 'it failed before';

@@ -1,7 +1,8 @@
-import { existsSync, lstatSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runProcess } from '@st3/process';
 import { St3Error } from '@st3/schemas/errors';
+import { fileIsPresent } from '@st3/fs';
 
 /**
  * The diff of auto scope through the git binary, when it is on PATH (ADR 0045): `git diff --raw BASE`
@@ -100,19 +101,10 @@ export function parseChanges(dir: string, rawDiff: string, untracked: readonly s
     if (srcMode === '160000' || dstMode === '160000') continue; // submodules: not inspected
     // A deletion of the index (`git rm --cached`) leaves the file in the work tree: it changed, it is not
     // gone. A folder now where the file was is a deletion (its files are untracked, listed on their own).
-    const gone = (code === 'D' || code === 'U') && !present(join(dir, path));
+    const gone = (code === 'D' || code === 'U') && !fileIsPresent(join(dir, path));
     if (gone) deleted.push(path);
     else changed.add(path);
   }
   const sorted = [...changed].sort();
   return { changed: sorted, deleted: deleted.sort() };
-}
-
-/** A file or a symlink is at `path` (a folder is not: it cannot be the file that was there). */
-function present(path: string): boolean {
-  try {
-    return !lstatSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

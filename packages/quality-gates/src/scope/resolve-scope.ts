@@ -1,8 +1,9 @@
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { walkFiles } from '@st3/fs';
 import type { QualityConfig, QualityGatesState } from '@st3/schemas';
 import { St3Error } from '@st3/schemas/errors';
+import { fileIsPresent } from '@st3/fs';
 import { changesSince, hasCommit, mergeBase, openRepo, resolveBranch, untrackedFiles, type RepoInfo } from './git.js';
 
 export type ScopeKind = 'auto' | 'branch' | 'project' | 'files';
@@ -231,10 +232,10 @@ async function autoScope(
     );
     return project(`baseline ${baseline.slice(0, 8)} not found`);
   }
-  const unverified = (options.state?.unverified_files ?? []).filter((f) => existsSync(join(root, f)));
+  const unverified = (options.state?.unverified_files ?? []).filter((f) => fileIsPresent(join(root, f)));
   const changed = withoutOwnFiles(toRootRelative(repo.dir, root, diff.changed), options.config);
   const deleted = withoutOwnFiles(toRootRelative(repo.dir, root, diff.deleted), options.config);
-  const failed = [...new Set(allFailedFiles(options.state))].filter((f) => existsSync(join(root, f)));
+  const failed = [...new Set(allFailedFiles(options.state))].filter((f) => fileIsPresent(join(root, f)));
   const files = [...new Set([...changed, ...unverified, ...failed])].sort();
   const what = `${changed.length} file${changed.length === 1 ? '' : 's'} changed since ${baseline.slice(0, 8)}`;
   const extra = `${deleted.length ? `, ${deleted.length} deleted` : ''}${unverified.length ? `, ${unverified.length} unverified` : ''}`;

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import { checkPatternRegistry, loadText, PatternRegistrySchema, type Diagnostic } from '@st3/schemas';
+import { walkFiles } from '@st3/fs';
+import { checkPatternRegistry, loadText, PatternRegistrySchema, St3Error, type Diagnostic } from '@st3/schemas';
 import { isMap } from 'yaml';
 import {
   DOC_ID_RE,
@@ -263,7 +264,7 @@ async function checkSpec(ws: PatternWorkspace, index: number, file: string, add:
 async function checkSidecars(ws: PatternWorkspace, add: Add): Promise<void> {
   const byPattern = new Map(ws.records.filter((r) => r.patternId).map((r) => [r.patternId!, r]));
   for (const file of await findSidecars(ws.patternsRoot)) {
-    const y = parseYamlText(file, await readFile(file, 'utf8'));
+    const y = parseYamlText(file, await readSidecar(file));
     if (y.doc.errors.length > 0 || !isMap(y.doc.contents)) {
       add('sidecar-mismatch', { file, line: lineOf(y, null), message: 'sidecar is not a YAML mapping' });
       continue;
@@ -288,17 +289,40 @@ async function checkSidecars(ws: PatternWorkspace, add: Add): Promise<void> {
   }
 }
 
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist']);
+const SKIP_DIRS = ['node_modules', '.git', 'dist'];
 
-async function findSidecars(dir: string, depth = 0): Promise<string[]> {
-  if (depth > 6) return [];
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name))
-      out.push(...(await findSidecars(join(dir, entry.name), depth + 1)));
-    else if (entry.isFile() && entry.name.endsWith('.id.yaml')) out.push(join(dir, entry.name));
+/**
+ * Every `*.id.yaml` under the pattern tree, at any depth, with the workspace's one folder walk: a
+ * folder it cannot list is `E_FILE_READ` (a partial list would pass as complete). `.gitignore` is not
+ * applied (an ignored sidecar is still a sidecar), and every symbolic link named `*.id.yaml` is listed
+ * whatever its target, so a dangling or unreadable one is reported when read, never left out.
+ * Links to folders are not followed (as everywhere `walkFiles` walks).
+ */
+async function findSidecars(dir: string): Promise<string[]> {
+  const found = await walkFiles(dir, {
+    gitignore: false,
+    skipNames: SKIP_DIRS,
+    symlinks: 'all',
+    filter: (rel) => rel.endsWith('.id.yaml'),
+  });
+  return found.map((rel) => join(dir, rel));
+}
+
+/** The text of a sidecar; one that cannot be read (a dangling link, permissions) is `E_FILE_READ`, never skipped. */
+async function readSidecar(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new St3Error('E_FILE_READ', `cannot read the sidecar ${file} (${code ?? (error as Error).message})`, {
+      file,
+      hint:
+        code === 'ENOENT'
+          ? 'it is a symbolic link to nothing: fix or remove it'
+          : 'fix its permissions, or remove it if it is not a sidecar',
+      cause: error,
+    });
   }
-  return out.sort();
 }
 
 /** The sidecar file of a spec: `specs/x.pattern.yaml` → `specs/x.id.yaml`. */

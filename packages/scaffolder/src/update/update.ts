@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { isSt3Error, type ScaffoldAnswer } from '@st3/schemas';
+import { decodeUtf8, isSt3Error, type ScaffoldAnswer } from '@st3/schemas';
 import { readAnswers } from '../answers.js';
 import { isoSeconds, parseHeader, setStamps } from '../provenance/header.js';
 import { contentHash } from '../render/render-file.js';
@@ -185,7 +185,8 @@ async function planOne(
  */
 async function readOurs(root: string, path: string): Promise<string | Pick<UpdatedFile, 'status' | 'message'>> {
   try {
-    return await readFile(resolveInside(root, path), 'utf8');
+    // Exact text: merging a lossy decoding would write back bytes the user never changed.
+    return decodeUtf8(await readFile(resolveInside(root, path)), path);
   } catch (error) {
     if (isSt3Error(error)) return { status: 'error', message: messageOf(error) }; // a recorded path out of the workspace
     const code = (error as NodeJS.ErrnoException).code;

@@ -5,6 +5,8 @@ import type { z } from 'zod';
 import type { Diagnostic, Result } from '../errors/diagnostic.js';
 import { repeatedJsonKey } from './json-keys.js';
 import { locatePath, type Position } from './locate.js';
+import type { St3Error } from '../errors/st3-error.js';
+import { decodeUtf8 } from './utf8.js';
 
 export type DocumentFormat = 'yaml' | 'json';
 
@@ -108,7 +110,7 @@ export function loadText<T = unknown>(text: string, options: LoadOptions<T> = {}
 /** Reads a file and loads it as `loadText` does; a missing or unreadable file is an error diagnostic, not a throw. */
 export async function loadFile<T = unknown>(path: string, options: LoadOptions<T> = {}): Promise<Result<T>> {
   const file = options.file ?? path;
-  let text: string;
+  let bytes: Buffer;
   try {
     const info = await stat(path);
     if (!info.isFile()) {
@@ -123,11 +125,24 @@ export async function loadFile<T = unknown>(path: string, options: LoadOptions<T
         'raise maxBytes or split the file',
       );
     }
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return fail('E_FILE_NOT_FOUND', file, 'file not found', 'check the path');
     return fail('E_FILE_READ', file, `cannot read file: ${(error as Error).message}`, 'check permissions');
+  }
+  let text: string;
+  try {
+    text = decodeUtf8(bytes, file);
+  } catch (error) {
+    // Not UTF-8: a lossy decoding would validate text that is not the file's.
+    const e = error as St3Error;
+    return {
+      warnings: [],
+      errors: [
+        { code: e.code, severity: 'error', file, line: e.line, column: e.column, message: e.message, hint: e.hint },
+      ],
+    };
   }
   return loadText(stripBom(text), { ...options, file });
 }

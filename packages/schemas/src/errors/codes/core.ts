@@ -20,6 +20,13 @@ export const CORE_CODES = {
       'A file exists but could not be read, or a folder could not be listed (permissions, a directory where a file was expected, an I/O error).',
     fix: 'Check permissions and that the path names a regular file; a folder nothing needs to check can be ignored in .gitignore.',
   },
+  E_FILE_ENCODING: {
+    exit: 1,
+    area: 'core',
+    cause:
+      'A file that must be text is not valid UTF-8. Decoding it anyway would turn different bytes into the same replacement character, so comparisons, hashes and rewrites of it could not be trusted.',
+    fix: 'Save the file as UTF-8 (the error gives the line and column of the first byte that is not).',
+  },
   E_PARSE: {
     exit: 1,
     area: 'core',
