@@ -112,4 +112,30 @@ describe('a changed file that cannot be looked at (built binary)', () => {
         chmodSync(join(dir, '.st3/config'), 0o755);
       }
     }));
+
+  it('an importer of a changed file that cannot be read is E_FILE_READ (its imports, so its gates, are unknown)', () =>
+    withTempDir(async (dir) => {
+      writeFiles(dir, {
+        '.gitignore': '.ruff_cache/\n.mypy_cache/\n.st3/state.json\n.st3/logs/\n.st3/cache/\n',
+        '.st3/config/quality.yaml': RUFF_MYPY_CONFIG,
+        'src/a.py': 'X: int = 1\n',
+        'src/b.py': 'from a import X\n\n\ndef f() -> int:\n    return X\n',
+      });
+      own(dir);
+      git(dir, 'init', '-q');
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-qm', 'init');
+      expect((await st3(['gates', '--json'], dir)).code).toBe(0);
+      writeFiles(dir, { 'src/a.py': 'X: str = "1"\n' });
+      own(dir);
+      git(dir, 'commit', '-qam', 'X is a str now');
+      chmodSync(join(dir, 'src/b.py'), 0o000);
+      try {
+        const r = await st3(['gates', '--json'], dir);
+        expect(r.code, r.stdout).toBe(3);
+        expect(json(r).error).toMatchObject({ code: 'E_FILE_READ', file: 'src/b.py' });
+      } finally {
+        chmodSync(join(dir, 'src/b.py'), 0o644);
+      }
+    }));
 });

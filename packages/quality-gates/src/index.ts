@@ -74,7 +74,13 @@ export {
   type InitQualityConfigOptions,
   type InitQualityConfigResult,
 } from './presets/init-config.js';
-export { requireTestsConfig, runTests, summarizeTests, type RunTestsOptions, type TestRunResult } from './tests/run-tests.js';
+export {
+  requireTestsConfig,
+  runTests,
+  summarizeTests,
+  type RunTestsOptions,
+  type TestRunResult,
+} from './tests/run-tests.js';
 export { parseJestJson, parsePytestJunit, type TestCounts, type TestFailure } from './tests/parse-results.js';
 export {
   parseEslintStylish,

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { St3Error } from '@st3/schemas';
 import { writeFileAtomic } from '../fs.js';
 import { sha256 } from '../change/text.js';
 
@@ -25,7 +26,19 @@ const SKIPPED_ST3 = new Set(['runs', 'review', 'cache', 'logs', 'tasks', 'teleme
 export async function copyWorkspace(root: string, target: string): Promise<void> {
   const visit = async (rel: string): Promise<void> => {
     const from = join(root, rel);
-    const entries = await readdir(from, { withFileTypes: true }).catch(() => []);
+    // A folder left out of the copy could let the gates pass without it: only one that vanished is skipped.
+    const entries = await readdir(from, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return [];
+      throw new St3Error(
+        'E_FILE_READ',
+        `cannot list ${from} to copy it for validation (${error.code ?? error.message})`,
+        {
+          file: from,
+          hint: 'fix its permissions, or ignore it: the change is validated on a copy of the whole workspace',
+          cause: error,
+        },
+      );
+    });
     await mkdir(join(target, rel), { recursive: true });
     await Promise.all(
       entries.map(async (e) => {

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { St3Error } from '@st3/schemas/errors';
 
 /**
  * A cheap import scan (regexes over the source, not a parser) of Python and TS/JS files, used to add
@@ -161,8 +162,19 @@ export async function findImporters(
     let text: string;
     try {
       text = await read(file);
-    } catch {
-      return;
+    } catch (error) {
+      // Gone since the listing: it imports nothing. Unreadable: its imports (so its gates) cannot be known.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return;
+      throw new St3Error(
+        'E_FILE_READ',
+        `cannot read ${file} to find what it imports (${code ?? (error as Error).message})`,
+        {
+          file,
+          hint: 'fix its permissions: a file whose imports are unknown could be an importer of a changed file',
+          cause: error,
+        },
+      );
     }
     const targets = PY_EXTENSIONS.includes(extOf(file))
       ? resolver.python(pythonImports(file, text))

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { St3Error } from '@st3/schemas';
 import { VirtualTree } from '../tree/virtual-tree.js';
 import { toBaseRelative, type PatternWorkspace } from './workspace.js';
 
@@ -33,9 +34,9 @@ export class Overlay {
     return this.readDisk(abs);
   }
 
+  /** The file on disk; undefined only when there is none (one that cannot be read is E_FILE_READ: taken for absent, it would be overwritten). */
   async readDisk(abs: string): Promise<string | undefined> {
-    if (!this.disk.has(abs))
-      this.disk.set(abs, existsSync(abs) ? await readFile(abs, 'utf8').catch(() => undefined) : undefined);
+    if (!this.disk.has(abs)) this.disk.set(abs, await readIfThere(abs));
     return this.disk.get(abs);
   }
 
@@ -86,4 +87,18 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+async function readIfThere(abs: string): Promise<string | undefined> {
+  try {
+    return await readFile(abs, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new St3Error('E_FILE_READ', `cannot read ${abs} (${code ?? (error as Error).message})`, {
+      file: abs,
+      hint: 'fix its permissions (or move it away): a file that cannot be read is not replaced',
+      cause: error,
+    });
+  }
 }
