@@ -144,6 +144,31 @@ describe('worktree_snapshot and worktree_verify are st3 tasks worktree snapshot|
   });
 });
 
+describe('an entry the snapshot cannot hash', () => {
+  it('is a W_WORKTREE_UNHASHED warning at snapshot and fails verify as unverifiable, in the CLI and over MCP', async () => {
+    // An untracked nested "repository" whose .git is no repository: its state cannot be read, so not hashed.
+    const broken = { 'broken/.git': 'not a repository\n', 'broken/f.txt': 'f\n' };
+    const [a, b] = [await workspace(), await workspace()];
+    expect((await cli(a, ['tasks', 'context', 'init', ID])).code).toBe(0);
+    expect((await mcp(b, 'task_init_context', { id: ID })).isError).toBe(false);
+    await add(a, broken);
+    await add(b, broken);
+    const c = await cli(a, ['tasks', 'worktree', 'snapshot', ID, '--allow-preexisting-dirty']);
+    const m = await mcp(b, 'worktree_snapshot', { id: ID, allowPreexistingDirty: true });
+    expect(c.code).toBe(0);
+    expect(c.doc.warnings).toEqual([expect.objectContaining({ code: 'W_WORKTREE_UNHASHED', path: 'broken/' })]);
+    // The same warnings (their messages name each twin's own folder).
+    const codes = (ws: { code: string; path: string }[]) => ws.map(({ code, path }) => ({ code, path }));
+    expect([m.isError, codes(m.doc.warnings)]).toEqual([false, codes(c.doc.warnings)]);
+    const cv = await cli(a, ['tasks', 'worktree', 'verify', ID]);
+    const mv = await mcp(b, 'worktree_verify', { id: ID });
+    expect(cv.code).toBe(1);
+    expect(cv.doc.changed).toEqual([expect.objectContaining({ path: 'broken/', change: 'unverifiable' })]);
+    const changes = (cs: { path: string; change: string }[]) => cs.map(({ path, change }) => ({ path, change }));
+    expect([mv.isError, changes(mv.doc.changed)]).toEqual([true, changes(cv.doc.changed)]);
+  });
+});
+
 describe('task ids resolve as in the CLI', () => {
   it('a task file path is accepted; an id two files carry is E_TASK_AMBIGUOUS', async () => {
     const dir = await workspace();

@@ -16,7 +16,7 @@ import { systemClock, type Clock } from './util.js';
  * (120000, its link text, not what it points to) the SHA-256 of `\0st3:<mode>\0` and those bytes; for
  * an untracked nested repository (`dir/`) the SHA-256 of `\0st3:repo\0` and the JSON of its own
  * snapshot (its HEAD and its dirty entries, hashed the same way); `null` for a file that is gone, or for
- * an entry that could not be hashed (then a `W_DIRTY_TREE` warning says why, and verify reports it as
+ * an entry that could not be hashed (then a `W_WORKTREE_UNHASHED` warning says why, and verify reports it as
  * not verifiable).
  */
 export interface WorktreeOptions {
@@ -32,7 +32,7 @@ export interface WorktreeOptions {
 
 /** A dirty entry the snapshot recorded without a hash, and why. */
 export interface WorktreeWarning {
-  code: 'W_DIRTY_TREE';
+  code: 'W_WORKTREE_UNHASHED';
   /** Workspace-relative, as in the snapshot. */
   path: string;
   message: string;
@@ -190,7 +190,7 @@ export async function takeSnapshot(root: string, options: WorktreeOptions = {}):
   for (const e of entries)
     if (e.unhashable)
       options.onWarning?.({
-        code: 'W_DIRTY_TREE',
+        code: 'W_WORKTREE_UNHASHED',
         path: e.path,
         message: `${e.path} is recorded in the worktree snapshot without a hash: ${e.unhashable}; \`worktree verify\` cannot tell whether it changes and reports it as not verifiable`,
       });

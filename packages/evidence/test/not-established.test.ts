@@ -110,7 +110,11 @@ describe('worktree verify says "matches" only when it compared', () => {
       const snap = await takeSnapshot(root, { onWarning: (w) => warnings.push(w) });
       expect(snap.dirty).toEqual([{ path: 'broken/', status: '??', sha256: null }]);
       expect(warnings).toEqual([
-        expect.objectContaining({ code: 'W_DIRTY_TREE', path: 'broken/', message: expect.stringContaining('broken/') }),
+        expect.objectContaining({
+          code: 'W_WORKTREE_UNHASHED',
+          path: 'broken/',
+          message: expect.stringContaining('broken/'),
+        }),
       ]);
       const drift = await verifyWorktree(root, snap);
       expect(drift.clean).toBe(false);
@@ -137,7 +141,7 @@ describe('worktree verify says "matches" only when it compared', () => {
       const ws = { root, config: { ...DEFAULT_TASKS_CONFIG, task_dirs: ['tasks'] } };
       const { warnings } = await initContext(ws, 'TASK-0042', { clock: fixedClock });
       expect(warnings).toContainEqual({
-        code: 'W_DIRTY_TREE',
+        code: 'W_WORKTREE_UNHASHED',
         message: expect.stringContaining('broken/ is recorded'),
       });
     });

@@ -24,9 +24,10 @@ export interface WalkOptions {
    */
   symlinks?: 'files' | 'all' | 'none';
   /**
-   * A folder that exists but cannot be listed (permissions, an I/O error): by default the walk throws
-   * `E_FILE_READ` naming it, since a listing without its files would look complete. Pass this to collect
-   * such folders instead (path relative to `root`, `''` for `root` itself) and go on.
+   * A folder that exists but cannot be listed (permissions, an I/O error), or with `symlinks: 'files'` a link
+   * whose target cannot be looked at: by default the walk throws `E_FILE_READ` naming it, since a listing
+   * without its files would look complete. Pass this to collect them instead (path relative to `root`, `''`
+   * for `root` itself) and go on. Dangling and looping links are no files: left out.
    */
   onUnreadable?: (relDir: string, error: NodeJS.ErrnoException) => void;
 }
@@ -59,7 +60,8 @@ export async function walkFiles(root: string, options: WalkOptions = {}): Promis
       const isDir = e.isDirectory();
       if (isDir) {
         if (skip.has(e.name)) continue;
-      } else if (!e.isFile() && !(e.isSymbolicLink() && (await keepLink(symlinks, join(top, p))))) continue;
+      } else if (!e.isFile() && !(e.isSymbolicLink() && (await keepLink(symlinks, top, p, options.onUnreadable))))
+        continue;
       if (matcher?.ignoresEntry(prefix + p, isDir)) continue;
       if (isDir) {
         if (!options.enter || options.enter(p)) folders.push(p);
@@ -78,7 +80,7 @@ function unreadable(top: string, rel: string, error: NodeJS.ErrnoException, repo
   const dir = rel ? join(top, rel) : top;
   throw new St3Error(
     'E_FILE_READ',
-    `cannot list the folder ${dir} (${error.code ?? error.message}): its files would be missed`,
+    `cannot read ${dir} (${error.code ?? error.message}): the files under it would be missed`,
     {
       file: dir,
       hint: 'fix its permissions, or ignore it (.gitignore) so that nothing is expected to check it',
@@ -101,11 +103,19 @@ export function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function keepLink(mode: 'files' | 'all' | 'none', path: string): Promise<boolean> {
+/** `files`: a link is kept when its target is a file; dangling or looping is no file; a target that cannot be looked at is reported. */
+async function keepLink(
+  mode: 'files' | 'all' | 'none',
+  top: string,
+  rel: string,
+  report: WalkOptions['onUnreadable'],
+): Promise<boolean> {
   if (mode !== 'files') return mode === 'all';
   try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false; // dangling
+    return (await stat(join(top, rel))).isFile();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ELOOP') unreadable(top, rel, error as NodeJS.ErrnoException, report);
+    return false;
   }
 }

@@ -149,6 +149,28 @@ describe('walkFiles: a folder it cannot list', () => {
     }
   });
 
+  it('a link whose target cannot be looked at is reported too (symlinks: files); a dangling one is no file', async () => {
+    const root = await tempDir();
+    await put(root, 'a.ts');
+    await put(root, 'locked/hidden.ts');
+    await symlink('locked/hidden.ts', join(root, 'link.ts'));
+    await symlink('nowhere.ts', join(root, 'dangling.ts'));
+    await chmod(root, 0o755);
+    await chmod(join(root, 'locked'), 0o000);
+    try {
+      const walked = walkAs(join(root), 'collect');
+      expect(walked.files).toEqual(['a.ts']);
+      expect(walked.unreadable).toEqual(
+        expect.arrayContaining([
+          ['link.ts', 'EACCES'],
+          ['locked', 'EACCES'],
+        ]),
+      );
+    } finally {
+      await chmod(join(root, 'locked'), 0o755);
+    }
+  });
+
   it('leaves out a root that does not exist (nothing to list, nothing missed)', async () => {
     expect(await walkFiles(join(await tempDir(), 'gone'))).toEqual([]);
   });

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
+import { walkFiles } from '@st3/fs';
 import {
   loadFile,
   ParityCaseSchema,
@@ -43,7 +44,8 @@ export async function loadParitySuite(dir: string): Promise<Result<LoadedSuite>>
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   let config: ParitySuiteConfig = ParitySuiteConfigSchema.parse({});
-  const configName = CONFIG_NAMES.find((n) => existsSync(join(dir, n)));
+  // A dangling suite.yaml link is a suite.yaml that cannot be read (an error), not "no config" (the defaults).
+  const configName = CONFIG_NAMES.find((n) => entryExists(join(dir, n)));
   if (configName) {
     const loaded = await loadFile(join(dir, configName), { schema: ParitySuiteConfigSchema });
     errors.push(...loaded.errors);
@@ -95,14 +97,28 @@ function caseId(root: string, file: string): string {
     .replace(/(\.case)?\.(ya?ml|json)$/i, '');
 }
 
+/**
+ * The case files under `dir`: the workspace's one folder walk (an unreadable folder is E_FILE_READ, never
+ * fewer cases); every symlink is listed, so a linked case is loaded and a dangling one fails to load.
+ */
 async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await listFiles(path)));
-    else if (entry.isFile() && !basename(path).startsWith('.')) out.push(path);
+  const found = await walkFiles(dir, {
+    gitignore: false,
+    symlinks: 'all',
+    filter: (rel) => !basename(rel).startsWith('.'),
+  });
+  return found.map((rel) => join(dir, rel));
+}
+
+/** An entry (a dangling symlink included) is at `path`; one that cannot be looked at counts (its load then says why). */
+function entryExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code !== 'ENOENT' && code !== 'ENOTDIR';
   }
-  return out;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { St3Error } from '@st3/schemas';
@@ -238,6 +238,26 @@ describe('suite folders', () => {
     const loaded = await loadParitySuite(dir);
     expect(loaded.value).toBeUndefined();
     expect(loaded.errors[0]).toMatchObject({ code: 'E_SCHEMA', line: 2, path: ['expect'] });
+  });
+
+  it('loads a symlinked case file; a dangling case or suite.yaml link is an error, never fewer cases or the defaults', async () => {
+    await mkdir(join(dir, 'cases'));
+    await mkdir(join(dir, 'elsewhere'));
+    await writeFile(join(dir, 'elsewhere', 'a.yaml'), 'left:\n  a.md: "x"\nright:\n  a.md: "y"\n');
+    await symlink(join(dir, 'elsewhere', 'a.yaml'), join(dir, 'cases', 'a.yaml'));
+    const linked = await loadParitySuite(dir);
+    expect(linked.value?.cases.map((c) => c.id)).toEqual(['a']);
+    await symlink(join(dir, 'gone.yaml'), join(dir, 'cases', 'b.yaml'));
+    expect((await loadParitySuite(dir)).errors[0]).toMatchObject({
+      code: 'E_FILE_NOT_FOUND',
+      file: join(dir, 'cases', 'b.yaml'),
+    });
+    await rm(join(dir, 'cases', 'b.yaml'));
+    await symlink(join(dir, 'gone-suite.yaml'), join(dir, 'suite.yaml'));
+    expect((await loadParitySuite(dir)).errors[0]).toMatchObject({
+      code: 'E_FILE_NOT_FOUND',
+      file: join(dir, 'suite.yaml'),
+    });
   });
 
   it('refuses a folder without cases', async () => {

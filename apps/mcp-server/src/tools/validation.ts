@@ -90,7 +90,14 @@ export const worktreeSnapshotTool = defineTool({
     allowPreexistingDirty: z.boolean().default(false).describe('accept uncommitted changes and record them'),
     agent: agentArg.describe("the agent taking the snapshot (default: the server's ST3_AGENT)"),
   }),
-  output: z.object({ ok: z.literal(true), snapshot: WorktreeSnapshotSchema }),
+  output: z.object({
+    ok: z.literal(true),
+    snapshot: WorktreeSnapshotSchema,
+    warnings: z
+      .array(z.object({ code: z.string(), path: z.string(), message: z.string() }))
+      .optional()
+      .describe('entries recorded without a hash (W_WORKTREE_UNHASHED): verify reports them as not verifiable'),
+  }),
   annotations: WRITES,
   async run(args, { root }) {
     const { ws, id } = await taskOf(root, args.id);
@@ -99,17 +106,19 @@ export const worktreeSnapshotTool = defineTool({
     await readContext(ws, id);
     const agent = agentOf(args.agent);
     // As `st3 tasks worktree snapshot`: ST3's own state left out, the agent named, kept as its latest.
+    const warnings: { code: string; path: string; message: string }[] = [];
     const snapshot = await checkCleanTree(ws.root, {
       ignore: workspaceIgnores(ws.config),
       allowPreexistingDirty: args.allowPreexistingDirty,
       env: process.env,
+      onWarning: (w) => warnings.push(w),
       ...(agent ? { agent } : {}),
     });
     await updateContext(ws, id, (ctx) => recordWorktree(ctx, snapshot));
-    return { ok: true as const, snapshot };
+    return { ok: true as const, snapshot, warnings };
   },
-  summary: ({ snapshot: s }) =>
-    `snapshot: HEAD ${s.head ?? '(no commit)'}${s.branch ? ` on ${s.branch}` : ''}, ${plural(s.dirty.length, 'dirty file')}`,
+  summary: ({ snapshot: s, warnings }) =>
+    `snapshot: HEAD ${s.head ?? '(no commit)'}${s.branch ? ` on ${s.branch}` : ''}, ${plural(s.dirty.length, 'dirty file')}${warnings?.length ? `, ${warnings.length} ${warnings.length === 1 ? 'entry' : 'entries'} without a hash (not verifiable)` : ''}`,
 });
 
 /** @st3/evidence once `worktree_verify` ran (its summary, called after its run, words the drift the same way as the CLI). */

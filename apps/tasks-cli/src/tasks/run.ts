@@ -11,6 +11,7 @@ import {
   updateContext,
   verifyWorktree,
   workspaceIgnores,
+  type WorktreeWarning,
 } from '@st3/evidence';
 import { agentOf, agentOption, parseEnvPairs, setup, TASK_ID, taskIdOf, taskTelemetry } from './common.js';
 
@@ -106,18 +107,22 @@ const snapshot = defineCommand({
     const id = await taskIdOf(ws, ctx.args.id);
     await readContext(ws, id);
     const agent = agentOf(values, io);
+    const warnings: WorktreeWarning[] = [];
     const snap = await checkCleanTree(ws.root, {
       ignore: workspaceIgnores(ws.config),
       allowPreexistingDirty: values['allow-preexisting-dirty'] === true,
       env: io.env,
+      onWarning: (w) => warnings.push(w),
       ...(agent ? { agent } : {}),
     });
     await updateContext(ws, id, (c) => recordWorktree(c, snap));
-    if (out.json) out.document({ ok: true, snapshot: snap });
-    else
+    if (out.json) out.document({ ok: true, snapshot: snap, warnings });
+    else {
+      for (const w of warnings) out.warn(`${w.code} ${w.message}`);
       out.line(
         `snapshot${agent ? ` by ${agent}` : ''}: HEAD ${snap.head ?? '(no commit)'}${snap.branch ? ` on ${snap.branch}` : ''}, ${snap.dirty.length} dirty file(s)`,
       );
+    }
     return EXIT.ok;
   },
 });

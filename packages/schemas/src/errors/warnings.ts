@@ -118,6 +118,12 @@ export const WARNING_CODES = {
     cause: 'The work tree had uncommitted changes when the task context was made; they are listed in its snapshot.',
     fix: 'Commit or stash first for a clean baseline, or keep the snapshot as the record of where work started.',
   },
+  W_WORKTREE_UNHASHED: {
+    area: 'evidence',
+    cause:
+      'A dirty entry of the work tree could not be hashed when the snapshot was taken (unreadable, or a nested repository it cannot read), so it is recorded without a hash; `worktree verify` then reports it as not verifiable (a failure), never as unchanged.',
+    fix: 'Make it readable, or commit or remove it before taking the snapshot.',
+  },
   W_STANDARDS_CITATION: {
     area: 'evidence',
     cause: 'A standards citation of the task (file#anchor) could not be resolved when the task context was made.',
