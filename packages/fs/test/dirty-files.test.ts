@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { statSync, utimesSync } from 'node:fs';
 import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
@@ -124,6 +125,22 @@ describe('listDirtyFiles', () => {
     ]);
     const changed = git(root, 'diff', '--name-only', base).trim().split('\n').concat(['c.txt']);
     expect(r.files.filter((f) => f.changedFromBase).map((f) => f.path)).toEqual(changed.sort());
+  });
+
+  it('an edit that keeps the size and puts the old mtime back is still an edit (ctime moved, as git sees it)', async () => {
+    const root = await tempDir();
+    git(root, 'init', '-q');
+    await put(root, 'run.sh', 'echo hi\n');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'init');
+    // Let the clock pass the index's second, so the index stat data is trusted ("racy git" aside).
+    await new Promise((r) => setTimeout(r, 2100));
+    git(root, 'update-index', '--really-refresh');
+    const { mtime } = statSync(join(root, 'run.sh'));
+    await writeFile(join(root, 'run.sh'), 'echo HI\n');
+    utimesSync(join(root, 'run.sh'), mtime, mtime);
+    expect(gitStatus(root)).toEqual([['run.sh', 'M']]);
+    expect(await ours(root)).toEqual(gitStatus(root));
   });
 
   it('says E_NO_REPO outside a work tree root', async () => {

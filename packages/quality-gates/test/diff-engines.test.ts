@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { changesSince } from '../src/scope/git.js';
@@ -110,6 +110,28 @@ describe('the git binary and the in-process reader see the same changes', () => 
     const thirdBase = commitAll(third, 'base');
     write(third, { 'sub/.gitattributes': '*.py text eol=lf\n' });
     await expect(changesSince(third, thirdBase, 'git-binary')).rejects.toMatchObject({ code: 'E_GIT' });
+  });
+
+  it('attributes git applies though no listing shows them: an ignored .gitattributes, info/attributes of a linked worktree', async () => {
+    // Each makes git normalise CRLF away ("nothing changed"); the bytes changed, and auto scope must say so.
+    const ignoredAttrs = repo();
+    write(ignoredAttrs, { 'sub/a.txt': 'a\n' });
+    const base = commitAll(ignoredAttrs, 'base');
+    write(ignoredAttrs, { 'sub/.gitattributes': '* text=auto\n', '.git/info/exclude': 'sub/.gitattributes\n' });
+    write(ignoredAttrs, { 'sub/a.txt': 'a\r\n' });
+    await expect(changesSince(ignoredAttrs, base, 'git-binary')).rejects.toMatchObject({ code: 'E_GIT' });
+    expect((await changesSince(ignoredAttrs, base)).changed).toEqual(['sub/a.txt']);
+
+    const main = repo();
+    write(main, { 'a.txt': 'a\n' });
+    const mainBase = commitAll(main, 'base');
+    const linked = join(main, '..', `${basename(main)}-linked`);
+    cleanups.push(() => rmSync(linked, { recursive: true, force: true }));
+    git(main, 'worktree', 'add', '-q', linked);
+    write(main, { '.git/info/attributes': '* text=auto\n' });
+    write(linked, { 'a.txt': 'a\r\n' });
+    await expect(changesSince(linked, mainBase, 'git-binary')).rejects.toMatchObject({ code: 'E_GIT' });
+    expect((await changesSince(linked, mainBase)).changed).toEqual(['a.txt']);
   });
 
   it('parses raw diff and untracked output: submodules skipped, index deletions of present files are changes', () => {

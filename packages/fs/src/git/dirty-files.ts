@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { St3Error } from '@st3/schemas/errors';
+import { isSt3Error, St3Error } from '@st3/schemas/errors';
 import { GitignoreMatcher } from '../gitignore.js';
 import { compareCodeUnits, walkFiles } from '../walk.js';
 import { parseIndex, type IndexEntry } from './index-file.js';
@@ -62,6 +62,7 @@ export async function listDirtyFiles(workTree: string, options: DirtyFilesOption
     const files = (await fastStatus(dirs, base)) ?? (await statusMatrixStatus(dirs, base));
     return { workTree, head, branch, base, files };
   } catch (error) {
+    if (isSt3Error(error)) throw error; // e.g. E_FILE_READ for a file or folder it cannot look at
     throw new St3Error('E_GIT', `cannot list the changes of ${workTree}: ${(error as Error).message}`, {
       cause: error,
       hint: 'check the repository with `git status`',
@@ -127,13 +128,22 @@ function worktreeState(root: string, e: IndexEntry, indexMtime: number): { oid: 
   let st: fs.Stats;
   try {
     st = fs.lstatSync(abs);
-  } catch {
-    return undefined;
+  } catch (error) {
+    // Gone is a deletion; a file that cannot be looked at is no deletion (nor clean): say so.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new St3Error('E_FILE_READ', `cannot look at ${abs} (${code ?? (error as Error).message})`, {
+      file: abs,
+      hint: 'fix the permissions of the file or of its folder',
+      cause: error,
+    });
   }
   if (!st.isFile() && !st.isSymbolicLink()) return undefined;
   const mode = st.isSymbolicLink() ? 0o120000 : st.mode & 0o100 ? 0o100755 : 0o100644;
+  // As git (core.trustctime): an edit that kept the size and put the old mtime back still moved ctime.
   const statMatches =
     Math.floor(st.mtimeMs / 1000) === e.mtimeSeconds &&
+    Math.floor(st.ctimeMs / 1000) === e.ctimeSeconds &&
     st.size % 2 ** 32 === e.size &&
     (e.ino === 0 || st.ino % 2 ** 32 === e.ino);
   // "Racy git": a file written in the same second as the index may have changed unseen.

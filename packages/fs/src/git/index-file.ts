@@ -5,6 +5,8 @@ export interface IndexEntry {
   /** 0o100644, 0o100755, 0o120000 (symlink) or 0o160000 (submodule). */
   mode: number;
   mtimeSeconds: number;
+  /** When the file's inode last changed as the index saw it: git trusts stat data only if this still holds (core.trustctime). */
+  ctimeSeconds: number;
   size: number;
   ino: number;
   stage: number;
@@ -46,6 +48,7 @@ export function parseIndex(buf: Buffer): ParsedIndex | undefined {
       oid: buf.toString('hex', off + 40, off + 60),
       mode: buf.readUInt32BE(off + 24),
       mtimeSeconds: buf.readUInt32BE(off + 8),
+      ctimeSeconds: buf.readUInt32BE(off),
       ino: buf.readUInt32BE(off + 28),
       size: buf.readUInt32BE(off + 36),
       stage: (flags >> 12) & 0x3,

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { gitDirs } from '@st3/fs';
 import { runProcess } from '@st3/process';
 import { St3Error } from '@st3/schemas/errors';
 import { fileIsPresent } from '@st3/fs';
@@ -48,7 +49,25 @@ function gitRuns(dir: string, base: string): Promise<GitRun[]> {
     git('ls-files', '-z', '--others', '--exclude-standard'),
     // Tracked .gitattributes files (a short answer: listing every tracked path costs more to read).
     git('ls-files', '-z', '--', '.gitattributes', '*/.gitattributes'),
+    // Ignored ones apply too (git reads every .gitattributes of the work tree); ignored folders stay collapsed.
+    git(
+      'ls-files',
+      '-z',
+      '--others',
+      '--ignored',
+      '--exclude-standard',
+      '--directory',
+      '--',
+      '.gitattributes',
+      '*/.gitattributes',
+    ),
   ]);
+}
+
+/** `info/attributes` of the repository — in its common git dir, so also for a linked worktree (`.git` is a file). */
+function hasInfoAttributes(dir: string): boolean {
+  const dirs = gitDirs(dir);
+  return existsSync(join(dirs?.commonDir ?? join(dir, '.git'), 'info', 'attributes'));
 }
 
 /**
@@ -58,22 +77,23 @@ function gitRuns(dir: string, base: string): Promise<GitRun[]> {
  */
 export function prefetchGitChanges(dir: string, base: string): void {
   const key = `${dir}\0${base}`;
-  if (!started.has(key) && !existsSync(join(dir, '.git', 'info', 'attributes')))
+  if (!started.has(key) && !hasInfoAttributes(dir))
     started.set(key, { at: performance.now(), runs: gitRuns(dir, base) });
 }
 
 export async function changesWithGitBinary(dir: string, base: string): Promise<GitBinaryChanges | undefined> {
-  if (existsSync(join(dir, '.git', 'info', 'attributes'))) return undefined;
+  if (hasInfoAttributes(dir)) return undefined;
   const key = `${dir}\0${base}`;
   const prefetched = started.get(key);
   started.delete(key);
   const fresh = prefetched && performance.now() - prefetched.at < PREFETCH_TTL_MS ? prefetched.runs : undefined;
-  const [diff, others, tracked] = (await (fresh ?? gitRuns(dir, base))) as [GitRun, GitRun, GitRun];
-  if ([diff, others, tracked].some((r) => r.error?.code === 'E_TOOL_NOT_FOUND')) return undefined;
+  const [diff, others, tracked, ignored] = (await (fresh ?? gitRuns(dir, base))) as [GitRun, GitRun, GitRun, GitRun];
+  if ([diff, others, tracked, ignored].some((r) => r.error?.code === 'E_TOOL_NOT_FOUND')) return undefined;
   for (const [what, r] of [
     ['diff', diff],
     ['ls-files --others', others],
     ['ls-files', tracked],
+    ['ls-files --ignored', ignored],
   ] as const)
     if (r.error || r.exitCode !== 0)
       throw new St3Error('E_GIT', `git ${what} failed in ${dir}: ${(r.error?.message ?? r.stderr).trim()}`, {
@@ -82,7 +102,13 @@ export async function changesWithGitBinary(dir: string, base: string): Promise<G
   // Attributes (eol, filters) make git compare normalised content: the in-process reader compares bytes.
   const untracked = others.stdout.split('\0').filter(Boolean);
   const attributes = (p: string) => p === '.gitattributes' || p.endsWith('/.gitattributes');
-  if (tracked.stdout.length > 0 || untracked.some(attributes) || existsSync(join(dir, '.gitattributes')))
+  const ignoredAttributes = ignored.stdout.split('\0').some(attributes);
+  if (
+    tracked.stdout.length > 0 ||
+    untracked.some(attributes) ||
+    ignoredAttributes ||
+    existsSync(join(dir, '.gitattributes'))
+  )
     return undefined;
   return parseChanges(dir, diff.stdout, untracked);
 }
