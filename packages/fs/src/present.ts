@@ -1,21 +1,26 @@
-import { lstatSync } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import { St3Error } from '@st3/schemas/errors';
 
 /**
- * Whether a file or symlink is at `path` (a folder is not: it cannot be the file that was there). Only
- * ENOENT/ENOTDIR mean "not there": a path that cannot be looked at (EACCES, EIO) is `E_FILE_READ`, since
- * calling it gone would skip its gates (or drop it from the files that failed before) and pass.
+ * `lstat` of `path`, or undefined when nothing is there (ENOENT/ENOTDIR). A path that cannot be looked at
+ * (EACCES, EIO) is `E_FILE_READ`: taken for "gone", it would be skipped (its gates, its changes) and pass.
  */
-export function fileIsPresent(path: string): boolean {
+export function lstatIfThere(path: string): Stats | undefined {
   try {
-    return !lstatSync(path).isDirectory();
+    return lstatSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new St3Error('E_FILE_READ', `cannot look at ${path} (${code ?? (error as Error).message})`, {
       file: path,
       hint: 'fix the permissions of the file or of its folder: what cannot be seen cannot be checked',
       cause: error,
     });
   }
+}
+
+/** Whether a file or symlink is at `path` (a folder is not: it cannot be the file that was there); see `lstatIfThere`. */
+export function fileIsPresent(path: string): boolean {
+  const st = lstatIfThere(path);
+  return st !== undefined && !st.isDirectory();
 }

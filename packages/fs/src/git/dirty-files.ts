@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { isSt3Error, St3Error } from '@st3/schemas/errors';
 import { GitignoreMatcher } from '../gitignore.js';
+import { lstatIfThere } from '../present.js';
 import { compareCodeUnits, walkFiles } from '../walk.js';
 import { parseIndex, type IndexEntry } from './index-file.js';
 import { gitDirs, isomorphicGit, ObjectReader, readHead, type GitDirs } from './repo.js';
@@ -125,19 +126,9 @@ async function fastStatus(dirs: GitDirs, base: string | undefined): Promise<Dirt
 function worktreeState(root: string, e: IndexEntry, indexMtime: number): { oid: string; mode: number } | undefined {
   if (e.skipWorktree || e.assumeValid) return { oid: e.oid, mode: e.mode };
   const abs = join(root, e.path);
-  let st: fs.Stats;
-  try {
-    st = fs.lstatSync(abs);
-  } catch (error) {
-    // Gone is a deletion; a file that cannot be looked at is no deletion (nor clean): say so.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new St3Error('E_FILE_READ', `cannot look at ${abs} (${code ?? (error as Error).message})`, {
-      file: abs,
-      hint: 'fix the permissions of the file or of its folder',
-      cause: error,
-    });
-  }
+  // Gone is a deletion; a file that cannot be looked at is no deletion (nor clean): E_FILE_READ.
+  const st = lstatIfThere(abs);
+  if (!st) return undefined;
   if (!st.isFile() && !st.isSymbolicLink()) return undefined;
   const mode = st.isSymbolicLink() ? 0o120000 : st.mode & 0o100 ? 0o100755 : 0o100644;
   // As git (core.trustctime): an edit that kept the size and put the old mtime back still moved ctime.
