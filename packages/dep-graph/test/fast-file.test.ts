@@ -79,6 +79,17 @@ describe('indexGraphFile: the fast loader through a window sliding over the file
     );
   });
 
+  it('an empty list whose `]` lies past the window end (a window that ends in whitespace after `[`)', () => {
+    // Found by the property below (seed -889471085): `"edges": []` with the window ending between `[` and `]`.
+    const doc = { nodes: ['n0é', 'n919é', 'n838é'].map((id) => ({ id, cost: 0 })), edges: [] };
+    const text = JSON.stringify(doc, null, 1);
+    const path = fileOf(text);
+    for (let window = 16; window <= 200; window++)
+      expect(view(indexGraphFile(path, { windowBytes: window, aheadBytes: window >> 2 }))).toEqual(
+        view(indexGraphBytes(bytes(text))),
+      );
+  });
+
   it('gives up (undefined) on a damaged document wherever the damage falls, as the in-memory scan does', () => {
     fc.assert(
       fc.property(graphDoc, fc.nat(), fc.nat(), fc.integer({ min: 16, max: 200 }), (doc, at, cut, window) => {

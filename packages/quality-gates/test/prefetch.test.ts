@@ -62,16 +62,17 @@ describe('prefetchAutoScope', () => {
     const { dir, baseline } = workspace((b: string) => ({ baseline_sha: b, failed_files: [] }));
     const without = await autoScope(dir);
     const callsWithout = calls().length;
-    expect(callsWithout).toBe(3); // diff, ls-files --others, ls-files .gitattributes
+    // diff, ls-files --others, ls-files .gitattributes (tracked), ls-files .gitattributes (ignored)
+    expect(callsWithout).toBe(4);
     prefetchAutoScope(dir);
-    await settled(callsWithout + 3);
+    await settled(callsWithout + 4);
     expect(
       calls()
         .slice(callsWithout)
         .some((c) => c.includes(`diff --raw -z`) && c.includes(baseline)),
     ).toBe(true);
     const withPrefetch = await autoScope(dir);
-    expect(calls().length).toBe(callsWithout + 3); // nothing more ran
+    expect(calls().length).toBe(callsWithout + 4); // nothing more ran
     expect(withPrefetch).toEqual(without);
     expect(withPrefetch.changed).toEqual(['a.py', 'new.py']);
   });
@@ -79,7 +80,7 @@ describe('prefetchAutoScope', () => {
   it('a head start older than a few seconds is dropped: the run asks git again', async () => {
     const { dir } = workspace((b: string) => ({ baseline_sha: b, failed_files: [] }));
     prefetchAutoScope(dir);
-    await settled(3);
+    await settled(4);
     const now = performance.now();
     const clock = vi.spyOn(performance, 'now').mockReturnValue(now + 6_000);
     try {
@@ -87,7 +88,7 @@ describe('prefetchAutoScope', () => {
     } finally {
       clock.mockRestore();
     }
-    expect(calls().length).toBe(6);
+    expect(calls().length).toBe(8);
   });
 
   it('a prefetch the run does not ask for is never used: a state the schema refuses means the whole project', async () => {

@@ -193,6 +193,9 @@ class Scanner {
   /** `[ node, ... ]` or `[ edge, ... ]` */
   private list(edges: boolean): void {
     this.expect(0x5b);
+    // Slid before looking for `]`: whitespace up to the window's end would hide an empty list's `]` and
+    // send the scan into an item that is not there (a give-up the whole-input scan would not make).
+    if (this.p > this.refillAt) this.slide();
     this.p = skipWs(this.buf, this.p);
     if (this.buf[this.p] === 0x5d) {
       this.p++;
