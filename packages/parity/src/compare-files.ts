@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { St3Error } from '@st3/schemas/errors';
+import { decodeUtf8, isSt3Error, St3Error } from '@st3/schemas/errors';
 import type { Language } from './normalize/types.js';
 import { compareOutputs, type Verdict } from './verdict.js';
 
@@ -44,14 +44,13 @@ async function readBytes(path: string, label: string): Promise<Buffer> {
   }
 }
 
-// Exact: fails on bytes that are not UTF-8, and keeps a BOM (a BOM is a difference, not a normalization).
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
+/** The exact text (the project's one strict decoding: a BOM kept, a difference), or undefined when not UTF-8. */
 function utf8(bytes: Buffer): string | undefined {
   try {
-    return decoder.decode(bytes);
-  } catch {
-    return undefined;
+    return decodeUtf8(bytes, '');
+  } catch (error) {
+    if (isSt3Error(error, 'E_FILE_ENCODING')) return undefined;
+    throw error;
   }
 }
 
