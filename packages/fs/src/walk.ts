@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { St3Error } from '@st3/schemas/errors';
 import { GitignoreMatcher, findGitRoot } from './gitignore.js';
@@ -24,6 +24,13 @@ export interface WalkOptions {
    */
   symlinks?: 'files' | 'all' | 'none';
   /**
+   * Enter a link whose target is a folder, listing its files under the link's path (default false:
+   * such a link is an entry of its own with `symlinks: 'all'`, else left out). For folders that users
+   * link in on purpose (shared parity cases); a link back into a folder already being walked is not
+   * entered again (its files are listed through their own path).
+   */
+  followFolderLinks?: boolean;
+  /**
    * A folder that exists but cannot be listed (permissions, an I/O error), or with `symlinks: 'files'` a link
    * whose target cannot be looked at: by default the walk throws `E_FILE_READ` naming it, since a listing
    * without its files would look complete. Pass this to collect them instead (path relative to `root`, `''`
@@ -46,10 +53,15 @@ export async function walkFiles(root: string, options: WalkOptions = {}): Promis
   const symlinks = options.symlinks ?? 'files';
   const { matcher, prefix } = matcherFor(top, options.gitignore);
   const out: string[] = [];
-  const visit = async (rel: string): Promise<void> => {
+  // With followFolderLinks: the real paths of the folders being walked (this one and those above), to enter no loop.
+  const follow = options.followFolderLinks === true;
+  const visit = async (rel: string, above: readonly string[]): Promise<void> => {
+    const dir = rel ? join(top, rel) : top;
     let entries: Dirent[];
+    let walking = above;
     try {
-      entries = await readdir(rel ? join(top, rel) : top, { withFileTypes: true });
+      entries = await readdir(dir, { withFileTypes: true });
+      if (follow) walking = [...above, await realpath(dir)];
     } catch (error) {
       unreadable(top, rel, error as NodeJS.ErrnoException, options.onUnreadable);
       return;
@@ -57,7 +69,12 @@ export async function walkFiles(root: string, options: WalkOptions = {}): Promis
     const folders: string[] = [];
     for (const e of entries) {
       const p = rel ? `${rel}/${e.name}` : e.name;
-      const isDir = e.isDirectory();
+      let isDir = e.isDirectory();
+      if (follow && e.isSymbolicLink()) {
+        const target = await linkedFolder(top, p, walking, options.onUnreadable);
+        if (target === 'skip') continue;
+        isDir = target !== undefined;
+      }
       if (isDir) {
         if (skip.has(e.name)) continue;
       } else if (!e.isFile() && !(e.isSymbolicLink() && (await keepLink(symlinks, top, p, options.onUnreadable))))
@@ -67,9 +84,9 @@ export async function walkFiles(root: string, options: WalkOptions = {}): Promis
         if (!options.enter || options.enter(p)) folders.push(p);
       } else if (!options.filter || options.filter(p)) out.push(p);
     }
-    await Promise.all(folders.map(visit));
+    await Promise.all(folders.map((p) => visit(p, walking)));
   };
-  await visit('');
+  await visit('', []);
   return out.sort(compareCodeUnits);
 }
 
@@ -118,4 +135,29 @@ async function keepLink(
     if (code !== 'ELOOP') unreadable(top, rel, error as NodeJS.ErrnoException, report);
     return false;
   }
+}
+
+/**
+ * followFolderLinks: the real path of the folder a link at `rel` leads to; undefined when it leads to
+ * no folder (a file, dangling: the `symlinks` rule decides); 'skip' when that folder is one being
+ * walked or above one (a loop: its files are listed through their own path), or when the link could
+ * not be looked at (reported).
+ */
+async function linkedFolder(
+  top: string,
+  rel: string,
+  walking: readonly string[],
+  report: WalkOptions['onUnreadable'],
+): Promise<string | 'skip' | undefined> {
+  let target: string;
+  try {
+    if (!(await stat(join(top, rel))).isDirectory()) return undefined;
+    target = await realpath(join(top, rel));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return undefined;
+    unreadable(top, rel, error as NodeJS.ErrnoException, report);
+    return 'skip';
+  }
+  return walking.some((dir) => dir === target || dir.startsWith(`${target}/`)) ? 'skip' : target;
 }

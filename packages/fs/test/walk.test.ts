@@ -171,6 +171,32 @@ describe('walkFiles: a folder it cannot list', () => {
     }
   });
 
+  it('followFolderLinks enters a linked folder under the link path, and no loop', async () => {
+    const root = await tempDir();
+    const shared = await tempDir();
+    await put(root, 'cases/a.yaml');
+    await put(shared, 'b.yaml');
+    await put(shared, 'deep/c.yaml');
+    await symlink(shared, join(root, 'cases', 'shared'));
+    await symlink('..', join(root, 'cases', 'up')); // a loop back to the root
+    await symlink('.', join(root, 'cases', 'here'));
+    await symlink(join(root, 'cases'), join(shared, 'deep', 'back')); // out of the link and back in: a loop too
+    await symlink(join(root, 'gone'), join(root, 'cases', 'dangling'));
+    const walk = (symlinks: 'all' | 'files') =>
+      walkFiles(root, { gitignore: false, followFolderLinks: true, symlinks });
+    expect(await walk('files')).toEqual(['cases/a.yaml', 'cases/shared/b.yaml', 'cases/shared/deep/c.yaml']);
+    // A dangling link is still an entry of its own with symlinks: 'all' (its reader then says it is gone).
+    expect(await walk('all')).toEqual([
+      'cases/a.yaml',
+      'cases/dangling',
+      'cases/shared/b.yaml',
+      'cases/shared/deep/c.yaml',
+    ]);
+    // Without the option, a link to a folder is one entry (all) or nothing (files), as before.
+    expect(await walkFiles(root, { gitignore: false, symlinks: 'all' })).toContain('cases/shared');
+    expect(await walkFiles(root, { gitignore: false })).toEqual(['cases/a.yaml']);
+  });
+
   it('leaves out a root that does not exist (nothing to list, nothing missed)', async () => {
     expect(await walkFiles(join(await tempDir(), 'gone'))).toEqual([]);
   });

@@ -99,12 +99,14 @@ function caseId(root: string, file: string): string {
 
 /**
  * The case files under `dir`: the workspace's one folder walk (an unreadable folder is E_FILE_READ, never
- * fewer cases); every symlink is listed, so a linked case is loaded and a dangling one fails to load.
+ * fewer cases); a linked folder is walked (cases shared between suites), every other symlink is listed, so
+ * a linked case is loaded and a dangling one fails to load.
  */
 async function listFiles(dir: string): Promise<string[]> {
   const found = await walkFiles(dir, {
     gitignore: false,
     symlinks: 'all',
+    followFolderLinks: true,
     filter: (rel) => !basename(rel).startsWith('.'),
   });
   return found.map((rel) => join(dir, rel));

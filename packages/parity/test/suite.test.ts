@@ -260,6 +260,17 @@ describe('suite folders', () => {
     });
   });
 
+  it('loads the cases of a symlinked folder under cases/ (never fewer cases)', async () => {
+    await mkdir(join(dir, 'cases'));
+    await mkdir(join(dir, 'shared', 'deep'), { recursive: true });
+    await writeFile(join(dir, 'cases', 'a.yaml'), 'left:\n  a.md: "x"\nright:\n  a.md: "x"\n');
+    await writeFile(join(dir, 'shared', 'deep', 'b.yaml'), 'left:\n  a.md: "x"\nright:\n  a.md: "y"\n');
+    await symlink(join(dir, 'shared'), join(dir, 'cases', 'common'));
+    const loaded = await loadParitySuite(dir);
+    expect(loaded.errors).toEqual([]);
+    expect(loaded.value?.cases.map((c) => c.id)).toEqual(['a', 'common/deep/b']);
+  });
+
   it('refuses a folder without cases', async () => {
     const loaded = await loadParitySuite(dir);
     expect(loaded.errors[0]!.message).toContain('no cases');

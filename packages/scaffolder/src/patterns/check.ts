@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { walkFiles } from '@st3/fs';
 import { checkPatternRegistry, loadText, PatternRegistrySchema, St3Error, type Diagnostic } from '@st3/schemas';
@@ -12,6 +12,7 @@ import {
   locateIn,
   normalizeLink,
   parseYamlText,
+  readPatternText,
   resolveLink,
   yamlErrors,
   type LinkField,
@@ -194,7 +195,9 @@ async function checkLinks(ws: PatternWorkspace, fields: readonly LinkField[], ad
         await checkSpec(ws, r.index, abs, add);
       }
       if (r.docId && field !== 'example_dir' && statSync(abs).isFile() && !abs.endsWith('.json')) {
-        const docLink = readDocLink(await readFile(abs, 'utf8'));
+        const docLink = readDocLink(
+          await readPatternText(abs, `the ${field} of ${r.patternId ?? `patterns[${r.index}]`}`),
+        );
         if (docLink && docLink.value !== r.docId)
           add('doc-link-mismatch', {
             file: abs,
@@ -212,10 +215,10 @@ async function checkUnlinkedSpecs(ws: PatternWorkspace, linked: ReadonlySet<stri
   const dir = join(ws.patternsRoot, 'specs');
   if (!existsSync(dir)) return;
   const byPattern = new Map(ws.records.filter((r) => r.patternId).map((r) => [r.patternId!, r]));
-  for (const name of (await readdir(dir)).filter((n) => /\.pattern\.ya?ml$/.test(n)).sort()) {
+  for (const name of (await listSpecs(dir)).filter((n) => /\.pattern\.ya?ml$/.test(n)).sort()) {
     const file = join(dir, name);
     if (linked.has(file)) continue;
-    const spec = parseYamlText(file, await readFile(file, 'utf8'));
+    const spec = parseYamlText(file, await readPatternText(file, 'the spec'));
     const errors = yamlErrors(spec);
     for (const e of errors) add('spec-parse', { file, line: e.line, column: e.column, message: e.message });
     if (errors.length > 0 || !isMap(spec.doc.contents)) continue;
@@ -238,9 +241,22 @@ async function checkUnlinkedSpecs(ws: PatternWorkspace, linked: ReadonlySet<stri
   }
 }
 
+/** The names in `specs/`; a folder it cannot list is `E_FILE_READ` (an unlisted spec would never be checked). */
+async function listSpecs(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    throw new St3Error('E_FILE_READ', `cannot list ${dir} (${(error as NodeJS.ErrnoException).code ?? error})`, {
+      file: dir,
+      hint: 'fix its permissions',
+      cause: error,
+    });
+  }
+}
+
 async function checkSpec(ws: PatternWorkspace, index: number, file: string, add: Add): Promise<void> {
   const record = ws.records[index]!;
-  const spec = parseYamlText(file, await readFile(file, 'utf8'));
+  const spec = parseYamlText(file, await readPatternText(file, 'the spec'));
   const errors = yamlErrors(spec);
   for (const e of errors) add('spec-parse', { file, line: e.line, column: e.column, message: e.message });
   if (errors.length > 0 || !isMap(spec.doc.contents)) return;
@@ -264,7 +280,7 @@ async function checkSpec(ws: PatternWorkspace, index: number, file: string, add:
 async function checkSidecars(ws: PatternWorkspace, add: Add): Promise<void> {
   const byPattern = new Map(ws.records.filter((r) => r.patternId).map((r) => [r.patternId!, r]));
   for (const file of await findSidecars(ws.patternsRoot)) {
-    const y = parseYamlText(file, await readSidecar(file));
+    const y = parseYamlText(file, await readPatternText(file, 'the sidecar'));
     if (y.doc.errors.length > 0 || !isMap(y.doc.contents)) {
       add('sidecar-mismatch', { file, line: lineOf(y, null), message: 'sidecar is not a YAML mapping' });
       continue;
@@ -306,23 +322,6 @@ async function findSidecars(dir: string): Promise<string[]> {
     filter: (rel) => rel.endsWith('.id.yaml'),
   });
   return found.map((rel) => join(dir, rel));
-}
-
-/** The text of a sidecar; one that cannot be read (a dangling link, permissions) is `E_FILE_READ`, never skipped. */
-async function readSidecar(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new St3Error('E_FILE_READ', `cannot read the sidecar ${file} (${code ?? (error as Error).message})`, {
-      file,
-      hint:
-        code === 'ENOENT'
-          ? 'it is a symbolic link to nothing: fix or remove it'
-          : 'fix its permissions, or remove it if it is not a sidecar',
-      cause: error,
-    });
-  }
 }
 
 /** The sidecar file of a spec: `specs/x.pattern.yaml` → `specs/x.id.yaml`. */

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { St3Error, type Diagnostic } from '@st3/schemas';
+import { decodeUtf8, St3Error, type Diagnostic } from '@st3/schemas';
 
 /** The fields of a registry entry that name files or folders. */
 export const LINK_FIELDS = ['spec_path', 'schema_path', 'executor_path', 'test_path', 'example_dir'] as const;
@@ -100,7 +100,7 @@ export async function loadPatternWorkspace(
 ): Promise<PatternWorkspace> {
   const registryFile = findRegistry(path);
   const registryDir = dirname(registryFile);
-  const registry = parseYamlText(registryFile, await readFile(registryFile, 'utf8'));
+  const registry = parseYamlText(registryFile, await readPatternText(registryFile, 'the registry'));
   const parseErrors = yamlErrors(registry);
   const records = parseErrors.length > 0 ? [] : readRecords(registry);
   const linkBase = options.linkBase ? resolve(options.linkBase) : guessLinkBase(registryDir, records);
@@ -206,4 +206,24 @@ export function locateIn(
 
 export function scalarString(node: unknown): string | undefined {
   return isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+}
+
+/**
+ * The text of a file of the pattern tree, exactly: one that cannot be read (a link to nothing,
+ * permissions) is `E_FILE_READ` and bytes that are not UTF-8 are `E_FILE_ENCODING` — a check never
+ * passes a file it did not read, nor compares a lossy copy of it.
+ */
+export async function readPatternText(file: string, what: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new St3Error('E_FILE_READ', `cannot read ${what} ${file} (${code ?? (error as Error).message})`, {
+      file,
+      hint: code === 'ENOENT' ? 'it is a symbolic link to nothing: fix or remove it' : 'fix its permissions',
+      cause: error,
+    });
+  }
+  return decodeUtf8(bytes, file);
 }

@@ -74,4 +74,20 @@ describe('checkPatterns: every sidecar is checked, however deep or linked', () =
       file: join(patterns, 'specs/dangling.id.yaml'),
     });
   });
+
+  it('is E_FILE_READ for a spec link that points to nothing, E_FILE_ENCODING for a spec that is not UTF-8', async () => {
+    await mkdir(join(patterns, 'specs'), { recursive: true });
+    await symlink(join(patterns, 'gone.yaml'), join(patterns, 'specs/dangling.pattern.yaml'));
+    await expect(checkPatterns(patterns)).rejects.toMatchObject({
+      code: 'E_FILE_READ',
+      file: join(patterns, 'specs/dangling.pattern.yaml'),
+    });
+    await rm(join(patterns, 'specs/dangling.pattern.yaml'));
+    await writeFile(join(patterns, 'specs/latin1.pattern.yaml'), Buffer.from('pattern_id: PAT-\xe9\n', 'latin1'));
+    await expect(checkPatterns(patterns)).rejects.toMatchObject({
+      code: 'E_FILE_ENCODING',
+      file: join(patterns, 'specs/latin1.pattern.yaml'),
+      line: 1,
+    });
+  });
 });
