@@ -130,6 +130,18 @@ describe('st3 graph', () => {
       const missing = await runSt3(['waves', 'nope.json', '--json'], { cwd: dir });
       expect(missing.code).toBe(2);
       expect(json(missing).error.code).toBe('E_FILE_NOT_FOUND');
+      // Bytes that are not UTF-8: located E_FILE_ENCODING from every verb, never ids decoded lossily.
+      writeFileSync(join(dir, 'latin1.json'), Buffer.from('{"nodes":[{"id":"a\xff"}],"edges":[]}', 'latin1'));
+      for (const verb of ['waves', 'graph', 'validate-plan']) {
+        const enc = await runSt3([verb, 'latin1.json', '--json'], { cwd: dir });
+        expect(enc.code, verb).toBe(1);
+        expect(json(enc).error, verb).toMatchObject({
+          code: 'E_FILE_ENCODING',
+          file: 'latin1.json',
+          line: 1,
+          column: 19,
+        });
+      }
     });
   });
 

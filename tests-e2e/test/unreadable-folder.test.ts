@@ -138,4 +138,16 @@ describe('a changed file that cannot be looked at (built binary)', () => {
         chmodSync(join(dir, 'src/b.py'), 0o644);
       }
     }));
+
+  it('waves and graph: a graph.json it cannot read is E_FILE_READ naming it, never E_INTERNAL', () =>
+    withTempDir(async (dir) => {
+      writeFiles(dir, { 'g.json': '{"nodes":[{"id":"a"}],"edges":[]}' });
+      own(dir);
+      chmodSync(join(dir, 'g.json'), 0o000);
+      for (const verb of ['waves', 'graph']) {
+        const r = await st3([verb, 'g.json', '--json'], dir);
+        expect(r.code, r.stdout).toBe(3);
+        expect(json(r).error).toMatchObject({ code: 'E_FILE_READ', file: 'g.json' });
+      }
+    }));
 });

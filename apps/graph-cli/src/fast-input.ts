@@ -13,5 +13,11 @@ export async function fastGraphInput(inputs: readonly string[], cwd: string): Pr
   const abs = resolve(cwd, inputs[0]!);
   if (!existsSync(abs) || !statSync(abs).isFile()) return undefined;
   const { indexGraphFile } = await import('@st3/dep-graph/core');
-  return indexGraphFile(abs);
+  try {
+    return indexGraphFile(abs);
+  } catch (error) {
+    // A file it cannot open or read (EACCES, EIO): the full loader reports it (E_FILE_READ, with the file).
+    if ((error as NodeJS.ErrnoException).syscall !== undefined) return undefined;
+    throw error;
+  }
 }

@@ -39,7 +39,7 @@ function windowScan(path: string, windowBytes: number, ahead: number) {
 }
 
 let files = 0;
-function fileOf(text: string): string {
+function fileOf(text: string | Uint8Array): string {
   const path = join(dir, `g${files++}.json`);
   writeFileSync(path, text);
   return path;
@@ -77,6 +77,18 @@ describe('indexGraphFile: the fast loader through a window sliding over the file
     expect(view(indexGraphFile(path, { windowBytes: 4096, aheadBytes: 1024 }))).toEqual(
       view(indexGraphBytes(bytes(text))),
     );
+  });
+
+  it('gives up on a byte that is not UTF-8 wherever the window holds it (the full loader says E_FILE_ENCODING)', () => {
+    const ids = Array.from({ length: 3000 }, (_, i) => `n${i}é`);
+    const whole = Buffer.from(JSON.stringify({ nodes: ids.map((id) => ({ id })), edges: [] }, null, 2));
+    expect(indexGraphFile(fileOf(whole), { windowBytes: 4096, aheadBytes: 1024 })).toBeDefined();
+    const firstBytes = [...whole.keys()].filter((i) => whole[i] === 0xc3); // each é's first byte
+    for (const i of [firstBytes[0]!, firstBytes[1500]!, firstBytes.at(-1)!]) {
+      const damaged = Buffer.from(whole);
+      damaged[i] = 0xff; // a lone continuation byte is left behind
+      expect(indexGraphFile(fileOf(damaged), { windowBytes: 4096, aheadBytes: 1024 }), `at ${i}`).toBeUndefined();
+    }
   });
 
   it('an empty list whose `]` lies past the window end (a window that ends in whitespace after `[`)', () => {

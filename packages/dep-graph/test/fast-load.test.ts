@@ -164,6 +164,15 @@ describe('the fast graph loader', () => {
       '',
     ])
       expect(scanGraph(bytes(bad)), bad).toBeUndefined();
+    // Bytes that are not UTF-8, in an id, a type or a skipped value: the full loader says E_FILE_ENCODING.
+    for (const bad of ['a\xff', 'a', 'a'].map((id, i) =>
+      Buffer.from(
+        `{"nodes":[{"id":"${id}"}],"edges":[{"from":"${id}","to":"${id}"${i === 1 ? ',"type":"t\xe9"' : ''}}]${i === 2 ? ',"x":"\xc3"' : ''}}`,
+        'latin1',
+      ),
+    ))
+      expect(scanGraph(bad), bad.toString('latin1')).toBeUndefined();
+    expect(scanGraph(bytes('{"nodes":[{"id":"é"}],"edges":[{"from":"é","to":"é","type":"ü"}]}'))).toBeDefined();
   });
 
   it('a chain of a million nodes closed by one cheap edge, from bytes to the wave plan', () => {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { ByteTable } from './byte-table.js';
 import { ByteWindow } from './byte-window.js';
 import { EdgeColumns, NodeColumns } from './columns.js';
@@ -67,6 +68,8 @@ class Scanner {
   /** The node or edge object being scanned: the codes of its keys seen (bits), its other keys' byte ranges. */
   private seenKeys = 0;
   private readonly others: number[] = [];
+  /** Bytes of the window before this are known to be UTF-8 (checked natively as the window slides on). */
+  private utf8Checked = 0;
 
   constructor(private readonly window: ByteWindow) {
     const { buf } = window;
@@ -89,6 +92,8 @@ class Scanner {
    */
   private slide(): void {
     const { window } = this;
+    this.requireUtf8(this.p);
+    this.utf8Checked = 0;
     const p = window.slide(this.p);
     this.buf = window.buf;
     this.p = skipWs(this.buf, p);
@@ -129,6 +134,7 @@ class Scanner {
     }
     this.p = skipWs(this.buf, this.p + 1);
     if (this.p !== this.buf.length || !(seen & (1 << NODES)) || !(seen & (1 << EDGES))) giveUp();
+    this.requireUtf8(this.buf.length);
     return this.finish();
   }
 
@@ -150,19 +156,13 @@ class Scanner {
     const ascii = (this.bits & 0x80) === 0;
     const idBytes = this.idTable.bytes;
     const idText = Buffer.from(idBytes.buffer, idBytes.byteOffset, idBytes.length);
-    // Distinct bytes can decode to one string only through invalid UTF-8 (both become U+FFFD): check then.
-    const seen = ascii ? undefined : new Set<string>();
+    // The document is UTF-8 (requireUtf8): distinct bytes are distinct strings.
     for (let i = 0; i < n; i++) {
       const a = this.idTable.start(declared[i]!);
       const b = this.idTable.end(declared[i]!);
       idStart[i] = a;
       idEnd[i] = b;
-      const id = idText.toString(ascii ? 'latin1' : 'utf8', a, b);
-      if (seen) {
-        if (seen.has(id)) giveUp();
-        seen.add(id);
-      }
-      ids[i] = id;
+      ids[i] = idText.toString(ascii ? 'latin1' : 'utf8', a, b);
     }
     const m = edges.length;
     const src = edges.src.subarray(0, m);
@@ -420,6 +420,15 @@ class Scanner {
     const x = Number(text);
     if (!/^-?\d/.test(text) || !Number.isFinite(x)) giveUp();
     return x;
+  }
+
+  /**
+   * Bytes up to `end` (an item boundary: never inside a character) must be UTF-8: the full loader rejects
+   * any other byte with its line and column (E_FILE_ENCODING), so the fast path must not decode it lossily.
+   */
+  private requireUtf8(end: number): void {
+    if (!isUtf8(this.buf.subarray(this.utf8Checked, end))) giveUp();
+    this.utf8Checked = end;
   }
 
   private expect(c: number): void {

@@ -34,7 +34,7 @@ export const EVIDENCE_CODES = {
     fix: 'Run `st3 tasks context init <id>` first.',
   },
   E_CONTEXT_CORRUPT: {
-    exit: 3,
+    exit: 1, // an invalid file (DESIGN.md: 1), not a tool or runtime failure
     area: 'evidence',
     cause: 'context.json or an evidence index does not match its schema (edited by hand or written by another tool).',
     fix: 'Restore it from version control, or purge and re-init the context.',
