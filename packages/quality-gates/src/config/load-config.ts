@@ -68,6 +68,9 @@ export function checkQualityConfig(config: QualityConfig, ctx: CheckContext): Di
     checkTextViolations(gate.capabilities, base, compiles, at);
     checkFixableWhen(gate.capabilities, base, compiles, at);
     checkJsonViolations(gate.capabilities, base, at);
+    gate.capabilities.not_checked_patterns?.forEach((source, i) =>
+      compiles([...base, 'capabilities', 'not_checked_patterns', i], source),
+    );
   }
   return out;
 }

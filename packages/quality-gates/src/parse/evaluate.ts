@@ -52,7 +52,7 @@ export function evaluateGate(
   let timedOut = false;
 
   for (const run of runs) {
-    const failure = toolFailure(gate, run, ok);
+    const failure = toolFailure(gate, run);
     if (failure) return failure;
     const codeOk = run.exitCode !== null && ok.has(run.exitCode);
     if (!codeOk) {
@@ -75,6 +75,11 @@ export function evaluateGate(
       problems.push(
         `output was cut at ${run.stdout.length} bytes of ${run.stdoutBytes} (raise execution.max_output_bytes)`,
       );
+    // text_violations reads stderr too: violations past its cut would go uncounted.
+    else if (strategy === 'text_violations' && run.stderrTruncated)
+      problems.push(
+        `stderr was cut at ${run.stderr.length} bytes of ${run.stderrBytes} (raise execution.max_output_bytes)`,
+      );
     else if (outcome.problem) problems.push(`${strategy}: ${outcome.problem}`);
     if (timedOut) break;
   }
@@ -95,6 +100,16 @@ export function evaluateGate(
       reason: withTail(`output not understood: ${problems[0]}`),
     };
   }
+  const notChecked = notCheckedBy(gate, runs, violations);
+  if (notChecked) return notChecked;
+  const unexplained = violations.length === 0 && parser ? unexplainedOkExit(runs, ok) : undefined;
+  if (unexplained)
+    return {
+      status: 'error',
+      violations,
+      errorCode: 'E_GATE_OUTPUT',
+      reason: `${gate.execution.command[0] ?? ''} exited with code ${unexplained.exitCode} (listed in exit_codes_ok) and wrote to stderr, and nothing was parsed: the tool may have crashed\nstderr:\n${tail(unexplained.stderr, 20)}`,
+    };
   if (!exitOk && violations.length === 0 && parser) {
     return {
       status: 'error',
@@ -113,6 +128,41 @@ export function evaluateGate(
   );
 }
 
+/**
+ * The tool said it did not check files it was given (`not_checked_patterns`: eslint's "File ignored
+ * because ..." warning, say): the gate is an error naming them — it cannot clear a file it did not see.
+ */
+function notCheckedBy(
+  gate: GateConfig,
+  runs: readonly ProcessResult[],
+  violations: readonly Violation[],
+): GateEvaluation | undefined {
+  const sources = gate.capabilities.not_checked_patterns;
+  if (!sources || sources.length === 0) return undefined;
+  const patterns = sources.map(compileConfigRegex);
+  const says = (text: string) => patterns.some((re) => re.test(text));
+  const files = violations.filter((v) => says(v.message)).map((v) => `${v.file} (${v.message})`);
+  const lines = runs.flatMap((run) => run.stderr.split('\n').filter((line) => line.trim() && says(line)));
+  const unchecked = [...new Set([...files, ...lines.map((line) => line.trim())])];
+  if (unchecked.length === 0) return undefined;
+  const shown = unchecked.slice(0, 10).join('; ');
+  return {
+    status: 'error',
+    violations: violations.filter((v) => !says(v.message)),
+    errorCode: 'E_GATE_NOT_CHECKED',
+    reason: `${gate.execution.command[0] ?? 'the tool'} did not check what it was given: ${shown}${unchecked.length > 10 ? ` and ${unchecked.length - 10} more` : ''} (make quality.yaml and the tool's config agree)`,
+  };
+}
+
+/**
+ * A run whose non-zero exit code is listed as ok, that wrote to stderr and gave nothing to parse: with
+ * `exit_codes_ok: [0, 1]` (1 = "violations found") a crash also exits 1 — flake8 with a bad setting
+ * prints a traceback — and would pass. A quiet non-zero exit stays ok (grep exits 1 for "no match").
+ */
+function unexplainedOkExit(runs: readonly ProcessResult[], ok: Set<number>): ProcessResult | undefined {
+  return runs.find((run) => run.exitCode !== null && run.exitCode !== 0 && ok.has(run.exitCode) && run.stderr.trim());
+}
+
 /** npx's ways of saying that the package it was asked to run is not there. */
 const NPX_MISSING: readonly RegExp[] = [
   /npx canceled due to missing packages[^[]*\[([^\]]*)\]/,
@@ -121,7 +171,7 @@ const NPX_MISSING: readonly RegExp[] = [
 ];
 
 /** A run that did not get as far as checking anything: not started, timed out, or the tool is not installed. */
-function toolFailure(gate: GateConfig, run: ProcessResult, ok: Set<number>): GateEvaluation | undefined {
+function toolFailure(gate: GateConfig, run: ProcessResult): GateEvaluation | undefined {
   const program = gate.execution.command[0] ?? '';
   const hint = gate.execution.install_hint;
   const notFound = (what: string, fallbackHint: string): GateEvaluation => ({
@@ -140,7 +190,8 @@ function toolFailure(gate: GateConfig, run: ProcessResult, ok: Set<number>): Gat
       reason: `${run.error.message}${run.error.hint ? ` (${run.error.hint})` : ''}${stderr}`,
     };
   }
-  if (run.exitCode !== null && ok.has(run.exitCode)) return undefined;
+  // Checked whatever the exit code: with exit_codes_ok [0, 1] a missing module's exit 1 is "ok" too.
+  if (run.exitCode === 0) return undefined;
   const stderr = run.stderr.length > 65_536 ? run.stderr.slice(-65_536) : run.stderr;
   // A Python tool that is not installed: the interpreter runs, but the module does not exist.
   const module = /No module named ['"]?([\w.]+)/.exec(stderr);

@@ -31,7 +31,8 @@ const eslint: GatePreset = {
     name: 'ESLint',
     description: 'Lint JavaScript/TypeScript (eslint -f json)',
     execution: {
-      command: ['eslint', '-f', 'json', '--no-warn-ignored'],
+      // No --no-warn-ignored: eslint's "File ignored ..." warning is how a skipped file is known (not_checked_patterns).
+      command: ['eslint', '-f', 'json'],
       timeout_seconds: 300,
       install_hint: 'npm install --save-dev eslint',
     },
@@ -57,6 +58,7 @@ const eslint: GatePreset = {
       scope_mode: 'importers',
       config_files: ['eslint.config.*', '.eslintrc*', '.eslintignore', 'tsconfig*.json', ...JS_LOCKS],
       fix: { command: ['eslint', '--fix', '--no-warn-ignored'] },
+      not_checked_patterns: ['^File ignored\\b'],
     },
   },
 };
@@ -169,7 +171,8 @@ const ruff: GatePreset = {
     name: 'Ruff',
     description: 'Lint Python (ruff check --output-format json)',
     execution: {
-      command: ['ruff', 'check', '--output-format=json'],
+      // --no-force-exclude: a file ST3 passes is checked even if the ruff config excludes it (else it passes unseen).
+      command: ['ruff', 'check', '--output-format=json', '--no-force-exclude'],
       timeout_seconds: 120,
       install_hint: 'pip install ruff (or pipx install ruff)',
     },
@@ -193,6 +196,7 @@ const ruff: GatePreset = {
       scope_mode: 'files',
       config_files: ['pyproject.toml', 'ruff.toml', '.ruff.toml', ...PY_LOCKS],
       fix: { command: ['ruff', 'check', '--fix', '--quiet'] },
+      not_checked_patterns: ['No Python files found'],
     },
   },
 };
@@ -204,7 +208,7 @@ const ruffFormat: GatePreset = {
     name: 'Ruff format',
     description: 'Python formatting (ruff format --check --diff)',
     execution: {
-      command: ['ruff', 'format', '--check', '--diff'],
+      command: ['ruff', 'format', '--check', '--diff', '--no-force-exclude'],
       timeout_seconds: 120,
       install_hint: 'pip install ruff (or pipx install ruff)',
     },
@@ -223,6 +227,7 @@ const ruffFormat: GatePreset = {
       scope_mode: 'files',
       config_files: ['pyproject.toml', 'ruff.toml', '.ruff.toml', ...PY_LOCKS],
       fix: { command: ['ruff', 'format', '--quiet'] },
+      not_checked_patterns: ['No Python files found'],
     },
   },
 };

@@ -164,6 +164,12 @@ export const GateCapabilitiesSchema = z
         'ST3 extension of v1.1: globs of the tool\'s config files (a name without "/" matches in any folder); a change to one puts the gate on project scope',
       ),
     fix: GateFixSchema.optional().describe("ST3 extension of v1.1: how `st3 gates --fix` fixes this gate's violations"),
+    not_checked_patterns: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'ST3 extension: regexes for what the tool says when it did not check a file it was given (eslint: "File ignored because ..."), matched against each parsed violation\'s message and each stderr line; a match makes the gate an error naming the files, never a pass',
+      ),
   })
   .loose()
   .superRefine((value, ctx) => {

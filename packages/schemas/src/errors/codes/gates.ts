@@ -15,6 +15,13 @@ export const GATES_CODES = {
     cause: '`--gate` names a gate that is not defined in quality.yaml.',
     fix: 'Run `st3 gates list` and pass one of the listed ids.',
   },
+  E_GATE_NOT_CHECKED: {
+    exit: 3,
+    area: 'gates',
+    cause:
+      "A gate's tool said it did not check files it was given (an ignore pattern, or no configuration for them, in the tool's own config: a `not_checked_patterns` match); a gate cannot clear a file it did not see.",
+    fix: "Make quality.yaml and the tool's config agree: leave those files out of the gate (project_scope.exclude_globs, the gate's scope) or have the tool check them.",
+  },
   E_GATE_OUTPUT: {
     exit: 3,
     area: 'gates',

@@ -1,0 +1,119 @@
+import { afterEach, describe, expect } from 'vitest';
+import { renderQualityConfig, runGates, type RunGatesOptions } from '../src/index.js';
+import { commitAll, git, itWithTools, tempDir, TOOL_PATH, write } from './helpers.js';
+
+/**
+ * Reviewer findings: a gate passed what its tool never checked (a file its own config ignores or
+ * excludes), a crash whose exit code was listed as ok, a missing Python module exiting 1 under
+ * `exit_codes_ok: [0, 1]`, and violations lost past a cut stderr. Real git repositories, the real tools.
+ */
+const env = { ...process.env, PATH: TOOL_PATH };
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups) c();
+  cleanups = [];
+});
+
+function repo(files: Record<string, string>): string {
+  const t = tempDir('st3-tool-truth-');
+  cleanups.push(t.cleanup);
+  write(t.dir, files);
+  git(t.dir, 'init', '-q');
+  commitAll(t.dir, 'base');
+  return t.dir;
+}
+
+const run = (cwd: string, options: Partial<RunGatesOptions> = {}) =>
+  runGates({ cwd, env, updateState: false, scope: 'project', ...options });
+
+/** One gate running `command` with a text parser for `file:line:col: RULE message` lines. */
+const textGate = (command: string[], extra = '') => `version: "1.1"
+active_gates: [lint]
+gates:
+  lint:
+    name: lint
+    execution: {command: ${JSON.stringify(command)}, timeout_seconds: 60${extra}}
+    success: {exit_codes_ok: [0, 1], max_violations: 50}
+    capabilities:
+      file_types: [".py"]
+      parsing_strategy: text_violations
+      text_violations:
+        pattern: '^(?P<file>[^:]+):(?P<line>\\d+):(?P<col>\\d+): (?P<rule>\\w+) (?P<message>.+)$'
+`;
+
+describe('a gate never passes what its tool did not check or could not say', () => {
+  itWithTools(
+    ['eslint'],
+    'eslint: a file its config ignores, or has no config for, is E_GATE_NOT_CHECKED',
+    async () => {
+      const dir = repo({
+        '.st3/config/quality.yaml': renderQualityConfig(['eslint']),
+        'eslint.config.js':
+          'module.exports = [{ ignores: ["legacy/**"] }, { files: ["**/*.js"], rules: { "no-unused-vars": "error" } }];\n',
+        'src/ok.js': 'module.exports = 1;\n',
+        'legacy/b.js': 'const unused = 1;\n',
+        'src/c.ts': 'const unused: number = 1;\n',
+      });
+      for (const files of [['legacy/b.js'], ['src/c.ts']]) {
+        const r = await run(dir, { scope: { kind: 'files', files } });
+        expect(r.overall_pass, files[0]).toBe(false);
+        expect(r.gates[0]).toMatchObject({ status: 'error' });
+        expect(r.gates[0]!.reason).toContain(`did not check what it was given: ${files[0]} (File ignored`);
+      }
+      const ok = await run(dir, { scope: { kind: 'files', files: ['src/ok.js'] } });
+      expect(ok.overall_pass).toBe(true);
+    },
+  );
+
+  itWithTools(['ruff'], 'ruff: a file the ruff config force-excludes is still checked when ST3 passes it', async () => {
+    const dir = repo({
+      '.st3/config/quality.yaml': renderQualityConfig(['ruff']),
+      'pyproject.toml': '[tool.ruff]\nextend-exclude = ["pkg/legacy"]\nforce-exclude = true\n',
+      'pkg/legacy/b.py': 'import os\n',
+    });
+    const r = await run(dir, { scope: { kind: 'files', files: ['pkg/legacy/b.py'] } });
+    expect(r.overall_pass).toBe(false);
+    expect(r.gates[0]).toMatchObject({ status: 'failed' });
+    expect(r.gates[0]!.violations.map((v) => v.rule)).toEqual(['F401']);
+  });
+
+  itWithTools(
+    ['flake8', 'python3'],
+    'a crash or a missing module exiting 1 under exit_codes_ok [0, 1] is no pass',
+    async () => {
+      const crash = repo({
+        '.st3/config/quality.yaml': textGate(['flake8']),
+        'setup.cfg': '[flake8]\nmax-line-length = abc\n',
+        'a.py': 'x = 1\n',
+      });
+      const crashed = await run(crash);
+      expect(crashed.gates[0]).toMatchObject({ status: 'error' });
+      expect(crashed.gates[0]!.reason).toContain('listed in exit_codes_ok');
+      const missing = repo({
+        '.st3/config/quality.yaml': textGate(['python3', '-m', 'st3_no_such_linter']),
+        'a.py': 'x = 1\n',
+      });
+      const notFound = (await run(missing)).gates[0]!;
+      expect(notFound.status).toBe('error');
+      expect(notFound.reason).toContain('tool not found: st3_no_such_linter');
+      // A quiet exit 1 that is listed as ok still passes (grep's "no match").
+      const quiet = repo({
+        '.st3/config/quality.yaml': textGate(['python3', '-c', 'import sys; sys.exit(1)']),
+        'a.py': 'x = 1\n',
+      });
+      expect((await run(quiet)).gates[0]).toMatchObject({ status: 'passed' });
+    },
+  );
+
+  itWithTools(['python3'], 'violations past a cut stderr are not lost: the gate is an error', async () => {
+    const lint = 'import sys\nfor i in range(1000):\n    print(f"a.py:{i + 1}:1: W100 long line", file=sys.stderr)\n';
+    const dir = repo({
+      '.st3/config/quality.yaml': textGate(['python3', 'lint.py'], ', max_output_bytes: 2000'),
+      'lint.py': lint,
+      'a.py': 'x = 1\n',
+    });
+    const r = await run(dir);
+    expect(r.gates[0]).toMatchObject({ status: 'error' });
+    expect(r.gates[0]!.reason).toContain('stderr was cut');
+  });
+});
