@@ -169,6 +169,23 @@ describe('an entry the snapshot cannot hash', () => {
   });
 });
 
+describe('task_context_show and task_context_diff read the task file as the CLI does', () => {
+  it('a changed task file is reported by both (show: task_file; diff: ok false), never "intact" alone', async () => {
+    const dir = await workspace();
+    expect((await mcp(dir, 'task_init_context', { id: TASK })).isError).toBe(false);
+    const file = join(dir, TASK);
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^title: .*$/m, 'title: CHANGED'));
+    const c = await cli(dir, ['tasks', 'context', 'show', ID]);
+    const m = await mcp(dir, 'task_context_show', { id: ID });
+    expect(c.doc.task_file.task_file_changed).toBe(true);
+    expect([m.isError, m.doc.task_file]).toEqual([false, c.doc.task_file]);
+    const cd = await cli(dir, ['tasks', 'context', 'diff', ID]);
+    const md = await mcp(dir, 'task_context_diff', { id: ID });
+    expect([cd.code, cd.doc.ok]).toEqual([1, false]);
+    expect([md.isError, md.doc.ok]).toEqual([true, false]);
+  });
+});
+
 describe('task ids resolve as in the CLI', () => {
   it('a task file path is accepted; an id two files carry is E_TASK_AMBIGUOUS', async () => {
     const dir = await workspace();

@@ -249,6 +249,17 @@ export const taskInitContextTool = defineTool({
     `context of ${r.context.manifest.task_id} created in ${r.dir} (${plural(r.context.standards.length, 'standards excerpt')}, ${plural(r.context.validation_commands.length, 'validation command')})`,
 });
 
+/** `taskFileDrift`: the task file now against the snapshot taken at `context init`. */
+const TaskFileDriftSchema = z.object({
+  task_id: z.string(),
+  task_file: z.string().nullable(),
+  moved_from: z.string().optional(),
+  snapshot_intact: z.boolean(),
+  task_file_changed: z.boolean(),
+  snapshot_sha256: z.string(),
+  current_sha256: z.string().nullable(),
+});
+
 export const taskContextShowTool = defineTool({
   name: 'task_context_show',
   title: 'Show a task context',
@@ -257,19 +268,26 @@ export const taskContextShowTool = defineTool({
   description:
     'A task context (manifest, immutable snapshot, evidence, standards, validation runs, worktree snapshot) and whether the snapshot is intact.',
   input: z.object({ id: taskIdArg, agent: agentArg }),
-  output: z.object({ ok: z.literal(true), snapshot_intact: z.boolean(), context: TaskContextSchema }),
+  output: z.object({
+    ok: z.literal(true),
+    snapshot_intact: z.boolean(),
+    task_file: TaskFileDriftSchema,
+    context: TaskContextSchema,
+  }),
   annotations: READ_ONLY,
   async run(args, { root }) {
     const { ws, id } = await taskOf(root, args.id);
-    const { contextCachedBytes, readContext, verifySnapshot } = await import('@st3/evidence');
+    const { contextCachedBytes, readContext, taskFileDrift } = await import('@st3/evidence');
     const context = await readContext(ws, id);
+    // As `st3 tasks context show`: the task file itself is read (E_FILE_READ when it cannot be), not only the stored copy.
+    const drift = await taskFileDrift(ws, context);
     // What the context served instead of the files it was made from (as `st3 tasks context show`).
     const served = await contextCachedBytes(ws, context);
     await taskTelemetryOf(ws, id, agentOf(args.agent), (t) => t.cacheHit(served, 'task_context'));
-    return { ok: true as const, snapshot_intact: await verifySnapshot(ws, context), context };
+    return { ok: true as const, snapshot_intact: drift.snapshot_intact, task_file: drift, context };
   },
-  summary: ({ context: c, snapshot_intact }) =>
-    `${c.manifest.task_id}: ${c.immutable.title} (snapshot ${snapshot_intact ? 'intact' : 'CHANGED'}; ${plural(c.evidence.length, 'evidence item')}, ${plural(c.standards.length, 'standard')}, ${plural(c.validation_runs.length, 'validation run')})`,
+  summary: ({ context: c, snapshot_intact, task_file: drift }) =>
+    `${c.manifest.task_id}: ${c.immutable.title} (snapshot ${snapshot_intact ? 'intact' : 'CHANGED'}; task file ${drift.task_file === null ? 'NOT FOUND' : drift.task_file_changed ? 'CHANGED since the snapshot' : 'unchanged'}; ${plural(c.evidence.length, 'evidence item')}, ${plural(c.standards.length, 'standard')}, ${plural(c.validation_runs.length, 'validation run')})`,
 });
 
 export const taskContextDiffTool = defineTool({
@@ -280,14 +298,8 @@ export const taskContextDiffTool = defineTool({
   description:
     'How a task changed since `context init`: the unified diff of its task file (snapshot to now, following a move to the completed folder) and the immutable fields (title, acceptance criteria, plan, scope, deliverables) whose value changed. isError when the task file or the immutable section changed.',
   input: z.object({ id: taskIdArg }),
-  output: z.object({
-    task_id: z.string(),
-    task_file: z.string().nullable(),
-    moved_from: z.string().optional(),
-    snapshot_intact: z.boolean(),
-    task_file_changed: z.boolean(),
-    snapshot_sha256: z.string(),
-    current_sha256: z.string().nullable(),
+  output: TaskFileDriftSchema.extend({
+    ok: z.boolean(),
     patch: z.string(),
     immutable: z.array(
       z.object({
@@ -302,7 +314,9 @@ export const taskContextDiffTool = defineTool({
   async run(args, { root }) {
     const { ws, id } = await taskOf(root, args.id);
     const { diffContext } = await import('@st3/evidence');
-    return diffContext(ws, id);
+    const d = await diffContext(ws, id);
+    // The CLI's `--json` document: `ok` is false when the task or its snapshot changed.
+    return { ok: !(d.task_file_changed || !d.snapshot_intact || d.task_file === null), ...d };
   },
   summary: (r) =>
     r.task_file === null
@@ -310,5 +324,5 @@ export const taskContextDiffTool = defineTool({
       : !r.task_file_changed
         ? `${r.task_id}: unchanged since the context was created${r.snapshot_intact ? '' : ' (but the stored snapshot was altered)'}`
         : `${r.task_id}: ${r.task_file} changed since the context was created${r.immutable.length > 0 ? `; immutable fields changed: ${r.immutable.map((f) => f.field).join(', ')}` : ''}`,
-  failed: (r) => r.task_file_changed || !r.snapshot_intact || r.task_file === null,
+  failed: (r) => !r.ok,
 });
