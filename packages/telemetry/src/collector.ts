@@ -129,6 +129,10 @@ export class TelemetryCollector implements TelemetryHandle, AsyncDisposable {
 
   /** Labels objects are treated as immutable: pass a new object rather than changing one already used. */
   count(name: string, value = 1, labels: TelemetryLabels = EMPTY): void {
+    // Counters only count up, and recording never throws into the caller's work nor yields a record the
+    // schema rejects: an amount that is not a count (negative, NaN, infinite) is not added. Summed, a
+    // negative one would cancel real counts (a failed JSON parse). One comparison: the hot path stays cheap.
+    if (!(value >= 0 && value !== Infinity)) return;
     // One-entry cache: hot loops count the same series with the same labels object.
     const last = this.lastCounter;
     if (last !== undefined && last.name === name && last.labelsRef === labels) {

@@ -147,12 +147,7 @@ const UNMEASURED: Record<CriterionId, (m: TaskMeasures) => string | undefined> =
   repeated_warnings: (m) => (m.sources.length > 0 ? undefined : 'no telemetry recorded: no warning log'),
   qa_artifact_coverage: (m) =>
     m.qa && m.qa.expected > 0 ? undefined : m.qa ? 'no validation commands' : 'no task context read',
-  prompt_size_savings: (m) =>
-    m.prompts.baseline_bytes > 0
-      ? undefined
-      : m.prompts.count > 0
-        ? `${m.prompts.count} prompt(s) without a baseline size`
-        : 'no prompt size recorded',
+  prompt_size_savings: (m) => promptGap(m.prompts),
   json_parse_failures: (m) => (m.json.parses > 0 ? undefined : 'no JSON parse counted'),
 };
 
@@ -311,16 +306,26 @@ function qaCoverage(tasks: Required<MeasuredTask>[], ids: string): SuccessCriter
   );
 }
 
+/**
+ * Why a task's prompt saving cannot be measured; undefined when every prompt counted has a baseline size.
+ * A saving over part of the prompts is no measure of the task: the prompts without a baseline (often the
+ * big ones) could have saved nothing.
+ */
+function promptGap(p: TaskMeasures['prompts']): string | undefined {
+  if (p.count === 0) return 'no prompt size recorded';
+  const without = p.count - p.compared_count;
+  if (without > 0)
+    return `${without} of ${p.count} prompt(s) without a baseline size (${p.bytes - p.compared_bytes} of ${p.bytes} bytes)`;
+  if (without < 0) return `${p.compared_count} prompt(s) with a baseline size but ${p.count} prompt(s) counted`;
+  if (p.baseline_bytes <= 0) return `no baseline size for the ${p.count} prompt(s) recorded`;
+  return undefined;
+}
+
 function promptSavings(tasks: Required<MeasuredTask>[], ids: string): SuccessCriterion {
   const units: Unit[] = tasks.map((t) => {
     const p = t.measures.prompts;
-    if (p.baseline_bytes <= 0)
-      return {
-        id: t.task_id,
-        value: null,
-        met: null,
-        detail: p.count > 0 ? `${p.count} prompt(s) without a baseline size` : 'no prompt size recorded',
-      };
+    const gap = promptGap(p);
+    if (gap !== undefined) return { id: t.task_id, value: null, met: null, detail: gap };
     const saving = 1 - p.compared_bytes / p.baseline_bytes;
     return {
       id: t.task_id,
@@ -337,10 +342,10 @@ function promptSavings(tasks: Required<MeasuredTask>[], ids: string): SuccessCri
     units,
     judged.length > 0
       ? `prompt sizes recorded in the telemetry of ${judged.map((u) => u.id).join(', ')}`
-      : `no prompt size with a baseline recorded for ${ids}`,
+      : `no prompt sizes with a baseline size for every prompt recorded for ${ids}`,
     { value, unit: 'average saving' },
     value === null
-      ? 'not measured: record prompts with `st3 telemetry record --prompt-bytes N --baseline-bytes N`'
+      ? `not measured: ${units.map((u) => `${u.id}: ${u.detail}`).join(', ') || 'no task'}; record every prompt with \`st3 telemetry record --prompt-bytes N --baseline-bytes N\` (or collect with --baseline)`
       : `average saving ${pct(value)} over ${judged.length} task(s)`,
   );
 }

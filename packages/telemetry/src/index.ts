@@ -30,12 +30,14 @@ export {
 export { formatCriterionValue, pct } from './format.js';
 export { appendRecord, mergeRecords, readTelemetryFile } from './merge.js';
 export {
+  addUnreadableFiles,
   metricName,
   preBucketedHistogram,
   registryFromRecords,
   serveMetrics,
   toPrometheusText,
   type MetricsServerOptions,
+  type TelemetryLoad,
 } from './prometheus.js';
 export {
   collectTaskMetrics,

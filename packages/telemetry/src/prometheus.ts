@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { TelemetryRecord } from '@st3/schemas';
+import type { Diagnostic, TelemetryRecord } from '@st3/schemas';
 import type { Counter, Metric, Registry } from 'prom-client';
 import { promClient } from './prom-client.js';
 
@@ -121,12 +121,48 @@ export function toPrometheusText(records: readonly TelemetryRecord[]): Promise<s
   return registryFromRecords(records).metrics();
 }
 
+/**
+ * What a scrape serves: the records read, and the telemetry files that could not be read (one located
+ * error per file or more). With `unreadable` the scrape says how complete it is; without it, it cannot.
+ */
+export interface TelemetryLoad {
+  records: readonly TelemetryRecord[];
+  unreadable: readonly Diagnostic[];
+}
+
+/**
+ * Adds to `registry` how many telemetry files could not be read (`st3_telemetry_files_unreadable`, 0 when
+ * all were) and one `st3_telemetry_unreadable_file_info{file,code,line,column}` per file at its first
+ * error: the telemetry series leave those files' figures out, and a scrape must not read as complete.
+ */
+export function addUnreadableFiles(registry: Registry, unreadable: readonly Diagnostic[]): void {
+  const { Gauge } = promClient();
+  const byFile = new Map<string, Diagnostic>();
+  for (const d of unreadable) if (!byFile.has(d.file ?? '')) byFile.set(d.file ?? '', d);
+  new Gauge({
+    name: 'st3_telemetry_files_unreadable',
+    help: 'Telemetry files that could not be read or parsed: their figures are missing from the st3_* telemetry series (incomplete when above 0)',
+    registers: [registry],
+  }).set(byFile.size);
+  const info = new Gauge({
+    name: 'st3_telemetry_unreadable_file_info',
+    help: 'A telemetry file that could not be read or parsed, at its first error (the serving process logs each error on stderr)',
+    labelNames: ['file', 'code', 'line', 'column'],
+    registers: [registry],
+  });
+  for (const [file, d] of byFile)
+    info.set({ file, code: d.code, line: String(d.line ?? ''), column: String(d.column ?? '') }, 1);
+}
+
 export interface MetricsServerOptions {
   port: number;
   /** Loopback by default; another address must be asked for explicitly. */
   host?: string;
-  /** Called on every scrape, so the page always shows the latest records. */
-  load: () => Promise<readonly TelemetryRecord[]>;
+  /**
+   * Called on every scrape, so the page always shows the latest records. Return the unreadable files too
+   * ({@link TelemetryLoad}) so the scrape exposes them; a bare list of records cannot say what is missing.
+   */
+  load: () => Promise<readonly TelemetryRecord[] | TelemetryLoad>;
   /** More metrics to serve beside the records' (e.g. the execution metrics), built on every scrape. */
   extra?: () => Promise<Registry | undefined>;
 }
@@ -143,8 +179,12 @@ export function serveMetrics(
     }
     options
       .load()
-      .then(async (records) => {
+      .then(async (loaded) => {
+        const { records, unreadable } = Array.isArray(loaded)
+          ? { records: loaded as readonly TelemetryRecord[], unreadable: undefined }
+          : (loaded as TelemetryLoad);
         const own = registryFromRecords(records);
+        if (unreadable) addUnreadableFiles(own, unreadable);
         const more = await options.extra?.();
         return more ? promClient().Registry.merge([own, more]) : own;
       })

@@ -1,4 +1,4 @@
-import { JSON_PARSE_COUNTERS, type TaskMeasures, type TelemetryRecord } from '@st3/schemas';
+import { JSON_PARSE_COUNTERS, St3Error, type TaskMeasures, type TelemetryRecord } from '@st3/schemas';
 import type { CriteriaInputs } from './criteria.js';
 
 // The parts of `measureTask` (criteria.ts): what each telemetry record adds to a task's tallies, and the
@@ -47,16 +47,32 @@ export function addWarnings(warnings: Map<string, WarningCount>, r: TelemetryRec
   }
 }
 
-/** Adds a record's JSON parse and failure counters to those of their source (default: the record's agent). */
+/**
+ * Adds a record's JSON parse and failure counters to those of their source (default: the record's agent).
+ * Records built in memory skip the schema, so a counter that is not a count (negative, NaN, infinite) is
+ * E_TELEMETRY_CORRUPT here too: summed, a -1 would cancel a real failure and pass the criterion.
+ */
 export function addJsonParseCounts(json: TaskMeasures['json'], r: TelemetryRecord): void {
   for (const c of r.counters) {
     const isParse = c.name === JSON_PARSE_COUNTERS.parses;
     if (!isParse && c.name !== JSON_PARSE_COUNTERS.failures) continue;
+    if (!Number.isFinite(c.value) || c.value < 0) throw notACount(r, c);
     const source = c.labels.source ?? r.agent;
     const entry = (json.by_source[source] ??= { parses: 0, failures: 0 });
     if (isParse) entry.parses += c.value;
     else entry.failures += c.value;
   }
+}
+
+function notACount(r: TelemetryRecord, c: TelemetryRecord['counters'][number]): St3Error {
+  const labels = Object.entries(c.labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',');
+  return new St3Error(
+    'E_TELEMETRY_CORRUPT',
+    `telemetry of agent ${r.agent}${r.task_id ? ` on ${r.task_id}` : ''}: counter ${c.name}{${labels}} is ${c.value}, not a count (counters only count up)`,
+    { hint: 'Restore or remove that telemetry record; `st3 validate <file>` locates the value in a telemetry file.' },
+  );
 }
 
 /** Adds a record's prompt sizes to the totals. */

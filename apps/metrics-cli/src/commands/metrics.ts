@@ -1,11 +1,12 @@
 import { relative, resolve } from 'node:path';
 import { createOutput, defineCommand, defineOptions, EXIT, resolveWorkspace } from '@st3/cli-kit';
 import { St3Error } from '@st3/schemas';
-import { compareRollups, listTaskContexts, loadTelemetryDir, serveMetrics } from '@st3/telemetry';
+import { compareRollups, serveMetrics } from '@st3/telemetry';
 import { join } from 'node:path';
 import { collectReport, loadMetricsFile, metricsPaths } from '../collect.js';
 import { writeDashboard } from '../dashboard.js';
 import { comparisonLines, criteriaLines } from '../report.js';
+import { telemetryLoader } from '../serve.js';
 import { alerts, grafana } from './alert-files.js';
 
 const layoutOptions = defineOptions({
@@ -111,6 +112,9 @@ const compare = defineCommand({
 const serve = defineCommand({
   name: 'serve',
   summary: "serve the workspace's telemetry as Prometheus metrics on /metrics (loopback by default)",
+  description: [
+    'A telemetry file that cannot be read or parsed is printed on stderr (file, line, column; once per error) and served as st3_telemetry_files_unreadable (0 when every file was read) and st3_telemetry_unreadable_file_info{file,code,line,column}: the other series lack its figures.',
+  ],
   options: {
     port: {
       type: 'number',
@@ -133,12 +137,8 @@ const serve = defineCommand({
     const port = values.port;
     const ws = resolveWorkspace(io, common);
     const paths = await metricsPaths(ws.root, { tasksDir: values['tasks-dir'], configPath: ws.configPath });
-    const load = async () => {
-      const tasks = await listTaskContexts(paths.tasksDir);
-      const dirs = [...tasks.map((t) => join(paths.tasksDir, t)), join(ws.root, '.st3', 'telemetry')];
-      const all = await Promise.all(dirs.map((d) => loadTelemetryDir(d)));
-      return all.flatMap((r) => r.records);
-    };
+    // Unreadable telemetry files go to stderr (each error once) and into the scrape, never silently away.
+    const load = telemetryLoader(ws.root, paths.tasksDir, (e) => out.diagnostic({ ...e, severity: 'warning' }));
     // The execution metrics' running totals (st3 execute adds to them) and the review queue beside the records.
     const extra = async () => {
       const t = await import('@st3/telemetry');
@@ -157,6 +157,8 @@ const serve = defineCommand({
     );
     if (out.json) out.document({ ok: true, url: served.url });
     else out.line(`serving ${served.url} (Ctrl-C to stop)`);
+    // Report unreadable files now, not only at the first scrape (a bad scrape is the loader's 500 then).
+    await load().catch(() => undefined);
     await new Promise<void>((r) =>
       io.signal.aborted ? r() : io.signal.addEventListener('abort', () => r(), { once: true }),
     );

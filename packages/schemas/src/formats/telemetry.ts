@@ -50,7 +50,11 @@ export function parseJsonCounted(
 
 const Labels = z.record(z.string(), z.string());
 
-export const TelemetryCounterSchema = z.object({ name: z.string(), labels: Labels, value: z.number() });
+/**
+ * A counter only counts up (Prometheus counters are monotonic): a negative value would cancel real
+ * counts when series are summed (e.g. a `json_parse_failures` of -1 hiding a failed parse).
+ */
+export const TelemetryCounterSchema = z.object({ name: z.string(), labels: Labels, value: z.number().nonnegative() });
 export const TelemetryHistogramSchema = z.object({
   name: z.string(),
   labels: Labels,

@@ -1,0 +1,33 @@
+import { join, relative } from 'node:path';
+import type { Diagnostic } from '@st3/schemas';
+import { listTaskContexts, loadTelemetryDir, type TelemetryLoad } from '@st3/telemetry';
+
+/**
+ * The loader of `st3 metrics serve`, called on every scrape: every task context's telemetry files and
+ * the workspace's (`.st3/telemetry`). A file that cannot be read is not dropped: it comes back in
+ * `unreadable` (file relative to `root`, so the scrape's labels do not depend on where the workspace
+ * lives) and is passed to `report` — once per distinct error, since Prometheus scrapes every few seconds.
+ */
+export function telemetryLoader(
+  root: string,
+  tasksDir: string,
+  report: (error: Diagnostic) => void,
+): () => Promise<TelemetryLoad> {
+  const reported = new Set<string>();
+  return async () => {
+    const tasks = await listTaskContexts(tasksDir);
+    const dirs = [...tasks.map((t) => join(tasksDir, t)), join(root, '.st3', 'telemetry')];
+    const all = await Promise.all(dirs.map((d) => loadTelemetryDir(d)));
+    const errors = all.flatMap((r) => r.errors);
+    for (const e of errors) {
+      const key = `${e.file ?? ''}:${e.line ?? ''}:${e.column ?? ''}:${e.code}:${e.message}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      report(e);
+    }
+    return {
+      records: all.flatMap((r) => r.records),
+      unreadable: errors.map((e) => (e.file ? { ...e, file: relative(root, e.file) } : e)),
+    };
+  };
+}
