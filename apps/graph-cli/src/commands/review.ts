@@ -11,7 +11,7 @@ import {
   type Output,
 } from '@st3/cli-kit';
 import type { ReviewService } from '@st3/executor';
-import { St3Error, type ReviewItem } from '@st3/schemas';
+import { exitCodeFor, St3Error, type ReviewItem } from '@st3/schemas';
 
 const STATUSES = ['pending', 'in_review', 'approved', 'rejected', 'needs_regeneration'] as const;
 const LEVELS = ['high', 'medium', 'low', 'critical'] as const;
@@ -143,6 +143,24 @@ function printItem(out: Output, item: ReviewItem): number {
   return EXIT.ok;
 }
 
+type RegenerationFailure = NonNullable<Awaited<ReturnType<ReviewService['regenerate']>>['failure']>;
+
+/**
+ * A regeneration that gave the item no new code: said on stdout (the item keeps its old code), with
+ * the exit code of its error (1 for an unusable answer, 3 when the agent could not be used, 130 when
+ * cancelled).
+ */
+function printRegenerationFailure(out: Output, item: ReviewItem, failure: RegenerationFailure): number {
+  const { code, message, hint, ...details } = failure;
+  if (out.json) out.document({ ok: false, regenerated: false, item, error: { code, message, hint, details } });
+  else {
+    out.line(`${out.color.red('✗')} ${message.split('\n')[0]} (${code})`);
+    out.line(summaryLine(out, item));
+    out.info(`hint: ${hint}`);
+  }
+  return exitCodeFor(code);
+}
+
 const subcommands: Record<string, Command> = {
   list,
   show,
@@ -213,6 +231,13 @@ const subcommands: Record<string, Command> = {
   regenerate: defineCommand({
     name: 'regenerate',
     summary: 'send an item back with feedback: regenerated at once with --agent, else by the next `st3 execute`',
+    description: [
+      'With an agent, `regenerated` is true only when the item got new code. When no attempt gave usable code ' +
+        'the item keeps its earlier code (needs_regeneration, left to the next `st3 execute` with the feedback); ' +
+        'the command says why ({"ok": false, "regenerated": false, "item", "error": {code, message, hint, details}} ' +
+        'with --json) and exits with the code of the error: 1 for answers that were unusable or failed validation, ' +
+        '3 when the agent could not be used, 130 when interrupted.',
+    ],
     args: ID,
     options: {
       feedback: { type: 'string', valueName: 'TEXT', description: 'what the next attempt should do differently' },
@@ -228,6 +253,7 @@ const subcommands: Record<string, Command> = {
       const r = await withService(ctx, agentOf(ctx.values), (s) =>
         s.regenerate(ctx.args.id, { feedback: ctx.values.feedback, by: ctx.values.reviewer }),
       );
+      if (r.failure) return printRegenerationFailure(out, r.item, r.failure);
       if (out.json) {
         out.document({ ok: true, regenerated: r.regenerated, item: r.item });
         return EXIT.ok;

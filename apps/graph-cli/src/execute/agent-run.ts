@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import { EXIT, type CliIO, type Output } from '@st3/cli-kit';
 import type { AgentExecutionResult, SchedulerBackend } from '@st3/executor';
-import type { GraphInput, RunState, TelemetryHandle } from '@st3/schemas';
+import type { GraphInput, NodeState, RunState, TelemetryHandle } from '@st3/schemas';
 import type { AgentChoice } from '../agent-setup.js';
 import type { RunMetrics } from './metrics.js';
 import { runEvents, type RunSettings } from './settings.js';
@@ -65,9 +66,12 @@ export async function runAgentMode(o: AgentModeOptions): Promise<number> {
     evidence = (await attachRunPatch(o.root, o.taskId, result.patchFile, result.runId, io.signal)).id;
   }
   const stateFile = `${o.root}/.st3/runs/${result.runId}.json`;
+  const waiting = await waitingForReview(o.root, result);
   if (out.json)
-    out.document(document(result, { stateFile, evidence, taskId: o.taskId, telemetryFile, agent: o.choice.name }));
-  else printAgentRun(out, result, { stateFile, evidence, taskId: o.taskId, dryRun: o.dryRun });
+    out.document(
+      document(result, { stateFile, evidence, taskId: o.taskId, telemetryFile, agent: o.choice.name, waiting }),
+    );
+  else printAgentRun(out, result, { stateFile, evidence, taskId: o.taskId, dryRun: o.dryRun, waiting });
   if (result.status === 'cancelled') return EXIT.interrupted;
   if (result.status === 'succeeded') return EXIT.ok;
   // Nothing was wrong with the code when the agent itself could not be used: a runtime failure.
@@ -88,7 +92,14 @@ const AGENT_DOWN = new Set([
 
 function document(
   result: AgentExecutionResult,
-  extra: { stateFile: string; evidence?: string; taskId?: string; telemetryFile?: string; agent: string },
+  extra: {
+    stateFile: string;
+    evidence?: string;
+    taskId?: string;
+    telemetryFile?: string;
+    agent: string;
+    waiting: Map<string, string>;
+  },
 ) {
   const nodes = Object.fromEntries(
     Object.entries(result.nodes).map(([id, s]) => [
@@ -124,47 +135,75 @@ function document(
     ...(result.patchFile ? { patchFile: result.patchFile } : {}),
     stats: result.stats,
     nodes,
-    review: { queued },
+    // `waiting`: nodes not run because their earlier code still waits for a reviewer.
+    review: { queued, waiting: [...extra.waiting].map(([nodeId, id]) => ({ nodeId, id })) },
     ...(extra.evidence ? { evidence: { task: extra.taskId, id: extra.evidence } } : {}),
     ...(extra.telemetryFile ? { telemetryFile: extra.telemetryFile } : {}),
   };
 }
 
+/**
+ * The nodes of a run that were not run because the review queue holds their code: an item still
+ * pending or in review (node id → item id). The queue is asked, not the ledger's wording, so the
+ * summary says "waiting for review" only of items that really wait.
+ */
+export async function waitingForReview(root: string, result: AgentExecutionResult): Promise<Map<string, string>> {
+  const notRun = new Set(Object.keys(result.nodes).filter((id) => result.nodes[id]!.alreadyDone));
+  const waiting = new Map<string, string>();
+  if (notRun.size === 0) return waiting;
+  const { createReviewQueue } = await import('@st3/executor');
+  for (const item of await createReviewQueue(join(root, '.st3', 'review')).list())
+    if (notRun.has(item.nodeId) && !item.applied && (item.status === 'pending' || item.status === 'in_review'))
+      waiting.set(item.nodeId, item.id);
+  return waiting;
+}
+
+/**
+ * What became of one node, as the summary counts it. Nodes left for a reviewer are never "done":
+ * the queue still holds their code, the file does not.
+ */
+function nodeOutcome(s: NodeState, waiting: string | undefined): string {
+  if (s.status === 'failed' || s.status === 'skipped' || s.status === 'cancelled') return s.status;
+  if (s.alreadyDone) return waiting ? 'waiting for review' : 'already done';
+  if (s.change) return s.change.outcome === 'queued' ? 'queued for review' : s.change.outcome;
+  // Left pending or running only when the run stopped early (the scheduler marks those cancelled).
+  return s.status;
+}
+
 function printAgentRun(
   out: Output,
   result: AgentExecutionResult,
-  extra: { stateFile: string; evidence?: string; taskId?: string; dryRun: boolean },
+  extra: { stateFile: string; evidence?: string; taskId?: string; dryRun: boolean; waiting: Map<string, string> },
 ): void {
   const c = out.color;
   const count: Record<string, number> = {};
   for (const [id, s] of Object.entries(result.nodes)) {
+    const outcome = nodeOutcome(s, extra.waiting.get(id));
+    count[outcome] = (count[outcome] ?? 0) + 1;
     const ch = s.change;
     const where = ch ? `${ch.file}:${ch.lines?.start ?? '?'}` : id;
     const conf = ch?.confidence ? ` confidence ${ch.confidence.score.toFixed(2)} (${ch.confidence.level})` : '';
-    if (s.status === 'failed') {
-      count.failed = (count.failed ?? 0) + 1;
+    if (s.status === 'failed')
       out.line(
         `${c.red('✗')} ${id}: ${s.error?.category} error after ${s.attempts.length} attempt(s): ${s.error?.message.split('\n')[0]}`,
       );
-    } else if (s.status === 'skipped') count.skipped = (count.skipped ?? 0) + 1;
-    else if (s.alreadyDone) {
-      count['already done'] = (count['already done'] ?? 0) + 1;
-      out.info(c.dim(`- ${id}: ${s.alreadyDone}`));
-    } else if (ch) {
-      count[ch.outcome] = (count[ch.outcome] ?? 0) + 1;
+    else if (s.alreadyDone) out.info(c.dim(`- ${id}: ${s.alreadyDone}`));
+    else if (ch && s.status === 'succeeded') {
       const mark = ch.outcome === 'queued' ? c.yellow('?') : c.green('✓');
       const what = ch.outcome === 'queued' ? `queued for review as ${ch.reviewItem}` : ch.outcome;
       out.line(`${mark} ${where} ${what} after ${s.attempts.length} attempt(s);${conf}`);
     }
   }
   const parts = Object.entries(count).map(([k, n]) => `${n} ${k}`);
-  const mark = result.status === 'succeeded' ? c.green('✓') : c.red('✗');
+  const forReview = (count['queued for review'] ?? 0) + (count['waiting for review'] ?? 0);
+  // A run that left code with a reviewer succeeded, but nothing it holds is in the files yet.
+  const mark = result.status !== 'succeeded' ? c.red('✗') : forReview > 0 ? c.yellow('?') : c.green('✓');
   out.line(
-    `${mark} run ${result.runId}: ${parts.join(', ') || 'nothing to do'}; ${result.stats.attempts} attempt(s); ${(result.stats.durationMs / 1000).toFixed(1)} s`,
+    `${mark} run ${result.runId}: ${parts.join(', ') || 'no node'}; ${result.stats.attempts} attempt(s); ${(result.stats.durationMs / 1000).toFixed(1)} s`,
   );
   if (result.patchFile) out.info(`${extra.dryRun ? 'patch (nothing applied)' : 'patch'}: ${result.patchFile}`);
   if (extra.evidence) out.info(`evidence ${extra.evidence} attached to ${extra.taskId}`);
-  if (count.queued) out.info('review: st3 review list, or st3 review serve for the page');
+  if (forReview > 0) out.info('review: st3 review list, or st3 review serve for the page');
   if (result.status !== 'succeeded')
     out.info(`state: ${extra.stateFile}; resume with: st3 execute --resume ${result.runId}`);
 }

@@ -32,6 +32,8 @@ function statusOf(code: string): number {
   if (code === 'E_REVIEW_TRANSITION' || code === 'E_APPLY_CONFLICT' || code === 'E_LOCKED') return 409;
   if (code === 'E_REVIEW_INVALID_EDIT' || code === 'E_VALIDATION_FAILED') return 422;
   if (code === 'E_USAGE' || code === 'E_REVIEW_FEEDBACK_REQUIRED') return 400;
+  // A regeneration the agent could not do: the failure is upstream of this server.
+  if (code.startsWith('E_AGENT_')) return 502;
   return 500;
 }
 
@@ -99,7 +101,7 @@ interface ServerContext {
   origin: string;
 }
 
-/** JSON body of a handled API request (always sent with 200). */
+/** JSON body of a handled API request (sent with 200, or with the status of its error when `ok` is false). */
 type ApiBody = Record<string, unknown>;
 
 /** Routes one request: Host check, the page, then the API; anything else is a 404. */
@@ -112,7 +114,7 @@ async function handleRequest(ctx: ServerContext, req: IncomingMessage, res: Serv
   if (parts[0] !== 'api' || parts[1] !== 'review')
     return send(res, 404, { ok: false, error: { code: 'E_USAGE', message: 'not found' } });
   const body = await routeApi(ctx, req, url, parts);
-  if (body) return send(res, 200, body);
+  if (body) return send(res, body.ok === false ? statusOf(String((body.error as { code?: unknown }).code)) : 200, body);
   return send(res, 404, { ok: false, error: { code: 'E_USAGE', message: `no route ${req.method} ${url.pathname}` } });
 }
 
@@ -203,6 +205,11 @@ async function itemAction(
     }
     default: {
       const r = await service.regenerate(id, opts);
+      // A regeneration that made no new code is no success: the page shows its error.
+      if (r.failure) {
+        const { code, message, hint, ...details } = r.failure;
+        return { ok: false, item: r.item, regenerated: false, error: { code, message, hint, details } };
+      }
       return { ok: true, item: r.item, regenerated: r.regenerated };
     }
   }

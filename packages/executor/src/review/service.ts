@@ -1,5 +1,5 @@
 import { applyPatch, reversePatch, parsePatch } from 'diff';
-import { St3Error, type ReviewItem } from '@st3/schemas';
+import { St3Error, type NodeState, type ReviewItem } from '@st3/schemas';
 import { locateLines, replaceLines, sha256, splitLines } from '../change/text.js';
 import type { WorkspaceFiles } from '../change/workspace.js';
 import type { Validator } from '../validate/validate.js';
@@ -14,7 +14,55 @@ export interface ReviewServiceOptions {
    * Regenerates a node now with the reviewer's feedback (an agent is configured); without it,
    * `regenerate` only records the feedback for the next `st3 execute`.
    */
-  regenerateNow?: (item: ReviewItem, feedback: string) => Promise<unknown>;
+  regenerateNow?: (item: ReviewItem, feedback: string) => Promise<RegenerationRun | undefined>;
+}
+
+/** What the service reads of a regeneration run (an `AgentExecutionResult` is one) to tell whether it worked. */
+export interface RegenerationRun {
+  runId: string;
+  status: string;
+  nodes: Record<string, Pick<NodeState, 'status' | 'attempts' | 'error' | 'alreadyDone' | 'change'>>;
+}
+
+/** Why a regeneration gave the item no new code (it keeps its earlier code and stays `needs_regeneration`). */
+export interface RegenerationFailure {
+  /** The node's error code (E_AGENT_ANSWER, E_VALIDATION_FAILED, E_AGENT_UNREACHABLE…); E_INTERRUPTED when cancelled. */
+  code: string;
+  message: string;
+  hint: string;
+  category?: string;
+  /** Attempts the regeneration made. */
+  attempts: number;
+  /** The regeneration's run record, `.st3/runs/<runId>.json`. */
+  runId: string;
+}
+
+/**
+ * The failure of a regeneration run, or undefined when the node got new code. A run that ends
+ * without an error can still have regenerated nothing (cancelled, or the node skipped as done):
+ * only a node that succeeded with a change of this run counts.
+ */
+export function regenerationFailure(item: ReviewItem, run: RegenerationRun): RegenerationFailure | undefined {
+  const node = run.nodes[item.nodeId];
+  const base = {
+    attempts: node?.attempts.length ?? 0,
+    runId: run.runId,
+    hint: `${item.id} keeps its earlier code: the next \`st3 execute\` regenerates it with the feedback; the attempts are in .st3/runs/${run.runId}.json`,
+  };
+  if (run.status === 'cancelled' || node?.status === 'cancelled')
+    return { ...base, code: 'E_INTERRUPTED', message: `the regeneration of ${item.id} was cancelled` };
+  if (node?.status === 'failed') {
+    const error = node.error;
+    // Errors without a code: a timeout, else a failure of the runner itself.
+    const code = error?.code ?? (error?.category === 'timeout' ? 'E_TIMEOUT' : 'E_INTERNAL');
+    const message = `the regeneration of ${item.id} failed after ${base.attempts} attempt(s): ${error?.message ?? 'no error recorded'}`;
+    return { ...base, code, message, ...(error ? { category: error.category } : {}) };
+  }
+  if (node?.status === 'succeeded' && node.change && !node.alreadyDone) return undefined;
+  const why = node?.alreadyDone
+    ? `the run skipped the node as done (${node.alreadyDone})`
+    : `the node ended ${node?.status ?? 'missing from the run'}`;
+  return { ...base, code: 'E_EXEC_NOTHING', message: `nothing was regenerated for ${item.id}: ${why}` };
 }
 
 export interface ActionOptions {
@@ -110,15 +158,22 @@ export function createReviewService(options: ReviewServiceOptions) {
 
     reject: (id: string, opts: ActionOptions) => queue.reject(id, opts),
 
-    /** Sends the item back with feedback; regenerates it at once when an agent is configured. */
+    /**
+     * Sends the item back with feedback; regenerates it at once when an agent is configured.
+     * `regenerated` is true only when the item got new code; otherwise `failure` says why (the
+     * item then waits, with the feedback, for the next run).
+     */
     async regenerate(
       id: string,
       opts: ActionOptions,
-    ): Promise<{ item: ReviewItem; regenerated: boolean; result?: unknown }> {
+    ): Promise<{ item: ReviewItem; regenerated: boolean; result?: RegenerationRun; failure?: RegenerationFailure }> {
       const item = await queue.regenerate(id, opts);
       if (!options.regenerateNow) return { item, regenerated: false };
       const result = await options.regenerateNow(item, opts.feedback ?? '');
-      return { item: await queue.get(id), regenerated: true, result };
+      // No run (the item names no file): nothing happened now, the next run has the feedback.
+      if (!result) return { item: await queue.get(id), regenerated: false };
+      const failure = regenerationFailure(item, result);
+      return { item: await queue.get(id), regenerated: !failure, result, ...(failure ? { failure } : {}) };
     },
   };
 }
