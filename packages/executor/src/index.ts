@@ -114,7 +114,7 @@ export {
   type Validator,
   type ValidatorOptions,
 } from './validate/validate.js';
-export { priorOutcomes, type PriorOutcomes } from './ledger.js';
+export { priorOutcomes, type PriorOutcomes, type PriorOutcomesOptions } from './ledger.js';
 export { restrictGraph } from './scheduler/select.js';
 export { runAgentExecution, type AgentExecutionOptions, type AgentExecutionResult } from './run-agents.js';
 export {

@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { loadFile, RunStateSchema } from '@st3/schemas';
-import { codeDigest } from './change/text.js';
+import { join, resolve } from 'node:path';
+import { loadFile, RunStateSchema, St3Error, type NodeChange, type RunState } from '@st3/schemas';
+import { codeDigest, sha256, sliceLines, splitLines } from './change/text.js';
+import { createWorkspaceFiles, type WorkspaceFiles } from './change/workspace.js';
 import type { ReviewQueueApi } from './review/queue.js';
 
 export interface PriorOutcomes {
@@ -14,6 +15,11 @@ export interface PriorOutcomes {
    * atom a change produced has a new id (atom ids end with a digest of their code) and is not to be generated again.
    */
   written: Record<string, string>;
+  /**
+   * Nodes an earlier run applied whose change the file no longer holds (reverted or rewritten since),
+   * with why: they are not done, and run again.
+   */
+  stale: Record<string, string>;
 }
 
 /** The key of code in `PriorOutcomes.written`: its file and the first 10 hex digits of its digest. */
@@ -36,27 +42,42 @@ export function writtenNodes(
   return out;
 }
 
+/** Where `priorOutcomes` finds the files the run records name. */
+export interface PriorOutcomesOptions {
+  /** The workspace root the records' paths are relative to (default: the folder holding `.st3/runs`, i.e. runsDir/../..). */
+  root?: string;
+}
+
 /**
  * What earlier runs and reviewers decided about nodes: a re-run skips a node already applied (or
  * left unchanged by its agent) or approved, and one waiting in the review queue (so it never gets
  * a second item); rejected and sent-back nodes run again with the reviewer's feedback.
+ *
+ * An applied change counts only while its file still holds it (`stillHeld`): work reverted since
+ * (`git checkout`, an editor) is done again, listed in `stale` with why. A run record that cannot be
+ * read or fails its schema is an error (E_PARSE / E_SCHEMA, located), never skipped: skipping it
+ * would forget what that run applied and send those atoms to the agent again (double-applying over
+ * code already written), while stopping loses nothing — the record and the files stay as they are.
  */
-export async function priorOutcomes(runsDir: string, queue?: ReviewQueueApi): Promise<PriorOutcomes> {
-  const done: Record<string, string> = {};
-  const written: Record<string, string> = {};
+export async function priorOutcomes(
+  runsDir: string,
+  queue?: ReviewQueueApi,
+  options: PriorOutcomesOptions = {},
+): Promise<PriorOutcomes> {
+  const ledger: RunLedger = {
+    done: {},
+    written: {},
+    stale: {},
+    files: createWorkspaceFiles(options.root ?? resolve(runsDir, '..', '..')),
+    texts: new Map(),
+    windows: new Map(),
+  };
   const names = (await readdir(runsDir).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
   for (const name of names) {
-    const r = await loadFile(join(runsDir, name), { schema: RunStateSchema });
-    if (!r.value) continue;
-    for (const [id, s] of Object.entries(r.value.nodes)) {
-      const outcome = s.change?.outcome;
-      if (s.status === 'succeeded' && (outcome === 'applied' || outcome === 'unchanged')) {
-        done[id] = `${outcome} by ${r.value.id}`;
-        if (outcome === 'applied' && s.change?.codeSha1)
-          written[writtenKey(s.change.file, s.change.codeSha1)] = `written by ${r.value.id} (${id})`;
-      }
-    }
+    const run = await loadRunRecord(join(runsDir, name));
+    if (run) await addRun(ledger, run);
   }
+  const { done, written, stale } = ledger;
   const feedback: Record<string, string> = {};
   for (const item of queue ? await queue.list() : []) {
     if (item.status === 'approved' || item.applied) {
@@ -73,6 +94,89 @@ export async function priorOutcomes(runsDir: string, queue?: ReviewQueueApi): Pr
       delete done[item.nodeId];
       if (item.feedback) feedback[item.nodeId] = item.feedback;
     }
+    if (done[item.nodeId]) delete stale[item.nodeId];
   }
-  return { done, feedback, written };
+  return { done, feedback, written, stale };
+}
+
+/** What `priorOutcomes` gathers while reading the run records, and the files it checks them against. */
+interface RunLedger {
+  done: Record<string, string>;
+  written: Record<string, string>;
+  stale: Record<string, string>;
+  files: WorkspaceFiles;
+  /** Each file's text now and its sha256 (undefined: it does not exist), read once. */
+  texts: Map<string, { text: string; sha: string } | undefined>;
+  /** Per `file:lineCount`: the code digests of every window of that many lines of the file now. */
+  windows: Map<string, Set<string>>;
+}
+
+/** A run record, or undefined when it vanished since the listing; unreadable or invalid is a located error. */
+async function loadRunRecord(file: string): Promise<RunState | undefined> {
+  const r = await loadFile(file, { schema: RunStateSchema });
+  if (r.value) return r.value;
+  if (r.errors.some((d) => d.code === 'E_FILE_NOT_FOUND')) return undefined;
+  const first = r.errors[0];
+  throw new St3Error(first?.code ?? 'E_SCHEMA', `run record ${file} is unreadable: ${first?.message ?? 'invalid'}`, {
+    file,
+    line: first?.line,
+    column: first?.column,
+    diagnostics: r.errors,
+    hint: 'it records which atoms that run applied, so nothing runs until it is read: fix the field named (st3 validate), or move the file out of .st3/runs to have its atoms generated again',
+  });
+}
+
+/** One run's applied and unchanged nodes: done while their file still holds what was written. */
+async function addRun(ledger: RunLedger, run: RunState): Promise<void> {
+  for (const [id, s] of Object.entries(run.nodes)) {
+    const change = s.change;
+    if (s.status !== 'succeeded' || !change || (change.outcome !== 'applied' && change.outcome !== 'unchanged'))
+      continue;
+    const gone = change.outcome === 'applied' ? await stillHeld(ledger, change) : undefined;
+    if (gone) {
+      // A later record of the node still held keeps it done; otherwise it is to do again.
+      if (!ledger.done[id]) ledger.stale[id] = `applied by ${run.id}, but ${gone}: generated again`;
+      continue;
+    }
+    ledger.done[id] = `${change.outcome} by ${run.id}`;
+    delete ledger.stale[id];
+    if (change.outcome === 'applied' && change.codeSha1)
+      ledger.written[writtenKey(change.file, change.codeSha1)] = `written by ${run.id} (${id})`;
+  }
+}
+
+/**
+ * Undefined when the file still holds an applied change, else why not. The file as the change left it
+ * (`afterSha256`) holds it; so does a file where the code written (`codeSha1`, over `lines.start..newEnd`)
+ * is still there, at its lines or moved (other atoms of the file were applied after it).
+ */
+async function stillHeld(ledger: RunLedger, change: NodeChange): Promise<string | undefined> {
+  if (!ledger.texts.has(change.file)) {
+    const read = await ledger.files.read(change.file);
+    ledger.texts.set(change.file, read === undefined ? undefined : { text: read, sha: sha256(read) });
+  }
+  const now = ledger.texts.get(change.file);
+  if (now === undefined) return `${change.file} no longer exists`;
+  if (now.sha === change.afterSha256) return undefined;
+  const { text } = now;
+  const { lines, codeSha1 } = change;
+  const why = `${change.file} no longer holds the code it wrote${lines ? ` (lines ${lines.start}-${lines.newEnd})` : ''}`;
+  if (!lines || !codeSha1) return why;
+  // The same window the runner digested: lines start..max(start, newEnd) of the new file.
+  const count = Math.max(lines.start, lines.newEnd) - lines.start + 1;
+  if (codeDigest(sliceLines(text, lines.start, lines.start + count - 1)) === codeSha1) return undefined;
+  return windowDigests(ledger, change.file, text, count).has(codeSha1) ? undefined : why;
+}
+
+/** The code digests of every run of `count` lines of a file (computed once per file and length). */
+function windowDigests(ledger: RunLedger, file: string, text: string, count: number): Set<string> {
+  const key = `${file}:${count}`;
+  let set = ledger.windows.get(key);
+  if (!set) {
+    const all = splitLines(text);
+    set = new Set();
+    for (let i = 0; i + count <= all.length; i++) set.add(codeDigest(all.slice(i, i + count).join('\n')));
+    ledger.windows.set(key, set);
+  }
+  return set;
 }

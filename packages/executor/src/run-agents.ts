@@ -53,6 +53,8 @@ export interface AgentExecutionResult extends ExecuteResult {
   patchFile?: string;
   /** Nodes not run because an earlier run or a reviewer settled them. */
   alreadyDone: Record<string, string>;
+  /** Nodes an earlier run applied that ran again because their file no longer holds that change, with why. */
+  stale: Record<string, string>;
 }
 
 /**
@@ -69,7 +71,9 @@ export async function runAgentExecution(options: AgentExecutionOptions): Promise
   const store = createFileRunStore(runsDir);
   const queue = createReviewQueue(join(options.root, '.st3', 'review'));
   const dryRun = options.dryRun === true;
-  const prior = options.resume ? { done: {}, feedback: {}, written: {} } : await priorOutcomes(runsDir, queue);
+  const prior = options.resume
+    ? { done: {}, feedback: {}, written: {}, stale: {} }
+    : await priorOutcomes(runsDir, queue, { root: options.root });
   const runId = options.resume?.id ?? options.runId ?? newRunId();
   // A node is done when its id was, or when its code is what an earlier run or a reviewer wrote.
   const done = { ...writtenNodes(options.graph.nodes, prior.written), ...prior.done };
@@ -128,7 +132,10 @@ export async function runAgentExecution(options: AgentExecutionOptions): Promise
       patchFile = join(runsDir, `${runId}.patch`);
       await writeFileAtomic(patchFile, patch);
     }
-    return { ...result, ...(patchFile ? { patchFile } : {}), alreadyDone: done };
+    const stale = Object.fromEntries(
+      graph.nodes.filter((n) => prior.stale[n.id] && !done[n.id]).map((n) => [n.id, prior.stale[n.id]!]),
+    );
+    return { ...result, ...(patchFile ? { patchFile } : {}), alreadyDone: done, stale };
   } finally {
     await pool.dispose();
   }

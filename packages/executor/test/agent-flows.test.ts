@@ -109,7 +109,7 @@ describe('several atoms of one file at once', () => {
 });
 
 describe('a command agent answering with a unified diff', () => {
-  it('applies a diff that also touches a line outside the atom', async () => {
+  it('refuses a diff that also touches a line outside the atom: every attempt fails, nothing is written', async () => {
     const ws = await makeWorkspace({ 'src/many.ts': `// header\n${todoFile(1)}` });
     cleanup.push(ws.dispose);
     const before = `// header\n${todoFile(1)}`;
@@ -131,13 +131,11 @@ describe('a command agent answering with a unified diff', () => {
       env: { PATH: process.env.PATH },
     });
     const { result } = await runWith(ws.root, graph, agent);
-    expect(result.status).toBe('succeeded');
-    expect(await readFile(join(ws.root, 'src/many.ts'), 'utf8')).toBe(after);
-    expect(result.nodes.f0!.change).toMatchObject({
-      outcome: 'applied',
-      beforeSha256: sha256(before),
-      afterSha256: sha256(after),
-    });
+    expect(result.status).toBe('failed');
+    expect(await readFile(join(ws.root, 'src/many.ts'), 'utf8')).toBe(before);
+    expect(result.nodes.f0!.change).toBeUndefined();
+    expect(result.nodes.f0!.error).toMatchObject({ code: 'E_AGENT_ANSWER', category: 'context' });
+    expect(result.nodes.f0!.error!.message).toContain('outside the atom: line(s) 1 (the atom is lines 2-5)');
   }, 60_000);
 });
 

@@ -47,16 +47,28 @@ describe('parseAnswer', () => {
     expect(py).toMatchObject({ text: 'class A:\n    def f(self):\n        return 1\n', reindented: true });
   });
 
-  it('a unified diff (bare or fenced) is applied to the file', () => {
+  it("a unified diff (bare or fenced) of the atom is applied to the file; its code is the atom's new lines", () => {
+    const after = file.replace('  throw new Error("TODO");', '  return a + b;');
+    const diff = unifiedDiff('src/a.ts', file, after);
+    expect(parseAnswer(diff, target)).toEqual({ kind: 'diff', text: after, code: fixed });
+    expect(parseAnswer(`I changed one place:\n\`\`\`diff\n${diff}\`\`\``, target)).toEqual({
+      kind: 'diff',
+      text: after,
+      code: fixed,
+    });
+  });
+
+  it('a diff that also changes lines outside the atom is a `context` failure naming them', () => {
     const after = file
       .replace('  throw new Error("TODO");', '  return a + b;')
       .replace('export const x = 1;', 'export const x = 2;');
-    const diff = unifiedDiff('src/a.ts', file, after);
-    expect(parseAnswer(diff, target)).toEqual({ kind: 'diff', text: after });
-    expect(parseAnswer(`I changed two places:\n\`\`\`diff\n${diff}\`\`\``, target)).toEqual({
-      kind: 'diff',
-      text: after,
-    });
+    const e = codeOf(() => parseAnswer(unifiedDiff('src/a.ts', file, after), target));
+    expect(e).toMatchObject({ code: 'E_AGENT_ANSWER', category: 'context' });
+    expect(e.message).toContain('The diff changes src/a.ts outside the atom: line(s) 5 (the atom is lines 1-3)');
+    const inserted = codeOf(() =>
+      parseAnswer(unifiedDiff('src/a.ts', file, `// header\n${file}`), { ...target, startLine: 3 }),
+    );
+    expect(inserted.message).toContain('outside the atom: line(s) before 1 (the atom is lines 3-3)');
   });
 
   it('anything else is a `context` failure that says what was expected', () => {
@@ -104,7 +116,37 @@ describe('parseAnswer', () => {
         const before = `${x.join('\n')}\n`;
         const after = `${y.join('\n')}\n`;
         fc.pre(before !== after);
-        expect(parseAnswer(unifiedDiff('src/a.ts', before, after), { ...target, text: before }).text).toBe(after);
+        // The atom is the whole file here: a diff may change only the atom's lines.
+        const whole = { ...target, text: before, startLine: 1, endLine: x.length };
+        expect(parseAnswer(unifiedDiff('src/a.ts', before, after), whole).text).toBe(after);
+      }),
+    );
+  });
+});
+
+describe('parseAnswer: a diff changes only its atom', () => {
+  it("property: a diff replacing the atom's lines is accepted exactly; one changing any other line is refused", () => {
+    const lines = fc.array(fc.constantFrom('a', 'b', '}', '', 'return x;', '  y();'), { minLength: 1, maxLength: 10 });
+    fc.assert(
+      fc.property(lines, lines, lines, lines, (pre, atom, post, code) => {
+        fc.pre(atom.length > 0 && atom.join('\n') !== code.join('\n'));
+        const before = `${[...pre, ...atom, ...post].join('\n')}\n`;
+        const t = { ...target, text: before, startLine: pre.length + 1, endLine: pre.length + atom.length };
+        const inside = `${[...pre, ...code, ...post].join('\n')}\n`;
+        if (inside !== before) {
+          const r = parseAnswer(unifiedDiff('src/a.ts', before, inside), t);
+          expect(r).toEqual({ kind: 'diff', text: inside, code: code.join('\n') });
+        }
+        // The same change plus one line outside the atom (before or after it) is refused.
+        const outside =
+          pre.length > 0
+            ? `${['changed', ...pre.slice(1), ...code, ...post].join('\n')}\n`
+            : `${[...code, ...post, 'appended'].join('\n')}\n`;
+        expect(codeOf(() => parseAnswer(unifiedDiff('src/a.ts', before, outside), t))).toMatchObject({
+          code: 'E_AGENT_ANSWER',
+          category: 'context',
+          message: expect.stringContaining('outside the atom'),
+        });
       }),
     );
   });

@@ -10,7 +10,15 @@ export interface ChatRequest {
   [key: string]: unknown;
 }
 
-export type FakeReply = string | { status: number; body: string } | { delayMs: number; content: string };
+/**
+ * A string is the message content (finish_reason "stop"); `{content, finishReason?, usage?}` sets the
+ * completion's finish_reason and usage as given; `{status, body}` is a raw HTTP answer.
+ */
+export type FakeReply =
+  | string
+  | { status: number; body: string }
+  | { delayMs: number; content: string }
+  | { content: string; finishReason?: string; usage?: unknown };
 
 export interface FakeOpenAi {
   /** Base URL, `http://127.0.0.1:<port>/v1`. */
@@ -44,14 +52,23 @@ export async function startFakeOpenAi(
           await new Promise((done) => setTimeout(done, delayMs));
           r = content;
         }
-        if (typeof r === 'string') {
+        if (typeof r === 'string') r = { content: r };
+        if ('content' in r) {
+          const usage =
+            'usage' in r ? r.usage : { prompt_tokens: 100 + index, completion_tokens: 20, total_tokens: 120 + index };
           res.writeHead(200, { 'content-type': 'application/json' }).end(
             JSON.stringify({
               id: `cmpl-${index}`,
               object: 'chat.completion',
               model: body.model,
-              choices: [{ index: 0, message: { role: 'assistant', content: r }, finish_reason: 'stop' }],
-              usage: { prompt_tokens: 100 + index, completion_tokens: 20, total_tokens: 120 + index },
+              choices: [
+                {
+                  index: 0,
+                  message: { role: 'assistant', content: r.content },
+                  finish_reason: r.finishReason ?? 'stop',
+                },
+              ],
+              usage,
             }),
           );
         } else res.writeHead(r.status, { 'content-type': 'application/json' }).end(r.body);

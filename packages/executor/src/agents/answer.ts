@@ -1,5 +1,6 @@
 import { applyPatch, parsePatch } from 'diff';
 import { St3Error } from '@st3/schemas';
+import { applyHunks, diffHunks } from '../change/hunks.js';
 import { replaceLines, splitLines } from '../change/text.js';
 import { fenceLanguage } from './prompt.js';
 
@@ -16,7 +17,10 @@ export interface ParsedAnswer {
   kind: 'block' | 'diff';
   /** The whole file after the change. */
   text: string;
-  /** The block's code (re-indented when the agent dropped the atom's indentation). */
+  /**
+   * The code that replaces the atom's lines: the block's (re-indented when the agent dropped the
+   * atom's indentation), or a diff's new lines of the atom (a diff may change nothing else).
+   */
   code?: string;
   reindented?: boolean;
 }
@@ -110,7 +114,47 @@ function applyDiff(patchText: string, target: AnswerTarget): ParsedAnswer {
       target,
     );
   }
-  return { kind: 'diff', text: out };
+  return confined(out, target);
+}
+
+/**
+ * The diff's result when it changes only the atom's lines: the lines before the atom and after it are
+ * as they were, so the change is exactly "the atom's lines become `code`" (what is validated, scored and
+ * rebased). A diff that also rewrites other code would have it applied unreviewed under the atom's
+ * confidence, so it is refused, naming the lines outside the atom it changes.
+ */
+function confined(out: string, target: AnswerTarget): ParsedAnswer {
+  const before = splitLines(target.text);
+  const after = splitLines(out);
+  const head = target.startLine - 1;
+  const tail = before.length - target.endLine;
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((l, i) => l === b[i]);
+  if (
+    after.length >= head + tail &&
+    same(after.slice(0, head), before.slice(0, head)) &&
+    same(after.slice(after.length - tail), before.slice(target.endLine))
+  ) {
+    const lines = after.slice(head, after.length - tail);
+    // Exactly the file the edit writes (the hunk holds the lines themselves: a code string cannot tell
+    // one blank line from none; the file's final newline is kept as it was).
+    const text = applyHunks(target.text, [{ start: head, end: target.endLine, lines }]);
+    return { kind: 'diff', text, code: lines.join('\n') };
+  }
+  const outside = diffHunks(target.text, out)
+    .filter((h) => h.start < head || h.end > target.endLine)
+    .map((h) =>
+      h.end > h.start
+        ? h.end - h.start > 1
+          ? `${h.start + 1}-${h.end}`
+          : `${h.end}`
+        : h.start === 0
+          ? 'before 1'
+          : `after ${h.start}`,
+    );
+  throw answerError(
+    `The diff changes ${target.file} outside the atom: line(s) ${outside.join(', ') || '?'} (the atom is lines ${target.startLine}-${target.endLine}); change only the atom's lines`,
+    target,
+  );
 }
 
 /**

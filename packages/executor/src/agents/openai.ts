@@ -133,7 +133,7 @@ export function parseCompletion(url: string, text: string, telemetry?: Telemetry
       'unknown',
     );
   }
-  const choice = (json as { choices?: { message?: { content?: unknown } }[] }).choices?.[0];
+  const choice = (json as { choices?: { message?: { content?: unknown }; finish_reason?: unknown }[] }).choices?.[0];
   const content = choice?.message?.content;
   const textOut =
     typeof content === 'string'
@@ -150,11 +150,50 @@ export function parseCompletion(url: string, text: string, telemetry?: Telemetry
       new St3Error('E_AGENT_HTTP', `${url} answered without choices[0].message.content: ${text.slice(0, 200)}`),
       'unknown',
     );
-  const usage = (json as { usage?: AgentUsage }).usage;
+  const usage = usageOf((json as { usage?: unknown }).usage);
   const model = (json as { model?: unknown }).model;
-  return {
+  const answer: AgentAnswer = {
     text: textOut,
-    ...(usage && typeof usage === 'object' ? { usage } : {}),
+    ...(usage ? { usage } : {}),
     ...(typeof model === 'string' ? { model } : {}),
   };
+  const cut = cutOff(choice?.finish_reason, url);
+  if (cut) throw Object.assign(cut, { answer });
+  return answer;
+}
+
+/**
+ * A `finish_reason` saying the server stopped the answer before the model finished: `length` (the
+ * token limit) or `content_filter`. What is left may still hold a fence that parses (the original
+ * code quoted before the cut-off implementation, say), so it must never be taken as the answer: it is
+ * an E_AGENT_ANSWER of category `context`, retried like any unusable answer.
+ */
+function cutOff(reason: unknown, url: string): St3Error | undefined {
+  if (reason !== 'length' && reason !== 'content_filter') return undefined;
+  const why =
+    reason === 'length'
+      ? 'it reached the token limit (finish_reason "length")'
+      : 'the server\'s content filter stopped it (finish_reason "content_filter")';
+  return categorized(
+    new St3Error('E_AGENT_ANSWER', `The answer from ${url} was cut off: ${why}; a partial answer is never used.`, {
+      hint:
+        reason === 'length'
+          ? "raise max_tokens (or the server's output limit) for this agent, or ask for a diff of the atom only"
+          : 'check the server log for what the filter matched',
+      details: { finishReason: reason },
+    }),
+    'context',
+  );
+}
+
+/**
+ * The usage a server reported, keeping only counts that are non-negative numbers: some servers send
+ * `null` for what they did not count, and the run record (whose schema wants numbers) must not fail on it.
+ */
+function usageOf(raw: unknown): AgentUsage | undefined {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const out: AgentUsage = {};
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>))
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) out[key] = value;
+  return Object.keys(out).length > 0 ? out : undefined;
 }

@@ -46,4 +46,6 @@ export interface Agent {
 /** An agent failure that carries the retry category the classifier should use. */
 export interface CategorizedError extends Error {
   category?: ErrorCategory;
+  /** The answer the agent refused to use (e.g. cut off by the token limit), kept for the run record. */
+  answer?: AgentAnswer;
 }

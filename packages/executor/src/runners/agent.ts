@@ -1,8 +1,7 @@
 import { St3Error, type AttemptRecord, type GraphInput, type NodeChange } from '@st3/schemas';
 import { parseAnswer, type ParsedAnswer } from '../agents/answer.js';
 import { buildPrompt } from '../agents/prompt.js';
-import type { Agent, AgentAnswer } from '../agents/types.js';
-import { diffHunks, replacementHunk } from '../change/hunks.js';
+import type { Agent, AgentAnswer, CategorizedError } from '../agents/types.js';
 import { codeDigest, sha256, sliceLines, splitLines, unifiedDiff } from '../change/text.js';
 import type { WorkspaceFiles } from '../change/workspace.js';
 import { scoreConfidence, type ConfidenceScore } from '../confidence.js';
@@ -144,13 +143,18 @@ async function askAgent(attempt: AgentAttempt, source: AtomSource): Promise<Agen
     ...(options.reviewerFeedback?.[node.id] ? { reviewerFeedback: options.reviewerFeedback[node.id] } : {}),
     ...(ctx.attempt > 1 && previousAttempt(ctx.history) ? { previous: previousAttempt(ctx.history)! } : {}),
   });
-  return options.agent.generate({
-    messages,
-    ...(ctx.params.temperature !== undefined ? { temperature: ctx.params.temperature } : {}),
-    attempt: ctx.attempt,
-    node: { id: node.id, file: path, startLine: atom.start, endLine: atom.end },
-    signal: ctx.signal,
-  });
+  try {
+    return await options.agent.generate({
+      messages,
+      ...(ctx.params.temperature !== undefined ? { temperature: ctx.params.temperature } : {}),
+      attempt: ctx.attempt,
+      node: { id: node.id, file: path, startLine: atom.start, endLine: atom.end },
+      signal: ctx.signal,
+    });
+  } catch (error) {
+    // An answer refused as a whole (cut off) still goes into the record and the next prompt.
+    throw withAnswer(error as Error, (error as CategorizedError | undefined)?.answer);
+  }
 }
 
 /** Parses the answer into the new file (an unusable answer fails the attempt, carrying the answer). */
@@ -270,10 +274,12 @@ async function queueForReview(
 async function writeEdit(attempt: AgentAttempt, edit: CheckedEdit): Promise<AgentNodeResult> {
   const { runner, node, ctx, path } = attempt;
   const { files, queue, runId } = runner.options;
-  const { text, parsed, atom } = edit;
-  // The exact edit (a block replaces the atom's lines; a diff is taken as the agent gave it).
-  const hunks =
-    parsed.kind === 'block' ? [replacementHunk(atom.start, atom.end, parsed.code!)] : diffHunks(text, parsed.text);
+  const { text, parsed, lines } = edit;
+  // The exact edit: the atom's lines become its new lines (a diff that changes any other line was
+  // refused by parseAnswer), so it rebases over other atoms' edits of the file like a block does.
+  const hunks = [
+    { start: lines.start - 1, end: lines.end, lines: splitLines(parsed.text).slice(lines.start - 1, lines.newEnd) },
+  ];
   let change!: NodeChange;
   try {
     await files.applyEdit(path, { base: text, hunks, label: node.id }, async (applied) => {

@@ -66,7 +66,12 @@ export function createFileRunStore(dir: string): FileRunStore {
       }
     },
     async save(state) {
-      await writeFileAtomic(pathOf(state.id), `${JSON.stringify(state)}\n`);
+      const file = pathOf(state.id);
+      // A record that fails its own schema cannot be resumed and would be unreadable to the next run's
+      // ledger: refusing it here makes the run an error instead of a green that a later run undoes.
+      const checked = RunStateSchema.safeParse(state);
+      if (!checked.success) throw invalidRecord(file, checked.error.issues);
+      await writeFileAtomic(file, `${JSON.stringify(state)}\n`);
     },
     async load(id) {
       const file = pathOf(id);
@@ -104,4 +109,19 @@ export function createFileRunStore(dir: string): FileRunStore {
       return out;
     },
   };
+}
+
+/** E_SCHEMA for a run state that does not match RunStateSchema (nothing was written). */
+function invalidRecord(file: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]): St3Error {
+  const where = (i: (typeof issues)[number]) => i.path.map(String).join('.') || '(root)';
+  const listed = issues.slice(0, 5).map((i) => `${where(i)}: ${i.message}`);
+  return new St3Error(
+    'E_SCHEMA',
+    `run state ${file} was not saved: it does not match its schema (${listed.join('; ')})`,
+    {
+      file,
+      hint: 'a node runner or agent reported a value the run record cannot hold; the message names the field',
+      details: { issues: listed },
+    },
+  );
 }
