@@ -212,6 +212,47 @@ describe.each(TRANSPORTS)('execution, review and metrics tools over %s', (transp
     expect(later).toMatchObject({ regenerated: false, item: { status: 'needs_regeneration' } });
   });
 
+  it('review_action regenerate whose agent gives no usable code is a failed call saying why, the code kept', async () => {
+    const fourth = HALF.replace('half', 'fourth');
+    await writeFile(join(c.dir, 'src/fourth.ts'), fourth);
+    const exec = await import('@st3/executor');
+    const choice = await exec.chooseAgent(c.dir, process.env, { name: 'halver' });
+    const graph = {
+      nodes: [{ id: 'fourth', path: 'src/fourth.ts', startLine: 1, endLine: 4, code: fourth.trimEnd() }],
+    };
+    const run = await exec.runAgentExecution({
+      root: c.dir,
+      graph: { ...graph, edges: [] },
+      agent: choice.agent,
+      instruction: 'Do the TODO',
+      reviewBelow: 1.01,
+      gates: false,
+      saveOptions: choice.saved,
+    });
+    expect(run.nodes.fourth!.change!.outcome).toBe('queued');
+    const queued = (await ok(c.client, 'review_list', { status: 'pending' })).items.find(
+      (i: { file?: string }) => i.file === 'src/fourth.ts',
+    ) as { id: string; code: string };
+    await writeFile(join(c.dir, 'AGENT_DOWN'), '');
+    try {
+      const down = await call(c.client, 'review_action', {
+        id: queued.id,
+        action: 'regenerate',
+        feedback: 'again',
+        agent: 'flaky',
+      });
+      expect(down.isError).toBe(true);
+      expect(down.structuredContent).toMatchObject({
+        ok: false,
+        regenerated: false,
+        error: { code: 'E_AGENT_COMMAND' },
+        item: { id: queued.id, status: 'needs_regeneration', code: queued.code },
+      });
+    } finally {
+      await rm(join(c.dir, 'AGENT_DOWN'));
+    }
+  });
+
   it('run_status: the recorded runs, and one run in full', async () => {
     const all = await ok(c.client, 'run_status');
     expect(all.runs.map((r: { id: string }) => r.id)).toContain('run-test-1');
