@@ -119,6 +119,24 @@ describe('st3 review regenerate --agent when every attempt fails', () => {
 });
 
 describe('the st3 execute summary', () => {
+  it('does again, and says why, what an earlier run applied but the file no longer holds', async () => {
+    server = await startFakeOpenAi(answer);
+    const dir = await workspace(['one']);
+    const first = await st3(dir, execute('--review-below', '0.5', '--json'));
+    expect(first.code, first.stderr).toBe(0);
+    expect(await readFile(join(dir, 'src/one.ts'), 'utf8')).toContain('var r = x + 1;');
+    await writeFile(join(dir, 'src/one.ts'), todo('one')); // reverted (git checkout, an editor)
+    const again = await st3(dir, execute('--review-below', '0.5', '--json'));
+    expect(again.code, again.stderr).toBe(0);
+    const doc = json(again);
+    const [id] = Object.keys(doc.stale);
+    expect(doc.stale[id!]).toMatch(/^applied by run-\S+, but .*: generated again$/);
+    expect(doc.nodes[id!]).toMatchObject({ status: 'succeeded', outcome: 'applied' });
+    expect(await readFile(join(dir, 'src/one.ts'), 'utf8')).toContain('var r = x + 1;');
+    const text = await st3(dir, execute('--review-below', '0.5'));
+    expect(text.stdout + text.stderr).not.toContain('generated again'); // held again now: done, nothing stale
+  }, 120_000);
+
   it('counts nodes left with a reviewer as waiting for review, never as already done', async () => {
     server = await startFakeOpenAi(answer);
     const dir = await workspace(NAMES);

@@ -137,6 +137,8 @@ function document(
     nodes,
     // `waiting`: nodes not run because their earlier code still waits for a reviewer.
     review: { queued, waiting: [...extra.waiting].map(([nodeId, id]) => ({ nodeId, id })) },
+    // Nodes an earlier run applied whose file no longer holds the change (reverted since): generated again, and why.
+    ...(result.stale && Object.keys(result.stale).length > 0 ? { stale: result.stale } : {}),
     ...(extra.evidence ? { evidence: { task: extra.taskId, id: extra.evidence } } : {}),
     ...(extra.telemetryFile ? { telemetryFile: extra.telemetryFile } : {}),
   };
@@ -177,6 +179,7 @@ function printAgentRun(
 ): void {
   const c = out.color;
   const count: Record<string, number> = {};
+  for (const [id, why] of Object.entries(result.stale ?? {})) out.warn(`${id}: ${why}`);
   for (const [id, s] of Object.entries(result.nodes)) {
     const outcome = nodeOutcome(s, extra.waiting.get(id));
     count[outcome] = (count[outcome] ?? 0) + 1;
