@@ -202,7 +202,10 @@ export const TaskMeasuresSchema = z.object({
   json: z.object({
     parses: z.number().int().nonnegative(),
     failures: z.number().int().nonnegative(),
-    by_source: z.record(z.string(), z.object({ parses: z.number().int(), failures: z.number().int() })),
+    by_source: z.record(
+      z.string(),
+      z.object({ parses: z.number().int().nonnegative(), failures: z.number().int().nonnegative() }),
+    ),
   }),
 });
 export type TaskMeasures = z.infer<typeof TaskMeasuresSchema>;
