@@ -1,5 +1,13 @@
-import { afterEach, describe, expect } from 'vitest';
-import { renderQualityConfig, runGates, type RunGatesOptions } from '../src/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  parseQualityConfig,
+  processResult,
+  renderQualityConfig,
+  evaluateGate,
+  runGates,
+  toText,
+  type RunGatesOptions,
+} from '../src/index.js';
 import { commitAll, git, itWithTools, tempDir, TOOL_PATH, write } from './helpers.js';
 
 /**
@@ -65,16 +73,49 @@ describe('a gate never passes what its tool did not check or could not say', () 
     },
   );
 
-  itWithTools(['ruff'], 'ruff: a file the ruff config force-excludes is still checked when ST3 passes it', async () => {
+  itWithTools(
+    ['eslint'],
+    'eslint: on project scope, files its config ignores are listed and never cleared',
+    async () => {
+      const dir = repo({
+        '.st3/config/quality.yaml': renderQualityConfig(['eslint']),
+        'eslint.config.js':
+          'module.exports = [{ ignores: ["dist/**"] }, { files: ["**/*.js"], rules: { "no-unused-vars": "error" } }];\n',
+        'src/ok.js': 'module.exports = 1;\n',
+        'dist/built.js': 'const unused = 1;\n',
+      });
+      const r = await runGates({ cwd: dir, env, scope: 'project' });
+      expect(r.overall_pass).toBe(true);
+      expect(r.gates[0]).toMatchObject({
+        status: 'passed',
+        not_checked: [{ file: 'dist/built.js', reason: expect.stringMatching(/^File ignored/) }],
+      });
+      expect(toText(r)).toContain('1 file not checked');
+      // A gate whose every file is ignored by the tool checked nothing: skipped, saying why.
+      write(dir, { 'eslint.config.js': 'module.exports = [{ ignores: ["**/*.js"] }];\n' });
+      const none = await run(dir);
+      expect(none.gates[0]).toMatchObject({ status: 'skipped', reason: expect.stringContaining('ignores every file') });
+    },
+  );
+
+  itWithTools(['ruff'], 'ruff: a file its config force-excludes is listed as not checked, never passed', async () => {
     const dir = repo({
       '.st3/config/quality.yaml': renderQualityConfig(['ruff']),
       'pyproject.toml': '[tool.ruff]\nextend-exclude = ["pkg/legacy"]\nforce-exclude = true\n',
       'pkg/legacy/b.py': 'import os\n',
+      'pkg/ok.py': 'x = 1\n',
     });
-    const r = await run(dir, { scope: { kind: 'files', files: ['pkg/legacy/b.py'] } });
-    expect(r.overall_pass).toBe(false);
-    expect(r.gates[0]).toMatchObject({ status: 'failed' });
-    expect(r.gates[0]!.violations.map((v) => v.rule)).toEqual(['F401']);
+    // Named: the run checks less than asked.
+    const named = await run(dir, { scope: { kind: 'files', files: ['pkg/legacy/b.py'] } });
+    expect(named.overall_pass).toBe(false);
+    expect(named.gates[0]).toMatchObject({ status: 'error' });
+    expect(named.gates[0]!.reason).toContain('pkg/legacy/b.py (excluded by ruff');
+    // The project: the verdict covers what ruff checked; the excluded file is listed, not cleared.
+    const project = await run(dir);
+    expect(project.gates[0]).toMatchObject({
+      status: 'passed',
+      not_checked: [{ file: 'pkg/legacy/b.py', reason: expect.stringContaining('excluded by ruff') }],
+    });
   });
 
   itWithTools(
@@ -115,5 +156,17 @@ describe('a gate never passes what its tool did not check or could not say', () 
     const r = await run(dir);
     expect(r.gates[0]).toMatchObject({ status: 'error' });
     expect(r.gates[0]!.reason).toContain('stderr was cut');
+  });
+
+  it('a crashed chunk is an error even when another chunk of the same gate parsed violations', () => {
+    const config = parseQualityConfig(textGate(['flake8'])).value!;
+    const gate = config.gates.lint!;
+    const runs = [
+      processResult({ exitCode: 1, stdout: 'a.py:1:1: F401 unused\n' }),
+      processResult({ exitCode: 1, stderr: 'Traceback (most recent call last):\nValueError: abc\n' }),
+    ];
+    const e = evaluateGate(gate, runs, { root: '/r', cwd: '/r', supportsAutofix: false });
+    expect(e.status).toBe('error');
+    expect(e.reason).toContain('listed in exit_codes_ok');
   });
 });

@@ -15,6 +15,11 @@ export interface GateEvaluation {
   /** The St3Error code behind an `error` status. */
   errorCode?: string;
   score?: number;
+  /**
+   * Files the tool said it did not check (`not_checked_patterns`: its own config ignores them), with
+   * what it said. They are no violations, and the verdict does not cover them.
+   */
+  notChecked?: { file: string; reason: string }[];
 }
 
 export type OutputParser = (text: string, ctx: ParseContext) => ParseOutcome;
@@ -50,6 +55,9 @@ export function evaluateGate(
   let badExit: number | null | undefined;
   let stderrTail = '';
   let timedOut = false;
+  // A run whose non-zero exit is listed as ok, with stderr and nothing parsed (per run: one chunk's
+  // crash must not hide behind another chunk's violations).
+  let unexplained: ProcessResult | undefined;
 
   for (const run of runs) {
     const failure = toolFailure(gate, run);
@@ -70,6 +78,7 @@ export function evaluateGate(
       outcome = { violations: [], problem: `the parser stopped: ${(error as Error).message}` };
     }
     for (const v of outcome.violations) violations.push(v);
+    if (outcome.violations.length === 0 && codeOk && run.exitCode !== 0 && run.stderr.trim()) unexplained ??= run;
     if (outcome.timedOut) timedOut = true;
     if (run.stdoutTruncated)
       problems.push(
@@ -100,9 +109,6 @@ export function evaluateGate(
       reason: withTail(`output not understood: ${problems[0]}`),
     };
   }
-  const notChecked = notCheckedBy(gate, runs, violations);
-  if (notChecked) return notChecked;
-  const unexplained = violations.length === 0 && parser ? unexplainedOkExit(runs, ok) : undefined;
   if (unexplained)
     return {
       status: 'error',
@@ -110,57 +116,59 @@ export function evaluateGate(
       errorCode: 'E_GATE_OUTPUT',
       reason: `${gate.execution.command[0] ?? ''} exited with code ${unexplained.exitCode} (listed in exit_codes_ok) and wrote to stderr, and nothing was parsed: the tool may have crashed\nstderr:\n${tail(unexplained.stderr, 20)}`,
     };
-  if (!exitOk && violations.length === 0 && parser) {
-    return {
-      status: 'error',
-      violations,
-      errorCode: 'E_GATE_OUTPUT',
-      reason: withTail(
-        `${gate.execution.command[0] ?? ''} exited with code ${badExit} and nothing was parsed: the tool failed or its output was not understood`,
-      ),
-    };
-  }
-  return thresholds(
-    gate,
-    runs,
-    violations,
-    exitOk ? undefined : { code: badExit, ok, tail: !parser ? withTail : undefined },
-  );
+  const notChecked = notCheckedBy(gate, runs, violations);
+  if (notChecked && 'status' in notChecked) return notChecked;
+  const checked = notChecked ? notChecked.checked : violations;
+  const verdict = ((): GateEvaluation => {
+    if (!exitOk && checked.length === 0 && parser && !notChecked)
+      return {
+        status: 'error',
+        violations: checked,
+        errorCode: 'E_GATE_OUTPUT',
+        reason: withTail(
+          `${gate.execution.command[0] ?? ''} exited with code ${badExit} and nothing was parsed: the tool failed or its output was not understood`,
+        ),
+      };
+    return thresholds(
+      gate,
+      runs,
+      checked,
+      exitOk ? undefined : { code: badExit, ok, tail: !parser ? withTail : undefined },
+    );
+  })();
+  return notChecked ? { ...verdict, notChecked: notChecked.files } : verdict;
 }
 
 /**
- * The tool said it did not check files it was given (`not_checked_patterns`: eslint's "File ignored
- * because ..." warning, say): the gate is an error naming them — it cannot clear a file it did not see.
+ * What the tool said it did not check (`not_checked_patterns`: eslint's "File ignored because ..."
+ * warning, say). A message naming a file takes that file out of the verdict (it is listed, never cleared:
+ * see `notChecked`); a stderr line naming none (ruff's "No Python files found") leaves the gate unable to
+ * say what it checked: an error.
  */
 function notCheckedBy(
   gate: GateConfig,
   runs: readonly ProcessResult[],
-  violations: readonly Violation[],
-): GateEvaluation | undefined {
+  violations: Violation[],
+): GateEvaluation | { checked: Violation[]; files: { file: string; reason: string }[] } | undefined {
   const sources = gate.capabilities.not_checked_patterns;
   if (!sources || sources.length === 0) return undefined;
   const patterns = sources.map(compileConfigRegex);
   const says = (text: string) => patterns.some((re) => re.test(text));
-  const files = violations.filter((v) => says(v.message)).map((v) => `${v.file} (${v.message})`);
   const lines = runs.flatMap((run) => run.stderr.split('\n').filter((line) => line.trim() && says(line)));
-  const unchecked = [...new Set([...files, ...lines.map((line) => line.trim())])];
-  if (unchecked.length === 0) return undefined;
-  const shown = unchecked.slice(0, 10).join('; ');
+  if (lines.length > 0)
+    return {
+      status: 'error',
+      violations,
+      errorCode: 'E_GATE_NOT_CHECKED',
+      reason: `${gate.execution.command[0] ?? 'the tool'} did not check what it was given: ${lines[0]!.trim()} (make quality.yaml and the tool's config agree)`,
+    };
+  const skipped = violations.filter((v) => v.file !== null && says(v.message));
+  if (skipped.length === 0) return undefined;
+  const files = new Map(skipped.map((v) => [v.file!, v.message] as const));
   return {
-    status: 'error',
-    violations: violations.filter((v) => !says(v.message)),
-    errorCode: 'E_GATE_NOT_CHECKED',
-    reason: `${gate.execution.command[0] ?? 'the tool'} did not check what it was given: ${shown}${unchecked.length > 10 ? ` and ${unchecked.length - 10} more` : ''} (make quality.yaml and the tool's config agree)`,
+    checked: violations.filter((v) => !skipped.includes(v)),
+    files: [...files].map(([file, reason]) => ({ file, reason })).sort((a, b) => (a.file < b.file ? -1 : 1)),
   };
-}
-
-/**
- * A run whose non-zero exit code is listed as ok, that wrote to stderr and gave nothing to parse: with
- * `exit_codes_ok: [0, 1]` (1 = "violations found") a crash also exits 1 — flake8 with a bad setting
- * prints a traceback — and would pass. A quiet non-zero exit stays ok (grep exits 1 for "no match").
- */
-function unexplainedOkExit(runs: readonly ProcessResult[], ok: Set<number>): ProcessResult | undefined {
-  return runs.find((run) => run.exitCode !== null && run.exitCode !== 0 && ok.has(run.exitCode) && run.stderr.trim());
 }
 
 /** npx's ways of saying that the package it was asked to run is not there. */

@@ -171,8 +171,7 @@ const ruff: GatePreset = {
     name: 'Ruff',
     description: 'Lint Python (ruff check --output-format json)',
     execution: {
-      // --no-force-exclude: a file ST3 passes is checked even if the ruff config excludes it (else it passes unseen).
-      command: ['ruff', 'check', '--output-format=json', '--no-force-exclude'],
+      command: ['ruff', 'check', '--output-format=json'],
       timeout_seconds: 120,
       install_hint: 'pip install ruff (or pipx install ruff)',
     },
@@ -196,7 +195,8 @@ const ruff: GatePreset = {
       scope_mode: 'files',
       config_files: ['pyproject.toml', 'ruff.toml', '.ruff.toml', ...PY_LOCKS],
       fix: { command: ['ruff', 'check', '--fix', '--quiet'] },
-      not_checked_patterns: ['No Python files found'],
+      // A file the ruff config excludes (force-exclude) is skipped silently: ruff says which it checks.
+      checked_files_command: ['ruff', 'check', '--show-files'],
     },
   },
 };
@@ -208,7 +208,7 @@ const ruffFormat: GatePreset = {
     name: 'Ruff format',
     description: 'Python formatting (ruff format --check --diff)',
     execution: {
-      command: ['ruff', 'format', '--check', '--diff', '--no-force-exclude'],
+      command: ['ruff', 'format', '--check', '--diff'],
       timeout_seconds: 120,
       install_hint: 'pip install ruff (or pipx install ruff)',
     },
@@ -227,7 +227,8 @@ const ruffFormat: GatePreset = {
       scope_mode: 'files',
       config_files: ['pyproject.toml', 'ruff.toml', '.ruff.toml', ...PY_LOCKS],
       fix: { command: ['ruff', 'format', '--quiet'] },
-      not_checked_patterns: ['No Python files found'],
+      // A file the ruff config excludes (force-exclude) is skipped silently: ruff says which it checks.
+      checked_files_command: ['ruff', 'check', '--show-files'],
     },
   },
 };

@@ -57,6 +57,14 @@ export function toText(result: GateRunResult, colors: TextColors = plain): strin
     out.push(`${mark} ${gate.name} (${gate.id}): ${count}`);
     if (gate.reason && gate.status !== 'passed')
       for (const line of gate.reason.split('\n')) out.push(`    ${colors.dim(line)}`);
+    const unseen = gate.status === 'skipped' || gate.status === 'error' ? [] : (gate.not_checked ?? []);
+    if (unseen.length > 0)
+      out.push(
+        `    ${colors.yellow(`${unseen.length} file${unseen.length === 1 ? '' : 's'} not checked (the tool's own config ignores them; not cleared):`)} ${unseen
+          .slice(0, 5)
+          .map((n) => n.file)
+          .join(', ')}${unseen.length > 5 ? ', …' : ''}`,
+      );
   }
   out.push('', result.overall_pass ? colors.green(result.summary) : colors.red(result.summary));
   return `${out.join('\n')}\n`;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, dirname, join, relative, resolve, sep } from 'node:path';
 import type { GateConfig } from '@st3/schemas';
 import { createOutputParser, evaluateGate, type GateEvaluation } from '../parse/evaluate.js';
-import { runProcess, type ProcessResult } from '@st3/process';
+import { runProcess, tail, type ProcessResult } from '@st3/process';
 import { writeArtifactLog } from './artifact-log.js';
 import { chunkFiles, commandLineBudget } from './chunk.js';
 
@@ -127,8 +127,9 @@ export async function executeCheck(
   options: ExecuteOptions,
 ): Promise<GateEvaluation> {
   const { runs, workDir, deadline } = await runCommand(id, checkCommand(gate), files, options);
+  let evaluation: GateEvaluation;
   try {
-    return evaluateGate(
+    evaluation = evaluateGate(
       gate,
       runs,
       { root: options.root, cwd: workDir, supportsAutofix: gate.capabilities.supports_autofix, deadline },
@@ -142,4 +143,45 @@ export async function executeCheck(
       reason: `output not understood: ${(error as Error).message}`,
     };
   }
+  return evaluation.status === 'error' ? evaluation : withCheckedFiles(id, gate, files, options, evaluation);
+}
+
+/**
+ * `checked_files_command`: asks the tool which of the files it was given it checks (ruff's config may
+ * exclude some even when they are named: `force-exclude`); the others are not checked — listed beside
+ * the verdict, never cleared. A listing that fails leaves the gate unable to say what it checked: an error.
+ */
+async function withCheckedFiles(
+  id: string,
+  gate: GateConfig,
+  files: readonly string[],
+  options: ExecuteOptions,
+  evaluation: GateEvaluation,
+): Promise<GateEvaluation> {
+  const command = gate.capabilities.checked_files_command;
+  const passFiles = gate.execution.pass_files ?? 'args';
+  if (!command || files.length === 0 || passFiles === 'none') return evaluation;
+  const plan: CommandPlan = { ...checkCommand(gate), command };
+  const { runs, workDir } = await runCommand(`${id}-files`, plan, files, { ...options, logging: undefined });
+  const failed = runs.find((r) => r.error || r.exitCode !== 0 || r.stdoutTruncated);
+  if (failed)
+    return {
+      status: 'error',
+      violations: evaluation.violations,
+      errorCode: 'E_GATE_OUTPUT',
+      reason: `cannot tell which files ${gate.execution.command[0] ?? 'the tool'} checked: \`${command.join(' ')}\` ${failed.error ? failed.error.message : `exited with code ${failed.exitCode}`}${failed.stderr.trim() ? `\nstderr:\n${tail(failed.stderr, 10)}` : ''}`,
+    };
+  const listed = new Set(
+    runs.flatMap((r) =>
+      r.stdout
+        .split('\n')
+        .filter((line) => line.trim())
+        .map((line) => resolve(workDir, line.trim())),
+    ),
+  );
+  const reason = `excluded by ${gate.execution.command[0] ?? 'the tool'}'s own config (not listed by ${command.join(' ')})`;
+  const unseen = files.filter((f) => !listed.has(resolve(options.root, f))).map((file) => ({ file, reason }));
+  if (unseen.length === 0) return evaluation;
+  const notChecked = [...(evaluation.notChecked ?? []), ...unseen].sort((a, b) => (a.file < b.file ? -1 : 1));
+  return { ...evaluation, notChecked };
 }

@@ -50,10 +50,12 @@ function outcomeOf(plan: GatePlan, result: GateResult): GateOutcome {
     result.status === 'failed' || result.status === 'error'
       ? [...new Set(all.map((v) => v.file).filter((f): f is string => f !== null && !f.startsWith('/')))]
       : [];
+  // Files the tool did not check are not cleared: only what it saw counts as checked.
+  const unseen = new Set((result.not_checked ?? []).map((n) => n.file));
   return {
     id: plan.id,
     status: result.status,
-    checked: plan.mode === 'project' ? 'project' : plan.files,
+    checked: plan.mode === 'project' && unseen.size === 0 ? 'project' : plan.files.filter((f) => !unseen.has(f)),
     failed,
   };
 }

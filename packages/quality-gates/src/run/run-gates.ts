@@ -1,6 +1,7 @@
 import { St3Error } from '@st3/schemas/errors';
 import { summarize } from '../report/summary.js';
 import { rotateArtifactLogs } from './artifact-log.js';
+import type { GateEvaluation } from '../parse/evaluate.js';
 import { executeCheck, type ExecuteOptions } from './execute.js';
 import { holdTheLineFor } from './new-only.js';
 import { planGateRun, type RunGatesOptions, type RunPlan } from './plan-run.js';
@@ -43,7 +44,14 @@ async function runOnce(options: RunGatesOptions): Promise<GateRunResult> {
     logging,
     now,
   };
-  const results = await executePlans(plan.plans, exec, options, emit, config.concurrency);
+  const results = await executePlans(
+    plan.plans,
+    exec,
+    options,
+    emit,
+    config.concurrency,
+    plan.request.kind === 'files',
+  );
   if (logging) await rotateArtifactLogs(root, logging);
   if (options.signal?.aborted) {
     throw new St3Error('E_INTERRUPTED', 'the gate run was cancelled', {
@@ -81,6 +89,7 @@ async function executePlans(
   options: RunGatesOptions,
   emit: (e: GateProgress) => void,
   configConcurrency: number | undefined,
+  namedFiles: boolean,
 ): Promise<GateResult[]> {
   const results: GateResult[] = new Array(plans.length);
   const concurrency = Math.max(1, options.concurrency ?? configConcurrency ?? 4);
@@ -107,16 +116,18 @@ async function executePlans(
         const started = performance.now();
         const evaluation = await executeCheck(plan.id, plan.gate, plan.files, exec);
         countGateJson(options.telemetry, plan.id, plan.gate, evaluation);
+        const e = notCheckedVerdict(plan, evaluation, namedFiles);
         results[index] = {
           id: plan.id,
           name: plan.gate.name,
-          passed: evaluation.status === 'passed',
-          skipped: false,
-          status: evaluation.status,
+          passed: e.status === 'passed' || e.status === 'skipped',
+          skipped: e.status === 'skipped',
+          status: e.status,
           duration_ms: Math.round(performance.now() - started),
-          violations: evaluation.violations,
-          ...(evaluation.reason ? { reason: evaluation.reason } : {}),
+          violations: e.violations,
+          ...(e.reason ? { reason: e.reason } : {}),
           scope,
+          ...(e.notChecked && e.notChecked.length > 0 ? { not_checked: e.notChecked } : {}),
         };
       }
       if (options.telemetry) reportGate(options.telemetry, results[index]!);
@@ -125,4 +136,35 @@ async function executePlans(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, plans.length) }, worker));
   return results;
+}
+
+/**
+ * Files the tool said it did not check (its own config ignores them). Named by the user (`--files`):
+ * the run checks less than asked, an error (as a file no gate takes is). Otherwise they are listed and
+ * left out of the verdict (never cleared in state.json); a gate that checked none of its files is skipped.
+ */
+function notCheckedVerdict(
+  plan: GatePlan,
+  e: GateEvaluation,
+  namedFiles: boolean,
+): GateEvaluation | (Omit<GateEvaluation, 'status'> & { status: 'skipped' }) {
+  const skipped = e.notChecked ?? [];
+  if (skipped.length === 0 || e.status === 'error') return e;
+  const tool = plan.gate.execution.command[0] ?? 'the tool';
+  const list = skipped
+    .slice(0, 10)
+    .map((n) => `${n.file} (${n.reason})`)
+    .join('; ');
+  const more = skipped.length > 10 ? ` and ${skipped.length - 10} more` : '';
+  if (namedFiles)
+    return {
+      ...e,
+      status: 'error',
+      errorCode: 'E_GATE_NOT_CHECKED',
+      reason: `${tool} did not check what it was given: ${list}${more} (make quality.yaml and the tool's config agree)`,
+    };
+  const given = new Set(plan.files);
+  if (given.size > 0 && skipped.every((n) => given.has(n.file)) && skipped.length >= given.size)
+    return { ...e, status: 'skipped', reason: `${tool}'s own config ignores every file it was given: ${list}${more}` };
+  return e;
 }

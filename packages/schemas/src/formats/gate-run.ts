@@ -30,6 +30,12 @@ export const GateResultSchema = z.object({
     .array(ViolationSchema)
     .optional()
     .describe('--new-only: violations on lines not changed since the baseline (they do not fail the gate)'),
+  not_checked: z
+    .array(z.object({ file: z.string(), reason: z.string() }))
+    .optional()
+    .describe(
+      "files the gate's tool said it did not check (its own config ignores them: `not_checked_patterns`): the verdict does not cover them and they are never cleared",
+    ),
 });
 export type GateResult = z.infer<typeof GateResultSchema>;
 

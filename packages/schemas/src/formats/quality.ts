@@ -164,6 +164,13 @@ export const GateCapabilitiesSchema = z
         'ST3 extension of v1.1: globs of the tool\'s config files (a name without "/" matches in any folder); a change to one puts the gate on project scope',
       ),
     fix: GateFixSchema.optional().describe("ST3 extension of v1.1: how `st3 gates --fix` fixes this gate's violations"),
+    checked_files_command: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .describe(
+        "ST3 extension: a command that prints the files the tool would check among those it is given, one per line (ruff: [ruff, check, --show-files]); it runs with the gate's files and environment, and a given file it does not print is not checked by the gate (its own config excludes it): listed, never cleared",
+      ),
     not_checked_patterns: z
       .array(z.string())
       .optional()
