@@ -49,11 +49,27 @@ function printRecord(out: Output, r: RecordQaResult): void {
       `  ${out.color.red('✗')} ${f.name}${f.file ? `  ${out.color.dim(`${f.file}${f.line ? `:${f.line}` : ''}`)}` : ''}`,
     );
   out.info(`evidence ${r.evidence.id} (qa_output)${r.baseline ? ' — recorded as the baseline of this command' : ''}`);
+  if (r.notMeasured) out.line(`  ${out.color.red('✗')} not measured — not recorded as the baseline of this command`);
   if (r.drift) printDrift(out, r.drift);
 }
 
+/** `regression`, or `not measured` when nothing but what could not be measured keeps the run from passing. */
+function verdictOf(d: QaDriftReport): string {
+  if (!d.regression) return 'no regression';
+  return d.findings.some((f) => f.regression && f.kind !== 'not_measured') ? 'regression' : 'not measured';
+}
+
+/**
+ * The verdict of `qa record` (DESIGN.md: exit 1 = the check ran and found problems): the recorded run
+ * failed (non-zero exit), was killed, measured nothing, or its drift against the baseline regressed.
+ */
+function recordFailed(r: RecordQaResult): boolean {
+  return r.summary.exit_code !== 0 || r.notMeasured !== undefined || r.drift?.regression === true;
+}
+
 function printDrift(out: Output, d: QaDriftReport): void {
-  out.line(`${d.regression ? out.color.red('regression') : out.color.green('no regression')}  ${d.key}`);
+  const verdict = verdictOf(d);
+  out.line(`${d.regression ? out.color.red(verdict) : out.color.green(verdict)}  ${d.key}`);
   out.line(`  baseline ${d.baseline.recorded_at}: ${d.baseline.headline} (exit ${d.baseline.exit_code ?? 'none'})`);
   out.line(`  current  ${d.current.recorded_at}: ${d.current.headline} (exit ${d.current.exit_code ?? 'none'})`);
   for (const f of d.findings) out.line(`  ${f.regression ? out.color.red('✗') : out.color.yellow('!')} ${f.message}`);
@@ -64,6 +80,8 @@ export const record = defineCommand({
   name: 'record',
   summary:
     'read a lint, type-check, test or coverage log into a summary and store it as qa_output evidence (the first run of a command is its baseline)',
+  description:
+    'Exit code 1 when the recorded run failed (non-zero exit), was killed, measured nothing (not measured: never the baseline) or regressed against the baseline.',
   usage: ['st3 qa record <task> --command "…" [--exit-code N --log FILE] [--kind K] [--set-baseline] [--json]'],
   args: [
     TASK,
@@ -159,18 +177,20 @@ export const record = defineCommand({
       for (const [name, value, labels] of counts) t.count(name, value, labels);
       for (const w of result.warnings) t.warn('warning', `${w.code}: ${w.message}`);
     });
+    const failed = recordFailed(result);
     if (out.json)
       out.document({
-        ok: true,
+        ok: !failed,
         task,
         summary: result.summary,
         evidence: result.evidence,
         baseline: result.baseline,
         drift: result.drift ?? null,
+        not_measured: result.notMeasured ?? null,
       });
     else printRecord(out, result);
     for (const w of result.warnings) out.diagnostic(w);
-    return EXIT.ok;
+    return failed ? EXIT.problems : EXIT.ok;
   },
 });
 
@@ -205,7 +225,8 @@ export const drift = defineCommand({
   name: 'drift',
   summary:
     'compare the latest QA run of each command with its baseline: exit code, new lint/type errors by rule and file, new failing tests, coverage drop',
-  description: 'Exit code 1 when any command regressed.',
+  description:
+    'Exit code 1 when any command regressed or was not measured; a --baseline of another kind or command is E_USAGE (exit 2).',
   args: [TASK],
   options: {
     key: {
@@ -244,7 +265,7 @@ export const drift = defineCommand({
     }
     const reports = await qaDrift(ws, task, {
       ...(values.key ? { key: values.key } : {}),
-      ...(baseline ? { baseline } : {}),
+      ...(baseline ? { baseline, baselineFile: values.baseline } : {}),
       ...(threshold !== undefined ? { threshold } : {}),
     });
     const regression = reports.some((r) => r.regression);

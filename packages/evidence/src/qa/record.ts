@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { runProcess } from '@st3/process';
 import { writeFileAtomic, writeJsonAtomic } from '@st3/fs';
@@ -16,7 +15,8 @@ import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { readContext, updateContext } from '../context/store.js';
 import { attachEvidence } from '../evidence/attach.js';
 import { systemClock, type Clock } from '../util.js';
-import { compareQa, type QaDriftOptions, type QaDriftReport } from './drift.js';
+import { assertComparable, compareQa, type QaDriftOptions, type QaDriftReport } from './drift.js';
+import { qaNotMeasured } from './measured.js';
 import { MAX_RUNS, qaMetadataOf, readRunsDocument, readRunsFile, RUNS_FILE } from './runs.js';
 import { summarizeQa } from './summarize.js';
 
@@ -44,6 +44,8 @@ export interface RecordQaResult {
   baseline: boolean;
   /** The drift against the baseline that was in place (absent when this run became the first baseline). */
   drift?: QaDriftReport;
+  /** Why this run measured nothing (killed, failed with nothing read, no test ran, nothing covered): it is no baseline. */
+  notMeasured?: string;
   warnings: Diagnostic[];
 }
 
@@ -101,7 +103,9 @@ async function appendQaRun(dir: string, summary: QaSummary): Promise<void> {
  * Records one QA run: reads its log into a summary (see `summarizeQa`), attaches the log as
  * `qa_output` evidence (metadata command, exit_code, duration_ms, kind, format, headline), appends
  * the summary to `qa/runs.json` and a validation result to the context's `validation_runs`, and
- * keeps the first run of each command as its baseline in `validation_baseline.qa`.
+ * keeps the first run of each command as its baseline in `validation_baseline.qa`. A run that measured
+ * nothing (`notMeasured`) is recorded but never becomes the baseline, whatever `baseline` says; a
+ * measured run replaces a stored baseline that measured nothing (one recorded before this rule).
  */
 export async function recordQa(
   ws: EvidenceWorkspace,
@@ -134,13 +138,15 @@ export async function recordQa(
     clock,
   });
   const summary: QaSummary = { ...draft, evidence_id: attached.entry.id };
+  const notMeasured = qaNotMeasured(summary);
   const mode = options.baseline ?? 'auto';
   return updateContext(
     ws,
     taskId,
     async (context, dir) => {
       const previous = context.validation_baseline?.qa?.[summary.key];
-      const makeBaseline = mode === 'always' || (mode === 'auto' && !previous);
+      const makeBaseline =
+        !notMeasured && (mode === 'always' || (mode === 'auto' && (!previous || !!qaNotMeasured(previous))));
       const result = qaValidationResult(summary, now);
       // The latest run of each command, as `st3 tasks run-validation` keeps them; the history is qa/runs.json.
       context.validation_runs = [...context.validation_runs.filter((r) => r.id !== result.id), result];
@@ -156,6 +162,7 @@ export async function recordQa(
         evidence: attached.entry,
         baseline: makeBaseline,
         ...(previous ? { drift: compareQa(previous, summary) } : {}),
+        ...(notMeasured ? { notMeasured } : {}),
         warnings: attached.warnings,
       };
     },
@@ -185,6 +192,8 @@ export async function runQa(
 ): Promise<RecordQaResult & { exitCode: number | null }> {
   await readContext(ws, taskId);
   const cwd = options.cwd === undefined ? ws.root : resolve(ws.root, options.cwd);
+  const report = options.report === undefined ? undefined : resolve(cwd, options.report);
+  const before = report === undefined ? undefined : await fileStamp(report);
   const run = await runProcess({
     argv: options.argv,
     cwd,
@@ -201,14 +210,7 @@ export async function runQa(
   // reporter's summary may be on stderr, so keep both, stdout first.
   const text = run.stderr.trim() && !/^\s*[[{]/.test(run.stdout) ? `${run.stdout}\n${run.stderr}` : run.stdout;
   await writeFileAtomic(log, text);
-  const report = options.report === undefined ? undefined : resolve(cwd, options.report);
-  if (report !== undefined && !existsSync(report)) {
-    throw new St3Error(
-      'E_FILE_NOT_FOUND',
-      `"${options.command}" exited with ${run.exitCode} and wrote no ${options.report}`,
-      { hint: `its output is kept in ${log}` },
-    );
-  }
+  if (report !== undefined) await checkReportWritten(report, before, { ...options, exitCode: run.exitCode, log });
   const recorded = await recordQa(ws, taskId, {
     ...options,
     log: report ?? log,
@@ -219,14 +221,47 @@ export async function runQa(
   return { ...recorded, exitCode: run.exitCode };
 }
 
+/** What tells one write of a file from another: inode, size, change and modification times (ns). */
+async function fileStamp(file: string): Promise<string | undefined> {
+  try {
+    const s = await stat(file, { bigint: true });
+    return `${s.ino}:${s.size}:${s.ctimeNs}:${s.mtimeNs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The report must be this run's: missing, or the very file that was there before the run (a
+ * command that crashed before writing leaves the previous run's report in place), is E_FILE_NOT_FOUND
+ * — never summarized as this run's figures. Compared by stat rather than by clock, so a coarse or
+ * skewed file-system clock cannot make an old report look new.
+ */
+async function checkReportWritten(
+  report: string,
+  before: string | undefined,
+  run: { command: string; report?: string; exitCode: number | null; log: string },
+): Promise<void> {
+  const after = await fileStamp(report);
+  if (after !== undefined && after !== before) return;
+  const stale = after !== undefined;
+  throw new St3Error(
+    'E_FILE_NOT_FOUND',
+    `"${run.command}" exited with ${run.exitCode ?? 'no exit code'} and wrote no ${run.report}` +
+      (stale ? ": the one there is from before the run (not written during it), so it is not this run's report" : ''),
+    { file: run.report, hint: `its output is kept in ${run.log}` },
+  );
+}
+
 /**
  * Drift of a command's latest run against its baseline: `key` picks the command (default: the
- * only key, or the latest run's), `baseline` overrides the stored baseline.
+ * only key, or the latest run's), `baseline` overrides the stored baseline (`baselineFile`: where it
+ * was read from, named when it is of another kind or command, E_USAGE).
  */
 export async function qaDrift(
   ws: EvidenceWorkspace,
   taskId: string,
-  options: QaDriftOptions & { key?: string; baseline?: QaSummary } = {},
+  options: QaDriftOptions & { key?: string; baseline?: QaSummary; baselineFile?: string } = {},
 ): Promise<QaDriftReport[]> {
   const runs = await readQaRuns(ws, taskId);
   const baselines = await readQaBaselines(ws, taskId);
@@ -246,10 +281,19 @@ export async function qaDrift(
       throw new St3Error('E_QA_NO_BASELINE', `no QA run of "${key}" recorded for ${taskId}`, {
         hint: `recorded: ${[...latest.keys()].join(', ')}`,
       });
-    if (!base)
-      throw new St3Error('E_QA_NO_BASELINE', `no baseline for "${key}" in ${taskId}`, {
-        hint: 'record a run with --baseline always, or pass --baseline FILE',
-      });
+    if (!base) {
+      // Runs that measured nothing never become the baseline: say that is why there is none.
+      const why = qaNotMeasured(current);
+      throw new St3Error(
+        'E_QA_NO_BASELINE',
+        `no baseline for "${key}" in ${taskId}${why ? `: not measured — its latest run measured nothing (${why})` : ''}`,
+        {
+          hint: 'record a measured run (the first one becomes the baseline, or --set-baseline), or pass --baseline FILE',
+        },
+      );
+    }
+    // A baseline given by the caller may be of another command: E_USAGE naming both (and its file).
+    assertComparable(base, current, options.baselineFile);
     reports.push(compareQa(base, current, options));
   }
   return reports;

@@ -22,6 +22,7 @@ import {
   type QaSummary,
   type TelemetryHandle,
 } from '@st3/schemas';
+import { NOT_CHECKED_RULE, NOT_MEASURED, notCheckedFiles, qaNotMeasured, saysNotChecked } from './measured.js';
 
 export interface SummarizeQaInput {
   /** The log text (tool output, or a coverage report file). */
@@ -112,7 +113,10 @@ function ok(format: QaFormat, kind: QaKind | undefined): QaFormat | undefined {
 /**
  * Reads a QA log into a summary. Lint (ESLint JSON) and type-check (tsc text) go through the
  * quality-gates presets' own parsers, tests through `parseJestJson` and the text-reporter parsers,
- * coverage through the istanbul/lcov readers: one parser per format in the whole project.
+ * coverage through the istanbul/lcov readers: one parser per format in the whole project. A run that
+ * measured nothing (`qaNotMeasured`: killed, failed with nothing read, no test run, nothing covered)
+ * is summarized as `not measured: <why>` — never "0 errors" — and a killed run's output is not read
+ * at all (what it wrote before it was stopped is not its verdict).
  */
 export function summarizeQa(input: SummarizeQaInput): QaSummary {
   const format = detectQaFormat(input.text, input.kind, input.telemetry);
@@ -137,15 +141,30 @@ export function summarizeQa(input: SummarizeQaInput): QaSummary {
     recorded_at: input.recordedAt ?? new Date().toISOString(),
     ...(input.evidenceId ? { evidence_id: input.evidenceId } : {}),
   };
+  if (input.exitCode === null)
+    return { ...base, headline: `${NOT_MEASURED}: ${qaNotMeasured({ ...base, headline: '' })}` };
+  const summary: QaSummary = { ...base, ...figuresOf(input, format, kind) };
+  const why = qaNotMeasured(summary);
+  if (!why) return summary;
+  // Lint and type-check figures of a failed run are zeros that mean nothing: not kept.
+  const { issues: _dropped, ...rest } = summary;
+  return { ...(kind === 'lint' || kind === 'typecheck' ? rest : summary), headline: `${NOT_MEASURED}: ${why}` };
+}
+
+/** The headline and figures of a log; a log that cannot be read is E_QA_LOG_UNREADABLE. */
+function figuresOf(
+  input: SummarizeQaInput,
+  format: QaFormat,
+  kind: QaKind,
+): Pick<QaSummary, 'headline' | 'issues' | 'tests' | 'coverage'> {
   try {
     if (kind === 'lint' || kind === 'typecheck') {
       const issues = issuesOf(input, format);
-      return { ...base, headline: `${plural(issues.errors, 'error')}, ${plural(issues.warnings, 'warning')}`, issues };
+      return { headline: issuesHeadline(issues), issues };
     }
     if (kind === 'test') {
       const counts = testsOf(input.text, format, input.root);
       return {
-        ...base,
         headline:
           counts.failed > 0
             ? `${counts.failed} of ${counts.total} tests failed`
@@ -158,11 +177,7 @@ export function summarizeQa(input: SummarizeQaInput): QaSummary {
     const parts = (['lines', 'statements', 'functions', 'branches'] as const).flatMap((m) =>
       report.total[m]?.pct != null ? [`${m} ${report.total[m].pct}%`] : [],
     );
-    return {
-      ...base,
-      headline: parts.join(', ') || 'nothing to cover',
-      coverage: { total: report.total, files: report.files },
-    };
+    return { headline: parts.join(', ') || 'nothing to cover', coverage: { total: report.total, files: report.files } };
   } catch (error) {
     if (error instanceof St3Error) throw error;
     throw new St3Error(
@@ -171,6 +186,15 @@ export function summarizeQa(input: SummarizeQaInput): QaSummary {
       { hint: "pass the tool's whole output as it wrote it (for tsc: its default output or --pretty false)" },
     );
   }
+}
+
+/** `2 errors, 1 warning`, and the files the tool did not check (`; not checked: src/a.ts`). */
+function issuesHeadline(issues: NonNullable<QaSummary['issues']>): string {
+  const counts = `${plural(issues.errors, 'error')}, ${plural(issues.warnings, 'warning')}`;
+  const unchecked = [...notCheckedFiles(issues)];
+  if (unchecked.length === 0) return counts;
+  const shown = unchecked.slice(0, 5).join(', ') + (unchecked.length > 5 ? ` and ${unchecked.length - 5} more` : '');
+  return `${counts}; ${plural(unchecked.length, 'file')} not checked: ${shown}`;
 }
 
 /** What the lint and type-check readers give: a violation of a gate, or a problem of ESLint's stylish report. */
@@ -244,7 +268,12 @@ function relativeTo(root: string, base: string, file: string): string {
 }
 
 function issuesOf(input: SummarizeQaInput, format: QaFormat): NonNullable<QaSummary['issues']> {
-  const findings = findingsOf(input, format);
+  const all = findingsOf(input, format);
+  // ESLint's "File ignored …" is the tool saying it did not check a file (the eslint preset's
+  // not_checked_patterns): not a warning to count, but a file whose figures are unknown.
+  const lint = format === 'eslint-json' || format === 'eslint-stylish';
+  const unchecked = lint ? all.filter((v) => saysNotChecked(v.message)) : [];
+  const findings = unchecked.length > 0 ? all.filter((v) => !saysNotChecked(v.message)) : all;
   const byRule: Record<string, { errors: number; warnings: number }> = {};
   let errors = 0;
   let warnings = 0;
@@ -262,15 +291,26 @@ function issuesOf(input: SummarizeQaInput, format: QaFormat): NonNullable<QaSumm
   const sorted = [...findings].sort(
     (a, b) => rank(a) - rank(b) || cmp(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0),
   );
-  // A violation the tool gave no file or line (null) is recorded as '' / 0 in the QA summary format.
-  const list: QaIssue[] = sorted.slice(0, MAX_ISSUES).map((v) => ({
+  // Files not checked come first, so the cap never drops them; a violation the tool gave no file or
+  // line (null) is recorded as '' / 0 in the QA summary format.
+  const notChecked: QaIssue[] = unchecked.map((v) => ({
     file: v.file ?? '',
-    line: v.line ?? 0,
-    rule: ruleOf(v),
-    severity: v.severity,
+    line: 0,
+    rule: NOT_CHECKED_RULE,
+    severity: 'info',
     message: v.message,
   }));
-  return { errors, warnings, by_rule: byRule, list, truncated: sorted.length > MAX_ISSUES };
+  const list: QaIssue[] = [
+    ...notChecked,
+    ...sorted.slice(0, Math.max(0, MAX_ISSUES - notChecked.length)).map((v) => ({
+      file: v.file ?? '',
+      line: v.line ?? 0,
+      rule: ruleOf(v),
+      severity: v.severity,
+      message: v.message,
+    })),
+  ];
+  return { errors, warnings, by_rule: byRule, list, truncated: notChecked.length + sorted.length > MAX_ISSUES };
 }
 
 const ruleOf = (v: Finding): string => v.rule || '(no rule)';
