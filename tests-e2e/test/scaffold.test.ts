@@ -40,7 +40,15 @@ describe('st3 scaffold (built CLI)', () => {
       });
       const check = await runSt3(['scaffold', 'check', '--json'], { cwd: dir });
       expect(check.code).toBe(0);
-      expect(json(check).counts).toEqual({ current: 2, modified: 0, outdated: 0, unknown: 0, malformed: 0 });
+      expect(json(check).counts).toEqual({
+        current: 2,
+        modified: 0,
+        outdated: 0,
+        unknown: 0,
+        malformed: 0,
+        conflict: 0,
+        error: 0,
+      });
     }));
 
   it('check exits 1 on outdated and malformed headers, naming the version a file came from', () =>

@@ -24,6 +24,15 @@ const docMachine = {
 };
 const created = { states: ['CREATED'], initial_state: 'CREATED', valid_transitions: [] };
 
+/**
+ * The state a new artifact starts in: its type's initial state, else (a registry entry without a
+ * state_machine) the one the built-in types of its family start in, so a document layout never prints
+ * an undefined status.
+ */
+export function initialStateOf(artifact: ArtifactType): string {
+  return artifact.state_machine?.initial_state ?? (artifact.type === 'doc' ? docMachine : created).initial_state;
+}
+
 function code(type_id: string, name: string, description: string, extra: Partial<ArtifactType> = {}): ArtifactType {
   return {
     type: 'code',

@@ -6,6 +6,7 @@ import { loadPlacementPolicy } from './placement.js';
 import { promptFieldsFor } from './prompts.js';
 import { loadMetadataConfig } from './provenance/metadata-config.js';
 import { readRecords } from './provenance/records.js';
+import { checkRecordsWritable, recordWriteError } from './records-writable.js';
 import { recordTemplateVersions } from './provenance/template-registry.js';
 import { loadArtifactRegistry, type Language } from './registry.js';
 import type { RenderEnv } from './render/env.js';
@@ -14,7 +15,7 @@ import { currentVersion, pick, renderRequest, requestOf } from './render/request
 import { TemplateResolver } from './render/resolve.js';
 import { JinjaStore } from './templates/jinja.js';
 import { builtinTemplatesDir, TemplateStore, type TemplateSource } from './templates/store.js';
-import type { RenderRequest, RenderResult, Scaffolder, ScaffolderOptions } from './types.js';
+import type { RenderedFile, RenderRequest, RenderResult, Scaffolder, ScaffolderOptions } from './types.js';
 import { loadVersion } from './versions.js';
 
 export type { Pipeline } from './pipeline.js';
@@ -95,25 +96,18 @@ export async function createScaffolder(options: ScaffolderOptions = {}): Promise
       if (!root) return;
       const sourceOf = (engine: string | undefined): TemplateSource => (engine === 'nunjucks' && jinja ? jinja : store);
       const at = now();
-      await recordTemplateVersions(
-        root,
-        files.map((f) => ({
-          file: f,
-          chain: sourceOf(f.engine).chain(f.answer?.template_id ?? `concrete/${f.templateId}`),
-        })),
-        at,
-      );
-      await recordAnswers(
-        root,
-        files
-          .filter((f) => f.answer)
-          .map((f) => ({ path: f.path, answer: f.answer!, chain: sourceOf(f.engine).chain(f.answer!.template_id) })),
-        at,
-      );
+      try {
+        await recordFiles(root, files, sourceOf, at);
+      } catch (error) {
+        // a raw errno (the lock, a temp file) would surface as E_INTERNAL
+        throw recordWriteError(error, join(root, '.st3'), 'cannot record the files written: ');
+      }
     },
     async checkRecords(opts = {}) {
       const root = opts.workspace ?? ws;
-      if (root) await readRecords(root);
+      if (!root) return;
+      await readRecords(root);
+      if (opts.writable) await checkRecordsWritable(root);
     },
     currentHashes: () => currentHashes(store),
     rerender(answer, opts = {}) {
@@ -147,6 +141,30 @@ export async function createScaffolder(options: ScaffolderOptions = {}): Promise
     promptFields: (request) => promptFieldsFor(env, request),
   };
   return options.telemetry ? withTelemetry(scaffolder, options.telemetry) : scaffolder;
+}
+
+/** The template registry, then kept versions and answers, of the files written. */
+async function recordFiles(
+  root: string,
+  files: RenderedFile[],
+  sourceOf: (engine: string | undefined) => TemplateSource,
+  at: Date,
+): Promise<void> {
+  await recordTemplateVersions(
+    root,
+    files.map((f) => ({
+      file: f,
+      chain: sourceOf(f.engine).chain(f.answer?.template_id ?? `concrete/${f.templateId}`),
+    })),
+    at,
+  );
+  await recordAnswers(
+    root,
+    files
+      .filter((f) => f.answer)
+      .map((f) => ({ path: f.path, answer: f.answer!, chain: sourceOf(f.engine).chain(f.answer!.template_id) })),
+    at,
+  );
 }
 
 function templatesOf(resolver: TemplateResolver, a: ArtifactType): string[] {

@@ -30,13 +30,15 @@ export interface WriteRenderedReport {
  * provenance, the artifact type's injections applied, everything committed at once (or only planned on a
  * dry run), and the versions of the files written recorded. The records (template registry, answers) are read
  * and validated first: when they are invalid (E_CONFIG_INVALID), nothing is written, and a dry run fails the same way.
+ * A real run also checks first that the records can be written (E_WRITE naming the folder that cannot); recording
+ * that still fails rolls the written files back.
  */
 export async function writeRendered(
   scaffolder: Pick<Scaffolder, 'recordVersions' | 'checkRecords'>,
   result: Pick<RenderResult, 'files' | 'injections'>,
   options: WriteRenderedOptions,
 ): Promise<WriteRenderedReport> {
-  if (result.files.length > 0) await scaffolder.checkRecords();
+  if (result.files.length > 0) await scaffolder.checkRecords({ writable: !options.dryRun });
   const tree = new VirtualTree(options.root, { policy: options.policy ?? 'refuse', durable: true });
   const files = await stageRendered(tree, result.files, options.now ? { now: options.now } : {});
   const injected = await applyInjections(tree, result.injections ?? []);
@@ -44,8 +46,12 @@ export async function writeRendered(
     const changes = await tree.plan();
     return { ok: !changes.some((c) => c.action === 'conflict'), changes, written: [], files, injected };
   }
-  const report = await tree.commit();
-  if (report.written.length > 0) await scaffolder.recordVersions(files.filter((f) => report.written.includes(f.path)));
+  // recorded inside the commit: files that cannot be recorded are rolled back, never left unrecorded
+  const report = await tree.commit({
+    then: async ({ written }) => {
+      if (written.length > 0) await scaffolder.recordVersions(files.filter((f) => written.includes(f.path)));
+    },
+  });
   return { ok: true, changes: report.changes, written: report.written, files, injected };
 }
 

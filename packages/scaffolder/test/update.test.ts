@@ -217,6 +217,41 @@ describe('scaffold update (3-way)', () => {
   });
 });
 
+describe('scaffold update: where conflicts are, and line endings', () => {
+  it('--reject: the .rej hunk names the lines of the whole files (header included), as the report does', async () => {
+    await scaffoldInto(t.dir, dtoRequest);
+    const original = read('src/dtos/user-profile.ts');
+    write('src/dtos/user-profile.ts', original.replace("import { z } from 'zod';", "import { z } from 'zod'; // mine"));
+    editTemplate((text) => text.replace("import { z } from 'zod';", "import { z } from 'zod'; // theirs"));
+    const s = await createScaffolder({ workspace: t.dir });
+    const report = await updateFiles(t.dir, s, { now: LATER, reject: true });
+    const file = report.files.find((f) => f.path === 'src/dtos/user-profile.ts')!;
+    const at = file.conflicts![0]!;
+    expect(read('src/dtos/user-profile.ts').split('\n')[at - 1]).toBe("import { z } from 'zod'; // mine");
+    const baseLine = original.split('\n').indexOf("import { z } from 'zod';") + 1;
+    expect(read('src/dtos/user-profile.ts.rej')).toContain(`@@ -${baseLine},1 +${at},1 @@ your lines ${at}-${at}\n`);
+  });
+
+  it('a CRLF checkout merges line by line and is written back in CRLF', async () => {
+    await scaffoldInto(t.dir, dtoRequest);
+    const lf = `${read('src/dtos/user-profile.ts')}export const mine = 1;\n`;
+    write('src/dtos/user-profile.ts', lf.replace(/\n/g, '\r\n'));
+    editTemplate((text) => text.replace("import { z } from 'zod';", "import { z } from 'zod';\n// schema first"));
+    const s = await createScaffolder({ workspace: t.dir });
+    const dry = await updateFiles(t.dir, s, { dryRun: true, now: LATER });
+    expect(dry.files.find((f) => f.path === 'src/dtos/user-profile.ts')).toMatchObject({ status: 'updated' });
+    const report = await updateFiles(t.dir, s, { now: LATER });
+    expect(report.failed).toBe(false);
+    const text = read('src/dtos/user-profile.ts');
+    expect(text).toContain('// schema first\r\n');
+    expect(text).toContain('export const mine = 1;\r\n');
+    expect(text.match(/(?<!\r)\n/g)).toBeNull(); // every line break CRLF: no mix
+    expect(text.split('\r\n')[1]).toMatch(
+      /^\/\/ template=dto version=[0-9a-f]{8} created=\S+ updated=2026-02-03T04:05:06Z$/,
+    );
+  });
+});
+
 describe('update: the paths given', () => {
   it.each([['./src/dtos/'], ['src/dtos/./'], ['src//dtos'], ['ABS'], ['./src/dtos/user-profile.ts']])(
     '%s selects what src/dtos does (relative to the root or absolute, any spelling)',

@@ -127,7 +127,7 @@ export const checkScaffoldedTool = defineTool({
   area: 'scaffold',
   cli: 'st3 scaffold check',
   description:
-    'Find generated files by their provenance header and tell whether each was made by the current template version (current, outdated, modified since, unknown, malformed). isError when any is not current.',
+    'Find generated files by their provenance header and tell whether each was made by the current template version (current, outdated, modified since, unknown, malformed, conflict — markers or a .rej left by an update —, error — no verdict could be reached, with the typed error). isError when any is not current or modified.',
   input: z.object({
     paths: z.array(z.string().min(1)).optional().describe('files or folders (default: the whole workspace)'),
   }),
@@ -136,7 +136,7 @@ export const checkScaffoldedTool = defineTool({
     files: z.array(
       z.object({
         path: z.string(),
-        status: z.enum(['current', 'outdated', 'modified', 'unknown', 'malformed']),
+        status: z.enum(['current', 'outdated', 'modified', 'unknown', 'malformed', 'conflict', 'error']),
         artifactType: z.string().optional(),
         version: z.string().optional(),
         from: z
@@ -149,6 +149,8 @@ export const checkScaffoldedTool = defineTool({
         currentVersion: z.string().optional(),
         modified: z.boolean().optional(),
         conflictMarkers: z.array(z.number()).optional(),
+        reject: z.string().optional(),
+        error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
         problems: z.array(z.string()).optional(),
       }),
     ),
@@ -158,6 +160,8 @@ export const checkScaffoldedTool = defineTool({
       modified: z.number(),
       unknown: z.number(),
       malformed: z.number(),
+      conflict: z.number(),
+      error: z.number(),
     }),
     failed: z.boolean(),
   }),
@@ -173,7 +177,7 @@ export const checkScaffoldedTool = defineTool({
     return { ok: !report.failed, ...report };
   },
   summary: ({ files, counts: c }) =>
-    `${files.length} generated file(s): ${c.current} current, ${c.outdated} outdated, ${c.modified} modified, ${c.unknown} unknown, ${c.malformed} malformed`,
+    `${files.length} generated file(s): ${c.current} current, ${c.outdated} outdated, ${c.modified} modified, ${c.unknown} unknown, ${c.malformed} malformed, ${c.conflict} conflict, ${c.error} error`,
   failed: (r) => r.failed,
 });
 

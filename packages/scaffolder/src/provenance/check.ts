@@ -1,14 +1,20 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { open, readFile, type FileHandle } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
-import { St3Error, type ScaffoldAnswer, type ScaffoldMetadataConfig, type TemplateRegistry } from '@st3/schemas';
+import { readFile, open, type FileHandle } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileIsPresent, lstatIfThere } from '@st3/fs';
+import { isSt3Error, St3Error, type ScaffoldAnswer, type TemplateRegistry } from '@st3/schemas';
 import type { Language } from '../registry.js';
 import { contentHash } from '../render/render-file.js';
+import { resolveInside } from '../tree/paths.js';
 import type { Scaffolder } from '../types.js';
-import { parseHeader, syntaxFor } from './header.js';
+import { collect, inScope, scopePaths, toRel } from './check-scope.js';
+import { parseHeader, syntaxFor, type HeaderParse } from './header.js';
 import { readRecords } from './records.js';
 
-export type CheckStatus = 'current' | 'outdated' | 'modified' | 'unknown' | 'malformed';
+/**
+ * `conflict`: conflict markers in the text, or a `<file>.rej` beside it; `error`: no verdict could be
+ * established (the current version could not be worked out, a recorded path leads out of the workspace).
+ */
+export type CheckStatus = 'current' | 'outdated' | 'modified' | 'unknown' | 'malformed' | 'conflict' | 'error';
 
 export interface CheckedFile {
   path: string;
@@ -19,38 +25,44 @@ export interface CheckedFile {
   from?: { template_id?: string; version?: string; created?: string };
   /** The current hash for this file: its recorded request, else its type in the file's own language. */
   currentVersion?: string;
-  /** Content differs from what its answers generate (known only for files with recorded answers). */
+  /** Content differs from what its answers recorded (known only for files with recorded answers). */
   modified?: boolean;
   /** Lines holding conflict markers left by `scaffold update`. */
   conflictMarkers?: number[];
+  /** The `<file>.rej` beside the file: template changes `scaffold update --reject` left unapplied. */
+  reject?: string;
+  /** Status error: the typed error that kept the check from a verdict. */
+  error?: { code: string; message: string; hint?: string };
   problems?: string[];
 }
 
 export interface CheckReport {
   files: CheckedFile[];
   counts: Record<CheckStatus, number>;
-  /** True when any file is outdated, unknown or malformed, or holds conflict markers. */
+  /** True when any file is other than current or modified, or holds conflict markers or a `.rej`. */
   failed: boolean;
 }
-
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.turbo', 'coverage', '__pycache__', '.venv']);
 
 /**
  * Finds generated files under `paths` (by header, and every file recorded in `.st3/scaffold/answers.json`)
  * and judges each: `current` (made by the template it would be made with now, and not edited since),
- * `outdated` (an older version: from -> to), `modified` (current, but its text differs from what its
- * recorded answers generate), `unknown` (a version nobody recorded) or `malformed` (a broken header, or a
- * recorded file whose header is gone or that is gone itself). Invalid records are E_CONFIG_INVALID
- * (located), never read as empty; a file that cannot be read is E_FILE_READ.
+ * `outdated` (an older version: from -> to), `modified` (current, but its text differs from what was
+ * recorded), `unknown` (a version nobody recorded), `malformed` (a broken header, a header naming another
+ * path or another version than recorded, a recorded file whose header is gone or that is gone itself),
+ * `conflict` (conflict markers, or a `.rej` beside it) or `error` (no verdict could be worked out, with the
+ * typed reason). Invalid records are E_CONFIG_INVALID (located), never read as empty; a file or folder that
+ * cannot be read is E_FILE_READ; a path outside the workspace is E_PATH_ESCAPE.
  */
 export async function checkFiles(root: string, paths: string[], scaffolder: Scaffolder): Promise<CheckReport> {
   const { registry, answers: recorded } = await readRecords(root);
-  const scope = (paths.length > 0 ? paths : ['.']).map((p) => resolve(root, p));
+  const scope = scopePaths(root, paths);
   const answers = Object.fromEntries(
     Object.entries(recorded.files).filter(([rel]) => inScope(resolve(root, rel), scope)),
   );
   const config = scaffolder.metadataConfig;
-  const found = collect(root, scope, Object.keys(answers), config).map((abs) => [abs, toRel(root, abs)] as const);
+  const found = (await collect(root, scope, Object.keys(answers), config)).map(
+    (abs) => [abs, toRel(root, abs)] as const,
+  );
   const seen = new Set(found.map(([, rel]) => rel));
   const candidates = [
     ...found,
@@ -58,111 +70,181 @@ export async function checkFiles(root: string, paths: string[], scaffolder: Scaf
       .filter((rel) => !seen.has(rel))
       .map((rel) => [resolve(root, rel), rel] as const),
   ];
+  const ctx: Context = { root, registry, scaffolder };
   const files: CheckedFile[] = [];
   for (const [file, rel] of candidates) {
-    const checked = await checkOne(file, rel, answers[rel], registry, scaffolder);
+    const checked = await checkOne(ctx, file, rel, answers[rel]);
     if (checked) files.push(checked);
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
-  const counts: Record<CheckStatus, number> = { current: 0, outdated: 0, modified: 0, unknown: 0, malformed: 0 };
+  const counts: Record<CheckStatus, number> = {
+    current: 0,
+    outdated: 0,
+    modified: 0,
+    unknown: 0,
+    malformed: 0,
+    conflict: 0,
+    error: 0,
+  };
   for (const f of files) counts[f.status]++;
-  const markers = files.some((f) => f.conflictMarkers);
-  return { files, counts, failed: counts.outdated + counts.unknown + counts.malformed > 0 || markers };
+  const failed = files.some(
+    (f) => (f.status !== 'current' && f.status !== 'modified') || f.conflictMarkers || f.reject,
+  );
+  return { files, counts, failed };
 }
 
 type Registry = Pick<TemplateRegistry, 'version_hashes' | 'current_versions'>;
 
+interface Context {
+  root: string;
+  registry: Registry;
+  scaffolder: Scaffolder;
+}
+
 /** One file: undefined when it is neither generated (no header) nor recorded. */
 async function checkOne(
+  ctx: Context,
   file: string,
   rel: string,
   answer: ScaffoldAnswer | undefined,
-  registry: Registry,
-  scaffolder: Scaffolder,
 ): Promise<CheckedFile | undefined> {
-  const recordedAs = answer && {
-    artifactType: answer.role === 'test' ? 'unit_test' : answer.artifact_type,
-    version: answer.version_hash,
-  };
-  if (answer && !existsSync(file))
-    return { path: rel, ...recordedAs, status: 'malformed', problems: [`missing: ${RECORDED}, but not on disk`] };
-  const header = parseHeader(await readHead(file, rel), file, scaffolder.metadataConfig);
+  const config = ctx.scaffolder.metadataConfig;
+  const recordedAs = { path: rel, ...(answer && recordedFields(answer)) };
+  if (answer) {
+    const escape = leadsOut(ctx.root, rel);
+    if (escape) return { ...recordedAs, ...errorVerdict(escape, 'the recorded path leads out of the workspace') };
+    // a folder in its place is there, and unreadable as a file (E_FILE_READ), never "missing"
+    if (!lstatIfThere(file))
+      return { ...recordedAs, status: 'malformed', problems: [`missing: ${RECORDED}, but not on disk`] };
+  }
+  const header = parseHeader(await readHead(file, rel), file, config);
   if (header.status === 'none') {
     if (!answer) return undefined;
     // an extension that takes no header is judged by its answers alone
-    if (syntaxFor(rel, scaffolder.metadataConfig))
-      return { path: rel, ...recordedAs, status: 'malformed', problems: [`provenance header missing (${RECORDED})`] };
-    return judge(file, rel, answer.version_hash, { path: rel, ...recordedAs }, answer, registry, scaffolder);
+    if (syntaxFor(rel, config))
+      return { ...recordedAs, status: 'malformed', problems: [`provenance header missing (${RECORDED})`] };
+    return judge(ctx, { file, rel, answer, version: answer.version_hash, base: recordedAs, findings: [] });
   }
   const base = { path: rel, artifactType: header.template, version: header.version };
-  if (header.status === 'malformed') return { ...base, status: 'malformed', problems: header.problems };
-  return judge(file, rel, header.version!, base, answer, registry, scaffolder);
+  if (header.status === 'malformed')
+    return judge(ctx, { file, rel, answer, base, findings: header.problems ?? ['malformed provenance header'] });
+  // judged against what was recorded when there is a record: the header is the file's own claim
+  const version = answer?.version_hash ?? header.version!;
+  return judge(ctx, { file, rel, answer, version, base, findings: headerFindings(header, rel, answer) });
 }
 
 const RECORDED = 'recorded in .st3/scaffold/answers.json';
 
-function toRel(root: string, abs: string): string {
-  return relative(root, abs).split(/[\\/]/).join('/');
+function recordedFields(answer: ScaffoldAnswer): Pick<CheckedFile, 'artifactType' | 'version'> {
+  return { artifactType: answer.role === 'test' ? 'unit_test' : answer.artifact_type, version: answer.version_hash };
 }
 
-function inScope(abs: string, scope: readonly string[]): boolean {
-  return scope.some((s) => abs === s || abs.startsWith(s.endsWith(sep) ? s : `${s}${sep}`));
+/**
+ * What a well-formed header says that contradicts the file: another path (a copy or a move carries the
+ * original's header, and was never generated where it is), or another version than its record (the header
+ * was edited, or the record is stale: either way the file is not what the record says it is).
+ */
+function headerFindings(header: HeaderParse, rel: string, answer: ScaffoldAnswer | undefined): string[] {
+  const out: string[] = [];
+  const named = header.path?.replace(/\\/g, '/').replace(/^\.\//, '');
+  if (named !== undefined && named !== rel)
+    out.push(`the header names ${named}, not ${rel}: a copied or moved file, not generated here`);
+  if (answer && header.version !== answer.version_hash)
+    out.push(
+      `the header says version ${header.version}, but ${answer.version_hash} is ${RECORDED}` +
+        ' (the header was edited, or the record is stale)',
+    );
+  return out;
 }
 
-async function judge(
-  file: string,
-  rel: string,
-  version: string,
-  base: Pick<CheckedFile, 'path' | 'artifactType' | 'version'>,
-  answer: ScaffoldAnswer | undefined,
-  registry: Registry,
-  scaffolder: Scaffolder,
-): Promise<CheckedFile> {
-  const type = base.artifactType ?? '';
-  const language = languageOfPath(rel);
+/** The E_PATH_ESCAPE of a recorded path that leads out of the workspace (`..`, a link out); such a file is not read. */
+function leadsOut(root: string, rel: string): St3Error | undefined {
+  try {
+    resolveInside(root, rel);
+    return undefined;
+  } catch (error) {
+    if (isSt3Error(error, 'E_PATH_ESCAPE')) return error;
+    throw error;
+  }
+}
+
+function errorVerdict(error: St3Error, why: string): Pick<CheckedFile, 'status' | 'error' | 'problems'> {
+  return {
+    status: 'error',
+    error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) },
+    problems: [`${why}: ${error.message}`],
+  };
+}
+
+interface Judged {
+  file: string;
+  rel: string;
+  answer: ScaffoldAnswer | undefined;
+  /** The version to judge: the recorded one, else the header's; none for a malformed header. */
+  version?: string;
+  base: Pick<CheckedFile, 'path' | 'artifactType' | 'version'>;
+  /** Why the file is malformed, whatever its version says. */
+  findings: string[];
+}
+
+/** The verdict of one file: error, else malformed, else conflict, else what its version and text say. */
+async function judge(ctx: Context, j: Judged): Promise<CheckedFile> {
+  const text = await readText(j.file, j.rel);
+  const modified = j.answer ? contentHash(text) !== j.answer.content_sha256 : undefined;
+  const conflict = conflictsOf(text, j.file, j.rel);
+  const verdict: Verdict = j.version === undefined ? { status: 'malformed' } : versionVerdict(ctx, j, j.version);
+  let status: CheckStatus = verdict.status === 'current' && modified ? 'modified' : verdict.status;
+  const problems = [...j.findings, ...conflict.problems, ...(verdict.problems ?? [])];
+  if (status !== 'error' && (j.findings.length > 0 || conflict.problems.length > 0)) {
+    status = j.findings.length > 0 ? 'malformed' : 'conflict';
+    // the version's verdict is not the status any more: kept as a problem, so nothing it said is lost
+    if (verdict.status === 'outdated') problems.push(`outdated: ${j.version} -> ${verdict.currentVersion ?? '?'}`);
+  }
+  return {
+    ...j.base,
+    status,
+    ...(verdict.from ? { from: verdict.from } : {}),
+    ...(verdict.currentVersion ? { currentVersion: verdict.currentVersion } : {}),
+    ...(modified !== undefined ? { modified } : {}),
+    ...conflict.fields,
+    ...(verdict.error ? { error: verdict.error } : {}),
+    ...(problems.length > 0 ? { problems } : {}),
+  };
+}
+
+type Verdict = Pick<CheckedFile, 'status' | 'from' | 'currentVersion' | 'error' | 'problems'>;
+
+/** What the version alone says: current, outdated (from -> to), unknown, or error when the current one cannot be worked out. */
+function versionVerdict(ctx: Context, j: Judged, version: string): Verdict {
+  const type = j.base.artifactType ?? '';
   let current: string[];
   try {
-    current = answer ? [scaffolder.currentVersion(answer)] : scaffolder.versionsOf(type, language);
-  } catch {
-    current = [];
+    current = j.answer
+      ? [ctx.scaffolder.currentVersion(j.answer)]
+      : ctx.scaffolder.versionsOf(type, languageOfPath(j.rel));
+  } catch (error) {
+    // e.g. a registry that no longer holds the recorded type: any verdict would be made up
+    if (!isSt3Error(error)) throw error;
+    return errorVerdict(error, 'cannot work out the current version');
   }
-  const currentVersion = current[0] ?? registry.current_versions[type];
-  const text = answer ? await readFile(file, 'utf8') : undefined;
-  const modified =
-    answer && text !== undefined && answer.version_hash === version
-      ? contentHash(text) !== answer.content_sha256
-      : undefined;
-  const markers = text !== undefined ? conflictMarkerLines(text) : [];
-  const extra = {
-    ...(modified !== undefined ? { modified } : {}),
-    ...(markers.length > 0
-      ? { conflictMarkers: markers, problems: [`unresolved conflict markers at line(s) ${markers.join(', ')}`] }
-      : {}),
-  };
-  if (current.includes(version)) return { ...base, status: modified ? 'modified' : 'current', ...extra };
-  const recorded = registry.version_hashes[version] as
+  const currentVersion = current[0] ?? ctx.registry.current_versions[type];
+  if (current.includes(version)) return { status: 'current' };
+  const recorded = ctx.registry.version_hashes[version] as
     { concrete?: { template_id?: string; version?: string }; created?: string } | undefined;
-  if (recorded || (answer && answer.version_hash === version))
+  if (recorded || j.answer?.version_hash === version)
     return {
-      ...base,
       status: 'outdated',
       from: {
-        template_id: recorded?.concrete?.template_id ?? answer?.template_id,
-        version: recorded?.concrete?.version ?? answer?.template_version,
-        created: recorded?.created ?? answer?.created,
+        template_id: recorded?.concrete?.template_id ?? j.answer?.template_id,
+        version: recorded?.concrete?.version ?? j.answer?.template_version,
+        created: recorded?.created ?? j.answer?.created,
       },
       currentVersion,
-      ...extra,
     };
   return {
-    ...base,
     status: 'unknown',
     currentVersion,
-    ...extra,
-    problems: [
-      ...(extra.problems ?? []),
-      `version ${version} is in neither the current templates nor .st3/template_registry.json`,
-    ],
+    problems: [`version ${version} is in neither the current templates nor .st3/template_registry.json`],
   };
 }
 
@@ -173,37 +255,33 @@ function languageOfPath(path: string): Language | undefined {
   return undefined;
 }
 
+/** Conflict markers in the text, and a `.rej` beside the file: an update that is not finished. */
+function conflictsOf(
+  text: string,
+  file: string,
+  rel: string,
+): { fields: Pick<CheckedFile, 'conflictMarkers' | 'reject'>; problems: string[] } {
+  const markers = conflictMarkerLines(text);
+  const reject = fileIsPresent(`${file}.rej`) ? `${rel}.rej` : undefined;
+  const problems: string[] = [];
+  if (markers.length > 0) problems.push(`unresolved conflict markers at line(s) ${markers.join(', ')}`);
+  if (reject)
+    problems.push(`${reject} holds template changes that were not applied: merge them by hand, then delete it`);
+  return {
+    fields: { ...(markers.length > 0 ? { conflictMarkers: markers } : {}), ...(reject ? { reject } : {}) },
+    problems,
+  };
+}
+
 function conflictMarkerLines(text: string): number[] {
   const out: number[] = [];
-  text.split('\n').forEach((line, i) => {
+  text.split(/\r?\n/).forEach((line, i) => {
     if (/^(<{7}|>{7})( |$)/.test(line)) out.push(i + 1);
   });
   return out;
 }
 
-function collect(root: string, scope: string[], recorded: string[], config: ScaffoldMetadataConfig): string[] {
-  const out: string[] = [];
-  const visit = (abs: string) => {
-    const info = statSync(abs);
-    if (info.isDirectory()) {
-      for (const name of readdirSync(abs).sort()) {
-        if (SKIP_DIRS.has(name) || (name.startsWith('.') && name !== '.st3')) continue;
-        visit(join(abs, name));
-      }
-    } else if (info.isFile() && syntaxFor(abs, config)) out.push(abs);
-  };
-  for (const abs of scope) {
-    if (existsSync(abs)) visit(abs);
-    // a recorded file that is gone is reported as such; any other path must exist
-    else if (!recorded.some((rel) => inScope(resolve(root, rel), [abs])))
-      throw new St3Error('E_FILE_NOT_FOUND', `path not found: ${toRel(root, abs)}`, {
-        hint: 'paths are relative to the workspace root',
-      });
-  }
-  return out;
-}
-
-/** The first 4 KiB is enough for a two-line header; big files are never read whole. */
+/** The first 4 KiB is enough for a two-line header; a file without one is never read whole. */
 async function readHead(file: string, rel: string): Promise<string> {
   let handle: FileHandle;
   try {
@@ -219,6 +297,15 @@ async function readHead(file: string, rel: string): Promise<string> {
     throw unreadable(file, rel, error);
   } finally {
     await handle.close();
+  }
+}
+
+/** The whole text of a generated or recorded file: its edits and conflict markers are judged on it. */
+async function readText(file: string, rel: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw unreadable(file, rel, error);
   }
 }
 

@@ -4,8 +4,8 @@ import type { ContextSource } from '../context-source.js';
 import { helpers } from '../naming.js';
 import { looseContext, schemaFirstContext, withLifecycle, type Pipeline } from '../pipeline.js';
 import { blankStamps, formatHeader, isoSeconds, parseHeader } from '../provenance/header.js';
-import type { Language } from '../registry.js';
-import type { TemplateChain } from '../templates/store.js';
+import { initialStateOf, type Language } from '../registry.js';
+import type { TemplateChain, TemplateSource } from '../templates/store.js';
 import type { ResolvedTemplate } from './resolve.js';
 
 export interface RenderedText {
@@ -45,6 +45,7 @@ export function renderOne(input: RenderOneInput): RenderedText {
           input.source,
         )
       : looseContext(source, id, input.context, input.warnings);
+  if (pipeline === 'v2') layoutDefaults(source, chain, ctx);
   const stamp = isoSeconds(created);
   const header =
     artifact.output_type === 'ephemeral'
@@ -56,7 +57,7 @@ export function renderOne(input: RenderOneInput): RenderedText {
     template_id: templateId(id),
     version_hash: chain.hash,
     artifact_type: artifact.type_id,
-    state: typeof ctx.status === 'string' ? ctx.status : artifact.state_machine?.initial_state,
+    state: typeof ctx.status === 'string' ? ctx.status : initialStateOf(artifact),
     header: header ?? '',
   };
   const data: Record<string, unknown> =
@@ -71,6 +72,19 @@ export function renderOne(input: RenderOneInput): RenderedText {
   if (header && source.engine !== 'eta' && parseHeader(text, path, input.metadataConfig).status === 'none')
     text = `${header}\n${text}`;
   return { text, chain, ctx };
+}
+
+/**
+ * Fills, in a validated (v2) context, the fields the chain's layouts declare defaults for and the context
+ * lacks (kind/document's `version`): a user's context schema is written for the concrete template and does
+ * not know what the layouts read, and a layout's value must never print as `undefined`. The concrete
+ * template's own defaults are left to its schema.
+ */
+function layoutDefaults(source: TemplateSource, chain: TemplateChain, ctx: Record<string, unknown>): void {
+  if (source.engine !== 'eta') return;
+  // innermost layout first: the closest declaration wins
+  for (const layout of chain.layouts)
+    for (const [key, value] of Object.entries(layout.meta.defaults ?? {})) if (ctx[key] === undefined) ctx[key] = value;
 }
 
 /** `concrete/dto.ts` → `dto.ts`, `concrete/dto.py.jinja2` → `dto.py`: the seed's template_id form. */

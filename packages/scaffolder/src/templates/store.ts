@@ -4,6 +4,7 @@ import { dirname, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta, type TemplateFunction } from 'eta/core';
 import { St3Error } from '@st3/schemas';
+import { checkDefined, definedOutput, locatingTemplate, missingIn, missingValueError, rootCause } from './defined-output.js';
 import { splitMetadata, type TemplateMeta } from './metadata.js';
 import { trimBlocks } from './trim-blocks.js';
 
@@ -13,6 +14,8 @@ export interface TemplateEntry {
   /** The whole file, metadata included: what the version hash covers. */
   raw: string;
   body: string;
+  /** 1-based line of the file where `body` starts (after the metadata block): template lines are reported in the file. */
+  bodyLine?: number;
   meta: TemplateMeta;
   file: string;
   origin: 'builtin' | 'workspace';
@@ -116,7 +119,8 @@ export class TemplateStore implements TemplateSource {
         const { meta, body } = splitMetadata(raw, file);
         // Partials are spliced into lines: their final newline belongs to the including line.
         const trimmed = id.startsWith('partials/') ? body.replace(/\n$/, '') : body;
-        this.entries.set(id, { id, raw, body: trimmed, meta, file, origin });
+        const bodyLine = raw.slice(0, raw.length - body.length).split('\n').length;
+        this.entries.set(id, { id, raw, body: trimmed, bodyLine, meta, file, origin });
       }
     }
     this.eta = new Eta(ETA_CONFIG);
@@ -173,7 +177,7 @@ export class TemplateStore implements TemplateSource {
     for (const t of [chain.concrete, ...chain.layouts, ...chain.partials]) {
       if (this.loaded.has(t.id)) continue;
       try {
-        this.eta.loadTemplate(`@${t.id}`, compiled(t.body));
+        this.eta.loadTemplate(`@${t.id}`, locatingTemplate(compiled(t.body), t));
       } catch (error) {
         throw new St3Error('E_TEMPLATE', `cannot compile template ${t.id}: ${(error as Error).message}`, { file: t.file, cause: error });
       }
@@ -182,7 +186,9 @@ export class TemplateStore implements TemplateSource {
     try {
       return this.eta.render(`@${concreteId}`, data);
     } catch (error) {
-      throw new St3Error('E_TEMPLATE', `template ${concreteId} failed: ${(error as Error).message}`, { file: chain.concrete.file, cause: error, hint: 'check the context against the template, or fix the template' });
+      const missing = missingIn(error);
+      if (missing) throw missingValueError(missing, chain.concrete);
+      throw new St3Error('E_TEMPLATE', `template ${concreteId} failed: ${(rootCause(error) as Error).message}`, { file: chain.concrete.file, cause: error, hint: 'check the context against the template, or fix the template' });
     }
   }
 
@@ -234,7 +240,19 @@ export class TemplateStore implements TemplateSource {
   }
 }
 
-const ETA_CONFIG = { autoEscape: false, autoTrim: false as const, cache: true, plugins: [trimBlocks] };
+/**
+ * `debug` makes eta's parser record each tag's line, which `definedOutput` passes to `checkDefined` (an
+ * interpolation printing undefined/null/NaN is an error at its line); it also wraps runtime errors, which
+ * `render` unwraps. autoFilter stays off: `definedOutput` inserts the filter call itself, with the location.
+ */
+const ETA_CONFIG = {
+  autoEscape: false,
+  autoTrim: false as const,
+  cache: true,
+  debug: true,
+  filterFunction: checkDefined as (value: unknown) => string,
+  plugins: [trimBlocks, definedOutput],
+};
 
 /**
  * Compiled template functions, shared by every store of the process and keyed by the template

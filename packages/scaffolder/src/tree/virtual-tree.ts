@@ -138,8 +138,12 @@ export class VirtualTree {
    * Each file goes to a temp file beside its target and is renamed into place once every temp
    * file is written. File I/O is synchronous inside the commit: one batch, no interleaving, and
    * no thread-pool round trip per file.
+   *
+   * `then` runs once every file is in place (a scaffold records what it wrote there); when it throws, the
+   * batch is rolled back like a failed rename, and its error is rethrown saying so: the files and their
+   * records stand or fall together.
    */
-  async commit(): Promise<CommitReport> {
+  async commit(options: { then?: (report: CommitReport) => Promise<void> } = {}): Promise<CommitReport> {
     const changes = await this.plan();
     const conflicts = changes.filter((c) => c.action === 'conflict');
     if (conflicts.length > 0) {
@@ -168,7 +172,8 @@ export class VirtualTree {
         }
         // @st3/fs's temp name: a batch killed before its renames leaves orphans the next writer sweeps.
         const temp = join(dir, tempName(basename(file.abs)));
-        const original = change.action === 'update' ? readFileSync(file.abs, 'utf8') : undefined;
+        // bytes, not text: a rollback must give back exactly what was there
+        const original = change.action === 'update' ? readFileSync(file.abs) : undefined;
         temps.push({ file, temp, original });
         writeFileSync(temp, file.content, { flag: 'wx', mode: 0o644 });
         if (this.durable) {
@@ -197,15 +202,25 @@ export class VirtualTree {
       removeDirs(createdDirs);
       throw writeError(error);
     }
+    const report = { changes, written: toWrite.map((c) => c.path) };
+    if (options.then) {
+      try {
+        await options.then(report);
+      } catch (error) {
+        rollback(renamed, temps);
+        removeDirs(createdDirs);
+        throw rolledBack(error);
+      }
+    }
     this.staged.clear();
-    return { changes, written: toWrite.map((c) => c.path) };
+    return report;
   }
 }
 
 interface Temp {
   file: Staged;
   temp: string;
-  original?: string;
+  original?: Buffer;
 }
 
 function rollback(renamed: Temp[], temps: Temp[]): void {
@@ -262,6 +277,20 @@ async function readIfFile(abs: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** The error of a step after the renames, saying the batch was undone (an error that is no St3Error stays itself). */
+function rolledBack(error: unknown): unknown {
+  if (!(error instanceof St3Error)) return error;
+  return new St3Error(error.code, `${error.message} (nothing was written: every file of the batch was rolled back)`, {
+    file: error.file,
+    line: error.line,
+    column: error.column,
+    hint: error.hint,
+    diagnostics: error.diagnostics,
+    details: error.details,
+    cause: error,
+  });
 }
 
 function writeError(error: unknown): St3Error {

@@ -8,6 +8,7 @@ import { contentHash } from '../render/render-file.js';
 import { resolveInside } from '../tree/paths.js';
 import { VirtualTree } from '../tree/virtual-tree.js';
 import type { RenderedFile, Scaffolder } from '../types.js';
+import { lineEndingOf, toLf, withLineEnding } from './line-endings.js';
 import { mergeThreeWay, rejectFile } from './merge3.js';
 
 export type UpdateStatus = 'current' | 'updated' | 'conflict' | 'missing' | 'no-base' | 'error';
@@ -63,7 +64,8 @@ interface Planned {
  * output. A clean merge is written with the header's `updated=` set; a conflict gets standard
  * markers (or, with `reject`, your text and a `<file>.rej`). Every write of the run is one atomic
  * batch; the answers and template registry are read and validated before anything is planned or written
- * (E_CONFIG_INVALID when either is invalid), and recorded after the batch.
+ * (E_CONFIG_INVALID when either is invalid), checked writable before a real run (E_WRITE), and recorded inside
+ * the commit, which rolls the batch back when recording fails.
  */
 export async function updateFiles(
   root: string,
@@ -72,7 +74,7 @@ export async function updateFiles(
 ): Promise<UpdateReport> {
   const now = options.now ?? new Date();
   const answers = await readAnswers(root);
-  await scaffolder.checkRecords();
+  await scaffolder.checkRecords({ writable: options.dryRun !== true });
   const wanted = options.paths?.map((p) => workspaceRelative(root, p));
   const selected = Object.entries(answers.files).filter(([path]) => selectedBy(path, wanted));
   const planned: Planned[] = [];
@@ -100,8 +102,9 @@ export async function updateFiles(
     tree.write(p.report.path, p.content!);
     if (p.rejectText !== undefined) tree.write(p.report.reject!, p.rejectText);
   }
-  report.written = (await tree.commit()).written;
-  await scaffolder.recordVersions(changes.map((p) => p.file!));
+  // recorded inside the commit: a merge that cannot be recorded is rolled back, never left with the old answers
+  const commit = await tree.commit({ then: () => scaffolder.recordVersions(changes.map((p) => p.file!)) });
+  report.written = commit.written;
   return report;
 }
 
@@ -123,8 +126,10 @@ async function planOne(
   now: Date,
   options: UpdateOptions,
 ): Promise<Planned> {
-  const ours = await readOurs(root, path);
-  if (typeof ours !== 'string') return { report: { path, ...ours } };
+  const onDisk = await readOurs(root, path);
+  if (typeof onDisk !== 'string') return { report: { path, ...onDisk } };
+  // A CRLF checkout would differ from the template on every line: merge on LF, write back in the file's ending.
+  const ours = toLf(onDisk);
   const header = parseHeader(ours, path, scaffolder.metadataConfig);
   const from = header.status === 'ok' && header.version ? header.version : answer.version_hash;
   let to: string;
@@ -146,21 +151,51 @@ async function planOne(
       return { report: { path, status: 'no-base', from, to, message: messageOf(error) } };
     base = ours;
   }
-  const theirsHead = headerLines(theirs.content, path, scaffolder);
+  const created = header.created ?? answer.created;
+  return mergeOne({ path, scaffolder, from, to, base, ours, onDisk, theirs, created, now, reject: options.reject });
+}
+
+interface MergeInput {
+  path: string;
+  scaffolder: Scaffolder;
+  from: string;
+  to: string;
+  /** The three sides, LF. */
+  base: string;
+  ours: string;
+  theirs: RenderedFile;
+  /** The file as read (its line ending is the result's). */
+  onDisk: string;
+  created: string;
+  now: Date;
+  reject?: boolean;
+}
+
+/** The 3-way merge of the bodies, under the new version's header, in the line ending of the file on disk. */
+function mergeOne(m: MergeInput): Planned {
+  const { path, scaffolder, from, to } = m;
+  const theirsHead = headerLines(m.theirs.content, path, scaffolder);
   const merged = mergeThreeWay(
-    body(base, path, scaffolder),
-    body(ours, path, scaffolder),
-    body(theirs.content, path, scaffolder),
+    body(m.base, path, scaffolder),
+    body(m.ours, path, scaffolder),
+    body(m.theirs.content, path, scaffolder),
     {
       labels: { ours: `${path} (your edits)`, theirs: `template ${to}` },
-      keepOurs: options.reject === true,
+      keepOurs: m.reject === true,
     },
   );
-  const created = header.created ?? answer.created;
-  const head = theirsHead === undefined ? '' : `${setStamps(theirsHead, created, isoSeconds(now))}\n`;
-  const content = head + merged.text;
-  const conflicts = merged.conflicts.map((c) => c.line + (head ? 2 : 0));
-  const reject = options.reject && conflicts.length > 0 ? `${path}.rej` : undefined;
+  const head = theirsHead === undefined ? '' : `${setStamps(theirsHead, m.created, isoSeconds(m.now))}\n`;
+  // The merge counts lines in the bodies; the report and the .rej count them in the whole files.
+  const baseHead = headerLines(m.base, path, scaffolder) === undefined ? 0 : 2;
+  const located = merged.conflicts.map((c) => ({
+    ...c,
+    line: c.line + (head ? 2 : 0),
+    baseLine: c.baseLine + baseHead,
+  }));
+  const eol = lineEndingOf(m.onDisk);
+  const content = withLineEnding(head + merged.text, eol);
+  const conflicts = located.map((c) => c.line);
+  const reject = m.reject && conflicts.length > 0 ? `${path}.rej` : undefined;
   const report: UpdatedFile = {
     path,
     status: conflicts.length > 0 ? 'conflict' : 'updated',
@@ -168,14 +203,14 @@ async function planOne(
     to,
     ...(conflicts.length > 0 ? { conflicts } : {}),
     ...(reject ? { reject } : {}),
-    diff: createTwoFilesPatch(`a/${path}`, `b/${path}`, ours, content, undefined, undefined, { context: 3 }),
+    diff: createTwoFilesPatch(`a/${path}`, `b/${path}`, m.onDisk, content, undefined, undefined, { context: 3 }),
   };
-  const updatedAnswer = { ...theirs.answer!, created, updated: isoSeconds(now) };
+  const updatedAnswer = { ...m.theirs.answer!, created: m.created, updated: isoSeconds(m.now) };
   return {
     report,
     content,
-    ...(reject ? { rejectText: rejectFile(path, from, to, merged.conflicts) } : {}),
-    file: { ...theirs, content, answer: updatedAnswer },
+    ...(reject ? { rejectText: withLineEnding(rejectFile(path, from, to, located), eol) } : {}),
+    file: { ...m.theirs, content, answer: updatedAnswer },
   };
 }
 
