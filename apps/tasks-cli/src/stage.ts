@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { RunStage, StageContext, StageReport } from '@st3/cli-kit';
 import type * as EvidenceModule from '@st3/evidence';
-import type { EvidenceWorkspace, TaskFileDrift, TaskLocation, VerifyReport } from '@st3/evidence';
+import type { EvidenceWorkspace, TaskFileDrift, TaskLocation, TaskVerdict, VerifyReport } from '@st3/evidence';
 import type { TaskContext, ValidationResult } from '@st3/schemas';
 import type { TelemetryCollector } from '@st3/telemetry';
 
@@ -47,8 +47,17 @@ async function runValidationCommands(
   telemetry: TelemetryCollector | undefined,
 ): Promise<ValidationResult[]> {
   const commands = ev.parseCommands(context.validation_commands);
+  // As `st3 tasks run-validation`: a command on which the task file now disagrees with the context is
+  // not run and counts as not run (the context's list is stale; re-init it to take the file's).
+  const drift = await ev.validationCommandDrift(ws, context);
+  const drifted = new Map(drift.map((d) => [d.id, d]));
   const results = [];
   for (const command of commands) {
+    const stale = drifted.get(command.id);
+    if (stale) {
+      results.push(ev.driftResult(stale));
+      continue;
+    }
     const result = await ev.runValidationCommand(command, {
       root: ctx.root,
       env: ctx.io.env,
@@ -63,6 +72,7 @@ async function runValidationCommands(
       );
     results.push(result);
   }
+  for (const d of drift) if (d.change === 'added') results.push(ev.driftResult(d));
   return results;
 }
 
@@ -179,23 +189,46 @@ export const evidenceStage: RunStage = {
   async run(ctx): Promise<StageReport> {
     const ev = await import('@st3/evidence');
     const base = await ev.loadTasksConfig(ctx.root);
-    const { tasks } = await ev.listTasks(ctx.root, base.config.task_dirs);
+    const { tasks, verdicts } = await ev.listTasks(ctx.root, base.config.task_dirs);
+    // An invalid task file is a finding of this stage, never a reason to skip it: left out of the
+    // choice of a task to work on, it would otherwise make a workspace of broken tasks look green.
+    const invalid = verdicts.filter((v) => !v.ok);
     const task = tasks.find((t) => t.ok && t.status !== 'completed');
+    const where = base.config.task_dirs.join(', ');
     if (!task)
-      return {
-        stage: 'evidence',
-        ok: true,
-        skipped: true,
-        summary: `no complete, open task in ${base.config.task_dirs.join(', ')}`,
-      };
+      return invalid.length === 0
+        ? { stage: 'evidence', ok: true, skipped: true, summary: `no complete, open task in ${where}` }
+        : withInvalidTasks(ev, { stage: 'evidence', ok: true, summary: `no valid, open task in ${where}` }, invalid);
     const scratch = ctx.dryRun ? await mkdtemp(join(tmpdir(), 'st3-evidence-')) : undefined;
     try {
       const ws = scratch
         ? { root: ctx.root, config: { ...base.config, context_dir: relative(ctx.root, scratch) } }
         : { root: ctx.root, config: base.config };
-      return evidenceReport(ev, await collectTaskEvidence(ev, ctx, ws, task, scratch !== undefined));
+      const report = evidenceReport(ev, await collectTaskEvidence(ev, ctx, ws, task, scratch !== undefined));
+      return withInvalidTasks(ev, report, invalid);
     } finally {
       if (scratch) await rm(scratch, { recursive: true, force: true });
     }
   },
 };
+
+/**
+ * The report with the invalid task files added: the stage fails, its summary says how many, and each
+ * error is a located line (`file:line:col: CODE message`, as `st3 tasks validate` prints it).
+ */
+function withInvalidTasks(ev: Evidence, report: StageReport, invalid: readonly TaskVerdict[]): StageReport {
+  if (invalid.length === 0) return report;
+  const located = invalid.flatMap((v) =>
+    v.errors.map(
+      (d) => `${d.file ?? v.file}${d.line !== undefined ? `:${d.line}:${d.column ?? 1}` : ''}: ${d.code} ${d.message}`,
+    ),
+  );
+  const data = report.data && typeof report.data === 'object' ? (report.data as Record<string, unknown>) : {};
+  return {
+    ...report,
+    ok: false,
+    summary: `${invalid.length} invalid task file(s) (st3 tasks validate); ${report.summary}`,
+    lines: [...located, ...(report.lines ?? [])],
+    data: { ...data, invalid_tasks: invalid.map((v) => ev.taskVerdictJson(v)) },
+  };
+}

@@ -159,13 +159,13 @@ describe('st3 qa record: a tsc log whose summary disagrees with what was read is
         expect(json<ErrorDoc>(r).error.code).toBe('E_QA_LOG_UNREADABLE');
       }
       expect(existsSync(join(ws.dir, '.st3/tasks/TASK-0001/qa/runs.json'))).toBe(false);
-      // A log that adds up is recorded with its count.
+      // A log that adds up is recorded with its count (exit 1: the recorded run failed, it found an error).
       await writeFile(join(ws.dir, 'logs/c.log'), 'src/a.ts:3:5 - error TS2322: x\n\nFound 1 error in src/a.ts:3\n');
       const ok = await st3Tasks(
         ws.dir,
         ...['qa', 'record', 'TASK-0001', '--command', 'tsc --noEmit', '--exit-code', '2', '--log', 'logs/c.log'],
       );
-      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.code, ok.stderr).toBe(1);
       expect(ok.stdout).toContain('1 error, 0 warnings');
     } finally {
       await ws.cleanup();

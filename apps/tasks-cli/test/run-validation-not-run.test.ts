@@ -97,21 +97,29 @@ describe('st3 tasks run-validation: a command that did not run is not a pass', (
   });
 
   it('a command waiting on its blocker task is neutral, and the summary does not call it passed', async () => {
+    // The blocker is a real task still in progress: a blocker id that names no task is a failure
+    // (see run-validation-truth.test.ts).
+    const blocker = (await readFile(join(examples, 'tasks/TASK-0001-example-evidence.task.yaml'), 'utf8'))
+      .replaceAll('TASK-0001', 'TASK-0009')
+      .replace('status: todo', 'status: in_progress');
     const ws = await makeWorkspace({
-      tasks: await taskWith(`    - id: runtime
+      tasks: {
+        'TASK-0009-later.task.yaml': blocker,
+        ...(await taskWith(`    - id: runtime
       command: ["node", "--version"]
       description: The runtime is available
     - id: after-0009
       command: ["node", "-e", "process.exit(1)"]
       blocker_id: TASK-0009
       description: Runs once TASK-0009 is completed
-`),
+`)),
+      },
     });
     try {
       expect((await st3Tasks(ws.dir, 'tasks', 'context', 'init', 'TASK-0003')).code).toBe(0);
       const text = await st3Tasks(ws.dir, 'tasks', 'run-validation', 'TASK-0003');
       expect(text.code, text.stdout + text.stderr).toBe(0);
-      expect(text.stdout).toContain('skipped  after-0009 (blocker TASK-0009 is not found, not completed)\n');
+      expect(text.stdout).toContain('skipped  after-0009 (blocker TASK-0009 is in_progress, not completed)\n');
       expect(text.stdout).toContain(
         '2 command(s): 1 passed, 0 failed, 0 not run, 1 skipped (waiting on a blocker task, not checked); ',
       );

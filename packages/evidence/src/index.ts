@@ -1,12 +1,19 @@
 export { DEFAULT_TASKS_CONFIG, contextDirFor, loadTasksConfig, type EvidenceWorkspace } from './config.js';
 export { checkCompleteness, pipelineOf, planOf, taskSchemaVersion, type TaskRecord } from './tasks/completeness.js';
-export { taskIdFromFileName, validateTaskFile, validateTaskText, type TaskVerdict } from './tasks/load.js';
+export {
+  taskIdFromFileName,
+  validateTaskFile,
+  validateTaskText,
+  type BlockerRef,
+  type TaskVerdict,
+} from './tasks/load.js';
 export { taskVerdictJson, type TaskVerdictJson } from './tasks/verdict-json.js';
 export {
   findDuplicateIds,
   findTask,
   listTaskFiles,
   listTasks,
+  markDanglingBlockers,
   markDuplicateIds,
   noTaskFiles,
   resolveTaskInputs,
@@ -100,6 +107,7 @@ export {
   type RunTaskValidationOptions,
   type TaskValidationRun,
 } from './validation/run-task.js';
+export { driftResult, validationCommandDrift, type CommandDrift } from './validation/drift.js';
 export {
   checkCleanTree,
   describeDrift,

@@ -152,7 +152,7 @@ describe('running validation commands', () => {
 });
 
 describe('the verdict of a validation run', () => {
-  it('never counts a command that did not run because of a pre-flight problem as a pass; a blocker wait is neutral', async () => {
+  it('never counts a command that did not run because of a pre-flight problem (or a blocker naming no task) as a pass; a blocker wait is neutral', async () => {
     await withTemp(async (root) => {
       const taskStatus = async (id: string) => (id === 'TASK-0001' ? 'in_progress' : undefined);
       const failing = (extra: Record<string, unknown>) =>
@@ -169,7 +169,10 @@ describe('the verdict of a validation run', () => {
       expect(notRunReason(missingCwd)).toBe('cwd nope does not exist');
       expect(notRunReason(outside)).toBe('cwd .. is outside the workspace');
       expect(notRunReason(openBlocker)).toBeUndefined();
-      expect(notRunReason(unknownBlocker)).toBeUndefined();
+      // A blocker id that names no task is a mistake in the file, not a wait: the command would never run.
+      expect(notRunReason(unknownBlocker)).toBe(
+        'blocker TASK-0404 names no task: no single task file with that id has a status',
+      );
       expect(notRunReason(passed)).toBeUndefined();
       // A skip whose reason is not a blocker wait is not run, whatever it says.
       expect(notRunReason({ status: 'skipped' })).toBe('skipped without a reason');
@@ -187,16 +190,24 @@ describe('the verdict of a validation run', () => {
       expect(tallyValidation([missingCwd]).ok).toBe(false);
       expect(tallyValidation([outside]).ok).toBe(false);
       // Waiting on a blocker task neither passes nor fails: the run stays ok, counted as skipped.
-      expect(tallyValidation([passed, openBlocker, unknownBlocker])).toMatchObject({
+      expect(tallyValidation([passed, openBlocker])).toMatchObject({
         ok: true,
         passed: 1,
         failed: 0,
         not_run: 0,
-        skipped: 2,
+        skipped: 1,
       });
+      expect(tallyValidation([passed, openBlocker, unknownBlocker])).toMatchObject({
+        ok: false,
+        passed: 1,
+        not_run: 1,
+        skipped: 1,
+      });
+      // Nothing ran, nothing checked: every command waiting on its blocker is no pass (the bug: ok, exit 0).
+      expect(tallyValidation([openBlocker])).toMatchObject({ ok: false, passed: 0, skipped: 1 });
       expect(tallyValidation([passed, openBlocker, missingPath])).toMatchObject({ ok: false, not_run: 1, skipped: 1 });
       expect(tallyValidation([await run(failing({}))])).toMatchObject({ ok: false, failed: 1, not_run: 0 });
-      expect(tallyValidation([])).toMatchObject({ ok: true, total: 0 });
+      expect(tallyValidation([])).toMatchObject({ ok: false, total: 0 });
     });
   });
 

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { createOutput, defineCommand, EXIT, type RunStage, type StageContext, type StageReport } from '@st3/cli-kit';
-import { errorToJson, isSt3Error, St3Error } from '@st3/schemas';
+import { errorToJson, exitCodeFor, isSt3Error, St3Error } from '@st3/schemas';
 import { exitCodeOf, expandInputs, validateFiles, type FileVerdict } from '../lib/validate-files.js';
 import { STAGE_ORDER } from '../lib/stages.js';
 import { chooseRunWorkspace } from '../lib/workspace.js';
@@ -70,7 +70,7 @@ export const command = defineCommand({
         telemetry,
       });
       reports.push(report);
-      if (!report.ok) exit = Math.max(exit, EXIT.problems);
+      if (!report.ok) exit = Math.max(exit, stageExit(report));
       print(out, report);
     }
     const ok = reports.every((r) => r.ok);
@@ -114,6 +114,19 @@ async function runStage(entry: Loadable, ctx: StageContext): Promise<StageReport
       : { code: 'E_INTERNAL', message: (error as Error)?.message ?? String(error) };
     return { stage: entry.name, ok: false, summary: `failed: ${json.code} ${json.message}`, data: { error: json } };
   }
+}
+
+/**
+ * The exit code a failed stage asks for. A stage that threw is mapped by its error's code
+ * (`exitCodeFor`): a usage or configuration error (an invalid `.st3/config/tasks.yaml`, …) is 2, as the
+ * help says, and an interrupt is 130. Anything else — findings, and runtime failures such as a file
+ * that cannot be read — is 1: this verb's contract is "1 a stage found problems", and a failing stage
+ * does not stop the others.
+ */
+function stageExit(report: StageReport): number {
+  const data = report.data as { error?: { code?: unknown } } | undefined;
+  const code = typeof data?.error?.code === 'string' ? exitCodeFor(data.error.code) : EXIT.problems;
+  return code === EXIT.usage || code === EXIT.interrupted ? code : EXIT.problems;
 }
 
 function withDuration(data: unknown, ms: number): unknown {

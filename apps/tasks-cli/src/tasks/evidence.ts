@@ -99,19 +99,27 @@ const list = defineCommand({
 
 const verify = defineCommand({
   name: 'verify',
-  summary: 're-hash every attachment (and each file inside a folder archive) and report what changed or went missing',
+  summary:
+    're-hash every attachment (and each file inside a folder archive) and report what changed, went missing, was replaced by a symlink or cannot be read; exit 1 on any of these, and when the task has no evidence (verifying nothing is no pass)',
   args: TASK_ID,
-  examples: ['st3 tasks evidence verify TASK-0123'],
+  examples: ['st3 tasks evidence verify TASK-0123', 'st3 tasks evidence verify TASK-0123 --json'],
   async run(ctx) {
     const { out, ws } = await setup(ctx);
-    const report = await verifyEvidence(ws, await taskIdOf(ws, ctx.args.id));
+    const id = await taskIdOf(ws, ctx.args.id);
+    const report = await verifyEvidence(ws, id);
     if (out.json) out.document(report);
     else {
       for (const c of report.changed)
         out.line(`changed: ${c.stored} (expected ${c.expected.slice(0, 16)}, now ${c.actual.slice(0, 16)})`);
       for (const m of report.missing) out.line(`missing: ${m.stored}`);
+      for (const r of report.replaced) out.line(`replaced: ${r.stored} (${r.reason})`);
+      for (const u of report.unreadable) out.line(`unreadable: ${u.stored} (${u.code}: ${u.reason})`);
       for (const p of report.indexProblems) out.line(`index: ${p.id} ${p.problem}`);
-      out.line(`${report.checked} attachment(s) checked: ${report.ok ? 'all intact' : 'problems found'}`);
+      out.line(
+        report.no_evidence
+          ? `no evidence: ${id} has no attachment, nothing verified (st3 tasks evidence attach ${id} …)`
+          : `${report.checked} attachment(s) checked: ${report.ok ? 'all intact' : 'problems found'}`,
+      );
     }
     return report.ok ? EXIT.ok : EXIT.problems;
   },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { lstat, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { lstat, mkdir, readFile, readlink, rename, rm, stat } from 'node:fs/promises';
+import { extname, join, relative } from 'node:path';
 import { withFileLock, writeFileAtomic, writeJsonAtomic } from '@st3/fs';
 import {
   ArchiveIndexSchema,
@@ -21,6 +21,7 @@ import { withUnknownKeys } from '../lossless.js';
 import {
   displayPath,
   exists,
+  isInside,
   readJsonFile,
   readRecord,
   resolveInside,
@@ -153,8 +154,16 @@ export async function attachEvidence(
   validate(options);
   const clock = options.clock ?? systemClock;
   await readContext(ws, taskId); // fails early with E_CONTEXT_NOT_FOUND
-  const abs = await resolveInside(ws.root, options.source, { allowOutside: options.allowOutside });
-  const info = await lstat(abs).then((l) => (l.isSymbolicLink() ? stat(abs) : l));
+  const abs = await resolveInside(ws.root, options.source, { allowOutside: options.allowOutside }).catch(
+    (error: unknown) => {
+      throw sourceReadError(options.source, error);
+    },
+  );
+  const info = await lstat(abs)
+    .then((l) => (l.isSymbolicLink() ? stat(abs) : l))
+    .catch((error: unknown) => {
+      throw sourceReadError(options.source, error);
+    });
   const dir = evidenceDir(ws, taskId);
   await mkdir(dir, { recursive: true });
   const job: AttachJob = { ws, taskId, options, abs, dir, clock, limit: EVIDENCE_LIMITS[options.type], warnings: [] };
@@ -162,7 +171,7 @@ export async function attachEvidence(
     ws,
     taskId,
     async (context) => {
-      const staged = options.type === 'directory' ? await stageDirectory(job, info) : await stageFile(job, info);
+      const staged = await stage(job, info);
       if (staged.size > job.limit) {
         // A staged copy goes; a file is staged as itself (its bytes in memory): never the user's file.
         if (staged.path !== job.abs) await rm(staged.path, { force: true });
@@ -212,6 +221,37 @@ interface Staged {
   /** A folder's per-file index. */
   archiveIndex?: ArchiveIndex;
   leftOut: LeftOutEntry[];
+}
+
+/**
+ * E_FILE_READ naming the source (and the file inside a folder that failed, when it is another one) for
+ * a file-system failure while reading it (EACCES, EISDIR, ELOOP…): it was detected, so it is the user's
+ * to fix, never E_INTERNAL. Typed errors, and failures on paths outside the source (writing the staging
+ * archive into the evidence folder), pass through as they are.
+ */
+function sourceReadError(source: string, error: unknown, abs?: string): unknown {
+  const errno = error as (NodeJS.ErrnoException & { path?: unknown }) | null;
+  if (error instanceof St3Error || typeof errno?.code !== 'string') return error;
+  const at = Buffer.isBuffer(errno.path) ? errno.path.toString() : errno.path;
+  if (abs !== undefined && typeof at === 'string' && !isInside(abs, at)) return error;
+  const inner = abs !== undefined && typeof at === 'string' && at !== abs ? relative(abs, at) : undefined;
+  return new St3Error('E_FILE_READ', `cannot read ${source}${inner ? ` (at ${inner})` : ''}: ${errno.message}`, {
+    file: source,
+    cause: error,
+    hint:
+      errno.code === 'EACCES' || errno.code === 'EPERM'
+        ? 'make it readable by the user running st3 (and its folders listable), or attach another copy'
+        : 'attach a readable regular file, or a folder with --type directory',
+  });
+}
+
+/** Stages the source as its type asks; a read failure is E_FILE_READ naming it (see `sourceReadError`). */
+async function stage(job: AttachJob, info: Stats): Promise<Staged> {
+  try {
+    return job.options.type === 'directory' ? await stageDirectory(job, info) : await stageFile(job, info);
+  } catch (error) {
+    throw sourceReadError(job.options.source, error, job.abs);
+  }
 }
 
 /** Archives a folder into a staging file of the evidence folder (renamed into place once it is kept). */
@@ -334,19 +374,56 @@ function tooLarge(options: AttachOptions, size: number, limit: number): St3Error
 }
 
 export interface VerifyReport {
+  /** True only when at least one attachment was checked and every one is intact. */
   ok: boolean;
   checked: number;
   changed: { id: string; stored: string; expected: string; actual: string }[];
   missing: { id: string; stored: string }[];
+  /** Stored files that are no longer a regular file of their own: a symlink in their place (not followed). */
+  replaced: { id: string; stored: string; reason: string }[];
+  /** Stored files that are there but cannot be read (a folder in their place, no permission): E_FILE_READ. */
+  unreadable: { id: string; stored: string; code: 'E_FILE_READ'; reason: string }[];
   /** Files inside directory archives whose index no longer matches (index edited or lost). */
   indexProblems: { id: string; problem: string }[];
+  /** The task has no attachment at all (neither context.json nor the index lists one): nothing was verified. */
+  no_evidence: boolean;
+}
+
+/** What a stored attachment is now: its SHA-256, or why it cannot be hashed as the file that was stored. */
+type StoredState = { sha256: string } | { missing: true } | { replaced: string } | { unreadable: string };
+
+/**
+ * Hashes a stored attachment without following a link: a symlink in its place is `replaced` even when
+ * its target holds the same bytes (the store is no longer what was attached, and the target may lie
+ * outside the workspace and change under it); gone is `missing`; there but not readable as a file (a
+ * folder, no permission) is `unreadable` with the reason, never called missing.
+ */
+async function storedState(path: string): Promise<StoredState> {
+  let info: Stats;
+  try {
+    info = await lstat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { missing: true };
+    return { unreadable: (error as Error).message };
+  }
+  if (info.isSymbolicLink())
+    return { replaced: `a symlink (-> ${await readlink(path).catch(() => '?')}) is where the stored file was` };
+  if (!info.isFile())
+    return { unreadable: `${info.isDirectory() ? 'a folder' : 'not a regular file'} is where the stored file was` };
+  try {
+    return { sha256: await sha256File(path) };
+  } catch (error) {
+    return { unreadable: (error as Error).message };
+  }
 }
 
 /**
- * Re-hashes every stored attachment (and each archive's index) and reports what changed or went
- * missing. The index is held against context.json first: an attachment the context lists that the
- * index lacks (the whole index deleted, or its entry) or records with another SHA-256 is an index
- * problem, so a lost index is never "all intact".
+ * Re-hashes every stored attachment (and each archive's index) and reports what changed, went
+ * missing, was replaced (a symlink in its place) or cannot be read. The index is held against
+ * context.json first: an attachment the context lists that the index lacks (the whole index deleted,
+ * or its entry) or records with another SHA-256 is an index problem, so a lost index is never "all
+ * intact". A task with no attachment is `no_evidence` and not ok: verifying nothing is no pass.
  */
 export async function verifyEvidence(ws: EvidenceWorkspace, taskId: string): Promise<VerifyReport> {
   const context = await readContext(ws, taskId);
@@ -359,22 +436,30 @@ export async function verifyEvidence(ws: EvidenceWorkspace, taskId: string): Pro
     checked: 0,
     changed: [],
     missing: [],
+    replaced: [],
+    unreadable: [],
     indexProblems: indexAgainstContext(context.evidence, index, indexed, where),
+    no_evidence: context.evidence.length === 0 && index.entries.length === 0,
   };
   for (const entry of index.entries) {
     report.checked++;
-    let actual: string;
-    try {
-      actual = await sha256File(join(dir, entry.stored));
-    } catch {
-      report.missing.push({ id: entry.id, stored: entry.stored });
-      continue;
-    }
-    if (actual !== entry.sha256)
-      report.changed.push({ id: entry.id, stored: entry.stored, expected: entry.sha256, actual });
-    if (entry.archive_index) report.indexProblems.push(...(await archiveIndexProblems(dir, entry, actual)));
+    const state = await storedState(join(dir, entry.stored));
+    const { id, stored } = entry;
+    if ('missing' in state) report.missing.push({ id, stored });
+    else if ('replaced' in state) report.replaced.push({ id, stored, reason: state.replaced });
+    else if ('unreadable' in state)
+      report.unreadable.push({ id, stored, code: 'E_FILE_READ', reason: state.unreadable });
+    if (!('sha256' in state)) continue;
+    if (state.sha256 !== entry.sha256)
+      report.changed.push({ id, stored, expected: entry.sha256, actual: state.sha256 });
+    if (entry.archive_index) report.indexProblems.push(...(await archiveIndexProblems(dir, entry, state.sha256)));
   }
-  report.ok = report.changed.length === 0 && report.missing.length === 0 && report.indexProblems.length === 0;
+  report.ok =
+    !report.no_evidence &&
+    report.checked > 0 &&
+    [report.changed, report.missing, report.replaced, report.unreadable, report.indexProblems].every(
+      (list) => list.length === 0,
+    );
   return report;
 }
 

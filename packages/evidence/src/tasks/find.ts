@@ -105,6 +105,30 @@ export function markDuplicateIds(verdicts: TaskVerdict[]): { id: string; files: 
 }
 
 /**
+ * Adds an `E_TASK_NOT_FOUND` error, at the field, to every verdict whose validation command names in
+ * `blocker_id` a task that `known` (the ids commands find tasks by: `listTaskFiles`) lacks. Such a
+ * command would wait forever, so `run-validation` counts it as not run; the file is wrong, not waiting.
+ */
+export function markDanglingBlockers(verdicts: TaskVerdict[], known: Iterable<string>): void {
+  const ids = new Set([...known].map((id) => id.toUpperCase()));
+  for (const v of verdicts) {
+    for (const b of v.blockers ?? []) {
+      if (ids.has(b.id.toUpperCase())) continue;
+      v.errors.push({
+        code: 'E_TASK_NOT_FOUND',
+        severity: 'error',
+        file: v.file,
+        ...(b.line !== undefined ? { line: b.line, column: b.column } : {}),
+        path: b.path,
+        message: `blocker_id ${b.id} names no task: no task file in the task folders has that id, so the command would never run`,
+        hint: 'correct the id (`st3 tasks list` shows the tasks found), or remove blocker_id',
+      });
+      v.ok = false;
+    }
+  }
+}
+
+/**
  * The task files named by `inputs` (files, or folders searched recursively for `*.task.yaml` as
  * `findTaskFiles` does: a file found there that cannot be checked comes with `notChecked`), relative
  * to `base`. A name that does not exist is an error (E_FILE_NOT_FOUND, exit 2). Check each with
@@ -174,6 +198,10 @@ export async function listTasks(
   const found = await findTaskFiles(root, folders);
   const verdicts = await Promise.all(found.map(validateFoundTaskFile));
   const duplicates = markDuplicateIds(verdicts);
+  markDanglingBlockers(
+    verdicts,
+    found.flatMap((f) => (f.id && !f.notChecked ? [f.id] : [])),
+  );
   const tasks = found.flatMap(({ notChecked: _, id: named, ...f }, i): TaskSummary[] => {
     const v = verdicts[i]!;
     if (!named) return [];

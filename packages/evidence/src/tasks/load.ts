@@ -12,8 +12,8 @@ import {
   type Diagnostic,
   type TaskFile,
 } from '@st3/schemas';
-import { checkCompleteness, taskSchemaVersion, type TaskRecord } from './completeness.js';
-import { commandSyntaxErrors } from '../validation/commands.js';
+import { checkCompleteness, pipelineOf, taskSchemaVersion, type TaskRecord } from './completeness.js';
+import { pipelinePath, commandSyntaxErrors } from '../validation/commands.js';
 
 export interface TaskVerdict {
   file: string;
@@ -29,8 +29,21 @@ export interface TaskVerdict {
   parseFailed: boolean;
   /** Set when the file could not be checked at all (e.g. a symlink that is not followed): why. Never ok. */
   notChecked?: string;
+  /**
+   * The `blocker_id` of each validation command, where it is in the file: a reference to another task,
+   * checked against the workspace's task files by `listTasks` and `validateTasks` (see `markDanglingBlockers`).
+   */
+  blockers?: BlockerRef[];
   errors: Diagnostic[];
   warnings: Diagnostic[];
+}
+
+/** A validation command's `blocker_id`, located in its task file. */
+export interface BlockerRef {
+  id: string;
+  path: (string | number)[];
+  line?: number;
+  column?: number;
 }
 
 const ID_IN_NAME = /(TASK-\d{4}[A-Z]?)/;
@@ -106,6 +119,7 @@ export function validateTaskText(text: string, file: string): TaskVerdict {
   for (const d of locatedCommandErrors(value, ctx, text, file)) (d.severity === 'error' ? errors : warnings).push(d);
   errors.sort(byPosition);
   warnings.sort(byPosition);
+  const blockers = blockerRefs(value, ctx);
   return {
     file,
     id: typeof value.id === 'string' ? value.id : taskIdFromFileName(file),
@@ -116,6 +130,7 @@ export function validateTaskText(text: string, file: string): TaskVerdict {
     parseFailed: false,
     errors,
     warnings,
+    ...(blockers.length > 0 ? { blockers } : {}),
   };
 }
 
@@ -177,6 +192,18 @@ function locatedCommandErrors(task: TaskRecord, ctx: CheckContext, text: string,
       else if (/^["']/.test(rest) && rest.slice(1).startsWith(command)) column = pos.column + 1 + offset;
     }
     return { ...d, file, line: pos?.line, column };
+  });
+}
+
+/** Every string `blocker_id` of the task's validation commands, with its path and position in the file. */
+function blockerRefs(task: TaskRecord, ctx: CheckContext): BlockerRef[] {
+  const base = pipelinePath(task);
+  return (pipelineOf(task) ?? []).flatMap((raw, i): BlockerRef[] => {
+    const id = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).blocker_id : undefined;
+    if (typeof id !== 'string' || id.trim() === '') return [];
+    const path = [...base, i, 'blocker_id'];
+    const pos = ctx.locate(path);
+    return [{ id, path, ...(pos ? { line: pos.line, column: pos.column } : {}) }];
   });
 }
 

@@ -4,7 +4,14 @@ import { relative, resolve } from 'node:path';
 import type { EvidenceWorkspace } from '../config.js';
 import { addException, queryExceptions, readLedger, shouldShowWarning } from '../ledger.js';
 import { quarantineTask } from '../quarantine.js';
-import { listTasks, markDuplicateIds, noTaskFiles, resolveTaskInputs } from './find.js';
+import {
+  listTaskFiles,
+  listTasks,
+  markDanglingBlockers,
+  markDuplicateIds,
+  noTaskFiles,
+  resolveTaskInputs,
+} from './find.js';
 import type { TaskVerdict } from './load.js';
 import { validateFoundTaskFile, type SkippedTaskFile } from './scan.js';
 
@@ -51,6 +58,12 @@ export async function validateTasks(
   // Checking no file establishes nothing: no verdict, never a pass.
   if (verdicts.length === 0) throw noTaskFiles(ws.root, ws.config.task_dirs, inputs);
   const duplicates = inputs.length > 0 ? markDuplicateIds(verdicts) : duplicatesOf(verdicts);
+  // listTasks checks blockers against the files it found; named files are checked against the task folders.
+  if (inputs.length > 0)
+    markDanglingBlockers(
+      verdicts,
+      (await listTaskFiles(ws.root, ws.config.task_dirs)).map((t) => t.id),
+    );
   const quarantine = options.quarantine
     ? await quarantineBroken(ws, verdicts, base, options.by ?? 'st3 tasks validate --quarantine')
     : { done: [], notQuarantined: [] };

@@ -13,7 +13,7 @@ import { isInside, systemClock, type Clock } from '../util.js';
 import { pipelineOf, type TaskRecord } from '../tasks/completeness.js';
 
 /** Where a task keeps its commands: 1.1 `validation.pipeline`, 1.0 `validation.commands`, or a bare `validation` list. */
-function pipelinePath(task: TaskRecord): (string | number)[] {
+export function pipelinePath(task: TaskRecord): (string | number)[] {
   if (Array.isArray(task.validation)) return ['validation'];
   const v = task.validation as Record<string, unknown> | undefined;
   return Array.isArray(v?.pipeline) ? ['validation', 'pipeline'] : ['validation', 'commands'];
@@ -240,7 +240,11 @@ export async function preflight(
 ): Promise<string | undefined> {
   if (command.blocker_id) {
     const status = await options.taskStatus?.(command.blocker_id);
-    if (status !== 'completed') return `blocker ${command.blocker_id} is ${status ?? 'not found'}, not completed`;
+    // A blocker that names no task is a mistake in the task file, not a wait: the command would never
+    // run, so it is "not run" (a failure), never a neutral skip.
+    if (status === undefined)
+      return `blocker ${command.blocker_id} names no task: no single task file with that id has a status`;
+    if (status !== 'completed') return `blocker ${command.blocker_id} is ${status}, not completed`;
   }
   const cwd = resolve(options.root, command.cwd);
   if (!isInside(resolve(options.root), cwd)) return `cwd ${command.cwd} is outside the workspace`;
@@ -410,8 +414,10 @@ export function notRunReason(result: Pick<ValidationResult, 'status' | 'skip_rea
 /** The verdict over the results of a validation run: what `run-validation`, `st3 run` and MCP report. */
 export interface ValidationTally {
   /**
-   * True when no command failed, errored (could not start, timed out, refused) or was not run because of
-   * a pre-flight problem. Commands waiting on a blocker task are neutral: they neither pass nor fail.
+   * True when at least one command passed and none failed, errored (could not start, timed out, refused)
+   * or was not run because of a pre-flight problem. Commands waiting on a blocker task are neutral: they
+   * neither pass nor fail, but a run in which nothing passed (every command waiting, or no command at
+   * all) checked nothing and is not ok.
    */
   ok: boolean;
   total: number;
@@ -439,7 +445,8 @@ export function tallyValidation(results: readonly ValidationResult[]): Validatio
     else failed++;
   }
   return {
-    ok: failed === 0 && notRun.length === 0,
+    // Nothing ran, nothing checked: no pass (as E_VALIDATION_NO_COMMANDS refuses a run with no command).
+    ok: passed > 0 && failed === 0 && notRun.length === 0,
     total: results.length,
     passed,
     failed,
