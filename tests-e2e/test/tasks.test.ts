@@ -23,6 +23,11 @@ async function makeRepo(dir: string): Promise<void> {
     `    - command: node -e "process.exit(process.env.FOO==='bar'?0:1)"\n      description: sees --env\n    - id: blocked\n      command: [node, --version]\n      blocker_id: TASK-0002\n`,
   );
   await writeFile(join(dir, 'tasks/TASK-0001-example-evidence.task.yaml'), task);
+  // The blocker: a task still in progress (a blocker id that names no task is a mistake, never a wait).
+  const blocker = (await readFile(join(repoRoot, 'examples/tasks/TASK-0001-example-evidence.task.yaml'), 'utf8'))
+    .replace('id: TASK-0001', 'id: TASK-0002')
+    .replace('status: todo', 'status: in_progress');
+  await writeFile(join(dir, 'tasks/TASK-0002-blocker.task.yaml'), blocker);
   await writeFile(join(dir, '.gitignore'), 'artifacts/\n');
   await writeFile(join(dir, 'src.ts'), 'export const a = 1;\n');
   git(dir, 'init', '-q');
@@ -51,8 +56,11 @@ describe('st3 tasks: full lifecycle in a temporary git repository', () => {
 
       const validated = await st3('validate', '--json');
       expect(validated.code).toBe(0);
-      expect(json(validated)).toMatchObject({ ok: true, checked: 1 });
-      expect(json(await st3('list', '--json')).tasks.map((t: { id: string }) => t.id)).toEqual(['TASK-0001']);
+      expect(json(validated)).toMatchObject({ ok: true, checked: 2 });
+      expect(json(await st3('list', '--json')).tasks.map((t: { id: string }) => t.id)).toEqual([
+        'TASK-0001',
+        'TASK-0002',
+      ]);
 
       const init = await st3('context', 'init', 'TASK-0001', '--json');
       expect(init.code, init.stderr).toBe(0);
@@ -136,7 +144,7 @@ describe('st3 tasks: full lifecycle in a temporary git repository', () => {
         ['cmd-1', 'passed'],
         ['blocked', 'skipped'],
       ]);
-      expect(json(run).results[1].skip_reason).toBe('blocker TASK-0002 is not found, not completed');
+      expect(json(run).results[1].skip_reason).toBe('blocker TASK-0002 is in_progress, not completed');
       const failing = await st3('run-validation', 'TASK-0001', '--command-id', 'cmd-1', '--env', 'FOO=nope', '--json');
       expect(failing.code).toBe(1);
       expect(json(failing).results[0]).toMatchObject({ status: 'failed', exit_code: 1, expected: false, attempts: 1 });

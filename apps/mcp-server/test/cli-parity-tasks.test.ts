@@ -192,8 +192,12 @@ describe('task ids resolve as in the CLI', () => {
     expect((await mcp(dir, 'task_init_context', { id: TASK })).isError).toBe(false);
     const c = await cli(dir, ['tasks', 'context', 'show', TASK]);
     expect(c.code).toBe(0);
-    for (const tool of ['task_context_show', 'task_context_diff', 'evidence_list', 'evidence_verify'])
+    for (const tool of ['task_context_show', 'task_context_diff', 'evidence_list'])
       expect([tool, (await mcp(dir, tool, { id: TASK })).isError]).toEqual([tool, false]);
+    // No evidence attached: nothing verified, a failed check in both (exit 1, isError).
+    const verified = await mcp(dir, 'evidence_verify', { id: TASK });
+    expect([verified.isError, verified.doc.no_evidence]).toEqual([true, true]);
+    expect((await cli(dir, ['tasks', 'evidence', 'verify', TASK])).code).toBe(1);
     expect(code((await mcp(dir, 'qa_drift', { id: TASK })).doc)).toBe(
       code((await cli(dir, ['qa', 'drift', TASK])).doc),
     );

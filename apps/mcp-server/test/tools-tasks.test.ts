@@ -210,14 +210,17 @@ describe.each(TRANSPORTS)('task, evidence and QA tools over %s', (transport) => 
         ],
       }),
     );
-    const second = await ok(c.client, 'qa_record', {
+    // A failing run that regressed is recorded, and the call fails saying so (as `st3 qa record` exits 1).
+    const recorded = await call(c.client, 'qa_record', {
       id: ID,
       command: 'node tools/fake-tests.mjs',
       log: 'logs/tests.json',
       exitCode: 1,
       kind: 'test',
     });
-    expect(second.baseline).toBe(false);
+    expect(recorded.isError).toBe(true);
+    const second = recorded.structuredContent as { ok: boolean; baseline: boolean; drift: { regression: boolean } };
+    expect([second.ok, second.baseline, second.drift.regression]).toEqual([false, false, true]);
     const drift = await call(c.client, 'qa_drift', { id: ID });
     expect(drift.isError).toBe(true);
     expect((drift.structuredContent as { regression: boolean }).regression).toBe(true);

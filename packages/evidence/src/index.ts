@@ -132,6 +132,7 @@ export {
   qaKey,
   readQaBaselines,
   readQaRuns,
+  qaRecordFailed,
   recordQa,
   runQa,
   summarizeQa,

@@ -79,14 +79,18 @@ export const evidenceVerifyTool = defineTool({
   title: 'Verify evidence',
   area: 'tasks',
   cli: 'st3 tasks evidence verify',
-  description: 'Re-hash every attachment of a task and report what changed or went missing. isError when any did.',
+  description:
+    'Re-hash every attachment of a task and report what changed, went missing, was replaced by a symlink or cannot be read. isError when any did, and when the task has no evidence (nothing verified).',
   input: z.object({ id: taskIdArg }),
   output: z.object({
     ok: z.boolean(),
     checked: z.number(),
     changed: z.array(z.object({ id: z.string(), stored: z.string(), expected: z.string(), actual: z.string() })),
     missing: z.array(z.object({ id: z.string(), stored: z.string() })),
+    replaced: z.array(z.object({ id: z.string(), stored: z.string(), reason: z.string() })),
+    unreadable: z.array(z.object({ id: z.string(), stored: z.string(), code: z.string(), reason: z.string() })),
     indexProblems: z.array(z.object({ id: z.string(), problem: z.string() })),
+    no_evidence: z.boolean(),
   }),
   annotations: READ_ONLY,
   async run(args, { root }) {
@@ -95,7 +99,9 @@ export const evidenceVerifyTool = defineTool({
     return verifyEvidence(ws, id);
   },
   summary: (r) =>
-    `${plural(r.checked, 'attachment')} checked: ${r.ok ? 'all intact' : `${r.changed.length} changed, ${r.missing.length} missing, ${plural(r.indexProblems.length, 'index problem')}`}`,
+    r.no_evidence
+      ? 'no evidence attached: nothing verified'
+      : `${plural(r.checked, 'attachment')} checked: ${r.ok ? 'all intact' : `${r.changed.length} changed, ${r.missing.length} missing, ${r.replaced.length} replaced, ${r.unreadable.length} unreadable, ${plural(r.indexProblems.length, 'index problem')}`}`,
   failed: (r) => !r.ok,
 });
 

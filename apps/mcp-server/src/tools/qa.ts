@@ -69,18 +69,21 @@ export const qaRecordTool = defineTool({
     setBaseline: z.boolean().default(false).describe('make this run the baseline'),
   }),
   output: z.object({
-    ok: z.literal(true),
+    ok: z
+      .boolean()
+      .describe('false when the run failed, was killed, measured nothing or regressed (as `st3 qa record`)'),
     task: z.string(),
     summary: QaSummarySchema,
     evidence: EvidenceEntrySchema,
     baseline: z.boolean(),
     drift: DriftReportSchema.nullable(),
+    not_measured: z.string().nullable().describe('why the run measured nothing (it never becomes the baseline)'),
     warnings: z.array(DiagnosticSchema),
   }),
   annotations: { ...WRITES, openWorldHint: true },
   async run(args, { root, signal }) {
     const { ws, id: task } = await taskOf(root, args.id);
-    const { planQaRecord, recordQa, runQa } = await import('@st3/evidence');
+    const { planQaRecord, qaRecordFailed, recordQa, runQa } = await import('@st3/evidence');
     // The checks of `st3 qa record` (planQaRecord): a command alone is split and run, E_USAGE otherwise.
     const plan = planQaRecord(
       defined({
@@ -115,17 +118,19 @@ export const qaRecordTool = defineTool({
       for (const w of result.warnings) t.warn('warning', `${w.code}: ${w.message}`);
     });
     return {
-      ok: true as const,
+      ok: !qaRecordFailed(result),
       task,
       summary: result.summary,
       evidence: result.evidence,
       baseline: result.baseline,
       drift: result.drift ?? null,
+      not_measured: result.notMeasured ?? null,
       warnings: result.warnings,
     };
   },
   summary: (r) =>
-    `${r.summary.key}: ${r.summary.headline} (exit ${r.summary.exit_code ?? '?'})${r.baseline ? ', recorded as baseline' : ''}${r.drift?.regression ? '; REGRESSION against the baseline' : ''}`,
+    `${r.summary.key}: ${r.summary.headline} (exit ${r.summary.exit_code ?? '?'})${r.baseline ? ', recorded as baseline' : ''}${r.not_measured ? `; NOT MEASURED: ${r.not_measured}` : ''}${r.drift?.regression ? '; REGRESSION against the baseline' : ''}`,
+  failed: (r) => !r.ok,
 });
 
 export const qaDriftTool = defineTool({

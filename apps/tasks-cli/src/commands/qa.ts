@@ -13,6 +13,7 @@ import {
   loadTasksConfig,
   planQaRecord,
   qaDrift,
+  qaRecordFailed,
   resolveTaskRef,
   readContext,
   readQaRuns,
@@ -57,14 +58,6 @@ function printRecord(out: Output, r: RecordQaResult): void {
 function verdictOf(d: QaDriftReport): string {
   if (!d.regression) return 'no regression';
   return d.findings.some((f) => f.regression && f.kind !== 'not_measured') ? 'regression' : 'not measured';
-}
-
-/**
- * The verdict of `qa record` (DESIGN.md: exit 1 = the check ran and found problems): the recorded run
- * failed (non-zero exit), was killed, measured nothing, or its drift against the baseline regressed.
- */
-function recordFailed(r: RecordQaResult): boolean {
-  return r.summary.exit_code !== 0 || r.notMeasured !== undefined || r.drift?.regression === true;
 }
 
 function printDrift(out: Output, d: QaDriftReport): void {
@@ -177,7 +170,7 @@ export const record = defineCommand({
       for (const [name, value, labels] of counts) t.count(name, value, labels);
       for (const w of result.warnings) t.warn('warning', `${w.code}: ${w.message}`);
     });
-    const failed = recordFailed(result);
+    const failed = qaRecordFailed(result);
     if (out.json)
       out.document({
         ok: !failed,

@@ -4,6 +4,7 @@ export {
   qaDrift,
   readQaBaselines,
   readQaRuns,
+  qaRecordFailed,
   recordQa,
   runQa,
   type RecordQaOptions,

@@ -298,3 +298,12 @@ export async function qaDrift(
   }
   return reports;
 }
+
+/**
+ * The verdict of a recorded run (DESIGN.md: exit 1 = the check ran and found problems), the same for
+ * `st3 qa record` and the MCP `qa_record`: the run failed (non-zero exit), was killed, measured nothing,
+ * or its drift against the baseline regressed.
+ */
+export function qaRecordFailed(r: RecordQaResult): boolean {
+  return r.summary.exit_code !== 0 || r.notMeasured !== undefined || r.drift?.regression === true;
+}
