@@ -122,7 +122,7 @@ async function loadRunRecord(file: string): Promise<RunState | undefined> {
     line: first?.line,
     column: first?.column,
     diagnostics: r.errors,
-    hint: 'it records which atoms that run applied, so nothing runs until it is read: fix the field named (st3 validate), or move the file out of .st3/runs to have its atoms generated again',
+    hint: 'it records which atoms that run applied, so nothing runs until it is read: fix the field named (st3 validate); moving the file out of .st3/runs forgets what that run applied',
   });
 }
 
@@ -162,6 +162,9 @@ async function stillHeld(ledger: RunLedger, change: NodeChange): Promise<string 
   const { lines, codeSha1 } = change;
   const why = `${change.file} no longer holds the code it wrote${lines ? ` (lines ${lines.start}-${lines.newEnd})` : ''}`;
   if (!lines || !codeSha1) return why;
+  // A deletion wrote no line to look for: it holds while the atom's original code is not back, which
+  // only the graph knows (runAgentExecution checks it before generating again).
+  if (lines.newEnd < lines.start) return `${change.file} changed since it deleted lines ${lines.start}-${lines.end}`;
   // The same window the runner digested: lines start..max(start, newEnd) of the new file.
   const count = Math.max(lines.start, lines.newEnd) - lines.start + 1;
   if (codeDigest(sliceLines(text, lines.start, lines.start + count - 1)) === codeSha1) return undefined;

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { GraphInput, RunState } from '@st3/schemas';
 import type { Agent } from './agents/types.js';
-import { createWorkspaceFiles } from './change/workspace.js';
+import { locateLines } from './change/text.js';
+import { createWorkspaceFiles, type WorkspaceFiles } from './change/workspace.js';
 import { writeFileAtomic } from './fs.js';
 import { priorOutcomes, writtenNodes } from './ledger.js';
 import { createReviewQueue } from './review/queue.js';
@@ -78,6 +79,7 @@ export async function runAgentExecution(options: AgentExecutionOptions): Promise
   // A node is done when its id was, or when its code is what an earlier run or a reviewer wrote.
   const done = { ...writtenNodes(options.graph.nodes, prior.written), ...prior.done };
   const files = createWorkspaceFiles(options.root, { dryRun, editLog: join(options.root, '.st3', 'edits') });
+  await keepEditedDone(options.graph, prior.stale, done, files);
   const pool = createScratchPool(options.root, options.validationConcurrency ?? 2);
   try {
     const validator = createValidator({
@@ -138,6 +140,29 @@ export async function runAgentExecution(options: AgentExecutionOptions): Promise
     return { ...result, ...(patchFile ? { patchFile } : {}), alreadyDone: done, stale };
   } finally {
     await pool.dispose();
+  }
+}
+
+/**
+ * A node whose applied change its file no longer holds runs again only when its original code is back
+ * (a revert: `git checkout`); when it is not there either, the change was edited since (reformatted, changed
+ * by hand) and generating again would have nothing to replace: it stays done, saying so.
+ */
+async function keepEditedDone(
+  graph: GraphInput,
+  stale: Readonly<Record<string, string>>,
+  done: Record<string, string>,
+  files: WorkspaceFiles,
+): Promise<void> {
+  for (const node of graph.nodes) {
+    const why = stale[node.id];
+    const [path] = atomPaths({ nodes: [node], edges: [] });
+    const { code, startLine } = node as { code?: unknown; startLine?: unknown };
+    if (!why || done[node.id] || path === undefined || typeof code !== 'string') continue;
+    const text = await files.read(path);
+    if (text === undefined || locateLines(text, code, typeof startLine === 'number' ? startLine : 1)) continue;
+    done[node.id] =
+      `${why.replace(/: generated again$/, '')}, and its original code is not back (edited since, not reverted): not generated again`;
   }
 }
 

@@ -113,6 +113,71 @@ describe('a re-run after the applied work was reverted', () => {
   }, 60_000);
 });
 
+describe('a re-run after the applied work was edited, or a deletion reverted', () => {
+  it('edited since (reformatted): stays done, never sent to the agent over the edit', async () => {
+    const env = await setup((body) => block(impl(about(body))));
+    const graph = calcGraph();
+    await runAgentExecution({
+      root: env.root,
+      graph,
+      agent: env.agent,
+      instruction: 'x',
+      runId: 'run-1',
+      gates: false,
+    });
+    expect(await env.calc()).toBe(IMPLEMENTED);
+    // A formatter re-indents everything: the written code is not there byte for byte, nor is the TODO.
+    await writeFile(join(env.root, 'src/calc.ts'), IMPLEMENTED.replace(/^ {2}/gm, '    '));
+    const again = await runAgentExecution({
+      root: env.root,
+      graph,
+      agent: env.agent,
+      instruction: 'x',
+      runId: 'run-2',
+      gates: false,
+    });
+    expect(again.status).toBe('succeeded');
+    expect(again.stale).toEqual({});
+    expect(again.alreadyDone.add).toMatch(/original code is not back \(edited since, not reverted\)/);
+    expect(env.server.requests).toHaveLength(3);
+  }, 60_000);
+
+  it('a deletion reverted (the atom is back) is done again', async () => {
+    const env = await setup((body) => `\`\`\`diff\n${deletion(about(body))}\`\`\``);
+    const graph = { ...calcGraph(), nodes: calcGraph().nodes.slice(0, 1) };
+    const first = await runAgentExecution({
+      root: env.root,
+      graph,
+      agent: env.agent,
+      instruction: 'x',
+      runId: 'run-1',
+      gates: false,
+    });
+    expect(first.status, JSON.stringify(first.nodes)).toBe('succeeded');
+    expect(await env.calc()).not.toContain('TODO: return the sum');
+    await writeFile(join(env.root, 'src/calc.ts'), CALC); // git checkout
+    const again = await runAgentExecution({
+      root: env.root,
+      graph,
+      agent: env.agent,
+      instruction: 'x',
+      runId: 'run-2',
+      gates: false,
+    });
+    expect(again.stale.add).toMatch(/deleted lines 1-4/);
+    expect(env.server.requests).toHaveLength(2);
+  }, 60_000);
+});
+
+/** A unified diff deleting the `add` atom (lines 1-4). */
+function deletion(name: string): string {
+  const lines = CALC.split('\n').slice(0, 4);
+  return `--- a/src/calc.ts\n+++ b/src/calc.ts\n@@ -1,4 +0,0 @@\n${lines.map((l) => `-${l}`).join('\n')}\n`.replace(
+    'add',
+    name,
+  );
+}
+
 describe('an answer cut off by the server', () => {
   /** Quotes the atom, then is cut off in the middle of the implementation: its only whole fence is the old code. */
   const truncated = (name: string) =>
@@ -216,7 +281,7 @@ describe('usage a server reports as null', () => {
     const store = createFileRunStore(join(env.root, '.st3', 'runs'));
     const run = execute(
       { nodes: [{ id: 'a' }], edges: [] },
-      async () => ({ attemptInfo: { usage: { prompt_tokens: null as unknown as number } } }),
+      async () => ({ attemptInfo: { usage: { prompt_tokens: 'many' as unknown as number } } }),
       {
         runId: 'run-bad',
         store,
@@ -240,10 +305,14 @@ describe('usage a server reports as null', () => {
       runId: 'run-1',
       gates: false,
     });
-    // The record as the old agent code saved it: usage counts of null.
+    // Counts of null, as the agent code before ed3a466 saved them, are still read.
     const file = join(runsDir, 'run-1.json');
     const state = JSON.parse(await readFile(file, 'utf8')) as RunState;
-    state.nodes.add!.attempts[0]!.usage = { prompt_tokens: null as unknown as number };
+    state.nodes.add!.attempts[0]!.usage = { prompt_tokens: null, completion_tokens: null };
+    await writeFile(file, JSON.stringify(state));
+    expect((await priorOutcomes(runsDir)).done).toMatchObject({ add: 'applied by run-1' });
+    // A record damaged by hand: a count that is not a number.
+    state.nodes.add!.attempts[0]!.usage = { prompt_tokens: 'many' as unknown as number };
     await writeFile(file, JSON.stringify(state));
     const asked = env.server.requests.length;
 

@@ -40,6 +40,8 @@ export interface WalkOptions {
 }
 
 const DEFAULT_SKIP = ['.git', 'node_modules'];
+/** followFolderLinks: links to folders followed in a row at most (each may hold more: the walk multiplies). */
+const MAX_LINK_HOPS = 8;
 
 /**
  * Every file under `root` (relative paths with `/`, sorted by code unit), skipping `.git`,
@@ -55,7 +57,7 @@ export async function walkFiles(root: string, options: WalkOptions = {}): Promis
   const out: string[] = [];
   // With followFolderLinks: the real paths of the folders being walked (this one and those above), to enter no loop.
   const follow = options.followFolderLinks === true;
-  const visit = async (rel: string, above: readonly string[]): Promise<void> => {
+  const visit = async (rel: string, above: readonly string[], hops = 0): Promise<void> => {
     const dir = rel ? join(top, rel) : top;
     let entries: Dirent[];
     let walking = above;
@@ -66,14 +68,23 @@ export async function walkFiles(root: string, options: WalkOptions = {}): Promis
       unreadable(top, rel, error as NodeJS.ErrnoException, options.onUnreadable);
       return;
     }
-    const folders: string[] = [];
+    const folders: [string, number][] = [];
     for (const e of entries) {
       const p = rel ? `${rel}/${e.name}` : e.name;
       let isDir = e.isDirectory();
+      let linked = false;
       if (follow && e.isSymbolicLink()) {
         const target = await linkedFolder(top, p, walking, options.onUnreadable);
         if (target === 'skip') continue;
-        isDir = target !== undefined;
+        isDir = linked = target !== undefined;
+        // Links to folders holding links to folders multiply the walk: past a few hops it is an error.
+        if (linked && hops >= MAX_LINK_HOPS) {
+          const error = Object.assign(new Error(`more than ${MAX_LINK_HOPS} links to folders in a row`), {
+            code: 'ELOOP',
+          });
+          unreadable(top, p, error, options.onUnreadable);
+          continue;
+        }
       }
       if (isDir) {
         if (skip.has(e.name)) continue;
@@ -81,10 +92,10 @@ export async function walkFiles(root: string, options: WalkOptions = {}): Promis
         continue;
       if (matcher?.ignoresEntry(prefix + p, isDir)) continue;
       if (isDir) {
-        if (!options.enter || options.enter(p)) folders.push(p);
+        if (!options.enter || options.enter(p)) folders.push([p, linked ? hops + 1 : hops]);
       } else if (!options.filter || options.filter(p)) out.push(p);
     }
-    await Promise.all(folders.map((p) => visit(p, walking)));
+    await Promise.all(folders.map(([p, h]) => visit(p, walking, h)));
   };
   await visit('', []);
   return out.sort(compareCodeUnits);
@@ -159,5 +170,6 @@ async function linkedFolder(
     unreadable(top, rel, error as NodeJS.ErrnoException, report);
     return 'skip';
   }
-  return walking.some((dir) => dir === target || dir.startsWith(`${target}/`)) ? 'skip' : target;
+  const under = target.endsWith('/') ? target : `${target}/`; // a link to `/` is above every folder
+  return walking.some((dir) => dir === target || dir.startsWith(under)) ? 'skip' : target;
 }

@@ -197,6 +197,29 @@ describe('walkFiles: a folder it cannot list', () => {
     expect(await walkFiles(root, { gitignore: false })).toEqual(['cases/a.yaml']);
   });
 
+  it('followFolderLinks: a link to / is a loop; links to folders nested past 8 hops are an error, not a blow-up', async () => {
+    const root = await tempDir();
+    await put(root, 'cases/a.yaml');
+    await symlink('/', join(root, 'cases', 'everything'));
+    expect(await walkFiles(root, { gitignore: false, followFolderLinks: true })).toEqual(['cases/a.yaml']);
+    // level i holds two links to level i + 1: 2^10 paths if followed without a bound.
+    const levels = await tempDir();
+    for (let i = 0; i <= 10; i++) await put(levels, `l${i}/f.txt`);
+    for (let i = 0; i < 10; i++)
+      for (const name of ['x', 'y']) await symlink(join(levels, `l${i + 1}`), join(levels, `l${i}`, name));
+    const walked: string[] = [];
+    const files = await walkFiles(join(levels, 'l0'), {
+      gitignore: false,
+      followFolderLinks: true,
+      onUnreadable: (rel) => walked.push(rel),
+    });
+    expect(files.length).toBeLessThan(1024);
+    expect(walked.length).toBeGreaterThan(0);
+    await expect(walkFiles(join(levels, 'l0'), { gitignore: false, followFolderLinks: true })).rejects.toMatchObject({
+      code: 'E_FILE_READ',
+    });
+  });
+
   it('leaves out a root that does not exist (nothing to list, nothing missed)', async () => {
     expect(await walkFiles(join(await tempDir(), 'gone'))).toEqual([]);
   });

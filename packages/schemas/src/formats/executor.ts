@@ -34,9 +34,15 @@ export const AttemptRecordSchema = z.object({
   backoffMs: z.number().nonnegative().optional(),
   /** The agent's answer (agent nodes; long answers are trimmed to their first 20,000 characters). */
   answer: z.string().optional(),
-  /** Token usage the agent reported for this attempt (openai agents). */
+  /**
+   * Token usage the agent reported for this attempt (openai agents). null: a count the server sent as null
+   * (new records leave it out; records written before that kept it, and must still be read).
+   */
   usage: z
-    .object({ prompt_tokens: z.number().optional(), completion_tokens: z.number().optional() })
+    .object({
+      prompt_tokens: z.number().nullable().optional(),
+      completion_tokens: z.number().nullable().optional(),
+    })
     .loose()
     .optional(),
 });
