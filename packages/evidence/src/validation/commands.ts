@@ -332,20 +332,7 @@ export async function runValidationCommand(
   const startedAt = clock().toISOString();
   const tailLines = options.tailLines ?? 40;
   const skip = await preflight(command, options);
-  if (skip)
-    return {
-      id: command.id,
-      status: 'skipped',
-      skip_reason: skip,
-      exit_code: null,
-      expected: false,
-      duration_ms: 0,
-      attempts: 0,
-      timed_out: false,
-      stdout_tail: '',
-      stderr_tail: '',
-      started_at: startedAt,
-    };
+  if (skip) return skippedResult(command.id, skip, startedAt);
   const argv = argvFor(command, options.allowShell === true);
   if (!Array.isArray(argv))
     return {
@@ -453,5 +440,22 @@ export function tallyValidation(results: readonly ValidationResult[]): Validatio
     not_run: notRun.length,
     skipped,
     notRun,
+  };
+}
+
+/** The result of a command that was not run, with why (`skip_reason`). */
+export function skippedResult(id: string, reason: string, startedAt: string): ValidationResult {
+  return {
+    id,
+    status: 'skipped',
+    skip_reason: reason,
+    exit_code: null,
+    expected: false,
+    duration_ms: 0,
+    attempts: 0,
+    timed_out: false,
+    stdout_tail: '',
+    stderr_tail: '',
+    started_at: startedAt,
   };
 }

@@ -4,7 +4,7 @@ import type { EvidenceWorkspace } from '../config.js';
 import { taskFileDrift } from '../context/diff.js';
 import { validateTaskFile } from '../tasks/load.js';
 import { systemClock, type Clock } from '../util.js';
-import { commandsFromTask, parseCommands } from './commands.js';
+import { commandsFromTask, parseCommands, skippedResult } from './commands.js';
 
 /**
  * A validation command on which the context and the task file now disagree: `added` to the file since
@@ -69,17 +69,5 @@ export async function validationCommandDrift(ws: EvidenceWorkspace, context: Tas
 
 /** The result of a command not run because of its drift: `skipped` with the drift as its reason, so it counts as not run. */
 export function driftResult(drift: CommandDrift, clock: Clock = systemClock): ValidationResult {
-  return {
-    id: drift.id,
-    status: 'skipped',
-    skip_reason: drift.reason,
-    exit_code: null,
-    expected: false,
-    duration_ms: 0,
-    attempts: 0,
-    timed_out: false,
-    stdout_tail: '',
-    stderr_tail: '',
-    started_at: clock().toISOString(),
-  };
+  return skippedResult(drift.id, drift.reason, clock().toISOString());
 }
