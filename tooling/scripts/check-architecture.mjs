@@ -186,6 +186,8 @@ export function checkCodes(pkgs, base, registered) {
       for (const m of readFileSync(file, 'utf8').matchAll(CODE_RE)) {
         const code = m[1];
         if (registered.has(code) || NOT_CODES.has(code) || seen.has(code)) continue;
+        // A prefix naming a family of registered codes (`code.startsWith('E_AGENT_')`) is no code of its own.
+        if (code.endsWith('_') && [...registered].some((c) => c.startsWith(code))) continue;
         seen.add(code);
         problems.push(
           `${relative(base, file)} uses ${code}, which is not registered: add it to ${code.startsWith('W_') ? 'WARNING_CODES' : 'ERROR_CODES'} in @st3/schemas (cause and fix)`,
