@@ -159,13 +159,20 @@ describe('checkArchitecture', () => {
       'packages/evidence/package.json': pkg('@st3/evidence', { '@st3/schemas': 'workspace:^' }),
       'packages/evidence/src/a.ts':
         "throw new St3Error('E_KNOWN', 'x'); warn({ code: 'W_NEW' }); warn({ code: 'W_NEW' });\n",
-      'packages/evidence/src/b.ts': 'const e = { code: `E_FRESH` };\n',
+      'packages/evidence/src/b.ts': "const e = { code: `E_FRESH` }; code.startsWith('E_KNO'); code.startsWith('E_OTHER_');\n",
+      // A prefix of registered codes is no code of its own; one no registered code has is.
+      'packages/evidence/src/c.ts': "if (code.startsWith('E_KNOWN_')) retry();\n",
       'packages/evidence/test/a.test.ts': "expect(code).toBe('E_ONLY_IN_TESTS');\n",
     });
-    const { problems } = await checkArchitecture(root, { packaging: false, codes: new Set(['E_KNOWN']) });
+    const { problems } = await checkArchitecture(root, {
+      packaging: false,
+      codes: new Set(['E_KNOWN', 'E_KNOWN_MORE']),
+    });
     expect(problems).toEqual([
       'packages/evidence/src/a.ts uses W_NEW, which is not registered: add it to WARNING_CODES in @st3/schemas (cause and fix)',
       'packages/evidence/src/b.ts uses E_FRESH, which is not registered: add it to ERROR_CODES in @st3/schemas (cause and fix)',
+      'packages/evidence/src/b.ts uses E_KNO, which is not registered: add it to ERROR_CODES in @st3/schemas (cause and fix)',
+      'packages/evidence/src/b.ts uses E_OTHER_, which is not registered: add it to ERROR_CODES in @st3/schemas (cause and fix)',
     ]);
     // Without the registry (schemas not built) the rule cannot run: that is a problem, not a pass.
     expect((await checkArchitecture(root, { packaging: false })).problems).toContain(
