@@ -159,7 +159,8 @@ describe('checkArchitecture', () => {
       'packages/evidence/package.json': pkg('@st3/evidence', { '@st3/schemas': 'workspace:^' }),
       'packages/evidence/src/a.ts':
         "throw new St3Error('E_KNOWN', 'x'); warn({ code: 'W_NEW' }); warn({ code: 'W_NEW' });\n",
-      'packages/evidence/src/b.ts': "const e = { code: `E_FRESH` }; code.startsWith('E_KNO'); code.startsWith('E_OTHER_');\n",
+      'packages/evidence/src/b.ts':
+        "const e = { code: `E_FRESH` }; code.startsWith('E_KNO'); code.startsWith('E_OTHER_');\n",
       // A prefix of registered codes is no code of its own; one no registered code has is.
       'packages/evidence/src/c.ts': "if (code.startsWith('E_KNOWN_')) retry();\n",
       'packages/evidence/test/a.test.ts': "expect(code).toBe('E_ONLY_IN_TESTS');\n",
