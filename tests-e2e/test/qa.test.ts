@@ -58,10 +58,11 @@ describe('st3 qa', () => {
         'lint.json',
         '--json',
       );
-      expect(first.code, first.stderr).toBe(0);
+      // The recorded lint run found errors (exit 1): recorded, made the baseline, and the verb exits 1.
+      expect(first.code, first.stderr).toBe(1);
       const doc = json(first);
       expect(doc).toMatchObject({
-        ok: true,
+        ok: false,
         baseline: true,
         summary: { kind: 'lint', headline: '2 errors, 1 warning', issues: { by_rule: { eqeqeq: { errors: 1 } } } },
         evidence: { type: 'qa_output', metadata: { command: 'pnpm lint', exit_code: 1, duration_ms: 812 } },
@@ -101,7 +102,7 @@ describe('st3 qa', () => {
         '--log',
         'lint2.json',
       );
-      expect(second.code, second.stdout + second.stderr).toBe(0);
+      expect(second.code, second.stdout + second.stderr).toBe(1);
       expect(second.stdout).toContain('regression');
       const drift = await st3('qa', 'drift', 'TASK-0001', '--json');
       expect(drift.code).toBe(1);
@@ -186,8 +187,10 @@ describe('st3 qa', () => {
         process.execPath,
         'fake.mjs',
       );
-      expect(ran.code, ran.stderr).toBe(0);
+      // Tests failed: recorded, and the verb exits 1 (ok false).
+      expect(ran.code, ran.stderr).toBe(1);
       expect(json(ran)).toMatchObject({
+        ok: false,
         summary: {
           kind: 'test',
           exit_code: 1,

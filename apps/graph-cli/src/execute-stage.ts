@@ -34,6 +34,8 @@ export async function runExecuteStage(ctx: StageContext): Promise<StageReport> {
   const config = await exec.loadAgentsConfig(ctx.root);
   if (!config) return skipped('skipped: no .st3/config/agents.yaml');
   if (!config.default) return skipped('skipped: .st3/config/agents.yaml names no default agent');
+  // No source at all is nothing to do (as the graph stage says), not a missing input.
+  if (workspaceSources(ctx.root).length === 0) return skipped('skipped: no TypeScript, JavaScript or Python sources');
   const scratch = await mkdtemp(join(tmpdir(), 'st3-run-agents-'));
   try {
     await exec.copyWorkspace(ctx.root, scratch);
