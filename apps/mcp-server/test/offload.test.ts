@@ -94,9 +94,10 @@ describe.each(TRANSPORTS)('CPU-heavy tools over %s do not hold the server', (tra
     // Held: no answer while the analysis runs. Free: answers all along, never a wait near the analysis time.
     const why = `${answered} answers in ${Math.round(took)} ms, gaps ${gaps.map(Math.round).join(' ')}; analysis ${Math.round(holdMs)} ms`;
     expect(answered, why).toBeGreaterThanOrEqual(5);
-    // A held server answers nothing for the whole analysis (at least holdMs, far more on a loaded machine):
-    // a gap below holdMs tells the two apart without failing on the scheduling hiccups of a busy machine.
-    expect(Math.max(...gaps), why).toBeLessThan(holdMs);
+    // A held server answers nothing for the whole call (reading, analysing and answering: more than holdMs,
+    // far more on a loaded machine); three quarters of holdMs keeps a margin from that side, and from the
+    // scheduling hiccups of a busy machine on the other (a 700 ms gap next to a 1.4 s analysis was seen).
+    expect(Math.max(...gaps), why).toBeLessThan(holdMs * 0.75);
   }, 180_000);
 
   it('cancelling a heavy call ends it at once and the server goes on', async () => {

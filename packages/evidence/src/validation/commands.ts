@@ -334,20 +334,10 @@ export async function runValidationCommand(
   const skip = await preflight(command, options);
   if (skip) return skippedResult(command.id, skip, startedAt);
   const argv = argvFor(command, options.allowShell === true);
-  if (!Array.isArray(argv))
-    return {
-      id: command.id,
-      status: 'error',
-      exit_code: null,
-      expected: false,
-      duration_ms: 0,
-      attempts: 0,
-      timed_out: false,
-      stdout_tail: '',
-      stderr_tail: '',
-      error: argv.refused,
-      started_at: startedAt,
-    };
+  if (!Array.isArray(argv)) {
+    const { skip_reason: _, ...notStarted } = skippedResult(command.id, '', startedAt);
+    return { ...notStarted, status: 'error', error: argv.refused };
+  }
   const env = { ...(options.env ?? {}), ...command.env, ...(options.extraEnv ?? {}) };
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let attempts = 0;
