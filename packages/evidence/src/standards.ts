@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '@st3/fs';
+import { readFileIfThere, writeFileAtomic } from '@st3/fs';
 import { decodeUtf8, St3Error, type StandardsExcerpt, type TelemetryHandle } from '@st3/schemas';
 import { displayPath, sha256, systemClock, type Clock } from './util.js';
 
@@ -151,7 +151,7 @@ export interface ExcerptCheck {
   current_sha256?: string;
 }
 
-/** Re-extracts every cached excerpt from its standard: stale when the standard changed, missing when it is gone. */
+/** Re-extracts every cached excerpt from its standard: stale when the standard changed, missing when it is gone; E_FILE_READ when it cannot be read. */
 export async function checkExcerpts(
   root: string,
   contextDir: string,
@@ -159,10 +159,9 @@ export async function checkExcerpts(
 ): Promise<ExcerptCheck[]> {
   const out: ExcerptCheck[] = [];
   for (const excerpt of excerpts) {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(resolve(root, excerpt.file));
-    } catch {
+    // Missing is missing_file; a standard that is there but cannot be read is E_FILE_READ, not "gone".
+    const bytes = await readFileIfThere(resolve(root, excerpt.file));
+    if (!bytes) {
       out.push({ excerpt, status: 'missing_file' });
       continue;
     }
@@ -179,12 +178,7 @@ export async function checkExcerpts(
       continue;
     }
     // The cached copy is exactly what `cacheExcerpt` wrote: the section's text and one final newline.
-    let cached: Buffer | undefined;
-    try {
-      cached = await readFile(join(contextDir, excerpt.cached));
-    } catch {
-      cached = undefined;
-    }
+    const cached = await readFileIfThere(join(contextDir, excerpt.cached));
     out.push({
       excerpt,
       status: cached !== undefined && cached.equals(Buffer.from(`${found.content}\n`)) ? 'fresh' : 'cache_changed',

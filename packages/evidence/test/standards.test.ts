@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { cacheExcerpt, checkExcerpts, citedSections, extractSection, listHeadings, slugify } from '../src/index.js';
@@ -74,6 +74,23 @@ describeWithFixtures('standards excerpts on the real standards', () => {
       await expect(
         cacheExcerpt({ root, contextDir: ctxDir, file: 'standards/g.md', section: 'Nope' }),
       ).rejects.toMatchObject({ code: 'E_SECTION_NOT_FOUND' });
+    });
+  });
+
+  it('says missing_file only when the standard is gone; one that cannot be read is E_FILE_READ', async () => {
+    await withTemp(async (root) => {
+      await mkdir(join(root, 'standards'));
+      await writeFile(join(root, 'standards/g.md'), '# G\n\n## Rules\n\nbe nice\n');
+      const ctxDir = join(root, 'ctx');
+      const e = await cacheExcerpt({ root, contextDir: ctxDir, file: 'standards/g.md', section: 'Rules' });
+      await rm(join(root, 'standards/g.md'));
+      expect((await checkExcerpts(root, ctxDir, [e]))[0]!.status).toBe('missing_file');
+      // Something is there that cannot be read (EISDIR here, EACCES for another user): not "missing".
+      await mkdir(join(root, 'standards/g.md'));
+      await expect(checkExcerpts(root, ctxDir, [e])).rejects.toMatchObject({
+        code: 'E_FILE_READ',
+        file: join(root, 'standards/g.md'),
+      });
     });
   });
 

@@ -1,4 +1,5 @@
 import { lstatSync, type Stats } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { St3Error } from '@st3/schemas/errors';
 
 /**
@@ -23,4 +24,23 @@ export function lstatIfThere(path: string): Stats | undefined {
 export function fileIsPresent(path: string): boolean {
   const st = lstatIfThere(path);
   return st !== undefined && !st.isDirectory();
+}
+
+/**
+ * The bytes of the file at `path`, or undefined when nothing is there (ENOENT/ENOTDIR). A file that
+ * cannot be read (EACCES, EISDIR, EIO) is `E_FILE_READ`: taken for "gone", a check would report the
+ * wrong thing (missing where it is unreadable) or pass.
+ */
+export async function readFileIfThere(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new St3Error('E_FILE_READ', `cannot read ${path} (${code ?? (error as Error).message})`, {
+      file: path,
+      hint: 'fix the permissions of the file or of its folder: what cannot be read cannot be checked',
+      cause: error,
+    });
+  }
 }
