@@ -21,7 +21,18 @@ export const cli: CliDefinition = {
   },
 };
 
-/** `st3 run` stage: atomizes the workspace's sources (the cache lives in `.st3/cache/`, its scratch area). */
+/** A file `st3 atomize .` matched and did not atomize, with why (its diagnostic's code: `E_FILE_READ` when unreadable). */
+interface SkippedFile {
+  path: string;
+  reason: string;
+  code?: string;
+}
+
+/**
+ * `st3 run` stage: atomizes the workspace's sources (the cache lives in `.st3/cache/`, its scratch area).
+ * Files it skipped are listed; a file or folder it could not read fails the stage: the counts would
+ * look complete without it.
+ */
 export const stage: RunStage = {
   name: 'atomize',
   title: 'atomize the workspace sources into measured atoms',
@@ -31,7 +42,7 @@ export const stage: RunStage = {
     let functions = 0;
     let atoms = 0;
     let nonAtomic = 0;
-    let skipped = 0;
+    const skipped: SkippedFile[] = [];
     let top: { path: string; name: string; complexity: number } | undefined;
     for await (const r of atomizeProject(['.'], {
       cwd: ctx.root,
@@ -39,7 +50,8 @@ export const stage: RunStage = {
       telemetry: ctx.telemetry,
     })) {
       if (!r.ok) {
-        skipped++;
+        const code = r.skipped.diagnostic?.code;
+        skipped.push({ path: r.path, reason: r.skipped.reason, ...(code ? { code } : {}) });
         continue;
       }
       const rec = r.record;
@@ -51,19 +63,33 @@ export const stage: RunStage = {
         if (!top || f.complexity > top.complexity)
           top = { path: rec.path, name: f.qualifiedName, complexity: f.complexity };
     }
-    if (files === 0)
+    if (files === 0 && skipped.length === 0)
       return {
         stage: 'atomize',
         ok: true,
         skipped: true,
         summary: 'no TypeScript, JavaScript or Python sources found',
       };
+    const unread = skipped.filter((s) => s.code === 'E_FILE_READ').length;
     return {
       stage: 'atomize',
-      ok: true,
-      summary: `${files} files, ${functions} functions, ${atoms} atoms (${nonAtomic} not atomic)`,
-      lines: top ? [`most complex: ${top.name} in ${top.path} (${top.complexity})`] : [],
-      data: { files, functions, atoms, nonAtomic, skipped, top },
+      ok: unread === 0,
+      summary: `${files} files, ${functions} functions, ${atoms} atoms (${nonAtomic} not atomic)${skippedSummary(skipped.length, unread)}`,
+      lines: [
+        ...skipped.map((s) => `skipped ${s.path}: ${s.reason}`),
+        ...(top ? [`most complex: ${top.name} in ${top.path} (${top.complexity})`] : []),
+      ],
+      data: { files, functions, atoms, nonAtomic, skipped: skipped.length, skippedFiles: skipped, top },
     };
   },
 };
+
+function skippedSummary(skipped: number, unread: number): string {
+  if (skipped === 0) return '';
+  const other = skipped - unread;
+  const parts = [
+    ...(unread > 0 ? [`${unread} could not be read`] : []),
+    ...(other > 0 ? [`${other} skipped (not atomizable)`] : []),
+  ];
+  return `; ${parts.join(', ')}`;
+}

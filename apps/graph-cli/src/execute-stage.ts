@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { StageContext, StageReport } from '@st3/cli-kit';
 import type { AgentExecutionResult } from '@st3/executor';
 import { loadRunnableGraph } from './agent-graph.js';
-import { workspaceSources } from './stage.js';
+import { workspaceSources } from './workspace-sources.js';
 
 const skipped = (summary: string): StageReport => ({ stage: 'execute', ok: true, skipped: true, summary });
 
@@ -35,13 +35,16 @@ export async function runExecuteStage(ctx: StageContext): Promise<StageReport> {
   if (!config) return skipped('skipped: no .st3/config/agents.yaml');
   if (!config.default) return skipped('skipped: .st3/config/agents.yaml names no default agent');
   // No source at all is nothing to do (as the graph stage says), not a missing input.
-  if (workspaceSources(ctx.root).length === 0) return skipped('skipped: no TypeScript, JavaScript or Python sources');
+  const sources = await workspaceSources(ctx.root);
+  if (sources.length === 0) return skipped('skipped: no TypeScript, JavaScript or Python sources');
   const scratch = await mkdtemp(join(tmpdir(), 'st3-run-agents-'));
   try {
     await exec.copyWorkspace(ctx.root, scratch);
     const { createOutput } = await import('@st3/cli-kit');
     const out = createOutput(ctx.io, { json: false, quiet: true, noColor: true });
-    const { graph, selected } = await loadRunnableGraph(workspaceSources(scratch), {
+    // The workspace's sources (found there: its .gitignore and git repository apply), at their place in the copy.
+    const copied = sources.map((file) => join(scratch, relative(ctx.root, file)));
+    const { graph, selected } = await loadRunnableGraph(copied, {
       cwd: scratch,
       root: scratch,
       out,

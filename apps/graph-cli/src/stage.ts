@@ -1,48 +1,21 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { StageContext, StageReport } from '@st3/cli-kit';
 import { analyzeGraph, buildGraphFromAtoms } from '@st3/dep-graph';
-import { isSt3Error } from '@st3/schemas';
-import { atomizeSources, readTsconfigPaths } from './graph-inputs.js';
-
-const SOURCE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|py)$/;
-const SKIP = new Set([
-  'node_modules',
-  'dist',
-  'build',
-  'coverage',
-  '.git',
-  '.st3',
-  '.venv',
-  '__pycache__',
-  '.pytest_cache',
-]);
-
-/** Source files of the workspace (tests included: they are atoms too), sorted, skipping build output and dependencies. */
-export function workspaceSources(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name.startsWith('.') && entry.name !== '.') continue;
-      if (SKIP.has(entry.name)) continue;
-      const p = join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (SOURCE.test(entry.name) && !entry.name.endsWith('.d.ts') && !/\.config\.[cm]?[jt]s$/.test(entry.name))
-        out.push(p);
-    }
-  };
-  walk(root);
-  return out.sort();
-}
+import { isSt3Error, type Diagnostic } from '@st3/schemas';
+import { atomizeSources, readTsconfigPaths, type SkippedSource } from './graph-inputs.js';
+import { workspaceSources } from './workspace-sources.js';
 
 /** `st3 run`'s graph stage: atomize the workspace, build the graph, cut cycles, plan waves. */
 export async function runGraphStage(ctx: StageContext): Promise<StageReport> {
-  const files = workspaceSources(ctx.root);
+  const files = await workspaceSources(ctx.root);
   if (files.length === 0)
     return { stage: 'graph', ok: true, skipped: true, summary: 'skipped: no TypeScript, JavaScript or Python sources' };
   let atoms;
+  const unread: Diagnostic[] = [];
   try {
-    atoms = await atomizeSources(files, ctx.root, { cache: !ctx.dryRun });
+    atoms = await atomizeSources(files, ctx.root, {
+      cache: !ctx.dryRun,
+      onDiagnostic: (d) => void (d.code === 'E_FILE_READ' && unread.push(d)),
+    });
   } catch (error) {
     if (isSt3Error(error, 'E_GRAPH_NO_ATOMIZER'))
       return { stage: 'graph', ok: true, skipped: true, summary: `skipped: ${error.message}` };
@@ -55,11 +28,48 @@ export async function runGraphStage(ctx: StageContext): Promise<StageReport> {
   if (a.removedEdges.length > 0)
     lines.push(...a.removedEdges.slice(0, 10).map((e) => `cycle cut: ${e.from} -> ${e.to} (${e.type})`));
   lines.push(`file imports: ${built.files.edges.length} between ${built.files.nodes.length} files`);
+  const gaps = graphGaps(atoms.skipped, parseProblems(atoms.files), unread.length);
   return {
     stage: 'graph',
-    ok: true,
-    summary: `${s.nodes} atoms, ${s.edges} edges, ${s.waves} waves (widest ${s.widestWave}, mean parallelism ${s.meanParallelism}), ${s.edgesRemoved} edge(s) cut to break ${s.cyclicComponents} cycle group(s)`,
-    lines,
-    data: { stats: s, waves: a.waves, criticalPath: a.criticalPath, removedEdges: a.removedEdges, files: built.files },
+    // A source it could not read leaves the graph without its atoms and edges: no verdict on the workspace.
+    ok: unread.length === 0,
+    summary: `${s.nodes} atoms, ${s.edges} edges, ${s.waves} waves (widest ${s.widestWave}, mean parallelism ${s.meanParallelism}), ${s.edgesRemoved} edge(s) cut to break ${s.cyclicComponents} cycle group(s)${gaps.summary}`,
+    lines: [...gaps.lines, ...lines],
+    data: {
+      stats: s,
+      waves: a.waves,
+      criticalPath: a.criticalPath,
+      removedEdges: a.removedEdges,
+      files: built.files,
+      skipped: atoms.skipped,
+    },
+  };
+}
+
+/** The first parse problem (syntax, or bytes not UTF-8) of each atomized file with any: its imports and calls may be missing. */
+function parseProblems(files: readonly object[]): Diagnostic[] {
+  return files.flatMap((f) => {
+    const first = ((f as { diagnostics?: Diagnostic[] }).diagnostics ?? []).find((d) => d.code === 'E_ATOMIZE_SYNTAX');
+    return first ? [first] : [];
+  });
+}
+
+/** What the graph leaves out or may get wrong, for the summary and the first lines of the report. */
+function graphGaps(
+  skipped: readonly SkippedSource[],
+  problems: readonly Diagnostic[],
+  unread: number,
+): { summary: string; lines: string[] } {
+  const parts: string[] = [];
+  if (unread > 0) parts.push(`${unread} source file(s) could not be read`);
+  if (skipped.length > unread) parts.push(`${skipped.length - unread} skipped`);
+  if (problems.length > 0) parts.push(`${problems.length} with parse problems (their edges may be missing)`);
+  const at = (d: Diagnostic) => `${d.file}${d.line !== undefined ? `:${d.line}:${d.column ?? 1}` : ''}`;
+  return {
+    summary: parts.length > 0 ? `; not complete: ${parts.join(', ')}` : '',
+    lines: [
+      ...skipped.map((f) => `not in the graph: ${f.path} (${f.reason})`),
+      ...problems.map((d) => `parse problem: ${at(d)}: ${d.message}`),
+    ],
   };
 }

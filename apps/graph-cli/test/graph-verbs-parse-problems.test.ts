@@ -1,0 +1,37 @@
+// st3 graph and waves on sources with syntax errors: such a file is in the graph as far as it parsed
+// (its imports and calls may be missing), so its problems are told, located, as `st3 atomize` tells them.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryIO, runCli } from '@st3/cli-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../src/index.js';
+
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'st3-graph-parse-'));
+  mkdirSync(join(dir, '.st3'));
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'src/ok.ts'), 'export function ok(): number {\n  return 1;\n}\n');
+  writeFileSync(join(dir, 'src/user.ts'), "import { ok } from './ok';\nexport function user( {\n  return ok( +;\n}\n");
+  writeFileSync(join(dir, 'src/bad.py'), 'def f(:\n    return 1\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function st3(...argv: string[]) {
+  const { io, stdout, stderr } = memoryIO({ cwd: dir });
+  const code = await runCli(cli, argv, io);
+  return { code, stdout: stdout(), stderr: stderr() };
+}
+
+describe('a source file with syntax errors', () => {
+  for (const verb of ['graph', 'waves']) {
+    it(`st3 ${verb} warns about it, located (the graph alone cannot show it)`, async () => {
+      const r = await st3(verb, 'src', '--json', '--no-color');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/^src\/user\.ts:3:10: warning: /m);
+      expect(r.stderr).toMatch(/^src\/bad\.py: warning: the file has syntax errors$/m);
+      expect(r.stderr).not.toMatch(/^src\/ok\.ts/m);
+    }, 60_000);
+  }
+});
