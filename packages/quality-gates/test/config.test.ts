@@ -113,6 +113,32 @@ describe('loadQualityConfig', () => {
     expect(r.errors[0]!.message).toContain('regex does not compile');
   });
 
+  it('reports a checked_files_pattern without a file group, or not a string, at its line', () => {
+    const gate = (pattern: string) =>
+      parseQualityConfig(
+        base(`    capabilities:
+      file_types: [".py"]
+      parsing_strategy: text_violations
+      text_violations:
+        pattern: '^--- (?P<file>.+)$'
+      checked_files_pattern: ${pattern}
+`),
+      );
+    const noGroup = gate(`'format_path; path=(.+)$'`);
+    expect(noGroup.errors).toHaveLength(1);
+    expect(noGroup.errors[0]).toMatchObject({
+      code: 'E_CONFIG_INVALID',
+      line: 13,
+      path: ['gates', 'lint', 'capabilities', 'checked_files_pattern'],
+      message: 'checked_files_pattern needs a named group "file"',
+    });
+    expect(gate('[a]').errors[0]).toMatchObject({
+      line: 13,
+      path: ['gates', 'lint', 'capabilities', 'checked_files_pattern'],
+    });
+    expect(gate(`'format_path; path=(?P<file>.+)$'`).errors).toEqual([]);
+  });
+
   it('reports a {placeholder} in defaults that names no capture group', () => {
     const r = parseQualityConfig(
       base(`    capabilities:

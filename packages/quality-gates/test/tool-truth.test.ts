@@ -119,6 +119,72 @@ describe('a gate never passes what its tool did not check or could not say', () 
   });
 
   itWithTools(
+    ['tsc'],
+    "tsc: a file outside its tsconfig's program is not checked, never passed",
+    async () => {
+      const dir = repo({
+        '.st3/config/quality.yaml': renderQualityConfig(['tsc']),
+        'package.json': '{"name": "t", "private": true}\n',
+        'tsconfig.json': '{"compilerOptions": {"strict": true, "lib": ["es5"], "types": []}, "include": ["src"]}\n',
+        'src/a.ts': 'export const a: number = 1;\n',
+        'scripts/x.ts': 'export const x: number = "not a number";\n',
+      });
+      // Named: tsc never type-checks scripts/x.ts, so the run checks less than asked.
+      const named = await run(dir, { scope: { kind: 'files', files: ['scripts/x.ts'] } });
+      expect(named.overall_pass).toBe(false);
+      expect(named.gates[0]).toMatchObject({ status: 'error' });
+      expect(named.gates[0]!.reason).toContain('scripts/x.ts (excluded by tsc');
+      // The project: the verdict covers tsc's program; the file outside it is listed, not cleared.
+      const project = await run(dir);
+      expect(project.gates[0]).toMatchObject({
+        status: 'passed',
+        not_checked: [{ file: 'scripts/x.ts', reason: expect.stringContaining('tsc --listFilesOnly') }],
+      });
+    },
+    60_000,
+  );
+
+  itWithTools(['ruff'], 'ruff format: a file its format.exclude leaves out is not checked, never passed', async () => {
+    const dir = repo({
+      '.st3/config/quality.yaml': renderQualityConfig(['ruff-format']),
+      'pyproject.toml': '[tool.ruff]\nforce-exclude = true\n[tool.ruff.format]\nexclude = ["pkg/gen/**"]\n',
+      'pkg/gen/bad.py': 'x=[1,\n  2]\n',
+      'pkg/ok.py': 'x = 1\n',
+      'pkg/ugly.py': 'y={  "a":1}\n',
+    });
+    // `ruff check --show-files` lists pkg/gen/bad.py: format.exclude is the formatter's own.
+    const named = await run(dir, { scope: { kind: 'files', files: ['pkg/gen/bad.py'] } });
+    expect(named.overall_pass).toBe(false);
+    expect(named.gates[0]).toMatchObject({ status: 'error' });
+    expect(named.gates[0]!.reason).toContain('pkg/gen/bad.py (excluded by ruff');
+    const project = await run(dir);
+    expect(project.gates[0]).toMatchObject({
+      status: 'failed',
+      violations: [{ file: 'pkg/ugly.py', rule: 'format' }],
+      not_checked: [{ file: 'pkg/gen/bad.py', reason: expect.stringContaining('excluded by ruff') }],
+    });
+  });
+
+  itWithTools(['python3'], 'checked_files_pattern: a file the output names or reports on is checked', async () => {
+    const lint = [
+      'import sys',
+      'print("a.py:1:1: W100 long line")',
+      'print("checked: b.py", file=sys.stderr)',
+      'sys.exit(1)',
+    ].join('\n');
+    const config = `${textGate(['python3', 'lint.py'])}      checked_files_pattern: '^checked: (?P<file>.+)$'\n`;
+    const dir = repo({ '.st3/config/quality.yaml': config, 'lint.py': lint, 'a.py': '', 'b.py': '', 'c.py': '' });
+    const files = ['a.py', 'b.py', 'c.py'];
+    const r = await run(dir, { scope: { kind: 'files', files } });
+    expect(r.gates[0]).toMatchObject({ status: 'error', reason: expect.stringContaining('c.py (excluded by python3') });
+    expect(r.gates[0]!.reason).not.toContain('a.py');
+    // What it reported on was checked, even unnamed: the verdict stands.
+    const reported = await run(dir, { scope: { kind: 'files', files: ['a.py'] } });
+    expect(reported.gates[0]).toMatchObject({ status: 'passed', violations: [{ file: 'a.py' }] });
+    expect(reported.gates[0]!.not_checked).toBeUndefined();
+  });
+
+  itWithTools(
     ['flake8', 'python3'],
     'a crash or a missing module exiting 1 under exit_codes_ok [0, 1] is no pass',
     async () => {

@@ -71,11 +71,21 @@ export function checkQualityConfig(config: QualityConfig, ctx: CheckContext): Di
     gate.capabilities.not_checked_patterns?.forEach((source, i) =>
       compiles([...base, 'capabilities', 'not_checked_patterns', i], source),
     );
+    checkCheckedFilesPattern(gate, base, compiles, at);
   }
   return out;
 }
 
 type Gate = QualityConfig['gates'][string];
+
+/** `checked_files_pattern` is a regex with a `file` group. */
+function checkCheckedFilesPattern(gate: Gate, base: Path, compiles: Compiles, at: At): void {
+  const source = gate.capabilities.checked_files_pattern;
+  if (source === undefined) return;
+  const path = [...base, 'capabilities', 'checked_files_pattern'];
+  if (compiles(path, source) && !groupNames(source).has('file'))
+    at(path, 'E_CONFIG_INVALID', 'error', 'checked_files_pattern needs a named group "file"');
+}
 
 function checkSuccess(gate: Gate, base: Path, compiles: Compiles, at: At): void {
   const success = gate.success as { score_pattern?: string; min_score?: number };

@@ -89,6 +89,9 @@ const tsc: GatePreset = {
       },
       scope_mode: 'project',
       config_files: ['tsconfig*.json', 'jsconfig*.json', ...JS_LOCKS],
+      // tsc checks its tsconfig's program, not the files in scope: one outside include/files (or in
+      // exclude) is never type-checked. The program's files, absolute, one a line, without a type-check.
+      checked_files_command: ['tsc', '--listFilesOnly', '-p', 'tsconfig.json'],
     },
   },
 };
@@ -206,9 +209,10 @@ const ruffFormat: GatePreset = {
   language: 'python',
   gate: {
     name: 'Ruff format',
-    description: 'Python formatting (ruff format --check --diff)',
+    description: 'Python formatting (ruff format --check --diff --verbose)',
     execution: {
-      command: ['ruff', 'format', '--check', '--diff'],
+      // --verbose: ruff logs each file it formats (`format_path; path=…`) on stderr, see checked_files_pattern.
+      command: ['ruff', 'format', '--check', '--diff', '--verbose'],
       timeout_seconds: 120,
       install_hint: 'pip install ruff (or pipx install ruff)',
     },
@@ -227,8 +231,10 @@ const ruffFormat: GatePreset = {
       scope_mode: 'files',
       config_files: ['pyproject.toml', 'ruff.toml', '.ruff.toml', ...PY_LOCKS],
       fix: { command: ['ruff', 'format', '--quiet'] },
-      // A file the ruff config excludes (force-exclude) is skipped silently: ruff says which it checks.
-      checked_files_command: ['ruff', 'check', '--show-files'],
+      // A file ruff's config excludes from formatting (`exclude`, or `format.exclude`, under force-exclude) is
+      // skipped silently, and `ruff check --show-files` does not apply `format.exclude`: the run's own log
+      // names every file it formatted. A ruff that stops logging so checks nothing as far as ST3 knows.
+      checked_files_pattern: '\\[DEBUG\\] format_path; path=(?P<file>.+)$',
     },
   },
 };

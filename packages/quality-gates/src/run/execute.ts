@@ -5,6 +5,7 @@ import { createOutputParser, evaluateGate, type GateEvaluation } from '../parse/
 import { runProcess, tail, type ProcessResult } from '@st3/process';
 import { writeArtifactLog } from './artifact-log.js';
 import { chunkFiles, commandLineBudget } from './chunk.js';
+import { checkedByOutput, filesNotListed, withNotChecked } from './checked-files.js';
 
 export interface ExecuteOptions {
   root: string;
@@ -143,13 +144,17 @@ export async function executeCheck(
       reason: `output not understood: ${(error as Error).message}`,
     };
   }
-  return evaluation.status === 'error' ? evaluation : withCheckedFiles(id, gate, files, options, evaluation);
+  if (evaluation.status === 'error') return evaluation;
+  const seen = checkedByOutput(gate, files, runs, workDir, options.root, evaluation);
+  return withCheckedFiles(id, gate, files, options, seen);
 }
 
 /**
- * `checked_files_command`: asks the tool which of the files it was given it checks (ruff's config may
- * exclude some even when they are named: `force-exclude`); the others are not checked — listed beside
- * the verdict, never cleared. A listing that fails leaves the gate unable to say what it checked: an error.
+ * `checked_files_command`: asks the tool which files it checks. Given the gate's files (`args`/`stdin`:
+ * ruff's config may exclude some even when they are named, `force-exclude`), or once without files for a
+ * tool that finds its own (`pass_files: none`: tsc's program is its tsconfig's include/files/exclude and
+ * what they import). A given file it does not print is not checked — listed beside the verdict, never
+ * cleared. A listing that fails leaves the gate unable to say what it checked: an error.
  */
 async function withCheckedFiles(
   id: string,
@@ -159,8 +164,7 @@ async function withCheckedFiles(
   evaluation: GateEvaluation,
 ): Promise<GateEvaluation> {
   const command = gate.capabilities.checked_files_command;
-  const passFiles = gate.execution.pass_files ?? 'args';
-  if (!command || files.length === 0 || passFiles === 'none') return evaluation;
+  if (!command || files.length === 0) return evaluation;
   const plan: CommandPlan = { ...checkCommand(gate), command };
   const { runs, workDir } = await runCommand(`${id}-files`, plan, files, { ...options, logging: undefined });
   const failed = runs.find((r) => r.error || r.exitCode !== 0 || r.stdoutTruncated);
@@ -180,8 +184,5 @@ async function withCheckedFiles(
     ),
   );
   const reason = `excluded by ${gate.execution.command[0] ?? 'the tool'}'s own config (not listed by ${command.join(' ')})`;
-  const unseen = files.filter((f) => !listed.has(resolve(options.root, f))).map((file) => ({ file, reason }));
-  if (unseen.length === 0) return evaluation;
-  const notChecked = [...(evaluation.notChecked ?? []), ...unseen].sort((a, b) => (a.file < b.file ? -1 : 1));
-  return { ...evaluation, notChecked };
+  return withNotChecked(evaluation, filesNotListed(files, listed, options.root, reason));
 }

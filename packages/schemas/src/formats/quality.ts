@@ -169,13 +169,19 @@ export const GateCapabilitiesSchema = z
       .min(1)
       .optional()
       .describe(
-        "ST3 extension: a command that prints the files the tool would check among those it is given, one per line (ruff: [ruff, check, --show-files]); it runs with the gate's files and environment, and a given file it does not print is not checked by the gate (its own config excludes it): listed, never cleared",
+        "ST3 extension: a command that prints the files the tool would check among those it is given, one per line (ruff: [ruff, check, --show-files]); it runs with the gate's files and environment (once, without files, for a gate with pass_files none: tsc --listFilesOnly -p tsconfig.json), and a given file it does not print is not checked by the gate (its own config excludes it): listed, never cleared",
+      ),
+    checked_files_pattern: z
+      .string()
+      .optional()
+      .describe(
+        'ST3 extension: a regex with a named group "file" matching the lines of the check\'s own output (stdout and stderr) that name a file the tool checked (ruff format --verbose: `\\[DEBUG\\] format_path; path=(?P<file>.+)$`); a given file no line names is not checked by the gate: listed, never cleared',
       ),
     not_checked_patterns: z
       .array(z.string())
       .optional()
       .describe(
-        'ST3 extension: regexes for what the tool says when it did not check a file it was given (eslint: "File ignored because ..."), matched against each parsed violation\'s message and each stderr line; a match makes the gate an error naming the files, never a pass',
+        'ST3 extension: regexes for what the tool says when it did not check a file it was given (eslint: "File ignored because ..."), matched against each parsed violation\'s message and each stderr line; a file so named is listed as not checked (never cleared, left out of the verdict)',
       ),
   })
   .loose()

@@ -1,0 +1,72 @@
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { GateConfig } from '@st3/schemas';
+import type { ProcessResult } from '@st3/process';
+import { compileConfigRegex } from '../config/regex.js';
+import type { GateEvaluation } from '../parse/evaluate.js';
+
+export type NotCheckedFile = { file: string; reason: string };
+
+/**
+ * The given files (relative to `root`) that `listed` (absolute paths) does not name. A tool may print
+ * real paths (macOS's /var is /private/var): a file counts as listed under either form.
+ */
+export function filesNotListed(
+  files: readonly string[],
+  listed: ReadonlySet<string>,
+  root: string,
+  reason: string,
+): NotCheckedFile[] {
+  const isListed = (path: string): boolean => {
+    if (listed.has(path)) return true;
+    try {
+      return listed.has(realpathSync.native(path));
+    } catch {
+      return false;
+    }
+  };
+  return files.filter((f) => !isListed(resolve(root, f))).map((file) => ({ file, reason }));
+}
+
+/**
+ * The evaluation with `unseen` added to its `notChecked` (one entry per file, sorted). A file the tool
+ * reported a violation on was checked, whatever a listing says: a listing that misses it (a tool whose
+ * log changed) must not turn a failed gate into a skipped one.
+ */
+export function withNotChecked(evaluation: GateEvaluation, unseen: readonly NotCheckedFile[]): GateEvaluation {
+  const reported = new Set(evaluation.violations.map((v) => v.file));
+  const missed = unseen.filter((n) => !reported.has(n.file));
+  if (missed.length === 0) return evaluation;
+  const byFile = new Map((evaluation.notChecked ?? []).map((n) => [n.file, n] as const));
+  for (const n of missed) if (!byFile.has(n.file)) byFile.set(n.file, n);
+  const notChecked = [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : 1));
+  return { ...evaluation, notChecked };
+}
+
+/**
+ * `checked_files_pattern`: the check's own output (stdout and stderr of every run) names each file the
+ * tool checked; a given file it does not name was left out by the tool's own config (ruff format's
+ * `format.exclude` under `force-exclude`, which `ruff check --show-files` does not apply). The run that
+ * gave the verdict is the one that says what it saw: no second process, no guess.
+ */
+export function checkedByOutput(
+  gate: GateConfig,
+  files: readonly string[],
+  runs: readonly ProcessResult[],
+  workDir: string,
+  root: string,
+  evaluation: GateEvaluation,
+): GateEvaluation {
+  const source = gate.capabilities.checked_files_pattern;
+  if (source === undefined || files.length === 0) return evaluation;
+  const pattern = compileConfigRegex(source);
+  const listed = new Set<string>();
+  for (const run of runs)
+    for (const line of `${run.stdout}\n${run.stderr}`.split('\n')) {
+      const file = pattern.exec(line.trimEnd())?.groups?.file?.trim();
+      if (file) listed.add(resolve(workDir, file));
+    }
+  const tool = gate.execution.command[0] ?? 'the tool';
+  const reason = `excluded by ${tool}'s own config (its output does not name it as checked)`;
+  return withNotChecked(evaluation, filesNotListed(files, listed, root, reason));
+}
