@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { exitCodeFor } from '@st3/schemas';
 import { describe, expect, it } from 'vitest';
 import { json, makeWorkspace, st3Tasks } from './cli.js';
@@ -34,7 +35,7 @@ async function qaWorkspace(fixtures: Record<string, string> = {}) {
 }
 
 describe('st3 qa record: ok and exit code follow the run and its drift', () => {
-  it('10 passed, then 10 pending (`-t nomatch`): record and drift exit 1 with "no test passed"', async () => {
+  it('10 passed, then 10 pending (`-t nomatch`): record and drift exit 1, not measured (no test ran)', async () => {
     const ws = await qaWorkspace({ 'v1.json': 'vitest-10-passed.json', 'v2.json': 'vitest-nomatch.json' });
     try {
       const first = await ws.record('--command', 'vitest run', '--log', 'v1.json', '--json');
@@ -44,11 +45,28 @@ describe('st3 qa record: ok and exit code follow the run and its drift', () => {
       expect(second.code, second.stdout).toBe(1);
       const doc = json<RecordDoc>(second);
       expect(doc).toMatchObject({ ok: false, baseline: false, drift: { regression: true } });
-      expect(doc.drift!.findings.map((f) => f.message)).toContainEqual(expect.stringContaining('no test passed'));
+      expect(doc.drift!.findings.map((f) => f.message)).toContainEqual(expect.stringContaining('no test ran'));
       const drift = await st3Tasks(ws.dir, 'qa', 'drift', 'TASK-0001');
       expect(drift.code, drift.stdout).toBe(1);
-      expect(drift.stdout).toMatch(/^regression {2}test:vitest run/m);
-      expect(drift.stdout).toContain('no test passed (10 ran: 0 failed, 10 skipped; 10 passed in the baseline)');
+      expect(drift.stdout).toMatch(/^not measured {2}test:vitest run/m);
+      expect(drift.stdout).toContain(
+        'no test ran: all 10 were skipped or pending (none passed or failed); 10 passed in the baseline',
+      );
+    } finally {
+      await ws.cleanup();
+    }
+  });
+
+  it('every test pending, recorded first: exit 1, never the baseline (it was "0 of 10 tests passed", exit 0)', async () => {
+    const ws = await qaWorkspace({ 'v2.json': 'vitest-nomatch.json' });
+    try {
+      const r = await ws.record('--command', 'vitest run -t nomatch', '--log', 'v2.json', '--json');
+      expect(r.code, r.stdout).toBe(1);
+      expect(json<RecordDoc>(r)).toMatchObject({
+        ok: false,
+        baseline: false,
+        not_measured: 'no test ran: all 10 were skipped or pending (none passed or failed)',
+      });
     } finally {
       await ws.cleanup();
     }
@@ -111,7 +129,7 @@ describe('st3 qa record: ok and exit code follow the run and its drift', () => {
   });
 
   it('ESLint "File ignored": the file is not checked, its no-var error is not "fixed"', async () => {
-    const ws = await qaWorkspace({ 'l1.json': 'eslint-no-var.json', 'l2.json': 'eslint-ignored.json' });
+    const ws = await qaWorkspace({ 'l1.json': 'eslint-no-var.json', 'l2.json': 'eslint-partly-ignored.json' });
     try {
       const first = await ws.record(
         '--command',
@@ -130,6 +148,60 @@ describe('st3 qa record: ok and exit code follow the run and its drift', () => {
       expect(r.stdout).toContain('0 errors, 0 warnings; 1 file not checked: lint/src/bad.js');
       expect(r.stdout).toContain('lint/src/bad.js was not checked (File ignored because of a matching ignore pattern');
       expect(r.stderr + r.stdout).not.toMatch(/✓ no-var/);
+    } finally {
+      await ws.cleanup();
+    }
+  });
+});
+
+describe('st3 qa record: a real ESLint run that checked no file is not measured, never "0 errors"', () => {
+  const eslint = fileURLToPath(new URL('../../../node_modules/.bin/eslint', import.meta.url));
+  const files = {
+    'eslint.config.mjs': "export default [{ ignores: ['lib/**'] }, { rules: { 'no-var': 'error' } }];\n",
+    'lib/a.js': 'var a = 1;\nconsole.log(a);\n',
+  };
+
+  it('every file ignored by its config (stylish and -f json) or none matched: exit 1, never the baseline', async () => {
+    const ws = await makeWorkspace({ files });
+    try {
+      expect((await st3Tasks(ws.dir, 'tasks', 'context', 'init', 'TASK-0001')).code).toBe(0);
+      const runs: [string[], RegExp][] = [
+        [[eslint, 'lib/a.js'], /^ESLint's output names only files it ignored .*: lib\/a\.js;/],
+        [
+          [eslint, '-f', 'json', 'lib/a.js'],
+          /^ESLint checked no file: every file it was given is ignored .*: lib\/a\.js$/,
+        ],
+        [
+          [eslint, '-f', 'json', '--no-error-on-unmatched-pattern', 'gen/*.js'],
+          /^ESLint checked no file: its report lists none/,
+        ],
+      ];
+      for (const [argv, reason] of runs) {
+        const r = await st3Tasks(ws.dir, 'qa', 'record', 'TASK-0001', '--kind', 'lint', '--json', '--', ...argv);
+        expect(r.code, r.stdout + r.stderr).toBe(1);
+        const doc = json<RecordDoc>(r);
+        expect(doc).toMatchObject({ ok: false, baseline: false, summary: { exit_code: 0 } });
+        expect(doc.not_measured).toMatch(reason);
+        expect(doc.summary.headline).toMatch(/^not measured: ESLint/);
+      }
+    } finally {
+      await ws.cleanup();
+    }
+  });
+});
+
+describe("st3 qa record --log without --exit-code: the log's own failures fail the record", () => {
+  it('"3 of 5 tests failed" and "2 errors" taken as exit 0: exit 1, ok false (they were ok, exit 0)', async () => {
+    const ws = await qaWorkspace({ 'v.json': 'vitest.json', 'l.json': 'eslint.json' });
+    try {
+      for (const [command, log] of [
+        ['vitest run', 'v.json'],
+        ['eslint -f json .', 'l.json'],
+      ]) {
+        const r = await ws.record('--command', command!, '--log', log!, '--json');
+        expect(r.code, r.stdout + r.stderr).toBe(1);
+        expect(json<RecordDoc>(r)).toMatchObject({ ok: false, baseline: true, summary: { exit_code: 0 } });
+      }
     } finally {
       await ws.cleanup();
     }

@@ -11,6 +11,7 @@ import {
   DEFAULT_TASKS_CONFIG,
   initContext,
   qaDrift,
+  qaRecordFailed,
   readContext,
   readQaRuns,
   recordQa,
@@ -18,6 +19,7 @@ import {
   summarizeQa,
   type EvidenceWorkspace,
 } from '../src/index.js';
+import { qaNotMeasured } from '../src/qa/measured.js';
 import { fixedClock, withTemp } from './helpers.js';
 import { completeTask } from './task-text.js';
 
@@ -35,18 +37,32 @@ async function workspace(root: string): Promise<EvidenceWorkspace> {
 }
 
 describe('qa drift: tests that vanish or were all skipped (real vitest JSON reports)', () => {
-  it('10 passed, then `vitest run -t nomatch` (10 pending, exit 0): a regression, "no test passed"', async () => {
+  it('10 passed, then `vitest run -t nomatch` (10 pending, exit 0): not measured (no test ran), a regression', async () => {
     const base = await summarize('vitest-10-passed.json', 'vitest run');
     const none = await summarize('vitest-nomatch.json', 'vitest run');
     expect(none.tests).toMatchObject({ total: 10, passed: 0, skipped: 10 });
+    const reason = 'no test ran: all 10 were skipped or pending (none passed or failed)';
+    expect(qaNotMeasured(none)).toBe(reason);
+    expect(none.headline).toBe(`not measured: ${reason}`);
     const report = compareQa(base, none);
     expect(report.regression).toBe(true);
-    expect(report.findings).toContainEqual(
-      expect.objectContaining({ kind: 'fewer_passing_tests', regression: true, baseline: 10, current: 0 }),
-    );
-    expect(report.findings.find((f) => f.kind === 'fewer_passing_tests')?.message).toContain(
-      'no test passed (10 ran: 0 failed, 10 skipped; 10 passed in the baseline)',
-    );
+    expect(report.findings).toEqual([
+      expect.objectContaining({
+        kind: 'not_measured',
+        regression: true,
+        message: `not measured: the current run measured nothing: ${reason}; 10 passed in the baseline`,
+      }),
+    ]);
+  });
+
+  it('every test skipped, recorded first: not the baseline, qaRecordFailed (it was "0 of 10 tests passed", ok)', async () => {
+    await withTemp(async (root) => {
+      const ws = await workspace(root);
+      await writeFile(join(root, 'n.json'), (await fixture('vitest-nomatch.json')).replaceAll(SAMPLE, root));
+      const r = await recordQa(ws, 'TASK-0060', { command: 'vitest run', exitCode: 0, durationMs: 1, log: 'n.json' });
+      expect(r).toMatchObject({ baseline: false, notMeasured: expect.stringContaining('skipped or pending') });
+      expect(qaRecordFailed(r)).toBe(true);
+    });
   });
 
   it('fewer passing than the baseline is a regression, even where named failures do not explain it', async () => {
@@ -246,8 +262,10 @@ describe('ESLint "File ignored" (real eslint 9 output): a file not checked is no
   it('is not counted as a warning; the summary names the file; its baseline errors are not "fixed"', async () => {
     const base = await summarize('eslint-no-var.json', 'eslint src', 1);
     expect(base.issues?.by_rule).toEqual({ 'no-var': { errors: 1, warnings: 0 } });
-    for (const name of ['eslint-ignored.json', 'eslint-ignored-stylish.txt']) {
+    // bad.js ignored, good.js checked clean: the run measured something.
+    for (const name of ['eslint-partly-ignored.json']) {
       const now = await summarize(name, 'eslint src', 0);
+      expect(qaNotMeasured(now)).toBeUndefined();
       expect(now.issues).toMatchObject({ errors: 0, warnings: 0, by_rule: {} });
       expect(now.headline).toBe('0 errors, 0 warnings; 1 file not checked: lint/src/bad.js');
       const report = compareQa(base, now);
@@ -264,7 +282,7 @@ describe('ESLint "File ignored" (real eslint 9 output): a file not checked is no
 
   it('a record made before this check (the message kept as a warning) is read the same way', async () => {
     const base = await summarize('eslint-no-var.json', 'eslint src', 1);
-    const old = await summarize('eslint-ignored.json', 'eslint src', 0);
+    const old = await summarize('eslint-partly-ignored.json', 'eslint src', 0);
     old.issues = {
       errors: 0,
       warnings: 1,
@@ -278,12 +296,74 @@ describe('ESLint "File ignored" (real eslint 9 output): a file not checked is no
   });
 });
 
+describe('ESLint checked no file (every file ignored, or none matched): not measured, never "0 errors"', () => {
+  it('all ignored (JSON and stylish) or an empty JSON report: not measured with the reason, no figures', async () => {
+    const base = await summarize('eslint-no-var.json', 'eslint src', 1);
+    const cases: [string, RegExp][] = [
+      ['eslint-ignored.json', /^ESLint checked no file: every file it was given is ignored .*: lint\/src\/bad\.js$/],
+      [
+        'eslint-ignored-stylish.txt',
+        /^ESLint's output names only files it ignored .*: lint\/src\/bad\.js; .*eslint -f json/,
+      ],
+      ['eslint-no-file.json', /^ESLint checked no file: its report lists none/],
+    ];
+    for (const [name, reason] of cases) {
+      const now = await summarize(name, 'eslint src', 0);
+      expect(qaNotMeasured(now), name).toMatch(reason);
+      expect(now.headline, name).toMatch(/^not measured: ESLint/);
+      expect(now.issues, name).toBeUndefined();
+      const report = compareQa(base, now);
+      expect(report.regression).toBe(true);
+      expect(report.findings).toContainEqual(expect.objectContaining({ kind: 'not_measured', regression: true }));
+      expect(report.improvements.join(' ')).not.toContain('no-var');
+    }
+  });
+
+  it('recorded first: never the baseline, and qaRecordFailed though eslint exited 0', async () => {
+    await withTemp(async (root) => {
+      const ws = await workspace(root);
+      await writeFile(join(root, 'lint.json'), (await fixture('eslint-ignored.json')).replaceAll(SAMPLE, root));
+      const r = await recordQa(ws, 'TASK-0060', {
+        command: 'eslint -f json src/bad.js',
+        exitCode: 0,
+        durationMs: 1,
+        log: 'lint.json',
+      });
+      expect(r.baseline).toBe(false);
+      expect(r.notMeasured).toContain('lint/src/bad.js');
+      expect(qaRecordFailed(r)).toBe(true);
+    });
+  });
+});
+
+describe('qaRecordFailed: a run whose own figures show failures is never ok, whatever its exit code', () => {
+  it('failing tests or lint errors recorded with exit 0 (a log without --exit-code, `… || true`) fail', async () => {
+    await withTemp(async (root) => {
+      const ws = await workspace(root);
+      const record = async (name: string, command: string) => {
+        await writeFile(join(root, name), (await fixture(name)).replaceAll(SAMPLE, root));
+        return recordQa(ws, 'TASK-0060', { command, exitCode: 0, durationMs: 1, log: name });
+      };
+      const tests = await record('vitest.json', 'vitest run');
+      expect(tests.summary.tests).toMatchObject({ failed: 3 });
+      expect(qaRecordFailed(tests)).toBe(true);
+      const lint = await record('eslint.json', 'eslint -f json .');
+      expect(lint.summary.issues).toMatchObject({ errors: 2 });
+      expect(qaRecordFailed(lint)).toBe(true);
+      // No false red: a clean run with exit 0 passes.
+      expect(qaRecordFailed(await record('vitest-10-passed.json', 'vitest run --reporter=json'))).toBe(false);
+    });
+  });
+});
+
 it('fixtures exist (captured outputs, see fixtures/qa/README.md)', () => {
   for (const name of [
     'vitest-10-passed.json',
     'vitest-nomatch.json',
     'coverage-summary-unknown.json',
     'eslint-ignored.json',
+    'eslint-partly-ignored.json',
+    'eslint-no-file.json',
   ])
     expect(existsSync(new URL(`./fixtures/qa/${name}`, import.meta.url))).toBe(true);
 });

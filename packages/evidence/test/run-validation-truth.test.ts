@@ -122,6 +122,18 @@ describe('validation commands of the task file that differ from the context', ()
       expect(await validationCommandDrift(ws, context)).toEqual([]);
     });
   });
+
+  it('a deleted task file: no command of the context runs (they came from it), with the reason', async () => {
+    await withTemp(async (root) => {
+      const ws = await workspace(root, PASSES);
+      await initContext(ws, 'TASK-0001', { worktree: 'skip' });
+      await rm(join(root, 'tasks/TASK-0001-a.task.yaml'));
+      const run = await runTaskValidation(ws, 'TASK-0001', { env: { PATH: process.env.PATH } });
+      expect(run.results.map((r) => [r.id, r.status, r.attempts])).toEqual([['ok', 'skipped', 0]]);
+      expect(run.results[0]!.skip_reason).toMatch(/^the task file tasks\/TASK-0001-a\.task\.yaml is gone/);
+      expect(tallyValidation(run.results)).toMatchObject({ ok: false, passed: 0, not_run: 1 });
+    });
+  });
 });
 
 describe('evidence verify', () => {

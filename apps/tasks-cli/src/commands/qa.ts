@@ -74,7 +74,7 @@ export const record = defineCommand({
   summary:
     'read a lint, type-check, test or coverage log into a summary and store it as qa_output evidence (the first run of a command is its baseline)',
   description:
-    'Exit code 1 when the recorded run failed (non-zero exit), was killed, measured nothing (not measured: never the baseline) or regressed against the baseline.',
+    'Exit code 1 when the recorded run failed (non-zero exit, or failing tests or errors in its figures whatever its exit code), was killed, measured nothing (not measured: never the baseline) or regressed against the baseline.',
   usage: ['st3 qa record <task> --command "…" [--exit-code N --log FILE] [--kind K] [--set-baseline] [--json]'],
   args: [
     TASK,

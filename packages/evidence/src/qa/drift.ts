@@ -121,11 +121,13 @@ function notMeasuredFindings(baseline: QaSummary, current: QaSummary): QaDriftFi
   const out: QaDriftFinding[] = [];
   const now = qaNotMeasured(current);
   const was = qaNotMeasured(baseline);
+  // What the baseline's tests did, so "none ran" reads against it.
+  const had = !was && baseline.tests ? `; ${baseline.tests.passed} passed in the baseline` : '';
   if (now)
     out.push({
       kind: 'not_measured',
       regression: true,
-      message: `not measured: the current run measured nothing: ${now}`,
+      message: `not measured: the current run measured nothing: ${now}${current.tests ? had : ''}`,
     });
   if (was)
     out.push({

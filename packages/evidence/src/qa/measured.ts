@@ -10,7 +10,8 @@ export const NOT_MEASURED = 'not measured';
  * Why a QA summary measured nothing, or undefined when its figures stand. Judged from the summary
  * alone (the schema has no field for it, and records written before this check must be judged too):
  * a killed run (no exit code); a lint or type-check run without figures, or one that exited non-zero
- * with nothing read (the tool failed, not "0 errors"); a test run in which no test ran; a coverage
+ * with nothing read (the tool failed, not "0 errors"); a test run in which no test ran (none at all, or
+ * every one skipped or pending); a coverage
  * report in which no metric was measured (every total 0/0).
  */
 export function qaNotMeasured(summary: QaSummary): string | undefined {
@@ -25,7 +26,12 @@ export function qaNotMeasured(summary: QaSummary): string | undefined {
   }
   if (summary.kind === 'test') {
     if (!summary.tests) return reasonIn(summary.headline) ?? 'no figures were recorded';
-    return summary.tests.total === 0 ? 'no test ran' : undefined;
+    const { total, passed, failed } = summary.tests;
+    if (total === 0) return 'no test ran';
+    // Every test skipped or pending (`-t nomatch`, `.skip`, `--testNamePattern` matching none): none ran either.
+    if (passed === 0 && failed === 0)
+      return `no test ran: all ${total} were skipped or pending (none passed or failed)`;
+    return undefined;
   }
   const total = summary.coverage?.total;
   if (!total) return reasonIn(summary.headline) ?? 'no figures were recorded';

@@ -302,8 +302,12 @@ export async function qaDrift(
 /**
  * The verdict of a recorded run (DESIGN.md: exit 1 = the check ran and found problems), the same for
  * `st3 qa record` and the MCP `qa_record`: the run failed (non-zero exit), was killed, measured nothing,
- * or its drift against the baseline regressed.
+ * its own figures show failing tests or errors, or its drift against the baseline regressed. The
+ * figures count apart from the exit code: a log recorded without `--exit-code` is taken as exit 0,
+ * and a command run as `… || true` exits 0 whatever it found.
  */
 export function qaRecordFailed(r: RecordQaResult): boolean {
-  return r.summary.exit_code !== 0 || r.notMeasured !== undefined || r.drift?.regression === true;
+  const s = r.summary;
+  const found = (s.tests?.failed ?? 0) > 0 || (s.issues?.errors ?? 0) > 0;
+  return s.exit_code !== 0 || found || r.notMeasured !== undefined || r.drift?.regression === true;
 }

@@ -114,7 +114,8 @@ function ok(format: QaFormat, kind: QaKind | undefined): QaFormat | undefined {
  * Reads a QA log into a summary. Lint (ESLint JSON) and type-check (tsc text) go through the
  * quality-gates presets' own parsers, tests through `parseJestJson` and the text-reporter parsers,
  * coverage through the istanbul/lcov readers: one parser per format in the whole project. A run that
- * measured nothing (`qaNotMeasured`: killed, failed with nothing read, no test run, nothing covered)
+ * measured nothing (`qaNotMeasured`: killed, failed with nothing read, no test run, nothing covered;
+ * `lintCheckedNothing`: ESLint checked no file)
  * is summarized as `not measured: <why>` — never "0 errors" — and a killed run's output is not read
  * at all (what it wrote before it was stopped is not its verdict).
  */
@@ -144,7 +145,8 @@ export function summarizeQa(input: SummarizeQaInput): QaSummary {
   if (input.exitCode === null)
     return { ...base, headline: `${NOT_MEASURED}: ${qaNotMeasured({ ...base, headline: '' })}` };
   const summary: QaSummary = { ...base, ...figuresOf(input, format, kind) };
-  const why = qaNotMeasured(summary);
+  const why =
+    qaNotMeasured(summary) ?? (summary.issues ? lintCheckedNothing(input.text, format, summary.issues) : undefined);
   if (!why) return summary;
   // Lint and type-check figures of a failed run are zeros that mean nothing: not kept.
   const { issues: _dropped, ...rest } = summary;
@@ -186,6 +188,34 @@ function figuresOf(
       { hint: "pass the tool's whole output as it wrote it (for tsc: its default output or --pretty false)" },
     );
   }
+}
+
+/**
+ * Why an ESLint run checked no file, or undefined. Its JSON report lists every file it was given, so
+ * an empty report, or one whose every file has only "File ignored …", checked nothing. Its stylish
+ * report lists no clean file, so one naming only files it ignored cannot show that any was checked.
+ * Either way "0 errors" would be a verdict on files ESLint never read.
+ */
+function lintCheckedNothing(
+  text: string,
+  format: QaFormat,
+  issues: NonNullable<QaSummary['issues']>,
+): string | undefined {
+  const ignored = [...notCheckedFiles(issues)];
+  const named = ignored.slice(0, 5).join(', ') + (ignored.length > 5 ? ` and ${ignored.length - 5} more` : '');
+  const because = `ignored by its configuration ("File ignored because …"): ${named}`;
+  if (format === 'eslint-json') {
+    const files = JSON.parse(stripAnsi(text).trim()) as { messages: { message: string }[] }[];
+    if (files.length === 0) return 'ESLint checked no file: its report lists none (no file matched what it was given)';
+    const checked = files.some((f) => f.messages.length === 0 || f.messages.some((m) => !saysNotChecked(m.message)));
+    return checked ? undefined : `ESLint checked no file: every file it was given is ${because}`;
+  }
+  const foundAny = issues.errors + issues.warnings > 0 || issues.list.some((i) => i.rule !== NOT_CHECKED_RULE);
+  if (format !== 'eslint-stylish' || ignored.length === 0 || foundAny) return undefined;
+  return (
+    `ESLint's output names only files it ${because}; its default (stylish) output lists no clean file, so that it ` +
+    'checked any file is not established (record `eslint -f json`, which lists every file)'
+  );
 }
 
 /** `2 errors, 1 warning`, and the files the tool did not check (`; not checked: src/a.ts`). */

@@ -9,11 +9,12 @@ import { commandsFromTask, parseCommands, skippedResult } from './commands.js';
 /**
  * A validation command on which the context and the task file now disagree: `added` to the file since
  * `context init`, `changed` in it (same id, another command, cwd, env, …), `removed` from it, or
- * `unreadable` (the file no longer parses, so no command of the context can be vouched for).
+ * `unreadable` (the file no longer parses, so no command of the context can be vouched for), or `missing`
+ * (the file is gone: deleted, or moved out of the task folders, so none of its commands can be either).
  */
 export interface CommandDrift {
   id: string;
-  change: 'added' | 'changed' | 'removed' | 'unreadable';
+  change: 'added' | 'changed' | 'removed' | 'unreadable' | 'missing';
   /** Why the command is not run, as its `skip_reason`. */
   reason: string;
 }
@@ -30,15 +31,23 @@ function definition(command: ValidationCommand): string {
 
 /**
  * How the task file's validation commands now differ from those its context recorded at `context init`.
- * Empty when the file is unchanged since the snapshot, or gone (nothing to compare with; `context diff`
- * reports that). The context's list is not updated here: its snapshot is what the task was started with.
+ * Empty when the file is unchanged since the snapshot. When it is gone, every command of the context is
+ * `missing`: the context's list came from a file that no longer exists, so running it would vouch for a
+ * task nobody has any more. The context's list is not updated here: its snapshot is what the task was started with.
  */
 export async function validationCommandDrift(ws: EvidenceWorkspace, context: TaskContext): Promise<CommandDrift[]> {
   const drift = await taskFileDrift(ws, context);
-  if (!drift.task_file_changed || drift.task_file === null) return [];
-  const file = drift.task_file;
+  if (!drift.task_file_changed) return [];
   const recorded = parseCommands(context.validation_commands);
-  const redo = `re-init the context (st3 tasks context purge ${context.manifest.task_id}, then context init) so that it holds the file's commands`;
+  const id = context.manifest.task_id;
+  if (drift.task_file === null)
+    return recorded.map((c) => ({
+      id: c.id,
+      change: 'missing',
+      reason: `the task file ${context.manifest.task_file} is gone (no task file of ${id} in the task folders) since context init: the context's commands came from it; restore the file, or purge the context (st3 tasks context purge ${id}) if the task was dropped`,
+    }));
+  const file = drift.task_file;
+  const redo = `re-init the context (st3 tasks context purge ${id}, then context init) so that it holds the file's commands`;
   const verdict = await validateTaskFile(resolve(ws.root, file), file);
   if (!verdict.task) {
     const first = verdict.errors[0];
