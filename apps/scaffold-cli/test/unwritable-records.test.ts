@@ -102,4 +102,34 @@ describe.runIf(asRoot)('records st3 cannot write (built binary, as nobody)', () 
     expect(readFileSync(at('src/money.ts'), 'utf8')).toBe(before);
     expect(readFileSync(at('.st3/scaffold/answers.json'), 'utf8')).toBe(answers);
   });
+
+  it('a dry run fails as the run it previews would: exit 3 E_WRITE saying so (scaffold <type> and update)', () => {
+    mkdirSync(at('src'));
+    handOver(root, at('.st3'));
+    const args = [
+      'scaffold',
+      'dto',
+      'Money',
+      '--set',
+      FIELDS,
+      '--out',
+      'src/money.ts',
+      '--no-test',
+      '--no-interactive',
+    ];
+    const dry = st3(...args, '--dry-run');
+    expect(dry.status, dry.stdout).toBe(3);
+    expect(JSON.parse(dry.stdout).error).toMatchObject({
+      code: 'E_WRITE',
+      file: at('.st3'),
+      message: expect.stringContaining(
+        'dry run: the records of this command cannot be written, so a real run would fail',
+      ),
+    });
+    const update = st3('scaffold', 'update', '--dry-run');
+    expect(update.status, update.stdout).toBe(3);
+    expect(JSON.parse(update.stdout).error).toMatchObject({ code: 'E_WRITE', file: at('.st3') });
+    expect(readdirSync(at('src'))).toEqual([]);
+    expect(readdirSync(at('.st3'))).toEqual([]);
+  });
 });

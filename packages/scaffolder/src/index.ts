@@ -27,7 +27,7 @@ export {
 export { applyInjections, planInjections, type InjectionOutcome, type PlannedInjection } from './inject.js';
 export { checkPlacement, directoriesFor, loadPlacementPolicy, type PlacementPolicy } from './placement.js';
 export { parsePromptAnswer } from './prompts.js';
-export { contentHash } from './render/render-file.js';
+export { contentHash, matchesContentHash } from './render/render-file.js';
 export { JinjaStore, jinjaMetadata } from './templates/jinja.js';
 export {
   VirtualTree,

@@ -12,16 +12,20 @@ import { versionsDir } from './versions.js';
  * the template registry, of answers.json and of the kept template versions (or, where one does not exist
  * yet, the nearest folder it would be made in) take new files. Recording writes a lock file, a temp file
  * and a rename in each, so a folder the process cannot write fails here, as E_WRITE naming it, instead of
- * after the generated files are in place. Nothing is created by the check.
+ * after the generated files are in place. Nothing is created by the check. A dry run is checked too: it
+ * promises what the real run would do, so it fails as that run would (E_WRITE, saying so).
  */
-export async function checkRecordsWritable(workspace: string): Promise<void> {
+export async function checkRecordsWritable(workspace: string, options: { dryRun?: boolean } = {}): Promise<void> {
+  const prefix = options.dryRun
+    ? 'dry run: the records of this command cannot be written, so a real run would fail and write nothing: '
+    : 'the records of this command cannot be written, so nothing was: ';
   const folders = [dirname(templateRegistryPath(workspace)), dirname(answersPath(workspace)), versionsDir(workspace)];
   for (const folder of folders) {
     const existing = nearestExisting(folder);
     try {
       await access(existing, constants.W_OK | constants.X_OK);
     } catch (error) {
-      throw recordWriteError(error, existing, 'the records of this command cannot be written, so nothing was: ');
+      throw recordWriteError(error, existing, prefix);
     }
   }
 }

@@ -107,7 +107,7 @@ export async function createScaffolder(options: ScaffolderOptions = {}): Promise
       const root = opts.workspace ?? ws;
       if (!root) return;
       await readRecords(root);
-      if (opts.writable) await checkRecordsWritable(root);
+      if (opts.writable) await checkRecordsWritable(root, { dryRun: opts.dryRun === true });
     },
     currentHashes: () => currentHashes(store),
     rerender(answer, opts = {}) {
@@ -150,21 +150,15 @@ async function recordFiles(
   sourceOf: (engine: string | undefined) => TemplateSource,
   at: Date,
 ): Promise<void> {
-  await recordTemplateVersions(
-    root,
-    files.map((f) => ({
-      file: f,
-      chain: sourceOf(f.engine).chain(f.answer?.template_id ?? `concrete/${f.templateId}`),
-    })),
-    at,
-  );
-  await recordAnswers(
-    root,
-    files
-      .filter((f) => f.answer)
-      .map((f) => ({ path: f.path, answer: f.answer!, chain: sourceOf(f.engine).chain(f.answer!.template_id) })),
-    at,
-  );
+  const versions = files.map((f) => ({
+    file: f,
+    chain: sourceOf(f.engine).chain(f.answer?.template_id ?? `concrete/${f.templateId}`),
+  }));
+  const answered = files
+    .filter((f) => f.answer)
+    .map((f) => ({ path: f.path, answer: f.answer!, chain: sourceOf(f.engine).chain(f.answer!.template_id) }));
+  // one pair: answers that cannot be written take the registry entries back with them
+  await recordTemplateVersions(root, versions, at, { then: () => recordAnswers(root, answered, at) });
 }
 
 function templatesOf(resolver: TemplateResolver, a: ArtifactType): string[] {

@@ -101,9 +101,10 @@ export interface Scaffolder {
   /**
    * Reads and validates the records `recordVersions` would update (template registry and answers, in the same
    * workspace): throws E_CONFIG_INVALID at the bad file's line:col. Call it before writing anything. With
-   * `writable`, also checks that the folders recording writes take new files (E_WRITE naming the one that does not).
+   * `writable`, also checks that the folders recording writes take new files (E_WRITE naming the one that does not;
+   * with `dryRun` the error says that the real run would fail, as a dry run promises what the run would do).
    */
-  checkRecords(options?: { workspace?: string; writable?: boolean }): Promise<void>;
+  checkRecords(options?: { workspace?: string; writable?: boolean; dryRun?: boolean }): Promise<void>;
   currentHashes(): Map<string, string>;
   /** The file an answer gives on the current templates, or on the kept version `hash`. */
   rerender(answer: ScaffoldAnswer, options?: { version?: string }): RenderedFile;

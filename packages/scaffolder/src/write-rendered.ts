@@ -29,16 +29,16 @@ export interface WriteRenderedReport {
  * Writes a render result as `st3 scaffold` and the scaffold_artifact MCP tool do: files staged keeping their
  * provenance, the artifact type's injections applied, everything committed at once (or only planned on a
  * dry run), and the versions of the files written recorded. The records (template registry, answers) are read
- * and validated first: when they are invalid (E_CONFIG_INVALID), nothing is written, and a dry run fails the same way.
- * A real run also checks first that the records can be written (E_WRITE naming the folder that cannot); recording
- * that still fails rolls the written files back.
+ * and validated first, and checked writable: when they are invalid (E_CONFIG_INVALID) or cannot be written (E_WRITE
+ * naming the folder that cannot), nothing is written, and a dry run fails the same way (it promises what the run
+ * would do). Recording that still fails rolls the written files back.
  */
 export async function writeRendered(
   scaffolder: Pick<Scaffolder, 'recordVersions' | 'checkRecords'>,
   result: Pick<RenderResult, 'files' | 'injections'>,
   options: WriteRenderedOptions,
 ): Promise<WriteRenderedReport> {
-  if (result.files.length > 0) await scaffolder.checkRecords({ writable: !options.dryRun });
+  if (result.files.length > 0) await scaffolder.checkRecords({ writable: true, dryRun: options.dryRun === true });
   const tree = new VirtualTree(options.root, { policy: options.policy ?? 'refuse', durable: true });
   const files = await stageRendered(tree, result.files, options.now ? { now: options.now } : {});
   const injected = await applyInjections(tree, result.injections ?? []);

@@ -77,3 +77,30 @@ describe('scaffold update that cannot record the merge', () => {
     expect(await readAnswers(t.dir)).toEqual(answers);
   });
 });
+
+describe('the template registry and answers.json are recorded as a pair', () => {
+  /** A folder where answers.json's lock file goes: the answers cannot be written (also as root). */
+  const blockAnswersLock = () => mkdirSync(at('.st3/scaffold/answers.json.lock/x'), { recursive: true });
+
+  it('answers that cannot be written take the registry entry back (none there before: no registry)', async () => {
+    blockAnswersLock();
+    await expect(scaffoldInto(t.dir, dtoRequest)).rejects.toThrow(
+      expect.objectContaining({ code: 'E_WRITE', message: expect.stringContaining('rolled back') }),
+    );
+    expect(existsSync(at(MAIN))).toBe(false);
+    expect(existsSync(at('.st3/template_registry.json'))).toBe(false);
+    expect(existsSync(at('.st3/scaffold/answers.json'))).toBe(false);
+  });
+
+  it('an update whose answers cannot be written leaves the registry byte for byte as it was', async () => {
+    await scaffoldInto(t.dir, dtoRequest);
+    const registry = readFileSync(at('.st3/template_registry.json'));
+    const original = readFileSync(join(builtinTemplatesDir(), 'concrete', 'dto.ts.eta'), 'utf8');
+    mkdirSync(at('.st3/templates/concrete'), { recursive: true });
+    writeFileSync(at('.st3/templates/concrete/dto.ts.eta'), `${original}// new footer\n`);
+    blockAnswersLock();
+    const s = await createScaffolder({ workspace: t.dir });
+    await expect(updateFiles(t.dir, s, { now: LATER })).rejects.toThrow(expect.objectContaining({ code: 'E_WRITE' }));
+    expect(readFileSync(at('.st3/template_registry.json')).equals(registry)).toBe(true);
+  });
+});

@@ -3,12 +3,13 @@ import { resolve } from 'node:path';
 import { fileIsPresent, lstatIfThere } from '@st3/fs';
 import { isSt3Error, St3Error, type ScaffoldAnswer, type TemplateRegistry } from '@st3/schemas';
 import type { Language } from '../registry.js';
-import { contentHash } from '../render/render-file.js';
+import { matchesContentHash } from '../render/render-file.js';
 import { resolveInside } from '../tree/paths.js';
 import type { Scaffolder } from '../types.js';
 import { collect, inScope, scopePaths, toRel } from './check-scope.js';
-import { parseHeader, syntaxFor, type HeaderParse } from './header.js';
+import { parseHeader, syntaxFor } from './header.js';
 import { readRecords } from './records.js';
+import { headerFindings, RECORDED } from './recorded-header.js';
 
 /**
  * `conflict`: conflict markers in the text, or a `<file>.rej` beside it; `error`: no verdict could be
@@ -133,28 +134,8 @@ async function checkOne(
   return judge(ctx, { file, rel, answer, version, base, findings: headerFindings(header, rel, answer) });
 }
 
-const RECORDED = 'recorded in .st3/scaffold/answers.json';
-
 function recordedFields(answer: ScaffoldAnswer): Pick<CheckedFile, 'artifactType' | 'version'> {
   return { artifactType: answer.role === 'test' ? 'unit_test' : answer.artifact_type, version: answer.version_hash };
-}
-
-/**
- * What a well-formed header says that contradicts the file: another path (a copy or a move carries the
- * original's header, and was never generated where it is), or another version than its record (the header
- * was edited, or the record is stale: either way the file is not what the record says it is).
- */
-function headerFindings(header: HeaderParse, rel: string, answer: ScaffoldAnswer | undefined): string[] {
-  const out: string[] = [];
-  const named = header.path?.replace(/\\/g, '/').replace(/^\.\//, '');
-  if (named !== undefined && named !== rel)
-    out.push(`the header names ${named}, not ${rel}: a copied or moved file, not generated here`);
-  if (answer && header.version !== answer.version_hash)
-    out.push(
-      `the header says version ${header.version}, but ${answer.version_hash} is ${RECORDED}` +
-        ' (the header was edited, or the record is stale)',
-    );
-  return out;
 }
 
 /** The E_PATH_ESCAPE of a recorded path that leads out of the workspace (`..`, a link out); such a file is not read. */
@@ -190,7 +171,8 @@ interface Judged {
 /** The verdict of one file: error, else malformed, else conflict, else what its version and text say. */
 async function judge(ctx: Context, j: Judged): Promise<CheckedFile> {
   const text = await readText(j.file, j.rel);
-  const modified = j.answer ? contentHash(text) !== j.answer.content_sha256 : undefined;
+  // line endings aside: a pristine CRLF checkout is not an edit
+  const modified = j.answer ? !matchesContentHash(text, j.answer.content_sha256) : undefined;
   const conflict = conflictsOf(text, j.file, j.rel);
   const verdict: Verdict = j.version === undefined ? { status: 'malformed' } : versionVerdict(ctx, j, j.version);
   let status: CheckStatus = verdict.status === 'current' && modified ? 'modified' : verdict.status;

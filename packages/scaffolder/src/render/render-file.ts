@@ -6,6 +6,7 @@ import { looseContext, schemaFirstContext, withLifecycle, type Pipeline } from '
 import { blankStamps, formatHeader, isoSeconds, parseHeader } from '../provenance/header.js';
 import { initialStateOf, type Language } from '../registry.js';
 import type { TemplateChain, TemplateSource } from '../templates/store.js';
+import { toLf } from '../update/line-endings.js';
 import type { ResolvedTemplate } from './resolve.js';
 
 export interface RenderedText {
@@ -92,9 +93,24 @@ export function templateId(id: string): string {
   return id.replace(/^concrete\//, '').replace(/\.(jinja2?|j2)$/, '');
 }
 
-/** SHA-256 of generated text with its header stamps blanked: equal for a file nobody edited. */
+/**
+ * SHA-256 of generated text with its header stamps blanked and CRLF folded to LF: equal for a file nobody
+ * edited, also in a CRLF checkout of it (git `core.autocrlf`, `eol=crlf`), which is the same text.
+ */
 export function contentHash(text: string): string {
-  return createHash('sha256').update(blankStamps(text)).digest('hex');
+  return sha256(blankStamps(toLf(text)));
+}
+
+/**
+ * Whether `text` is what was recorded as `recorded` (a `content_sha256`), line endings aside. A record
+ * made before hashes folded CRLF holds the hash of the exact text: that one still matches too.
+ */
+export function matchesContentHash(text: string, recorded: string): boolean {
+  return contentHash(text) === recorded || sha256(blankStamps(text)) === recorded;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** What a file was rendered from, for `.st3/scaffold/answers.json`. */

@@ -4,6 +4,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { St3Error } from '@st3/schemas';
 import type { TemplateMeta } from './metadata.js';
+import { MISSING_OUTPUT, templateError } from './jinja-error.js';
 import { chainHash, contextSchemaEntry, type TemplateChain, type TemplateEntry, type TemplateSource, type Usage } from './store.js';
 
 /**
@@ -11,7 +12,7 @@ import { chainHash, contextSchemaEntry, type TemplateChain, type TemplateEntry, 
  * with nunjucks in Jinja2 mode: trim_blocks and lstrip_blocks on, autoescape off, `True`/`False`/`None`,
  * Python's dict, list and string methods (`items()`, `upper()`, ...), slices. What nunjucks cannot
  * render (`{% do %}`, an unknown filter such as `tojson`, ...) is an E_TEMPLATE error naming the file,
- * line and column. A leading `{# ... #}` comment holding a YAML mapping is the template's metadata
+ * line and column, and so is a `{{ }}` printing undefined, null or NaN (throwOnUndefined), as in eta templates. A leading `{# ... #}` comment holding a YAML mapping is the template's metadata
  * (version, context_schema, defaults), as the metadata block is for eta templates.
  */
 export class JinjaStore implements TemplateSource {
@@ -161,7 +162,11 @@ type NunjucksModule = {
   Environment: new (loader: unknown, options: object) => NunjucksEnvironment;
   FileSystemLoader: new (root: string, options?: object) => unknown;
   installJinjaCompat(): void;
-  runtime: { memberLookup: (obj: unknown, key: unknown, ...rest: unknown[]) => unknown };
+  runtime: {
+    memberLookup: (obj: unknown, key: unknown, ...rest: unknown[]) => unknown;
+    ensureDefined: (value: unknown, line: number, column: number) => unknown;
+  };
+  lib: { TemplateError: new (message: string, line: number, column: number) => Error };
   lexer: { lex(src: string, opts: object): object; TOKEN_COMMENT: string };
 };
 
@@ -184,6 +189,12 @@ function load(): NunjucksModule {
     if (typeof obj === 'string' && typeof key === 'string' && Object.hasOwn(STRING_MEMBERS, key))
       return STRING_MEMBERS[key]!.bind(obj);
     return lookup.call(this, obj, key, ...rest);
+  };
+  // throwOnUndefined calls this on every `{{ }}` output; say which value it was (and refuse NaN too, as eta does)
+  mod.runtime.ensureDefined = function ensureDefined(value: unknown, line: number, column: number) {
+    const printed = nothingPrinted(value);
+    if (printed !== undefined) throw new mod.lib.TemplateError(`${MISSING_OUTPUT} ${printed}`, line + 1, column + 1);
+    return value;
   };
   // Jinja2's trim_blocks also removes the newline after a comment; nunjucks' does not
   const tokenizer = Object.getPrototypeOf(mod.lexer.lex('', {})) as Tokenizer;
@@ -241,35 +252,12 @@ function createEnvironment(root: string): NunjucksEnvironment {
     autoescape: false,
     trimBlocks: true,
     lstripBlocks: true,
-    throwOnUndefined: false,
+    throwOnUndefined: true,
   });
 }
 
-/** A nunjucks error as E_TEMPLATE with the file, line and column (found in the source when nunjucks gives none). */
-function templateError(error: Error, chain: TemplateChain): St3Error {
-  const message = error.message ?? String(error);
-  const at = /^\(([^)]+)\)(?:\s*\[Line (\d+), Column (\d+)\])?\s*\n?\s*(?:Error: )?([\s\S]*)$/.exec(message);
-  const file = at?.[1] && at[1] !== 'unknown path' ? at[1] : chain.concrete.file;
-  const what = (at?.[4] ?? message).trim();
-  let line = at?.[2] ? Number(at[2]) : undefined;
-  let column = at?.[3] ? Number(at[3]) : undefined;
-  const filter = /filter not found: (\w+)/.exec(what)?.[1];
-  if (line === undefined && filter) {
-    const entry = [chain.concrete, ...chain.layouts, ...chain.partials].find((t) => t.file === file) ?? chain.concrete;
-    const hit = new RegExp(`\\|\\s*${filter}\\b`).exec(entry.raw);
-    if (hit) {
-      const before = entry.raw.slice(0, hit.index).split('\n');
-      line = before.length;
-      column = before.at(-1)!.length + 1;
-    }
-  }
-  return new St3Error('E_TEMPLATE', `Jinja2 template ${chain.concrete.id} cannot be rendered: ${what}`, {
-    file,
-    line,
-    column,
-    cause: error,
-    hint: filter
-      ? `nunjucks has no "${filter}" filter; use one it has (e.g. dump for tojson), or an eta template`
-      : 'nunjucks renders most of Jinja2; rewrite this construct, or use an eta template (.st3/templates/<id>.eta)',
-  });
+function nothingPrinted(value: unknown): string | undefined {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  return typeof value === 'number' && Number.isNaN(value) ? 'NaN' : undefined;
 }

@@ -4,7 +4,8 @@ import { createTwoFilesPatch } from 'diff';
 import { decodeUtf8, isSt3Error, type ScaffoldAnswer } from '@st3/schemas';
 import { readAnswers } from '../answers.js';
 import { isoSeconds, parseHeader, setStamps } from '../provenance/header.js';
-import { contentHash } from '../render/render-file.js';
+import { recordedHeaderProblems } from '../provenance/recorded-header.js';
+import { matchesContentHash } from '../render/render-file.js';
 import { resolveInside } from '../tree/paths.js';
 import { VirtualTree } from '../tree/virtual-tree.js';
 import type { RenderedFile, Scaffolder } from '../types.js';
@@ -64,7 +65,7 @@ interface Planned {
  * output. A clean merge is written with the header's `updated=` set; a conflict gets standard
  * markers (or, with `reject`, your text and a `<file>.rej`). Every write of the run is one atomic
  * batch; the answers and template registry are read and validated before anything is planned or written
- * (E_CONFIG_INVALID when either is invalid), checked writable before a real run (E_WRITE), and recorded inside
+ * (E_CONFIG_INVALID when either is invalid), checked writable (E_WRITE, a dry run too), and recorded inside
  * the commit, which rolls the batch back when recording fails.
  */
 export async function updateFiles(
@@ -74,7 +75,8 @@ export async function updateFiles(
 ): Promise<UpdateReport> {
   const now = options.now ?? new Date();
   const answers = await readAnswers(root);
-  await scaffolder.checkRecords({ writable: options.dryRun !== true });
+  // a dry run is checked as the run it previews: records it could not write fail it too (E_WRITE)
+  await scaffolder.checkRecords({ writable: true, dryRun: options.dryRun === true });
   const wanted = options.paths?.map((p) => workspaceRelative(root, p));
   const selected = Object.entries(answers.files).filter(([path]) => selectedBy(path, wanted));
   const planned: Planned[] = [];
@@ -131,7 +133,10 @@ async function planOne(
   // A CRLF checkout would differ from the template on every line: merge on LF, write back in the file's ending.
   const ours = toLf(onDisk);
   const header = parseHeader(ours, path, scaffolder.metadataConfig);
-  const from = header.status === 'ok' && header.version ? header.version : answer.version_hash;
+  // the record says what the file was made from, as `scaffold check` judges it; a header that disagrees is refused
+  const from = answer.version_hash;
+  const disagrees = recordedHeaderProblems(header, path, answer, scaffolder.metadataConfig);
+  if (disagrees.length > 0) return { report: { path, status: 'error', from, message: malformed(disagrees) } };
   let to: string;
   let theirs: RenderedFile;
   try {
@@ -146,7 +151,7 @@ async function planOne(
     base = scaffolder.rerender(answer, { version: from }).content;
   } catch (error) {
     // never made by ST3 with kept versions: only a file nobody edited can take the new text as is
-    const pristine = answer.version_hash === from && contentHash(ours) === answer.content_sha256;
+    const pristine = matchesContentHash(onDisk, answer.content_sha256);
     if (!pristine || !isSt3Error(error, 'E_FILE_NOT_FOUND'))
       return { report: { path, status: 'no-base', from, to, message: messageOf(error) } };
     base = ours;
@@ -243,6 +248,13 @@ function body(text: string, path: string, scaffolder: Scaffolder): string {
   return parseHeader(text, path, scaffolder.metadataConfig).status === 'none'
     ? text
     : text.split('\n').slice(2).join('\n');
+}
+
+function malformed(problems: string[]): string {
+  return (
+    `malformed (as \`st3 scaffold check\` reports it): ${problems.join('; ')}; not merged: ` +
+    'restore the header the record names, or scaffold the file again'
+  );
 }
 
 function messageOf(error: unknown): string {

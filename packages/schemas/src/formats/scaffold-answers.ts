@@ -26,7 +26,9 @@ export const ScaffoldAnswerSchema = z
     content_sha256: z
       .string()
       .regex(/^[0-9a-f]{64}$/)
-      .describe('SHA-256 of the generated text with the header stamps blanked (tells a hand edit)'),
+      .describe(
+        'SHA-256 of the generated text with the header stamps blanked and CRLF folded to LF (tells a hand edit, not a CRLF checkout)',
+      ),
   })
   .loose();
 export type ScaffoldAnswer = z.infer<typeof ScaffoldAnswerSchema>;
