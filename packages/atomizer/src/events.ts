@@ -74,6 +74,9 @@ export class EventLog {
   }
 
   private add(kind: number, name: string, scope: number, line: number): void {
+    // An empty name is one the parser invented to recover from a syntax error (TS `nodeIsMissing`, a
+    // tree-sitter MISSING identifier): recorded, it would be an unresolved name and link unrelated atoms.
+    if (name === '' && kind !== EV.RETURN && kind !== EV.BRANCH) return;
     if (this.count === this.kindCol.length) this.grow();
     const i = this.count++;
     this.kindCol[i] = kind;

@@ -11,8 +11,7 @@ const MAX_SYNTAX_DIAGNOSTICS = 50;
  */
 export function syntaxDiagnostics(root: Node, path: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const e of root.descendantsOfType(['ERROR', 'MISSING']).slice(0, MAX_SYNTAX_DIAGNOSTICS)) {
-    if (!e) continue;
+  for (const e of syntaxErrorNodes(root, MAX_SYNTAX_DIAGNOSTICS)) {
     out.push({
       code: 'E_ATOMIZE_SYNTAX',
       severity: 'warning',
@@ -25,4 +24,27 @@ export function syntaxDiagnostics(root: Node, path: string): Diagnostic[] {
   if (out.length === 0)
     out.push({ code: 'E_ATOMIZE_SYNTAX', severity: 'warning', file: path, message: 'the file has syntax errors' });
   return out;
+}
+
+/**
+ * The ERROR and MISSING nodes under `root` in document order, at most `limit`. A MISSING node's type is the
+ * token tree-sitter expected (`)`, `identifier`), so a search by type cannot find it: the walk asks each node,
+ * entering only subtrees that hold an error.
+ */
+function syntaxErrorNodes(root: Node, limit: number): Node[] {
+  const found: Node[] = [];
+  const cursor = root.walk();
+  try {
+    let entered = true;
+    while (found.length < limit) {
+      const node = cursor.currentNode;
+      if (entered && (node.type === 'ERROR' || node.isMissing)) found.push(node);
+      if (entered && node.hasError && cursor.gotoFirstChild()) continue;
+      entered = cursor.gotoNextSibling();
+      if (!entered && !cursor.gotoParent()) break;
+    }
+  } finally {
+    cursor.delete();
+  }
+  return found;
 }

@@ -4,6 +4,7 @@ import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml
 import type { z } from 'zod';
 import type { Diagnostic, Result } from '../errors/diagnostic.js';
 import { repeatedJsonKey } from './json-keys.js';
+import { jsonErrorPosition, offsetToPosition } from './json-syntax.js';
 import { locatePath, type Position } from './locate.js';
 import type { St3Error } from '../errors/st3-error.js';
 import { decodeUtf8 } from './utf8.js';
@@ -410,27 +411,6 @@ function strictJsonError(text: string, file: string | undefined): Parsed | undef
       locator: () => undefined,
     };
   }
-}
-
-/**
- * Where `JSON.parse` stopped: the position its message gives; when the input ends early ("Unexpected end
- * of JSON input" gives none), the last character of the input, where what is missing should have followed.
- */
-function jsonErrorPosition(text: string, message: string): Position {
-  const at = /position (\d+)/.exec(message);
-  if (at) return offsetToPosition(text, Number(at[1]));
-  if (/end of JSON input/i.test(message)) return offsetToPosition(text, Math.max(0, text.trimEnd().length - 1));
-  return { line: 1, column: 1 };
-}
-
-function offsetToPosition(text: string, offset: number): Position {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
 }
 
 /**
