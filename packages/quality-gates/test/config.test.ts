@@ -139,6 +139,26 @@ describe('loadQualityConfig', () => {
     expect(gate(`'format_path; path=(?P<file>.+)$'`).errors).toEqual([]);
   });
 
+  it('reports a checked_count_path that is not one path into JSON output, at its line', () => {
+    const gate = (strategy: string, path: string) =>
+      parseQualityConfig(
+        base(`    capabilities:
+      file_types: [".py"]
+      parsing_strategy: ${strategy}
+      json_violations: {field_map: {file: file}}
+      text_violations: {pattern: '^(?P<file>.+)$'}
+      checked_count_path: ${path}
+`),
+      );
+    const at = { code: 'E_CONFIG_INVALID', line: 13, path: ['gates', 'lint', 'capabilities', 'checked_count_path'] };
+    expect(gate('text_violations', 'summary/filesAnalyzed').errors).toEqual([
+      expect.objectContaining({ ...at, message: expect.stringContaining('needs parsing_strategy json_violations') }),
+    ]);
+    expect(gate('json_violations', '3').errors).toEqual([expect.objectContaining(at)]);
+    expect(gate('json_violations', 'files[]/n').errors).toEqual([expect.objectContaining(at)]);
+    expect(gate('json_violations', 'summary/filesAnalyzed').errors).toEqual([]);
+  });
+
   it('reports a {placeholder} in defaults that names no capture group', () => {
     const r = parseQualityConfig(
       base(`    capabilities:

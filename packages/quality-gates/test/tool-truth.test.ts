@@ -165,6 +165,68 @@ describe('a gate never passes what its tool did not check or could not say', () 
     });
   });
 
+  itWithTools(
+    ['pyright'],
+    'pyright: a file its config excludes is not checked, never passed (it only counts what it analysed)',
+    async () => {
+      const dir = repo({
+        '.st3/config/quality.yaml': renderQualityConfig(['pyright']),
+        'pkg/__init__.py': '',
+        'pkg/a.py': 'from pkg import b\n\nx: int = b.f()\n',
+        'pkg/b.py': 'def f() -> int:\n    return 1\n',
+      });
+      // An ordinary project: filesAnalyzed counts the given files, not what they import.
+      const imports = await run(dir, { scope: { kind: 'files', files: ['pkg/a.py'] } });
+      expect(imports.gates[0]).toMatchObject({ status: 'passed' });
+      expect(imports.gates[0]!.not_checked).toBeUndefined();
+      write(dir, {
+        'pyproject.toml': '[tool.pyright]\nexclude = ["scripts"]\n',
+        'scripts/x.py': 'x: int = "not a number"\n',
+      });
+      // Named: pyright says filesAnalyzed 0 and exits 0; the run checks less than asked.
+      const named = await run(dir, { scope: { kind: 'files', files: ['scripts/x.py'] } });
+      expect(named.overall_pass).toBe(false);
+      expect(named.gates[0]).toMatchObject({ status: 'error' });
+      expect(named.gates[0]!.reason).toContain('scripts/x.py (pyright checked 0 of the 1 files');
+      // The project: 3 of 4 analysed, which one not is unknown: none is cleared, the gate checked nothing provably.
+      const project = await run(dir);
+      expect(project.gates[0]).toMatchObject({ status: 'skipped' });
+      expect(project.gates[0]!.not_checked?.map((n) => n.file)).toEqual([
+        'pkg/__init__.py',
+        'pkg/a.py',
+        'pkg/b.py',
+        'scripts/x.py',
+      ]);
+      // A file pyright reported on was checked: the verdict stands.
+      write(dir, { 'pkg/b.py': 'def f() -> int:\n    return "one"\n' });
+      const failed = await run(dir);
+      expect(failed.gates[0]).toMatchObject({ status: 'failed', violations: [{ file: 'pkg/b.py' }] });
+      expect(failed.gates[0]!.not_checked?.map((n) => n.file)).toEqual(['pkg/__init__.py', 'pkg/a.py', 'scripts/x.py']);
+      expect(toText(failed)).toContain('pyright checked 3 of the 4 files it was given (summary/filesAnalyzed)');
+    },
+    60_000,
+  );
+
+  itWithTools(['python3'], 'checked_count_path: an output without the count is an error, never a pass', async () => {
+    const tool = 'import json; print(json.dumps({"generalDiagnostics": [], "summary": {}}))';
+    const config = `version: "1.1"
+active_gates: [count]
+gates:
+  count:
+    name: count
+    execution: {command: [python3, "-c", ${JSON.stringify(tool)}], timeout_seconds: 60}
+    capabilities:
+      file_types: [".py"]
+      parsing_strategy: json_violations
+      json_violations: {violations_path: generalDiagnostics, field_map: {file: file, message: message}}
+      checked_count_path: summary/filesAnalyzed
+`;
+    const dir = repo({ '.st3/config/quality.yaml': config, 'a.py': '' });
+    const r = await run(dir);
+    expect(r.gates[0]).toMatchObject({ status: 'error' });
+    expect(r.gates[0]!.reason).toContain('cannot tell how many files python3 checked');
+  });
+
   itWithTools(['python3'], 'checked_files_pattern: a file the output names or reports on is checked', async () => {
     const lint = [
       'import sys',

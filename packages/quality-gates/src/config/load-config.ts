@@ -72,6 +72,7 @@ export function checkQualityConfig(config: QualityConfig, ctx: CheckContext): Di
       compiles([...base, 'capabilities', 'not_checked_patterns', i], source),
     );
     checkCheckedFilesPattern(gate, base, compiles, at);
+    checkCheckedCountPath(gate, base, at);
   }
   return out;
 }
@@ -85,6 +86,27 @@ function checkCheckedFilesPattern(gate: Gate, base: Path, compiles: Compiles, at
   const path = [...base, 'capabilities', 'checked_files_pattern'];
   if (compiles(path, source) && !groupNames(source).has('file'))
     at(path, 'E_CONFIG_INVALID', 'error', 'checked_files_pattern needs a named group "file"');
+}
+
+/** `checked_count_path` is one path (no `[]`) into the JSON output the gate parses. */
+function checkCheckedCountPath(gate: Gate, base: Path, at: At): void {
+  const source = gate.capabilities.checked_count_path;
+  if (source === undefined) return;
+  const path = [...base, 'capabilities', 'checked_count_path'];
+  if (typeof source !== 'string' || source.trim() === '' || source.includes('[]'))
+    at(
+      path,
+      'E_CONFIG_INVALID',
+      'error',
+      'checked_count_path must be one path to a number, e.g. summary/filesAnalyzed',
+    );
+  else if (gate.capabilities.parsing_strategy !== 'json_violations')
+    at(
+      path,
+      'E_CONFIG_INVALID',
+      'error',
+      'checked_count_path reads JSON output: it needs parsing_strategy json_violations',
+    );
 }
 
 function checkSuccess(gate: Gate, base: Path, compiles: Compiles, at: At): void {

@@ -317,6 +317,8 @@ const pyright: GatePreset = {
       },
       scope_mode: 'project',
       config_files: ['pyrightconfig.json', 'pyproject.toml', ...PY_LOCKS],
+      // pyright skips a given file its config excludes without a word and lists no files; it counts them.
+      checked_count_path: 'summary/filesAnalyzed',
     },
   },
 };

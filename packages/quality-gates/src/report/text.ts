@@ -58,13 +58,17 @@ export function toText(result: GateRunResult, colors: TextColors = plain): strin
     if (gate.reason && gate.status !== 'passed')
       for (const line of gate.reason.split('\n')) out.push(`    ${colors.dim(line)}`);
     const unseen = gate.status === 'skipped' || gate.status === 'error' ? [] : (gate.not_checked ?? []);
-    if (unseen.length > 0)
+    if (unseen.length > 0) {
       out.push(
-        `    ${colors.yellow(`${unseen.length} file${unseen.length === 1 ? '' : 's'} not checked (the tool's own config ignores them; not cleared):`)} ${unseen
+        `    ${colors.yellow(`${unseen.length} file${unseen.length === 1 ? '' : 's'} not checked (the tool's own config leaves them out, or the tool does not say it checked them; not cleared):`)} ${unseen
           .slice(0, 5)
           .map((n) => n.file)
           .join(', ')}${unseen.length > 5 ? ', …' : ''}`,
       );
+      // One reason for all (pyright's count, ruff's listing): say it once; per-file reasons are in the JSON.
+      const reasons = new Set(unseen.map((n) => n.reason));
+      if (reasons.size === 1) out.push(`      ${colors.dim([...reasons][0]!)}`);
+    }
   }
   out.push('', result.overall_pass ? colors.green(result.summary) : colors.red(result.summary));
   return `${out.join('\n')}\n`;

@@ -4,6 +4,8 @@ import type { GateConfig } from '@st3/schemas';
 import type { ProcessResult } from '@st3/process';
 import { compileConfigRegex } from '../config/regex.js';
 import type { GateEvaluation } from '../parse/evaluate.js';
+import { describe, parseFieldPath, readField } from '../parse/json-path.js';
+import { parseJsonLenient } from '../parse/json-violations.js';
 
 export type NotCheckedFile = { file: string; reason: string };
 
@@ -69,4 +71,42 @@ export function checkedByOutput(
   const tool = gate.execution.command[0] ?? 'the tool';
   const reason = `excluded by ${tool}'s own config (its output does not name it as checked)`;
   return withNotChecked(evaluation, filesNotListed(files, listed, root, reason));
+}
+
+/**
+ * `checked_count_path`: the tool's JSON output says how many of the given files it checked (pyright's
+ * `summary.filesAnalyzed`: the files it tracks, i.e. those given minus its config's `exclude`; imports
+ * are not counted) but not which. Fewer than it was given: a file with a reported violation was checked,
+ * any other one cannot be shown to be, so it is not checked — listed, never cleared. An output without
+ * the count leaves the gate unable to say what it checked: an error.
+ */
+export function checkedByCount(
+  gate: GateConfig,
+  files: readonly string[],
+  runs: readonly ProcessResult[],
+  evaluation: GateEvaluation,
+): GateEvaluation {
+  const source = gate.capabilities.checked_count_path;
+  if (typeof source !== 'string' || files.length === 0) return evaluation;
+  const path = parseFieldPath(source);
+  const tool = gate.execution.command[0] ?? 'the tool';
+  let checked = 0;
+  for (const run of runs) {
+    const parsed = parseJsonLenient(run.stdout);
+    const count = 'value' in parsed ? readField(parsed.value, [], path) : undefined;
+    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0)
+      return {
+        status: 'error',
+        violations: evaluation.violations,
+        errorCode: 'E_GATE_OUTPUT',
+        reason: `cannot tell how many files ${tool} checked: its output has no count at ${source} (found ${count === undefined ? 'nothing' : describe(count)})`,
+      };
+    checked += count;
+  }
+  if (checked >= files.length) return evaluation;
+  const reason = `${tool} checked ${checked} of the ${files.length} files it was given (${source}); its own config (an exclude) leaves the others out and it does not say which`;
+  return withNotChecked(
+    evaluation,
+    files.map((file) => ({ file, reason })),
+  );
 }

@@ -5,7 +5,7 @@ import { createOutputParser, evaluateGate, type GateEvaluation } from '../parse/
 import { runProcess, tail, type ProcessResult } from '@st3/process';
 import { writeArtifactLog } from './artifact-log.js';
 import { chunkFiles, commandLineBudget } from './chunk.js';
-import { checkedByOutput, filesNotListed, withNotChecked } from './checked-files.js';
+import { checkedByCount, checkedByOutput, filesNotListed, withNotChecked } from './checked-files.js';
 
 export interface ExecuteOptions {
   root: string;
@@ -145,7 +145,9 @@ export async function executeCheck(
     };
   }
   if (evaluation.status === 'error') return evaluation;
-  const seen = checkedByOutput(gate, files, runs, workDir, options.root, evaluation);
+  const counted = checkedByCount(gate, files, runs, evaluation);
+  if (counted.status === 'error') return counted;
+  const seen = checkedByOutput(gate, files, runs, workDir, options.root, counted);
   return withCheckedFiles(id, gate, files, options, seen);
 }
 

@@ -151,10 +151,7 @@ function notCheckedVerdict(
   const skipped = e.notChecked ?? [];
   if (skipped.length === 0 || e.status === 'error') return e;
   const tool = plan.gate.execution.command[0] ?? 'the tool';
-  const list = skipped
-    .slice(0, 10)
-    .map((n) => `${n.file} (${n.reason})`)
-    .join('; ');
+  const list = listByReason(skipped.slice(0, 10));
   const more = skipped.length > 10 ? ` and ${skipped.length - 10} more` : '';
   if (namedFiles)
     return {
@@ -165,6 +162,17 @@ function notCheckedVerdict(
     };
   const given = new Set(plan.files);
   if (given.size > 0 && skipped.every((n) => given.has(n.file)) && skipped.length >= given.size)
-    return { ...e, status: 'skipped', reason: `${tool}'s own config ignores every file it was given: ${list}${more}` };
+    return {
+      ...e,
+      status: 'skipped',
+      reason: `${tool}'s own config ignores every file it was given (or ${tool} does not say which it checked): ${list}${more}`,
+    };
   return e;
+}
+
+/** `a.py, b.py (reason); c.py (other reason)`: a reason shared by several files (a count, a listing) said once. */
+function listByReason(files: readonly { file: string; reason: string }[]): string {
+  const byReason = new Map<string, string[]>();
+  for (const n of files) byReason.set(n.reason, [...(byReason.get(n.reason) ?? []), n.file]);
+  return [...byReason].map(([reason, names]) => `${names.join(', ')} (${reason})`).join('; ');
 }

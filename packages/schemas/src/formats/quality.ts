@@ -177,6 +177,13 @@ export const GateCapabilitiesSchema = z
       .describe(
         'ST3 extension: a regex with a named group "file" matching the lines of the check\'s own output (stdout and stderr) that name a file the tool checked (ruff format --verbose: `\\[DEBUG\\] format_path; path=(?P<file>.+)$`); a given file no line names is not checked by the gate: listed, never cleared',
       ),
+    checked_count_path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'ST3 extension: for JSON output, the path of the number of the given files the tool checked (pyright: summary/filesAnalyzed); below the number given, each given file without a reported violation is not checked: listed, never cleared; an output without the count is a gate error',
+      ),
     not_checked_patterns: z
       .array(z.string())
       .optional()
