@@ -137,6 +137,39 @@ describe('the st3 execute summary', () => {
     expect(text.stdout + text.stderr).not.toContain('generated again'); // held again now: done, nothing stale
   }, 120_000);
 
+  it('does again what a reviewer approved but the file no longer holds (reverted since), and says why', async () => {
+    server = await startFakeOpenAi(answer);
+    const dir = await workspace(['one']);
+    expect((await st3(dir, execute('--review-below', '1', '--quiet'))).code).toBe(0);
+    const approved = await st3(dir, ['review', 'approve', 'r1']);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(await readFile(join(dir, 'src/one.ts'), 'utf8')).toContain('var r = x + 1;');
+    await writeFile(join(dir, 'src/one.ts'), todo('one')); // git checkout
+    const asked = server.requests.length;
+    const again = await st3(dir, execute('--review-below', '0.5'));
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/approved in review \(r1\), but src\/one\.ts no longer holds the code it wrote/);
+    expect(again.stdout).toMatch(/^✓ src\/one\.ts:1 applied after 1 attempt\(s\)/m);
+    expect(server.requests).toHaveLength(asked + 1);
+    expect(await readFile(join(dir, 'src/one.ts'), 'utf8')).toContain('var r = x + 1;');
+  }, 120_000);
+
+  it('queues a change a gate could not judge (its tool missing), and says which gate', async () => {
+    server = await startFakeOpenAi(answer);
+    const dir = await workspace(['one']);
+    await mkdir(join(dir, '.st3/config'), { recursive: true });
+    await writeFile(
+      join(dir, '.st3/config/quality.yaml'),
+      'version: "1.1"\nactive_gates: [lint]\ngates:\n  lint:\n    name: Lint\n    execution: { command: [st3-no-such-linter-h1], timeout_seconds: 60 }\n    success: { exit_codes_ok: [0] }\n    capabilities: { file_types: [".ts"], supports_autofix: false, parsing_strategy: exit_code }\n',
+    );
+    const r = await st3(dir, execute());
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /^\? src\/one\.ts:1 queued for review as r1 after 1 attempt\(s\); confidence [\d.]+ \(\w+\); not judged by lint \(error\)$/m,
+    );
+    expect(await readFile(join(dir, 'src/one.ts'), 'utf8')).toBe(todo('one'));
+  }, 120_000);
+
   it('counts nodes left with a reviewer as waiting for review, never as already done', async () => {
     server = await startFakeOpenAi(answer);
     const dir = await workspace(NAMES);

@@ -36,7 +36,15 @@ export {
   type ErrorClassifier,
   type RetryOptions,
 } from './scheduler/retry.js';
-export { createFileRunStore, newRunId, type FileRunStore, type RunStore } from './scheduler/run-store.js';
+export {
+  createFileRunStore,
+  newRunId,
+  type FileRunStore,
+  type RunListing,
+  type RunStore,
+  type RunSummary,
+  type UnreadableRun,
+} from './scheduler/run-store.js';
 export {
   confidenceLevel,
   DEFAULT_WEIGHTS,

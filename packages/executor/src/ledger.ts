@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadFile, RunStateSchema, St3Error, type NodeChange, type RunState } from '@st3/schemas';
+import { loadFile, RunStateSchema, St3Error, type NodeChange, type ReviewItem, type RunState } from '@st3/schemas';
 import { codeDigest, sha256, sliceLines, splitLines } from './change/text.js';
 import { createWorkspaceFiles, type WorkspaceFiles } from './change/workspace.js';
 import type { ReviewQueueApi } from './review/queue.js';
@@ -53,8 +53,9 @@ export interface PriorOutcomesOptions {
  * left unchanged by its agent) or approved, and one waiting in the review queue (so it never gets
  * a second item); rejected and sent-back nodes run again with the reviewer's feedback.
  *
- * An applied change counts only while its file still holds it (`stillHeld`): work reverted since
- * (`git checkout`, an editor) is done again, listed in `stale` with why. A run record that cannot be
+ * An applied change — a run's, or code a reviewer approved or edited into the file — counts only
+ * while its file still holds it (`stillHeld`): work reverted since (`git checkout`, an editor) is
+ * done again, listed in `stale` with why. A run record that cannot be
  * read or fails its schema is an error (E_PARSE / E_SCHEMA, located), never skipped: skipping it
  * would forget what that run applied and send those atoms to the agent again (double-applying over
  * code already written), while stopping loses nothing — the record and the files stay as they are.
@@ -77,26 +78,49 @@ export async function priorOutcomes(
     const run = await loadRunRecord(join(runsDir, name));
     if (run) await addRun(ledger, run);
   }
-  const { done, written, stale } = ledger;
   const feedback: Record<string, string> = {};
-  for (const item of queue ? await queue.list() : []) {
-    if (item.status === 'approved' || item.applied) {
-      // What the reviewer approved or edited is in the file: the atom it became is done too.
-      if (item.file && item.applied)
-        written[writtenKey(item.file, codeDigest(item.code))] = `written in review (${item.id})`;
-    }
-    if (item.status === 'approved') done[item.nodeId] = `approved in review (${item.id})`;
-    else if (item.applied) done[item.nodeId] ??= `applied (${item.id})`;
-    else if (item.status === 'pending' || item.status === 'in_review')
-      done[item.nodeId] = `waiting for review (${item.id}, ${item.status})`;
-    else {
-      // Rejected or sent back: run again, with the reviewer's words.
-      delete done[item.nodeId];
-      if (item.feedback) feedback[item.nodeId] = item.feedback;
-    }
-    if (done[item.nodeId]) delete stale[item.nodeId];
-  }
+  for (const item of queue ? await queue.list() : []) await addReviewItem(ledger, item, feedback);
+  const { done, written, stale } = ledger;
   return { done, feedback, written, stale };
+}
+
+/**
+ * What one review item says of its node. Code the review service wrote (approve, edit: `applied`)
+ * counts by the same rule as a run's applied change: only while the file still holds it. Approved
+ * with nothing written (no patch) is the reviewer's word; an item waiting keeps its node from a second
+ * item; rejected or sent back runs again with the feedback.
+ */
+async function addReviewItem(ledger: RunLedger, item: ReviewItem, feedback: Record<string, string>): Promise<void> {
+  const { done, stale, written } = ledger;
+  const id = item.nodeId;
+  if (item.status === 'approved' && item.applied && item.file) {
+    const gone = await stillHeld(ledger, reviewedChange(item, item.file, item.applied.sha256));
+    if (gone) {
+      // A run that applied the node later (and still held) keeps it done.
+      if (!done[id]) stale[id] ??= `approved in review (${item.id}), but ${gone}: generated again`;
+      return;
+    }
+    written[writtenKey(item.file, codeDigest(item.code))] = `written in review (${item.id})`;
+    done[id] = `approved in review (${item.id})`;
+  } else if (item.status === 'approved') done[id] = `approved in review (${item.id})`;
+  // Sent back, then regenerated and applied by a later run: that run's record says whether the file holds it.
+  else if (item.applied) {
+    if (!stale[id]) done[id] ??= `applied (${item.id})`;
+  } else if (item.status === 'pending' || item.status === 'in_review')
+    done[id] = `waiting for review (${item.id}, ${item.status})`;
+  else {
+    // Rejected or sent back: run again, with the reviewer's words.
+    delete done[id];
+    if (item.feedback) feedback[id] = item.feedback;
+  }
+  if (done[id]) delete stale[id];
+}
+
+/** The code a reviewer approved or edited as `stillHeld` checks it: the item's code from its first line. */
+function reviewedChange(item: ReviewItem, file: string, afterSha256: string): HeldChange {
+  const start = item.startLine ?? 1;
+  const newEnd = start + Math.max(1, splitLines(item.code).length) - 1;
+  return { file, afterSha256, codeSha1: codeDigest(item.code), lines: { start, end: item.endLine ?? newEnd, newEnd } };
 }
 
 /** What `priorOutcomes` gathers while reading the run records, and the files it checks them against. */
@@ -150,7 +174,7 @@ async function addRun(ledger: RunLedger, run: RunState): Promise<void> {
  * (`afterSha256`) holds it; so does a file where the code written (`codeSha1`, over `lines.start..newEnd`)
  * is still there, at its lines or moved (other atoms of the file were applied after it).
  */
-async function stillHeld(ledger: RunLedger, change: NodeChange): Promise<string | undefined> {
+async function stillHeld(ledger: RunLedger, change: HeldChange): Promise<string | undefined> {
   if (!ledger.texts.has(change.file)) {
     const read = await ledger.files.read(change.file);
     ledger.texts.set(change.file, read === undefined ? undefined : { text: read, sha: sha256(read) });
@@ -170,6 +194,9 @@ async function stillHeld(ledger: RunLedger, change: NodeChange): Promise<string 
   if (codeDigest(sliceLines(text, lines.start, lines.start + count - 1)) === codeSha1) return undefined;
   return windowDigests(ledger, change.file, text, count).has(codeSha1) ? undefined : why;
 }
+
+/** What `stillHeld` reads of a change: its file, the file's sha256 after it, the code written and where. */
+type HeldChange = Pick<NodeChange, 'file' | 'afterSha256' | 'lines' | 'codeSha1'>;
 
 /** The code digests of every run of `count` lines of a file (computed once per file and length). */
 function windowDigests(ledger: RunLedger, file: string, text: string, count: number): Set<string> {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -33,7 +33,34 @@ describe('durable runs', () => {
     expect(r.state.graphHash).toBe(saved.graphHash);
     // No temp files left behind.
     expect(await readdir(store.dir)).toEqual(['run-1.json']);
-    expect(await store.list()).toEqual([{ id: 'run-1', status: 'succeeded', updatedAt: saved.updatedAt, nodes: 4 }]);
+    expect(await store.list()).toEqual({
+      runs: [{ id: 'run-1', status: 'succeeded', updatedAt: saved.updatedAt, nodes: 4 }],
+      unreadable: [],
+    });
+  });
+
+  it('lists a record it cannot read or that fails its schema as unreadable (located), never skips it', async () => {
+    await execute(graph, async (n) => n.id, { store, runId: 'run-1' });
+    const good = JSON.parse(await readFile(store.pathOf('run-1'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(store.dir, 'run-2.json'), '{"version": 1,\n  "id": ');
+    await writeFile(
+      join(store.dir, 'run-3.json'),
+      JSON.stringify({ ...good, id: 'run-3', status: 'failed', nodes: 7 }),
+    );
+    const listing = await store.list();
+    expect(listing.runs.map((r) => r.id)).toEqual(['run-1']);
+    expect(listing.unreadable).toEqual([
+      {
+        id: 'run-2',
+        file: store.pathOf('run-2'),
+        code: 'E_PARSE',
+        message: expect.stringMatching(/^run record .*run-2\.json is unreadable: /),
+        line: 2,
+        column: expect.any(Number),
+        hint: expect.stringContaining('its status is unknown'),
+      },
+      expect.objectContaining({ id: 'run-3', file: store.pathOf('run-3'), code: 'E_SCHEMA', line: 1 }),
+    ]);
   });
 
   it('resumes an interrupted run without redoing the nodes that succeeded', async () => {

@@ -186,6 +186,12 @@ function printAgentRun(
     const ch = s.change;
     const where = ch ? `${ch.file}:${ch.lines?.start ?? '?'}` : id;
     const conf = ch?.confidence ? ` confidence ${ch.confidence.score.toFixed(2)} (${ch.confidence.level})` : '';
+    // Gates that ran but could not judge the change: why a high score was still queued.
+    const unjudged = (ch?.validation?.gates ?? []).filter(
+      (g) => g.id !== '*' && (g.status === 'error' || g.status === 'not measured'),
+    );
+    const notJudged =
+      unjudged.length > 0 ? `; not judged by ${unjudged.map((g) => `${g.id} (${g.status})`).join(', ')}` : '';
     if (s.status === 'failed')
       out.line(
         `${c.red('✗')} ${id}: ${s.error?.category} error after ${s.attempts.length} attempt(s): ${s.error?.message.split('\n')[0]}`,
@@ -194,7 +200,7 @@ function printAgentRun(
     else if (ch && s.status === 'succeeded') {
       const mark = ch.outcome === 'queued' ? c.yellow('?') : c.green('✓');
       const what = ch.outcome === 'queued' ? `queued for review as ${ch.reviewItem}` : ch.outcome;
-      out.line(`${mark} ${where} ${what} after ${s.attempts.length} attempt(s);${conf}`);
+      out.line(`${mark} ${where} ${what} after ${s.attempts.length} attempt(s);${conf}${notJudged}`);
     }
   }
   const parts = Object.entries(count).map(([k, n]) => `${n} ${k}`);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { findKind, KINDS, St3Error } from '@st3/schemas';
+import { exitCodeFor, findKind, KINDS, St3Error, type FileVerdict } from '@st3/schemas';
 import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
@@ -12,7 +12,25 @@ const FileVerdictSchema = z.object({
   valid: z.boolean(),
   errors: z.array(DiagnosticSchema),
   warnings: z.array(DiagnosticSchema),
+  error: z
+    .object({ code: z.string(), message: z.string(), hint: z.string().optional() })
+    .optional()
+    .describe(
+      'the file could not be validated at all — missing (E_FILE_NOT_FOUND), unreadable (E_FILE_READ), of no known kind (E_KIND_UNKNOWN) — where `st3 validate` exits 2 or 3 rather than 1 (invalid)',
+    ),
 });
+
+/**
+ * The verdict with `error` set when the file could not be validated (a diagnostic whose exit code is
+ * a usage or runtime error, as `st3 validate` exits for it): the worst such diagnostic.
+ */
+function withError(v: FileVerdict): FileVerdict & { error?: { code: string; message: string; hint?: string } } {
+  let worst: FileVerdict['errors'][number] | undefined;
+  for (const e of v.errors)
+    if (exitCodeFor(e.code) >= 2 && (!worst || exitCodeFor(e.code) > exitCodeFor(worst.code))) worst = e;
+  if (!worst) return v;
+  return { ...v, error: { code: worst.code, message: worst.message, ...(worst.hint ? { hint: worst.hint } : {}) } };
+}
 
 export const validateFilesTool = defineTool({
   name: 'validate_files',
@@ -28,7 +46,14 @@ export const validateFilesTool = defineTool({
   output: z.object({
     ok: z.boolean(),
     files: z.array(FileVerdictSchema),
-    summary: z.object({ files: z.number(), valid: z.number(), invalid: z.number() }),
+    summary: z.object({
+      files: z.number(),
+      valid: z.number(),
+      invalid: z.number(),
+      not_validated: z
+        .number()
+        .describe('of the invalid files, those that could not be validated at all (missing, unreadable): with `error`'),
+    }),
   }),
   annotations: READ_ONLY,
   async run(args, { root }) {
@@ -43,18 +68,27 @@ export const validateFilesTool = defineTool({
       throw new St3Error('E_FILE_NOT_FOUND', 'no ST3 file found in the folders given', {
         hint: 'name files directly, or pass kind',
       });
-    const verdicts = await validateFiles(files, root, args.kind);
+    const verdicts = (await validateFiles(files, root, args.kind)).map(withError);
     const valid = verdicts.filter((v) => v.valid).length;
+    const notValidated = verdicts.filter((v) => v.error).length;
     return {
       ok: valid === verdicts.length,
       files: verdicts,
-      summary: { files: verdicts.length, valid, invalid: verdicts.length - valid },
+      summary: { files: verdicts.length, valid, invalid: verdicts.length - valid, not_validated: notValidated },
     };
   },
   summary(r) {
     const first = r.files.flatMap((v) => v.errors)[0];
     const where = first ? `${first.file ?? ''}${first.line ? `:${first.line}:${first.column ?? 1}` : ''}` : '';
-    return `${plural(r.summary.files, 'file')}: ${r.summary.valid} valid, ${r.summary.invalid} invalid${first ? `; first error: ${where} ${first.message}` : ''}`;
+    const missed = r.files.filter((v) => v.error);
+    const notValidated =
+      missed.length > 0
+        ? ` (${missed.length} not validated: ${missed
+            .slice(0, 3)
+            .map((v) => `${v.file} ${v.error!.code}`)
+            .join(', ')}${missed.length > 3 ? ', …' : ''})`
+        : '';
+    return `${plural(r.summary.files, 'file')}: ${r.summary.valid} valid, ${r.summary.invalid} invalid${notValidated}${first ? `; first error: ${where} ${first.message}` : ''}`;
   },
   failed: (r) => !r.ok,
 });

@@ -162,16 +162,31 @@ export const reviewActionTool = defineTool({
   failed: (r) => !r.ok,
 });
 
+/** A run record run_status could not read: listed, never skipped (as `st3 execute` stops at it). */
+const UnreadableRunSchema = z.object({
+  id: z.string().describe('the file name without .json'),
+  file: z.string(),
+  code: z.string().describe('E_PARSE (not JSON), E_SCHEMA (not a run record), E_FILE_READ'),
+  message: z.string(),
+  line: z.number().optional(),
+  column: z.number().optional(),
+  hint: z.string(),
+});
+
 export const runStatusTool = defineTool({
   name: 'run_status',
   title: 'Execution runs',
   area: 'execute',
   cli: 'st3 execute --resume (run records)',
   description:
-    'The recorded runs of `st3 execute` (.st3/runs/): without id, every run with its status; with id, the full run state (per-node status, attempts, errors).',
+    "The recorded runs of `st3 execute` (.st3/runs/): without id, every run with its status, and in `unreadable` each record that cannot be read or fails its schema (located; isError then: those runs' status is unknown, and `st3 execute` stops at such a record); with id, the full run state (per-node status, attempts, errors).",
   input: z.object({ id: z.string().min(1).optional().describe('run id, e.g. run-20260122-041500-a1b2c3') }),
   output: z.object({
     runs: z.array(z.object({ id: z.string(), status: RunStatusSchema, updatedAt: z.string(), nodes: z.number() })),
+    unreadable: z
+      .array(UnreadableRunSchema)
+      .optional()
+      .describe('without id: the run records that could not be read (E_PARSE, E_SCHEMA, E_FILE_READ)'),
     run: RunStateSchema.optional(),
   }),
   annotations: READ_ONLY,
@@ -185,10 +200,20 @@ export const runStatusTool = defineTool({
         run,
       };
     }
-    return { runs: await store.list() };
+    return await store.list();
   },
-  summary: (r) =>
-    r.run
-      ? `${r.run.id}: ${r.run.status}, ${plural(Object.keys(r.run.nodes).length, 'node')}`
-      : `${plural(r.runs.length, 'run')}${r.runs.length > 0 ? `; latest ${r.runs[r.runs.length - 1]!.id} ${r.runs[r.runs.length - 1]!.status}` : ''}`,
+  summary: (r) => {
+    if (r.run) return `${r.run.id}: ${r.run.status}, ${plural(Object.keys(r.run.nodes).length, 'node')}`;
+    const latest = r.runs[r.runs.length - 1];
+    const bad = r.unreadable ?? [];
+    const unreadable =
+      bad.length > 0
+        ? `; ${bad.length} unreadable (status unknown): ${bad
+            .slice(0, 3)
+            .map((u) => `${u.file}${u.line ? `:${u.line}:${u.column ?? 1}` : ''} ${u.code}`)
+            .join(', ')}${bad.length > 3 ? ', …' : ''}`
+        : '';
+    return `${plural(r.runs.length, 'run')}${latest ? `; latest ${latest.id} ${latest.status}` : ''}${unreadable}`;
+  },
+  failed: (r) => (r.unreadable?.length ?? 0) > 0,
 });

@@ -92,8 +92,10 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
     },
     assign: (id: string, reviewer: string) => assignItem(ctx, id, reviewer),
     /** Approves an item; `applied` records that the review service wrote its change to the file. */
-    approve: (id: string, opts: { by?: string; feedback?: string; applied?: { sha256: string } } = {}) =>
-      approveItem(ctx, id, opts),
+    approve: (
+      id: string,
+      opts: { by?: string; feedback?: string; applied?: { sha256: string }; checks?: ChangeValidation } = {},
+    ) => approveItem(ctx, id, opts),
     reject: (id: string, opts: { by?: string; feedback?: string }) => sendBack(ctx, id, 'reject', opts),
     regenerate: (id: string, opts: { by?: string; feedback?: string }) => sendBack(ctx, id, 'regenerate', opts),
     /**
@@ -247,12 +249,14 @@ function assignItem(ctx: QueueContext, id: string, reviewer: string): Promise<Re
 function approveItem(
   ctx: QueueContext,
   id: string,
-  opts: { by?: string; feedback?: string; applied?: AppliedWrite },
+  opts: { by?: string; feedback?: string; applied?: AppliedWrite; checks?: ChangeValidation },
 ): Promise<ReviewItem> {
   return mutateQueue(ctx, (q) => {
     const item = findItem(q, id);
     const by = opts.by ?? item.reviewer;
     moveItem(ctx, item, 'approve', { by, feedback: opts.feedback });
+    // Checks made again at approval (the file had changed since the item was queued).
+    if (opts.checks) item.checks = opts.checks;
     if (opts.applied) recordApplied(ctx, item, opts.applied.sha256, by);
     return item;
   });

@@ -1,5 +1,5 @@
 import { applyPatch, reversePatch, parsePatch } from 'diff';
-import { St3Error, type NodeState, type ReviewItem } from '@st3/schemas';
+import { St3Error, type ChangeValidation, type NodeState, type ReviewItem } from '@st3/schemas';
 import { locateLines, replaceLines, sha256, splitLines } from '../change/text.js';
 import type { WorkspaceFiles } from '../change/workspace.js';
 import type { Validator } from '../validate/validate.js';
@@ -116,12 +116,23 @@ export function createReviewService(options: ReviewServiceOptions) {
     queue,
     assign: (id: string, reviewer: string) => queue.assign(id, reviewer),
 
-    /** Approves and applies: the item's patch goes into the file (nothing is written twice). */
+    /**
+     * Approves and applies: the item's patch goes into the file (nothing is written twice). When the
+     * file changed since the change was validated, the merged file is validated again first (with a
+     * validator): a change that no longer passes is refused, E_VALIDATION_FAILED, nothing written.
+     */
     async approve(id: string, opts: ActionOptions = {}): Promise<ReviewItem> {
       const item = await queue.expect(id, 'approve');
       if (item.applied || !item.patch) return queue.approve(id, opts);
-      const sha = await writeItem(item, (now) => (alreadyHolds(now, item) ? now : applyItemPatch(now, item.patch!)));
-      return queue.approve(id, { ...opts, applied: { sha256: sha } });
+      const checked = options.validator ? await revalidate(item, files, options.validator) : undefined;
+      const sha = await writeItem(item, (now) => {
+        if (alreadyHolds(now, item)) return now;
+        // Written only onto the text it was validated on: the file as queued, or as revalidated.
+        if (checked && now === checked.before) return checked.after;
+        const validated = !options.validator || sha256(now) === item.baseSha256;
+        return validated ? applyItemPatch(now, item.patch!) : undefined;
+      });
+      return queue.approve(id, { ...opts, applied: { sha256: sha }, ...(checked ? { checks: checked.report } : {}) });
     },
 
     /** Validates the reviewer's code as a replacement of the atom, writes it, and approves the item. */
@@ -176,6 +187,36 @@ export function createReviewService(options: ReviewServiceOptions) {
       return { item: await queue.get(id), regenerated: !failure, result, ...(failure ? { failure } : {}) };
     },
   };
+}
+
+/**
+ * An item's patch merged into its file as it is now, validated again, when the file changed since the
+ * item was queued (its checks were made on another text); undefined when it did not change or already
+ * holds the change. The merge failing validation is E_VALIDATION_FAILED.
+ */
+async function revalidate(
+  item: ReviewItem,
+  files: WorkspaceFiles,
+  validator: Validator,
+): Promise<{ before: string; after: string; report: ChangeValidation } | undefined> {
+  const before = item.file === undefined ? undefined : await files.read(item.file);
+  if (before === undefined || sha256(before) === item.baseSha256 || alreadyHolds(before, item)) return undefined;
+  const after = applyItemPatch(before, item.patch!);
+  if (after === undefined) return undefined; // the write says E_APPLY_CONFLICT
+  const range = rangeToReplace(item, before);
+  const newEnd = range.end + splitLines(after).length - splitLines(before).length;
+  const v = await validator.validate({ path: item.file!, before, after, start: range.start, end: range.end, newEnd });
+  if (!v.ok)
+    throw new St3Error(
+      'E_VALIDATION_FAILED',
+      `the change of ${item.id} fails validation on ${item.file} as it is now (changed since it was queued): ${v.failure!.message}`,
+      {
+        file: item.file,
+        hint: `nothing was written; regenerate it against the file as it is: st3 review regenerate ${item.id} --feedback …`,
+        details: { category: v.failure!.category, checks: v.report },
+      },
+    );
+  return { before, after, report: v.report };
 }
 
 /** Where the atom of an item is in the file now: its original code located, else its recorded lines. */

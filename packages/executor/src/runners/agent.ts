@@ -122,9 +122,21 @@ async function runAgentAttempt(runner: AgentRunner, node: AtomNode, ctx: NodeCon
   if (edit.parsed.text === edit.text) return unchangedResult(attempt, edit);
   const checked = await checkEdit(attempt, edit);
   const { options } = runner;
-  if (checked.confidence.score < runner.reviewBelow && options.queue && !options.files.dryRun)
-    return queueForReview(attempt, checked, options.queue);
+  const forReview = checked.confidence.score < runner.reviewBelow || unjudgedGates(checked.validation).length > 0;
+  if (forReview && options.queue && !options.files.dryRun) return queueForReview(attempt, checked, options.queue);
   return writeEdit(attempt, checked);
+}
+
+/**
+ * The configured gates that ran on the change but could not judge it (the tool missing or crashing:
+ * `error`; failing before and after with nothing parsed: `not measured`). Such a change goes to review
+ * whatever its score: its confidence alone could clear it with a gate that never saw it pass. (No gate
+ * at all — `*`, none configured or taking the file — only lowers the score.)
+ */
+function unjudgedGates(validation: ValidationOutcome): string[] {
+  return (validation.report.gates ?? [])
+    .filter((g) => g.id !== '*' && (g.status === 'error' || g.status === 'not measured'))
+    .map((g) => g.id);
 }
 
 /** Builds the prompt and asks the agent, at the attempt's temperature. */

@@ -9,10 +9,40 @@ export interface RunStore {
   save(state: RunState): Promise<void>;
 }
 
+/** One saved run, as `list` gives it. */
+export interface RunSummary {
+  id: string;
+  status: RunState['status'];
+  updatedAt: string;
+  nodes: number;
+}
+
+/** A run record `list` could not read (E_PARSE, E_SCHEMA, E_FILE_READ), located, with why. */
+export interface UnreadableRun {
+  /** The record's name without `.json` (its run id, unless the file was renamed). */
+  id: string;
+  file: string;
+  code: string;
+  message: string;
+  line?: number;
+  column?: number;
+  hint: string;
+}
+
+/** The saved runs (by file name) and the records among them that could not be read. */
+export interface RunListing {
+  runs: RunSummary[];
+  unreadable: UnreadableRun[];
+}
+
 export interface FileRunStore extends RunStore {
   readonly dir: string;
   load(id: string): Promise<RunState>;
-  list(): Promise<{ id: string; status: RunState['status']; updatedAt: string; nodes: number }[]>;
+  /**
+   * Every run record of the folder. One that cannot be read or fails its schema is listed in
+   * `unreadable` (never skipped: a listing without it could say every run succeeded).
+   */
+  list(): Promise<RunListing>;
   pathOf(id: string): string;
   /**
    * Runs `fn` holding run `id` (a lock beside its file, kept fresh while `fn` runs): a second process
@@ -94,20 +124,39 @@ export function createFileRunStore(dir: string): FileRunStore {
     },
     async list() {
       const names = await readdir(dir).catch(() => [] as string[]);
-      const out: { id: string; status: RunState['status']; updatedAt: string; nodes: number }[] = [];
+      const listing: RunListing = { runs: [], unreadable: [] };
       for (const name of names.sort()) {
         if (!name.endsWith('.json')) continue;
-        const r = await loadFile(join(dir, name), { schema: RunStateSchema });
-        if (r.value)
-          out.push({
-            id: r.value.id,
-            status: r.value.status,
-            updatedAt: r.value.updatedAt,
-            nodes: Object.keys(r.value.nodes).length,
-          });
+        const file = join(dir, name);
+        const r = await loadFile(file, { schema: RunStateSchema });
+        if (r.value) listing.runs.push(summaryOf(r.value));
+        // Vanished since the listing (a run being removed): not a record any more.
+        else if (!r.errors.some((d) => d.code === 'E_FILE_NOT_FOUND'))
+          listing.unreadable.push(unreadableRun(name.slice(0, -'.json'.length), file, r.errors[0]));
       }
-      return out;
+      return listing;
     },
+  };
+}
+
+function summaryOf(run: RunState): RunSummary {
+  return { id: run.id, status: run.status, updatedAt: run.updatedAt, nodes: Object.keys(run.nodes).length };
+}
+
+/** A record `list` could not read, with the loader's first diagnostic (as the ledger reports it). */
+function unreadableRun(
+  id: string,
+  file: string,
+  first: { code: string; message: string; line?: number; column?: number } | undefined,
+): UnreadableRun {
+  return {
+    id,
+    file,
+    code: first?.code ?? 'E_SCHEMA',
+    message: `run record ${file} is unreadable: ${first?.message ?? 'invalid'}`,
+    ...(first?.line !== undefined ? { line: first.line } : {}),
+    ...(first?.column !== undefined ? { column: first.column } : {}),
+    hint: 'its status is unknown, and `st3 execute` stops at it until it is read: fix the field named (st3 validate)',
   };
 }
 

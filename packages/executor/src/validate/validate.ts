@@ -128,9 +128,13 @@ async function validateChange(
   if (!parse.ok)
     return fail(report, 'syntax', `${change.path} does not parse:\n${parse.errors.join('\n')}`, notMeasured);
 
-  // Is what replaced the atom still an atom (compared with the code it replaced)?
-  const atomicity = judgeAtomicity(await atomizeText(change.path, change.before), record, change);
-  report.atomicity = atomicity.report;
+  // Is what replaced the atom still an atom (compared with the code it replaced)? Without a parser of
+  // the language nothing measures it: not measured, never a score of 1.
+  const atomicity = record
+    ? judgeAtomicity(await atomizeText(change.path, change.before), record, change)
+    : { report: undefined, problems: [], complexity: undefined };
+  if (atomicity.report) report.atomicity = atomicity.report;
+  else notMeasured.push(`atomicity: ${change.path} is not a language the atomizer parses`);
   const { complexity } = atomicity;
   if (atomicity.problems.length > 0 && options.atomicity !== 'off')
     return fail(
@@ -146,7 +150,8 @@ async function validateChange(
     const message = gates.problems.flatMap((p) => p.lines).join('\n');
     return fail(report, categoryOfProblems(gates.problems), message, notMeasured, complexity);
   }
-  return passed(report, notMeasured, { atomicity: atomicity.report.score, gates: gates.score }, complexity);
+  const scores = { parse: record ? 1 : undefined, atomicity: atomicity.report?.score, gates: gates.score };
+  return passed(report, notMeasured, scores, complexity);
 }
 
 /**
@@ -338,14 +343,17 @@ function categoryOfProblems(problems: readonly GateProblem[]): ErrorCategory {
   );
 }
 
-/** A change that passed: its score averages parse (1), atomicity and the gates' score. */
+/**
+ * A change that passed: its score averages the checks that measured it — parse (1), atomicity, the
+ * gates' score — with each check not measured counted as 0.
+ */
 function passed(
   report: ChangeValidation,
   notMeasured: string[],
-  scores: { atomicity: number; gates: number | undefined },
+  scores: { parse: number | undefined; atomicity: number | undefined; gates: number | undefined },
   complexity: number | undefined,
 ): ValidationOutcome {
-  const parts = [1, scores.atomicity, ...(scores.gates !== undefined ? [scores.gates] : [])];
+  const parts = [scores.parse, scores.atomicity, scores.gates].filter((x): x is number => x !== undefined);
   // Checks that could not run count as not passed: confidence drops, the change goes to review.
   const total = parts.length + notMeasured.length;
   const validationScore = parts.reduce((a, b) => a + b, 0) / total;
