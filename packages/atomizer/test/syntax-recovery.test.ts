@@ -56,7 +56,7 @@ describe('identifiers a parser invented', () => {
     }
   });
 
-  it('leave no unresolved name and link no atoms (the invented name is nobody\'s definition)', async () => {
+  it("leave no unresolved name and link no atoms (the invented name is nobody's definition)", async () => {
     const text = 'for in y:\n    pass\n\n\nif :\n    pass\n';
     const r = (await atomizeSource(text, 'e.py', { maxLoc: 2, targetLoc: 2 })) as AtomizedFileRecord;
     expect(r.atoms.length).toBeGreaterThan(1);
