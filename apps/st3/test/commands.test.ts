@@ -33,6 +33,18 @@ describe('validate command', () => {
     );
   });
 
+  it('names a file it could not read apart from the invalid ones (not judged), exit 2', async () => {
+    const root = tempWorkspace({ 'state.json': '{"branch": 3}' });
+    const m = memoryIO({ cwd: root });
+    expect(await runCommand(validate, ['state.json', 'missing.task.yaml'], m.io)).toBe(2);
+    expect(m.stdout().trim().split('\n').at(-1)).toBe(
+      '2 files: 0 valid, 2 invalid (1 not validated: missing.task.yaml E_FILE_NOT_FOUND)',
+    );
+    const j = memoryIO({ cwd: root });
+    await runCommand(validate, ['state.json', 'missing.task.yaml', '--json'], j.io);
+    expect(JSON.parse(j.stdout()).summary).toEqual({ files: 2, valid: 0, invalid: 2, not_validated: 1 });
+  });
+
   it('keeps stdout to one JSON document under --json', async () => {
     const root = tempWorkspace({ 'state.json': '{}' });
     const m = memoryIO({ cwd: root });
@@ -40,7 +52,7 @@ describe('validate command', () => {
     expect(JSON.parse(m.stdout())).toEqual({
       ok: true,
       files: [{ file: 'state.json', kind: 'state', valid: true, errors: [], warnings: [] }],
-      summary: { files: 1, valid: 1, invalid: 0 },
+      summary: { files: 1, valid: 1, invalid: 0, not_validated: 0 },
     });
   });
 });

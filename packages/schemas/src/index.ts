@@ -51,7 +51,14 @@ export {
   type KindResult,
 } from './kinds.js';
 export { exportJsonSchemas, jsonSchemaText, type ExportedSchema } from './json-schema.js';
-export { expandInputs, validateFiles, writeJsonSchemas, type FileVerdict } from './validate-files.js';
+export {
+  expandInputs,
+  notValidatedError,
+  notValidatedText,
+  validateFiles,
+  writeJsonSchemas,
+  type FileVerdict,
+} from './validate-files.js';
 export { renderErrorCodesMarkdown } from './error-codes-doc.js';
 export * from './formats/telemetry.js';
 export * from './formats/parity.js';

@@ -2,6 +2,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { lstat, mkdir, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Diagnostic } from './errors/diagnostic.js';
+import { exitCodeFor } from './errors/codes.js';
 import { St3Error } from './errors/st3-error.js';
 import { exportJsonSchemas, jsonSchemaText } from './json-schema.js';
 import { inferKind, loadKind } from './kinds.js';
@@ -13,6 +14,29 @@ export interface FileVerdict {
   valid: boolean;
   errors: Diagnostic[];
   warnings: Diagnostic[];
+}
+
+/**
+ * Why a file could not be validated at all — missing, unreadable, of unknown kind: its worst diagnostic
+ * whose exit code is a usage or runtime error (2, 3), as `st3 validate` exits for it — or undefined when
+ * it was validated (valid or not). `st3 validate` and the `validate_files` MCP tool count these apart
+ * from the invalid files: "invalid" would say the file was read and judged.
+ */
+export function notValidatedError(verdict: FileVerdict): Diagnostic | undefined {
+  let worst: Diagnostic | undefined;
+  for (const e of verdict.errors)
+    if (exitCodeFor(e.code) >= 2 && (!worst || exitCodeFor(e.code) > exitCodeFor(worst.code))) worst = e;
+  return worst;
+}
+
+/** ` (2 not validated: a.yaml E_FILE_NOT_FOUND, b.yaml E_FILE_READ)` for the summary line of a validation, or ''. */
+export function notValidatedText(verdicts: readonly FileVerdict[]): string {
+  const missed = verdicts.flatMap((v) => {
+    const error = notValidatedError(v);
+    return error ? [`${v.file} ${error.code}`] : [];
+  });
+  if (missed.length === 0) return '';
+  return ` (${missed.length} not validated: ${missed.slice(0, 3).join(', ')}${missed.length > 3 ? ', …' : ''})`;
 }
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.turbo']);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { exitCodeFor, findKind, KINDS, St3Error, type FileVerdict } from '@st3/schemas';
+import { findKind, KINDS, notValidatedError, notValidatedText, St3Error, type FileVerdict } from '@st3/schemas';
 import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
@@ -20,14 +20,9 @@ const FileVerdictSchema = z.object({
     ),
 });
 
-/**
- * The verdict with `error` set when the file could not be validated (a diagnostic whose exit code is
- * a usage or runtime error, as `st3 validate` exits for it): the worst such diagnostic.
- */
+/** The verdict with `error` set when the file could not be validated (`notValidatedError`: missing, unreadable, unknown kind). */
 function withError(v: FileVerdict): FileVerdict & { error?: { code: string; message: string; hint?: string } } {
-  let worst: FileVerdict['errors'][number] | undefined;
-  for (const e of v.errors)
-    if (exitCodeFor(e.code) >= 2 && (!worst || exitCodeFor(e.code) > exitCodeFor(worst.code))) worst = e;
+  const worst = notValidatedError(v);
   if (!worst) return v;
   return { ...v, error: { code: worst.code, message: worst.message, ...(worst.hint ? { hint: worst.hint } : {}) } };
 }
@@ -80,15 +75,7 @@ export const validateFilesTool = defineTool({
   summary(r) {
     const first = r.files.flatMap((v) => v.errors)[0];
     const where = first ? `${first.file ?? ''}${first.line ? `:${first.line}:${first.column ?? 1}` : ''}` : '';
-    const missed = r.files.filter((v) => v.error);
-    const notValidated =
-      missed.length > 0
-        ? ` (${missed.length} not validated: ${missed
-            .slice(0, 3)
-            .map((v) => `${v.file} ${v.error!.code}`)
-            .join(', ')}${missed.length > 3 ? ', …' : ''})`
-        : '';
-    return `${plural(r.summary.files, 'file')}: ${r.summary.valid} valid, ${r.summary.invalid} invalid${notValidated}${first ? `; first error: ${where} ${first.message}` : ''}`;
+    return `${plural(r.summary.files, 'file')}: ${r.summary.valid} valid, ${r.summary.invalid} invalid${notValidatedText(r.files)}${first ? `; first error: ${where} ${first.message}` : ''}`;
   },
   failed: (r) => !r.ok,
 });

@@ -1,5 +1,5 @@
 import { createOutput, defineCommand } from '@st3/cli-kit';
-import { KINDS, St3Error } from '@st3/schemas';
+import { KINDS, notValidatedError, notValidatedText, St3Error } from '@st3/schemas';
 import { resolve } from 'node:path';
 import { exitCodeOf, expandInputs, validateFiles } from '../lib/validate-files.js';
 
@@ -37,7 +37,12 @@ export const command = defineCommand({
       });
     const verdicts = await validateFiles(files, base, values.kind);
     const valid = verdicts.filter((v) => v.valid).length;
-    const summary = { files: verdicts.length, valid, invalid: verdicts.length - valid };
+    const summary = {
+      files: verdicts.length,
+      valid,
+      invalid: verdicts.length - valid,
+      not_validated: verdicts.filter((v) => notValidatedError(v)).length,
+    };
     if (out.json) {
       out.document({ ok: summary.invalid === 0, files: verdicts, summary });
     } else {
@@ -46,7 +51,8 @@ export const command = defineCommand({
         for (const e of v.errors) out.diagnostic(e);
         if (v.valid) out.info(`${out.color.green('ok')} ${v.file} (${v.kind})`);
       }
-      const text = `${summary.files} file${summary.files === 1 ? '' : 's'}: ${summary.valid} valid, ${summary.invalid} invalid`;
+      // Missing, unreadable or of unknown kind: not judged, so named apart from the files found invalid.
+      const text = `${summary.files} file${summary.files === 1 ? '' : 's'}: ${summary.valid} valid, ${summary.invalid} invalid${notValidatedText(verdicts)}`;
       out.info(summary.invalid === 0 ? out.color.green(text) : out.color.red(text));
     }
     return exitCodeOf(verdicts);
