@@ -154,7 +154,8 @@ describe('loadQualityConfig', () => {
     expect(gate('text_violations', 'summary/filesAnalyzed').errors).toEqual([
       expect.objectContaining({ ...at, message: expect.stringContaining('needs parsing_strategy json_violations') }),
     ]);
-    expect(gate('json_violations', '3').errors).toEqual([expect.objectContaining(at)]);
+    // Not a string: the schema's own error, at the same place.
+    expect(gate('json_violations', '3').errors).toEqual([expect.objectContaining({ ...at, code: 'E_SCHEMA' })]);
     expect(gate('json_violations', 'files[]/n').errors).toEqual([expect.objectContaining(at)]);
     expect(gate('json_violations', 'summary/filesAnalyzed').errors).toEqual([]);
   });

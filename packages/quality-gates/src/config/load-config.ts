@@ -93,7 +93,7 @@ function checkCheckedCountPath(gate: Gate, base: Path, at: At): void {
   const source = gate.capabilities.checked_count_path;
   if (source === undefined) return;
   const path = [...base, 'capabilities', 'checked_count_path'];
-  if (typeof source !== 'string' || source.trim() === '' || source.includes('[]'))
+  if (source.trim() === '' || source.includes('[]'))
     at(
       path,
       'E_CONFIG_INVALID',
