@@ -31,7 +31,8 @@ export interface SideResult {
   ok: boolean;
   /** Output that rendered but is not trustworthy: fallback warnings, broken markers, wrong expected output. */
   broken?: string;
-  error?: { message: string; code?: string; validation: boolean };
+  /** `rules`: what a validation error says per input path (`fields: at least one field`), from its diagnostics. */
+  error?: { message: string; code?: string; validation: boolean; rules?: string[] };
   warnings: string[];
   /** Milliseconds per render of this case. */
   times: number[];
@@ -194,6 +195,8 @@ async function renderSide(
     } catch (error) {
       times.push(now() - start);
       const code = (error as { code?: unknown })?.code;
+      const validation = isValidation(error);
+      const rules = validation ? rulesOf(error) : [];
       return {
         label,
         ok: false,
@@ -202,7 +205,8 @@ async function renderSide(
         error: {
           message: (error as Error)?.message ?? String(error),
           code: typeof code === 'string' ? code : undefined,
-          validation: isValidation(error),
+          validation,
+          ...(rules.length > 0 ? { rules } : {}),
         },
       };
     }
@@ -254,6 +258,7 @@ function judge(
         `${left.label} ${left.broken}; ${right.label} rejects the input: ${right.error!.message}`,
       );
     if (!left.ok) return finish('fail', `both sides fail: ${left.error!.message} / ${right.error!.message}`);
+    if (right.error!.validation) return finish('regression', rejectedInput(left, right));
     return finish(
       'regression',
       `${left.label} rendered${left.broken ? ` (${left.broken})` : ''} but ${right.label} fails: ${right.error!.message}`,
@@ -287,6 +292,27 @@ function judge(
 function publicSide(side: SideRun): SideResult {
   const { rendered: _rendered, brokenOutput: _brokenOutput, ...rest } = side;
   return rest;
+}
+
+/**
+ * Why an input the right side's schema rejects, and the left side rendered without a sign of breakage,
+ * is a regression: the same input no longer renders. Names the schema's rules when the error has them.
+ */
+function rejectedInput(left: SideRun, right: SideRun): string {
+  const error = right.error!;
+  const rules = error.rules ? error.rules.join('; ') : error.message;
+  return `input accepted by ${left.label} is rejected by ${right.label}'s schema: ${rules}`;
+}
+
+/** The `path: message` of each diagnostic a validation error carries (St3Error `diagnostics`), else none. */
+function rulesOf(error: unknown): string[] {
+  const diagnostics = (error as { diagnostics?: unknown })?.diagnostics;
+  if (!Array.isArray(diagnostics)) return [];
+  return diagnostics.flatMap((d: { path?: unknown; message?: unknown }) => {
+    if (typeof d?.message !== 'string') return [];
+    const path = Array.isArray(d.path) && d.path.length > 0 ? d.path.join('.') : '(root)';
+    return [`${path}: ${d.message}`];
+  });
 }
 
 /** Does a fallback warning (`"title" not given; using ''`) name a field the validation error names? */

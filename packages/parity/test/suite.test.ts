@@ -111,6 +111,35 @@ describe('runParitySuite categories', () => {
     expect(report.cases[0]!.category).toBe('regression');
   });
 
+  it('an input v2 rejects by schema that v1 rendered cleanly is a regression saying so, naming the rule', async () => {
+    const rejected = new St3Error('E_CONTEXT_INVALID', 'invalid context for dto: fields: at least one field', {
+      diagnostics: [{ code: 'E_CONTEXT_INVALID', severity: 'error', path: ['fields'], message: 'at least one field' }],
+    });
+    const report = await runParitySuite({
+      speed: false,
+      cases: [mk('empty')],
+      // a fallback on a field v2 does not reject does not excuse the rejection
+      left: () => ({ ...files('export const x = 1;\n'), warnings: ['"description" not given; using ""'] }),
+      right: () => {
+        throw rejected;
+      },
+    });
+    expect(report.cases[0]).toMatchObject({
+      category: 'regression',
+      reason: "input accepted by v1 is rejected by v2's schema: fields: at least one field",
+      right: { error: { rules: ['fields: at least one field'], validation: true } },
+    });
+    const noDiagnostics = await runParitySuite({
+      speed: false,
+      cases: [mk('empty')],
+      left: () => files('x\n'),
+      right: () => {
+        throw new St3Error('E_SCHEMA', 'name: required');
+      },
+    });
+    expect(noDiagnostics.cases[0]!.reason).toBe("input accepted by v1 is rejected by v2's schema: name: required");
+  });
+
   it('compares both sides with the expected output when one is given', async () => {
     const report = await runParitySuite({
       speed: false,

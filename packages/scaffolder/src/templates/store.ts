@@ -112,6 +112,7 @@ export class TemplateStore implements TemplateSource {
   constructor(dirs: { dir: string; origin: 'builtin' | 'workspace' }[]) {
     for (const { dir, origin } of dirs) {
       if (!existsSync(dir)) continue;
+      if (!statSync(dir).isDirectory()) throw notATemplatesFolder(dir);
       for (const file of walk(dir)) {
         if (!file.endsWith('.eta')) continue;
         const id = relative(dir, file).split(/[\\/]/).join('/').replace(/\.eta$/, '');
@@ -270,6 +271,14 @@ function compiled(body: string): TemplateFunction {
     compiledCache.set(body, fn);
   }
   return fn;
+}
+
+/** A file where the templates folder should be (`.st3/templates`): typed, located, not a raw ENOTDIR. */
+function notATemplatesFolder(dir: string): St3Error {
+  return new St3Error('E_CONFIG_INVALID', `${dir} is not a folder: st3 reads workspace templates from a folder there`, {
+    file: dir,
+    hint: `move or remove the file at ${dir} (st3 keeps templates and their kept versions in a folder there)`,
+  });
 }
 
 function walk(dir: string): string[] {
