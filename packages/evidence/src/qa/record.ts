@@ -17,6 +17,7 @@ import { attachEvidence } from '../evidence/attach.js';
 import { systemClock, type Clock } from '../util.js';
 import { assertComparable, compareQa, type QaDriftOptions, type QaDriftReport } from './drift.js';
 import { qaNotMeasured } from './measured.js';
+import { keptOutput, QA_OUTPUT_LIMIT } from './output.js';
 import { MAX_RUNS, qaMetadataOf, readRunsDocument, readRunsFile, RUNS_FILE } from './runs.js';
 import { summarizeQa } from './summarize.js';
 
@@ -35,6 +36,8 @@ export interface RecordQaOptions {
   clock?: Clock;
   /** Counts the JSON documents read from the log (see `summarizeQa`). */
   telemetry?: TelemetryHandle;
+  /** The log is only the head of the output (see `keptOutput`): why. The run is then not measured. */
+  cut?: string;
 }
 
 export interface RecordQaResult {
@@ -127,6 +130,7 @@ export async function recordQa(
     ...(options.kind ? { kind: options.kind } : {}),
     ...(cwd ? { cwd } : {}),
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+    ...(options.cut !== undefined ? { cut: options.cut } : {}),
   });
   const attached = await attachEvidence(ws, taskId, {
     type: 'qa_output',
@@ -184,6 +188,7 @@ export interface RunQaOptions extends Omit<RecordQaOptions, 'log' | 'exitCode' |
  * Runs a QA command (argv, no shell) with the quality-gates process runner, keeps its output as
  * `qa/<kind-or-run>-<time>.log` in the task context, and records it — or, with `report`, the report
  * file the command wrote (coverage runs: `coverage/coverage-summary.json`, relative to the command's folder).
+ * Output over the qa_output evidence limit is kept cut at it, and such a run is not measured (see `keptOutput`).
  */
 export async function runQa(
   ws: EvidenceWorkspace,
@@ -197,6 +202,8 @@ export async function runQa(
   const run = await runProcess({
     argv: options.argv,
     cwd,
+    // No more than the log may hold as evidence; whatever the cap, a truncated run is cut (keptOutput).
+    maxOutputBytes: QA_OUTPUT_LIMIT,
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.env ? { env: options.env } : {}),
@@ -206,10 +213,8 @@ export async function runQa(
   const stamp = clock().toISOString().replace(/[:.]/g, '-');
   const log = join(contextDirFor(ws, taskId), 'qa', `${options.kind ?? 'run'}-${stamp}.log`);
   await mkdir(join(contextDirFor(ws, taskId), 'qa'), { recursive: true });
-  // stdout carries the machine-readable report (eslint -f json, vitest --reporter=json); a text
-  // reporter's summary may be on stderr, so keep both, stdout first.
-  const text = run.stderr.trim() && !/^\s*[[{]/.test(run.stdout) ? `${run.stdout}\n${run.stderr}` : run.stdout;
-  await writeFileAtomic(log, text);
+  const output = keptOutput(run);
+  await writeFileAtomic(log, output.text);
   if (report !== undefined) await checkReportWritten(report, before, { ...options, exitCode: run.exitCode, log });
   const recorded = await recordQa(ws, taskId, {
     ...options,
@@ -217,6 +222,12 @@ export async function runQa(
     exitCode: run.exitCode,
     durationMs: run.durationMs,
     command: options.command,
+    // A report file is read whole; only the output itself can have been cut.
+    ...(report === undefined && output.cut !== undefined ? { cut: output.cut } : {}),
+  }).catch((error: unknown) => {
+    // Nothing was recorded: say where the output st3 kept is.
+    if (!(error instanceof St3Error) || error.code !== 'E_QA_LOG_UNREADABLE' || report !== undefined) throw error;
+    throw new St3Error(error.code, error.message, { hint: `${error.hint ?? ''}; its output is kept in ${log}` });
   });
   return { ...recorded, exitCode: run.exitCode };
 }

@@ -40,6 +40,8 @@ export interface SummarizeQaInput {
   evidenceId?: string;
   /** Counts each JSON document read from the log (`json_parses{source="qa:<format>"}`, and failures). */
   telemetry?: TelemetryHandle;
+  /** Set when `text` is only the head of the output (see `keptOutput`): why; the run is then not measured. */
+  cut?: string;
 }
 
 const MAX_ISSUES = 500;
@@ -106,6 +108,20 @@ export function detectQaFormat(text: string, kind?: QaKind, telemetry?: Telemetr
   return undefined;
 }
 
+/**
+ * The format of the head of a log that was cut: a JSON report cut short does not parse (and is not
+ * counted as a parse failure: it was never whole), so it is told by its first keys.
+ */
+function detectCutFormat(text: string, kind?: QaKind): QaFormat | undefined {
+  const head = stripAnsi(text.slice(0, 4096)).trim();
+  if (head.startsWith('[')) return /^\[\s*\{\s*"filePath"\s*:/.test(head) ? ok('eslint-json', kind) : undefined;
+  if (head.startsWith('{')) {
+    if (/"(?:testResults|numTotalTests|numTotalTestSuites)"\s*:/.test(head)) return ok('jest-json', kind);
+    return /^\{\s*"total"\s*:/.test(head) ? ok('istanbul-summary', kind) : undefined;
+  }
+  return detectQaFormat(text, kind);
+}
+
 function ok(format: QaFormat, kind: QaKind | undefined): QaFormat | undefined {
   return kind === undefined || KIND_OF[format] === kind ? format : undefined;
 }
@@ -120,15 +136,25 @@ function ok(format: QaFormat, kind: QaKind | undefined): QaFormat | undefined {
  * at all (what it wrote before it was stopped is not its verdict).
  */
 export function summarizeQa(input: SummarizeQaInput): QaSummary {
-  const format = detectQaFormat(input.text, input.kind, input.telemetry);
+  const format =
+    input.cut === undefined
+      ? detectQaFormat(input.text, input.kind, input.telemetry)
+      : detectCutFormat(input.text, input.kind);
   if (!format) {
     const what = input.kind ? `a ${input.kind} log` : 'a QA log';
-    throw new St3Error('E_QA_LOG_UNREADABLE', `the output of "${input.command}" is not ${what} in a supported format`, {
-      hint:
-        input.kind === 'coverage'
-          ? 'pass coverage/coverage-summary.json or coverage/lcov.info as the log'
-          : 'ESLint -f json or its default (stylish) output, tsc --pretty false, jest --json / vitest --reporter=json or their default text output',
-    });
+    const cut = input.cut === undefined ? '' : ` (${input.cut.replace(/ —.*/, '')})`;
+    throw new St3Error(
+      'E_QA_LOG_UNREADABLE',
+      `the output of "${input.command}" is not ${what} in a supported format${cut}`,
+      {
+        hint:
+          input.kind === 'coverage'
+            ? 'pass coverage/coverage-summary.json or coverage/lcov.info as the log'
+            : input.cut !== undefined
+              ? 'pass --kind; and narrow the command, or have it write a report file and record that (--report FILE)'
+              : 'ESLint -f json or its default (stylish) output, tsc --pretty false, jest --json / vitest --reporter=json or their default text output',
+      },
+    );
   }
   const kind = KIND_OF[format];
   const base = {
@@ -144,6 +170,8 @@ export function summarizeQa(input: SummarizeQaInput): QaSummary {
   };
   if (input.exitCode === null)
     return { ...base, headline: `${NOT_MEASURED}: ${qaNotMeasured({ ...base, headline: '' })}` };
+  // The head of a report is not the run's report: no figures, whatever they would have said.
+  if (input.cut !== undefined) return { ...base, headline: `${NOT_MEASURED}: ${input.cut}` };
   const summary: QaSummary = { ...base, ...figuresOf(input, format, kind) };
   const why =
     qaNotMeasured(summary) ?? (summary.issues ? lintCheckedNothing(input.text, format, summary.issues) : undefined);

@@ -50,7 +50,13 @@ interface JestReport {
   testResults?: JestFile[];
 }
 
-/** The JSON report of jest (`--json`) and vitest (`--reporter=json`, jest-compatible). */
+/**
+ * The JSON report of jest (`--json`) and vitest (`--reporter=json`, jest-compatible). A test file that
+ * failed with no failing test of its own (it failed to load: a missing import, a syntax error; or a
+ * hook failed) is counted as one failed test, in `failed` and in `total` alike, so that `passed +
+ * failed + skipped` is `total` and the file is never among the passes; its failure is named
+ * `<file> (test file failed to run)`.
+ */
 export function parseJestJson(text: string, root: string): TestCounts {
   return readReport('a jest/vitest JSON report', () => parseJestJsonUnchecked(text, root));
 }
@@ -60,6 +66,7 @@ function parseJestJsonUnchecked(text: string, root: string): TestCounts {
   if (!report || typeof report !== 'object' || !Array.isArray(report.testResults))
     throw new Error('not a jest/vitest JSON report (no testResults array)');
   const failures: TestFailure[] = [];
+  let failedFiles = 0;
   for (const file of report.testResults) {
     const path = rel(root, file.name ?? file.testFilePath);
     const assertions = file.assertionResults ?? [];
@@ -73,18 +80,21 @@ function parseJestJsonUnchecked(text: string, root: string): TestCounts {
         message: firstLines(stripAnsi((a.failureMessages ?? []).join('\n'))),
       });
     }
-    // A file that failed to load has no assertions but a message.
-    if (file.status === 'failed' && assertions.every((a) => a.status !== 'failed') && file.message) {
-      failures.push({ name: path ?? 'test file', file: path, message: firstLines(stripAnsi(file.message)) });
+    // Not in the report's test counts (vitest's numFailedTests is 0 for it; numFailedTestSuites has it).
+    if (file.status === 'failed' && assertions.every((a) => a.status !== 'failed')) {
+      failedFiles++;
+      failures.push({
+        name: `${path ?? 'test file'} (test file failed to run)`,
+        ...(path ? { file: path } : {}),
+        message: firstLines(stripAnsi(file.message ?? '')) || 'the file failed with no failing test and no message',
+      });
     }
   }
+  const failedTests = Math.max(report.numFailedTests ?? 0, failures.length - failedFiles);
   return {
-    total: report.numTotalTests ?? 0,
+    total: (report.numTotalTests ?? 0) + failedFiles,
     passed: report.numPassedTests ?? 0,
-    failed: Math.max(
-      report.numFailedTests ?? 0,
-      failures.length > 0 && (report.numFailedTests ?? 0) === 0 ? failures.length : 0,
-    ),
+    failed: failedTests + failedFiles,
     skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
     failures,
   };
