@@ -22,10 +22,15 @@ function parseVitestTextUnchecked(text: string, root: string): TestCounts {
   if (!summaryLine) throw new Error('not a vitest text report (no "Tests … (N)" summary line)');
   const words = countsByWord(summaryLine[1]!);
   const failures: TestFailure[] = [];
+  // `FAIL file [ file ]` without a test: a file that failed to run (an import that throws). Its tests are
+  // in no count of the summary, so it is one failed test more, in the total too (as the JSON reader counts it).
+  let filesFailed = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const header = FAIL_HEADER.exec(line) ?? FAIL_FILE_ONLY.exec(line);
+    const testHeader = FAIL_HEADER.exec(line);
+    const header = testHeader ?? FAIL_FILE_ONLY.exec(line);
     if (!header) continue;
+    if (!testHeader) filesFailed++;
     const file = relPath(root, header[1]!);
     const name = header[2]?.split(' > ').join(' ') ?? file;
     const message: string[] = [];
@@ -50,5 +55,11 @@ function parseVitestTextUnchecked(text: string, root: string): TestCounts {
   const failed = words.get('failed') ?? 0;
   const passed = words.get('passed') ?? 0;
   const skipped = (words.get('skipped') ?? 0) + (words.get('todo') ?? 0);
-  return { total: Number(summaryLine[2]), passed, failed: Math.max(failed, failures.length), skipped, failures };
+  return {
+    total: Number(summaryLine[2]) + filesFailed,
+    passed,
+    failed: Math.max(failed + filesFailed, failures.length),
+    skipped,
+    failures,
+  };
 }
