@@ -15,32 +15,27 @@ export type { GraphInputs, SkippedSource } from '@st3/dep-graph';
  * tools), its warnings shown on `out`: `st3 atomize --json` output and `{nodes, edges}` graphs
  * (.json/.yaml), source files or folders through the atomizer. Every problem becomes an St3Error with
  * file:line; files the atomizer skipped are warned about and listed in `skipped`, and the diagnostics of
- * the files it atomized (syntax errors) are shown too.
+ * the files it atomized (syntax errors) are shown too (all told by `loadGraphInputs`, once each).
  */
-export async function loadGraphInputs(
+export function loadGraphInputs(
   paths: readonly string[],
   options: { cwd: string; root: string; tsconfig?: string; out: Output; usage: string },
 ): Promise<GraphInputs> {
-  const inputs = await load(paths, {
+  return load(paths, {
     cwd: options.cwd,
     root: options.root,
     usage: options.usage,
     ...(options.tsconfig !== undefined ? { tsconfig: options.tsconfig } : {}),
     onDiagnostic: (d) => options.out.diagnostic(d),
   });
-  // A file atomized with syntax errors (or bytes not UTF-8) is in the graph as far as it parsed: its
-  // imports and calls may be missing. Told as `st3 atomize` tells it, since the graph alone cannot show it.
-  for (const file of inputs.atoms?.files ?? [])
-    for (const d of (file as { diagnostics?: Diagnostic[] }).diagnostics ?? []) options.out.diagnostic(d);
-  return inputs;
 }
 
 // The tsconfig `paths` reader lives in @st3/dep-graph, shared with the MCP tools; re-exported for the stages here.
 export { readTsconfigPaths };
 
 /**
- * `atomizeSources` of @st3/dep-graph, the files it skips warned about on `out` and told to `onDiagnostic`: E_ATOMIZE_NO_FILES when
- * no file is left (an empty graph is no verdict).
+ * `atomizeSources` of @st3/dep-graph, the files it skips and the diagnostics of those it atomized (syntax errors)
+ * warned about on `out` and told to `onDiagnostic`: E_ATOMIZE_NO_FILES when no file is left (an empty graph is no verdict).
  */
 export function atomizeSources(
   paths: string[],

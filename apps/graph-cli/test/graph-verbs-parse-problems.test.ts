@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryIO, runCli } from '@st3/cli-kit';
+import { atomizeSources } from '@st3/dep-graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../src/index.js';
 
@@ -24,14 +25,34 @@ async function st3(...argv: string[]) {
   return { code, stdout: stdout(), stderr: stderr() };
 }
 
+/** The located warnings on stderr (`file:line:col: warning: …`), in order, repeats kept. */
+const locatedWarnings = (stderr: string) =>
+  stderr.split('\n').filter((line) => /^[\w./-]+:\d+:\d+: warning: /.test(line));
+
+// Each told once: @st3/dep-graph's loadGraphInputs tells them (to the CLI and the MCP tools alike).
+const EXPECTED = [
+  'src/bad.py:1:7: warning: missing )',
+  "src/user.ts:3:10: warning: ':' expected.",
+  "src/user.ts:3:12: warning: ',' expected.",
+  'src/user.ts:3:15: warning: Expression expected.',
+  'src/user.ts:4:1: warning: Declaration or statement expected.',
+];
+
 describe('a source file with syntax errors', () => {
-  for (const verb of ['graph', 'waves']) {
-    it(`st3 ${verb} warns about it, located (the graph alone cannot show it)`, async () => {
+  for (const verb of ['graph', 'waves', 'validate-plan']) {
+    it(`st3 ${verb} warns about it, located, each warning once (the graph alone cannot show it)`, async () => {
       const r = await st3(verb, 'src', '--json', '--no-color');
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toMatch(/^src\/user\.ts:3:10: warning: /m);
-      expect(r.stderr).toMatch(/^src\/bad\.py:1:7: warning: missing \)$/m);
+      // validate-plan fails the plan on the syntax errors (atom.syntax); graph and waves succeed.
+      expect(r.code, r.stderr).toBe(verb === 'validate-plan' ? 1 : 0);
+      expect(locatedWarnings(r.stderr)).toEqual(EXPECTED);
       expect(r.stderr).not.toMatch(/^src\/ok\.ts/m);
     }, 60_000);
   }
+
+  it('st3 graph on atomizer output tells the syntax errors it records, once each', async () => {
+    writeFileSync(join(dir, 'atoms.json'), JSON.stringify(await atomizeSources(['src'], dir, { cache: false })));
+    const r = await st3('graph', 'atoms.json', '--json', '--no-color');
+    expect(r.code, r.stderr).toBe(0);
+    expect(locatedWarnings(r.stderr)).toEqual(EXPECTED);
+  }, 60_000);
 });

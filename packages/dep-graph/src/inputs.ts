@@ -20,7 +20,10 @@ export interface AtomizeSourcesOptions {
   cache?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: { done: number; total: number; path: string }) => void;
-  /** Told each file left out (a warning diagnostic) as it is found. */
+  /**
+   * Told each file left out (a warning diagnostic) as it is found, then the diagnostics of the files atomized
+   * (syntax errors, bytes not UTF-8: such a file is in the graph only as far as it parsed), in path order.
+   */
   onDiagnostic?: (diagnostic: Diagnostic) => void;
 }
 
@@ -42,7 +45,10 @@ export interface GraphInputOptions extends Omit<AtomizeSourcesOptions, 'onDiagno
   name?: (path: string) => string;
   /** How to call the command, for the hint when no input is given. */
   usage?: string;
-  /** Told every warning as it is found: document warnings, skipped sources, unresolved imports. */
+  /**
+   * Told every warning as it is found: document warnings, skipped sources, the diagnostics of the files
+   * atomized or listed in an atoms document (syntax errors), unresolved imports.
+   */
   onDiagnostic?: (diagnostic: Diagnostic) => void;
 }
 
@@ -143,6 +149,9 @@ async function readDocuments(
     for (const w of result.warnings) warn(w);
     if (result.errors.length > 0 || !result.value)
       throw errorFromDiagnostics(result.errors[0]?.code ?? 'E_GRAPH_INPUT', `cannot read ${file}`, result.errors);
+    // Its files' syntax errors, as `atomizeSources` tells those of the files it atomizes.
+    if (result.value.kind === 'atoms')
+      for (const f of result.value.value.files) for (const d of diagnosticsOf(f)) warn(d);
     docs.push(result.value);
   }
   return { docs, sources };
@@ -175,6 +184,31 @@ function atomizerOptions(options: AtomizeSourcesOptions): AtomizeSourcesOptions 
   };
 }
 
+/**
+ * The well-formed diagnostics a file record carries (the atomizer's syntax errors and bytes not UTF-8; an atoms
+ * document may hold anything there), with the fields a `Diagnostic` has.
+ */
+function diagnosticsOf(file: object): Diagnostic[] {
+  const listed = (file as { diagnostics?: unknown }).diagnostics;
+  if (!Array.isArray(listed)) return [];
+  return listed.flatMap((d: unknown): Diagnostic[] => {
+    const { code, severity, message, file: at, line, column, hint } = (d ?? {}) as Record<string, unknown>;
+    if (typeof code !== 'string' || typeof message !== 'string') return [];
+    if (severity !== 'error' && severity !== 'warning') return [];
+    return [
+      {
+        code,
+        severity,
+        message,
+        ...(typeof at === 'string' ? { file: at } : {}),
+        ...(typeof line === 'number' ? { line } : {}),
+        ...(typeof column === 'number' ? { column } : {}),
+        ...(typeof hint === 'string' ? { hint } : {}),
+      },
+    ];
+  });
+}
+
 /** `target.push(...items)` without spreading: a graph may have millions of edges (the call stack would overflow). */
 function append<T>(target: T[], items: readonly T[]): void {
   for (const item of items) target.push(item);
@@ -185,8 +219,9 @@ type AtomizerModule = typeof Atomizer;
 /**
  * Source paths (absolute, or relative to `root`) through `@st3/atomizer` (imported only now: it loads the
  * TypeScript compiler and tree-sitter), paths in the records relative to `root`. Files that cannot be
- * atomized are listed in `skipped` and told to `onDiagnostic`; when no file is left, E_ATOMIZE_NO_FILES
- * (as `st3 atomize` says it): an empty graph is no verdict.
+ * atomized are listed in `skipped` and told to `onDiagnostic`, and so are the diagnostics of the files
+ * atomized (syntax errors); when no file is left, E_ATOMIZE_NO_FILES (as `st3 atomize` says it): an empty
+ * graph is no verdict.
  */
 export async function atomizeSources(
   paths: readonly string[],
@@ -227,6 +262,9 @@ export async function atomizeSources(
   if (files.length === 0) throw nothingAtomized(paths, root, skipped);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // A file with syntax errors is in the graph only as far as it parsed (its imports and calls may be
+  // missing), which the graph alone cannot show. Told once sorted: workers finish in any order.
+  for (const file of files) for (const d of diagnosticsOf(file)) options.onDiagnostic?.(d);
   return { files, skipped };
 }
 

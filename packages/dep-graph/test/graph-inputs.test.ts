@@ -93,6 +93,57 @@ describe('loadGraphInputs', () => {
   });
 });
 
+describe('syntax errors of the files atomized', () => {
+  const BROKEN = {
+    'src/ok.ts': 'export function ok(): number {\n  return 1;\n}\n',
+    'src/user.ts': "import { ok } from './ok';\nexport function user( {\n  return ok( +;\n}\n",
+    'bad.py': 'def f(:\n    return 1\n',
+  };
+  const located = (d: Diagnostic) => `${d.file}:${d.line}:${d.column}: ${d.code}`;
+
+  it("atomizeSources tells each file's diagnostics, once, in path order", async () => {
+    const dir = workspace(BROKEN);
+    const told: Diagnostic[] = [];
+    const atoms = await atomizeSources(['src', 'bad.py'], dir, { cache: false, onDiagnostic: (d) => told.push(d) });
+    const expected = atoms.files.flatMap((f) => (f as { diagnostics?: Diagnostic[] }).diagnostics ?? []);
+    expect(told).toEqual(expected);
+    expect(told.map(located)).toEqual([
+      'bad.py:1:7: E_ATOMIZE_SYNTAX',
+      'src/user.ts:3:10: E_ATOMIZE_SYNTAX',
+      'src/user.ts:3:12: E_ATOMIZE_SYNTAX',
+      'src/user.ts:3:15: E_ATOMIZE_SYNTAX',
+      'src/user.ts:4:1: E_ATOMIZE_SYNTAX',
+    ]);
+    expect(told.every((d) => d.severity === 'warning')).toBe(true);
+  });
+
+  it('loadGraphInputs tells them and lists them in warnings, from sources and from an atoms document', async () => {
+    const dir = workspace(BROKEN);
+    const told: Diagnostic[] = [];
+    const inputs = await loadGraphInputs(['src', 'bad.py'], {
+      cwd: dir,
+      root: dir,
+      cache: false,
+      onDiagnostic: (d) => told.push(d),
+    });
+    expect(inputs.warnings).toEqual(told);
+    const syntax = told.filter((d) => d.code === 'E_ATOMIZE_SYNTAX').map(located);
+    expect(syntax).toEqual([...new Set(syntax)]);
+    expect(syntax).toHaveLength(5);
+    expect(syntax).toContain('bad.py:1:7: E_ATOMIZE_SYNTAX');
+
+    const atoms = await atomizeSources(['src', 'bad.py'], dir, { cache: false });
+    // A hand-edited document: an entry that is no diagnostic is left out, not passed on.
+    const files = atoms.files.map((f) =>
+      f.path === 'src/ok.ts' ? { ...f, diagnostics: [{ message: 1 }, null, 'x'] } : f,
+    );
+    writeFileSync(join(dir, 'atoms.json'), JSON.stringify({ files }));
+    const fromDoc = await loadGraphInputs(['atoms.json'], { cwd: dir, root: dir });
+    expect(fromDoc.warnings.filter((d) => d.code === 'E_ATOMIZE_SYNTAX').map(located)).toEqual(syntax);
+    expect(fromDoc.warnings.some((d) => d.file === 'src/ok.ts')).toBe(false);
+  });
+});
+
 describe('validatePlanInputs', () => {
   it('a plan with a skipped source file does not pass, whichever checks run', async () => {
     const dir = workspace(CODE);

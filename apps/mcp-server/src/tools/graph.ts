@@ -83,7 +83,7 @@ export const dependencyGraphTool = defineTool({
   area: 'atoms',
   cli: 'st3 graph',
   description:
-    'Build the dependency graph of atoms from source paths, atomizer JSON or {nodes, edges} graph files: cycles, the edges cut to break them, parallel waves, the critical path and statistics. With format dot or mermaid, the export text is in the `export` field.',
+    'Build the dependency graph of atoms from source paths, atomizer JSON or {nodes, edges} graph files: cycles, the edges cut to break them, parallel waves, the critical path and statistics. With format dot or mermaid, the export text is in the `export` field. A file with syntax errors is in the graph only as far as it parsed: its diagnostics are in `warnings`.',
   input: z.object({
     paths: inputPaths,
     format: z
@@ -148,7 +148,7 @@ export const wavesTool = defineTool({
   area: 'atoms',
   cli: 'st3 waves',
   description:
-    'Plan parallel waves: wave 0 has no dependencies, wave N depends only on earlier waves (cycles are cut first). Returns {waves, criticalPath, removedEdges, stats}.',
+    'Plan parallel waves: wave 0 has no dependencies, wave N depends only on earlier waves (cycles are cut first). Returns {waves, criticalPath, removedEdges, stats, warnings, skipped}; a file with syntax errors is in the waves only as far as it parsed (its diagnostics are in `warnings`).',
   input: z.object({ paths: inputPaths, width: widthArg, tsconfig: tsconfigArg }),
   output: z.object({
     waves: z.array(z.array(z.string())),
@@ -173,7 +173,7 @@ export const wavesTool = defineTool({
     };
   },
   summary: (r) =>
-    `${plural(r.waves.length, 'wave')} for ${plural(r.waves.flat().length, 'node')}, widest ${Math.max(0, ...r.waves.map((w) => w.length))}, critical path ${r.criticalPath.length}${r.removedEdges.length > 0 ? `; ${plural(r.removedEdges.length, 'edge')} cut to break cycles` : ''}${skippedNote(r.skipped, 'not in the waves')}`,
+    `${plural(r.waves.length, 'wave')} for ${plural(r.waves.flat().length, 'node')}, widest ${Math.max(0, ...r.waves.map((w) => w.length))}, critical path ${r.criticalPath.length}${r.removedEdges.length > 0 ? `; ${plural(r.removedEdges.length, 'edge')} cut to break cycles` : ''}${r.warnings.length > 0 ? `; ${plural(r.warnings.length, 'warning')}` : ''}${skippedNote(r.skipped, 'not in the waves')}`,
 });
 
 const IssueSchema = z.object({
