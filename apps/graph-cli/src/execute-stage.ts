@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { StageContext, StageReport } from '@st3/cli-kit';
 import type { AgentExecutionResult } from '@st3/executor';
+import type { ChangeValidation } from '@st3/schemas';
 import { loadRunnableGraph } from './agent-graph.js';
 import { workspaceSources } from './workspace-sources.js';
 
@@ -83,6 +84,7 @@ export async function runExecuteStage(ctx: StageContext): Promise<StageReport> {
       evidence,
       dryRun: ctx.dryRun,
       gates: existsSync(join(ctx.root, '.st3/config/quality.yaml')),
+      checksSummary: exec.checksSummary,
     });
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -91,18 +93,22 @@ export async function runExecuteStage(ctx: StageContext): Promise<StageReport> {
 
 function report(
   result: AgentExecutionResult,
-  info: { name: string; taskId?: string; evidence?: string; dryRun: boolean; gates: boolean },
+  info: {
+    name: string;
+    taskId?: string;
+    evidence?: string;
+    dryRun: boolean;
+    gates: boolean;
+    /** @st3/executor's one line of a validation (a check the record lacks is "not measured", never "ok"). */
+    checksSummary: (validation: ChangeValidation) => string;
+  },
 ): StageReport {
   const nodes = Object.entries(result.nodes);
   const count = (outcome: string) => nodes.filter(([, s]) => s.change?.outcome === outcome).length;
   const failed = nodes.filter(([, s]) => s.status === 'failed');
   const lines = nodes.map(([id, s]) => {
     const c = s.change;
-    const checks = c?.validation
-      ? `parse ${c.validation.parse.ok ? 'ok' : 'failed'}, atomicity ${c.validation.atomicity?.ok === false ? 'failed' : 'ok'}${
-          c.validation.gates ? `, gates ${c.validation.gates.map((g) => `${g.id} ${g.status}`).join(', ')}` : ''
-        }`
-      : '';
+    const checks = c?.validation ? info.checksSummary(c.validation) : '';
     if (s.status === 'failed') return `✗ ${id}: ${s.error?.category} error: ${s.error?.message.split('\n')[0]}`;
     return `${c?.outcome ?? s.status} ${c?.file ?? id}:${c?.lines?.start ?? '?'}-${c?.lines?.newEnd ?? '?'} after ${s.attempts.length} attempt(s), confidence ${c?.confidence?.score ?? '?'}${checks ? ` (${checks})` : ''}`;
   });

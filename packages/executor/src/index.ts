@@ -122,7 +122,14 @@ export {
   type Validator,
   type ValidatorOptions,
 } from './validate/validate.js';
-export { priorOutcomes, type PriorOutcomes, type PriorOutcomesOptions } from './ledger.js';
+export { checksSummary, notMeasuredOf } from './validate/not-measured.js';
+export {
+  approvedInFile,
+  priorOutcomes,
+  type ApprovedInFile,
+  type PriorOutcomes,
+  type PriorOutcomesOptions,
+} from './ledger.js';
 export { restrictGraph } from './scheduler/select.js';
 export { runAgentExecution, type AgentExecutionOptions, type AgentExecutionResult } from './run-agents.js';
 export {

@@ -84,6 +84,49 @@ export async function priorOutcomes(
   return { done, feedback, written, stale };
 }
 
+/** Whether the file still holds the code an approved review item wrote (`inFile` of `st3 review list`). */
+export type ApprovedInFile =
+  | { status: 'held' }
+  | { status: 'reverted'; why: string }
+  /** Its code is gone, but a later run's change to the node is there: done, not generated again. */
+  | { status: 'superseded'; why: string }
+  | { status: 'not checked'; why: string };
+
+/**
+ * For each approved item that wrote code (`applied`), whether its file still holds it — by the ledger's
+ * own rule (`priorOutcomes`, `stillHeld`), so a list marks "reverted" exactly the items whose node the
+ * next run generates again. A run record that cannot be read leaves every item `not checked`, never held.
+ */
+export async function approvedInFile(
+  runsDir: string,
+  queue: ReviewQueueApi,
+  items: readonly ReviewItem[],
+  options: PriorOutcomesOptions = {},
+): Promise<Record<string, ApprovedInFile>> {
+  const approved = items.filter((i) => i.status === 'approved' && i.applied && i.file);
+  const out: Record<string, ApprovedInFile> = {};
+  if (approved.length === 0) return out;
+  let prior: PriorOutcomes;
+  try {
+    prior = await priorOutcomes(runsDir, queue, options);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    for (const i of approved) out[i.id] = { status: 'not checked', why };
+    return out;
+  }
+  // An approved item whose code the file holds makes its node done "approved in review (<id>)";
+  // stale means nothing holds the node's work; done otherwise means a later run's change holds it.
+  for (const i of approved) {
+    const stale = prior.stale[i.nodeId];
+    const done = prior.done[i.nodeId];
+    if (stale) out[i.id] = { status: 'reverted', why: stale };
+    else if (done === `approved in review (${i.id})`) out[i.id] = { status: 'held' };
+    else if (done) out[i.id] = { status: 'superseded', why: done };
+    else out[i.id] = { status: 'not checked', why: `the ledger says nothing of node ${i.nodeId}` };
+  }
+  return out;
+}
+
 /**
  * What one review item says of its node. Code the review service wrote (approve, edit: `applied`)
  * counts by the same rule as a run's applied change: only while the file still holds it. Approved

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOpenAiAgent, createReviewQueue, runAgentExecution } from '../src/index.js';
+import { checksSummary, createOpenAiAgent, createReviewQueue, notMeasuredOf, runAgentExecution } from '../src/index.js';
 import { startFakeOpenAi } from './fake-openai.js';
 import { makeWorkspace } from './workspace.js';
 
@@ -70,5 +70,23 @@ describe('a change in a language nothing parses, with no gate', () => {
     expect(change.confidence!.components).toMatchObject({ validation: 0 });
     expect(change.outcome).toBe('queued');
     expect(await readFile(join(ws.root, 'main.go'), 'utf8')).toBe(GO);
+
+    // The record claims no check that did not happen: no `parse` (never `ok: true`), and why.
+    const notMeasured = [
+      'parse: main.go is not a language the atomizer parses',
+      'atomicity: main.go is not a language the atomizer parses',
+      'gates: the workspace has no .st3/config/quality.yaml',
+    ];
+    const record = JSON.parse(await readFile(join(ws.root, '.st3', 'runs', 'run-1.json'), 'utf8'));
+    expect(record.nodes.one.change.validation).toEqual({
+      gates: [expect.objectContaining({ id: '*', status: 'not measured' })],
+      notMeasured,
+    });
+    expect(notMeasuredOf(change.validation)).toEqual(notMeasured);
+    expect(checksSummary(change.validation!)).toBe('parse not measured, atomicity not measured, gates * not measured');
+    // The review item neither: no syntax `validation` of a language ST3 does not parse.
+    const [item] = await createReviewQueue(join(ws.root, '.st3', 'review')).list();
+    expect(item).not.toHaveProperty('validation');
+    expect(item!.checks).toEqual(record.nodes.one.change.validation);
   }, 60_000);
 });

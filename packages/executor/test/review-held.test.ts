@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GraphInput } from '@st3/schemas';
 import {
+  approvedInFile,
   createOpenAiAgent,
   createReviewQueue,
   createReviewService,
@@ -109,5 +110,29 @@ describe('code approved in review, then reverted or edited', () => {
     const prior = await priorOutcomes(join(ws.root, '.st3', 'runs'), queue, { root: ws.root });
     expect(prior.done).toEqual({});
     expect(prior.stale.add).toMatch(/^applied by run-2, but src\/calc\.ts no longer holds the code it wrote/);
+  }, 60_000);
+});
+
+describe('approvedInFile (what `st3 review list` says of approved items)', () => {
+  it('held while the file holds the code, reverted (generated again) after; not checked when a record is unreadable', async () => {
+    const env = await approvedWorkspace();
+    const runsDir = join(env.root, '.st3', 'runs');
+    const inFile = async () => approvedInFile(runsDir, env.queue, await env.queue.list(), { root: env.root });
+    const ids = (await env.queue.list()).map((i) => i.id).sort();
+    expect(Object.values(await inFile())).toEqual(ids.map(() => ({ status: 'held' })));
+
+    await writeFile(join(env.root, 'src/calc.ts'), CALC); // every TODO back
+    const reverted = await inFile();
+    expect(Object.keys(reverted).sort()).toEqual(ids);
+    for (const [id, v] of Object.entries(reverted))
+      expect(v).toEqual({
+        status: 'reverted',
+        why: expect.stringMatching(new RegExp(`^approved in review \\(${id}\\), but `)),
+      });
+
+    await writeFile(join(runsDir, 'broken.json'), '{');
+    expect(Object.values(await inFile())).toEqual(
+      ids.map(() => ({ status: 'not checked', why: expect.stringContaining('broken.json') })),
+    );
   }, 60_000);
 });

@@ -10,8 +10,9 @@ import {
   type CommonFlags,
   type Output,
 } from '@st3/cli-kit';
-import type { ReviewService } from '@st3/executor';
+import type { ApprovedInFile, ReviewService } from '@st3/executor';
 import { exitCodeFor, St3Error, type ReviewItem } from '@st3/schemas';
+import { inFileNote, inFileOf, uncheckedOf } from './review-checks.js';
 
 const STATUSES = ['pending', 'in_review', 'approved', 'rejected', 'needs_regeneration'] as const;
 const LEVELS = ['high', 'medium', 'low', 'critical'] as const;
@@ -23,6 +24,7 @@ async function open({ common, io }: { common: CommonFlags; io: CliIO }) {
   return {
     out,
     root: ws.root,
+    runsDir: join(ws.st3Dir, 'runs'),
     queue: createReviewQueue(join(ws.st3Dir, 'review')),
     start: resolve(io.cwd, common.cwd ?? '.'),
   };
@@ -63,10 +65,10 @@ function agentOf(values: { agent?: string; 'agent-url'?: string; 'agent-model'?:
 const ID = [{ name: 'id', description: 'the review item id (e.g. r3)', required: true, complete: 'none' }] as const;
 const REVIEWER = { type: 'string', valueName: 'NAME', description: 'who reviews' } as const;
 
-function summaryLine(out: Output, i: ReviewItem): string {
+function summaryLine(out: Output, i: ReviewItem, inFile?: ApprovedInFile): string {
   const where = i.file ? ` ${i.file}${i.startLine ? `:${i.startLine}-${i.endLine ?? i.startLine}` : ''}` : '';
   const issues = i.issues.length > 0 ? `, ${i.issues.length} issue(s)` : '';
-  return `${i.id.padEnd(5)} ${i.status.padEnd(18)} ${i.confidence.level.padEnd(8)} ${i.confidence.score.toFixed(2)}  ${i.nodeId}${out.color.dim(where)}${issues}${i.reviewer ? ` @${i.reviewer}` : ''}`;
+  return `${i.id.padEnd(5)} ${i.status.padEnd(18)} ${i.confidence.level.padEnd(8)} ${i.confidence.score.toFixed(2)}  ${i.nodeId}${out.color.dim(where)}${issues}${i.reviewer ? ` @${i.reviewer}` : ''}${inFileNote(out, inFile)}`;
 }
 
 const list = defineCommand({
@@ -84,7 +86,8 @@ const list = defineCommand({
   examples: ['st3 review list --status pending', 'st3 review list --lowest 20'],
   async run(ctx) {
     const { values } = ctx;
-    const { out, queue } = await open(ctx);
+    const opened = await open(ctx);
+    const { out, queue } = opened;
     const status = values.status;
     const level = values.level;
     let items: ReviewItem[];
@@ -92,9 +95,12 @@ const list = defineCommand({
       const pct = Number(String(values.lowest).replace(/%$/, ''));
       items = (await queue.select(pct)).filter((i) => !level || i.confidence.level === level);
     } else items = await queue.list({ status, level });
-    if (out.json) out.document({ ok: true, items });
+    const inFile = await inFileOf(opened, items);
+    // `inFile` only on approved items that wrote code: held, reverted (generated again), superseded, not checked.
+    if (out.json)
+      out.document({ ok: true, items: items.map((i) => (inFile[i.id] ? { ...i, inFile: inFile[i.id] } : i)) });
     else if (items.length === 0) out.info('no review items');
-    else for (const i of items) out.line(summaryLine(out, i));
+    else for (const i of items) out.line(summaryLine(out, i, inFile[i.id]));
     return EXIT.ok;
   },
 });
@@ -105,16 +111,20 @@ const show = defineCommand({
   args: ID,
   examples: ['st3 review show r3'],
   async run(ctx) {
-    const { out, queue } = await open(ctx);
+    const opened = await open(ctx);
+    const { out, queue } = opened;
     const item = await queue.get(ctx.args.id);
+    const inFile = (await inFileOf(opened, [item]))[item.id];
     if (out.json) {
-      out.document({ ok: true, item });
+      out.document({ ok: true, item: inFile ? { ...item, inFile } : item });
       return EXIT.ok;
     }
     const c = out.color;
-    out.line(summaryLine(out, item));
+    out.line(summaryLine(out, item, inFile));
     if (item.feedback) out.line(`feedback: ${item.feedback}`);
     if (item.validation && !item.validation.ok) out.line(c.red(`does not parse: ${item.validation.errors.join('; ')}`));
+    const unmeasured = await uncheckedOf(item);
+    if (unmeasured.length > 0) out.line(c.yellow(`not measured: ${unmeasured.join('; ')}`));
     out.line('');
     const first = item.startLine ?? 1;
     item.code.split('\n').forEach((l, k) => out.line(`${c.dim(String(first + k).padStart(5))}  ${l}`));

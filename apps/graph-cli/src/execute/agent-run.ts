@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { EXIT, type CliIO, type Output } from '@st3/cli-kit';
-import type { AgentExecutionResult, SchedulerBackend } from '@st3/executor';
+import { notMeasuredOf, type AgentExecutionResult, type SchedulerBackend } from '@st3/executor';
 import type { GraphInput, NodeState, RunState, TelemetryHandle } from '@st3/schemas';
 import type { AgentChoice } from '../agent-setup.js';
 import type { RunMetrics } from './metrics.js';
@@ -116,6 +116,7 @@ function document(
               ...(s.change.confidence ? { confidence: s.change.confidence } : {}),
               ...(s.change.reviewItem ? { reviewItem: s.change.reviewItem } : {}),
               ...(s.change.rebasedOver ? { rebasedOver: s.change.rebasedOver } : {}),
+              ...notMeasuredField(notMeasuredOf(s.change.validation)),
             }
           : {}),
         ...(s.error ? { error: s.error } : {}),
@@ -172,6 +173,23 @@ function nodeOutcome(s: NodeState, waiting: string | undefined): string {
   return s.status;
 }
 
+/** `notMeasured` of a node in --json: the checks that could not judge its change, and why. */
+function notMeasuredField(list: string[]): { notMeasured?: string[] } {
+  return list.length > 0 ? { notMeasured: list } : {};
+}
+
+/**
+ * Parse and atomicity that nothing measured (a language the atomizer does not parse), for the line of
+ * the node: "not measured", so a queued change says why. Gates say so in `not judged by`.
+ */
+function unparsedNote(notMeasured: string[]): string {
+  const checks = notMeasured.filter((m) => !m.startsWith('gate'));
+  if (checks.length === 0) return '';
+  const names = checks.map((m) => m.split(':')[0]);
+  const why = [...new Set(checks.map((m) => m.slice(m.indexOf(':') + 1).trim()))].join('; ');
+  return `; ${names.join(' and ')} not measured (${why})`;
+}
+
 function printAgentRun(
   out: Output,
   result: AgentExecutionResult,
@@ -191,7 +209,8 @@ function printAgentRun(
       (g) => g.id !== '*' && (g.status === 'error' || g.status === 'not measured'),
     );
     const notJudged =
-      unjudged.length > 0 ? `; not judged by ${unjudged.map((g) => `${g.id} (${g.status})`).join(', ')}` : '';
+      (unjudged.length > 0 ? `; not judged by ${unjudged.map((g) => `${g.id} (${g.status})`).join(', ')}` : '') +
+      unparsedNote(notMeasuredOf(ch?.validation));
     if (s.status === 'failed')
       out.line(
         `${c.red('✗')} ${id}: ${s.error?.category} error after ${s.attempts.length} attempt(s): ${s.error?.message.split('\n')[0]}`,

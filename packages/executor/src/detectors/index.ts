@@ -33,7 +33,15 @@ export async function detectIssues(code: string, language: CodeLanguage): Promis
   return [];
 }
 
-/** Does the code parse? (Languages ST3 cannot parse are accepted as they are.) */
+/**
+ * Does the code parse? Undefined for a language ST3 cannot parse: not measured (a review item then has
+ * no `validation`, never `ok: true`).
+ */
+export async function measuredSyntax(code: string, language: CodeLanguage): Promise<SyntaxCheck | undefined> {
+  return language === 'other' ? undefined : checkSyntax(code, language);
+}
+
+/** Does the code parse? (Languages ST3 cannot parse are accepted as they are: see `measuredSyntax`.) */
 export async function checkSyntax(code: string, language: CodeLanguage): Promise<SyntaxCheck> {
   if (language === 'python') return checkPythonSyntax(code);
   if (language === 'typescript' || language === 'javascript') return checkTypeScriptSyntax(code, language);

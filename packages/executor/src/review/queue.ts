@@ -10,7 +10,7 @@ import {
   type ReviewStatus,
 } from '@st3/schemas';
 import { confidenceLevel, LEVEL_PRIORITY, type ConfidenceScore } from '../confidence.js';
-import { checkSyntax, detectIssues, languageOf, type CodeLanguage } from '../detectors/index.js';
+import { detectIssues, languageOf, measuredSyntax, type CodeLanguage } from '../detectors/index.js';
 import type { LockOptions } from '../fs.js';
 import {
   assertAllowed,
@@ -157,7 +157,7 @@ async function listItems(
 async function proposalFields(input: AddReviewInput, language: CodeLanguage) {
   const [issues, validation] = await Promise.all([
     input.issues ?? detectIssues(input.code, language),
-    checkSyntax(input.code, language),
+    measuredSyntax(input.code, language),
   ]);
   const confidence =
     typeof input.confidence === 'number'
@@ -168,7 +168,7 @@ async function proposalFields(input: AddReviewInput, language: CodeLanguage) {
     confidence,
     priority: LEVEL_PRIORITY[confidence.level],
     issues,
-    validation,
+    ...(validation ? { validation } : {}),
     ...(input.runId ? { runId: input.runId } : {}),
     ...(input.file ? { file: input.file } : {}),
     ...(input.startLine ? { startLine: input.startLine } : {}),
@@ -208,6 +208,7 @@ async function addItem(ctx: QueueContext, input: AddReviewInput): Promise<Review
 /** New code for a node with an open item: the item takes it, and a sent-back item is pending again. */
 function reuseOpenItem(ctx: QueueContext, open: ReviewItem, fields: ProposalFields, at: string): ReviewItem {
   Object.assign(open, fields, { updatedAt: at });
+  if (!('validation' in fields)) delete open.validation; // the new code's syntax was not measured
   delete open.applied;
   if (open.status === 'needs_regeneration' || open.status === 'rejected') moveItem(ctx, open, 'resubmit');
   else open.history.push({ at, action: 'add', from: open.status, to: open.status });
@@ -287,8 +288,8 @@ async function editItem(
   const current = await getItem(ctx, id);
   assertAllowed(current, 'edit');
   const lang = current.language as CodeLanguage;
-  const validation = await checkSyntax(code, lang);
-  if (!validation.ok) {
+  const validation = await measuredSyntax(code, lang);
+  if (validation && !validation.ok) {
     throw new St3Error('E_REVIEW_INVALID_EDIT', `edited code of ${id} does not parse: ${validation.errors[0]}`, {
       details: { errors: validation.errors },
     });
@@ -298,7 +299,9 @@ async function editItem(
     const item = findItem(q, id);
     const by = opts.by ?? item.reviewer;
     moveItem(ctx, item, 'edit', { by });
-    Object.assign(item, { code, validation, issues }, opts.checks ? { checks: opts.checks } : {});
+    Object.assign(item, { code, issues }, opts.checks ? { checks: opts.checks } : {});
+    if (validation) item.validation = validation;
+    else delete item.validation; // a language ST3 cannot parse: not measured
     if (opts.applied) recordApplied(ctx, item, opts.applied.sha256, by);
     return item;
   });

@@ -123,7 +123,9 @@ async function validateChange(
 ): Promise<ValidationOutcome> {
   const notMeasured: string[] = [];
   const { record, parse } = await checkParse(change);
-  const report: ChangeValidation = { parse };
+  // Nothing parsed a file in a language the atomizer does not parse: no `parse` in the report (it would
+  // claim a check that did not happen), and why in its `notMeasured`.
+  const report: ChangeValidation = record ? { parse } : {};
   if (!record) notMeasured.push(`parse: ${change.path} is not a language the atomizer parses`);
   if (!parse.ok)
     return fail(report, 'syntax', `${change.path} does not parse:\n${parse.errors.join('\n')}`, notMeasured);
@@ -359,7 +361,7 @@ function passed(
   const validationScore = parts.reduce((a, b) => a + b, 0) / total;
   return {
     ok: true,
-    report,
+    report: withNotMeasured(report, notMeasured),
     ...(complexity !== undefined ? { complexity } : {}),
     notMeasured,
     score: validationScore,
@@ -375,10 +377,16 @@ function fail(
 ): ValidationOutcome {
   return {
     ok: false,
-    report,
+    report: withNotMeasured(report, notMeasured),
     failure: { category, message },
     notMeasured,
     score: 0,
     ...(complexity !== undefined ? { complexity } : {}),
   };
+}
+
+/** The report with the checks that could not establish a verdict, and why (`notMeasured`: written to the run record and the review item). */
+function withNotMeasured(report: ChangeValidation, notMeasured: readonly string[]): ChangeValidation {
+  if (notMeasured.length === 0) return report;
+  return { ...report, notMeasured: [...notMeasured] };
 }

@@ -62,8 +62,11 @@ export const ConfidenceSchema = z.object({
 
 /** What validating one generated change found (agent nodes and review edits). */
 export const ChangeValidationSchema = z.object({
-  /** The new file parses (atomizer). */
-  parse: z.object({ ok: z.boolean(), errors: z.array(z.string()) }),
+  /**
+   * The new file parses (atomizer). Absent when nothing parsed it (a language the atomizer does not
+   * parse): not measured, with why in `notMeasured`.
+   */
+  parse: z.object({ ok: z.boolean(), errors: z.array(z.string()) }).optional(),
   /** Atomicity of the atoms covering the changed lines. */
   atomicity: z
     .object({
@@ -86,6 +89,11 @@ export const ChangeValidationSchema = z.object({
     .optional(),
   /** The quality tests, when the run asked for them. */
   tests: z.object({ passed: z.number().int(), total: z.number().int() }).optional(),
+  /**
+   * Checks that could not establish a verdict, each `<check>: <why>` (e.g. `parse: main.go is not a
+   * language the atomizer parses`): they never count as passed.
+   */
+  notMeasured: z.array(z.string()).optional(),
 });
 export type ChangeValidation = z.infer<typeof ChangeValidationSchema>;
 

@@ -73,7 +73,10 @@ function renderDiff(item) {
 function renderChecks(item) {
   var c = item.checks || {};
   var out = [];
+  // No syntax check (a language ST3 does not parse) is "not measured", never "parses".
   if (item.validation) out.push('syntax: ' + (item.validation.ok ? 'parses' : item.validation.errors.join('; ')));
+  else out.push('syntax: not measured (' + (item.file || item.nodeId) + ' is not in a language ST3 parses)');
+  (c.notMeasured || []).forEach(function (m) { if (!/^(parse|gate)/.test(m)) out.push('not measured — ' + m); });
   if (c.atomicity) out.push('atomicity: ' + (c.atomicity.ok ? 'ok' : 'not atomic') + ' (score ' + c.atomicity.score + ')');
   (c.gates || []).forEach(function (g) { out.push('gate ' + g.id + ': ' + g.status + (g.violations ? ' (' + g.violations + ')' : '')); });
   if (item.applied) out.push('written to ' + item.file + ' at ' + item.applied.at);

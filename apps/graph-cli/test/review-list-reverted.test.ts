@@ -1,0 +1,79 @@
+// `st3 review list` marks an approved item whose code its file no longer holds (reverted since), by the
+// ledger's rule, so the list agrees with what the next `st3 execute` does: generate it again. Through
+// the built st3-graph binary against a fake OpenAI-compatible server.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeOpenAi, type FakeOpenAi } from '../../../packages/executor/test/fake-openai.js';
+
+const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/bin.js');
+
+function st3(cwd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', CI: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+const TODO = "export function one(x: number): number {\n  // TODO: one\n  throw new Error('TODO');\n}\n";
+const ANSWER = '```ts\nexport function one(x: number): number {\n  return x + 1;\n}\n```';
+
+let server: FakeOpenAi | undefined;
+const dirs: string[] = [];
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+describe('st3 review list of an approved item', () => {
+  it('marks it reverted (generated again) once its file no longer holds its code, in text and JSON', async () => {
+    server = await startFakeOpenAi(() => ANSWER);
+    const dir = await mkdtemp(join(tmpdir(), 'st3-review-reverted-'));
+    dirs.push(dir);
+    await mkdir(join(dir, 'src'), { recursive: true });
+    await mkdir(join(dir, '.st3'), { recursive: true });
+    await writeFile(join(dir, 'src/one.ts'), TODO);
+    const agent = ['--agent-url', server.url, '--agent-model', 'm', '--instruction', 'Implement it.'];
+    const run = await st3(dir, ['execute', 'src', ...agent, '--review-below', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect((await st3(dir, ['review', 'approve', 'r1'])).code).toBe(0);
+
+    // Still in the file: held, and the text says nothing more.
+    const held = await st3(dir, ['review', 'list', '--json']);
+    expect(JSON.parse(held.stdout).items).toEqual([
+      expect.objectContaining({ id: 'r1', status: 'approved', inFile: { status: 'held' } }),
+    ]);
+    expect((await st3(dir, ['review', 'list'])).stdout).not.toContain('reverted');
+
+    await writeFile(join(dir, 'src/one.ts'), TODO); // reverted (git checkout, an editor)
+    const doc = JSON.parse((await st3(dir, ['review', 'list', '--json'])).stdout);
+    expect(doc.items).toEqual([
+      expect.objectContaining({
+        id: 'r1',
+        status: 'approved',
+        inFile: {
+          status: 'reverted',
+          why: expect.stringMatching(/^approved in review \(r1\), but src\/one\.ts no longer holds the code it wrote/),
+        },
+      }),
+    ]);
+    const text = await st3(dir, ['review', 'list']);
+    expect(text.stdout).toMatch(/^r1 +approved .* — reverted since: will be generated again \(approved in review/m);
+    // The same verdict as the next run: it generates the node again.
+    const dry = await st3(dir, ['execute', 'src', ...agent, '--dry-run']);
+    expect(dry.stderr + dry.stdout).toContain('approved in review (r1), but src/one.ts no longer holds');
+  }, 120_000);
+});
