@@ -1,31 +1,12 @@
 // `st3 review list` marks an approved item whose code its file no longer holds (reverted since), by the
 // ledger's rule, so the list agrees with what the next `st3 execute` does: generate it again. Through
 // the built st3-graph binary against a fake OpenAI-compatible server.
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { st3Graph as st3 } from './run-bin.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../../../packages/executor/test/fake-openai.js';
-
-const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/bin.js');
-
-function st3(cwd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', CI: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 const TODO = "export function one(x: number): number {\n  // TODO: one\n  throw new Error('TODO');\n}\n";
 const ANSWER = '```ts\nexport function one(x: number): number {\n  return x + 1;\n}\n```';

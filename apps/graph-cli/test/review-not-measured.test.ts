@@ -1,31 +1,12 @@
 // A change to a file in a language the atomizer does not parse: nothing parsed it, so the readers of
 // its record — the `st3 execute` summary (text and --json) and `st3 review show` — say "not measured",
 // never that it parsed. Through the built st3-graph binary against a fake OpenAI-compatible server.
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { st3Graph as st3 } from './run-bin.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../../../packages/executor/test/fake-openai.js';
-
-const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/bin.js');
-
-function st3(cwd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', CI: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 const GO = 'package main\n\nfunc one(x int) int {\n\t// TODO\n\treturn 0\n}\n';
 const WHY = 'main.go is not a language the atomizer parses';

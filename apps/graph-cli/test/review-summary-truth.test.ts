@@ -2,39 +2,12 @@
 // binary (what `st3 review` and `st3 execute` dispatch to) against a fake OpenAI-compatible server:
 // a regeneration whose every attempt failed is no success, nodes left with a reviewer are not "done",
 // and a cancelled run counts its cancelled nodes.
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { st3Graph as st3, type Run } from './run-bin.js';
 import { startFakeOpenAi, type ChatRequest, type FakeOpenAi } from '../../../packages/executor/test/fake-openai.js';
-
-const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/bin.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs st3-graph in `cwd`; `onStart` gets the child (to signal it). */
-function st3(cwd: string, args: string[], onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', CI: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    onStart?.(child);
-  });
-}
 
 const json = (r: Run): any => {
   try {
