@@ -21,7 +21,7 @@ describe('st3 validate', () => {
     const r = await runSt3(['validate', tasks, '--json']);
     expect(r.code).toBe(1);
     const doc = json(r);
-    expect(doc.summary).toEqual({ files: 149, valid: 139, invalid: 10 });
+    expect(doc.summary).toEqual({ files: 149, valid: 139, invalid: 10, not_validated: 0 });
     const invalid = doc.files
       .filter((f: { valid: boolean }) => !f.valid)
       .map((f: { file: string }) => f.file.split('/').pop());
@@ -101,7 +101,7 @@ describe('st3 validate', () => {
       const r = await runSt3(['validate', 'graphs', '--kind', 'graph-input', '--json'], { cwd: dir });
       expect(r.code).toBe(1);
       const doc = json(r);
-      expect(doc.summary).toEqual({ files: 2, valid: 1, invalid: 1 });
+      expect(doc.summary).toEqual({ files: 2, valid: 1, invalid: 1, not_validated: 0 });
       expect(doc.files[1]).toMatchObject({ file: join('graphs', 'b.yaml'), valid: false });
       expect(doc.files[1].errors[0]).toMatchObject({ line: 4, path: ['edges', 0, 'to'] });
     });
