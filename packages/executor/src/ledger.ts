@@ -1,5 +1,5 @@
-import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { readdirIfThere } from './fs.js';
 import { loadFile, RunStateSchema, St3Error, type NodeChange, type ReviewItem, type RunState } from '@st3/schemas';
 import { codeDigest, sha256, sliceLines, splitLines } from './change/text.js';
 import { createWorkspaceFiles, type WorkspaceFiles } from './change/workspace.js';
@@ -73,7 +73,8 @@ export async function priorOutcomes(
     texts: new Map(),
     windows: new Map(),
   };
-  const names = (await readdir(runsDir).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
+  // A runs folder that cannot be listed is E_FILE_READ: taken for empty, every applied atom would run again.
+  const names = (await readdirIfThere(runsDir)).filter((n) => n.endsWith('.json')).sort();
   for (const name of names) {
     const run = await loadRunRecord(join(runsDir, name));
     if (run) await addRun(ledger, run);

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isSt3Error, RunStateSchema, type GraphInput } from '@st3/schemas';
-import { createFileRunStore, execute, type FileRunStore } from '../src/index.js';
+import { createFileRunStore, execute, priorOutcomes, type FileRunStore } from '../src/index.js';
 
 const graph: GraphInput = {
   nodes: ['a', 'b', 'c', 'd'].map((id) => ({ id })),
@@ -61,6 +61,17 @@ describe('durable runs', () => {
       },
       expect.objectContaining({ id: 'run-3', file: store.pathOf('run-3'), code: 'E_SCHEMA', line: 1 }),
     ]);
+  });
+
+  it('a runs folder that cannot be listed is E_FILE_READ for the listing and the ledger, never "no runs"', async () => {
+    // A link looping onto itself cannot be listed (ELOOP), as a folder of another user cannot (EACCES).
+    await mkdir(join(dir, '.st3'), { recursive: true });
+    await symlink(store.dir, store.dir);
+    await expect(store.list()).rejects.toMatchObject({ code: 'E_FILE_READ', file: store.dir });
+    // Taken for empty, every atom an earlier run applied would be generated and written again.
+    await expect(priorOutcomes(store.dir)).rejects.toMatchObject({ code: 'E_FILE_READ', file: store.dir });
+    // Nothing there at all is no run yet.
+    expect(await priorOutcomes(join(dir, 'none'))).toMatchObject({ done: {} });
   });
 
   it('resumes an interrupted run without redoing the nodes that succeeded', async () => {

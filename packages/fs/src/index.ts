@@ -12,4 +12,4 @@ export { GitignoreMatcher, findGitRoot } from './gitignore.js';
 export { listDirtyFiles, type DirtyFile, type DirtyFilesOptions, type DirtyFilesResult } from './git/dirty-files.js';
 export { gitDirs, readHead, type GitDirs, type HeadInfo } from './git/repo.js';
 export { processAlive } from './owner.js';
-export { fileIsPresent, lstatIfThere, readFileIfThere } from './present.js';
+export { fileIsPresent, lstatIfThere, readdirIfThere, readFileIfThere } from './present.js';

@@ -1,5 +1,5 @@
 import { lstatSync, type Stats } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { St3Error } from '@st3/schemas/errors';
 
 /**
@@ -40,6 +40,24 @@ export async function readFileIfThere(path: string): Promise<Buffer | undefined>
     throw new St3Error('E_FILE_READ', `cannot read ${path} (${code ?? (error as Error).message})`, {
       file: path,
       hint: 'fix the permissions of the file or of its folder: what cannot be read cannot be checked',
+      cause: error,
+    });
+  }
+}
+
+/**
+ * The names in the folder at `path`, or [] when nothing is there (ENOENT/ENOTDIR). A folder that cannot
+ * be listed (EACCES, EIO) is `E_FILE_READ`: taken for empty, the records in it would be forgotten.
+ */
+export async function readdirIfThere(path: string): Promise<string[]> {
+  try {
+    return await readdir(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw new St3Error('E_FILE_READ', `cannot list ${path} (${code ?? (error as Error).message})`, {
+      file: path,
+      hint: 'fix the permissions of the folder: what cannot be listed cannot be counted',
       cause: error,
     });
   }

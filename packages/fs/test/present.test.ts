@@ -1,7 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readFileIfThere } from '../src/index.js';
+import { readdirIfThere, readFileIfThere } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 describe('readFileIfThere', () => {
@@ -17,6 +17,22 @@ describe('readFileIfThere', () => {
     await expect(readFileIfThere(join(root, 'folder'))).rejects.toMatchObject({
       code: 'E_FILE_READ',
       file: join(root, 'folder'),
+    });
+  });
+});
+
+describe('readdirIfThere', () => {
+  it('lists a folder, [] when nothing is there, E_FILE_READ when what is there cannot be listed', async () => {
+    const root = await tempDir();
+    await writeFile(join(root, 'a.txt'), 'hello');
+    expect(await readdirIfThere(root)).toEqual(['a.txt']);
+    expect(await readdirIfThere(join(root, 'missing'))).toEqual([]);
+    expect(await readdirIfThere(join(root, 'a.txt', 'inner'))).toEqual([]);
+    // Something there that cannot be listed (ELOOP here, EACCES for another user): never "empty".
+    await symlink(join(root, 'loop'), join(root, 'loop'));
+    await expect(readdirIfThere(join(root, 'loop'))).rejects.toMatchObject({
+      code: 'E_FILE_READ',
+      file: join(root, 'loop'),
     });
   });
 });

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadFile, St3Error, RunStateSchema, type RunState } from '@st3/schemas';
-import { withFileLock, writeFileAtomic } from '../fs.js';
+import { readdirIfThere, withFileLock, writeFileAtomic } from '../fs.js';
 
 /** Where a run's state goes. `execute` calls `save` after node transitions (coalesced and paced). */
 export interface RunStore {
@@ -123,7 +122,7 @@ export function createFileRunStore(dir: string): FileRunStore {
       return result.value;
     },
     async list() {
-      const names = await readdir(dir).catch(() => [] as string[]);
+      const names = await readdirIfThere(dir); // unlistable: E_FILE_READ, never "no runs"
       const listing: RunListing = { runs: [], unreadable: [] };
       for (const name of names.sort()) {
         if (!name.endsWith('.json')) continue;
