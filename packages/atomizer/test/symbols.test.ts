@@ -153,3 +153,19 @@ function helper<T>(v: T, d: number): T {
     expect(deps.find((d) => d.symbols.includes('config'))).toMatchObject({ type: 'variable' });
   });
 });
+
+describe('a name bound in many scopes (minified code: `e` in every function)', () => {
+  it('each use resolves to its own scope, before and after the resolver switches to a map', async () => {
+    // 30 functions binding `e` (past the resolver's list limit), each using its own `e` and the module's `e0`.
+    const fns = Array.from({ length: 30 }, (_, k) => `function f${k}(e) {\n  return e + e0 + ${k};\n}`);
+    const r = await atomizeSource(`const e0 = 1;\n${fns.join('\n')}\n`, 'min.js');
+    const atoms = (r as AtomizedFileRecord).atoms;
+    expect(atoms.flatMap((a) => a.context.unresolved)).toEqual([]);
+    for (let k = 0; k < 30; k++) {
+      const fn = atoms.find((a) => a.code.includes(`function f${k}(e)`))!;
+      // `e` is the function's own parameter: never an input taken from another function's atom.
+      expect(inputs(fn).e).toBeUndefined();
+      expect(inputs(fn).e0).toMatchObject({ source: 'module' });
+    }
+  });
+});

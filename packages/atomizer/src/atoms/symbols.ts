@@ -48,7 +48,7 @@ export interface PieceSymbols {
  */
 export class Resolver {
   /** Per name: the scopes binding it and the binding number in each. */
-  private readonly byName = new Map<string, { scopes: number[]; ids: number[] }>();
+  private readonly byName = new Map<string, ScopesOfName>();
   /** Every binding, by number (the first declaration of each). */
   readonly bindings: BindingInfo[] = [];
   /** The binding number of each DEF event (−1 for other events). */
@@ -66,14 +66,13 @@ export class Resolver {
       const scope = scopes[i]!;
       let entry = this.byName.get(name);
       if (!entry) this.byName.set(name, (entry = { scopes: [], ids: [] }));
-      const at = entry.scopes.indexOf(scope);
-      if (at !== -1) {
-        this.defBinding[i] = entry.ids[at]!;
+      const known = bindingIn(entry, scope);
+      if (known !== -1) {
+        this.defBinding[i] = known;
         continue;
       }
       const key = this.bindings.length;
-      entry.scopes.push(scope);
-      entry.ids.push(key);
+      addBinding(entry, scope, key);
       this.defBinding[i] = key;
       this.bindings.push({ key, name, scope, kind: kinds[i]!, line: defLine[i]!, type: defType.get(i) });
     }
@@ -84,14 +83,41 @@ export class Resolver {
     const entry = this.byName.get(name);
     if (!entry) return -1;
     const { scopeParent, scopeKind } = this.log;
-    const list = entry.scopes;
     for (let s = scope; s >= 0; s = scopeParent[s]!) {
       if (this.python && s !== scope && scopeKind[s] === SCOPE.CLASS) continue;
-      const at = list.length === 1 ? (list[0] === s ? 0 : -1) : list.indexOf(s);
-      if (at !== -1) return entry.ids[at]!;
+      const key = bindingIn(entry, s);
+      if (key !== -1) return key;
     }
     return -1;
   }
+}
+
+/**
+ * The scopes binding one name and the binding number in each. A short list is searched; a name bound
+ * in many scopes (`e`, `t` of minified code: thousands of functions) gets a map, else resolving every
+ * use would scan the list once per enclosing scope — quadratic in the file's functions.
+ */
+interface ScopesOfName {
+  scopes: number[];
+  ids: number[];
+  byScope?: Map<number, number>;
+}
+
+/** Past this many scopes a name's bindings are found through a map. */
+const LIST_MAX = 8;
+
+function bindingIn(entry: ScopesOfName, scope: number): number {
+  if (entry.byScope) return entry.byScope.get(scope) ?? -1;
+  const { scopes } = entry;
+  for (let k = 0; k < scopes.length; k++) if (scopes[k] === scope) return entry.ids[k]!;
+  return -1;
+}
+
+function addBinding(entry: ScopesOfName, scope: number, key: number): void {
+  entry.scopes.push(scope);
+  entry.ids.push(key);
+  if (entry.byScope) entry.byScope.set(scope, key);
+  else if (entry.scopes.length > LIST_MAX) entry.byScope = new Map(entry.scopes.map((s, k) => [s, entry.ids[k]!]));
 }
 
 /** Whether scope `s` lies entirely inside the events `[from, to)` (a nested function, block or comprehension). */

@@ -240,7 +240,8 @@ class Scanner {
     // Plain: only id and maybe cost, in that order (the object is then rebuilt without parsing it).
     let plain = true;
     let last = OTHER;
-    this.others.length = 0;
+    // Cleared only when used: setting an array's length is a runtime call, and most objects have no other key.
+    if (this.others.length !== 0) this.others.length = 0;
     this.seenKeys = 0;
     if (!this.openObject())
       for (;;) {
@@ -266,7 +267,7 @@ class Scanner {
     // Plain: only from, to, type, weight, in that order (the object is then rebuilt without parsing it).
     let plain = true;
     let last = OTHER;
-    this.others.length = 0;
+    if (this.others.length !== 0) this.others.length = 0;
     this.seenKeys = 0;
     if (!this.openObject())
       for (;;) {
