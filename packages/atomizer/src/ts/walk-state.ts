@@ -86,7 +86,15 @@ export function createWalk(
   const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, SCRIPT_KIND[language] as TS.ScriptKind);
   const index = new LineIndex(text);
   const skip = skipTriviaOf(ts);
-  const start = (n: TS.Node) => skip(text, n.pos);
+  // Asked for every node: a token right at `pos` needs no scan, and nested nodes often share their `pos`.
+  let lastPos = -1;
+  let lastStart = 0;
+  const start = (n: TS.Node) => {
+    const pos = n.pos;
+    if (pos === lastPos) return lastStart;
+    lastPos = pos;
+    return (lastStart = startsToken(text.charCodeAt(pos)) ? pos : skip(text, pos));
+  };
   const textOf = (n: TS.Node) => text.slice(start(n), n.end);
   const w: TsWalk = {
     ts,
@@ -188,4 +196,12 @@ export function baseIdentifier(ts: typeof TS, e: TS.Expression): string | undefi
   while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isNonNullExpression(e))
     e = skipParens(ts, e.expression);
   return ts.isIdentifier(e) ? e.text : undefined;
+}
+
+/**
+ * A character that trivia never starts with: printable ASCII other than `/` (comments), `#` (shebang),
+ * and the merge-conflict marker characters `<`, `=`, `>`, `|`. Anything else goes to the real scan.
+ */
+function startsToken(c: number): boolean {
+  return c > 0x20 && c < 0x7f && c !== 0x2f && c !== 0x23 && c !== 0x3c && c !== 0x3d && c !== 0x3e && c !== 0x7c;
 }
