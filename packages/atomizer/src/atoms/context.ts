@@ -95,6 +95,19 @@ function importsOf(a: FileAnalysis, imported: Map<string, string[]>): ContextImp
   return out;
 }
 
+const typeLinesByFile = new WeakMap<FileAnalysis, Map<string, number>>();
+
+/** The first line of each type the file declares, by name (the first declaration of a name), made once per file. */
+function typeLinesOf(a: FileAnalysis): Map<string, number> {
+  let lines = typeLinesByFile.get(a);
+  if (!lines) {
+    lines = new Map();
+    for (const t of a.file.types) if (!lines.has(t.name)) lines.set(t.name, t.startLine);
+    typeLinesByFile.set(a, lines);
+  }
+  return lines;
+}
+
 function typesOf(a: FileAnalysis, p: Piece, typeNames: Map<string, number>): ContextType[] {
   const out: ContextType[] = [];
   for (const t of a.file.types) {
@@ -218,12 +231,12 @@ export function buildContext(a: FileAnalysis, i: number): AtomContext {
   const { inputs, imported, typeNames, unresolved, unresolvedTypes } = inputsOf(a, i);
   const imports = importsOf(a, imported);
   // Types named by the enclosing signatures and by the declared types of the inputs are used too.
+  const typeLines = typeLinesOf(a);
   for (const text of [...chain.map((h) => h.text), ...inputs.map((x) => x.type ?? '')])
-    for (const word of text.match(/[A-Za-z_$][\w$]*/g) ?? [])
-      if (!typeNames.has(word) && a.file.types.some((t) => t.name === word)) {
-        const def = a.file.types.find((t) => t.name === word)!;
-        typeNames.set(word, def.startLine);
-      }
+    for (const word of text.match(/[A-Za-z_$][\w$]*/g) ?? []) {
+      const line = typeNames.has(word) ? undefined : typeLines.get(word);
+      if (line !== undefined) typeNames.set(word, line);
+    }
   const types = typesOf(a, p, typeNames);
   const dependencies = dependenciesOf(a, i);
   const outputs = outputsOf(a, i);
