@@ -71,6 +71,9 @@ export function checkQualityConfig(config: QualityConfig, ctx: CheckContext): Di
     gate.capabilities.not_checked_patterns?.forEach((source, i) =>
       compiles([...base, 'capabilities', 'not_checked_patterns', i], source),
     );
+    gate.capabilities.hidden_output_patterns?.forEach((source, i) =>
+      compiles([...base, 'capabilities', 'hidden_output_patterns', i], source),
+    );
     checkCheckedFilesPattern(gate, base, compiles, at);
     checkCheckedCountPath(gate, base, at);
   }

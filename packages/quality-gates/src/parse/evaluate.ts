@@ -1,8 +1,9 @@
 import type { GateConfig, GateStatus, Severity, Violation } from '@st3/schemas';
-import { tail, type ProcessResult } from '@st3/process';
+import type { ProcessResult } from '@st3/process';
 import { compileConfigRegex } from '../config/regex.js';
 import { createJsonParser, type ParseOutcome } from './json-violations.js';
 import { capLine, type ParseContext } from './normalize.js';
+import { stderrExcerpt, type StderrExcerpt } from './shown-output.js';
 import { createTextParser } from './text-violations.js';
 
 export type { GateStatus };
@@ -53,6 +54,7 @@ export function evaluateGate(
   const problems: string[] = [];
   let exitOk = true;
   let badExit: number | null | undefined;
+  const excerpt = stderrExcerpt(gate);
   let stderrTail = '';
   let timedOut = false;
   // A run whose non-zero exit is listed as ok, with stderr and nothing parsed (per run: one chunk's
@@ -60,13 +62,13 @@ export function evaluateGate(
   let unexplained: ProcessResult | undefined;
 
   for (const run of runs) {
-    const failure = toolFailure(gate, run);
+    const failure = toolFailure(gate, run, excerpt);
     if (failure) return failure;
     const codeOk = run.exitCode !== null && ok.has(run.exitCode);
     if (!codeOk) {
       exitOk = false;
       badExit ??= run.exitCode;
-      if (run.stderr.trim()) stderrTail = tail(run.stderr, 20);
+      if (run.stderr.trim()) stderrTail = excerpt(run.stderr);
     }
     if (!parser) continue;
     const strategy = gate.capabilities.parsing_strategy;
@@ -93,7 +95,7 @@ export function evaluateGate(
     if (timedOut) break;
   }
 
-  const withTail = (msg: string): string => (stderrTail ? `${msg}\nstderr:\n${stderrTail}` : msg);
+  const withTail = (msg: string): string => msg + stderrTail;
   if (timedOut)
     return {
       status: 'error',
@@ -114,7 +116,7 @@ export function evaluateGate(
       status: 'error',
       violations,
       errorCode: 'E_GATE_OUTPUT',
-      reason: `${gate.execution.command[0] ?? ''} exited with code ${unexplained.exitCode} (listed in exit_codes_ok) and wrote to stderr, and nothing was parsed: the tool may have crashed\nstderr:\n${tail(unexplained.stderr, 20)}`,
+      reason: `${gate.execution.command[0] ?? ''} exited with code ${unexplained.exitCode} (listed in exit_codes_ok) and wrote to stderr, and nothing was parsed: the tool may have crashed${excerpt(unexplained.stderr)}`,
     };
   const notChecked = notCheckedBy(gate, runs, violations);
   if (notChecked && 'status' in notChecked) return notChecked;
@@ -179,7 +181,7 @@ const NPX_MISSING: readonly RegExp[] = [
 ];
 
 /** A run that did not get as far as checking anything: not started, timed out, or the tool is not installed. */
-function toolFailure(gate: GateConfig, run: ProcessResult): GateEvaluation | undefined {
+function toolFailure(gate: GateConfig, run: ProcessResult, excerpt: StderrExcerpt): GateEvaluation | undefined {
   const program = gate.execution.command[0] ?? '';
   const hint = gate.execution.install_hint;
   const notFound = (what: string, fallbackHint: string): GateEvaluation => ({
@@ -190,7 +192,7 @@ function toolFailure(gate: GateConfig, run: ProcessResult): GateEvaluation | und
   });
   if (run.error) {
     if (run.error.code === 'E_TOOL_NOT_FOUND') return notFound(program, run.error.hint ?? `install ${program}`);
-    const stderr = run.stderr.trim() ? `\nstderr:\n${tail(run.stderr, 20)}` : '';
+    const stderr = excerpt(run.stderr);
     return {
       status: 'error',
       violations: [],

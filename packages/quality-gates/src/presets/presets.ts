@@ -235,6 +235,9 @@ const ruffFormat: GatePreset = {
       // skipped silently, and `ruff check --show-files` does not apply `format.exclude`: the run's own log
       // names every file it formatted. A ruff that stops logging so checks nothing as far as ST3 knows.
       checked_files_pattern: '\\[DEBUG\\] format_path; path=(?P<file>.+)$',
+      // That log is ST3's, not the user's: a failed or errored gate shows ruff's own messages without it
+      // (`[date][time][target][DEBUG] …`; warnings and errors are `warning: …` / `error: …`).
+      hidden_output_patterns: ['^\\[\\d{4}-\\d{2}-\\d{2}\\]\\[\\d{2}:\\d{2}:\\d{2}\\]\\[[^\\]]+\\]\\[DEBUG\\] '],
     },
   },
 };

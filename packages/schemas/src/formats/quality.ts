@@ -190,6 +190,12 @@ export const GateCapabilitiesSchema = z
       .describe(
         'ST3 extension: regexes for what the tool says when it did not check a file it was given (eslint: "File ignored because ..."), matched against each parsed violation\'s message and each stderr line; a file so named is listed as not checked (never cleared, left out of the verdict)',
       ),
+    hidden_output_patterns: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "ST3 extension: regexes for lines of the tool's output that the gate's reason does not show (the stderr excerpt of a failed or errored gate): log lines the gate's own command asks for, e.g. the debug log that checked_files_pattern reads (ruff format --verbose: `^\\[\\d{4}-\\d{2}-\\d{2}\\]\\[\\d{2}:\\d{2}:\\d{2}\\]\\[[^\\]]+\\]\\[DEBUG\\] `); parsers, checked_files_pattern, not_checked_patterns and the artifact log still read every line",
+      ),
   })
   .loose()
   .superRefine((value, ctx) => {
