@@ -1,10 +1,21 @@
 import { join, relative, sep } from 'node:path';
 import type * as Executor from '@st3/executor';
 import type { AgentRunParams, AgentRunRequest, RunSettings } from '@st3/executor';
-import { NodeStateSchema, RunStatusSchema, St3Error, type GraphInput, type RunState } from '@st3/schemas';
+import {
+  isSt3Error,
+  NodeStateSchema,
+  RunStatusSchema,
+  St3Error,
+  type ExecutorConfig,
+  type GraphInput,
+  type RunState,
+  type TokenPrice,
+} from '@st3/schemas';
+import type { ExecutionRunMetrics } from '@st3/telemetry';
 import { z } from 'zod';
 import { plural } from '../results.js';
 import { defineTool, type ToolContext } from '../tool.js';
+import { DiagnosticSchema } from './common.js';
 import { loadInputs } from './graph.js';
 
 const executeInput = z.object({
@@ -77,7 +88,7 @@ export const executeTool = defineTool({
   area: 'execute',
   cli: 'st3 execute --agent',
   description:
-    "Hand each atom of a graph, in dependency order, to an agent of .st3/config/agents.yaml (or an OpenAI-compatible URL): its answer is validated (syntax, atomicity, the quality gates in a scratch copy), then applied, or queued for review when its confidence is below reviewBelow. Nodes applied or approved before are skipped; rejected ones are regenerated with the reviewer's feedback. dryRun writes only the run record and its patch. resume continues a saved run (interrupted, or with failed nodes) with its own graph, agent, instruction and settings, as `st3 execute --resume` does; a run still executing is refused (E_LOCKED). Settings not given come from the saved run, then .st3/config/executor.yaml (review_below), as in `st3 execute`; a backend other than local there is refused (E_BACKEND_OPTION: the nodes run in the server's process). Nothing to run (an empty graph, onlyMatching matching no atom) is E_EXEC_NOTHING. Sends progress per node when asked. isError when a node failed.",
+    "Hand each atom of a graph, in dependency order, to an agent of .st3/config/agents.yaml (or an OpenAI-compatible URL): its answer is validated (syntax, atomicity, the quality gates in a scratch copy), then applied, or queued for review when its confidence is below reviewBelow. Nodes applied or approved before are skipped; rejected ones are regenerated with the reviewer's feedback. dryRun writes only the run record and its patch. resume continues a saved run (interrupted, or with failed nodes) with its own graph, agent, instruction and settings, as `st3 execute --resume` does; a run still executing is refused (E_LOCKED). Settings not given come from the saved run, then .st3/config/executor.yaml (review_below), as in `st3 execute`; a backend other than local there is refused (E_BACKEND_OPTION: the nodes run in the server's process). Nothing to run (an empty graph, onlyMatching matching no atom) is E_EXEC_NOTHING. Each run is added to the execution metrics totals (.st3/telemetry/execution-metrics.json, read by `st3 metrics serve`: runs, atoms, retries, waves, durations, tokens and cost at the agent's price in .st3/config/executor.yaml) as `st3 execute` adds it; a totals file that cannot be written is a warning in `warnings`, and the run's result stands. Sends progress per node when asked. isError when a node failed.",
   input: executeInput,
   output: z.object({
     ok: z.boolean(),
@@ -90,6 +101,9 @@ export const executeTool = defineTool({
     patchFile: z.string().nullable(),
     selected: z.number(),
     total: z.number(),
+    warnings: z
+      .array(DiagnosticSchema)
+      .describe("problems that did not fail the run: the run's execution metrics not saved to the totals file"),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(args, ctx) {
@@ -106,7 +120,8 @@ export const executeTool = defineTool({
   summary(r) {
     const states = Object.values(r.nodes);
     const by = (outcome: string) => states.filter((s) => s.change?.outcome === outcome).length;
-    return `${r.runId} ${r.status}: ${plural(r.selected, 'node')} of ${r.total} run; ${by('applied')} applied, ${by('queued')} queued for review, ${states.filter((s) => s.status === 'failed').length} failed${r.dryRun ? ' (dry run)' : ''}`;
+    const warned = r.warnings.length > 0 ? `; ${plural(r.warnings.length, 'warning')}` : '';
+    return `${r.runId} ${r.status}: ${plural(r.selected, 'node')} of ${r.total} run; ${by('applied')} applied, ${by('queued')} queued for review, ${states.filter((s) => s.status === 'failed').length} failed${r.dryRun ? ' (dry run)' : ''}${warned}`;
   },
   failed: (r) => !r.ok,
 });
@@ -120,6 +135,8 @@ interface Work {
   total: number;
   params: AgentRunParams & { instruction: string };
   settings: RunSettings;
+  /** .st3/config/executor.yaml (its prices make the run's cost metrics). */
+  config: ExecutorConfig | undefined;
   resume?: RunState;
 }
 
@@ -172,6 +189,7 @@ async function prepareWork(
     ...selected,
     params: { ...params, instruction: params.instruction },
     settings,
+    config,
     ...(resume ? { resume } : {}),
   };
 }
@@ -222,22 +240,32 @@ function requestOf(args: ExecuteArgs): AgentRunRequest {
 async function execute(exec: ExecutorModule, work: Work, runId: string, ctx: ToolContext) {
   const { params, settings } = work;
   const choice = await exec.chooseAgent(ctx.root, process.env, params.selection);
-  const result = await exec.runAgentExecution({
-    root: ctx.root,
-    graph: work.graph,
-    agent: choice.agent,
-    instruction: params.instruction,
-    reviewBelow: params.reviewBelow,
-    dryRun: params.dryRun,
-    env: process.env,
-    signal: ctx.signal,
-    ...settings.execute,
-    ...(work.resume ? { resume: work.resume } : { runId }),
-    saveOptions: { ...choice.saved, backend: 'local', backoffMs: settings.backoffMs, via: 'mcp' },
-    onEvent: (e) => {
-      if (e.type === 'progress') ctx.progress({ progress: e.done, total: e.total });
-    },
-  });
+  const metrics = await runMetrics(ctx.root, exec.priceOf(work.config, choice.name));
+  let result: Awaited<ReturnType<ExecutorModule['runAgentExecution']>>;
+  try {
+    result = await exec.runAgentExecution({
+      root: ctx.root,
+      graph: work.graph,
+      agent: choice.agent,
+      instruction: params.instruction,
+      reviewBelow: params.reviewBelow,
+      dryRun: params.dryRun,
+      env: process.env,
+      signal: ctx.signal,
+      ...settings.execute,
+      ...(work.resume ? { resume: work.resume } : { runId }),
+      saveOptions: { ...choice.saved, backend: 'local', backoffMs: settings.backoffMs, via: 'mcp' },
+      onEvent: (e) => {
+        metrics.record(e);
+        if (e.type === 'progress') ctx.progress({ progress: e.done, total: e.total });
+      },
+    });
+  } catch (error) {
+    // The call fails with the run's own error; what the run counted until then is still added.
+    await metrics.close().catch(() => undefined);
+    throw error;
+  }
+  const warnings = await metricsSaved(metrics, ctx.root);
   return {
     ok: result.status === 'succeeded',
     runId: result.runId,
@@ -246,8 +274,50 @@ async function execute(exec: ExecutorModule, work: Work, runId: string, ctx: Too
     nodes: result.nodes,
     stats: { ...result.stats },
     alreadyDone: result.alreadyDone,
-    patchFile: result.patchFile ? relative(ctx.root, result.patchFile).split(sep).join('/') : null,
+    patchFile: result.patchFile ? shown(ctx.root, result.patchFile) : null,
     selected: work.graph.nodes.length,
     total: work.total,
+    warnings,
   };
+}
+
+/**
+ * The run's execution metrics, counted as `st3 execute` counts them (@st3/telemetry's
+ * `ExecutionRunMetrics`, the agent's price from .st3/config/executor.yaml): added to
+ * .st3/telemetry/execution-metrics.json every few seconds and at the end.
+ */
+async function runMetrics(root: string, price: TokenPrice | undefined) {
+  const t = await import('@st3/telemetry');
+  return new t.ExecutionRunMetrics({
+    file: t.executionTotalsPath(root),
+    backend: 'local',
+    ...(price ? { price } : {}),
+  });
+}
+
+/**
+ * The last write of the run's metrics. A failed one is a warning of the result, never a failed call:
+ * the run and its record stand, only the totals miss it (as `st3 execute` warns and exits with the run's code).
+ */
+async function metricsSaved(metrics: ExecutionRunMetrics, root: string): Promise<z.output<typeof DiagnosticSchema>[]> {
+  try {
+    await metrics.close();
+    return [];
+  } catch (error) {
+    const file = shown(root, metrics.file);
+    const known = isSt3Error(error) ? error : undefined;
+    return [
+      {
+        code: known?.code ?? 'E_WRITE',
+        severity: 'warning',
+        message: `execution metrics of the run not saved to ${file} (the totals do not count it): ${(error as Error).message}`,
+        file,
+        hint: known?.hint ?? 'check that the file can be written: the next runs add to it again',
+      },
+    ];
+  }
+}
+
+function shown(root: string, file: string): string {
+  return relative(root, file).split(sep).join('/');
 }

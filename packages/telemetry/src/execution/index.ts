@@ -17,6 +17,12 @@ export {
   observeHistogram,
 } from './totals.js';
 export { ExecutionRecorder, type AtomOutcome, type ExecutionRecorderOptions, type LiveExecution } from './recorder.js';
+export {
+  EXECUTION_FLUSH_MS,
+  ExecutionRunMetrics,
+  type ExecutionEvent,
+  type ExecutionRunMetricsOptions,
+} from './run-metrics.js';
 export { executionRegistry, type ExecutionRegistryInput } from './registry.js';
 export { alertRules, alertRulesYaml, type AlertRule, type AlertThresholds } from './alerts.js';
 export { grafanaDashboard, type GrafanaOptions, type GrafanaPanel, type GrafanaTarget } from './grafana.js';
