@@ -1,7 +1,8 @@
 // A source file atomized with syntax errors is in the graph only as far as it parsed (its imports and calls
-// may be missing), which the graph alone cannot show: dependency_graph and waves list its diagnostics in
-// `warnings`, located, each once, as `st3 graph` and `st3 waves` print them on stderr (both told by
-// loadGraphInputs of @st3/dep-graph). The CLI side: apps/graph-cli/test/graph-verbs-parse-problems.test.ts.
+// may be missing), which the graph alone cannot show: dependency_graph, waves and validate_plan list its
+// diagnostics in `warnings`, located, each once, as `st3 graph`, `st3 waves` and `st3 validate-plan` print
+// them on stderr (all told by loadGraphInputs of @st3/dep-graph). The CLI side:
+// apps/graph-cli/test/graph-verbs-parse-problems.test.ts and validate-plan-syntax-warnings.test.ts.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -69,4 +70,18 @@ describe.each(SESSIONS)('graph tools on sources with syntax errors, over %s (off
       expect(texts(clean)[0]).not.toContain('warning');
     }, 60_000);
   }
+
+  it('validate_plan lists them in warnings too (as `st3 validate-plan --json`), and says so in the summary', async () => {
+    for (let i = 0; i < 2; i++) {
+      const r = await call(conn!.client, 'validate_plan', { paths: ['broken/src', 'broken/bad.py'] });
+      // The plan fails on them (atom.syntax); the warnings say where the parser gave up.
+      expect(r.isError, texts(r)[0]).toBe(true);
+      expect(syntaxWarnings(r)).toEqual(EXPECTED);
+      expect(texts(r)[0]).toContain(`; ${EXPECTED.length} warnings`);
+    }
+    const clean = await call(conn!.client, 'validate_plan', { paths: ['broken/src/ok.ts'] });
+    expect(clean.isError ?? false, texts(clean)[0]).toBe(false);
+    expect((clean.structuredContent as { warnings: unknown[] }).warnings).toEqual([]);
+    expect(texts(clean)[0]).not.toContain('warning');
+  }, 60_000);
 });

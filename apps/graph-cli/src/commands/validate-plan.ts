@@ -96,7 +96,8 @@ export const command = defineCommand({
       maxFanIn: values['max-fan-in'],
       maxFanOut: values['max-fan-out'],
     });
-    const json = planValidationJson(report);
+    // The warnings were printed on stderr as found; the document lists them too, as the validate_plan MCP tool does.
+    const json = { ...planValidationJson(report), warnings: inputs.warnings };
     if (common.json) out.document(json);
     else printReport(report, out);
     return json.passed ? EXIT.ok : EXIT.problems;

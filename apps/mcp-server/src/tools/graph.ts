@@ -142,6 +142,20 @@ export const dependencyGraphTool = defineTool({
   },
 });
 
+/**
+ * How many nodes the waves hold and how many the widest does, in one loop: a chain of 200,000 nodes is
+ * 200,000 waves, too many to spread into `Math.max` (V8's argument limit is the call stack).
+ */
+function waveSizes(waves: readonly (readonly string[])[]): { nodes: number; widest: number } {
+  let nodes = 0;
+  let widest = 0;
+  for (const wave of waves) {
+    nodes += wave.length;
+    if (wave.length > widest) widest = wave.length;
+  }
+  return { nodes, widest };
+}
+
 export const wavesTool = defineTool({
   name: 'waves',
   title: 'Parallel waves',
@@ -172,8 +186,10 @@ export const wavesTool = defineTool({
       skipped: inputs.skipped,
     };
   },
-  summary: (r) =>
-    `${plural(r.waves.length, 'wave')} for ${plural(r.waves.flat().length, 'node')}, widest ${Math.max(0, ...r.waves.map((w) => w.length))}, critical path ${r.criticalPath.length}${r.removedEdges.length > 0 ? `; ${plural(r.removedEdges.length, 'edge')} cut to break cycles` : ''}${r.warnings.length > 0 ? `; ${plural(r.warnings.length, 'warning')}` : ''}${skippedNote(r.skipped, 'not in the waves')}`,
+  summary(r) {
+    const { nodes, widest } = waveSizes(r.waves);
+    return `${plural(r.waves.length, 'wave')} for ${plural(nodes, 'node')}, widest ${widest}, critical path ${r.criticalPath.length}${r.removedEdges.length > 0 ? `; ${plural(r.removedEdges.length, 'edge')} cut to break cycles` : ''}${r.warnings.length > 0 ? `; ${plural(r.warnings.length, 'warning')}` : ''}${skippedNote(r.skipped, 'not in the waves')}`;
+  },
 });
 
 const IssueSchema = z.object({
@@ -193,7 +209,7 @@ export const validatePlanTool = defineTool({
   area: 'atoms',
   cli: 'st3 validate-plan',
   description:
-    'Validate a plan of atoms at four levels (atom, task, milestone, plan) with scored checks: atomicity, unresolved symbols, forbidden dependencies, fan-in/fan-out, cycles. isError when the plan fails. Without a plan file, each file is a task and each folder a milestone.',
+    'Validate a plan of atoms at four levels (atom, task, milestone, plan) with scored checks: atomicity, unresolved symbols, forbidden dependencies, fan-in/fan-out, cycles. isError when the plan fails. Without a plan file, each file is a task and each folder a milestone. A file with syntax errors is validated only as far as it parsed: its diagnostics are in `warnings`.',
   input: z.object({
     paths: pathsArg.describe('source files, folders or globs, or atomizer JSON'),
     plan: z.string().min(1).optional().describe('plan file {milestones: [{id, tasks: [{id, files: [globs]}]}]}'),
@@ -234,6 +250,7 @@ export const validatePlanTool = defineTool({
     ),
     stats: GraphStatsSchema,
     skipped: z.array(SkippedSchema),
+    warnings: z.array(DiagnosticSchema),
   }),
   annotations: READ_ONLY,
   async run(args, ctx) {
@@ -273,9 +290,10 @@ export const validatePlanTool = defineTool({
       maxFanIn: args.maxFanIn,
       maxFanOut: args.maxFanOut,
     });
-    return g.planValidationJson(report);
+    // As `st3 validate-plan --json`: the inputs' warnings (syntax errors: atoms and edges possibly missing).
+    return { ...g.planValidationJson(report), warnings: inputs.warnings };
   },
   summary: (r) =>
-    `plan score ${r.score.toFixed(3)}: ${r.passed ? 'passed' : 'failed'} (${r.levels.map((l) => `${l.level} ${l.passed ? 'pass' : `${l.errors} errors`}`).join(', ')})${skippedNote(r.skipped, 'not validated')}`,
+    `plan score ${r.score.toFixed(3)}: ${r.passed ? 'passed' : 'failed'} (${r.levels.map((l) => `${l.level} ${l.passed ? 'pass' : `${l.errors} errors`}`).join(', ')})${r.warnings.length > 0 ? `; ${plural(r.warnings.length, 'warning')}` : ''}${skippedNote(r.skipped, 'not validated')}`,
   failed: (r) => !r.passed,
 });
