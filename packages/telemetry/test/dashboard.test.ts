@@ -49,6 +49,14 @@ describe('renderDashboard', () => {
     expect(svg).toContain('>10:01:00<');
   });
 
+  it('charts a trend of 200,000 runs (no spread of the points into Math.min/max: the call stack would overflow)', () => {
+    const points = Array.from({ length: 200_000 }, (_, i) => ({ t: Date.UTC(2026, 0, 1) + i * 1000, y: i % 7 }));
+    const svg = timeChart([{ name: 's', points }], { title: 't' });
+    expect(svg).toContain('<svg');
+    const bars = Array.from({ length: 200_000 }, (_, i) => ({ label: `b${i}`, value: i }));
+    expect(barChart(bars, { title: 'b' })).toContain('<svg');
+  });
+
   it('says so when there is nothing to chart', () => {
     expect(barChart([], { title: 'x' })).toContain('No data recorded yet');
     expect(timeChart([], { title: 'x' })).toContain('No data recorded yet');

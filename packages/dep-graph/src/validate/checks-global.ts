@@ -109,7 +109,9 @@ export const planArchitecture: PlanCheck<'plan'> = {
     // Without a plan, milestones are folders: a cycle between a folder and its subfolder is ordinary
     // layering inside one package, so it is worth a warning, not an error.
     const issues = cycleIssues(groupEdges(ctx, milestoneOfFile), 'milestones', ctx.options.group ? 'error' : 'warning');
-    for (const rule of ctx.options.forbidden ?? []) issues.push(...forbiddenDependencies(rule, ctx.built.files));
+    // One issue per forbidden file edge: graph-sized, so never spread into push (the call stack would overflow).
+    for (const rule of ctx.options.forbidden ?? [])
+      for (const issue of forbiddenDependencies(rule, ctx.built.files)) issues.push(issue);
     return issues;
   },
 };

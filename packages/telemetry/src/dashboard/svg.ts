@@ -22,7 +22,10 @@ export function barChart(
   const rowHeight = 26;
   const labelWidth = 170;
   const height = bars.length * rowHeight + 16;
-  const max = Math.max(...bars.map((b) => b.value), 1e-9);
+  const max = maxOf(
+    bars.map((b) => b.value),
+    1e-9,
+  );
   const rows = bars.map((b, i) => {
     const w = Math.max(1, ((width - labelWidth - 80) * b.value) / max);
     const y = 8 + i * rowHeight;
@@ -65,10 +68,10 @@ export function timeChart(
   const width = options.width ?? 640;
   const [left, right, top, bottom] = [48, 16, 12, 40];
   const height = 220;
-  const t0 = Math.min(...times);
-  const t1 = Math.max(...times);
+  const t0 = minOf(times);
+  const t1 = maxOf(times, -Infinity);
   const values = series.flatMap((s) => s.points.map((p) => p.y).filter((y): y is number => y !== null));
-  const yMax = options.yMax ?? Math.max(1e-9, ...values);
+  const yMax = options.yMax ?? maxOf(values, 1e-9);
   const xAt = (t: number) =>
     left + (t1 === t0 ? (width - left - right) / 2 : ((t - t0) * (width - left - right)) / (t1 - t0));
   const yAt = (v: number) => top + (height - top - bottom) * (1 - Math.min(v, yMax) / yMax);
@@ -137,4 +140,17 @@ export function formatNumber(v: number): string {
 
 function truncate(text: string, n: number): string {
   return text.length > n ? `${text.slice(0, n - 1)}…` : text;
+}
+
+/** The largest of `values` and `floor`, by a loop: a long trend spread into Math.max overflows the call stack. */
+function maxOf(values: readonly number[], floor: number): number {
+  let max = floor;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
+function minOf(values: readonly number[]): number {
+  let min = Infinity;
+  for (const v of values) if (v < min) min = v;
+  return min;
 }
