@@ -116,3 +116,14 @@ describe('locateLines and replaceLines', () => {
     expect(replaceLines('a\nb', 2, 2, 'B')).toBe('a\nB\n');
   });
 });
+
+describe('changes of a few hundred thousand lines', () => {
+  it('diff, apply and replace without spreading the lines into a call (the call stack would overflow)', () => {
+    const big = Array.from({ length: 200_000 }, (_, i) => `line ${i}\n`).join('');
+    const base = 'first\nlast\n';
+    const after = `first\n${big}last\n`;
+    const hunks = diffHunks(base, after);
+    expect(applyHunks(base, hunks)).toBe(after);
+    expect(replaceLines(base, 1, 1, `first\n${big}`)).toBe(after);
+  });
+});

@@ -36,16 +36,17 @@ export function diffHunks(base: string, other: string): Hunk[] {
     if (part.removed) {
       open.end += count;
       at += count;
-    } else open.lines.push(...part.value);
+    } else for (const line of part.value) open.lines.push(line);
   }
   return out;
 }
 
 /** `text` with non-overlapping hunks (in its coordinates) applied. */
 export function applyHunks(text: string, hunks: readonly Hunk[]): string {
-  const lines = splitLines(text);
+  let lines = splitLines(text);
   const sorted = [...hunks].sort((a, b) => b.start - a.start || b.end - b.start - (a.end - a.start));
-  for (const h of sorted) lines.splice(h.start, h.end - h.start, ...h.lines);
+  // Not splice(..., ...h.lines): a hunk of a few hundred thousand lines would overflow the call stack.
+  for (const h of sorted) lines = lines.slice(0, h.start).concat(h.lines, lines.slice(h.end));
   return joinLines(lines, text === '' || text.endsWith('\n'));
 }
 

@@ -33,8 +33,9 @@ export function replaceLines(text: string, start: number, end: number, replaceme
   const lines = splitLines(text);
   const finalNewline = text === '' || text.endsWith('\n');
   const inserted = splitLines(replacement.endsWith('\n') ? replacement : `${replacement}\n`);
-  lines.splice(start - 1, end - start + 1, ...inserted);
-  return joinLines(lines, finalNewline || end >= splitLines(text).length);
+  // Not splice(..., ...inserted): a replacement of a few hundred thousand lines would overflow the call stack.
+  const replaced = lines.slice(0, start - 1).concat(inserted, lines.slice(end));
+  return joinLines(replaced, finalNewline || end >= lines.length);
 }
 
 /** Lines `start..end` (1-based, inclusive) of a text, without the final newline. */
