@@ -20,6 +20,8 @@ const FILES: Record<string, string | Buffer> = {
   'lib/c.ts': 'export function c(): number {\n  return 3;\n}\n',
   'foo.rb': 'puts 1\n',
   'notes.txt': 'hello\n',
+  // A syntax error: atomized as far as it parses, with located warnings.
+  'broken/x.ts': 'export function x(: number {\n  return 1;\n}\n',
   'd.json': '{"nodes":[{"id":"a"},{"id":"b"}],"edges":[{"from":"a","to":"b","from":"b"}]}',
   't.json': '{"nodes":[{"id":"a"}],\n "edges":[',
 };
@@ -73,6 +75,16 @@ describe('graph inputs: the CLI and the MCP tools agree', () => {
       const text = await st3('validate-plan', ...inputs);
       expect(text.stdout).toContain(`failed (1 source file not atomized, so not validated: ${doc.skipped[0].path})`);
     }
+  });
+
+  it('validate-plan over a file with syntax errors: the same JSON document, its located warnings included', async () => {
+    const cli = await st3('validate-plan', 'broken', '--json');
+    const doc = json(cli);
+    expect(doc.warnings.length).toBeGreaterThan(0);
+    expect(doc.warnings[0]).toMatchObject({ file: 'broken/x.ts', line: 1 });
+    const r = await call(conn!.client, 'validate_plan', { paths: ['broken'] });
+    expect(r.isError).toBe(cli.code !== 0);
+    expect(r.structuredContent).toEqual(doc);
   });
 
   it('graph and waves with a skipped file: the same graph and the same skipped list', async () => {
