@@ -1,26 +1,17 @@
 // st3 graph and waves on sources with syntax errors: such a file is in the graph as far as it parsed
 // (its imports and calls may be missing), so its problems are told, located, as `st3 atomize` tells them.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { memoryIO, runCli } from '@st3/cli-kit';
 import { atomizeSources } from '@st3/dep-graph';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli } from '../src/index.js';
+import { brokenSourcesWorkspace } from './broken-sources.js';
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'st3-graph-parse-'));
-  mkdirSync(join(dir, '.st3'));
-  mkdirSync(join(dir, 'src'));
-  writeFileSync(join(dir, 'src/ok.ts'), 'export function ok(): number {\n  return 1;\n}\n');
-  writeFileSync(join(dir, 'src/user.ts'), "import { ok } from './ok';\nexport function user( {\n  return ok( +;\n}\n");
-  writeFileSync(join(dir, 'src/bad.py'), 'def f(:\n    return 1\n');
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const workspace = brokenSourcesWorkspace('st3-graph-parse-');
 
 async function st3(...argv: string[]) {
-  const { io, stdout, stderr } = memoryIO({ cwd: dir });
+  const { io, stdout, stderr } = memoryIO({ cwd: workspace() });
   const code = await runCli(cli, argv, io);
   return { code, stdout: stdout(), stderr: stderr() };
 }
@@ -50,7 +41,10 @@ describe('a source file with syntax errors', () => {
   }
 
   it('st3 graph on atomizer output tells the syntax errors it records, once each', async () => {
-    writeFileSync(join(dir, 'atoms.json'), JSON.stringify(await atomizeSources(['src'], dir, { cache: false })));
+    writeFileSync(
+      join(workspace(), 'atoms.json'),
+      JSON.stringify(await atomizeSources(['src'], workspace(), { cache: false })),
+    );
     const r = await st3('graph', 'atoms.json', '--json', '--no-color');
     expect(r.code, r.stderr).toBe(0);
     expect(locatedWarnings(r.stderr)).toEqual(EXPECTED);

@@ -2,23 +2,12 @@
 // atoms and edges may be missing). The warnings are printed on stderr, located, each once, and the --json
 // document lists them in `warnings` (the Diagnostic shape), as the validate_plan MCP tool does
 // (apps/mcp-server/test/tools-graph-syntax-warnings.test.ts). Run through the built binary.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Diagnostic } from '@st3/schemas';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { brokenSourcesWorkspace } from './broken-sources.js';
 import { st3Graph } from './run-bin.js';
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'st3-validate-plan-syntax-'));
-  mkdirSync(join(dir, '.st3'));
-  mkdirSync(join(dir, 'src'));
-  writeFileSync(join(dir, 'src/ok.ts'), 'export function ok(): number {\n  return 1;\n}\n');
-  writeFileSync(join(dir, 'src/user.ts'), "import { ok } from './ok';\nexport function user( {\n  return ok( +;\n}\n");
-  writeFileSync(join(dir, 'src/bad.py'), 'def f(:\n    return 1\n');
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const workspace = brokenSourcesWorkspace('st3-validate-plan-syntax-');
 
 const EXPECTED = [
   'src/bad.py:1:7 missing )',
@@ -38,7 +27,7 @@ const stderrWarnings = (stderr: string) =>
 
 describe('st3 validate-plan on a source file with syntax errors', () => {
   it('--json lists them in `warnings`, located (the Diagnostic shape), each once; stderr tells each once', async () => {
-    const r = await st3Graph(dir, ['validate-plan', 'src', '--json']);
+    const r = await st3Graph(workspace(), ['validate-plan', 'src', '--json']);
     // The plan fails on the syntax errors (atom.syntax).
     expect(r.code, r.stderr).toBe(1);
     const doc = JSON.parse(r.stdout) as { passed: boolean; warnings: Diagnostic[] };
@@ -49,14 +38,14 @@ describe('st3 validate-plan on a source file with syntax errors', () => {
   }, 60_000);
 
   it('the text report tells each warning once, on stderr', async () => {
-    const r = await st3Graph(dir, ['validate-plan', 'src']);
+    const r = await st3Graph(workspace(), ['validate-plan', 'src']);
     expect(r.code, r.stderr).toBe(1);
     expect(stderrWarnings(r.stderr)).toEqual(EXPECTED);
     expect(r.stdout).not.toMatch(/: warning: /);
   }, 60_000);
 
   it('a clean file: `warnings` is empty, and the plan passes', async () => {
-    const r = await st3Graph(dir, ['validate-plan', 'src/ok.ts', '--json']);
+    const r = await st3Graph(workspace(), ['validate-plan', 'src/ok.ts', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ passed: true, warnings: [] });
     expect(stderrWarnings(r.stderr)).toEqual([]);

@@ -3,20 +3,10 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { call, failure, ok, TRANSPORTS, workspaceSession } from './harness.js';
+import { TODO_AGENT, todoSource } from './todo-agent.js';
 
-const HALF = `export function half(n: number): number {
-  // TODO divide
-  return n;
-}
-`;
-/** A command agent: the atom of the prompt with its TODO done (the prompt on stdin, the answer on stdout). */
-const AGENT = `let prompt = '';
-for await (const chunk of process.stdin) prompt += chunk;
-const m = /^## The atom: \\S+ lines \\d+-\\d+\\n\\n(\`{3,})(\\w*)\\n([\\s\\S]*?)\\n\\1$/m.exec(prompt);
-if (!m) process.exit(2);
-const code = m[3].replace(/\\n\\s*\\/\\/ TODO divide/, '').replace('return n;', 'return n / 2;');
-process.stdout.write('\`\`\`' + m[2] + '\\n' + code + '\\n\`\`\`\\n');
-`;
+const HALF = todoSource('half');
+const AGENT = TODO_AGENT;
 const AGENTS = `version: 1
 default: halver
 agents:

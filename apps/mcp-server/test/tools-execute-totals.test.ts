@@ -4,22 +4,12 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, ok, texts, TRANSPORTS, workspaceSession } from './harness.js';
+import { TODO_AGENT, todoSource } from './todo-agent.js';
 
 const TOTALS = '.st3/telemetry/execution-metrics.json';
 
-const source = (name: string) => `export function ${name}(n: number): number {
-  // TODO divide
-  return n;
-}
-`;
-/** A command agent: the atom of the prompt with its TODO done (the prompt on stdin, the answer on stdout). */
-const AGENT = `let prompt = '';
-for await (const chunk of process.stdin) prompt += chunk;
-const m = /^## The atom: \\S+ lines \\d+-\\d+\\n\\n(\`{3,})(\\w*)\\n([\\s\\S]*?)\\n\\1$/m.exec(prompt);
-if (!m) process.exit(2);
-const code = m[3].replace(/\\n\\s*\\/\\/ TODO divide/, '').replace('return n;', 'return n / 2;');
-process.stdout.write('\`\`\`' + m[2] + '\\n' + code + '\\n\`\`\`\\n');
-`;
+const source = todoSource;
+const AGENT = TODO_AGENT;
 /** An agent that is down (exit 3): every attempt fails. */
 const DOWN = 'process.exit(3);\n';
 

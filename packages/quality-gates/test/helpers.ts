@@ -3,12 +3,32 @@ import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { it } from 'vitest';
+import { afterEach, it } from 'vitest';
 
 /** A temp folder, removed by the returned cleanup. */
 export function tempDir(prefix = 'st3-qg-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A maker of git repositories holding `files` in one commit, each removed after the test that made it
+ * (call at the top of a test file: it registers the afterEach).
+ */
+export function committedRepos(prefix: string): (files: Record<string, string>) => string {
+  let cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups) c();
+    cleanups = [];
+  });
+  return (files) => {
+    const t = tempDir(prefix);
+    cleanups.push(t.cleanup);
+    write(t.dir, files);
+    git(t.dir, 'init', '-q');
+    commitAll(t.dir, 'base');
+    return t.dir;
+  };
 }
 
 /** A fresh `git init` folder; its cleanup is pushed onto `cleanups` (run them in afterEach). */

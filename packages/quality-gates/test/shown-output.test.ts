@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseQualityConfig, renderQualityConfig, runGates, toText, type RunGatesOptions } from '../src/index.js';
-import { commitAll, git, itWithTools, tempDir, TOOL_PATH, write } from './helpers.js';
+import { committedRepos, itWithTools, TOOL_PATH, write } from './helpers.js';
 
 /**
  * The ruff-format preset runs `ruff format --verbose` so that ST3 can read which files ruff formatted
@@ -9,20 +9,7 @@ import { commitAll, git, itWithTools, tempDir, TOOL_PATH, write } from './helper
  * still sees every line. Real git repositories, the real tools.
  */
 const env = { ...process.env, PATH: TOOL_PATH };
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
-
-function repo(files: Record<string, string>): string {
-  const t = tempDir('st3-shown-output-');
-  cleanups.push(t.cleanup);
-  write(t.dir, files);
-  git(t.dir, 'init', '-q');
-  commitAll(t.dir, 'base');
-  return t.dir;
-}
+const repo = committedRepos('st3-shown-output-');
 
 const run = (cwd: string, options: Partial<RunGatesOptions> = {}) =>
   runGates({ cwd, env, updateState: false, logOutput: false, scope: 'project', ...options });

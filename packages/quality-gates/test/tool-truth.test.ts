@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   parseQualityConfig,
   processResult,
@@ -8,7 +8,7 @@ import {
   toText,
   type RunGatesOptions,
 } from '../src/index.js';
-import { commitAll, git, itWithTools, tempDir, TOOL_PATH, write } from './helpers.js';
+import { committedRepos, itWithTools, TOOL_PATH, write } from './helpers.js';
 
 /**
  * Reviewer findings: a gate passed what its tool never checked (a file its own config ignores or
@@ -16,20 +16,7 @@ import { commitAll, git, itWithTools, tempDir, TOOL_PATH, write } from './helper
  * `exit_codes_ok: [0, 1]`, and violations lost past a cut stderr. Real git repositories, the real tools.
  */
 const env = { ...process.env, PATH: TOOL_PATH };
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
-
-function repo(files: Record<string, string>): string {
-  const t = tempDir('st3-tool-truth-');
-  cleanups.push(t.cleanup);
-  write(t.dir, files);
-  git(t.dir, 'init', '-q');
-  commitAll(t.dir, 'base');
-  return t.dir;
-}
+const repo = committedRepos('st3-tool-truth-');
 
 const run = (cwd: string, options: Partial<RunGatesOptions> = {}) =>
   runGates({ cwd, env, updateState: false, scope: 'project', ...options });
