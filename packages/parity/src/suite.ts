@@ -4,7 +4,10 @@ import type { Normalizer } from './normalize/types.js';
 import { checkSpeed, type SpeedCheckOptions } from './measure.js';
 import { skippedSpeed, type SpeedVerdict } from './speed.js';
 import { percentile } from './stats.js';
-import { compareOutputs, describeVerdict, type Verdict } from './verdict.js';
+import { compareRenderedFiles, describeFileComparison, type FileComparison } from './compare-rendered.js';
+import { compareOutputs, describeVerdict } from './verdict.js';
+
+export type { FileComparison } from './compare-rendered.js';
 
 /** A case as the runner sees it: its id (file name), where it came from, and its parsed content. */
 export interface SuiteCase {
@@ -36,11 +39,6 @@ export interface SideResult {
   warnings: string[];
   /** Milliseconds per render of this case. */
   times: number[];
-}
-
-export interface FileComparison {
-  path: string;
-  verdict: Verdict;
 }
 
 export interface CaseReport {
@@ -275,10 +273,13 @@ function judge(
       `${left.label} output ${left.brokenOutput}; ${right.label} renders cleanly`,
       compareFiles(left, right, normalizers),
     );
+  // two empty renderings agree on nothing: no output was compared, so the case cannot pass
+  if (left.rendered!.files.length === 0 && right.rendered!.files.length === 0)
+    return finish('fail', `neither ${left.label} nor ${right.label} produced any file: nothing was compared`);
   const files = compareFiles(left, right, normalizers);
   const different = files.filter((f) => f.verdict.kind === 'different');
   if (different.length > 0)
-    return finish('fail', different.map((f) => `${f.path}: ${describeVerdict(f.verdict)}`).join('; '), files);
+    return finish('fail', different.map((f) => describeFileComparison(f, [left.label, right.label])).join('; '), files);
   const equivalent = files.filter((f) => f.verdict.kind === 'equivalent');
   return finish(
     'pass',
@@ -325,17 +326,11 @@ function namesRejectedField(warning: string, error: string): boolean {
 
 /** Every path on either side compared; a path one side lacks is a difference. */
 function compareFiles(left: SideRun, right: SideRun, normalizers: readonly Normalizer[] | undefined): FileComparison[] {
-  const l = new Map(left.rendered!.files.map((f) => [f.path, f.content]));
-  const r = new Map(right.rendered!.files.map((f) => [f.path, f.content]));
-  const paths = [...new Set([...l.keys(), ...r.keys()])].sort();
-  return paths.map((path) => ({
-    path,
-    verdict: compareOutputs(l.get(path) ?? '', r.get(path) ?? '', {
-      path,
-      normalizers,
-      labels: [`${left.label}/${path}`, `${right.label}/${path}`],
-    }),
-  }));
+  return compareRenderedFiles(
+    { label: left.label, files: left.rendered!.files },
+    { label: right.label, files: right.rendered!.files },
+    normalizers,
+  );
 }
 
 function brokenReason(

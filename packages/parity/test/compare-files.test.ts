@@ -31,6 +31,21 @@ describe('compareFiles', () => {
     expect(verdict.kind === 'different' && verdict.diff).toContain('--- old.py');
   });
 
+  it('blank lines inside a Markdown code fence are the code: a different count is a difference', async () => {
+    const a = join(dir, 'fence-a.md');
+    const b = join(dir, 'fence-b.md');
+    const c = join(dir, 'fence-c.md');
+    await writeFile(a, '# T\n\n\n```sh\necho a\n\n\necho b\n```\n');
+    await writeFile(b, '# T\n\n```sh\necho a\n\necho b\n```\n');
+    await writeFile(c, '# T\n\n```sh\necho a\n\n\necho b\n```\n');
+    expect(await compareFiles(a, b)).toMatchObject({
+      kind: 'different',
+      firstDifference: { line: 6, left: '', right: 'echo b' },
+    });
+    // outside the fence blank lines still collapse
+    expect(await compareFiles(a, c)).toEqual({ kind: 'equivalent', rules: ['blank-lines-markdown'] });
+  });
+
   it('a BOM is a difference (bytes differ), not dropped by the decoding', async () => {
     const [a, b] = await files('\uFEFFhello\n', 'hello\n');
     expect((await compareFiles(a, b)).kind).toBe('different');

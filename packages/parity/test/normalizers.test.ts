@@ -180,6 +180,10 @@ describe('presets', () => {
   it('keeps Markdown hard line breaks (two trailing spaces)', () => {
     expect(normalize('line one  \nline two\n', PRESETS.markdown).text).toBe('line one  \nline two\n');
   });
+  it('keeps blank lines inside Markdown fenced code blocks (``` and ~~~), collapses them elsewhere', () => {
+    const text = 'a\n\n\n````md\nx\n\n\n```\n\n\n````\n\n\n~~~\ny\n\n\n~~~\n\n\nb\n';
+    expect(normalize(text, PRESETS.markdown).text).toBe('a\n\n````md\nx\n\n\n```\n\n\n````\n\n~~~\ny\n\n\n~~~\n\nb\n');
+  });
   it('keeps blank lines and trailing spaces inside Python triple-quoted strings (they are its value)', () => {
     const text = 'MSG = """line one   \n\n\n\nline two  \n"""\n\n\n\nx = 1   \n';
     expect(normalize(text, PRESETS.python).text).toBe('MSG = """line one   \n\n\n\nline two  \n"""\n\nx = 1\n');

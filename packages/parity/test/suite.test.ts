@@ -300,6 +300,35 @@ describe('suite folders', () => {
     expect(loaded.value?.cases.map((c) => c.id)).toEqual(['a', 'common/deep/b']);
   });
 
+  it('a file only one side writes is a difference, even empty; two empty renderings never pass', async () => {
+    await mkdir(join(dir, 'cases'));
+    await writeFile(join(dir, 'suite.yaml'), 'renderer: files\n');
+    // v2 no longer writes the (empty) package marker: a lost file, not an empty one
+    await writeFile(
+      join(dir, 'cases', 'lost-init.yaml'),
+      'left:\n  pkg/__init__.py: ""\n  pkg/user.py: "class User: pass\\n"\nright:\n  pkg/user.py: "class User: pass\\n"\n',
+    );
+    await writeFile(join(dir, 'cases', 'lost-blank.yaml'), 'left: {}\nright:\n  notes.txt: "\\n\\n"\n');
+    await writeFile(join(dir, 'cases', 'nothing.yaml'), 'left: {}\nright: {}\n');
+    const suite = (await loadParitySuite(dir)).value!;
+    const report = await runParitySuite({
+      speed: false,
+      cases: suite.cases,
+      left: storedRenderer('left'),
+      right: storedRenderer('right'),
+    });
+    expect(report.cases.map((c) => [c.id, c.category])).toEqual([
+      ['lost-blank', 'fail'],
+      ['lost-init', 'fail'],
+      ['nothing', 'fail'],
+    ]);
+    expect(report.cases[0]!.reason).toBe('notes.txt: only v2 writes it');
+    expect(report.cases[1]!.reason).toBe('pkg/__init__.py: only v1 writes it');
+    expect(report.cases[1]!.files[0]).toMatchObject({ path: 'pkg/__init__.py', onlyIn: 'left' });
+    expect(report.cases[2]!.reason).toContain('nothing was compared');
+    expect(report.ok).toBe(false);
+  });
+
   it('refuses a folder without cases', async () => {
     const loaded = await loadParitySuite(dir);
     expect(loaded.errors[0]!.message).toContain('no cases');

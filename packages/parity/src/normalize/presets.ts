@@ -8,6 +8,7 @@ import {
   trailingWhitespacePython,
 } from './comments.js';
 import { sortImportsPython, sortImportsTs } from './imports.js';
+import { blankLinesMarkdown } from './markdown-fences.js';
 import { maskProvenance, maskTimestamps, maskVersionHashes } from './masks.js';
 import { blankLinesTs, trailingWhitespaceTs } from './template-literals.js';
 import { blankLinesYaml, trailingWhitespaceYaml } from './yaml-blocks.js';
@@ -33,6 +34,7 @@ export const NORMALIZERS: Readonly<Record<string, Normalizer>> = Object.freeze({
   'blank-lines-ts': blankLinesTs,
   'trailing-whitespace-yaml': trailingWhitespaceYaml,
   'blank-lines-yaml': blankLinesYaml,
+  'blank-lines-markdown': blankLinesMarkdown,
   'final-newline': finalNewline,
 });
 
@@ -66,8 +68,9 @@ export const PRESETS: Readonly<Record<Language, readonly Normalizer[]>> = Object
     blankLinesPython,
     finalNewline,
   ],
-  // two trailing spaces are a hard line break in Markdown, so trailing whitespace is kept
-  markdown: [lineEndings, ...MASKS, ...TAIL],
+  // two trailing spaces are a hard line break in Markdown, so trailing whitespace is kept;
+  // blank lines inside fenced code blocks are the code's, so only those outside collapse
+  markdown: [lineEndings, ...MASKS, blankLinesMarkdown, finalNewline],
   // comment indentation is not normalized in YAML: a '#' line inside a block scalar is content
   // Blank lines and trailing spaces inside block scalars (`|`, `>`) are the value: the YAML rules keep them.
   yaml: [lineEndings, ...MASKS, trailingWhitespaceYaml, blankLinesYaml, finalNewline],

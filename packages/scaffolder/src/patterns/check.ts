@@ -28,7 +28,7 @@ export const PATTERN_RULES = {
   'doc-id-format': 'every doc_id matches [A-Z0-9]+(-[A-Z0-9]+)*',
   'doc-id-missing': 'every registry entry has a doc_id',
   'doc-id-duplicate': 'no two entries share a doc_id',
-  'link-missing': 'every file or folder a registry entry links exists',
+  'link-missing': 'every file a registry entry links is a file that exists (example_dir: a folder)',
   'link-separator': 'links use forward slashes',
   'spec-parse': 'every linked spec is well-formed YAML',
   'spec-mismatch': 'a spec names the same pattern_id (and doc_id, when both have one) as its registry entry',
@@ -190,6 +190,16 @@ async function checkLinks(ws: PatternWorkspace, fields: readonly LinkField[], ad
         });
         continue;
       }
+      // a folder where a file is named (or the reverse) links nothing that could be checked
+      const isFolder = statSync(abs).isDirectory();
+      if (isFolder !== (field === 'example_dir')) {
+        add('link-missing', {
+          ...where,
+          message: `${r.patternId ?? `patterns[${r.index}]`}: ${field} ${link} is a ${isFolder ? 'folder, not a file' : 'file, not a folder'}`,
+          hint: `resolved against ${ws.linkBase}`,
+        });
+        continue;
+      }
       if (field === 'spec_path' && statSync(abs).isFile()) {
         linkedSpecs.add(abs);
         await checkSpec(ws, r.index, abs, add);
@@ -217,7 +227,8 @@ async function checkUnlinkedSpecs(ws: PatternWorkspace, linked: ReadonlySet<stri
   const byPattern = new Map(ws.records.filter((r) => r.patternId).map((r) => [r.patternId!, r]));
   for (const name of (await listSpecs(dir)).filter((n) => /\.pattern\.ya?ml$/.test(n)).sort()) {
     const file = join(dir, name);
-    if (linked.has(file)) continue;
+    // a folder named like a spec holds no spec (one a spec_path names is reported by link-missing)
+    if (linked.has(file) || isFolder(file)) continue;
     const spec = parseYamlText(file, await readPatternText(file, 'the spec'));
     const errors = yamlErrors(spec);
     for (const e of errors) add('spec-parse', { file, line: e.line, column: e.column, message: e.message });
@@ -239,6 +250,11 @@ async function checkUnlinkedSpecs(ws: PatternWorkspace, linked: ReadonlySet<stri
         hint: `set spec_path: ${link}`,
       });
   }
+}
+
+/** A folder (followed through links); a dangling link is not one, so reading it reports it. */
+function isFolder(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
 }
 
 /** The names in `specs/`; a folder it cannot list is `E_FILE_READ` (an unlisted spec would never be checked). */

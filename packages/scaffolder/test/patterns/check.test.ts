@@ -77,6 +77,30 @@ describeWithFixtures('checkPatterns on the real registry', () => {
     expect(report.errors).toBe(1);
   });
 
+  it('a file link that names a folder is not a linked file: the spec behind it was never checked', async () => {
+    const { rm } = await import('node:fs/promises');
+    const spec = join(fx.patterns, 'specs', 'atomic_create.pattern.yaml');
+    const schema = join(fx.patterns, 'schemas', 'atomic_create.schema.json');
+    for (const file of [spec, schema]) {
+      await rm(file);
+      await mkdir(file);
+    }
+    const report = await checkPatterns(fx.patterns);
+    const folders = report.findings.filter((f) => f.rule === 'link-missing' && f.message.includes('is a folder'));
+    expect(folders.map((f) => [f.path?.[2], f.message, f.severity])).toEqual([
+      [
+        'spec_path',
+        'PAT-ATOMIC-CREATE-001: spec_path patterns/specs/atomic_create.pattern.yaml is a folder, not a file',
+        'error',
+      ],
+      [
+        'schema_path',
+        'PAT-ATOMIC-CREATE-001: schema_path patterns/schemas/atomic_create.schema.json is a folder, not a file',
+        'error',
+      ],
+    ]);
+  });
+
   it('finds sidecars and DOC_LINK headers that disagree with the registry', async () => {
     const spec = join(fx.patterns, 'specs', 'atomic_create.pattern.yaml');
     const registry = await readFile(fx.registry, 'utf8');
