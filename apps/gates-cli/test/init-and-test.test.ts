@@ -73,4 +73,15 @@ describe('st3 test', () => {
       },
     });
   });
+  it('a runner killed by a signal after its report is a runtime failure (exit 3), whatever the report says', async () => {
+    const dir = workspace();
+    const report = JSON.stringify({ numTotalTests: 1, numPassedTests: 1, numFailedTests: 0, testResults: [] });
+    const script = `console.log(${JSON.stringify(report)}); process.kill(process.pid, 'SIGKILL');`;
+    const m = memoryIO({ cwd: dir, env: { NO_COLOR: '1' } });
+    const code = await runCli(cli, ['test', '--json', '--format', 'jest', '--', process.execPath, '-e', script], m.io);
+    const doc = JSON.parse(m.stdout()) as Record<string, unknown>;
+    expect(doc).toMatchObject({ ok: false, passed: 1, failed: 0, exit_code: null });
+    expect(doc.summary).toMatch(/but the test command was killed by SIGKILL/);
+    expect(code).toBe(3);
+  });
 });

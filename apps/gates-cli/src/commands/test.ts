@@ -57,6 +57,8 @@ export const command = defineCommand({
         for (const line of f.message.split('\n')) out.line(`    ${out.color.dim(line)}`);
       }
     }
-    return result.ok ? EXIT.ok : EXIT.problems;
+    if (result.ok) return EXIT.ok;
+    // Killed by a signal (OOM, a kill): the runner failed, whatever its report said so far.
+    return result.exit_code === null ? EXIT.failure : EXIT.problems;
   },
 });

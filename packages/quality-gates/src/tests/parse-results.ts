@@ -100,10 +100,21 @@ function parseJestJsonUnchecked(text: string, root: string): TestCounts {
   };
 }
 
-/** A pytest JUnit XML report (`pytest --junitxml=FILE`). */
+/**
+ * A JUnit XML report: pytest's (`pytest --junitxml=FILE`) and node's (`node --test --test-reporter=junit`).
+ * Node's own quirks: a test file that reported no test (it has none, or it exited before reporting them)
+ * is one passing `<testcase>` named by the file's absolute path — it proved nothing, so it is skipped,
+ * never passed; a failing `todo` test carries both `<skipped type="todo">` and `<failure>` and, as for
+ * node, is skipped; and `>` is left unescaped in attribute values.
+ */
 export function parsePytestJunit(xml: string, root: string): TestCounts {
   return readReport('a JUnit XML report', () => parsePytestJunitUnchecked(xml, root));
 }
+
+/** Attributes up to the tag's end: quoted values may hold `>` (node does not escape it). */
+const ATTRS = String.raw`((?:[^>"']|"[^"]*"|'[^']*')*?)`;
+const TESTCASE = new RegExp(String.raw`<testcase\b${ATTRS}(?:\/>|>([\s\S]*?)<\/testcase>)`, 'g');
+const FAILURE = new RegExp(String.raw`<(failure|error)\b${ATTRS}(?:\/>|>([\s\S]*?)<\/\1>)`);
 
 function parsePytestJunitUnchecked(xml: string, root: string): TestCounts {
   if (!/<testsuites?[\s>]/.test(xml)) throw new Error('not a JUnit XML report (no <testsuite>)');
@@ -111,12 +122,14 @@ function parsePytestJunitUnchecked(xml: string, root: string): TestCounts {
   let total = 0;
   let failed = 0;
   let skipped = 0;
-  for (const m of xml.matchAll(/<testcase\b([^>]*?)(?:\/>|>([\s\S]*?)<\/testcase>)/g)) {
+  for (const m of xml.matchAll(TESTCASE)) {
     total++;
     const attrs = attributes(m[1] ?? '');
     const body = m[2] ?? '';
-    const bad = /<(failure|error)\b([^>]*?)(?:\/>|>([\s\S]*?)<\/\1>)/.exec(body);
-    if (bad) {
+    const bad = FAILURE.exec(body);
+    if (/<skipped\b[^>]*\btype="todo"/.test(body) || (!bad && (/<skipped\b/.test(body) || isFileEntry(attrs)))) {
+      skipped++;
+    } else if (bad) {
       failed++;
       const fa = attributes(bad[2] ?? '');
       const name = [attrs.classname, attrs.name].filter(Boolean).join('::');
@@ -126,12 +139,14 @@ function parsePytestJunitUnchecked(xml: string, root: string): TestCounts {
         ...(attrs.line ? { line: Number(attrs.line) + 1 } : {}),
         message: firstLines(unescapeXml(fa.message ?? bad[3] ?? bad[1] ?? '')),
       });
-    } else if (/<skipped\b/.test(body)) {
-      skipped++;
     }
   }
   return { total, passed: total - failed - skipped, failed, skipped, failures };
 }
+
+/** Node's entry for a whole test file that reported no test of its own: named by its absolute path. */
+const isFileEntry = (attrs: Record<string, string>): boolean =>
+  attrs.name !== undefined && (attrs.name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(attrs.name));
 
 function attributes(text: string): Record<string, string> {
   const out: Record<string, string> = {};
