@@ -54,9 +54,10 @@ export async function writeDashboard(root: string, options: DashboardOptions = {
   });
   for (const e of collected.warnings) warnings.push(`${e.file}: ${e.message}`);
   // Task contexts, plus runs not tied to a task (`--telemetry` without `--task`, `st3 run`) for the tool panels.
-  const loaded = await Promise.all(
-    [...taskIds.map((t) => join(paths.tasksDir, t)), join(root, '.st3', 'telemetry')].map((d) => loadTelemetryDir(d)),
-  );
+  const loaded = await Promise.all([
+    ...taskIds.map((t) => loadTelemetryDir(join(paths.tasksDir, t), { taskId: t })),
+    loadTelemetryDir(join(root, '.st3', 'telemetry')),
+  ]);
   const records = loaded.flatMap((r) => r.records);
   for (const r of loaded) for (const e of r.errors) warnings.push(`${e.file}: ${e.message}`);
   // The pilot as collected: criteria fed by an unreadable telemetry file are not measured.

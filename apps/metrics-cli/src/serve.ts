@@ -16,8 +16,11 @@ export function telemetryLoader(
   const reported = new Set<string>();
   return async () => {
     const tasks = await listTaskContexts(tasksDir);
-    const dirs = [...tasks.map((t) => join(tasksDir, t)), join(root, '.st3', 'telemetry')];
-    const all = await Promise.all(dirs.map((d) => loadTelemetryDir(d)));
+    // A task's folder counts only that task's records (one of another task would be counted twice).
+    const all = await Promise.all([
+      ...tasks.map((t) => loadTelemetryDir(join(tasksDir, t), { taskId: t })),
+      loadTelemetryDir(join(root, '.st3', 'telemetry')),
+    ]);
     const errors = all.flatMap((r) => r.errors);
     for (const e of errors) {
       const key = `${e.file ?? ''}:${e.line ?? ''}:${e.column ?? ''}:${e.code}:${e.message}`;

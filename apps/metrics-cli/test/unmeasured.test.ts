@@ -70,9 +70,11 @@ describe('st3 metrics: what was not measured is never a pass nor "no regression"
     expect(
       r.regressions.filter((x: { task?: string }) => !x.task).map((x: { criterion: string }) => x.criterion),
     ).toEqual(TELEMETRY_CRITERIA);
-    // The same file on both sides: nothing changed, no regression.
-    const same = await st3(root, 'metrics', 'compare', metrics, metrics);
+    // The same measured file on both sides: nothing changed, no regression. (The current file measured
+    // nothing at all: compared with itself it compares nothing, see below.)
+    const same = await st3(root, 'metrics', 'compare', 'base.json', 'base.json');
     expect([same.code, same.stdout.trim().split('\n').at(-1)]).toEqual([0, 'no regression']);
+    expect((await st3(root, 'metrics', 'compare', metrics, metrics)).code).toBe(1);
   });
 
   it('collect across tasks: a task without telemetry leaves its criteria not measured, naming it', async () => {
@@ -112,5 +114,24 @@ describe('st3 metrics: what was not measured is never a pass nor "no regression"
     expect(JSON.parse(await readFile(join(root, '.st3/tasks/TASK-0002/metrics.json'), 'utf8')).verdict).toBe(
       'incomplete',
     );
+  });
+
+  it('compare: a baseline that measured nothing compares nothing, never "no regression" (0 of 0)', async () => {
+    // The dashboard of a workspace with no task yet: its rollup measured no criterion.
+    expect((await st3(root, 'metrics', 'dashboard', '--out', 'empty', '-q')).code).toBe(0);
+    await goodTelemetry(root, 'TASK-0001');
+    expect((await st3(root, 'metrics', 'collect', 'TASK-0001', '-q')).code).toBe(1); // no QA: incomplete
+    const metrics = '.st3/tasks/TASK-0001/metrics.json';
+    for (const current of [metrics, 'empty/rollup.json']) {
+      const text = await st3(root, 'metrics', 'compare', 'empty/rollup.json', current);
+      expect(text.code, current).toBe(1);
+      expect(text.stdout).not.toContain('no regression');
+      expect(text.stdout).toContain('regression: not compared: the baseline measured no criterion (0 task(s)');
+      const doc = JSON.parse((await st3(root, 'metrics', 'compare', 'empty/rollup.json', current, '--json')).stdout);
+      expect(doc.ok).toBe(false);
+      expect(doc.regressions.map((r: { criterion: string }) => r.criterion)).toEqual(['baseline']);
+    }
+    // A baseline that measured something is compared as before.
+    expect((await st3(root, 'metrics', 'compare', metrics, metrics)).code).toBe(0);
   });
 });

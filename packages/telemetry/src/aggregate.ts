@@ -178,8 +178,9 @@ export interface RollupComparison {
   /**
    * Criteria that went from met to missed (pilot or task), whose value fell by more than the tolerance,
    * or that were measured in the baseline and are not measured now (nothing shows they did not regress);
-   * a task measured in the baseline and missing from the current run (criterion `task`); and the
-   * pilot verdict when it is worse than the baseline's (criterion `verdict`).
+   * a task measured in the baseline and missing from the current run (criterion `task`); the
+   * pilot verdict when it is worse than the baseline's (criterion `verdict`); and a baseline that
+   * measured no criterion at all (criterion `baseline`: nothing was compared).
    */
   regressions: { criterion: string; task?: string; message: string }[];
 }
@@ -225,6 +226,12 @@ export function compareRollups(
   const after = pilotOf(current);
   const deltas = deltasOf(before.criteria, after.criteria);
   const regressions: RollupComparison['regressions'] = [];
+  // A baseline that measured nothing compares nothing: "no regression" would be 0 of 0 criteria.
+  if (measuredNothing(before, baseline))
+    regressions.push({
+      criterion: 'baseline',
+      message: `not compared: the baseline measured no criterion (${baseline.tasks.length} task(s), pilot ${before.verdict}): nothing shows the current run did not regress`,
+    });
   if (VERDICT_RANK[after.verdict] < VERDICT_RANK[before.verdict])
     regressions.push({
       criterion: 'verdict',
@@ -286,6 +293,11 @@ export function compareRollups(
  * measures (an older file: all not measured).
  */
 const criteriaOf = (t: TaskMetrics): SuccessCriterion[] => (t.measures ? t.criteria : pilotVerdict([t]).criteria);
+
+/** No criterion measured (met or missed) in the pilot nor in any task of a rollup. */
+const measuredNothing = (pilot: PilotVerdict, r: MetricsRollup): boolean =>
+  pilot.criteria.every((c) => statusOf(c) === 'not measured') &&
+  r.tasks.every((t) => criteriaOf(t).every((c) => statusOf(c) === 'not measured'));
 
 /** pass is better than incomplete (not established), which is better than fail. */
 const VERDICT_RANK: Record<PilotVerdict['verdict'], number> = { pass: 2, incomplete: 1, fail: 0 };

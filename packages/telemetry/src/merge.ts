@@ -123,11 +123,18 @@ function corrupt(path: string, why: string): St3Error {
 /**
  * Adds `record` to the telemetry file at `path` under the file's lock, atomically: concurrent
  * writers (several agents, or an agent and an ST3 verb) each add their figures and none is lost.
- * A file that is not a telemetry record is an error and is left untouched.
+ * A file that is not a telemetry record, or is another task's record, is an error and is left untouched.
  */
 export async function appendRecord(path: string, record: TelemetryRecord): Promise<TelemetryRecord> {
   return withFileLock(path, async () => {
     const existing = await readTelemetryFile(path);
+    // Another task's record is not counted for this one (loadTelemetryDir): adding to it would lose the figures.
+    if (existing?.task_id && record.task_id && existing.task_id.toUpperCase() !== record.task_id.toUpperCase())
+      throw new St3Error(
+        'E_TELEMETRY_MISFILED',
+        `${path} is agent ${existing.agent}'s telemetry of ${existing.task_id}, not of ${record.task_id}; it was left as it is`,
+        { file: path, hint: `move it to ${existing.task_id}'s context folder (or remove it), then record again` },
+      );
     const merged = existing ? mergeRecords(existing, record) : record;
     await writeJsonAtomic(path, merged);
     return merged;

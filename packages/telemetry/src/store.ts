@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '@st3/fs';
 import {
@@ -11,15 +11,19 @@ import {
   type TelemetryRecord,
 } from '@st3/schemas';
 import { taskMetrics } from './aggregate.js';
-import { createCollector, type TelemetryCollector } from './collector.js';
+import { createCollector, telemetryFileName, type TelemetryCollector } from './collector.js';
 import type { CriteriaInputs } from './criteria.js';
 
 /**
  * Reads every `telemetry-*.json` in a folder (a task context); bad files come back as errors, not
- * throws. `sources` are the names of the files read, in the order of `records`.
+ * throws. `sources` are the names of the files read, in the order of `records`. A file that is not
+ * its agent's record of this task — a record of another task (`taskId`), or one whose agent's file has
+ * another name (a copy) — is an error too: counted, it would pass this task on another task's figures
+ * or count an agent twice.
  */
 export async function loadTelemetryDir(
   dir: string,
+  options: { taskId?: string } = {},
 ): Promise<{ records: TelemetryRecord[]; sources: string[]; errors: Diagnostic[] }> {
   let names: string[];
   try {
@@ -33,14 +37,48 @@ export async function loadTelemetryDir(
   const sources: string[] = [];
   const errors: Diagnostic[] = [];
   for (const name of names) {
-    const r = await loadFile(join(dir, name), { schema: TelemetryRecordSchema });
-    if (r.value) {
+    const path = join(dir, name);
+    const r = await loadFile(path, { schema: TelemetryRecordSchema });
+    const misfiled = r.value && (await misfiledRecord(path, name, r.value, options.taskId));
+    if (misfiled) errors.push(misfiled);
+    else if (r.value) {
       records.push(r.value);
       sources.push(name);
     }
     errors.push(...r.errors);
   }
   return { records, sources, errors };
+}
+
+/** Why a valid record does not belong in this file of this task's folder (located at its key), if it does not. */
+async function misfiledRecord(
+  path: string,
+  name: string,
+  record: TelemetryRecord,
+  taskId: string | undefined,
+): Promise<Diagnostic | undefined> {
+  const otherTask =
+    taskId !== undefined && record.task_id !== null && record.task_id.toUpperCase() !== taskId.toUpperCase();
+  const expectedName = telemetryFileName(record.agent);
+  // The seed's writer named the file after the agent as is (`telemetry-{agent}.json`).
+  if (!otherTask && (name === expectedName || name === `telemetry-${record.agent}.json`)) return undefined;
+  const key = otherTask ? 'task_id' : 'agent';
+  const message = otherTask
+    ? `${name} is agent ${record.agent}'s telemetry of ${record.task_id}, not of ${taskId}: it is not counted for ${taskId}`
+    : `${name} holds agent ${record.agent}'s telemetry, whose file is ${expectedName}: a copy would count that agent twice, so it is not counted`;
+  const hint = otherTask
+    ? `move it to ${record.task_id}'s context folder, or remove it`
+    : `merge it into ${expectedName} (\`st3 telemetry record\` writes there), or remove it`;
+  return { code: 'E_TELEMETRY_MISFILED', severity: 'error', message, file: path, ...(await keyAt(path, key)), hint };
+}
+
+/** The 1-based line and column of a top-level key in a JSON file (for the diagnostic's location). */
+async function keyAt(path: string, key: string): Promise<{ line?: number; column?: number }> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  const at = text.indexOf(`"${key}"`);
+  if (at < 0) return {};
+  const before = text.slice(0, at).split('\n');
+  return { line: before.length, column: before.at(-1)!.length + 1 };
 }
 
 /** Where ST3 keeps task contexts and metrics inside a workspace (overridable by the caller). */
@@ -79,7 +117,7 @@ export async function collectTaskMetrics(
   taskId: string,
   options: { inputs?: CriteriaInputs; now?: Date } = {},
 ): Promise<{ metrics: TaskMetrics; errors: Diagnostic[] }> {
-  const { records, sources, errors } = await loadTelemetryDir(contextDir);
+  const { records, sources, errors } = await loadTelemetryDir(contextDir, { taskId });
   return { metrics: taskMetrics(taskId, records, options.inputs, options.now, sources), errors };
 }
 

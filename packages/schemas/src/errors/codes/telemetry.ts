@@ -23,4 +23,11 @@ export const TELEMETRY_CODES = {
       'A telemetry-<agent>.json file that ST3 was asked to add to is not a telemetry record (not JSON, or not the telemetry schema); it is left untouched.',
     fix: 'Move the file aside or restore it; `st3 validate <file>` shows what is wrong with it.',
   },
+  E_TELEMETRY_MISFILED: {
+    exit: 3,
+    area: 'telemetry',
+    cause:
+      "A telemetry file is in the wrong place: it records another task than the context folder it is in, or it is a second file of one agent under another name. It is not counted (it would count another task's figures, or one agent twice) and is left untouched.",
+    fix: "Move it to its own task's context folder, merge it into telemetry-<agent>.json (`st3 telemetry record` writes there), or remove it.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
