@@ -158,7 +158,11 @@ export async function collectTasks(
     const inputs: CriteriaInputs = {};
     if (existsSync(join(dir, 'context.json'))) {
       const qa = await qaCoverage(paths.ws, id);
-      inputs.qa = { expected: qa.expected, covered: qa.covered, uncovered: qa.uncovered, source: qa.source };
+      // An uncovered command whose QA run measured nothing says so (it was recorded, and is still no artifact).
+      const uncovered = qa.commands
+        .filter((c) => c.covered_by.length === 0)
+        .map((c) => (c.not_measured[0] ? `${c.id} (its QA run measured nothing: ${c.not_measured[0].reason})` : c.id));
+      inputs.qa = { expected: qa.expected, covered: qa.covered, uncovered, source: qa.source };
     }
     const prompts = options.baseline && promptBaselineOf(options.baseline.rollup, id, options.baseline.file);
     if (prompts) inputs.promptBaseline = prompts;

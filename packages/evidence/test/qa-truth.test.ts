@@ -110,7 +110,38 @@ describe('QA artifacts and coverage', () => {
         id: 'val-001',
         command: 'pnpm turbo run qa:static',
         covered_by: [first.entry.id],
+        not_measured: [],
       });
+    });
+  });
+
+  it('a QA run that measured nothing (ESLint checked no file, a killed run) covers no command', async () => {
+    await withTemp(async (root) => {
+      const ws = await workspace(root);
+      await writeFile(join(root, 'eslint.json'), '[]');
+      const empty = await recordQa(ws, 'TASK-0050', {
+        command: 'pnpm turbo run qa:static',
+        exitCode: 0,
+        durationMs: 5,
+        log: 'eslint.json',
+        kind: 'lint',
+      });
+      expect(empty.summary.headline).toMatch(/^not measured: /);
+      await writeFile(join(root, 'killed.txt'), await fixture('eslint-stylish.txt'));
+      await recordQa(ws, 'TASK-0050', {
+        command: 'node -e console.log(1)',
+        exitCode: null,
+        durationMs: 5,
+        log: 'killed.txt',
+      });
+      const coverage = await qaCoverage(ws, 'TASK-0050');
+      expect(coverage).toMatchObject({ expected: 3, covered: 0, uncovered: ['val-001', 'val-002', 'val-003'] });
+      expect(coverage.commands[0]!.not_measured).toEqual([
+        { evidence_id: empty.evidence.id, reason: expect.stringContaining('ESLint checked no file') },
+      ]);
+      expect(coverage.commands[1]!.not_measured[0]!.reason).toContain('killed');
+      // Attachments that measured nothing still name their command: not listed as matching none.
+      expect(coverage.unmatched).toEqual([]);
     });
   });
 

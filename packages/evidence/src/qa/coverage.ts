@@ -4,6 +4,7 @@ import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { readContext } from '../context/store.js';
 import { readEvidenceIndex } from '../evidence/attach.js';
 import { parseCommands } from '../validation/commands.js';
+import { NOT_MEASURED, qaNotMeasured } from './measured.js';
 import { readRunsFile } from './runs.js';
 
 /** Which validation commands of a task have a QA artifact (`qa_output` evidence naming them). */
@@ -11,7 +12,13 @@ export interface QaCoverage {
   task_id: string;
   expected: number;
   covered: number;
-  commands: { id: string; command: string; covered_by: string[] }[];
+  commands: {
+    id: string;
+    command: string;
+    covered_by: string[];
+    /** Attachments naming the command whose QA run measured nothing (killed, no file checked, no test ran): no cover. */
+    not_measured: { evidence_id: string; reason: string }[];
+  }[];
   uncovered: string[];
   /** `qa_output` evidence that names no validation command of the task (or has no QA metadata). */
   unmatched: { evidence_id: string; command: string | null }[];
@@ -49,6 +56,23 @@ function covers(entry: EvidenceEntry, lines: readonly string[], command: Validat
 }
 
 /**
+ * Why an attachment's QA run measured nothing, or undefined when it measured: its QA runs (`qa/runs.json`)
+ * all not measured, or — without a run — its metadata's headline saying so (`st3 qa record` writes both).
+ * Attachments of `st3 tasks run-validation` (no QA summary) are a command's output and stand as they are.
+ */
+function measuredNothing(entry: EvidenceEntry, runs: readonly QaSummary[]): string | undefined {
+  const own = runs.filter((r) => r.evidence_id === entry.id);
+  if (own.length > 0) {
+    const reasons = own.map(qaNotMeasured);
+    return reasons.every((r) => r !== undefined) ? reasons[0] : undefined;
+  }
+  const headline = entry.metadata?.headline;
+  return typeof headline === 'string' && headline.startsWith(`${NOT_MEASURED}: `)
+    ? headline.slice(NOT_MEASURED.length + 2)
+    : undefined;
+}
+
+/**
  * QA artifact coverage of a task: each validation command of its context is covered when a
  * `qa_output` attachment names it — by `command_id` (`st3 tasks run-validation` keeps each
  * command's output that way) or by the same command line (`st3 qa record --command`, or
@@ -61,12 +85,21 @@ export async function qaCoverage(ws: EvidenceWorkspace, taskId: string): Promise
   const qa = (await readEvidenceIndex(ws, taskId)).entries.filter((e) => e.type === 'qa_output');
   const runs = await readRunsFile(contextDirFor(ws, taskId));
   const lines = new Map(qa.map((e) => [e, commandsOf(e, runs)]));
-  const rows = commands.map((c) => ({
-    id: c.id,
-    command: argvOf(c).join(' '),
-    covered_by: qa.filter((e) => covers(e, lines.get(e)!, c)).map((e) => e.id),
-  }));
-  const used = new Set(rows.flatMap((r) => r.covered_by));
+  const nothing = new Map(qa.map((e) => [e, measuredNothing(e, runs)]));
+  const rows = commands.map((c) => {
+    const naming = qa.filter((e) => covers(e, lines.get(e)!, c));
+    return {
+      id: c.id,
+      command: argvOf(c).join(' '),
+      // A run that measured nothing is no artifact of the command: it never counts as coverage.
+      covered_by: naming.filter((e) => nothing.get(e) === undefined).map((e) => e.id),
+      not_measured: naming.flatMap((e) => {
+        const reason = nothing.get(e);
+        return reason === undefined ? [] : [{ evidence_id: e.id, reason }];
+      }),
+    };
+  });
+  const used = new Set(rows.flatMap((r) => [...r.covered_by, ...r.not_measured.map((n) => n.evidence_id)]));
   const uncovered = rows.filter((r) => r.covered_by.length === 0).map((r) => r.id);
   return {
     task_id: taskId,
