@@ -52,7 +52,9 @@ describeWithFixtures('st3 patterns check on the real registry', () => {
       expect(text.stdout).toContain(
         'patterns/PATTERN_INDEX.yaml:16:14: [link-missing] PAT-MODULE-REFACTOR-SCAN-001: spec_path',
       );
-      expect(text.stdout).toContain('patterns/PATTERN_INDEX.yaml:88:11: [registry-schema]');
+      // The text names the field, as `st3 validate` does (a required field left out is located at its parent).
+      expect(text.stdout).toContain('patterns/PATTERN_INDEX.yaml:88:11: [registry-schema] Invalid option');
+      expect(text.stdout).toMatch(/PATTERN_INDEX\.yaml:88:11: \[registry-schema\] .* at patterns\[5\]\.status /);
       expect(text.stdout).toMatch(/190 patterns, \d+ error\(s\)/);
     });
   });

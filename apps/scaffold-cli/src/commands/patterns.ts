@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
 import { checkPatterns, PATTERN_RULES, resolvePatternCheck } from '@st3/scaffolder';
+import { formatPath } from '@st3/schemas/errors';
 
 const check = defineCommand({
   name: 'check',
@@ -64,7 +65,10 @@ const check = defineCommand({
     for (const f of report.findings) {
       if (f.severity === 'warning' && out.quiet) continue;
       const where = `${shown(f.file)}${f.line ? `:${f.line}${f.column ? `:${f.column}` : ''}` : ''}`;
-      const text = `${where}: ${f.severity === 'warning' ? 'warning ' : ''}[${f.rule}] ${f.message}${f.hint ? ` (${f.hint})` : ''}`;
+      // A schema finding names its field as `st3 validate` does: a required field left out is located at its
+      // parent (1:1 at the top), and the message alone does not say which. Other rules' messages name theirs.
+      const at = f.rule === 'registry-schema' && f.path && f.path.length > 0 ? ` at ${formatPath(f.path)}` : '';
+      const text = `${where}: ${f.severity === 'warning' ? 'warning ' : ''}[${f.rule}] ${f.message}${at}${f.hint ? ` (${f.hint})` : ''}`;
       out.line(f.severity === 'error' ? out.color.red(text) : out.color.yellow(text));
     }
     const rules = Object.entries(report.byRule)
