@@ -59,3 +59,17 @@ describe('st3 parity run <folder of suites>: no suite folder left out unseen', (
     });
   });
 });
+
+describe('st3 parity run: a case the scaffolder cannot render is a suite error, not a verdict', () => {
+  it('a case without `type` is E_CONFIG_INVALID at its file, before anything renders (was an "improvement")', async () => {
+    await put('suite/suite.yaml', 'name: dto\nleft: { label: v1, pipeline: v1 }\nright: { label: v2, pipeline: v2 }\n');
+    await put('suite/cases/notype.yaml', 'artifact_name: Money\nlanguage: ts\ncontext:\n  description: Money\n');
+    const r = await st3('parity', 'run', 'suite', '--json');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error).toMatchObject({
+      code: 'E_CONFIG_INVALID',
+      file: join(root, 'suite/cases/notype.yaml'),
+      line: 1,
+    });
+  });
+});

@@ -189,6 +189,16 @@ function readError(path: string, error: unknown, what: string): St3Error {
 
 async function renderers(suite: LoadedSuite): Promise<[Renderer, Renderer]> {
   if (suite.config.renderer === 'files') return [storedRenderer('left'), storedRenderer('right')];
+  // A case the scaffolder cannot render on either side is the suite's mistake, not a verdict: refused
+  // before anything renders (it read as an "improvement", both sides failing the same way).
+  const untyped = suite.cases.find((c) => !c.data.type);
+  if (untyped)
+    throw new St3Error('E_CONFIG_INVALID', `case ${untyped.id} has no artifact type`, {
+      file: untyped.file,
+      line: 1,
+      column: 1,
+      hint: 'add `type: dto` (or another artifact type) to the case file',
+    });
   // both sides are checked before either renders: a typo in one never leaves it on the built-in templates
   const workspaces = [await sideWorkspace(suite, 'left'), await sideWorkspace(suite, 'right')] as const;
   return [
