@@ -45,6 +45,7 @@ export {
   type AttachResult,
   type VerifyReport,
 } from './evidence/attach.js';
+export { listEvidence } from './evidence/list.js';
 export {
   archiveDirectory,
   listTree,
@@ -64,7 +65,9 @@ export {
   type AddExceptionInput,
   type ExceptionQuery,
   type ExceptionType,
+  type TaskState,
 } from './ledger.js';
+export { cleanupTaskExceptions, type TaskExceptionCleanup } from './ledger-cleanup.js';
 export {
   isQuarantined,
   quarantineTask,

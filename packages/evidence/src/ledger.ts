@@ -87,6 +87,9 @@ export function addException(
   });
 }
 
+/** What a task is now, for `cleanupExceptions`: `unknown` when that could not be established. */
+export type TaskState = 'completed' | 'deleted' | 'active' | 'unknown';
+
 export interface ExceptionQuery {
   task_id?: string;
   exception_type?: ExceptionType;
@@ -131,11 +134,12 @@ export function resolveException(
 
 /**
  * Removes entries whose condition came true: `task_completion` when the task is completed,
- * `task_deletion` when its file is gone. `taskState(id)` tells what the task is now.
+ * `task_deletion` when its file is gone. `taskState(id)` tells what the task is now; `unknown` (its file
+ * could not be checked) removes nothing.
  */
 export function cleanupExceptions(
   path: string,
-  taskState: (taskId: string) => 'completed' | 'deleted' | 'active',
+  taskState: (taskId: string) => TaskState,
   clock: Clock = systemClock,
 ): Promise<LedgerException[]> {
   return update(path, clock, (ledger) => {

@@ -54,7 +54,8 @@ export const evidenceListTool = defineTool({
   title: 'List evidence',
   area: 'tasks',
   cli: 'st3 tasks evidence list',
-  description: 'The evidence attached to a task, from its evidence index.',
+  description:
+    'The evidence attached to a task, from its evidence index (an index that lacks an attachment context.json lists is E_CONTEXT_CORRUPT).',
   input: z.object({ id: taskIdArg }),
   output: z.object({
     ok: z.literal(true),
@@ -65,10 +66,9 @@ export const evidenceListTool = defineTool({
   annotations: READ_ONLY,
   async run(args, { root }) {
     const { ws, id } = await taskOf(root, args.id);
-    const { contextDirFor, readContext, readEvidenceIndex } = await import('@st3/evidence');
-    await readContext(ws, id);
-    const index = await readEvidenceIndex(ws, id);
-    return { ok: true as const, task_id: id, dir: `${contextDirFor(ws, id)}/evidence`, entries: index.entries };
+    const { contextDirFor, listEvidence } = await import('@st3/evidence');
+    const entries = await listEvidence(ws, id);
+    return { ok: true as const, task_id: id, dir: `${contextDirFor(ws, id)}/evidence`, entries };
   },
   summary: (r) =>
     `${r.task_id}: ${plural(r.entries.length, 'attachment')}${r.entries.length > 0 ? ` (${r.entries.map((e) => e.type).join(', ')})` : ''}`,

@@ -99,21 +99,26 @@ export const exceptionsCleanupTool = defineTool({
   title: 'Clean up the exception ledger',
   area: 'tasks',
   cli: 'st3 tasks exceptions cleanup',
-  description: "Remove exceptions whose task was completed or deleted, as each one's auto_remove_on says.",
+  description:
+    "Remove exceptions whose task was completed or deleted, as each one's auto_remove_on says. No task file found is E_TASK_NO_FILES; an exception whose task file could not be checked is kept (isError).",
   input: z.object({}),
-  output: z.object({ ok: z.literal(true), removed: z.array(LedgerExceptionSchema) }),
+  output: z.object({
+    ok: z.boolean(),
+    removed: z.array(LedgerExceptionSchema),
+    not_checked: z
+      .array(z.object({ task_id: z.string(), exception_type: z.string(), reason: z.string() }))
+      .describe('exceptions kept because their task file could not be checked'),
+  }),
   annotations: { ...WRITES, destructiveHint: true },
   async run(_args, { root }) {
     const ws = await tasksWorkspace(root);
-    const { cleanupExceptions, listTaskFiles, validateTaskFile } = await import('@st3/evidence');
-    const states = new Map<string, 'completed' | 'active'>();
-    for (const f of await listTaskFiles(ws.root, ws.config.task_dirs)) {
-      const v = await validateTaskFile(f.path, f.file);
-      states.set(f.id, v.status === 'completed' ? 'completed' : (states.get(f.id) ?? 'active'));
-    }
-    return { ok: true as const, removed: await cleanupExceptions(ledgerPath(ws), (id) => states.get(id) ?? 'deleted') };
+    const { cleanupTaskExceptions } = await import('@st3/evidence');
+    const { removed, notChecked } = await cleanupTaskExceptions(ws);
+    return { ok: notChecked.length === 0, removed, not_checked: notChecked };
   },
-  summary: (r) => `removed ${plural(r.removed.length, 'exception')}`,
+  summary: (r) =>
+    `removed ${plural(r.removed.length, 'exception')}${r.not_checked.length > 0 ? `; ${r.not_checked.length} kept, not checked` : ''}`,
+  failed: (r) => !r.ok,
 });
 
 export const quarantineListTool = defineTool({

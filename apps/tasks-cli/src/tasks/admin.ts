@@ -2,8 +2,7 @@ import { resolve } from 'node:path';
 import { defineCommand, EXIT } from '@st3/cli-kit';
 import {
   addException,
-  cleanupExceptions,
-  listTaskFiles,
+  cleanupTaskExceptions,
   queryExceptions,
   readLedger,
   readQuarantineEntry,
@@ -11,7 +10,6 @@ import {
   releaseQuarantined,
   repairQuarantined,
   resolveException,
-  validateTaskFile,
   type EvidenceWorkspace,
   type ExceptionType,
 } from '@st3/evidence';
@@ -135,20 +133,19 @@ const resolveCmd = defineCommand({
 
 const cleanup = defineCommand({
   name: 'cleanup',
-  summary: 'remove exceptions whose task was completed or deleted (per auto_remove_on)',
+  summary:
+    'remove exceptions whose task was completed or deleted (per auto_remove_on); one whose task file could not be checked is kept (exit 1)',
   examples: ['st3 tasks exceptions cleanup --json'],
   async run(ctx) {
     const { out, ws } = await setup(ctx);
-    const files = await listTaskFiles(ws.root, ws.config.task_dirs);
-    const states = new Map<string, 'completed' | 'active'>();
-    for (const f of files) {
-      const v = await validateTaskFile(f.path, f.file);
-      states.set(f.id, v.status === 'completed' ? 'completed' : (states.get(f.id) ?? 'active'));
+    const { removed, notChecked } = await cleanupTaskExceptions(ws);
+    const ok = notChecked.length === 0;
+    if (out.json) out.document({ ok, removed, not_checked: notChecked });
+    else {
+      for (const n of notChecked) out.line(`kept: ${n.task_id} ${n.exception_type} (not checked: ${n.reason})`);
+      out.line(`removed ${removed.length} exception(s)${ok ? '' : `; ${notChecked.length} not checked`}`);
     }
-    const removed = await cleanupExceptions(ledgerPath(ws), (id) => states.get(id) ?? 'deleted');
-    if (out.json) out.document({ ok: true, removed });
-    else out.line(`removed ${removed.length} exception(s)`);
-    return EXIT.ok;
+    return ok ? EXIT.ok : EXIT.problems;
   },
 });
 

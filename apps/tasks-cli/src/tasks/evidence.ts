@@ -1,12 +1,5 @@
 import { defineCommand, EXIT } from '@st3/cli-kit';
-import {
-  attachEvidence,
-  contextDirFor,
-  EVIDENCE_LIMITS,
-  readContext,
-  readEvidenceIndex,
-  verifyEvidence,
-} from '@st3/evidence';
+import { attachEvidence, contextDirFor, EVIDENCE_LIMITS, listEvidence, verifyEvidence } from '@st3/evidence';
 import { EVIDENCE_TYPES, type EvidenceType } from '@st3/schemas';
 import { agentOf, agentOption, needOption, parseMeta, setup, TASK_ID, taskIdOf, taskTelemetry } from './common.js';
 
@@ -80,18 +73,18 @@ const attach = defineCommand({
 
 const list = defineCommand({
   name: 'list',
-  summary: 'list the evidence attached to a task',
+  summary:
+    'list the evidence attached to a task (an index that lacks an attachment context.json lists is E_CONTEXT_CORRUPT, exit 1)',
   args: TASK_ID,
   examples: ['st3 tasks evidence list TASK-0123 --json', 'st3 tasks --list-evidence TASK-0123 --format json'],
   async run(ctx) {
     const { out, ws } = await setup(ctx);
     const id = await taskIdOf(ws, ctx.args.id);
-    await readContext(ws, id);
-    const index = await readEvidenceIndex(ws, id);
-    if (out.json)
-      out.document({ ok: true, task_id: id, dir: `${contextDirFor(ws, id)}/evidence`, entries: index.entries });
+    // Held against context.json: a lost index is E_CONTEXT_CORRUPT, never "no evidence".
+    const entries = await listEvidence(ws, id);
+    if (out.json) out.document({ ok: true, task_id: id, dir: `${contextDirFor(ws, id)}/evidence`, entries });
     else
-      for (const e of index.entries)
+      for (const e of entries)
         out.line(`${e.id}  ${e.type.padEnd(10)} ${String(e.size).padStart(10)}  ${e.description}`);
     return EXIT.ok;
   },

@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, readFile, readlink, rename, rm, stat } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
 import { withFileLock, writeFileAtomic, writeJsonAtomic } from '@st3/fs';
 import {
-  ArchiveIndexSchema,
   EvidenceEntrySchema,
   EvidenceIndexSchema,
   QaMetadataSchema,
@@ -22,7 +20,6 @@ import {
   displayPath,
   exists,
   isInside,
-  readJsonFile,
   readRecord,
   resolveInside,
   sha256,
@@ -31,7 +28,8 @@ import {
   type Clock,
 } from '../util.js';
 import { qaMetadataOf, qaRecordIn, readRunsFile } from '../qa/runs.js';
-import { archiveDirectory, indexPathBytes, readArchive, type LeftOutEntry } from './archive.js';
+import { archiveDirectory, type LeftOutEntry } from './archive.js';
+import { archiveIndexProblems } from './archive-check.js';
 
 /** Size limits per type, in bytes (a directory's limit applies to its compressed archive). */
 export const EVIDENCE_LIMITS: Record<EvidenceType, number> = {
@@ -67,7 +65,7 @@ export interface AttachResult {
 }
 
 const evidenceDir = (ws: EvidenceWorkspace, taskId: string): string => join(contextDirFor(ws, taskId), 'evidence');
-const indexFile = (ws: EvidenceWorkspace, taskId: string): string => join(evidenceDir(ws, taskId), 'index.json');
+export const indexFile = (ws: EvidenceWorkspace, taskId: string): string => join(evidenceDir(ws, taskId), 'index.json');
 
 /** A task's evidence index as its schema knows it (no index yet: no entries). */
 export function readEvidenceIndex(ws: EvidenceWorkspace, taskId: string): Promise<EvidenceIndex> {
@@ -467,7 +465,7 @@ export async function verifyEvidence(ws: EvidenceWorkspace, taskId: string): Pro
  * The attachments context.json lists that the index lacks (`indexed` false: the index file `where`
  * is missing) or records with another SHA-256.
  */
-function indexAgainstContext(
+export function indexAgainstContext(
   listed: readonly { id: string; sha256: string }[],
   index: EvidenceIndex,
   indexed: boolean,
@@ -490,36 +488,6 @@ function indexAgainstContext(
         id: item.id,
         problem: `context.json records SHA-256 ${item.sha256.slice(0, 16)}…, ${where} ${entry.sha256.slice(0, 16)}…`,
       });
-  }
-  return problems;
-}
-
-/** A directory archive's per-file index against the entry, and (when the archive is intact) each file inside. */
-async function archiveIndexProblems(
-  dir: string,
-  entry: EvidenceEntry,
-  actual: string,
-): Promise<VerifyReport['indexProblems']> {
-  const problems: VerifyReport['indexProblems'] = [];
-  const raw = await readJsonFile<unknown>(join(dir, entry.archive_index!)).catch(() => undefined);
-  const parsed = ArchiveIndexSchema.safeParse(raw);
-  if (!parsed.success) problems.push({ id: entry.id, problem: `${entry.archive_index} is missing or invalid` });
-  else if (parsed.data.archive_sha256 !== entry.sha256 || parsed.data.files.length !== entry.file_count)
-    problems.push({ id: entry.id, problem: `${entry.archive_index} does not match the archive` });
-  else if (actual === entry.sha256) {
-    // The archive is intact: check each file inside against the per-file index too.
-    // Names are compared as bytes: any byte-valid file name (newlines, non-UTF-8) round-trips.
-    const inside = new Map(
-      (await readArchive(join(dir, entry.stored)))
-        .filter((e) => e.type === '0')
-        .map((e) => [e.pathBytes.toString('latin1'), e.data]),
-    );
-    for (const f of parsed.data.files) {
-      const data = inside.get(indexPathBytes(f).toString('latin1'));
-      if (!data) problems.push({ id: entry.id, problem: `${f.path} is in the index but not in the archive` });
-      else if (createHash('sha256').update(data).digest('hex') !== f.sha256)
-        problems.push({ id: entry.id, problem: `${f.path} does not match its SHA-256 in the index` });
-    }
   }
   return problems;
 }

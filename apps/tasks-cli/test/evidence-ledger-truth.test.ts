@@ -1,0 +1,62 @@
+// `st3 tasks evidence list/verify` and `exceptions cleanup` through the built binary: no "ok" they did not establish.
+import { readFile, rename, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { json, makeWorkspace, st3Tasks } from './cli.js';
+
+const EVIDENCE = '.st3/tasks/TASK-0001/evidence';
+type ErrorDoc = { ok: false; error: { code: string; file?: string } };
+
+describe('st3 tasks evidence', () => {
+  it('list with the index lost is E_CONTEXT_CORRUPT (exit 1), not an empty list; a lying archive index fails verify', async () => {
+    const ws = await makeWorkspace({ files: { 'cov/x.txt': '1\n', 'cov/sub/y.txt': '2\n' } });
+    try {
+      expect((await st3Tasks(ws.dir, 'tasks', 'context', 'init', 'TASK-0001')).code).toBe(0);
+      const args = ['evidence', 'attach', 'TASK-0001', '--type', 'directory', '--path', 'cov', '--description', 'c'];
+      const attached = json<{ entry: { archive_index: string } }>(await st3Tasks(ws.dir, 'tasks', ...args, '--json'));
+      const index = join(ws.dir, EVIDENCE, 'index.json');
+      await rename(index, `${index}.away`);
+      const list = await st3Tasks(ws.dir, 'tasks', 'evidence', 'list', 'TASK-0001', '--json');
+      expect(list.code).toBe(1);
+      expect(json<ErrorDoc>(list).error).toMatchObject({ code: 'E_CONTEXT_CORRUPT', file: `${EVIDENCE}/index.json` });
+      await rename(`${index}.away`, index);
+      expect((await st3Tasks(ws.dir, 'tasks', 'evidence', 'list', 'TASK-0001')).code).toBe(0);
+
+      const archiveIndex = join(ws.dir, EVIDENCE, attached.entry.archive_index);
+      const doc = JSON.parse(await readFile(archiveIndex, 'utf8')) as { files: object[] };
+      doc.files[0] = { ...doc.files[1] };
+      await writeFile(archiveIndex, JSON.stringify(doc));
+      const verify = await st3Tasks(ws.dir, 'tasks', 'evidence', 'verify', 'TASK-0001');
+      expect(verify.code).toBe(1);
+      expect(verify.stdout).toContain('sub/y.txt is in the archive but not in the index');
+      expect(verify.stdout).toContain('problems found');
+    } finally {
+      await ws.cleanup();
+    }
+  });
+});
+
+describe('st3 tasks exceptions cleanup', () => {
+  it('removes nothing it did not see gone: no task file is E_TASK_NO_FILES, a file not checked keeps the entry', async () => {
+    const ws = await makeWorkspace();
+    try {
+      const add = await st3Tasks(ws.dir, 'tasks', 'exceptions', 'add', 'TASK-0005', '--type', 'incomplete_task');
+      expect(add.code).toBe(0);
+      await rename(join(ws.dir, 'tasks'), join(ws.dir, 'tasks-away'));
+      const none = await st3Tasks(ws.dir, 'tasks', 'exceptions', 'cleanup', '--json');
+      expect(none.code).toBe(2);
+      expect(json<ErrorDoc>(none).error.code).toBe('E_TASK_NO_FILES');
+      await rename(join(ws.dir, 'tasks-away'), join(ws.dir, 'tasks'));
+
+      await symlink('../gone.task.yaml', join(ws.dir, 'tasks/fix-login.task.yaml'));
+      const kept = await st3Tasks(ws.dir, 'tasks', 'exceptions', 'cleanup');
+      expect(kept.code).toBe(1);
+      expect(kept.stdout).toContain('kept: TASK-0005 incomplete_task (not checked: TASK-0005 was not found');
+      expect(kept.stdout).toContain('removed 0 exception(s); 1 not checked');
+      const list = await st3Tasks(ws.dir, 'tasks', 'exceptions', 'list', '--json');
+      expect(json<{ exceptions: unknown[] }>(list).exceptions).toHaveLength(1);
+    } finally {
+      await ws.cleanup();
+    }
+  });
+});
