@@ -95,6 +95,36 @@ describe('atom context', () => {
     expect(atomContext(loop.id, { files: [file], budget: 10 }).overBudget).toBe(true);
   });
 
+  it('counts the parts a budget dropped as missing, and says in the Markdown what it left out', async () => {
+    const file = await atomize(STORE, 'src/store.ts');
+    const loop = file.atoms.find((a) => a.code.includes('for (const key of keys)'))!;
+    expect(atomContext(loop.id, { files: [file] }).completeness).toBe(1);
+    const v = atomContext(loop.id, { files: [file], budget: 300 });
+    expect(v.trimmed.map((t) => t.part)).toContain('testHints');
+    for (const t of v.trimmed)
+      expect(v.missing.find((m) => m.component === t.part)?.reason).toMatch(/dropped to fit the budget of 300 tokens/);
+    expect(v.completeness).toBeLessThan(1);
+    expect(v.markdown).toMatch(/Trimmed to fit 300 tokens; left out \(items\): test hints \(5\)/);
+    expect(v.tokens).toBeLessThanOrEqual(300);
+    // Nothing left but the header and the code: nothing of what applied is complete.
+    expect(atomContext(loop.id, { files: [file], budget: 10 }).completeness).toBe(0);
+  });
+
+  it('an atom whose lines hold a syntax error is not complete; the atoms around it are unaffected', async () => {
+    const text = 'export function f(x: number): number {\n  const y = x +;\n  return y;\n}\n\nexport const N = 1;\n';
+    const file = await atomize(text, 'src/broken.ts');
+    expect(file.diagnostics.map((d) => d.line)).toEqual([2]);
+    const broken = file.atoms.find((a) => a.startLine <= 2 && 2 <= a.endLine)!;
+    expect(broken.context.missing).toContainEqual({
+      component: 'code',
+      reason: 'syntax error at line 2:16: Expression expected.',
+    });
+    expect(broken.context.completeness).toBeLessThan(1);
+    expect(atomContext(broken.id, { files: [file] }).completeness).toBe(broken.context.completeness);
+    for (const a of file.atoms.filter((x) => x !== broken))
+      expect(a.context.missing.map((m) => m.component)).not.toContain('code');
+  });
+
   it('follows imports to other files for signatures and types', async () => {
     const lib = await atomize(
       'export interface Options {\n  depth: number;\n}\n\nexport function walk(dir: string, o: Options): string[] {\n  return [dir];\n}\n',

@@ -82,21 +82,32 @@ export const command = defineCommand({
   async run({ values, args, common, io, usageError }) {
     const positionals = args.paths;
     const out = createOutput(io, common);
+    const targetLoc = values['target-loc'];
+    const cwd = baseDir(io, common.cwd);
+    // The same options for --context: ids depend on them, so an id is found only with the options it came from.
+    const decomposition = {
+      targetLoc,
+      maxLoc: values['max-loc'] ?? Math.max(15, targetLoc),
+      maxComplexity: values['max-complexity'],
+      language: values.lang,
+      complexityVariant: values['complexity-variant'],
+      workers: values.workers,
+      cache: values['no-cache'] ? (false as const) : undefined,
+    };
     if (values.context !== undefined) {
       const { printContext } = await import('./context.js');
       await printContext(values.context, positionals, {
-        cwd: baseDir(io, common.cwd),
+        cwd,
         budget: values.budget,
         json: common.json,
         out,
         io,
+        atomize: decomposition,
       });
       return EXIT.ok;
     }
     if (values.budget !== undefined) throw usageError('--budget goes with --context');
     if (positionals.length === 0) throw usageError('name at least one file, folder or glob');
-    const targetLoc = values['target-loc'];
-    const cwd = baseDir(io, common.cwd);
     const { atomizeProject, summarizeProject } = await import('@st3/atomizer');
     if (values.task && !values.telemetry)
       throw new St3Error('E_USAGE', '--task goes with --telemetry', { hint: 'add --telemetry' });
@@ -109,13 +120,7 @@ export const command = defineCommand({
     const results = atomizeProject(positionals, {
       detail: wholeRecords ? 'records' : 'summary',
       cwd,
-      targetLoc,
-      maxLoc: values['max-loc'] ?? Math.max(15, targetLoc),
-      maxComplexity: values['max-complexity'],
-      language: values.lang,
-      complexityVariant: values['complexity-variant'],
-      workers: values.workers,
-      cache: values['no-cache'] ? false : undefined,
+      ...decomposition,
       signal: controller.signal,
       onProgress: (p) => progress.update(p.done, p.total, 'atomize'),
       ...(telemetry ? { telemetry } : {}),

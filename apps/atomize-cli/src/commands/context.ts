@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { CliIO, Output } from '@st3/cli-kit';
-import type { AtomizedFileRecord, AtomContextView, ContextFile } from '@st3/atomizer';
-import { St3Error } from '@st3/schemas/errors';
+import type { AtomizedFileRecord, AtomContextView, ContextFile, ProjectOptions } from '@st3/atomizer';
+import { St3Error, type Diagnostic } from '@st3/schemas/errors';
 
 /** The file an atom id names (`path#Lstart-Lend@hash`). */
 function fileOfId(id: string): string {
@@ -14,6 +14,12 @@ function fileOfId(id: string): string {
   return m[1]!;
 }
 
+/** How source paths are atomized: as `st3 atomize` did when it printed the id (ids depend on these). */
+export type DecompositionOptions = Pick<
+  ProjectOptions,
+  'targetLoc' | 'maxLoc' | 'maxComplexity' | 'language' | 'complexityVariant' | 'workers' | 'cache'
+>;
+
 /**
  * The files to look the atom up in: `st3 atomize --json` documents given as paths, source paths
  * atomized now (the project's files, so imports are followed across them), or else the atom's own file.
@@ -24,6 +30,7 @@ async function contextFiles(
   cwd: string,
   out: Output,
   signal: AbortSignal,
+  decomposition: DecompositionOptions,
 ): Promise<ContextFile[]> {
   const files: ContextFile[] = [];
   const sources: string[] = [];
@@ -43,7 +50,7 @@ async function contextFiles(
   }
   if (sources.length > 0) {
     const { atomizeProject } = await import('@st3/atomizer');
-    for await (const r of atomizeProject(sources, { cwd, signal })) {
+    for await (const r of atomizeProject(sources, { ...decomposition, cwd, signal })) {
       if (r.ok) files.push(r.record as AtomizedFileRecord);
       else out.warn(`${r.path}: ${r.skipped.reason}`);
     }
@@ -55,9 +62,16 @@ async function contextFiles(
 export async function printContext(
   id: string,
   paths: readonly string[],
-  options: { cwd: string; budget?: number; json: boolean; out: Output; io: CliIO },
+  options: {
+    cwd: string;
+    budget?: number;
+    json: boolean;
+    out: Output;
+    io: CliIO;
+    atomize: DecompositionOptions;
+  },
 ): Promise<void> {
-  const files = await contextFiles(id, paths, options.cwd, options.out, options.io.signal);
+  const files = await contextFiles(id, paths, options.cwd, options.out, options.io.signal, options.atomize);
   const { atomContext, createModuleResolver } = await import('@st3/atomizer');
   // Ids are relative to the folder atomize ran in: an id written with other separators still matches.
   const wanted = id.split(sep).join('/');
@@ -67,10 +81,13 @@ export async function printContext(
     resolveImport,
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
   });
+  // The atom's file's diagnostics (a syntax error in its lines also lowers its completeness).
+  const own = files.find((f) => f.path === view.atom.path) as { diagnostics?: Diagnostic[] } | undefined;
+  for (const d of own?.diagnostics ?? []) options.out.diagnostic(d);
   if (options.json) options.out.document(view);
   else options.io.stdout.write(view.markdown);
   if (view.overBudget)
     options.out.warn(
-      `the atom's own code takes ${view.tokens} tokens, over the budget of ${options.budget}: every other part was dropped`,
+      `the atom's header and code take ${view.tokens} tokens, over the budget of ${options.budget}: every other part was dropped`,
     );
 }

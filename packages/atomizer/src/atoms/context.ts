@@ -1,3 +1,4 @@
+import { isSyntaxDiagnostic } from '../complexity-report.js';
 import { EV } from '../events.js';
 import type { LineIndex } from '../lines.js';
 import type { FunctionRecord, ParameterInfo, ParsedFile, StatementNode } from '../types.js';
@@ -224,6 +225,11 @@ function contractsOf(a: FileAnalysis, i: number, inputNames: Set<string>) {
   return { fn, unit, params, preconditions, postconditions, testHints, returns };
 }
 
+/** Share of the applicable parts that are complete, two decimals (1 when none applies). */
+export function completenessOf(applicable: number, missing: number): number {
+  return applicable === 0 ? 1 : Math.round(((applicable - missing) / applicable) * 100) / 100;
+}
+
 /** The context of piece `i` (see `AtomContext`), with its completeness over the parts that apply to it. */
 export function buildContext(a: FileAnalysis, i: number): AtomContext {
   const p = a.pieces[i]!;
@@ -242,10 +248,10 @@ export function buildContext(a: FileAnalysis, i: number): AtomContext {
   const outputs = outputsOf(a, i);
   const c = contractsOf(a, i, new Set(inputs.map((x) => x.name)));
   const missing: ContextComponent[] = [];
-  let applicable = 0;
+  const applicable: ContextComponent['component'][] = [];
   const part = (applies: boolean, name: ContextComponent['component'], ok: boolean, reason: () => string) => {
     if (!applies) return;
-    applicable++;
+    applicable.push(name);
     if (!ok) missing.push({ component: name, reason: reason() });
   };
   part(
@@ -294,6 +300,16 @@ export function buildContext(a: FileAnalysis, i: number): AtomContext {
     c.testHints.length > 0,
     () => 'no typed parameters or branches to derive test cases from',
   );
+  // Code that does not parse is no complete picture of what to regenerate, whatever else was found.
+  const broken = a.file.diagnostics.filter(
+    (d) => isSyntaxDiagnostic(d) && d.line !== undefined && d.line >= p.startLine && d.line <= p.endLine,
+  );
+  part(broken.length > 0, 'code', false, () =>
+    broken
+      .slice(0, 3)
+      .map((d) => `syntax error at line ${d.line}:${d.column ?? 1}: ${d.message}`)
+      .join('; '),
+  );
   return {
     chain,
     imports,
@@ -305,8 +321,9 @@ export function buildContext(a: FileAnalysis, i: number): AtomContext {
     preconditions: c.preconditions,
     postconditions: c.postconditions,
     testHints: c.testHints,
-    completeness: applicable === 0 ? 1 : Math.round(((applicable - missing.length) / applicable) * 100) / 100,
+    completeness: completenessOf(applicable.length, missing.length),
     missing,
+    applicable,
     unresolved: [...unresolved, ...unresolvedTypes],
   };
 }

@@ -90,8 +90,23 @@ function headerOf(head: Head, parts: AtomContextParts): string {
   return lines.join('\n');
 }
 
-function assemble(head: Head, parts: AtomContextParts, kept: Map<string, string[]>, code: boolean): string {
-  const out = [headerOf(head, parts)];
+/** The line telling the reader what the budget left out (it counts against the budget too). */
+function trimNote(dropped: ReadonlyMap<keyof AtomContextParts, number>, budget: number | undefined): string[] {
+  if (dropped.size === 0) return [];
+  const parts = PRIORITY.filter((p) => dropped.has(p))
+    .reverse()
+    .map((p) => `${TITLES[p]!.replace(/ \(.*$/, '').toLowerCase()} (${dropped.get(p)})`);
+  return [`> Trimmed to fit ${budget} tokens; left out (items): ${parts.join(', ')}.`];
+}
+
+function assemble(
+  head: Head,
+  parts: AtomContextParts,
+  kept: Map<string, string[]>,
+  code: boolean,
+  note: string[] = [],
+): string {
+  const out = [headerOf(head, parts), ...note];
   for (const key of PRIORITY) {
     const items = kept.get(key) ?? [];
     if (items.length === 0) continue;
@@ -104,7 +119,7 @@ function assemble(head: Head, parts: AtomContextParts, kept: Map<string, string[
 /**
  * Renders the parts as Markdown within `budget` tokens: while over budget, the last item of the
  * lowest-priority part that still has items is dropped (test hints first, the enclosing headers last).
- * The atom's header line and its code are never dropped.
+ * The atom's header line and its code are never dropped; a trimmed context says what it left out.
  */
 export function renderContext(
   head: Head,
@@ -138,7 +153,7 @@ export function renderContext(
         excess -= items.pop()!.length + 1;
         dropped.set(key, (dropped.get(key) ?? 0) + 1);
       }
-      markdown = assemble(head, parts, kept, options.code);
+      markdown = assemble(head, parts, kept, options.code, trimNote(dropped, options.budget));
     }
     for (const [part, n] of dropped) {
       trimmed.push({ part, dropped: n });

@@ -86,7 +86,9 @@ export type ContextComponentName =
   | 'dependencies'
   | 'preconditions'
   | 'postconditions'
-  | 'testHints';
+  | 'testHints'
+  /** The atom's own code: incomplete when a syntax error lies in its lines (applies only then). */
+  | 'code';
 
 export interface ContextComponent {
   component: ContextComponentName;
@@ -114,6 +116,8 @@ export type AtomContext = {
   completeness: number;
   /** Each applicable component that is incomplete, with the reason. */
   missing: ContextComponent[];
+  /** The components that apply to the atom (what `completeness` is a share of); absent in records before atomizer-4. */
+  applicable?: ContextComponentName[];
   /** Free names nothing in the file, its imports or the language's globals binds. */
   unresolved: string[];
 };

@@ -8,9 +8,11 @@ import {
 } from '../project/definitions.js';
 import { createModuleResolver, type ModuleResolver } from '../project/resolve.js';
 import { renderContext, type RenderedPart } from './markdown.js';
+import { completenessOf } from '../atoms/context.js';
 import type {
   AtomContext,
   ContextComponent,
+  ContextComponentName,
   ContextDependency,
   ContextHeader,
   ContextImport,
@@ -116,10 +118,15 @@ function findAtom(target: string | ContextAtom, files: readonly ContextFile[] | 
   const near = m
     ? files?.find((f) => f.path === m[1])?.atoms.filter((a) => a.endLine >= +m[2]! && a.startLine <= +m[3]!)
     : [];
+  // Same lines, other hash: the code changed. Other lines: the code moved, or other decomposition options made them.
+  const sameLines = near?.some((a) => a.startLine === +m![2]! && a.endLine === +m![3]!);
+  const why = sameLines
+    ? 'the code changed since'
+    : 'the code changed since, or the id came from atomizing with other options (--target-loc, --max-loc)';
   throw new St3Error('E_ATOMIZE_ATOM_NOT_FOUND', `no atom has the id "${target}"`, {
     hint:
       near && near.length > 0
-        ? `the code changed since; atoms at those lines now: ${near.map((a) => a.id).join(', ')}`
+        ? `${why}; atoms at those lines now: ${near.map((a) => a.id).join(', ')}`
         : 'ids come from `st3 atomize --json`; re-run it if the file changed',
   });
 }
@@ -186,6 +193,42 @@ function crossFile(
   return { deps, types };
 }
 
+/** The components the stored completeness is a share of (derived for records written before `applicable`). */
+function applicableOf(ctx: Partial<AtomContext>, parts: AtomContextParts): Set<ContextComponentName> {
+  if (Array.isArray(ctx.applicable)) return new Set(ctx.applicable);
+  const missing = arr<ContextComponent>(ctx.missing);
+  const named = new Set<ContextComponentName>(missing.map((m) => m.component));
+  for (const key of Object.keys(parts) as (keyof AtomContextParts)[])
+    if (key !== 'returns' && parts[key]!.length > 0) named.add(key);
+  return named;
+}
+
+/**
+ * Completeness of the context as handed over: a part the budget took items from is missing too, so
+ * a trimmed context never reports the score of the untrimmed one.
+ */
+function scoreAfterTrim(
+  ctx: Partial<AtomContext>,
+  parts: AtomContextParts,
+  trimmed: AtomContextView['trimmed'],
+  budget: number | undefined,
+): { completeness: number; missing: ContextComponent[] } {
+  const stored = arr<ContextComponent>(ctx.missing);
+  const completeness = typeof ctx.completeness === 'number' ? ctx.completeness : 0;
+  if (trimmed.length === 0) return { completeness, missing: stored };
+  const applicable = applicableOf(ctx, parts);
+  const missing = [...stored];
+  for (const t of trimmed) {
+    if (t.part === 'returns') continue; // never trimmed: it is part of the atom's header
+    applicable.add(t.part);
+    const reason = `${t.dropped} of ${parts[t.part]!.length} dropped to fit the budget of ${budget} tokens`;
+    const known = missing.findIndex((m) => m.component === t.part);
+    if (known >= 0) missing[known] = { component: t.part, reason: `${missing[known]!.reason}; ${reason}` };
+    else missing.push({ component: t.part, reason });
+  }
+  return { completeness: completenessOf(applicable.size, missing.length), missing };
+}
+
 /**
  * The standalone context of one atom, as a code-generating agent should receive it: the enclosing
  * signatures, its inputs and where they come from, the imports it uses, the signatures of what it
@@ -236,11 +279,12 @@ export function atomContext(target: string | ContextAtom, options: AtomContextOp
     code: atom.code ?? '',
   };
   const rendered = renderContext(head, parts, { budget: options.budget, code: options.code !== false });
+  const score = scoreAfterTrim(ctx, parts, rendered.trimmed, options.budget);
   return {
     atom: head,
     parts: rendered.parts,
-    completeness: typeof ctx.completeness === 'number' ? ctx.completeness : 0,
-    missing: arr(ctx.missing),
+    completeness: score.completeness,
+    missing: score.missing,
     unresolved: arr(ctx.unresolved),
     tokens: rendered.tokens,
     ...(options.budget !== undefined ? { budget: options.budget } : {}),

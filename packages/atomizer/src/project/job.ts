@@ -8,7 +8,7 @@ import { skippedResult } from './skipped.js';
 import { summarizeFile, type AtomizedFileSummary } from './summary.js';
 
 /** Bump when the output of the same input changes, so old cache entries are not reused. */
-export const CACHE_VERSION = 'atomizer-3';
+export const CACHE_VERSION = 'atomizer-4';
 
 export interface Job {
   /** Absolute path to read. */
