@@ -25,6 +25,19 @@ describe.each(TRANSPORTS)('atom_context, update_scaffolded, run_quality_gates ne
     expect(await failure(c.client, 'atom_context', { atom: '../outside.ts:1' })).toBe('E_PATH_ESCAPE');
   });
 
+  it('atom_context finds an id the atomize tool made with other sizes when given the same sizes', async () => {
+    const sizes = { targetLoc: 2, maxLoc: 3 };
+    const atomized = await ok(c.client, 'atomize', { paths: ['src/pricing.ts'], ...sizes });
+    const ids = (atomized.files[0].atoms as { id: string }[]).map((a) => a.id);
+    const defaults = await ok(c.client, 'atomize', { paths: ['src/pricing.ts'] });
+    const id = ids.find((x) => !(defaults.files[0].atoms as { id: string }[]).some((a) => a.id === x))!;
+    expect(id, 'an atom that only the smaller sizes make').toBeDefined();
+    expect(await failure(c.client, 'atom_context', { atom: id })).toBe('E_ATOMIZE_ATOM_NOT_FOUND');
+    const r = await ok(c.client, 'atom_context', { atom: id, ...sizes });
+    expect(r.atom.id).toBe(id);
+    expect(await failure(c.client, 'atom_context', { atom: id, targetLoc: 5, maxLoc: 3 })).toBe('E_ATOMIZE_OPTIONS');
+  });
+
   it('update_scaffolded: a scaffolded file is current, an edited one keeps its edit (st3 scaffold update)', async () => {
     const made = await ok(c.client, 'scaffold_artifact', {
       type: 'dto',

@@ -68,6 +68,33 @@ export async function runAtomizer<R extends AtomizedFileRecord | ComplexityRecor
   return out;
 }
 
+/** How atoms are sized: the `atomize` tool's inputs, and `atom_context`'s (an id names atoms made with them). */
+export const atomSizeInputs = {
+  targetLoc: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('merge small sibling atoms up to this many source lines (default 10)'),
+  maxLoc: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('split atoms longer than this many source lines (default 15, at least targetLoc)'),
+  maxComplexity: z.number().int().positive().optional().describe('atoms must stay below this complexity (default 3)'),
+};
+
+/** The atomizer's size options from those inputs, as `st3 atomize` resolves its flags (E_ATOMIZE_OPTIONS when they conflict). */
+export function atomSizes(args: { targetLoc?: number; maxLoc?: number; maxComplexity?: number }) {
+  if (args.targetLoc !== undefined && args.maxLoc !== undefined && args.targetLoc > args.maxLoc)
+    throw new St3Error('E_ATOMIZE_OPTIONS', `targetLoc (${args.targetLoc}) is above maxLoc (${args.maxLoc})`, {
+      hint: 'use targetLoc ≤ maxLoc',
+    });
+  const maxLoc = args.maxLoc ?? (args.targetLoc !== undefined ? Math.max(15, args.targetLoc) : undefined);
+  return { targetLoc: args.targetLoc, maxLoc, maxComplexity: args.maxComplexity };
+}
+
 export const atomizeTool = defineTool({
   name: 'atomize',
   title: 'Atomize source files',
@@ -75,22 +102,7 @@ export const atomizeTool = defineTool({
   cli: 'st3 atomize',
   description:
     'Split TypeScript, JavaScript and Python files into measured, context-rich atoms (~10 lines each). Returns the `st3 atomize --json` document {files: [{path, language, loc, functions, imports, atoms: [{id, startLine, endLine, loc, complexity, kind, symbols, dependsOn, context, atomicity}]}], skipped, summary}. Sends progress per file when asked.',
-  input: z.object({
-    paths: pathsArg,
-    targetLoc: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe('merge small sibling atoms up to this many source lines (default 10)'),
-    maxLoc: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe('split atoms longer than this many source lines (default 15, at least targetLoc)'),
-    maxComplexity: z.number().int().positive().optional().describe('atoms must stay below this complexity (default 3)'),
-  }),
+  input: z.object({ paths: pathsArg, ...atomSizeInputs }),
   output: z.object({
     files: z.array(AtomizedFileSchema),
     skipped: z.array(SkippedSchema),
@@ -119,17 +131,7 @@ export const atomizeTool = defineTool({
   }),
   annotations: READ_ONLY,
   async run(args, ctx) {
-    if (args.targetLoc !== undefined && args.maxLoc !== undefined && args.targetLoc > args.maxLoc)
-      throw new St3Error('E_ATOMIZE_OPTIONS', `targetLoc (${args.targetLoc}) is above maxLoc (${args.maxLoc})`, {
-        hint: 'use targetLoc ≤ maxLoc',
-      });
-    const maxLoc = args.maxLoc ?? (args.targetLoc !== undefined ? Math.max(15, args.targetLoc) : undefined);
-    const doc = await runAtomizer(
-      args.paths,
-      ctx,
-      { mode: 'atomize', targetLoc: args.targetLoc, maxLoc, maxComplexity: args.maxComplexity },
-      isAtomized,
-    );
+    const doc = await runAtomizer(args.paths, ctx, { mode: 'atomize', ...atomSizes(args) }, isAtomized);
     // The CLI's summary, by the same function: totals and the most complex functions and least atomic atoms.
     const { summarizeProject } = await import('@st3/atomizer');
     return { files: doc.files.map(asContract), skipped: doc.skipped, summary: summarizeProject(doc.files) };

@@ -1,9 +1,8 @@
 import type { AtomizedFileRecord } from '@st3/atomizer';
 import { St3Error } from '@st3/schemas';
 import { z } from 'zod';
-import { plural } from '../results.js';
 import { defineTool, READ_ONLY, type ToolContext } from '../tool.js';
-import { isAtomized, runAtomizer } from './atoms.js';
+import { atomSizeInputs, atomSizes, isAtomized, runAtomizer } from './atoms.js';
 
 const HeaderSchema = z.object({ kind: z.string(), line: z.number(), endLine: z.number(), text: z.string() });
 const InputSchema = z.object({
@@ -110,6 +109,10 @@ export interface ContextRequest {
   paths?: string[];
   budget?: number;
   code?: boolean;
+  /** The sizes the id was made with (the atomize tool's targetLoc, maxLoc, maxComplexity). */
+  targetLoc?: number;
+  maxLoc?: number;
+  maxComplexity?: number;
 }
 
 /**
@@ -123,7 +126,12 @@ export async function atomContextView(request: ContextRequest, ctx: ToolContext)
     throw new St3Error('E_USAGE', `"${ref}" names no file`, {
       hint: 'pass an atom id (src/a.ts#L3-L9@…) or FILE:LINE',
     });
-  const doc = await runAtomizer([file, ...(request.paths ?? [])], ctx, { mode: 'atomize' }, isAtomized);
+  const doc = await runAtomizer(
+    [file, ...(request.paths ?? [])],
+    ctx,
+    { mode: 'atomize', ...atomSizes(request) },
+    isAtomized,
+  );
   const { atomContext } = await import('@st3/atomizer');
   let id: string;
   const hash = ref.lastIndexOf('#');
@@ -168,10 +176,12 @@ export const atomContextTool = defineTool({
       .describe('more files or folders to atomize, so imports are followed to their definitions'),
     budget: z.number().int().positive().optional().describe('token budget of the Markdown (a token ≈ 4 characters)'),
     code: z.boolean().default(true).describe("end the Markdown with the atom's own code"),
+    // An id from the atomize tool called with sizes names atoms made with those sizes: the same ones find it.
+    ...atomSizeInputs,
   }),
   output: AtomContextViewSchema,
   annotations: READ_ONLY,
   run: (args, ctx) => atomContextView(args, ctx),
   summary: (r) =>
-    `${r.atom.id}: ${r.atom.name ?? r.atom.kind}, completeness ${r.completeness}, ${r.tokens} tokens${r.budget !== undefined ? ` of ${r.budget}` : ''}${r.trimmed.length > 0 ? `; trimmed ${r.trimmed.map((t) => `${plural(t.dropped, t.part)}`).join(', ')}` : ''}${r.unresolved.length > 0 ? `; unresolved ${r.unresolved.join(', ')}` : ''}`,
+    `${r.atom.id}: ${r.atom.name ?? r.atom.kind}, completeness ${r.completeness}, ${r.tokens} tokens${r.budget !== undefined ? ` of ${r.budget}` : ''}${r.trimmed.length > 0 ? `; trimmed ${r.trimmed.map((t) => `${t.part} (${t.dropped})`).join(', ')}` : ''}${r.unresolved.length > 0 ? `; unresolved ${r.unresolved.join(', ')}` : ''}`,
 });
