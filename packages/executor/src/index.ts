@@ -60,9 +60,11 @@ export {
 export {
   createReviewQueue,
   type AddReviewInput,
+  type DecisionOptions,
   type ReviewQueueApi,
   type ReviewQueueOptions,
   type ReviewStats,
+  type WriteUnderLock,
 } from './review/queue.js';
 export { startReviewServer, type ReviewServer, type ReviewServerOptions } from './review/server.js';
 export { reviewPage } from './review/page/html.js';

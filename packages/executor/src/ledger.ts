@@ -11,8 +11,9 @@ export interface PriorOutcomes {
   /** Reviewer feedback for nodes to regenerate (rejected or sent back, and not applied since). */
   feedback: Record<string, string>;
   /**
-   * Code an earlier run or a reviewer wrote, by `path@digest` (`codeDigest`, 10 hex digits), with why: the
-   * atom a change produced has a new id (atom ids end with a digest of their code) and is not to be generated again.
+   * Code an earlier run or a reviewer wrote, or code whose change waits for review, by `path@digest`
+   * (`codeDigest`, 10 hex digits), with why: such an atom atomized again has a new id (atom ids end with
+   * a digest of their code, and their lines) and is not to be generated again.
    */
   written: Record<string, string>;
   /**
@@ -150,9 +151,12 @@ async function addReviewItem(ledger: RunLedger, item: ReviewItem, feedback: Reco
   // Sent back, then regenerated and applied by a later run: that run's record says whether the file holds it.
   else if (item.applied) {
     if (!stale[id]) done[id] ??= `applied (${item.id})`;
-  } else if (item.status === 'pending' || item.status === 'in_review')
+  } else if (item.status === 'pending' || item.status === 'in_review') {
     done[id] = `waiting for review (${item.id}, ${item.status})`;
-  else {
+    // Its atom moved since (lines above it changed): atomized again it has a new id, not its code digest.
+    if (item.file && item.originalCode !== undefined)
+      written[writtenKey(item.file, codeDigest(item.originalCode))] = done[id];
+  } else {
     // Rejected or sent back: run again, with the reviewer's words.
     delete done[id];
     if (item.feedback) feedback[id] = item.feedback;

@@ -76,6 +76,28 @@ describe('review queue', () => {
     await expectCode(queue.assign('r99', 'x'), 'E_REVIEW_NOT_FOUND');
   });
 
+  it('a refused move hints at what the reviewer can do, never at the moves runs make (resubmit, apply)', async () => {
+    const a = await queue.add({ nodeId: 'a', code: code3, language: 'python', confidence: 0.8 });
+    const b = await queue.add({ nodeId: 'b', code: code3, language: 'python', confidence: 0.8 });
+    await queue.approve(a.id);
+    await queue.reject(b.id, { feedback: 'wrong' });
+    const hintOf = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: { code: string; hint?: string }) => `${e.code}: ${e.hint}`,
+      );
+    expect(await hintOf(queue.approve(b.id))).toBe(
+      'E_REVIEW_TRANSITION: the next `st3 execute` regenerates it with the feedback; its new code comes back to r2 as pending',
+    );
+    expect(await hintOf(queue.reject(a.id, { feedback: 'late' }))).toBe(
+      'E_REVIEW_TRANSITION: approved is final: `st3 review show r1` says whether its file still holds its code',
+    );
+    await queue.add({ nodeId: 'c', code: code3, language: 'python', confidence: 0.8 });
+    await queue.assign('r3', 'ana');
+    await queue.regenerate('r3', { feedback: 'again' });
+    expect(await hintOf(queue.assign('r3', 'bo'))).toMatch(/^E_REVIEW_TRANSITION: the next `st3 execute` regenerates/);
+  });
+
   it('an edit re-validates the code, refuses (saving nothing) code that does not parse, and approves', async () => {
     const a = await queue.add({ nodeId: 'a', code, language: 'python', confidence: 0.6 });
     await expectCode(queue.edit(a.id, 'def f(:\n'), 'E_REVIEW_INVALID_EDIT');

@@ -19,6 +19,30 @@ export async function reviewQueue(root: string) {
   return createReviewQueue(join(root, '.st3', 'review'));
 }
 
+/** `inFile` of `st3 review list --json`: whether an approved item's code is still in its file (the ledger's rule). */
+const InFileSchema = z
+  .discriminatedUnion('status', [
+    z.object({ status: z.literal('held') }),
+    z.object({ status: z.enum(['reverted', 'superseded', 'not checked']), why: z.string() }),
+  ])
+  .describe(
+    "on approved items that wrote code: held; reverted (the file no longer holds it: the next execute generates it again); superseded (a later run's change holds the node); not checked (a run record could not be read)",
+  );
+const ReviewItemInFileSchema = ReviewItemSchema.extend({ inFile: InFileSchema.optional() });
+type ListedItem = z.infer<typeof ReviewItemInFileSchema>;
+
+/** The items with `inFile` on approved ones that wrote code, as `st3 review list` and `show` give them. */
+async function withInFile(root: string, queue: Awaited<ReturnType<typeof reviewQueue>>, items: ListedItem[]) {
+  const { approvedInFile } = await import('@st3/executor');
+  const inFile = await approvedInFile(join(root, '.st3', 'runs'), queue, items, { root });
+  return items.map((i): ListedItem => (inFile[i.id] ? { ...i, inFile: inFile[i.id] } : i));
+}
+
+/** What the summary says of an item: its status, and an approved one whose code is not in its file. */
+function itemStatus(i: ListedItem): string {
+  return i.inFile && i.inFile.status !== 'held' ? `${i.status} (${i.inFile.status})` : i.status;
+}
+
 export const reviewListTool = defineTool({
   name: 'review_list',
   title: 'List the review queue',
@@ -31,7 +55,7 @@ export const reviewListTool = defineTool({
     level: ConfidenceLevelSchema.optional(),
     lowest: z.number().min(0).max(100).optional().describe('only the lowest-confidence N% of pending items'),
   }),
-  output: z.object({ items: z.array(ReviewItemSchema) }),
+  output: z.object({ items: z.array(ReviewItemInFileSchema) }),
   annotations: READ_ONLY,
   async run(args, { root }) {
     const queue = await reviewQueue(root);
@@ -42,14 +66,14 @@ export const reviewListTool = defineTool({
             ...(args.status ? { status: args.status } : {}),
             ...(args.level ? { level: args.level } : {}),
           });
-    return { items };
+    return { items: await withInFile(root, queue, items) };
   },
   summary: (r) =>
     `${plural(r.items.length, 'item')}${
       r.items.length > 0
         ? `: ${r.items
             .slice(0, 5)
-            .map((i) => `${i.id} ${i.status} ${i.confidence.level}`)
+            .map((i) => `${i.id} ${itemStatus(i)} ${i.confidence.level}`)
             .join(', ')}${r.items.length > 5 ? ', …' : ''}`
         : ''
     }`,
@@ -62,13 +86,15 @@ export const reviewShowTool = defineTool({
   cli: 'st3 review show',
   description: 'One review item: its code, file and lines, confidence, detected issues with fixes, and history.',
   input: z.object({ id: z.string().min(1).describe('review item id, e.g. r3') }),
-  output: z.object({ item: ReviewItemSchema }),
+  output: z.object({ item: ReviewItemInFileSchema }),
   annotations: READ_ONLY,
   async run(args, { root }) {
-    return { item: await (await reviewQueue(root)).get(args.id) };
+    const queue = await reviewQueue(root);
+    const [item] = await withInFile(root, queue, [await queue.get(args.id)]);
+    return { item: item! };
   },
   summary: ({ item: i }) =>
-    `${i.id} ${i.status}: ${i.nodeId}${i.file ? ` in ${i.file}` : ''}, confidence ${i.confidence.score.toFixed(2)} (${i.confidence.level}), ${plural(i.issues.length, 'issue')}`,
+    `${i.id} ${itemStatus(i)}: ${i.nodeId}${i.file ? ` in ${i.file}` : ''}, confidence ${i.confidence.score.toFixed(2)} (${i.confidence.level}), ${plural(i.issues.length, 'issue')}${i.inFile && i.inFile.status !== 'held' ? `; ${i.inFile.why}` : ''}`,
 });
 
 export const reviewActionTool = defineTool({

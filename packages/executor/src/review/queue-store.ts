@@ -102,10 +102,21 @@ export async function getItem(ctx: QueueContext, id: string): Promise<ReviewItem
   return findItem(await readQueue(ctx), id);
 }
 
+/** The moves a reviewer makes (`st3 review <verb>`); resubmit and apply are made by runs. */
+const REVIEWER_ACTIONS: readonly ReviewAction[] = ['assign', 'approve', 'reject', 'edit', 'regenerate'];
+
+/** What a reviewer can do with an item in `status`, or what happens to it next when nothing. */
+function nextStepHint(item: ReviewItem): string {
+  const verbs = REVIEWER_ACTIONS.filter((a) => TRANSITIONS[item.status][a]);
+  if (verbs.length > 0) return `from ${item.status} you can: ${verbs.join(', ')}`;
+  if (item.status === 'approved')
+    return `approved is final: \`st3 review show ${item.id}\` says whether its file still holds its code`;
+  return `the next \`st3 execute\` regenerates it with the feedback; its new code comes back to ${item.id} as pending`;
+}
+
 function transitionError(item: ReviewItem, action: ReviewAction): St3Error {
-  const allowed = Object.keys(TRANSITIONS[item.status]);
   return new St3Error('E_REVIEW_TRANSITION', `cannot ${action} item ${item.id}: it is ${item.status}`, {
-    hint: allowed.length > 0 ? `from ${item.status} you can: ${allowed.join(', ')}` : `${item.status} is final`,
+    hint: nextStepHint(item),
     details: { id: item.id, status: item.status, action },
   });
 }

@@ -57,6 +57,21 @@ export interface ReviewStats {
   issues: Record<string, number>;
 }
 
+/**
+ * Writes a decision's code into the file while the queue is locked, given the item as it is then: so no
+ * reject, regeneration or new code of the node can come between the write and the item's move (the file
+ * would hold code its item does not approve). Throwing writes nothing; undefined: nothing was written.
+ */
+export type WriteUnderLock = (item: ReviewItem) => Promise<AppliedWrite | undefined>;
+
+/** What approve and edit record: who, the write (done, or to do under the lock), the checks made now. */
+export interface DecisionOptions {
+  by?: string;
+  applied?: AppliedWrite;
+  write?: WriteUnderLock;
+  checks?: ChangeValidation;
+}
+
 export interface ReviewQueueOptions {
   /** Options of the queue file's lock (@st3/fs). */
   lock?: LockOptions;
@@ -91,22 +106,18 @@ export function createReviewQueue(dir: string, options: ReviewQueueOptions = {})
       return selectLowestConfidence(ctx, percent);
     },
     assign: (id: string, reviewer: string) => assignItem(ctx, id, reviewer),
-    /** Approves an item; `applied` records that the review service wrote its change to the file. */
-    approve: (
-      id: string,
-      opts: { by?: string; feedback?: string; applied?: { sha256: string }; checks?: ChangeValidation } = {},
-    ) => approveItem(ctx, id, opts),
+    /**
+     * Approves an item; `applied` records that the review service wrote its change to the file, or
+     * `write` writes it under the queue's lock, once the move is known to be allowed (see WriteUnderLock).
+     */
+    approve: (id: string, opts: DecisionOptions & { feedback?: string } = {}) => approveItem(ctx, id, opts),
     reject: (id: string, opts: { by?: string; feedback?: string }) => sendBack(ctx, id, 'reject', opts),
     regenerate: (id: string, opts: { by?: string; feedback?: string }) => sendBack(ctx, id, 'regenerate', opts),
     /**
      * Replaces an item's code with a reviewer's edit and approves it; refused (nothing saved) when the
      * code does not parse. The review service validates the edit and writes it to the file first.
      */
-    edit(
-      id: string,
-      code: string,
-      opts: { by?: string; applied?: { sha256: string }; checks?: ChangeValidation } = {},
-    ): Promise<ReviewItem> {
+    edit(id: string, code: string, opts: DecisionOptions = {}): Promise<ReviewItem> {
       return editItem(ctx, id, code, opts);
     },
     /** Checks that `action` is allowed on the item now (throws E_REVIEW_TRANSITION like the action would). */
@@ -250,17 +261,28 @@ function assignItem(ctx: QueueContext, id: string, reviewer: string): Promise<Re
 function approveItem(
   ctx: QueueContext,
   id: string,
-  opts: { by?: string; feedback?: string; applied?: AppliedWrite; checks?: ChangeValidation },
+  opts: DecisionOptions & { feedback?: string },
 ): Promise<ReviewItem> {
-  return mutateQueue(ctx, (q) => {
+  return mutateQueue(ctx, async (q) => {
     const item = findItem(q, id);
+    const applied = await writeIfAllowed(item, 'approve', opts);
     const by = opts.by ?? item.reviewer;
     moveItem(ctx, item, 'approve', { by, feedback: opts.feedback });
     // Checks made again at approval (the file had changed since the item was queued).
     if (opts.checks) item.checks = opts.checks;
-    if (opts.applied) recordApplied(ctx, item, opts.applied.sha256, by);
+    if (applied) recordApplied(ctx, item, applied.sha256, by);
     return item;
   });
+}
+
+/** The decision's write: done by the caller (`applied`), or now, once the move is known to be allowed. */
+async function writeIfAllowed(
+  item: ReviewItem,
+  action: 'approve' | 'edit',
+  opts: DecisionOptions,
+): Promise<AppliedWrite | undefined> {
+  assertAllowed(item, action);
+  return opts.write ? await opts.write(item) : opts.applied;
 }
 
 /** Reject or regenerate: both send the item back with the reviewer's (required) feedback. */
@@ -278,12 +300,7 @@ function sendBack(
   });
 }
 
-async function editItem(
-  ctx: QueueContext,
-  id: string,
-  code: string,
-  opts: { by?: string; applied?: AppliedWrite; checks?: ChangeValidation },
-): Promise<ReviewItem> {
+async function editItem(ctx: QueueContext, id: string, code: string, opts: DecisionOptions): Promise<ReviewItem> {
   // Refuse a disallowed edit before the (slow) parse, as the locked move below would.
   const current = await getItem(ctx, id);
   assertAllowed(current, 'edit');
@@ -295,14 +312,15 @@ async function editItem(
     });
   }
   const issues = await detectIssues(code, lang);
-  return mutateQueue(ctx, (q) => {
+  return mutateQueue(ctx, async (q) => {
     const item = findItem(q, id);
+    const applied = await writeIfAllowed(item, 'edit', opts);
     const by = opts.by ?? item.reviewer;
     moveItem(ctx, item, 'edit', { by });
     Object.assign(item, { code, issues }, opts.checks ? { checks: opts.checks } : {});
     if (validation) item.validation = validation;
     else delete item.validation; // a language ST3 cannot parse: not measured
-    if (opts.applied) recordApplied(ctx, item, opts.applied.sha256, by);
+    if (applied) recordApplied(ctx, item, applied.sha256, by);
     return item;
   });
 }

@@ -125,14 +125,19 @@ export function createReviewService(options: ReviewServiceOptions) {
       const item = await queue.expect(id, 'approve');
       if (item.applied || !item.patch) return queue.approve(id, opts);
       const checked = options.validator ? await revalidate(item, files, options.validator) : undefined;
-      const sha = await writeItem(item, (now) => {
-        if (alreadyHolds(now, item)) return now;
-        // Written only onto the text it was validated on: the file as queued, or as revalidated.
-        if (checked && now === checked.before) return checked.after;
-        const validated = !options.validator || sha256(now) === item.baseSha256;
-        return validated ? applyItemPatch(now, item.patch!) : undefined;
-      });
-      return queue.approve(id, { ...opts, applied: { sha256: sha }, ...(checked ? { checks: checked.report } : {}) });
+      // Written under the queue's lock: a reject or new code of the node meanwhile refuses it, unwritten.
+      const write = async (locked: ReviewItem) => {
+        assertSameProposal(item, locked, 'approve');
+        const sha = await writeItem(item, (now) => {
+          if (alreadyHolds(now, item)) return now;
+          // Written only onto the text it was validated on: the file as queued, or as revalidated.
+          if (checked && now === checked.before) return checked.after;
+          const validated = !options.validator || sha256(now) === item.baseSha256;
+          return validated ? applyItemPatch(now, item.patch!) : undefined;
+        });
+        return { sha256: sha };
+      };
+      return queue.approve(id, { ...opts, write, ...(checked ? { checks: checked.report } : {}) });
     },
 
     /** Validates the reviewer's code as a replacement of the atom, writes it, and approves the item. */
@@ -159,12 +164,17 @@ export function createReviewService(options: ReviewServiceOptions) {
           });
         checks = v.report;
       }
-      // Written where the atom is when the lock is held (the file may have changed since it was read).
-      const sha = await writeItem(item, (now) => {
-        const at = now === before ? range : rangeToReplace(item, now);
-        return replaceLines(now, at.start, at.end, code);
-      });
-      return queue.edit(id, code, { ...opts, applied: { sha256: sha }, ...(checks ? { checks } : {}) });
+      // Written under the queue's lock (a reject or new code meanwhile refuses it, unwritten), where the
+      // atom is when the file's lock is held (the file may have changed since it was read).
+      const write = async (locked: ReviewItem) => {
+        assertSameProposal(item, locked, 'edit');
+        const sha = await writeItem(item, (now) => {
+          const at = now === before ? range : rangeToReplace(item, now);
+          return replaceLines(now, at.start, at.end, code);
+        });
+        return { sha256: sha };
+      };
+      return queue.edit(id, code, { ...opts, write, ...(checks ? { checks } : {}) });
     },
 
     reject: (id: string, opts: ActionOptions) => queue.reject(id, opts),
@@ -187,6 +197,18 @@ export function createReviewService(options: ReviewServiceOptions) {
       return { item: await queue.get(id), regenerated: !failure, result, ...(failure ? { failure } : {}) };
     },
   };
+}
+
+/**
+ * Refuses to write a decision made on a proposal the item no longer holds: new code for its node came
+ * back to it (a run or a regeneration) while the decision was being validated.
+ */
+function assertSameProposal(seen: ReviewItem, now: ReviewItem, action: 'approve' | 'edit'): void {
+  if (seen.patch === now.patch && seen.code === now.code && seen.baseSha256 === now.baseSha256) return;
+  throw new St3Error('E_APPLY_CONFLICT', `cannot ${action} ${seen.id}: it got new code meanwhile`, {
+    ...(seen.file ? { file: seen.file } : {}),
+    hint: `nothing was written; look at its new code (st3 review show ${seen.id}) and decide again`,
+  });
 }
 
 /**
