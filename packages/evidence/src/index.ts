@@ -70,6 +70,7 @@ export {
 export { cleanupTaskExceptions, type TaskExceptionCleanup } from './ledger-cleanup.js';
 export {
   isQuarantined,
+  listQuarantined,
   quarantineTask,
   readQuarantineEntry,
   readQuarantineIndex,

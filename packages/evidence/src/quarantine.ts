@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { withFileLock, writeFileAtomic, writeJsonAtomic } from '@st3/fs';
+import { readdirIfThere, withFileLock, writeFileAtomic, writeJsonAtomic } from '@st3/fs';
 import {
   decodeUtf8,
   isSt3Error,
@@ -48,6 +48,38 @@ async function loadIndex(q: QuarantineStore, keepUnknown: boolean): Promise<Quar
   });
   if (read === undefined) return { version: 1, last_updated: now(q), entries: [] };
   return keepUnknown ? withUnknownKeys(read.raw, read.data) : read.data;
+}
+
+/**
+ * Every quarantined task's entry, in index order. The index and the entry files change together under one
+ * lock, but a crash between the two writes (or a hand edit) leaves them apart — an entry file the index does
+ * not list, or a listed task without its file — and then the list cannot be told: E_QUARANTINE_INDEX_MISMATCH
+ * naming each, never a shorter list (a quarantined task left out reads as a task file that parses).
+ */
+export async function listQuarantined(q: QuarantineStore): Promise<QuarantineEntry[]> {
+  const index = await readQuarantineIndex(q);
+  const files = (await readdirIfThere(q.dir))
+    .filter((name) => name.endsWith('.json') && name !== 'index.json')
+    .map((name) => name.slice(0, -'.json'.length));
+  const listed = new Set(index.entries.map((e) => e.task_id));
+  const present = new Set(files);
+  const unlisted = files.filter((id) => !listed.has(id)).sort();
+  const missing = [...listed].filter((id) => !present.has(id)).sort();
+  if (unlisted.length > 0 || missing.length > 0) {
+    const said = [
+      ...(unlisted.length > 0 ? [`entry file(s) the index does not list: ${unlisted.join(', ')}`] : []),
+      ...(missing.length > 0 ? [`listed task(s) without an entry file: ${missing.join(', ')}`] : []),
+    ];
+    throw new St3Error(
+      'E_QUARANTINE_INDEX_MISMATCH',
+      `the quarantine index disagrees with its folder: ${said.join('; ')}`,
+      {
+        file: indexPath(q),
+        hint: 'restore the quarantine folder from version control, or make index.json and the entry files agree by hand',
+      },
+    );
+  }
+  return Promise.all(index.entries.map((e) => readQuarantineEntry(q, e.task_id)));
 }
 
 /** A quarantine entry as its schema knows it. */

@@ -1,10 +1,11 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addException,
   cleanupExceptions,
+  listQuarantined,
   queryExceptions,
   quarantineTask,
   readLedger,
@@ -113,6 +114,28 @@ describeWithFixtures('quarantine', () => {
       expect((await readQuarantineIndex(q)).entries).toEqual([]);
       expect((await readdir(join(root, 'q/resolved')))[0]).toMatch(/^TASK-0210-.*\.json$/);
       expect((await readdir(join(root, 'q'))).sort()).toEqual(['index.json', 'resolved']);
+    });
+  });
+
+  it('lists nothing short: an entry file the index does not list, or a listed task without its file, is E_QUARANTINE_INDEX_MISMATCH', async () => {
+    await withTemp(async (root) => {
+      const q = { root, dir: join(root, 'q'), clock: fixedClock };
+      const error = { code: 'E_PARSE', severity: 'error' as const, message: 'tab', line: 3, column: 1 };
+      await quarantineTask(q, 'TASK-0001', 'tasks/a.task.yaml', error);
+      expect((await listQuarantined(q)).map((e) => e.task_id)).toEqual(['TASK-0001']);
+      // A crash between the entry write and the index write leaves an entry the index does not list.
+      await copyFile(join(root, 'q/TASK-0001.json'), join(root, 'q/TASK-0002.json'));
+      await expect(listQuarantined(q)).rejects.toMatchObject({
+        code: 'E_QUARANTINE_INDEX_MISMATCH',
+        file: join(root, 'q/index.json'),
+        message: expect.stringContaining('the index does not list: TASK-0002'),
+      });
+      await rm(join(root, 'q/TASK-0002.json'));
+      await rm(join(root, 'q/TASK-0001.json'));
+      await expect(listQuarantined(q)).rejects.toMatchObject({
+        code: 'E_QUARANTINE_INDEX_MISMATCH',
+        message: expect.stringContaining('without an entry file: TASK-0001'),
+      });
     });
   });
 

@@ -132,10 +132,8 @@ export const quarantineListTool = defineTool({
   annotations: READ_ONLY,
   async run(_args, { root }) {
     const ws = await tasksWorkspace(root);
-    const { readQuarantineEntry, readQuarantineIndex } = await import('@st3/evidence');
-    const store = quarantineStore(ws);
-    const index = await readQuarantineIndex(store);
-    const entries = await Promise.all(index.entries.map((e) => readQuarantineEntry(store, e.task_id)));
+    const { listQuarantined } = await import('@st3/evidence');
+    const entries = await listQuarantined(quarantineStore(ws));
     return { ok: true as const, dir: ws.config.quarantine_dir, entries };
   },
   summary: (r) =>

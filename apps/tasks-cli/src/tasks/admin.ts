@@ -3,10 +3,9 @@ import { defineCommand, EXIT } from '@st3/cli-kit';
 import {
   addException,
   cleanupTaskExceptions,
+  listQuarantined,
   queryExceptions,
   readLedger,
-  readQuarantineEntry,
-  readQuarantineIndex,
   releaseQuarantined,
   repairQuarantined,
   resolveException,
@@ -163,8 +162,7 @@ const qlist = defineCommand({
   async run(ctx) {
     const { out, ws } = await setup(ctx);
     const store = quarantineStore(ws);
-    const index = await readQuarantineIndex(store);
-    const entries = await Promise.all(index.entries.map((e) => readQuarantineEntry(store, e.task_id)));
+    const entries = await listQuarantined(store);
     if (out.json) out.document({ ok: true, dir: ws.config.quarantine_dir, entries });
     else
       for (const e of entries)

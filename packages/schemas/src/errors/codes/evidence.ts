@@ -77,6 +77,13 @@ export const EVIDENCE_CODES = {
     cause: 'No quarantine entry exists for this task.',
     fix: '`st3 tasks quarantine list` shows the quarantined tasks.',
   },
+  E_QUARANTINE_INDEX_MISMATCH: {
+    exit: 1, // an inconsistent folder (DESIGN.md: 1), not a tool or runtime failure
+    area: 'evidence',
+    cause:
+      "The quarantine folder's index.json and its <TASK-ID>.json entry files disagree: an entry file the index does not list, or a listed task whose entry file is gone (a crash between the two writes, or a hand edit). The list of quarantined tasks cannot be told from it.",
+    fix: 'Restore the folder from version control, or add the missing entry to index.json (or remove the stray entry file) by hand.',
+  },
   E_NOT_GIT: {
     exit: 2,
     area: 'evidence',
