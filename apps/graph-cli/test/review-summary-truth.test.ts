@@ -127,6 +127,20 @@ describe('the st3 execute summary', () => {
     expect(await readFile(join(dir, 'src/one.ts'), 'utf8')).toContain('var r = x + 1;');
   }, 120_000);
 
+  it('approve and edit say what the code was written without (no quality.yaml: the gates not measured)', async () => {
+    server = await startFakeOpenAi(answer);
+    const dir = await workspace(['one', 'two']);
+    expect((await st3(dir, execute('--review-below', '1', '--quiet'))).code).toBe(0);
+    const approved = await st3(dir, ['review', 'approve', 'r1']);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.stdout).toMatch(/^r1 +approved/m);
+    expect(approved.stdout).toMatch(/^not measured: .*gates/m);
+    const code = 'export function two(x: number): number {\n  return x + 2;\n}';
+    const edited = await st3(dir, ['review', 'edit', 'r2', '--code', code]);
+    expect(edited.code, edited.stderr).toBe(0);
+    expect(edited.stdout).toMatch(/^not measured: .*gates/m);
+  }, 120_000);
+
   it('queues a change a gate could not judge (its tool missing), and says which gate', async () => {
     server = await startFakeOpenAi(answer);
     const dir = await workspace(['one']);

@@ -153,6 +153,17 @@ function printItem(out: Output, item: ReviewItem): number {
   return EXIT.ok;
 }
 
+/**
+ * What approve and edit print: the item, and the checks its code was written without (gates not measured:
+ * no quality.yaml, a tool missing) — "approved" alone would read as checked (`show` says the same).
+ */
+async function printDecided(out: Output, item: ReviewItem): Promise<number> {
+  printItem(out, item);
+  const unmeasured = out.json ? [] : await uncheckedOf(item);
+  if (unmeasured.length > 0) out.line(out.color.yellow(`not measured: ${unmeasured.join('; ')}`));
+  return EXIT.ok;
+}
+
 type RegenerationFailure = NonNullable<Awaited<ReturnType<ReviewService['regenerate']>>['failure']>;
 
 /**
@@ -197,7 +208,7 @@ const subcommands: Record<string, Command> = {
       const item = await withService(ctx, undefined, (s) =>
         s.approve(ctx.args.id, { feedback: ctx.values.feedback, by: ctx.values.reviewer }),
       );
-      return printItem(out, item);
+      return printDecided(out, item);
     },
   }),
   reject: defineCommand({
@@ -235,7 +246,7 @@ const subcommands: Record<string, Command> = {
           : ctx.values.code;
       if (code === undefined) throw ctx.usageError('pass the new code with --file PATH or --code TEXT');
       const item = await withService(ctx, undefined, (s) => s.edit(ctx.args.id, code, { by: ctx.values.reviewer }));
-      return printItem(out, item);
+      return printDecided(out, item);
     },
   }),
   regenerate: defineCommand({
