@@ -89,7 +89,8 @@ async function planChanged(
   const changed = [...new Set([...(scope.changed ?? []), ...(scope.unverified ?? [])])];
   const deleted = scope.deleted ?? [];
   const isConfig = configFileMatcher(configFileGlobs(gate));
-  const configChange = [...changed, ...deleted].find(isConfig);
+  // A config file above the workspace root counts too: the tools look up for their config.
+  const configChange = [...changed, ...deleted, ...(scope.aboveRoot ?? [])].find(isConfig);
   if (configChange) return project(`its tool config ${configChange} changed`, auto);
   if (auto) {
     const recorded = own?.config_hash;

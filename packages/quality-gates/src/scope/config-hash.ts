@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { findGitRoot } from '@st3/fs';
 import type { GateConfig, QualityConfig } from '@st3/schemas';
 import { picomatch } from './filter.js';
 
@@ -78,15 +79,16 @@ const MAX_HASHED_BYTES = 8 * 1024 * 1024;
 
 /**
  * The effective config of a gate as a hash: its section of quality.yaml (after defaults), the project
- * scope it inherits, and the content of its config files found in the workspace root and its working
- * folder. The state records it when the baseline moves; a different hash puts the gate on project scope.
+ * scope it inherits, and the content of its config files found in the workspace root, its working folder
+ * and the folders above the root up to the repository's top (tools look up for their config). The state
+ * records it when the baseline moves; a different hash puts the gate on project scope.
  */
 export function gateConfigHash(root: string, config: QualityConfig, id: string): string {
   const gate = config.gates[id]!;
   const hash = createHash('sha256');
   hash.update(stableJson({ engine: 1, gate, project_scope: config.project_scope ?? null }));
   const matches = configFileMatcher(configFileGlobs(gate).filter((g) => !g.includes('/')));
-  const dirs = new Set([resolve(root), resolve(root, gate.execution.working_dir ?? '.')]);
+  const dirs = new Set([resolve(root), resolve(root, gate.execution.working_dir ?? '.'), ...foldersAbove(root)]);
   for (const dir of [...dirs].sort()) {
     let names: string[];
     try {
@@ -108,6 +110,19 @@ export function gateConfigHash(root: string, config: QualityConfig, id: string):
     }
   }
   return hash.digest('hex').slice(0, 16);
+}
+
+/** The folders above `root` up to the top of the repository holding it (none outside a repository). */
+function foldersAbove(root: string): string[] {
+  const top = findGitRoot(root);
+  const out: string[] = [];
+  if (!top) return out;
+  for (let dir = resolve(root); dir !== resolve(top);) {
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    out.push((dir = parent));
+  }
+  return out;
 }
 
 /** JSON with object keys sorted, so the hash does not depend on key order in the YAML. */

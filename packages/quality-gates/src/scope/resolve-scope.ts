@@ -1,6 +1,6 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { walkFiles } from '@st3/fs';
+import { findGitRoot, walkFiles } from '@st3/fs';
 import type { QualityConfig, QualityGatesState } from '@st3/schemas';
 import { St3Error } from '@st3/schemas/errors';
 import { fileIsPresent } from '@st3/fs';
@@ -33,6 +33,12 @@ export interface ResolvedScope {
   unverified?: string[];
   /** `auto`/`branch`: files of the base commit that are gone from the work tree (a deletion can break importers). */
   deleted?: string[];
+  /**
+   * `auto`/`branch`: files changed or deleted in the folders above the workspace root, up to the repository's
+   * top, relative to the workspace root (`../ruff.toml`). Tools look up for their config (ruff, eslint,
+   * tsconfig `extends`), so a config file there can change the verdict of unchanged files.
+   */
+  aboveRoot?: string[];
   /** One line saying what the scope is and why. */
   description: string;
   /** The commit changes were measured from, when any. */
@@ -68,7 +74,7 @@ export async function resolveScope(options: ResolveScopeOptions): Promise<Resolv
   };
   switch (request.kind) {
     case 'project':
-      return { ...common, mode: 'project', files: await listProjectFiles(root), description: 'whole project' };
+      return projectScope(root, common, 'whole project');
     case 'files':
       return filesScope(root, request, common);
     case 'branch':
@@ -195,12 +201,14 @@ async function branchScope(
   const diff = await changesSince(repo.dir, base);
   const files = withoutOwnFiles(toRootRelative(repo.dir, root, diff.changed), options.config);
   const deleted = withoutOwnFiles(toRootRelative(repo.dir, root, diff.deleted), options.config);
+  const aboveRoot = inFoldersAbove(repo.dir, root, [...diff.changed, ...diff.deleted]);
   return {
     ...common,
-    mode: files.length || deleted.length ? 'changed' : 'none',
+    mode: files.length || deleted.length || aboveRoot.length ? 'changed' : 'none',
     files,
     changed: files,
     deleted,
+    aboveRoot,
     base,
     description: `${files.length} file${files.length === 1 ? '' : 's'} changed since the merge base ${base.slice(0, 8)} with ${parentName}`,
   };
@@ -213,12 +221,7 @@ async function autoScope(
   common: Common,
 ): Promise<ResolvedScope> {
   const baseline = options.state?.baseline_sha ?? undefined;
-  const project = async (why: string): Promise<ResolvedScope> => ({
-    ...common,
-    mode: 'project',
-    files: await listProjectFiles(root),
-    description: `whole project (${why})`,
-  });
+  const project = (why: string): Promise<ResolvedScope> => projectScope(root, common, `whole project (${why})`);
   if (!repo) return project('not a git repository');
   if (!baseline) return project('no baseline yet');
   let diff: Awaited<ReturnType<typeof changesSince>>;
@@ -235,12 +238,14 @@ async function autoScope(
   const unverified = (options.state?.unverified_files ?? []).filter((f) => fileIsPresent(join(root, f)));
   const changed = withoutOwnFiles(toRootRelative(repo.dir, root, diff.changed), options.config);
   const deleted = withoutOwnFiles(toRootRelative(repo.dir, root, diff.deleted), options.config);
+  const aboveRoot = inFoldersAbove(repo.dir, root, [...diff.changed, ...diff.deleted]);
   const failed = [...new Set(allFailedFiles(options.state))].filter((f) => fileIsPresent(join(root, f)));
   const files = [...new Set([...changed, ...unverified, ...failed])].sort();
   const what = `${changed.length} file${changed.length === 1 ? '' : 's'} changed since ${baseline.slice(0, 8)}`;
-  const extra = `${deleted.length ? `, ${deleted.length} deleted` : ''}${unverified.length ? `, ${unverified.length} unverified` : ''}`;
+  const above = aboveRoot.length ? `, ${aboveRoot.length} above the workspace` : '';
+  const extra = `${deleted.length ? `, ${deleted.length} deleted` : ''}${unverified.length ? `, ${unverified.length} unverified` : ''}${above}`;
   const description = `${what}${extra}, ${failed.length} failed before`;
-  if (files.length === 0 && deleted.length === 0)
+  if (files.length === 0 && deleted.length === 0 && aboveRoot.length === 0)
     return {
       ...common,
       mode: 'none',
@@ -248,10 +253,11 @@ async function autoScope(
       changed,
       unverified,
       deleted,
+      aboveRoot,
       base: baseline,
       description: `nothing changed since ${baseline.slice(0, 8)} and nothing failed`,
     };
-  return { ...common, mode: 'changed', files, changed, unverified, deleted, base: baseline, description };
+  return { ...common, mode: 'changed', files, changed, unverified, deleted, aboveRoot, base: baseline, description };
 }
 
 /** Every file any gate failed on: the seed's union and the per-gate lists. */
@@ -275,9 +281,41 @@ function toRootRelative(repoDir: string, root: string, files: string[]): string[
 }
 
 /**
+ * Repository-relative paths in the folders above the workspace root (its ancestors up to the repository's
+ * top, not their other subfolders), as `../`-relative paths from the root.
+ */
+function inFoldersAbove(repoDir: string, root: string, files: readonly string[]): string[] {
+  const prefix = relative(repoDir, root).split(sep).join('/');
+  if (prefix === '') return [];
+  const ancestors = new Set(['']);
+  for (let i = prefix.indexOf('/'); i !== -1; i = prefix.indexOf('/', i + 1)) ancestors.add(prefix.slice(0, i));
+  const depth = prefix.split('/').length;
+  return files
+    .filter((f) => ancestors.has(f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : ''))
+    .map((f) => `${'../'.repeat(depth)}${f}`)
+    .sort();
+}
+
+/**
  * Every file of the workspace, skipping `.git`, `node_modules` and what `.gitignore` ignores (the walk of
  * @st3/fs, rules from the repository's top when in one). Gate filters then narrow it by type and globs.
+ * In a repository, a folder holding its own `.git` (a submodule, a nested clone) is another repository:
+ * the diff of auto and branch scope cannot see into it, so the project does not take it either — else
+ * auto would pass what project fails.
  */
-export async function listProjectFiles(root: string): Promise<string[]> {
-  return walkFiles(root, { gitignore: true });
+export async function listProjectFiles(root: string, nested: string[] = []): Promise<string[]> {
+  if (!findGitRoot(root)) return walkFiles(root, { gitignore: true });
+  const enter = (dir: string): boolean => !(existsSync(join(root, dir, '.git')) && nested.push(dir));
+  return walkFiles(root, { gitignore: true, enter });
+}
+
+/** The whole project as a scope, saying which nested repositories it left out. */
+async function projectScope(root: string, common: Common, description: string): Promise<ResolvedScope> {
+  const nested: string[] = [];
+  const files = await listProjectFiles(root, nested);
+  for (const dir of nested.sort())
+    common.warnings.push(
+      `${dir}/ left out: a nested git repository (submodule or clone) is not part of the project; check its files with --files or in that repository`,
+    );
+  return { ...common, mode: 'project', files, description };
 }
