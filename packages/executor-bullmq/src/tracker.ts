@@ -21,6 +21,12 @@ interface Entry {
   checkpoint: (change: NodeChange) => Promise<void>;
   resolve: (outcome: RemoteOutcome) => void;
   jobId?: string;
+  /** The job id known to be in the queue (added, or seen when adopted): only its absence means the job was lost. */
+  inQueue?: string;
+  /** Set while the tracker enqueues the node: the poll leaves it alone (its job may not exist yet). */
+  enqueueing: number;
+  /** The change its current job was added with (added again with it when that add did not go through). */
+  interrupted?: NodeChange;
   /** The last change its worker checkpointed (kept when the node ends cancelled, for a resume). */
   lastCheckpoint?: NodeChange;
   settled: boolean;
@@ -58,7 +64,14 @@ export class JobTracker {
   dispatch(task: RemoteTask, checkpoint: (change: NodeChange) => Promise<void>): Promise<RemoteOutcome> {
     if (this.stopped) return Promise.resolve(cancelledOutcome(task));
     return new Promise((resolve) => {
-      const entry: Entry = { nodeId: task.node.id, task, checkpoint, resolve, settled: false };
+      const entry: Entry = {
+        nodeId: task.node.id,
+        task,
+        checkpoint,
+        resolve,
+        settled: false,
+        enqueueing: 0,
+      };
       this.entries.add(entry);
       void this.start(entry);
     });
@@ -69,7 +82,9 @@ export class JobTracker {
       if (entry.settled) return;
       if (this.stopped) return this.settle(entry, cancelledOutcome(entry.task, entry.lastCheckpoint));
       try {
-        await this.enqueueOrAdopt(entry);
+        const adopted = await this.enqueueing(entry, () => this.enqueueOrAdopt(entry));
+        // An adopted job may have ended while no coordinator listened.
+        if (adopted) await this.check(entry);
         return;
       } catch {
         // Redis away for a moment: the poll decides when that becomes a failure of the run.
@@ -78,7 +93,18 @@ export class JobTracker {
     }
   }
 
-  private async enqueueOrAdopt(entry: Entry): Promise<void> {
+  /** Runs `enqueue` with the poll kept off the entry (a job being added is not a lost job). */
+  private async enqueueing<T>(entry: Entry, enqueue: () => Promise<T>): Promise<T> {
+    entry.enqueueing++;
+    try {
+      return await enqueue();
+    } finally {
+      entry.enqueueing--;
+    }
+  }
+
+  /** Adds the node's job, or adopts the one an earlier coordinator of the run left (then returns true). */
+  private async enqueueOrAdopt(entry: Entry): Promise<boolean> {
     const { queue, client, keys } = this.o;
     const existing = await client.hget(keys.jobs, entry.nodeId);
     let generation = 0;
@@ -88,23 +114,26 @@ export class JobTracker {
         const outcome = outcomeOf((await Job.fromId(queue, existing))?.returnvalue);
         if (outcome?.state.status === 'succeeded') {
           this.o.notice({ type: 'adopted', nodeId: entry.nodeId, jobId: existing, state });
-          return this.settle(entry, outcome);
+          this.settle(entry, outcome);
+          return false;
         }
       } else if (ADOPTABLE.has(state)) {
         this.o.notice({ type: 'adopted', nodeId: entry.nodeId, jobId: existing, state });
         this.track(entry, existing);
-        await this.check(entry);
-        return;
+        entry.inQueue = existing;
+        return true;
       }
       generation = generationOf(existing) + 1;
     }
     const jobId = jobIdOf(this.o.runId, entry.nodeId, generation);
     await this.add(entry, jobId);
+    return false;
   }
 
   private async add(entry: Entry, jobId: string, interrupted?: NodeChange): Promise<void> {
     const { queue, client, keys, keepSeconds } = this.o;
     this.track(entry, jobId);
+    entry.interrupted = interrupted;
     await client.hset(keys.jobs, entry.nodeId, jobId);
     const data: QueueJob = {
       v: QUEUE_PROTOCOL_VERSION,
@@ -118,6 +147,7 @@ export class JobTracker {
       removeOnComplete: { age: keepSeconds },
       removeOnFail: { age: keepSeconds },
     });
+    if (entry.jobId === jobId) entry.inQueue = jobId;
   }
 
   private track(entry: Entry, jobId: string): void {
@@ -183,9 +213,10 @@ export class JobTracker {
 
   private async check(entry: Entry): Promise<void> {
     const jobId = entry.jobId;
-    if (!jobId || entry.settled) return;
+    if (!jobId || entry.settled || entry.enqueueing > 0) return;
     const state = await this.o.queue.getJobState(jobId);
-    if (entry.settled || entry.jobId !== jobId) return;
+    // A check that waited (Redis away) while the node was enqueued again looks at a job of the past.
+    if (entry.settled || entry.jobId !== jobId || entry.enqueueing > 0) return;
     if (state === 'completed') {
       const job = await Job.fromId(this.o.queue, jobId);
       const outcome = outcomeOf(job?.returnvalue);
@@ -195,10 +226,13 @@ export class JobTracker {
       await this.failFromQueue(entry, jobId, job?.failedReason ?? 'failed');
     } else if (state === 'unknown') {
       if (this.stopped) return this.settle(entry, cancelledOutcome(entry.task, entry.lastCheckpoint));
+      // Its add did not go through (Redis went away meanwhile): added again under the same id, not a new one.
+      if (entry.inQueue !== jobId) return this.enqueueing(entry, () => this.add(entry, jobId, entry.interrupted));
       // The job is gone (Redis lost its data): the node runs again, told what its last attempt checkpointed.
       this.o.notice({ type: 'lost', nodeId: entry.nodeId, jobId });
       const interrupted = entry.lastCheckpoint?.outcome === 'applying' ? entry.lastCheckpoint : undefined;
-      await this.add(entry, jobIdOf(this.o.runId, entry.nodeId, generationOf(jobId) + 1), interrupted);
+      const next = jobIdOf(this.o.runId, entry.nodeId, generationOf(jobId) + 1);
+      await this.enqueueing(entry, () => this.add(entry, next, interrupted));
     }
   }
 

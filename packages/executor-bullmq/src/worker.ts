@@ -16,8 +16,12 @@ export type WorkerEvent =
       nodeId: string;
       attempt: number;
       jobId: string;
-      /** succeeded | failed | cancelled: the node's outcome; retry: another attempt follows; error: the job failed in the queue. */
-      outcome: 'succeeded' | 'failed' | 'cancelled' | 'retry' | 'error';
+      /**
+       * succeeded | failed | cancelled: the node's outcome; retry: another attempt follows; error: the job failed in
+       * the queue; lost: another worker took the job over (this one stopped renewing its lock), so the queue
+       * discards this attempt's result.
+       */
+      outcome: 'succeeded' | 'failed' | 'cancelled' | 'retry' | 'error' | 'lost';
       durationMs: number;
       message?: string;
     };
@@ -120,6 +124,7 @@ interface WorkerContext {
 
 type JobEndOutcome = Extract<WorkerEvent, { type: 'job:end' }>['outcome'];
 type ReportEnd = (outcome: JobEndOutcome, message?: string) => void;
+type ReportAttemptEnd = (outcome: JobEndOutcome, message?: string) => Promise<void>;
 
 /** The worker's command client, connected (E_REDIS_UNAVAILABLE, and no client left open, when it cannot be). */
 async function connectClient(url: string, name: string, onError: (error: Error) => void): Promise<Redis> {
@@ -150,7 +155,7 @@ function createBullWorker(ctx: WorkerContext, url: string, name: string): Worker
   const { options } = ctx;
   return new Worker(
     ctx.queue,
-    (job: Job, _token?: string, bullSignal?: AbortSignal) => processJob(ctx, job, bullSignal),
+    (job: Job, token?: string, bullSignal?: AbortSignal) => processJob(ctx, job, token, bullSignal),
     {
       connection: blockingConnection(url),
       prefix: ctx.prefix,
@@ -173,7 +178,12 @@ function createBullWorker(ctx: WorkerContext, url: string, name: string): Worker
  * One job: one attempt of its node, unless the run was cancelled before it started. Reports
  * `job:start`, then exactly one `job:end` (an invalid job is refused before either).
  */
-async function processJob(ctx: WorkerContext, job: Job, bullSignal?: AbortSignal): Promise<RemoteOutcome> {
+async function processJob(
+  ctx: WorkerContext,
+  job: Job,
+  token: string | undefined,
+  bullSignal?: AbortSignal,
+): Promise<RemoteOutcome> {
   const data = parseJob(job);
   const { task } = data;
   const attempt = data.progress?.cursor.attempt ?? 1;
@@ -188,13 +198,29 @@ async function processJob(ctx: WorkerContext, job: Job, bullSignal?: AbortSignal
       return outcome;
     }
     const runNode = await loadRunner(ctx.options, task as RemoteTask);
-    return await runAttempt(job, data, runNode, controller.signal, report);
+    return await runAttempt(job, data, runNode, controller.signal, reportIfHeld(ctx, job, token, report));
   } catch (error) {
     if (!(error instanceof AttemptFailed)) report('error', (error as Error).message);
     throw error;
   } finally {
     release();
   }
+}
+
+/**
+ * Reports an attempt's end as `lost` when this worker no longer holds the job's lock: another worker took
+ * the job over (this one was paused or cut off longer than the lock lasts) and the queue refuses this
+ * result, so counting it as succeeded would count the node twice across workers.
+ */
+function reportIfHeld(ctx: WorkerContext, job: Job, token: string | undefined, report: ReportEnd): ReportAttemptEnd {
+  return async (outcome, message) => {
+    const lock = token
+      ? await ctx.client.get(`${ctx.prefix}:${ctx.queue}:${job.id ?? ''}:lock`).catch(() => token)
+      : undefined;
+    if (token && lock !== token)
+      report('lost', `another worker took the job over; this attempt's result (${outcome}) is discarded`);
+    else report(outcome, message);
+  };
 }
 
 /** Reports the job's end (its duration counted from now). */
@@ -267,7 +293,7 @@ async function runAttempt(
   data: QueueJob,
   runNode: RunNode<unknown>,
   signal: AbortSignal,
-  report: ReportEnd,
+  report: ReportAttemptEnd,
 ): Promise<RemoteOutcome> {
   const step = await attemptRemotely({
     task: data.task as RemoteTask,
@@ -285,10 +311,10 @@ async function runAttempt(
     const { interrupted: _i, ...rest } = data;
     await job.updateData({ ...rest, progress: step.progress as never, retryInMs: step.retry.delayMs });
     const last = step.progress.state.attempts.at(-1)?.error;
-    report('retry', last?.message);
+    await report('retry', last?.message);
     throw new AttemptFailed(`${last?.category ?? 'unknown'}: ${last?.message ?? 'attempt failed'}`);
   }
   const { cursor: _c, ...outcome } = step.progress;
-  report(outcome.state.status as 'succeeded' | 'failed' | 'cancelled', outcome.state.error?.message);
+  await report(outcome.state.status as 'succeeded' | 'failed' | 'cancelled', outcome.state.error?.message);
   return outcome;
 }

@@ -97,7 +97,7 @@ export const command = defineCommand({
           if (e.type === 'job:start') return metrics.jobStarted();
           metrics.jobEnded(e.outcome, e.durationMs);
           counts[e.outcome] = (counts[e.outcome] ?? 0) + 1;
-          if (!out.json && (e.outcome === 'failed' || e.outcome === 'error'))
+          if (!out.json && (e.outcome === 'failed' || e.outcome === 'error' || e.outcome === 'lost'))
             out.warn(`${e.runId} ${e.nodeId}: ${e.outcome}${e.message ? `: ${e.message.split('\n')[0]}` : ''}`);
         },
         onError: (error) => out.warn(`worker: ${error.message}`),

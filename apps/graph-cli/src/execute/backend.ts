@@ -32,6 +32,9 @@ export async function schedulerBackend(
         hooks.onStalled?.();
         out.warn(`${n.nodeId}: its worker stopped; another worker takes the job over`);
       } else if (n.type === 'job-failed') out.warn(`${n.nodeId}: the queue failed its job: ${n.reason}`);
+      // At-least-once made visible: the record counts the node's attempts, not this rerun of one.
+      else if (n.type === 'lost')
+        out.warn(`${n.nodeId}: its job is gone from Redis (restarted without its data?); the node runs again`);
     },
     ...(hooks.onQueueStats ? { onQueueStats: hooks.onQueueStats } : {}),
   });

@@ -170,7 +170,7 @@ export const WORKER_METRICS: readonly MetricInfo[] = [
   {
     name: 'st3_worker_jobs_total',
     kind: 'counter',
-    help: 'Jobs (node attempts) this worker finished, by outcome: succeeded, failed, cancelled, retry, error',
+    help: 'Jobs (node attempts) this worker finished, by outcome: succeeded, failed, cancelled, retry, error, lost (its lock was taken over: another worker ran it; not counted as done)',
     labels: ['outcome'],
     scope: 'live',
   },
