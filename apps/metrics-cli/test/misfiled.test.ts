@@ -54,7 +54,10 @@ describe("st3 metrics: another task's telemetry file in a task's folder", () => 
     const load = await telemetryLoader(root, join(root, '.st3/tasks'), (e) => reported.push(e.message))();
     expect(load.records.map((x) => `${x.task_id}/${x.agent}`).sort()).toEqual(['TASK-0001/coder', 'TASK-0002/tester']);
     expect(load.unreadable).toEqual([
-      expect.objectContaining({ code: 'E_TELEMETRY_MISFILED', file: join('.st3/tasks/TASK-0002/telemetry-coder.json') }),
+      expect.objectContaining({
+        code: 'E_TELEMETRY_MISFILED',
+        file: join('.st3/tasks/TASK-0002/telemetry-coder.json'),
+      }),
     ]);
     expect(reported).toHaveLength(1);
   });
