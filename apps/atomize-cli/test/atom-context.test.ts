@@ -66,6 +66,17 @@ describe('st3 atomize --context', () => {
     expect(other.stderr).toContain('or the id came from atomizing with other options');
   });
 
+  it('finds an id written as ./src/… (a shell completion), with and without source paths', async () => {
+    const dir = folder({ 'src/store.ts': STORE });
+    const listed = await st3(dir, 'src', '--json');
+    const id = (JSON.parse(listed.stdout) as { files: { atoms: { id: string }[] }[] }).files[0]!.atoms[0]!.id;
+    for (const paths of [[], ['src']]) {
+      const r = await st3(dir, '--context', `./${id}`, ...paths, '--json');
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ atom: { id } });
+    }
+  });
+
   it('a context trimmed by --budget says what it left out and does not keep its full completeness', async () => {
     const dir = folder({ 'src/store.ts': STORE });
     const listed = await st3(dir, 'src', '--json');

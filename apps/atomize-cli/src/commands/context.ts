@@ -73,8 +73,12 @@ export async function printContext(
 ): Promise<void> {
   const files = await contextFiles(id, paths, options.cwd, options.out, options.io.signal, options.atomize);
   const { atomContext, createModuleResolver } = await import('@st3/atomizer');
-  // Ids are relative to the folder atomize ran in: an id written with other separators still matches.
-  const wanted = id.split(sep).join('/');
+  // Ids are relative to the folder atomize ran in: an id written with other separators, or as `./src/…`
+  // (a shell's completion), still matches — as the MCP tool takes it.
+  const wanted = id
+    .split(sep)
+    .join('/')
+    .replace(/^(\.\/)+/, '');
   const resolveImport = createModuleResolver(files.map((f) => f.path));
   const view: AtomContextView = atomContext(wanted, {
     files,
