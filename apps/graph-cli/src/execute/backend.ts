@@ -36,6 +36,39 @@ export async function schedulerBackend(
       else if (n.type === 'lost')
         out.warn(`${n.nodeId}: its job is gone from Redis (restarted without its data?); the node runs again`);
     },
-    ...(hooks.onQueueStats ? { onQueueStats: hooks.onQueueStats } : {}),
+    onQueueStats: withNoWorkerWarning(out, `queue "${choice.queue ?? 'st3'}" at ${redactUrl(choice.redis!)}`, hooks),
   });
+}
+
+/** How long nodes may wait with no worker on the queue before the coordinator says so. */
+const NO_WORKER_WARNING_MS = 5000;
+
+/**
+ * The queue statistics hook, plus one warning when nodes wait while no worker serves the queue (a run
+ * started before its workers, or against the wrong --redis/--queue, otherwise waits without a word),
+ * and one notice when a worker comes.
+ */
+function withNoWorkerWarning(
+  out: Output,
+  where: string,
+  hooks: { onQueueStats?(stats: QueueStats): void },
+): (stats: QueueStats) => void {
+  let waitingSince: number | undefined;
+  let warned = false;
+  return (stats) => {
+    hooks.onQueueStats?.(stats);
+    if (stats.workers > 0) {
+      if (warned) out.warn(`a worker serves ${where} now`);
+      warned = false;
+      waitingSince = undefined;
+      return;
+    }
+    if (stats.waiting === 0) return;
+    waitingSince ??= Date.now();
+    if (warned || Date.now() - waitingSince < NO_WORKER_WARNING_MS) return;
+    warned = true;
+    out.warn(
+      `no worker serves ${where}: ${stats.waiting} node(s) wait; start one with \`st3 worker\` on the same --redis and --queue`,
+    );
+  };
 }
