@@ -23,7 +23,8 @@ describe('st3 execute --backend bullmq with no worker on the queue', () => {
     const dir = mkdtempSync(join(tmpdir(), 'st3-bullmq-no-worker-'));
     mkdirSync(join(dir, '.st3'));
     writeFileSync(join(dir, 'graph.json'), JSON.stringify({ nodes: [{ id: 'a' }, { id: 'b' }], edges: [] }));
-    writeFileSync(join(dir, 'gen.mjs'), 'process.exit(0);\n');
+    // Each node takes 2 s: the coordinator's queue polls (every second) see the worker while it works.
+    writeFileSync(join(dir, 'gen.mjs'), 'await new Promise((r) => setTimeout(r, 2000));\n');
     const redis = await startRedisServer({ persistence: false });
     const env = { ...process.env, NO_COLOR: '1', CI: '1' };
     const run = spawn(
