@@ -24,4 +24,4 @@ export const cli: CliDefinition = {
 };
 
 /** This app's stage of `st3 run`: a task of the example workspace through init, attach, validate, verify. */
-export const stage: RunStage | undefined = evidenceStage;
+export const stage: RunStage = evidenceStage;
