@@ -45,7 +45,14 @@ export {
   type StateUpdate,
 } from './state/baseline.js';
 export { loadGatesState } from './state/read-state.js';
-export { gateConfigHash, configFileGlobs, configFileMatcher } from './scope/config-hash.js';
+export {
+  gateConfigHash,
+  gateConfigInputs,
+  configFileGlobs,
+  configFileMatcher,
+  type GateConfigInputs,
+  type GateHashOptions,
+} from './scope/config-hash.js';
 export { findImporters, pythonImports, jsImports } from './scope/imports.js';
 export { planGates, failedFor, type GatePlan, type PlanContext } from './run/plan.js';
 export { changedLinesSince, holdTheLine, type ChangedLines } from './run/new-only.js';

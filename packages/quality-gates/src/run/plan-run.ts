@@ -3,7 +3,7 @@ import type { QualityConfig, QualityGatesState, TelemetryHandle } from '@st3/sch
 import { St3Error } from '@st3/schemas/errors';
 import { QUALITY_CONFIG_CACHE, QUALITY_CONFIG_PATH } from '../config/paths.js';
 import { requireQualityConfig } from '../config/require-config.js';
-import { gateConfigHash } from '../scope/config-hash.js';
+import { gateConfigInputs } from '../scope/config-hash.js';
 import { whyGateSkipsFile } from '../scope/filter.js';
 import {
   listProjectFiles,
@@ -34,7 +34,10 @@ export interface RunGatesOptions {
   onProgress?: (event: GateProgress) => void;
   /** Gates running at the same time (default: config `concurrency`, else 4). */
   concurrency?: number;
-  /** Base environment of the tools (default: this process's). A gate's `execution.env` is added to it. */
+  /**
+   * Base environment of the tools (default: this process's). A gate's `execution.env` is added to it. Its PATH
+   * also finds each gate's tool for the fingerprint in the gate's config hash (see config-hash.ts).
+   */
   env?: Record<string, string | undefined>;
   /**
    * Record the outcome in `.st3/state.json` (default true): per-gate failed files, and the baseline when every
@@ -95,14 +98,21 @@ export async function planGateRun(options: RunGatesOptions): Promise<RunPlan> {
   });
   let projectFiles: Promise<string[]> | undefined;
   const hashes: Record<string, string> = {};
-  for (const id of selectGates(config, undefined)) hashes[id] = gateConfigHash(root, config, id);
-  for (const id of ids) hashes[id] ??= gateConfigHash(root, config, id);
+  const referenced: Record<string, string[]> = {};
+  // The tools are found as they will run: the same environment, node_modules/.bin up to the repository's top.
+  const hashOptions = { env: options.env ?? process.env, top: scope.repoDir ?? root };
+  for (const id of new Set([...selectGates(config, undefined), ...ids])) {
+    const inputs = gateConfigInputs(root, config, id, hashOptions);
+    hashes[id] = inputs.hash;
+    referenced[id] = inputs.referenced;
+  }
   const plans = await planGates(ids, {
     root,
     config,
     scope,
     state,
     hashes,
+    referenced,
     projectFiles: () =>
       (projectFiles ??= scope.mode === 'project' ? Promise.resolve(scope.files) : listProjectFiles(root)),
   });

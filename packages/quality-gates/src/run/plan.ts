@@ -28,6 +28,8 @@ export interface PlanContext {
   state: QualityGatesState;
   /** Effective config hash per gate (see config-hash.ts). */
   hashes: Readonly<Record<string, string>>;
+  /** Per gate, the files its config files reference (`extends`...), root-relative (see config-references.ts). */
+  referenced?: Readonly<Record<string, readonly string[]>>;
   /** Every file of the project (computed once, on demand). */
   projectFiles: () => Promise<string[]>;
 }
@@ -90,13 +92,17 @@ async function planChanged(
   const deleted = scope.deleted ?? [];
   const isConfig = configFileMatcher(configFileGlobs(gate));
   // A config file above the workspace root counts too: the tools look up for their config.
-  const configChange = [...changed, ...deleted, ...(scope.aboveRoot ?? [])].find(isConfig);
+  // So does a file a config file references (`extends`), wherever it is in the repository.
+  const referenced = new Set(ctx.referenced?.[id] ?? []);
+  const configChange =
+    [...changed, ...deleted, ...(scope.aboveRoot ?? [])].find(isConfig) ??
+    [...changed, ...deleted, ...(scope.outsideRoot ?? [])].find((f) => referenced.has(f));
   if (configChange) return project(`its tool config ${configChange} changed`, auto);
   if (auto) {
     const recorded = own?.config_hash;
     if (recorded !== ctx.hashes[id])
       return project(
-        recorded ? 'its config changed since the baseline' : 'no config hash recorded for it at the baseline',
+        recorded ? 'its config or tool changed since the baseline' : 'no config hash recorded for it at the baseline',
         true,
       );
     if (own?.project_failed) return project('it failed on the project last time', true);

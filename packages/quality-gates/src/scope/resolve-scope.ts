@@ -39,6 +39,11 @@ export interface ResolvedScope {
    * tsconfig `extends`), so a config file there can change the verdict of unchanged files.
    */
   aboveRoot?: string[];
+  /**
+   * `auto`/`branch`: every file changed or deleted in the repository outside the workspace root, relative to
+   * it (`../shared/tsconfig.base.json`), for the config files a gate's config references (`extends`).
+   */
+  outsideRoot?: string[];
   /** One line saying what the scope is and why. */
   description: string;
   /** The commit changes were measured from, when any. */
@@ -202,6 +207,7 @@ async function branchScope(
   const files = withoutOwnFiles(toRootRelative(repo.dir, root, diff.changed), options.config);
   const deleted = withoutOwnFiles(toRootRelative(repo.dir, root, diff.deleted), options.config);
   const aboveRoot = inFoldersAbove(repo.dir, root, [...diff.changed, ...diff.deleted]);
+  const outsideRoot = outsideWorkspace(repo.dir, root, [...diff.changed, ...diff.deleted]);
   return {
     ...common,
     mode: files.length || deleted.length || aboveRoot.length ? 'changed' : 'none',
@@ -209,6 +215,7 @@ async function branchScope(
     changed: files,
     deleted,
     aboveRoot,
+    outsideRoot,
     base,
     description: `${files.length} file${files.length === 1 ? '' : 's'} changed since the merge base ${base.slice(0, 8)} with ${parentName}`,
   };
@@ -239,6 +246,7 @@ async function autoScope(
   const changed = withoutOwnFiles(toRootRelative(repo.dir, root, diff.changed), options.config);
   const deleted = withoutOwnFiles(toRootRelative(repo.dir, root, diff.deleted), options.config);
   const aboveRoot = inFoldersAbove(repo.dir, root, [...diff.changed, ...diff.deleted]);
+  const outsideRoot = outsideWorkspace(repo.dir, root, [...diff.changed, ...diff.deleted]);
   const failed = [...new Set(allFailedFiles(options.state))].filter((f) => fileIsPresent(join(root, f)));
   const files = [...new Set([...changed, ...unverified, ...failed])].sort();
   const what = `${changed.length} file${changed.length === 1 ? '' : 's'} changed since ${baseline.slice(0, 8)}`;
@@ -254,10 +262,22 @@ async function autoScope(
       unverified,
       deleted,
       aboveRoot,
+      outsideRoot,
       base: baseline,
       description: `nothing changed since ${baseline.slice(0, 8)} and nothing failed`,
     };
-  return { ...common, mode: 'changed', files, changed, unverified, deleted, aboveRoot, base: baseline, description };
+  return {
+    ...common,
+    mode: 'changed',
+    files,
+    changed,
+    unverified,
+    deleted,
+    aboveRoot,
+    outsideRoot,
+    base: baseline,
+    description,
+  };
 }
 
 /** Every file any gate failed on: the seed's union and the per-gate lists. */
@@ -293,6 +313,16 @@ function inFoldersAbove(repoDir: string, root: string, files: readonly string[])
   return files
     .filter((f) => ancestors.has(f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : ''))
     .map((f) => `${'../'.repeat(depth)}${f}`)
+    .sort();
+}
+
+/** Repository-relative paths outside the workspace root, as `../`-relative paths from the root. */
+function outsideWorkspace(repoDir: string, root: string, files: readonly string[]): string[] {
+  const prefix = relative(repoDir, root).split(sep).join('/');
+  if (prefix === '') return [];
+  return files
+    .filter((f) => !f.startsWith(`${prefix}/`))
+    .map((f) => relative(root, join(repoDir, f)).split(sep).join('/'))
     .sort();
 }
 
