@@ -253,22 +253,10 @@ async function autoScope(
   const above = aboveRoot.length ? `, ${aboveRoot.length} above the workspace` : '';
   const extra = `${deleted.length ? `, ${deleted.length} deleted` : ''}${unverified.length ? `, ${unverified.length} unverified` : ''}${above}`;
   const description = `${what}${extra}, ${failed.length} failed before`;
-  if (files.length === 0 && deleted.length === 0 && aboveRoot.length === 0)
-    return {
-      ...common,
-      mode: 'none',
-      files,
-      changed,
-      unverified,
-      deleted,
-      aboveRoot,
-      outsideRoot,
-      base: baseline,
-      description: `nothing changed since ${baseline.slice(0, 8)} and nothing failed`,
-    };
+  const nothing = files.length === 0 && deleted.length === 0 && aboveRoot.length === 0;
   return {
     ...common,
-    mode: 'changed',
+    mode: nothing ? 'none' : 'changed',
     files,
     changed,
     unverified,
@@ -276,7 +264,7 @@ async function autoScope(
     aboveRoot,
     outsideRoot,
     base: baseline,
-    description,
+    description: nothing ? `nothing changed since ${baseline.slice(0, 8)} and nothing failed` : description,
   };
 }
 
