@@ -15,3 +15,4 @@ export {
   type SplitResult,
 } from './split-command.js';
 export { findTree, killTree, signalTree, runTagVar, type TreeHandle } from './tree.js';
+export { findExecutable, envValue, type ExecutableLookup } from './find-executable.js';

@@ -3,7 +3,8 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runGates, type GateRunResult } from '../src/index.js';
-import { resolveExecutable, toolFingerprint } from '../src/scope/tool-fingerprint.js';
+import { findExecutable } from '@st3/process';
+import { toolFingerprint } from '../src/scope/tool-fingerprint.js';
 import { commitAll, git, itWithTools, tempDir, write } from './helpers.js';
 
 /**
@@ -133,7 +134,7 @@ describe('the tool fingerprint in the config hash', () => {
   it('a program that cannot be found is one stable line, never a throw', () => {
     const ws = scratch();
     const lookup = { cwd: ws, env: { PATH: ws } };
-    expect(resolveExecutable('no-such-tool-st3', lookup)).toBeUndefined();
+    expect(findExecutable('no-such-tool-st3', lookup)).toBeUndefined();
     expect(toolFingerprint(['no-such-tool-st3', '-x'], lookup)).toEqual(['no-such-tool-st3: not found']);
     expect(toolFingerprint(['./missing/tool'], lookup)).toEqual(['./missing/tool: not found']);
   });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { accessSync, constants, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { findExecutable, envValue, type ExecutableLookup } from '@st3/process';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, join, resolve, sep } from 'node:path';
 
 // A cheap fingerprint of the tool a gate runs, for its config hash: a tool upgraded outside the workspace
@@ -7,29 +8,13 @@ import { basename, delimiter, dirname, join, resolve, sep } from 'node:path';
 // process is started: the executable is found as spawn finds it and identified by stat and a few reads.
 
 /** Where and how a command is looked up: its working folder and its environment (PATH as the tool gets it). */
-export interface ToolLookup {
-  cwd: string;
-  env: Readonly<Record<string, string | undefined>>;
-}
+export type ToolLookup = ExecutableLookup;
 
 const WINDOWS = process.platform === 'win32';
 /** Scripts smaller than this are read to find what they run (a pnpm shim is under 1 KB). */
 const MAX_SHIM_BYTES = 16 * 1024;
 /** package.json files larger than this are stamped by size and mtime instead of content. */
 const MAX_MANIFEST_BYTES = 1024 * 1024;
-
-/**
- * The file spawn runs for `program`: a path with a separator is taken relative to `cwd`, a bare name is
- * the first executable file of that name in PATH (an empty PATH entry is the working folder, as execvp has it).
- */
-export function resolveExecutable(program: string, lookup: ToolLookup): string | undefined {
-  const exts = WINDOWS ? ['', ...(envValue(lookup.env, 'PATHEXT') ?? '.EXE;.CMD;.BAT').split(';')] : [''];
-  const candidates = /[\\/]/.test(program)
-    ? [resolve(lookup.cwd, program)]
-    : (envValue(lookup.env, 'PATH') ?? '').split(delimiter).map((dir) => resolve(lookup.cwd, dir, program));
-  for (const base of candidates) for (const ext of exts) if (isExecutableFile(base + ext)) return base + ext;
-  return undefined;
-}
 
 /**
  * Lines identifying the tool `argv` runs: its executable (real path, size, mtime), the package.json of the
@@ -41,7 +26,7 @@ export function resolveExecutable(program: string, lookup: ToolLookup): string |
 export function toolFingerprint(argv: readonly string[], lookup: ToolLookup): string[] {
   const program = argv[0];
   if (!program) return ['no command'];
-  const exe = resolveExecutable(program, lookup);
+  const exe = findExecutable(program, lookup);
   if (!exe) return [`${program}: not found`];
   const lines = [`${program}: ${fileStamp(exe)}`];
   const real = realPath(exe);
@@ -54,21 +39,6 @@ export function toolFingerprint(argv: readonly string[], lookup: ToolLookup): st
   const inner = runnerTarget(argv);
   if (inner) lines.push(...toolFingerprint(inner, withVenvBins(lookup)));
   return lines;
-}
-
-function envValue(env: ToolLookup['env'], name: string): string | undefined {
-  const key = Object.keys(env).find((k) => k.toUpperCase() === name);
-  return key === undefined ? undefined : env[key];
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    if (!WINDOWS) accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function realPath(path: string): string {
