@@ -61,12 +61,15 @@ export interface TimingStats {
 
 export interface SuiteReport {
   name: string;
-  /** No fail, no regression, and every case ended in the category it declared. */
+  /**
+   * No fail, no regression, every case ended in the category it declared, and speed passed or was
+   * skipped on purpose: a speed check that ran but measured nothing (`not measured`) is not met.
+   */
   ok: boolean;
   counts: Record<ParityCategory, number>;
   cases: CaseReport[];
   timing: { left: TimingStats; right: TimingStats; ratio: { median: number; p95: number } };
-  /** The speed verdict (right vs left), measured on the cases that render on both sides; a `fail` makes the suite not ok. */
+  /** The speed verdict (right vs left), measured on the cases that render on both sides; `fail` or `not measured` makes the suite not ok. */
   speed: SpeedVerdict;
 }
 
@@ -153,12 +156,21 @@ export async function runParitySuite(options: RunSuiteOptions): Promise<SuiteRep
       counts.fail === 0 &&
       counts.regression === 0 &&
       cases.every((c) => c.expectedCategory === undefined) &&
-      speed.status !== 'fail',
+      speedMet(speed),
     counts,
     cases,
     timing: { left, right, ratio: { median: ratio(right.median, left.median), p95: ratio(right.p95, left.p95) } },
     speed,
   };
+}
+
+/**
+ * The speed requirement holds when it passed, or was skipped by the caller's choice (`speed: false`,
+ * `{ skip }`); a check that ran and could not measure (no case renders on both sides, too few samples)
+ * has no data, and a requirement with no data is not met.
+ */
+export function speedMet(speed: SpeedVerdict): boolean {
+  return speed.status === 'pass' || speed.status === 'skipped';
 }
 
 /** Times the cases that rendered on both sides (an error path is not a render time). */

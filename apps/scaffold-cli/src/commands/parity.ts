@@ -29,7 +29,8 @@ const run = defineCommand({
     'regression (v1 fine, v2 fails), fail (outputs differ). Speed is a verdict too: v2/v1 median above 1.2 or p95 ' +
     'above 1.3 fails the suite (interleaved renders; a doubtful first measurement is settled by a 4x larger one). ' +
     "A side's workspace: (relative to the suite) must be a folder holding .st3/, else exit 2 at that line of suite.yaml. " +
-    'Exit 1 on any fail, regression or speed failure.',
+    'Exit 1 on any fail, regression or speed failure, and when speed was not measured (no case renders on both ' +
+    'sides, too few samples): a speed requirement with no data is not met (--no-speed skips it on purpose).',
   args: [
     {
       name: 'suite-dir',

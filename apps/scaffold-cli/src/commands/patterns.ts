@@ -7,7 +7,8 @@ const check = defineCommand({
   name: 'check',
   summary: 'compliance check of a pattern registry: schema, doc ids, links, sidecars, DOC_LINK headers',
   description: [
-    'Findings are printed as file:line:col [rule] message; exit 1 on any error. --config FILE names the rules ' +
+    'Findings are printed as file:line:col [rule] message; exit 1 on any error. A registry that lists no pattern ' +
+      'checks nothing: that is the registry-empty error, never a pass. --config FILE names the rules ' +
       'file (default .st3/config/patterns.yaml when present).',
     `Rules: ${Object.entries(PATTERN_RULES)
       .map(([rule, what]) => `${rule} (${what})`)
@@ -75,8 +76,10 @@ const check = defineCommand({
       .sort((a, b) => b[1] - a[1])
       .map(([r, n]) => `${r} ${n}`)
       .join(', ');
+    // No pattern: the per-pattern rules had nothing to check, which the summary says (the finding above has the hint).
+    const counted = report.patterns === 0 ? '0 patterns (nothing checked)' : `${report.patterns} patterns`;
     out.line(
-      `${shown(report.registry)}: ${report.patterns} patterns, ${report.errors} error(s), ${report.warnings} warning(s)${rules ? ` (${rules})` : ''}`,
+      `${shown(report.registry)}: ${counted}, ${report.errors} error(s), ${report.warnings} warning(s)${rules ? ` (${rules})` : ''}`,
     );
     return report.ok ? EXIT.ok : EXIT.problems;
   },

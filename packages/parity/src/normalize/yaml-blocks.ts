@@ -1,4 +1,5 @@
 import { blankLinesRule, indentOf, isBlank, trailingWhitespaceRule } from './basic.js';
+import { yamlFlowScalarLines } from './yaml-flow-scalars.js';
 
 // A block scalar header ends its line: `key: |`, `- >-`, `key: |2+  # comment`.
 const BLOCK_HEADER = /(?:^|[:-][ \t])[|>][-+0-9]*[ \t]*(?:#.*)?$/;
@@ -23,16 +24,25 @@ export function yamlBlockScalarLines(lines: readonly string[]): boolean[] {
   return inside;
 }
 
-/** `trailing-whitespace` for YAML: lines inside block scalars keep their spaces (the value's). */
-export const trailingWhitespaceYaml = trailingWhitespaceRule('trailing-whitespace-yaml', shiftedToLineEnds);
-/** `blank-lines` for YAML: blank lines inside block scalars are the value and stay. */
-export const blankLinesYaml = blankLinesRule('blank-lines-yaml', yamlBlockScalarLines);
+/** `trailing-whitespace` for YAML: lines inside block scalars and quoted scalars keep their spaces (the value's). */
+export const trailingWhitespaceYaml = trailingWhitespaceRule('trailing-whitespace-yaml', lineEndsInScalar);
+/** `blank-lines` for YAML: blank lines inside block, quoted and multi-line plain scalars are the value and stay. */
+export const blankLinesYaml = blankLinesRule('blank-lines-yaml', blankLinesInScalar);
+
+/** Blank lines that are a scalar's newlines: in a block scalar, a quoted scalar, or a multi-line plain scalar. */
+function blankLinesInScalar(lines: readonly string[]): boolean[] {
+  const block = yamlBlockScalarLines(lines);
+  const { quoted, plainBlank } = yamlFlowScalarLines(lines, block);
+  return block.map((b, i) => b || quoted[i]! || plainBlank[i]!);
+}
 
 /**
- * `trailingWhitespaceRule` keeps line i when line i + 1 is marked (a string open at the end of line i);
- * a block scalar's lines are whole lines, so mark each one's predecessor instead.
+ * `trailingWhitespaceRule` keeps line i when line i + 1 is marked (a string open at the end of line i):
+ * so it is for quoted scalars; a block scalar's lines are whole lines, so each one's predecessor is
+ * marked instead. Trailing spaces of plain scalars are folded away by YAML: they are trimmed.
  */
-function shiftedToLineEnds(lines: readonly string[]): boolean[] {
-  const inside = yamlBlockScalarLines(lines);
-  return [false, ...inside];
+function lineEndsInScalar(lines: readonly string[]): boolean[] {
+  const block = yamlBlockScalarLines(lines);
+  const { quoted } = yamlFlowScalarLines(lines, block);
+  return [...quoted, false].map((q, i) => q || (i > 0 && block[i - 1]!));
 }

@@ -36,6 +36,7 @@ export const PATTERN_RULES = {
   'sidecar-orphan': 'every *.id.yaml sidecar names a pattern of the registry',
   'sidecar-mismatch': "a sidecar records the registry entry's doc_id",
   'doc-link-mismatch': 'a DOC_LINK: header names the doc_id of the entry that links the file',
+  'registry-empty': 'the registry lists at least one pattern (a registry with none checks nothing: always an error)',
 } as const;
 export type PatternRule = keyof typeof PATTERN_RULES;
 export type RuleLevel = 'error' | 'warning' | 'off';
@@ -77,7 +78,8 @@ const DEFAULT_LEVELS: Partial<Record<PatternRule, RuleLevel>> = {
 export async function checkPatterns(path: string, options: PatternCheckOptions = {}): Promise<PatternCheckReport> {
   const ws = await loadPatternWorkspace(path, { linkBase: options.linkBase });
   const findings: PatternFinding[] = [];
-  const level = (rule: PatternRule): RuleLevel => options.rules?.[rule] ?? DEFAULT_LEVELS[rule] ?? 'error';
+  const level = (rule: PatternRule): RuleLevel =>
+    FIXED_LEVELS[rule] ?? options.rules?.[rule] ?? DEFAULT_LEVELS[rule] ?? 'error';
   const add = (rule: PatternRule, d: Omit<Diagnostic, 'code' | 'severity'>) => {
     const l = level(rule);
     if (l !== 'off')
@@ -111,6 +113,7 @@ export async function checkPatterns(path: string, options: PatternCheckOptions =
         hint: d.hint,
       });
   }
+  if (ws.parseErrors.length === 0) checkNotEmpty(ws, add);
   checkDocIds(ws, add);
   const linkedSpecs = await checkLinks(ws, options.linkFields ?? [...LINK_FIELDS], add);
   await checkUnlinkedSpecs(ws, linkedSpecs, add);
@@ -133,6 +136,24 @@ export async function checkPatterns(path: string, options: PatternCheckOptions =
 }
 
 type Add = (rule: PatternRule, d: Omit<Diagnostic, 'code' | 'severity'>) => void;
+
+/** Rules no level can change: checking nothing is never a pass, whatever the configuration says. */
+export const FIXED_LEVELS: Partial<Record<PatternRule, RuleLevel>> = { 'registry-empty': 'error' };
+
+/**
+ * A registry with no entry leaves every per-pattern rule (doc ids, links, specs, sidecars) with nothing
+ * to check: "0 patterns, 0 errors" would be a pass established by nothing, as `st3 test` with no test is.
+ */
+function checkNotEmpty(ws: PatternWorkspace, add: Add): void {
+  if (ws.records.length > 0) return;
+  add('registry-empty', {
+    file: ws.registryFile,
+    ...(locateIn(ws.registry, ['patterns']) ?? { line: 1, column: 1 }),
+    path: ['patterns'],
+    message: 'the registry lists no pattern: nothing was checked',
+    hint: 'add the registry entries under `patterns:` (pattern_id, name, version, status, spec_path, ...), or check the registry that has them',
+  });
+}
 
 function checkDocIds(ws: PatternWorkspace, add: Add): void {
   const seen = new Map<string, number>();

@@ -7,7 +7,7 @@ import {
   St3Error,
   type PatternCheckConfig,
 } from '@st3/schemas';
-import { PATTERN_RULES, type PatternCheckOptions, type PatternRule, type RuleLevel } from './check.js';
+import { FIXED_LEVELS, PATTERN_RULES, type PatternCheckOptions, type PatternRule, type RuleLevel } from './check.js';
 
 /** What the caller of a compliance check gave (flags of `st3 patterns check`, arguments of the check_patterns tool). */
 export interface PatternCheckRequest {
@@ -87,6 +87,11 @@ export function patternRuleLevels(levels: Readonly<Record<string, string>>): Par
       });
     if (level !== 'error' && level !== 'warning' && level !== 'off')
       throw new St3Error('E_USAGE', `rule ${rule}=${level}: level must be error, warning or off`);
+    const fixed = FIXED_LEVELS[rule as PatternRule];
+    if (fixed !== undefined && level !== fixed)
+      throw new St3Error('E_USAGE', `rule ${rule} is always ${fixed}: it cannot be set to ${level}`, {
+        hint: `${rule}: ${PATTERN_RULES[rule as PatternRule]}`,
+      });
     out[rule as PatternRule] = level;
   }
   return out;

@@ -1,0 +1,168 @@
+import { indentOf, isBlank } from './basic.js';
+
+/**
+ * Which lines of a YAML text belong to a multi-line flow scalar, where layout is the value: a blank
+ * line inside a quoted (`"…"`, `'…'`) or plain scalar is a newline of the value, and a trailing space
+ * in a double-quoted one can be escaped (`\ `). Collapsing or trimming there changes the value, so two
+ * different documents would compare equal.
+ *
+ * `quoted[i]`: line i starts inside a quoted scalar (opened on an earlier line). `plainBlank[i]`: line
+ * i is a blank line inside a multi-line plain scalar (the next content line continues it: deeper than
+ * the node that owns it) or inside a flow collection (`[`, `{`: kept whole, to err on the safe side).
+ * Lines of block scalars (`blockLines`, see yamlBlockScalarLines) are content and are not scanned.
+ *
+ * A small scanner of YAML's flow syntax rather than the `yaml` package's lexer, which is not a
+ * dependency of @st3/parity: when unsure it marks more, which only leaves a line unnormalized.
+ */
+export function yamlFlowScalarLines(
+  lines: readonly string[],
+  blockLines: readonly boolean[],
+): { quoted: boolean[]; plainBlank: boolean[] } {
+  const quoted = new Array<boolean>(lines.length).fill(false);
+  const plainBlank = new Array<boolean>(lines.length).fill(false);
+  const state: ScanState = { flowDepth: 0, nodeIndent: -1 };
+  let pending: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (state.quote) {
+      quoted[i] = true;
+      const end = scanQuoted(line, 0, state);
+      if (end >= 0) scanNodes(line, end, state, false);
+      continue;
+    }
+    if (blockLines[i]) continue;
+    if (isBlank(line)) {
+      pending.push(i);
+      continue;
+    }
+    const indent = indentOf(line).length;
+    const continues =
+      state.flowDepth > 0 || (state.plainOwner !== undefined && line[indent] !== '#' && indent > state.plainOwner);
+    for (const b of continues ? pending : []) plainBlank[b] = true;
+    pending = [];
+    if (state.flowDepth === 0 && continues) scanPlain(line, indent, state, -1);
+    else scanLine(line, state);
+  }
+  return { quoted, plainBlank };
+}
+
+interface ScanState {
+  /** The quote of a quoted scalar still open at the end of the line. */
+  quote?: '"' | "'";
+  /** `[` and `{` open at the end of the line. */
+  flowDepth: number;
+  /** A plain scalar open at the end of the line (block context): its continuation lines are indented deeper than this. */
+  plainOwner?: number;
+  /** Column of the innermost block node whose value the line writes (a key, a `-`); -1 at the document's top. */
+  nodeIndent: number;
+}
+
+/** A content line outside any scalar: document markers, then nodes from its indentation on. */
+function scanLine(line: string, state: ScanState): void {
+  state.plainOwner = undefined;
+  if (line.startsWith('%')) return; // a directive
+  if (/^(?:---|\.\.\.)(?:[ \t]|$)/.test(line)) {
+    state.nodeIndent = -1;
+    state.flowDepth = 0;
+    scanNodes(line, 3, state);
+    return;
+  }
+  scanNodes(line, indentOf(line).length, state);
+}
+
+const isSpace = (c: string | undefined) => c === ' ' || c === '\t';
+const endsToken = (c: string | undefined) => c === undefined || c === ' ' || c === '\t';
+
+/**
+ * Scans from `pos`, where a node may start: indicators, tags and anchors, then a quoted scalar, a plain
+ * scalar, a block scalar header (its lines are the block scanner's) or flow brackets.
+ */
+function scanNodes(line: string, pos: number, state: ScanState, expectNode = true): void {
+  while (pos < line.length) {
+    const c = line[pos]!;
+    const next = line[pos + 1];
+    const block = state.flowDepth === 0;
+    if (isSpace(c)) pos++;
+    else if (c === '#')
+      return; // a comment (always after a space or at the line's start here)
+    else if (!expectNode && c !== ']' && c !== '}') {
+      // after a node only indicators follow: `:` (it was a key; in flow also `"a":b`), `,`, a closing bracket
+      expectNode = c === ':' || (c === ',' && !block);
+      pos++;
+    } else if (c === '"' || c === "'") {
+      state.quote = c;
+      const end = scanQuoted(line, pos + 1, state);
+      if (end < 0) return;
+      if (block && /^[ \t]*:(?:[ \t]|$)/.test(line.slice(end))) state.nodeIndent = pos; // a quoted key
+      pos = end;
+      expectNode = false;
+    } else if (c === '[' || c === '{') {
+      state.flowDepth++;
+      pos++;
+      expectNode = true;
+    } else if (c === ']' || c === '}') {
+      state.flowDepth = Math.max(0, state.flowDepth - 1);
+      pos++;
+      expectNode = false;
+    } else if (c === ',' && !block) {
+      pos++;
+      expectNode = true;
+    } else if ((c === '-' || c === '?' || c === ':') && endsToken(next)) {
+      if (block && c !== ':') state.nodeIndent = pos;
+      pos++;
+      expectNode = true;
+    } else if (c === '!' || c === '&' || c === '*') {
+      while (pos < line.length && !isSpace(line[pos]) && !(state.flowDepth > 0 && ',[]{}'.includes(line[pos]!))) pos++;
+      expectNode = c !== '*';
+    } else if ((c === '|' || c === '>') && block)
+      return; // a block scalar header
+    else pos = scanPlain(line, pos, state, pos);
+  }
+}
+
+/**
+ * A plain scalar from `pos` (`start`: its column, or -1 on a continuation line): it ends at `: ` (it
+ * was a key), ` #`, a flow indicator inside a flow collection, or stays open at the end of the line.
+ * Quotes inside it are its text. Returns where scanning goes on, or the line's length when done.
+ */
+function scanPlain(line: string, pos: number, state: ScanState, start: number): number {
+  const flow = state.flowDepth > 0;
+  for (let i = pos; i < line.length; i++) {
+    const c = line[i]!;
+    const next = line[i + 1];
+    if (c === ':' && (endsToken(next) || (flow && ',[]{}'.includes(next!)))) {
+      if (!flow && start >= 0) state.nodeIndent = start;
+      state.plainOwner = undefined;
+      scanNodes(line, i + 1, state);
+      return line.length;
+    }
+    if (c === '#' && isSpace(line[i - 1])) {
+      state.plainOwner = undefined; // a comment ends a plain scalar
+      return line.length;
+    }
+    if (flow && ',[]{}'.includes(c)) return i;
+  }
+  if (!flow) state.plainOwner = state.nodeIndent;
+  return line.length;
+}
+
+/**
+ * Inside a quoted scalar (`state.quote`) from `pos`: returns the column after its closing quote (and
+ * clears `state.quote`), or -1 when it stays open past the end of the line. `\` escapes in `"…"`, `''`
+ * is a quote in `'…'`.
+ */
+function scanQuoted(line: string, pos: number, state: ScanState): number {
+  const quote = state.quote!;
+  for (let i = pos; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote === '"' && c === '\\') i++;
+    else if (c === quote) {
+      if (quote === "'" && line[i + 1] === "'") i++;
+      else {
+        state.quote = undefined;
+        return i + 1;
+      }
+    }
+  }
+  return -1;
+}
