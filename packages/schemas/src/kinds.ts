@@ -186,10 +186,15 @@ export function findKind(name: string): KindDefinition | undefined {
   return KINDS.find((k) => k.name === name);
 }
 
-/** The kind a path names, from its base name; undefined when no kind claims it. */
+/**
+ * The kind a path names, from its base name; undefined when no kind claims it. A `*.schema.json` file is a
+ * JSON Schema (what `st3 schema export` writes), never a document of a kind, whatever its stem says
+ * (`telemetry-record.schema.json` is not a telemetry record).
+ */
 export function inferKind(path: string): KindDefinition | undefined {
   const normalized = path.replace(/\\/g, '/');
   const base = normalized.split('/').pop() ?? normalized;
+  if (/\.schema\.json$/i.test(base)) return undefined;
   return KINDS.find((k) => k.filename?.test(base) || k.path?.test(normalized));
 }
 

@@ -29,6 +29,11 @@ describe('inferKind', () => {
     expect(inferKind('queue.json')).toBeUndefined();
   });
 
+  it('claims no kind for the JSON Schemas `st3 schema export` writes', () => {
+    expect(inferKind('.st3/schemas/telemetry-record.schema.json')).toBeUndefined();
+    for (const k of KINDS) expect(inferKind(`.st3/schemas/${k.name}.schema.json`)).toBeUndefined();
+  });
+
   it('has unique kind names', () => {
     expect(new Set(KINDS.map((k) => k.name)).size).toBe(KINDS.length);
   });
