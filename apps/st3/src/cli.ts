@@ -46,7 +46,11 @@ export const cli: CliDefinition = {
       metrics,
       'telemetry',
     ),
-    mcp: lazyFromArea('serve the ST3 operations as MCP tools over stdio', () => import('@st3/mcp-server'), 'mcp'),
+    mcp: lazyFromArea(
+      'serve the ST3 operations as MCP tools (stdio, or Streamable HTTP with --http)',
+      () => import('@st3/mcp-server'),
+      'mcp',
+    ),
     completion: {
       summary: 'print the shell completion script (bash, zsh or fish)',
       load: own(() => import('./commands/completion.js')),

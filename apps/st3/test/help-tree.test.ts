@@ -99,3 +99,13 @@ describe('the help of every st3 command', () => {
     expect(() => parseCommand(runnable, [...argv, '--surely-not-an-option'], runPath)).toThrow(/unknown option/);
   });
 });
+
+describe('st3 run --help', () => {
+  it('names every stage --only accepts', async () => {
+    const { STAGE_ORDER } = await import('../src/lib/stages.js');
+    const m = memoryIO();
+    expect(await runCli(cli, ['run', '--help'], m.io)).toBe(0);
+    const listed = /comma-separated:\s*([\w,\s]+)\)/.exec(m.stdout())?.[1]?.replace(/\s+/g, '');
+    expect(listed?.split(',')).toEqual(['config', ...STAGE_ORDER.map((s) => s.name)]);
+  });
+});

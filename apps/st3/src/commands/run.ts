@@ -5,6 +5,9 @@ import { exitCodeOf, expandInputs, validateFiles, type FileVerdict } from '../li
 import { STAGE_ORDER } from '../lib/stages.js';
 import { chooseRunWorkspace } from '../lib/workspace.js';
 
+/** Every stage `--only` accepts, in the order they run. */
+const STAGE_NAMES = ['config', ...STAGE_ORDER.map((s) => s.name)];
+
 export const command = defineCommand({
   name: 'run',
   summary: 'run every stage on a workspace (default: examples/)',
@@ -19,7 +22,7 @@ export const command = defineCommand({
     only: {
       type: 'string',
       valueName: 'LIST',
-      description: 'run only these stages (comma-separated: config,scaffold,gates,atomize,graph,tasks,metrics)',
+      description: `run only these stages (comma-separated: ${STAGE_NAMES.join(',')})`,
     },
   },
   examples: [
@@ -33,10 +36,9 @@ export const command = defineCommand({
       ?.split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-    const known = ['config', ...STAGE_ORDER.map((s) => s.name)];
-    const unknown = only?.filter((s) => !known.includes(s)) ?? [];
+    const unknown = only?.filter((s) => !STAGE_NAMES.includes(s)) ?? [];
     if (unknown.length > 0)
-      throw new St3Error('E_USAGE', `unknown stage "${unknown[0]}"`, { hint: `stages: ${known.join(', ')}` });
+      throw new St3Error('E_USAGE', `unknown stage "${unknown[0]}"`, { hint: `stages: ${STAGE_NAMES.join(', ')}` });
     const wanted = (name: string) => !only || only.includes(name);
 
     const ws = chooseRunWorkspace(io, common);
