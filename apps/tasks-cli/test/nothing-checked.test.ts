@@ -85,3 +85,26 @@ describe('st3 tasks run-validation: running no command is no verdict', () => {
     }
   });
 });
+
+describe('st3 tasks show: a task file path that does not exist', () => {
+  it('is E_FILE_NOT_FOUND, exit 2, with the standard error document (not a half-empty task)', async () => {
+    const ws = await makeWorkspace();
+    try {
+      const text = await st3Tasks(ws.dir, 'tasks', 'show', 'tasks/TASK-0001-login.task.yaml');
+      expect(text.code, text.stdout + text.stderr).toBe(2);
+      expect(text.stdout).toBe('');
+      expect(text.stderr).toContain('E_FILE_NOT_FOUND');
+      const doc = await st3Tasks(ws.dir, 'tasks', 'show', 'tasks/TASK-0001-login.task.yaml', '--json');
+      expect(doc.code).toBe(2);
+      expect(json<ErrorDoc>(doc)).toMatchObject({
+        ok: false,
+        error: { code: 'E_FILE_NOT_FOUND', file: 'tasks/TASK-0001-login.task.yaml' },
+      });
+      // The file that is there is still shown by its path.
+      const shown = await st3Tasks(ws.dir, 'tasks', 'show', 'tasks/TASK-0001-example-evidence.task.yaml', '--json');
+      expect(shown.code, shown.stdout + shown.stderr).toBe(0);
+    } finally {
+      await ws.cleanup();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { createOutput, defineOptions, resolveWorkspace, type CliIO, type CommonFlags, type Output } from '@st3/cli-kit';
 import {
   loadTasksConfig,
@@ -18,6 +19,13 @@ export async function setup({ common, io }: { common: CommonFlags; io: CliIO }):
   const workspace = resolveWorkspace(io, common);
   const ws = await loadTasksConfig(workspace.root, workspace.configPath);
   return { out, ws };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (st) => st.isFile(),
+    () => false,
+  );
 }
 
 /** The `<id>` argument of the verbs that act on one task. */
@@ -52,7 +60,15 @@ export async function taskIdOf(ws: EvidenceWorkspace, ref: string): Promise<stri
 /** The task file a verb reads (E_TASK_NOT_FOUND when no task file has the id). */
 export async function locateTask(ws: EvidenceWorkspace, ref: string): Promise<TaskLocation> {
   const found = await resolveTaskRef(ws, ref);
-  if (found.location) return found.location;
+  if (found.location) {
+    // A path names its file whether or not it exists: one that does not is a missing file, not a task to show.
+    if (!(await isFile(found.location.path)))
+      throw new St3Error('E_FILE_NOT_FOUND', `no task file ${found.location.file}`, {
+        file: found.location.file,
+        hint: `a path is read from the workspace root (${ws.root}); \`st3 tasks list\` shows the task files found`,
+      });
+    return found.location;
+  }
   throw new St3Error('E_TASK_NOT_FOUND', `no task ${found.id} in ${ws.config.task_dirs.join(', ')}`, {
     hint: '`st3 tasks list` shows the tasks found; task folders are set by task_dirs in .st3/config/tasks.yaml',
   });
