@@ -10,6 +10,7 @@ import { startFakeOpenAi, type FakeOpenAi } from '../../../packages/executor/tes
 
 const GO = 'package main\n\nfunc one(x int) int {\n\t// TODO\n\treturn 0\n}\n';
 const WHY = 'main.go is not a language the atomizer parses';
+const NO_GATES = 'the workspace has no \\.st3/config/quality\\.yaml';
 
 let server: FakeOpenAi | undefined;
 const dirs: string[] = [];
@@ -57,7 +58,31 @@ describe('a change nothing parsed', () => {
     const again = await goWorkspace();
     const line = await st3(again, ['execute', 'graph.json', ...agent]);
     expect(line.stdout).toMatch(
-      new RegExp(`^\\? main\\.go:3 queued for review as r1 .*; parse and atomicity not measured \\(${WHY}\\)$`, 'm'),
+      new RegExp(
+        `^\\? main\\.go:3 queued for review as r1 .*; parse, atomicity and gates not measured \\(${WHY}; ${NO_GATES}\\)$`,
+        'm',
+      ),
+    );
+  }, 120_000);
+});
+
+describe('a change no gate checked', () => {
+  it('applied: its line says the gates did not measure it, never a bare ✓ that reads as checked', async () => {
+    server = await startFakeOpenAi(() => '```ts\nexport function one(x: number): number {\n  return x + 1;\n}\n```');
+    const dir = await mkdtemp(join(tmpdir(), 'st3-no-gates-'));
+    dirs.push(dir);
+    await mkdir(join(dir, '.st3'), { recursive: true });
+    await writeFile(join(dir, 'one.ts'), 'export function one(x: number): number {\n  // TODO\n  return 0;\n}\n');
+    const graph = { nodes: [{ id: 'one', path: 'one.ts', startLine: 1, endLine: 4 }], edges: [] };
+    await writeFile(join(dir, 'graph.json'), JSON.stringify(graph));
+    const agent = ['--agent-url', server.url, '--agent-model', 'm', '--instruction', 'Implement it.'];
+    const line = await st3(dir, ['execute', 'graph.json', ...agent]);
+    expect(line.code, line.stderr).toBe(0);
+    expect(line.stdout).toMatch(
+      new RegExp(
+        `^✓ one\\.ts:1 applied after 1 attempt\\(s\\); confidence .*; gates not measured \\(${NO_GATES}\\)$`,
+        'm',
+      ),
     );
   }, 120_000);
 });

@@ -179,15 +179,19 @@ function notMeasuredField(list: string[]): { notMeasured?: string[] } {
 }
 
 /**
- * Parse and atomicity that nothing measured (a language the atomizer does not parse), for the line of
- * the node: "not measured", so a queued change says why. Gates say so in `not judged by`.
+ * Checks that nothing measured — parse and atomicity of a language the atomizer does not parse, the
+ * gates when none checked the file — for the line of the node: "not measured", so a queued change says
+ * why and an applied one never reads as checked. Gates that ran but could not judge say so in `not judged by`.
  */
 function unparsedNote(notMeasured: string[]): string {
-  const checks = notMeasured.filter((m) => !m.startsWith('gate'));
+  // `gate <id>: …` is in the unjudged list; `gates: …` (no gate checked the file at all) is said here,
+  // or an applied change no gate looked at would read like one that passed them.
+  const checks = notMeasured.filter((m) => !m.startsWith('gate '));
   if (checks.length === 0) return '';
-  const names = checks.map((m) => m.split(':')[0]);
+  const names = checks.map((m) => m.split(':')[0]!);
+  const listed = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}` : names[0]!;
   const why = [...new Set(checks.map((m) => m.slice(m.indexOf(':') + 1).trim()))].join('; ');
-  return `; ${names.join(' and ')} not measured (${why})`;
+  return `; ${listed} not measured (${why})`;
 }
 
 function printAgentRun(
@@ -219,7 +223,7 @@ function printAgentRun(
     else if (ch && s.status === 'succeeded') {
       const mark = ch.outcome === 'queued' ? c.yellow('?') : c.green('✓');
       const what = ch.outcome === 'queued' ? `queued for review as ${ch.reviewItem}` : ch.outcome;
-      out.line(`${mark} ${where} ${what} after ${s.attempts.length} attempt(s);${conf}${notJudged}`);
+      out.line(`${mark} ${where} ${what} after ${s.attempts.length} attempt(s)${conf ? `;${conf}` : ''}${notJudged}`);
     }
   }
   const parts = Object.entries(count).map(([k, n]) => `${n} ${k}`);

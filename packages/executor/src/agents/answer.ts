@@ -59,7 +59,9 @@ function withoutReasoning(text: string): string {
  * E_AGENT_ANSWER with category `context`, so the retry's feedback says what was expected.
  */
 export function parseAnswer(answer: string, target: AnswerTarget): ParsedAnswer {
-  const text = withoutReasoning(answer).replace(/\r\n/g, '\n');
+  const text = withoutReasoning(answer)
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n/g, '\n');
   const blocks = [...text.matchAll(FENCE)].map((m) => ({ lang: m[2]!.toLowerCase(), body: m[3]! }));
   const diffBlock = blocks.find((b) => DIFF_LANGS.has(b.lang) || looksLikeDiff(b.body));
   if (diffBlock) return applyDiff(diffBlock.body, target);
@@ -70,8 +72,7 @@ export function parseAnswer(answer: string, target: AnswerTarget): ParsedAnswer 
       target,
     );
   }
-  const wanted = ALIASES[fenceLanguage(target.language)] ?? [fenceLanguage(target.language)];
-  const code = (blocks.find((b) => wanted.includes(b.lang)) ?? blocks.find((b) => b.lang === '') ?? blocks[0]!).body;
+  const code = chooseBlock(blocks, target);
   if (code.trim() === '') throw answerError('The code block was empty', target);
   const { code: indented, reindented } = reindent(code, target);
   return {
@@ -80,6 +81,27 @@ export function parseAnswer(answer: string, target: AnswerTarget): ParsedAnswer 
     code: indented,
     ...(reindented ? { reindented } : {}),
   };
+}
+
+/**
+ * The block that replaces the atom: the one in the file's language, else the one without a language,
+ * else the first. Two different blocks of the chosen kind (the atom as it was and as it is now, two
+ * versions to pick from) leave which one replaces the atom to a guess — taking the first would apply
+ * the original code as "unchanged", or an alternative the agent rejected — so that is a failed attempt.
+ */
+function chooseBlock(blocks: readonly { lang: string; body: string }[], target: AnswerTarget): string {
+  const lang = fenceLanguage(target.language);
+  const wanted = ALIASES[lang] ?? [lang];
+  const inLanguage = blocks.filter((b) => wanted.includes(b.lang));
+  const unlabelled = blocks.filter((b) => b.lang === '');
+  const tier = inLanguage.length > 0 ? inLanguage : unlabelled.length > 0 ? unlabelled : [blocks[0]!];
+  const distinct = new Set(tier.map((b) => b.body.trim()));
+  if (distinct.size > 1)
+    throw answerError(
+      `The answer had ${distinct.size} different ${inLanguage.length > 0 ? `\`\`\`${lang}` : 'unlabelled'} code blocks, so which one replaces the atom is a guess; give only the new code of the atom`,
+      target,
+    );
+  return tier[0]!.body;
 }
 
 function looksLikeDiff(text: string): boolean {

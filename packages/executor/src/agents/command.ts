@@ -74,7 +74,7 @@ export function createCommandAgent(options: CommandAgentOptions): Agent {
           input: prompt,
           timeoutMs,
           signal: request.signal,
-          maxOutputBytes: 4 * 1024 * 1024,
+          maxOutputBytes: MAX_ANSWER_BYTES,
         });
         return answerOf(program, r, timeoutMs, request.signal);
       } finally {
@@ -83,6 +83,9 @@ export function createCommandAgent(options: CommandAgentOptions): Agent {
     },
   };
 }
+
+/** The most of a command agent's stdout that is kept: an answer past it is cut, so never used. */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
 function answerOf(program: string, r: ProcessResult, timeoutMs: number, signal?: AbortSignal): AgentAnswer {
   if (r.error) {
@@ -101,6 +104,17 @@ function answerOf(program: string, r: ProcessResult, timeoutMs: number, signal?:
         `agent ${program} exited with ${r.exitCode ?? r.signal}${tail ? `: ${tail}` : ''}`,
       ),
       { category: 'unknown' as const },
+    );
+  // What is left of a cut answer may still hold a fence that parses (the atom quoted before the cut-off
+  // new code, say): like a server's finish_reason "length", a partial answer is never used.
+  if (r.stdoutTruncated)
+    throw Object.assign(
+      new St3Error(
+        'E_AGENT_ANSWER',
+        `agent ${program} printed ${r.stdoutBytes} bytes, past the ${MAX_ANSWER_BYTES}-byte limit of an answer: it was cut off, and a partial answer is never used`,
+        { hint: 'print only the code block of the atom (or a diff of it), not logs, on stdout' },
+      ),
+      { category: 'context' as const },
     );
   if (r.stdout.trim() === '')
     throw Object.assign(

@@ -28,11 +28,21 @@ export function joinLines(lines: readonly string[], finalNewline: boolean): stri
   return `${lines.join('\n')}${finalNewline ? '\n' : ''}`;
 }
 
-/** The text with lines `start..end` (1-based, inclusive) replaced by `replacement`. */
+/**
+ * `code` with the line breaks of `text`: CRLF when the text's first line ends with one, else LF. An
+ * agent's answer and a reviewer's code come with LF (or CRLF pasted into an LF file): written as they
+ * are, they would mix line endings in the file and turn "the same code" into a change.
+ */
+export function withLineEndingsOf(text: string, code: string): string {
+  const first = text.indexOf('\n');
+  return code.replace(/\r?\n/g, first > 0 && text[first - 1] === '\r' ? '\r\n' : '\n');
+}
+
+/** The text with lines `start..end` (1-based, inclusive) replaced by `replacement` (in the text's line endings). */
 export function replaceLines(text: string, start: number, end: number, replacement: string): string {
   const lines = splitLines(text);
   const finalNewline = text === '' || text.endsWith('\n');
-  const inserted = splitLines(replacement.endsWith('\n') ? replacement : `${replacement}\n`);
+  const inserted = splitLines(withLineEndingsOf(text, replacement.endsWith('\n') ? replacement : `${replacement}\n`));
   // Not splice(..., ...inserted): a replacement of a few hundred thousand lines would overflow the call stack.
   const replaced = lines.slice(0, start - 1).concat(inserted, lines.slice(end));
   return joinLines(replaced, finalNewline || end >= lines.length);

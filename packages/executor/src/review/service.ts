@@ -143,6 +143,12 @@ export function createReviewService(options: ReviewServiceOptions) {
     /** Validates the reviewer's code as a replacement of the atom, writes it, and approves the item. */
     async edit(id: string, code: string, opts: ActionOptions = {}): Promise<ReviewItem> {
       const item = await queue.expect(id, 'edit');
+      // An empty edit (`--code "$UNSET"`) would delete the atom and approve that; an agent's empty block is refused too.
+      if (code.trim() === '')
+        throw new St3Error('E_REVIEW_INVALID_EDIT', `the edit of ${id} has no code: nothing was written`, {
+          hint: `give the atom's new code (st3 review edit ${id} --file FILE); to send the item back, reject it with feedback`,
+          details: { category: 'context' },
+        });
       if (!item.file) return queue.edit(id, code, opts);
       const before = (await files.read(item.file)) ?? '';
       const range = rangeToReplace(item, before);

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChangeValidation, ErrorCategory, GateResult, GateRunResult, Violation } from '@st3/schemas';
+import type { ChangeValidation, ErrorCategory, GateResult, Violation } from '@st3/schemas';
 import { atomizeText } from '../agents/atom-context.js';
 import { judgeAtomicity } from './atomicity.js';
-import { sha256 } from '../change/text.js';
 import type { WorkspaceFiles } from '../change/workspace.js';
-import type { ScratchPool, ScratchSlot } from './scratch.js';
+import { runGatesTwice, uncheckedFiles, type GateRuns } from './gate-runs.js';
+import type { ScratchPool } from './scratch.js';
 
 export interface ValidatorOptions {
   root: string;
@@ -79,24 +79,10 @@ function formatViolation(v: Violation): string {
   return `${where}: ${v.rule ? `${v.rule} ` : ''}${v.message}`;
 }
 
-/** The gate runs of one change: on the new file, and on the old one for the gates that failed. */
-interface GateRuns {
-  after: GateRunResult;
-  baseline: GateRunResult | undefined;
-}
-
 /** A gate the change made fail: the retry category of its new violations and what to tell the agent. */
 interface GateProblem {
   category: ErrorCategory;
   lines: string[];
-}
-
-/** Where a gate run takes place: a file's text in a scratch slot, optionally only some gates. */
-interface GateTarget {
-  path: string;
-  text: string;
-  signal: AbortSignal | undefined;
-  ids?: string[];
 }
 
 /**
@@ -177,9 +163,12 @@ async function checkGates(
     runs = await runGatesTwice(options, options.pool, change);
   } catch (error) {
     // The gate engine refuses a file no gate takes ("checked by no gate"): nothing measured it.
-    const unchecked = uncheckedReason(error);
+    const unchecked = uncheckedFiles(error);
     if (unchecked === undefined) throw error;
-    gatesNotRun(report, notMeasured, `no gate checks ${change.path} (${unchecked})`);
+    // Why for the changed file (its importers no gate takes may be listed too).
+    const own = unchecked.filter((u) => u.file === change.path);
+    const why = [...new Set((own.length > 0 ? own : unchecked).map((u) => u.reason))].join('; ');
+    gatesNotRun(report, notMeasured, `no gate checks ${change.path} (${why})`);
     return { problems: [] };
   }
   const gates = judgeGates(runs, notMeasured);
@@ -187,14 +176,6 @@ async function checkGates(
   if (gates.problems.length === 0 && gates.report.every((g) => g.status === 'skipped'))
     gatesNotRun(report, notMeasured, `none of the workspace's gates applies to ${change.path}`);
   return { problems: gates.problems, ...(gates.score !== undefined ? { score: gates.score } : {}) };
-}
-
-/** Why a `files` gate run was refused because no gate takes the file (E_USAGE with `details.unchecked`). */
-function uncheckedReason(error: unknown): string | undefined {
-  const e = error as { code?: unknown; details?: { unchecked?: unknown } } | null;
-  const unchecked = e?.details?.unchecked;
-  if (e?.code !== 'E_USAGE' || !Array.isArray(unchecked)) return undefined;
-  return unchecked.map((u) => String((u as { reason?: unknown }).reason ?? 'not checked')).join('; ');
 }
 
 /** Why no gate ran on a change. */
@@ -227,47 +208,6 @@ async function checkParse(change: ChangeToValidate) {
   return { record, parse };
 }
 
-/** Brings a slot in line with the workspace (files this run changed) and puts `text` at `path`. */
-async function prepareSlot(files: WorkspaceFiles, slot: ScratchSlot, path: string, text: string): Promise<void> {
-  const paths = new Set([...files.changed(), ...slot.written.keys()]);
-  for (const p of paths) {
-    if (p === path) continue;
-    const desired = (await files.read(p)) ?? '';
-    if (slot.written.get(p) !== sha256(desired)) await slot.write(p, desired);
-  }
-  if (slot.written.get(path) !== sha256(text)) await slot.write(path, text);
-}
-
-/** Runs the workspace's gates (or only `target.ids`) on one file in a scratch slot. */
-async function runGatesOn(options: ValidatorOptions, slot: ScratchSlot, target: GateTarget): Promise<GateRunResult> {
-  const { path, text, signal, ids } = target;
-  await prepareSlot(options.files, slot, path, text);
-  const { runGates } = await import('@st3/quality-gates');
-  return runGates({
-    cwd: slot.dir,
-    scope: { kind: 'files', files: [path] },
-    ...(ids ? { gates: ids } : {}),
-    updateState: false,
-    logOutput: false,
-    ...(options.env ? { env: options.env } : {}),
-    ...(signal ? { signal } : {}),
-  });
-}
-
-/** Runs the gates on the new file in a scratch copy, and the failed ones again on the old file. */
-function runGatesTwice(options: ValidatorOptions, pool: ScratchPool, change: ChangeToValidate): Promise<GateRuns> {
-  const { path, signal } = change;
-  return pool.use(async (slot) => {
-    const after = await runGatesOn(options, slot, { path, text: change.after, signal });
-    const failed = after.gates.filter((g) => g.status === 'failed');
-    // Only what this change introduced counts: re-run the failed gates on the file as it was.
-    const baseline = failed.length
-      ? await runGatesOn(options, slot, { path, text: change.before, signal, ids: failed.map((g) => g.id) })
-      : undefined;
-    return { after, baseline };
-  });
-}
-
 /**
  * The gates' verdicts for the report, the problems the change introduced and the gates' score. Each
  * gate that ran scores 1, less 0.1 per warning (at least 0.5); a failure ends the validation. Gates that
@@ -288,7 +228,7 @@ function judgeGates(runs: GateRuns, notMeasured: string[]) {
       continue;
     }
     const baselineGate = runs.baseline?.gates.find((b) => b.id === g.id);
-    const verdict = judgeGate(g, baselineGate);
+    const verdict = judgeGate(g, baselineGate, new Set(runs.importers));
     report.push(verdict.entry);
     if (verdict.notMeasured) notMeasured.push(`gate ${g.id}: ${verdict.notMeasured}`);
     if (verdict.value !== undefined) gateValues.push(verdict.value);
@@ -307,6 +247,7 @@ function judgeGates(runs: GateRuns, notMeasured: string[]) {
 function judgeGate(
   g: GateResult,
   baselineGate: GateResult | undefined,
+  importers: ReadonlySet<string>,
 ): {
   entry: NonNullable<ChangeValidation['gates']>[number];
   value?: number;
@@ -319,7 +260,8 @@ function judgeGate(
   }
   const fresh = g.status === 'failed' ? newViolations(g.violations, baselineGate?.violations ?? []) : [];
   const failedNow = g.status === 'failed' && (fresh.length > 0 || !baselineGate || baselineGate.status !== 'failed');
-  const warnings = g.violations.filter((v) => v.severity !== 'error').length;
+  // Warnings the files importing the changed one already had are not the change's.
+  const warnings = g.violations.filter((v) => v.severity !== 'error' && !importers.has(v.file ?? '')).length;
   const entry = {
     id: g.id,
     status: failedNow ? 'failed' : g.status === 'failed' ? 'passed (pre-existing violations only)' : g.status,
@@ -332,8 +274,18 @@ function judgeGate(
     `gate ${g.id} failed:`,
     ...list.slice(0, 20).map(formatViolation),
     ...(g.reason && list.length === 0 ? [g.reason] : []),
+    ...callersBroken(list, importers),
   ];
   return { entry, problem: { category: categoryOfViolations(list), lines } };
+}
+
+/** What to tell the agent when the violations are in files that import the changed one. */
+function callersBroken(list: readonly Violation[], importers: ReadonlySet<string>): string[] {
+  const files = [...new Set(list.map((v) => v.file ?? '').filter((f) => importers.has(f)))];
+  if (files.length === 0) return [];
+  return [
+    `${files.join(', ')} import${files.length === 1 ? 's' : ''} the changed file: keep the names and signatures its callers use.`,
+  ];
 }
 
 /** The retry category of failed gates: syntax before type before logic. */

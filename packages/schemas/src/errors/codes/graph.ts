@@ -96,7 +96,8 @@ export const GRAPH_CODES = {
   E_REVIEW_INVALID_EDIT: {
     exit: 1,
     area: 'executor',
-    cause: 'The edited code of a review item does not parse; the edit was not saved.',
-    fix: 'Fix the syntax errors listed and submit the edit again.',
+    cause:
+      'The edited code of a review item is empty, does not parse, or fails validation (e.g. it breaks the files importing it); the edit was not saved.',
+    fix: 'Fix what the message lists (syntax errors, broken callers) and submit the edit again; reject the item to drop the change.',
   },
 } as const satisfies Record<string, ErrorCodeInfo>;
