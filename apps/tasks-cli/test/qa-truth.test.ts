@@ -250,3 +250,19 @@ describe('st3 qa record --report: a report the run did not write', () => {
     }
   });
 });
+
+describe('st3 qa drift --baseline: a raw log as the baseline', () => {
+  it('is dated by the file (when it was written), never 1970', async () => {
+    const ws = await qaWorkspace({ 'v1.json': 'vitest-10-passed.json', 'old.json': 'vitest-10-passed.json' });
+    try {
+      expect((await ws.record('--command', 'vitest run', '--log', 'v1.json')).code).toBe(0);
+      const when = new Date('2026-03-04T05:06:07Z');
+      await utimes(join(ws.dir, 'old.json'), when, when);
+      const r = await st3Tasks(ws.dir, 'qa', 'drift', 'TASK-0001', '--baseline', 'old.json');
+      expect(r.stdout, r.stderr).toContain('baseline 2026-03-04T05:06:07.000Z');
+      expect(r.stdout).not.toContain('1970');
+    } finally {
+      await ws.cleanup();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   createOutput,
@@ -202,7 +202,12 @@ async function loadBaseline(file: string, task: string, like: QaSummary | undefi
     // not JSON: a raw log
   }
   if (!like) throw new St3Error('E_QA_NO_BASELINE', `no QA run recorded for ${task} to compare --baseline with`);
-  // A raw log of the same command: read it the same way; its exit code is unknown, so it takes the current one.
+  // A raw log of the same command: read it the same way; its exit code is unknown, so it takes the current one,
+  // and it was recorded when the file was last written (not at the epoch).
+  const written = await stat(file).then(
+    (st) => st.mtime,
+    () => undefined,
+  );
   return summarizeQa({
     text,
     command: like.command,
@@ -210,7 +215,7 @@ async function loadBaseline(file: string, task: string, like: QaSummary | undefi
     durationMs: 0,
     kind: like.kind,
     root,
-    recordedAt: new Date(0).toISOString(),
+    recordedAt: (written ?? new Date()).toISOString(),
   });
 }
 
