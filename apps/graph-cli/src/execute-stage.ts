@@ -104,19 +104,30 @@ function report(
   },
 ): StageReport {
   const nodes = Object.entries(result.nodes);
-  const count = (outcome: string) => nodes.filter(([, s]) => s.change?.outcome === outcome).length;
+  const count = (outcome: string, forReview?: boolean) =>
+    nodes.filter(
+      ([, s]) =>
+        s.change?.outcome === outcome && (forReview === undefined || Boolean(s.change.reviewReason) === forReview),
+    ).length;
   const failed = nodes.filter(([, s]) => s.status === 'failed');
   const lines = nodes.map(([id, s]) => {
     const c = s.change;
     const checks = c?.validation ? info.checksSummary(c.validation) : '';
     if (s.status === 'failed') return `✗ ${id}: ${s.error?.category} error: ${s.error?.message.split('\n')[0]}`;
-    return `${c?.outcome ?? s.status} ${c?.file ?? id}:${c?.lines?.start ?? '?'}-${c?.lines?.newEnd ?? '?'} after ${s.attempts.length} attempt(s), confidence ${c?.confidence?.score ?? '?'}${checks ? ` (${checks})` : ''}`;
+    const outcome =
+      c?.outcome === 'dry-run' && c.reviewReason
+        ? `dry-run (would be queued for review: ${c.reviewReason})`
+        : c?.outcome;
+    return `${outcome ?? s.status} ${c?.file ?? id}:${c?.lines?.start ?? '?'}-${c?.lines?.newEnd ?? '?'} after ${s.attempts.length} attempt(s), confidence ${c?.confidence?.score ?? '?'}${checks ? ` (${checks})` : ''}`;
   });
-  const done = info.dryRun ? `${count('dry-run')} would be applied` : `${count('applied')} applied`;
+  // A dry run queues nothing: a change that would have gone to review is counted as such, not as applied.
+  const done = info.dryRun
+    ? `${count('dry-run', false)} would be applied, ${count('dry-run', true)} would be queued for review`
+    : `${count('applied')} applied, ${count('queued')} queued for review`;
   return {
     stage: 'execute',
     ok: result.status === 'succeeded',
-    summary: `${nodes.length} TODO atom(s) to agent "${info.name}": ${done}, ${count('queued')} queued for review, ${failed.length} failed${
+    summary: `${nodes.length} TODO atom(s) to agent "${info.name}": ${done}, ${failed.length} failed${
       info.gates ? '; validated with the workspace gates in a scratch copy' : ''
     }${info.evidence ? `; patch recorded as evidence ${info.evidence} of ${info.taskId}` : ''}`,
     lines,

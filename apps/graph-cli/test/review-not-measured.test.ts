@@ -66,6 +66,22 @@ describe('a change nothing parsed', () => {
   }, 120_000);
 });
 
+describe('a dry run of a change that would go to review', () => {
+  it('says so, in text and --json, and queues nothing (it is never counted as a change to apply)', async () => {
+    server = await startFakeOpenAi(() => '```go\nfunc one(x int) int {\n\treturn x + 1\n}\n```');
+    const dir = await goWorkspace();
+    const agent = ['--agent-url', server.url, '--agent-model', 'm', '--instruction', 'Implement it.', '--dry-run'];
+    const line = await st3(dir, ['execute', 'graph.json', ...agent]);
+    expect(line.code, line.stderr).toBe(0);
+    expect(line.stdout).toMatch(/^\? main\.go:3 would be queued for review \(confidence [\d.]+ below 0\.7; dry run\)/m);
+    expect(line.stdout).toMatch(/^\? run \S+: 1 would be queued for review;/m);
+    const doc = JSON.parse((await st3(dir, ['execute', 'graph.json', ...agent, '--json'])).stdout);
+    expect(doc.nodes.one).toMatchObject({ outcome: 'dry-run', reviewReason: expect.stringMatching(/below 0\.7$/) });
+    expect(doc.review.queued).toEqual([]);
+    expect(await readFile(join(dir, 'main.go'), 'utf8')).toBe(GO);
+  }, 120_000);
+});
+
 describe('a change no gate checked', () => {
   it('applied: its line says the gates did not measure it, never a bare ✓ that reads as checked', async () => {
     server = await startFakeOpenAi(() => '```ts\nexport function one(x: number): number {\n  return x + 1;\n}\n```');

@@ -96,6 +96,19 @@ describe('the execute tool: settings, graph and selection as st3 execute resolve
     expect(await readFile(file('graph-tax.ts'), 'utf8')).toBe(TAX);
   });
 
+  it('a dry run says which change would have gone to review (none is queued, none is "would be applied")', async () => {
+    await writeFile(file('graph-tax.ts'), TAX);
+    const r = await call(c.client, 'execute', { ...ARGS, paths: ['graph.json'], dryRun: true, reviewBelow: 1 });
+    expect(r.isError).toBeFalsy();
+    const doc = r.structuredContent as { nodes: Record<string, { change: Record<string, unknown> }> };
+    expect(doc.nodes.tax!.change).toMatchObject({
+      outcome: 'dry-run',
+      reviewReason: expect.stringMatching(/ below 1$/),
+    });
+    expect((r.content as { text: string }[])[0]!.text).toContain('0 would be applied, 1 would be queued for review');
+    expect(await readFile(file('graph-tax.ts'), 'utf8')).toBe(TAX);
+  });
+
   it('nothing to run is E_EXEC_NOTHING, not a green run: an empty graph, or onlyMatching matching no atom', async () => {
     expect(await failure(c.client, 'execute', { ...ARGS, paths: ['empty.json'] })).toBe('E_EXEC_NOTHING');
     expect(await failure(c.client, 'execute', { ...ARGS, paths: ['src'], onlyMatching: 'NOMATCHXYZ' })).toBe(

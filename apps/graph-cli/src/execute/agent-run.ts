@@ -115,6 +115,8 @@ function document(
               ...(s.change.lines ? { lines: s.change.lines } : {}),
               ...(s.change.confidence ? { confidence: s.change.confidence } : {}),
               ...(s.change.reviewItem ? { reviewItem: s.change.reviewItem } : {}),
+              // Why it went (or, in a dry run, would go) to review instead of the file.
+              ...(s.change.reviewReason ? { reviewReason: s.change.reviewReason } : {}),
               ...(s.change.rebasedOver ? { rebasedOver: s.change.rebasedOver } : {}),
               ...notMeasuredField(notMeasuredOf(s.change.validation)),
             }
@@ -168,7 +170,10 @@ export async function waitingForReview(root: string, result: AgentExecutionResul
 function nodeOutcome(s: NodeState, waiting: string | undefined): string {
   if (s.status === 'failed' || s.status === 'skipped' || s.status === 'cancelled') return s.status;
   if (s.alreadyDone) return waiting ? 'waiting for review' : 'already done';
-  if (s.change) return s.change.outcome === 'queued' ? 'queued for review' : s.change.outcome;
+  if (s.change?.outcome === 'queued') return 'queued for review';
+  // A dry run queues nothing, but a change that would have gone to review must not read as one to apply.
+  if (s.change?.outcome === 'dry-run' && s.change.reviewReason) return 'would be queued for review';
+  if (s.change) return s.change.outcome;
   // Left pending or running only when the run stopped early (the scheduler marks those cancelled).
   return s.status;
 }
@@ -221,15 +226,21 @@ function printAgentRun(
       );
     else if (s.alreadyDone) out.info(c.dim(`- ${id}: ${s.alreadyDone}`));
     else if (ch && s.status === 'succeeded') {
-      const mark = ch.outcome === 'queued' ? c.yellow('?') : c.green('✓');
-      const what = ch.outcome === 'queued' ? `queued for review as ${ch.reviewItem}` : ch.outcome;
+      const mark = ch.reviewReason ? c.yellow('?') : c.green('✓');
+      const what =
+        ch.outcome === 'queued'
+          ? `queued for review as ${ch.reviewItem}`
+          : ch.reviewReason
+            ? `would be queued for review (${ch.reviewReason}; dry run)`
+            : ch.outcome;
       out.line(`${mark} ${where} ${what} after ${s.attempts.length} attempt(s)${conf ? `;${conf}` : ''}${notJudged}`);
     }
   }
   const parts = Object.entries(count).map(([k, n]) => `${n} ${k}`);
   const forReview = (count['queued for review'] ?? 0) + (count['waiting for review'] ?? 0);
   // A run that left code with a reviewer succeeded, but nothing it holds is in the files yet.
-  const mark = result.status !== 'succeeded' ? c.red('✗') : forReview > 0 ? c.yellow('?') : c.green('✓');
+  const unsure = forReview + (count['would be queued for review'] ?? 0);
+  const mark = result.status !== 'succeeded' ? c.red('✗') : unsure > 0 ? c.yellow('?') : c.green('✓');
   out.line(
     `${mark} run ${result.runId}: ${parts.join(', ') || 'no node'}; ${result.stats.attempts} attempt(s); ${(result.stats.durationMs / 1000).toFixed(1)} s`,
   );

@@ -121,7 +121,12 @@ export const executeTool = defineTool({
     const states = Object.values(r.nodes);
     const by = (outcome: string) => states.filter((s) => s.change?.outcome === outcome).length;
     const warned = r.warnings.length > 0 ? `; ${plural(r.warnings.length, 'warning')}` : '';
-    return `${r.runId} ${r.status}: ${plural(r.selected, 'node')} of ${r.total} run; ${by('applied')} applied, ${by('queued')} queued for review, ${states.filter((s) => s.status === 'failed').length} failed${r.dryRun ? ' (dry run)' : ''}${warned}`;
+    // A dry run applies and queues nothing: it says what would have been applied and what would have gone to review.
+    const wouldReview = states.filter((s) => s.change?.outcome === 'dry-run' && s.change.reviewReason).length;
+    const done = r.dryRun
+      ? `${by('dry-run') - wouldReview} would be applied, ${wouldReview} would be queued for review`
+      : `${by('applied')} applied, ${by('queued')} queued for review`;
+    return `${r.runId} ${r.status}: ${plural(r.selected, 'node')} of ${r.total} run; ${done}, ${states.filter((s) => s.status === 'failed').length} failed${r.dryRun ? ' (dry run)' : ''}${warned}`;
   },
   failed: (r) => !r.ok,
 });

@@ -122,9 +122,19 @@ async function runAgentAttempt(runner: AgentRunner, node: AtomNode, ctx: NodeCon
   if (edit.parsed.text === edit.text) return unchangedResult(attempt, edit);
   const checked = await checkEdit(attempt, edit);
   const { options } = runner;
-  const forReview = checked.confidence.score < runner.reviewBelow || unjudgedGates(checked.validation).length > 0;
-  if (forReview && options.queue && !options.files.dryRun) return queueForReview(attempt, checked, options.queue);
-  return writeEdit(attempt, checked);
+  const reviewReason = reviewReasonOf(checked, runner.reviewBelow);
+  if (reviewReason && options.queue && !options.files.dryRun)
+    return queueForReview(attempt, checked, options.queue, reviewReason);
+  // A dry run writes nothing and queues nothing: the change says it would have gone to review.
+  return writeEdit(attempt, checked, options.files.dryRun ? reviewReason : undefined);
+}
+
+/** Why a checked change goes to review instead of the file; undefined when it may be applied. */
+function reviewReasonOf(checked: CheckedEdit, reviewBelow: number): string | undefined {
+  const unjudged = unjudgedGates(checked.validation);
+  if (unjudged.length > 0) return `not judged by ${unjudged.join(', ')}`;
+  const score = checked.confidence.score;
+  return score < reviewBelow ? `confidence ${score} below ${reviewBelow}` : undefined;
 }
 
 /**
@@ -248,6 +258,7 @@ async function queueForReview(
   attempt: AgentAttempt,
   edit: CheckedEdit,
   queue: ReviewQueueApi,
+  reviewReason: string,
 ): Promise<AgentNodeResult> {
   const { node, path, runner } = attempt;
   const { text, parsed, lines, newCode, validation } = edit;
@@ -274,6 +285,7 @@ async function queueForReview(
       afterSha256: sha256(parsed.text),
       diff: unifiedDiff(path, text, parsed.text),
       reviewItem: item.id,
+      reviewReason,
     },
     attemptInfo: edit.attemptInfo,
   };
@@ -283,7 +295,7 @@ async function queueForReview(
  * Applies the change to the file, rebased over other atoms' changes written since the file was read,
  * with the change checkpointed in the run record just before the write (in a dry run: only recorded).
  */
-async function writeEdit(attempt: AgentAttempt, edit: CheckedEdit): Promise<AgentNodeResult> {
+async function writeEdit(attempt: AgentAttempt, edit: CheckedEdit, reviewReason?: string): Promise<AgentNodeResult> {
   const { runner, node, ctx, path } = attempt;
   const { files, queue, runId } = runner.options;
   const { text, parsed, lines } = edit;
@@ -302,6 +314,7 @@ async function writeEdit(attempt: AgentAttempt, edit: CheckedEdit): Promise<Agen
         afterSha256: sha256(applied.after),
         diff: unifiedDiff(path, applied.before, applied.after),
         ...(applied.rebasedOver.length > 0 ? { rebasedOver: applied.rebasedOver } : {}),
+        ...(reviewReason ? { reviewReason } : {}),
       };
       if (!files.dryRun) await ctx.checkpoint(change);
     });

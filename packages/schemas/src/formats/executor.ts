@@ -122,6 +122,11 @@ export const NodeChangeSchema = z.object({
   validation: ChangeValidationSchema.optional(),
   /** The review item holding the change, when it was queued. */
   reviewItem: z.string().optional(),
+  /**
+   * Why the change goes to review rather than the file (its confidence below the threshold, gates that could
+   * not judge it): set when it was queued, and in a dry run when it would have been (outcome `dry-run`).
+   */
+  reviewReason: z.string().optional(),
 });
 export type NodeChange = z.infer<typeof NodeChangeSchema>;
 
