@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { isFile, readTextUpTo } from './sync-fs.js';
 
 // The files a gate's config files pull in by reference. A tool reads them as its config, wherever they
 // are: `svc/tsconfig.json` extending `../shared/tsconfig.base.json` (a sibling of the workspace, neither
@@ -35,7 +35,7 @@ export function referencedConfigFiles(files: readonly string[]): string[] {
 }
 
 function referencesOf(file: string): string[] {
-  const text = readScanned(file);
+  const text = readTextUpTo(file, MAX_SCANNED_BYTES);
   if (text === undefined) return [];
   const name = basename(file);
   const dir = dirname(file);
@@ -109,21 +109,5 @@ function resolveJsonSpec(dir: string, spec: string): string[] {
     const found = candidates(join(d, 'node_modules', spec)).find(isFile);
     if (found) return [found];
     if (dirname(d) === d) return [];
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function readScanned(path: string): string | undefined {
-  try {
-    return statSync(path).size <= MAX_SCANNED_BYTES ? readFileSync(path, 'utf8') : undefined;
-  } catch {
-    return undefined;
   }
 }

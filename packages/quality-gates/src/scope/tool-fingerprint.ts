@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { findExecutable, envValue, type ExecutableLookup } from '@st3/process';
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, join, resolve, sep } from 'node:path';
+import { findExecutable, envValue, type ExecutableLookup } from '@st3/process';
+import { isDir, isFile, listDir, readTextUpTo } from './sync-fs.js';
 
 // A cheap fingerprint of the tool a gate runs, for its config hash: a tool upgraded outside the workspace
 // (pip, a global npm install) changes no file that auto scope diffs, yet can fail unchanged files. No
@@ -124,7 +125,7 @@ function pythonModule(argv: readonly string[]): string | undefined {
 function pythonSiteDirs(exe: string, env: ToolLookup['env']): string[] {
   const bin = dirname(exe);
   const prefixes: string[] = [];
-  const cfg = readSmall(join(dirname(bin), 'pyvenv.cfg'));
+  const cfg = readTextUpTo(join(dirname(bin), 'pyvenv.cfg'), MAX_SHIM_BYTES);
   if (cfg !== undefined) {
     prefixes.push(dirname(bin));
     const home = /^\s*home\s*=\s*(.+?)\s*$/m.exec(cfg)?.[1];
@@ -206,36 +207,4 @@ function withVenvBins(lookup: ToolLookup): ToolLookup {
   }
   const path = envValue(lookup.env, 'PATH') ?? '';
   return { cwd: lookup.cwd, env: { ...lookup.env, PATH: [...bins, path].filter(Boolean).join(delimiter) } };
-}
-
-function listDir(dir: string): string[] {
-  try {
-    return readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function readSmall(path: string): string | undefined {
-  try {
-    return statSync(path).size <= MAX_SHIM_BYTES ? readFileSync(path, 'utf8') : undefined;
-  } catch {
-    return undefined;
-  }
 }
