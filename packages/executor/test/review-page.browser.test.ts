@@ -108,7 +108,7 @@ describe.skipIf(!haveChromium)('the review page in a real browser', () => {
     await page.goto(review.url);
     await page.locator('#queue tbody tr').nth(1).waitFor();
     expect(await page.locator('#queue tbody tr').count()).toBe(2);
-    await expect.poll(() => page.locator('#stats').textContent()).toContain('2 item(s)');
+    await expect.poll(() => page.locator('#stats').textContent(), { timeout: 30_000 }).toContain('2 item(s)');
 
     const open = async (nodeFile: string, linesText: string) => {
       await page.locator('#queue tbody tr', { hasText: `${nodeFile}:${linesText}` }).click();
@@ -122,7 +122,7 @@ describe.skipIf(!haveChromium)('the review page in a real browser', () => {
     expect(await page.locator('#diff td.add').count()).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
     await page.getByRole('button', { name: 'Apply and approve' }).click();
-    await expect.poll(async () => (await queue.get(addItem.id)).status).toBe('approved');
+    await expect.poll(async () => (await queue.get(addItem.id)).status, { timeout: 30_000 }).toBe('approved');
     expect(await readFile(join(ws.root, 'src/calc.ts'), 'utf8')).toContain('  return a + b;\n}\n\nexport function mul');
 
     // Reject the wrong mul with feedback; the next execute regenerates it with that feedback.
@@ -132,7 +132,7 @@ describe.skipIf(!haveChromium)('the review page in a real browser', () => {
     await page.getByRole('button', { name: 'Reject', exact: true }).click();
     await page.locator('#dlg-reject textarea').fill('use multiplication, not addition');
     await page.getByRole('button', { name: 'Reject with feedback' }).click();
-    await expect.poll(async () => (await queue.get(mulItem.id)).status).toBe('rejected');
+    await expect.poll(async () => (await queue.get(mulItem.id)).status, { timeout: 30_000 }).toBe('rejected');
     const before = server.requests.length;
     const second = await run('run-2');
     expect(second.nodes.add).toMatchObject({ status: 'succeeded', alreadyDone: expect.stringContaining('approved') });
@@ -162,7 +162,7 @@ describe.skipIf(!haveChromium)('the review page in a real browser', () => {
       .locator('#dlg-edit textarea')
       .fill('export function mul(a: number, b: number): number {\n  return Math.imul(a, b);\n}');
     await page.getByRole('button', { name: 'Save and apply' }).click();
-    await expect.poll(async () => (await queue.get(mulItem.id)).status).toBe('approved');
+    await expect.poll(async () => (await queue.get(mulItem.id)).status, { timeout: 30_000 }).toBe('approved');
     expect(await readFile(join(ws.root, 'src/calc.ts'), 'utf8')).toBe(
       'export function add(a: number, b: number): number {\n  return a + b;\n}\n\nexport function mul(a: number, b: number): number {\n  return Math.imul(a, b);\n}\n',
     );
