@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   compareFiles,
@@ -89,6 +90,89 @@ describe('YAML: layout inside quoted and multi-line plain scalars is the value',
     // a key after a plain value at the same indentation starts a new entry: the run between collapses
     expect(yaml('- name: x\n  description: some text\n\n\n  other: y\n')).toBe(
       '- name: x\n  description: some text\n\n  other: y\n',
+    );
+  });
+});
+
+describe('YAML: a block scalar is its own value wherever it stands', () => {
+  // each pair differs only inside a block scalar's content (blank-line runs, trailing spaces), so the values differ
+  it.each([
+    ['a root `|` with content at column 0', '|\nkey: 1\n\nother: 2\n', '|\nkey: 1\n\n\nother: 2\n'],
+    [
+      'a `--- >` document (its `#` lines are text)',
+      '--- >\n# not a comment\n\nlast\n',
+      '--- >\n# not a comment\n\n\nlast\n',
+    ],
+    ['a tagged `!!str |` value', 'script: !!str |\n  - one\n\n  - two\n', 'script: !!str |\n  - one\n\n\n  - two\n'],
+    ['a header after two spaces', 'script:  |\n  a: 1\n\n  b: 2\n', 'script:  |\n  a: 1\n\n\n  b: 2\n'],
+    [
+      'an anchored value with trailing spaces',
+      'script: &s |\n  echo ok  \n  done\n',
+      'script: &s |\n  echo ok\n  done\n',
+    ],
+    // (passed before too: a guard that the owner of `&k key: |` is the mapping at column 0, not the key's text)
+    ['an anchored key', '&k script: |\n  a: 1\n\n  b: 2\n', '&k script: |\n  a: 1\n\n\n  b: 2\n'],
+  ])('%s: different', async (name, left, right) => {
+    const slug = name.replace(/\W+/g, '-');
+    const verdict = await compareFiles(
+      await put(`block/${slug}/a.yaml`, left),
+      await put(`block/${slug}/b.yaml`, right),
+    );
+    expect(verdict.kind).toBe('different');
+  });
+
+  it.each([
+    ['`|+` keeps its trailing blank lines', 'note: |+\n  x\n\n', 'note: |+\n  x\n\n\n\n'],
+    ['the last line of a `|` keeps its trailing spaces', 'note: |\n  x   \n', 'note: |\n  x\n'],
+    ['a trailing line deeper than the content is text', 'note: |\n  x\n     \n', 'note: |\n  x\n'],
+    ['a root `|+` document', '--- |+\nx\n\n', '--- |+\nx\n'],
+  ])('at the end of the file, %s: different', async (name, left, right) => {
+    const slug = name.replace(/\W+/g, '-');
+    const verdict = await compareFiles(await put(`tail/${slug}/a.yaml`, left), await put(`tail/${slug}/b.yaml`, right));
+    expect(verdict.kind).toBe('different');
+  });
+
+  it('still collapses blank-line runs between entries and drops blank lines that no value holds', async () => {
+    const a = await put(
+      'layout/a.yaml',
+      'a: 1\n\n\nnote: |\n  x\n\n  y\n\n\n\n--- |\nz\n---\nb: 2\n\n\nc: |-\n  w\n\n\n',
+    );
+    const b = await put('layout/b.yaml', 'a: 1\n\nnote: |\n  x\n\n  y\n\n\n\n--- |\nz\n---\nb: 2\n\nc: |-\n  w');
+    expect(await compareFiles(a, b)).toMatchObject({
+      kind: 'equivalent',
+      rules: expect.arrayContaining(['blank-lines-yaml', 'final-newline-yaml']),
+    });
+    const clip = await put('layout/clip.yaml', 'note: |\n  x\n  \n\n');
+    expect(await compareFiles(clip, await put('layout/clip-b.yaml', 'note: |\n  x\n'))).toMatchObject({
+      kind: 'equivalent',
+    });
+  });
+
+  it('property: the lines of a block scalar come out of the YAML rules as they went in', () => {
+    const owners = ['', '--- ', '!!str ', 'key: ', 'key:  ', 'key:\t!!str ', 'key: &a ', '- ', '- k: ', '&k key: '];
+    const line = fc.oneof(fc.constantFrom('', '', ' '), fc.stringMatching(/^[a-z#:"' -]{1,8} {0,2}$/));
+    const doc = fc.record({
+      owner: fc.constantFrom(...owners.keys()),
+      indicators: fc.constantFrom('', '-', '+', '+2', '2-'),
+      lines: fc.array(line, { minLength: 1, maxLength: 8 }),
+      after: fc.constantFrom('', '\n', '\n\n\n', '  \n', 'next: 1\n', '\n\n\nnext: "a\n\n b"\n'),
+    });
+    fc.assert(
+      fc.property(doc, ({ owner, indicators, lines, after }) => {
+        const root = owner < 3;
+        const parent = root ? -1 : owner === 8 ? 2 : 0;
+        const indent = ' '.repeat(root ? 0 : parent + 2);
+        const chomp = root ? indicators.replace(/\d/g, '') : indicators; // an explicit indent at the root is not tested
+        const body = lines.map((text) => (text.trim() === '' ? text : `${indent}x${text}`));
+        const header = `${owners[owner]}|${chomp}`;
+        const text = `${header}\n${body.join('\n')}\n${root && after.startsWith('next') ? `---\n${after}` : after}`;
+        const out = normalize(text, PRESETS.yaml).text;
+        let last = body.length - 1;
+        while (last >= 0 && body[last]!.trim() === '') last--;
+        expect(out).toContain(`${header}\n${body.slice(0, last + 1).join('\n')}`);
+        if (chomp.includes('+') && after === '') expect(out).toBe(text);
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -11,7 +11,7 @@ import { sortImportsPython, sortImportsTs } from './imports.js';
 import { blankLinesMarkdown } from './markdown-fences.js';
 import { maskProvenance, maskTimestamps, maskVersionHashes } from './masks.js';
 import { blankLinesTs, trailingWhitespaceTs } from './template-literals.js';
-import { blankLinesYaml, trailingWhitespaceYaml } from './yaml-blocks.js';
+import { blankLinesYaml, finalNewlineYaml, trailingWhitespaceYaml } from './yaml-blocks.js';
 import type { Language, Normalizer } from './types.js';
 
 /** Every built-in rule by name, for configuration (`normalizers: [line-endings, ...]`). */
@@ -34,6 +34,7 @@ export const NORMALIZERS: Readonly<Record<string, Normalizer>> = Object.freeze({
   'blank-lines-ts': blankLinesTs,
   'trailing-whitespace-yaml': trailingWhitespaceYaml,
   'blank-lines-yaml': blankLinesYaml,
+  'final-newline-yaml': finalNewlineYaml,
   'blank-lines-markdown': blankLinesMarkdown,
   'final-newline': finalNewline,
 });
@@ -72,8 +73,9 @@ export const PRESETS: Readonly<Record<Language, readonly Normalizer[]>> = Object
   // blank lines inside fenced code blocks are the code's, so only those outside collapse
   markdown: [lineEndings, ...MASKS, blankLinesMarkdown, finalNewline],
   // comment indentation is not normalized in YAML: a '#' line inside a block scalar is content
-  // Blank lines and trailing spaces inside block scalars (`|`, `>`) are the value: the YAML rules keep them.
-  yaml: [lineEndings, ...MASKS, trailingWhitespaceYaml, blankLinesYaml, finalNewline],
+  // Blank lines and trailing spaces inside block scalars (`|`, `>`) are the value: the YAML rules keep them,
+  // and at the end of the file too (a `|+` scalar keeps its trailing blank lines).
+  yaml: [lineEndings, ...MASKS, trailingWhitespaceYaml, blankLinesYaml, finalNewlineYaml],
   json: [lineEndings, ...MASKS, trailingWhitespace, finalNewline],
   text: [lineEndings, ...MASKS, trailingWhitespace, ...TAIL],
 });
