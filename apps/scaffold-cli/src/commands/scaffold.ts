@@ -301,13 +301,13 @@ const check = defineCommand({
   description: [
     'modified: the version is current but the text differs from what its recorded answers generate (a hand edit).',
     'outdated names the version a file came from and the current one of its own language.',
-    'Every file recorded in .st3/scaffold/answers.json is judged too: one whose header was deleted, or that is gone,',
-    'is reported malformed ("provenance header missing", "missing"), as is a header naming another path (a copy) or',
-    'another version than recorded. Invalid records are E_CONFIG_INVALID (exit 2).',
+    'Every file recorded in .st3/scaffold/answers.json is judged too: one whose header was deleted, or that is ' +
+      'gone, is reported malformed ("provenance header missing", "missing"), as is a header naming another path ' +
+      '(a copy) or another version than recorded. Invalid records are E_CONFIG_INVALID (exit 2).',
     'conflict: unresolved conflict markers, or a <file>.rej that scaffold update --reject left beside it.',
     'error: no verdict could be worked out (e.g. the registry no longer holds the recorded type); the reason is given.',
-    'Exit 1 when any file is outdated, unknown, malformed, conflict or error. A path outside the workspace is',
-    'E_PATH_ESCAPE, a folder that cannot be listed E_FILE_READ; .gitignore is honoured and links are not followed.',
+    'Exit 1 when any file is outdated, unknown, malformed, conflict or error. A path outside the workspace is ' +
+      'E_PATH_ESCAPE, a folder that cannot be listed E_FILE_READ; .gitignore is honoured and links are not followed.',
   ],
   args: [{ name: 'paths', description: 'files or folders (default: the workspace)', variadic: true }],
   examples: ['st3 scaffold check', 'st3 scaffold check src docs --json'],

@@ -16,11 +16,13 @@ export const update = defineCommand({
   name: 'update',
   summary: 'bring generated files to the current template version by a 3-way merge that keeps your edits',
   description: [
-    'For every file with recorded answers (.st3/scaffold/answers.json): base = the old template version rendered',
-    'with the same answers (kept in .st3/templates/.versions/), ours = the file on disk, theirs = the current',
-    "template's output. Clean merges are written with the header's updated= set; a conflict gets standard markers",
-    '(<<<<<<< ======= >>>>>>>), or with --reject keeps your text and writes <file>.rej. Exit 1 while any conflict',
-    'remains or a file cannot be merged (its template version was not kept).',
+    'For every file with recorded answers (.st3/scaffold/answers.json): base = the old template version rendered ' +
+      'with the same answers (kept in .st3/templates/.versions/), ours = the file on disk, theirs = the current ' +
+      "template's output. Clean merges are written with the header's updated= set; a conflict gets standard markers " +
+      '(<<<<<<< ======= >>>>>>>), or with --reject keeps your text and writes <file>.rej.',
+    'A file that still holds conflict markers, or a <file>.rej beside it, is CONFLICT again and is not merged ' +
+      'until you finish it. Exit 1 while any conflict remains or a file cannot be merged (its template version ' +
+      'was not kept, or its header disagrees with its record).',
   ],
   args: [{ name: 'paths', description: 'files or folders to update (default: every recorded file)', variadic: true }],
   options: {

@@ -1,12 +1,13 @@
 import { readFile, open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { fileIsPresent, lstatIfThere } from '@st3/fs';
+import { lstatIfThere } from '@st3/fs';
 import { isSt3Error, St3Error, type ScaffoldAnswer, type TemplateRegistry } from '@st3/schemas';
 import type { Language } from '../registry.js';
 import { matchesContentHash } from '../render/render-file.js';
 import { resolveInside } from '../tree/paths.js';
 import type { Scaffolder } from '../types.js';
 import { collect, inScope, scopePaths, toRel } from './check-scope.js';
+import { unfinishedUpdate } from './conflicts.js';
 import { parseHeader, syntaxFor } from './header.js';
 import { readRecords } from './records.js';
 import { headerFindings, RECORDED } from './recorded-header.js';
@@ -100,6 +101,8 @@ interface Context {
   root: string;
   registry: Registry;
   scaffolder: Scaffolder;
+  /** The current companion test chains (hash -> language), worked out once when an unrecorded test needs them. */
+  companions?: Map<string, Language>;
 }
 
 /** One file: undefined when it is neither generated (no header) nor recorded. */
@@ -201,9 +204,7 @@ function versionVerdict(ctx: Context, j: Judged, version: string): Verdict {
   const type = j.base.artifactType ?? '';
   let current: string[];
   try {
-    current = j.answer
-      ? [ctx.scaffolder.currentVersion(j.answer)]
-      : ctx.scaffolder.versionsOf(type, languageOfPath(j.rel));
+    current = j.answer ? [ctx.scaffolder.currentVersion(j.answer)] : currentOfType(ctx, type, j.rel);
   } catch (error) {
     // e.g. a registry that no longer holds the recorded type: any verdict would be made up
     if (!isSt3Error(error)) throw error;
@@ -230,6 +231,35 @@ function versionVerdict(ctx: Context, j: Judged, version: string): Verdict {
   };
 }
 
+/**
+ * Without a record, the current chains of the header's type in the file's language: the type's own templates,
+ * and for `unit_test` the companion test templates too (`concrete/dto.test.ts` makes a `unit_test` file that
+ * `versionsOf('unit_test')`, the standalone unit_test template, does not name).
+ */
+function currentOfType(ctx: Context, type: string, rel: string): string[] {
+  const language = languageOfPath(rel);
+  const out = ctx.scaffolder.versionsOf(type, language);
+  if (type !== 'unit_test' || language === undefined) return out;
+  ctx.companions ??= companionTestHashes(ctx.scaffolder);
+  for (const [hash, lang] of ctx.companions) if (lang === language && !out.includes(hash)) out.push(hash);
+  return out;
+}
+
+/** Hash -> language of every current companion test chain (`concrete/<type>.test.<ts|py>`). */
+function companionTestHashes(scaffolder: Scaffolder): Map<string, Language> {
+  const out = new Map<string, Language>();
+  for (const id of scaffolder.store.ids()) {
+    const lang = /^concrete\/.+\.test\.(ts|py)$/.exec(id)?.[1] as Language | undefined;
+    if (!lang) continue;
+    try {
+      out.set(scaffolder.store.chain(id).hash, lang);
+    } catch {
+      // a broken template has no current hash
+    }
+  }
+  return out;
+}
+
 /** ts for TypeScript/JavaScript files, py for Python: whose current hash a file is judged against. */
 function languageOfPath(path: string): Language | undefined {
   if (/\.(ts|tsx|mts|cts|js|mjs|cjs)$/.test(path)) return 'ts';
@@ -243,24 +273,11 @@ function conflictsOf(
   file: string,
   rel: string,
 ): { fields: Pick<CheckedFile, 'conflictMarkers' | 'reject'>; problems: string[] } {
-  const markers = conflictMarkerLines(text);
-  const reject = fileIsPresent(`${file}.rej`) ? `${rel}.rej` : undefined;
-  const problems: string[] = [];
-  if (markers.length > 0) problems.push(`unresolved conflict markers at line(s) ${markers.join(', ')}`);
-  if (reject)
-    problems.push(`${reject} holds template changes that were not applied: merge them by hand, then delete it`);
+  const { markers, reject, problems } = unfinishedUpdate(text, file, rel);
   return {
     fields: { ...(markers.length > 0 ? { conflictMarkers: markers } : {}), ...(reject ? { reject } : {}) },
     problems,
   };
-}
-
-function conflictMarkerLines(text: string): number[] {
-  const out: number[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (/^(<{7}|>{7})( |$)/.test(line)) out.push(i + 1);
-  });
-  return out;
 }
 
 /** The first 4 KiB is enough for a two-line header; a file without one is never read whole. */

@@ -1,6 +1,7 @@
 import {
   closeSync,
   fsyncSync,
+  linkSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -194,13 +195,13 @@ export class VirtualTree {
     try {
       for (const t of temps) {
         await this.beforeRename?.(t.file.path);
-        renameSync(t.temp, t.file.abs);
+        place(t);
         renamed.push(t);
       }
     } catch (error) {
       rollback(renamed, temps);
       removeDirs(createdDirs);
-      throw writeError(error);
+      throw error instanceof St3Error ? error : writeError(error);
     }
     const report = { changes, written: toWrite.map((c) => c.path) };
     if (options.then) {
@@ -221,6 +222,40 @@ interface Temp {
   file: Staged;
   temp: string;
   original?: Buffer;
+}
+
+/** Link errors of file systems without hard links: there a create checks, then renames. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSYS', 'EMLINK']);
+
+/**
+ * Moves a temp file into place. A create the policy does not force never replaces a file that appeared
+ * after the plan (another scaffold run writing the same path): the link fails instead of the rename
+ * silently overwriting it, and the batch is refused (E_CONFLICT) with that file left as it is.
+ */
+function place(t: Temp): void {
+  if (t.original !== undefined || t.file.policy === 'force') {
+    renameSync(t.temp, t.file.abs);
+    return;
+  }
+  try {
+    linkSync(t.temp, t.file.abs);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') throw appeared(t.file);
+    if (!NO_LINKS.has(code)) throw error;
+    if (statSync(t.file.abs, { throwIfNoEntry: false }) !== undefined) throw appeared(t.file);
+    renameSync(t.temp, t.file.abs);
+    return;
+  }
+  rmSync(t.temp, { force: true });
+}
+
+function appeared(file: Staged): St3Error {
+  return new St3Error(
+    'E_CONFLICT',
+    `${file.path} was created by another writer while this batch was written; nothing was written (every file of the batch was rolled back), and that file was left as it is`,
+    { file: file.path, hint: 'review it, then run again (--dry-run shows the diff; --force overwrites)' },
+  );
 }
 
 function rollback(renamed: Temp[], temps: Temp[]): void {

@@ -3,6 +3,7 @@ import { relative, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { decodeUtf8, isSt3Error, type ScaffoldAnswer } from '@st3/schemas';
 import { readAnswers } from '../answers.js';
+import { unfinishedUpdate, type Unfinished } from '../provenance/conflicts.js';
 import { isoSeconds, parseHeader, setStamps } from '../provenance/header.js';
 import { recordedHeaderProblems } from '../provenance/recorded-header.js';
 import { matchesContentHash } from '../render/render-file.js';
@@ -137,6 +138,9 @@ async function planOne(
   const from = answer.version_hash;
   const disagrees = recordedHeaderProblems(header, path, answer, scaffolder.metadataConfig);
   if (disagrees.length > 0) return { report: { path, status: 'error', from, message: malformed(disagrees) } };
+  // markers or a .rej of an earlier update: merging again would bury them (and the version says current)
+  const unfinished = unfinishedUpdate(onDisk, resolveInside(root, path), path);
+  if (unfinished.problems.length > 0) return { report: unfinishedReport(path, from, unfinished) };
   let to: string;
   let theirs: RenderedFile;
   try {
@@ -248,6 +252,17 @@ function body(text: string, path: string, scaffolder: Scaffolder): string {
   return parseHeader(text, path, scaffolder.metadataConfig).status === 'none'
     ? text
     : text.split('\n').slice(2).join('\n');
+}
+
+/** A file an earlier update left with conflicts: still a conflict, never current, not merged again. */
+function unfinishedReport(path: string, from: string, unfinished: Unfinished): UpdatedFile {
+  return {
+    path,
+    status: 'conflict',
+    from,
+    ...(unfinished.reject ? { reject: unfinished.reject } : {}),
+    message: `${unfinished.problems.join('; ')}; not merged again: finish it, then run \`st3 scaffold update\` again`,
+  };
 }
 
 function malformed(problems: string[]): string {
