@@ -121,11 +121,14 @@ export interface ContextRequest {
  */
 export async function atomContextView(request: ContextRequest, ctx: ToolContext) {
   const ref = request.atom.trim();
-  const file = ref.replace(/(#.*|:\d+)$/, '');
-  if (!file)
-    throw new St3Error('E_USAGE', `"${ref}" names no file`, {
-      hint: 'pass an atom id (src/a.ts#L3-L9@…) or FILE:LINE',
+  // What is neither an atom id (with or without its hash) nor FILE:LINE is refused before any file is
+  // read, as `st3 atomize --context` refuses what is not an atom id (E_USAGE), never as a missing file.
+  const form = /^(.+?)(#L\d+-L\d+(@[0-9a-f]+)?|:\d+)$/.exec(ref);
+  if (!form)
+    throw new St3Error('E_USAGE', `"${ref}" is not an atom id`, {
+      hint: 'atom ids look like src/store.ts#L12-L24@3f9a1c2b7d (see the atomize tool); FILE:LINE names the atom holding that line',
     });
+  const file = form[1]!;
   const doc = await runAtomizer(
     [file, ...(request.paths ?? [])],
     ctx,

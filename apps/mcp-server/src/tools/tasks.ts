@@ -54,6 +54,8 @@ export function readsHandle(): { telemetry: TelemetryHandle; reads: [string, num
 
 const LocationSchema = z.object({ id: z.string(), path: z.string(), file: z.string(), folder: z.string() });
 const TaskDocumentSchema = z.record(z.string(), z.unknown());
+const DuplicatesSchema = z.array(z.object({ id: z.string(), files: z.array(z.string()) }));
+const SkippedSchema = z.array(z.object({ file: z.string(), code: z.string(), reason: z.string(), hint: z.string() }));
 
 export const taskListTool = defineTool({
   name: 'task_list',
@@ -61,7 +63,7 @@ export const taskListTool = defineTool({
   area: 'tasks',
   cli: 'st3 tasks list',
   description:
-    'The task files in the configured task folders, with id, title, status, priority and whether each is valid.',
+    'The task files in the configured task folders, with id, title, status, priority and whether each is valid; an id carried by more than one file is in `duplicates`, and a task file the list leaves out (no task id in its name) or could not read is in `skipped`, as `st3 tasks list --json` reports them.',
   input: z.object({
     status: z
       .string()
@@ -83,16 +85,23 @@ export const taskListTool = defineTool({
         warnings: z.number(),
       }),
     ),
+    duplicates: DuplicatesSchema,
+    skipped: SkippedSchema.describe(
+      'task files left out of the list: no task id in the name (W_TASK_FILE_NAME), or one that could not be read',
+    ),
   }),
   annotations: READ_ONLY,
   async run(args, { root }) {
     const ws = await tasksWorkspace(root);
     const { listTasks } = await import('@st3/evidence');
-    const { tasks } = await listTasks(ws.root, ws.config.task_dirs);
+    // The document of `st3 tasks list --json`: its duplicates and skipped files are said, never dropped.
+    const { tasks, duplicates, skipped } = await listTasks(ws.root, ws.config.task_dirs);
     return {
       ok: true as const,
       task_dirs: ws.config.task_dirs,
       tasks: args.status ? tasks.filter((t) => t.status === args.status) : tasks,
+      duplicates,
+      skipped,
     };
   },
   summary: (r) =>
@@ -103,6 +112,8 @@ export const taskListTool = defineTool({
             .map((t) => `${t.id} ${t.status ?? '?'}`)
             .join(', ')}${r.tasks.length > 8 ? ', …' : ''}`
         : ''
+    }${r.duplicates.length > 0 ? `; ${plural(r.duplicates.length, 'id')} used by more than one file (${r.duplicates.map((d) => d.id).join(', ')})` : ''}${
+      r.skipped.length > 0 ? `; ${r.skipped.length} not listed (${r.skipped.map((f) => f.file).join(', ')})` : ''
     }`,
 });
 
@@ -156,12 +167,12 @@ export const taskValidateTool = defineTool({
     ok: z.boolean(),
     checked: z.number(),
     failed: z.number(),
-    duplicates: z.array(z.object({ id: z.string(), files: z.array(z.string()) })),
+    duplicates: DuplicatesSchema,
     quarantined: z.array(z.string()).describe('ids of the task files quarantined by this call'),
     suppressed_warnings: z.number().describe('repeated warnings of tasks with an open exception, hidden'),
-    skipped: z
-      .array(z.object({ file: z.string(), code: z.string(), reason: z.string(), hint: z.string() }))
-      .describe('task files that could not be checked (a dangling symlink, one leading out): they fail the run'),
+    skipped: SkippedSchema.describe(
+      'task files that could not be checked (a dangling symlink, one leading out): they fail the run',
+    ),
     files: z.array(
       z.object({
         file: z.string(),
