@@ -77,6 +77,17 @@ describe('st3 atomize --context', () => {
     }
   });
 
+  it('a reference that is no atom id is E_USAGE, with source paths or without (as over MCP)', async () => {
+    const dir = folder({ 'src/store.ts': STORE });
+    for (const paths of [[], ['src']]) {
+      for (const ref of ['zzz', 'src/store.ts']) {
+        const r = await st3(dir, '--context', ref, ...paths, '--json');
+        expect(r.code, r.stderr).toBe(2);
+        expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'E_USAGE' } });
+      }
+    }
+  });
+
   it('a context trimmed by --budget says what it left out and does not keep its full completeness', async () => {
     const dir = folder({ 'src/store.ts': STORE });
     const listed = await st3(dir, 'src', '--json');

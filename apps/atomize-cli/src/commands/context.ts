@@ -34,7 +34,9 @@ async function contextFiles(
 ): Promise<ContextFile[]> {
   const files: ContextFile[] = [];
   const sources: string[] = [];
-  for (const p of paths.length > 0 ? paths : [fileOfId(id)]) {
+  // Checked before any file is read: a reference that is no atom id is a usage error, with paths or without.
+  const own = fileOfId(id);
+  for (const p of paths.length > 0 ? paths : [own]) {
     const abs = resolve(cwd, p);
     if (/\.json$/i.test(p) && existsSync(abs) && statSync(abs).isFile()) {
       let doc: { files?: ContextFile[] };
