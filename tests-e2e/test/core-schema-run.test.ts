@@ -76,6 +76,12 @@ describe('st3 run', () => {
         'metrics',
       ]);
       for (const s of doc.stages) expect(typeof s.summary).toBe('string');
+      // No source file: the gates stage checked nothing, so it is skipped (said), never a pass.
+      expect(doc.stages.find((s: { stage: string }) => s.stage === 'gates')).toMatchObject({
+        ok: true,
+        skipped: true,
+        summary: expect.stringContaining('nothing was checked'),
+      });
       expect(r.code).toBe(doc.ok ? 0 : 1);
     });
   }, 120_000);

@@ -37,6 +37,7 @@ export const stage: RunStage = {
     if (!fileIsPresent(join(ctx.root, QUALITY_CONFIG_PATH))) {
       return { stage: 'gates', ok: true, skipped: true, summary: `no ${QUALITY_CONFIG_PATH} (run \`st3 gates init\`)` };
     }
+    const { isSt3Error } = await import('@st3/schemas/errors');
     const result = await runGates({
       cwd: ctx.root,
       scope: 'project',
@@ -46,7 +47,13 @@ export const stage: RunStage = {
       logOutput: !ctx.dryRun,
       cacheConfig: ctx.dryRun ? 'read-only' : true,
       telemetry: ctx.telemetry,
+    }).catch((error: unknown) => {
+      // No source file any gate takes: skipped as the atomize and graph stages skip a workspace with no
+      // sources (said, never a pass); `st3 gates` itself refuses it (E_GATES_NO_FILES).
+      if (isSt3Error(error) && error.code === 'E_GATES_NO_FILES') return error;
+      throw error;
     });
+    if (isSt3Error(result)) return { stage: 'gates', ok: true, skipped: true, summary: `skipped: ${result.message}` };
     const lines = result.gates.map(
       (g) =>
         `${g.status === 'passed' ? '✓' : g.status === 'skipped' ? '○' : '✗'} ${g.id}: ${g.status}${g.violations.length ? ` (${g.violations.length} violation${g.violations.length === 1 ? '' : 's'})` : ''}${g.status !== 'passed' && g.reason ? ` — ${g.reason.split('\n')[0]}` : ''}`,

@@ -103,11 +103,11 @@ describe.each(TRANSPORTS)('task, evidence and QA tools over %s', (transport) => 
     ).length;
     expect(staleCount).toBeGreaterThanOrEqual(1);
     expect((dropped.structuredContent as { invalidated: number }).invalidated).toBe(staleCount);
-    expect(
-      (await ok(c.client, 'standards_verify', { id: ID })).excerpts.some(
-        (e: { status: string }) => e.status !== 'fresh',
-      ),
-    ).toBe(false);
+    // Every excerpt went stale and was dropped: none is left, so the next verify verifies nothing, which
+    // is no pass (isError, no_excerpts), never an empty "0 excerpts: 0 fresh" success.
+    const after = await call(c.client, 'standards_verify', { id: ID });
+    expect(after.isError).toBe(true);
+    expect(after.structuredContent).toMatchObject({ ok: false, no_excerpts: true, excerpts: [] });
   });
 
   it('exceptions_add, exceptions_list, exceptions_resolve, exceptions_cleanup', async () => {

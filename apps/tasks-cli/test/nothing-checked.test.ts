@@ -108,3 +108,37 @@ describe('st3 tasks show: a task file path that does not exist', () => {
     }
   });
 });
+
+describe('st3 tasks standards verify: a task with no excerpt', () => {
+  it('verifies nothing: exit 1, ok false with no_excerpts, and says so (never an empty pass)', async () => {
+    // The example task citing no standard: its context caches no excerpt.
+    const text = (await readFile(join(examples, 'tasks/TASK-0001-example-evidence.task.yaml'), 'utf8'))
+      .replaceAll('TASK-0001', 'TASK-0005')
+      .replaceAll('standards/engineering.md', 'docs/none.md');
+    const ws = await makeWorkspace({ tasks: { 'TASK-0005-no-standards.task.yaml': text } });
+    try {
+      const init = await st3Tasks(ws.dir, 'tasks', 'context', 'init', 'TASK-0005', '--json');
+      expect(init.code, init.stdout + init.stderr).toBe(0);
+      const plain = await st3Tasks(ws.dir, 'tasks', 'standards', 'verify', 'TASK-0005');
+      expect(plain.code, plain.stdout + plain.stderr).toBe(1);
+      expect(plain.stdout).toContain('no standards excerpt: TASK-0005 has none cached, nothing verified');
+      const doc = await st3Tasks(ws.dir, 'tasks', 'standards', 'verify', 'TASK-0005', '--json');
+      expect(doc.code).toBe(1);
+      expect(json(doc)).toMatchObject({ ok: false, no_excerpts: true, invalidated: 0, excerpts: [] });
+    } finally {
+      await ws.cleanup();
+    }
+  });
+
+  it('a task with fresh excerpts still passes (exit 0, no_excerpts false)', async () => {
+    const ws = await makeWorkspace();
+    try {
+      expect((await st3Tasks(ws.dir, 'tasks', 'context', 'init', 'TASK-0001')).code).toBe(0);
+      const doc = await st3Tasks(ws.dir, 'tasks', 'standards', 'verify', 'TASK-0001', '--json');
+      expect(doc.code, doc.stdout + doc.stderr).toBe(0);
+      expect(json(doc)).toMatchObject({ ok: true, no_excerpts: false });
+    } finally {
+      await ws.cleanup();
+    }
+  });
+});

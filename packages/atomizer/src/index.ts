@@ -35,6 +35,7 @@ export {
   type ComplexityReport,
   type ComplexitySkippedFile,
 } from './complexity-report.js';
+export { nothingAtomized, type NotAtomizedFile } from './nothing-atomized.js';
 export { atomizeParsed, type AtomRecord, type AtomizedFileRecord, type ModuleDefinition } from './atomize.js';
 export { resolveAtomOptions, type AtomOptions } from './atoms/options.js';
 export type { Strategy } from './atoms/decompose.js';

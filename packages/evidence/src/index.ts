@@ -85,10 +85,12 @@ export {
   checkExcerpts,
   citedSections,
   dropCachedExcerpt,
+  excerptsVerdict,
   extractSection,
   listHeadings,
   slugify,
   type ExcerptCheck,
+  type ExcerptsVerdict,
   type MarkdownHeading,
   type Section,
 } from './standards.js';

@@ -187,6 +187,22 @@ export async function checkExcerpts(
   return out;
 }
 
+/** The verdict of `checkExcerpts` (`st3 tasks standards verify`, the MCP `standards_verify` tool). */
+export interface ExcerptsVerdict {
+  /** Excerpts were checked and every one is fresh. */
+  ok: boolean;
+  /** The task has no cached excerpt: nothing was verified, which is no pass (as `no_evidence` for evidence). */
+  no_excerpts: boolean;
+  /** Excerpts not fresh (stale, missing_section, missing_file, cache_changed). */
+  stale: number;
+}
+
+/** ok only when something was verified and all of it is fresh: verifying no excerpt is no pass. */
+export function excerptsVerdict(checks: readonly ExcerptCheck[]): ExcerptsVerdict {
+  const stale = checks.filter((c) => c.status !== 'fresh').length;
+  return { ok: checks.length > 0 && stale === 0, no_excerpts: checks.length === 0, stale };
+}
+
 /** Removes the cached copy of an excerpt that went stale. */
 export async function dropCachedExcerpt(contextDir: string, excerpt: StandardsExcerpt): Promise<void> {
   await rm(join(contextDir, excerpt.cached), { force: true });

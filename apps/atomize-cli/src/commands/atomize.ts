@@ -108,7 +108,7 @@ export const command = defineCommand({
     }
     if (values.budget !== undefined) throw usageError('--budget goes with --context');
     if (positionals.length === 0) throw usageError('name at least one file, folder or glob');
-    const { atomizeProject, summarizeProject } = await import('@st3/atomizer');
+    const { atomizeProject, nothingAtomized, summarizeProject } = await import('@st3/atomizer');
     if (values.task && !values.telemetry)
       throw new St3Error('E_USAGE', '--task goes with --telemetry', { hint: 'add --telemetry' });
     const telemetry = values.telemetry ? await startTelemetry(io, common, cwd, values.task) : undefined;
@@ -131,10 +131,8 @@ export const command = defineCommand({
       const file = await telemetry.save();
       if (!common.quiet) io.stderr.write(`telemetry: ${file}\n`);
     }
-    if (files.length === 0 && skipped.length === 0)
-      throw new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${positionals.join(' ')}`, {
-        hint: 'files ignored by .gitignore are skipped',
-      });
+    // Nothing atomized (no file matched, or every file matched was skipped) is no verdict: E_ATOMIZE_NO_FILES.
+    if (files.length === 0) throw nothingAtomized(positionals, skipped);
     files.sort((a, b) => a.path.localeCompare(b.path));
     const summary = summarizeProject(files);
     if (!wholeRecords) {

@@ -66,7 +66,13 @@ export const runCommand = defineCommand({
     'st3 gates run --dry-run',
   ],
   async run({ values, args, common, io, usageError }) {
-    const files = [...(values.files ?? []).flatMap((f) => f.split(',')).filter(Boolean), ...args.files];
+    const listed = (values.files ?? []).flatMap((f) => f.split(',')).filter(Boolean);
+    // `--files ''` names nothing: never read as "no files given" (the auto scope), which would check something else.
+    if (values.files !== undefined && values.files.length > 0 && listed.length === 0)
+      throw usageError(
+        `--files ${values.files.map((f) => JSON.stringify(f)).join(' --files ')} names no file (nothing was run)`,
+      );
+    const files = [...listed, ...args.files];
     const scope = values.scope ?? (files.length > 0 ? 'files' : 'auto');
     if (scope === 'files' && files.length === 0) throw usageError('--scope files needs --files or file arguments');
     if (scope !== 'files' && files.length > 0)

@@ -132,8 +132,10 @@ export const atomizeTool = defineTool({
   annotations: READ_ONLY,
   async run(args, ctx) {
     const doc = await runAtomizer(args.paths, ctx, { mode: 'atomize', ...atomSizes(args) }, isAtomized);
+    const { nothingAtomized, summarizeProject } = await import('@st3/atomizer');
+    // Every file matched was skipped: nothing atomized is no verdict (E_ATOMIZE_NO_FILES), as `st3 atomize` says it.
+    if (doc.files.length === 0) throw nothingAtomized(args.paths, doc.skipped);
     // The CLI's summary, by the same function: totals and the most complex functions and least atomic atoms.
-    const { summarizeProject } = await import('@st3/atomizer');
     return { files: doc.files.map(asContract), skipped: doc.skipped, summary: summarizeProject(doc.files) };
   },
   summary: ({ summary: s, skipped }) =>

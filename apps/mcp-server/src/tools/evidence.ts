@@ -145,13 +145,14 @@ export const standardsVerifyTool = defineTool({
   area: 'tasks',
   cli: 'st3 tasks standards verify',
   description:
-    "Detect a task's excerpts gone stale because the standard changed (or its section or file is gone); invalidate drops them. isError when any is stale.",
+    "Detect a task's excerpts gone stale because the standard changed (or its section or file is gone); invalidate drops them. isError when any is stale, and when the task has no excerpt (no_excerpts: verifying nothing is no pass).",
   input: z.object({
     id: taskIdArg,
     invalidate: z.boolean().default(false).describe('remove stale excerpts from the context and the cache'),
   }),
   output: z.object({
     ok: z.boolean(),
+    no_excerpts: z.boolean().describe('the task has no cached excerpt: nothing was verified, which is no pass'),
     invalidated: z.number(),
     excerpts: z.array(
       z.object({
@@ -165,7 +166,7 @@ export const standardsVerifyTool = defineTool({
   annotations: WRITES,
   async run(args, { root }) {
     const { ws, id } = await taskOf(root, args.id);
-    const { checkExcerpts, dropCachedExcerpt, updateContext } = await import('@st3/evidence');
+    const { checkExcerpts, dropCachedExcerpt, excerptsVerdict, updateContext } = await import('@st3/evidence');
     const checks = await updateContext(ws, id, async (ctx, dir) => {
       const results = await checkExcerpts(ws.root, dir, ctx.standards);
       for (const r of results) {
@@ -177,10 +178,12 @@ export const standardsVerifyTool = defineTool({
       }
       return results;
     });
-    const stale = checks.filter((c) => c.status !== 'fresh').length;
+    // Verifying no excerpt is no pass: ok only when excerpts were checked and all are fresh.
+    const verdict = excerptsVerdict(checks);
     return {
-      ok: stale === 0,
-      invalidated: args.invalidate ? stale : 0,
+      ok: verdict.ok,
+      no_excerpts: verdict.no_excerpts,
+      invalidated: args.invalidate ? verdict.stale : 0,
       excerpts: checks.map((c) => ({
         id: c.excerpt.id,
         file: c.excerpt.file,
@@ -190,6 +193,8 @@ export const standardsVerifyTool = defineTool({
     };
   },
   summary: (r) =>
-    `${plural(r.excerpts.length, 'excerpt')}: ${r.excerpts.filter((e) => e.status === 'fresh').length} fresh${r.invalidated > 0 ? `, ${r.invalidated} invalidated` : ''}`,
+    r.no_excerpts
+      ? 'no standards excerpt: the task has none cached, nothing verified'
+      : `${plural(r.excerpts.length, 'excerpt')}: ${r.excerpts.filter((e) => e.status === 'fresh').length} fresh${r.invalidated > 0 ? `, ${r.invalidated} invalidated` : ''}`,
   failed: (r) => !r.ok,
 });

@@ -81,6 +81,11 @@ export const runQualityGatesTool = defineTool({
   output: GateRunResultSchema,
   annotations: { ...WRITES, idempotentHint: true },
   async run(args, { root, signal, progress }) {
+    // `files: []` names nothing: never read as "no files given" (the auto scope), which would check something else.
+    if (args.files !== undefined && args.files.length === 0)
+      throw new St3Error('E_USAGE', 'files is empty: it names no file (nothing was run)', {
+        hint: 'pass files: ["src/a.ts", ...], or leave files out for the auto scope',
+      });
     const files = (args.files ?? []).map((f) => workspacePath(root, f));
     const scope = args.scope ?? (files.length > 0 ? 'files' : 'auto');
     if (scope === 'files' && files.length === 0)

@@ -417,6 +417,7 @@ export const updateScaffoldedTool = defineTool({
     failed: z.boolean(),
     written: z.array(z.string()),
     dryRun: z.boolean(),
+    note: z.string().optional().describe('set when no recorded file was selected: nothing was done, and why'),
   }),
   annotations: { ...WRITES, destructiveHint: true },
   async run(args, { root }) {
@@ -429,6 +430,7 @@ export const updateScaffoldedTool = defineTool({
     });
   },
   summary: (r) =>
+    r.note ??
     `${r.dryRun ? 'dry run: ' : ''}${plural(r.files.length, 'generated file')}: ${
       Object.entries(r.counts)
         .filter(([, n]) => n > 0)

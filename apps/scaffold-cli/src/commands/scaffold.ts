@@ -308,6 +308,7 @@ const check = defineCommand({
     'error: no verdict could be worked out (e.g. the registry no longer holds the recorded type); the reason is given.',
     'Exit 1 when any file is outdated, unknown, malformed, conflict or error. A path outside the workspace is ' +
       'E_PATH_ESCAPE, a folder that cannot be listed E_FILE_READ; .gitignore is honoured and links are not followed.',
+    'No generated file in the paths given (or the workspace) is E_SCAFFOLD_NO_FILES (exit 2): checking nothing is no verdict.',
   ],
   args: [{ name: 'paths', description: 'files or folders (default: the workspace)', variadic: true }],
   examples: ['st3 scaffold check', 'st3 scaffold check src docs --json'],

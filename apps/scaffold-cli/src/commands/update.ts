@@ -23,6 +23,7 @@ export const update = defineCommand({
     'A file that still holds conflict markers, or a <file>.rej beside it, is CONFLICT again and is not merged ' +
       'until you finish it. Exit 1 while any conflict remains or a file cannot be merged (its template version ' +
       'was not kept, or its header disagrees with its record).',
+    'With no recorded file (under the paths given) nothing is updated: it says so and why, and exits 0.',
   ],
   args: [{ name: 'paths', description: 'files or folders to update (default: every recorded file)', variadic: true }],
   options: {
@@ -64,6 +65,10 @@ export const update = defineCommand({
       if (f.status === 'current') out.info(line);
       else out.line(line);
       if (f.diff && (report.dryRun || f.status === 'conflict') && f.status !== 'current') out.line(f.diff.trimEnd());
+    }
+    if (report.note) {
+      out.line(report.note);
+      return report.failed ? EXIT.problems : EXIT.ok;
     }
     const c = report.counts;
     out.line(

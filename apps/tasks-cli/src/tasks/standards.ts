@@ -1,5 +1,5 @@
 import { defineCommand, EXIT } from '@st3/cli-kit';
-import { cacheExcerpt, checkExcerpts, dropCachedExcerpt, updateContext } from '@st3/evidence';
+import { cacheExcerpt, checkExcerpts, dropCachedExcerpt, excerptsVerdict, updateContext } from '@st3/evidence';
 import { agentOf, agentOption, needOption, setup, TASK_ID, taskIdOf, taskTelemetry } from './common.js';
 
 const attach = defineCommand({
@@ -49,7 +49,8 @@ const attach = defineCommand({
 
 const verify = defineCommand({
   name: 'verify',
-  summary: 'detect excerpts gone stale because the standard changed; --invalidate drops them',
+  summary:
+    'detect excerpts gone stale because the standard changed; --invalidate drops them; exit 1 on any, and when the task has no excerpt (verifying nothing is no pass)',
   args: TASK_ID,
   options: { invalidate: { type: 'boolean', description: 'remove stale excerpts from the context and the cache' } },
   examples: ['st3 tasks standards verify TASK-0123', 'st3 tasks standards verify TASK-0123 --invalidate --json'],
@@ -68,11 +69,13 @@ const verify = defineCommand({
       }
       return results;
     });
-    const stale = checks.filter((c) => c.status !== 'fresh');
+    // Verifying no excerpt is no pass: ok only when excerpts were checked and all are fresh.
+    const verdict = excerptsVerdict(checks);
     if (out.json)
       out.document({
-        ok: stale.length === 0,
-        invalidated: values.invalidate === true ? stale.length : 0,
+        ok: verdict.ok,
+        no_excerpts: verdict.no_excerpts,
+        invalidated: values.invalidate === true ? verdict.stale : 0,
         excerpts: checks.map((c) => ({
           id: c.excerpt.id,
           file: c.excerpt.file,
@@ -83,9 +86,13 @@ const verify = defineCommand({
     else {
       for (const c of checks)
         out.line(`${c.excerpt.id}  ${c.status.padEnd(15)} ${c.excerpt.file}#${c.excerpt.section}`);
-      if (stale.length > 0 && values.invalidate) out.line(`${stale.length} stale excerpt(s) invalidated`);
+      if (verdict.stale > 0 && values.invalidate) out.line(`${verdict.stale} stale excerpt(s) invalidated`);
+      if (verdict.no_excerpts)
+        out.line(
+          `no standards excerpt: ${id} has none cached, nothing verified (st3 tasks standards attach ${id} --file … --section …)`,
+        );
     }
-    return stale.length === 0 ? EXIT.ok : EXIT.problems;
+    return verdict.ok ? EXIT.ok : EXIT.problems;
   },
 });
 

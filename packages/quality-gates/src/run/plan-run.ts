@@ -4,7 +4,7 @@ import { St3Error } from '@st3/schemas/errors';
 import { QUALITY_CONFIG_CACHE, QUALITY_CONFIG_PATH } from '../config/paths.js';
 import { requireQualityConfig } from '../config/require-config.js';
 import { gateConfigInputs } from '../scope/config-hash.js';
-import { whyGateSkipsFile } from '../scope/filter.js';
+import { describeGateFilter, whyGateSkipsFile } from '../scope/filter.js';
 import {
   listProjectFiles,
   resolveScope,
@@ -117,6 +117,7 @@ export async function planGateRun(options: RunGatesOptions): Promise<RunPlan> {
       (projectFiles ??= scope.mode === 'project' ? Promise.resolve(scope.files) : listProjectFiles(root)),
   });
   if (scope.kind === 'files') refuseUncheckedFiles(scope.files, plans, config);
+  else refuseEmptyProject(plans);
   const limited = options.gates !== undefined && options.gates.length > 0;
   return { root, config, request, state, scope, plans, limited, ...(scope.repoDir ? { repoDir: scope.repoDir } : {}) };
 }
@@ -133,6 +134,28 @@ async function resolveConfig(
     ...(cache ? { cacheFile: join(root, QUALITY_CONFIG_CACHE), cacheReadOnly: cache === 'read-only' } : {}),
   });
   return loaded.config;
+}
+
+/**
+ * A run over the whole project (project scope, or a gate's first run) where the project holds no file that
+ * any gate takes checks nothing: E_GATES_NO_FILES, never "0/N gates run" with overall_pass true. One gate
+ * with nothing of its types beside gates that run is that gate's skip, not this.
+ */
+function refuseEmptyProject(plans: readonly GatePlan[]): void {
+  if (plans.length === 0 || !plans.every((p) => p.mode === 'skip' && p.emptyProject)) return;
+  const takes = new Map<string, string[]>();
+  for (const p of plans) {
+    const what = describeGateFilter(p.gate);
+    takes.set(what, [...(takes.get(what) ?? []), p.id]);
+  }
+  throw new St3Error(
+    'E_GATES_NO_FILES',
+    `no file in the project is one a gate takes (${[...takes].map(([what, ids]) => `${ids.join(', ')}: ${what}`).join('; ')}): nothing was checked`,
+    {
+      hint: "run it where the source files are, or make the gates take them (project_scope.include_globs, a gate's scope or file_types in quality.yaml); files ignored by .gitignore are not in the project",
+      details: { gates: plans.map((p) => p.id) },
+    },
+  );
 }
 
 /**

@@ -19,6 +19,8 @@ export interface GatePlan {
   /** The gate's verdict covers what auto scope promises (a `--files` or `--scope branch` run never is). */
   sound: boolean;
   configHash: string;
+  /** Skipped because the project holds no file the gate takes (every gate so: nothing to check, E_GATES_NO_FILES). */
+  emptyProject?: true;
 }
 
 export interface PlanContext {
@@ -57,6 +59,7 @@ async function planGate(id: string, ctx: PlanContext): Promise<GatePlan> {
           files,
           reason: `no files in the project (gate takes ${describeGateFilter(gate)})`,
           sound,
+          emptyProject: true,
         }
       : { ...base, mode: 'project', files, reason, sound };
   };

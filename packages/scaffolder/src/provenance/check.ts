@@ -78,6 +78,8 @@ export async function checkFiles(root: string, paths: string[], scaffolder: Scaf
     const checked = await checkOne(ctx, file, rel, answers[rel]);
     if (checked) files.push(checked);
   }
+  // A check that judged no file is no verdict: never "0 generated file(s)" with ok true.
+  if (files.length === 0) throw nothingToCheck(root, paths);
   files.sort((a, b) => a.path.localeCompare(b.path));
   const counts: Record<CheckStatus, number> = {
     current: 0,
@@ -93,6 +95,20 @@ export async function checkFiles(root: string, paths: string[], scaffolder: Scaf
     (f) => (f.status !== 'current' && f.status !== 'modified') || f.conflictMarkers || f.reject,
   );
   return { files, counts, failed };
+}
+
+const RECORDED_FILE = '.st3/scaffold/answers.json';
+
+/** E_SCAFFOLD_NO_FILES: the paths given (or the workspace) hold no generated file and no recorded one. */
+function nothingToCheck(root: string, paths: readonly string[]): St3Error {
+  const where = paths.length > 0 ? paths.map((p) => toRel(root, resolve(root, p)) || '.').join(' ') : 'the workspace';
+  return new St3Error(
+    'E_SCAFFOLD_NO_FILES',
+    `no generated file in ${where}: no file has a provenance header and ${RECORDED_FILE} records none there (nothing was checked)`,
+    {
+      hint: `give the files or folders holding generated files; files scaffolded by ST3 carry a provenance header and are recorded in ${RECORDED_FILE} (.gitignore is honoured)`,
+    },
+  );
 }
 
 type Registry = Pick<TemplateRegistry, 'version_hashes' | 'current_versions'>;

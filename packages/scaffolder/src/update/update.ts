@@ -38,6 +38,8 @@ export interface UpdateReport {
   /** Paths written (none under dryRun). */
   written: string[];
   dryRun: boolean;
+  /** Set when no recorded file was selected: nothing was done, and why (never a bare "0 updated"). */
+  note?: string;
 }
 
 export interface UpdateOptions {
@@ -97,6 +99,7 @@ export async function updateFiles(
     failed: counts.conflict + counts['no-base'] + counts.error > 0,
     written: [],
     dryRun: options.dryRun === true,
+    ...(selected.length === 0 ? { note: nothingRecorded(wanted) } : {}),
   };
   const changes = planned.filter((p) => p.content !== undefined);
   if (options.dryRun || changes.length === 0) return report;
@@ -109,6 +112,13 @@ export async function updateFiles(
   const commit = await tree.commit({ then: () => scaffolder.recordVersions(changes.map((p) => p.file!)) });
   report.written = commit.written;
   return report;
+}
+
+/** Why an update did nothing: no file is recorded (under the paths given); recorded files are what it updates. */
+function nothingRecorded(paths: readonly string[] | undefined): string {
+  const under =
+    paths && paths.length > 0 && !paths.includes('') ? ` under ${paths.map((p) => p || '.').join(', ')}` : '';
+  return `no recorded file${under}: nothing to update — files scaffolded by ST3 are recorded in .st3/scaffold/answers.json`;
 }
 
 /** A given path as the answers record it: relative to the root, forward slashes, no `./` or trailing slash ('' = the root). */

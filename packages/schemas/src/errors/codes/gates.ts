@@ -65,4 +65,11 @@ export const GATES_CODES = {
     cause: '`st3 test` could not read the result of the test command (no report written, unknown format).',
     fix: 'Check the test command in quality.yaml (`tests.command`) and that its reporter writes the expected format.',
   },
+  E_GATES_NO_FILES: {
+    exit: 2,
+    area: 'gates',
+    cause:
+      '`st3 gates` (or the MCP `run_gates` tool) over the whole project (`--scope project`, or the first run, with no baseline yet) found no file in the project that any gate of the run takes: nothing was checked. A gate that did not see a file cannot clear it.',
+    fix: "Run it where the source files are, or make the gates take them (project_scope.include_globs, a gate's scope or file_types in quality.yaml); files ignored by .gitignore are not in the project.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;

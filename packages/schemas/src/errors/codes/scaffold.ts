@@ -44,4 +44,11 @@ export const SCAFFOLD_CODES = {
       'An injection of the artifact type cannot be applied: its target file is missing, or its anchor (after, before, marker, at_line) is not in it.',
     fix: 'Create the target or add the anchor, or fix the `injections` of the artifact type in artifacts.yaml.',
   },
+  E_SCAFFOLD_NO_FILES: {
+    exit: 2,
+    area: 'scaffold',
+    cause:
+      '`st3 scaffold check` (or the MCP `scaffold_check` tool) found no generated file to judge: the paths given (or the workspace) hold no file with a provenance header, and .st3/scaffold/answers.json records none there. Checking nothing is no verdict.',
+    fix: 'Give the files or folders holding generated files (.gitignore is honoured; node_modules, dist and .git are skipped); files scaffolded by ST3 carry a provenance header and are recorded in .st3/scaffold/answers.json.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
