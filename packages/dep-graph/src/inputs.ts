@@ -259,30 +259,15 @@ export async function atomizeSources(
       },
     );
   }
-  if (files.length === 0) throw nothingAtomized(paths, root, skipped);
+  if (files.length === 0)
+    throw atomizer.nothingAtomized(
+      paths.map((p) => relative(root, resolve(root, p)) || '.'),
+      skipped,
+    );
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   // A file with syntax errors is in the graph only as far as it parsed (its imports and calls may be
   // missing), which the graph alone cannot show. Told once sorted: workers finish in any order.
   for (const file of files) for (const d of diagnosticsOf(file)) options.onDiagnostic?.(d);
   return { files, skipped };
-}
-
-function nothingAtomized(paths: readonly string[], root: string, skipped: readonly SkippedSource[]): St3Error {
-  const given = paths.map((p) => relative(root, resolve(root, p)) || '.').join(' ');
-  if (skipped.length === 0)
-    return new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${given}`, {
-      hint: 'files ignored by .gitignore are skipped',
-    });
-  const named = skipped
-    .slice(0, 3)
-    .map((s) => `${s.path}: ${s.reason}`)
-    .join('; ');
-  return new St3Error(
-    'E_ATOMIZE_NO_FILES',
-    `no source file of ${given} could be atomized (${skipped.length} skipped)`,
-    {
-      hint: `${named}${skipped.length > 3 ? '; …' : ''} (TypeScript, JavaScript and Python are atomized; binary and unreadable files are skipped)`,
-    },
-  );
 }
