@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Ajv } from 'ajv';
 import { createTwoFilesPatch } from 'diff';
 import { St3Error, isSt3Error, type Diagnostic } from '@st3/schemas';
@@ -94,6 +94,18 @@ export async function runPatternBatch(
   const overlay = new Overlay();
   const size = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const { notes, note } = noteCollector();
+  // A generator with nothing to generate exits as it did, but says so and why (never a silent "0 planned").
+  if (records.length === 0)
+    note({
+      pattern: basename(ws.registryFile),
+      phase: 1,
+      severity: 'warning',
+      kind: 'nothing-to-generate',
+      message:
+        skipped.length > 0
+          ? 'no entry has a pattern_id: nothing to generate'
+          : 'the registry lists no pattern: nothing to generate (add entries under `patterns:`; `st3 patterns check` checks the registry)',
+    });
   const taken = takenDocIds(ws);
   const run: BatchRun = {
     ws,

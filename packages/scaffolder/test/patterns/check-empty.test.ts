@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkPatterns, patternRuleLevels, resolvePatternCheck } from '../../src/index.js';
+import { checkPatterns, patternRuleLevels, resolvePatternCheck, runPatternBatch } from '../../src/index.js';
 
 /** A registry valid by its schema, listing no pattern, beside an (empty) specs/ folder. */
 const EMPTY = [
@@ -54,5 +54,28 @@ describe('checkPatterns: a registry that lists no pattern checks nothing', () =>
     const { registry, options } = await resolvePatternCheck({ root });
     const report = await checkPatterns(registry, options);
     expect(report).toMatchObject({ ok: false, errors: 1, warnings: 0 });
+  });
+});
+
+describe('runPatternBatch: a registry that lists no pattern generates nothing, and says so', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'st3-patterns-empty-batch-'));
+    await mkdir(join(root, 'patterns', 'specs'), { recursive: true });
+    await writeFile(join(root, 'patterns', 'PATTERN_INDEX.yaml'), EMPTY);
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('a nothing-to-generate note naming the registry, never a silent "0 planned"', async () => {
+    const report = await runPatternBatch(join(root, 'patterns', 'PATTERN_INDEX.yaml'), { dryRun: true });
+    expect(report.files).toEqual([]);
+    expect(report.notes).toEqual([
+      expect.objectContaining({
+        pattern: 'PATTERN_INDEX.yaml',
+        severity: 'warning',
+        kind: 'nothing-to-generate',
+        message: expect.stringContaining('the registry lists no pattern: nothing to generate'),
+      }),
+    ]);
   });
 });
