@@ -115,7 +115,17 @@ async function callTool(
           hint: 'this is a bug in ST3; please report it with the tool call',
         },
       );
-    result = documentResult(tool.summary(value), document, tool.failed?.(value) ?? false);
+    const failed = tool.failed?.(value) ?? false;
+    // `ok` is the verdict an agent reads first: it must say what isError says (a bug otherwise).
+    if ('ok' in document && document.ok !== !failed)
+      throw new St3Error(
+        'E_INTERNAL',
+        `the result of ${tool.name} says ok: ${String(document.ok)} but its check ${failed ? 'failed' : 'passed'}`,
+        {
+          hint: 'this is a bug in ST3; please report it with the tool call',
+        },
+      );
+    result = documentResult(tool.summary(value), document, failed);
   } catch (error) {
     result = errorResult(error);
   } finally {

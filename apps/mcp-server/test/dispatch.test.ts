@@ -79,6 +79,31 @@ describe('tool dispatch', () => {
     );
   });
 
+  it('a result whose ok disagrees with its verdict is never sent: E_INTERNAL', async () => {
+    const server = new Server({ name: 't', version: '1' }, { capabilities: {} });
+    const liar = defineTool({
+      ...echo,
+      name: 'liar',
+      output: z.object({ ok: z.boolean(), n: z.number() }),
+      run: async (args) => ({ ok: true, n: args.n }),
+      failed: (r) => r.n < 0,
+    });
+    installTools(server, [liar], { root: '/nowhere' });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    const c = new Client({ name: 'c', version: '1' });
+    await Promise.all([server.connect(a), c.connect(b)]);
+    try {
+      const honest = (await c.callTool({ name: 'liar', arguments: { n: 1 } })) as CallToolResult;
+      expect(honest.structuredContent).toEqual({ ok: true, n: 1 });
+      const r = (await c.callTool({ name: 'liar', arguments: { n: -1 } })) as CallToolResult;
+      expect(r.isError).toBe(true);
+      expect(r.structuredContent).toBeUndefined();
+      expect(text(r, 0)).toMatch(/^E_INTERNAL: the result of liar says ok: true but its check failed/);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('progress only with a token, and only increasing values', async () => {
     const seen: Progress[] = [];
     await callEcho({ n: 1 }, (p) => void seen.push(p));

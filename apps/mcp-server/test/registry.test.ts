@@ -80,6 +80,8 @@ describe('the tool registry', () => {
       expect(l.name).toMatch(/^[a-z][a-z0-9_]*$/);
       expect(l.inputSchema.type, tool.name).toBe('object');
       expect(l.outputSchema?.type, tool.name).toBe('object');
+      // Every result carries its verdict as `ok` (dispatch checks it says what isError says).
+      expect(l.outputSchema?.required, tool.name).toContain('ok');
       expect(tool.description.length, tool.name).toBeGreaterThan(30);
     }
   });

@@ -104,6 +104,7 @@ export const atomizeTool = defineTool({
     'Split TypeScript, JavaScript and Python files into measured, context-rich atoms (~10 lines each). Returns the `st3 atomize --json` document {files: [{path, language, loc, functions, imports, atoms: [{id, startLine, endLine, loc, complexity, kind, symbols, dependsOn, context, atomicity}]}], skipped, summary}. Sends progress per file when asked.',
   input: z.object({ paths: pathsArg, ...atomSizeInputs }),
   output: z.object({
+    ok: z.literal(true),
     files: z.array(AtomizedFileSchema),
     skipped: z.array(SkippedSchema),
     /** `summarizeProject` of @st3/atomizer: what `st3 atomize --json | jq .summary` gives. */
@@ -136,7 +137,12 @@ export const atomizeTool = defineTool({
     // Every file matched was skipped: nothing atomized is no verdict (E_ATOMIZE_NO_FILES), as `st3 atomize` says it.
     if (doc.files.length === 0) throw nothingAtomized(args.paths, doc.skipped);
     // The CLI's summary, by the same function: totals and the most complex functions and least atomic atoms.
-    return { files: doc.files.map(asContract), skipped: doc.skipped, summary: summarizeProject(doc.files) };
+    return {
+      ok: true as const,
+      files: doc.files.map(asContract),
+      skipped: doc.skipped,
+      summary: summarizeProject(doc.files),
+    };
   },
   summary: ({ summary: s, skipped }) =>
     `${plural(s.files, 'file')}, ${plural(s.functions, 'function')}, ${plural(s.atoms, 'atom')} (${s.nonAtomic} not atomic), ${s.loc} source lines${skipped.length > 0 ? `, ${skipped.length} skipped` : ''}`,
@@ -192,6 +198,7 @@ export const complexityTool = defineTool({
       .describe('also list units the peer tool does not report alone (nested Python defs, lambdas)'),
   }),
   output: z.object({
+    ok: z.boolean().describe('the verdict: `passed`'),
     max: z.number().nullable(),
     over: z.number(),
     filesWithSyntaxErrors: z.number(),
@@ -218,7 +225,8 @@ export const complexityTool = defineTool({
     });
     // The report and verdict of `st3 complexity`: nothing measured is E_ATOMIZE_NO_FILES, never "no
     // function above max"; under max a syntax error or a file not measured fails.
-    return complexityReport(files, doc.skipped, { max: args.max, patterns: args.paths });
+    const report = complexityReport(files, doc.skipped, { max: args.max, patterns: args.paths });
+    return { ok: report.passed, ...report };
   },
   summary(r) {
     const all = r.files.flatMap((f) => f.functions.map((u) => ({ path: f.path, ...u })));
@@ -235,5 +243,5 @@ export const complexityTool = defineTool({
       ? `no function above complexity ${r.max} in ${plural(r.files.length, 'file')}${syntax}${unmeasured}`
       : `${plural(r.over, 'function')} above complexity ${r.max}; worst: ${worst}${syntax}${unmeasured}`;
   },
-  failed: (r) => !r.passed,
+  failed: (r) => !r.ok,
 });

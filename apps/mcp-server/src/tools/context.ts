@@ -182,9 +182,9 @@ export const atomContextTool = defineTool({
     // An id from the atomize tool called with sizes names atoms made with those sizes: the same ones find it.
     ...atomSizeInputs,
   }),
-  output: AtomContextViewSchema,
+  output: AtomContextViewSchema.extend({ ok: z.literal(true) }),
   annotations: READ_ONLY,
-  run: (args, ctx) => atomContextView(args, ctx),
+  run: async (args, ctx) => ({ ok: true as const, ...(await atomContextView(args, ctx)) }),
   summary: (r) =>
     `${r.atom.id}: ${r.atom.name ?? r.atom.kind}, completeness ${r.completeness}, ${r.tokens} tokens${r.budget !== undefined ? ` of ${r.budget}` : ''}${r.trimmed.length > 0 ? `; trimmed ${r.trimmed.map((t) => `${t.part} (${t.dropped})`).join(', ')}` : ''}${r.unresolved.length > 0 ? `; unresolved ${r.unresolved.join(', ')}` : ''}`,
 });

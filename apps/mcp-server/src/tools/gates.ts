@@ -78,7 +78,8 @@ export const runQualityGatesTool = defineTool({
       .default(false)
       .describe('report only violations on lines changed since the baseline; the others are counted as pre-existing'),
   }),
-  output: GateRunResultSchema,
+  // `ok` (the verdict, `overall_pass`) besides `st3 gates --json`'s document: every tool's result has one.
+  output: GateRunResultSchema.extend({ ok: z.boolean() }),
   annotations: { ...WRITES, idempotentHint: true },
   async run(args, { root, signal, progress }) {
     // `files: []` names nothing: never read as "no files given" (the auto scope), which would check something else.
@@ -99,7 +100,7 @@ export const runQualityGatesTool = defineTool({
     const { runGates } = await import('@st3/quality-gates');
     let started = 0;
     let ended = 0;
-    return runGates({
+    const result = await runGates({
       cwd: root,
       scope: { kind: scope, files, filesBase: root, ...(args.parent ? { parentBranch: args.parent } : {}) },
       ...(args.gates && args.gates.length > 0 ? { gates: args.gates } : {}),
@@ -115,9 +116,10 @@ export const runQualityGatesTool = defineTool({
           progress({ progress: started + ended + 0.5, message: `${e.gate}: fixing ${plural(e.files, 'file')}` });
       },
     });
+    return { ok: result.overall_pass, ...result };
   },
   summary: (r) => r.summary,
-  failed: (r) => !r.overall_pass,
+  failed: (r) => !r.ok,
 });
 
 export const listGatesTool = defineTool({
@@ -129,6 +131,7 @@ export const listGatesTool = defineTool({
     'The gates configured in .st3/config/quality.yaml: whether each is active, its file types, parser and command.',
   input: z.object({}),
   output: z.object({
+    ok: z.literal(true),
     config: z.string(),
     gates: z.array(
       z.object({
@@ -148,7 +151,7 @@ export const listGatesTool = defineTool({
   async run(_args, { root }) {
     const { path, config } = await loadConfig(root);
     const { listConfiguredGates } = await import('@st3/quality-gates');
-    return { config: path, gates: listConfiguredGates(config) };
+    return { ok: true as const, config: path, gates: listConfiguredGates(config) };
   },
   summary: (r) =>
     `${r.gates.filter((g) => g.active).length} active of ${plural(r.gates.length, 'gate')}: ${r.gates.map((g) => g.id).join(', ')}`,

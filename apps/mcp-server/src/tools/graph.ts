@@ -104,6 +104,7 @@ export const dependencyGraphTool = defineTool({
     tsconfig: tsconfigArg,
   }),
   output: GraphOutputSchema.extend({
+    ok: z.literal(true),
     stats: GraphStatsSchema,
     criticalPath: z.array(z.string()),
     warnings: z.array(DiagnosticSchema),
@@ -128,6 +129,7 @@ export const dependencyGraphTool = defineTool({
       ...(args.width !== undefined ? { maxWidth: args.width } : {}),
     });
     return {
+      ok: true as const,
       ...analysis,
       warnings: inputs.warnings,
       skipped: inputs.skipped,
@@ -165,6 +167,7 @@ export const wavesTool = defineTool({
     'Plan parallel waves: wave 0 has no dependencies, wave N depends only on earlier waves (cycles are cut first). Returns {waves, criticalPath, removedEdges, stats, warnings, skipped}; a file with syntax errors is in the waves only as far as it parsed (its diagnostics are in `warnings`).',
   input: z.object({ paths: inputPaths, width: widthArg, tsconfig: tsconfigArg }),
   output: z.object({
+    ok: z.literal(true),
     waves: z.array(z.array(z.string())),
     criticalPath: z.array(z.string()),
     removedEdges: z.array(GraphEdgeSchema),
@@ -178,6 +181,7 @@ export const wavesTool = defineTool({
     const { analyzeGraph } = await import('@st3/dep-graph');
     const a = analyzeGraph(inputs.graph, args.width !== undefined ? { maxWidth: args.width } : {});
     return {
+      ok: true as const,
       waves: a.waves,
       criticalPath: a.criticalPath,
       removedEdges: a.removedEdges,
@@ -295,5 +299,5 @@ export const validatePlanTool = defineTool({
   },
   summary: (r) =>
     `plan score ${r.score.toFixed(3)}: ${r.passed ? 'passed' : 'failed'} (${r.levels.map((l) => `${l.level} ${l.passed ? 'pass' : `${l.errors} errors`}`).join(', ')})${r.warnings.length > 0 ? `; ${plural(r.warnings.length, 'warning')}` : ''}${skippedNote(r.skipped, 'not validated')}`,
-  failed: (r) => !r.passed,
+  failed: (r) => !r.ok,
 });

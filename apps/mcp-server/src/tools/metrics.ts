@@ -83,7 +83,7 @@ export const metricsCollectTool = defineTool({
   },
   summary: (r) =>
     `${r.summary} (${r.metrics.task_id}: ${plural(r.metrics.agents.length, 'agent')}${r.warnings.length > 0 ? `; ${plural(r.warnings.length, 'warning')}` : ''})`,
-  failed: (r) => r.verdict !== 'pass',
+  failed: (r) => !r.ok,
 });
 
 export const metricsCompareTool = defineTool({

@@ -171,5 +171,5 @@ export const qaDriftTool = defineTool({
             .join(', ')}`
         : 'no regression'
     }`,
-  failed: (r) => r.regression,
+  failed: (r) => !r.ok,
 });

@@ -55,7 +55,7 @@ export const reviewListTool = defineTool({
     level: ConfidenceLevelSchema.optional(),
     lowest: z.number().min(0).max(100).optional().describe('only the lowest-confidence N% of pending items'),
   }),
-  output: z.object({ items: z.array(ReviewItemInFileSchema) }),
+  output: z.object({ ok: z.literal(true), items: z.array(ReviewItemInFileSchema) }),
   annotations: READ_ONLY,
   async run(args, { root }) {
     const queue = await reviewQueue(root);
@@ -66,7 +66,7 @@ export const reviewListTool = defineTool({
             ...(args.status ? { status: args.status } : {}),
             ...(args.level ? { level: args.level } : {}),
           });
-    return { items: await withInFile(root, queue, items) };
+    return { ok: true as const, items: await withInFile(root, queue, items) };
   },
   summary: (r) =>
     `${plural(r.items.length, 'item')}${
@@ -86,12 +86,12 @@ export const reviewShowTool = defineTool({
   cli: 'st3 review show',
   description: 'One review item: its code, file and lines, confidence, detected issues with fixes, and history.',
   input: z.object({ id: z.string().min(1).describe('review item id, e.g. r3') }),
-  output: z.object({ item: ReviewItemInFileSchema }),
+  output: z.object({ ok: z.literal(true), item: ReviewItemInFileSchema }),
   annotations: READ_ONLY,
   async run(args, { root }) {
     const queue = await reviewQueue(root);
     const [item] = await withInFile(root, queue, [await queue.get(args.id)]);
-    return { item: item! };
+    return { ok: true as const, item: item! };
   },
   summary: ({ item: i }) =>
     `${i.id} ${itemStatus(i)}: ${i.nodeId}${i.file ? ` in ${i.file}` : ''}, confidence ${i.confidence.score.toFixed(2)} (${i.confidence.level}), ${plural(i.issues.length, 'issue')}${i.inFile && i.inFile.status !== 'held' ? `; ${i.inFile.why}` : ''}`,
@@ -208,6 +208,7 @@ export const runStatusTool = defineTool({
     "The recorded runs of `st3 execute` (.st3/runs/): without id, every run with its status, and in `unreadable` each record that cannot be read or fails its schema (located; isError then: those runs' status is unknown, and `st3 execute` stops at such a record); with id, the full run state (per-node status, attempts, errors).",
   input: z.object({ id: z.string().min(1).optional().describe('run id, e.g. run-20260122-041500-a1b2c3') }),
   output: z.object({
+    ok: z.boolean().describe('false when a run record could not be read (see `unreadable`)'),
     runs: z.array(z.object({ id: z.string(), status: RunStatusSchema, updatedAt: z.string(), nodes: z.number() })),
     unreadable: z
       .array(UnreadableRunSchema)
@@ -222,11 +223,13 @@ export const runStatusTool = defineTool({
     if (args.id) {
       const run = await store.load(args.id);
       return {
+        ok: true,
         runs: [{ id: run.id, status: run.status, updatedAt: run.updatedAt, nodes: Object.keys(run.nodes).length }],
         run,
       };
     }
-    return await store.list();
+    const listed = await store.list();
+    return { ok: (listed.unreadable?.length ?? 0) === 0, ...listed };
   },
   summary: (r) => {
     if (r.run) return `${r.run.id}: ${r.run.status}, ${plural(Object.keys(r.run.nodes).length, 'node')}`;
@@ -241,5 +244,5 @@ export const runStatusTool = defineTool({
         : '';
     return `${plural(r.runs.length, 'run')}${latest ? `; latest ${latest.id} ${latest.status}` : ''}${unreadable}`;
   },
-  failed: (r) => (r.unreadable?.length ?? 0) > 0,
+  failed: (r) => !r.ok,
 });

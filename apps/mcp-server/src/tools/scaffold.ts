@@ -178,7 +178,7 @@ export const checkScaffoldedTool = defineTool({
   },
   summary: ({ files, counts: c }) =>
     `${files.length} generated file(s): ${c.current} current, ${c.outdated} outdated, ${c.modified} modified, ${c.unknown} unknown, ${c.malformed} malformed, ${c.conflict} conflict, ${c.error} error`,
-  failed: (r) => r.failed,
+  failed: (r) => !r.ok,
 });
 
 const PhaseSchema = z.union([z.literal(1), z.literal(2), z.literal(3)]);
@@ -401,6 +401,7 @@ export const updateScaffoldedTool = defineTool({
       .describe("keep your text in conflicting regions and write the template's side to <file>.rej"),
   }),
   output: z.object({
+    ok: z.boolean().describe('the verdict: not `failed`'),
     files: z.array(
       z.object({
         path: z.string(),
@@ -423,11 +424,12 @@ export const updateScaffoldedTool = defineTool({
   async run(args, { root }) {
     const { createScaffolder, schemaFirstFromEnv, updateFiles } = await import('@st3/scaffolder');
     const scaffolder = await createScaffolder({ workspace: root, schemaFirst: schemaFirstFromEnv(process.env) });
-    return updateFiles(root, scaffolder, {
+    const report = await updateFiles(root, scaffolder, {
       ...(args.paths ? { paths: args.paths.map((p) => resolveInside(root, p)) } : {}),
       dryRun: args.dryRun,
       reject: args.reject,
     });
+    return { ok: !report.failed, ...report };
   },
   summary: (r) =>
     r.note ??
@@ -437,5 +439,5 @@ export const updateScaffoldedTool = defineTool({
         .map(([s, n]) => `${n} ${s}`)
         .join(', ') || 'nothing recorded'
     }${r.written.length > 0 ? `; wrote ${r.written.join(', ')}` : ''}`,
-  failed: (r) => r.failed,
+  failed: (r) => !r.ok,
 });
