@@ -53,7 +53,7 @@ export {
   type GateConfigInputs,
   type GateHashOptions,
 } from './scope/config-hash.js';
-export { findImporters, pythonImports, jsImports } from './scope/imports.js';
+export { findImporters, buildImportIndex, pythonImports, jsImports, type ImportIndex } from './scope/imports.js';
 export { planGates, failedFor, type GatePlan, type PlanContext } from './run/plan.js';
 export { changedLinesSince, holdTheLine, type ChangedLines } from './run/new-only.js';
 export { toolEnv } from './run/execute.js';

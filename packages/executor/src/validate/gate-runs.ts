@@ -1,6 +1,7 @@
 import type { GateRunResult } from '@st3/schemas';
 import { sha256 } from '../change/text.js';
 import type { WorkspaceFiles } from '../change/workspace.js';
+import type { RunImporters } from './importers.js';
 import type { ScratchPool, ScratchSlot } from './scratch.js';
 
 /** The gate runs of one change: on the new file, and on the old one for the gates that failed. */
@@ -15,6 +16,12 @@ export interface GateRuns {
 export interface GateRunOptions {
   root: string;
   files: WorkspaceFiles;
+  /**
+   * The workspace's files that import a changed one, directly or through others (`st3 gates`' auto
+   * scope adds them too): renaming a function, changing its signature or deleting it breaks them, not
+   * the file itself, and a gate given only the changed file (mypy, eslint's import rules) would never see it.
+   */
+  importers: RunImporters;
   env?: Record<string, string | undefined>;
 }
 
@@ -45,23 +52,6 @@ export function uncheckedFiles(error: unknown): { file: string; reason: string }
     file: String((u as { file?: unknown }).file ?? ''),
     reason: String((u as { reason?: unknown }).reason ?? 'not checked'),
   }));
-}
-
-/**
- * The workspace's files that import `path`, directly or through others (`st3 gates`' auto scope adds
- * them too): renaming a function, changing its signature or deleting it breaks them, not the file
- * itself, and a gate given only the changed file (mypy, eslint's import rules) would never see it.
- * Read through the run's files, so a dry run's edits count.
- */
-async function importersOf(options: GateRunOptions, path: string): Promise<string[]> {
-  const { findImporters, listProjectFiles } = await import('@st3/quality-gates');
-  const sources = await listProjectFiles(options.root);
-  const read = async (p: string): Promise<string> => {
-    const text = await options.files.read(p);
-    if (text === undefined) throw Object.assign(new Error(`${p} is gone`), { code: 'ENOENT' });
-    return text;
-  };
-  return findImporters(options.root, sources, [path], read);
 }
 
 /** Brings a slot in line with the workspace (files this run changed) and puts `text` at `path`. */
@@ -118,7 +108,7 @@ async function firstRun(
  */
 export async function runGatesTwice(options: GateRunOptions, pool: ScratchPool, change: GateChange): Promise<GateRuns> {
   const { path, signal } = change;
-  const importers = await importersOf(options, path);
+  const importers = await options.importers.of(path);
   return pool.use(async (slot) => {
     const first = await firstRun(options, slot, { path, text: change.after, scope: [path, ...importers], signal });
     const after = first.result;

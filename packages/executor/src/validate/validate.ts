@@ -5,6 +5,7 @@ import { atomizeText } from '../agents/atom-context.js';
 import { judgeAtomicity } from './atomicity.js';
 import type { WorkspaceFiles } from '../change/workspace.js';
 import { runGatesTwice, uncheckedFiles, type GateRuns } from './gate-runs.js';
+import { createRunImporters, type RunImporters } from './importers.js';
 import type { ScratchPool } from './scratch.js';
 
 export interface ValidatorOptions {
@@ -91,9 +92,11 @@ interface GateProblem {
  */
 export function createValidator(options: ValidatorOptions): Validator {
   const wantGates = options.gates ?? existsSync(join(options.root, '.st3', 'config', 'quality.yaml'));
+  // One import index for every change this validator sees (a run's): the project is read once.
+  const withImporters = { ...options, importers: createRunImporters(options.root, options.files) };
   return {
     validate(change) {
-      return validateChange(options, wantGates, change);
+      return validateChange(withImporters, wantGates, change);
     },
   };
 }
@@ -103,7 +106,7 @@ export function createValidator(options: ValidatorOptions): Validator {
  * validation with its retry category; a passing change gets a score for confidence.
  */
 async function validateChange(
-  options: ValidatorOptions,
+  options: ValidatorOptions & { importers: RunImporters },
   wantGates: boolean,
   change: ChangeToValidate,
 ): Promise<ValidationOutcome> {
@@ -148,7 +151,7 @@ async function validateChange(
  * not measured.
  */
 async function checkGates(
-  options: ValidatorOptions,
+  options: ValidatorOptions & { importers: RunImporters },
   wantGates: boolean,
   change: ChangeToValidate,
   report: ChangeValidation,

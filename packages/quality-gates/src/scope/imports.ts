@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { St3Error } from '@st3/schemas/errors';
@@ -147,7 +148,8 @@ function push(map: Map<string, string[]>, key: string, value: string): void {
 /**
  * The files of `sources` (workspace-relative) that import any of `seeds`, directly or through other
  * files (transitively); the seeds themselves are not in the result. `seeds` may include deleted files:
- * their importers are what a deletion breaks.
+ * their importers are what a deletion breaks. One query of a fresh {@link buildImportIndex}: a caller
+ * asking again after edits keeps the index and tells it what changed instead.
  */
 export async function findImporters(
   root: string,
@@ -155,18 +157,173 @@ export async function findImporters(
   seeds: readonly string[],
   read: (path: string) => Promise<string> = (p) => readSource(join(root, p)),
 ): Promise<string[]> {
-  const scanned = sources.filter(isScannedSource);
-  const resolver = new Resolver([...new Set([...scanned, ...seeds.filter(isScannedSource)])]);
-  const importers = new Map<string, Set<string>>();
-  await mapLimit(scanned, 32, async (file) => {
-    let text: string;
-    try {
-      text = await read(file);
-    } catch (error) {
-      // Gone since the listing: it imports nothing. Unreadable: its imports (so its gates) cannot be known.
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return;
-      throw new St3Error(
+  return (await buildImportIndex(root, sources, read)).importersOf(seeds);
+}
+
+/**
+ * What each scanned source imports, built once and kept current by re-scanning only the files said to
+ * have changed. Answers are exactly {@link findImporters}' over the current files: a file listed but
+ * gone (or deleted since) stays a target that imports nothing, which changes no answer (it can only be
+ * reached as a seed, and seeds are resolvable anyway).
+ */
+export interface ImportIndex {
+  /** Like findImporters: the files importing any of `seeds`, transitively, sorted, seeds excluded. E_FILE_READ while a source is unreadable. */
+  importersOf(seeds: readonly string[]): string[];
+  /**
+   * Reads `paths` again (edited, created or deleted since the build; any path: those not scanned are
+   * ignored) and re-scans those whose content changed. Updates run one after another; each applies whole.
+   */
+  update(paths: readonly string[]): Promise<void>;
+}
+
+/**
+ * One source as the index holds it: the digest of the text its import names were scanned from (not the
+ * text: that would keep up to 512 KiB per project file in memory; hashing costs less than the scan it
+ * saves when a file is re-read unchanged), the names, and what they resolve to.
+ */
+interface IndexedSource {
+  digest: string;
+  names: string[];
+  targets: Set<string>;
+}
+
+/** What one read of a source gave: its text, nothing (gone: imports nothing), or why it cannot be read. */
+type SourceRead = { text: string } | { gone: true } | { error: St3Error };
+
+/**
+ * Reads every scanned source of `sources` once and indexes its imports (see {@link ImportIndex}).
+ * Unreadable files do not fail the build: every query fails with their E_FILE_READ until an update reads them.
+ */
+export async function buildImportIndex(
+  root: string,
+  sources: readonly string[],
+  read: (path: string) => Promise<string> = (p) => readSource(join(root, p)),
+): Promise<ImportIndex> {
+  const state = new IndexState(read, sources.filter(isScannedSource));
+  await state.apply(state.known());
+  let queue: Promise<void> = Promise.resolve();
+  return {
+    importersOf: (seeds) => state.importersOf(seeds),
+    update(paths) {
+      const run = () => state.apply([...new Set([...paths.filter(isScannedSource), ...state.unreadable.keys()])]);
+      const next = queue.then(run, run);
+      queue = next.catch(() => undefined);
+      return next;
+    },
+  };
+}
+
+/** The index's data; `apply` and `importersOf` are its only ways in (see buildImportIndex for the order of updates). */
+class IndexState {
+  /** Every scanned file a target can be: the listed sources and the files created since. */
+  private readonly files: Set<string>;
+  private resolver: Resolver;
+  private readonly sources = new Map<string, IndexedSource>();
+  /** The reverse of the sources' targets: who imports each file. */
+  private readonly importers = new Map<string, Set<string>>();
+  /** Sources whose last read failed: their imports are unknown, so every answer is (E_FILE_READ). */
+  readonly unreadable = new Map<string, St3Error>();
+
+  constructor(
+    private readonly read: (path: string) => Promise<string>,
+    scanned: readonly string[],
+  ) {
+    this.files = new Set(scanned);
+    this.resolver = new Resolver([...this.files]);
+  }
+
+  known(): string[] {
+    return [...this.files];
+  }
+
+  /** Reads `paths` (all of them first, so no answer sees half an update), then re-scans what changed. */
+  async apply(paths: readonly string[]): Promise<void> {
+    const reads = new Map<string, SourceRead>();
+    await mapLimit(paths, 32, async (file) => void reads.set(file, await readScanned(this.read, file)));
+    // A created file is a new target: the resolver must know it (it resolves against the file set), and
+    // the files whose kept names match it get the edge without being read again (resolution is a union
+    // over the files of the set, so matching the new files alone finds exactly the new edges).
+    const created = paths.filter((f) => !this.files.has(f) && 'text' in reads.get(f)!);
+    if (created.length > 0) {
+      for (const f of created) this.files.add(f);
+      this.resolver = new Resolver([...this.files]);
+      const only = new Resolver(created);
+      for (const [file, entry] of this.sources) this.link(file, resolveNames(only, file, entry.names));
+    }
+    for (const [file, got] of reads) {
+      if ('error' in got) this.unreadable.set(file, got.error);
+      else {
+        this.unreadable.delete(file);
+        this.scan(file, 'text' in got ? got.text : undefined);
+      }
+    }
+  }
+
+  /** Records what `file` imports now (`undefined`: gone, it imports nothing); the same content is not scanned again. */
+  private scan(file: string, text: string | undefined): void {
+    const digest = text === undefined ? undefined : createHash('sha256').update(text).digest('base64');
+    const old = this.sources.get(file);
+    if (old?.digest === digest) return;
+    for (const t of old?.targets ?? []) this.importers.get(t)?.delete(file);
+    this.sources.delete(file);
+    if (text === undefined || digest === undefined) return;
+    const names = PY_EXTENSIONS.includes(extOf(file)) ? pythonImports(file, text) : jsImports(text);
+    this.sources.set(file, { digest, names, targets: new Set() });
+    this.link(file, resolveNames(this.resolver, file, names));
+  }
+
+  private link(file: string, targets: readonly string[]): void {
+    const entry = this.sources.get(file)!;
+    for (const t of targets) {
+      entry.targets.add(t);
+      let set = this.importers.get(t);
+      if (!set) this.importers.set(t, (set = new Set()));
+      set.add(file);
+    }
+  }
+
+  importersOf(seeds: readonly string[]): string[] {
+    const [unknown] = this.unreadable.values();
+    if (unknown) throw unknown;
+    // Seeds the set does not hold (deleted files) are targets too, for this answer only.
+    const extra = [...new Set(seeds.filter((s) => isScannedSource(s) && !this.files.has(s)))];
+    const extraImporters = new Map<string, string[]>();
+    if (extra.length > 0) {
+      const only = new Resolver(extra);
+      for (const [file, entry] of this.sources)
+        for (const t of resolveNames(only, file, entry.names)) push(extraImporters, t, file);
+    }
+    const seen = new Set(seeds);
+    const queue = [...seeds];
+    const out: string[] = [];
+    while (queue.length > 0) {
+      const target = queue.pop()!;
+      for (const importer of [...(this.importers.get(target) ?? []), ...(extraImporters.get(target) ?? [])]) {
+        if (seen.has(importer)) continue;
+        seen.add(importer);
+        out.push(importer);
+        queue.push(importer);
+      }
+    }
+    return out.sort();
+  }
+}
+
+/** The files `names` (imported by `file`) resolve to, `file` itself left out. */
+function resolveNames(resolver: Resolver, file: string, names: readonly string[]): string[] {
+  const targets = PY_EXTENSIONS.includes(extOf(file)) ? resolver.python(names) : resolver.js(file, names);
+  return targets.filter((t) => t !== file);
+}
+
+/** One read of a source: gone since the listing imports nothing; unreadable, its imports (so its gates) cannot be known. */
+async function readScanned(read: (path: string) => Promise<string>, file: string): Promise<SourceRead> {
+  try {
+    return { text: await read(file) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { gone: true };
+    return {
+      error: new St3Error(
         'E_FILE_READ',
         `cannot read ${file} to find what it imports (${code ?? (error as Error).message})`,
         {
@@ -174,30 +331,9 @@ export async function findImporters(
           hint: 'fix its permissions: a file whose imports are unknown could be an importer of a changed file',
           cause: error,
         },
-      );
-    }
-    const targets = PY_EXTENSIONS.includes(extOf(file))
-      ? resolver.python(pythonImports(file, text))
-      : resolver.js(file, jsImports(text));
-    for (const t of targets) {
-      if (t === file) continue;
-      let set = importers.get(t);
-      if (!set) importers.set(t, (set = new Set()));
-      set.add(file);
-    }
-  });
-  const seen = new Set(seeds);
-  const queue = [...seeds];
-  const out: string[] = [];
-  while (queue.length > 0) {
-    for (const importer of importers.get(queue.pop()!) ?? []) {
-      if (seen.has(importer)) continue;
-      seen.add(importer);
-      out.push(importer);
-      queue.push(importer);
-    }
+      ),
+    };
   }
-  return out.sort();
 }
 
 /**
