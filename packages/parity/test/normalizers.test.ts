@@ -52,11 +52,16 @@ describe('masks', () => {
     const text = '# Title\n# template=x but not a header\n';
     expect(maskProvenance.apply(text)).toBe(text);
   });
-  it('masks ISO timestamps and dates', () => {
-    expect(maskTimestamps.apply('at 2026-11-22T04:09:01.123Z and 2026-11-22 and 2026-11-22 04:09:01+02:00')).toBe(
-      'at <TIMESTAMP> and <DATE> and <TIMESTAMP>',
+  it('masks the ISO timestamps and dates of a generated-at comment, and their repeats', () => {
+    expect(
+      maskTimestamps.apply(
+        '# generated at 2026-11-22T04:09:01.123Z and 2026-11-22 and 2026-11-22 04:09:01+02:00\n2026-11-22 2026-11-23',
+      ),
+    ).toBe('# generated at <TIMESTAMP> and <DATE> and <TIMESTAMP>\n<DATE> 2026-11-23');
+    expect(maskTimestamps.apply('# generated on 2026-13-45')).toBe('# generated on 2026-13-45');
+    expect(maskTimestamps.apply('at 2026-11-22T04:09:01.123Z and 2026-11-22')).toBe(
+      'at 2026-11-22T04:09:01.123Z and 2026-11-22',
     );
-    expect(maskTimestamps.apply('version 2026-13-45')).toBe('version 2026-13-45');
   });
   it('masks 8-hex version hashes after version= or version:', () => {
     expect(maskVersionHashes.apply('template=dto version=1a2b3c4d\nversion: "deadbeef"\nsha=1a2b3c4d')).toBe(
@@ -196,9 +201,10 @@ describe('presets', () => {
     );
   });
   it('keeps blank lines and trailing spaces inside YAML block scalars, collapses them elsewhere', () => {
+    // the blank lines after a strip (`-`) or clip scalar's last text line are no part of its value: they collapse
     const text = 'a: 1   \n\n\n\nnote: |\n  line one  \n\n\n  line two\nlist:\n  - >-\n    x\n\n\n    y\n\n\n\nb: 2\n';
     expect(normalize(text, PRESETS.yaml).text).toBe(
-      'a: 1\n\nnote: |\n  line one  \n\n\n  line two\nlist:\n  - >-\n    x\n\n\n    y\n\n\n\nb: 2\n',
+      'a: 1\n\nnote: |\n  line one  \n\n\n  line two\nlist:\n  - >-\n    x\n\n\n    y\n\nb: 2\n',
     );
   });
   it('reports which rules changed the text', () => {

@@ -12,6 +12,7 @@ import {
   runParitySuite,
   storedRenderer,
 } from '../src/index.js';
+import { yamlValues } from './helpers/yaml-oracle.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -170,7 +171,9 @@ describe('YAML: a block scalar is its own value wherever it stands', () => {
         let last = body.length - 1;
         while (last >= 0 && body[last]!.trim() === '') last--;
         expect(out).toContain(`${header}\n${body.slice(0, last + 1).join('\n')}`);
-        if (chomp.includes('+') && after === '') expect(out).toBe(text);
+        // and the document reads the same (`|+` at the end of the file: its line breaks, not their spaces)
+        const value = yamlValues(text);
+        if (value !== undefined) expect(yamlValues(out)).toEqual(value);
       }),
       { numRuns: 500 },
     );

@@ -36,14 +36,49 @@ export const maskProvenance: Normalizer = {
 
 const DATE_TIME = /\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?(?![\w:])/g;
 const DATE = /\b\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b/g;
+/** A date-time, else a date: tried at each position in that order, so a date-time's date is never matched alone. */
+const DATE_OR_TIME = new RegExp(`(${DATE_TIME.source})|${DATE.source}`, 'g');
+/** The provenance metadata line (lines 1-3: after a shebang too), however its fields are written. */
+const PROVENANCE_LINE = /^(?:#|\/\/|<!--|\{#)[ \t]*template=\S*.*[ \t](?:created|updated)=/;
+const PROVENANCE_STAMP = /\b(?:created|updated)=(\S+)/g;
+/** A comment that says the file was generated (`# Generated at …`, `// auto-generated on …`, `/* @generated … *\/`). */
+const GENERATED_COMMENT = /^[ \t]*(?:#|\/\/|<!--|\{#|\/\*)[^\n]*?(?:\b|@)(?:auto-?)?generated\b/i;
 
-/** ISO 8601 date-times and dates: a render today and one yesterday are the same render. */
+/**
+ * Generation timestamps: the `created=`/`updated=` stamps of the provenance header and the dates on a
+ * "generated at" comment, and wherever else the same file repeats exactly those stamps or their days (a
+ * document's `Last Updated:` line and version history take the header's day). Any other date is content
+ * (`expires: 2026-01-01T00:00:00Z`, a date constant) and stays: masking every date called two outputs with
+ * different real dates equivalent.
+ */
 export const maskTimestamps: Normalizer = {
   name: 'mask-timestamps',
-  description: 'ISO 8601 date-times and dates become <TIMESTAMP> and <DATE>',
-  apply: (text) =>
-    /\d{4}-\d\d-\d\d/.test(text) ? text.replace(DATE_TIME, '<TIMESTAMP>').replace(DATE, '<DATE>') : text,
+  description:
+    'generation timestamps (provenance created=/updated=, "generated" comments) and their repeats in the file become <TIMESTAMP> and <DATE>',
+  apply: (text) => {
+    if (!/\d{4}-\d\d-\d\d/.test(text)) return text;
+    const stamps = generationStamps(text);
+    if (stamps.size === 0) return text;
+    const days = new Set([...stamps].map((s) => s.slice(0, 10)));
+    return text.replace(DATE_OR_TIME, (match, dateTime: string | undefined) => {
+      if (dateTime !== undefined) return stamps.has(match) ? '<TIMESTAMP>' : match;
+      return days.has(match) ? '<DATE>' : match;
+    });
+  },
 };
+
+/** The dates and date-times that say when the file was generated, as written. */
+function generationStamps(text: string): Set<string> {
+  const stamps = new Set<string>();
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    if (i < 3 && PROVENANCE_LINE.test(line)) {
+      for (const [, value] of line.matchAll(PROVENANCE_STAMP))
+        for (const [found] of value!.matchAll(DATE_OR_TIME)) stamps.add(found);
+    } else if (GENERATED_COMMENT.test(line)) for (const [found] of line.matchAll(DATE_OR_TIME)) stamps.add(found);
+  });
+  return stamps;
+}
 
 const VERSION_HASH = /\b((?:template_)?version(?:_hash)?[ \t]*[=:][ \t]*["']?)[0-9a-f]{8}(?![0-9A-Za-z])/g;
 

@@ -39,7 +39,8 @@ export const NORMALIZERS: Readonly<Record<string, Normalizer>> = Object.freeze({
   'final-newline': finalNewline,
 });
 
-const MASKS = [maskProvenance, maskTimestamps, maskVersionHashes];
+// timestamps before the provenance mask: it learns the generation stamps from the header that one removes
+const MASKS = [maskTimestamps, maskProvenance, maskVersionHashes];
 const TAIL = [blankLines, finalNewline];
 
 /**

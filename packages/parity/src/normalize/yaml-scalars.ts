@@ -6,6 +6,8 @@ export interface YamlScalarLines {
   blockHeader: number[];
   /** The indicators of each block scalar header (`-`, `+`, `2-`), by the header's line number. */
   blockIndicators: Map<number, string>;
+  /** The column of the node that owns each block scalar (the key or `-`; -1 at the document's root), by header line. */
+  blockOwner: Map<number, number>;
   /** Line i starts inside a quoted scalar (`"…"`, `'…'`) opened on an earlier line. */
   quoted: boolean[];
   /**
@@ -34,6 +36,7 @@ export function scanYamlScalars(lines: readonly string[]): YamlScalarLines {
   const found: YamlScalarLines = {
     blockHeader: new Array<number>(n).fill(-1),
     blockIndicators: new Map(),
+    blockOwner: new Map(),
     quoted: new Array<boolean>(n).fill(false),
     plainBlank: new Array<boolean>(n).fill(false),
   };
@@ -66,6 +69,7 @@ export function scanYamlScalars(lines: readonly string[]): YamlScalarLines {
     if (state.header) {
       block = { header: i, parent: state.header.parent };
       found.blockIndicators.set(i, state.header.indicators);
+      found.blockOwner.set(i, state.header.parent);
       state.header = undefined;
     }
   }
