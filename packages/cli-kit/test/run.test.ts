@@ -215,6 +215,26 @@ describe('parseKeyValues', () => {
     expect(parseKeyValues(['a=1', 'b=true', 'c=hello', 'd=[1,2]'])).toEqual({ a: 1, b: true, c: 'hello', d: [1, 2] });
     expect(() => parseKeyValues(['oops'])).toThrow(/key=value/);
   });
+
+  it('a value that starts like JSON must be JSON: E_USAGE with the key and column, never a silent string', () => {
+    expect(parseKeyValues(['s="[wip]"', 'o={"a":1}', 'p=a [b] {c}'])).toEqual({
+      s: '[wip]',
+      o: { a: 1 },
+      p: 'a [b] {c}',
+    });
+    let error: unknown;
+    try {
+      parseKeyValues(['fields=[{"name":"a"'], '--set', 'use --context FILE');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'E_USAGE', details: { key: 'fields', column: 12 } });
+    expect((error as Error).message).toMatch(/^--set fields: .*not valid JSON \(column 12 of the value\)/);
+    expect((error as { hint: string }).hint).toMatch(/or use --context FILE;/);
+    expect(() => parseKeyValues(['x=[wip] a'])).toThrow(/column 2 of the value/);
+    expect(() => parseKeyValues(['x=[1,'])).toThrow(/column 3 of the value\): it ends too early/);
+    expect(Object.getPrototypeOf(parseKeyValues(['__proto__={"polluted":1}']))).toBe(Object.prototype);
+  });
 });
 
 describe('reportError with Node errors', () => {

@@ -8,6 +8,7 @@ import {
   type ScaffoldAnswer,
   type ScaffoldAnswers,
 } from '@st3/schemas';
+import { canonicalFiles, recordedPathProblems } from './answer-paths.js';
 import type { TemplateChain } from './templates/store.js';
 import { keepVersion } from './versions.js';
 
@@ -16,14 +17,18 @@ export function answersPath(workspace: string): string {
   return join(workspace, '.st3', 'scaffold', 'answers.json');
 }
 
-/** The recorded answers (none when the file does not exist); an invalid file is E_CONFIG_INVALID with every error. */
+/**
+ * The recorded answers (none when the file does not exist), keyed by canonical workspace-relative path
+ * (`./src/x.ts` is `src/x.ts`). An invalid file is E_CONFIG_INVALID with every error, located: a key out of the
+ * workspace (E_PATH_ESCAPE diagnostic) or two keys naming one file included.
+ */
 export async function readAnswers(workspace: string): Promise<ScaffoldAnswers> {
   const path = answersPath(workspace);
   if (!existsSync(path)) return { version: '1.0', files: {} };
-  const result = await loadFile(path, { schema: ScaffoldAnswersSchema });
+  const result = await loadFile(path, { schema: ScaffoldAnswersSchema, check: recordedPathProblems });
   if (result.errors.length > 0 || !result.value)
     throw errorFromDiagnostics('E_CONFIG_INVALID', 'invalid scaffold answers', result.errors);
-  return result.value;
+  return { ...result.value, files: canonicalFiles(result.value.files) };
 }
 
 export interface AnsweredFile {

@@ -185,7 +185,7 @@ describe('scaffold update (3-way)', () => {
     expect(read('src/dtos/user-profile.ts')).not.toContain('// v3');
   });
 
-  it('only the paths given, and a file gone from disk is reported as missing', async () => {
+  it('only the paths given, and a file gone from disk is written again (restored)', async () => {
     await scaffoldInto(t.dir, dtoRequest);
     await scaffoldInto(t.dir, { ...dtoRequest, name: 'Order' });
     editTemplate((text) => text.replace("import { z } from 'zod';", "import { z } from 'zod';\n// v2"));
@@ -196,9 +196,11 @@ describe('scaffold update (3-way)', () => {
       paths: ['src/dtos'],
     });
     expect(report.files.map((f) => [f.path, f.status])).toEqual([
-      ['src/dtos/order.ts', 'missing'],
+      ['src/dtos/order.ts', 'updated'],
       ['src/dtos/user-profile.ts', 'updated'],
     ]);
+    expect(report.files[0]!.message).toMatch(/^restored: /);
+    expect(read('src/dtos/order.ts')).toContain('// v2');
   });
 
   it('a file that is no longer UTF-8 is an error, left byte for byte (a merge of a lossy copy would rewrite it)', async () => {

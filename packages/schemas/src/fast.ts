@@ -4,3 +4,5 @@
  * locate the error); a property test holds each to its schema's output.
  */
 export { fastQualityGatesState } from './formats/state-fast.js';
+/** Where `JSON.parse` stopped in a text (line, column), for locating a syntax error without loading zod. */
+export { jsonErrorPosition } from './load/json-syntax.js';

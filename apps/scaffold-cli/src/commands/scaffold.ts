@@ -36,7 +36,8 @@ const createOptions = defineOptions({
     type: 'string',
     multiple: true,
     valueName: 'key=value',
-    description: 'a context value (JSON literals such as [..] and {..} are parsed)',
+    description:
+      'a context value; one starting with [, { or " is JSON and must parse (a string starting with [ is written "[..]")',
   },
   context: { type: 'string', valueName: 'FILE', description: 'context from a JSON or YAML file (--set wins)' },
   out: {
@@ -79,7 +80,7 @@ async function runCreate({ values, args, common, io }: CreateContext): Promise<n
     throw new St3Error('E_USAGE', '--force and --skip-existing exclude each other');
   const ws = resolveWorkspace(io, common);
   const fromFile = values.context ? await readContext(resolve(io.cwd, common.cwd ?? '.', values.context)) : undefined;
-  const set = parseKeyValues(values.set);
+  const set = parseKeyValues(values.set, '--set', 'put the context in a file (--context FILE, JSON or YAML)');
   const context = { ...fromFile?.value, ...set };
   // A context error at a value of the file points at its file:line:col; --set values are not in the file.
   const contextSource: ContextSource | undefined = fromFile && {

@@ -23,6 +23,9 @@ export const update = defineCommand({
     'A file that still holds conflict markers, or a <file>.rej beside it, is CONFLICT again and is not merged ' +
       'until you finish it. Exit 1 while any conflict remains or a file cannot be merged (its template version ' +
       'was not kept, or its header disagrees with its record).',
+    'A recorded file that was deleted is written again from the current template with its recorded answers ' +
+      '(UPDATED, "restored"); one that cannot be (e.g. its type is gone from the registry) is MISSING with the ' +
+      'reason, and exits 1: exit 0 only when every recorded file is up to date after the run.',
     'With no recorded file (under the paths given) nothing is updated: it says so and why, and exits 0.',
   ],
   args: [{ name: 'paths', description: 'files or folders to update (default: every recorded file)', variadic: true }],
@@ -54,7 +57,7 @@ export const update = defineCommand({
       const painted =
         f.status === 'updated'
           ? out.color.yellow(tag)
-          : f.status === 'current' || f.status === 'missing'
+          : f.status === 'current'
             ? out.color.dim(tag)
             : out.color.red(tag);
       const versions = f.from && f.to && f.from !== f.to ? ` ${f.from} -> ${f.to}` : '';

@@ -33,7 +33,7 @@ export interface UpdatedFile {
 export interface UpdateReport {
   files: UpdatedFile[];
   counts: Record<UpdateStatus, number>;
-  /** True when a conflict remains, or a file could not be merged (no-base, error). */
+  /** True when a conflict remains, or a file could not be merged (no-base, error) or restored (missing). */
   failed: boolean;
   /** Paths written (none under dryRun). */
   written: string[];
@@ -96,7 +96,8 @@ export async function updateFiles(
   const report: UpdateReport = {
     files: planned.map((p) => p.report),
     counts,
-    failed: counts.conflict + counts['no-base'] + counts.error > 0,
+    // a recorded file still missing after the run is not up to date: never exit 0 over it
+    failed: counts.conflict + counts['no-base'] + counts.error + counts.missing > 0,
     written: [],
     dryRun: options.dryRun === true,
     ...(selected.length === 0 ? { note: nothingRecorded(wanted) } : {}),
@@ -140,6 +141,7 @@ async function planOne(
   options: UpdateOptions,
 ): Promise<Planned> {
   const onDisk = await readOurs(root, path);
+  if (onDisk === GONE) return restoreOne(scaffolder, path, answer, now, options.dryRun === true);
   if (typeof onDisk !== 'string') return { report: { path, ...onDisk } };
   // A CRLF checkout would differ from the template on every line: merge on LF, write back in the file's ending.
   const ours = toLf(onDisk);
@@ -234,18 +236,61 @@ function mergeOne(m: MergeInput): Planned {
 }
 
 /**
- * The file on disk, or why there is none: `missing` only when it does not exist; a file that exists but
- * cannot be read (permissions, a folder in its place) is an error that says so, never "missing".
+ * A recorded file that is gone is written again: the current template's output for its recorded answers (what
+ * an update brings every file to), keeping its `created=` stamp. Reported `updated` with a message saying it was
+ * restored; when it cannot be rendered it stays `missing`, with the reason, and fails the run.
  */
-async function readOurs(root: string, path: string): Promise<string | Pick<UpdatedFile, 'status' | 'message'>> {
+function restoreOne(scaffolder: Scaffolder, path: string, answer: ScaffoldAnswer, now: Date, dryRun: boolean): Planned {
+  const from = answer.version_hash;
+  let theirs: RenderedFile;
+  try {
+    theirs = scaffolder.rerender(answer);
+  } catch (error) {
+    const message = `the file is gone (${RECORDED}) and cannot be written again: ${messageOf(error)}`;
+    return { report: { path, status: 'missing', from, message } };
+  }
+  const created = answer.created;
+  const head = headerLines(theirs.content, path, scaffolder);
+  const content =
+    head === undefined
+      ? theirs.content
+      : `${setStamps(head, created, isoSeconds(now))}\n${body(theirs.content, path, scaffolder)}`;
+  const report: UpdatedFile = {
+    path,
+    status: 'updated',
+    from,
+    to: theirs.versionHash,
+    message: dryRun
+      ? `the file is gone (${RECORDED}): a real run writes it again from the current template with the recorded answers`
+      : `restored: the file was gone (${RECORDED}); written again from the current template with the recorded answers`,
+    diff: createTwoFilesPatch('/dev/null', `b/${path}`, '', content, undefined, undefined, { context: 3 }),
+  };
+  const restoredAnswer = { ...theirs.answer!, created, updated: isoSeconds(now) };
+  return { report, content, file: { ...theirs, content, answer: restoredAnswer } };
+}
+
+const RECORDED = 'recorded in .st3/scaffold/answers.json, but not on disk';
+/** readOurs: the recorded file does not exist (it can be written again). */
+const GONE = Symbol('gone');
+
+/**
+ * The file on disk, or why there is none: GONE only when it does not exist; a file that exists but cannot be
+ * read (permissions, a folder in its place) is an error that says so, never "missing", and so is a file standing
+ * where one of its folders should be (ENOTDIR: nothing can be written there).
+ */
+async function readOurs(
+  root: string,
+  path: string,
+): Promise<string | typeof GONE | Pick<UpdatedFile, 'status' | 'message'>> {
   try {
     // Exact text: merging a lossy decoding would write back bytes the user never changed.
     return decodeUtf8(await readFile(resolveInside(root, path)), path);
   } catch (error) {
     if (isSt3Error(error)) return { status: 'error', message: messageOf(error) }; // a recorded path out of the workspace
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR')
-      return { status: 'missing', message: 'the file is gone; nothing to update' };
+    if (code === 'ENOENT') return GONE;
+    if (code === 'ENOTDIR')
+      return { status: 'missing', message: `${RECORDED}, and a file stands where one of its folders should be` };
     return { status: 'error', message: `unreadable: ${messageOf(error)}` };
   }
 }

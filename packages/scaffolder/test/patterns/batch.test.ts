@@ -240,6 +240,15 @@ describe('phase 2: schemas, examples, executor and test scaffolds', () => {
     expect(report.ok).toBe(false);
   });
 
+  it('--batch-size 1: the registry line says its note once, with the counts of every batch added up', async () => {
+    const registry = `${REGISTRY}- pattern_id: PAT-OTHER-ONE-002\n  name: other\n  version: 1.0.0\n  status: draft\n  category: demo\n- pattern_id: PAT-THIRD-ONE-003\n  name: third\n  version: 1.0.0\n  status: draft\n  category: demo\n`;
+    root = await miniRepo(registry, { 'greet.pattern.yaml': SPEC });
+    const report = await runPatternBatch(join(root, 'patterns'), { phases: [1], batchSize: 1, dryRun: true, now: NOW });
+    expect(report.batches).toHaveLength(3);
+    const line = report.files.find((f) => f.path === 'patterns/PATTERN_INDEX.yaml');
+    expect(line?.note).toBe('doc_id for 3 pattern(s)');
+  });
+
   it('phase 3 alone reports the plan and writes nothing', async () => {
     root = await miniRepo(REGISTRY, { 'greet.pattern.yaml': SPEC });
     const report = await runPatternBatch(join(root, 'patterns'), { phases: [3], now: NOW });
