@@ -80,6 +80,12 @@ describe.each(TRANSPORTS)('atom_context, update_scaffolded, run_quality_gates ne
     git(c.dir, 'checkout', '-q', '-B', 'main');
   });
 
+  it('run_quality_gates parent: a branch that does not exist, or parent without scope branch, is E_USAGE (as st3 gates --parent)', async () => {
+    expect(await failure(c.client, 'run_quality_gates', { scope: 'branch', parent: 'no-such-branch' })).toBe('E_USAGE');
+    expect(await failure(c.client, 'run_quality_gates', { parent: 'main' })).toBe('E_USAGE');
+    expect(await failure(c.client, 'run_quality_gates', { scope: 'project', parent: 'main' })).toBe('E_USAGE');
+  });
+
   it('run_quality_gates fix: nothing is fixed without it; with it the fixer of the failing gate runs, then the gates again', async () => {
     const file = join(c.dir, 'src/util.ts');
     const before = await readFile(file, 'utf8');

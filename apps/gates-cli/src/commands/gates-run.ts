@@ -23,7 +23,8 @@ export const runOptions = defineOptions({
   parent: {
     type: 'string',
     valueName: 'BRANCH',
-    description: 'branch for --scope branch (default: state parent_branch, then main)',
+    description:
+      'branch for --scope branch (default: project_scope.parent_branch, state parent_branch, then main); one that does not exist is a usage error (see `git branch -a`)',
   },
   concurrency: { type: 'number', integer: true, min: 1, description: 'gates at the same time (default 4)' },
   'no-state': { type: 'boolean', description: 'do not update .st3/state.json' },
@@ -78,6 +79,11 @@ export const runCommand = defineCommand({
     if (scope !== 'files' && files.length > 0)
       throw new St3Error('E_USAGE', `files were given with --scope ${scope}`, {
         hint: 'drop --scope or use --scope files',
+      });
+    // --parent only names the branch of --scope branch: ignored elsewhere, it would check something else unasked.
+    if (values.parent !== undefined && scope !== 'branch')
+      throw new St3Error('E_USAGE', `--parent goes with --scope branch (the scope is ${scope})`, {
+        hint: `add --scope branch to check the changes since the merge base with ${values.parent}`,
       });
     if (values.task && !values.telemetry)
       throw new St3Error('E_USAGE', '--task goes with --telemetry', { hint: 'add --telemetry' });

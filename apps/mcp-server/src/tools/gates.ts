@@ -68,7 +68,13 @@ export const runQualityGatesTool = defineTool({
       ),
     files: z.array(z.string().min(1)).optional().describe('files to check (implies scope "files")'),
     gates: z.array(z.string().min(1)).optional().describe('gate ids to run (default: active_gates)'),
-    parent: z.string().min(1).optional().describe('parent branch for scope "branch" (default: state, then main)'),
+    parent: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'parent branch for scope "branch" only (default: project_scope.parent_branch, state, then main); one that does not exist is E_USAGE',
+      ),
     fix: z
       .boolean()
       .default(false)
@@ -96,6 +102,11 @@ export const runQualityGatesTool = defineTool({
     if (scope !== 'files' && files.length > 0)
       throw new St3Error('E_USAGE', `files were given with scope "${scope}"`, {
         hint: 'drop scope or use scope "files"',
+      });
+    // As `st3 gates --parent`: parent only names the branch of scope "branch"; ignored elsewhere, it would check something else.
+    if (args.parent !== undefined && scope !== 'branch')
+      throw new St3Error('E_USAGE', `parent goes with scope "branch" (the scope is ${scope})`, {
+        hint: `add scope: "branch" to check the changes since the merge base with ${args.parent}`,
       });
     const { runGates } = await import('@st3/quality-gates');
     let started = 0;

@@ -5,6 +5,7 @@ import { runProcess, tail, type ProcessResult } from '@st3/process';
 import { writeArtifactLog } from './artifact-log.js';
 import { chunkFiles, commandLineBudget } from './chunk.js';
 import { checkedByCount, checkedByOutput, filesNotListed, withNotChecked } from './checked-files.js';
+import { checkedByPyrightIgnore } from './pyright-ignore.js';
 import { toolEnv } from './tool-env.js';
 
 export { toolEnv };
@@ -125,7 +126,9 @@ export async function executeCheck(
     };
   }
   if (evaluation.status === 'error') return evaluation;
-  const counted = checkedByCount(gate, files, runs, evaluation);
+  const ignored = checkedByPyrightIgnore(gate, files, workDir, options.root, evaluation);
+  if (ignored.status === 'error') return ignored;
+  const counted = checkedByCount(gate, files, runs, ignored);
   if (counted.status === 'error') return counted;
   const seen = checkedByOutput(gate, files, runs, workDir, options.root, counted);
   return withCheckedFiles(id, gate, files, options, seen);

@@ -46,14 +46,21 @@ export async function hasCommit(dir: string, oid: string): Promise<boolean> {
   }
 }
 
-/** Resolves a branch name (local, then `origin/`) to a commit. */
+/**
+ * Resolves a branch name (local, then `origin/`) to a commit; undefined when no form names a ref. Any
+ * other failure (an unreadable or corrupt repository) is `E_GIT`: not the user's input.
+ */
 export async function resolveBranch(dir: string, name: string): Promise<string | undefined> {
   const g = await git();
   for (const ref of [name, `refs/heads/${name}`, `refs/remotes/origin/${name}`]) {
     try {
       return await g.resolveRef({ fs, dir, ref });
-    } catch {
-      // try the next form
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'NotFoundError') continue;
+      throw new St3Error('E_GIT', `cannot read the ref ${ref} in ${dir}: ${(error as Error).message}`, {
+        cause: error,
+        hint: 'check the repository with `git status`',
+      });
     }
   }
   return undefined;

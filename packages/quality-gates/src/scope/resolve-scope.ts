@@ -183,25 +183,12 @@ async function branchScope(
       description: 'repository has no commits yet: every file is new',
     };
   }
-  const wanted =
-    options.request.parentBranch ?? options.config.project_scope?.parent_branch ?? options.stateParentBranch ?? 'main';
-  let parentName = wanted;
-  let parent = await resolveBranch(repo.dir, wanted);
-  if (!parent && wanted !== 'main') {
-    parent = await resolveBranch(repo.dir, 'main');
-    if (parent) {
-      common.warnings.push(`parent branch "${wanted}" not found; using main`);
-      parentName = 'main';
-    }
-  }
-  if (!parent)
-    throw new St3Error('E_GIT', `parent branch "${wanted}" not found${wanted !== 'main' ? ' (nor main)' : ''}`, {
-      hint: 'pass --parent BRANCH, or set project_scope.parent_branch in quality.yaml',
-    });
+  const { name: parentName, oid: parent } = await parentCommit(repo.dir, options, common.warnings);
   const base = await mergeBase(repo.dir, repo.head, parent);
+  // Unrelated histories are the user's choice of parent, not a broken repository.
   if (!base)
-    throw new St3Error('E_GIT', `HEAD and ${parentName} have no common ancestor`, {
-      hint: 'pass --parent with a related branch, or use --scope project',
+    throw new St3Error('E_USAGE', `HEAD and ${parentName} have no common ancestor`, {
+      hint: 'pass --parent with a related branch (list them with `git branch -a`), or use --scope project',
     });
   const diff = await changesSince(repo.dir, base);
   const files = withoutOwnFiles(toRootRelative(repo.dir, root, diff.changed), options.config);
@@ -219,6 +206,37 @@ async function branchScope(
     base,
     description: `${files.length} file${files.length === 1 ? '' : 's'} changed since the merge base ${base.slice(0, 8)} with ${parentName}`,
   };
+}
+
+/**
+ * The commit of the parent branch. A name the user typed (`--parent`) that names nothing is their input: a
+ * usage error, never silently replaced by main (that would check a range they did not ask for). A name from
+ * quality.yaml or state.json falls back to main with a warning, as before; no parent at all is a usage
+ * error too. A repository git cannot read stays `E_GIT` (thrown by `resolveBranch`).
+ */
+async function parentCommit(
+  dir: string,
+  options: ResolveScopeOptions,
+  warnings: string[],
+): Promise<{ name: string; oid: string }> {
+  const given = options.request.parentBranch;
+  const configured = options.config.project_scope?.parent_branch ?? options.stateParentBranch ?? undefined;
+  const wanted = given ?? configured ?? 'main';
+  const oid = await resolveBranch(dir, wanted);
+  if (oid) return { name: wanted, oid };
+  const listRefs = 'list the branches with `git branch -a`';
+  if (given !== undefined)
+    throw new St3Error('E_USAGE', `parent branch "${given}" (--parent) not found in ${dir}`, {
+      hint: `${listRefs} and pass one of them to --parent`,
+    });
+  const main = wanted !== 'main' ? await resolveBranch(dir, 'main') : undefined;
+  if (main) {
+    warnings.push(`parent branch "${wanted}" not found; using main`);
+    return { name: 'main', oid: main };
+  }
+  throw new St3Error('E_USAGE', `parent branch "${wanted}" not found${wanted !== 'main' ? ' (nor main)' : ''}`, {
+    hint: `${listRefs}; pass --parent BRANCH, or set project_scope.parent_branch in quality.yaml`,
+  });
 }
 
 async function autoScope(

@@ -42,6 +42,18 @@ export function toolFingerprint(argv: readonly string[], lookup: ToolLookup): st
   return lines;
 }
 
+/**
+ * The name of the tool `argv` runs, as it would be installed: the program's base name without `.exe`/`.cmd`,
+ * X of `python -m X`, and for a runner (`npx X`, `uv run X`) the tool X names (`npx --yes pyright -` → `pyright`).
+ */
+export function toolName(argv: readonly string[]): string | undefined {
+  const program = argv[0];
+  if (!program) return undefined;
+  const inner = runnerTarget(argv);
+  if (inner) return toolName(inner);
+  return pythonModule(argv) ?? basename(program).replace(/\.(exe|cmd)$/i, '');
+}
+
 function realPath(path: string): string {
   try {
     return realpathSync(path);
