@@ -66,6 +66,7 @@ export {
   type ReviewStats,
   type WriteUnderLock,
 } from './review/queue.js';
+export { supersededBy, supersededText, withSupersededBy, type ReviewSupersededBy } from './review/superseded.js';
 export { startReviewServer, type ReviewServer, type ReviewServerOptions } from './review/server.js';
 export { reviewPage } from './review/page/html.js';
 export {
@@ -94,6 +95,7 @@ export {
 export { createAgentRunner, type AgentNodeResult, type AgentRunnerOptions } from './runners/agent.js';
 export type { Agent, AgentAnswer, AgentNodeInfo, AgentRequest, AgentUsage, ChatMessage } from './agents/types.js';
 export { createOpenAiAgent, parseCompletion, type OpenAiAgentOptions } from './agents/openai.js';
+export { agentCouldNotAnswer, agentRunFailure } from './agents/failure.js';
 export { createCommandAgent, renderPromptText, type CommandAgentOptions } from './agents/command.js';
 export {
   AGENTS_CONFIG_PATH,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GraphInput } from '@st3/schemas';
 import {
+  agentRunFailure,
   createCommandAgent,
   createOpenAiAgent,
   createReviewQueue,
@@ -207,6 +208,8 @@ process.stdin.on('end', () => {
     expect(run.nodes['add']!.status).toBe('failed');
     expect(run.nodes['add']!.error).toMatchObject({ code: 'E_AGENT_ANSWER', category: 'context' });
     expect(run.nodes['add']!.error?.message).toMatch(/past the 4194304-byte limit of an answer: it was cut off/);
+    // No answer at all (not an answer in a wrong format): `st3 execute` exits 3 for it.
+    expect(agentRunFailure(run.nodes)).toBe('agent');
     expect(await readFile(join(ws.root, 'src/calc.ts'), 'utf8')).toBe(CALC);
     // Not "unchanged by run-cut", so not done: the next run asks again.
     expect((await runAgentExecution({ ...options, runId: 'run-again' })).alreadyDone).toEqual({});

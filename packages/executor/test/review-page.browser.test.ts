@@ -175,4 +175,63 @@ describe.skipIf(!haveChromium)('the review page in a real browser', () => {
     expect(requests.length).toBeGreaterThan(5);
     for (const url of requests) expect(new URL(url).hostname).toBe('127.0.0.1');
   }, 120_000);
+  it('marks a rejected item that a later run regenerated and applied as superseded, naming the run', async () => {
+    const ws = await makeWorkspace({ 'src/calc.ts': CALC });
+    cleanup.push(ws.dispose);
+    const server = await startFakeOpenAi(
+      () => '```ts\nexport function add(a: number, b: number): number {\n  return a + b;\n}\n```',
+    );
+    cleanup.push(server.close);
+    const queue = createReviewQueue(join(ws.root, '.st3', 'review'));
+    const runsDir = join(ws.root, '.st3', 'runs');
+    const one: GraphInput = { nodes: graph.nodes.slice(0, 1), edges: [] };
+    const run = async (runId: string, reviewBelow: number) => {
+      const files = createWorkspaceFiles(ws.root);
+      const prior = await priorOutcomes(runsDir, queue);
+      const runner = createAgentRunner({
+        agent: createOpenAiAgent({ baseUrl: server.url, model: 'coder' }),
+        instruction: 'Implement the TODO.',
+        files,
+        validator: createValidator({ root: ws.root, files, gates: false }),
+        runId,
+        queue,
+        reviewBelow,
+        graph: one,
+        reviewerFeedback: prior.feedback,
+      });
+      return execute(one, runner, {
+        runId,
+        store: createFileRunStore(runsDir),
+        done: prior.done,
+        backoff: { baseMs: 1 },
+      });
+    };
+    await run('run-1', 1.01);
+    await queue.reject('r1', { feedback: 'not like that' });
+    expect((await run('run-2', 0)).nodes.add!.change!.outcome).toBe('applied');
+
+    const files = createWorkspaceFiles(ws.root);
+    const review = await startReviewServer({ service: createReviewService({ queue, files }), root: ws.root });
+    cleanup.push(review.close);
+    const { chromium: launcher } = await import('playwright-core');
+    const browser = await launcher.launch(chromiumLaunchOptions());
+    cleanup.push(() => browser.close());
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(review.url);
+    const row = page.locator('#queue tbody tr', { hasText: 'r1' });
+    await row.locator('.badge.superseded').waitFor();
+    expect(await row.locator('.badge').allTextContents()).toEqual(['rejected', 'superseded']);
+    expect(await row.locator('.badge.superseded').getAttribute('title')).toMatch(
+      /^superseded: its node was regenerated and applied by run-2 \(/,
+    );
+    await row.click();
+    await page.locator('#meta', { hasText: 'applied by run-2' }).waitFor();
+    expect(await page.locator('#meta').textContent()).toContain('feedback: not like that');
+    // Its `applied` is run-2's write, not its own code: never "written to".
+    expect(await page.locator('#checks').textContent()).not.toContain('written to');
+    expect(await page.locator('#checks').textContent()).toContain('applied by run-2');
+    expect(problems).toEqual([]);
+  }, 120_000);
 });

@@ -13,6 +13,18 @@ export function inFileNote(out: Output, inFile: ApprovedInFile | undefined): str
   return c.yellow(` — whether the file still holds its code: not checked (${inFile.why})`);
 }
 
+/** A rejected / sent-back item whose node a later run regenerated and applied: its code is not the node's. */
+export function supersededNote(out: Output, superseded: string | undefined): string {
+  return superseded ? out.color.yellow(` — ${superseded}`) : '';
+}
+
+/** `supersededText` of the item (@st3/executor, loaded when asked), when a later run's code settled it. */
+export async function supersededOf(item: ReviewItem): Promise<string | undefined> {
+  const { supersededBy, supersededText } = await import('@st3/executor');
+  const by = supersededBy(item);
+  return by ? supersededText(by) : undefined;
+}
+
 /**
  * The checks that could not judge an item's code, and why: its validation's `notMeasured`, and its
  * syntax when ST3 does not parse its language (no `validation`).

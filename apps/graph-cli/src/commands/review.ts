@@ -11,8 +11,8 @@ import {
   type Output,
 } from '@st3/cli-kit';
 import type { ApprovedInFile, ReviewService } from '@st3/executor';
-import { exitCodeFor, St3Error, type ReviewItem } from '@st3/schemas';
-import { inFileNote, inFileOf, uncheckedOf } from './review-checks.js';
+import { exitCodeFor, St3Error, type ErrorCategory, type ReviewItem } from '@st3/schemas';
+import { inFileNote, inFileOf, supersededNote, supersededOf, uncheckedOf } from './review-checks.js';
 
 const STATUSES = ['pending', 'in_review', 'approved', 'rejected', 'needs_regeneration'] as const;
 const LEVELS = ['high', 'medium', 'low', 'critical'] as const;
@@ -65,10 +65,10 @@ function agentOf(values: { agent?: string; 'agent-url'?: string; 'agent-model'?:
 const ID = [{ name: 'id', description: 'the review item id (e.g. r3)', required: true, complete: 'none' }] as const;
 const REVIEWER = { type: 'string', valueName: 'NAME', description: 'who reviews' } as const;
 
-function summaryLine(out: Output, i: ReviewItem, inFile?: ApprovedInFile): string {
+function summaryLine(out: Output, i: ReviewItem, inFile?: ApprovedInFile, superseded?: string): string {
   const where = i.file ? ` ${i.file}${i.startLine ? `:${i.startLine}-${i.endLine ?? i.startLine}` : ''}` : '';
   const issues = i.issues.length > 0 ? `, ${i.issues.length} issue(s)` : '';
-  return `${i.id.padEnd(5)} ${i.status.padEnd(18)} ${i.confidence.level.padEnd(8)} ${i.confidence.score.toFixed(2)}  ${i.nodeId}${out.color.dim(where)}${issues}${i.reviewer ? ` @${i.reviewer}` : ''}${inFileNote(out, inFile)}`;
+  return `${i.id.padEnd(5)} ${i.status.padEnd(18)} ${i.confidence.level.padEnd(8)} ${i.confidence.score.toFixed(2)}  ${i.nodeId}${out.color.dim(where)}${issues}${i.reviewer ? ` @${i.reviewer}` : ''}${inFileNote(out, inFile)}${supersededNote(out, superseded)}`;
 }
 
 const list = defineCommand({
@@ -96,11 +96,16 @@ const list = defineCommand({
       items = (await queue.select(pct)).filter((i) => !level || i.confidence.level === level);
     } else items = await queue.list({ status, level });
     const inFile = await inFileOf(opened, items);
-    // `inFile` only on approved items that wrote code: held, reverted (generated again), superseded, not checked.
+    const { withSupersededBy } = await import('@st3/executor');
+    // `inFile` only on approved items that wrote code: held, reverted (generated again), superseded, not checked;
+    // `supersededBy` only on rejected / sent-back items whose node a later run regenerated and applied.
     if (out.json)
-      out.document({ ok: true, items: items.map((i) => (inFile[i.id] ? { ...i, inFile: inFile[i.id] } : i)) });
+      out.document({
+        ok: true,
+        items: items.map((i) => withSupersededBy(inFile[i.id] ? { ...i, inFile: inFile[i.id] } : i)),
+      });
     else if (items.length === 0) out.info('no review items');
-    else for (const i of items) out.line(summaryLine(out, i, inFile[i.id]));
+    else for (const i of items) out.line(summaryLine(out, i, inFile[i.id], await supersededOf(i)));
     return EXIT.ok;
   },
 });
@@ -115,12 +120,13 @@ const show = defineCommand({
     const { out, queue } = opened;
     const item = await queue.get(ctx.args.id);
     const inFile = (await inFileOf(opened, [item]))[item.id];
+    const { withSupersededBy } = await import('@st3/executor');
     if (out.json) {
-      out.document({ ok: true, item: inFile ? { ...item, inFile } : item });
+      out.document({ ok: true, item: withSupersededBy(inFile ? { ...item, inFile } : item) });
       return EXIT.ok;
     }
     const c = out.color;
-    out.line(summaryLine(out, item, inFile));
+    out.line(summaryLine(out, item, inFile, await supersededOf(item)));
     if (item.feedback) out.line(`feedback: ${item.feedback}`);
     if (item.validation && !item.validation.ok) out.line(c.red(`does not parse: ${item.validation.errors.join('; ')}`));
     const unmeasured = await uncheckedOf(item);
@@ -171,7 +177,7 @@ type RegenerationFailure = NonNullable<Awaited<ReturnType<ReviewService['regener
  * the exit code of its error (1 for an unusable answer, 3 when the agent could not be used, 130 when
  * cancelled).
  */
-function printRegenerationFailure(out: Output, item: ReviewItem, failure: RegenerationFailure): number {
+async function printRegenerationFailure(out: Output, item: ReviewItem, failure: RegenerationFailure): Promise<number> {
   const { code, message, hint, ...details } = failure;
   if (out.json) out.document({ ok: false, regenerated: false, item, error: { code, message, hint, details } });
   else {
@@ -179,7 +185,10 @@ function printRegenerationFailure(out: Output, item: ReviewItem, failure: Regene
     out.line(summaryLine(out, item));
     out.info(`hint: ${hint}`);
   }
-  return exitCodeFor(code);
+  // As `st3 execute`: an answer cut off is the agent not answering (3), not an unusable answer (1).
+  const { agentCouldNotAnswer } = await import('@st3/executor');
+  const category = (failure as { category?: ErrorCategory }).category ?? 'unknown';
+  return agentCouldNotAnswer({ code, message, category }) ? EXIT.failure : exitCodeFor(code);
 }
 
 const subcommands: Record<string, Command> = {

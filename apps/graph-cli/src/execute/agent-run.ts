@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { EXIT, type CliIO, type Output } from '@st3/cli-kit';
-import { notMeasuredOf, type AgentExecutionResult, type SchedulerBackend } from '@st3/executor';
+import {
+  agentCouldNotAnswer,
+  agentRunFailure,
+  notMeasuredOf,
+  type AgentExecutionResult,
+  type SchedulerBackend,
+} from '@st3/executor';
 import type { GraphInput, NodeState, RunState, TelemetryHandle } from '@st3/schemas';
 import type { AgentChoice } from '../agent-setup.js';
 import type { RunMetrics } from './metrics.js';
@@ -74,21 +80,10 @@ export async function runAgentMode(o: AgentModeOptions): Promise<number> {
   else printAgentRun(out, result, { stateFile, evidence, taskId: o.taskId, dryRun: o.dryRun, waiting });
   if (result.status === 'cancelled') return EXIT.interrupted;
   if (result.status === 'succeeded') return EXIT.ok;
-  // Nothing was wrong with the code when the agent itself could not be used: a runtime failure.
-  const failed = Object.values(result.nodes).filter((s) => s.status === 'failed');
-  return failed.length > 0 && failed.every((s) => s.error?.code && AGENT_DOWN.has(s.error.code))
-    ? EXIT.failure
-    : EXIT.problems;
+  // A node the agent could not answer (timeout, cut off, unreachable, HTTP error) has no verdict on its
+  // code: a runtime failure, even beside nodes whose code the gates refused (`failure` in --json says which).
+  return agentRunFailure(result.nodes) === 'agent' ? EXIT.failure : EXIT.problems;
 }
-
-/** Failures of the agent, not of the code it wrote. */
-const AGENT_DOWN = new Set([
-  'E_AGENT_UNREACHABLE',
-  'E_AGENT_HTTP',
-  'E_AGENT_COMMAND',
-  'E_TOOL_NOT_FOUND',
-  'E_TOOL_SPAWN',
-]);
 
 function document(
   result: AgentExecutionResult,
@@ -126,6 +121,7 @@ function document(
       },
     ]),
   );
+  const failure = result.status === 'failed' ? agentRunFailure(result.nodes) : undefined;
   const queued = Object.entries(result.nodes)
     .filter(([, s]) => s.change?.outcome === 'queued')
     .map(([id, s]) => ({ nodeId: id, id: s.change!.reviewItem, score: s.change!.confidence?.score }));
@@ -133,6 +129,8 @@ function document(
     ok: result.status === 'succeeded',
     runId: result.runId,
     status: result.status,
+    // Why nodes failed: `agent` (exit 3) when any failed because the agent could not answer, else `code` (exit 1).
+    ...(failure ? { failure } : {}),
     agent: extra.agent,
     stateFile: extra.stateFile,
     ...(result.patchFile ? { patchFile: result.patchFile } : {}),
@@ -247,6 +245,11 @@ function printAgentRun(
   if (result.patchFile) out.info(`${extra.dryRun ? 'patch (nothing applied)' : 'patch'}: ${result.patchFile}`);
   if (extra.evidence) out.info(`evidence ${extra.evidence} attached to ${extra.taskId}`);
   if (forReview > 0) out.info('review: st3 review list, or st3 review serve for the page');
+  const agentDown = Object.values(result.nodes).filter((s) => s.status === 'failed' && agentCouldNotAnswer(s.error));
+  if (agentDown.length > 0)
+    out.info(
+      `${agentDown.length} node(s) failed because the agent could not answer (timeout, cut off, unreachable, HTTP error): a runtime failure, not a verdict on their code`,
+    );
   if (result.status !== 'succeeded')
     out.info(`state: ${extra.stateFile}; resume with: st3 execute --resume ${result.runId}`);
 }

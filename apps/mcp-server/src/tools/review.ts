@@ -28,18 +28,30 @@ const InFileSchema = z
   .describe(
     "on approved items that wrote code: held; reverted (the file no longer holds it: the next execute generates it again); superseded (a later run's change holds the node); not checked (a run record could not be read)",
   );
-const ReviewItemInFileSchema = ReviewItemSchema.extend({ inFile: InFileSchema.optional() });
+const SupersededBySchema = z
+  .object({ runId: z.string().optional(), at: z.string(), sha256: z.string() })
+  .describe(
+    'on rejected or sent-back items: a later run regenerated the node and applied its new code (the item keeps its status; its code is not what the node has)',
+  );
+const ReviewItemInFileSchema = ReviewItemSchema.extend({
+  inFile: InFileSchema.optional(),
+  supersededBy: SupersededBySchema.optional(),
+});
 type ListedItem = z.infer<typeof ReviewItemInFileSchema>;
 
-/** The items with `inFile` on approved ones that wrote code, as `st3 review list` and `show` give them. */
+/**
+ * The items with `inFile` on approved ones that wrote code and `supersededBy` on rejected ones a later run
+ * settled, as `st3 review list` and `show` give them.
+ */
 async function withInFile(root: string, queue: Awaited<ReturnType<typeof reviewQueue>>, items: ListedItem[]) {
-  const { approvedInFile } = await import('@st3/executor');
+  const { approvedInFile, withSupersededBy } = await import('@st3/executor');
   const inFile = await approvedInFile(join(root, '.st3', 'runs'), queue, items, { root });
-  return items.map((i): ListedItem => (inFile[i.id] ? { ...i, inFile: inFile[i.id] } : i));
+  return items.map((i): ListedItem => withSupersededBy(inFile[i.id] ? { ...i, inFile: inFile[i.id] } : i));
 }
 
-/** What the summary says of an item: its status, and an approved one whose code is not in its file. */
+/** What the summary says of an item: its status, a rejected one a later run settled, an approved one whose code is not in its file. */
 function itemStatus(i: ListedItem): string {
+  if (i.supersededBy) return `${i.status} (superseded)`;
   return i.inFile && i.inFile.status !== 'held' ? `${i.status} (${i.inFile.status})` : i.status;
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { St3Error } from '@st3/schemas';
 import { loadProcessRunner, type ProcessResult, type RunProcessOptions } from '../process.js';
+import { CUT_OFF } from './failure.js';
 import type { Agent, AgentAnswer, AgentRequest, ChatMessage } from './types.js';
 
 export interface CommandAgentOptions {
@@ -111,7 +112,7 @@ function answerOf(program: string, r: ProcessResult, timeoutMs: number, signal?:
     throw Object.assign(
       new St3Error(
         'E_AGENT_ANSWER',
-        `agent ${program} printed ${r.stdoutBytes} bytes, past the ${MAX_ANSWER_BYTES}-byte limit of an answer: it was cut off, and a partial answer is never used`,
+        `agent ${program} printed ${r.stdoutBytes} bytes, past the ${MAX_ANSWER_BYTES}-byte limit of an answer: it ${CUT_OFF}, and a partial answer is never used`,
         { hint: 'print only the code block of the atom (or a diff of it), not logs, on stdout' },
       ),
       { category: 'context' as const },

@@ -1,4 +1,5 @@
 import { countJsonParse, St3Error, type ErrorCategory, type TelemetryHandle } from '@st3/schemas';
+import { CUT_OFF } from './failure.js';
 import type { Agent, AgentAnswer, AgentRequest, AgentUsage } from './types.js';
 
 export interface OpenAiAgentOptions {
@@ -175,7 +176,7 @@ function cutOff(reason: unknown, url: string): St3Error | undefined {
       ? 'it reached the token limit (finish_reason "length")'
       : 'the server\'s content filter stopped it (finish_reason "content_filter")';
   return categorized(
-    new St3Error('E_AGENT_ANSWER', `The answer from ${url} was cut off: ${why}; a partial answer is never used.`, {
+    new St3Error('E_AGENT_ANSWER', `The answer from ${url} ${CUT_OFF}: ${why}; a partial answer is never used.`, {
       hint:
         reason === 'length'
           ? "raise max_tokens (or the server's output limit) for this agent, or ask for a diff of the atom only"

@@ -9,6 +9,7 @@ import {
   type ReviewStatus,
 } from '@st3/schemas';
 import { withFileLock, writeFileAtomic } from '../fs.js';
+import { supersededBy, supersededText } from './superseded.js';
 import type { ReviewQueueOptions } from './queue.js';
 
 // The review queue's storage (one JSON file, changed under its lock) and its items' state machine.
@@ -111,6 +112,8 @@ function nextStepHint(item: ReviewItem): string {
   if (verbs.length > 0) return `from ${item.status} you can: ${verbs.join(', ')}`;
   if (item.status === 'approved')
     return `approved is final: \`st3 review show ${item.id}\` says whether its file still holds its code`;
+  const by = supersededBy(item);
+  if (by) return `nothing is left to decide on ${item.id}: ${supersededText(by)}`;
   return `the next \`st3 execute\` regenerates it with the feedback; its new code comes back to ${item.id} as pending`;
 }
 

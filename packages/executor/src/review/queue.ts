@@ -233,7 +233,11 @@ function markItemApplied(
 ): Promise<ReviewItem> {
   return mutateQueue(ctx, (q) => {
     const item = findItem(q, id);
+    // The note goes to the history only: the item's `feedback` stays the reviewer's (why it was sent back).
+    const feedback = item.feedback;
     moveItem(ctx, item, 'apply', { by: applied.by, feedback: applied.note });
+    if (feedback === undefined) delete item.feedback;
+    else item.feedback = feedback;
     recordApplied(ctx, item, applied.sha256, applied.by);
     return item;
   });

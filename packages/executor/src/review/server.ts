@@ -6,6 +6,7 @@ import { sliceLines } from '../change/text.js';
 import { insideRoot } from '../change/workspace.js';
 import { reviewPage } from './page/html.js';
 import type { ReviewService } from './service.js';
+import { withSupersededBy } from './superseded.js';
 
 export interface ReviewServerOptions {
   service: ReviewService;
@@ -165,7 +166,7 @@ async function queueListing(ctx: ServerContext, url: URL): Promise<ApiBody> {
   const items = (await ctx.service.queue.list(status ? { status: status as ReviewStatus } : {})).filter(
     (i) => !q || [i.id, i.nodeId, i.file ?? '', i.code].some((t) => t.toLowerCase().includes(q)),
   );
-  return { ok: true, items: sortItems(items, sort) };
+  return { ok: true, items: sortItems(items, sort).map(withSupersededBy) };
 }
 
 /** An item with the code it replaces: its recorded original, else the atom's current lines in its file. */
@@ -177,7 +178,7 @@ async function itemDetail(ctx: ServerContext, id: string) {
     if (text !== undefined && item.originalCode === undefined)
       current = sliceLines(text, item.startLine, item.endLine ?? item.startLine);
   }
-  return { ...item, original: item.originalCode ?? current ?? '' };
+  return { ...withSupersededBy(item), original: item.originalCode ?? current ?? '' };
 }
 
 /** `POST /api/review/items/:id/:action` with its JSON body: runs the review service's action. */

@@ -332,5 +332,5 @@ async function closeOpenItem(queue: ReviewQueueApi, nodeId: string, sha: string,
     (i) => i.nodeId === nodeId && !i.applied && (i.status === 'rejected' || i.status === 'needs_regeneration'),
   );
   for (const item of open)
-    await queue.markApplied(item.id, { sha256: sha, note: `regenerated and applied by ${runId}` });
+    await queue.markApplied(item.id, { sha256: sha, by: runId, note: 'its node regenerated, validated and applied' });
 }

@@ -50,6 +50,17 @@ function meter(item) {
   return '<span class="level-' + esc(levelOf(item)) + '"><span class="meter"><span style="width:' + pct + '%"></span></span> ' +
     pct + '% ' + esc(levelOf(item)) + '</span>';
 }
+// A rejected item whose node a later run regenerated and applied: its code is not the node's any more.
+function supersededNote(item) {
+  var by = item.supersededBy;
+  return by ? 'superseded: its node was regenerated and applied by ' + (by.runId || 'a later run') + ' (' + by.at + ')' : '';
+}
+function statusBadge(item) {
+  var status = '<span class="badge">' + esc(item.status.replace('_', ' ')) + '</span>';
+  return item.supersededBy
+    ? status + ' <span class="badge superseded" title="' + esc(supersededNote(item)) + '">superseded</span>'
+    : status;
+}
 function lines(item) { return item.startLine ? item.startLine + (item.endLine && item.endLine !== item.startLine ? '-' + item.endLine : '') : ''; }
 
 function loadStats() {
@@ -74,7 +85,7 @@ function renderQueue() {
     if (item.id === state.selected) tr.className = 'selected';
     tr.innerHTML = '<td><b>' + esc(item.id) + '</b></td>' +
       '<td>' + esc(item.file || item.nodeId) + (lines(item) ? '<span class="muted">:' + esc(lines(item)) + '</span>' : '') + '</td>' +
-      '<td><span class="badge">' + esc(item.status.replace('_', ' ')) + '</span></td>' +
+      '<td>' + statusBadge(item) + '</td>' +
       '<td>' + meter(item) + '</td><td>' + item.issues.length + '</td>';
     tr.addEventListener('click', function () { select(item.id); });
     body.appendChild(tr);

@@ -21,6 +21,7 @@ table { border-collapse: collapse; width: 100%; }
 #queue tbody tr:hover { background: #f0f3fb; }
 #queue tbody tr.selected { background: #e4ebfb; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 9px; font-size: 12px; background: #eceef3; }
+.badge.superseded { background: #fff4d6; color: #6b5200; }
 .level-high { color: var(--high); } .level-medium { color: var(--medium); } .level-low { color: var(--low); } .level-critical { color: var(--critical); }
 .meter { display: inline-block; width: 70px; height: 7px; background: #eceef3; border-radius: 4px; vertical-align: middle; overflow: hidden; }
 .meter > span { display: block; height: 100%; background: currentColor; }
