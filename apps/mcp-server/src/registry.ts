@@ -31,8 +31,8 @@ import {
   parityCompareTool,
   scaffoldArtifactTool,
   scaffoldBatchTool,
-  updateScaffoldedTool,
 } from './tools/scaffold.js';
+import { updateScaffoldedTool } from './tools/scaffold-update.js';
 import {
   taskContextShowTool,
   taskContextDiffTool,
