@@ -2,7 +2,8 @@ import type { GateRunResult } from '@st3/schemas';
 import { sha256 } from '../change/text.js';
 import type { WorkspaceFiles } from '../change/workspace.js';
 import type { RunImporters } from './importers.js';
-import type { ScratchPool, ScratchSlot } from './scratch.js';
+import { REMOVED, type ScratchPool, type ScratchSlot } from './scratch.js';
+import { scanWorkspace, type WorkspaceScan } from './workspace-scan.js';
 
 /** The gate runs of one change: on the new file, and on the old one for the gates that failed. */
 export interface GateRuns {
@@ -54,21 +55,28 @@ export function uncheckedFiles(error: unknown): { file: string; reason: string }
   }));
 }
 
-/** Brings a slot in line with the workspace (files this run changed) and puts `text` at `path`. */
-async function prepareSlot(files: WorkspaceFiles, slot: ScratchSlot, path: string, text: string): Promise<void> {
-  const paths = new Set([...files.changed(), ...slot.written.keys()]);
-  for (const p of paths) {
+/**
+ * Brings a slot in line with the workspace as it is now: what this process wrote is taken from `files`
+ * (a dry run's edits are in memory only, and win over the disk), paths the slot wrote for an earlier
+ * change are given back, and every other file is caught up with `scan` (what other processes wrote).
+ */
+async function syncSlot(files: WorkspaceFiles, slot: ScratchSlot, scan: WorkspaceScan, path: string): Promise<void> {
+  const changed = new Set(files.changed());
+  for (const p of [...slot.written.keys()]) if (p !== path && !changed.has(p)) await slot.release(p);
+  await slot.catchUp(scan);
+  for (const p of changed) {
     if (p === path) continue;
-    const desired = (await files.read(p)) ?? '';
-    if (slot.written.get(p) !== sha256(desired)) await slot.write(p, desired);
+    const desired = await files.read(p);
+    if (desired === undefined) {
+      if (slot.written.get(p) !== REMOVED) await slot.remove(p);
+    } else if (slot.written.get(p) !== sha256(desired)) await slot.write(p, desired);
   }
-  if (slot.written.get(path) !== sha256(text)) await slot.write(path, text);
 }
 
 /** Runs the workspace's gates (or only `target.ids`) on the files in scope in a scratch slot. */
 async function runGatesOn(options: GateRunOptions, slot: ScratchSlot, target: GateTarget): Promise<GateRunResult> {
   const { path, text, signal, ids } = target;
-  await prepareSlot(options.files, slot, path, text);
+  if (slot.written.get(path) !== sha256(text)) await slot.write(path, text);
   const { runGates } = await import('@st3/quality-gates');
   return runGates({
     cwd: slot.dir,
@@ -108,8 +116,11 @@ async function firstRun(
  */
 export async function runGatesTwice(options: GateRunOptions, pool: ScratchPool, change: GateChange): Promise<GateRuns> {
   const { path, signal } = change;
-  const importers = await options.importers.of(path);
   return pool.use(async (slot) => {
+    // One look at the workspace per validation, taken once the slot is ours: a slot waited for still sees now.
+    const scan = await scanWorkspace(options.root);
+    await syncSlot(options.files, slot, scan, path);
+    const importers = await options.importers.of(path, scan);
     const first = await firstRun(options, slot, { path, text: change.after, scope: [path, ...importers], signal });
     const after = first.result;
     const failed = after.gates.filter((g) => g.status === 'failed');
