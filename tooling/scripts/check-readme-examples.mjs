@@ -6,6 +6,8 @@
 // info string says `nocheck` (```ts nocheck) is not compiled: keep that for signature listings of an API
 // section, never for a runnable example. A listing still names real things: every name that opens one
 // of its lines as a call, `new`, class, interface or type must be exported by the README's package.
+// A block marked `run` (```ts run) is type-checked here and also RUN by run-readme-examples.mjs (in an
+// empty temp dir as cwd; `// expect-output: <text>` lines pin stdout): mark every example that can run so.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +17,7 @@ const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 
 const CHECKED_LANGS = new Set(['ts', 'typescript', 'mts']);
 const OPT_OUT = 'nocheck';
+const RUN = 'run';
 
 /** The README of every package and app under `base`, as absolute paths. */
 export function listReadmes(base) {
@@ -68,6 +71,7 @@ function toBlock({ info, line, indent, body }) {
     info,
     checked: CHECKED_LANGS.has(words[0].toLowerCase()),
     optOut: words.includes(OPT_OUT),
+    run: words.includes(RUN),
     line,
     indent,
     code: body.join('\n'),
