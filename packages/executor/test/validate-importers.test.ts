@@ -1,59 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createScratchPool,
-  createValidator,
-  createWorkspaceFiles,
-  replaceLines,
-  type WorkspaceFiles,
-} from '../src/index.js';
+import { createScratchPool, createValidator, createWorkspaceFiles, type WorkspaceFiles } from '../src/index.js';
+import { changeOfB, FILE, IMPORT_GATE, IMPORT_GATE_QUALITY, KEEPS_B, RENAMES_B } from './import-gate.js';
 import { makeWorkspace } from './workspace.js';
-
-/**
- * A real gate program, a tiny type-checker: each `import { name } from './x'` of the files it is given
- * must name an exported function or const of x.ts (rule TS2305), so renaming an export breaks its importers.
- */
-const GATE = `import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-let bad = 0;
-for (const f of process.argv.slice(2)) readFileSync(f, 'utf8').split('\\n').forEach((l, i) => {
-  const m = /import \\{ (\\w+) \\} from '(\\.[^']+)'/.exec(l);
-  if (!m) return;
-  let target = '';
-  try { target = readFileSync(join(dirname(f), m[2] + '.ts'), 'utf8'); } catch {}
-  if (!new RegExp('export (function|const) ' + m[1] + '\\\\b').test(target)) {
-    bad++;
-    console.log(f + ':' + (i + 1) + ':1: TS2305 Module has no exported member ' + m[1]);
-  }
-});
-process.exit(bad ? 1 : 0);
-`;
-const QUALITY = `version: "1.1"
-active_gates: [types]
-gates:
-  types:
-    name: Types
-    execution: { command: ${JSON.stringify([process.execPath, 'gate.mjs'])}, timeout_seconds: 60 }
-    success: { exit_codes_ok: [0] }
-    capabilities:
-      file_types: [".ts"]
-      supports_autofix: false
-      parsing_strategy: text_violations
-      text_violations:
-        pattern: '^(?P<file>[^:]+):(?P<line>\\d+):(?P<col>\\d+): (?P<rule>\\w+) (?P<message>.*)$'
-        severity_default: error
-`;
-const FILE = `export function a(x: number): number {\n  return x;\n}\n\nexport function b(x: number): number {\n  return x;\n}\n`;
-/** A change of b's atom (lines 5-7 of FILE). */
-const changeOfB = (body: string) => ({
-  path: 'src/f.ts',
-  before: FILE,
-  after: replaceLines(FILE, 5, 7, body),
-  start: 5,
-  end: 7,
-  newEnd: 4 + body.split('\n').length,
-});
-const KEEPS_B = 'export function b(x: number): number {\n  return x * 2;\n}';
-const RENAMES_B = 'export function b2(x: number): number {\n  return x;\n}';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -68,8 +16,8 @@ async function setup(options: { dryRun?: boolean; others?: number } = {}) {
   const ws = await makeWorkspace({
     'src/f.ts': FILE,
     'src/g.ts': 'export const g = 1;\n',
-    'gate.mjs': GATE,
-    '.st3/config/quality.yaml': QUALITY,
+    'gate.mjs': IMPORT_GATE,
+    '.st3/config/quality.yaml': IMPORT_GATE_QUALITY,
     ...others,
   });
   const pool = createScratchPool(ws.root, 1);

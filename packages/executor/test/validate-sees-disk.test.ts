@@ -1,7 +1,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createScratchPool, createValidator, createWorkspaceFiles, replaceLines } from '../src/index.js';
+import { createScratchPool, createValidator, createWorkspaceFiles } from '../src/index.js';
+import { changeOfB, FILE, IMPORT_GATE, IMPORT_GATE_QUALITY, KEEPS_B, RENAMES_B } from './import-gate.js';
 import { makeWorkspace, qualityYaml, TSCONFIG } from './workspace.js';
 
 /**
@@ -11,48 +12,6 @@ import { makeWorkspace, qualityYaml, TSCONFIG } from './workspace.js';
  * made the scratch copy and the import index.
  */
 
-/** A script gate given the files in scope: each `import { name } from './x'` must name an export of x.ts. */
-const GATE = `import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-let bad = 0;
-for (const f of process.argv.slice(2)) readFileSync(f, 'utf8').split('\\n').forEach((l, i) => {
-  const m = /import \\{ (\\w+) \\} from '(\\.[^']+)'/.exec(l);
-  if (!m) return;
-  let target = '';
-  try { target = readFileSync(join(dirname(f), m[2] + '.ts'), 'utf8'); } catch {}
-  if (!new RegExp('export (function|const) ' + m[1] + '\\\\b').test(target)) {
-    bad++;
-    console.log(f + ':' + (i + 1) + ':1: TS2305 Module has no exported member ' + m[1]);
-  }
-});
-process.exit(bad ? 1 : 0);
-`;
-const SCRIPT_QUALITY = `version: "1.1"
-active_gates: [imports]
-gates:
-  imports:
-    name: Imports
-    execution: { command: ${JSON.stringify([process.execPath, 'gate.mjs'])}, timeout_seconds: 60 }
-    success: { exit_codes_ok: [0] }
-    capabilities:
-      file_types: [".ts"]
-      supports_autofix: false
-      parsing_strategy: text_violations
-      text_violations:
-        pattern: '^(?P<file>[^:]+):(?P<line>\\d+):(?P<col>\\d+): (?P<rule>\\w+) (?P<message>.*)$'
-        severity_default: error
-`;
-const FILE = `export function a(x: number): number {\n  return x;\n}\n\nexport function b(x: number): number {\n  return x;\n}\n`;
-const changeOfB = (body: string) => ({
-  path: 'src/f.ts',
-  before: FILE,
-  after: replaceLines(FILE, 5, 7, body),
-  start: 5,
-  end: 7,
-  newEnd: 4 + body.split('\n').length,
-});
-const KEEPS_B = 'export function b(x: number): number {\n  return x * 2;\n}';
-const RENAMES_B = 'export function b2(x: number): number {\n  return x;\n}';
 const CALLS_B = "import { b } from './f';\nexport const g = b(1);\n";
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -67,7 +26,7 @@ async function setup(gate: 'tsc' | 'script', options: { dryRun?: boolean; slots?
     'src/g.ts': 'export const g = 1;\n',
     ...(gate === 'tsc'
       ? { 'tsconfig.json': TSCONFIG, '.st3/config/quality.yaml': qualityYaml() }
-      : { 'gate.mjs': GATE, '.st3/config/quality.yaml': SCRIPT_QUALITY }),
+      : { 'gate.mjs': IMPORT_GATE, '.st3/config/quality.yaml': IMPORT_GATE_QUALITY }),
   });
   const pool = createScratchPool(ws.root, options.slots ?? 1);
   cleanup.push(ws.dispose, pool.dispose);
