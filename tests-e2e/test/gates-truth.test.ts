@@ -45,7 +45,7 @@ describe.skipIf(!tools)('st3 gates: no false greens (built binary, ruff, mypy)',
         expect(r.code).toBe(1);
         const doc = json(r);
         expect(doc.overall_pass).toBe(false);
-        expect(doc.new_only).toEqual({ reference: baseline(dir), preexisting: 0 });
+        expect(doc.new_only).toEqual({ reference: baseline(dir), preexisting: 0, method: 'baseline-hash' });
         expect(doc.summary).not.toContain('pre-existing');
       }),
     SLOW,

@@ -37,7 +37,7 @@ describe('--new-only: hold the line (issue 14.8)', () => {
       const branch = { kind: 'branch', parentBranch: 'main' } as const;
       const r = await runGates({ cwd: dir, scope: branch, newOnly: true, env, logOutput: false });
       const ruff = r.gates[0]!;
-      expect(r.new_only).toEqual({ reference: git(dir, 'rev-parse', 'main'), preexisting: 1 });
+      expect(r.new_only).toEqual({ reference: git(dir, 'rev-parse', 'main'), method: 'reference-run', preexisting: 1 });
       expect(ruff.status).toBe('failed');
       expect(ruff.violations.map((v) => [v.line, v.rule])).toEqual([[5, 'F401']]);
       expect(ruff.preexisting_violations!.map((v) => [v.line, v.rule])).toEqual([[1, 'F401']]);

@@ -75,7 +75,7 @@ describe('--new-only: a violation is pre-existing only when it can be shown to h
       write(dir, { 'src/a.py': '\n\ndef f(x: int) -> int:\n    return os.getpid() + x\n' });
       const held = await run(dir, { newOnly: true, updateState: false });
       expect(held.overall_pass).toBe(false);
-      expect(held.new_only).toEqual({ reference: state(dir).baseline_sha, preexisting: 0 });
+      expect(held.new_only).toEqual({ reference: state(dir).baseline_sha, method: 'baseline-hash', preexisting: 0 });
       const ruff = held.gates.find((g) => g.id === 'ruff_lint')!;
       expect(ruff.status).toBe('failed');
       expect(ruff.violations.map((v) => [v.line, v.rule])).toEqual([[4, 'F821']]);
@@ -96,7 +96,7 @@ describe('--new-only: a violation is pre-existing only when it can be shown to h
       const events: GateProgress[] = [];
       const r = await run(dir, { newOnly: true, updateState: false, onProgress: (e) => events.push(e) });
       expect(r.overall_pass).toBe(false);
-      expect(r.new_only).toEqual({ reference: null, preexisting: 0 });
+      expect(r.new_only).toEqual({ reference: null, method: 'none', preexisting: 0 });
       const ruff = r.gates.find((g) => g.id === 'ruff_lint')!;
       expect(ruff.status).toBe('failed');
       expect(ruff.violations.map((v) => v.rule)).toEqual(['F821']);
@@ -110,7 +110,7 @@ describe('--new-only: a violation is pre-existing only when it can be shown to h
 
   itWithTools(
     ['ruff', 'mypy', 'git'],
-    "a gate whose config changed since the baseline falls back to the line diff: the new rule's old hits are pre-existing",
+    "a gate whose config changed since the baseline runs again at the reference: the new rule's old hits are pre-existing",
     async () => {
       const dir = repo({ 'src/a.py': 'import os\n\n\ndef f(x: int) -> int:\n    return x\n' });
       write(dir, { '.st3/config/quality.yaml': CONFIG.replace('--select=E,F', '--select=E') });
@@ -125,7 +125,7 @@ describe('--new-only: a violation is pre-existing only when it can be shown to h
       const ruff = r.gates[0]!;
       expect(ruff.violations.map((v) => [v.line, v.rule])).toEqual([[5, 'F401']]);
       expect(ruff.preexisting_violations!.map((v) => [v.line, v.rule])).toEqual([[1, 'F401']]);
-      expect(r.new_only).toEqual({ reference: state(dir).baseline_sha, preexisting: 1 });
+      expect(r.new_only).toEqual({ reference: state(dir).baseline_sha, method: 'reference-run', preexisting: 1 });
     },
     300_000,
   );

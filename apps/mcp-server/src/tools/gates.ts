@@ -1,47 +1,9 @@
 import { join } from 'node:path';
-import { St3Error, ViolationSchema, type QualityConfig } from '@st3/schemas';
+import { GateRunResultSchema, St3Error, type QualityConfig } from '@st3/schemas';
 import { z } from 'zod';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
 import { workspacePath } from './common.js';
-
-const GateResultSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  passed: z.boolean(),
-  skipped: z.boolean(),
-  status: z.enum(['passed', 'failed', 'error', 'skipped']),
-  duration_ms: z.number(),
-  violations: z.array(ViolationSchema),
-  reason: z.string().optional(),
-  scope: z.object({ mode: z.enum(['project', 'files', 'skip']), files: z.number(), reason: z.string() }).optional(),
-  preexisting_violations: z.array(ViolationSchema).optional(),
-});
-
-/** The gate-run contract of DESIGN.md `{overall_pass, summary, gates}`, with ST3's `fix` and `new_only` extensions. */
-export const GateRunResultSchema = z.object({
-  overall_pass: z.boolean(),
-  summary: z.string(),
-  gates: z.array(GateResultSchema),
-  fix: z
-    .object({
-      fixers: z.array(
-        z.object({
-          gate: z.string(),
-          command: z.array(z.string()),
-          files: z.number(),
-          exit_code: z.number().nullable(),
-          error: z.string().optional(),
-        }),
-      ),
-      files_changed: z.array(z.string()),
-      violations_before: z.number(),
-      violations_after: z.number(),
-      fixed: z.number(),
-    })
-    .optional(),
-  new_only: z.object({ reference: z.string().nullable(), preexisting: z.number() }).optional(),
-});
 
 async function loadConfig(root: string): Promise<{ path: string; config: QualityConfig }> {
   const { requireQualityConfig, QUALITY_CONFIG_PATH } = await import('@st3/quality-gates');

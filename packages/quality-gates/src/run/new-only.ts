@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import type { Violation } from '@st3/schemas';
+import type { ExecuteOptions } from './execute.js';
 import type { RunPlan } from './plan-run.js';
+import { judgeAtReference } from './reference-run.js';
 import type { GateProgress, GateResult } from './types.js';
 
 /**
@@ -72,10 +74,10 @@ export async function changedLinesSince(
 
 /**
  * Splits each gate's violations into new ones (on changed lines, in new files, or not located in a file
- * line) and pre-existing ones. Pre-existing violations do not fail a gate: a gate that failed only on
- * them (or on the violation thresholds they broke) passes, with the count in its reason. The gates of
- * `cleanAtReference` passed at the reference under their current config: none of their violations can
- * have existed there, so all of them are new.
+ * line) and pre-existing ones by the line diff alone. A heuristic, kept for library callers: a change in one
+ * file that breaks an unchanged line of another is taken as pre-existing. Runs use `holdTheLineFor`, which
+ * shows a violation old by running the gate at the reference. The gates of `cleanAtReference` passed at the
+ * reference under their current config: all of their violations are new.
  */
 export function holdTheLine(
   gates: readonly GateResult[],
@@ -87,16 +89,23 @@ export function holdTheLine(
     const fresh: Violation[] = [];
     const old: Violation[] = [];
     for (const v of g.violations) (isNew(v, changed) ? fresh : old).push(v);
-    if (old.length === 0) return { ...g, preexisting_violations: [] };
-    const result: GateResult = { ...g, violations: fresh, preexisting_violations: old };
-    // An exit code or threshold broken only by old violations does not fail the gate; an error stays one.
-    if (g.status === 'failed' && fresh.length === 0) {
-      result.status = 'passed';
-      result.passed = true;
-      result.reason = `${old.length} pre-existing violation${old.length === 1 ? '' : 's'} (--new-only)`;
-    }
-    return result;
+    return withPreexisting(g, fresh, old);
   });
+}
+
+/**
+ * A gate's result with its pre-existing violations set aside. They do not fail it: a gate that failed only
+ * on them (or on the violation thresholds they broke) passes, with the count in its reason; an error stays one.
+ */
+function withPreexisting(g: GateResult, fresh: Violation[], old: Violation[]): GateResult {
+  if (old.length === 0) return { ...g, preexisting_violations: [] };
+  const result: GateResult = { ...g, violations: fresh, preexisting_violations: old };
+  if (g.status === 'failed' && fresh.length === 0) {
+    result.status = 'passed';
+    result.passed = true;
+    result.reason = `${old.length} pre-existing violation${old.length === 1 ? '' : 's'} (--new-only)`;
+  }
+  return result;
 }
 
 function isNew(v: Violation, changed: ReadonlyMap<string, ChangedLines>): boolean {
@@ -106,19 +115,24 @@ function isNew(v: Violation, changed: ReadonlyMap<string, ChangedLines>): boolea
   return lines === 'all' || lines.has(v.line);
 }
 
+/** How `--new-only` judged which violations were pre-existing (`new_only.method`). */
+export type NewOnlyMethod = 'reference-run' | 'baseline-hash' | 'none';
+
 /**
  * `--new-only` for a run: the reference is the explicit base of the scope (auto: the baseline; branch: the
  * merge base), else the baseline; with neither there is no reference and every violation is new (never
  * HEAD: what was committed without being gated is not "pre-existing"). A gate whose config hash is the
  * one recorded when the baseline moved passed at the baseline (it moves only when every active gate
- * passed): when the reference is the baseline, all of that gate's violations are new. Only the other
- * gates (config changed since, or a branch merge base as reference) fall back to the line diff.
+ * passed): when the reference is the baseline, all of that gate's violations are new, nothing run. The
+ * other gates with violations (config changed since, or a branch merge base as reference) run again at the
+ * reference (reference-run.ts): a violation is pre-existing only when that run reports it too.
  */
 export async function holdTheLineFor(
   plan: RunPlan,
   results: readonly GateResult[],
   emit: (e: GateProgress) => void,
-): Promise<{ gates: GateResult[]; reference: string | null }> {
+  exec: ExecuteOptions,
+): Promise<{ gates: GateResult[]; reference: string | null; method: NewOnlyMethod }> {
   const reference = plan.scope.base ?? plan.state.baseline_sha ?? null;
   if (!reference || !plan.repoDir) {
     emit({
@@ -127,7 +141,7 @@ export async function holdTheLineFor(
         ? '--new-only: not a git repository, no commit to compare with: every violation counts as new'
         : '--new-only: no baseline (no green run recorded) to compare with: every violation counts as new',
     });
-    return { gates: [...results], reference: null };
+    return { gates: [...results], reference: null, method: 'none' };
   }
   const clean = new Set<string>();
   if (reference === plan.state.baseline_sha)
@@ -135,16 +149,19 @@ export async function holdTheLineFor(
       const recorded = plan.state.gates?.[p.id]?.config_hash;
       if (recorded && recorded === p.configHash) clean.add(p.id);
     }
-  const rest = results.filter((g) => !clean.has(g.id));
-  const changed = await changedLinesSince(plan.root, plan.repoDir, reference, violationFiles(rest, plan.root));
-  return { gates: holdTheLine(results, changed, clean), reference };
-}
-
-/** The files with violations, for `changedLinesSince`. */
-export function violationFiles(gates: readonly GateResult[], root: string): string[] {
-  const out = new Set<string>();
-  for (const g of gates)
-    for (const v of g.violations)
-      if (v.file !== null && !v.file.startsWith('/') && fs.existsSync(join(root, v.file))) out.add(v.file);
-  return [...out].sort();
+  // An error stays an error whatever its violations: only a verdict of the tool is worth a second run.
+  const toJudge = results.filter(
+    (g) => !clean.has(g.id) && (g.status === 'failed' || g.status === 'passed') && g.violations.length > 0,
+  );
+  if (toJudge.length === 0) {
+    const hashed = results.some((g) => clean.has(g.id) && g.violations.length > 0);
+    return { gates: [...results], reference, method: hashed ? 'baseline-hash' : 'none' };
+  }
+  const { split, warnings } = await judgeAtReference({ ...plan, repoDir: plan.repoDir }, toJudge, reference, exec);
+  for (const message of warnings) emit({ type: 'warning', message });
+  const gates = results.map((g) => {
+    const s = split.get(g.id);
+    return s ? withPreexisting(g, s.fresh, s.old) : g;
+  });
+  return { gates, reference, method: split.size > 0 ? 'reference-run' : 'none' };
 }

@@ -62,10 +62,11 @@ async function runOnce(options: RunGatesOptions): Promise<GateRunResult> {
   let reported = results;
   let newOnly: GateRunResult['new_only'];
   if (options.newOnly) {
-    const held = await holdTheLineFor(plan, results, emit);
+    const held = await holdTheLineFor(plan, results, emit, exec);
     reported = held.gates;
     newOnly = {
       reference: held.reference,
+      method: held.method,
       preexisting: reported.reduce((n, g) => n + (g.preexisting_violations?.length ?? 0), 0),
     };
   }

@@ -62,7 +62,16 @@ export const GateRunResultSchema = z.object({
   gates: z.array(GateResultSchema),
   fix: FixReportSchema.optional().describe('--fix: what the fixers did'),
   new_only: z
-    .object({ reference: z.string().nullable(), preexisting: z.number().int().nonnegative() })
+    .object({
+      reference: z.string().nullable(),
+      preexisting: z.number().int().nonnegative(),
+      method: z
+        .enum(['reference-run', 'baseline-hash', 'none'])
+        .optional()
+        .describe(
+          'how pre-existing violations were told apart: reference-run (the gates ran again on the reference commit; pre-existing = reported there too), baseline-hash (every gate with violations passed at the baseline under its current config: all new, nothing run), none (no reference, nothing to judge, or the reference run could not be made: every violation new)',
+        ),
+    })
     .optional()
     .describe('--new-only: the commit new violations are measured from, and how many were pre-existing'),
 });
