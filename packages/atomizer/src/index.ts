@@ -61,7 +61,7 @@ export {
   type ContextFile,
   type ViewDependency,
 } from './context/view.js';
-export { estimateTokens } from './context/markdown.js';
+export { estimateTokens } from './context/tokens.js';
 export { languageGlobals } from './atoms/globals.js';
 export {
   createModuleResolver,

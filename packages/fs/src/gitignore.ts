@@ -1,6 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { St3Error } from '@st3/schemas/errors';
 import type { Ignore, Options } from 'ignore';
 
 let ignoreFactory: ((options: Options) => Ignore) | undefined;
@@ -13,6 +14,17 @@ let ignoreFactory: ((options: Options) => Ignore) | undefined;
 function newRules(): Ignore {
   ignoreFactory ??= createRequire(import.meta.url)('ignore') as (options: Options) => Ignore;
   return ignoreFactory({ ignorecase: false });
+}
+
+export interface GitignoreMatcherOptions {
+  /**
+   * A `.gitignore` (or `.git/info/exclude`) that is there but cannot be read: permissions, a folder of
+   * that name, a dangling link. By default the matcher throws `E_FILE_READ` naming it, since taking it
+   * for empty would put the files it excludes (build output, vendored code) in front of every check.
+   * Pass this to collect it (absolute path) and go on without its rules, as git does after its
+   * `warning: unable to access '.gitignore'` — the caller then says so where its user sees it.
+   */
+  onUnreadable?: (file: string, error: NodeJS.ErrnoException) => void;
 }
 
 /**
@@ -33,7 +45,10 @@ export class GitignoreMatcher {
    * @param top the top of the cascade: the repository's work tree root (see `findGitRoot`), or the
    *   walked folder when it is not in a repository.
    */
-  constructor(top: string) {
+  constructor(
+    top: string,
+    private readonly options: GitignoreMatcherOptions = {},
+  ) {
     this.top = resolve(top);
   }
 
@@ -43,15 +58,34 @@ export class GitignoreMatcher {
     if (rules !== undefined) return rules;
     rules = null;
     const abs = relDir ? join(this.top, relDir) : this.top;
-    const text = readIfFile(join(abs, '.gitignore'));
+    const text = this.readRules(join(abs, '.gitignore'));
     if (relDir === '') {
       // info/exclude is below the top .gitignore in precedence: add it first so .gitignore's patterns win.
-      const exclude = readIfFile(join(this.top, '.git', 'info', 'exclude'));
+      const exclude = this.readRules(join(this.top, '.git', 'info', 'exclude'));
       if (exclude !== undefined) rules = newRules().add(exclude);
     }
     if (text !== undefined) rules = (rules ?? newRules()).add(text);
     this.perDir.set(relDir, rules);
     return rules;
+  }
+
+  /** The text of a rules file; undefined when there is none, or when it is unreadable and `onUnreadable` took it. */
+  private readRules(path: string): string | undefined {
+    const failure = readRulesFile(path);
+    if (typeof failure === 'string' || failure === undefined) return failure;
+    if (this.options.onUnreadable) {
+      this.options.onUnreadable(path, failure);
+      return undefined;
+    }
+    throw new St3Error(
+      'E_FILE_READ',
+      `cannot read ${path} (${failure.message === DANGLING ? DANGLING : (failure.code ?? failure.message)}): the files it ignores would be checked as if it were not there`,
+      {
+        file: path,
+        hint: 'make it a readable file, or remove it if it holds no rules (git warns "unable to access" and goes on without it)',
+        cause: failure,
+      },
+    );
   }
 
   /**
@@ -106,10 +140,24 @@ function test(rules: Ignore, path: string): boolean | undefined {
   }
 }
 
-function readIfFile(path: string): string | undefined {
+const DANGLING = 'a link to nothing';
+
+/**
+ * The text of the file at `path`; undefined when nothing is there; the error when something is there
+ * that cannot be read (EACCES, EISDIR, EIO, or a link whose target is missing: not "no rules" but rules unseen).
+ */
+function readRulesFile(path: string): string | undefined | NodeJS.ErrnoException {
   try {
     return readFileSync(path, 'utf8');
-  } catch {
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (e.code !== 'ENOENT' && e.code !== 'ENOTDIR') return e;
+    try {
+      if (lstatSync(path).isSymbolicLink())
+        return Object.assign(new Error(DANGLING), { code: e.code }) as NodeJS.ErrnoException;
+    } catch {
+      // nothing there at all: no rules
+    }
     return undefined;
   }
 }

@@ -37,6 +37,13 @@ export interface WalkOptions {
    * for `root` itself) and go on. Dangling and looping links are no files: left out.
    */
   onUnreadable?: (relDir: string, error: NodeJS.ErrnoException) => void;
+  /**
+   * A `.gitignore` (or `.git/info/exclude`) that is there but cannot be read: by default `E_FILE_READ`
+   * (the files it excludes would be listed); pass this to collect it (absolute path) and walk on without
+   * its rules, as git does with a warning. Used when the walk makes its matcher (a matcher passed as
+   * `gitignore` keeps its own `onUnreadable`).
+   */
+  onUnreadableIgnoreFile?: (file: string, error: NodeJS.ErrnoException) => void;
 }
 
 const DEFAULT_SKIP = ['.git', 'node_modules'];
@@ -53,7 +60,7 @@ export async function walkFiles(root: string, options: WalkOptions = {}): Promis
   const top = resolve(root);
   const skip = new Set(options.skipNames ?? DEFAULT_SKIP);
   const symlinks = options.symlinks ?? 'files';
-  const { matcher, prefix } = matcherFor(top, options.gitignore);
+  const { matcher, prefix } = matcherFor(top, options);
   const out: string[] = [];
   // With followFolderLinks: the real paths of the folders being walked (this one and those above), to enter no loop.
   const follow = options.followFolderLinks === true;
@@ -117,11 +124,14 @@ function unreadable(top: string, rel: string, error: NodeJS.ErrnoException, repo
   );
 }
 
-function matcherFor(top: string, gitignore: WalkOptions['gitignore']): { matcher?: GitignoreMatcher; prefix: string } {
+function matcherFor(top: string, options: WalkOptions): { matcher?: GitignoreMatcher; prefix: string } {
+  const { gitignore } = options;
   if (gitignore === false) return { prefix: '' };
-  const matcher = gitignore instanceof GitignoreMatcher ? gitignore : new GitignoreMatcher(findGitRoot(top) ?? top);
+  const report = options.onUnreadableIgnoreFile ? { onUnreadable: options.onUnreadableIgnoreFile } : {};
+  const matcher =
+    gitignore instanceof GitignoreMatcher ? gitignore : new GitignoreMatcher(findGitRoot(top) ?? top, report);
   const rel = relative(matcher.top, top).split(sep).join('/');
-  if (rel.startsWith('..')) return { matcher: new GitignoreMatcher(top), prefix: '' };
+  if (rel.startsWith('..')) return { matcher: new GitignoreMatcher(top, report), prefix: '' };
   // A folder asked for by name is walked even when an ancestor ignores it; rules above it still apply below.
   return { matcher, prefix: rel ? `${rel}/` : '' };
 }

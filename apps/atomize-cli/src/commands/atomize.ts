@@ -37,7 +37,8 @@ export const command = defineCommand({
       integer: true,
       min: 1,
       valueName: 'TOKENS',
-      description: 'with --context: trim the context by priority to about this many tokens (4 characters each)',
+      description:
+        'with --context: trim the context by priority to this many tokens (4 ASCII characters each, other characters 1–2)',
     },
     out: { type: 'string', valueName: 'FILE', description: 'also write the JSON document to FILE' },
     'target-loc': {

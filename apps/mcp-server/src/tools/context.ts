@@ -177,7 +177,12 @@ export const atomContextTool = defineTool({
       .array(z.string().min(1))
       .optional()
       .describe('more files or folders to atomize, so imports are followed to their definitions'),
-    budget: z.number().int().positive().optional().describe('token budget of the Markdown (a token ≈ 4 characters)'),
+    budget: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('token budget of the Markdown (estimated: 4 ASCII characters a token, any other character 1, emoji 2)'),
     code: z.boolean().default(true).describe("end the Markdown with the atom's own code"),
     // An id from the atomize tool called with sizes names atoms made with those sizes: the same ones find it.
     ...atomSizeInputs,

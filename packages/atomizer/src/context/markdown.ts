@@ -1,9 +1,5 @@
+import { estimateTokens, tokenWeight } from './tokens.js';
 import type { AtomContextParts, AtomContextView } from './view.js';
-
-/** A token is about four characters of code or English (the usual estimate for GPT-style tokenizers). */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
 
 const FENCE: Record<string, string> = { typescript: 'ts', tsx: 'tsx', javascript: 'js', jsx: 'jsx', python: 'python' };
 
@@ -148,9 +144,9 @@ export function renderContext(
         continue;
       }
       // Drop enough items at once to cover the excess (a context has tens of items, each re-render is cheap).
-      let excess = (estimateTokens(markdown) - options.budget) * 4;
+      let excess = estimateTokens(markdown) - options.budget;
       while (items.length > 0 && excess > 0) {
-        excess -= items.pop()!.length + 1;
+        excess -= tokenWeight(`${items.pop()!}\n`);
         dropped.set(key, (dropped.get(key) ?? 0) + 1);
       }
       markdown = assemble(head, parts, kept, options.code, trimNote(dropped, options.budget));

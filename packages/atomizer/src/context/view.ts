@@ -47,7 +47,7 @@ export interface AtomContextOptions {
   files?: readonly ContextFile[];
   /** Maps an import of a file to the file it names; default: `createModuleResolver` over `files` (relative, Python packages). */
   resolveImport?: ModuleResolver;
-  /** Token budget of the Markdown (a token ≈ 4 characters); the parts are trimmed by priority to fit. */
+  /** Token budget of the Markdown (counted by `estimateTokens`); the parts are trimmed by priority to fit. */
   budget?: number;
   /** Put the atom's own code at the end of the Markdown (default true). */
   code?: boolean;
@@ -92,7 +92,7 @@ export interface AtomContextView {
   completeness: number;
   missing: ContextComponent[];
   unresolved: string[];
-  /** Estimated tokens of `markdown` (characters / 4, rounded up). */
+  /** Estimated tokens of `markdown` (see `estimateTokens`: ASCII at 4 characters a token, other characters 1–2 each). */
   tokens: number;
   budget?: number;
   /** True when the atom's header and code alone exceed the budget (every other part was dropped). */
