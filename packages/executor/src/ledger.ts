@@ -50,9 +50,10 @@ export interface PriorOutcomesOptions {
 }
 
 /**
- * What earlier runs and reviewers decided about nodes: a re-run skips a node already applied (or
- * left unchanged by its agent) or approved, and one waiting in the review queue (so it never gets
- * a second item); rejected and sent-back nodes run again with the reviewer's feedback.
+ * What earlier runs and reviewers decided about nodes: a re-run skips a node already applied or
+ * approved, and one waiting in the review queue (so it never gets a second item); rejected and
+ * sent-back nodes run again with the reviewer's feedback. A node an older run recorded as left
+ * `unchanged` by its agent was not done (the agent did not do the task): it runs again.
  *
  * An applied change — a run's, or code a reviewer approved or edited into the file — counts only
  * while its file still holds it (`stillHeld`): work reverted since (`git checkout`, an editor) is
@@ -198,13 +199,12 @@ async function loadRunRecord(file: string): Promise<RunState | undefined> {
   });
 }
 
-/** One run's applied and unchanged nodes: done while their file still holds what was written. */
+/** One run's applied nodes: done while their file still holds what was written. */
 async function addRun(ledger: RunLedger, run: RunState): Promise<void> {
   for (const [id, s] of Object.entries(run.nodes)) {
     const change = s.change;
-    if (s.status !== 'succeeded' || !change || (change.outcome !== 'applied' && change.outcome !== 'unchanged'))
-      continue;
-    const gone = change.outcome === 'applied' ? await stillHeld(ledger, change) : undefined;
+    if (s.status !== 'succeeded' || !change || change.outcome !== 'applied') continue;
+    const gone = await stillHeld(ledger, change);
     if (gone) {
       // A later record of the node still held keeps it done; otherwise it is to do again.
       if (!ledger.done[id]) ledger.stale[id] = `applied by ${run.id}, but ${gone}: generated again`;
@@ -212,8 +212,7 @@ async function addRun(ledger: RunLedger, run: RunState): Promise<void> {
     }
     ledger.done[id] = `${change.outcome} by ${run.id}`;
     delete ledger.stale[id];
-    if (change.outcome === 'applied' && change.codeSha1)
-      ledger.written[writtenKey(change.file, change.codeSha1)] = `written by ${run.id} (${id})`;
+    if (change.codeSha1) ledger.written[writtenKey(change.file, change.codeSha1)] = `written by ${run.id} (${id})`;
   }
 }
 

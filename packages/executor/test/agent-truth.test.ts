@@ -75,6 +75,27 @@ describe('a re-run after the applied work was reverted', () => {
   }, 60_000);
 });
 
+describe('a run record of an older version with a node "left unchanged by its agent"', () => {
+  it('is not done: the agent did not do the task, so the next run asks again', async () => {
+    const env = await setup((body) => block(impl(about(body))));
+    await runAgentExecution({
+      root: env.root,
+      graph: calcGraph(),
+      agent: env.agent,
+      instruction: 'x',
+      runId: 'run-1',
+      gates: false,
+    });
+    // As an older version recorded an answer that left the atom as it was: outcome "unchanged".
+    const file = join(env.root, '.st3', 'runs', 'run-1.json');
+    const record = JSON.parse(await readFile(file, 'utf8')) as RunState;
+    for (const node of Object.values(record.nodes)) if (node.change) node.change.outcome = 'unchanged';
+    await writeFile(file, JSON.stringify(record));
+    await writeFile(join(env.root, 'src/calc.ts'), CALC);
+    expect((await priorOutcomes(join(env.root, '.st3', 'runs'))).done).toEqual({});
+  }, 60_000);
+});
+
 describe('a re-run after the applied work was edited, or a deletion reverted', () => {
   it('edited since (reformatted): stays done, never sent to the agent over the edit', async () => {
     const env = await setup((body) => block(impl(about(body))));

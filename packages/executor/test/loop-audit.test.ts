@@ -147,10 +147,10 @@ describe('an answer with two different code blocks in the file language', () => 
 describe('a file with CRLF line endings', () => {
   const crlf = (text: string) => text.replace(/\n/g, '\r\n');
 
-  it("gets the answer in its own line endings; the atom's code given back unchanged is no change", async () => {
+  it("gets the answer in its own line endings; the atom's code given back unchanged writes nothing (it goes to review)", async () => {
     for (const [answer, outcome, file] of [
       [block(ADD), 'applied', crlf(`${ADD}\n`)],
-      [block(CALC.trimEnd()), 'unchanged', crlf(CALC)],
+      [block(CALC.trimEnd()), 'queued', crlf(CALC)],
     ] as const) {
       const env = await setup(() => answer, {});
       await writeFile(join(env.root, 'src/calc.ts'), crlf(CALC));

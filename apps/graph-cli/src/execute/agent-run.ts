@@ -197,6 +197,14 @@ function unparsedNote(notMeasured: string[]): string {
   return `; ${listed} not measured (${why})`;
 }
 
+/**
+ * Why a change was queued, for its line: the threshold it missed, or that the agent returned the atom
+ * unchanged (a confidence alone would read like a change). Gates that could not judge it are said after.
+ */
+function queuedWhy(reason: string | undefined): string {
+  return reason && !reason.startsWith('not judged by ') ? ` (${reason})` : '';
+}
+
 function printAgentRun(
   out: Output,
   result: AgentExecutionResult,
@@ -227,7 +235,7 @@ function printAgentRun(
       const mark = ch.reviewReason ? c.yellow('?') : c.green('✓');
       const what =
         ch.outcome === 'queued'
-          ? `queued for review as ${ch.reviewItem}`
+          ? `queued for review as ${ch.reviewItem}${queuedWhy(ch.reviewReason)}`
           : ch.reviewReason
             ? `would be queued for review (${ch.reviewReason}; dry run)`
             : ch.outcome;

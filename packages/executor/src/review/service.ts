@@ -2,6 +2,7 @@ import { applyPatch, reversePatch, parsePatch } from 'diff';
 import { St3Error, type ChangeValidation, type NodeState, type ReviewItem } from '@st3/schemas';
 import { locateLines, replaceLines, sha256, splitLines } from '../change/text.js';
 import type { WorkspaceFiles } from '../change/workspace.js';
+import { UNCHANGED_ANSWER_REASON } from '../runners/agent.js';
 import type { Validator } from '../validate/validate.js';
 import type { ReviewQueueApi } from './queue.js';
 
@@ -58,6 +59,15 @@ export function regenerationFailure(item: ReviewItem, run: RegenerationRun): Reg
     const message = `the regeneration of ${item.id} failed after ${base.attempts} attempt(s): ${error?.message ?? 'no error recorded'}`;
     return { ...base, code, message, ...(error ? { category: error.category } : {}) };
   }
+  // Queued again with the atom as it was: the item's "new code" is the old code, nothing was regenerated.
+  if (node?.status === 'succeeded' && node.change?.reviewReason === UNCHANGED_ANSWER_REASON && !node.alreadyDone)
+    return {
+      ...base,
+      code: 'E_AGENT_ANSWER',
+      category: 'logic',
+      message: `the regeneration of ${item.id} returned the atom unchanged after ${base.attempts} attempt(s)`,
+      hint: `${item.id} is pending again with the atom as it was: approve it if no change is right, or reject it with other feedback; the attempts are in .st3/runs/${run.runId}.json`,
+    };
   if (node?.status === 'succeeded' && node.change && !node.alreadyDone) return undefined;
   const why = node?.alreadyDone
     ? `the run skipped the node as done (${node.alreadyDone})`
@@ -101,6 +111,7 @@ export function createReviewService(options: ReviewServiceOptions) {
       throw new St3Error('E_USAGE', `review item ${item.id} names no file`, {
         hint: 'only items of agent runs can be applied',
       });
+    if ((await files.read(item.file)) === undefined) throw fileGone(item);
     const { after } = await files.replace(item.file, (now) => {
       const next = compute(now);
       if (next === undefined)
@@ -150,7 +161,8 @@ export function createReviewService(options: ReviewServiceOptions) {
           details: { category: 'context' },
         });
       if (!item.file) return queue.edit(id, code, opts);
-      const before = (await files.read(item.file)) ?? '';
+      const before = await files.read(item.file);
+      if (before === undefined) throw fileGone(item);
       const range = rangeToReplace(item, before);
       const after = replaceLines(before, range.start, range.end, code);
       let checks;
@@ -203,6 +215,17 @@ export function createReviewService(options: ReviewServiceOptions) {
       return { item: await queue.get(id), regenerated: !failure, result, ...(failure ? { failure } : {}) };
     },
   };
+}
+
+/**
+ * An item whose file no longer exists (deleted or moved since it was queued): there is nothing its
+ * change applies to, which is not the same as a file that changed since.
+ */
+function fileGone(item: ReviewItem): St3Error {
+  return new St3Error('E_FILE_NOT_FOUND', `${item.file} no longer exists: the change of ${item.id} was not written`, {
+    file: item.file,
+    hint: `restore ${item.file} to approve or edit the item, or reject it (st3 review reject ${item.id} --feedback …)`,
+  });
 }
 
 /**

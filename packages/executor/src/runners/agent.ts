@@ -118,11 +118,16 @@ async function runAgentAttempt(runner: AgentRunner, node: AtomNode, ctx: NodeCon
   }
   const attempt: AgentAttempt = { runner, node, ctx, path };
   const source = await readAtom(runner.lookup, node, path);
-  const edit = parseEdit(attempt, source, await askAgent(attempt, source));
-  if (edit.parsed.text === edit.text) return unchangedResult(attempt, edit);
+  const answered = parseEdit(attempt, source, await askAgent(attempt, source));
+  const unchanged = leftUnchanged(answered);
+  // Not the task done: a failed attempt, retried with feedback; the last one goes to a reviewer (or fails).
+  if (unchanged && (ctx.attempt < ctx.maxAttempts || (!runner.options.queue && !runner.options.files.dryRun)))
+    throw withAnswer(unchangedFailure(answered), answered.answer);
+  // The atom as it was (whitespace the answer changed included): approving the item writes nothing.
+  const edit = unchanged ? asItWas(answered) : answered;
   const checked = await checkEdit(attempt, edit);
   const { options } = runner;
-  const reviewReason = reviewReasonOf(checked, runner.reviewBelow);
+  const reviewReason = unchanged ? UNCHANGED_ANSWER_REASON : reviewReasonOf(checked, runner.reviewBelow);
   if (reviewReason && options.queue && !options.files.dryRun)
     return queueForReview(attempt, checked, options.queue, reviewReason);
   // A dry run writes nothing and queues nothing: the change says it would have gone to review.
@@ -203,20 +208,46 @@ function parseEdit(attempt: AgentAttempt, source: AtomSource, answer: AgentAnswe
   return { ...source, answer, attemptInfo, parsed, lines };
 }
 
-/** The agent left the file as it was. */
-function unchangedResult(attempt: AgentAttempt, edit: AgentEdit): AgentNodeResult {
-  const sha = sha256(edit.text);
+/** Why a change whose answer left the atom as it was is queued for review (or, in a dry run, would be). */
+export const UNCHANGED_ANSWER_REASON = 'the agent returned the atom unchanged';
+
+/**
+ * Whether the answer gives back the atom's code as it was: whitespace at line ends and blank lines
+ * around it aside (line endings and dropped indentation parseAnswer already made the file's own).
+ */
+function leftUnchanged(edit: AgentEdit): boolean {
+  const { lines, parsed, atom } = edit;
+  if (lines.newEnd < lines.start) return atom.code.trim() === '';
+  return sameCode(sliceLines(parsed.text, lines.start, lines.newEnd), atom.code);
+}
+
+function sameCode(a: string, b: string): boolean {
+  const core = (code: string) =>
+    code
+      .split(/\r?\n/)
+      .map((line) => line.trimEnd())
+      .join('\n')
+      .replace(/^\n+|\n+$/g, '');
+  return core(a) === core(b);
+}
+
+/** The edit of an answer that left the atom unchanged, as the file is: no line of it changes. */
+function asItWas(edit: AgentEdit): AgentEdit {
   return {
-    change: {
-      file: attempt.path,
-      outcome: 'unchanged',
-      beforeSha256: sha,
-      afterSha256: sha,
-      diff: '',
-      lines: edit.lines,
-    },
-    attemptInfo: edit.attemptInfo,
+    ...edit,
+    parsed: { ...edit.parsed, text: edit.text, code: edit.atom.code },
+    lines: { ...edit.lines, newEnd: edit.lines.end },
   };
+}
+
+/** An answer that left the atom unchanged: an unusable answer (E_AGENT_ANSWER), its feedback for the retry. */
+function unchangedFailure(edit: AgentEdit): St3Error {
+  return failure(
+    'E_AGENT_ANSWER',
+    'logic',
+    `the answer is the atom unchanged (lines ${edit.lines.start}-${edit.lines.end}): it does not do the task; ` +
+      'return the atom with the instruction carried out',
+  );
 }
 
 /**
