@@ -1,10 +1,11 @@
+import type * as Atomizer from '@st3/atomizer';
 import type { AtomizedFileRecord, ComplexityRecord, JobResult } from '@st3/atomizer';
 import { AtomizedFileSchema, St3Error, type AtomizedFile, type Diagnostic } from '@st3/schemas';
 import { z } from 'zod';
 import { insidePattern } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, type ToolContext } from '../tool.js';
-import { pathsArg } from './common.js';
+import { pathsArg, declares, type OutputOf } from './common.js';
 
 /**
  * A record of the atomizer as the `AtomizedFile` of @st3/schemas (the shared contract, open to the
@@ -245,3 +246,13 @@ export const complexityTool = defineTool({
   },
   failed: (r) => !r.ok,
 });
+
+// These results carry library objects whole, and the server refuses a field the output schema lacks
+// (E_INTERNAL): tsc checks that the hand-written schemas declare every field the library returns.
+declares<OutputOf<typeof atomizeTool>['summary'], ReturnType<typeof Atomizer.summarizeProject>>(true);
+// (each file's diagnostics are picked field by field: diagnosticFields)
+declares<OutputOf<typeof complexityTool>, Omit<ReturnType<typeof Atomizer.complexityReport>, 'files'>>(true);
+declares<
+  OutputOf<typeof complexityTool>['files'][number],
+  Omit<ReturnType<typeof Atomizer.complexityFileReport>, 'diagnostics'>
+>(true);

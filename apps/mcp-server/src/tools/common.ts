@@ -1,4 +1,5 @@
 import { relative, sep } from 'node:path';
+import type { Diagnostic } from '@st3/schemas';
 import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 
@@ -48,3 +49,52 @@ export function defined<T extends Record<string, unknown>>(obj: T): { [K in keyo
     [K in keyof T]: Exclude<T[K], undefined>;
   };
 }
+
+/** Bounds the recursion of `UndeclaredFields` (a result's documents are a few levels deep). */
+type Deeper = [never, 0, 1, 2, 3, 4, 5, 6];
+type KeysOf<T> = T extends unknown ? keyof T : never;
+type FieldOf<T, K extends PropertyKey> = T extends unknown ? (K extends keyof T ? T[K] : never) : never;
+
+/**
+ * The field paths (`.summary.worstAtoms[].name`) of `Lib`, what a library returns, that `Out`, the tool's
+ * output (`z.output` of its schema), does not declare — objects, unions and arrays of them, a few levels
+ * deep. A field of `unknown` or of a record in `Out` declares everything under it.
+ */
+export type UndeclaredFields<Lib, Out, At extends string = '', D extends number = 6> = [D] extends [never]
+  ? never
+  : unknown extends Out
+    ? never
+    : Lib extends readonly (infer L)[]
+      ? Out extends readonly (infer O)[]
+        ? UndeclaredFields<L, O, `${At}[]`, Deeper[D]>
+        : never
+      : Lib extends object
+        ? {
+            [K in keyof Lib & string]-?: K extends KeysOf<Out>
+              ? UndeclaredFields<NonNullable<Lib[K]>, NonNullable<FieldOf<Out, K>>, `${At}.${K}`, Deeper[D]>
+              : `${At}.${K}`;
+          }[keyof Lib & string]
+        : never;
+
+/** `true` when the output declares every field of `Lib`; else the fields it lacks (so `declares` fails tsc). */
+export type Declares<Out, Lib> = [UndeclaredFields<Lib, Out>] extends [never]
+  ? true
+  : { undeclared: UndeclaredFields<Lib, Out> };
+
+/**
+ * A compile-time check that a hand-written output schema declares every field a library returns: the
+ * server refuses a result with an undeclared field (E_INTERNAL), and a spread `{ ok, ...report }` has no
+ * excess-property check, so a field the library adds would otherwise break the tool only at run time.
+ * Call as `declares<z.output<typeof Schema>, LibraryType>(true)`; tsc names the fields missing.
+ */
+export function declares<Out, Lib>(_all: Declares<Out, Lib>): void {}
+
+/** The result document of a tool (`z.output` of its output schema). */
+export type OutputOf<T extends { output: z.ZodType }> = z.output<T['output']>;
+
+/** What a library function resolves to. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any function
+export type Result<F extends (...args: any[]) => unknown> = Awaited<ReturnType<F>>;
+
+// Every tool's `warnings`/`errors` carry the library's diagnostics whole.
+declares<z.output<typeof DiagnosticSchema>, Diagnostic>(true);

@@ -1,8 +1,10 @@
+import type * as Atomizer from '@st3/atomizer';
 import type { AtomizedFileRecord } from '@st3/atomizer';
 import { St3Error } from '@st3/schemas';
 import { z } from 'zod';
 import { defineTool, READ_ONLY, type ToolContext } from '../tool.js';
 import { atomSizeInputs, atomSizes, isAtomized, runAtomizer } from './atoms.js';
+import { declares } from './common.js';
 
 const HeaderSchema = z.object({ kind: z.string(), line: z.number(), endLine: z.number(), text: z.string() });
 const InputSchema = z.object({
@@ -193,3 +195,7 @@ export const atomContextTool = defineTool({
   summary: (r) =>
     `${r.atom.id}: ${r.atom.name ?? r.atom.kind}, completeness ${r.completeness}, ${r.tokens} tokens${r.budget !== undefined ? ` of ${r.budget}` : ''}${r.trimmed.length > 0 ? `; trimmed ${r.trimmed.map((t) => `${t.part} (${t.dropped})`).join(', ')}` : ''}${r.unresolved.length > 0 ? `; unresolved ${r.unresolved.join(', ')}` : ''}`,
 });
+
+// These results carry library objects whole, and the server refuses a field the output schema lacks
+// (E_INTERNAL): tsc checks that the hand-written schemas declare every field the library returns.
+declares<z.output<typeof AtomContextViewSchema>, ReturnType<typeof Atomizer.atomContext>>(true);

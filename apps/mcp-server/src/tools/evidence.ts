@@ -1,8 +1,18 @@
+import type * as Evidence from '@st3/evidence';
 import { EvidenceEntrySchema, EvidenceTypeSchema, StandardsExcerptSchema } from '@st3/schemas';
 import { z } from 'zod';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
-import { agentArg, agentOf, DiagnosticSchema, taskIdArg, workspacePath } from './common.js';
+import {
+  agentArg,
+  agentOf,
+  DiagnosticSchema,
+  taskIdArg,
+  workspacePath,
+  declares,
+  type OutputOf,
+  type Result,
+} from './common.js';
 import { readsHandle, taskOf, taskTelemetryOf } from './tasks.js';
 
 export const evidenceAttachTool = defineTool({
@@ -198,3 +208,7 @@ export const standardsVerifyTool = defineTool({
       : `${plural(r.excerpts.length, 'excerpt')}: ${r.excerpts.filter((e) => e.status === 'fresh').length} fresh${r.invalidated > 0 ? `, ${r.invalidated} invalidated` : ''}`,
   failed: (r) => !r.ok,
 });
+
+// These results carry library objects whole, and the server refuses a field the output schema lacks
+// (E_INTERNAL): tsc checks that the hand-written schemas declare every field the library returns.
+declares<OutputOf<typeof evidenceVerifyTool>, Result<typeof Evidence.verifyEvidence>>(true);

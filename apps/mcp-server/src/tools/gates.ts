@@ -1,9 +1,10 @@
+import type * as QualityGates from '@st3/quality-gates';
 import { join } from 'node:path';
 import { GateRunResultSchema, St3Error, type QualityConfig } from '@st3/schemas';
 import { z } from 'zod';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
-import { workspacePath } from './common.js';
+import { workspacePath, declares, type OutputOf, type Result } from './common.js';
 
 async function loadConfig(root: string): Promise<{ path: string; config: QualityConfig }> {
   const { requireQualityConfig, QUALITY_CONFIG_PATH } = await import('@st3/quality-gates');
@@ -199,3 +200,12 @@ export const runTestsTool = defineTool({
   summary: (r) => r.summary,
   failed: (r) => !r.ok,
 });
+
+// These results carry library objects whole, and the server refuses a field the output schema lacks
+// (E_INTERNAL): tsc checks that the hand-written schemas declare every field the library returns.
+declares<OutputOf<typeof listGatesTool>['gates'][number], ReturnType<typeof QualityGates.listConfiguredGates>[number]>(
+  true,
+);
+declares<OutputOf<typeof initGatesTool>['gitignore'], Result<typeof QualityGates.initQualityConfig>['gitignore']>(true);
+declares<OutputOf<typeof runQualityGatesTool>, Result<typeof QualityGates.runGates>>(true);
+declares<OutputOf<typeof runTestsTool>, Result<typeof QualityGates.runTests>>(true);

@@ -1,10 +1,11 @@
+import type * as DepGraph from '@st3/dep-graph';
 import type { GraphInputs } from '@st3/dep-graph';
 import { errorFromDiagnostics, GraphEdgeSchema, GraphOutputSchema, St3Error } from '@st3/schemas';
 import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, type ToolContext } from '../tool.js';
-import { DiagnosticSchema, pathsArg, workspacePath } from './common.js';
+import { DiagnosticSchema, pathsArg, workspacePath, declares, type OutputOf } from './common.js';
 
 /** A source file the atomizer could not read or parse: in no atom, so in no graph and not validated. */
 const SkippedSchema = z.object({ path: z.string(), reason: z.string() });
@@ -301,3 +302,12 @@ export const validatePlanTool = defineTool({
     `plan score ${r.score.toFixed(3)}: ${r.passed ? 'passed' : 'failed'} (${r.levels.map((l) => `${l.level} ${l.passed ? 'pass' : `${l.errors} errors`}`).join(', ')})${r.warnings.length > 0 ? `; ${plural(r.warnings.length, 'warning')}` : ''}${skippedNote(r.skipped, 'not validated')}`,
   failed: (r) => !r.ok,
 });
+
+// These results carry library objects whole, and the server refuses a field the output schema lacks
+// (E_INTERNAL): tsc checks that the hand-written schemas declare every field the library returns.
+// `GraphAnalysis.stats` is typed `GraphStats & Record<string, unknown>` (any key passes): checked against
+// `GraphStats`, the keys analyzeGraph sets.
+declares<z.output<typeof GraphStatsSchema>, DepGraph.GraphStats>(true);
+declares<OutputOf<typeof dependencyGraphTool>, Omit<DepGraph.GraphAnalysis, 'stats'>>(true);
+declares<OutputOf<typeof validatePlanTool>, Omit<ReturnType<typeof DepGraph.planValidationJson>, 'stats'>>(true);
+declares<OutputOf<typeof wavesTool>, Pick<DepGraph.GraphInputs, 'skipped' | 'warnings'>>(true);

@@ -1,10 +1,11 @@
+import type * as Evidence from '@st3/evidence';
 import { resolve } from 'node:path';
 import type { EvidenceWorkspace } from '@st3/evidence';
 import { EXCEPTION_TYPES, LedgerExceptionSchema, QuarantineEntrySchema } from '@st3/schemas';
 import { z } from 'zod';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
-import { DiagnosticSchema, taskIdArg } from './common.js';
+import { DiagnosticSchema, taskIdArg, declares, type OutputOf, type Result } from './common.js';
 import { tasksWorkspace } from './tasks.js';
 
 const ledgerPath = (ws: EvidenceWorkspace): string => resolve(ws.root, ws.config.ledger);
@@ -196,3 +197,11 @@ export const quarantineReleaseTool = defineTool({
   },
   summary: (r) => `released ${r.entry.task_id}`,
 });
+
+// These results carry library objects whole, and the server refuses a field the output schema lacks
+// (E_INTERNAL): tsc checks that the hand-written schemas declare every field the library returns.
+declares<OutputOf<typeof exceptionsAddTool>, Result<typeof Evidence.addException>>(true);
+declares<
+  OutputOf<typeof exceptionsCleanupTool>['not_checked'],
+  Result<typeof Evidence.cleanupTaskExceptions>['notChecked']
+>(true);

@@ -1,10 +1,12 @@
+import type * as MetricsCli from '@st3/metrics-cli';
+import type * as Telemetry from '@st3/telemetry';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { CRITERION_IDS, PilotVerdictSchema, St3Error, SuccessCriterionSchema, TaskMetricsSchema } from '@st3/schemas';
 import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, WRITES, READ_ONLY } from '../tool.js';
-import { defined, DiagnosticSchema, taskIdArg } from './common.js';
+import { defined, DiagnosticSchema, taskIdArg, declares, type OutputOf, type Result } from './common.js';
 
 const StatusSchema = z.enum(['met', 'missed', 'not measured']);
 const VerdictSchema = z.enum(['pass', 'fail', 'incomplete']);
@@ -249,3 +251,8 @@ function shown(root: string, file: string): string {
   const rel = relative(root, file);
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
 }
+
+// These results carry library objects whole, and the server refuses a field the output schema lacks
+// (E_INTERNAL): tsc checks that the hand-written schemas declare every field the library returns.
+declares<OutputOf<typeof metricsCollectTool>, Result<typeof MetricsCli.collectReport>['report']>(true);
+declares<OutputOf<typeof metricsCompareTool>, ReturnType<typeof Telemetry.compareRollups>>(true);

@@ -1,8 +1,9 @@
+import type * as Evidence from '@st3/evidence';
 import { EvidenceEntrySchema, QaKindSchema, QaSummarySchema, type TelemetryHandle } from '@st3/schemas';
 import { z } from 'zod';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
-import { agentArg, defined, DiagnosticSchema, taskIdArg, workspacePath } from './common.js';
+import { agentArg, defined, DiagnosticSchema, taskIdArg, workspacePath, declares, type Result } from './common.js';
 import { taskOf, taskTelemetryOf } from './tasks.js';
 
 /** A telemetry handle that keeps the counts (JSON logs read) for the task's telemetry, as `st3 qa record`. */
@@ -173,3 +174,7 @@ export const qaDriftTool = defineTool({
     }`,
   failed: (r) => !r.ok,
 });
+
+// These results carry library objects whole, and the server refuses a field the output schema lacks
+// (E_INTERNAL): tsc checks that the hand-written schemas declare every field the library returns.
+declares<z.output<typeof DriftReportSchema>, Result<typeof Evidence.qaDrift>[number]>(true);

@@ -1,3 +1,4 @@
+import type * as Executor from '@st3/executor';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -12,6 +13,7 @@ import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
+import { declares, type OutputOf, type Result } from './common.js';
 
 /** The review queue of the workspace (`.st3/review/queue.json`), as `st3 review` opens it. */
 export async function reviewQueue(root: string) {
@@ -258,3 +260,9 @@ export const runStatusTool = defineTool({
   },
   failed: (r) => !r.ok,
 });
+
+// These results carry library objects whole, and the server refuses a field the output schema lacks
+// (E_INTERNAL): tsc checks that the hand-written schemas declare every field the library returns.
+declares<z.output<typeof ReviewItemInFileSchema>, Result<typeof Executor.withSupersededBy>>(true);
+declares<NonNullable<ListedItem['inFile']>, Result<typeof Executor.approvedInFile>[string]>(true);
+declares<OutputOf<typeof runStatusTool>, Result<ReturnType<typeof Executor.createFileRunStore>['list']>>(true);

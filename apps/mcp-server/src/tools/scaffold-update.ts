@@ -1,7 +1,9 @@
+import type * as Scaffolder from '@st3/scaffolder';
 import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, WRITES } from '../tool.js';
+import { declares, type OutputOf, type Result } from './common.js';
 
 const UpdateStatusSchema = z.enum(['current', 'updated', 'conflict', 'missing', 'no-base', 'error']);
 
@@ -64,3 +66,7 @@ export const updateScaffoldedTool = defineTool({
     }${r.written.length > 0 ? `; wrote ${r.written.join(', ')}` : ''}`,
   failed: (r) => !r.ok,
 });
+
+// These results carry library objects whole, and the server refuses a field the output schema lacks
+// (E_INTERNAL): tsc checks that the hand-written schemas declare every field the library returns.
+declares<OutputOf<typeof updateScaffoldedTool>, Result<typeof Scaffolder.updateFiles>>(true);

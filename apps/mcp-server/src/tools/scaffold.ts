@@ -1,8 +1,10 @@
+import type * as Scaffolder from '@st3/scaffolder';
+import type * as Parity from '@st3/parity';
 import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
-import { DiagnosticSchema } from './common.js';
+import { DiagnosticSchema, declares, type OutputOf, type Result } from './common.js';
 
 const ChangeSchema = z.object({
   path: z.string(),
@@ -379,3 +381,17 @@ export const parityCompareTool = defineTool({
           : `different from line ${r.firstDifference?.line ?? '?'}`,
   failed: (r) => !r.ok,
 });
+
+// These results carry library objects whole, and the server refuses a field the output schema lacks
+// (E_INTERNAL): tsc checks that the hand-written schemas declare every field the library returns.
+type Rendered = Result<typeof Scaffolder.writeRendered>;
+declares<OutputOf<typeof scaffoldArtifactTool>, Pick<Rendered, 'ok' | 'changes' | 'written' | 'injected'>>(true);
+declares<z.output<typeof StagedFileSchema>, ReturnType<typeof Scaffolder.renderedFileOrigin>>(true);
+declares<
+  OutputOf<typeof listArtifactTypesTool>['types'][number],
+  ReturnType<Result<typeof Scaffolder.createScaffolder>['listArtifactTypes']>[number]
+>(true);
+declares<OutputOf<typeof checkScaffoldedTool>, Result<typeof Scaffolder.checkFiles>>(true);
+declares<OutputOf<typeof scaffoldBatchTool>, Result<typeof Scaffolder.runPatternBatch>>(true);
+declares<OutputOf<typeof checkPatternsTool>, Result<typeof Scaffolder.checkPatterns>>(true);
+declares<OutputOf<typeof parityCompareTool>, Result<typeof Parity.compareFiles>>(true);

@@ -1,3 +1,4 @@
+import type * as Evidence from '@st3/evidence';
 import type { EvidenceWorkspace } from '@st3/evidence';
 import { TaskContextSchema, type TelemetryHandle } from '@st3/schemas';
 import type { TelemetryCollector } from '@st3/telemetry';
@@ -5,7 +6,7 @@ import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
-import { agentArg, agentOf, DiagnosticSchema, taskIdArg } from './common.js';
+import { agentArg, agentOf, DiagnosticSchema, taskIdArg, declares, type OutputOf, type Result } from './common.js';
 
 /** The tasks configuration of the workspace (`loadTasksConfig`), as every `st3 tasks` verb loads it. */
 export async function tasksWorkspace(root: string): Promise<EvidenceWorkspace> {
@@ -337,3 +338,15 @@ export const taskContextDiffTool = defineTool({
         : `${r.task_id}: ${r.task_file} changed since the context was created${r.immutable.length > 0 ? `; immutable fields changed: ${r.immutable.map((f) => f.field).join(', ')}` : ''}`,
   failed: (r) => !r.ok,
 });
+
+// These results carry library objects whole, and the server refuses a field the output schema lacks
+// (E_INTERNAL): tsc checks that the hand-written schemas declare every field the library returns.
+declares<OutputOf<typeof taskListTool>, Omit<Result<typeof Evidence.listTasks>, 'verdicts'>>(true);
+declares<z.output<typeof LocationSchema>, Result<typeof Evidence.findTask>>(true);
+declares<OutputOf<typeof taskValidateTool>, Pick<Result<typeof Evidence.validateTasks>, 'duplicates' | 'skipped'>>(
+  true,
+);
+declares<OutputOf<typeof taskValidateTool>['files'][number], ReturnType<typeof Evidence.taskVerdictJson>>(true);
+declares<OutputOf<typeof taskInitContextTool>, Result<typeof Evidence.initContext>>(true);
+declares<z.output<typeof TaskFileDriftSchema>, Result<typeof Evidence.taskFileDrift>>(true);
+declares<OutputOf<typeof taskContextDiffTool>, Result<typeof Evidence.diffContext>>(true);

@@ -4,7 +4,7 @@ import { ValidationResultSchema, WorktreeSnapshotSchema, type ValidationResult }
 import { z } from 'zod';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
-import { agentArg, agentOf, taskIdArg } from './common.js';
+import { agentArg, agentOf, taskIdArg, declares, type OutputOf, type Result } from './common.js';
 import { taskOf, taskTelemetryOf } from './tasks.js';
 
 /** The verdict of each `run_validation` result (the library is loaded lazily, so `summary` cannot call it). */
@@ -171,3 +171,12 @@ export const worktreeVerifyTool = defineTool({
       : `${r.head_moved ? `HEAD moved ${r.head_before ?? '(none)'} -> ${r.head_now ?? '(none)'}; ` : ''}${evidence!.describeDrift(r.changed)}`,
   failed: (r) => !r.ok,
 });
+
+// These results carry library objects whole, and the server refuses a field the output schema lacks
+// (E_INTERNAL): tsc checks that the hand-written schemas declare every field the library returns.
+declares<OutputOf<typeof runValidationTool>, Pick<Result<typeof Evidence.runTaskValidation>, 'results' | 'artifacts'>>(
+  true,
+);
+declares<OutputOf<typeof worktreeVerifyTool>, Result<typeof Evidence.verifyWorktree>>(true);
+// (the snapshot's warnings are what checkCleanTree passes to onWarning)
+declares<NonNullable<OutputOf<typeof worktreeSnapshotTool>['warnings']>[number], Evidence.WorktreeWarning>(true);
