@@ -38,7 +38,8 @@ export const GATES_CODES = {
   E_GIT: {
     exit: 3,
     area: 'gates',
-    cause: 'The git repository could not be read to resolve the changed files (a corrupt or missing object, an unreadable index). A branch or ref that does not exist is a usage error (E_USAGE).',
+    cause:
+      'The git repository could not be read to resolve the changed files (a corrupt or missing object, an unreadable index). A branch or ref that does not exist is a usage error (E_USAGE).',
     fix: 'Check the repository with `git status`, or run with `--scope project`.',
   },
   E_NO_REPO: {
