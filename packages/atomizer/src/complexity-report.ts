@@ -1,6 +1,7 @@
-import { St3Error, type Diagnostic } from '@st3/schemas/errors';
+import type { Diagnostic, St3Error } from '@st3/schemas/errors';
 import type { ComplexityRecord } from './api.js';
 import type { FunctionRecord } from './types.js';
+import { noSourceFile } from './nothing-atomized.js';
 
 /** One function in a complexity report (`st3 complexity --json`, the complexity MCP tool). */
 export interface ComplexityFinding {
@@ -131,18 +132,8 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 
 /** Why nothing was measured: no file matched, or every file matched was skipped (the first few named). */
 function nothingMeasured(patterns: readonly string[], skipped: readonly ComplexitySkippedFile[]): St3Error {
-  const given = patterns.join(' ');
-  if (skipped.length === 0)
-    return new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${given}`, {
-      hint: 'files ignored by .gitignore are skipped',
-    });
-  const named = skipped
-    .slice(0, 3)
-    .map((s) => `${s.path}: ${s.reason}`)
-    .join('; ');
-  return new St3Error(
-    'E_ATOMIZE_NO_FILES',
-    `no source file measured in ${given} (${plural(skipped.length, 'file')} skipped: ${named}${skipped.length > 3 ? '; …' : ''})`,
-    { hint: 'complexity is measured in TypeScript, JavaScript and Python; files ignored by .gitignore are skipped' },
-  );
+  return noSourceFile(patterns, skipped, (given, named) => ({
+    message: `no source file measured in ${given} (${plural(skipped.length, 'file')} skipped: ${named})`,
+    hint: 'complexity is measured in TypeScript, JavaScript and Python; files ignored by .gitignore are skipped',
+  }));
 }

@@ -12,20 +12,31 @@ export interface NotAtomizedFile {
  * `st3 graph`, `st3 waves`, `st3 validate-plan` and `st3 complexity` say it.
  */
 export function nothingAtomized(patterns: readonly string[], skipped: readonly NotAtomizedFile[]): St3Error {
+  return noSourceFile(patterns, skipped, (given, named) => ({
+    message: `no source file of ${given} could be atomized (${skipped.length} skipped)`,
+    hint: `${named} (TypeScript, JavaScript and Python are atomized; binary and unreadable files are skipped)`,
+  }));
+}
+
+/**
+ * E_ATOMIZE_NO_FILES for a run that took no file: "no source files matched" when none matched, else the
+ * caller's words (`say`) with the first skipped files named (`path: reason; …`).
+ */
+export function noSourceFile(
+  patterns: readonly string[],
+  skipped: readonly NotAtomizedFile[],
+  say: (given: string, named: string) => { message: string; hint: string },
+): St3Error {
   const given = patterns.join(' ');
   if (skipped.length === 0)
     return new St3Error('E_ATOMIZE_NO_FILES', `no source files matched ${given}`, {
       hint: 'files ignored by .gitignore are skipped',
     });
-  const named = skipped
-    .slice(0, 3)
-    .map((s) => `${s.path}: ${s.reason}`)
-    .join('; ');
-  return new St3Error(
-    'E_ATOMIZE_NO_FILES',
-    `no source file of ${given} could be atomized (${skipped.length} skipped)`,
-    {
-      hint: `${named}${skipped.length > 3 ? '; …' : ''} (TypeScript, JavaScript and Python are atomized; binary and unreadable files are skipped)`,
-    },
-  );
+  const named =
+    skipped
+      .slice(0, 3)
+      .map((s) => `${s.path}: ${s.reason}`)
+      .join('; ') + (skipped.length > 3 ? '; …' : '');
+  const { message, hint } = say(given, named);
+  return new St3Error('E_ATOMIZE_NO_FILES', message, { hint });
 }
