@@ -13,3 +13,4 @@ export { listDirtyFiles, type DirtyFile, type DirtyFilesOptions, type DirtyFiles
 export { gitDirs, readHead, type GitDirs, type HeadInfo } from './git/repo.js';
 export { processAlive } from './owner.js';
 export { fileIsPresent, lstatIfThere, readdirIfThere, readFileIfThere } from './present.js';
+export { DEPENDENCY_FOLDERS } from './dependency-folders.js';

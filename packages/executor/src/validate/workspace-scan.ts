@@ -2,9 +2,10 @@ import { lstatSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { St3Error } from '@st3/schemas';
+import { DEPENDENCY_FOLDERS } from '@st3/fs';
 
-/** Folders shared into a scratch copy by a symbolic link (installed dependencies: read-only for the gates). */
-const LINKED = new Set(['node_modules', '.venv', 'venv', '.tox', 'bower_components']);
+/** Folders shared into a scratch copy by a symbolic link (installed dependencies, @st3/fs: read-only for the gates). */
+const LINKED = new Set(DEPENDENCY_FOLDERS);
 /** Folders left out of a scratch copy (VCS data, caches, ST3's own run state). */
 const SKIPPED = new Set([
   '.git',

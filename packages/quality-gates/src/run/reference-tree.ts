@@ -1,16 +1,8 @@
 import { mkdir, mkdtemp, readdir, realpath, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { lstatIfThere } from '@st3/fs';
+import { DEPENDENCY_FOLDERS, lstatIfThere } from '@st3/fs';
 import { runProcess } from '@st3/process';
-
-/**
- * Installed dependency folders of a workspace (never in git): linked into the reference tree where the
- * workspace has them beside a tracked folder, so the tools and the types they need resolve there as they do
- * in the workspace (a `node_modules` package by package: see `linkPackages`). The list of @st3/executor's scratch copies (validate/workspace-scan.ts), kept here: the
- * executor depends on this package, never the reverse.
- */
-const DEPENDENCY_FOLDERS = ['node_modules', '.venv', 'venv', '.tox', 'bower_components'] as const;
 
 /** The repository as it was at a commit, in a temp folder; `remove` deletes it (links, never their targets). */
 export interface ReferenceTree {
@@ -63,7 +55,11 @@ export async function materializeReference(
   }
 }
 
-/** Links each dependency folder the workspace has in one of `folders` (tracked folders) into the same place of `dir`. */
+/**
+ * Links each dependency folder (@st3/fs `DEPENDENCY_FOLDERS`) the workspace has in one of `folders` (tracked
+ * folders) into the same place of `dir`: the tools and the types they need resolve there as in the workspace
+ * (a `node_modules` package by package: see `linkPackages`).
+ */
 async function linkDependencyFolders(repoDir: string, dir: string, folders: readonly string[]): Promise<void> {
   for (const folder of folders)
     for (const name of DEPENDENCY_FOLDERS) {
