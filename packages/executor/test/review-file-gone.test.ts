@@ -22,9 +22,9 @@ afterEach(async () => {
 const TODO = `export function add(a: number, b: number): number {\n  // TODO\n  return 0;\n}\n`;
 const ADD = `export function add(a: number, b: number): number {\n  return a + b;\n}`;
 
-async function queuedThenDeleted() {
+async function queuedThenDeleted(answer = ADD) {
   const ws = await makeWorkspace({ 'src/calc.ts': TODO });
-  const server = await startFakeOpenAi(() => `\`\`\`ts\n${ADD}\n\`\`\``);
+  const server = await startFakeOpenAi(() => `\`\`\`ts\n${answer}\n\`\`\``);
   cleanup.push(ws.dispose, server.close);
   const run = await runAgentExecution({
     root: ws.root,
@@ -33,6 +33,7 @@ async function queuedThenDeleted() {
     instruction: 'Implement the TODO.',
     runId: 'run-1',
     reviewBelow: 1,
+    retries: 0,
   });
   expect(run.nodes['add']!.change).toMatchObject({ outcome: 'queued', reviewItem: 'r1' });
   await rm(join(ws.root, 'src/calc.ts'));
@@ -67,6 +68,17 @@ describe('a review item whose file was deleted', () => {
     const service = createReviewService({ queue, files });
     await expect(service.edit('r1', ADD)).rejects.toMatchObject(GONE);
     await expect(access(join(root, 'src/calc.ts'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await queue.get('r1')).status).toBe('pending');
+  }, 60_000);
+
+  it('approving an unchanged answer (the atom as it stood) says the same: there is nothing left to approve', async () => {
+    const { queue, files } = await queuedThenDeleted(TODO.trimEnd());
+    expect(await queue.get('r1')).toMatchObject({ patch: '', code: TODO.trimEnd() });
+    const service = createReviewService({ queue, files });
+    await expect(service.approve('r1')).rejects.toMatchObject({
+      ...GONE,
+      message: 'src/calc.ts no longer exists: r1 (the atom unchanged) was not approved',
+    });
     expect((await queue.get('r1')).status).toBe('pending');
   }, 60_000);
 });

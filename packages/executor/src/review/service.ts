@@ -134,6 +134,9 @@ export function createReviewService(options: ReviewServiceOptions) {
      */
     async approve(id: string, opts: ActionOptions = {}): Promise<ReviewItem> {
       const item = await queue.expect(id, 'approve');
+      // An unchanged answer approves the atom as it stands: with its file gone there is nothing to approve.
+      if (!item.applied && !item.patch && item.file && (await files.read(item.file)) === undefined)
+        throw fileGone(item);
       if (item.applied || !item.patch) return queue.approve(id, opts);
       const checked = options.validator ? await revalidate(item, files, options.validator) : undefined;
       // Written under the queue's lock: a reject or new code of the node meanwhile refuses it, unwritten.
@@ -222,7 +225,10 @@ export function createReviewService(options: ReviewServiceOptions) {
  * change applies to, which is not the same as a file that changed since.
  */
 function fileGone(item: ReviewItem): St3Error {
-  return new St3Error('E_FILE_NOT_FOUND', `${item.file} no longer exists: the change of ${item.id} was not written`, {
+  const what = item.patch
+    ? `the change of ${item.id} was not written`
+    : `${item.id} (the atom unchanged) was not approved`;
+  return new St3Error('E_FILE_NOT_FOUND', `${item.file} no longer exists: ${what}`, {
     file: item.file,
     hint: `restore ${item.file} to approve or edit the item, or reject it (st3 review reject ${item.id} --feedback …)`,
   });
