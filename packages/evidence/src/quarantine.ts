@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readdirIfThere, withFileLock, writeFileAtomic, writeJsonAtomic } from '@st3/fs';
@@ -120,7 +121,12 @@ function mutate<T>(q: QuarantineStore, fn: (index: QuarantineIndex) => Promise<T
   });
 }
 
-/** Quarantines a task file (idempotent: a second call updates the error details). */
+/**
+ * Quarantines a task file (idempotent: a second call updates the error details). Entries are keyed by task
+ * id, so a second file carrying an id that is quarantined for another file still there is refused with
+ * E_TASK_DUPLICATE_ID (one entry would otherwise hold one file's path and the other's error); an entry whose
+ * file is gone (moved or renamed) takes the new path.
+ */
 export function quarantineTask(
   q: QuarantineStore,
   taskId: string,
@@ -132,6 +138,10 @@ export function quarantineTask(
     let entry: QuarantineEntry;
     try {
       entry = await loadEntry(q, taskId, true);
+      if (entry.original_path !== originalPath) {
+        if (existsSync(resolve(q.root, entry.original_path))) throw quarantinedElsewhere(taskId, entry, originalPath);
+        entry.original_path = originalPath;
+      }
       // The new error replaces the old one; fields the schema does not know stay.
       entry.error_details = {
         ...extraKeys(entry.error_details, ['code', 'message', 'line', 'column']),
@@ -164,6 +174,17 @@ export function quarantineTask(
     });
     return known(entry);
   });
+}
+
+function quarantinedElsewhere(taskId: string, entry: QuarantineEntry, originalPath: string): St3Error {
+  return new St3Error(
+    'E_TASK_DUPLICATE_ID',
+    `not quarantined: ${taskId} is quarantined for ${entry.original_path}, which carries the same id (one quarantine entry per task id)`,
+    {
+      file: originalPath,
+      hint: `give each task its own id (file name and \`id:\`), or release ${taskId} (\`st3 tasks quarantine release ${taskId}\`) and validate again`,
+    },
+  );
 }
 
 function details(d: Diagnostic): QuarantineEntry['error_details'] {

@@ -49,7 +49,11 @@ function printRecord(out: Output, r: RecordQaResult): void {
     out.info(
       `  ${out.color.red('✗')} ${f.name}${f.file ? `  ${out.color.dim(`${f.file}${f.line ? `:${f.line}` : ''}`)}` : ''}`,
     );
-  out.info(`evidence ${r.evidence.id} (qa_output)${r.baseline ? ' — recorded as the baseline of this command' : ''}`);
+  // The same bytes attached before as another type (a log) stay that entry: say so, not qa_output.
+  const kept = r.evidence.type === 'qa_output' ? '' : ', attached before with the same bytes';
+  out.info(
+    `evidence ${r.evidence.id} (${r.evidence.type}${kept})${r.baseline ? ' — recorded as the baseline of this command' : ''}`,
+  );
   if (r.notMeasured) out.line(`  ${out.color.red('✗')} not measured — not recorded as the baseline of this command`);
   if (r.drift) printDrift(out, r.drift);
 }

@@ -105,10 +105,17 @@ export const validate = defineCommand({
     });
     const { verdicts, duplicates, quarantined, skipped, checked, failed, ok } = r;
     const suppressed = r.suppressed_warnings;
-    for (const file of r.notQuarantined)
+    for (const file of r.notQuarantined) {
+      // A file with an id was refused because that id is quarantined for another file: its verdict says so.
+      const refused = verdicts
+        .find((v) => v.file === file)
+        ?.errors.find((e) => e.message.startsWith('not quarantined:'));
       out.warn(
-        `${file}: not quarantined: neither its name nor its content gives a task id (name it TASK-0123-slug.task.yaml)`,
+        refused
+          ? `${file}: ${refused.message}`
+          : `${file}: not quarantined: neither its name nor its content gives a task id (name it TASK-0123-slug.task.yaml)`,
       );
+    }
     if (out.json) {
       out.document({
         ok,

@@ -37,6 +37,10 @@ function argvOf(command: ValidationCommand): string[] {
   return Array.isArray(command.command) ? command.command : words(command.command);
 }
 
+/** The QA runs (`qa/runs.json`) whose log an attachment holds. */
+const runsOf = (entry: EvidenceEntry, runs: readonly QaSummary[]): QaSummary[] =>
+  runs.filter((r) => r.evidence_id === entry.id);
+
 /**
  * The command lines each attachment holds the log of: its metadata's, and those of the QA runs
  * (`qa/runs.json`) pointing at it — two runs of different commands with the same log bytes share
@@ -45,7 +49,7 @@ function argvOf(command: ValidationCommand): string[] {
 function commandsOf(entry: EvidenceEntry, runs: readonly QaSummary[]): string[] {
   const meta = entry.metadata ?? {};
   const own = typeof meta.command === 'string' ? [meta.command] : [];
-  return [...own, ...runs.filter((r) => r.evidence_id === entry.id).map((r) => r.command)];
+  return [...own, ...runsOf(entry, runs).map((r) => r.command)];
 }
 
 /** Does a `qa_output` attachment cover this command: by `command_id`, or by the same command line? */
@@ -56,12 +60,19 @@ function covers(entry: EvidenceEntry, lines: readonly string[], command: Validat
 }
 
 /**
- * Why an attachment's QA run measured nothing, or undefined when it measured: its QA runs (`qa/runs.json`)
- * all not measured, or — without a run — its metadata's headline saying so (`st3 qa record` writes both).
+ * Why an attachment measured nothing for this command, or undefined when it measured: the QA runs
+ * (`qa/runs.json`) of this command that point at it all not measured, or — without such a run — its
+ * metadata's headline saying so (`st3 qa record` writes both). Runs of other commands sharing the
+ * attachment (the same log bytes) do not count: one that measured says nothing of this command's run.
  * Attachments of `st3 tasks run-validation` (no QA summary) are a command's output and stand as they are.
  */
-function measuredNothing(entry: EvidenceEntry, runs: readonly QaSummary[]): string | undefined {
-  const own = runs.filter((r) => r.evidence_id === entry.id);
+function measuredNothing(
+  entry: EvidenceEntry,
+  runs: readonly QaSummary[],
+  command: ValidationCommand,
+): string | undefined {
+  const argv = argvOf(command);
+  const own = runsOf(entry, runs).filter((r) => sameArgv(words(r.command), argv));
   if (own.length > 0) {
     const reasons = own.map(qaNotMeasured);
     return reasons.every((r) => r !== undefined) ? reasons[0] : undefined;
@@ -82,16 +93,20 @@ function measuredNothing(entry: EvidenceEntry, runs: readonly QaSummary[]): stri
 export async function qaCoverage(ws: EvidenceWorkspace, taskId: string): Promise<QaCoverage> {
   const context = await readContext(ws, taskId);
   const commands = parseCommands(context.validation_commands);
-  const qa = (await readEvidenceIndex(ws, taskId)).entries.filter((e) => e.type === 'qa_output');
   const runs = await readRunsFile(contextDirFor(ws, taskId));
+  // A QA run's log already attached as another type (a `log`) stays that entry (attachments dedupe by
+  // content); the run points at it, so it is that run's QA artifact all the same.
+  const qa = (await readEvidenceIndex(ws, taskId)).entries.filter(
+    (e) => e.type === 'qa_output' || runsOf(e, runs).length > 0,
+  );
   const lines = new Map(qa.map((e) => [e, commandsOf(e, runs)]));
-  const nothing = new Map(qa.map((e) => [e, measuredNothing(e, runs)]));
   const rows = commands.map((c) => {
     const naming = qa.filter((e) => covers(e, lines.get(e)!, c));
+    // A run that measured nothing is no artifact of the command: it never counts as coverage.
+    const nothing = new Map(naming.map((e) => [e, measuredNothing(e, runs, c)]));
     return {
       id: c.id,
       command: argvOf(c).join(' '),
-      // A run that measured nothing is no artifact of the command: it never counts as coverage.
       covered_by: naming.filter((e) => nothing.get(e) === undefined).map((e) => e.id),
       not_measured: naming.flatMap((e) => {
         const reason = nothing.get(e);
@@ -113,6 +128,6 @@ export async function qaCoverage(ws: EvidenceWorkspace, taskId: string): Promise
         evidence_id: e.id,
         command: typeof e.metadata?.command === 'string' ? e.metadata.command : null,
       })),
-    source: `${rows.length} validation command(s) of ${taskId}'s context against its ${qa.length} qa_output attachment(s)`,
+    source: `${rows.length} validation command(s) of ${taskId}'s context against its ${qa.length} QA artifact(s) (qa_output attachments, and logs its QA runs were recorded with)`,
   };
 }

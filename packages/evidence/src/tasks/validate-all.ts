@@ -1,6 +1,7 @@
 // `st3 tasks validate` and the MCP task_validate tool: one run, one verdict.
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { isSt3Error } from '@st3/schemas';
 import type { EvidenceWorkspace } from '../config.js';
 import { addException, queryExceptions, readLedger, shouldShowWarning } from '../ledger.js';
 import { quarantineTask } from '../quarantine.js';
@@ -32,7 +33,10 @@ export interface ValidateTasksResult {
   failed: number;
   duplicates: { id: string; files: string[] }[];
   quarantined: string[];
-  /** Files that do not parse and carry no task id, so could not be quarantined. */
+  /**
+   * Files that do not parse and could not be quarantined: they carry no task id, or their id is quarantined
+   * for another file (an E_TASK_DUPLICATE_ID error on their verdict says which).
+   */
   notQuarantined: string[];
   suppressed_warnings: number;
   skipped: SkippedTaskFile[];
@@ -119,7 +123,7 @@ async function suppressKnownWarnings(ws: EvidenceWorkspace, verdicts: TaskVerdic
 
 /**
  * Every file that does not parse gets a quarantine entry and a ledger exception (both keyed by task
- * id: a file without one is listed in `notQuarantined`).
+ * id: a file without one, or whose id is quarantined for another file, is listed in `notQuarantined`).
  */
 async function quarantineBroken(
   ws: EvidenceWorkspace,
@@ -137,7 +141,23 @@ async function quarantineBroken(
     }
     const first = v.errors[0]!;
     const file = relative(ws.root, resolve(base, v.file)).split('\\').join('/');
-    await quarantineTask({ root: ws.root, dir: resolve(ws.root, ws.config.quarantine_dir) }, v.id, file, first);
+    try {
+      await quarantineTask({ root: ws.root, dir: resolve(ws.root, ws.config.quarantine_dir) }, v.id, file, first);
+    } catch (error) {
+      // Its id is quarantined for another file (duplicate ids): said on its verdict, which fails anyway.
+      if (!isSt3Error(error, 'E_TASK_DUPLICATE_ID')) throw error;
+      v.errors.push({
+        code: error.code,
+        severity: 'error',
+        file: v.file,
+        line: 1,
+        column: 1,
+        message: error.message,
+        hint: error.hint,
+      });
+      notQuarantined.push(v.file);
+      continue;
+    }
     await addException(resolve(ws.root, ws.config.ledger), {
       task_id: v.id,
       exception_type: 'malformed_yaml',
