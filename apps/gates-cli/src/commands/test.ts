@@ -39,6 +39,9 @@ export const command = defineCommand({
       if (format === undefined) throw usageError('--format vitest|jest|pytest is needed with a command after --');
       config = { command: commandArgs, format, ...(values.report ? { report_file: values.report } : {}) };
     } else {
+      // Not silently dropped: they describe a command after --, and the config's own would be used instead.
+      if (values.format !== undefined || values.report !== undefined)
+        throw usageError('--format and --report go with a command after -- (the configured tests have their own)');
       const path = ws.configPath ?? join(ws.root, QUALITY_CONFIG_PATH);
       // The loader of `st3 gates list` and of the MCP tools list_gates and run_tests: the same errors.
       const { config: loaded, warnings } = await requireQualityConfig(path);

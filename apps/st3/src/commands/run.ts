@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { createOutput, defineCommand, EXIT, type RunStage, type StageContext, type StageReport } from '@st3/cli-kit';
 import { errorToJson, exitCodeFor, isSt3Error, St3Error } from '@st3/schemas';
 import { exitCodeOf, expandInputs, validateFiles, type FileVerdict } from '../lib/validate-files.js';
@@ -16,6 +16,8 @@ export const command = defineCommand({
       'the current one, else the examples/ workspace of the ST3 repository.',
     'Stages run in order; a failing stage does not stop the next. Exit: 0 all ok, 1 a stage found problems, ' +
       '2 invalid configuration.',
+    'A stage named in --only that was skipped (nothing to do, not configured) did not run as asked: the run is ' +
+      'not ok (exit 1). An --only that names no stage is a usage error.',
   ],
   options: {
     'dry-run': { type: 'boolean', description: 'stages compute and report but write nothing' },
@@ -36,6 +38,9 @@ export const command = defineCommand({
       ?.split(',')
       .map((s) => s.trim())
       .filter(Boolean);
+    // `--only "$STAGES"` with an empty variable must not run nothing and report ok.
+    if (only?.length === 0)
+      throw new St3Error('E_USAGE', '--only names no stage', { hint: `stages: ${STAGE_NAMES.join(', ')}` });
     const unknown = only?.filter((s) => !STAGE_NAMES.includes(s)) ?? [];
     if (unknown.length > 0)
       throw new St3Error('E_USAGE', `unknown stage "${unknown[0]}"`, { hint: `stages: ${STAGE_NAMES.join(', ')}` });
@@ -63,36 +68,52 @@ export const command = defineCommand({
     for (const entry of STAGE_ORDER) {
       if (!wanted(entry.name)) continue;
       if (io.signal.aborted) return EXIT.interrupted;
-      if (entry.name === 'metrics' && telemetry) await telemetry.save();
-      const report = await runStage(entry, {
-        root: ws.root,
-        io,
-        dryRun,
-        quiet: common.quiet || common.json,
-        telemetry,
-      });
+      const unsaved = entry.name === 'metrics' && telemetry ? await saveRunTelemetry(telemetry, ws.root) : undefined;
+      const report =
+        unsaved ??
+        (await runStage(entry, {
+          root: ws.root,
+          io,
+          dryRun,
+          quiet: common.quiet || common.json,
+          telemetry,
+        }));
       reports.push(report);
       if (!report.ok) exit = Math.max(exit, stageExit(report));
       print(out, report);
     }
-    const ok = reports.every((r) => r.ok);
-    if (out.json) out.document({ ok, root: ws.root, workspace: ws.source, stages: reports });
-    else {
-      const ran = reports.filter((r) => !r.skipped).length;
-      out.line(
-        ok
-          ? out.color.green(`ok: ${ran} stage(s) ran, ${reports.length - ran} skipped`)
-          : out.color.red(
-              `problems in: ${reports
-                .filter((r) => !r.ok)
-                .map((r) => r.stage)
-                .join(', ')}`,
-            ),
-      );
-    }
+    // A stage asked for by name that did no work established nothing: no pass for the run.
+    const notRun = only ? reports.filter((r) => r.skipped).map((r) => r.stage) : [];
+    if (notRun.length > 0) exit = Math.max(exit, EXIT.problems);
+    const ok = reports.every((r) => r.ok) && notRun.length === 0;
+    if (out.json)
+      out.document({
+        ok,
+        root: ws.root,
+        workspace: ws.source,
+        stages: reports,
+        ...(notRun.length > 0 ? { not_run: notRun } : {}),
+      });
+    else out.line(ok ? out.color.green(okLine(reports)) : out.color.red(problemsLine(reports, notRun)));
     return exit;
   },
 });
+
+function okLine(reports: readonly StageReport[]): string {
+  const ran = reports.filter((r) => !r.skipped).length;
+  return `ok: ${ran} stage(s) ran, ${reports.length - ran} skipped`;
+}
+
+/** `problems in: gates; asked for with --only but skipped: atomize`. */
+function problemsLine(reports: readonly StageReport[], notRun: readonly string[]): string {
+  const failed = reports.filter((r) => !r.ok).map((r) => r.stage);
+  return [
+    failed.length > 0 ? `problems in: ${failed.join(', ')}` : '',
+    notRun.length > 0 ? `asked for with --only but skipped: ${notRun.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
 
 type Loadable = (typeof STAGE_ORDER)[number];
 
@@ -115,6 +136,30 @@ async function runStage(entry: Loadable, ctx: StageContext): Promise<StageReport
       ? errorToJson(error)
       : { code: 'E_INTERNAL', message: (error as Error)?.message ?? String(error) };
     return { stage: entry.name, ok: false, summary: `failed: ${json.code} ${json.message}`, data: { error: json } };
+  }
+}
+
+/**
+ * Saves this run's telemetry before the metrics stage (its dashboard shows this run). A save that fails
+ * fails that stage with a typed error, never the whole run with every stage report lost.
+ */
+async function saveRunTelemetry(
+  telemetry: { save(): Promise<unknown> },
+  root: string,
+): Promise<StageReport | undefined> {
+  try {
+    await telemetry.save();
+    return undefined;
+  } catch (error) {
+    const json = isSt3Error(error)
+      ? errorToJson(error)
+      : {
+          code: 'E_WRITE',
+          message: `cannot save this run's telemetry: ${(error as Error)?.message ?? String(error)}`,
+          file: join(root, '.st3', 'telemetry'),
+          hint: '.st3/telemetry must be a folder ST3 can write',
+        };
+    return { stage: 'metrics', ok: false, summary: `failed: ${json.code} ${json.message}`, data: { error: json } };
   }
 }
 
@@ -151,6 +196,18 @@ async function configStage(root: string, st3Dir: string): Promise<{ report: Stag
       ? `${verdicts.length} file(s) valid${warnings ? `, ${warnings} warning(s)` : ''}`
       : `${invalid.length} of ${verdicts.length} file(s) invalid`;
   const code = invalid.length === 0 ? EXIT.ok : Math.max(EXIT.usage, exitCodeOf(verdicts));
+  // Nothing validated is no "valid": said as a skip, never a ✓.
+  if (verdicts.length === 0)
+    return {
+      report: {
+        stage: 'config',
+        ok: true,
+        skipped: true,
+        summary: 'skipped: no ST3 file under .st3/ to validate',
+        data: { files: [] },
+      },
+      code,
+    };
   return { report: { stage: 'config', ok: invalid.length === 0, summary, lines, data: { files: verdicts } }, code };
 }
 

@@ -19,9 +19,10 @@ export interface TestCounts {
   failures: TestFailure[];
 }
 
-const rel = (root: string, file: string | undefined): string | undefined => {
+/** `file` relative to `root`; a relative `file` is relative to `base` (the folder the runner ran in). */
+const rel = (root: string, file: string | undefined, base = root): string | undefined => {
   if (!file) return undefined;
-  const abs = isAbsolute(file) ? file : resolve(root, file);
+  const abs = isAbsolute(file) ? file : resolve(base, file);
   const r = relative(root, abs);
   return (r.startsWith('..') ? abs : r).split(sep).join('/');
 };
@@ -57,18 +58,18 @@ interface JestReport {
  * failed + skipped` is `total` and the file is never among the passes; its failure is named
  * `<file> (test file failed to run)`.
  */
-export function parseJestJson(text: string, root: string): TestCounts {
-  return readReport('a jest/vitest JSON report', () => parseJestJsonUnchecked(text, root));
+export function parseJestJson(text: string, root: string, base = root): TestCounts {
+  return readReport('a jest/vitest JSON report', () => parseJestJsonUnchecked(text, root, base));
 }
 
-function parseJestJsonUnchecked(text: string, root: string): TestCounts {
+function parseJestJsonUnchecked(text: string, root: string, base: string): TestCounts {
   const report = JSON.parse(text) as JestReport;
   if (!report || typeof report !== 'object' || !Array.isArray(report.testResults))
     throw new Error('not a jest/vitest JSON report (no testResults array)');
   const failures: TestFailure[] = [];
   let failedFiles = 0;
   for (const file of report.testResults) {
-    const path = rel(root, file.name ?? file.testFilePath);
+    const path = rel(root, file.name ?? file.testFilePath, base);
     const assertions = file.assertionResults ?? [];
     for (const a of assertions) {
       if (a.status !== 'failed') continue;
@@ -105,10 +106,12 @@ function parseJestJsonUnchecked(text: string, root: string): TestCounts {
  * Node's own quirks: a test file that reported no test (it has none, or it exited before reporting them)
  * is one passing `<testcase>` named by the file's absolute path — it proved nothing, so it is skipped,
  * never passed; a failing `todo` test carries both `<skipped type="todo">` and `<failure>` and, as for
- * node, is skipped; and `>` is left unescaped in attribute values.
+ * node, is skipped; and `>` is left unescaped in attribute values. Node's `classname` is always `test`,
+ * so no file is inferred from it (a failing file entry is its own file). pytest's module paths are
+ * relative to the folder it ran in: `base`, when that is not the workspace `root`.
  */
-export function parsePytestJunit(xml: string, root: string): TestCounts {
-  return readReport('a JUnit XML report', () => parsePytestJunitUnchecked(xml, root));
+export function parsePytestJunit(xml: string, root: string, base = root): TestCounts {
+  return readReport('a JUnit XML report', () => parsePytestJunitUnchecked(xml, root, base));
 }
 
 /** Attributes up to the tag's end: quoted values may hold `>` (node does not escape it). */
@@ -116,37 +119,82 @@ const ATTRS = String.raw`((?:[^>"']|"[^"]*"|'[^']*')*?)`;
 const TESTCASE = new RegExp(String.raw`<testcase\b${ATTRS}(?:\/>|>([\s\S]*?)<\/testcase>)`, 'g');
 const FAILURE = new RegExp(String.raw`<(failure|error)\b${ATTRS}(?:\/>|>([\s\S]*?)<\/\1>)`);
 
-function parsePytestJunitUnchecked(xml: string, root: string): TestCounts {
+type Outcome = 'passed' | 'failed' | 'skipped';
+
+function parsePytestJunitUnchecked(xml: string, root: string, base: string): TestCounts {
   if (!/<testsuites?[\s>]/.test(xml)) throw new Error('not a JUnit XML report (no <testsuite>)');
+  const fromNode = NODE_COUNTS.test(xml);
   const failures: TestFailure[] = [];
-  let total = 0;
-  let failed = 0;
-  let skipped = 0;
+  // Per test: its outcome and its failure, if any. pytest reports a test whose teardown errored twice
+  // (its own entry, then one with `failed on teardown`): one test, failed, never a pass and another test.
+  const tests: { outcome: Outcome; failure?: TestFailure }[] = [];
+  const byName = new Map<string, (typeof tests)[number]>();
   for (const m of xml.matchAll(TESTCASE)) {
-    total++;
     const attrs = attributes(m[1] ?? '');
     const body = m[2] ?? '';
     const bad = FAILURE.exec(body);
-    if (/<skipped\b[^>]*\btype="todo"/.test(body) || (!bad && (/<skipped\b/.test(body) || isFileEntry(attrs)))) {
-      skipped++;
-    } else if (bad) {
-      failed++;
-      const fa = attributes(bad[2] ?? '');
-      const name = [attrs.classname, attrs.name].filter(Boolean).join('::');
-      failures.push({
-        name,
-        file: rel(root, attrs.file ?? classToFile(attrs.classname)),
-        ...(attrs.line ? { line: Number(attrs.line) + 1 } : {}),
-        message: firstLines(unescapeXml(fa.message ?? bad[3] ?? bad[1] ?? '')),
-      });
+    const skipped =
+      /<skipped\b[^>]*\btype="todo"/.test(body) || (!bad && (/<skipped\b/.test(body) || isFileEntry(attrs)));
+    const failure = !skipped && bad ? failureOf(attrs, bad, fromNode, root, base) : undefined;
+    const key = `${attrs.classname ?? ''}::${attrs.name ?? ''}`;
+    const earlier = !fromNode && bad && isTeardownError(bad) ? byName.get(key) : undefined;
+    if (earlier && failure) {
+      if (earlier.failure) earlier.failure.message += `\n${failure.message}`;
+      else {
+        earlier.failure = failure;
+        failures.push(failure);
+      }
+      earlier.outcome = 'failed';
+      continue;
     }
+    const test: (typeof tests)[number] = { outcome: skipped ? 'skipped' : failure ? 'failed' : 'passed' };
+    if (failure) {
+      test.failure = failure;
+      failures.push(failure);
+    }
+    tests.push(test);
+    byName.set(key, test);
   }
-  return { total, passed: total - failed - skipped, failed, skipped, failures };
+  const outcomes = tests.map((t) => t.outcome);
+  const count = (o: Outcome) => outcomes.filter((x) => x === o).length;
+  return {
+    total: outcomes.length,
+    passed: count('passed'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+    failures,
+  };
+}
+
+/** pytest's second entry for a test whose teardown failed. */
+const isTeardownError = (bad: RegExpExecArray): boolean =>
+  bad[1] === 'error' && (attributes(bad[2] ?? '').message ?? '').startsWith('failed on teardown');
+
+function failureOf(
+  attrs: Record<string, string>,
+  bad: RegExpExecArray,
+  fromNode: boolean,
+  root: string,
+  base: string,
+): TestFailure {
+  const fa = attributes(bad[2] ?? '');
+  return {
+    name: [attrs.classname, attrs.name].filter(Boolean).join('::'),
+    file: rel(root, attrs.file ?? (fromNode ? fileEntryPath(attrs) : classToFile(attrs.classname)), base),
+    ...(attrs.line ? { line: Number(attrs.line) + 1 } : {}),
+    message: firstLines(unescapeXml(fa.message ?? bad[3] ?? bad[1] ?? '')),
+  };
 }
 
 /** Node's entry for a whole test file that reported no test of its own: named by its absolute path. */
 const isFileEntry = (attrs: Record<string, string>): boolean =>
   attrs.name !== undefined && (attrs.name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(attrs.name));
+
+/** The counters node's junit reporter ends its report with (`<!-- tests 3 -->`); pytest writes none. */
+const NODE_COUNTS = /<!-- tests \d+ -->/;
+
+const fileEntryPath = (attrs: Record<string, string>): string | undefined =>
+  isFileEntry(attrs) ? attrs.name : undefined;
 
 function attributes(text: string): Record<string, string> {
   const out: Record<string, string> = {};

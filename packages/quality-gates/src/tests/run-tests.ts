@@ -47,7 +47,7 @@ export async function runTests(options: RunTestsOptions): Promise<TestRunResult>
   const cfg = options.config;
   const workDir = cfg.working_dir ? resolve(root, cfg.working_dir) : root;
   const reportPath = cfg.report_file ? resolve(workDir, cfg.report_file) : undefined;
-  if (reportPath) await rm(reportPath, { force: true });
+  if (reportPath) await removeStaleReport(reportPath, cfg.report_file ?? reportPath);
   const run = await runProcess({
     argv: cfg.command,
     cwd: workDir,
@@ -73,7 +73,9 @@ export async function runTests(options: RunTestsOptions): Promise<TestRunResult>
   }
   let counts: TestCounts;
   try {
-    counts = cfg.format === 'pytest' ? parsePytestJunit(text, root) : parseJestJson(extractJson(text), root);
+    // Paths in a report are the runner's: relative ones are relative to the folder it ran in.
+    counts =
+      cfg.format === 'pytest' ? parsePytestJunit(text, root, workDir) : parseJestJson(extractJson(text), root, workDir);
   } catch (error) {
     // A runner that crashed before its report is told as such, not as a JSON syntax error.
     const crashed = run.exitCode === 0 ? '' : `the test command ${ended}; `;
@@ -120,6 +122,19 @@ export function summarizeTests(
   ].filter(Boolean);
   const none = c.failed === 0 && c.passed === 0 ? 'no test passed: ' : '';
   return `${ok ? '✓' : '✗'} ${none}${parts.join(', ')} (${c.total} test${c.total === 1 ? '' : 's'})${why} · ${(durationMs / 1000).toFixed(1)}s`;
+}
+
+/** An earlier run's report goes first, so a command that writes none cannot pass on it. */
+async function removeStaleReport(path: string, shown: string): Promise<void> {
+  try {
+    await rm(path, { force: true });
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === 'ERR_FS_EISDIR' ? 'is a folder' : (error as Error).message;
+    throw new St3Error('E_FILE_READ', `the test report ${shown} cannot be replaced: ${why}`, {
+      file: path,
+      hint: 'tests.report_file (or --report) names the file the test command writes, not a folder',
+    });
+  }
 }
 
 function howItEnded(exitCode: number | null, signal: NodeJS.Signals | null): string {
