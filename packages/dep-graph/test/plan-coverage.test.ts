@@ -165,6 +165,19 @@ describe('a plan file whose tasks match nothing never passes', () => {
     expect(planCoverage(spec, load().files)).toEqual([]);
   });
 
+  it('globs written with a leading ./ match as atom paths write them (as --forbid reads its paths)', async () => {
+    const spec = await plan(
+      'dot.yaml',
+      'milestones:\n  - id: M\n    tasks:\n      - id: ts\n        files: ["./src/*.ts"]\n      - id: py\n        files: ["././lib/**"]\n',
+    );
+    expect(planCoverage(spec, load().files)).toEqual([]);
+    const group = groupFromPlan(spec);
+    expect(load().files.map((f) => `${f.path} ${group(f).task}`)).toEqual(
+      expect.arrayContaining(['src/math.ts ts', 'lib/util.py py']),
+    );
+    expect(validate(spec).passed).toBe(true);
+  });
+
   it('a plan built in code (not read from a file) gets the same errors, without a position', () => {
     const spec: PlanSpec = { milestones: [{ id: 'M', tasks: [{ id: 'T', files: ['nowhere/*.ts'] }] }] };
     const found = planCoverage(spec, load().files);

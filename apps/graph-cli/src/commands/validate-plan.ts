@@ -156,19 +156,36 @@ function printReport(report: PlanValidation, out: Output): void {
     if (r.issues.length === 0) out.info(`ok [${r.check}] ${r.subject} ${r.score}`);
   }
   for (const l of report.levels) {
+    // A level whose checks --check left out measured nothing: it is not checked, never a pass.
+    if (l.checks === 0) {
+      out.line(`${l.level.padEnd(9)} -     ${out.color.yellow('not checked')}  no ${l.level} check selected`);
+      continue;
+    }
     const verdict = l.passed ? out.color.green('pass') : out.color.red('FAIL');
     out.line(
       `${l.level.padEnd(9)} ${l.score.toFixed(3)} ${verdict}  ${l.checks} results, ${l.errors} errors, ${l.warnings} warnings`,
     );
   }
-  const { skipped } = report;
-  const notValidated =
-    skipped.length > 0
-      ? ` (${skipped.length} source file${skipped.length === 1 ? '' : 's'} not atomized, so not validated: ${skipped.map((s) => s.path).join(', ')})`
-      : '';
   out.line(
-    `plan score ${report.score.toFixed(3)}: ${report.passed && !notValidated ? 'passed' : 'failed'}${notValidated}`,
+    `plan score ${report.score.toFixed(3)}: ${report.passed && report.skipped.length === 0 ? 'passed' : 'failed'}${notCovered(report)}`,
   );
+}
+
+/** What the plan's verdict does not cover: source files not atomized, levels no selected check ran on. */
+function notCovered(report: PlanValidation): string {
+  const { skipped } = report;
+  const notChecked = report.levels.filter((l) => l.checks === 0).map((l) => l.level);
+  const notes = [
+    ...(skipped.length > 0
+      ? [
+          `${skipped.length} source file${skipped.length === 1 ? '' : 's'} not atomized, so not validated: ${skipped.map((s) => s.path).join(', ')}`,
+        ]
+      : []),
+    ...(notChecked.length > 0
+      ? [`not checked: ${notChecked.join(', ')} level${notChecked.length === 1 ? '' : 's'}`]
+      : []),
+  ];
+  return notes.length > 0 ? ` (${notes.join('; ')})` : '';
 }
 
 function where(issue: PlanFileIssue): string {

@@ -214,7 +214,7 @@ export const validatePlanTool = defineTool({
   area: 'atoms',
   cli: 'st3 validate-plan',
   description:
-    'Validate a plan of atoms at four levels (atom, task, milestone, plan) with scored checks: atomicity, unresolved symbols, forbidden dependencies, fan-in/fan-out, cycles. isError when the plan fails. Without a plan file, each file is a task and each folder a milestone. A file with syntax errors is validated only as far as it parsed: its diagnostics are in `warnings`.',
+    'Validate a plan of atoms at four levels (atom, task, milestone, plan) with scored checks: atomicity, unresolved symbols, forbidden dependencies, fan-in/fan-out, cycles. isError when the plan fails. Without a plan file, each file is a task and each folder a milestone. A file with syntax errors is validated only as far as it parsed: its diagnostics are in `warnings`, and each fails atom.syntax (an error at its line:column).',
   input: z.object({
     paths: pathsArg.describe('source files, folders or globs, or atomizer JSON'),
     plan: z.string().min(1).optional().describe('plan file {milestones: [{id, tasks: [{id, files: [globs]}]}]}'),

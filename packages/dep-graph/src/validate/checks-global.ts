@@ -173,9 +173,11 @@ export const planDependencyHealth: PlanCheck<'plan'> = {
     const maxOut = ctx.options.maxFanOut ?? 15;
     const fanIn = new Map<string, number>();
     const fanOut = new Map<string, number>();
+    // `{from, to}`: `to` depends on `from`. So an edge is one more atom depending on `from` (its fan-in) and
+    // one more atom `to` depends on (its fan-out).
     for (const e of analysis.edges) {
-      fanOut.set(e.from, (fanOut.get(e.from) ?? 0) + 1);
-      fanIn.set(e.to, (fanIn.get(e.to) ?? 0) + 1);
+      fanIn.set(e.from, (fanIn.get(e.from) ?? 0) + 1);
+      fanOut.set(e.to, (fanOut.get(e.to) ?? 0) + 1);
     }
     const where = new Map(analysis.nodes.map((n) => [n.id, n]));
     const loc = (id: string): Pick<ValidationIssue, 'file' | 'line' | 'atom'> => {

@@ -1,5 +1,7 @@
+import type { PlanFileIssue } from './plan-spec.js';
 import type { PlanCheck, ValidationIssue } from './types.js';
 import { checkBalance } from './syntax.js';
+import { recordedSyntaxErrors } from './recorded-syntax.js';
 import { importBindings } from '../build/atoms.js';
 
 /** Atom level: line range sane, code balanced, parse errors the atomizer recorded. */
@@ -9,7 +11,7 @@ export const atomSyntax: PlanCheck<'atom'> = {
   description:
     'the atom is well-formed: a valid line range, balanced brackets and closed strings, no recorded parse errors',
   run({ atom, file }) {
-    const issues: ValidationIssue[] = [];
+    const issues: PlanFileIssue[] = [];
     const at = { file: atom.path, line: atom.startLine, atom: atom.id };
     if (atom.endLine < atom.startLine)
       issues.push({
@@ -23,9 +25,21 @@ export const atomSyntax: PlanCheck<'atom'> = {
         severity: 'error',
         message: `atom path "${atom.path}" differs from its file "${file.path}"`,
       });
+    // What the atomizer's parser found: a file that does not parse is in the graph only as far as it parsed.
+    const parsed = recordedSyntaxErrors(atom, file);
+    for (const e of parsed)
+      issues.push({
+        ...at,
+        line: e.line,
+        ...(e.column !== undefined ? { column: e.column } : {}),
+        severity: 'error',
+        message: `syntax: ${e.message}`,
+        hint: 'fix it: the file is in the graph only as far as it parsed',
+      });
     // Atoms cut out of a class or a block (`strategy` by_class/by_block, kind block) hold part of the braces by design.
     const fragment = atom.kind === 'block' || atom.strategy === 'by_class' || atom.strategy === 'by_block';
-    if (typeof atom.code === 'string' && !fragment) {
+    // The light bracket scan where the parser recorded nothing here (atoms from elsewhere): it would repeat it.
+    if (typeof atom.code === 'string' && !fragment && parsed.length === 0) {
       const problem = checkBalance(atom.code, file.language);
       if (problem)
         issues.push({

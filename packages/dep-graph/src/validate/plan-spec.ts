@@ -28,13 +28,20 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${out}$`);
 }
 
+/** A task's glob as a pattern of atom paths, which never start with `./` (`./src/**` is `src/**`, as `--forbid` reads it). */
+function taskPattern(glob: string): RegExp {
+  let g = glob;
+  while (g.startsWith('./')) g = g.slice(2);
+  return globToRegExp(g);
+}
+
 /**
  * The `group` option of `validatePlan` from a plan: a file belongs to the first task whose `files`
  * match it; unclaimed files stay tasks of their own in the milestone of their folder.
  */
 export function groupFromPlan(spec: PlanSpec): (file: AtomizedFile) => { task: string; milestone: string } {
   const rules = spec.milestones.flatMap((m) =>
-    m.tasks.map((t) => ({ milestone: m.id, task: t.id, patterns: t.files.map(globToRegExp) })),
+    m.tasks.map((t) => ({ milestone: m.id, task: t.id, patterns: t.files.map(taskPattern) })),
   );
   return (file) => {
     const path = file.path.replace(/\\/g, '/');
@@ -114,7 +121,7 @@ function taskCoverage(spec: PlanSpec, files: readonly AtomizedFile[]): TaskCover
       ti,
       id: t.id,
       globs: t.files,
-      patterns: t.files.map(globToRegExp),
+      patterns: t.files.map(taskPattern),
       matched: t.files.map(() => false),
       files: 0,
       atoms: 0,

@@ -197,9 +197,11 @@ export function validatePlan(
       warnings: rs.reduce((s, r) => s + r.issues.filter((i) => i.severity === 'warning').length, 0),
     };
   });
+  // A level no check ran on (`only` left out its checks) has nothing to score: it does not lift the plan's score.
+  const scored = levels.some((l) => l.checks > 0) ? levels.filter((l) => l.checks > 0) : levels;
   return {
     passed: levels.every((l) => l.passed),
-    score: round(levels.reduce((s, l) => s + l.score, 0) / levels.length),
+    score: round(scored.reduce((s, l) => s + l.score, 0) / scored.length),
     levels,
     results: options.includePassing ? all : all.filter((r) => r.issues.length > 0),
     built,

@@ -79,8 +79,11 @@ export interface CheckResult {
 
 export interface LevelSummary {
   level: ValidationLevel;
+  /** 1 when no check ran on the level (`checks` 0): then nothing was measured, and it counts in no score. */
   score: number;
+  /** No result of the level found an error; true of a level no check ran on, which is not checked, not passed. */
   passed: boolean;
+  /** How many results the level has: 0 when `only` selected none of its checks. */
   checks: number;
   errors: number;
   warnings: number;
@@ -88,7 +91,7 @@ export interface LevelSummary {
 
 export interface ValidationReport {
   passed: boolean;
-  /** Mean of the level scores. */
+  /** Mean of the scores of the levels some check ran on (`checks` > 0). */
   score: number;
   levels: LevelSummary[];
   /** Results that found something (all results with `includePassing`). */
