@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { splitCommand } from '@st3/process';
-import { St3Error } from '@st3/schemas';
+import { St3Error, type Diagnostic } from '@st3/schemas';
 import { recordTelemetry } from '@st3/telemetry';
 import { hasMetricsSources, type MetricsPaths } from './collect.js';
 
@@ -72,7 +72,7 @@ export function checkEvents(e: TelemetryEvents): void {
 
 /** Several events of each kind at once (the MCP `telemetry_record` arguments); `st3 telemetry record` gives one. */
 export interface TelemetryBatch {
-  /** Files read; `bytes` defaults to the file's size (0 when it cannot be read). */
+  /** Files read; `bytes` defaults to the file's size (0, with a warning, when it cannot be measured). */
   fileReads?: readonly { path: string; bytes?: number }[];
   cacheHits?: readonly { type: string; bytes: number }[];
   /** Commands as one line each, split as a shell would (`pnpm test -- -t "adds two"`). */
@@ -104,9 +104,47 @@ export async function recordEvents(
   taskId: string,
   agent: string,
   events: TelemetryEvents,
-): Promise<{ file: string; recorded: string[] }> {
+  options: RecordOptions = {},
+): Promise<RecordResult> {
   checkEvents(events);
-  return recordBatch(paths, taskId, agent, batchOf(events));
+  return recordBatch(paths, taskId, agent, batchOf(events), options);
+}
+
+export interface RecordOptions {
+  /** The folder relative file-read paths are resolved from (the invocation folder; default the workspace root). */
+  cwd?: string;
+}
+
+export interface RecordResult {
+  file: string;
+  recorded: string[];
+  /** A file read whose size could not be measured (missing, not a file): recorded with 0 bytes, and said so. */
+  warnings: Diagnostic[];
+}
+
+/**
+ * A file read as recorded: its path relative to the workspace root when inside it (what ST3's own verbs
+ * record, so one file is one file whichever folder the agent ran from), and its size unless given.
+ */
+async function fileReadOf(root: string, cwd: string, read: { path: string; bytes?: number }, warnings: Diagnostic[]) {
+  const absolute = resolve(cwd, read.path);
+  const inRoot = relative(root, absolute);
+  const outside = inRoot === '' || inRoot === '..' || inRoot.startsWith(`..${sep}`) || isAbsolute(inRoot);
+  const path = outside ? absolute : inRoot.split(sep).join('/');
+  if (read.bytes !== undefined) return { path, bytes: read.bytes };
+  const size = await stat(absolute).then(
+    (s) => (s.isFile() ? s.size : 'not a file'),
+    () => 'not found',
+  );
+  if (typeof size === 'number') return { path, bytes: size };
+  warnings.push({
+    code: size === 'not found' ? 'E_FILE_NOT_FOUND' : 'E_FILE_READ',
+    severity: 'warning',
+    file: absolute,
+    message: `${size}: its read is recorded with 0 bytes`,
+    hint: 'give its size with --bytes N; a relative path is resolved from the folder st3 runs in',
+  });
+  return { path, bytes: 0 };
 }
 
 /**
@@ -119,7 +157,8 @@ export async function recordBatch(
   taskId: string,
   agent: string,
   batch: TelemetryBatch,
-): Promise<{ file: string; recorded: string[] }> {
+  options: RecordOptions = {},
+): Promise<RecordResult> {
   const count = Object.values(batch).reduce((n, list: readonly unknown[] | undefined) => n + (list?.length ?? 0), 0);
   if (count === 0) checkEvents({});
   const id = taskId.toUpperCase();
@@ -132,15 +171,11 @@ export async function recordBatch(
         hint: `create it first: \`st3 tasks context init ${id}\``,
       },
     );
+  const warnings: Diagnostic[] = [];
   const reads: [string, number][] = [];
   for (const r of batch.fileReads ?? []) {
-    const size =
-      r.bytes ??
-      (await stat(resolve(paths.ws.root, r.path)).then(
-        (s) => (s.isFile() ? s.size : 0),
-        () => 0,
-      ));
-    reads.push([r.path, size]);
+    const read = await fileReadOf(paths.ws.root, options.cwd ?? paths.ws.root, r, warnings);
+    reads.push([read.path, read.bytes]);
   }
   const recorded: string[] = [];
   const file = await recordTelemetry({ dir, agent, taskId: id }, (c) => {
@@ -172,5 +207,5 @@ export async function recordBatch(
       recorded.push(`JSON parse ${j.ok ? 'ok' : 'failed'} (${j.source ?? agent})`);
     }
   });
-  return { file, recorded };
+  return { file, recorded, warnings };
 }

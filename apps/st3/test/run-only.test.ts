@@ -80,7 +80,7 @@ describe('st3 run: the telemetry saved before the metrics stage', () => {
         {
           stage: 'metrics',
           ok: false,
-          summary: expect.stringMatching(/^failed: E_WRITE cannot save this run's telemetry: /),
+          summary: expect.stringMatching(/^failed: cannot save this run's telemetry: E_WRITE /),
           data: { error: { code: 'E_WRITE', file: join(root, '.st3', 'telemetry') } },
         },
       ],

@@ -26,6 +26,17 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
 }
 
 describe('acquireFileLock / withFileLock', () => {
+  it('a file where the folder should be is E_WRITE naming that folder, and the work does not run', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'telemetry'), '');
+    let ran = false;
+    const error = await withFileLock(join(dir, 'telemetry', 'x.json'), async () => {
+      ran = true;
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_WRITE', file: join(dir, 'telemetry') });
+    expect(ran).toBe(false);
+  });
+
   it('writes the complete owner record, and removes the lock on release', async () => {
     const dir = await tempDir();
     const file = join(dir, 'ledger.json');

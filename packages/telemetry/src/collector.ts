@@ -271,8 +271,20 @@ export function createCollector(options: CollectorOptions): TelemetryCollector {
   return new TelemetryCollector(options);
 }
 
-/** `telemetry-<agent>.json`, with the agent name made safe for a file name. */
+/**
+ * `telemetry-<agent>.json`: the name as is when made of ASCII letters, digits, `.`, `_` and `-`, any other
+ * character %-encoded (its UTF-8 bytes). One name, one file: replacing them by `_` gave `a b` and `a_b`,
+ * or any two names in another script, the same file, and their figures were merged into one agent.
+ */
 export function telemetryFileName(agent: string): string {
+  const encoded = agent.replace(/[^A-Za-z0-9._-]/gu, (ch) =>
+    Array.from(new TextEncoder().encode(ch), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
+  return `telemetry-${encoded}.json`;
+}
+
+/** The name ST3 gave the file before {@link telemetryFileName} (other characters as `_`): still read. */
+export function legacyTelemetryFileName(agent: string): string {
   return `telemetry-${agent.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`;
 }
 

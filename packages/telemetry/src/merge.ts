@@ -123,7 +123,8 @@ function corrupt(path: string, why: string): St3Error {
 /**
  * Adds `record` to the telemetry file at `path` under the file's lock, atomically: concurrent
  * writers (several agents, or an agent and an ST3 verb) each add their figures and none is lost.
- * A file that is not a telemetry record, or is another task's record, is an error and is left untouched.
+ * A file that is not a telemetry record, or is another task's or another agent's record, is an error and is
+ * left untouched.
  */
 export async function appendRecord(path: string, record: TelemetryRecord): Promise<TelemetryRecord> {
   return withFileLock(path, async () => {
@@ -134,6 +135,14 @@ export async function appendRecord(path: string, record: TelemetryRecord): Promi
         'E_TELEMETRY_MISFILED',
         `${path} is agent ${existing.agent}'s telemetry of ${existing.task_id}, not of ${record.task_id}; it was left as it is`,
         { file: path, hint: `move it to ${existing.task_id}'s context folder (or remove it), then record again` },
+      );
+    // Nor is another agent's: merged, two agents would be judged as one (a copy, or a file name that
+    // a case-insensitive file system gives both).
+    if (existing && existing.agent !== record.agent)
+      throw new St3Error(
+        'E_TELEMETRY_MISFILED',
+        `${path} is agent ${existing.agent}'s telemetry, not ${record.agent}'s; it was left as it is`,
+        { file: path, hint: `move it aside (it holds agent ${existing.agent}'s figures), then record again` },
       );
     const merged = existing ? mergeRecords(existing, record) : record;
     await writeJsonAtomic(path, merged);

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '@st3/fs';
 import {
@@ -11,7 +12,7 @@ import {
   type TelemetryRecord,
 } from '@st3/schemas';
 import { taskMetrics } from './aggregate.js';
-import { createCollector, telemetryFileName, type TelemetryCollector } from './collector.js';
+import { createCollector, legacyTelemetryFileName, telemetryFileName, type TelemetryCollector } from './collector.js';
 import type { CriteriaInputs } from './criteria.js';
 
 /**
@@ -60,8 +61,10 @@ async function misfiledRecord(
   const otherTask =
     taskId !== undefined && record.task_id !== null && record.task_id.toUpperCase() !== taskId.toUpperCase();
   const expectedName = telemetryFileName(record.agent);
-  // The seed's writer named the file after the agent as is (`telemetry-{agent}.json`).
-  if (!otherTask && (name === expectedName || name === `telemetry-${record.agent}.json`)) return undefined;
+  // The seed's writer named the file after the agent as is (`telemetry-{agent}.json`); earlier ST3
+  // versions replaced other characters by `_` (a file written then is still the agent's).
+  const names = [expectedName, `telemetry-${record.agent}.json`, legacyTelemetryFileName(record.agent)];
+  if (!otherTask && names.includes(name)) return undefined;
   const key = otherTask ? 'task_id' : 'agent';
   const message = otherTask
     ? `${name} is agent ${record.agent}'s telemetry of ${record.task_id}, not of ${taskId}: it is not counted for ${taskId}`
@@ -93,18 +96,27 @@ export function defaultLayout(root: string): MetricsLayout {
   return { tasksDir: join(root, '.st3', 'tasks'), historyDir: join(root, '.st3', 'metrics', 'history') };
 }
 
-/** Task ids that have a context folder. */
+/**
+ * Task ids that have a context folder. A symlink to a folder is one (`collect <id>` reads it, so the
+ * dashboard and `serve` must too: a task left unseen could not keep the pilot from passing).
+ */
 export async function listTaskContexts(tasksDir: string): Promise<string[]> {
+  let entries: Dirent[];
   try {
-    const entries = await readdir(tasksDir, { withFileTypes: true });
-    return entries
-      .filter((e) => e.isDirectory())
-      .map((e) => e.name)
-      .sort();
+    entries = await readdir(tasksDir, { withFileTypes: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+  const linkedFolder = (name: string) =>
+    stat(join(tasksDir, name)).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+  const names: string[] = [];
+  for (const e of entries)
+    if (e.isDirectory() || (e.isSymbolicLink() && (await linkedFolder(e.name)))) names.push(e.name);
+  return names.sort();
 }
 
 /**

@@ -60,7 +60,7 @@ describe('TelemetryCollector', () => {
     }
     const files = await readdir(dir);
     expect(files).toEqual([telemetryFileName('agent/one')]);
-    expect(files[0]).toBe('telemetry-agent_one.json');
+    expect(files[0]).toBe('telemetry-agent%2Fone.json');
     const saved = JSON.parse(await readFile(join(dir, files[0]!), 'utf8'));
     expect(TelemetryRecordSchema.parse(saved).file_reads).toHaveLength(1);
   });

@@ -4,7 +4,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collectTaskMetrics, loadTelemetryDir, recordTelemetry } from '../src/index.js';
+import { collectTaskMetrics, loadTelemetryDir, recordTelemetry, telemetryFileName } from '../src/index.js';
 
 const byId = <T extends { id: string }>(list: T[]): Record<string, T> => Object.fromEntries(list.map((c) => [c.id, c]));
 
@@ -60,7 +60,7 @@ describe('telemetry files that are not this task’s record of their agent', () 
     await recordTelemetry({ dir: join(root, 'TASK-0003'), agent: 'qa bot', taskId: 'TASK-0003' }, (c) =>
       c.fileRead('src/a.ts', 1),
     );
-    await rename(join(root, 'TASK-0003/telemetry-qa_bot.json'), join(root, 'TASK-0003/telemetry-qa bot.json'));
+    await rename(join(root, 'TASK-0003', telemetryFileName('qa bot')), join(root, 'TASK-0003/telemetry-qa bot.json'));
     expect(await loadTelemetryDir(join(root, 'TASK-0003'), { taskId: 'TASK-0003' })).toMatchObject({
       sources: ['telemetry-qa bot.json'],
       errors: [],

@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
 import { metricsPaths } from '../collect.js';
 import { recordEvents } from '../record.js';
@@ -18,7 +18,8 @@ const record = defineCommand({
       type: 'string',
       multiple: true,
       valueName: 'PATH',
-      description: 'a file the agent read (repeatable); its size is measured unless --bytes is given',
+      description:
+        'a file the agent read (repeatable; relative to the current folder, recorded relative to the workspace root); its size is measured unless --bytes is given',
     },
     bytes: {
       type: 'number',
@@ -75,20 +76,28 @@ const record = defineCommand({
     if (!agent) throw usageError('which agent: give --agent NAME (or set ST3_AGENT)');
     const ws = resolveWorkspace(io, common);
     const paths = await metricsPaths(ws.root, { configPath: ws.configPath });
-    const result = await recordEvents(paths, args['task-id'], agent, {
-      ...(values['file-read'] ? { fileRead: values['file-read'] } : {}),
-      ...(values.bytes !== undefined ? { bytes: values.bytes } : {}),
-      ...(values['cache-hit'] !== undefined ? { cacheHit: values['cache-hit'] } : {}),
-      ...(values.command !== undefined ? { command: values.command } : {}),
-      ...(values['exit-code'] !== undefined ? { exitCode: values['exit-code'] } : {}),
-      ...(values['duration-ms'] !== undefined ? { durationMs: values['duration-ms'] } : {}),
-      ...(values.warning !== undefined ? { warning: values.warning } : {}),
-      ...(values.level !== undefined ? { level: values.level } : {}),
-      ...(values['prompt-bytes'] !== undefined ? { promptBytes: values['prompt-bytes'] } : {}),
-      ...(values['baseline-bytes'] !== undefined ? { baselineBytes: values['baseline-bytes'] } : {}),
-      ...(values['json-parse'] !== undefined ? { jsonParse: values['json-parse'] } : {}),
-      ...(values.source !== undefined ? { source: values.source } : {}),
-    });
+    const result = await recordEvents(
+      paths,
+      args['task-id'],
+      agent,
+      {
+        ...(values['file-read'] ? { fileRead: values['file-read'] } : {}),
+        ...(values.bytes !== undefined ? { bytes: values.bytes } : {}),
+        ...(values['cache-hit'] !== undefined ? { cacheHit: values['cache-hit'] } : {}),
+        ...(values.command !== undefined ? { command: values.command } : {}),
+        ...(values['exit-code'] !== undefined ? { exitCode: values['exit-code'] } : {}),
+        ...(values['duration-ms'] !== undefined ? { durationMs: values['duration-ms'] } : {}),
+        ...(values.warning !== undefined ? { warning: values.warning } : {}),
+        ...(values.level !== undefined ? { level: values.level } : {}),
+        ...(values['prompt-bytes'] !== undefined ? { promptBytes: values['prompt-bytes'] } : {}),
+        ...(values['baseline-bytes'] !== undefined ? { baselineBytes: values['baseline-bytes'] } : {}),
+        ...(values['json-parse'] !== undefined ? { jsonParse: values['json-parse'] } : {}),
+        ...(values.source !== undefined ? { source: values.source } : {}),
+      },
+      // A relative --file-read names a file from where st3 runs, not from the workspace root.
+      { cwd: resolve(io.cwd, common.cwd ?? '.') },
+    );
+    for (const w of result.warnings) out.diagnostic(w);
     const file = relative(ws.root, result.file);
     if (out.json)
       out.document({ ok: true, task_id: args['task-id'].toUpperCase(), agent, file, recorded: result.recorded });

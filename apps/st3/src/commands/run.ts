@@ -1,4 +1,4 @@
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { createOutput, defineCommand, EXIT, type RunStage, type StageContext, type StageReport } from '@st3/cli-kit';
 import { errorToJson, exitCodeFor, isSt3Error, St3Error } from '@st3/schemas';
 import { exitCodeOf, expandInputs, validateFiles, type FileVerdict } from '../lib/validate-files.js';
@@ -68,7 +68,7 @@ export const command = defineCommand({
     for (const entry of STAGE_ORDER) {
       if (!wanted(entry.name)) continue;
       if (io.signal.aborted) return EXIT.interrupted;
-      const unsaved = entry.name === 'metrics' && telemetry ? await saveRunTelemetry(telemetry, ws.root) : undefined;
+      const unsaved = entry.name === 'metrics' && telemetry ? await saveRunTelemetry(telemetry) : undefined;
       const report =
         unsaved ??
         (await runStage(entry, {
@@ -132,34 +132,35 @@ async function runStage(entry: Loadable, ctx: StageContext): Promise<StageReport
     const area = report.stage && report.stage !== entry.name ? { area: report.stage } : {};
     return { ...report, stage: entry.name, ...area, data: withDuration(report.data, Date.now() - started) };
   } catch (error) {
-    const json = isSt3Error(error)
-      ? errorToJson(error)
-      : { code: 'E_INTERNAL', message: (error as Error)?.message ?? String(error) };
+    const json = stageErrorJson(error);
     return { stage: entry.name, ok: false, summary: `failed: ${json.code} ${json.message}`, data: { error: json } };
   }
 }
 
+/** A stage's error as the report carries it: its code when typed, E_INTERNAL (a bug) when not. */
+function stageErrorJson(error: unknown): { code: string; message: string } {
+  return isSt3Error(error)
+    ? errorToJson(error)
+    : { code: 'E_INTERNAL', message: (error as Error)?.message ?? String(error) };
+}
+
 /**
  * Saves this run's telemetry before the metrics stage (its dashboard shows this run). A save that fails
- * fails that stage with a typed error, never the whole run with every stage report lost.
+ * (a typed error of @st3/fs or @st3/telemetry, with its file) fails that stage, never the whole run with
+ * every stage report lost.
  */
-async function saveRunTelemetry(
-  telemetry: { save(): Promise<unknown> },
-  root: string,
-): Promise<StageReport | undefined> {
+async function saveRunTelemetry(telemetry: { save(): Promise<unknown> }): Promise<StageReport | undefined> {
   try {
     await telemetry.save();
     return undefined;
   } catch (error) {
-    const json = isSt3Error(error)
-      ? errorToJson(error)
-      : {
-          code: 'E_WRITE',
-          message: `cannot save this run's telemetry: ${(error as Error)?.message ?? String(error)}`,
-          file: join(root, '.st3', 'telemetry'),
-          hint: '.st3/telemetry must be a folder ST3 can write',
-        };
-    return { stage: 'metrics', ok: false, summary: `failed: ${json.code} ${json.message}`, data: { error: json } };
+    const json = stageErrorJson(error);
+    return {
+      stage: 'metrics',
+      ok: false,
+      summary: `failed: cannot save this run's telemetry: ${json.code} ${json.message}`,
+      data: { error: json },
+    };
   }
 }
 

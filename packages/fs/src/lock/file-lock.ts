@@ -56,7 +56,14 @@ export async function acquireFileLock(path: string, options: LockOptions = {}): 
   const lockPath = `${path}.lock`;
   const ctx: ClaimContext = { now: options.now ?? Date.now, staleMs: options.staleMs ?? LOCK_STALE_MS };
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT);
-  await mkdir(dirname(lockPath), { recursive: true });
+  await mkdir(dirname(lockPath), { recursive: true }).catch((error: unknown) => {
+    // A file where the folder should be (or no permission): the caller's write cannot happen either.
+    throw new St3Error('E_WRITE', `cannot lock ${path}: ${(error as Error).message}`, {
+      file: dirname(lockPath),
+      cause: error,
+      hint: 'its folder must be a folder this process can write',
+    });
+  });
   await sweepLockLitter(lockPath, undefined);
   let delay = 2;
   for (;;) {

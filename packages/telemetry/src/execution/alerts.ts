@@ -6,6 +6,8 @@
  * (which show the same totals) counts nothing twice.
  */
 
+import { St3Error } from '@st3/schemas';
+
 export interface AlertThresholds {
   /** Precision below this (%) is critical (default 95, the seed's). */
   precisionPercent?: number;
@@ -39,7 +41,7 @@ export function alertRules(thresholds: AlertThresholds = {}): AlertRule[] {
   const failureRate = thresholds.failureRate ?? 0.05;
   const cost = thresholds.maxCostPerProjectUsd ?? 200;
   const critical = thresholds.maxCriticalReviews ?? 10;
-  const workerJob = thresholds.workerJob ?? 'st3-worker.*';
+  const workerJob = promqlRegex(thresholds.workerJob ?? 'st3-worker.*');
   const finished15m = `${total('rate(st3_v2_atoms_generated_total[15m])')} + ${total('rate(st3_v2_atoms_failed_total[15m])')}`;
   const rule = (
     alert: string,
@@ -100,7 +102,7 @@ export function alertRules(thresholds: AlertThresholds = {}): AlertRule[] {
     ),
     rule(
       'ST3WorkerDown',
-      `up{job=~"${workerJob}"} == 0`,
+      `up{job=~${workerJob}} == 0`,
       '2m',
       'critical',
       'A worker stopped answering its metrics scrape',
@@ -171,6 +173,34 @@ export function alertRules(thresholds: AlertThresholds = {}): AlertRule[] {
       'More than 30% of the changes of the last hour scored below 0.7 and went to review.',
     ),
   ];
+}
+
+/**
+ * A regular expression as a PromQL string literal: quoted, its `\` and `"` escaped (written as is,
+ * `st3\.worker` was an unknown escape and the whole rules file failed to load). One Prometheus (RE2)
+ * cannot compile is refused here, not written into a file `promtool check rules` rejects.
+ */
+function promqlRegex(pattern: string): string {
+  const why = re2Problem(pattern);
+  if (why)
+    throw new St3Error(
+      'E_USAGE',
+      `worker job pattern ${JSON.stringify(pattern)} is not a regular expression Prometheus can use: ${why}`,
+      { hint: 'Prometheus matches job names with RE2 syntax, e.g. st3-worker.* or st3\\.worker-(a|b)' },
+    );
+  return JSON.stringify(pattern);
+}
+
+/** Why RE2 would refuse `pattern`, as far as JavaScript's parser and RE2's known omissions tell. */
+function re2Problem(pattern: string): string | undefined {
+  try {
+    RegExp(pattern);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  if (/\(\?<?[=!]/.test(pattern)) return 'lookaround is not supported by RE2';
+  if (/(^|[^\\])(\\\\)*\\[1-9]/.test(pattern)) return 'backreferences are not supported by RE2';
+  return undefined;
 }
 
 const q = (s: string) => JSON.stringify(s);

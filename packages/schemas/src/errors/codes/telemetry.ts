@@ -27,7 +27,7 @@ export const TELEMETRY_CODES = {
     exit: 3,
     area: 'telemetry',
     cause:
-      "A telemetry file is in the wrong place: it records another task than the context folder it is in, or it is a second file of one agent under another name. It is not counted (it would count another task's figures, or one agent twice) and is left untouched.",
+      "A telemetry file is in the wrong place: it records another task than the context folder it is in, or it is a second file of one agent under another name, or it holds another agent's record (appendRecord refuses to add to it). It is not counted (it would count another task's figures, or one agent twice) and is left untouched.",
     fix: "Move it to its own task's context folder, merge it into telemetry-<agent>.json (`st3 telemetry record` writes there), or remove it.",
   },
 } as const satisfies Record<string, ErrorCodeInfo>;
