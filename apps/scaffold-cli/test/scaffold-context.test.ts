@@ -86,3 +86,35 @@ describe('st3 scaffold --context FILE: a bad value is located in the file', () =
     expect(error.file).toBeUndefined();
   });
 });
+
+describe('st3 scaffold --context FILE: the file is read as it is', () => {
+  it('a context file that is not UTF-8 is E_FILE_ENCODING at the byte, never rendered and recorded as U+FFFD', async () => {
+    const ctx = join(root, 'latin1.yaml');
+    // "café crème" saved as Latin-1: 0xe9 and 0xe8 are not UTF-8
+    writeFileSync(
+      ctx,
+      Buffer.concat([
+        Buffer.from('fields:\n  - name: id\n    type: string\ndescription: "caf'),
+        Buffer.from([0xe9]),
+        Buffer.from(' cr'),
+        Buffer.from([0xe8]),
+        Buffer.from('me"\n'),
+      ]),
+    );
+    const r = await scaffold('dto', 'Foo', '--context', 'latin1.yaml', '--json');
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'E_FILE_ENCODING', file: ctx, line: 4, column: 18 });
+    expect(r.code).toBe(1);
+    expect(existsSync(join(root, 'src'))).toBe(false);
+    expect(existsSync(join(root, '.st3', 'scaffold', 'answers.json'))).toBe(false);
+  });
+
+  it('a folder given as the context file is E_FILE_READ, not "not found"; a missing one E_FILE_NOT_FOUND', async () => {
+    mkdirSync(join(root, 'ctx.yaml'));
+    const folder = await scaffold('dto', 'Foo', '--context', 'ctx.yaml', '--dry-run', '--json');
+    expect(JSON.parse(folder.stdout).error).toMatchObject({ code: 'E_FILE_READ', file: join(root, 'ctx.yaml') });
+    expect(folder.code).toBe(3);
+    const missing = await scaffold('dto', 'Foo', '--context', 'gone.yaml', '--dry-run', '--json');
+    expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'E_FILE_NOT_FOUND' });
+    expect(missing.code).toBe(2);
+  });
+});

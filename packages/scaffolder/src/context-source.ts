@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { loadText, type CheckContext, type Diagnostic, type Result } from '@st3/schemas';
+import { readFileIfThere } from '@st3/fs';
+import { decodeUtf8, loadText, St3Error, type CheckContext, type Diagnostic, type Result } from '@st3/schemas';
 
 /**
  * Where (part of) a render context was read from: a context error at a value the file gave points at
@@ -34,6 +35,21 @@ export function loadContextText(text: string, file: string): Result<unknown> & {
     },
   });
   return loaded.errors.length === 0 ? { ...loaded, source: { file, locate } } : loaded;
+}
+
+/**
+ * `loadContextText` of the file at `path`. Its bytes must be UTF-8 (E_FILE_ENCODING at the line and column of
+ * the first byte that is not: decoded anyway, `café` in Latin-1 would be rendered and recorded as `caf\uFFFD`);
+ * nothing there is E_FILE_NOT_FOUND, a file that cannot be read (a folder, no permission) E_FILE_READ.
+ */
+export async function loadContextFile(path: string): Promise<Result<unknown> & { source?: ContextSource }> {
+  const bytes = await readFileIfThere(path);
+  if (bytes === undefined)
+    throw new St3Error('E_FILE_NOT_FOUND', `context file not found: ${path}`, {
+      file: path,
+      hint: 'give a JSON or YAML file with --context, or the values with --set key=value',
+    });
+  return loadContextText(decodeUtf8(bytes, path), path);
 }
 
 /**

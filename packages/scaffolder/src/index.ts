@@ -61,7 +61,7 @@ export {
   contextJsonSchema,
 } from './contexts.js';
 export { withLifecycle, type RenderLifecycle } from './pipeline.js';
-export { loadContextText, type ContextSource } from './context-source.js';
+export { loadContextFile, loadContextText, type ContextSource } from './context-source.js';
 export {
   TemplateStore,
   builtinTemplatesDir,

@@ -68,6 +68,27 @@ describe('scaffold check: a header that says something else than the record', ()
     expect(fileOf(report, MAIN)).toMatchObject({ status: 'malformed', modified: true });
     expect(report.failed).toBe(true);
   });
+
+  it('a header whose template= names another type than the record is malformed, and update does not merge it', async () => {
+    await scaffoldInto(t.dir, { ...dtoRequest, withTest: true });
+    const test = Object.keys((await readAnswers(t.dir)).files).find((p) => p !== MAIN)!;
+    const pristine = read(MAIN);
+    write(MAIN, pristine.replace(/template=dto /, 'template=worker '));
+    const report = await check();
+    const file = fileOf(report, MAIN)!;
+    expect(file).toMatchObject({ status: 'malformed', modified: true });
+    expect(file.problems).toEqual([
+      expect.stringContaining('the header says template=worker, but it was generated as dto (recorded in'),
+    ]);
+    // the companion test's header says unit_test, which is what its record makes it
+    expect(fileOf(report, test)).toMatchObject({ status: 'current', artifactType: 'unit_test' });
+    expect(report.failed).toBe(true);
+
+    const update = await updateFiles(t.dir, await createScaffolder({ workspace: t.dir }), { now: LATER });
+    expect(update.files.find((f) => f.path === MAIN)).toMatchObject({ status: 'error' });
+    expect(update.failed).toBe(true);
+    expect(read(MAIN)).toBe(pristine.replace(/template=dto /, 'template=worker '));
+  });
 });
 
 describe('scaffold check: copies, conflict markers and .rej files', () => {

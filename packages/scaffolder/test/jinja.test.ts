@@ -157,6 +157,24 @@ describeWithFixtures('Jinja2 templates named by the real artifacts.yaml', () => 
     );
   });
 
+  it('renders a CRLF checkout of the templates as the LF one: same text, same version (line endings folded as Jinja2 does)', async () => {
+    writeTemplates(join(t.dir, '.st3', 'templates'));
+    const lf = (await createScaffolder({ workspace: t.dir, now: () => new Date('2026-01-02T03:04:05Z') })).render({
+      type: 'dto',
+      name: 'Trade',
+      context,
+      withTest: false,
+    }).files[0]!;
+    const crlf = Object.fromEntries(Object.entries(TEMPLATES).map(([id, text]) => [id, text.replace(/\n/g, '\r\n')]));
+    writeTemplates(join(t.dir, '.st3', 'templates'), crlf);
+    const fromCrlf = (await createScaffolder({ workspace: t.dir, now: () => new Date('2026-01-02T03:04:05Z') })).render(
+      { type: 'dto', name: 'Trade', context, withTest: false },
+    ).files[0]!;
+    expect(fromCrlf.versionHash).toBe(lf.versionHash);
+    expect(fromCrlf.content).not.toContain('\r');
+    expect(fromCrlf.content).toBe(lf.content);
+  });
+
   it('names the file, line and column of what nunjucks cannot render', async () => {
     const root = join(t.dir, '.st3', 'templates');
     writeTemplates(root, {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   createOutput,
@@ -17,7 +16,7 @@ import {
   checkFiles,
   contextJsonSchema,
   createScaffolder,
-  loadContextText,
+  loadContextFile,
   renderedFileOrigin,
   schemaFirstFromEnv,
   writeRendered,
@@ -241,13 +240,7 @@ function reportRegistryWarnings(out: Output, warnings: Diagnostic[]): void {
 
 /** The context file's mapping, and where each of its values is (for located context errors). */
 async function readContext(path: string): Promise<{ value: Record<string, unknown>; source: ContextSource }> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new St3Error('E_FILE_NOT_FOUND', `context file not found: ${path}`, { file: path });
-  }
-  const loaded = loadContextText(text, path);
+  const loaded = await loadContextFile(path);
   if (!loaded.source) {
     const first = loaded.errors[0];
     throw new St3Error(first?.code ?? 'E_PARSE', `cannot read context: ${first?.message ?? 'not YAML or JSON'}`, {

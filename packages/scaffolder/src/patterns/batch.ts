@@ -6,6 +6,7 @@ import { mergeFileLines } from './batch-files.js';
 import { createAjv } from './instances.js';
 import { chunk, commitBatch, Overlay, parallel, type FileAction, type FileChange, type FileStatus } from './overlay.js';
 import { planArtifacts } from './phase-artifacts.js';
+import { PathClaims } from './path-claims.js';
 import { planDocIds } from './phase-doc-ids.js';
 import { loadPatternWorkspace, parseYamlText, type PatternRecord, type PatternWorkspace } from './workspace.js';
 
@@ -117,6 +118,7 @@ export async function runPatternBatch(
     note,
     now: options.now ?? new Date(),
     ajv: createAjv(),
+    claims: new PathClaims(),
   };
 
   if (work.includes(1)) await runDocIdPhase(run, chunk(records, size), taken);
@@ -151,6 +153,8 @@ interface BatchRun {
   /** Provenance timestamp of the scaffolds, the same for the whole run. */
   now: Date;
   ajv: Ajv;
+  /** Which pattern each phase-2 file is generated for: a second pattern never replaces the first one's. */
+  claims: PathClaims;
 }
 
 /** A batch's plan: the files it would write, and why it must not be written (its files are then reported failed). */
@@ -306,9 +310,9 @@ async function planArtifactBatch(
   docIdOf: (r: PatternRecord) => string | undefined,
 ): Promise<BatchPlan> {
   const planned = await parallel(group, (r) => planArtifacts(run.ws, run.overlay, r, docIdOf(r), run.ajv, run.now));
-  for (const p of planned) for (const n of [...p.notes, ...p.invalid]) run.note({ ...n, phase: 2 });
+  const { changes, conflicts } = run.claims.take(planned, group);
+  for (const n of [...planned.flatMap((p) => [...p.notes, ...p.invalid]), ...conflicts]) run.note({ ...n, phase: 2 });
   const invalid = planned.flatMap((p) => p.invalid);
-  const changes = planned.flatMap((p) => p.changes);
   if (invalid.length === 0) return { changes };
   return {
     changes,

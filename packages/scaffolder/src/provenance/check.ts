@@ -10,7 +10,7 @@ import { collect, inScope, scopePaths, toRel } from './check-scope.js';
 import { unfinishedUpdate } from './conflicts.js';
 import { parseHeader, syntaxFor } from './header.js';
 import { readRecords } from './records.js';
-import { headerFindings, RECORDED } from './recorded-header.js';
+import { headerFindings, RECORDED, recordedType } from './recorded-header.js';
 
 /**
  * `conflict`: conflict markers in the text, or a `<file>.rej` beside it; `error`: no verdict could be
@@ -154,7 +154,7 @@ async function checkOne(
 }
 
 function recordedFields(answer: ScaffoldAnswer): Pick<CheckedFile, 'artifactType' | 'version'> {
-  return { artifactType: answer.role === 'test' ? 'unit_test' : answer.artifact_type, version: answer.version_hash };
+  return { artifactType: recordedType(answer), version: answer.version_hash };
 }
 
 /** The E_PATH_ESCAPE of a recorded path that leads out of the workspace (`..`, a link out); such a file is not read. */

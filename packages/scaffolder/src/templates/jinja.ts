@@ -5,7 +5,14 @@ import { parse as parseYaml } from 'yaml';
 import { St3Error } from '@st3/schemas';
 import type { TemplateMeta } from './metadata.js';
 import { MISSING_OUTPUT, templateError } from './jinja-error.js';
-import { chainHash, contextSchemaEntry, type TemplateChain, type TemplateEntry, type TemplateSource, type Usage } from './store.js';
+import {
+  chainHash,
+  contextSchemaEntry,
+  type TemplateChain,
+  type TemplateEntry,
+  type TemplateSource,
+  type Usage,
+} from './store.js';
 
 /**
  * The user's Jinja2 templates (`template_path: concrete/dto.py.jinja2` in `artifacts.yaml`), rendered
@@ -134,7 +141,19 @@ export class JinjaStore implements TemplateSource {
 
 const REFERENCE = /{%-?\s*(extends|include|import|from)\s+["']([^"']+)["']/g;
 const RANK: Record<Usage, number> = { text: 0, flag: 1, object: 2, list: 3 };
-const JINJA_NAMES = new Set(['loop', 'super', 'lifecycle', 'h', 'lang', 'true', 'false', 'none', 'True', 'False', 'None']);
+const JINJA_NAMES = new Set([
+  'loop',
+  'super',
+  'lifecycle',
+  'h',
+  'lang',
+  'true',
+  'false',
+  'none',
+  'True',
+  'False',
+  'None',
+]);
 
 /** The leading `{# ... #}` comment, when it holds a YAML mapping (a first line naming the block is allowed). */
 export function jinjaMetadata(raw: string, file: string): TemplateMeta {
@@ -169,6 +188,10 @@ type NunjucksModule = {
   lib: { TemplateError: new (message: string, line: number, column: number) => Error };
   lexer: { lex(src: string, opts: object): object; TOKEN_COMMENT: string };
 };
+
+interface SourceLoader {
+  getSource(name: string): { src: string; path: string; noCache: boolean } | null;
+}
 
 interface Tokenizer {
   trimBlocks: boolean;
@@ -217,7 +240,9 @@ const STRING_MEMBERS: Record<string, (this: string, ...args: string[]) => unknow
     return this.toLowerCase();
   },
   strip(chars?: string) {
-    return chars === undefined ? this.trim() : this.replace(new RegExp(`^[${escape(chars)}]+|[${escape(chars)}]+$`, 'g'), '');
+    return chars === undefined
+      ? this.trim()
+      : this.replace(new RegExp(`^[${escape(chars)}]+|[${escape(chars)}]+$`, 'g'), '');
   },
   title() {
     return this.replace(/\w\S*/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase());
@@ -248,7 +273,15 @@ function escape(chars: string): string {
 
 function createEnvironment(root: string): NunjucksEnvironment {
   const nj = load();
-  return new nj.Environment(new nj.FileSystemLoader(root, { noCache: true }), {
+  // rendered from the text the version hash is taken of (CRLF folded), as Jinja2 folds line endings: a CRLF
+  // checkout renders what an LF one does, without a `\r` left where trim_blocks ate the `\n` after a tag
+  const loader = new nj.FileSystemLoader(root, { noCache: true }) as SourceLoader;
+  const source = loader.getSource.bind(loader);
+  loader.getSource = (name) => {
+    const found = source(name);
+    return found && { ...found, src: found.src.replace(/\r\n/g, '\n') };
+  };
+  return new nj.Environment(loader, {
     autoescape: false,
     trimBlocks: true,
     lstripBlocks: true,
