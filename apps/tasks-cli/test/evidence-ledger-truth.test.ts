@@ -60,3 +60,38 @@ describe('st3 tasks exceptions cleanup', () => {
     }
   });
 });
+
+describe('st3 tasks exceptions add --deadline', () => {
+  it('a date no calendar has (2026-02-30, month 13, a word) is E_USAGE naming --deadline, and nothing is written', async () => {
+    const ws = await makeWorkspace();
+    try {
+      const add = (deadline: string, type = 'incomplete_task') =>
+        st3Tasks(ws.dir, 'tasks', 'exceptions', 'add', 'TASK-0005', '--type', type, '--deadline', deadline, '--json');
+      for (const [deadline, why] of [
+        ['2026-02-30', '2026-02 has 28 days'],
+        ['2026-13-01', 'there is no month 13'],
+        ['2100-02-29', '2100-02 has 28 days'],
+        ['tomorrow', 'not written YYYY-MM-DD'],
+        ['2026-2-1', 'not written YYYY-MM-DD'],
+      ]) {
+        const r = await add(deadline!);
+        expect(r.code, r.stdout).toBe(2);
+        expect(json<{ error: { code: string; message: string; hint: string } }>(r).error).toMatchObject({
+          code: 'E_USAGE',
+          message: `--deadline "${deadline}" is not a date: ${why}`,
+          hint: expect.stringContaining('YYYY-MM-DD'),
+        });
+      }
+      const list = await st3Tasks(ws.dir, 'tasks', 'exceptions', 'list', '--json');
+      expect(json<{ exceptions: unknown[] }>(list).exceptions).toEqual([]);
+      // Real dates, a leap day included, are taken as given.
+      const leap = await add('2028-02-29');
+      expect(leap.code, leap.stdout).toBe(0);
+      expect(json<{ exception: { remediation: { deadline: string } } }>(leap).exception.remediation.deadline).toBe(
+        '2028-02-29',
+      );
+    } finally {
+      await ws.cleanup();
+    }
+  });
+});

@@ -266,3 +266,49 @@ describe('st3 qa drift --baseline: a raw log as the baseline', () => {
     }
   });
 });
+
+describe('st3 qa drift: a command whose runs measured nothing (no baseline) next to one that has a baseline', () => {
+  it('the other command is still judged; this one is "not measured" with why; exit 1 (was E_QA_NO_BASELINE, exit 2)', async () => {
+    const ws = await qaWorkspace({ 'v1.json': 'vitest-10-passed.json' });
+    try {
+      await writeFile(join(ws.dir, 'tsc.log'), '');
+      expect((await ws.record('--command', 'vitest run', '--log', 'v1.json')).code).toBe(0);
+      const tsc = await ws.record(
+        '--kind',
+        'typecheck',
+        '--command',
+        'tsc -p b',
+        '--log',
+        'tsc.log',
+        '--exit-code',
+        '2',
+      );
+      expect(tsc.code, tsc.stdout).toBe(1);
+
+      const drift = await st3Tasks(ws.dir, 'qa', 'drift', 'TASK-0001', '--json');
+      expect(drift.code, drift.stdout).toBe(1);
+      expect(json(drift)).toMatchObject({
+        ok: false,
+        regression: true,
+        reports: [{ key: 'test:vitest run', regression: false }],
+        no_baseline: [
+          {
+            key: 'typecheck:tsc -p b',
+            current: { exit_code: 2 },
+            reason: expect.stringContaining('its latest run measured nothing (it exited with code 2'),
+          },
+        ],
+      });
+      const text = await st3Tasks(ws.dir, 'qa', 'drift', 'TASK-0001');
+      expect(text.code, text.stdout).toBe(1);
+      expect(text.stdout).toMatch(/^no regression {2}test:vitest run$/m);
+      expect(text.stdout).toMatch(/^not measured {2}typecheck:tsc -p b\n {2}baseline none: not measured — /m);
+      // Only the vitest command: judged, exit 0.
+      const one = await st3Tasks(ws.dir, 'qa', 'drift', 'TASK-0001', '--key', 'test:vitest run', '--json');
+      expect(one.code, one.stdout).toBe(0);
+      expect(json(one)).toMatchObject({ ok: true, no_baseline: [] });
+    } finally {
+      await ws.cleanup();
+    }
+  });
+});

@@ -57,6 +57,8 @@ export {
 export { tarEnd, tarHeader, tarPadding, type TarHeaderInput } from './evidence/tar.js';
 export {
   addException,
+  calendarDateProblem,
+  checkDeadline,
   cleanupExceptions,
   queryExceptions,
   readLedger,
@@ -134,6 +136,7 @@ export {
   detectQaFormat,
   qaCoverage,
   qaDrift,
+  qaTaskDrift,
   planQaRecord,
   qaKey,
   readQaBaselines,
@@ -147,6 +150,9 @@ export {
   type QaDriftOptions,
   type QaCoverage,
   type QaDriftReport,
+  type QaNoBaseline,
+  type QaTaskDrift,
+  type QaTaskDriftOptions,
   type QaRecordPlan,
   type QaRecordRequest,
   type RecordQaOptions,

@@ -21,6 +21,32 @@ export interface AddExceptionInput {
   auto_remove_on?: LedgerException['auto_remove_on'];
 }
 
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Why `value` is not a calendar date written YYYY-MM-DD (`2026-02-30`, `2026-13-01`, `tomorrow`), or
+ * undefined: a deadline no date can meet is refused rather than kept as if it were one.
+ */
+export function calendarDateProblem(value: string): string | undefined {
+  const m = DATE.exec(value);
+  if (!m) return 'not written YYYY-MM-DD';
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12) return `there is no month ${m[2]}`;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  return day >= 1 && day <= days ? undefined : `${m[1]}-${m[2]} has ${days} days`;
+}
+
+/** The deadline as given, or E_USAGE when it is not a calendar date (`what` names the input, e.g. `--deadline`). */
+export function checkDeadline(value: string, what = 'deadline'): string {
+  const problem = calendarDateProblem(value);
+  if (problem)
+    throw new St3Error('E_USAGE', `${what} "${value}" is not a date: ${problem}`, {
+      hint: 'give a calendar date written YYYY-MM-DD, e.g. 2026-12-01',
+    });
+  return value;
+}
+
 const emptyLedger = (clock: Clock): Ledger => ({ version: '1.0', last_updated: clock().toISOString(), exceptions: [] });
 
 /** The ledger as its schema knows it (a missing file is an empty ledger). */
@@ -51,12 +77,16 @@ async function update<T>(path: string, clock: Clock, fn: (ledger: Ledger) => T):
 /** An entry as its schema knows it (what the functions return; the file keeps the rest). */
 const known = (e: LedgerException): LedgerException => LedgerExceptionSchema.parse(e);
 
-/** Adds an exception; adding the same task and type again returns the existing entry (idempotent). */
-export function addException(
+/**
+ * Adds an exception; adding the same task and type again returns the existing entry (idempotent). A
+ * deadline that is not a calendar date is E_USAGE, and nothing is written.
+ */
+export async function addException(
   path: string,
   input: AddExceptionInput,
   clock: Clock = systemClock,
 ): Promise<{ exception: LedgerException; created: boolean }> {
+  if (input.deadline != null) checkDeadline(input.deadline);
   return update(path, clock, (ledger) => {
     const existing = ledger.exceptions.find(
       (e) =>

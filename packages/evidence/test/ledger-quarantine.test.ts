@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addException,
+  calendarDateProblem,
   cleanupExceptions,
   listQuarantined,
   queryExceptions,
@@ -21,6 +22,33 @@ import { fixedClock, realWorld, withTemp } from './helpers.js';
 import { describeWithFixtures } from '@st3/tooling/fixtures';
 
 describe('exception ledger', () => {
+  it('refuses a deadline no calendar has (E_USAGE, nothing written) and takes every real date', async () => {
+    await withTemp(async (dir) => {
+      const path = join(dir, 'docs/compliance/context-cache-exceptions.json');
+      for (const deadline of ['2026-02-30', '2026-04-31', '2026-00-10', '2026-12-00', 'next week', ''])
+        await expect(
+          addException(path, { task_id: 'TASK-0001', exception_type: 'other', deadline }, fixedClock),
+        ).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringContaining(`deadline "${deadline}"`) });
+      expect((await readLedger(path)).exceptions).toEqual([]);
+    });
+    // The same verdict as the calendar's, for every day of years 1 to 9999.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9999 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        (y, m, d) => {
+          const text = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+          const date = new Date(0);
+          date.setUTCFullYear(y, m - 1, d);
+          const real = m >= 1 && m <= 12 && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+          expect(calendarDateProblem(text) === undefined).toBe(real);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('adds idempotently, queries, resolves with notes, cleans up', async () => {
     await withTemp(async (dir) => {
       const path = join(dir, 'docs/compliance/context-cache-exceptions.json');

@@ -32,6 +32,15 @@ describe('planQaRecord (the argument checks of qa record)', () => {
     usage(() => planQaRecord({ command: 'x', log: 'l.json', report: 'r.json' }));
     usage(() => planQaRecord({ argv: ['node', '--version'], exitCode: 5 }));
   });
+
+  it('a blank command or a negative duration: E_USAGE (they were recorded as "lint:", or failed as evidence metadata)', () => {
+    expect(() => planQaRecord({ command: '   ', log: 'l.json' })).toThrow(
+      expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining('say which command') }),
+    );
+    expect(() => planQaRecord({ command: 'eslint .', log: 'l.json', durationMs: -5 })).toThrow(
+      expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining('a duration of -5 ms') }),
+    );
+  });
 });
 
 describe('validateTasks (st3 tasks validate, MCP task_validate)', () => {

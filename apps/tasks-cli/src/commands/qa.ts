@@ -12,8 +12,8 @@ import {
 import {
   loadTasksConfig,
   planQaRecord,
-  qaDrift,
   qaRecordFailed,
+  qaTaskDrift,
   resolveTaskRef,
   readContext,
   readQaRuns,
@@ -21,6 +21,7 @@ import {
   runQa,
   summarizeQa,
   type QaDriftReport,
+  type QaNoBaseline,
   type RecordQaResult,
 } from '@st3/evidence';
 import { QaKindSchema, QaSummarySchema, St3Error, type QaSummary, type TelemetryHandle } from '@st3/schemas';
@@ -62,6 +63,13 @@ function printRecord(out: Output, r: RecordQaResult): void {
 function verdictOf(d: QaDriftReport): string {
   if (!d.regression) return 'no regression';
   return d.findings.some((f) => f.regression && f.kind !== 'not_measured') ? 'regression' : 'not measured';
+}
+
+/** A command with no baseline: no verdict (exit 1), said as such rather than left out. */
+function printNoBaseline(out: Output, n: QaNoBaseline): void {
+  out.line(`${out.color.red('not measured')}  ${n.key}`);
+  out.line(`  baseline none: ${n.reason}`);
+  out.line(`  current  ${n.current.recorded_at}: ${n.current.headline} (exit ${n.current.exit_code ?? 'none'})`);
 }
 
 function printDrift(out: Output, d: QaDriftReport): void {
@@ -228,7 +236,7 @@ export const drift = defineCommand({
   summary:
     'compare the latest QA run of each command with its baseline: exit code, new lint/type errors by rule and file, new failing tests, coverage drop',
   description:
-    'Exit code 1 when any command regressed or was not measured; a --baseline of another kind or command is E_USAGE (exit 2).',
+    'Exit code 1 when any command regressed, was not measured, or has no baseline to compare with (its runs so far measured nothing: listed as not measured, the other commands still compared); a --baseline of another kind or command is E_USAGE (exit 2).',
   args: [TASK],
   options: {
     key: {
@@ -265,14 +273,18 @@ export const drift = defineCommand({
       const like = values.key ? runs.filter((r) => r.key === values.key).at(-1) : runs.at(-1);
       baseline = await loadBaseline(resolve(io.cwd, values.baseline), task, like, ws.root);
     }
-    const reports = await qaDrift(ws, task, {
+    const { reports, noBaseline } = await qaTaskDrift(ws, task, {
       ...(values.key ? { key: values.key } : {}),
       ...(baseline ? { baseline, baselineFile: values.baseline } : {}),
       ...(threshold !== undefined ? { threshold } : {}),
     });
-    const regression = reports.some((r) => r.regression);
-    if (out.json) out.document({ ok: !regression, task, regression, reports });
-    else for (const r of reports) printDrift(out, r);
+    // A command that could not be judged (no baseline) is no pass, as a run that measured nothing is not.
+    const regression = reports.some((r) => r.regression) || noBaseline.length > 0;
+    if (out.json) out.document({ ok: !regression, task, regression, reports, no_baseline: noBaseline });
+    else {
+      for (const r of reports) printDrift(out, r);
+      for (const n of noBaseline) printNoBaseline(out, n);
+    }
     return regression ? EXIT.problems : EXIT.ok;
   },
 });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { defineCommand, EXIT } from '@st3/cli-kit';
 import {
   addException,
+  checkDeadline,
   cleanupTaskExceptions,
   listQuarantined,
   queryExceptions,
@@ -57,7 +58,7 @@ const add = defineCommand({
       task_id: ctx.args.id.toUpperCase(),
       exception_type: exceptionType(needOption(values.type, '--type', usage))!,
       owner: values.owner,
-      deadline: values.deadline ?? null,
+      deadline: values.deadline === undefined ? null : checkDeadline(values.deadline, '--deadline'),
       notes: values.notes,
       parse_error: values['parse-error'] ?? null,
       auto_remove_on: autoRemove,

@@ -25,13 +25,14 @@ export type QaRecordPlan =
 
 /**
  * Checks a `qa record` request (every problem is E_USAGE, exit 2): a command must be named (`command`
- * or `argv`); a log goes with neither `argv` nor `report`; `exitCode` goes only with a log (a command
+ * or `argv`, not blank); a duration is not negative; a log goes with neither `argv` nor `report`; `exitCode` goes only with a log (a command
  * that is run reports its own). A `command` alone is split into argv (E_COMMAND_SYNTAX when it needs a shell).
  */
 export function planQaRecord(request: QaRecordRequest): QaRecordPlan {
   const argv = request.argv ?? [];
   const command = request.command ?? (argv.length > 0 ? argv.join(' ') : undefined);
-  if (!command)
+  // A blank command would be recorded under the key `<kind>:`, naming no command.
+  if (!command?.trim())
     throw new St3Error('E_USAGE', 'say which command: a command line, or a program and its arguments to run', {
       hint: 'st3 qa record <task> --command "…" or -- <argv…>; MCP qa_record: command or argv',
     });
@@ -40,12 +41,18 @@ export function planQaRecord(request: QaRecordRequest): QaRecordPlan {
       throw new St3Error('E_USAGE', 'give either a log (--log) or a command to run (after --, or argv), not both');
     if (request.report !== undefined)
       throw new St3Error('E_USAGE', 'a report goes with a command that is run; with a log, pass the report as the log');
+    const durationMs = request.durationMs ?? 0;
+    // A negative duration would fail as invalid evidence metadata, naming no argument of qa record.
+    if (!Number.isFinite(durationMs) || durationMs < 0)
+      throw new St3Error('E_USAGE', `a duration of ${durationMs} ms: how long the command ran is 0 ms or more`, {
+        hint: 'st3 qa record … --duration-ms N (MCP qa_record: durationMs), or leave it out (0)',
+      });
     return {
       mode: 'log',
       command,
       log: request.log,
       exitCode: request.exitCode ?? 0,
-      durationMs: request.durationMs ?? 0,
+      durationMs,
     };
   }
   if (request.exitCode !== undefined)

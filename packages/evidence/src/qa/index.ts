@@ -1,7 +1,6 @@
 export { detectQaFormat, qaKey, summarizeQa, type SummarizeQaInput } from './summarize.js';
 export { compareQa, type QaDriftFinding, type QaDriftKind, type QaDriftOptions, type QaDriftReport } from './drift.js';
 export {
-  qaDrift,
   readQaBaselines,
   readQaRuns,
   qaRecordFailed,
@@ -11,5 +10,6 @@ export {
   type RecordQaResult,
   type RunQaOptions,
 } from './record.js';
+export { qaDrift, qaTaskDrift, type QaNoBaseline, type QaTaskDrift, type QaTaskDriftOptions } from './task-drift.js';
 export { qaCoverage, type QaCoverage } from './coverage.js';
 export { planQaRecord, type QaRecordPlan, type QaRecordRequest } from './args.js';

@@ -15,7 +15,7 @@ import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { readContext, updateContext } from '../context/store.js';
 import { attachEvidence } from '../evidence/attach.js';
 import { systemClock, type Clock } from '../util.js';
-import { assertComparable, compareQa, type QaDriftOptions, type QaDriftReport } from './drift.js';
+import { compareQa, type QaDriftReport } from './drift.js';
 import { qaNotMeasured } from './measured.js';
 import { keptOutput, QA_OUTPUT_LIMIT } from './output.js';
 import { MAX_RUNS, qaMetadataOf, readRunsDocument, readRunsFile, RUNS_FILE } from './runs.js';
@@ -262,52 +262,6 @@ async function checkReportWritten(
       (stale ? ": the one there is from before the run (not written during it), so it is not this run's report" : ''),
     { file: run.report, hint: `its output is kept in ${run.log}` },
   );
-}
-
-/**
- * Drift of a command's latest run against its baseline: `key` picks the command (default: the
- * only key, or the latest run's), `baseline` overrides the stored baseline (`baselineFile`: where it
- * was read from, named when it is of another kind or command, E_USAGE).
- */
-export async function qaDrift(
-  ws: EvidenceWorkspace,
-  taskId: string,
-  options: QaDriftOptions & { key?: string; baseline?: QaSummary; baselineFile?: string } = {},
-): Promise<QaDriftReport[]> {
-  const runs = await readQaRuns(ws, taskId);
-  const baselines = await readQaBaselines(ws, taskId);
-  const latest = new Map<string, QaSummary>();
-  for (const run of runs) latest.set(run.key, run);
-  if (runs.length === 0)
-    throw new St3Error('E_QA_NO_BASELINE', `no QA run recorded for ${taskId}`, {
-      hint: `run \`st3 qa record ${taskId} --command "…" --log FILE\``,
-    });
-  let keys = options.key ? [options.key] : [...latest.keys()];
-  if (options.baseline) keys = options.key ? [options.key] : [options.baseline.key];
-  const reports: QaDriftReport[] = [];
-  for (const key of keys) {
-    const current = latest.get(key);
-    const base = options.baseline ?? baselines[key];
-    if (!current)
-      throw new St3Error('E_QA_NO_BASELINE', `no QA run of "${key}" recorded for ${taskId}`, {
-        hint: `recorded: ${[...latest.keys()].join(', ')}`,
-      });
-    if (!base) {
-      // Runs that measured nothing never become the baseline: say that is why there is none.
-      const why = qaNotMeasured(current);
-      throw new St3Error(
-        'E_QA_NO_BASELINE',
-        `no baseline for "${key}" in ${taskId}${why ? `: not measured — its latest run measured nothing (${why})` : ''}`,
-        {
-          hint: 'record a measured run (the first one becomes the baseline, or --set-baseline), or pass --baseline FILE',
-        },
-      );
-    }
-    // A baseline given by the caller may be of another command: E_USAGE naming both (and its file).
-    assertComparable(base, current, options.baselineFile);
-    reports.push(compareQa(base, current, options));
-  }
-  return reports;
 }
 
 /**

@@ -23,6 +23,7 @@ import {
   type TelemetryHandle,
 } from '@st3/schemas';
 import { NOT_CHECKED_RULE, NOT_MEASURED, notCheckedFiles, qaNotMeasured, saysNotChecked } from './measured.js';
+import { otherToolLog, otherToolOf } from './other-tools.js';
 
 export interface SummarizeQaInput {
   /** The log text (tool output, or a coverage report file). */
@@ -102,7 +103,9 @@ export function detectQaFormat(text: string, kind?: QaKind, telemetry?: Telemetr
   if (/^SF:/m.test(plain) && /^end_of_record$/m.test(plain)) return ok('lcov', kind);
   if (/^\s*Tests\s+.*\(\d+\)\s*$/m.test(plain) && /Test Files|RUN\s+v\d/.test(plain)) return ok('vitest-text', kind);
   if (/^Tests:\s+/m.test(plain) || /●\s+Test suite failed to run/.test(plain)) return ok('jest-text', kind);
-  if ([TSC_LINE, TSC_PRETTY_LINE, TSC_GLOBAL_LINE, TSC_FOUND].some((re) => re.test(plain))) return ok('tsc-text', kind);
+  if ([TSC_LINE, TSC_PRETTY_LINE, TSC_GLOBAL_LINE].some((re) => re.test(plain))) return ok('tsc-text', kind);
+  // A bare `Found N errors` is tsc's only when no other tool's output is around it (ruff and mypy print one too).
+  if (TSC_FOUND.test(plain) && !otherToolOf(plain)) return ok('tsc-text', kind);
   if (kind === 'typecheck' && plain === '') return 'tsc-text';
   if (kind === 'lint' && plain === '') return 'eslint-stylish';
   return undefined;
@@ -143,6 +146,8 @@ export function summarizeQa(input: SummarizeQaInput): QaSummary {
   if (!format) {
     const what = input.kind ? `a ${input.kind} log` : 'a QA log';
     const cut = input.cut === undefined ? '' : ` (${input.cut.replace(/ —.*/, '')})`;
+    const other = otherToolOf(stripAnsi(input.text));
+    if (other) throw otherToolLog(input.command, other, what);
     throw new St3Error(
       'E_QA_LOG_UNREADABLE',
       `the output of "${input.command}" is not ${what} in a supported format${cut}`,
