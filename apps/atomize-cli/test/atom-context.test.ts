@@ -113,4 +113,28 @@ describe('st3 atomize --context', () => {
     const text = await st3(dir, '--context', atom.id, 'src', '--budget', '200');
     expect(text.stdout).toContain('> Trimmed to fit 200 tokens; left out (items): test hints');
   });
+
+  it('an atoms.json that is truncated or not atomize output is a located, typed error, never E_INTERNAL', async () => {
+    const dir = folder({ 'src/store.ts': STORE });
+    const listed = await st3(dir, 'src', '--json');
+    const doc = JSON.parse(listed.stdout) as { files: { language?: string; atoms: { id: string }[] }[] };
+    const id = doc.files[0]!.atoms[0]!.id;
+    // A whole document works; a file entry without its language (hand-edited, or cut) did crash the lookup.
+    writeFileSync(join(dir, 'atoms.json'), listed.stdout);
+    expect((await st3(dir, '--context', id, 'atoms.json', '--json')).code).toBe(0);
+    delete doc.files[0]!.language;
+    writeFileSync(join(dir, 'edited.json'), JSON.stringify(doc, null, 2));
+    writeFileSync(join(dir, 'cut.json'), listed.stdout.slice(0, 200));
+    const edited = await st3(dir, '--context', id, 'edited.json', '--json');
+    expect(edited.code, edited.stdout).toBe(2);
+    // Located at the file entry that lacks the field (line 3 of the indented document).
+    expect(JSON.parse(edited.stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'E_GRAPH_INPUT', file: 'edited.json', line: 3, column: 5 },
+    });
+    const cut = await st3(dir, '--context', id, 'cut.json', '--json');
+    expect(cut.code, cut.stdout).toBe(1);
+    expect(JSON.parse(cut.stdout)).toMatchObject({ ok: false, error: { code: 'E_PARSE', file: 'cut.json' } });
+    expect((JSON.parse(cut.stdout) as { error: { line?: number } }).error.line).toBeGreaterThan(1);
+  });
 });

@@ -1,10 +1,11 @@
 import type { Diagnostic, TelemetryHandle } from '@st3/schemas';
-import { isSt3Error } from '@st3/schemas/errors';
+import { firstInvalidUtf8, isSt3Error } from '@st3/schemas/errors';
 import { analyzeSource, emptyParse, isSkipped, type AnalyzeOptions, type SkippedFile } from './analyze.js';
 import { atomizeParsed, type AtomizedFileRecord } from './atomize.js';
 import type { AtomOptions } from './atoms/options.js';
 import { detectLanguage, looksBinary } from './language.js';
-import type { FunctionRecord, ParsedFile } from './types.js';
+import { decodeDeclared, declaredPythonEncoding } from './source-encoding.js';
+import type { FunctionRecord, ParsedFile, SourceLanguage } from './types.js';
 import { loadPython } from './python/load.js';
 import { measurePython } from './python/measure.js';
 
@@ -23,8 +24,16 @@ export interface ComplexityRecord {
 
 const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
 
-/** Bytes → text, or the reason the file is skipped (binary). Invalid UTF-8 becomes U+FFFD with a warning. */
-export function decodeSource(bytes: Uint8Array, path: string): { text: string; warnings: Diagnostic[] } | SkippedFile {
+/**
+ * Bytes → text, or the reason the file is skipped (binary). A Python file is read in the encoding it
+ * declares (PEP 263); anything else as UTF-8. Invalid bytes become U+FFFD with a warning at the first one.
+ * `language` is the forced language (`--lang`), else it comes from the path (or a `#!` line).
+ */
+export function decodeSource(
+  bytes: Uint8Array,
+  path: string,
+  language?: SourceLanguage,
+): { text: string; warnings: Diagnostic[] } | SkippedFile {
   if (looksBinary(bytes)) {
     return {
       path,
@@ -37,22 +46,35 @@ export function decodeSource(bytes: Uint8Array, path: string): { text: string; w
       },
     };
   }
+  const declared = isPython(bytes, path, language) ? declaredPythonEncoding(bytes) : undefined;
+  const inDeclared = declared && decodeDeclared(bytes, declared, path);
+  if (inDeclared) return inDeclared;
   const text = decoder.decode(bytes);
   const warnings: Diagnostic[] = [];
-  if (text.includes('\uFFFD')) {
-    // Replacement characters may be in the file itself: only a strict decode tells.
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      warnings.push({
-        code: 'E_ATOMIZE_SYNTAX',
-        severity: 'warning',
-        file: path,
-        message: 'the file is not valid UTF-8; invalid bytes were read as U+FFFD',
-      });
-    }
+  // Replacement characters may be in the file itself: only a strict decode tells.
+  const bad = text.includes('\uFFFD') ? firstInvalidUtf8(bytes) : undefined;
+  if (bad) {
+    // The column in characters, as every other diagnostic of the file counts it.
+    const lineStart = bad.offset - (bad.column - 1);
+    const column = decoder.decode(bytes.subarray(lineStart, bad.offset)).length + 1;
+    const unsupported = declared ? ` (it declares ${declared.name}, which cannot be decoded here)` : '';
+    warnings.push({
+      code: 'E_ATOMIZE_SYNTAX',
+      severity: 'warning',
+      file: path,
+      line: bad.line,
+      column,
+      message: `the file is not valid UTF-8${unsupported}; invalid bytes were read as U+FFFD`,
+    });
   }
   return { text, warnings };
+}
+
+function isPython(bytes: Uint8Array, path: string, language: SourceLanguage | undefined): boolean {
+  if (language) return language === 'python';
+  // A `#!` line names the language of a file without a known extension.
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 256)).toString('latin1');
+  return detectLanguage(path, head) === 'python';
 }
 
 /** Parses without throwing on any input: a parser crash (e.g. stack overflow on absurd nesting) becomes a diagnostic. */

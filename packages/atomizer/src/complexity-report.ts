@@ -20,7 +20,7 @@ export interface ComplexityFinding {
 export interface ComplexityFindingOptions {
   /** Keep only functions above this complexity. */
   max?: number;
-  /** Also keep units the peer tool does not report on their own (nested Python defs, lambdas). */
+  /** Also keep units the peer tool does not report on their own (nested Python defs; lambdas, which only radon measures). */
   all?: boolean;
 }
 

@@ -126,7 +126,8 @@ export const command = defineCommand({
     },
     all: {
       type: 'boolean',
-      description: 'also list units the peer tool does not report alone (nested Python defs, lambdas)',
+      description:
+        'also list units the peer tool does not report alone: nested Python defs, and lambdas with --complexity-variant radon (mccabe gives lambdas no number)',
     },
     ...sourceOptions,
   },

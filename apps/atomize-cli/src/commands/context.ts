@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { CliIO, Output } from '@st3/cli-kit';
 import type { AtomizedFileRecord, AtomContextView, ContextFile, ProjectOptions } from '@st3/atomizer';
-import { St3Error, type Diagnostic } from '@st3/schemas/errors';
+import { errorFromDiagnostics, St3Error, type Diagnostic } from '@st3/schemas/errors';
 
 /** The file an atom id names (`path#Lstart-Lend@hash`). */
 function fileOfId(id: string): string {
@@ -12,6 +12,18 @@ function fileOfId(id: string): string {
       hint: 'atom ids look like src/store.ts#L12-L24@3f9a1c2b7d (see `st3 atomize --json`)',
     });
   return m[1]!;
+}
+
+/**
+ * The files of an `st3 atomize --json` document, checked against its schema: a truncated or hand-made
+ * document is a located error (E_PARSE, E_GRAPH_INPUT), not a crash while its atom is looked up.
+ */
+async function readAtomsDocument(abs: string, shown: string): Promise<ContextFile[]> {
+  const { AtomizeOutputSchema, loadFile } = await import('@st3/schemas');
+  const loaded = await loadFile(abs, { file: shown, schema: AtomizeOutputSchema });
+  if (loaded.value) return loaded.value.files as ContextFile[];
+  const code = loaded.errors[0]?.code === 'E_SCHEMA' ? 'E_GRAPH_INPUT' : (loaded.errors[0]?.code ?? 'E_GRAPH_INPUT');
+  throw errorFromDiagnostics(code, `${shown} is not \`st3 atomize --json\` output`, loaded.errors);
 }
 
 /** How source paths are atomized: as `st3 atomize` did when it printed the id (ids depend on these). */
@@ -38,17 +50,9 @@ async function contextFiles(
   const own = fileOfId(id);
   for (const p of paths.length > 0 ? paths : [own]) {
     const abs = resolve(cwd, p);
-    if (/\.json$/i.test(p) && existsSync(abs) && statSync(abs).isFile()) {
-      let doc: { files?: ContextFile[] };
-      try {
-        doc = JSON.parse(readFileSync(abs, 'utf8')) as { files?: ContextFile[] };
-      } catch (error) {
-        throw new St3Error('E_PARSE', `cannot read ${p}: ${(error as Error).message}`, { file: p });
-      }
-      if (!Array.isArray(doc.files))
-        throw new St3Error('E_GRAPH_INPUT', `${p} is not \`st3 atomize --json\` output`, { file: p });
-      files.push(...doc.files);
-    } else sources.push(p);
+    if (/\.json$/i.test(p) && existsSync(abs) && statSync(abs).isFile())
+      files.push(...(await readAtomsDocument(abs, p)));
+    else sources.push(p);
   }
   if (sources.length > 0) {
     const { atomizeProject } = await import('@st3/atomizer');

@@ -4,17 +4,24 @@ import type { ClassRecord, FunctionRecord, ParsedFile, StatementNode } from '../
 import type { ContextHeader } from '../context/types.js';
 import type { BindingInfo } from './symbols.js';
 
-/** Header text is cut after this many lines (a long parameter list), with `…`. */
+/** Header text is cut after this many lines (a long parameter list), with `…` before its last line. */
 const MAX_HEADER_LINES = 4;
+/** A function's signature as a dependency shows it: a parameter a line, prettier's style, up to six parameters. */
+const SIGNATURE_LINES = 8;
 
-/** Lines a..b without their common indentation, cut after `max` lines. */
+/**
+ * Lines a..b without their common indentation. Over `max` lines, the first `max - 1`, `…`, and the
+ * last: what closes a header says the most after its name (a return type, an import's module, `) {`).
+ */
 export function dedent(index: LineIndex, a: number, b: number, max = MAX_HEADER_LINES): string {
-  const last = Math.min(b, a + max - 1);
+  const cut = b - a + 1 > max;
+  const keepLast = cut && max >= 2;
   const lines: string[] = [];
-  for (let l = a; l <= last; l++) lines.push(index.slice(l, l));
+  for (let l = a; l <= (cut ? a + max - (keepLast ? 2 : 1) : b); l++) lines.push(index.slice(l, l));
+  if (keepLast) lines.push(index.slice(b, b));
   const indent = Math.min(...lines.filter((x) => x.trim() !== '').map((x) => /^\s*/.exec(x)![0].length));
   const out = lines.map((x) => x.slice(Number.isFinite(indent) ? indent : 0).trimEnd());
-  if (b > last) out.push('…');
+  if (cut) out.splice(keepLast ? out.length - 1 : out.length, 0, '…');
   return out.join('\n');
 }
 
@@ -109,7 +116,7 @@ export function signatureOf(file: ParsedFile, index: LineIndex, decls: Declarati
       const fn = decls.functions.get(l);
       if (fn && b.kind === EV.DEF_FUNCTION) {
         const end = Math.max(b.line, Math.min(fn.headerEnd ?? b.line, fn.endLine));
-        return stripBodyOpen(dedent(index, b.line, end, 3));
+        return stripBodyOpen(dedent(index, b.line, end, SIGNATURE_LINES));
       }
       const cls = decls.classes.get(l);
       if (cls && b.kind === EV.DEF_CLASS) return stripBodyOpen(dedent(index, b.line, b.line, 1));

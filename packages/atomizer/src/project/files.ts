@@ -1,5 +1,5 @@
 import { readdir, statSync, type Dirent } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { findGitRoot, GitignoreMatcher, walkFiles } from '@st3/fs';
 import { glob } from 'tinyglobby';
 
@@ -54,6 +54,9 @@ export async function findSourceFiles(
       // One walk that never enters an ignored folder (a big dist/ costs one check).
       const found = await walkFiles(abs, {
         gitignore: git ?? false,
+        // Every link is listed, as git stores it: one whose target is missing is then a file that
+        // could not be read (skipped, and not measured under --max), not a file nobody saw.
+        symlinks: 'all',
         enter: (rel) => !hidden(rel),
         filter: (rel) => SOURCE_RE.test(rel) && !hidden(rel),
         onUnreadable: (rel, error) => unreadable.push({ folder: resolve(abs, rel), code: error.code ?? error.message }),
@@ -85,15 +88,37 @@ export async function findSourceFiles(
 
 type ReaddirCallback = (error: NodeJS.ErrnoException | null, entries: Dirent[]) => void;
 
-/** `fs.readdir` (the callback form the glob walker calls) that records folders it cannot list, then goes on as usual. */
+/**
+ * `fs.readdir` (the callback form the glob walker calls) that records folders it cannot list, then goes
+ * on as usual; a link that is no folder is shown to the walker as a file, as the folder walk lists it.
+ */
 function reportingReaddir(unreadable: UnreadableFolder[]) {
   return (path: string, options: { withFileTypes: true }, callback: ReaddirCallback): void => {
     readdir(path, options, (error, entries) => {
       if (error && error.code !== 'ENOENT' && error.code !== 'ENOTDIR')
         unreadable.push({ folder: resolve(path), code: error.code ?? error.message });
-      callback(error, entries);
+      callback(
+        error,
+        entries?.map((e) => (e.isSymbolicLink() && !linksToFolder(join(path, e.name)) ? asFile(e) : e)),
+      );
     });
   };
+}
+
+function linksToFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // dangling or looping: a file that cannot be read
+  }
+}
+
+/** The walker skips links unless told to follow them (into folders too): a link to a file, or to nothing, is a file. */
+function asFile(entry: Dirent): Dirent {
+  return Object.assign(Object.create(Object.getPrototypeOf(entry) as object) as Dirent, entry, {
+    isFile: () => true,
+    isSymbolicLink: () => false,
+  });
 }
 
 export { relative };

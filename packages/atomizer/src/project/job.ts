@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { atomizeSource, decodeSource, measureSource, type AtomizeOptions, type ComplexityRecord } from '../api.js';
 import type { AtomizedFileRecord } from '../atomize.js';
@@ -8,7 +8,7 @@ import { skippedResult } from './skipped.js';
 import { summarizeFile, type AtomizedFileSummary } from './summary.js';
 
 /** Bump when the output of the same input changes, so old cache entries are not reused. */
-export const CACHE_VERSION = 'atomizer-4';
+export const CACHE_VERSION = 'atomizer-5';
 
 export interface Job {
   /** Absolute path to read. */
@@ -61,8 +61,10 @@ async function computeJob(job: Job): Promise<{ result: JobResult; cost: JobCost 
   try {
     bytes = readFileSync(job.file);
   } catch (error) {
-    const message = `cannot read: ${(error as Error).message}`;
-    return { result: skippedResult(job.path, 'E_FILE_READ', 'warning', message), cost };
+    return {
+      result: skippedResult(job.path, 'E_FILE_READ', 'warning', `cannot read: ${readError(job.file, error)}`),
+      cost,
+    };
   }
   cost.bytes = bytes.length;
   const key = job.cacheDir ? cacheKey(job, bytes) : '';
@@ -74,7 +76,7 @@ async function computeJob(job: Job): Promise<{ result: JobResult; cost: JobCost 
       // not cached yet (or unreadable): compute it
     }
   }
-  const decoded = decodeSource(bytes, job.path);
+  const decoded = decodeSource(bytes, job.path, job.options.language);
   let result: JobResult;
   if ('reason' in decoded) result = { path: job.path, ok: false, cached: false, skipped: decoded };
   else {
@@ -101,4 +103,17 @@ async function computeJob(job: Job): Promise<{ result: JobResult; cost: JobCost 
     }
   }
   return { result, cost };
+}
+
+/** Why a file could not be read; a link whose target is missing says so (the walk lists links as git does). */
+function readError(file: string, error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code === 'ENOENT' || code === 'ELOOP') {
+    try {
+      return `a symbolic link to ${readlinkSync(file)}, which ${code === 'ELOOP' ? 'loops' : 'does not exist'}`;
+    } catch {
+      // not a link: the error as it is
+    }
+  }
+  return message;
 }

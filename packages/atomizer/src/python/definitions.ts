@@ -93,6 +93,8 @@ export function visitFunction(w: PyWalk, node: Node, kind: string, statementNode
   };
   w.functions.push(fn);
   if (kind !== 'lambda') w.byDefLine.set(line(node), fn);
+  const typeParams = node.childForFieldName('type_parameters');
+  const typeScope = openTypeParams(w, typeParams);
   // Annotations and default values are evaluated where the function is defined, not inside it.
   if (params) visitParamParts(w, params);
   if (ret) w.visit(ret);
@@ -105,10 +107,11 @@ export function visitFunction(w: PyWalk, node: Node, kind: string, statementNode
   const scope = w.log.open(SCOPE.FUNCTION);
   if (params) bindParams(w, params);
   for (const c of node.children) {
-    if (!c || same(c, nameNode) || same(c, params) || same(c, ret)) continue;
+    if (!c || same(c, nameNode) || same(c, params) || same(c, ret) || same(c, typeParams)) continue;
     w.visit(c);
   }
   w.log.close(scope);
+  if (typeScope !== undefined) w.log.close(typeScope);
   w.globalsStack.pop();
   w.functionDepth--;
   w.names.pop();
@@ -154,6 +157,8 @@ export function visitClass(w: PyWalk, node: Node, statementNode: Node): void {
   };
   w.classes.push(record);
   w.types.push({ name, kind: 'class', startLine: record.startLine, endLine: record.endLine });
+  // `class Box[T](Base[T])`: the type parameters are seen by the bases, the body and its methods.
+  const typeScope = openTypeParams(w, node.childForFieldName('type_parameters'));
   if (supers) w.visit(supers);
   markLeaf(w, node.children[0]!);
   w.names.push(name);
@@ -173,8 +178,55 @@ export function visitClass(w: PyWalk, node: Node, statementNode: Node): void {
   const scope = w.log.open(SCOPE.CLASS);
   if (body) w.visit(body);
   w.log.close(scope);
+  if (typeScope !== undefined) w.log.close(typeScope);
   w.names.pop();
   w.scopeKinds.pop();
+}
+
+/**
+ * PEP 695 type parameters (`[T: Bound, *Ts, **P]` of a def, class or `type` statement): bound in a
+ * scope of their own, opened here (the caller closes it); bounds and constraints are type references.
+ */
+function openTypeParams(w: PyWalk, params: Node | null): number | undefined {
+  if (!params) return undefined;
+  const scope = w.log.open(SCOPE.TYPE);
+  markLeaf(w, params);
+  for (const p of params.namedChildren) {
+    const param = p?.type === 'type' ? p.firstNamedChild : p;
+    if (!param) continue;
+    // `T`, `T: Bound` (constrained_type: the name's type node, then the bound), `*Ts` / `**P` (splat_type).
+    const head = param.type === 'constrained_type' ? param.firstNamedChild?.firstNamedChild : param;
+    const name = head?.type === 'splat_type' ? head.namedChildren.find((c) => c?.type === 'identifier') : head;
+    if (name?.type === 'identifier') bindName(w, EV.DEF_TYPE, name);
+    if (param.type === 'constrained_type') {
+      for (const c of param.namedChildren.slice(1)) if (c) w.visit(c);
+    } else if (name?.type !== 'identifier') w.visit(param); // what the grammar did not read as a parameter
+  }
+  return scope;
+}
+
+/** The name a `type` statement defines and its type parameters (`Point`, `[T]` of `type Point[T] = ...`). */
+export function typeAliasTarget(node: Node): { name: Node | null; params: Node | null } {
+  const target = node.childForFieldName('left')?.firstNamedChild;
+  if (target?.type !== 'generic_type') return { name: target ?? null, params: null };
+  return {
+    name: target.firstNamedChild,
+    params: target.namedChildren.find((c) => c?.type === 'type_parameter') ?? null,
+  };
+}
+
+/** `type Name[T] = value` (PEP 695): a type the module defines, its parameters and lazily evaluated value. */
+export function visitTypeAlias(w: PyWalk, node: Node): void {
+  markLeaf(w, node.children[0]!);
+  const { name, params } = typeAliasTarget(node);
+  if (name?.type === 'identifier') {
+    bindName(w, EV.DEF_TYPE, name);
+    w.types.push({ name: name.text, kind: 'type', startLine: line(node), endLine: endLine(node) });
+  }
+  const typeScope = openTypeParams(w, params);
+  const value = node.childForFieldName('right');
+  if (value) w.visit(value);
+  if (typeScope !== undefined) w.log.close(typeScope);
 }
 
 /** `expr as target` (with items, except clauses, case patterns): the expression, then the binding. */

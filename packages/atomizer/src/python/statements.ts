@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { Statement } from '../events.js';
 import type { StatementNode } from '../types.js';
-import { visitClass, visitFunction } from './definitions.js';
+import { typeAliasTarget, visitClass, visitFunction } from './definitions.js';
 import { statementsOf } from './mccabe.js';
 import { endLine, line, short, type PyWalk } from './walk-state.js';
 
@@ -24,6 +24,7 @@ const COMPOUND_KIND: Record<string, string> = {
   raise_statement: 'throw',
   expression_statement: 'statement',
   assert_statement: 'assert',
+  type_alias_statement: 'type',
 };
 
 function guardOf(w: PyWalk, node: Node): { guard?: string; assertion?: string } {
@@ -56,7 +57,11 @@ export function visitStatement(w: PyWalk, raw: Node): void {
   close(w, stmt, frame, before);
   if (def.type === 'function_definition') stmt.fn = w.functions[fnCount];
   const nameNode =
-    def.type === 'function_definition' || def.type === 'class_definition' ? def.childForFieldName('name') : null;
+    def.type === 'function_definition' || def.type === 'class_definition'
+      ? def.childForFieldName('name')
+      : def.type === 'type_alias_statement'
+        ? typeAliasTarget(def).name
+        : null;
   stmt.name = nameNode?.text;
 }
 

@@ -1,6 +1,13 @@
 import type { Node } from 'web-tree-sitter';
 import { EV, SCOPE } from '../events.js';
-import { defineTarget, visitAsPattern, visitClass, visitFunction, visitPattern } from './definitions.js';
+import {
+  defineTarget,
+  visitAsPattern,
+  visitClass,
+  visitFunction,
+  visitPattern,
+  visitTypeAlias,
+} from './definitions.js';
 import { visitImport } from './imports.js';
 import { closeClause, openClause, visitLongLiteral, visitStatement } from './statements.js';
 import { baseName, decide, dotted, endLine, line, markLeaf, same, short, type PyWalk } from './walk-state.js';
@@ -32,6 +39,9 @@ export function walkModule(w: PyWalk, root: Node): void {
         return;
       case 'class_definition':
         visitClass(w, node, node);
+        return;
+      case 'type_alias_statement':
+        visitTypeAlias(w, node);
         return;
       case 'import_statement':
       case 'import_from_statement':
