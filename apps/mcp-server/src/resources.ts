@@ -12,6 +12,7 @@ import {
   type Resource,
   type ResourceTemplate,
 } from '@modelcontextprotocol/sdk/types.js';
+import { readFileIfThere } from '@st3/fs';
 import { isSt3Error } from '@st3/schemas';
 import { resolveInside } from './paths.js';
 import { tasksWorkspace } from './tools/tasks.js';
@@ -26,7 +27,8 @@ export const RESOURCE_TEMPLATES: ResourceTemplate[] = [
     uriTemplate: 'st3://tasks/{id}',
     name: 'task',
     title: 'Task file',
-    description: 'A task file (*.task.yaml) of the configured task folders, by id (e.g. st3://tasks/TASK-0123).',
+    description:
+      'A task file (*.task.yaml) of the configured task folders, by id (e.g. st3://tasks/TASK-0123), or by the URL-encoded path of its file (st3://tasks/tasks%2FTASK-0123-x.task.yaml): the only way to read a task whose id two files carry.',
     mimeType: 'application/yaml',
   },
   {
@@ -70,12 +72,14 @@ async function markdownFiles(dir: string, out: string[] = []): Promise<string[]>
 async function listResources(root: string): Promise<Resource[]> {
   const { listTasks, listHeadings } = await import('@st3/evidence');
   const ws = await tasksWorkspace(root);
-  const { tasks } = await listTasks(ws.root, ws.config.task_dirs);
+  const { tasks, duplicates } = await listTasks(ws.root, ws.config.task_dirs);
+  // An id two files carry cannot be read by id (E_TASK_AMBIGUOUS): each of those files is listed by its path.
+  const shared = new Set(duplicates.map((d) => d.id));
   const out: Resource[] = tasks.map((t) => ({
-    uri: `st3://tasks/${t.id}`,
-    name: t.id,
+    uri: `st3://tasks/${shared.has(t.id) ? encodeURIComponent(t.file) : t.id}`,
+    name: shared.has(t.id) ? t.file : t.id,
     title: t.title ?? t.id,
-    description: `${t.file} (status ${t.status ?? '?'})`,
+    description: `${t.file} (status ${t.status ?? '?'})${shared.has(t.id) ? `; ${t.id} is carried by more than one file` : ''}`,
     mimeType: 'application/yaml',
   }));
   const [dir] = await standardsDirs(root);
@@ -134,11 +138,10 @@ async function readResource(root: string, uri: string): Promise<ReadResourceResu
     const ws = await tasksWorkspace(root);
     const { findTask } = await import('@st3/evidence');
     const location = await findTask(ws.root, ws.config.task_dirs, decodeURIComponent(rest));
-    return {
-      contents: [
-        { uri, mimeType: 'application/yaml', text: await readFile(resolveInside(root, location.path), 'utf8') },
-      ],
-    };
+    // A task file named by its path may not be there: not found, as an id with no file is.
+    const bytes = await readFileIfThere(resolveInside(root, location.path));
+    if (!bytes) throw notFound(uri, `no task file ${location.file}`);
+    return { contents: [{ uri, mimeType: 'application/yaml', text: bytes.toString('utf8') }] };
   }
   if (kind === 'standards') return readStandard(root, uri, rest);
   if (kind === 'review') {

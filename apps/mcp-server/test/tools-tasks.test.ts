@@ -228,6 +228,26 @@ describe.each(TRANSPORTS)('task, evidence and QA tools over %s', (transport) => 
     expect(await failure(c.client, 'qa_record', { id: ID })).toBe('E_USAGE');
     expect(await failure(c.client, 'qa_record', { id: ID, command: 'x' })).toBe('E_TOOL_NOT_FOUND');
   });
+
+  it('qa_drift lists a command whose runs measured nothing (no baseline) beside the others, as st3 qa drift does', async () => {
+    await writeFile(join(ws.dir, 'logs/tsc.log'), '');
+    const empty = await call(c.client, 'qa_record', {
+      id: ID,
+      command: 'tsc -p b',
+      log: 'logs/tsc.log',
+      exitCode: 2,
+      kind: 'typecheck',
+    });
+    expect(empty.isError).toBe(true);
+    const drift = await call(c.client, 'qa_drift', { id: ID });
+    expect(drift.isError).toBe(true);
+    expect(drift.structuredContent).toMatchObject({
+      ok: false,
+      reports: [{ key: 'test:node tools/fake-tests.mjs' }],
+      no_baseline: [{ key: 'typecheck:tsc -p b', current: { exit_code: 2 } }],
+    });
+    expect((drift.content[0] as { text: string }).text).toContain('not measured (no baseline): typecheck:tsc -p b');
+  });
 });
 
 describe('task_validate with quarantine (st3 tasks validate --quarantine)', () => {

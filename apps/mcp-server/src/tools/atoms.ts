@@ -196,7 +196,9 @@ export const complexityTool = defineTool({
     all: z
       .boolean()
       .default(false)
-      .describe('also list units the peer tool does not report alone (nested Python defs, lambdas)'),
+      .describe(
+        'also list units the peer tool does not report alone: nested Python defs (lambdas are not listed: mccabe gives them no number)',
+      ),
   }),
   output: z.object({
     ok: z.boolean().describe('the verdict: `passed`'),

@@ -1,5 +1,5 @@
 import { relative, sep } from 'node:path';
-import type { Diagnostic } from '@st3/schemas';
+import { isSt3Error, St3Error, type Diagnostic } from '@st3/schemas';
 import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 
@@ -42,6 +42,29 @@ export function agentOf(agent: string | undefined): string | undefined {
 export function workspacePath(root: string, path: string): string {
   return relative(root, resolveInside(root, path)).split(sep).join('/') || '.';
 }
+
+/**
+ * `fn`, with the hint of its St3Error of `code` replaced by `hint`: a library's hint names the CLI's
+ * flags (`--force`), which a tool takes as arguments under other names, or not at all.
+ */
+export async function withToolHint<T>(code: string, hint: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!isSt3Error(error) || error.code !== code) throw error;
+    const { file, line, column, diagnostics, details } = error;
+    throw new St3Error(code, error.message, {
+      ...defined({ file, line, column, details }),
+      diagnostics,
+      hint,
+      cause: error,
+    });
+  }
+}
+
+/** E_DIRTY_TREE's hint in the terms of the task tools (the CLI's says --allow-preexisting-dirty). */
+export const DIRTY_TREE_HINT =
+  'commit or stash them, or pass allowPreexistingDirty: true to record them in the snapshot';
 
 /** `{...obj}` without the keys whose value is undefined (for exactOptionalPropertyTypes-style options). */
 export function defined<T extends Record<string, unknown>>(obj: T): { [K in keyof T]: Exclude<T[K], undefined> } {

@@ -1,5 +1,5 @@
 import type * as Evidence from '@st3/evidence';
-import { EvidenceEntrySchema, EvidenceTypeSchema, StandardsExcerptSchema } from '@st3/schemas';
+import { ArchiveIndexSchema, EvidenceEntrySchema, EvidenceTypeSchema, StandardsExcerptSchema } from '@st3/schemas';
 import { z } from 'zod';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
@@ -26,7 +26,11 @@ export const evidenceAttachTool = defineTool({
     id: taskIdArg,
     type: EvidenceTypeSchema,
     path: z.string().min(1).describe('the file or folder, relative to the workspace root'),
-    description: z.string().max(200).default('').describe('what it shows'),
+    description: z
+      .string()
+      .max(200)
+      .default('')
+      .describe('what it shows: needed (left out or blank, E_EVIDENCE_INVALID as in the CLI)'),
     metadata: z
       .record(z.string(), z.unknown())
       .default({})
@@ -37,6 +41,11 @@ export const evidenceAttachTool = defineTool({
     ok: z.literal(true),
     created: z.boolean(),
     entry: EvidenceEntrySchema,
+    left_out: ArchiveIndexSchema.shape.left_out
+      .unwrap()
+      .describe(
+        'a folder: the entries its archive does not hold (symlinks leading out of it, special files), as in `st3 tasks evidence attach --json`',
+      ),
     warnings: z.array(DiagnosticSchema),
   }),
   annotations: WRITES,
@@ -53,10 +62,11 @@ export const evidenceAttachTool = defineTool({
     await taskTelemetryOf(ws, id, agentOf(args.agent), (t) => {
       for (const w of result.warnings) t.warn('warning', `${w.code}: ${w.message}`);
     });
-    return { ok: true as const, created: result.created, entry: result.entry, warnings: result.warnings };
+    const { created, entry, leftOut, warnings } = result;
+    return { ok: true as const, created, entry, left_out: leftOut, warnings };
   },
   summary: (r) =>
-    `${r.created ? 'attached' : 'already attached'} ${r.entry.id} (${r.entry.type}, ${r.entry.size} bytes) as evidence/${r.entry.stored}`,
+    `${r.created ? 'attached' : 'already attached'} ${r.entry.id} (${r.entry.type}, ${r.entry.size} bytes) as evidence/${r.entry.stored}${r.left_out.length > 0 ? `; ${r.left_out.length} left out of the archive: ${r.left_out.map((l) => `${l.path} (${l.kind})`).join(', ')}` : ''}`,
 });
 
 export const evidenceListTool = defineTool({
@@ -212,3 +222,4 @@ export const standardsVerifyTool = defineTool({
 // These results carry library objects whole, and the server refuses a field the output schema lacks
 // (E_INTERNAL): tsc checks that the hand-written schemas declare every field the library returns.
 declares<OutputOf<typeof evidenceVerifyTool>, Result<typeof Evidence.verifyEvidence>>(true);
+declares<OutputOf<typeof evidenceAttachTool>['left_out'], Result<typeof Evidence.attachEvidence>['leftOut']>(true);

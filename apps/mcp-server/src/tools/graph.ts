@@ -208,6 +208,12 @@ const IssueSchema = z.object({
 });
 const LevelSchema = z.enum(['atom', 'task', 'milestone', 'plan']);
 
+/** A level's verdict in the summary: one no selected check ran on (`checks` left it out) measured nothing, never a pass. */
+function levelVerdict(l: { level: string; passed: boolean; checks: number; errors: number }): string {
+  if (l.checks === 0) return `${l.level} not checked`;
+  return `${l.level} ${l.passed ? 'pass' : `${l.errors} errors`}`;
+}
+
 export const validatePlanTool = defineTool({
   name: 'validate_plan',
   title: 'Validate a plan of atoms',
@@ -299,7 +305,7 @@ export const validatePlanTool = defineTool({
     return { ...g.planValidationJson(report), warnings: inputs.warnings };
   },
   summary: (r) =>
-    `plan score ${r.score.toFixed(3)}: ${r.passed ? 'passed' : 'failed'} (${r.levels.map((l) => `${l.level} ${l.passed ? 'pass' : `${l.errors} errors`}`).join(', ')})${r.warnings.length > 0 ? `; ${plural(r.warnings.length, 'warning')}` : ''}${skippedNote(r.skipped, 'not validated')}`,
+    `plan score ${r.score.toFixed(3)}: ${r.passed ? 'passed' : 'failed'} (${r.levels.map(levelVerdict).join(', ')})${r.warnings.length > 0 ? `; ${plural(r.warnings.length, 'warning')}` : ''}${skippedNote(r.skipped, 'not validated')}`,
   failed: (r) => !r.ok,
 });
 

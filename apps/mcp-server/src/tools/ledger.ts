@@ -1,7 +1,7 @@
 import type * as Evidence from '@st3/evidence';
 import { resolve } from 'node:path';
 import type { EvidenceWorkspace } from '@st3/evidence';
-import { EXCEPTION_TYPES, LedgerExceptionSchema, QuarantineEntrySchema } from '@st3/schemas';
+import { EXCEPTION_TYPES, LedgerExceptionSchema, QuarantineEntrySchema, St3Error } from '@st3/schemas';
 import { z } from 'zod';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
@@ -11,6 +11,22 @@ import { tasksWorkspace } from './tasks.js';
 const ledgerPath = (ws: EvidenceWorkspace): string => resolve(ws.root, ws.config.ledger);
 const quarantineStore = (ws: EvidenceWorkspace) => ({ root: ws.root, dir: resolve(ws.root, ws.config.quarantine_dir) });
 const ExceptionTypeSchema = z.enum(EXCEPTION_TYPES);
+
+/**
+ * The task id the ledger and the quarantine are keyed by, from an id or the path of its task file (as
+ * `taskIdArg` says): a path is never upper-cased into an "id" that names no task, which would be
+ * recorded as such, or match nothing and resolve nothing while the call succeeds.
+ */
+export async function ledgerTaskId(ref: string): Promise<string> {
+  if (!(ref.endsWith('.yaml') || ref.includes('/') || ref.includes('\\'))) return ref.toUpperCase();
+  const { taskIdFromFileName } = await import('@st3/evidence');
+  const id = taskIdFromFileName(ref);
+  if (!id)
+    throw new St3Error('E_USAGE', `cannot tell the task id from the file name ${ref}`, {
+      hint: 'pass the task id (TASK-0123), or the path of a task file named TASK-0123-slug.task.yaml',
+    });
+  return id;
+}
 
 export const exceptionsAddTool = defineTool({
   name: 'exceptions_add',
@@ -34,7 +50,7 @@ export const exceptionsAddTool = defineTool({
     const ws = await tasksWorkspace(root);
     const { addException } = await import('@st3/evidence');
     const result = await addException(ledgerPath(ws), {
-      task_id: args.id.toUpperCase(),
+      task_id: await ledgerTaskId(args.id),
       exception_type: args.type,
       owner: args.owner,
       deadline: args.deadline ?? null,
@@ -66,7 +82,7 @@ export const exceptionsListTool = defineTool({
     const { queryExceptions, readLedger } = await import('@st3/evidence');
     const ledger = await readLedger(ledgerPath(ws));
     const exceptions = queryExceptions(ledger, {
-      task_id: args.id?.toUpperCase(),
+      task_id: args.id === undefined ? undefined : await ledgerTaskId(args.id),
       exception_type: args.type,
       status: args.status,
     });
@@ -89,7 +105,7 @@ export const exceptionsResolveTool = defineTool({
     const { resolveException } = await import('@st3/evidence');
     return {
       ok: true as const,
-      resolved: await resolveException(ledgerPath(ws), args.id.toUpperCase(), args.notes, args.type),
+      resolved: await resolveException(ledgerPath(ws), await ledgerTaskId(args.id), args.notes, args.type),
     };
   },
   summary: (r) => `resolved ${plural(r.resolved.length, 'exception')}`,
@@ -162,7 +178,7 @@ export const quarantineRepairTool = defineTool({
   async run(args, { root }) {
     const ws = await tasksWorkspace(root);
     const { repairQuarantined } = await import('@st3/evidence');
-    const outcome = await repairQuarantined(quarantineStore(ws), args.id.toUpperCase(), { dryRun: args.dryRun });
+    const outcome = await repairQuarantined(quarantineStore(ws), await ledgerTaskId(args.id), { dryRun: args.dryRun });
     return {
       ok: outcome.success,
       applied: outcome.applied,
@@ -192,7 +208,7 @@ export const quarantineReleaseTool = defineTool({
     const { releaseQuarantined } = await import('@st3/evidence');
     return {
       ok: true as const,
-      entry: await releaseQuarantined(quarantineStore(ws), args.id.toUpperCase(), { force: args.force }),
+      entry: await releaseQuarantined(quarantineStore(ws), await ledgerTaskId(args.id), { force: args.force }),
     };
   },
   summary: (r) => `released ${r.entry.task_id}`,

@@ -38,6 +38,12 @@ const DriftReportSchema = z.object({
   improvements: z.array(z.string()),
 });
 
+const NoBaselineSchema = z.object({
+  key: z.string(),
+  current: z.object({ recorded_at: z.string(), exit_code: z.number().nullable(), headline: z.string() }),
+  reason: z.string(),
+});
+
 export const qaRecordTool = defineTool({
   name: 'qa_record',
   title: 'Record a QA run',
@@ -150,31 +156,39 @@ export const qaDriftTool = defineTool({
       .optional()
       .describe('coverage percentage points a metric may drop (default 0.5)'),
   }),
-  output: z.object({ ok: z.boolean(), task: z.string(), regression: z.boolean(), reports: z.array(DriftReportSchema) }),
+  output: z.object({
+    ok: z.boolean(),
+    task: z.string(),
+    regression: z.boolean(),
+    reports: z.array(DriftReportSchema),
+    no_baseline: z
+      .array(NoBaselineSchema)
+      .describe('commands whose runs so far measured nothing, so none has a baseline: not judged, never a pass'),
+  }),
   annotations: READ_ONLY,
   async run(args, { root }) {
     const { ws, id: task } = await taskOf(root, args.id);
-    const { qaDrift, readContext } = await import('@st3/evidence');
+    const { qaTaskDrift, readContext } = await import('@st3/evidence');
     await readContext(ws, task);
-    const reports = await qaDrift(ws, task, {
+    const { reports, noBaseline } = await qaTaskDrift(ws, task, {
       ...(args.key ? { key: args.key } : {}),
       ...(args.threshold !== undefined ? { threshold: args.threshold } : {}),
     });
-    const regression = reports.some((r) => r.regression);
-    return { ok: !regression, task, regression, reports };
+    // As `st3 qa drift`: a command that could not be judged fails the call too.
+    const regression = reports.some((r) => r.regression) || noBaseline.length > 0;
+    return { ok: !regression, task, regression, reports, no_baseline: noBaseline };
   },
-  summary: (r) =>
-    `${plural(r.reports.length, 'command')} compared with the baseline: ${
-      r.regression
-        ? `regression in ${r.reports
-            .filter((x) => x.regression)
-            .map((x) => x.key)
-            .join(', ')}`
-        : 'no regression'
-    }`,
+  summary: (r) => {
+    const regressed = r.reports.filter((x) => x.regression).map((x) => x.key);
+    const verdict = regressed.length > 0 ? `regression in ${regressed.join(', ')}` : 'no regression';
+    const unjudged =
+      r.no_baseline.length > 0 ? `; not measured (no baseline): ${r.no_baseline.map((n) => n.key).join(', ')}` : '';
+    return `${plural(r.reports.length, 'command')} compared with the baseline: ${verdict}${unjudged}`;
+  },
   failed: (r) => !r.ok,
 });
 
 // These results carry library objects whole, and the server refuses a field the output schema lacks
 // (E_INTERNAL): tsc checks that the hand-written schemas declare every field the library returns.
-declares<z.output<typeof DriftReportSchema>, Result<typeof Evidence.qaDrift>[number]>(true);
+declares<z.output<typeof DriftReportSchema>, Result<typeof Evidence.qaTaskDrift>['reports'][number]>(true);
+declares<z.output<typeof NoBaselineSchema>, Result<typeof Evidence.qaTaskDrift>['noBaseline'][number]>(true);

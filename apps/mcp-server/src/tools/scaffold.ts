@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
-import { DiagnosticSchema, declares, type OutputOf, type Result } from './common.js';
+import { batchSummary } from './batch-summary.js';
+import { DiagnosticSchema, declares, withToolHint, type OutputOf, type Result } from './common.js';
 
 const ChangeSchema = z.object({
   path: z.string(),
@@ -24,6 +25,10 @@ const InjectedSchema = z.object({
   action: z.enum(['inject', 'create', 'skip']),
   line: z.number().optional(),
 });
+
+const CONFLICT_CODE = 'E_CONFLICT';
+const CONFLICT_HINT =
+  'nothing was written; see each diff in error.details (or call again with dryRun: true); this tool never overwrites a file with other content: move the file away, or overwrite it with `st3 scaffold ... --force`';
 
 export const scaffoldArtifactTool = defineTool({
   name: 'scaffold_artifact',
@@ -69,7 +74,10 @@ export const scaffoldArtifactTool = defineTool({
       return { ...base, ok: true, ephemeral: result.ephemeral, changes: [], written: [], files: [], injected: [] };
     // The virtual tree refuses paths outside the root; checking here gives the same error code early.
     for (const f of result.files) resolveInside(root, f.path);
-    const report = await writeRendered(scaffolder, result, { root, dryRun: args.dryRun });
+    // The tool never overwrites (the CLI's --force): the hint says what an agent can do instead.
+    const report = await withToolHint(CONFLICT_CODE, CONFLICT_HINT, () =>
+      writeRendered(scaffolder, result, { root, dryRun: args.dryRun }),
+    );
     const files = report.files.map((f) => ({ ...renderedFileOrigin(f), content: f.content }));
     const { ok, changes, written, injected } = report;
     return { ...base, ok, changes, written, files, injected };
@@ -201,7 +209,7 @@ export const scaffoldBatchTool = defineTool({
   area: 'scaffold',
   cli: 'st3 scaffold batch',
   description:
-    'Batch generation from a pattern registry (PATTERN_INDEX.yaml): phase 1 doc ids, phase 2 schemas, examples and scaffolds, phase 3 the report; batches are atomic (a failed batch is rolled back). dryRun (default true) plans only. Sends progress per batch when asked. isError when a batch failed.',
+    'Batch generation from a pattern registry (PATTERN_INDEX.yaml): phase 1 doc ids, phase 2 schemas, examples and scaffolds, phase 3 the report; batches are atomic (a failed batch is rolled back). dryRun (default true) plans only. Sends progress per batch when asked. isError when a batch failed or a pattern has an error (notes with severity error; in a dry run too).',
   input: z.object({
     registry: z.string().min(1).describe('PATTERN_INDEX.yaml or the folder holding it'),
     phases: z
@@ -263,13 +271,7 @@ export const scaffoldBatchTool = defineTool({
         progress({ progress: ++done, message: `phase ${b.phase} batch ${b.index + 1}: ${b.ok ? 'ok' : 'failed'}` }),
     });
   },
-  summary: (r) =>
-    `${r.dryRun ? 'dry run' : 'batch'}: ${plural(r.batches.length, 'batch')}, ${
-      Object.entries(r.counts)
-        .filter(([, n]) => n > 0)
-        .map(([s, n]) => `${n} ${s}`)
-        .join(', ') || 'no files'
-    }${r.ok ? '' : '; some batches failed and were rolled back'}`,
+  summary: (r) => batchSummary(r),
   failed: (r) => !r.ok,
 });
 

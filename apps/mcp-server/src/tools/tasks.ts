@@ -6,7 +6,17 @@ import { z } from 'zod';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
-import { agentArg, agentOf, DiagnosticSchema, taskIdArg, declares, type OutputOf, type Result } from './common.js';
+import {
+  agentArg,
+  agentOf,
+  DiagnosticSchema,
+  DIRTY_TREE_HINT,
+  taskIdArg,
+  declares,
+  withToolHint,
+  type OutputOf,
+  type Result,
+} from './common.js';
 
 /** The tasks configuration of the workspace (`loadTasksConfig`), as every `st3 tasks` verb loads it. */
 export async function tasksWorkspace(root: string): Promise<EvidenceWorkspace> {
@@ -210,8 +220,14 @@ export const taskValidateTool = defineTool({
     };
   },
   summary: (r) => {
-    const bad = r.files.filter((f) => !f.ok).map((f) => f.id ?? f.file);
-    return `${r.checked} task file(s) checked: ${r.checked - r.failed} ok, ${r.failed} with errors${bad.length > 0 ? ` (${bad.join(', ')})` : ''}${r.quarantined.length > 0 ? `; quarantined ${r.quarantined.join(', ')}` : ''}`;
+    // A file that could not be checked (skipped) fails the run: named apart, as `st3 tasks validate` does.
+    const notChecked = new Set(r.skipped.map((s) => s.file));
+    const bad = r.files.filter((f) => !f.ok && !notChecked.has(f.file)).map((f) => f.id ?? f.file);
+    const skipped =
+      r.skipped.length > 0
+        ? `; ${r.skipped.length} not checked (${r.skipped.map((s) => `${s.file}: ${s.code}`).join(', ')})`
+        : '';
+    return `${r.checked} task file(s) checked: ${r.checked - r.failed} ok, ${r.failed} with errors${bad.length > 0 ? ` (${bad.join(', ')})` : ''}${skipped}${r.quarantined.length > 0 ? `; quarantined ${r.quarantined.join(', ')}` : ''}`;
   },
   failed: (r) => !r.ok,
 });
@@ -244,13 +260,15 @@ export const taskInitContextTool = defineTool({
     const agent = agentOf(args.agent);
     const { telemetry, reads } = readsHandle();
     // The options of `st3 tasks context init`: a dirty tree is refused unless allowPreexistingDirty.
-    const result = await initContext(ws, args.id, {
-      tool: '@st3/mcp-server',
-      worktree: args.allowPreexistingDirty ? 'record' : 'require-clean',
-      ...(agent ? { agent } : {}),
-      env: process.env,
-      telemetry,
-    });
+    const result = await withToolHint('E_DIRTY_TREE', DIRTY_TREE_HINT, () =>
+      initContext(ws, args.id, {
+        tool: '@st3/mcp-server',
+        worktree: args.allowPreexistingDirty ? 'record' : 'require-clean',
+        ...(agent ? { agent } : {}),
+        env: process.env,
+        telemetry,
+      }),
+    );
     await taskTelemetryOf(ws, result.context.manifest.task_id, agent, (t) => {
       for (const [p, n] of reads) t.fileRead(p, n);
       for (const w of result.warnings) t.warn('warning', `${w.code}: ${w.message}`);

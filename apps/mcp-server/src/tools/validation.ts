@@ -4,7 +4,16 @@ import { ValidationResultSchema, WorktreeSnapshotSchema, type ValidationResult }
 import { z } from 'zod';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
-import { agentArg, agentOf, taskIdArg, declares, type OutputOf, type Result } from './common.js';
+import {
+  agentArg,
+  agentOf,
+  DIRTY_TREE_HINT,
+  taskIdArg,
+  declares,
+  withToolHint,
+  type OutputOf,
+  type Result,
+} from './common.js';
 import { taskOf, taskTelemetryOf } from './tasks.js';
 
 /** The verdict of each `run_validation` result (the library is loaded lazily, so `summary` cannot call it). */
@@ -107,13 +116,15 @@ export const worktreeSnapshotTool = defineTool({
     const agent = agentOf(args.agent);
     // As `st3 tasks worktree snapshot`: ST3's own state left out, the agent named, kept as its latest.
     const warnings: { code: string; path: string; message: string }[] = [];
-    const snapshot = await checkCleanTree(ws.root, {
-      ignore: workspaceIgnores(ws.config),
-      allowPreexistingDirty: args.allowPreexistingDirty,
-      env: process.env,
-      onWarning: (w) => warnings.push(w),
-      ...(agent ? { agent } : {}),
-    });
+    const snapshot = await withToolHint('E_DIRTY_TREE', DIRTY_TREE_HINT, () =>
+      checkCleanTree(ws.root, {
+        ignore: workspaceIgnores(ws.config),
+        allowPreexistingDirty: args.allowPreexistingDirty,
+        env: process.env,
+        onWarning: (w) => warnings.push(w),
+        ...(agent ? { agent } : {}),
+      }),
+    );
     await updateContext(ws, id, (ctx) => recordWorktree(ctx, snapshot));
     return { ok: true as const, snapshot, warnings };
   },
