@@ -95,3 +95,49 @@ describe('st3 tasks exceptions add --deadline', () => {
     }
   });
 });
+
+describe('st3 tasks exceptions / quarantine given a task file path', () => {
+  it('key the ledger by the id in the file name (never the path upper-cased); a name without an id is E_USAGE', async () => {
+    const ws = await makeWorkspace();
+    try {
+      const add = await st3Tasks(
+        ws.dir,
+        'tasks',
+        'exceptions',
+        'add',
+        'tasks/TASK-0005-some-slug.task.yaml',
+        '--type',
+        'other',
+        '--json',
+      );
+      expect(add.code, add.stdout).toBe(0);
+      expect(json<{ exception: { task_id: string } }>(add).exception.task_id).toBe('TASK-0005');
+      const resolved = await st3Tasks(
+        ws.dir,
+        'tasks',
+        'exceptions',
+        'resolve',
+        'tasks/TASK-0005-some-slug.task.yaml',
+        '--notes',
+        'done',
+        '--json',
+      );
+      expect(resolved.code, resolved.stdout).toBe(0);
+      expect(json<{ resolved: { task_id: string }[] }>(resolved).resolved.map((e) => e.task_id)).toEqual(['TASK-0005']);
+      const bad = await st3Tasks(
+        ws.dir,
+        'tasks',
+        'exceptions',
+        'add',
+        'tasks/notes.task.yaml',
+        '--type',
+        'other',
+        '--json',
+      );
+      expect(bad.code, bad.stdout).toBe(2);
+      expect(json<{ error: { code: string } }>(bad).error.code).toBe('E_USAGE');
+    } finally {
+      await ws.cleanup();
+    }
+  });
+});

@@ -2,6 +2,7 @@ export { DEFAULT_TASKS_CONFIG, contextDirFor, loadTasksConfig, type EvidenceWork
 export { checkCompleteness, pipelineOf, planOf, taskSchemaVersion, type TaskRecord } from './tasks/completeness.js';
 export {
   taskIdFromFileName,
+  taskIdOfRef,
   validateTaskFile,
   validateTaskText,
   type BlockerRef,

@@ -1,7 +1,7 @@
 import type * as Evidence from '@st3/evidence';
 import { resolve } from 'node:path';
 import type { EvidenceWorkspace } from '@st3/evidence';
-import { EXCEPTION_TYPES, LedgerExceptionSchema, QuarantineEntrySchema, St3Error } from '@st3/schemas';
+import { EXCEPTION_TYPES, LedgerExceptionSchema, QuarantineEntrySchema } from '@st3/schemas';
 import { z } from 'zod';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
@@ -12,20 +12,10 @@ const ledgerPath = (ws: EvidenceWorkspace): string => resolve(ws.root, ws.config
 const quarantineStore = (ws: EvidenceWorkspace) => ({ root: ws.root, dir: resolve(ws.root, ws.config.quarantine_dir) });
 const ExceptionTypeSchema = z.enum(EXCEPTION_TYPES);
 
-/**
- * The task id the ledger and the quarantine are keyed by, from an id or the path of its task file (as
- * `taskIdArg` says): a path is never upper-cased into an "id" that names no task, which would be
- * recorded as such, or match nothing and resolve nothing while the call succeeds.
- */
-export async function ledgerTaskId(ref: string): Promise<string> {
-  if (!(ref.endsWith('.yaml') || ref.includes('/') || ref.includes('\\'))) return ref.toUpperCase();
-  const { taskIdFromFileName } = await import('@st3/evidence');
-  const id = taskIdFromFileName(ref);
-  if (!id)
-    throw new St3Error('E_USAGE', `cannot tell the task id from the file name ${ref}`, {
-      hint: 'pass the task id (TASK-0123), or the path of a task file named TASK-0123-slug.task.yaml',
-    });
-  return id;
+/** The task id the ledger and the quarantine are keyed by, from an id or a task file's path (`taskIdOfRef`). */
+async function ledgerTaskId(ref: string): Promise<string> {
+  const { taskIdOfRef } = await import('@st3/evidence');
+  return taskIdOfRef(ref);
 }
 
 export const exceptionsAddTool = defineTool({

@@ -10,6 +10,7 @@ import {
   releaseQuarantined,
   repairQuarantined,
   resolveException,
+  taskIdOfRef,
   type EvidenceWorkspace,
   type ExceptionType,
 } from '@st3/evidence';
@@ -55,7 +56,7 @@ const add = defineCommand({
     const { out, ws } = await setup(ctx);
     const autoRemove = values['auto-remove-on'];
     const result = await addException(ledgerPath(ws), {
-      task_id: ctx.args.id.toUpperCase(),
+      task_id: taskIdOfRef(ctx.args.id),
       exception_type: exceptionType(needOption(values.type, '--type', usage))!,
       owner: values.owner,
       deadline: values.deadline === undefined ? null : checkDeadline(values.deadline, '--deadline'),
@@ -91,7 +92,7 @@ const list = defineCommand({
     const ledger = await readLedger(ledgerPath(ws));
     const status = values.status;
     const hits = queryExceptions(ledger, {
-      task_id: values.task?.toUpperCase(),
+      task_id: values.task === undefined ? undefined : taskIdOfRef(values.task),
       exception_type: exceptionType(values.type),
       status,
     });
@@ -121,7 +122,7 @@ const resolveCmd = defineCommand({
     const { out, ws } = await setup(ctx);
     const resolved = await resolveException(
       ledgerPath(ws),
-      ctx.args.id.toUpperCase(),
+      taskIdOfRef(ctx.args.id),
       needOption(values.notes, '--notes', usage),
       exceptionType(values.type),
     );
@@ -184,7 +185,7 @@ const repair = defineCommand({
   async run(ctx) {
     const { values } = ctx;
     const { out, ws } = await setup(ctx);
-    const outcome = await repairQuarantined(quarantineStore(ws), ctx.args.id.toUpperCase(), {
+    const outcome = await repairQuarantined(quarantineStore(ws), taskIdOfRef(ctx.args.id), {
       dryRun: values['dry-run'] === true,
     });
     if (out.json)
@@ -213,7 +214,7 @@ const release = defineCommand({
   async run(ctx) {
     const { values } = ctx;
     const { out, ws } = await setup(ctx);
-    const entry = await releaseQuarantined(quarantineStore(ws), ctx.args.id.toUpperCase(), {
+    const entry = await releaseQuarantined(quarantineStore(ws), taskIdOfRef(ctx.args.id), {
       force: values.force === true,
     });
     if (out.json) out.document({ ok: true, entry });

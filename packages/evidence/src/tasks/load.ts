@@ -52,6 +52,21 @@ export function taskIdFromFileName(file: string): string | undefined {
   return ID_IN_NAME.exec(basename(file))?.[1];
 }
 
+/**
+ * The task id a caller means by `ref`: an id (any case), or the path of a task file named with one. A path
+ * is never upper-cased into an "id" naming no task — the ledger would record it as such, and a resolve or
+ * repair would match nothing while reporting success. A path whose name carries no id is E_USAGE.
+ */
+export function taskIdOfRef(ref: string): string {
+  if (!(ref.endsWith('.yaml') || ref.includes('/') || ref.includes('\\'))) return ref.toUpperCase();
+  const id = taskIdFromFileName(ref);
+  if (!id)
+    throw new St3Error('E_USAGE', `cannot tell the task id from the file name ${ref}`, {
+      hint: 'pass the task id (TASK-0123), or the path of a task file named TASK-0123-slug.task.yaml',
+    });
+  return id;
+}
+
 /** Loads a task file's text: YAML errors with line:col, shape errors from TaskFileSchema, then the completeness rules. */
 export function validateTaskText(text: string, file: string): TaskVerdict {
   let located: CheckContext | undefined;
