@@ -110,7 +110,6 @@ describeWithFixtures('SARIF 2.1.0', () => {
       ruleId: 'no-unused-vars',
       ruleIndex: 1,
       level: 'error',
-      baselineState: 'unchanged',
       locations: [
         {
           physicalLocation: {
@@ -121,7 +120,27 @@ describeWithFixtures('SARIF 2.1.0', () => {
       ],
     });
     expect(runs[1]!.invocations[0]!.executionSuccessful).toBe(false);
+    // A file that failed before may or may not have had this result: no claim either way (never `unchanged`).
+    expect(runs[0]!.results[0]).not.toHaveProperty('baselineState');
     expect(runs[2]!.results[0]).toMatchObject({ level: 'note', ruleId: 'fmt', baselineState: 'new' });
+  });
+
+  it("per gate: a file another gate failed on does not make this gate's new result unchanged", () => {
+    type Run = { results: { baselineState?: string }[] };
+    const states = (options: Parameters<typeof toSarif>[1]) =>
+      (toSarif(result, options).runs as Run[]).map((r) => r.results.map((x) => x.baselineState));
+    // Only mypy failed on src/a b.ts and x.py at the baseline: ESLint's and Format's results there are new.
+    const baselineGates = { eslint: { failed_files: [] }, fmt: { failed_files: [] }, mypy: { failed_files: ['x.py'] } };
+    expect(states({ baselineFailedFiles: ['src/a b.ts', 'x.py'], baselineGates })).toEqual([
+      ['new', 'new'],
+      [],
+      ['new'],
+    ]);
+    // A gate that failed without naming a file says nothing about any file.
+    const projectFailed = { ...baselineGates, fmt: { failed_files: [], project_failed: true } };
+    expect(states({ baselineFailedFiles: [], baselineGates: projectFailed })[2]).toEqual([undefined]);
+    // No baseline: no comparison.
+    expect(states({})).toEqual([[undefined, undefined], [], [undefined]]);
   });
 
   it('--new-only: reported results are new, pre-existing ones unchanged; regions stay valid (1-based, column only with a line)', () => {

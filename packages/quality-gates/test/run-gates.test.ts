@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseQualityConfig, runGates, toMcpContent, type GateProgress } from '../src/index.js';
+import { parseQualityConfig, planGateRun, runGates, toMcpContent, type GateProgress } from '../src/index.js';
 import { GateRunResultSchema } from '@st3/schemas';
 import { commitAll, git, tempDir, write } from './helpers.js';
 import { itWithFixtures, realWorld } from '@st3/tooling/fixtures';
@@ -194,6 +194,20 @@ describe('runGates', () => {
     // It could not check anything on the project: auto scope runs it on the project until it passes.
     const state = JSON.parse(readFileSync(join(dir, '.st3/state.json'), 'utf8')).quality_gates;
     expect(state.gates.missing).toEqual({ failed_files: [], project_failed: true });
+  });
+
+  it("quality.yaml's warnings reach the run (and its plan), located, as `st3 gates list` shows them", async () => {
+    const cfg = config().replace('field_map: { file: path,', 'field_map: { fiel: path, file: path,');
+    const dir = workspace({ 'a.py': 'fine' }, cfg);
+    const events: GateProgress[] = [];
+    await runGates({ cwd: dir, scope: 'project', updateState: false, onProgress: (e) => events.push(e) });
+    const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
+    expect(warnings).toEqual([
+      expect.stringMatching(/quality\.yaml:\d+:\d+: field_map key "fiel" is not a violation field/),
+    ]);
+    expect(warnings[0]).not.toContain('warning:');
+    const plan = await planGateRun({ cwd: dir, scope: 'project', cacheConfig: false });
+    expect(plan.configWarnings.map((d) => d.message)).toEqual([expect.stringContaining('field_map key "fiel"')]);
   });
 
   it('output past the cap is a clear gate error, not a crash or a pass', async () => {

@@ -105,6 +105,31 @@ describe('a gate never passes what its tool did not check or could not say', () 
     });
   });
 
+  itWithTools(['flake8'], 'flake8: a file its config excludes is listed as not checked, never passed', async () => {
+    const dir = repo({
+      '.st3/config/quality.yaml': renderQualityConfig(['flake8']),
+      // extend-ignore/select must not hide a checked file from the listing.
+      'setup.cfg': '[flake8]\nextend-exclude = pkg/legacy/*\nextend-ignore = E501\nselect = F\n',
+      'pkg/__init__.py': '',
+      'pkg/legacy/b.py': 'import os\n',
+      'pkg/ok.py': 'x = 1\n',
+    });
+    // Named: flake8 exits 0 without a word on pkg/legacy/b.py; the run checks less than asked.
+    const named = await run(dir, { scope: { kind: 'files', files: ['pkg/legacy/b.py'] } });
+    expect(named.overall_pass).toBe(false);
+    expect(named.gates[0]).toMatchObject({ status: 'error' });
+    expect(named.gates[0]!.reason).toContain('pkg/legacy/b.py (excluded by flake8');
+    // The project: the excluded file is listed, not cleared; an empty __init__.py is not "not checked".
+    const project = await run(dir);
+    expect(project.gates[0]).toMatchObject({
+      status: 'passed',
+      not_checked: [{ file: 'pkg/legacy/b.py', reason: expect.stringContaining('excluded by flake8') }],
+    });
+    const empty = await run(dir, { scope: { kind: 'files', files: ['pkg/__init__.py', 'pkg/ok.py'] } });
+    expect(empty.gates[0]).toMatchObject({ status: 'passed' });
+    expect(empty.gates[0]!.not_checked).toBeUndefined();
+  });
+
   itWithTools(
     ['tsc'],
     "tsc: a file outside its tsconfig's program is not checked, never passed",

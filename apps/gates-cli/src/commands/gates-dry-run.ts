@@ -20,6 +20,8 @@ export async function dryRunGates({ values, scope, files, filesBase, ws, common,
     gates: values.gate,
     cacheConfig: 'read-only',
   });
+  // On stderr, as a run prints them: the --json document stays the plan alone.
+  for (const d of plan.configWarnings) out.diagnostic(d);
   printPlan(plan, format === 'json', out);
   return EXIT.ok;
 }

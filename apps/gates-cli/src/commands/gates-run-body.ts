@@ -18,6 +18,7 @@ import {
   type GateProgress,
   type GateRunResult,
   type ResolvedScope,
+  type SarifOptions,
   type ScopeKind,
 } from '@st3/quality-gates';
 import pkg from '../../package.json' with { type: 'json' };
@@ -85,7 +86,9 @@ export async function runGatesCommand({ values, scope, files, filesBase, ws, com
 
   render(result, format, out, {
     write: (text) => io.stdout.write(text),
-    ...(before.baseline_sha ? { baselineFailedFiles: before.failed_files } : {}),
+    ...(before.baseline_sha
+      ? { baselineFailedFiles: before.failed_files, ...(before.gates ? { baselineGates: before.gates } : {}) }
+      : {}),
     scopeLine: resolved && !common.quiet ? resolved.description : undefined,
   });
   if (result.overall_pass) return EXIT.ok;
@@ -100,7 +103,12 @@ function render(
   result: GateRunResult,
   format: (typeof FORMATS)[number],
   out: Output,
-  ctx: { write: (text: string) => void; baselineFailedFiles?: string[]; scopeLine?: string },
+  ctx: {
+    write: (text: string) => void;
+    baselineFailedFiles?: string[];
+    baselineGates?: SarifOptions['baselineGates'];
+    scopeLine?: string;
+  },
 ): void {
   if (format === 'json') out.document(result);
   else if (format === 'sarif')
@@ -108,6 +116,7 @@ function render(
       toSarif(result, {
         version: pkg.version,
         ...(ctx.baselineFailedFiles ? { baselineFailedFiles: ctx.baselineFailedFiles } : {}),
+        ...(ctx.baselineGates ? { baselineGates: ctx.baselineGates } : {}),
       }),
     );
   else if (format === 'github') ctx.write(toGithubAnnotations(result));

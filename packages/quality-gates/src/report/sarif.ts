@@ -5,10 +5,16 @@ export interface SarifOptions {
   /** The config the run used: gives each run its tool name and command line. */
   config?: QualityConfig;
   /**
-   * Files that failed before this run (state `failed_files`) when a baseline exists: results in them
-   * are `unchanged`, others `new`. Absent = no baseline, so no `baselineState`.
+   * Files that failed before this run (state `failed_files`, every gate's) when a baseline exists: a result in
+   * one of them may or may not have been there, so it has no `baselineState`; a result elsewhere is `new`.
+   * Absent (and no `baselineGates`) = no baseline, so no `baselineState`.
    */
   baselineFailedFiles?: readonly string[];
+  /**
+   * Per gate (state `gates`): what that gate failed on before, used instead of `baselineFailedFiles` for the
+   * gates it names, so a file another gate failed on does not make this gate's new result look old.
+   */
+  baselineGates?: Readonly<Record<string, { failed_files?: readonly string[]; project_failed?: boolean }>>;
   /** Version written in `tool.driver.version` (default: the ST3 engine's). */
   version?: string;
 }
@@ -21,7 +27,6 @@ const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
  * reported ones are `new`.
  */
 export function toSarif(result: GateRunResult, options: SarifOptions = {}): Record<string, unknown> {
-  const baseline = options.baselineFailedFiles ? new Set(options.baselineFailedFiles) : undefined;
   const runs = result.gates
     .filter((g) => !g.skipped)
     .map((gate) => {
@@ -30,16 +35,9 @@ export function toSarif(result: GateRunResult, options: SarifOptions = {}): Reco
       const ruleIds = [...new Set(all.map((v) => v.rule ?? gate.id))].sort();
       const ruleIndex = new Map(ruleIds.map((r, i) => [r, i]));
       const command = options.config?.gates[gate.id]?.execution.command;
+      const failedBefore = failedBeforeFor(gate.id, options);
       const state = (v: Violation, old: boolean): BaselineState =>
-        pre
-          ? old
-            ? 'unchanged'
-            : 'new'
-          : baseline
-            ? v.file !== null && baseline.has(v.file)
-              ? 'unchanged'
-              : 'new'
-            : undefined;
+        pre ? (old ? 'unchanged' : 'new') : failedBefore ? failedBefore(v.file) : undefined;
       const run: Record<string, unknown> = {
         tool: {
           driver: {
@@ -75,6 +73,20 @@ export function toSarif(result: GateRunResult, options: SarifOptions = {}): Reco
 }
 
 type BaselineState = 'new' | 'unchanged' | undefined;
+
+/**
+ * Without `--new-only`, what the state says of a result's file: the gate passed it at the baseline and has
+ * not failed it since, so the result is `new`; or the gate failed it before (or failed without naming files),
+ * and a failing file says nothing about which results it had — `unchanged` there would hide a new one from
+ * every viewer that shows only new results, so it has none. Undefined: no baseline to compare with.
+ */
+function failedBeforeFor(gateId: string, options: SarifOptions): ((file: string | null) => BaselineState) | undefined {
+  const gate = options.baselineGates?.[gateId];
+  const list = gate?.failed_files ?? options.baselineFailedFiles;
+  if (!list) return undefined;
+  const failed = new Set(list);
+  return (file) => (gate?.project_failed || (file !== null && failed.has(file)) ? undefined : 'new');
+}
 
 function sarifResult(
   v: Violation,

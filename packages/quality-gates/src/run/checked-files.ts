@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GateConfig } from '@st3/schemas';
 import type { ProcessResult } from '@st3/process';
@@ -28,6 +28,23 @@ export function filesNotListed(
     }
   };
   return files.filter((f) => !isListed(resolve(root, f))).map((file) => ({ file, reason }));
+}
+
+/**
+ * `unseen` without the files that are empty (0 bytes). A listing built from what the tool reports per file
+ * (the flake8 preset's) cannot name a file with no line in it, and an empty file has nothing a tool could
+ * report, so leaving it out of the listing is not a file the verdict failed to see. A file that cannot be
+ * read stays unseen.
+ */
+export function withoutEmptyFiles(unseen: readonly NotCheckedFile[], root: string): NotCheckedFile[] {
+  return unseen.filter((n) => {
+    try {
+      const stat = statSync(resolve(root, n.file));
+      return !(stat.isFile() && stat.size === 0);
+    } catch {
+      return true;
+    }
+  });
 }
 
 /**

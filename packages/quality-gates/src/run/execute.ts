@@ -4,7 +4,7 @@ import { createOutputParser, evaluateGate, type GateEvaluation } from '../parse/
 import { runProcess, tail, type ProcessResult } from '@st3/process';
 import { writeArtifactLog } from './artifact-log.js';
 import { chunkFiles, commandLineBudget } from './chunk.js';
-import { checkedByCount, checkedByOutput, filesNotListed, withNotChecked } from './checked-files.js';
+import { checkedByCount, checkedByOutput, filesNotListed, withNotChecked, withoutEmptyFiles } from './checked-files.js';
 import { checkedByPyrightIgnore } from './pyright-ignore.js';
 import { toolEnv } from './tool-env.js';
 
@@ -169,5 +169,6 @@ async function withCheckedFiles(
     ),
   );
   const reason = `excluded by ${gate.execution.command[0] ?? 'the tool'}'s own config (not listed by ${command.join(' ')})`;
-  return withNotChecked(evaluation, filesNotListed(files, listed, options.root, reason));
+  const unlisted = filesNotListed(files, listed, options.root, reason);
+  return withNotChecked(evaluation, withoutEmptyFiles(unlisted, options.root));
 }

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { QualityConfig, QualityGatesState, TelemetryHandle } from '@st3/schemas';
+import type { Diagnostic, QualityConfig, QualityGatesState, TelemetryHandle } from '@st3/schemas';
 import { St3Error } from '@st3/schemas/errors';
 import { QUALITY_CONFIG_CACHE, QUALITY_CONFIG_PATH } from '../config/paths.js';
 import { requireQualityConfig } from '../config/require-config.js';
@@ -76,12 +76,14 @@ export interface RunPlan {
   repoDir?: string;
   /** `gates` was given: the run is limited to some gates and never moves the baseline. */
   limited: boolean;
+  /** quality.yaml's warnings (located), when it was loaded from a path: a run reports them as `warning` events. */
+  configWarnings: Diagnostic[];
 }
 
 /** Works out the scope of every gate of a run without running anything. */
 export async function planGateRun(options: RunGatesOptions): Promise<RunPlan> {
   const root = resolve(options.cwd);
-  const config = await resolveConfig(root, options.config, options.cacheConfig ?? true);
+  const { config, warnings: configWarnings } = await resolveConfig(root, options.config, options.cacheConfig ?? true);
   const ids = selectGates(config, options.gates);
   const request: ScopeRequest =
     typeof options.scope === 'string' || options.scope === undefined
@@ -119,21 +121,31 @@ export async function planGateRun(options: RunGatesOptions): Promise<RunPlan> {
   if (scope.kind === 'files') refuseUncheckedFiles(scope.files, plans, config);
   else refuseEmptyProject(plans);
   const limited = options.gates !== undefined && options.gates.length > 0;
-  return { root, config, request, state, scope, plans, limited, ...(scope.repoDir ? { repoDir: scope.repoDir } : {}) };
+  return {
+    root,
+    config,
+    request,
+    state,
+    scope,
+    plans,
+    limited,
+    configWarnings,
+    ...(scope.repoDir ? { repoDir: scope.repoDir } : {}),
+  };
 }
 
 async function resolveConfig(
   root: string,
   config: QualityConfig | string | undefined,
   cache: boolean | 'read-only',
-): Promise<QualityConfig> {
-  if (config !== undefined && typeof config !== 'string') return config;
+): Promise<{ config: QualityConfig; warnings: Diagnostic[] }> {
+  if (config !== undefined && typeof config !== 'string') return { config, warnings: [] };
   const path = resolve(root, config ?? QUALITY_CONFIG_PATH);
   const loaded = await requireQualityConfig(path, {
     missingHint: 'run `st3 gates init` to write one, or pass --config',
     ...(cache ? { cacheFile: join(root, QUALITY_CONFIG_CACHE), cacheReadOnly: cache === 'read-only' } : {}),
   });
-  return loaded.config;
+  return loaded;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { St3Error } from '@st3/schemas/errors';
+import { formatDiagnostic, St3Error } from '@st3/schemas/errors';
 import { summarize } from '../report/summary.js';
 import { rotateArtifactLogs } from './artifact-log.js';
 import type { GateEvaluation } from '../parse/evaluate.js';
@@ -27,6 +27,10 @@ async function runOnce(options: RunGatesOptions): Promise<GateRunResult> {
   const emit = options.onProgress ?? (() => undefined);
   const plan = await planGateRun(options);
   emit({ type: 'scope', scope: plan.scope });
+  // quality.yaml's own warnings (a field_map key that is no field...): `st3 gates list` showed them, a run did not.
+  // The event is a warning already, so the text drops the diagnostic's own `warning:` label.
+  for (const d of plan.configWarnings)
+    emit({ type: 'warning', message: formatDiagnostic({ ...d, severity: 'error' }) });
   for (const w of plan.scope.warnings) emit({ type: 'warning', message: w });
   emit({ type: 'plan', plans: plan.plans });
 
