@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { loadTasksConfig, qaCoverage, type EvidenceWorkspace } from '@st3/evidence';
+import { loadTasksConfig, qaCoverage, taskIdOfRef, type EvidenceWorkspace } from '@st3/evidence';
 import { writeJsonAtomic } from '@st3/fs';
 import {
   loadFile,
@@ -137,7 +137,7 @@ export async function collectTasks(
   taskIds: readonly string[],
   options: { baseline?: { rollup: MetricsRollup; file: string }; now?: Date; write?: boolean } = {},
 ): Promise<Collected> {
-  const ids = taskIds.map((t) => t.toUpperCase());
+  const ids = taskIds.map(taskIdOfRef);
   for (const id of ids) {
     const dir = join(paths.tasksDir, id);
     if (!hasMetricsSources(dir))

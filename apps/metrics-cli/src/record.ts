@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { taskIdOfRef } from '@st3/evidence';
 import { splitCommand } from '@st3/process';
 import { St3Error, type Diagnostic } from '@st3/schemas';
 import { recordTelemetry } from '@st3/telemetry';
@@ -116,6 +117,8 @@ export interface RecordOptions {
 }
 
 export interface RecordResult {
+  /** The task id recorded for (from an id or a task file's path). */
+  taskId: string;
   file: string;
   recorded: string[];
   /** A file read whose size could not be measured (missing, not a file): recorded with 0 bytes, and said so. */
@@ -161,7 +164,7 @@ export async function recordBatch(
 ): Promise<RecordResult> {
   const count = Object.values(batch).reduce((n, list: readonly unknown[] | undefined) => n + (list?.length ?? 0), 0);
   if (count === 0) checkEvents({});
-  const id = taskId.toUpperCase();
+  const id = taskIdOfRef(taskId);
   const dir = join(paths.tasksDir, id);
   if (!hasMetricsSources(dir))
     throw new St3Error(
@@ -207,5 +210,5 @@ export async function recordBatch(
       recorded.push(`JSON parse ${j.ok ? 'ok' : 'failed'} (${j.source ?? agent})`);
     }
   });
-  return { file, recorded, warnings };
+  return { taskId: id, file, recorded, warnings };
 }

@@ -124,3 +124,32 @@ describe('st3 telemetry record --file-read from a sub-folder', () => {
     expect(doc.stderr).toContain('warning: not a file: its read is recorded with 0 bytes');
   });
 });
+
+describe('a task named by the path of its task file', () => {
+  it('st3 telemetry record and st3 metrics collect use the id in the file name (not the path upper-cased)', async () => {
+    await reads(join(root, '.st3/tasks/TASK-0001'), 'TASK-0001', 'coder', 1);
+    const file = 'tasks/TASK-0001-some-slug.task.yaml';
+    const rec = await st3(
+      root,
+      'telemetry',
+      'record',
+      file,
+      '--agent',
+      'sub',
+      '--cache-hit',
+      'prompt',
+      '--bytes',
+      '10',
+      '--json',
+    );
+    expect(rec.code, rec.stdout + rec.stderr).toBe(0);
+    expect(JSON.parse(rec.stdout)).toMatchObject({
+      task_id: 'TASK-0001',
+      file: '.st3/tasks/TASK-0001/telemetry-sub.json',
+    });
+    const collect = await st3(root, 'metrics', 'collect', file, '--json');
+    expect(JSON.parse(collect.stdout)).toMatchObject({ tasks: [{ task_id: 'TASK-0001' }] });
+    const bad = await st3(root, 'metrics', 'collect', 'tasks/notes.task.yaml', '--json');
+    expect([bad.code, JSON.parse(bad.stdout).error.code]).toEqual([2, 'E_USAGE']);
+  });
+});

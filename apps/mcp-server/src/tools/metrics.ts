@@ -69,8 +69,9 @@ export const metricsCollectTool = defineTool({
   async run(args, { root }) {
     // The code path of `st3 metrics collect` (its checks, QA inputs, verdict and error for an unknown task).
     const { collectReport, metricsPaths } = await import('@st3/metrics-cli');
+    const { taskIdOfRef } = await import('@st3/evidence');
     const paths = await metricsPaths(root);
-    resolveInside(root, join(paths.tasksDir, args.id.toUpperCase()));
+    resolveInside(root, join(paths.tasksDir, taskIdOfRef(args.id)));
     const { report, collected } = await collectReport(
       paths,
       [args.id],
@@ -228,7 +229,8 @@ export const telemetryRecordTool = defineTool({
     // The server's boundary: files outside the workspace are refused (the CLI records any path).
     for (const r of batch.fileReads) resolveInside(root, r.path);
     const paths = await metricsPaths(root);
-    resolveInside(root, join(paths.tasksDir, id.toUpperCase()));
+    const { taskIdOfRef } = await import('@st3/evidence');
+    resolveInside(root, join(paths.tasksDir, taskIdOfRef(id)));
     const result = await recordBatch(paths, id, agent, batch);
     const recorded = Object.fromEntries(Object.entries(batch).map(([k, list]) => [k, list.length])) as Record<
       keyof typeof batch,
@@ -236,7 +238,7 @@ export const telemetryRecordTool = defineTool({
     >;
     return {
       ok: true as const,
-      task_id: id.toUpperCase(),
+      task_id: result.taskId,
       agent,
       file: shown(root, result.file),
       recorded,

@@ -99,8 +99,7 @@ const record = defineCommand({
     );
     for (const w of result.warnings) out.diagnostic(w);
     const file = relative(ws.root, result.file);
-    if (out.json)
-      out.document({ ok: true, task_id: args['task-id'].toUpperCase(), agent, file, recorded: result.recorded });
+    if (out.json) out.document({ ok: true, task_id: result.taskId, agent, file, recorded: result.recorded });
     else out.line(`${file}: ${result.recorded.join('; ')}`);
     return EXIT.ok;
   },
