@@ -278,3 +278,15 @@ describe('task_validate with quarantine (st3 tasks validate --quarantine)', () =
     expect(exceptions[0]!.parse_error).toMatch(/^\d+:\d+ Flow sequence/);
   });
 });
+
+describe('task_validate with quarantine: a broken file with no task id', () => {
+  const c = workspaceSession('stdio');
+
+  it('is listed in not_quarantined and named in the summary (only a CLI warning said so)', async () => {
+    await writeFile(join(c.dir, 'tasks/notes.task.yaml'), 'schema_version: "1.1"\ntitle: [x\n');
+    const r = await call(c.client, 'task_validate', { quarantine: true });
+    expect(r.isError).toBe(true);
+    expect(r.structuredContent).toMatchObject({ quarantined: [], not_quarantined: ['tasks/notes.task.yaml'] });
+    expect(r.content[0]).toMatchObject({ text: expect.stringMatching(/; NOT quarantined: tasks\/notes\.task\.yaml$/) });
+  });
+});

@@ -141,3 +141,16 @@ describe('st3 tasks exceptions / quarantine given a task file path', () => {
     }
   });
 });
+
+describe('st3 tasks validate --quarantine --json: a broken file with no task id', () => {
+  it('is listed in not_quarantined (the JSON said nothing of it; only stderr did)', async () => {
+    const ws = await makeWorkspace({ tasks: { 'notes.task.yaml': 'schema_version: "1.1"\ntitle: [x\n' } });
+    try {
+      const r = await st3Tasks(ws.dir, 'tasks', 'validate', '--quarantine', '--json');
+      expect(r.code, r.stdout).toBe(1);
+      expect(json(r)).toMatchObject({ quarantined: [], not_quarantined: ['tasks/notes.task.yaml'] });
+    } finally {
+      await ws.cleanup();
+    }
+  });
+});

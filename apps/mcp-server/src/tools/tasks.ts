@@ -180,6 +180,11 @@ export const taskValidateTool = defineTool({
     failed: z.number(),
     duplicates: DuplicatesSchema,
     quarantined: z.array(z.string()).describe('ids of the task files quarantined by this call'),
+    not_quarantined: z
+      .array(z.string())
+      .describe(
+        'task files that do not parse and were not quarantined: no task id in their name or content, or the id is quarantined for another file',
+      ),
     suppressed_warnings: z.number().describe('repeated warnings of tasks with an open exception, hidden'),
     skipped: SkippedSchema.describe(
       'task files that could not be checked (a dangling symlink, one leading out): they fail the run',
@@ -214,6 +219,7 @@ export const taskValidateTool = defineTool({
       failed: r.failed,
       duplicates: r.duplicates,
       quarantined: r.quarantined,
+      not_quarantined: r.notQuarantined,
       suppressed_warnings: r.suppressed_warnings,
       skipped: r.skipped,
       files: r.verdicts.map(taskVerdictJson),
@@ -227,7 +233,7 @@ export const taskValidateTool = defineTool({
       r.skipped.length > 0
         ? `; ${r.skipped.length} not checked (${r.skipped.map((s) => `${s.file}: ${s.code}`).join(', ')})`
         : '';
-    return `${r.checked} task file(s) checked: ${r.checked - r.failed} ok, ${r.failed} with errors${bad.length > 0 ? ` (${bad.join(', ')})` : ''}${skipped}${r.quarantined.length > 0 ? `; quarantined ${r.quarantined.join(', ')}` : ''}`;
+    return `${r.checked} task file(s) checked: ${r.checked - r.failed} ok, ${r.failed} with errors${bad.length > 0 ? ` (${bad.join(', ')})` : ''}${skipped}${r.quarantined.length > 0 ? `; quarantined ${r.quarantined.join(', ')}` : ''}${r.not_quarantined.length > 0 ? `; NOT quarantined: ${r.not_quarantined.join(', ')}` : ''}`;
   },
   failed: (r) => !r.ok,
 });

@@ -123,6 +123,7 @@ export const validate = defineCommand({
         failed,
         duplicates,
         quarantined,
+        not_quarantined: r.notQuarantined,
         suppressed_warnings: suppressed,
         skipped,
         files: verdicts.map(taskVerdictJson),
