@@ -1,27 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { memoryIO, runCommand } from '@st3/cli-kit';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { command as validate } from '../src/commands/validate.js';
 import { command as run } from '../src/commands/run.js';
 import { chooseRunWorkspace, findBundledExample } from '../src/lib/workspace.js';
 import { exitCodeOf } from '../src/lib/validate-files.js';
-
-// Temp folders inside the package, not the system temp folder: a stray /tmp/.st3 would count as a workspace.
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempWorkspace(files: Record<string, string>): string {
-  const root = mkdtempSync(join(import.meta.dirname, '..', '.tmp-'));
-  made.push(root);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+import { tempWorkspace } from './temp-workspace.js';
 
 describe('validate command', () => {
   it('prints one line per error and a summary, exit 1', async () => {

@@ -1,25 +1,8 @@
 // `st3 run` exit codes: a stage that fails on invalid configuration is 2, as the help and DESIGN.md say.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { memoryIO, runCommand } from '@st3/cli-kit';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { command as run } from '../src/commands/run.js';
-
-// Temp folders inside the package, not the system temp folder: a stray /tmp/.st3 would count as a workspace.
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempWorkspace(files: Record<string, string>): string {
-  const root = mkdtempSync(join(import.meta.dirname, '..', '.tmp-'));
-  made.push(root);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+import { tempWorkspace } from './temp-workspace.js';
 
 describe('st3 run exit code of a failed stage', () => {
   it('an invalid .st3/config/tasks.yaml fails the tasks stage with exit 2 (configuration), not 1', async () => {

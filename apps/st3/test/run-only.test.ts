@@ -1,26 +1,10 @@
 // `st3 run --only`: a run that did not do what was asked is never ok (no false greens).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { memoryIO, runCommand } from '@st3/cli-kit';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { command as run } from '../src/commands/run.js';
-
-// Temp folders inside the package, not the system temp folder: a stray /tmp/.st3 would count as a workspace.
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempWorkspace(files: Record<string, string>): string {
-  const root = mkdtempSync(join(import.meta.dirname, '..', '.tmp-'));
-  made.push(root);
-  mkdirSync(join(root, '.st3'), { recursive: true });
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+import { tempWorkspace } from './temp-workspace.js';
 
 describe('st3 run --only', () => {
   it('an --only naming no stage ("", ",") is E_USAGE (exit 2), not an ok run of nothing', async () => {
@@ -54,6 +38,7 @@ describe('st3 run --only', () => {
 
   it('an empty .st3/ is a skipped config stage ("-"), never "✓ 0 file(s) valid"', async () => {
     const root = tempWorkspace({});
+    mkdirSync(join(root, '.st3'));
     const m = memoryIO({ cwd: root, env: { NO_COLOR: '1' } });
     expect(await runCommand(run, ['--only', 'config'], m.io)).toBe(1);
     expect(m.stdout()).toContain('- config   skipped: no ST3 file under .st3/ to validate\n');
