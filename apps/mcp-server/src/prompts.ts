@@ -28,6 +28,17 @@ export const PROMPTS: Prompt[] = [
         description: 'what to change (default: improve it without changing its behaviour)',
         required: false,
       },
+      {
+        name: 'paths',
+        description:
+          'more files or folders to atomize, comma-separated, so imports are followed to their definitions (as the atom_context tool)',
+        required: false,
+      },
+      {
+        name: 'budget',
+        description: 'token budget of the context Markdown, a positive integer (as the atom_context tool)',
+        required: false,
+      },
     ],
   },
 ];
@@ -37,6 +48,14 @@ async function regenerateAtom(
   args: Record<string, string>,
   signal: AbortSignal,
 ): Promise<GetPromptResult> {
+  // An argument the prompt does not declare (a typo such as `budjet`) would otherwise be dropped silently.
+  const declared = new Set(PROMPTS[0]!.arguments!.map((a) => a.name));
+  const unknown = Object.keys(args).filter((name) => !declared.has(name));
+  if (unknown.length > 0)
+    throw new McpError(
+      ErrorCode.InvalidParams,
+      `regenerate_atom has no argument ${unknown.join(', ')} (it takes ${[...declared].join(', ')})`,
+    );
   const ref = args.atom?.trim();
   if (!ref) throw new McpError(ErrorCode.InvalidParams, 'regenerate_atom needs the atom argument');
   const budget = args.budget === undefined ? undefined : Number(args.budget);

@@ -10,7 +10,13 @@ import {
   standardsAttachTool,
   standardsVerifyTool,
 } from './tools/evidence.js';
-import { initGatesTool, listGatesTool, runQualityGatesTool, runTestsTool } from './tools/gates.js';
+import {
+  initGatesTool,
+  listGatesTool,
+  planQualityGatesTool,
+  runQualityGatesTool,
+  runTestsTool,
+} from './tools/gates.js';
 import { dependencyGraphTool, validatePlanTool, wavesTool } from './tools/graph.js';
 import {
   exceptionsAddTool,
@@ -47,6 +53,7 @@ const DECLARED: AnyTool[] = [
   validateFilesTool,
   exportSchemasTool,
   runQualityGatesTool,
+  planQualityGatesTool,
   listGatesTool,
   initGatesTool,
   runTestsTool,

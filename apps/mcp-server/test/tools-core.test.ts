@@ -129,4 +129,22 @@ describe.each(TRANSPORTS)('core and gate tools over %s', (transport) => {
       /E_PATH_ESCAPE/,
     );
   });
+
+  it('prompt regenerate_atom: declares every argument it reads, refuses others, and honours the budget', async () => {
+    const { prompts } = await c.client.listPrompts();
+    expect(prompts[0]!.arguments!.map((a) => a.name)).toEqual(['atom', 'instruction', 'paths', 'budget']);
+    const full = await c.client.getPrompt({ name: 'regenerate_atom', arguments: { atom: 'src/pricing.ts:10' } });
+    const small = await c.client.getPrompt({
+      name: 'regenerate_atom',
+      arguments: { atom: 'src/pricing.ts:10', budget: '40' },
+    });
+    const textOf = (r: typeof full) => (r.messages[0]!.content as { text: string }).text;
+    expect(textOf(small).length).toBeLessThan(textOf(full).length);
+    await expect(
+      c.client.getPrompt({ name: 'regenerate_atom', arguments: { atom: 'src/pricing.ts:10', budjet: '40' } }),
+    ).rejects.toThrow(/no argument budjet/);
+    await expect(
+      c.client.getPrompt({ name: 'regenerate_atom', arguments: { atom: 'src/pricing.ts:10', budget: 'ten' } }),
+    ).rejects.toThrow(/budget must be a positive integer/);
+  });
 });

@@ -59,6 +59,7 @@ export { changedLinesSince, holdTheLine, type ChangedLines } from './run/new-onl
 export { toolEnv } from './run/execute.js';
 export { chunkFiles, commandLineBudget } from './run/chunk.js';
 export { runGates, planGateRun, selectGates, type RunGatesOptions, type RunPlan } from './run/run-gates.js';
+export { gatePlanDocument, planWarnings, type GatePlanDocument } from './run/plan-document.js';
 export { writeArtifactLog, rotateArtifactLogs, type ArtifactLogOptions } from './run/artifact-log.js';
 export type { FixReport, GateProgress, GateResult, GateRunResult, GateScope } from './run/types.js';
 export { summarize } from './report/summary.js';

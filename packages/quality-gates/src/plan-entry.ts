@@ -5,3 +5,4 @@
 export { planGateRun, type RunGatesOptions, type RunPlan } from './run/plan-run.js';
 export type { ResolvedScope, ScopeKind, ScopeRequest } from './scope/resolve-scope.js';
 export type { GatePlan } from './run/plan.js';
+export { gatePlanDocument, planWarnings, type GatePlanDocument } from './run/plan-document.js';

@@ -1,5 +1,5 @@
 import { createOutput, EXIT } from '@st3/cli-kit';
-import { planGateRun, type RunPlan } from '@st3/quality-gates/plan';
+import { gatePlanDocument, planGateRun, type RunPlan } from '@st3/quality-gates/plan';
 import type { GatesCommandInput } from './gates-run-body.js';
 
 type Output = ReturnType<typeof createOutput>;
@@ -28,33 +28,13 @@ export async function dryRunGates({ values, scope, files, filesBase, ws, common,
 
 /** `--dry-run`: the scope, then per gate its mode, files and why; `--json` gives them as one document. */
 function printPlan(plan: RunPlan, asJson: boolean, out: Output): void {
-  const { scope } = plan;
-  const gates = plan.plans.map((p) => ({
-    id: p.id,
-    name: p.gate.name,
-    mode: p.mode,
-    files: p.files,
-    reason: p.reason,
-    sound: p.sound,
-  }));
+  const document = gatePlanDocument(plan);
   if (asJson) {
-    out.document({
-      scope: {
-        kind: scope.kind,
-        mode: scope.mode,
-        description: scope.description,
-        ...(scope.base ? { base: scope.base } : {}),
-        ...(scope.head ? { head: scope.head } : {}),
-        ...(scope.changed ? { changed: scope.changed } : {}),
-        ...(scope.deleted ? { deleted: scope.deleted } : {}),
-        ...(scope.unverified ? { unverified: scope.unverified } : {}),
-      },
-      gates,
-    });
+    out.document(document);
     return;
   }
-  out.line(`scope: ${scope.description}`);
-  for (const g of gates) {
+  out.line(`scope: ${document.scope.description}`);
+  for (const g of document.gates) {
     const what = g.mode === 'skip' ? 'skipped' : `${g.mode}, ${g.files.length} file${g.files.length === 1 ? '' : 's'}`;
     out.line(`${g.mode === 'skip' ? out.color.dim('○') : '●'} ${g.id}: ${what} — ${g.reason}`);
   }

@@ -1,19 +1,82 @@
 import type * as QualityGates from '@st3/quality-gates';
 import { join } from 'node:path';
-import { GateRunResultSchema, St3Error, type QualityConfig } from '@st3/schemas';
+import { GateRunResultSchema, St3Error, type QualityConfig, type TestsConfig } from '@st3/schemas';
 import { z } from 'zod';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
 import { workspacePath, declares, type OutputOf, type Result } from './common.js';
 
-async function loadConfig(root: string): Promise<{ path: string; config: QualityConfig }> {
+/** quality.yaml (or the `config` given, a workspace path) with its warnings, as `st3 gates list` and `st3 test` load it. */
+async function loadConfig(
+  root: string,
+  config?: string,
+): Promise<{ path: string; config: QualityConfig; warnings: string[] }> {
   const { requireQualityConfig, QUALITY_CONFIG_PATH } = await import('@st3/quality-gates');
-  const { config } = await requireQualityConfig(join(root, QUALITY_CONFIG_PATH), {
-    display: QUALITY_CONFIG_PATH,
-    missingHint: 'run the init_gates tool (st3 gates init)',
+  const { formatDiagnostic } = await import('@st3/schemas/errors');
+  const path = config === undefined ? QUALITY_CONFIG_PATH : workspacePath(root, config);
+  const loaded = await requireQualityConfig(join(root, path), {
+    display: path,
+    missingHint: config === undefined ? 'run the init_gates tool (st3 gates init)' : `${path} does not exist`,
   });
-  return { path: QUALITY_CONFIG_PATH, config };
+  return { path, config: loaded.config, warnings: loaded.warnings.map((d) => formatDiagnostic(d)) };
 }
+
+const configInput = z
+  .string()
+  .min(1)
+  .optional()
+  .describe('the quality config to use, a workspace path (default .st3/config/quality.yaml), as `st3 gates --config`');
+
+/** The gates a run takes, as `st3 gates run` and `--dry-run` read their arguments (files, scope, parent). */
+function gateRunRequest(
+  root: string,
+  args: { scope?: 'auto' | 'branch' | 'project' | 'files'; files?: string[]; parent?: string; config?: string },
+) {
+  // `files: []` names nothing: never read as "no files given" (the auto scope), which would check something else.
+  if (args.files !== undefined && args.files.length === 0)
+    throw new St3Error('E_USAGE', 'files is empty: it names no file (nothing was run)', {
+      hint: 'pass files: ["src/a.ts", ...], or leave files out for the auto scope',
+    });
+  const files = (args.files ?? []).map((f) => workspacePath(root, f));
+  const scope = args.scope ?? (files.length > 0 ? 'files' : 'auto');
+  if (scope === 'files' && files.length === 0)
+    throw new St3Error('E_USAGE', 'scope "files" needs files', {
+      hint: 'pass files: ["src/a.ts", ...] or another scope',
+    });
+  if (scope !== 'files' && files.length > 0)
+    throw new St3Error('E_USAGE', `files were given with scope "${scope}"`, {
+      hint: 'drop scope or use scope "files"',
+    });
+  // As `st3 gates --parent`: parent only names the branch of scope "branch"; ignored elsewhere, it would check something else.
+  if (args.parent !== undefined && scope !== 'branch')
+    throw new St3Error('E_USAGE', `parent goes with scope "branch" (the scope is ${scope})`, {
+      hint: `add scope: "branch" to check the changes since the merge base with ${args.parent}`,
+    });
+  return {
+    scope: { kind: scope, files, filesBase: root, ...(args.parent ? { parentBranch: args.parent } : {}) },
+    // As `st3 gates --config`: another quality.yaml, inside the workspace.
+    ...(args.config !== undefined ? { config: join(root, workspacePath(root, args.config)) } : {}),
+  };
+}
+
+const scopeInputs = {
+  scope: z
+    .enum(['auto', 'branch', 'project', 'files'])
+    .optional()
+    .describe(
+      'auto (default): changed since the last green run plus failed files; branch: vs the parent branch; project: every file; files: the files given',
+    ),
+  files: z.array(z.string().min(1)).optional().describe('files to check (implies scope "files")'),
+  gates: z.array(z.string().min(1)).optional().describe('gate ids to run (default: active_gates)'),
+  parent: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'parent branch for scope "branch" only (default: project_scope.parent_branch, state, then main); one that does not exist is E_USAGE',
+    ),
+  config: configInput,
+};
 
 export const runQualityGatesTool = defineTool({
   name: 'run_quality_gates',
@@ -23,21 +86,7 @@ export const runQualityGatesTool = defineTool({
   description:
     'Run the configured quality gates (.st3/config/quality.yaml: linters, type-checkers) scoped to what changed, and record the outcome in .st3/state.json exactly as `st3 gates` does (baseline and failed files). Returns the summary, then {overall_pass, summary, gates: [{id, status, violations: [{file, line, col, rule, message, severity, fixable}]}]}. isError when a gate failed. fix runs the fix commands of failing gates first; new_only holds the line (pre-existing violations do not fail). Sends progress per gate when asked.',
   input: z.object({
-    scope: z
-      .enum(['auto', 'branch', 'project', 'files'])
-      .optional()
-      .describe(
-        'auto (default): changed since the last green run plus failed files; branch: vs the parent branch; project: every file; files: the files given',
-      ),
-    files: z.array(z.string().min(1)).optional().describe('files to check (implies scope "files")'),
-    gates: z.array(z.string().min(1)).optional().describe('gate ids to run (default: active_gates)'),
-    parent: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        'parent branch for scope "branch" only (default: project_scope.parent_branch, state, then main); one that does not exist is E_USAGE',
-      ),
+    ...scopeInputs,
     fix: z
       .boolean()
       .default(false)
@@ -46,43 +95,36 @@ export const runQualityGatesTool = defineTool({
       .boolean()
       .default(false)
       .describe('report only violations on lines changed since the baseline; the others are counted as pre-existing'),
+    no_state: z
+      .boolean()
+      .default(false)
+      .describe(
+        'leave .st3/state.json as it is (no baseline move, no failed files recorded), as `st3 gates --no-state`',
+      ),
+    concurrency: z.number().int().min(1).optional().describe('gates at the same time (default 4)'),
   }),
   // `ok` (the verdict, `overall_pass`) besides `st3 gates --json`'s document: every tool's result has one.
-  output: GateRunResultSchema.extend({ ok: z.boolean() }),
+  output: GateRunResultSchema.extend({ ok: z.boolean(), warnings: z.array(z.string()) }),
   annotations: { ...WRITES, idempotentHint: true },
   async run(args, { root, signal, progress }) {
-    // `files: []` names nothing: never read as "no files given" (the auto scope), which would check something else.
-    if (args.files !== undefined && args.files.length === 0)
-      throw new St3Error('E_USAGE', 'files is empty: it names no file (nothing was run)', {
-        hint: 'pass files: ["src/a.ts", ...], or leave files out for the auto scope',
-      });
-    const files = (args.files ?? []).map((f) => workspacePath(root, f));
-    const scope = args.scope ?? (files.length > 0 ? 'files' : 'auto');
-    if (scope === 'files' && files.length === 0)
-      throw new St3Error('E_USAGE', 'scope "files" needs files', {
-        hint: 'pass files: ["src/a.ts", ...] or another scope',
-      });
-    if (scope !== 'files' && files.length > 0)
-      throw new St3Error('E_USAGE', `files were given with scope "${scope}"`, {
-        hint: 'drop scope or use scope "files"',
-      });
-    // As `st3 gates --parent`: parent only names the branch of scope "branch"; ignored elsewhere, it would check something else.
-    if (args.parent !== undefined && scope !== 'branch')
-      throw new St3Error('E_USAGE', `parent goes with scope "branch" (the scope is ${scope})`, {
-        hint: `add scope: "branch" to check the changes since the merge base with ${args.parent}`,
-      });
+    const request = gateRunRequest(root, args);
     const { runGates } = await import('@st3/quality-gates');
     let started = 0;
     let ended = 0;
+    // What `st3 gates` prints on stderr (quality.yaml's warnings, a scope it could not resolve fully).
+    const warnings: string[] = [];
     const result = await runGates({
       cwd: root,
-      scope: { kind: scope, files, filesBase: root, ...(args.parent ? { parentBranch: args.parent } : {}) },
+      ...request,
       ...(args.gates && args.gates.length > 0 ? { gates: args.gates } : {}),
       signal,
       fix: args.fix,
       newOnly: args.new_only,
+      updateState: !args.no_state,
+      ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
       onProgress(e) {
-        if (e.type === 'gate-start')
+        if (e.type === 'warning') warnings.push(e.message);
+        else if (e.type === 'gate-start')
           progress({ progress: ++started + ended, message: `${e.id}: running on ${plural(e.files, 'file')}` });
         else if (e.type === 'gate-end' && !e.gate.skipped)
           progress({ progress: started + ++ended, message: `${e.gate.id}: ${e.gate.status}` });
@@ -90,10 +132,60 @@ export const runQualityGatesTool = defineTool({
           progress({ progress: started + ended + 0.5, message: `${e.gate}: fixing ${plural(e.files, 'file')}` });
       },
     });
-    return { ok: result.overall_pass, ...result };
+    return { ok: result.overall_pass, ...result, warnings };
   },
-  summary: (r) => r.summary,
+  summary: (r) => `${r.summary}${r.warnings.length > 0 ? `; ${plural(r.warnings.length, 'warning')}` : ''}`,
   failed: (r) => !r.ok,
+});
+
+export const planQualityGatesTool = defineTool({
+  name: 'plan_quality_gates',
+  title: 'Plan a quality-gate run',
+  area: 'gates',
+  cli: 'st3 gates run --dry-run',
+  description:
+    "What run_quality_gates would check and why, running nothing and changing nothing (not even the config cache): the scope, then per gate its mode (project, files or skip), its files and the reason — the document of `st3 gates run --dry-run --json`, with quality.yaml's warnings in `warnings`.",
+  input: z.object(scopeInputs),
+  output: z.object({
+    ok: z.literal(true),
+    scope: z.object({
+      kind: z.string(),
+      mode: z.string(),
+      description: z.string(),
+      base: z.string().optional(),
+      head: z.string().optional(),
+      changed: z.array(z.string()).optional(),
+      deleted: z.array(z.string()).optional(),
+      unverified: z.array(z.string()).optional(),
+    }),
+    gates: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        mode: z.enum(['project', 'files', 'skip']),
+        files: z.array(z.string()),
+        reason: z.string(),
+        sound: z.boolean(),
+      }),
+    ),
+    warnings: z.array(z.string()),
+  }),
+  annotations: READ_ONLY,
+  async run(args, { root }) {
+    const { planGateRun, gatePlanDocument, planWarnings } = await import('@st3/quality-gates/plan');
+    const plan = await planGateRun({
+      cwd: root,
+      ...gateRunRequest(root, args),
+      ...(args.gates && args.gates.length > 0 ? { gates: args.gates } : {}),
+      cacheConfig: 'read-only',
+    });
+    return { ok: true as const, ...gatePlanDocument(plan), warnings: planWarnings(plan) };
+  },
+  summary: (r) => {
+    const run = r.gates.filter((g) => g.mode !== 'skip');
+    const files = new Set(run.flatMap((g) => g.files)).size;
+    return `${r.scope.description}: ${plural(run.length, 'gate')} would run on ${plural(files, 'file')}${r.gates.length > run.length ? `, ${r.gates.length - run.length} skipped` : ''}${r.warnings.length > 0 ? `; ${plural(r.warnings.length, 'warning')}` : ''} (nothing was run)`;
+  },
 });
 
 export const listGatesTool = defineTool({
@@ -102,8 +194,8 @@ export const listGatesTool = defineTool({
   area: 'gates',
   cli: 'st3 gates list',
   description:
-    'The gates configured in .st3/config/quality.yaml: whether each is active, its file types, parser and command.',
-  input: z.object({}),
+    "The gates configured in .st3/config/quality.yaml (or `config`): whether each is active, its file types, parser and command; the config's warnings in `warnings`.",
+  input: z.object({ config: configInput }),
   output: z.object({
     ok: z.literal(true),
     config: z.string(),
@@ -120,12 +212,13 @@ export const listGatesTool = defineTool({
         fix: z.array(z.string()).nullable(),
       }),
     ),
+    warnings: z.array(z.string()),
   }),
   annotations: READ_ONLY,
-  async run(_args, { root }) {
-    const { path, config } = await loadConfig(root);
+  async run(args, { root }) {
+    const { path, config, warnings } = await loadConfig(root, args.config);
     const { listConfiguredGates } = await import('@st3/quality-gates');
-    return { ok: true as const, config: path, gates: listConfiguredGates(config) };
+    return { ok: true as const, config: path, gates: listConfiguredGates(config), warnings };
   },
   summary: (r) =>
     `${r.gates.filter((g) => g.active).length} active of ${plural(r.gates.length, 'gate')}: ${r.gates.map((g) => g.id).join(', ')}`,
@@ -174,9 +267,23 @@ export const runTestsTool = defineTool({
   area: 'gates',
   cli: 'st3 test',
   description:
-    'Run the test command of the `tests` section of quality.yaml (vitest, jest or pytest) and report passed, failed and skipped tests with each failure. isError when a test failed or the command did not run.',
-  input: z.object({}),
+    'Run the test command of the `tests` section of quality.yaml (vitest, jest or pytest), or the `command` given with its `format`, and report passed, failed and skipped tests with each failure, as `st3 test` does. isError when a test failed or the command did not run.',
+  input: z.object({
+    config: configInput,
+    command: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('run this test command instead of the configured one (needs format), as `st3 test -- CMD...`'),
+    format: z.enum(['vitest', 'jest', 'pytest']).optional().describe('the report format of `command`'),
+    report: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('where `command` writes its report, a workspace path (default: its stdout)'),
+  }),
   output: z.object({
+    warnings: z.array(z.string()),
     ok: z.boolean(),
     summary: z.string(),
     duration_ms: z.number(),
@@ -190,12 +297,34 @@ export const runTestsTool = defineTool({
     ),
   }),
   annotations: { ...READ_ONLY, idempotentHint: false, openWorldHint: true },
-  async run(_args, { root, signal, progress }) {
-    const { path, config } = await loadConfig(root);
+  async run(args, { root, signal, progress }) {
     const { requireTestsConfig, runTests } = await import('@st3/quality-gates');
-    const tests = requireTestsConfig(config, path);
+    let tests: TestsConfig;
+    let warnings: string[] = [];
+    if (args.command) {
+      if (args.format === undefined)
+        throw new St3Error('E_USAGE', 'command needs its format', { hint: 'add format: vitest, jest or pytest' });
+      if (args.config !== undefined)
+        throw new St3Error('E_USAGE', 'config goes without command (the command given replaces the configured one)', {
+          hint: 'drop config, or drop command to run the configured tests',
+        });
+      tests = {
+        command: args.command,
+        format: args.format,
+        ...(args.report !== undefined ? { report_file: workspacePath(root, args.report) } : {}),
+      };
+    } else {
+      // Not silently dropped: they describe a command, and the config's own would be used instead.
+      if (args.format !== undefined || args.report !== undefined)
+        throw new St3Error('E_USAGE', 'format and report go with command (the configured tests have their own)', {
+          hint: 'add command, or drop format and report',
+        });
+      const loaded = await loadConfig(root, args.config);
+      warnings = loaded.warnings;
+      tests = requireTestsConfig(loaded.config, loaded.path, 'pass command and format');
+    }
     progress({ progress: 0, message: `running ${tests.command.join(' ')}` });
-    return runTests({ cwd: root, config: tests, signal });
+    return { ...(await runTests({ cwd: root, config: tests, signal })), warnings };
   },
   summary: (r) => r.summary,
   failed: (r) => !r.ok,

@@ -1,10 +1,11 @@
-import { formatDiagnostic, St3Error } from '@st3/schemas/errors';
+import { St3Error } from '@st3/schemas/errors';
 import { summarize } from '../report/summary.js';
 import { rotateArtifactLogs } from './artifact-log.js';
 import type { GateEvaluation } from '../parse/evaluate.js';
 import { executeCheck, type ExecuteOptions } from './execute.js';
 import { holdTheLineFor } from './new-only.js';
 import { planGateRun, type RunGatesOptions, type RunPlan } from './plan-run.js';
+import { planWarnings } from './plan-document.js';
 import { selectGates, type GatePlan } from './plan.js';
 import { recordRun } from './record.js';
 import { countGateJson, reportGate } from './telemetry.js';
@@ -27,11 +28,7 @@ async function runOnce(options: RunGatesOptions): Promise<GateRunResult> {
   const emit = options.onProgress ?? (() => undefined);
   const plan = await planGateRun(options);
   emit({ type: 'scope', scope: plan.scope });
-  // quality.yaml's own warnings (a field_map key that is no field...): `st3 gates list` showed them, a run did not.
-  // The event is a warning already, so the text drops the diagnostic's own `warning:` label.
-  for (const d of plan.configWarnings)
-    emit({ type: 'warning', message: formatDiagnostic({ ...d, severity: 'error' }) });
-  for (const w of plan.scope.warnings) emit({ type: 'warning', message: w });
+  for (const message of planWarnings(plan)) emit({ type: 'warning', message });
   emit({ type: 'plan', plans: plan.plans });
 
   const { config, root } = plan;
