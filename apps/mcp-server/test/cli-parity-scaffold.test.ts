@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -199,5 +199,46 @@ describe('check_patterns reads .st3/config/patterns.yaml as st3 patterns check d
     expect((c.doc.byRule as Record<string, number>)['link-missing']).toBeUndefined();
     expect([c.code === 0, m.isError]).toEqual([c.doc.ok, !c.doc.ok]);
     expect(portable(m.doc, mcpDir)).toEqual(portable(c.doc, cliDir));
+  });
+});
+
+describe('scaffold_artifact takes what st3 scaffold takes: out, pipeline, withTest, skipExisting', () => {
+  const fields = JSON.stringify([{ name: 'id', type: 'string' }]);
+  const dto = { type: 'dto', name: 'OutOrder', context: { fields: [{ name: 'id', type: 'string' }] } };
+  const written = (doc: Record<string, unknown>) => (doc.written as string[]).slice().sort();
+
+  it('out (a folder), pipeline v1 and withTest false write the files `--out --pipeline v1 --no-test` writes', async () => {
+    const [cliDir, mcpDir] = [await workspace(), await workspace()];
+    const flags = ['--out', 'lib/dto/', '--pipeline', 'v1', '--no-test'];
+    const c = await cli(cliDir, ['scaffold', 'dto', 'OutOrder', '--set', `fields=${fields}`, ...flags]);
+    const m = await mcp(mcpDir, 'scaffold_artifact', {
+      ...dto,
+      dryRun: false,
+      out: 'lib/dto/',
+      pipeline: 'v1',
+      withTest: false,
+    });
+    expect(c.code).toBe(0);
+    expect(m.isError).toBe(false);
+    expect(written(m.doc)).toEqual(written(c.doc));
+    expect(written(m.doc).every((f) => f.startsWith('lib/dto/'))).toBe(true);
+    expect(m.doc.pipeline).toBe('v1');
+    const escape = await mcp(mcpDir, 'scaffold_artifact', { ...dto, out: '../elsewhere/' });
+    expect(errorCode(escape.doc)).toBe('E_PATH_ESCAPE');
+  });
+
+  it('skipExisting keeps a file with other content and writes the rest, as --skip-existing', async () => {
+    const [cliDir, mcpDir] = [await workspace(), await workspace()];
+    for (const d of [cliDir, mcpDir]) await mcp(d, 'scaffold_artifact', { ...dto, dryRun: false });
+    const first = (await mcp(mcpDir, 'scaffold_artifact', dto)).doc.changes as { path: string }[];
+    const mine = '// mine\n';
+    for (const d of [cliDir, mcpDir]) await writeFile(join(d, first[0]!.path), mine);
+    const c = await cli(cliDir, ['scaffold', 'dto', 'OutOrder', '--set', `fields=${fields}`, '--skip-existing']);
+    const m = await mcp(mcpDir, 'scaffold_artifact', { ...dto, dryRun: false, skipExisting: true });
+    expect(c.code).toBe(0);
+    expect(m.isError).toBe(false);
+    expect(m.doc.changes).toEqual(c.doc.changes);
+    expect(m.doc.changes).toContainEqual({ path: first[0]!.path, action: 'skip' });
+    expect(await readFile(join(mcpDir, first[0]!.path), 'utf8')).toBe(mine);
   });
 });

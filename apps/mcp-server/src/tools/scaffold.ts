@@ -28,7 +28,7 @@ const InjectedSchema = z.object({
 
 const CONFLICT_CODE = 'E_CONFLICT';
 const CONFLICT_HINT =
-  'nothing was written; see each diff in error.details (or call again with dryRun: true); this tool never overwrites a file with other content: move the file away, or overwrite it with `st3 scaffold ... --force`';
+  'nothing was written; see each diff in error.details (or call again with dryRun: true); this tool never overwrites a file with other content: call again with skipExisting: true to keep it and write the rest, move the file away, or overwrite it with `st3 scaffold ... --force`';
 
 export const scaffoldArtifactTool = defineTool({
   name: 'scaffold_artifact',
@@ -36,7 +36,7 @@ export const scaffoldArtifactTool = defineTool({
   area: 'scaffold',
   cli: 'st3 scaffold',
   description:
-    'Render an artifact (dto, service, planning doc, commit message...) from its versioned template with a validated context. dryRun (default true) returns the planned files, their contents and diffs and writes nothing; dryRun false writes them (never overwriting a file with other content: that is a conflict). See list_artifact_types for the types and their context schemas.',
+    'Render an artifact (dto, service, planning doc, commit message...) from its versioned template with a validated context. dryRun (default true) returns the planned files, their contents and diffs and writes nothing; dryRun false writes them (never overwriting a file with other content: that is a conflict, or with skipExisting the file is kept and the others written; the --force of `st3 scaffold` has no counterpart here). See list_artifact_types for the types and their context schemas.',
   input: z.object({
     type: z.string().min(1).describe('artifact type, e.g. dto, service, planning'),
     name: z.string().min(1).describe('the artifact name, e.g. UserProfile'),
@@ -46,6 +46,22 @@ export const scaffoldArtifactTool = defineTool({
       .describe("template context, validated against the type's context schema"),
     dryRun: z.boolean().default(true).describe('plan only (default true); false writes the files'),
     language: z.enum(['ts', 'py']).optional().describe('language of code artifacts (default from the registry)'),
+    out: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'output file, or folder ending in /, a workspace path (default from the artifact registry), as `st3 scaffold --out`',
+      ),
+    pipeline: z
+      .enum(['v1', 'v2'])
+      .optional()
+      .describe('loose (v1) or schema-first (v2); default from artifacts.yaml schema_first, else v2'),
+    withTest: z.boolean().default(true).describe('generate the companion test (false: `st3 scaffold --no-test`)'),
+    skipExisting: z
+      .boolean()
+      .default(false)
+      .describe('keep files that exist with other content instead of reporting a conflict (`--skip-existing`)'),
   }),
   output: z.object({
     ok: z.boolean(),
@@ -63,20 +79,31 @@ export const scaffoldArtifactTool = defineTool({
   async run(args, { root }) {
     const { createScaffolder, renderedFileOrigin, schemaFirstFromEnv, writeRendered } = await import('@st3/scaffolder');
     const scaffolder = await createScaffolder({ workspace: root, schemaFirst: schemaFirstFromEnv(process.env) });
+    // Checked before rendering: the same error code (E_PATH_ESCAPE) as every other path argument.
+    if (args.out !== undefined) resolveInside(root, args.out);
     const result = scaffolder.render({
       type: args.type,
       name: args.name,
       context: args.context,
       ...(args.language ? { language: args.language } : {}),
+      ...(args.pipeline ? { pipeline: args.pipeline } : {}),
+      ...(args.out !== undefined ? { outPath: args.out } : {}),
+      ...(args.withTest ? {} : { withTest: false }),
     });
-    const base = { type: args.type, dryRun: args.dryRun, pipeline: result.pipeline, warnings: result.warnings };
+    // The registry's own warnings first (`st3 scaffold` prints them before the render's).
+    const warnings = [...scaffolder.warnings, ...result.warnings];
+    const base = { type: args.type, dryRun: args.dryRun, pipeline: result.pipeline, warnings };
     if (result.ephemeral !== undefined)
       return { ...base, ok: true, ephemeral: result.ephemeral, changes: [], written: [], files: [], injected: [] };
     // The virtual tree refuses paths outside the root; checking here gives the same error code early.
     for (const f of result.files) resolveInside(root, f.path);
     // The tool never overwrites (the CLI's --force): the hint says what an agent can do instead.
     const report = await withToolHint(CONFLICT_CODE, CONFLICT_HINT, () =>
-      writeRendered(scaffolder, result, { root, dryRun: args.dryRun }),
+      writeRendered(scaffolder, result, {
+        root,
+        dryRun: args.dryRun,
+        policy: args.skipExisting ? 'skip-if-exists' : 'refuse',
+      }),
     );
     const files = report.files.map((f) => ({ ...renderedFileOrigin(f), content: f.content }));
     const { ok, changes, written, injected } = report;
@@ -88,7 +115,10 @@ export const scaffoldArtifactTool = defineTool({
       const conflicts = r.changes.filter((c) => c.action === 'conflict').length;
       return `dry run: ${r.changes.map((c) => `${c.action} ${c.path}`).join(', ')}${conflicts > 0 ? ` (${plural(conflicts, 'conflict')}: existing files differ)` : ''}; nothing was written`;
     }
-    return r.written.length > 0 ? `wrote ${r.written.join(', ')}` : 'nothing to write: every file is unchanged';
+    const kept = r.changes.filter((c) => c.action === 'skip').map((c) => c.path);
+    const keptNote = kept.length > 0 ? `; kept ${kept.join(', ')} (they exist with other content)` : '';
+    if (r.written.length > 0) return `wrote ${r.written.join(', ')}${keptNote}`;
+    return kept.length > 0 ? `nothing written${keptNote}` : 'nothing to write: every file is unchanged';
   },
   failed: (r) => !r.ok,
 });
