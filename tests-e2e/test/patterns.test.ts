@@ -65,7 +65,7 @@ describeWithFixtures('st3 patterns check on the real registry', () => {
       await mkdir(join(root, '.st3', 'config'), { recursive: true });
       await writeFile(
         join(root, '.st3/config/patterns.yaml'),
-        'registry: patterns\nrules:\n  link-missing: off\n  registry-schema: off\n  doc-id-format: off\n',
+        'registry: patterns\nrules:\n  link-missing: off\n  registry-schema: off\n  doc-id-format: off\n  path-shared: off\n',
       );
       const r = await runSt3(['patterns', 'check', '--json'], { cwd: root });
       expect(r.code).toBe(0);

@@ -37,6 +37,8 @@ export const PATTERN_RULES = {
   'sidecar-mismatch': "a sidecar records the registry entry's doc_id",
   'doc-link-mismatch': 'a DOC_LINK: header names the doc_id of the entry that links the file',
   'registry-empty': 'the registry lists at least one pattern (a registry with none checks nothing: always an error)',
+  'path-shared':
+    'no two entries name the same executor_path or test_path (`scaffold batch` generates that file for each and refuses the second)',
 } as const;
 export type PatternRule = keyof typeof PATTERN_RULES;
 export type RuleLevel = 'error' | 'warning' | 'off';
@@ -115,6 +117,7 @@ export async function checkPatterns(path: string, options: PatternCheckOptions =
   }
   if (ws.parseErrors.length === 0) checkNotEmpty(ws, add);
   checkDocIds(ws, add);
+  checkSharedPaths(ws, add);
   const linkedSpecs = await checkLinks(ws, options.linkFields ?? [...LINK_FIELDS], add);
   await checkUnlinkedSpecs(ws, linkedSpecs, add);
   await checkSidecars(ws, add);
@@ -185,6 +188,35 @@ function checkDocIds(ws: PatternWorkspace, add: Add): void {
         message: `doc_id "${r.docId}" is also used by patterns[${first}]`,
       });
     else seen.set(r.docId, r.index);
+  }
+}
+
+/**
+ * Generated files two entries claim: each entry's executor (and test) is rendered for its own pattern, so
+ * `scaffold batch` writes the file for the first and refuses it to the others (PathClaims). A schema or an
+ * example folder may be shared on purpose (a common hand-written schema), so those are not checked.
+ */
+function checkSharedPaths(ws: PatternWorkspace, add: Add): void {
+  for (const field of ['executor_path', 'test_path'] as const) {
+    const first = new Map<string, PatternWorkspace['records'][number]>();
+    for (const r of ws.records) {
+      const link = r.raw[field];
+      if (typeof link !== 'string') continue;
+      // `a\b.ps1` and `a/b.ps1` name one file: compared resolved.
+      const abs = resolveLink(ws, link);
+      const owner = first.get(abs);
+      if (!owner) {
+        first.set(abs, r);
+        continue;
+      }
+      add('path-shared', {
+        file: ws.registryFile,
+        ...locateIn(ws.registry, ['patterns', r.index, field]),
+        path: ['patterns', r.index, field],
+        message: `${r.patternId ?? `patterns[${r.index}]`}: ${field} ${link} is also the ${field} of ${owner.patternId ?? `patterns[${owner.index}]`}`,
+        hint: `give each entry its own ${field}: \`st3 scaffold batch\` writes the file for the first entry only`,
+      });
+    }
   }
 }
 

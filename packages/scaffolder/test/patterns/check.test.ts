@@ -68,6 +68,7 @@ describeWithFixtures('checkPatterns on the real registry', () => {
         'doc-id-format': 'off',
         'doc-id-missing': 'off',
         'link-separator': 'off',
+        'path-shared': 'off',
       },
     });
     expect(report.findings.map((f) => f.rule)).not.toContain('link-missing');
@@ -75,6 +76,23 @@ describeWithFixtures('checkPatterns on the real registry', () => {
       'required folder "executors" is missing',
     ]);
     expect(report.errors).toBe(1);
+  });
+
+  it('path-shared: an executor_path two entries name (however written) is an error at the later entry', async () => {
+    const report = await checkPatterns(fx.registry);
+    const shared = report.findings.filter((f) => f.rule === 'path-shared');
+    expect(shared.length).toBeGreaterThan(0);
+    expect(shared.every((f) => f.severity === 'error' && f.path?.[2] === 'executor_path')).toBe(true);
+    expect(shared.find((f) => f.message.startsWith('PAT-INDEX-801:'))).toMatchObject({
+      line: 1194,
+      message: expect.stringContaining('is also the executor_path of PAT-INDEX-752'),
+    });
+    // written with backslashes by one entry and slashes by the other: one file
+    expect(shared.find((f) => f.message.startsWith('PAT-ANTI-ANTI-PATTERNS-003:'))?.message).toContain(
+      'of PAT-ANTI-anti_patterns-1001',
+    );
+    // a schema several entries share (a common hand-written one) is not a finding
+    expect(shared.some((f) => f.path?.[2] === 'schema_path')).toBe(false);
   });
 
   it('a file link that names a folder is not a linked file: the spec behind it was never checked', async () => {
