@@ -44,7 +44,7 @@ export function otherToolLog(command: string, other: OtherTool, what: string): S
   const gate = `\`st3 gates --gate ${other.presets.join('|')}\``;
   return new St3Error(
     'E_QA_LOG_UNREADABLE',
-    `the output of "${command}" looks like ${other.tool} output, which is not ${what} in a format st3 qa reads (ESLint, tsc, jest/vitest, istanbul or lcov)`,
+    `the output of "${command}" looks like ${other.tool} output, which is not ${what} in a format st3 qa reads (ESLint, tsc, ruff --output-format json, mypy with its summary line, jest/vitest, istanbul or lcov)`,
     {
       hint: `check it as a gate instead (${init}, then ${gate}), or keep the log as evidence (\`st3 tasks evidence attach <task> --type log --file LOG\`)`,
     },

@@ -55,7 +55,17 @@ const KIND_OF: Record<QaFormat, QaKind> = {
   'jest-text': 'test',
   'istanbul-summary': 'coverage',
   lcov: 'coverage',
+  'ruff-json': 'lint',
+  'mypy-text': 'typecheck',
 };
+/** mypy's last line: `Success: no issues found in 3 source files`, `Found 2 errors in 1 file (checked 3 source files)`. */
+const MYPY_SUMMARY =
+  /^(?:Success: no issues found in (\d+) source files?|Found (\d+) errors? in \d+ files? \(checked (\d+) source files?\))\s*$/m;
+/** A command whose program is ruff (`ruff check …`, `.venv/bin/ruff …`, `python -m ruff …`). */
+const RUFF_COMMAND = /(?:^|[\s/])ruff(?:\s|$)/;
+/** One violation of `ruff check --output-format json`. */
+const isRuffViolation = (v: unknown): boolean =>
+  !!v && typeof v === 'object' && 'code' in v && 'filename' in v && 'location' in v;
 /** tsc's plain (`--pretty false`) line `file(line,col): error TS…:`, its pretty one `file:line:col - error TS…:`, and one without a file. */
 const TSC_LINE = /^\S.*\(\d+,\d+\): (?:error|warning|message) TS\d+: /m;
 const TSC_PRETTY_LINE = /^\S.*:\d+:\d+ - (?:error|warning|message) TS\d+: /m;
@@ -79,7 +89,12 @@ const STYLISH_SUMMARY = /^[✖×]\s+\d+\s+problems?\s+\(\d+\s+errors?,\s+\d+\s+w
  * that tool). A log that starts like JSON but does not parse is counted as a JSON parse failure on
  * `telemetry` (source `qa:log`) and then read as text.
  */
-export function detectQaFormat(text: string, kind?: QaKind, telemetry?: TelemetryHandle): QaFormat | undefined {
+export function detectQaFormat(
+  text: string,
+  kind?: QaKind,
+  telemetry?: TelemetryHandle,
+  command?: string,
+): QaFormat | undefined {
   const plain = stripAnsi(text).trim();
   if (plain.startsWith('[') || plain.startsWith('{')) {
     let json: unknown;
@@ -92,8 +107,12 @@ export function detectQaFormat(text: string, kind?: QaKind, telemetry?: Telemetr
     }
     countJsonParse(telemetry, 'qa:log', parsed);
     if (parsed) {
+      // `[]` is a clean report of ESLint and of ruff alike: the command tells them apart.
+      if (Array.isArray(json) && json.length === 0 && command !== undefined && RUFF_COMMAND.test(command))
+        return ok('ruff-json', kind);
       if (Array.isArray(json) && json.every((f) => f && typeof f === 'object' && 'filePath' in f && 'messages' in f))
         return ok('eslint-json', kind);
+      if (Array.isArray(json) && json.every(isRuffViolation)) return ok('ruff-json', kind);
       if (json && typeof json === 'object' && Array.isArray((json as { testResults?: unknown }).testResults))
         return ok('jest-json', kind);
       if (json && typeof json === 'object' && 'total' in json) return ok('istanbul-summary', kind);
@@ -103,6 +122,8 @@ export function detectQaFormat(text: string, kind?: QaKind, telemetry?: Telemetr
   if (/^SF:/m.test(plain) && /^end_of_record$/m.test(plain)) return ok('lcov', kind);
   if (/^\s*Tests\s+.*\(\d+\)\s*$/m.test(plain) && /Test Files|RUN\s+v\d/.test(plain)) return ok('vitest-text', kind);
   if (/^Tests:\s+/m.test(plain) || /●\s+Test suite failed to run/.test(plain)) return ok('jest-text', kind);
+  // Before tsc's: mypy's summary starts `Found N errors` too.
+  if (MYPY_SUMMARY.test(plain)) return ok('mypy-text', kind);
   if ([TSC_LINE, TSC_PRETTY_LINE, TSC_GLOBAL_LINE].some((re) => re.test(plain))) return ok('tsc-text', kind);
   // A bare `Found N errors` is tsc's only when no other tool's output is around it (ruff and mypy print one too).
   if (TSC_FOUND.test(plain) && !otherToolOf(plain)) return ok('tsc-text', kind);
@@ -141,7 +162,7 @@ function ok(format: QaFormat, kind: QaKind | undefined): QaFormat | undefined {
 export function summarizeQa(input: SummarizeQaInput): QaSummary {
   const format =
     input.cut === undefined
-      ? detectQaFormat(input.text, input.kind, input.telemetry)
+      ? detectQaFormat(input.text, input.kind, input.telemetry, input.command)
       : detectCutFormat(input.text, input.kind);
   if (!format) {
     const what = input.kind ? `a ${input.kind} log` : 'a QA log';
@@ -157,7 +178,7 @@ export function summarizeQa(input: SummarizeQaInput): QaSummary {
             ? 'pass coverage/coverage-summary.json or coverage/lcov.info as the log'
             : input.cut !== undefined
               ? 'pass --kind; and narrow the command, or have it write a report file and record that (--report FILE)'
-              : 'ESLint -f json or its default (stylish) output, tsc --pretty false, jest --json / vitest --reporter=json or their default text output',
+              : 'ESLint -f json or its default (stylish) output, tsc --pretty false, ruff check --output-format json, mypy (with its summary line), jest --json / vitest --reporter=json or their default text output',
       },
     );
   }
@@ -243,6 +264,16 @@ function lintCheckedNothing(
     const checked = files.some((f) => f.messages.length === 0 || f.messages.some((m) => !saysNotChecked(m.message)));
     return checked ? undefined : `ESLint checked no file: every file it was given is ${because}`;
   }
+  if (format === 'ruff-json' && issues.list.length === 0)
+    return (
+      "ruff's JSON report lists violations only, so an empty one does not show that any file was checked (ruff prints " +
+      'the same when no Python file matched); check ruff as a gate (`st3 gates --gate ruff`), which lists the files it checks'
+    );
+  if (format === 'mypy-text') {
+    const summary = MYPY_SUMMARY.exec(stripAnsi(text));
+    const checked = Number(summary?.[1] ?? summary?.[3] ?? 0);
+    return checked > 0 ? undefined : 'mypy checked no source file';
+  }
   const foundAny = issues.errors + issues.warnings > 0 || issues.list.some((i) => i.rule !== NOT_CHECKED_RULE);
   if (format !== 'eslint-stylish' || ignored.length === 0 || foundAny) return undefined;
   return (
@@ -274,7 +305,8 @@ function findingsOf(input: SummarizeQaInput, format: QaFormat): Finding[] {
   if (format === 'eslint-stylish')
     return parseEslintStylish(input.text, base).map((p) => ({ ...p, file: relativeTo(input.root, base, p.file) }));
   if (format === 'tsc-text') return tscFindings(input);
-  return presetFindings(input, findPresetGate('eslint'));
+  if (format === 'mypy-text') return mypyFindings(input);
+  return presetFindings(input, findPresetGate(format === 'ruff-json' ? 'ruff' : 'eslint'));
 }
 
 function findPresetGate(id: string): GateConfig {
@@ -290,6 +322,19 @@ function presetFindings(input: SummarizeQaInput, gate: GateConfig): Finding[] {
   const outcome = parser(input.text, { root: input.root, ...(input.cwd ? { cwd: input.cwd } : {}) });
   if (outcome.problem) throw new Error(outcome.problem);
   return outcome.violations;
+}
+
+/**
+ * A mypy log through the mypy preset's parser; its errors must add up to the `Found N errors` of its summary,
+ * else the log was not understood (a half-read log never passes as clean).
+ */
+function mypyFindings(input: SummarizeQaInput): Finding[] {
+  const findings = presetFindings(input, findPresetGate('mypy'));
+  const found = Number(MYPY_SUMMARY.exec(stripAnsi(input.text))?.[2] ?? 0);
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  if (errors !== found)
+    throw new Error(`mypy log not fully understood: its summary says ${found} error(s), ${errors} read`);
+  return findings;
 }
 
 /**

@@ -17,6 +17,8 @@ export const QaFormatSchema = z.enum([
   'jest-text',
   'istanbul-summary',
   'lcov',
+  'ruff-json',
+  'mypy-text',
 ]);
 export type QaFormat = z.infer<typeof QaFormatSchema>;
 
