@@ -49,7 +49,18 @@ export async function metricsPaths(
 /** A task is known to the metrics when its context folder holds a context or telemetry. */
 export function hasMetricsSources(contextDir: string): boolean {
   if (!existsSync(contextDir)) return false;
-  return readdirSync(contextDir).some((n) => n === 'context.json' || /^telemetry-.+\.json$/.test(n));
+  let names: string[];
+  try {
+    names = readdirSync(contextDir);
+  } catch (error) {
+    // A folder that cannot be listed is not "no context": its figures would be missing unnoticed.
+    throw new St3Error(
+      'E_FILE_READ',
+      `task context ${basename(contextDir)} cannot be listed (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      { file: contextDir, hint: 'make the folder readable (and searchable) by this user' },
+    );
+  }
+  return names.some((n) => n === 'context.json' || /^telemetry-.+\.json$/.test(n));
 }
 
 /** A baseline run given as a rollup (`rollup.json`, history snapshot) or one task's `metrics.json`. */
@@ -126,6 +137,17 @@ function unreadableFiles(errors: readonly Diagnostic[], prefix = ''): string {
   return [...names].map(([name, code]) => `${name} (${code})`).join(', ');
 }
 
+export interface CollectOptions {
+  baseline?: { rollup: MetricsRollup; file: string };
+  now?: Date;
+  write?: boolean;
+  /**
+   * Task contexts that exist but could not be read (a dangling symlink, a folder without permission):
+   * judged with the others as tasks with no measurement, so the pilot is never met without them.
+   */
+  unseen?: readonly Diagnostic[];
+}
+
 /**
  * Collects the metrics of the given tasks: every telemetry file of each task's context, its QA coverage
  * (validation commands against QA artifacts) and, with a baseline, the baseline's prompt sizes; writes each
@@ -135,7 +157,7 @@ function unreadableFiles(errors: readonly Diagnostic[], prefix = ''): string {
 export async function collectTasks(
   paths: MetricsPaths,
   taskIds: readonly string[],
-  options: { baseline?: { rollup: MetricsRollup; file: string }; now?: Date; write?: boolean } = {},
+  options: CollectOptions = {},
 ): Promise<Collected> {
   const ids = taskIds.map(taskIdOfRef);
   for (const id of ids) {
@@ -183,7 +205,12 @@ export async function collectTasks(
     }
     tasks.push(metrics);
   }
-  let pilot = pilotVerdict(tasks);
+  const unseen = (options.unseen ?? []).map((d) => ({
+    task_id: d.file ? basename(d.file) : 'a task context',
+    unmeasured: `its context folder could not be read (${d.code})`,
+  }));
+  warnings.push(...(options.unseen ?? []).map((e) => ({ ...e, severity: 'warning' as const })));
+  let pilot = pilotVerdict([...tasks, ...unseen]);
   if (unreadable.length > 0) {
     const because = `${unreadable.join(', ')} could not be read`;
     pilot = verdictOverCriteria(

@@ -116,6 +116,8 @@ export function measureTask(
 export interface MeasuredTask {
   task_id: string;
   measures?: TaskMeasures;
+  /** Why a task without `measures` has none (e.g. its context folder could not be read); named in the details. */
+  unmeasured?: string;
 }
 
 /**
@@ -170,7 +172,7 @@ const MISSED_BY_ANY_UNIT: ReadonlySet<CriterionId> = new Set<CriterionId>([
  */
 function withUnmeasuredTasks(c: SuccessCriterion, tasks: readonly MeasuredTask[]): SuccessCriterion {
   const missing = tasks.flatMap((t) => {
-    const why = t.measures ? UNMEASURED[c.id](t.measures) : 'no measures in the metrics file';
+    const why = t.measures ? UNMEASURED[c.id](t.measures) : (t.unmeasured ?? 'no measures in the metrics file');
     return why === undefined ? [] : [{ task: t.task_id, why }];
   });
   // Nothing missing, or nothing measured at all (already `not measured`, and so is every single task).

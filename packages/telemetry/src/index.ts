@@ -47,7 +47,9 @@ export {
   loadTelemetryDir,
   recordRollup,
   recordTelemetry,
+  scanTaskContexts,
   type MetricsLayout,
+  type TaskContextScan,
 } from './store.js';
 export { METRIC_NAMES, dashboardData, renderDashboard, type DashboardData } from './dashboard/dashboard.js';
 export { barChart, timeChart, type Bar, type TimeSeries } from './dashboard/svg.js';

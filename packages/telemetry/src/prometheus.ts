@@ -18,22 +18,60 @@ function cleanLabels(labels: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(labels).map(([k, v]) => [labelName(k), v]));
 }
 
+/** The series every record has; a record's own counter of the same name is served beside them, not added in. */
+const BUILT_IN = new Set([
+  'st3_file_reads_total',
+  'st3_file_read_bytes_total',
+  'st3_cache_hits_total',
+  'st3_cache_misses_total',
+  'st3_cache_tokens_saved_total',
+  'st3_commands_total',
+  'st3_command_duration_ms_total',
+  'st3_warnings_total',
+  'st3_prompts_total',
+  'st3_prompt_bytes_total',
+  'st3_prompt_baseline_bytes_total',
+]);
+
+/** The exposed name of a record's own counter (`count(name)`), kept apart from the built-in series. */
+function counterName(name: string): string {
+  const exposed = `${metricName(name)}_total`;
+  return BUILT_IN.has(exposed) ? `${metricName(`custom_${name}`)}_total` : exposed;
+}
+
+/**
+ * Every label name each counter family is recorded with across the records. One counter counted with
+ * other labels by another agent (or an older version) is one family with the union of the labels, a
+ * label a series lacks being empty (what Prometheus reads as absent): one registry cannot hold a family
+ * twice, and refusing it failed the whole scrape.
+ */
+function counterLabelNames(records: readonly TelemetryRecord[]): Map<string, string[]> {
+  const names = new Map<string, Set<string>>();
+  for (const r of records)
+    for (const c of r.counters) {
+      const set = names.get(counterName(c.name)) ?? new Set(Object.keys(cleanLabels(c.labels)));
+      for (const k of Object.keys(cleanLabels(c.labels))) set.add(k);
+      names.set(counterName(c.name), set);
+    }
+  return new Map([...names].map(([name, set]) => [name, [...set, 'agent', 'task'].filter(uniqueLabel)]));
+}
+
+const uniqueLabel = (name: string, i: number, all: string[]) => all.indexOf(name) === i;
+
 /** A prom-client registry holding every series of the given telemetry records (labelled by agent and task). */
 export function registryFromRecords(records: readonly TelemetryRecord[]): Registry {
   const { Counter, Registry } = promClient();
   const registry = new Registry();
   const counters = new Map<string, Counter<string>>();
   const counter = (name: string, help: string, labelNames: string[]) => {
-    const key = `${name}|${[...labelNames].sort().join(',')}`;
-    let c = counters.get(key);
+    let c = counters.get(name);
     if (!c) {
-      const existing = registry.getSingleMetric(name);
-      if (existing) throw new TypeError(`telemetry series ${name} is recorded with different label sets`);
       c = new Counter({ name, help, labelNames, registers: [registry] });
-      counters.set(key, c);
+      counters.set(name, c);
     }
     return c;
   };
+  const ownLabels = counterLabelNames(records);
   for (const r of records) {
     const base = { agent: r.agent, task: r.task_id ?? '' };
     const reads = r.file_reads.reduce((s, f) => s + f.count, 0);
@@ -72,8 +110,11 @@ export function registryFromRecords(records: readonly TelemetryRecord[]): Regist
       ).inc(base, r.prompts.compared.baseline_bytes);
     }
     for (const c of r.counters) {
-      const labels = { ...cleanLabels(c.labels), ...base };
-      counter(`${metricName(c.name)}_total`, `Counter ${c.name}`, Object.keys(labels)).inc(labels, c.value);
+      const name = counterName(c.name);
+      const labelNames = ownLabels.get(name)!;
+      const own: Record<string, string> = { ...cleanLabels(c.labels), ...base };
+      const labels = Object.fromEntries(labelNames.map((k) => [k, own[k] ?? '']));
+      counter(name, `Counter ${c.name}`, labelNames).inc(labels, c.value);
     }
   }
   const histograms = new Map<string, { labels: Record<string, string>; h: TelemetryRecord['histograms'][number] }[]>();
@@ -141,12 +182,12 @@ export function addUnreadableFiles(registry: Registry, unreadable: readonly Diag
   for (const d of unreadable) if (!byFile.has(d.file ?? '')) byFile.set(d.file ?? '', d);
   new Gauge({
     name: 'st3_telemetry_files_unreadable',
-    help: 'Telemetry files that could not be read or parsed: their figures are missing from the st3_* telemetry series (incomplete when above 0)',
+    help: 'Telemetry files (or task folders) that could not be read or parsed: their figures are missing from the st3_* telemetry series (incomplete when above 0)',
     registers: [registry],
   }).set(byFile.size);
   const info = new Gauge({
     name: 'st3_telemetry_unreadable_file_info',
-    help: 'A telemetry file that could not be read or parsed, at its first error (the serving process logs each error on stderr)',
+    help: 'A telemetry file (or task folder) that could not be read or parsed, at its first error (the serving process logs each error on stderr)',
     labelNames: ['file', 'code', 'line', 'column'],
     registers: [registry],
   });

@@ -1,10 +1,11 @@
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { writeJsonAtomic } from '@st3/fs';
 import {
   loadFile,
   MetricsRollupSchema,
+  St3Error,
   TelemetryRecordSchema,
   type Diagnostic,
   type MetricsRollup,
@@ -32,7 +33,10 @@ export async function loadTelemetryDir(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { records: [], sources: [], errors: [] };
-    throw error;
+    // Its files may hold any agent's figures: an error for the caller to judge without them, not "no telemetry".
+    const message = `the telemetry folder ${dir} cannot be listed (${code ?? 'error'}): its telemetry files are not read`;
+    const hint = 'make the folder readable (and searchable) by this user';
+    return { records: [], sources: [], errors: [{ code: 'E_FILE_READ', severity: 'error', message, file: dir, hint }] };
   }
   const records: TelemetryRecord[] = [];
   const sources: string[] = [];
@@ -96,27 +100,73 @@ export function defaultLayout(root: string): MetricsLayout {
   return { tasksDir: join(root, '.st3', 'tasks'), historyDir: join(root, '.st3', 'metrics', 'history') };
 }
 
+/** A tasks folder's task contexts, and the entries that may be one but could not be read (located, never skipped). */
+export interface TaskContextScan {
+  tasks: string[];
+  unreadable: Diagnostic[];
+}
+
 /**
  * Task ids that have a context folder. A symlink to a folder is one (`collect <id>` reads it, so the
- * dashboard and `serve` must too: a task left unseen could not keep the pilot from passing).
+ * dashboard and `serve` must too: a task left unseen could not keep the pilot from passing). A folder
+ * that cannot be listed and a symlink that leads nowhere (dangling, a loop, no permission) may be a task
+ * whose figures are then missing: each is an `E_FILE_READ` diagnostic naming it, for the caller to judge
+ * the pilot without it as not measured. Plain files (a README) are not tasks.
  */
-export async function listTaskContexts(tasksDir: string): Promise<string[]> {
+export async function scanTaskContexts(tasksDir: string): Promise<TaskContextScan> {
   let entries: Dirent[];
   try {
     entries = await readdir(tasksDir, { withFileTypes: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { tasks: [], unreadable: [] };
+    throw new St3Error('E_FILE_READ', `the tasks folder ${tasksDir} cannot be listed (${code ?? 'error'})`, {
+      file: tasksDir,
+      hint: 'check its permissions, or pass --tasks-dir',
+    });
   }
-  const linkedFolder = (name: string) =>
-    stat(join(tasksDir, name)).then(
-      (s) => s.isDirectory(),
-      () => false,
-    );
-  const names: string[] = [];
-  for (const e of entries)
-    if (e.isDirectory() || (e.isSymbolicLink() && (await linkedFolder(e.name)))) names.push(e.name);
-  return names.sort();
+  const tasks: string[] = [];
+  const unreadable: Diagnostic[] = [];
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (!e.isDirectory() && !e.isSymbolicLink()) continue;
+    const problem = await unreadableContext(join(tasksDir, e.name), e.isSymbolicLink());
+    if (problem === null) continue;
+    if (problem) unreadable.push(problem);
+    else tasks.push(e.name);
+  }
+  return { tasks, unreadable };
+}
+
+/** Undefined for a readable task folder, null for no folder (a link to a file), else why it cannot be read. */
+async function unreadableContext(path: string, link: boolean): Promise<Diagnostic | null | undefined> {
+  const failed = (error: unknown, what: string): Diagnostic => {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    const why =
+      code === 'ENOENT' ? 'leads to nothing' : code === 'ELOOP' ? 'is a loop of symbolic links' : `failed (${code})`;
+    return {
+      code: 'E_FILE_READ',
+      severity: 'error',
+      message: `task context ${basename(path)} could not be read: ${what} ${why}; its telemetry and QA coverage are not counted`,
+      file: path,
+      hint: link ? 'restore the folder it links to, or remove the link' : 'make it readable, or remove it',
+    };
+  };
+  if (link) {
+    const target = await stat(path).catch((error: unknown) => error as Error);
+    if (target instanceof Error) return failed(target, `the symbolic link to ${await linkTarget(path)}`);
+    if (!target.isDirectory()) return null;
+  }
+  return readdir(path).then(
+    () => undefined,
+    (error: unknown) => failed(error, 'listing the folder'),
+  );
+}
+
+const linkTarget = (path: string) => readlink(path).catch(() => '?');
+
+/** The task ids of {@link scanTaskContexts}, without the entries it could not read (use it to see those). */
+export async function listTaskContexts(tasksDir: string): Promise<string[]> {
+  return (await scanTaskContexts(tasksDir)).tasks;
 }
 
 /**

@@ -52,3 +52,27 @@ describe('Prometheus exposition', () => {
     }
   });
 });
+
+// What an audit reproduced through `st3 metrics serve`: one agent counted gates.runs{gate} and another
+// gates.runs{gate,status}; the scrape answered HTTP 500 (no series at all). And a record's own counter
+// named file_reads was added into the built-in st3_file_reads_total (1 read served as 4).
+describe('Prometheus exposition of records that disagree', () => {
+  it('one counter recorded with different labels is one family with the union of the labels', async () => {
+    const a = fakeCollector('coder');
+    a.count('gates.runs', 1, { gate: 'ruff' });
+    const b = fakeCollector('reviewer');
+    b.count('gates.runs', 2, { gate: 'ruff', status: 'pass' });
+    const text = await toPrometheusText([a.snapshot(), b.snapshot()]);
+    expect(text).toContain('st3_gates_runs_total{gate="ruff",status="",agent="coder",task="TASK-1"} 1');
+    expect(text).toContain('st3_gates_runs_total{gate="ruff",status="pass",agent="reviewer",task="TASK-1"} 2');
+  });
+
+  it("a record's own counter named like a built-in series is served apart, not added into it", async () => {
+    const c = fakeCollector('coder');
+    c.fileRead('a', 10);
+    c.count('file_reads', 3);
+    const text = await toPrometheusText([c.snapshot()]);
+    expect(text).toContain('st3_file_reads_total{agent="coder",task="TASK-1"} 1');
+    expect(text).toContain('st3_custom_file_reads_total{agent="coder",task="TASK-1"} 3');
+  });
+});

@@ -9,18 +9,36 @@ import { comparisonLines, criteriaLines } from '../report.js';
 import { telemetryLoader } from '../serve.js';
 import { alerts, grafana } from './alert-files.js';
 
-const layoutOptions = defineOptions({
+const tasksDirOption = defineOptions({
   'tasks-dir': {
     type: 'string',
     valueName: 'DIR',
     description: 'folder of task contexts (default: context_dir of .st3/config/tasks.yaml, .st3/tasks)',
   },
+});
+
+const layoutOptions = defineOptions({
+  ...tasksDirOption,
   'history-dir': {
     type: 'string',
     valueName: 'DIR',
     description: 'folder of rollup snapshots (default .st3/metrics/history)',
   },
 });
+
+/**
+ * `--history-dir` of a verb that reads no rollup snapshot. Earlier versions listed it there and ignored it;
+ * it is still accepted (scripts pass it) but says so rather than seeming to act.
+ */
+const unusedHistoryDir = (verb: string, why: string) =>
+  defineOptions({
+    'history-dir': {
+      type: 'string',
+      valueName: 'DIR',
+      description: `has no effect on ${verb} (${why}); \`st3 metrics dashboard --history-dir\` records and draws the snapshots`,
+      deprecated: `${verb} reads no rollup snapshots, so --history-dir is ignored`,
+    },
+  });
 
 const collect = defineCommand({
   name: 'collect',
@@ -39,7 +57,8 @@ const collect = defineCommand({
       description:
         "a baseline run (rollup.json, a history snapshot or a task's metrics.json): shown beside the result, and its prompt sizes measure prompts recorded without a baseline",
     },
-    ...layoutOptions,
+    ...tasksDirOption,
+    ...unusedHistoryDir('collect', "it judges the tasks' telemetry now and records no snapshot"),
   },
   examples: [
     'st3 metrics collect TASK-0101',
@@ -49,11 +68,7 @@ const collect = defineCommand({
   async run({ values, args, common, io }) {
     const out = createOutput(io, common);
     const ws = resolveWorkspace(io, common);
-    const paths = await metricsPaths(ws.root, {
-      tasksDir: values['tasks-dir'],
-      historyDir: values['history-dir'],
-      configPath: ws.configPath,
-    });
+    const paths = await metricsPaths(ws.root, { tasksDir: values['tasks-dir'], configPath: ws.configPath });
     const baselineFile = values.baseline ? resolve(io.cwd, common.cwd ?? '.', values.baseline) : undefined;
     // The same code path as the MCP tool metrics_collect.
     const { report, collected } = await collectReport(paths, args['task-id'], baselineFile ? { baselineFile } : {});
@@ -129,7 +144,8 @@ const serve = defineCommand({
       valueName: 'H',
       description: 'address to bind (default 127.0.0.1; anything else must be asked for)',
     },
-    ...layoutOptions,
+    ...tasksDirOption,
+    ...unusedHistoryDir('serve', 'it serves the live telemetry counters, not the recorded pilot verdicts'),
   },
   examples: ['st3 metrics serve --port 9464', 'curl http://127.0.0.1:9464/metrics'],
   async run({ values, common, io }) {
@@ -203,12 +219,14 @@ const dashboard = defineCommand({
         html: result.html,
         json: result.json,
         tasks: result.tasks,
+        unreadable: result.unreadable,
         verdict: result.pilot.verdict,
         summary: result.pilot.summary,
         baseline: result.baseline,
       });
     else {
-      out.line(`dashboard of ${result.tasks} task(s): ${relative(io.cwd, result.html) || result.html}`);
+      const unread = result.unreadable.length > 0 ? ` (${result.unreadable.length} more could not be read)` : '';
+      out.line(`dashboard of ${result.tasks} task(s)${unread}: ${relative(io.cwd, result.html) || result.html}`);
       out.line(result.pilot.summary);
     }
     return EXIT.ok;
