@@ -6,6 +6,7 @@ import type { StageContext, StageReport } from '@st3/cli-kit';
 import type { AgentExecutionResult } from '@st3/executor';
 import type { ChangeValidation } from '@st3/schemas';
 import { loadRunnableGraph } from './agent-graph.js';
+import { headline } from './execute/headline.js';
 import { workspaceSources } from './workspace-sources.js';
 
 const skipped = (summary: string): StageReport => ({ stage: 'execute', ok: true, skipped: true, summary });
@@ -113,7 +114,7 @@ function report(
   const lines = nodes.map(([id, s]) => {
     const c = s.change;
     const checks = c?.validation ? info.checksSummary(c.validation) : '';
-    if (s.status === 'failed') return `✗ ${id}: ${s.error?.category} error: ${s.error?.message.split('\n')[0]}`;
+    if (s.status === 'failed') return `✗ ${id}: ${s.error?.category} error: ${headline(s.error?.message ?? '')}`;
     const outcome =
       c?.outcome === 'dry-run' && c.reviewReason
         ? `dry-run (would be queued for review: ${c.reviewReason})`

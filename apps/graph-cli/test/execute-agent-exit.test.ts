@@ -2,7 +2,8 @@
 // answer — no answer in time (an openai server, a command agent), an answer cut off, an HTTP error —, 1
 // when the generated code was judged and refused; a run with both exits 3. Through the built st3-graph
 // binary against a fake OpenAI-compatible server.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -81,6 +82,10 @@ describe('st3 execute --agent: the exit of a run whose nodes failed', () => {
     expect(code.codes).toEqual(['E_VALIDATION_FAILED']);
     expect(code.text.code, code.text.stdout + code.text.stderr).toBe(1);
     expect(code.text.stdout + code.text.stderr).not.toContain('could not answer');
+    // The node's line says what failed: the heading of the list (`… does not parse:`) and its first item.
+    expect(code.text.stdout).toMatch(
+      /✗ \S+: syntax error after 1 attempt\(s\): src\/half\.ts does not parse: \d+:\d+ \S/,
+    );
     expect(code.json.code).toBe(1);
     expect(code.doc.failure).toBe('code');
     await server?.close();
@@ -95,5 +100,38 @@ describe('st3 execute --agent: the exit of a run whose nodes failed', () => {
     expect(r.text.code, r.text.stdout + r.text.stderr).toBe(3);
     expect(r.json.code).toBe(3);
     expect(r.doc.failure).toBe('agent');
+  }, 60_000);
+
+  it('is 2 with a located E_CONFIG_INVALID, no agent asked, when quality.yaml is invalid (never 1: no code was judged)', async () => {
+    const dir = await workspace(() => HALF_OK);
+    const quality = join(dir, '.st3/config/quality.yaml');
+    await writeFile(quality, 'version: "1.1"\nactive_gates: [tsc\ngates: {}\n');
+    const r = await st3(dir, [...RUN, '--json']);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'E_CONFIG_INVALID', file: quality } });
+    expect(server!.requests).toHaveLength(0);
+  }, 60_000);
+
+  it('is 3 (failure "runtime") when a validated change could not be written: its file read-only', async (ctx) => {
+    const dir = await workspace(() => HALF_OK);
+    const file = join(dir, 'src/half.ts');
+    // A read-only folder stops a rename for a user; root needs the immutable attribute.
+    const locked =
+      process.getuid?.() !== 0
+        ? (await chmod(join(dir, 'src'), 0o555), true)
+        : spawnSync('chattr', ['+i', file]).status === 0;
+    if (!locked) return ctx.skip();
+    try {
+      const r = await execute(dir);
+      expect(r.codes).toEqual(['E_WRITE']);
+      expect(r.text.code, r.text.stdout + r.text.stderr).toBe(3);
+      expect(r.text.stdout + r.text.stderr).toContain('1 node(s) failed at runtime (E_WRITE');
+      expect(r.json.code).toBe(3);
+      expect(r.doc.failure).toBe('runtime');
+      expect(await readFile(file, 'utf8')).toBe(HALF);
+    } finally {
+      if (process.getuid?.() !== 0) await chmod(join(dir, 'src'), 0o755);
+      else spawnSync('chattr', ['-i', file]);
+    }
   }, 60_000);
 });

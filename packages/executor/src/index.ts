@@ -95,7 +95,7 @@ export {
 export { createAgentRunner, type AgentNodeResult, type AgentRunnerOptions } from './runners/agent.js';
 export type { Agent, AgentAnswer, AgentNodeInfo, AgentRequest, AgentUsage, ChatMessage } from './agents/types.js';
 export { createOpenAiAgent, parseCompletion, type OpenAiAgentOptions } from './agents/openai.js';
-export { agentCouldNotAnswer, agentRunFailure } from './agents/failure.js';
+export { agentCouldNotAnswer, agentRunFailure, failedAtRuntime } from './agents/failure.js';
 export { createCommandAgent, renderPromptText, type CommandAgentOptions } from './agents/command.js';
 export {
   AGENTS_CONFIG_PATH,

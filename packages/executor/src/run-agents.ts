@@ -9,6 +9,7 @@ import { createReviewQueue } from './review/queue.js';
 import { createAgentRunner } from './runners/agent.js';
 import { execute, type ExecuteOptions, type ExecuteResult } from './scheduler/execute.js';
 import { createFileRunStore, newRunId } from './scheduler/run-store.js';
+import { checkGateConfig } from './validate/gate-config.js';
 import { createScratchPool } from './validate/scratch.js';
 import { createValidator } from './validate/validate.js';
 import { nothingToRun } from './setup/runnable.js';
@@ -63,11 +64,12 @@ export interface AgentExecutionResult extends ExecuteResult {
  * holds are skipped, rejected ones are regenerated with the reviewer's feedback; every other node
  * goes through the agent runner (validated in scratch copies, applied or queued); the run record is
  * `.st3/runs/<id>.json` and its combined diff `.st3/runs/<id>.patch`. A graph with no node is
- * E_EXEC_NOTHING.
+ * E_EXEC_NOTHING; an invalid quality.yaml is E_CONFIG_INVALID before any agent is asked.
  */
 export async function runAgentExecution(options: AgentExecutionOptions): Promise<AgentExecutionResult> {
   // A run of no node would be a success that checked nothing.
   if (options.graph.nodes.length === 0) throw nothingToRun(0);
+  await checkGateConfig(options.root, options.gates);
   const runsDir = join(options.root, '.st3', 'runs');
   const store = createFileRunStore(runsDir);
   const queue = createReviewQueue(join(options.root, '.st3', 'review'));

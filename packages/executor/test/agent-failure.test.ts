@@ -1,9 +1,18 @@
 // Why an agent run's nodes failed (`agentRunFailure`, the exit of `st3 execute`): the agent could not
 // answer — no answer in time, an answer cut off, an HTTP error — or its code was judged and refused.
 // A real openai agent against the fake server, through the whole run.
+import { spawnSync } from 'node:child_process';
+import { chmod, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GraphInput } from '@st3/schemas';
-import { agentCouldNotAnswer, agentRunFailure, createOpenAiAgent, runAgentExecution } from '../src/index.js';
+import {
+  agentCouldNotAnswer,
+  agentRunFailure,
+  createOpenAiAgent,
+  failedAtRuntime,
+  runAgentExecution,
+} from '../src/index.js';
 import { startFakeOpenAi, type FakeReply } from './fake-openai.js';
 import { about, CALC, calcGraph, impl } from './calc-fixture.js';
 import { makeWorkspace } from './workspace.js';
@@ -16,6 +25,24 @@ afterEach(async () => {
 const fence = (code: string) => `\`\`\`ts\n${code}\n\`\`\``;
 /** An implementation that does not parse: the gates' (here the parse check's) verdict, not the agent's. */
 const broken = (name: string) => fence(`export function ${name}(a: number, b: number): number {\n  return a + ;\n}`);
+
+/**
+ * Makes src/calc.ts of the workspace impossible to replace, as a read-only file is to its user: a
+ * read-only folder (not for root), else the immutable attribute (root, on a file system that has it).
+ * False when neither works here.
+ */
+async function makeUnwritable(root: string): Promise<boolean> {
+  const dir = join(root, 'src');
+  if (process.getuid?.() !== 0) {
+    await chmod(dir, 0o555);
+    cleanup.push(() => chmod(dir, 0o755));
+    return true;
+  }
+  const file = join(dir, 'calc.ts');
+  if (spawnSync('chattr', ['+i', file]).status !== 0) return false;
+  cleanup.push(async () => spawnSync('chattr', ['-i', file]));
+  return true;
+}
 
 /** Runs `add` and `mul` with one attempt each; `reply` answers per atom name. */
 async function run(reply: (name: string) => FakeReply) {
@@ -60,5 +87,21 @@ describe('agentRunFailure', () => {
     const { result } = await run((name) => fence(impl(name)));
     expect(result.status).toBe('succeeded');
     expect(agentRunFailure(result.nodes)).toBeUndefined();
+  }, 60_000);
+
+  it('runtime when a validated change could not be written (a read-only file): no verdict on its code, never `code`', async (ctx) => {
+    const ws = await makeWorkspace({ 'src/calc.ts': CALC });
+    cleanup.push(ws.dispose);
+    if (!(await makeUnwritable(ws.root))) return ctx.skip();
+    const server = await startFakeOpenAi((body) => fence(impl(about(body))));
+    cleanup.push(server.close);
+    const graph: GraphInput = { nodes: calcGraph().nodes.slice(0, 1), edges: [] };
+    const agent = createOpenAiAgent({ baseUrl: server.url, model: 'm' });
+    const result = await runAgentExecution({ root: ws.root, graph, agent, instruction: 'x', gates: false, retries: 0 });
+    expect(result.nodes.add).toMatchObject({ status: 'failed', error: { code: 'E_WRITE' } });
+    expect(await readFile(join(ws.root, 'src/calc.ts'), 'utf8')).toBe(CALC);
+    expect(failedAtRuntime(result.nodes.add!.error)).toBe(true);
+    expect(agentCouldNotAnswer(result.nodes.add!.error)).toBe(false);
+    expect(agentRunFailure(result.nodes)).toBe('runtime');
   }, 60_000);
 });

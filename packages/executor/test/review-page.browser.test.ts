@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions, haveChromium } from '@st3/tooling/browser';
@@ -15,6 +15,7 @@ import {
   execute,
   priorOutcomes,
   startReviewServer,
+  unifiedDiff,
 } from '../src/index.js';
 import { startFakeOpenAi } from './fake-openai.js';
 import { makeWorkspace } from './workspace.js';
@@ -232,6 +233,50 @@ describe.skipIf(!haveChromium)('the review page in a real browser', () => {
     // Its `applied` is run-2's write, not its own code: never "written to".
     expect(await page.locator('#checks').textContent()).not.toContain('written to');
     expect(await page.locator('#checks').textContent()).toContain('applied by run-2');
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('marks an approved item whose code was reverted since as `st3 review list` does, never just "written to"', async () => {
+    const ws = await makeWorkspace({ 'src/calc.ts': CALC });
+    cleanup.push(ws.dispose);
+    const queue = createReviewQueue(join(ws.root, '.st3', 'review'));
+    const added = lines(1, 4).replace("  // TODO: return the sum\n  throw new Error('TODO');", '  return a + b;');
+    await queue.add({
+      nodeId: 'add',
+      file: 'src/calc.ts',
+      startLine: 1,
+      endLine: 3,
+      code: added,
+      confidence: 0.5,
+      originalCode: lines(1, 4),
+      patch: unifiedDiff('src/calc.ts', CALC, CALC.replace(lines(1, 4), added)),
+    });
+    const files = createWorkspaceFiles(ws.root);
+    const review = await startReviewServer({ service: createReviewService({ queue, files }), root: ws.root });
+    cleanup.push(review.close);
+    await (
+      await fetch(new URL('/api/review/items/r1/approve', review.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
+    ).json();
+    expect(await readFile(join(ws.root, 'src/calc.ts'), 'utf8')).toContain('return a + b;');
+    await writeFile(join(ws.root, 'src/calc.ts'), CALC); // reverted (git checkout)
+
+    const { chromium: launcher } = await import('playwright-core');
+    const browser = await launcher.launch(chromiumLaunchOptions());
+    cleanup.push(() => browser.close());
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(review.url);
+    const row = page.locator('#queue tbody tr', { hasText: 'r1' });
+    await row.locator('.badge.superseded').waitFor();
+    expect(await row.locator('.badge').allTextContents()).toEqual(['approved', 'reverted']);
+    await row.click();
+    await page.locator('#meta', { hasText: 'reverted since: will be generated again' }).waitFor();
+    expect(await page.locator('#checks').textContent()).toMatch(/written to src\/calc\.ts at \S+ — reverted since/);
     expect(problems).toEqual([]);
   }, 120_000);
 });

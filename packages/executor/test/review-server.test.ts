@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  approvedInFile,
   createReviewQueue,
   createReviewService,
   createWorkspaceFiles,
@@ -128,5 +129,22 @@ describe('review REST API', () => {
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     const html = await page.text();
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+stylesheet|https?:\/\/(?!127\.0\.0\.1)/);
+  });
+
+  it('says of an approved item what `st3 review list --json` says: its code reverted since is not "held"', async () => {
+    const { call, ws, queue } = await setup();
+    const { readFile, writeFile } = await import('node:fs/promises');
+    await call('POST', '/api/review/items/r1/approve', { reviewer: 'ana' });
+    const held = await call('GET', '/api/review/items/r1');
+    expect(held.json.item).toMatchObject({ status: 'approved', inFile: { status: 'held' } });
+    // The approved code is reverted (git checkout): the next run generates the node again.
+    expect(await readFile(join(ws.root, 'py/m.py'), 'utf8')).toContain('return 2 * x');
+    await writeFile(join(ws.root, 'py/m.py'), FILE);
+    const listed = await approvedInFile(join(ws.root, '.st3', 'runs'), queue, await queue.list(), { root: ws.root });
+    expect(listed.r1).toMatchObject({ status: 'reverted' });
+    const queueItems = (await call('GET', '/api/review/queue')).json.items as { id: string; inFile?: unknown }[];
+    expect(queueItems.find((i) => i.id === 'r1')?.inFile).toEqual(listed.r1);
+    expect(queueItems.find((i) => i.id === 'r2')).not.toHaveProperty('inFile');
+    expect((await call('GET', '/api/review/items/r1')).json.item).toMatchObject({ inFile: listed.r1 });
   });
 });

@@ -12,6 +12,7 @@ import {
 } from '@st3/cli-kit';
 import type { ApprovedInFile, ReviewService } from '@st3/executor';
 import { exitCodeFor, St3Error, type ErrorCategory, type ReviewItem } from '@st3/schemas';
+import { headline } from '../execute/headline.js';
 import { inFileNote, inFileOf, supersededNote, supersededOf, uncheckedOf } from './review-checks.js';
 
 const STATUSES = ['pending', 'in_review', 'approved', 'rejected', 'needs_regeneration'] as const;
@@ -181,7 +182,7 @@ async function printRegenerationFailure(out: Output, item: ReviewItem, failure: 
   const { code, message, hint, ...details } = failure;
   if (out.json) out.document({ ok: false, regenerated: false, item, error: { code, message, hint, details } });
   else {
-    out.line(`${out.color.red('✗')} ${message.split('\n')[0]} (${code})`);
+    out.line(`${out.color.red('✗')} ${headline(message)} (${code})`);
     out.line(summaryLine(out, item));
     out.info(`hint: ${hint}`);
   }

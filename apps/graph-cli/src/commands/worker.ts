@@ -1,5 +1,6 @@
 import { createOutput, defineCommand, EXIT, resolveWorkspace } from '@st3/cli-kit';
 import { St3Error } from '@st3/schemas';
+import { headline } from '../execute/headline.js';
 
 export const command = defineCommand({
   name: 'worker',
@@ -98,7 +99,7 @@ export const command = defineCommand({
           metrics.jobEnded(e.outcome, e.durationMs);
           counts[e.outcome] = (counts[e.outcome] ?? 0) + 1;
           if (!out.json && (e.outcome === 'failed' || e.outcome === 'error' || e.outcome === 'lost'))
-            out.warn(`${e.runId} ${e.nodeId}: ${e.outcome}${e.message ? `: ${e.message.split('\n')[0]}` : ''}`);
+            out.warn(`${e.runId} ${e.nodeId}: ${e.outcome}${e.message ? `: ${headline(e.message)}` : ''}`);
         },
         onError: (error) => out.warn(`worker: ${error.message}`),
       })

@@ -3,12 +3,14 @@ import { EXIT, type CliIO, type Output } from '@st3/cli-kit';
 import {
   agentCouldNotAnswer,
   agentRunFailure,
+  failedAtRuntime,
   notMeasuredOf,
   type AgentExecutionResult,
   type SchedulerBackend,
 } from '@st3/executor';
 import type { GraphInput, NodeState, RunState, TelemetryHandle } from '@st3/schemas';
 import type { AgentChoice } from '../agent-setup.js';
+import { headline } from './headline.js';
 import type { RunMetrics } from './metrics.js';
 import { runEvents, type RunSettings } from './settings.js';
 
@@ -80,9 +82,10 @@ export async function runAgentMode(o: AgentModeOptions): Promise<number> {
   else printAgentRun(out, result, { stateFile, evidence, taskId: o.taskId, dryRun: o.dryRun, waiting });
   if (result.status === 'cancelled') return EXIT.interrupted;
   if (result.status === 'succeeded') return EXIT.ok;
-  // A node the agent could not answer (timeout, cut off, unreachable, HTTP error) has no verdict on its
-  // code: a runtime failure, even beside nodes whose code the gates refused (`failure` in --json says which).
-  return agentRunFailure(result.nodes) === 'agent' ? EXIT.failure : EXIT.problems;
+  // A node the agent could not answer (timeout, cut off, unreachable, HTTP error), or whose file could not
+  // be written or read, has no verdict on its code: a runtime failure, even beside nodes whose code the
+  // gates refused (`failure` in --json says which).
+  return agentRunFailure(result.nodes) === 'code' ? EXIT.problems : EXIT.failure;
 }
 
 function document(
@@ -129,7 +132,8 @@ function document(
     ok: result.status === 'succeeded',
     runId: result.runId,
     status: result.status,
-    // Why nodes failed: `agent` (exit 3) when any failed because the agent could not answer, else `code` (exit 1).
+    // Why nodes failed: `agent` (exit 3) when any failed because the agent could not answer, else `runtime`
+    // (exit 3) when any failed for another runtime reason (a file it could not write), else `code` (exit 1).
     ...(failure ? { failure } : {}),
     agent: extra.agent,
     stateFile: extra.stateFile,
@@ -228,7 +232,7 @@ function printAgentRun(
       unparsedNote(notMeasuredOf(ch?.validation));
     if (s.status === 'failed')
       out.line(
-        `${c.red('✗')} ${id}: ${s.error?.category} error after ${s.attempts.length} attempt(s): ${s.error?.message.split('\n')[0]}`,
+        `${c.red('✗')} ${id}: ${s.error?.category} error after ${s.attempts.length} attempt(s): ${headline(s.error?.message ?? '')}`,
       );
     else if (s.alreadyDone) out.info(c.dim(`- ${id}: ${s.alreadyDone}`));
     else if (ch && s.status === 'succeeded') {
@@ -257,6 +261,11 @@ function printAgentRun(
   if (agentDown.length > 0)
     out.info(
       `${agentDown.length} node(s) failed because the agent could not answer (timeout, cut off, unreachable, HTTP error): a runtime failure, not a verdict on their code`,
+    );
+  const runtime = Object.values(result.nodes).filter((s) => s.status === 'failed' && failedAtRuntime(s.error));
+  if (runtime.length > 0)
+    out.info(
+      `${runtime.length} node(s) failed at runtime (${[...new Set(runtime.map((s) => s.error!.code))].join(', ')}: a file that could not be written or read, a lock, the config): not a verdict on their code`,
     );
   if (result.status !== 'succeeded')
     out.info(`state: ${extra.stateFile}; resume with: st3 execute --resume ${result.runId}`);

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { EXIT, type CliIO, type Output } from '@st3/cli-kit';
 import type { ExecuteResult, FileRunStore, ReviewQueueApi, SchedulerBackend } from '@st3/executor';
 import type { GraphInput, GraphNode, RunState, TelemetryHandle } from '@st3/schemas';
+import { headline } from './headline.js';
 import type { RunMetrics } from './metrics.js';
 import { runEvents, type RunSettings } from './settings.js';
 
@@ -198,7 +199,7 @@ function printHuman(out: Output, result: Executed, reviewed: ReviewAdded[], stat
   for (const [id, s] of Object.entries(result.nodes)) {
     if (s.status === 'failed')
       out.line(
-        `${c.red('✗')} ${id}: ${s.error?.category} error after ${s.attempts.length} attempt(s): ${s.error?.message.split('\n')[0]}`,
+        `${c.red('✗')} ${id}: ${s.error?.category} error after ${s.attempts.length} attempt(s): ${headline(s.error?.message ?? '')}`,
       );
   }
   const st = result.stats;

@@ -30,13 +30,35 @@ export function agentCouldNotAnswer(error: NodeState['error']): boolean {
 }
 
 /**
+ * Codes of a node's failure that are this machine's, not the code's: its file could not be read or
+ * written (read-only, a full disk), a lock could not be had or was lost, the gate config is invalid, ST3
+ * itself failed. The change may well have passed every check: its code has no verdict either.
+ */
+const RUNTIME_FAILURE: ReadonlySet<string> = new Set([
+  'E_WRITE',
+  'E_FILE_READ',
+  'E_LOCKED',
+  'E_LOCK_COMPROMISED',
+  'E_CONFIG_INVALID',
+  'E_INTERNAL',
+]);
+
+/** Whether a node failed for a runtime reason other than the agent (a file it could not write, say). */
+export function failedAtRuntime(error: NodeState['error']): boolean {
+  return error?.code !== undefined && RUNTIME_FAILURE.has(error.code);
+}
+
+/**
  * Why an agent run's nodes failed, for its exit: `agent` when any failed node did because the agent
  * could not answer (a runtime failure: what that node's code would be is not known, so the run's
- * verdict is not complete, whatever the other nodes found), `code` when every failed node's generated
- * code (or answer) was judged and refused; undefined when no node failed.
+ * verdict is not complete, whatever the other nodes found), else `runtime` when any failed for another
+ * runtime reason (`failedAtRuntime`: its file could not be written, …: no verdict on its code either),
+ * `code` when every failed node's generated code (or answer) was judged and refused; undefined when no
+ * node failed.
  */
-export function agentRunFailure(nodes: Readonly<Record<string, NodeState>>): 'agent' | 'code' | undefined {
+export function agentRunFailure(nodes: Readonly<Record<string, NodeState>>): 'agent' | 'runtime' | 'code' | undefined {
   const failed = Object.values(nodes).filter((s) => s.status === 'failed');
   if (failed.length === 0) return undefined;
-  return failed.some((s) => agentCouldNotAnswer(s.error)) ? 'agent' : 'code';
+  if (failed.some((s) => agentCouldNotAnswer(s.error))) return 'agent';
+  return failed.some((s) => failedAtRuntime(s.error)) ? 'runtime' : 'code';
 }

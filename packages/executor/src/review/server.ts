@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorToJson, isSt3Error, St3Error, type ReviewItem, type ReviewStatus } from '@st3/schemas';
 import { sliceLines } from '../change/text.js';
 import { insideRoot } from '../change/workspace.js';
+import { approvedInFile } from '../ledger.js';
 import { reviewPage } from './page/html.js';
 import type { ReviewService } from './service.js';
 import { withSupersededBy } from './superseded.js';
@@ -70,7 +72,7 @@ function sortItems(items: ReviewItem[], sort: string): ReviewItem[] {
 /**
  * The review page and its REST API over a review service (the same calls `st3 review` makes):
  * `GET /` the page; `GET /api/review/queue?status=&sort=priority|confidence|date&q=`;
- * `GET /api/review/items/:id`; `POST /api/review/items/:id/{assign,approve,reject,edit,regenerate}`
+ * `GET /api/review/items/:id` (items as `st3 review list --json` gives them: `inFile`, `supersededBy`); `POST /api/review/items/:id/{assign,approve,reject,edit,regenerate}`
  * with a JSON body `{reviewer?, feedback?, code?}`; `GET /api/review/statistics`. Domain errors are
  * `{ok: false, error: {code, message, hint}}` with 400/404/409/422. Only JSON POSTs change anything,
  * and requests naming another host are refused (DNS rebinding).
@@ -166,7 +168,18 @@ async function queueListing(ctx: ServerContext, url: URL): Promise<ApiBody> {
   const items = (await ctx.service.queue.list(status ? { status: status as ReviewStatus } : {})).filter(
     (i) => !q || [i.id, i.nodeId, i.file ?? '', i.code].some((t) => t.toLowerCase().includes(q)),
   );
-  return { ok: true, items: sortItems(items, sort).map(withSupersededBy) };
+  return { ok: true, items: await listed(ctx, sortItems(items, sort)) };
+}
+
+/**
+ * The items as `st3 review list --json` gives them: `inFile` on approved items that wrote code (held,
+ * reverted, superseded, not checked: the ledger's rule) and `supersededBy` on rejected ones a later run
+ * settled. Without `inFile` the page would call code reverted since "written to the file".
+ */
+async function listed(ctx: ServerContext, items: readonly ReviewItem[]) {
+  const { queue } = ctx.service;
+  const inFile = await approvedInFile(join(ctx.root, '.st3', 'runs'), queue, items, { root: ctx.root });
+  return items.map((i) => withSupersededBy(inFile[i.id] ? { ...i, inFile: inFile[i.id] } : i));
 }
 
 /** An item with the code it replaces: its recorded original, else the atom's current lines in its file. */
@@ -178,7 +191,8 @@ async function itemDetail(ctx: ServerContext, id: string) {
     if (text !== undefined && item.originalCode === undefined)
       current = sliceLines(text, item.startLine, item.endLine ?? item.startLine);
   }
-  return { ...withSupersededBy(item), original: item.originalCode ?? current ?? '' };
+  const [shown] = await listed(ctx, [item]);
+  return { ...shown!, original: item.originalCode ?? current ?? '' };
 }
 
 /** `POST /api/review/items/:id/:action` with its JSON body: runs the review service's action. */

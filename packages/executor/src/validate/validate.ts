@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ChangeValidation, ErrorCategory, GateResult, Violation } from '@st3/schemas';
 import { atomizeText } from '../agents/atom-context.js';
 import { judgeAtomicity } from './atomicity.js';
 import type { WorkspaceFiles } from '../change/workspace.js';
+import { qualityConfigPath } from './gate-config.js';
 import { runGatesTwice, uncheckedFiles, type GateRuns } from './gate-runs.js';
 import { createRunImporters, type RunImporters } from './importers.js';
 import type { ScratchPool } from './scratch.js';
@@ -91,7 +91,7 @@ interface GateProblem {
  * workspace's quality gates (when wanted) find nothing new in a scratch copy.
  */
 export function createValidator(options: ValidatorOptions): Validator {
-  const wantGates = options.gates ?? existsSync(join(options.root, '.st3', 'config', 'quality.yaml'));
+  const wantGates = options.gates ?? existsSync(qualityConfigPath(options.root));
   // One import index for every change this validator sees (a run's): the project is read once.
   const withImporters = { ...options, importers: createRunImporters(options.root, options.files) };
   return {

@@ -81,7 +81,7 @@ function renderChecks(item) {
   (c.gates || []).forEach(function (g) { out.push('gate ' + g.id + ': ' + g.status + (g.violations ? ' (' + g.violations + ')' : '')); });
   // A superseded item's 'applied' is the later run's write, not its own code.
   if (item.supersededBy) out.push(supersededNote(item));
-  else if (item.applied) out.push('written to ' + item.file + ' at ' + item.applied.at);
+  else if (item.applied) out.push('written to ' + item.file + ' at ' + item.applied.at + (inFileNote(item) ? ' — ' + inFileNote(item) : ''));
   $('checks').innerHTML = out.length ? out.map(function (t) { return '<li>' + esc(t) + '</li>'; }).join('') : '<li class="muted">none recorded</li>';
 }
 function showItem(id) {
@@ -90,7 +90,7 @@ function showItem(id) {
     state.detail = item;
     $('detail').hidden = false;
     $('title').textContent = item.id + ' · ' + (item.file || item.nodeId) + (lines(item) ? ':' + lines(item) : '');
-    $('meta').textContent = 'status ' + item.status.replace('_', ' ') + (item.supersededBy ? ' (' + supersededNote(item) + ')' : '') + ' · node ' + item.nodeId + (item.reviewer ? ' · reviewer ' + item.reviewer : '') +
+    $('meta').textContent = 'status ' + item.status.replace('_', ' ') + (item.supersededBy ? ' (' + supersededNote(item) + ')' : inFileNote(item) ? ' (' + inFileNote(item) + ')' : '') + ' · node ' + item.nodeId + (item.reviewer ? ' · reviewer ' + item.reviewer : '') +
       (item.feedback ? ' · feedback: ' + item.feedback : '');
     var c = item.confidence;
     $('confidence').innerHTML = 'Confidence ' + meter(item) + (c.components ? ' <span class="muted">(' +

@@ -55,8 +55,18 @@ function supersededNote(item) {
   var by = item.supersededBy;
   return by ? 'superseded: its node was regenerated and applied by ' + (by.runId || 'a later run') + ' (' + by.at + ')' : '';
 }
+// An approved item whose code the file no longer holds (st3 review list's inFile): reverted, superseded, not checked.
+function inFileNote(item) {
+  var f = item.inFile;
+  if (!f || f.status === 'held') return '';
+  if (f.status === 'reverted') return 'reverted since: will be generated again (' + f.why + ')';
+  if (f.status === 'superseded') return 'its code is no longer in the file; ' + f.why;
+  return 'whether the file still holds its code: not checked (' + f.why + ')';
+}
 function statusBadge(item) {
   var status = '<span class="badge">' + esc(item.status.replace('_', ' ')) + '</span>';
+  if (inFileNote(item))
+    return status + ' <span class="badge superseded" title="' + esc(inFileNote(item)) + '">' + esc(item.inFile.status) + '</span>';
   return item.supersededBy
     ? status + ' <span class="badge superseded" title="' + esc(supersededNote(item)) + '">superseded</span>'
     : status;
