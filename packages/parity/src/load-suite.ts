@@ -63,6 +63,7 @@ export async function loadParitySuite(dir: string): Promise<Result<LoadedSuite>>
     warnings.push(...loaded.warnings);
     if (loaded.value) cases.push({ id: caseId(existsSync(casesDir) ? casesDir : dir, file), file, data: loaded.value });
   }
+  if (config.renderer === 'files') errors.push(...cases.flatMap(missingStoredSides));
   if (cases.length === 0 && errors.length === 0) {
     errors.push({
       code: 'E_CONFIG_INVALID',
@@ -74,6 +75,24 @@ export async function loadParitySuite(dir: string): Promise<Result<LoadedSuite>>
   }
   if (errors.length > 0) return { warnings, errors };
   return { value: { dir, config: config, cases }, warnings, errors };
+}
+
+/**
+ * A stored-output case must hold both sides: a side it leaves out would replay as a failed render, and a
+ * case of a broken v1 and no v2 read as an improvement (a pass), with nothing of v2's compared.
+ */
+function missingStoredSides(c: SuiteCase): Diagnostic[] {
+  return (['left', 'right'] as const)
+    .filter((side) => c.data[side] === undefined)
+    .map((side) => ({
+      code: 'E_CONFIG_INVALID',
+      severity: 'error' as const,
+      file: c.file,
+      line: 1,
+      column: 1,
+      message: `case ${c.id} has no stored "${side}" output (renderer: files)`,
+      hint: `add \`${side}:\` with the output files by path, or \`${side}: {error: "…", validation: true}\` for an input that side rejects`,
+    }));
 }
 
 /** Like `loadParitySuite`, but throws an St3Error carrying every diagnostic. */

@@ -33,7 +33,14 @@ export interface CompareOptions {
   labels?: [string, string];
   /** Lines of context in the unified diff (default 3). */
   context?: number;
+  /**
+   * Milliseconds the unified diff may take (default 5000). Two large, very different texts make it
+   * quadratic (minutes for 100k lines); past this the verdict is still `different`, with a note instead.
+   */
+  diffTimeoutMs?: number;
 }
+
+export const DEFAULT_DIFF_TIMEOUT_MS = 5000;
 
 /**
  * Compares two renderings: identical bytes, equivalent after normalization (naming only the rules
@@ -49,10 +56,15 @@ export function compareOutputs(left: string, right: string, options: CompareOpti
   if (a.text === b.text) return { kind: 'equivalent', rules: neededRules(left, right, used) };
   const path = options.path ?? 'output';
   const [leftLabel, rightLabel] = options.labels ?? [`left/${path}`, `right/${path}`];
-  const diff = createTwoFilesPatch(leftLabel, rightLabel, a.text, b.text, undefined, undefined, {
-    context: options.context ?? 3,
-  });
-  return { kind: 'different', rules: used.map((r) => r.name), diff, firstDifference: firstDifference(a.text, b.text) };
+  const first = firstDifference(a.text, b.text);
+  const timeout = options.diffTimeoutMs ?? DEFAULT_DIFF_TIMEOUT_MS;
+  const diff =
+    createTwoFilesPatch(leftLabel, rightLabel, a.text, b.text, undefined, undefined, {
+      context: options.context ?? 3,
+      timeout,
+    }) ??
+    `--- ${leftLabel}\n+++ ${rightLabel}\n# the texts differ from line ${first.line}; the full diff took longer than ${timeout} ms and was not computed\n`;
+  return { kind: 'different', rules: used.map((r) => r.name), diff, firstDifference: first };
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   expectSuiteOk,
   formatSuiteReport,
   loadParitySuite,
+  loadParitySuiteOrThrow,
   percentile,
   runParitySuite,
   storedRenderer,
@@ -327,6 +328,30 @@ describe('suite folders', () => {
     expect(report.cases[1]!.files[0]).toMatchObject({ path: 'pkg/__init__.py', onlyIn: 'left' });
     expect(report.cases[2]!.reason).toContain('nothing was compared');
     expect(report.ok).toBe(false);
+  });
+
+  it('refuses a stored-output case that leaves out a side (it read as an improvement, v2 never compared)', async () => {
+    await mkdir(join(dir, 'cases'));
+    await writeFile(join(dir, 'suite.yaml'), 'renderer: files\n');
+    await writeFile(
+      join(dir, 'cases', 'no-right.yaml'),
+      'expect: improvement\nleft:\n  out.md: "name: undefined\\n"\n',
+    );
+    await writeFile(join(dir, 'cases', 'ok.yaml'), 'left:\n  a.md: "x"\nright:\n  a.md: "x"\n');
+    const loaded = await loadParitySuite(dir);
+    expect(loaded.value).toBeUndefined();
+    expect(loaded.errors).toEqual([
+      expect.objectContaining({
+        code: 'E_CONFIG_INVALID',
+        file: join(dir, 'cases', 'no-right.yaml'),
+        line: 1,
+        message: 'case no-right has no stored "right" output (renderer: files)',
+      }),
+    ]);
+    await expect(loadParitySuiteOrThrow(dir)).rejects.toMatchObject({ code: 'E_CONFIG_INVALID' });
+    // the scaffold renderer renders both sides itself: stored outputs are not needed there
+    await writeFile(join(dir, 'suite.yaml'), 'renderer: scaffold\n');
+    expect((await loadParitySuite(dir)).errors).toEqual([]);
   });
 
   it('refuses a folder without cases', async () => {

@@ -68,3 +68,21 @@ describe('expectParity', () => {
     );
   });
 });
+
+describe('large, very different texts', () => {
+  it('still get a different verdict when the diff takes too long (it took minutes for 100k lines)', () => {
+    const text = (side: string) =>
+      Array.from({ length: 4000 }, (_, i) => (i % 2 ? `line ${i} ${side}` : `line ${i}`)).join('\n') + '\n';
+    const started = performance.now();
+    const verdict = compareOutputs(text('a'), text('b'), { path: 'big.txt', diffTimeoutMs: 20 });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(verdict).toMatchObject({
+      kind: 'different',
+      firstDifference: { line: 2, left: 'line 1 a', right: 'line 1 b' },
+    });
+    if (verdict.kind !== 'different') return;
+    expect(verdict.diff).toBe(
+      '--- left/big.txt\n+++ right/big.txt\n# the texts differ from line 2; the full diff took longer than 20 ms and was not computed\n',
+    );
+  });
+});

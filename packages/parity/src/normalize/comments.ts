@@ -1,104 +1,103 @@
-import { blankLinesRule, indentOf, isBlank, trailingWhitespaceRule, type StringLines } from './basic.js';
-import { templateLiteralLines } from './template-literals.js';
+import { blankLinesRule, indentOf, isBlank, trailingWhitespaceRule } from './basic.js';
+import { multiLineStringLines } from './python-strings.js';
+import { scanTsLines } from './template-literals.js';
 import type { Normalizer } from './types.js';
 
+/** What a line is to the comment-indent rules: code (never changed), a comment line (re-indented), or neither. */
+type LineKind = 'code' | 'comment' | 'other';
+
 /**
- * Comment indentation carries no meaning: a comment line takes the indentation of the next code
+ * Comment indentation carries no meaning: a comment-only line takes the indentation of the next code
  * line (or the previous one at the end of a block). Code lines are never changed, which makes the
- * rule idempotent. Lines inside multi-line strings are left alone.
+ * rule idempotent. Lines inside multi-line strings are code: their text is the string's value.
  */
-function commentIndent(name: string, marker: string, stringLines: StringLines): Normalizer {
+function commentIndent(name: string, what: string, marker: string, kinds: (lines: string[]) => LineKind[]): Normalizer {
   return {
     name,
-    description: `lines that hold only a ${marker} comment take the indentation of the code they annotate`,
+    description: `lines that hold only ${what} take the indentation of the code they annotate`,
     apply: (text) => {
       if (!text.includes(marker)) return text;
       const lines = text.split('\n');
-      const inString = stringLines(lines);
-      const isComment = (i: number) => !inString[i] && lines[i]!.trimStart().startsWith(marker);
-      const isCode = (i: number) => !isBlank(lines[i]!) && !isComment(i);
+      const kind = kinds(lines);
       const codeIndent = new Array<string | undefined>(lines.length);
       // the indentation of the next code line, filled from the end in one pass
       let next: string | undefined;
       for (let i = lines.length - 1; i >= 0; i--) {
         codeIndent[i] = next;
-        if (isCode(i)) next = indentOf(lines[i]!);
+        if (kind[i] === 'code') next = indentOf(lines[i]!);
       }
       let previous = '';
       for (let i = 0; i < lines.length; i++) {
-        if (isCode(i)) {
-          previous = indentOf(lines[i]!);
-        } else if (isComment(i)) {
-          const target = codeIndent[i] ?? previous;
-          lines[i] = target + lines[i]!.trimStart();
-        }
+        if (kind[i] === 'code') previous = indentOf(lines[i]!);
+        else if (kind[i] === 'comment') lines[i] = (codeIndent[i] ?? previous) + lines[i]!.trimStart();
       }
       return lines.join('\n');
     },
   };
 }
 
-export const commentIndentHash = commentIndent('comment-indent-hash', '#', multiLineStringLines);
-export const commentIndentSlash = commentIndent('comment-indent-slash', '//', templateLiteralLines);
-
-/** Marks the lines that lie inside (not on the opening line of) a Python triple-quoted string. */
-export function multiLineStringLines(lines: readonly string[]): boolean[] {
-  const inside: boolean[] = new Array<boolean>(lines.length).fill(false);
-  let open: string | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    if (open) inside[i] = true;
-    const line = lines[i]!;
-    let at = 0;
-    for (;;) {
-      const quote = open ?? firstTripleQuote(line, at);
-      if (!quote) break;
-      const from = open ? at : line.indexOf(quote, at) + 3;
-      if (!open && line.slice(at, from - 3).includes('#')) break;
-      const end = line.indexOf(quote, from);
-      if (end < 0) {
-        open = quote;
-        break;
-      }
-      open = undefined;
-      at = end + 3;
-    }
-  }
-  return inside;
-}
-
-function firstTripleQuote(line: string, from: number): string | undefined {
-  const d = line.indexOf('"""', from);
-  const s = line.indexOf("'''", from);
-  if (d < 0 && s < 0) return undefined;
-  if (d < 0) return "'''";
-  if (s < 0) return '"""';
-  return d < s ? '"""' : "'''";
+function pythonLineKinds(lines: string[]): LineKind[] {
+  const inString = multiLineStringLines(lines);
+  return lines.map((line, i) =>
+    isBlank(line) ? 'other' : !inString[i] && line.trimStart().startsWith('#') ? 'comment' : 'code',
+  );
 }
 
 /**
- * JSDoc/block comment continuation lines (` * text`) line up one space right of the `/*` that
- * opened them, whatever the template's indentation was.
+ * A TypeScript line is a comment line when it holds only comments and begins outside one (`// …`,
+ * `/* … *\/`, a `/**` that opens a JSDoc block); the lines inside a block comment are left to
+ * `block-comment-indent`, which lines them up under the `/*` wherever it went.
+ */
+function tsLineKinds(lines: string[]): LineKind[] {
+  return scanTsLines(lines).map((l, i) =>
+    isBlank(lines[i]!) ? 'other' : l.code ? 'code' : l.inBlockComment ? 'other' : 'comment',
+  );
+}
+
+export const commentIndentHash = commentIndent('comment-indent-hash', 'a # comment', '#', pythonLineKinds);
+export const commentIndentSlash = commentIndent(
+  'comment-indent-slash',
+  'comments (//, /* */, a /** that opens JSDoc)',
+  '/',
+  tsLineKinds,
+);
+
+/**
+ * The lines inside a block comment line up under the `/*` that opened them, whatever the template's
+ * indentation was: ` * ` lines one column right of it, other lines keeping their indentation relative to
+ * each other with the least indented one column right of it. Only blocks opened by a comment-only line,
+ * and never a line inside a template literal or one that holds code after the closing `*\/`.
  */
 export const blockCommentIndent: Normalizer = {
   name: 'block-comment-indent',
-  description: 'continuation lines of /* */ comments line up under the opening /*',
+  description: 'lines inside /* */ comments line up under the opening /*',
   apply: (text) => {
     if (!text.includes('/*')) return text;
     const lines = text.split('\n');
-    let openIndent: string | undefined;
+    const scanned = scanTsLines(lines);
     for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      const trimmed = line.trimStart();
-      if (openIndent === undefined) {
-        if (trimmed.startsWith('/*') && !trimmed.includes('*/')) openIndent = indentOf(line);
-        continue;
-      }
-      if (trimmed.startsWith('*')) lines[i] = `${openIndent} ${trimmed}`;
-      if (trimmed.includes('*/')) openIndent = undefined;
+      const opener = scanned[i]!;
+      if (opener.inBlockComment || opener.inTemplate || !lines[i]!.trimStart().startsWith('/*')) continue;
+      let end = i + 1;
+      while (end < lines.length && scanned[end]!.inBlockComment) end++;
+      const body: number[] = [];
+      for (let k = i + 1; k < end; k++) if (!scanned[k]!.code && !isBlank(lines[k]!)) body.push(k);
+      alignUnder(lines, body, `${indentOf(lines[i]!)} `);
+      i = end - 1;
     }
     return lines.join('\n');
   },
 };
+
+/** ` * ` lines at `indent`; the other lines shifted together so that the least indented one is at `indent`. */
+function alignUnder(lines: string[], body: readonly number[], indent: string): void {
+  const plain = body.filter((k) => !lines[k]!.trimStart().startsWith('*'));
+  const cut = Math.min(...plain.map((k) => indentOf(lines[k]!).length));
+  for (const k of body) {
+    const line = lines[k]!;
+    lines[k] = line.trimStart().startsWith('*') ? indent + line.trimStart() : indent + line.slice(cut);
+  }
+}
 
 /**
  * Python docstrings re-indented the PEP 257 way: continuation lines keep their indentation
