@@ -39,6 +39,27 @@ describe('validate command', () => {
       summary: { files: 1, valid: 1, invalid: 0, not_validated: 0 },
     });
   });
+  it('warns of each mistyped key of quality.yaml, located, with the closest known key; still valid', async () => {
+    const quality =
+      'version: "1.1"\ngatess: {}\ngates:\n  lint:\n    name: lint\n' +
+      '    execution: { command: [eslint], timeout_secs: 5 }\n' +
+      '    capabilities: { file_types: [.ts], parsing_strategy: exit_code }\n';
+    const root = tempWorkspace({ '.st3/config/quality.yaml': quality });
+    const m = memoryIO({ cwd: root });
+    expect(await runCommand(validate, ['.st3/config/quality.yaml'], m.io)).toBe(0);
+    expect(m.stderr()).toBe(
+      '.st3/config/quality.yaml:2:1: warning: unknown key "gatess" is ignored at gatess (did you mean "gates"?)\n' +
+        '.st3/config/quality.yaml:6:37: warning: unknown key "timeout_secs" is ignored at gates.lint.execution.timeout_secs (did you mean "timeout_seconds"?)\n',
+    );
+    const j = memoryIO({ cwd: root });
+    await runCommand(validate, ['.st3/config/quality.yaml', '--json'], j.io);
+    const [file] = JSON.parse(j.stdout()).files;
+    expect(file.valid).toBe(true);
+    expect(file.warnings.map((w: { code: string; line: number }) => [w.code, w.line])).toEqual([
+      ['W_UNKNOWN_KEY', 2],
+      ['W_UNKNOWN_KEY', 6],
+    ]);
+  });
 });
 
 describe('exitCodeOf', () => {

@@ -195,6 +195,31 @@ gates:
     expect(r.errors[0]!.message).toContain('typo_gate');
   });
 
+  it('warns of a mistyped key, located, with the key it likely meant (its setting would have no effect)', () => {
+    const r = parseQualityConfig(`version: "1.1"
+active_gates: [lint]
+gates:
+  lint:
+    name: Lint
+    execution: {command: [tool], timeout_secs: 5}
+    capabilities: {file_types: [".py"], parsing_strategy: exit_code}
+`);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toEqual([
+      expect.objectContaining({
+        code: 'W_UNKNOWN_KEY',
+        line: 6,
+        path: ['gates', 'lint', 'execution', 'timeout_secs'],
+        message: 'unknown key "timeout_secs" is ignored',
+        hint: 'did you mean "timeout_seconds"?',
+      }),
+    ]);
+  });
+
+  itWithFixtures('the real quality.yaml has no unknown key', async () => {
+    expect((await loadQualityConfig(realConfig)).warnings.filter((w) => w.code === 'W_UNKNOWN_KEY')).toEqual([]);
+  });
+
   it('reports a missing file as E_FILE_NOT_FOUND', async () => {
     const r = await loadQualityConfig(join(here, 'no-such-quality.yaml'));
     expect(r.errors[0]!.code).toBe('E_FILE_NOT_FOUND');

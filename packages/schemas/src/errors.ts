@@ -15,3 +15,4 @@ export {
 export { ERROR_CODES, exitCodeFor, type ErrorCode, type ErrorCodeInfo } from './errors/codes.js';
 export { WARNING_CODES, type WarningCodeInfo } from './errors/warnings.js';
 export { decodeUtf8, firstInvalidUtf8 } from './load/utf8.js';
+export { didYouMean, editDistance, suggest } from './errors/suggest.js';

@@ -20,6 +20,8 @@ export {
 } from './load/load-document.js';
 export { locatePath, type Position } from './load/locate.js';
 export { decodeUtf8, firstInvalidUtf8 } from './load/utf8.js';
+export { unknownKeyWarnings } from './load/unknown-keys.js';
+export { didYouMean, editDistance, suggest } from './errors/suggest.js';
 export { diagnosticAt, type Finding } from './load/diagnostic-at.js';
 export * from './formats/atoms.js';
 export * from './formats/graph.js';

@@ -40,6 +40,8 @@ export interface KindDefinition {
   /** Tested against the whole path (with `/` separators), for kinds whose base name alone is too common. */
   path?: RegExp;
   check?: (value: never, ctx: CheckContext) => Diagnostic[];
+  /** `warn`: keys the schema does not declare are W_UNKNOWN_KEY warnings (configs whose every key ST3 reads). */
+  unknownKeys?: 'warn';
 }
 
 function kind<T>(def: {
@@ -49,6 +51,7 @@ function kind<T>(def: {
   filename?: RegExp;
   path?: RegExp;
   check?: (value: T, ctx: CheckContext) => Diagnostic[];
+  unknownKeys?: 'warn';
 }): KindDefinition {
   return def as unknown as KindDefinition;
 }
@@ -59,6 +62,7 @@ export const KINDS: readonly KindDefinition[] = [
     description: 'quality gates configuration (.st3/config/quality.yaml, version 1.1)',
     schema: QualityConfigSchema,
     filename: /^quality\.ya?ml$/i,
+    unknownKeys: 'warn',
   }),
   kind({
     name: 'artifacts',
@@ -234,6 +238,7 @@ export async function loadKind(path: string, options: KindLoadOptions = {}): Pro
     file,
     schema: def.schema as z.ZodType<unknown>,
     check: def.check as ((value: unknown, ctx: CheckContext) => Diagnostic[]) | undefined,
+    unknownKeys: def.unknownKeys,
   };
   const result = options.text === undefined ? await loadFile(path, load) : loadText(options.text, load);
   return { ...result, kind: def.name };

@@ -21,6 +21,17 @@ describe('loadText', () => {
     expect(r.errors[0]).toMatchObject({ code: 'E_SCHEMA', line: 3 });
   });
 
+  it('names an empty file (blank lines, comments, a lone ---) as empty, at 1:1, once', () => {
+    for (const text of ['', '\n\n', '# nothing yet\n', '---\n# x\n']) {
+      const r = loadText(text, { schema: Schema, file: 'x.yaml' });
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors[0]).toMatchObject({ code: 'E_SCHEMA', file: 'x.yaml', line: 1, column: 1, path: [] });
+      expect(r.errors[0]!.message).toMatch(/^the file is empty/);
+    }
+    // An explicit null is a value: it keeps the schema's own message.
+    expect(loadText('~\n', { schema: Schema, file: 'x.yaml' }).errors[0]!.message).not.toMatch(/empty/);
+  });
+
   it('returns the typed value of a valid document', () => {
     const r = loadText('name: a\nitems:\n  - id: 1\n', { schema: Schema, file: 'x.yaml' });
     expect(r.errors).toEqual([]);

@@ -75,6 +75,16 @@ describe('loader hardening', () => {
     expect(r.errors[0]?.hint).toMatch(/each key may appear once/);
   });
 
+  it('reports keys that name the same property (`1` and "1") as duplicates on every path, never keeping one', () => {
+    const text = 'gates:\n  1: one\n  "1": two\n';
+    for (const options of [{}, { fastAbove: 1 }, { lowMemoryAbove: 1 }]) {
+      const r = loadText(text, { file: 'q.yaml', ...options });
+      expect(r.value).toBeUndefined();
+      expect(r.errors[0]).toMatchObject({ code: 'E_PARSE', line: 3 });
+    }
+    expect(loadText('a: 1\n"b": 2\nc: {1: x, 2: y}\n', { file: 'q.yaml' }).errors).toEqual([]);
+  });
+
   it('reports tab indentation with a hint about spaces', () => {
     const r = loadText('items:\n\t- id: 1\n', { file: 't.yaml' });
     expect(r.errors[0]).toMatchObject({ code: 'E_PARSE', line: 2 });
@@ -109,6 +119,26 @@ describe('loader hardening', () => {
     expect(r.value).toBeUndefined();
     expect(r.errors[0]?.code).toBe('E_PARSE');
   });
+
+  it('ends on a node that holds itself (`&a [*a]`) when a -0 is read, on the guarded and the low-memory path', () => {
+    const started = Date.now();
+    const small = loadText('zero: -0\nloop: &a [1, *a]\n', { file: 'loop.yaml' });
+    expect(small.errors).toEqual([]);
+    expect((small.value as { zero: number }).zero).toBe(0);
+    const big = loadText('zero: -0\nloop: &a [1, *a]\n', { file: 'loop.yaml', lowMemoryAbove: 8 });
+    expect(big.errors).toEqual([]);
+    expect(Object.is((big.value as { zero: number }).zero, 0)).toBe(true);
+    // A shared node is walked once: a billion laughs read by the low-memory path (which expands no alias) ends fast.
+    const lines = ['z: -0', 'a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(10)
+          .fill(`*${'abcdefghij'[i - 1]}`)
+          .join(',')}]`,
+      );
+    expect(loadText(lines.join('\n'), { file: 'lol.yaml', lowMemoryAbove: 8 }).errors).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(5000);
+  }, 20_000);
 
   it('reports several documents in one file as a parse error', () => {
     const r = loadText('a: 1\n---\nb: 2\n', { file: 'm.yaml' });

@@ -25,12 +25,17 @@ const VIOLATION_FIELDS = new Set([
 
 /** Loads quality.yaml (v1.x) with every schema and semantic error located at file:line:col. */
 export function loadQualityConfig(path: string): Promise<Result<QualityConfig>> {
-  return loadFile<QualityConfig>(path, { schema: QualityConfigSchema, check: checkQualityConfig });
+  return loadFile<QualityConfig>(path, { schema: QualityConfigSchema, check: checkQualityConfig, unknownKeys: 'warn' });
 }
 
 /** `loadQualityConfig` for text already in memory. */
 export function parseQualityConfig(text: string, file = 'quality.yaml'): Result<QualityConfig> {
-  return loadText<QualityConfig>(text, { file, schema: QualityConfigSchema, check: checkQualityConfig });
+  return loadText<QualityConfig>(text, {
+    file,
+    schema: QualityConfigSchema,
+    check: checkQualityConfig,
+    unknownKeys: 'warn',
+  });
 }
 
 type Path = (string | number)[];

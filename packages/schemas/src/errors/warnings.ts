@@ -157,4 +157,10 @@ export const WARNING_CODES = {
     cause: "A pattern registry's `metadata.total_patterns` differs from the number of entries.",
     fix: 'Update total_patterns (or the list).',
   },
+  W_UNKNOWN_KEY: {
+    area: 'core',
+    cause:
+      'A key of the file is not one ST3 reads there (e.g. `comand:` for `command:`, or `gatess:`): it has no effect. `st3 validate` and the commands that load quality.yaml report it, with the closest known key.',
+    fix: 'Fix the spelling the hint suggests, or remove the key.',
+  },
 } as const satisfies Record<string, WarningCodeInfo>;

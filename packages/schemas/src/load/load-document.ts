@@ -7,6 +7,11 @@ import { repeatedJsonKey } from './json-keys.js';
 import { jsonErrorPosition, offsetToPosition } from './json-syntax.js';
 import { locatePath, type Position } from './locate.js';
 import type { St3Error } from '../errors/st3-error.js';
+import { withoutNegativeZero } from './negative-zero.js';
+import { issueToDiagnostic } from './schema-issue.js';
+import { unknownKeyWarnings } from './unknown-keys.js';
+
+export { issueToDiagnostic } from './schema-issue.js';
 import { decodeUtf8 } from './utf8.js';
 
 export type DocumentFormat = 'yaml' | 'json';
@@ -31,6 +36,11 @@ export interface LoadOptions<T> {
    * position-keeping YAML document is built only when a diagnostic needs a position (default 256 KiB).
    */
   fastAbove?: number;
+  /**
+   * `warn`: a `W_UNKNOWN_KEY` warning, at the key, for each key no schema object declares (a typo would
+   * otherwise be dropped or ignored without a word), with the closest known key as hint. Default `ignore`.
+   */
+  unknownKeys?: 'warn' | 'ignore';
 }
 
 export interface CheckContext {
@@ -85,10 +95,12 @@ export function loadText<T = unknown>(text: string, options: LoadOptions<T> = {}
   const ctx: CheckContext = { file, locate: locator };
   if (!options.schema) return { value: parsed.value as T, warnings: parsed.warnings, errors: [] };
 
+  const unknown = options.unknownKeys === 'warn' ? unknownKeyWarnings(parsed.value, options.schema, file, locator) : [];
   const checked = options.schema.safeParse(parsed.value, { reportInput: true });
   if (!checked.success) {
     const issues = checked.error.issues;
     const errors = issues.slice(0, MAX_DIAGNOSTICS).map((issue) => issueToDiagnostic(issue, file, locator));
+    if (parsed.value === null || parsed.value === undefined) return emptyDocument(text, errors, parsed.warnings);
     if (issues.length > MAX_DIAGNOSTICS) {
       errors.push({
         code: 'E_SCHEMA',
@@ -98,14 +110,35 @@ export function loadText<T = unknown>(text: string, options: LoadOptions<T> = {}
         hint: 'fix the errors above first',
       });
     }
-    return { warnings: parsed.warnings, errors };
+    return { warnings: [...parsed.warnings, ...unknown], errors };
   }
   const extra = options.check ? options.check(checked.data, ctx) : [];
   return {
     value: checked.data,
-    warnings: [...parsed.warnings, ...extra.filter((d) => d.severity === 'warning')],
+    warnings: [
+      ...parsed.warnings,
+      ...withoutReported(unknown, extra),
+      ...extra.filter((d) => d.severity === 'warning'),
+    ],
     errors: extra.filter((d) => d.severity === 'error'),
   };
+}
+
+/** A document with no value at all is named as empty, at 1:1, rather than as a null of the wrong type. */
+function emptyDocument<T>(text: string, errors: Diagnostic[], warnings: Diagnostic[]): Result<T> {
+  const blank = text.split('\n').every((line) => /^\s*(---|\.\.\.)?\s*(#.*)?$/.test(line));
+  const [first] = errors;
+  if (!blank || errors.length !== 1 || !first || (first.path?.length ?? 0) > 0) return { warnings, errors };
+  const message = 'the file is empty: it holds no value, only blank lines or comments';
+  const hint = first.expected === 'object' ? 'write the mapping of keys this file holds' : first.hint;
+  return { warnings, errors: [{ ...first, line: 1, column: 1, message, hint }] };
+}
+
+/** Unknown-key warnings of keys a check already reports (a deprecated field, a legacy alias) are left out. */
+function withoutReported(unknown: Diagnostic[], reported: Diagnostic[]): Diagnostic[] {
+  if (unknown.length === 0) return unknown;
+  const paths = new Set(reported.map((d) => JSON.stringify(d.path ?? [])));
+  return unknown.filter((d) => !paths.has(JSON.stringify(d.path)));
 }
 
 /** Reads a file and loads it as `loadText` does; a missing or unreadable file is an error diagnostic, not a throw. */
@@ -146,24 +179,6 @@ export async function loadFile<T = unknown>(path: string, options: LoadOptions<T
     };
   }
   return loadText(stripBom(text), { ...options, file });
-}
-
-/** The value with every -0 made 0, in place (iterative: a deeply nested document cannot overflow the stack). */
-function withoutNegativeZero(value: unknown): unknown {
-  if (Object.is(value, -0)) return 0;
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (node === null || typeof node !== 'object') continue;
-    for (const key of Object.keys(node)) {
-      const v = (node as Record<string, unknown>)[key];
-      // defineProperty, not assignment: a `__proto__` key stays an own property.
-      if (Object.is(v, -0))
-        Object.defineProperty(node, key, { value: 0, writable: true, enumerable: true, configurable: true });
-      else if (v !== null && typeof v === 'object') stack.push(v);
-    }
-  }
-  return value;
 }
 
 function fail<T>(code: string, file: string, message: string, hint: string): Result<T> {
@@ -294,8 +309,9 @@ function parseYaml(text: string, file: string | undefined): Parsed {
 }
 
 /**
- * Keys that appear twice in one mapping, at the repeated key. Scalar keys are equal when their values are
- * (`1` and `"1"` differ), as the YAML library defines it; collection keys are never equal to each other.
+ * Keys that appear twice in one mapping, at the repeated key. Scalar keys are equal when they name the same
+ * property of the object the mapping becomes (`1` and `"1"` both name "1": one would silently replace the
+ * other; js-yaml, which reads big files, refuses them too); collection keys are never equal to each other.
  */
 function duplicateKeys(doc: Document, lineCounter: LineCounter, file: string | undefined): Diagnostic[] {
   const found: Diagnostic[] = [];
@@ -305,7 +321,7 @@ function duplicateKeys(doc: Document, lineCounter: LineCounter, file: string | u
       for (const pair of map.items) {
         if (!isScalar(pair.key)) continue;
         const value: unknown = pair.key.value;
-        const identity = `${typeof value}:${String(value)}`;
+        const identity = value === null ? '' : String(value);
         if (!seen.has(identity)) {
           seen.add(identity);
           continue;
@@ -410,51 +426,6 @@ function strictJsonError(text: string, file: string | undefined): Parsed | undef
       warnings: [],
       locator: () => undefined,
     };
-  }
-}
-
-/**
- * A zod issue as a located E_SCHEMA diagnostic: at the value (an unknown key at the key itself), with
- * what was expected and a hint where the issue says enough for one.
- */
-export function issueToDiagnostic(
-  issue: z.core.$ZodIssue,
-  file: string | undefined,
-  locate: CheckContext['locate'],
-): Diagnostic {
-  const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-  let atPath = path;
-  let atKey = false;
-  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
-    atPath = [...path, issue.keys[0]!];
-    atKey = true;
-  }
-  const pos = locate(atPath, { atKey });
-  return {
-    code: 'E_SCHEMA',
-    severity: 'error',
-    file,
-    line: pos?.line,
-    column: pos?.column,
-    path,
-    message: issue.message,
-    expected: 'expected' in issue && typeof issue.expected === 'string' ? issue.expected : undefined,
-    hint: schemaHint(issue),
-  };
-}
-
-function schemaHint(issue: z.core.$ZodIssue): string | undefined {
-  switch (issue.code) {
-    case 'invalid_value':
-      return `allowed values: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'unrecognized_keys':
-      return `remove ${issue.keys.map((k) => `"${k}"`).join(', ')} or check its spelling`;
-    case 'invalid_type':
-      return issue.input === undefined ? 'this field is required' : undefined;
-    case 'invalid_format':
-      return 'pattern' in issue && issue.pattern ? `must match ${String(issue.pattern)}` : undefined;
-    default:
-      return undefined;
   }
 }
 
