@@ -60,7 +60,7 @@ export async function runExecuteStage(ctx: StageContext): Promise<StageReport> {
     const files = new Set(graph.nodes.map((n) => String((n as { path?: unknown }).path ?? '')));
     const taskId = await taskFor(ctx.root, files);
     const instruction = taskId
-      ? (await import('./task-instruction.js').then((m) => m.instructionFromTask(ctx.root, taskId))).instruction
+      ? (await import('@st3/evidence').then((m) => m.taskInstruction(ctx.root, taskId))).instruction
       : 'Implement the TODO of this atom: replace the stub with a working body and keep its signature.';
     const { name, config: agentConfig } = exec.selectAgent(config, {});
     const agent = exec.createAgent(name, agentConfig, { root: scratch, env: ctx.io.env });
@@ -76,8 +76,8 @@ export async function runExecuteStage(ctx: StageContext): Promise<StageReport> {
     });
     let evidence: string | undefined;
     if (taskId && result.patchFile && !ctx.dryRun) {
-      const { attachRunPatch } = await import('./run-evidence.js');
-      evidence = (await attachRunPatch(ctx.root, taskId, result.patchFile, result.runId, ctx.io.signal)).id;
+      const { attachRunPatch } = await import('@st3/evidence');
+      evidence = (await attachRunPatch(ctx.root, taskId, result.patchFile, result.runId, { signal: ctx.io.signal })).id;
     }
     return report(result, {
       name,

@@ -49,6 +49,20 @@ describe('the execute tool: settings, graph and selection as st3 execute resolve
   });
   const file = (name: string) => join(c.dir, 'src', name);
 
+  it("task: the instruction from the task file, and the run's patch attached to the task as diff evidence", async () => {
+    await writeFile(file('task-tax.ts'), TAX);
+    const { instruction: _none, ...args } = ARGS;
+    const r = await ok(c.client, 'execute', { ...args, task: 'TASK-0001', paths: ['src/task-tax.ts'] });
+    expect(r).toMatchObject({ ok: true, task: 'TASK-0001', evidence: expect.any(String) });
+    const run = JSON.parse(await readFile(join(c.dir, '.st3/runs', `${r.runId}.json`), 'utf8'));
+    expect(run.options).toMatchObject({ task: 'TASK-0001', instruction: expect.stringMatching(/^Task TASK-0001: /) });
+    const listed = await ok(c.client, 'evidence_list', { id: 'TASK-0001' });
+    expect(JSON.stringify(listed)).toContain(r.evidence);
+    expect(JSON.stringify(listed)).toContain(`changes made by the agents in run ${r.runId}`);
+    // neither an instruction nor a task: nothing says what the agent is to do
+    expect(await failure(c.client, 'execute', { ...args, paths: ['src/task-tax.ts'] })).toBe('E_USAGE');
+  });
+
   it('review_below of executor.yaml queues a change below it instead of applying it; an invalid file is refused', async () => {
     await writeFile(file('queued-tax.ts'), TAX);
     await writeFile(join(c.dir, EXECUTOR_YAML), 'version: 1\nreview_below: 0.999\n');

@@ -9,6 +9,7 @@ export {
   type TaskVerdict,
 } from './tasks/load.js';
 export { taskVerdictJson, type TaskVerdictJson } from './tasks/verdict-json.js';
+export { taskInstruction } from './tasks/instruction.js';
 export {
   findDuplicateIds,
   findTask,
@@ -47,6 +48,7 @@ export {
   type VerifyReport,
 } from './evidence/attach.js';
 export { listEvidence } from './evidence/list.js';
+export { attachRunPatch } from './evidence/run-patch.js';
 export {
   archiveDirectory,
   listTree,

@@ -70,8 +70,8 @@ export async function runAgentMode(o: AgentModeOptions): Promise<number> {
   const telemetryFile = o.telemetry ? await o.telemetry.save() : undefined;
   let evidence: string | undefined;
   if (o.taskId && result.patchFile && !o.dryRun) {
-    const { attachRunPatch } = await import('../run-evidence.js');
-    evidence = (await attachRunPatch(o.root, o.taskId, result.patchFile, result.runId, io.signal)).id;
+    const { attachRunPatch } = await import('@st3/evidence');
+    evidence = (await attachRunPatch(o.root, o.taskId, result.patchFile, result.runId, { signal: io.signal })).id;
   }
   const stateFile = `${o.root}/.st3/runs/${result.runId}.json`;
   const waiting = await waitingForReview(o.root, result);

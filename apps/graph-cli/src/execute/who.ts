@@ -94,7 +94,7 @@ export async function agentSettings({ params, ws, env, usageError, telemetry }: 
   const { taskId, reviewBelow } = params;
   let instruction = params.instruction;
   if (instruction === undefined && taskId)
-    instruction = (await (await import('../task-instruction.js')).instructionFromTask(ws.root, taskId)).instruction;
+    instruction = (await (await import('@st3/evidence')).taskInstruction(ws.root, taskId)).instruction;
   if (instruction === undefined)
     throw usageError(
       'say what the agent should do: --instruction TEXT or --task ID',

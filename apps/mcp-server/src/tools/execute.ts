@@ -34,6 +34,13 @@ const executeInput = z.object({
     .min(1)
     .optional()
     .describe('the id of a saved run to continue (.st3/runs/<id>.json; see run_status)'),
+  task: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "a task id or task file, as `st3 execute --task`: the instruction comes from the task file when none is given, and the run's patch is attached to the task as diff evidence (not in a dry run)",
+    ),
   agent: z.string().min(1).optional().describe('agent name in .st3/config/agents.yaml (default: its default)'),
   agentUrl: z.string().url().optional().describe('an ad-hoc OpenAI-compatible endpoint instead'),
   agentModel: z.string().min(1).optional().describe('the model, with agentUrl'),
@@ -99,6 +106,11 @@ export const executeTool = defineTool({
     stats: z.record(z.string(), z.unknown()),
     alreadyDone: z.record(z.string(), z.string()),
     patchFile: z.string().nullable(),
+    task: z.string().nullable().describe('the task of the run (given, or saved with the run)'),
+    evidence: z
+      .string()
+      .nullable()
+      .describe("the id of the run's patch as diff evidence of the task (null: no task, or nothing to attach)"),
     selected: z.number(),
     total: z.number(),
     warnings: z
@@ -157,9 +169,9 @@ async function prepareWork(
   resume: RunState | undefined,
 ): Promise<Work> {
   if (resume) checkResumable(args, resume);
-  else if (!args.paths || !args.instruction)
-    throw new St3Error('E_USAGE', 'paths and instruction are needed to start a run', {
-      hint: 'give paths and instruction, or resume a saved run by its id',
+  else if (!args.paths || (!args.instruction && !args.task))
+    throw new St3Error('E_USAGE', 'paths and an instruction (or a task) are needed to start a run', {
+      hint: 'give paths and instruction (or task), or resume a saved run by its id',
     });
   const saved = resume?.options ?? {};
   const settings = exec.runSettings(
@@ -186,13 +198,19 @@ async function prepareWork(
       },
     );
   const params = exec.agentRunParams(requestOf(args), saved, config);
-  if (params.instruction === undefined)
+  // As `st3 execute --task`: with no instruction given or saved, the task file's.
+  const instruction =
+    params.instruction ??
+    (params.taskId
+      ? (await (await import('@st3/evidence')).taskInstruction(ctx.root, params.taskId)).instruction
+      : undefined);
+  if (instruction === undefined)
     throw new St3Error('E_USAGE', `run ${args.resume ?? ''} has no saved instruction`, {
       hint: 'give the instruction',
     });
   return {
     ...selected,
-    params: { ...params, instruction: params.instruction },
+    params: { ...params, instruction },
     settings,
     config,
     ...(resume ? { resume } : {}),
@@ -239,6 +257,7 @@ function requestOf(args: ExecuteArgs): AgentRunRequest {
     ...(args.instruction !== undefined ? { instruction: args.instruction } : {}),
     ...(args.reviewBelow !== undefined ? { reviewBelow: args.reviewBelow } : {}),
     ...(args.dryRun !== undefined ? { dryRun: args.dryRun } : {}),
+    ...(args.task !== undefined ? { task: args.task } : {}),
   };
 }
 
@@ -259,7 +278,13 @@ async function execute(exec: ExecutorModule, work: Work, runId: string, ctx: Too
       signal: ctx.signal,
       ...settings.execute,
       ...(work.resume ? { resume: work.resume } : { runId }),
-      saveOptions: { ...choice.saved, backend: 'local', backoffMs: settings.backoffMs, via: 'mcp' },
+      saveOptions: {
+        ...choice.saved,
+        backend: 'local',
+        backoffMs: settings.backoffMs,
+        via: 'mcp',
+        ...(params.taskId ? { task: params.taskId } : {}),
+      },
       onEvent: (e) => {
         metrics.record(e);
         if (e.type === 'progress') ctx.progress({ progress: e.done, total: e.total });
@@ -271,7 +296,21 @@ async function execute(exec: ExecutorModule, work: Work, runId: string, ctx: Too
     throw error;
   }
   const warnings = await metricsSaved(metrics, ctx.root);
+  // As `st3 execute --task`: what the agents changed becomes the task's diff evidence.
+  const evidence =
+    params.taskId && result.patchFile && !params.dryRun
+      ? (
+          await (
+            await import('@st3/evidence')
+          ).attachRunPatch(ctx.root, params.taskId, result.patchFile, result.runId, {
+            signal: ctx.signal,
+            tool: 'st3 mcp execute',
+          })
+        ).id
+      : null;
   return {
+    task: params.taskId ?? null,
+    evidence,
     ok: result.status === 'succeeded',
     runId: result.runId,
     status: result.status,
