@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { call, ok, workspaceSession } from './harness.js';
 import { git, repoRoot } from './workspace.js';
 
-const ST3 = join(repoRoot, 'apps/st3/dist/bin.js');
+// The gates CLI (a dev dependency, built before these tests; the st3 app depends on this server, not the reverse).
+const GATES_CLI = join(repoRoot, 'apps/gates-cli/dist/bin.js');
 
 /** Another config: the todo gate under another id, with a field_map key that is no field (a W_CONFIG warning). */
 const OTHER = `version: "1.1"
@@ -27,11 +28,11 @@ gates:
         field_map: { file: file, line: line, colour: col }
 `;
 
-/** `st3 <argv> --json` in `dir` through the built binary (`--json` before a `--`): the exit code and the document. */
-function st3(dir: string, argv: string[]) {
+/** `st3-gates <argv> --json` (the verbs of `st3 gates` and `st3 test`) in `dir` through the built binary (`--json` before a `--`): the exit code and the document. */
+function gatesCli(dir: string, argv: string[]) {
   const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
   try {
-    const stdout = execFileSync('node', [ST3, ...argv.slice(0, end), '--json', ...argv.slice(end)], {
+    const stdout = execFileSync('node', [GATES_CLI, ...argv.slice(0, end), '--json', ...argv.slice(end)], {
       cwd: dir,
       encoding: 'utf8',
       stdio: 'pipe',
@@ -55,7 +56,7 @@ describe('gate tools take the CLI options', () => {
   });
 
   it('plan_quality_gates is `st3 gates run --dry-run --json`, and writes nothing', async () => {
-    const cli = st3(c.dir, ['gates', 'run', '--dry-run', '--scope', 'project']);
+    const cli = gatesCli(c.dir, ['gates', 'run', '--dry-run', '--scope', 'project']);
     expect(cli.code).toBe(0);
     const plan = await ok(c.client, 'plan_quality_gates', { scope: 'project' });
     const { ok: verdict, warnings, ...document } = plan;
@@ -96,9 +97,13 @@ describe('gate tools take the CLI options', () => {
   }, 60_000);
 
   it('run_tests with a command of its own is `st3 test --format jest -- CMD`', async () => {
-    const cli = st3(c.dir, ['test', '--format', 'jest', '--', 'node', 'tools/fake-tests.mjs']);
+    const cli = gatesCli(c.dir, ['test', '--format', 'jest', '--', 'node', 'tools/fake-tests.mjs']);
     const mcp = await ok(c.client, 'run_tests', { command: ['node', 'tools/fake-tests.mjs'], format: 'jest' });
-    const strip = ({ duration_ms: _d, warnings: _w, ok: _o, ...rest }: Record<string, unknown>) => rest;
+    // The summary ends with the run's time (`· 0.1s`), as duration_ms: both differ from run to run.
+    const strip = ({ duration_ms: _d, warnings: _w, ok: _o, summary, ...rest }: Record<string, unknown>) => ({
+      ...rest,
+      summary: String(summary).replace(/ · [\d.]+m?s$/, ''),
+    });
     expect(strip(mcp)).toEqual(strip(cli.doc));
     expect(mcp.passed).toBe(2);
     const noFormat = await call(c.client, 'run_tests', { command: ['node', 'tools/fake-tests.mjs'] });
