@@ -26,6 +26,12 @@ export function runMain(run: (argv: string[], io: CliIO) => Promise<number>): vo
     void import('@st3/process').then(
       (runner) => {
         runner.stopAllRuns();
+        // process.exit waits for libuv's threads: one blocked for good (a FIFO no one writes) would keep the
+        // process alive. The signal's default action, sent by a watchdog if the exit hangs, ends it anyway.
+        const signal = terminated ? 'SIGTERM' : 'SIGINT';
+        process.removeAllListeners('SIGINT');
+        process.removeAllListeners('SIGTERM');
+        runner.armExitWatchdog(signal);
         process.exit(interruptedCode());
       },
       () => process.exit(interruptedCode()),

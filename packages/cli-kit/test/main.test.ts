@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,28 +19,40 @@ const HONOURS = script(`(argv, io) => new Promise((resolve) => {
 })`);
 /** Never looks at the signal: keeps working (the event loop turns) until it is ended. */
 const IGNORES = script(`() => new Promise(() => setInterval(() => {}, 100))`);
+/** Reads a FIFO no one writes: a libuv thread blocked for good, which `process.exit` waits for. */
+const BLOCKED = script(`async () => {
+  await import('node:fs/promises').then((fs) => fs.readFile(new URL('./fifo', import.meta.url)));
+  return 0;
+}`);
 
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'st3-main-'));
   await writeFile(join(dir, 'honours.mjs'), HONOURS);
   await writeFile(join(dir, 'ignores.mjs'), IGNORES);
+  await writeFile(join(dir, 'blocked.mjs'), BLOCKED);
+  execFileSync('mkfifo', [join(dir, 'fifo')]);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** Starts a script, waits until it runs, sends the signals; resolves its exit code and how long it took. */
-async function stopWith(file: string, signals: NodeJS.Signals[]): Promise<{ code: number | null; ms: number }> {
+async function stopWith(
+  file: string,
+  signals: NodeJS.Signals[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
   const child = spawn(process.execPath, [join(dir, file)], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((ready) => child.stdout.once('data', () => ready()));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((r) =>
+    child.on('exit', (code, signal) => r([code, signal])),
+  );
   const start = Date.now();
   for (const [i, s] of signals.entries()) {
     // Two signals sent back to back can arrive as one (POSIX signals do not queue): space them.
     if (i > 0) await new Promise((r) => setTimeout(r, 300));
     child.kill(s);
   }
-  const code = await exited;
-  return { code, ms: Date.now() - start };
+  const [code, signal] = await exited;
+  return { code, signal, ms: Date.now() - start };
 }
 
 describe('runMain and signals', () => {
@@ -58,6 +70,13 @@ describe('runMain and signals', () => {
     const r = await stopWith('ignores.mjs', ['SIGTERM']);
     expect(r.code).toBe(143);
     expect(r.ms).toBeGreaterThanOrEqual(TERM_GRACE_MS - 100);
+    expect(r.ms).toBeLessThan(TERM_GRACE_MS + 5_000);
+  }, 20_000);
+
+  it('a command stuck in a read that never returns (a FIFO no one writes) is still ended after SIGTERM', async () => {
+    const r = await stopWith('blocked.mjs', ['SIGTERM']);
+    // process.exit would wait for the blocked thread forever: SIGTERM's default action ends it (a shell: 143).
+    expect(r.code === 143 || r.signal === 'SIGTERM').toBe(true);
     expect(r.ms).toBeLessThan(TERM_GRACE_MS + 5_000);
   }, 20_000);
 

@@ -16,3 +16,4 @@ export {
 } from './split-command.js';
 export { findTree, killTree, signalTree, runTagVar, type TreeHandle } from './tree.js';
 export { findExecutable, envValue, type ExecutableLookup } from './find-executable.js';
+export { armExitWatchdog } from './exit-watchdog.js';
