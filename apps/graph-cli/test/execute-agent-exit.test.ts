@@ -112,6 +112,21 @@ describe('st3 execute --agent: the exit of a run whose nodes failed', () => {
     expect(server!.requests).toHaveLength(0);
   }, 60_000);
 
+  it('is 3 (failure "runtime"), no agent asked, when an atom\'s file was deleted since the graph was made', async () => {
+    const dir = await workspace(() => HALF_OK);
+    const graph = { nodes: [{ id: 'half', path: 'src/half.ts', startLine: 1, endLine: 4 }], edges: [] };
+    await writeFile(join(dir, 'graph.json'), JSON.stringify(graph));
+    await rm(join(dir, 'src/half.ts'));
+    const args = ['execute', 'graph.json', '--instruction', 'Implement it.', '--retries', '0'];
+    const text = await st3(dir, args);
+    expect(text.code, text.stdout + text.stderr).toBe(3);
+    expect(text.stdout + text.stderr).toContain('1 node(s) failed at runtime (E_ATOM_NOT_FOUND');
+    const json = await st3(dir, [...args, '--json']);
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, failure: 'runtime' });
+    expect(server!.requests).toHaveLength(0);
+  }, 60_000);
+
   it('is 3 (failure "runtime") when a validated change could not be written: its file read-only', async (ctx) => {
     const dir = await workspace(() => HALF_OK);
     const file = join(dir, 'src/half.ts');

@@ -168,6 +168,12 @@ async function addReviewItem(ledger: RunLedger, item: ReviewItem, feedback: Reco
 /** The code a reviewer approved or edited as `stillHeld` checks it: the item's code from its first line. */
 function reviewedChange(item: ReviewItem, file: string, afterSha256: string): HeldChange {
   const start = item.startLine ?? 1;
+  // An approved deletion wrote no line: an empty window would be "found" in any file, so it is checked as
+  // a run's deletion is (held while the atom's original code is not back).
+  if (item.code.trim() === '') {
+    const end = start + Math.max(1, splitLines(item.originalCode ?? '').length) - 1;
+    return { file, afterSha256, codeSha1: codeDigest(item.code), lines: { start, end, newEnd: start - 1 } };
+  }
   const newEnd = start + Math.max(1, splitLines(item.code).length) - 1;
   return { file, afterSha256, codeSha1: codeDigest(item.code), lines: { start, end: item.endLine ?? newEnd, newEnd } };
 }

@@ -7,6 +7,7 @@ import {
   createOpenAiAgent,
   createReviewQueue,
   execute,
+  openReviewService,
   parseCompletion,
   priorOutcomes,
   runAgentExecution,
@@ -134,9 +135,15 @@ describe('a re-run after the applied work was edited, or a deletion reverted', (
       agent: env.agent,
       instruction: 'x',
       runId: 'run-1',
+      retries: 0,
       gates: false,
     });
     expect(first.status, JSON.stringify(first.nodes)).toBe('succeeded');
+    // Deleting a function removes a definition: never applied unreviewed; a reviewer approves it.
+    expect(first.nodes.add!.change).toMatchObject({ outcome: 'queued', reviewReason: expect.stringContaining('add') });
+    const review = await openReviewService(env.root, {});
+    await review.service.approve(first.nodes.add!.change!.reviewItem!, { by: 'ana' });
+    await review.dispose();
     expect(await env.calc()).not.toContain('TODO: return the sum');
     await writeFile(join(env.root, 'src/calc.ts'), CALC); // git checkout
     const again = await runAgentExecution({
@@ -145,6 +152,7 @@ describe('a re-run after the applied work was edited, or a deletion reverted', (
       agent: env.agent,
       instruction: 'x',
       runId: 'run-2',
+      retries: 0,
       gates: false,
     });
     expect(again.stale.add).toMatch(/deleted lines 1-4/);

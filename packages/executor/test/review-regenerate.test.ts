@@ -67,6 +67,30 @@ describe('review regenerate with an agent that fails', () => {
     expect((await queue.get(item.id)).code).toBe(item.code);
   }, 60_000);
 
+  it('a regeneration that failed can be tried again (another agent, new feedback): the item gets its new code', async () => {
+    const { root, queue, item } = await queuedItem();
+    const broken: Agent = {
+      name: 'broken',
+      kind: 'custom',
+      generate: async () => ({ text: '```ts\nexport function half(\n```' }),
+    };
+    const first = await openReviewService(root, {}, { agent: { agent: broken, name: 'broken', saved: {} } });
+    cleanup.push(first.dispose);
+    expect((await first.service.regenerate(item.id, { feedback: 'halve it' })).regenerated).toBe(false);
+    expect((await queue.get(item.id)).status).toBe('needs_regeneration');
+
+    const shift = '```ts\nexport function half(x: number): number {\n  return x >> 1;\n}\n```';
+    const good: Agent = { name: 'good', kind: 'custom', generate: async () => ({ text: shift }) };
+    const second = await openReviewService(root, {}, { agent: { agent: good, name: 'good', saved: {} } });
+    cleanup.push(second.dispose);
+    const r = await second.service.regenerate(item.id, { feedback: 'use a shift' });
+    expect(r.regenerated).toBe(true);
+    expect(r.item).toMatchObject({ id: item.id, status: 'pending', code: expect.stringContaining('x >> 1') });
+    expect(r.item.history.map((h) => `${h.action}:${h.from ?? ''}>${h.to}`)).toContain(
+      'regenerate:needs_regeneration>needs_regeneration',
+    );
+  }, 60_000);
+
   it('judges the run: cancelled, skipped as done, failed without a code, no run, and a real change', async () => {
     const { root, queue, item } = await queuedItem();
     const node = (s: Partial<RegenerationRun['nodes'][string]>) => ({

@@ -267,7 +267,8 @@ const subcommands: Record<string, Command> = {
         'the item keeps its earlier code (needs_regeneration, left to the next `st3 execute` with the feedback); ' +
         'the command says why ({"ok": false, "regenerated": false, "item", "error": {code, message, hint, details}} ' +
         'with --json) and exits with the code of the error: 1 for answers that were unusable or failed validation, ' +
-        '3 when the agent could not be used, 130 when interrupted.',
+        '3 when the agent could not be used, 130 when interrupted. Such an item can be regenerated again ' +
+        '(new feedback, another agent).',
     ],
     args: ID,
     options: {

@@ -265,7 +265,7 @@ function printAgentRun(
   const runtime = Object.values(result.nodes).filter((s) => s.status === 'failed' && failedAtRuntime(s.error));
   if (runtime.length > 0)
     out.info(
-      `${runtime.length} node(s) failed at runtime (${[...new Set(runtime.map((s) => s.error!.code))].join(', ')}: a file that could not be written or read, a lock, the config): not a verdict on their code`,
+      `${runtime.length} node(s) failed at runtime (${[...new Set(runtime.map((s) => s.error!.code))].join(', ')}: a file that could not be written or read, an atom's file or code gone since the graph was made, a lock, the config): not a verdict on their code`,
     );
   if (result.status !== 'succeeded')
     out.info(`state: ${extra.stateFile}; resume with: st3 execute --resume ${result.runId}`);

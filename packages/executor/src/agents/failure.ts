@@ -31,10 +31,12 @@ export function agentCouldNotAnswer(error: NodeState['error']): boolean {
 
 /**
  * Codes of a node's failure that are this machine's, not the code's: its file could not be read or
- * written (read-only, a full disk), a lock could not be had or was lost, the gate config is invalid, ST3
+ * written (read-only, a full disk), its file or its code was gone before any agent was asked (deleted or
+ * changed since the graph was made: no code was judged), a lock could not be had or was lost, the gate config is invalid, ST3
  * itself failed. The change may well have passed every check: its code has no verdict either.
  */
 const RUNTIME_FAILURE: ReadonlySet<string> = new Set([
+  'E_ATOM_NOT_FOUND',
   'E_WRITE',
   'E_FILE_READ',
   'E_LOCKED',

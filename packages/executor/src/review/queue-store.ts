@@ -30,8 +30,9 @@ const TRANSITIONS: Record<ReviewStatus, Partial<Record<ReviewEvent['action'], Re
     regenerate: 'needs_regeneration',
     edit: 'approved',
   },
-  // Regenerated code for the node comes back to the same item (one item per node).
-  needs_regeneration: { resubmit: 'pending', apply: 'needs_regeneration' },
+  // Regenerated code for the node comes back to the same item (one item per node). A regeneration
+  // that gave no new code leaves the item here: the reviewer may try again (new feedback, another agent).
+  needs_regeneration: { regenerate: 'needs_regeneration', resubmit: 'pending', apply: 'needs_regeneration' },
   rejected: { resubmit: 'pending', apply: 'rejected' },
   approved: { apply: 'approved' },
 };
@@ -108,12 +109,14 @@ const REVIEWER_ACTIONS: readonly ReviewAction[] = ['assign', 'approve', 'reject'
 
 /** What a reviewer can do with an item in `status`, or what happens to it next when nothing. */
 function nextStepHint(item: ReviewItem): string {
+  const by = supersededBy(item);
+  if (by) return `nothing is left to decide on ${item.id}: ${supersededText(by)}`;
+  if (item.status === 'needs_regeneration')
+    return `the next \`st3 execute\` regenerates it with the feedback; its new code comes back to ${item.id} as pending (or regenerate it again now: st3 review regenerate ${item.id} --agent NAME --feedback …)`;
   const verbs = REVIEWER_ACTIONS.filter((a) => TRANSITIONS[item.status][a]);
   if (verbs.length > 0) return `from ${item.status} you can: ${verbs.join(', ')}`;
   if (item.status === 'approved')
     return `approved is final: \`st3 review show ${item.id}\` says whether its file still holds its code`;
-  const by = supersededBy(item);
-  if (by) return `nothing is left to decide on ${item.id}: ${supersededText(by)}`;
   return `the next \`st3 execute\` regenerates it with the feedback; its new code comes back to ${item.id} as pending`;
 }
 
@@ -126,7 +129,16 @@ function transitionError(item: ReviewItem, action: ReviewAction): St3Error {
 
 /** Throws E_REVIEW_TRANSITION when `action` is not allowed from the item's status (changes nothing). */
 export function assertAllowed(item: ReviewItem, action: ReviewAction): void {
-  if (!TRANSITIONS[item.status][action]) throw transitionError(item, action);
+  if (!allowed(item, action)) throw transitionError(item, action);
+}
+
+/**
+ * Whether `action` may move the item: TRANSITIONS, except that an item a later run superseded (its node
+ * regenerated and applied) takes no reviewer move — nothing is left to decide on it.
+ */
+function allowed(item: ReviewItem, action: ReviewAction): boolean {
+  if (REVIEWER_ACTIONS.includes(action) && supersededBy(item)) return false;
+  return TRANSITIONS[item.status][action] !== undefined;
 }
 
 /** Moves an item by `action` (see TRANSITIONS), recording the move in its history. */
@@ -137,7 +149,7 @@ export function moveItem(
   extra: { by?: string; feedback?: string } = {},
 ): void {
   const to = TRANSITIONS[item.status][action];
-  if (!to) throw transitionError(item, action);
+  if (!to || !allowed(item, action)) throw transitionError(item, action);
   const at = timestamp(ctx);
   item.history.push({
     at,

@@ -48,7 +48,7 @@ export function regenerationFailure(item: ReviewItem, run: RegenerationRun): Reg
   const base = {
     attempts: node?.attempts.length ?? 0,
     runId: run.runId,
-    hint: `${item.id} keeps its earlier code: the next \`st3 execute\` regenerates it with the feedback; the attempts are in .st3/runs/${run.runId}.json`,
+    hint: `${item.id} keeps its earlier code: the next \`st3 execute\` regenerates it with the feedback (or regenerate it again now); the attempts are in .st3/runs/${run.runId}.json`,
   };
   if (run.status === 'cancelled' || node?.status === 'cancelled')
     return { ...base, code: 'E_INTERRUPTED', message: `the regeneration of ${item.id} was cancelled` };

@@ -136,6 +136,8 @@ async function runAgentAttempt(runner: AgentRunner, node: AtomNode, ctx: NodeCon
 
 /** Why a checked change goes to review instead of the file; undefined when it may be applied. */
 function reviewReasonOf(checked: CheckedEdit, reviewBelow: number): string | undefined {
+  const removed = checked.validation.removedDefinitions ?? [];
+  if (removed.length > 0) return `the answer removes definitions the atom had: ${removed.join(', ')}`;
   const unjudged = unjudgedGates(checked.validation);
   if (unjudged.length > 0) return `not judged by ${unjudged.join(', ')}`;
   const score = checked.confidence.score;
@@ -257,6 +259,7 @@ function unchangedFailure(edit: AgentEdit): St3Error {
 async function checkEdit(attempt: AgentAttempt, edit: AgentEdit): Promise<CheckedEdit> {
   const { runner, ctx, path } = attempt;
   const { text, parsed, lines, language } = edit;
+  const { queue, files } = runner.options;
   const validation = await runner.options.validator.validate({
     path,
     before: text,
@@ -265,6 +268,9 @@ async function checkEdit(attempt: AgentAttempt, edit: AgentEdit): Promise<Checke
     end: lines.end,
     newEnd: lines.newEnd,
     signal: ctx.signal,
+    // Dropped definitions fail the attempt (retried with why); the last one goes to a reviewer, who may
+    // mean the removal (or fails when there is none to ask).
+    refuseRemovals: ctx.attempt < ctx.maxAttempts || (!queue && !files.dryRun),
   });
   if (!validation.ok)
     throw withAnswer(
@@ -350,11 +356,20 @@ async function writeEdit(attempt: AgentAttempt, edit: CheckedEdit, reviewReason?
       if (!files.dryRun) await ctx.checkpoint(change);
     });
   } catch (error) {
-    throw withAnswer(error as Error, edit.answer);
+    throw withAnswer(notRetriedIfUnwritable(error as Error), edit.answer);
   }
   if (!files.dryRun) change.outcome = 'applied';
   if (queue && !files.dryRun) await closeOpenItem(queue, node.id, change.afterSha256, runId);
   return { change, attemptInfo: edit.attemptInfo };
+}
+
+/**
+ * A validated change whose file could not be written (read-only, a full disk) fails for good: another
+ * answer would meet the same file, so no agent call is spent on it. A conflict (the file changed
+ * meanwhile) or a lock not had in time is still retried.
+ */
+function notRetriedIfUnwritable(error: Error): Error {
+  return (error as { code?: unknown }).code === 'E_WRITE' ? Object.assign(error, { retryable: false }) : error;
 }
 
 /** A rejected / sent-back item of the node is settled by the regenerated code just applied. */

@@ -65,12 +65,16 @@ export function trimMessage(message: string, maxChars = 2000): string {
 
 /**
  * The default classifier: the error's own `category` when it has one, else the error's name and
- * message matched against known patterns of Python, TypeScript and Node failures. Dependency
- * errors (a missing module or program) are not retried: the next attempt would fail the same way.
- * A timeout is retried with twice the time; a context overflow with half the context.
+ * message matched against known patterns of Python, TypeScript and Node failures; an error carrying
+ * `retryable: false` is never retried. Dependency errors (a missing module or program) are not
+ * retried: the next attempt would fail the same way. A timeout is retried with twice the time; a
+ * context overflow with half the context.
  */
 export const defaultClassifier: ErrorClassifier = (error, context) => {
-  const verdict = classify(error, context);
+  const classified = classify(error, context);
+  // An error that says another attempt cannot help (a file that cannot be written) is not retried.
+  const verdict =
+    (error as { retryable?: unknown } | null)?.retryable === false ? { ...classified, retryable: false } : classified;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^E_[A-Z0-9_]+$/.test(code) ? { ...verdict, code } : verdict;
 };

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { ChangeValidation, ErrorCategory, GateResult, Violation } from '@st3/schemas';
 import { atomizeText } from '../agents/atom-context.js';
 import { judgeAtomicity } from './atomicity.js';
+import { removedDefinitions } from './definitions.js';
 import type { WorkspaceFiles } from '../change/workspace.js';
 import { qualityConfigPath } from './gate-config.js';
 import { runGatesTwice, uncheckedFiles, type GateRuns } from './gate-runs.js';
@@ -30,6 +31,12 @@ export interface ChangeToValidate {
   end: number;
   newEnd: number;
   signal?: AbortSignal;
+  /**
+   * Fail (category `logic`, before the gates) a change that removes definitions the atom had. Otherwise
+   * they are only listed in `removedDefinitions`: a runner sends such a change to review, and a
+   * reviewer's own edit may remove what it means to.
+   */
+  refuseRemovals?: boolean;
 }
 
 export interface ValidationOutcome {
@@ -43,6 +50,8 @@ export interface ValidationOutcome {
   notMeasured: string[];
   /** Validation score in [0, 1] for confidence: parse, atomicity, gates. */
   score: number;
+  /** Definitions the atom had that the change removed (`function mul (line 5)`): never applied unreviewed. */
+  removedDefinitions?: string[];
 }
 
 export interface Validator {
@@ -121,12 +130,19 @@ async function validateChange(
 
   // Is what replaced the atom still an atom (compared with the code it replaced)? Without a parser of
   // the language nothing measures it: not measured, never a score of 1.
+  const before = record ? await atomizeText(change.path, change.before) : undefined;
   const atomicity = record
-    ? judgeAtomicity(await atomizeText(change.path, change.before), record, change)
+    ? judgeAtomicity(before, record, change)
     : { report: undefined, problems: [], complexity: undefined };
   if (atomicity.report) report.atomicity = atomicity.report;
   else notMeasured.push(`atomicity: ${change.path} is not a language the atomizer parses`);
   const { complexity } = atomicity;
+  const removed = removedDefinitions(before, record, change);
+  if (removed.length > 0 && change.refuseRemovals)
+    return {
+      ...fail(report, 'logic', removalMessage(change, removed), notMeasured, complexity),
+      removedDefinitions: removed,
+    };
   if (atomicity.problems.length > 0 && options.atomicity !== 'off')
     return fail(
       report,
@@ -142,7 +158,16 @@ async function validateChange(
     return fail(report, categoryOfProblems(gates.problems), message, notMeasured, complexity);
   }
   const scores = { parse: record ? 1 : undefined, atomicity: atomicity.report?.score, gates: gates.score };
-  return passed(report, notMeasured, scores, complexity);
+  const outcome = passed(report, notMeasured, scores, complexity);
+  return removed.length > 0 ? { ...outcome, removedDefinitions: removed } : outcome;
+}
+
+/** What the agent is told when its answer dropped definitions of the atom. */
+function removalMessage(change: ChangeToValidate, removed: readonly string[]): string {
+  return (
+    `the answer removes definitions lines ${change.start}-${change.end} of ${change.path} had: ${removed.join(', ')}.\n` +
+    'Return the whole atom with every definition it had (change them as the instruction asks, but do not drop them).'
+  );
 }
 
 /**

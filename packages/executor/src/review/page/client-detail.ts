@@ -96,7 +96,9 @@ function showItem(id) {
     $('confidence').innerHTML = 'Confidence ' + meter(item) + (c.components ? ' <span class="muted">(' +
       Object.keys(c.components).map(function (k) { return k + ' ' + Math.round(c.components[k] * 100) + '%'; }).join(', ') + ')</span>' : '');
     var open = item.status === 'pending' || item.status === 'in_review';
-    ['approve', 'reject', 'edit', 'regenerate'].forEach(function (b) { $(b).disabled = !open; });
+    ['approve', 'reject', 'edit'].forEach(function (b) { $(b).disabled = !open; });
+    // A regeneration that gave no new code leaves the item needs regeneration: it may be tried again.
+    $('regenerate').disabled = !open && !(item.status === 'needs_regeneration' && !item.supersededBy);
     renderCode(item);
     renderDiff(item);
     renderChecks(item);
