@@ -38,15 +38,9 @@ export {
   verifySnapshot,
 } from './context/store.js';
 export { initContext, type ContextOptions, type InitResult } from './context/init.js';
-export {
-  EVIDENCE_LIMITS,
-  attachEvidence,
-  readEvidenceIndex,
-  verifyEvidence,
-  type AttachOptions,
-  type AttachResult,
-  type VerifyReport,
-} from './evidence/attach.js';
+export { EVIDENCE_LIMITS, attachEvidence, type AttachOptions, type AttachResult } from './evidence/attach.js';
+export { readEvidenceIndex } from './evidence/evidence-index.js';
+export { verifyEvidence, type VerifyReport } from './evidence/verify.js';
 export { listEvidence } from './evidence/list.js';
 export { attachRunPatch } from './evidence/run-patch.js';
 export {
@@ -99,18 +93,10 @@ export {
   type MarkdownHeading,
   type Section,
 } from './standards.js';
-export {
-  commandsFromTask,
-  parseCommands,
-  notRunReason,
-  preflight,
-  runValidationCommand,
-  tallyValidation,
-  argvFor,
-  runsThroughShell,
-  type RunValidationOptions,
-  type ValidationTally,
-} from './validation/commands.js';
+export { commandsFromTask, parseCommands } from './validation/task-commands.js';
+export { preflight } from './validation/preflight.js';
+export { notRunReason, tallyValidation, type ValidationTally } from './validation/tally.js';
+export { runValidationCommand, argvFor, runsThroughShell, type RunValidationOptions } from './validation/commands.js';
 export {
   noValidationCommands,
   runTaskValidation,

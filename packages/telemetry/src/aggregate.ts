@@ -8,7 +8,8 @@ import {
   type TelemetryRecord,
 } from '@st3/schemas';
 import { telemetryFileName } from './collector.js';
-import { measureTask, PILOT_TABLE, pilotVerdict, type CriteriaInputs } from './criteria.js';
+import { measureTask, pilotVerdict, type CriteriaInputs } from './criteria.js';
+import { PILOT_TABLE } from './pilot-table.js';
 
 /** Everything several agents recorded for one task, combined. */
 export interface AggregatedTelemetry {

@@ -15,10 +15,8 @@ export {
   type CriterionDelta,
   type RollupComparison,
 } from './aggregate.js';
+export { PILOT_TABLE, compare, formatThreshold } from './pilot-table.js';
 export {
-  PILOT_TABLE,
-  compare,
-  formatThreshold,
   measureTask,
   notMeasured,
   pilotCriteria,

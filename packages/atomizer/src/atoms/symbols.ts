@@ -205,23 +205,7 @@ export function pieceSymbols(r: Resolver, p: Piece, unit = false): PieceSymbols 
   }
   for (const input of inputs.values()) if (called.has(input.name)) input.usage |= USAGE.CALL;
   const own = functionScope === -1 ? 0 : functionScope;
-  let unitScope = -1;
-  if (unit) {
-    // Scope ids grow with their start event: the first function scope opened inside the piece is the unit's.
-    const { scopeStart, scopeKind } = log;
-    let lo = 1;
-    let hi = scopeStart.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (scopeStart[mid]! < p.evStart) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let s = lo; s < scopeStart.length && scopeStart[s]! < p.evEnd; s++)
-      if (scopeKind[s] === SCOPE.FUNCTION) {
-        unitScope = s;
-        break;
-      }
-  }
+  const unitScope = unit ? firstFunctionScope(log, p) : -1;
   const returnsValue = returnScopes.some((f) => f === unitScope || (!inside(log, f, p.evStart, p.evEnd) && f === own));
   return {
     defines,
@@ -232,6 +216,24 @@ export function pieceSymbols(r: Resolver, p: Piece, unit = false): PieceSymbols 
     writesModuleState,
     functionScope: own,
   };
+}
+
+/**
+ * The first function scope opened inside the piece (a whole-function piece's own scope), or -1. Scope ids
+ * grow with their start event, so a binary search finds the first scope starting in the piece.
+ */
+function firstFunctionScope(log: Resolver['log'], p: Piece): number {
+  const { scopeStart, scopeKind } = log;
+  let lo = 1;
+  let hi = scopeStart.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (scopeStart[mid]! < p.evStart) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let s = lo; s < scopeStart.length && scopeStart[s]! < p.evEnd; s++)
+    if (scopeKind[s] === SCOPE.FUNCTION) return s;
+  return -1;
 }
 
 /** `call` > `read` > `write` > `type`: how a name is mainly used. */

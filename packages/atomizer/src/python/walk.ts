@@ -1,16 +1,19 @@
 import type { Node } from 'web-tree-sitter';
 import { EV, SCOPE } from '../events.js';
+import { defineTarget, visitAsPattern, visitClass, visitFunction, visitTypeAlias } from './definitions.js';
 import {
-  defineTarget,
-  visitAsPattern,
-  visitClass,
-  visitFunction,
-  visitPattern,
-  visitTypeAlias,
-} from './definitions.js';
+  countMatch,
+  countWhile,
+  visitBranchClause,
+  visitElif,
+  visitExcept,
+  visitFor,
+  visitIf,
+  visitTry,
+} from './compound.js';
 import { visitImport } from './imports.js';
-import { closeClause, openClause, visitLongLiteral, visitStatement } from './statements.js';
-import { baseName, decide, dotted, endLine, line, markLeaf, same, short, type PyWalk } from './walk-state.js';
+import { visitLongLiteral, visitStatement } from './statements.js';
+import { baseName, decide, dotted, endLine, line, markLeaf, same, type PyWalk } from './walk-state.js';
 
 /**
  * Walks a tree-sitter Python tree once: decisions, source lines, symbol events, the statement tree,
@@ -118,65 +121,23 @@ export function walkModule(w: PyWalk, root: Node): void {
         return;
       }
       case 'for_statement':
-      case 'for_in_clause': {
-        if (node.type === 'for_statement') {
-          decide(w, w.radon && node.namedChildren.some((c) => c?.type === 'else_clause') ? 2 : 1);
-        } else if (w.radon) decide(w);
-        // The iterable first, then the loop variable, then the body.
-        const left = node.childForFieldName('left');
-        const right = node.childForFieldName('right');
-        if (right) visit(right);
-        defineTarget(w, left);
-        for (const c of node.children) if (c && !same(c, left) && !same(c, right)) visit(c);
+      case 'for_in_clause':
+        visitFor(w, node);
         return;
-      }
       case 'while_statement':
-        decide(w, w.radon && node.namedChildren.some((c) => c?.type === 'else_clause') ? 2 : 1);
-        w.log.push(EV.BRANCH, short(node.childForFieldName('condition')));
+        countWhile(w, node);
         break;
-      case 'if_statement': {
-        // The `if` branch is a clause of its own; `elif`/`else` clauses open theirs.
-        const consequence = node.childForFieldName('consequence');
-        const clause = openClause(w, 'if', line(node), consequence ? endLine(consequence) : endLine(node));
-        const before = w.decisions;
-        decide(w);
-        w.log.push(EV.BRANCH, short(node.childForFieldName('condition')));
-        let i = 0;
-        for (; i < node.childCount; i++) {
-          const c = node.child(i);
-          if (!c) continue;
-          visit(c);
-          if (same(c, consequence)) break;
-        }
-        closeClause(w, clause, before);
-        for (i++; i < node.childCount; i++) {
-          const c = node.child(i);
-          if (c) visit(c);
-        }
+      case 'if_statement':
+        visitIf(w, node);
         return;
-      }
-      case 'elif_clause': {
-        const clause = openClause(w, 'elif', line(node), endLine(node));
-        const before = w.decisions;
-        decide(w);
-        w.log.push(EV.BRANCH, short(node.childForFieldName('condition')));
-        for (const c of node.children) if (c) visit(c);
-        closeClause(w, clause, before);
+      case 'elif_clause':
+        visitElif(w, node);
         return;
-      }
       case 'else_clause':
       case 'finally_clause':
-      case 'case_clause': {
-        const clause = openClause(w, node.type.replace('_clause', ''), line(node), endLine(node));
-        const before = w.decisions;
-        for (const c of node.children) {
-          if (!c) continue;
-          if (c.type === 'case_pattern') visitPattern(w, c);
-          else visit(c);
-        }
-        closeClause(w, clause, before);
+      case 'case_clause':
+        visitBranchClause(w, node);
         return;
-      }
       case 'string': {
         const lines = endLine(node) - line(node) + 1;
         const stmt = w.frames[w.frames.length - 1]?.stmt;
@@ -197,46 +158,19 @@ export function walkModule(w: PyWalk, root: Node): void {
       case 'boolean_operator':
         if (w.radon) decide(w);
         break;
-      case 'try_statement': {
-        const handlers = node.namedChildren.filter((c) => c?.type === 'except_clause').length;
-        const hasElse = node.namedChildren.some((c) => c?.type === 'else_clause');
-        const body = node.childForFieldName('body');
-        const clause = openClause(w, 'try', line(node), body ? endLine(body) : line(node));
-        const before = w.decisions;
-        decide(w, w.radon ? handlers + (hasElse ? 1 : 0) : handlers + 1);
-        let i = 0;
-        for (; i < node.childCount; i++) {
-          const c = node.child(i);
-          if (!c) continue;
-          visit(c);
-          if (same(c, body)) break;
-        }
-        closeClause(w, clause, before);
-        for (i++; i < node.childCount; i++) {
-          const c = node.child(i);
-          if (c) visit(c);
-        }
+      case 'try_statement':
+        visitTry(w, node);
         return;
-      }
-      case 'match_statement': {
-        if (w.radon) {
-          const cases = node.descendantsOfType('case_clause').filter((c) => c?.parent?.parent === node);
-          const wildcard = cases.some((c) => c!.namedChildren.find((x) => x?.type === 'case_pattern')?.text === '_');
-          decide(w, Math.max(0, cases.length - (wildcard ? 1 : 0)));
-        }
+      case 'match_statement':
+        countMatch(w, node);
         break;
-      }
       case 'as_pattern':
         visitAsPattern(w, node);
         return;
       case 'except_clause':
-      case 'except_group_clause': {
-        const clause = openClause(w, 'except', line(node), endLine(node));
-        const before = w.decisions;
-        for (const c of node.children) if (c) visit(c);
-        closeClause(w, clause, before);
+      case 'except_group_clause':
+        visitExcept(w, node);
         return;
-      }
       case 'return_statement':
       case 'yield':
         if (node.namedChildCount > 0) w.log.push(EV.RETURN, '');

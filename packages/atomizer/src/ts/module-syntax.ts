@@ -7,6 +7,12 @@ import { skipParens, type TsWalk } from './walk-state.js';
 // Imports and exports of a module: ES syntax, `import x = require()` and top-level CommonJS
 // `const x = require('m')`. Imported names are module bindings (context for atoms).
 
+// Most declarations carry no modifiers: checking the node's own list first spares building the
+// list of exported names (and the compiler's modifier-flag lookup) for every one of them.
+export function hasModifiers(node: TS.Node): boolean {
+  return (node as { modifiers?: TS.NodeArray<TS.ModifierLike> }).modifiers !== undefined;
+}
+
 export function visitImport(w: TsWalk, node: TS.ImportDeclaration): void {
   const { ts } = w;
   const mod = ts.isStringLiteral(node.moduleSpecifier) ? node.moduleSpecifier.text : w.textOf(node.moduleSpecifier);

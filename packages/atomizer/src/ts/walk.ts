@@ -1,27 +1,28 @@
 import type * as TS from 'typescript';
 import { EV, SCOPE } from '../events.js';
-import { visitCaseClause, visitCatch, visitIf, visitLongLiteral, visitTry, visitTypeMembers } from './compound.js';
-import { visitBindingName, visitClass, visitTarget } from './declarations.js';
-import { staticKeyName } from './eslint-names.js';
-import { beginUnit, endUnit, visitFunction } from './function-units.js';
+import { visitCaseClause, visitCatch, visitIf, visitLongLiteral, visitTry } from './compound.js';
+import { visitClass, visitTarget } from './declarations.js';
+import { visitFunction } from './function-units.js';
 import {
   exportModifiers,
-  requireImport,
+  hasModifiers,
   visitExportDeclaration,
   visitImport,
   visitImportEquals,
 } from './module-syntax.js';
 import { C, kindTables } from './node-kinds.js';
 import { closeStatement, openStatement } from './statements.js';
+import { visitTypeDeclaration } from './type-declarations.js';
 import {
-  baseIdentifier,
-  calleeName,
-  isFunctionValue,
-  markNode,
-  markSpan,
-  skipParens,
-  type TsWalk,
-} from './walk-state.js';
+  visitAssignment,
+  visitParameter,
+  visitPropertyAssignment,
+  visitPropertyDeclaration,
+  visitShorthandProperty,
+  visitStaticBlock,
+  visitVariableDeclaration,
+} from './value-bindings.js';
+import { baseIdentifier, calleeName, markNode, markSpan, type TsWalk } from './walk-state.js';
 
 /**
  * Walks the whole file once: complexity per function unit, source lines, symbol events, the
@@ -29,12 +30,6 @@ import {
  * state (locals are cheaper than property loads on this hot path) and are published on `w` for the
  * modules the walk calls into.
  */
-// Most declarations carry no modifiers: checking the node's own list first spares building the
-// list of exported names (and the compiler's modifier-flag lookup) for every one of them.
-function hasModifiers(node: TS.Node): boolean {
-  return (node as { modifiers?: TS.NodeArray<TS.ModifierLike> }).modifiers !== undefined;
-}
-
 export function walkSourceFile(w: TsWalk): void {
   const {
     ts,
@@ -46,12 +41,9 @@ export function walkSourceFile(w: TsWalk): void {
     log,
     lean,
     countOptional,
-    countDefaults,
     modified,
     functions,
     exports,
-    types,
-    frames,
     start,
     raw,
     decide,
@@ -230,31 +222,8 @@ export function walkSourceFile(w: TsWalk): void {
           op === K.QuestionQuestionEqualsToken
         )
           decide();
-        if (op === K.EqualsToken || (op >= K.FirstCompoundAssignment && op <= K.LastCompoundAssignment)) {
-          if (op === K.EqualsToken) visitTarget(w, b.left);
-          else {
-            const base = baseIdentifier(ts, b.left);
-            if (base) log.push(EV.WRITE, base);
-            visit(b.left);
-          }
-          // A function assigned to a name is bound to it.
-          const right = skipParens(ts, b.right);
-          if (isFunctionValue(ts, right)) {
-            const nm = ts.isPropertyAccessExpression(b.left)
-              ? b.left.name.text
-              : ts.isIdentifier(b.left)
-                ? b.left.text
-                : undefined;
-            visitFunction(
-              w,
-              right,
-              undefined,
-              'none',
-              right.kind === K.FunctionExpression && right.name ? right.name.text : nm,
-            );
-          } else visit(b.right);
-          return;
-        }
+        if (op === K.EqualsToken || (op >= K.FirstCompoundAssignment && op <= K.LastCompoundAssignment))
+          return visitAssignment(w, b, op);
         break;
       }
       case C.UNARY: {
@@ -290,41 +259,10 @@ export function walkSourceFile(w: TsWalk): void {
       case C.RETURN_OR_YIELD:
         if ((node as TS.ReturnStatement).expression) log.push(EV.RETURN, '');
         break;
-      case C.PARAMETER: {
-        const p = node as TS.ParameterDeclaration;
-        ts.getDecorators(p)?.forEach((d) => visit(d));
-        if (p.type) visitType(p.type);
-        if (p.initializer) {
-          if (countDefaults) decide();
-          visit(p.initializer);
-        }
-        visitBindingName(w, p.name, EV.DEF_PARAM, log.current, p.type && !lean ? w.textOf(p.type) : undefined);
-        return;
-      }
-      case C.VARIABLE_DECLARATION: {
-        const d = node as TS.VariableDeclaration;
-        let kind: number = EV.DEF_VALUE;
-        if (w.functionDepth === 0 && frames.length === 1 && requireImport(w, d)) kind = EV.DEF_IMPORT;
-        if (d.type) visitType(d.type);
-        const init = d.initializer && skipParens(ts, d.initializer);
-        if (isFunctionValue(ts, init) && ts.isIdentifier(d.name)) {
-          kind = EV.DEF_FUNCTION;
-          visitFunction(
-            w,
-            init,
-            undefined,
-            'none',
-            init.kind === K.FunctionExpression && init.name ? init.name.text : d.name.text,
-          );
-        } else if (d.initializer) {
-          if (init!.kind === K.ClassExpression) kind = EV.DEF_CLASS;
-          visit(d.initializer);
-        }
-        // `var` lives in the function; `let`/`const`/`using` and catch parameters in the block.
-        const scope = w.blockScoped ? log.current : log.scopeFunction[log.current]!;
-        visitBindingName(w, d.name, kind, scope, d.type && !lean ? w.textOf(d.type) : undefined);
-        return;
-      }
+      case C.PARAMETER:
+        return visitParameter(w, node as TS.ParameterDeclaration);
+      case C.VARIABLE_DECLARATION:
+        return visitVariableDeclaration(w, node as TS.VariableDeclaration);
       case C.FUNCTION:
         visitFunction(w, node as TS.FunctionLikeDeclaration, undefined, 'none', undefined);
         if (node.kind === K.FunctionDeclaration && hasModifiers(node))
@@ -341,53 +279,14 @@ export function walkSourceFile(w: TsWalk): void {
         );
         return;
       }
-      case C.PROPERTY_ASSIGNMENT: {
-        const p = node as TS.PropertyAssignment;
-        if (ts.isComputedPropertyName(p.name)) visit(p.name.expression);
-        else markNode(w, p.name, start(p.name));
-        const v = skipParens(ts, p.initializer);
-        if (isFunctionValue(ts, v)) visitFunction(w, v, p, 'property', staticKeyName(ts, p.name) ?? undefined);
-        else visit(p.initializer);
-        return;
-      }
-      case C.SHORTHAND_PROPERTY: {
-        const p = node as TS.ShorthandPropertyAssignment;
-        log.push(EV.USE, p.name.text);
-        if (p.objectAssignmentInitializer) {
-          if (countDefaults) decide();
-          visit(p.objectAssignmentInitializer);
-        }
-        return;
-      }
-      case C.PROPERTY_DECLARATION: {
-        const p = node as TS.PropertyDeclaration;
-        ts.getDecorators(p)?.forEach((d) => visit(d));
-        if (ts.isComputedPropertyName(p.name)) visit(p.name.expression);
-        if (p.type) visitType(p.type);
-        if (!p.initializer) return;
-        const inClass = parent && (parent.kind === K.ClassDeclaration || parent.kind === K.ClassExpression);
-        if (!inClass) {
-          visit(p.initializer);
-          return;
-        }
-        const v = skipParens(ts, p.initializer);
-        const keyName = staticKeyName(ts, p.name) ?? '<computed>';
-        const unit = beginUnit(w, p.initializer, 'class-field', keyName, start(v), 'Class field initializer');
-        w.functionDepth++;
-        if (isFunctionValue(ts, v)) visitFunction(w, v, p, 'property-definition', keyName);
-        else visit(p.initializer);
-        w.functionDepth--;
-        endUnit(w, unit);
-        return;
-      }
-      case C.STATIC_BLOCK: {
-        const unit = beginUnit(w, node, 'static-block', 'static', start(node), 'Class static block');
-        w.functionDepth++;
-        visit((node as TS.ClassStaticBlockDeclaration).body);
-        w.functionDepth--;
-        endUnit(w, unit);
-        return;
-      }
+      case C.PROPERTY_ASSIGNMENT:
+        return visitPropertyAssignment(w, node as TS.PropertyAssignment);
+      case C.SHORTHAND_PROPERTY:
+        return visitShorthandProperty(w, node as TS.ShorthandPropertyAssignment);
+      case C.PROPERTY_DECLARATION:
+        return visitPropertyDeclaration(w, node as TS.PropertyDeclaration, parent);
+      case C.STATIC_BLOCK:
+        return visitStaticBlock(w, node as TS.ClassStaticBlockDeclaration);
       case C.CLASS:
         visitClass(w, node as TS.ClassLikeDeclaration);
         if (node.kind === K.ClassDeclaration && hasModifiers(node))
@@ -421,45 +320,8 @@ export function walkSourceFile(w: TsWalk): void {
         visit(v.declarationList);
         return;
       }
-      case C.TYPE_DECLARATION: {
-        const d = node as TS.InterfaceDeclaration;
-        const kind =
-          node.kind === K.InterfaceDeclaration ? 'interface' : node.kind === K.TypeAliasDeclaration ? 'type' : 'enum';
-        const line = lineOf(start(node));
-        types.push({ name: d.name.text, kind, startLine: line, endLine: lineOf(node.end - 1) });
-        if (hasModifiers(node)) exportModifiers(w, node, [d.name.text], kind);
-        log.def(EV.DEF_TYPE, d.name.text, line);
-        if (kind === 'enum') {
-          // Members are names inside the enum: an initializer may use an earlier member bare.
-          const scope = log.open(SCOPE.BLOCK);
-          for (const m of (node as TS.EnumDeclaration).members) {
-            markNode(w, m, start(m));
-            if (ts.isIdentifier(m.name)) log.def(EV.DEF_VALUE, m.name.text, lineOf(start(m)));
-            if (m.initializer) visit(m.initializer);
-          }
-          log.close(scope);
-          return;
-        }
-        const scope = log.open(SCOPE.TYPE);
-        // A long interface or object type splits between its members, like a long literal.
-        const literal = (node as TS.TypeAliasDeclaration).type;
-        const members =
-          node.kind === K.InterfaceDeclaration
-            ? d.members
-            : literal && ts.isTypeLiteralNode(literal)
-              ? literal.members
-              : undefined;
-        const long = !lean && members !== undefined && visitTypeMembers(w, members, true);
-        ts.forEachChild(node, (c) => {
-          if (c === d.name) markNode(w, c, start(c));
-          else if (long && node.kind === K.InterfaceDeclaration && members!.includes(c as TS.TypeElement)) return;
-          else if (long && c === literal) markNode(w, c, start(c));
-          else visitType(c);
-        });
-        if (long) visitTypeMembers(w, members, false);
-        log.close(scope);
-        return;
-      }
+      case C.TYPE_DECLARATION:
+        return visitTypeDeclaration(w, node as TS.InterfaceDeclaration);
       case C.LABELED:
         markNode(w, (node as TS.LabeledStatement).label, start((node as TS.LabeledStatement).label));
         visit((node as TS.LabeledStatement).statement, node);

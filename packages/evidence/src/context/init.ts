@@ -17,7 +17,7 @@ import { cacheExcerpt, citedSections } from '../standards.js';
 import { findTask, type TaskLocation } from '../tasks/find.js';
 import { validateTaskFile, type TaskVerdict } from '../tasks/load.js';
 import { displayPath, exists, sha256, systemClock, type Clock } from '../util.js';
-import { commandsFromTask } from '../validation/commands.js';
+import { commandsFromTask } from '../validation/task-commands.js';
 import { checkCleanTree, recordWorktree, takeSnapshot, workspaceIgnores } from '../worktree.js';
 import { CONTEXT_FILE, immutableFields } from './store.js';
 

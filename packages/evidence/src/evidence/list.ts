@@ -2,7 +2,8 @@ import { St3Error, type EvidenceEntry } from '@st3/schemas';
 import type { EvidenceWorkspace } from '../config.js';
 import { readContext } from '../context/store.js';
 import { displayPath, exists } from '../util.js';
-import { indexAgainstContext, indexFile, readEvidenceIndex } from './attach.js';
+import { indexFile, readEvidenceIndex } from './evidence-index.js';
+import { indexAgainstContext } from './verify.js';
 
 /**
  * The attachments of a task, from its evidence index, held against context.json: an index that lacks

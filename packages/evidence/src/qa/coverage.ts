@@ -2,8 +2,8 @@ import { splitCommand } from '@st3/process';
 import type { EvidenceEntry, QaSummary, ValidationCommand } from '@st3/schemas';
 import { contextDirFor, type EvidenceWorkspace } from '../config.js';
 import { readContext } from '../context/store.js';
-import { readEvidenceIndex } from '../evidence/attach.js';
-import { parseCommands } from '../validation/commands.js';
+import { readEvidenceIndex } from '../evidence/evidence-index.js';
+import { parseCommands } from '../validation/task-commands.js';
 import { NOT_MEASURED, qaNotMeasured } from './measured.js';
 import { readRunsFile } from './runs.js';
 

@@ -1,4 +1,5 @@
-export { detectQaFormat, qaKey, summarizeQa, type SummarizeQaInput } from './summarize.js';
+export { detectQaFormat } from './detect-format.js';
+export { qaKey, summarizeQa, type SummarizeQaInput } from './summarize.js';
 export { compareQa, type QaDriftFinding, type QaDriftKind, type QaDriftOptions, type QaDriftReport } from './drift.js';
 export {
   readQaBaselines,

@@ -13,7 +13,7 @@ import {
   type TaskFile,
 } from '@st3/schemas';
 import { checkCompleteness, pipelineOf, taskSchemaVersion, type TaskRecord } from './completeness.js';
-import { pipelinePath, commandSyntaxErrors } from '../validation/commands.js';
+import { pipelinePath, commandSyntaxErrors } from '../validation/task-commands.js';
 
 export interface TaskVerdict {
   file: string;

@@ -4,7 +4,8 @@ import type { EvidenceWorkspace } from '../config.js';
 import { taskFileDrift } from '../context/diff.js';
 import { validateTaskFile } from '../tasks/load.js';
 import { systemClock, type Clock } from '../util.js';
-import { commandsFromTask, parseCommands, skippedResult } from './commands.js';
+import { skippedResult } from './tally.js';
+import { commandsFromTask, parseCommands } from './task-commands.js';
 
 /**
  * A validation command on which the context and the task file now disagree: `added` to the file since

@@ -8,7 +8,8 @@ import { attachEvidence } from '../evidence/attach.js';
 import { findTask } from '../tasks/find.js';
 import { validateTaskFile } from '../tasks/load.js';
 import { systemClock, type Clock } from '../util.js';
-import { parseCommands, runsThroughShell, runValidationCommand, type RunValidationOptions } from './commands.js';
+import { runsThroughShell, runValidationCommand, type RunValidationOptions } from './commands.js';
+import { parseCommands } from './task-commands.js';
 import { driftResult, validationCommandDrift, type CommandDrift } from './drift.js';
 
 export interface RunTaskValidationOptions extends Omit<RunValidationOptions, 'root' | 'taskStatus' | 'onOutput'> {

@@ -1,6 +1,6 @@
 import type { PilotVerdict, SuccessCriterion, TaskMetrics } from '@st3/schemas';
 import type { CriterionDelta } from '../aggregate.js';
-import { formatThreshold } from '../criteria.js';
+import { formatThreshold } from '../pilot-table.js';
 import { formatCriterionValue, pct } from '../format.js';
 import type { DashboardData } from './dashboard.js';
 import { barChart, escapeHtml as h, formatNumber, seriesColor, timeChart, type TimeSeries } from './svg.js';

@@ -36,10 +36,60 @@ function thresholds(steps: [string, number | null][]) {
   return { mode: 'absolute', steps: steps.map(([color, value]) => ({ color, value })) };
 }
 
+const rate = (m: string, r = '$__rate_interval') => `sum(${one(`rate(${m}[${r}])`)})`;
+
 export function grafanaDashboard(options: GrafanaOptions = {}): Record<string, unknown> {
+  const { panels, add } = panelList();
+  addHeadlineRow(add);
+  addThroughputRow(add);
+  addPerformanceRow(add);
+  addReviewRow(add);
+  addCostRow(add);
+
+  return {
+    __inputs: [
+      {
+        name: 'DS_PROMETHEUS',
+        label: 'Prometheus',
+        type: 'datasource',
+        pluginId: 'prometheus',
+        pluginName: 'Prometheus',
+      },
+    ],
+    uid: options.uid ?? 'st3-execution',
+    title: options.title ?? 'ST3 execution',
+    tags: ['st3', 'agents', 'execution'],
+    timezone: 'browser',
+    schemaVersion: 39,
+    version: 1,
+    editable: true,
+    refresh: '30s',
+    time: { from: options.from ?? 'now-6h', to: 'now' },
+    templating: {
+      list: [
+        { name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', current: {}, hide: 0 },
+      ],
+    },
+    annotations: { list: [] },
+    panels,
+  };
+}
+
+/** Adds a panel to `panels`, numbered in the order added (refIds A, B… per target). */
+type AddPanel = (
+  type: GrafanaPanel['type'],
+  title: string,
+  description: string,
+  grid: [number, number, number, number],
+  targets: [string, string?][],
+  defaults?: Record<string, unknown>,
+  panelOptions?: Record<string, unknown>,
+) => void;
+
+function panelList(): { panels: GrafanaPanel[]; add: AddPanel } {
   let nextId = 1;
   const panels: GrafanaPanel[] = [];
-  const add = (
+  const add: AddPanel = (
     type: GrafanaPanel['type'],
     title: string,
     description: string,
@@ -65,9 +115,11 @@ export function grafanaDashboard(options: GrafanaOptions = {}): Record<string, u
       options: panelOptions,
     });
   };
-  const rate = (m: string, r = '$__rate_interval') => `sum(${one(`rate(${m}[${r}])`)})`;
+  return { panels, add };
+}
 
-  // Row 1: the seed's headline figures.
+/** Row 1: the seed's headline figures. */
+function addHeadlineRow(add: AddPanel): void {
   add(
     'stat',
     'Precision',
@@ -116,8 +168,10 @@ export function grafanaDashboard(options: GrafanaOptions = {}): Record<string, u
       ]),
     },
   );
+}
 
-  // Row 2: throughput and failures.
+/** Row 2: throughput and failures. */
+function addThroughputRow(add: AddPanel): void {
   add(
     'timeseries',
     'Atoms per minute',
@@ -152,8 +206,10 @@ export function grafanaDashboard(options: GrafanaOptions = {}): Record<string, u
       ]),
     },
   );
+}
 
-  // Row 3: performance.
+/** Row 3: performance. */
+function addPerformanceRow(add: AddPanel): void {
   add(
     'timeseries',
     'Parallel atoms, queue and workers',
@@ -188,8 +244,10 @@ export function grafanaDashboard(options: GrafanaOptions = {}): Record<string, u
     ],
     { unit: 's' },
   );
+}
 
-  // Row 4: retries, confidence, review.
+/** Row 4: retries, confidence, review. */
+function addReviewRow(add: AddPanel): void {
   add(
     'timeseries',
     'Retries by category',
@@ -215,8 +273,10 @@ export function grafanaDashboard(options: GrafanaOptions = {}): Record<string, u
     [[`sum by (level) (${one('st3_v2_review_queue_size')})`, '{{level}}']],
     { unit: 'none', custom: { stacking: { mode: 'normal' } } },
   );
+}
 
-  // Row 5: cost tracking.
+/** Row 5: cost tracking. */
+function addCostRow(add: AddPanel): void {
   add(
     'timeseries',
     'Tokens and cost',
@@ -228,32 +288,4 @@ export function grafanaDashboard(options: GrafanaOptions = {}): Record<string, u
     ],
     { unit: 'none' },
   );
-
-  return {
-    __inputs: [
-      {
-        name: 'DS_PROMETHEUS',
-        label: 'Prometheus',
-        type: 'datasource',
-        pluginId: 'prometheus',
-        pluginName: 'Prometheus',
-      },
-    ],
-    uid: options.uid ?? 'st3-execution',
-    title: options.title ?? 'ST3 execution',
-    tags: ['st3', 'agents', 'execution'],
-    timezone: 'browser',
-    schemaVersion: 39,
-    version: 1,
-    editable: true,
-    refresh: '30s',
-    time: { from: options.from ?? 'now-6h', to: 'now' },
-    templating: {
-      list: [
-        { name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', current: {}, hide: 0 },
-      ],
-    },
-    annotations: { list: [] },
-    panels,
-  };
 }
