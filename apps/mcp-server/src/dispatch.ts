@@ -14,6 +14,7 @@ import { St3Error } from '@st3/schemas';
 import { Ajv } from 'ajv';
 import { z } from 'zod';
 import { canOffload, runOffloaded } from './offload.js';
+import { withWorkspacePaths } from './paths.js';
 import { documentResult, errorResult } from './results.js';
 import type { AnyTool, ToolProgress } from './tool.js';
 
@@ -45,7 +46,8 @@ export function listing(tool: AnyTool): Tool {
     name: tool.name,
     title: tool.title,
     description: tool.description,
-    inputSchema: toolJsonSchema(tool.input, 'input'),
+    // additionalProperties: false — an argument not listed is refused (refuseUnknownArguments).
+    inputSchema: toolJsonSchema(z.strictObject(tool.input.shape), 'input'),
     outputSchema: toolJsonSchema(tool.output, 'output') as Tool['outputSchema'],
     annotations: { title: tool.title, ...tool.annotations },
   };
@@ -97,6 +99,7 @@ async function callTool(
   const offloaded = tool.offload === true && options.offload !== false && canOffload();
   let result: CallToolResult;
   try {
+    refuseUnknownArguments(tool, rawArgs);
     const args = tool.input.safeParse(rawArgs ?? {});
     if (!args.success)
       throw new St3Error('E_USAGE', `invalid arguments for ${tool.name}: ${describeIssues(args.error)}`, {
@@ -127,7 +130,8 @@ async function callTool(
       );
     result = documentResult(tool.summary(value), document, failed);
   } catch (error) {
-    result = errorResult(error);
+    // Libraries name files absolutely; a tool's error names them from the workspace root, as its results do.
+    result = errorResult(withWorkspacePaths(options.root, error));
   } finally {
     progress.stop();
   }
@@ -158,6 +162,24 @@ function describeMismatch(schema: Tool['outputSchema'], doc: unknown): string | 
     );
   }
   return [...seen].slice(0, 10).join('; ');
+}
+
+/**
+ * An argument the tool does not take is E_USAGE, as the CLI refuses an unknown option: dropping it
+ * would answer another question than the one asked (a misspelt `max` would pass every function).
+ */
+function refuseUnknownArguments(tool: AnyTool, rawArgs: unknown): void {
+  if (typeof rawArgs !== 'object' || rawArgs === null || Array.isArray(rawArgs)) return;
+  const known = Object.keys(tool.input.shape as Record<string, unknown>);
+  const unknown = Object.keys(rawArgs).filter((key) => !known.includes(key));
+  if (unknown.length === 0) return;
+  throw new St3Error(
+    'E_USAGE',
+    `invalid arguments for ${tool.name}: unknown argument${unknown.length === 1 ? '' : 's'} ${unknown.map((k) => `"${k}"`).join(', ')}`,
+    {
+      hint: `${tool.name} takes ${known.length > 0 ? known.join(', ') : 'no arguments'} (see its inputSchema in tools/list)`,
+    },
+  );
 }
 
 function describeIssues(error: z.ZodError): string {

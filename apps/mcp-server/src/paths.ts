@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { St3Error } from '@st3/schemas';
+import { isSt3Error, St3Error } from '@st3/schemas';
 
 const GLOB = /[*?[\]{}]/;
 
@@ -33,7 +33,7 @@ export function resolveInside(root: string, path: string): string {
   const abs = resolve(root, path);
   if (!inside(root, abs) || !inside(realish(root), realish(abs))) {
     throw new St3Error('E_PATH_ESCAPE', `path "${path}" is outside the workspace root`, {
-      hint: `paths are resolved from ${root}; use a path inside it`,
+      hint: 'paths are resolved from the workspace root (st3 mcp --cwd); use a path inside it',
     });
   }
   return abs;
@@ -51,4 +51,42 @@ export function insidePattern(root: string, pattern: string): string {
   }
   const abs = resolveInside(root, pattern);
   return relative(root, abs).split(sep).join('/') || '.';
+}
+
+/** `file` as tools name files: workspace-relative with `/`; a path outside the root stays as it is. */
+export function shownPath(root: string, file: string): string {
+  if (!isAbsolute(file)) return file;
+  const rel = relative(root, file);
+  if (rel.startsWith('..') || isAbsolute(rel)) return file;
+  return rel.split(sep).join('/') || '.';
+}
+
+/** `text` with the absolute paths under `root` it mentions made workspace-relative (the root itself: `.`). */
+export function shownPathsIn(root: string, text: string): string {
+  const under = text.split(root + sep).join('');
+  // The root alone, not the start of a longer name (`/ws` in `/ws2`).
+  return under.replace(new RegExp(`${root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-]|\\.[\\w-])`, 'g'), '.');
+}
+
+/**
+ * A library's St3Error with workspace-relative paths in its file, message, hint and diagnostics:
+ * libraries name files absolutely, tools name them from the workspace root. Anything else as it is.
+ */
+export function withWorkspacePaths(root: string, error: unknown): unknown {
+  if (!isSt3Error(error)) return error;
+  const { file, line, column, details, hint } = error;
+  return new St3Error(error.code, shownPathsIn(root, error.message), {
+    ...(file !== undefined ? { file: shownPath(root, file) } : {}),
+    ...(line !== undefined ? { line } : {}),
+    ...(column !== undefined ? { column } : {}),
+    ...(details !== undefined ? { details } : {}),
+    ...(hint !== undefined ? { hint: shownPathsIn(root, hint) } : {}),
+    // A duck-typed St3Error (from another copy of @st3/schemas) may carry no diagnostics.
+    diagnostics: (Array.isArray(error.diagnostics) ? error.diagnostics : []).map((d) => ({
+      ...d,
+      message: shownPathsIn(root, d.message),
+      ...(d.file !== undefined ? { file: shownPath(root, d.file) } : {}),
+    })),
+    cause: error,
+  });
 }

@@ -30,14 +30,8 @@ import {
 import { metricsCollectTool, metricsCompareTool, telemetryRecordTool } from './tools/metrics.js';
 import { qaDriftTool, qaRecordTool } from './tools/qa.js';
 import { reviewActionTool, reviewListTool, reviewShowTool, runStatusTool } from './tools/review.js';
-import {
-  checkPatternsTool,
-  checkScaffoldedTool,
-  listArtifactTypesTool,
-  parityCompareTool,
-  scaffoldArtifactTool,
-  scaffoldBatchTool,
-} from './tools/scaffold.js';
+import { checkPatternsTool, parityCompareTool, scaffoldBatchTool } from './tools/patterns.js';
+import { checkScaffoldedTool, listArtifactTypesTool, scaffoldArtifactTool } from './tools/scaffold.js';
 import { updateScaffoldedTool } from './tools/scaffold-update.js';
 import {
   taskContextShowTool,

@@ -62,7 +62,9 @@ async function mcp(dir: string, tool: string, args: Record<string, unknown>, sch
 }
 
 /** A document with the workspace folder written as `<ws>`, for comparing twin workspaces. */
-const portable = (doc: unknown, dir: string) => JSON.parse(JSON.stringify(doc).split(dir).join('<ws>')) as unknown;
+/** A document with the paths under `dir` as tools give them: workspace-relative (the CLI prints them absolute). */
+const portable = (doc: unknown, dir: string) =>
+  JSON.parse(JSON.stringify(doc).split(`${dir}/`).join('').split(dir).join('.')) as unknown;
 const errorCode = (doc: Record<string, unknown>) => (doc.error as { code?: string } | undefined)?.code;
 
 describe('scaffold_artifact and update_scaffolded read ST3_SCHEMA_FIRST as st3 scaffold does', () => {
@@ -175,8 +177,10 @@ describe('check_patterns reads .st3/config/patterns.yaml as st3 patterns check d
     expect(r.c.code).toBe(1);
     expect(r.m.isError).toBe(true);
     const doc = r.m.doc as { registry: string; linkBase: string; findings: { rule: string; message: string }[] };
-    expect(doc.registry).toBe(join(r.mcpDir, 'reg/PATTERN_INDEX.yaml'));
-    expect(doc.linkBase).toBe(r.mcpDir);
+    // Named from the workspace root, as tools name files.
+    expect(doc.registry).toBe('reg/PATTERN_INDEX.yaml');
+    expect(doc.linkBase).toBe('.');
+    expect(JSON.stringify(doc)).not.toContain(r.mcpDir);
     expect(doc.findings.some((f) => f.rule === 'required-folder' && f.message.includes('"docs"'))).toBe(true);
     expect(portable(r.m.doc, r.mcpDir)).toEqual(portable(r.c.doc, r.cliDir));
   });

@@ -71,6 +71,23 @@ describe('tool dispatch', () => {
     expect(text(bad, 0)).toMatch(/^E_USAGE: invalid arguments for echo: n: /);
   });
 
+  it('an argument the tool does not take is E_USAGE naming it, never dropped (as the CLI refuses an unknown option)', async () => {
+    // A misspelt threshold must not run the check without it.
+    const r = await callEcho({ n: 1, nn: 2, Fail: true });
+    expect(r.isError).toBe(true);
+    expect(r.structuredContent).toBeUndefined();
+    expect(JSON.parse(text(r, 1))).toEqual({
+      ok: false,
+      error: {
+        code: 'E_USAGE',
+        message: 'invalid arguments for echo: unknown arguments "nn", "Fail"',
+        hint: 'echo takes n, extra, fail (see its inputSchema in tools/list)',
+      },
+    });
+    const { tools } = await client.listTools();
+    expect(tools[0]!.inputSchema).toEqual(expect.objectContaining({ additionalProperties: false }));
+  });
+
   it('a result that breaks its own schema is never sent: E_INTERNAL naming the field', async () => {
     const r = await callEcho({ n: 1, extra: true });
     expect(r.isError).toBe(true);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, isAbsolute } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insidePattern, resolveInside } from '../src/paths.js';
+import { insidePattern, resolveInside, shownPath, shownPathsIn } from '../src/paths.js';
 
 let root: string;
 beforeAll(async () => {
@@ -42,5 +42,20 @@ describe('insidePattern', () => {
     expect(insidePattern(root, 'src/**/*.ts')).toBe('src/**/*.ts');
     expect(() => insidePattern(root, '../*/x.ts')).toThrow(/may leave the workspace root/);
     expect(() => insidePattern(root, '/etc/*.conf')).toThrow(/may leave/);
+  });
+});
+
+describe('shownPath and shownPathsIn: paths as tools name them', () => {
+  it('workspace-relative under the root, the root itself as ".", anything else as it is', () => {
+    expect(shownPath('/w/a.b', '/w/a.b/src/x.ts')).toBe('src/x.ts');
+    expect(shownPath('/w/a.b', '/w/a.b')).toBe('.');
+    expect(shownPath('/w/a.b', '/w/a.b2/x.ts')).toBe('/w/a.b2/x.ts');
+    expect(shownPath('/w/a.b', 'src/x.ts')).toBe('src/x.ts');
+  });
+
+  it('in text: files under the root and the root alone, never a longer name that starts like it', () => {
+    expect(
+      shownPathsIn('/w/a.b', 'resolved against /w/a.b; see /w/a.b/x/y.ts, /w/a.b2/z, /w/a.b.old and /w/a.b.'),
+    ).toBe('resolved against .; see x/y.ts, /w/a.b2/z, /w/a.b.old and ..');
   });
 });

@@ -39,12 +39,33 @@ describe.each(TRANSPORTS)('unreadable inputs over %s', (transport) => {
     const doc = r.structuredContent as { runs: { id: string }[]; unreadable: Record<string, unknown>[] };
     expect(doc.runs.map((x) => x.id)).toEqual(['run-1']);
     expect(doc.unreadable).toEqual([
-      expect.objectContaining({ id: 'run-2', code: 'E_PARSE', line: 2, file: join(c.dir, '.st3/runs/run-2.json') }),
+      expect.objectContaining({ id: 'run-2', code: 'E_PARSE', line: 2, file: '.st3/runs/run-2.json' }),
       expect.objectContaining({ id: 'run-3', code: 'E_SCHEMA', line: 1, hint: expect.any(String) }),
     ]);
     expect(texts(r)[0]).toMatch(
-      /^1 run; latest run-1 succeeded; 2 unreadable \(status unknown\): .*run-2\.json:2:\d+ E_PARSE, .*run-3\.json:1:\d+ E_SCHEMA$/,
+      /^1 run; latest run-1 succeeded; 2 unreadable \(status unknown\): \.st3\/runs\/run-2\.json:2:\d+ E_PARSE, \.st3\/runs\/run-3\.json:1:\d+ E_SCHEMA$/,
     );
+    // Files are named from the workspace root, as every other tool names them: never the server's absolute path.
+    expect(doc.unreadable[1]!.file).toBe('.st3/runs/run-3.json');
+    expect(texts(r).join('\n')).not.toContain(c.dir);
+  });
+
+  it('run_status with the id of an unreadable or missing record: the error names it from the workspace root', async () => {
+    const bad = await call(c.client, 'run_status', { id: 'run-2' });
+    expect(bad.isError).toBe(true);
+    const error = (JSON.parse(texts(bad)[1]!) as { error: Record<string, unknown> }).error;
+    expect(error).toEqual(
+      expect.objectContaining({ code: 'E_PARSE', file: '.st3/runs/run-2.json', line: 2, column: expect.any(Number) }),
+    );
+    expect(texts(bad)[0]).toMatch(
+      /^E_PARSE: run state \.st3\/runs\/run-2\.json is unreadable: .*\(\.st3\/runs\/run-2\.json:2:\d+\)$/,
+    );
+    const missing = await call(c.client, 'run_status', { id: 'run-9' });
+    expect(JSON.parse(texts(missing)[1]!)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'E_RUN_NOT_FOUND', file: '.st3/runs/run-9.json' }),
+    });
+    expect([...texts(bad), ...texts(missing)].join('\n')).not.toContain(c.dir);
   });
 
   it('validate_files says a missing or unreadable file was not validated, with its code, apart from an invalid one', async () => {

@@ -1,5 +1,5 @@
 import type * as Atomizer from '@st3/atomizer';
-import type { AtomizedFileRecord, ComplexityRecord, JobResult } from '@st3/atomizer';
+import type { AtomizedFileRecord, ComplexityRecord, ComplexityVariant, JobResult, SourceLanguage } from '@st3/atomizer';
 import { AtomizedFileSchema, St3Error, type AtomizedFile, type Diagnostic } from '@st3/schemas';
 import { z } from 'zod';
 import { insidePattern } from '../paths.js';
@@ -42,7 +42,12 @@ export const isAtomized = (r: AtomizedFileRecord | ComplexityRecord): r is Atomi
 export async function runAtomizer<R extends AtomizedFileRecord | ComplexityRecord>(
   paths: string[],
   ctx: ToolContext,
-  options: { mode: 'atomize' | 'complexity'; targetLoc?: number; maxLoc?: number; maxComplexity?: number },
+  options: {
+    mode: 'atomize' | 'complexity';
+    targetLoc?: number;
+    maxLoc?: number;
+    maxComplexity?: number;
+  } & SourceOptions,
   accept: (record: AtomizedFileRecord | ComplexityRecord) => record is R,
 ): Promise<Atomized<R>> {
   const patterns = paths.map((p) => insidePattern(ctx.root, p));
@@ -56,6 +61,8 @@ export async function runAtomizer<R extends AtomizedFileRecord | ComplexityRecor
     ...(options.targetLoc !== undefined ? { targetLoc: options.targetLoc } : {}),
     ...(options.maxLoc !== undefined ? { maxLoc: options.maxLoc } : {}),
     ...(options.maxComplexity !== undefined ? { maxComplexity: options.maxComplexity } : {}),
+    ...(options.lang !== undefined ? { language: options.lang } : {}),
+    ...(options.complexityVariant !== undefined ? { complexityVariant: options.complexityVariant } : {}),
   });
   for await (const r of results) {
     if (!r.ok) out.skipped.push({ path: r.path, reason: r.skipped.reason });
@@ -67,6 +74,29 @@ export async function runAtomizer<R extends AtomizedFileRecord | ComplexityRecor
     });
   out.files.sort((a, b) => a.path.localeCompare(b.path));
   return out;
+}
+
+const LANGUAGES = ['typescript', 'tsx', 'javascript', 'jsx', 'python'] as const satisfies readonly SourceLanguage[];
+const VARIANTS = ['eslint', 'modified', 'classic', 'mccabe', 'radon'] as const satisfies readonly ComplexityVariant[];
+
+/** How the files are read and measured: the inputs of `st3 atomize` and `st3 complexity`'s --lang and --complexity-variant. */
+export const sourceInputs = {
+  lang: z
+    .enum(LANGUAGES)
+    .optional()
+    .describe('force the language of every file (CLI --lang; default: from the extension and contents)'),
+  complexityVariant: z
+    .enum(VARIANTS)
+    .optional()
+    .describe(
+      'how complexity is counted (CLI --complexity-variant): eslint (default), modified, classic for JS/TS; mccabe (default), radon for Python',
+    ),
+};
+
+/** The values of `sourceInputs`. */
+export interface SourceOptions {
+  lang?: SourceLanguage | undefined;
+  complexityVariant?: ComplexityVariant | undefined;
 }
 
 /** How atoms are sized: the `atomize` tool's inputs, and `atom_context`'s (an id names atoms made with them). */
@@ -103,7 +133,7 @@ export const atomizeTool = defineTool({
   cli: 'st3 atomize',
   description:
     'Split TypeScript, JavaScript and Python files into measured, context-rich atoms (~10 lines each). Returns the `st3 atomize --json` document {files: [{path, language, loc, functions, imports, atoms: [{id, startLine, endLine, loc, complexity, kind, symbols, dependsOn, context, atomicity}]}], skipped, summary}. Sends progress per file when asked.',
-  input: z.object({ paths: pathsArg, ...atomSizeInputs }),
+  input: z.object({ paths: pathsArg, ...atomSizeInputs, ...sourceInputs }),
   output: z.object({
     ok: z.literal(true),
     files: z.array(AtomizedFileSchema),
@@ -133,7 +163,8 @@ export const atomizeTool = defineTool({
   }),
   annotations: READ_ONLY,
   async run(args, ctx) {
-    const doc = await runAtomizer(args.paths, ctx, { mode: 'atomize', ...atomSizes(args) }, isAtomized);
+    const source = { lang: args.lang, complexityVariant: args.complexityVariant };
+    const doc = await runAtomizer(args.paths, ctx, { mode: 'atomize', ...atomSizes(args), ...source }, isAtomized);
     const { nothingAtomized, summarizeProject } = await import('@st3/atomizer');
     // Every file matched was skipped: nothing atomized is no verdict (E_ATOMIZE_NO_FILES), as `st3 atomize` says it.
     if (doc.files.length === 0) throw nothingAtomized(args.paths, doc.skipped);
@@ -197,8 +228,9 @@ export const complexityTool = defineTool({
       .boolean()
       .default(false)
       .describe(
-        'also list units the peer tool does not report alone: nested Python defs (lambdas are not listed: mccabe gives them no number)',
+        'also list units the peer tool does not report alone: nested Python defs, and lambdas with complexityVariant radon (mccabe gives lambdas no number)',
       ),
+    ...sourceInputs,
   }),
   output: z.object({
     ok: z.boolean().describe('the verdict: `passed`'),
@@ -220,7 +252,8 @@ export const complexityTool = defineTool({
   annotations: READ_ONLY,
   async run(args, ctx) {
     const isComplexity = (r: AtomizedFileRecord | ComplexityRecord): r is ComplexityRecord => !isAtomized(r);
-    const doc = await runAtomizer(args.paths, ctx, { mode: 'complexity' }, isComplexity);
+    const source = { lang: args.lang, complexityVariant: args.complexityVariant };
+    const doc = await runAtomizer(args.paths, ctx, { mode: 'complexity', ...source }, isComplexity);
     const { complexityFileReport, complexityReport } = await import('@st3/atomizer');
     const files = doc.files.map((f) => {
       const file = complexityFileReport(f, { max: args.max, all: args.all });

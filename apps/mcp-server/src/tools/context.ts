@@ -3,7 +3,7 @@ import type { AtomizedFileRecord } from '@st3/atomizer';
 import { St3Error } from '@st3/schemas';
 import { z } from 'zod';
 import { defineTool, READ_ONLY, type ToolContext } from '../tool.js';
-import { atomSizeInputs, atomSizes, isAtomized, runAtomizer } from './atoms.js';
+import { atomSizeInputs, atomSizes, isAtomized, runAtomizer, sourceInputs, type SourceOptions } from './atoms.js';
 import { declares } from './common.js';
 
 const HeaderSchema = z.object({ kind: z.string(), line: z.number(), endLine: z.number(), text: z.string() });
@@ -106,7 +106,7 @@ function pick(atoms: readonly Atom[], ref: string): Atom | undefined {
   return atoms.find((a) => a.id.split('@')[0] === ref);
 }
 
-export interface ContextRequest {
+export interface ContextRequest extends SourceOptions {
   atom: string;
   paths?: string[];
   budget?: number;
@@ -134,7 +134,7 @@ export async function atomContextView(request: ContextRequest, ctx: ToolContext)
   const doc = await runAtomizer(
     [file, ...(request.paths ?? [])],
     ctx,
-    { mode: 'atomize', ...atomSizes(request) },
+    { mode: 'atomize', ...atomSizes(request), lang: request.lang, complexityVariant: request.complexityVariant },
     isAtomized,
   );
   const { atomContext } = await import('@st3/atomizer');
@@ -188,6 +188,7 @@ export const atomContextTool = defineTool({
     code: z.boolean().default(true).describe("end the Markdown with the atom's own code"),
     // An id from the atomize tool called with sizes names atoms made with those sizes: the same ones find it.
     ...atomSizeInputs,
+    ...sourceInputs,
   }),
   output: AtomContextViewSchema.extend({ ok: z.literal(true) }),
   annotations: READ_ONLY,

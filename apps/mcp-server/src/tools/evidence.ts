@@ -1,6 +1,7 @@
 import type * as Evidence from '@st3/evidence';
 import { ArchiveIndexSchema, EvidenceEntrySchema, EvidenceTypeSchema, StandardsExcerptSchema } from '@st3/schemas';
 import { z } from 'zod';
+import { shownPath } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
 import {
@@ -80,7 +81,7 @@ export const evidenceListTool = defineTool({
   output: z.object({
     ok: z.literal(true),
     task_id: z.string(),
-    dir: z.string(),
+    dir: z.string().describe('the evidence folder, workspace-relative'),
     entries: z.array(EvidenceEntrySchema),
   }),
   annotations: READ_ONLY,
@@ -88,7 +89,7 @@ export const evidenceListTool = defineTool({
     const { ws, id } = await taskOf(root, args.id);
     const { contextDirFor, listEvidence } = await import('@st3/evidence');
     const entries = await listEvidence(ws, id);
-    return { ok: true as const, task_id: id, dir: `${contextDirFor(ws, id)}/evidence`, entries };
+    return { ok: true as const, task_id: id, dir: shownPath(root, `${contextDirFor(ws, id)}/evidence`), entries };
   },
   summary: (r) =>
     `${r.task_id}: ${plural(r.entries.length, 'attachment')}${r.entries.length > 0 ? ` (${r.entries.map((e) => e.type).join(', ')})` : ''}`,

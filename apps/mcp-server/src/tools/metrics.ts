@@ -40,9 +40,13 @@ export const metricsCollectTool = defineTool({
   area: 'metrics',
   cli: 'st3 metrics collect',
   description:
-    "Judge the seed's five pilot criteria for a task (file reads per agent, repeated warnings, QA artifact coverage, prompt size savings, JSON parse failures) from its telemetry (.st3/tasks/<id>/telemetry-*.json), validation commands and QA artifacts, each a measured value or not measured, and write its metrics.json — the document `st3 metrics collect --json` prints, with the pilot verdict (pass, fail or incomplete). isError unless the pilot passes. A telemetry file that cannot be read is a located warning and the criteria telemetry feeds are then not measured. A task without a context or telemetry is E_CONTEXT_NOT_FOUND and nothing is written.",
+    "Judge the seed's five pilot criteria for a task, or across several (id as a list, as `st3 metrics collect A B`) (file reads per agent, repeated warnings, QA artifact coverage, prompt size savings, JSON parse failures) from its telemetry (.st3/tasks/<id>/telemetry-*.json), validation commands and QA artifacts, each a measured value or not measured, and write its metrics.json — the document `st3 metrics collect --json` prints, with the pilot verdict (pass, fail or incomplete). isError unless the pilot passes. A telemetry file that cannot be read is a located warning and the criteria telemetry feeds are then not measured. A task without a context or telemetry is E_CONTEXT_NOT_FOUND and nothing is written.",
   input: z.object({
-    id: taskIdArg,
+    id: z
+      .union([taskIdArg, z.array(taskIdArg).min(1)])
+      .describe(
+        'task id, e.g. TASK-0123 (or the path of its task file); several ids, as `st3 metrics collect A B`, judge the pilot across those tasks',
+      ),
     baseline: z
       .string()
       .min(1)
@@ -61,8 +65,7 @@ export const metricsCollectTool = defineTool({
     tasks: z.array(TaskMetricsSchema),
     files: z.array(z.string()),
     comparison: ComparisonSchema.optional(),
-    /** The task's metrics (also `tasks[0]`). */
-    metrics: TaskMetricsSchema,
+    metrics: TaskMetricsSchema.optional().describe('with one task: its metrics (also `tasks[0]`)'),
     warnings: z.array(DiagnosticSchema),
   }),
   annotations: WRITES,
@@ -71,21 +74,26 @@ export const metricsCollectTool = defineTool({
     const { collectReport, metricsPaths } = await import('@st3/metrics-cli');
     const { taskIdOfRef } = await import('@st3/evidence');
     const paths = await metricsPaths(root);
-    resolveInside(root, join(paths.tasksDir, taskIdOfRef(args.id)));
+    const ids = typeof args.id === 'string' ? [args.id] : args.id;
+    for (const id of ids) resolveInside(root, join(paths.tasksDir, taskIdOfRef(id)));
     const { report, collected } = await collectReport(
       paths,
-      [args.id],
+      ids,
       args.baseline !== undefined ? { baselineFile: resolveInside(root, args.baseline) } : {},
     );
     return {
       ...report,
       files: report.files.map((f) => f.split(sep).join('/')),
-      metrics: report.tasks[0]!,
+      ...(report.tasks.length === 1 ? { metrics: report.tasks[0]! } : {}),
       warnings: collected.warnings.map((w) => (w.file ? { ...w, file: shown(root, w.file) } : w)),
     };
   },
-  summary: (r) =>
-    `${r.summary} (${r.metrics.task_id}: ${plural(r.metrics.agents.length, 'agent')}${r.warnings.length > 0 ? `; ${plural(r.warnings.length, 'warning')}` : ''})`,
+  summary: (r) => {
+    const agents = r.tasks.reduce((n, t) => n + t.agents.length, 0);
+    const what = r.metrics ? r.metrics.task_id : plural(r.tasks.length, 'task');
+    const warnings = r.warnings.length > 0 ? `; ${plural(r.warnings.length, 'warning')}` : '';
+    return `${r.summary} (${what}: ${plural(agents, 'agent')}${warnings})`;
+  },
   failed: (r) => !r.ok,
 });
 

@@ -10,7 +10,7 @@ import {
   St3Error,
 } from '@st3/schemas';
 import { z } from 'zod';
-import { resolveInside } from '../paths.js';
+import { resolveInside, shownPath, shownPathsIn } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
 import { declares, type OutputOf, type Result } from './common.js';
@@ -243,7 +243,13 @@ export const runStatusTool = defineTool({
       };
     }
     const listed = await store.list();
-    return { ok: (listed.unreadable?.length ?? 0) === 0, ...listed };
+    // The store names the records absolutely; tools name files from the workspace root.
+    const unreadable = listed.unreadable?.map((u) => ({
+      ...u,
+      file: shownPath(root, u.file),
+      message: shownPathsIn(root, u.message),
+    }));
+    return { ok: (unreadable?.length ?? 0) === 0, ...listed, ...(unreadable ? { unreadable } : {}) };
   },
   summary: (r) => {
     if (r.run) return `${r.run.id}: ${r.run.status}, ${plural(Object.keys(r.run.nodes).length, 'node')}`;

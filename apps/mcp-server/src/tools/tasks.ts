@@ -3,7 +3,7 @@ import type { EvidenceWorkspace } from '@st3/evidence';
 import { TaskContextSchema, type TelemetryHandle } from '@st3/schemas';
 import type { TelemetryCollector } from '@st3/telemetry';
 import { z } from 'zod';
-import { resolveInside } from '../paths.js';
+import { resolveInside, shownPath } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, READ_ONLY, WRITES } from '../tool.js';
 import {
@@ -255,7 +255,7 @@ export const taskInitContextTool = defineTool({
   }),
   output: z.object({
     ok: z.literal(true),
-    dir: z.string(),
+    dir: z.string().describe("the task's context folder, workspace-relative"),
     context: TaskContextSchema,
     warnings: z.array(z.object({ code: z.string(), message: z.string() })),
   }),
@@ -279,7 +279,7 @@ export const taskInitContextTool = defineTool({
       for (const [p, n] of reads) t.fileRead(p, n);
       for (const w of result.warnings) t.warn('warning', `${w.code}: ${w.message}`);
     });
-    return { ok: true as const, dir: result.dir, context: result.context, warnings: result.warnings };
+    return { ok: true as const, dir: shownPath(root, result.dir), context: result.context, warnings: result.warnings };
   },
   summary: (r) =>
     `context of ${r.context.manifest.task_id} created in ${r.dir} (${plural(r.context.standards.length, 'standards excerpt')}, ${plural(r.context.validation_commands.length, 'validation command')})`,
