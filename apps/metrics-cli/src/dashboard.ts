@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '@st3/fs';
-import type { Diagnostic, MetricsRollup } from '@st3/schemas';
+import { formatDiagnostic, type Diagnostic, type MetricsRollup } from '@st3/schemas';
 import {
   dashboardData,
   loadRollupHistory,
@@ -20,9 +20,8 @@ import {
   type MetricsPaths,
 } from './collect.js';
 
-/** `file:line:col: message`, as the other verbs print a diagnostic (the line and column when known). */
-const located = (e: Diagnostic): string =>
-  `${e.file ?? ''}${e.line ? `:${e.line}` : ''}${e.line && e.column ? `:${e.column}` : ''}: ${e.message}`;
+/** `file:line:col: message (hint)`, as the other verbs print a diagnostic; printed as a warning, so without its label. */
+const located = (e: Diagnostic): string => formatDiagnostic({ ...e, severity: 'error' });
 
 /** The baseline the dashboard compares with when none is given: `.st3/metrics/baseline.json`, if present. */
 export const DEFAULT_BASELINE = join('.st3', 'metrics', 'baseline.json');

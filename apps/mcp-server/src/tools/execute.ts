@@ -1,4 +1,4 @@
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import type * as Executor from '@st3/executor';
 import type { AgentRunParams, AgentRunRequest, RunSettings } from '@st3/executor';
 import {
@@ -13,6 +13,7 @@ import {
 } from '@st3/schemas';
 import type { ExecutionRunMetrics } from '@st3/telemetry';
 import { z } from 'zod';
+import { shownPath } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, type ToolContext } from '../tool.js';
 import { DiagnosticSchema } from './common.js';
@@ -318,7 +319,7 @@ async function execute(exec: ExecutorModule, work: Work, runId: string, ctx: Too
     nodes: result.nodes,
     stats: { ...result.stats },
     alreadyDone: result.alreadyDone,
-    patchFile: result.patchFile ? shown(ctx.root, result.patchFile) : null,
+    patchFile: result.patchFile ? shownPath(ctx.root, result.patchFile) : null,
     selected: work.graph.nodes.length,
     total: work.total,
     warnings,
@@ -348,7 +349,7 @@ async function metricsSaved(metrics: ExecutionRunMetrics, root: string): Promise
     await metrics.close();
     return [];
   } catch (error) {
-    const file = shown(root, metrics.file);
+    const file = shownPath(root, metrics.file);
     const known = isSt3Error(error) ? error : undefined;
     return [
       {
@@ -360,8 +361,4 @@ async function metricsSaved(metrics: ExecutionRunMetrics, root: string): Promise
       },
     ];
   }
-}
-
-function shown(root: string, file: string): string {
-  return relative(root, file).split(sep).join('/');
 }

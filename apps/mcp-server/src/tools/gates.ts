@@ -18,7 +18,12 @@ async function loadConfig(
     display: path,
     missingHint: config === undefined ? 'run the init_gates tool (st3 gates init)' : `${path} does not exist`,
   });
-  return { path, config: loaded.config, warnings: loaded.warnings.map((d) => formatDiagnostic(d)) };
+  // As planWarnings words them: each is in `warnings` already, so without the diagnostic's own label.
+  return {
+    path,
+    config: loaded.config,
+    warnings: loaded.warnings.map((d) => formatDiagnostic({ ...d, severity: 'error' })),
+  };
 }
 
 const configInput = z

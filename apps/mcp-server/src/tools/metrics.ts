@@ -1,8 +1,9 @@
 import type * as MetricsCli from '@st3/metrics-cli';
 import type * as Telemetry from '@st3/telemetry';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { CRITERION_IDS, PilotVerdictSchema, St3Error, SuccessCriterionSchema, TaskMetricsSchema } from '@st3/schemas';
 import { z } from 'zod';
+import { shownPath } from '../paths.js';
 import { resolveInside } from '../paths.js';
 import { plural } from '../results.js';
 import { defineTool, WRITES, READ_ONLY } from '../tool.js';
@@ -85,7 +86,7 @@ export const metricsCollectTool = defineTool({
       ...report,
       files: report.files.map((f) => f.split(sep).join('/')),
       ...(report.tasks.length === 1 ? { metrics: report.tasks[0]! } : {}),
-      warnings: collected.warnings.map((w) => (w.file ? { ...w, file: shown(root, w.file) } : w)),
+      warnings: collected.warnings.map((w) => (w.file ? { ...w, file: shownPath(root, w.file) } : w)),
     };
   },
   summary: (r) => {
@@ -248,19 +249,13 @@ export const telemetryRecordTool = defineTool({
       ok: true as const,
       task_id: result.taskId,
       agent,
-      file: shown(root, result.file),
+      file: shownPath(root, result.file),
       recorded,
       events: result.recorded,
     };
   },
   summary: (r) => `${r.agent} on ${r.task_id}: ${r.events.join('; ')} → ${r.file}`,
 });
-
-/** A file as a result shows it: relative to the workspace root when inside it. */
-function shown(root: string, file: string): string {
-  const rel = relative(root, file);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
-}
 
 // These results carry library objects whole, and the server refuses a field the output schema lacks
 // (E_INTERNAL): tsc checks that the hand-written schemas declare every field the library returns.
